@@ -1,0 +1,3 @@
+from dscost.cli import main
+
+main()

@@ -1,0 +1,421 @@
+"""Pure cost arithmetic: formulas, the standard <-> separable what-ifs, totals.
+
+No I/O, no Rich, no third-party imports.  Every number dscost prints comes
+from one of the functions here, each a formula stated in its docstring.
+
+Notation of the MobileNet paper: kernel Dk x Dk, M input channels, N output
+channels, DF x DF output feature map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import prod
+
+from dscost.layers import (
+    DEPTHWISE,
+    FC,
+    PASS_THROUGH_TYPES,
+    POINTWISE,
+    STANDARD,
+    ConvGeom,
+    Cost,
+    Layer,
+    Model,
+    Shape,
+)
+
+# --------------------------------------------------------------------------
+# Shapes
+
+
+def conv_out_size(size: int, kernel: int, stride: int, dilation: int, pad_begin: int, pad_end: int) -> int:
+    """floor((size + pads - dilation*(kernel-1) - 1) / stride) + 1; <= 0 means the kernel does not fit."""
+    return (size + pad_begin + pad_end - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def same_pads(size: int, kernel: int, stride: int, dilation: int, upper: bool = True) -> tuple[int, int]:
+    """Padding so that out = ceil(size / stride) (TF/ONNX SAME_UPPER; SAME_LOWER puts the odd pixel first)."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    small, big = total // 2, total - total // 2
+    return (small, big) if upper else (big, small)
+
+
+def conv_transpose_out_size(size: int, kernel: int, stride: int, dilation: int, pad_begin: int, pad_end: int, output_padding: int = 0) -> int:
+    """stride*(size-1) + output_padding + dilation*(kernel-1) + 1 - pads."""
+    return stride * (size - 1) + output_padding + dilation * (kernel - 1) + 1 - pad_begin - pad_end
+
+
+# --------------------------------------------------------------------------
+# Per-layer formulas
+
+
+def conv_cost(g: ConvGeom) -> Cost:
+    """Conv of any rank: weights = prod(kernel)*(Cin/g)*Cout; MACs = batch*weights*prod(out spatial).
+    Bias: Cout params and batch*Cout*prod(out spatial) additions (other_ops)."""
+    weights = prod(g.kernel) * (g.cin // g.groups) * g.cout
+    out = g.batch * prod(g.out_spatial)
+    return Cost(
+        macs=weights * out,
+        other_ops=g.cout * out if g.bias else 0,
+        weights=weights,
+        biases=g.cout if g.bias else 0,
+    )
+
+
+def conv_transpose_cost(kernel: Shape, cin: int, cout: int, groups: int, in_spatial: Shape, out_spatial: Shape, bias: bool, batch: int = 1) -> Cost:
+    """Transposed conv: every input pixel scatters a kernel into Cout/g channels.
+    weights = Cin*(Cout/g)*prod(kernel); MACs = batch*prod(in spatial)*weights.
+    Bias: Cout params, batch*Cout*prod(out spatial) additions."""
+    weights = cin * (cout // groups) * prod(kernel)
+    return Cost(
+        macs=batch * prod(in_spatial) * weights,
+        other_ops=batch * cout * prod(out_spatial) if bias else 0,
+        weights=weights,
+        biases=cout if bias else 0,
+    )
+
+
+def linear_cost(in_features: int, out_features: int, rows: int = 1, bias: bool = True) -> Cost:
+    """Fully connected: weights = in*out; MACs = rows*in*out; bias: out params, rows*out additions."""
+    return Cost(
+        macs=rows * in_features * out_features,
+        other_ops=rows * out_features if bias else 0,
+        weights=in_features * out_features,
+        biases=out_features if bias else 0,
+    )
+
+
+def matmul_cost(a: Shape, b: Shape) -> Cost:
+    """numpy-style matmul, batched with broadcasting: MACs = prod(broadcast batch dims)*m*k*n.
+    1-D operands are promoted as numpy does.  No params (weights, if any, are counted by the reader)."""
+    a2 = (1, a[0]) if len(a) == 1 else tuple(a)
+    b2 = (b[0], 1) if len(b) == 1 else tuple(b)
+    m, k = a2[-2], a2[-1]
+    n = b2[-1]
+    batch = broadcast_shape(a2[:-2], b2[:-2])
+    return Cost(macs=prod(batch) * m * k * n)
+
+
+def broadcast_shape(a: Shape, b: Shape) -> Shape:
+    """numpy broadcasting of two shapes; ValueError when they do not broadcast."""
+    out = []
+    for x, y in zip(reversed((1,) * (len(b) - len(a)) + tuple(a)), reversed((1,) * (len(a) - len(b)) + tuple(b))):
+        if x != y and 1 not in (x, y):
+            raise ValueError(f"shapes {tuple(a)} and {tuple(b)} do not broadcast")
+        out.append(max(x, y))
+    return tuple(reversed(out))
+
+
+def batchnorm_cost(channels: int, numel: int) -> Cost:
+    """Inference BN = one scale and one shift per element: other_ops = 2*numel;
+    gamma/beta = 2*C learnable, running mean/var = 2*C buffers."""
+    return Cost(other_ops=2 * numel, norm_params=2 * channels, buffers=2 * channels)
+
+
+def norm_cost(numel: int, affine_params: int) -> Cost:
+    """Instance/layer/group norm: mean, variance, normalise, scale, shift ~ 5 ops per element;
+    affine_params = gamma + beta elements."""
+    return Cost(other_ops=5 * numel, norm_params=affine_params)
+
+
+# Arithmetic ops per output element for element-wise functions.  Comparisons
+# and clamps count as one op; transcendental functions as one op each.
+ACTIVATION_OPS = {
+    "relu": 1,
+    "relu6": 1,
+    "leaky_relu": 2,
+    "prelu": 2,
+    "elu": 3,
+    "clip": 1,
+    "sigmoid": 3,  # exp, add, reciprocal
+    "hard_sigmoid": 3,  # mul, add, clamp
+    "tanh": 1,
+    "swish": 4,  # sigmoid + mul
+    "silu": 4,
+    "hard_swish": 4,  # hard_sigmoid + mul
+    "gelu": 8,
+    "softplus": 2,
+    "identity": 0,
+}
+
+
+def activation_cost(fn: str, numel: int) -> Cost:
+    """other_ops = ACTIVATION_OPS[fn] * numel."""
+    return Cost(other_ops=ACTIVATION_OPS[fn] * numel)
+
+
+def elementwise_cost(numel: int, n_inputs: int = 2) -> Cost:
+    """Add/Mul/Sub/... of n inputs: (n-1) ops per output element."""
+    return Cost(other_ops=(n_inputs - 1) * numel)
+
+
+def pool_cost(kernel: Shape, out_numel: int) -> Cost:
+    """Max/average pooling: prod(kernel) ops (compare or add) per output element."""
+    return Cost(other_ops=prod(kernel) * out_numel)
+
+
+def global_pool_cost(in_numel: int) -> Cost:
+    """Global average/max pool: one op per input element."""
+    return Cost(other_ops=in_numel)
+
+
+def softmax_cost(numel: int) -> Cost:
+    """exp, sum, divide: 3 ops per element."""
+    return Cost(other_ops=3 * numel)
+
+
+# --------------------------------------------------------------------------
+# Standard <-> separable what-ifs
+
+
+def is_separable_candidate(layer: Layer) -> bool:
+    """A standard conv (groups 1) with a kernel larger than 1x1."""
+    return layer.conv is not None and layer.type == STANDARD
+
+
+def depthwise_geom(g: ConvGeom) -> ConvGeom:
+    """The depthwise half of a standard conv: same kernel, stride, dilation, padding; M -> M, no bias."""
+    return ConvGeom(g.kernel, g.cin, g.cin, g.cin, g.stride, g.dilation, g.pads, g.in_spatial, g.out_spatial, False, g.batch)
+
+
+def pointwise_geom(g: ConvGeom) -> ConvGeom:
+    """The pointwise half: 1x1, M -> N on the output grid, carrying the original bias."""
+    n = len(g.kernel)
+    return ConvGeom((1,) * n, g.cin, g.cout, 1, (1,) * n, (1,) * n, (0,) * (2 * n), g.out_spatial, g.out_spatial, g.bias, g.batch)
+
+
+def separable_cost(g: ConvGeom) -> tuple[Cost, Cost]:
+    """(depthwise, pointwise) costs of replacing standard conv ``g`` by dw Dk x Dk + pw 1x1."""
+    return conv_cost(depthwise_geom(g)), conv_cost(pointwise_geom(g))
+
+
+def standard_geom(dw: ConvGeom, pw: ConvGeom) -> ConvGeom:
+    """The one standard conv a dw+pw block stands for: dw's kernel/stride/padding, M -> N, pw's bias."""
+    return ConvGeom(dw.kernel, dw.cin, pw.cout, 1, dw.stride, dw.dilation, dw.pads, dw.in_spatial, pw.out_spatial, pw.bias, dw.batch)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A depthwise conv followed (through BN/activation layers only) by a pointwise conv."""
+
+    depthwise: str
+    middle: tuple[str, ...]
+    pointwise: str
+
+
+def find_blocks(layers: list[Layer]) -> list[Block]:
+    """dw -> (BN|activation)* -> pw chains where every intermediate output feeds only the next layer
+    and the depthwise multiplier is 1 (Cout == Cin)."""
+    by_name = {layer.name: layer for layer in layers}
+    consumers: dict[str, list[str]] = {}
+    for layer in layers:
+        for src in layer.inputs:
+            consumers.setdefault(src, []).append(layer.name)
+    blocks = []
+    for layer in layers:
+        if layer.type != POINTWISE or layer.conv is None or len(layer.inputs) != 1:
+            continue
+        middle: list[str] = []
+        cur = by_name.get(layer.inputs[0])
+        while cur is not None and cur.type in PASS_THROUGH_TYPES and len(cur.inputs) == 1 and len(consumers.get(cur.name, ())) == 1:
+            middle.append(cur.name)
+            cur = by_name.get(cur.inputs[0])
+        if (
+            cur is not None
+            and cur.type == DEPTHWISE
+            and cur.conv is not None
+            and cur.conv.cout == cur.conv.cin
+            and len(consumers.get(cur.name, ())) == 1
+        ):
+            blocks.append(Block(cur.name, tuple(reversed(middle)), layer.name))
+    return blocks
+
+
+# --------------------------------------------------------------------------
+# Whole-model analysis
+
+# Table 2 of the MobileNet paper groups costs by these categories.
+CATEGORIES = {
+    POINTWISE: "1x1 conv",
+    DEPTHWISE: "depthwise conv",
+    STANDARD: "standard conv",
+    FC: "fully connected",
+}
+
+
+def category(layer: Layer) -> str:
+    return CATEGORIES.get(layer.type, "other")
+
+
+@dataclass(frozen=True)
+class LayerWhatIf:
+    separable_macs: int
+    separable_params: int
+
+
+@dataclass
+class Analysis:
+    model: Model
+    totals: Cost
+    what_if: dict[str, LayerWhatIf]  # per standard conv
+    blocks: list[Block]
+    all_separable: Cost  # every candidate standard conv made separable
+    all_standard: Cost  # every dw+pw block made one standard conv
+    shares: dict[str, Cost] = field(default_factory=dict)  # by category
+
+    @property
+    def layers(self) -> list[Layer]:
+        return self.model.layers
+
+
+def analyze(model: Model) -> Analysis:
+    """Totals, per-layer and whole-model what-ifs, Table-2 shares."""
+    totals = sum((layer.cost for layer in model.layers), Cost())
+    what_if: dict[str, LayerWhatIf] = {}
+    to_separable = Cost()
+    for layer in model.layers:
+        if is_separable_candidate(layer):
+            dw, pw = separable_cost(layer.conv)
+            sep = dw + pw
+            what_if[layer.name] = LayerWhatIf(sep.macs, sep.params)
+            to_separable = to_separable + sep - layer.cost
+    blocks = find_blocks(model.layers)
+    by_name = {layer.name: layer for layer in model.layers}
+    to_standard = Cost()
+    for b in blocks:
+        dw, pw = by_name[b.depthwise], by_name[b.pointwise]
+        std = conv_cost(standard_geom(dw.conv, pw.conv))
+        removed = dw.cost + pw.cost
+        for name in b.middle:
+            removed = removed + by_name[name].cost
+        to_standard = to_standard + std - removed
+    shares: dict[str, Cost] = {}
+    for layer in model.layers:
+        cat = category(layer)
+        shares[cat] = shares.get(cat, Cost()) + layer.cost
+    return Analysis(model, totals, what_if, blocks, totals + to_separable, totals + to_standard, shares)
+
+
+# --------------------------------------------------------------------------
+# `dscost compare`: one layer, every variant
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    cost: Cost
+    output_shape: Shape  # (C, *spatial)
+    formula: str  # symbolic
+    substituted: str  # with numbers
+
+
+@dataclass(frozen=True)
+class Comparison:
+    geom: ConvGeom
+    standard: Variant
+    depthwise: Variant
+    pointwise: Variant
+    separable: Variant
+    spatial_separable: Variant
+
+    @property
+    def ratio(self) -> Fraction:
+        """separable / standard MACs (exact)."""
+        return Fraction(self.separable.cost.macs, self.standard.cost.macs)
+
+    @property
+    def closed_form_ratio(self) -> Fraction:
+        """1/N + 1/Dk^2 (1/N + 1/(kh*kw) for rectangular kernels)."""
+        return Fraction(1, self.geom.cout) + Fraction(1, prod(self.geom.kernel))
+
+    @property
+    def depthwise_share(self) -> Fraction:
+        return Fraction(self.depthwise.cost.macs, self.separable.cost.macs)
+
+
+def make_conv_geom(kernel: Shape, cin: int, cout: int, in_spatial: Shape, stride: Shape, dilation: Shape, padding: str | Shape, groups: int = 1, bias: bool = False, batch: int = 1) -> ConvGeom:
+    """Resolve padding ('same' | 'valid' | per-axis ints, symmetric) and the output size.
+    ValueError names the problem when the kernel does not fit or channels do not divide."""
+    n = len(kernel)
+    if cin % groups or cout % groups:
+        raise ValueError(f"channels {cin} -> {cout} are not divisible by groups={groups}")
+    if padding == "same":
+        pairs = [same_pads(in_spatial[i], kernel[i], stride[i], dilation[i]) for i in range(n)]
+    elif padding == "valid":
+        pairs = [(0, 0)] * n
+    else:
+        pairs = [(p, p) for p in padding]
+    pads = tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)
+    out = tuple(conv_out_size(in_spatial[i], kernel[i], stride[i], dilation[i], *pairs[i]) for i in range(n))
+    if min(out) <= 0:
+        raise ValueError(
+            f"kernel {'x'.join(map(str, kernel))} (dilation {'x'.join(map(str, dilation))}) is larger than the padded input "
+            f"{'x'.join(str(in_spatial[i] + pairs[i][0] + pairs[i][1]) for i in range(n))}"
+        )
+    return ConvGeom(tuple(kernel), cin, cout, groups, tuple(stride), tuple(dilation), pads, tuple(in_spatial), out, bias, batch)
+
+
+def _x(shape: Shape) -> str:
+    return "x".join(map(str, shape))
+
+
+def _sq(shape: Shape, sym: str) -> tuple[str, str]:
+    """('Dk^2', '3^2') for a square shape, ('Dk_h*Dk_w', '3*5') otherwise."""
+    if len(set(shape)) == 1:
+        return (f"{sym}^{len(shape)}" if len(shape) > 1 else sym), (f"{shape[0]}^{len(shape)}" if len(shape) > 1 else str(shape[0]))
+    return "*".join(f"{sym}{i}" for i in range(len(shape))), "*".join(map(str, shape))
+
+
+def compare(g: ConvGeom) -> Comparison:
+    """Standard conv ``g`` against its depthwise, pointwise, separable and spatially
+    factorized separable (Dk x 1 then 1 x Dk depthwise, then pointwise) replacements."""
+    m, n = g.cin, g.cout
+    ks, kn = _sq(g.kernel, "Dk")
+    fs, fn = _sq(g.out_spatial, "DF")
+    dwg, pwg = depthwise_geom(g), pointwise_geom(g)
+    std, dw, pw = conv_cost(g), conv_cost(dwg), conv_cost(pwg)
+    out = (n, *g.out_spatial)
+    standard = Variant("standard", std, out, f"{ks}*M*N*{fs}", f"{kn}*{m}*{n}*{fn} = {std.macs:,}")
+    depthwise = Variant("depthwise", dw, (m, *g.out_spatial), f"{ks}*M*{fs}", f"{kn}*{m}*{fn} = {dw.macs:,}")
+    pointwise = Variant("pointwise", pw, out, f"M*N*{fs}", f"{m}*{n}*{fn} = {pw.macs:,}")
+    sep = dw + pw
+    separable = Variant("separable", sep, out, f"{ks}*M*{fs} + M*N*{fs}", f"{dw.macs:,} + {pw.macs:,} = {sep.macs:,}")
+    # Spatial factorization of the depthwise kernel: one 1-D depthwise conv per
+    # axis, each applying that axis's kernel, stride, dilation and padding.
+    cost = Cost()
+    spatial = list(g.in_spatial)
+    rank = len(g.kernel)
+    parts: list[tuple[str, str, int]] = []
+    for axis in range(rank):
+        k = tuple(g.kernel[i] if i == axis else 1 for i in range(rank))
+        s = tuple(g.stride[i] if i == axis else 1 for i in range(rank))
+        d = tuple(g.dilation[i] if i == axis else 1 for i in range(rank))
+        pads = tuple(g.pads[i] if i == axis else 0 for i in range(rank)) + tuple(g.pads[rank + i] if i == axis else 0 for i in range(rank))
+        new = list(spatial)
+        new[axis] = g.out_spatial[axis]
+        part = conv_cost(ConvGeom(k, m, m, m, s, d, pads, tuple(spatial), tuple(new), False, g.batch))
+        parts.append((f"Dk{axis}*M*grid{axis}", f"{g.kernel[axis]}*{m}*{_x(new)}", part.macs))
+        cost = cost + part
+        spatial = new
+    cost = cost + pw
+    spatial_separable = Variant(
+        "spatial_separable",
+        cost,
+        out,
+        " + ".join(p[0] for p in parts) + f" + M*N*{fs}",
+        " + ".join(p[1] for p in parts) + f" + {m}*{n}*{fn} = " + " + ".join(f"{p[2]:,}" for p in parts) + f" + {pw.macs:,} = {cost.macs:,}",
+    )
+    return Comparison(g, standard, depthwise, pointwise, separable, spatial_separable)
+
+
+# --------------------------------------------------------------------------
+# MobileNet global hyper-parameters
+
+
+def scale_channels(channels: int, alpha: float) -> int:
+    """Width multiplier: floor(alpha * channels), at least 1 (the paper's alpha*M, alpha*N)."""
+    return max(1, int(channels * alpha + 1e-9))
+

@@ -1,0 +1,153 @@
+"""The one currency every reader produces and every report consumes.
+
+A reader (YAML spec, ONNX graph) turns its input into a :class:`Model`: an
+ordered list of :class:`Layer` objects whose costs were computed with the
+formulas in :mod:`dscost.cost`.  Nothing here does I/O or arithmetic beyond
+trivial sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import prod
+
+Shape = tuple[int, ...]
+
+# Layer types.  Convolution kinds follow the MobileNet vocabulary.
+STANDARD = "conv"  # groups 1, kernel larger than 1x1
+POINTWISE = "pointwise"  # groups 1, 1x1 kernel
+DEPTHWISE = "depthwise"  # groups == Cin (Cin > 1)
+GROUPED = "grouped"  # any other grouping
+CONV_TYPES = (STANDARD, POINTWISE, DEPTHWISE, GROUPED)
+CONV_TRANSPOSE = "conv_transpose"
+FC = "fc"
+MATMUL = "matmul"
+BATCHNORM = "batchnorm"
+NORM = "norm"  # instance/layer/group norm
+ACTIVATION = "activation"
+POOL = "pool"
+GLOBAL_POOL = "global_pool"
+ADD = "add"
+ELEMENTWISE = "elementwise"
+CONCAT = "concat"
+FLATTEN = "flatten"
+SOFTMAX = "softmax"
+RESIZE = "resize"
+SHAPE = "shape"  # shape-only ops (reshape, transpose, identity, dropout...): zero by design
+
+# Layers that may sit between a depthwise and a pointwise conv of one
+# separable block (dw -> BN -> ReLU -> pw).
+PASS_THROUGH_TYPES = (BATCHNORM, ACTIVATION)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Counts of one layer (or a sum of layers).
+
+    ``macs``: multiply-accumulates of conv/linear/matmul -- the headline figure
+    papers quote.  ``other_ops``: every other arithmetic op (bias additions, BN,
+    activations, pooling, element-wise adds), reported apart, never mixed in.
+    Params: ``weights`` + ``biases`` + ``norm_params`` (BN gamma/beta) are the
+    learnable params; ``buffers`` (BN running mean/var) are not learnable.
+    """
+
+    macs: int = 0
+    other_ops: int = 0
+    weights: int = 0
+    biases: int = 0
+    norm_params: int = 0
+    buffers: int = 0
+
+    @property
+    def params(self) -> int:
+        """Learnable parameters."""
+        return self.weights + self.biases + self.norm_params
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
+            self.macs + other.macs,
+            self.other_ops + other.other_ops,
+            self.weights + other.weights,
+            self.biases + other.biases,
+            self.norm_params + other.norm_params,
+            self.buffers + other.buffers,
+        )
+
+    def __sub__(self, other: Cost) -> Cost:
+        return Cost(
+            self.macs - other.macs,
+            self.other_ops - other.other_ops,
+            self.weights - other.weights,
+            self.biases - other.biases,
+            self.norm_params - other.norm_params,
+            self.buffers - other.buffers,
+        )
+
+
+@dataclass(frozen=True)
+class ConvGeom:
+    """Everything needed to re-derive a convolution's cost or rewrite it.
+
+    Spatial tuples have one entry per spatial axis (1D, 2D, 3D).  ``pads`` is
+    in ONNX order: all begins, then all ends.
+    """
+
+    kernel: Shape
+    cin: int
+    cout: int
+    groups: int
+    stride: Shape
+    dilation: Shape
+    pads: Shape
+    in_spatial: Shape
+    out_spatial: Shape
+    bias: bool
+    batch: int = 1
+
+    @property
+    def kind(self) -> str:
+        if self.groups == 1:
+            return POINTWISE if prod(self.kernel) == 1 else STANDARD
+        if self.groups == self.cin:
+            return DEPTHWISE
+        return GROUPED
+
+
+@dataclass
+class Layer:
+    """One counted node.  ``inputs`` names the producing layers (graph edges);
+    a name that is not a layer is a model input."""
+
+    name: str
+    type: str
+    op: str
+    inputs: tuple[str, ...]
+    input_shape: Shape
+    output_shape: Shape
+    cost: Cost = field(default_factory=Cost)
+    conv: ConvGeom | None = None
+    kernel: Shape | None = None
+    note: str = ""
+
+    @property
+    def activations(self) -> int:
+        """Output elements (fvcore's 'activations' count)."""
+        return prod(self.output_shape) if self.output_shape else 0
+
+
+@dataclass(frozen=True)
+class Uncounted:
+    """A node whose cost dscost cannot derive; listed, never counted as zero."""
+
+    name: str
+    op: str
+    reason: str
+
+
+@dataclass
+class Model:
+    name: str
+    source: str
+    layers: list[Layer]
+    uncounted: list[Uncounted] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

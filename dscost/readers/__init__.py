@@ -1,0 +1,1 @@
+"""Readers: turn an input file (YAML spec, ONNX graph) into a dscost.layers.Model."""
