@@ -1,0 +1,176 @@
+"""`dscost diff base new`: per-layer and total deltas between two analyses.
+
+Pure: no I/O, no Rich, no third-party imports.
+
+Layers are matched in two passes:
+
+1. by name (a name that occurs exactly once in each model);
+2. the layers left over are aligned by position and type: their type sequences
+   (in model order) are aligned with :class:`difflib.SequenceMatcher`, and the
+   layers of equal-type runs are paired in order -- a renamed layer, or the
+   same network read once from YAML and once from ONNX, still lines up.
+
+Whatever is still unmatched is ``removed`` (base only) or ``added`` (new only).
+A matched pair is ``changed`` when its type, shapes, MACs or params differ,
+``unchanged`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from fractions import Fraction
+
+from dscost.layers import Cost, Layer
+
+ADDED = "added"
+REMOVED = "removed"
+CHANGED = "changed"
+UNCHANGED = "unchanged"
+STATUSES = (CHANGED, ADDED, REMOVED, UNCHANGED)
+
+
+@dataclass(frozen=True)
+class LayerDelta:
+    status: str  # added | removed | changed | unchanged
+    base: Layer | None
+    new: Layer | None
+    matched_by: str | None = None  # "name" | "position" | None
+
+    @property
+    def name(self) -> str:
+        """The new name, or the base name of a removed layer."""
+        return self.new.name if self.new is not None else self.base.name
+
+    @property
+    def renamed(self) -> bool:
+        return self.base is not None and self.new is not None and self.base.name != self.new.name
+
+    @property
+    def type(self) -> str:
+        return self.new.type if self.new is not None else self.base.type
+
+    @property
+    def base_cost(self) -> Cost:
+        return self.base.cost if self.base is not None else Cost()
+
+    @property
+    def new_cost(self) -> Cost:
+        return self.new.cost if self.new is not None else Cost()
+
+    @property
+    def d_macs(self) -> int:
+        return self.new_cost.macs - self.base_cost.macs
+
+    @property
+    def d_params(self) -> int:
+        return self.new_cost.params - self.base_cost.params
+
+
+def pct(delta: int, base: int) -> float | None:
+    """Relative change in percent; None when the base is 0 (undefined)."""
+    if base == 0:
+        return None if delta else 0.0
+    return delta / base * 100
+
+
+@dataclass
+class ModelDiff:
+    base_name: str
+    new_name: str
+    base_totals: Cost
+    new_totals: Cost
+    layers: list[LayerDelta] = field(default_factory=list)
+
+    @property
+    def d_macs(self) -> int:
+        return self.new_totals.macs - self.base_totals.macs
+
+    @property
+    def d_params(self) -> int:
+        return self.new_totals.params - self.base_totals.params
+
+    @property
+    def macs_pct(self) -> float | None:
+        return pct(self.d_macs, self.base_totals.macs)
+
+    @property
+    def params_pct(self) -> float | None:
+        return pct(self.d_params, self.base_totals.params)
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.layers if d.status == status)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {s: self.count(s) for s in STATUSES}
+
+
+def _differs(a: Layer, b: Layer) -> bool:
+    return (
+        a.type != b.type
+        or tuple(a.input_shape) != tuple(b.input_shape)
+        or tuple(a.output_shape) != tuple(b.output_shape)
+        or a.cost.macs != b.cost.macs
+        or a.cost.params != b.cost.params
+    )
+
+
+def match_layers(base: list[Layer], new: list[Layer]) -> dict[int, tuple[int, str]]:
+    """new index -> (base index, "name" | "position")."""
+    base_names = Counter(layer.name for layer in base)
+    new_names = Counter(layer.name for layer in new)
+    base_index = {layer.name: i for i, layer in enumerate(base)}
+    pairs: dict[int, tuple[int, str]] = {}
+    for j, layer in enumerate(new):
+        if new_names[layer.name] == 1 and base_names.get(layer.name) == 1:
+            pairs[j] = (base_index[layer.name], "name")
+    used = {i for i, _ in pairs.values()}
+    rest_base = [i for i in range(len(base)) if i not in used]
+    rest_new = [j for j in range(len(new)) if j not in pairs]
+    sm = SequenceMatcher(None, [base[i].type for i in rest_base], [new[j].type for j in rest_new], autojunk=False)
+    for block in sm.get_matching_blocks():
+        for k in range(block.size):
+            pairs[rest_new[block.b + k]] = (rest_base[block.a + k], "position")
+    return pairs
+
+
+def diff(base, new) -> ModelDiff:
+    """Deltas between two :class:`~dscost.cost.Analysis` objects, rows in model order
+    (new layers in order; a removed layer appears where it stood in the base)."""
+    bl, nl = base.layers, new.layers
+    pairs = match_layers(bl, nl)
+    matched_base = {i for i, _ in pairs.values()}
+    out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals)
+    emitted: set[int] = set()
+
+    def flush_removed(upto: int) -> None:
+        for i in range(upto):
+            if i not in matched_base and i not in emitted:
+                emitted.add(i)
+                out.layers.append(LayerDelta(REMOVED, bl[i], None))
+
+    for j, layer in enumerate(nl):
+        if j in pairs:
+            i, how = pairs[j]
+            flush_removed(i)
+            status = CHANGED if _differs(bl[i], layer) else UNCHANGED
+            out.layers.append(LayerDelta(status, bl[i], layer, how))
+        else:
+            out.layers.append(LayerDelta(ADDED, None, layer))
+    flush_removed(len(bl))
+    return out
+
+
+def exceeds(delta: int, base: int, threshold: tuple[str, int | Fraction]) -> bool:
+    """Did a value grow past ``threshold`` ("relative", share) or ("absolute", amount)?
+    Exactly at the threshold passes; a decrease never fails."""
+    kind, amount = threshold
+    if delta <= 0:
+        return False
+    if kind == "absolute":
+        return delta > amount
+    if base == 0:
+        return True  # any growth from zero is unbounded
+    return Fraction(delta, base) > amount
