@@ -151,10 +151,15 @@ def diff(base, new) -> ModelDiff:
                 emitted.add(i)
                 out.layers.append(LayerDelta(REMOVED, bl[i], None))
 
+    # For each new position, the base index of the next matched layer: removed
+    # base layers before it are listed first (like a unified diff: - then +).
+    next_base = [len(bl)] * (len(nl) + 1)
+    for j in range(len(nl) - 1, -1, -1):
+        next_base[j] = pairs[j][0] if j in pairs else next_base[j + 1]
     for j, layer in enumerate(nl):
+        flush_removed(next_base[j])
         if j in pairs:
             i, how = pairs[j]
-            flush_removed(i)
             status = CHANGED if _differs(bl[i], layer) else UNCHANGED
             out.layers.append(LayerDelta(status, bl[i], layer, how))
         else:
