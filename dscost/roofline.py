@@ -1,0 +1,391 @@
+"""Roofline estimate: what a layer's MACs and bytes say about its latency.
+
+Pure arithmetic, no measurement (Williams, Waterman, Patterson, "Roofline: an
+insightful visual performance model", CACM 2009):
+
+* bytes moved = (input elements + stored parameter elements + output elements)
+  x bytes per element of the dtype.  Stored parameters are everything the
+  layer reads from memory: weights, biases, BN gamma/beta and running
+  mean/var.  Each layer is assumed to read its input from and write its
+  output to memory once (no fusion, no cache reuse across layers) -- the
+  classic per-layer roofline model;
+* arithmetic intensity = MACs / bytes (FLOPs per byte is twice that);
+* compute time = MACs / peak MAC rate, memory time = bytes / bandwidth;
+* estimated time = max(compute, memory); the larger term names the bound.
+
+Depthwise convolutions do ~Dk^2 MACs per output element while moving about
+one input and one output element: at fp32 a 3x3 depthwise conv has an
+intensity of ~1.1 MACs/byte (~2.2 FLOP/byte) at any size, far below the
+ridge point of any CPU or GPU, so it is memory-bound and its MAC count
+overstates its speed.
+
+Only the standard library is imported here; the saved calibration profile
+(``--hardware local``) is JSON in the user's config directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from math import prod
+from pathlib import Path
+
+from dscost.errors import InputError
+from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer
+
+DTYPE_BYTES = {"fp32": 4, "fp16": 2, "int8": 1}
+
+# --------------------------------------------------------------------------
+# Hardware
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """A machine for the roofline: peak MAC rate (GMAC/s, per dtype) and memory bandwidth (GB/s, 1 GB = 1e9 bytes).
+
+    ``peak_gmacs`` maps a dtype to its peak; a dtype missing from the map falls
+    back to the fp32 figure (said in ``notes_for``).  ``source`` documents where
+    each number comes from."""
+
+    name: str
+    kind: str  # "cpu" | "gpu" | "soc" | "custom" | "calibrated"
+    description: str
+    peak_gmacs: dict[str, float]
+    bandwidth_gbs: float
+    source: str
+
+    def peak(self, dtype: str) -> float:
+        return self.peak_gmacs.get(dtype, self.peak_gmacs["fp32"])
+
+    def note_for(self, dtype: str) -> str:
+        if dtype in self.peak_gmacs:
+            return ""
+        return f"{self.name}: no {dtype} peak known, using the fp32 peak ({self.peak_gmacs['fp32']:g} GMAC/s)"
+
+    def ridge(self, dtype: str) -> float:
+        """Intensity (MACs/byte) above which a layer is compute-bound: peak / bandwidth."""
+        return self.peak(dtype) / self.bandwidth_gbs
+
+
+# Peak MAC rates are vendor peak FLOP/s divided by 2 (one MAC = 2 FLOPs), dense
+# (no structured-sparsity figures).  Bandwidths are the vendor's theoretical
+# DRAM figure; where a vendor gives only the memory type, the derivation is
+# spelled out.  Real layers reach a fraction of both: use `dscost bench
+# --calibrate` and `--hardware local` for this machine's achievable numbers.
+PRESETS: dict[str, Hardware] = {
+    h.name: h
+    for h in (
+        Hardware(
+            "a100",
+            "gpu",
+            "NVIDIA A100 SXM4 40GB",
+            {"fp32": 9750.0, "fp16": 156000.0, "int8": 312000.0},
+            1555.0,
+            "NVIDIA A100 Tensor Core GPU datasheet (2020): FP32 19.5 TFLOPS, FP16 Tensor Core 312 TFLOPS, "
+            "INT8 Tensor Core 624 TOPS (dense), HBM2 1,555 GB/s",
+        ),
+        Hardware(
+            "t4",
+            "gpu",
+            "NVIDIA T4 (Turing, 70 W)",
+            {"fp32": 4050.0, "fp16": 32500.0, "int8": 65000.0},
+            320.0,
+            "NVIDIA T4 Tensor Core GPU datasheet: FP32 8.1 TFLOPS, mixed FP16/FP32 65 TFLOPS, INT8 130 TOPS, GDDR6 320 GB/s",
+        ),
+        Hardware(
+            "jetson-nano",
+            "soc",
+            "NVIDIA Jetson Nano (Tegra X1, 128-core Maxwell GPU)",
+            {"fp32": 236.0, "fp16": 236.0},
+            25.6,
+            "NVIDIA Jetson Nano Developer Kit specifications: 472 GFLOPS (FP16), 4 GB 64-bit LPDDR4 25.6 GB/s; "
+            "FP32 = 128 cores x 2 FLOP x 921.6 MHz = 236 GFLOPS",
+        ),
+        Hardware(
+            "apple-m1-gpu",
+            "soc",
+            "Apple M1 GPU (8-core)",
+            {"fp32": 1300.0},
+            68.25,
+            "Apple M1 announcement (Nov 2020): 2.6 TFLOPS; unified LPDDR4X-4266 on a 128-bit bus = 4266e6 x 16 B = 68.25 GB/s",
+        ),
+        Hardware(
+            "rpi4",
+            "soc",
+            "Raspberry Pi 4 Model B (BCM2711, 4x Cortex-A72 @ 1.5 GHz)",
+            {"fp32": 24.0},
+            12.8,
+            "Raspberry Pi 4 Model B product brief: 4x Cortex-A72 @ 1.5 GHz, LPDDR4-3200; derived: 4 cores x 1.5 GHz x "
+            "4 fp32 FMA/cycle (one 128-bit NEON FMA per cycle) = 24 GMAC/s; 3200 MT/s x 32-bit bus = 12.8 GB/s",
+        ),
+        Hardware(
+            "xeon-8380",
+            "cpu",
+            "Intel Xeon Platinum 8380 (Ice Lake-SP, 40 cores, one socket)",
+            {"fp32": 2944.0},
+            204.8,
+            "Intel ARK: 40 cores, 2.3 GHz base, 8 channels DDR4-3200; derived: 40 x 2.3 GHz x 32 fp32 FMA/cycle "
+            "(two AVX-512 FMA units) = 2,944 GMAC/s; 8 x 3200 MT/s x 8 B = 204.8 GB/s",
+        ),
+    )
+}
+
+LOCAL = "local"
+PROFILE_FILE = "hardware-local.json"
+
+
+def config_dir() -> Path:
+    """The user's dscost config directory: $DSCOST_CONFIG_DIR, else $XDG_CONFIG_HOME/dscost,
+    else ~/.config/dscost (%APPDATA%\\dscost on Windows, ~/Library/Application Support/dscost on macOS)."""
+    env = os.environ.get("DSCOST_CONFIG_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    if xdg:
+        return Path(xdg) / "dscost"
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "dscost"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "dscost"
+    return Path.home() / ".config" / "dscost"
+
+
+def profile_path() -> Path:
+    return config_dir() / PROFILE_FILE
+
+
+def save_profile(profile: dict, path: Path | None = None) -> Path:
+    """Write a calibration profile (``peak_gmacs``, ``bandwidth_gbs`` and provenance) as JSON."""
+    path = path or profile_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(profile, indent=2) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def load_local(path: Path | None = None) -> Hardware:
+    """The calibrated profile written by `dscost bench --calibrate`."""
+    path = path or profile_path()
+    if not path.exists():
+        raise InputError(f"--hardware local: no calibration profile at {path}; run `dscost bench --calibrate` first")
+    try:
+        data = json.loads(path.read_text())
+        peak = float(data["peak_gmacs"])
+        bw = float(data["bandwidth_gbs"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a valid calibration profile ({exc.__class__.__name__}: {exc}); run `dscost bench --calibrate` again") from None
+    if peak <= 0 or bw <= 0:
+        raise InputError(f"{path}: peak_gmacs and bandwidth_gbs must be positive; run `dscost bench --calibrate` again")
+    when = data.get("measured_at", "?")
+    return Hardware(
+        LOCAL,
+        "calibrated",
+        f"this machine, calibrated {when} with {data.get('threads', '?')} thread(s)",
+        {"fp32": peak},
+        bw,
+        f"measured by `dscost bench --calibrate` ({data.get('method', 'onnxruntime')}), saved in {path}",
+    )
+
+
+def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, bandwidth_gbs: float | None = None) -> Hardware | None:
+    """``--hardware NAME`` (a preset or ``local``) or ``--peak-gmacs X --bandwidth-gbs Y``; None when neither is given."""
+    custom = peak_gmacs is not None or bandwidth_gbs is not None
+    if name and custom:
+        raise InputError("use either --hardware or --peak-gmacs/--bandwidth-gbs, not both")
+    if custom:
+        if peak_gmacs is None or bandwidth_gbs is None:
+            raise InputError("--peak-gmacs and --bandwidth-gbs go together: give both")
+        if not (peak_gmacs > 0 and bandwidth_gbs > 0):
+            raise InputError(f"--peak-gmacs ({peak_gmacs:g}) and --bandwidth-gbs ({bandwidth_gbs:g}) must be positive")
+        return Hardware(
+            "custom",
+            "custom",
+            f"{peak_gmacs:g} GMAC/s, {bandwidth_gbs:g} GB/s",
+            {"fp32": float(peak_gmacs), "fp16": float(peak_gmacs), "int8": float(peak_gmacs)},
+            float(bandwidth_gbs),
+            "given on the command line",
+        )
+    if not name:
+        return None
+    key = name.lower()
+    if key == LOCAL:
+        return load_local()
+    if key not in PRESETS:
+        raise InputError(f"--hardware {name!r}: unknown; choose one of {', '.join([*PRESETS, LOCAL])} or give --peak-gmacs and --bandwidth-gbs")
+    return PRESETS[key]
+
+
+def check_dtype(dtype: str) -> str:
+    d = dtype.lower()
+    if d not in DTYPE_BYTES:
+        raise InputError(f"--dtype {dtype!r}: choose one of {', '.join(DTYPE_BYTES)}")
+    return d
+
+
+# --------------------------------------------------------------------------
+# Traffic and estimates
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Elements a layer reads and writes, and the bytes that makes at one dtype."""
+
+    input_elements: int
+    param_elements: int
+    output_elements: int
+    dtype_bytes: int
+
+    @property
+    def elements(self) -> int:
+        return self.input_elements + self.param_elements + self.output_elements
+
+    @property
+    def bytes(self) -> int:
+        return self.elements * self.dtype_bytes
+
+    def __add__(self, other: Traffic) -> Traffic:
+        assert self.dtype_bytes == other.dtype_bytes
+        return Traffic(
+            self.input_elements + other.input_elements,
+            self.param_elements + other.param_elements,
+            self.output_elements + other.output_elements,
+            self.dtype_bytes,
+        )
+
+
+def intensity(macs: int, nbytes: int) -> float:
+    """Arithmetic intensity in MACs per byte (0 for a layer that moves no bytes)."""
+    return macs / nbytes if nbytes else 0.0
+
+
+def layer_traffic(layer: Layer, dtype: str = "fp32") -> Traffic:
+    """Input + stored params (weights, biases, BN gamma/beta and running stats) + output elements.
+
+    The input is ``prod(input_shape)``; an element-wise layer with k inputs
+    reads k inputs of that shape (broadcast operands counted at full size, an
+    upper bound); a concat reads as many elements as it writes."""
+    size = DTYPE_BYTES[dtype]
+    c = layer.cost
+    params = c.weights + c.biases + c.norm_params + c.buffers
+    inp = prod(layer.input_shape) if layer.input_shape else 0
+    out = layer.activations
+    if layer.type in (ADD, ELEMENTWISE) and len(layer.inputs) > 1:
+        inp *= len(layer.inputs)
+    elif layer.type == CONCAT:
+        inp = out
+    return Traffic(inp, params, out, size)
+
+
+def conv_traffic(g: ConvGeom, dtype: str = "fp32") -> Traffic:
+    """Traffic of one convolution from its geometry: input map, weights (+ bias), output map."""
+    weights = prod(g.kernel) * (g.cin // g.groups) * g.cout + (g.cout if g.bias else 0)
+    return Traffic(g.batch * g.cin * prod(g.in_spatial), weights, g.batch * g.cout * prod(g.out_spatial), DTYPE_BYTES[dtype])
+
+
+@dataclass(frozen=True)
+class Estimate:
+    compute_s: float
+    memory_s: float
+
+    @property
+    def time_s(self) -> float:
+        return max(self.compute_s, self.memory_s)
+
+    @property
+    def bound(self) -> str:
+        return "compute" if self.compute_s >= self.memory_s else "memory"
+
+
+def estimate(macs: int, nbytes: int, hw: Hardware, dtype: str = "fp32") -> Estimate:
+    """compute = MACs / (peak GMAC/s x 1e9), memory = bytes / (bandwidth GB/s x 1e9)."""
+    return Estimate(macs / (hw.peak(dtype) * 1e9), nbytes / (hw.bandwidth_gbs * 1e9))
+
+
+@dataclass(frozen=True)
+class LayerRoofline:
+    name: str
+    type: str
+    macs: int
+    traffic: Traffic
+    estimate: Estimate | None
+
+    @property
+    def bytes(self) -> int:
+        return self.traffic.bytes
+
+    @property
+    def intensity(self) -> float:
+        return intensity(self.macs, self.bytes)
+
+
+@dataclass
+class ModelRoofline:
+    dtype: str
+    hardware: Hardware | None
+    layers: list[LayerRoofline]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def macs(self) -> int:
+        return sum(r.macs for r in self.layers)
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self.layers)
+
+    @property
+    def time_s(self) -> float | None:
+        """Sum of per-layer estimates (layers run one after another)."""
+        if self.hardware is None:
+            return None
+        return sum(r.estimate.time_s for r in self.layers if r.estimate)
+
+    def by_name(self) -> dict[str, LayerRoofline]:
+        return {r.name: r for r in self.layers}
+
+
+def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None = None) -> ModelRoofline:
+    """Per-layer bytes, intensity and (with hardware) estimated time and bound."""
+    dtype = check_dtype(dtype)
+    rows = []
+    for layer in layers:
+        t = layer_traffic(layer, dtype)
+        est = estimate(layer.cost.macs, t.bytes, hw, dtype) if hw is not None else None
+        rows.append(LayerRoofline(layer.name, layer.type, layer.cost.macs, t, est))
+    notes = []
+    if hw is not None and hw.note_for(dtype):
+        notes.append(hw.note_for(dtype))
+    return ModelRoofline(dtype, hw, rows, notes)
+
+
+def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[Estimate, Estimate, Estimate]:
+    """(standard, depthwise, pointwise) estimates of one conv geometry: the roofline what-if.
+    The separable pair runs one layer after the other: its time is
+    ``sequential_time(dw, pw)``."""
+    from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
+
+    out = []
+    for geom in (g, depthwise_geom(g), pointwise_geom(g)):
+        out.append(estimate(conv_cost(geom).macs, conv_traffic(geom, dtype).bytes, hw, dtype))
+    return out[0], out[1], out[2]
+
+
+def sequential_time(*estimates: Estimate) -> float:
+    """Layers run one after another: sum of each layer's max(compute, memory)."""
+    return sum(e.time_s for e in estimates)
+
+
+def hardware_json(hw: Hardware | None) -> dict | None:
+    return None if hw is None else asdict(hw)
+
+
+def layer_roofline_json(r: LayerRoofline) -> dict:
+    """JSON keys added per layer to `analyze` output (bytes exact, intensity rounded)."""
+    d = {"bytes": r.bytes, "intensity_macs_per_byte": round(r.intensity, 4)}
+    if r.estimate is not None:
+        d["estimated_time_s"] = r.estimate.time_s
+        d["bound"] = r.estimate.bound
+    return d

@@ -1,0 +1,140 @@
+"""Roofline arithmetic against hand-computed bytes and intensities."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dscost import roofline as rf
+from dscost.cost import conv_cost, make_conv_geom, batchnorm_cost
+from dscost.errors import InputError
+from dscost.layers import ADD, BATCHNORM, Layer
+
+
+def conv_layer(name, k, cin, cout, size, groups=1, stride=1, padding="same", bias=False):
+    g = make_conv_geom((k, k), cin, cout, (size, size), (stride, stride), (1, 1), padding, groups=groups, bias=bias)
+    return Layer(name, g.kind, "Conv", ("x",), (1, cin, size, size), (1, cout, *g.out_spatial), conv_cost(g), g, (k, k))
+
+
+def test_depthwise_3x3_intensity_reference_figure():
+    # 14x14x512 depthwise 3x3, fp32, batch 1:
+    # input 512*196 = 100,352; weights 9*512 = 4,608; output 100,352 -> 205,312 elements x 4 B
+    layer = conv_layer("dw", 3, 512, 512, 14, groups=512)
+    t = rf.layer_traffic(layer, "fp32")
+    assert (t.input_elements, t.param_elements, t.output_elements) == (100_352, 4_608, 100_352)
+    assert t.bytes == 821_248
+    assert layer.cost.macs == 903_168
+    r = rf.model_roofline([layer], "fp32").layers[0]
+    assert r.intensity == pytest.approx(903_168 / 821_248)
+    # reference-figures.md: ~2.2 FLOP/byte (FLOPs = 2 x MACs)
+    assert 2 * r.intensity == pytest.approx(2.2, abs=0.01)
+
+
+@pytest.mark.parametrize("size", [14, 56, 112])
+def test_depthwise_intensity_about_k2_over_4_flops_at_any_size(size):
+    layer = conv_layer("dw", 3, 64, 64, size, groups=64)
+    r = rf.model_roofline([layer], "fp32").layers[0]
+    assert 2 * r.intensity == pytest.approx(9 / 4, rel=0.05)
+
+
+def test_pointwise_and_full_conv_reference_figures():
+    pw = conv_layer("pw", 1, 512, 512, 14)
+    full = conv_layer("full", 3, 512, 512, 14)
+    rows = rf.model_roofline([pw, full], "fp32").layers
+    # pw: 4*(100,352 + 262,144 + 100,352) = 1,851,392 B; 51,380,224 MACs
+    assert rows[0].bytes == 1_851_392 and rows[0].macs == 51_380_224
+    assert 2 * rows[0].intensity == pytest.approx(55.5, abs=0.05)
+    # full 3x3: 4*(100,352 + 2,359,296 + 100,352) = 10,240,000 B; 462,422,016 MACs
+    assert rows[1].bytes == 10_240_000 and rows[1].macs == 462_422_016
+    assert 2 * rows[1].intensity == pytest.approx(90.3, abs=0.05)
+
+
+def test_dtype_scales_bytes():
+    layer = conv_layer("c", 3, 8, 16, 10, bias=True)
+    # input 800, weights 9*8*16 + 16 = 1,168, output 1,600 -> 3,568 elements
+    for dtype, size in (("fp32", 4), ("fp16", 2), ("int8", 1)):
+        assert rf.layer_traffic(layer, dtype).bytes == 3_568 * size
+    with pytest.raises(InputError, match="--dtype"):
+        rf.model_roofline([layer], "bf16")
+
+
+def test_batchnorm_reads_gamma_beta_and_running_stats():
+    bn = Layer("bn", BATCHNORM, "BatchNormalization", ("c",), (1, 8, 4, 4), (1, 8, 4, 4), batchnorm_cost(8, 128))
+    t = rf.layer_traffic(bn, "fp32")
+    assert (t.input_elements, t.param_elements, t.output_elements) == (128, 32, 128)
+
+
+def test_add_reads_every_input():
+    add = Layer("add", ADD, "Add", ("a", "b"), (1, 8, 4, 4), (1, 8, 4, 4))
+    assert rf.layer_traffic(add, "fp32").input_elements == 256
+
+
+def test_estimate_and_bound_with_custom_hardware():
+    hw = rf.resolve_hardware(peak_gmacs=100, bandwidth_gbs=10)
+    assert hw.ridge("fp32") == 10
+    dw = conv_layer("dw", 3, 512, 512, 14, groups=512)
+    full = conv_layer("full", 3, 512, 512, 14)
+    rows = rf.model_roofline([dw, full], "fp32", hw).layers
+    # dw: compute 903,168 / 1e11 s, memory 821,248 / 1e10 s -> memory-bound
+    assert rows[0].estimate.compute_s == pytest.approx(903_168 / 100e9)
+    assert rows[0].estimate.memory_s == pytest.approx(821_248 / 10e9)
+    assert rows[0].estimate.bound == "memory"
+    assert rows[0].estimate.time_s == rows[0].estimate.memory_s
+    # full 3x3: intensity 45 > ridge 10 -> compute-bound
+    assert rows[1].estimate.bound == "compute"
+    assert rows[1].estimate.time_s == pytest.approx(462_422_016 / 100e9)
+    m = rf.model_roofline([dw, full], "fp32", hw)
+    assert m.time_s == pytest.approx(rows[0].estimate.time_s + rows[1].estimate.time_s)
+    assert m.macs == dw.cost.macs + full.cost.macs
+
+
+def test_separable_estimate_sums_dw_and_pw():
+    hw = rf.resolve_hardware(peak_gmacs=100, bandwidth_gbs=10)
+    g = make_conv_geom((3, 3), 32, 64, (56, 56), (1, 1), (1, 1), "same")
+    std, dw, pw = rf.separable_estimate(g, hw)
+    # dw: input 32*3136, weights 288, output 32*3136 -> 200,992 elements
+    assert rf.conv_traffic(make_conv_geom((3, 3), 32, 32, (56, 56), (1, 1), (1, 1), "same", groups=32)).elements == 200_992
+    assert dw.memory_s == pytest.approx(200_992 * 4 / 10e9)
+    assert rf.sequential_time(dw, pw) == dw.time_s + pw.time_s
+    assert std.time_s == pytest.approx(conv_cost(g).macs / 100e9)
+
+
+def test_presets_are_documented_and_consistent():
+    assert {"a100", "t4", "jetson-nano", "rpi4", "xeon-8380", "apple-m1-gpu"} <= set(rf.PRESETS)
+    kinds = {h.kind for h in rf.PRESETS.values()}
+    assert {"cpu", "gpu", "soc"} <= kinds
+    for hw in rf.PRESETS.values():
+        assert hw.source and hw.bandwidth_gbs > 0 and hw.peak("fp32") > 0
+    assert rf.resolve_hardware("A100") is rf.PRESETS["a100"]
+    # a dtype without a known peak falls back to fp32 and says so
+    assert rf.PRESETS["rpi4"].peak("int8") == rf.PRESETS["rpi4"].peak("fp32")
+    assert "fp32 peak" in rf.PRESETS["rpi4"].note_for("int8")
+
+
+def test_resolve_hardware_errors():
+    assert rf.resolve_hardware() is None
+    with pytest.raises(InputError, match="unknown"):
+        rf.resolve_hardware("cray-1")
+    with pytest.raises(InputError, match="both"):
+        rf.resolve_hardware(peak_gmacs=10)
+    with pytest.raises(InputError, match="not both"):
+        rf.resolve_hardware("t4", peak_gmacs=10, bandwidth_gbs=1)
+    with pytest.raises(InputError, match="positive"):
+        rf.resolve_hardware(peak_gmacs=0, bandwidth_gbs=1)
+
+
+def test_local_profile_roundtrip(tmp_path, monkeypatch):
+    monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path / "cfg"))
+    with pytest.raises(InputError, match="--calibrate"):
+        rf.resolve_hardware("local")
+    path = rf.save_profile({"peak_gmacs": 50.5, "bandwidth_gbs": 7.25, "threads": 2, "measured_at": "2026-01-01"})
+    assert path == tmp_path / "cfg" / rf.PROFILE_FILE
+    hw = rf.resolve_hardware("local")
+    assert hw.peak("fp32") == 50.5 and hw.bandwidth_gbs == 7.25
+    path.write_text("{not json")
+    with pytest.raises(InputError, match="not a valid calibration profile"):
+        rf.resolve_hardware("local")
+    path.write_text(json.dumps({"peak_gmacs": -1, "bandwidth_gbs": 1}))
+    with pytest.raises(InputError, match="positive"):
+        rf.resolve_hardware("local")
