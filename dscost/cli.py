@@ -1,0 +1,268 @@
+"""Command line: thin Typer commands over readers -> cost -> report.
+
+Every command parses its options, calls :mod:`dscost.cost` (through a reader
+when it reads a file) and hands the result to a ``report.show_*`` function.
+Heavy modules (onnx, numpy, pydantic, yaml, rich) are imported inside the
+functions that need them, so ``dscost --help`` and ``dscost compare`` start
+fast (see benchmarks/startup.py).
+
+Exit codes: 0 success, 1 a check failed (``--strict``, ``check``), 2 usage or
+input error.  ``run()`` turns :class:`dscost.errors.InputError` and usage
+errors into one line ``dscost: error: <message>`` on stderr; unexpected
+exceptions print one line too unless ``DSCOST_DEBUG=1``.
+
+Adding a command: append a function decorated with ``@app.command()`` below
+the existing ones; take ``fmt: FormatOpt = Format.table`` and finish with a
+``report.show_*`` call.  Raise InputError for bad input, ``typer.Exit(1)`` for
+a failed check.  Never return an int from a command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from dscost import __version__
+from dscost.errors import InputError
+
+app = typer.Typer(
+    name="dscost",
+    help="What your convolutions cost: per-layer MACs and params, and the depthwise-separable what-if.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: table (Rich on a terminal, aligned text when piped), json, csv, markdown.", case_sensitive=False),
+]
+
+
+# --------------------------------------------------------------------------
+# Option parsing helpers (raise InputError naming the option)
+
+
+def parse_dims(option: str, text: str, rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
+    """'3' -> (3,) * rank, '3x5' -> (3, 5).  Every entry must be an int >= minimum."""
+    parts = text.lower().replace("*", "x").split("x")
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        raise InputError(f"{option}: expected an integer or HxW like 3 or 3x5, got {text!r}") from None
+    if any(v < minimum for v in values):
+        raise InputError(f"{option}: every size must be >= {minimum}, got {text!r}")
+    if rank is not None:
+        if len(values) == 1:
+            values = values * rank
+        elif len(values) != rank:
+            raise InputError(f"{option}: expected 1 or {rank} sizes to match the other options, got {text!r}")
+    return values
+
+
+def _rank(*texts: str) -> int:
+    ranks = {len(t.lower().replace("*", "x").split("x")) for t in texts} - {1}
+    if len(ranks) > 1:
+        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(texts)}")
+    return ranks.pop() if ranks else 2
+
+
+def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
+    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
+    name, sep, shape = text.rpartition("=")
+    if not sep or not name:
+        raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
+    return name, parse_dims(f"--input-shape {name}", shape)
+
+
+# --------------------------------------------------------------------------
+# Root
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"dscost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """What your convolutions cost: per-layer MACs and params, and the depthwise-separable what-if.
+
+    Exit codes: 0 ok, 1 a check failed, 2 usage or input error.
+    """
+
+
+# --------------------------------------------------------------------------
+# Commands (one thin function each; append new ones at the end)
+
+
+@app.command()
+def compare(
+    dk: Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")] = "3",
+    m: Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")] = 32,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")] = 64,
+    df: Annotated[str, typer.Option("--df", help="Input feature map DF (112) or HxW (112x56); equals the output size with same padding and stride 1.")] = "112",
+    stride: Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")] = "1",
+    padding: Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")] = "same",
+    dilation: Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")] = "1",
+    bias: Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")] = False,
+    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One standard conv against its depthwise-separable replacements (MobileNet notation)."""
+    from dscost import cost, report
+
+    rank = _rank(dk, df)
+    kernel = parse_dims("--dk", dk, rank)
+    spatial = parse_dims("--df", df, rank)
+    strides = parse_dims("--stride", stride, rank)
+    dilations = parse_dims("--dilation", dilation, rank)
+    pad = padding.strip().lower()
+    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
+        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
+    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
+    try:
+        geom = cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
+        result = cost.compare(geom)
+    except ValueError as e:
+        raise InputError(f"compare: {e}") from None
+    report.show_comparison(result, fmt.value, flops=flops, padding=pad)
+
+
+@app.command()
+def analyze(
+    file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml) or ONNX graph (.onnx).", show_default=False)],
+    width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)] = None,
+    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)] = None,
+    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
+    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list zero-cost shape-only layers in tables.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when some ops could not be counted.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-layer MACs and params of a model, with the separable what-if for every standard conv."""
+    from dscost import cost, report
+    from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES, load
+
+    suffix = os.path.splitext(file)[1].lower()
+    options: dict = {}
+    if suffix in SPEC_SUFFIXES:
+        if input_shape:
+            raise InputError(f"--input-shape applies to ONNX graphs only; {file} is a layer spec (use --resolution)")
+        if width_multiplier is not None:
+            if not width_multiplier > 0:
+                raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
+            options["width"] = width_multiplier
+        if resolution is not None:
+            res = parse_dims("--resolution", resolution)
+            if len(res) > 2:
+                raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
+            options["resolution"] = res[0] if len(res) == 1 else res
+    elif suffix in ONNX_SUFFIXES:
+        if width_multiplier is not None or resolution is not None:
+            raise InputError(f"--width-multiplier/--resolution apply to YAML layer specs only; {file} is an ONNX graph (use --input-shape)")
+        if input_shape:
+            options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
+        options["progress"] = not quiet and sys.stderr.isatty()
+    model = load(file, **options)
+    result = cost.analyze(model)
+    report.show_analysis(result, fmt.value, flops=flops, show_all=show_all)
+    if strict and model.uncounted:
+        ops = sorted({u.op for u in model.uncounted})
+        print(f"dscost: --strict: {len(model.uncounted)} node(s) could not be counted ({', '.join(ops)})", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+class SchemaKind(str, Enum):
+    spec = "spec"
+    budget = "budget"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="spec (layer spec YAML) or budget (budget file for `dscost check`).")] = SchemaKind.spec,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="json (default) or a table of fields.", case_sensitive=False)] = Format.json,
+) -> None:
+    """Print the JSON Schema of layer spec or budget files (for editors and validation)."""
+    from dscost import report
+
+    try:
+        from dscost import spec
+    except ImportError as e:  # pragma: no cover - only when a dependency is missing
+        raise InputError(f"schema: cannot load dscost.spec ({e})") from None
+    fn = getattr(spec, f"{kind.value}_json_schema", None)
+    if fn is None:
+        raise InputError(f"schema: the {kind.value} schema is not available in this version of dscost")
+    report.show_schema(fn(), fmt.value)
+
+
+# --------------------------------------------------------------------------
+# Entry point
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code (no sys.exit; used by main() and tests)."""
+    # Click's exception classes, found through public typer names (typer >= 0.20
+    # vendors click as typer._click; older typer re-exports click's classes).
+    mro = typer.BadParameter.__mro__
+    UsageError = next(c for c in mro if c.__name__ == "UsageError")
+    ClickException = next(c for c in mro if c.__name__ == "ClickException")
+
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="dscost", standalone_mode=False)
+    except UsageError as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # bare `dscost`: help was printed
+            msg = e.format_message()
+            if msg.strip():
+                print(msg)
+            return 2
+        print(f"dscost: error: {e.format_message()}", file=sys.stderr)
+        return 2
+    except InputError as e:
+        print(f"dscost: error: {e}", file=sys.stderr)
+        return 2
+    except ClickException as e:
+        print(f"dscost: error: {e.format_message()}", file=sys.stderr)
+        return e.exit_code
+    except typer.Abort:
+        print("dscost: aborted", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Reader of our stdout went away (`dscost ... | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as e:
+        if os.environ.get("DSCOST_DEBUG") == "1":
+            raise
+        where = ""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+        print(f"dscost: internal error: {type(e).__name__}: {e}{where} (set DSCOST_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 2
+    return rv if isinstance(rv, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,605 @@
+"""Renderers: turn an Analysis / Comparison into tables, JSON, CSV or Markdown.
+
+Layout of this module
+---------------------
+1. Formatting helpers (``human``, ``pct``, ``dims``).
+2. A tiny document model (``Text``, ``Table``) and its three emitters:
+   plain text (stdout not a TTY), Rich (stdout a TTY) and Markdown.  Rich is
+   imported only inside ``_emit_rich`` so that piping ``dscost compare`` stays
+   fast (see benchmarks/startup.py).
+3. ``emit(fmt, doc=..., data=..., rows=...)``: the one output function every
+   command uses.  ``doc`` / ``data`` / ``rows`` are zero-argument callables so
+   that only the requested format is built.
+4. One section per command (``analyze``, ``compare``, ``schema``): a ``*_doc``
+   builder (table and markdown), a ``*_json`` builder (exact ints), a
+   ``*_csv`` builder and a ``show_*`` function.  Add a command by appending
+   a section of the same shape.
+
+No arithmetic here beyond ratios and percentages of numbers computed by
+:mod:`dscost.cost`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from dscost import cost as _cost
+from dscost.layers import SHAPE, Cost, Layer
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+# ==========================================================================
+# 1. Formatting helpers
+
+
+def human(n: float) -> str:
+    """231211008 -> '231.2M', 4209088 -> '4.21M', 18432 -> '18.4K', 288 -> '288'."""
+    sign = "-" if n < 0 else ""
+    v = abs(n)
+    if v < 1000:
+        return f"{sign}{v:,.0f}" if float(v).is_integer() else f"{sign}{v:.2f}"
+    for unit in ("K", "M", "G", "T", "P"):
+        v /= 1000
+        if v < 1000 or unit == "P":
+            return f"{sign}{v:.2f}{unit}" if v < 10 else f"{sign}{v:.1f}{unit}"
+    raise AssertionError("unreachable")
+
+
+def pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.2f}%" if whole else "-"
+
+
+def dims(shape: Sequence[int] | None) -> str:
+    return "x".join(map(str, shape)) if shape else "-"
+
+
+def factor(new: int, old: int) -> str:
+    """'0.13x' style ratio new/old; '-' when old is zero."""
+    return f"{new / old:.2f}x" if old else "-"
+
+
+# ==========================================================================
+# 2. Document model and emitters
+
+
+@dataclass
+class Text:
+    text: str
+    style: str = ""  # "title", "heading", "note" or ""
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    align: str = ""  # one char per column, 'l' or 'r'; default: first column left, others right
+    notes: list[str] = field(default_factory=list)
+
+    def aligns(self) -> str:
+        a = self.align or "l" + "r" * (len(self.headers) - 1)
+        return a.ljust(len(self.headers), "r")
+
+
+Doc = list  # list[Text | Table]
+
+
+def _emit_plain(doc: Doc, out) -> None:
+    blocks: list[str] = []
+    prev_table = False
+    for item in doc:
+        if isinstance(item, Text):
+            if item.style == "heading":
+                blocks.append(f"\n{item.text}\n{'-' * len(item.text)}")
+            else:
+                blocks.append(("\n" if prev_table else "") + item.text)
+            prev_table = False
+            continue
+        prev_table = True
+        widths = [len(h) for h in item.headers]
+        for row in item.rows:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], len(cell))
+        aligns = item.aligns()
+
+        def line(cells: Sequence[str]) -> str:
+            return "  ".join(c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(cells, widths, aligns)).rstrip()
+
+        lines = [""]
+        if item.title:
+            lines.append(item.title)
+        lines.append(line(item.headers))
+        lines.append("  ".join("-" * w for w in widths))
+        lines.extend(line(r) for r in item.rows)
+        lines.extend(item.notes)
+        blocks.append("\n".join(lines))
+    out.write("\n".join(blocks) + "\n")
+
+
+def _emit_rich(doc: Doc, out) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text as RichText
+
+    console = Console(file=out, highlight=False, soft_wrap=False)
+    styles = {"title": "bold", "heading": "bold underline", "note": "dim"}
+    for item in doc:
+        if isinstance(item, Text):
+            if item.style == "heading":
+                console.print()
+            console.print(RichText(item.text, style=styles.get(item.style, "")))
+            continue
+        t = RichTable(
+            title=RichText(item.title, style="bold") if item.title else None,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+        )
+        for h, a in zip(item.headers, item.aligns()):
+            # Numbers never wrap; text columns fold on a narrow terminal (never "...").
+            t.add_column(h, justify="right" if a == "r" else "left", no_wrap=a == "r", overflow="fold")
+        for row in item.rows:
+            t.add_row(*(RichText(c) for c in row))
+        console.print(t)
+        for n in item.notes:
+            console.print(RichText(n, style="dim"))
+
+
+def _md_cell(s: str) -> str:
+    return s.replace("|", "\\|")
+
+
+def _emit_markdown(doc: Doc, out) -> None:
+    blocks: list[str] = []
+    for item in doc:
+        if isinstance(item, Text):
+            if item.style == "title":
+                blocks.append(f"## {item.text}")
+            elif item.style == "heading":
+                blocks.append(f"### {item.text}")
+            else:
+                blocks.append(item.text)
+            continue
+        lines = []
+        if item.title:
+            lines.append(f"**{item.title}**\n")
+        lines.append("| " + " | ".join(map(_md_cell, item.headers)) + " |")
+        lines.append("|" + "|".join("---:" if a == "r" else "---" for a in item.aligns()) + "|")
+        lines.extend("| " + " | ".join(map(_md_cell, r)) + " |" for r in item.rows)
+        for n in item.notes:
+            lines.append("")
+            lines.append(n)
+        blocks.append("\n".join(lines))
+    out.write("\n\n".join(blocks) + "\n")
+
+
+# ==========================================================================
+# 3. Output
+
+
+def dumps(obj: Any, indent: int = 0) -> str:
+    """JSON with 2-space indentation, lists of scalars (shapes) kept on one line."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, indent + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(obj, (list, tuple)):
+        if all(not isinstance(x, (dict, list, tuple)) for x in obj):
+            return "[" + ", ".join(json.dumps(x) for x in obj) + "]"
+        return "[\n" + ",\n".join(f"{inner}{dumps(x, indent + 1)}" for x in obj) + f"\n{pad}]"
+    return json.dumps(obj)
+
+
+def emit(
+    fmt: str,
+    *,
+    doc: Callable[[], Doc] | None = None,
+    data: Callable[[], Any] | None = None,
+    rows: Callable[[], list[list[Any]]] | None = None,
+    out=None,
+) -> None:
+    """Write one result in format ``fmt``.  ``table`` uses Rich on a TTY and
+    aligned plain text otherwise (never truncated, nothing to strip)."""
+    out = out or sys.stdout
+    if fmt == "json" and data is not None:
+        out.write(dumps(data()) + "\n")
+    elif fmt == "csv" and rows is not None:
+        import csv
+
+        csv.writer(out, lineterminator="\n").writerows(rows())
+    elif fmt == "markdown" and doc is not None:
+        _emit_markdown(doc(), out)
+    elif fmt == "table" and doc is not None:
+        if out.isatty():
+            _emit_rich(doc(), out)
+        else:
+            _emit_plain(doc(), out)
+    else:
+        from dscost.errors import InputError
+
+        raise InputError(f"--format {fmt} is not available for this command")
+
+
+# ==========================================================================
+# 4a. analyze
+
+
+def _unit(flops: bool) -> str:
+    return "FLOPs" if flops else "MACs"
+
+
+def _scale(flops: bool) -> int:
+    return 2 if flops else 1
+
+
+CONVENTION_MACS = "MACs = multiply-accumulates of conv/FC/matmul; bias, BN, activation, pooling, add counted apart as other ops"
+CONVENTION_FLOPS = "FLOPs = 2 x MACs (multiply-accumulates of conv/FC/matmul); bias, BN, activation, pooling, add counted apart as other ops"
+PARAMS_CONVENTION = "params = weights + biases + norm params (learnable); BN running mean/var are buffers, not params"
+
+
+def _kernel(layer: Layer) -> str:
+    g = layer.conv
+    k = layer.kernel or (g.kernel if g else None)
+    if not k:
+        return ""
+    s = dims(k)
+    if g is not None and any(x != 1 for x in g.stride):
+        s += f" s{g.stride[0] if len(set(g.stride)) == 1 else dims(g.stride)}"
+    return s
+
+
+def analysis_doc(a: _cost.Analysis, flops: bool = False, show_all: bool = False) -> Doc:
+    m = a.model
+    k = _scale(flops)
+    unit = _unit(flops)
+    t = a.totals
+    doc: Doc = [Text(f"{m.name}  ({m.source})", "title"), Text(CONVENTION_FLOPS if flops else CONVENTION_MACS, "note")]
+    doc.append(Text(PARAMS_CONVENTION, "note"))
+    for note in m.notes:
+        doc.append(Text(f"note: {note}", "note"))
+
+    rows = []
+    hidden = 0
+    for layer in a.layers:
+        if layer.type == SHAPE and not show_all:
+            hidden += 1
+            continue
+        c = layer.cost
+        w = a.what_if.get(layer.name)
+        sep = [human(k * w.separable_macs), human(w.separable_params), f"{c.macs / w.separable_macs:.2f}x"] if w else ["", "", ""]
+        rows.append(
+            [
+                layer.name,
+                layer.type,
+                _kernel(layer),
+                f"{dims(layer.input_shape)} -> {dims(layer.output_shape)}",
+                human(k * c.macs),
+                human(c.params),
+                pct(c.macs, t.macs) if c.macs else "",
+                *sep,
+            ]
+        )
+    notes = [f"{hidden} shape-only layers (reshape, flatten, ...) hidden; --all shows them"] if hidden else []
+    notes.append(f"sep {unit} / sep params: the layer as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1)")
+    doc.append(
+        Table(
+            "Layers",
+            ["layer", "type", "kernel", "input -> output", unit, "params", f"% {unit}", f"sep {unit}", "sep params", "saving"],
+            rows,
+            align="llll" + "r" * 6,
+            notes=notes,
+        )
+    )
+
+    doc.append(
+        Table(
+            "Totals",
+            ["", "count", "exact"],
+            [
+                [unit, human(k * t.macs), f"{k * t.macs:,}"],
+                ["other ops", human(t.other_ops), f"{t.other_ops:,}"],
+                ["weights", human(t.weights), f"{t.weights:,}"],
+                ["biases", human(t.biases), f"{t.biases:,}"],
+                ["norm params", human(t.norm_params), f"{t.norm_params:,}"],
+                ["learnable params", human(t.params), f"{t.params:,}"],
+                ["buffers", human(t.buffers), f"{t.buffers:,}"],
+            ],
+        )
+    )
+
+    share_rows = []
+    for cat in [*_cost.CATEGORIES.values(), "other"]:
+        c = a.shares.get(cat)
+        if c is None:
+            continue
+        share_rows.append([cat, human(k * c.macs), pct(c.macs, t.macs), human(c.params), pct(c.params, t.params)])
+    doc.append(Table("Shares by layer kind (MobileNet Table 2)", ["kind", unit, f"% {unit}", "params", "% params"], share_rows))
+
+    ws = [
+        ["current", human(k * t.macs), "1.00x", human(t.params), "1.00x"],
+        [
+            f"all {len(a.what_if)} standard convs > 1x1 made separable",
+            human(k * a.all_separable.macs),
+            factor(a.all_separable.macs, t.macs),
+            human(a.all_separable.params),
+            factor(a.all_separable.params, t.params),
+        ],
+        [
+            f"all {len(a.blocks)} dw+pw blocks made one standard conv",
+            human(k * a.all_standard.macs),
+            factor(a.all_standard.macs, t.macs),
+            human(a.all_standard.params),
+            factor(a.all_standard.params, t.params),
+        ],
+    ]
+    doc.append(Table("What if (whole model)", ["variant", unit, f"{unit} vs current", "params", "params vs current"], ws))
+
+    if m.uncounted:
+        groups: dict[str, list[str]] = {}
+        reasons: dict[str, str] = {}
+        for u in m.uncounted:
+            groups.setdefault(u.op, []).append(u.name)
+            reasons.setdefault(u.op, u.reason)
+        urows = []
+        for op, names in groups.items():
+            shown = ", ".join(names[:5]) + (f", ... (+{len(names) - 5})" if len(names) > 5 else "")
+            urows.append([op, str(len(names)), shown, reasons[op]])
+        doc.append(
+            Table(
+                f"Uncounted ops ({len(m.uncounted)} nodes; NOT included in the totals above)",
+                ["op", "count", "nodes", "reason"],
+                urows,
+                align="lrll",
+            )
+        )
+    return doc
+
+
+def _cost_json(c: Cost, flops: bool) -> dict[str, int]:
+    d = {"macs": c.macs}
+    if flops:
+        d["flops"] = 2 * c.macs
+    d.update(
+        params=c.params,
+        weights=c.weights,
+        biases=c.biases,
+        norm_params=c.norm_params,
+        buffers=c.buffers,
+        other_ops=c.other_ops,
+    )
+    return d
+
+
+def _mp(c: Cost, flops: bool) -> dict[str, int]:
+    d = {"macs": c.macs}
+    if flops:
+        d["flops"] = 2 * c.macs
+    d["params"] = c.params
+    return d
+
+
+def convention_json(flops: bool) -> dict[str, str]:
+    return {
+        "count": "flops" if flops else "macs",
+        "macs": "multiply-accumulates of conv, fully connected and matmul layers",
+        "flops": "2 x macs" if flops else "not reported (use --flops)",
+        "other_ops": "bias additions, batch norm, activations, pooling, element-wise ops; never included in macs",
+        "params": "weights + biases + norm_params (learnable); buffers (BN running mean/var) reported apart",
+        "shapes": "include the batch dimension",
+    }
+
+
+def analysis_json(a: _cost.Analysis, flops: bool = False) -> dict[str, Any]:
+    m = a.model
+    layers = []
+    for layer in a.layers:
+        c = layer.cost
+        w = a.what_if.get(layer.name)
+        d: dict[str, Any] = {
+            "name": layer.name,
+            "type": layer.type,
+            "op": layer.op,
+            "category": _cost.category(layer),
+            "inputs": list(layer.inputs),
+            "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
+            "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
+            "kernel": list(layer.kernel or (layer.conv.kernel if layer.conv else ())) or None,
+        }
+        d.update(_cost_json(c, flops))
+        d["what_if"] = None
+        if w:
+            d["what_if"] = {"separable_macs": w.separable_macs, "separable_params": w.separable_params}
+            if flops:
+                d["what_if"]["separable_flops"] = 2 * w.separable_macs
+        if layer.note:
+            d["note"] = layer.note
+        layers.append(d)
+    return {
+        "model": m.name,
+        "source": m.source,
+        "convention": convention_json(flops),
+        "notes": list(m.notes),
+        "layers": layers,
+        "totals": _cost_json(a.totals, flops),
+        "shares": {cat: _mp(c, flops) for cat, c in a.shares.items()},
+        "what_if": {
+            "all_separable": {**_mp(a.all_separable, flops), "convs": len(a.what_if)},
+            "all_standard": {**_mp(a.all_standard, flops), "blocks": len(a.blocks)},
+        },
+        "blocks": [{"depthwise": b.depthwise, "middle": list(b.middle), "pointwise": b.pointwise} for b in a.blocks],
+        "uncounted": [{"name": u.name, "op": u.op, "reason": u.reason} for u in m.uncounted],
+    }
+
+
+ANALYSIS_CSV_FIELDS = ["name", "type", "op", "kernel", "input_shape", "output_shape", "macs", "params", "weights", "biases", "norm_params", "buffers", "other_ops", "separable_macs", "separable_params"]
+
+
+def analysis_csv(a: _cost.Analysis, flops: bool = False) -> list[list[Any]]:
+    header = list(ANALYSIS_CSV_FIELDS)
+    if flops:
+        header.insert(header.index("macs") + 1, "flops")
+    rows: list[list[Any]] = [header]
+    for layer in a.layers:
+        c = layer.cost
+        w = a.what_if.get(layer.name)
+        k = layer.kernel or (layer.conv.kernel if layer.conv else None)
+        row: list[Any] = [layer.name, layer.type, layer.op, dims(k) if k else "", dims(layer.input_shape), dims(layer.output_shape), c.macs]
+        if flops:
+            row.append(2 * c.macs)
+        row += [c.params, c.weights, c.biases, c.norm_params, c.buffers, c.other_ops, w.separable_macs if w else "", w.separable_params if w else ""]
+        rows.append(row)
+    return rows
+
+
+def show_analysis(a: _cost.Analysis, fmt: str, flops: bool = False, show_all: bool = False) -> None:
+    emit(
+        fmt,
+        doc=lambda: analysis_doc(a, flops, show_all),
+        data=lambda: analysis_json(a, flops),
+        rows=lambda: analysis_csv(a, flops),
+    )
+
+
+# ==========================================================================
+# 4b. compare
+
+
+def closed_form_text(c: _cost.Comparison) -> str:
+    """'1/64 + 1/9': 1/N + 1/Dk^2 (1/N + 1/(Dk_h*Dk_w) for rectangular kernels)."""
+    area = 1
+    for k in c.geom.kernel:
+        area *= k
+    return f"1/{c.geom.cout} + 1/{area}"
+
+
+def _variants(c: _cost.Comparison) -> list[_cost.Variant]:
+    return [c.standard, c.depthwise, c.pointwise, c.separable, c.spatial_separable]
+
+
+def comparison_doc(c: _cost.Comparison, flops: bool = False, padding: str = "") -> Doc:
+    g = c.geom
+    k = _scale(flops)
+    unit = _unit(flops)
+    pads = g.pads[: len(g.kernel)], g.pads[len(g.kernel) :]
+    pad_s = dims(pads[0]) if pads[0] == pads[1] else f"{dims(pads[0])} begin, {dims(pads[1])} end"
+    if padding in ("same", "valid"):
+        pad_s = f"{padding} ({pad_s})"
+    head = (
+        f"Conv {dims(g.kernel)}, M={g.cin} -> N={g.cout}, input {g.cin}x{dims(g.in_spatial)}, "
+        f"stride {dims(g.stride)}, dilation {dims(g.dilation)}, padding {pad_s}, bias {'yes' if g.bias else 'no'}"
+    )
+    doc: Doc = [Text(head, "title"), Text(CONVENTION_FLOPS if flops else CONVENTION_MACS, "note")]
+    std = c.standard.cost
+    rows = []
+    for v in _variants(c):
+        rows.append(
+            [
+                v.name.replace("_", "-"),
+                dims(v.output_shape),
+                f"{k * v.cost.macs:,}",
+                human(k * v.cost.macs),
+                f"{v.cost.params:,}",
+                f"{v.cost.macs / std.macs:.3f}x",
+                v.formula,
+                v.substituted,
+            ]
+        )
+    doc.append(Table("", ["variant", "output", unit, "~", "params", f"{unit} vs std", "formula (MACs)", "substituted"], rows, align="llrrrrll"))
+    share = c.depthwise_share
+    ratio = c.ratio
+    eq = "=" if ratio == c.closed_form_ratio else "vs closed form"
+    doc += [
+        Text(f"separable = depthwise {float(share) * 100:.1f}% + pointwise {float(1 - share) * 100:.1f}% of its MACs"),
+        Text(f"ratio separable / standard = {float(ratio):.4f} {eq} {closed_form_text(c)}   (1/N + 1/Dk^2" + (")" if eq == "=" else f" = {float(c.closed_form_ratio):.4f})")),
+        Text(f"reduction: {float(1 / ratio):.2f}x fewer {unit}, {std.params / c.separable.cost.params:.2f}x fewer params"),
+    ]
+    return doc
+
+
+def comparison_json(c: _cost.Comparison, flops: bool = False) -> dict[str, Any]:
+    g = c.geom
+    d: dict[str, Any] = {
+        "geometry": {
+            "kernel": list(g.kernel),
+            "m": g.cin,
+            "n": g.cout,
+            "input": list(g.in_spatial),
+            "output": list(g.out_spatial),
+            "stride": list(g.stride),
+            "dilation": list(g.dilation),
+            "pads": list(g.pads),
+            "bias": g.bias,
+        },
+        "convention": convention_json(flops),
+    }
+    for v in _variants(c):
+        d[v.name] = {**_cost_json(v.cost, flops), "output_shape": list(v.output_shape), "formula": v.formula, "substituted": v.substituted}
+    d["ratio"] = float(c.ratio)
+    d["ratio_exact"] = f"{c.ratio.numerator}/{c.ratio.denominator}"
+    d["closed_form_ratio"] = float(c.closed_form_ratio)
+    d["closed_form"] = closed_form_text(c)
+    d["reduction"] = float(1 / c.ratio)
+    d["depthwise_share"] = float(c.depthwise_share)
+    return d
+
+
+def comparison_csv(c: _cost.Comparison, flops: bool = False) -> list[list[Any]]:
+    header = ["variant", "output_shape", "macs"] + (["flops"] if flops else []) + ["params", "weights", "biases", "other_ops", "formula"]
+    rows: list[list[Any]] = [header]
+    for v in _variants(c):
+        rows.append([v.name, dims(v.output_shape), v.cost.macs] + ([2 * v.cost.macs] if flops else []) + [v.cost.params, v.cost.weights, v.cost.biases, v.cost.other_ops, v.formula])
+    return rows
+
+
+def show_comparison(c: _cost.Comparison, fmt: str, flops: bool = False, padding: str = "") -> None:
+    emit(fmt, doc=lambda: comparison_doc(c, flops, padding), data=lambda: comparison_json(c, flops), rows=lambda: comparison_csv(c, flops))
+
+
+# ==========================================================================
+# 4c. schema
+
+
+def schema_doc(schema: dict[str, Any]) -> Doc:
+    """Flattened view of a JSON Schema: one row per property of each object definition."""
+    doc: Doc = [Text(schema.get("title", "schema"), "title")]
+    if schema.get("description"):
+        doc.append(Text(schema["description"], "note"))
+    objects = [(schema.get("title", "root"), schema)] + list(schema.get("$defs", {}).items())
+    for name, obj in objects:
+        props = obj.get("properties")
+        if not props:
+            continue
+        required = set(obj.get("required", ()))
+        rows = []
+        for pname, p in props.items():
+            rows.append([pname, _schema_type(p), "yes" if pname in required else "", json.dumps(p["default"]) if "default" in p else "", (p.get("description") or "").split("\n")[0]])
+        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll"))
+    return doc
+
+
+def _schema_type(p: dict[str, Any]) -> str:
+    if "$ref" in p:
+        return p["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in p:
+        return " | ".join(_schema_type(x) for x in p["anyOf"])
+    if "oneOf" in p:
+        return " | ".join(_schema_type(x) for x in p["oneOf"])
+    if "enum" in p:
+        return " | ".join(map(json.dumps, p["enum"]))
+    if "const" in p:
+        return json.dumps(p["const"])
+    t = p.get("type", "any")
+    if t == "array" and "items" in p:
+        return f"list[{_schema_type(p['items'])}]"
+    return str(t)
+
+
+def show_schema(schema: dict[str, Any], fmt: str) -> None:
+    emit(fmt, doc=lambda: schema_doc(schema), data=lambda: schema)
