@@ -1,0 +1,325 @@
+"""Safe YAML loading and Pydantic validation with one-line errors.
+
+Shared by the layer-spec reader and the budget-file loader.  Everything that
+can go wrong with a user's YAML file becomes an :class:`InputError` whose
+message is one line naming the file (and, when known, ``LINE:COL``, 1-based):
+
+* files larger than :data:`MAX_BYTES` are refused before reading;
+* syntax errors: ``FILE:LINE:COL: <problem>``;
+* nesting deeper than :data:`MAX_DEPTH` (the C composer would overflow the stack);
+* alias bombs ("billion laughs"): more than :data:`MAX_ALIAS_NODES` nodes
+  added by alias expansion, and recursive aliases, are refused before any
+  Python object is built;
+* duplicate mapping keys (PyYAML would silently keep the last one);
+* an empty document.
+
+:func:`validate` runs a Pydantic model and turns a ``ValidationError`` into
+``FILE:LINE:COL: layers[3] (conv1): channels: Input should be greater than 0``
+(``+N more errors`` when there are several).
+
+``yaml`` and ``pydantic`` are imported inside the functions: importing this
+module stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from dscost.errors import InputError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_ALIAS_NODES = 10_000
+
+# Root nodes of recently loaded documents, so that errors found later (during
+# validation or shape propagation) can point at a line.  id(data) -> (data, node);
+# holding ``data`` keeps its id from being reused.
+_DOCS: dict[int, tuple[Any, Any]] = {}
+_DOCS_KEEP = 16
+
+
+def _mark(mark: Any) -> str:
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _yaml_error(path: str, err: Exception) -> InputError:
+    import yaml
+
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "invalid YAML"
+        if err.context and err.problem and err.context_mark is not None and err.problem_mark is not None:
+            problem = f"{problem} ({err.context} at line {err.context_mark.line + 1})"
+        return InputError(f"{path}{_mark(mark)}: {_one_line(problem)}")
+    if isinstance(err, yaml.reader.ReaderError):
+        return InputError(f"{path}: not valid UTF-8/UTF-16 text ({_one_line(err.reason)} at byte {err.position})")
+    return InputError(f"{path}: invalid YAML: {_one_line(str(err))}")
+
+
+def _loader_classes():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_depth(path: str, text: str) -> None:
+    """Nesting depth from the event stream (libyaml's parser is iterative; its composer is not)."""
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=_loader_classes()):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"{path}{_mark(event.start_mark)}: nesting deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def _check_nodes(path: str, root: Any) -> None:
+    """Refuse recursive aliases, alias bombs and duplicate keys, walking the node graph once.
+
+    An alias makes a node reachable from several parents; the expanded size
+    (what a consumer walking the constructed data would visit) is computed with
+    memoisation, so a billion-laughs document costs only its own size here.
+    """
+    import yaml
+
+    expanded: dict[int, int] = {}
+    unique = 0
+    on_stack: set[int] = set()
+    # Iterative post-order walk: (node, children_pushed).
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_stack.discard(key)
+            size = 1
+            for child in _children(node):
+                size += expanded[id(child)]
+            expanded[key] = size
+            if size - unique > MAX_ALIAS_NODES:
+                raise InputError(
+                    f"{path}{_mark(node.start_mark)}: aliases expand to more than {MAX_ALIAS_NODES:,} extra nodes "
+                    "(YAML alias bomb?); write the structure out or use fewer aliases"
+                )
+            continue
+        if key in expanded:
+            continue
+        if key in on_stack:
+            raise InputError(f"{path}{_mark(node.start_mark)}: recursive YAML alias (a node that contains itself)")
+        on_stack.add(key)
+        unique += 1
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for k, _v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    ident = (k.tag, k.value)
+                    if ident in seen:
+                        raise InputError(
+                            f"{path}{_mark(k.start_mark)}: duplicate key {k.value!r} "
+                            f"(first at line {seen[ident].start_mark.line + 1})"
+                        )
+                    seen[ident] = k
+        for child in _children(node):
+            if id(child) in on_stack:
+                raise InputError(f"{path}{_mark(child.start_mark)}: recursive YAML alias (a node that contains itself)")
+            if id(child) not in expanded:
+                stack.append((child, False))
+
+
+def _children(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        out = []
+        for k, v in node.value:
+            out.append(k)
+            out.append(v)
+        return out
+    return []
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read one YAML document safely (see the module docstring); InputError on any problem."""
+    import yaml
+
+    shown = str(path)
+    p = Path(path)
+    try:
+        size = os.stat(p).st_size
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{shown}: cannot read: {err.strerror or err}") from None
+    if p.is_dir():
+        raise InputError(f"{shown}: is a directory, not a YAML file")
+    if size > MAX_BYTES:
+        raise InputError(f"{shown}: file too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+    try:
+        raw = p.read_bytes()
+    except OSError as err:
+        raise InputError(f"{shown}: cannot read: {err.strerror or err}") from None
+    if len(raw) > MAX_BYTES:  # grew between stat and read
+        raise InputError(f"{shown}: file too large (the limit is {MAX_BYTES:,} bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{shown}: not valid UTF-8 text (byte {err.start})") from None
+    if "\x00" in text:
+        raise InputError(f"{shown}: contains NUL bytes; not a YAML text file")
+    if not text.strip():
+        raise InputError(f"{shown}: empty file")
+    Loader = _loader_classes()
+    try:
+        _check_depth(shown, text)
+        loader = Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise InputError(f"{shown}: empty file (no YAML document, only comments)")
+            _check_nodes(shown, node)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as err:
+        raise _yaml_error(shown, err) from None
+    except RecursionError:
+        raise InputError(f"{shown}: nesting too deep") from None
+    except (ValueError, OverflowError) as err:  # e.g. a timestamp out of range
+        raise InputError(f"{shown}: invalid value: {_one_line(str(err))}") from None
+    if data is None:
+        raise InputError(f"{shown}: empty document")
+    _DOCS[id(data)] = (data, node)
+    while len(_DOCS) > _DOCS_KEEP:
+        _DOCS.pop(next(iter(_DOCS)))
+    return data
+
+
+# --------------------------------------------------------------------------
+# Locations
+
+
+def _node_at(data: Any, loc: tuple) -> Any:
+    """The YAML node (key node for mapping entries) of ``loc`` inside a loaded document, or None."""
+    entry = _DOCS.get(id(data))
+    if entry is None or entry[0] is not data:
+        return None
+    import yaml
+
+    node = entry[1]
+    best = node
+    for i, part in enumerate(loc):
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            best = node
+        elif isinstance(node, yaml.MappingNode):
+            found = None
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                    found = (k, v)
+            if found is None:
+                return best
+            best = found[0] if i == len(loc) - 1 else found[1]
+            node = found[1]
+        else:
+            return best
+    return best
+
+
+def where(path: str | Path, data: Any, loc: tuple = ()) -> str:
+    """``FILE:LINE:COL`` of ``loc`` (a path of keys and indices) in a document loaded by :func:`load_yaml`;
+    ``FILE`` alone when the line is unknown."""
+    node = _node_at(data, tuple(loc))
+    return f"{path}{_mark(node.start_mark)}" if node is not None else str(path)
+
+
+def _describe(data: Any, loc: tuple) -> tuple[str, tuple]:
+    """Human path ``layers[3] (conv1): channels`` and the data path (tags of unions dropped)."""
+    parts: list[str] = []
+    real: list[Any] = []
+    cur = data
+    last = len(loc) - 1
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and isinstance(cur, list) and 0 <= part < len(cur):
+            cur = cur[part]
+            label = f"[{part}]"
+            if isinstance(cur, dict):
+                name = cur.get("name")
+                kind = cur.get("type")
+                if isinstance(name, str):
+                    label += f" ({name})"
+                elif isinstance(kind, str):
+                    label += f" ({kind})"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+            real.append(part)
+        elif isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+            parts.append(str(part))
+            real.append(part)
+        elif i == last and isinstance(part, str) and isinstance(cur, dict):
+            parts.append(str(part))  # a missing field
+            real.append(part)
+        else:
+            continue  # a union tag or member name, not part of the document
+    return ": ".join(parts), tuple(real)
+
+
+_MSG_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _message(err: dict) -> str:
+    msg = err.get("msg", "invalid")
+    for prefix in _MSG_PREFIXES:
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    kind = err.get("type")
+    value = err.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown key (not allowed here)"
+    if kind in ("int_type", "int_parsing", "int_from_float", "bool_type", "float_type", "string_type") and not isinstance(value, (dict, list)):
+        msg = f"{msg}, got {value!r}"
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal", "literal_error", "enum"):
+        msg = f"{msg}, got {value!r}"
+    return _one_line(msg)
+
+
+def format_validation_error(path: str | Path, data: Any, err: Any) -> str:
+    """One line for a pydantic ``ValidationError`` raised validating ``data`` from ``path``."""
+    errors = err.errors(include_url=False)
+    if not errors:
+        return f"{path}: invalid"
+    first = errors[0]
+    human, real = _describe(data, tuple(first.get("loc", ())))
+    head = where(path, data, real)
+    text = f"{head}: {human}: {_message(first)}" if human else f"{head}: {_message(first)}"
+    if len(errors) > 1:
+        text += f" (+{len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+    return text
+
+
+def validate(path: str | Path, model_cls: Any, data: Any, what: str = "spec") -> Any:
+    """``model_cls.model_validate(data)``; a ValidationError becomes one InputError line."""
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        raise InputError(f"{where(path, data)}: a {what} must be a YAML mapping (key: value lines), got {type(data).__name__}")
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as err:
+        raise InputError(format_validation_error(path, data, err)) from None
