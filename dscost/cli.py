@@ -214,6 +214,127 @@ def schema(
 
 
 # --------------------------------------------------------------------------
+# Budget gates: check and diff (see dscost/gate.py, dscost/budget.py, dscost/diff.py)
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    junit = "junit"
+    github = "github"
+
+
+class DiffFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _limit_option(option: str, text: str | None, parse):
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as e:
+        raise InputError(f"{option}: {e}") from None
+
+
+def _gate_load_options(width_multiplier: float | None, resolution: str | None, input_shape: list[str] | None) -> dict:
+    options: dict = {}
+    if width_multiplier is not None:
+        if not width_multiplier > 0:
+            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
+        options["width"] = width_multiplier
+    if resolution is not None:
+        res = parse_dims("--resolution", resolution)
+        if len(res) > 2:
+            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
+        options["resolution"] = res[0] if len(res) == 1 else res
+    if input_shape:
+        options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
+    return options
+
+
+@app.command()
+def check(
+    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx) to check against the --max-* limits.", show_default=False)] = None,
+    budget: Annotated[Optional[str], typer.Option("--budget", "-b", help="Budget file (YAML) listing models/globs and their limits; `dscost schema budget` for its schema.", show_default=False)] = None,
+    max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
+    max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
+    max_weight_bytes: Annotated[Optional[str], typer.Option("--max-weight-bytes", help="Learnable params x bytes of --dtype: 17MB, 16MiB.", show_default=False)] = None,
+    dtype: Annotated[str, typer.Option("--dtype", help="Weight dtype for --max-weight-bytes: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).")] = "fp32",
+    max_layer_macs: Annotated[Optional[str], typer.Option("--max-layer-macs", help="MACs (FLOPs) of any single layer.", show_default=False)] = None,
+    max_standard_conv_share: Annotated[Optional[str], typer.Option("--max-standard-conv-share", help="Share of MACs in standard convs: 0.05 or 5%.", show_default=False)] = None,
+    max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
+    flops: Annotated[bool, typer.Option("--flops", help="MAC limits count FLOPs = 2 x MACs.")] = False,
+    width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)] = None,
+    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)] = None,
+    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).", case_sensitive=False)] = CheckFormat.table,
+) -> None:
+    """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
+    from dscost import budget as _budget
+    from dscost import gate, report
+
+    dtype = dtype.strip().lower()
+    if dtype not in gate.DTYPE_BYTES:
+        raise InputError(f"--dtype: expected one of {', '.join(gate.DTYPE_BYTES)}, got {dtype!r}")
+    limits = gate.Limits(
+        max_macs=_limit_option("--max-macs", max_macs, gate.parse_quantity),
+        max_params=_limit_option("--max-params", max_params, gate.parse_quantity),
+        max_weight_bytes=_limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
+        dtype=dtype,
+        max_layer_macs=_limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
+        max_standard_conv_share=_limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
+        max_remaining_savings=_limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
+    )
+    options = _gate_load_options(width_multiplier, resolution, input_shape)
+    if budget is not None:
+        if models or limits.any() or options:
+            raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
+        result = _budget.check_budget(budget, flops=flops or None)
+    else:
+        if not models:
+            raise InputError("check: give models with --max-* limits, or --budget FILE")
+        if not limits.any():
+            raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
+        result = _budget.check_models(models, limits, flops=flops, options=options)
+    report.show_check(result, fmt.value)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx), e.g. the baseline stored in the repo.", show_default=False)],
+    new: Annotated[str, typer.Argument(help="New model (.yaml/.onnx).", show_default=False)],
+    fail_on_increase: Annotated[Optional[str], typer.Option("--fail-on-increase", help="Exit 1 when MACs or params grow by more than this: 5% (relative) or 10M (absolute).", show_default=False)] = None,
+    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged layers.")] = False,
+    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json, or markdown (a table to paste into a pull-request comment).", case_sensitive=False)] = DiffFormat.table,
+) -> None:
+    """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
+    from dscost import budget as _budget
+    from dscost import diff as _diff
+    from dscost import gate, report
+
+    threshold = _limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
+    options = _gate_load_options(None, None, input_shape)
+    analyses = []
+    for path in (base, new):
+        opts = options if os.path.splitext(path)[1].lower() == ".onnx" else {}
+        analyses.append(_budget._analyze(path, opts))
+    result = _diff.diff(*analyses)
+    gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
+    report.show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result)
+    if gate_result is not None and not gate_result["passed"]:
+        print(f"dscost: {report.diff_gate_text(gate_result)}", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------
 # Entry point
 
 

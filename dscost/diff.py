@@ -179,3 +179,31 @@ def exceeds(delta: int, base: int, threshold: tuple[str, int | Fraction]) -> boo
     if base == 0:
         return True  # any growth from zero is unbounded
     return Fraction(delta, base) > amount
+
+
+def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int | Fraction], flops: bool = False) -> dict:
+    """`--fail-on-increase`: did MACs (FLOPs) or params grow past the threshold?
+    An absolute threshold is in the reported unit (FLOPs with ``flops``) for MACs, in params for params."""
+    scale = 2 if flops else 1
+    macs = {
+        "base": scale * d.base_totals.macs,
+        "new": scale * d.new_totals.macs,
+        "delta": scale * d.d_macs,
+        "pct": d.macs_pct,
+        "exceeded": exceeds(scale * d.d_macs, scale * d.base_totals.macs, threshold),
+    }
+    params = {
+        "base": d.base_totals.params,
+        "new": d.new_totals.params,
+        "delta": d.d_params,
+        "pct": d.params_pct,
+        "exceeded": exceeds(d.d_params, d.base_totals.params, threshold),
+    }
+    return {
+        "threshold": threshold_text,
+        "kind": threshold[0],
+        "unit": "FLOPs" if flops else "MACs",
+        "macs": macs,
+        "params": params,
+        "passed": not (macs["exceeded"] or params["exceeded"]),
+    }

@@ -603,3 +603,315 @@ def _schema_type(p: dict[str, Any]) -> str:
 
 def show_schema(schema: dict[str, Any], fmt: str) -> None:
     emit(fmt, doc=lambda: schema_doc(schema), data=lambda: schema)
+
+
+# ==========================================================================
+# 4d. check and diff  (budget gates: `dscost check`, `dscost diff`)
+#
+# check: a Table per model (limit, actual, headroom, headroom %, ✓/✗) for
+# table/markdown; json with exact ints (shares as floats); junit XML (one
+# testcase per limit); github (``::error file=...::`` workflow commands, a
+# plain table for the log, and a Markdown summary appended to the file named
+# by $GITHUB_STEP_SUMMARY).  diff: totals and per-layer deltas.
+
+CHECK_FORMATS = ("table", "json", "markdown", "junit", "github")
+DIFF_FORMATS = ("table", "json", "markdown")
+PASS_MARK, FAIL_MARK = "✓", "✗"
+
+
+def _limit_value(kind: str, v: Any) -> str:
+    """Human form of a limit/actual value: 600.0M, 16.8MB, 12.34%."""
+    if kind == "share":
+        return f"{float(v) * 100:.2f}%"
+    return human(v) + ("B" if kind == "bytes" else "")
+
+
+def _limit_exact(kind: str, v: Any) -> str:
+    if kind == "share":
+        return f"{float(v) * 100:.4f}%"
+    return f"{v:,}" + (" bytes" if kind == "bytes" else "")
+
+
+def _headroom(r: Any) -> tuple[str, str]:
+    if r.kind == "share":
+        absolute = f"{float(r.headroom) * 100:+.2f} pp"
+    else:
+        absolute = ("+" if r.headroom >= 0 else "") + _limit_value(r.kind, r.headroom)
+    rel = "-" if r.headroom_pct is None else f"{r.headroom_pct:+.1f}%"
+    return absolute, rel
+
+
+def _check_label(r: Any) -> str:
+    return f"{r.label} ({r.detail})" if r.detail else r.label
+
+
+def check_message(m: Any, r: Any) -> str:
+    """One line for a limit: 'mobilenet_v1: MACs 568.7M exceeds the limit 500.0M by 68.7M (13.7%)'."""
+    if r.passed:
+        return f"{m.name}: {_check_label(r)} {_limit_value(r.kind, r.actual)} within {r.key} {_limit_value(r.kind, r.limit)}"
+    over = _limit_value(r.kind, -r.headroom) if r.kind != "share" else f"{float(-r.headroom) * 100:.2f} pp"
+    rel = f" ({-r.headroom_pct:.1f}%)" if r.headroom_pct is not None else ""
+    return f"{m.name}: {_check_label(r)} {_limit_value(r.kind, r.actual)} exceeds {r.key} {_limit_value(r.kind, r.limit)} by {over}{rel}"
+
+
+def _check_summary(rep: Any) -> str:
+    n = sum(len(m.results) for m in rep.models)
+    failed = sum(len(m.failures) for m in rep.models)
+    models = f"{len(rep.models)} model{'s' if len(rep.models) != 1 else ''}"
+    if failed:
+        bad = sum(1 for m in rep.models if not m.passed)
+        return f"{FAIL_MARK} {failed} of {n} limits exceeded ({bad} of {models} over budget)"
+    return f"{PASS_MARK} all {n} limits hold ({models})"
+
+
+def check_doc(rep: Any) -> Doc:
+    title = "dscost check" + (f" -- budget {rep.budget}" if rep.budget else "")
+    doc: Doc = [Text(title, "title")]
+    for m in rep.models:
+        rows = []
+        for r in m.results:
+            absolute, rel = _headroom(r)
+            rows.append([
+                _check_label(r),
+                _limit_value(r.kind, r.limit),
+                _limit_value(r.kind, r.actual),
+                absolute,
+                rel,
+                PASS_MARK if r.passed else FAIL_MARK,
+            ])
+        status = "ok" if m.passed else "OVER BUDGET"
+        doc.append(Table(f"{m.name} ({m.path}): {status}", ["limit", "max", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl"))
+    doc.append(Text(_check_summary(rep)))
+    if rep.convention == "flops":
+        doc.append(Text("MAC limits count FLOPs = 2 x MACs.", "note"))
+    return doc
+
+
+def _json_num(kind: str, v: Any) -> Any:
+    return float(v) if kind == "share" else v
+
+
+def check_json(rep: Any) -> dict[str, Any]:
+    models = []
+    for m in rep.models:
+        checks = []
+        for r in m.results:
+            checks.append({
+                "key": r.key,
+                "label": r.label,
+                "kind": r.kind,
+                "limit": _json_num(r.kind, r.limit),
+                "actual": _json_num(r.kind, r.actual),
+                "headroom": _json_num(r.kind, r.headroom),
+                "headroom_pct": r.headroom_pct,
+                "passed": r.passed,
+                "detail": r.detail or None,
+            })
+        models.append({"name": m.name, "path": m.path, "passed": m.passed, "checks": checks})
+    return {
+        "convention": rep.convention,
+        "budget": rep.budget,
+        "passed": rep.passed,
+        "summary": {
+            "models": len(rep.models),
+            "limits": sum(len(m.results) for m in rep.models),
+            "failed": sum(len(m.failures) for m in rep.models),
+            "models_failed": sum(1 for m in rep.models if not m.passed),
+        },
+        "models": models,
+    }
+
+
+def check_junit(rep: Any) -> str:
+    """JUnit XML: a testsuite per model, a testcase per limit (GitLab, Jenkins)."""
+    import xml.etree.ElementTree as ET
+
+    total = sum(len(m.results) for m in rep.models)
+    failed = sum(len(m.failures) for m in rep.models)
+    root = ET.Element("testsuites", name="dscost check", tests=str(total), failures=str(failed), errors="0")
+    for m in rep.models:
+        suite = ET.SubElement(
+            root, "testsuite", name=f"{m.name} ({m.path})", tests=str(len(m.results)), failures=str(len(m.failures)), errors="0", skipped="0"
+        )
+        for r in m.results:
+            case = ET.SubElement(suite, "testcase", name=r.key, classname=f"dscost.check.{m.name}", file=m.path)
+            if not r.passed:
+                failure = ET.SubElement(case, "failure", message=check_message(m, r), type="budget")
+                absolute, rel = _headroom(r)
+                failure.text = (
+                    f"{_check_label(r)}: actual {_limit_exact(r.kind, r.actual)} > limit {_limit_exact(r.kind, r.limit)} "
+                    f"(headroom {absolute}, {rel})"
+                )
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def check_github(rep: Any) -> str:
+    """GitHub Actions workflow commands: one ``::error`` per exceeded limit, then the plain report."""
+    import io
+
+    lines = []
+    for m in rep.models:
+        for r in m.failures:
+            lines.append(f"::error file={_gh_prop(m.path)},title={_gh_prop(f'dscost check: {r.key}')}::{_gh_data(check_message(m, r))}")
+    buf = io.StringIO()
+    _emit_plain(check_doc(rep), buf)
+    return "\n".join(lines + [buf.getvalue().rstrip("\n")]) + "\n"
+
+
+def check_markdown(rep: Any) -> str:
+    import io
+
+    buf = io.StringIO()
+    _emit_markdown(check_doc(rep), buf)
+    return buf.getvalue()
+
+
+def show_check(rep: Any, fmt: str, out=None) -> None:
+    """Print a CheckReport; with ``github``, also append Markdown to $GITHUB_STEP_SUMMARY when set."""
+    import os
+
+    out = out or sys.stdout
+    if fmt == "junit":
+        out.write(check_junit(rep))
+    elif fmt == "github":
+        out.write(check_github(rep))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as f:
+                f.write(check_markdown(rep) + "\n")
+    elif fmt in ("table", "json", "markdown"):
+        emit(fmt, doc=lambda: check_doc(rep), data=lambda: check_json(rep), out=out)
+    else:
+        from dscost.errors import InputError
+
+        raise InputError(f"--format {fmt} is not available for check; use one of {', '.join(CHECK_FORMATS)}")
+
+
+# ---- diff
+
+_STATUS_MARK = {"added": "+", "removed": "-", "changed": "~", "unchanged": " "}
+
+
+def _signed(n: int) -> str:
+    return "0" if n == 0 else ("+" if n > 0 else "") + human(n)
+
+
+def _signed_pct(p: float | None) -> str:
+    return "-" if p is None else f"{p:+.2f}%"
+
+
+def _diff_layer_name(d: Any) -> str:
+    return f"{d.base.name} -> {d.new.name}" if d.renamed else d.name
+
+
+def diff_gate_text(g: dict[str, Any] | None) -> str | None:
+    if not g:
+        return None
+    parts = []
+    for key, label in (("macs", g["unit"]), ("params", "params")):
+        part = g[key]
+        state = "exceeds" if part["exceeded"] else "within"
+        parts.append(f"{label} {_signed(part['delta'])} ({_signed_pct(part['pct'])}) {state} +{g['threshold']}")
+    mark = PASS_MARK if g["passed"] else FAIL_MARK
+    return f"{mark} --fail-on-increase {g['threshold']}: " + "; ".join(parts)
+
+
+def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> Doc:
+    s = _scale(flops)
+    unit = _unit(flops)
+    doc: Doc = [Text(f"dscost diff: {d.base_name} -> {d.new_name}", "title")]
+    bt, nt = d.base_totals, d.new_totals
+    doc.append(
+        Table(
+            "totals",
+            ["", "base", "new", "delta", "delta %"],
+            [
+                [unit, human(s * bt.macs), human(s * nt.macs), _signed(s * d.d_macs), _signed_pct(d.macs_pct)],
+                ["params", human(bt.params), human(nt.params), _signed(d.d_params), _signed_pct(d.params_pct)],
+            ],
+        )
+    )
+    rows = []
+    for x in d.layers:
+        if x.status == "unchanged" and not show_all:
+            continue
+        b, n = x.base_cost, x.new_cost
+        rows.append([
+            _STATUS_MARK[x.status],
+            _diff_layer_name(x),
+            x.type if x.base is None or x.new is None or x.base.type == x.new.type else f"{x.base.type} -> {x.new.type}",
+            human(s * b.macs) if x.base is not None else "",
+            human(s * n.macs) if x.new is not None else "",
+            _signed(s * x.d_macs),
+            human(b.params) if x.base is not None else "",
+            human(n.params) if x.new is not None else "",
+            _signed(x.d_params),
+        ])
+    summ = d.summary
+    note = f"{summ['changed']} changed, {summ['added']} added, {summ['removed']} removed, {summ['unchanged']} unchanged"
+    if not show_all and summ["unchanged"]:
+        note += " (--all lists unchanged layers)"
+    if rows:
+        doc.append(
+            Table("layers", ["", "layer", "type", f"base {unit}", f"new {unit}", f"Δ {unit}", "base params", "new params", "Δ params"], rows, align="lllrrrrrr", notes=[note])
+        )
+    else:
+        doc.append(Text(f"layers: {note}", "note"))
+    text = diff_gate_text(gate)
+    if text:
+        doc.append(Text(text))
+    return doc
+
+
+def diff_json(d: Any, flops: bool = False, gate: dict[str, Any] | None = None) -> dict[str, Any]:
+    def mp(c: Cost | None) -> dict[str, int] | None:
+        return None if c is None else _mp(c, flops)
+
+    layers = []
+    for x in d.layers:
+        delta = {"macs": x.d_macs}
+        if flops:
+            delta["flops"] = 2 * x.d_macs
+        delta["params"] = x.d_params
+        layers.append({
+            "status": x.status,
+            "name": x.name,
+            "base_name": x.base.name if x.base is not None else None,
+            "new_name": x.new.name if x.new is not None else None,
+            "type": x.type,
+            "base_type": x.base.type if x.base is not None else None,
+            "matched_by": x.matched_by,
+            "base": mp(x.base.cost) if x.base is not None else None,
+            "new": mp(x.new.cost) if x.new is not None else None,
+            "delta": delta,
+        })
+    total_delta: dict[str, Any] = {"macs": d.d_macs}
+    if flops:
+        total_delta["flops"] = 2 * d.d_macs
+    total_delta.update(params=d.d_params, macs_pct=d.macs_pct, params_pct=d.params_pct)
+    return {
+        "convention": convention_json(flops),
+        "base": {"model": d.base_name, **_mp(d.base_totals, flops)},
+        "new": {"model": d.new_name, **_mp(d.new_totals, flops)},
+        "delta": total_delta,
+        "summary": d.summary,
+        "layers": layers,
+        "fail_on_increase": gate,
+    }
+
+
+def show_diff(d: Any, fmt: str, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> None:
+    if fmt not in DIFF_FORMATS:
+        from dscost.errors import InputError
+
+        raise InputError(f"--format {fmt} is not available for diff; use one of {', '.join(DIFF_FORMATS)}")
+    emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate))

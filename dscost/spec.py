@@ -367,7 +367,12 @@ class BudgetEntry(BaseModel):
     path: str = Field(min_length=1, description="Model file (.yaml spec or .onnx) or glob, relative to the budget file.")
     name: str | None = Field(None, description="Label shown in reports instead of the model name.")
     width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width`).")
-    resolution: int | None = Field(None, gt=0, description="Input resolution for YAML specs (as `--resolution`).")
+    resolution: Annotated[int, Field(gt=0)] | Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="Input resolution R or [H, W] for YAML specs (as `--resolution`)."
+    )
+    input_shapes: dict[str, list[Annotated[int, Field(gt=0)]]] | None = Field(
+        None, description="Shapes of symbolic ONNX inputs, e.g. {input: [1, 3, 224, 224]} (as `--input-shape`)."
+    )
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
     max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
@@ -397,7 +402,9 @@ class BudgetEntry(BaseModel):
 
     def load_options(self) -> dict:
         """Reader options (only the ones set)."""
-        return {k: v for k, v in (("width", self.width), ("resolution", self.resolution)) if v is not None}
+        res = tuple(self.resolution) if isinstance(self.resolution, list) else self.resolution
+        shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
+        return {k: v for k, v in (("width", self.width), ("resolution", res), ("input_shapes", shapes)) if v is not None}
 
 
 class Budget(BaseModel):
@@ -414,12 +421,11 @@ class Budget(BaseModel):
 def budget_json_schema() -> dict:
     """JSON Schema of budget files (`dscost schema budget`): a mapping with `budgets`, or the bare list of entries."""
     schema = Budget.model_json_schema()
-    defs = schema.pop("$defs", {})
-    mapping = dict(schema)
+    defs = {"Budget": schema, **schema.pop("$defs", {})}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "dscost budget file",
-        "description": "Limits checked by `dscost check --budget FILE`.",
-        "anyOf": [mapping, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/BudgetEntry"}}],
+        "description": "Limits checked by `dscost check --budget FILE`: a mapping with `budgets`, or the bare list of entries.",
+        "anyOf": [{"$ref": "#/$defs/Budget"}, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/BudgetEntry"}}],
         "$defs": defs,
     }

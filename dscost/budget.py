@@ -1,0 +1,127 @@
+"""`dscost check`: load budget files, expand their globs, load and check every model.
+
+The I/O half of the budget gate (the pure half is :mod:`dscost.gate`).
+Everything the user got wrong -- the budget file, a glob that matches nothing,
+a model that does not load -- raises :class:`InputError` (exit 2) with one
+line naming the budget file, the entry and the model.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+
+from dscost import gate
+from dscost.errors import InputError
+
+_GLOB_CHARS = set("*?[")
+
+
+def shown_path(p: str | Path) -> str:
+    """``p`` relative to the working directory when it lies below it (what GitHub annotations want)."""
+    p = Path(p)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class _ShiftedErrors:
+    """A ValidationError seen through ``budgets``: the bare-list form reports ``[0]: max_macs`` locations."""
+
+    def __init__(self, err) -> None:
+        self._err = err
+
+    def errors(self, include_url: bool = False) -> list[dict]:
+        out = []
+        for e in self._err.errors(include_url=include_url):
+            loc = tuple(e.get("loc", ()))
+            out.append({**e, "loc": loc[1:] if loc[:1] == ("budgets",) else loc})
+        return out
+
+
+def load_budget(path: str | Path):
+    """Read and validate a budget file -> :class:`dscost.spec.Budget`."""
+    from pydantic import ValidationError
+
+    from dscost.spec import Budget
+    from dscost.yamlfile import format_validation_error, load_yaml, validate
+
+    data = load_yaml(path)
+    if isinstance(data, list):
+        try:
+            return Budget.model_validate({"budgets": data})
+        except ValidationError as err:
+            raise InputError(format_validation_error(path, data, _ShiftedErrors(err))) from None
+    return validate(path, Budget, data, what="budget file")
+
+
+def expand(budget_path: str | Path, entry_path: str) -> list[Path]:
+    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file."""
+    base = Path(budget_path).parent
+    pattern = Path(entry_path).expanduser()
+    if not pattern.is_absolute():
+        pattern = base / pattern
+    if not _GLOB_CHARS & set(entry_path):
+        return [pattern]
+    matches = sorted(Path(m) for m in glob.glob(str(pattern), recursive=True) if os.path.isfile(m))
+    if not matches:
+        raise InputError(f"{budget_path}: path {entry_path!r} matches no model file (looked for {pattern}); a glob that matches nothing is an error, not a pass")
+    return matches
+
+
+def reader_options(path: str | Path, options: dict) -> dict:
+    """Keep the options that apply to this kind of file: width/resolution for specs,
+    input_shapes for ONNX; one given for the wrong kind is an error."""
+    from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES
+
+    suffix = Path(path).suffix.lower()
+    spec_only = [k for k in ("width", "resolution") if options.get(k) is not None]
+    onnx_only = [k for k in ("input_shapes",) if options.get(k)]
+    if suffix in SPEC_SUFFIXES and onnx_only:
+        raise InputError(f"{path}: input_shapes applies to ONNX graphs only; this is a layer spec")
+    if suffix in ONNX_SUFFIXES and spec_only:
+        raise InputError(f"{path}: {'/'.join(spec_only)} applies to YAML layer specs only; this is an ONNX graph")
+    return {k: v for k, v in options.items() if v is not None and (k in spec_only or k in onnx_only or k not in ("width", "resolution", "input_shapes"))}
+
+
+def _analyze(path: Path, options: dict):
+    from dscost.cost import analyze
+    from dscost.readers import load
+
+    return analyze(load(path, **reader_options(path, options)))
+
+
+def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.CheckReport:
+    """Check every model of a budget file.  ``flops`` is the CLI flag (None: not given)."""
+    budget = load_budget(budget_path)
+    if flops and budget.convention == "macs":
+        raise InputError(f"{budget_path}: convention: macs contradicts --flops; drop one of them")
+    use_flops = bool(flops) or budget.convention == "flops"
+    report = gate.CheckReport("flops" if use_flops else "macs", budget=shown_path(budget_path))
+    for i, entry in enumerate(budget.budgets):
+        files = expand(budget_path, entry.path)
+        for f in files:
+            try:
+                analysis = _analyze(f, entry.load_options())
+            except InputError as err:
+                raise InputError(f"{budget_path}: budgets[{i}] ({entry.path}): cannot check {shown_path(f)}: {err}") from None
+            result = gate.evaluate(analysis, entry.limits(), flops=use_flops, path=shown_path(f))
+            if entry.name and len(files) == 1:
+                result.name = entry.name
+            report.models.append(result)
+    return report
+
+
+def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, options: dict | None = None) -> gate.CheckReport:
+    """Check one-off limits (CLI flags) on each model of ``paths``."""
+    report = gate.CheckReport("flops" if flops else "macs")
+    for p in paths:
+        try:
+            analysis = _analyze(Path(p), options or {})
+        except InputError as err:
+            msg = str(err)
+            raise InputError(msg if p in msg else f"cannot check {p}: {msg}") from None
+        report.models.append(gate.evaluate(analysis, limits, flops=flops, path=shown_path(p)))
+    return report
