@@ -1,0 +1,269 @@
+"""Write a :class:`dscost.layers.Model` (from a YAML layer spec) as an ONNX graph.
+
+The graph has the spec's structure: one ONNX node per layer, named after the
+layer (its output tensor has the same name), wired along ``Layer.inputs``,
+convolutions rebuilt from ``Layer.conv``.  Analyzing the exported file with
+``dscost analyze`` gives the same per-layer MACs and params as the spec.
+
+**Weights are all zeros** (float32): the file is for counting, viewing
+(Netron) and shape checks, not for inference results.  The zeros are written
+without building them in memory (file holes where the filesystem supports
+them), so even a VGG16 exports in a moment.  ``external_data=True`` puts the
+weights in ``<file>.data`` next to the model (needed above 2 GB).
+
+A few layers need a helper node, named ``<layer>/<what>``: an FC layer on a
+feature map gets a Flatten before its Gemm; Clip bounds of relu6/clip are
+small initializers.  Helpers cost nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from math import prod
+from pathlib import Path
+
+from dscost.errors import InputError
+from dscost.layers import (
+    ACTIVATION,
+    ADD,
+    BATCHNORM,
+    CONCAT,
+    CONV_TYPES,
+    FC,
+    FLATTEN,
+    GLOBAL_POOL,
+    POOL,
+    SHAPE,
+    SOFTMAX,
+    Layer,
+    Model,
+)
+
+INPUT = "input"
+OPSET = 17
+MAX_EMBEDDED = 2**31 - 64 * 2**20  # protobuf's 2 GB limit, with room for the graph
+
+# spec activation -> (ONNX op, attributes, minimum opset); relu6/clip use Clip with bounds
+_ACTIVATIONS = {
+    "relu": ("Relu", {}, 1),
+    "leaky_relu": ("LeakyRelu", {"alpha": 0.01}, 1),
+    "elu": ("Elu", {}, 1),
+    "sigmoid": ("Sigmoid", {}, 1),
+    "hard_sigmoid": ("HardSigmoid", {}, 1),
+    "tanh": ("Tanh", {}, 1),
+    "hard_swish": ("HardSwish", {}, 14),
+    "softplus": ("Softplus", {}, 1),
+    "gelu": ("Gelu", {}, 20),
+    "swish": ("Swish", {}, 24),
+    "silu": ("Swish", {}, 24),
+}
+_CLIPS = {"relu6": (0.0, 6.0), "clip": (0.0, 6.0)}
+
+
+def _pool_pads(size: int, kernel: int, out: int) -> tuple[int, int, int]:
+    """(stride, pad_begin, pad_end) giving ``out`` from ``size`` with ``kernel`` (the Layer keeps only shapes)."""
+    from dscost.cost import conv_out_size
+
+    for stride in range(1, max(size, kernel) + 1):
+        for total in range(0, 2 * kernel):
+            begin, end = total // 2, total - total // 2
+            if conv_out_size(size, kernel, stride, 1, begin, end) == out:
+                return stride, begin, end
+    raise ValueError(f"no stride/padding maps {size} to {out} with kernel {kernel}")
+
+
+class _Graph:
+    def __init__(self, model: Model):
+        from onnx import helper
+
+        self.h = helper
+        self.model = model
+        self.nodes: list = []
+        self.weights: list[tuple[str, tuple[int, ...]]] = []  # zero-filled float32 initializers
+        self.small: list = []  # initializers with data
+        self.opset = OPSET
+
+    def weight(self, name: str, dims: tuple[int, ...]) -> str:
+        self.weights.append((name, tuple(dims)))
+        return name
+
+    def scalar(self, name: str, value: float) -> str:
+        from onnx import TensorProto
+
+        self.small.append(self.h.make_tensor(name, TensorProto.FLOAT, [], [value]))
+        return name
+
+    def node(self, op: str, inputs: list[str], output: str, name: str, **attrs) -> None:
+        self.nodes.append(self.h.make_node(op, inputs, [output], name=name, **attrs))
+
+    def layer(self, layer: Layer, srcs: list[str]) -> None:
+        t, name = layer.type, layer.name
+        fail = lambda why: InputError(f"{self.model.source}: layer {name!r}: cannot export {why}")  # noqa: E731
+        if t in CONV_TYPES:
+            g = layer.conv
+            if g is None:
+                raise fail("a convolution without geometry")
+            inputs = [srcs[0], self.weight(f"{name}/W", (g.cout, g.cin // g.groups, *g.kernel))]
+            if g.bias:
+                inputs.append(self.weight(f"{name}/B", (g.cout,)))
+            self.node("Conv", inputs, name, name, kernel_shape=list(g.kernel), strides=list(g.stride),
+                      dilations=list(g.dilation), pads=list(g.pads), group=g.groups)  # fmt: skip
+        elif t == BATCHNORM:
+            c = layer.input_shape[1]
+            inputs = [srcs[0]] + [self.weight(f"{name}/{p}", (c,)) for p in ("scale", "B", "mean", "var")]
+            self.node("BatchNormalization", inputs, name, name)
+        elif t == ACTIVATION:
+            if layer.op in _CLIPS:
+                lo, hi = _CLIPS[layer.op]
+                self.node("Clip", [srcs[0], self.scalar(f"{name}/min", lo), self.scalar(f"{name}/max", hi)], name, name)
+            elif layer.op in _ACTIVATIONS:
+                op, attrs, opset = _ACTIVATIONS[layer.op]
+                self.opset = max(self.opset, opset)
+                self.node(op, [srcs[0]], name, name, **attrs)
+            else:
+                raise fail(f"activation {layer.op!r}")
+        elif t == POOL:
+            spatial, out = layer.input_shape[2:], layer.output_shape[2:]
+            kernel = layer.kernel or ()
+            try:
+                triples = [_pool_pads(spatial[i], kernel[i], out[i]) for i in range(len(kernel))]
+            except (ValueError, IndexError) as err:
+                raise fail(f"pooling: {err}") from None
+            op = "MaxPool" if "max" in layer.op else "AveragePool"
+            self.node(op, [srcs[0]], name, name, kernel_shape=list(kernel), strides=[s for s, _, _ in triples],
+                      pads=[b for _, b, _ in triples] + [e for _, _, e in triples])  # fmt: skip
+        elif t == GLOBAL_POOL:
+            self.node("GlobalMaxPool" if "max" in layer.op else "GlobalAveragePool", [srcs[0]], name, name)
+        elif t == FLATTEN:
+            self.node("Flatten", [srcs[0]], name, name, axis=1)
+        elif t == FC:
+            x = srcs[0]
+            if len(layer.input_shape) > 2:
+                self.node("Flatten", [x], f"{name}/flatten", f"{name}/flatten", axis=1)
+                x = f"{name}/flatten"
+            units, features = layer.output_shape[-1], prod(layer.input_shape[1:])
+            inputs = [x, self.weight(f"{name}/W", (units, features))]
+            if layer.cost.biases:
+                inputs.append(self.weight(f"{name}/B", (units,)))
+            self.node("Gemm", inputs, name, name, transB=1)
+        elif t == ADD:
+            self.node("Add" if len(srcs) == 2 else "Sum", srcs, name, name)
+        elif t == CONCAT:
+            self.node("Concat", srcs, name, name, axis=1)
+        elif t == SOFTMAX:
+            self.node("Softmax", [srcs[0]], name, name, axis=-1)
+        elif t == SHAPE:
+            self.node("Dropout" if layer.op == "dropout" else "Identity", [srcs[0]], name, name)
+        else:
+            raise fail(f"layer type {t!r}")
+
+
+def build_onnx(model: Model):
+    """The ONNX ModelProto of ``model`` without weight data, and the zero weights to add:
+    (model proto, [(initializer name, dims)])."""
+    from onnx import TensorProto, helper
+
+    if not model.layers:
+        raise InputError(f"{model.source}: no layers to export")
+    g = _Graph(model)
+    names = {layer.name for layer in model.layers}
+    input_shape = model.layers[0].input_shape
+    inputs_used: dict[str, tuple[int, ...]] = {}
+    consumed: set[str] = set()
+    prev = None
+    for layer in model.layers:
+        srcs = list(layer.inputs) or [prev or INPUT]
+        for s in srcs:
+            if s not in names:
+                inputs_used.setdefault(s, layer.input_shape if s != INPUT else input_shape)
+            consumed.add(s)
+        g.layer(layer, srcs)
+        prev = layer.name
+    graph_inputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(s)) for n, s in inputs_used.items()]
+    graph_outputs = [
+        helper.make_tensor_value_info(layer.name, TensorProto.FLOAT, list(layer.output_shape))
+        for layer in model.layers
+        if layer.name not in consumed
+    ]
+    graph = helper.make_graph(g.nodes, model.name or "model", graph_inputs, graph_outputs, initializer=g.small)
+    graph.doc_string = f"Exported by dscost from {model.source}; weights are zeros."
+    opsets = [helper.make_opsetid("", g.opset)]
+    mp = helper.make_model(graph, opset_imports=opsets, producer_name="dscost")
+    mp.ir_version = helper.find_min_ir_version_for(opsets)  # the oldest IR that runtimes accept
+    return mp, g.weights
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = value & 0x7F
+        value >>= 7
+        out.append(b | 0x80 if value else b)
+        if not value:
+            return bytes(out)
+
+
+def _field(number: int, length: int) -> bytes:
+    return _varint(number << 3 | 2) + _varint(length)
+
+
+def export_model(model: Model, path: str | Path, external_data: bool = False) -> Path:
+    """Write ``model`` as ONNX to ``path`` (zero weights); onnx.checker passes on the result.
+
+    With ``external_data`` the weights go to ``<name>.data`` beside the model.  The file
+    is written to a temporary name and renamed, so a failure leaves nothing behind.
+    """
+    from onnx import TensorProto
+
+    path = Path(path)
+    mp, weights = build_onnx(model)
+    total = sum(prod(d) * 4 for _, d in weights)
+    if not external_data and total > MAX_EMBEDDED:
+        raise InputError(f"{path}: {total / 2**30:.1f} GB of weights do not fit in one protobuf (2 GB); export with external data")
+    data_name = path.name + ".data"
+    headers = []
+    offset = 0
+    for name, dims in weights:
+        t = TensorProto(name=name, dims=list(dims), data_type=TensorProto.FLOAT)
+        nbytes = prod(dims) * 4
+        if external_data:
+            t.data_location = TensorProto.EXTERNAL
+            for k, v in (("location", data_name), ("offset", str(offset)), ("length", str(nbytes))):
+                e = t.external_data.add()
+                e.key, e.value = k, v
+            offset += -(-nbytes // 4096) * 4096
+            headers.append((t.SerializeToString(), 0))
+        else:
+            headers.append((t.SerializeToString(), nbytes))
+    graph = mp.graph.SerializeToString()
+    mp.ClearField("graph")
+    head = mp.SerializeToString()
+    # Each initializer: field 5 of GraphProto = a TensorProto whose raw_data (field 9) is zeros.
+    entries = []
+    for header, nbytes in headers:
+        body = header + (_field(9, nbytes) if nbytes else b"")
+        entries.append((_field(5, len(body) + nbytes) + body, nbytes))
+    graph_len = len(graph) + sum(len(e) + n for e, n in entries)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp_data = path.with_name(f".{data_name}.tmp{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(head)
+            f.write(_field(7, graph_len))
+            f.write(graph)
+            for entry, nbytes in entries:
+                f.write(entry)
+                if nbytes:
+                    f.seek(nbytes, os.SEEK_CUR)  # zeros: a hole in the file
+            f.truncate(f.tell())
+        if external_data:
+            with open(tmp_data, "wb") as f:
+                f.truncate(offset)
+            os.replace(tmp_data, path.with_name(data_name))
+        os.replace(tmp, path)
+    except OSError as err:
+        for p in (tmp, tmp_data):
+            if p.exists():
+                p.unlink()
+        raise InputError(f"{path}: cannot write: {err.strerror or err}") from None
+    return path
