@@ -334,6 +334,42 @@ def diff(
         raise typer.Exit(1)
 
 
+@app.command()
+def export(
+    spec: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml) to write as ONNX.", show_default=False)],
+    output: Annotated[str, typer.Option("--output", "-o", help="ONNX file to write.", show_default=False)],
+    width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha.", show_default=False)] = None,
+    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW.", show_default=False)] = None,
+    external_data: Annotated[bool, typer.Option("--external-data", help="Put the weights in <output>.data beside the model.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+) -> None:
+    """Write a layer spec as an ONNX graph with zero weights (for Netron, runtimes, `analyze`)."""
+    from dscost.export import export_model
+    from dscost.readers import SPEC_SUFFIXES, load
+
+    if os.path.splitext(spec)[1].lower() not in SPEC_SUFFIXES:
+        raise InputError(f"{spec}: export reads a YAML layer spec (.yaml/.yml)")
+    if os.path.splitext(output)[1].lower() != ".onnx":
+        raise InputError(f"--output {output}: expected a .onnx file name")
+    if os.path.isdir(output):
+        raise InputError(f"--output {output}: is a directory")
+    if os.path.exists(output) and not force:
+        raise InputError(f"--output {output}: file exists (use --force to overwrite)")
+    options: dict = {}
+    if width_multiplier is not None:
+        if not width_multiplier > 0:
+            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
+        options["width"] = width_multiplier
+    if resolution is not None:
+        res = parse_dims("--resolution", resolution)
+        if len(res) > 2:
+            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
+        options["resolution"] = res[0] if len(res) == 1 else res
+    model = load(spec, **options)
+    path = export_model(model, output, external_data=external_data)
+    print(f"wrote {path} ({len(model.layers)} layers, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
+
+
 # --------------------------------------------------------------------------
 # Entry point
 
