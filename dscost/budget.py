@@ -57,7 +57,7 @@ def load_budget(path: str | Path):
     return validate(path, Budget, data, what="budget file")
 
 
-def expand(budget_path: str | Path, entry_path: str) -> list[Path]:
+def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path]:
     """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file."""
     base = Path(budget_path).parent
     pattern = Path(entry_path).expanduser()
@@ -67,7 +67,7 @@ def expand(budget_path: str | Path, entry_path: str) -> list[Path]:
         return [pattern]
     matches = sorted(Path(m) for m in glob.glob(str(pattern), recursive=True) if os.path.isfile(m))
     if not matches:
-        raise InputError(f"{budget_path}: path {entry_path!r} matches no model file (looked for {pattern}); a glob that matches nothing is an error, not a pass")
+        raise InputError(f"{budget_path}: {where or 'path'}: {entry_path!r} matches no model file (looked for {shown_path(pattern)}); a glob that matches nothing is an error, not a pass")
     return matches
 
 
@@ -101,12 +101,14 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.
     use_flops = bool(flops) or budget.convention == "flops"
     report = gate.CheckReport("flops" if use_flops else "macs", budget=shown_path(budget_path))
     for i, entry in enumerate(budget.budgets):
-        files = expand(budget_path, entry.path)
+        files = expand(budget_path, entry.path, f"budgets[{i}]")
         for f in files:
             try:
                 analysis = _analyze(f, entry.load_options())
             except InputError as err:
-                raise InputError(f"{budget_path}: budgets[{i}] ({entry.path}): cannot check {shown_path(f)}: {err}") from None
+                msg = str(err)
+                shown = shown_path(f)
+                raise InputError(f"{budget_path}: budgets[{i}]: {msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
             result = gate.evaluate(analysis, entry.limits(), flops=use_flops, path=shown_path(f))
             if entry.name and len(files) == 1:
                 result.name = entry.name

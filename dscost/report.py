@@ -650,7 +650,7 @@ def check_message(m: Any, r: Any) -> str:
     if r.passed:
         return f"{m.name}: {_check_label(r)} {_limit_value(r.kind, r.actual)} within {r.key} {_limit_value(r.kind, r.limit)}"
     over = _limit_value(r.kind, -r.headroom) if r.kind != "share" else f"{float(-r.headroom) * 100:.2f} pp"
-    rel = f" ({-r.headroom_pct:.1f}%)" if r.headroom_pct is not None else ""
+    rel = f" ({-r.headroom_pct:.1f}% over)" if r.headroom_pct is not None else ""
     return f"{m.name}: {_check_label(r)} {_limit_value(r.kind, r.actual)} exceeds {r.key} {_limit_value(r.kind, r.limit)} by {over}{rel}"
 
 
@@ -680,7 +680,7 @@ def check_doc(rep: Any) -> Doc:
                 PASS_MARK if r.passed else FAIL_MARK,
             ])
         status = "ok" if m.passed else "OVER BUDGET"
-        doc.append(Table(f"{m.name} ({m.path}): {status}", ["limit", "max", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl"))
+        doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl"))
     doc.append(Text(_check_summary(rep)))
     if rep.convention == "flops":
         doc.append(Text("MAC limits count FLOPs = 2 x MACs.", "note"))
@@ -761,7 +761,7 @@ def check_github(rep: Any) -> str:
     lines = []
     for m in rep.models:
         for r in m.failures:
-            lines.append(f"::error file={_gh_prop(m.path)},title={_gh_prop(f'dscost check: {r.key}')}::{_gh_data(check_message(m, r))}")
+            lines.append(f"::error file={_gh_prop(m.path)},title={_gh_prop(f'dscost check {r.key}')}::{_gh_data(check_message(m, r))}")
     buf = io.StringIO()
     _emit_plain(check_doc(rep), buf)
     return "\n".join(lines + [buf.getvalue().rstrip("\n")]) + "\n"
