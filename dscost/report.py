@@ -122,6 +122,7 @@ def _emit_plain(doc: Doc, out) -> None:
 def _emit_rich(doc: Doc, out) -> None:
     from rich import box
     from rich.console import Console
+    from rich.measure import Measurement
     from rich.table import Table as RichTable
     from rich.text import Text as RichText
 
@@ -141,11 +142,14 @@ def _emit_rich(doc: Doc, out) -> None:
             pad_edge=False,
         )
         for h, a in zip(item.headers, item.aligns()):
-            # Numbers never wrap; text columns fold on a narrow terminal (never "...").
-            t.add_column(h, justify="right" if a == "r" else "left", no_wrap=a == "r", overflow="fold")
+            t.add_column(h, justify="right" if a == "r" else "left", no_wrap=True)
         for row in item.rows:
             t.add_row(*(RichText(c) for c in row))
-        console.print(t)
+        # Never squeeze or truncate a cell: a table wider than the terminal is
+        # printed at its natural width and the terminal wraps the lines.
+        natural = Measurement.get(console, console.options.update(max_width=100_000), t).maximum
+        wide = console if natural <= console.width else Console(file=out, highlight=False, width=natural)
+        wide.print(t)
         for n in item.notes:
             console.print(RichText(n, style="dim"))
 

@@ -1,0 +1,173 @@
+"""Renderers on a hand-built model (tests/conftest.py): JSON contract, CSV, Markdown, tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from dscost import cost, report
+from dscost.layers import Layer, Model
+from tests.conftest import conv_layer, make_tiny_model
+
+
+def render(fn, *args, **kw) -> str:
+    out = io.StringIO()
+    old = report.sys.stdout
+    report.sys.stdout = out
+    try:
+        fn(*args, **kw)
+    finally:
+        report.sys.stdout = old
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [(0, "0"), (288, "288"), (999, "999"), (1000, "1.00K"), (18_432, "18.4K"), (4_209_088, "4.21M"), (231_211_008, "231.2M"), (4_866_000_000, "4.87G"), (-2_500, "-2.50K"), (1.5, "1.50")],
+)
+def test_human(n, text):
+    assert report.human(n) == text
+
+
+def test_analysis_json_contract(tiny_analysis):
+    d = json.loads(render(report.show_analysis, tiny_analysis, "json"))
+    assert set(d) >= {"model", "convention", "layers", "totals", "what_if", "uncounted", "notes", "blocks"}
+    assert d["model"] == "tiny"
+    assert d["convention"]["count"] == "macs"
+    assert d["notes"] == ["symbolic batch set to 1"]
+    assert d["totals"] == {"macs": 106_656, "params": 618, "weights": 576, "biases": 10, "norm_params": 32, "buffers": 32, "other_ops": 20_490}
+    names = [layer["name"] for layer in d["layers"]]
+    assert names[0] == "conv1" and "flatten" in names and len(names) == 11  # JSON keeps shape-only layers
+    conv1 = d["layers"][0]
+    for key in ("name", "type", "input_shape", "output_shape", "macs", "params", "what_if"):
+        assert key in conv1
+    assert conv1["input_shape"] == [1, 3, 32, 32] and conv1["output_shape"] == [1, 8, 16, 16]
+    assert (conv1["macs"], conv1["params"]) == (55_296, 216)
+    # conv1 as dw 3x3 s2 (3 ch) + pw 3->8 on 16x16: 9*3*256 + 3*8*256 MACs, 27 + 24 params
+    assert conv1["what_if"] == {"separable_macs": 13_056, "separable_params": 51}
+    assert all(layer["what_if"] is None for layer in d["layers"][1:])
+    assert d["what_if"]["all_separable"]["macs"] == 106_656 - 55_296 + 13_056
+    assert d["what_if"]["all_separable"]["params"] == 618 - 216 + 51
+    # dw1+bn2+relu2+pw1 -> one 3x3 conv 8->16 on 16x16: 9*8*16*256 MACs, 1152 weights (BN2 gone)
+    assert d["what_if"]["all_standard"]["macs"] == 106_656 - (18_432 + 32_768) + 294_912
+    assert d["what_if"]["all_standard"]["params"] == 618 - (72 + 128 + 16) + 1152
+    assert d["blocks"] == [{"depthwise": "dw1", "middle": ["bn2", "relu2"], "pointwise": "pw1"}]
+    assert d["uncounted"] == []
+    assert all(isinstance(v, int) for v in d["totals"].values())
+
+
+def test_analysis_json_flops_and_uncounted():
+    a = cost.analyze(make_tiny_model(uncounted=True))
+    d = json.loads(render(report.show_analysis, a, "json", flops=True))
+    assert d["convention"]["count"] == "flops"
+    assert d["totals"]["flops"] == 2 * d["totals"]["macs"] == 213_312
+    assert d["layers"][0]["flops"] == 110_592 and d["layers"][0]["what_if"]["separable_flops"] == 26_112
+    assert d["what_if"]["all_separable"]["flops"] == 2 * d["what_if"]["all_separable"]["macs"]
+    assert d["uncounted"] == [
+        {"name": "nms_1", "op": "NonMaxSuppression", "reason": "data-dependent output size"},
+        {"name": "loop_7", "op": "Loop", "reason": "control flow"},
+    ]
+
+
+def test_analysis_csv(tiny_analysis):
+    rows = list(csv.DictReader(io.StringIO(render(report.show_analysis, tiny_analysis, "csv"))))
+    assert len(rows) == 11
+    assert rows[0]["name"] == "conv1" and rows[0]["macs"] == "55296" and rows[0]["separable_macs"] == "13056"
+    assert rows[0]["input_shape"] == "1x3x32x32" and rows[0]["kernel"] == "3x3"
+    assert sum(int(r["macs"]) for r in rows) == 106_656
+    assert sum(int(r["params"]) for r in rows) == 618
+    flops_rows = list(csv.DictReader(io.StringIO(render(report.show_analysis, tiny_analysis, "csv", flops=True))))
+    assert flops_rows[0]["flops"] == "110592"
+
+
+def _md_tables(text: str) -> list[list[list[str]]]:
+    tables, cur = [], []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            cur.append([c.strip() for c in line.strip().strip("|").split(" | ")])
+        elif cur:
+            tables.append(cur)
+            cur = []
+    if cur:
+        tables.append(cur)
+    return tables
+
+
+def test_analysis_markdown(tiny_analysis):
+    text = render(report.show_analysis, tiny_analysis, "markdown")
+    tables = _md_tables(text)
+    layers = tables[0]
+    assert layers[0][:6] == ["layer", "type", "kernel", "input -> output", "MACs", "params"]
+    assert set(layers[1][0]) <= set("-:|")
+    assert {len(r) for r in layers[2:]} == {len(layers[0])}  # every row has the header's column count
+    body = {r[0]: r for r in layers[2:]}
+    assert "flatten" not in body  # shape-only layer hidden without --all
+    assert body["conv1"][4] == "55.3K" and body["conv1"][9] == "4.24x"
+    totals = {r[0]: r for r in tables[1][2:]}
+    assert totals["MACs"][2] == "106,656"
+
+
+def test_table_plain_hides_shape_layers_unless_all(tiny_analysis):
+    text = render(report.show_analysis, tiny_analysis, "table")
+    rows = {line.split()[0] for line in text.splitlines() if line.strip()}
+    assert "fc" in rows and "flatten" not in rows and "1 shape-only layers" in text
+    rows_all = {line.split()[0] for line in render(report.show_analysis, tiny_analysis, "table", show_all=True).splitlines() if line.strip()}
+    assert "flatten" in rows_all
+    # Table 2 shares: standard conv 55,296 / 106,656 MACs
+    assert "51.85%" in text
+    assert "symbolic batch set to 1" in text
+    assert "Uncounted" not in text
+
+
+def test_table_lists_uncounted_ops():
+    text = render(report.show_analysis, cost.analyze(make_tiny_model(uncounted=True)), "table")
+    assert "Uncounted ops (2 nodes" in text
+    assert "NonMaxSuppression" in text and "loop_7" in text
+
+
+def test_long_names_are_not_truncated():
+    name = "backbone.stage4.block17.expand_conv_with_a_really_long_descriptive_name"
+    layers = [conv_layer(name, "input", 3, 16, 32, 56)]
+    a = cost.analyze(Model("long", "hand-built", layers))
+    text = render(report.show_analysis, a, "table")
+    assert name in text and "…" not in text
+    rich_out = io.StringIO()
+    report._emit_rich(report.analysis_doc(a), rich_out)
+    assert name in rich_out.getvalue()  # not folded over lines even on an 80-column console
+    assert "…" not in rich_out.getvalue()
+
+
+def test_comparison_renderers():
+    g = cost.make_conv_geom((3, 3), 32, 64, (112, 112), (1, 1), (1, 1), "same")
+    c = cost.compare(g)
+    d = json.loads(render(report.show_comparison, c, "json"))
+    assert d["standard"]["macs"] == 231_211_008 and d["separable"]["params"] == 2_336
+    assert d["closed_form"] == "1/64 + 1/9" and d["ratio"] == pytest.approx(73 / 576)
+    text = render(report.show_comparison, c, "table", padding="same")
+    assert "0.1267 = 1/64 + 1/9" in text and "7.89x" in text and "padding same (1x1)" in text
+    rows = list(csv.DictReader(io.StringIO(render(report.show_comparison, c, "csv"))))
+    assert [r["variant"] for r in rows] == ["standard", "depthwise", "pointwise", "separable", "spatial_separable"]
+    assert rows[3]["macs"] == "29302784"
+
+
+def test_dumps_matches_json():
+    data = {"a": [1, 2, [3]], "b": {"c": [], "d": {}}, "e": [{"f": None, "g": "x\"y"}], "h": 1.5}
+    assert json.loads(report.dumps(data)) == data
+    assert '"shape": [1, 3, 224, 224]' in report.dumps({"shape": [1, 3, 224, 224]})
+
+
+def test_unknown_format_is_input_error(tiny_analysis):
+    from dscost.errors import InputError
+
+    with pytest.raises(InputError, match="--format csv"):
+        report.emit("csv", doc=lambda: [])
+
+
+def test_layer_without_shapes_renders():
+    layers = [Layer("x", "shape", "Identity", ("input",), (), ())]
+    a = cost.analyze(Model("empty", "hand-built", layers))
+    assert "empty" in render(report.show_analysis, a, "table", show_all=True)
+    assert json.loads(render(report.show_analysis, a, "json"))["totals"]["macs"] == 0
