@@ -1,0 +1,216 @@
+"""`dscost diff` through the real entry point, on spec variants whose deltas are derived by hand.
+
+base.yaml (input 3x8x8, same padding everywhere):
+    stem  3x3 conv 3 -> 8    9*3*8*64  = 13,824 MACs   216 params
+    body  3x3 conv 8 -> 16   9*8*16*64 = 73,728 MACs  1,152 params
+    gap, flat                0
+    fc    16 -> 10           160 MACs                 16*10 + 10 = 170 params
+    total                    87,712 MACs              1,538 params
+
+new.yaml: body replaced by a depthwise-separable pair, fc widened to 12 classes:
+    stem  unchanged          13,824                   216
+    body_dw 3x3 dw x8        9*8*64    = 4,608         72
+    body_pw 1x1 8 -> 16      8*16*64   = 8,192        128
+    gap, flat                0
+    fc    16 -> 12           192                      16*12 + 12 = 204
+    total                    26,816 MACs              620 params
+
+delta new - base: MACs -60,896, params -918; body removed, body_dw/body_pw added,
+fc changed (+32 MACs, +34 params), stem/gap/flat unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_check import dscost
+
+BASE = """\
+name: base
+input: [3, 8, 8]
+layers:
+  - {type: conv, name: stem, channels: 8, kernel: 3}
+  - {type: conv, name: body, channels: 16, kernel: 3}
+  - {type: global_avgpool, name: gap}
+  - {type: flatten, name: flat}
+  - {type: fc, name: fc, units: 10}
+"""
+
+NEW = """\
+name: new
+input: [3, 8, 8]
+layers:
+  - {type: conv, name: stem, channels: 8, kernel: 3}
+  - {type: conv, name: body_dw, channels: 8, kernel: 3, groups: 8}
+  - {type: conv, name: body_pw, channels: 16, kernel: 1}
+  - {type: global_avgpool, name: gap}
+  - {type: flatten, name: flat}
+  - {type: fc, name: fc, units: 12}
+"""
+
+BASE_MACS, BASE_PARAMS = 87_712, 1_538
+NEW_MACS, NEW_PARAMS = 26_816, 620
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> tuple[str, str]:
+    (tmp_path / "base.yaml").write_text(BASE)
+    (tmp_path / "new.yaml").write_text(NEW)
+    return str(tmp_path / "base.yaml"), str(tmp_path / "new.yaml")
+
+
+def test_json_deltas_match_hand_derivation(capsys, specs):
+    code, out, err = dscost(capsys, "diff", *specs, "-f", "json")
+    assert (code, err) == (0, "")
+    d = json.loads(out)
+    assert d["base"] == {"model": "base", "macs": BASE_MACS, "params": BASE_PARAMS}
+    assert d["new"] == {"model": "new", "macs": NEW_MACS, "params": NEW_PARAMS}
+    assert d["delta"]["macs"] == -60_896 and d["delta"]["params"] == -918
+    assert d["delta"]["macs_pct"] == pytest.approx(-60_896 / BASE_MACS * 100)
+    assert d["summary"] == {"changed": 1, "added": 2, "removed": 1, "unchanged": 3}
+    rows = [(x["status"], x["name"], x["delta"]["macs"], x["delta"]["params"]) for x in d["layers"]]
+    assert rows == [
+        ("unchanged", "stem", 0, 0),
+        ("removed", "body", -73_728, -1_152),
+        ("added", "body_dw", 4_608, 72),
+        ("added", "body_pw", 8_192, 128),
+        ("unchanged", "gap", 0, 0),
+        ("unchanged", "flat", 0, 0),
+        ("changed", "fc", 32, 34),
+    ]
+    fc = d["layers"][-1]
+    assert fc["base"] == {"macs": 160, "params": 170} and fc["new"] == {"macs": 192, "params": 204}
+    assert fc["matched_by"] == "name"
+    assert d["layers"][1]["new"] is None and d["layers"][2]["base"] is None
+    assert d["fail_on_increase"] is None
+
+
+def test_table_lists_changes_only_unless_all(capsys, specs):
+    code, out, _ = dscost(capsys, "diff", *specs)
+    assert code == 0
+    lines = out.splitlines()
+    macs = next(line for line in lines if line.startswith("MACs"))
+    assert macs.split() == ["MACs", "87.7K", "26.8K", "-60.9K", "-69.43%"]
+    assert any(line.split()[:2] == ["-", "body"] for line in lines)
+    assert any(line.split()[:2] == ["+", "body_pw"] for line in lines)
+    assert any(line.split()[:2] == ["~", "fc"] for line in lines)
+    assert not any(" stem " in line for line in lines)
+    assert "1 changed, 2 added, 1 removed, 3 unchanged" in out
+    code, out, _ = dscost(capsys, "diff", *specs, "--all")
+    assert any(line.split()[:1] == ["stem"] for line in out.splitlines())
+
+
+def test_markdown_is_a_pasteable_table(capsys, specs):
+    code, out, _ = dscost(capsys, "diff", *specs, "-f", "markdown")
+    assert code == 0
+    assert out.startswith("## dscost diff: base -> new")
+    assert "| MACs | 87.7K | 26.8K | -60.9K | -69.43% |" in out
+    assert "| - | body | conv | 73.7K |  | -73.7K | 1.15K |  | -1.15K |" in out
+    assert "| ~ | fc | fc | 160 | 192 | +32 | 170 | 204 | +34 |" in out
+
+
+def test_flops_doubles_mac_deltas(capsys, specs):
+    code, out, _ = dscost(capsys, "diff", *specs, "--flops", "-f", "json")
+    d = json.loads(out)
+    assert d["delta"]["flops"] == -2 * 60_896 and d["delta"]["macs"] == -60_896 and d["delta"]["params"] == -918
+    assert d["new"]["flops"] == 2 * NEW_MACS
+
+
+def test_renamed_layers_match_by_position_and_type(capsys, tmp_path, specs):
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(BASE.replace("name: stem", "name: first").replace("name: body", "name: second").replace("name: base", "name: renamed"))
+    code, out, _ = dscost(capsys, "diff", specs[0], str(renamed), "-f", "json")
+    d = json.loads(out)
+    assert d["delta"] == {"macs": 0, "params": 0, "macs_pct": 0.0, "params_pct": 0.0}
+    assert d["summary"] == {"changed": 0, "added": 0, "removed": 0, "unchanged": 5}
+    assert [(x["base_name"], x["new_name"], x["matched_by"]) for x in d["layers"][:2]] == [("stem", "first", "position"), ("body", "second", "position")]
+    code, out, _ = dscost(capsys, "diff", specs[0], str(renamed), "--all")
+    assert "stem -> first" in out
+
+
+def test_fail_on_increase_relative(capsys, specs):
+    base, new = specs
+    # new -> base: MACs +60,896 on 26,816 (+227.1%), params +918 on 620 (+148.1%)
+    code, out, err = dscost(capsys, "diff", new, base, "--fail-on-increase", "5%")
+    assert code == 1
+    assert "exceeds +5%" in out and err.startswith("dscost: ✗ --fail-on-increase 5%")
+    code, out, err = dscost(capsys, "diff", new, base, "--fail-on-increase", "250%", "-f", "json")
+    assert (code, err) == (0, "")
+    g = json.loads(out)["fail_on_increase"]
+    assert g["passed"] and g["kind"] == "relative" and not g["macs"]["exceeded"] and g["macs"]["delta"] == 60_896
+    # params +148.1% > 100% fails even though MACs (+227%) would too: either one is enough
+    code, out, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", "200%", "-f", "json")
+    g = json.loads(out)["fail_on_increase"]
+    assert code == 1 and g["macs"]["exceeded"] and not g["params"]["exceeded"]
+    # base -> new shrinks: never fails
+    code, _, _ = dscost(capsys, "diff", base, new, "--fail-on-increase", "0%")
+    assert code == 0
+
+
+def test_fail_on_increase_absolute_boundary(capsys, specs):
+    base, new = specs
+    code, _, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", "60896")  # exactly the MACs increase: passes
+    assert code == 0
+    code, _, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", "60.895K")
+    assert code == 1
+    code, _, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", str(2 * 60_896), "--flops")  # FLOPs delta
+    assert code == 0
+    code, _, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", str(2 * 60_896 - 1), "--flops")
+    assert code == 1
+
+
+def test_identical_models(capsys, specs):
+    code, out, _ = dscost(capsys, "diff", specs[0], specs[0], "--fail-on-increase", "0")
+    assert code == 0
+    assert "0 changed, 0 added, 0 removed, 5 unchanged" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--fail-on-increase", "x%"], "--fail-on-increase: cannot parse 'x%'"),
+        (["--fail-on-increase", "12Q"], "--fail-on-increase: unknown unit 'Q'"),
+        (["-f", "junit"], "junit"),
+    ],
+)
+def test_bad_options_exit_2(capsys, specs, args, message):
+    code, out, err = dscost(capsys, "diff", *specs, *args)
+    assert code == 2 and out == "" and message in err
+
+
+def test_missing_model_exit_2(capsys, tmp_path, specs):
+    code, out, err = dscost(capsys, "diff", specs[0], str(tmp_path / "gone.yaml"))
+    assert code == 2 and out == "" and "gone.yaml: no such file" in err
+
+
+def test_exit_codes_via_python_m_dscost(specs):
+    base, new = specs
+    run = lambda *a: subprocess.run([sys.executable, "-m", "dscost", "diff", *a], capture_output=True, text=True, timeout=60)  # noqa: E731
+    assert run(base, new, "--fail-on-increase", "5%").returncode == 0
+    assert run(new, base, "--fail-on-increase", "5%").returncode == 1
+    assert run(base, new + ".missing").returncode == 2
+
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@pytest.mark.skipif(not (MODELS / "conv_mobilenet_v1.yaml").exists(), reason="models/conv_mobilenet_v1.yaml not present")
+def test_conv_mobilenet_to_mobilenet_totals(capsys):
+    """Totals of the diff equal the two analyses; MobileNet v1 is 568,740,352 MACs (paper: 569M)."""
+    from dscost.cost import analyze
+    from dscost.readers import load
+
+    conv = analyze(load(MODELS / "conv_mobilenet_v1.yaml"))
+    code, out, _ = dscost(capsys, "diff", str(MODELS / "conv_mobilenet_v1.yaml"), str(MODELS / "mobilenet_v1.yaml"), "-f", "json")
+    d = json.loads(out)
+    assert code == 0
+    assert d["new"]["macs"] == 568_740_352
+    assert d["delta"]["macs"] == 568_740_352 - conv.totals.macs
+    assert d["delta"]["params"] == d["new"]["params"] - conv.totals.params
+    assert sum(x["delta"]["macs"] for x in d["layers"]) == d["delta"]["macs"]
+    assert sum(x["delta"]["params"] for x in d["layers"]) == d["delta"]["params"]
