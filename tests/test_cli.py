@@ -1,0 +1,334 @@
+"""The CLI through its entry points: `python -m dscost` in a subprocess for exit codes and
+start-up imports, `dscost.cli.run()` in-process (same code path as `main()`) for the rest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dscost import __version__
+from dscost.cli import run
+from tests.conftest import ROOT, run_cli
+
+MOBILENET = str(ROOT / "models" / "mobilenet_v1.yaml")
+COMPARE = ["compare", "--dk", "3", "--m", "32", "--n", "64", "--df", "112"]
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("dscost: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# ---------------------------------------------------------------- compare
+
+
+def test_compare_table(capsys):
+    code, out, err = cli(capsys, *COMPARE)
+    assert code == 0 and err == ""
+    rows: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        if line.strip():
+            rows.setdefault(line.split()[0], line.split())
+    assert rows["standard"][1:3] == ["64x112x112", "231,211,008"] and "18,432" in rows["standard"]
+    assert rows["depthwise"][1:3] == ["32x112x112", "3,612,672"] and "288" in rows["depthwise"]
+    assert rows["pointwise"][2] == "25,690,112" and "2,048" in rows["pointwise"]
+    assert rows["separable"][2] == "29,302,784" and "2,336" in rows["separable"]
+    assert "spatial-separable" in rows
+    assert "0.1267 = 1/64 + 1/9" in out
+    assert "7.89x" in out
+    assert "depthwise 12.3% + pointwise 87.7%" in out
+    assert "3^2*32*64*112^2 = 231,211,008" in out  # formula with the numbers substituted
+
+
+def test_compare_json(capsys):
+    code, out, _ = cli(capsys, *COMPARE, "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert set(d) >= {"standard", "depthwise", "pointwise", "separable", "spatial_separable", "ratio", "closed_form_ratio"}
+    assert (d["standard"]["macs"], d["standard"]["params"]) == (231_211_008, 18_432)
+    assert (d["depthwise"]["macs"], d["depthwise"]["params"]) == (3_612_672, 288)
+    assert (d["pointwise"]["macs"], d["pointwise"]["params"]) == (25_690_112, 2_048)
+    assert (d["separable"]["macs"], d["separable"]["params"]) == (29_302_784, 2_336)
+    assert round(d["ratio"], 4) == 0.1267 and d["ratio"] == d["closed_form_ratio"] == 1 / 64 + 1 / 9
+    assert d["ratio_exact"] == "73/576"
+
+
+def test_compare_valid_padding(capsys):
+    code, out, _ = cli(capsys, "compare", "--dk", "3", "--m", "3", "--n", "64", "--df", "32", "--padding", "valid", "-f", "json")
+    d = json.loads(out)
+    assert code == 0
+    assert (d["standard"]["macs"], d["separable"]["macs"]) == (1_555_200, 197_100)
+    assert (d["standard"]["params"], d["separable"]["params"]) == (1_728, 219)
+    assert d["standard"]["output_shape"] == [64, 30, 30]
+
+
+def test_compare_rectangles_stride_bias_flops(capsys):
+    code, out, _ = cli(capsys, "compare", "--dk", "3x5", "--m", "8", "--n", "16", "--df", "20x10", "--stride", "2", "--bias", "--flops", "-f", "json")
+    d = json.loads(out)
+    assert code == 0
+    assert d["geometry"]["kernel"] == [3, 5] and d["geometry"]["output"] == [10, 5]
+    # 3*5*8*16 weights + 16 biases; MACs = weights * 10*5
+    assert d["standard"]["params"] == 3 * 5 * 8 * 16 + 16
+    assert d["standard"]["macs"] == 3 * 5 * 8 * 16 * 50 and d["standard"]["flops"] == 2 * d["standard"]["macs"]
+    assert d["closed_form"] == "1/16 + 1/15"
+
+
+def test_compare_csv_and_markdown(capsys):
+    _, out, _ = cli(capsys, *COMPARE, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["variant"]: int(r["macs"]) for r in rows}["separable"] == 29_302_784
+    _, out, _ = cli(capsys, *COMPARE, "-f", "markdown")
+    table = [line for line in out.splitlines() if line.startswith("| standard")]
+    assert table and "231,211,008" in table[0]
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--dk", "0"], "--dk"),
+        (["--dk", "three"], "--dk"),
+        (["--padding", "foo"], "--padding"),
+        (["--stride", "0"], "--stride"),
+        (["--dk", "5", "--df", "3", "--padding", "valid"], "larger than the padded input"),
+        (["--dk", "3x3x3", "--df", "8x8"], "dimensions"),
+        (["--m", "0"], "--m"),
+        (["--format", "xml"], "--format"),
+        (["--no-such-flag"], "--no-such-flag"),
+    ],
+)
+def test_compare_bad_values_exit_2(capsys, args, needle):
+    code, out, err = cli(capsys, "compare", *args)
+    assert code == 2
+    assert needle in error_line(err)
+
+
+# ---------------------------------------------------------------- analyze (real spec reader)
+
+
+def test_analyze_mobilenet_json_contract(capsys):
+    code, out, err = cli(capsys, "analyze", MOBILENET, "-f", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert set(d) >= {"model", "convention", "layers", "totals", "what_if", "uncounted"}
+    assert set(d["totals"]) >= {"macs", "params", "weights", "biases", "norm_params", "buffers", "other_ops"}
+    for layer in d["layers"]:
+        assert set(layer) >= {"name", "type", "input_shape", "output_shape", "macs", "params", "what_if"}
+    # MobileNet paper: 568.74M mult-adds, 4,209,088 weights (conv + FC, no bias)
+    assert d["totals"]["macs"] == 568_740_352
+    assert d["totals"]["weights"] == 4_209_088
+    assert d["totals"]["macs"] == sum(layer["macs"] for layer in d["layers"])
+    assert set(d["what_if"]) == {"all_separable", "all_standard"}
+    assert set(d["what_if"]["all_separable"]) >= {"macs", "params"}
+    # Conv MobileNet (Table 4): 4866M mult-adds; our count includes the FC layer -> 4867.3M
+    assert round(d["what_if"]["all_standard"]["macs"] / 1e6, 1) == 4867.3
+    assert d["uncounted"] == [] and len(d["blocks"]) == 13
+
+
+def test_analyze_mobilenet_table(capsys):
+    code, out, _ = cli(capsys, "analyze", MOBILENET)
+    assert code == 0
+    assert "568,740,352" in out and "568.7M" in out
+    shares = {line.split()[0]: line for line in out.splitlines() if line.startswith(("1x1 conv", "depthwise conv", "standard conv", "fully connected"))}
+    assert "94.86%" in shares["1x1"] and "3.06%" in shares["depthwise"] and "1.91%" in shares["standard"] and "0.18%" in shares["fully"]
+    assert "8.56x" in out  # all dw+pw blocks as standard convs: 4867.3M / 568.7M
+
+
+@pytest.mark.parametrize(
+    "opts, macs_m",
+    [(["-a", "0.75"], 325.4), (["--width-multiplier", "0.5", "--resolution", "160"], 76.5), (["--resolution", "192"], 418.1)],
+)
+def test_analyze_width_and_resolution(capsys, opts, macs_m):
+    code, out, err = cli(capsys, "analyze", MOBILENET, *opts, "-f", "json")
+    assert code == 0, err
+    assert round(json.loads(out)["totals"]["macs"] / 1e6, 1) == macs_m
+
+
+def test_analyze_flops_csv_markdown(capsys):
+    _, out, _ = cli(capsys, "analyze", MOBILENET, "--flops", "-f", "json")
+    d = json.loads(out)
+    assert d["convention"]["count"] == "flops" and d["totals"]["flops"] == 2 * 568_740_352
+    _, out, _ = cli(capsys, "analyze", MOBILENET, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sum(int(r["macs"]) for r in rows) == 568_740_352
+    assert rows[0]["separable_macs"] != "" and int(rows[0]["separable_macs"]) < int(rows[0]["macs"])
+    _, out, _ = cli(capsys, "analyze", MOBILENET, "-f", "markdown")
+    assert "| layer | type |" in out and "| 568.7M |" in out
+
+
+# ---------------------------------------------------------------- analyze (hand-built model)
+
+
+def test_analyze_strict_exits_1_with_uncounted_ops(capsys, fake_load):
+    code, out, err = cli(capsys, "analyze", "tiny_uncounted.onnx", "--strict", "-q")
+    assert code == 1
+    assert "Uncounted ops (2 nodes" in out
+    assert "--strict" in err and "Loop" in err and "NonMaxSuppression" in err
+    assert fake_load[0][1] == {"progress": False}
+
+
+def test_analyze_strict_ok_and_non_strict(capsys, fake_load):
+    assert cli(capsys, "analyze", "tiny.onnx", "--strict")[0] == 0
+    code, out, _ = cli(capsys, "analyze", "tiny_uncounted.onnx", "-f", "json")
+    assert code == 0 and len(json.loads(out)["uncounted"]) == 2
+
+
+def test_analyze_input_shapes_are_passed(capsys, fake_load):
+    code, _, err = cli(capsys, "analyze", "tiny.onnx", "--input-shape", "input=2x3x224x224", "-i", "mask=1x7", "-q")
+    assert code == 0, err
+    assert fake_load[-1][1]["input_shapes"] == {"input": (2, 3, 224, 224), "mask": (1, 7)}
+
+
+def test_analyze_all_shows_shape_layers(capsys, fake_load):
+    _, out, _ = cli(capsys, "analyze", "tiny.yaml")
+    assert not any(line.startswith("flatten ") for line in out.splitlines())
+    _, out, _ = cli(capsys, "analyze", "tiny.yaml", "--all")
+    assert any(line.startswith("flatten ") for line in out.splitlines())
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["analyze", "no_such_model.yaml"], "no such file"),
+        (["analyze", "tests"], "is a directory"),
+        (["analyze", "pyproject.toml"], "unknown model format"),
+        (["analyze", "models/mobilenet_v1.yaml", "--input-shape", "x=1x3x8x8"], "--input-shape applies to ONNX"),
+        (["analyze", "model.onnx", "-a", "0.5"], "--width-multiplier/--resolution apply to YAML"),
+        (["analyze", "model.onnx", "--resolution", "160"], "--width-multiplier/--resolution apply to YAML"),
+        (["analyze", "models/mobilenet_v1.yaml", "-a", "0"], "--width-multiplier"),
+        (["analyze", "models/mobilenet_v1.yaml", "--resolution", "abc"], "--resolution"),
+        (["analyze", "models/mobilenet_v1.yaml", "--resolution", "1x2x3"], "--resolution"),
+        (["analyze", "x.onnx", "--input-shape", "1x3x224x224"], "NAME=1x3x224x224"),
+        (["analyze"], "Missing argument"),
+    ],
+)
+def test_analyze_input_errors_exit_2(capsys, monkeypatch, args, needle):
+    monkeypatch.chdir(ROOT)
+    code, _, err = cli(capsys, *args)
+    assert code == 2
+    assert needle in error_line(err)
+
+
+# ---------------------------------------------------------------- schema, version, help
+
+
+def test_schema_spec_is_json_schema(capsys):
+    code, out, _ = cli(capsys, "schema", "spec")
+    assert code == 0
+    schema = json.loads(out)
+    assert "$defs" in schema or "properties" in schema
+    text = json.dumps(schema)
+    assert "depthwise" in text.lower()
+
+
+def test_schema_budget(capsys):
+    code, out, err = cli(capsys, "schema", "budget")
+    from dscost import spec
+
+    if hasattr(spec, "budget_json_schema"):
+        assert code == 0 and "max_macs" in json.dumps(json.loads(out))
+    else:
+        assert code == 2 and "not available" in error_line(err)
+
+
+def test_schema_bad_kind(capsys):
+    code, _, err = cli(capsys, "schema", "nope")
+    assert code == 2 and "nope" in error_line(err)
+
+
+def test_version_and_help(capsys):
+    code, out, _ = cli(capsys, "--version")
+    assert code == 0 and out.strip() == f"dscost {__version__}"
+    code, out, _ = cli(capsys, "compare", "--help")
+    assert code == 0 and "--dk" in out and "--padding" in out
+
+
+def test_unexpected_exception_one_line_unless_debug(capsys, monkeypatch):
+    from dscost import cost
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cost, "compare", boom)
+    monkeypatch.delenv("DSCOST_DEBUG", raising=False)
+    code, _, err = cli(capsys, *COMPARE)
+    assert code == 2
+    assert err.strip().startswith("dscost: internal error: RuntimeError: kaboom") and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("DSCOST_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="kaboom"):
+        run(COMPARE)
+
+
+# ---------------------------------------------------------------- real processes
+
+
+def test_entry_point_exit_codes_and_no_traceback():
+    ok = run_cli(*COMPARE)
+    assert ok.returncode == 0 and "231,211,008" in ok.stdout and ok.stderr == ""
+    for args, needle in [
+        (["compare", "--dk", "0"], "--dk"),
+        (["compare", "--padding", "foo"], "--padding"),
+        (["compare", "--dk", "7", "--df", "4", "--padding", "valid"], "larger than"),
+        (["analyze", "does/not/exist.yaml"], "no such file"),
+        (["analyze", "dscost"], "is a directory"),
+        (["analyze", "pyproject.toml"], "unknown model format"),
+        (["compare", "--bogus"], "--bogus"),
+    ]:
+        p = run_cli(*args)
+        assert p.returncode == 2, (args, p.stderr)
+        assert p.stdout == ""
+        assert needle in error_line(p.stderr)
+
+
+def test_console_script_installed():
+    """`dscost` on PATH next to this interpreter (pip install puts it there)."""
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("dscost")
+    if not exe.exists():
+        pytest.skip("console script not installed next to the interpreter")
+    p = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stdout.strip() == f"dscost {__version__}"
+
+
+HEAVY = ("onnx", "onnxruntime", "numpy", "pydantic", "yaml", "rich")
+
+
+def test_compare_and_help_do_not_import_heavy_modules():
+    code = f"""
+import contextlib, io, sys
+import dscost.cli
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    rc = dscost.cli.run({COMPARE!r})
+assert rc == 0, rc
+assert "231,211,008" in out.getvalue()
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
+print(",".join(heavy))
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "", f"compare imported {p.stdout.strip()}"
+    p = subprocess.run([sys.executable, "-c", "import sys, dscost.cli; print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(%r))))" % (HEAVY,)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 0 and p.stdout.strip() == ""
+    # --help may use Rich for formatting, but never the model stack
+    p = subprocess.run(
+        [sys.executable, "-c", "import sys, dscost.cli\ntry:\n    dscost.cli.run(['--help'])\nfinally:\n    print('MODS', ','.join(sorted({m.split('.')[0] for m in sys.modules} & {'onnx','onnxruntime','numpy','pydantic','yaml'})))"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert p.stdout.strip().splitlines()[-1] == "MODS"
