@@ -290,6 +290,14 @@ def _message(err: dict) -> str:
     value = err.get("input")
     if kind == "missing":
         return "required field is missing"
+    if kind == "unknown_layer_type":
+        # the custom error of dscost.spec's layer discriminator: "unknown layer type; valid types: ..."
+        valid = msg.split(";", 1)[1].strip() if ";" in msg else ""
+        if isinstance(value, dict) and "type" in value:
+            return _one_line(f"unknown layer type {value['type']!r}; {valid}")
+        if isinstance(value, dict):
+            return _one_line(f"a layer needs a `type` (or `layers`, for a group); {valid}")
+        return _one_line(f"expected a layer mapping such as {{type: relu}}, got {value!r}")
     if kind == "extra_forbidden":
         return "unknown key (not allowed here)"
     if kind in ("int_type", "int_parsing", "int_from_float", "bool_type", "float_type", "string_type") and not isinstance(value, (dict, list)):
@@ -301,7 +309,8 @@ def _message(err: dict) -> str:
 
 def format_validation_error(path: str | Path, data: Any, err: Any) -> str:
     """One line for a pydantic ``ValidationError`` raised validating ``data`` from ``path``."""
-    errors = err.errors(include_url=False)
+    # A misspelt key usually also makes a required one "missing": report the unknown key first.
+    errors = sorted(err.errors(include_url=False), key=lambda e: e.get("type") != "extra_forbidden")
     if not errors:
         return f"{path}: invalid"
     first = errors[0]

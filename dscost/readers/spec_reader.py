@@ -100,7 +100,7 @@ class _Builder:
         if ref in scope:
             return scope[ref]
         if ref == GROUP_INPUT:
-            raise self.fail(loc, name, f"{field} {GROUP_INPUT!r} is only defined inside a group")
+            raise self.fail(loc, name, f"{field}: {GROUP_INPUT!r} is only defined inside a group")
         if ref == MODEL_INPUT or ref in self.shapes:
             return ref
         if ref in self.aliases:
@@ -108,7 +108,7 @@ class _Builder:
         known = list(self.shapes) + list(self.aliases) + [k for k in scope if k != GROUP_INPUT]
         close = difflib.get_close_matches(ref, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise self.fail(loc, name, f"{field} {ref!r} is not the name of an earlier layer{hint}")
+        raise self.fail(loc, name, f"{field}: {ref!r} is not the name of an earlier layer{hint}")
 
     def alias(self, scope: ChainMap, prefix: str, local: str, target: str) -> None:
         """``local`` (and its full name) now means layer ``target`` (the last output of a group, dsconv or repeat)."""
