@@ -1,0 +1,342 @@
+"""Every ONNX op handler on a one- or two-node graph; expected numbers derived by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+
+from dscost.layers import (
+    ACTIVATION,
+    ADD,
+    BATCHNORM,
+    CONCAT,
+    CONV_TRANSPOSE,
+    DEPTHWISE,
+    ELEMENTWISE,
+    FC,
+    FLATTEN,
+    GLOBAL_POOL,
+    GROUPED,
+    MATMUL,
+    NORM,
+    POINTWISE,
+    POOL,
+    RESIZE,
+    SHAPE,
+    SOFTMAX,
+    STANDARD,
+    Cost,
+)
+from dscost.readers.onnx_ops import HANDLERS
+
+from onnx_models import init, node, read
+
+
+def one(tmp_path, n, inputs, inits=(), opset=17, outputs=None):
+    m = read(tmp_path, [n], inputs, outputs, inits, opset)
+    assert not m.uncounted, m.uncounted
+    return {layer.name: layer for layer in m.layers}[n.name]
+
+
+# --------------------------------------------------------------------------
+# Conv
+
+
+def test_conv2d_pads_stride_bias(tmp_path):
+    # 3->8, 3x3, s2, p1 on 32x32 -> 16x16: MACs 8*3*9*256 = 55,296; bias adds 8*256 = 2,048
+    n = node("Conv", ["x", "W", "B"], "y", pads=[1, 1, 1, 1], strides=[2, 2])
+    layer = one(tmp_path, n, [("x", [1, 3, 32, 32])], [init("W", 8, 3, 3, 3), init("B", 8)])
+    assert layer.type == STANDARD
+    assert layer.cost == Cost(macs=55_296, other_ops=2_048, weights=216, biases=8)
+    assert layer.output_shape == (1, 8, 16, 16)
+    assert layer.conv.pads == (1, 1, 1, 1) and layer.conv.stride == (2, 2) and layer.conv.bias
+    assert layer.inputs == ("x",)
+
+
+def test_conv2d_dilation(tmp_path):
+    # 10 + 2*2 - 2*(3-1) - 1 + 1 = 10: MACs 4*4*9*100 = 14,400
+    n = node("Conv", ["x", "W"], "y", pads=[2, 2, 2, 2], dilations=[2, 2])
+    layer = one(tmp_path, n, [("x", [1, 4, 10, 10])], [init("W", 4, 4, 3, 3)])
+    assert layer.cost == Cost(macs=14_400, weights=144)
+    assert layer.conv.dilation == (2, 2) and layer.conv.out_spatial == (10, 10)
+
+
+def test_conv1d_batch2(tmp_path):
+    # out 20-5+1 = 16; MACs 2*16*6*4*5 = 3,840
+    n = node("Conv", ["x", "W"], "y")
+    layer = one(tmp_path, n, [("x", [2, 4, 20])], [init("W", 6, 4, 5)])
+    assert layer.type == STANDARD
+    assert layer.cost == Cost(macs=3_840, weights=120)
+    assert layer.conv.batch == 2 and layer.conv.kernel == (5,)
+
+
+def test_conv3d(tmp_path):
+    # 8^3 out, MACs 512*4*2*27 = 110,592
+    n = node("Conv", ["x", "W"], "y", pads=[1] * 6)
+    layer = one(tmp_path, n, [("x", [1, 2, 8, 8, 8])], [init("W", 4, 2, 3, 3, 3)])
+    assert layer.cost == Cost(macs=110_592, weights=216)
+    assert layer.output_shape == (1, 4, 8, 8, 8)
+
+
+def test_depthwise_grouped_pointwise(tmp_path):
+    dw = node("Conv", ["x", "Wd"], "dw", group=8, pads=[1, 1, 1, 1])
+    gr = node("Conv", ["dw", "Wg"], "gr", group=2, pads=[1, 1, 1, 1])
+    pw = node("Conv", ["gr", "Wp"], "pw")
+    m = read(tmp_path, [dw, gr, pw], [("x", [1, 8, 16, 16])], None, [init("Wd", 8, 1, 3, 3), init("Wg", 16, 4, 3, 3), init("Wp", 16, 16, 1, 1)])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["dw"].type == DEPTHWISE and by["dw"].cost == Cost(macs=8 * 9 * 256, weights=72)
+    assert by["gr"].type == GROUPED and by["gr"].cost == Cost(macs=576 * 256, weights=576)
+    assert by["pw"].type == POINTWISE and by["pw"].cost == Cost(macs=16 * 16 * 256, weights=256)
+    assert by["pw"].inputs == ("gr",) and by["gr"].inputs == ("dw",)
+
+
+@pytest.mark.parametrize(
+    "auto_pad, pads, out, macs",
+    [
+        # 7x7, k4, s2: out ceil(7/2) = 4, total pad (4-1)*2 + 4 - 7 = 3
+        ("SAME_UPPER", (1, 1, 2, 2), (4, 4), 16 * 16),
+        ("SAME_LOWER", (2, 2, 1, 1), (4, 4), 16 * 16),
+        ("VALID", (0, 0, 0, 0), (2, 2), 16 * 4),
+        ("NOTSET", (0, 0, 0, 0), (2, 2), 16 * 4),
+    ],
+)
+def test_conv_auto_pad(tmp_path, auto_pad, pads, out, macs):
+    n = node("Conv", ["x", "W"], "y", auto_pad=auto_pad, strides=[2, 2])
+    layer = one(tmp_path, n, [("x", [1, 1, 7, 7])], [init("W", 1, 1, 4, 4)])
+    assert layer.conv.pads == pads
+    assert layer.conv.out_spatial == out
+    assert layer.output_shape == (1, 1, *out)  # agrees with onnx's shape inference
+    assert layer.cost.macs == macs
+
+
+def test_conv_transpose_groups(tmp_path):
+    # Cin 4, W (4, 3, 3, 3), group 2 -> Cout 6; out 2*(5-1) + 3 = 11
+    # MACs = N*Hin*Win*Cin*(Cout/g)*kh*kw = 25*4*3*9 = 2,700; bias adds 6*121 = 726
+    n = node("ConvTranspose", ["x", "W", "B"], "y", group=2, strides=[2, 2])
+    layer = one(tmp_path, n, [("x", [1, 4, 5, 5])], [init("W", 4, 3, 3, 3), init("B", 6)])
+    assert layer.type == CONV_TRANSPOSE
+    assert layer.output_shape == (1, 6, 11, 11)
+    assert layer.cost == Cost(macs=2_700, other_ops=726, weights=108, biases=6)
+
+
+def test_conv_transpose_batch_pads(tmp_path):
+    # N 2, Cin 3 -> Cout 2, k4 s2 p1: out 2*(8-1) + 4 - 2 = 16; MACs 2*64*3*2*16 = 12,288
+    n = node("ConvTranspose", ["x", "W"], "y", strides=[2, 2], pads=[1, 1, 1, 1])
+    layer = one(tmp_path, n, [("x", [2, 3, 8, 8])], [init("W", 3, 2, 4, 4)])
+    assert layer.output_shape == (2, 2, 16, 16)
+    assert layer.cost == Cost(macs=12_288, weights=96)
+
+
+# --------------------------------------------------------------------------
+# Gemm / MatMul
+
+
+def test_gemm_trans_b_bias(tmp_path):
+    n = node("Gemm", ["a", "W", "B"], "y", transB=1)
+    layer = one(tmp_path, n, [("a", [2, 16])], [init("W", 10, 16), init("B", 10)])
+    assert layer.type == FC
+    assert layer.cost == Cost(macs=320, other_ops=20, weights=160, biases=10)
+
+
+def test_gemm_plain(tmp_path):
+    n = node("Gemm", ["a", "W"], "y")
+    layer = one(tmp_path, n, [("a", [1, 16])], [init("W", 16, 10)])
+    assert layer.cost == Cost(macs=160, weights=160)
+
+
+def test_matmul_with_initializer_is_linear(tmp_path):
+    # rows 5 (all leading dims of A): MACs 5*16*8 = 640
+    n = node("MatMul", ["a", "W"], "y")
+    layer = one(tmp_path, n, [("a", [1, 5, 16])], [init("W", 16, 8)])
+    assert layer.type == FC and layer.cost == Cost(macs=640, weights=128)
+
+
+def test_matmul_batched_broadcast(tmp_path):
+    # (2,3,4,5) @ (3,5,6): batch (2,3), MACs 6*4*5*6 = 720, no params
+    n = node("MatMul", ["a", "b"], "y")
+    layer = one(tmp_path, n, [("a", [2, 3, 4, 5]), ("b", [3, 5, 6])])
+    assert layer.type == MATMUL and layer.cost == Cost(macs=720)
+    assert layer.inputs == ("a", "b")
+
+
+# --------------------------------------------------------------------------
+# Normalization
+
+
+def test_batchnorm(tmp_path):
+    n = node("BatchNormalization", ["x", "s", "b", "m", "v"], "y")
+    layer = one(tmp_path, n, [("x", [1, 8, 4, 4])], [init(k, 8) for k in "sbmv"])
+    assert layer.type == BATCHNORM
+    assert layer.cost == Cost(other_ops=256, norm_params=16, buffers=16)
+    assert layer.cost.params == 16
+
+
+def test_instance_and_layer_norm(tmp_path):
+    n = node("InstanceNormalization", ["x", "s", "b"], "y")
+    layer = one(tmp_path, n, [("x", [1, 8, 4, 4])], [init("s", 8), init("b", 8)])
+    assert layer.type == NORM and layer.cost == Cost(other_ops=640, norm_params=16)
+    n = node("LayerNormalization", ["x", "s", "b"], "z", axis=-1)
+    layer = one(tmp_path, n, [("x", [2, 5, 16])], [init("s", 16), init("b", 16)])
+    assert layer.type == NORM and layer.cost == Cost(other_ops=800, norm_params=32)
+
+
+# --------------------------------------------------------------------------
+# Element-wise
+
+X = [("x", [1, 8, 4, 4])]  # 128 elements
+
+
+@pytest.mark.parametrize(
+    "op, attrs, ops_per_element, opset",
+    [
+        ("Relu", {}, 1, 17),
+        ("Sigmoid", {}, 3, 17),
+        ("HardSigmoid", {}, 3, 17),
+        ("HardSwish", {}, 4, 17),
+        ("Tanh", {}, 1, 17),
+        ("LeakyRelu", {"alpha": 0.1}, 2, 17),
+        ("Elu", {}, 3, 17),
+        ("Softplus", {}, 2, 17),
+        ("Gelu", {}, 8, 20),
+    ],
+)
+def test_activations(tmp_path, op, attrs, ops_per_element, opset):
+    layer = one(tmp_path, node(op, ["x"], "y", **attrs), X, opset=opset)
+    assert layer.type == ACTIVATION and layer.cost == Cost(other_ops=128 * ops_per_element)
+
+
+def test_clip_with_bounds(tmp_path):
+    n = node("Clip", ["x", "lo", "hi"], "y")
+    layer = one(tmp_path, n, X, [init("lo", value=0.0), init("hi", value=6.0)])
+    assert layer.type == ACTIVATION and layer.cost == Cost(other_ops=128) and layer.inputs == ("x",)
+
+
+def test_prelu_slope_is_weights(tmp_path):
+    layer = one(tmp_path, node("PRelu", ["x", "slope"], "y"), X, [init("slope", 8, 1, 1)])
+    assert layer.cost == Cost(other_ops=256, weights=8)
+
+
+def test_add_sum_mul_div(tmp_path):
+    nodes = [
+        node("Add", ["x", "x2"], "add"),
+        node("Sum", ["add", "x", "x2"], "sum"),
+        node("Mul", ["sum", "scale"], "mul"),
+        node("Div", ["mul", "k"], "div"),
+        node("Sqrt", ["div"], "sqrt"),
+    ]
+    m = read(tmp_path, nodes, X + [("x2", [1, 8, 4, 4])], None, [init("scale", 1, 8, 1, 1), init("k", value=255.0)])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["add"].type == ADD and by["add"].cost == Cost(other_ops=128)
+    assert by["sum"].type == ADD and by["sum"].cost == Cost(other_ops=256)
+    assert by["mul"].type == ELEMENTWISE and by["mul"].cost == Cost(other_ops=128, weights=8)  # learned per-channel scale
+    assert by["div"].cost == Cost(other_ops=128)  # a scalar constant is not a parameter
+    assert by["sqrt"].cost == Cost(other_ops=128)
+    assert by["sum"].inputs == ("add", "x", "x2") and by["mul"].inputs == ("sum",)
+
+
+# --------------------------------------------------------------------------
+# Pooling, reduction, softmax, resize
+
+
+def test_pools(tmp_path):
+    nodes = [
+        node("MaxPool", ["x"], "mp", kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),  # 8x8 out: 9*8*64
+        node("AveragePool", ["x"], "ap", kernel_shape=[2, 2], strides=[2, 2]),  # 8x8 out: 4*8*64
+        node("GlobalAveragePool", ["x"], "gap"),  # 8*256 in
+        node("ReduceMean", ["x", "axes"], "rm", keepdims=1),
+    ]
+    m = read(tmp_path, nodes, [("x", [1, 8, 16, 16])], ["mp", "ap", "gap", "rm"], [init("axes", 2, dtype="int64", value=[2, 3])])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["mp"].type == POOL and by["mp"].cost == Cost(other_ops=4_608) and by["mp"].kernel == (3, 3)
+    assert by["ap"].cost == Cost(other_ops=2_048)
+    assert by["gap"].type == GLOBAL_POOL and by["gap"].cost == Cost(other_ops=2_048)
+    assert by["gap"].output_shape == (1, 8, 1, 1)
+    assert by["rm"].type == GLOBAL_POOL and by["rm"].cost == Cost(other_ops=2_048)
+
+
+def test_softmax(tmp_path):
+    layer = one(tmp_path, node("Softmax", ["x"], "y"), [("x", [2, 10])])
+    assert layer.type == SOFTMAX and layer.cost == Cost(other_ops=60)
+
+
+def test_resize(tmp_path):
+    scales = init("scales", 4, value=[1, 1, 2, 2])
+    nearest = node("Resize", ["x", "", "scales"], "near", mode="nearest")
+    linear = node("Resize", ["x", "", "scales"], "lin", mode="linear")
+    m = read(tmp_path, [nearest, linear], [("x", [1, 2, 4, 4])], ["near", "lin"], [scales])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["near"].type == RESIZE and by["near"].cost == Cost()
+    assert by["near"].output_shape == (1, 2, 8, 8)
+    # bilinear: 2x2 taps per output element, 128 outputs
+    assert by["lin"].cost == Cost(other_ops=512)
+    assert by["lin"].inputs == ("x",)
+
+
+# --------------------------------------------------------------------------
+# Shape-only ops and uncounted ops
+
+
+def test_shape_ops_are_zero_and_reshape_resolves(tmp_path):
+    # Shape -> Gather -> Unsqueeze -> Concat -> Reshape: the PyTorch flatten pattern, resolved by data propagation
+    nodes = [
+        node("Shape", ["x"], "shp"),
+        node("Gather", ["shp", "zero"], "n", axis=0),
+        node("Unsqueeze", ["n", "ax0"], "n1"),
+        node("Concat", ["n1", "minus1"], "target", axis=0),
+        node("Reshape", ["x", "target"], "flat"),
+        node("Gemm", ["flat", "W"], "fc", transB=1),
+        node("Flatten", ["x"], "fl"),
+        node("Concat", ["fc", "fc"], "cat", axis=1),
+        node("Transpose", ["cat"], "tr", perm=[1, 0]),
+        node("Identity", ["tr"], "id"),
+    ]
+    inits = [init("zero", dtype="int64", value=0), init("ax0", 1, dtype="int64", value=[0]), init("minus1", 1, dtype="int64", value=[-1]), init("W", 10, 128)]
+    m = read(tmp_path, nodes, [("x", ["N", 8, 4, 4])], ["id", "fl"], inits)
+    assert not m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["flat"].output_shape == (1, 128)
+    assert by["fc"].cost == Cost(macs=1_280, weights=1_280)
+    assert by["fl"].type == FLATTEN and by["cat"].type == CONCAT and by["tr"].type == SHAPE
+    for name in ("shp", "n", "n1", "target", "flat", "fl", "cat", "tr", "id"):
+        assert by[name].cost == Cost(), name
+
+
+def test_unknown_and_custom_ops_are_uncounted(tmp_path):
+    nodes = [
+        node("Relu", ["x"], "r"),
+        node("LRN", ["r"], "lrn", size=3),
+        node("MyOp", ["lrn"], "custom", domain="com.example"),
+        node("Conv", ["custom", "W"], "conv"),  # input shape unknown after the custom op
+    ]
+    mp_nodes = nodes
+    from onnx import helper
+
+    from onnx_models import model, save
+    from dscost.readers.onnx_reader import read_onnx
+
+    mp = model(mp_nodes, X, inits=[init("W", 4, 8, 1, 1)])
+    mp.opset_import.append(helper.make_opsetid("com.example", 1))
+    m = read_onnx(save(tmp_path, mp))
+    reasons = {u.name: (u.op, u.reason) for u in m.uncounted}
+    assert reasons["lrn"][0] == "LRN" and "no cost handler" in reasons["lrn"][1]
+    assert reasons["custom"][0] == "MyOp" and "com.example" in reasons["custom"][1]
+    assert reasons["conv"][0] == "Conv" and "unknown shape" in reasons["conv"][1]
+    assert [layer.name for layer in m.layers] == ["r"]
+
+
+def test_registry_covers_the_issue_list():
+    for op in ["Conv", "ConvTranspose", "Gemm", "MatMul", "BatchNormalization", "InstanceNormalization", "LayerNormalization",
+               "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Mul", "Add", "MaxPool", "AveragePool", "GlobalAveragePool",
+               "Softmax", "Resize", "Reshape", "Flatten", "Concat", "Transpose", "Squeeze", "Unsqueeze", "Shape", "Gather",
+               "Constant", "Identity", "Dropout"]:  # fmt: skip
+        assert op in HANDLERS, op
+
+
+def test_unnamed_nodes_get_op_index_names(tmp_path):
+    nodes = [node("Relu", ["x"], "a", name=""), node("Sigmoid", ["a"], "b", name="")]
+    m = read(tmp_path, nodes, X)
+    assert [layer.name for layer in m.layers] == ["Relu_0", "Sigmoid_1"]
+    assert m.layers[1].inputs == ("Relu_0",)
+
+
+

@@ -1,0 +1,289 @@
+"""ONNX reader: batch handling, weight provenance, sharing, subgraphs, blocks, external data, bad input."""
+
+from __future__ import annotations
+
+import os
+
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from dscost import cost
+from dscost.errors import InputError
+from dscost.layers import Cost
+from dscost.readers import load
+from dscost.readers.onnx_reader import read_onnx
+
+from conftest import run_cli
+from onnx_models import init, model, node, read, save, vi
+
+
+def conv_model(batch="N", spatial=("8", "8")):
+    n = node("Conv", ["x", "W"], "y", pads=[1, 1, 1, 1])
+    dims = [batch, 3, *[int(s) if s.isdigit() else s for s in spatial]]
+    return model([n], [("x", dims)], inits=[init("W", 4, 3, 3, 3)])
+
+
+# --------------------------------------------------------------------------
+# Batch and input shapes
+
+
+def test_symbolic_batch_becomes_1_with_a_note(tmp_path):
+    m = read_onnx(save(tmp_path, conv_model()))
+    assert m.layers[0].input_shape == (1, 3, 8, 8)
+    assert m.layers[0].cost.macs == 4 * 3 * 9 * 64
+    assert any("batch" in n and "'N'" in n for n in m.notes)
+
+
+def test_input_shape_override(tmp_path):
+    m = read_onnx(save(tmp_path, conv_model()), input_shapes={"x": (4, 3, 16, 16)})
+    assert m.layers[0].output_shape == (4, 4, 16, 16)
+    assert m.layers[0].cost.macs == 4 * (4 * 3 * 9 * 256)
+    assert m.layers[0].conv.batch == 4
+
+
+def test_unresolved_spatial_dim_names_input_and_flag(tmp_path):
+    path = save(tmp_path, conv_model(spatial=("H", "W")))
+    with pytest.raises(InputError) as e:
+        read_onnx(path)
+    msg = str(e.value)
+    assert str(path) in msg and "'x'" in msg and "--input-shape x=1x3x224x224" in msg and "\n" not in msg
+    m = read_onnx(path, input_shapes={"x": (1, 3, 10, 12)})
+    assert m.layers[0].output_shape == (1, 4, 10, 12)
+
+
+def test_input_shape_for_unknown_input(tmp_path):
+    with pytest.raises(InputError, match="'nope'.*not an input"):
+        read_onnx(save(tmp_path, conv_model()), input_shapes={"nope": (1, 3, 8, 8)})
+
+
+# --------------------------------------------------------------------------
+# Weights: shared, from a graph input, from a Constant node
+
+
+def test_shared_weight_counted_once(tmp_path):
+    nodes = [node("Conv", ["x", "W", "B"], "a", pads=[1] * 4), node("Conv", ["a", "W", "B"], "b", pads=[1] * 4)]
+    m = read(tmp_path, nodes, [("x", [1, 4, 8, 8])], None, [init("W", 4, 4, 3, 3), init("B", 4)])
+    a, b = m.layers
+    assert a.cost.macs == b.cost.macs == 4 * 4 * 9 * 64
+    assert (a.cost.weights, a.cost.biases) == (144, 4)
+    assert (b.cost.weights, b.cost.biases) == (0, 0)
+    assert "shared with a" in b.note
+    assert cost.analyze(m).totals.params == 148
+
+
+def test_weight_as_graph_input(tmp_path):
+    n = node("Conv", ["x", "W"], "y")
+    m = read(tmp_path, [n], [("x", [1, 3, 8, 8]), ("W", [4, 3, 3, 3])])
+    layer = m.layers[0]
+    assert layer.cost == Cost(macs=4 * 3 * 9 * 36, weights=108)
+    assert "graph input" in layer.note
+    assert layer.inputs == ("x",)  # the weight is not a data edge
+
+
+def test_weight_from_constant_node(tmp_path):
+    nodes = [
+        helper.make_node("Constant", [], ["W"], name="wconst", value=init("wvalue", 4, 3, 3, 3)),
+        node("Conv", ["x", "W"], "y"),
+    ]
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])])
+    conv = m.layers[1]
+    assert conv.cost == Cost(macs=4 * 3 * 9 * 36, weights=108)
+    assert "Constant node wconst" in conv.note
+    assert conv.inputs == ("x",)
+    assert m.layers[0].type == "shape" and m.layers[0].cost == Cost()
+
+
+def test_big_constant_node_is_stripped_but_counted(tmp_path):
+    # 64x64x3x3 floats = 147 KB > BIG_NODE_BYTES: its data is skipped, its dims kept
+    nodes = [helper.make_node("Constant", [], ["W"], name="wconst", value=init("wv", 64, 64, 3, 3)), node("Conv", ["x", "W"], "y")]
+    m = read(tmp_path, nodes, [("x", [1, 64, 4, 4])])
+    assert m.layers[1].cost == Cost(macs=64 * 64 * 9 * 4, weights=64 * 64 * 9)
+
+
+def test_weight_computed_by_a_node(tmp_path):
+    nodes = [node("Identity", ["W0"], "W"), node("Conv", ["x", "W"], "y")]
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], None, [init("W0", 4, 3, 3, 3)])
+    assert m.layers[1].cost.weights == 108
+    assert "computed by node W (Identity)" in m.layers[1].note
+
+
+def test_large_initializer_not_read_small_shape_kept(tmp_path):
+    # a 1 MB FC weight next to a Reshape whose target is a small int64 initializer
+    nodes = [node("Reshape", ["x", "shape"], "flat"), node("MatMul", ["flat", "W"], "fc")]
+    inits = [init("shape", 2, dtype="int64", value=[1, -1]), init("W", 1024, 256)]
+    m = read(tmp_path, nodes, [("x", [1, 16, 8, 8])], None, inits)
+    assert m.layers[0].output_shape == (1, 1024)
+    assert m.layers[1].cost == Cost(macs=262_144, weights=262_144)
+
+
+# --------------------------------------------------------------------------
+# Subgraphs, blocks
+
+
+def test_if_and_loop_are_reported_not_crashed_on(tmp_path):
+    then_g = helper.make_graph([node("Relu", ["x"], "t")], "then", [], [vi("t", [1, 4])])
+    else_g = helper.make_graph([node("Sigmoid", ["x"], "e"), node("Neg", ["e"], "e2")], "else", [], [vi("e2", [1, 4])])
+    body = helper.make_graph(
+        [node("Identity", ["cond_in"], "cond_out"), node("Relu", ["v_in"], "v_out")],
+        "body",
+        [vi("i", [], TensorProto.INT64), vi("cond_in", [], TensorProto.BOOL), vi("v_in", [1, 4])],
+        [vi("cond_out", [], TensorProto.BOOL), vi("v_out", [1, 4])],
+    )
+    nodes = [
+        node("Relu", ["x"], "r"),
+        helper.make_node("If", ["c"], ["branch"], name="if1", then_branch=then_g, else_branch=else_g),
+        helper.make_node("Loop", ["trips", "", "r"], ["looped"], name="loop1", body=body),
+        node("Add", ["branch", "looped"], "sum"),
+    ]
+    inputs = [("x", [1, 4]), ("c", helper.make_tensor_value_info("c", TensorProto.BOOL, []))]
+    m = read(tmp_path, nodes, inputs, None, [init("trips", dtype="int64", value=3)])
+    un = {u.name: u for u in m.uncounted}
+    assert un["if1"].op == "If" and "then_branch: 1 nodes (Relu x1)" in un["if1"].reason and "else_branch: 2 nodes" in un["if1"].reason
+    assert un["loop1"].op == "Loop" and "body: 2 nodes" in un["loop1"].reason
+    # a Loop's carried value may change shape, so onnx leaves its output shape open:
+    # the Add after it becomes an "unknown shape" row, not a crash and not a zero
+    assert "unknown shape" in un["sum"].reason
+    assert [layer.name for layer in m.layers] == ["r"]
+
+
+@pytest.mark.parametrize("act", ["Relu", "Clip6"])
+def test_dw_bn_act_pw_block_detected(tmp_path, act):
+    if act == "Relu":
+        act_nodes = [node("Relu", ["bn"], "act")]
+    else:  # ReLU6 as exported by PyTorch: Clip with bounds from Constant nodes
+        act_nodes = [
+            helper.make_node("Constant", [], ["lo"], name="lo", value=init("lo_v", value=0.0)),
+            helper.make_node("Constant", [], ["hi"], name="hi", value=init("hi_v", value=6.0)),
+            node("Clip", ["bn", "lo", "hi"], "act"),
+        ]
+    nodes = [
+        node("Conv", ["x", "Wd"], "dw", group=8, pads=[1] * 4),
+        node("BatchNormalization", ["dw", "s", "b", "m", "v"], "bn"),
+        *act_nodes,
+        node("Conv", ["act", "Wp", "Bp"], "pw"),
+    ]
+    inits = [init("Wd", 8, 1, 3, 3), init("Wp", 16, 8, 1, 1), init("Bp", 16)] + [init(k, 8) for k in "sbmv"]
+    a = cost.analyze(read(tmp_path, nodes, [("x", [1, 8, 16, 16])], None, inits))
+    assert [(b.depthwise, b.middle, b.pointwise) for b in a.blocks] == [("dw", ("bn", "act"), "pw")]
+    # block -> one standard 3x3 conv 8->16 with the pw bias: 3*3*8*16*256 = 294,912 MACs
+    removed = sum((layer.cost for layer in a.layers if layer.name in ("dw", "bn", "act", "pw")), Cost())
+    assert a.all_standard.macs == a.totals.macs - removed.macs + 294_912
+
+
+# --------------------------------------------------------------------------
+# External data
+
+
+def external_model(tmp_path, location=None):
+    mp = model([node("Gemm", ["a", "W"], "y", transB=1)], [("a", [1, 256])], inits=[init("W", 512, 256)])
+    path = save(tmp_path, mp, save_as_external_data=True, all_tensors_to_one_file=True, location="m.data", size_threshold=1024)
+    if location is not None:
+        mp = onnx.load(str(path), load_external_data=False)
+        for e in mp.graph.initializer[0].external_data:
+            if e.key == "location":
+                e.value = location
+        onnx.save(mp, str(path))
+    return path
+
+
+def test_external_data_is_never_opened(tmp_path):
+    path = external_model(tmp_path)
+    os.remove(tmp_path / "m.data")  # counting needs dims only
+    m = read_onnx(path)
+    assert m.layers[0].cost == Cost(macs=131_072, weights=131_072)
+    assert any("external data" in n and "missing" in n for n in m.notes)
+
+
+@pytest.mark.parametrize("location", ["../outside.data", "/etc/passwd", "sub/../../x.data"])
+def test_external_data_outside_folder_is_an_error(tmp_path, location):
+    (tmp_path / "inner").mkdir()
+    path = external_model(tmp_path / "inner", location)
+    with pytest.raises(InputError, match="outside the model's folder") as e:
+        read_onnx(path)
+    assert str(path) in str(e.value) and "'W'" in str(e.value)
+
+
+# --------------------------------------------------------------------------
+# Bad input: one line naming the file, InputError (exit 2)
+
+
+def bad(tmp_path, name: str, data: bytes):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def good_bytes() -> bytes:
+    mp = model([node("Conv", ["x", "W"], "y")], [("x", [1, 3, 8, 8])], inits=[init("W", 64, 3, 3, 3)])
+    return mp.SerializeToString()
+
+
+@pytest.mark.parametrize(
+    "case, match",
+    [
+        ("missing", "no such file"),
+        ("directory", "directory"),
+        ("empty", "empty file"),
+        ("truncated", "not a valid ONNX model"),
+        ("garbage", "not a valid ONNX model"),
+        ("text", "not"),
+        ("no_graph", "no graph"),
+        ("opset_too_new", "opset 999 is newer"),
+        ("no_opset", "no opset_import"),
+    ],
+)
+def test_bad_input(tmp_path, case, match):
+    if case == "missing":
+        p = tmp_path / "nope.onnx"
+    elif case == "directory":
+        p = tmp_path / "dir.onnx"
+        p.mkdir()
+    elif case == "empty":
+        p = bad(tmp_path, "e.onnx", b"")
+    elif case == "truncated":
+        data = good_bytes()
+        p = bad(tmp_path, "t.onnx", data[: len(data) - 100])
+    elif case == "garbage":
+        p = bad(tmp_path, "g.onnx", b"\xff" * 64)
+    elif case == "text":
+        p = bad(tmp_path, "x.onnx", b"name: mobilenet\nlayers: []\n")
+    elif case == "no_graph":
+        p = bad(tmp_path, "n.onnx", onnx.ModelProto(ir_version=8).SerializeToString())
+    elif case == "opset_too_new":
+        mp = onnx.ModelProto.FromString(good_bytes())
+        mp.opset_import[0].version = 999
+        p = bad(tmp_path, "o.onnx", mp.SerializeToString())
+    else:
+        mp = onnx.ModelProto.FromString(good_bytes())
+        del mp.opset_import[:]
+        p = bad(tmp_path, "o.onnx", mp.SerializeToString())
+    with pytest.raises(InputError, match=match) as e:
+        load(p)
+    assert str(p) in str(e.value) and "\n" not in str(e.value)
+
+
+def test_cli_bad_input_exit_2_one_line(tmp_path):
+    p = bad(tmp_path, "t.onnx", good_bytes()[:-100])
+    r = run_cli("analyze", str(p))
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("dscost: error: ") and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_cli_strict_and_input_shape(tmp_path):
+    nodes = [node("Conv", ["x", "W"], "y"), node("LRN", ["y"], "lrn", size=3)]
+    path = save(tmp_path, model(nodes, [("x", ["N", 3, "H", "W"])], inits=[init("W", 4, 3, 3, 3)]))
+    r = run_cli("analyze", str(path), "--input-shape", "x=2x3x10x10", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    import json
+
+    data = json.loads(r.stdout)
+    assert data["totals"]["macs"] == 2 * 4 * 3 * 9 * 64
+    assert data["uncounted"] and data["uncounted"][0]["op"] == "LRN"
+    r = run_cli("analyze", str(path), "--input-shape", "x=1x3x10x10", "--strict", "-q")
+    assert r.returncode == 1 and "LRN" in r.stderr
+
+
+def test_progress_flag_is_harmless_off_a_tty(tmp_path, capsys):
+    m = read_onnx(save(tmp_path, conv_model()), progress=True)
+    assert m.layers and capsys.readouterr().err == ""
