@@ -100,11 +100,16 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.
         raise InputError(f"{budget_path}: convention: macs contradicts --flops; drop one of them")
     use_flops = bool(flops) or budget.convention == "flops"
     report = gate.CheckReport("flops" if use_flops else "macs", budget=shown_path(budget_path))
+    cache: dict = {}  # a model named by several entries (a file and a glob) is read once per option set
     for i, entry in enumerate(budget.budgets):
         files = expand(budget_path, entry.path, f"budgets[{i}]")
         for f in files:
             try:
-                analysis = _analyze(f, entry.load_options())
+                options = entry.load_options()
+                key = (str(f.resolve()), repr(sorted(options.items())))
+                if key not in cache:
+                    cache[key] = _analyze(f, options)
+                analysis = cache[key]
             except InputError as err:
                 msg = str(err)
                 shown = shown_path(f)

@@ -413,3 +413,21 @@ def test_example_budget_file_passes(capsys):
         pytest.skip("examples/budget.yaml not written yet")
     code, out, err = dscost(capsys, "check", "--budget", str(example))
     assert (code, err) == (0, ""), out
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ci_examples_parse_and_call_dscost():
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"dscost-check", "dscost-check-models"}
+    assert all(h["entry"] == "dscost check" and h["language"] == "python" for h in hooks)
+    config = yaml.safe_load((ROOT / "examples" / "pre-commit-config.yaml").read_text())
+    assert {h["id"] for r in config["repos"] for h in r["hooks"]} <= {h["id"] for h in hooks}
+    workflow = (ROOT / "examples" / "github-workflow.yml").read_text()
+    steps = yaml.safe_load(workflow)["jobs"]["dscost"]["steps"]
+    assert any("dscost check --budget examples/budget.yaml --format github" in s.get("run", "") for s in steps)
+    gitlab = yaml.safe_load((ROOT / "examples" / "gitlab-ci.yml").read_text())
+    assert gitlab["dscost-check"]["artifacts"]["reports"]["junit"] == "dscost-junit.xml"
