@@ -164,7 +164,8 @@ def test_mobilenet_v2_resolution_matches_tf_slim():
 
 
 def test_every_shipped_spec_loads_through_the_dispatcher():
-    for path in sorted(MODELS.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yaml")):
+    # examples/ also holds budget files and CI configs: only the layer-spec examples here
+    for path in sorted(MODELS.glob("*.yaml")) + [EXAMPLES / "residual.yaml"]:
         model = load(path)
         assert model.layers, path
         assert model.source == str(path)
