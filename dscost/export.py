@@ -60,6 +60,16 @@ _ACTIVATIONS = {
 _CLIPS = {"relu6": (0.0, 6.0), "clip": (0.0, 6.0)}
 
 
+def _activation_key(op: str) -> str:
+    """Spec activation name; ONNX op names (Relu, HardSwish...) of hand-built Models map back."""
+    if op in _ACTIVATIONS or op in _CLIPS:
+        return op
+    for key, (onnx_op, _, _) in _ACTIVATIONS.items():
+        if onnx_op.lower() == op.lower():
+            return key
+    return "clip" if op.lower() == "clip" else op
+
+
 def _pool_pads(size: int, kernel: int, out: int) -> tuple[int, int, int]:
     """(stride, pad_begin, pad_end) giving ``out`` from ``size`` with ``kernel`` (the Layer keeps only shapes)."""
     from dscost.cost import conv_out_size
@@ -113,11 +123,12 @@ class _Graph:
             inputs = [srcs[0]] + [self.weight(f"{name}/{p}", (c,)) for p in ("scale", "B", "mean", "var")]
             self.node("BatchNormalization", inputs, name, name)
         elif t == ACTIVATION:
-            if layer.op in _CLIPS:
-                lo, hi = _CLIPS[layer.op]
+            fn = _activation_key(layer.op)
+            if fn in _CLIPS:
+                lo, hi = _CLIPS[fn]
                 self.node("Clip", [srcs[0], self.scalar(f"{name}/min", lo), self.scalar(f"{name}/max", hi)], name, name)
-            elif layer.op in _ACTIVATIONS:
-                op, attrs, opset = _ACTIVATIONS[layer.op]
+            elif fn in _ACTIVATIONS:
+                op, attrs, opset = _ACTIVATIONS[fn]
                 self.opset = max(self.opset, opset)
                 self.node(op, [srcs[0]], name, name, **attrs)
             else:
@@ -129,11 +140,11 @@ class _Graph:
                 triples = [_pool_pads(spatial[i], kernel[i], out[i]) for i in range(len(kernel))]
             except (ValueError, IndexError) as err:
                 raise fail(f"pooling: {err}") from None
-            op = "MaxPool" if "max" in layer.op else "AveragePool"
+            op = "MaxPool" if "max" in layer.op.lower() else "AveragePool"
             self.node(op, [srcs[0]], name, name, kernel_shape=list(kernel), strides=[s for s, _, _ in triples],
                       pads=[b for _, b, _ in triples] + [e for _, _, e in triples])  # fmt: skip
         elif t == GLOBAL_POOL:
-            self.node("GlobalMaxPool" if "max" in layer.op else "GlobalAveragePool", [srcs[0]], name, name)
+            self.node("GlobalMaxPool" if "max" in layer.op.lower() else "GlobalAveragePool", [srcs[0]], name, name)
         elif t == FLATTEN:
             self.node("Flatten", [srcs[0]], name, name, axis=1)
         elif t == FC:
@@ -153,7 +164,14 @@ class _Graph:
         elif t == SOFTMAX:
             self.node("Softmax", [srcs[0]], name, name, axis=-1)
         elif t == SHAPE:
-            self.node("Dropout" if layer.op == "dropout" else "Identity", [srcs[0]], name, name)
+            if layer.output_shape and tuple(layer.output_shape) != tuple(layer.input_shape):
+                from onnx import TensorProto
+
+                target = f"{name}/shape"
+                self.small.append(self.h.make_tensor(target, TensorProto.INT64, [len(layer.output_shape)], list(layer.output_shape)))
+                self.node("Reshape", [srcs[0], target], name, name)
+            else:
+                self.node("Dropout" if layer.op.lower() == "dropout" else "Identity", [srcs[0]], name, name)
         else:
             raise fail(f"layer type {t!r}")
 

@@ -1,0 +1,85 @@
+"""`dscost export`: a spec written as ONNX analyzes to the same per-layer MACs and params."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import onnx
+import pytest
+
+from dscost import cost
+from dscost.export import export_model
+from dscost.readers import load
+
+from conftest import ROOT, make_tiny_model, run_cli
+
+SPECS = sorted((ROOT / "models").glob("*.yaml"))
+
+
+def same_layers(spec_model, onnx_model):
+    by_name = {layer.name: layer for layer in onnx_model.layers}
+    assert not onnx_model.uncounted
+    for layer in spec_model.layers:
+        got = by_name.get(layer.name)
+        assert got is not None, f"layer {layer.name} missing from the export"
+        assert (got.type, got.cost) == (layer.type, layer.cost), layer.name  # MACs, params and every other count
+        assert tuple(got.output_shape) == tuple(layer.output_shape), layer.name
+    extra = [layer for layer in onnx_model.layers if layer.name not in {s.name for s in spec_model.layers}]
+    assert all(layer.cost == cost.Cost() for layer in extra)  # helper nodes (Flatten before Gemm) cost nothing
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
+def test_export_round_trip_every_bundled_spec(tmp_path, spec):
+    m = load(spec)
+    path = export_model(m, tmp_path / f"{spec.stem}.onnx", external_data=True)  # zero weights as a file hole
+    onnx.checker.check_model(str(path), full_check=True)
+    back = load(path)
+    same_layers(m, back)
+    a, b = cost.analyze(m), cost.analyze(back)
+    assert a.totals == b.totals
+    assert a.what_if == b.what_if
+    assert (a.all_separable, a.all_standard) == (b.all_separable, b.all_standard)
+    assert a.blocks == b.blocks
+
+
+def test_export_embedded_weights_and_hand_built_model(tmp_path):
+    m = make_tiny_model()
+    path = export_model(m, tmp_path / "tiny.onnx")
+    onnx.checker.check_model(str(path), full_check=True)
+    loaded = onnx.load(str(path))
+    w = {t.name: t for t in loaded.graph.initializer}["conv1/W"]
+    assert list(w.dims) == [8, 3, 3, 3] and set(w.raw_data) == {0}  # zeros, documented
+    same_layers(m, load(path))
+    assert path.stat().st_size > 4 * sum(layer.cost.weights for layer in m.layers)
+
+
+def test_exported_model_runs_in_onnxruntime(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    import numpy as np
+
+    path = export_model(make_tiny_model(), tmp_path / "tiny.onnx")
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (out,) = sess.run(None, {"input": np.ones((1, 3, 32, 32), np.float32)})
+    assert out.shape == (1, 10)
+
+
+def test_cli_export_refuses_to_overwrite(tmp_path):
+    spec = ROOT / "models" / "mobilenet_v1.yaml"
+    out = tmp_path / "m.onnx"
+    r = run_cli("export", str(spec), "-o", str(out), "--external-data")
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and Path(str(out) + ".data").exists()
+    r = run_cli("export", str(spec), "-o", str(out))
+    assert r.returncode == 2 and "--force" in r.stderr
+    r = run_cli("export", str(spec), "-o", str(out), "--force", "--width-multiplier", "0.5")
+    assert r.returncode == 0, r.stderr
+    spec_json = json.loads(run_cli("analyze", str(spec), "-a", "0.5", "-f", "json").stdout)
+    onnx_json = json.loads(run_cli("analyze", str(out), "-f", "json").stdout)
+    assert onnx_json["totals"] == spec_json["totals"]
+    assert {(x["name"], x["macs"], x["params"]) for x in spec_json["layers"]} <= {(x["name"], x["macs"], x["params"]) for x in onnx_json["layers"]}
+
+
+def test_cli_export_rejects_non_spec(tmp_path):
+    r = run_cli("export", str(tmp_path / "x.onnx"), "-o", str(tmp_path / "y.onnx"))
+    assert r.returncode == 2 and "YAML layer spec" in r.stderr
