@@ -214,3 +214,19 @@ def test_conv_mobilenet_to_mobilenet_totals(capsys):
     assert d["delta"]["params"] == d["new"]["params"] - conv.totals.params
     assert sum(x["delta"]["macs"] for x in d["layers"]) == d["delta"]["macs"]
     assert sum(x["delta"]["params"] for x in d["layers"]) == d["delta"]["params"]
+
+
+def test_yaml_against_onnx(capsys, tmp_path, specs):
+    """Any mix of YAML and ONNX: the exported new model gives the same deltas as its spec."""
+    pytest.importorskip("onnx")
+    onnx_path = tmp_path / "new.onnx"
+    code, _, err = dscost(capsys, "export", specs[1], "-o", str(onnx_path))
+    if code != 0:
+        pytest.skip(f"dscost export unavailable: {err.strip()}")
+    code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path), "-f", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert (d["new"]["macs"], d["new"]["params"]) == (NEW_MACS, NEW_PARAMS)
+    assert (d["delta"]["macs"], d["delta"]["params"]) == (-60_896, -918)
+    code, out, _ = dscost(capsys, "diff", specs[1], str(onnx_path), "-f", "json")
+    assert json.loads(out)["delta"] == {"macs": 0, "params": 0, "macs_pct": 0.0, "params_pct": 0.0}
