@@ -435,13 +435,6 @@ def load_onnx(path: str | Path):
     return model
 
 
-def name_nodes(model) -> None:
-    """Give unnamed nodes the name dscost's ONNX reader uses (``op_type_<index>``), so profiles join by name."""
-    for i, node in enumerate(model.graph.node):
-        if not node.name:
-            node.name = f"{node.op_type}_{i}"
-
-
 def parse_input_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]]:
     """['input=1x3x224x224', ...] -> {'input': (1, 3, 224, 224)}."""
     shapes: dict[str, tuple[int, ...]] = {}
@@ -647,6 +640,8 @@ def _prepare(path, input_shapes, label=None):
     from dscost.readers import load
 
     label = label or str(path)
+    from dscost.convert import name_nodes
+
     proto = load_onnx(path)
     name_nodes(proto)
     model = load(path, input_shapes=input_shapes or None)

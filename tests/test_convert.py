@@ -1,0 +1,305 @@
+"""`dscost convert`: standard conv -> depthwise + pointwise (and back) on ONNX graphs.
+
+Exactness: the converted model's MACs/params (read back with dscost's ONNX
+reader) equal the what-if predicted for the original; onnx.checker passes;
+onnxruntime runs it with the same output shapes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from dscost import convert as cv
+from dscost.bench import make_session
+from dscost.cost import analyze, conv_cost, separable_cost
+from dscost.errors import InputError
+from dscost.readers import load
+
+RNG = np.random.default_rng(0)
+
+SPEC = """\
+name: tiny_mixed
+input: [4, 20, 20]
+layers:
+  - {type: conv, name: stem, channels: 8, kernel: 3, stride: 2, padding: 1, bias: true}
+  - {type: batchnorm, name: stem_bn}
+  - {type: relu, name: stem_relu}
+  - {type: conv, name: dilated, channels: 8, kernel: 3, dilation: 2, padding: 2}
+  - {type: conv, name: valid5, channels: 12, kernel: 5, padding: valid}
+  - {type: conv, name: same_s2, channels: 16, kernel: 3, stride: 2}
+  - {type: pointwise, name: proj, channels: 16}
+  - {type: depthwise, name: dw_only, kernel: 3}
+  - {type: global_avgpool, name: gap}
+"""
+
+
+def _model(nodes, x_shape, y_shape, inits, opset=17):
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(y_shape))],
+        inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=8)
+
+
+def _w(name, *shape):
+    return numpy_helper.from_array(RNG.standard_normal(shape).astype(np.float32), name)
+
+
+def hand_model():
+    """x 1x4x16x16 -> A 3x3 s2 pads 1 +bias -> Relu -> B 3x3 dil 2 pads 2 -> C 5x3 SAME_UPPER -> D 1x1 -> E dw 3x3 -> y."""
+    nodes = [
+        helper.make_node("Conv", ["x", "wa", "ba"], ["a"], name="A", kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["a"], ["ar"], name="A_relu"),
+        helper.make_node("Conv", ["ar", "wb"], ["b"], name="B", dilations=[2, 2], pads=[2, 2, 2, 2]),
+        helper.make_node("Conv", ["b", "wc"], ["c"], name="C", auto_pad="SAME_UPPER"),
+        helper.make_node("Conv", ["c", "wd"], ["d"], name="D"),
+        helper.make_node("Conv", ["d", "we"], ["y"], name="E", group=12, pads=[1, 1, 1, 1]),
+    ]
+    inits = [_w("wa", 8, 4, 3, 3), _w("ba", 8), _w("wb", 8, 8, 3, 3), _w("wc", 6, 8, 5, 3), _w("wd", 12, 6, 1, 1), _w("we", 12, 1, 3, 3)]
+    return _model(nodes, (1, 4, 16, 16), (1, 12, 8, 8), inits)
+
+
+def save(model, path: Path) -> Path:
+    onnx.save(model, str(path))
+    return path
+
+
+def run(model, x):
+    return make_session(model, "test", 1, "basic").run(None, {"x": x})
+
+
+def totals(path) -> dict:
+    t = analyze(load(path)).totals
+    return {"macs": t.macs, "params": t.params}
+
+
+# --------------------------------------------------------------------------
+
+
+def test_convert_hand_model_matches_what_if(tmp_path):
+    src = save(hand_model(), tmp_path / "m.onnx")
+    rep = cv.convert_file(src, tmp_path / "out.onnx")
+    assert [c.name for c in rep.converted] == ["A", "B", "C"]
+    assert rep.checker_passed and rep.output_shapes_equal
+    a = analyze(load(src))
+    assert totals(tmp_path / "out.onnx") == {"macs": a.all_separable.macs, "params": a.all_separable.params}
+    assert rep.exact and rep.predicted == rep.actual
+    # per layer: the new dw/pw layers cost what separable_cost says
+    orig = {layer.name: layer for layer in a.layers}
+    new = {layer.name: layer for layer in load(tmp_path / "out.onnx").layers}
+    for name in ("A", "B", "C"):
+        dw, pw = separable_cost(orig[name].conv)
+        assert new[f"{name}_dw"].cost == dw and new[f"{name}_pw"].cost == pw
+        assert new[f"{name}_dw"].type == "depthwise" and new[f"{name}_pw"].type == "pointwise"
+        assert new[f"{name}_pw"].output_shape == orig[name].output_shape
+    # stride / dilation / padding live on the depthwise conv, the bias on the pointwise
+    out = onnx.load(str(tmp_path / "out.onnx"))
+    nodes = {n.name: n for n in out.graph.node}
+    attrs = {a.name: helper.get_attribute_value(a) for a in nodes["A_dw"].attribute}
+    assert attrs["strides"] == [2, 2] and attrs["pads"] == [1, 1, 1, 1] and attrs["group"] == 4
+    assert len(nodes["A_dw"].input) == 2 and nodes["A_pw"].input[2] == "ba"
+    assert {a.name: helper.get_attribute_value(a) for a in nodes["B_dw"].attribute}["dilations"] == [2, 2]
+    assert {a.name: helper.get_attribute_value(a) for a in nodes["C_dw"].attribute}["auto_pad"] == b"SAME_UPPER"
+    # old weights are gone, nothing dangling
+    names = {t.name for t in out.graph.initializer}
+    assert not {"wa", "wb", "wc"} & names and {"wd", "we", "ba"} <= names
+    x = RNG.standard_normal((1, 4, 16, 16)).astype(np.float32)
+    assert run(out, x)[0].shape == (1, 12, 8, 8)
+
+
+def test_svd_init_is_exact_for_separable_weights():
+    # W[n, m] = p[n, m] * d[m]: every input channel's slice has rank 1
+    p = RNG.standard_normal((6, 3))
+    d = RNG.standard_normal((3, 3, 3))
+    w = (p[:, :, None, None] * d[None]).astype(np.float32)
+    m = _model(
+        [helper.make_node("Conv", ["x", "w", "b"], ["y"], name="conv", pads=[1, 1, 1, 1], strides=[2, 2])],
+        (1, 3, 9, 9), (1, 6, 5, 5), [numpy_helper.from_array(w, "w"), _w("b", 6)],
+    )  # fmt: skip
+    new, rep = cv.convert_model(m)
+    assert rep.converted[0].init_error < 1e-6
+    x = RNG.standard_normal((1, 3, 9, 9)).astype(np.float32)
+    np.testing.assert_allclose(run(new, x)[0], run(m, x)[0], rtol=1e-4, atol=1e-4)
+    onnx.checker.check_model(new, full_check=True)
+
+
+def test_svd_is_best_rank1_and_random_init():
+    w = RNG.standard_normal((5, 4, 3, 3)).astype(np.float32)
+    dw, pw, err = cv.rank1_factors(w)
+    assert dw.shape == (4, 1, 3, 3) and pw.shape == (5, 4, 1, 1) and dw.dtype == np.float32
+    assert 0 < err < 1
+    # the error equals the energy outside the first singular value, per input channel
+    a = w.astype(np.float64).reshape(5, 4, 9).transpose(1, 0, 2)
+    s = np.linalg.svd(a, compute_uv=False)
+    assert err == pytest.approx(np.sqrt((s[:, 1:] ** 2).sum() / (s**2).sum()), rel=1e-6)
+    dw2, pw2, err2 = cv.rank1_factors(w, "random", seed=3)
+    assert err2 is None and dw2.shape == dw.shape and pw2.shape == pw.shape
+
+
+def test_only_skip_min_kernel(tmp_path):
+    m = hand_model()
+    _, rep = cv.convert_model(m, only=["B"])
+    assert [c.name for c in rep.converted] == ["B"]
+    _, rep = cv.convert_model(m, skip=["A", "C"])
+    assert [c.name for c in rep.converted] == ["B"] and {s.name for s in rep.skipped} == {"A", "C"}
+    _, rep = cv.convert_model(m, min_kernel=5)
+    assert [c.name for c in rep.converted] == ["C"]
+    _, rep = cv.convert_model(m, only=["D", "E"])
+    assert not rep.converted and {s.name for s in rep.skipped} == {"D", "E"}
+    with pytest.raises(InputError, match="no Conv node named 'nope'"):
+        cv.convert_model(m, only=["nope"])
+    with pytest.raises(InputError, match="--init"):
+        cv.convert_model(m, init="xavier")
+    # a partial conversion still matches the what-if restricted to the converted layer
+    src = save(m, tmp_path / "m.onnx")
+    rep = cv.convert_file(src, tmp_path / "b.onnx", only=["B"], verify=False)
+    assert rep.exact
+
+
+def test_non_constant_weight_is_skipped():
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 5, 5]), helper.make_tensor_value_info("w", TensorProto.FLOAT, [3, 2, 3, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 3, 3])],
+    )
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    new, rep = cv.convert_model(m)
+    assert not rep.converted and "not a constant" in rep.skipped[0].reason
+
+
+def test_conv1d_and_constant_node_weight(tmp_path):
+    w = numpy_helper.from_array(RNG.standard_normal((6, 4, 5)).astype(np.float32), "wconst")
+    nodes = [
+        helper.make_node("Constant", [], ["w"], name="wnode", value=w),
+        helper.make_node("Conv", ["x", "w"], ["y"], name="c1d", pads=[2, 2], strides=[2]),
+    ]
+    m = _model(nodes, (1, 4, 20), (1, 6, 10), [])
+    src = save(m, tmp_path / "c1d.onnx")
+    rep = cv.convert_file(src, tmp_path / "c1d_sep.onnx")
+    assert rep.converted and rep.exact and rep.output_shapes_equal and rep.checker_passed
+    out = onnx.load(str(tmp_path / "c1d_sep.onnx"))
+    assert "Constant" not in {n.op_type for n in out.graph.node}
+
+
+def test_reverse_dw_pw_is_exact_and_round_trips(tmp_path):
+    m = hand_model()
+    fwd, _ = cv.convert_model(m, init="svd")
+    src = save(fwd, tmp_path / "sep.onnx")
+    a = analyze(load(src))
+    rep = cv.convert_file(src, tmp_path / "std.onnx", reverse=True)
+    # A_dw/A_pw, B_dw/B_pw, C_dw/C_pw merge back; the merged conv takes the original name
+    assert sorted(c.name for c in rep.converted) == ["A", "B", "C"]
+    assert rep.checker_passed and rep.output_shapes_equal and rep.exact
+    assert totals(tmp_path / "std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params}
+    # the round trip restores the original counts
+    assert totals(tmp_path / "std.onnx") == totals(save(m, tmp_path / "orig.onnx"))
+    # no activation in between: the merged conv computes the same function as the dw+pw pair
+    std = onnx.load(str(tmp_path / "std.onnx"))
+    x = RNG.standard_normal((1, 4, 16, 16)).astype(np.float32)
+    np.testing.assert_allclose(run(std, x)[0], run(fwd, x)[0], rtol=1e-3, atol=1e-3)
+
+
+def test_reverse_folds_bn_and_shift_into_next_bn(tmp_path):
+    c = 4
+    bn = lambda p: [_w(f"{p}_g", c), _w(f"{p}_b", c), _w(f"{p}_m", c), numpy_helper.from_array(RNG.uniform(0.5, 2, c).astype(np.float32), f"{p}_v")]  # noqa: E731
+    nodes = [
+        helper.make_node("Conv", ["x", "wdw", "bdw"], ["t"], name="dw", group=c, pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["t", "bn1_g", "bn1_b", "bn1_m", "bn1_v"], ["tb"], name="bn1"),
+        helper.make_node("Conv", ["tb", "wpw"], ["u"], name="pw"),
+        helper.make_node("BatchNormalization", ["u", "bn2_g", "bn2_b", "bn2_m", "bn2_v"], ["y"], name="bn2"),
+    ]
+    bn2 = [_w("bn2_g", 8), _w("bn2_b", 8), _w("bn2_m", 8), numpy_helper.from_array(RNG.uniform(0.5, 2, 8).astype(np.float32), "bn2_v")]
+    m = _model(nodes, (1, c, 6, 6), (1, 8, 6, 6), [_w("wdw", c, 1, 3, 3), _w("bdw", c), _w("wpw", 8, c, 1, 1), *bn(c and "bn1"), *bn2])
+    src = save(m, tmp_path / "blk.onnx")
+    a = analyze(load(src))
+    assert len(a.blocks) == 1
+    rep = cv.convert_file(src, tmp_path / "blk_std.onnx", reverse=True)
+    assert rep.converted[0].name == "dw+pw" and "folded" in rep.converted[0].note
+    assert rep.converted[0].init_error == 0.0  # exact
+    assert totals(tmp_path / "blk_std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params}
+    x = RNG.standard_normal((1, c, 6, 6)).astype(np.float32)
+    np.testing.assert_allclose(run(onnx.load(str(tmp_path / "blk_std.onnx")), x)[0], run(m, x)[0], rtol=1e-3, atol=1e-3)
+
+
+def test_files_are_never_overwritten_without_force(tmp_path):
+    src = save(hand_model(), tmp_path / "m.onnx")
+    before = src.read_bytes()
+    with pytest.raises(InputError, match="overwrite the input"):
+        cv.convert_file(src, src)
+    assert src.read_bytes() == before
+    out = tmp_path / "o.onnx"
+    out.write_bytes(b"keep")
+    with pytest.raises(InputError, match="already exists"):
+        cv.convert_file(src, out)
+    assert out.read_bytes() == b"keep"
+    rep = cv.convert_file(src, out, force=True, verify=False)
+    assert rep.converted and out.read_bytes() != b"keep"
+    # default output name next to the input
+    rep = cv.convert_file(src, verify=False)
+    assert rep.output == str(tmp_path / "m_separable.onnx")
+    with pytest.raises(InputError, match="no such file"):
+        cv.convert_file(tmp_path / "missing.onnx", tmp_path / "x.onnx")
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x00garbage")
+    with pytest.raises(InputError):
+        cv.convert_file(bad, tmp_path / "y.onnx")
+    assert not (tmp_path / "y.onnx").exists()
+
+
+# --------------------------------------------------------------------------
+# Spec-exported models (YAML -> ONNX with dscost.export)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    from dscost.export import export_model
+
+    root = Path(__file__).resolve().parents[1]
+    d = tmp_path_factory.mktemp("exported")
+    spec = d / "tiny_mixed.yaml"
+    spec.write_text(SPEC)
+    out = {}
+    for name, path in (("tiny_mixed", spec), ("mobilenet_v1", root / "models/mobilenet_v1.yaml"), ("resnet18", root / "models/resnet18.yaml")):
+        out[name] = export_model(load(path), d / f"{name}.onnx")
+    return out
+
+
+@pytest.mark.parametrize("name", ["tiny_mixed", "resnet18"])
+def test_exported_forward_equals_all_separable(exported, tmp_path, name):
+    src = exported[name]
+    a = analyze(load(src))
+    assert a.what_if, "the model has standard convs"
+    rep = cv.convert_file(src, tmp_path / "sep.onnx", verify=name == "tiny_mixed", init="svd" if name == "tiny_mixed" else "random")
+    assert len(rep.converted) == len(a.what_if)
+    assert rep.checker_passed
+    assert totals(tmp_path / "sep.onnx") == {"macs": a.all_separable.macs, "params": a.all_separable.params}
+    assert rep.output_shapes_equal in (True, None)
+
+
+def test_exported_tiny_has_strided_padded_dilated(exported):
+    layers = {layer.name: layer for layer in load(exported["tiny_mixed"]).layers}
+    g = {n: layers[n].conv for n in ("stem", "dilated", "valid5", "same_s2")}
+    assert g["stem"].stride == (2, 2) and g["stem"].bias
+    assert g["dilated"].dilation == (2, 2) and g["dilated"].pads == (2, 2, 2, 2)
+    assert g["valid5"].pads == (0, 0, 0, 0)
+    assert g["same_s2"].stride == (2, 2)
+    assert conv_cost(g["stem"]).macs == layers["stem"].cost.macs
+
+
+def test_exported_mobilenet_reverse_equals_all_standard(exported, tmp_path):
+    src = exported["mobilenet_v1"]
+    a = analyze(load(src))
+    rep = cv.convert_file(src, tmp_path / "std.onnx", reverse=True, verify=False)
+    assert len(rep.converted) == len(a.blocks) == 13
+    assert all("Relu" in c.note for c in rep.converted)  # the ReLU between dw and pw cannot be folded
+    assert totals(tmp_path / "std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params}
+    assert rep.exact and rep.checker_passed
