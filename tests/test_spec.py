@@ -17,7 +17,6 @@ from dscost import cost
 from dscost.errors import InputError
 from dscost.layers import (
     ACTIVATION,
-    ADD,
     BATCHNORM,
     CONCAT,
     DEPTHWISE,
