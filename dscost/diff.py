@@ -82,6 +82,8 @@ class ModelDiff:
     base_totals: Cost
     new_totals: Cost
     layers: list[LayerDelta] = field(default_factory=list)
+    base_source: str = ""
+    new_source: str = ""
 
     @property
     def d_macs(self) -> int:
@@ -142,7 +144,7 @@ def diff(base, new) -> ModelDiff:
     bl, nl = base.layers, new.layers
     pairs = match_layers(bl, nl)
     matched_base = {i for i, _ in pairs.values()}
-    out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals)
+    out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals, base_source=str(base.model.source), new_source=str(new.model.source))
     emitted: set[int] = set()
 
     def flush_removed(upto: int) -> None:

@@ -829,10 +829,24 @@ def diff_gate_text(g: dict[str, Any] | None) -> str | None:
     return f"{mark} --fail-on-increase {g['threshold']}: " + "; ".join(parts)
 
 
+def _diff_change(x: Any) -> str:
+    """What differs besides the counts: output (or input) shape of a changed layer."""
+    if x.status != "changed":
+        return ""
+    b, n = x.base, x.new
+    if tuple(b.output_shape or ()) != tuple(n.output_shape or ()):
+        return f"out {dims(b.output_shape)} -> {dims(n.output_shape)}"
+    if tuple(b.input_shape or ()) != tuple(n.input_shape or ()):
+        return f"in {dims(b.input_shape)} -> {dims(n.input_shape)}"
+    return ""
+
+
 def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> Doc:
     s = _scale(flops)
     unit = _unit(flops)
     doc: Doc = [Text(f"dscost diff: {d.base_name} -> {d.new_name}", "title")]
+    if d.base_source or d.new_source:
+        doc.append(Text(f"base {d.base_source}, new {d.new_source}", "note"))
     bt, nt = d.base_totals, d.new_totals
     doc.append(
         Table(
@@ -859,6 +873,7 @@ def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str
             human(b.params) if x.base is not None else "",
             human(n.params) if x.new is not None else "",
             _signed(x.d_params),
+            _diff_change(x),
         ])
     summ = d.summary
     note = f"{summ['changed']} changed, {summ['added']} added, {summ['removed']} removed, {summ['unchanged']} unchanged"
@@ -866,7 +881,7 @@ def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str
         note += " (--all lists unchanged layers)"
     if rows:
         doc.append(
-            Table("layers", ["", "layer", "type", f"base {unit}", f"new {unit}", f"Δ {unit}", "base params", "new params", "Δ params"], rows, align="lllrrrrrr", notes=[note])
+            Table("layers", ["", "layer", "type", f"base {unit}", f"new {unit}", f"Δ {unit}", "base params", "new params", "Δ params", "shape"], rows, align="lllrrrrrrl", notes=[note])
         )
     else:
         doc.append(Text(f"layers: {note}", "note"))
@@ -877,8 +892,14 @@ def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str
 
 
 def diff_json(d: Any, flops: bool = False, gate: dict[str, Any] | None = None) -> dict[str, Any]:
-    def mp(c: Cost | None) -> dict[str, int] | None:
-        return None if c is None else _mp(c, flops)
+    def mp(layer: Layer | None) -> dict[str, Any] | None:
+        if layer is None:
+            return None
+        return {
+            **_mp(layer.cost, flops),
+            "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
+            "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
+        }
 
     layers = []
     for x in d.layers:
@@ -894,8 +915,8 @@ def diff_json(d: Any, flops: bool = False, gate: dict[str, Any] | None = None) -
             "type": x.type,
             "base_type": x.base.type if x.base is not None else None,
             "matched_by": x.matched_by,
-            "base": mp(x.base.cost) if x.base is not None else None,
-            "new": mp(x.new.cost) if x.new is not None else None,
+            "base": mp(x.base),
+            "new": mp(x.new),
             "delta": delta,
         })
     total_delta: dict[str, Any] = {"macs": d.d_macs}
@@ -904,8 +925,8 @@ def diff_json(d: Any, flops: bool = False, gate: dict[str, Any] | None = None) -
     total_delta.update(params=d.d_params, macs_pct=d.macs_pct, params_pct=d.params_pct)
     return {
         "convention": convention_json(flops),
-        "base": {"model": d.base_name, **_mp(d.base_totals, flops)},
-        "new": {"model": d.new_name, **_mp(d.new_totals, flops)},
+        "base": {"model": d.base_name, "source": d.base_source, **_mp(d.base_totals, flops)},
+        "new": {"model": d.new_name, "source": d.new_source, **_mp(d.new_totals, flops)},
         "delta": total_delta,
         "summary": d.summary,
         "layers": layers,

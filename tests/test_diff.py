@@ -68,8 +68,8 @@ def test_json_deltas_match_hand_derivation(capsys, specs):
     code, out, err = dscost(capsys, "diff", *specs, "-f", "json")
     assert (code, err) == (0, "")
     d = json.loads(out)
-    assert d["base"] == {"model": "base", "macs": BASE_MACS, "params": BASE_PARAMS}
-    assert d["new"] == {"model": "new", "macs": NEW_MACS, "params": NEW_PARAMS}
+    assert d["base"] == {"model": "base", "source": specs[0], "macs": BASE_MACS, "params": BASE_PARAMS}
+    assert d["new"] == {"model": "new", "source": specs[1], "macs": NEW_MACS, "params": NEW_PARAMS}
     assert d["delta"]["macs"] == -60_896 and d["delta"]["params"] == -918
     assert d["delta"]["macs_pct"] == pytest.approx(-60_896 / BASE_MACS * 100)
     assert d["summary"] == {"changed": 1, "added": 2, "removed": 1, "unchanged": 3}
@@ -84,7 +84,8 @@ def test_json_deltas_match_hand_derivation(capsys, specs):
         ("changed", "fc", 32, 34),
     ]
     fc = d["layers"][-1]
-    assert fc["base"] == {"macs": 160, "params": 170} and fc["new"] == {"macs": 192, "params": 204}
+    assert fc["base"] == {"macs": 160, "params": 170, "input_shape": [1, 16], "output_shape": [1, 10]}
+    assert fc["new"] == {"macs": 192, "params": 204, "input_shape": [1, 16], "output_shape": [1, 12]}
     assert fc["matched_by"] == "name"
     assert d["layers"][1]["new"] is None and d["layers"][2]["base"] is None
     assert d["fail_on_increase"] is None
@@ -110,8 +111,8 @@ def test_markdown_is_a_pasteable_table(capsys, specs):
     assert code == 0
     assert out.startswith("## dscost diff: base -> new")
     assert "| MACs | 87.7K | 26.8K | -60.9K | -69.43% |" in out
-    assert "| - | body | conv | 73.7K |  | -73.7K | 1.15K |  | -1.15K |" in out
-    assert "| ~ | fc | fc | 160 | 192 | +32 | 170 | 204 | +34 |" in out
+    assert "| - | body | conv | 73.7K |  | -73.7K | 1.15K |  | -1.15K |  |" in out
+    assert "| ~ | fc | fc | 160 | 192 | +32 | 170 | 204 | +34 | out 1x10 -> 1x12 |" in out
 
 
 def test_flops_doubles_mac_deltas(capsys, specs):
