@@ -431,3 +431,48 @@ def test_ci_examples_parse_and_call_dscost():
     assert any("dscost check --budget examples/budget.yaml --format github" in s.get("run", "") for s in steps)
     gitlab = yaml.safe_load((ROOT / "examples" / "gitlab-ci.yml").read_text())
     assert gitlab["dscost-check"]["artifacts"]["reports"]["junit"] == "dscost-junit.xml"
+
+
+def _readme_ci_blocks() -> list[list[tuple[str, list[str]]]]:
+    """``console`` blocks of the README's "Use in CI" section as [(command, output lines)]."""
+    readme = ROOT / "README.md"
+    if not readme.exists() or "## Use in CI" not in readme.read_text():
+        return []
+    section = readme.read_text().split("## Use in CI", 1)[1].split("\n## ", 1)[0]
+    blocks = []
+    for chunk in section.split("```console\n")[1:]:
+        body = chunk.split("```", 1)[0].splitlines()
+        cmds: list[tuple[str, list[str]]] = []
+        for line in body:
+            if line.startswith("$ "):
+                cmds.append((line[2:], []))
+            elif cmds:
+                cmds[-1][1].append(line)
+        blocks.append(cmds)
+    return blocks
+
+
+def test_readme_ci_outputs_are_real(capsys, monkeypatch):
+    """The outputs shown in the README's "Use in CI" section are what dscost prints today."""
+    import shlex
+
+    blocks = _readme_ci_blocks()
+    if not blocks:
+        pytest.skip("README.md has no 'Use in CI' section yet")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    last = None
+    for cmds in blocks:
+        for cmd, expected in cmds:
+            if cmd == "echo $?":
+                assert last == int(expected[0]), cmd
+                continue
+            args = shlex.split(cmd)
+            assert args[0] == "dscost"
+            last, out, _ = dscost(capsys, *args[1:])
+            got = out.rstrip("\n").splitlines()
+            if "..." in expected:
+                n = expected.index("...")
+                assert got[:n] == expected[:n], cmd
+            else:
+                assert got == expected, cmd
