@@ -155,9 +155,16 @@ def analyze(
     show_all: Annotated[bool, typer.Option("--all", help="Also list zero-cost shape-only layers in tables.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when some ops could not be counted.")] = False,
+    dtype: DtypeOpt = None,
+    hardware: HardwareOpt = None,
+    peak_gmacs: PeakOpt = None,
+    bandwidth_gbs: BandwidthOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Per-layer MACs and params of a model, with the separable what-if for every standard conv."""
+    """Per-layer MACs and params of a model, with the separable what-if for every standard conv.
+
+    Roofline: --dtype adds bytes moved and arithmetic intensity per layer; --hardware (or
+    --peak-gmacs/--bandwidth-gbs) adds the estimated time and whether a layer is compute- or memory-bound."""
     from dscost import cost, report
     from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES, load
 
@@ -183,7 +190,17 @@ def analyze(
         options["progress"] = not quiet and sys.stderr.isatty()
     model = load(file, **options)
     result = cost.analyze(model)
-    report.show_analysis(result, fmt.value, flops=flops, show_all=show_all)
+    roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
+    from dscost import roofline as _roofline
+
+    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)
+    roof = _roofline.model_roofline(model.layers, dt, hw)
+    if roofline_asked:
+        report.show_analysis_roofline(result, roof, fmt.value, flops=flops, show_all=show_all)
+    elif fmt.value == "json":  # JSON always carries bytes/intensity at fp32 (keys added, none renamed)
+        report.emit("json", data=lambda: report.analysis_roofline_json(result, roof, flops))
+    else:
+        report.show_analysis(result, fmt.value, flops=flops, show_all=show_all)
     if strict and model.uncounted:
         ops = sorted({u.op for u in model.uncounted})
         print(f"dscost: --strict: {len(model.uncounted)} node(s) could not be counted ({', '.join(ops)})", file=sys.stderr)
@@ -268,6 +285,7 @@ def check(
     max_standard_conv_share: Annotated[Optional[str], typer.Option("--max-standard-conv-share", help="Share of MACs in standard convs: 0.05 or 5%.", show_default=False)] = None,
     max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
     flops: Annotated[bool, typer.Option("--flops", help="MAC limits count FLOPs = 2 x MACs.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) when some ops could not be counted (the counts are then lower bounds).")] = False,
     width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)] = None,
     resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)] = None,
     input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
@@ -300,6 +318,7 @@ def check(
         if not limits.any():
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options)
+    result.strict = strict
     report.show_check(result, fmt.value)
     if not result.passed:
         raise typer.Exit(1)
@@ -371,7 +390,193 @@ def export(
 
 
 # --------------------------------------------------------------------------
+# bench and convert: measured latency, ONNX rewrites, roofline
+# (see dscost/bench.py, dscost/convert.py, dscost/roofline.py)
+
+
+def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
+    """The conv of `compare`'s flags (same parsing and errors)."""
+    from dscost import cost
+
+    rank = _rank(dk, df)
+    kernel = parse_dims("--dk", dk, rank)
+    spatial = parse_dims("--df", df, rank)
+    strides = parse_dims("--stride", stride, rank)
+    dilations = parse_dims("--dilation", dilation, rank)
+    pad = padding.strip().lower()
+    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
+        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
+    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
+    try:
+        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
+    except ValueError as e:
+        raise InputError(f"bench: {e}") from None
+
+
+def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
+    """(Hardware or None, dtype) from the roofline options; with ``auto_local`` a saved
+    `bench --calibrate` profile is used when no hardware is named."""
+    from dscost import roofline
+
+    dt = roofline.check_dtype(dtype or "fp32")
+    hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
+    if hw is None and auto_local and roofline.profile_path().exists():
+        hw = roofline.load_local()
+    return hw, dt
+
+
+DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16 (2 B), int8 (1 B).", show_default=False)]
+HardwareOpt = Annotated[
+    Optional[str],
+    typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),
+]
+PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
+BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
+
+
+@app.command()
+def bench(
+    model: Annotated[Optional[str], typer.Argument(help="ONNX graph (.onnx) or layer spec (.yaml) to run; omit to time one layer given by --dk/--m/--n/--df.", show_default=False)] = None,
+    dk: Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")] = "3",
+    m: Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")] = 32,
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")] = 64,
+    df: Annotated[str, typer.Option("--df", help="Input feature map DF (112) or HxW (112x56).")] = "112",
+    stride: Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")] = "1",
+    padding: Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")] = "same",
+    dilation: Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")] = "1",
+    bias: Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")] = False,
+    threads: Annotated[int, typer.Option("--threads", "-t", help="onnxruntime intra-op threads (1 gives the most repeatable numbers).")] = 1,
+    budget: Annotated[float, typer.Option("--budget", help="Seconds of timed runs (after warm-up); at least 5 runs are made.")] = 2.0,
+    runs: Annotated[int, typer.Option("--runs", help="At most this many timed runs per variant.")] = 1000,
+    convert: Annotated[bool, typer.Option("--convert", help="Model: also convert every standard conv to dw+pw and compare both, whole model and per layer.")] = False,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="With --convert: convert only this conv node (repeatable).", show_default=False)] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="With --convert: leave this conv node as it is (repeatable).", show_default=False)] = None,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Measure this machine's GMAC/s and GB/s and save them for --hardware local.")] = False,
+    optimization: Annotated[str, typer.Option("--optimization", help="onnxruntime graph optimization: none, basic, extended, all.")] = "all",
+    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
+    dtype: DtypeOpt = None,
+    hardware: HardwareOpt = None,
+    peak_gmacs: PeakOpt = None,
+    bandwidth_gbs: BandwidthOpt = None,
+    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Model: also list layers without a kernel of their own.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """FLOPs are not latency: time a layer or a model with onnxruntime next to its MACs (and the roofline estimate)."""
+    from dscost import bench as _bench
+    from dscost import report
+
+    _bench.check_threads(threads)
+    _bench.check_budget(budget, runs)
+    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
+    if calibrate:
+        if model is not None or convert:
+            raise InputError("--calibrate measures the machine; give no model and no --convert")
+        from dscost import roofline
+
+        profile = _bench.calibrate(threads=threads, budget_s=budget, max_runs=runs)
+        path = roofline.save_profile(profile)
+        report.show_calibration(profile, path, fmt.value)
+        return
+    if model is None:
+        if convert or only or skip:
+            raise InputError("--convert/--only/--skip need a model file")
+        geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt)
+        report.show_layer_bench(result, fmt.value, flops=flops)
+        return
+    from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES
+
+    shapes = dict(parse_input_shape(s) for s in input_shape or [])
+    suffix = os.path.splitext(model)[1].lower()
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
+        path = model
+        if suffix in SPEC_SUFFIXES:
+            from dscost.export import export_model
+            from dscost.readers import load
+
+            if shapes:
+                raise InputError(f"--input-shape applies to ONNX graphs only; {model} is a layer spec")
+            path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx")))
+            options["input_shapes"] = None
+        elif suffix not in ONNX_SUFFIXES:
+            raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")
+        if convert:
+            pair = _bench.bench_model_pair(path, convert_options={"only": only, "skip": skip}, **options)
+            if path != model:
+                pair.original.path, pair.converted.path = model, f"{model} (converted)"
+            report.show_pair_bench(pair, fmt.value, flops=flops)
+        else:
+            if only or skip:
+                raise InputError("--only/--skip apply with --convert")
+            result = _bench.bench_model(path, **options)
+            if path != model:
+                result.path = f"{model} (exported with zero weights)"
+            report.show_model_bench(result, fmt.value, flops=flops, show_all=show_all)
+
+
+class ConvertFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def convert(
+    model: Annotated[str, typer.Argument(help="ONNX graph (.onnx) to rewrite.", show_default=False)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (default: <model>_separable.onnx, or _standard.onnx with --reverse).", show_default=False)] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", help="Merge every depthwise + pointwise block into one standard conv instead.")] = False,
+    min_kernel: Annotated[int, typer.Option("--min-kernel", help="Convert only convs whose largest kernel side is at least this.")] = 2,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Convert only this node (repeatable; a dw or pw node name with --reverse).", show_default=False)] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip", help="Leave this node as it is (repeatable).", show_default=False)] = None,
+    init: Annotated[str, typer.Option("--init", help="New weights: svd (closest separable conv, rank-1 SVD per input channel) or random (He-normal).")] = "svd",
+    seed: Annotated[int, typer.Option("--seed", help="Seed for --init random.")] = 0,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Run both models once in onnxruntime and compare output shapes.")] = True,
+    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (repeatable).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (even the input).")] = False,
+    fmt: Annotated[ConvertFormat, typer.Option("--format", "-f", help="table, json or markdown.", case_sensitive=False)] = ConvertFormat.table,
+) -> None:
+    """Rewrite an ONNX model: standard convs -> depthwise + pointwise (or back with --reverse). The new weights need fine-tuning."""
+    from dscost import report
+    from dscost.convert import convert_file
+    from dscost.readers import ONNX_SUFFIXES
+
+    if os.path.splitext(model)[1].lower() not in ONNX_SUFFIXES:
+        raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
+    if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
+        raise InputError(f"--output {output}: expected a .onnx file name")
+    shapes = dict(parse_input_shape(s) for s in input_shape or [])
+    rep = convert_file(
+        model, output, force=force, reverse=reverse, min_kernel=min_kernel, only=only, skip=skip,
+        init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes,
+    )  # fmt: skip
+    report.show_conversion(rep, fmt.value)
+    what = "blocks merged" if reverse else "convs converted"
+    tail = "; the new weights need fine-tuning before use" if rep.converted else ""
+    print(f"wrote {rep.output} ({len(rep.converted)} {what}{tail})", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------
 # Entry point
+
+
+def _click_command(argv: list[str]):
+    """The click command for ``argv``.  Typer builds the parameters of every
+    subcommand up front (~3 ms each, most of `dscost compare`'s own start-up);
+    when argv names a subcommand, build a group holding only that one.  Help,
+    --version and unknown commands get the full group."""
+    if argv and not argv[0].startswith("-"):
+        wanted = [c for c in app.registered_commands if (c.name or typer.main.get_command_name(c.callback.__name__)) == argv[0]]
+        if wanted:
+            import copy
+
+            sub = copy.copy(app)
+            sub.registered_commands = wanted
+            return typer.main.get_command(sub)
+    return typer.main.get_command(app)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -382,7 +587,9 @@ def run(argv: list[str] | None = None) -> int:
     UsageError = next(c for c in mro if c.__name__ == "UsageError")
     ClickException = next(c for c in mro if c.__name__ == "ClickException")
 
-    command = typer.main.get_command(app)
+    if argv is None:
+        argv = sys.argv[1:]
+    command = _click_command(argv)
     try:
         rv = command.main(args=argv, prog_name="dscost", standalone_mode=False)
     except UsageError as e:

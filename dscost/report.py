@@ -21,9 +21,7 @@ No arithmetic here beyond ratios and percentages of numbers computed by
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from dscost import cost as _cost
@@ -65,19 +63,23 @@ def factor(new: int, old: int) -> str:
 # 2. Document model and emitters
 
 
-@dataclass
 class Text:
-    text: str
-    style: str = ""  # "title", "heading", "note" or ""
+    """A line of text; ``style`` is "title", "heading", "note" or ""."""
+
+    __slots__ = ("text", "style")
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text, self.style = text, style
 
 
-@dataclass
 class Table:
-    title: str
-    headers: list[str]
-    rows: list[list[str]]
-    align: str = ""  # one char per column, 'l' or 'r'; default: first column left, others right
-    notes: list[str] = field(default_factory=list)
+    """A titled table of strings.  ``align``: one char per column, 'l' or 'r';
+    default first column left, the others right."""
+
+    __slots__ = ("title", "headers", "rows", "align", "notes")
+
+    def __init__(self, title: str, headers: list[str], rows: list[list[str]], align: str = "", notes: list[str] | None = None) -> None:
+        self.title, self.headers, self.rows, self.align, self.notes = title, headers, rows, align, notes or []
 
     def aligns(self) -> str:
         a = self.align or "l" + "r" * (len(self.headers) - 1)
@@ -188,6 +190,8 @@ def _emit_markdown(doc: Doc, out) -> None:
 
 def dumps(obj: Any, indent: int = 0) -> str:
     """JSON with 2-space indentation, lists of scalars (shapes) kept on one line."""
+    import json  # not at module level: `dscost compare` in a table skips it (start-up)
+
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(obj, dict):
         if not obj:
@@ -572,6 +576,8 @@ def show_comparison(c: _cost.Comparison, fmt: str, flops: bool = False, padding:
 
 def schema_doc(schema: dict[str, Any]) -> Doc:
     """Flattened view of a JSON Schema: one row per property of each object definition."""
+    import json
+
     doc: Doc = [Text(schema.get("title", "schema"), "title")]
     if schema.get("description"):
         doc.append(Text(schema["description"], "note"))
@@ -589,6 +595,8 @@ def schema_doc(schema: dict[str, Any]) -> Doc:
 
 
 def _schema_type(p: dict[str, Any]) -> str:
+    import json
+
     if "$ref" in p:
         return p["$ref"].rsplit("/", 1)[-1]
     if "anyOf" in p:
@@ -658,14 +666,23 @@ def check_message(m: Any, r: Any) -> str:
     return f"{m.name}: {_check_label(r)} {_limit_value(r.kind, r.actual)} exceeds {r.key} {_limit_value(r.kind, r.limit)} by {over}{rel}"
 
 
+def uncounted_message(m: Any) -> str:
+    n = m.uncounted_nodes
+    return f"{m.name}: {n} node{'s' if n != 1 else ''} could not be counted ({', '.join(m.uncounted)}); its MACs and params are lower bounds"
+
+
 def _check_summary(rep: Any) -> str:
     n = sum(len(m.results) for m in rep.models)
     failed = sum(len(m.failures) for m in rep.models)
     models = f"{len(rep.models)} model{'s' if len(rep.models) != 1 else ''}"
     if failed:
         bad = sum(1 for m in rep.models if not m.passed)
-        return f"{FAIL_MARK} {failed} of {n} limits exceeded ({bad} of {models} over budget)"
-    return f"{PASS_MARK} all {n} limits hold ({models})"
+        text = f"{FAIL_MARK} {failed} of {n} limits exceeded ({bad} of {models} over budget)"
+    elif rep.strict and rep.has_uncounted:
+        text = f"{FAIL_MARK} all {n} limits hold ({models}), but --strict: some ops could not be counted"
+    else:
+        text = f"{PASS_MARK} all {n} limits hold ({models})"
+    return text
 
 
 def check_doc(rep: Any) -> Doc:
@@ -684,7 +701,8 @@ def check_doc(rep: Any) -> Doc:
                 PASS_MARK if r.passed else FAIL_MARK,
             ])
         status = "ok" if m.passed else "OVER BUDGET"
-        doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl"))
+        notes = [f"warning: {uncounted_message(m)}"] if m.uncounted_nodes else []
+        doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl", notes=notes))
     doc.append(Text(_check_summary(rep)))
     if rep.convention == "flops":
         doc.append(Text("MAC limits count FLOPs = 2 x MACs.", "note"))
@@ -711,10 +729,17 @@ def check_json(rep: Any) -> dict[str, Any]:
                 "passed": r.passed,
                 "detail": r.detail or None,
             })
-        models.append({"name": m.name, "path": m.path, "passed": m.passed, "checks": checks})
+        models.append({
+            "name": m.name,
+            "path": m.path,
+            "passed": m.passed,
+            "checks": checks,
+            "uncounted": {"nodes": m.uncounted_nodes, "ops": list(m.uncounted)},
+        })
     return {
         "convention": rep.convention,
         "budget": rep.budget,
+        "strict": rep.strict,
         "passed": rep.passed,
         "summary": {
             "models": len(rep.models),
@@ -730,13 +755,26 @@ def check_junit(rep: Any) -> str:
     """JUnit XML: a testsuite per model, a testcase per limit (GitLab, Jenkins)."""
     import xml.etree.ElementTree as ET
 
-    total = sum(len(m.results) for m in rep.models)
-    failed = sum(len(m.failures) for m in rep.models)
+    strict_fail = [m for m in rep.models if rep.strict and m.uncounted_nodes]
+    total = sum(len(m.results) for m in rep.models) + len(strict_fail)
+    failed = sum(len(m.failures) for m in rep.models) + len(strict_fail)
     root = ET.Element("testsuites", name="dscost check", tests=str(total), failures=str(failed), errors="0")
     for m in rep.models:
+        extra = 1 if m in strict_fail else 0
         suite = ET.SubElement(
-            root, "testsuite", name=f"{m.name} ({m.path})", tests=str(len(m.results)), failures=str(len(m.failures)), errors="0", skipped="0"
+            root,
+            "testsuite",
+            name=f"{m.name} ({m.path})",
+            tests=str(len(m.results) + extra),
+            failures=str(len(m.failures) + extra),
+            errors="0",
+            skipped="0",
         )
+        if extra:
+            case = ET.SubElement(suite, "testcase", name="all_ops_counted", classname=f"dscost.check.{m.name}", file=m.path)
+            ET.SubElement(case, "failure", message=uncounted_message(m), type="uncounted").text = uncounted_message(m)
+        elif m.uncounted_nodes:
+            ET.SubElement(suite, "system-out").text = f"warning: {uncounted_message(m)}"
         for r in m.results:
             case = ET.SubElement(suite, "testcase", name=r.key, classname=f"dscost.check.{m.name}", file=m.path)
             if not r.passed:
@@ -764,6 +802,9 @@ def check_github(rep: Any) -> str:
 
     lines = []
     for m in rep.models:
+        if m.uncounted_nodes:
+            level = "error" if rep.strict else "warning"
+            lines.append(f"::{level} file={_gh_prop(m.path)},title={_gh_prop('dscost check uncounted ops')}::{_gh_data(uncounted_message(m))}")
         for r in m.failures:
             lines.append(f"::error file={_gh_prop(m.path)},title={_gh_prop(f'dscost check {r.key}')}::{_gh_data(check_message(m, r))}")
     buf = io.StringIO()
@@ -940,3 +981,390 @@ def show_diff(d: Any, fmt: str, flops: bool = False, show_all: bool = False, gat
 
         raise InputError(f"--format {fmt} is not available for diff; use one of {', '.join(DIFF_FORMATS)}")
     emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate))
+
+
+# ==========================================================================
+# 4x. bench, convert, roofline
+#
+# Renderers for `dscost bench` (one layer, a model, a model vs its converted
+# twin, calibration), `dscost convert` and the roofline columns of `analyze`.
+# The numbers come from dscost.bench / dscost.convert / dscost.roofline.
+
+
+def ms(v: float | None) -> str:
+    """Milliseconds with 3 significant-ish digits; '-' for None."""
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:,.0f} ms"
+    if v >= 10:
+        return f"{v:.1f} ms"
+    if v >= 0.1:
+        return f"{v:.2f} ms"
+    return f"{v * 1000:.0f} us"
+
+
+def seconds(v: float | None) -> str:
+    return "-" if v is None else ms(v * 1000)
+
+
+def times(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def nbytes(n: float) -> str:
+    """1,851,392 -> '1.85MB' (decimal units, as bandwidths are quoted)."""
+    return human(n) + "B" if n >= 1000 else f"{n:,.0f}B"
+
+
+def _bench_flops(flops: bool) -> tuple[int, str, str]:
+    return (2, "FLOPs", "GFLOP/s") if flops else (1, "MACs", "GMAC/s")
+
+
+def _layer_title(g: Any) -> str:
+    k = dims(g.kernel)
+    extras = []
+    if any(s != 1 for s in g.stride):
+        extras.append(f"stride {dims(g.stride)}")
+    if any(d != 1 for d in g.dilation):
+        extras.append(f"dilation {dims(g.dilation)}")
+    extras.append(f"pads {','.join(map(str, g.pads))}")
+    if g.bias:
+        extras.append("bias")
+    return (
+        f"{k} conv, {g.cin} -> {g.cout} channels, {dims((g.batch, g.cin, *g.in_spatial))} -> "
+        f"{dims((g.batch, g.cout, *g.out_spatial))} ({', '.join(extras)})"
+    )
+
+
+def layer_bench_doc(r: Any, flops: bool = False) -> Doc:
+    k, unit, rate = _bench_flops(flops)
+    d = r.json()
+    doc: Doc = [
+        Text(f"dscost bench: {_layer_title(r.geom)}", "title"),
+        Text(
+            f"onnxruntime {d['onnxruntime']} CPU, {r.threads} thread{'s' if r.threads != 1 else ''}, {r.runs} timed runs per variant "
+            f"in alternating rounds (budget {r.budget_s:g} s, after warm-up)",
+            "note",
+        ),
+    ]
+    rows = []
+    for name, v in r.variants.items():
+        t = v.timing
+        rows.append([name, human(k * v.macs), ms(t.median_ms), ms(t.p10_ms), ms(t.p90_ms), f"{t.spread:.0%}", f"{k * v.gmacs_per_s:.1f}"])
+    doc.append(Table("Latency", ["variant", unit, "median", "p10", "p90", "spread", rate], rows, notes=["spread = (p90 - p10) / median"]))
+    th, me = r.theoretical_speedup, r.measured_speedup
+    noisy = " (noisy: not a confident number)" if r.noisy else ""
+    srows = [["theoretical (MAC ratio)", times(th)], ["measured (median latency ratio)", times(me) + noisy]]
+    if r.estimate:
+        e = r.estimate
+        srows.append([f"roofline estimate ({e['hardware']}, {e['dtype']})", times(e["estimated_speedup"])])
+    doc.append(Table("Speedup of the separable layer", ["", "speedup"], srows))
+    if th > 0:
+        doc.append(Text(f"the separable layer turns {me / th:.0%} of its MAC reduction into speed on this machine", "note"))
+    if r.estimate:
+        e = r.estimate
+        doc.append(
+            Text(
+                f"roofline ({e['hardware']}): standard {seconds(e['standard_s'])} ({e['standard_bound']}-bound), separable "
+                f"{seconds(e['separable_s'])} (depthwise {e['depthwise_bound']}-bound, pointwise {e['pointwise_bound']}-bound)",
+                "note",
+            )
+        )
+    for n in r.notices:
+        doc.append(Text(f"notice: {n}", "note"))
+    return doc
+
+
+def show_layer_bench(r: Any, fmt: str, flops: bool = False) -> None:
+    emit(fmt, doc=lambda: layer_bench_doc(r, flops), data=r.json)
+
+
+def _model_rows(mb: Any, k: int, show_all: bool) -> tuple[list[list[str]], int]:
+    total_macs, total_ms = mb.macs, mb.kernel_ms
+    rows, hidden = [], 0
+    for lt in mb.layers:
+        if lt.ms is None and not lt.macs and not show_all:
+            hidden += 1
+            continue
+        rows.append(
+            [
+                lt.name,
+                lt.type,
+                human(k * lt.macs) if lt.macs else "",
+                pct(lt.macs, total_macs) if lt.macs else "",
+                ms(lt.ms) if lt.ms is not None else "fused",
+                pct(lt.ms, total_ms) if lt.ms is not None else "",
+                f"{k * lt.macs / (lt.ms * 1e6):.1f}" if lt.ms and lt.macs else "",
+            ]
+        )
+    for n in mb.unattributed:
+        rows.append([f"({n.name})", n.op, "", "", ms(n.ms), pct(n.ms, total_ms), ""])
+    return rows, hidden
+
+
+def model_bench_doc(mb: Any, flops: bool = False, show_all: bool = False) -> Doc:
+    k, unit, rate = _bench_flops(flops)
+    t = mb.latency
+    doc: Doc = [
+        Text(f"dscost bench: {mb.path}", "title"),
+        Text(
+            f"onnxruntime CPU, {mb.threads} thread{'s' if mb.threads != 1 else ''}, graph optimization '{mb.optimization}'; "
+            f"latency over {t.runs} runs: median {ms(t.median_ms)} (p10 {ms(t.p10_ms)}, p90 {ms(t.p90_ms)}); "
+            f"{human(k * mb.macs)} {unit} -> {k * mb.macs / (t.median_ms * 1e6):.1f} {rate}",
+            "note",
+        ),
+    ]
+    if mb.estimate_s is not None:
+        doc.append(Text(f"roofline estimate: {seconds(mb.estimate_s)} (sum of per-layer max(compute, memory))", "note"))
+    rows, hidden = _model_rows(mb, k, show_all)
+    notes = [
+        f"time = median per-run kernel time from onnxruntime's profiler ({ms(mb.kernel_ms)} in all); "
+        f"% time is of that total; {rate} = {unit} / time"
+    ]
+    if hidden:
+        notes.append(f"{hidden} layers without a kernel of their own (BN/activations fused into the conv before them, shape-only ops) hidden; --all shows them")
+    if mb.unattributed:
+        notes.append("(parenthesised) rows: onnxruntime nodes that match no dscost layer (layout reorders, inserted casts)")
+    doc.append(Table("Per layer: MAC share vs time share", ["layer", "type", unit, f"% {unit}", "time", "% time", rate], rows, align="ll" + "r" * 5, notes=notes))
+    for n in mb.notices:
+        doc.append(Text(f"notice: {n}", "note"))
+    return doc
+
+
+def model_bench_csv(mb: Any) -> list[list[Any]]:
+    d = mb.json()
+    rows: list[list[Any]] = [["name", "type", "macs", "time_ms", "mac_share", "time_share", "gmacs_per_s"]]
+    for lt in d["layers"]:
+        rows.append([lt["name"], lt["type"], lt["macs"], lt["time_ms"] if lt["time_ms"] is not None else "", lt["mac_share"],
+                     lt["time_share"] if lt["time_share"] is not None else "", lt["gmacs_per_s"] if lt["gmacs_per_s"] is not None else ""])  # fmt: skip
+    for n in d["unattributed"]:
+        rows.append([n["node"], n["op"], 0, n["time_ms"], 0.0, n["time_ms"] / d["kernel_ms"] if d["kernel_ms"] else "", ""])
+    return rows
+
+
+def show_model_bench(mb: Any, fmt: str, flops: bool = False, show_all: bool = False) -> None:
+    emit(fmt, doc=lambda: model_bench_doc(mb, flops, show_all), data=mb.json, rows=lambda: model_bench_csv(mb))
+
+
+def pair_bench_doc(p: Any, flops: bool = False) -> Doc:
+    k, unit, rate = _bench_flops(flops)
+    o, c = p.original, p.converted
+    doc: Doc = [
+        Text(f"dscost bench --convert: {o.path}", "title"),
+        Text(
+            f"original vs every standard conv made depthwise-separable (converted in a temp file); onnxruntime CPU, "
+            f"{o.threads} thread{'s' if o.threads != 1 else ''}, optimization '{o.optimization}', {min(o.latency.runs, c.latency.runs)} runs each in alternating rounds",
+            "note",
+        ),
+    ]
+    est = p.estimated_speedup
+    whole = [
+        ["original", human(k * o.macs), ms(o.latency.median_ms), ms(o.latency.p10_ms), ms(o.latency.p90_ms), seconds(o.estimate_s)],
+        ["converted", human(k * c.macs), ms(c.latency.median_ms), ms(c.latency.p10_ms), ms(c.latency.p90_ms), seconds(c.estimate_s)],
+    ]
+    doc.append(Table("Whole model", ["model", unit, "median", "p10", "p90", "roofline est."], whole))
+    noisy = " (noisy: not a confident number)" if o.latency.noisy or c.latency.noisy else ""
+    speed = [["theoretical (MAC ratio)", times(p.theoretical_speedup)], ["measured (median latency ratio)", times(p.measured_speedup) + noisy]]
+    if est is not None:
+        speed.append([f"roofline estimate ({p.hardware}, {p.dtype})", times(est)])
+    doc.append(Table("Speedup", ["", "speedup"], speed))
+    rows = []
+    for r in p.layer_rows():
+        rows.append(
+            [
+                r["name"],
+                human(k * r["macs"]),
+                human(k * r["separable_macs"]),
+                ms(r["time_ms"]),
+                f"{ms(r['depthwise_time_ms'])} + {ms(r['pointwise_time_ms'])}",
+                times(r["theoretical_speedup"]),
+                times(r["measured_speedup"]),
+                times(r["estimated_speedup"]),
+            ]
+        )
+    doc.append(
+        Table(
+            "Per converted conv",
+            ["layer", unit, f"sep {unit}", "time", "dw + pw time", "theoretical", "measured", "roofline"],
+            rows,
+            notes=["time = median kernel time from onnxruntime's profiler; roofline needs --hardware (or a saved --calibrate profile)"],
+        )
+    )
+    for n in o.notices + c.notices:
+        doc.append(Text(f"notice: {n}", "note"))
+    return doc
+
+
+def show_pair_bench(p: Any, fmt: str, flops: bool = False) -> None:
+    emit(fmt, doc=lambda: pair_bench_doc(p, flops), data=p.json)
+
+
+def calibration_doc(profile: dict, path: Any) -> Doc:
+    doc: Doc = [
+        Text("dscost bench --calibrate", "title"),
+        Table(
+            "This machine",
+            ["", "value"],
+            [
+                ["achievable compute", f"{profile['peak_gmacs']:.1f} GMAC/s"],
+                ["achievable bandwidth", f"{profile['bandwidth_gbs']:.1f} GB/s"],
+                ["ridge point", f"{profile['peak_gmacs'] / profile['bandwidth_gbs']:.2f} MACs/byte"],
+                ["threads", str(profile["threads"])],
+                ["cpu", str(profile.get("cpu", "?"))],
+            ],
+            align="ll",
+        ),
+        Text(f"method: {profile['method']}", "note"),
+        Text(f"saved to {path}; use it with --hardware local (analyze, bench)", "note"),
+    ]
+    if profile.get("noisy"):
+        doc.append(Text("notice: the machine was noisy during calibration (p10-p90 spread above threshold); calibrate again on an idle machine", "note"))
+    return doc
+
+
+def show_calibration(profile: dict, path: Any, fmt: str) -> None:
+    emit(fmt, doc=lambda: calibration_doc(profile, path), data=lambda: {**profile, "saved_to": str(path)})
+
+
+def conversion_doc(rep: Any) -> Doc:
+    direction = "dw+pw blocks -> one standard conv" if rep.reverse else "standard convs -> depthwise + pointwise"
+    doc: Doc = [Text(f"dscost convert: {rep.source} -> {rep.output}", "title"), Text(direction, "note")]
+    rows = []
+    for c in rep.converted:
+        err = "-" if c.init_error is None else f"{c.init_error:.1%}"
+        rows.append([c.name, dims(c.kernel), f"{c.cin} -> {c.cout}", " + ".join(c.new_nodes), err, c.note])
+    err_head = "weight error" if not rep.reverse else "exact"
+    if rep.reverse:
+        rows = [r[:4] + ["yes" if c.init_error == 0.0 else "no"] + r[5:] for r, c in zip(rows, rep.converted)]
+    notes = []
+    if not rep.reverse and rep.init == "svd":
+        notes.append("weight error = ||W - W_sep|| / ||W|| of the rank-1 SVD initialisation (0% = the original conv was already separable)")
+    doc.append(Table(f"Converted ({len(rep.converted)})", ["layer", "kernel", "channels", "new nodes", err_head, "note"], rows, align="llllrl", notes=notes))
+    if rep.skipped:
+        doc.append(Table(f"Skipped ({len(rep.skipped)})", ["layer", "reason"], [[s.name, s.reason] for s in rep.skipped], align="ll"))
+    if rep.predicted is not None and rep.actual is not None:
+        ok = "exact match" if rep.exact else "MISMATCH"
+        doc.append(
+            Table(
+                "What-if check (dscost analyze of the result)",
+                ["", "MACs", "params"],
+                [
+                    ["predicted for the original", f"{rep.predicted['macs']:,}", f"{rep.predicted['params']:,}"],
+                    ["converted model", f"{rep.actual['macs']:,}", f"{rep.actual['params']:,}"],
+                ],
+                notes=[ok],
+            )
+        )
+    checks = []
+    if rep.checker_passed is not None:
+        checks.append("onnx.checker passed" if rep.checker_passed else "onnx.checker failed")
+    if rep.output_shapes_equal is not None:
+        checks.append("onnxruntime runs it with the same output shapes" if rep.output_shapes_equal else "OUTPUT SHAPES DIFFER in onnxruntime")
+    if checks:
+        doc.append(Text("; ".join(checks), "note"))
+    for n in rep.notes:
+        doc.append(Text(f"note: {n}", "note"))
+    return doc
+
+
+def show_conversion(rep: Any, fmt: str) -> None:
+    emit(fmt, doc=lambda: conversion_doc(rep), data=rep.json)
+
+
+# ---- roofline columns of `analyze`
+
+
+def _roofline_columns(roof: Any, flops: bool) -> tuple[list[str], dict[str, list[str]]]:
+    k = 2 if flops else 1
+    heads = ["bytes", f"{'FLOPs' if flops else 'MACs'}/B"]
+    if roof.hardware is not None:
+        heads += ["est. time", "bound"]
+    cells: dict[str, list[str]] = {}
+    for r in roof.layers:
+        c = [nbytes(r.bytes) if r.bytes else "", f"{k * r.intensity:.1f}" if r.macs else ""]
+        if roof.hardware is not None:
+            c += [seconds(r.estimate.time_s) if r.bytes or r.macs else "", r.estimate.bound if r.bytes or r.macs else ""]
+        cells[r.name] = c
+    return heads, cells
+
+
+def analysis_roofline_doc(a: Any, roof: Any, flops: bool = False, show_all: bool = False) -> Doc:
+    """The analyze document with roofline columns added to the Layers table and a summary."""
+    doc = analysis_doc(a, flops, show_all)
+    heads, cells = _roofline_columns(roof, flops)
+    for item in doc:
+        if isinstance(item, Table) and item.title == "Layers":
+            item.headers = item.headers + heads
+            item.align = (item.align or "l" + "r" * (len(item.headers) - len(heads) - 1)) + "r" * len(heads)
+            item.rows = [row + cells.get(row[0], [""] * len(heads)) for row in item.rows]
+            item.notes.append(
+                f"bytes = (input + weights/BN + output elements) x {DTYPE_SIZES.get(roof.dtype, '?')} B ({roof.dtype}); "
+                f"{'FLOPs' if flops else 'MACs'}/B = arithmetic intensity"
+            )
+            break
+    hw = roof.hardware
+    if hw is not None:
+        bound = {"compute": 0.0, "memory": 0.0}
+        for r in roof.layers:
+            bound[r.estimate.bound] += r.estimate.time_s
+        total = roof.time_s or 0.0
+        rows = [
+            ["hardware", f"{hw.name}: {hw.description}"],
+            ["peak / bandwidth", f"{hw.peak(roof.dtype):g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
+            ["estimated time", f"{seconds(total)} (compute-bound layers {pct(bound['compute'], total)}, memory-bound {pct(bound['memory'], total)})"],
+            ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}"],
+            ["source", hw.source],
+        ]
+        notes = [f"note: {n}" for n in roof.notes] + ["estimate = sum over layers of max(MACs / peak, bytes / bandwidth) (roofline model, Williams et al. 2009)"]
+        doc.append(Table("Roofline estimate", ["item", "value"], rows, align="ll", notes=notes))
+    return doc
+
+
+DTYPE_SIZES = {"fp32": 4, "fp16": 2, "int8": 1}
+
+
+def analysis_roofline_json(a: Any, roof: Any, flops: bool = False) -> dict[str, Any]:
+    """analyze JSON plus per-layer ``bytes``, ``intensity_macs_per_byte`` (and with hardware
+    ``estimated_time_s``, ``bound``) and a top-level ``roofline`` object (keys added, none renamed)."""
+    from dscost import roofline as _rf
+
+    d = analysis_json(a, flops)
+    by_name = roof.by_name()
+    for layer in d["layers"]:
+        r = by_name.get(layer["name"])
+        if r is not None:
+            layer.update(_rf.layer_roofline_json(r))
+    d["roofline"] = {
+        "dtype": roof.dtype,
+        "dtype_bytes": DTYPE_SIZES[roof.dtype],
+        "bytes": roof.bytes,
+        "intensity_macs_per_byte": round(_rf.intensity(roof.macs, roof.bytes), 4),
+        "hardware": _rf.hardware_json(roof.hardware),
+        "estimated_time_s": roof.time_s,
+        "notes": roof.notes,
+    }
+    return d
+
+
+def analysis_roofline_csv(a: Any, roof: Any, flops: bool = False) -> list[list[Any]]:
+    rows = analysis_csv(a, flops)
+    by_name = roof.by_name()
+    extra = ["bytes", "intensity_macs_per_byte"] + (["estimated_time_s", "bound"] if roof.hardware is not None else [])
+    out = [rows[0] + extra]
+    for row, layer in zip(rows[1:], a.layers):
+        r = by_name.get(layer.name)
+        vals: list[Any] = [r.bytes, round(r.intensity, 4)] if r else ["", ""]
+        if roof.hardware is not None:
+            vals += [r.estimate.time_s, r.estimate.bound] if r else ["", ""]
+        out.append(row + vals)
+    return out
+
+
+def show_analysis_roofline(a: Any, roof: Any, fmt: str, flops: bool = False, show_all: bool = False) -> None:
+    emit(
+        fmt,
+        doc=lambda: analysis_roofline_doc(a, roof, flops, show_all),
+        data=lambda: analysis_roofline_json(a, roof, flops),
+        rows=lambda: analysis_roofline_csv(a, roof, flops),
+    )
