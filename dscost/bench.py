@@ -42,7 +42,7 @@ MIN_RUNS = 5
 OPSET = 17
 IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
 OPT_LEVELS = ("none", "basic", "extended", "all")
-DEFAULT_OPT = "extended"  # keeps node names, so per-layer profiles join; "all" renames nodes (NCHWc layout)
+DEFAULT_OPT = "all"  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
 
 # --------------------------------------------------------------------------
 # Statistics
@@ -111,7 +111,7 @@ def noise_notice(label: str, t: Timing) -> str | None:
         return None
     return (
         f"{label}: the machine is too noisy for a confident number: p10-p90 spread is {t.spread:.0%} of the median "
-        f"(threshold {NOISE_THRESHOLD:.0%}); close other programs, raise --budget or use --threads 1"
+        f"(threshold {NOISE_THRESHOLD:.0%}); close other programs or raise --budget"
     )
 
 
