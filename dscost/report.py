@@ -54,6 +54,11 @@ def dims(shape: Sequence[int] | None) -> str:
     return "x".join(map(str, shape)) if shape else "-"
 
 
+def _n(count: int, noun: str) -> str:
+    """'1 standard conv', '13 dw+pw blocks'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def factor(new: int, old: int) -> str:
     """'0.13x' style ratio new/old; '-' when old is zero."""
     return f"{new / old:.2f}x" if old else "-"
@@ -333,14 +338,14 @@ def analysis_doc(a: _cost.Analysis, flops: bool = False, show_all: bool = False)
     ws = [
         ["current", human(k * t.macs), "1.00x", human(t.params), "1.00x"],
         [
-            f"all {len(a.what_if)} standard convs > 1x1 made separable",
+            f"{_n(len(a.what_if), 'standard conv')} > 1x1 made separable",
             human(k * a.all_separable.macs),
             factor(a.all_separable.macs, t.macs),
             human(a.all_separable.params),
             factor(a.all_separable.params, t.params),
         ],
         [
-            f"all {len(a.blocks)} dw+pw blocks made one standard conv",
+            f"{_n(len(a.blocks), 'dw+pw block')} made one standard conv each",
             human(k * a.all_standard.macs),
             factor(a.all_standard.macs, t.macs),
             human(a.all_standard.params),
