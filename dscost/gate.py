@@ -189,6 +189,9 @@ class ModelResult:
     name: str  # model name
     path: str  # the file as given/matched
     results: list[LimitResult] = field(default_factory=list)
+    # Ops dscost could not count (Model.uncounted): the counts are then lower bounds.
+    uncounted: list[str] = field(default_factory=list)  # op types, sorted, unique
+    uncounted_nodes: int = 0
 
     @property
     def passed(self) -> bool:
@@ -204,10 +207,15 @@ class CheckReport:
     convention: str  # "macs" | "flops"
     models: list[ModelResult] = field(default_factory=list)
     budget: str | None = None  # the budget file, if any
+    strict: bool = False  # uncounted ops fail the check
 
     @property
     def passed(self) -> bool:
-        return all(m.passed for m in self.models)
+        return all(m.passed for m in self.models) and not (self.strict and self.has_uncounted)
+
+    @property
+    def has_uncounted(self) -> bool:
+        return any(m.uncounted_nodes for m in self.models)
 
     @property
     def exit_code(self) -> int:
@@ -247,6 +255,8 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
     factor = 2 if flops else 1
     unit = "FLOPs" if flops else "MACs"
     out = ModelResult(analysis.model.name, path or analysis.model.source)
+    out.uncounted = sorted({u.op for u in analysis.model.uncounted})
+    out.uncounted_nodes = len(analysis.model.uncounted)
     if limits.max_macs is not None:
         out.results.append(LimitResult("max_macs", unit, "count", limits.max_macs, factor * analysis.totals.macs))
     if limits.max_params is not None:

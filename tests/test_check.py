@@ -476,3 +476,44 @@ def test_readme_ci_outputs_are_real(capsys, monkeypatch):
                 assert got[:n] == expected[:n], cmd
             else:
                 assert got == expected, cmd
+
+
+def _uncounted_onnx(path: Path) -> None:
+    """Conv 3->8 3x3 on 8x8 (13,824 MACs) followed by a TopK, which dscost cannot count."""
+    np = pytest.importorskip("numpy")
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = numpy_helper.from_array(np.zeros((8, 3, 3, 3), dtype=np.float32), "W")
+    k = numpy_helper.from_array(np.array([2], dtype=np.int64), "k")
+    nodes = [
+        helper.make_node("Conv", ["x", "W"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("TopK", ["c", "k"], ["v", "i"], name="topk", axis=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "unc", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])], [helper.make_tensor_value_info("v", TensorProto.FLOAT, None)], initializer=[w, k]
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def test_uncounted_ops_warn_and_strict_fails(capsys, tmp_path, monkeypatch):
+    model = tmp_path / "unc.onnx"
+    _uncounted_onnx(model)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["passed"] and doc["strict"] is False
+    assert doc["models"][0]["uncounted"] == {"nodes": 1, "ops": ["TopK"]}
+    code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824")
+    assert code == 0 and "warning: unc: 1 node could not be counted (TopK)" in out
+    code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "--strict")
+    assert code == 1 and "--strict" in out
+    code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "github")
+    assert code == 0 and out.startswith("::warning file=unc.onnx,title=dscost check uncounted ops::unc: 1 node could not be counted")
+    code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "junit", "--strict")
+    root = ET.fromstring(out.encode())
+    assert code == 1 and root.get("tests") == "2" and root.get("failures") == "1"
+    assert root.find(".//testcase[@name='all_ops_counted']/failure") is not None
+    code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "junit")
+    root = ET.fromstring(out.encode())
+    assert code == 0 and root.get("failures") == "0" and "TopK" in root.find(".//system-out").text
