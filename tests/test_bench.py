@@ -1,0 +1,263 @@
+"""`dscost bench`: structure and positivity of the results (tiny layers, tiny budgets, no timing thresholds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from dscost import bench as bn
+from dscost.cli import run
+from dscost.cost import conv_cost, make_conv_geom, separable_cost
+from dscost.errors import InputError
+
+TINY = dict(budget_s=0.05, max_runs=20, warmup=1)
+
+
+def geom(**kw):
+    args = dict(kernel=(3, 3), cin=4, cout=8, in_spatial=(12, 12), stride=(1, 1), dilation=(1, 1), padding="same")
+    args.update(kw)
+    return make_conv_geom(**args)
+
+
+def test_percentile_and_timing_stats():
+    assert bn.percentile([3.0], 50) == 3.0
+    assert bn.percentile([1, 2, 3, 4, 5], 50) == 3
+    assert bn.percentile([1, 2, 3, 4, 5], 10) == pytest.approx(1.4)
+    assert bn.percentile([1, 2, 3, 4, 5], 90) == pytest.approx(4.6)
+    t = bn.Timing([1.0, 1.0, 1.0, 1.0])
+    assert t.spread == 0 and not t.noisy and bn.noise_notice("x", t) is None
+    t = bn.Timing([1.0, 1.0, 3.0, 1.0, 0.5])
+    assert t.noisy and "too noisy" in bn.noise_notice("x", t)
+    assert bn.gmacs_per_s(2_000_000, 1.0) == pytest.approx(2.0)
+
+
+def test_layer_models_match_geometry():
+    g = geom(stride=(2, 2), bias=True)
+    models = bn.layer_models(g)
+    for m in models.values():
+        onnx.checker.check_model(m, full_check=True)
+    sep = models["separable"].graph
+    assert [n.name for n in sep.node] == ["depthwise", "pointwise"]
+    dw_w = next(t for t in sep.initializer if t.name == "w_dw")
+    assert list(dw_w.dims) == [4, 1, 3, 3]
+    feeds = bn.random_feeds_for(g)
+    outs = {k: bn.make_session(m, k).run(None, feeds)[0].shape for k, m in models.items()}
+    assert outs["standard"] == outs["separable"] == (1, 8, *g.out_spatial)
+
+
+def test_bench_layer_json_structure():
+    g = geom()
+    r = bn.bench_layer(g, threads=1, **TINY)
+    d = r.json()
+    assert set(d["variants"]) == {"standard", "separable"}
+    for v in d["variants"].values():
+        assert {"macs", "median_ms", "p10_ms", "p90_ms", "gmacs_per_s"} <= set(v)
+        assert v["median_ms"] > 0 and v["gmacs_per_s"] > 0
+        assert v["p10_ms"] <= v["median_ms"] <= v["p90_ms"]
+    dw, pw = separable_cost(g)
+    assert d["variants"]["standard"]["macs"] == conv_cost(g).macs
+    assert d["variants"]["separable"]["macs"] == dw.macs + pw.macs
+    assert d["theoretical_speedup"] == pytest.approx(conv_cost(g).macs / (dw.macs + pw.macs), abs=1e-4)
+    assert d["measured_speedup"] > 0
+    assert d["threads"] == 1 and 1 <= d["runs"] <= 20
+    assert d["roofline"] is None
+    json.dumps(d)
+
+
+def test_bench_layer_with_roofline_estimate():
+    from dscost.roofline import resolve_hardware
+
+    r = bn.bench_layer(geom(), hardware=resolve_hardware(peak_gmacs=50, bandwidth_gbs=10), **TINY)
+    e = r.json()["roofline"]
+    assert e["hardware"] == "custom" and e["estimated_speedup"] > 0 and e["depthwise_bound"] == "memory"
+
+
+def test_bad_threads_and_budget():
+    with pytest.raises(InputError, match="--threads"):
+        bn.bench_layer(geom(), threads=0)
+    with pytest.raises(InputError, match="--threads"):
+        bn.check_threads(-3)
+    with pytest.raises(InputError, match="--budget"):
+        bn.bench_layer(geom(), budget_s=0)
+
+
+def test_parse_profile_skips_warmup_and_takes_median():
+    events = [
+        {"name": "model_run", "ts": 0, "dur": 100},
+        {"name": "model_run", "ts": 200, "dur": 100},
+        {"name": "model_run", "ts": 400, "dur": 100},
+        {"cat": "Node", "name": "conv_kernel_time", "ts": 10, "dur": 999, "args": {"op_name": "Conv"}},
+        {"cat": "Node", "name": "conv_kernel_time", "ts": 210, "dur": 40, "args": {"op_name": "Conv"}},
+        {"cat": "Node", "name": "conv_kernel_time", "ts": 410, "dur": 60, "args": {"op_name": "Conv"}},
+        {"cat": "Node", "name": "relu_fence_before", "ts": 420, "dur": 1},
+    ]
+    times, n = bn.parse_profile(events, skip_runs=1)
+    assert n == 2 and set(times) == {"conv"}
+    assert times["conv"].ms == pytest.approx(0.05) and times["conv"].op == "Conv"
+
+
+def small_model(path: Path, symbolic: bool = False) -> Path:
+    rng = np.random.default_rng(0)
+    x_shape = ["N", 3, 16, 16] if symbolic else [1, 3, 16, 16]
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["a"], name="conv1", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["a"], ["ar"], name="relu1"),
+        helper.make_node("Conv", ["ar", "w2"], ["b"], name="conv2", pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("GlobalAveragePool", ["b"], ["y"]),  # unnamed: GlobalAveragePool_3
+    ]
+    inits = [
+        numpy_helper.from_array(rng.standard_normal((8, 3, 3, 3)).astype(np.float32), "w1"),
+        numpy_helper.from_array(rng.standard_normal((16, 8, 3, 3)).astype(np.float32), "w2"),
+    ]
+    graph = helper.make_graph(
+        nodes, "small",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [x_shape[0], 16, 1, 1])],
+        inits,
+    )  # fmt: skip
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    return path
+
+
+@pytest.mark.parametrize("optimization", ["extended", "all"])
+def test_bench_model_joins_profile_by_name(tmp_path, optimization):
+    path = small_model(tmp_path / "small.onnx")
+    r = bn.bench_model(path, threads=1, optimization=optimization, profile_runs=2, **TINY)
+    d = r.json()
+    assert d["latency"]["median_ms"] > 0 and d["macs"] > 0
+    layers = {lt["name"]: lt for lt in d["layers"]}
+    assert {"conv1", "relu1", "conv2", "GlobalAveragePool_3"} <= set(layers)
+    for name in ("conv1", "conv2"):
+        assert layers[name]["time_ms"] > 0 and layers[name]["gmacs_per_s"] > 0
+        assert 0 < layers[name]["mac_share"] <= 1 and 0 < layers[name]["time_share"] <= 1
+    assert layers["relu1"]["time_ms"] is None  # fused into conv1 by onnxruntime
+    assert sum(lt["mac_share"] for lt in d["layers"]) == pytest.approx(1.0)
+    shares = [lt["time_share"] for lt in d["layers"] if lt["time_share"] is not None] + [u["time_ms"] / d["kernel_ms"] for u in d["unattributed"]]
+    assert sum(shares) == pytest.approx(1.0)
+
+
+def test_bench_model_symbolic_batch_and_input_shape(tmp_path):
+    path = small_model(tmp_path / "sym.onnx", symbolic=True)
+    proto = onnx.load(str(path))
+    assert bn.random_feeds(proto)["x"].shape == (1, 3, 16, 16)
+    assert bn.random_feeds(proto, {"x": (2, 3, 16, 16)})["x"].shape == (2, 3, 16, 16)
+    with pytest.raises(InputError, match="names no graph input"):
+        bn.random_feeds(proto, {"nope": (1,)})
+
+
+def test_bench_model_pair_side_by_side(tmp_path):
+    from dscost.roofline import resolve_hardware
+
+    path = small_model(tmp_path / "small.onnx")
+    p = bn.bench_model_pair(path, threads=1, profile_runs=2, hardware=resolve_hardware(peak_gmacs=50, bandwidth_gbs=10), **TINY)
+    d = p.json()
+    assert d["converted"]["macs"] < d["original"]["macs"]
+    assert d["theoretical_speedup"] > 1 and d["measured_speedup"] > 0 and d["estimated_speedup"] > 0
+    rows = {r["name"]: r for r in d["layers"]}
+    assert set(rows) == {"conv1", "conv2"}
+    for r in rows.values():
+        assert r["time_ms"] > 0 and r["separable_time_ms"] > 0
+        assert r["theoretical_speedup"] > 1 and r["estimated_speedup"] > 0
+
+
+def test_model_onnxruntime_cannot_run(tmp_path):
+    # a custom-domain op has no kernel in onnxruntime
+    graph = helper.make_graph(
+        [helper.make_node("Frobnicate", ["x"], ["y"], name="f", domain="com.example")],
+        "bad",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)], ir_version=8)
+    path = tmp_path / "bad.onnx"
+    onnx.save(m, str(path))
+    with pytest.raises(InputError, match="onnxruntime cannot run this model") as err:
+        bn.bench_model(path, **TINY)
+    assert "\n" not in str(err.value)
+
+
+def test_calibrate_and_save_profile(tmp_path, monkeypatch):
+    from dscost import roofline
+
+    monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
+    prof = bn.calibrate(threads=1, budget_s=0.05, matmul_size=64, stream_elements=4096, max_runs=10)
+    assert prof["peak_gmacs"] > 0 and prof["bandwidth_gbs"] > 0 and prof["threads"] == 1
+    roofline.save_profile(prof)
+    hw = roofline.resolve_hardware("local")
+    assert hw.peak("fp32") == prof["peak_gmacs"] and hw.bandwidth_gbs == prof["bandwidth_gbs"]
+
+
+# --------------------------------------------------------------------------
+# Through the real entry point
+
+
+def test_cli_bench_layer_json(capsys):
+    rc = run(["bench", "--dk", "3", "--m", "4", "--n", "8", "--df", "8", "--budget", "0.05", "--runs", "10", "-f", "json"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    d = json.loads(out)
+    assert {"variants", "theoretical_speedup", "measured_speedup", "threads", "runs"} <= set(d)
+
+
+def test_cli_bench_layer_table(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))  # no saved profile
+    rc = run(["bench", "--dk", "3", "--m", "4", "--n", "8", "--df", "8", "--budget", "0.05", "--runs", "10", "--hardware", "rpi4"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "theoretical (MAC ratio)" in out and "roofline estimate (rpi4" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["bench", "--threads", "0"], "--threads"),
+        (["bench", "--budget", "-1"], "--budget"),
+        (["bench", "--hardware", "cray-1"], "unknown"),
+        (["bench", "--dtype", "fp64"], "--dtype"),
+        (["bench", "--dk", "9", "--df", "4", "--padding", "valid"], "larger than"),
+        (["bench", "--convert"], "need a model"),
+        (["bench", "missing.onnx"], "no such file"),
+        (["analyze", "models/mobilenet_v1.yaml", "--peak-gmacs", "5"], "together"),
+    ],
+)
+def test_cli_bench_bad_input_exit_2(capsys, args, message, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert run(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("dscost: error:") and err.count("\n") == 1
+
+
+def test_cli_bench_model_and_convert(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
+    path = small_model(tmp_path / "small.onnx")
+    assert run(["bench", str(path), "--budget", "0.05", "--runs", "5", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert {"latency", "layers", "unattributed"} <= set(d)
+    assert run(["bench", str(path), "--convert", "--budget", "0.05", "--runs", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Per converted conv" in out and "conv1" in out
+    out_path = tmp_path / "sep.onnx"
+    assert run(["convert", str(path), "-o", str(out_path), "-f", "json"]) == 0
+    cap = capsys.readouterr()
+    rep = json.loads(cap.out)
+    assert rep["what_if"]["exact"] is True and rep["needs_fine_tuning"] and "fine-tuning" in cap.err
+    assert run(["convert", str(path), "-o", str(out_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert run(["convert", str(out_path), "--reverse", "-o", str(tmp_path / "std.onnx")]) == 0
+    assert "What-if check" in capsys.readouterr().out
+
+
+def test_cli_calibrate_then_hardware_local(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setattr(bn, "calibrate", lambda **kw: {"name": "local", "peak_gmacs": 40.0, "bandwidth_gbs": 8.0, "threads": 1, "method": "test"})
+    assert run(["bench", "--calibrate"]) == 0
+    assert "saved to" in capsys.readouterr().out
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert run(["analyze", "models/mobilenet_v1.yaml", "--hardware", "local", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["roofline"]["hardware"]["peak_gmacs"] == {"fp32": 40.0}
+    assert all("bytes" in layer and "estimated_time_s" in layer for layer in d["layers"])
