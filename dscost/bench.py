@@ -316,6 +316,11 @@ class LayerBench:
         return self.variants["standard"].timing.median_ms / self.variants["separable"].timing.median_ms
 
     @property
+    def measured_speedup_p10(self) -> float:
+        """Ratio of the fastest runs (p10): less sensitive to a busy machine than the median."""
+        return self.variants["standard"].timing.p10_ms / self.variants["separable"].timing.p10_ms
+
+    @property
     def runs(self) -> int:
         return min(v.timing.runs for v in self.variants.values())
 
@@ -329,6 +334,7 @@ class LayerBench:
             "variants": {name: v.json() for name, v in self.variants.items()},
             "theoretical_speedup": round(self.theoretical_speedup, 4),
             "measured_speedup": round(self.measured_speedup, 4),
+            "measured_speedup_p10": round(self.measured_speedup_p10, 4),
             "threads": self.threads,
             "runs": self.runs,
             "budget_s": self.budget_s,

@@ -1060,12 +1060,16 @@ def layer_bench_doc(r: Any, flops: bool = False) -> Doc:
     doc.append(Table("Latency", ["variant", unit, "median", "p10", "p90", "spread", rate], rows, notes=["spread = (p90 - p10) / median"]))
     th, me = r.theoretical_speedup, r.measured_speedup
     noisy = " (noisy: not a confident number)" if r.noisy else ""
-    srows = [["theoretical (MAC ratio)", times(th)], ["measured (median latency ratio)", times(me) + noisy]]
+    srows = [
+        ["theoretical (MAC ratio)", times(th)],
+        ["measured (median latency ratio)", times(me) + noisy],
+        ["measured, fastest runs (p10 latency ratio)", times(r.measured_speedup_p10)],
+    ]
     if r.estimate:
         e = r.estimate
         srows.append([f"roofline estimate ({e['hardware']}, {e['dtype']})", times(e["estimated_speedup"])])
     doc.append(Table("Speedup of the separable layer", ["", "speedup"], srows))
-    if th > 0:
+    if th > 0 and not r.noisy:
         doc.append(Text(f"the separable layer turns {me / th:.0%} of its MAC reduction into speed on this machine", "note"))
     if r.estimate:
         e = r.estimate
