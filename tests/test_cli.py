@@ -13,7 +13,7 @@ import pytest
 
 from dscost import __version__
 from dscost.cli import run
-from tests.conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 MOBILENET = str(ROOT / "models" / "mobilenet_v1.yaml")
 COMPARE = ["compare", "--dk", "3", "--m", "32", "--n", "64", "--df", "112"]

@@ -10,7 +10,7 @@ import pytest
 
 from dscost import cost, report
 from dscost.layers import Layer, Model
-from tests.conftest import conv_layer, make_tiny_model
+from conftest import conv_layer, make_tiny_model
 
 
 def render(fn, *args, **kw) -> str:
