@@ -1288,12 +1288,14 @@ def _roofline_columns(roof: Any, flops: bool) -> tuple[list[str], dict[str, list
     k = 2 if flops else 1
     heads = ["bytes", f"{'FLOPs' if flops else 'MACs'}/B"]
     if roof.hardware is not None:
-        heads += ["est. time", "bound"]
+        heads += ["est. time", "bound", "sep est.", "est. saving"]
     cells: dict[str, list[str]] = {}
     for r in roof.layers:
         c = [nbytes(r.bytes) if r.bytes else "", f"{k * r.intensity:.1f}" if r.macs else ""]
         if roof.hardware is not None:
             c += [seconds(r.estimate.time_s) if r.bytes or r.macs else "", r.estimate.bound if r.bytes or r.macs else ""]
+            sep = roof.separable_s.get(r.name)
+            c += [seconds(sep), times(r.estimate.time_s / sep)] if sep else ["", ""]
         cells[r.name] = c
     return heads, cells
 
@@ -1323,6 +1325,15 @@ def analysis_roofline_doc(a: Any, roof: Any, flops: bool = False, show_all: bool
             ["peak / bandwidth", f"{hw.peak(roof.dtype):g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
             ["estimated time", f"{seconds(total)} (compute-bound layers {pct(bound['compute'], total)}, memory-bound {pct(bound['memory'], total)})"],
             ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}"],
+            *(
+                [[
+                    f"what-if: {len(roof.separable_s)} standard conv{'s' if len(roof.separable_s) != 1 else ''} made separable",
+                    f"{seconds(roof.all_separable_time_s)} estimated ({times(total / roof.all_separable_time_s)} faster; "
+                    f"{times(a.totals.macs / a.all_separable.macs)} fewer MACs)",
+                ]]
+                if roof.separable_s and roof.all_separable_time_s
+                else []
+            ),
             ["source", hw.source],
         ]
         notes = [f"note: {n}" for n in roof.notes] + ["estimate = sum over layers of max(MACs / peak, bytes / bandwidth) (roofline model, Williams et al. 2009)"]
@@ -1343,7 +1354,7 @@ def analysis_roofline_json(a: Any, roof: Any, flops: bool = False) -> dict[str, 
     for layer in d["layers"]:
         r = by_name.get(layer["name"])
         if r is not None:
-            layer.update(_rf.layer_roofline_json(r))
+            layer.update(_rf.layer_roofline_json(r, roof.separable_s.get(r.name)))
     d["roofline"] = {
         "dtype": roof.dtype,
         "dtype_bytes": DTYPE_SIZES[roof.dtype],
@@ -1351,6 +1362,7 @@ def analysis_roofline_json(a: Any, roof: Any, flops: bool = False) -> dict[str, 
         "intensity_macs_per_byte": round(_rf.intensity(roof.macs, roof.bytes), 4),
         "hardware": _rf.hardware_json(roof.hardware),
         "estimated_time_s": roof.time_s,
+        "estimated_all_separable_time_s": roof.all_separable_time_s,
         "notes": roof.notes,
     }
     return d

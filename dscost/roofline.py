@@ -327,6 +327,17 @@ class ModelRoofline:
     hardware: Hardware | None
     layers: list[LayerRoofline]
     notes: list[str] = field(default_factory=list)
+    # per standard conv (with hardware): estimated time of its depthwise + pointwise replacement
+    separable_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def all_separable_time_s(self) -> float | None:
+        """Estimated time with every standard conv replaced by dw + pw (the what-if, on the roofline)."""
+        t = self.time_s
+        if t is None:
+            return None
+        by = self.by_name()
+        return t + sum(sep - by[name].estimate.time_s for name, sep in self.separable_s.items())
 
     @property
     def macs(self) -> int:
@@ -356,9 +367,17 @@ def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None
         est = estimate(layer.cost.macs, t.bytes, hw, dtype) if hw is not None else None
         rows.append(LayerRoofline(layer.name, layer.type, layer.cost.macs, t, est))
     notes = []
-    if hw is not None and hw.note_for(dtype):
-        notes.append(hw.note_for(dtype))
-    return ModelRoofline(dtype, hw, rows, notes)
+    sep: dict[str, float] = {}
+    if hw is not None:
+        if hw.note_for(dtype):
+            notes.append(hw.note_for(dtype))
+        from dscost.cost import is_separable_candidate
+
+        for layer in layers:
+            if is_separable_candidate(layer):
+                _, e_dw, e_pw = separable_estimate(layer.conv, hw, dtype)
+                sep[layer.name] = sequential_time(e_dw, e_pw)
+    return ModelRoofline(dtype, hw, rows, notes, sep)
 
 
 def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[Estimate, Estimate, Estimate]:
@@ -382,10 +401,12 @@ def hardware_json(hw: Hardware | None) -> dict | None:
     return None if hw is None else asdict(hw)
 
 
-def layer_roofline_json(r: LayerRoofline) -> dict:
+def layer_roofline_json(r: LayerRoofline, separable_s: float | None = None) -> dict:
     """JSON keys added per layer to `analyze` output (bytes exact, intensity rounded)."""
     d = {"bytes": r.bytes, "intensity_macs_per_byte": round(r.intensity, 4)}
     if r.estimate is not None:
         d["estimated_time_s"] = r.estimate.time_s
         d["bound"] = r.estimate.bound
+    if separable_s is not None:
+        d["estimated_separable_time_s"] = separable_s
     return d

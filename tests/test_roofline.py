@@ -138,3 +138,17 @@ def test_local_profile_roundtrip(tmp_path, monkeypatch):
     path.write_text(json.dumps({"peak_gmacs": -1, "bandwidth_gbs": 1}))
     with pytest.raises(InputError, match="positive"):
         rf.resolve_hardware("local")
+
+
+def test_model_what_if_on_the_roofline():
+    hw = rf.resolve_hardware(peak_gmacs=100, bandwidth_gbs=10)
+    full = conv_layer("full", 3, 32, 64, 56)
+    dw = conv_layer("dw", 3, 64, 64, 56, groups=64)
+    m = rf.model_roofline([full, dw], "fp32", hw)
+    assert set(m.separable_s) == {"full"}  # only standard convs > 1x1 have a what-if
+    std, e_dw, e_pw = rf.separable_estimate(full.conv, hw)
+    assert m.separable_s["full"] == e_dw.time_s + e_pw.time_s
+    assert m.all_separable_time_s == pytest.approx(m.time_s - std.time_s + e_dw.time_s + e_pw.time_s)
+    assert rf.model_roofline([full], "fp32").all_separable_time_s is None
+    d = rf.layer_roofline_json(m.layers[0], m.separable_s["full"])
+    assert d["bytes"] == m.layers[0].bytes and d["bound"] == "compute" and d["estimated_separable_time_s"] > 0
