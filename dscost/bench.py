@@ -815,16 +815,21 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def calibrate(threads: int = 1, budget_s: float = 2.0, matmul_size: int = 1024, stream_elements: int = 1 << 23, max_runs: int = 1000) -> dict:
+def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, stream_elements: int = 1 << 23,
+              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56) -> dict:
     """Measure this machine's achievable compute and bandwidth with onnxruntime (fp32).
 
-    Compute: a ``matmul_size``-cubed MatMul (matmul_size^3 MACs); the rate of
-    its p10 (fast) runs is the achievable GMAC/s.  Bandwidth: an Add of two
+    Compute: the faster of a ``matmul_size``-cubed MatMul and a 3x3 conv with
+    ``conv_channels`` in and out channels on a ``conv_size`` square map (the
+    convolution kernels dscost's estimates are about); the rate of its p10
+    (fast) runs is the achievable GMAC/s.  Bandwidth: an Add of two
     ``stream_elements`` fp32 vectors (reads 2, writes 1: 12 bytes per element,
     far larger than the caches by default); rate of its p10 runs in GB/s.
-    Half the budget goes to each."""
+    The budget is split between the three."""
     import numpy as np
     from onnx import TensorProto, helper
+
+    from dscost.cost import make_conv_geom
 
     check_threads(threads)
     check_budget(budget_s, max_runs)
@@ -843,24 +848,34 @@ def calibrate(threads: int = 1, budget_s: float = 2.0, matmul_size: int = 1024, 
         [],
         "calibrate_memory",
     )
+    g = make_conv_geom((3, 3), conv_channels, conv_channels, (conv_size, conv_size), (1, 1), (1, 1), "same")
+    conv = layer_models(g)["standard"]
     rng = np.random.default_rng(0)
     feeds_mm = {"a": rng.standard_normal((n, n)).astype(np.float32), "b": rng.standard_normal((n, n)).astype(np.float32)}
     feeds_add = {"a": rng.standard_normal(e).astype(np.float32), "b": rng.standard_normal(e).astype(np.float32)}
-    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, budget_s / 2, max_runs)["matmul"]
-    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, budget_s / 2, max_runs)["add"]
-    peak = n**3 / (t_mm.p10_ms * 1e-3) / 1e9
+    part = budget_s / 3
+    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs)["matmul"]
+    t_conv = time_sessions({"conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs)["conv"]
+    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs)["add"]
+    rate_mm = n**3 / (t_mm.p10_ms * 1e-3) / 1e9
+    conv_macs = conv_cost(g).macs
+    rate_conv = conv_macs / (t_conv.p10_ms * 1e-3) / 1e9
     bw = 12 * e / (t_add.p10_ms * 1e-3) / 1e9
     return {
         "name": "local",
-        "peak_gmacs": round(peak, 3),
+        "peak_gmacs": round(max(rate_mm, rate_conv), 3),
         "bandwidth_gbs": round(bw, 3),
         "threads": threads,
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cpu": _cpu_name(),
         "cores": os.cpu_count(),
         "onnxruntime": _ort_version(),
-        "method": f"onnxruntime CPU, fp32: MatMul {n}x{n}x{n} ({n**3:,} MACs) p10 rate; Add of 2x{e:,} floats (12 B/element) p10 rate",
-        "compute": t_mm.json(),
+        "method": (
+            f"onnxruntime CPU, fp32, p10 rates: compute = faster of MatMul {n}^3 ({rate_mm:.1f} GMAC/s) and 3x3 Conv "
+            f"{conv_channels}->{conv_channels} @ {conv_size}x{conv_size} ({rate_conv:.1f} GMAC/s); "
+            f"bandwidth = Add of 2 x {e:,} floats (12 B/element)"
+        ),
+        "compute": {"matmul": {**t_mm.json(), "gmacs_per_s": round(rate_mm, 3)}, "conv": {**t_conv.json(), "gmacs_per_s": round(rate_conv, 3)}},
         "memory": t_add.json(),
-        "noisy": t_mm.noisy or t_add.noisy,
+        "noisy": t_mm.noisy or t_conv.noisy or t_add.noisy,
     }

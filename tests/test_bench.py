@@ -185,7 +185,7 @@ def test_calibrate_and_save_profile(tmp_path, monkeypatch):
     from dscost import roofline
 
     monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
-    prof = bn.calibrate(threads=1, budget_s=0.05, matmul_size=64, stream_elements=4096, max_runs=10)
+    prof = bn.calibrate(threads=1, budget_s=0.05, matmul_size=64, stream_elements=4096, max_runs=10, conv_channels=4, conv_size=8)
     assert prof["peak_gmacs"] > 0 and prof["bandwidth_gbs"] > 0 and prof["threads"] == 1
     roofline.save_profile(prof)
     hw = roofline.resolve_hardware("local")
