@@ -141,6 +141,7 @@ def _emit_rich(doc: Doc, out) -> None:
                 console.print()
             console.print(RichText(item.text, style=styles.get(item.style, "")))
             continue
+        console.print()
         t = RichTable(
             title=RichText(item.title, style="bold") if item.title else None,
             title_justify="left",
