@@ -529,19 +529,32 @@ def parse_profile(events: list[dict], skip_runs: int = 0) -> tuple[dict[str, Nod
     return {n: NodeTime(n, ops[n], percentile(v, 50)) for n, v in per_node.items()}, len(runs)
 
 
-def profile_session_times(model_bytes, feeds, label: str, threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, NodeTime]:
-    """Run with onnxruntime's profiler on; per-node median kernel time."""
+def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, dict[str, NodeTime]]:
+    """Run every model with onnxruntime's profiler on, in alternating rounds (so machine load hits
+    them alike); per model, per-node median kernel time.  ``models``: key -> (bytes, feeds, label)."""
     with tempfile.TemporaryDirectory(prefix="dscost-prof-") as tmp:
-        sess = make_session(model_bytes, label, threads, optimization, profile_dir=tmp)
+        sessions = {}
+        for key, (data, feeds, label) in models.items():
+            sub = Path(tmp) / str(len(sessions))
+            sub.mkdir()
+            sessions[key] = make_session(data, label, threads, optimization, profile_dir=str(sub))
         for _ in range(warmup + runs):
-            _run(sess, feeds, label)
-        path = sess.end_profiling()
-        try:
-            events = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{label}: could not read onnxruntime's profile ({exc})") from None
-    times, _ = parse_profile(events, skip_runs=warmup)
-    return times
+            for key, sess in sessions.items():
+                _run(sess, models[key][1], models[key][2])
+        out = {}
+        for key, sess in sessions.items():
+            path = sess.end_profiling()
+            try:
+                events = json.loads(Path(path).read_text())
+            except (OSError, ValueError) as exc:
+                raise InputError(f"{models[key][2]}: could not read onnxruntime's profile ({exc})") from None
+            out[key], _ = parse_profile(events, skip_runs=warmup)
+    return out
+
+
+def profile_session_times(model_bytes, feeds, label: str, threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, NodeTime]:
+    """Run one model with onnxruntime's profiler on; per-node median kernel time."""
+    return profile_times({"m": (model_bytes, feeds, label)}, threads, optimization, runs, warmup)["m"]
 
 
 @dataclass
@@ -670,23 +683,30 @@ def bench_models(
     warmup: int = 3,
     hardware=None,
     dtype: str = "fp32",
+    labels: dict[str, str] | None = None,
 ) -> dict[str, ModelBench]:
-    """Benchmark one or more models (timed in alternating rounds), each profiled per node."""
+    """Benchmark one or more models (timed in alternating rounds), each profiled per node
+    (profiled runs alternate too).  ``labels`` names the models in results and notices
+    (default: their paths)."""
     check_threads(threads)
     check_budget(budget_s, max_runs)
-    prepared = {key: _prepare(p, input_shapes) for key, p in paths.items()}
+    labels = {key: (labels or {}).get(key, str(p)) for key, p in paths.items()}
+    prepared = {key: _prepare(p, input_shapes, labels[key]) for key, p in paths.items()}
     sessions = {}
     for key, (proto, data, model, feeds) in prepared.items():
-        sess = make_session(data, str(paths[key]), threads, optimization)
-        _run(sess, feeds, str(paths[key]))  # fail early, one line
+        sess = make_session(data, labels[key], threads, optimization)
+        _run(sess, feeds, labels[key])  # fail early, one line
         sessions[key] = (sess, feeds)
     timings = time_sessions(sessions, budget_s, max_runs, warmup)
     del sessions
+    profiles = profile_times(
+        {key: (data, feeds, labels[key]) for key, (proto, data, model, feeds) in prepared.items()},
+        threads, optimization, runs=max(1, min(profile_runs, max_runs)),
+    )  # fmt: skip
     out = {}
     for key, (proto, data, model, feeds) in prepared.items():
-        label = str(paths[key])
-        times = profile_session_times(data, feeds, label, threads, optimization, runs=max(1, min(profile_runs, max_runs)))
-        rows, unattributed = join_profile(proto, model.layers, times)
+        label = labels[key]
+        rows, unattributed = join_profile(proto, model.layers, profiles[key])
         mb = ModelBench(label, timings[key], rows, unattributed, threads, optimization)
         notice = noise_notice(label, timings[key])
         if notice:
@@ -699,9 +719,9 @@ def bench_models(
     return out
 
 
-def bench_model(path, **options) -> ModelBench:
+def bench_model(path, label: str | None = None, **options) -> ModelBench:
     """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs."""
-    return bench_models({"model": path}, **options)["model"]
+    return bench_models({"model": path}, labels={"model": label or str(path)}, **options)["model"]
 
 
 @dataclass
@@ -783,9 +803,9 @@ def bench_model_pair(path, threads: int = 1, budget_s: float = 2.0, max_runs: in
 
         out = Path(tmp) / (Path(path).stem + "_separable.onnx")
         onnx.save(converted, str(out))
+        label = kw.pop("label", None) or str(path)
         res = bench_models({"original": path, "converted": out}, threads, budget_s, max_runs, input_shapes, optimization,
-                           hardware=hardware, dtype=dtype, **kw)
-    res["converted"].path = f"{path} (converted)"
+                           hardware=hardware, dtype=dtype, labels={"original": label, "converted": f"{label} (converted)"}, **kw)
     pair = PairBench(res["original"], res["converted"], [c.name for c in report.converted], hardware.name if hardware else None, dtype)
     if hardware is not None:
         from dscost import roofline as rf

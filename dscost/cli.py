@@ -504,17 +504,14 @@ def bench(
             options["input_shapes"] = None
         elif suffix not in ONNX_SUFFIXES:
             raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")
+        label = model if path == model else f"{model} (exported with zero weights)"
         if convert:
-            pair = _bench.bench_model_pair(path, convert_options={"only": only, "skip": skip}, **options)
-            if path != model:
-                pair.original.path, pair.converted.path = model, f"{model} (converted)"
+            pair = _bench.bench_model_pair(path, convert_options={"only": only, "skip": skip}, label=label, **options)
             report.show_pair_bench(pair, fmt.value, flops=flops)
         else:
             if only or skip:
                 raise InputError("--only/--skip apply with --convert")
-            result = _bench.bench_model(path, **options)
-            if path != model:
-                result.path = f"{model} (exported with zero weights)"
+            result = _bench.bench_model(path, label=label, **options)
             report.show_model_bench(result, fmt.value, flops=flops, show_all=show_all)
 
 
