@@ -367,7 +367,7 @@ def analysis_doc(a: _cost.Analysis, flops: bool = False, show_all: bool = False)
             urows.append([op, str(len(names)), shown, reasons[op]])
         doc.append(
             Table(
-                f"Uncounted ops ({len(m.uncounted)} nodes; NOT included in the totals above)",
+                f"Uncounted ops ({_n(len(m.uncounted), 'node')}; NOT included in the totals above)",
                 ["op", "count", "nodes", "reason"],
                 urows,
                 align="lrll",

@@ -332,3 +332,36 @@ print(",".join(heavy))
         timeout=60,
     )
     assert p.stdout.strip().splitlines()[-1] == "MODS"
+
+
+def test_strict_on_a_real_onnx_graph_with_a_custom_op(tmp_path):
+    """Conv -> custom-domain op: the reader lists the custom op as uncounted; --strict exits 1."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    w = helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3, 3], [0.0] * 108)
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Frobnicate", ["c"], ["y"], name="frob", domain="com.example"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[w],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)])
+    path = tmp_path / "custom.onnx"
+    onnx.save(model, str(path))
+
+    loose = run_cli("analyze", str(path), "-f", "json")
+    assert loose.returncode == 0, loose.stderr
+    d = json.loads(loose.stdout)
+    assert d["totals"]["macs"] == 3 * 3 * 3 * 4 * 8 * 8
+    assert [(u["name"], u["op"]) for u in d["uncounted"]] == [("frob", "Frobnicate")]
+
+    strict = run_cli("analyze", str(path), "--strict", "-q")
+    assert strict.returncode == 1
+    assert "Uncounted ops (1 node;" in strict.stdout and "frob" in strict.stdout
+    assert "--strict" in strict.stderr and "Frobnicate" in strict.stderr and "Traceback" not in strict.stderr
