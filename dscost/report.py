@@ -530,7 +530,7 @@ def comparison_doc(c: _cost.Comparison, flops: bool = False, padding: str = "") 
     ratio = c.ratio
     eq = "=" if ratio == c.closed_form_ratio else "vs closed form"
     doc += [
-        Text(f"separable = depthwise {float(share) * 100:.1f}% + pointwise {float(1 - share) * 100:.1f}% of its MACs"),
+        Text(f"separable = depthwise {float(share) * 100:.1f}% + pointwise {float(1 - share) * 100:.1f}% of its {unit}"),
         Text(f"ratio separable / standard = {float(ratio):.4f} {eq} {closed_form_text(c)}   (1/N + 1/Dk^2" + (")" if eq == "=" else f" = {float(c.closed_form_ratio):.4f})")),
         Text(f"reduction: {float(1 / ratio):.2f}x fewer {unit}, {std.params / c.separable.cost.params:.2f}x fewer params"),
     ]
