@@ -1323,7 +1323,7 @@ def analysis_roofline_doc(a: Any, roof: Any, flops: bool = False, show_all: bool
         total = roof.time_s or 0.0
         rows = [
             ["hardware", f"{hw.name}: {hw.description}"],
-            ["peak / bandwidth", f"{hw.peak(roof.dtype):g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
+            ["peak / bandwidth", f"{hw.peak(roof.dtype):.4g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:.4g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
             ["estimated time", f"{seconds(total)} (compute-bound layers {pct(bound['compute'], total)}, memory-bound {pct(bound['memory'], total)})"],
             ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}"],
             *(
