@@ -437,7 +437,6 @@ def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
             report.skipped.append(Skipped(b.depthwise, "an intermediate tensor of the block has other consumers"))
             continue
         pa = _attrs(pw)
-        r = len(_attrs(dw).get("kernel_shape", ())) or None
         wd, wp = gr.const(dw.input[1]), gr.const(pw.input[1])
         if wd is None or wp is None:
             report.skipped.append(Skipped(b.depthwise, "a weight of the block is not a constant"))

@@ -218,7 +218,7 @@ def test_reverse_folds_bn_and_shift_into_next_bn(tmp_path):
         helper.make_node("BatchNormalization", ["u", "bn2_g", "bn2_b", "bn2_m", "bn2_v"], ["y"], name="bn2"),
     ]
     bn2 = [_w("bn2_g", 8), _w("bn2_b", 8), _w("bn2_m", 8), numpy_helper.from_array(RNG.uniform(0.5, 2, 8).astype(np.float32), "bn2_v")]
-    m = _model(nodes, (1, c, 6, 6), (1, 8, 6, 6), [_w("wdw", c, 1, 3, 3), _w("bdw", c), _w("wpw", 8, c, 1, 1), *bn(c and "bn1"), *bn2])
+    m = _model(nodes, (1, c, 6, 6), (1, 8, 6, 6), [_w("wdw", c, 1, 3, 3), _w("bdw", c), _w("wpw", 8, c, 1, 1), *bn("bn1"), *bn2])
     src = save(m, tmp_path / "blk.onnx")
     a = analyze(load(src))
     assert len(a.blocks) == 1
