@@ -80,6 +80,25 @@ def _rank(*texts: str) -> int:
     return ranks.pop() if ranks else 2
 
 
+def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
+    """The conv of `compare`'s flags (same parsing and errors)."""
+    from dscost import cost
+
+    rank = _rank(dk, df)
+    kernel = parse_dims("--dk", dk, rank)
+    spatial = parse_dims("--df", df, rank)
+    strides = parse_dims("--stride", stride, rank)
+    dilations = parse_dims("--dilation", dilation, rank)
+    pad = padding.strip().lower()
+    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
+        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
+    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
+    try:
+        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
+    except ValueError as e:
+        raise InputError(f"{e}") from None
+
+
 def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
     """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
     name, sep, shape = text.rpartition("=")
@@ -128,21 +147,9 @@ def compare(
     """One standard conv against its depthwise-separable replacements (MobileNet notation)."""
     from dscost import cost, report
 
-    rank = _rank(dk, df)
-    kernel = parse_dims("--dk", dk, rank)
-    spatial = parse_dims("--df", df, rank)
-    strides = parse_dims("--stride", stride, rank)
-    dilations = parse_dims("--dilation", dilation, rank)
-    pad = padding.strip().lower()
-    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
-        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
-    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
-    try:
-        geom = cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
-        result = cost.compare(geom)
-    except ValueError as e:
-        raise InputError(f"compare: {e}") from None
-    report.show_comparison(result, fmt.value, flops=flops, padding=pad)
+    geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
+    result = cost.compare(geom)
+    report.show_comparison(result, fmt.value, flops=flops, padding=padding.strip().lower())
 
 
 @app.command()
@@ -392,25 +399,6 @@ def export(
 # --------------------------------------------------------------------------
 # bench and convert: measured latency, ONNX rewrites, roofline
 # (see dscost/bench.py, dscost/convert.py, dscost/roofline.py)
-
-
-def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
-    """The conv of `compare`'s flags (same parsing and errors)."""
-    from dscost import cost
-
-    rank = _rank(dk, df)
-    kernel = parse_dims("--dk", dk, rank)
-    spatial = parse_dims("--df", df, rank)
-    strides = parse_dims("--stride", stride, rank)
-    dilations = parse_dims("--dilation", dilation, rank)
-    pad = padding.strip().lower()
-    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
-        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
-    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
-    try:
-        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
-    except ValueError as e:
-        raise InputError(f"bench: {e}") from None
 
 
 def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
