@@ -7,7 +7,7 @@ Generates into a temporary folder (deleted at the end; nothing is committed):
   chain-10k/100k    synthetic 10k- and 100k-node graphs (1x1 conv, relu, residual add blocks)
 
 and runs, each in a fresh process, ``dscost analyze <model> -f json -q`` (wall
-time and peak RSS of the whole process, from os.wait4), the floor
+time and peak RSS of the whole process, from /usr/bin/time), the floor
 ``onnx.load(path, load_external_data=False)``, and onnx-tool's
 ``model_profile`` when an interpreter with ``onnx_tool`` is available
 (``--onnx-tool-python PATH``; onnx-tool is an optional dev dependency, e.g.
@@ -26,6 +26,7 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -130,36 +131,41 @@ def gen_chain(folder: Path, n_nodes: int) -> Path:
 # Measurement
 
 
-def measure(cmd: list[str], timeout: float) -> tuple[float, float] | None:
-    """(wall seconds, peak RSS MB) of one process, or None on failure or timeout."""
+def measure(cmd: list[str], timeout: float) -> tuple[float, float] | str:
+    """(wall seconds, peak RSS MB) of one process, or a reason it has none.
+
+    Peak RSS comes from /usr/bin/time (a small process forking the command), else
+    from os.wait4; the benchmark process itself stays small, as a forked child
+    starts with its parent's RSS as its high-water mark.
+    """
+    wrapped = ["/usr/bin/time", "-f", "__RSS_KB__ %M", *cmd] if os.path.exists("/usr/bin/time") else cmd
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir())
-    deadline = start + timeout
-    while True:
-        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            return None
-        time.sleep(0.005)
+    proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir(), start_new_session=True)
+    try:
+        _, err_bytes = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the command and its /usr/bin/time wrapper
+        proc.communicate()
+        return f"> {timeout:.0f} s"
     wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        print(f"  failed: {' '.join(cmd[:4])}...: {err.strip().splitlines()[-1:] if err else status}", file=sys.stderr)
-        return None
-    return wall, ru.ru_maxrss / 1024
+    err = err_bytes.decode(errors="replace")
+    rss_lines = [line for line in err.splitlines() if line.startswith("__RSS_KB__ ")]
+    if proc.returncode not in (0, 1):
+        print(f"  failed: {' '.join(cmd[:4])}...: {[l for l in err.splitlines() if not l.startswith('__RSS_KB__')][-1:]}", file=sys.stderr)
+        return "failed"
+    if rss_lines:
+        return wall, int(rss_lines[-1].split()[1]) / 1024
+    return wall, float("nan")
 
 
-def best(cmd: list[str], repeat: int, timeout: float) -> tuple[float, float] | None:
+def best(cmd: list[str], repeat: int, timeout: float) -> tuple[float, float] | str:
     runs = [measure(cmd, timeout) for _ in range(repeat)]
-    runs = [r for r in runs if r]
-    return min(runs) if runs else None
+    ok = [r for r in runs if isinstance(r, tuple)]
+    return min(ok) if ok else runs[0]
 
 
-def fmt(r: tuple[float, float] | None) -> tuple[str, str]:
-    return ("n/a", "n/a") if r is None else (f"{r[0]:.2f} s", f"{r[1]:.0f} MB")
+def fmt(r) -> tuple[str, str]:
+    return (r, "n/a") if isinstance(r, str) else (f"{r[0]:.2f} s", f"{r[1]:.0f} MB")
 
 
 def main() -> int:
@@ -167,7 +173,8 @@ def main() -> int:
     ap.add_argument("--onnx-tool-python", default=os.environ.get("ONNX_TOOL_PYTHON"), help="Python with onnx_tool installed (optional).")
     ap.add_argument("--repeat", type=int, default=3, help="Runs per measurement; the fastest is reported.")
     ap.add_argument("--skip-100k", action="store_true", help="Skip the 100k-node graph.")
-    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--timeout", type=float, default=600, help="Seconds before a dscost or onnx.load run is abandoned.")
+    ap.add_argument("--tool-timeout", type=float, default=300, help="Seconds before an onnx-tool run is abandoned.")
     ap.add_argument("--keep", action="store_true", help="Keep the generated models (prints the folder).")
     args = ap.parse_args()
 
@@ -188,20 +195,21 @@ def main() -> int:
             models.append(("chain-100k", gen_chain(folder, 100_000)))
         rows = []
         walls = {}
-        for label, path in models:
-            import onnx
+        from dscost.readers.onnx_reader import _strip
 
-            n_nodes = len(onnx.load(str(path), load_external_data=False).graph.node)
+        for label, path in models:
+            n_nodes = _strip(path)[1].n_nodes  # counts nodes without loading the weights
             data = path.with_suffix(".data")
             size = path.stat().st_size + (data.stat().st_size if data.exists() else 0)
             print(f"measuring {label} ...", file=sys.stderr)
             ds = best([sys.executable, "-m", "dscost", "analyze", str(path), "-f", "json", "-q"], args.repeat, args.timeout)
             fl = best([sys.executable, "-c", FLOOR_CODE, str(path)], args.repeat, args.timeout)
-            ot = best([tool, "-c", ONNX_TOOL_CODE, str(path)], 1, args.timeout) if tool else None
-            walls[label] = ds[0] if ds else None
-            ratio_t = f"{ds[0] / ot[0]:.3f}" if ds and ot else "n/a"
-            ratio_m = f"{ds[1] / ot[1]:.3f}" if ds and ot else "n/a"
-            rss_size = f"{ds[1] / (size / 2**20):.3f}" if ds else "n/a"
+            ot = best([tool, "-c", ONNX_TOOL_CODE, str(path)], 1, args.tool_timeout) if tool else "not installed"
+            ok_ds, ok_ot = isinstance(ds, tuple), isinstance(ot, tuple)
+            walls[label] = ds[0] if ok_ds else None
+            ratio_t = f"{ds[0] / ot[0]:.3f}" if ok_ds and ok_ot else "n/a"
+            ratio_m = f"{ds[1] / ot[1]:.3f}" if ok_ds and ok_ot else "n/a"
+            rss_size = f"{ds[1] / (size / 2**20):.3f}" if ok_ds else "n/a"
             rows.append((label, f"{size / 2**20:,.0f} MiB", f"{n_nodes:,}", *fmt(ds), *fmt(fl), *fmt(ot), ratio_t, ratio_m, rss_size))
         head = ("model", "file + data", "nodes", "dscost wall", "dscost peak RSS", "onnx.load wall", "onnx.load RSS",
                 "onnx-tool wall", "onnx-tool RSS", "wall / onnx-tool", "RSS / onnx-tool", "RSS / file size")  # fmt: skip

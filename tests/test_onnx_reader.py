@@ -287,3 +287,33 @@ def test_cli_strict_and_input_shape(tmp_path):
 def test_progress_flag_is_harmless_off_a_tty(tmp_path, capsys):
     m = read_onnx(save(tmp_path, conv_model()), progress=True)
     assert m.layers and capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------
+# Weight bytes are skipped, whatever field holds them
+
+
+def test_stripped_copy_holds_no_weight_bytes(tmp_path):
+    from dscost.readers.onnx_reader import _strip
+
+    w_raw = init("W", 256, 64, 3, 3)  # raw_data, 590 KB
+    w_list = helper.make_tensor("W2", TensorProto.FLOAT, [64, 256], [0.5] * (64 * 256))  # float_data, 64 KB
+    nodes = [node("Conv", ["x", "W"], "c", pads=[1] * 4), node("GlobalAveragePool", ["c"], "g"), node("Flatten", ["g"], "f"), node("Gemm", ["f", "W2"], "fc", transB=1)]
+    mp = model(nodes, [("x", [1, 64, 4, 4])], inits=[w_raw, w_list], opset=13)
+    path = save(tmp_path, mp)
+    data, st = _strip(path)
+    assert path.stat().st_size > 600_000 and len(data) < 2_000
+    assert {k: t.dims for k, t in st.initializers.items()} == {"W": [256, 64, 3, 3], "W2": [64, 256]}
+    m = read_onnx(path)
+    by = {layer.name: layer for layer in m.layers}
+    assert by["c"].cost.weights == 147_456 and by["fc"].cost == Cost(macs=16_384, weights=16_384)
+
+
+def test_model_local_function_is_inlined(tmp_path):
+    fn = helper.make_function("local", "AddRelu", ["a", "b"], ["y"], [node("Add", ["a", "b"], "s"), node("Relu", ["s"], "y")], [helper.make_opsetid("", 17)])
+    graph = helper.make_graph([helper.make_node("AddRelu", ["x", "x"], ["out"], name="call", domain="local")], "g", [vi("x", [1, 8])], [vi("out", [1, 8])])
+    mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("local", 1)], functions=[fn])
+    m = read_onnx(save(tmp_path, mp))
+    assert not m.uncounted
+    assert sorted(layer.op for layer in m.layers) == ["Add", "Relu"]
+    assert sum((layer.cost for layer in m.layers), Cost()) == Cost(other_ops=16)

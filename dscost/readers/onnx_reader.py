@@ -351,9 +351,8 @@ def _fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path,
 # Attributes and subgraphs
 
 
-def _attrs(node) -> dict:
-    from onnx import helper
-
+def _attrs(node, helper) -> dict:
+    """Attribute values by name (tensor and graph attributes stay protos)."""
     out = {}
     for a in node.attribute:
         if a.type in (5, 10, 6, 11):  # tensors and graphs: not needed by handlers
@@ -526,6 +525,7 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
     used_names: set[str] = set()
     bar.stage("counting nodes")
     handlers = ops.HANDLERS
+    helper = onnx.helper
     for index, node in enumerate(g.node):
         if index % 1000 == 999:
             bar.advance(1000)
@@ -559,7 +559,7 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
             uncounted.append(Uncounted(name, op, f"no cost handler for op type {op!r}"))
             continue
         info = ops.NodeInfo(
-            name, op, _attrs(node), inputs, outputs,
+            name, op, _attrs(node, helper) if node.attribute else {}, inputs, outputs,
             [shapes.get(t) if t else None for t in inputs],
             [shapes.get(t) if t else None for t in outputs],
             const,
