@@ -569,7 +569,7 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
         except ops.UnknownShape as err:
             uncounted.append(Uncounted(name, op, f"unknown shape of {err}"))
             continue
-        except (ValueError, TypeError, IndexError, ZeroDivisionError) as err:
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
             uncounted.append(Uncounted(name, op, f"cannot derive cost: {err}"))
             continue
         cost = res.cost
