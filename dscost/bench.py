@@ -294,9 +294,6 @@ class VariantResult:
     def gmacs_per_s(self) -> float:
         return gmacs_per_s(self.macs, self.timing.median_ms)
 
-    def json(self) -> dict:
-        return {"macs": self.macs, **self.timing.json(), "gmacs_per_s": round(self.gmacs_per_s, 3)}
-
 
 @dataclass
 class LayerBench:
@@ -306,6 +303,7 @@ class LayerBench:
     budget_s: float
     notices: list[str] = field(default_factory=list)
     estimate: dict | None = None  # roofline what-if: {"hardware", "dtype", "standard_s", "separable_s", "speedup"}
+    onnxruntime: str = ""  # version that ran the sessions
 
     @property
     def theoretical_speedup(self) -> float:
@@ -327,33 +325,6 @@ class LayerBench:
     @property
     def noisy(self) -> bool:
         return any(v.timing.noisy for v in self.variants.values())
-
-    def json(self) -> dict:
-        g = self.geom
-        return {
-            "variants": {name: v.json() for name, v in self.variants.items()},
-            "theoretical_speedup": round(self.theoretical_speedup, 4),
-            "measured_speedup": round(self.measured_speedup, 4),
-            "measured_speedup_p10": round(self.measured_speedup_p10, 4),
-            "threads": self.threads,
-            "runs": self.runs,
-            "budget_s": self.budget_s,
-            "noisy": self.noisy,
-            "notices": self.notices,
-            "geometry": {
-                "kernel": list(g.kernel),
-                "cin": g.cin,
-                "cout": g.cout,
-                "input": [g.batch, g.cin, *g.in_spatial],
-                "output": [g.batch, g.cout, *g.out_spatial],
-                "stride": list(g.stride),
-                "dilation": list(g.dilation),
-                "pads": list(g.pads),
-                "bias": g.bias,
-            },
-            "roofline": self.estimate,
-            "onnxruntime": _ort_version(),
-        }
 
 
 def _ort_version() -> str:
@@ -396,7 +367,7 @@ def bench_layer(
         "standard": VariantResult(conv_cost(g).macs, timings["standard"]),
         "separable": VariantResult(dw.macs + pw.macs, timings["separable"]),
     }
-    result = LayerBench(g, variants, threads, budget_s)
+    result = LayerBench(g, variants, threads, budget_s, onnxruntime=_ort_version())
     for name, v in variants.items():
         notice = noise_notice(name, v.timing)
         if notice:
@@ -439,21 +410,6 @@ def load_onnx(path: str | Path):
     if not model.HasField("graph"):
         raise InputError(f"{path}: the ONNX model has no graph")
     return model
-
-
-def parse_input_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]]:
-    """['input=1x3x224x224', ...] -> {'input': (1, 3, 224, 224)}."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    for item in items or []:
-        name, sep, dims = item.partition("=")
-        try:
-            shape = tuple(int(d) for d in dims.lower().split("x"))
-        except ValueError:
-            shape = ()
-        if not sep or not name or not shape or min(shape) < 1:
-            raise InputError(f"--input-shape {item!r}: expected NAME=DxDx... with positive integers, e.g. input=1x3x224x224")
-        shapes[name] = shape
-    return shapes
 
 
 def random_feeds(model, input_shapes: dict | None = None, label: str = "model", seed: int = 1) -> dict:
@@ -552,11 +508,6 @@ def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, opti
     return out
 
 
-def profile_session_times(model_bytes, feeds, label: str, threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, NodeTime]:
-    """Run one model with onnxruntime's profiler on; per-node median kernel time."""
-    return profile_times({"m": (model_bytes, feeds, label)}, threads, optimization, runs, warmup)["m"]
-
-
 @dataclass
 class LayerTime:
     name: str
@@ -588,34 +539,6 @@ class ModelBench:
     def by_name(self) -> dict[str, LayerTime]:
         return {lt.name: lt for lt in self.layers}
 
-    def json(self) -> dict:
-        total_macs, total_ms = self.macs, self.kernel_ms
-        return {
-            "model": self.path,
-            "macs": total_macs,
-            "latency": self.latency.json(),
-            "gmacs_per_s": round(gmacs_per_s(total_macs, self.latency.median_ms), 3),
-            "threads": self.threads,
-            "optimization": self.optimization,
-            "kernel_ms": total_ms,
-            "layers": [
-                {
-                    "name": lt.name,
-                    "type": lt.type,
-                    "macs": lt.macs,
-                    "time_ms": lt.ms,
-                    "mac_share": lt.macs / total_macs if total_macs else 0.0,
-                    "time_share": (lt.ms / total_ms if total_ms else 0.0) if lt.ms is not None else None,
-                    "gmacs_per_s": round(gmacs_per_s(lt.macs, lt.ms), 3) if lt.ms else None,
-                    "onnxruntime_nodes": list(lt.nodes),
-                }
-                for lt in self.layers
-            ],
-            "unattributed": [{"node": n.name, "op": n.op, "time_ms": n.ms} for n in self.unattributed],
-            "estimated_time_s": self.estimate_s,
-            "noisy": self.latency.noisy,
-            "notices": self.notices,
-        }
 
 
 _NCHWC_SUFFIX = "_nchwc"
@@ -775,18 +698,6 @@ class PairBench:
             )
         return rows
 
-    def json(self) -> dict:
-        return {
-            "original": self.original.json(),
-            "converted": self.converted.json(),
-            "theoretical_speedup": round(self.theoretical_speedup, 4),
-            "measured_speedup": round(self.measured_speedup, 4),
-            "estimated_speedup": round(self.estimated_speedup, 4) if self.estimated_speedup else None,
-            "hardware": self.hardware,
-            "dtype": self.dtype,
-            "layers": self.layer_rows(),
-            "notices": self.original.notices + self.converted.notices,
-        }
 
 
 def bench_model_pair(path, threads: int = 1, budget_s: float = 2.0, max_runs: int = 1000, input_shapes=None, optimization: str = DEFAULT_OPT,

@@ -581,11 +581,19 @@ def show_comparison(c: _cost.Comparison, fmt: str, flops: bool = False, padding:
 
 def schema_doc(schema: dict[str, Any]) -> Doc:
     """Flattened view of a JSON Schema: one row per property of each object definition."""
-    import json
-
     doc: Doc = [Text(schema.get("title", "schema"), "title")]
     if schema.get("description"):
         doc.append(Text(schema["description"], "note"))
+    for name, rows in _schema_objects(schema):
+        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll"))
+    return doc
+
+
+def _schema_objects(schema: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
+    """(object name, [[field, type, required, default, description], ...]) for the root and each $defs object."""
+    import json
+
+    out = []
     objects = [(schema.get("title", "root"), schema)] + list(schema.get("$defs", {}).items())
     for name, obj in objects:
         props = obj.get("properties")
@@ -595,8 +603,16 @@ def schema_doc(schema: dict[str, Any]) -> Doc:
         rows = []
         for pname, p in props.items():
             rows.append([pname, _schema_type(p), "yes" if pname in required else "", json.dumps(p["default"]) if "default" in p else "", (p.get("description") or "").split("\n")[0]])
-        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll"))
-    return doc
+        out.append((name, rows))
+    return out
+
+
+def schema_rows(schema: dict[str, Any]) -> list[list[str]]:
+    """CSV form of the schema: one row per property, the object it belongs to first."""
+    rows = [["object", "field", "type", "required", "default", "description"]]
+    for name, fields in _schema_objects(schema):
+        rows.extend([name, *r] for r in fields)
+    return rows
 
 
 def _schema_type(p: dict[str, Any]) -> str:
@@ -619,7 +635,7 @@ def _schema_type(p: dict[str, Any]) -> str:
 
 
 def show_schema(schema: dict[str, Any], fmt: str) -> None:
-    emit(fmt, doc=lambda: schema_doc(schema), data=lambda: schema)
+    emit(fmt, doc=lambda: schema_doc(schema), data=lambda: schema, rows=lambda: schema_rows(schema))
 
 
 # ==========================================================================
@@ -1042,13 +1058,43 @@ def _layer_title(g: Any) -> str:
     )
 
 
+def layer_bench_json(r: Any) -> dict[str, Any]:
+    """`dscost bench --dk ...` as JSON (a :class:`dscost.bench.LayerBench`)."""
+    g = r.geom
+    return {
+        "variants": {
+            name: {"macs": v.macs, **v.timing.json(), "gmacs_per_s": round(v.gmacs_per_s, 3)} for name, v in r.variants.items()
+        },
+        "theoretical_speedup": round(r.theoretical_speedup, 4),
+        "measured_speedup": round(r.measured_speedup, 4),
+        "measured_speedup_p10": round(r.measured_speedup_p10, 4),
+        "threads": r.threads,
+        "runs": r.runs,
+        "budget_s": r.budget_s,
+        "noisy": r.noisy,
+        "notices": r.notices,
+        "geometry": {
+            "kernel": list(g.kernel),
+            "cin": g.cin,
+            "cout": g.cout,
+            "input": [g.batch, g.cin, *g.in_spatial],
+            "output": [g.batch, g.cout, *g.out_spatial],
+            "stride": list(g.stride),
+            "dilation": list(g.dilation),
+            "pads": list(g.pads),
+            "bias": g.bias,
+        },
+        "roofline": r.estimate,
+        "onnxruntime": r.onnxruntime,
+    }
+
+
 def layer_bench_doc(r: Any, flops: bool = False) -> Doc:
     k, unit, rate = _bench_flops(flops)
-    d = r.json()
     doc: Doc = [
         Text(f"dscost bench: {_layer_title(r.geom)}", "title"),
         Text(
-            f"onnxruntime {d['onnxruntime']} CPU, {r.threads} thread{'s' if r.threads != 1 else ''}, {r.runs} timed runs per variant "
+            f"onnxruntime {r.onnxruntime} CPU, {r.threads} thread{'s' if r.threads != 1 else ''}, {r.runs} timed runs per variant "
             f"in alternating rounds (budget {r.budget_s:g} s, after warm-up)",
             "note",
         ),
@@ -1086,7 +1132,7 @@ def layer_bench_doc(r: Any, flops: bool = False) -> Doc:
 
 
 def show_layer_bench(r: Any, fmt: str, flops: bool = False) -> None:
-    emit(fmt, doc=lambda: layer_bench_doc(r, flops), data=r.json)
+    emit(fmt, doc=lambda: layer_bench_doc(r, flops), data=lambda: layer_bench_json(r))
 
 
 def _model_rows(mb: Any, k: int, show_all: bool) -> tuple[list[list[str]], int]:
@@ -1120,7 +1166,8 @@ def model_bench_doc(mb: Any, flops: bool = False, show_all: bool = False) -> Doc
         Text(
             f"onnxruntime CPU, {mb.threads} thread{'s' if mb.threads != 1 else ''}, graph optimization '{mb.optimization}'; "
             f"latency over {t.runs} runs: median {ms(t.median_ms)} (p10 {ms(t.p10_ms)}, p90 {ms(t.p90_ms)}); "
-            f"{human(k * mb.macs)} {unit} -> {k * mb.macs / (t.median_ms * 1e6):.1f} {rate}",
+            f"{human(k * mb.macs)} {unit} -> {k * mb.macs / (t.median_ms * 1e6):.1f} {rate}"
+            + (" (noisy: not a confident number)" if t.noisy else ""),
             "note",
         ),
     ]
@@ -1141,8 +1188,41 @@ def model_bench_doc(mb: Any, flops: bool = False, show_all: bool = False) -> Doc
     return doc
 
 
+def model_bench_json(mb: Any) -> dict[str, Any]:
+    """`dscost bench model.onnx` as JSON (a :class:`dscost.bench.ModelBench`)."""
+    from dscost.bench import gmacs_per_s as _rate
+
+    total_macs, total_ms = mb.macs, mb.kernel_ms
+    return {
+        "model": mb.path,
+        "macs": total_macs,
+        "latency": mb.latency.json(),
+        "gmacs_per_s": round(_rate(total_macs, mb.latency.median_ms), 3),
+        "threads": mb.threads,
+        "optimization": mb.optimization,
+        "kernel_ms": total_ms,
+        "layers": [
+            {
+                "name": lt.name,
+                "type": lt.type,
+                "macs": lt.macs,
+                "time_ms": lt.ms,
+                "mac_share": lt.macs / total_macs if total_macs else 0.0,
+                "time_share": (lt.ms / total_ms if total_ms else 0.0) if lt.ms is not None else None,
+                "gmacs_per_s": round(_rate(lt.macs, lt.ms), 3) if lt.ms else None,
+                "onnxruntime_nodes": list(lt.nodes),
+            }
+            for lt in mb.layers
+        ],
+        "unattributed": [{"node": n.name, "op": n.op, "time_ms": n.ms} for n in mb.unattributed],
+        "estimated_time_s": mb.estimate_s,
+        "noisy": mb.latency.noisy,
+        "notices": mb.notices,
+    }
+
+
 def model_bench_csv(mb: Any) -> list[list[Any]]:
-    d = mb.json()
+    d = model_bench_json(mb)
     rows: list[list[Any]] = [["name", "type", "macs", "time_ms", "mac_share", "time_share", "gmacs_per_s"]]
     for lt in d["layers"]:
         rows.append([lt["name"], lt["type"], lt["macs"], lt["time_ms"] if lt["time_ms"] is not None else "", lt["mac_share"],
@@ -1153,7 +1233,7 @@ def model_bench_csv(mb: Any) -> list[list[Any]]:
 
 
 def show_model_bench(mb: Any, fmt: str, flops: bool = False, show_all: bool = False) -> None:
-    emit(fmt, doc=lambda: model_bench_doc(mb, flops, show_all), data=mb.json, rows=lambda: model_bench_csv(mb))
+    emit(fmt, doc=lambda: model_bench_doc(mb, flops, show_all), data=lambda: model_bench_json(mb), rows=lambda: model_bench_csv(mb))
 
 
 def pair_bench_doc(p: Any, flops: bool = False) -> Doc:
@@ -1197,7 +1277,7 @@ def pair_bench_doc(p: Any, flops: bool = False) -> Doc:
             "Per converted conv",
             ["layer", unit, f"sep {unit}", "time", "dw + pw time", "theoretical", "measured", "roofline"],
             rows,
-            notes=["time = median kernel time from onnxruntime's profiler; roofline needs --hardware (or a saved --calibrate profile)"],
+            notes=["time = median kernel time from onnxruntime's profiler" + ("" if est is not None else "; roofline needs --hardware (or a saved --calibrate profile)")],
         )
     )
     for n in o.notices + c.notices:
@@ -1205,8 +1285,24 @@ def pair_bench_doc(p: Any, flops: bool = False) -> Doc:
     return doc
 
 
+def pair_bench_json(p: Any) -> dict[str, Any]:
+    """`dscost bench model.onnx --convert` as JSON (a :class:`dscost.bench.PairBench`)."""
+    est = p.estimated_speedup
+    return {
+        "original": model_bench_json(p.original),
+        "converted": model_bench_json(p.converted),
+        "theoretical_speedup": round(p.theoretical_speedup, 4),
+        "measured_speedup": round(p.measured_speedup, 4),
+        "estimated_speedup": round(est, 4) if est else None,
+        "hardware": p.hardware,
+        "dtype": p.dtype,
+        "layers": p.layer_rows(),
+        "notices": p.original.notices + p.converted.notices,
+    }
+
+
 def show_pair_bench(p: Any, fmt: str, flops: bool = False) -> None:
-    emit(fmt, doc=lambda: pair_bench_doc(p, flops), data=p.json)
+    emit(fmt, doc=lambda: pair_bench_doc(p, flops), data=lambda: pair_bench_json(p))
 
 
 def calibration_doc(profile: dict, path: Any) -> Doc:

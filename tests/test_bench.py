@@ -11,6 +11,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from dscost import bench as bn
+from dscost import report
 from dscost.cli import run
 from dscost.cost import conv_cost, make_conv_geom, separable_cost
 from dscost.errors import InputError
@@ -53,7 +54,7 @@ def test_layer_models_match_geometry():
 def test_bench_layer_json_structure():
     g = geom()
     r = bn.bench_layer(g, threads=1, **TINY)
-    d = r.json()
+    d = report.layer_bench_json(r)
     assert set(d["variants"]) == {"standard", "separable"}
     for v in d["variants"].values():
         assert {"macs", "median_ms", "p10_ms", "p90_ms", "gmacs_per_s"} <= set(v)
@@ -73,7 +74,7 @@ def test_bench_layer_with_roofline_estimate():
     from dscost.roofline import resolve_hardware
 
     r = bn.bench_layer(geom(), hardware=resolve_hardware(peak_gmacs=50, bandwidth_gbs=10), **TINY)
-    e = r.json()["roofline"]
+    e = report.layer_bench_json(r)["roofline"]
     assert e["hardware"] == "custom" and e["estimated_speedup"] > 0 and e["depthwise_bound"] == "memory"
 
 
@@ -128,7 +129,7 @@ def small_model(path: Path, symbolic: bool = False) -> Path:
 def test_bench_model_joins_profile_by_name(tmp_path, optimization):
     path = small_model(tmp_path / "small.onnx")
     r = bn.bench_model(path, threads=1, optimization=optimization, profile_runs=2, **TINY)
-    d = r.json()
+    d = report.model_bench_json(r)
     assert d["latency"]["median_ms"] > 0 and d["macs"] > 0
     layers = {lt["name"]: lt for lt in d["layers"]}
     assert {"conv1", "relu1", "conv2", "GlobalAveragePool_3"} <= set(layers)
@@ -155,7 +156,7 @@ def test_bench_model_pair_side_by_side(tmp_path):
 
     path = small_model(tmp_path / "small.onnx")
     p = bn.bench_model_pair(path, threads=1, profile_runs=2, hardware=resolve_hardware(peak_gmacs=50, bandwidth_gbs=10), **TINY)
-    d = p.json()
+    d = report.pair_bench_json(p)
     assert d["converted"]["macs"] < d["original"]["macs"]
     assert d["theoretical_speedup"] > 1 and d["measured_speedup"] > 0 and d["estimated_speedup"] > 0
     rows = {r["name"]: r for r in d["layers"]}
@@ -261,3 +262,42 @@ def test_cli_calibrate_then_hardware_local(capsys, tmp_path, monkeypatch):
     d = json.loads(capsys.readouterr().out)
     assert d["roofline"]["hardware"]["peak_gmacs"] == {"fp32": 40.0}
     assert all("bytes" in layer and "estimated_time_s" in layer for layer in d["layers"])
+
+
+def _synthetic_layer_bench(standard_ms: list[float], separable_ms: list[float]) -> bn.LayerBench:
+    """A LayerBench from given samples (no onnxruntime): what the report makes of quiet and noisy machines."""
+    g = geom()
+    dw, pw = separable_cost(g)
+    variants = {
+        "standard": bn.VariantResult(conv_cost(g).macs, bn.Timing(standard_ms)),
+        "separable": bn.VariantResult(dw.macs + pw.macs, bn.Timing(separable_ms)),
+    }
+    r = bn.LayerBench(g, variants, threads=1, budget_s=0.1, onnxruntime="1.0")
+    r.notices = [n for name, v in variants.items() if (n := bn.noise_notice(name, v.timing))]
+    return r
+
+
+def test_noisy_machine_gets_a_notice_not_a_confident_number(capsys):
+    quiet = _synthetic_layer_bench([2.0] * 10, [1.0] * 10)
+    report.show_layer_bench(quiet, "table")
+    out = capsys.readouterr().out
+    assert "notice:" not in out and "noisy" not in out
+    assert "turns" in out  # a confident verdict on a quiet machine
+    noisy = _synthetic_layer_bench([2.0] * 5 + [4.0] * 5, [1.0] * 10)  # standard: p10 2, p90 4, median 3 -> spread 67%
+    assert noisy.variants["standard"].timing.spread == pytest.approx(2 / 3)
+    report.show_layer_bench(noisy, "table")
+    out = capsys.readouterr().out
+    assert "(noisy: not a confident number)" in out and "turns" not in out
+    assert "notice: standard: the machine is too noisy for a confident number: p10-p90 spread is 67% of the median (threshold 25%)" in out
+    d = report.layer_bench_json(noisy)
+    assert d["noisy"] is True and d["notices"] == noisy.notices and d["measured_speedup"] == 3.0
+
+
+def test_noisy_model_bench_headline_is_hedged(capsys):
+    layers = [bn.LayerTime("conv", "conv", 1_000_000, 0.5, ("conv",))]
+    for samples, hedged in (([1.0] * 10, False), ([1.0] * 5 + [2.0] * 5, True)):
+        mb = bn.ModelBench("m.onnx", bn.Timing(samples), layers, [], threads=1, optimization="all")
+        report.show_model_bench(mb, "table")
+        headline = capsys.readouterr().out.splitlines()[1]
+        assert headline.startswith("onnxruntime CPU, 1 thread")
+        assert ("(noisy: not a confident number)" in headline) is hedged
