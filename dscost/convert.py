@@ -287,24 +287,30 @@ def rank1_factors(w, init: str = "svd", seed: int = 0):
     return dw.astype(w.dtype), pw.astype(w.dtype), err
 
 
-def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = "svd", seed: int = 0, copy: bool = True):
-    """Rewrite eligible standard convs of ``model`` (a ModelProto; copied unless ``copy=False``) into dw + pw.
-    Returns (new ModelProto, ConversionReport)."""
-    from onnx import ModelProto, helper
+def _start(model, only, skip, kind: str, copy: bool):
+    """(model or a copy of it with every node named, its _Graph, only set, skip set); checks --only/--skip names."""
+    from onnx import ModelProto
 
-    if init not in INITS:
-        raise InputError(f"--init {init!r}: choose one of {', '.join(INITS)}")
-    if min_kernel < 1:
-        raise InputError(f"--min-kernel {min_kernel}: must be >= 1")
     if copy:
         new = ModelProto()
         new.CopyFrom(model)
     else:
         new = model
     name_nodes(new)
-    _check_names(new, only, skip, "convert")
-    only_set, skip_set = set(only or ()), set(skip or ())
-    gr = _Graph(new)
+    _check_names(new, only, skip, kind)
+    return new, _Graph(new), set(only or ()), set(skip or ())
+
+
+def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = "svd", seed: int = 0, copy: bool = True):
+    """Rewrite eligible standard convs of ``model`` (a ModelProto; copied unless ``copy=False``) into dw + pw.
+    Returns (new ModelProto, ConversionReport)."""
+    from onnx import helper
+
+    if init not in INITS:
+        raise InputError(f"--init {init!r}: choose one of {', '.join(INITS)}")
+    if min_kernel < 1:
+        raise InputError(f"--min-kernel {min_kernel}: must be >= 1")
+    new, gr, only_set, skip_set = _start(model, only, skip, "convert", copy)
     report = ConversionReport("", None, False, init)
     out_nodes = []
     for node in list(gr.g.node):
@@ -399,19 +405,11 @@ def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
     (the dscost layers of ``model``, e.g. from ``read_onnx``) into one standard conv.
     Returns (new ModelProto, ConversionReport)."""
     import numpy as np
-    from onnx import ModelProto, helper
+    from onnx import helper
 
     from dscost.cost import find_blocks
 
-    if copy:
-        new = ModelProto()
-        new.CopyFrom(model)
-    else:
-        new = model
-    name_nodes(new)
-    _check_names(new, only, skip, "reverse")
-    only_set, skip_set = set(only or ()), set(skip or ())
-    gr = _Graph(new)
+    new, gr, only_set, skip_set = _start(model, only, skip, "reverse", copy)
     report = ConversionReport("", None, True, "product")
     nodes = {n.name: n for n in gr.g.node}
     graph_outputs = {o.name for o in gr.g.output}
