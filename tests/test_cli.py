@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -94,6 +95,23 @@ def test_compare_csv_and_markdown(capsys):
     _, out, _ = cli(capsys, *COMPARE, "-f", "markdown")
     table = [line for line in out.splitlines() if line.startswith("| standard")]
     assert table and "231,211,008" in table[0]
+
+
+def test_compare_integer_padding_dilation_rectangles(capsys):
+    args = ["compare", "--dk", "3x5", "--m", "8", "--n", "16", "--df", "112x56", "--stride", "2", "--padding", "1", "--dilation", "2", "--bias"]
+    code, out, _ = cli(capsys, *args, "-f", "json")
+    d = json.loads(out)
+    assert code == 0
+    # effective kernel 5x9: (112 + 2 - 5) // 2 + 1 = 55, (56 + 2 - 9) // 2 + 1 = 25
+    assert d["geometry"]["pads"] == [1, 1, 1, 1] and d["geometry"]["dilation"] == [2, 2]
+    assert d["standard"]["output_shape"] == [16, 55, 25]
+    assert (d["standard"]["macs"], d["standard"]["params"]) == (3 * 5 * 8 * 16 * 55 * 25, 3 * 5 * 8 * 16 + 16) == (2_640_000, 1_936)
+    assert (d["depthwise"]["macs"], d["depthwise"]["params"]) == (165_000, 120)
+    assert (d["pointwise"]["macs"], d["pointwise"]["params"]) == (176_000, 144)
+    assert (d["separable"]["macs"], d["separable"]["params"]) == (341_000, 264)
+    assert d["ratio_exact"] == "31/240" and d["closed_form"] == "1/16 + 1/15"
+    code, out, _ = cli(capsys, *args)
+    assert code == 0 and "padding 1x1" in out and "dilation 2x2" in out and "2,640,000" in out
 
 
 @pytest.mark.parametrize(
@@ -222,6 +240,47 @@ def test_analyze_input_errors_exit_2(capsys, monkeypatch, args, needle):
     assert needle in error_line(err)
 
 
+BAD_SPECS = {
+    # issue 2 "Bad input": file -> (content, exact stderr line after "dscost: error: <file>")
+    "missing_field.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8}\n", ":3:5: layers[0] (c1): kernel: required field is missing"),
+    "unknown_type.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n", ":3:5: layers[0] (convv): unknown layer type 'convv'; valid types: "),
+    "zero_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 0, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be greater than 0, got 0"),
+    "negative_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: -3}\n", ":3:41: layers[0] (c1): kernel: must be a positive integer, got -3"),
+    "non_integer_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 4.5, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be a valid integer, got 4.5"),
+    "zero_input.yaml": ("input: [3, 0, 8]\nlayers:\n  - {type: relu}\n", ":1:12: input[1]: Input should be greater than 0, got 0"),
+    "groups.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: 3, groups: 2}\n", ":3:5: layer 'c1': channels 3 -> 8 are not divisible by groups=2"),
+    "kernel_too_big.yaml": ("input: [3, 5, 5]\nlayers:\n  - {type: conv, name: big, channels: 8, kernel: 7, padding: valid}\n", ":3:5: layer 'big': kernel 7x7 (dilation 1x1) is larger than the padded input 5x5"),
+    "bad_reference.yaml": ("input: [3, 5, 5]\nlayers:\n  - {type: conv, name: c, channels: 8, kernel: 3}\n  - {type: relu, name: r, input: nope}\n", ":4:5: layer 'r': input: 'nope' is not the name of an earlier layer"),
+    "syntax.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8\n  - {type: relu}\n", ":4:5: did not find expected ',' or '}' (while parsing a flow mapping at line 3)"),
+    "alias_bomb.yaml": (
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")),
+        ":4:4: aliases expand to more than 10,000 extra nodes (YAML alias bomb?)",
+    ),
+    "too_large.yaml": (None, ": file too large (6,291,456 bytes; the limit is 5,242,880)"),
+}
+
+
+def test_bad_specs_through_the_entry_point(tmp_path):
+    """Every bad-input case of issue 2, each in its own `python -m dscost analyze` process:
+    exit 2, nothing on stdout, one stderr line naming the file and the field/layer, no traceback."""
+    procs = {}
+    for name, (text, _) in BAD_SPECS.items():
+        path = tmp_path / name
+        if text is None:
+            with open(path, "wb") as f:
+                f.truncate(6 * 1024 * 1024)  # sparse: nothing written
+        else:
+            path.write_text(text)
+        env = {k: v for k, v in os.environ.items() if k != "DSCOST_DEBUG"}
+        procs[name] = subprocess.Popen([sys.executable, "-m", "dscost", "analyze", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    for name, p in procs.items():
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 2, (name, err)
+        assert out == "", name
+        line = error_line(err)
+        assert line.startswith(f"dscost: error: {tmp_path / name}{BAD_SPECS[name][1]}"), (name, line)
+
+
 # ---------------------------------------------------------------- schema, version, help
 
 
@@ -232,6 +291,18 @@ def test_schema_spec_is_json_schema(capsys):
     assert "$defs" in schema or "properties" in schema
     text = json.dumps(schema)
     assert "depthwise" in text.lower()
+
+
+def test_schema_every_format(capsys):
+    code, out, _ = cli(capsys, "schema", "-f", "table")
+    assert code == 0 and out.startswith("dscost layer spec") and "global_avgpool" in out
+    code, out, _ = cli(capsys, "schema", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert {"object": "dscost layer spec", "field": "input", "type": "list[integer]", "required": "yes"}.items() <= rows[2].items()
+    assert any(r["object"] == "ConvSpec" and r["field"] == "kernel" and r["required"] == "yes" for r in rows)
+    code, out, _ = cli(capsys, "schema", "-f", "markdown")
+    assert code == 0 and "| field | type | required | default | description |" in out and "| input | list[integer] | yes |" in out
 
 
 def test_schema_budget(capsys):

@@ -488,3 +488,31 @@ def test_width_scales_macs_by_about_alpha_squared(channels, kernels, alpha):
     # channels are multiples of 4, so alpha * c is exact: first conv scales by alpha, the rest by alpha^2
     assert thin == alpha * first + alpha**2 * (full - first)
     assert alpha**2 * full <= thin <= alpha * full
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    channels=st.lists(st.integers(1, 32), min_size=1, max_size=4),
+    kernels=st.lists(st.sampled_from([1, 3, 5]), min_size=4, max_size=4),
+    size=st.integers(5, 12),
+    resolution=st.integers(5, 48),
+)
+def test_resolution_scales_macs_by_rho_squared(channels, kernels, size, resolution):
+    """The paper's resolution multiplier: stride-1 same-padded convs cost exactly rho^2 times as much."""
+    layers = "".join(f"  - {{type: conv, channels: {c}, kernel: {k}}}\n  - {{type: relu}}\n" for c, k in zip(channels, kernels))
+    text = f"input: [3, {size}, {size}]\nlayers:\n{layers}"
+    full = cost.analyze(_read_text(text)).totals
+    scaled = cost.analyze(_read_text(text, resolution=resolution)).totals
+    rho = Fraction(resolution, size)
+    assert scaled.macs == rho**2 * full.macs
+    assert scaled.weights == full.weights  # resolution never changes params
+
+
+def test_resolution_scales_mobilenet_convs_by_rho_squared():
+    """With strides, MobileNet v1 at R = 32k keeps every feature map a multiple of R/224: conv MACs scale by
+    exactly rho^2 = (R/224)^2, the FC layer (after global pooling) not at all."""
+    base = cost.analyze(read_spec(Path(__file__).resolve().parent.parent / "models" / "mobilenet_v1.yaml"))
+    fc = sum(layer.cost.macs for layer in base.layers if layer.type == FC)
+    for r in (128, 160, 192):
+        t = cost.analyze(read_spec(Path(__file__).resolve().parent.parent / "models" / "mobilenet_v1.yaml", resolution=r)).totals
+        assert t.macs - fc == Fraction(r, 224) ** 2 * (base.totals.macs - fc)
