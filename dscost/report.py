@@ -194,20 +194,19 @@ def _emit_markdown(doc: Doc, out) -> None:
 # 3. Output
 
 
-def dumps(obj: Any) -> str:
-    """JSON with 2-space indentation, lists of scalars (shapes) kept on one line.
-
-    json.dumps does the work (linear, in C); the regex then folds every list that
-    holds no list or object onto one line.  JSON strings never contain a raw
-    newline, so removing newline+indent only ever touches whitespace between tokens.
-    """
+def dumps(obj: Any, depth: int = 0) -> str:
+    """JSON, readable and fast: the top two levels are indented, anything deeper
+    (a layer, a shape) is written on one line by the C encoder -- so a 100k-layer
+    report is 100k short json.dumps calls, not one slow pure-Python indent pass."""
     import json  # not at module level: `dscost compare` in a table skips it (start-up)
-    import re
 
-    def fold(m: re.Match) -> str:
-        return re.sub(r",\n\s*", ", ", re.sub(r"^\[\n\s*|\n\s*\]$", lambda e: e.group(0).strip(), m.group(0)))
-
-    return re.sub(r"\[\n[^\[\]{}]*?\n\s*\]", fold, json.dumps(obj, indent=2))
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if depth < 2 and isinstance(obj, dict) and obj:
+        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, depth + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if depth < 2 and isinstance(obj, (list, tuple)) and any(isinstance(x, (dict, list, tuple)) for x in obj):
+        return "[\n" + ",\n".join(f"{inner}{dumps(x, depth + 1)}" for x in obj) + f"\n{pad}]"
+    return json.dumps(obj, separators=(", ", ": "))
 
 
 def emit(
