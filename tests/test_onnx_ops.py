@@ -340,3 +340,84 @@ def test_unnamed_nodes_get_op_index_names(tmp_path):
 
 
 
+
+
+# --------------------------------------------------------------------------
+# Audit additions: attributes not covered above, inconsistent graphs
+
+
+def test_conv_transpose_output_padding(tmp_path):
+    # in 5, k3 s2 p1 op1: out 2*4 + 3 - 2 + 1 = 10; MACs 25*4*6*9 = 5,400
+    n = node("ConvTranspose", ["x", "W"], "y", strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+    layer = one(tmp_path, n, [("x", [1, 4, 5, 5])], [init("W", 4, 6, 3, 3)])
+    assert layer.output_shape == (1, 6, 10, 10)
+    assert layer.cost == Cost(macs=5_400, weights=216)
+
+
+def test_conv_transpose_output_shape_attr(tmp_path):
+    # output_shape fixes the output; MACs depend on the input side only: 25*4*6*9 = 5,400
+    n = node("ConvTranspose", ["x", "W"], "y", strides=[2, 2], output_shape=[10, 10])
+    layer = one(tmp_path, n, [("x", [1, 4, 5, 5])], [init("W", 4, 6, 3, 3)])
+    assert layer.output_shape == (1, 6, 10, 10)
+    assert layer.cost == Cost(macs=5_400, weights=216)
+
+
+def test_conv_transpose_groups_dilation_output_padding(tmp_path):
+    # out (5-1)*2 + (3-1)*2 + 1 + 1 = 14; MACs 25*4*(6/2)*9 = 2,700; bias adds 6*196 = 1,176
+    n = node("ConvTranspose", ["x", "W", "B"], "y", group=2, strides=[2, 2], dilations=[2, 2], output_padding=[1, 1])
+    layer = one(tmp_path, n, [("x", [1, 4, 5, 5])], [init("W", 4, 3, 3, 3), init("B", 6)])
+    assert layer.output_shape == (1, 6, 14, 14)
+    assert layer.cost == Cost(macs=2_700, other_ops=1_176, weights=108, biases=6)
+
+
+def test_conv1d_same_lower_dilated_strided(tmp_path):
+    # out ceil(10/3) = 4; MACs 4*4*2*3 = 96
+    n = node("Conv", ["x", "W"], "y", auto_pad="SAME_LOWER", strides=[3], dilations=[2])
+    layer = one(tmp_path, n, [("x", [1, 2, 10])], [init("W", 4, 2, 3)])
+    assert layer.output_shape == (1, 4, 4) and layer.cost == Cost(macs=96, weights=24)
+
+
+def test_conv3d_grouped_asymmetric_pads(tmp_path):
+    # pads begin (0,1,0) end (1,0,1): D 4+1-3+1 = 3, H (9+1-3)//2+1 = 4, W 4 -> 48 outputs
+    # MACs 48*6*(4/2)*27 = 15,552; bias adds 6*48 = 288
+    n = node("Conv", ["x", "W", "B"], "y", group=2, strides=[1, 2, 2], pads=[0, 1, 0, 1, 0, 1])
+    layer = one(tmp_path, n, [("x", [1, 4, 4, 9, 9])], [init("W", 6, 2, 3, 3, 3), init("B", 6)])
+    assert layer.type == GROUPED and layer.output_shape == (1, 6, 3, 4, 4)
+    assert layer.cost == Cost(macs=15_552, other_ops=288, weights=324, biases=6)
+
+
+def test_gemm_trans_a(tmp_path):
+    # A (16, 3) transposed: M 3, K 16; B (16, 10): MACs 3*16*10 = 480; bias (1, 10) broadcast: 30 adds
+    n = node("Gemm", ["a", "W", "B"], "y", transA=1)
+    layer = one(tmp_path, n, [("a", [16, 3])], [init("W", 16, 10), init("B", 1, 10)])
+    assert layer.output_shape == (3, 10)
+    assert layer.cost == Cost(macs=480, other_ops=30, weights=160, biases=10)
+
+
+def test_matmul_batched_constant_weights_and_1d(tmp_path):
+    # (2,4,5) @ const (2,5,6): MACs 2*4*5*6 = 240, weights 60; (5) @ (2,5,3): MACs 2*5*3 = 30
+    nodes = [node("MatMul", ["a", "W"], "bw"), node("MatMul", ["v", "b"], "vec")]
+    m = read(tmp_path, nodes, [("a", [2, 4, 5]), ("v", [5]), ("b", [2, 5, 3])], ["bw", "vec"], [init("W", 2, 5, 6)])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["bw"].type == MATMUL and by["bw"].cost == Cost(macs=240, weights=60) and by["bw"].inputs == ("a",)
+    assert by["vec"].cost == Cost(macs=30) and by["vec"].output_shape == (2, 3)
+
+
+def test_inner_dimension_mismatch_is_uncounted_not_guessed(tmp_path):
+    nodes = [node("Gemm", ["a", "W"], "g"), node("MatMul", ["a", "W2"], "mm")]
+    m = read(tmp_path, nodes, [("a", [1, 16])], ["g", "mm"], [init("W", 15, 10), init("W2", 15, 10)])
+    reasons = {u.name: u.reason for u in m.uncounted}
+    assert "inner dimension (16 vs 15)" in reasons["g"] and "inner dimension (16 vs 15)" in reasons["mm"]
+    assert not [layer for layer in m.layers if layer.cost.macs]
+
+
+def test_resize_cubic_with_sizes(tmp_path):
+    # both spatial axes resized: 4x4 taps per output element, 2*8*6 = 96 outputs -> 1,536
+    n = node("Resize", ["x", "", "", "sizes"], "y", mode="cubic")
+    layer = one(tmp_path, n, [("x", [1, 2, 4, 4])], [init("sizes", 4, dtype="int64", value=[1, 2, 8, 6])])
+    assert layer.output_shape == (1, 2, 8, 6) and layer.cost == Cost(other_ops=1_536)
+
+
+def test_clip_opset6_attributes(tmp_path):
+    layer = one(tmp_path, node("Clip", ["x"], "y", min=0.0, max=6.0), X, opset=6)
+    assert layer.type == ACTIVATION and layer.cost == Cost(other_ops=128)

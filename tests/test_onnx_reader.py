@@ -317,3 +317,87 @@ def test_model_local_function_is_inlined(tmp_path):
     assert not m.uncounted
     assert sorted(layer.op for layer in m.layers) == ["Add", "Relu"]
     assert sum((layer.cost for layer in m.layers), Cost()) == Cost(other_ops=16)
+
+
+# --------------------------------------------------------------------------
+# Audit additions
+
+
+def attention_heads_model():
+    """PyTorch's multi-head split: head_dim = Shape(x)[2] / heads, through Div and Cast, which
+    onnx's data propagation does not evaluate; then q @ k^T per head."""
+    i64 = "int64"
+    nodes = [
+        node("Shape", ["x"], "shp"),
+        node("Gather", ["shp", "two"], "e", axis=0),
+        node("Div", ["e", "heads"], "hd"),
+        node("Cast", ["hd"], "hd64", to=TensorProto.INT64),
+        node("Unsqueeze", ["hd64", "ax0"], "hd1"),
+        node("Concat", ["prefix", "hd1"], "target", axis=0),
+        node("Reshape", ["x", "target"], "split"),  # (1, 12, 4, 16)
+        node("Transpose", ["split"], "q", perm=[0, 2, 1, 3]),  # (1, 4, 12, 16)
+        node("Transpose", ["split"], "kT", perm=[0, 2, 3, 1]),  # (1, 4, 16, 12)
+        node("MatMul", ["q", "kT"], "scores"),
+        node("Softmax", ["scores"], "attn", axis=-1),
+    ]
+    inits = [init("two", dtype=i64, value=2), init("heads", dtype=i64, value=4), init("ax0", 1, dtype=i64, value=[0]), init("prefix", 3, dtype=i64, value=[1, 12, 4])]
+    return model(nodes, [("x", ["N", 12, 64])], inits=inits)
+
+
+def test_shape_arithmetic_through_div_and_cast_is_resolved(tmp_path):
+    path = save(tmp_path, attention_heads_model())
+    import onnx.shape_inference
+
+    plain = onnx.shape_inference.infer_shapes(onnx.load(str(path)), data_prop=True)
+    assert not [v for v in plain.graph.value_info if v.name == "split" and v.type.tensor_type.shape.dim[-1].dim_value]  # the premise
+    m = read_onnx(path)
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["split"].output_shape == (1, 12, 4, 16)
+    # per head: 12x16 @ 16x12 = 12*16*12 = 2,304 MACs; 4 heads: 9,216; softmax 3*4*144 = 1,728
+    assert by["scores"].cost == Cost(macs=9_216) and by["scores"].output_shape == (1, 4, 12, 12)
+    assert by["attn"].cost == Cost(other_ops=1_728)
+
+
+def test_weight_source_is_said_in_the_report_header(tmp_path):
+    nodes = [node("Identity", ["W0"], "W"), node("Conv", ["x", "W"], "c1"), node("Conv", ["c1", "Wx"], "c2")]
+    path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1])], inits=[init("W0", 4, 3, 3, 3)]))
+    r = run_cli("analyze", str(path))
+    assert r.returncode == 0, r.stderr
+    assert "1 parameter tensor(s) come from Identity node outputs, not initializers; counted from their inferred shapes (c1;" in r.stdout
+    assert "1 parameter tensor(s) come from graph inputs, not initializers; counted from their inferred shapes (c2;" in r.stdout
+
+
+def test_bias_first_add_shows_the_data_input_shape(tmp_path):
+    # PyTorch writes Linear's bias add as Add(bias, MatMul output)
+    nodes = [node("MatMul", ["x", "W"], "mm"), node("Add", ["B", "mm"], "add")]
+    m = read(tmp_path, nodes, [("x", [2, 10, 16])], None, [init("W", 16, 8), init("B", 8)])
+    add = m.layers[1]
+    assert add.input_shape == (2, 10, 8) and add.cost == Cost(other_ops=160, biases=8) and add.inputs == ("mm",)
+
+
+def test_progress_bar_on_a_tty_only_and_silenced_by_quiet(tmp_path):
+    import pty
+    import subprocess
+    import sys as _sys
+
+    from dscost.readers.onnx_reader import PROGRESS_NODES
+
+    nodes = [node("Relu", ["x" if i == 0 else f"t{i - 1}"], f"t{i}") for i in range(PROGRESS_NODES)]
+    path = save(tmp_path, model(nodes, [("x", [1, 4])]))
+    for extra, expect_bar in (([], True), (["-q"], False)):
+        master, slave = pty.openpty()
+        r = subprocess.run([_sys.executable, "-m", "dscost", "analyze", str(path), "-f", "json", *extra], stdout=subprocess.PIPE, stderr=slave, timeout=60)
+        os.close(slave)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+        assert r.returncode == 0 and r.stdout.startswith(b"{")  # stdout stays clean JSON
+        assert (b"inferring shapes" in err) == expect_bar, err[:200]

@@ -195,7 +195,9 @@ def gemm(info: NodeInfo) -> Result:
     Cost: cost.linear_cost(K, N, rows=M)."""
     a, b = info.shape(0), info.shape(1)
     m, k = (a[1], a[0]) if info.attr("transA", 0) else (a[0], a[1])
-    n = b[0] if info.attr("transB", 0) else b[1]
+    kb, n = (b[1], b[0]) if info.attr("transB", 0) else (b[0], b[1])
+    if k != kb:
+        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({k} vs {kb})")
     bias = info.has(2)
     cost = C.linear_cost(k, n, rows=m, bias=bias)
     if bias:
@@ -209,15 +211,20 @@ def gemm(info: NodeInfo) -> Result:
 @handles("MatMul")
 def matmul(info: NodeInfo) -> Result:
     """MatMul with a constant 2-D right operand is a linear layer (cost.linear_cost, rows = all
-    leading dims of A); otherwise cost.matmul_cost (batched, broadcast), with a constant left
-    operand counted as weights."""
+    leading dims of A); otherwise cost.matmul_cost (batched, broadcast), with a constant operand
+    (either side, any rank) counted as weights."""
     a, b = info.shape(0), info.shape(1)
+    ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
+    if ka != kb:
+        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb})")
     if info.is_const(1) and len(b) == 2 and not info.is_const(0):
         rows = prod(a[:-1]) if len(a) > 1 else 1
         return Result(FC, C.linear_cost(b[0], b[1], rows=rows, bias=False), params={1: "weights"}, data_inputs=(0,))
     cost = C.matmul_cost(a, b)
     if info.is_const(0) and not info.is_const(1):
         return Result(MATMUL, replace(cost, weights=prod(a)), params={0: "weights"}, data_inputs=(1,))
+    if info.is_const(1) and not info.is_const(0):  # batched (or 1-D) constant weights
+        return Result(MATMUL, replace(cost, weights=prod(b)), params={1: "weights"}, data_inputs=(0,))
     return Result(MATMUL, cost)
 
 

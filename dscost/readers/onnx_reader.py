@@ -495,11 +495,11 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
     real_inputs = [vi for vi in graph.input if vi.name not in init_names]
     _fix_inputs(graph, real_inputs, input_shapes, path, notes)
 
-    try:
-        inferred = onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=True)
-    except Exception as err:
-        msg = str(err).strip().splitlines()
-        raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
+    inferred = _infer(mp, path, onnx)
+    for _ in range(4):  # shape arithmetic onnx's data propagation leaves open (Div, Cast, Mod...)
+        if not _fold_shape_values(mp, inferred.graph):
+            break
+        inferred = _infer(mp, path, onnx)
     g = inferred.graph
     del mp
 
@@ -522,6 +522,7 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
     producer: dict[str, str] = {}  # tensor -> layer/node name
     producer_op: dict[str, str] = {}
     claimed: dict[str, str] = {}  # param tensor -> first layer counting it
+    provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
     used_names: set[str] = set()
     bar.stage("counting nodes")
     handlers = ops.HANDLERS
@@ -592,6 +593,9 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
                 notes_here.append(f"{field_name} {t!r} computed by node {producer[t]} ({producer_op[t]})")
             else:
                 notes_here.append(f"{field_name} {t!r} from an outer scope")
+            if t not in const or t in const_node:
+                kind = "Constant nodes" if t in const_node else "graph inputs" if t in real_input_names else f"{producer_op[t]} node outputs" if t in producer else "an outer scope"
+                provenance.setdefault(kind, []).append(name)
         data_idx = res.data_inputs if res.data_inputs is not None else range(len(inputs))
         edges: list[str] = []
         for i in data_idx:
@@ -603,7 +607,7 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
             src = producer.get(t, t)
             if src not in edges:
                 edges.append(src)
-        first = next((info.in_shapes[i] for i in data_idx if i < len(inputs) and info.in_shapes[i] is not None), None)
+        first = next((info.in_shapes[i] for i in data_idx if i < len(inputs) and i not in res.params and info.in_shapes[i] is not None), None)
         if first is None and res.type != SHAPE:
             first = next((s for s in info.in_shapes if s is not None), None)
         layers.append(
@@ -620,7 +624,145 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
                 note="; ".join(notes_here),
             )
         )
+    for kind, names in provenance.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; counted from their inferred shapes ({shown}; JSON layer notes name each tensor)")
     return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes)
+
+
+def _infer(mp, path: Path, onnx):
+    try:
+        return onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=True)
+    except Exception as err:
+        msg = str(err).strip().splitlines()
+        raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
+
+
+# --------------------------------------------------------------------------
+# Shape arithmetic that onnx's data propagation does not cover
+
+FOLD_MAX_ELEMENTS = 64
+
+
+def _fold_shape_values(mp, g) -> bool:
+    """Evaluate small integer tensors computed from shapes (Shape -> Gather -> Div -> Cast ->
+    Concat, as PyTorch exports attention heads) and feed each one that a node with an unknown
+    output shape reads as a new small initializer, so the next shape inference resolves it.
+    ``mp`` is the graph being inferred (changed in place), ``g`` its last inferred graph.
+    Returns whether anything changed."""
+    import numpy as np
+    from onnx import numpy_helper
+
+    shapes: dict[str, Shape | None] = {}
+    for coll in (g.input, g.value_info, g.output):
+        for vi in coll:
+            shapes[vi.name] = _dims(vi.type)
+    for t in g.initializer:
+        shapes[t.name] = tuple(t.dims)
+    open_nodes = [i for i, n in enumerate(g.node) if any(o and shapes.get(o) is None for o in n.output)]
+    if not open_nodes:
+        return False
+    vals: dict[str, object] = {}
+    for t in g.initializer:
+        if t.data_type in INT_TYPES and prod(t.dims) <= FOLD_MAX_ELEMENTS:
+            try:
+                arr = numpy_helper.to_array(t)
+            except Exception:
+                continue
+            if arr.size == prod(t.dims):
+                vals[t.name] = arr
+    produced: dict[str, int] = {}  # folded node output -> ONNX data type
+    for n in g.node:
+        if n.domain not in ("", "ai.onnx"):
+            continue
+        try:
+            out = _eval_int(n, vals, shapes, np, numpy_helper)
+        except Exception:
+            continue
+        if out is None or out.dtype.kind not in "iu" or out.size > FOLD_MAX_ELEMENTS:
+            continue
+        vals[n.output[0]] = out
+        produced[n.output[0]] = 6 if out.dtype == np.int32 else 7
+    changed = False
+    existing = {t.name for t in mp.graph.initializer}
+    for i in open_nodes:
+        node = mp.graph.node[i]
+        for j, t in enumerate(node.input):
+            if t in produced:
+                folded = f"{t}::folded"
+                if folded not in existing:
+                    arr = vals[t].astype(np.int32 if produced[t] == 6 else np.int64)
+                    mp.graph.initializer.append(numpy_helper.from_array(arr, folded))
+                    existing.add(folded)
+                node.input[j] = folded
+                changed = True
+    return changed
+
+
+def _eval_int(n, vals: dict, shapes: dict, np, numpy_helper):
+    """Value of a shape-arithmetic node's first output, or None."""
+    op = n.op_type
+    attrs = {a.name: a for a in n.attribute}
+    if op == "Constant":
+        if "value" in attrs and attrs["value"].t.data_type in INT_TYPES:
+            return numpy_helper.to_array(attrs["value"].t)
+        if "value_int" in attrs:
+            return np.array(attrs["value_int"].i, dtype=np.int64)
+        if "value_ints" in attrs:
+            return np.array(list(attrs["value_ints"].ints), dtype=np.int64)
+        return None
+    if op in ("Shape", "Size"):
+        s = shapes.get(n.input[0])
+        if s is None:
+            return None
+        if op == "Size":
+            return np.array(prod(s), dtype=np.int64)
+        start = attrs["start"].i if "start" in attrs else 0
+        end = attrs["end"].i if "end" in attrs else len(s)
+        return np.array(s, dtype=np.int64)[start:end]
+    ins = [vals.get(t) if t else None for t in n.input]
+    present = [x for t, x in zip(n.input, ins) if t]
+    if not present or any(x is None for x in present):
+        return None
+    a = ins[0]
+    if op in ("Identity", "Cast"):
+        to = attrs["to"].i if "to" in attrs else None
+        if op == "Cast" and to not in INT_TYPES:
+            return None
+        return a.astype(np.int32 if to == 6 else np.int64) if op == "Cast" else a
+    if op in ("Add", "Sub", "Mul", "Div", "Mod", "Max", "Min", "Equal"):
+        b = ins[1]
+        if op == "Div":
+            return np.trunc(a / b).astype(np.result_type(a, b))
+        if op == "Mod":
+            return np.fmod(a, b) if "fmod" in attrs and attrs["fmod"].i else np.mod(a, b)
+        return {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Max": np.maximum, "Min": np.minimum, "Equal": np.equal}[op](a, b)
+    if op == "Neg":
+        return -a
+    if op == "Gather":
+        return np.take(a, ins[1], axis=attrs["axis"].i if "axis" in attrs else 0)
+    if op == "Concat":
+        return np.concatenate([np.atleast_1d(x) for x in present], axis=attrs["axis"].i)
+    if op in ("Unsqueeze", "Squeeze"):
+        axes = list(ins[1]) if len(ins) > 1 and ins[1] is not None else list(attrs["axes"].ints) if "axes" in attrs else None
+        if op == "Squeeze":
+            return np.squeeze(a, axis=tuple(int(x) for x in axes) if axes is not None else None)
+        rank = a.ndim + len(axes)
+        for ax in sorted(int(x) % rank for x in axes):
+            a = np.expand_dims(a, ax)
+        return a
+    if op == "Slice" and len(ins) >= 3:
+        starts, ends = ins[1], ins[2]
+        axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
+        steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
+        index = [slice(None)] * a.ndim
+        for st, en, ax, sp in zip(starts, ends, axes, steps):
+            index[int(ax)] = slice(int(st), int(en), int(sp))
+        return a[tuple(index)]
+    if op == "Reshape":
+        target = [a.shape[i] if v == 0 else int(v) for i, v in enumerate(ins[1])]
+        return a.reshape(target)
+    return None
 
 
 def _sub(cost, field_name: str, numel: int):
