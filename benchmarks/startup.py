@@ -6,7 +6,7 @@ One run measures, interleaved (A B C A B C ...), the whole-process wall time of
 * compare: `dscost compare --dk 3 --m 32 --n 64 --df 112` (the console script
            next to this interpreter, else `python -m dscost`) with stdout piped
            (plain-text table, the path scripts and CI take),
-* compare (tty): the same on a pseudo-terminal (Rich table), for information,
+* compare (tty): the same on a pseudo-terminal (plain layout with ANSI bold, no Rich),
 * --help:  `python -m dscost --help`, for information,
 
 and prints medians and the ratio compare / floor (target <= 1.3).
@@ -86,7 +86,7 @@ def main() -> None:
         cases = {
             "floor: minimal Typer app": ([py, str(floor)], False),
             "dscost compare (piped)": ([*dscost, *COMPARE], False),
-            "dscost compare (tty, Rich)": ([*dscost, *COMPARE], True),
+            "dscost compare (tty)": ([*dscost, *COMPARE], True),
             "dscost --help": ([*dscost, "--help"], False),
         }
         for cmd, tty in cases.values():  # warm-up: page cache, .pyc files

@@ -21,6 +21,7 @@ No arithmetic here beyond ratios and percentages of numbers computed by
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Callable, Sequence
 
@@ -94,15 +95,22 @@ class Table:
 Doc = list  # list[Text | Table]
 
 
-def _emit_plain(doc: Doc, out) -> None:
+def _emit_plain(doc: Doc, out, ansi: bool = False) -> None:
+    """Aligned plain text; with ``ansi``, titles and headers bold and notes dim
+    (the light terminal renderer: no Rich import)."""
+
+    def style(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if ansi and text else text
+
     blocks: list[str] = []
     prev_table = False
     for item in doc:
         if isinstance(item, Text):
             if item.style == "heading":
-                blocks.append(f"\n{item.text}\n{'-' * len(item.text)}")
+                blocks.append(f"\n{style(item.text, '1')}\n{'-' * len(item.text)}")
             else:
-                blocks.append(("\n" if prev_table else "") + item.text)
+                code = {"title": "1", "note": "2"}.get(item.style, "")
+                blocks.append(("\n" if prev_table else "") + (style(item.text, code) if code else item.text))
             prev_table = False
             continue
         prev_table = True
@@ -117,11 +125,11 @@ def _emit_plain(doc: Doc, out) -> None:
 
         lines = [""]
         if item.title:
-            lines.append(item.title)
-        lines.append(line(item.headers))
+            lines.append(style(item.title, "1"))
+        lines.append(style(line(item.headers), "1"))
         lines.append("  ".join("-" * w for w in widths))
         lines.extend(line(r) for r in item.rows)
-        lines.extend(item.notes)
+        lines.extend(style(n, "2") for n in item.notes)
         blocks.append("\n".join(lines))
     out.write("\n".join(blocks) + "\n")
 
@@ -216,9 +224,13 @@ def emit(
     data: Callable[[], Any] | None = None,
     rows: Callable[[], list[list[Any]]] | None = None,
     out=None,
+    rich: bool = True,
 ) -> None:
     """Write one result in format ``fmt``.  ``table`` uses Rich on a TTY and
-    aligned plain text otherwise (never truncated, nothing to strip)."""
+    aligned plain text otherwise (never truncated, nothing to strip).  With
+    ``rich=False`` (commands whose start-up time matters, like `compare`) a TTY
+    gets the plain layout with ANSI bold/dim instead: importing Rich alone costs
+    about half the start-up of a minimal Typer app.  NO_COLOR turns ANSI off."""
     out = out or sys.stdout
     if fmt == "json" and data is not None:
         out.write(dumps(data()) + "\n")
@@ -229,10 +241,10 @@ def emit(
     elif fmt == "markdown" and doc is not None:
         _emit_markdown(doc(), out)
     elif fmt == "table" and doc is not None:
-        if out.isatty():
+        if out.isatty() and rich:
             _emit_rich(doc(), out)
         else:
-            _emit_plain(doc(), out)
+            _emit_plain(doc(), out, ansi=out.isatty() and not os.environ.get("NO_COLOR"))
     else:
         from dscost.errors import InputError
 
@@ -571,7 +583,7 @@ def comparison_csv(c: _cost.Comparison, flops: bool = False) -> list[list[Any]]:
 
 
 def show_comparison(c: _cost.Comparison, fmt: str, flops: bool = False, padding: str = "") -> None:
-    emit(fmt, doc=lambda: comparison_doc(c, flops, padding), data=lambda: comparison_json(c, flops), rows=lambda: comparison_csv(c, flops))
+    emit(fmt, doc=lambda: comparison_doc(c, flops, padding), data=lambda: comparison_json(c, flops), rows=lambda: comparison_csv(c, flops), rich=False)
 
 
 # ==========================================================================
