@@ -99,6 +99,21 @@ def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dil
         raise InputError(f"{e}") from None
 
 
+def spec_load_options(width_multiplier: float | None, resolution: str | None) -> dict:
+    """``load()`` options of --width-multiplier/--resolution: {"width": a, "resolution": R or (H, W)}."""
+    options: dict = {}
+    if width_multiplier is not None:
+        if not width_multiplier > 0:
+            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
+        options["width"] = width_multiplier
+    if resolution is not None:
+        res = parse_dims("--resolution", resolution)
+        if len(res) > 2:
+            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
+        options["resolution"] = res[0] if len(res) == 1 else res
+    return options
+
+
 def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
     """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
     name, sep, shape = text.rpartition("=")
@@ -180,15 +195,7 @@ def analyze(
     if suffix in SPEC_SUFFIXES:
         if input_shape:
             raise InputError(f"--input-shape applies to ONNX graphs only; {file} is a layer spec (use --resolution)")
-        if width_multiplier is not None:
-            if not width_multiplier > 0:
-                raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
-            options["width"] = width_multiplier
-        if resolution is not None:
-            res = parse_dims("--resolution", resolution)
-            if len(res) > 2:
-                raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
-            options["resolution"] = res[0] if len(res) == 1 else res
+        options.update(spec_load_options(width_multiplier, resolution))
     elif suffix in ONNX_SUFFIXES:
         if width_multiplier is not None or resolution is not None:
             raise InputError(f"--width-multiplier/--resolution apply to YAML layer specs only; {file} is an ONNX graph (use --input-shape)")
@@ -265,16 +272,7 @@ def _limit_option(option: str, text: str | None, parse):
 
 
 def _gate_load_options(width_multiplier: float | None, resolution: str | None, input_shape: list[str] | None) -> dict:
-    options: dict = {}
-    if width_multiplier is not None:
-        if not width_multiplier > 0:
-            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
-        options["width"] = width_multiplier
-    if resolution is not None:
-        res = parse_dims("--resolution", resolution)
-        if len(res) > 2:
-            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
-        options["resolution"] = res[0] if len(res) == 1 else res
+    options = spec_load_options(width_multiplier, resolution)
     if input_shape:
         options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
     return options
@@ -381,17 +379,7 @@ def export(
         raise InputError(f"--output {output}: is a directory")
     if os.path.exists(output) and not force:
         raise InputError(f"--output {output}: file exists (use --force to overwrite)")
-    options: dict = {}
-    if width_multiplier is not None:
-        if not width_multiplier > 0:
-            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
-        options["width"] = width_multiplier
-    if resolution is not None:
-        res = parse_dims("--resolution", resolution)
-        if len(res) > 2:
-            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
-        options["resolution"] = res[0] if len(res) == 1 else res
-    model = load(spec, **options)
+    model = load(spec, **spec_load_options(width_multiplier, resolution))
     path = export_model(model, output, external_data=external_data)
     print(f"wrote {path} ({len(model.layers)} layers, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
 
