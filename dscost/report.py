@@ -343,8 +343,15 @@ def analysis_doc(a: _cost.Analysis, flops: bool = False, show_all: bool = False)
         c = a.shares.get(cat)
         if c is None:
             continue
-        share_rows.append([cat, human(k * c.macs), pct(c.macs, t.macs), human(c.params), pct(c.params, t.params)])
-    doc.append(Table("Shares by layer kind (MobileNet Table 2)", ["kind", unit, f"% {unit}", "params", "% params"], share_rows))
+        share_rows.append([cat, human(k * c.macs), pct(c.macs, t.macs), human(c.params), pct(c.params, t.params), human(c.weights), pct(c.weights, t.weights)])
+    doc.append(
+        Table(
+            "Shares by layer kind (MobileNet Table 2)",
+            ["kind", unit, f"% {unit}", "params", "% params", "weights", "% weights"],
+            share_rows,
+            notes=["% weights counts conv/FC weights only (no biases, no BN), as MobileNet's Table 2 does; % params counts all learnable params"],
+        )
+    )
 
     ws = [
         ["current", human(k * t.macs), "1.00x", human(t.params), "1.00x"],
@@ -409,6 +416,12 @@ def _mp(c: Cost, flops: bool) -> dict[str, int]:
     return d
 
 
+def _share_json(c: Cost, totals: Cost, flops: bool) -> dict[str, Any]:
+    """A layer kind's share: macs, params (as before), plus weights and the weights'
+    percentage of all weights (MobileNet Table 2 counts weights only)."""
+    return {**_mp(c, flops), "weights": c.weights, "weights_pct": 100 * c.weights / totals.weights if totals.weights else None}
+
+
 def convention_json(flops: bool) -> dict[str, str]:
     return {
         "count": "flops" if flops else "macs",
@@ -452,7 +465,7 @@ def analysis_json(a: _cost.Analysis, flops: bool = False) -> dict[str, Any]:
         "notes": list(m.notes),
         "layers": layers,
         "totals": _cost_json(a.totals, flops),
-        "shares": {cat: _mp(c, flops) for cat, c in a.shares.items()},
+        "shares": {cat: _share_json(c, a.totals, flops) for cat, c in a.shares.items()},
         "what_if": {
             "all_separable": {**_mp(a.all_separable, flops), "convs": len(a.what_if)},
             "all_standard": {**_mp(a.all_standard, flops), "blocks": len(a.blocks)},

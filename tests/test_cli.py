@@ -165,6 +165,28 @@ def test_analyze_mobilenet_table(capsys):
     assert "8.56x" in out  # all dw+pw blocks as standard convs: 4867.3M / 568.7M
 
 
+def test_analyze_mobilenet_table2_weight_shares(capsys):
+    """MobileNet Table 2 counts weights only: 1x1 conv 74.59% and FC 24.33% of the
+    weights (74.19% / 24.22% of all learnable params), 94.86% of the mult-adds."""
+    code, out, _ = cli(capsys, "analyze", MOBILENET)
+    assert code == 0
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("kind "))
+    assert header.rstrip().endswith("% params  weights  % weights")
+    kinds = ("1x1 conv", "depthwise conv", "standard conv", "fully connected", "other")
+    rows = {k: line[len(k):].split() for line in lines for k in kinds if line.startswith(k + " ")}
+    # columns after the kind: MACs, % MACs, params, % params, weights, % weights
+    assert rows["1x1 conv"][1] == "94.86%" and rows["1x1 conv"][3] == "74.19%" and rows["1x1 conv"][5] == "74.59%"
+    assert rows["fully connected"][3] == "24.22%" and rows["fully connected"][5] == "24.33%"
+    assert rows["depthwise conv"][5] == "1.06%" and rows["standard conv"][5] == "0.02%" and rows["other"][5] == "0.00%"
+    code, out, _ = cli(capsys, "analyze", MOBILENET, "-f", "json")
+    shares = json.loads(out)["shares"]
+    assert shares["1x1 conv"]["weights"] == 3_139_584 and shares["fully connected"]["weights"] == 1_024_000
+    assert round(shares["1x1 conv"]["weights_pct"], 2) == 74.59 and round(shares["fully connected"]["weights_pct"], 2) == 24.33
+    assert sum(s["weights"] for s in shares.values()) == 4_209_088  # every weight in exactly one kind
+    assert shares["1x1 conv"]["params"] == 3_139_584 and shares["1x1 conv"]["macs"] == 539_492_352  # old keys unchanged
+
+
 @pytest.mark.parametrize(
     "opts, macs_m",
     [(["-a", "0.75"], 325.4), (["--width-multiplier", "0.5", "--resolution", "160"], 76.5), (["--resolution", "192"], 418.1)],
