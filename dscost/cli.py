@@ -251,6 +251,7 @@ def schema(
 class CheckFormat(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
     markdown = "markdown"
     junit = "junit"
     github = "github"
@@ -259,6 +260,7 @@ class CheckFormat(str, Enum):
 class DiffFormat(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
     markdown = "markdown"
 
 
@@ -294,7 +296,7 @@ def check(
     width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)] = None,
     resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)] = None,
     input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).", case_sensitive=False)] = CheckFormat.table,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).", case_sensitive=False)] = CheckFormat.table,
 ) -> None:
     """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
     from dscost import budget as _budget
@@ -337,7 +339,7 @@ def diff(
     flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged layers.")] = False,
     input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json, or markdown (a table to paste into a pull-request comment).", case_sensitive=False)] = DiffFormat.table,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).", case_sensitive=False)] = DiffFormat.table,
 ) -> None:
     """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
     from dscost import budget as _budget
@@ -366,8 +368,10 @@ def export(
     resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW.", show_default=False)] = None,
     external_data: Annotated[bool, typer.Option("--external-data", help="Put the weights in <output>.data beside the model.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Write a layer spec as an ONNX graph with zero weights (for Netron, runtimes, `analyze`)."""
+    from dscost import cost, report
     from dscost.export import export_model
     from dscost.readers import SPEC_SUFFIXES, load
 
@@ -380,7 +384,9 @@ def export(
     if os.path.exists(output) and not force:
         raise InputError(f"--output {output}: file exists (use --force to overwrite)")
     model = load(spec, **spec_load_options(width_multiplier, resolution))
-    path = export_model(model, output, external_data=external_data)
+    info: dict = {}
+    path = export_model(model, output, external_data=external_data, info=info)
+    report.show_export(cost.analyze(model), path, info, fmt.value)
     print(f"wrote {path} ({len(model.layers)} layers, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
 
 
@@ -494,6 +500,7 @@ def bench(
 class ConvertFormat(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
     markdown = "markdown"
 
 
@@ -510,7 +517,7 @@ def convert(
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Run both models once in onnxruntime and compare output shapes.")] = True,
     input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (repeatable).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (even the input).")] = False,
-    fmt: Annotated[ConvertFormat, typer.Option("--format", "-f", help="table, json or markdown.", case_sensitive=False)] = ConvertFormat.table,
+    fmt: Annotated[ConvertFormat, typer.Option("--format", "-f", help="table, json, csv (one row per converted layer) or markdown.", case_sensitive=False)] = ConvertFormat.table,
 ) -> None:
     """Rewrite an ONNX model: standard convs -> depthwise + pointwise (or back with --reverse). The new weights need fine-tuning."""
     from dscost import report

@@ -225,11 +225,14 @@ def _field(number: int, length: int) -> bytes:
     return _varint(number << 3 | 2) + _varint(length)
 
 
-def export_model(model: Model, path: str | Path, external_data: bool = False) -> Path:
+def export_model(model: Model, path: str | Path, external_data: bool = False, info: dict | None = None) -> Path:
     """Write ``model`` as ONNX to ``path`` (zero weights); onnx.checker passes on the result.
 
     With ``external_data`` the weights go to ``<name>.data`` beside the model.  The file
     is written to a temporary name and renamed, so a failure leaves nothing behind.
+    ``info``, when given, is filled with what was written: ``nodes`` (ONNX graph nodes),
+    ``bytes`` (size of the .onnx file), ``weight_bytes`` (fp32 zeros), ``data_file`` and
+    ``data_bytes`` (the external data file, or None).
     """
     from onnx import TensorProto
 
@@ -253,6 +256,7 @@ def export_model(model: Model, path: str | Path, external_data: bool = False) ->
             headers.append((t.SerializeToString(), 0))
         else:
             headers.append((t.SerializeToString(), nbytes))
+    nodes = len(mp.graph.node)
     graph = mp.graph.SerializeToString()
     mp.ClearField("graph")
     head = mp.SerializeToString()
@@ -284,4 +288,13 @@ def export_model(model: Model, path: str | Path, external_data: bool = False) ->
             if p.exists():
                 p.unlink()
         raise InputError(f"{path}: cannot write: {err.strerror or err}") from None
+    if info is not None:
+        data_path = path.with_name(data_name) if external_data else None
+        info.update(
+            nodes=nodes,
+            bytes=path.stat().st_size,
+            weight_bytes=total,
+            data_file=str(data_path) if data_path else None,
+            data_bytes=data_path.stat().st_size if data_path else None,
+        )
     return path

@@ -671,8 +671,8 @@ def show_schema(schema: dict[str, Any], fmt: str) -> None:
 # plain table for the log, and a Markdown summary appended to the file named
 # by $GITHUB_STEP_SUMMARY).  diff: totals and per-layer deltas.
 
-CHECK_FORMATS = ("table", "json", "markdown", "junit", "github")
-DIFF_FORMATS = ("table", "json", "markdown")
+CHECK_FORMATS = ("table", "json", "csv", "markdown", "junit", "github")
+DIFF_FORMATS = ("table", "json", "csv", "markdown")
 PASS_MARK, FAIL_MARK = "✓", "✗"
 
 
@@ -796,6 +796,34 @@ def check_json(rep: Any) -> dict[str, Any]:
     }
 
 
+CHECK_CSV_FIELDS = ["model", "path", "limit", "label", "kind", "limit_value", "actual", "headroom", "headroom_pct", "passed", "detail"]
+
+
+def _csv_bool(v: bool | None) -> str:
+    return "" if v is None else ("true" if v else "false")
+
+
+def check_csv(rep: Any) -> list[list[Any]]:
+    """A header row, then one row per model x limit (exact ints; shares as fractions, like the JSON)."""
+    rows: list[list[Any]] = [list(CHECK_CSV_FIELDS)]
+    for m in rep.models:
+        for r in m.results:
+            rows.append([
+                m.name,
+                m.path,
+                r.key,
+                r.label,
+                r.kind,
+                _json_num(r.kind, r.limit),
+                _json_num(r.kind, r.actual),
+                _json_num(r.kind, r.headroom),
+                "" if r.headroom_pct is None else r.headroom_pct,
+                _csv_bool(r.passed),
+                r.detail,
+            ])
+    return rows
+
+
 def check_junit(rep: Any) -> str:
     """JUnit XML: a testsuite per model, a testcase per limit (GitLab, Jenkins)."""
     import xml.etree.ElementTree as ET
@@ -878,8 +906,8 @@ def show_check(rep: Any, fmt: str, out=None) -> None:
         if summary:
             with open(summary, "a", encoding="utf-8") as f:
                 f.write(check_markdown(rep) + "\n")
-    elif fmt in ("table", "json", "markdown"):
-        emit(fmt, doc=lambda: check_doc(rep), data=lambda: check_json(rep), out=out)
+    elif fmt in ("table", "json", "csv", "markdown"):
+        emit(fmt, doc=lambda: check_doc(rep), data=lambda: check_json(rep), rows=lambda: check_csv(rep), out=out)
     else:
         from dscost.errors import InputError
 
@@ -1020,12 +1048,46 @@ def diff_json(d: Any, flops: bool = False, gate: dict[str, Any] | None = None) -
     }
 
 
+def diff_csv(d: Any, flops: bool = False) -> list[list[Any]]:
+    """A header row, then one row per layer delta (every layer, unchanged ones too, as
+    in the JSON): the JSON layer fields flattened, base_*/new_* empty for an added/removed layer."""
+    header = ["status", "name", "base_name", "new_name", "type", "base_type", "matched_by"]
+    side = ["macs", *(["flops"] if flops else []), "params", "input_shape", "output_shape"]
+    for prefix in ("base", "new"):
+        header += [f"{prefix}_{f}" for f in side]
+    header += ["delta_macs", *(["delta_flops"] if flops else []), "delta_params"]
+    rows: list[list[Any]] = [header]
+
+    def cells(layer: Layer | None) -> list[Any]:
+        if layer is None:
+            return [""] * len(side)
+        c = layer.cost
+        return [c.macs, *([2 * c.macs] if flops else []), c.params, dims(layer.input_shape), dims(layer.output_shape)]
+
+    for x in d.layers:
+        rows.append([
+            x.status,
+            x.name,
+            x.base.name if x.base is not None else "",
+            x.new.name if x.new is not None else "",
+            x.type,
+            x.base.type if x.base is not None else "",
+            x.matched_by or "",
+            *cells(x.base),
+            *cells(x.new),
+            x.d_macs,
+            *([2 * x.d_macs] if flops else []),
+            x.d_params,
+        ])
+    return rows
+
+
 def show_diff(d: Any, fmt: str, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> None:
     if fmt not in DIFF_FORMATS:
         from dscost.errors import InputError
 
         raise InputError(f"--format {fmt} is not available for diff; use one of {', '.join(DIFF_FORMATS)}")
-    emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate))
+    emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate), rows=lambda: diff_csv(d, flops))
 
 
 # ==========================================================================
@@ -1397,8 +1459,77 @@ def conversion_doc(rep: Any) -> Doc:
     return doc
 
 
+CONVERSION_CSV_FIELDS = ["name", "direction", "kernel", "cin", "cout", "new_nodes", "removed_nodes", "init_error", "note"]
+
+
+def conversion_csv(rep: Any) -> list[list[Any]]:
+    """A header row, then one row per converted conv (or merged block with --reverse);
+    node lists are joined with spaces, init_error is empty when not measured."""
+    direction = rep.json()["direction"]
+    rows: list[list[Any]] = [list(CONVERSION_CSV_FIELDS)]
+    for c in rep.converted:
+        err = "" if c.init_error is None else round(c.init_error, 6)
+        rows.append([c.name, direction, dims(c.kernel), c.cin, c.cout, " ".join(c.new_nodes), " ".join(c.removed_nodes), err, c.note])
+    return rows
+
+
 def show_conversion(rep: Any, fmt: str) -> None:
-    emit(fmt, doc=lambda: conversion_doc(rep), data=rep.json)
+    emit(fmt, doc=lambda: conversion_doc(rep), data=rep.json, rows=lambda: conversion_csv(rep))
+
+
+# ---- export
+
+
+def export_json(a: _cost.Analysis, path: Any, info: dict[str, Any]) -> dict[str, Any]:
+    m = a.model
+    return {
+        "model": m.name,
+        "source": m.source,
+        "output": str(path),
+        "nodes": info["nodes"],
+        "layers": len(m.layers),
+        "bytes": info["bytes"],
+        "weight_bytes": info["weight_bytes"],
+        "data_file": info["data_file"],
+        "data_bytes": info["data_bytes"],
+        "weights": "zeros",
+        "totals": _cost_json(a.totals, False),
+    }
+
+
+EXPORT_CSV_FIELDS = ["model", "output", "nodes", "layers", "bytes", "weight_bytes", "data_file", "data_bytes", "macs", "params", "weights", "biases", "norm_params", "buffers", "other_ops"]
+
+
+def export_csv(a: _cost.Analysis, path: Any, info: dict[str, Any]) -> list[list[Any]]:
+    d = export_json(a, path, info)
+    t = d["totals"]
+    row = [d["model"], d["output"], d["nodes"], d["layers"], d["bytes"], d["weight_bytes"], d["data_file"] or "", "" if d["data_bytes"] is None else d["data_bytes"]]
+    row += [t[k] for k in EXPORT_CSV_FIELDS[8:]]
+    return [list(EXPORT_CSV_FIELDS), row]
+
+
+def export_doc(a: _cost.Analysis, path: Any, info: dict[str, Any]) -> Doc:
+    m, t = a.model, a.totals
+    rows = [
+        ["ONNX nodes", f"{info['nodes']:,}", ""],
+        ["spec layers", f"{len(m.layers):,}", ""],
+        ["file size", nbytes(info["bytes"]), f"{info['bytes']:,} bytes"],
+    ]
+    if info["data_file"]:
+        rows.append(["external data", nbytes(info["data_bytes"]), f"{info['data_bytes']:,} bytes in {info['data_file']}"])
+    rows += [
+        ["initializers (fp32 zeros)", nbytes(info["weight_bytes"]), f"{info['weight_bytes']:,} bytes"],
+        ["MACs", human(t.macs), f"{t.macs:,}"],
+        ["learnable params", human(t.params), f"{t.params:,}"],
+    ]
+    return [
+        Text(f"dscost export: {m.source} -> {path}", "title"),
+        Table("", ["", "value", "exact"], rows, align="lrl", notes=["the weights are all zeros; `dscost analyze` of the file gives the same MACs and params"]),
+    ]
+
+
+def show_export(a: _cost.Analysis, path: Any, info: dict[str, Any], fmt: str) -> None:
+    emit(fmt, doc=lambda: export_doc(a, path, info), data=lambda: export_json(a, path, info), rows=lambda: export_csv(a, path, info))
 
 
 # ---- roofline columns of `analyze`

@@ -517,3 +517,47 @@ def test_uncounted_ops_warn_and_strict_fails(capsys, tmp_path, monkeypatch):
     code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "junit")
     root = ET.fromstring(out.encode())
     assert code == 0 and root.get("failures") == "0" and "TopK" in root.find(".//system-out").text
+
+
+# --------------------------------------------------------------------------
+# --format csv: one row per model x limit
+
+
+def test_csv_one_row_per_model_and_limit(capsys, models):
+    import csv
+    import io
+
+    code, out, err = dscost(
+        capsys,
+        "check", str(models / "gate.yaml"), str(models / "small.yaml"), "--max-macs", "20K", "--max-params", "1K",
+        "--max-standard-conv-share", "60%", "-f", "csv",
+    )  # fmt: skip
+    assert (code, err) == (1, "")  # gate's MACs exceed 20K
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["model", "path", "limit", "label", "kind", "limit_value", "actual", "headroom", "headroom_pct", "passed", "detail"]
+    assert [(r["model"], r["limit"]) for r in rows] == [
+        (m, k) for m in ("gate", "small") for k in ("max_macs", "max_params", "max_standard_conv_share")
+    ]
+    by = {(r["model"], r["limit"]): r for r in rows}
+    macs = by["gate", "max_macs"]
+    assert (int(macs["limit_value"]), int(macs["actual"]), int(macs["headroom"])) == (20_000, MACS, 20_000 - MACS)
+    assert float(macs["headroom_pct"]) == pytest.approx((20_000 - MACS) / 20_000 * 100) and macs["passed"] == "false"
+    assert macs["path"].endswith("gate.yaml") and macs["kind"] == "count" and macs["label"] == "MACs"
+    params = by["gate", "max_params"]
+    assert (int(params["actual"]), int(params["headroom"]), params["passed"]) == (PARAMS, 1000 - PARAMS, "true")
+    share = by["gate", "max_standard_conv_share"]
+    assert (float(share["limit_value"]), float(share["actual"]), share["kind"]) == (0.6, 0.5625, "share")
+    small = by["small", "max_macs"]
+    assert (int(small["actual"]), small["passed"]) == (6_912, "true")  # 3x3 3->4 on 8x8
+    assert float(by["small", "max_standard_conv_share"]["actual"]) == 1.0
+
+
+def test_csv_with_budget_file(capsys, tmp_path, models):
+    import csv
+    import io
+
+    budget = write_budget(tmp_path, f"budgets:\n  - path: models/gate.yaml\n    max_macs: {MACS}\n")
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["limit"], int(row["actual"]), int(row["headroom"]), row["passed"]) == ("max_macs", MACS, 0, "true")

@@ -303,3 +303,34 @@ def test_exported_mobilenet_reverse_equals_all_standard(exported, tmp_path):
     assert all("Relu" in c.note for c in rep.converted)  # the ReLU between dw and pw cannot be folded
     assert totals(tmp_path / "std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params}
     assert rep.exact and rep.checker_passed
+
+
+# --------------------------------------------------------------------------
+# `dscost convert --format csv`: one row per converted layer
+
+
+def test_cli_convert_csv_one_row_per_converted_layer(capsys, tmp_path):
+    import csv
+    import io
+
+    from test_check import dscost
+
+    src = save(hand_model(), tmp_path / "m.onnx")
+    code, out, err = dscost(capsys, "convert", str(src), "-o", str(tmp_path / "sep.onnx"), "-f", "csv")
+    assert code == 0 and "wrote " in err and "3 convs converted" in err  # the note goes to stderr, stdout is pure CSV
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["name", "direction", "kernel", "cin", "cout", "new_nodes", "removed_nodes", "init_error", "note"]
+    got = [(r["name"], r["direction"], r["kernel"], int(r["cin"]), int(r["cout"]), r["new_nodes"]) for r in rows]
+    assert got == [
+        ("A", "standard_to_separable", "3x3", 4, 8, "A_dw A_pw"),
+        ("B", "standard_to_separable", "3x3", 8, 8, "B_dw B_pw"),
+        ("C", "standard_to_separable", "5x3", 8, 6, "C_dw C_pw"),
+    ]
+    assert all(r["removed_nodes"] == r["name"] for r in rows)
+    assert all(0 < float(r["init_error"]) < 1 for r in rows)  # random weights are not separable: rank-1 SVD error
+    # back again: the merged blocks, exact, one row each
+    code, out, _ = dscost(capsys, "convert", str(tmp_path / "sep.onnx"), "--reverse", "-o", str(tmp_path / "back.onnx"), "-f", "csv", "--no-verify")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and [r["direction"] for r in rows] == ["separable_to_standard"] * 3
+    assert [(int(r["cin"]), int(r["cout"])) for r in rows] == [(4, 8), (8, 8), (8, 6)]
+    assert totals(tmp_path / "back.onnx")["macs"] == analyze(load(src)).totals.macs

@@ -231,3 +231,54 @@ def test_yaml_against_onnx(capsys, tmp_path, specs):
     assert (d["delta"]["macs"], d["delta"]["params"]) == (-60_896, -918)
     code, out, _ = dscost(capsys, "diff", specs[1], str(onnx_path), "-f", "json")
     assert json.loads(out)["delta"] == {"macs": 0, "params": 0, "macs_pct": 0.0, "params_pct": 0.0}
+
+
+# --------------------------------------------------------------------------
+# --format csv: a header row, then one row per layer delta (the JSON's fields)
+
+
+def _csv(out: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_csv_one_row_per_layer_delta(capsys, specs):
+    code, out, err = dscost(capsys, "diff", *specs, "-f", "csv")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == (
+        "status,name,base_name,new_name,type,base_type,matched_by,base_macs,base_params,base_input_shape,base_output_shape,"
+        "new_macs,new_params,new_input_shape,new_output_shape,delta_macs,delta_params"
+    )
+    rows = _csv(out)
+    assert [(r["status"], r["name"], int(r["delta_macs"]), int(r["delta_params"])) for r in rows] == [
+        ("unchanged", "stem", 0, 0),
+        ("removed", "body", -73_728, -1_152),
+        ("added", "body_dw", 4_608, 72),
+        ("added", "body_pw", 8_192, 128),
+        ("unchanged", "gap", 0, 0),
+        ("unchanged", "flat", 0, 0),
+        ("changed", "fc", 32, 34),
+    ]
+    fc = rows[-1]
+    assert (int(fc["base_macs"]), int(fc["base_params"]), fc["base_output_shape"]) == (160, 170, "1x10")
+    assert (int(fc["new_macs"]), int(fc["new_params"]), fc["new_output_shape"]) == (192, 204, "1x12")
+    assert (fc["matched_by"], fc["type"], fc["base_type"]) == ("name", "fc", "fc")
+    body = rows[1]
+    assert (int(body["base_macs"]), body["new_macs"], body["new_name"], body["base_input_shape"]) == (73_728, "", "", "1x8x8x8")
+    assert sum(int(r["delta_macs"]) for r in rows) == NEW_MACS - BASE_MACS
+    assert sum(int(r["delta_params"]) for r in rows) == NEW_PARAMS - BASE_PARAMS
+    # the same layers and deltas as the JSON
+    code, out, _ = dscost(capsys, "diff", *specs, "-f", "json")
+    assert [(x["name"], x["delta"]["macs"]) for x in json.loads(out)["layers"]] == [(r["name"], int(r["delta_macs"])) for r in rows]
+
+
+def test_csv_flops_and_gate(capsys, specs):
+    code, out, _ = dscost(capsys, "diff", *specs, "-f", "csv", "--flops")
+    rows = _csv(out)
+    assert code == 0 and "delta_flops" in rows[0] and "base_flops" in rows[0]
+    assert int(rows[1]["delta_flops"]) == 2 * -73_728 and int(rows[1]["base_flops"]) == 2 * 73_728
+    code, out, err = dscost(capsys, "diff", specs[1], specs[0], "-f", "csv", "--fail-on-increase", "5%")
+    assert code == 1 and "--fail-on-increase 5%" in err  # the gate still fails; stdout stays pure CSV
+    assert len(_csv(out)) == 7

@@ -83,3 +83,38 @@ def test_cli_export_refuses_to_overwrite(tmp_path):
 def test_cli_export_rejects_non_spec(tmp_path):
     r = run_cli("export", str(tmp_path / "x.onnx"), "-o", str(tmp_path / "y.onnx"))
     assert r.returncode == 2 and "YAML layer spec" in r.stderr
+
+
+def _export_cli(capsys, *args):
+    from test_check import dscost
+
+    return dscost(capsys, "export", *args)
+
+
+def test_cli_export_formats(capsys, tmp_path):
+    """--format table|json|csv|markdown: what was written (nodes, layers, bytes) and the model's totals."""
+    import csv
+    import io
+
+    spec = str(ROOT / "models" / "mobilenet_v2.yaml")
+    out_path = tmp_path / "mv2.onnx"
+    code, out, err = _export_cli(capsys, spec, "-o", str(out_path), "-f", "csv")
+    assert code == 0 and err.startswith("wrote ")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["model"], row["output"]) == ("mobilenet_v2", str(out_path))
+    assert (int(row["nodes"]), int(row["layers"])) == (153, 153)  # one ONNX node per spec layer
+    assert int(row["bytes"]) == out_path.stat().st_size and row["data_file"] == "" and row["data_bytes"] == ""
+    assert (int(row["macs"]), int(row["params"]), int(row["weights"])) == (300_774_272, 3_504_872, 3_469_760)
+    assert int(row["weight_bytes"]) == 4 * (3_504_872 + int(row["buffers"]))  # every initializer: fp32 zeros
+
+    code, out, _ = _export_cli(capsys, spec, "-o", str(out_path), "--force", "--external-data", "-a", "0.5", "-f", "json")
+    d = json.loads(out)
+    assert code == 0 and d["data_file"] == str(out_path) + ".data"
+    assert d["data_bytes"] == Path(d["data_file"]).stat().st_size and d["bytes"] == out_path.stat().st_size < 100_000
+    back = cost.analyze(load(out_path)).totals
+    assert (d["totals"]["macs"], d["totals"]["params"]) == (back.macs, back.params) and d["totals"]["macs"] < 300_774_272 / 3
+
+    code, out, _ = _export_cli(capsys, spec, "-o", str(out_path), "--force")
+    assert code == 0 and "ONNX nodes" in out and "300,774,272" in out and "3,504,872" in out
+    code, out, _ = _export_cli(capsys, spec, "-o", str(out_path), "--force", "-f", "markdown")
+    assert code == 0 and "| MACs | 300.8M | 300,774,272 |" in out
