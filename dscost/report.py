@@ -1217,8 +1217,23 @@ def layer_bench_doc(r: Any, flops: bool = False) -> Doc:
     return doc
 
 
+def dict_rows(items: list[dict[str, Any]]) -> list[list[Any]]:
+    """CSV rows (header first) from flat dicts; columns in first-seen key order."""
+    header: list[str] = []
+    for item in items:
+        header.extend(k for k in item if k not in header)
+    return [header] + [[item.get(k) for k in header] for item in items]
+
+
+def layer_bench_csv(r: Any) -> list[list[Any]]:
+    """One row per variant: the JSON's variant fields plus the speedups."""
+    data = layer_bench_json(r)
+    common = {k: data[k] for k in ("theoretical_speedup", "measured_speedup", "threads", "runs", "noisy")}
+    return dict_rows([{"variant": name, **v, **common} for name, v in data["variants"].items()])
+
+
 def show_layer_bench(r: Any, fmt: str, flops: bool = False) -> None:
-    emit(fmt, doc=lambda: layer_bench_doc(r, flops), data=lambda: layer_bench_json(r))
+    emit(fmt, doc=lambda: layer_bench_doc(r, flops), data=lambda: layer_bench_json(r), rows=lambda: layer_bench_csv(r))
 
 
 def _model_rows(mb: Any, k: int, show_all: bool) -> tuple[list[list[str]], int]:
@@ -1388,7 +1403,7 @@ def pair_bench_json(p: Any) -> dict[str, Any]:
 
 
 def show_pair_bench(p: Any, fmt: str, flops: bool = False) -> None:
-    emit(fmt, doc=lambda: pair_bench_doc(p, flops), data=lambda: pair_bench_json(p))
+    emit(fmt, doc=lambda: pair_bench_doc(p, flops), data=lambda: pair_bench_json(p), rows=lambda: dict_rows(p.layer_rows()))
 
 
 def calibration_doc(profile: dict, path: Any) -> Doc:
@@ -1415,7 +1430,8 @@ def calibration_doc(profile: dict, path: Any) -> Doc:
 
 
 def show_calibration(profile: dict, path: Any, fmt: str) -> None:
-    emit(fmt, doc=lambda: calibration_doc(profile, path), data=lambda: {**profile, "saved_to": str(path)})
+    data = {**profile, "saved_to": str(path)}
+    emit(fmt, doc=lambda: calibration_doc(profile, path), data=lambda: data, rows=lambda: [["key", "value"], *([k, v] for k, v in data.items())])
 
 
 def conversion_doc(rep: Any) -> Doc:

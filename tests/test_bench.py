@@ -205,6 +205,17 @@ def test_cli_bench_layer_json(capsys):
     assert {"variants", "theoretical_speedup", "measured_speedup", "threads", "runs"} <= set(d)
 
 
+def test_cli_bench_layer_csv(capsys):
+    import csv
+
+    rc = run(["bench", "--dk", "3", "--m", "8", "--n", "8", "--df", "8", "--budget", "0.05", "--runs", "5", "-f", "csv"])
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert rc == 0 and [r["variant"] for r in rows] == ["standard", "separable"]
+    # 3*3*8*8*8*8 = 36,864; separable 3*3*8*8*8 + 8*8*8*8 = 4,608 + 4,096 = 8,704
+    assert [int(r["macs"]) for r in rows] == [36864, 8704]
+    assert float(rows[0]["theoretical_speedup"]) == round(36864 / 8704, 4)
+
+
 def test_cli_bench_layer_table(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))  # no saved profile
     rc = run(["bench", "--dk", "3", "--m", "4", "--n", "8", "--df", "8", "--budget", "0.05", "--runs", "10", "--hardware", "rpi4"])
@@ -242,6 +253,9 @@ def test_cli_bench_model_and_convert(capsys, tmp_path, monkeypatch):
     out = capsys.readouterr().out
     assert "Per converted conv" in out and "conv1" in out
     out_path = tmp_path / "sep.onnx"
+    assert run(["bench", str(path), "--convert", "--budget", "0.05", "--runs", "5", "-f", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("name,macs,separable_macs,") and lines[1].startswith("conv1,")
     assert run(["convert", str(path), "-o", str(out_path), "-f", "json"]) == 0
     cap = capsys.readouterr()
     rep = json.loads(cap.out)
@@ -257,6 +271,8 @@ def test_cli_calibrate_then_hardware_local(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(bn, "calibrate", lambda **kw: {"name": "local", "peak_gmacs": 40.0, "bandwidth_gbs": 8.0, "threads": 1, "method": "test"})
     assert run(["bench", "--calibrate"]) == 0
     assert "saved to" in capsys.readouterr().out
+    assert run(["bench", "--calibrate", "-f", "csv"]) == 0
+    assert "peak_gmacs,40.0" in capsys.readouterr().out.splitlines()
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
     assert run(["analyze", "models/mobilenet_v1.yaml", "--hardware", "local", "-f", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
