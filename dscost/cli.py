@@ -146,16 +146,26 @@ def _root(
 # Commands (one thin function each; append new ones at the end)
 
 
+# The one-layer flags shared by `compare` and `bench` (MobileNet notation).
+DkOpt = Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")]
+MOpt = Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")]
+NOpt = Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")]
+StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")]
+PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
+DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
+BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
+
+
 @app.command()
 def compare(
-    dk: Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")] = "3",
-    m: Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")] = 32,
-    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")] = 64,
+    dk: DkOpt = "3",
+    m: MOpt = 32,
+    n: NOpt = 64,
     df: Annotated[str, typer.Option("--df", help="Input feature map DF (112) or HxW (112x56); equals the output size with same padding and stride 1.")] = "112",
-    stride: Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")] = "1",
-    padding: Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")] = "same",
-    dilation: Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")] = "1",
-    bias: Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")] = False,
+    stride: StrideOpt = "1",
+    padding: PaddingOpt = "same",
+    dilation: DilationOpt = "1",
+    bias: BiasOpt = False,
     flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -419,14 +429,14 @@ BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="
 @app.command()
 def bench(
     model: Annotated[Optional[str], typer.Argument(help="ONNX graph (.onnx) or layer spec (.yaml) to run; omit to time one layer given by --dk/--m/--n/--df.", show_default=False)] = None,
-    dk: Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")] = "3",
-    m: Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")] = 32,
-    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")] = 64,
+    dk: DkOpt = "3",
+    m: MOpt = 32,
+    n: NOpt = 64,
     df: Annotated[str, typer.Option("--df", help="Input feature map DF (112) or HxW (112x56).")] = "112",
-    stride: Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")] = "1",
-    padding: Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")] = "same",
-    dilation: Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")] = "1",
-    bias: Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")] = False,
+    stride: StrideOpt = "1",
+    padding: PaddingOpt = "same",
+    dilation: DilationOpt = "1",
+    bias: BiasOpt = False,
     threads: Annotated[int, typer.Option("--threads", "-t", help="onnxruntime intra-op threads (1 gives the most repeatable numbers).")] = 1,
     budget: Annotated[float, typer.Option("--budget", help="Seconds of timed runs (after warm-up); at least 5 runs are made.")] = 2.0,
     runs: Annotated[int, typer.Option("--runs", help="At most this many timed runs per variant.")] = 1000,
