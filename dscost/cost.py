@@ -138,6 +138,7 @@ ACTIVATION_OPS = {
     "hard_swish": 4,  # hard_sigmoid + mul
     "gelu": 8,
     "softplus": 2,
+    "mish": 4,  # softplus, tanh, mul
     "identity": 0,
 }
 

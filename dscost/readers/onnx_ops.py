@@ -281,6 +281,7 @@ ACTIVATIONS = {
     "Gelu": "gelu",
     "FastGelu": "gelu",
     "Softplus": "softplus",
+    "Mish": "mish",
 }
 
 
