@@ -64,6 +64,20 @@ def specs(tmp_path: Path) -> tuple[str, str]:
     return str(tmp_path / "base.yaml"), str(tmp_path / "new.yaml")
 
 
+
+# (status, name, delta MACs, delta params) of the per-layer diff between the two
+# spec variants of the `specs` fixture, derived by hand in the fixture's comments.
+EXPECTED_ROWS = [
+        ("unchanged", "stem", 0, 0),
+        ("removed", "body", -73_728, -1_152),
+        ("added", "body_dw", 4_608, 72),
+        ("added", "body_pw", 8_192, 128),
+        ("unchanged", "gap", 0, 0),
+        ("unchanged", "flat", 0, 0),
+        ("changed", "fc", 32, 34),
+    ]
+
+
 def test_json_deltas_match_hand_derivation(capsys, specs):
     code, out, err = dscost(capsys, "diff", *specs, "-f", "json")
     assert (code, err) == (0, "")
@@ -74,15 +88,7 @@ def test_json_deltas_match_hand_derivation(capsys, specs):
     assert d["delta"]["macs_pct"] == pytest.approx(-60_896 / BASE_MACS * 100)
     assert d["summary"] == {"changed": 1, "added": 2, "removed": 1, "unchanged": 3}
     rows = [(x["status"], x["name"], x["delta"]["macs"], x["delta"]["params"]) for x in d["layers"]]
-    assert rows == [
-        ("unchanged", "stem", 0, 0),
-        ("removed", "body", -73_728, -1_152),
-        ("added", "body_dw", 4_608, 72),
-        ("added", "body_pw", 8_192, 128),
-        ("unchanged", "gap", 0, 0),
-        ("unchanged", "flat", 0, 0),
-        ("changed", "fc", 32, 34),
-    ]
+    assert rows == EXPECTED_ROWS
     fc = d["layers"][-1]
     assert fc["base"] == {"macs": 160, "params": 170, "input_shape": [1, 16], "output_shape": [1, 10]}
     assert fc["new"] == {"macs": 192, "params": 204, "input_shape": [1, 16], "output_shape": [1, 12]}
@@ -252,15 +258,7 @@ def test_csv_one_row_per_layer_delta(capsys, specs):
         "new_macs,new_params,new_input_shape,new_output_shape,delta_macs,delta_params"
     )
     rows = _csv(out)
-    assert [(r["status"], r["name"], int(r["delta_macs"]), int(r["delta_params"])) for r in rows] == [
-        ("unchanged", "stem", 0, 0),
-        ("removed", "body", -73_728, -1_152),
-        ("added", "body_dw", 4_608, 72),
-        ("added", "body_pw", 8_192, 128),
-        ("unchanged", "gap", 0, 0),
-        ("unchanged", "flat", 0, 0),
-        ("changed", "fc", 32, 34),
-    ]
+    assert [(r["status"], r["name"], int(r["delta_macs"]), int(r["delta_params"])) for r in rows] == EXPECTED_ROWS
     fc = rows[-1]
     assert (int(fc["base_macs"]), int(fc["base_params"]), fc["base_output_shape"]) == (160, 170, "1x10")
     assert (int(fc["new_macs"]), int(fc["new_params"]), fc["new_output_shape"]) == (192, 204, "1x12")
