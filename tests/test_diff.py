@@ -66,7 +66,7 @@ def specs(tmp_path: Path) -> tuple[str, str]:
 
 
 # (status, name, delta MACs, delta params) of the per-layer diff between the two
-# spec variants of the `specs` fixture, derived by hand in the fixture's comments.
+# spec variants of the `specs` fixture, derived by hand in the module docstring.
 EXPECTED_ROWS = [
         ("unchanged", "stem", 0, 0),
         ("removed", "body", -73_728, -1_152),
