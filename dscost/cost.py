@@ -139,6 +139,7 @@ ACTIVATION_OPS = {
     "gelu": 8,
     "softplus": 2,
     "mish": 4,  # softplus, tanh, mul
+    "softsign": 2,  # x / (1 + |x|): abs+add, divide
     "identity": 0,
 }
 
@@ -146,6 +147,69 @@ ACTIVATION_OPS = {
 def activation_cost(fn: str, numel: int) -> Cost:
     """other_ops = ACTIVATION_OPS[fn] * numel."""
     return Cost(other_ops=ACTIVATION_OPS[fn] * numel)
+
+
+# Arithmetic ops per element for element-wise functions that are not
+# activations (kept apart from ACTIVATION_OPS, whose keys are YAML spec layer types).
+ELEMENT_OPS = {
+    "quantize": 2,  # QuantizeLinear: x / scale then round + zero point (shift), saturate folded in
+    "dequantize": 2,  # DequantizeLinear: (x - zero point) * scale
+    "dynamic_quantize": 4,  # min and max over the tensor (1 op each per element) + quantize (2)
+    "hardmax": 1,  # one compare per element along the axis (argmax), then a one-hot write
+    "lp_norm": 3,  # |x|^p (1), accumulate along the axis (1), divide by the norm (1)
+}
+
+
+def per_element_cost(fn: str, numel: int) -> Cost:
+    """other_ops = ELEMENT_OPS[fn] * numel."""
+    return Cost(other_ops=ELEMENT_OPS[fn] * numel)
+
+
+def lrn_cost(size: int, numel: int) -> Cost:
+    """Local response normalization (AlexNet), y = x / (bias + alpha/size * sum_{size channels} x^2)^beta:
+    per element ``size`` multiply-adds for the windowed sum of squares, then scale by alpha/size,
+    add bias, pow beta and divide (4): other_ops = (size + 4) * numel.  No params."""
+    return Cost(other_ops=(size + 4) * numel)
+
+
+def einsum_cost(index_sizes: dict[str, int]) -> Cost:
+    """Two-operand einsum: one multiply-accumulate per point of the joint index space,
+    MACs = product of the sizes of all distinct index letters ("bij,bjk->bik" = b*i*j*k).
+    No params (a constant operand is counted by the reader)."""
+    return Cost(macs=prod(index_sizes.values()))
+
+
+# Recurrent cells (ONNX RNN/GRU/LSTM): gates per cell, and the element-wise work per
+# hidden element and time step besides the gate activations.
+RNN_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+RNN_UPDATE_OPS = {
+    "rnn": 0,  # h = f(gate): the activation only
+    "gru": 5,  # r * (h or Rh h) (1); h = (1 - z) * h~ + z * h (4)
+    "lstm": 4,  # c = f * c + i * g (3); h = o * h(c) (1)
+}
+
+
+def rnn_cost(cell: str, directions: int, seq: int, batch: int, input_size: int, hidden: int, bias: bool = False,
+             activation_ops: int | None = None, peephole: bool = False) -> Cost:  # fmt: skip
+    """ONNX RNN/GRU/LSTM with W (dirs, G*H, I), R (dirs, G*H, H), B (dirs, 2*G*H), G = RNN_GATES[cell].
+    MACs = dirs*seq*batch*G*H*(I + H) (Wx and Rh of every gate per step).
+    weights = dirs*G*H*(I + H) (+ peephole P: dirs*3*H); biases = dirs*2*G*H.
+    other_ops per step, batch row and direction, per hidden element: the gate activations
+    (``activation_ops``; defaults: RNN tanh 1, GRU 2 sigmoid + tanh = 7, LSTM 3 sigmoid + 2 tanh = 11),
+    RNN_UPDATE_OPS[cell], 2*G bias adds (Wb and Rb) with a bias, 6 with LSTM peepholes (P*c, add for i, f, o)."""
+    gates = RNN_GATES[cell]
+    if activation_ops is None:
+        s, t = ACTIVATION_OPS["sigmoid"], ACTIVATION_OPS["tanh"]
+        activation_ops = {"rnn": t, "gru": 2 * s + t, "lstm": 3 * s + 2 * t}[cell]
+    per_hidden = activation_ops + RNN_UPDATE_OPS[cell] + (2 * gates if bias else 0) + (6 if peephole else 0)
+    steps = directions * seq * batch
+    weights = directions * gates * hidden * (input_size + hidden) + (directions * 3 * hidden if peephole else 0)
+    return Cost(
+        macs=steps * gates * hidden * (input_size + hidden),
+        other_ops=steps * hidden * per_hidden,
+        weights=weights,
+        biases=directions * 2 * gates * hidden if bias else 0,
+    )
 
 
 def elementwise_cost(numel: int, n_inputs: int = 2) -> Cost:

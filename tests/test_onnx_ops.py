@@ -305,8 +305,8 @@ def test_shape_ops_are_zero_and_reshape_resolves(tmp_path):
 def test_unknown_and_custom_ops_are_uncounted(tmp_path):
     nodes = [
         node("Relu", ["x"], "r"),
-        node("LRN", ["r"], "lrn", size=3),
-        node("MyOp", ["lrn"], "custom", domain="com.example"),
+        node("Shrink", ["r"], "shrink"),
+        node("MyOp", ["shrink"], "custom", domain="com.example"),
         node("Conv", ["custom", "W"], "conv"),  # input shape unknown after the custom op
     ]
     mp_nodes = nodes
@@ -319,7 +319,7 @@ def test_unknown_and_custom_ops_are_uncounted(tmp_path):
     mp.opset_import.append(helper.make_opsetid("com.example", 1))
     m = read_onnx(save(tmp_path, mp))
     reasons = {u.name: (u.op, u.reason) for u in m.uncounted}
-    assert reasons["lrn"][0] == "LRN" and "no cost handler" in reasons["lrn"][1]
+    assert reasons["shrink"][0] == "Shrink" and "no cost handler" in reasons["shrink"][1]
     assert reasons["custom"][0] == "MyOp" and "com.example" in reasons["custom"][1]
     assert reasons["conv"][0] == "Conv" and "unknown shape" in reasons["conv"][1]
     assert [layer.name for layer in m.layers] == ["r"]
@@ -422,3 +422,195 @@ def test_resize_cubic_with_sizes(tmp_path):
 def test_clip_opset6_attributes(tmp_path):
     layer = one(tmp_path, node("Clip", ["x"], "y", min=0.0, max=6.0), X, opset=6)
     assert layer.type == ACTIVATION and layer.cost == Cost(other_ops=128)
+
+
+# --------------------------------------------------------------------------
+# Quantized models
+
+import numpy as np  # noqa: E402
+from onnx import TensorProto  # noqa: E402
+
+from onnx_models import vi  # noqa: E402
+
+U8, I8 = TensorProto.UINT8, TensorProto.INT8
+
+
+def qparams(prefix, zp_dtype=np.uint8):
+    return [init(f"{prefix}_s", value=0.1), init(f"{prefix}_zp", dtype=zp_dtype, value=0)]
+
+
+def test_qlinear_conv_same_as_conv(tmp_path):
+    # 3->4, 3x3, p1 on 8x8: MACs 4*3*9*64 = 6,912; int32 bias adds 4*64 = 256; scales/zps not params
+    n = node("QLinearConv", ["x", "x_s", "x_zp", "W", "w_s", "w_zp", "y_s", "y_zp", "B"], "y", pads=[1, 1, 1, 1])
+    inits = [init("W", 4, 3, 3, 3, dtype=np.int8), init("B", 4, dtype=np.int32)] + qparams("x") + qparams("w", np.int8) + qparams("y")
+    layer = one(tmp_path, n, [("x", vi("x", [1, 3, 8, 8], U8))], inits)
+    assert layer.type == STANDARD and layer.output_shape == (1, 4, 8, 8)
+    assert layer.cost == Cost(macs=6_912, other_ops=256, weights=108, biases=4)
+    assert layer.conv.pads == (1, 1, 1, 1) and layer.conv.bias and layer.inputs == ("x",)
+
+
+def test_conv_integer_pointwise_and_depthwise(tmp_path):
+    # pointwise 4->8 on 6x6: 8*4*36 = 1,152; depthwise 3x3 p1: 4*9*36 = 1,296
+    nodes = [node("ConvInteger", ["x", "Wp", "x_zp"], "pw"), node("ConvInteger", ["x", "Wd"], "dw", group=4, pads=[1, 1, 1, 1])]
+    inits = [init("Wp", 8, 4, 1, 1, dtype=np.uint8), init("Wd", 4, 1, 3, 3, dtype=np.uint8), init("x_zp", dtype=np.uint8, value=3)]
+    m = read(tmp_path, nodes, [("x", vi("x", [1, 4, 6, 6], U8))], ["pw", "dw"], inits)
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["pw"].type == POINTWISE and by["pw"].cost == Cost(macs=1_152, weights=32) and by["pw"].inputs == ("x",)
+    assert by["dw"].type == DEPTHWISE and by["dw"].cost == Cost(macs=1_296, weights=36)
+
+
+def test_qlinear_matmul_and_matmul_integer(tmp_path):
+    # QLinearMatMul (1,5,16) @ const (16,8): FC, rows 5, MACs 640, weights 128
+    # MatMulInteger (2,4,5) @ data (2,5,6): MACs 2*4*5*6 = 240, no params
+    nodes = [
+        node("QLinearMatMul", ["a", "a_s", "a_zp", "W", "w_s", "w_zp", "y_s", "y_zp"], "qmm"),
+        node("MatMulInteger", ["A", "B", "A_zp"], "mmi"),
+    ]
+    inits = [init("W", 16, 8, dtype=np.int8), init("A_zp", dtype=np.uint8, value=1)] + qparams("a") + qparams("w", np.int8) + qparams("y")
+    inputs = [("a", vi("a", [1, 5, 16], U8)), ("A", vi("A", [2, 4, 5], U8)), ("B", vi("B", [2, 5, 6], U8))]
+    m = read(tmp_path, nodes, inputs, ["qmm", "mmi"], inits)
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["qmm"].type == FC and by["qmm"].cost == Cost(macs=640, weights=128) and by["qmm"].inputs == ("a",)
+    assert by["qmm"].output_shape == (1, 5, 8)
+    assert by["mmi"].type == MATMUL and by["mmi"].cost == Cost(macs=240) and by["mmi"].inputs == ("A", "B")
+
+
+def test_quantize_dequantize_dynamic(tmp_path):
+    # 128 elements: quantize and dequantize 2 ops each, dynamic 4 (min, max, scale, round)
+    nodes = [
+        node("QuantizeLinear", ["x", "s", "zp"], "q"),
+        node("DequantizeLinear", ["q", "s", "zp"], "dq"),
+        node("DynamicQuantizeLinear", ["x"], ["dyn", "dyn_s", "dyn_zp"]),
+    ]
+    m = read(tmp_path, nodes, X, ["dq", "dyn"], [init("s", value=0.1), init("zp", dtype=np.uint8, value=0)])
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["q"].type == ELEMENTWISE and by["q"].cost == Cost(other_ops=256) and by["q"].inputs == ("x",)
+    assert by["dq"].cost == Cost(other_ops=256) and by["dq"].inputs == ("q",)
+    assert by["dyn"].cost == Cost(other_ops=512)
+
+
+def test_qdq_conv_counts_weights_once(tmp_path):
+    # x -> Q -> DQ -> Conv(DQ(W int8, per-channel scale)) : the conv counts W (8*3*3*3 = 216) from its
+    # inferred shape; the DequantizeLinear of W has no params (2 ops per element: 432, foldable)
+    nodes = [
+        node("QuantizeLinear", ["x", "s", "zp"], "xq"),
+        node("DequantizeLinear", ["xq", "s", "zp"], "xdq"),
+        node("DequantizeLinear", ["W", "w_s", "w_zp"], "wdq", axis=0),
+        node("Conv", ["xdq", "wdq", "B"], "conv", pads=[1, 1, 1, 1]),
+    ]
+    inits = [
+        init("W", 8, 3, 3, 3, dtype=np.int8), init("w_s", 8, value=[0.1] * 8), init("w_zp", 8, dtype=np.int8, value=[0] * 8),
+        init("B", 8), init("s", value=0.1), init("zp", dtype=np.uint8, value=128),
+    ]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], None, inits)
+    assert m.uncounted == []
+    by = {layer.name: layer for layer in m.layers}
+    # 8*27*64 = 13,824 MACs, bias adds 8*64 = 512
+    assert by["conv"].type == STANDARD and by["conv"].cost == Cost(macs=13_824, other_ops=512, weights=216, biases=8)
+    assert by["conv"].inputs == ("xdq",)
+    assert by["wdq"].cost == Cost(other_ops=432) and "foldable" in by["wdq"].note
+    total = sum((layer.cost for layer in m.layers), Cost())
+    assert (total.weights, total.biases, total.params) == (216, 8, 224)
+
+
+# --------------------------------------------------------------------------
+# Einsum
+
+
+def test_einsum_two_operands(tmp_path):
+    nodes = [
+        node("Einsum", ["a", "b"], "bmm", equation="bij,bjk->bik"),  # 2*3*4*5 = 120
+        node("Einsum", ["q", "k"], "att", equation="bhqd,bhkd->bhqk"),  # 1*2*3*4*6 = 144
+        node("Einsum", ["a4", "b3"], "ell", equation="...ij,...jk->...ik"),  # batch (2,3): 6*4*5*6 = 720
+        node("Einsum", ["a", "W"], "lin", equation="bij,jk->bik"),  # 2*3*4*7 = 168, W 28 weights
+    ]
+    inputs = [("a", [2, 3, 4]), ("b", [2, 4, 5]), ("q", [1, 2, 3, 4]), ("k", [1, 2, 6, 4]), ("a4", [2, 3, 4, 5]), ("b3", [3, 5, 6])]
+    m = read(tmp_path, nodes, inputs, ["bmm", "att", "ell", "lin"], [init("W", 4, 7)])
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["bmm"].type == MATMUL and by["bmm"].cost == Cost(macs=120) and by["bmm"].output_shape == (2, 3, 5)
+    assert by["bmm"].inputs == ("a", "b")
+    assert by["att"].cost == Cost(macs=144) and by["att"].output_shape == (1, 2, 3, 6)
+    assert by["ell"].cost == Cost(macs=720)
+    assert by["lin"].cost == Cost(macs=168, weights=28) and by["lin"].inputs == ("a",)
+
+
+def test_einsum_one_operand_and_three_operands(tmp_path):
+    nodes = [
+        node("Einsum", ["x"], "tr", equation="ij->ji"),  # 12 elements
+        node("Einsum", ["x", "y", "z"], "chain", equation="ij,jk,kl->il"),
+    ]
+    m = read(tmp_path, nodes, [("x", [3, 4]), ("y", [4, 5]), ("z", [5, 2])], ["tr", "chain"])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["tr"].type == ELEMENTWISE and by["tr"].cost == Cost(other_ops=12)
+    reasons = {u.name: u.reason for u in m.uncounted}
+    assert "3 operands" in reasons["chain"] and "chain" not in by
+
+
+# --------------------------------------------------------------------------
+# LRN, Softsign, Hardmax, LpNormalization
+
+
+def test_lrn_softsign_hardmax_lpnorm(tmp_path):
+    nodes = [
+        node("LRN", ["x"], "lrn", size=5),  # (5 + 4) * 128 = 1,152
+        node("Softsign", ["x"], "ss"),  # 2 * 128
+        node("Hardmax", ["x"], "hm"),  # 1 * 128
+        node("LpNormalization", ["x"], "lp", axis=1, p=2),  # 3 * 128
+    ]
+    m = read(tmp_path, nodes, X, ["lrn", "ss", "hm", "lp"])
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["lrn"].type == NORM and by["lrn"].cost == Cost(other_ops=1_152)
+    assert by["ss"].type == ACTIVATION and by["ss"].cost == Cost(other_ops=256)
+    assert by["hm"].type == ELEMENTWISE and by["hm"].cost == Cost(other_ops=128)
+    assert by["lp"].type == NORM and by["lp"].cost == Cost(other_ops=384)
+
+
+# --------------------------------------------------------------------------
+# Recurrent layers
+
+
+def test_lstm(tmp_path):
+    # seq 3, batch 2, input 4, hidden 5, one direction, G = 4
+    # MACs 3*2*4*5*(4+5) = 1,080; W 20*4 + R 20*5 = 180 weights; B 40 biases
+    # other_ops per step/row/hidden: 3 sigmoid*3 + 2 tanh (11) + c,h update (4) + 2*4 bias adds = 23 -> 6*5*23 = 690
+    n = node("LSTM", ["X", "W", "R", "B"], ["Y", "Y_h", "Y_c"], name="lstm", hidden_size=5)
+    layer = one(tmp_path, n, [("X", [3, 2, 4])], [init("W", 1, 20, 4), init("R", 1, 20, 5), init("B", 1, 40)], outputs=["Y"])
+    assert layer.type == "recurrent" and layer.op == "LSTM"
+    assert layer.cost == Cost(macs=1_080, other_ops=690, weights=180, biases=40)
+    assert layer.output_shape == (3, 1, 2, 5) and layer.inputs == ("X",)
+
+
+def test_gru_bidirectional(tmp_path):
+    # seq 4, batch 1, input 3, hidden 2, two directions, G = 3, no bias
+    # MACs 2*4*1*3*2*(3+2) = 240; weights W 2*6*3 + R 2*6*2 = 60
+    # other_ops: 2 sigmoid*3 + tanh (7) + update (5) = 12 per hidden element: 2*4*1*2*12 = 192
+    n = node("GRU", ["X", "W", "R"], ["Y"], name="gru", hidden_size=2, direction="bidirectional")
+    layer = one(tmp_path, n, [("X", [4, 1, 3])], [init("W", 2, 6, 3), init("R", 2, 6, 2)])
+    assert layer.cost == Cost(macs=240, other_ops=192, weights=60)
+    assert layer.output_shape == (4, 2, 1, 2)
+
+
+def test_rnn_relu_with_bias_and_initial_state(tmp_path):
+    # seq 2, batch 1, input 3, hidden 4: MACs 2*4*(3+4) = 56; weights 12+16 = 28, biases 8
+    # other_ops: relu (1) + 2 bias adds = 3 per hidden element: 2*4*3 = 24; initial_h is a data input
+    n = node("RNN", ["X", "W", "R", "B", "", "h0"], ["Y"], name="rnn", hidden_size=4, activations=["Relu"])
+    layer = one(tmp_path, n, [("X", [2, 1, 3]), ("h0", [1, 1, 4])], [init("W", 1, 4, 3), init("R", 1, 4, 4), init("B", 1, 8)])
+    assert layer.cost == Cost(macs=56, other_ops=24, weights=28, biases=8)
+    assert layer.inputs == ("X", "h0")
+
+
+def test_recurrent_unknown_activation_is_uncounted(tmp_path):
+    n = node("RNN", ["X", "W", "R"], ["Y"], name="rnn", hidden_size=4, activations=["ScaledTanh"], activation_alpha=[1.0], activation_beta=[1.0])
+    m = read(tmp_path, [n], [("X", [2, 1, 3])], None, [init("W", 1, 4, 3), init("R", 1, 4, 4)])
+    assert [u.name for u in m.uncounted] == ["rnn"] and "ScaledTanh" in m.uncounted[0].reason
+
+
+def test_registry_covers_quantized_recurrent_and_misc():
+    for op in ["QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger", "QuantizeLinear", "DequantizeLinear",
+               "DynamicQuantizeLinear", "Einsum", "LRN", "Softsign", "Hardmax", "LpNormalization", "RNN", "GRU", "LSTM"]:  # fmt: skip
+        assert op in HANDLERS, op

@@ -141,10 +141,10 @@ def _pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation
 # Convolutions and matrix products
 
 
-@handles("Conv")
-def conv(info: NodeInfo) -> Result:
-    """Conv of any rank; W is (Cout, Cin/g, *kernel).  Cost: cost.conv_cost."""
-    x, w = info.shape(0), info.shape(1)
+def _conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -> ConvGeom:
+    """Geometry of a Conv-like node (input ``x_i``, weight ``w_i`` of shape (Cout, Cin/g, *kernel),
+    optional bias ``b_i``), shared by Conv, ConvInteger and QLinearConv."""
+    x, w = info.shape(x_i), info.shape(w_i)
     n, cin, spatial = x[0], x[1], tuple(x[2:])
     r = len(spatial)
     kernel = _ints(info.attr("kernel_shape"), r, 1) if info.attr("kernel_shape") else tuple(w[2:])
@@ -155,10 +155,35 @@ def conv(info: NodeInfo) -> Result:
         raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}")
     pads = _pads(info, spatial, kernel, stride, dilation)
     out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
-    bias = info.has(2)
-    geom = ConvGeom(kernel, cin, w[0], groups, stride, dilation, pads, spatial, out, bias, n)
-    params = {1: "weights", 2: "biases"} if bias else {1: "weights"}
-    return Result(geom.kind, C.conv_cost(geom), conv=geom, kernel=kernel, params=params, data_inputs=(0,))
+    bias = b_i is not None and info.has(b_i)
+    return ConvGeom(kernel, cin, w[0], groups, stride, dilation, pads, spatial, out, bias, n)
+
+
+def _conv_result(info: NodeInfo, x_i: int, w_i: int, b_i: int | None) -> Result:
+    geom = _conv_geom(info, x_i, w_i, b_i)
+    params = {w_i: "weights", b_i: "biases"} if geom.bias else {w_i: "weights"}
+    return Result(geom.kind, C.conv_cost(geom), conv=geom, kernel=geom.kernel, params=params, data_inputs=(x_i,))
+
+
+@handles("Conv")
+def conv(info: NodeInfo) -> Result:
+    """Conv of any rank; W is (Cout, Cin/g, *kernel).  Cost: cost.conv_cost."""
+    return _conv_result(info, 0, 1, 2)
+
+
+@handles("ConvInteger")
+def conv_integer(info: NodeInfo) -> Result:
+    """ConvInteger(x, w, [x_zero_point], [w_zero_point]): integer Conv, cost.conv_cost as Conv.
+    Zero points are not params."""
+    return _conv_result(info, 0, 1, None)
+
+
+@handles("QLinearConv")
+def qlinear_conv(info: NodeInfo) -> Result:
+    """QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, [B]): cost.conv_cost as Conv
+    (w at index 3, int32 bias at 8).  Scales and zero points are not params; the output
+    requantization is not counted (as the bias-free Conv it stands for)."""
+    return _conv_result(info, 0, 3, 8)
 
 
 @handles("ConvTranspose")
@@ -208,24 +233,89 @@ def gemm(info: NodeInfo) -> Result:
     return Result(FC, cost, params=params, data_inputs=(0,))
 
 
+def _matmul(info: NodeInfo, a_i: int, b_i: int) -> Result:
+    a, b = info.shape(a_i), info.shape(b_i)
+    ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
+    if ka != kb:
+        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb})")
+    if info.is_const(b_i) and len(b) == 2 and not info.is_const(a_i):
+        rows = prod(a[:-1]) if len(a) > 1 else 1
+        return Result(FC, C.linear_cost(b[0], b[1], rows=rows, bias=False), params={b_i: "weights"}, data_inputs=(a_i,))
+    cost = C.matmul_cost(a, b)
+    if info.is_const(a_i) and not info.is_const(b_i):
+        return Result(MATMUL, replace(cost, weights=prod(a)), params={a_i: "weights"}, data_inputs=(b_i,))
+    if info.is_const(b_i) and not info.is_const(a_i):  # batched (or 1-D) constant weights
+        return Result(MATMUL, replace(cost, weights=prod(b)), params={b_i: "weights"}, data_inputs=(a_i,))
+    return Result(MATMUL, cost, data_inputs=(a_i, b_i))
+
+
 @handles("MatMul")
 def matmul(info: NodeInfo) -> Result:
     """MatMul with a constant 2-D right operand is a linear layer (cost.linear_cost, rows = all
     leading dims of A); otherwise cost.matmul_cost (batched, broadcast), with a constant operand
     (either side, any rank) counted as weights."""
-    a, b = info.shape(0), info.shape(1)
-    ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
-    if ka != kb:
-        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb})")
-    if info.is_const(1) and len(b) == 2 and not info.is_const(0):
-        rows = prod(a[:-1]) if len(a) > 1 else 1
-        return Result(FC, C.linear_cost(b[0], b[1], rows=rows, bias=False), params={1: "weights"}, data_inputs=(0,))
-    cost = C.matmul_cost(a, b)
-    if info.is_const(0) and not info.is_const(1):
-        return Result(MATMUL, replace(cost, weights=prod(a)), params={0: "weights"}, data_inputs=(1,))
-    if info.is_const(1) and not info.is_const(0):  # batched (or 1-D) constant weights
-        return Result(MATMUL, replace(cost, weights=prod(b)), params={1: "weights"}, data_inputs=(0,))
-    return Result(MATMUL, cost)
+    return _matmul(info, 0, 1)
+
+
+@handles("MatMulInteger")
+def matmul_integer(info: NodeInfo) -> Result:
+    """MatMulInteger(A, B, [a_zero_point], [b_zero_point]): as MatMul; zero points are not params."""
+    return _matmul(info, 0, 1)
+
+
+@handles("QLinearMatMul")
+def qlinear_matmul(info: NodeInfo) -> Result:
+    """QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp): as MatMul on inputs 0 and 3;
+    scales and zero points are not params."""
+    return _matmul(info, 0, 3)
+
+
+@handles("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear")
+def quantize(info: NodeInfo) -> Result:
+    """cost.per_element_cost: quantize/dequantize 2 ops per element (scale, and round + shift by the
+    zero point), DynamicQuantizeLinear 4 (also the min and max that give its scale).  Scales and
+    zero points are not params; a dequantized constant weight is counted by the layer using it."""
+    fn = {"QuantizeLinear": "quantize", "DequantizeLinear": "dequantize"}.get(info.op, "dynamic_quantize")
+    note = "constant input: foldable" if info.is_const(0) else ""
+    return Result(ELEMENTWISE, C.per_element_cost(fn, prod(info.shape(0))), data_inputs=(0,), note=note)
+
+
+@handles("Einsum")
+def einsum(info: NodeInfo) -> Result:
+    """Two operands: cost.einsum_cost (MACs = product of the sizes of all distinct index letters),
+    a constant operand counted as weights, as for MatMul.  One operand (sum, transpose, trace):
+    one op per input element.  More operands: not derived (uncounted)."""
+    eq = info.attr("equation", "")
+    eq = (eq.decode() if isinstance(eq, bytes) else str(eq)).replace(" ", "")
+    terms = eq.split("->")[0].split(",")
+    if len(terms) != len([i for i in range(len(info.inputs)) if info.has(i)]):
+        raise ValueError(f"equation {eq!r} has {len(terms)} operands, the node {len(info.inputs)} inputs")
+    if len(terms) == 1:
+        return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(0))), note=eq)
+    if len(terms) > 2:
+        raise ValueError(f"einsum with {len(terms)} operands ({eq!r}): contraction order unknown")
+    sizes: dict[str, int] = {}
+    batch: tuple[int, ...] = ()
+    for i, term in enumerate(terms):
+        shape = info.shape(i)
+        letters = term.replace("...", "")
+        n_ell = len(shape) - len(letters) if "..." in term else 0
+        if n_ell < 0 or len(letters) + n_ell != len(shape):
+            raise ValueError(f"term {term!r} does not match input {i} of shape {tuple(shape)}")
+        start = term.index("...") if "..." in term else len(letters)
+        batch = C.broadcast_shape(batch, tuple(shape[start : start + n_ell]))
+        dims = shape[:start] + shape[start + n_ell :]
+        for letter, d in zip(letters, dims):
+            if sizes.get(letter, d) not in (d, 1) and d != 1:
+                raise ValueError(f"index {letter!r} has sizes {sizes[letter]} and {d}")
+            sizes[letter] = max(sizes.get(letter, d), d)
+    if batch:
+        sizes["..."] = prod(batch)
+    cost = C.einsum_cost(sizes)
+    for c, d in ((0, 1), (1, 0)):
+        if info.is_const(c) and not info.is_const(d):
+            return Result(MATMUL, replace(cost, weights=prod(info.shape(c))), params={c: "weights"}, data_inputs=(d,), note=eq)
+    return Result(MATMUL, cost, note=eq)
 
 
 # --------------------------------------------------------------------------
@@ -260,6 +350,18 @@ def layer_norm(info: NodeInfo) -> Result:
     return Result(NORM, C.norm_cost(prod(x), affine), params=params, data_inputs=(0,))
 
 
+@handles("LRN")
+def lrn(info: NodeInfo) -> Result:
+    """cost.lrn_cost(size, numel) = (size + 4) * numel other ops; no params."""
+    return Result(NORM, C.lrn_cost(int(info.attr("size", 1)), prod(info.shape(0))), data_inputs=(0,))
+
+
+@handles("LpNormalization")
+def lp_normalization(info: NodeInfo) -> Result:
+    """cost.per_element_cost("lp_norm", numel) = 3 ops per element; no params."""
+    return Result(NORM, C.per_element_cost("lp_norm", prod(info.shape(0))), data_inputs=(0,))
+
+
 # --------------------------------------------------------------------------
 # Element-wise
 
@@ -282,6 +384,7 @@ ACTIVATIONS = {
     "FastGelu": "gelu",
     "Softplus": "softplus",
     "Mish": "mish",
+    "Softsign": "softsign",
 }
 
 
@@ -376,6 +479,12 @@ def softmax(info: NodeInfo) -> Result:
     return Result(SOFTMAX, C.softmax_cost(prod(info.shape(0))))
 
 
+@handles("Hardmax")
+def hardmax(info: NodeInfo) -> Result:
+    """cost.per_element_cost("hardmax", numel) = 1 op (compare) per element."""
+    return Result(ELEMENTWISE, C.per_element_cost("hardmax", prod(info.shape(0))))
+
+
 @handles("Resize", "Upsample")
 def resize(info: NodeInfo) -> Result:
     """Nearest: a copy, no arithmetic.  (Bi/tri)linear and cubic: a weighted sum of 2 or 4 taps
@@ -389,6 +498,55 @@ def resize(info: NodeInfo) -> Result:
     taps = 4 if mode == "cubic" else 2
     kernel = (taps,) * axes
     return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0,), note=mode)
+
+
+# --------------------------------------------------------------------------
+# Recurrent layers
+
+RECURRENT = "recurrent"  # layer type of RNN/GRU/LSTM nodes
+
+# ONNX recurrent activation names -> key of cost.ACTIVATION_OPS
+RNN_ACTIVATIONS = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Relu": "relu", "HardSigmoid": "hard_sigmoid",
+                   "LeakyRelu": "leaky_relu", "ThresholdedRelu": "relu", "Elu": "elu", "Softsign": "softsign",
+                   "Softplus": "softplus"}  # fmt: skip
+# activation slots per cell: (f, g, h) weights in the per-hidden-element count
+RNN_SLOTS = {"RNN": (1,), "GRU": (2, 1), "LSTM": (3, 1, 1)}
+
+
+def _rnn_activation_ops(info: NodeInfo) -> int | None:
+    """Ops per hidden element of the gate activations from the ``activations`` attribute
+    (first direction's list); None for the defaults."""
+    names = info.attr("activations")
+    if not names:
+        return None
+    slots = RNN_SLOTS[info.op]
+    total = 0
+    for weight, name in zip(slots, names[: len(slots)]):
+        name = name.decode() if isinstance(name, bytes) else str(name)
+        if name not in RNN_ACTIVATIONS:
+            raise ValueError(f"recurrent activation {name!r} has no op count")
+        total += weight * C.ACTIVATION_OPS[RNN_ACTIVATIONS[name]]
+    return total
+
+
+@handles("RNN", "GRU", "LSTM")
+def recurrent(info: NodeInfo) -> Result:
+    """X (seq, batch, input) ((batch, seq, input) with layout=1), W (dirs, G*H, input),
+    R (dirs, G*H, H), optional B (dirs, 2*G*H) and LSTM peepholes P (dirs, 3*H): cost.rnn_cost,
+    MACs = dirs*seq*batch*G*H*(input + H) with G = 1 (RNN), 3 (GRU), 4 (LSTM).
+    W, R, P count as weights, B as biases; initial states are data."""
+    x, w, r = info.shape(0), info.shape(1), info.shape(2)
+    seq, batch = (x[1], x[0]) if info.attr("layout", 0) else (x[0], x[1])
+    hidden = r[-1]
+    cell = info.op.lower()
+    if w[1] != C.RNN_GATES[cell] * hidden or w[2] != x[2]:
+        raise ValueError(f"W {tuple(w)} does not fit X {tuple(x)} and hidden size {hidden}")
+    bias, peephole = info.has(3), info.op == "LSTM" and info.has(7)
+    cost = C.rnn_cost(cell, w[0], seq, batch, x[2], hidden, bias, _rnn_activation_ops(info), peephole)
+    params = {1: "weights", 2: "weights"}
+    params.update({3: "biases"} if bias else {})
+    params.update({7: "weights"} if peephole else {})
+    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6))
 
 
 # --------------------------------------------------------------------------
