@@ -33,6 +33,7 @@ CONCAT = "concat"
 FLATTEN = "flatten"
 SOFTMAX = "softmax"
 RESIZE = "resize"
+RECURRENT = "recurrent"  # RNN / GRU / LSTM
 SHAPE = "shape"  # shape-only ops (reshape, transpose, identity, dropout...): zero by design
 
 # Layers that may sit between a depthwise and a pointwise conv of one

@@ -33,6 +33,7 @@ from dscost.layers import (
     MATMUL,
     NORM,
     POOL,
+    RECURRENT,
     RESIZE,
     SHAPE,
     SOFTMAX,
@@ -503,7 +504,6 @@ def resize(info: NodeInfo) -> Result:
 # --------------------------------------------------------------------------
 # Recurrent layers
 
-RECURRENT = "recurrent"  # layer type of RNN/GRU/LSTM nodes
 
 # ONNX recurrent activation names -> key of cost.ACTIVATION_OPS
 RNN_ACTIVATIONS = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Relu": "relu", "HardSigmoid": "hard_sigmoid",
