@@ -307,17 +307,19 @@ def analysis_doc(a: _cost.Analysis, flops: bool = False, show_all: bool = False)
                 human(k * c.macs),
                 human(c.params),
                 pct(c.macs, t.macs) if c.macs else "",
+                human(c.other_ops) if c.other_ops else "",
                 *sep,
             ]
         )
     notes = [f"{hidden} shape-only layers (reshape, flatten, ...) hidden; --all shows them"] if hidden else []
+    notes.append("other ops: bias additions, BN, activation, pooling and add arithmetic (not in MACs)")
     notes.append(f"sep {unit} / sep params: the layer as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1)")
     doc.append(
         Table(
             "Layers",
-            ["layer", "type", "kernel", "input -> output", unit, "params", f"% {unit}", f"sep {unit}", "sep params", "saving"],
+            ["layer", "type", "kernel", "input -> output", unit, "params", f"% {unit}", "other ops", f"sep {unit}", "sep params", "saving"],
             rows,
-            align="llll" + "r" * 6,
+            align="llll" + "r" * 7,
             notes=notes,
         )
     )

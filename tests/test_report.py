@@ -105,7 +105,8 @@ def test_analysis_markdown(tiny_analysis):
     assert {len(r) for r in layers[2:]} == {len(layers[0])}  # every row has the header's column count
     body = {r[0]: r for r in layers[2:]}
     assert "flatten" not in body  # shape-only layer hidden without --all
-    assert body["conv1"][4] == "55.3K" and body["conv1"][9] == "4.24x"
+    assert body["conv1"][4] == "55.3K" and body["conv1"][10] == "4.24x"
+    assert layers[0][7] == "other ops" and body["conv1"][7] == ""  # no bias: no other ops
     totals = {r[0]: r for r in tables[1][2:]}
     assert totals["MACs"][2] == "106,656"
 
@@ -171,3 +172,17 @@ def test_layer_without_shapes_renders():
     a = cost.analyze(Model("empty", "hand-built", layers))
     assert "empty" in render(report.show_analysis, a, "table", show_all=True)
     assert json.loads(render(report.show_analysis, a, "json"))["totals"]["macs"] == 0
+
+
+def test_other_ops_column_mobilenet(capsys):
+    """BN = 2 ops per element, ReLU = 1: conv1's 32x112x112 output gives 802,816 and 401,408."""
+    from pathlib import Path
+
+    from dscost.readers import load
+
+    a = cost.analyze(load(Path(__file__).resolve().parents[1] / "models" / "mobilenet_v1.yaml"))
+    text = render(report.show_analysis, a, "markdown")
+    layers = _md_tables(text)[0]
+    col = layers[0].index("other ops")
+    body = {r[0]: r for r in layers[2:]}
+    assert body["conv1_bn"][col] == "802.8K" and body["conv1_relu"][col] == "401.4K" and body["conv1"][col] == ""
