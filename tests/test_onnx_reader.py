@@ -72,6 +72,27 @@ def test_shared_weight_counted_once(tmp_path):
     assert cost.analyze(m).totals.params == 148
 
 
+def test_weight_through_identity_is_the_same_constant(tmp_path):
+    """torch.onnx dedups equal initializers and hands the copy out through Identity nodes:
+    the Identity output is still a constant (a MatMul on it is an FC layer) and the tensor
+    is counted once, under its source name."""
+    nodes = [
+        node("MatMul", ["x", "W"], "a"),
+        node("Identity", ["W"], "W_copy"),
+        node("MatMul", ["a", "W_copy"], "b"),
+        node("Identity", ["V"], "V_copy"),
+        node("MatMul", ["b", "V_copy"], "c"),
+    ]
+    m = read(tmp_path, nodes, [("x", [2, 16])], None, [init("W", 16, 16), init("V", 16, 8)])
+    by = {layer.name: layer for layer in m.layers}
+    a, b, c = by["a"], by["b"], by["c"]
+    assert a.type == b.type == c.type == "fc"
+    assert (a.cost.macs, a.cost.weights) == (2 * 16 * 16, 256)
+    assert (b.cost.macs, b.cost.weights) == (2 * 16 * 16, 0) and "shared with a" in b.note
+    assert (c.cost.macs, c.cost.weights) == (2 * 16 * 8, 128)  # reached only through Identity: counted
+    assert cost.analyze(m).totals.params == 256 + 128
+
+
 def test_weight_as_graph_input(tmp_path):
     n = node("Conv", ["x", "W"], "y")
     m = read(tmp_path, [n], [("x", [1, 3, 8, 8]), ("W", [4, 3, 3, 3])])
@@ -102,10 +123,11 @@ def test_big_constant_node_is_stripped_but_counted(tmp_path):
 
 
 def test_weight_computed_by_a_node(tmp_path):
-    nodes = [node("Identity", ["W0"], "W"), node("Conv", ["x", "W"], "y")]
-    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], None, [init("W0", 4, 3, 3, 3)])
+    # the weight is stored transposed and un-transposed in the graph
+    nodes = [node("Transpose", ["W0"], "W", perm=[1, 0, 2, 3]), node("Conv", ["x", "W"], "y")]
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], None, [init("W0", 3, 4, 3, 3)])
     assert m.layers[1].cost.weights == 108
-    assert "computed by node W (Identity)" in m.layers[1].note
+    assert "computed by node W (Transpose)" in m.layers[1].note
 
 
 def test_large_initializer_not_read_small_shape_kept(tmp_path):
@@ -360,11 +382,11 @@ def test_shape_arithmetic_through_div_and_cast_is_resolved(tmp_path):
 
 
 def test_weight_source_is_said_in_the_report_header(tmp_path):
-    nodes = [node("Identity", ["W0"], "W"), node("Conv", ["x", "W"], "c1"), node("Conv", ["c1", "Wx"], "c2")]
-    path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1])], inits=[init("W0", 4, 3, 3, 3)]))
+    nodes = [node("Transpose", ["W0"], "W", perm=[1, 0, 2, 3]), node("Conv", ["x", "W"], "c1"), node("Conv", ["c1", "Wx"], "c2")]
+    path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1])], inits=[init("W0", 3, 4, 3, 3)]))
     r = run_cli("analyze", str(path))
     assert r.returncode == 0, r.stderr
-    assert "1 parameter tensor(s) come from Identity node outputs, not initializers; counted from their inferred shapes (c1;" in r.stdout
+    assert "1 parameter tensor(s) come from Transpose node outputs, not initializers; counted from their inferred shapes (c1;" in r.stdout
     assert "1 parameter tensor(s) come from graph inputs, not initializers; counted from their inferred shapes (c2;" in r.stdout
 
 
