@@ -35,6 +35,7 @@ from pathlib import Path
 
 from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
 from dscost.errors import InputError
+from dscost.export import conv_attrs
 from dscost.layers import ConvGeom
 
 NOISE_THRESHOLD = 0.25  # (p90 - p10) / median above this -> "too noisy" notice
@@ -234,16 +235,6 @@ def _make_model(nodes, inputs, outputs, initializers, name: str):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION, producer_name="dscost")
 
 
-def _conv_attrs(g: ConvGeom) -> dict:
-    return {
-        "kernel_shape": list(g.kernel),
-        "strides": list(g.stride),
-        "dilations": list(g.dilation),
-        "pads": list(g.pads),
-        "group": g.groups,
-    }
-
-
 def layer_models(g: ConvGeom, seed: int = 0) -> dict:
     """{"standard": ModelProto, "separable": ModelProto} for one conv geometry (fp32, He-normal random weights)."""
     import numpy as np
@@ -265,7 +256,7 @@ def layer_models(g: ConvGeom, seed: int = 0) -> dict:
     if g.bias:
         std_inits.append(bias(g.cout, "b"))
         std_inputs.append("b")
-    standard = _make_model([helper.make_node("Conv", std_inputs, ["y"], name="standard", **_conv_attrs(g))], [x], [y], std_inits, "standard")
+    standard = _make_model([helper.make_node("Conv", std_inputs, ["y"], name="standard", **conv_attrs(g))], [x], [y], std_inits, "standard")
 
     dwg, pwg = depthwise_geom(g), pointwise_geom(g)
     sep_inits = [weights((g.cin, 1, *g.kernel), "w_dw"), weights((g.cout, g.cin, *pwg.kernel), "w_pw")]
@@ -274,8 +265,8 @@ def layer_models(g: ConvGeom, seed: int = 0) -> dict:
         sep_inits.append(bias(g.cout, "b_pw"))
         pw_inputs.append("b_pw")
     nodes = [
-        helper.make_node("Conv", ["x", "w_dw"], ["t"], name="depthwise", **_conv_attrs(dwg)),
-        helper.make_node("Conv", pw_inputs, ["y"], name="pointwise", **_conv_attrs(pwg)),
+        helper.make_node("Conv", ["x", "w_dw"], ["t"], name="depthwise", **conv_attrs(dwg)),
+        helper.make_node("Conv", pw_inputs, ["y"], name="pointwise", **conv_attrs(pwg)),
     ]
     separable = _make_model(nodes, [x], [y], sep_inits, "separable")
     return {"standard": standard, "separable": separable}

@@ -35,6 +35,7 @@ from dscost.layers import (
     POOL,
     SHAPE,
     SOFTMAX,
+    ConvGeom,
     Layer,
     Model,
 )
@@ -58,6 +59,17 @@ _ACTIVATIONS = {
     "silu": ("Swish", {}, 24),
 }
 _CLIPS = {"relu6": (0.0, 6.0), "clip": (0.0, 6.0)}
+
+
+def conv_attrs(g: ConvGeom) -> dict:
+    """The ONNX Conv attributes of a convolution geometry (explicit pads, no auto_pad)."""
+    return {
+        "kernel_shape": list(g.kernel),
+        "strides": list(g.stride),
+        "dilations": list(g.dilation),
+        "pads": list(g.pads),
+        "group": g.groups,
+    }
 
 
 def _activation_key(op: str) -> str:
@@ -116,8 +128,7 @@ class _Graph:
             inputs = [srcs[0], self.weight(f"{name}/W", (g.cout, g.cin // g.groups, *g.kernel))]
             if g.bias:
                 inputs.append(self.weight(f"{name}/B", (g.cout,)))
-            self.node("Conv", inputs, name, name, kernel_shape=list(g.kernel), strides=list(g.stride),
-                      dilations=list(g.dilation), pads=list(g.pads), group=g.groups)  # fmt: skip
+            self.node("Conv", inputs, name, name, **conv_attrs(g))
         elif t == BATCHNORM:
             c = layer.input_shape[1]
             inputs = [srcs[0]] + [self.weight(f"{name}/{p}", (c,)) for p in ("scale", "B", "mean", "var")]
