@@ -522,7 +522,6 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
     producer: dict[str, str] = {}  # tensor -> layer/node name
     producer_op: dict[str, str] = {}
     claimed: dict[str, str] = {}  # param tensor -> first layer counting it
-    alias: dict[str, str] = {}  # Identity output of a constant -> the constant's name
     provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
     used_names: set[str] = set()
     bar.stage("counting nodes")
@@ -551,11 +550,12 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
                     if a.HasField("t"):
                         shapes[t] = tuple(a.t.dims)
         elif op == "Identity" and inputs and inputs[0] in const:
-            # An Identity of a constant is that constant (exporters use it to share a
-            # deduplicated weight): same data type, and counted once under its source name.
+            # An Identity of a constant is a constant (so a MatMul on it is an FC layer).
+            # torch.onnx writes a weight whose values equal another's -- e.g. the zero
+            # biases of an untrained model -- as an Identity of the first: in the model
+            # they are distinct parameters, so each Identity copy is counted as its own.
             for t in outputs:
                 const[t] = const[inputs[0]]
-                alias[t] = alias.get(inputs[0], inputs[0])
         if node.domain not in ("", "ai.onnx"):
             uncounted.append(Uncounted(name, op, f"custom op of domain {node.domain!r}: no cost handler"))
             continue
@@ -583,8 +583,8 @@ def _build(path: Path, mp, st: _Stripper, input_shapes, bar: _Progress, onnx) ->
         cost = res.cost
         notes_here: list[str] = [res.note] if res.note else []
         for i, field_name in res.params.items():
-            numel = prod(shapes.get(inputs[i]) or ())
-            t = alias.get(inputs[i], inputs[i])
+            t = inputs[i]
+            numel = prod(shapes.get(t) or ())
             if t in claimed:
                 cost = _sub(cost, field_name, numel)
                 notes_here.append(f"{t!r} shared with {claimed[t]}, counted there")
