@@ -547,6 +547,9 @@ def convert(
     what = "blocks merged" if reverse else "convs converted"
     tail = "; the new weights need fine-tuning before use" if rep.converted else ""
     print(f"wrote {rep.output} ({len(rep.converted)} {what}{tail})", file=sys.stderr)
+    if rep.exact is False:
+        print("dscost: the converted model's MACs/params differ from the what-if prediction (see 'What-if check')", file=sys.stderr)
+        raise typer.Exit(1)
 
 
 # --------------------------------------------------------------------------

@@ -135,6 +135,8 @@ class _Graph:
         self.g = model.graph
         self.inits = {t.name: t for t in self.g.initializer}
         self.constants = {n.output[0]: n for n in self.g.node if n.op_type == "Constant" and n.output}
+        # Identity of a constant (torch.onnx's deduplicated weights): output -> source name
+        self.identities = {n.output[0]: n.input[0] for n in self.g.node if n.op_type == "Identity" and n.input and n.output}
         self.names = {n.name for n in self.g.node} | set(self.inits)
         for n in self.g.node:
             self.names.update(n.input)
@@ -151,9 +153,13 @@ class _Graph:
         return name
 
     def const(self, name: str):
-        """numpy array of an initializer or Constant-node tensor, None otherwise."""
+        """numpy array of an initializer or Constant-node tensor (also through Identity nodes), None otherwise."""
         from onnx import numpy_helper
 
+        seen = set()
+        while name in self.identities and name not in seen:
+            seen.add(name)
+            name = self.identities[name]
         if name in self.inits:
             return numpy_helper.to_array(self.inits[name])
         node = self.constants.get(name)

@@ -334,3 +334,51 @@ def test_cli_convert_csv_one_row_per_converted_layer(capsys, tmp_path):
     assert code == 0 and [r["direction"] for r in rows] == ["separable_to_standard"] * 3
     assert [(int(r["cin"]), int(r["cout"])) for r in rows] == [(4, 8), (8, 8), (8, 6)]
     assert totals(tmp_path / "back.onnx")["macs"] == analyze(load(src)).totals.macs
+
+
+def _torch_style_block_pair():
+    """Two dw(bias) -> ReLU -> pw(bias) blocks as torch.onnx writes an untrained model with
+    BN folded: equal-valued (zero) biases deduplicated, the second block's biases handed out
+    through Identity nodes."""
+    c, n = 4, 8
+    zeros = lambda name, k: numpy_helper.from_array(np.zeros(k, np.float32), name)  # noqa: E731
+    nodes = [
+        helper.make_node("Conv", ["x", "w1d", "b_c"], ["t1"], name="dw1", group=c, pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["t1"], ["r1"], name="relu1"),
+        helper.make_node("Conv", ["r1", "w1p", "b_n"], ["u1"], name="pw1"),
+        helper.make_node("Conv", ["u1", "w2d", "b_n_copy"], ["t2"], name="dw2", group=n, pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["t2"], ["r2"], name="relu2"),
+        helper.make_node("Conv", ["r2", "w2p", "b_n_copy2"], ["y"], name="pw2"),
+        helper.make_node("Identity", ["b_n"], ["b_n_copy"], name="id1"),
+        helper.make_node("Identity", ["b_n"], ["b_n_copy2"], name="id2"),
+    ]
+    inits = [_w("w1d", c, 1, 3, 3), _w("w1p", n, c, 1, 1), _w("w2d", n, 1, 3, 3), _w("w2p", n, n, 1, 1), zeros("b_c", c), zeros("b_n", n)]
+    return _model(nodes, (1, c, 6, 6), (1, n, 6, 6), inits)
+
+
+def test_reverse_torch_style_identity_biases_matches_what_if(tmp_path):
+    src = save(_torch_style_block_pair(), tmp_path / "torchish.onnx")
+    a = analyze(load(src))
+    # weights 36+32+72+64 = 204; biases 4 + 8 + 8 (Identity copy) + 8 (Identity copy) = 28
+    assert (a.totals.weights, a.totals.biases) == (204, 28) and len(a.blocks) == 2
+    rep = cv.convert_file(src, tmp_path / "torchish_std.onnx", reverse=True)
+    assert rep.exact
+    # each merged conv carries its pointwise's bias, found through the Identity node:
+    # weights 9*4*8 + 9*8*8 = 864; biases 8 + 8
+    assert totals(tmp_path / "torchish_std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params} == {"macs": 864 * 36, "params": 864 + 16}
+
+
+def test_cli_convert_exits_1_when_the_result_misses_the_what_if(tmp_path, monkeypatch, capsys):
+    from dscost.cli import run as cli_run
+
+    src = save(hand_model(), tmp_path / "m.onnx")
+    real = cv.convert_file
+
+    def off_by_one(*args, **kwargs):
+        rep = real(*args, **kwargs)
+        rep.actual = {**rep.actual, "params": rep.actual["params"] + 1}
+        return rep
+
+    monkeypatch.setattr(cv, "convert_file", off_by_one)
+    assert cli_run(["convert", str(src), "-o", str(tmp_path / "out.onnx")]) == 1
+    assert "differ from the what-if prediction" in capsys.readouterr().err
