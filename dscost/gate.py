@@ -39,6 +39,10 @@ DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
 COUNT_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
 BYTE_UNITS = {**COUNT_UNITS, "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
 
+# The largest limit accepted (10^30, far beyond any real model): bigger values
+# are typos (1e999) and would overflow float formatting downstream.
+MAX_QUANTITY = 10**30
+
 _QUANTITY = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)\s*$")
 
 
@@ -78,10 +82,14 @@ def parse_quantity(value: object, *, byte_units: bool = False) -> int:
     if unit not in units:
         allowed = "K/M/G/T, Ki/Mi/Gi/Ti, optional B" if byte_units else "K/M/G/T"
         raise ValueError(f"unknown unit {unit!r} in {value!r}; use {allowed}")
-    total = number * units[unit]
-    if total < 0:
+    if number < 0:
         raise ValueError(f"{value!r} is negative; limits must be >= 0")
-    if total != total.to_integral_value():
+    if number > MAX_QUANTITY:  # checked before scaling, so 1e999999 cannot overflow Decimal
+        raise ValueError(f"{value!r} is too large; limits must be at most 1e30")
+    total = number * units[unit]
+    if total > MAX_QUANTITY:
+        raise ValueError(f"{value!r} is too large; limits must be at most 1e30")
+    if total != total.to_integral_value() or (number and not total):
         raise ValueError(f"{value!r} is not a whole number")
     return int(total)
 
@@ -123,6 +131,8 @@ def parse_threshold(value: str) -> tuple[str, int | Fraction]:
             raise ValueError(f"cannot parse {value!r}; expected a percentage like 5% or an amount like 10M") from None
         if not number.is_finite() or number < 0:
             raise ValueError(f"{value!r} must be a non-negative percentage")
+        if number > MAX_QUANTITY:
+            raise ValueError(f"{value!r} is too large; percentages must be at most 1e30%")
         return "relative", Fraction(number) / 100
     return "absolute", parse_quantity(text)
 

@@ -40,6 +40,10 @@ def human(n: float) -> str:
     v = abs(n)
     if v < 1000:
         return f"{sign}{v:,.0f}" if float(v).is_integer() else f"{sign}{v:.2f}"
+    if v >= 1000**6:  # beyond 999P: scientific notation, via Decimal (exact for ints, no float overflow)
+        from decimal import Decimal
+
+        return f"{sign}{Decimal(v):.3g}"
     for unit in ("K", "M", "G", "T", "P"):
         v /= 1000
         if v < 1000 or unit == "P":

@@ -182,6 +182,8 @@ def test_identical_models(capsys, specs):
     [
         (["--fail-on-increase", "x%"], "--fail-on-increase: cannot parse 'x%'"),
         (["--fail-on-increase", "12Q"], "--fail-on-increase: unknown unit 'Q'"),
+        (["--fail-on-increase", "1e999"], "--fail-on-increase: '1e999' is too large"),
+        (["--fail-on-increase", "1e999%"], "--fail-on-increase: '1e999%' is too large"),
         (["-f", "junit"], "junit"),
     ],
 )

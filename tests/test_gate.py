@@ -47,7 +47,7 @@ def test_parse_byte_quantity(text, value):
     assert gate.parse_quantity(text, byte_units=True) == value
 
 
-@pytest.mark.parametrize("bad, why", [("12Q", "unknown unit"), ("-5", "negative"), ("1.5", "whole"), ("abc", "cannot parse"), ("30%", "percentage"), (True, "600M"), ("", "cannot parse"), ("16MiB", "unknown unit")])
+@pytest.mark.parametrize("bad, why", [("12Q", "unknown unit"), ("-5", "negative"), ("1.5", "whole"), ("abc", "cannot parse"), ("30%", "percentage"), (True, "600M"), ("", "cannot parse"), ("16MiB", "unknown unit"), ("1e999", "too large"), ("1e9999999", "too large"), ("1.1e30", "too large"), ("1e21T", "too large"), (1e300, "too large"), (float("inf"), "finite"), ("1e-9999999", "whole")])
 def test_parse_quantity_rejects(bad, why):
     with pytest.raises(ValueError, match=why):
         gate.parse_quantity(bad)
@@ -72,6 +72,10 @@ def test_parse_threshold():
         gate.parse_threshold("x%")
     with pytest.raises(ValueError):
         gate.parse_threshold("-1%")
+    assert gate.parse_threshold("1e30") == ("absolute", 10**30)
+    for huge in ("1e999", "1e999%"):
+        with pytest.raises(ValueError, match="too large"):
+            gate.parse_threshold(huge)
 
 
 def test_actual_values_match_hand_derivation():
