@@ -347,7 +347,7 @@ def diff(
     new: Annotated[str, typer.Argument(help="New model (.yaml/.onnx).", show_default=False)],
     fail_on_increase: Annotated[Optional[str], typer.Option("--fail-on-increase", help="Exit 1 when MACs or params grow by more than this: 5% (relative) or 10M (absolute).", show_default=False)] = None,
     flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
-    show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged layers.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).", case_sensitive=False)] = DiffFormat.table,
 ) -> None:

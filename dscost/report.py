@@ -979,8 +979,12 @@ def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str
         )
     )
     rows = []
+    hidden_shape = 0
     for x in d.layers:
         if x.status == "unchanged" and not show_all:
+            continue
+        if not show_all and all(layer is None or layer.type == SHAPE for layer in (x.base, x.new)):
+            hidden_shape += 1  # zero-cost shape-only ops (identity, dropout, reshape...), as in analyze
             continue
         b, n = x.base_cost, x.new_cost
         rows.append([
@@ -999,13 +1003,17 @@ def diff_doc(d: Any, flops: bool = False, show_all: bool = False, gate: dict[str
     note = f"{summ['changed']} changed, {summ['added']} added, {summ['removed']} removed, {summ['unchanged']} unchanged"
     if not show_all and summ["unchanged"]:
         note += " (--all lists unchanged layers)"
+    notes = [note]
+    if hidden_shape:
+        notes.append(f"{_n(hidden_shape, 'shape-only layer')} (identity, dropout, reshape, ...) hidden; --all shows them")
     if rows:
         doc.append(
-            Table("layers", ["", "layer", "type", f"base {unit}", f"new {unit}", f"Δ {unit}", "base params", "new params", "Δ params", "shape"], rows, align="lllrrrrrrl", notes=[note])
+            Table("layers", ["", "layer", "type", f"base {unit}", f"new {unit}", f"Δ {unit}", "base params", "new params", "Δ params", "shape"], rows, align="lllrrrrrrl", notes=notes)
         )
     else:
-        doc.append(Text(f"layers: {note}", "note"))
-    text = diff_gate_text(gate)
+        doc.append(Text(f"layers: {'; '.join(notes)}", "note"))
+    # A failed gate is reported once, on stderr, by the CLI; a passed one here.
+    text = diff_gate_text(gate) if gate and gate["passed"] else None
     if text:
         doc.append(Text(text))
     return doc

@@ -145,7 +145,9 @@ def test_fail_on_increase_relative(capsys, specs):
     # new -> base: MACs +60,896 on 26,816 (+227.1%), params +918 on 620 (+148.1%)
     code, out, err = dscost(capsys, "diff", new, base, "--fail-on-increase", "5%")
     assert code == 1
-    assert "exceeds +5%" in out and err.startswith("dscost: ✗ --fail-on-increase 5%")
+    # the failure is said once, on stderr; the tables stay on stdout
+    assert "--fail-on-increase" not in out and "MACs" in out
+    assert err.startswith("dscost: ✗ --fail-on-increase 5%") and "exceeds +5%" in err and err.count("\n") == 1
     code, out, err = dscost(capsys, "diff", new, base, "--fail-on-increase", "250%", "-f", "json")
     assert (code, err) == (0, "")
     g = json.loads(out)["fail_on_increase"]
@@ -172,8 +174,9 @@ def test_fail_on_increase_absolute_boundary(capsys, specs):
 
 
 def test_identical_models(capsys, specs):
-    code, out, _ = dscost(capsys, "diff", specs[0], specs[0], "--fail-on-increase", "0")
-    assert code == 0
+    code, out, err = dscost(capsys, "diff", specs[0], specs[0], "--fail-on-increase", "0")
+    assert code == 0 and err == ""
+    assert out.count("✓ --fail-on-increase 0: ") == 1  # a passed gate is said once, on stdout
     assert "0 changed, 0 added, 0 removed, 5 unchanged" in out
 
 
@@ -282,3 +285,35 @@ def test_csv_flops_and_gate(capsys, specs):
     code, out, err = dscost(capsys, "diff", specs[1], specs[0], "-f", "csv", "--fail-on-increase", "5%")
     assert code == 1 and "--fail-on-increase 5%" in err  # the gate still fails; stdout stays pure CSV
     assert len(_csv(out)) == 7
+
+
+def test_shape_only_layers_hidden_unless_all(capsys, tmp_path, specs):
+    """Zero-cost shape-only layers (identity, dropout) are hidden from the table and markdown
+    like in `analyze`; JSON and CSV keep every layer."""
+    pytest.importorskip("onnx")
+    from dscost.export import export_model
+    from dscost.readers.spec_reader import read_spec
+
+    spec = tmp_path / "shapes.yaml"
+    spec.write_text(
+        NEW.replace("name: new", "name: shapes")
+        .replace("  - {type: global_avgpool", "  - {type: identity, name: id1}\n  - {type: dropout, name: drop1}\n  - {type: global_avgpool")
+        .replace("  - {type: fc", "  - {type: dropout, name: drop2}\n  - {type: fc")
+    )
+    onnx_path = tmp_path / "shapes.onnx"
+    export_model(read_spec(spec), onnx_path)
+    code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path))
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()]
+    assert not any(r[1:2] in (["id1"], ["drop1"], ["drop2"]) for r in rows)
+    assert any(r[:2] == ["+", "body_pw"] for r in rows)  # real changes are still listed
+    assert "3 shape-only layers (identity, dropout, reshape, ...) hidden; --all shows them" in out
+    code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path), "-f", "markdown")
+    assert "| + | drop1 |" not in out and "3 shape-only layers" in out
+    code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path), "--all")
+    assert "shape-only" not in out
+    assert {"id1", "drop1", "drop2"} <= {r[1] for r in (line.split() for line in out.splitlines()) if len(r) > 1}
+    code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path), "-f", "json")
+    assert {"id1", "drop1", "drop2"} <= {x["name"] for x in json.loads(out)["layers"]}
+    code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path), "-f", "csv")
+    assert {"id1", "drop1", "drop2"} <= {r["name"] for r in _csv(out)}
