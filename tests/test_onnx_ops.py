@@ -614,3 +614,14 @@ def test_registry_covers_quantized_recurrent_and_misc():
     for op in ["QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger", "QuantizeLinear", "DequantizeLinear",
                "DynamicQuantizeLinear", "Einsum", "LRN", "Softsign", "Hardmax", "LpNormalization", "RNN", "GRU", "LSTM"]:  # fmt: skip
         assert op in HANDLERS, op
+
+
+@pytest.mark.parametrize("op, w_shape", [("Conv", (16, 8, 3, 3)), ("ConvTranspose", (8, 16, 3, 3))])
+def test_kernel_shape_that_disagrees_with_the_weight_is_uncounted(tmp_path, op, w_shape):
+    # kernel_shape says 5x5, the weight is 3x3: params must come from the weight, and a
+    # graph that contradicts itself is listed, not counted with either size
+    n = node(op, ["x", "W"], "y", kernel_shape=[5, 5])
+    m = read(tmp_path, [n], [("x", [1, 8, 10, 10])], None, [init("W", *w_shape)])
+    assert m.layers == [] or all(layer.op != op for layer in m.layers)
+    assert [(u.op, u.name) for u in m.uncounted] == [(op, "y")]
+    assert "kernel_shape (5, 5) disagrees with the weight's kernel (3, 3)" in m.uncounted[0].reason

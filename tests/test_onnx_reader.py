@@ -57,6 +57,23 @@ def test_input_shape_for_unknown_input(tmp_path):
         read_onnx(save(tmp_path, conv_model()), input_shapes={"nope": (1, 3, 8, 8)})
 
 
+def test_input_shape_of_the_wrong_rank_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r"--input-shape x=1x3x8: the model declares input 'x' with 4 dimensions, not 3"):
+        read_onnx(save(tmp_path, conv_model()), input_shapes={"x": (1, 3, 8)})
+
+
+def test_input_shape_overriding_a_fixed_dim_is_said(tmp_path):
+    # the model fixes 8x8; 16x16 is allowed (a new resolution) and said in the header
+    m = read_onnx(save(tmp_path, conv_model()), input_shapes={"x": (1, 3, 16, 16)})
+    assert m.layers[0].cost.macs == 4 * 3 * 9 * 256
+    assert any("overrides fixed dimension(s) 2 (8 -> 16), 3 (8 -> 16) of input 'x'" in n for n in m.notes)
+
+
+def test_zero_sized_input_dim_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r"input 'x' has a zero-sized dimension 2; set a real shape with --input-shape"):
+        read_onnx(save(tmp_path, conv_model(spatial=("0", "8"))))
+
+
 # --------------------------------------------------------------------------
 # Weights: shared, from a graph input, from a Constant node
 

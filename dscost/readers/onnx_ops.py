@@ -142,13 +142,25 @@ def _pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation
 # Convolutions and matrix products
 
 
+def _weight_kernel(info: NodeInfo, x: Shape, w: Shape) -> Shape:
+    """The kernel from the weight's dims (params come from them); a kernel_shape attribute
+    that disagrees, or a weight of the wrong rank, makes the node uncounted."""
+    r = len(x) - 2
+    kernel = tuple(w[2:])
+    if len(kernel) != r:
+        raise ValueError(f"weight {tuple(w)} does not fit a {r}-D input {tuple(x)}")
+    if info.attr("kernel_shape") and _ints(info.attr("kernel_shape"), r, 1) != kernel:
+        raise ValueError(f"kernel_shape {_ints(info.attr('kernel_shape'), r, 1)} disagrees with the weight's kernel {kernel}")
+    return kernel
+
+
 def _conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -> ConvGeom:
     """Geometry of a Conv-like node (input ``x_i``, weight ``w_i`` of shape (Cout, Cin/g, *kernel),
     optional bias ``b_i``), shared by Conv, ConvInteger and QLinearConv."""
     x, w = info.shape(x_i), info.shape(w_i)
     n, cin, spatial = x[0], x[1], tuple(x[2:])
     r = len(spatial)
-    kernel = _ints(info.attr("kernel_shape"), r, 1) if info.attr("kernel_shape") else tuple(w[2:])
+    kernel = _weight_kernel(info, x, w)
     groups = int(info.attr("group", 1))
     stride = _ints(info.attr("strides"), r, 1)
     dilation = _ints(info.attr("dilations"), r, 1)
@@ -194,7 +206,7 @@ def conv_transpose(info: NodeInfo) -> Result:
     n, cin, spatial = x[0], x[1], tuple(x[2:])
     r = len(spatial)
     groups = int(info.attr("group", 1))
-    kernel = _ints(info.attr("kernel_shape"), r, 1) if info.attr("kernel_shape") else tuple(w[2:])
+    kernel = _weight_kernel(info, x, w)
     cout = w[1] * groups
     y = info.out_shapes[0] if info.out_shapes else None
     if y is not None:

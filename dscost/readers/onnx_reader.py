@@ -324,8 +324,16 @@ def _fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path,
         hint = f"--input-shape {vi.name}=1x3x224x224"
         if vi.name in overrides:
             shape = tuple(int(v) for v in overrides[vi.name])
+            given = f"--input-shape {vi.name}={'x'.join(map(str, shape))}"
             if any(v <= 0 for v in shape):
-                raise InputError(f"{path}: --input-shape {vi.name}={'x'.join(map(str, shape))}: dimensions must be positive")
+                raise InputError(f"{path}: {given}: dimensions must be positive")
+            declared = vi.type.tensor_type.shape.dim if vi.type.tensor_type.HasField("shape") else None
+            if declared is not None:
+                if len(declared) != len(shape):
+                    raise InputError(f"{path}: {given}: the model declares input {vi.name!r} with {len(declared)} dimensions, not {len(shape)}")
+                fixed = [f"{i} ({d.dim_value} -> {v})" for i, (d, v) in enumerate(zip(declared, shape)) if d.HasField("dim_value") and 0 < d.dim_value != v]
+                if fixed:
+                    notes.append(f"{given} overrides fixed dimension(s) {', '.join(fixed)} of input {vi.name!r}; layers whose shapes no longer fit are listed as uncounted")
             tt = vi.type.tensor_type
             tt.shape.ClearField("dim")
             for v in shape:
@@ -339,6 +347,8 @@ def _fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path,
         for i, d in enumerate(tt.shape.dim):
             if d.HasField("dim_value") and d.dim_value > 0:
                 continue
+            if d.HasField("dim_value"):
+                raise InputError(f"{path}: input {vi.name!r} has a zero-sized dimension {i}; set a real shape with {hint}")
             label = d.dim_param or "?"
             if i == 0:
                 d.dim_value = 1
