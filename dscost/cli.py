@@ -417,7 +417,7 @@ def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth
     return hw, dt
 
 
-DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16 (2 B), int8 (1 B).", show_default=False)]
+DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
 HardwareOpt = Annotated[
     Optional[str],
     typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),

@@ -31,10 +31,8 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from dscost.dtypes import DTYPE_BYTES  # bytes per element of the weight dtypes ``max_weight_bytes`` understands
 from dscost.layers import STANDARD
-
-# Bytes per element of the weight dtypes ``max_weight_bytes`` understands.
-DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
 
 COUNT_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
 BYTE_UNITS = {**COUNT_UNITS, "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}

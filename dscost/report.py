@@ -26,6 +26,7 @@ import sys
 from typing import Any, Callable, Sequence
 
 from dscost import cost as _cost
+from dscost.dtypes import DTYPE_BYTES
 from dscost.layers import SHAPE, Cost, Layer
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -1591,7 +1592,7 @@ def analysis_roofline_doc(a: Any, roof: Any, flops: bool = False, show_all: bool
             item.align = (item.align or "l" + "r" * (len(item.headers) - len(heads) - 1)) + "r" * len(heads)
             item.rows = [row + cells.get(row[0], [""] * len(heads)) for row in item.rows]
             item.notes.append(
-                f"bytes = (input + weights/BN + output elements) x {DTYPE_SIZES.get(roof.dtype, '?')} B ({roof.dtype}); "
+                f"bytes = (input + weights/BN + output elements) x {DTYPE_BYTES.get(roof.dtype, '?')} B ({roof.dtype}); "
                 f"{'FLOPs' if flops else 'MACs'}/B = arithmetic intensity"
             )
             break
@@ -1622,9 +1623,6 @@ def analysis_roofline_doc(a: Any, roof: Any, flops: bool = False, show_all: bool
     return doc
 
 
-DTYPE_SIZES = {"fp32": 4, "fp16": 2, "int8": 1}
-
-
 def analysis_roofline_json(a: Any, roof: Any, flops: bool = False) -> dict[str, Any]:
     """analyze JSON plus per-layer ``bytes``, ``intensity_macs_per_byte`` (and with hardware
     ``estimated_time_s``, ``bound``) and a top-level ``roofline`` object (keys added, none renamed)."""
@@ -1638,7 +1636,7 @@ def analysis_roofline_json(a: Any, roof: Any, flops: bool = False) -> dict[str, 
             layer.update(_rf.layer_roofline_json(r, roof.separable_s.get(r.name)))
     d["roofline"] = {
         "dtype": roof.dtype,
-        "dtype_bytes": DTYPE_SIZES[roof.dtype],
+        "dtype_bytes": DTYPE_BYTES[roof.dtype],
         "bytes": roof.bytes,
         "intensity_macs_per_byte": round(_rf.intensity(roof.macs, roof.bytes), 4),
         "hardware": _rf.hardware_json(roof.hardware),

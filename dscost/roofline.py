@@ -32,10 +32,9 @@ from dataclasses import asdict, dataclass, field
 from math import prod
 from pathlib import Path
 
+from dscost.dtypes import DTYPE_BYTES
 from dscost.errors import InputError
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer
-
-DTYPE_BYTES = {"fp32": 4, "fp16": 2, "int8": 1}
 
 # --------------------------------------------------------------------------
 # Hardware
@@ -81,9 +80,9 @@ PRESETS: dict[str, Hardware] = {
             "a100",
             "gpu",
             "NVIDIA A100 SXM4 40GB",
-            {"fp32": 9750.0, "fp16": 156000.0, "int8": 312000.0},
+            {"fp32": 9750.0, "fp16": 156000.0, "bf16": 156000.0, "int8": 312000.0},
             1555.0,
-            "NVIDIA A100 Tensor Core GPU datasheet (2020): FP32 19.5 TFLOPS, FP16 Tensor Core 312 TFLOPS, "
+            "NVIDIA A100 Tensor Core GPU datasheet (2020): FP32 19.5 TFLOPS, FP16 and BF16 Tensor Core 312 TFLOPS, "
             "INT8 Tensor Core 624 TOPS (dense), HBM2 1,555 GB/s",
         ),
         Hardware(
@@ -204,7 +203,7 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
             "custom",
             "custom",
             f"{peak_gmacs:g} GMAC/s, {bandwidth_gbs:g} GB/s",
-            {"fp32": float(peak_gmacs), "fp16": float(peak_gmacs), "int8": float(peak_gmacs)},
+            {dtype: float(peak_gmacs) for dtype in DTYPE_BYTES},
             float(bandwidth_gbs),
             "given on the command line",
         )
@@ -281,8 +280,10 @@ def layer_traffic(layer: Layer, dtype: str = "fp32") -> Traffic:
 
 def conv_traffic(g: ConvGeom, dtype: str = "fp32") -> Traffic:
     """Traffic of one convolution from its geometry: input map, weights (+ bias), output map."""
-    weights = prod(g.kernel) * (g.cin // g.groups) * g.cout + (g.cout if g.bias else 0)
-    return Traffic(g.batch * g.cin * prod(g.in_spatial), weights, g.batch * g.cout * prod(g.out_spatial), DTYPE_BYTES[dtype])
+    from dscost.cost import conv_cost
+
+    c = conv_cost(g)
+    return Traffic(g.batch * g.cin * prod(g.in_spatial), c.weights + c.biases, g.batch * g.cout * prod(g.out_spatial), DTYPE_BYTES[dtype])
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,30 @@ def test_pointwise_and_full_conv_reference_figures():
 def test_dtype_scales_bytes():
     layer = conv_layer("c", 3, 8, 16, 10, bias=True)
     # input 800, weights 9*8*16 + 16 = 1,168, output 1,600 -> 3,568 elements
-    for dtype, size in (("fp32", 4), ("fp16", 2), ("int8", 1)):
+    for dtype, size in (("fp32", 4), ("fp16", 2), ("bf16", 2), ("int8", 1)):
         assert rf.layer_traffic(layer, dtype).bytes == 3_568 * size
-    with pytest.raises(InputError, match="--dtype"):
-        rf.model_roofline([layer], "bf16")
+        assert rf.model_roofline([layer], dtype.upper()).layers[0].bytes == 3_568 * size
+    with pytest.raises(InputError, match="--dtype 'fp64': choose one of fp32, fp16, bf16, int8"):
+        rf.model_roofline([layer], "fp64")
+
+
+def test_one_dtype_table_for_roofline_budgets_and_schema():
+    """`analyze --dtype`, `check --dtype` and budget files accept the same dtypes (bf16 included)."""
+    from typing import get_args
+
+    from dscost import dtypes, gate, spec
+
+    assert rf.DTYPE_BYTES is gate.DTYPE_BYTES is dtypes.DTYPE_BYTES
+    assert dtypes.DTYPE_BYTES == {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
+    assert set(get_args(spec.BudgetEntry.model_fields["dtype"].annotation)) == set(dtypes.DTYPE_BYTES)
+
+
+@pytest.mark.parametrize("k, cin, cout, groups, bias", [(3, 8, 16, 1, True), (3, 8, 8, 8, False), (5, 8, 12, 4, True), (1, 8, 16, 1, False)])
+def test_conv_traffic_params_are_conv_cost_weights_and_biases(k, cin, cout, groups, bias):
+    g = make_conv_geom((k, k), cin, cout, (10, 10), (1, 1), (1, 1), "same", groups=groups, bias=bias)
+    c = conv_cost(g)
+    t = rf.conv_traffic(g, "bf16")
+    assert t.param_elements == c.weights + c.biases and t.dtype_bytes == 2
 
 
 def test_batchnorm_reads_gamma_beta_and_running_stats():
@@ -152,3 +172,22 @@ def test_model_what_if_on_the_roofline():
     assert rf.model_roofline([full], "fp32").all_separable_time_s is None
     d = rf.layer_roofline_json(m.layers[0], m.separable_s["full"])
     assert d["bytes"] == m.layers[0].bytes and d["bound"] == "compute" and d["estimated_separable_time_s"] > 0
+
+
+def test_analyze_dtype_bf16_same_set_as_check(capsys):
+    """`analyze --dtype bf16` works (it exited 2 while budgets accepted bf16): 2 bytes per element."""
+    from pathlib import Path
+
+    from test_check import dscost
+
+    model = str(Path(__file__).resolve().parent.parent / "models" / "mobilenet_v1.yaml")
+    bytes_at = {}
+    for dtype in ("fp16", "bf16"):
+        code, out, err = dscost(capsys, "analyze", model, "--dtype", dtype, "-f", "json")
+        assert (code, err) == (0, "")
+        roof = json.loads(out)["roofline"]
+        assert roof["dtype"] == dtype and roof["dtype_bytes"] == 2
+        bytes_at[dtype] = roof["bytes"]
+    assert bytes_at["bf16"] == bytes_at["fp16"]
+    code, _, err = dscost(capsys, "analyze", model, "--dtype", "fp64")
+    assert code == 2 and "choose one of fp32, fp16, bf16, int8" in err
