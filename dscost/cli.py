@@ -35,6 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rendering it with Rich doubles the start-up of `dscost --help`
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -416,15 +416,16 @@ print(",".join(heavy))
     assert p.stdout.strip() == "", f"compare imported {p.stdout.strip()}"
     p = subprocess.run([sys.executable, "-c", "import sys, dscost.cli; print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(%r))))" % (HEAVY,)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.returncode == 0 and p.stdout.strip() == ""
-    # --help may use Rich for formatting, but never the model stack
-    p = subprocess.run(
-        [sys.executable, "-c", "import sys, dscost.cli\ntry:\n    dscost.cli.run(['--help'])\nfinally:\n    print('MODS', ','.join(sorted({m.split('.')[0] for m in sys.modules} & {'onnx','onnxruntime','numpy','pydantic','yaml'})))"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert p.stdout.strip().splitlines()[-1] == "MODS"
+    # --help (top level and per command) is plain click help: no Rich, no model stack
+    for args in (["--help"], ["analyze", "--help"], ["check", "--help"]):
+        p = subprocess.run(
+            [sys.executable, "-c", f"import sys, dscost.cli\ntry:\n    dscost.cli.run({args!r})\nfinally:\n    print('MODS', ','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert "Usage: dscost" in p.stdout and p.stdout.strip().splitlines()[-1] == "MODS", (args, p.stdout[-200:])
 
 
 def test_strict_on_a_real_onnx_graph_with_a_custom_op(tmp_path):
