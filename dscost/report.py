@@ -555,16 +555,47 @@ def comparison_doc(c: _cost.Comparison, flops: bool = False, padding: str = "") 
                 v.substituted,
             ]
         )
-    doc.append(Table("", ["variant", "output", unit, "~", "params", f"{unit} vs std", "formula (MACs)", "substituted"], rows, align="llrrrrll"))
+    # The formulas count MACs; with --flops the substituted numbers stay MACs (FLOPs = 2 x them).
+    notes = ["formula and substituted count MACs; FLOPs = 2 x MACs"] if flops else None
+    doc.append(
+        Table("", ["variant", "output", unit, "~", "params", f"{unit} vs std", "formula (MACs)", "substituted (MACs)" if flops else "substituted"], rows, align="llrrrrll", notes=notes)
+    )
     share = c.depthwise_share
     ratio = c.ratio
     eq = "=" if ratio == c.closed_form_ratio else "vs closed form"
     doc += [
         Text(f"separable = depthwise {float(share) * 100:.1f}% + pointwise {float(1 - share) * 100:.1f}% of its {unit}"),
         Text(f"ratio separable / standard = {float(ratio):.4f} {eq} {closed_form_text(c)}   (1/N + 1/Dk^2" + (")" if eq == "=" else f" = {float(c.closed_form_ratio):.4f})")),
-        Text(f"reduction: {float(1 / ratio):.2f}x fewer {unit}, {std.params / c.separable.cost.params:.2f}x fewer params"),
+        Text(reduction_text(c, unit)),
     ]
     return doc
+
+
+def _times(new: int, old: int, what: str) -> str:
+    """'7.89x fewer MACs', '1.25x more params', 'the same params'."""
+    if new < old:
+        return f"{old / new:.2f}x fewer {what}"
+    if new > old:
+        return f"{new / old:.2f}x more {what}"
+    return f"the same {what}"
+
+
+def reduction_text(c: _cost.Comparison, unit: str = "MACs") -> str:
+    """'reduction: 7.89x fewer MACs, 7.89x fewer params'; when the separable pair costs more
+    MACs (a 1x1 kernel, or N = 1), says so and why instead of a reduction below 1x."""
+    std, sep = c.standard.cost, c.separable.cost
+    if sep.macs <= std.macs:
+        return f"reduction: {_times(sep.macs, std.macs, unit)}, {_times(sep.params, std.params, 'params')}"
+    area = 1
+    for k in c.geom.kernel:
+        area *= k
+    if area == 1:
+        why = "a 1x1 conv has no spatial kernel to factorize"
+    elif c.geom.cout == 1:
+        why = "with N = 1 the depthwise conv alone does the standard conv's work"
+    else:
+        why = "1/N + 1/Dk^2 >= 1"
+    return f"separable costs {_times(sep.macs, std.macs, unit)}, {_times(sep.params, std.params, 'params')} ({why})"
 
 
 def comparison_json(c: _cost.Comparison, flops: bool = False) -> dict[str, Any]:

@@ -55,6 +55,37 @@ def test_compare_table(capsys):
     assert "3^2*32*64*112^2 = 231,211,008" in out  # formula with the numbers substituted
 
 
+def test_compare_flops_says_the_formula_columns_count_macs(capsys):
+    """With --flops the FLOPs column is 2 x the MAC total the substituted formula ends in:
+    both formula columns are labelled MACs and a note says FLOPs = 2 x MACs."""
+    code, out, err = cli(capsys, *COMPARE, "--flops")
+    assert code == 0 and err == ""
+    header = next(line for line in out.splitlines() if line.startswith("variant"))
+    assert "FLOPs" in header and "formula (MACs)" in header and "substituted (MACs)" in header
+    std = next(line for line in out.splitlines() if line.startswith("standard"))
+    assert "462,422,016" in std and std.endswith("= 231,211,008") and 2 * 231_211_008 == 462_422_016
+    assert "formula and substituted count MACs; FLOPs = 2 x MACs" in out
+    assert "reduction: 7.89x fewer FLOPs, 7.89x fewer params" in out
+    _, out, _ = cli(capsys, *COMPARE)  # MACs: the substituted column is the MACs column, no label needed
+    assert "substituted (MACs)" not in out and "FLOPs = 2 x MACs" not in out
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["--dk", "1", "--m", "3", "--n", "4", "--df", "8"], "separable costs 1.25x more MACs, 1.25x more params (a 1x1 conv has no spatial kernel to factorize)"),
+        (["--dk", "1", "--m", "3", "--n", "4", "--df", "8", "--flops"], "separable costs 1.25x more FLOPs, 1.25x more params (a 1x1 conv"),
+        (["--dk", "3", "--m", "3", "--n", "1", "--df", "8"], "separable costs 1.11x more MACs, 1.11x more params (with N = 1"),
+    ],
+)
+def test_compare_separable_costing_more_is_not_a_reduction(capsys, args, line):
+    # 1x1, M=3, N=4, 8x8: standard 3*4*64 = 768 MACs; dw 3*64 = 192 + pw 768 = 960 = 1.25x more
+    code, out, _ = cli(capsys, "compare", *args)
+    assert code == 0
+    assert line in out
+    assert "reduction" not in out and "0.80x" not in out
+
+
 def test_compare_json(capsys):
     code, out, _ = cli(capsys, *COMPARE, "--format", "json")
     assert code == 0
