@@ -86,7 +86,8 @@ def reader_options(path: str | Path, options: dict) -> dict:
     return {k: v for k, v in options.items() if v is not None and (k in spec_only or k in onnx_only or k not in ("width", "resolution", "input_shapes"))}
 
 
-def _analyze(path: Path, options: dict):
+def analyze_path(path: str | Path, options: dict):
+    """Load a model with the reader options that apply to its kind, and analyze it."""
     from dscost.cost import analyze
     from dscost.readers import load
 
@@ -108,7 +109,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.
                 options = entry.load_options()
                 key = (str(f.resolve()), repr(sorted(options.items())))
                 if key not in cache:
-                    cache[key] = _analyze(f, options)
+                    cache[key] = analyze_path(f, options)
                 analysis = cache[key]
             except InputError as err:
                 msg = str(err)
@@ -126,7 +127,7 @@ def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, 
     report = gate.CheckReport("flops" if flops else "macs")
     for p in paths:
         try:
-            analysis = _analyze(Path(p), options or {})
+            analysis = analyze_path(Path(p), options or {})
         except InputError as err:
             msg = str(err)
             raise InputError(msg if p in msg else f"cannot check {p}: {msg}") from None

@@ -49,7 +49,7 @@ class Format(str, Enum):
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: table (Rich on a terminal, aligned text when piped), json, csv, markdown.", case_sensitive=False),
+    typer.Option("--format", "-f", help="Output format: table (Rich on a terminal, aligned text when piped; compare: aligned text always), json, csv, markdown.", case_sensitive=False),
 ]
 
 
@@ -216,14 +216,15 @@ def analyze(
     model = load(file, **options)
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
-    from dscost import roofline as _roofline
+    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
+    if roofline_asked or fmt.value == "json":  # JSON always carries bytes/intensity (fp32 by default)
+        from dscost import roofline as _roofline
 
-    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)
-    roof = _roofline.model_roofline(model.layers, dt, hw)
-    if roofline_asked:
-        report.show_analysis_roofline(result, roof, fmt.value, flops=flops, show_all=show_all)
-    elif fmt.value == "json":  # JSON always carries bytes/intensity at fp32 (keys added, none renamed)
-        report.emit("json", data=lambda: report.analysis_roofline_json(result, roof, flops))
+        roof = _roofline.model_roofline(model.layers, dt, hw)
+        if roofline_asked:
+            report.show_analysis_roofline(result, roof, fmt.value, flops=flops, show_all=show_all)
+        else:
+            report.emit("json", data=lambda: report.analysis_roofline_json(result, roof, flops))
     else:
         report.show_analysis(result, fmt.value, flops=flops, show_all=show_all)
     if strict and model.uncounted:
@@ -313,9 +314,9 @@ def check(
     from dscost import budget as _budget
     from dscost import gate, report
 
-    dtype = dtype.strip().lower()
-    if dtype not in gate.DTYPE_BYTES:
-        raise InputError(f"--dtype: expected one of {', '.join(gate.DTYPE_BYTES)}, got {dtype!r}")
+    from dscost.dtypes import check_dtype
+
+    dtype = check_dtype(dtype)
     limits = gate.Limits(
         max_macs=_limit_option("--max-macs", max_macs, gate.parse_quantity),
         max_params=_limit_option("--max-params", max_params, gate.parse_quantity),
@@ -362,7 +363,7 @@ def diff(
     analyses = []
     for path in (base, new):
         opts = options if os.path.splitext(path)[1].lower() == ".onnx" else {}
-        analyses.append(_budget._analyze(path, opts))
+        analyses.append(_budget.analyze_path(path, opts))
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
     report.show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result)

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from math import prod
 from pathlib import Path
 
-from dscost.dtypes import DTYPE_BYTES
+from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.errors import InputError
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer
 
@@ -215,13 +215,6 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
     if key not in PRESETS:
         raise InputError(f"--hardware {name!r}: unknown; choose one of {', '.join([*PRESETS, LOCAL])} or give --peak-gmacs and --bandwidth-gbs")
     return PRESETS[key]
-
-
-def check_dtype(dtype: str) -> str:
-    d = dtype.lower()
-    if d not in DTYPE_BYTES:
-        raise InputError(f"--dtype {dtype!r}: choose one of {', '.join(DTYPE_BYTES)}")
-    return d
 
 
 # --------------------------------------------------------------------------

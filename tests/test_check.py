@@ -185,7 +185,7 @@ def test_markdown_output(capsys, models):
         (["--max-params", "inf"], "--max-params: cannot parse 'inf'"),
         (["--max-standard-conv-share", "600M"], "--max-standard-conv-share: cannot parse '600M'"),
         (["--max-remaining-savings", "150%"], "not a share between 0 and 1"),
-        (["--max-weight-bytes", "1M", "--dtype", "fp64"], "--dtype: expected one of fp32, fp16, bf16, int8"),
+        (["--max-weight-bytes", "1M", "--dtype", "fp64"], "--dtype 'fp64': choose one of fp32, fp16, bf16, int8"),
         ([], "no limit given"),
     ],
 )
