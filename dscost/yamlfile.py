@@ -69,15 +69,34 @@ def _loader_classes():
 
 
 def _check_depth(path: str, text: str) -> None:
-    """Nesting depth from the event stream (libyaml's parser is iterative; its composer is not)."""
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, whichever PyYAML is installed.
+
+    The depth is counted on the event stream (libyaml's parser is iterative; its
+    composer is not).  libyaml 0.2.6 (in PyYAML 6.0.4's wheels) has a nesting limit
+    of its own (1000) that its scanner can hit while looking ahead, before dscost's
+    count reaches the event at depth ``MAX_DEPTH + 1``; the pure-Python parser has
+    none, so such a file is walked again with it to find that event.
+    """
+    import yaml
+
+    try:
+        _walk_depth(path, text, _loader_classes())
+    except yaml.MarkedYAMLError as err:
+        if "nesting depth" not in str(err.problem):
+            raise
+        _walk_depth(path, text, yaml.SafeLoader)
+        raise  # the parser's own limit is below dscost's: report it as it is
+
+
+def _walk_depth(path: str, text: str, loader: Any) -> None:
     import yaml
 
     depth = 0
-    for event in yaml.parse(text, Loader=_loader_classes()):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise InputError(f"{path}{_mark(event.start_mark)}: nesting deeper than {MAX_DEPTH} levels")
+                raise InputError(f"{path}{_mark(event.start_mark)}: nesting deeper than {MAX_DEPTH} levels (dscost's limit)")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 

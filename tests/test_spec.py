@@ -119,9 +119,33 @@ def test_recursive_alias_refused(tmp_path):
     assert "recursive" in error(tmp_path, "input: &x [3, *x]\nlayers: []\n")
 
 
-def test_deep_nesting_refused(tmp_path):
+@pytest.mark.parametrize("loader", ["installed", "pure-python"])
+def test_deep_nesting_refused(tmp_path, monkeypatch, loader):
+    # dscost's limit (100) holds whichever parser PyYAML brings: libyaml 0.2.6
+    # (PyYAML 6.0.4) stops on its own at 1000 flow levels while looking ahead.
+    import yaml
+
+    from dscost import yamlfile
+
+    if loader == "pure-python":
+        monkeypatch.setattr(yamlfile, "_loader_classes", lambda: yaml.SafeLoader)
     msg = error(tmp_path, "input: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert "nesting deeper" in msg
+    assert msg == ":1:107: nesting deeper than 100 levels (dscost's limit)"
+    msg = error(tmp_path, "input: " + "[" * 101 + "]" * 101 + "\n")
+    assert msg == ":1:107: nesting deeper than 100 levels (dscost's limit)"
+    block = "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 150)) + " " * 150 + "c\n"
+    assert error(tmp_path, block) == ":101:101: nesting deeper than 100 levels (dscost's limit)"
+
+
+def test_nesting_at_the_limit_is_parsed(tmp_path):
+    from dscost.yamlfile import load_yaml
+
+    p = write(tmp_path, "input: " + "[" * 99 + "3" + "]" * 99 + "\n")  # 100 levels with the top mapping
+    data = load_yaml(p)
+    depth, cur = 0, data["input"]
+    while isinstance(cur, list):
+        depth, cur = depth + 1, cur[0]
+    assert (depth, cur) == (99, 3)
 
 
 def test_duplicate_key(tmp_path):
