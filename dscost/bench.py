@@ -8,9 +8,8 @@ CPU and puts the measurements next to dscost's exact MAC counts:
   alternating rounds (so that a change in machine load hits both alike);
 * :func:`bench_model` -- a whole ONNX model run with onnxruntime's profiler,
   per-node kernel times joined by node name with dscost's per-layer MACs;
-* :func:`bench_model_pair` -- the original and the converted model side by side;
-* :func:`calibrate` -- this machine's achievable GMAC/s (a large MatMul) and
-  memory bandwidth (a large element-wise Add), saved for ``--hardware local``.
+* :func:`bench_model_pair` -- the original and the converted model side by side
+  (each file parsed once by onnx and once by dscost's reader);
 
 Timing protocol: ``warmup`` untimed runs per session, then timed rounds until
 the time budget is spent (at least ``MIN_RUNS`` runs) or ``max_runs`` is
@@ -18,35 +17,29 @@ reached.  Reported: median, p10 and p90 (linear interpolation between order
 statistics).  When (p90 - p10) / median exceeds ``NOISE_THRESHOLD`` the result
 carries a notice that the machine is too noisy for a confident number.
 
-onnx, onnxruntime and numpy are imported inside the functions that use them.
+The onnxruntime plumbing is :mod:`dscost.runtime`; onnx, onnxruntime and numpy
+are imported inside the functions that use them.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import platform
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from math import prod
 from pathlib import Path
 
 from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
 from dscost.errors import InputError
 from dscost.export import conv_attrs
-from dscost.layers import ConvGeom
+from dscost.layers import ConvGeom, Layer
+from dscost.runtime import DEFAULT_OPT, check_threads, load_onnx, make_model, make_session, ort_version, random_feeds, run, serialize
 
 NOISE_THRESHOLD = 0.25  # (p90 - p10) / median above this -> "too noisy" notice
-MIN_RUNS = 5
-OPSET = 17
-IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
-OPT_LEVELS = ("none", "basic", "extended", "all")
-DEFAULT_OPT = "all"  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
 
-# --------------------------------------------------------------------------
-# Statistics
+
+MIN_RUNS = 5
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -92,14 +85,17 @@ class Timing:
     def noisy(self) -> bool:
         return self.spread > NOISE_THRESHOLD
 
-    def json(self) -> dict:
-        return {
-            "median_ms": round(self.median_ms, 4),
-            "p10_ms": round(self.p10_ms, 4),
-            "p90_ms": round(self.p90_ms, 4),
-            "spread": round(self.spread, 4),
-            "runs": self.runs,
-        }
+
+
+def summary(t: Timing) -> dict:
+    """The statistics of a Timing, rounded to 0.1 us (the calibration profile and JSON outputs)."""
+    return {
+        "median_ms": round(t.median_ms, 4),
+        "p10_ms": round(t.p10_ms, 4),
+        "p90_ms": round(t.p90_ms, 4),
+        "spread": round(t.spread, 4),
+        "runs": t.runs,
+    }
 
 
 def gmacs_per_s(macs: int, ms: float) -> float:
@@ -116,83 +112,11 @@ def noise_notice(label: str, t: Timing) -> str | None:
     )
 
 
-# --------------------------------------------------------------------------
-# onnxruntime sessions
-
-
-def check_threads(threads: int) -> int:
-    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
-        raise InputError(f"--threads {threads!r}: must be a whole number >= 1")
-    if threads > 1024:
-        raise InputError(f"--threads {threads}: too many (at most 1024)")
-    return threads
-
-
 def check_budget(budget_s: float, max_runs: int) -> None:
     if not budget_s > 0:
         raise InputError(f"--budget {budget_s:g}: must be a positive number of seconds")
     if max_runs < 1:
         raise InputError(f"--runs {max_runs}: must be >= 1")
-
-
-def _ort():
-    try:
-        import onnxruntime
-    except ImportError as exc:  # pragma: no cover - dependency missing
-        raise InputError(f"onnxruntime is not installed ({exc}); pip install onnxruntime") from None
-    onnxruntime.set_default_logger_severity(3)  # errors only; warnings go through our own messages
-    return onnxruntime
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    msg = text[0] if text else exc.__class__.__name__
-    # onnxruntime prefixes "[ONNXRuntimeError] : 1 : FAIL : /path/file.cc:123 fn(...) message"
-    if "] :" in msg:
-        msg = msg.split("] :", 1)[1].strip()
-    return msg[:300]
-
-
-def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None):
-    """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it."""
-    ort = _ort()
-    check_threads(threads)
-    if optimization not in OPT_LEVELS:
-        raise InputError(f"--optimization {optimization!r}: choose one of {', '.join(OPT_LEVELS)}")
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    so.graph_optimization_level = {
-        "none": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
-        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
-        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
-    }[optimization]
-    so.log_severity_level = 3
-    if profile_dir is not None:
-        so.enable_profiling = True
-        so.profile_file_prefix = str(Path(profile_dir) / "ort_profile")
-    if hasattr(model, "SerializeToString"):
-        try:
-            model = model.SerializeToString()
-        except ValueError as exc:  # > 2 GB protobuf
-            raise InputError(f"{label}: cannot hand the model to onnxruntime ({_first_line(exc)})") from None
-    elif isinstance(model, Path):
-        model = str(model)
-    try:
-        return ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
-        raise InputError(f"{label}: onnxruntime cannot run this model: {_first_line(exc)}") from None
-
-
-def _run(sess, feeds, label: str):
-    try:
-        return sess.run(None, feeds)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"{label}: onnxruntime failed to run the model: {_first_line(exc)}") from None
 
 
 def time_sessions(
@@ -208,7 +132,7 @@ def time_sessions(
     check_budget(budget_s, max_runs)
     for name, (sess, feeds) in sessions.items():
         for _ in range(warmup):
-            _run(sess, feeds, name)
+            run(sess, feeds, name)
     samples: dict[str, list[float]] = {name: [] for name in sessions}
     min_runs = min(min_runs, max_runs)
     start = time.perf_counter()
@@ -222,17 +146,6 @@ def time_sessions(
         if rounds >= min_runs and time.perf_counter() - start >= budget_s:
             break
     return {name: Timing(s) for name, s in samples.items()}
-
-
-# --------------------------------------------------------------------------
-# Building conv graphs
-
-
-def _make_model(nodes, inputs, outputs, initializers, name: str):
-    from onnx import helper
-
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializers)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION, producer_name="dscost")
 
 
 def layer_models(g: ConvGeom, seed: int = 0) -> dict:
@@ -256,7 +169,7 @@ def layer_models(g: ConvGeom, seed: int = 0) -> dict:
     if g.bias:
         std_inits.append(bias(g.cout, "b"))
         std_inputs.append("b")
-    standard = _make_model([helper.make_node("Conv", std_inputs, ["y"], name="standard", **conv_attrs(g))], [x], [y], std_inits, "standard")
+    standard = make_model([helper.make_node("Conv", std_inputs, ["y"], name="standard", **conv_attrs(g))], [x], [y], std_inits, "standard")
 
     dwg, pwg = depthwise_geom(g), pointwise_geom(g)
     sep_inits = [weights((g.cin, 1, *g.kernel), "w_dw"), weights((g.cout, g.cin, *pwg.kernel), "w_pw")]
@@ -268,12 +181,8 @@ def layer_models(g: ConvGeom, seed: int = 0) -> dict:
         helper.make_node("Conv", ["x", "w_dw"], ["t"], name="depthwise", **conv_attrs(dwg)),
         helper.make_node("Conv", pw_inputs, ["y"], name="pointwise", **conv_attrs(pwg)),
     ]
-    separable = _make_model(nodes, [x], [y], sep_inits, "separable")
+    separable = make_model(nodes, [x], [y], sep_inits, "separable")
     return {"standard": standard, "separable": separable}
-
-
-# --------------------------------------------------------------------------
-# One layer
 
 
 @dataclass
@@ -318,15 +227,6 @@ class LayerBench:
         return any(v.timing.noisy for v in self.variants.values())
 
 
-def _ort_version() -> str:
-    try:
-        import onnxruntime
-
-        return onnxruntime.__version__
-    except ImportError:  # pragma: no cover
-        return "?"
-
-
 def random_feeds_for(g: ConvGeom, seed: int = 1) -> dict:
     import numpy as np
 
@@ -358,7 +258,7 @@ def bench_layer(
         "standard": VariantResult(conv_cost(g).macs, timings["standard"]),
         "separable": VariantResult(dw.macs + pw.macs, timings["separable"]),
     }
-    result = LayerBench(g, variants, threads, budget_s, onnxruntime=_ort_version())
+    result = LayerBench(g, variants, threads, budget_s, onnxruntime=ort_version())
     for name, v in variants.items():
         notice = noise_notice(name, v.timing)
         if notice:
@@ -385,66 +285,79 @@ def bench_layer(
 # Whole models
 
 
-def load_onnx(path: str | Path):
-    """onnx.load with errors as InputError."""
-    import onnx
+@dataclass
+class _Subject:
+    """One model ready to run: what onnxruntime gets, what dscost counted, how tensors map to nodes."""
 
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory, not a model file")
-    try:
-        model = onnx.load(str(p))
-    except Exception as exc:
-        raise InputError(f"{path}: not a readable ONNX model ({_first_line(exc)})") from None
-    if not model.HasField("graph"):
-        raise InputError(f"{path}: the ONNX model has no graph")
-    return model
+    label: str
+    data: bytes  # the serialized model, handed to onnxruntime
+    layers: list[Layer]
+    producer: dict[str, str]  # tensor -> node name (joins onnxruntime's renamed convs)
+    feeds: dict
 
 
-def random_feeds(model, input_shapes: dict | None = None, label: str = "model", seed: int = 1) -> dict:
-    """Random inputs for every graph input that is not an initializer.  A symbolic first (batch)
-    dimension becomes 1; any other symbolic dimension needs ``--input-shape``."""
-    import numpy as np
-    from onnx import helper
+def _subject(proto, layers: list[Layer], feeds: dict, label: str) -> _Subject:
+    producer = {out: node.name for node in proto.graph.node for out in node.output}
+    return _Subject(label, serialize(proto, label), layers, producer, feeds)
 
-    input_shapes = dict(input_shapes or {})
-    inits = {i.name for i in model.graph.initializer}
-    rng = np.random.default_rng(seed)
-    feeds = {}
-    for vi in model.graph.input:
-        if vi.name in inits:
-            continue
-        tt = vi.type.tensor_type
-        if not vi.type.HasField("tensor_type"):
-            raise InputError(f"{label}: input {vi.name!r} is not a tensor; dscost bench can only feed tensors")
-        if vi.name in input_shapes:
-            shape = input_shapes.pop(vi.name)
-        else:
-            shape = []
-            for i, d in enumerate(tt.shape.dim):
-                if d.HasField("dim_value") and d.dim_value > 0:
-                    shape.append(d.dim_value)
-                elif i == 0:
-                    shape.append(1)
-                else:
-                    sym = d.dim_param or "?"
-                    raise InputError(
-                        f"{label}: input {vi.name!r} has a symbolic dimension {sym!r} (axis {i}); "
-                        f"set it with --input-shape {vi.name}=1x3x224x224"
-                    )
-        try:
-            dtype = helper.tensor_dtype_to_np_dtype(tt.elem_type)
-        except Exception:
-            raise InputError(f"{label}: input {vi.name!r} has an element type dscost bench cannot feed ({tt.elem_type})") from None
-        if np.issubdtype(dtype, np.floating):
-            feeds[vi.name] = rng.standard_normal(shape).astype(dtype)
-        else:
-            feeds[vi.name] = np.zeros(shape, dtype)
-    if input_shapes:
-        raise InputError(f"{label}: --input-shape names no graph input: {', '.join(input_shapes)}")
-    return feeds
+
+def bench_subjects(
+    subjects: dict[str, _Subject],
+    threads: int = 1,
+    budget_s: float = 2.0,
+    max_runs: int = 1000,
+    optimization: str = DEFAULT_OPT,
+    profile_runs: int = 10,
+    warmup: int = 3,
+    hardware=None,
+    dtype: str = "fp32",
+) -> dict[str, ModelBench]:
+    """Benchmark one or more models (timed in alternating rounds), each profiled per node
+    (profiled runs alternate too)."""
+    check_threads(threads)
+    check_budget(budget_s, max_runs)
+    sessions = {}
+    for key, s in subjects.items():
+        sess = make_session(s.data, s.label, threads, optimization)
+        run(sess, s.feeds, s.label)  # fail early, one line
+        sessions[key] = (sess, s.feeds)
+    timings = time_sessions(sessions, budget_s, max_runs, warmup)
+    del sessions
+    profiles = profile_times(
+        {key: (s.data, s.feeds, s.label) for key, s in subjects.items()},
+        threads, optimization, runs=max(1, min(profile_runs, max_runs)),
+    )  # fmt: skip
+    out = {}
+    for key, s in subjects.items():
+        rows, unattributed = join_profile(s.producer, s.layers, profiles[key])
+        mb = ModelBench(s.label, timings[key], rows, unattributed, threads, optimization)
+        notice = noise_notice(s.label, timings[key])
+        if notice:
+            mb.notices.append(notice)
+        if hardware is not None:
+            from dscost import roofline as rf
+
+            mb.estimate_s = rf.model_roofline(s.layers, dtype, hardware).time_s
+        out[key] = mb
+    return out
+
+
+def _load(path, input_shapes, label: str):
+    """(ModelProto with named nodes, dscost Model, feeds) of one model file: parsed once by each."""
+    from dscost.readers import load
+
+    proto = load_onnx(path)
+    model = load(path, input_shapes=input_shapes or None)
+    return proto, model, random_feeds(proto, input_shapes, label)
+
+
+def bench_model(path, label: str | None = None, input_shapes: dict | None = None, **options) -> ModelBench:
+    """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs."""
+    label = label or str(path)
+    proto, model, feeds = _load(path, input_shapes, label)
+    subject = _subject(proto, model.layers, feeds, label)
+    del proto
+    return bench_subjects({"model": subject}, **options)["model"]
 
 
 @dataclass
@@ -487,7 +400,7 @@ def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, opti
             sessions[key] = make_session(data, label, threads, optimization, profile_dir=str(sub))
         for _ in range(warmup + runs):
             for key, sess in sessions.items():
-                _run(sess, models[key][1], models[key][2])
+                run(sess, models[key][1], models[key][2])
         out = {}
         for key, sess in sessions.items():
             path = sess.end_profiling()
@@ -531,18 +444,16 @@ class ModelBench:
         return {lt.name: lt for lt in self.layers}
 
 
-
 _NCHWC_SUFFIX = "_nchwc"
 
 
-def join_profile(model_proto, layers, times: dict[str, NodeTime]) -> tuple[list[LayerTime], list[NodeTime]]:
+def join_profile(producer: dict[str, str], layers, times: dict[str, NodeTime]) -> tuple[list[LayerTime], list[NodeTime]]:
     """Attribute onnxruntime node times to dscost layers by node name.
 
     Optimization level "all" renames convs to ``<output tensor>_nchwc``; such a
     node is attributed to the layer producing that tensor, walking back through
     activation/BN layers to the conv they were fused into."""
     names = {layer.name for layer in layers}
-    producer = {out: node.name for node in model_proto.graph.node for out in node.output}
     by_name = {layer.name: layer for layer in layers}
     from dscost.layers import PASS_THROUGH_TYPES
 
@@ -566,76 +477,6 @@ def join_profile(model_proto, layers, times: dict[str, NodeTime]) -> tuple[list[
         rows.append(LayerTime(layer.name, layer.type, layer.cost.macs, ms, tuple(n.name for n in nts)))
     unattributed.sort(key=lambda n: -n.ms)
     return rows, unattributed
-
-
-def _prepare(path, input_shapes, label=None):
-    """(ModelProto with named nodes, serialized bytes, dscost Model, feeds) for one model file."""
-    from dscost.readers import load
-
-    label = label or str(path)
-    from dscost.convert import name_nodes
-
-    proto = load_onnx(path)
-    name_nodes(proto)
-    model = load(path, input_shapes=input_shapes or None)
-    feeds = random_feeds(proto, input_shapes, label)
-    try:
-        data = proto.SerializeToString()
-    except ValueError as exc:
-        raise InputError(f"{label}: cannot hand the model to onnxruntime ({_first_line(exc)})") from None
-    return proto, data, model, feeds
-
-
-def bench_models(
-    paths: dict[str, str | Path],
-    threads: int = 1,
-    budget_s: float = 2.0,
-    max_runs: int = 1000,
-    input_shapes: dict | None = None,
-    optimization: str = DEFAULT_OPT,
-    profile_runs: int = 10,
-    warmup: int = 3,
-    hardware=None,
-    dtype: str = "fp32",
-    labels: dict[str, str] | None = None,
-) -> dict[str, ModelBench]:
-    """Benchmark one or more models (timed in alternating rounds), each profiled per node
-    (profiled runs alternate too).  ``labels`` names the models in results and notices
-    (default: their paths)."""
-    check_threads(threads)
-    check_budget(budget_s, max_runs)
-    labels = {key: (labels or {}).get(key, str(p)) for key, p in paths.items()}
-    prepared = {key: _prepare(p, input_shapes, labels[key]) for key, p in paths.items()}
-    sessions = {}
-    for key, (proto, data, model, feeds) in prepared.items():
-        sess = make_session(data, labels[key], threads, optimization)
-        _run(sess, feeds, labels[key])  # fail early, one line
-        sessions[key] = (sess, feeds)
-    timings = time_sessions(sessions, budget_s, max_runs, warmup)
-    del sessions
-    profiles = profile_times(
-        {key: (data, feeds, labels[key]) for key, (proto, data, model, feeds) in prepared.items()},
-        threads, optimization, runs=max(1, min(profile_runs, max_runs)),
-    )  # fmt: skip
-    out = {}
-    for key, (proto, data, model, feeds) in prepared.items():
-        label = labels[key]
-        rows, unattributed = join_profile(proto, model.layers, profiles[key])
-        mb = ModelBench(label, timings[key], rows, unattributed, threads, optimization)
-        notice = noise_notice(label, timings[key])
-        if notice:
-            mb.notices.append(notice)
-        if hardware is not None:
-            from dscost import roofline as rf
-
-            mb.estimate_s = rf.model_roofline(model.layers, dtype, hardware).time_s
-        out[key] = mb
-    return out
-
-
-def bench_model(path, label: str | None = None, **options) -> ModelBench:
-    """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs."""
-    return bench_models({"model": path}, labels={"model": label or str(path)}, **options)["model"]
 
 
 @dataclass
@@ -690,30 +531,32 @@ class PairBench:
         return rows
 
 
+def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32", convert_options: dict | None = None,
+                     label: str | None = None, **options) -> PairBench:
+    """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; dscost reads the
+    result from a temp file) and benchmark both."""
+    import onnx
 
-def bench_model_pair(path, threads: int = 1, budget_s: float = 2.0, max_runs: int = 1000, input_shapes=None, optimization: str = DEFAULT_OPT,
-                     hardware=None, dtype: str = "fp32", convert_options: dict | None = None, **kw) -> PairBench:
-    """`dscost bench model.onnx --convert`: convert every eligible conv (in a temp file) and benchmark both."""
-    from dscost.convert import convert_model
+    from dscost.rewrite import convert_model
+    from dscost.readers import load
 
-    proto = load_onnx(path)
-    converted, report = convert_model(proto, **(convert_options or {}))
+    label = label or str(path)
+    proto, model, feeds = _load(path, input_shapes, label)
+    original = _subject(proto, model.layers, feeds, label)
+    converted, report = convert_model(proto, copy=False, **(convert_options or {}))  # `original` holds its bytes
     if not report.converted:
         raise InputError(f"{path}: no standard conv to convert (nothing to compare)")
     with tempfile.TemporaryDirectory(prefix="dscost-conv-") as tmp:
-        import onnx
-
         out = Path(tmp) / (Path(path).stem + "_separable.onnx")
         onnx.save(converted, str(out))
-        label = kw.pop("label", None) or str(path)
-        res = bench_models({"original": path, "converted": out}, threads, budget_s, max_runs, input_shapes, optimization,
-                           hardware=hardware, dtype=dtype, labels={"original": label, "converted": f"{label} (converted)"}, **kw)
+        conv_label = f"{label} (converted)"
+        twin = _subject(converted, load(out, input_shapes=input_shapes or None).layers, feeds, conv_label)
+    del proto, converted
+    res = bench_subjects({"original": original, "converted": twin}, hardware=hardware, dtype=dtype, **options)
     pair = PairBench(res["original"], res["converted"], [c.name for c in report.converted], hardware.name if hardware else None, dtype)
     if hardware is not None:
         from dscost import roofline as rf
-        from dscost.readers import load
 
-        model = load(path, input_shapes=input_shapes or None)
         by_name = {layer.name: layer for layer in model.layers}
         for name in pair.converted_layers:
             layer = by_name.get(name)
@@ -721,83 +564,3 @@ def bench_model_pair(path, threads: int = 1, budget_s: float = 2.0, max_runs: in
                 std, e_dw, e_pw = rf.separable_estimate(layer.conv, hardware, dtype)
                 pair.layer_estimates[name] = (std.time_s, rf.sequential_time(e_dw, e_pw))
     return pair
-
-
-# --------------------------------------------------------------------------
-# Calibration
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, stream_elements: int = 1 << 23,
-              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56) -> dict:
-    """Measure this machine's achievable compute and bandwidth with onnxruntime (fp32).
-
-    Compute: the faster of a ``matmul_size``-cubed MatMul and a 3x3 conv with
-    ``conv_channels`` in and out channels on a ``conv_size`` square map (the
-    convolution kernels dscost's estimates are about); the rate of its p10
-    (fast) runs is the achievable GMAC/s.  Bandwidth: an Add of two
-    ``stream_elements`` fp32 vectors (reads 2, writes 1: 12 bytes per element,
-    far larger than the caches by default); rate of its p10 runs in GB/s.
-    The budget is split between the three."""
-    import numpy as np
-    from onnx import TensorProto, helper
-
-    from dscost.cost import make_conv_geom
-
-    check_threads(threads)
-    check_budget(budget_s, max_runs)
-    n, e = matmul_size, stream_elements
-    mm = _make_model(
-        [helper.make_node("MatMul", ["a", "b"], ["c"], name="matmul")],
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [n, n]), helper.make_tensor_value_info("b", TensorProto.FLOAT, [n, n])],
-        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [n, n])],
-        [],
-        "calibrate_compute",
-    )
-    add = _make_model(
-        [helper.make_node("Add", ["a", "b"], ["c"], name="add")],
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [e]), helper.make_tensor_value_info("b", TensorProto.FLOAT, [e])],
-        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [e])],
-        [],
-        "calibrate_memory",
-    )
-    g = make_conv_geom((3, 3), conv_channels, conv_channels, (conv_size, conv_size), (1, 1), (1, 1), "same")
-    conv = layer_models(g)["standard"]
-    rng = np.random.default_rng(0)
-    feeds_mm = {"a": rng.standard_normal((n, n)).astype(np.float32), "b": rng.standard_normal((n, n)).astype(np.float32)}
-    feeds_add = {"a": rng.standard_normal(e).astype(np.float32), "b": rng.standard_normal(e).astype(np.float32)}
-    part = budget_s / 3
-    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs)["matmul"]
-    t_conv = time_sessions({"conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs)["conv"]
-    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs)["add"]
-    rate_mm = n**3 / (t_mm.p10_ms * 1e-3) / 1e9
-    conv_macs = conv_cost(g).macs
-    rate_conv = conv_macs / (t_conv.p10_ms * 1e-3) / 1e9
-    bw = 12 * e / (t_add.p10_ms * 1e-3) / 1e9
-    return {
-        "name": "local",
-        "peak_gmacs": round(max(rate_mm, rate_conv), 3),
-        "bandwidth_gbs": round(bw, 3),
-        "threads": threads,
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "cpu": _cpu_name(),
-        "cores": os.cpu_count(),
-        "onnxruntime": _ort_version(),
-        "method": (
-            f"onnxruntime CPU, fp32, p10 rates: compute = faster of MatMul {n}^3 ({rate_mm:.1f} GMAC/s) and 3x3 Conv "
-            f"{conv_channels}->{conv_channels} @ {conv_size}x{conv_size} ({rate_conv:.1f} GMAC/s); "
-            f"bandwidth = Add of 2 x {e:,} floats (12 B/element)"
-        ),
-        "compute": {"matmul": {**t_mm.json(), "gmacs_per_s": round(rate_mm, 3)}, "conv": {**t_conv.json(), "gmacs_per_s": round(rate_conv, 3)}},
-        "memory": t_add.json(),
-        "noisy": t_mm.noisy or t_conv.noisy or t_add.noisy,
-    }

@@ -71,27 +71,17 @@ def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Pa
     return matches
 
 
-def reader_options(path: str | Path, options: dict) -> dict:
-    """Keep the options that apply to this kind of file: width/resolution for specs,
-    input_shapes for ONNX; one given for the wrong kind is an error."""
-    from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES
-
-    suffix = Path(path).suffix.lower()
-    spec_only = [k for k in ("width", "resolution") if options.get(k) is not None]
-    onnx_only = [k for k in ("input_shapes",) if options.get(k)]
-    if suffix in SPEC_SUFFIXES and onnx_only:
-        raise InputError(f"{path}: input_shapes applies to ONNX graphs only; this is a layer spec")
-    if suffix in ONNX_SUFFIXES and spec_only:
-        raise InputError(f"{path}: {'/'.join(spec_only)} applies to YAML layer specs only; this is an ONNX graph")
-    return {k: v for k, v in options.items() if v is not None and (k in spec_only or k in onnx_only or k not in ("width", "resolution", "input_shapes"))}
+# How budget entries name the reader options (in messages).
+OPTION_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shapes"}
 
 
-def analyze_path(path: str | Path, options: dict):
-    """Load a model with the reader options that apply to its kind, and analyze it."""
+def analyze_path(path: str | Path, options: dict, labels: dict[str, str] | None = None):
+    """Load a model with reader options (one that does not apply to the model's kind is an
+    error naming it by ``labels``: CLI flags by default) and analyze it."""
     from dscost.cost import analyze
     from dscost.readers import load
 
-    return analyze(load(path, **reader_options(path, options)))
+    return analyze(load(path, labels=labels, **options))
 
 
 def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.CheckReport:
@@ -109,7 +99,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.
                 options = entry.load_options()
                 key = (str(f.resolve()), repr(sorted(options.items())))
                 if key not in cache:
-                    cache[key] = analyze_path(f, options)
+                    cache[key] = analyze_path(f, options, OPTION_LABELS)
                 analysis = cache[key]
             except InputError as err:
                 msg = str(err)

@@ -1,20 +1,23 @@
 """Command line: thin Typer commands over readers -> cost -> report.
 
-Every command parses its options, calls :mod:`dscost.cost` (through a reader
-when it reads a file) and hands the result to a ``report.show_*`` function.
+Every command parses its options, calls the Python API (:func:`dscost.readers.load`,
+:mod:`dscost.cost`, :mod:`dscost.budget`, :mod:`dscost.bench`...) and hands the
+typed result to the ``show_*`` function of its module in :mod:`dscost.report`.
 Heavy modules (onnx, numpy, pydantic, yaml, rich) are imported inside the
 functions that need them, so ``dscost --help`` and ``dscost compare`` start
 fast (see benchmarks/startup.py).
+
+Options used by several commands are declared once below (``*Opt``).
 
 Exit codes: 0 success, 1 a check failed (``--strict``, ``check``), 2 usage or
 input error.  ``run()`` turns :class:`dscost.errors.InputError` and usage
 errors into one line ``dscost: error: <message>`` on stderr; unexpected
 exceptions print one line too unless ``DSCOST_DEBUG=1``.
 
-Adding a command: append a function decorated with ``@app.command()`` below
-the existing ones; take ``fmt: FormatOpt = Format.table`` and finish with a
-``report.show_*`` call.  Raise InputError for bad input, ``typer.Exit(1)`` for
-a failed check.  Never return an int from a command.
+Adding a command: append a function decorated with ``@app.command()``; take
+``fmt: FormatOpt = Format.table`` and finish with a ``report.<command>.show_*``
+call.  Raise InputError for bad input, ``typer.Exit(1)`` for a failed check.
+Never return an int from a command.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError
+from dscost.report.document import CHECK_FORMATS, FORMATS
 
 app = typer.Typer(
     name="dscost",
@@ -39,18 +43,40 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+# One enum per set of formats (the names live in dscost.report.document).
+Format = Enum("Format", {f: f for f in FORMATS}, type=str)
+CheckFormat = Enum("CheckFormat", {f: f for f in CHECK_FORMATS}, type=str)
 
 
-FormatOpt = Annotated[
-    Format,
-    typer.Option("--format", "-f", help="Output format: table (Rich on a terminal, aligned text when piped; compare: aligned text always), json, csv, markdown.", case_sensitive=False),
+def _format_opt(text: str):
+    return typer.Option("--format", "-f", help=text, case_sensitive=False)
+
+
+FormatOpt = Annotated[Format, _format_opt("Output format: table (Rich on a terminal, aligned text when piped; compare: aligned text always), json, csv, markdown.")]
+
+# --------------------------------------------------------------------------
+# Options shared by several commands
+
+WidthOpt = Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)]
+ResolutionOpt = Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)]
+InputShapeOpt = Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)]
+FlopsOpt = Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")]
+# The one-layer flags shared by `compare` and `bench` (MobileNet notation).
+DkOpt = Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")]
+MOpt = Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")]
+NOpt = Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")]
+StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")]
+PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
+DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
+BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
+# Roofline
+DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
+HardwareOpt = Annotated[
+    Optional[str],
+    typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),
 ]
+PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
+BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
 
 
 # --------------------------------------------------------------------------
@@ -100,8 +126,17 @@ def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dil
         raise InputError(f"{e}") from None
 
 
-def spec_load_options(width_multiplier: float | None, resolution: str | None) -> dict:
-    """``load()`` options of --width-multiplier/--resolution: {"width": a, "resolution": R or (H, W)}."""
+def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
+    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
+    name, sep, shape = text.rpartition("=")
+    if not sep or not name:
+        raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
+    return name, parse_dims(f"--input-shape {name}", shape)
+
+
+
+def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None) -> dict:
+    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
         if not width_multiplier > 0:
@@ -112,15 +147,30 @@ def spec_load_options(width_multiplier: float | None, resolution: str | None) ->
         if len(res) > 2:
             raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
         options["resolution"] = res[0] if len(res) == 1 else res
+    if input_shape:
+        options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
     return options
 
 
-def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
-    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
-    name, sep, shape = text.rpartition("=")
-    if not sep or not name:
-        raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
-    return name, parse_dims(f"--input-shape {name}", shape)
+def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
+    """(Hardware or None, dtype) from the roofline options; with ``auto_local`` a saved
+    `bench --calibrate` profile is used when no hardware is named."""
+    from dscost import roofline
+
+    dt = roofline.check_dtype(dtype or "fp32")
+    hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
+    if hw is None and auto_local and roofline.profile_path().exists():
+        hw = roofline.load_local()
+    return hw, dt
+
+
+def _limit_option(option: str, text: str | None, parse):
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as e:
+        raise InputError(f"{option}: {e}") from None
 
 
 # --------------------------------------------------------------------------
@@ -143,18 +193,9 @@ def _root(
     """
 
 
+
 # --------------------------------------------------------------------------
 # Commands (one thin function each; append new ones at the end)
-
-
-# The one-layer flags shared by `compare` and `bench` (MobileNet notation).
-DkOpt = Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")]
-MOpt = Annotated[int, typer.Option("--m", "-m", min=1, help="Input channels M.")]
-NOpt = Annotated[int, typer.Option("--n", "-n", min=1, help="Output channels N.")]
-StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1).")]
-PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
-DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
-BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
 
 
 @app.command()
@@ -167,24 +208,24 @@ def compare(
     padding: PaddingOpt = "same",
     dilation: DilationOpt = "1",
     bias: BiasOpt = False,
-    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    flops: FlopsOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One standard conv against its depthwise-separable replacements (MobileNet notation)."""
-    from dscost import cost, report
+    from dscost import cost
+    from dscost.report.compare import show_comparison
 
     geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-    result = cost.compare(geom)
-    report.show_comparison(result, fmt.value, flops=flops, padding=padding.strip().lower())
+    show_comparison(cost.compare(geom), fmt.value, flops=flops, padding=padding.strip().lower())
 
 
 @app.command()
 def analyze(
     file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml) or ONNX graph (.onnx).", show_default=False)],
-    width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)] = None,
-    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
-    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    width_multiplier: WidthOpt = None,
+    resolution: ResolutionOpt = None,
+    input_shape: InputShapeOpt = None,
+    flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list zero-cost shape-only layers in tables.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when some ops could not be counted.")] = False,
@@ -198,35 +239,20 @@ def analyze(
 
     Roofline: --dtype adds bytes moved and arithmetic intensity per layer; --hardware (or
     --peak-gmacs/--bandwidth-gbs) adds the estimated time and whether a layer is compute- or memory-bound."""
-    from dscost import cost, report
-    from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES, load
+    from dscost import cost
+    from dscost.readers import load
+    from dscost.report.analyze import show_analysis
 
-    suffix = os.path.splitext(file)[1].lower()
-    options: dict = {}
-    if suffix in SPEC_SUFFIXES:
-        if input_shape:
-            raise InputError(f"--input-shape applies to ONNX graphs only; {file} is a layer spec (use --resolution)")
-        options.update(spec_load_options(width_multiplier, resolution))
-    elif suffix in ONNX_SUFFIXES:
-        if width_multiplier is not None or resolution is not None:
-            raise InputError(f"--width-multiplier/--resolution apply to YAML layer specs only; {file} is an ONNX graph (use --input-shape)")
-        if input_shape:
-            options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
-        options["progress"] = not quiet and sys.stderr.isatty()
-    model = load(file, **options)
+    model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape))
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
+    roof = None
     if roofline_asked or fmt.value == "json":  # JSON always carries bytes/intensity (fp32 by default)
         from dscost import roofline as _roofline
 
         roof = _roofline.model_roofline(model.layers, dt, hw)
-        if roofline_asked:
-            report.show_analysis_roofline(result, roof, fmt.value, flops=flops, show_all=show_all)
-        else:
-            report.emit("json", data=lambda: report.analysis_roofline_json(result, roof, flops))
-    else:
-        report.show_analysis(result, fmt.value, flops=flops, show_all=show_all)
+    show_analysis(result, fmt.value, flops=flops, show_all=show_all, roofline=roof)
     if strict and model.uncounted:
         ops = sorted({u.op for u in model.uncounted})
         print(f"dscost: --strict: {len(model.uncounted)} node(s) could not be counted ({', '.join(ops)})", file=sys.stderr)
@@ -241,10 +267,10 @@ class SchemaKind(str, Enum):
 @app.command()
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="spec (layer spec YAML) or budget (budget file for `dscost check`).")] = SchemaKind.spec,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="json (default) or a table of fields.", case_sensitive=False)] = Format.json,
+    fmt: Annotated[Format, _format_opt("json (default) or a table of fields.")] = Format.json,
 ) -> None:
     """Print the JSON Schema of layer spec or budget files (for editors and validation)."""
-    from dscost import report
+    from dscost.report.schema import show_schema
 
     try:
         from dscost import spec
@@ -253,43 +279,11 @@ def schema(
     fn = getattr(spec, f"{kind.value}_json_schema", None)
     if fn is None:
         raise InputError(f"schema: the {kind.value} schema is not available in this version of dscost")
-    report.show_schema(fn(), fmt.value)
+    show_schema(fn(), fmt.value)
 
 
 # --------------------------------------------------------------------------
 # Budget gates: check and diff (see dscost/gate.py, dscost/budget.py, dscost/diff.py)
-
-
-class CheckFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    junit = "junit"
-    github = "github"
-
-
-class DiffFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-def _limit_option(option: str, text: str | None, parse):
-    if text is None:
-        return None
-    try:
-        return parse(text)
-    except ValueError as e:
-        raise InputError(f"{option}: {e}") from None
-
-
-def _gate_load_options(width_multiplier: float | None, resolution: str | None, input_shape: list[str] | None) -> dict:
-    options = spec_load_options(width_multiplier, resolution)
-    if input_shape:
-        options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
-    return options
 
 
 @app.command()
@@ -305,28 +299,27 @@ def check(
     max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
     flops: Annotated[bool, typer.Option("--flops", help="MAC limits count FLOPs = 2 x MACs.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) when some ops could not be counted (the counts are then lower bounds).")] = False,
-    width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)] = None,
-    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).", case_sensitive=False)] = CheckFormat.table,
+    width_multiplier: WidthOpt = None,
+    resolution: ResolutionOpt = None,
+    input_shape: InputShapeOpt = None,
+    fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
 ) -> None:
     """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
     from dscost import budget as _budget
-    from dscost import gate, report
-
+    from dscost import gate
     from dscost.dtypes import check_dtype
+    from dscost.report.check import show_check
 
-    dtype = check_dtype(dtype)
     limits = gate.Limits(
         max_macs=_limit_option("--max-macs", max_macs, gate.parse_quantity),
         max_params=_limit_option("--max-params", max_params, gate.parse_quantity),
         max_weight_bytes=_limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
-        dtype=dtype,
+        dtype=check_dtype(dtype),
         max_layer_macs=_limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
         max_standard_conv_share=_limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
         max_remaining_savings=_limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
     )
-    options = _gate_load_options(width_multiplier, resolution, input_shape)
+    options = load_options(width_multiplier, resolution, input_shape)
     if budget is not None:
         if models or limits.any() or options:
             raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
@@ -338,7 +331,7 @@ def check(
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options)
     result.strict = strict
-    report.show_check(result, fmt.value)
+    show_check(result, fmt.value)
     if not result.passed:
         raise typer.Exit(1)
 
@@ -348,27 +341,25 @@ def diff(
     base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx), e.g. the baseline stored in the repo.", show_default=False)],
     new: Annotated[str, typer.Argument(help="New model (.yaml/.onnx).", show_default=False)],
     fail_on_increase: Annotated[Optional[str], typer.Option("--fail-on-increase", help="Exit 1 when MACs or params grow by more than this: 5% (relative) or 10M (absolute).", show_default=False)] = None,
-    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
-    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).", case_sensitive=False)] = DiffFormat.table,
+    input_shape: InputShapeOpt = None,
+    fmt: Annotated[Format, _format_opt("table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).")] = Format.table,
 ) -> None:
     """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
-    from dscost import budget as _budget
+    from dscost import cost, gate
     from dscost import diff as _diff
-    from dscost import gate, report
+    from dscost.readers import load, options_for
+    from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = _limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
-    options = _gate_load_options(None, None, input_shape)
-    analyses = []
-    for path in (base, new):
-        opts = options if os.path.splitext(path)[1].lower() == ".onnx" else {}
-        analyses.append(_budget.analyze_path(path, opts))
+    options = load_options(input_shape=input_shape)
+    analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
-    report.show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result)
+    show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result)
     if gate_result is not None and not gate_result["passed"]:
-        print(f"dscost: {report.diff_gate_text(gate_result)}", file=sys.stderr)
+        print(f"dscost: {diff_gate_text(gate_result)}", file=sys.stderr)
         raise typer.Exit(1)
 
 
@@ -376,18 +367,19 @@ def diff(
 def export(
     spec: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml) to write as ONNX.", show_default=False)],
     output: Annotated[str, typer.Option("--output", "-o", help="ONNX file to write.", show_default=False)],
-    width_multiplier: Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha.", show_default=False)] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW.", show_default=False)] = None,
+    width_multiplier: WidthOpt = None,
+    resolution: ResolutionOpt = None,
     external_data: Annotated[bool, typer.Option("--external-data", help="Put the weights in <output>.data beside the model.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Write a layer spec as an ONNX graph with zero weights (for Netron, runtimes, `analyze`)."""
-    from dscost import cost, report
+    from dscost import cost
     from dscost.export import export_model
-    from dscost.readers import SPEC_SUFFIXES, load
+    from dscost.readers import kind_of, load
+    from dscost.report.export import show_export
 
-    if os.path.splitext(spec)[1].lower() not in SPEC_SUFFIXES:
+    if kind_of(spec).name != "spec":
         raise InputError(f"{spec}: export reads a YAML layer spec (.yaml/.yml)")
     if os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")
@@ -395,37 +387,16 @@ def export(
         raise InputError(f"--output {output}: is a directory")
     if os.path.exists(output) and not force:
         raise InputError(f"--output {output}: file exists (use --force to overwrite)")
-    model = load(spec, **spec_load_options(width_multiplier, resolution))
+    model = load(spec, **load_options(width_multiplier, resolution))
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)
-    report.show_export(cost.analyze(model), path, info, fmt.value)
+    show_export(cost.analyze(model), path, info, fmt.value)
     print(f"wrote {path} ({len(model.layers)} layers, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------
 # bench and convert: measured latency, ONNX rewrites, roofline
-# (see dscost/bench.py, dscost/convert.py, dscost/roofline.py)
-
-
-def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
-    """(Hardware or None, dtype) from the roofline options; with ``auto_local`` a saved
-    `bench --calibrate` profile is used when no hardware is named."""
-    from dscost import roofline
-
-    dt = roofline.check_dtype(dtype or "fp32")
-    hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
-    if hw is None and auto_local and roofline.profile_path().exists():
-        hw = roofline.load_local()
-    return hw, dt
-
-
-DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
-HardwareOpt = Annotated[
-    Optional[str],
-    typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),
-]
-PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
-BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
+# (see dscost/bench.py, dscost/convert.py, dscost/roofline.py, dscost/runtime.py)
 
 
 @app.command()
@@ -447,20 +418,21 @@ def bench(
     skip: Annotated[Optional[list[str]], typer.Option("--skip", help="With --convert: leave this conv node as it is (repeatable).", show_default=False)] = None,
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Measure this machine's GMAC/s and GB/s and save them for --hardware local.")] = False,
     optimization: Annotated[str, typer.Option("--optimization", help="onnxruntime graph optimization: none, basic, extended, all.")] = "all",
-    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)] = None,
+    input_shape: InputShapeOpt = None,
     dtype: DtypeOpt = None,
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
     bandwidth_gbs: BandwidthOpt = None,
-    flops: Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")] = False,
+    flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Model: also list layers without a kernel of their own.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """FLOPs are not latency: time a layer or a model with onnxruntime next to its MACs (and the roofline estimate)."""
     from dscost import bench as _bench
-    from dscost import report
+    from dscost.report import bench as show
+    from dscost.runtime import check_threads
 
-    _bench.check_threads(threads)
+    check_threads(threads)
     _bench.check_budget(budget, runs)
     hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
     if calibrate:
@@ -468,27 +440,29 @@ def bench(
             raise InputError("--calibrate measures the machine; give no model and no --convert")
         from dscost import roofline
 
-        profile = _bench.calibrate(threads=threads, budget_s=budget, max_runs=runs)
+        from dscost.calibrate import calibrate as _calibrate
+
+        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs)
         path = roofline.save_profile(profile)
-        report.show_calibration(profile, path, fmt.value)
+        show.show_calibration(profile, path, fmt.value)
         return
     if model is None:
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
         geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
         result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt)
-        report.show_layer_bench(result, fmt.value, flops=flops)
+        show.show_layer_bench(result, fmt.value, flops=flops)
         return
-    from dscost.readers import ONNX_SUFFIXES, SPEC_SUFFIXES
+    from dscost.readers import kind_of
 
-    shapes = dict(parse_input_shape(s) for s in input_shape or [])
-    suffix = os.path.splitext(model)[1].lower()
+    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    kind = kind_of(model).name
     options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
         path = model
-        if suffix in SPEC_SUFFIXES:
+        if kind == "spec":
             from dscost.export import export_model
             from dscost.readers import load
 
@@ -496,24 +470,17 @@ def bench(
                 raise InputError(f"--input-shape applies to ONNX graphs only; {model} is a layer spec")
             path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx")))
             options["input_shapes"] = None
-        elif suffix not in ONNX_SUFFIXES:
+        elif kind != "onnx":
             raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")
         label = model if path == model else f"{model} (exported with zero weights)"
         if convert:
             pair = _bench.bench_model_pair(path, convert_options={"only": only, "skip": skip}, label=label, **options)
-            report.show_pair_bench(pair, fmt.value, flops=flops)
+            show.show_pair_bench(pair, fmt.value, flops=flops)
         else:
             if only or skip:
                 raise InputError("--only/--skip apply with --convert")
             result = _bench.bench_model(path, label=label, **options)
-            report.show_model_bench(result, fmt.value, flops=flops, show_all=show_all)
-
-
-class ConvertFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+            show.show_model_bench(result, fmt.value, flops=flops, show_all=show_all)
 
 
 @app.command()
@@ -527,25 +494,25 @@ def convert(
     init: Annotated[str, typer.Option("--init", help="New weights: svd (closest separable conv, rank-1 SVD per input channel) or random (He-normal).")] = "svd",
     seed: Annotated[int, typer.Option("--seed", help="Seed for --init random.")] = 0,
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Run both models once in onnxruntime and compare output shapes.")] = True,
-    input_shape: Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (repeatable).", show_default=False)] = None,
+    input_shape: InputShapeOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (even the input).")] = False,
-    fmt: Annotated[ConvertFormat, typer.Option("--format", "-f", help="table, json, csv (one row per converted layer) or markdown.", case_sensitive=False)] = ConvertFormat.table,
+    fmt: Annotated[Format, _format_opt("table, json, csv (one row per converted layer) or markdown.")] = Format.table,
 ) -> None:
     """Rewrite an ONNX model: standard convs -> depthwise + pointwise (or back with --reverse). The new weights need fine-tuning."""
-    from dscost import report
     from dscost.convert import convert_file
-    from dscost.readers import ONNX_SUFFIXES
+    from dscost.readers import kind_of
+    from dscost.report.convert import show_conversion
 
-    if os.path.splitext(model)[1].lower() not in ONNX_SUFFIXES:
+    if kind_of(model).name != "onnx":
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
     if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")
-    shapes = dict(parse_input_shape(s) for s in input_shape or [])
+    shapes = load_options(input_shape=input_shape).get("input_shapes")
     rep = convert_file(
         model, output, force=force, reverse=reverse, min_kernel=min_kernel, only=only, skip=skip,
         init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes,
     )  # fmt: skip
-    report.show_conversion(rep, fmt.value)
+    show_conversion(rep, fmt.value)
     what = "blocks merged" if reverse else "convs converted"
     tail = "; the new weights need fine-tuning before use" if rep.converted else ""
     print(f"wrote {rep.output} ({len(rep.converted)} {what}{tail})", file=sys.stderr)
@@ -625,3 +592,4 @@ def run(argv: list[str] | None = None) -> int:
 
 def main() -> None:
     sys.exit(run())
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import prod
+from typing import Collection
 
 from dscost.layers import (
     DEPTHWISE,
@@ -336,32 +337,60 @@ class Analysis:
         return self.model.layers
 
 
-def analyze(model: Model) -> Analysis:
-    """Totals, per-layer and whole-model what-ifs, Table-2 shares."""
-    totals = sum((layer.cost for layer in model.layers), Cost())
-    what_if: dict[str, LayerWhatIf] = {}
-    to_separable = Cost()
-    for layer in model.layers:
-        if is_separable_candidate(layer):
+def _separable_delta(layers: list[Layer], only: Collection[str] | None = None) -> tuple[Cost, dict[str, LayerWhatIf]]:
+    """Change of the totals when every standard conv > 1x1 (those named in ``only``) becomes
+    depthwise + pointwise, and each one's separable cost."""
+    delta = Cost()
+    per: dict[str, LayerWhatIf] = {}
+    for layer in layers:
+        if is_separable_candidate(layer) and (only is None or layer.name in only):
             dw, pw = separable_cost(layer.conv)
             sep = dw + pw
-            what_if[layer.name] = LayerWhatIf(sep.macs, sep.params)
-            to_separable = to_separable + sep - layer.cost
-    blocks = find_blocks(model.layers)
-    by_name = {layer.name: layer for layer in model.layers}
-    to_standard = Cost()
+            per[layer.name] = LayerWhatIf(sep.macs, sep.params)
+            delta = delta + sep - layer.cost
+    return delta, per
+
+
+def _standard_delta(layers: list[Layer], blocks: list[Block], only: Collection[str] | None = None) -> Cost:
+    """Change of the totals when every dw -> (BN|act)* -> pw block (those whose depthwise is
+    named in ``only``) becomes one standard conv: the block's layers are replaced by
+    ``conv_cost(standard_geom(dw, pw))``."""
+    by_name = {layer.name: layer for layer in layers}
+    delta = Cost()
     for b in blocks:
+        if only is not None and b.depthwise not in only:
+            continue
         dw, pw = by_name[b.depthwise], by_name[b.pointwise]
-        std = conv_cost(standard_geom(dw.conv, pw.conv))
         removed = dw.cost + pw.cost
         for name in b.middle:
             removed = removed + by_name[name].cost
-        to_standard = to_standard + std - removed
+        delta = delta + conv_cost(standard_geom(dw.conv, pw.conv)) - removed
+    return delta
+
+
+def what_if(layers: list[Layer], to: str, only: Collection[str] | None = None) -> Cost:
+    """Model totals after the what-if: ``to="separable"`` makes the standard convs named in
+    ``only`` (all when None) depthwise-separable; ``to="standard"`` merges the dw+pw blocks
+    whose depthwise layer is named in ``only`` (all when None) into one standard conv each."""
+    totals = sum((layer.cost for layer in layers), Cost())
+    if to == "separable":
+        return totals + _separable_delta(layers, only)[0]
+    if to == "standard":
+        return totals + _standard_delta(layers, find_blocks(layers), only)
+    raise ValueError(f"what_if: to must be 'separable' or 'standard', not {to!r}")
+
+
+def analyze(model: Model) -> Analysis:
+    """Totals, per-layer and whole-model what-ifs, Table-2 shares."""
+    totals = sum((layer.cost for layer in model.layers), Cost())
+    to_separable, per_layer = _separable_delta(model.layers)
+    blocks = find_blocks(model.layers)
+    to_standard = _standard_delta(model.layers, blocks)
     shares: dict[str, Cost] = {}
     for layer in model.layers:
         cat = category(layer)
         shares[cat] = shares.get(cat, Cost()) + layer.cost
-    return Analysis(model, totals, what_if, blocks, totals + to_separable, totals + to_standard, shares)
+    return Analysis(model, totals, per_layer, blocks, totals + to_separable, totals + to_standard, shares)
 
 
 # --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
+from dscost.readers.onnx_wire import enc_header
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -222,20 +223,6 @@ def build_onnx(model: Model):
     return mp, g.weights
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = value & 0x7F
-        value >>= 7
-        out.append(b | 0x80 if value else b)
-        if not value:
-            return bytes(out)
-
-
-def _field(number: int, length: int) -> bytes:
-    return _varint(number << 3 | 2) + _varint(length)
-
-
 def export_model(model: Model, path: str | Path, external_data: bool = False, info: dict | None = None) -> Path:
     """Write ``model`` as ONNX to ``path`` (zero weights); onnx.checker passes on the result.
 
@@ -274,15 +261,15 @@ def export_model(model: Model, path: str | Path, external_data: bool = False, in
     # Each initializer: field 5 of GraphProto = a TensorProto whose raw_data (field 9) is zeros.
     entries = []
     for header, nbytes in headers:
-        body = header + (_field(9, nbytes) if nbytes else b"")
-        entries.append((_field(5, len(body) + nbytes) + body, nbytes))
+        body = header + (enc_header(9, nbytes) if nbytes else b"")
+        entries.append((enc_header(5, len(body) + nbytes) + body, nbytes))
     graph_len = len(graph) + sum(len(e) + n for e, n in entries)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp_data = path.with_name(f".{data_name}.tmp{os.getpid()}")
     try:
         with open(tmp, "wb") as f:
             f.write(head)
-            f.write(_field(7, graph_len))
+            f.write(enc_header(7, graph_len))
             f.write(graph)
             for entry, nbytes in entries:
                 f.write(entry)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from math import prod
 from pathlib import Path
 
@@ -389,18 +389,3 @@ def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[
 def sequential_time(*estimates: Estimate) -> float:
     """Layers run one after another: sum of each layer's max(compute, memory)."""
     return sum(e.time_s for e in estimates)
-
-
-def hardware_json(hw: Hardware | None) -> dict | None:
-    return None if hw is None else asdict(hw)
-
-
-def layer_roofline_json(r: LayerRoofline, separable_s: float | None = None) -> dict:
-    """JSON keys added per layer to `analyze` output (bytes exact, intensity rounded)."""
-    d = {"bytes": r.bytes, "intensity_macs_per_byte": round(r.intensity, 4)}
-    if r.estimate is not None:
-        d["estimated_time_s"] = r.estimate.time_s
-        d["bound"] = r.estimate.bound
-    if separable_s is not None:
-        d["estimated_separable_time_s"] = separable_s
-    return d

@@ -23,7 +23,6 @@ module stays cheap.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -173,24 +172,10 @@ def load_yaml(path: str | Path) -> Any:
     """Read one YAML document safely (see the module docstring); InputError on any problem."""
     import yaml
 
+    from dscost.files import read_bytes
+
     shown = str(path)
-    p = Path(path)
-    try:
-        size = os.stat(p).st_size
-    except FileNotFoundError:
-        raise InputError(f"{shown}: no such file") from None
-    except OSError as err:
-        raise InputError(f"{shown}: cannot read: {err.strerror or err}") from None
-    if p.is_dir():
-        raise InputError(f"{shown}: is a directory, not a YAML file")
-    if size > MAX_BYTES:
-        raise InputError(f"{shown}: file too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"{shown}: cannot read: {err.strerror or err}") from None
-    if len(raw) > MAX_BYTES:  # grew between stat and read
-        raise InputError(f"{shown}: file too large (the limit is {MAX_BYTES:,} bytes)")
+    raw = read_bytes(path, MAX_BYTES, "YAML file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

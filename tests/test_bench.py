@@ -11,7 +11,8 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from dscost import bench as bn
-from dscost import report
+from dscost import runtime
+from dscost.report import bench as report
 from dscost.cli import run
 from dscost.cost import conv_cost, make_conv_geom, separable_cost
 from dscost.errors import InputError
@@ -47,7 +48,7 @@ def test_layer_models_match_geometry():
     dw_w = next(t for t in sep.initializer if t.name == "w_dw")
     assert list(dw_w.dims) == [4, 1, 3, 3]
     feeds = bn.random_feeds_for(g)
-    outs = {k: bn.make_session(m, k).run(None, feeds)[0].shape for k, m in models.items()}
+    outs = {k: runtime.make_session(m, k).run(None, feeds)[0].shape for k, m in models.items()}
     assert outs["standard"] == outs["separable"] == (1, 8, *g.out_spatial)
 
 
@@ -82,7 +83,7 @@ def test_bad_threads_and_budget():
     with pytest.raises(InputError, match="--threads"):
         bn.bench_layer(geom(), threads=0)
     with pytest.raises(InputError, match="--threads"):
-        bn.check_threads(-3)
+        runtime.check_threads(-3)
     with pytest.raises(InputError, match="--budget"):
         bn.bench_layer(geom(), budget_s=0)
 
@@ -145,10 +146,10 @@ def test_bench_model_joins_profile_by_name(tmp_path, optimization):
 def test_bench_model_symbolic_batch_and_input_shape(tmp_path):
     path = small_model(tmp_path / "sym.onnx", symbolic=True)
     proto = onnx.load(str(path))
-    assert bn.random_feeds(proto)["x"].shape == (1, 3, 16, 16)
-    assert bn.random_feeds(proto, {"x": (2, 3, 16, 16)})["x"].shape == (2, 3, 16, 16)
+    assert runtime.random_feeds(proto)["x"].shape == (1, 3, 16, 16)
+    assert runtime.random_feeds(proto, {"x": (2, 3, 16, 16)})["x"].shape == (2, 3, 16, 16)
     with pytest.raises(InputError, match="names no graph input"):
-        bn.random_feeds(proto, {"nope": (1,)})
+        runtime.random_feeds(proto, {"nope": (1,)})
 
 
 def test_bench_model_pair_side_by_side(tmp_path):
@@ -186,7 +187,9 @@ def test_calibrate_and_save_profile(tmp_path, monkeypatch):
     from dscost import roofline
 
     monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
-    prof = bn.calibrate(threads=1, budget_s=0.05, matmul_size=64, stream_elements=4096, max_runs=10, conv_channels=4, conv_size=8)
+    from dscost.calibrate import calibrate
+
+    prof = calibrate(threads=1, budget_s=0.05, matmul_size=64, stream_elements=4096, max_runs=10, conv_channels=4, conv_size=8)
     assert prof["peak_gmacs"] > 0 and prof["bandwidth_gbs"] > 0 and prof["threads"] == 1
     roofline.save_profile(prof)
     hw = roofline.resolve_hardware("local")
@@ -268,7 +271,7 @@ def test_cli_bench_model_and_convert(capsys, tmp_path, monkeypatch):
 
 def test_cli_calibrate_then_hardware_local(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
-    monkeypatch.setattr(bn, "calibrate", lambda **kw: {"name": "local", "peak_gmacs": 40.0, "bandwidth_gbs": 8.0, "threads": 1, "method": "test"})
+    monkeypatch.setattr("dscost.calibrate.calibrate", lambda **kw: {"name": "local", "peak_gmacs": 40.0, "bandwidth_gbs": 8.0, "threads": 1, "method": "test"})
     assert run(["bench", "--calibrate"]) == 0
     assert "saved to" in capsys.readouterr().out
     assert run(["bench", "--calibrate", "-f", "csv"]) == 0

@@ -15,7 +15,8 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from dscost import convert as cv
-from dscost.bench import make_session
+from dscost import rewrite as rw
+from dscost.runtime import make_session
 from dscost.cost import analyze, conv_cost, separable_cost
 from dscost.errors import InputError
 from dscost.readers import load
@@ -124,7 +125,7 @@ def test_svd_init_is_exact_for_separable_weights():
         [helper.make_node("Conv", ["x", "w", "b"], ["y"], name="conv", pads=[1, 1, 1, 1], strides=[2, 2])],
         (1, 3, 9, 9), (1, 6, 5, 5), [numpy_helper.from_array(w, "w"), _w("b", 6)],
     )  # fmt: skip
-    new, rep = cv.convert_model(m)
+    new, rep = rw.convert_model(m)
     assert rep.converted[0].init_error < 1e-6
     x = RNG.standard_normal((1, 3, 9, 9)).astype(np.float32)
     np.testing.assert_allclose(run(new, x)[0], run(m, x)[0], rtol=1e-4, atol=1e-4)
@@ -133,31 +134,31 @@ def test_svd_init_is_exact_for_separable_weights():
 
 def test_svd_is_best_rank1_and_random_init():
     w = RNG.standard_normal((5, 4, 3, 3)).astype(np.float32)
-    dw, pw, err = cv.rank1_factors(w)
+    dw, pw, err = rw.rank1_factors(w)
     assert dw.shape == (4, 1, 3, 3) and pw.shape == (5, 4, 1, 1) and dw.dtype == np.float32
     assert 0 < err < 1
     # the error equals the energy outside the first singular value, per input channel
     a = w.astype(np.float64).reshape(5, 4, 9).transpose(1, 0, 2)
     s = np.linalg.svd(a, compute_uv=False)
     assert err == pytest.approx(np.sqrt((s[:, 1:] ** 2).sum() / (s**2).sum()), rel=1e-6)
-    dw2, pw2, err2 = cv.rank1_factors(w, "random", seed=3)
+    dw2, pw2, err2 = rw.rank1_factors(w, "random", seed=3)
     assert err2 is None and dw2.shape == dw.shape and pw2.shape == pw.shape
 
 
 def test_only_skip_min_kernel(tmp_path):
     m = hand_model()
-    _, rep = cv.convert_model(m, only=["B"])
+    _, rep = rw.convert_model(m, only=["B"])
     assert [c.name for c in rep.converted] == ["B"]
-    _, rep = cv.convert_model(m, skip=["A", "C"])
+    _, rep = rw.convert_model(m, skip=["A", "C"])
     assert [c.name for c in rep.converted] == ["B"] and {s.name for s in rep.skipped} == {"A", "C"}
-    _, rep = cv.convert_model(m, min_kernel=5)
+    _, rep = rw.convert_model(m, min_kernel=5)
     assert [c.name for c in rep.converted] == ["C"]
-    _, rep = cv.convert_model(m, only=["D", "E"])
+    _, rep = rw.convert_model(m, only=["D", "E"])
     assert not rep.converted and {s.name for s in rep.skipped} == {"D", "E"}
     with pytest.raises(InputError, match="no Conv node named 'nope'"):
-        cv.convert_model(m, only=["nope"])
+        rw.convert_model(m, only=["nope"])
     with pytest.raises(InputError, match="--init"):
-        cv.convert_model(m, init="xavier")
+        rw.convert_model(m, init="xavier")
     # a partial conversion still matches the what-if restricted to the converted layer
     src = save(m, tmp_path / "m.onnx")
     rep = cv.convert_file(src, tmp_path / "b.onnx", only=["B"], verify=False)
@@ -172,7 +173,7 @@ def test_non_constant_weight_is_skipped():
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 3, 3])],
     )
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
-    new, rep = cv.convert_model(m)
+    new, rep = rw.convert_model(m)
     assert not rep.converted and "not a constant" in rep.skipped[0].reason
 
 
@@ -192,7 +193,7 @@ def test_conv1d_and_constant_node_weight(tmp_path):
 
 def test_reverse_dw_pw_is_exact_and_round_trips(tmp_path):
     m = hand_model()
-    fwd, _ = cv.convert_model(m, init="svd")
+    fwd, _ = rw.convert_model(m, init="svd")
     src = save(fwd, tmp_path / "sep.onnx")
     a = analyze(load(src))
     rep = cv.convert_file(src, tmp_path / "std.onnx", reverse=True)

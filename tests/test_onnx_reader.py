@@ -334,7 +334,7 @@ def test_progress_flag_is_harmless_off_a_tty(tmp_path, capsys):
 
 
 def test_stripped_copy_holds_no_weight_bytes(tmp_path):
-    from dscost.readers.onnx_reader import _strip
+    from dscost.readers.onnx_wire import strip as _strip
 
     w_raw = init("W", 256, 64, 3, 3)  # raw_data, 590 KB
     w_list = helper.make_tensor("W2", TensorProto.FLOAT, [64, 256], [0.5] * (64 * 256))  # float_data, 64 KB

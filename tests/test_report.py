@@ -8,19 +8,25 @@ import json
 
 import pytest
 
-from dscost import cost, report
+import sys
+
+from dscost import cost
+from dscost.report.analyze import analysis_doc, show_analysis
+from dscost.report.compare import show_comparison
+from dscost.report.document import dumps, emit, emit_rich
+from dscost.units import human
 from dscost.layers import Layer, Model
 from conftest import conv_layer, make_tiny_model
 
 
 def render(fn, *args, **kw) -> str:
     out = io.StringIO()
-    old = report.sys.stdout
-    report.sys.stdout = out
+    old = sys.stdout
+    sys.stdout = out
     try:
         fn(*args, **kw)
     finally:
-        report.sys.stdout = old
+        sys.stdout = old
     return out.getvalue()
 
 
@@ -29,11 +35,11 @@ def render(fn, *args, **kw) -> str:
     [(0, "0"), (288, "288"), (999, "999"), (1000, "1.00K"), (18_432, "18.4K"), (4_209_088, "4.21M"), (231_211_008, "231.2M"), (4_866_000_000, "4.87G"), (-2_500, "-2.50K"), (1.5, "1.50"), pytest.param(10**999, "1.00e+999", id="1e999"), pytest.param(-(10**400), "-1.00e+400", id="-1e400"), (2 * 10**30, "2.00e+30"), (1.5e300, "1.50e+300")],
 )
 def test_human(n, text):
-    assert report.human(n) == text
+    assert human(n) == text
 
 
 def test_analysis_json_contract(tiny_analysis):
-    d = json.loads(render(report.show_analysis, tiny_analysis, "json"))
+    d = json.loads(render(show_analysis, tiny_analysis, "json"))
     assert set(d) >= {"model", "convention", "layers", "totals", "what_if", "uncounted", "notes", "blocks"}
     assert d["model"] == "tiny"
     assert d["convention"]["count"] == "macs"
@@ -61,7 +67,7 @@ def test_analysis_json_contract(tiny_analysis):
 
 def test_analysis_json_flops_and_uncounted():
     a = cost.analyze(make_tiny_model(uncounted=True))
-    d = json.loads(render(report.show_analysis, a, "json", flops=True))
+    d = json.loads(render(show_analysis, a, "json", flops=True))
     assert d["convention"]["count"] == "flops"
     assert d["totals"]["flops"] == 2 * d["totals"]["macs"] == 213_312
     assert d["layers"][0]["flops"] == 110_592 and d["layers"][0]["what_if"]["separable_flops"] == 26_112
@@ -73,13 +79,13 @@ def test_analysis_json_flops_and_uncounted():
 
 
 def test_analysis_csv(tiny_analysis):
-    rows = list(csv.DictReader(io.StringIO(render(report.show_analysis, tiny_analysis, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(show_analysis, tiny_analysis, "csv"))))
     assert len(rows) == 11
     assert rows[0]["name"] == "conv1" and rows[0]["macs"] == "55296" and rows[0]["separable_macs"] == "13056"
     assert rows[0]["input_shape"] == "1x3x32x32" and rows[0]["kernel"] == "3x3"
     assert sum(int(r["macs"]) for r in rows) == 106_656
     assert sum(int(r["params"]) for r in rows) == 618
-    flops_rows = list(csv.DictReader(io.StringIO(render(report.show_analysis, tiny_analysis, "csv", flops=True))))
+    flops_rows = list(csv.DictReader(io.StringIO(render(show_analysis, tiny_analysis, "csv", flops=True))))
     assert flops_rows[0]["flops"] == "110592"
 
 
@@ -97,7 +103,7 @@ def _md_tables(text: str) -> list[list[list[str]]]:
 
 
 def test_analysis_markdown(tiny_analysis):
-    text = render(report.show_analysis, tiny_analysis, "markdown")
+    text = render(show_analysis, tiny_analysis, "markdown")
     tables = _md_tables(text)
     layers = tables[0]
     assert layers[0][:6] == ["layer", "type", "kernel", "input -> output", "MACs", "params"]
@@ -112,10 +118,10 @@ def test_analysis_markdown(tiny_analysis):
 
 
 def test_table_plain_hides_shape_layers_unless_all(tiny_analysis):
-    text = render(report.show_analysis, tiny_analysis, "table")
+    text = render(show_analysis, tiny_analysis, "table")
     rows = {line.split()[0] for line in text.splitlines() if line.strip()}
     assert "fc" in rows and "flatten" not in rows and "1 shape-only layers" in text
-    rows_all = {line.split()[0] for line in render(report.show_analysis, tiny_analysis, "table", show_all=True).splitlines() if line.strip()}
+    rows_all = {line.split()[0] for line in render(show_analysis, tiny_analysis, "table", show_all=True).splitlines() if line.strip()}
     assert "flatten" in rows_all
     # Table 2 shares: standard conv 55,296 / 106,656 MACs
     assert "51.85%" in text
@@ -124,7 +130,7 @@ def test_table_plain_hides_shape_layers_unless_all(tiny_analysis):
 
 
 def test_table_lists_uncounted_ops():
-    text = render(report.show_analysis, cost.analyze(make_tiny_model(uncounted=True)), "table")
+    text = render(show_analysis, cost.analyze(make_tiny_model(uncounted=True)), "table")
     assert "Uncounted ops (2 nodes" in text
     assert "NonMaxSuppression" in text and "loop_7" in text
 
@@ -133,10 +139,10 @@ def test_long_names_are_not_truncated():
     name = "backbone.stage4.block17.expand_conv_with_a_really_long_descriptive_name"
     layers = [conv_layer(name, "input", 3, 16, 32, 56)]
     a = cost.analyze(Model("long", "hand-built", layers))
-    text = render(report.show_analysis, a, "table")
+    text = render(show_analysis, a, "table")
     assert name in text and "…" not in text
     rich_out = io.StringIO()
-    report._emit_rich(report.analysis_doc(a), rich_out)
+    emit_rich(analysis_doc(a), rich_out)
     assert name in rich_out.getvalue()  # not folded over lines even on an 80-column console
     assert "…" not in rich_out.getvalue()
 
@@ -144,34 +150,34 @@ def test_long_names_are_not_truncated():
 def test_comparison_renderers():
     g = cost.make_conv_geom((3, 3), 32, 64, (112, 112), (1, 1), (1, 1), "same")
     c = cost.compare(g)
-    d = json.loads(render(report.show_comparison, c, "json"))
+    d = json.loads(render(show_comparison, c, "json"))
     assert d["standard"]["macs"] == 231_211_008 and d["separable"]["params"] == 2_336
     assert d["closed_form"] == "1/64 + 1/9" and d["ratio"] == pytest.approx(73 / 576)
-    text = render(report.show_comparison, c, "table", padding="same")
+    text = render(show_comparison, c, "table", padding="same")
     assert "0.1267 = 1/64 + 1/9" in text and "7.89x" in text and "padding same (1x1)" in text
-    rows = list(csv.DictReader(io.StringIO(render(report.show_comparison, c, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(show_comparison, c, "csv"))))
     assert [r["variant"] for r in rows] == ["standard", "depthwise", "pointwise", "separable", "spatial_separable"]
     assert rows[3]["macs"] == "29302784"
 
 
 def test_dumps_matches_json():
     data = {"a": [1, 2, [3]], "b": {"c": [], "d": {}}, "e": [{"f": None, "g": "x\"y"}], "h": 1.5}
-    assert json.loads(report.dumps(data)) == data
-    assert '"shape": [1, 3, 224, 224]' in report.dumps({"shape": [1, 3, 224, 224]})
+    assert json.loads(dumps(data)) == data
+    assert '"shape": [1, 3, 224, 224]' in dumps({"shape": [1, 3, 224, 224]})
 
 
 def test_unknown_format_is_input_error(tiny_analysis):
     from dscost.errors import InputError
 
     with pytest.raises(InputError, match="--format csv"):
-        report.emit("csv", doc=lambda: [])
+        emit("csv", doc=lambda: [])
 
 
 def test_layer_without_shapes_renders():
     layers = [Layer("x", "shape", "Identity", ("input",), (), ())]
     a = cost.analyze(Model("empty", "hand-built", layers))
-    assert "empty" in render(report.show_analysis, a, "table", show_all=True)
-    assert json.loads(render(report.show_analysis, a, "json"))["totals"]["macs"] == 0
+    assert "empty" in render(show_analysis, a, "table", show_all=True)
+    assert json.loads(render(show_analysis, a, "json"))["totals"]["macs"] == 0
 
 
 def test_other_ops_column_mobilenet(capsys):
@@ -181,7 +187,7 @@ def test_other_ops_column_mobilenet(capsys):
     from dscost.readers import load
 
     a = cost.analyze(load(Path(__file__).resolve().parents[1] / "models" / "mobilenet_v1.yaml"))
-    text = render(report.show_analysis, a, "markdown")
+    text = render(show_analysis, a, "markdown")
     layers = _md_tables(text)[0]
     col = layers[0].index("other ops")
     body = {r[0]: r for r in layers[2:]}

@@ -170,7 +170,9 @@ def test_model_what_if_on_the_roofline():
     assert m.separable_s["full"] == e_dw.time_s + e_pw.time_s
     assert m.all_separable_time_s == pytest.approx(m.time_s - std.time_s + e_dw.time_s + e_pw.time_s)
     assert rf.model_roofline([full], "fp32").all_separable_time_s is None
-    d = rf.layer_roofline_json(m.layers[0], m.separable_s["full"])
+    from dscost.report.analyze import _layer_roofline_json
+
+    d = _layer_roofline_json(m.layers[0], m.separable_s["full"])
     assert d["bytes"] == m.layers[0].bytes and d["bound"] == "compute" and d["estimated_separable_time_s"] > 0
 
 

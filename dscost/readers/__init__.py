@@ -1,38 +1,94 @@
-"""Readers: turn an input file (YAML spec, ONNX graph) into a :class:`dscost.layers.Model`.
+"""Readers: every input kind -> the same :class:`dscost.layers.Model`, through :func:`load`.
 
-Each reader module is imported only when a file of its kind is read, so that
-`dscost --help` and `dscost compare` never import onnx.
+:data:`KINDS` says, once, which inputs exist, how they are recognised and
+which ``load`` options apply to each; the CLI, budget files and ``diff`` all
+open models through :func:`load`.  Each reader module is imported only when an
+input of its kind is read, so that `dscost --help` and `dscost compare` never
+import onnx.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from dscost.errors import InputError
 
-SPEC_SUFFIXES = (".yaml", ".yml")
-ONNX_SUFFIXES = (".onnx",)
+
+@dataclass(frozen=True)
+class InputKind:
+    name: str
+    label: str  # "a layer spec": what the input is, in messages
+    plural: str  # "YAML layer specs": what an option applies to, in messages
+    suffixes: tuple[str, ...]
+    options: frozenset[str]  # the load() options this kind takes
+    reader: str  # "module:function" returning a Model
+    instead: str  # the option to use instead of one that does not apply
 
 
-def load(path: str | Path, **options):
-    """Read a YAML spec or an ONNX graph into a Model.
+KINDS = (
+    InputKind("spec", "a layer spec", "YAML layer specs", (".yaml", ".yml"), frozenset({"width", "resolution"}),
+              "dscost.readers.spec_reader:read_spec", "--resolution"),
+    InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "progress"}),
+              "dscost.readers.onnx_reader:read_onnx", "--input-shape"),
+)  # fmt: skip
+SPEC_SUFFIXES = KINDS[0].suffixes
+ONNX_SUFFIXES = KINDS[1].suffixes
 
-    ``options`` are passed to the reader: for specs ``width`` and ``resolution``;
-    for ONNX ``input_shapes``, ``progress``.  An option the reader does not
-    support raises InputError.
+# How options are named in messages: command-line flags (budget files pass their own key names).
+FLAG_LABELS = {"width": "--width-multiplier/--resolution", "resolution": "--width-multiplier/--resolution", "input_shapes": "--input-shape"}
+# Options passed whenever they are known and dropped for kinds that do not take them.
+AMBIENT = frozenset({"progress"})
+
+
+def kind_of(target: str | Path) -> InputKind:
+    """The kind of input ``target`` names (by its suffix); InputError for an unknown one."""
+    suffix = Path(target).suffix.lower()
+    for kind in KINDS:
+        if suffix in kind.suffixes:
+            return kind
+    known = ", ".join(f"{'/'.join(k.suffixes)} ({k.label})" for k in KINDS)
+    raise InputError(f"{target}: unknown model format {suffix or '(no suffix)'!r}; expected {known}")
+
+
+def reader_options(target: str | Path, options: dict, labels: dict[str, str] | None = None) -> dict:
+    """The options that apply to ``target``'s kind.  An option given (not None, not empty) for a
+    kind that does not take it is an InputError naming it and what to use instead."""
+    kind = kind_of(target)
+    labels = labels or FLAG_LABELS
+    given = {k: v for k, v in options.items() if v is not None and v != {} and v != ()}
+    wrong = [k for k in given if k not in kind.options and k not in AMBIENT]
+    if wrong:
+        label = labels.get(wrong[0], wrong[0])
+        takers = " and ".join(k.plural for k in KINDS if wrong[0] in k.options) or "no input kind"
+        verb = "apply" if "/" in label else "applies"
+        raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label} (use {kind.instead})")
+    return {k: v for k, v in given.items() if k in kind.options}
+
+
+def options_for(target: str | Path, options: dict) -> dict:
+    """The options that apply to ``target``'s kind, silently dropping the others
+    (`diff`: one --input-shape for whichever of its two models is an ONNX graph)."""
+    kind = kind_of(target)
+    return {k: v for k, v in options.items() if k in kind.options and v is not None}
+
+
+def load(target: str | Path, *, labels: dict[str, str] | None = None, **options):
+    """Read any input (YAML spec, ONNX graph) into a Model.
+
+    ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX),
+    ``progress`` (a progress bar on a terminal, where the reader has one).
+    An option that does not apply to the input's kind raises InputError
+    (``labels`` names the options in that message; default: the CLI flags).
     """
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory, not a model file")
-    suffix = p.suffix.lower()
-    if suffix in SPEC_SUFFIXES:
-        from dscost.readers.spec_reader import read_spec
+    from importlib import import_module
 
-        return read_spec(p, **options)
-    if suffix in ONNX_SUFFIXES:
-        from dscost.readers.onnx_reader import read_onnx
+    from dscost.files import regular_file
 
-        return read_onnx(p, **options)
-    raise InputError(f"{path}: unknown model format {suffix or '(no suffix)'!r}; expected .yaml/.yml (layer spec) or .onnx")
+    if not any(Path(target).suffix.lower() in k.suffixes for k in KINDS):
+        regular_file(target, "model file")  # a directory says so before "unknown format"
+    kind = kind_of(target)
+    opts = reader_options(target, options, labels)  # usage errors before the file is looked at
+    regular_file(target, "model file")
+    module, function = kind.reader.split(":")
+    return getattr(import_module(module), function)(target, **opts)

@@ -1,0 +1,75 @@
+"""Opening the user's files: regular files only, and never more than a size limit.
+
+Every file argument of every command (models, specs, budgets, calibration
+profiles) goes through :func:`regular_file` before anything reads it, so a
+missing file, a directory, a FIFO or a device (``/dev/zero``) is one clear
+error instead of a hang or an exhausted memory.  :func:`read_bytes` reads at
+most ``limit + 1`` bytes from a descriptor that is checked to be a regular file
+after opening (the name cannot be swapped for a FIFO in between).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from dscost.errors import InputError
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: str | Path, mode: int, what: str) -> InputError:
+    if stat.S_ISDIR(mode):
+        return InputError(f"{path}: is a directory, not a {what}")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return InputError(f"{path}: is {kind}, not a regular file; dscost reads only regular files")
+
+
+def regular_file(path: str | Path, what: str = "file") -> Path:
+    """``path`` as a Path when it names a regular file (symlinks followed); InputError otherwise."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(path, st.st_mode, what)
+    return Path(path)
+
+
+def read_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
+    """The whole file, refused (InputError naming the limit) when it is larger than ``limit`` bytes."""
+    regular_file(path, what)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(path, st.st_mode, what)
+        if st.st_size > limit:
+            raise InputError(f"{path}: file too large ({st.st_size:,} bytes; the limit is {limit:,})")
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:  # grew after the size check
+        raise InputError(f"{path}: file too large (the limit is {limit:,} bytes)")
+    return data

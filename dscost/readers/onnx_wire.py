@@ -1,0 +1,289 @@
+"""The protobuf wire format of ONNX files, read without touching weight bytes.
+
+The model file is memory-mapped and scanned field by field (every field is a
+tag and, for bytes and messages, a length).  :func:`strip` rebuilds a copy of
+the ModelProto in which the data of large tensors (``raw_data``,
+``float_data``... of initializers and of Constant-node attributes, anywhere in
+the graph and its subgraphs) is skipped by its length prefix, so those pages of
+the file are never read.  Each stripped tensor keeps its name, dims and data
+type; small tensors (shape-carrying int64 constants, Resize scales) keep their
+data so that shapes can be computed.  External data is never opened; its
+location must stay inside the model's folder.
+
+Also the encoder half (:func:`enc_varint`, :func:`enc_len`) that
+:mod:`dscost.export` uses to write tensor headers.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from pathlib import Path
+
+from dscost.errors import InputError
+
+KEEP_DATA_BYTES = 1024
+
+
+KEEP_INT_DATA_BYTES = 64 * 1024  # int64/int32 tensors: shapes, axes, indices
+
+
+INT_TYPES = (6, 7)  # INT32, INT64
+
+
+BIG_NODE_BYTES = 16 * 1024
+
+
+_TENSOR_DATA_FIELDS = frozenset({4, 5, 6, 7, 9, 10, 11})
+
+
+class Corrupt(Exception):
+    def __init__(self, pos: int, what: str = "truncated or corrupt protobuf"):
+        super().__init__(f"{what} at byte {pos}")
+        self.pos = pos
+
+
+def varint(buf, pos: int, end: int) -> tuple[int, int]:
+    result = 0
+    shift = 0
+    while True:
+        if pos >= end:
+            raise Corrupt(pos)
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise Corrupt(pos, "varint too long")
+
+
+def fields(buf, pos: int, end: int):
+    """Yield (field number, wire type, field start, value start, value end, varint value)."""
+    while pos < end:
+        start = pos
+        key, pos = varint(buf, pos, end)
+        number, wt = key >> 3, key & 7
+        if number == 0:
+            raise Corrupt(start, "field number 0")
+        if wt == 0:
+            value, after = varint(buf, pos, end)
+            yield number, wt, start, pos, after, value
+            pos = after
+        elif wt == 2:
+            length, pos = varint(buf, pos, end)
+            after = pos + length
+            if after > end:
+                raise Corrupt(start)
+            yield number, wt, start, pos, after, length
+            pos = after
+        elif wt == 1 or wt == 5:
+            after = pos + (8 if wt == 1 else 4)
+            if after > end:
+                raise Corrupt(start)
+            yield number, wt, start, pos, after, 0
+            pos = after
+        else:
+            raise Corrupt(start, f"wire type {wt}")
+    if pos != end:
+        raise Corrupt(pos)
+
+
+def enc_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def enc_header(number: int, length: int) -> bytes:
+    """The tag and length prefix of a length-delimited field (bytes or a message)."""
+    return enc_varint(number << 3 | 2) + enc_varint(length)
+
+
+def enc_len(number: int, payload: bytes) -> bytes:
+    return enc_header(number, len(payload)) + payload
+
+
+def _text(buf, s: int, e: int) -> str:
+    return bytes(buf[s:e]).decode("utf-8", errors="replace")
+
+
+class _Tensor:
+    __slots__ = ("name", "dims", "dtype", "nbytes", "location")
+
+    def __init__(self):
+        self.name = ""
+        self.dims: list[int] = []
+        self.dtype = 0
+        self.nbytes = 0
+        self.location: str | None = None
+
+
+def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
+    """Parse a TensorProto's small fields; return it and its serialization without data
+    (or the original bytes when the data is small)."""
+    t = _Tensor()
+    external = False
+    keep: list[bytes] = []
+    for number, wt, fs, vs, ve, val in fields(buf, s, e):
+        if number in _TENSOR_DATA_FIELDS:
+            t.nbytes += ve - vs
+            continue
+        if number == 1:  # dims: packed or not
+            if wt == 2:
+                p = vs
+                while p < ve:
+                    d, p = varint(buf, p, ve)
+                    t.dims.append(d)
+            else:
+                t.dims.append(val)
+        elif number == 2:
+            t.dtype = val
+        elif number == 8:
+            t.name = _text(buf, vs, ve)
+        elif number == 14:
+            external = val == 1
+            continue  # the stripped copy holds no data reference
+        elif number == 13:  # external_data: StringStringEntryProto
+            key = value = ""
+            for n2, _, _, s2, e2, _ in fields(buf, vs, ve):
+                if n2 == 1:
+                    key = _text(buf, s2, e2)
+                elif n2 == 2:
+                    value = _text(buf, s2, e2)
+            if key == "location":
+                t.location = value
+            elif key == "length" and value.isdigit():
+                t.nbytes = int(value)
+            continue
+        keep.append(bytes(buf[fs:ve]))
+    dims = [d - (1 << 64) if d >= 1 << 63 else d for d in t.dims]
+    t.dims = dims
+    if not external:
+        t.location = None
+    small = t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES)
+    if small and not external:
+        return t, bytes(buf[s:e])
+    return t, b"".join(keep)
+
+
+class Stripper:
+    """Rebuilds a ModelProto with large tensor data left out."""
+
+    def __init__(self, buf, path: Path):
+        self.buf = buf
+        self.path = path
+        self.folder = os.path.realpath(path.parent)
+        self.initializers: dict[str, _Tensor] = {}  # top graph
+        self.inputs_declared: list[str] = []
+        self.n_nodes = 0
+        self.has_graph = False
+        self.external_files: set[str] = set()
+        self.weight_bytes = 0
+
+    def _check_location(self, t: _Tensor) -> None:
+        loc = t.location
+        if loc is None:
+            return
+        target = os.path.realpath(os.path.join(self.folder, loc))
+        if os.path.isabs(loc) or os.path.commonpath([self.folder, target]) != self.folder:
+            raise InputError(f"{self.path}: initializer {t.name!r} has external data {loc!r} outside the model's folder")
+        self.external_files.add(target)
+
+    def tensor(self, s: int, e: int) -> bytes:
+        t, data = _scan_tensor(self.buf, s, e)
+        self._check_location(t)
+        return data
+
+    def model(self) -> bytes:
+        buf = self.buf
+        out: list[bytes] = []
+        for number, wt, fs, vs, ve, _ in fields(buf, 0, len(buf)):
+            if number == 7 and wt == 2:
+                self.has_graph = True
+                out.append(enc_len(7, self.graph(vs, ve, top=True)))
+            else:
+                out.append(bytes(buf[fs:ve]))
+        return b"".join(out)
+
+    def graph(self, s: int, e: int, top: bool = False) -> bytes:
+        buf = self.buf
+        out: list[bytes] = []
+        for number, wt, fs, vs, ve, _ in fields(buf, s, e):
+            if wt != 2:
+                out.append(bytes(buf[fs:ve]))
+            elif number == 1:  # node
+                if top:
+                    self.n_nodes += 1
+                out.append(bytes(buf[fs:ve]) if ve - vs <= BIG_NODE_BYTES else enc_len(1, self.node(vs, ve)))
+            elif number == 5:  # initializer
+                t, data = _scan_tensor(buf, vs, ve)
+                self._check_location(t)
+                if top:
+                    self.initializers[t.name] = t
+                    self.weight_bytes += t.nbytes
+                out.append(enc_len(5, data))
+            elif number == 15:  # sparse_initializer: values(1) indices(2) dims(3)
+                parts = []
+                for n2, wt2, fs2, vs2, ve2, _ in fields(buf, vs, ve):
+                    parts.append(enc_len(n2, self.tensor(vs2, ve2)) if n2 in (1, 2) and wt2 == 2 else bytes(buf[fs2:ve2]))
+                out.append(enc_len(15, b"".join(parts)))
+            elif number == 11 and top:  # input: remember the name
+                for n2, _, _, vs2, ve2, _ in fields(buf, vs, ve):
+                    if n2 == 1:
+                        self.inputs_declared.append(_text(buf, vs2, ve2))
+                out.append(bytes(buf[fs:ve]))
+            else:
+                out.append(bytes(buf[fs:ve]))
+        return b"".join(out)
+
+    def node(self, s: int, e: int) -> bytes:
+        buf = self.buf
+        out: list[bytes] = []
+        for number, wt, fs, vs, ve, _ in fields(buf, s, e):
+            if number == 5 and wt == 2:  # attribute
+                out.append(enc_len(5, self.attribute(vs, ve)))
+            else:
+                out.append(bytes(buf[fs:ve]))
+        return b"".join(out)
+
+    def attribute(self, s: int, e: int) -> bytes:
+        buf = self.buf
+        out: list[bytes] = []
+        for number, wt, fs, vs, ve, _ in fields(buf, s, e):
+            if wt == 2 and number in (5, 10):  # t, tensors
+                out.append(enc_len(number, self.tensor(vs, ve)))
+            elif wt == 2 and number in (6, 11):  # g, graphs
+                out.append(enc_len(number, self.graph(vs, ve)))
+            else:
+                out.append(bytes(buf[fs:ve]))
+        return b"".join(out)
+
+
+def strip(path: Path) -> tuple[bytes, Stripper]:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    if size == 0:
+        raise InputError(f"{path}: empty file, not an ONNX model")
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            stripper = Stripper(buf, path)
+            try:
+                data = stripper.model()
+            except Corrupt as err:
+                raise InputError(f"{path}: not a valid ONNX model ({err})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    if not stripper.has_graph:
+        raise InputError(f"{path}: not an ONNX model with a graph (no graph field found)")
+    return data, stripper
+

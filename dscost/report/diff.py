@@ -1,0 +1,195 @@
+"""`dscost diff`: total and per-layer deltas between two models, and the --fail-on-increase gate line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dscost.layers import SHAPE, Layer
+from dscost.report.counts import convention_json, macs_params_json, scale, unit
+from dscost.report.document import FAIL_MARK, PASS_MARK, FORMATS, Doc, Table, Text, emit
+from dscost.units import dims, human, plural
+
+if TYPE_CHECKING:
+    from dscost.diff import LayerDelta, ModelDiff
+
+_STATUS_MARK = {"added": "+", "removed": "-", "changed": "~", "unchanged": " "}
+
+
+def _signed(n: int) -> str:
+    return "0" if n == 0 else ("+" if n > 0 else "") + human(n)
+
+
+def _signed_pct(p: float | None) -> str:
+    return "-" if p is None else f"{p:+.2f}%"
+
+
+def _diff_layer_name(d: LayerDelta) -> str:
+    return f"{d.base.name} -> {d.new.name}" if d.renamed else d.name
+
+
+def diff_gate_text(g: dict[str, Any] | None) -> str | None:
+    if not g:
+        return None
+    parts = []
+    for key, label in (("macs", g["unit"]), ("params", "params")):
+        part = g[key]
+        state = "exceeds" if part["exceeded"] else "within"
+        parts.append(f"{label} {_signed(part['delta'])} ({_signed_pct(part['pct'])}) {state} +{g['threshold']}")
+    mark = PASS_MARK if g["passed"] else FAIL_MARK
+    return f"{mark} --fail-on-increase {g['threshold']}: " + "; ".join(parts)
+
+
+def _diff_change(x: LayerDelta) -> str:
+    """What differs besides the counts: output (or input) shape of a changed layer."""
+    if x.status != "changed":
+        return ""
+    b, n = x.base, x.new
+    if tuple(b.output_shape or ()) != tuple(n.output_shape or ()):
+        return f"out {dims(b.output_shape)} -> {dims(n.output_shape)}"
+    if tuple(b.input_shape or ()) != tuple(n.input_shape or ()):
+        return f"in {dims(b.input_shape)} -> {dims(n.input_shape)}"
+    return ""
+
+
+def diff_doc(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> Doc:
+    s = scale(flops)
+    u = unit(flops)
+    doc: Doc = [Text(f"dscost diff: {d.base_name} -> {d.new_name}", "title")]
+    if d.base_source or d.new_source:
+        doc.append(Text(f"base {d.base_source}, new {d.new_source}", "note"))
+    bt, nt = d.base_totals, d.new_totals
+    doc.append(
+        Table(
+            "totals",
+            ["", "base", "new", "delta", "delta %"],
+            [
+                [u, human(s * bt.macs), human(s * nt.macs), _signed(s * d.d_macs), _signed_pct(d.macs_pct)],
+                ["params", human(bt.params), human(nt.params), _signed(d.d_params), _signed_pct(d.params_pct)],
+            ],
+        )
+    )
+    rows = []
+    hidden_shape = 0
+    for x in d.layers:
+        if x.status == "unchanged" and not show_all:
+            continue
+        if not show_all and all(layer is None or layer.type == SHAPE for layer in (x.base, x.new)):
+            hidden_shape += 1  # zero-cost shape-only ops (identity, dropout, reshape...), as in analyze
+            continue
+        b, n = x.base_cost, x.new_cost
+        rows.append([
+            _STATUS_MARK[x.status],
+            _diff_layer_name(x),
+            x.type if x.base is None or x.new is None or x.base.type == x.new.type else f"{x.base.type} -> {x.new.type}",
+            human(s * b.macs) if x.base is not None else "",
+            human(s * n.macs) if x.new is not None else "",
+            _signed(s * x.d_macs),
+            human(b.params) if x.base is not None else "",
+            human(n.params) if x.new is not None else "",
+            _signed(x.d_params),
+            _diff_change(x),
+        ])
+    summ = d.summary
+    note = f"{summ['changed']} changed, {summ['added']} added, {summ['removed']} removed, {summ['unchanged']} unchanged"
+    if not show_all and summ["unchanged"]:
+        note += " (--all lists unchanged layers)"
+    notes = [note]
+    if hidden_shape:
+        notes.append(f"{plural(hidden_shape, 'shape-only layer')} (identity, dropout, reshape, ...) hidden; --all shows them")
+    if rows:
+        doc.append(
+            Table("layers", ["", "layer", "type", f"base {u}", f"new {u}", f"Δ {u}", "base params", "new params", "Δ params", "shape"], rows, align="lllrrrrrrl", notes=notes)
+        )
+    else:
+        doc.append(Text(f"layers: {'; '.join(notes)}", "note"))
+    # A failed gate is reported once, on stderr, by the CLI; a passed one here.
+    text = diff_gate_text(gate) if gate and gate["passed"] else None
+    if text:
+        doc.append(Text(text))
+    return doc
+
+
+def diff_json(d: ModelDiff, flops: bool = False, gate: dict[str, Any] | None = None) -> dict[str, Any]:
+    def mp(layer: Layer | None) -> dict[str, Any] | None:
+        if layer is None:
+            return None
+        return {
+            **macs_params_json(layer.cost, flops),
+            "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
+            "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
+        }
+
+    layers = []
+    for x in d.layers:
+        delta = {"macs": x.d_macs}
+        if flops:
+            delta["flops"] = 2 * x.d_macs
+        delta["params"] = x.d_params
+        layers.append({
+            "status": x.status,
+            "name": x.name,
+            "base_name": x.base.name if x.base is not None else None,
+            "new_name": x.new.name if x.new is not None else None,
+            "type": x.type,
+            "base_type": x.base.type if x.base is not None else None,
+            "matched_by": x.matched_by,
+            "base": mp(x.base),
+            "new": mp(x.new),
+            "delta": delta,
+        })
+    total_delta: dict[str, Any] = {"macs": d.d_macs}
+    if flops:
+        total_delta["flops"] = 2 * d.d_macs
+    total_delta.update(params=d.d_params, macs_pct=d.macs_pct, params_pct=d.params_pct)
+    return {
+        "convention": convention_json(flops),
+        "base": {"model": d.base_name, "source": d.base_source, **macs_params_json(d.base_totals, flops)},
+        "new": {"model": d.new_name, "source": d.new_source, **macs_params_json(d.new_totals, flops)},
+        "delta": total_delta,
+        "summary": d.summary,
+        "layers": layers,
+        "fail_on_increase": gate,
+    }
+
+
+def diff_csv(d: ModelDiff, flops: bool = False) -> list[list[Any]]:
+    """A header row, then one row per layer delta (every layer, unchanged ones too, as
+    in the JSON): the JSON layer fields flattened, base_*/new_* empty for an added/removed layer."""
+    header = ["status", "name", "base_name", "new_name", "type", "base_type", "matched_by"]
+    side = ["macs", *(["flops"] if flops else []), "params", "input_shape", "output_shape"]
+    for prefix in ("base", "new"):
+        header += [f"{prefix}_{f}" for f in side]
+    header += ["delta_macs", *(["delta_flops"] if flops else []), "delta_params"]
+    rows: list[list[Any]] = [header]
+
+    def cells(layer: Layer | None) -> list[Any]:
+        if layer is None:
+            return [""] * len(side)
+        c = layer.cost
+        return [c.macs, *([2 * c.macs] if flops else []), c.params, dims(layer.input_shape), dims(layer.output_shape)]
+
+    for x in d.layers:
+        rows.append([
+            x.status,
+            x.name,
+            x.base.name if x.base is not None else "",
+            x.new.name if x.new is not None else "",
+            x.type,
+            x.base.type if x.base is not None else "",
+            x.matched_by or "",
+            *cells(x.base),
+            *cells(x.new),
+            x.d_macs,
+            *([2 * x.d_macs] if flops else []),
+            x.d_params,
+        ])
+    return rows
+
+
+def show_diff(d: ModelDiff, fmt: str, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> None:
+    if fmt not in FORMATS:
+        from dscost.errors import InputError
+
+        raise InputError(f"--format {fmt} is not available for diff; use one of {', '.join(FORMATS)}")
+    emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate), rows=lambda: diff_csv(d, flops))
+

@@ -1,0 +1,169 @@
+"""onnx and onnxruntime plumbing shared by `bench` and `convert`.
+
+Loading a model file for onnxruntime, naming its nodes as dscost's reader does
+(so profiles join layers by name), onnxruntime CPU sessions with their errors
+as one line, random input feeds, and building small ONNX graphs.  onnx,
+onnxruntime and numpy are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dscost.errors import InputError
+
+OPSET = 17
+IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
+OPT_LEVELS = ("none", "basic", "extended", "all")
+DEFAULT_OPT = "all"  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
+
+
+def check_threads(threads: int) -> int:
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise InputError(f"--threads {threads!r}: must be a whole number >= 1")
+    if threads > 1024:
+        raise InputError(f"--threads {threads}: too many (at most 1024)")
+    return threads
+
+
+def ort():
+    """onnxruntime, with its own logger silenced (errors come through dscost's one-line messages)."""
+    try:
+        import onnxruntime
+    except ImportError as exc:  # pragma: no cover - dependency missing
+        raise InputError(f"onnxruntime is not installed ({exc}); pip install onnxruntime") from None
+    onnxruntime.set_default_logger_severity(3)  # errors only; warnings go through our own messages
+    return onnxruntime
+
+
+def ort_version() -> str:
+    try:
+        import onnxruntime
+
+        return onnxruntime.__version__
+    except ImportError:  # pragma: no cover
+        return "?"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, without onnxruntime's source-location prefix."""
+    text = str(exc).strip().splitlines()
+    msg = text[0] if text else exc.__class__.__name__
+    # onnxruntime prefixes "[ONNXRuntimeError] : 1 : FAIL : /path/file.cc:123 fn(...) message"
+    if "] :" in msg:
+        msg = msg.split("] :", 1)[1].strip()
+    return msg[:300]
+
+
+def load_onnx(path: str | Path):
+    """onnx.load of a regular file, with errors as InputError; its nodes named as dscost's reader names them."""
+    import onnx
+
+    from dscost.files import regular_file
+
+    p = regular_file(path, "model file")
+    try:
+        model = onnx.load(str(p))
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable ONNX model ({first_line(exc)})") from None
+    if not model.HasField("graph"):
+        raise InputError(f"{path}: the ONNX model has no graph")
+    name_nodes(model)
+    return model
+
+
+def name_nodes(model) -> None:
+    """Give every node of ``model``'s main graph its dscost layer name (see
+    :func:`dscost.readers.onnx_reader.node_names`), so names survive rewrites and profiles join by name."""
+    from dscost.readers.onnx_reader import node_names
+
+    for node, name in zip(model.graph.node, node_names(model.graph.node)):
+        if node.name != name:
+            node.name = name
+
+
+def serialize(model, label: str) -> bytes:
+    try:
+        return model.SerializeToString()
+    except ValueError as exc:  # > 2 GB protobuf
+        raise InputError(f"{label}: cannot hand the model to onnxruntime ({first_line(exc)})") from None
+
+
+def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None):
+    """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it."""
+    rt = ort()
+    check_threads(threads)
+    if optimization not in OPT_LEVELS:
+        raise InputError(f"--optimization {optimization!r}: choose one of {', '.join(OPT_LEVELS)}")
+    so = rt.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = rt.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = {
+        "none": rt.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        "basic": rt.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "extended": rt.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "all": rt.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }[optimization]
+    so.log_severity_level = 3
+    if profile_dir is not None:
+        so.enable_profiling = True
+        so.profile_file_prefix = str(Path(profile_dir) / "ort_profile")
+    if hasattr(model, "SerializeToString"):
+        model = serialize(model, label)
+    elif isinstance(model, Path):
+        model = str(model)
+    try:
+        return rt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
+        raise InputError(f"{label}: onnxruntime cannot run this model: {first_line(exc)}") from None
+
+
+def run(sess, feeds, label: str):
+    """One run of a session; an onnxruntime failure is an InputError naming ``label``."""
+    try:
+        return sess.run(None, feeds)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{label}: onnxruntime failed to run the model: {first_line(exc)}") from None
+
+
+def random_feeds(model, input_shapes: dict | None = None, label: str = "model", seed: int = 1) -> dict:
+    """Random inputs for every graph input that is not an initializer, shaped as dscost's reader
+    shapes them (:func:`dscost.readers.onnx_shapes.input_shape`: a symbolic batch dimension
+    becomes 1; any other symbolic dimension needs ``--input-shape``)."""
+    import numpy as np
+    from onnx import helper
+
+    from dscost.readers.onnx_shapes import input_shape
+
+    input_shapes = dict(input_shapes or {})
+    inits = {i.name for i in model.graph.initializer}
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for vi in model.graph.input:
+        if vi.name in inits:
+            continue
+        if not vi.type.HasField("tensor_type"):
+            raise InputError(f"{label}: input {vi.name!r} is not a tensor; dscost can only feed tensors")
+        shape, _ = input_shape(vi, input_shapes.pop(vi.name, None), label)
+        try:
+            dtype = helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)
+        except Exception:
+            raise InputError(f"{label}: input {vi.name!r} has an element type dscost cannot feed ({vi.type.tensor_type.elem_type})") from None
+        if np.issubdtype(dtype, np.floating):
+            feeds[vi.name] = rng.standard_normal(shape).astype(dtype)
+        else:
+            feeds[vi.name] = np.zeros(shape, dtype)
+    if input_shapes:
+        raise InputError(f"{label}: --input-shape names no graph input: {', '.join(input_shapes)}")
+    return feeds
+
+
+def make_model(nodes, inputs, outputs, initializers, name: str):
+    """A ModelProto of one graph at dscost's opset and an IR version onnxruntime accepts."""
+    from onnx import helper
+
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializers)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION, producer_name="dscost")

@@ -1,0 +1,76 @@
+"""How numbers are written: counts, percentages, shapes, ratios, times and bytes.
+
+Pure functions of the standard library, shared by the reports and by the
+readers' notes.  Bytes are written in decimal units (1 kB = 1000 B, 1 MB =
+10^6 B), as disk sizes and bandwidths are quoted; :func:`nbytes` is the one
+byte formatter.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def human(n: float) -> str:
+    """231211008 -> '231.2M', 4209088 -> '4.21M', 18432 -> '18.4K', 288 -> '288'."""
+    sign = "-" if n < 0 else ""
+    v = abs(n)
+    if v < 1000:
+        return f"{sign}{v:,.0f}" if float(v).is_integer() else f"{sign}{v:.2f}"
+    if v >= 1000**6:  # beyond 999P: scientific notation, via Decimal (exact for ints, no float overflow)
+        from decimal import Decimal
+
+        return f"{sign}{Decimal(v):.3g}"
+    for unit in ("K", "M", "G", "T", "P"):
+        v /= 1000
+        if v < 1000 or unit == "P":
+            return f"{sign}{v:.2f}{unit}" if v < 10 else f"{sign}{v:.1f}{unit}"
+    raise AssertionError("unreachable")
+
+
+def nbytes(n: float) -> str:
+    """Decimal byte units: 1,851,392 -> '1.85MB', 999 -> '999B'."""
+    return human(n) + "B" if n >= 1000 else f"{n:,.0f}B"
+
+
+def pct(part: float, whole: float) -> str:
+    """'12.34%'; '-' when the whole is zero."""
+    return f"{100 * part / whole:.2f}%" if whole else "-"
+
+
+def dims(shape: Sequence[int] | None) -> str:
+    """(1, 3, 224, 224) -> '1x3x224x224'; '-' for an empty or unknown shape."""
+    return "x".join(map(str, shape)) if shape else "-"
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 standard conv', '13 dw+pw blocks'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def factor(new: int, old: int) -> str:
+    """'0.13x' style ratio new/old; '-' when old is zero."""
+    return f"{new / old:.2f}x" if old else "-"
+
+
+def times(v: float | None) -> str:
+    """A speedup: '2.27x'; '-' for None."""
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def ms(v: float | None) -> str:
+    """Milliseconds with 3 significant-ish digits ('6.40 ms', '57 us'); '-' for None."""
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:,.0f} ms"
+    if v >= 10:
+        return f"{v:.1f} ms"
+    if v >= 0.1:
+        return f"{v:.2f} ms"
+    return f"{v * 1000:.0f} us"
+
+
+def seconds(v: float | None) -> str:
+    """Seconds, written as :func:`ms` does."""
+    return "-" if v is None else ms(v * 1000)
