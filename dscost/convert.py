@@ -32,9 +32,9 @@ def _check_output(src: Path, out: Path, force: bool) -> None:
 
 
 def _totals(model) -> dict:
-    from dscost.cost import analyze
+    from dscost.cost import totals
 
-    t = analyze(model).totals
+    t = totals(model)
     return {"macs": t.macs, "params": t.params}
 
 
@@ -104,7 +104,7 @@ def convert_file(
             raise InputError(f"{out}: cannot write the converted model ({exc})") from None
         result = load(tmp_out, input_shapes=input_shapes or None)
         changed = [c.removed_nodes[0] if reverse else c.name for c in report.converted]
-        predicted = what_if(original.layers, "standard" if reverse else "separable", only=set(changed))
+        predicted = what_if(original, "standard" if reverse else "separable", only=set(changed))
         report.predicted = {"macs": predicted.macs, "params": predicted.params}
         report.actual = _totals(result)
         os.replace(tmp_out, out)

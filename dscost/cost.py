@@ -368,21 +368,27 @@ def _standard_delta(layers: list[Layer], blocks: list[Block], only: Collection[s
     return delta
 
 
-def what_if(layers: list[Layer], to: str, only: Collection[str] | None = None) -> Cost:
+def totals(model: Model) -> Cost:
+    """The sum of every layer's cost, plus the parameters of uncounted nodes."""
+    return sum((layer.cost for layer in model.layers), model.uncounted_cost())
+
+
+def what_if(model: Model, to: str, only: Collection[str] | None = None) -> Cost:
     """Model totals after the what-if: ``to="separable"`` makes the standard convs named in
     ``only`` (all when None) depthwise-separable; ``to="standard"`` merges the dw+pw blocks
     whose depthwise layer is named in ``only`` (all when None) into one standard conv each."""
-    totals = sum((layer.cost for layer in layers), Cost())
+    layers = model.layers
     if to == "separable":
-        return totals + _separable_delta(layers, only)[0]
+        return totals(model) + _separable_delta(layers, only)[0]
     if to == "standard":
-        return totals + _standard_delta(layers, find_blocks(layers), only)
+        return totals(model) + _standard_delta(layers, find_blocks(layers), only)
     raise ValueError(f"what_if: to must be 'separable' or 'standard', not {to!r}")
 
 
 def analyze(model: Model) -> Analysis:
-    """Totals, per-layer and whole-model what-ifs, Table-2 shares."""
-    totals = sum((layer.cost for layer in model.layers), Cost())
+    """Totals, per-layer and whole-model what-ifs, Table-2 shares (the parameters of
+    uncounted nodes are in the totals and in the "other" share)."""
+    total = totals(model)
     to_separable, per_layer = _separable_delta(model.layers)
     blocks = find_blocks(model.layers)
     to_standard = _standard_delta(model.layers, blocks)
@@ -390,7 +396,10 @@ def analyze(model: Model) -> Analysis:
     for layer in model.layers:
         cat = category(layer)
         shares[cat] = shares.get(cat, Cost()) + layer.cost
-    return Analysis(model, totals, per_layer, blocks, totals + to_separable, totals + to_standard, shares)
+    extra = model.uncounted_cost()
+    if extra.params:
+        shares["other"] = shares.get("other", Cost()) + extra
+    return Analysis(model, total, per_layer, blocks, total + to_separable, total + to_standard, shares)
 
 
 # --------------------------------------------------------------------------

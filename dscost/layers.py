@@ -138,11 +138,14 @@ class Layer:
 
 @dataclass(frozen=True)
 class Uncounted:
-    """A node whose cost dscost cannot derive; listed, never counted as zero."""
+    """A node whose cost dscost cannot derive; listed, never counted as zero.  ``params``: the
+    learned tensors it consumes first (they exist whatever their consumer is), counted in the
+    model's totals as weights."""
 
     name: str
     op: str
     reason: str
+    params: int = 0
 
 
 @dataclass
@@ -152,3 +155,7 @@ class Model:
     layers: list[Layer]
     uncounted: list[Uncounted] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def uncounted_cost(self) -> Cost:
+        """The parameters of uncounted nodes (weights; their arithmetic is unknown)."""
+        return Cost(weights=sum(u.params for u in self.uncounted))

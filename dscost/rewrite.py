@@ -164,14 +164,26 @@ class _Graph:
         return out
 
     def prune(self) -> None:
-        """Drop initializers, Constant nodes and value_info no longer referenced."""
-        used = {i for n in self.g.node for i in n.input} | {o.name for o in self.g.output}
-        for n in self.g.node:
-            for a in n.attribute:  # subgraph inputs captured from the outer scope
-                if a.g is not None and a.HasField("g"):
-                    used.update(_subgraph_names(a.g))
-                for sg in a.graphs:
-                    used.update(_subgraph_names(sg))
+        """Drop Constant and Identity nodes nobody reads any more (a merged block's
+        deduplicated biases), then initializers and value_info no longer referenced."""
+
+        def used_names() -> set[str]:
+            used = {i for n in self.g.node for i in n.input} | {o.name for o in self.g.output}
+            for n in self.g.node:
+                for a in n.attribute:  # subgraph inputs captured from the outer scope
+                    if a.g is not None and a.HasField("g"):
+                        used.update(_subgraph_names(a.g))
+                    for sg in a.graphs:
+                        used.update(_subgraph_names(sg))
+            return used
+
+        while True:
+            used = used_names()
+            nodes = [n for n in self.g.node if not (n.op_type in ("Constant", "Identity") and n.output and n.output[0] not in used)]
+            if len(nodes) == len(self.g.node):
+                break
+            del self.g.node[:]
+            self.g.node.extend(nodes)
         dropped = {t.name for t in self.g.initializer if t.name not in used}
         if dropped:  # delete in place: copying big tensors around is what makes rewrites slow
             for i in reversed(range(len(self.g.initializer))):
@@ -180,10 +192,6 @@ class _Graph:
             for i in reversed(range(len(self.g.input))):
                 if self.g.input[i].name in dropped:
                     del self.g.input[i]
-        nodes = [n for n in self.g.node if not (n.op_type == "Constant" and n.output and n.output[0] not in used)]
-        if len(nodes) != len(self.g.node):
-            del self.g.node[:]
-            self.g.node.extend(nodes)
         produced = {o for n in self.g.node for o in n.output} | {v.name for v in self.g.input} | {t.name for t in self.g.initializer}
         vis = [v for v in self.g.value_info if v.name in produced]
         if len(vis) != len(self.g.value_info):

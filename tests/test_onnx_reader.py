@@ -404,7 +404,7 @@ def test_weight_source_is_said_in_the_report_header(tmp_path):
     path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1])], inits=[init("W0", 3, 4, 3, 3)]))
     r = run_cli("analyze", str(path))
     assert r.returncode == 0, r.stderr
-    assert "1 parameter tensor(s) come from Transpose node outputs, not initializers; counted from their inferred shapes (c1;" in r.stdout
+    assert "1 parameter tensor(s) come from Transpose node outputs, not initializers; counted once, by the initializers they are computed from (c1;" in r.stdout
     assert "1 parameter tensor(s) come from graph inputs, not initializers; counted from their inferred shapes (c2;" in r.stdout
 
 

@@ -73,8 +73,8 @@ def test_analysis_json_flops_and_uncounted():
     assert d["layers"][0]["flops"] == 110_592 and d["layers"][0]["what_if"]["separable_flops"] == 26_112
     assert d["what_if"]["all_separable"]["flops"] == 2 * d["what_if"]["all_separable"]["macs"]
     assert d["uncounted"] == [
-        {"name": "nms_1", "op": "NonMaxSuppression", "reason": "data-dependent output size"},
-        {"name": "loop_7", "op": "Loop", "reason": "control flow"},
+        {"name": "nms_1", "op": "NonMaxSuppression", "reason": "data-dependent output size", "params": 0},
+        {"name": "loop_7", "op": "Loop", "reason": "control flow", "params": 0},
     ]
 
 

@@ -575,6 +575,8 @@ SHAPE_OPS = ("Reshape", "Transpose", "Squeeze", "Unsqueeze", "Shape", "Size", "G
 def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design."""
     multi = info.op in ("Concat", "ScatterND", "ScatterElements", "SequenceConstruct")
+    if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
+        return Result(SHAPE, data_inputs=(0, 1))
     return Result(SHAPE, data_inputs=None if multi else (0,))
 
 

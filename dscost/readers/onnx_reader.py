@@ -16,6 +16,7 @@ How it stays fast and small on multi-GB models, in stages:
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from math import prod
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from dscost.readers import onnx_shapes
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
+INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 # Progress bar from this many nodes (or this many bytes of file).
 PROGRESS_NODES = 5000
 PROGRESS_BYTES = 200 * 1024 * 1024
@@ -45,6 +47,53 @@ def node_names(nodes) -> list[str]:
     return out
 
 
+def _sort_nodes(path: Path, graph) -> list[str]:
+    """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
+    torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
+    their layer names, given by :func:`node_names` in the file's order.  A cycle is an error."""
+    import heapq
+
+    nodes = graph.node
+    names = node_names(nodes)
+    producer: dict[str, int] = {}
+    for i, node in enumerate(nodes):
+        for t in node.output:
+            if t:
+                producer[t] = i
+    deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
+    if all(d < i for i, ds in enumerate(deps) for d in ds):
+        return names
+    users: list[list[int]] = [[] for _ in nodes]
+    waiting = [len(ds) for ds in deps]
+    for i, ds in enumerate(deps):
+        for d in ds:
+            users[d].append(i)
+    ready = [i for i, w in enumerate(waiting) if w == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for u in users[i]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(ready, u)
+    if len(order) < len(nodes):
+        left = {i for i, w in enumerate(waiting) if w > 0}
+        i = min(left)
+        seen: list[int] = []
+        while i not in seen:  # walk back along dependencies inside the cycle
+            seen.append(i)
+            i = min(d for d in deps[i] if d in left)
+        loop = seen[seen.index(i):]
+        shown = " -> ".join(f"{names[j]} ({nodes[j].op_type})" for j in reversed(loop))
+        raise InputError(f"{path}: the graph has a cycle: {shown} -> {names[loop[-1]]}; a node cannot consume its own output")
+    sorted_nodes = [nodes[i] for i in order]
+    del graph.node[:]
+    graph.node.extend(sorted_nodes)
+    return [names[i] for i in order]
+
+
 # --------------------------------------------------------------------------
 # Attributes and subgraphs
 
@@ -53,7 +102,7 @@ def _attrs(node, helper) -> dict:
     """Attribute values by name (tensor and graph attributes stay protos)."""
     out = {}
     for a in node.attribute:
-        if a.type in (5, 10, 6, 11):  # tensors and graphs: not needed by handlers
+        if a.type in (4, 5, 9, 10, 11, 12):  # tensors and graphs (AttributeProto.TENSOR...): not needed by handlers
             out[a.name] = a
             continue
         try:
@@ -85,10 +134,8 @@ def _subgraph_summary(node) -> str:
     return "subgraph not counted: " + "; ".join(parts)
 
 
-def _sub(cost, field_name: str, numel: int):
-    from dataclasses import replace
-
-    return replace(cost, **{field_name: getattr(cost, field_name) - numel})
+def _add(cost, field_name: str, n: int):
+    return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
 
 
 
@@ -113,14 +160,17 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
         notes = _check_opsets(path, mp, st, onnx)
         mp = _inline_functions(mp, notes)
+        names = _sort_nodes(path, mp.graph)
         init_names = set(st.initializers)
         real_inputs = [vi for vi in mp.graph.input if vi.name not in init_names]
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes)
-        g = onnx_shapes.infer(mp, path, onnx).graph
+        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
         del mp
+        notes += inferred.notes
+        g = inferred.graph
         bar.stage("counting nodes")
-        counter = _Counter(g, st, onnx)
-        for index, (node, name) in enumerate(zip(g.node, node_names(g.node))):
+        counter = _Counter(inferred, st, onnx)
+        for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
             counter.visit(node, name)
@@ -171,30 +221,50 @@ def _inline_functions(mp, notes: list[str]):
 
 
 class _Counter:
-    """Walks the inferred graph's nodes in order and builds the layers: constants,
-    the op handler's cost, parameters counted once, and the graph edges."""
+    """Walks the inferred graph's nodes in order and builds the layers: the op handler's cost,
+    parameters counted once each, and the graph edges.
 
-    def __init__(self, g, st: Stripper, onnx):
+    Parameters.  A constant is an initializer, a Constant node's output, or the output of a
+    node whose inputs are all constants (a Transpose, Reshape, Gather or DequantizeLinear of
+    weights); each constant knows the *source* tensors (initializers, Constant nodes) that flow
+    into it through data inputs (the handler's ``data_inputs``: a Gather's table, not its
+    indices).  A tensor in a handler's parameter input counts the elements of its sources not
+    counted yet (a graph input used as a weight counts itself, once); one computed from
+    activations is data, not a parameter.  Any other float constant source with more than one
+    element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
+    class token in an Expand or Concat, an attention-bias table -- is a parameter too, counted
+    as weights by the first layer (or uncounted node) consuming it.  Integer tensors and
+    constants that only feed shape arithmetic are not parameters.  An Identity of a constant
+    is a source of its own: torch.onnx writes equal-valued weights as Identity copies of one,
+    and they are distinct parameters in the model.
+    """
+
+    def __init__(self, inferred, st: Stripper, onnx):
         from dscost.readers import onnx_ops
 
+        g = inferred.graph
         self.ops = onnx_ops
         self.helper = onnx.helper
-        self.shapes: dict[str, Shape | None] = {t.name: tuple(t.dims) for t in st.initializers.values()}
-        for coll in (g.input, g.value_info, g.output):
-            for vi in coll:
-                self.shapes[vi.name] = onnx_shapes.static_shape(vi.type)
-        # Constant tensors: initializers and Constant-node outputs (name -> data type)
-        self.const: dict[str, int] = {t.name: t.dtype for t in st.initializers.values()}
-        self.const_node: dict[str, str] = {}
+        self.shapes: dict[str, Shape | None] = inferred.shapes
+        self.types: dict[str, int] = inferred.types
+        self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
+        self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
+        for t in st.initializers.values():
+            self.const[t.name], self.sources[t.name] = t.dtype, (t.name,)
         for t in g.initializer:  # nested duplicates are fine
             self.const.setdefault(t.name, t.data_type)
+            self.sources.setdefault(t.name, (t.name,))
+        self.const_node: dict[str, str] = {}  # Constant-node output -> node name
         self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers}
         self.layers: list[Layer] = []
         self.uncounted: list[Uncounted] = []
         self.producer: dict[str, str] = {}  # tensor -> layer/node name
         self.producer_op: dict[str, str] = {}
-        self.claimed: dict[str, str] = {}  # param tensor -> first layer counting it
+        self.claimed: dict[str, str] = {}  # source (or graph input) tensor -> first layer counting it
         self.provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
+
+    def _numel(self, t: str) -> int:
+        return prod(self.shapes.get(t) or ())
 
     def visit(self, node, name: str) -> None:
         op = node.op_type
@@ -203,18 +273,15 @@ class _Counter:
             if t:
                 self.producer[t] = name
                 self.producer_op[t] = op
-        self._constants(node, name, inputs, outputs)
+        derived = self._constants(node, name, inputs, outputs)
         ops = self.ops
         if node.domain not in ("", "ai.onnx"):
-            self.uncounted.append(Uncounted(name, op, f"custom op of domain {node.domain!r}: no cost handler"))
-            return
+            return self._uncounted(name, op, f"custom op of domain {node.domain!r}: no cost handler", inputs, outputs, derived)
         if op in ops.CONTROL_FLOW:
-            self.uncounted.append(Uncounted(name, op, _subgraph_summary(node)))
-            return
+            return self._uncounted(name, op, _subgraph_summary(node), inputs, outputs, derived)
         handler = ops.HANDLERS.get(op)
         if handler is None:
-            self.uncounted.append(Uncounted(name, op, f"no cost handler for op type {op!r}"))
-            return
+            return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)
         shapes = self.shapes
         info = ops.NodeInfo(
             name, op, _attrs(node, self.helper) if node.attribute else {}, inputs, outputs,
@@ -225,14 +292,17 @@ class _Counter:
         try:
             res = handler(info)
         except ops.UnknownShape as err:
-            self.uncounted.append(Uncounted(name, op, f"unknown shape of {err}"))
-            return
+            return self._uncounted(name, op, f"unknown shape of {err}", inputs, outputs, derived)
         except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
-            self.uncounted.append(Uncounted(name, op, f"cannot derive cost: {err}"))
-            return
-        cost, notes = self._claim_params(name, res, inputs, res.cost, [res.note] if res.note else [])
-        data_idx = res.data_inputs if res.data_inputs is not None else range(len(inputs))
-        first = next((info.in_shapes[i] for i in data_idx if i < len(inputs) and i not in res.params and info.in_shapes[i] is not None), None)
+            return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
+        data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(len(inputs)) if i not in res.params]
+        if derived:  # constants in, a constant out: its sources flow on to the layer that uses it
+            self._derive(outputs, [inputs[i] for i in data_idx if i < len(inputs)])
+            cost, notes, params = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), [res.note] if res.note else [], {}
+        else:
+            cost, notes, params = self._claim_params(name, res, inputs, res.cost, [res.note] if res.note else [])
+            cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params], cost, notes)
+        first = next((info.in_shapes[i] for i in data_idx if i < len(inputs) and i not in params and info.in_shapes[i] is not None), None)
         if first is None and res.type != SHAPE:
             first = next((s for s in info.in_shapes if s is not None), None)
         self.layers.append(
@@ -240,7 +310,7 @@ class _Counter:
                 name=name,
                 type=res.type,
                 op=op,
-                inputs=self._edges(inputs, data_idx, res.params),
+                inputs=self._edges(inputs, [i for i in range(len(inputs)) if i in data_idx or (i in res.params and i not in params)], params),
                 input_shape=first or (),
                 output_shape=info.out_shapes[0] if info.out_shapes and info.out_shapes[0] is not None else (),
                 cost=cost,
@@ -250,52 +320,104 @@ class _Counter:
             )
         )
 
-    def _constants(self, node, name: str, inputs: list[str], outputs: list[str]) -> None:
+    def _constants(self, node, name: str, inputs: list[str], outputs: list[str]) -> bool:
+        """Record the constants this node makes; True when its outputs are derived constants."""
         if node.op_type == "Constant" and node.domain in ("", "ai.onnx"):
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
                 for t in outputs:
-                    self.const[t] = dtype
+                    self.const[t], self.sources[t] = dtype, (t,)
                     self.const_node[t] = name
                     if a.HasField("t"):
                         self.shapes[t] = tuple(a.t.dims)
-        elif node.op_type == "Identity" and inputs and inputs[0] in self.const:
-            # An Identity of a constant is a constant (so a MatMul on it is an FC layer).
-            # torch.onnx writes a weight whose values equal another's -- e.g. the zero
-            # biases of an untrained model -- as an Identity of the first: in the model
-            # they are distinct parameters, so each Identity copy is counted as its own.
-            for t in outputs:
-                self.const[t] = self.const[inputs[0]]
+            return False
+        if node.op_type == "Identity" and inputs and inputs[0] in self.const:
+            for t in outputs:  # a copy: a parameter of its own (see the class docstring)
+                self.const[t], self.sources[t] = self.const[inputs[0]], (t,)
+            return True
+        present = [t for t in inputs if t]
+        return bool(present) and all(t in self.const for t in present) and node.domain in ("", "ai.onnx")
+
+    def _derive(self, outputs: list[str], data_inputs: list[str]) -> None:
+        """Outputs of a node with constant inputs are constants; their sources are those of
+        the data inputs, int32/int64 ones left out (shapes and indices, never parameters)."""
+        srcs = tuple(dict.fromkeys(s for t in data_inputs if t for s in self.sources.get(t, ()) if self.const.get(s) not in INDEX_TYPES))
+        for t in outputs:
+            if t and t not in self.sources:  # (an Identity copy is its own source)
+                self.const[t] = self.types.get(t, 1)
+                self.sources[t] = srcs
+
+    def _uncounted(self, name: str, op: str, reason: str, inputs: list[str], outputs: list[str], derived: bool) -> None:
+        if derived:
+            self._derive(outputs, inputs)
+            self.uncounted.append(Uncounted(name, op, reason))
+            return
+        notes: list[str] = []
+        weights = self._claim_rest(name, inputs, range(len(inputs)), None, notes)
+        self.uncounted.append(Uncounted(name, op, reason, params=weights))
+
+    def _unclaimed(self, t: str, name: str, learned_only: bool) -> tuple[int, list[str]]:
+        """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
+        ``learned_only`` only float sources of more than one element."""
+        count, taken = 0, []
+        for s in self.sources.get(t, ()):
+            if s in self.claimed:
+                continue
+            if learned_only and (self.const.get(s) not in self.ops.FLOAT_TYPES or self._numel(s) <= 1):
+                continue
+            self.claimed[s] = name
+            count += self._numel(s)
+            taken.append(s)
+        return count, taken
 
     def _claim_params(self, name: str, res, inputs: list[str], cost, notes: list[str]):
-        """Count each parameter tensor once (at its first consumer) and say where it came from."""
+        """Count the handler's parameter inputs once each; returns (cost, notes, the inputs that are parameters)."""
+        params = dict(res.params)
         for i, field_name in res.params.items():
             t = inputs[i]
-            numel = prod(self.shapes.get(t) or ())
-            if t in self.claimed:
-                cost = _sub(cost, field_name, numel)
-                notes.append(f"{t!r} shared with {self.claimed[t]}, counted there")
-                continue
-            self.claimed[t] = name
-            if t in self.const_node:
-                notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
-            elif t in self.const:
-                pass  # an initializer: the usual case
+            numel = self._numel(t)
+            if t in self.const:
+                count, taken = self._unclaimed(t, name, learned_only=False)
+                cost = _add(cost, field_name, count - numel)
+                if not taken:
+                    first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
+                    notes.append(f"{t!r} shared with {first}, counted there" if first else f"{t!r} is computed from shapes only: not a parameter")
+                    continue
+                if t in self.const_node:
+                    notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
+                    self.provenance.setdefault("Constant nodes", []).append(name)
+                elif taken != [t]:
+                    op = self.producer_op.get(t, "?")
+                    notes.append(f"{field_name} {t!r} computed by node {self.producer.get(t, '?')} ({op}) from {', '.join(repr(x) for x in taken)}")
+                    self.provenance.setdefault(f"{op} node outputs", []).append(name)
             elif t in self.real_inputs:
+                if t in self.claimed:
+                    cost = _add(cost, field_name, -numel)
+                    notes.append(f"{t!r} shared with {self.claimed[t]}, counted there")
+                    continue
+                self.claimed[t] = name
                 notes.append(f"{field_name} {t!r} from graph input")
-            elif t in self.producer:
-                notes.append(f"{field_name} {t!r} computed by node {self.producer[t]} ({self.producer_op[t]})")
-            else:
-                notes.append(f"{field_name} {t!r} from an outer scope")
-            if t not in self.const or t in self.const_node:
-                kind = (
-                    "Constant nodes" if t in self.const_node
-                    else "graph inputs" if t in self.real_inputs
-                    else f"{self.producer_op[t]} node outputs" if t in self.producer
-                    else "an outer scope"
-                )  # fmt: skip
-                self.provenance.setdefault(kind, []).append(name)
-        return cost, notes
+                self.provenance.setdefault("graph inputs", []).append(name)
+            else:  # computed from activations: data, not a parameter
+                cost = _add(cost, field_name, -numel)
+                del params[i]
+        return cost, notes, params
+
+    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str]):
+        """Learned float constants among the other inputs, counted as weights (the class docstring's rule).
+        ``cost`` None: return the count alone (an uncounted node)."""
+        total = 0
+        for i in indices:
+            t = inputs[i] if i < len(inputs) else ""
+            if not t or t not in self.const:
+                continue
+            count, taken = self._unclaimed(t, name, learned_only=True)
+            if count:
+                total += count
+                notes.append(f"weights {', '.join(repr(x) for x in taken)}: a learned tensor consumed here")
+        if cost is None:
+            return total
+        return _add(cost, "weights", total) if total else cost
 
     def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[str, ...]:
         edges: list[str] = []
@@ -314,5 +436,9 @@ class _Counter:
         notes = []
         for kind, names in self.provenance.items():
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; counted from their inferred shapes ({shown}; JSON layer notes name each tensor)")
+            how = (
+                "counted once, by the initializers they are computed from" if kind.endswith("node outputs")
+                else "counted from their inferred shapes"
+            )  # fmt: skip
+            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({shown}; JSON layer notes name each tensor)")
         return notes

@@ -7,8 +7,21 @@ and folding of the small integer tensors that shapes are computed from.
   the input and suggests a shape of its own rank.  The reader and the
   onnxruntime runs (bench, convert) both use it.
 * :func:`infer` -- ``onnx.shape_inference.infer_shapes`` with data
-  propagation, then folding of the shape arithmetic it leaves open, repeated
-  while something changes.
+  propagation; when it leaves a tensor's shape open, one forward pass over the
+  nodes folds constants and completes the shapes (:func:`_propagate`).
+
+Folding (the approach of onnx-simplifier, bounded): a node whose inputs all
+have known values -- small initializers and Constant nodes, the output of
+``Shape``/``Size`` of a tensor with a static shape, and what earlier folds
+computed -- is evaluated with onnx's reference evaluator
+(``onnx.reference.ReferenceEvaluator``, every standard op in numpy), float
+chains included.  Before a node is evaluated its output shapes are inferred
+from its input values (``onnx.shape_inference.infer_node_outputs``); a node
+whose outputs are not static or exceed :data:`FOLD_MAX_ELEMENTS` is not
+evaluated, so a hostile ``ConstantOfShape([10**9])`` costs nothing.  A node
+whose output shapes are still open is inferred again with the values known so
+far.  Weights stay unread: only tensors whose data the stripped copy kept
+(small ones) have values.
 """
 
 from __future__ import annotations
@@ -18,9 +31,10 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Shape
-from dscost.readers.onnx_wire import INT_TYPES
 
-FOLD_ROUNDS = 4
+FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
+FOLD_MAX_EVALS = 200_000  # evaluations per model
+NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli")
 
 
 def static_shape(type_proto) -> Shape | None:
@@ -124,140 +138,164 @@ def _infer_once(mp, path: Path, onnx):
         raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
 
 
-def infer(mp, path: Path, onnx):
-    """The shape-inferred model; shape arithmetic that onnx's data propagation leaves open
-    (Div, Cast, Mod...) is folded into small initializers of ``mp`` and inference repeated."""
-    inferred = _infer_once(mp, path, onnx)
-    for _ in range(FOLD_ROUNDS):
-        if not _fold_shape_values(mp, inferred.graph):
-            break
-        inferred = _infer_once(mp, path, onnx)
-    return inferred
+class Inferred:
+    """The inferred graph, and every tensor's static shape (None: unresolved) and element type."""
+
+    def __init__(self, graph, shapes: dict[str, Shape | None], types: dict[str, int], notes: list[str]):
+        self.graph, self.shapes, self.types, self.notes = graph, shapes, types, notes
 
 
-# --------------------------------------------------------------------------
-# Shape arithmetic that onnx's data propagation does not cover
-
-FOLD_MAX_ELEMENTS = 64
-
-
-def _fold_shape_values(mp, g) -> bool:
-    """Evaluate small integer tensors computed from shapes (Shape -> Gather -> Div -> Cast ->
-    Concat, as PyTorch exports attention heads) and feed each one that a node with an unknown
-    output shape reads as a new small initializer, so the next shape inference resolves it.
-    ``mp`` is the graph being inferred (changed in place), ``g`` its last inferred graph.
-    Returns whether anything changed."""
-    import numpy as np
-    from onnx import numpy_helper
-
+def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None) -> Inferred:
+    """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`fix_inputs` fixed).
+    ``initializer_dims``: the dims of initializers (their data may have been stripped)."""
+    g = _infer_once(mp, path, onnx).graph
     shapes: dict[str, Shape | None] = {}
+    types: dict[str, int] = {}
+    for t in g.initializer:
+        shapes[t.name] = tuple(t.dims)
+        types[t.name] = t.data_type
+    for name, dims in (initializer_dims or {}).items():
+        shapes[name] = tuple(dims)
     for coll in (g.input, g.value_info, g.output):
         for vi in coll:
             shapes[vi.name] = static_shape(vi.type)
+            if vi.type.HasField("tensor_type"):
+                types[vi.name] = vi.type.tensor_type.elem_type
+    notes: list[str] = []
+    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") for o in n.output):
+        opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
+        _propagate(g, shapes, types, notes, onnx, opset)
+    return Inferred(g, shapes, types, notes)
+
+
+# --------------------------------------------------------------------------
+# Folding and shape completion
+
+
+def _small_value(t, np, numpy_helper):
+    """The value of an initializer or Constant tensor whose data is present and small, else None."""
+    n = prod(t.dims)
+    if n > FOLD_MAX_ELEMENTS or t.data_location == 1:  # external data is never opened
+        return None
+    try:
+        arr = numpy_helper.to_array(t)
+    except Exception:
+        return None
+    return arr if arr.size == n else None
+
+
+def _shape_value(node, shape: Shape, np):
+    """Value of Shape (with start/end) or Size of a tensor of static ``shape``."""
+    if node.op_type == "Size":
+        return np.array(prod(shape), dtype=np.int64)
+    attrs = {a.name: a.i for a in node.attribute}
+    rank = len(shape)
+    start, end = attrs.get("start", 0), attrs.get("end", rank)
+    start = min(max(start + rank if start < 0 else start, 0), rank)
+    end = min(max(end + rank if end < 0 else end, 0), rank)
+    return np.array(shape[start:end], dtype=np.int64)
+
+
+class _Evaluators:
+    """One ReferenceEvaluator per op signature (op, attributes, arity): building one costs ~1 ms,
+    running it ~50 us, and shape arithmetic repeats a few signatures many times."""
+
+    def __init__(self, opset: int):
+        self.opset = opset
+        self.cache: dict[bytes, object] = {}
+
+    def run(self, node, feeds: list):
+        from onnx import helper
+        from onnx.reference import ReferenceEvaluator
+
+        generic = helper.make_node(node.op_type, [f"i{k}" if name else "" for k, name in enumerate(node.input)],
+                                   [f"o{k}" for k in range(len(node.output))], domain=node.domain)  # fmt: skip
+        generic.attribute.extend(node.attribute)
+        key = generic.SerializeToString()
+        ev = self.cache.get(key)
+        if ev is None:
+            ev = self.cache[key] = ReferenceEvaluator(generic, opsets={"": self.opset})
+        return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
+
+
+def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int) -> None:
+    """One forward pass: fold what can be folded, infer each still-open node again with the values known."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    values: dict[str, object] = {}
     for t in g.initializer:
-        shapes[t.name] = tuple(t.dims)
-    open_nodes = [i for i, n in enumerate(g.node) if any(o and shapes.get(o) is None for o in n.output)]
-    if not open_nodes:
-        return False
-    vals: dict[str, object] = {}
-    for t in g.initializer:
-        if t.data_type in INT_TYPES and prod(t.dims) <= FOLD_MAX_ELEMENTS:
-            try:
-                arr = numpy_helper.to_array(t)
-            except Exception:
-                continue
-            if arr.size == prod(t.dims):
-                vals[t.name] = arr
-    produced: dict[str, int] = {}  # folded node output -> ONNX data type
-    for n in g.node:
-        if n.domain not in ("", "ai.onnx"):
+        v = _small_value(t, np, numpy_helper)
+        if v is not None:
+            values[t.name] = v
+    evaluators = _Evaluators(opset)
+    evals = too_big = 0
+    for node in g.node:
+        if node.domain not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
+            continue  # custom ops, subgraphs (If/Loop/Scan)
+        ins = list(node.input)
+        outs = [o for o in node.output if o]
+        op = node.op_type
+        if op in ("Shape", "Size") and ins and shapes.get(ins[0]) is not None:
+            values[outs[0]] = _shape_value(node, shapes[ins[0]], np)
+            shapes[outs[0]] = tuple(values[outs[0]].shape)
+            types[outs[0]] = 7
+            continue
+        present = [i for i in ins if i]
+        known = all(i in values for i in present) and op not in NONDETERMINISTIC
+        if known or any(shapes.get(o) is None for o in outs):
+            _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper)
+        if not known or evals >= FOLD_MAX_EVALS:
+            continue
+        out_shapes = [shapes.get(o) for o in outs]
+        if any(s is None for s in out_shapes) or any(prod(s) > FOLD_MAX_ELEMENTS for s in out_shapes):
+            too_big += 1
             continue
         try:
-            out = _eval_int(n, vals, shapes, np, numpy_helper)
+            results = evaluators.run(node, [values.get(i) if i else None for i in ins])
         except Exception:
             continue
-        if out is None or out.dtype.kind not in "iu" or out.size > FOLD_MAX_ELEMENTS:
+        evals += 1
+        for o, r in zip(node.output, results):
+            if o and r is not None and np.asarray(r).size <= FOLD_MAX_ELEMENTS:
+                r = np.asarray(r)
+                values[o] = r
+                shapes[o] = tuple(int(d) for d in r.shape)
+    if too_big:
+        notes.append(f"constant folding skipped {too_big} node(s) whose outputs are not static or exceed {FOLD_MAX_ELEMENTS:,} elements")
+
+
+def _type_proto(helper, elem_type: int, shape: Shape | None):
+    return helper.make_tensor_type_proto(elem_type, list(shape) if shape is not None else None)
+
+
+def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper) -> None:
+    """Output shapes of one node from its input shapes and the input values known
+    (``infer_node_outputs``: onnx's own inference function of the op, with data)."""
+    try:
+        schema = onnx.defs.get_schema(node.op_type, opset, node.domain)
+    except Exception:
+        return
+    input_types = {i: _type_proto(helper, types[i], shapes.get(i)) for i in ins if i and types.get(i)}
+    if len(input_types) < sum(1 for i in ins if i):
+        return
+    data = {}
+    for i in ins:
+        if i in values:
+            try:
+                data[i] = numpy_helper.from_array(values[i], i)
+            except Exception:
+                pass
+    try:
+        res = onnx.shape_inference.infer_node_outputs(schema, node, input_types, data, opset_imports=[helper.make_opsetid("", opset)])
+    except Exception:
+        return
+    for o in outs:
+        t = res.get(o)
+        if t is None or not t.HasField("tensor_type"):
             continue
-        vals[n.output[0]] = out
-        produced[n.output[0]] = 6 if out.dtype == np.int32 else 7
-    changed = False
-    existing = {t.name for t in mp.graph.initializer}
-    for i in open_nodes:
-        node = mp.graph.node[i]
-        for j, t in enumerate(node.input):
-            if t in produced:
-                folded = f"{t}::folded"
-                if folded not in existing:
-                    arr = vals[t].astype(np.int32 if produced[t] == 6 else np.int64)
-                    mp.graph.initializer.append(numpy_helper.from_array(arr, folded))
-                    existing.add(folded)
-                node.input[j] = folded
-                changed = True
-    return changed
-
-
-def _eval_int(n, vals: dict, shapes: dict, np, numpy_helper):
-    """Value of a shape-arithmetic node's first output, or None."""
-    op = n.op_type
-    attrs = {a.name: a for a in n.attribute}
-    if op == "Constant":
-        if "value" in attrs and attrs["value"].t.data_type in INT_TYPES:
-            return numpy_helper.to_array(attrs["value"].t)
-        if "value_int" in attrs:
-            return np.array(attrs["value_int"].i, dtype=np.int64)
-        if "value_ints" in attrs:
-            return np.array(list(attrs["value_ints"].ints), dtype=np.int64)
-        return None
-    if op in ("Shape", "Size"):
-        s = shapes.get(n.input[0])
-        if s is None:
-            return None
-        if op == "Size":
-            return np.array(prod(s), dtype=np.int64)
-        start = attrs["start"].i if "start" in attrs else 0
-        end = attrs["end"].i if "end" in attrs else len(s)
-        return np.array(s, dtype=np.int64)[start:end]
-    ins = [vals.get(t) if t else None for t in n.input]
-    present = [x for t, x in zip(n.input, ins) if t]
-    if not present or any(x is None for x in present):
-        return None
-    a = ins[0]
-    if op in ("Identity", "Cast"):
-        to = attrs["to"].i if "to" in attrs else None
-        if op == "Cast" and to not in INT_TYPES:
-            return None
-        return a.astype(np.int32 if to == 6 else np.int64) if op == "Cast" else a
-    if op in ("Add", "Sub", "Mul", "Div", "Mod", "Max", "Min", "Equal"):
-        b = ins[1]
-        if op == "Div":
-            return np.trunc(a / b).astype(np.result_type(a, b))
-        if op == "Mod":
-            return np.fmod(a, b) if "fmod" in attrs and attrs["fmod"].i else np.mod(a, b)
-        return {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Max": np.maximum, "Min": np.minimum, "Equal": np.equal}[op](a, b)
-    if op == "Neg":
-        return -a
-    if op == "Gather":
-        return np.take(a, ins[1], axis=attrs["axis"].i if "axis" in attrs else 0)
-    if op == "Concat":
-        return np.concatenate([np.atleast_1d(x) for x in present], axis=attrs["axis"].i)
-    if op in ("Unsqueeze", "Squeeze"):
-        axes = list(ins[1]) if len(ins) > 1 and ins[1] is not None else list(attrs["axes"].ints) if "axes" in attrs else None
-        if op == "Squeeze":
-            return np.squeeze(a, axis=tuple(int(x) for x in axes) if axes is not None else None)
-        rank = a.ndim + len(axes)
-        for ax in sorted(int(x) % rank for x in axes):
-            a = np.expand_dims(a, ax)
-        return a
-    if op == "Slice" and len(ins) >= 3:
-        starts, ends = ins[1], ins[2]
-        axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
-        steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
-        index = [slice(None)] * a.ndim
-        for st, en, ax, sp in zip(starts, ends, axes, steps):
-            index[int(ax)] = slice(int(st), int(en), int(sp))
-        return a[tuple(index)]
-    if op == "Reshape":
-        target = [a.shape[i] if v == 0 else int(v) for i, v in enumerate(ins[1])]
-        return a.reshape(target)
-    return None
-
+        if t.tensor_type.elem_type:
+            types[o] = t.tensor_type.elem_type
+        s = static_shape(t)
+        if s is not None and shapes.get(o) is None:
+            shapes[o] = s

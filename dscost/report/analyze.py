@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dscost.dtypes import DTYPE_BYTES
-from dscost.layers import SHAPE, Layer
+from dscost.layers import SHAPE, Cost, Layer
 from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, macs_params_json, scale, unit
 from dscost.report.document import Doc, Table, Text, emit
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
 if TYPE_CHECKING:
     from dscost.cost import Analysis
-    from dscost.layers import Cost
     from dscost.roofline import Hardware, LayerRoofline, ModelRoofline
 
+_ZERO = Cost()
 CSV_FIELDS = ["name", "type", "op", "kernel", "input_shape", "output_shape", "macs", "params", "weights", "biases", "norm_params", "buffers", "other_ops", "separable_macs", "separable_params"]
 
 
@@ -91,7 +91,7 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
     rows = []
     hidden = 0
     for layer in a.layers:
-        if layer.type == SHAPE and not show_all:
+        if layer.type == SHAPE and not show_all and layer.cost == _ZERO:
             hidden += 1
             continue
         c = layer.cost
@@ -184,19 +184,23 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
     if m.uncounted:
         groups: dict[str, list[str]] = {}
         reasons: dict[str, str] = {}
+        params: dict[str, int] = {}
         for x in m.uncounted:
             groups.setdefault(x.op, []).append(x.name)
             reasons.setdefault(x.op, x.reason)
+            params[x.op] = params.get(x.op, 0) + x.params
         urows = []
         for op, names in groups.items():
             shown = ", ".join(names[:5]) + (f", ... (+{len(names) - 5})" if len(names) > 5 else "")
-            urows.append([op, str(len(names)), shown, reasons[op]])
+            urows.append([op, str(len(names)), shown, human(params[op]) if params[op] else "", reasons[op]])
+        held = sum(params.values())
         doc.append(
             Table(
-                f"Uncounted ops ({plural(len(m.uncounted), 'node')}; NOT included in the totals above)",
-                ["op", "count", "nodes", "reason"],
+                f"Uncounted ops ({plural(len(m.uncounted), 'node')}; their MACs are NOT in the totals above)",
+                ["op", "count", "nodes", "params", "reason"],
                 urows,
-                align="lrll",
+                align="lrlrl",
+                notes=[f"params: learned tensors these nodes consume ({held:,}), counted in the totals as weights"] if held else [],
             )
         )
     if roofline is not None and roofline.hardware is not None:
@@ -277,7 +281,7 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
             "all_standard": {**macs_params_json(a.all_standard, flops), "blocks": len(a.blocks)},
         },
         "blocks": [{"depthwise": b.depthwise, "middle": list(b.middle), "pointwise": b.pointwise} for b in a.blocks],
-        "uncounted": [{"name": x.name, "op": x.op, "reason": x.reason} for x in m.uncounted],
+        "uncounted": [{"name": x.name, "op": x.op, "reason": x.reason, "params": x.params} for x in m.uncounted],
     }
     if roofline is not None:
         from dscost.roofline import intensity
