@@ -35,4 +35,7 @@ def load(path: str | Path, **options):
         from dscost.readers.onnx_reader import read_onnx
 
         return read_onnx(p, **options)
+    if suffix == ".tflite":
+        from dscost.readers.tflite_reader import read_tflite
+        return read_tflite(p, **options)
     raise InputError(f"{path}: unknown model format {suffix or '(no suffix)'!r}; expected .yaml/.yml (layer spec) or .onnx")
