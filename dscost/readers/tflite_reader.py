@@ -570,7 +570,7 @@ def elementwise(info: NodeInfo) -> Result:
     if info.op in ("ADD", "SUB", "MUL", "DIV"):
         kind = "biases" if info.op in ("ADD", "SUB") else "weights"
         for i in range(len(info.inputs)):
-            if info.is_float_const(i) and info.tensor(i).shape is not None and prod(info.tensor(i).shape) > 1:
+            if info.is_float_const(i) and prod(info.tensor(i).shape) > 1:
                 params[i] = kind
                 cost = replace(cost, **{kind: getattr(cost, kind) + prod(info.tensor(i).shape)})
     return Result(ADD if info.op in ("ADD", "ADD_N") else ELEMENTWISE, cost, params=params)
@@ -664,10 +664,16 @@ SHAPE_OPS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "PAD", "PADV2", "
              "DYNAMIC_UPDATE_SLICE", "MATRIX_DIAG", "MATRIX_SET_DIAG", "BITCAST")  # fmt: skip
 
 
+# Data inputs of shape ops whose data is not (only) input 0; None = every non-constant input.
+# As for ONNX, a computed shape, axis or index input (RESHAPE's shape from SHAPE -> PACK) is not an edge.
+SHAPE_DATA: dict[str, tuple[int, ...] | None] = {"SPLIT": (1,), "SCATTER_ND": (1,), "DYNAMIC_UPDATE_SLICE": (0, 1), "PACK": None,
+                                                 "BROADCAST_ARGS": None, "FILL": (1,), "RANGE": None}  # fmt: skip
+
+
 @handles(*SHAPE_OPS)
 def shape_only(info: NodeInfo) -> Result:
-    """Data movement or shape arithmetic: zero cost by design.  Every non-constant input is an edge."""
-    return Result(SHAPE)
+    """Data movement or shape arithmetic: zero cost by design."""
+    return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
 
 
 @handles("CONCATENATION")
