@@ -3,9 +3,9 @@
 The file is memory-mapped and walked with the flatbuffer accessors of the
 ``tflite`` package (generated from TensorFlow's own schema; TensorFlow itself
 is never imported).  Only the tables are read -- operator codes, operators and
-their options, tensor names, shapes and types, and the length of each buffer
--- never the bytes of a weight buffer, so those pages of the file are not
-touched.  A first pass copies what the counting needs into plain Python
+their options, tensor names, shapes and types, and the length word of each
+buffer -- never the bytes of a weight buffer, so those pages of the file are
+not touched.  A first pass copies what the counting needs into plain Python
 objects and checks the file (identifier ``TFL3``, every index and offset in
 range, no negative dimension); any problem there is an :class:`InputError`
 naming the file.  Then each operator of the main subgraph goes through the op
@@ -191,7 +191,7 @@ def _scan(buf, size: int, tfl) -> _File:
         if offset > 1:  # data outside the flatbuffer (models over 2 GB)
             if offset + nbytes > size:
                 raise _Corrupt(f"buffer {b}: data at bytes {offset}..{offset + nbytes} is past the end of the file ({size} bytes)")
-        else:
+        else:  # the data vector: its length word only (the generated class has no accessor for its start)
             o = buffer._tab.Offset(4)
             nbytes = 0
             if o:
