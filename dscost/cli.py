@@ -221,7 +221,7 @@ def compare(
 
 @app.command()
 def analyze(
-    file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml) or ONNX graph (.onnx).", show_default=False)],
+    file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml), ONNX graph (.onnx) or TFLite model (.tflite).", show_default=False)],
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,

@@ -1,4 +1,5 @@
-"""Readers: every input kind -> the same :class:`dscost.layers.Model`, through :func:`load`.
+"""Readers: every input kind (YAML spec, ONNX graph, TFLite flatbuffer) -> the same
+:class:`dscost.layers.Model`, through :func:`load`.
 
 :data:`KINDS` says, once, which inputs exist, how they are recognised and
 which ``load`` options apply to each; the CLI, budget files and ``diff`` all
@@ -31,6 +32,8 @@ KINDS = (
               "dscost.readers.spec_reader:read_spec", "--resolution"),
     InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "progress"}),
               "dscost.readers.onnx_reader:read_onnx", "--input-shape"),
+    InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"progress"}),
+              "dscost.readers.tflite_reader:read_tflite", ""),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes
 ONNX_SUFFIXES = KINDS[1].suffixes
@@ -62,7 +65,8 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
         label = labels.get(wrong[0], wrong[0])
         takers = " and ".join(k.plural for k in KINDS if wrong[0] in k.options) or "no input kind"
         verb = "apply" if "/" in label else "applies"
-        raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label} (use {kind.instead})")
+        instead = f" (use {kind.instead})" if kind.instead else " (its shapes are the ones stored in the file)"
+        raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
     return {k: v for k, v in given.items() if k in kind.options}
 
 
@@ -74,7 +78,7 @@ def options_for(target: str | Path, options: dict) -> dict:
 
 
 def load(target: str | Path, *, labels: dict[str, str] | None = None, **options):
-    """Read any input (YAML spec, ONNX graph) into a Model.
+    """Read any input (YAML spec, ONNX graph, TFLite model) into a Model.
 
     ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX),
     ``progress`` (a progress bar on a terminal, where the reader has one).

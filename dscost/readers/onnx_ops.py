@@ -407,15 +407,19 @@ def _numel(info: NodeInfo) -> int:
     return prod(s)
 
 
-@handles(*ACTIVATIONS)
-def activation(info: NodeInfo) -> Result:
-    """cost.activation_cost(fn, numel).  PRelu's constant slope counts as weights."""
-    fn = ACTIVATIONS[info.op]
-    params = {1: "weights"} if info.op == "PRelu" and info.is_const(1) else {}
+def activation_result(info, fn: str) -> Result:
+    """cost.activation_cost(fn, numel); a PReLU's constant slope (input 1) counts as weights.
+    Shared with the TFLite handlers (any NodeInfo with ``is_const``, ``shape``, ``out_shapes``)."""
+    params = {1: "weights"} if fn == "prelu" and info.is_const(1) else {}
     cost = C.activation_cost(fn, _numel(info))
     if params:
         cost = replace(cost, weights=prod(info.shape(1)))
     return Result(ACTIVATION, cost, params=params, data_inputs=(0,), note="" if fn == info.op.lower() else fn)
+
+
+@handles(*ACTIVATIONS)
+def activation(info: NodeInfo) -> Result:
+    return activation_result(info, ACTIVATIONS[info.op])
 
 
 @handles("Clip")

@@ -1,0 +1,233 @@
+"""The tables of a TFLite flatbuffer as plain Python objects, read without touching weight bytes.
+
+The file is memory-mapped and walked with the flatbuffer accessors of the
+``tflite`` package (generated from TensorFlow's own schema; TensorFlow itself
+is never imported).  Only the tables are read -- operator codes, operators and
+their options, tensor names, shapes and types, and the length word of each
+buffer.  Every index and offset is checked (identifier ``TFL3``, no negative
+dimension); a problem is an :class:`InputError` naming the file.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from dscost.errors import InputError
+from dscost.layers import (
+    Shape,
+)
+
+
+IDENTIFIER = b"TFL3"
+INSTALL_HINT = "pip install 'dscost[tflite]'"
+
+# TensorType values (schema.fbs)
+TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5: "string", 6: "bool", 7: "int16",
+              8: "complex64", 9: "int8", 10: "float64", 11: "complex128", 12: "uint64", 13: "resource",
+              14: "variant", 15: "uint32", 16: "uint16", 17: "int4", 18: "bfloat16"}  # fmt: skip
+FLOAT_TYPES = frozenset({0, 1, 10, 18})
+
+# ActivationFunctionType -> key of cost.ACTIVATION_OPS (SIGN_BIT has none: uncounted)
+FUSED_ACTIVATIONS = {1: ("RELU", "relu"), 2: ("RELU_N1_TO_1", "clip"), 3: ("RELU6", "relu6"), 4: ("TANH", "tanh"), 5: ("SIGN_BIT", None)}
+
+# Options tables read from the file: class name -> accessor methods (zero-argument getters).
+OPTION_FIELDS = {
+    "Conv2DOptions": ("Padding", "StrideW", "StrideH", "FusedActivationFunction", "DilationWFactor", "DilationHFactor"),
+    "DepthwiseConv2DOptions": ("Padding", "StrideW", "StrideH", "DepthMultiplier", "FusedActivationFunction", "DilationWFactor", "DilationHFactor"),
+    "Conv3DOptions": ("Padding", "StrideD", "StrideW", "StrideH", "FusedActivationFunction", "DilationDFactor", "DilationWFactor", "DilationHFactor"),
+    "TransposeConvOptions": ("Padding", "StrideW", "StrideH", "FusedActivationFunction"),
+    "Pool2DOptions": ("Padding", "StrideW", "StrideH", "FilterWidth", "FilterHeight", "FusedActivationFunction"),
+    "FullyConnectedOptions": ("FusedActivationFunction", "KeepNumDims"),
+    "BatchMatMulOptions": ("AdjX", "AdjY"),
+    "AddOptions": ("FusedActivationFunction",),
+    "SubOptions": ("FusedActivationFunction",),
+    "MulOptions": ("FusedActivationFunction",),
+    "DivOptions": ("FusedActivationFunction",),
+    "ConcatenationOptions": ("Axis", "FusedActivationFunction"),
+    "L2NormOptions": ("FusedActivationFunction",),
+    "LocalResponseNormalizationOptions": ("Radius",),
+}
+SAME, VALID = 0, 1  # Padding
+CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL")
+PAD_NAME = re.compile(r"(^|/)(Mirror)?Pad(V2)?\d*$")
+
+
+class _Corrupt(Exception):
+    """The flatbuffer is inconsistent; the message says where."""
+
+
+# --------------------------------------------------------------------------
+# First pass: the file's tables as plain objects
+
+
+@dataclass
+class Tensor:
+    name: str
+    shape: Shape  # () for a scalar
+    dtype: int
+    buffer: int
+    quantized: bool
+    signature: Shape | None  # shape_signature (-1 = dynamic), None when absent
+    const: bool = False  # its buffer holds data
+
+
+@dataclass
+class Op:
+    index: int
+    opname: str  # builtin name, or the custom code of a custom op
+    custom: bool
+    inputs: list[int]  # -1: omitted optional input
+    outputs: list[int]
+    options_type: str | None  # name of the options table (None: no options)
+    options: dict
+
+
+@dataclass
+class Subgraph:
+    name: str
+    tensors: list[Tensor]
+    ops: list[Op]
+    inputs: list[int]
+    outputs: list[int]
+
+
+@dataclass
+class TFLiteFile:
+    version: int
+    graphs: list[Subgraph]
+    n_buffers: int
+    weight_bytes: int
+
+
+def _scan(buf, size: int, tfl) -> TFLiteFile:
+    """Read the model's tables out of ``buf``; _Corrupt on anything out of range."""
+    from tflite.BuiltinOptions import BuiltinOptions
+    from tflite.utils import BUILTIN_OPCODE2NAME
+
+    option_names = {v: k for k, v in vars(BuiltinOptions).items() if not k.startswith("_") and isinstance(v, int)}
+
+    def count(n: int, width: int, what: str) -> int:
+        if n < 0 or n * width > size:
+            raise _Corrupt(f"{what}: {n} entries cannot fit in a {size}-byte file")
+        return n
+
+    def text(raw) -> str:
+        return raw.decode("utf-8", errors="replace") if raw else ""
+
+    root = struct.unpack_from("<I", buf, 0)[0]
+    if root + 4 > size:
+        raise _Corrupt(f"root table offset {root} is past the end of the file")
+    model = tfl.Model.GetRootAs(buf, 0)
+    version = model.Version()
+
+    # Buffers: only their sizes (the vector length, or offset/size of data stored after the flatbuffer)
+    n_buffers = count(model.BuffersLength(), 4, "buffers")
+    has_data: list[bool] = []
+    weight_bytes = 0
+    for b in range(n_buffers):
+        buffer = model.Buffers(b)
+        offset, nbytes = buffer.Offset(), buffer.Size()
+        if offset > 1:  # data outside the flatbuffer (models over 2 GB)
+            if offset + nbytes > size:
+                raise _Corrupt(f"buffer {b}: data at bytes {offset}..{offset + nbytes} is past the end of the file ({size} bytes)")
+        else:  # the data vector: its length word only (the generated class has no accessor for its start)
+            o = buffer._tab.Offset(4)
+            nbytes = 0
+            if o:
+                start = buffer._tab.Vector(o)
+                nbytes = buffer._tab.VectorLen(o)
+                if start + nbytes > size:
+                    raise _Corrupt(f"buffer {b}: {nbytes} bytes of data at byte {start} run past the end of the file ({size} bytes)")
+        has_data.append(nbytes > 0)
+        weight_bytes += nbytes
+
+    codes: list[tuple[str, bool]] = []
+    for i in range(count(model.OperatorCodesLength(), 4, "operator codes")):
+        oc = model.OperatorCodes(i)
+        code = oc.BuiltinCode()
+        if code == 32:  # CUSTOM
+            codes.append((text(oc.CustomCode()) or "?", True))
+        else:
+            codes.append((BUILTIN_OPCODE2NAME.get(code, f"builtin op code {code}"), False))
+
+    graphs: list[Subgraph] = []
+    for s in range(count(model.SubgraphsLength(), 4, "subgraphs")):
+        g = model.Subgraphs(s)
+        tensors: list[Tensor] = []
+        n_tensors = count(g.TensorsLength(), 4, f"subgraph {s} tensors")
+        for t in range(n_tensors):
+            tensor = g.Tensors(t)
+            name = text(tensor.Name())
+            shape = tuple(tensor.Shape(j) for j in range(count(tensor.ShapeLength(), 4, f"tensor {t} shape")))  # () = scalar
+            neg = [d for d in shape if d < 0]
+            if neg:
+                raise _Corrupt(f"tensor {t} ({name!r}) has negative dimension {neg[0]} in shape {list(shape)}")
+            sig = None if tensor.ShapeSignatureIsNone() else tuple(tensor.ShapeSignature(j) for j in range(count(tensor.ShapeSignatureLength(), 4, f"tensor {t} shape_signature")))
+            b = tensor.Buffer()
+            if b >= n_buffers and not (b == 0 and n_buffers == 0):
+                raise _Corrupt(f"tensor {t} ({name!r}) refers to buffer {b}, but the file has {n_buffers} buffers")
+            q = tensor.Quantization()
+            quantized = q is not None and q.ScaleLength() > 0
+            tensors.append(Tensor(name, shape, tensor.Type(), b, quantized, sig, b < n_buffers and has_data[b]))
+
+        def index(t: int, what: str, optional: bool = True) -> int:
+            if t == -1 and optional:
+                return -1
+            if not 0 <= t < n_tensors:
+                raise _Corrupt(f"{what} refers to tensor {t}, but subgraph {s} has {n_tensors} tensors")
+            return t
+
+        ops: list[Op] = []
+        for i in range(count(g.OperatorsLength(), 4, f"subgraph {s} operators")):
+            op = g.Operators(i)
+            oc = op.OpcodeIndex()
+            if oc >= len(codes):
+                raise _Corrupt(f"operator {i} has opcode index {oc}, but the file has {len(codes)} operator codes")
+            opname, custom = codes[oc]
+            where = f"operator {i} ({opname})"
+            inputs = [index(op.Inputs(j), f"{where} input {j}") for j in range(count(op.InputsLength(), 4, f"{where} inputs"))]
+            outputs = [index(op.Outputs(j), f"{where} output {j}", optional=False) for j in range(count(op.OutputsLength(), 4, f"{where} outputs"))]
+            kind = op.BuiltinOptionsType()
+            options_type = option_names.get(kind) if kind else None
+            options: dict = {}
+            if options_type in OPTION_FIELDS:
+                table = op.BuiltinOptions()
+                if table is not None:
+                    obj = getattr(tfl, options_type)()
+                    obj.Init(table.Bytes, table.Pos)
+                    options = {f: getattr(obj, f)() for f in OPTION_FIELDS[options_type]}
+            ops.append(Op(i, opname, custom, inputs, outputs, options_type, options))
+        g_inputs = [index(g.Inputs(j), f"subgraph {s} input {j}", optional=False) for j in range(count(g.InputsLength(), 4, "subgraph inputs"))]
+        g_outputs = [index(g.Outputs(j), f"subgraph {s} output {j}", optional=False) for j in range(count(g.OutputsLength(), 4, "subgraph outputs"))]
+        graphs.append(Subgraph(text(g.Name()), tensors, ops, g_inputs, g_outputs))
+    return TFLiteFile(version, graphs, n_buffers, weight_bytes)
+
+
+def open_file(path: Path, tfl) -> TFLiteFile:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    if size == 0:
+        raise InputError(f"{path}: empty file, not a TFLite model")
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            if size < 8:
+                raise InputError(f"{path}: not a TFLite model: {size} bytes is too short for a flatbuffer")
+            ident = bytes(buf[4:8])
+            if ident != IDENTIFIER:
+                raise InputError(f"{path}: not a TFLite model: file identifier {ident!r} at bytes 4-7, expected {IDENTIFIER.decode()!r}")
+            try:
+                return _scan(buf, size, tfl)
+            except _Corrupt as err:
+                raise InputError(f"{path}: not a valid TFLite model: {err}") from None
+            except (struct.error, IndexError, ValueError, TypeError, OverflowError, AttributeError) as err:
+                raise InputError(f"{path}: not a valid TFLite model: truncated or corrupt flatbuffer ({type(err).__name__}: {err})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+
+

@@ -1,0 +1,231 @@
+"""TFLite reader: a ``.tflite`` flatbuffer -> :class:`dscost.layers.Model`, without reading weight bytes.
+
+The file is memory-mapped and walked with the flatbuffer accessors of the
+``tflite`` package (generated from TensorFlow's own schema; TensorFlow itself
+is never imported).  Only the tables are read -- operator codes, operators and
+their options, tensor names, shapes and types, and the length word of each
+buffer -- never the bytes of a weight buffer, so those pages of the file are
+not touched.  A first pass copies what the counting needs into plain Python
+objects and checks the file (identifier ``TFL3``, every index and offset in
+range, no negative dimension); any problem there is an :class:`InputError`
+naming the file.  Then each operator of the main subgraph goes through the op
+handler table :data:`HANDLERS`, which computes costs with the formulas of
+:mod:`dscost.cost`, mirroring the ONNX reader's handlers
+(:mod:`dscost.readers.onnx_ops`) op for op.
+
+Conventions:
+
+* **Shapes are shown as the file stores them: NHWC** (batch, height, width,
+  channels).  Costs do not depend on the layout: the conv geometry
+  (:class:`ConvGeom`) is built from the NHWC shapes and the OHWI filters
+  (depthwise filters are 1HWC, TRANSPOSE_CONV filters OHWI, CONV_3D DHWIO).
+  The batch is the file's batch (1 when the converter wrote a dynamic batch).
+* **Params** = the elements of the weight and bias tensors of every counted
+  op.  A tensor used by several ops is counted for each (said in a note): the
+  converter merges equal-valued constants -- such as the all-zero biases of an
+  untrained model -- into one tensor, where the source model had one per layer
+  (the same convention as the ONNX reader's Identity copies; genuinely tied
+  weights would be counted twice).  The TFLite converter folds BatchNorm into the conv
+  weights and biases and writes a bias tensor for every conv (all zero where
+  the source layer had none), so a TFLite model has no BN layers and counts
+  one bias per output channel of every conv; weights and biases are split in
+  :class:`Cost` (``weights`` / ``biases``).  Scales and zero points of
+  quantized tensors are not params.  Quantized models (int8/uint8/int16
+  tensors, int32 biases) use the same op codes and give the same counts.
+* **Fused activations** (``fused_activation_function`` of CONV_2D,
+  DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, pooling...) become a layer of
+  their own right after the op, of type ``activation``, as a separate Relu
+  node of an ONNX graph does: its other ops are the activation's, and a
+  depthwise -> fused ReLU6 -> 1x1 conv chain is a separable block.
+* **Names**: a layer is named after its output tensor.  TensorFlow's converter
+  names a fused op's output ``act;bn;conv`` (the fused TF ops joined by
+  ``;``): the activation layer takes the first entry, the op the last one
+  that is not a fused Pad (so a MobileNet reads ``.../conv_dw_1_1/depthwise``
+  then ``.../conv_dw_1_relu_1/Relu6``).  Unnamed tensors give ``OPCODE_index``.
+* Only the main subgraph (0) is counted.  Custom ops, control flow (WHILE,
+  IF, CALL_ONCE: their subgraphs) and builtin ops without a handler are listed
+  as uncounted with the reason, never counted as zero.
+"""
+
+from __future__ import annotations
+
+from math import prod
+from pathlib import Path
+
+from dscost import cost as C
+from dscost.errors import InputError
+from dscost.units import nbytes
+from dscost.layers import (
+    ACTIVATION,
+    SHAPE,
+    Layer,
+    Model,
+    Uncounted,
+)
+from dscost.readers.onnx_ops import UnknownShape
+from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
+from dscost.readers.tflite_ops import HANDLERS, NodeInfo
+
+
+# --------------------------------------------------------------------------
+# Second pass: layers
+
+
+def _names(tensor_name: str, fused: bool) -> tuple[str, str]:
+    """(op layer name, fused activation layer name) from an output tensor name ``act;bn;conv``."""
+    parts = [p for p in tensor_name.split(";") if p and not p.isdigit()]
+    if not parts:
+        return "", ""
+    if len(parts) == 1:
+        return parts[0], parts[0]
+    rest = parts[1:] if fused else parts
+    op_parts = [p for p in rest if not PAD_NAME.search(p)] or rest
+    return op_parts[-1], parts[0]
+
+
+def read_tflite(path: str | Path, progress: bool = False) -> Model:
+    """Read a TFLite flatbuffer into a Model; weight bytes are never read.
+
+    Shapes are the file's (NHWC); params = the elements of every weight and bias tensor of the
+    counted ops, weights and biases apart (the converter folds BatchNorm into conv biases and writes a
+    bias for every conv).  ``progress`` is accepted for symmetry with the ONNX reader (a TFLite
+    file is read in a moment).  Bad files raise InputError naming the file.
+    """
+    from dscost.files import regular_file
+
+    path = regular_file(path, "model file")
+    try:
+        import tflite as tfl
+    except ImportError:
+        raise InputError(f"{path}: reading TFLite files needs the tflite package: {INSTALL_HINT}") from None
+    f = open_file(path, tfl)
+    if not f.graphs:
+        raise InputError(f"{path}: not a valid TFLite model: no subgraph")
+    return _build(path, f)
+
+
+def _build(path: Path, f: TFLiteFile) -> Model:
+    g = f.graphs[0]
+    tensors = g.tensors
+    notes: list[str] = []
+    notes.append(f"TFLite schema version {f.version}, {len(g.ops)} operators, {len(tensors)} tensors, {f.n_buffers} buffers "
+                 f"({nbytes(f.weight_bytes)} of weights, not read)")  # fmt: skip
+    notes.append("shapes are NHWC, as stored in the file")
+    if len(f.graphs) > 1:
+        notes.append(f"{len(f.graphs) - 1} more subgraph(s) (bodies of control-flow ops or other signatures) not counted")
+    for t in g.inputs:
+        tensor = tensors[t]
+        sig = tensor.signature
+        if sig and tensor.shape is not None and len(sig) == len(tensor.shape):
+            dynamic = [i for i, d in enumerate(sig) if d < 0]
+            if 0 in dynamic:
+                notes.append(f"dynamic batch dimension of input {tensor.name!r} set to {tensor.shape[0]} (the file's shape)")
+            rest = [i for i in dynamic if i != 0]
+            if rest:
+                raise InputError(f"{path}: input {tensor.name!r} has dynamic dimension(s) {', '.join(map(str, rest))} "
+                                 f"(shape_signature {list(sig)}); dscost counts the shapes stored in the file: "
+                                 f"convert the model with a fixed input shape")  # fmt: skip
+
+    const: set[int] = {i for i, t in enumerate(tensors) if t.const}
+    graph_inputs = set(g.inputs)
+    layers: list[Layer] = []
+    uncounted: list[Uncounted] = []
+    producer: dict[int, str] = {}  # tensor -> layer name
+    producer_op: dict[int, str] = {}
+    claimed: dict[int, str] = {}  # param tensor -> first layer counting it
+    shared: set[int] = set()  # param tensors used by more than one op
+    used: set[str] = set()
+    dtypes: dict[str, int] = {}
+
+    def unique(name: str, index: int) -> str:
+        if name in used:
+            name = f"{name}_{index}"
+        used.add(name)
+        return name
+
+    for op in g.ops:
+        i = op.index
+        act = op.options.get("FusedActivationFunction", 0) if op.options else 0
+        out_name = tensors[op.outputs[0]].name if op.outputs else ""
+        base, act_base = _names(out_name, bool(act))
+        name = unique(base or f"{op.opname}_{i}", i)
+        for t in op.outputs:
+            producer[t] = name
+            producer_op[t] = op.opname
+        if op.custom:
+            uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: no cost handler"))
+            continue
+        if op.opname in CONTROL_FLOW:
+            uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted"))
+            continue
+        handler = HANDLERS.get(op.opname)
+        if handler is None:
+            uncounted.append(Uncounted(name, op.opname, f"no cost handler for op {op.opname!r}"))
+            continue
+        info = NodeInfo(name, op.opname, op.options, op.inputs, tensors, const,
+                        out_shapes=[tensors[t].shape for t in op.outputs])  # fmt: skip
+        try:
+            res = handler(info)
+        except UnknownShape as err:
+            uncounted.append(Uncounted(name, op.opname, f"unknown shape of {err}"))
+            continue
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
+            uncounted.append(Uncounted(name, op.opname, f"cannot derive cost: {err}"))
+            continue
+        if op.opname == "DEQUANTIZE" and info.is_const(0):
+            const.update(op.outputs)  # dequantized weights (float16, int8) are weights of the next op
+        cost = res.cost
+        notes_here: list[str] = [res.note] if res.note else []
+        for k, field_name in res.params.items():
+            t = op.inputs[k]
+            if t in claimed:
+                # The converter merges equal constants (the zero biases of an untrained model) into
+                # one tensor; in the source model each layer had its own: counted for each op.
+                notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted for each op")
+                shared.add(t)
+            else:
+                claimed[t] = name
+                type_name = TYPE_NAMES.get(tensors[t].dtype, str(tensors[t].dtype))
+                dtypes[type_name] = dtypes.get(type_name, 0) + 1
+            if not tensors[t].const:
+                src = f"computed by {producer[t]} ({producer_op[t]})" if t in producer else "from graph input" if t in graph_inputs else "without data"
+                notes_here.append(f"{field_name} {tensors[t].name!r} {src}")
+        data_idx = res.data_inputs if res.data_inputs is not None else range(len(op.inputs))
+        edges: list[str] = []
+        for k in data_idx:
+            if k >= len(op.inputs) or op.inputs[k] < 0 or k in res.params:
+                continue
+            t = op.inputs[k]
+            if t in const:
+                continue
+            src = producer.get(t, tensors[t].name)
+            if src not in edges:
+                edges.append(src)
+        in_shapes = [tensors[t].shape if t >= 0 else None for t in op.inputs]
+        first = next((in_shapes[k] for k in data_idx if k < len(op.inputs) and k not in res.params and op.inputs[k] >= 0 and op.inputs[k] not in const and in_shapes[k] is not None), None)
+        if first is None and res.type != SHAPE:
+            first = next((s for s in in_shapes if s is not None), None)
+        out_shape = tensors[op.outputs[0]].shape if op.outputs and tensors[op.outputs[0]].shape is not None else ()
+        layers.append(Layer(name=name, type=res.type, op=op.opname, inputs=tuple(edges), input_shape=first or (),
+                            output_shape=out_shape, cost=cost, conv=res.conv, kernel=res.kernel,
+                            note="; ".join(notes_here)))  # fmt: skip
+        if act:
+            act_op, fn = FUSED_ACTIVATIONS.get(act, (f"activation {act}", None))
+            act_name = unique(act_base if act_base and act_base != base else f"{name}/{act_op.lower()}", i)
+            if fn is None:
+                uncounted.append(Uncounted(act_name, act_op, f"fused activation {act_op} of {op.opname}: no cost handler"))
+                continue
+            layers.append(Layer(name=act_name, type=ACTIVATION, op=act_op, inputs=(name,), input_shape=out_shape,
+                                output_shape=out_shape, cost=C.activation_cost(fn, prod(out_shape)),
+                                note=f"fused into {op.opname}"))  # fmt: skip
+            for t in op.outputs:
+                producer[t] = act_name
+    if dtypes:
+        notes.append("params = elements of the weight and bias tensors of every counted op (TFLite converters fold BatchNorm "
+                     "into conv weights and biases); tensors: " + ", ".join(f"{n} {d}" for d, n in sorted(dtypes.items(), key=lambda kv: -kv[1])))  # fmt: skip
+    if shared:
+        names = [tensors[t].name for t in sorted(shared)]
+        shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        notes.append(f"{len(shared)} weight/bias tensor(s) used by several ops ({shown}): the converter merges equal constants, "
+                     f"such as the zero biases of an untrained model, so each op counts its own copy")  # fmt: skip
+    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes)

@@ -1,0 +1,402 @@
+"""TFLite reader: small flatbuffers built in the test (tests/tflite_models.py), hand-derived counts.
+
+Every number below is derived by hand from the layer's geometry (NHWC shapes,
+OHWI filters); the conventions are in dscost/readers/tflite_reader.py.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("tflite")
+
+import tflite_models as tm  # noqa: E402
+from tflite.BuiltinOperator import BuiltinOperator as OP  # noqa: E402
+from tflite.BuiltinOptions import BuiltinOptions as OPTS  # noqa: E402
+
+from dscost import cost  # noqa: E402
+from dscost.errors import InputError  # noqa: E402
+from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, GROUPED, MATMUL, POINTWISE, POOL, SHAPE, SOFTMAX, STANDARD  # noqa: E402
+from dscost.readers import load  # noqa: E402
+from dscost.readers.tflite_reader import read_tflite  # noqa: E402
+
+from conftest import ROOT, run_cli  # noqa: E402
+
+
+def _read(net: tm.Net, tmp_path, name: str = "model"):
+    return load(net.save(tmp_path / f"{name}.tflite"))
+
+
+def _by_name(model):
+    return {layer.name: layer for layer in model.layers}
+
+
+# --------------------------------------------------------------------------
+# Counts
+
+
+def test_standard_conv_hand_derived(tmp_path):
+    """conv 3x3, 3 -> 32, stride 2, SAME, 224 -> 112: MACs = 9*3*32*112*112 = 10,838,016."""
+    m = _read(tm.standard_conv(), tmp_path)
+    conv, relu = m.layers
+    assert (conv.name, conv.type, conv.op) == ("conv1", STANDARD, "CONV_2D")
+    assert conv.cost.macs == 9 * 3 * 32 * 112 * 112 == 10_838_016
+    assert (conv.cost.weights, conv.cost.biases) == (864, 32)
+    assert conv.cost.other_ops == 32 * 112 * 112  # bias additions
+    # shapes as the file has them: NHWC
+    assert conv.input_shape == (1, 224, 224, 3) and conv.output_shape == (1, 112, 112, 32)
+    g = conv.conv
+    assert (g.kernel, g.cin, g.cout, g.groups, g.stride, g.in_spatial, g.out_spatial, g.bias) == ((3, 3), 3, 32, 1, (2, 2), (224, 224), (112, 112), True)
+    assert g.pads == (0, 0, 1, 1)  # TF SAME: the odd pixel at the end
+    assert conv.inputs == ("image",)
+    # the fused RELU6 is a layer of its own, after the conv
+    assert (relu.name, relu.type, relu.op, relu.inputs) == ("conv1/relu6", ACTIVATION, "RELU6", ("conv1",))
+    assert relu.cost == cost.Cost(other_ops=32 * 112 * 112)
+
+    a = cost.analyze(m)
+    assert a.totals.macs == 10_838_016 and a.totals.params == 896
+    # what-if: dw 3x3 (9*3*112*112) + pw 1x1 3 -> 32 (3*32*112*112); params 27 + 96 + 32 (bias)
+    w = a.what_if["conv1"]
+    assert w.separable_macs == 9 * 3 * 112 * 112 + 3 * 32 * 112 * 112 == 1_542_912
+    assert w.separable_params == 27 + 96 + 32
+    assert any("NHWC" in n for n in m.notes)
+
+
+def test_depthwise_pointwise_is_a_separable_block(tmp_path):
+    """dw 3x3 on 1x56x56x64 -> fused RELU6 -> pw 64 -> 128: one block; made standard it is a
+    3x3 64 -> 128 conv: 9*64*128*56*56 = 231,211,008 MACs, 73,728 + 128 params."""
+    m = _read(tm.separable_block(), tmp_path)
+    layers = _by_name(m)
+    dw, pw = layers["dw"], layers["pw"]
+    assert (dw.type, dw.op, dw.conv.groups, dw.conv.cout) == (DEPTHWISE, "DEPTHWISE_CONV_2D", 64, 64)
+    assert dw.cost.macs == 9 * 64 * 56 * 56 == 1_806_336
+    assert (dw.cost.weights, dw.cost.biases) == (576, 64)
+    assert pw.type == POINTWISE and pw.cost.macs == 64 * 128 * 56 * 56 == 25_690_112
+    assert pw.inputs == ("dw/relu6",)
+    a = cost.analyze(m)
+    assert a.blocks == [cost.Block("dw", ("dw/relu6",), "pw")]
+    assert a.what_if == {}  # no standard conv
+    std = 9 * 64 * 128 * 56 * 56
+    assert std == 231_211_008
+    assert a.all_standard.macs == std
+    assert a.all_standard.params == 9 * 64 * 128 + 128
+    # the block's dw, its RELU6 and the pw are replaced; the pw's RELU6 stays
+    assert a.all_standard.other_ops == 128 * 56 * 56 + 128 * 56 * 56
+
+
+def test_depth_multiplier(tmp_path):
+    """depth_multiplier 2: 64 -> 128 channels, 9*128*56*56 MACs; not a block (as for ONNX, a
+    separable block needs multiplier 1)."""
+    m = _read(tm.separable_block(multiplier=2), tmp_path)
+    dw = _by_name(m)["dw"]
+    assert dw.type == DEPTHWISE and (dw.conv.cin, dw.conv.cout, dw.conv.groups) == (64, 128, 64)
+    assert dw.cost.macs == 9 * 128 * 56 * 56 == 3_612_672
+    assert (dw.cost.weights, dw.cost.biases) == (9 * 128, 128)
+    assert "depth_multiplier 2" in dw.note
+    assert cost.analyze(m).blocks == []
+
+
+def test_depth_multiplier_option_disagreeing_with_the_filter_is_uncounted(tmp_path):
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 4))
+    n.output(n.depthwise(x, 3, multiplier=2, option_multiplier=3, name="dw"))
+    m = _read(n, tmp_path)
+    assert m.layers == []
+    assert [(u.name, u.op) for u in m.uncounted] == [("dw", "DEPTHWISE_CONV_2D")]
+    assert "depth_multiplier 3" in m.uncounted[0].reason
+
+
+def test_classifier_mean_fc_softmax(tmp_path):
+    m = _read(tm.classifier(), tmp_path)
+    gap, fc, sm = m.layers
+    assert (gap.type, gap.op, gap.cost.other_ops) == (GLOBAL_POOL, "MEAN", 7 * 7 * 32)
+    assert gap.inputs == ("features",)  # the axes constant is not an edge
+    assert (fc.type, fc.cost.macs, fc.cost.weights, fc.cost.biases, fc.cost.other_ops) == (FC, 320, 320, 10, 10)
+    assert (sm.type, sm.cost.other_ops) == (SOFTMAX, 30)
+    assert cost.analyze(m).shares["fully connected"].macs == 320
+
+
+def test_int8_quantized_conv_counts_as_float(tmp_path):
+    """Same op codes with int8 tensors and an int32 bias: the same MACs and params; QUANTIZE and
+    DEQUANTIZE cost 2 ops per element."""
+    m = _read(tm.int8_conv(), tmp_path)
+    layers = _by_name(m)
+    conv = layers["conv1"]
+    assert conv.cost.macs == 10_838_016 and (conv.cost.weights, conv.cost.biases) == (864, 32)
+    q, dq = layers["image_int8"], layers["out"]
+    assert (q.type, q.op, q.cost.other_ops) == (ELEMENTWISE, "QUANTIZE", 2 * 224 * 224 * 3)
+    assert (dq.op, dq.cost.other_ops, dq.inputs) == ("DEQUANTIZE", 2 * 112 * 112 * 32, ("conv1/relu6",))
+    assert conv.inputs == ("image_int8",)
+    assert any("1 int8" in n and "1 int32" in n for n in m.notes)
+    assert cost.analyze(m).totals.params == 896
+
+
+def test_custom_op_is_uncounted_never_zero(tmp_path):
+    m = _read(tm.with_custom_op(), tmp_path)
+    assert [layer.name for layer in m.layers] == ["conv", "relu"]
+    (u,) = m.uncounted
+    assert (u.name, u.op) == ("fancy", "MyFancyOp") and "custom op" in u.reason
+    assert _by_name(m)["relu"].inputs == ("fancy",)
+
+
+def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 4))
+    c = n.conv(x, 4, 3, act="SIGN_BIT", name="c")
+    y = n.tensor("lstm_out", (1, 8, 8, 4))
+    n.op(OP.UNIDIRECTIONAL_SEQUENCE_LSTM, [c], [y])
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert [layer.name for layer in m.layers] == ["c"]
+    reasons = {u.op: u.reason for u in m.uncounted}
+    assert "no cost handler" in reasons["SIGN_BIT"] and "UNIDIRECTIONAL_SEQUENCE_LSTM" in reasons["UNIDIRECTIONAL_SEQUENCE_LSTM"]
+
+
+def test_more_ops(tmp_path):
+    """Grouped conv, fused-TANH conv without bias, pooling, ADD with a fused RELU and a constant
+    bias operand, TRANSPOSE_CONV, BATCH_MATMUL (constant and not), RESHAPE, PAD, CONCATENATION."""
+    n = tm.Net()
+    x = n.input("x", (1, 16, 16, 8))
+    grp = n.conv(x, 16, 3, groups=4, name="grouped")  # 8 -> 16, groups 4: 9*2*16*256 MACs
+    th = n.conv(grp, 16, 1, act="TANH", bias=False, name="pw_tanh")
+    mp = n.pool(th, 2, 2, kind="MAX", name="maxpool")  # 1x8x8x16
+    ap = n.pool(th, 3, 2, padding="SAME", kind="AVERAGE", name="avgpool")  # 1x8x8x16
+    bias = n.const("add_bias", (1, 1, 1, 16))
+    added = n.binary(OP.ADD, mp, bias, "add", act="RELU")
+    both = n.tensor("concat", (1, 8, 8, 32))
+    n.op(OP.CONCATENATION, [added, ap], [both], (OPTS.ConcatenationOptions, {"Axis": 3, "FusedActivationFunction": 0}))
+    padded = n.tensor("pad", (1, 10, 10, 32))
+    n.op(OP.PAD, [both, n.const("paddings", (4, 2), tm.INT32, quantized=False)], [padded])
+    shape = n.const("out_shape", (4,), tm.INT32, quantized=False)
+    up = n.tensor("deconv", (1, 20, 20, 8))
+    n.op(OP.TRANSPOSE_CONV, [shape, n.const("deconv/filter", (8, 2, 2, 32)), padded, -1], [up],
+         (OPTS.TransposeConvOptions, {"Padding": 1, "StrideW": 2, "StrideH": 2}))  # fmt: skip
+    flat = n.tensor("reshape", (1, 400, 8))
+    n.op(OP.RESHAPE, [up], [flat])
+    mm = n.tensor("matmul_w", (1, 400, 5))
+    n.op(OP.BATCH_MATMUL, [flat, n.const("mm/w", (8, 5))], [mm], (OPTS.BatchMatMulOptions, {"AdjX": False, "AdjY": False}))
+    gram = n.tensor("gram", (1, 5, 5))
+    n.op(OP.BATCH_MATMUL, [mm, mm], [gram], (OPTS.BatchMatMulOptions, {"AdjX": True, "AdjY": False}))
+    n.output(gram)
+    m = _read(n, tmp_path)
+    assert m.uncounted == []
+    L = _by_name(m)
+    assert L["grouped"].type == GROUPED and L["grouped"].conv.groups == 4
+    assert L["grouped"].cost.macs == 9 * 2 * 16 * 16 * 16 and L["grouped"].cost.weights == 16 * 3 * 3 * 2
+    assert L["pw_tanh"].cost.biases == 0 and L["pw_tanh"].cost.other_ops == 0
+    assert (L["pw_tanh/tanh"].op, L["pw_tanh/tanh"].cost.other_ops) == ("TANH", 16 * 16 * 16)
+    assert (L["maxpool"].type, L["maxpool"].kernel, L["maxpool"].cost.other_ops) == (POOL, (2, 2), 4 * 8 * 8 * 16)
+    assert L["avgpool"].cost.other_ops == 9 * 8 * 8 * 16
+    assert (L["add"].type, L["add"].cost.biases, L["add"].cost.other_ops) == (ADD, 16, 8 * 8 * 16)
+    assert L["add"].inputs == ("maxpool",)
+    assert L["add/relu"].type == ACTIVATION and L["concat"].inputs == ("add/relu", "avgpool")
+    assert L["concat"].type == CONCAT and L["pad"].type == SHAPE and L["pad"].inputs == ("concat",)
+    # TRANSPOSE_CONV: every input pixel (10x10) scatters a 2x2 kernel, 32 -> 8: 100*32*8*4
+    t = L["deconv"]
+    assert (t.type, t.cost.macs, t.cost.weights, t.cost.biases, t.inputs) == (CONV_TRANSPOSE, 100 * 32 * 8 * 4, 8 * 2 * 2 * 32, 0, ("pad",))
+    assert L["reshape"].type == SHAPE
+    assert (L["matmul_w"].type, L["matmul_w"].cost.macs, L["matmul_w"].cost.weights) == (FC, 400 * 8 * 5, 40)
+    assert (L["gram"].type, L["gram"].cost.macs, L["gram"].cost.params, L["gram"].inputs) == (MATMUL, 5 * 400 * 5, 0, ("matmul_w",))
+
+
+def test_shared_constant_counts_for_each_op(tmp_path):
+    """The converter merges equal constants (zero biases) into one tensor: each op counts its copy."""
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 4))
+    b = n.const("zeros", (4,))
+    c1 = n.tensor("c1", (1, 8, 8, 4))
+    c2 = n.tensor("c2", (1, 8, 8, 4))
+    opts = (OPTS.Conv2DOptions, {"Padding": 0, "StrideW": 1, "StrideH": 1, "DilationWFactor": 1, "DilationHFactor": 1})
+    n.op(OP.CONV_2D, [x, n.const("w1", (4, 1, 1, 4)), b], [c1], opts)
+    n.op(OP.CONV_2D, [c1, n.const("w2", (4, 1, 1, 4)), b], [c2], opts)
+    n.output(c2)
+    m = _read(n, tmp_path)
+    assert [layer.cost.biases for layer in m.layers] == [4, 4]
+    assert "also used by c1" in m.layers[1].note
+    assert any("used by several ops" in note for note in m.notes)
+
+
+def test_float16_weights_through_dequantize(tmp_path):
+    """A float16 model: DEQUANTIZE of a constant feeds the conv; the conv counts the weights."""
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 4))
+    w16 = n.const("w16", (8, 3, 3, 4), tm.TensorType.FLOAT16)
+    w = n.tensor("w", (8, 3, 3, 4))
+    n.op(OP.DEQUANTIZE, [w16], [w])
+    y = n.tensor("y", (1, 8, 8, 8))
+    n.op(OP.CONV_2D, [x, w, -1], [y], (OPTS.Conv2DOptions, {"Padding": 0, "StrideW": 1, "StrideH": 1, "DilationWFactor": 1, "DilationHFactor": 1}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    dq, conv = m.layers
+    assert dq.note == "constant input: foldable" and dq.inputs == ()
+    assert conv.inputs == ("x",) and conv.cost.weights == 288 and conv.cost.macs == 288 * 64
+    assert "computed by w (DEQUANTIZE)" in conv.note
+
+
+def test_dynamic_batch_is_noted_and_dynamic_spatial_dims_refused(tmp_path):
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 4), signature=(-1, 8, 8, 4))
+    n.output(n.conv(x, 4, 1, name="c"))
+    m = _read(n, tmp_path)
+    assert any("dynamic batch dimension of input 'x' set to 1" in note for note in m.notes)
+    n = tm.Net()
+    x = n.input("x", (1, 1, 1, 4), signature=(-1, -1, -1, 4))
+    n.output(n.conv(x, 4, 1, name="c"))
+    with pytest.raises(InputError, match=r"dynamic dimension\(s\) 1, 2"):
+        _read(n, tmp_path, "dyn")
+
+
+def test_reader_options(tmp_path):
+    p = tm.standard_conv().save(tmp_path / "m.tflite")
+    with pytest.raises(InputError, match=r"--input-shape applies to ONNX graphs only; .*m.tflite is a TFLite model \(its shapes are the ones stored in the file\)"):
+        load(p, input_shapes={"image": (1, 224, 224, 3)})
+    with pytest.raises(InputError, match="--width-multiplier/--resolution apply to YAML layer specs only"):
+        load(p, width=0.5)
+    assert read_tflite(p, progress=True).layers[0].cost.macs == 10_838_016
+
+
+# --------------------------------------------------------------------------
+# Bad files: one-line InputError naming the file and the problem
+
+
+@pytest.fixture
+def good_bytes() -> bytes:
+    return tm.standard_conv().build()
+
+
+def _load_bytes(tmp_path, data: bytes, name: str = "bad.tflite"):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return load(p)
+
+
+def _one_line(err: pytest.ExceptionInfo, path) -> str:
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith(str(path))
+    return msg
+
+
+def test_not_a_flatbuffer(tmp_path):
+    with pytest.raises(InputError) as err:
+        _load_bytes(tmp_path, b"this is just some text, not a model\n")
+    assert "file identifier b' is ' at bytes 4-7, expected 'TFL3'" in _one_line(err, tmp_path / "bad.tflite")
+
+
+def test_wrong_identifier(tmp_path, good_bytes):
+    data = good_bytes[:4] + b"TFL2" + good_bytes[8:]
+    with pytest.raises(InputError) as err:
+        _load_bytes(tmp_path, data)
+    assert "expected 'TFL3'" in _one_line(err, tmp_path / "bad.tflite")
+
+
+@pytest.mark.parametrize("data,match", [(b"", "empty file"), (b"\x08\x00\x00", "too short")])
+def test_empty_and_tiny(tmp_path, data, match):
+    with pytest.raises(InputError, match=match):
+        _load_bytes(tmp_path, data)
+
+
+def test_every_truncation_is_an_input_error(tmp_path, good_bytes):
+    """Cut anywhere, the file is refused with one line (the weights at the end are never read,
+    but their buffers' lengths are checked against the file size)."""
+    for cut in list(range(8, 200)) + list(range(200, len(good_bytes), 97)) + [len(good_bytes) - 1]:
+        with pytest.raises(InputError) as err:
+            _load_bytes(tmp_path, good_bytes[:cut])
+        _one_line(err, tmp_path / "bad.tflite")
+
+
+def test_buffer_out_of_range(tmp_path):
+    n = tm.standard_conv()
+    n.tensors[1].buffer = 99
+    with pytest.raises(InputError) as err:
+        _read(n, tmp_path, "bad")
+    assert "refers to buffer 99, but the file has 3 buffers" in _one_line(err, tmp_path / "bad.tflite")
+
+
+def test_negative_dimension(tmp_path):
+    n = tm.standard_conv()
+    n.tensors[0].shape = (1, -224, 224, 3)
+    with pytest.raises(InputError) as err:
+        _read(n, tmp_path, "bad")
+    assert "tensor 0 ('image') has negative dimension -224" in _one_line(err, tmp_path / "bad.tflite")
+
+
+def test_tensor_index_out_of_range(tmp_path):
+    n = tm.standard_conv()
+    n.ops[0].inputs[1] = 42
+    with pytest.raises(InputError) as err:
+        _read(n, tmp_path, "bad")
+    assert "operator 0 (CONV_2D) input 1 refers to tensor 42" in _one_line(err, tmp_path / "bad.tflite")
+
+
+def test_corrupted_bytes_never_crash(tmp_path, good_bytes):
+    """Any single corrupted byte of the tables gives a Model or an InputError, never a traceback."""
+    weights_start = good_bytes.find(bytes(864 * 4))
+    for pos in range(8, weights_start if weights_start > 0 else len(good_bytes), 3):
+        for value in (0xFF, 0x7F):
+            data = bytearray(good_bytes)
+            data[pos] = value
+            try:
+                _load_bytes(tmp_path, bytes(data))
+            except InputError as err:
+                assert "\n" not in str(err)
+
+
+def test_missing_tflite_package_names_the_extra(tmp_path, monkeypatch):
+    p = tm.standard_conv().save(tmp_path / "m.tflite")
+    monkeypatch.setitem(sys.modules, "tflite", None)
+    with pytest.raises(InputError, match=r"m\.tflite: reading TFLite files needs the tflite package: pip install 'dscost\[tflite\]'"):
+        load(p)
+
+
+# --------------------------------------------------------------------------
+# Through the CLI
+
+
+def test_cli_analyze_tflite(tmp_path):
+    p = tm.separable_block().save(tmp_path / "block.tflite")
+    r = run_cli("analyze", str(p))
+    assert r.returncode == 0, r.stderr
+    assert "1x56x56x64 -> 1x56x56x128" in r.stdout  # NHWC, as the file has them
+    assert "27.5M" in r.stdout or "27,496,448" in r.stdout  # dw + pw MACs
+    r = run_cli("analyze", str(p), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["totals"]["macs"] == 1_806_336 + 25_690_112
+    assert d["totals"]["weights"] == 576 + 8192 and d["totals"]["biases"] == 64 + 128
+    assert d["blocks"] == [{"depthwise": "dw", "middle": ["dw/relu6"], "pointwise": "pw"}]
+    assert d["what_if"]["all_standard"]["macs"] == 231_211_008
+
+
+def test_cli_standard_conv_and_strict(tmp_path):
+    p = tm.standard_conv().save(tmp_path / "conv.tflite")
+    r = run_cli("analyze", str(p), "--format", "csv")
+    assert r.returncode == 0 and "10838016" in r.stdout
+    p = tm.with_custom_op().save(tmp_path / "custom.tflite")
+    r = run_cli("analyze", str(p), "--strict")
+    assert r.returncode == 1 and "MyFancyOp" in r.stderr
+
+
+def test_cli_bad_file_exit_2_one_line(tmp_path):
+    p = tmp_path / "bad.tflite"
+    p.write_bytes(b"not a model at all")
+    r = run_cli("analyze", str(p))
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "expected 'TFL3'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_compare_help_and_other_readers_do_not_import_tflite():
+    code = (
+        "import sys, contextlib, io, dscost.cli, dscost.readers\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    rc = dscost.cli.run(['compare', '--dk', '3', '--m', '32', '--n', '64', '--df', '112'])\n"
+        "assert rc == 0, rc\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'tflite', 'flatbuffers'}))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[]"

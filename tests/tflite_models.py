@@ -1,0 +1,321 @@
+"""Small TFLite models built in the tests with the flatbuffer builders of the `tflite` package.
+
+:class:`Net` collects tensors, constant buffers (zero-filled: only their size
+matters to dscost) and operators, then :meth:`Net.build` writes a ``TFL3``
+flatbuffer.  The convenience methods (``conv``, ``depthwise``, ``fc``...)
+compute the output shape the way TFLite does (NHWC, SAME/VALID padding), so a
+test only states the layer it wants.  Import this module after
+``pytest.importorskip("tflite")``.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from math import ceil, prod
+from pathlib import Path
+
+import flatbuffers
+import tflite
+from tflite.ActivationFunctionType import ActivationFunctionType
+from tflite.BuiltinOperator import BuiltinOperator
+from tflite.BuiltinOptions import BuiltinOptions
+from tflite.Padding import Padding
+from tflite.TensorType import TensorType
+
+FLOAT32, INT8, UINT8, INT32 = TensorType.FLOAT32, TensorType.INT8, TensorType.UINT8, TensorType.INT32
+ITEMSIZE = {TensorType.FLOAT32: 4, TensorType.FLOAT16: 2, TensorType.INT32: 4, TensorType.UINT8: 1, TensorType.INT64: 8,
+            TensorType.INT16: 2, TensorType.INT8: 1}  # fmt: skip
+ACT = {"NONE": ActivationFunctionType.NONE, "RELU": ActivationFunctionType.RELU, "RELU6": ActivationFunctionType.RELU6,
+       "TANH": ActivationFunctionType.TANH, "RELU_N1_TO_1": ActivationFunctionType.RELU_N1_TO_1,
+       "SIGN_BIT": ActivationFunctionType.SIGN_BIT}  # fmt: skip
+
+
+@dataclass
+class T:
+    name: str
+    shape: tuple
+    dtype: int
+    buffer: int
+    quantized: bool
+    signature: tuple | None = None
+
+
+@dataclass
+class Op:
+    code: int  # BuiltinOperator value; CUSTOM with custom_code
+    inputs: list
+    outputs: list
+    options: tuple | None = None  # (BuiltinOptions type, {setter suffix: value})
+    custom_code: str | None = None
+
+
+@dataclass
+class Net:
+    tensors: list = field(default_factory=list)
+    buffers: list = field(default_factory=lambda: [0])  # per buffer: data bytes, or a count of zero bytes; 0 = empty
+    ops: list = field(default_factory=list)
+    inputs: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+
+    # -- tensors
+    def tensor(self, name: str, shape, dtype: int = FLOAT32, quantized: bool | None = None, signature=None) -> int:
+        """An activation tensor (no data)."""
+        q = dtype in (INT8, UINT8) if quantized is None else quantized
+        self.tensors.append(T(name, tuple(shape), dtype, 0, q, tuple(signature) if signature else None))
+        return len(self.tensors) - 1
+
+    def input(self, name: str, shape, dtype: int = FLOAT32, signature=None) -> int:
+        t = self.tensor(name, shape, dtype, signature=signature)
+        self.inputs.append(t)
+        return t
+
+    def const(self, name: str, shape, dtype: int = FLOAT32, quantized: bool | None = None, data: bytes | None = None) -> int:
+        """A constant tensor with its own buffer: ``data``, or zeros."""
+        self.buffers.append(data if data is not None else max(1, prod(shape)) * ITEMSIZE.get(dtype, 4))
+        q = dtype in (INT8, UINT8) if quantized is None else quantized
+        self.tensors.append(T(name, tuple(shape), dtype, len(self.buffers) - 1, q))
+        return len(self.tensors) - 1
+
+    def shape(self, t: int) -> tuple:
+        return self.tensors[t].shape
+
+    def op(self, code: int, inputs, outputs, options=None, custom_code: str | None = None) -> None:
+        self.ops.append(Op(code, list(inputs), list(outputs), options, custom_code))
+
+    def output(self, t: int) -> int:
+        self.outputs.append(t)
+        return t
+
+    # -- layers
+    @staticmethod
+    def _out(size: int, k: int, s: int, d: int, padding: str) -> int:
+        return ceil(size / s) if padding == "SAME" else (size - d * (k - 1) - 1) // s + 1
+
+    def conv(self, x: int, cout: int, k: int | tuple = 3, stride: int = 1, padding: str = "SAME", act: str = "NONE",
+             bias: bool = True, dilation: int = 1, groups: int = 1, name: str = "conv", dtype: int = FLOAT32) -> int:  # fmt: skip
+        n, h, w, cin = self.shape(x)
+        kh, kw = (k, k) if isinstance(k, int) else k
+        wt = self.const(f"{name}/filter", (cout, kh, kw, cin // groups), dtype)
+        b = self.const(f"{name}/bias", (cout,), INT32 if dtype in (INT8, UINT8) else FLOAT32, quantized=dtype in (INT8, UINT8)) if bias else -1
+        oh, ow = self._out(h, kh, stride, dilation, padding), self._out(w, kw, stride, dilation, padding)
+        y = self.tensor(name, (n, oh, ow, cout), dtype)
+        opts = {"Padding": getattr(Padding, padding), "StrideW": stride, "StrideH": stride, "FusedActivationFunction": ACT[act],
+                "DilationWFactor": dilation, "DilationHFactor": dilation}  # fmt: skip
+        self.op(BuiltinOperator.CONV_2D, [x, wt, b], [y], (BuiltinOptions.Conv2DOptions, opts))
+        return y
+
+    def depthwise(self, x: int, k: int = 3, multiplier: int = 1, stride: int = 1, padding: str = "SAME", act: str = "NONE",
+                  bias: bool = True, name: str = "dw", dtype: int = FLOAT32, option_multiplier: int | None = None) -> int:  # fmt: skip
+        n, h, w, cin = self.shape(x)
+        cout = cin * multiplier
+        wt = self.const(f"{name}/filter", (1, k, k, cout), dtype)
+        b = self.const(f"{name}/bias", (cout,), INT32 if dtype in (INT8, UINT8) else FLOAT32, quantized=dtype in (INT8, UINT8)) if bias else -1
+        oh, ow = self._out(h, k, stride, 1, padding), self._out(w, k, stride, 1, padding)
+        y = self.tensor(name, (n, oh, ow, cout), dtype)
+        opts = {"Padding": getattr(Padding, padding), "StrideW": stride, "StrideH": stride,
+                "DepthMultiplier": multiplier if option_multiplier is None else option_multiplier,
+                "FusedActivationFunction": ACT[act], "DilationWFactor": 1, "DilationHFactor": 1}  # fmt: skip
+        self.op(BuiltinOperator.DEPTHWISE_CONV_2D, [x, wt, b], [y], (BuiltinOptions.DepthwiseConv2DOptions, opts))
+        return y
+
+    def fc(self, x: int, units: int, bias: bool = True, act: str = "NONE", name: str = "fc", dtype: int = FLOAT32) -> int:
+        features = self.shape(x)[-1]
+        rows = prod(self.shape(x)) // features
+        wt = self.const(f"{name}/weights", (units, features), dtype)
+        b = self.const(f"{name}/bias", (units,), INT32 if dtype in (INT8, UINT8) else FLOAT32, quantized=dtype in (INT8, UINT8)) if bias else -1
+        y = self.tensor(name, (rows, units), dtype)
+        self.op(BuiltinOperator.FULLY_CONNECTED, [x, wt, b], [y], (BuiltinOptions.FullyConnectedOptions, {"FusedActivationFunction": ACT[act]}))
+        return y
+
+    def pool(self, x: int, k: int, stride: int, padding: str = "VALID", kind: str = "AVERAGE", name: str = "pool") -> int:
+        n, h, w, c = self.shape(x)
+        y = self.tensor(name, (n, self._out(h, k, stride, 1, padding), self._out(w, k, stride, 1, padding), c), self.tensors[x].dtype)
+        opts = {"Padding": getattr(Padding, padding), "StrideW": stride, "StrideH": stride, "FilterWidth": k, "FilterHeight": k,
+                "FusedActivationFunction": 0}  # fmt: skip
+        self.op(getattr(BuiltinOperator, f"{kind}_POOL_2D"), [x], [y], (BuiltinOptions.Pool2DOptions, opts))
+        return y
+
+    def mean(self, x: int, name: str = "mean") -> int:
+        n, _, _, c = self.shape(x)
+        axes = self.const(f"{name}/axes", (2,), INT32, quantized=False, data=struct.pack("<2i", 1, 2))
+        y = self.tensor(name, (n, c), self.tensors[x].dtype)
+        self.op(BuiltinOperator.MEAN, [x, axes], [y], (BuiltinOptions.ReducerOptions, {"KeepDims": False}))
+        return y
+
+    def unary(self, code: int, x: int, name: str, shape=None) -> int:
+        y = self.tensor(name, shape or self.shape(x), self.tensors[x].dtype)
+        self.op(code, [x], [y])
+        return y
+
+    def binary(self, code: int, a: int, b: int, name: str, act: str = "NONE") -> int:
+        y = self.tensor(name, self.shape(a), self.tensors[a].dtype)
+        kind = {BuiltinOperator.ADD: BuiltinOptions.AddOptions, BuiltinOperator.MUL: BuiltinOptions.MulOptions,
+                BuiltinOperator.SUB: BuiltinOptions.SubOptions}[code]  # fmt: skip
+        self.op(code, [a, b], [y], (kind, {"FusedActivationFunction": ACT[act]}))
+        return y
+
+    # -- serialization
+    def build(self, description: str = "dscost test") -> bytes:
+        b = flatbuffers.Builder(1024)
+
+        def vec(start, items, prepend):
+            start(b, len(items))
+            for v in reversed(items):
+                prepend(v)
+            return b.EndVector()
+
+        buffers = []
+        for content in self.buffers:
+            data = b.CreateByteVector(content if isinstance(content, bytes) else bytes(content)) if content else None
+            tflite.BufferStart(b)
+            if data is not None:
+                tflite.BufferAddData(b, data)
+            buffers.append(tflite.BufferEnd(b))
+
+        tensors = []
+        for t in self.tensors:
+            name = b.CreateString(t.name)
+            shape = vec(tflite.TensorStartShapeVector, list(t.shape), b.PrependInt32)
+            sig = vec(tflite.TensorStartShapeSignatureVector, list(t.signature), b.PrependInt32) if t.signature else None
+            quant = None
+            if t.quantized:
+                scale = vec(tflite.QuantizationParametersStartScaleVector, [0.05], b.PrependFloat32)
+                zp = vec(tflite.QuantizationParametersStartZeroPointVector, [0], b.PrependInt64)
+                tflite.QuantizationParametersStart(b)
+                tflite.QuantizationParametersAddScale(b, scale)
+                tflite.QuantizationParametersAddZeroPoint(b, zp)
+                quant = tflite.QuantizationParametersEnd(b)
+            tflite.TensorStart(b)
+            tflite.TensorAddShape(b, shape)
+            if sig is not None:
+                tflite.TensorAddShapeSignature(b, sig)
+            tflite.TensorAddType(b, t.dtype)
+            tflite.TensorAddBuffer(b, t.buffer)
+            tflite.TensorAddName(b, name)
+            if quant is not None:
+                tflite.TensorAddQuantization(b, quant)
+            tensors.append(tflite.TensorEnd(b))
+
+        codes: list[tuple[int, str | None]] = []
+        ops = []
+        for op in self.ops:
+            key = (op.code, op.custom_code)
+            if key not in codes:
+                codes.append(key)
+            ins = vec(tflite.OperatorStartInputsVector, op.inputs, b.PrependInt32)
+            outs = vec(tflite.OperatorStartOutputsVector, op.outputs, b.PrependInt32)
+            opts = None
+            if op.options:
+                kind, values = op.options
+                cls = next(k for k, v in vars(BuiltinOptions).items() if v == kind and not k.startswith("_"))
+                getattr(tflite, f"{cls}Start")(b)
+                for k, v in values.items():
+                    getattr(tflite, f"{cls}Add{k}")(b, v)
+                opts = getattr(tflite, f"{cls}End")(b)
+            tflite.OperatorStart(b)
+            tflite.OperatorAddOpcodeIndex(b, codes.index(key))
+            tflite.OperatorAddInputs(b, ins)
+            tflite.OperatorAddOutputs(b, outs)
+            if opts is not None:
+                tflite.OperatorAddBuiltinOptionsType(b, op.options[0])
+                tflite.OperatorAddBuiltinOptions(b, opts)
+            ops.append(tflite.OperatorEnd(b))
+
+        opcodes = []
+        for code, custom in codes:
+            cc = b.CreateString(custom) if custom else None
+            tflite.OperatorCodeStart(b)
+            tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES))
+            tflite.OperatorCodeAddBuiltinCode(b, code)
+            tflite.OperatorCodeAddVersion(b, 1)
+            if cc is not None:
+                tflite.OperatorCodeAddCustomCode(b, cc)
+            opcodes.append(tflite.OperatorCodeEnd(b))
+
+        t_vec = vec(tflite.SubGraphStartTensorsVector, tensors, b.PrependUOffsetTRelative)
+        i_vec = vec(tflite.SubGraphStartInputsVector, self.inputs, b.PrependInt32)
+        o_vec = vec(tflite.SubGraphStartOutputsVector, self.outputs or [self.ops[-1].outputs[0]], b.PrependInt32)
+        op_vec = vec(tflite.SubGraphStartOperatorsVector, ops, b.PrependUOffsetTRelative)
+        g_name = b.CreateString("main")
+        tflite.SubGraphStart(b)
+        tflite.SubGraphAddTensors(b, t_vec)
+        tflite.SubGraphAddInputs(b, i_vec)
+        tflite.SubGraphAddOutputs(b, o_vec)
+        tflite.SubGraphAddOperators(b, op_vec)
+        tflite.SubGraphAddName(b, g_name)
+        graph = tflite.SubGraphEnd(b)
+
+        codes_vec = vec(tflite.ModelStartOperatorCodesVector, opcodes, b.PrependUOffsetTRelative)
+        graphs_vec = vec(tflite.ModelStartSubgraphsVector, [graph], b.PrependUOffsetTRelative)
+        buffers_vec = vec(tflite.ModelStartBuffersVector, buffers, b.PrependUOffsetTRelative)
+        desc = b.CreateString(description)
+        tflite.ModelStart(b)
+        tflite.ModelAddVersion(b, 3)
+        tflite.ModelAddOperatorCodes(b, codes_vec)
+        tflite.ModelAddSubgraphs(b, graphs_vec)
+        tflite.ModelAddDescription(b, desc)
+        tflite.ModelAddBuffers(b, buffers_vec)
+        b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
+        return bytes(b.Output())
+
+    def save(self, path: Path) -> Path:
+        Path(path).write_bytes(self.build())
+        return Path(path)
+
+
+# --------------------------------------------------------------------------
+# The models of the tests
+
+
+def standard_conv() -> Net:
+    """conv 3x3, 3 -> 32, stride 2, SAME, 224 -> 112, fused RELU6.
+    MACs = 9*3*32*112*112 = 10,838,016; weights 864, biases 32."""
+    n = Net()
+    x = n.input("image", (1, 224, 224, 3))
+    n.output(n.conv(x, 32, 3, stride=2, act="RELU6", name="conv1"))
+    return n
+
+
+def separable_block(multiplier: int = 1) -> Net:
+    """dw 3x3 on 1x56x56x64 (fused RELU6) -> pw 1x1 64*m -> 128 (fused RELU6).
+    dw MACs 9*64*m*56*56; pw MACs 64*m*128*56*56."""
+    n = Net()
+    x = n.input("x", (1, 56, 56, 64))
+    d = n.depthwise(x, 3, multiplier=multiplier, act="RELU6", name="dw")
+    n.output(n.conv(d, 128, 1, act="RELU6", name="pw"))
+    return n
+
+
+def classifier() -> Net:
+    """1x7x7x32 -> MEAN (global pool) -> FC 32 -> 10 (+bias) -> SOFTMAX."""
+    n = Net()
+    x = n.input("features", (1, 7, 7, 32))
+    g = n.mean(x, "gap")
+    f = n.fc(g, 10, name="logits")
+    n.output(n.unary(BuiltinOperator.SOFTMAX, f, "probs"))
+    return n
+
+
+def int8_conv() -> Net:
+    """The standard conv fully quantized: int8 input/filter/output, int32 bias, QUANTIZE in, DEQUANTIZE out."""
+    n = Net()
+    x = n.input("image", (1, 224, 224, 3))
+    q = n.tensor("image_int8", (1, 224, 224, 3), INT8)
+    n.op(BuiltinOperator.QUANTIZE, [x], [q])
+    y = n.conv(q, 32, 3, stride=2, act="RELU6", name="conv1", dtype=INT8)
+    out = n.tensor("out", n.shape(y), FLOAT32)
+    n.op(BuiltinOperator.DEQUANTIZE, [y], [out])
+    n.output(out)
+    return n
+
+
+def with_custom_op() -> Net:
+    """conv 3x3 8->8 on 1x16x16x8, then a custom op 'MyFancyOp', then a RELU."""
+    n = Net()
+    x = n.input("x", (1, 16, 16, 8))
+    c = n.conv(x, 8, 3, name="conv")
+    y = n.tensor("fancy", (1, 16, 16, 8))
+    n.op(BuiltinOperator.CUSTOM, [c], [y], custom_code="MyFancyOp")
+    n.output(n.unary(BuiltinOperator.RELU, y, "relu"))
+    return n
