@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper
@@ -122,7 +123,7 @@ def test_weight_as_graph_input(tmp_path):
 
 def test_weight_from_constant_node(tmp_path):
     nodes = [
-        helper.make_node("Constant", [], ["W"], name="wconst", value=init("wvalue", 4, 3, 3, 3)),
+        helper.make_node("Constant", [], ["W"], name="wconst", value=init("wvalue", 4, 3, 3, 3, value=range(108))),
         node("Conv", ["x", "W"], "y"),
     ]
     m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])])
@@ -131,6 +132,26 @@ def test_weight_from_constant_node(tmp_path):
     assert "Constant node wconst" in conv.note
     assert conv.inputs == ("x",)
     assert m.layers[0].type == "shape" and m.layers[0].cost == Cost()
+
+
+def test_constant_node_of_one_repeated_value_is_a_literal(tmp_path):
+    """torch.zeros/ones written in forward: an RNN's zero initial state expanded to the batch,
+    GroupNorm's identity affine when exported as InstanceNormalization -- not parameters."""
+    nodes = [
+        helper.make_node("Constant", [], ["h0"], name="h0", value=init("zeros", 1, 1, 8)),
+        node("Expand", ["h0", "shape"], "h0b"),
+        node("Add", ["x", "h0b"], "y"),
+        helper.make_node("Constant", [], ["one"], name="one", value=init("ones", 1, value=[1.0])),
+        helper.make_node("Constant", [], ["zero"], name="zero", value=init("zero1", 1, value=[0.0])),
+        node("Reshape", ["y", "g1"], "yg"),
+        node("InstanceNormalization", ["yg", "one", "zero"], "n"),
+    ]
+    inits = [init("shape", 3, dtype=np.int64, value=[1, 4, 8]), init("g1", 3, dtype=np.int64, value=[1, 1, 32])]
+    m = read(tmp_path, nodes, [("x", [1, 4, 8])], inits=inits)
+    by = {layer.name: layer for layer in m.layers}
+    assert by["h0b"].cost == Cost() and by["y"].cost == Cost(other_ops=32)
+    assert by["n"].cost == Cost(other_ops=5 * 32) and "literal" in by["n"].note
+    assert cost.analyze(m).totals.params == 0
 
 
 def test_big_constant_node_is_stripped_but_counted(tmp_path):

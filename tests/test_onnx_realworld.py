@@ -212,3 +212,18 @@ def test_folding_is_bounded(tmp_path):
     r = subprocess.run([sys.executable, "-c", BOMB, str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("(1, 4) ['constant folding skipped 1 node(s) whose outputs are not static or exceed 65,536 elements']")
+
+
+def test_missing_shape_hint_has_the_inputs_own_rank(tmp_path):
+    import pytest
+
+    from dscost.errors import InputError
+
+    ids = helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "seq"])
+    path = save(tmp_path, model([node("Gather", ["emb", "ids"], "e", axis=0)], [("ids", ids)], inits=[init("emb", 10, 4)]))
+    with pytest.raises(InputError) as err:
+        read_onnx(path)
+    msg = str(err.value)
+    assert msg.endswith("input 'ids' has an unresolved dimension 1 ('seq'); set it with --input-shape ids=1x128 (symbolic: dim 0 'batch', dim 1 'seq')")
+    m = read_onnx(path, input_shapes={"ids": (1, 7)})
+    assert m.layers[0].output_shape == (1, 7, 4) and cost.analyze(m).totals.params == 40

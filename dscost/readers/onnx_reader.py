@@ -21,7 +21,7 @@ from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.layers import SHAPE, Layer, Model, Shape, Uncounted
+from dscost.layers import ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
@@ -134,6 +134,26 @@ def _subgraph_summary(node) -> str:
     return "subgraph not counted: " + "; ".join(parts)
 
 
+def _uniform(attr) -> bool:
+    """A Constant node's value is one number (repeated): torch.zeros/ones written in forward --
+    the zero initial state of an RNN, the identity affine of GroupNorm exported as
+    InstanceNorm -- or a scalar.  False when the data is not at hand (stripped)."""
+    if attr.name in ("value_float", "value_int"):
+        return True
+    if attr.name in ("value_floats", "value_ints"):
+        vals = list(attr.floats) or list(attr.ints)
+        return len(set(vals)) <= 1
+    if not attr.HasField("t"):
+        return False
+    from onnx import numpy_helper
+
+    try:
+        arr = numpy_helper.to_array(attr.t)
+    except Exception:
+        return False
+    return arr.size == prod(attr.t.dims) and (arr.size == 0 or bool((arr == arr.flat[0]).all()))
+
+
 def _add(cost, field_name: str, n: int):
     return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
 
@@ -233,8 +253,13 @@ class _Counter:
     activations is data, not a parameter.  Any other float constant source with more than one
     element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
     class token in an Expand or Concat, an attention-bias table -- is a parameter too, counted
-    as weights by the first layer (or uncounted node) consuming it.  Integer tensors and
-    constants that only feed shape arithmetic are not parameters.  An Identity of a constant
+    as weights by the first layer (or uncounted node) consuming it.  There, and in the constant
+    operand of an element-wise op (a bias or scale), only initializers count: a Constant node
+    is a value of the model's code (Swin's attention mask), while frameworks store learned
+    tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts.  Integer tensors and
+    constants that only feed shape arithmetic are not parameters, nor is a Constant node filled
+    with one repeated value (a literal of the model's code, like the zero initial state of an
+    RNN; torch.onnx writes parameters as initializers).  An Identity of a constant
     is a source of its own: torch.onnx writes equal-valued weights as Identity copies of one,
     and they are distinct parameters in the model.
     """
@@ -255,6 +280,7 @@ class _Counter:
             self.const.setdefault(t.name, t.data_type)
             self.sources.setdefault(t.name, (t.name,))
         self.const_node: dict[str, str] = {}  # Constant-node output -> node name
+        self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers}
         self.layers: list[Layer] = []
         self.uncounted: list[Uncounted] = []
@@ -325,9 +351,12 @@ class _Counter:
         if node.op_type == "Constant" and node.domain in ("", "ai.onnx"):
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
+                literal = _uniform(a)
                 for t in outputs:
-                    self.const[t], self.sources[t] = dtype, (t,)
+                    self.const[t], self.sources[t] = dtype, () if literal else (t,)
                     self.const_node[t] = name
+                    if literal:
+                        self.literals.add(t)
                     if a.HasField("t"):
                         self.shapes[t] = tuple(a.t.dims)
             return False
@@ -356,7 +385,7 @@ class _Counter:
         weights = self._claim_rest(name, inputs, range(len(inputs)), None, notes)
         self.uncounted.append(Uncounted(name, op, reason, params=weights))
 
-    def _unclaimed(self, t: str, name: str, learned_only: bool) -> tuple[int, list[str]]:
+    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
         ``learned_only`` only float sources of more than one element."""
         count, taken = 0, []
@@ -364,6 +393,8 @@ class _Counter:
             if s in self.claimed:
                 continue
             if learned_only and (self.const.get(s) not in self.ops.FLOAT_TYPES or self._numel(s) <= 1):
+                continue
+            if stored_only and s in self.const_node:
                 continue
             self.claimed[s] = name
             count += self._numel(s)
@@ -377,11 +408,16 @@ class _Counter:
             t = inputs[i]
             numel = self._numel(t)
             if t in self.const:
-                count, taken = self._unclaimed(t, name, learned_only=False)
+                count, taken = self._unclaimed(t, name, learned_only=False, stored_only=res.type in (ADD, ELEMENTWISE))
                 cost = _add(cost, field_name, count - numel)
                 if not taken:
                     first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
-                    notes.append(f"{t!r} shared with {first}, counted there" if first else f"{t!r} is computed from shapes only: not a parameter")
+                    if first:
+                        notes.append(f"{t!r} shared with {first}, counted there")
+                    elif t in self.literals:
+                        notes.append(f"{t!r} is a literal (a Constant node of one repeated value): not a parameter")
+                    else:
+                        notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
                     continue
                 if t in self.const_node:
                     notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
@@ -411,7 +447,7 @@ class _Counter:
             t = inputs[i] if i < len(inputs) else ""
             if not t or t not in self.const:
                 continue
-            count, taken = self._unclaimed(t, name, learned_only=True)
+            count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True)
             if count:
                 total += count
                 notes.append(f"weights {', '.join(repr(x) for x in taken)}: a learned tensor consumed here")
