@@ -30,7 +30,9 @@ from typing import Annotated, Optional
 import typer
 
 from dscost import __version__
-from dscost.errors import InputError
+from dscost.errors import InputError, internal_error_line, silence_stdout
+from dscost.options import layer_geom, limit_option, load_options, roofline_hardware
+from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS
 
 app = typer.Typer(
@@ -80,100 +82,6 @@ BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="
 
 
 # --------------------------------------------------------------------------
-# Option parsing helpers (raise InputError naming the option)
-
-
-def parse_dims(option: str, text: str, rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
-    """'3' -> (3,) * rank, '3x5' -> (3, 5).  Every entry must be an int >= minimum."""
-    parts = text.lower().replace("*", "x").split("x")
-    try:
-        values = tuple(int(p) for p in parts)
-    except ValueError:
-        raise InputError(f"{option}: expected an integer or HxW like 3 or 3x5, got {text!r}") from None
-    if any(v < minimum for v in values):
-        raise InputError(f"{option}: every size must be >= {minimum}, got {text!r}")
-    if rank is not None:
-        if len(values) == 1:
-            values = values * rank
-        elif len(values) != rank:
-            raise InputError(f"{option}: expected 1 or {rank} sizes to match the other options, got {text!r}")
-    return values
-
-
-def _rank(*texts: str) -> int:
-    ranks = {len(t.lower().replace("*", "x").split("x")) for t in texts} - {1}
-    if len(ranks) > 1:
-        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(texts)}")
-    return ranks.pop() if ranks else 2
-
-
-def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
-    """The conv of `compare`'s flags (same parsing and errors)."""
-    from dscost import cost
-
-    rank = _rank(dk, df)
-    kernel = parse_dims("--dk", dk, rank)
-    spatial = parse_dims("--df", df, rank)
-    strides = parse_dims("--stride", stride, rank)
-    dilations = parse_dims("--dilation", dilation, rank)
-    pad = padding.strip().lower()
-    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
-        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
-    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
-    try:
-        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
-    except ValueError as e:
-        raise InputError(f"{e}") from None
-
-
-def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
-    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
-    name, sep, shape = text.rpartition("=")
-    if not sep or not name:
-        raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
-    return name, parse_dims(f"--input-shape {name}", shape)
-
-
-
-def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None) -> dict:
-    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape (None when not given)."""
-    options: dict = {}
-    if width_multiplier is not None:
-        if not width_multiplier > 0:
-            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
-        options["width"] = width_multiplier
-    if resolution is not None:
-        res = parse_dims("--resolution", resolution)
-        if len(res) > 2:
-            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
-        options["resolution"] = res[0] if len(res) == 1 else res
-    if input_shape:
-        options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
-    return options
-
-
-def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
-    """(Hardware or None, dtype) from the roofline options; with ``auto_local`` a saved
-    `bench --calibrate` profile is used when no hardware is named."""
-    from dscost import roofline
-
-    dt = roofline.check_dtype(dtype or "fp32")
-    hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
-    if hw is None and auto_local and roofline.profile_path().exists():
-        hw = roofline.load_local()
-    return hw, dt
-
-
-def _limit_option(option: str, text: str | None, parse):
-    if text is None:
-        return None
-    try:
-        return parse(text)
-    except ValueError as e:
-        raise InputError(f"{option}: {e}") from None
-
-
-# --------------------------------------------------------------------------
 # Root
 
 
@@ -215,7 +123,7 @@ def compare(
     from dscost import cost
     from dscost.report.compare import show_comparison
 
-    geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
+    geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
     show_comparison(cost.compare(geom), fmt.value, flops=flops, padding=padding.strip().lower())
 
 
@@ -246,7 +154,7 @@ def analyze(
     model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape))
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
-    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
+    hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     roof = None
     if roofline_asked or fmt.value == "json":  # JSON always carries bytes/intensity (fp32 by default)
         from dscost import roofline as _roofline
@@ -311,13 +219,13 @@ def check(
     from dscost.report.check import show_check
 
     limits = gate.Limits(
-        max_macs=_limit_option("--max-macs", max_macs, gate.parse_quantity),
-        max_params=_limit_option("--max-params", max_params, gate.parse_quantity),
-        max_weight_bytes=_limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
+        max_macs=limit_option("--max-macs", max_macs, gate.parse_quantity),
+        max_params=limit_option("--max-params", max_params, gate.parse_quantity),
+        max_weight_bytes=limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
         dtype=check_dtype(dtype),
-        max_layer_macs=_limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
-        max_standard_conv_share=_limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
-        max_remaining_savings=_limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
+        max_layer_macs=limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
+        max_standard_conv_share=limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
+        max_remaining_savings=limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
     )
     options = load_options(width_multiplier, resolution, input_shape)
     if budget is not None:
@@ -352,7 +260,7 @@ def diff(
     from dscost.readers import load, options_for
     from dscost.report.diff import diff_gate_text, show_diff
 
-    threshold = _limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
+    threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
     options = load_options(input_shape=input_shape)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
@@ -387,6 +295,8 @@ def export(
         raise InputError(f"--output {output}: is a directory")
     if os.path.exists(output) and not force:
         raise InputError(f"--output {output}: file exists (use --force to overwrite)")
+    if external_data and os.path.exists(output + ".data") and not force:
+        raise InputError(f"--output {output}: its external data file {output}.data exists (use --force to overwrite)")
     model = load(spec, **load_options(width_multiplier, resolution))
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)
@@ -434,7 +344,7 @@ def bench(
 
     check_threads(threads)
     _bench.check_budget(budget, runs)
-    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
+    hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
     if calibrate:
         if model is not None or convert:
             raise InputError("--calibrate measures the machine; give no model and no --convert")
@@ -449,7 +359,7 @@ def bench(
     if model is None:
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
-        geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
+        geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
         result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
@@ -548,48 +458,60 @@ def run(argv: list[str] | None = None) -> int:
     mro = typer.BadParameter.__mro__
     UsageError = next(c for c in mro if c.__name__ == "UsageError")
     ClickException = next(c for c in mro if c.__name__ == "ClickException")
-
     if argv is None:
         argv = sys.argv[1:]
-    command = _click_command(argv)
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        print("dscost: error: standard output is closed; nothing to write the result to", file=sys.stderr)
+        return 2
+    for stream in (sys.stdout, sys.stderr):  # a character the stream cannot encode becomes "?", never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
-        rv = command.main(args=argv, prog_name="dscost", standalone_mode=False)
+        rv = _click_command(argv).main(args=argv, prog_name="dscost", standalone_mode=False)
     except UsageError as e:
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `dscost`: help was printed
             msg = e.format_message()
             if msg.strip():
                 print(msg)
             return 2
-        print(f"dscost: error: {e.format_message()}", file=sys.stderr)
+        print(f"dscost: error: {clean(e.format_message())}", file=sys.stderr)
         return 2
     except InputError as e:
-        print(f"dscost: error: {e}", file=sys.stderr)
+        print(f"dscost: error: {clean(str(e))}", file=sys.stderr)
         return 2
     except ClickException as e:
-        print(f"dscost: error: {e.format_message()}", file=sys.stderr)
+        print(f"dscost: error: {clean(e.format_message())}", file=sys.stderr)
         return e.exit_code
     except typer.Abort:
         print("dscost: aborted", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        # Reader of our stdout went away (`dscost ... | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except BrokenPipeError:  # the reader of our stdout went away (`dscost ... | head`): stop quietly
+        silence_stdout()
         return 1
+    except OSError as e:
+        if e.filename is not None or os.environ.get("DSCOST_DEBUG") == "1":
+            raise
+        silence_stdout()  # a full disk or a broken stream: say so once, on stderr
+        print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        return 2
     except Exception as e:
         if os.environ.get("DSCOST_DEBUG") == "1":
             raise
-        where = ""
-        tb = e.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        if tb is not None:
-            where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
-        print(f"dscost: internal error: {type(e).__name__}: {e}{where} (set DSCOST_DEBUG=1 for a traceback)", file=sys.stderr)
+        print(f"dscost: {internal_error_line(e)}", file=sys.stderr)
         return 2
     return rv if isinstance(rv, int) else 0
 
 
 def main() -> None:
-    sys.exit(run())
+    code = run()
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit: a full disk must not pass as success
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as e:
+        silence_stdout()
+        print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
 

@@ -189,12 +189,15 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         notes += inferred.notes
         g = inferred.graph
         bar.stage("counting nodes")
-        counter = _Counter(inferred, st, onnx)
+        counter = _Counter(inferred, st, onnx, path)
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
             counter.visit(node, name)
         notes += counter.provenance_notes()
+    for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
+        if min(layer.cost.__dict__.values()) < 0:
+            raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes)
 
 
@@ -264,10 +267,11 @@ class _Counter:
     and they are distinct parameters in the model.
     """
 
-    def __init__(self, inferred, st: Stripper, onnx):
+    def __init__(self, inferred, st: Stripper, onnx, path: Path):
         from dscost.readers import onnx_ops
 
         g = inferred.graph
+        self.path = path
         self.ops = onnx_ops
         self.helper = onnx.helper
         self.shapes: dict[str, Shape | None] = inferred.shapes
@@ -358,6 +362,8 @@ class _Counter:
                     if literal:
                         self.literals.add(t)
                     if a.HasField("t"):
+                        if any(d < 0 for d in a.t.dims):
+                            raise InputError(f"{self.path}: Constant node {name!r} has a negative dimension (dims {list(a.t.dims)})")
                         self.shapes[t] = tuple(a.t.dims)
             return False
         if node.op_type == "Identity" and inputs and inputs[0] in self.const:
