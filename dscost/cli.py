@@ -378,7 +378,7 @@ def bench(
 
             if shapes:
                 raise InputError(f"--input-shape applies to ONNX graphs only; {model} is a layer spec")
-            path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx")))
+            path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx"), external_data=None))
             options["input_shapes"] = None
         elif kind != "onnx":
             raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")

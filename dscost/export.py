@@ -223,10 +223,11 @@ def build_onnx(model: Model):
     return mp, g.weights
 
 
-def export_model(model: Model, path: str | Path, external_data: bool = False, info: dict | None = None) -> Path:
+def export_model(model: Model, path: str | Path, external_data: bool | None = False, info: dict | None = None) -> Path:
     """Write ``model`` as ONNX to ``path`` (zero weights); onnx.checker passes on the result.
 
-    With ``external_data`` the weights go to ``<name>.data`` beside the model.  The file
+    With ``external_data`` the weights go to ``<name>.data`` beside the model (None: only when
+    they do not fit in one protobuf).  The file
     is written to a temporary name and renamed, so a failure leaves nothing behind.
     ``info``, when given, is filled with what was written: ``nodes`` (ONNX graph nodes),
     ``bytes`` (size of the .onnx file), ``weight_bytes`` (fp32 zeros), ``data_file`` and
@@ -237,6 +238,8 @@ def export_model(model: Model, path: str | Path, external_data: bool = False, in
     path = Path(path)
     mp, weights = build_onnx(model)
     total = sum(prod(d) * 4 for _, d in weights)
+    if external_data is None:  # as needed (bench's temp file)
+        external_data = total > MAX_EMBEDDED
     if not external_data and total > MAX_EMBEDDED:
         raise InputError(f"{path}: {total / 2**30:.1f} GB of weights do not fit in one protobuf (2 GB); export with external data")
     data_name = path.name + ".data"

@@ -160,6 +160,8 @@ def save_profile(profile: dict, path: Path | None = None) -> Path:
     import tempfile
 
     path = path or profile_path()
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError(f"{path.parent}: the config folder is a file; set DSCOST_CONFIG_DIR to a writable folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".hardware-local.", suffix=".tmp", dir=path.parent)

@@ -15,7 +15,8 @@ from dscost.errors import InputError
 OPSET = 17
 IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
 OPT_LEVELS = ("none", "basic", "extended", "all")
-DEFAULT_OPT = "all"  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
+DEFAULT_OPT = "all"
+PROTOBUF_LIMIT = 2**31  # one serialized protobuf message cannot be larger  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
 
 
 def check_threads(threads: int) -> int:
@@ -62,6 +63,11 @@ def load_onnx(path: str | Path):
     from dscost.files import regular_file
 
     p = regular_file(path, "model file")
+    if p.stat().st_size >= PROTOBUF_LIMIT:
+        raise InputError(
+            f"{path}: {p.stat().st_size / 2**30:.1f} GiB is over protobuf's 2 GB limit, so onnx and onnxruntime cannot load it "
+            "as one file; save it with its weights as external data (onnx.save_model(model, path, save_as_external_data=True))"
+        )
     try:
         model = onnx.load(str(p))
     except Exception as exc:
