@@ -31,7 +31,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError, internal_error_line, silence_stdout
-from dscost.options import layer_geom, limit_option, load_options, roofline_hardware
+from dscost.options import layer_geom, limit_option, load_options, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS
 
@@ -71,6 +71,9 @@ StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1
 PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
 DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
 BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
+# Child processes of onnxruntime runs (bench, convert --verify)
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds an onnxruntime run may take in all before it is stopped.")]
+MaxMemoryOpt = Annotated[str, typer.Option("--max-memory", help="Tensor memory a run may use (4GiB, 500MB); a larger estimate is refused before allocating.")]
 # Roofline
 DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
 HardwareOpt = Annotated[
@@ -321,8 +324,10 @@ def bench(
     dilation: DilationOpt = "1",
     bias: BiasOpt = False,
     threads: Annotated[int, typer.Option("--threads", "-t", help="onnxruntime intra-op threads (1 gives the most repeatable numbers).")] = 1,
-    budget: Annotated[float, typer.Option("--budget", help="Seconds of timed runs (after warm-up); at least 5 runs are made.")] = 2.0,
+    budget: Annotated[float, typer.Option("--budget", help="Seconds of paired timed rounds (after warm-up): fewer once the speedup's 95% CI is within 3%, up to 3x more while it is not.")] = 2.0,
     runs: Annotated[int, typer.Option("--runs", help="At most this many timed runs per variant.")] = 1000,
+    timeout: TimeoutOpt = 300.0,
+    max_memory: MaxMemoryOpt = "4GiB",
     convert: Annotated[bool, typer.Option("--convert", help="Model: also convert every standard conv to dw+pw and compare both, whole model and per layer.")] = False,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="With --convert: convert only this conv node (repeatable).", show_default=False)] = None,
     skip: Annotated[Optional[list[str]], typer.Option("--skip", help="With --convert: leave this conv node as it is (repeatable).", show_default=False)] = None,
@@ -344,6 +349,7 @@ def bench(
 
     check_threads(threads)
     _bench.check_budget(budget, runs)
+    limits = run_limits(timeout, max_memory)
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
     if calibrate:
         if model is not None or convert:
@@ -352,7 +358,7 @@ def bench(
 
         from dscost.calibrate import calibrate as _calibrate
 
-        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs)
+        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs, timeout_s=limits["timeout_s"])
         path = roofline.save_profile(profile)
         show.show_calibration(profile, path, fmt.value)
         return
@@ -360,14 +366,14 @@ def bench(
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
         geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, **limits)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
     from dscost.readers import kind_of
 
     shapes = load_options(input_shape=input_shape).get("input_shapes")
     kind = kind_of(model).name
-    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt)
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, **limits)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
@@ -404,6 +410,8 @@ def convert(
     init: Annotated[str, typer.Option("--init", help="New weights: svd (closest separable conv, rank-1 SVD per input channel) or random (He-normal).")] = "svd",
     seed: Annotated[int, typer.Option("--seed", help="Seed for --init random.")] = 0,
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Run both models once in onnxruntime and compare output shapes.")] = True,
+    timeout: TimeoutOpt = 300.0,
+    max_memory: MaxMemoryOpt = "4GiB",
     input_shape: InputShapeOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (even the input).")] = False,
     fmt: Annotated[Format, _format_opt("table, json, csv (one row per converted layer) or markdown.")] = Format.table,
@@ -420,7 +428,7 @@ def convert(
     shapes = load_options(input_shape=input_shape).get("input_shapes")
     rep = convert_file(
         model, output, force=force, reverse=reverse, min_kernel=min_kernel, only=only, skip=skip,
-        init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes,
+        init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes, **run_limits(timeout, max_memory),
     )  # fmt: skip
     show_conversion(rep, fmt.value)
     what = "blocks merged" if reverse else "convs converted"

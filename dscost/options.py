@@ -94,3 +94,15 @@ def limit_option(option: str, text: str | None, parse):
         return parse(text)
     except ValueError as e:
         raise InputError(f"{option}: {e}") from None
+
+
+def run_limits(timeout: float, max_memory: str) -> dict:
+    """``timeout_s`` and ``max_memory`` (bytes) of --timeout / --max-memory."""
+    from dscost.gate import parse_quantity
+
+    if not timeout > 0:
+        raise InputError(f"--timeout {timeout:g}: must be a positive number of seconds")
+    mem = limit_option("--max-memory", max_memory, lambda t: parse_quantity(t, byte_units=True))
+    if not mem > 0:
+        raise InputError(f"--max-memory {max_memory}: must be positive")
+    return {"timeout_s": timeout, "max_memory": mem}

@@ -33,7 +33,7 @@ def ort():
         import onnxruntime
     except ImportError as exc:  # pragma: no cover - dependency missing
         raise InputError(f"onnxruntime is not installed ({exc}); pip install onnxruntime") from None
-    onnxruntime.set_default_logger_severity(3)  # errors only; warnings go through our own messages
+    onnxruntime.set_default_logger_severity(4)  # fatal only: errors reach the user as dscost's one line
     return onnxruntime
 
 
@@ -111,7 +111,7 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         "extended": rt.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
         "all": rt.GraphOptimizationLevel.ORT_ENABLE_ALL,
     }[optimization]
-    so.log_severity_level = 3
+    so.log_severity_level = 4
     if profile_dir is not None:
         so.enable_profiling = True
         so.profile_file_prefix = str(Path(profile_dir) / "ort_profile")
@@ -164,6 +164,23 @@ def random_feeds(model, input_shapes: dict | None = None, label: str = "model", 
             feeds[vi.name] = np.zeros(shape, dtype)
     if input_shapes:
         raise InputError(f"{label}: --input-shape names no graph input: {', '.join(input_shapes)}")
+    return feeds
+
+
+def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1) -> dict:
+    """Random inputs from (name, shape, ONNX element type) triples (``Model.inputs``):
+    normal floats, zeros for integer inputs (token ids, indices)."""
+    import numpy as np
+    from onnx import helper
+
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for name, shape, elem in inputs:
+        try:
+            dtype = helper.tensor_dtype_to_np_dtype(elem)
+        except Exception:
+            raise InputError(f"{label}: input {name!r} has an element type dscost cannot feed ({elem})") from None
+        feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else np.zeros(shape, dtype)
     return feeds
 
 

@@ -55,10 +55,11 @@ def _sort_nodes(path: Path, graph) -> list[str]:
 
     nodes = graph.node
     names = node_names(nodes)
+    given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
-            if t:
+            if t and t not in given:
                 producer[t] = i
     deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     if all(d < i for i, ds in enumerate(deps) for d in ds):
@@ -198,7 +199,11 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
         if min(layer.cost.__dict__.values()) < 0:
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
-    return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes)
+    inputs = [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
+              for vi in real_inputs if vi.type.HasField("tensor_type")]  # fmt: skip
+    renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
+    return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
+                 inputs=inputs, renamed_nodes=renamed)  # fmt: skip
 
 
 def _parse(path: Path, stripped: bytes):
@@ -347,6 +352,7 @@ class _Counter:
                 conv=res.conv,
                 kernel=res.kernel,
                 note="; ".join(notes),
+                outputs=tuple(outputs),
             )
         )
 

@@ -220,7 +220,8 @@ def emit(
     elif fmt == "csv" and rows is not None:
         import csv
 
-        csv.writer(out, lineterminator="\n").writerows(rows())
+        # one record per line: a newline in a name would start a line of its own in a CI log
+        csv.writer(out, lineterminator="\n").writerows([clean(c) if isinstance(c, str) else c for c in row] for row in rows())
     elif fmt == "markdown" and doc is not None:
         emit_markdown(doc(), out)
     elif fmt == "table" and doc is not None:
