@@ -6,14 +6,13 @@ $GITHUB_OUTPUT / $GITHUB_STEP_SUMMARY / $GITHUB_PATH files, `${{ }}` inputs, `if
 their inputs, not run.  These tests use the dscost of this environment (input
 install: 'false'); the install step itself -- a fresh venv and `pip install` of this
 checkout -- runs in test_install_step_installs_from_the_action_checkout, which needs
-DSCOST_ACTION_INSTALL=1 (set by .ci/run) because it takes a minute.
+DSCOST_INSTALL_TESTS=1 (set by .ci/run) because it takes a minute.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,6 +21,7 @@ from pathlib import Path
 import gha
 import pytest
 import yaml
+from ci_repo import user_repo
 from conftest import ROOT
 
 ACTION = ROOT / "action.yml"
@@ -123,8 +123,8 @@ def test_input_error_exits_2_with_an_annotation(tmp_path):
 
 
 def test_install_step_installs_from_the_action_checkout(tmp_path):
-    if os.environ.get("DSCOST_ACTION_INSTALL") != "1":
-        pytest.skip("installs dscost into a fresh venv (about a minute); .ci/run sets DSCOST_ACTION_INSTALL=1")
+    if os.environ.get("DSCOST_INSTALL_TESTS") != "1":
+        pytest.skip("installs dscost into a fresh venv (about a minute); .ci/run sets DSCOST_INSTALL_TESTS=1")
     r = gha.run_action(ACTION, {"models": "models/mobilenet_v1.yaml", "args": "--max-macs 500M"}, ROOT, tmp_path, clean_env())
     assert r.step("Set up Python").ran and r.step("Set up Python").with_ == {"python-version": "3.12"}
     assert r.step("Install dscost").returncode == 0, r.output
@@ -156,31 +156,9 @@ def test_workflow_uses_the_action(source):
     assert not any("pip install" in s.get("run", "") for s in steps)
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
-def project(tmp_path: Path) -> Path:
-    """A user's repository: two models and budget files on main, cloned with a feature branch checked out."""
-    origin = tmp_path / "origin"
-    (origin / "models").mkdir(parents=True)
-    for name in ("mobilenet_v1.yaml", "mobilenet_v2.yaml"):  # the two the example workflow diffs
-        shutil.copy(ROOT / "models" / name, origin / "models" / name)
-    (origin / "budget.yaml").write_text("budgets:\n  - path: models/*.yaml\n    max_params: 150M\n")
-    (origin / "examples").mkdir()
-    (origin / "examples" / "budget.yaml").write_text("budgets:\n  - path: ../models/*.yaml\n    max_params: 150M\n")
-    git(origin, "init", "-q", "-b", "main")
-    git(origin, "add", ".")
-    git(origin, "commit", "-q", "-m", "models")
-    work = tmp_path / "work"
-    git(tmp_path, "clone", "-q", str(origin), str(work))
-    git(work, "checkout", "-q", "-b", "feature")
-    return work
-
-
 @pytest.mark.parametrize(("source", "resolution"), [("README", 256), ("examples/github-workflow.yml", 224), ("examples/github-workflow.yml", 256)])
 def test_workflow_job_runs(tmp_path, source, resolution):
-    work = project(tmp_path)
+    work = user_repo(tmp_path)
     spec = work / "models" / "mobilenet_v1.yaml"
     spec.write_text(spec.read_text().replace("input: [3, 224, 224]", f"input: [3, {resolution}, {resolution}]"))
     r = gha.run_job(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ci_repo import git
 from conftest import ROOT
 
 VERSION = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
@@ -57,11 +58,6 @@ def test_readme_entry_is_the_example_and_names_real_hooks():
     [local] = local_variant()
     assert local["repo"] == "local" and local["hooks"][0]["entry"] == "dscost check --budget dscost-budget.yaml"
     assert local["hooks"][0]["files"] == manifest["dscost-check"]["files"]
-
-
-def git(cwd: Path, *args: str) -> str:
-    cmd = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args]
-    return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True, timeout=60).stdout.strip()
 
 
 def head_rev() -> str:
