@@ -1,8 +1,10 @@
 """The pre-commit hooks (.pre-commit-hooks.yaml) as README.md and examples/ document them.
 
-pre-commit clones this repository (HEAD; `try-repo` adds the uncommitted changes) and pip
-installs dscost into a virtualenv of its own, so each fresh hook environment takes about
-half a minute.  The tests that run pre-commit skip only where pre-commit is not installed;
+pre-commit clones this repository at a commit and pip installs dscost into a virtualenv of
+its own (about half a minute per fresh hook environment).  `run` uses the rev of the config
+(HEAD here); `try-repo` uses HEAD too, plus -- through a temporary commit in a shadow clone --
+the staged and modified tracked files, never untracked ones, and builds its environment in a
+fresh store each time.  The tests that run pre-commit skip only where pre-commit is not installed;
 .ci/run installs it and runs them.
 """
 
