@@ -228,6 +228,8 @@ def check(
         max_remaining_savings=limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
     )
     options = load_options(width_multiplier, resolution, input_shape)
+    counts = {"max_macs": max_macs, "max_params": max_params, "max_weight_bytes": max_weight_bytes, "max_layer_macs": max_layer_macs}
+    unit_warnings = gate.unit_warnings(counts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
             raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
@@ -239,6 +241,9 @@ def check(
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options)
     result.strict = strict
+    exceeded = {r.key for m in result.models for r in m.failures}
+    for line in [w for key, w in unit_warnings.items() if key in exceeded] + result.warnings:
+        print(f"dscost: warning: {clean(line)}", file=sys.stderr)
     show_check(result, fmt.value)
     if not result.passed:
         raise typer.Exit(1)

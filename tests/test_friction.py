@@ -55,3 +55,48 @@ def test_small_files_that_are_not_pointers_still_get_their_own_error(capsys, tmp
     (tmp_path / "m.onnx").write_text("version https://example.com/spec\n")
     code, _, err = cli(capsys, "analyze", "m.onnx")
     assert code == 2 and "Git LFS" not in err and "m.onnx: not a valid ONNX model" in error_line(err)
+
+
+# ------------------------------------------------ a count limit without its unit
+
+MOBILENET = str(ROOT / "models" / "mobilenet_v1.yaml")  # 568,740,352 MACs, 4,231,976 params
+UNITLESS = "600 has no unit, so it means 600; a limit below 10,000 is almost always a forgotten unit: did you mean 600M? (write 0.6K to keep exactly 600)"
+
+
+def test_unitless_small_flag_limit_warns_in_one_line(capsys):
+    code, out, err = cli(capsys, "check", MOBILENET, "--max-macs", "600", "--max-params", "4.5M")
+    assert code == 1 and "-94789958.7%" in out  # still checked as written: 600 MACs
+    assert err.splitlines() == [f"dscost: warning: --max-macs: {UNITLESS}"]
+    code, _, err = cli(capsys, "check", MOBILENET, "--max-macs", "600M", "--max-weight-bytes", "17")
+    assert code == 1
+    assert err.splitlines() == [
+        "dscost: warning: --max-weight-bytes: 17 has no unit, so it means 17; a limit below 10,000 is almost always "
+        "a forgotten unit: did you mean 17M? (write 0.017K to keep exactly 17)"
+    ]
+
+
+@pytest.mark.parametrize("limit", ["0.6K", "500M", "12000", "0"])
+def test_limits_with_a_unit_or_not_small_do_not_warn(capsys, limit):
+    code, _, err = cli(capsys, "check", MOBILENET, "--max-macs", limit)
+    assert code == 1 and err == ""
+
+
+def test_unitless_small_limit_that_holds_is_a_toy_model_and_does_not_warn(capsys, tmp_path):
+    spec = tmp_path / "toy.yaml"
+    spec.write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 4, kernel: 1}\n")  # 12 params, 768 MACs
+    code, _, err = cli(capsys, "check", str(spec), "--max-macs", "768", "--max-params", "12")
+    assert (code, err) == (0, "")
+    code, _, err = cli(capsys, "check", str(spec), "--max-macs", "767", "--max-params", "12")
+    assert code == 1 and err.startswith("dscost: warning: --max-macs: 767 has no unit")
+
+
+def test_unitless_small_budget_limit_warns_with_its_location(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "budget.yaml").write_text(f"budgets:\n  - path: {MOBILENET}\n    max_params: 4.5M\n    max_macs: 600\n")
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 1
+    assert err.splitlines() == [f"dscost: warning: budget.yaml:4:5: budgets[0]: max_macs: {UNITLESS}"]
+    (tmp_path / "budget.yaml").write_text(f"- path: {MOBILENET}\n  max_macs: '600'\n")
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 1
+    assert err.splitlines() == [f"dscost: warning: budget.yaml:2:3: [0]: max_macs: {UNITLESS}"]
