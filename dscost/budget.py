@@ -45,7 +45,7 @@ def load_budget(path: str | Path, warnings: dict | None = None):
     its unit (:func:`dscost.gate.missing_unit`) adds ``(entry index, key): line`` to ``warnings``."""
     from pydantic import ValidationError
 
-    from dscost.spec import Budget
+    from dscost.spec import Budget, BudgetEntry
     from dscost.yamlfile import format_validation_error, load_yaml, validate
 
     data = load_yaml(path)
@@ -53,7 +53,7 @@ def load_budget(path: str | Path, warnings: dict | None = None):
         try:
             budget = Budget.model_validate({"budgets": data})
         except ValidationError as err:
-            raise InputError(format_validation_error(path, data, _ShiftedErrors(err))) from None
+            raise InputError(format_validation_error(path, data, _ShiftedErrors(err), list[BudgetEntry])) from None
     else:
         budget = validate(path, Budget, data, what="budget file")
     if warnings is not None:

@@ -100,3 +100,31 @@ def test_unitless_small_budget_limit_warns_with_its_location(capsys, tmp_path, m
     code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
     assert code == 1
     assert err.splitlines() == [f"dscost: warning: budget.yaml:2:3: [0]: max_macs: {UNITLESS}"]
+
+
+# ------------------------------------------------ every error of a spec or budget file, on one line
+
+
+def test_spec_with_several_errors_shows_each_with_its_place_on_one_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.yaml").write_text(
+        "input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n  - {type: conv, channels: 8, kernel: 3, strides: 2}\n"
+    )
+    code, out, err = cli(capsys, "analyze", "net.yaml")
+    assert code == 2 and out == ""
+    assert error_line(err) == (
+        "dscost: error: net.yaml:3:5: layers[0] (convv): unknown layer type 'convv'; did you mean 'conv' or 'dsconv'?"
+        " | net.yaml:4:42: layers[1] (conv): strides: unknown key (not allowed here); did you mean 'stride'?"
+    )
+
+
+def test_budget_with_several_errors(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "budget.yaml").write_text("convension: flops\nbudgets:\n  - path: m.yaml\n    max_mac: 5M\n    resolution: [1, 2, 3]\n")
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 2
+    assert error_line(err) == (
+        "dscost: error: budget.yaml:1:1: convension: unknown key (not allowed here); did you mean 'convention'?"
+        " | budget.yaml:4:5: budgets[0]: max_mac: unknown key (not allowed here); did you mean 'max_macs' or 'max_layer_macs'?"
+        " | budget.yaml:5:5: budgets[0]: resolution: Input should be a valid integer, or List should have at most 2 items after validation, not 3"
+    )
