@@ -291,6 +291,7 @@ def export(
     from dscost.export import export_model
     from dscost.readers import kind_of, load
     from dscost.report.export import show_export
+    from dscost.units import plural
 
     if kind_of(spec).name != "spec":
         raise InputError(f"{spec}: export reads a YAML layer spec (.yaml/.yml)")
@@ -306,7 +307,7 @@ def export(
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)
     show_export(cost.analyze(model), path, info, fmt.value)
-    print(f"wrote {path} ({len(model.layers)} layers, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
+    print(f"wrote {path} ({plural(len(model.layers), 'layer')}, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------
@@ -417,6 +418,7 @@ def convert(
     from dscost.convert import convert_file
     from dscost.readers import kind_of
     from dscost.report.convert import show_conversion
+    from dscost.units import plural
 
     if kind_of(model).name != "onnx":
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
@@ -428,9 +430,9 @@ def convert(
         init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes,
     )  # fmt: skip
     show_conversion(rep, fmt.value)
-    what = "blocks merged" if reverse else "convs converted"
+    what = f"{plural(len(rep.converted), 'block')} merged" if reverse else f"{plural(len(rep.converted), 'conv')} converted"
     tail = "; the new weights need fine-tuning before use" if rep.converted else ""
-    print(f"wrote {rep.output} ({len(rep.converted)} {what}{tail})", file=sys.stderr)
+    print(f"wrote {rep.output} ({what}{tail})", file=sys.stderr)
     if rep.exact is False:
         print("dscost: the converted model's MACs/params differ from the what-if prediction (see 'What-if check')", file=sys.stderr)
         raise typer.Exit(1)

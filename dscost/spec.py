@@ -366,7 +366,7 @@ class BudgetEntry(BaseModel):
 
     path: str = Field(min_length=1, description="Model file (.yaml spec or .onnx) or glob, relative to the budget file.")
     name: str | None = Field(None, description="Label shown in reports instead of the model name.")
-    width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width`).")
+    width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
     resolution: Annotated[int, Field(gt=0)] | Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=2, max_length=2)] | None = Field(
         None, description="Input resolution R or [H, W] for YAML specs (as `--resolution`)."
     )

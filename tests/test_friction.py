@@ -128,3 +128,52 @@ def test_budget_with_several_errors(capsys, tmp_path, monkeypatch):
         " | budget.yaml:4:5: budgets[0]: max_mac: unknown key (not allowed here); did you mean 'max_macs' or 'max_layer_macs'?"
         " | budget.yaml:5:5: budgets[0]: resolution: Input should be a valid integer, or List should have at most 2 items after validation, not 3"
     )
+
+
+# ------------------------------------------------ wording
+
+
+def test_budget_schema_names_the_real_width_flag(capsys):
+    code, out, _ = cli(capsys, "schema", "budget")
+    assert code == 0
+    assert '"Width multiplier for YAML specs (as `--width-multiplier`/`-a`)."' in out and "`--width`)" not in out
+
+
+def test_compare_json_says_output_shapes_have_no_batch_dimension(capsys):
+    import json
+
+    code, out, _ = cli(capsys, "compare", "-f", "json")
+    d = json.loads(out)
+    assert d["convention"]["shapes"] == "output_shape is [channels, *spatial] of one sample, without the batch dimension"
+    assert d["standard"]["output_shape"] == [64, 112, 112]
+
+
+def test_check_header_and_summary_for_one_limit(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 1}\n")  # 24 params
+    code, out, _ = cli(capsys, "check", "m.yaml", "--max-params", "0.024K")
+    assert code == 0
+    assert out.splitlines()[0] == "dscost check: limits from the command line"
+    assert out.splitlines()[-1] == "✓ the limit holds (1 model)"
+    code, out, _ = cli(capsys, "check", "m.yaml", "--max-params", "0.023K")
+    assert code == 1 and out.splitlines()[-1] == "✗ 1 of 1 limit exceeded (1 of 1 model over budget)"
+    (tmp_path / "budget.yaml").write_text("budgets:\n  - path: m.yaml\n    max_params: 0.024K\n    max_macs: 1M\n")
+    code, out, _ = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 0
+    assert out.splitlines()[0] == "dscost check: limits from budget.yaml"
+    assert out.splitlines()[-1] == "✓ all 2 limits hold (1 model)"
+
+
+def test_one_of_a_kind_is_singular(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dw.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: dsconv, channels: 8}\n")
+    code, out, _ = cli(capsys, "analyze", "dw.yaml")
+    assert code == 0
+    assert any(line.startswith("1 dw+pw block made one standard conv ") and " each" not in line for line in out.splitlines())
+    (tmp_path / "c.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 3}\n")
+    code, _, err = cli(capsys, "export", "c.yaml", "-o", "c.onnx")
+    assert code == 0 and err.splitlines() == ["wrote c.onnx (1 layer, zero weights)"]
+    code, _, err = cli(capsys, "convert", "c.onnx", "--no-verify")
+    assert code == 0 and err.splitlines() == ["wrote c_separable.onnx (1 conv converted; the new weights need fine-tuning before use)"]
+    code, _, err = cli(capsys, "convert", "c_separable.onnx", "--reverse", "--no-verify")
+    assert code == 0 and err.splitlines() == ["wrote c_separable_standard.onnx (1 block merged; the new weights need fine-tuning before use)"]
