@@ -39,7 +39,7 @@ app = typer.Typer(
     name="dscost",
     help="What your convolutions cost: per-layer MACs and params, and the depthwise-separable what-if.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # Typer's --install-completion/--show-completion, on the root command only
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering it with Rich doubles the start-up of `dscost --help`
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -445,8 +445,9 @@ def convert(
 def _click_command(argv: list[str]):
     """The click command for ``argv``.  Typer builds the parameters of every
     subcommand up front (~3 ms each, most of `dscost compare`'s own start-up);
-    when argv names a subcommand, build a group holding only that one.  Help,
-    --version and unknown commands get the full group."""
+    when argv names a subcommand, build a group holding only that one (and not
+    the root's completion options).  Help, --version, completion (its script
+    runs a bare `dscost`) and unknown commands get the full group."""
     if argv and not argv[0].startswith("-"):
         wanted = [c for c in app.registered_commands if (c.name or typer.main.get_command_name(c.callback.__name__)) == argv[0]]
         if wanted:
@@ -454,6 +455,7 @@ def _click_command(argv: list[str]):
 
             sub = copy.copy(app)
             sub.registered_commands = wanted
+            sub._add_completion = False
             return typer.main.get_command(sub)
     return typer.main.get_command(app)
 

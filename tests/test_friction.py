@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from test_cli import cli, error_line
 
 LFS_POINTER = """\
@@ -177,3 +177,36 @@ def test_one_of_a_kind_is_singular(capsys, tmp_path, monkeypatch):
     assert code == 0 and err.splitlines() == ["wrote c_separable.onnx (1 conv converted; the new weights need fine-tuning before use)"]
     code, _, err = cli(capsys, "convert", "c_separable.onnx", "--reverse", "--no-verify")
     assert code == 0 and err.splitlines() == ["wrote c_separable_standard.onnx (1 block merged; the new weights need fine-tuning before use)"]
+
+
+# ------------------------------------------------ shell completion (Typer's own)
+
+NO_DETECTION = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}  # the shell is named on the command line
+
+
+@pytest.mark.parametrize("shell, line", [("bash", "complete -o default -F _dscost_completion dscost"), ("zsh", "#compdef dscost")])
+def test_show_completion_prints_the_script(shell, line):
+    p = run_cli("--show-completion", shell, env=NO_DETECTION)
+    assert p.returncode == 0 and p.stderr == ""
+    assert line in p.stdout.splitlines()
+    assert f"_DSCOST_COMPLETE=complete_{shell}" in p.stdout
+
+
+def test_install_completion_writes_to_the_home_given(tmp_path):
+    p = run_cli("--install-completion", "bash", env={**NO_DETECTION, "HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    assert "bash completion installed in" in p.stdout
+    assert "_DSCOST_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "dscost.sh").read_text()
+    assert "source " in (tmp_path / ".bashrc").read_text()
+
+
+def test_the_completion_script_gets_commands_and_options():
+    p = run_cli(env={"_DSCOST_COMPLETE": "complete_bash", "COMP_WORDS": "dscost an", "COMP_CWORD": "1"})
+    assert (p.returncode, p.stdout.split()) == (0, ["analyze"])
+    p = run_cli(env={"_DSCOST_COMPLETE": "complete_bash", "COMP_WORDS": "dscost analyze --wid", "COMP_CWORD": "2"})
+    assert (p.returncode, p.stdout.split()) == (0, ["--width-multiplier"])
+
+
+def test_completion_options_belong_to_the_root_only(capsys):
+    code, _, err = cli(capsys, "compare", "--show-completion")
+    assert code == 2 and error_line(err) == "dscost: error: No such option: --show-completion"
