@@ -210,3 +210,34 @@ def test_the_completion_script_gets_commands_and_options():
 def test_completion_options_belong_to_the_root_only(capsys):
     code, _, err = cli(capsys, "compare", "--show-completion")
     assert code == 2 and error_line(err) == "dscost: error: No such option: --show-completion"
+
+
+# ------------------------------------------------ convert: all-zero weights are not "0.0% error"
+
+
+def test_convert_all_zero_weights_says_so(capsys, tmp_path, monkeypatch):
+    import csv
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: 3}\n")
+    assert cli(capsys, "export", "c.yaml", "-o", "c.onnx")[0] == 0  # export writes zero weights
+    note = "the original weights are all zero (an exported spec?): no weight error to measure"
+    code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("c1 "))
+    assert row.split()[:8] == ["c1", "3x3", "3", "->", "8", "c1_dw", "+", "c1_pw"]
+    assert row.split(None, 8)[8] == f"n/a  {note}" and "0.0%" not in out
+    code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify", "--force", "-f", "csv")
+    (rec,) = csv.DictReader(io.StringIO(out))
+    assert (rec["init_error"], rec["note"]) == ("", note)
+
+
+def test_rank1_factors_of_zero_weights_measure_no_error():
+    import numpy as np
+
+    from dscost.rewrite import rank1_factors
+
+    dw, pw, err = rank1_factors(np.zeros((4, 3, 3, 3), dtype=np.float32))
+    assert err is None and not dw.any() and not pw.any()
+    assert rank1_factors(np.ones((4, 3, 3, 3), dtype=np.float32))[2] < 1e-6  # separable: 0% is a real 0
