@@ -40,20 +40,36 @@ class _ShiftedErrors:
         return out
 
 
-def load_budget(path: str | Path):
-    """Read and validate a budget file -> :class:`dscost.spec.Budget`."""
+def load_budget(path: str | Path, warnings: dict | None = None):
+    """Read and validate a budget file -> :class:`dscost.spec.Budget`; a count limit without
+    its unit (:func:`dscost.gate.missing_unit`) adds ``(entry index, key): line`` to ``warnings``."""
     from pydantic import ValidationError
 
-    from dscost.spec import Budget
+    from dscost.spec import Budget, BudgetEntry
     from dscost.yamlfile import format_validation_error, load_yaml, validate
 
     data = load_yaml(path)
     if isinstance(data, list):
         try:
-            return Budget.model_validate({"budgets": data})
+            budget = Budget.model_validate({"budgets": data})
         except ValidationError as err:
-            raise InputError(format_validation_error(path, data, _ShiftedErrors(err))) from None
-    return validate(path, Budget, data, what="budget file")
+            raise InputError(format_validation_error(path, data, _ShiftedErrors(err), list[BudgetEntry])) from None
+    else:
+        budget = validate(path, Budget, data, what="budget file")
+    if warnings is not None:
+        warnings.update(_unit_warnings(path, data))
+    return budget
+
+
+def _unit_warnings(path: str | Path, data) -> dict[tuple[int, str], str]:
+    from dscost.yamlfile import where
+
+    entries, outer = (data, ()) if isinstance(data, list) else (data["budgets"], ("budgets",))
+    out = {}
+    for i, entry in enumerate(entries):
+        label = lambda key: f"{where(path, data, (*outer, i, key))}: {'budgets' if outer else ''}[{i}]: {key}"  # noqa: E731
+        out.update(((i, key), w) for key, w in gate.unit_warnings(entry, label).items())
+    return out
 
 
 def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path]:
@@ -140,7 +156,8 @@ def analyze_path(path: str | Path, options: dict, labels: dict[str, str] | None 
 
 def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.CheckReport:
     """Check every model of a budget file.  ``flops`` is the CLI flag (None: not given)."""
-    budget = load_budget(budget_path)
+    warnings: dict[tuple[int, str], str] = {}
+    budget = load_budget(budget_path, warnings)
     if flops and budget.convention == "macs":
         raise InputError(f"{budget_path}: convention: macs contradicts --flops; drop one of them")
     use_flops = bool(flops) or budget.convention == "flops"
@@ -163,6 +180,10 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.
             if entry.name and len(files) == 1:
                 result.name = entry.name
             report.models.append(result)
+            for r in result.failures:  # a limit without its unit, shown when some model exceeds it
+                warning = warnings.pop((i, r.key), None)
+                if warning:
+                    report.warnings.append(warning)
     return report
 
 

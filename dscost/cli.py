@@ -39,7 +39,7 @@ app = typer.Typer(
     name="dscost",
     help="What your convolutions cost: per-layer MACs and params, and the depthwise-separable what-if.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # Typer's --install-completion/--show-completion, on the root command only
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rendering it with Rich doubles the start-up of `dscost --help`
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -231,6 +231,8 @@ def check(
         max_remaining_savings=limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
     )
     options = load_options(width_multiplier, resolution, input_shape)
+    counts = {"max_macs": max_macs, "max_params": max_params, "max_weight_bytes": max_weight_bytes, "max_layer_macs": max_layer_macs}
+    unit_warnings = gate.unit_warnings(counts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
             raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
@@ -242,6 +244,9 @@ def check(
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options)
     result.strict = strict
+    exceeded = {r.key for m in result.models for r in m.failures}
+    for line in [w for key, w in unit_warnings.items() if key in exceeded] + result.warnings:
+        print(f"dscost: warning: {clean(line)}", file=sys.stderr)
     show_check(result, fmt.value)
     if not result.passed:
         raise typer.Exit(1)
@@ -289,6 +294,7 @@ def export(
     from dscost.export import export_model
     from dscost.readers import kind_of, load
     from dscost.report.export import show_export
+    from dscost.units import plural
 
     if kind_of(spec).name != "spec":
         raise InputError(f"{spec}: export reads a YAML layer spec (.yaml/.yml)")
@@ -304,7 +310,7 @@ def export(
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)
     show_export(cost.analyze(model), path, info, fmt.value)
-    print(f"wrote {path} ({len(model.layers)} layers, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
+    print(f"wrote {path} ({plural(len(model.layers), 'layer')}, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------
@@ -420,6 +426,7 @@ def convert(
     from dscost.convert import convert_file
     from dscost.readers import kind_of
     from dscost.report.convert import show_conversion
+    from dscost.units import plural
 
     if kind_of(model).name != "onnx":
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
@@ -431,9 +438,9 @@ def convert(
         init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes, **run_limits(timeout, max_memory),
     )  # fmt: skip
     show_conversion(rep, fmt.value)
-    what = "blocks merged" if reverse else "convs converted"
+    what = f"{plural(len(rep.converted), 'block')} merged" if reverse else f"{plural(len(rep.converted), 'conv')} converted"
     tail = "; the new weights need fine-tuning before use" if rep.converted else ""
-    print(f"wrote {rep.output} ({len(rep.converted)} {what}{tail})", file=sys.stderr)
+    print(f"wrote {rep.output} ({what}{tail})", file=sys.stderr)
     if rep.exact is False:
         print("dscost: the converted model's MACs/params differ from the what-if prediction (see 'What-if check')", file=sys.stderr)
         raise typer.Exit(1)
@@ -446,8 +453,9 @@ def convert(
 def _click_command(argv: list[str]):
     """The click command for ``argv``.  Typer builds the parameters of every
     subcommand up front (~3 ms each, most of `dscost compare`'s own start-up);
-    when argv names a subcommand, build a group holding only that one.  Help,
-    --version and unknown commands get the full group."""
+    when argv names a subcommand, build a group holding only that one (and not
+    the root's completion options).  Help, --version, completion (its script
+    runs a bare `dscost`) and unknown commands get the full group."""
     if argv and not argv[0].startswith("-"):
         wanted = [c for c in app.registered_commands if (c.name or typer.main.get_command_name(c.callback.__name__)) == argv[0]]
         if wanted:
@@ -455,6 +463,7 @@ def _click_command(argv: list[str]):
 
             sub = copy.copy(app)
             sub.registered_commands = wanted
+            sub._add_completion = False
             return typer.main.get_command(sub)
     return typer.main.get_command(app)
 

@@ -5,7 +5,8 @@ profiles) goes through :func:`regular_file` before anything reads it, so a
 missing file, a directory, a FIFO or a device (``/dev/zero``) is one clear
 error instead of a hang or an exhausted memory.  :func:`read_bytes` reads at
 most ``limit + 1`` bytes from a descriptor that is checked to be a regular file
-after opening (the name cannot be swapped for a FIFO in between).
+after opening (the name cannot be swapped for a FIFO in between).  A Git LFS
+pointer in place of the file (a checkout without LFS) is refused by name.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def regular_file(path: str | Path, what: str = "file") -> Path:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     if not stat.S_ISREG(st.st_mode):
         raise _not_regular(path, st.st_mode, what)
+    if st.st_size < LFS_POINTER_MAX:
+        _refuse_lfs_pointer(path, what)
     return Path(path)
 
 
@@ -73,3 +76,24 @@ def read_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
     if len(data) > limit:  # grew after the size check
         raise InputError(f"{path}: file too large (the limit is {limit:,} bytes)")
     return data
+
+
+# A model kept in Git LFS and checked out without it is a small text file (a pointer) in place of the model.
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
+LFS_POINTER_MAX = 1024  # pointer files are smaller than this (the Git LFS spec), so bigger files are not opened
+
+
+def _refuse_lfs_pointer(path: str | Path, what: str) -> None:
+    """InputError when ``path`` holds a Git LFS pointer instead of the file it stands for."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return  # the reader that opens it next says what is wrong
+    try:
+        head = os.read(fd, len(LFS_POINTER))
+    except OSError:
+        return
+    finally:
+        os.close(fd)
+    if head == LFS_POINTER:
+        raise InputError(f"{path}: is a Git LFS pointer, not the {what}: run `git lfs pull` (or set `lfs: true` on actions/checkout)")

@@ -95,6 +95,35 @@ def parse_quantity(value: object, *, byte_units: bool = False) -> int:
 MIN_SHARE = Fraction(1, 10**12)
 
 
+# A count limit written without a unit and below this is almost always a forgotten M or G
+# (``--max-macs 600`` meant 600M: no conv net is that small).  It is accepted, with a warning.
+UNITLESS_WARN_BELOW = 10**4
+
+
+def missing_unit(value: object, *, byte_units: bool = False) -> str | None:
+    """The warning for a count limit written without a unit and below :data:`UNITLESS_WARN_BELOW`
+    (``600`` -> "600 has no unit ...; did you mean 600M? ..."); None for any other value,
+    including ones :func:`parse_quantity` refuses (it says why)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, str):
+        m = _QUANTITY.match(value.replace("_", ""))
+        if not m or m.group(2):
+            return None
+    try:
+        count = parse_quantity(value, byte_units=byte_units)
+    except ValueError:
+        return None
+    if not 0 < count < UNITLESS_WARN_BELOW:
+        return None
+    text = str(value).strip()
+    exact = f"{Decimal(count) / 1000:f}".rstrip("0").rstrip(".") + "K"
+    return (
+        f"{text} has no unit, so it means {count:,}; a limit below {UNITLESS_WARN_BELOW:,} is almost always "
+        f"a forgotten unit: did you mean {count}M? (write {exact} to keep exactly {count:,})"
+    )
+
+
 def parse_share(value: object) -> Fraction:
     """A share in [0, 1] from ``0.25``, ``25%`` or ``"0.25"``, kept exact as a Fraction."""
     if isinstance(value, bool):
@@ -171,6 +200,17 @@ LIMIT_KEYS = (
 )
 
 
+def unit_warnings(values: dict, label) -> dict[str, str]:
+    """``{key: f"{label(key)}: {warning}"}`` for the count and byte limits of ``values`` (raw values
+    by limit key, e.g. a budget entry) written without a unit (:func:`missing_unit`)."""
+    out = {}
+    for key, kind in LIMIT_KEYS:
+        warning = missing_unit(values.get(key), byte_units=kind == "bytes") if kind != "share" else None
+        if warning:
+            out[key] = f"{label(key)}: {warning}"
+    return out
+
+
 @dataclass(frozen=True)
 class LimitResult:
     key: str  # e.g. "max_macs"
@@ -220,6 +260,7 @@ class CheckReport:
     convention: str  # "macs" | "flops"
     models: list[ModelResult] = field(default_factory=list)
     budget: str | None = None  # the budget file, if any
+    warnings: list[str] = field(default_factory=list)  # one line each: an exceeded limit written without its unit
     strict: bool = False  # uncounted ops fail the check
 
     @property

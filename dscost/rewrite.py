@@ -60,6 +60,7 @@ class Converted:
     removed_nodes: tuple[str, ...]
     init_error: float | None = None  # relative Frobenius error of the initialisation (svd / exact reverse)
     note: str = ""
+    zero_weights: bool = False  # the original weights are all zero: no error to measure (0 / 0)
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,9 @@ def _check_names(model, only, skip, kind: str) -> None:
 
 
 def rank1_factors(w, init: str = "svd", seed: int = 0):
-    """(dw (M,1,*k), pw (N,M,1..), relative error) initialising the separable pair from standard weights ``w`` (N,M,*k)."""
+    """(dw (M,1,*k), pw (N,M,1..), relative error) initialising the separable pair from standard weights ``w`` (N,M,*k).
+
+    The error is None when not measured: random init, or all-zero weights (0 / 0; the factors are zero too)."""
     import numpy as np
 
     n, m = w.shape[:2]
@@ -255,7 +258,7 @@ def rank1_factors(w, init: str = "svd", seed: int = 0):
     dw_rows = vt[:, 0, :] * root[:, None]  # (M, K)
     approx = pw_cols[:, :, None] * dw_rows[:, None, :]
     norm = np.linalg.norm(a)
-    err = float(np.linalg.norm(a - approx) / norm) if norm > 0 else 0.0
+    err = float(np.linalg.norm(a - approx) / norm) if norm > 0 else None
     dw = dw_rows.reshape(m, 1, *k)
     pw = pw_cols.T.reshape(n, m, *ones)
     return dw.astype(w.dtype), pw.astype(w.dtype), err
@@ -352,7 +355,9 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
             kernel_shape=[1] * r, strides=[1] * r, dilations=[1] * r, pads=[0] * (2 * r), group=1,
         )
         out_nodes.extend([dw_node, pw_node])
-        report.converted.append(Converted(node.name, kernel, m_in, n_out, (dw_name, pw_name), (node.name,), err))
+        zero = not w.any()
+        note = "the original weights are all zero (an exported spec?): no weight error to measure" if zero else ""
+        report.converted.append(Converted(node.name, kernel, m_in, n_out, (dw_name, pw_name), (node.name,), err, note, zero))
     del gr.g.node[:]
     gr.g.node.extend(out_nodes)
     gr.prune()

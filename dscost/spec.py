@@ -321,7 +321,7 @@ def spec_json_schema() -> dict:
 # the list of entries.  Counts take units (600M, 4.5M, 1e9), shares take 0.25
 # or 25%; parsing lives in dscost.gate so the CLI flags use the same rules.
 
-from typing import Annotated, Any, Literal  # noqa: E402
+from typing import Annotated, Literal  # noqa: E402
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator  # noqa: E402
 
@@ -366,7 +366,7 @@ class BudgetEntry(BaseModel):
 
     path: str = Field(min_length=1, description="Model file (.yaml spec or .onnx) or glob, relative to the budget file.")
     name: str | None = Field(None, description="Label shown in reports instead of the model name.")
-    width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width`).")
+    width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
     resolution: Annotated[int, Field(gt=0)] | Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=2, max_length=2)] | None = Field(
         None, description="Input resolution R or [H, W] for YAML specs (as `--resolution`)."
     )

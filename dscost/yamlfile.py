@@ -14,8 +14,9 @@ message is one line naming the file (and, when known, ``LINE:COL``, 1-based):
 * an empty document.
 
 :func:`validate` runs a Pydantic model and turns a ``ValidationError`` into
-``FILE:LINE:COL: layers[3] (conv1): channels: Input should be greater than 0``
-(``+N more errors`` when there are several).
+``FILE:LINE:COL: layers[3] (conv1): channels: Input should be greater than 0``;
+several errors are all shown (up to :data:`MAX_ERRORS`), still on one line, joined by
+``" | "``.  Unknown keys and layer types get a "did you mean" (difflib).
 
 ``yaml`` and ``pydantic`` are imported inside the functions: importing this
 module stays cheap.
@@ -292,8 +293,81 @@ def _describe(data: Any, loc: tuple) -> tuple[str, tuple]:
 
 _MSG_PREFIXES = ("Value error, ", "Assertion failed, ")
 
+# Errors of one validation shown in the one-line message, joined by ERROR_SEPARATOR (the rest are counted).
+MAX_ERRORS = 10
+ERROR_SEPARATOR = " | "
 
-def _message(err: dict) -> str:
+
+def close_matches(word: Any, choices: Any) -> list[str]:
+    """Up to 3 of ``choices`` close to ``word`` (stdlib difflib), best first."""
+    import difflib
+
+    return difflib.get_close_matches(word, [str(c) for c in choices], n=3) if isinstance(word, str) else []
+
+
+def did_you_mean(matches: list[str]) -> str:
+    """``"did you mean 'conv'?"`` (``'a' or 'b'`` for several); "" for none."""
+    if not matches:
+        return ""
+    quoted = [repr(c) for c in matches]
+    return f"did you mean {' or '.join([', '.join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)}?"
+
+
+def _unwrap(tp: Any) -> Any:
+    """``tp`` without Annotated and Optional (a union with None)."""
+    import typing
+
+    while True:
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        args = typing.get_args(tp)
+        if typing.get_origin(tp) is typing.Union and type(None) in args and len(args) == 2:
+            tp = next(a for a in args if a is not type(None))
+            continue
+        return tp
+
+
+def _model_at(root: Any, loc: tuple) -> Any:
+    """The pydantic model class validating the mapping at ``loc`` (pydantic's error location,
+    union tags included) under the type ``root``; None when it cannot be told."""
+    import typing
+
+    from pydantic import BaseModel
+
+    tp = _unwrap(root)
+    for part in loc:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if part not in tp.model_fields:
+                return None
+            tp = _unwrap(tp.model_fields[part].annotation)
+        elif typing.get_origin(tp) in (list, tuple) and isinstance(part, int):
+            tp = _unwrap(typing.get_args(tp)[0])
+        elif typing.get_origin(tp) is typing.Union:  # a member named by its Tag or its class
+            for member in typing.get_args(tp):
+                tags = [getattr(m, "tag", None) for m in getattr(member, "__metadata__", ())]
+                inner = _unwrap(member)
+                if part in tags or getattr(inner, "__name__", None) == part:
+                    tp = inner
+                    break
+            else:
+                return None
+        else:
+            return None
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _message(err: dict, keys: list[str] | None = None) -> str:
+    """The problem of one pydantic error; ``keys``: the close matches of an unknown key."""
     msg = err.get("msg", "invalid")
     for prefix in _MSG_PREFIXES:
         if msg.startswith(prefix):
@@ -306,12 +380,13 @@ def _message(err: dict) -> str:
         # the custom error of dscost.spec's layer discriminator: "unknown layer type; valid types: ..."
         valid = msg.split(";", 1)[1].strip() if ";" in msg else ""
         if isinstance(value, dict) and "type" in value:
-            return _one_line(f"unknown layer type {value['type']!r}; {valid}")
+            hint = did_you_mean(close_matches(value["type"], valid.split(":", 1)[-1].replace(",", " ").split()))
+            return _one_line(f"unknown layer type {value['type']!r}; {hint or valid}")
         if isinstance(value, dict):
             return _one_line(f"a layer needs a `type` (or `layers`, for a group); {valid}")
         return _one_line(f"expected a layer mapping such as {{type: relu}}, got {value!r}")
     if kind == "extra_forbidden":
-        return "unknown key (not allowed here)"
+        return f"unknown key (not allowed here); {did_you_mean(keys)}" if keys else "unknown key (not allowed here)"
     if kind in ("int_type", "int_parsing", "int_from_float", "bool_type", "float_type", "string_type") and not isinstance(value, (dict, list)):
         msg = f"{msg}, got {value!r}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal", "literal_error", "enum"):
@@ -319,19 +394,56 @@ def _message(err: dict) -> str:
     return _one_line(msg)
 
 
-def format_validation_error(path: str | Path, data: Any, err: Any) -> str:
-    """One line for a pydantic ``ValidationError`` raised validating ``data`` from ``path``."""
-    # A misspelt key usually also makes a required one "missing": report the unknown key first.
-    errors = sorted(err.errors(include_url=False), key=lambda e: e.get("type") != "extra_forbidden")
-    if not errors:
+def _key_matches(err: dict, model: Any, data: Any, real: tuple) -> list[str]:
+    """The keys close to an unknown key: of its mapping's model (found from ``model``), not already set."""
+    loc = tuple(err.get("loc", ()))
+    cls = _model_at(model, loc[:-1]) if model is not None and loc and err.get("type") == "extra_forbidden" else None
+    if cls is None:
+        return []
+    present = _at(data, real[:-1])
+    taken = set(present) if isinstance(present, dict) else set()
+    return close_matches(loc[-1], [k for k in cls.model_fields if k not in taken])
+
+
+def _position(data: Any, real: tuple) -> tuple[int, int]:
+    node = _node_at(data, real)
+    return (node.start_mark.line, node.start_mark.column) if node is not None else (-1, -1)
+
+
+def format_validation_error(path: str | Path, data: Any, err: Any, model: Any = None) -> str:
+    """One line for a pydantic ``ValidationError`` raised validating ``data`` from ``path``:
+    every error (up to :data:`MAX_ERRORS`, in document order) as ``FILE:LINE:COL: where: what``,
+    joined by :data:`ERROR_SEPARATOR`.  ``model`` (the type validated) gives unknown keys a
+    "did you mean"; the "required field is missing" such a suggestion explains is dropped, and
+    the errors of the members of a union at one place are said together (``..., or ...``)."""
+    found: list[tuple[tuple, str, tuple, str]] = []  # (pydantic loc, human, real, message)
+    suggested: set[tuple] = set()
+    for e in err.errors(include_url=False):
+        loc = tuple(e.get("loc", ()))
+        human, real = _describe(data, loc)
+        keys = _key_matches(e, model, data, real)
+        if len(keys) == 1:
+            suggested.add((*real[:-1], keys[0]))
+        found.append((loc, human, real, _message(e, keys) if e.get("type") != "missing" else ""))
+    lines: list[tuple[tuple[int, int], str]] = []
+    last: tuple = ()
+    for loc, human, real, msg in found:
+        if not msg:  # "missing": dropped when an unknown key's suggestion explains it
+            if real in suggested:
+                continue
+            msg = "required field is missing"
+        if lines and last[1:] == (human, real) and last[0] != loc:  # another member of the same union
+            lines[-1] = (lines[-1][0], f"{lines[-1][1]}, or {msg}")
+            continue
+        head = where(path, data, real)
+        lines.append((_position(data, real), f"{head}: {human}: {msg}" if human else f"{head}: {msg}"))
+        last = (loc, human, real)
+    if not lines:
         return f"{path}: invalid"
-    first = errors[0]
-    human, real = _describe(data, tuple(first.get("loc", ())))
-    head = where(path, data, real)
-    text = f"{head}: {human}: {_message(first)}" if human else f"{head}: {_message(first)}"
-    if len(errors) > 1:
-        text += f" (+{len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    return text
+    texts = [text for _, text in sorted(lines, key=lambda item: item[0])]
+    if len(texts) > MAX_ERRORS:
+        texts[MAX_ERRORS:] = [f"(+{len(texts) - MAX_ERRORS} more errors)"]
+    return ERROR_SEPARATOR.join(texts)
 
 
 def validate(path: str | Path, model_cls: Any, data: Any, what: str = "spec") -> Any:
@@ -343,4 +455,4 @@ def validate(path: str | Path, model_cls: Any, data: Any, what: str = "spec") ->
     try:
         return model_cls.model_validate(data)
     except ValidationError as err:
-        raise InputError(format_validation_error(path, data, err)) from None
+        raise InputError(format_validation_error(path, data, err, model_cls)) from None

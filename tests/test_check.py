@@ -85,10 +85,10 @@ def test_exit_codes_via_python_m_dscost(models):
     run = lambda *a: subprocess.run([sys.executable, "-m", "dscost", "check", *a], capture_output=True, text=True, timeout=60)  # noqa: E731
     ok = run(gate, "--max-macs", str(MACS))
     assert ok.returncode == 0, ok.stderr
-    assert "all 1 limits hold" in ok.stdout
+    assert "✓ the limit holds (1 model)" in ok.stdout
     over = run(gate, "--max-macs", str(MACS - 1))
     assert over.returncode == 1
-    assert "1 of 1 limits exceeded" in over.stdout
+    assert "1 of 1 limit exceeded" in over.stdout
     bad = run(gate, "--max-macs", "12Q")
     assert bad.returncode == 2
     assert bad.stderr.strip() == "dscost: error: --max-macs: unknown unit 'Q' in '12Q'; use K/M/G/T"
@@ -382,7 +382,7 @@ def test_github_annotations_and_step_summary(capsys, tmp_path, models, monkeypat
     assert "2 of 3 limits exceeded" in out  # the plain report follows for the log
     text = summary.read_text()
     assert text.startswith("# earlier step\n")  # appended, not overwritten
-    assert "## dscost check -- budget budget.yaml" in text
+    assert "## dscost check: limits from budget.yaml" in text
     assert "| MACs | 20.0K | 24.6K | -4.58K | -22.9% | ✗ |" in text
     assert "| params | 384 | 384 | +0 | +0.0% | ✓ |" in text
 
@@ -392,7 +392,7 @@ def test_github_passing_prints_no_error_and_writes_summary(capsys, tmp_path, mod
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     code, out, _ = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1G", "-f", "github")
     assert code == 0 and "::error" not in out
-    assert "✓ all 1 limits hold" in summary.read_text()
+    assert "✓ the limit holds" in summary.read_text()
 
 
 def test_github_without_step_summary_env(capsys, models, monkeypatch):

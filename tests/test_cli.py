@@ -296,7 +296,7 @@ def test_analyze_input_errors_exit_2(capsys, monkeypatch, args, needle):
 BAD_SPECS = {
     # issue 2 "Bad input": file -> (content, exact stderr line after "dscost: error: <file>")
     "missing_field.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8}\n", ":3:5: layers[0] (c1): kernel: required field is missing"),
-    "unknown_type.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n", ":3:5: layers[0] (convv): unknown layer type 'convv'; valid types: "),
+    "unknown_type.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n", ":3:5: layers[0] (convv): unknown layer type 'convv'; did you mean 'conv' or 'dsconv'?"),
     "zero_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 0, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be greater than 0, got 0"),
     "negative_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: -3}\n", ":3:41: layers[0] (c1): kernel: must be a positive integer, got -3"),
     "non_integer_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 4.5, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be a valid integer, got 4.5"),

@@ -190,9 +190,16 @@ def test_validate_is_generic(tmp_path):
 # ---------------------------------------------------------------- validation errors
 
 
-def test_unknown_type_lists_valid_types(tmp_path):
+def test_unknown_type_suggests_close_types(tmp_path):
     msg = error(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n  - {type: convv, channels: 8}\n")
-    assert msg.startswith(":4:5: layers[1] (convv): unknown layer type 'convv'; valid types: conv, pointwise")
+    assert msg == ":4:5: layers[1] (convv): unknown layer type 'convv'; did you mean 'conv' or 'dsconv'?"
+    msg = error(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu7}\n")
+    assert msg == ":3:5: layers[0] (relu7): unknown layer type 'relu7'; did you mean 'relu', 'relu6' or 'elu'?"
+
+
+def test_unknown_type_with_nothing_close_lists_valid_types(tmp_path):
+    msg = error(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: relu}\n  - {type: xyzzy, channels: 8}\n")
+    assert msg.startswith(":4:5: layers[1] (xyzzy): unknown layer type 'xyzzy'; valid types: conv, pointwise")
     assert "dsconv" in msg and "global_avgpool" in msg
 
 
@@ -217,7 +224,8 @@ def test_layer_without_type(tmp_path):
         ("{type: conv, name: c1, channels: 8, kernel: 3, stride: 0}", "layers[0] (c1): stride: must be a positive integer, got 0"),
         ("{type: conv, name: c1, channels: 8, kernel: 3, padding: -1}", "layers[0] (c1): padding: expected same, valid"),
         ("{type: conv, name: c1, channels: 8, kernel: 3, padding: full}", "layers[0] (c1): padding: expected same, valid"),
-        ("{type: conv, name: c1, channels: 8, kernel: 3, strides: 2}", "layers[0] (c1): strides: unknown key (not allowed here)"),
+        ("{type: conv, name: c1, channels: 8, kernel: 3, strides: 2}", "layers[0] (c1): strides: unknown key (not allowed here); did you mean 'stride'?"),
+        ("{type: conv, name: c1, channels: 8, kernel: 3, colour: red}", "layers[0] (c1): colour: unknown key (not allowed here)"),
         ("{type: conv, name: c1, channels: 8}", "layers[0] (c1): kernel: required field is missing"),
         ("{type: relu, name: input}", "layers[0] (input): name: 'input' is reserved"),
         ("{type: dsconv, channels: 8, activation: relu7}", "layers[0] (dsconv): activation: Input should be"),
@@ -240,7 +248,7 @@ def test_input_dims_validated(tmp_path):
 
 def test_unknown_top_level_key_reported_first(tmp_path):
     msg = error(tmp_path, "input: [3, 8, 8]\nlayer:\n  - {type: relu}\n")
-    assert msg == ":2:1: layer: unknown key (not allowed here) (+1 more error)"
+    assert msg == ":2:1: layer: unknown key (not allowed here); did you mean 'layers'?"  # and not "layers: missing"
 
 
 def test_nested_group_error_location(tmp_path):
@@ -248,9 +256,21 @@ def test_nested_group_error_location(tmp_path):
     assert msg == ":5:31: layers[0] (g): layers[0] (c): channels: Input should be greater than 0, got 0"
 
 
-def test_several_errors_counted(tmp_path):
+def test_several_errors_all_shown_on_one_line(tmp_path):
     msg = error(tmp_path, "input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c, channels: 0, kernel: 0, stride: 0}\n")
-    assert msg.endswith("(+2 more errors)")
+    p = tmp_path / "bad.yaml"
+    assert msg == (
+        ":3:27: layers[0] (c): channels: Input should be greater than 0, got 0"
+        f" | {p}:3:40: layers[0] (c): kernel: must be a positive integer, got 0"
+        f" | {p}:3:51: layers[0] (c): stride: must be a positive integer, got 0"
+    )
+
+
+def test_errors_are_capped(tmp_path):
+    layers = "".join(f"  - {{type: relu, nmae: r{i}}}\n" for i in range(12))
+    parts = error(tmp_path, "input: [3, 8, 8]\nlayers:\n" + layers).split(" | ")
+    assert len(parts) == 11 and parts[-1] == "(+2 more errors)"
+    assert parts[9].endswith(":12:18: layers[9] (relu): nmae: unknown key (not allowed here); did you mean 'name'?")
 
 
 # ---------------------------------------------------------------- semantic errors

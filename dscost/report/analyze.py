@@ -172,7 +172,7 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
             factor(a.all_separable.params, t.params),
         ],
         [
-            f"{plural(len(a.blocks), 'dw+pw block')} made one standard conv each",
+            f"{plural(len(a.blocks), 'dw+pw block')} made one standard conv{'' if len(a.blocks) == 1 else ' each'}",
             human(k * a.all_standard.macs),
             factor(a.all_standard.macs, t.macs),
             human(a.all_standard.params),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from dscost.timing import gmacs_per_s, summary
 from dscost.report.document import Doc, Table, Text, emit
-from dscost.units import dims, human, ms, pct, seconds, times
+from dscost.units import dims, human, ms, pct, plural, seconds, times
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -191,7 +191,7 @@ def model_bench_doc(mb: ModelBench, flops: bool = False, show_all: bool = False)
         f"% time is of that total; {rate} = {unit} / time"
     ]
     if hidden:
-        notes.append(f"{hidden} layers without a kernel of their own (BN/activations fused into the conv before them, shape-only ops) hidden; --all shows them")
+        notes.append(f"{plural(hidden, 'layer')} without a kernel of their own (BN/activations fused into the conv before them, shape-only ops) hidden; --all shows them")
     if mb.unattributed:
         notes.append("(parenthesised) rows: onnxruntime nodes that match no dscost layer (layout reorders, inserted casts)")
     doc.append(Table("Per layer: MAC share vs time share", ["layer", "type", unit, f"% {unit}", "time", "% time", rate], rows, align="ll" + "r" * 5, notes=notes))

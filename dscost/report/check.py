@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from dscost.report.document import FAIL_MARK, PASS_MARK, CHECK_FORMATS, FORMATS, Doc, Table, Text, emit, emit_markdown, emit_plain
-from dscost.units import clean, human
+from dscost.units import clean, human, plural
 
 if TYPE_CHECKING:
     from dscost.gate import CheckReport, LimitResult, ModelResult
@@ -59,19 +59,20 @@ def uncounted_message(m: ModelResult) -> str:
 def _check_summary(rep: CheckReport) -> str:
     n = sum(len(m.results) for m in rep.models)
     failed = sum(len(m.failures) for m in rep.models)
-    models = f"{len(rep.models)} model{'s' if len(rep.models) != 1 else ''}"
+    models = plural(len(rep.models), "model")
+    hold = "the limit holds" if n == 1 else f"all {n} limits hold"
     if failed:
         bad = sum(1 for m in rep.models if not m.passed)
-        text = f"{FAIL_MARK} {failed} of {n} limits exceeded ({bad} of {models} over budget)"
+        text = f"{FAIL_MARK} {failed} of {plural(n, 'limit')} exceeded ({bad} of {models} over budget)"
     elif rep.strict and rep.has_uncounted:
-        text = f"{FAIL_MARK} all {n} limits hold ({models}), but --strict: some ops could not be counted"
+        text = f"{FAIL_MARK} {hold} ({models}), but --strict: some ops could not be counted"
     else:
-        text = f"{PASS_MARK} all {n} limits hold ({models})"
+        text = f"{PASS_MARK} {hold} ({models})"
     return text
 
 
 def check_doc(rep: CheckReport) -> Doc:
-    title = "dscost check" + (f" -- budget {rep.budget}" if rep.budget else "")
+    title = f"dscost check: limits from {rep.budget}" if rep.budget else "dscost check: limits from the command line"
     doc: Doc = [Text(title, "title")]
     for m in rep.models:
         rows = []

@@ -109,7 +109,7 @@ def comparison_json(c: Comparison, flops: bool = False) -> dict[str, Any]:
             "pads": list(g.pads),
             "bias": g.bias,
         },
-        "convention": convention_json(flops),
+        "convention": convention_json(flops, shapes="output_shape is [channels, *spatial] of one sample, without the batch dimension"),
     }
     for v in _variants(c):
         d[v.name] = {**cost_json(v.cost, flops), "output_shape": list(v.output_shape), "formula": v.formula, "substituted": v.substituted}

@@ -48,7 +48,7 @@ def conversion_doc(rep: ConversionReport) -> Doc:
     doc: Doc = [Text(f"dscost convert: {rep.source} -> {rep.output}", "title"), Text(direction, "note")]
     rows = []
     for c in rep.converted:
-        err = "-" if c.init_error is None else f"{c.init_error:.1%}"
+        err = "n/a" if c.zero_weights and rep.init == "svd" else "-" if c.init_error is None else f"{c.init_error:.1%}"
         rows.append([c.name, dims(c.kernel), f"{c.cin} -> {c.cout}", " + ".join(c.new_nodes), err, c.note])
     err_head = "weight error" if not rep.reverse else "exact"
     if rep.reverse:

@@ -1,0 +1,243 @@
+"""Rough edges a new user hit (issue 8, part 4), each through the real entry point."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, run_cli
+from test_cli import cli, error_line
+
+LFS_POINTER = """\
+version https://git-lfs.github.com/spec/v1
+oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393
+size 4242
+"""
+LFS_HINT = "run `git lfs pull` (or set `lfs: true` on actions/checkout)"
+
+
+# ------------------------------------------------ a Git LFS pointer in place of the file
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("model.onnx", ["analyze"]),
+        ("model.tflite", ["analyze"]),
+        ("model.yaml", ["analyze"]),
+        ("model.onnx", ["check", "--max-macs", "1G"]),
+        ("model.onnx", ["convert"]),
+        ("model.onnx", ["bench"]),
+    ],
+)
+def test_lfs_pointer_model_is_named(capsys, tmp_path, monkeypatch, name, args):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(LFS_POINTER)
+    code, out, err = cli(capsys, args[0], name, *args[1:])
+    assert code == 2 and out == ""
+    assert error_line(err) == f"dscost: error: {name}: is a Git LFS pointer, not the model file: {LFS_HINT}"
+
+
+def test_lfs_pointer_budget_file_and_model_in_a_budget(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "budget.yaml").write_text(LFS_POINTER)
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 2
+    assert error_line(err) == f"dscost: error: budget.yaml: is a Git LFS pointer, not the YAML file: {LFS_HINT}"
+    (tmp_path / "budget.yaml").write_text("budgets:\n  - path: m.onnx\n    max_macs: 1G\n")
+    (tmp_path / "m.onnx").write_text(LFS_POINTER)
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 2
+    assert error_line(err) == f"dscost: error: budget.yaml: budgets[0]: m.onnx: is a Git LFS pointer, not the model file: {LFS_HINT}"
+
+
+def test_small_files_that_are_not_pointers_still_get_their_own_error(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.onnx").write_text("version https://example.com/spec\n")
+    code, _, err = cli(capsys, "analyze", "m.onnx")
+    assert code == 2 and "Git LFS" not in err and "m.onnx: not a valid ONNX model" in error_line(err)
+
+
+# ------------------------------------------------ a count limit without its unit
+
+MOBILENET = str(ROOT / "models" / "mobilenet_v1.yaml")  # 568,740,352 MACs, 4,231,976 params
+UNITLESS = "600 has no unit, so it means 600; a limit below 10,000 is almost always a forgotten unit: did you mean 600M? (write 0.6K to keep exactly 600)"
+
+
+def test_unitless_small_flag_limit_warns_in_one_line(capsys):
+    code, out, err = cli(capsys, "check", MOBILENET, "--max-macs", "600", "--max-params", "4.5M")
+    assert code == 1 and "-94789958.7%" in out  # still checked as written: 600 MACs
+    assert err.splitlines() == [f"dscost: warning: --max-macs: {UNITLESS}"]
+    code, _, err = cli(capsys, "check", MOBILENET, "--max-macs", "600M", "--max-weight-bytes", "17")
+    assert code == 1
+    assert err.splitlines() == [
+        "dscost: warning: --max-weight-bytes: 17 has no unit, so it means 17; a limit below 10,000 is almost always "
+        "a forgotten unit: did you mean 17M? (write 0.017K to keep exactly 17)"
+    ]
+
+
+@pytest.mark.parametrize("limit", ["0.6K", "500M", "12000", "0"])
+def test_limits_with_a_unit_or_not_small_do_not_warn(capsys, limit):
+    code, _, err = cli(capsys, "check", MOBILENET, "--max-macs", limit)
+    assert code == 1 and err == ""
+
+
+def test_unitless_small_limit_that_holds_is_a_toy_model_and_does_not_warn(capsys, tmp_path):
+    spec = tmp_path / "toy.yaml"
+    spec.write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 4, kernel: 1}\n")  # 12 params, 768 MACs
+    code, _, err = cli(capsys, "check", str(spec), "--max-macs", "768", "--max-params", "12")
+    assert (code, err) == (0, "")
+    code, _, err = cli(capsys, "check", str(spec), "--max-macs", "767", "--max-params", "12")
+    assert code == 1 and err.startswith("dscost: warning: --max-macs: 767 has no unit")
+
+
+def test_unitless_small_budget_limit_warns_with_its_location(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "budget.yaml").write_text(f"budgets:\n  - path: {MOBILENET}\n    max_params: 4.5M\n    max_macs: 600\n")
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 1
+    assert err.splitlines() == [f"dscost: warning: budget.yaml:4:5: budgets[0]: max_macs: {UNITLESS}"]
+    (tmp_path / "budget.yaml").write_text(f"- path: {MOBILENET}\n  max_macs: '600'\n")
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 1
+    assert err.splitlines() == [f"dscost: warning: budget.yaml:2:3: [0]: max_macs: {UNITLESS}"]
+
+
+# ------------------------------------------------ every error of a spec or budget file, on one line
+
+
+def test_spec_with_several_errors_shows_each_with_its_place_on_one_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.yaml").write_text(
+        "input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n  - {type: conv, channels: 8, kernel: 3, strides: 2}\n"
+    )
+    code, out, err = cli(capsys, "analyze", "net.yaml")
+    assert code == 2 and out == ""
+    assert error_line(err) == (
+        "dscost: error: net.yaml:3:5: layers[0] (convv): unknown layer type 'convv'; did you mean 'conv' or 'dsconv'?"
+        " | net.yaml:4:42: layers[1] (conv): strides: unknown key (not allowed here); did you mean 'stride'?"
+    )
+
+
+def test_budget_with_several_errors(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "budget.yaml").write_text("convension: flops\nbudgets:\n  - path: m.yaml\n    max_mac: 5M\n    resolution: [1, 2, 3]\n")
+    code, _, err = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 2
+    assert error_line(err) == (
+        "dscost: error: budget.yaml:1:1: convension: unknown key (not allowed here); did you mean 'convention'?"
+        " | budget.yaml:4:5: budgets[0]: max_mac: unknown key (not allowed here); did you mean 'max_macs' or 'max_layer_macs'?"
+        " | budget.yaml:5:5: budgets[0]: resolution: Input should be a valid integer, or List should have at most 2 items after validation, not 3"
+    )
+
+
+# ------------------------------------------------ wording
+
+
+def test_budget_schema_names_the_real_width_flag(capsys):
+    code, out, _ = cli(capsys, "schema", "budget")
+    assert code == 0
+    assert '"Width multiplier for YAML specs (as `--width-multiplier`/`-a`)."' in out and "`--width`)" not in out
+
+
+def test_compare_json_says_output_shapes_have_no_batch_dimension(capsys):
+    import json
+
+    code, out, _ = cli(capsys, "compare", "-f", "json")
+    d = json.loads(out)
+    assert d["convention"]["shapes"] == "output_shape is [channels, *spatial] of one sample, without the batch dimension"
+    assert d["standard"]["output_shape"] == [64, 112, 112]
+
+
+def test_check_header_and_summary_for_one_limit(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 1}\n")  # 24 params
+    code, out, _ = cli(capsys, "check", "m.yaml", "--max-params", "0.024K")
+    assert code == 0
+    assert out.splitlines()[0] == "dscost check: limits from the command line"
+    assert out.splitlines()[-1] == "✓ the limit holds (1 model)"
+    code, out, _ = cli(capsys, "check", "m.yaml", "--max-params", "0.023K")
+    assert code == 1 and out.splitlines()[-1] == "✗ 1 of 1 limit exceeded (1 of 1 model over budget)"
+    (tmp_path / "budget.yaml").write_text("budgets:\n  - path: m.yaml\n    max_params: 0.024K\n    max_macs: 1M\n")
+    code, out, _ = cli(capsys, "check", "--budget", "budget.yaml")
+    assert code == 0
+    assert out.splitlines()[0] == "dscost check: limits from budget.yaml"
+    assert out.splitlines()[-1] == "✓ all 2 limits hold (1 model)"
+
+
+def test_one_of_a_kind_is_singular(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dw.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: dsconv, channels: 8}\n")
+    code, out, _ = cli(capsys, "analyze", "dw.yaml")
+    assert code == 0
+    assert any(line.startswith("1 dw+pw block made one standard conv ") and " each" not in line for line in out.splitlines())
+    (tmp_path / "c.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 3}\n")
+    code, _, err = cli(capsys, "export", "c.yaml", "-o", "c.onnx")
+    assert code == 0 and err.splitlines() == ["wrote c.onnx (1 layer, zero weights)"]
+    code, _, err = cli(capsys, "convert", "c.onnx", "--no-verify")
+    assert code == 0 and err.splitlines() == ["wrote c_separable.onnx (1 conv converted; the new weights need fine-tuning before use)"]
+    code, _, err = cli(capsys, "convert", "c_separable.onnx", "--reverse", "--no-verify")
+    assert code == 0 and err.splitlines() == ["wrote c_separable_standard.onnx (1 block merged; the new weights need fine-tuning before use)"]
+
+
+# ------------------------------------------------ shell completion (Typer's own)
+
+NO_DETECTION = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}  # the shell is named on the command line
+
+
+@pytest.mark.parametrize("shell, line", [("bash", "complete -o default -F _dscost_completion dscost"), ("zsh", "#compdef dscost")])
+def test_show_completion_prints_the_script(shell, line):
+    p = run_cli("--show-completion", shell, env=NO_DETECTION)
+    assert p.returncode == 0 and p.stderr == ""
+    assert line in p.stdout.splitlines()
+    assert f"_DSCOST_COMPLETE=complete_{shell}" in p.stdout
+
+
+def test_install_completion_writes_to_the_home_given(tmp_path):
+    p = run_cli("--install-completion", "bash", env={**NO_DETECTION, "HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    assert "bash completion installed in" in p.stdout
+    assert "_DSCOST_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "dscost.sh").read_text()
+    assert "source " in (tmp_path / ".bashrc").read_text()
+
+
+def test_the_completion_script_gets_commands_and_options():
+    p = run_cli(env={"_DSCOST_COMPLETE": "complete_bash", "COMP_WORDS": "dscost an", "COMP_CWORD": "1"})
+    assert (p.returncode, p.stdout.split()) == (0, ["analyze"])
+    p = run_cli(env={"_DSCOST_COMPLETE": "complete_bash", "COMP_WORDS": "dscost analyze --wid", "COMP_CWORD": "2"})
+    assert (p.returncode, p.stdout.split()) == (0, ["--width-multiplier"])
+
+
+def test_completion_options_belong_to_the_root_only(capsys):
+    code, _, err = cli(capsys, "compare", "--show-completion")
+    assert code == 2 and error_line(err) == "dscost: error: No such option: --show-completion"
+
+
+# ------------------------------------------------ convert: all-zero weights are not "0.0% error"
+
+
+def test_convert_all_zero_weights_says_so(capsys, tmp_path, monkeypatch):
+    import csv
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: 3}\n")
+    assert cli(capsys, "export", "c.yaml", "-o", "c.onnx")[0] == 0  # export writes zero weights
+    note = "the original weights are all zero (an exported spec?): no weight error to measure"
+    code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("c1 "))
+    assert row.split()[:8] == ["c1", "3x3", "3", "->", "8", "c1_dw", "+", "c1_pw"]
+    assert row.split(None, 8)[8] == f"n/a  {note}" and "0.0%" not in out
+    code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify", "--force", "-f", "csv")
+    (rec,) = csv.DictReader(io.StringIO(out))
+    assert (rec["init_error"], rec["note"]) == ("", note)
+
+
+def test_rank1_factors_of_zero_weights_measure_no_error():
+    import numpy as np
+
+    from dscost.rewrite import rank1_factors
+
+    dw, pw, err = rank1_factors(np.zeros((4, 3, 3, 3), dtype=np.float32))
+    assert err is None and not dw.any() and not pw.any()
+    assert rank1_factors(np.ones((4, 3, 3, 3), dtype=np.float32))[2] < 1e-6  # separable: 0% is a real 0
