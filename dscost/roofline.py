@@ -318,10 +318,7 @@ class LayerRoofline:
     macs: int
     traffic: Traffic
     estimate: Estimate | None
-
-    @property
-    def bytes(self) -> int:
-        return self.traffic.bytes
+    bytes: int = 0  # traffic.bytes, kept (read per layer by every report)
 
     @property
     def intensity(self) -> float:
@@ -372,7 +369,7 @@ def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None
     for layer in layers:
         t = layer_traffic(layer, dtype)
         est = estimate(layer.cost.macs, t.bytes, hw, dtype) if hw is not None else None
-        rows.append(LayerRoofline(layer.name, layer.type, layer.cost.macs, t, est))
+        rows.append(LayerRoofline(layer.name, layer.type, layer.cost.macs, t, est, t.bytes))
     notes = []
     sep: dict[str, float] = {}
     if hw is not None:

@@ -61,9 +61,9 @@ def _sort_nodes(path: Path, graph) -> list[str]:
         for t in node.output:
             if t and t not in given:
                 producer[t] = i
-    deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
-    if all(d < i for i, ds in enumerate(deps) for d in ds):
+    if all(producer.get(t, -1) < i for i, node in enumerate(nodes) for t in node.input):  # already in order: the usual case
         return names
+    deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     users: list[list[int]] = [[] for _ in nodes]
     waiting = [len(ds) for ds in deps]
     for i, ds in enumerate(deps):
@@ -100,16 +100,26 @@ def _sort_nodes(path: Path, graph) -> list[str]:
 
 
 def _attrs(node, helper) -> dict:
-    """Attribute values by name (tensor and graph attributes stay protos)."""
+    """Attribute values by name (tensor and graph attributes stay protos).  The common types
+    are read directly (onnx.helper.get_attribute_value is a Python function per attribute)."""
     out = {}
     for a in node.attribute:
-        if a.type in (4, 5, 9, 10, 11, 12):  # tensors and graphs (AttributeProto.TENSOR...): not needed by handlers
+        t = a.type
+        if t == 7:  # INTS
+            out[a.name] = list(a.ints)
+        elif t == 2:  # INT
+            out[a.name] = a.i
+        elif t == 1:  # FLOAT
+            out[a.name] = a.f
+        elif t == 3:  # STRING
+            out[a.name] = a.s
+        elif t in (4, 5, 9, 10, 11, 12):  # tensors and graphs: not needed by handlers
             out[a.name] = a
-            continue
-        try:
-            out[a.name] = helper.get_attribute_value(a)
-        except Exception:
-            out[a.name] = None
+        else:
+            try:
+                out[a.name] = helper.get_attribute_value(a)
+            except Exception:
+                out[a.name] = None
     return out
 
 

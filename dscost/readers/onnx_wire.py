@@ -64,7 +64,11 @@ def fields(buf, pos: int, end: int):
     """Yield (field number, wire type, field start, value start, value end, varint value)."""
     while pos < end:
         start = pos
-        key, pos = varint(buf, pos, end)
+        key = buf[pos]
+        if key < 0x80:  # one-byte keys and lengths are the common case: no call
+            pos += 1
+        else:
+            key, pos = varint(buf, pos, end)
         number, wt = key >> 3, key & 7
         if number == 0:
             raise Corrupt(start, "field number 0")
@@ -73,7 +77,11 @@ def fields(buf, pos: int, end: int):
             yield number, wt, start, pos, after, value
             pos = after
         elif wt == 2:
-            length, pos = varint(buf, pos, end)
+            if pos < end and buf[pos] < 0x80:
+                length = buf[pos]
+                pos += 1
+            else:
+                length, pos = varint(buf, pos, end)
             after = pos + length
             if after > end:
                 raise Corrupt(start)
@@ -144,6 +152,7 @@ ITEMSIZE = {1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4,
             17: 1, 18: 1, 19: 1, 20: 1, 21: 0.5, 22: 0.5, 23: 0.5, 24: 1}  # fmt: skip
 # Typed data fields checked element by element: field number -> (data type, bytes per element or 0 for varints)
 _TYPED = {4: (1, 4), 10: (11, 8), 5: (6, 0), 7: (7, 0)}
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, buf) -> None:
@@ -168,8 +177,7 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
                 if width:
                     elements = (ve - vs) // width if count == 0 else count
                 elif ve - vs <= 1 << 20:  # packed varints: one byte below 0x80 ends each
-                    chunk = bytes(buf[vs:ve])
-                    elements = len(chunk) - sum(chunk.count(b) for b in range(0x80, 0x100)) if count == 0 else count
+                    elements = len(bytes(buf[vs:ve]).translate(None, _HIGH_BYTES)) if count == 0 else count
                 else:
                     return
                 stored = ("elements", elements, n)
@@ -185,7 +193,7 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
     (or the original bytes when the data is small).  BadTensor for impossible dims."""
     t = _Tensor()
     external = False
-    keep: list[bytes] = []
+    keep: list[tuple[int, int]] = []  # spans of the fields a stripped copy keeps
     data: dict[int, tuple[int, int, int]] = {}  # data field -> (start, end, unpacked element count)
     for number, wt, fs, vs, ve, val in fields(buf, s, e):
         if number in _TENSOR_DATA_FIELDS:
@@ -220,7 +228,7 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
             elif key == "length" and value.isdigit():
                 t.nbytes = t.length = int(value)
             continue
-        keep.append(bytes(buf[fs:ve]))
+        keep.append((fs, ve))
     dims = [d - (1 << 64) if d >= 1 << 63 else d for d in t.dims]
     t.dims = dims
     if not external:
@@ -229,7 +237,7 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
     small = t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES)
     if small and not external:
         return t, bytes(buf[s:e])
-    return t, b"".join(keep)
+    return t, b"".join(buf[a:b] for a, b in keep)
 
 
 class Stripper:
@@ -283,8 +291,12 @@ class Stripper:
                 if top:
                     self.n_nodes += 1
                 # a small node is copied as it is, unless it may hold a subgraph or an external-data tensor
-                small = ve - vs <= BIG_NODE_BYTES and not _may_hold_more(buf[vs:ve])
-                out.append(bytes(buf[fs:ve]) if small else enc_len(1, self.node(vs, ve, depth)))
+                if ve - vs <= BIG_NODE_BYTES:
+                    whole = buf[fs:ve]
+                    if not _may_hold_more(whole):
+                        out.append(whole)
+                        continue
+                out.append(enc_len(1, self.node(vs, ve, depth)))
             elif number == 5:  # initializer
                 t, data = _scan_tensor(buf, vs, ve)
                 self._check_location(t)

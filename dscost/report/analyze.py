@@ -235,14 +235,27 @@ def _layer_roofline_json(r: LayerRoofline, separable_s: float | None = None) -> 
     return d
 
 
-def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None) -> dict[str, Any]:
+def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None, lazy: bool = False) -> dict[str, Any]:
     """Stable keys, exact integers.  With a roofline: per-layer ``bytes``, ``intensity_macs_per_byte``
-    (with hardware ``estimated_time_s``, ``bound``) and a top-level ``roofline`` object."""
+    (with hardware ``estimated_time_s``, ``bound``) and a top-level ``roofline`` object.  ``lazy``:
+    ``layers`` is a generator (written as it is made, never held whole)."""
+    m = a.model
+    layers = _layers_json(a, flops, roofline)
+    out = {
+        "model": m.name,
+        "source": m.source,
+        "convention": convention_json(flops),
+        "notes": list(m.notes),
+        "layers": layers if lazy else list(layers),
+    }
+    out.update(_analysis_json_rest(a, flops, roofline))
+    return out
+
+
+def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None):
     from dscost.cost import category
 
-    m = a.model
     by_name = roofline.by_name() if roofline is not None else {}
-    layers = []
     for layer in a.layers:
         c = layer.cost
         w = a.what_if.get(layer.name)
@@ -267,13 +280,13 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
         r = by_name.get(layer.name)
         if r is not None:
             d.update(_layer_roofline_json(r, roofline.separable_s.get(r.name)))
-        layers.append(d)
+        yield d
+
+
+def _analysis_json_rest(a: Analysis, flops: bool, roofline: ModelRoofline | None) -> dict[str, Any]:
+    """Everything after the layers: totals, shares, what-ifs, blocks, uncounted, roofline."""
+    m = a.model
     out = {
-        "model": m.name,
-        "source": m.source,
-        "convention": convention_json(flops),
-        "notes": list(m.notes),
-        "layers": layers,
         "totals": cost_json(a.totals, flops),
         "shares": {cat: _share_json(c, a.totals, flops) for cat, c in a.shares.items()},
         "what_if": {
@@ -333,6 +346,6 @@ def show_analysis(a: Analysis, fmt: str, flops: bool = False, show_all: bool = F
     emit(
         fmt,
         doc=lambda: analysis_doc(a, flops, show_all, roofline),
-        data=lambda: analysis_json(a, flops, roofline),
+        data=lambda: analysis_json(a, flops, roofline, lazy=True),
         rows=lambda: analysis_csv(a, flops, roofline),
     )

@@ -186,18 +186,49 @@ def emit_markdown(doc: Doc, out) -> None:
 
 
 def dumps(obj: Any, depth: int = 0) -> str:
-    """JSON, readable and fast: the top two levels are indented, anything deeper
-    (a layer, a shape) is written on one line by the C encoder -- so a 100k-layer
-    report is 100k short json.dumps calls, not one slow pure-Python indent pass."""
+    """JSON, readable and fast: the top two levels are indented, anything deeper (a layer, a
+    shape) is written on one line by the C encoder (see :func:`write_json`)."""
+    import io
+
+    buf = io.StringIO()
+    write_json(obj, buf, depth)
+    return buf.getvalue()
+
+
+def write_json(obj: Any, out, depth: int = 0) -> None:
+    """Write ``obj`` as :func:`dumps` formats it, piece by piece: a 100k-layer report is 100k short
+    C-encoded lines written as they come (a generator of layers is never held as a list)."""
     import json  # not at module level: `dscost compare` in a table skips it (start-up)
 
     pad, inner = "  " * depth, "  " * (depth + 1)
     if depth < 2 and isinstance(obj, dict) and obj:
-        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, depth + 1)}" for k, v in obj.items()]
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if depth < 2 and isinstance(obj, (list, tuple)) and any(isinstance(x, (dict, list, tuple)) for x in obj):
-        return "[\n" + ",\n".join(f"{inner}{dumps(x, depth + 1)}" for x in obj) + f"\n{pad}]"
-    return json.dumps(obj, separators=(", ", ": "))
+        out.write("{\n")
+        for i, (k, v) in enumerate(obj.items()):
+            out.write(f"{',' if i else ''}\n{inner}" if i else inner)
+            out.write(json.dumps(str(k)) + ": ")
+            write_json(v, out, depth + 1)
+        out.write(f"\n{pad}}}")
+        return
+    if depth < 2 and not isinstance(obj, (str, bytes, dict)) and hasattr(obj, "__iter__"):
+        items = iter(obj)
+        first = next(items, _END)
+        if first is _END:
+            out.write("[]")
+            return
+        if not isinstance(first, (dict, list, tuple)):
+            out.write(json.dumps([first, *items]))
+            return
+        out.write(f"[\n{inner}")
+        write_json(first, out, depth + 1)
+        for x in items:
+            out.write(f",\n{inner}")
+            write_json(x, out, depth + 1)
+        out.write(f"\n{pad}]")
+        return
+    out.write(json.dumps(obj))  # the C encoder, separators ", " and ": "
+
+
+_END = object()
 
 
 def emit(
@@ -216,7 +247,8 @@ def emit(
     about half the start-up of a minimal Typer app.  NO_COLOR turns ANSI off."""
     out = out or sys.stdout
     if fmt == "json" and data is not None:
-        out.write(dumps(data()) + "\n")
+        write_json(data(), out)
+        out.write("\n")
     elif fmt == "csv" and rows is not None:
         import csv
 
