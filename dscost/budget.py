@@ -154,47 +154,73 @@ def analyze_path(path: str | Path, options: dict, labels: dict[str, str] | None 
     return analyze(load(path, labels=labels, **options))
 
 
-def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.CheckReport:
-    """Check every model of a budget file.  ``flops`` is the CLI flag (None: not given)."""
+def _evaluate(job: tuple) -> list:
+    """(A worker task.)  Analyze one model once and evaluate every limit set that names it."""
+    path, options, labels, evaluations = job
+    analysis = analyze_path(path, options, labels)
+    return [gate.evaluate(analysis, limits, flops=flops, path=shown) for limits, flops, shown in evaluations]
+
+
+def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: int = 1) -> gate.CheckReport:
+    """Check every model of a budget file.  ``flops`` is the CLI flag (None: not given);
+    ``jobs`` > 1 analyzes the models in that many processes (the report keeps the file's order)."""
+    from dscost import batch
+
     warnings: dict[tuple[int, str], str] = {}
     budget = load_budget(budget_path, warnings)
     if flops and budget.convention == "macs":
         raise InputError(f"{budget_path}: convention: macs contradicts --flops; drop one of them")
     use_flops = bool(flops) or budget.convention == "flops"
     report = gate.CheckReport("flops" if use_flops else "macs", budget=shown_path(budget_path))
-    cache: dict = {}  # a model named by several entries (a file and a glob) is read once per option set
+    # a model named by several entries (a file and a glob) is read once per option set
+    groups: dict[tuple, list] = {}  # key -> [file, options, [(entry index, entry, one file?)]]
+    order: list[tuple[tuple, int]] = []  # (key, position in its group) in the file's order
     for i, entry in enumerate(budget.budgets):
         files = expand(budget_path, entry.path, f"budgets[{i}]")
+        options = entry.load_options()
         for f in files:
-            try:
-                options = entry.load_options()
-                key = (str(f.resolve()), repr(sorted(options.items())))
-                if key not in cache:
-                    cache[key] = analyze_path(f, options, OPTION_LABELS)
-                analysis = cache[key]
-            except InputError as err:
-                msg = str(err)
-                shown = shown_path(f)
-                raise InputError(f"{budget_path}: budgets[{i}]: {msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
-            result = gate.evaluate(analysis, entry.limits(), flops=use_flops, path=shown_path(f))
-            if entry.name and len(files) == 1:
-                result.name = entry.name
-            report.models.append(result)
-            for r in result.failures:  # a limit without its unit, shown when some model exceeds it
-                warning = warnings.pop((i, r.key), None)
-                if warning:
-                    report.warnings.append(warning)
+            key = (str(f.resolve()), repr(sorted(options.items())))
+            group = groups.setdefault(key, [f, options, []])
+            order.append((key, len(group[2])))
+            group[2].append((i, entry, len(files) == 1))
+    keys = list(groups)
+    tasks = [(f, options, OPTION_LABELS, [(entry.limits(), use_flops, shown_path(f)) for _, entry, _ in uses]) for f, options, uses in groups.values()]
+    results: dict[tuple, list] = {}
+    done = 0
+    try:
+        for res in batch.run_ordered(_evaluate, tasks, jobs):
+            results[keys[done]] = res
+            done += 1
+    except InputError as err:
+        f, _, uses = groups[keys[done]]
+        msg, shown = str(err), shown_path(f)
+        raise InputError(f"{budget_path}: budgets[{uses[0][0]}]: {msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
+    for key, k in order:
+        i, entry, single = groups[key][2][k]
+        result = results[key][k]
+        if entry.name and single:
+            result.name = entry.name
+        report.models.append(result)
+        for r in result.failures:  # a limit without its unit, shown when some model exceeds it
+            warning = warnings.pop((i, r.key), None)
+            if warning:
+                report.warnings.append(warning)
     return report
 
 
-def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, options: dict | None = None) -> gate.CheckReport:
-    """Check one-off limits (CLI flags) on each model of ``paths``."""
+def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, options: dict | None = None, jobs: int = 1) -> gate.CheckReport:
+    """Check one-off limits (CLI flags) on each model of ``paths`` (globs expanded)."""
+    from dscost import batch
+
     report = gate.CheckReport("flops" if flops else "macs")
-    for p in paths:
-        try:
-            analysis = analyze_path(Path(p), options or {})
-        except InputError as err:
-            msg = str(err)
-            raise InputError(msg if p in msg else f"cannot check {p}: {msg}") from None
-        report.models.append(gate.evaluate(analysis, limits, flops=flops, path=shown_path(p)))
+    paths = batch.expand(paths)
+    tasks = [(Path(p), options or {}, None, [(limits, flops, shown_path(p))]) for p in paths]
+    done = 0
+    try:
+        for res in batch.run_ordered(_evaluate, tasks, jobs):
+            report.models.extend(res)
+            done += 1
+    except InputError as err:
+        p, msg = paths[done], str(err)
+        raise InputError(msg if p in msg else f"cannot check {p}: {msg}") from None
     return report

@@ -71,6 +71,7 @@ StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1
 PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
 DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
 BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Several models: analyze them in this many processes (output stays in input order).")]
 # Child processes of onnxruntime runs (bench, convert --verify)
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds an onnxruntime run may take in all before it is stopped.")]
 MaxMemoryOpt = Annotated[str, typer.Option("--max-memory", help="Tensor memory a run may use (4GiB, 500MB); a larger estimate is refused before allocating.")]
@@ -132,7 +133,7 @@ def compare(
 
 @app.command()
 def analyze(
-    file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml), ONNX graph (.onnx) or TFLite model (.tflite).", show_default=False)],
+    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx) or TFLite models (.tflite); quoted globs are expanded.", show_default=False)],
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
@@ -144,17 +145,32 @@ def analyze(
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
     bandwidth_gbs: BandwidthOpt = None,
+    jobs: JobsOpt = 1,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Per-layer MACs and params of a model, with the separable what-if for every standard conv.
 
     Roofline: --dtype adds bytes moved and arithmetic intensity per layer; --hardware (or
-    --peak-gmacs/--bandwidth-gbs) adds the estimated time and whether a layer is compute- or memory-bound."""
-    from dscost import cost
+    --peak-gmacs/--bandwidth-gbs) adds the estimated time and whether a layer is compute- or memory-bound.
+    Several models: one document each in input order (JSON Lines with --format json, one CSV with a model column)."""
+    from dscost import batch, cost
     from dscost.readers import load
     from dscost.report.analyze import show_analysis
 
-    model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape))
+    targets = batch.expand(files)
+    options = load_options(width_multiplier, resolution, input_shape)
+    if len(targets) > 1:
+        roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
+        asked = (dtype, hardware, peak_gmacs, bandwidth_gbs) if any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs)) else None
+        jobs_ = [(t, options, asked, fmt.value, flops, show_all) for t in targets]
+        results = list(zip(targets, batch.run_ordered(batch.analyze_job, jobs_, batch.check_jobs(jobs))))
+        batch.show_many(((t, r[0]) for t, r in results), fmt.value)
+        bad = [(t, r[1], r[2]) for t, r in results if r[1]]
+        if strict and bad:
+            print(f"dscost: --strict: {sum(n for _, n, _ in bad)} node(s) in {len(bad)} model(s) could not be counted ({', '.join(sorted({o for _, _, ops in bad for o in ops}))})", file=sys.stderr)
+            raise typer.Exit(1)
+        return
+    model = load(targets[0], progress=not quiet, **options)
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
@@ -213,11 +229,12 @@ def check(
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    jobs: JobsOpt = 1,
     fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
 ) -> None:
     """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
+    from dscost import batch, gate
     from dscost import budget as _budget
-    from dscost import gate
     from dscost.dtypes import check_dtype
     from dscost.report.check import show_check
 
@@ -236,13 +253,13 @@ def check(
     if budget is not None:
         if models or limits.any() or options:
             raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
-        result = _budget.check_budget(budget, flops=flops or None)
+        result = _budget.check_budget(budget, flops=flops or None, jobs=batch.check_jobs(jobs))
     else:
         if not models:
             raise InputError("check: give models with --max-* limits, or --budget FILE")
         if not limits.any():
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
-        result = _budget.check_models(models, limits, flops=flops, options=options)
+        result = _budget.check_models(models, limits, flops=flops, options=options, jobs=batch.check_jobs(jobs))
     result.strict = strict
     exceeded = {r.key for m in result.models for r in m.failures}
     for line in [w for key, w in unit_warnings.items() if key in exceeded] + result.warnings:

@@ -1,0 +1,113 @@
+"""Many models in one run: `dscost analyze a.onnx b.onnx 'models/*.yaml' --jobs 2`.
+
+Targets are expanded (a quoted glob is matched here, ``**`` included, without following
+directory symlinks), analyzed one per task -- in worker processes with ``--jobs N`` -- and
+written in input order: the documents one after another (tables, Markdown), one JSON
+object per line (JSON Lines), or one CSV table with a leading ``model`` column.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from dscost.errors import InputError
+
+_GLOB_CHARS = set("*?[")
+
+
+def expand(targets: list[str]) -> list[str]:
+    """Each target as given, or the files a glob in it matches (sorted; none is an error)."""
+    from dscost.budget import _glob
+
+    out: list[str] = []
+    for t in targets:
+        if _GLOB_CHARS & set(t) and not os.path.exists(t):
+            matches = _glob(Path(t))
+            if not matches:
+                raise InputError(f"{t!r} matches no file; a glob that matches nothing is an error")
+            out.extend(str(m) for m in matches)
+        else:
+            out.append(t)
+    return out
+
+
+def check_jobs(jobs: int) -> int:
+    if jobs < 1:
+        raise InputError(f"--jobs {jobs}: must be >= 1")
+    return min(jobs, os.cpu_count() or 1, 64)
+
+
+def run_ordered(fn: Callable, items: list, jobs: int) -> Iterable[Any]:
+    """``fn(item)`` for every item, results in input order; ``jobs`` > 1 spreads them over
+    that many worker processes.  An InputError from a worker is raised here, in order."""
+    if jobs <= 1 or len(items) <= 1:
+        for item in items:
+            yield fn(item)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("spawn" if os.name == "nt" else "forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=ctx) as pool:
+        for status, value in pool.map(_guarded, [fn] * len(items), items):
+            if status == "input":
+                raise InputError(value)
+            yield value
+
+
+def _guarded(fn: Callable, item: Any) -> tuple[str, Any]:
+    try:
+        return "ok", fn(item)
+    except InputError as err:
+        return "input", str(err)
+
+
+def analyze_job(job: tuple) -> tuple[Any, int, list[str]]:
+    """One model of a multi-model `analyze`: (what the format needs, uncounted nodes, their ops).
+    ``job``: (target, load options, (dtype, hardware, peak, bandwidth) or None, format, flops, show_all)."""
+    import json
+
+    from dscost import cost
+    from dscost.readers import load
+    from dscost.report import analyze as rep
+
+    target, options, roofline_args, fmt, flops, show_all = job
+    model = load(target, **options)
+    result = cost.analyze(model)
+    roof = None
+    if roofline_args is not None or fmt == "json":
+        from dscost import roofline
+        from dscost.options import roofline_hardware
+
+        hw, dt = roofline_hardware(*(roofline_args or (None, None, None, None)))
+        roof = roofline.model_roofline(model.layers, dt, hw)
+    if fmt == "json":
+        payload: Any = json.dumps(rep.analysis_json(result, flops, roof))
+    elif fmt == "csv":
+        payload = rep.analysis_csv(result, flops, roof)
+    else:
+        payload = rep.analysis_doc(result, flops, show_all, roof)
+    return payload, len(model.uncounted), sorted({u.op for u in model.uncounted})
+
+
+def show_many(results: Iterable[tuple[str, Any]], fmt: str, out=None) -> None:
+    """Write (target, payload) pairs as they come: documents one after another, JSON Lines, one CSV."""
+    import sys
+
+    from dscost.report.document import emit
+
+    out = out or sys.stdout
+    header_done = False
+    for target, payload in results:
+        if fmt == "json":
+            out.write(payload + "\n")
+        elif fmt == "csv":
+            header, *rows = payload
+            lines = ([["model", *header]] if not header_done else []) + [[target, *r] for r in rows]
+            emit("csv", rows=lambda lines=lines: lines, out=out)
+            header_done = True
+        else:
+            emit(fmt, doc=lambda payload=payload: payload, out=out)
+        out.flush()

@@ -1,0 +1,83 @@
+"""Many models in one run: analyze and check take several files and globs, --jobs spreads them
+over processes, output stays in input order (JSON Lines, one CSV, documents one after another)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from dscost.cli import run
+from conftest import ROOT
+
+SPECS = ["models/conv_mobilenet_v1.yaml", "models/mobilenet_v1.yaml", "models/mobilenet_v2.yaml", "models/resnet18.yaml", "models/vgg16.yaml"]
+MACS = {"conv_mobilenet_v1": 4_867_293_184, "mobilenet_v1": 568_740_352, "mobilenet_v2": 300_774_272, "resnet18": 1_814_073_344, "vgg16": 15_470_264_320}
+
+
+def cli(capsys, *args):
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_lines_in_input_order(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli(capsys, "analyze", "models/resnet18.yaml", "models/mobilenet_v1.yaml", "-f", "json")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert [(d["model"], d["totals"]["macs"]) for d in map(json.loads, lines)] == [("resnet18", MACS["resnet18"]), ("mobilenet_v1", MACS["mobilenet_v1"])]
+
+
+def test_glob_and_jobs_give_the_same_output(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code1, one, _ = cli(capsys, "analyze", "models/*.yaml", "-f", "json")
+    code2, two, _ = cli(capsys, "analyze", "models/*.yaml", "-f", "json", "--jobs", "2")
+    assert code1 == code2 == 0 and one == two
+    docs = [json.loads(line) for line in one.splitlines()]
+    assert [d["source"] for d in docs] == SPECS  # sorted glob matches
+    assert {d["model"]: d["totals"]["macs"] for d in docs} == MACS
+
+
+def test_csv_has_one_header_and_a_model_column(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli(capsys, "analyze", "models/mobilenet_v1.yaml", "models/resnet18.yaml", "-f", "csv", "-j", "2")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and list(rows[0])[:3] == ["model", "name", "type"]
+    assert {r["model"] for r in rows} == {"models/mobilenet_v1.yaml", "models/resnet18.yaml"}
+    assert sum(int(r["macs"]) for r in rows if r["model"] == "models/resnet18.yaml") == MACS["resnet18"]
+
+
+def test_tables_one_after_another(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli(capsys, "analyze", "models/mobilenet_v1.yaml", "models/mobilenet_v2.yaml")
+    assert code == 0 and out.count("\nTotals\n") == 2
+    assert out.index("mobilenet_v1  (models/mobilenet_v1.yaml)") < out.index("mobilenet_v2  (models/mobilenet_v2.yaml)")
+
+
+def test_a_glob_that_matches_nothing_is_an_error(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, err = cli(capsys, "analyze", "models/*.nope")
+    assert code == 2 and out == "" and "matches no file" in err
+
+
+def test_check_many_models_with_jobs(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    args = ["check", "models/*.yaml", "--max-macs", "2G", "-f", "json"]
+    code1, one, _ = cli(capsys, *args)
+    code2, two, _ = cli(capsys, *args, "--jobs", "2")
+    assert code1 == code2 == 1 and one == two
+    d = json.loads(one)
+    assert [(m["name"], m["passed"]) for m in d["models"]] == [
+        ("conv_mobilenet_v1", False), ("mobilenet_v1", True), ("mobilenet_v2", True), ("resnet18", True), ("vgg16", False)]  # fmt: skip
+
+
+def test_budget_with_jobs_keeps_the_file_order(capsys, tmp_path):
+    budget = tmp_path / "b.yaml"
+    budget.write_text(
+        f"budgets:\n  - path: {ROOT}/models/*.yaml\n    max_macs: 2G\n  - path: {ROOT}/models/mobilenet_v1.yaml\n    name: small\n    width: 0.5\n    max_macs: 200M\n"
+    )
+    code1, one, _ = cli(capsys, "check", "--budget", str(budget), "-f", "json")
+    code2, two, _ = cli(capsys, "check", "--budget", str(budget), "-f", "json", "-j", "2")
+    assert code1 == code2 == 1 and one == two
+    names = [m["name"] for m in json.loads(one)["models"]]
+    assert names == ["conv_mobilenet_v1", "mobilenet_v1", "mobilenet_v2", "resnet18", "vgg16", "small"]
