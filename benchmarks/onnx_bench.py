@@ -195,7 +195,7 @@ def main() -> int:
             models.append(("chain-100k", gen_chain(folder, 100_000)))
         rows = []
         walls = {}
-        from dscost.readers.onnx_reader import _strip
+        from dscost.readers.onnx_wire import strip as _strip
 
         for label, path in models:
             n_nodes = _strip(path)[1].n_nodes  # counts nodes without loading the weights
