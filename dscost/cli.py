@@ -31,7 +31,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError
-from dscost.report.document import CHECK_FORMATS, FORMATS
+from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
 
 app = typer.Typer(
     name="dscost",
@@ -45,6 +45,7 @@ app = typer.Typer(
 
 # One enum per set of formats (the names live in dscost.report.document).
 Format = Enum("Format", {f: f for f in FORMATS}, type=str)
+ReportFormat = Enum("ReportFormat", {f: f for f in REPORT_FORMATS}, type=str)
 CheckFormat = Enum("CheckFormat", {f: f for f in CHECK_FORMATS}, type=str)
 
 
@@ -70,13 +71,16 @@ PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid |
 DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
 BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
 # Roofline
-DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
+DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline and memory element size: fp32 (4 B, default), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
 HardwareOpt = Annotated[
     Optional[str],
     typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),
 ]
 PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
 BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to this file instead of stdout (e.g. -f html -o report.html).", show_default=False)]
+DepthOpt = Annotated[Optional[int], typer.Option("--depth", min=1, help="Roll layers up by module path to this depth (ONNX node-name prefixes, spec groups).", show_default=False)]
+TopOpt = Annotated[Optional[int], typer.Option("--top", min=1, help="Show only the N costliest layers (or modules) and one row for the rest.", show_default=False)]
 
 
 # --------------------------------------------------------------------------
@@ -132,7 +136,6 @@ def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
     if not sep or not name:
         raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
     return name, parse_dims(f"--input-shape {name}", shape)
-
 
 
 def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None) -> dict:
@@ -233,26 +236,32 @@ def analyze(
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
     bandwidth_gbs: BandwidthOpt = None,
-    fmt: FormatOpt = Format.table,
+    depth: DepthOpt = None,
+    top: TopOpt = None,
+    columns: Annotated[Optional[str], typer.Option("--columns", help="Per-layer columns, comma-separated (name,type,shape,macs,params,pct,share,sep_macs,...) or all.", show_default=False)] = None,
+    output: OutputOpt = None,
+    fmt: Annotated[ReportFormat, _format_opt("table, json, csv, markdown, or html (a self-contained page with charts; with -o FILE).")] = ReportFormat.table,
 ) -> None:
     """Per-layer MACs and params of a model, with the separable what-if for every standard conv.
 
     Roofline: --dtype adds bytes moved and arithmetic intensity per layer; --hardware (or
     --peak-gmacs/--bandwidth-gbs) adds the estimated time and whether a layer is compute- or memory-bound."""
     from dscost import cost
+    from dscost.memory import model_memory
     from dscost.readers import load
-    from dscost.report.analyze import show_analysis
+    from dscost.report.analyze import View, show_analysis
 
     model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape))
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     roof = None
-    if roofline_asked or fmt.value == "json":  # JSON always carries bytes/intensity (fp32 by default)
+    if roofline_asked or fmt.value in ("json", "html"):  # JSON always carries bytes/intensity (fp32 by default)
         from dscost import roofline as _roofline
 
         roof = _roofline.model_roofline(model.layers, dt, hw)
-    show_analysis(result, fmt.value, flops=flops, show_all=show_all, roofline=roof)
+    view = View.from_options(show_all, depth, top, columns, roof if roofline_asked else None)  # --columns checked against the columns there are
+    show_analysis(result, fmt.value, flops=flops, roofline=roof, memory=model_memory(model, dt, result.totals.params), view=view, output=output)
     if strict and model.uncounted:
         ops = sorted({u.op for u in model.uncounted})
         print(f"dscost: --strict: {len(model.uncounted)} node(s) could not be counted ({', '.join(ops)})", file=sys.stderr)
@@ -293,7 +302,8 @@ def check(
     max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
     max_weight_bytes: Annotated[Optional[str], typer.Option("--max-weight-bytes", help="Learnable params x bytes of --dtype: 17MB, 16MiB.", show_default=False)] = None,
-    dtype: Annotated[str, typer.Option("--dtype", help="Weight dtype for --max-weight-bytes: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).")] = "fp32",
+    max_peak_activation_bytes: Annotated[Optional[str], typer.Option("--max-peak-activation-bytes", help="Peak live activation memory at --dtype (sequential run): 8MB, 6MiB.", show_default=False)] = None,
+    dtype: Annotated[str, typer.Option("--dtype", help="Element dtype for the byte limits: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).")] = "fp32",
     max_layer_macs: Annotated[Optional[str], typer.Option("--max-layer-macs", help="MACs (FLOPs) of any single layer.", show_default=False)] = None,
     max_standard_conv_share: Annotated[Optional[str], typer.Option("--max-standard-conv-share", help="Share of MACs in standard convs: 0.05 or 5%.", show_default=False)] = None,
     max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
@@ -310,15 +320,9 @@ def check(
     from dscost.dtypes import check_dtype
     from dscost.report.check import show_check
 
-    limits = gate.Limits(
-        max_macs=_limit_option("--max-macs", max_macs, gate.parse_quantity),
-        max_params=_limit_option("--max-params", max_params, gate.parse_quantity),
-        max_weight_bytes=_limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
-        dtype=check_dtype(dtype),
-        max_layer_macs=_limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
-        max_standard_conv_share=_limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
-        max_remaining_savings=_limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
-    )
+    texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
+                 max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
+    limits = gate.Limits(dtype=check_dtype(dtype), **{k: _limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
     options = load_options(width_multiplier, resolution, input_shape)
     if budget is not None:
         if models or limits.any() or options:
@@ -328,7 +332,7 @@ def check(
         if not models:
             raise InputError("check: give models with --max-* limits, or --budget FILE")
         if not limits.any():
-            raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
+            raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-peak-activation-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options)
     result.strict = strict
     show_check(result, fmt.value)
