@@ -261,7 +261,7 @@ def analyze(
 
         roof = _roofline.model_roofline(model.layers, dt, hw)
     view = View.from_options(show_all, depth, top, columns, roof if roofline_asked else None)  # --columns checked against the columns there are
-    show_analysis(result, fmt.value, flops=flops, roofline=roof, memory=model_memory(model, dt, result.totals.params), view=view, output=output)
+    show_analysis(result, fmt.value, flops, roofline=roof, memory=model_memory(model, dt, result.totals.params), view=view, output=output)
     if strict and model.uncounted:
         ops = sorted({u.op for u in model.uncounted})
         print(f"dscost: --strict: {len(model.uncounted)} node(s) could not be counted ({', '.join(ops)})", file=sys.stderr)
@@ -312,7 +312,8 @@ def check(
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
-    fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
+    output: OutputOpt = None,
+    fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, html (with -o), junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
 ) -> None:
     """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
     from dscost import budget as _budget
@@ -320,8 +321,7 @@ def check(
     from dscost.dtypes import check_dtype
     from dscost.report.check import show_check
 
-    texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
-                 max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
+    texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes, max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: _limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
     options = load_options(width_multiplier, resolution, input_shape)
     if budget is not None:
@@ -335,7 +335,7 @@ def check(
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-peak-activation-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options)
     result.strict = strict
-    show_check(result, fmt.value)
+    show_check(result, fmt.value, output=output)
     if not result.passed:
         raise typer.Exit(1)
 
@@ -348,7 +348,8 @@ def diff(
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: InputShapeOpt = None,
-    fmt: Annotated[Format, _format_opt("table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).")] = Format.table,
+    output: OutputOpt = None,
+    fmt: Annotated[ReportFormat, _format_opt("table, json, csv (one row per layer), markdown (a table to paste into a pull-request comment) or html (with -o).")] = ReportFormat.table,
 ) -> None:
     """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
     from dscost import cost, gate
@@ -361,7 +362,7 @@ def diff(
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
-    show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result)
+    show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result, output=output)
     if gate_result is not None and not gate_result["passed"]:
         print(f"dscost: {diff_gate_text(gate_result)}", file=sys.stderr)
         raise typer.Exit(1)

@@ -105,7 +105,7 @@ def test_peak_activation_memory_of_mobilenet_v1_by_hand():
     assert by["dsconv1.pw"].live_bytes == (32 * 112 * 112 + 64 * 112 * 112) * 4
     assert by["dsconv1.pw"].activation_bytes == by["dsconv1.pw"].live_bytes  # in + out, nothing else live
     assert model_memory(m, "int8").peak_bytes == 6_422_528 // 4
-    # every activation tensor once: the input and all 86 layer outputs
+    # every activation tensor once: the input and all 85 layer outputs
     assert mem.activation_bytes == (3 * 224 * 224 + sum(x.activations for x in m.layers)) * 4
 
 
