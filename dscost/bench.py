@@ -119,17 +119,31 @@ def check_budget(budget_s: float, max_runs: int) -> None:
         raise InputError(f"--runs {max_runs}: must be >= 1")
 
 
+def progress_bar(progress, label: str):
+    """A context manager for the progress of a bench: ``progress`` is a bool (show a bar on a
+    terminal, dscost.progress) or a bar already shown by the caller (left open)."""
+    from contextlib import nullcontext
+
+    from dscost.progress import Progress
+
+    return nullcontext(progress) if isinstance(progress, Progress) else Progress(bool(progress), None, label)
+
+
 def time_sessions(
     sessions: dict[str, tuple[object, dict]],
     budget_s: float = 2.0,
     max_runs: int = 1000,
     warmup: int = 3,
     min_runs: int = MIN_RUNS,
+    progress=None,
 ) -> dict[str, Timing]:
     """Warm up every session, then time them in alternating rounds (one run of each per round)
     until ``budget_s`` seconds of rounds have passed (and each has ``min_runs`` runs) or
-    ``max_runs`` rounds are done."""
+    ``max_runs`` rounds are done.  ``progress``: a dscost.progress.Progress to report to."""
     check_budget(budget_s, max_runs)
+    what = " and ".join(sessions)
+    if progress is not None:
+        progress.stage(f"warming up {what}", total=None)
     for name, (sess, feeds) in sessions.items():
         for _ in range(warmup):
             run(sess, feeds, name)
@@ -143,7 +157,11 @@ def time_sessions(
             sess.run(None, feeds)
             samples[name].append((time.perf_counter_ns() - t0) / 1e6)
         rounds += 1
-        if rounds >= min_runs and time.perf_counter() - start >= budget_s:
+        elapsed = time.perf_counter() - start
+        if progress is not None:  # percent of the budget (or of --runs) done
+            done = max(min(elapsed / budget_s, 1.0) if rounds >= min_runs else min(elapsed / budget_s, 0.99), rounds / max_runs)
+            progress.stage(f"timing {what}: {rounds} rounds", total=100, completed=int(100 * done))
+        if rounds >= min_runs and elapsed >= budget_s:
             break
     return {name: Timing(s) for name, s in samples.items()}
 
@@ -241,6 +259,7 @@ def bench_layer(
     warmup: int = 3,
     hardware=None,
     dtype: str = "fp32",
+    progress=False,
 ) -> LayerBench:
     """Time standard conv ``g`` against its depthwise + pointwise replacement.
 
@@ -251,8 +270,9 @@ def bench_layer(
     check_budget(budget_s, max_runs)
     models = layer_models(g)
     feeds = random_feeds_for(g)
-    sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
-    timings = time_sessions(sessions, budget_s, max_runs, warmup)
+    with progress_bar(progress, "building sessions") as bar:
+        sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
+        timings = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
     dw, pw = conv_cost(depthwise_geom(g)), conv_cost(pointwise_geom(g))
     variants = {
         "standard": VariantResult(conv_cost(g).macs, timings["standard"]),
@@ -311,22 +331,25 @@ def bench_subjects(
     warmup: int = 3,
     hardware=None,
     dtype: str = "fp32",
+    progress=False,
 ) -> dict[str, ModelBench]:
     """Benchmark one or more models (timed in alternating rounds), each profiled per node
     (profiled runs alternate too)."""
     check_threads(threads)
     check_budget(budget_s, max_runs)
     sessions = {}
-    for key, s in subjects.items():
-        sess = make_session(s.data, s.label, threads, optimization)
-        run(sess, s.feeds, s.label)  # fail early, one line
-        sessions[key] = (sess, s.feeds)
-    timings = time_sessions(sessions, budget_s, max_runs, warmup)
-    del sessions
-    profiles = profile_times(
-        {key: (s.data, s.feeds, s.label) for key, s in subjects.items()},
-        threads, optimization, runs=max(1, min(profile_runs, max_runs)),
-    )  # fmt: skip
+    with progress_bar(progress, "building sessions") as bar:
+        for key, s in subjects.items():
+            bar.stage(f"building an onnxruntime session for {key}")
+            sess = make_session(s.data, s.label, threads, optimization)
+            run(sess, s.feeds, s.label)  # fail early, one line
+            sessions[key] = (sess, s.feeds)
+        timings = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
+        del sessions
+        profiles = profile_times(
+            {key: (s.data, s.feeds, s.label) for key, s in subjects.items()},
+            threads, optimization, runs=max(1, min(profile_runs, max_runs)), progress=bar,
+        )  # fmt: skip
     out = {}
     for key, s in subjects.items():
         rows, unattributed = join_profile(s.producer, s.layers, profiles[key])
@@ -389,7 +412,7 @@ def parse_profile(events: list[dict], skip_runs: int = 0) -> tuple[dict[str, Nod
     return {n: NodeTime(n, ops[n], percentile(v, 50)) for n, v in per_node.items()}, len(runs)
 
 
-def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, dict[str, NodeTime]]:
+def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2, progress=None) -> dict[str, dict[str, NodeTime]]:
     """Run every model with onnxruntime's profiler on, in alternating rounds (so machine load hits
     them alike); per model, per-node median kernel time.  ``models``: key -> (bytes, feeds, label)."""
     with tempfile.TemporaryDirectory(prefix="dscost-prof-") as tmp:
@@ -398,7 +421,9 @@ def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, opti
             sub = Path(tmp) / str(len(sessions))
             sub.mkdir()
             sessions[key] = make_session(data, label, threads, optimization, profile_dir=str(sub))
-        for _ in range(warmup + runs):
+        for i in range(warmup + runs):
+            if progress is not None:
+                progress.stage(f"profiling per node: run {i + 1} of {warmup + runs}", total=warmup + runs, completed=i)
             for key, sess in sessions.items():
                 run(sess, models[key][1], models[key][2])
         out = {}
@@ -535,14 +560,19 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
                      label: str | None = None, **options) -> PairBench:
     """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; dscost reads the
     result from a temp file) and benchmark both."""
+    with progress_bar(options.pop("progress", False), "loading the model") as bar:
+        return _pair(path, input_shapes, hardware, dtype, convert_options, label or str(path), {**options, "progress": bar})
+
+
+def _pair(path, input_shapes, hardware, dtype, convert_options, label, options) -> PairBench:
     import onnx
 
-    from dscost.rewrite import convert_model
     from dscost.readers import load
+    from dscost.rewrite import convert_model
 
-    label = label or str(path)
     proto, model, feeds = _load(path, input_shapes, label)
     original = _subject(proto, model.layers, feeds, label)
+    options["progress"].stage("converting every standard conv to depthwise + pointwise")
     converted, report = convert_model(proto, copy=False, **(convert_options or {}))  # `original` holds its bytes
     if not report.converted:
         raise InputError(f"{path}: no standard conv to convert (nothing to compare)")

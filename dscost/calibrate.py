@@ -8,7 +8,7 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dscost.bench import check_budget, layer_models, random_feeds_for, summary, time_sessions
+from dscost.bench import check_budget, layer_models, progress_bar, random_feeds_for, summary, time_sessions
 from dscost.cost import conv_cost
 from dscost.runtime import check_threads, make_model, make_session, ort_version
 
@@ -24,7 +24,7 @@ def _cpu_name() -> str:
 
 
 def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, stream_elements: int = 1 << 23,
-              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56) -> dict:
+              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56, progress=False) -> dict:
     """Measure this machine's achievable compute and bandwidth with onnxruntime (fp32).
 
     Compute: the faster of a ``matmul_size``-cubed MatMul and a 3x3 conv with
@@ -62,9 +62,10 @@ def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, 
     feeds_mm = {"a": rng.standard_normal((n, n)).astype(np.float32), "b": rng.standard_normal((n, n)).astype(np.float32)}
     feeds_add = {"a": rng.standard_normal(e).astype(np.float32), "b": rng.standard_normal(e).astype(np.float32)}
     part = budget_s / 3
-    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs)["matmul"]
-    t_conv = time_sessions({"conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs)["conv"]
-    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs)["add"]
+    with progress_bar(progress, "calibrating") as bar:
+        t_mm = time_sessions({"MatMul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs, progress=bar)["MatMul"]
+        t_conv = time_sessions({"Conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs, progress=bar)["Conv"]
+        t_add = time_sessions({"Add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs, progress=bar)["Add"]
     rate_mm = n**3 / (t_mm.p10_ms * 1e-3) / 1e9
     conv_macs = conv_cost(g).macs
     rate_conv = conv_macs / (t_conv.p10_ms * 1e-3) / 1e9

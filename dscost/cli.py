@@ -430,6 +430,7 @@ def bench(
     bandwidth_gbs: BandwidthOpt = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Model: also list layers without a kernel of their own.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar (shown on stderr when it is a terminal).")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """FLOPs are not latency: time a layer or a model with onnxruntime next to its MACs (and the roofline estimate)."""
@@ -444,10 +445,9 @@ def bench(
         if model is not None or convert:
             raise InputError("--calibrate measures the machine; give no model and no --convert")
         from dscost import roofline
-
         from dscost.calibrate import calibrate as _calibrate
 
-        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs)
+        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs, progress=not quiet)
         path = roofline.save_profile(profile)
         show.show_calibration(profile, path, fmt.value)
         return
@@ -455,14 +455,14 @@ def bench(
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
         geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, progress=not quiet)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
     from dscost.readers import kind_of
 
     shapes = load_options(input_shape=input_shape).get("input_shapes")
     kind = kind_of(model).name
-    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt)
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, progress=not quiet)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:

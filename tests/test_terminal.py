@@ -192,3 +192,38 @@ def test_check_peak_activation_limit(capsys, tmp_path):
     budget.write_text(f"budgets:\n  - path: {spec}\n    max_peak_activation_bytes: 3.3MB\n    dtype: fp16\n")
     assert run(["check", "--budget", str(budget)]) == 0
     assert "peak activations (fp16)" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# bench progress
+
+
+class FakeSession:
+    def run(self, outputs, feeds):
+        return [0]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.stages: list[tuple] = []
+
+    def stage(self, label, total=None, completed=None):
+        self.stages.append((label, total, completed))
+
+
+def test_bench_timing_reports_progress():
+    from dscost.bench import progress_bar, time_sessions
+    from dscost.progress import Progress
+
+    rec = Recorder()
+    t = time_sessions({"standard": (FakeSession(), {}), "separable": (FakeSession(), {})}, budget_s=0.05, max_runs=50, progress=rec)
+    assert t["standard"].runs == t["separable"].runs
+    assert rec.stages[0][0] == "warming up standard and separable"
+    assert rec.stages[-1][0].startswith("timing standard and separable: ") and rec.stages[-1][1] == 100
+    assert [s[2] for s in rec.stages[1:]] == sorted(s[2] for s in rec.stages[1:])  # never goes back
+    with progress_bar(True, "x") as bar:  # stderr is not a terminal under pytest: a silent bar
+        assert isinstance(bar, Progress) and bar.bar is None
+    with progress_bar(False, "x") as bar:
+        assert bar.bar is None
+        with progress_bar(bar, "y") as inner:  # a bar handed down is reused, not reopened
+            assert inner is bar
