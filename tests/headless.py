@@ -47,11 +47,28 @@ _STATE = _DEEP + """
     if (n > 200) drawn++;
   });
   var svgs = deep(document, 'svg').filter(function (s) { return s.querySelector('path,rect,circle,line'); }).length;
-  var tables = {};
-  document.querySelectorAll('table').forEach(function (t, i) { tables[t.id || ('table' + i)] = t.tBodies.length ? t.tBodies[0].rows.length : 0; });
+  var tables = {}, dataRows = {};
+  document.querySelectorAll('table').forEach(function (t, i) {
+    tables[t.id || ('table' + i)] = t.tBodies.length ? t.tBodies[0].rows.length : 0;
+    if (t.dataset.rows) dataRows[t.id] = +t.dataset.rows;
+  });
   var plots = deep(document, '.bk-Figure, .bk-Plot').length;
-  return JSON.stringify({canvases: canvases.length, drawn: drawn, svgs: svgs, tables: tables, plots: plots,
+  return JSON.stringify({canvases: canvases.length, drawn: drawn, svgs: svgs, tables: tables, dataRows: dataRows, plots: plots,
                          chartDivs: document.querySelectorAll('.chart').length, title: document.title});
+})()
+"""
+
+
+# Cheap to poll: the tables have rows and every Bokeh root view has finished rendering.
+_READY = """
+(function () {
+  var tables = document.querySelectorAll('table.sortable'), rows = true;
+  tables.forEach(function (t) { if (!t.tBodies.length || !t.tBodies[0].rows.length) rows = false; });
+  if (!rows) return -1;
+  if (!window.Bokeh || !Bokeh.index) return 0;
+  var views = Object.values(Bokeh.index), done = 0;
+  views.forEach(function (v) { if (v.has_finished && v.has_finished()) done++; });
+  return done === views.length ? views.length : 0;
 })()
 """
 
@@ -156,12 +173,15 @@ class Browser:
         self.call("Page.navigate", session=True, url=Path(path).resolve().as_uri())
         self.wait_event("Page.loadEventFired", timeout)
         deadline = time.monotonic() + timeout
-        while True:
+        while (self.evaluate(_READY) or 0) < min(charts, 1) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seconds = time.perf_counter() - t0
+        while True:  # then look at the pixels (charts drawn on canvases)
             state = json.loads(self.evaluate(_STATE))
             if state["drawn"] >= charts or time.monotonic() > deadline:
                 break
-            time.sleep(0.02)
-        state["seconds"] = time.perf_counter() - t0
+            time.sleep(0.05)
+        state["seconds"] = max(seconds, time.perf_counter() - t0) if state["drawn"] < charts else seconds
         # collect what arrived meanwhile
         try:
             while True:

@@ -167,20 +167,28 @@ def static_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: s
 
 def sortable_table(table_id: str, headers: Sequence[str], align: str, rows: Sequence[Sequence[Any]], caption: str = "") -> str:
     """A table rendered in the browser from JSON: a cell is a string, or [shown text, sort value].
-    Clicking a header sorts by it (again: the other way)."""
+    Clicking a header sorts by it (again: the other way); a box filters rows by their first
+    column.  Rows are added to the page :data:`WINDOW` at a time as the table is scrolled (a
+    browser lays out a 5,000-row table in seconds; the first rows show at once)."""
     data = json.dumps({"headers": list(headers), "align": align, "rows": [list(r) for r in rows]}, separators=(",", ":"))
     data = data.replace("</", "<\\/")
     cap = f'<p class="caption">{esc(caption)}</p>' if caption else ""
+    tid = esc(table_id)
     return (
-        f'{cap}<div class="scroll"><table class="sortable" id="{esc(table_id)}"><thead></thead><tbody></tbody></table></div>'
-        f'<script type="application/json" id="{esc(table_id)}-data">{data}</script>'
+        f'{cap}<div class="tools"><input type="search" id="{tid}-filter" placeholder="filter by {esc(headers[0])}" aria-label="filter">'
+        f' <span class="note" id="{tid}-info"></span> <button type="button" id="{tid}-all">show all rows</button></div>'
+        f'<div class="scroll" id="{tid}-scroll"><table class="sortable" id="{tid}" data-rows="{len(rows)}"><thead></thead><tbody></tbody></table></div>'
+        f'<script type="application/json" id="{tid}-data">{data}</script>'
     )
 
+
+WINDOW = 250
 
 _SORT_JS = """
 function dscostTables(){
   document.querySelectorAll('table.sortable').forEach(function(t){
-    var d=JSON.parse(document.getElementById(t.id+'-data').textContent), rows=d.rows, dir={};
+    var id=t.id, d=JSON.parse(document.getElementById(id+'-data').textContent), all=d.rows, rows=all, shown=0, dir={}, last=null;
+    var box=document.getElementById(id+'-scroll'), info=document.getElementById(id+'-info'), filter=document.getElementById(id+'-filter');
     var tr=document.createElement('tr');
     d.headers.forEach(function(h,j){var th=document.createElement('th');th.textContent=h;th.className=d.align[j]||'r';
       th.title='click to sort';th.onclick=function(){sort(j)};tr.appendChild(th)});
@@ -188,22 +196,30 @@ function dscostTables(){
     function cell(c){return Array.isArray(c)?c[0]:c}
     function key(c){return Array.isArray(c)?c[1]:c}
     function esc(s){return String(s).replace(/&/g,'&amp;').replace(/</g,'&lt;')}
-    function render(){
-      var a=d.align, out=new Array(rows.length);
-      for(var i=0;i<rows.length;i++){var r=rows[i],s='<tr>';
+    function more(n){
+      var a=d.align, end=Math.min(rows.length, shown+(n||WINDOW)), out=[];
+      for(var i=shown;i<end;i++){var r=rows[i],s='<tr>';
         for(var j=0;j<r.length;j++){s+='<td class="'+(a[j]||'r')+'">'+esc(cell(r[j]))+'</td>'}
-        out[i]=s+'</tr>'}
-      t.tBodies[0].innerHTML=out.join('')}
+        out.push(s+'</tr>')}
+      t.tBodies[0].insertAdjacentHTML('beforeend',out.join(''));shown=end;
+      info.textContent=(shown<rows.length?'showing '+shown+' of ':'')+rows.length+' rows'+(rows.length<all.length?' matching (of '+all.length+')':'')+(shown<rows.length?'; scroll for more':'');
+      document.getElementById(id+'-all').style.display=shown<rows.length?'':'none'}
+    function reset(){t.tBodies[0].innerHTML='';shown=0;more()}
+    function apply(){var q=filter.value.toLowerCase();rows=q?all.filter(function(r){return String(cell(r[0])).toLowerCase().indexOf(q)>=0}):all;reset()}
     function sort(j){
-      var up=dir[j]=!dir[j];
-      rows.sort(function(x,y){var p=key(x[j]),q=key(y[j]);
+      var up=dir[j]=!dir[j];last=j;
+      all.sort(function(x,y){var p=key(x[j]),q=key(y[j]);
         if(typeof p==='number'||typeof q==='number'){p=typeof p==='number'?p:-Infinity;q=typeof q==='number'?q:-Infinity;return up?q-p:p-q}
         return up?String(p).localeCompare(String(q)):String(q).localeCompare(String(p))});
-      render()}
-    render()})
+      apply()}
+    box.addEventListener('scroll',function(){if(box.scrollTop+box.clientHeight>box.scrollHeight-600&&shown<rows.length)more()});
+    filter.addEventListener('input',apply);
+    document.getElementById(id+'-all').onclick=function(){more(rows.length)};
+    more()})
 }
+var WINDOW=%d;
 document.addEventListener('DOMContentLoaded',dscostTables);
-"""
+""" % WINDOW
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -219,6 +235,7 @@ th,td{padding:3px 8px;border-bottom:1px solid #eee;white-space:nowrap}th{backgro
 table.sortable th{cursor:pointer}table.sortable th:hover{background:#e6e6e6}
 td.r,th.r{text-align:right}td.l,th.l{text-align:left}
 .scroll{max-height:70vh;overflow:auto;border:1px solid #e2e2e2;border-radius:8px}
+.tools{margin:6px 0}.tools input{padding:3px 6px;width:260px}
 .pass{color:#2a7a2a;font-weight:600}.fail{color:#b22;font-weight:600}
 footer{color:#888;font-size:12px;margin-top:30px}
 """
