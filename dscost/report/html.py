@@ -78,8 +78,9 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, str
     else:
         p.xaxis.axis_label = f"row (1-{n}, in graph order; hover names it)"
     p.xgrid.grid_line_color = None
-    p.legend.location = "top_right"
+    p.legend.orientation = "horizontal"
     p.legend.click_policy = "hide"
+    p.add_layout(p.legend[0], "above")  # never over the bars
     return p
 
 
