@@ -227,3 +227,16 @@ def test_bench_timing_reports_progress():
         assert bar.bar is None
         with progress_bar(bar, "y") as inner:  # a bar handed down is reused, not reopened
             assert inner is bar
+
+
+def test_terminal_width_of_a_zero_sized_pty(monkeypatch):
+    """A pseudo-terminal nobody sized (0 x 0, as scripts open them) is laid out for 80 columns."""
+    import os as _os
+
+    from dscost.report.document import terminal_width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr(_os, "get_terminal_size", lambda fd: _os.terminal_size((0, 0)))
+    assert terminal_width(Terminal()) == 80
+    monkeypatch.setenv("COLUMNS", "12")
+    assert terminal_width(Terminal()) == 40

@@ -67,6 +67,7 @@ Doc = list  # list[Text | Table]
 # Fitting a table to a terminal
 
 SHRINK_MIN = 18  # a shortened name keeps at least this many characters
+MIN_WIDTH = 40  # narrower terminals are laid out for 40 columns (and wrap)
 RICH_GAP = PLAIN_GAP = 2  # characters between two columns (Rich: right padding 1 + the box's blank divider)
 DEFAULT_HINT = "pipe the output (| cat) or use --format markdown to see every column"
 BAR_WIDTH = 8
@@ -209,11 +210,12 @@ def terminal_width(out) -> int:
     """Columns of the terminal ``out`` writes to ($COLUMNS first, as Rich does; 80 if unknown)."""
     cols = os.environ.get("COLUMNS", "")
     if cols.isdigit() and int(cols) > 0:
-        return int(cols)
+        return max(int(cols), MIN_WIDTH)
     try:
-        return os.get_terminal_size(out.fileno()).columns
+        width = os.get_terminal_size(out.fileno()).columns
     except (OSError, ValueError, AttributeError):
         return 80
+    return max(width, MIN_WIDTH) if width > 0 else 80  # a pseudo-terminal of size 0x0 (scripts): 80
 
 
 def color_allowed() -> bool:
