@@ -19,12 +19,12 @@ _GLOB_CHARS = set("*?[")
 
 def expand(targets: list[str]) -> list[str]:
     """Each target as given, or the files a glob in it matches (sorted; none is an error)."""
-    from dscost.budget import _glob
+    from dscost.files import glob_files
 
     out: list[str] = []
     for t in targets:
         if _GLOB_CHARS & set(t) and not os.path.exists(t):
-            matches = _glob(Path(t))
+            matches = glob_files(Path(t))
             if not matches:
                 raise InputError(f"{t!r} matches no file; a glob that matches nothing is an error")
             out.extend(str(m) for m in matches)
@@ -66,34 +66,40 @@ def _guarded(fn: Callable, item: Any) -> tuple[str, Any]:
 
 def analyze_job(job: tuple) -> tuple[Any, int, list[str]]:
     """One model of a multi-model `analyze`: (what the format needs, uncounted nodes, their ops).
-    ``job``: (target, load options, (dtype, hardware, peak, bandwidth) or None, format, flops, show_all)."""
+    ``job``: (target, load options, (hardware, peak, bandwidth, dtype) or None, format, flops, View)."""
     import json
 
-    from dscost import cost
+    from dscost import cost, roofline
+    from dscost.memory import model_memory
+    from dscost.options import roofline_hardware
     from dscost.readers import load
     from dscost.report import analyze as rep
 
-    target, options, roofline_args, fmt, flops, show_all = job
+    target, options, roofline_args, fmt, flops, view = job
     model = load(target, **options)
     result = cost.analyze(model)
-    roof = None
-    if roofline_args is not None or fmt == "json":
-        from dscost import roofline
-        from dscost.options import roofline_hardware
-
-        hw, dt = roofline_hardware(*(roofline_args or (None, None, None, None)))
-        roof = roofline.model_roofline(model.layers, dt, hw)
+    hw, dt = roofline_hardware(*(roofline_args or (None, None, None, None)))
+    roof = roofline.model_roofline(model.layers, dt, hw) if roofline_args is not None or fmt == "json" else None
+    memory = model_memory(model, dt, result.totals.params)
     if fmt == "json":
-        payload: Any = json.dumps(rep.analysis_json(result, flops, roof))
+        payload: Any = json.dumps(rep.analysis_json(result, flops, roof, memory, view.depth))
     elif fmt == "csv":
-        payload = rep.analysis_csv(result, flops, roof)
+        payload = rep.analysis_csv(result, flops, roof, memory, view.depth)
     else:
-        payload = rep.analysis_doc(result, flops, show_all, roof)
+        payload = rep.analysis_doc(result, flops, roofline=roof, memory=memory, view=view)
     return payload, len(model.uncounted), sorted({u.op for u in model.uncounted})
 
 
-def show_many(results: Iterable[tuple[str, Any]], fmt: str, out=None) -> None:
-    """Write (target, payload) pairs as they come: documents one after another, JSON Lines, one CSV."""
+def show_many(results: Iterable[tuple[str, Any]], fmt: str, output: str | None = None) -> None:
+    """Write (target, payload) pairs as they come: documents one after another, JSON Lines, one CSV
+    (to stdout, or to the file ``output``)."""
+    from dscost.report.document import output_file
+
+    with output_file(output, fmt) as f:
+        _show_many(results, fmt, f)
+
+
+def _show_many(results: Iterable[tuple[str, Any]], fmt: str, out) -> None:
     import sys
 
     from dscost.report.document import emit

@@ -31,7 +31,7 @@ from dscost.errors import InputError
 from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
 from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
-from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
+from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, progress_bar, relative_half_width, time_sessions
 from dscost.units import nbytes
 
 DEFAULT_TIMEOUT_S = 300.0
@@ -166,12 +166,13 @@ def random_feeds_for(g: ConvGeom, seed: int = 1) -> dict:
     return {"x": np.random.default_rng(seed).standard_normal((g.batch, g.cin, *g.in_spatial)).astype(np.float32)}
 
 
-def _time_layer(g: ConvGeom, threads: int, budget_s: float, max_runs: int, warmup: int) -> Rounds:
+def _time_layer(g: ConvGeom, threads: int, budget_s: float, max_runs: int, warmup: int, progress: bool) -> Rounds:
     """(In the child process.)  Build both variants, then time them in paired rounds."""
-    models = layer_models(g)
-    feeds = random_feeds_for(g)
-    sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
-    return time_sessions(sessions, budget_s, max_runs, warmup)
+    with progress_bar(progress, "building sessions") as bar:
+        models = layer_models(g)
+        feeds = random_feeds_for(g)
+        sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
+        return time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
 
 
 def bench_layer(
@@ -184,6 +185,7 @@ def bench_layer(
     dtype: str = "fp32",
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
+    progress: bool = False,
 ) -> LayerBench:
     """Time standard conv ``g`` against its depthwise + pointwise replacement.
 
@@ -192,7 +194,7 @@ def bench_layer(
     check_threads(threads)
     check_budget(budget_s, max_runs)
     check_memory(layer_tensor_bytes(g), max_memory, "bench")
-    rounds = sandbox.run(_time_layer, g, threads, budget_s, max_runs, warmup, timeout_s=timeout_s, memory_bytes=max_memory, label="bench")
+    rounds = sandbox.run(_time_layer, g, threads, budget_s, max_runs, warmup, progress, timeout_s=timeout_s, memory_bytes=max_memory, label="bench")
     dw, pw = conv_cost(depthwise_geom(g)), conv_cost(pointwise_geom(g))
     variants = {
         "standard": VariantResult(conv_cost(g).macs, rounds.timings["standard"]),
@@ -253,7 +255,7 @@ def parse_profile(events: list[dict], skip_runs: int = 0) -> tuple[dict[str, Nod
     return {n: NodeTime(n, ops[n], percentile(v, 50)) for n, v in per_node.items()}, len(runs)
 
 
-def profile_times(models: dict[str, tuple[str, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, dict[str, NodeTime]]:
+def profile_times(models: dict[str, tuple[str, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2, progress=None) -> dict[str, dict[str, NodeTime]]:
     """Run every model with onnxruntime's profiler on, in alternating rounds (so machine load hits
     them alike); per model, per-node median kernel time.  ``models``: key -> (path, feeds, label)."""
     with tempfile.TemporaryDirectory(prefix="dscost-prof-") as tmp:
@@ -262,7 +264,9 @@ def profile_times(models: dict[str, tuple[str, dict, str]], threads: int, optimi
             sub = Path(tmp) / str(len(sessions))
             sub.mkdir()
             sessions[key] = make_session(path, label, threads, optimization, profile_dir=str(sub))
-        for _ in range(warmup + runs):
+        for i in range(warmup + runs):
+            if progress is not None:
+                progress.stage(f"profiling each node: run {i + 1} of {warmup + runs}", total=warmup + runs, completed=i)
             for key, sess in sessions.items():
                 run(sess, models[key][1], models[key][2])
         out = {}
@@ -286,21 +290,23 @@ class _Subject:
 
 
 def _time_models(subjects: dict[str, tuple[str, str, list]], threads: int, optimization: str, budget_s: float,
-                 max_runs: int, warmup: int, profile_runs: int) -> tuple[Rounds, dict]:  # fmt: skip
+                 max_runs: int, warmup: int, profile_runs: int, progress: bool) -> tuple[Rounds, dict]:  # fmt: skip
     """(In the child process.)  Paired rounds over the models, then a profiled pass of each.
     ``subjects``: key -> (label, path, inputs)."""
     from dscost.runtime import feeds_for
 
     feeds = {key: feeds_for(inputs, label) for key, (label, _, inputs) in subjects.items()}
     sessions = {}
-    for key, (label, path, _) in subjects.items():
-        sess = make_session(path, label, threads, optimization)
-        run(sess, feeds[key], label)  # fail early, one line
-        sessions[key] = (sess, feeds[key])
-    rounds = time_sessions(sessions, budget_s, max_runs, warmup)
-    del sessions
-    profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _) in subjects.items()},
-                             threads, optimization, runs=max(1, min(profile_runs, max_runs)))  # fmt: skip
+    with progress_bar(progress, "building sessions") as bar:
+        for key, (label, path, _) in subjects.items():
+            bar.stage(f"building an onnxruntime session for {key}")
+            sess = make_session(path, label, threads, optimization)
+            run(sess, feeds[key], label)  # fail early, one line
+            sessions[key] = (sess, feeds[key])
+        rounds = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
+        del sessions
+        profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _) in subjects.items()},
+                                 threads, optimization, runs=max(1, min(profile_runs, max_runs)), progress=bar)  # fmt: skip
     return rounds, profiles
 
 
@@ -316,6 +322,7 @@ def bench_subjects(
     dtype: str = "fp32",
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
+    progress: bool = False,
 ) -> tuple[dict[str, ModelBench], Rounds]:
     """Benchmark one or more models in one child process: timed in paired rounds, then each
     profiled per node."""
@@ -324,7 +331,7 @@ def bench_subjects(
     label = next(iter(subjects.values())).label
     check_memory(sum(model_tensor_bytes(s.model) for s in subjects.values()), max_memory, label)
     spec = {key: (s.label, s.path, s.model.inputs) for key, s in subjects.items()}
-    rounds, profiles = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs,
+    rounds, profiles = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs, progress,
                                    timeout_s=timeout_s, memory_bytes=max_memory, label=label)  # fmt: skip
     out = {}
     for key, s in subjects.items():

@@ -11,7 +11,7 @@ from pathlib import Path
 from dscost.bench import DEFAULT_TIMEOUT_S, layer_models, random_feeds_for
 from dscost.cost import conv_cost
 from dscost.runtime import check_threads, make_model, make_session, ort_version
-from dscost.timing import check_budget, summary, time_sessions
+from dscost.timing import check_budget, progress_bar, summary, time_sessions
 
 
 def _cpu_name() -> str:
@@ -25,7 +25,8 @@ def _cpu_name() -> str:
 
 
 def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, stream_elements: int = 1 << 23,
-              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56, timeout_s: float = DEFAULT_TIMEOUT_S) -> dict:
+              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56, timeout_s: float = DEFAULT_TIMEOUT_S,
+              progress: bool = False) -> dict:
     """Measure this machine's achievable compute and bandwidth with onnxruntime (fp32).
 
     Compute: the faster of a ``matmul_size``-cubed MatMul and a 3x3 conv with
@@ -40,11 +41,12 @@ def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, 
 
     check_threads(threads)
     check_budget(budget_s, max_runs)
-    args = (threads, budget_s, matmul_size, stream_elements, max_runs, conv_channels, conv_size)
+    args = (threads, budget_s, matmul_size, stream_elements, max_runs, conv_channels, conv_size, progress)
     return sandbox.run(_measure, *args, timeout_s=timeout_s, memory_bytes=None, label="bench --calibrate")
 
 
-def _measure(threads: int, budget_s: float, matmul_size: int, stream_elements: int, max_runs: int, conv_channels: int, conv_size: int) -> dict:
+def _measure(threads: int, budget_s: float, matmul_size: int, stream_elements: int, max_runs: int, conv_channels: int, conv_size: int,
+             progress: bool) -> dict:
     import numpy as np
     from onnx import TensorProto, helper
 
@@ -71,9 +73,10 @@ def _measure(threads: int, budget_s: float, matmul_size: int, stream_elements: i
     feeds_mm = {"a": rng.standard_normal((n, n)).astype(np.float32), "b": rng.standard_normal((n, n)).astype(np.float32)}
     feeds_add = {"a": rng.standard_normal(e).astype(np.float32), "b": rng.standard_normal(e).astype(np.float32)}
     part = budget_s / 3
-    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs).timings["matmul"]
-    t_conv = time_sessions({"conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs).timings["conv"]
-    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs).timings["add"]
+    with progress_bar(progress, "calibrating") as bar:
+        t_mm = time_sessions({"MatMul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs, progress=bar).timings["MatMul"]
+        t_conv = time_sessions({"Conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs, progress=bar).timings["Conv"]
+        t_add = time_sessions({"Add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs, progress=bar).timings["Add"]
     rate_mm = n**3 / (t_mm.p10_ms * 1e-3) / 1e9
     conv_macs = conv_cost(g).macs
     rate_conv = conv_macs / (t_conv.p10_ms * 1e-3) / 1e9

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
+from types import SimpleNamespace
 from typing import Annotated, Optional
 
 import typer
@@ -33,7 +34,7 @@ from dscost import __version__
 from dscost.errors import InputError, internal_error_line, silence_stdout
 from dscost.options import layer_geom, limit_option, load_options, roofline_hardware, run_limits
 from dscost.units import clean
-from dscost.report.document import CHECK_FORMATS, FORMATS
+from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
 
 app = typer.Typer(
     name="dscost",
@@ -47,6 +48,7 @@ app = typer.Typer(
 
 # One enum per set of formats (the names live in dscost.report.document).
 Format = Enum("Format", {f: f for f in FORMATS}, type=str)
+ReportFormat = Enum("ReportFormat", {f: f for f in REPORT_FORMATS}, type=str)
 CheckFormat = Enum("CheckFormat", {f: f for f in CHECK_FORMATS}, type=str)
 
 
@@ -76,13 +78,18 @@ JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Several models: anal
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds an onnxruntime run may take in all before it is stopped.")]
 MaxMemoryOpt = Annotated[str, typer.Option("--max-memory", help="Tensor memory a run may use (4GiB, 500MB); a larger estimate is refused before allocating.")]
 # Roofline
-DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
+DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline and memory element size: fp32 (4 B, default), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
 HardwareOpt = Annotated[
     Optional[str],
     typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),
 ]
 PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
 BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to this file instead of stdout (e.g. -f html -o report.html).", show_default=False)]
+DepthOpt = Annotated[Optional[int], typer.Option("--depth", min=1, help="Roll layers up by module path to this depth (ONNX node-name prefixes, spec groups).", show_default=False)]
+TopOpt = Annotated[Optional[int], typer.Option("--top", min=1, help="Show only the N costliest layers (or modules) and one row for the rest.", show_default=False)]
+ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", help="Per-layer columns, comma-separated (name,type,shape,macs,params,pct,share,sep_macs,...) or all.", show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (shown on stderr when it is a terminal).")]
 
 
 # --------------------------------------------------------------------------
@@ -139,14 +146,18 @@ def analyze(
     input_shape: InputShapeOpt = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list zero-cost shape-only layers in tables.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    quiet: QuietOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when some ops could not be counted.")] = False,
     dtype: DtypeOpt = None,
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
     bandwidth_gbs: BandwidthOpt = None,
+    depth: DepthOpt = None,
+    top: TopOpt = None,
+    columns: ColumnsOpt = None,
     jobs: JobsOpt = 1,
-    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    fmt: Annotated[ReportFormat, _format_opt("table, json, csv, markdown, or html (a self-contained page with charts; with -o FILE).")] = ReportFormat.table,
 ) -> None:
     """Per-layer MACs and params of a model, with the separable what-if for every standard conv.
 
@@ -154,17 +165,23 @@ def analyze(
     --peak-gmacs/--bandwidth-gbs) adds the estimated time and whether a layer is compute- or memory-bound.
     Several models: one document each in input order (JSON Lines with --format json, one CSV with a model column)."""
     from dscost import batch, cost
+    from dscost.memory import model_memory
     from dscost.readers import load
-    from dscost.report.analyze import show_analysis
+    from dscost.report.analyze import View, show_analysis
 
     targets = batch.expand(files)
     options = load_options(width_multiplier, resolution, input_shape)
+    roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
+    hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
+    asked_roofline = SimpleNamespace(hardware=hw) if roofline_asked else None  # what --columns may name
+    view = View.from_options(show_all, depth, top, columns, asked_roofline)  # --columns checked against the columns there are
     if len(targets) > 1:
-        roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
-        asked = (dtype, hardware, peak_gmacs, bandwidth_gbs) if any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs)) else None
-        jobs_ = [(t, options, asked, fmt.value, flops, show_all) for t in targets]
+        if fmt.value == "html":
+            raise InputError("--format html writes one model's page; give one model (or run analyze once per model)")
+        asked = (hardware, peak_gmacs, bandwidth_gbs, dtype) if roofline_asked else None
+        jobs_ = [(t, options, asked, fmt.value, flops, view) for t in targets]
         results = list(zip(targets, batch.run_ordered(batch.analyze_job, jobs_, batch.check_jobs(jobs))))
-        batch.show_many(((t, r[0]) for t, r in results), fmt.value)
+        batch.show_many(((t, r[0]) for t, r in results), fmt.value, output)
         bad = [(t, r[1], r[2]) for t, r in results if r[1]]
         if strict and bad:
             print(f"dscost: --strict: {sum(n for _, n, _ in bad)} node(s) in {len(bad)} model(s) could not be counted ({', '.join(sorted({o for _, _, ops in bad for o in ops}))})", file=sys.stderr)
@@ -172,14 +189,12 @@ def analyze(
         return
     model = load(targets[0], progress=not quiet, **options)
     result = cost.analyze(model)
-    roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
-    hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     roof = None
-    if roofline_asked or fmt.value == "json":  # JSON always carries bytes/intensity (fp32 by default)
+    if roofline_asked or fmt.value in ("json", "html"):  # JSON always carries bytes/intensity (fp32 by default)
         from dscost import roofline as _roofline
 
         roof = _roofline.model_roofline(model.layers, dt, hw)
-    show_analysis(result, fmt.value, flops=flops, show_all=show_all, roofline=roof)
+    show_analysis(result, fmt.value, flops, roofline=roof, memory=model_memory(model, dt, result.totals.params), view=view, output=output)
     if strict and model.uncounted:
         ops = sorted({u.op for u in model.uncounted})
         print(f"dscost: --strict: {len(model.uncounted)} node(s) could not be counted ({', '.join(ops)})", file=sys.stderr)
@@ -220,7 +235,8 @@ def check(
     max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
     max_weight_bytes: Annotated[Optional[str], typer.Option("--max-weight-bytes", help="Learnable params x bytes of --dtype: 17MB, 16MiB.", show_default=False)] = None,
-    dtype: Annotated[str, typer.Option("--dtype", help="Weight dtype for --max-weight-bytes: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).")] = "fp32",
+    max_peak_activation_bytes: Annotated[Optional[str], typer.Option("--max-peak-activation-bytes", help="Peak live activation memory at --dtype (sequential run): 8MB, 6MiB.", show_default=False)] = None,
+    dtype: Annotated[str, typer.Option("--dtype", help="Element dtype for the byte limits: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).")] = "fp32",
     max_layer_macs: Annotated[Optional[str], typer.Option("--max-layer-macs", help="MACs (FLOPs) of any single layer.", show_default=False)] = None,
     max_standard_conv_share: Annotated[Optional[str], typer.Option("--max-standard-conv-share", help="Share of MACs in standard convs: 0.05 or 5%.", show_default=False)] = None,
     max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
@@ -230,7 +246,8 @@ def check(
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
     jobs: JobsOpt = 1,
-    fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
+    output: OutputOpt = None,
+    fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, html (with -o), junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
 ) -> None:
     """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
     from dscost import batch, gate
@@ -238,18 +255,11 @@ def check(
     from dscost.dtypes import check_dtype
     from dscost.report.check import show_check
 
-    limits = gate.Limits(
-        max_macs=limit_option("--max-macs", max_macs, gate.parse_quantity),
-        max_params=limit_option("--max-params", max_params, gate.parse_quantity),
-        max_weight_bytes=limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
-        dtype=check_dtype(dtype),
-        max_layer_macs=limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
-        max_standard_conv_share=limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
-        max_remaining_savings=limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
-    )
+    texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
+                 max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
+    limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
     options = load_options(width_multiplier, resolution, input_shape)
-    counts = {"max_macs": max_macs, "max_params": max_params, "max_weight_bytes": max_weight_bytes, "max_layer_macs": max_layer_macs}
-    unit_warnings = gate.unit_warnings(counts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
+    unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
             raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
@@ -258,13 +268,13 @@ def check(
         if not models:
             raise InputError("check: give models with --max-* limits, or --budget FILE")
         if not limits.any():
-            raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
+            raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-peak-activation-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
         result = _budget.check_models(models, limits, flops=flops, options=options, jobs=batch.check_jobs(jobs))
     result.strict = strict
     exceeded = {r.key for m in result.models for r in m.failures}
     for line in [w for key, w in unit_warnings.items() if key in exceeded] + result.warnings:
         print(f"dscost: warning: {clean(line)}", file=sys.stderr)
-    show_check(result, fmt.value)
+    show_check(result, fmt.value, output=output)
     if not result.passed:
         raise typer.Exit(1)
 
@@ -277,7 +287,8 @@ def diff(
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: InputShapeOpt = None,
-    fmt: Annotated[Format, _format_opt("table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).")] = Format.table,
+    output: OutputOpt = None,
+    fmt: Annotated[ReportFormat, _format_opt("table, json, csv (one row per layer), markdown (a table to paste into a pull-request comment) or html (with -o).")] = ReportFormat.table,
 ) -> None:
     """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
     from dscost import cost, gate
@@ -290,7 +301,7 @@ def diff(
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
-    show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result)
+    show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result, output=output)
     if gate_result is not None and not gate_result["passed"]:
         print(f"dscost: {diff_gate_text(gate_result)}", file=sys.stderr)
         raise typer.Exit(1)
@@ -363,6 +374,7 @@ def bench(
     bandwidth_gbs: BandwidthOpt = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Model: also list layers without a kernel of their own.")] = False,
+    quiet: QuietOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """FLOPs are not latency: time a layer or a model with onnxruntime next to its MACs (and the roofline estimate)."""
@@ -381,7 +393,7 @@ def bench(
 
         from dscost.calibrate import calibrate as _calibrate
 
-        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs, timeout_s=limits["timeout_s"])
+        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs, timeout_s=limits["timeout_s"], progress=not quiet)
         path = roofline.save_profile(profile)
         show.show_calibration(profile, path, fmt.value)
         return
@@ -389,14 +401,14 @@ def bench(
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
         geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, **limits)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, progress=not quiet, **limits)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
     from dscost.readers import kind_of
 
     shapes = load_options(input_shape=input_shape).get("input_shapes")
     kind = kind_of(model).name
-    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, **limits)
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, progress=not quiet, **limits)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:

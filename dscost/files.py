@@ -1,4 +1,4 @@
-"""Opening the user's files: regular files only, and never more than a size limit.
+"""Opening the user's files: regular files only, and never more than a size limit; globs.
 
 Every file argument of every command (models, specs, budgets, calibration
 profiles) goes through :func:`regular_file` before anything reads it, so a
@@ -97,3 +97,59 @@ def _refuse_lfs_pointer(path: str | Path, what: str) -> None:
         os.close(fd)
     if head == LFS_POINTER:
         raise InputError(f"{path}: is a Git LFS pointer, not the {what}: run `git lfs pull` (or set `lfs: true` on actions/checkout)")
+
+
+_GLOB_CHARS = set("*?[")
+
+
+def glob_files(pattern: Path) -> list[Path]:
+    """Regular files matching ``pattern`` (``*``, ``?``, ``[...]`` within a name, ``**`` across
+    folders), found by one ``os.walk`` that does not follow directory symlinks."""
+    import re
+
+    parts = pattern.parts
+    fixed = next((i for i, p in enumerate(parts) if _GLOB_CHARS & set(p)), len(parts))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    rest = parts[fixed:]
+    regex = "/".join(("(?:.*/)?" if i < len(rest) - 1 else ".*") if p == "**" else _translate(p) for i, p in enumerate(rest))
+    regex = regex.replace("(?:.*/)?/", "(?:.*/)?")
+    matcher = re.compile(regex + r"\Z", re.DOTALL)
+    seen: set[str] = set()
+    out: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            full = Path(folder) / name
+            rel = full.relative_to(root).as_posix()
+            if matcher.match(rel) and os.path.isfile(full):
+                real = os.path.realpath(full)
+                if real not in seen:
+                    seen.add(real)
+                    out.append(full)
+    return sorted(out)
+
+
+def _translate(part: str) -> str:
+    """One path component of a glob as a regex: ``*`` and ``?`` do not cross ``/``."""
+    import re
+
+    out, i = [], 0
+    while i < len(part):
+        c = part[i]
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = part.find("]", i + 2)
+            if j < 0:
+                out.append(re.escape(c))
+            else:
+                body = part[i + 1 : j]
+                body = "^" + body[1:] if body.startswith("!") else body
+                out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
+                i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)

@@ -13,6 +13,10 @@ Limit keys (the same names as in budget files):
 ``max_weight_bytes``
     Learnable parameters x bytes per element of ``dtype``
     (fp32 4, fp16/bf16 2, int8 1).  BN running statistics are not counted.
+``max_peak_activation_bytes``
+    Peak live activation memory at ``dtype``: the most activation bytes held at one step of a
+    sequential run in graph order (:mod:`dscost.memory`; a tensor is freed after its last
+    consumer, model outputs stay live to the end).
 ``max_layer_macs``
     MACs (FLOPs) of the most expensive single layer.
 ``max_standard_conv_share``
@@ -180,6 +184,7 @@ class Limits:
     max_macs: int | None = None
     max_params: int | None = None
     max_weight_bytes: int | None = None
+    max_peak_activation_bytes: int | None = None
     dtype: str = "fp32"
     max_layer_macs: int | None = None
     max_standard_conv_share: Fraction | None = None
@@ -194,6 +199,7 @@ LIMIT_KEYS = (
     ("max_macs", "count"),
     ("max_params", "count"),
     ("max_weight_bytes", "bytes"),
+    ("max_peak_activation_bytes", "bytes"),
     ("max_layer_macs", "count"),
     ("max_standard_conv_share", "share"),
     ("max_remaining_savings", "share"),
@@ -209,6 +215,14 @@ def unit_warnings(values: dict, label) -> dict[str, str]:
         if warning:
             out[key] = f"{label(key)}: {warning}"
     return out
+
+
+def parser(key: str):
+    """The parser of limit ``key``'s values (``max_weight_bytes`` -> byte quantities, shares -> :func:`parse_share`)."""
+    kind = dict(LIMIT_KEYS)[key]
+    if kind == "share":
+        return parse_share
+    return (lambda t: parse_quantity(t, byte_units=True)) if kind == "bytes" else parse_quantity
 
 
 @dataclass(frozen=True)
@@ -323,6 +337,15 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
                 "bytes",
                 limits.max_weight_bytes,
                 weight_bytes(analysis, limits.dtype),
+            )
+        )
+    if limits.max_peak_activation_bytes is not None:
+        from dscost.memory import model_memory
+
+        mem = model_memory(analysis.model, limits.dtype, analysis.totals.params)
+        out.results.append(
+            LimitResult(
+                "max_peak_activation_bytes", f"peak activations ({limits.dtype})", "bytes", limits.max_peak_activation_bytes, mem.peak_bytes, f"at {mem.peak_layer}" if mem.peak_layer else ""
             )
         )
     if limits.max_layer_macs is not None:

@@ -399,3 +399,12 @@ def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[
 def sequential_time(*estimates: Estimate) -> float:
     """Layers run one after another: sum of each layer's max(compute, memory)."""
     return sum(e.time_s for e in estimates)
+
+
+def separable_traffic(g: ConvGeom, dtype: str = "fp32") -> tuple[int, int]:
+    """(MACs, bytes) of the depthwise + pointwise replacement of conv ``g``, both layers
+    counted as the per-layer model does (each reads its input and writes its output)."""
+    from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
+
+    dw, pw = depthwise_geom(g), pointwise_geom(g)
+    return conv_cost(dw).macs + conv_cost(pw).macs, conv_traffic(dw, dtype).bytes + conv_traffic(pw, dtype).bytes

@@ -376,7 +376,10 @@ class BudgetEntry(BaseModel):
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
     max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
-    dtype: Literal["fp32", "fp16", "bf16", "int8"] = Field("fp32", description="Weight dtype for max_weight_bytes: fp32 4, fp16/bf16 2, int8 1 byte.")
+    max_peak_activation_bytes: ByteLimit | None = Field(
+        None, description="Peak live activation memory of a sequential run in graph order, at `dtype` (see the README's Memory section)."
+    )
+    dtype: Literal["fp32", "fp16", "bf16", "int8"] = Field("fp32", description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte.")
     max_layer_macs: CountLimit | None = Field(None, description="MACs (FLOPs) of any single layer.")
     max_standard_conv_share: ShareLimit | None = Field(None, description="Share of MACs in standard (non-separable) convs.")
     max_remaining_savings: ShareLimit | None = Field(
@@ -394,6 +397,7 @@ class BudgetEntry(BaseModel):
             max_macs=self.max_macs,
             max_params=self.max_params,
             max_weight_bytes=self.max_weight_bytes,
+            max_peak_activation_bytes=self.max_peak_activation_bytes,
             dtype=self.dtype,
             max_layer_macs=self.max_layer_macs,
             max_standard_conv_share=self.max_standard_conv_share,

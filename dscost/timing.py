@@ -151,9 +151,12 @@ def time_sessions(
     progress=None,
 ) -> Rounds:
     """Warm up every session, then time paired rounds (see the module docstring).
-    ``progress``: an object with ``advance()`` (a progress bar), or None."""
+    ``progress``: a :class:`dscost.progress.Progress` to report to, or None."""
     check_budget(budget_s, max_runs)
     names = list(sessions)
+    what = " and ".join(names)
+    if progress is not None:
+        progress.stage(f"warming up {what}", total=None)
     for name, (sess, feeds) in sessions.items():
         for _ in range(warmup):
             sess.run(None, feeds)
@@ -173,11 +176,12 @@ def time_sessions(
         if len(names) >= 2 and samples[names[1]][-1] > 0:
             ratios.append(samples[names[0]][-1] / samples[names[1]][-1])
         rounds += 1
-        if progress is not None:
-            progress.advance()
+        elapsed = time.perf_counter() - start
+        if progress is not None:  # percent of the budget; past it, the rounds go on while the interval is wide
+            extra = " (the interval is still wide: going on)" if elapsed > budget_s else ""
+            progress.stage(f"timing {what}: {rounds} rounds{extra}", total=100, completed=int(100 * min(elapsed / budget_s, 1.0)))
         if rounds < min_runs:
             continue
-        elapsed = time.perf_counter() - start
         narrow = relative_half_width(ratios if ratios else samples[names[0]]) <= TARGET_CI
         if narrow and elapsed >= budget_s / 4:
             stopped = "narrow"
@@ -192,3 +196,13 @@ def ci_notice(what: str, ratios: list[float]) -> str:
     lo, hi = median_ci(ratios)
     return (f"{what}: the machine is too noisy for a confident number: the 95% CI is {lo:.2f}-{hi:.2f}x, "
             f"wider than {NOISY_CI:.0%} either way; close other programs or raise --budget")  # fmt: skip
+
+
+def progress_bar(progress, label: str):
+    """A context manager for the progress of a bench: ``progress`` is a bool (show a bar on a
+    terminal, :mod:`dscost.progress`) or a bar already shown by the caller (left open)."""
+    from contextlib import nullcontext
+
+    from dscost.progress import Progress
+
+    return nullcontext(progress) if isinstance(progress, Progress) else Progress(bool(progress), None, label)

@@ -428,7 +428,7 @@ def test_console_script_installed():
     assert p.returncode == 0 and p.stdout.strip() == f"dscost {__version__}"
 
 
-HEAVY = ("onnx", "onnxruntime", "numpy", "pydantic", "yaml", "rich")
+HEAVY = ("onnx", "onnxruntime", "numpy", "pydantic", "yaml", "rich", "bokeh")
 
 
 def test_compare_and_help_do_not_import_heavy_modules():

@@ -6,48 +6,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dscost.dtypes import DTYPE_BYTES
-from dscost.layers import SHAPE, Cost, Layer
+from dscost.layers import Cost
 from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, macs_params_json, scale, unit
-from dscost.report.document import Doc, Table, Text, emit
+from dscost.report.document import Doc, Table, Text, emit, output_file
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
 if TYPE_CHECKING:
     from dscost.cost import Analysis
+    from dscost.memory import ModelMemory
     from dscost.roofline import Hardware, LayerRoofline, ModelRoofline
 
 _ZERO = Cost()
 CSV_FIELDS = ["name", "type", "op", "kernel", "input_shape", "output_shape", "macs", "params", "weights", "biases", "norm_params", "buffers", "other_ops", "separable_macs", "separable_params"]
 
 
-def _kernel(layer: Layer) -> str:
-    g = layer.conv
-    k = layer.kernel or (g.kernel if g else None)
-    if not k:
-        return ""
-    s = dims(k)
-    if g is not None and any(x != 1 for x in g.stride):
-        s += f" s{g.stride[0] if len(set(g.stride)) == 1 else dims(g.stride)}"
-    return s
-
-
 # --------------------------------------------------------------------------
 # Roofline columns (composed into the Layers table when a roofline is given)
-
-
-def _roofline_columns(roof: ModelRoofline, flops: bool) -> tuple[list[str], dict[str, list[str]]]:
-    k = scale(flops)
-    heads = ["bytes", f"{unit(flops)}/B"]
-    if roof.hardware is not None:
-        heads += ["est. time", "bound", "sep est.", "est. saving"]
-    cells: dict[str, list[str]] = {}
-    for r in roof.layers:
-        c = [nbytes(r.bytes) if r.bytes else "", f"{k * r.intensity:.1f}" if r.macs else ""]
-        if roof.hardware is not None:
-            c += [seconds(r.estimate.time_s) if r.bytes or r.macs else "", r.estimate.bound if r.bytes or r.macs else ""]
-            sep = roof.separable_s.get(r.name)
-            c += [seconds(sep), times(r.estimate.time_s / sep)] if sep else ["", ""]
-        cells[r.name] = c
-    return heads, cells
 
 
 def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
@@ -77,7 +51,155 @@ def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
 # Table and Markdown
 
 
-def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofline: ModelRoofline | None = None) -> Doc:
+class View:
+    """How the per-layer table is shown: ``show_all`` (hidden rows too), ``depth`` (roll-up by
+    module path), ``top`` (the N costliest rows), ``columns`` (keys from --columns)."""
+
+    def __init__(self, show_all: bool = False, depth: int | None = None, top: int | None = None, columns: list[str] | None = None) -> None:
+        self.show_all, self.depth, self.top, self.columns = show_all, depth, top, columns
+
+    @classmethod
+    def from_options(cls, show_all: bool, depth: int | None, top: int | None, columns: str | None, roofline: ModelRoofline | None) -> View:
+        """From the CLI flags; ``--columns`` is checked against the columns there are (roofline ones need --dtype/--hardware)."""
+        from dscost.report.columns import parse_columns
+
+        return cls(show_all, depth, top, parse_columns(columns, roofline, bool(depth)))
+
+
+def _hidden_note(a: Analysis, view: View, hidden_rows: int) -> str | None:
+    from dscost.views import is_shape_arithmetic, is_shape_only
+
+    if view.show_all or not hidden_rows:
+        return None
+    if view.depth:
+        return f"{plural(hidden_rows, 'row')} holding only shape-only or shape-arithmetic layers hidden; --all shows them"
+    shape = sum(1 for x in a.layers if is_shape_only(x))
+    arith = sum(1 for x in a.layers if is_shape_arithmetic(x))
+    if not arith:
+        return f"{shape} shape-only layers (reshape, flatten, ...) hidden; --all shows them"
+    return (
+        f"{shape} shape-only layers (reshape, flatten, ...) and {arith} shape-arithmetic layers (scalars and short vectors: "
+        "Shape -> Gather -> Concat, ...) hidden; --all shows them"
+    )
+
+
+def rows_of(a: Analysis, view: View):
+    """(rows shown, the "... N more" row or None, hidden row count) of the per-layer table."""
+    from dscost import views
+
+    groups = views.rollup(a.layers, a.what_if, view.depth) if view.depth else views.group_each(a.layers, a.what_if)
+    shown = [g for g in groups if view.show_all or not g.hidden]
+    hidden = len(groups) - len(shown)
+    more = None
+    if view.top is not None and view.top < len(shown):
+        shown, rest = views.top(shown, view.top, key=lambda g: g.cost.macs)
+        more = views.Group(f"… {len(rest)} more {'modules' if view.depth else 'layers'}")
+        for g in rest:
+            more.layers.extend(g.layers)
+            more.cost = more.cost + g.cost
+    return shown, more, hidden
+
+
+def layers_table(
+    a: Analysis, flops: bool, view: View, roofline: ModelRoofline | None, memory: ModelMemory | None, width: int | None,
+) -> Table:  # fmt: skip
+    """The Layers (or Modules) table; ``width`` None: piped (every column), else fitted to a terminal."""
+    from dscost.report import columns as C
+
+    u = unit(flops)
+    rows, more, hidden = rows_of(a, view)
+    cands = C.columns(rows, a.totals.macs, flops, bool(view.depth), roofline, memory, more)
+    keys = view.columns or C.default_keys(bool(view.depth), roofline, terminal=width is not None)
+    shown, dropped = C.select(cands, keys, width, explicit=view.columns is not None)
+    have = {c.key for c in shown}
+    notes = []
+    hidden_note = _hidden_note(a, view, hidden)
+    if hidden_note:
+        notes.append(hidden_note)
+    if view.depth:
+        notes.append(f"modules: layers rolled up by module path at depth {view.depth} (node-name prefixes, spec groups); every sum is exact")
+    if view.top is not None and more is not None:
+        notes.append(f"--top {view.top}: the costliest {'modules' if view.depth else 'layers'} by {u}, then the rest summed")
+    if "share" in have:
+        notes.append(f"share: {u} as a bar, scaled to the costliest row")
+    if "other_ops" in have:
+        notes.append("other ops: bias additions, BN, activation, pooling and add arithmetic (not in MACs)")
+    if have & {"sep_macs", "sep_params", "saving"}:
+        what = "the layer" if not view.depth else "the row's standard convs"
+        notes.append(f"sep {u} / sep params: {what} as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1)")
+    if roofline is not None and have & {"bytes", "intensity"}:
+        notes.append(
+            f"bytes = (input + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}); "
+            f"{u}/B = arithmetic intensity"
+        )
+    if memory is not None and have & {"act_bytes", "live"}:
+        parts = (["act bytes = (inputs + output elements) x " f"{memory.dtype_bytes} B"] if "act_bytes" in have else []) + (
+            ["live = activation bytes held while the layer runs (see Memory)"] if "live" in have else []
+        )
+        notes.append("; ".join(parts))
+    if dropped:
+        from dscost.report.document import dropped_note
+
+        notes.append(dropped_note(dropped, width or 0, C.HINT))
+    if width is not None and not view.depth and view.top is None and len(rows) > 40:
+        notes.append(f"{len(rows)} rows: --depth 2 rolls them up by module, --top 20 keeps the costliest")
+    body = [[c.cells[i] for c in shown] for i in range(len(rows) + (more is not None))]
+    return Table("Modules" if view.depth else "Layers", [c.header for c in shown], body, "".join(c.align for c in shown), notes, shrink=None)
+
+
+def _headline(a: Analysis, flops: bool, memory: ModelMemory | None) -> str:
+    k, u, t = scale(flops), unit(flops), a.totals
+    parts = [f"{human(k * t.macs)} {u}", f"{human(t.params)} params"]
+    if memory is not None:
+        parts.append(f"peak activations {nbytes(memory.peak_bytes)} ({memory.dtype})")
+    if a.what_if and t.macs:
+        parts.append(f"{plural(len(a.what_if), 'standard conv')} made separable: {human(k * a.all_separable.macs)} {u} ({times(t.macs / a.all_separable.macs)} fewer)")
+    if a.model.uncounted:
+        parts.append(f"{plural(len(a.model.uncounted), 'uncounted node')}: lower bounds")
+    return " | ".join(parts)
+
+
+def memory_table(memory: ModelMemory) -> Table:
+    rows = [
+        ["weights (learnable params)", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,}", ""],
+        ["activations (every tensor once)", nbytes(memory.activation_bytes), f"{memory.activation_bytes:,}", ""],
+        ["peak live activations", nbytes(memory.peak_bytes), f"{memory.peak_bytes:,}", memory.peak_layer or ""],
+    ]
+    notes = [f"note: {n}" for n in memory.notes] + [
+        "peak = the most activation bytes live at one step of a sequential run in graph order (inputs included; a tensor "
+        "is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion)"
+    ]
+    return Table(f"Memory ({memory.dtype}, {memory.dtype_bytes} B per element)", ["", "bytes", "exact", "at layer"], rows, "lrrl", notes, priority=[0, 1, 3, 2], shrink=3)
+
+
+def operator_table(a: Analysis, flops: bool, show_all: bool = False) -> Table:
+    from dscost.layers import Cost
+    from dscost.views import by_operator
+
+    k, u, t = scale(flops), unit(flops), a.totals
+    ops = by_operator(a.layers)
+    free = [o for o in ops if o.cost == Cost()]
+    shown = ops if show_all else [o for o in ops if o.cost != Cost()]
+    rows = [
+        [o.op, f"{o.count:,}", human(k * o.cost.macs), pct(o.cost.macs, t.macs) if o.cost.macs else "", human(o.cost.params), human(o.cost.other_ops) if o.cost.other_ops else ""]
+        for o in shown
+    ]
+    notes = []
+    if free and not show_all:
+        names = ", ".join(o.op for o in free[:6]) + (", ..." if len(free) > 6 else "")
+        notes.append(f"{plural(sum(o.count for o in free), 'layer')} of {plural(len(free), 'op')} that cost nothing ({names}) not listed; --all lists them")
+    if a.model.uncounted:
+        notes.append("uncounted nodes are listed apart")
+    return Table("By operator", ["op", "count", u, f"% {u}", "params", "other ops"], rows, notes=notes)
+
+
+def analysis_doc(
+    a: Analysis, flops: bool = False, show_all: bool = False, roofline: ModelRoofline | None = None, memory: ModelMemory | None = None,
+    view: View | None = None, width: int | None = None,
+) -> Doc:  # fmt: skip
+    """The report as a document; ``width`` None: the piped layout, else a terminal's (summary first,
+    fitted to ``width``)."""
+    view = view or View(show_all=show_all)
     m = a.model
     k = scale(flops)
     u = unit(flops)
@@ -86,50 +208,12 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
     doc.append(Text(PARAMS_CONVENTION, "note"))
     for note in m.notes:
         doc.append(Text(f"note: {note}", "note"))
-
-    heads, cells = _roofline_columns(roofline, flops) if roofline is not None else ([], {})
-    rows = []
-    hidden = 0
-    for layer in a.layers:
-        if layer.type == SHAPE and not show_all and layer.cost == _ZERO:
-            hidden += 1
-            continue
-        c = layer.cost
-        w = a.what_if.get(layer.name)
-        sep = [human(k * w.separable_macs), human(w.separable_params), f"{c.macs / w.separable_macs:.2f}x"] if w else ["", "", ""]
-        rows.append(
-            [
-                layer.name,
-                layer.type,
-                _kernel(layer),
-                f"{dims(layer.input_shape)} -> {dims(layer.output_shape)}",
-                human(k * c.macs),
-                human(c.params),
-                pct(c.macs, t.macs) if c.macs else "",
-                human(c.other_ops) if c.other_ops else "",
-                *sep,
-                *cells.get(layer.name, [""] * len(heads)),
-            ]
-        )
-    notes = [f"{hidden} shape-only layers (reshape, flatten, ...) hidden; --all shows them"] if hidden else []
-    notes.append("other ops: bias additions, BN, activation, pooling and add arithmetic (not in MACs)")
-    notes.append(f"sep {u} / sep params: the layer as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1)")
-    if roofline is not None:
-        notes.append(
-            f"bytes = (input + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}); "
-            f"{u}/B = arithmetic intensity"
-        )
-    doc.append(
-        Table(
-            "Layers",
-            ["layer", "type", "kernel", "input -> output", u, "params", f"% {u}", "other ops", f"sep {u}", "sep params", "saving", *heads],
-            rows,
-            align="llll" + "r" * (7 + len(heads)),
-            notes=notes,
-        )
-    )
-
-    doc.append(
+    if width is not None:
+        doc.append(Text(_headline(a, flops, memory), "title"))
+    layers = layers_table(a, flops, view, roofline, memory, width)
+    summary: Doc = []
+    rest: Doc = []
+    summary.append(
         Table(
             "Totals",
             ["", "count", "exact"],
@@ -153,7 +237,7 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
         if c is None:
             continue
         share_rows.append([cat, human(k * c.macs), pct(c.macs, t.macs), human(c.params), pct(c.params, t.params), human(c.weights), pct(c.weights, t.weights)])
-    doc.append(
+    rest.append(
         Table(
             "Shares by layer kind (MobileNet Table 2)",
             ["kind", u, f"% {u}", "params", "% params", "weights", "% weights"],
@@ -179,7 +263,10 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
             factor(a.all_standard.params, t.params),
         ],
     ]
-    doc.append(Table("What if (whole model)", ["variant", u, f"{u} vs current", "params", "params vs current"], ws))
+    summary.append(Table("What if (whole model)", ["variant", u, f"{u} vs current", "params", "params vs current"], ws, shrink=None))
+    if memory is not None:
+        summary.append(memory_table(memory))
+    rest.append(operator_table(a, flops, view.show_all))
 
     if m.uncounted:
         groups: dict[str, list[str]] = {}
@@ -194,7 +281,7 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
             shown = ", ".join(names[:5]) + (f", ... (+{len(names) - 5})" if len(names) > 5 else "")
             urows.append([op, str(len(names)), shown, human(params[op]) if params[op] else "", reasons[op]])
         held = sum(params.values())
-        doc.append(
+        rest.append(
             Table(
                 f"Uncounted ops ({plural(len(m.uncounted), 'node')}; their MACs are NOT in the totals above)",
                 ["op", "count", "nodes", "params", "reason"],
@@ -204,8 +291,12 @@ def analysis_doc(a: Analysis, flops: bool = False, show_all: bool = False, roofl
             )
         )
     if roofline is not None and roofline.hardware is not None:
-        doc.append(_roofline_table(a, roofline))
-    return doc
+        rest.append(_roofline_table(a, roofline))
+    if width is not None:  # a terminal: the summary before the long per-layer list
+        return doc + summary + [layers] + rest
+    # piped: the order of earlier releases (Layers, Totals, Shares, What if), then the new tables
+    totals, what_if, *memory_t = summary
+    return doc + [layers, totals, rest[0], what_if, *memory_t, *rest[1:]]
 
 
 # --------------------------------------------------------------------------
@@ -235,27 +326,41 @@ def _layer_roofline_json(r: LayerRoofline, separable_s: float | None = None) -> 
     return d
 
 
-def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None, lazy: bool = False) -> dict[str, Any]:
-    """Stable keys, exact integers.  With a roofline: per-layer ``bytes``, ``intensity_macs_per_byte``
-    (with hardware ``estimated_time_s``, ``bound``) and a top-level ``roofline`` object.  ``lazy``:
-    ``layers`` is a generator (written as it is made, never held whole)."""
-    m = a.model
-    layers = _layers_json(a, flops, roofline)
-    out = {
-        "model": m.name,
-        "source": m.source,
-        "convention": convention_json(flops),
-        "notes": list(m.notes),
-        "layers": layers if lazy else list(layers),
+def memory_json(memory: ModelMemory) -> dict[str, Any]:
+    return {
+        "dtype": memory.dtype,
+        "dtype_bytes": memory.dtype_bytes,
+        "weight_bytes": memory.weight_bytes,
+        "activation_bytes": memory.activation_bytes,
+        "input_bytes": memory.input_bytes,
+        "peak_activation_bytes": memory.peak_bytes,
+        "peak_layer": memory.peak_layer,
+        "convention": "sequential run in graph order; a tensor is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion",
+        "notes": list(memory.notes),
     }
-    out.update(_analysis_json_rest(a, flops, roofline))
+
+
+def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
+    """Every module row at ``depth`` (hidden ones too, flagged): exact sums."""
+    from dscost.views import rollup
+
+    out = []
+    for g in rollup(a.layers, a.what_if, depth):
+        d: dict[str, Any] = {"name": g.name, "type": g.type, "layers": len(g.layers), "hidden_by_default": g.hidden}
+        d.update(cost_json(g.cost, flops))
+        d["what_if"] = None
+        if g.converts:
+            d["what_if"] = {"convs": g.converts, "macs": g.candidates.macs, "params": g.candidates.params, "separable_macs": g.separable_macs, "separable_params": g.separable_params}
+        out.append(d)
     return out
 
 
-def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None):
+def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memory: ModelMemory | None):
     from dscost.cost import category
+    from dscost.views import hidden_by_default
 
     by_name = roofline.by_name() if roofline is not None else {}
+    mem = memory.by_name() if memory is not None else {}
     for layer in a.layers:
         c = layer.cost
         w = a.what_if.get(layer.name)
@@ -277,16 +382,34 @@ def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None):
                 d["what_if"]["separable_flops"] = 2 * w.separable_macs
         if layer.note:
             d["note"] = layer.note
+        if hidden_by_default(layer):
+            d["hidden_by_default"] = True
+        lm = mem.get(layer.name)
+        if lm is not None:
+            d["activation_bytes"], d["live_bytes"] = lm.activation_bytes, lm.live_bytes
         r = by_name.get(layer.name)
         if r is not None:
             d.update(_layer_roofline_json(r, roofline.separable_s.get(r.name)))
         yield d
 
 
-def _analysis_json_rest(a: Analysis, flops: bool, roofline: ModelRoofline | None) -> dict[str, Any]:
-    """Everything after the layers: totals, shares, what-ifs, blocks, uncounted, roofline."""
+def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None, memory: ModelMemory | None = None,
+                  depth: int | None = None, lazy: bool = False) -> dict[str, Any]:  # fmt: skip
+    """Stable keys, exact integers.  With a roofline: per-layer ``bytes``, ``intensity_macs_per_byte``
+    (with hardware ``estimated_time_s``, ``bound``) and a top-level ``roofline`` object.  With
+    ``memory``: per-layer ``activation_bytes`` and ``live_bytes`` and a ``memory`` object; with
+    ``depth`` a ``modules`` list (the roll-up).  ``lazy``: ``layers`` is a generator, written as
+    it is made (a 100k-layer model is never held as a list of dicts)."""
+    from dscost.views import by_operator
+
     m = a.model
+    layers = _layers_json(a, flops, roofline, memory)
     out = {
+        "model": m.name,
+        "source": m.source,
+        "convention": convention_json(flops),
+        "notes": list(m.notes),
+        "layers": layers if lazy else list(layers),
         "totals": cost_json(a.totals, flops),
         "shares": {cat: _share_json(c, a.totals, flops) for cat, c in a.shares.items()},
         "what_if": {
@@ -295,7 +418,12 @@ def _analysis_json_rest(a: Analysis, flops: bool, roofline: ModelRoofline | None
         },
         "blocks": [{"depthwise": b.depthwise, "middle": list(b.middle), "pointwise": b.pointwise} for b in a.blocks],
         "uncounted": [{"name": x.name, "op": x.op, "reason": x.reason, "params": x.params} for x in m.uncounted],
+        "by_operator": [{"op": o.op, "count": o.count, **macs_params_json(o.cost, flops), "other_ops": o.cost.other_ops} for o in by_operator(a.layers)],
     }
+    if memory is not None:
+        out["memory"] = memory_json(memory)
+    if depth:
+        out["modules"] = modules_json(a, depth, flops)
     if roofline is not None:
         from dscost.roofline import intensity
 
@@ -316,14 +444,29 @@ def _analysis_json_rest(a: Analysis, flops: bool, roofline: ModelRoofline | None
 # CSV
 
 
-def analysis_csv(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None) -> list[list[Any]]:
+def modules_csv(a: Analysis, depth: int, flops: bool) -> list[list[Any]]:
+    """``--depth``: a header, then one row per module (hidden ones too)."""
+    header = ["name", "type", "layers", "macs", *(["flops"] if flops else []), "params", "weights", "biases", "norm_params", "buffers", "other_ops", "separable_macs", "separable_params", "hidden_by_default"]
+    rows: list[list[Any]] = [header]
+    for g in modules_json(a, depth, flops):
+        w = g["what_if"] or {}
+        rows.append([g["name"], g["type"], g["layers"], g["macs"], *([g["flops"]] if flops else []), g["params"], g["weights"], g["biases"], g["norm_params"], g["buffers"], g["other_ops"], w.get("separable_macs", ""), w.get("separable_params", ""), str(g["hidden_by_default"]).lower()])
+    return rows
+
+
+def analysis_csv(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None, memory: ModelMemory | None = None, depth: int | None = None) -> list[list[Any]]:
+    if depth:
+        return modules_csv(a, depth, flops)
     header = list(CSV_FIELDS)
     if flops:
         header.insert(header.index("macs") + 1, "flops")
     hw = roofline is not None and roofline.hardware is not None
     if roofline is not None:
         header += ["bytes", "intensity_macs_per_byte"] + (["estimated_time_s", "bound"] if hw else [])
+    if memory is not None:
+        header += ["activation_bytes", "live_bytes"]
     by_name = roofline.by_name() if roofline is not None else {}
+    mem = memory.by_name() if memory is not None else {}
     rows: list[list[Any]] = [header]
     for layer in a.layers:
         c = layer.cost
@@ -338,14 +481,32 @@ def analysis_csv(a: Analysis, flops: bool = False, roofline: ModelRoofline | Non
             row += [r.bytes, round(r.intensity, 4)] if r else ["", ""]
             if hw:
                 row += [r.estimate.time_s, r.estimate.bound] if r else ["", ""]
+        if memory is not None:
+            lm = mem.get(layer.name)
+            row += [lm.activation_bytes, lm.live_bytes] if lm else ["", ""]
         rows.append(row)
     return rows
 
 
-def show_analysis(a: Analysis, fmt: str, flops: bool = False, show_all: bool = False, roofline: ModelRoofline | None = None) -> None:
-    emit(
-        fmt,
-        doc=lambda: analysis_doc(a, flops, show_all, roofline),
-        data=lambda: analysis_json(a, flops, roofline, lazy=True),
-        rows=lambda: analysis_csv(a, flops, roofline),
-    )
+def show_analysis(
+    a: Analysis, fmt: str, flops: bool = False, show_all: bool = False, roofline: ModelRoofline | None = None,
+    memory: ModelMemory | None = None, view: View | None = None, out=None, output: str | None = None,
+) -> None:  # fmt: skip
+    """Write the report in ``fmt`` to ``out`` (default stdout), or to the file ``output``."""
+    view = view or View(show_all=show_all)
+    with output_file(output, fmt) as f:
+        out = f or out
+        if fmt == "html":
+            from dscost.report import html
+            from dscost.report.html import write_page
+
+            write_page(html.analysis_page(a, flops, roofline, memory, view), out)
+            return
+        emit(
+            fmt,
+            doc=lambda: analysis_doc(a, flops, roofline=roofline, memory=memory, view=view),
+            terminal=lambda width: analysis_doc(a, flops, roofline=roofline, memory=memory, view=view, width=width),
+            data=lambda: analysis_json(a, flops, roofline, memory, view.depth, lazy=True),
+            rows=lambda: analysis_csv(a, flops, roofline, memory, view.depth),
+            out=out,
+        )

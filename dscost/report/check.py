@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from dscost.report.document import FAIL_MARK, PASS_MARK, CHECK_FORMATS, FORMATS, Doc, Table, Text, emit, emit_markdown, emit_plain
+from dscost.report.document import FAIL_MARK, PASS_MARK, CHECK_FORMATS, FORMATS, Doc, Table, Text, emit, emit_markdown, emit_plain, output_file
 from dscost.units import clean, human, plural
 
 if TYPE_CHECKING:
@@ -234,7 +234,43 @@ def check_markdown(rep: CheckReport) -> str:
     return buf.getvalue()
 
 
-def show_check(rep: CheckReport, fmt: str, out=None) -> None:
+def check_page(rep: CheckReport) -> str:
+    """`--format html`: the verdict, then per model its limits as a table and as a chart of
+    actual / limit (100% is the limit)."""
+    from dscost.report import html as H
+
+    ok = rep.passed
+    body = ["<h1>dscost check" + (f" &mdash; budget {H.esc(rep.budget)}" if rep.budget else "") + "</h1>",
+            f'<p class="{"pass" if ok else "fail"}">{H.esc(_check_summary(rep))}</p>']  # fmt: skip
+    if rep.convention == "flops":
+        body.append('<p class="note">MAC limits count FLOPs = 2 x MACs.</p>')
+    charts = {}
+    for i, m in enumerate(rep.models):
+        status = "ok" if m.passed else "OVER BUDGET"
+        body.append(f'<h2>{H.esc(m.name)} <span class="sub">({H.esc(m.path)})</span>: <span class="{"pass" if m.passed else "fail"}">{status}</span></h2>')
+        rows = [[_check_label(r), _limit_value(r.kind, r.limit), _limit_value(r.kind, r.actual), *_headroom(r), PASS_MARK if r.passed else FAIL_MARK] for r in m.results]
+        body.append(H.static_table(["check", "limit", "actual", "headroom", "headroom %", ""], rows, "lrrrrl"))
+        if m.uncounted_nodes:
+            body.append(f'<p class="note">warning: {H.esc(uncounted_message(m))}</p>')
+        usable = [r for r in m.results if r.limit]
+        if usable:
+            pcts = [float(r.actual / r.limit * 100) if r.kind != "share" else float(r.actual) / float(r.limit) * 100 for r in usable]
+            charts[f"m{i}"] = H.hbar_chart(
+                "actual as a share of the limit (the dashed line is the limit)", [_check_label(r) for r in usable],
+                [("actual / limit", H.PALETTE["current"], pcts)], "% of the limit", reference=100,
+                hover={"check": [_check_label(r) for r in usable], "actual": [_limit_value(r.kind, r.actual) for r in usable], "limit": [_limit_value(r.kind, r.limit) for r in usable]},
+            )  # fmt: skip
+            body.append(f"{{{{chart:m{i}}}}}")
+    return H.page("dscost check", "\n".join(body), charts)
+
+
+def show_check(rep: CheckReport, fmt: str, out=None, output: str | None = None) -> None:
+    """Print a CheckReport (to the file ``output`` if given); with ``github``, also append Markdown to $GITHUB_STEP_SUMMARY when set."""
+    with output_file(output, fmt) as f:
+        _show_check(rep, fmt, f or out)
+
+
+def _show_check(rep: CheckReport, fmt: str, out=None) -> None:
     """Print a CheckReport; with ``github``, also append Markdown to $GITHUB_STEP_SUMMARY when set."""
     import os
 
@@ -247,6 +283,10 @@ def show_check(rep: CheckReport, fmt: str, out=None) -> None:
         if summary:
             with open(summary, "a", encoding="utf-8") as f:
                 f.write(check_markdown(rep) + "\n")
+    elif fmt == "html":
+        from dscost.report.html import write_page
+
+        write_page(check_page(rep), out)
     elif fmt in FORMATS:
         emit(fmt, doc=lambda: check_doc(rep), data=lambda: check_json(rep), rows=lambda: check_csv(rep), out=out)
     else:

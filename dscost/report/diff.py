@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from dscost.layers import SHAPE, Layer
 from dscost.report.counts import convention_json, macs_params_json, scale, unit
-from dscost.report.document import FAIL_MARK, PASS_MARK, FORMATS, Doc, Table, Text, emit
+from dscost.report.document import FAIL_MARK, PASS_MARK, REPORT_FORMATS, Doc, Table, Text, emit, output_file
 from dscost.units import dims, human, plural
 
 if TYPE_CHECKING:
@@ -186,10 +186,55 @@ def diff_csv(d: ModelDiff, flops: bool = False) -> list[list[Any]]:
     return rows
 
 
-def show_diff(d: ModelDiff, fmt: str, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> None:
-    if fmt not in FORMATS:
+def diff_page(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> str:
+    """`--format html`: totals, a bar chart of base vs new MACs per changed layer, the sortable delta table."""
+    from dscost.report import html as H
+
+    s, u = scale(flops), unit(flops)
+    bt, nt = d.base_totals, d.new_totals
+    body = [f"<h1>dscost diff: {H.esc(d.base_name)} &rarr; {H.esc(d.new_name)}</h1>", f'<p class="sub">base {H.esc(d.base_source)}, new {H.esc(d.new_source)}</p>']
+    summ = d.summary
+    items = [
+        (u, f"{human(s * bt.macs)} -> {human(s * nt.macs)}", f"{_signed(s * d.d_macs)} ({_signed_pct(d.macs_pct)})"),
+        ("params", f"{human(bt.params)} -> {human(nt.params)}", f"{_signed(d.d_params)} ({_signed_pct(d.params_pct)})"),
+        ("layers", f"{summ['changed']} changed", f"{summ['added']} added, {summ['removed']} removed, {summ['unchanged']} unchanged"),
+    ]
+    if gate:
+        items.append(("--fail-on-increase " + gate["threshold"], "passed" if gate["passed"] else "FAILED", diff_gate_text(gate) or ""))
+    body.append(H.cards(items))
+    rows = [x for x in d.layers if show_all or (x.status != "unchanged" and not all(layer is None or layer.type == SHAPE for layer in (x.base, x.new)))]
+    bars = [x for x in rows if x.base_cost.macs or x.new_cost.macs]
+    charts = {}
+    if bars:
+        charts["bars"] = H.bar_chart(
+            f"{u} per layer, base and new ({len(bars)} layers with {u} that differ)" if not show_all else f"{u} per layer, base and new",
+            [_diff_layer_name(x) for x in bars],
+            [("base", H.PALETTE["base"], [s * x.base_cost.macs for x in bars]), ("new", H.PALETTE["new"], [s * x.new_cost.macs for x in bars])],
+            {"layer": [_diff_layer_name(x) for x in bars], "status": [x.status for x in bars], f"base {u}": [human(s * x.base_cost.macs) for x in bars],
+             f"new {u}": [human(s * x.new_cost.macs) for x in bars], f"Δ {u}": [_signed(s * x.d_macs) for x in bars]},
+            u,
+        )  # fmt: skip
+        body += [f"<h2>{u} per layer</h2>", "{{chart:bars}}"]
+    table = [
+        [x.status, _diff_layer_name(x), x.type, [human(s * x.base_cost.macs) if x.base else "", s * x.base_cost.macs], [human(s * x.new_cost.macs) if x.new else "", s * x.new_cost.macs],
+         [_signed(s * x.d_macs), s * x.d_macs], [human(x.base_cost.params) if x.base else "", x.base_cost.params], [human(x.new_cost.params) if x.new else "", x.new_cost.params],
+         [_signed(x.d_params), x.d_params], _diff_change(x)]
+        for x in rows
+    ]  # fmt: skip
+    caption = f"{len(rows)} layers" + ("" if show_all else " (changed, added, removed; --all lists every layer)") + "; click a header to sort"
+    body += ["<h2>Layers</h2>", H.sortable_table("layers", ["status", "layer", "type", f"base {u}", f"new {u}", f"Δ {u}", "base params", "new params", "Δ params", "shape"], "lllrrrrrrl", table, caption)]
+    return H.page(f"dscost diff: {d.base_name} -> {d.new_name}", "\n".join(body), charts)
+
+
+def show_diff(d: ModelDiff, fmt: str, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None, output: str | None = None) -> None:
+    if fmt not in REPORT_FORMATS:
         from dscost.errors import InputError
 
-        raise InputError(f"--format {fmt} is not available for diff; use one of {', '.join(FORMATS)}")
-    emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate), rows=lambda: diff_csv(d, flops))
+        raise InputError(f"--format {fmt} is not available for diff; use one of {', '.join(REPORT_FORMATS)}")
+    with output_file(output, fmt) as out:
+        if fmt == "html":
+            from dscost.report.html import write_page
 
+            write_page(diff_page(d, flops, show_all, gate), out)
+            return
+        emit(fmt, doc=lambda: diff_doc(d, flops, show_all, gate), data=lambda: diff_json(d, flops, gate), rows=lambda: diff_csv(d, flops), out=out)

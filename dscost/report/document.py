@@ -5,9 +5,13 @@ A command's renderer builds a :data:`Doc` -- a list of :class:`Text` lines and
 object for ``json`` and a list of rows for ``csv``; :func:`emit` writes the one
 format asked for (each is a zero-argument callable, so only that one is built).
 
-* plain text: stdout not a TTY (aligned, never truncated, no escape codes);
+* plain text: stdout not a TTY (aligned, never truncated, every column, no escape codes);
 * Rich: stdout a TTY (Rich is imported only here, so piped output and
-  ``dscost compare`` stay fast; see benchmarks/startup.py);
+  ``dscost compare`` stay fast; see benchmarks/startup.py).  On a terminal every
+  table is fitted to its width (:func:`fit_columns`): columns are kept by priority,
+  the name column is shortened in the middle (:func:`shorten_middle`) and one note
+  line says what was dropped and how to get it back.  ``NO_COLOR`` (any value)
+  turns every escape code off, bold and dim included;
 * Markdown pipe tables; JSON (:func:`dumps`) with exact integers; CSV.
 
 Nothing here knows about a particular command.
@@ -23,12 +27,14 @@ from dscost.units import clean
 
 # The output formats of every command; some commands add their own (check: junit, github).
 FORMATS = ("table", "json", "csv", "markdown")
-CHECK_FORMATS = FORMATS + ("junit", "github")
+REPORT_FORMATS = FORMATS + ("html",)  # analyze, diff: also a self-contained HTML page (dscost.report.html)
+CHECK_FORMATS = REPORT_FORMATS + ("junit", "github")
 PASS_MARK, FAIL_MARK = "✓", "✗"
 # Where the output stream cannot encode them (PYTHONIOENCODING=ascii, a cp1252 pipe), these
 # characters are written in ASCII, so a pass or a failure is never lost to an encoding error.
 _ASCII = {ord("✓"): "ok", ord("✗"): "FAIL", ord("Δ"): "delta", ord("…"): "...", ord("—"): "-", ord("–"): "-",
-          ord("→"): "->", ord("×"): "x", ord("≤"): "<=", ord("≥"): ">="}  # fmt: skip
+          ord("→"): "->", ord("×"): "x", ord("≤"): "<=", ord("≥"): ">=", ord("█"): "#",
+          **{ord(c): "#" for c in "▏▎▍▌▋▊▉"}}  # fmt: skip
 _ascii_only: bool | None = None
 
 
@@ -41,7 +47,7 @@ def _fit(text: str) -> str:
     if _ascii_only is None:
         enc = getattr(sys.stdout, "encoding", None) or "utf-8"
         try:
-            "✓✗Δ…".encode(enc)
+            "✓✗Δ…▏█".encode(enc)
             _ascii_only = False
         except (UnicodeEncodeError, LookupError):
             _ascii_only = True
@@ -59,14 +65,22 @@ class Text:
 
 class Table:
     """A titled table of strings.  ``align``: one char per column, 'l' or 'r';
-    default first column left, the others right."""
+    default first column left, the others right.
 
-    __slots__ = ("title", "headers", "rows", "align", "notes")
+    For fitting on a terminal: ``priority`` (one int per column, lower is kept first;
+    default: left to right), ``shrink`` (the column that may be shortened in the middle,
+    default the first) and ``hint`` (how to get dropped columns back)."""
 
-    def __init__(self, title: str, headers: list[str], rows: list[list[str]], align: str = "", notes: list[str] | None = None) -> None:
+    __slots__ = ("title", "headers", "rows", "align", "notes", "priority", "shrink", "hint")
+
+    def __init__(
+        self, title: str, headers: list[str], rows: list[list[str]], align: str = "", notes: list[str] | None = None,
+        priority: list[int] | None = None, shrink: int | None = 0, hint: str = "",
+    ) -> None:  # fmt: skip
         self.title, self.headers, self.align = _fit(title), [_fit(h) for h in headers], align
         self.rows = [[_fit(c) for c in r] for r in rows]  # names from files: no control characters, one line
         self.notes = [_fit(n) for n in notes or []]
+        self.priority, self.shrink, self.hint = priority, shrink, hint
 
     def aligns(self) -> str:
         a = self.align or "l" + "r" * (len(self.headers) - 1)
@@ -74,6 +88,208 @@ class Table:
 
 
 Doc = list  # list[Text | Table]
+
+# --------------------------------------------------------------------------
+# Fitting a table to a terminal
+
+SHRINK_MIN = 18  # a shortened name keeps at least this many characters
+MIN_WIDTH = 40  # narrower terminals are laid out for 40 columns (and wrap)
+RICH_GAP = PLAIN_GAP = 2  # characters between two columns (Rich: right padding 1 + the box's blank divider)
+DEFAULT_HINT = "pipe the output (| cat) or use --format markdown to see every column"
+BAR_WIDTH = 8
+_EIGHTHS = "▏▎▍▌▋▊▉"
+
+
+def share_bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """A bar of block characters, ``width`` cells for 1.0, in eighths of a cell; a non-zero
+    share shorter than an eighth still shows one thin bar."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    if fraction > 0 and eighths == 0:
+        eighths = 1
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest - 1] if rest else "")
+
+
+def collapse_path(text: str) -> str:
+    """Drop the path segments that the next one repeats (PyTorch exports write a module's
+    qualified name at every level): '/layer1/layer1.0/conv1/Conv' -> '/layer1.0/conv1/Conv'."""
+    parts = text.split("/")
+    keep = [p for i, p in enumerate(parts) if not (p and i + 1 < len(parts) and parts[i + 1].startswith(p + "."))]
+    return "/".join(keep)
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters: a path first loses the segments the next one
+    repeats (:func:`collapse_path`), then the middle is cut with '…', keeping the first segment
+    and as much of the end as fits: '/features/features.3/block/block.0/block.0.0/Conv' ->
+    '/features.3/block.0.0/Conv' -> '/features.3/…0.0/Conv' (20 characters)."""
+    if len(text) <= width:
+        return text
+    if "/" in text:
+        text = collapse_path(text)
+        if len(text) <= width:
+            return text
+    if width <= 1:
+        return "…"[:width]
+    cut = text.find("/", 1)
+    if "/" in text[cut + 1 :] and 0 < cut + 1 <= 0.6 * width:
+        head = text[: cut + 1]
+        return head + "…" + text[len(text) - (width - 1 - len(head)) :]
+    half = (width - 1) // 2
+    return text[:half] + "…" + text[len(text) - (width - 1 - half) :]
+
+
+class Column:
+    """A candidate column for :func:`fit_columns`: cells plus what fitting needs."""
+
+    __slots__ = ("key", "header", "cells", "align", "priority", "shrink", "alt_of", "values")
+
+    def __init__(self, key: str, header: str, cells: list[str], align: str = "r", priority: float = 0, shrink: bool = False, alt_of: str | None = None, values: list | None = None) -> None:
+        self.key, self.header, self.cells, self.align, self.priority, self.shrink, self.alt_of = key, header, cells, align, priority, shrink, alt_of
+        self.values = values  # exact numbers behind the cells (None: text), for sorting in HTML
+
+    @property
+    def width(self) -> int:
+        return max([len(self.header), *map(len, self.cells)])
+
+
+def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -> tuple[list[Column], list[Column]]:
+    """(kept, dropped): every primary column when the table fits in ``width`` (None: no
+    limit); else the columns by priority while they fit (a shrinkable column counted at a third
+    of the width, or less down to SHRINK_MIN if that is all there is; an ``alt_of`` column only
+    when its primary was dropped), in table order, with the shrinkable column's cells shortened
+    to the width left over."""
+    primary = [c for c in columns if c.alt_of is None]
+    if width is None or sum(c.width for c in primary) + gap * (len(primary) - 1) <= width:
+        return primary, []
+    kept: set[str] = set()
+    used = -gap
+    floor = max(SHRINK_MIN, width // 3)  # a shortened column keeps a third of the width
+    reserved = {}
+    for c in sorted(columns, key=lambda c: c.priority):
+        if c.alt_of is not None and c.alt_of in kept:
+            continue
+        w = min(c.width, max(floor, len(c.header))) if c.shrink else c.width
+        if used + w + gap > width and c.shrink:
+            w = max(min(c.width, max(SHRINK_MIN, len(c.header))), width - used - gap)
+        if used + w + gap <= width:
+            kept.add(c.key)
+            reserved[c.key] = w
+            used += w + gap
+    out = [c for c in columns if c.key in kept]
+    spare = width - used
+    for c in out:
+        if c.shrink and reserved[c.key] < c.width:
+            w = min(c.width, reserved[c.key] + spare)
+            c.cells = [shorten_middle(x, w) for x in c.cells]
+            break
+    dropped = [c for c in primary if c.key not in kept and not any(a.alt_of == c.key and a.key in kept for a in columns)]
+    return out, dropped
+
+
+def dropped_note(dropped: list[Column], width: int, hint: str) -> str:
+    return f"{len(dropped)} column{'s' if len(dropped) != 1 else ''} hidden to fit {width} columns ({', '.join(c.header or c.key for c in dropped)}); {hint}"
+
+
+def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
+    """``table`` fitted to ``width`` (:func:`fit_columns`), with a note naming what was dropped."""
+    aligns = table.aligns()
+    prio = table.priority or list(range(len(table.headers)))
+    cols = [
+        Column(str(i), h, [r[i] if i < len(r) else "" for r in table.rows], aligns[i], prio[i], shrink=i == table.shrink)
+        for i, h in enumerate(table.headers)
+    ]
+    original = {c.key: c.cells for c in cols}
+    kept, dropped = fit_columns(cols, width, gap)
+    if not dropped and all(c.cells is original[c.key] for c in kept):
+        return table
+    idx = [int(c.key) for c in kept]
+    rows = [[c.cells[j] for c in kept] for j in range(len(table.rows))]
+    notes = list(table.notes) + ([dropped_note(dropped, width, table.hint or DEFAULT_HINT)] if dropped else [])
+    return Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint)
+
+
+def fit_doc(doc: Doc, width: int, gap: int, wrap: bool = False) -> Doc:
+    """Every table fitted to ``width``; with ``wrap`` (the plain renderer; Rich wraps by itself)
+    long text lines and table notes are word-wrapped too."""
+    out: Doc = []
+    for x in doc:
+        if isinstance(x, Table):
+            x = fit_table(x, width, gap)
+            if wrap and any(len(n) > width for n in x.notes):
+                x = Table(x.title, x.headers, x.rows, x.align, [w for n in x.notes for w in _wrap(n, width)], x.priority, x.shrink, x.hint)
+            out.append(x)
+        elif wrap and len(x.text) > width:
+            out.extend(Text(w, x.style) for w in _wrap(x.text, width))
+        else:
+            out.append(x)
+    return out
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def terminal_width(out) -> int:
+    """Columns of the terminal ``out`` writes to ($COLUMNS first, as Rich does; 80 if unknown)."""
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) > 0:
+        return max(int(cols), MIN_WIDTH)
+    try:
+        width = os.get_terminal_size(out.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 80
+    return max(width, MIN_WIDTH) if width > 0 else 80  # a pseudo-terminal of size 0x0 (scripts): 80
+
+
+def color_allowed() -> bool:
+    """False when NO_COLOR is set to anything non-empty (https://no-color.org)."""
+    return not os.environ.get("NO_COLOR")
+
+
+class output_file:
+    """``--output FILE`` as a context manager: the report is written to a unique temp file beside
+    ``FILE`` and renamed into place when it is complete (stdout, as None, without a path).  HTML
+    is not written to a terminal; an existing FILE must be a regular file."""
+
+    def __init__(self, path: str | None, fmt: str) -> None:
+        self.path, self.fmt, self.file = path, fmt, None
+
+    def __enter__(self):
+        from dscost.errors import InputError
+
+        if self.path is None:
+            if self.fmt == "html" and sys.stdout.isatty():
+                raise InputError("--format html writes a page: give -o report.html (or redirect stdout to a file)")
+            return None
+        import stat
+        import tempfile
+
+        if os.path.isdir(self.path):
+            raise InputError(f"--output {self.path}: is a directory")
+        if os.path.exists(self.path) and not stat.S_ISREG(os.stat(self.path).st_mode):
+            raise InputError(f"--output {self.path}: exists and is not a regular file")
+        folder, name = os.path.split(os.path.abspath(self.path))
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dscost-tmp", dir=folder)
+            self.file = open(fd, "w", encoding="utf-8", newline="")
+        except OSError as e:
+            raise InputError(f"--output {self.path}: cannot write ({e.strerror})") from None
+        return self.file
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.file is None:
+            return
+        self.file.close()
+        try:
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+                print(f"wrote {self.path}", file=sys.stderr)
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
 
 
 def emit_plain(doc: Doc, out, ansi: bool = False) -> None:
@@ -115,14 +331,19 @@ def emit_plain(doc: Doc, out, ansi: bool = False) -> None:
     out.write("\n".join(blocks) + "\n")
 
 
-def emit_rich(doc: Doc, out) -> None:
+def emit_rich(doc: Doc, out, width: int | None = None, color: bool = True) -> None:
+    """Rich tables; with ``width`` every table is fitted to it first (:func:`fit_table`);
+    ``color`` False writes no escape code at all (NO_COLOR)."""
     from rich import box
     from rich.console import Console
     from rich.measure import Measurement
     from rich.table import Table as RichTable
     from rich.text import Text as RichText
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    kw = {} if color else {"color_system": None}
+    console = Console(file=out, highlight=False, soft_wrap=False, width=width, **kw)
+    if width is not None:
+        doc = fit_doc(doc, width, RICH_GAP)
     styles = {"title": "bold", "heading": "bold underline", "note": "dim"}
     for item in doc:
         if isinstance(item, Text):
@@ -137,15 +358,16 @@ def emit_rich(doc: Doc, out) -> None:
             box=box.SIMPLE_HEAD,
             show_edge=False,
             pad_edge=False,
+            padding=(0, 1, 0, 0),
         )
         for h, a in zip(item.headers, item.aligns()):
             t.add_column(h, justify="right" if a == "r" else "left", no_wrap=True)
         for row in item.rows:
             t.add_row(*(RichText(c) for c in row))
-        # Never squeeze or truncate a cell: a table wider than the terminal is
-        # printed at its natural width and the terminal wraps the lines.
+        # Never let Rich squeeze or fold a cell: a table still wider than the terminal
+        # (fitting was not asked for) is printed at its natural width.
         natural = Measurement.get(console, console.options.update(max_width=100_000), t).maximum
-        wide = console if natural <= console.width else Console(file=out, highlight=False, width=natural)
+        wide = console if natural <= console.width else Console(file=out, highlight=False, width=natural, **kw)
         wide.print(t)
         for n in item.notes:
             console.print(RichText(n, style="dim"))
@@ -239,12 +461,15 @@ def emit(
     rows: Callable[[], list[list[Any]]] | None = None,
     out=None,
     rich: bool = True,
+    terminal: Callable[[int], Doc] | None = None,
 ) -> None:
     """Write one result in format ``fmt``.  ``table`` uses Rich on a TTY and
     aligned plain text otherwise (never truncated, nothing to strip).  With
     ``rich=False`` (commands whose start-up time matters, like `compare`) a TTY
     gets the plain layout with ANSI bold/dim instead: importing Rich alone costs
-    about half the start-up of a minimal Typer app.  NO_COLOR turns ANSI off."""
+    about half the start-up of a minimal Typer app.  NO_COLOR turns every escape
+    code off.  On a TTY, ``terminal(width)`` (if given) builds the document instead
+    of ``doc`` -- a command's terminal layout -- and every table is fitted to the width."""
     out = out or sys.stdout
     if fmt == "json" and data is not None:
         write_json(data(), out)
@@ -257,10 +482,15 @@ def emit(
     elif fmt == "markdown" and doc is not None:
         emit_markdown(doc(), out)
     elif fmt == "table" and doc is not None:
-        if out.isatty() and rich:
-            emit_rich(doc(), out)
+        if not out.isatty():
+            emit_plain(doc(), out)
+            return
+        width = terminal_width(out)
+        d = terminal(width) if terminal is not None else doc()
+        if rich:
+            emit_rich(d, out, width=width, color=color_allowed())
         else:
-            emit_plain(doc(), out, ansi=out.isatty() and not os.environ.get("NO_COLOR"))
+            emit_plain(fit_doc(d, width, PLAIN_GAP, wrap=True), out, ansi=color_allowed())
     else:
         from dscost.errors import InputError
 

@@ -1,0 +1,242 @@
+"""Terminal output: tables fitted to a fixed width (no line longer than the terminal), names
+shortened in the middle, the note on dropped columns, summary first, NO_COLOR; and the new
+analyze options (--columns, --depth, --top) and check's peak-activation limit."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from rich.cells import cell_len
+
+from conftest import ROOT
+from dscost import cost
+from dscost.cli import run
+from dscost.memory import model_memory
+from dscost.readers import load
+from dscost.report.analyze import View, show_analysis
+from dscost.report.compare import show_comparison
+from dscost.report.document import Column, collapse_path, fit_columns, share_bar, shorten_middle
+from dscost.views import hidden_by_default
+from report_models import vit_like
+
+
+class Terminal(io.StringIO):
+    """A StringIO that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def on_terminal(fn, *args, width: int, monkeypatch, no_color: bool = True, **kw) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    out = Terminal()
+    fn(*args, out=out, **kw)
+    return out.getvalue()
+
+
+def analysis(path):
+    m = load(path)
+    a = cost.analyze(m)
+    return a, model_memory(m, "fp32", a.totals.params)
+
+
+@pytest.fixture(scope="module")
+def vit_path(tmp_path_factory):
+    return vit_like(tmp_path_factory.mktemp("vit"), blocks=12, dim=64)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("which", ["mobilenet_v1", "resnet18", "vit"])
+def test_analyze_fits_the_terminal(which, width, monkeypatch, vit_path):
+    path = vit_path if which == "vit" else ROOT / "models" / f"{which}.yaml"
+    a, mem = analysis(path)
+    text = on_terminal(show_analysis, a, "table", memory=mem, width=width, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    assert max(cell_len(x) for x in lines) <= width, [x for x in lines if cell_len(x) > width][:3]
+    assert "\x1b" not in text  # NO_COLOR: not even bold
+    # summary first: totals and the what-if before the long per-layer list
+    assert text.index("Totals") < text.index("What if") < text.index("Layers")
+    assert "hidden to fit" in text and "--columns all" in text
+    # every visible layer still has a row (names may be shortened, never folded)
+    header = next(i for i, x in enumerate(lines) if x.startswith("Layers"))
+    visible = [x for x in a.layers if not hidden_by_default(x)]
+    rows = lines[header + 3 : header + 3 + len(visible)]
+    assert [r.split()[0][-4:] for r in rows] == [shorten_middle(x.name, 200)[-4:] for x in visible]
+    assert not lines[header + 3 + len(visible)].startswith(("/", "conv", "dsconv", "layer", "fc"))
+
+
+def test_long_onnx_names_are_shortened_in_the_middle(monkeypatch, vit_path):
+    a, mem = analysis(vit_path)
+    text = on_terminal(show_analysis, a, "table", memory=mem, width=80, monkeypatch=monkeypatch)
+    assert "/blocks.11/attn/qkv/MatMul" in text  # '/blocks/blocks.11/...' collapsed, nothing lost
+    piped = io.StringIO()
+    show_analysis(a, "table", memory=mem, out=piped)
+    assert "/blocks/blocks.11/attn/qkv/MatMul" in piped.getvalue() and "…" not in piped.getvalue()
+
+
+def test_colors_only_on_a_terminal_without_no_color(monkeypatch):
+    a, mem = analysis(ROOT / "models" / "mobilenet_v1.yaml")
+    assert "\x1b[" in on_terminal(show_analysis, a, "table", memory=mem, width=120, monkeypatch=monkeypatch, no_color=False)
+    piped = io.StringIO()
+    show_analysis(a, "table", memory=mem, out=piped)
+    assert "\x1b" not in piped.getvalue()
+    assert "share" not in piped.getvalue().split("\n\n")[1]  # the bar is a terminal column
+
+
+def test_compare_fits_80_columns_without_rich(monkeypatch):
+    from dscost.cost import compare, make_conv_geom
+
+    c = compare(make_conv_geom((3, 3), 32, 64, (112, 112), (1, 1), (1, 1), "same"))
+    out = Terminal()
+    monkeypatch.setattr("sys.stdout", out)
+    text = on_terminal(lambda *a, out: show_comparison(*a, padding="same"), c, "table", width=80, monkeypatch=monkeypatch)
+    text = out.getvalue()
+    assert max(map(len, text.splitlines())) <= 80
+    header = next(x for x in text.splitlines() if x.startswith("variant"))
+    assert "substituted" not in header and "hidden to fit 80 columns" in text and "\x1b" not in text
+
+
+def test_shorten_and_bar():
+    name = "/features/features.3/block/block.0/block.0.0/Conv"
+    assert collapse_path(name) == "/features.3/block.0.0/Conv"
+    assert shorten_middle(name, 100) == name
+    assert shorten_middle(name, 26) == "/features.3/block.0.0/Conv"
+    s = shorten_middle(name, 20)
+    assert len(s) == 20 and s.startswith("/features.3/…") and s.endswith(".0/Conv")
+    assert shorten_middle("backbone.stage4.block17.expand_conv_with_a_long_name", 21) == "backbone.s…_long_name"
+    assert share_bar(1.0) == "█" * 8 and share_bar(0.5) == "████" and share_bar(0.001) == "▏" and share_bar(0) == ""
+    assert share_bar(0.99) == "███████▉"
+
+
+def test_fit_columns_by_priority_and_alternative():
+    cols = [
+        Column("name", "layer", ["a-very-long-layer-name-indeed"] * 2, "l", 0, shrink=True),
+        Column("shape", "input -> output", ["1x3x224x224 -> 1x32x112x112"] * 2, "l", 5),
+        Column("output", "output", ["1x32x112x112"] * 2, "l", 5.5, alt_of="shape"),
+        Column("macs", "MACs", ["10.8M"] * 2, "r", 1),
+    ]
+    kept, dropped = fit_columns(cols, 45, 2)
+    assert [c.key for c in kept] == ["name", "output", "macs"] and [c.key for c in dropped] == []
+    assert sum(c.width for c in kept) + 2 * 2 <= 45
+    kept, dropped = fit_columns([Column("a", "a", ["x"]), Column("b", "b", ["y"])], None)
+    assert len(kept) == 2 and not dropped
+
+
+# --------------------------------------------------------------------------
+# analyze options through the CLI
+
+
+def test_columns_option(capsys):
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--columns", "name,macs,sep_macs,act_bytes,share"]) == 0
+    out = capsys.readouterr().out
+    header = out.split("Layers\n")[1].splitlines()[0].split()
+    assert header == ["layer", "MACs", "sep", "MACs", "act", "bytes", "share"]
+    assert "█" in out
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--columns", "name,flux"]) == 2
+    assert "unknown column 'flux'" in capsys.readouterr().err
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--columns", "name,est_time"]) == 2
+    assert "needs --hardware" in capsys.readouterr().err
+
+
+def test_depth_and_top(capsys, vit_path):
+    assert run(["analyze", str(vit_path), "--depth", "2", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    mods = d["modules"]
+    assert sum(x["macs"] for x in mods) == d["totals"]["macs"] and sum(x["params"] for x in mods) == d["totals"]["params"]
+    assert len([x for x in mods if not x["hidden_by_default"]]) == 12 + 4  # patch_embed/proj, 12 blocks, norm, ReduceMean, head
+    assert run(["analyze", str(vit_path), "--depth", "2"]) == 0
+    out = capsys.readouterr().out
+    table = out.split("Modules\n")[1].split("\n\n")[0].splitlines()
+    assert table[0].split()[:3] == ["module", "type", "layers"] and len([x for x in table[2:] if x.startswith("/")]) == 12 + 4
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    rows = out.split("Layers\n")[1].splitlines()[2:6]
+    assert [r.split()[0] for r in rows[:3]] == ["dsconv6.1.pw", "dsconv6.2.pw", "dsconv6.3.pw"] or all("pw" in r.split()[0] for r in rows[:3])
+    assert rows[3].startswith("… 82 more layers")
+
+
+def test_csv_at_depth_is_one_row_per_module(capsys):
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--depth", "1", "-f", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("name,type,layers,macs")
+    assert sum(int(x.split(",")[3]) for x in lines[1:]) == 568_740_352
+
+
+def test_memory_in_json_and_table(capsys):
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "-f", "json", "--dtype", "fp16"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["memory"]["peak_activation_bytes"] == 6_422_528 // 2 and d["memory"]["peak_layer"] == "dsconv1.pw_bn"
+    assert d["memory"]["weight_bytes"] == 2 * d["totals"]["params"]
+    assert d["layers"][0]["activation_bytes"] == (3 * 224 * 224 + 32 * 112 * 112) * 2
+    assert {o["op"] for o in d["by_operator"]} >= {"pointwise", "depthwise", "conv", "fc"}
+    assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "peak live activations            6.42MB   6,422,528  dsconv1.pw_bn" in out and "By operator" in out
+
+
+def test_check_peak_activation_limit(capsys, tmp_path):
+    spec = str(ROOT / "models" / "mobilenet_v1.yaml")
+    assert run(["check", spec, "--max-peak-activation-bytes", "6422528"]) == 0
+    capsys.readouterr()
+    assert run(["check", spec, "--max-peak-activation-bytes", "6MB", "-f", "json"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    c = d["models"][0]["checks"][0]
+    assert c["key"] == "max_peak_activation_bytes" and c["actual"] == 6_422_528 and c["detail"] == "at dsconv1.pw_bn"
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(f"budgets:\n  - path: {spec}\n    max_peak_activation_bytes: 3.3MB\n    dtype: fp16\n")
+    assert run(["check", "--budget", str(budget)]) == 0
+    assert "peak activations (fp16)" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# bench progress
+
+
+class FakeSession:
+    def run(self, outputs, feeds):
+        return [0]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.stages: list[tuple] = []
+
+    def stage(self, label, total=None, completed=None):
+        self.stages.append((label, total, completed))
+
+
+def test_bench_timing_reports_progress():
+    from dscost.progress import Progress
+    from dscost.timing import progress_bar, time_sessions
+
+    rec = Recorder()
+    t = time_sessions({"standard": (FakeSession(), {}), "separable": (FakeSession(), {})}, budget_s=0.05, max_runs=50, progress=rec).timings
+    assert t["standard"].runs == t["separable"].runs
+    assert rec.stages[0][0] == "warming up standard and separable"
+    assert rec.stages[-1][0].startswith("timing standard and separable: ") and rec.stages[-1][1] == 100
+    assert [s[2] for s in rec.stages[1:]] == sorted(s[2] for s in rec.stages[1:])  # never goes back
+    with progress_bar(True, "x") as bar:  # stderr is not a terminal under pytest: a silent bar
+        assert isinstance(bar, Progress) and bar.bar is None
+    with progress_bar(False, "x") as bar:
+        assert bar.bar is None
+        with progress_bar(bar, "y") as inner:  # a bar handed down is reused, not reopened
+            assert inner is bar
+
+
+def test_terminal_width_of_a_zero_sized_pty(monkeypatch):
+    """A pseudo-terminal nobody sized (0 x 0, as scripts open them) is laid out for 80 columns."""
+    import os as _os
+
+    from dscost.report.document import terminal_width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr(_os, "get_terminal_size", lambda fd: _os.terminal_size((0, 0)))
+    assert terminal_width(Terminal()) == 80
+    monkeypatch.setenv("COLUMNS", "12")
+    assert terminal_width(Terminal()) == 40

@@ -1,0 +1,146 @@
+"""Pure views (hidden rows, module roll-up, by operator, top N) and memory (activation bytes,
+peak live activations), on hand-built models, the bundled specs and small ONNX graphs."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, conv_layer, make_tiny_model
+from dscost import cost, views
+from dscost.layers import ADD, ELEMENTWISE, SHAPE, Cost, Layer, Model, Uncounted
+from dscost.memory import model_memory
+from dscost.readers import load
+from report_models import vit_like
+
+
+def test_shape_arithmetic_is_hidden_real_layers_are_not():
+    small = Layer("/attn/Sqrt", ELEMENTWISE, "Sqrt", ("/attn/Cast",), (1,), (1,), Cost(other_ops=1))
+    scalar = Layer("/Concat", "concat", "Concat", (), (), ())
+    vector = Layer("/Concat_1", "concat", "Concat", ("x",), (2,), (4,))
+    act = Layer("relu", "activation", "Relu", ("x",), (1, 8), (1, 8), Cost(other_ops=8))
+    long_1d = Layer("wave", ELEMENTWISE, "Mul", ("x",), (16000,), (16000,), Cost(other_ops=16000))  # a waveform, not a shape
+    fc_1d = Layer("fc", "fc", "Gemm", ("x",), (4,), (3,), Cost(macs=12, weights=12))
+    reshape = Layer("r", SHAPE, "Reshape", ("x",), (1, 8), (8,))
+    assert all(views.is_shape_arithmetic(x) for x in (small, scalar, vector))
+    assert not any(views.is_shape_arithmetic(x) for x in (act, long_1d, fc_1d, reshape))
+    assert views.hidden_by_default(reshape) and not views.hidden_by_default(act)
+
+
+@pytest.mark.parametrize(
+    "name, path, depth1, depth2",
+    [
+        ("/features/features.3/block/block.0/block.0.0/Conv", ("features", "features.3", "block", "block.0", "block.0.0"), "/features", "/features/features.3"),
+        ("/blocks/blocks.0/attn/qkv/MatMul", ("blocks", "blocks.0", "attn", "qkv"), "/blocks", "/blocks/blocks.0"),
+        ("/Concat", (), "/Concat", "/Concat"),
+        ("/norm/LayerNormalization", ("norm",), "/norm", "/norm"),
+        ("model/conv1/Conv2D", ("model", "conv1"), "model", "model/conv1"),
+        ("dsconv3.dw", ("dsconv3", "dw"), "dsconv3", "dsconv3.dw"),
+        ("conv8.1.conv", ("conv8", "1", "conv"), "conv8", "conv8.1"),
+        ("conv1_bn", ("conv1_bn",), "conv1_bn", "conv1_bn"),
+    ],
+)
+def test_module_path(name, path, depth1, depth2):
+    assert views.module_path(name) == path
+    assert views.module_at(name, 1) == depth1 and views.module_at(name, 2) == depth2
+
+
+@pytest.mark.parametrize("spec", ["mobilenet_v1.yaml", "mobilenet_v2.yaml", "resnet18.yaml"])
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_rollup_sums_are_exact(spec, depth):
+    a = cost.analyze(load(ROOT / "models" / spec))
+    groups = views.rollup(a.layers, a.what_if, depth)
+    assert sum((g.cost for g in groups), Cost()) == sum((x.cost for x in a.layers), Cost())
+    assert sum(g.separable_macs for g in groups) == sum(w.separable_macs for w in a.what_if.values())
+    assert sum(g.separable_params for g in groups) == sum(w.separable_params for w in a.what_if.values())
+    assert sum(len(g.layers) for g in groups) == len(a.layers)
+    # the separable what-if of the whole model, from the groups
+    sep = a.totals.macs - sum(g.candidates.macs for g in groups) + sum(g.separable_macs for g in groups)
+    assert sep == a.all_separable.macs
+
+
+def test_rollup_of_an_onnx_transformer(tmp_path):
+    a = cost.analyze(load(vit_like(tmp_path, blocks=4)))
+    groups = views.rollup(a.layers, a.what_if, 2)
+    shown = [g.name for g in groups if not g.hidden]
+    assert shown == ["/patch_embed/proj", "/blocks/blocks.0", "/blocks/blocks.1", "/blocks/blocks.2", "/blocks/blocks.3", "/norm", "/ReduceMean", "/head"]
+    assert [g.name for g in groups if g.hidden] == ["/patch_embed"]  # Shape -> Gather -> Unsqueeze -> Concat -> Reshape -> Transpose
+    block = next(g for g in groups if g.name == "/blocks/blocks.0")
+    assert block.type == "module" and len(block.layers) == 17
+    assert block.cost.macs == 49152 + 8192 + 8192 + 16384 + 32768 + 32768
+    assert sum(g.cost.macs for g in groups) == a.totals.macs
+    patch = next(g for g in groups if g.name == "/patch_embed/proj")
+    assert patch.converts == 1 and patch.separable_macs == a.what_if["/patch_embed/proj/Conv"].separable_macs
+
+
+def test_by_operator_and_top():
+    a = cost.analyze(make_tiny_model())
+    ops = views.by_operator(a.layers)
+    assert [o.op for o in ops][:3] == ["Conv", "Gemm", "BatchNormalization"]
+    conv = ops[0]
+    assert conv.count == 3 and conv.cost.macs == 55_296 + 18_432 + 32_768
+    assert sum((o.cost for o in ops), Cost()) == sum((x.cost for x in a.layers), Cost())
+    kept, rest = views.top(a.layers, 2, key=lambda x: x.cost.macs)
+    assert [x.name for x in kept] == ["conv1", "pw1"] and len(rest) == len(a.layers) - 2
+    assert [x.name for x in rest][:2] == ["bn1", "relu1"]  # the rest keeps graph order
+
+
+# --------------------------------------------------------------------------
+# Memory
+
+
+def test_peak_activation_memory_of_mobilenet_v1_by_hand():
+    """MobileNet v1 at 224, fp32.  Every spec layer writes a new buffer.  The largest step is
+    dsconv1.pw_bn: it reads dsconv1.pw's output (64x112x112 = 802,816 elements) and writes its
+    own (802,816); nothing else is live (dsconv1.dw_relu's 32x112x112 output was freed after
+    dsconv1.pw read it, the input image after conv1).  1,605,632 elements x 4 B = 6,422,528 B.
+    Earlier steps hold less: conv1 150,528 + 401,408; dsconv1.pw 401,408 + 802,816."""
+    m = load(ROOT / "models" / "mobilenet_v1.yaml")
+    mem = model_memory(m, "fp32")
+    assert mem.peak_bytes == (64 * 112 * 112 * 2) * 4 == 6_422_528
+    assert mem.peak_layer == "dsconv1.pw_bn"
+    assert mem.input_bytes == 3 * 224 * 224 * 4
+    assert mem.weight_bytes == 4_231_976 * 4
+    by = mem.by_name()
+    assert by["conv1"].live_bytes == (3 * 224 * 224 + 32 * 112 * 112) * 4
+    assert by["dsconv1.pw"].live_bytes == (32 * 112 * 112 + 64 * 112 * 112) * 4
+    assert by["dsconv1.pw"].activation_bytes == by["dsconv1.pw"].live_bytes  # in + out, nothing else live
+    assert model_memory(m, "int8").peak_bytes == 6_422_528 // 4
+    # every activation tensor once: the input and all 85 layer outputs
+    assert mem.activation_bytes == (3 * 224 * 224 + sum(x.activations for x in m.layers)) * 4
+
+
+def test_liveness_residual_and_outputs():
+    """a -> b -> add(b, a) with a second output c from a: a stays live until the add reads it; c,
+    a model output, stays live to the end."""
+    s = (1, 4, 8, 8)
+    n = 4 * 8 * 8
+    layers = [
+        Layer("a", "activation", "Relu", ("x",), s, s),
+        Layer("c", "activation", "Relu", ("a",), s, s),  # an output nobody reads
+        Layer("b", "activation", "Relu", ("a",), s, s),
+        Layer("add", ADD, "Add", ("b", "a"), s, s),
+        Layer("d", "activation", "Relu", ("add",), s, s),
+    ]
+    mem = model_memory(Model("m", "hand", layers), "fp32")
+    live = [x.live_bytes // 4 // n for x in mem.layers]
+    # x+a | x freed after a: a+c | a,c,b | a,c,b,add | c,add,d
+    assert live == [2, 2, 3, 4, 3]
+    assert mem.peak_layer == "add" and mem.peak_bytes == 4 * n * 4
+    assert mem.by_name()["add"].activation_bytes == 3 * n * 4
+
+
+def test_constants_are_not_activations(tmp_path):
+    """Layers without graph edges (computed from constants: the Sqrt of a head size) make no
+    activation; the graph input is sized from its consumer."""
+    m = load(vit_like(tmp_path, blocks=1))
+    mem = model_memory(m)
+    assert mem.by_name()["/blocks/blocks.0/attn/Sqrt"].output_bytes == 0
+    assert mem.input_bytes == 3 * 16 * 16 * 4
+    assert mem.peak_bytes >= max(x.activation_bytes for x in mem.layers)
+
+
+def test_uncounted_sources_are_said():
+    layers = [conv_layer("c", "nms", 3, 4, 4, 8)]
+    m = Model("m", "hand", layers, uncounted=[Uncounted("nms", "NonMaxSuppression", "x")])
+    mem = model_memory(m)
+    assert mem.notes and "uncounted" in mem.notes[0]
