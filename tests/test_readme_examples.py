@@ -60,7 +60,7 @@ def test_readme_example(cmd, expected, code, tmp_path):
     r = subprocess.run([sys.executable, "-m", "dscost", *args], capture_output=True, text=True, cwd=tmp_path, timeout=120,
                        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DSCOST_CONFIG_DIR": str(tmp_path / "config"),
                             "PYTHONPATH": str(ROOT)})  # fmt: skip
-    actual = r.stdout.splitlines()
+    actual = r.stdout.splitlines() + r.stderr.splitlines()  # a terminal shows both (stderr's lines come last here)
     if code is not None:
         assert r.returncode == code
     assert matches(expected, actual), "README shows:\n" + "\n".join(expected) + "\n\ndscost prints:\n" + r.stdout
