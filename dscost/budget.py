@@ -41,11 +41,11 @@ class _ShiftedErrors:
 
 
 def load_budget(path: str | Path, warnings: dict | None = None):
-    """Read and validate a budget file -> :class:`dscost.spec.Budget`; a count limit without
+    """Read and validate a budget file -> :class:`dscost.budget_schema.Budget`; a count limit without
     its unit (:func:`dscost.gate.missing_unit`) adds ``(entry index, key): line`` to ``warnings``."""
     from pydantic import ValidationError
 
-    from dscost.spec import Budget, BudgetEntry
+    from dscost.budget_schema import Budget, BudgetEntry
     from dscost.yamlfile import format_validation_error, load_yaml, validate
 
     data = load_yaml(path)

@@ -214,14 +214,11 @@ def schema(
     """Print the JSON Schema of layer spec or budget files (for editors and validation)."""
     from dscost.report.schema import show_schema
 
-    try:
-        from dscost import spec
-    except ImportError as e:  # pragma: no cover - only when a dependency is missing
-        raise InputError(f"schema: cannot load dscost.spec ({e})") from None
-    fn = getattr(spec, f"{kind.value}_json_schema", None)
-    if fn is None:
-        raise InputError(f"schema: the {kind.value} schema is not available in this version of dscost")
-    show_schema(fn(), fmt.value)
+    if kind.value == "budget":
+        from dscost.budget_schema import budget_json_schema as schema_of
+    else:
+        from dscost.spec import spec_json_schema as schema_of
+    show_schema(schema_of(), fmt.value)
 
 
 # --------------------------------------------------------------------------

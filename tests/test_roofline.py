@@ -64,11 +64,11 @@ def test_one_dtype_table_for_roofline_budgets_and_schema():
     """`analyze --dtype`, `check --dtype` and budget files accept the same dtypes (bf16 included)."""
     from typing import get_args
 
-    from dscost import dtypes, gate, spec
+    from dscost import budget_schema, dtypes, gate
 
     assert rf.DTYPE_BYTES is gate.DTYPE_BYTES is dtypes.DTYPE_BYTES
     assert dtypes.DTYPE_BYTES == {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
-    assert set(get_args(spec.BudgetEntry.model_fields["dtype"].annotation)) == set(dtypes.DTYPE_BYTES)
+    assert set(get_args(budget_schema.BudgetEntry.model_fields["dtype"].annotation)) == set(dtypes.DTYPE_BYTES)
 
 
 @pytest.mark.parametrize("k, cin, cout, groups, bias", [(3, 8, 16, 1, True), (3, 8, 8, 8, False), (5, 8, 12, 4, True), (1, 8, 16, 1, False)])

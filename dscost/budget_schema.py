@@ -1,0 +1,124 @@
+"""The budget file's Pydantic models and JSON Schema (`dscost check --budget`, `dscost schema budget`).
+
+A budget file lists models (files or globs, relative to the budget file) and the limits
+each must hold; `dscost check --budget budget.yaml` checks them all.  The top level is
+either a mapping {convention?, budgets: [entries]} or just the list of entries.  Counts take
+units (600M, 4.5M, 1e9), shares take 0.25 or 25%; parsing lives in :mod:`dscost.gate` so the
+CLI flags use the same rules.  Kept apart from :mod:`dscost.spec` so that reading a layer spec
+builds only the layer models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+
+from dscost import gate
+
+_COUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[kKmMgGtT]?\s*$"},
+    ],
+    "description": "A whole non-negative count: 600000000, 600M, 4.5M, 1e9 (units K/M/G/T = 10^3..10^12).",
+}
+_BYTES_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*([kKmMgGtT][iI]?)?[bB]?\s*$"},
+    ],
+    "description": "Bytes: 17000000, 17M, 17MB (K/M/G/T = 10^3..), 16MiB (Ki/Mi/Gi/Ti = 2^10..).",
+}
+_SHARE_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*(\d+(\.\d*)?|\.\d+)\s*%?\s*$"},
+    ],
+    "description": "A share between 0 and 1, or a percentage: 0.25 or 25%.",
+}
+
+CountLimit = Annotated[int, BeforeValidator(gate.parse_quantity), WithJsonSchema(_COUNT_SCHEMA)]
+ByteLimit = Annotated[int, BeforeValidator(lambda v: gate.parse_quantity(v, byte_units=True)), WithJsonSchema(_BYTES_SCHEMA)]
+ShareLimit = Annotated[
+    Any,
+    BeforeValidator(gate.parse_share),
+    PlainSerializer(float, return_type=float),
+    WithJsonSchema(_SHARE_SCHEMA),
+]
+
+
+class BudgetEntry(BaseModel):
+    """One model (or glob of models) and the limits it must hold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, description="Model file (.yaml spec or .onnx) or glob, relative to the budget file.")
+    name: str | None = Field(None, description="Label shown in reports instead of the model name.")
+    width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
+    resolution: Annotated[int, Field(gt=0)] | Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="Input resolution R or [H, W] for YAML specs (as `--resolution`)."
+    )
+    input_shapes: dict[str, list[Annotated[int, Field(gt=0)]]] | None = Field(
+        None, description="Shapes of symbolic ONNX inputs, e.g. {input: [1, 3, 224, 224]} (as `--input-shape`)."
+    )
+    max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
+    max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
+    max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
+    max_peak_activation_bytes: ByteLimit | None = Field(
+        None, description="Peak live activation memory of a sequential run in graph order, at `dtype` (see the README's Memory section)."
+    )
+    dtype: Literal["fp32", "fp16", "bf16", "int8"] = Field("fp32", description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte.")
+    max_layer_macs: CountLimit | None = Field(None, description="MACs (FLOPs) of any single layer.")
+    max_standard_conv_share: ShareLimit | None = Field(None, description="Share of MACs in standard (non-separable) convs.")
+    max_remaining_savings: ShareLimit | None = Field(
+        None, description="Fail if converting the remaining standard convs to depthwise-separable would still save more than this share of MACs."
+    )
+
+    @model_validator(mode="after")
+    def _has_a_limit(self) -> BudgetEntry:
+        if not self.limits().any():
+            raise ValueError(f"entry for {self.path!r} sets no limit; set at least one max_* key")
+        return self
+
+    def limits(self) -> gate.Limits:
+        return gate.Limits(
+            max_macs=self.max_macs,
+            max_params=self.max_params,
+            max_weight_bytes=self.max_weight_bytes,
+            max_peak_activation_bytes=self.max_peak_activation_bytes,
+            dtype=self.dtype,
+            max_layer_macs=self.max_layer_macs,
+            max_standard_conv_share=self.max_standard_conv_share,
+            max_remaining_savings=self.max_remaining_savings,
+        )
+
+    def load_options(self) -> dict:
+        """Reader options (only the ones set)."""
+        res = tuple(self.resolution) if isinstance(self.resolution, list) else self.resolution
+        shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
+        return {k: v for k, v in (("width", self.width), ("resolution", res), ("input_shapes", shapes)) if v is not None}
+
+
+class Budget(BaseModel):
+    """A budget file: `dscost check --budget budget.yaml`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    convention: Literal["macs", "flops"] | None = Field(
+        None, description="Unit of max_macs/max_layer_macs: macs (default) or flops (2 x MACs); must agree with `--flops` if both are given."
+    )
+    budgets: list[BudgetEntry] = Field(min_length=1, description="The models and their limits.")
+
+
+def budget_json_schema() -> dict:
+    """JSON Schema of budget files (`dscost schema budget`): a mapping with `budgets`, or the bare list of entries."""
+    schema = Budget.model_json_schema()
+    defs = {"Budget": schema, **schema.pop("$defs", {})}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "dscost budget file",
+        "description": "Limits checked by `dscost check --budget FILE`: a mapping with `budgets`, or the bare list of entries.",
+        "anyOf": [{"$ref": "#/$defs/Budget"}, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/BudgetEntry"}}],
+        "$defs": defs,
+    }
