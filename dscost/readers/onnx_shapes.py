@@ -39,12 +39,14 @@ NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "Random
 
 def static_shape(type_proto) -> Shape | None:
     """Concrete shape of a tensor type, None if the rank or any dim is unknown."""
-    if not type_proto.HasField("tensor_type") or not type_proto.tensor_type.HasField("shape"):
+    tt = type_proto.tensor_type  # an empty message for other types: no shape
+    if not tt.HasField("shape"):
         return None
     out = []
-    for d in type_proto.tensor_type.shape.dim:
-        if d.HasField("dim_value") and d.dim_value >= 0:
-            out.append(d.dim_value)
+    for d in tt.shape.dim:
+        v = d.dim_value
+        if v > 0 or (v == 0 and d.HasField("dim_value")):  # a positive value needs no second look
+            out.append(v)
         else:
             return None
     return tuple(out)
