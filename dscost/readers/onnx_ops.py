@@ -105,16 +105,24 @@ class Result:
 
 
 Handler = Callable[[NodeInfo], Result]
-HANDLERS: dict[str, Handler] = {}
 
 
-def handles(*ops: str):
-    def register(fn: Handler) -> Handler:
-        for op in ops:
-            HANDLERS[op] = fn
-        return fn
+def op_registry() -> tuple[dict[str, Handler], Callable]:
+    """A handler table and its ``@handles("Op", ...)`` decorator (this module's, and TFLite's)."""
+    table: dict[str, Handler] = {}
 
-    return register
+    def handles(*ops: str):
+        def register(fn: Handler) -> Handler:
+            for op in ops:
+                table[op] = fn
+            return fn
+
+        return register
+
+    return table, handles
+
+
+HANDLERS, handles = op_registry()
 
 
 def _ints(value, n: int, default: int) -> tuple[int, ...]:

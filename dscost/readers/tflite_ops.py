@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from math import prod
-from typing import Callable
 
 from dscost import cost as C
 from dscost.layers import (
@@ -26,7 +25,7 @@ from dscost.layers import (
     Cost,
     Shape,
 )
-from dscost.readers.onnx_ops import Result, UnknownShape, activation_result
+from dscost.readers.onnx_ops import Result, UnknownShape, activation_result, op_registry
 from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
 
 
@@ -74,17 +73,7 @@ class NodeInfo:
         return self.options.get(key, default)
 
 
-Handler = Callable[[NodeInfo], Result]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*ops: str):
-    def register(fn: Handler) -> Handler:
-        for op in ops:
-            HANDLERS[op] = fn
-        return fn
-
-    return register
+HANDLERS, handles = op_registry()
 
 
 def _positive(info: NodeInfo, *keys: str) -> tuple[int, ...]:
