@@ -27,6 +27,7 @@ from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
+RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
 # Progress bar from this many nodes (or this many bytes of file).
 PROGRESS_NODES = 5000
 PROGRESS_BYTES = 200 * 1024 * 1024
@@ -307,6 +308,7 @@ class _Counter:
         self.producer_op: dict[str, str] = {}
         self.claimed: dict[str, str] = {}  # source (or graph input) tensor -> first layer counting it
         self.provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
+        self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -314,10 +316,11 @@ class _Counter:
     def visit(self, node, name: str) -> None:
         op = node.op_type
         inputs, outputs = list(node.input), list(node.output)
+        producer, producer_op = self.producer, self.producer_op
         for t in outputs:
             if t:
-                self.producer[t] = name
-                self.producer_op[t] = op
+                producer[t] = name
+                producer_op[t] = op
         derived = self._constants(node, name, inputs, outputs)
         ops = self.ops
         if node.domain not in ("", "ai.onnx"):
@@ -327,43 +330,46 @@ class _Counter:
         handler = ops.HANDLERS.get(op)
         if handler is None:
             return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)
-        shapes = self.shapes
-        info = ops.NodeInfo(
-            name, op, _attrs(node, self.helper) if node.attribute else {}, inputs, outputs,
-            [shapes.get(t) if t else None for t in inputs],
-            [shapes.get(t) if t else None for t in outputs],
-            self.const,
-        )  # fmt: skip
-        try:
-            res = handler(info)
-        except ops.UnknownShape as err:
-            return self._uncounted(name, op, f"unknown shape of {err}", inputs, outputs, derived)
-        except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
-            return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
-        data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(len(inputs)) if i not in res.params]
+        shapes, const = self.shapes, self.const
+        in_shapes = [shapes.get(t) if t else None for t in inputs]
+        out_shapes = [shapes.get(t) if t else None for t in outputs]
+        # A handler's result depends on the op, its attributes, the shapes, and which inputs are
+        # present and constant (of which type): repeated blocks are computed once.
+        attributes = node.attribute
+        key = (op, tuple(a.SerializeToString() for a in attributes) if attributes else (), tuple(in_shapes), tuple(out_shapes),
+               tuple(const.get(t, 0) if t else -1 for t in inputs))  # fmt: skip
+        res = self.results.get(key)
+        if res is None:
+            info = ops.NodeInfo(name, op, _attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)
+            try:
+                res = handler(info)
+            except ops.UnknownShape as err:
+                return self._uncounted(name, op, f"unknown shape of {err}", inputs, outputs, derived)
+            except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
+                return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
+            if len(self.results) >= RESULT_CACHE:
+                self.results.clear()
+            self.results[key] = res
+        n_in = len(inputs)
+        data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params]
+        notes = [res.note] if res.note else []
         if derived:  # constants in, a constant out: its sources flow on to the layer that uses it
-            self._derive(outputs, [inputs[i] for i in data_idx if i < len(inputs)])
-            cost, notes, params = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), [res.note] if res.note else [], {}
+            self._derive(outputs, [inputs[i] for i in data_idx if i < n_in])
+            cost, params = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}
         else:
-            cost, notes, params = self._claim_params(name, res, inputs, res.cost, [res.note] if res.note else [])
-            cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params], cost, notes)
-        first = next((info.in_shapes[i] for i in data_idx if i < len(inputs) and i not in params and info.in_shapes[i] is not None), None)
+            cost, params = res.cost, res.params
+            if params:
+                cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
+            if any(t in const for t in inputs):
+                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params], cost, notes)
+        first = next((in_shapes[i] for i in data_idx if i < n_in and i not in params and in_shapes[i] is not None), None)
         if first is None and res.type != SHAPE:
-            first = next((s for s in info.in_shapes if s is not None), None)
+            first = next((s for s in in_shapes if s is not None), None)
+        edge_idx = data_idx if not res.params else [i for i in range(n_in) if i in data_idx or (i in res.params and i not in params)]
         self.layers.append(
-            Layer(
-                name=name,
-                type=res.type,
-                op=op,
-                inputs=self._edges(inputs, [i for i in range(len(inputs)) if i in data_idx or (i in res.params and i not in params)], params),
-                input_shape=first or (),
-                output_shape=info.out_shapes[0] if info.out_shapes and info.out_shapes[0] is not None else (),
-                cost=cost,
-                conv=res.conv,
-                kernel=res.kernel,
-                note="; ".join(notes),
-                outputs=tuple(outputs),
-            )
+            Layer(name, res.type, op, self._edges(inputs, edge_idx, params), first or (),
+                  out_shapes[0] if out_shapes and out_shapes[0] is not None else (), cost, res.conv, res.kernel,
+                  "; ".join(notes), tuple(outputs))  # fmt: skip
         )
 
     def _constants(self, node, name: str, inputs: list[str], outputs: list[str]) -> bool:
