@@ -20,6 +20,7 @@ from math import prod
 from typing import Callable
 
 from dscost import cost as C
+from dscost.readers.handlers import Result, UnknownShape, op_registry
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -44,10 +45,6 @@ from dscost.layers import (
 
 # ONNX TensorProto.DataType values of floating-point tensors.
 FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
-
-
-class UnknownShape(Exception):
-    """A shape the handler needs was not inferred; the message names the tensor."""
 
 
 @dataclass
@@ -90,39 +87,8 @@ class NodeInfo:
         return self.attrs.get(key, default)
 
 
-@dataclass
-class Result:
-    type: str
-    cost: Cost = field(default_factory=Cost)
-    conv: ConvGeom | None = None
-    kernel: Shape | None = None
-    # input index -> Cost field ("weights", "biases", "norm_params", "buffers")
-    # holding that input's element count; lets the reader count a tensor once.
-    params: dict[int, str] = field(default_factory=dict)
-    # indices of inputs that are data (graph edges); None = every non-constant input
-    data_inputs: tuple[int, ...] | None = None
-    note: str = ""
-
-
-Handler = Callable[[NodeInfo], Result]
-
-
-def op_registry() -> tuple[dict[str, Handler], Callable]:
-    """A handler table and its ``@handles("Op", ...)`` decorator (this module's, and TFLite's)."""
-    table: dict[str, Handler] = {}
-
-    def handles(*ops: str):
-        def register(fn: Handler) -> Handler:
-            for op in ops:
-                table[op] = fn
-            return fn
-
-        return register
-
-    return table, handles
-
-
 HANDLERS, handles = op_registry()
+Handler = Callable[[NodeInfo], Result]
 
 
 def _ints(value, n: int, default: int) -> tuple[int, ...]:

@@ -25,7 +25,8 @@ from dscost.layers import (
     Cost,
     Shape,
 )
-from dscost.readers.onnx_ops import Result, UnknownShape, activation_result, op_registry
+from dscost.readers.handlers import Result, UnknownShape, op_registry
+from dscost.readers.onnx_ops import activation_result
 from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
 
 

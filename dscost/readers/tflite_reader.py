@@ -62,7 +62,7 @@ from dscost.layers import (
     Model,
     Uncounted,
 )
-from dscost.readers.onnx_ops import UnknownShape
+from dscost.readers.handlers import UnknownShape
 from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo
 

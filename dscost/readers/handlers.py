@@ -1,0 +1,46 @@
+"""What every op handler table shares (ONNX's :mod:`~dscost.readers.onnx_ops`, TFLite's
+:mod:`~dscost.readers.tflite_ops`): the :class:`Result` a handler returns, the
+:class:`UnknownShape` it raises, and :func:`op_registry`, a table with its decorator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from dscost.layers import ConvGeom, Cost, Shape
+
+
+class UnknownShape(Exception):
+    """A shape the handler needs was not inferred; the message names the tensor."""
+
+
+@dataclass
+class Result:
+    type: str
+    cost: Cost = field(default_factory=Cost)
+    conv: ConvGeom | None = None
+    kernel: Shape | None = None
+    # input index -> Cost field ("weights", "biases", "norm_params", "buffers")
+    # holding that input's element count; lets the reader count a tensor once.
+    params: dict[int, str] = field(default_factory=dict)
+    # indices of inputs that are data (graph edges); None = every non-constant input
+    data_inputs: tuple[int, ...] | None = None
+    note: str = ""
+
+
+Handler = Callable  # (NodeInfo) -> Result
+
+
+def op_registry() -> tuple[dict[str, Handler], Callable]:
+    """A handler table and its ``@handles("Op", ...)`` decorator (this module's, and TFLite's)."""
+    table: dict[str, Handler] = {}
+
+    def handles(*ops: str):
+        def register(fn: Handler) -> Handler:
+            for op in ops:
+                table[op] = fn
+            return fn
+
+        return register
+
+    return table, handles
