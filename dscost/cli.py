@@ -1,8 +1,10 @@
 """Command line: thin Typer commands over readers -> cost -> report.
 
-Every command parses its options, calls the Python API (:func:`dscost.readers.load`,
-:mod:`dscost.cost`, :mod:`dscost.budget`, :mod:`dscost.bench`...) and hands the
-typed result to the ``show_*`` function of its module in :mod:`dscost.report`.
+Every command parses its options, calls the Python API (:mod:`dscost.api` and the
+engine behind it: :func:`dscost.readers.load`, :mod:`dscost.cost`, :mod:`dscost.budget`,
+:mod:`dscost.bench`...) and hands the typed result to the ``show_*`` function of its
+module in :mod:`dscost.report`.  Option parsing shared with the API (sizes, input
+shapes, factory arguments) lives in :mod:`dscost.api`.
 Heavy modules (onnx, numpy, pydantic, yaml, rich) are imported inside the
 functions that need them, so ``dscost --help`` and ``dscost compare`` start
 fast (see benchmarks/startup.py).
@@ -30,6 +32,7 @@ from typing import Annotated, Optional
 import typer
 
 from dscost import __version__
+from dscost.api import conv_geom, parse_arg, parse_dims, parse_input_shape, parse_kwargs
 from dscost.errors import InputError
 from dscost.report.document import CHECK_FORMATS, FORMATS
 
@@ -59,7 +62,13 @@ FormatOpt = Annotated[Format, _format_opt("Output format: table (Rich on a termi
 
 WidthOpt = Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)]
 ResolutionOpt = Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)]
-InputShapeOpt = Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)]
+InputShapeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--input-shape", "-i", help="NAME=1x3x224x224: an ONNX input or a PyTorch forward parameter; 1x3x224x224 (no NAME): a PyTorch module's single input (repeatable).", show_default=False),
+]
+# A PyTorch factory's keyword arguments (package.module:factory targets)
+KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]
+ArgOpt = Annotated[Optional[list[str]], typer.Option("--arg", help="PyTorch factory keyword argument KEY=VALUE (VALUE as JSON, else a string; repeatable; overrides --kwargs).", show_default=False)]
 FlopsOpt = Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")]
 # The one-layer flags shared by `compare` and `bench` (MobileNet notation).
 DkOpt = Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")]
@@ -83,60 +92,15 @@ BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="
 # Option parsing helpers (raise InputError naming the option)
 
 
-def parse_dims(option: str, text: str, rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
-    """'3' -> (3,) * rank, '3x5' -> (3, 5).  Every entry must be an int >= minimum."""
-    parts = text.lower().replace("*", "x").split("x")
-    try:
-        values = tuple(int(p) for p in parts)
-    except ValueError:
-        raise InputError(f"{option}: expected an integer or HxW like 3 or 3x5, got {text!r}") from None
-    if any(v < minimum for v in values):
-        raise InputError(f"{option}: every size must be >= {minimum}, got {text!r}")
-    if rank is not None:
-        if len(values) == 1:
-            values = values * rank
-        elif len(values) != rank:
-            raise InputError(f"{option}: expected 1 or {rank} sizes to match the other options, got {text!r}")
-    return values
-
-
-def _rank(*texts: str) -> int:
-    ranks = {len(t.lower().replace("*", "x").split("x")) for t in texts} - {1}
-    if len(ranks) > 1:
-        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(texts)}")
-    return ranks.pop() if ranks else 2
-
-
 def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
-    """The conv of `compare`'s flags (same parsing and errors)."""
-    from dscost import cost
-
-    rank = _rank(dk, df)
-    kernel = parse_dims("--dk", dk, rank)
-    spatial = parse_dims("--df", df, rank)
-    strides = parse_dims("--stride", stride, rank)
-    dilations = parse_dims("--dilation", dilation, rank)
-    pad = padding.strip().lower()
-    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
-        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
-    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
-    try:
-        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
-    except ValueError as e:
-        raise InputError(f"{e}") from None
+    """The conv of `compare`'s flags (errors name the flags)."""
+    return conv_geom(dk, m, n, df, stride, padding, dilation, bias, prefix="--")
 
 
-def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
-    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
-    name, sep, shape = text.rpartition("=")
-    if not sep or not name:
-        raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
-    return name, parse_dims(f"--input-shape {name}", shape)
-
-
-
-def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None) -> dict:
-    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape (None when not given)."""
+def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
+                 kwargs: str | None = None, arg: list[str] | None = None) -> dict:
+    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg
+    (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
         if not width_multiplier > 0:
@@ -149,6 +113,10 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["resolution"] = res[0] if len(res) == 1 else res
     if input_shape:
         options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
+    factory = parse_kwargs(kwargs) if kwargs is not None else {}
+    factory.update(parse_arg(a) for a in arg or ())
+    if kwargs is not None or arg:
+        options["kwargs"] = factory
     return options
 
 
@@ -221,10 +189,12 @@ def compare(
 
 @app.command()
 def analyze(
-    file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml), ONNX graph (.onnx) or TFLite model (.tflite).", show_default=False)],
+    file: Annotated[str, typer.Argument(help="Layer spec (.yaml/.yml), ONNX graph (.onnx), TFLite model (.tflite), or PyTorch module: package.module:factory or path/file.py:factory.", show_default=False)],
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list zero-cost shape-only layers in tables.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
@@ -243,7 +213,7 @@ def analyze(
     from dscost.readers import load
     from dscost.report.analyze import show_analysis
 
-    model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape))
+    model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape, kwargs, arg))
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
@@ -288,7 +258,7 @@ def schema(
 
 @app.command()
 def check(
-    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx) to check against the --max-* limits.", show_default=False)] = None,
+    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx/.tflite, or PyTorch package.module:factory) to check against the --max-* limits.", show_default=False)] = None,
     budget: Annotated[Optional[str], typer.Option("--budget", "-b", help="Budget file (YAML) listing models/globs and their limits; `dscost schema budget` for its schema.", show_default=False)] = None,
     max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
@@ -302,6 +272,8 @@ def check(
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
 ) -> None:
     """Fail (exit 1) when a model exceeds its MACs/params/size budget; exit 2 on bad input."""
@@ -319,7 +291,7 @@ def check(
         max_standard_conv_share=_limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
         max_remaining_savings=_limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
     )
-    options = load_options(width_multiplier, resolution, input_shape)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg)
     if budget is not None:
         if models or limits.any() or options:
             raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
@@ -338,12 +310,14 @@ def check(
 
 @app.command()
 def diff(
-    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx), e.g. the baseline stored in the repo.", show_default=False)],
-    new: Annotated[str, typer.Argument(help="New model (.yaml/.onnx).", show_default=False)],
+    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx/.tflite or PyTorch package.module:factory), e.g. the baseline stored in the repo.", show_default=False)],
+    new: Annotated[str, typer.Argument(help="New model (same kinds).", show_default=False)],
     fail_on_increase: Annotated[Optional[str], typer.Option("--fail-on-increase", help="Exit 1 when MACs or params grow by more than this: 5% (relative) or 10M (absolute).", show_default=False)] = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: InputShapeOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     fmt: Annotated[Format, _format_opt("table, json, csv (one row per layer), or markdown (a table to paste into a pull-request comment).")] = Format.table,
 ) -> None:
     """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
@@ -353,7 +327,7 @@ def diff(
     from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = _limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
-    options = load_options(input_shape=input_shape)
+    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None

@@ -1,0 +1,304 @@
+"""The Python API: what the command line does, as functions returning typed results.
+
+    import dscost
+
+    a = dscost.analyze("models/mobilenet_v1.yaml")          # or .onnx / .tflite / "pkg.mod:factory" / an nn.Module
+    a.totals.macs, a.layers[0], a.what_if, a.to_json()
+    c = dscost.compare(dk=3, m=32, n=64, df=112)             # one conv and its separable replacements
+    r = dscost.check("models/mobilenet_v1.yaml", max_macs="600M")   # or dscost.check("budget.yaml")
+
+The names in :data:`__all__` (re-exported by ``dscost/__init__.py``) are the public,
+stable surface; everything else here is private (the CLI shares the option parsing).
+Bad input of any kind raises :class:`dscost.InputError` with a one-line message.
+Nothing heavy is imported at module level: ``import dscost`` stays cheap, and torch
+is imported only for a PyTorch target or module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from dscost import cost
+from dscost.cost import Comparison
+from dscost.errors import InputError
+
+if TYPE_CHECKING:
+    from dscost.gate import CheckReport
+
+__all__ = ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport", "InputError"]
+
+# How the load options are named in messages raised through this API.
+API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "kwargs": "kwargs"}
+
+
+@dataclass
+class Analysis(cost.Analysis):
+    """What :func:`analyze` returns: :class:`dscost.cost.Analysis` (``model``, ``totals``,
+    ``layers``, ``what_if`` per standard conv, ``blocks``, ``all_separable``, ``all_standard``,
+    ``shares``), the result every renderer takes, plus :meth:`to_json`."""
+
+    def to_json(self, flops: bool = False, dtype: str = "fp32", hardware: str | None = None) -> dict[str, Any]:
+        """The document of `dscost analyze --format json` (exact integers); with the defaults the
+        same dict as the CLI prints.  ``dtype`` sizes the roofline's bytes per layer (fp32, fp16,
+        bf16, int8); ``hardware`` (a preset such as ``"a100"``, or ``"local"``) adds estimated times."""
+        from dscost.report.analyze import analysis_json
+        from dscost.roofline import model_roofline, resolve_hardware
+
+        return analysis_json(self, flops=flops, roofline=model_roofline(self.layers, dtype, resolve_hardware(hardware)))
+
+
+# --------------------------------------------------------------------------
+# Option parsing, shared with the CLI (``label`` names the option in messages)
+
+
+def parse_dims(label: str, value: Any, rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
+    """``3`` or ``'3'`` -> (3,) * rank, ``'3x5'`` or ``(3, 5)`` -> (3, 5).  Every entry must be an
+    int >= ``minimum``; InputError naming ``label`` otherwise."""
+    if isinstance(value, str):
+        parts = value.lower().replace("*", "x").split("x")
+        try:
+            values = tuple(int(p) for p in parts)
+        except ValueError:
+            raise InputError(f"{label}: expected an integer or HxW like 3 or 3x5, got {value!r}") from None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        values = (value,)
+    elif isinstance(value, (tuple, list)) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        values = tuple(value)
+    else:
+        raise InputError(f"{label}: expected an integer, a tuple of integers or a string like 3x5, got {value!r}")
+    if any(v < minimum for v in values):
+        raise InputError(f"{label}: every size must be >= {minimum}, got {value!r}")
+    if rank is not None:
+        if len(values) == 1:
+            values = values * rank
+        elif len(values) != rank:
+            raise InputError(f"{label}: expected 1 or {rank} sizes to match the other options, got {value!r}")
+    return values
+
+
+def _rank(*values: Any) -> int:
+    def n(v: Any) -> int:
+        if isinstance(v, str):
+            return len(v.lower().replace("*", "x").split("x"))
+        return len(v) if isinstance(v, (tuple, list)) else 1
+
+    ranks = {n(v) for v in values} - {1}
+    if len(ranks) > 1:
+        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(map(str, values))}")
+    return ranks.pop() if ranks else 2
+
+
+def conv_geom(dk: Any, m: int, n: int, df: Any, stride: Any = 1, padding: Any = "same", dilation: Any = 1, bias: bool = False, prefix: str = "--"):
+    """The standard conv of `compare`'s parameters (``prefix`` "--" names them as CLI flags, "" as
+    keyword arguments)."""
+    rank = _rank(dk, df)
+    for label, v in (("m", m), ("n", n)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise InputError(f"{prefix}{label}: expected an integer >= 1, got {v!r}")
+    kernel = parse_dims(f"{prefix}dk", dk, rank)
+    spatial = parse_dims(f"{prefix}df", df, rank)
+    strides = parse_dims(f"{prefix}stride", stride, rank)
+    dilations = parse_dims(f"{prefix}dilation", dilation, rank)
+    pad = padding.strip().lower() if isinstance(padding, str) else padding
+    if isinstance(pad, str) and pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
+        raise InputError(f"{prefix}padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
+    pads = pad if pad in ("same", "valid") else parse_dims(f"{prefix}padding", pad, rank, minimum=0)
+    try:
+        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
+    except ValueError as e:
+        raise InputError(f"{e}") from None
+
+
+def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tuple[int, ...]]:
+    """``'input=1x3x224x224'`` -> ('input', (1, 3, 224, 224)); ``'1x3x224x224'`` -> ('', ...):
+    a PyTorch module's single forward input."""
+    name, sep, shape = text.rpartition("=")
+    if sep and not name:
+        raise InputError(f"{label}: expected [NAME=]1x3x224x224, got {text!r}")
+    return name, parse_dims(f"{label} {name}" if name else label, shape)
+
+
+def input_shapes(value: Any, label: str = "input_shape") -> dict[str, tuple[int, ...]] | None:
+    """The ``input_shapes`` load option of an API value: a shape (``(1, 3, 224, 224)`` or
+    ``'1x3x224x224'``) for a PyTorch module's single input, or ``{name: shape}``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return dict([parse_input_shape(value, label)])
+    if isinstance(value, dict):
+        out = {}
+        for name, shape in value.items():
+            if not isinstance(name, str):
+                raise InputError(f"{label}: input names must be strings, got {name!r}")
+            out[name] = parse_dims(f"{label} {name}" if name else label, shape)
+        return out
+    return {"": parse_dims(label, value)}
+
+
+def parse_arg(text: str, label: str = "--arg") -> tuple[str, Any]:
+    """``'num_classes=10'`` -> ('num_classes', 10): the value as JSON (numbers, true/false, null,
+    lists, strings in quotes), or None/True/False, else the plain string."""
+    import json
+
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise InputError(f"{label}: expected KEY=VALUE with a Python identifier as KEY, got {text!r}")
+    if raw in ("None", "True", "False"):
+        return key, {"None": None, "True": True, "False": False}[raw]
+    try:
+        return key, json.loads(raw)
+    except ValueError:
+        return key, raw
+
+
+def parse_kwargs(text: str, label: str = "--kwargs") -> dict[str, Any]:
+    """A JSON object of keyword arguments: ``'{"num_classes": 10}'``."""
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError as err:
+        raise InputError(f"{label}: not valid JSON ({err}): {text!r}") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{label}: expected a JSON object like '{{\"num_classes\": 10}}', got {text!r}")
+    return value
+
+
+# --------------------------------------------------------------------------
+# Models
+
+
+def _is_torch_module(obj: Any) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")  # an nn.Module exists only once torch is imported
+    return torch is not None and isinstance(obj, torch.nn.Module)
+
+
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and bool(value) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+
+
+def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
+               resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, progress: bool = False):
+    """The :class:`dscost.layers.Model` of any input :func:`analyze` takes."""  # fmt: skip
+    if inputs is not None and input_shape is not None:
+        raise InputError("give either inputs (example inputs) or input_shape, not both")
+    if _is_shape(inputs) or isinstance(inputs, str):
+        input_shape, inputs = inputs, None
+    shapes = input_shapes(input_shape)
+    if isinstance(model, (str, os.PathLike)):
+        if inputs is not None:
+            raise InputError(f"{model}: example inputs apply to a torch.nn.Module object; give a target's input shape with input_shape=")
+        from dscost.readers import load
+
+        if width is not None and not (isinstance(width, (int, float)) and width > 0):
+            raise InputError(f"width: must be a number > 0, got {width!r}")
+        if resolution is not None:
+            res = parse_dims("resolution", resolution)
+            if len(res) > 2:
+                raise InputError(f"resolution: expected R or (H, W), got {resolution!r}")
+            resolution = res[0] if len(res) == 1 else res
+        if kwargs is not None and not isinstance(kwargs, dict):
+            raise InputError(f"kwargs: expected a dict of keyword arguments, got {type(kwargs).__name__}")
+        options = {"width": width, "resolution": resolution, "input_shapes": shapes, "kwargs": kwargs, "progress": progress}
+        return load(os.fspath(model), labels=API_LABELS, **options)
+    if _is_torch_module(model):
+        given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs)) if v is not None]
+        if given:
+            raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
+        from dscost.readers.torch_reader import read_module
+
+        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape")
+    raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
+
+
+# --------------------------------------------------------------------------
+# The public functions
+
+
+def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
+            resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None) -> Analysis:
+    """Per-layer MACs and params of a model, its totals, Table-2 shares and separable what-ifs.
+
+    ``model``: a YAML layer spec, ONNX or TFLite file path; a PyTorch target
+    ``"package.module:factory"`` or ``"path/file.py:factory"`` (``kwargs`` are the factory's
+    keyword arguments); or a ``torch.nn.Module`` object.
+    ``inputs`` (nn.Module objects): an example input -- a tensor, a tuple of positional
+    inputs, a dict of keyword inputs -- or a shape such as ``(1, 3, 224, 224)``.
+    ``input_shape``: a shape for a PyTorch module's single forward input, or
+    ``{name: shape}`` (ONNX graph inputs, forward parameters); a shape may be ``"1x3x224x224"``.
+    ``width`` / ``resolution``: the MobileNet multipliers of a YAML spec.
+
+    Returns :class:`Analysis` (``.totals.macs``, ``.layers``, ``.what_if``, ``.to_json()``):
+    the result the CLI renders.  Raises :class:`InputError`.
+    """  # fmt: skip
+    a = cost.analyze(load_model(model, inputs, input_shape=input_shape, width=width, resolution=resolution, kwargs=kwargs))
+    return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
+
+
+def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any = 1, padding: Any = "same",
+            dilation: Any = 1, bias: bool = False) -> Comparison:
+    """One standard conv (kernel ``dk``, ``m`` -> ``n`` channels, input ``df``) against its
+    depthwise, pointwise, separable and spatially separable replacements (MobileNet notation).
+    Sizes are an int, a tuple (``dk=(3, 5)``) or a string (``"3x5"``); ``padding`` is
+    ``"same"``, ``"valid"`` or pixels per side.  Returns :class:`dscost.cost.Comparison`
+    (``.standard.cost.macs``, ``.separable``, ``.ratio``...)."""  # fmt: skip
+    return cost.compare(conv_geom(dk, m, n, df, stride, padding, dilation, bias, prefix=""))
+
+
+def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None, dtype: str = "fp32",
+          max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
+          flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
+          resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None) -> CheckReport:
+    """Budget gate.  With limits: check each of ``models`` (one or a list of what :func:`analyze`
+    takes) against them.  Without limits: ``models`` is a budget file (``dscost check --budget``).
+
+    Counts are ints or strings (``"600M"``, ``4.5e9``), bytes ``"17MB"``/``"16MiB"``, shares
+    ``0.05`` or ``"5%"``.  Returns :class:`dscost.gate.CheckReport` (``.passed``,
+    ``.models[i].failures``); it does not raise for a failed limit."""  # fmt: skip
+    from dscost import budget, gate
+    from dscost.dtypes import check_dtype
+
+    def limit(name: str, value: Any, parse):
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as e:
+            raise InputError(f"{name}: {e}") from None
+
+    limits = gate.Limits(
+        max_macs=limit("max_macs", max_macs, gate.parse_quantity),
+        max_params=limit("max_params", max_params, gate.parse_quantity),
+        max_weight_bytes=limit("max_weight_bytes", max_weight_bytes, lambda v: gate.parse_quantity(v, byte_units=True)),
+        dtype=check_dtype(dtype),
+        max_layer_macs=limit("max_layer_macs", max_layer_macs, gate.parse_quantity),
+        max_standard_conv_share=limit("max_standard_conv_share", max_standard_conv_share, gate.parse_share),
+        max_remaining_savings=limit("max_remaining_savings", max_remaining_savings, gate.parse_share),
+    )
+    options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs}
+    if not limits.any():
+        if not isinstance(models, (str, os.PathLike)):
+            raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
+        if any(v is not None for v in options.values()):
+            raise InputError("check: a budget file sets its own per-model options; input_shape/width/resolution/kwargs apply with limits")
+        report = budget.check_budget(os.fspath(models), flops=flops or None)
+    else:
+        items = list(models) if isinstance(models, (list, tuple)) and not _is_shape(models) else [models]
+        if not items:
+            raise InputError("check: no models given")
+        report = gate.CheckReport("flops" if flops else "macs")
+        for item in items:
+            label = os.fspath(item) if isinstance(item, (str, os.PathLike)) else type(item).__name__
+            try:
+                analysis = analyze(item, **options)
+            except InputError as err:
+                msg = str(err)
+                raise InputError(msg if label in msg else f"cannot check {label}: {msg}") from None
+            report.models.append(gate.evaluate(analysis, limits, flops=flops, path=budget.shown_path(label) if isinstance(item, (str, os.PathLike)) else label))
+    report.strict = strict
+    return report
