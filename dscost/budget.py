@@ -57,9 +57,19 @@ def load_budget(path: str | Path):
     return validate(path, Budget, data, what="budget file")
 
 
-def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path]:
-    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file."""
+def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path | str]:
+    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget
+    file; or a PyTorch target (a str), whose ``file.py`` is relative to the budget file too."""
+    from dscost.readers import torch_target
+
     base = Path(budget_path).parent
+    target = torch_target(entry_path)
+    if target is not None:
+        module, attr = target
+        if not module.lower().endswith(".py"):
+            return [entry_path]  # imported like `dscost analyze pkg.mod:factory` (installed packages, working directory)
+        file = Path(module).expanduser()
+        return [f"{file if file.is_absolute() else base / file}:{attr}"]
     pattern = Path(entry_path).expanduser()
     if not pattern.is_absolute():
         pattern = base / pattern
@@ -97,7 +107,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None) -> gate.
         for f in files:
             try:
                 options = entry.load_options()
-                key = (str(f.resolve()), repr(sorted(options.items())))
+                key = (str(f.resolve()) if isinstance(f, Path) else f, repr(sorted(options.items())))
                 if key not in cache:
                     cache[key] = analyze_path(f, options, OPTION_LABELS)
                 analysis = cache[key]
