@@ -216,6 +216,17 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
     raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
 
 
+def _is_layer_spec(path: str) -> bool:
+    """Whether a YAML file that is no valid budget reads as a layer spec (a mapping with layers)."""
+    from dscost.yamlfile import load_yaml
+
+    try:
+        data = load_yaml(path)
+    except InputError:
+        return False
+    return isinstance(data, dict) and "layers" in data and "budgets" not in data
+
+
 # --------------------------------------------------------------------------
 # The public functions
 
@@ -286,7 +297,17 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
             raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
         if any(v is not None for v in options.values()):
             raise InputError("check: a budget file sets its own per-model options; input_shape/width/resolution/kwargs apply with limits")
-        report = budget.check_budget(os.fspath(models), flops=flops or None)
+        path = os.fspath(models)
+        from dscost.readers import kind_of
+
+        if kind_of(path).name != "spec":
+            raise InputError(f"check: {path} is {kind_of(path).label}; give limits (max_macs=..., max_params=...) to check it, or a budget file")
+        try:
+            report = budget.check_budget(path, flops=flops or None)
+        except InputError:
+            if _is_layer_spec(path):
+                raise InputError(f"check: {path} is a layer spec, not a budget file; give limits (max_macs=..., max_params=...) to check it") from None
+            raise
     else:
         items = list(models) if isinstance(models, (list, tuple)) and not _is_shape(models) else [models]
         if not items:

@@ -32,7 +32,6 @@ from typing import Annotated, Optional
 import typer
 
 from dscost import __version__
-from dscost.api import conv_geom, parse_arg, parse_dims, parse_input_shape, parse_kwargs
 from dscost.errors import InputError
 from dscost.report.document import CHECK_FORMATS, FORMATS
 
@@ -94,6 +93,8 @@ BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="
 
 def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
     """The conv of `compare`'s flags (errors name the flags)."""
+    from dscost.api import conv_geom
+
     return conv_geom(dk, m, n, df, stride, padding, dilation, bias, prefix="--")
 
 
@@ -101,6 +102,8 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
                  kwargs: str | None = None, arg: list[str] | None = None) -> dict:
     """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg
     (None when not given)."""
+    from dscost.api import parse_arg, parse_dims, parse_input_shape, parse_kwargs
+
     options: dict = {}
     if width_multiplier is not None:
         if not width_multiplier > 0:

@@ -140,7 +140,8 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
 
     from dscost.files import regular_file
 
-    if not any(Path(target).suffix.lower() in k.suffixes for k in KINDS) and torch_target(target) is None:
+    suffix = Path(target).suffix.lower()
+    if not any(suffix in k.suffixes for k in KINDS) and suffix != ".py" and torch_target(target) is None:
         regular_file(target, "model file")  # a directory says so before "unknown format"
     kind = kind_of(target)
     opts = reader_options(target, options, labels)  # usage errors before the file is looked at
