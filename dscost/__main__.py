@@ -1,3 +1,4 @@
 from dscost.cli import main
 
-main()
+if __name__ == "__main__":  # a multiprocessing child imports this module without running the CLI
+    main()

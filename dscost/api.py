@@ -8,7 +8,8 @@
     r = dscost.check("models/mobilenet_v1.yaml", max_macs="600M")   # or dscost.check("budget.yaml")
 
 The names in :data:`__all__` (re-exported by ``dscost/__init__.py``) are the public,
-stable surface; everything else here is private (the CLI shares the option parsing).
+stable surface; everything else here is private.  Arguments are parsed by
+:mod:`dscost.options`, as the CLI's flags are.
 Bad input of any kind raises :class:`dscost.InputError` with a one-line message.
 Nothing heavy is imported at module level: ``import dscost`` stays cheap, and torch
 is imported only for a PyTorch target or module.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from dscost import cost
 from dscost.cost import Comparison
 from dscost.errors import InputError
+from dscost.options import input_shapes, layer_geom, parse_dims
 
 if TYPE_CHECKING:
     from dscost.gate import CheckReport
@@ -47,124 +49,6 @@ class Analysis(cost.Analysis):
         from dscost.roofline import model_roofline, resolve_hardware
 
         return analysis_json(self, flops=flops, roofline=model_roofline(self.layers, dtype, resolve_hardware(hardware)))
-
-
-# --------------------------------------------------------------------------
-# Option parsing, shared with the CLI (``label`` names the option in messages)
-
-
-def parse_dims(label: str, value: Any, rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
-    """``3`` or ``'3'`` -> (3,) * rank, ``'3x5'`` or ``(3, 5)`` -> (3, 5).  Every entry must be an
-    int >= ``minimum``; InputError naming ``label`` otherwise."""
-    if isinstance(value, str):
-        parts = value.lower().replace("*", "x").split("x")
-        try:
-            values = tuple(int(p) for p in parts)
-        except ValueError:
-            raise InputError(f"{label}: expected an integer or HxW like 3 or 3x5, got {value!r}") from None
-    elif isinstance(value, int) and not isinstance(value, bool):
-        values = (value,)
-    elif isinstance(value, (tuple, list)) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        values = tuple(value)
-    else:
-        raise InputError(f"{label}: expected an integer, a tuple of integers or a string like 3x5, got {value!r}")
-    if any(v < minimum for v in values):
-        raise InputError(f"{label}: every size must be >= {minimum}, got {value!r}")
-    if rank is not None:
-        if len(values) == 1:
-            values = values * rank
-        elif len(values) != rank:
-            raise InputError(f"{label}: expected 1 or {rank} sizes to match the other options, got {value!r}")
-    return values
-
-
-def _rank(*values: Any) -> int:
-    def n(v: Any) -> int:
-        if isinstance(v, str):
-            return len(v.lower().replace("*", "x").split("x"))
-        return len(v) if isinstance(v, (tuple, list)) else 1
-
-    ranks = {n(v) for v in values} - {1}
-    if len(ranks) > 1:
-        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(map(str, values))}")
-    return ranks.pop() if ranks else 2
-
-
-def conv_geom(dk: Any, m: int, n: int, df: Any, stride: Any = 1, padding: Any = "same", dilation: Any = 1, bias: bool = False, prefix: str = "--"):
-    """The standard conv of `compare`'s parameters (``prefix`` "--" names them as CLI flags, "" as
-    keyword arguments)."""
-    rank = _rank(dk, df)
-    for label, v in (("m", m), ("n", n)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise InputError(f"{prefix}{label}: expected an integer >= 1, got {v!r}")
-    kernel = parse_dims(f"{prefix}dk", dk, rank)
-    spatial = parse_dims(f"{prefix}df", df, rank)
-    strides = parse_dims(f"{prefix}stride", stride, rank)
-    dilations = parse_dims(f"{prefix}dilation", dilation, rank)
-    pad = padding.strip().lower() if isinstance(padding, str) else padding
-    if isinstance(pad, str) and pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
-        raise InputError(f"{prefix}padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
-    pads = pad if pad in ("same", "valid") else parse_dims(f"{prefix}padding", pad, rank, minimum=0)
-    try:
-        return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
-    except ValueError as e:
-        raise InputError(f"{e}") from None
-
-
-def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tuple[int, ...]]:
-    """``'input=1x3x224x224'`` -> ('input', (1, 3, 224, 224)); ``'1x3x224x224'`` -> ('', ...):
-    a PyTorch module's single forward input."""
-    name, sep, shape = text.rpartition("=")
-    if sep and not name:
-        raise InputError(f"{label}: expected [NAME=]1x3x224x224, got {text!r}")
-    return name, parse_dims(f"{label} {name}" if name else label, shape)
-
-
-def input_shapes(value: Any, label: str = "input_shape") -> dict[str, tuple[int, ...]] | None:
-    """The ``input_shapes`` load option of an API value: a shape (``(1, 3, 224, 224)`` or
-    ``'1x3x224x224'``) for a PyTorch module's single input, or ``{name: shape}``."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return dict([parse_input_shape(value, label)])
-    if isinstance(value, dict):
-        out = {}
-        for name, shape in value.items():
-            if not isinstance(name, str):
-                raise InputError(f"{label}: input names must be strings, got {name!r}")
-            out[name] = parse_dims(f"{label} {name}" if name else label, shape)
-        return out
-    return {"": parse_dims(label, value)}
-
-
-def parse_arg(text: str, label: str = "--arg") -> tuple[str, Any]:
-    """``'num_classes=10'`` -> ('num_classes', 10): the value as JSON (numbers, true/false, null,
-    lists, strings in quotes), or None/True/False, else the plain string."""
-    import json
-
-    key, sep, raw = text.partition("=")
-    key = key.strip()
-    if not sep or not key.isidentifier():
-        raise InputError(f"{label}: expected KEY=VALUE with a Python identifier as KEY, got {text!r}")
-    if raw in ("None", "True", "False"):
-        return key, {"None": None, "True": True, "False": False}[raw]
-    try:
-        return key, json.loads(raw)
-    except ValueError:
-        return key, raw
-
-
-def parse_kwargs(text: str, label: str = "--kwargs") -> dict[str, Any]:
-    """A JSON object of keyword arguments: ``'{"num_classes": 10}'``."""
-    import json
-
-    try:
-        value = json.loads(text)
-    except ValueError as err:
-        raise InputError(f"{label}: not valid JSON ({err}): {text!r}") from None
-    if not isinstance(value, dict):
-        raise InputError(f"{label}: expected a JSON object like '{{\"num_classes\": 10}}', got {text!r}")
-    return value
 
 
 # --------------------------------------------------------------------------
@@ -258,7 +142,7 @@ def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any
     Sizes are an int, a tuple (``dk=(3, 5)``) or a string (``"3x5"``); ``padding`` is
     ``"same"``, ``"valid"`` or pixels per side.  Returns :class:`dscost.cost.Comparison`
     (``.standard.cost.macs``, ``.separable``, ``.ratio``...)."""  # fmt: skip
-    return cost.compare(conv_geom(dk, m, n, df, stride, padding, dilation, bias, prefix=""))
+    return cost.compare(layer_geom(dk, m, n, df, stride, padding, dilation, bias, prefix=""))
 
 
 def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None, dtype: str = "fp32",

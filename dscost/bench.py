@@ -1,151 +1,70 @@
-"""Measured latency with onnxruntime: one layer, a whole model, calibration.
+"""Measured latency with onnxruntime: one layer, a whole model, a model against its converted twin.
 
-FLOPs are not latency.  This module times real onnxruntime sessions on the
-CPU and puts the measurements next to dscost's exact MAC counts:
+FLOPs are not latency.  This module times real onnxruntime sessions on the CPU and puts
+the measurements next to dscost's exact MAC counts:
 
-* :func:`bench_layer` -- a standard conv and its depthwise-separable
-  replacement built as ONNX graphs from one :class:`ConvGeom`, timed in
-  alternating rounds (so that a change in machine load hits both alike);
-* :func:`bench_model` -- a whole ONNX model run with onnxruntime's profiler,
-  per-node kernel times joined by node name with dscost's per-layer MACs;
-* :func:`bench_model_pair` -- the original and the converted model side by side
-  (each file parsed once by onnx and once by dscost's reader);
+* :func:`bench_layer` -- a standard conv and its depthwise-separable replacement built as
+  ONNX graphs from one :class:`ConvGeom`, timed in paired rounds (:mod:`dscost.timing`);
+* :func:`bench_model` -- a whole ONNX model run with onnxruntime's profiler, per-node
+  kernel times joined by node name with dscost's per-layer MACs;
+* :func:`bench_model_pair` -- the original and the converted model side by side.
 
-Timing protocol: ``warmup`` untimed runs per session, then timed rounds until
-the time budget is spent (at least ``MIN_RUNS`` runs) or ``max_runs`` is
-reached.  Reported: median, p10 and p90 (linear interpolation between order
-statistics).  When (p90 - p10) / median exceeds ``NOISE_THRESHOLD`` the result
-carries a notice that the machine is too noisy for a confident number.
-
-The onnxruntime plumbing is :mod:`dscost.runtime`; onnx, onnxruntime and numpy
-are imported inside the functions that use them.
+Every onnxruntime session runs in a child process (:mod:`dscost.sandbox`) that a
+wall-clock limit (``timeout_s``, ``--timeout``) can stop and whose address space is
+limited; the tensor memory of a run is estimated first and a run above ``max_memory``
+(``--max-memory``) is refused before anything is allocated.  The parent never holds the
+weights: onnxruntime reads the model file itself (a renamed or converted copy is written
+to a temp folder first).  onnx, onnxruntime and numpy are imported inside the functions.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-import time
 from dataclasses import dataclass, field
 from math import prod
 from pathlib import Path
 
+from dscost import sandbox
 from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
 from dscost.errors import InputError
 from dscost.export import conv_attrs
-from dscost.layers import ConvGeom, Layer
-from dscost.runtime import DEFAULT_OPT, check_threads, load_onnx, make_model, make_session, ort_version, random_feeds, run, serialize
+from dscost.layers import ConvGeom, Model
+from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
+from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
+from dscost.units import nbytes
 
-NOISE_THRESHOLD = 0.25  # (p90 - p10) / median above this -> "too noisy" notice
-
-
-MIN_RUNS = 5
-
-
-def percentile(values: list[float], q: float) -> float:
-    """q-th percentile (0..100), linear interpolation between order statistics (numpy's default)."""
-    if not values:
-        raise ValueError("no values")
-    s = sorted(values)
-    pos = (len(s) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_MAX_MEMORY = 4 << 30  # bytes of tensors a run may need
 
 
-@dataclass
-class Timing:
-    """Latency samples of one session, milliseconds."""
-
-    samples_ms: list[float]
-
-    @property
-    def runs(self) -> int:
-        return len(self.samples_ms)
-
-    @property
-    def median_ms(self) -> float:
-        return percentile(self.samples_ms, 50)
-
-    @property
-    def p10_ms(self) -> float:
-        return percentile(self.samples_ms, 10)
-
-    @property
-    def p90_ms(self) -> float:
-        return percentile(self.samples_ms, 90)
-
-    @property
-    def spread(self) -> float:
-        """(p90 - p10) / median: relative width of the middle 80% of runs."""
-        m = self.median_ms
-        return (self.p90_ms - self.p10_ms) / m if m > 0 else 0.0
-
-    @property
-    def noisy(self) -> bool:
-        return self.spread > NOISE_THRESHOLD
+def check_memory(estimate: int, limit: int | None, what: str) -> None:
+    """Refuse a run whose tensors would take more than ``limit`` bytes, before allocating them."""
+    if limit is not None and estimate > limit:
+        raise InputError(f"{what}: the run needs about {nbytes(estimate)} of tensors, above the limit of {nbytes(limit)}; "
+                         f"--max-memory {nbytes(2 * estimate)} raises it")  # fmt: skip
 
 
-
-def summary(t: Timing) -> dict:
-    """The statistics of a Timing, rounded to 0.1 us (the calibration profile and JSON outputs)."""
-    return {
-        "median_ms": round(t.median_ms, 4),
-        "p10_ms": round(t.p10_ms, 4),
-        "p90_ms": round(t.p90_ms, 4),
-        "spread": round(t.spread, 4),
-        "runs": t.runs,
-    }
+def layer_tensor_bytes(g: ConvGeom) -> int:
+    """fp32 bytes one `bench --dk ...` run holds: the input, the standard conv's output and its
+    im2col buffer (Dk^2*M per output pixel), the depthwise output, the separable output, weights."""
+    out = g.batch * prod(g.out_spatial)
+    elements = (g.batch * g.cin * prod(g.in_spatial) + out * g.cout + out * prod(g.kernel) * g.cin
+                + out * g.cin + out * g.cout + conv_cost(g).params + conv_cost(depthwise_geom(g)).params)  # fmt: skip
+    return 4 * elements
 
 
-def gmacs_per_s(macs: int, ms: float) -> float:
-    """Achieved rate: MACs / time, in 1e9 MAC/s."""
-    return macs / (ms * 1e-3) / 1e9 if ms > 0 else 0.0
+def model_tensor_bytes(model: Model) -> int:
+    """An upper bound of the fp32 bytes a run of ``model`` holds: its parameters and buffers,
+    and every layer's output (no buffer reuse)."""
+    params = sum(layer.cost.params + layer.cost.buffers for layer in model.layers)
+    outputs = sum(prod(layer.output_shape) for layer in model.layers if layer.output_shape)
+    inputs = sum(prod(shape) for _, shape, _ in model.inputs)
+    return 4 * (params + outputs + inputs)
 
 
-def noise_notice(label: str, t: Timing) -> str | None:
-    if not t.noisy:
-        return None
-    return (
-        f"{label}: the machine is too noisy for a confident number: p10-p90 spread is {t.spread:.0%} of the median "
-        f"(threshold {NOISE_THRESHOLD:.0%}); close other programs or raise --budget"
-    )
-
-
-def check_budget(budget_s: float, max_runs: int) -> None:
-    if not budget_s > 0:
-        raise InputError(f"--budget {budget_s:g}: must be a positive number of seconds")
-    if max_runs < 1:
-        raise InputError(f"--runs {max_runs}: must be >= 1")
-
-
-def time_sessions(
-    sessions: dict[str, tuple[object, dict]],
-    budget_s: float = 2.0,
-    max_runs: int = 1000,
-    warmup: int = 3,
-    min_runs: int = MIN_RUNS,
-) -> dict[str, Timing]:
-    """Warm up every session, then time them in alternating rounds (one run of each per round)
-    until ``budget_s`` seconds of rounds have passed (and each has ``min_runs`` runs) or
-    ``max_runs`` rounds are done."""
-    check_budget(budget_s, max_runs)
-    for name, (sess, feeds) in sessions.items():
-        for _ in range(warmup):
-            run(sess, feeds, name)
-    samples: dict[str, list[float]] = {name: [] for name in sessions}
-    min_runs = min(min_runs, max_runs)
-    start = time.perf_counter()
-    rounds = 0
-    while rounds < max_runs:
-        for name, (sess, feeds) in sessions.items():
-            t0 = time.perf_counter_ns()
-            sess.run(None, feeds)
-            samples[name].append((time.perf_counter_ns() - t0) / 1e6)
-        rounds += 1
-        if rounds >= min_runs and time.perf_counter() - start >= budget_s:
-            break
-    return {name: Timing(s) for name, s in samples.items()}
+# --------------------------------------------------------------------------
+# One layer
 
 
 def layer_models(g: ConvGeom, seed: int = 0) -> dict:
@@ -204,6 +123,8 @@ class LayerBench:
     notices: list[str] = field(default_factory=list)
     estimate: dict | None = None  # roofline what-if: {"hardware", "dtype", "standard_s", "separable_s", "speedup"}
     onnxruntime: str = ""  # version that ran the sessions
+    ratios: list[float] = field(default_factory=list)  # standard / separable time, one per paired round
+    stopped: str = ""  # why the rounds ended (dscost.timing.Rounds.stopped)
 
     @property
     def theoretical_speedup(self) -> float:
@@ -211,7 +132,15 @@ class LayerBench:
 
     @property
     def measured_speedup(self) -> float:
+        """Median of the paired per-round ratios (the ratio of the medians without them)."""
+        if self.ratios:
+            return percentile(self.ratios, 50)
         return self.variants["standard"].timing.median_ms / self.variants["separable"].timing.median_ms
+
+    @property
+    def speedup_ci(self) -> tuple[float, float] | None:
+        """~95% confidence interval of the measured speedup (distribution-free, from the paired rounds)."""
+        return median_ci(self.ratios) if self.ratios else None
 
     @property
     def measured_speedup_p10(self) -> float:
@@ -224,6 +153,10 @@ class LayerBench:
 
     @property
     def noisy(self) -> bool:
+        """Not a confident speedup: its 95% CI is wider than NOISY_CI either way (from the paired
+        rounds), or without them a variant's p10-p90 spread is above NOISE_THRESHOLD."""
+        if self.ratios:
+            return relative_half_width(self.ratios) > NOISY_CI
         return any(v.timing.noisy for v in self.variants.values())
 
 
@@ -231,6 +164,14 @@ def random_feeds_for(g: ConvGeom, seed: int = 1) -> dict:
     import numpy as np
 
     return {"x": np.random.default_rng(seed).standard_normal((g.batch, g.cin, *g.in_spatial)).astype(np.float32)}
+
+
+def _time_layer(g: ConvGeom, threads: int, budget_s: float, max_runs: int, warmup: int) -> Rounds:
+    """(In the child process.)  Build both variants, then time them in paired rounds."""
+    models = layer_models(g)
+    feeds = random_feeds_for(g)
+    sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
+    return time_sessions(sessions, budget_s, max_runs, warmup)
 
 
 def bench_layer(
@@ -241,28 +182,26 @@ def bench_layer(
     warmup: int = 3,
     hardware=None,
     dtype: str = "fp32",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> LayerBench:
     """Time standard conv ``g`` against its depthwise + pointwise replacement.
 
-    ``budget_s`` is the wall time of the timed rounds (each round runs both
-    variants once).  With ``hardware`` (a :class:`dscost.roofline.Hardware`) the
-    roofline's estimated speedup is reported next to the measured one."""
+    With ``hardware`` (a :class:`dscost.roofline.Hardware`) the roofline's estimated
+    speedup is reported next to the measured one."""
     check_threads(threads)
     check_budget(budget_s, max_runs)
-    models = layer_models(g)
-    feeds = random_feeds_for(g)
-    sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
-    timings = time_sessions(sessions, budget_s, max_runs, warmup)
+    check_memory(layer_tensor_bytes(g), max_memory, "bench")
+    rounds = sandbox.run(_time_layer, g, threads, budget_s, max_runs, warmup, timeout_s=timeout_s, memory_bytes=max_memory, label="bench")
     dw, pw = conv_cost(depthwise_geom(g)), conv_cost(pointwise_geom(g))
     variants = {
-        "standard": VariantResult(conv_cost(g).macs, timings["standard"]),
-        "separable": VariantResult(dw.macs + pw.macs, timings["separable"]),
+        "standard": VariantResult(conv_cost(g).macs, rounds.timings["standard"]),
+        "separable": VariantResult(dw.macs + pw.macs, rounds.timings["separable"]),
     }
-    result = LayerBench(g, variants, threads, budget_s, onnxruntime=ort_version())
-    for name, v in variants.items():
-        notice = noise_notice(name, v.timing)
-        if notice:
-            result.notices.append(notice)
+    result = LayerBench(g, variants, threads, budget_s, onnxruntime=ort_version(), ratios=rounds.ratios, stopped=rounds.stopped)
+    if result.noisy:
+        result.notices.append(ci_notice("speedup", rounds.ratios))
+        result.notices += [n for name, v in variants.items() if (n := noise_notice(name, v.timing))]
     if hardware is not None:
         from dscost import roofline as rf
 
@@ -283,81 +222,6 @@ def bench_layer(
 
 # --------------------------------------------------------------------------
 # Whole models
-
-
-@dataclass
-class _Subject:
-    """One model ready to run: what onnxruntime gets, what dscost counted, how tensors map to nodes."""
-
-    label: str
-    data: bytes  # the serialized model, handed to onnxruntime
-    layers: list[Layer]
-    producer: dict[str, str]  # tensor -> node name (joins onnxruntime's renamed convs)
-    feeds: dict
-
-
-def _subject(proto, layers: list[Layer], feeds: dict, label: str) -> _Subject:
-    producer = {out: node.name for node in proto.graph.node for out in node.output}
-    return _Subject(label, serialize(proto, label), layers, producer, feeds)
-
-
-def bench_subjects(
-    subjects: dict[str, _Subject],
-    threads: int = 1,
-    budget_s: float = 2.0,
-    max_runs: int = 1000,
-    optimization: str = DEFAULT_OPT,
-    profile_runs: int = 10,
-    warmup: int = 3,
-    hardware=None,
-    dtype: str = "fp32",
-) -> dict[str, ModelBench]:
-    """Benchmark one or more models (timed in alternating rounds), each profiled per node
-    (profiled runs alternate too)."""
-    check_threads(threads)
-    check_budget(budget_s, max_runs)
-    sessions = {}
-    for key, s in subjects.items():
-        sess = make_session(s.data, s.label, threads, optimization)
-        run(sess, s.feeds, s.label)  # fail early, one line
-        sessions[key] = (sess, s.feeds)
-    timings = time_sessions(sessions, budget_s, max_runs, warmup)
-    del sessions
-    profiles = profile_times(
-        {key: (s.data, s.feeds, s.label) for key, s in subjects.items()},
-        threads, optimization, runs=max(1, min(profile_runs, max_runs)),
-    )  # fmt: skip
-    out = {}
-    for key, s in subjects.items():
-        rows, unattributed = join_profile(s.producer, s.layers, profiles[key])
-        mb = ModelBench(s.label, timings[key], rows, unattributed, threads, optimization)
-        notice = noise_notice(s.label, timings[key])
-        if notice:
-            mb.notices.append(notice)
-        if hardware is not None:
-            from dscost import roofline as rf
-
-            mb.estimate_s = rf.model_roofline(s.layers, dtype, hardware).time_s
-        out[key] = mb
-    return out
-
-
-def _load(path, input_shapes, label: str):
-    """(ModelProto with named nodes, dscost Model, feeds) of one model file: parsed once by each."""
-    from dscost.readers import load
-
-    proto = load_onnx(path)
-    model = load(path, input_shapes=input_shapes or None)
-    return proto, model, random_feeds(proto, input_shapes, label)
-
-
-def bench_model(path, label: str | None = None, input_shapes: dict | None = None, **options) -> ModelBench:
-    """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs."""
-    label = label or str(path)
-    proto, model, feeds = _load(path, input_shapes, label)
-    subject = _subject(proto, model.layers, feeds, label)
-    del proto
-    return bench_subjects({"model": subject}, **options)["model"]
 
 
 @dataclass
@@ -389,15 +253,15 @@ def parse_profile(events: list[dict], skip_runs: int = 0) -> tuple[dict[str, Nod
     return {n: NodeTime(n, ops[n], percentile(v, 50)) for n, v in per_node.items()}, len(runs)
 
 
-def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, dict[str, NodeTime]]:
+def profile_times(models: dict[str, tuple[str, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2) -> dict[str, dict[str, NodeTime]]:
     """Run every model with onnxruntime's profiler on, in alternating rounds (so machine load hits
-    them alike); per model, per-node median kernel time.  ``models``: key -> (bytes, feeds, label)."""
+    them alike); per model, per-node median kernel time.  ``models``: key -> (path, feeds, label)."""
     with tempfile.TemporaryDirectory(prefix="dscost-prof-") as tmp:
         sessions = {}
-        for key, (data, feeds, label) in models.items():
+        for key, (path, feeds, label) in models.items():
             sub = Path(tmp) / str(len(sessions))
             sub.mkdir()
-            sessions[key] = make_session(data, label, threads, optimization, profile_dir=str(sub))
+            sessions[key] = make_session(path, label, threads, optimization, profile_dir=str(sub))
         for _ in range(warmup + runs):
             for key, sess in sessions.items():
                 run(sess, models[key][1], models[key][2])
@@ -410,6 +274,102 @@ def profile_times(models: dict[str, tuple[bytes, dict, str]], threads: int, opti
                 raise InputError(f"{models[key][2]}: could not read onnxruntime's profile ({exc})") from None
             out[key], _ = parse_profile(events, skip_runs=warmup)
     return out
+
+
+@dataclass
+class _Subject:
+    """One model ready to run: the file onnxruntime reads, its inputs, dscost's layers."""
+
+    label: str
+    path: str
+    model: Model
+
+
+def _time_models(subjects: dict[str, tuple[str, str, list]], threads: int, optimization: str, budget_s: float,
+                 max_runs: int, warmup: int, profile_runs: int) -> tuple[Rounds, dict]:  # fmt: skip
+    """(In the child process.)  Paired rounds over the models, then a profiled pass of each.
+    ``subjects``: key -> (label, path, inputs)."""
+    from dscost.runtime import feeds_for
+
+    feeds = {key: feeds_for(inputs, label) for key, (label, _, inputs) in subjects.items()}
+    sessions = {}
+    for key, (label, path, _) in subjects.items():
+        sess = make_session(path, label, threads, optimization)
+        run(sess, feeds[key], label)  # fail early, one line
+        sessions[key] = (sess, feeds[key])
+    rounds = time_sessions(sessions, budget_s, max_runs, warmup)
+    del sessions
+    profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _) in subjects.items()},
+                             threads, optimization, runs=max(1, min(profile_runs, max_runs)))  # fmt: skip
+    return rounds, profiles
+
+
+def bench_subjects(
+    subjects: dict[str, _Subject],
+    threads: int = 1,
+    budget_s: float = 2.0,
+    max_runs: int = 1000,
+    optimization: str = DEFAULT_OPT,
+    profile_runs: int = 10,
+    warmup: int = 3,
+    hardware=None,
+    dtype: str = "fp32",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
+) -> tuple[dict[str, ModelBench], Rounds]:
+    """Benchmark one or more models in one child process: timed in paired rounds, then each
+    profiled per node."""
+    check_threads(threads)
+    check_budget(budget_s, max_runs)
+    label = next(iter(subjects.values())).label
+    check_memory(sum(model_tensor_bytes(s.model) for s in subjects.values()), max_memory, label)
+    spec = {key: (s.label, s.path, s.model.inputs) for key, s in subjects.items()}
+    rounds, profiles = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs,
+                                   timeout_s=timeout_s, memory_bytes=max_memory, label=label)  # fmt: skip
+    out = {}
+    for key, s in subjects.items():
+        producer = {t: layer.name for layer in s.model.layers for t in layer.outputs}
+        rows, unattributed = join_profile(producer, s.model.layers, profiles[key])
+        mb = ModelBench(s.label, rounds.timings[key], rows, unattributed, threads, optimization)
+        notice = noise_notice(s.label, rounds.timings[key])
+        if notice:
+            mb.notices.append(notice)
+        if hardware is not None:
+            from dscost import roofline as rf
+
+            mb.estimate_s = rf.model_roofline(s.model.layers, dtype, hardware).time_s
+        out[key] = mb
+    return out, rounds
+
+
+def _named_copy(path, tmp: str, proto=None) -> str:
+    """A copy of the model whose nodes carry dscost's layer names (unnamed or repeated names in the file)."""
+    from dscost.runtime import load_onnx
+
+    proto = proto if proto is not None else load_onnx(path)
+    out = str(Path(tmp) / ("named_" + Path(path).name))
+    _save(proto, out)
+    return out
+
+
+def _save(proto, out: str) -> None:
+    import onnx
+
+    try:
+        onnx.save(proto, out)
+    except ValueError:  # over 2 GB: the weights go beside it
+        onnx.save_model(proto, out, save_as_external_data=True, location=Path(out).name + ".data")
+
+
+def bench_model(path, label: str | None = None, input_shapes: dict | None = None, **options) -> ModelBench:
+    """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs."""
+    from dscost.readers import load
+
+    label = label or str(path)
+    model = load(path, input_shapes=input_shapes or None)
+    with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
+        run_path = _named_copy(path, tmp) if model.renamed_nodes else str(path)
+        return bench_subjects({"model": _Subject(label, run_path, model)}, **options)[0]["model"]
 
 
 @dataclass
@@ -489,6 +449,8 @@ class PairBench:
     hardware: str | None = None
     dtype: str = "fp32"
     layer_estimates: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (standard_s, separable_s)
+    ratios: list[float] = field(default_factory=list)  # original / converted time, one per paired round
+    stopped: str = ""
 
     @property
     def theoretical_speedup(self) -> float:
@@ -496,7 +458,19 @@ class PairBench:
 
     @property
     def measured_speedup(self) -> float:
+        if self.ratios:
+            return percentile(self.ratios, 50)
         return self.original.latency.median_ms / self.converted.latency.median_ms
+
+    @property
+    def speedup_ci(self) -> tuple[float, float] | None:
+        return median_ci(self.ratios) if self.ratios else None
+
+    @property
+    def noisy(self) -> bool:
+        if self.ratios:
+            return relative_half_width(self.ratios) > NOISY_CI
+        return self.original.latency.noisy or self.converted.latency.noisy
 
     @property
     def estimated_speedup(self) -> float | None:
@@ -533,27 +507,28 @@ class PairBench:
 
 def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32", convert_options: dict | None = None,
                      label: str | None = None, **options) -> PairBench:
-    """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; dscost reads the
-    result from a temp file) and benchmark both."""
-    import onnx
-
-    from dscost.rewrite import convert_model
+    """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; the result is
+    written to a temp folder, where dscost reads it and onnxruntime runs it) and benchmark both."""
     from dscost.readers import load
+    from dscost.rewrite import convert_model
+    from dscost.runtime import load_onnx
 
     label = label or str(path)
-    proto, model, feeds = _load(path, input_shapes, label)
-    original = _subject(proto, model.layers, feeds, label)
-    converted, report = convert_model(proto, copy=False, **(convert_options or {}))  # `original` holds its bytes
-    if not report.converted:
-        raise InputError(f"{path}: no standard conv to convert (nothing to compare)")
+    model = load(path, input_shapes=input_shapes or None)
     with tempfile.TemporaryDirectory(prefix="dscost-conv-") as tmp:
-        out = Path(tmp) / (Path(path).stem + "_separable.onnx")
-        onnx.save(converted, str(out))
-        conv_label = f"{label} (converted)"
-        twin = _subject(converted, load(out, input_shapes=input_shapes or None).layers, feeds, conv_label)
-    del proto, converted
-    res = bench_subjects({"original": original, "converted": twin}, hardware=hardware, dtype=dtype, **options)
-    pair = PairBench(res["original"], res["converted"], [c.name for c in report.converted], hardware.name if hardware else None, dtype)
+        proto = load_onnx(path)  # named as dscost's reader names them
+        orig_path = _named_copy(path, tmp, proto) if model.renamed_nodes else str(path)
+        converted, report = convert_model(proto, copy=False, **(convert_options or {}))
+        if not report.converted:
+            raise InputError(f"{path}: no standard conv to convert (nothing to compare)")
+        out = str(Path(tmp) / (Path(path).stem + "_separable.onnx"))
+        _save(converted, out)
+        del proto, converted
+        twin = load(out, input_shapes=input_shapes or None)
+        subjects = {"original": _Subject(label, orig_path, model), "converted": _Subject(f"{label} (converted)", out, twin)}
+        res, rounds = bench_subjects(subjects, hardware=hardware, dtype=dtype, **options)
+    pair = PairBench(res["original"], res["converted"], [c.name for c in report.converted], hardware.name if hardware else None, dtype,
+                     ratios=rounds.ratios, stopped=rounds.stopped)  # fmt: skip
     if hardware is not None:
         from dscost import roofline as rf
 

@@ -8,7 +8,6 @@ line naming the budget file, the entry and the model.
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 
@@ -58,8 +57,10 @@ def load_budget(path: str | Path):
 
 
 def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path | str]:
-    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget
-    file; or a PyTorch target (a str), whose ``file.py`` is relative to the budget file too."""
+    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file;
+    or a PyTorch target (a str), whose ``file.py`` is relative to the budget file too.
+    Directory symlinks are not followed and each real file is listed once, so a link loop
+    (``up -> ..``) can neither repeat a model nor hang the walk."""
     from dscost.readers import torch_target
 
     base = Path(budget_path).parent
@@ -75,10 +76,63 @@ def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Pa
         pattern = base / pattern
     if not _GLOB_CHARS & set(entry_path):
         return [pattern]
-    matches = sorted(Path(m) for m in glob.glob(str(pattern), recursive=True) if os.path.isfile(m))
+    matches = _glob(pattern)
     if not matches:
         raise InputError(f"{budget_path}: {where or 'path'}: {entry_path!r} matches no model file (looked for {shown_path(pattern)}); a glob that matches nothing is an error, not a pass")
     return matches
+
+
+def _glob(pattern: Path) -> list[Path]:
+    """Regular files matching ``pattern`` (``*``, ``?``, ``[...]`` within a name, ``**`` across
+    folders), found by one ``os.walk`` that does not follow directory symlinks."""
+    import re
+
+    parts = pattern.parts
+    fixed = next((i for i, p in enumerate(parts) if _GLOB_CHARS & set(p)), len(parts))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    rest = parts[fixed:]
+    regex = "/".join(("(?:.*/)?" if i < len(rest) - 1 else ".*") if p == "**" else _translate(p) for i, p in enumerate(rest))
+    regex = regex.replace("(?:.*/)?/", "(?:.*/)?")
+    matcher = re.compile(regex + r"\Z", re.DOTALL)
+    seen: set[str] = set()
+    out: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            full = Path(folder) / name
+            rel = full.relative_to(root).as_posix()
+            if matcher.match(rel) and os.path.isfile(full):
+                real = os.path.realpath(full)
+                if real not in seen:
+                    seen.add(real)
+                    out.append(full)
+    return sorted(out)
+
+
+def _translate(part: str) -> str:
+    """One path component of a glob as a regex: ``*`` and ``?`` do not cross ``/``."""
+    import re
+
+    out, i = [], 0
+    while i < len(part):
+        c = part[i]
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = part.find("]", i + 2)
+            if j < 0:
+                out.append(re.escape(c))
+            else:
+                body = part[i + 1 : j]
+                body = "^" + body[1:] if body.startswith("!") else body
+                out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
+                i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
 
 
 # How budget entries name the reader options (in messages).

@@ -8,9 +8,10 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dscost.bench import check_budget, layer_models, random_feeds_for, summary, time_sessions
+from dscost.bench import DEFAULT_TIMEOUT_S, layer_models, random_feeds_for
 from dscost.cost import conv_cost
 from dscost.runtime import check_threads, make_model, make_session, ort_version
+from dscost.timing import check_budget, summary, time_sessions
 
 
 def _cpu_name() -> str:
@@ -24,7 +25,7 @@ def _cpu_name() -> str:
 
 
 def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, stream_elements: int = 1 << 23,
-              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56) -> dict:
+              max_runs: int = 1000, conv_channels: int = 128, conv_size: int = 56, timeout_s: float = DEFAULT_TIMEOUT_S) -> dict:
     """Measure this machine's achievable compute and bandwidth with onnxruntime (fp32).
 
     Compute: the faster of a ``matmul_size``-cubed MatMul and a 3x3 conv with
@@ -33,14 +34,22 @@ def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, 
     (fast) runs is the achievable GMAC/s.  Bandwidth: an Add of two
     ``stream_elements`` fp32 vectors (reads 2, writes 1: 12 bytes per element,
     far larger than the caches by default); rate of its p10 runs in GB/s.
-    The budget is split between the three."""
+    The budget is split between the three; the sessions run in a child process
+    (:mod:`dscost.sandbox`) that ``timeout_s`` stops."""
+    from dscost import sandbox
+
+    check_threads(threads)
+    check_budget(budget_s, max_runs)
+    args = (threads, budget_s, matmul_size, stream_elements, max_runs, conv_channels, conv_size)
+    return sandbox.run(_measure, *args, timeout_s=timeout_s, memory_bytes=None, label="bench --calibrate")
+
+
+def _measure(threads: int, budget_s: float, matmul_size: int, stream_elements: int, max_runs: int, conv_channels: int, conv_size: int) -> dict:
     import numpy as np
     from onnx import TensorProto, helper
 
     from dscost.cost import make_conv_geom
 
-    check_threads(threads)
-    check_budget(budget_s, max_runs)
     n, e = matmul_size, stream_elements
     mm = make_model(
         [helper.make_node("MatMul", ["a", "b"], ["c"], name="matmul")],
@@ -62,9 +71,9 @@ def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, 
     feeds_mm = {"a": rng.standard_normal((n, n)).astype(np.float32), "b": rng.standard_normal((n, n)).astype(np.float32)}
     feeds_add = {"a": rng.standard_normal(e).astype(np.float32), "b": rng.standard_normal(e).astype(np.float32)}
     part = budget_s / 3
-    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs)["matmul"]
-    t_conv = time_sessions({"conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs)["conv"]
-    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs)["add"]
+    t_mm = time_sessions({"matmul": (make_session(mm, "calibration MatMul", threads, "all"), feeds_mm)}, part, max_runs).timings["matmul"]
+    t_conv = time_sessions({"conv": (make_session(conv, "calibration Conv", threads, "all"), random_feeds_for(g))}, part, max_runs).timings["conv"]
+    t_add = time_sessions({"add": (make_session(add, "calibration Add", threads, "all"), feeds_add)}, part, max_runs).timings["add"]
     rate_mm = n**3 / (t_mm.p10_ms * 1e-3) / 1e9
     conv_macs = conv_cost(g).macs
     rate_conv = conv_macs / (t_conv.p10_ms * 1e-3) / 1e9

@@ -3,8 +3,7 @@
 Every command parses its options, calls the Python API (:mod:`dscost.api` and the
 engine behind it: :func:`dscost.readers.load`, :mod:`dscost.cost`, :mod:`dscost.budget`,
 :mod:`dscost.bench`...) and hands the typed result to the ``show_*`` function of its
-module in :mod:`dscost.report`.  Option parsing shared with the API (sizes, input
-shapes, factory arguments) lives in :mod:`dscost.api`.
+module in :mod:`dscost.report`.
 Heavy modules (onnx, numpy, pydantic, yaml, rich) are imported inside the
 functions that need them, so ``dscost --help`` and ``dscost compare`` start
 fast (see benchmarks/startup.py).
@@ -32,7 +31,9 @@ from typing import Annotated, Optional
 import typer
 
 from dscost import __version__
-from dscost.errors import InputError
+from dscost.errors import InputError, internal_error_line, silence_stdout
+from dscost.options import layer_geom, limit_option, load_options, named_input_shapes, roofline_hardware, run_limits
+from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS
 
 app = typer.Typer(
@@ -77,6 +78,9 @@ StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1
 PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
 DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
 BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
+# Child processes of onnxruntime runs (bench, convert --verify)
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds an onnxruntime run may take in all before it is stopped.")]
+MaxMemoryOpt = Annotated[str, typer.Option("--max-memory", help="Tensor memory a run may use (4GiB, 500MB); a larger estimate is refused before allocating.")]
 # Roofline
 DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).", show_default=False)]
 HardwareOpt = Annotated[
@@ -85,63 +89,6 @@ HardwareOpt = Annotated[
 ]
 PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
 BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
-
-
-# --------------------------------------------------------------------------
-# Option parsing helpers (raise InputError naming the option)
-
-
-def _layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
-    """The conv of `compare`'s flags (errors name the flags)."""
-    from dscost.api import conv_geom
-
-    return conv_geom(dk, m, n, df, stride, padding, dilation, bias, prefix="--")
-
-
-def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
-                 kwargs: str | None = None, arg: list[str] | None = None) -> dict:
-    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg
-    (None when not given)."""
-    from dscost.api import parse_arg, parse_dims, parse_input_shape, parse_kwargs
-
-    options: dict = {}
-    if width_multiplier is not None:
-        if not width_multiplier > 0:
-            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
-        options["width"] = width_multiplier
-    if resolution is not None:
-        res = parse_dims("--resolution", resolution)
-        if len(res) > 2:
-            raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
-        options["resolution"] = res[0] if len(res) == 1 else res
-    if input_shape:
-        options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
-    factory = parse_kwargs(kwargs) if kwargs is not None else {}
-    factory.update(parse_arg(a) for a in arg or ())
-    if kwargs is not None or arg:
-        options["kwargs"] = factory
-    return options
-
-
-def _roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
-    """(Hardware or None, dtype) from the roofline options; with ``auto_local`` a saved
-    `bench --calibrate` profile is used when no hardware is named."""
-    from dscost import roofline
-
-    dt = roofline.check_dtype(dtype or "fp32")
-    hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
-    if hw is None and auto_local and roofline.profile_path().exists():
-        hw = roofline.load_local()
-    return hw, dt
-
-
-def _limit_option(option: str, text: str | None, parse):
-    if text is None:
-        return None
-    try:
-        return parse(text)
-    except ValueError as e:
-        raise InputError(f"{option}: {e}") from None
 
 
 # --------------------------------------------------------------------------
@@ -186,7 +133,7 @@ def compare(
     from dscost import cost
     from dscost.report.compare import show_comparison
 
-    geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
+    geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
     show_comparison(cost.compare(geom), fmt.value, flops=flops, padding=padding.strip().lower())
 
 
@@ -219,7 +166,7 @@ def analyze(
     model = load(file, progress=not quiet, **load_options(width_multiplier, resolution, input_shape, kwargs, arg))
     result = cost.analyze(model)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
-    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
+    hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     roof = None
     if roofline_asked or fmt.value == "json":  # JSON always carries bytes/intensity (fp32 by default)
         from dscost import roofline as _roofline
@@ -286,13 +233,13 @@ def check(
     from dscost.report.check import show_check
 
     limits = gate.Limits(
-        max_macs=_limit_option("--max-macs", max_macs, gate.parse_quantity),
-        max_params=_limit_option("--max-params", max_params, gate.parse_quantity),
-        max_weight_bytes=_limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
+        max_macs=limit_option("--max-macs", max_macs, gate.parse_quantity),
+        max_params=limit_option("--max-params", max_params, gate.parse_quantity),
+        max_weight_bytes=limit_option("--max-weight-bytes", max_weight_bytes, lambda t: gate.parse_quantity(t, byte_units=True)),
         dtype=check_dtype(dtype),
-        max_layer_macs=_limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
-        max_standard_conv_share=_limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
-        max_remaining_savings=_limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
+        max_layer_macs=limit_option("--max-layer-macs", max_layer_macs, gate.parse_quantity),
+        max_standard_conv_share=limit_option("--max-standard-conv-share", max_standard_conv_share, gate.parse_share),
+        max_remaining_savings=limit_option("--max-remaining-savings", max_remaining_savings, gate.parse_share),
     )
     options = load_options(width_multiplier, resolution, input_shape, kwargs, arg)
     if budget is not None:
@@ -329,7 +276,7 @@ def diff(
     from dscost.readers import load, options_for
     from dscost.report.diff import diff_gate_text, show_diff
 
-    threshold = _limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
+    threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
     options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
@@ -364,6 +311,8 @@ def export(
         raise InputError(f"--output {output}: is a directory")
     if os.path.exists(output) and not force:
         raise InputError(f"--output {output}: file exists (use --force to overwrite)")
+    if external_data and os.path.exists(output + ".data") and not force:
+        raise InputError(f"--output {output}: its external data file {output}.data exists (use --force to overwrite)")
     model = load(spec, **load_options(width_multiplier, resolution))
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)
@@ -388,8 +337,10 @@ def bench(
     dilation: DilationOpt = "1",
     bias: BiasOpt = False,
     threads: Annotated[int, typer.Option("--threads", "-t", help="onnxruntime intra-op threads (1 gives the most repeatable numbers).")] = 1,
-    budget: Annotated[float, typer.Option("--budget", help="Seconds of timed runs (after warm-up); at least 5 runs are made.")] = 2.0,
+    budget: Annotated[float, typer.Option("--budget", help="Seconds of paired timed rounds (after warm-up): fewer once the speedup's 95% CI is within 3%, up to 3x more while it is not.")] = 2.0,
     runs: Annotated[int, typer.Option("--runs", help="At most this many timed runs per variant.")] = 1000,
+    timeout: TimeoutOpt = 300.0,
+    max_memory: MaxMemoryOpt = "4GiB",
     convert: Annotated[bool, typer.Option("--convert", help="Model: also convert every standard conv to dw+pw and compare both, whole model and per layer.")] = False,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="With --convert: convert only this conv node (repeatable).", show_default=False)] = None,
     skip: Annotated[Optional[list[str]], typer.Option("--skip", help="With --convert: leave this conv node as it is (repeatable).", show_default=False)] = None,
@@ -411,7 +362,8 @@ def bench(
 
     check_threads(threads)
     _bench.check_budget(budget, runs)
-    hw, dt = _roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
+    limits = run_limits(timeout, max_memory)
+    hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
     if calibrate:
         if model is not None or convert:
             raise InputError("--calibrate measures the machine; give no model and no --convert")
@@ -419,22 +371,22 @@ def bench(
 
         from dscost.calibrate import calibrate as _calibrate
 
-        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs)
+        profile = _calibrate(threads=threads, budget_s=budget, max_runs=runs, timeout_s=limits["timeout_s"])
         path = roofline.save_profile(profile)
         show.show_calibration(profile, path, fmt.value)
         return
     if model is None:
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
-        geom = _layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt)
+        geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, **limits)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
     from dscost.readers import kind_of
 
-    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    shapes = named_input_shapes(input_shape)
     kind = kind_of(model).name
-    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt)
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, **limits)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
@@ -445,7 +397,7 @@ def bench(
 
             if shapes:
                 raise InputError(f"--input-shape applies to ONNX graphs only; {model} is a layer spec")
-            path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx")))
+            path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx"), external_data=None))
             options["input_shapes"] = None
         elif kind != "onnx":
             raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")
@@ -471,6 +423,8 @@ def convert(
     init: Annotated[str, typer.Option("--init", help="New weights: svd (closest separable conv, rank-1 SVD per input channel) or random (He-normal).")] = "svd",
     seed: Annotated[int, typer.Option("--seed", help="Seed for --init random.")] = 0,
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Run both models once in onnxruntime and compare output shapes.")] = True,
+    timeout: TimeoutOpt = 300.0,
+    max_memory: MaxMemoryOpt = "4GiB",
     input_shape: InputShapeOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (even the input).")] = False,
     fmt: Annotated[Format, _format_opt("table, json, csv (one row per converted layer) or markdown.")] = Format.table,
@@ -484,10 +438,10 @@ def convert(
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
     if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")
-    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    shapes = named_input_shapes(input_shape)
     rep = convert_file(
         model, output, force=force, reverse=reverse, min_kernel=min_kernel, only=only, skip=skip,
-        init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes,
+        init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes, **run_limits(timeout, max_memory),
     )  # fmt: skip
     show_conversion(rep, fmt.value)
     what = "blocks merged" if reverse else "convs converted"
@@ -525,48 +479,60 @@ def run(argv: list[str] | None = None) -> int:
     mro = typer.BadParameter.__mro__
     UsageError = next(c for c in mro if c.__name__ == "UsageError")
     ClickException = next(c for c in mro if c.__name__ == "ClickException")
-
     if argv is None:
         argv = sys.argv[1:]
-    command = _click_command(argv)
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        print("dscost: error: standard output is closed; nothing to write the result to", file=sys.stderr)
+        return 2
+    for stream in (sys.stdout, sys.stderr):  # a character the stream cannot encode becomes "?", never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
-        rv = command.main(args=argv, prog_name="dscost", standalone_mode=False)
+        rv = _click_command(argv).main(args=argv, prog_name="dscost", standalone_mode=False)
     except UsageError as e:
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `dscost`: help was printed
             msg = e.format_message()
             if msg.strip():
                 print(msg)
             return 2
-        print(f"dscost: error: {e.format_message()}", file=sys.stderr)
+        print(f"dscost: error: {clean(e.format_message())}", file=sys.stderr)
         return 2
     except InputError as e:
-        print(f"dscost: error: {e}", file=sys.stderr)
+        print(f"dscost: error: {clean(str(e))}", file=sys.stderr)
         return 2
     except ClickException as e:
-        print(f"dscost: error: {e.format_message()}", file=sys.stderr)
+        print(f"dscost: error: {clean(e.format_message())}", file=sys.stderr)
         return e.exit_code
     except typer.Abort:
         print("dscost: aborted", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        # Reader of our stdout went away (`dscost ... | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except BrokenPipeError:  # the reader of our stdout went away (`dscost ... | head`): stop quietly
+        silence_stdout()
         return 1
+    except OSError as e:
+        if e.filename is not None or os.environ.get("DSCOST_DEBUG") == "1":
+            raise
+        silence_stdout()  # a full disk or a broken stream: say so once, on stderr
+        print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        return 2
     except Exception as e:
         if os.environ.get("DSCOST_DEBUG") == "1":
             raise
-        where = ""
-        tb = e.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        if tb is not None:
-            where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
-        print(f"dscost: internal error: {type(e).__name__}: {e}{where} (set DSCOST_DEBUG=1 for a traceback)", file=sys.stderr)
+        print(f"dscost: {internal_error_line(e)}", file=sys.stderr)
         return 2
     return rv if isinstance(rv, int) else 0
 
 
 def main() -> None:
-    sys.exit(run())
+    code = run()
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit: a full disk must not pass as success
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as e:
+        silence_stdout()
+        print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
 

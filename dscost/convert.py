@@ -51,6 +51,8 @@ def convert_file(
     seed: int = 0,
     verify: bool = True,
     input_shapes: dict | None = None,
+    timeout_s: float = 300.0,
+    max_memory: int | None = 4 << 30,
 ) -> ConversionReport:
     """`dscost convert`: read ``src``, rewrite, check, write ``out``; nothing is written on error.
 
@@ -89,8 +91,6 @@ def convert_file(
             raise InputError(f"{src}: the rewritten model fails onnx.checker ({msg}); nothing written") from None
     else:
         report.notes.append("the input model itself does not pass onnx.checker; the result was not checked either")
-    if verify:
-        report.output_shapes_equal = _same_output_shapes(src, new, input_shapes, str(src))
     # a unique temp file beside the output, renamed over it only when everything succeeded
     import tempfile
 
@@ -102,7 +102,15 @@ def convert_file(
             onnx.save(new, str(tmp_out))
         except (OSError, ValueError) as exc:
             raise InputError(f"{out}: cannot write the converted model ({exc})") from None
+        del new, proto
         result = load(tmp_out, input_shapes=input_shapes or None)
+        if verify:  # in a child process that --timeout stops and --max-memory bounds
+            from dscost import sandbox
+            from dscost.bench import check_memory, model_tensor_bytes
+
+            check_memory(model_tensor_bytes(original) + model_tensor_bytes(result), max_memory, f"{src}: --verify")
+            report.output_shapes_equal = sandbox.run(_same_output_shapes, str(src), str(tmp_out), original.inputs, str(src),
+                                                     timeout_s=timeout_s, memory_bytes=max_memory, label=f"{src}: --verify")  # fmt: skip
         changed = [c.removed_nodes[0] if reverse else c.name for c in report.converted]
         predicted = what_if(original, "standard" if reverse else "separable", only=set(changed))
         report.predicted = {"macs": predicted.macs, "params": predicted.params}
@@ -115,13 +123,12 @@ def convert_file(
     return report
 
 
-def _same_output_shapes(src: Path, b, input_shapes, label: str) -> bool:
-    """Run the original file and the rewritten model once on the same random inputs;
-    True when every output has the same shape."""
-    from dscost.runtime import make_session, random_feeds, run
+def _same_output_shapes(a: str, b: str, inputs: list, label: str) -> bool:
+    """(In a child process.)  Run the original file and the rewritten one once on the same random
+    inputs (shaped as dscost read them); True when every output has the same shape."""
+    from dscost.runtime import feeds_for, make_session, run
 
-    a = str(src)
-    feeds = random_feeds(b, input_shapes, label)
+    feeds = feeds_for(inputs, label)
     ra = run(make_session(a, label, 1, "basic"), feeds, label)
     rb = run(make_session(b, f"{label} (rewritten)", 1, "basic"), feeds, f"{label} (rewritten)")
     return [x.shape for x in ra] == [y.shape for y in rb]

@@ -8,3 +8,30 @@ exits with code 2.  Nothing else should reach the user as a traceback.
 
 class InputError(Exception):
     """Bad input from the user (file, field, flag).  ``str(err)`` is the whole one-line message."""
+
+
+def internal_error_line(e: BaseException) -> str:
+    """One line for an unexpected exception: its type, message and innermost place."""
+    import os
+
+    from dscost.units import clean
+
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}" if tb is not None else ""
+    return f"internal error: {type(e).__name__}: {clean(str(e))}{where} (set DSCOST_DEBUG=1 for a traceback)"
+
+
+def silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so nothing more is written to a closed pipe or a full disk
+    (not even Python's own flush at exit)."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+    except OSError:
+        pass
+    sys.stdout = open(os.devnull, "w")

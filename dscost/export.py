@@ -223,10 +223,11 @@ def build_onnx(model: Model):
     return mp, g.weights
 
 
-def export_model(model: Model, path: str | Path, external_data: bool = False, info: dict | None = None) -> Path:
+def export_model(model: Model, path: str | Path, external_data: bool | None = False, info: dict | None = None) -> Path:
     """Write ``model`` as ONNX to ``path`` (zero weights); onnx.checker passes on the result.
 
-    With ``external_data`` the weights go to ``<name>.data`` beside the model.  The file
+    With ``external_data`` the weights go to ``<name>.data`` beside the model (None: only when
+    they do not fit in one protobuf).  The file
     is written to a temporary name and renamed, so a failure leaves nothing behind.
     ``info``, when given, is filled with what was written: ``nodes`` (ONNX graph nodes),
     ``bytes`` (size of the .onnx file), ``weight_bytes`` (fp32 zeros), ``data_file`` and
@@ -237,6 +238,8 @@ def export_model(model: Model, path: str | Path, external_data: bool = False, in
     path = Path(path)
     mp, weights = build_onnx(model)
     total = sum(prod(d) * 4 for _, d in weights)
+    if external_data is None:  # as needed (bench's temp file)
+        external_data = total > MAX_EMBEDDED
     if not external_data and total > MAX_EMBEDDED:
         raise InputError(f"{path}: {total / 2**30:.1f} GB of weights do not fit in one protobuf (2 GB); export with external data")
     data_name = path.name + ".data"
@@ -264,10 +267,15 @@ def export_model(model: Model, path: str | Path, external_data: bool = False, in
         body = header + (enc_header(9, nbytes) if nbytes else b"")
         entries.append((enc_header(5, len(body) + nbytes) + body, nbytes))
     graph_len = len(graph) + sum(len(e) + n for e, n in entries)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp_data = path.with_name(f".{data_name}.tmp{os.getpid()}")
+    import tempfile
+
+    temps: list[Path] = []
     try:
-        with open(tmp, "wb") as f:
+        for _ in range(2 if external_data else 1):  # unique names beside the output
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".dscost-tmp", dir=path.parent)
+            os.close(fd)
+            temps.append(Path(name))
+        with open(temps[0], "wb") as f:
             f.write(head)
             f.write(enc_header(7, graph_len))
             f.write(graph)
@@ -277,15 +285,15 @@ def export_model(model: Model, path: str | Path, external_data: bool = False, in
                     f.seek(nbytes, os.SEEK_CUR)  # zeros: a hole in the file
             f.truncate(f.tell())
         if external_data:
-            with open(tmp_data, "wb") as f:
+            with open(temps[1], "wb") as f:
                 f.truncate(offset)
-            os.replace(tmp_data, path.with_name(data_name))
-        os.replace(tmp, path)
-    except OSError as err:
-        for p in (tmp, tmp_data):
-            if p.exists():
-                p.unlink()
-        raise InputError(f"{path}: cannot write: {err.strerror or err}") from None
+            os.replace(temps[1], path.with_name(data_name))
+        os.replace(temps[0], path)
+    except (OSError, OverflowError) as err:
+        raise InputError(f"{path}: cannot write: {getattr(err, 'strerror', None) or err}") from None
+    finally:  # also on Ctrl-C: nothing half-written is left behind
+        for p in temps:
+            p.unlink(missing_ok=True)
     if info is not None:
         data_path = path.with_name(data_name) if external_data else None
         info.update(

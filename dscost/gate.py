@@ -92,6 +92,9 @@ def parse_quantity(value: object, *, byte_units: bool = False) -> int:
     return int(total)
 
 
+MIN_SHARE = Fraction(1, 10**12)
+
+
 def parse_share(value: object) -> Fraction:
     """A share in [0, 1] from ``0.25``, ``25%`` or ``"0.25"``, kept exact as a Fraction."""
     if isinstance(value, bool):
@@ -116,6 +119,8 @@ def parse_share(value: object) -> Fraction:
         raise ValueError(f"expected a share like 0.25 or 25%, got {type(value).__name__}")
     if not 0 <= share <= 1:
         raise ValueError(f"{value!r} is not a share between 0 and 1 (or 0% and 100%)")
+    if 0 < share < MIN_SHARE:
+        raise ValueError(f"{value!r} is below the smallest share dscost compares ({float(MIN_SHARE):g}); use 0 for none at all")
     return share
 
 

@@ -129,6 +129,7 @@ class Layer:
     conv: ConvGeom | None = None
     kernel: Shape | None = None
     note: str = ""
+    outputs: tuple[str, ...] = ()  # tensor names, where the input has them (ONNX)
 
     @property
     def activations(self) -> int:
@@ -155,6 +156,9 @@ class Model:
     layers: list[Layer]
     uncounted: list[Uncounted] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the graph inputs with the shapes the counts assume: (name, shape, ONNX element type)
+    inputs: list[tuple[str, Shape, int]] = field(default_factory=list)
+    renamed_nodes: int = 0  # nodes named by dscost (no or a repeated name in the file)
 
     def uncounted_cost(self) -> Cost:
         """The parameters of uncounted nodes (weights; their arithmetic is unknown)."""

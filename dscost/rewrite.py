@@ -212,9 +212,11 @@ def _subgraph_names(graph) -> set[str]:
 
 
 def _attrs(node) -> dict:
+    """Attribute values by name; an empty list (``strides=[]``) is the same as absent."""
     from onnx import helper
 
-    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    values = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    return {k: v for k, v in values.items() if not (isinstance(v, list) and not v)}
 
 
 def _is_conv(node) -> bool:
@@ -278,6 +280,7 @@ def _start(model, only, skip, kind: str, copy: bool):
 def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = "svd", seed: int = 0, copy: bool = True):
     """Rewrite eligible standard convs of ``model`` (a ModelProto; copied unless ``copy=False``) into dw + pw.
     Returns (new ModelProto, ConversionReport)."""
+    import numpy as np
     from onnx import helper
 
     if init not in INITS:
@@ -326,6 +329,10 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
             continue
         if not str(w.dtype).startswith("float"):
             report.skipped.append(Skipped(node.name, f"weight dtype {w.dtype}: only float convs are converted"))
+            out_nodes.append(node)
+            continue
+        if not np.isfinite(w).all():
+            report.skipped.append(Skipped(node.name, "weights hold NaN or infinity: no separable factorization"))
             out_nodes.append(node)
             continue
         n_out, m_in = int(w.shape[0]), int(w.shape[1])

@@ -157,11 +157,22 @@ def profile_path() -> Path:
 
 def save_profile(profile: dict, path: Path | None = None) -> Path:
     """Write a calibration profile (``peak_gmacs``, ``bandwidth_gbs`` and provenance) as JSON."""
+    import tempfile
+
     path = path or profile_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(profile, indent=2) + "\n")
-    tmp.replace(path)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError(f"{path.parent}: the config folder is a file; set DSCOST_CONFIG_DIR to a writable folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".hardware-local.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(json.dumps(profile, indent=2) + "\n")
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except OSError as err:
+        raise InputError(f"{path}: cannot save the calibration profile: {err.strerror or err} (set DSCOST_CONFIG_DIR to a writable folder)") from None
     return path
 
 
@@ -170,8 +181,10 @@ def load_local(path: Path | None = None) -> Hardware:
     path = path or profile_path()
     if not path.exists():
         raise InputError(f"--hardware local: no calibration profile at {path}; run `dscost bench --calibrate` first")
+    from dscost.files import read_bytes
+
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(read_bytes(path, 1 << 20, "calibration profile"))
         peak = float(data["peak_gmacs"])
         bw = float(data["bandwidth_gbs"])
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -15,7 +15,8 @@ from dscost.errors import InputError
 OPSET = 17
 IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
 OPT_LEVELS = ("none", "basic", "extended", "all")
-DEFAULT_OPT = "all"  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
+DEFAULT_OPT = "all"
+PROTOBUF_LIMIT = 2**31  # one serialized protobuf message cannot be larger  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
 
 
 def check_threads(threads: int) -> int:
@@ -32,7 +33,7 @@ def ort():
         import onnxruntime
     except ImportError as exc:  # pragma: no cover - dependency missing
         raise InputError(f"onnxruntime is not installed ({exc}); pip install onnxruntime") from None
-    onnxruntime.set_default_logger_severity(3)  # errors only; warnings go through our own messages
+    onnxruntime.set_default_logger_severity(4)  # fatal only: errors reach the user as dscost's one line
     return onnxruntime
 
 
@@ -62,6 +63,11 @@ def load_onnx(path: str | Path):
     from dscost.files import regular_file
 
     p = regular_file(path, "model file")
+    if p.stat().st_size >= PROTOBUF_LIMIT:
+        raise InputError(
+            f"{path}: {p.stat().st_size / 2**30:.1f} GiB is over protobuf's 2 GB limit, so onnx and onnxruntime cannot load it "
+            "as one file; save it with its weights as external data (onnx.save_model(model, path, save_as_external_data=True))"
+        )
     try:
         model = onnx.load(str(p))
     except Exception as exc:
@@ -105,7 +111,7 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         "extended": rt.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
         "all": rt.GraphOptimizationLevel.ORT_ENABLE_ALL,
     }[optimization]
-    so.log_severity_level = 3
+    so.log_severity_level = 4
     if profile_dir is not None:
         so.enable_profiling = True
         so.profile_file_prefix = str(Path(profile_dir) / "ort_profile")
@@ -158,6 +164,23 @@ def random_feeds(model, input_shapes: dict | None = None, label: str = "model", 
             feeds[vi.name] = np.zeros(shape, dtype)
     if input_shapes:
         raise InputError(f"{label}: --input-shape names no graph input: {', '.join(input_shapes)}")
+    return feeds
+
+
+def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1) -> dict:
+    """Random inputs from (name, shape, ONNX element type) triples (``Model.inputs``):
+    normal floats, zeros for integer inputs (token ids, indices)."""
+    import numpy as np
+    from onnx import helper
+
+    rng = np.random.default_rng(seed)
+    feeds = {}
+    for name, shape, elem in inputs:
+        try:
+            dtype = helper.tensor_dtype_to_np_dtype(elem)
+        except Exception:
+            raise InputError(f"{label}: input {name!r} has an element type dscost cannot feed ({elem})") from None
+        feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else np.zeros(shape, dtype)
     return feeds
 
 

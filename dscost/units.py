@@ -74,3 +74,15 @@ def ms(v: float | None) -> str:
 def seconds(v: float | None) -> str:
     """Seconds, written as :func:`ms` does."""
     return "-" if v is None else ms(v * 1000)
+
+
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def clean(text: str) -> str:
+    """``text`` on one line with no control characters: newlines, escape sequences (ANSI
+    colours, terminal titles) and other C0/C1 controls are written as visible escapes
+    (``\\n``, ``\\x1b``), so a name from a file can neither break a line (a GitHub
+    workflow command, the one-line error rule) nor drive the terminal."""
+    return text.translate(_CONTROL) if not text.isprintable() else text

@@ -67,7 +67,7 @@ def _loader_classes():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _check_depth(path: str, text: str) -> None:
+def _check_depth(path: str, text: str, max_mappings: int | None = None, too_many: str = "mappings") -> None:
     """Refuse nesting deeper than :data:`MAX_DEPTH`, whichever PyYAML is installed.
 
     The depth is counted on the event stream (libyaml's parser is iterative; its
@@ -79,23 +79,29 @@ def _check_depth(path: str, text: str) -> None:
     import yaml
 
     try:
-        _walk_depth(path, text, _loader_classes())
+        _walk_depth(path, text, _loader_classes(), max_mappings, too_many)
     except yaml.MarkedYAMLError as err:
         if "nesting depth" not in str(err.problem):
             raise
-        _walk_depth(path, text, yaml.SafeLoader)
+        _walk_depth(path, text, yaml.SafeLoader, max_mappings, too_many)
         raise  # the parser's own limit is below dscost's: report it as it is
 
 
-def _walk_depth(path: str, text: str, loader: Any) -> None:
+def _walk_depth(path: str, text: str, loader: Any, max_mappings: int | None, too_many: str) -> None:
+    """Depth, and (with ``max_mappings``) the number of mappings -- one per layer of a spec --
+    counted on the event stream, before any node or Python object is built."""
     import yaml
 
-    depth = 0
+    depth = mappings = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 raise InputError(f"{path}{_mark(event.start_mark)}: nesting deeper than {MAX_DEPTH} levels (dscost's limit)")
+            if max_mappings is not None and isinstance(event, yaml.MappingStartEvent):
+                mappings += 1
+                if mappings > max_mappings:
+                    raise InputError(f"{path}{_mark(event.start_mark)}: more than {max_mappings:,} {too_many}")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
@@ -168,8 +174,10 @@ def _children(node: Any) -> list[Any]:
     return []
 
 
-def load_yaml(path: str | Path) -> Any:
-    """Read one YAML document safely (see the module docstring); InputError on any problem."""
+def load_yaml(path: str | Path, max_mappings: int | None = None, too_many: str = "mappings") -> Any:
+    """Read one YAML document safely (see the module docstring); InputError on any problem.
+    ``max_mappings``: refuse, before building anything, a document with more mappings
+    (the message says "more than N <too_many>")."""
     import yaml
 
     from dscost.files import read_bytes
@@ -186,7 +194,7 @@ def load_yaml(path: str | Path) -> Any:
         raise InputError(f"{shown}: empty file")
     Loader = _loader_classes()
     try:
-        _check_depth(shown, text)
+        _check_depth(shown, text, max_mappings, too_many)
         loader = Loader(text)
         try:
             node = loader.get_single_node()

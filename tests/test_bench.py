@@ -11,6 +11,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from dscost import bench as bn
+from dscost import timing
 from dscost import runtime
 from dscost.report import bench as report
 from dscost.cli import run
@@ -27,15 +28,15 @@ def geom(**kw):
 
 
 def test_percentile_and_timing_stats():
-    assert bn.percentile([3.0], 50) == 3.0
-    assert bn.percentile([1, 2, 3, 4, 5], 50) == 3
-    assert bn.percentile([1, 2, 3, 4, 5], 10) == pytest.approx(1.4)
-    assert bn.percentile([1, 2, 3, 4, 5], 90) == pytest.approx(4.6)
-    t = bn.Timing([1.0, 1.0, 1.0, 1.0])
-    assert t.spread == 0 and not t.noisy and bn.noise_notice("x", t) is None
-    t = bn.Timing([1.0, 1.0, 3.0, 1.0, 0.5])
-    assert t.noisy and "too noisy" in bn.noise_notice("x", t)
-    assert bn.gmacs_per_s(2_000_000, 1.0) == pytest.approx(2.0)
+    assert timing.percentile([3.0], 50) == 3.0
+    assert timing.percentile([1, 2, 3, 4, 5], 50) == 3
+    assert timing.percentile([1, 2, 3, 4, 5], 10) == pytest.approx(1.4)
+    assert timing.percentile([1, 2, 3, 4, 5], 90) == pytest.approx(4.6)
+    t = timing.Timing([1.0, 1.0, 1.0, 1.0])
+    assert t.spread == 0 and not t.noisy and timing.noise_notice("x", t) is None
+    t = timing.Timing([1.0, 1.0, 3.0, 1.0, 0.5])
+    assert t.noisy and "too noisy" in timing.noise_notice("x", t)
+    assert timing.gmacs_per_s(2_000_000, 1.0) == pytest.approx(2.0)
 
 
 def test_layer_models_match_geometry():
@@ -288,11 +289,11 @@ def _synthetic_layer_bench(standard_ms: list[float], separable_ms: list[float]) 
     g = geom()
     dw, pw = separable_cost(g)
     variants = {
-        "standard": bn.VariantResult(conv_cost(g).macs, bn.Timing(standard_ms)),
-        "separable": bn.VariantResult(dw.macs + pw.macs, bn.Timing(separable_ms)),
+        "standard": bn.VariantResult(conv_cost(g).macs, timing.Timing(standard_ms)),
+        "separable": bn.VariantResult(dw.macs + pw.macs, timing.Timing(separable_ms)),
     }
     r = bn.LayerBench(g, variants, threads=1, budget_s=0.1, onnxruntime="1.0")
-    r.notices = [n for name, v in variants.items() if (n := bn.noise_notice(name, v.timing))]
+    r.notices = [n for name, v in variants.items() if (n := timing.noise_notice(name, v.timing))]
     return r
 
 
@@ -315,7 +316,7 @@ def test_noisy_machine_gets_a_notice_not_a_confident_number(capsys):
 def test_noisy_model_bench_headline_is_hedged(capsys):
     layers = [bn.LayerTime("conv", "conv", 1_000_000, 0.5, ("conv",))]
     for samples, hedged in (([1.0] * 10, False), ([1.0] * 5 + [2.0] * 5, True)):
-        mb = bn.ModelBench("m.onnx", bn.Timing(samples), layers, [], threads=1, optimization="all")
+        mb = bn.ModelBench("m.onnx", timing.Timing(samples), layers, [], threads=1, optimization="all")
         report.show_model_bench(mb, "table")
         headline = capsys.readouterr().out.splitlines()[1]
         assert headline.startswith("onnxruntime CPU, 1 thread")

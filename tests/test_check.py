@@ -432,7 +432,10 @@ def test_ci_examples_parse_and_call_dscost():
     assert {h["id"] for r in config["repos"] for h in r["hooks"]} <= {h["id"] for h in hooks}
     workflow = (ROOT / "examples" / "github-workflow.yml").read_text()
     steps = yaml.safe_load(workflow)["jobs"]["dscost"]["steps"]
-    assert any("dscost check --budget examples/budget.yaml --format github" in s.get("run", "") for s in steps)
+    # the workflow runs `dscost check` through the repository's action (tests/test_action.py runs both)
+    assert any(s.get("uses", "").startswith("OWNER/dscost@") and s["with"] == {"budget": "examples/budget.yaml"} for s in steps)
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert any("cmd=(dscost check)" in s.get("run", "") for s in action["runs"]["steps"])
     gitlab = yaml.safe_load((ROOT / "examples" / "gitlab-ci.yml").read_text())
     assert gitlab["dscost-check"]["artifacts"]["reports"]["junit"] == "dscost-junit.xml"
 

@@ -55,10 +55,11 @@ def _sort_nodes(path: Path, graph) -> list[str]:
 
     nodes = graph.node
     names = node_names(nodes)
+    given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
-            if t:
+            if t and t not in given:
                 producer[t] = i
     deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     if all(d < i for i, ds in enumerate(deps) for d in ds):
@@ -189,13 +190,20 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         notes += inferred.notes
         g = inferred.graph
         bar.stage("counting nodes")
-        counter = _Counter(inferred, st, onnx)
+        counter = _Counter(inferred, st, onnx, path)
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
             counter.visit(node, name)
         notes += counter.provenance_notes()
-    return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes)
+    for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
+        if min(layer.cost.__dict__.values()) < 0:
+            raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
+    inputs = [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
+              for vi in real_inputs if vi.type.HasField("tensor_type")]  # fmt: skip
+    renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
+    return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
+                 inputs=inputs, renamed_nodes=renamed)  # fmt: skip
 
 
 def _parse(path: Path, stripped: bytes):
@@ -264,10 +272,11 @@ class _Counter:
     and they are distinct parameters in the model.
     """
 
-    def __init__(self, inferred, st: Stripper, onnx):
+    def __init__(self, inferred, st: Stripper, onnx, path: Path):
         from dscost.readers import onnx_ops
 
         g = inferred.graph
+        self.path = path
         self.ops = onnx_ops
         self.helper = onnx.helper
         self.shapes: dict[str, Shape | None] = inferred.shapes
@@ -343,6 +352,7 @@ class _Counter:
                 conv=res.conv,
                 kernel=res.kernel,
                 note="; ".join(notes),
+                outputs=tuple(outputs),
             )
         )
 
@@ -358,6 +368,8 @@ class _Counter:
                     if literal:
                         self.literals.add(t)
                     if a.HasField("t"):
+                        if any(d < 0 for d in a.t.dims):
+                            raise InputError(f"{self.path}: Constant node {name!r} has a negative dimension (dims {list(a.t.dims)})")
                         self.shapes[t] = tuple(a.t.dims)
             return False
         if node.op_type == "Identity" and inputs and inputs[0] in self.const:

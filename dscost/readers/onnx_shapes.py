@@ -100,6 +100,8 @@ def input_shape(vi, override: tuple[int, ...] | None, label: str | Path) -> tupl
             shape.append(d.dim_value)
             continue
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
+        if d.HasField("dim_value") and d.dim_value < 0:
+            raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
         if d.HasField("dim_value"):
             raise InputError(f"{label}: input {name!r} has a zero-sized dimension {i}; set a real shape with {hint}")
         sym = d.dim_param or "?"
@@ -138,6 +140,15 @@ def _infer_once(mp, path: Path, onnx):
         raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
 
 
+def _refuse_negative(vi, path: Path) -> None:
+    """A negative dimension, declared or inferred, is impossible: an input error naming the tensor."""
+    tt = vi.type.tensor_type
+    if tt.HasField("shape"):
+        neg = [d.dim_value for d in tt.shape.dim if d.HasField("dim_value") and d.dim_value < 0]
+        if neg:
+            raise InputError(f"{path}: tensor {vi.name!r} has a negative dimension ({neg[0]}) in its shape")
+
+
 class Inferred:
     """The inferred graph, and every tensor's static shape (None: unresolved) and element type."""
 
@@ -161,6 +172,8 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
             shapes[vi.name] = static_shape(vi.type)
             if vi.type.HasField("tensor_type"):
                 types[vi.name] = vi.type.tensor_type.elem_type
+                if shapes[vi.name] is None:
+                    _refuse_negative(vi, path)
     notes: list[str] = []
     if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())

@@ -32,6 +32,7 @@ INT_TYPES = (6, 7)  # INT32, INT64
 
 
 BIG_NODE_BYTES = 16 * 1024
+MAX_SUBGRAPH_DEPTH = 32  # If/Loop/Scan bodies inside bodies (onnx's own inference recurses)
 
 
 _TENSOR_DATA_FIELDS = frozenset({4, 5, 6, 7, 9, 10, 11})
@@ -90,6 +91,13 @@ def fields(buf, pos: int, end: int):
         raise Corrupt(pos)
 
 
+def _may_hold_more(node) -> bool:
+    """Whether a small NodeProto's bytes may hold an external-data tensor (the key "location")
+    or a subgraph (an AttributeProto whose ``type`` field, tag 0xA0 0x01, is GRAPH 5 or
+    GRAPHS 10): such a node is parsed, not copied.  A false positive only costs a parse."""
+    return b"location" in node or b"\xa0\x01\x05" in node or b"\xa0\x01\x0a" in node
+
+
 def enc_varint(value: int) -> bytes:
     out = bytearray()
     while True:
@@ -116,7 +124,7 @@ def _text(buf, s: int, e: int) -> str:
 
 
 class _Tensor:
-    __slots__ = ("name", "dims", "dtype", "nbytes", "location")
+    __slots__ = ("name", "dims", "dtype", "nbytes", "location", "length")
 
     def __init__(self):
         self.name = ""
@@ -124,17 +132,66 @@ class _Tensor:
         self.dtype = 0
         self.nbytes = 0
         self.location: str | None = None
+        self.length: int | None = None  # external data length, when given
+
+
+class BadTensor(Exception):
+    """A tensor whose header is impossible (the message names it)."""
+
+
+# Bytes per element of TensorProto data types (raw_data; 4-bit types pack two per byte).
+ITEMSIZE = {1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 14: 8, 15: 16, 16: 2,
+            17: 1, 18: 1, 19: 1, 20: 1, 21: 0.5, 22: 0.5, 23: 0.5, 24: 1}  # fmt: skip
+# Typed data fields checked element by element: field number -> (data type, bytes per element or 0 for varints)
+_TYPED = {4: (1, 4), 10: (11, 8), 5: (6, 0), 7: (7, 0)}
+
+
+def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, buf) -> None:
+    """Negative dims, and dims that disagree with the stored data, are impossible: BadTensor."""
+    if any(d < 0 for d in t.dims):
+        raise BadTensor(f"tensor {t.name!r} has a negative dimension (dims {t.dims})")
+    n = 1
+    for d in t.dims:
+        n *= d
+    size = ITEMSIZE.get(t.dtype)
+    if external:
+        if t.length is not None and size is not None and t.length != -(-int(n * size * 2) // 2):
+            raise BadTensor(f"tensor {t.name!r} has dims {t.dims} ({n:,} elements) but its external data is {t.length:,} bytes")
+        return
+    stored = None
+    if 9 in data and size is not None:
+        stored = ("bytes", data[9][1] - data[9][0], -(-int(n * size * 2) // 2))
+    else:
+        for number, (dtype, width) in _TYPED.items():
+            if number in data and t.dtype == dtype:
+                vs, ve, count = data[number]
+                if width:
+                    elements = (ve - vs) // width if count == 0 else count
+                elif ve - vs <= 1 << 20:  # packed varints: one byte below 0x80 ends each
+                    chunk = bytes(buf[vs:ve])
+                    elements = len(chunk) - sum(chunk.count(b) for b in range(0x80, 0x100)) if count == 0 else count
+                else:
+                    return
+                stored = ("elements", elements, n)
+                break
+        if stored is None and not data and n and size is not None and t.dtype != 8:
+            stored = ("bytes", 0, -(-int(n * size * 2) // 2))
+    if stored is not None and stored[1] != stored[2]:
+        raise BadTensor(f"tensor {t.name!r} has dims {t.dims} ({n:,} elements) but its data holds {stored[1]:,} {stored[0]} ({stored[2]:,} expected)")
 
 
 def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
     """Parse a TensorProto's small fields; return it and its serialization without data
-    (or the original bytes when the data is small)."""
+    (or the original bytes when the data is small).  BadTensor for impossible dims."""
     t = _Tensor()
     external = False
     keep: list[bytes] = []
+    data: dict[int, tuple[int, int, int]] = {}  # data field -> (start, end, unpacked element count)
     for number, wt, fs, vs, ve, val in fields(buf, s, e):
         if number in _TENSOR_DATA_FIELDS:
             t.nbytes += ve - vs
+            start, end, count = data.get(number, (vs, vs, 0))
+            data[number] = (start, end + (ve - vs), count + (0 if wt == 2 else 1)) if number in data else (vs, ve, 0 if wt == 2 else 1)
             continue
         if number == 1:  # dims: packed or not
             if wt == 2:
@@ -161,13 +218,14 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
             if key == "location":
                 t.location = value
             elif key == "length" and value.isdigit():
-                t.nbytes = int(value)
+                t.nbytes = t.length = int(value)
             continue
         keep.append(bytes(buf[fs:ve]))
     dims = [d - (1 << 64) if d >= 1 << 63 else d for d in t.dims]
     t.dims = dims
     if not external:
         t.location = None
+    _check_tensor(t, data, external, buf)
     small = t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES)
     if small and not external:
         return t, bytes(buf[s:e])
@@ -194,7 +252,7 @@ class Stripper:
             return
         target = os.path.realpath(os.path.join(self.folder, loc))
         if os.path.isabs(loc) or os.path.commonpath([self.folder, target]) != self.folder:
-            raise InputError(f"{self.path}: initializer {t.name!r} has external data {loc!r} outside the model's folder")
+            raise InputError(f"{self.path}: tensor {t.name!r} has external data {loc!r} outside the model's folder")
         self.external_files.add(target)
 
     def tensor(self, s: int, e: int) -> bytes:
@@ -213,7 +271,9 @@ class Stripper:
                 out.append(bytes(buf[fs:ve]))
         return b"".join(out)
 
-    def graph(self, s: int, e: int, top: bool = False) -> bytes:
+    def graph(self, s: int, e: int, top: bool = False, depth: int = 0) -> bytes:
+        if depth > MAX_SUBGRAPH_DEPTH:
+            raise InputError(f"{self.path}: subgraphs (If/Loop/Scan bodies) nested deeper than {MAX_SUBGRAPH_DEPTH} levels")
         buf = self.buf
         out: list[bytes] = []
         for number, wt, fs, vs, ve, _ in fields(buf, s, e):
@@ -222,7 +282,9 @@ class Stripper:
             elif number == 1:  # node
                 if top:
                     self.n_nodes += 1
-                out.append(bytes(buf[fs:ve]) if ve - vs <= BIG_NODE_BYTES else enc_len(1, self.node(vs, ve)))
+                # a small node is copied as it is, unless it may hold a subgraph or an external-data tensor
+                small = ve - vs <= BIG_NODE_BYTES and not _may_hold_more(buf[vs:ve])
+                out.append(bytes(buf[fs:ve]) if small else enc_len(1, self.node(vs, ve, depth)))
             elif number == 5:  # initializer
                 t, data = _scan_tensor(buf, vs, ve)
                 self._check_location(t)
@@ -244,24 +306,24 @@ class Stripper:
                 out.append(bytes(buf[fs:ve]))
         return b"".join(out)
 
-    def node(self, s: int, e: int) -> bytes:
+    def node(self, s: int, e: int, depth: int = 0) -> bytes:
         buf = self.buf
         out: list[bytes] = []
         for number, wt, fs, vs, ve, _ in fields(buf, s, e):
             if number == 5 and wt == 2:  # attribute
-                out.append(enc_len(5, self.attribute(vs, ve)))
+                out.append(enc_len(5, self.attribute(vs, ve, depth)))
             else:
                 out.append(bytes(buf[fs:ve]))
         return b"".join(out)
 
-    def attribute(self, s: int, e: int) -> bytes:
+    def attribute(self, s: int, e: int, depth: int = 0) -> bytes:
         buf = self.buf
         out: list[bytes] = []
         for number, wt, fs, vs, ve, _ in fields(buf, s, e):
             if wt == 2 and number in (5, 10):  # t, tensors
                 out.append(enc_len(number, self.tensor(vs, ve)))
             elif wt == 2 and number in (6, 11):  # g, graphs
-                out.append(enc_len(number, self.graph(vs, ve)))
+                out.append(enc_len(number, self.graph(vs, ve, depth=depth + 1)))
             else:
                 out.append(bytes(buf[fs:ve]))
         return b"".join(out)
@@ -281,6 +343,8 @@ def strip(path: Path) -> tuple[bytes, Stripper]:
                 data = stripper.model()
             except Corrupt as err:
                 raise InputError(f"{path}: not a valid ONNX model ({err})") from None
+            except BadTensor as err:
+                raise InputError(f"{path}: {err}") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     if not stripper.has_graph:

@@ -41,6 +41,7 @@ from dscost.layers import (
 )
 
 MAX_LAYERS = 100_000
+MAX_WIDTH = 1000.0
 MODEL_INPUT = "input"
 GROUP_INPUT = "_in"
 
@@ -319,7 +320,10 @@ def read_spec(path: str | Path, width: float = 1.0, resolution: int | tuple[int,
     shown = str(path)
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not width > 0 or width != width or width == float("inf"):
         raise InputError(f"{shown}: width multiplier must be a positive number, got {width!r}")
-    data = load_yaml(path)
+    if width > MAX_WIDTH:
+        raise InputError(f"{shown}: width multiplier {width:g} is too large (at most {MAX_WIDTH:g}; MobileNet uses 0.25 to 1.4)")
+    # a layer is a mapping (groups add a few): refused before anything is built
+    data = load_yaml(path, max_mappings=MAX_LAYERS + MAX_LAYERS // 10, too_many=f"layers and groups (a spec holds at most {MAX_LAYERS:,} layers)")
     spec = validate(path, LayerSpecFile, data, what="layer spec")
     b = _Builder(shown, data, spec, float(width), resolution)
     b.expand(list(spec.layers), (), ChainMap({}), "", MODEL_INPUT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dscost.bench import gmacs_per_s, summary
+from dscost.timing import gmacs_per_s, summary
 from dscost.report.document import Doc, Table, Text, emit
 from dscost.units import dims, human, ms, pct, seconds, times
 
@@ -14,6 +14,23 @@ if TYPE_CHECKING:
 
     from dscost.bench import LayerBench, ModelBench, PairBench
     from dscost.layers import ConvGeom
+
+
+def _ci_json(ci: tuple[float, float] | None) -> list[float] | None:
+    return [round(ci[0], 4), round(ci[1], 4)] if ci else None
+
+
+def _ci_text(ci: tuple[float, float] | None) -> str:
+    """' (95% CI 2.98-3.30x)': the distribution-free interval of the median paired ratio."""
+    return f" (95% CI {ci[0]:.2f}-{ci[1]:.2f}x)" if ci else ""
+
+
+_STOPPED = {"narrow": "; stopped once the 95% CI of the speedup was within 3%", "cap": "; the CI stayed wide: stopped at 3x the budget",
+            "runs": "; stopped at --runs"}  # fmt: skip
+
+
+def _stopped(reason: str) -> str:
+    return _STOPPED.get(reason, "")
 
 
 def _bench_flops(flops: bool) -> tuple[int, str, str]:
@@ -45,10 +62,12 @@ def layer_bench_json(r: LayerBench) -> dict[str, Any]:
         },
         "theoretical_speedup": round(r.theoretical_speedup, 4),
         "measured_speedup": round(r.measured_speedup, 4),
+        "measured_speedup_ci95": _ci_json(r.speedup_ci),
         "measured_speedup_p10": round(r.measured_speedup_p10, 4),
         "threads": r.threads,
         "runs": r.runs,
         "budget_s": r.budget_s,
+        "stopped": r.stopped or None,
         "noisy": r.noisy,
         "notices": r.notices,
         "geometry": {
@@ -73,7 +92,7 @@ def layer_bench_doc(r: LayerBench, flops: bool = False) -> Doc:
         Text(f"dscost bench: {_layer_title(r.geom)}", "title"),
         Text(
             f"onnxruntime {r.onnxruntime} CPU, {r.threads} thread{'s' if r.threads != 1 else ''}, {r.runs} timed runs per variant "
-            f"in alternating rounds (budget {r.budget_s:g} s, after warm-up)",
+            f"in paired rounds (budget {r.budget_s:g} s, after warm-up{_stopped(r.stopped)})",
             "note",
         ),
     ]
@@ -86,7 +105,7 @@ def layer_bench_doc(r: LayerBench, flops: bool = False) -> Doc:
     noisy = " (noisy: not a confident number)" if r.noisy else ""
     srows = [
         ["theoretical (MAC ratio)", times(th)],
-        ["measured (median latency ratio)", times(me) + noisy],
+        ["measured (median latency ratio)", times(me) + _ci_text(r.speedup_ci) + noisy],
         ["measured, fastest runs (p10 latency ratio)", times(r.measured_speedup_p10)],
     ]
     if r.estimate:
@@ -244,8 +263,8 @@ def pair_bench_doc(p: PairBench, flops: bool = False) -> Doc:
         ["converted", human(k * c.macs), ms(c.latency.median_ms), ms(c.latency.p10_ms), ms(c.latency.p90_ms), seconds(c.estimate_s)],
     ]
     doc.append(Table("Whole model", ["model", unit, "median", "p10", "p90", "roofline est."], whole))
-    noisy = " (noisy: not a confident number)" if o.latency.noisy or c.latency.noisy else ""
-    speed = [["theoretical (MAC ratio)", times(p.theoretical_speedup)], ["measured (median latency ratio)", times(p.measured_speedup) + noisy]]
+    noisy = " (noisy: not a confident number)" if p.noisy else ""
+    speed = [["theoretical (MAC ratio)", times(p.theoretical_speedup)], ["measured (median latency ratio)", times(p.measured_speedup) + _ci_text(p.speedup_ci) + noisy]]
     if est is not None:
         speed.append([f"roofline estimate ({p.hardware}, {p.dtype})", times(est)])
     doc.append(Table("Speedup", ["", "speedup"], speed))
@@ -284,6 +303,8 @@ def pair_bench_json(p: PairBench) -> dict[str, Any]:
         "converted": model_bench_json(p.converted),
         "theoretical_speedup": round(p.theoretical_speedup, 4),
         "measured_speedup": round(p.measured_speedup, 4),
+        "measured_speedup_ci95": _ci_json(p.speedup_ci),
+        "stopped": p.stopped or None,
         "estimated_speedup": round(est, 4) if est else None,
         "hardware": p.hardware,
         "dtype": p.dtype,

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from dscost.report.document import FAIL_MARK, PASS_MARK, CHECK_FORMATS, FORMATS, Doc, Table, Text, emit, emit_markdown, emit_plain
-from dscost.units import human
+from dscost.units import clean, human
 
 if TYPE_CHECKING:
     from dscost.gate import CheckReport, LimitResult, ModelResult
@@ -177,23 +177,23 @@ def check_junit(rep: CheckReport) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=f"{m.name} ({m.path})",
+            name=clean(f"{m.name} ({m.path})"),
             tests=str(len(m.results) + extra),
             failures=str(len(m.failures) + extra),
             errors="0",
             skipped="0",
         )
         if extra:
-            case = ET.SubElement(suite, "testcase", name="all_ops_counted", classname=f"dscost.check.{m.name}", file=m.path)
-            ET.SubElement(case, "failure", message=uncounted_message(m), type="uncounted").text = uncounted_message(m)
+            case = ET.SubElement(suite, "testcase", name="all_ops_counted", classname=clean(f"dscost.check.{m.name}"), file=clean(m.path))
+            ET.SubElement(case, "failure", message=clean(uncounted_message(m)), type="uncounted").text = clean(uncounted_message(m))
         elif m.uncounted_nodes:
-            ET.SubElement(suite, "system-out").text = f"warning: {uncounted_message(m)}"
+            ET.SubElement(suite, "system-out").text = clean(f"warning: {uncounted_message(m)}")
         for r in m.results:
-            case = ET.SubElement(suite, "testcase", name=r.key, classname=f"dscost.check.{m.name}", file=m.path)
+            case = ET.SubElement(suite, "testcase", name=r.key, classname=clean(f"dscost.check.{m.name}"), file=clean(m.path))
             if not r.passed:
-                failure = ET.SubElement(case, "failure", message=check_message(m, r), type="budget")
+                failure = ET.SubElement(case, "failure", message=clean(check_message(m, r)), type="budget")
                 absolute, rel = _headroom(r)
-                failure.text = (
+                failure.text = clean(
                     f"{_check_label(r)}: actual {_limit_exact(r.kind, r.actual)} > limit {_limit_exact(r.kind, r.limit)} "
                     f"(headroom {absolute}, {rel})"
                 )
@@ -202,7 +202,7 @@ def check_junit(rep: CheckReport) -> str:
 
 
 def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return clean(s).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _gh_prop(s: str) -> str:

@@ -19,10 +19,33 @@ import os
 import sys
 from typing import Any, Callable, Sequence
 
+from dscost.units import clean
+
 # The output formats of every command; some commands add their own (check: junit, github).
 FORMATS = ("table", "json", "csv", "markdown")
 CHECK_FORMATS = FORMATS + ("junit", "github")
 PASS_MARK, FAIL_MARK = "✓", "✗"
+# Where the output stream cannot encode them (PYTHONIOENCODING=ascii, a cp1252 pipe), these
+# characters are written in ASCII, so a pass or a failure is never lost to an encoding error.
+_ASCII = {ord("✓"): "ok", ord("✗"): "FAIL", ord("Δ"): "delta", ord("…"): "...", ord("—"): "-", ord("–"): "-",
+          ord("→"): "->", ord("×"): "x", ord("≤"): "<=", ord("≥"): ">="}  # fmt: skip
+_ascii_only: bool | None = None
+
+
+def _fit(text: str) -> str:
+    """One line, no control characters (:func:`dscost.units.clean`), and ASCII where stdout is ASCII."""
+    global _ascii_only
+    text = clean(text)
+    if text.isascii():
+        return text
+    if _ascii_only is None:
+        enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+        try:
+            "✓✗Δ…".encode(enc)
+            _ascii_only = False
+        except (UnicodeEncodeError, LookupError):
+            _ascii_only = True
+    return text.translate(_ASCII) if _ascii_only else text
 
 
 class Text:
@@ -31,7 +54,7 @@ class Text:
     __slots__ = ("text", "style")
 
     def __init__(self, text: str, style: str = "") -> None:
-        self.text, self.style = text, style
+        self.text, self.style = _fit(text), style
 
 
 class Table:
@@ -41,7 +64,9 @@ class Table:
     __slots__ = ("title", "headers", "rows", "align", "notes")
 
     def __init__(self, title: str, headers: list[str], rows: list[list[str]], align: str = "", notes: list[str] | None = None) -> None:
-        self.title, self.headers, self.rows, self.align, self.notes = title, headers, rows, align, notes or []
+        self.title, self.headers, self.align = _fit(title), [_fit(h) for h in headers], align
+        self.rows = [[_fit(c) for c in r] for r in rows]  # names from files: no control characters, one line
+        self.notes = [_fit(n) for n in notes or []]
 
     def aligns(self) -> str:
         a = self.align or "l" + "r" * (len(self.headers) - 1)
@@ -126,20 +151,26 @@ def emit_rich(doc: Doc, out) -> None:
             console.print(RichText(n, style="dim"))
 
 
+_MD_SPECIAL = {ord(c): "\\" + c for c in "\\|`*<"}
+
+
 def _md_cell(s: str) -> str:
-    return s.replace("|", "\\|")
+    """Markdown text: characters that end a table cell or open code, emphasis, HTML or a link
+    (``](``) are escaped, so a name from a file renders as the name."""
+    return s.translate(_MD_SPECIAL).replace("](", "]\\(")
 
 
 def emit_markdown(doc: Doc, out) -> None:
     blocks: list[str] = []
     for item in doc:
         if isinstance(item, Text):
+            text = _md_cell(item.text)
             if item.style == "title":
-                blocks.append(f"## {item.text}")
+                blocks.append(f"## {text}")
             elif item.style == "heading":
-                blocks.append(f"### {item.text}")
+                blocks.append(f"### {text}")
             else:
-                blocks.append(item.text)
+                blocks.append(text)
             continue
         lines = []
         if item.title:
@@ -189,7 +220,8 @@ def emit(
     elif fmt == "csv" and rows is not None:
         import csv
 
-        csv.writer(out, lineterminator="\n").writerows(rows())
+        # one record per line: a newline in a name would start a line of its own in a CI log
+        csv.writer(out, lineterminator="\n").writerows([clean(c) if isinstance(c, str) else c for c in row] for row in rows())
     elif fmt == "markdown" and doc is not None:
         emit_markdown(doc(), out)
     elif fmt == "table" and doc is not None:

@@ -1,0 +1,149 @@
+"""A mutation fuzzer for dscost's file inputs: byte flips, truncations, insertions and
+splices of small valid seed files (an ONNX graph, a YAML spec, a budget file), each run
+through the real CLI code (``dscost.cli.run``) in-process under an alarm.
+
+The property checked on every case: exit code 0, 1 or 2; an error is one line
+``dscost: error: ...`` (never "internal error", never a traceback); the input file is
+byte-identical afterwards and no other file appears.  Used by tests/test_fuzz.py (a few
+hundred cases in CI) and benchmarks/fuzz.py (thousands, nightly-style).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import signal
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+SPEC = b"""name: seed
+input: [3, 16, 16]
+layers:
+  - {type: conv, name: stem, channels: 8, kernel: 3, stride: 2}
+  - {type: batchnorm}
+  - {type: relu6}
+  - {type: dsconv, name: block, channels: 16}
+  - name: group
+    repeat: 2
+    layers:
+      - {type: depthwise, kernel: 3}
+      - {type: pointwise, channels: 16}
+  - {type: global_avgpool}
+  - {type: fc, units: 10}
+"""
+
+BUDGET = b"""budgets:
+  - path: seed.yaml
+    max_macs: 10M
+    max_params: 1M
+    max_standard_conv_share: 50%
+"""
+
+
+def seed_onnx() -> bytes:
+    rng = np.random.default_rng(0)
+    w = lambda name, *dims: numpy_helper.from_array(rng.standard_normal(dims).astype(np.float32), name)  # noqa: E731
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["a"], name="conv1", pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("Relu", ["a"], ["ar"], name="relu1"),
+        helper.make_node("Conv", ["ar", "wd"], ["d"], name="dw", pads=[1, 1, 1, 1], group=8),
+        helper.make_node("Conv", ["d", "wp"], ["p"], name="pw"),
+        helper.make_node("Shape", ["p"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["b"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["b", "ax"], ["batch"], name="unsq"),
+        helper.make_node("Concat", ["batch", "minus1"], ["target"], name="concat", axis=0),
+        helper.make_node("Reshape", ["p", "target"], ["flat"], name="reshape"),
+        helper.make_node("Gemm", ["flat", "wf", "bf"], ["y"], name="fc", transB=1),
+    ]
+    inits = [w("w1", 8, 3, 3, 3), w("b1", 8), w("wd", 8, 1, 3, 3), w("wp", 16, 8, 1, 1), w("wf", 10, 16 * 8 * 8), w("bf", 10),
+             numpy_helper.from_array(np.array(0, np.int64), "zero"), numpy_helper.from_array(np.array([0], np.int64), "ax"),
+             numpy_helper.from_array(np.array([-1], np.int64), "minus1")]  # fmt: skip
+    g = helper.make_graph(nodes, "seed", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 16, 16])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)  # fmt: skip
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.choice((1, 1, 2, 3, 8))):
+        op = rng.random()
+        if not b:
+            b = bytearray(rng.randbytes(rng.randint(1, 16)))
+        elif op < 0.35:  # flip bits
+            i = rng.randrange(len(b))
+            b[i] ^= 1 << rng.randrange(8)
+        elif op < 0.55:  # set an interesting byte
+            b[rng.randrange(len(b))] = rng.choice((0x00, 0x01, 0x7F, 0x80, 0xFF, 0x0A, 0x3A, 0x2D, 0x5B, 0x26, 0x2A))
+        elif op < 0.7:  # truncate
+            del b[rng.randrange(len(b)) :]
+        elif op < 0.85:  # insert bytes
+            i = rng.randrange(len(b) + 1)
+            b[i:i] = rng.randbytes(rng.randint(1, 8))
+        else:  # splice: copy a run of the file elsewhere
+            i, j = sorted(rng.randrange(len(b) + 1) for _ in range(2))
+            k = rng.randrange(len(b) + 1)
+            b[k:k] = b[i:j][:64]
+    return bytes(b)
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Timeout
+
+
+def run_case(folder: Path, name: str, data: bytes, args: list[str], seconds: int = 20) -> tuple[int, str]:
+    """Write ``data`` as ``name`` in ``folder``, run ``dscost args`` in-process, check the property;
+    returns (exit code, stderr).  AssertionError says what was violated.  A file named by ``-o``
+    may appear, on success only."""
+    from dscost.cli import run
+
+    path = folder / name
+    path.write_bytes(data)
+    before = sorted(p.name for p in folder.iterdir())
+    out, err = io.StringIO(), io.StringIO()
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(seconds)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(args)
+    except Timeout:
+        raise AssertionError(f"no answer within {seconds} s: dscost {' '.join(args)}") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    e = err.getvalue()
+    assert code in (0, 1, 2), (code, e)
+    assert "Traceback" not in e and "internal error" not in e, e
+    if code == 2:
+        lines = e.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("dscost: error: "), e
+    assert path.read_bytes() == data, "the input file changed"
+    written = {args[args.index("-o") + 1]} if "-o" in args and code == 0 else set()
+    after = sorted(p.name for p in folder.iterdir() if p.name not in written)
+    assert after == before, f"files appeared or vanished: {sorted(set(after) ^ set(before))}"
+    return code, e
+
+
+def cases(n: int, seed: int = 0):
+    """``n`` (file name, bytes, argv) cases over analyze, check and convert (bench is exercised
+    by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
+    rng = random.Random(seed)
+    onnx_seed = seed_onnx()
+    kinds = [
+        ("seed.onnx", onnx_seed, lambda: ["analyze", "seed.onnx", "-f", rng.choice(["json", "table", "csv"])]),
+        ("seed.onnx", onnx_seed, lambda: ["check", "seed.onnx", "--max-macs", "1G", "--max-params", "10M"]),
+        ("seed.onnx", onnx_seed, lambda: ["convert", "seed.onnx", "-o", "out.onnx", "--no-verify", rng.choice(["--reverse", "--min-kernel=2"])]),
+        ("seed.yaml", SPEC, lambda: ["analyze", "seed.yaml", "-f", rng.choice(["json", "markdown"])]),
+        ("seed.yaml", SPEC, lambda: ["check", "seed.yaml", "--max-macs", "10M"]),
+        ("budget.yaml", BUDGET, lambda: ["check", "--budget", "budget.yaml", "-f", rng.choice(["junit", "github", "table"])]),
+    ]
+    for _ in range(n):
+        name, data, argv = rng.choice(kinds)
+        yield name, mutate(data, rng), argv()

@@ -1,0 +1,39 @@
+"""A few hundred mutated inputs through analyze, check and convert (tests/fuzzing.py): no
+traceback, no hang, one-line errors, inputs unchanged, no stray files.  benchmarks/fuzz.py
+runs thousands, and bench too."""
+
+from __future__ import annotations
+
+import pytest
+
+from fuzzing import BUDGET, SPEC, cases, run_case
+
+N = 300
+
+
+def test_fuzz_cases(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DSCOST_DEBUG", raising=False)
+    (tmp_path / "seed.yaml").write_bytes(SPEC)
+    codes = {0: 0, 1: 0, 2: 0}
+    for i, (name, data, argv) in enumerate(cases(N, seed=1)):
+        for stale in ("out.onnx",):
+            (tmp_path / stale).unlink(missing_ok=True)
+        if name == "budget.yaml":
+            (tmp_path / "seed.yaml").write_bytes(SPEC)
+        try:
+            code, _ = run_case(tmp_path, name, data, argv)
+        except AssertionError as err:
+            pytest.fail(f"case {i}: dscost {' '.join(argv)} on a mutated {name}: {err}")
+        codes[code] += 1
+        (tmp_path / "out.onnx").unlink(missing_ok=True)
+    assert codes[2] > N // 10 and codes[0] > N // 10, codes  # the mutations reach both the errors and the happy path
+
+
+def test_seeds_are_valid(tmp_path, monkeypatch):
+    from fuzzing import seed_onnx
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seed.yaml").write_bytes(SPEC)
+    assert run_case(tmp_path, "seed.onnx", seed_onnx(), ["analyze", "seed.onnx", "-f", "json"])[0] == 0
+    assert run_case(tmp_path, "budget.yaml", BUDGET, ["check", "--budget", "budget.yaml"])[0] == 0

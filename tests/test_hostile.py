@@ -1,0 +1,404 @@
+"""Hostile and careless input through the real entry point (`python -m dscost` in a child
+process with a memory limit and a timeout): each case exits 2 with one line on stderr naming
+the file or option, no traceback, the inputs byte-identical and no temp file left behind --
+or, where the input is valid, gives the right answer without hanging or being fooled."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import ROOT
+
+LIMITED = r"""
+import resource, runpy, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+sys.argv = ["dscost", *sys.argv[1:]]
+runpy.run_module("dscost", run_name="__main__")
+"""
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_symlink() or not p.exists():
+            out[str(p)] = "link"
+        elif p.is_file():
+            out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+        elif p.is_dir():
+            out[str(p)] = "dir"
+        else:
+            out[str(p)] = "special"
+    return out
+
+
+def dscost(folder: Path, *args: str, env: dict | None = None, timeout: float = 60, stdin=None) -> subprocess.CompletedProcess:
+    """Run dscost in ``folder`` (bounded: 3 GiB address space, ``timeout`` s); the folder must be unchanged after."""
+    before = snapshot(folder)
+    full_env = {k: v for k, v in os.environ.items() if k != "DSCOST_DEBUG"}
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.update(env or {})
+    r = subprocess.run([sys.executable, "-c", LIMITED, *args], capture_output=True, text=True, cwd=folder, env=full_env, timeout=timeout, stdin=stdin)
+    assert "Traceback" not in r.stderr, r.stderr
+    after = snapshot(folder)
+    assert after == before, f"files changed: {set(after.items()) ^ set(before.items())}"
+    return r
+
+
+def one_error(r: subprocess.CompletedProcess, *needles: str) -> str:
+    assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dscost: error: "), r.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def save(folder: Path, mp: onnx.ModelProto, name: str = "m.onnx") -> Path:
+    p = folder / name
+    p.write_bytes(mp.SerializeToString())
+    return p
+
+
+def conv_model(w: onnx.TensorProto, nodes=None, extra=()) -> onnx.ModelProto:
+    nodes = nodes or [helper.make_node("Conv", ["x", w.name], ["y"], name="c")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w, *extra])  # fmt: skip
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+SPEC = "input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 3}\n"
+
+
+# --------------------------------------------------------------------------
+# 1. Impossible tensors never pass a gate
+
+
+def test_negative_dims_cannot_pass_the_gate(tmp_path):
+    w = onnx.TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[-8, 3, 3, 3])
+    save(tmp_path, conv_model(w), "neg.onnx")
+    one_error(dscost(tmp_path, "check", "neg.onnx", "--max-params", "0", "--max-macs", "0"), "neg.onnx", "'W'", "negative dimension")
+    one_error(dscost(tmp_path, "analyze", "neg.onnx"), "negative dimension")
+
+
+def test_dims_that_disagree_with_the_data(tmp_path):
+    w = numpy_helper.from_array(np.ones((4, 3, 3, 3), np.float32), "W")
+    del w.dims[:]
+    w.dims.extend([8, 3, 3, 3])  # 216 elements declared, 108 stored
+    save(tmp_path, conv_model(w), "short.onnx")
+    one_error(dscost(tmp_path, "analyze", "short.onnx"), "'W'", "216 elements", "432 bytes", "864 expected")
+
+
+def test_negative_declared_input_dim(tmp_path):
+    w = numpy_helper.from_array(np.ones((4, 3, 3, 3), np.float32), "W")
+    mp = conv_model(w)
+    mp.graph.input[0].type.tensor_type.shape.dim[2].dim_value = -8
+    save(tmp_path, mp, "negin.onnx")
+    one_error(dscost(tmp_path, "analyze", "negin.onnx"), "'x'", "negative dimension")
+
+
+@pytest.mark.parametrize("loop", [1, 2])
+def test_cyclic_graph(tmp_path, loop):
+    w = numpy_helper.from_array(np.ones((3, 3, 3, 3), np.float32), "W")
+    if loop == 1:  # a node consuming its own output
+        nodes = [helper.make_node("Add", ["x", "y"], ["y"], name="self_add")]
+    else:
+        nodes = [helper.make_node("Add", ["x", "b"], ["a"], name="n1"), helper.make_node("Relu", ["a"], ["b"], name="n2"),
+                 helper.make_node("Conv", ["a", "W"], ["y"], name="c")]  # fmt: skip
+    save(tmp_path, conv_model(w, nodes), "cycle.onnx")
+    one_error(dscost(tmp_path, "analyze", "cycle.onnx"), "cycle.onnx", "has a cycle")
+
+
+# --------------------------------------------------------------------------
+# 2. Special files: no hang, no memory blow-up, on every command's every file argument
+
+
+def fifo(folder: Path, name: str) -> Path:
+    p = folder / name
+    os.mkfifo(p)
+    return p
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("s.yaml", ["analyze", "s.yaml"]),
+        ("b.yaml", ["check", "--budget", "b.yaml"]),
+        ("s.yaml", ["diff", "s.yaml", "ok.yaml"]),
+        ("s.yaml", ["bench", "s.yaml"]),
+        ("s.yaml", ["export", "s.yaml", "-o", "out.onnx"]),
+        ("m.onnx", ["analyze", "m.onnx"]),
+        ("m.onnx", ["bench", "m.onnx"]),
+        ("m.onnx", ["convert", "m.onnx", "-o", "out.onnx"]),
+        ("m.tflite", ["analyze", "m.tflite"]),
+    ],
+)
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_special_files_are_refused(tmp_path, name, args, kind):
+    (tmp_path / "ok.yaml").write_text(SPEC)
+    if kind == "fifo":
+        fifo(tmp_path, name)
+        needle = "FIFO"
+    else:
+        os.symlink("/dev/zero", tmp_path / name)
+        needle = "character device"
+    one_error(dscost(tmp_path, *args, timeout=30), name, needle, "not a regular file")
+
+
+def test_budget_naming_a_fifo_model(tmp_path):
+    fifo(tmp_path, "m.yaml")
+    (tmp_path / "b.yaml").write_text("budgets:\n  - path: m.yaml\n    max_macs: 1M\n")
+    one_error(dscost(tmp_path, "check", "--budget", "b.yaml", timeout=30), "b.yaml", "m.yaml", "FIFO")
+
+
+def test_calibration_profile_that_is_a_fifo(tmp_path):
+    (tmp_path / "ok.yaml").write_text(SPEC)
+    (tmp_path / "cfg").mkdir()
+    fifo(tmp_path / "cfg", "hardware-local.json")
+    r = dscost(tmp_path, "analyze", "ok.yaml", "--hardware", "local", env={"DSCOST_CONFIG_DIR": str(tmp_path / "cfg")}, timeout=30)
+    one_error(r, "hardware-local.json", "FIFO")
+
+
+# --------------------------------------------------------------------------
+# 3. bench is bounded
+
+
+def test_bench_refuses_a_run_too_big_for_memory(tmp_path):
+    line = one_error(dscost(tmp_path, "bench", "--df", "20000", "--m", "32"), "bench", "of tensors", "--max-memory")
+    assert "768.0GB" in line  # 4 B x (32x20000^2 in + 64x20000^2 out + 288x20000^2 im2col + 32x... + 64x...)
+
+
+def test_bench_stops_a_run_that_never_ends(tmp_path):
+    body = helper.make_graph(
+        [helper.make_node("Add", ["v", "one"], ["v2"]), helper.make_node("Identity", ["cond"], ["cond2"])], "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("cond", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("cond2", TensorProto.BOOL, []), helper.make_tensor_value_info("v2", TensorProto.FLOAT, [1])],
+        [numpy_helper.from_array(np.ones(1, np.float32), "one")],
+    )  # fmt: skip
+    g = helper.make_graph([helper.make_node("Loop", ["n", "c", "x"], ["y"], name="loop", body=body)], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+                          [numpy_helper.from_array(np.array(2**62, np.int64), "n"), numpy_helper.from_array(np.array(True), "c")])  # fmt: skip
+    save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), "loop.onnx")
+    one_error(dscost(tmp_path, "bench", "loop.onnx", "--timeout", "3", timeout=60), "loop.onnx", "did not finish within 3 s", "--timeout")
+
+
+# --------------------------------------------------------------------------
+# 4. Names from files cannot inject into any output format
+
+
+INJECT = 'name: "x\\n::warning file=x::injected\\n\\u001b[31mred"\n' + SPEC
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "junit", "github", "csv", "json"])
+def test_names_cannot_inject(tmp_path, fmt):
+    (tmp_path / "evil.yaml").write_text(INJECT)
+    r = dscost(tmp_path, "check", "evil.yaml", "--max-macs", "1K", "--format", fmt, env={"GITHUB_STEP_SUMMARY": ""})
+    assert r.returncode == 1
+    assert not any(line.startswith("::warning") for line in r.stdout.splitlines())
+    assert "\x1b" not in r.stdout
+    if fmt == "junit":
+        suites = ET.fromstring(r.stdout)
+        assert suites.find("testsuite").get("name").startswith("x\\n::warning")
+    if fmt == "json":
+        assert json.loads(r.stdout)["models"][0]["name"] == "x\n::warning file=x::injected\n\x1b[31mred"  # exact in JSON
+    if fmt == "github":
+        assert r.stdout.splitlines()[0].startswith("::error file=evil.yaml,title=dscost check max_macs::x\\n::warning")
+
+
+def test_error_messages_stay_one_line(tmp_path):
+    (tmp_path / "bad.yaml").write_text('name: "a\\nb"\ninput: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 99, padding: valid}\n')
+    one_error(dscost(tmp_path, "analyze", "bad.yaml"), "bad.yaml")
+
+
+# --------------------------------------------------------------------------
+# 5-7. Files the user gave are never overwritten or lost; temp files never left
+
+
+def test_export_does_not_overwrite_external_data(tmp_path):
+    (tmp_path / "s.yaml").write_text(SPEC)
+    (tmp_path / "out.onnx.data").write_bytes(b"keep me")
+    one_error(dscost(tmp_path, "export", "s.yaml", "-o", "out.onnx", "--external-data"), "out.onnx.data exists", "--force")
+
+
+def test_ascii_stdout_keeps_the_verdict(tmp_path):
+    (tmp_path / "s.yaml").write_text(SPEC)
+    r = dscost(tmp_path, "check", "s.yaml", "--max-macs", "1K", env={"PYTHONIOENCODING": "ascii"})
+    assert r.returncode == 1 and "FAIL" in r.stdout and "limits exceeded" in r.stdout
+    r = dscost(tmp_path, "check", "s.yaml", "--max-macs", "1G", env={"PYTHONIOENCODING": "ascii"})
+    assert r.returncode == 0 and "ok all 1 limits hold" in r.stdout.replace("  ", " ") or "limits hold" in r.stdout
+
+
+def test_convert_uses_unique_temp_files(tmp_path):
+    w = numpy_helper.from_array(np.random.default_rng(0).standard_normal((4, 3, 3, 3)).astype(np.float32), "W")
+    save(tmp_path, conv_model(w), ".v.dscost-tmp.onnx")  # a user's file with the old fixed temp name
+    r = subprocess.run([sys.executable, "-m", "dscost", "convert", ".v.dscost-tmp.onnx", "-o", "v.onnx", "--no-verify"],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".v.dscost-tmp.onnx", "v.onnx"]
+
+
+def test_export_leaves_no_temp_file_after_an_interrupt(tmp_path, monkeypatch):
+    from dscost import export as ex
+    from dscost.readers.spec_reader import read_spec
+
+    (tmp_path / "s.yaml").write_text(SPEC)
+    model = read_spec(tmp_path / "s.yaml")
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ex.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ex.export_model(model, tmp_path / "out.onnx", external_data=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
+# --------------------------------------------------------------------------
+# 8-9. Globs and external data
+
+
+def test_budget_globs_do_not_follow_link_loops(tmp_path):
+    models = tmp_path / "models" / "a"
+    models.mkdir(parents=True)
+    (models / "m.yaml").write_text(SPEC)
+    os.symlink("..", models / "up")
+    os.symlink("../..", models / "up2")
+    (tmp_path / "b.yaml").write_text("budgets:\n  - path: 'models/**/*.yaml'\n    max_macs: 1G\n")
+    r = dscost(tmp_path, "check", "--budget", "b.yaml", "-f", "json", timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert [m["path"] for m in json.loads(r.stdout)["models"]] == ["models/a/m.yaml"]
+
+
+def _external(t: onnx.TensorProto, location: str) -> onnx.TensorProto:
+    t.data_location = TensorProto.EXTERNAL
+    del t.external_data[:]
+    e = t.external_data.add()
+    e.key, e.value = "location", location
+    t.ClearField("raw_data")
+    return t
+
+
+@pytest.mark.parametrize("where", ["constant-node", "subgraph-initializer"])
+@pytest.mark.parametrize("location", ["../../x", "/etc/passwd"])
+def test_external_data_outside_the_folder_anywhere(tmp_path, where, location):
+    t = _external(numpy_helper.from_array(np.ones((2, 2), np.float32), "T"), location)
+    if where == "constant-node":
+        nodes = [helper.make_node("Constant", [], ["k"], name="k", value=t), helper.make_node("Add", ["x", "k"], ["y"], name="add")]
+        g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    else:
+        body = helper.make_graph([helper.make_node("Identity", ["T"], ["o"])], "b", [], [helper.make_tensor_value_info("o", TensorProto.FLOAT, [2, 2])], [t])
+        other = helper.make_graph([helper.make_node("Identity", ["x"], ["o2"])], "e", [], [helper.make_tensor_value_info("o2", TensorProto.FLOAT, [2, 2])])
+        nodes = [helper.make_node("If", ["c"], ["y"], name="if", then_branch=body, else_branch=other)]
+        g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2]), helper.make_tensor_value_info("c", TensorProto.BOOL, [])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])  # fmt: skip
+    save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), "ext.onnx")
+    one_error(dscost(tmp_path, "analyze", "ext.onnx"), "'T'", "outside the model's folder")
+
+
+# --------------------------------------------------------------------------
+# 10-13. One line for everything else
+
+
+def test_onnxruntime_logs_do_not_reach_stderr(tmp_path):
+    g = helper.make_graph([helper.make_node("Frobnicate", ["x"], ["y"], name="f", domain="com.example")], "bad",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])  # fmt: skip
+    save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)], ir_version=8), "bad.onnx")
+    one_error(dscost(tmp_path, "bench", "bad.onnx"), "bad.onnx", "onnxruntime cannot run this model")
+
+
+def _nested_if(depth: int) -> bytes:
+    """A model whose If bodies nest ``depth`` deep, written with dscost's wire encoder
+    (the protobuf library itself refuses to build messages nested beyond 100)."""
+    from dscost.readers.onnx_wire import enc_len, enc_varint
+
+    def graph(d: int) -> bytes:
+        if d == 0:
+            node = enc_len(1, b"x") + enc_len(2, b"o") + enc_len(4, b"Identity")
+        else:
+            attr = enc_len(1, b"then_branch") + enc_varint(20 << 3) + enc_varint(5) + enc_len(6, graph(d - 1))
+            attr2 = enc_len(1, b"else_branch") + enc_varint(20 << 3) + enc_varint(5) + enc_len(6, graph(0))
+            node = enc_len(1, b"c") + enc_len(2, b"o") + enc_len(4, b"If") + enc_len(5, attr) + enc_len(5, attr2)
+        return enc_len(1, node) + enc_len(2, f"g{d}".encode())
+
+    opset = enc_len(8, enc_varint(2 << 3) + enc_varint(17))
+    return enc_varint(1 << 3) + enc_varint(8) + opset + enc_len(7, graph(depth))
+
+
+@pytest.mark.parametrize("command", ["analyze", "bench", "convert"])
+def test_subgraphs_nested_300_deep(tmp_path, command):
+    (tmp_path / "deep.onnx").write_bytes(_nested_if(300))
+    args = [command, "deep.onnx"] + (["-o", "out.onnx"] if command == "convert" else [])
+    one_error(dscost(tmp_path, *args), "deep.onnx")
+
+
+def test_nan_weights_in_convert(tmp_path):
+    w = numpy_helper.from_array(np.full((4, 3, 3, 3), np.nan, np.float32), "W")
+    save(tmp_path, conv_model(w), "nan.onnx")
+    r = subprocess.run([sys.executable, "-m", "dscost", "convert", "nan.onnx", "-o", "out.onnx", "-f", "json", "--no-verify"],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert json.loads(r.stdout)["skipped"] == [{"name": "c", "reason": "weights hold NaN or infinity: no separable factorization"}]
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["analyze", "s.yaml", "-a", "1e308"], "width multiplier 1e+308 is too large"),
+        (["check", "s.yaml", "--max-standard-conv-share", "1e-400"], "below the smallest share"),
+        (["export", "huge.yaml", "-o", "h.onnx", "--external-data"], "h.onnx: cannot write"),
+    ],
+)
+def test_values_out_of_range(tmp_path, args, needle):
+    (tmp_path / "s.yaml").write_text(SPEC)
+    (tmp_path / "huge.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 1000000000000000, kernel: 3}\n")
+    one_error(dscost(tmp_path, *args), needle)
+
+
+def test_calibrate_into_a_config_dir_that_is_a_file(tmp_path):
+    (tmp_path / "cfg").write_text("")
+    r = dscost(tmp_path, "bench", "--calibrate", "--budget", "0.05", "--runs", "3", env={"DSCOST_CONFIG_DIR": str(tmp_path / "cfg")})
+    one_error(r, "cfg", "config folder is a file")
+
+
+@pytest.mark.parametrize("redirect", ["closed", "full"])
+def test_stdout_closed_or_full(tmp_path, redirect):
+    (tmp_path / "s.yaml").write_text(SPEC)
+    cmd = f"{sys.executable} -m dscost analyze s.yaml " + (">&-" if redirect == "closed" else ">/dev/full")
+    r = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=tmp_path, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert ("closed" if redirect == "closed" else "No space left on device") in r.stderr
+
+
+def test_over_2gb_protobuf_for_bench_and_convert(tmp_path):
+    """A sparse 2.1 GB file: a valid protobuf (an initializer's raw_data is holes) that onnx cannot load."""
+    from dscost.readers.onnx_wire import enc_header, enc_len, enc_varint
+
+    n = (2**31 + 2**24) // 4
+    tensor_head = enc_varint(1 << 3) + enc_varint(n) + enc_varint(2 << 3) + enc_varint(1) + enc_len(8, b"W")
+    tensor = tensor_head + enc_header(9, 4 * n)
+    graph_head = enc_len(1, enc_len(1, b"x") + enc_len(1, b"W") + enc_len(2, b"y") + enc_len(4, b"MatMul"))
+    opset = enc_len(8, enc_varint(2 << 3) + enc_varint(17))
+    total_graph = len(graph_head) + len(enc_header(5, len(tensor) + 4 * n)) + len(tensor) + 4 * n
+    path = tmp_path / "big.onnx"
+    with open(path, "wb") as f:
+        f.write(enc_varint(1 << 3) + enc_varint(8) + opset + enc_header(7, total_graph) + graph_head)
+        f.write(enc_header(5, len(tensor) + 4 * n) + tensor)
+        f.truncate(f.tell() + 4 * n)
+    for args in (["bench", "big.onnx"], ["convert", "big.onnx", "-o", "out.onnx"]):
+        one_error(dscost(tmp_path, *args), "big.onnx", "over protobuf's 2 GB limit", "external data")
+
+
+def test_300k_line_spec_is_refused_before_building(tmp_path):
+    (tmp_path / "huge.yaml").write_text("input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 300_000)
+    one_error(dscost(tmp_path, "analyze", "huge.yaml"), "huge.yaml:110002:5", "a spec holds at most 100,000 layers")
