@@ -72,11 +72,21 @@ def _unit_warnings(path: str | Path, data) -> dict[tuple[int, str], str]:
     return out
 
 
-def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path]:
-    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file.
+def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path | str]:
+    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file;
+    or a PyTorch target (a str), whose ``file.py`` is relative to the budget file too.
     Directory symlinks are not followed and each real file is listed once, so a link loop
     (``up -> ..``) can neither repeat a model nor hang the walk."""
+    from dscost.readers import torch_target
+
     base = Path(budget_path).parent
+    target = torch_target(entry_path)
+    if target is not None:
+        module, attr = target
+        if not module.lower().endswith(".py"):
+            return [entry_path]  # imported like `dscost analyze pkg.mod:factory` (installed packages, working directory)
+        file = Path(module).expanduser()
+        return [f"{file if file.is_absolute() else base / file}:{attr}"]
     pattern = Path(entry_path).expanduser()
     if not pattern.is_absolute():
         pattern = base / pattern
@@ -126,7 +136,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
         files = expand(budget_path, entry.path, f"budgets[{i}]")
         options = entry.load_options()
         for f in files:
-            key = (str(f.resolve()), repr(sorted(options.items())))
+            key = (str(f.resolve()) if isinstance(f, Path) else f, repr(sorted(options.items())))
             group = groups.setdefault(key, [f, options, []])
             order.append((key, len(group[2])))
             group[2].append((i, entry, len(files) == 1))

@@ -53,15 +53,22 @@ class BudgetEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str = Field(min_length=1, description="Model file (.yaml spec or .onnx) or glob, relative to the budget file.")
+    path: str = Field(
+        min_length=1,
+        description="Model file (.yaml spec, .onnx, .tflite) or glob, relative to the budget file; or a PyTorch target: "
+        "path/file.py:factory (relative to the budget file) or package.module:factory.",
+    )
     name: str | None = Field(None, description="Label shown in reports instead of the model name.")
     width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
     resolution: Annotated[int, Field(gt=0)] | Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=2, max_length=2)] | None = Field(
         None, description="Input resolution R or [H, W] for YAML specs (as `--resolution`)."
     )
-    input_shapes: dict[str, list[Annotated[int, Field(gt=0)]]] | None = Field(
-        None, description="Shapes of symbolic ONNX inputs, e.g. {input: [1, 3, 224, 224]} (as `--input-shape`)."
+    input_shapes: dict[str, list[Annotated[int, Field(gt=0)]]] | list[Annotated[int, Field(gt=0)]] | None = Field(
+        None,
+        description="Shapes of symbolic ONNX inputs or PyTorch forward parameters, e.g. {input: [1, 3, 224, 224]}, "
+        "or one shape [1, 3, 224, 224] for a PyTorch module's single input (as `--input-shape`).",
     )
+    kwargs: dict[str, Any] | None = Field(None, description="Keyword arguments of a PyTorch target's factory (as `--kwargs`).")
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
     max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
@@ -96,8 +103,12 @@ class BudgetEntry(BaseModel):
     def load_options(self) -> dict:
         """Reader options (only the ones set)."""
         res = tuple(self.resolution) if isinstance(self.resolution, list) else self.resolution
-        shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
-        return {k: v for k, v in (("width", self.width), ("resolution", res), ("input_shapes", shapes)) if v is not None}
+        if isinstance(self.input_shapes, list):
+            shapes = {"": tuple(self.input_shapes)} if self.input_shapes else None
+        else:
+            shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
+        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("kwargs", self.kwargs))
+        return {k: v for k, v in pairs if v is not None}
 
 
 class Budget(BaseModel):

@@ -32,7 +32,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError, internal_error_line, silence_stdout
-from dscost.options import layer_geom, limit_option, load_options, roofline_hardware, run_limits
+from dscost.options import layer_geom, limit_option, load_options, named_input_shapes, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
 
@@ -63,7 +63,13 @@ FormatOpt = Annotated[Format, _format_opt("Output format: table (Rich on a termi
 
 WidthOpt = Annotated[Optional[float], typer.Option("--width-multiplier", "-a", help="Width multiplier alpha (layer specs only).", show_default=False)]
 ResolutionOpt = Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)]
-InputShapeOpt = Annotated[Optional[list[str]], typer.Option("--input-shape", "-i", help="NAME=1x3x224x224 for a symbolic input (ONNX only; repeatable).", show_default=False)]
+InputShapeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--input-shape", "-i", help="NAME=1x3x224x224: an ONNX input or a PyTorch forward parameter; 1x3x224x224 (no NAME): a PyTorch module's single input (repeatable).", show_default=False),
+]
+# A PyTorch factory's keyword arguments (package.module:factory targets)
+KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]
+ArgOpt = Annotated[Optional[list[str]], typer.Option("--arg", help="PyTorch factory keyword argument KEY=VALUE (VALUE as JSON, else a string; repeatable; overrides --kwargs).", show_default=False)]
 FlopsOpt = Annotated[bool, typer.Option("--flops", help="Report FLOPs = 2 x MACs instead of MACs.")]
 # The one-layer flags shared by `compare` and `bench` (MobileNet notation).
 DkOpt = Annotated[str, typer.Option("--dk", help="Kernel size Dk (3) or Dk_h x Dk_w (3x5).")]
@@ -140,10 +146,12 @@ def compare(
 
 @app.command()
 def analyze(
-    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx) or TFLite models (.tflite); quoted globs are expanded.", show_default=False)],
+    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx), TFLite models (.tflite), or PyTorch modules: package.module:factory or path/file.py:factory; quoted globs are expanded.", show_default=False)],
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list zero-cost shape-only layers in tables.")] = False,
     quiet: QuietOpt = False,
@@ -170,7 +178,7 @@ def analyze(
     from dscost.report.analyze import View, show_analysis
 
     targets = batch.expand(files)
-    options = load_options(width_multiplier, resolution, input_shape)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     asked_roofline = SimpleNamespace(hardware=hw) if roofline_asked else None  # what --columns may name
@@ -227,7 +235,7 @@ def schema(
 
 @app.command()
 def check(
-    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx) to check against the --max-* limits.", show_default=False)] = None,
+    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx/.tflite, or PyTorch package.module:factory) to check against the --max-* limits; quoted globs are expanded.", show_default=False)] = None,
     budget: Annotated[Optional[str], typer.Option("--budget", "-b", help="Budget file (YAML) listing models/globs and their limits; `dscost schema budget` for its schema.", show_default=False)] = None,
     max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
@@ -242,6 +250,8 @@ def check(
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     jobs: JobsOpt = 1,
     output: OutputOpt = None,
     fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, html (with -o), junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
@@ -255,7 +265,7 @@ def check(
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
-    options = load_options(width_multiplier, resolution, input_shape)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
@@ -278,12 +288,14 @@ def check(
 
 @app.command()
 def diff(
-    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx), e.g. the baseline stored in the repo.", show_default=False)],
-    new: Annotated[str, typer.Argument(help="New model (.yaml/.onnx).", show_default=False)],
+    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx/.tflite or PyTorch package.module:factory), e.g. the baseline stored in the repo.", show_default=False)],
+    new: Annotated[str, typer.Argument(help="New model (same kinds).", show_default=False)],
     fail_on_increase: Annotated[Optional[str], typer.Option("--fail-on-increase", help="Exit 1 when MACs or params grow by more than this: 5% (relative) or 10M (absolute).", show_default=False)] = None,
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: InputShapeOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     output: OutputOpt = None,
     fmt: Annotated[ReportFormat, _format_opt("table, json, csv (one row per layer), markdown (a table to paste into a pull-request comment) or html (with -o).")] = ReportFormat.table,
 ) -> None:
@@ -294,7 +306,7 @@ def diff(
     from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
-    options = load_options(input_shape=input_shape)
+    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
@@ -403,7 +415,7 @@ def bench(
         return
     from dscost.readers import kind_of
 
-    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    shapes = named_input_shapes(input_shape)
     kind = kind_of(model).name
     options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, progress=not quiet, **limits)
     import tempfile
@@ -458,7 +470,7 @@ def convert(
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
     if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")
-    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    shapes = named_input_shapes(input_shape)
     rep = convert_file(
         model, output, force=force, reverse=reverse, min_kernel=min_kernel, only=only, skip=skip,
         init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes, **run_limits(timeout, max_memory),

@@ -1,19 +1,32 @@
 """Parsing of command-line option values: sizes like ``3x5``, ``NAME=1x3x224x224``, the reader
-options of --width-multiplier/--resolution/--input-shape, roofline hardware, limits.  Each
-error is an InputError naming the option.  No Typer here (the API can use these too)."""
+options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg, roofline hardware,
+limits.  Each error is an InputError naming the option.  No Typer here: the Python API
+(:mod:`dscost.api`) parses its arguments with the same functions, which also take Python values
+(``3``, ``(3, 5)``) and name the option by the label they are given (``dk`` instead of ``--dk``)."""
 
 from __future__ import annotations
 
 from dscost.errors import InputError
 
 
-def parse_dims(option: str, text: str, rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
-    """'3' -> (3,) * rank, '3x5' -> (3, 5).  Every entry must be an int >= minimum."""
-    parts = text.lower().replace("*", "x").split("x")
-    try:
-        values = tuple(int(p) for p in parts)
-    except ValueError:
-        raise InputError(f"{option}: expected an integer or HxW like 3 or 3x5, got {text!r}") from None
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def parse_dims(option: str, text: str | int | tuple[int, ...] | list[int], rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
+    """'3' or 3 -> (3,) * rank, '3x5' or (3, 5) -> (3, 5).  Every entry must be an int >= minimum."""
+    if isinstance(text, str):
+        parts = text.lower().replace("*", "x").split("x")
+        try:
+            values = tuple(int(p) for p in parts)
+        except ValueError:
+            raise InputError(f"{option}: expected an integer or HxW like 3 or 3x5, got {text!r}") from None
+    elif _is_int(text):
+        values = (text,)
+    elif isinstance(text, (tuple, list)) and text and all(_is_int(v) for v in text):
+        values = tuple(text)
+    else:
+        raise InputError(f"{option}: expected an integer, a tuple of integers or a string like 3x5, got {text!r}")
     if any(v < minimum for v in values):
         raise InputError(f"{option}: every size must be >= {minimum}, got {text!r}")
     if rank is not None:
@@ -24,42 +37,103 @@ def parse_dims(option: str, text: str, rank: int | None = None, minimum: int = 1
     return values
 
 
-def common_rank(*texts: str) -> int:
-    ranks = {len(t.lower().replace("*", "x").split("x")) for t in texts} - {1}
+def _len(value: object) -> int:
+    if isinstance(value, str):
+        return len(value.lower().replace("*", "x").split("x"))
+    return len(value) if isinstance(value, (tuple, list)) else 1
+
+
+def common_rank(*texts: str | int | tuple[int, ...]) -> int:
+    ranks = {_len(t) for t in texts} - {1}
     if len(ranks) > 1:
-        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(texts)}")
+        raise InputError(f"--dk and --df have different numbers of dimensions: {' vs '.join(map(str, texts))}")
     return ranks.pop() if ranks else 2
 
 
-def layer_geom(dk: str, m: int, n: int, df: str, stride: str, padding: str, dilation: str, bias: bool):
-    """The conv of `compare`'s flags (same parsing and errors)."""
+def layer_geom(dk, m: int, n: int, df, stride, padding, dilation, bias: bool, prefix: str = "--"):
+    """The conv of `compare`'s flags (same parsing and errors); sizes may be strings (``3x5``),
+    ints or tuples.  ``prefix`` names the options: ``--dk`` (CLI) or ``dk`` (API, prefix "")."""
     from dscost import cost
 
+    for label, v in (("m", m), ("n", n)):
+        if not _is_int(v) or v < 1:
+            raise InputError(f"{prefix}{label}: expected an integer >= 1, got {v!r}")
     rank = common_rank(dk, df)
-    kernel = parse_dims("--dk", dk, rank)
-    spatial = parse_dims("--df", df, rank)
-    strides = parse_dims("--stride", stride, rank)
-    dilations = parse_dims("--dilation", dilation, rank)
-    pad = padding.strip().lower()
-    if pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
-        raise InputError(f"--padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
-    pads = pad if pad in ("same", "valid") else parse_dims("--padding", pad, rank, minimum=0)
+    kernel = parse_dims(f"{prefix}dk", dk, rank)
+    spatial = parse_dims(f"{prefix}df", df, rank)
+    strides = parse_dims(f"{prefix}stride", stride, rank)
+    dilations = parse_dims(f"{prefix}dilation", dilation, rank)
+    pad = padding.strip().lower() if isinstance(padding, str) else padding
+    if isinstance(pad, str) and pad not in ("same", "valid") and not pad.replace("x", "").isdigit():
+        raise InputError(f"{prefix}padding: expected same, valid or pixels per side (1 or 1x2), got {padding!r}")
+    pads = pad if pad in ("same", "valid") else parse_dims(f"{prefix}padding", pad, rank, minimum=0)
     try:
         return cost.make_conv_geom(kernel, m, n, spatial, strides, dilations, pads, bias=bias)
     except ValueError as e:
         raise InputError(f"{e}") from None
 
 
-def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
-    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224))."""
+def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tuple[int, ...]]:
+    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224)); '1x3x224x224' -> ('', ...): a PyTorch
+    module's single forward input (an ONNX graph wants the name: the reader says so)."""
     name, sep, shape = text.rpartition("=")
-    if not sep or not name:
-        raise InputError(f"--input-shape: expected NAME=1x3x224x224, got {text!r}")
-    return name, parse_dims(f"--input-shape {name}", shape)
+    if sep and not name:
+        raise InputError(f"{label}: expected [NAME=]1x3x224x224, got {text!r}")
+    return name, parse_dims(f"{label} {name}" if name else label, shape)
 
 
-def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None) -> dict:
-    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape (None when not given)."""
+def input_shapes(value: object, label: str = "input_shape") -> dict[str, tuple[int, ...]] | None:
+    """The ``input_shapes`` load option of a Python value: a shape (``(1, 3, 224, 224)`` or
+    ``'1x3x224x224'``, a PyTorch module's single input; ``'x=1x3x8x8'`` names it) or a dict
+    ``{name: shape}``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return dict([parse_input_shape(value, label)])
+    if isinstance(value, dict):
+        out = {}
+        for name, shape in value.items():
+            if not isinstance(name, str):
+                raise InputError(f"{label}: input names must be strings, got {name!r}")
+            out[name] = parse_dims(f"{label} {name}" if name else label, shape)
+        return out
+    return {"": parse_dims(label, value)}
+
+
+def parse_arg(text: str, label: str = "--arg") -> tuple[str, object]:
+    """``'num_classes=10'`` -> ('num_classes', 10): the value as JSON (numbers, true/false, null,
+    lists, quoted strings) or None/True/False, else the plain string."""
+    import json
+
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise InputError(f"{label}: expected KEY=VALUE with a Python identifier as KEY, got {text!r}")
+    if raw in ("None", "True", "False"):
+        return key, {"None": None, "True": True, "False": False}[raw]
+    try:
+        return key, json.loads(raw)
+    except ValueError:
+        return key, raw
+
+
+def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
+    """A JSON object of keyword arguments: ``'{"num_classes": 10}'``."""
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError as err:
+        raise InputError(f"{label}: not valid JSON ({err}): {text!r}") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{label}: expected a JSON object like '{{\"num_classes\": 10}}', got {text!r}")
+    return value
+
+
+def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
+                 kwargs: str | None = None, arg: list[str] | None = None) -> dict:
+    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg
+    (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
         if not width_multiplier > 0:
@@ -72,7 +146,20 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["resolution"] = res[0] if len(res) == 1 else res
     if input_shape:
         options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
+    factory = parse_kwargs(kwargs) if kwargs is not None else {}
+    factory.update(parse_arg(a) for a in arg or ())
+    if kwargs is not None or arg:
+        options["kwargs"] = factory
     return options
+
+
+def named_input_shapes(input_shape: list[str] | None) -> dict | None:
+    """--input-shape of an ONNX graph (bench, convert): every shape needs the input's name."""
+    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    if shapes and "" in shapes:
+        shape = "x".join(map(str, shapes[""]))
+        raise InputError(f"--input-shape {shape}: name the input (NAME={shape}); a shape without a name is for PyTorch modules")
+    return shapes
 
 
 def roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):

@@ -425,7 +425,7 @@ def test_console_script_installed():
     assert p.returncode == 0 and p.stdout.strip() == f"dscost {__version__}"
 
 
-HEAVY = ("onnx", "onnxruntime", "numpy", "pydantic", "yaml", "rich", "bokeh")
+HEAVY = ("onnx", "onnxruntime", "numpy", "pydantic", "yaml", "rich", "bokeh", "torch")
 
 
 def test_compare_and_help_do_not_import_heavy_modules():
@@ -454,6 +454,32 @@ print(",".join(heavy))
             timeout=60,
         )
         assert "Usage: dscost" in p.stdout and p.stdout.strip().splitlines()[-1] == "MODS", (args, p.stdout[-200:])
+
+
+def test_yaml_and_onnx_paths_do_not_import_torch(tmp_path):
+    """torch is imported for PyTorch targets only: not for a spec, an ONNX graph, a budget or `import dscost`."""
+    from dscost.export import export_model
+    from dscost.readers import load
+
+    onnx_path = export_model(load(MOBILENET), tmp_path / "m.onnx")
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(f"- {{path: {onnx_path}, max_macs: 1G}}\n- {{path: {MOBILENET}, max_macs: 1G}}\n")
+    runs = [["analyze", MOBILENET, "-f", "json"], ["analyze", str(onnx_path), "-f", "json"], ["check", "--budget", str(budget)], ["diff", MOBILENET, str(onnx_path)]]
+    for args in runs:
+        code = f"import sys, dscost.cli\nrc = dscost.cli.run({args!r})\nprint('MODS', rc, 'torch' in sys.modules)"
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert p.stdout.strip().splitlines()[-1] == "MODS 0 False", (args, p.stdout[-300:], p.stderr[-300:])
+    code = "import sys, dscost; dscost.__all__; print(sorted(m for m in sys.modules if m.startswith('dscost')), 'torch' in sys.modules)"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.stdout.strip() == "['dscost'] False", p.stdout + p.stderr
+
+
+def test_pytorch_target_without_torch_names_the_extra():
+    """With torch absent (a None entry in sys.modules makes `import torch` fail): one line, exit 2."""
+    code = "import sys; sys.modules['torch'] = None\nimport dscost.cli\nsys.exit(dscost.cli.run(['analyze', 'torchvision.models:mobilenet_v3_large', '--input-shape', '1x3x224x224']))"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 2 and p.stdout == ""
+    assert error_line(p.stderr) == "dscost: error: torchvision.models:mobilenet_v3_large: reading PyTorch modules needs torch: pip install 'dscost[torch]'"
 
 
 def test_strict_on_a_real_onnx_graph_with_a_custom_op(tmp_path):

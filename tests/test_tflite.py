@@ -253,7 +253,7 @@ def test_dynamic_batch_is_noted_and_dynamic_spatial_dims_refused(tmp_path):
 
 def test_reader_options(tmp_path):
     p = tm.standard_conv().save(tmp_path / "m.tflite")
-    with pytest.raises(InputError, match=r"--input-shape applies to ONNX graphs only; .*m.tflite is a TFLite model \(its shapes are the ones stored in the file\)"):
+    with pytest.raises(InputError, match=r"--input-shape applies to ONNX graphs and PyTorch modules only; .*m.tflite is a TFLite model \(its shapes are the ones stored in the file\)"):
         load(p, input_shapes={"image": (1, 224, 224, 3)})
     with pytest.raises(InputError, match="--width-multiplier/--resolution apply to YAML layer specs only"):
         load(p, width=0.5)

@@ -1,11 +1,13 @@
-"""Readers: every input kind (YAML spec, ONNX graph, TFLite flatbuffer) -> the same
-:class:`dscost.layers.Model`, through :func:`load`.
+"""Readers: every input kind (YAML spec, ONNX graph, TFLite flatbuffer, PyTorch module) ->
+the same :class:`dscost.layers.Model`, through :func:`load`.
 
 :data:`KINDS` says, once, which inputs exist, how they are recognised and
 which ``load`` options apply to each; the CLI, budget files and ``diff`` all
-open models through :func:`load`.  Each reader module is imported only when an
-input of its kind is read, so that `dscost --help` and `dscost compare` never
-import onnx.
+open models through :func:`load`.  Files are recognised by their suffix; a
+PyTorch module by its target syntax ``package.module:attr`` or ``path/file.py:attr``
+(:func:`torch_target`), never by a suffix.  Each reader module is imported only
+when an input of its kind is read, so that `dscost --help` and `dscost compare`
+never import onnx (nor torch).
 """
 
 from __future__ import annotations
@@ -34,24 +36,59 @@ KINDS = (
               "dscost.readers.onnx_reader:read_onnx", "--input-shape"),
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"progress"}),
               "dscost.readers.tflite_reader:read_tflite", ""),
+    # No suffix: recognised by torch_target() (module:attr or file.py:attr).
+    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "kwargs"}),
+              "dscost.readers.torch_reader:read_torch", "--input-shape"),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes
 ONNX_SUFFIXES = KINDS[1].suffixes
+TORCH = KINDS[3]
 
 # How options are named in messages: command-line flags (budget files pass their own key names).
-FLAG_LABELS = {"width": "--width-multiplier/--resolution", "resolution": "--width-multiplier/--resolution", "input_shapes": "--input-shape"}
+FLAG_LABELS = {
+    "width": "--width-multiplier/--resolution",
+    "resolution": "--width-multiplier/--resolution",
+    "input_shapes": "--input-shape",
+    "kwargs": "--kwargs/--arg",
+}
 # Options passed whenever they are known and dropped for kinds that do not take them.
 AMBIENT = frozenset({"progress"})
 
 
+def _dotted(text: str) -> bool:
+    """``a.b.c`` where every part is a Python identifier."""
+    return all(part.isidentifier() for part in text.split("."))
+
+
+def torch_target(target: str | Path) -> tuple[str, str] | None:
+    """``(module_or_file, attr)`` when ``target`` is a PyTorch target -- ``package.module:attr``
+    (an importable module) or ``path/to/file.py:attr`` (a Python file) where ``attr`` is a
+    dotted attribute name -- else None.  A path without a colon (``models/x.onnx``), a Windows
+    path (``C:\\models\\x.onnx``) or a file with a model suffix is never a target."""
+    text = str(target)
+    if any(Path(text).suffix.lower() in k.suffixes for k in KINDS):
+        return None
+    left, sep, attr = text.rpartition(":")
+    if not sep or not left or not _dotted(attr):
+        return None
+    if left.lower().endswith(".py") or _dotted(left):
+        return left, attr
+    return None
+
+
 def kind_of(target: str | Path) -> InputKind:
-    """The kind of input ``target`` names (by its suffix); InputError for an unknown one."""
+    """The kind of input ``target`` names (a file by its suffix, a PyTorch module by
+    :func:`torch_target`); InputError for an unknown one."""
     suffix = Path(target).suffix.lower()
     for kind in KINDS:
         if suffix in kind.suffixes:
             return kind
-    known = ", ".join(f"{'/'.join(k.suffixes)} ({k.label})" for k in KINDS)
-    raise InputError(f"{target}: unknown model format {suffix or '(no suffix)'!r}; expected {known}")
+    if torch_target(target) is not None:
+        return TORCH
+    if suffix == ".py":
+        raise InputError(f"{target}: name what to build from the file: {target}:FACTORY (a function or class returning the nn.Module, or an nn.Module)")
+    known = ", ".join(f"{'/'.join(k.suffixes)} ({k.label})" for k in KINDS if k.suffixes)
+    raise InputError(f"{target}: unknown model format {suffix or '(no suffix)'!r}; expected {known}, or package.module:factory / file.py:factory ({TORCH.label})")
 
 
 def reader_options(target: str | Path, options: dict, labels: dict[str, str] | None = None) -> dict:
@@ -66,22 +103,36 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
         takers = " and ".join(k.plural for k in KINDS if wrong[0] in k.options) or "no input kind"
         verb = "apply" if "/" in label else "applies"
         instead = f" (use {kind.instead})" if kind.instead else " (its shapes are the ones stored in the file)"
+        if wrong[0] == "kwargs":
+            instead = ""
         raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
-    return {k: v for k, v in given.items() if k in kind.options}
+    opts = {k: v for k, v in given.items() if k in kind.options}
+    if "" in opts.get("input_shapes", {}) and kind is not TORCH:
+        shape = "x".join(map(str, opts["input_shapes"][""]))
+        raise InputError(f"{labels.get('input_shapes', 'input_shapes')} {shape}: name the input (NAME={shape}); a shape without a name is for PyTorch modules (their single forward input)")
+    return opts
 
 
 def options_for(target: str | Path, options: dict) -> dict:
     """The options that apply to ``target``'s kind, silently dropping the others
-    (`diff`: one --input-shape for whichever of its two models is an ONNX graph)."""
+    (`diff`: one --input-shape for whichever of its two models is an ONNX graph or a
+    PyTorch module; a shape without a name goes to PyTorch modules only)."""
     kind = kind_of(target)
-    return {k: v for k, v in options.items() if k in kind.options and v is not None}
+    out = {k: v for k, v in options.items() if k in kind.options and v is not None}
+    if kind is not TORCH and "" in out.get("input_shapes", {}):
+        out["input_shapes"] = {k: v for k, v in out["input_shapes"].items() if k} or None
+        if out["input_shapes"] is None:
+            del out["input_shapes"]
+    return out
 
 
 def load(target: str | Path, *, labels: dict[str, str] | None = None, **options):
-    """Read any input (YAML spec, ONNX graph, TFLite model) into a Model.
+    """Read any input (YAML spec, ONNX graph, TFLite model, PyTorch target) into a Model.
 
-    ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX),
-    ``progress`` (a progress bar on a terminal, where the reader has one).
+    ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX and
+    PyTorch; the key ``""`` is a PyTorch module's single forward input), ``kwargs``
+    (the keyword arguments of a PyTorch factory), ``progress`` (a progress bar on a
+    terminal, where the reader has one).
     An option that does not apply to the input's kind raises InputError
     (``labels`` names the options in that message; default: the CLI flags).
     """
@@ -89,10 +140,12 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
 
     from dscost.files import regular_file
 
-    if not any(Path(target).suffix.lower() in k.suffixes for k in KINDS):
+    suffix = Path(target).suffix.lower()
+    if not any(suffix in k.suffixes for k in KINDS) and suffix != ".py" and torch_target(target) is None:
         regular_file(target, "model file")  # a directory says so before "unknown format"
     kind = kind_of(target)
     opts = reader_options(target, options, labels)  # usage errors before the file is looked at
-    regular_file(target, "model file")
+    if kind is not TORCH:  # the torch reader checks a target's .py file itself
+        regular_file(target, "model file")
     module, function = kind.reader.split(":")
     return getattr(import_module(module), function)(target, **opts)

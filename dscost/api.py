@@ -1,0 +1,211 @@
+"""The Python API: what the command line does, as functions returning typed results.
+
+    import dscost
+
+    a = dscost.analyze("models/mobilenet_v1.yaml")          # or .onnx / .tflite / "pkg.mod:factory" / an nn.Module
+    a.totals.macs, a.layers[0], a.what_if, a.to_json()
+    c = dscost.compare(dk=3, m=32, n=64, df=112)             # one conv and its separable replacements
+    r = dscost.check("models/mobilenet_v1.yaml", max_macs="600M")   # or dscost.check("budget.yaml")
+
+The names in :data:`__all__` (re-exported by ``dscost/__init__.py``) are the public,
+stable surface; everything else here is private.  Arguments are parsed by
+:mod:`dscost.options`, as the CLI's flags are.
+Bad input of any kind raises :class:`dscost.InputError` with a one-line message.
+Nothing heavy is imported at module level: ``import dscost`` stays cheap, and torch
+is imported only for a PyTorch target or module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from dscost import cost
+from dscost.cost import Comparison
+from dscost.errors import InputError
+from dscost.options import input_shapes, layer_geom, parse_dims
+
+if TYPE_CHECKING:
+    from dscost.gate import CheckReport
+
+__all__ = ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport", "InputError"]
+
+# How the load options are named in messages raised through this API.
+API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "kwargs": "kwargs"}
+
+
+@dataclass
+class Analysis(cost.Analysis):
+    """What :func:`analyze` returns: :class:`dscost.cost.Analysis` (``model``, ``totals``,
+    ``layers``, ``what_if`` per standard conv, ``blocks``, ``all_separable``, ``all_standard``,
+    ``shares``), the result every renderer takes, plus :meth:`to_json`."""
+
+    def to_json(self, flops: bool = False, dtype: str = "fp32", hardware: str | None = None) -> dict[str, Any]:
+        """The document of `dscost analyze --format json` (exact integers); with the defaults the
+        same dict as the CLI prints.  ``dtype`` sizes the roofline's bytes per layer (fp32, fp16,
+        bf16, int8) and the memory figures; ``hardware`` (a preset such as ``"a100"``, or ``"local"``) adds estimated times."""
+        from dscost.memory import model_memory
+        from dscost.report.analyze import analysis_json
+        from dscost.roofline import model_roofline, resolve_hardware
+
+        return analysis_json(self, flops=flops, roofline=model_roofline(self.layers, dtype, resolve_hardware(hardware)),
+                             memory=model_memory(self.model, dtype, self.totals.params))
+
+
+# --------------------------------------------------------------------------
+# Models
+
+
+def _is_torch_module(obj: Any) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")  # an nn.Module exists only once torch is imported
+    return torch is not None and isinstance(obj, torch.nn.Module)
+
+
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and bool(value) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+
+
+def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
+               resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, progress: bool = False):
+    """The :class:`dscost.layers.Model` of any input :func:`analyze` takes."""  # fmt: skip
+    if inputs is not None and input_shape is not None:
+        raise InputError("give either inputs (example inputs) or input_shape, not both")
+    if _is_shape(inputs) or isinstance(inputs, str):
+        input_shape, inputs = inputs, None
+    shapes = input_shapes(input_shape)
+    if isinstance(model, (str, os.PathLike)):
+        if inputs is not None:
+            raise InputError(f"{model}: example inputs apply to a torch.nn.Module object; give a target's input shape with input_shape=")
+        from dscost.readers import load
+
+        if width is not None and not (isinstance(width, (int, float)) and width > 0):
+            raise InputError(f"width: must be a number > 0, got {width!r}")
+        if resolution is not None:
+            res = parse_dims("resolution", resolution)
+            if len(res) > 2:
+                raise InputError(f"resolution: expected R or (H, W), got {resolution!r}")
+            resolution = res[0] if len(res) == 1 else res
+        if kwargs is not None and not isinstance(kwargs, dict):
+            raise InputError(f"kwargs: expected a dict of keyword arguments, got {type(kwargs).__name__}")
+        options = {"width": width, "resolution": resolution, "input_shapes": shapes, "kwargs": kwargs, "progress": progress}
+        return load(os.fspath(model), labels=API_LABELS, **options)
+    if _is_torch_module(model):
+        given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs)) if v is not None]
+        if given:
+            raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
+        from dscost.readers.torch_reader import read_module
+
+        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape")
+    raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
+
+
+def _is_layer_spec(path: str) -> bool:
+    """Whether a YAML file that is no valid budget reads as a layer spec (a mapping with layers)."""
+    from dscost.yamlfile import load_yaml
+
+    try:
+        data = load_yaml(path)
+    except InputError:
+        return False
+    return isinstance(data, dict) and "layers" in data and "budgets" not in data
+
+
+# --------------------------------------------------------------------------
+# The public functions
+
+
+def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
+            resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None) -> Analysis:
+    """Per-layer MACs and params of a model, its totals, Table-2 shares and separable what-ifs.
+
+    ``model``: a YAML layer spec, ONNX or TFLite file path; a PyTorch target
+    ``"package.module:factory"`` or ``"path/file.py:factory"`` (``kwargs`` are the factory's
+    keyword arguments); or a ``torch.nn.Module`` object.
+    ``inputs`` (nn.Module objects): an example input -- a tensor, a tuple of positional
+    inputs, a dict of keyword inputs -- or a shape such as ``(1, 3, 224, 224)``.
+    ``input_shape``: a shape for a PyTorch module's single forward input, or
+    ``{name: shape}`` (ONNX graph inputs, forward parameters); a shape may be ``"1x3x224x224"``.
+    ``width`` / ``resolution``: the MobileNet multipliers of a YAML spec.
+
+    Returns :class:`Analysis` (``.totals.macs``, ``.layers``, ``.what_if``, ``.to_json()``):
+    the result the CLI renders.  Raises :class:`InputError`.
+    """  # fmt: skip
+    a = cost.analyze(load_model(model, inputs, input_shape=input_shape, width=width, resolution=resolution, kwargs=kwargs))
+    return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
+
+
+def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any = 1, padding: Any = "same",
+            dilation: Any = 1, bias: bool = False) -> Comparison:
+    """One standard conv (kernel ``dk``, ``m`` -> ``n`` channels, input ``df``) against its
+    depthwise, pointwise, separable and spatially separable replacements (MobileNet notation).
+    Sizes are an int, a tuple (``dk=(3, 5)``) or a string (``"3x5"``); ``padding`` is
+    ``"same"``, ``"valid"`` or pixels per side.  Returns :class:`dscost.cost.Comparison`
+    (``.standard.cost.macs``, ``.separable``, ``.ratio``...)."""  # fmt: skip
+    return cost.compare(layer_geom(dk, m, n, df, stride, padding, dilation, bias, prefix=""))
+
+
+def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None, dtype: str = "fp32",
+          max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
+          flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
+          resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None) -> CheckReport:
+    """Budget gate.  With limits: check each of ``models`` (one or a list of what :func:`analyze`
+    takes) against them.  Without limits: ``models`` is a budget file (``dscost check --budget``).
+
+    Counts are ints or strings (``"600M"``, ``4.5e9``), bytes ``"17MB"``/``"16MiB"``, shares
+    ``0.05`` or ``"5%"``.  Returns :class:`dscost.gate.CheckReport` (``.passed``,
+    ``.models[i].failures``); it does not raise for a failed limit."""  # fmt: skip
+    from dscost import budget, gate
+    from dscost.dtypes import check_dtype
+
+    def limit(name: str, value: Any, parse):
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as e:
+            raise InputError(f"{name}: {e}") from None
+
+    limits = gate.Limits(
+        max_macs=limit("max_macs", max_macs, gate.parse_quantity),
+        max_params=limit("max_params", max_params, gate.parse_quantity),
+        max_weight_bytes=limit("max_weight_bytes", max_weight_bytes, lambda v: gate.parse_quantity(v, byte_units=True)),
+        dtype=check_dtype(dtype),
+        max_layer_macs=limit("max_layer_macs", max_layer_macs, gate.parse_quantity),
+        max_standard_conv_share=limit("max_standard_conv_share", max_standard_conv_share, gate.parse_share),
+        max_remaining_savings=limit("max_remaining_savings", max_remaining_savings, gate.parse_share),
+    )
+    options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs}
+    if not limits.any():
+        if not isinstance(models, (str, os.PathLike)):
+            raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
+        if any(v is not None for v in options.values()):
+            raise InputError("check: a budget file sets its own per-model options; input_shape/width/resolution/kwargs apply with limits")
+        path = os.fspath(models)
+        from dscost.readers import kind_of
+
+        if kind_of(path).name != "spec":
+            raise InputError(f"check: {path} is {kind_of(path).label}; give limits (max_macs=..., max_params=...) to check it, or a budget file")
+        try:
+            report = budget.check_budget(path, flops=flops or None)
+        except InputError:
+            if _is_layer_spec(path):
+                raise InputError(f"check: {path} is a layer spec, not a budget file; give limits (max_macs=..., max_params=...) to check it") from None
+            raise
+    else:
+        items = list(models) if isinstance(models, (list, tuple)) and not _is_shape(models) else [models]
+        if not items:
+            raise InputError("check: no models given")
+        report = gate.CheckReport("flops" if flops else "macs")
+        for item in items:
+            label = os.fspath(item) if isinstance(item, (str, os.PathLike)) else type(item).__name__
+            try:
+                analysis = analyze(item, **options)
+            except InputError as err:
+                msg = str(err)
+                raise InputError(msg if label in msg else f"cannot check {label}: {msg}") from None
+            report.models.append(gate.evaluate(analysis, limits, flops=flops, path=budget.shown_path(label) if isinstance(item, (str, os.PathLike)) else label))
+    report.strict = strict
+    return report

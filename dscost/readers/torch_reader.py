@@ -1,0 +1,474 @@
+"""PyTorch reader: an ``nn.Module`` -> :class:`dscost.layers.Model`, through ONNX.
+
+A target ``package.module:attr`` or ``path/to/file.py:attr`` names a callable
+(a function or class, called with the user's keyword arguments) or an
+``nn.Module`` instance.  :func:`read_torch` imports it, builds the module and
+hands it to :func:`read_module`, which the Python API also calls with a
+module and example inputs:
+
+1. example inputs: the user's tensors, or ``torch.rand`` tensors (float32,
+   seed 0) of the ``input_shapes``; a shape under the name ``""`` is the
+   forward's single input, named shapes map to forward parameter names;
+2. the module runs once in eval mode (``torch.no_grad``), so that an input the
+   forward rejects is said as such, not as an export failure;
+3. ``torch.onnx.export`` into a temporary directory (removed afterwards) with
+   :data:`EXPORT_SETTINGS`: the TorchScript-based exporter (``dynamo=False``),
+   opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
+   constant folding.  These keep every BatchNorm a node of its own (its gamma
+   and beta are norm params, as in an ONNX file) and gave exact counts against
+   ``torch.utils.flop_counter`` on the 43-model zoo (benchmarks/crosscheck_torch.py).
+   The dynamo exporter folds BatchNorm into the convs and prints progress on
+   stdout, which would corrupt ``--format json``;
+4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, and the layers
+   are renamed after their module paths (:func:`module_path_names`).
+
+Everything torch or the user's code prints while importing, building,
+running and exporting (stdout and stderr, Python and C++ level, and warnings)
+is captured and dropped; with ``DSCOST_DEBUG=1`` it is replayed on stderr,
+with the traceback of a failing import, factory, forward or export.  Every
+failure is one :class:`InputError` naming the target and the cause.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from dscost.errors import InputError
+from dscost.layers import Model
+
+INSTALL_HINT = "pip install 'dscost[torch]'"
+# torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
+EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": False}
+
+
+def _debug() -> bool:
+    return os.environ.get("DSCOST_DEBUG") == "1"
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    line = text.splitlines()[0].strip() if text else ""
+    return f"{type(err).__name__}: {line}" if line else type(err).__name__
+
+
+def _fail(message: str, err: BaseException | None = None) -> InputError:
+    """The InputError of ``message``; with DSCOST_DEBUG=1 the traceback of ``err`` goes to stderr first."""
+    if err is not None and _debug():
+        traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
+    return InputError(message)
+
+
+def import_torch(label: str):
+    """``torch``, or InputError naming the extra to install."""
+    try:
+        import torch
+    except ImportError as err:
+        raise _fail(f"{label}: reading PyTorch modules needs torch: {INSTALL_HINT}", err) from None
+    return torch
+
+
+# --------------------------------------------------------------------------
+# Captured output
+
+
+class _Captured:
+    """Redirect stdout and stderr -- Python's objects and the process's fds 1 and 2 (C++ prints) --
+    into one temporary file, and silence warnings.  With DSCOST_DEBUG=1 the text is replayed on
+    stderr on exit."""
+
+    def __enter__(self) -> _Captured:
+        self._stack = contextlib.ExitStack()
+        self._file = self._stack.enter_context(tempfile.TemporaryFile(mode="w+b"))
+        self._text = io.TextIOWrapper(self._file, encoding="utf-8", errors="replace", write_through=True)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        self._saved: list[tuple[int, int]] = []
+        for fd in (1, 2):
+            try:
+                saved = os.dup(fd)
+            except OSError:  # no such descriptor (a detached process)
+                continue
+            os.dup2(self._file.fileno(), fd)
+            self._saved.append((fd, saved))
+        self._stack.enter_context(contextlib.redirect_stdout(self._text))
+        self._stack.enter_context(contextlib.redirect_stderr(self._text))
+        import warnings
+
+        self._stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with contextlib.suppress(Exception):
+            self._text.flush()
+        for fd, saved in reversed(self._saved):
+            os.dup2(saved, fd)
+            os.close(saved)
+        text = ""
+        if _debug():
+            self._file.seek(0)
+            text = self._file.read().decode("utf-8", "replace")
+        self._text.detach()
+        self._stack.close()
+        if text:
+            sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------
+# Targets
+
+
+class _SearchPath:
+    """``directory`` first on sys.path while importing (restored afterwards)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def __enter__(self) -> None:
+        self.added = self.directory not in sys.path
+        if self.added:
+            sys.path.insert(0, self.directory)
+
+    def __exit__(self, *exc) -> None:
+        if self.added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(self.directory)
+
+
+def _import_file(target: str, where: str):
+    import importlib.util
+
+    path = Path(where).expanduser()
+    if not path.is_file():
+        raise InputError(f"{target}: no such Python file {where}" if not path.is_dir() else f"{target}: {where} is a directory, not a Python file")
+    name = f"_dscost_target_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise InputError(f"{target}: cannot import {where}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and typing look their module up while the file runs
+    try:
+        with _SearchPath(str(path.resolve().parent)):  # the file's own folder, as for `python file.py`
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as err:
+        raise _fail(f"{target}: importing {where} failed: {_first_line(err)}", err) from None
+    finally:
+        sys.modules.pop(name, None)
+    return module
+
+
+def _import_module(target: str, where: str):
+    import importlib
+
+    try:
+        with _SearchPath(os.getcwd()):  # `dscost` is a console script: also look in the working directory
+            return importlib.import_module(where)
+    except ModuleNotFoundError as err:
+        parts = where.split(".")
+        if err.name in {".".join(parts[: i + 1]) for i in range(len(parts))}:
+            raise _fail(f"{target}: cannot import {where}: no module named {err.name!r} (not installed, and not in the working directory)", err) from None
+        raise _fail(f"{target}: importing {where} failed: {_first_line(err)}", err) from None
+    except (Exception, SystemExit) as err:
+        raise _fail(f"{target}: importing {where} failed: {_first_line(err)}", err) from None
+
+
+def _attribute(target: str, where: str, module, attr: str):
+    import difflib
+
+    obj = module
+    done: list[str] = []
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError as err:
+            owner = ".".join(done) or where
+            names = [n for n in dir(obj) if not n.startswith("_")]
+            close = difflib.get_close_matches(part, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise _fail(f"{target}: {owner} has no attribute {part!r}{hint}", err) from None
+        except Exception as err:  # a module __getattr__ that raises something else
+            raise _fail(f"{target}: getting {part!r} failed: {_first_line(err)}", err) from None
+        done.append(part)
+    return obj
+
+
+def build_module(target: str, kwargs: dict | None = None):
+    """Import ``target`` (``module:attr`` or ``file.py:attr``) and return its nn.Module:
+    the attribute itself, or what calling it with ``kwargs`` returns."""
+    from dscost.readers import torch_target
+
+    parsed = torch_target(target)
+    if parsed is None:
+        raise InputError(f"{target}: expected package.module:factory or path/to/file.py:factory")
+    where, attr = parsed
+    torch = import_torch(target)
+    module = _import_file(target, where) if where.lower().endswith(".py") else _import_module(target, where)
+    obj = _attribute(target, where, module, attr)
+    if isinstance(obj, torch.nn.Module):
+        if kwargs:
+            raise InputError(f"{target}: {attr} is an nn.Module instance, not a factory; keyword arguments ({', '.join(kwargs)}) apply to a function or class")
+        return obj
+    if not callable(obj):
+        raise InputError(f"{target}: {attr} is a {type(obj).__name__}, not an nn.Module or a function returning one")
+    try:
+        built = obj(**(kwargs or {}))
+    except (Exception, SystemExit) as err:
+        raise _fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {_first_line(err)}", err) from None
+    if not isinstance(built, torch.nn.Module):
+        raise InputError(f"{target}: {attr}({_kwargs_text(kwargs)}) returned a {type(built).__name__}, not a torch.nn.Module")
+    return built
+
+
+def _kwargs_text(kwargs: dict | None) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in (kwargs or {}).items())
+
+
+# --------------------------------------------------------------------------
+# Example inputs
+
+
+def _shape_text(shape) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+def _forward_params(module):
+    """The named parameters of ``module.forward`` (no *args/**kwargs), and whether it takes
+    *args and **kwargs."""
+    import inspect
+
+    try:
+        sig = inspect.signature(module.forward)
+    except (TypeError, ValueError):
+        return [], True, True
+    P = inspect.Parameter
+    params = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
+    var_pos = any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values())
+    var_kw = any(p.kind == P.VAR_KEYWORD for p in sig.parameters.values())
+    return params, var_pos, var_kw
+
+
+def _signature_text(params, var_pos: bool) -> str:
+    return "forward(" + ", ".join([p.name for p in params] + (["*args"] if var_pos else [])) + ")"
+
+
+def _hint(what: str, name: str = "") -> str:
+    """How to give a shape, in the caller's terms: ``--input-shape x=1x3x224x224`` (CLI) or
+    ``input_shape={'x': (1, 3, 224, 224)}`` (API)."""
+    if what.startswith("--"):
+        return f"{what} {name + '=' if name else ''}1x3x224x224"
+    return f"{what}={{{name!r}: (1, 3, 224, 224)}}" if name else f"{what}=(1, 3, 224, 224)"
+
+
+def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape"):
+    """(args, kwargs) of ``torch.rand`` tensors for ``shapes``: ``""`` is the forward's single
+    input, other keys are forward parameter names.  ``what`` names the option in messages."""
+    import inspect
+
+    params, var_pos, var_kw = _forward_params(module)
+    P = inspect.Parameter
+    required = [p for p in params if p.default is P.empty]
+    sig = _signature_text(params, var_pos)
+    if not shapes:
+        raise InputError(f"{label}: give the input shape of {sig}: {_hint(what)}" + (f" or {_hint(what, required[0].name)}" if required else ""))
+    if "" in shapes:
+        if len(shapes) > 1:
+            raise InputError(f"{label}: a shape without a name is for a forward of one input; name every shape ({_hint(what, 'NAME')}) for {sig}")
+        if len(required) > 1:
+            raise InputError(f"{label}: {sig} takes {len(required)} inputs; name each shape: " + ", ".join(_hint(what, p.name) for p in required))
+        target = required[0].name if required else (params[0].name if params and params[0].kind != P.KEYWORD_ONLY else None)
+        shapes = {target: shapes[""]} if target else shapes
+    names = {p.name for p in params}
+    unknown = [n for n in shapes if n and n not in names]
+    if unknown and not var_kw:
+        raise InputError(f"{label}: {sig} has no parameter {unknown[0]!r}")
+    missing = [p.name for p in required if p.name not in shapes]
+    if missing:
+        raise InputError(f"{label}: {sig} also needs {missing[0]}: {_hint(what, missing[0])}")
+    gen = torch.Generator().manual_seed(0)
+    tensor = {n: torch.rand(tuple(s), generator=gen) for n, s in shapes.items()}
+    args: list = []
+    if "" in tensor:  # forward(*args): the one positional input
+        args.append(tensor.pop(""))
+    for p in params:  # positional while contiguous, then keywords
+        if p.name not in tensor or p.kind == P.KEYWORD_ONLY:
+            break
+        args.append(tensor.pop(p.name))
+    return tuple(args), tensor
+
+
+def _describe(module, args: tuple, kwargs: dict) -> str:
+    """``x: 1x3x224x224, mask: 1x128`` for messages and notes."""
+    params, _, _ = _forward_params(module)
+    names = [p.name for p in params]
+    parts = []
+    for i, a in enumerate(args):
+        parts.append(f"{names[i] if i < len(names) else f'arg{i}'}: {_value_text(a)}")
+    parts += [f"{k}: {_value_text(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
+
+
+def _value_text(v) -> str:
+    shape = getattr(v, "shape", None)
+    if shape is not None:
+        dtype = str(getattr(v, "dtype", "")).replace("torch.", "")
+        return _shape_text(tuple(shape)) + ("" if dtype == "float32" else f" {dtype}")
+    if isinstance(v, (tuple, list)):
+        return "(" + ", ".join(_value_text(x) for x in v) + ")"
+    return repr(v)
+
+
+def _input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
+    """ONNX input names: the forward parameter names, when every input is one tensor."""
+    params, _, _ = _forward_params(module)
+    values = list(args) + list(kwargs.values())
+    if not all(isinstance(v, torch.Tensor) for v in values) or len(args) > len(params):
+        return None
+    return [p.name for p in params[: len(args)]] + list(kwargs)
+
+
+# --------------------------------------------------------------------------
+# Layer names
+
+
+def module_path(scope: list[str]) -> str:
+    """The module path of a torch.onnx scope: ``['features', 'features.5', 'block', 'block.0',
+    'block.0.0']`` -> ``features.5.block.0.0``.  torch writes a child of a container as its name
+    relative to the nearest non-container ancestor (``block.0``): a component whose leading parts
+    repeat the end of the path so far adds only its last part."""
+    path: list[str] = []
+    for comp in scope:
+        parts = comp.split(".")
+        lead = parts[:-1]
+        if lead and path[len(path) - len(lead):] == lead:
+            path.append(parts[-1])
+        else:
+            path.extend(parts)
+    return ".".join(path)
+
+
+def module_path_names(names: list[str]) -> dict[str, str]:
+    """Short names for torch.onnx node names ``/features/features.0/features.0.0/Conv``: the
+    module path (``features.0.0``) when the node is the only one of that module (not counting
+    Constant nodes: a ReLU6's Clip bounds) and the module has no child with nodes, else
+    ``<module path>/<op>`` (``layer1.0/Add``; a top-level op keeps its bare name, ``Flatten``).  Names torch did not scope (``Constant_14``) stay as they are,
+    and so does any name the rule would make ambiguous."""
+    parsed: dict[str, tuple[str, str]] = {}
+    for n in names:
+        if n.startswith("/") and n.count("/") >= 1:
+            comps = n[1:].split("/")
+            parsed[n] = (module_path(comps[:-1]), comps[-1])
+    per_path: dict[str, int] = {}  # nodes of each module, not counting the Constants of its arguments
+    for path, op in parsed.values():
+        per_path.setdefault(path, 0)
+        if not op.startswith("Constant"):
+            per_path[path] += 1
+    paths = sorted(p for p, n in per_path.items() if n)
+    has_child = set()
+    for i, p in enumerate(paths):  # sorted: a child "p.x" follows p (before any sibling "p0")
+        for q in paths[i + 1:]:
+            if q.startswith(p + "."):
+                has_child.add(p)
+                break
+            if not q.startswith(p):
+                break
+    if "" in per_path and len(paths) > 1:
+        has_child.add("")
+    out: dict[str, str] = {}
+    for n in names:
+        if n not in parsed:
+            out[n] = n
+            continue
+        path, op = parsed[n]
+        if path and per_path[path] == 1 and path not in has_child and not op.startswith("Constant"):
+            out[n] = path
+        else:
+            out[n] = f"{path}/{op}" if path else op
+    counts: dict[str, int] = {}
+    for v in out.values():
+        counts[v] = counts.get(v, 0) + 1
+    return {n: (v if counts[v] == 1 else n) for n, v in out.items()}
+
+
+def _rename(model: Model, names: dict[str, str]) -> None:
+    from dataclasses import replace
+
+    for layer in model.layers:
+        layer.name = names.get(layer.name, layer.name)
+        layer.inputs = tuple(names.get(i, i) for i in layer.inputs)
+    model.uncounted = [replace(u, name=names.get(u.name, u.name)) for u in model.uncounted]
+
+
+# --------------------------------------------------------------------------
+# The reader
+
+
+def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None) -> Model:
+    """Import the PyTorch ``target``, build its module and count it (see the module docstring).
+    ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
+    parameter name.  ``kwargs``: keyword arguments of the factory."""
+    target = str(target)
+    import_torch(target)
+    with _Captured():
+        module = build_module(target, kwargs)
+    attr = target.rpartition(":")[2]
+    return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target)
+
+
+def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
+                source: str | None = None, label: str | None = None, what: str = "--input-shape") -> Model:
+    """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
+    a dict of keyword inputs) or with ``torch.rand`` tensors of ``input_shapes``.  The module is
+    exported in eval mode; its own mode is restored afterwards."""  # fmt: skip
+    torch = import_torch(label or type(module).__name__)
+    label = label or f"{type(module).__name__} (nn.Module)"
+    if not isinstance(module, torch.nn.Module):
+        raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
+    if inputs is not None:
+        if isinstance(inputs, dict):
+            args, kwargs = (), dict(inputs)
+        elif isinstance(inputs, (tuple, list)):
+            args, kwargs = tuple(inputs), {}
+        else:
+            args, kwargs = (inputs,), {}
+    else:
+        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what)
+    described = _describe(module, args, kwargs)
+    was_training = module.training
+    with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp:
+        path = Path(tmp) / "model.onnx"
+        try:
+            with _Captured():
+                module.eval()
+                try:
+                    with torch.no_grad():
+                        module(*args, **kwargs)
+                except Exception as err:
+                    raise _fail(f"{label}: forward({described}) failed: {_first_line(err)}", err) from None
+                try:
+                    torch.onnx.export(
+                        module, args, str(path), kwargs=kwargs or None, input_names=_input_names(module, args, kwargs, torch),
+                        training=torch.onnx.TrainingMode.PRESERVE, **EXPORT_SETTINGS,
+                    )  # fmt: skip
+                except Exception as err:
+                    raise _fail(f"{label}: torch.onnx.export failed: {_first_line(err)}", err) from None
+        finally:
+            module.train(was_training)
+        from dscost.readers.onnx_reader import read_onnx
+
+        try:
+            model = read_onnx(path)
+        except InputError as err:
+            raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
+    names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
+    _rename(model, module_path_names(names))
+    model.name = name or type(module).__name__
+    model.source = source or label
+    model.notes.insert(0, f"exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept) at forward({described}); torch {torch.__version__}")
+    return model

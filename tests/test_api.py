@@ -1,0 +1,188 @@
+"""The Python API (dscost.analyze / compare / check): the README's examples run, results equal
+the CLI's, bad input is an InputError, and `import dscost` stays cheap."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from fractions import Fraction
+
+import pytest
+
+import dscost
+from conftest import ROOT
+from dscost.cli import run
+from dscost.errors import InputError
+
+MOBILENET = "models/mobilenet_v1.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def readme_api_blocks() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("\n## Python API\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_readme_example_runs():
+    blocks = readme_api_blocks()
+    assert len(blocks) == 2 and "import torch" not in blocks[0] and "import torch" in blocks[1]
+    exec(compile(blocks[0], "README.md (Python API)", "exec"), {})
+
+
+def test_readme_torch_example_runs():
+    if os.environ.get("DSCOST_REQUIRE_TORCH") != "1":
+        pytest.importorskip("torch")
+    exec(compile(readme_api_blocks()[1], "README.md (Python API, torch)", "exec"), {})
+
+
+def test_public_surface():
+    assert dscost.__all__ == ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport", "InputError", "__version__"]
+    for name in dscost.__all__:
+        assert getattr(dscost, name) is not None and name in dir(dscost)
+    from dscost import cost, gate
+
+    assert issubclass(dscost.Analysis, cost.Analysis) and dscost.Comparison is cost.Comparison and dscost.CheckReport is gate.CheckReport
+    assert dscost.InputError is InputError
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        dscost.nope  # noqa: B018
+
+
+def test_analyze_equals_the_cli_json(capsys, tmp_path):
+    from dscost.export import export_model
+    from dscost.readers import load
+
+    onnx_path = export_model(load(MOBILENET, width=0.5), tmp_path / "m.onnx")
+    for target, args, kw in [
+        (MOBILENET, ["-a", "0.75", "-r", "160"], {"width": 0.75, "resolution": 160}),
+        (str(onnx_path), ["-i", "input=1x3x224x224"], {"input_shape": {"input": (1, 3, 224, 224)}}),
+        (onnx_path, [], {}),
+    ]:
+        assert run(["analyze", str(target), *args, "-f", "json", "-q"]) == 0
+        cli = json.loads(capsys.readouterr().out)
+        a = dscost.analyze(target, **kw)
+        assert isinstance(a, dscost.Analysis) and a.to_json() == cli
+    a = dscost.analyze(MOBILENET)
+    assert run(["analyze", MOBILENET, "-f", "json", "--flops", "--dtype", "fp16", "--hardware", "a100"]) == 0
+    assert a.to_json(flops=True, dtype="fp16", hardware="a100") == json.loads(capsys.readouterr().out)
+    assert a.to_json()["totals"]["macs"] == 568_740_352 and a.totals.macs == 568_740_352
+
+
+def test_compare_takes_ints_tuples_and_strings():
+    base = dscost.compare()
+    assert (base.standard.cost.macs, base.separable.cost.macs) == (231_211_008, 29_302_784)
+    assert base.ratio == Fraction(1, 64) + Fraction(1, 9)
+    rect = dscost.compare(dk=(3, 5), m=8, n=16, df="32x16", stride=2, padding="valid")
+    assert rect.geom.kernel == (3, 5) and rect.geom.out_spatial == (15, 6)
+    assert dscost.compare(dk="3x5", m=8, n=16, df=(32, 16), stride=(2, 2), padding="valid") == rect
+    assert dscost.compare(dk=3, m=4, n=4, df=8, padding=(1, 1)).geom.pads == (1, 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        ({"m": 0}, r"^m: expected an integer >= 1, got 0$"),
+        ({"n": 2.5}, r"^n: expected an integer >= 1"),
+        ({"dk": 0}, r"^dk: every size must be >= 1"),
+        ({"dk": "3x"}, r"^dk: expected an integer or HxW"),
+        ({"df": [4, 4, 4], "dk": (3, 3)}, r"different numbers of dimensions"),
+        ({"padding": "foo"}, r"^padding: expected same, valid"),
+        ({"dk": 7, "df": 4, "padding": "valid"}, r"larger than the padded input"),
+        ({"stride": True}, r"^stride: expected an integer"),
+    ],
+)
+def test_compare_errors(kw, match):
+    with pytest.raises(InputError, match=match):
+        dscost.compare(**kw)
+
+
+def test_check_models_and_budget(tmp_path):
+    r = dscost.check(MOBILENET, max_macs="600M", max_params=4_500_000, max_weight_bytes="17MB", max_standard_conv_share=0.05)
+    assert r.passed and r.convention == "macs" and [x.key for x in r.models[0].results] == ["max_macs", "max_params", "max_weight_bytes", "max_standard_conv_share"]
+    r = dscost.check(MOBILENET, max_macs="1G", flops=True, width=0.5)
+    assert r.passed and r.models[0].results[0].actual == 2 * dscost.analyze(MOBILENET, width=0.5).totals.macs
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(f"budgets:\n  - {{path: {ROOT / MOBILENET}, max_macs: 500M}}\n")
+    r = dscost.check(budget)
+    assert not r.passed and r.models[0].failures[0].key == "max_macs" and r.budget
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: dscost.check(MOBILENET), r"^check: models/mobilenet_v1.yaml is a layer spec, not a budget file; give limits"),
+        (lambda: dscost.check("m.onnx"), r"^check: m.onnx is an ONNX graph; give limits"),
+        (lambda: dscost.check([MOBILENET]), "give limits"),
+        (lambda: dscost.check(MOBILENET, max_macs="lots"), r"^max_macs: "),
+        (lambda: dscost.check(MOBILENET, max_macs="1G", dtype="fp64"), "--dtype 'fp64'"),
+        (lambda: dscost.check("nope.yaml", max_macs="1G"), r"nope.yaml: no such file"),
+        (lambda: dscost.analyze(MOBILENET, input_shape=(1, 3, 8, 8)), r"^input_shape applies to ONNX graphs and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
+        (lambda: dscost.analyze(MOBILENET, width=0), r"^width: must be a number > 0"),
+        (lambda: dscost.analyze(MOBILENET, resolution=(1, 2, 3)), r"^resolution: expected R or \(H, W\)"),
+        (lambda: dscost.analyze(MOBILENET, kwargs={"a": 1}), r"^kwargs applies to PyTorch modules only"),
+        (lambda: dscost.analyze("x.onnx", input_shape=(1, 3)), r"^input_shape 1x3: name the input \(NAME=1x3\)"),
+        (lambda: dscost.analyze("x.onnx", input_shape={"x": (1, 0)}), r"^input_shape x: every size must be >= 1"),
+        (lambda: dscost.analyze(42), r"^expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a int$"),
+        (lambda: dscost.analyze("x.py"), r"^x.py: name what to build from the file: x.py:FACTORY"),
+        (lambda: dscost.analyze(MOBILENET, (1, 3, 8, 8), input_shape=(1, 3, 8, 8)), "either inputs"),
+    ],
+)
+def test_api_errors_are_input_errors(call, match):
+    with pytest.raises(InputError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "target, kind",
+    [
+        ("models/x.onnx", "onnx"),
+        ("C:\\models\\x.onnx", "onnx"),
+        ("a:b.onnx", "onnx"),  # a file name with a colon, not a target
+        ("m.yaml", "spec"),
+        ("torchvision.models:mobilenet_v3_large", "torch"),
+        ("./net.py:build", "torch"),
+        ("C:\\work\\net.py:build", "torch"),
+        ("pkg.mod:Nets.small", "torch"),
+    ],
+)
+def test_kind_of_targets(target, kind):
+    from dscost.readers import kind_of
+
+    assert kind_of(target).name == kind
+
+
+@pytest.mark.parametrize("target", ["models/x", "C:\\models\\x", "a:b:c", "pkg.mod:", ":build", "pkg-mod:build", "pkg.mod:2x"])
+def test_not_targets(target):
+    from dscost.readers import kind_of
+
+    with pytest.raises(InputError, match="unknown model format"):
+        kind_of(target)
+
+
+def test_cli_option_parsing():
+    from dscost.cli import load_options
+
+    assert load_options(input_shape=["1x3x8x8", "mask=1x8"], kwargs='{"a": 1, "b": "x"}', arg=["b=2", "c=null", "d=True", "e=hello", "f=[1, 2]"]) == {
+        "input_shapes": {"": (1, 3, 8, 8), "mask": (1, 8)},
+        "kwargs": {"a": 1, "b": 2, "c": None, "d": True, "e": "hello", "f": [1, 2]},
+    }
+    with pytest.raises(InputError, match=r"--input-shape: expected \[NAME=\]1x3x224x224"):
+        load_options(input_shape=["=1x3"])
+    with pytest.raises(InputError, match="--kwargs: not valid JSON"):
+        load_options(kwargs="{num_classes: 10}")
+    with pytest.raises(InputError, match="--arg: expected KEY=VALUE"):
+        load_options(arg=["num_classes"])
+
+
+def test_diff_gives_a_bare_shape_to_pytorch_targets_only():
+    from dscost.readers import options_for
+
+    opts = {"input_shapes": {"": (1, 3, 8, 8)}, "kwargs": {"a": 1}}
+    assert options_for("m.onnx", opts) == {}
+    assert options_for("m.onnx", {"input_shapes": {"": (1, 3), "x": (1, 2)}}) == {"input_shapes": {"x": (1, 2)}}
+    assert options_for("pkg.mod:f", opts) == opts

@@ -1,0 +1,348 @@
+"""PyTorch targets (`dscost analyze pkg.mod:factory` / `file.py:factory`) and nn.Modules through
+the API: counts equal torch's own counter (FlopCounterMode FLOPs / 2, sum(p.numel())), layer
+names are module paths, nothing torch prints reaches stdout, every error is one line.
+
+torch is optional: these tests skip when it is not installed, except under
+DSCOST_REQUIRE_TORCH=1 (set by .ci/run), where a missing torch or torchvision fails them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def need(name: str):
+    if os.environ.get("DSCOST_REQUIRE_TORCH") == "1":
+        __import__(name)  # fail loudly: CI must run these tests
+    try:
+        return __import__(name)
+    except Exception as err:  # torchvision beside a CPU torch fails with RuntimeError, not ImportError
+        pytest.skip(f"{name} does not import here ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})", allow_module_level=True)
+
+
+torch = need("torch")
+
+import torch_models as tm  # noqa: E402  (imports torch)
+
+import dscost  # noqa: E402
+from dscost.cli import run  # noqa: E402
+from dscost.errors import InputError  # noqa: E402
+from dscost.readers import load  # noqa: E402
+
+TINY = "tests/torch_models.py:tiny"
+
+
+def torch_counts(module, *args) -> tuple[int, int]:
+    """(MACs, params) by torch: FlopCounterMode FLOPs / 2 in eval mode, sum(p.numel())."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    module.eval()
+    with torch.enable_grad(), FlopCounterMode(display=False) as counter:
+        module(*args)
+    return counter.get_total_flops() // 2, sum(p.numel() for p in module.parameters())
+
+
+def bn_buffers(module) -> int:
+    return sum(m.running_mean.numel() + m.running_var.numel() for m in module.modules() if isinstance(m, torch.nn.BatchNorm2d))
+
+
+def cli_json(capsys, *args: str) -> dict:
+    capsys.readouterr()  # what the test itself printed (torch_models' modules print)
+    code = run([*args, "-f", "json", "-q"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("DSCOST_DEBUG", raising=False)
+
+
+# --------------------------------------------------------------------------
+# Counts against torch
+
+
+def test_module_defined_in_the_test_equals_torch():
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = torch.nn.Sequential(
+                torch.nn.Conv2d(3, 16, 3, 2, 1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
+                torch.nn.Conv2d(16, 16, 3, 1, 1, groups=16), torch.nn.Conv2d(16, 32, 1), torch.nn.ReLU(),
+                torch.nn.Conv2d(32, 32, 5, 1, 2, dilation=1),
+            )  # fmt: skip
+            self.fc = torch.nn.Linear(32, 7)
+
+        def forward(self, x):
+            return self.fc(self.body(x).mean((2, 3)))
+
+    net = Net().train()
+    x = torch.rand(2, 3, 40, 40)
+    macs, params = torch_counts(net, x)
+    net.train()
+    a = dscost.analyze(net, x)
+    assert net.training  # the module's own mode is restored
+    assert (a.totals.macs, a.totals.params) == (macs, params)
+    assert a.totals.buffers == bn_buffers(net)
+    assert [layer.name for layer in a.layers if layer.conv] == ["body.0", "body.3", "body.4", "body.6"]
+    assert [layer.type for layer in a.layers if layer.conv] == ["conv", "depthwise", "pointwise", "conv"]
+    assert set(a.what_if) == {"body.0", "body.6"} and [b.depthwise for b in a.blocks] == ["body.3"]
+    # the same module by shape, as ptflops takes it, and by input_shape=
+    for by_shape in (dscost.analyze(net, (2, 3, 40, 40)), dscost.analyze(net, input_shape="2x3x40x40"), dscost.analyze(net, input_shape={"x": (2, 3, 40, 40)})):
+        assert (by_shape.totals.macs, by_shape.totals.params) == (macs, params)
+
+
+def test_target_file_module_and_instance_equal_torch(capsys):
+    macs, params = torch_counts(tm.tiny(), torch.rand(1, 3, 32, 32))
+    d = cli_json(capsys, "analyze", TINY, "--input-shape", "1x3x32x32")
+    assert (d["totals"]["macs"], d["totals"]["params"]) == (macs, params)
+    assert d["model"] == "tiny" and d["source"] == TINY
+    names = [layer["name"] for layer in d["layers"] if layer["type"] != "shape"]
+    assert names[:3] == ["stem.0", "stem.1", "stem.2"] and "se.fc1" in names and "se/Mul" in names and "head.1" in names
+    assert [b["depthwise"] for b in d["blocks"]] == ["dw.0"] and list(d["blocks"][0]["middle"]) == ["dw.1", "dw.2"]
+    assert any("torch.onnx.export" in n and "forward(x: 1x3x32x32)" in n for n in d["notes"])
+    # a module path (tests/ is on sys.path under pytest), and an nn.Module attribute
+    for target in ("torch_models:tiny", "tests/torch_models.py:tiny_instance", "torch_models:Tiny"):
+        d = cli_json(capsys, "analyze", target, "-i", "x=1x3x32x32")
+        assert (d["totals"]["macs"], d["totals"]["params"]) == (macs, params), target
+
+
+def test_factory_arguments(capsys):
+    default = torch_counts(tm.tiny(), torch.rand(1, 3, 32, 32))
+    wide = torch_counts(tm.tiny(num_classes=5, width=16), torch.rand(1, 3, 32, 32))
+    assert wide != default
+    d = cli_json(capsys, "analyze", TINY, "-i", "1x3x32x32", "--kwargs", '{"num_classes": 5, "width": 4}', "--arg", "width=16")
+    assert (d["totals"]["macs"], d["totals"]["params"]) == wide  # --arg overrides --kwargs
+    a = dscost.analyze(TINY, input_shape=(1, 3, 32, 32), kwargs={"num_classes": 5, "width": 16})
+    assert (a.totals.macs, a.totals.params) == wide
+    # diff: the same factory arguments for both sides; check: limits against the counts
+    macs16 = torch_counts(tm.tiny(width=16), torch.rand(1, 3, 32, 32))[0]
+    capsys.readouterr()
+    code = run(["diff", TINY, "torch_models:tiny", "-i", "1x3x32x32", "--arg", "width=16", "--fail-on-increase", "0", "-f", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["base"]["macs"] == d["new"]["macs"] == macs16 and d["delta"]["macs"] == 0
+    assert run(["check", TINY, "-i", "1x3x32x32", "--arg", "width=16", "--max-macs", str(macs16)]) == 0
+    assert run(["check", TINY, "-i", "1x3x32x32", "--arg", "width=16", "--max-macs", str(macs16 - 1)]) == 1
+    capsys.readouterr()
+
+
+def test_mobilenet_v2_written_like_torchvision(capsys):
+    """torchvision's MobileNetV2 numbers (the README's zoo table) and torch's counter."""
+    macs, params = torch_counts(tm.mobilenet_v2(), torch.rand(1, 3, 224, 224))
+    assert (macs, params) == (300_774_272, 3_504_872)
+    d = cli_json(capsys, "analyze", "torch_models:mobilenet_v2", "-i", "1x3x224x224")
+    assert (d["totals"]["macs"], d["totals"]["params"]) == (macs, params)
+    assert d["uncounted"] == [] and len(d["blocks"]) == 17
+    assert d["blocks"][1] == {"depthwise": "features.2.conv.1.0", "middle": ["features.2.conv.1.1", "features.2.conv.1.2"], "pointwise": "features.2.conv.2"}
+    assert "features.3/Add" in [layer["name"] for layer in d["layers"]]
+
+
+def test_torchvision_model(capsys):
+    """The issue's command: a real torchvision model by its module path."""
+    need("torchvision")
+    import torchvision
+
+    macs, params = torch_counts(torchvision.models.mobilenet_v3_large(), torch.rand(1, 3, 224, 224))
+    assert (macs, params) == (216_589_760, 5_483_032)  # the README's zoo table
+    d = cli_json(capsys, "analyze", "torchvision.models:mobilenet_v3_large", "--input-shape", "1x3x224x224", "--arg", "dropout=0.5")
+    assert (d["totals"]["macs"], d["totals"]["params"], d["uncounted"]) == (macs, params, [])
+    names = {layer["name"] for layer in d["layers"]}
+    assert {"features.0.0", "features.4.block.1.0", "features.4.block.2.fc1", "classifier.3"} <= names
+
+
+def test_named_input_shapes():
+    pair = tm.Pair()
+    x, e = torch.rand(1, 3, 8, 8), torch.rand(1, 6)
+    macs, params = torch_counts(pair, x, e)
+    for a in (
+        dscost.analyze("torch_models:Pair", input_shape={"image": (1, 3, 8, 8), "extra": (1, 6)}),
+        dscost.analyze(pair, (x, e)),
+        dscost.analyze(pair, {"image": x, "extra": e}),
+    ):
+        assert (a.totals.macs, a.totals.params) == (macs, params)
+    a = dscost.analyze(pair, {"image": x, "extra": e, "scale": torch.rand(1, 4)})
+    assert a.totals.macs == macs
+    with pytest.raises(InputError, match=r"forward\(image, extra, scale\) takes 2 inputs; name each shape: input_shape=\{'image': .*'extra'"):
+        dscost.analyze(pair, (1, 3, 8, 8))
+    with pytest.raises(InputError, match=r"forward\(image, extra, scale\) also needs extra: input_shape=\{'extra'"):
+        dscost.analyze(pair, input_shape={"image": (1, 3, 8, 8)})
+    with pytest.raises(InputError, match=r"has no parameter 'imag'"):
+        dscost.analyze(pair, input_shape={"imag": (1, 3, 8, 8), "extra": (1, 6)})
+
+
+# --------------------------------------------------------------------------
+# Output stays clean; errors are one line
+
+
+def test_json_stdout_is_only_json_and_stderr_is_quiet(capfd, monkeypatch):
+    """tiny() and its forward print on stdout and stderr (Python level), torch warns: none of it
+    reaches file descriptors 1 and 2, so --format json stays parseable."""
+    capfd.readouterr()
+    assert run(["analyze", TINY, "-i", "1x3x32x32", "-f", "json"]) == 0
+    out, err = capfd.readouterr()
+    assert json.loads(out)["totals"]["macs"] > 0 and err == ""
+    monkeypatch.setenv("DSCOST_DEBUG", "1")
+    assert run(["analyze", TINY, "-i", "1x3x32x32", "-f", "json"]) == 0
+    out, err = capfd.readouterr()
+    assert json.loads(out)["model"] == "tiny"
+    assert "Tiny.forward: printed on every call" in err  # replayed on stderr for debugging
+
+
+ERRORS = [
+    (["no_such_module_xyz:build"], "no_such_module_xyz:build: cannot import no_such_module_xyz: no module named 'no_such_module_xyz'"),
+    (["tests/no_such_file.py:build"], "tests/no_such_file.py:build: no such Python file tests/no_such_file.py"),
+    (["tests/torch_models.py:tinyy"], "tests/torch_models.py:tinyy: tests/torch_models.py has no attribute 'tinyy' (did you mean 'tiny'?)"),
+    (["tests/torch_models.py:raises"], "tests/torch_models.py:raises: raises() raised ValueError: bad config: depth must be even"),
+    (["tests/torch_models.py:tiny", "--arg", "depth=3"], "tiny(depth=3) raised TypeError: tiny() got an unexpected keyword argument 'depth'"),
+    (["tests/torch_models.py:returns_int"], "returns_int() returned a int, not a torch.nn.Module"),
+    (["tests/torch_models.py:NOT_CALLABLE"], "NOT_CALLABLE is a int, not an nn.Module or a function returning one"),
+    (["tests/torch_models.py:tiny_instance", "--arg", "width=3"], "tiny_instance is an nn.Module instance, not a factory"),
+    (["tests/torch_models.py:NotExportable"], "torch.onnx.export failed: UnsupportedOperatorError: Exporting the operator 'aten::linalg_svdvals' to ONNX opset version 17 is not supported"),
+    (["tests/torch_models.py:tiny", "-i", "1x1x32x32"], "tests/torch_models.py:tiny: forward(x: 1x1x32x32) failed: RuntimeError: Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 1, 32, 32] to have 3 channels"),
+    (["tests/torch_models.py:tiny", "-i", "y=1x3x32x32"], "forward(x) has no parameter 'y'"),
+    (["tests/torch_models.py:Pair", "-i", "1x3x8x8"], "forward(image, extra, scale) takes 2 inputs; name each shape: --input-shape image=1x3x224x224, --input-shape extra=1x3x224x224"),
+    (["tests/torch_models.py:tiny", "--kwargs", "[1]"], "--kwargs: expected a JSON object"),
+    (["tests/torch_models.py:tiny", "--arg", "1x=2"], "--arg: expected KEY=VALUE"),
+    (["tests/torch_models.py:tiny", "-a", "0.5"], "--width-multiplier/--resolution apply to YAML layer specs only; tests/torch_models.py:tiny is a PyTorch module (use --input-shape)"),
+    (["models/mobilenet_v1.yaml", "--arg", "width=3"], "--kwargs/--arg apply to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
+]
+
+
+@pytest.mark.parametrize("args, needle", ERRORS, ids=[e[0][0].rpartition(":")[2] + "-" + "-".join(e[0][1:]) for e in ERRORS])
+def test_errors_are_one_line_exit_2(capsys, args, needle):
+    capsys.readouterr()
+    if args[0] == "tests/torch_models.py:tiny" and "-i" not in args:
+        args = [*args, "-i", "1x3x32x32"]
+    if "NotExportable" in args[0]:
+        args = [*args, "-i", "1x3x4x4"]
+    code = run(["analyze", *args])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dscost: error: ") and "Traceback" not in err, err
+    assert needle in lines[0]
+
+
+def test_missing_input_shape_says_how():
+    with pytest.raises(InputError, match=r"tiny: give the input shape of forward\(x\): --input-shape 1x3x224x224 or --input-shape x=1x3x224x224"):
+        load(TINY)
+    with pytest.raises(InputError, match=r"give the input shape of forward\(x\): input_shape=\(1, 3, 224, 224\)"):
+        dscost.analyze(tm.Tiny())
+
+
+def test_factory_traceback_only_with_debug(capfd, monkeypatch):
+    capfd.readouterr()
+    assert run(["analyze", "tests/torch_models.py:raises", "-i", "1x3x8x8"]) == 2
+    out, err = capfd.readouterr()
+    assert out == "" and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("DSCOST_DEBUG", "1")
+    assert run(["analyze", "tests/torch_models.py:raises", "-i", "1x3x8x8"]) == 2
+    out, err = capfd.readouterr()
+    assert "Traceback" in err and 'raise ValueError("bad config: depth must be even")' in err
+    assert err.strip().splitlines()[-1] == "dscost: error: tests/torch_models.py:raises: raises() raised ValueError: bad config: depth must be even"
+
+
+def test_import_failure_of_a_file_and_of_a_dependency(tmp_path, capsys):
+    (tmp_path / "broken.py").write_text("import no_such_dependency_xyz\n")
+    (tmp_path / "exits.py").write_text("import sys\nsys.exit('usage: exits.py')\n")
+    (tmp_path / "sibling.py").write_text("from helper import build\n")  # the file's own folder is searched
+    (tmp_path / "helper.py").write_text("import torch\ndef build():\n    return torch.nn.Conv2d(3, 4, 3)\n")
+    for target, needle in [
+        (f"{tmp_path}/broken.py:build", "importing " + str(tmp_path) + "/broken.py failed: ModuleNotFoundError: No module named 'no_such_dependency_xyz'"),
+        (f"{tmp_path}/exits.py:build", "failed: SystemExit: usage: exits.py"),
+        (f"{tmp_path}:build", "no such file"),  # a folder is no module path: not a target
+    ]:
+        assert run(["analyze", target, "-i", "1x3x8x8"]) == 2
+        assert needle in capsys.readouterr().err
+    a = dscost.analyze(f"{tmp_path}/sibling.py:build", input_shape=(1, 3, 8, 8))
+    assert a.totals.macs == 3 * 9 * 4 * 6 * 6 and a.layers[0].name == "Conv"
+
+
+# --------------------------------------------------------------------------
+# Budgets name targets; the API over them
+
+
+def test_budget_entries_name_targets(tmp_path, capsys):
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "tiny.py").write_text((ROOT / "tests" / "torch_models.py").read_text())
+    macs = torch_counts(tm.tiny(width=16), torch.rand(1, 3, 32, 32))[0]
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(
+        "budgets:\n"
+        f"  - {{path: nets/tiny.py:tiny, input_shapes: [1, 3, 32, 32], kwargs: {{width: 16}}, max_macs: {macs}}}\n"
+        f"  - {{path: torch_models:tiny, input_shapes: {{x: [1, 3, 32, 32]}}, kwargs: {{width: 16}}, max_macs: {macs - 1}, name: strict}}\n"
+    )
+    report = dscost.check(budget)
+    assert [(m.name, m.passed) for m in report.models] == [("tiny", True), ("strict", False)]
+    assert report.models[0].results[0].actual == macs
+    assert run(["check", "--budget", str(budget)]) == 1
+    capsys.readouterr()
+
+
+def test_api_check_and_to_json_over_a_module(capsys):
+    net = tm.Tiny()
+    report = dscost.check([net, TINY], max_macs="1G", input_shape=(1, 3, 32, 32))
+    assert report.passed and [m.path for m in report.models] == ["Tiny", TINY]
+    a = dscost.analyze(TINY, input_shape=(1, 3, 32, 32))
+    assert a.to_json() == cli_json(capsys, "analyze", TINY, "-i", "1x3x32x32")
+    with pytest.raises(InputError, match="width does not apply to an nn.Module object"):
+        dscost.analyze(net, (1, 3, 32, 32), width=0.5)
+    with pytest.raises(InputError, match="example inputs apply to a torch.nn.Module object"):
+        dscost.analyze(TINY, torch.rand(1, 3, 32, 32))
+
+
+def test_layer_names_are_module_paths():
+    from dscost.readers.torch_reader import module_path, module_path_names
+
+    assert module_path(["features", "features.5", "block", "block.0", "block.0.0"]) == "features.5.block.0.0"
+    assert module_path(["encoder", "layers", "encoder_layer_0", "self_attention"]) == "encoder.layers.encoder_layer_0.self_attention"
+    names = ["/layer1/layer1.0/conv1/Conv", "/layer1/layer1.0/Add", "/layer1/layer1.0/relu/Relu", "/layer1/layer1.0/relu_1/Relu",
+             "/fc/Gemm", "/Flatten", "Constant_3", "/se/Mul", "/se/Mul_1"]  # fmt: skip
+    assert module_path_names(names) == {
+        "/layer1/layer1.0/conv1/Conv": "layer1.0.conv1",
+        "/layer1/layer1.0/Add": "layer1.0/Add",  # layer1.0 has children: its own op keeps the op name
+        "/layer1/layer1.0/relu/Relu": "layer1.0.relu",
+        "/layer1/layer1.0/relu_1/Relu": "layer1.0.relu_1",  # a module called twice: torch's _1
+        "/fc/Gemm": "fc",
+        "/Flatten": "Flatten",
+        "Constant_3": "Constant_3",
+        "/se/Mul": "se/Mul",  # two ops in one leaf module
+        "/se/Mul_1": "se/Mul_1",
+    }
+
+
+def test_no_torch_output_leaks_through_the_api(capfd):
+    dscost.analyze(tm.Tiny(), (1, 3, 16, 16))
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_export_leaves_no_temp_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    dscost.analyze(tm.Tiny(), (1, 3, 16, 16))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_module_target_from_the_working_directory(tmp_path, monkeypatch, capsys):
+    """`dscost` as a console script has no '' on sys.path: module targets still find the working
+    directory's files (and the module's lazy parameters exist after the forward run)."""
+    (tmp_path / "mynet_wd.py").write_text("import torch\ndef build():\n    return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.Flatten(), torch.nn.LazyLinear(2))\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", ".", str(tmp_path))])
+    monkeypatch.delitem(sys.modules, "mynet_wd", raising=False)
+    d = cli_json(capsys, "analyze", "mynet_wd:build", "-i", "1x3x10x10")
+    assert d["totals"]["macs"] == 3 * 9 * 8 * 64 + 8 * 64 * 2 and d["totals"]["params"] == 3 * 9 * 8 + 8 + 8 * 64 * 2 + 2
+    assert str(tmp_path) not in sys.path
+    sys.modules.pop("mynet_wd", None)

@@ -1,0 +1,128 @@
+"""PyTorch modules for tests/test_torch.py, named by targets such as
+``tests/torch_models.py:tiny`` (a file) or ``torch_models:tiny`` (a module: tests/ is on
+sys.path under pytest).  Imports torch: only the torch tests import this file."""
+
+from __future__ import annotations
+
+import sys
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+print("torch_models: printed while importing")  # stdout noise the reader must swallow
+
+
+def conv_bn(i: int, o: int, k: int = 3, s: int = 1, g: int = 1, act=nn.ReLU6) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(i, o, k, s, (k - 1) // 2, groups=g, bias=False), nn.BatchNorm2d(o), act(inplace=True))
+
+
+class Squeeze(nn.Module):
+    """Squeeze-and-excitation: ops of its own (mean, sigmoid, mul) around two 1x1 convs."""
+
+    def __init__(self, c: int, r: int = 4) -> None:
+        super().__init__()
+        self.fc1 = nn.Conv2d(c, c // r, 1)
+        self.fc2 = nn.Conv2d(c // r, c, 1)
+
+    def forward(self, x):
+        y = x.mean((2, 3), keepdim=True)
+        return x * torch.sigmoid(self.fc2(F.relu(self.fc1(y))))
+
+
+class Tiny(nn.Module):
+    """stem conv 3x3 s2 + BN + ReLU6 | dw 3x3 + BN + ReLU6 | pw 1x1 + BN | SE | GAP | dropout | fc."""
+
+    def __init__(self, num_classes: int = 10, width: int = 8) -> None:
+        super().__init__()
+        self.stem = conv_bn(3, width, 3, 2)
+        self.dw = conv_bn(width, width, 3, 1, width)
+        self.pw = nn.Sequential(nn.Conv2d(width, 2 * width, 1, bias=False), nn.BatchNorm2d(2 * width))
+        self.se = Squeeze(2 * width)
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(2 * width, num_classes))
+
+    def forward(self, x):
+        print("Tiny.forward: printed on every call")
+        print("Tiny.forward: and on stderr", file=sys.stderr)
+        x = self.se(self.pw(self.dw(self.stem(x))))
+        return self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def tiny(num_classes: int = 10, width: int = 8) -> Tiny:
+    print(f"tiny(num_classes={num_classes}, width={width})")
+    return Tiny(num_classes, width)
+
+
+tiny_instance = Tiny()  # an nn.Module attribute: no factory call
+
+
+class Pair(nn.Module):
+    """Two inputs, an optional third: named --input-shape values map to forward parameters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.image = nn.Conv2d(3, 4, 3, padding=1)
+        self.extra = nn.Linear(6, 4)
+
+    def forward(self, image, extra, scale=None):
+        out = self.image(image).mean((2, 3)) + self.extra(extra)
+        return out if scale is None else out * scale
+
+
+# -- MobileNetV2 as torchvision writes it (torchvision.models.mobilenet_v2: 300,774,272 MACs,
+#    3,504,872 params at 1x3x224x224; the README's zoo table)
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, i: int, o: int, stride: int, t: int) -> None:
+        super().__init__()
+        h = i * t
+        layers = [conv_bn(i, h, 1)] if t != 1 else []
+        layers += [conv_bn(h, h, 3, stride, h), nn.Conv2d(h, o, 1, bias=False), nn.BatchNorm2d(o)]
+        self.conv = nn.Sequential(*layers)
+        self.use_res_connect = stride == 1 and i == o
+
+    def forward(self, x):
+        return x + self.conv(x) if self.use_res_connect else self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        layers, i = [conv_bn(3, 32, 3, 2)], 32
+        for t, c, n, s in [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]]:
+            for k in range(n):
+                layers.append(InvertedResidual(i, c, s if k == 0 else 1, t))
+                i = c
+        layers.append(conv_bn(i, 1280, 1))
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, num_classes))
+
+    def forward(self, x):
+        x = F.adaptive_avg_pool2d(self.features(x), 1)
+        return self.classifier(torch.flatten(x, 1))
+
+
+def mobilenet_v2(num_classes: int = 1000) -> MobileNetV2:
+    return MobileNetV2(num_classes)
+
+
+# -- error cases
+
+
+def raises(**kwargs):
+    raise ValueError("bad config: depth must be even")
+
+
+def returns_int():
+    return 42
+
+
+NOT_CALLABLE = 3
+
+
+class NotExportable(nn.Module):
+    """Runs in eager mode; torch.onnx has no opset-17 symbolic for linalg_svdvals."""
+
+    def forward(self, x):
+        return torch.linalg.svdvals(x)
