@@ -19,7 +19,7 @@ _GLOB_CHARS = set("*?[")
 
 def expand(targets: list[str]) -> list[str]:
     """Each target as given, or the files a glob in it matches (sorted; none is an error)."""
-    from dscost.files import glob_files
+    from dscost.files import glob_files, note_input
 
     out: list[str] = []
     for t in targets:
@@ -30,6 +30,8 @@ def expand(targets: list[str]) -> list[str]:
             out.extend(str(m) for m in matches)
         else:
             out.append(t)
+    for t in out:
+        note_input(t)
     return out
 
 

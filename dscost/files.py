@@ -44,7 +44,31 @@ def regular_file(path: str | Path, what: str = "file") -> Path:
         raise _not_regular(path, st.st_mode, what)
     if st.st_size < LFS_POINTER_MAX:
         _refuse_lfs_pointer(path, what)
+    _INPUTS.add((st.st_dev, st.st_ino))
     return Path(path)
+
+
+# The files this process was given to read, by (device, inode): an output never replaces one.
+_INPUTS: set[tuple[int, int]] = set()
+
+
+def note_input(path: str | Path) -> None:
+    """Remember ``path`` (when it is an existing file) as one of the command's inputs."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    _INPUTS.add((st.st_dev, st.st_ino))
+
+
+def refuse_input_as_output(path: str | Path, label: str = "--output") -> None:
+    """InputError when ``path`` is a file this process read as an input (the same file under any name)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if (st.st_dev, st.st_ino) in _INPUTS:
+        raise InputError(f"{label} {path}: is one of the command's input files; choose another output file")
 
 
 def read_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:

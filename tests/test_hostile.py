@@ -233,6 +233,18 @@ def test_export_does_not_overwrite_external_data(tmp_path):
     one_error(dscost(tmp_path, "export", "s.yaml", "-o", "out.onnx", "--external-data"), "out.onnx.data exists", "--force")
 
 
+def test_a_report_never_replaces_an_input(tmp_path):
+    (tmp_path / "s.yaml").write_text(SPEC)
+    (tmp_path / "b.yaml").write_text("budgets:\n  - path: s.yaml\n    max_macs: 1G\n")
+    os.symlink("s.yaml", tmp_path / "alias.yaml")
+    for args in (["analyze", "s.yaml", "-f", "json", "-o", "./s.yaml"],  # the same file under another name
+                 ["analyze", "alias.yaml", "-o", "s.yaml"],  # through a symlink
+                 ["analyze", "s.yaml", "alias.yaml", "-f", "csv", "-o", "s.yaml"],
+                 ["check", "--budget", "b.yaml", "-f", "json", "-o", "b.yaml"],
+                 ["diff", "s.yaml", "s.yaml", "-o", "s.yaml"]):
+        one_error(dscost(tmp_path, *args), "s.yaml" if "check" not in args else "b.yaml", "is one of the command's input files")
+
+
 def test_ascii_stdout_keeps_the_verdict(tmp_path):
     (tmp_path / "s.yaml").write_text(SPEC)
     r = dscost(tmp_path, "check", "s.yaml", "--max-macs", "1K", env={"PYTHONIOENCODING": "ascii"})

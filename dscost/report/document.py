@@ -271,6 +271,9 @@ class output_file:
             raise InputError(f"--output {self.path}: is a directory")
         if os.path.exists(self.path) and not stat.S_ISREG(os.stat(self.path).st_mode):
             raise InputError(f"--output {self.path}: exists and is not a regular file")
+        from dscost.files import refuse_input_as_output
+
+        refuse_input_as_output(self.path)
         folder, name = os.path.split(os.path.abspath(self.path))
         try:
             fd, self.tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dscost-tmp", dir=folder)
