@@ -147,7 +147,8 @@ def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any
     return cost.compare(layer_geom(dk, m, n, df, stride, padding, dilation, bias, prefix=""))
 
 
-def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None, dtype: str = "fp32",
+def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None,
+          max_peak_activation_bytes: Any = None, dtype: str = "fp32",
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
           flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
           resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None) -> CheckReport:
@@ -159,24 +160,11 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     ``.models[i].failures``); it does not raise for a failed limit."""  # fmt: skip
     from dscost import budget, gate
     from dscost.dtypes import check_dtype
+    from dscost.options import limit_option
 
-    def limit(name: str, value: Any, parse):
-        if value is None:
-            return None
-        try:
-            return parse(value)
-        except ValueError as e:
-            raise InputError(f"{name}: {e}") from None
-
-    limits = gate.Limits(
-        max_macs=limit("max_macs", max_macs, gate.parse_quantity),
-        max_params=limit("max_params", max_params, gate.parse_quantity),
-        max_weight_bytes=limit("max_weight_bytes", max_weight_bytes, lambda v: gate.parse_quantity(v, byte_units=True)),
-        dtype=check_dtype(dtype),
-        max_layer_macs=limit("max_layer_macs", max_layer_macs, gate.parse_quantity),
-        max_standard_conv_share=limit("max_standard_conv_share", max_standard_conv_share, gate.parse_share),
-        max_remaining_savings=limit("max_remaining_savings", max_remaining_savings, gate.parse_share),
-    )
+    texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
+                 max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
+    limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
     options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs}
     if not limits.any():
         if not isinstance(models, (str, os.PathLike)):

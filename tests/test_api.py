@@ -186,3 +186,12 @@ def test_diff_gives_a_bare_shape_to_pytorch_targets_only():
     assert options_for("m.onnx", opts) == {}
     assert options_for("m.onnx", {"input_shapes": {"": (1, 3), "x": (1, 2)}}) == {"input_shapes": {"x": (1, 2)}}
     assert options_for("pkg.mod:f", opts) == opts
+
+
+def test_check_peak_activation_limit():
+    # MobileNet v1 at fp32: peak live activations 6,422,528 bytes (2 x 64x112x112 x 4 B, README "Memory")
+    assert not dscost.check(MOBILENET, max_peak_activation_bytes="6.4MB").passed
+    assert dscost.check(MOBILENET, max_peak_activation_bytes="6.43MB").passed
+    assert dscost.check(MOBILENET, max_peak_activation_bytes="3.3MB", dtype="fp16").passed  # 3,211,264 at 2 B
+    with pytest.raises(InputError, match="max_peak_activation_bytes"):
+        dscost.check(MOBILENET, max_peak_activation_bytes="lots")

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import prod
 from typing import Callable
 
 from dscost.layers import ConvGeom, Cost, Shape
@@ -44,3 +45,10 @@ def op_registry() -> tuple[dict[str, Handler], Callable]:
         return register
 
     return table, handles
+
+
+def out_numel(info) -> int:
+    """Output elements of a node (its first input's when the output shape is unknown); ``info``
+    is either reader's NodeInfo (``out_shapes`` and ``shape(i)``)."""
+    s = info.out_shapes[0] if info.out_shapes and info.out_shapes[0] is not None else info.shape(0)
+    return prod(s)

@@ -20,7 +20,7 @@ from math import prod
 from typing import Callable
 
 from dscost import cost as C
-from dscost.readers.handlers import Result, UnknownShape, op_registry
+from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -375,17 +375,11 @@ ACTIVATIONS = {
 }
 
 
-def _numel(info: NodeInfo) -> int:
-    """Output elements (the input's when the output shape is unknown)."""
-    s = info.out_shapes[0] if info.out_shapes and info.out_shapes[0] is not None else info.shape(0)
-    return prod(s)
-
-
 def activation_result(info, fn: str) -> Result:
     """cost.activation_cost(fn, numel); a PReLU's constant slope (input 1) counts as weights.
     Shared with the TFLite handlers (any NodeInfo with ``is_const``, ``shape``, ``out_shapes``)."""
     params = {1: "weights"} if fn == "prelu" and info.is_const(1) else {}
-    cost = C.activation_cost(fn, _numel(info))
+    cost = C.activation_cost(fn, out_numel(info))
     if params:
         cost = replace(cost, weights=prod(info.shape(1)))
     return Result(ACTIVATION, cost, params=params, data_inputs=(0,), note="" if fn == info.op.lower() else fn)
@@ -399,7 +393,7 @@ def activation(info: NodeInfo) -> Result:
 @handles("Clip")
 def clip(info: NodeInfo) -> Result:
     """One compare per element (relu6 when clipping to [0, 6])."""
-    return Result(ACTIVATION, C.activation_cost("clip", _numel(info)), data_inputs=(0,))
+    return Result(ACTIVATION, C.activation_cost("clip", out_numel(info)), data_inputs=(0,))
 
 
 BINARY = ("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Equal", "Greater", "Less",
@@ -433,7 +427,7 @@ UNARY = ("Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil
 @handles(*UNARY)
 def unary(info: NodeInfo) -> Result:
     """One op per output element: cost.elementwise_cost(numel, 2)."""
-    return Result(ELEMENTWISE, C.elementwise_cost(_numel(info), 2))
+    return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2))
 
 
 # --------------------------------------------------------------------------

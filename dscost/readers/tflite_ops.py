@@ -25,7 +25,7 @@ from dscost.layers import (
     Cost,
     Shape,
 )
-from dscost.readers.handlers import Result, UnknownShape, op_registry
+from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
 from dscost.readers.onnx_ops import activation_result
 from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
 
@@ -270,11 +270,6 @@ ACTIVATIONS = {
 }
 
 
-def _numel(info: NodeInfo) -> int:
-    s = info.out_shapes[0] if info.out_shapes and info.out_shapes[0] is not None else info.shape(0)
-    return prod(s)
-
-
 @handles(*ACTIVATIONS)
 def activation(info: NodeInfo) -> Result:
     """As for ONNX (:func:`dscost.readers.onnx_ops.activation_result`); PRELU's constant alpha counts as weights."""
@@ -310,7 +305,7 @@ UNARY = ("ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SIN", "COS", "F
 @handles(*UNARY)
 def unary(info: NodeInfo) -> Result:
     """One op per output element: cost.elementwise_cost(numel, 2)."""
-    return Result(ELEMENTWISE, C.elementwise_cost(_numel(info), 2), data_inputs=(0,))
+    return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
 
 
 @handles("QUANTIZE", "DEQUANTIZE")
