@@ -304,7 +304,7 @@ def _time_models(subjects: dict[str, tuple[str, str, list]], threads: int, optim
             run(sess, feeds[key], label)  # fail early, one line
             sessions[key] = (sess, feeds[key])
         rounds = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
-        del sessions
+        del sessions, sess  # freed before the profiled sessions are built: one session per model at a time
         profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _) in subjects.items()},
                                  threads, optimization, runs=max(1, min(profile_runs, max_runs)), progress=bar)  # fmt: skip
     return rounds, profiles

@@ -145,7 +145,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     results: dict[tuple, list] = {}
     done = 0
     try:
-        for res in batch.run_ordered(_evaluate, tasks, jobs):
+        for res in batch.run_ordered(_evaluate, tasks, jobs, [t[0] for t in tasks]):
             results[keys[done]] = res
             done += 1
     except InputError as err:
@@ -174,7 +174,7 @@ def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, 
     tasks = [(Path(p), options or {}, None, [(limits, flops, shown_path(p))]) for p in paths]
     done = 0
     try:
-        for res in batch.run_ordered(_evaluate, tasks, jobs):
+        for res in batch.run_ordered(_evaluate, tasks, jobs, paths):
             report.models.extend(res)
             done += 1
     except InputError as err:

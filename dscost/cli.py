@@ -188,7 +188,7 @@ def analyze(
             raise InputError("--format html writes one model's page; give one model (or run analyze once per model)")
         asked = (hardware, peak_gmacs, bandwidth_gbs, dtype) if roofline_asked else None
         jobs_ = [(t, options, asked, fmt.value, flops, view) for t in targets]
-        results = list(zip(targets, batch.run_ordered(batch.analyze_job, jobs_, batch.check_jobs(jobs))))
+        results = list(zip(targets, batch.run_ordered(batch.analyze_job, jobs_, batch.check_jobs(jobs), targets)))
         batch.show_many(((t, r[0]) for t, r in results), fmt.value, output)
         bad = [(t, r[1], r[2]) for t, r in results if r[1]]
         if strict and bad:

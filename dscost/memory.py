@@ -33,7 +33,7 @@ from math import prod
 from typing import Sequence
 
 from dscost.dtypes import DTYPE_BYTES, check_dtype
-from dscost.layers import Layer, Model
+from dscost.layers import Model
 
 
 @dataclass(frozen=True)

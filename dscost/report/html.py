@@ -318,7 +318,7 @@ def analysis_page(a, flops: bool, roofline, memory, view) -> str:
             f"{u} per {what}: current and with the standard convs as depthwise + pointwise",
             [g.name for g in bars],
             [("current", PALETTE["current"], [k * g.cost.macs for g in bars]), ("standard convs as depthwise + pointwise", PALETTE["separable"], sep)],
-            {what: [g.name for g in bars], u: [human(k * g.cost.macs) for g in bars], f"as separable": [human(s) if g.converts else "-" for g, s in zip(bars, sep)],
+            {what: [g.name for g in bars], u: [human(k * g.cost.macs) for g in bars], "as separable": [human(s) if g.converts else "-" for g, s in zip(bars, sep)],
              "share": [pct(g.cost.macs, t.macs) for g in bars], "type": [g.type for g in bars]},
             u,
         )  # fmt: skip
