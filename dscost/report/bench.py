@@ -253,7 +253,7 @@ def pair_bench_doc(p: PairBench, flops: bool = False) -> Doc:
         Text(f"dscost bench --convert: {o.path}", "title"),
         Text(
             f"original vs every standard conv made depthwise-separable (converted in a temp file); onnxruntime CPU, "
-            f"{o.threads} thread{'s' if o.threads != 1 else ''}, optimization '{o.optimization}', {min(o.latency.runs, c.latency.runs)} runs each in alternating rounds",
+            f"{o.threads} thread{'s' if o.threads != 1 else ''}, optimization '{o.optimization}', {min(o.latency.runs, c.latency.runs)} runs each in paired rounds (after warm-up{_stopped(p.stopped)})",
             "note",
         ),
     ]
