@@ -340,15 +340,21 @@ class Analysis:
 def _separable_delta(layers: list[Layer], only: Collection[str] | None = None) -> tuple[Cost, dict[str, LayerWhatIf]]:
     """Change of the totals when every standard conv > 1x1 (those named in ``only``) becomes
     depthwise + pointwise, and each one's separable cost."""
-    delta = Cost()
     per: dict[str, LayerWhatIf] = {}
+    added: list[Cost] = []
+    removed: list[Cost] = []
+    by_geom: dict[ConvGeom, tuple[Cost, LayerWhatIf]] = {}  # repeated blocks share a geometry
     for layer in layers:
         if is_separable_candidate(layer) and (only is None or layer.name in only):
-            dw, pw = separable_cost(layer.conv)
-            sep = dw + pw
-            per[layer.name] = LayerWhatIf(sep.macs, sep.params)
-            delta = delta + sep - layer.cost
-    return delta, per
+            known = by_geom.get(layer.conv)
+            if known is None:
+                dw, pw = separable_cost(layer.conv)
+                sep = dw + pw
+                known = by_geom[layer.conv] = (sep, LayerWhatIf(sep.macs, sep.params))
+            per[layer.name] = known[1]
+            added.append(known[0])
+            removed.append(layer.cost)
+    return Cost.total(added) - Cost.total(removed), per
 
 
 def _standard_delta(layers: list[Layer], blocks: list[Block], only: Collection[str] | None = None) -> Cost:
@@ -370,7 +376,7 @@ def _standard_delta(layers: list[Layer], blocks: list[Block], only: Collection[s
 
 def totals(model: Model) -> Cost:
     """The sum of every layer's cost, plus the parameters of uncounted nodes."""
-    return sum((layer.cost for layer in model.layers), model.uncounted_cost())
+    return Cost.total((layer.cost for layer in model.layers), model.uncounted_cost())
 
 
 def what_if(model: Model, to: str, only: Collection[str] | None = None) -> Cost:
@@ -392,10 +398,10 @@ def analyze(model: Model) -> Analysis:
     to_separable, per_layer = _separable_delta(model.layers)
     blocks = find_blocks(model.layers)
     to_standard = _standard_delta(model.layers, blocks)
-    shares: dict[str, Cost] = {}
+    by_category: dict[str, list[Cost]] = {}
     for layer in model.layers:
-        cat = category(layer)
-        shares[cat] = shares.get(cat, Cost()) + layer.cost
+        by_category.setdefault(CATEGORIES.get(layer.type, "other"), []).append(layer.cost)
+    shares = {cat: Cost.total(costs) for cat, costs in by_category.items()}
     extra = model.uncounted_cost()
     if extra.params:
         shares["other"] = shares.get("other", Cost()) + extra

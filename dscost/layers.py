@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import prod
+from typing import Iterable
 
 Shape = tuple[int, ...]
 
@@ -64,6 +65,22 @@ class Cost:
         """Learnable parameters."""
         return self.weights + self.biases + self.norm_params
 
+    @staticmethod
+    def total(costs: Iterable[Cost], start: Cost | None = None) -> Cost:
+        """The sum of ``costs`` (and ``start``), field by field: one object built, not one per
+        term (a 100k-layer model is summed several times)."""
+        m = o = w = b = n = f = 0
+        if start is not None:
+            m, o, w, b, n, f = start.macs, start.other_ops, start.weights, start.biases, start.norm_params, start.buffers
+        for c in costs:
+            m += c.macs
+            o += c.other_ops
+            w += c.weights
+            b += c.biases
+            n += c.norm_params
+            f += c.buffers
+        return Cost(m, o, w, b, n, f)
+
     def __add__(self, other: Cost) -> Cost:
         return Cost(
             self.macs + other.macs,
@@ -114,7 +131,7 @@ class ConvGeom:
         return GROUPED
 
 
-@dataclass
+@dataclass(slots=True)
 class Layer:
     """One counted node.  ``inputs`` names the producing layers (graph edges);
     a name that is not a layer is a model input."""

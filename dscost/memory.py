@@ -36,7 +36,7 @@ from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.layers import Model
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerMemory:
     name: str
     activation_bytes: int  # inputs (graph edges) + output, at the dtype
@@ -88,10 +88,12 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
     any_shape: dict[str, tuple[int, ...]] = {}
     unknown_sources: set[str] = set()
     for i, layer in enumerate(layers):
-        if layer.inputs:
-            elements[layer.name] = _numel(layer.output_shape)
-            birth[layer.name] = i
-        for k, src in enumerate(layer.inputs):
+        inputs = layer.inputs
+        if not inputs:
+            continue
+        elements[layer.name] = _numel(layer.output_shape)
+        birth[layer.name] = i
+        for k, src in enumerate(inputs):
             if src in index:
                 continue
             if src in uncounted:
@@ -108,8 +110,8 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
         elements[t] = _numel(first_shape.get(t) or any_shape.get(t))
     for i, layer in enumerate(layers):
         for src in layer.inputs:
-            if src in elements:
-                death[src] = i
+            death[src] = i
+    death = {t: death[t] for t in elements if t in death}
     for t in elements:
         if t not in death:
             death[t] = n - 1  # an output: live until the end
@@ -122,10 +124,15 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
     rows: list[LayerMemory] = []
     live = peak = 0
     peak_layer = None
+    get = elements.get
     for i, layer in enumerate(layers):
         live += delta[i]
-        out = elements.get(layer.name, 0) if layer.inputs else 0
-        ins = sum(elements.get(src, 0) for src in dict.fromkeys(layer.inputs))
+        inputs = layer.inputs
+        if not inputs:
+            ins = out = 0
+        else:
+            out = get(layer.name, 0)
+            ins = get(inputs[0], 0) if len(inputs) == 1 else sum(get(src, 0) for src in dict.fromkeys(inputs))
         rows.append(LayerMemory(layer.name, (ins + out) * size, out * size, live * size))
         if live > peak:
             peak, peak_layer = live, layer.name

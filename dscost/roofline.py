@@ -234,7 +234,7 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
 # Traffic and estimates
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Traffic:
     """Elements a layer reads and writes, and the bytes that makes at one dtype."""
 
@@ -292,7 +292,7 @@ def conv_traffic(g: ConvGeom, dtype: str = "fp32") -> Traffic:
     return Traffic(g.batch * g.cin * prod(g.in_spatial), c.weights + c.biases, g.batch * g.cout * prod(g.out_spatial), DTYPE_BYTES[dtype])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Estimate:
     compute_s: float
     memory_s: float
@@ -311,7 +311,7 @@ def estimate(macs: int, nbytes: int, hw: Hardware, dtype: str = "fp32") -> Estim
     return Estimate(macs / (hw.peak(dtype) * 1e9), nbytes / (hw.bandwidth_gbs * 1e9))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRoofline:
     name: str
     type: str

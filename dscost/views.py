@@ -150,13 +150,10 @@ class OpTotal:
 def by_operator(layers: Iterable[Layer]) -> list[OpTotal]:
     """Count and summed cost per operator (ONNX op type, spec layer type), costliest first
     (MACs, then params, then other ops, then count)."""
-    ops: dict[str, OpTotal] = {}
+    costs: dict[str, list[Cost]] = {}
     for layer in layers:
-        t = ops.get(layer.op)
-        if t is None:
-            t = ops[layer.op] = OpTotal(layer.op)
-        t.count += 1
-        t.cost = t.cost + layer.cost
+        costs.setdefault(layer.op, []).append(layer.cost)
+    ops = {op: OpTotal(op, len(cs), Cost.total(cs)) for op, cs in costs.items()}
     return sorted(ops.values(), key=lambda t: (-t.cost.macs, -t.cost.params, -t.cost.other_ops, -t.count, t.op))
 
 

@@ -170,10 +170,14 @@ def test_model_what_if_on_the_roofline():
     assert m.separable_s["full"] == e_dw.time_s + e_pw.time_s
     assert m.all_separable_time_s == pytest.approx(m.time_s - std.time_s + e_dw.time_s + e_pw.time_s)
     assert rf.model_roofline([full], "fp32").all_separable_time_s is None
-    from dscost.report.analyze import _layer_roofline_json
+    from dscost import cost
+    from dscost.layers import Model
+    from dscost.report.analyze import analysis_json
 
-    d = _layer_roofline_json(m.layers[0], m.separable_s["full"])
-    assert d["bytes"] == m.layers[0].bytes and d["bound"] == "compute" and d["estimated_separable_time_s"] > 0
+    d = analysis_json(cost.analyze(Model("m", "m", [full, dw])), roofline=m)["layers"][0]
+    assert d["bytes"] == m.layers[0].bytes and d["bound"] == "compute"
+    assert d["estimated_separable_time_s"] == m.separable_s["full"] > 0
+    assert d["intensity_macs_per_byte"] == round(m.layers[0].macs / m.layers[0].bytes, 4)
 
 
 def test_analyze_dtype_bf16_same_set_as_check(capsys):

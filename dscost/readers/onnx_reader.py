@@ -336,8 +336,8 @@ class _Counter:
         # A handler's result depends on the op, its attributes, the shapes, and which inputs are
         # present and constant (of which type): repeated blocks are computed once.
         attributes = node.attribute
-        key = (op, tuple(a.SerializeToString() for a in attributes) if attributes else (), tuple(in_shapes), tuple(out_shapes),
-               tuple(const.get(t, 0) if t else -1 for t in inputs))  # fmt: skip
+        key = (op, tuple([a.SerializeToString() for a in attributes]) if attributes else (), tuple(in_shapes), tuple(out_shapes),
+               tuple([const.get(t, 0) if t else -1 for t in inputs]))  # fmt: skip
         res = self.results.get(key)
         if res is None:
             info = ops.NodeInfo(name, op, _attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)

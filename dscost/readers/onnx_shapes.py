@@ -171,13 +171,21 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
         shapes[name] = tuple(dims)
     for coll in (g.input, g.value_info, g.output):
         for vi in coll:
-            shapes[vi.name] = static_shape(vi.type)
-            if vi.type.HasField("tensor_type"):
-                types[vi.name] = vi.type.tensor_type.elem_type
-                if shapes[vi.name] is None:
+            name, tp = vi.name, vi.type
+            if not tp.HasField("tensor_type"):
+                shapes[name] = None
+                continue
+            tt = tp.tensor_type
+            types[name] = tt.elem_type
+            dims = [d.dim_value for d in tt.shape.dim] if tt.HasField("shape") else None
+            if dims is not None and all(v > 0 for v in dims):  # the usual case, without a second look
+                shapes[name] = tuple(dims)
+            else:
+                shapes[name] = static_shape(tp)
+                if shapes[name] is None:
                     _refuse_negative(vi, path)
     notes: list[str] = []
-    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") for o in n.output):
+    if any(o and shapes.get(o) is None for n in g.node for o in n.output if n.domain in ("", "ai.onnx")):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         _propagate(g, shapes, types, notes, onnx, opset)
     return Inferred(g, shapes, types, notes)

@@ -14,7 +14,7 @@ from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, time
 if TYPE_CHECKING:
     from dscost.cost import Analysis
     from dscost.memory import ModelMemory
-    from dscost.roofline import Hardware, LayerRoofline, ModelRoofline
+    from dscost.roofline import Hardware, ModelRoofline
 
 _ZERO = Cost()
 CSV_FIELDS = ["name", "type", "op", "kernel", "input_shape", "output_shape", "macs", "params", "weights", "biases", "norm_params", "buffers", "other_ops", "separable_macs", "separable_params"]
@@ -315,17 +315,6 @@ def hardware_json(hw: Hardware | None) -> dict | None:
     return None if hw is None else asdict(hw)
 
 
-def _layer_roofline_json(r: LayerRoofline, separable_s: float | None = None) -> dict:
-    """Keys added per layer with a roofline (bytes exact, intensity rounded)."""
-    d = {"bytes": r.bytes, "intensity_macs_per_byte": round(r.intensity, 4)}
-    if r.estimate is not None:
-        d["estimated_time_s"] = r.estimate.time_s
-        d["bound"] = r.estimate.bound
-    if separable_s is not None:
-        d["estimated_separable_time_s"] = separable_s
-    return d
-
-
 def memory_json(memory: ModelMemory) -> dict[str, Any]:
     return {
         "dtype": memory.dtype,
@@ -356,40 +345,62 @@ def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
 
 
 def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memory: ModelMemory | None):
-    from dscost.cost import category
+    """One dict per layer (keys in a fixed order).  Written out inline: it runs once per layer
+    of a 100k-node graph."""
+    from dscost.cost import CATEGORIES
     from dscost.views import hidden_by_default
 
     by_name = roofline.by_name() if roofline is not None else {}
+    separable_s = roofline.separable_s if roofline is not None else {}
     mem = memory.by_name() if memory is not None else {}
+    what_if = a.what_if
     for layer in a.layers:
         c = layer.cost
-        w = a.what_if.get(layer.name)
+        name = layer.name
+        kernel = layer.kernel or (layer.conv.kernel if layer.conv else ())
         d: dict[str, Any] = {
-            "name": layer.name,
+            "name": name,
             "type": layer.type,
             "op": layer.op,
-            "category": category(layer),
+            "category": CATEGORIES.get(layer.type, "other"),
             "inputs": list(layer.inputs),
             "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
             "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
-            "kernel": list(layer.kernel or (layer.conv.kernel if layer.conv else ())) or None,
+            "kernel": list(kernel) if kernel else None,
+            "macs": c.macs,
         }
-        d.update(cost_json(c, flops))
-        d["what_if"] = None
+        if flops:
+            d["flops"] = 2 * c.macs
+        d["params"] = c.weights + c.biases + c.norm_params
+        d["weights"] = c.weights
+        d["biases"] = c.biases
+        d["norm_params"] = c.norm_params
+        d["buffers"] = c.buffers
+        d["other_ops"] = c.other_ops
+        w = what_if.get(name)
         if w:
             d["what_if"] = {"separable_macs": w.separable_macs, "separable_params": w.separable_params}
             if flops:
                 d["what_if"]["separable_flops"] = 2 * w.separable_macs
+        else:
+            d["what_if"] = None
         if layer.note:
             d["note"] = layer.note
         if hidden_by_default(layer):
             d["hidden_by_default"] = True
-        lm = mem.get(layer.name)
+        lm = mem.get(name)
         if lm is not None:
             d["activation_bytes"], d["live_bytes"] = lm.activation_bytes, lm.live_bytes
-        r = by_name.get(layer.name)
+        r = by_name.get(name)
         if r is not None:
-            d.update(_layer_roofline_json(r, roofline.separable_s.get(r.name)))
+            d["bytes"] = r.bytes
+            d["intensity_macs_per_byte"] = round(r.macs / r.bytes if r.bytes else 0.0, 4)
+            if r.estimate is not None:
+                d["estimated_time_s"] = r.estimate.time_s
+                d["bound"] = r.estimate.bound
+            sep = separable_s.get(name)
+            if sep is not None:
+                d["estimated_separable_time_s"] = sep
         yield d
 
 

@@ -445,9 +445,19 @@ def write_json(obj: Any, out, depth: int = 0) -> None:
             return
         out.write(f"[\n{inner}")
         write_json(first, out, depth + 1)
-        for x in items:
-            out.write(f",\n{inner}")
-            write_json(x, out, depth + 1)
+        if depth + 1 < 2:
+            for x in items:
+                out.write(f",\n{inner}")
+                write_json(x, out, depth + 1)
+        else:  # each item on one line by the C encoder: written in chunks (a 100k-layer list)
+            sep, encode, chunk = f",\n{inner}", json.dumps, []
+            for x in items:
+                chunk.append(encode(x))
+                if len(chunk) == 1000:
+                    out.write(sep + sep.join(chunk))
+                    chunk = []
+            if chunk:
+                out.write(sep + sep.join(chunk))
         out.write(f"\n{pad}]")
         return
     out.write(json.dumps(obj))  # the C encoder, separators ", " and ": "
