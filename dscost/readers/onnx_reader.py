@@ -314,17 +314,17 @@ class _Counter:
         return prod(self.shapes.get(t) or ())
 
     def visit(self, node, name: str) -> None:
-        op = node.op_type
+        op, domain = node.op_type, node.domain
         inputs, outputs = list(node.input), list(node.output)
         producer, producer_op = self.producer, self.producer_op
         for t in outputs:
             if t:
                 producer[t] = name
                 producer_op[t] = op
-        derived = self._constants(node, name, inputs, outputs)
+        derived = self._constants(node, name, op, domain, inputs, outputs)
         ops = self.ops
-        if node.domain not in ("", "ai.onnx"):
-            return self._uncounted(name, op, f"custom op of domain {node.domain!r}: no cost handler", inputs, outputs, derived)
+        if domain not in ("", "ai.onnx"):
+            return self._uncounted(name, op, f"custom op of domain {domain!r}: no cost handler", inputs, outputs, derived)
         if op in ops.CONTROL_FLOW:
             return self._uncounted(name, op, _subgraph_summary(node), inputs, outputs, derived)
         handler = ops.HANDLERS.get(op)
@@ -338,8 +338,8 @@ class _Counter:
         attributes = node.attribute
         key = (op, tuple([a.SerializeToString() for a in attributes]) if attributes else (), tuple(in_shapes), tuple(out_shapes),
                tuple([const.get(t, 0) if t else -1 for t in inputs]))  # fmt: skip
-        res = self.results.get(key)
-        if res is None:
+        known = self.results.get(key)
+        if known is None:
             info = ops.NodeInfo(name, op, _attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)
             try:
                 res = handler(info)
@@ -349,9 +349,10 @@ class _Counter:
                 return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
             if len(self.results) >= RESULT_CACHE:
                 self.results.clear()
-            self.results[key] = res
+            n_in = len(inputs)  # (in the key: one entry per input)
+            known = self.results[key] = (res, res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params])
+        res, data_idx = known
         n_in = len(inputs)
-        data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params]
         notes = [res.note] if res.note else []
         if derived:  # constants in, a constant out: its sources flow on to the layer that uses it
             self._derive(outputs, [inputs[i] for i in data_idx if i < n_in])
@@ -360,9 +361,15 @@ class _Counter:
             cost, params = res.cost, res.params
             if params:
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
-            if any(t in const for t in inputs):
-                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params], cost, notes)
-        first = next((in_shapes[i] for i in data_idx if i < n_in and i not in params and in_shapes[i] is not None), None)
+            for t in inputs:
+                if t in const:
+                    cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params], cost, notes)
+                    break
+        first = None
+        for i in data_idx:
+            if i < n_in and i not in params and in_shapes[i] is not None:
+                first = in_shapes[i]
+                break
         if first is None and res.type != SHAPE:
             first = next((s for s in in_shapes if s is not None), None)
         edge_idx = data_idx if not res.params else [i for i in range(n_in) if i in data_idx or (i in res.params and i not in params)]
@@ -372,9 +379,9 @@ class _Counter:
                   "; ".join(notes), tuple(outputs))  # fmt: skip
         )
 
-    def _constants(self, node, name: str, inputs: list[str], outputs: list[str]) -> bool:
+    def _constants(self, node, name: str, op: str, domain: str, inputs: list[str], outputs: list[str]) -> bool:
         """Record the constants this node makes; True when its outputs are derived constants."""
-        if node.op_type == "Constant" and node.domain in ("", "ai.onnx"):
+        if op == "Constant" and domain in ("", "ai.onnx"):
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
                 literal = _uniform(a)
@@ -388,12 +395,18 @@ class _Counter:
                             raise InputError(f"{self.path}: Constant node {name!r} has a negative dimension (dims {list(a.t.dims)})")
                         self.shapes[t] = tuple(a.t.dims)
             return False
-        if node.op_type == "Identity" and inputs and inputs[0] in self.const:
+        const = self.const
+        if op == "Identity" and inputs and inputs[0] in const:
             for t in outputs:  # a copy: a parameter of its own (see the class docstring)
-                self.const[t], self.sources[t] = self.const[inputs[0]], (t,)
+                const[t], self.sources[t] = const[inputs[0]], (t,)
             return True
-        present = [t for t in inputs if t]
-        return bool(present) and all(t in self.const for t in present) and node.domain in ("", "ai.onnx")
+        present = False
+        for t in inputs:
+            if t:
+                if t not in const:
+                    return False
+                present = True
+        return present and domain in ("", "ai.onnx")
 
     def _derive(self, outputs: list[str], data_inputs: list[str]) -> None:
         """Outputs of a node with constant inputs are constants; their sources are those of
