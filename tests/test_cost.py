@@ -207,3 +207,24 @@ def test_spatial_separable(dk, m, n, df, s):
     assert c.spatial_separable.cost.macs == dk * m * out * df + dk * m * out * out + m * n * out * out
     if s == 1:
         assert c.spatial_separable.cost.macs <= c.separable.cost.macs
+
+
+_counts = st.integers(min_value=-(10**12), max_value=10**12)
+_costs = st.builds(cost.Cost, _counts, _counts, _counts, _counts, _counts, _counts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_costs, max_size=20), st.none() | _costs)
+def test_cost_total_is_the_sum_of_additions(costs, start):
+    """Cost.total (one object, field by field) equals adding the costs one by one."""
+    expected = start if start is not None else cost.Cost()
+    for c in costs:
+        expected = expected + c
+    assert cost.Cost.total(costs, start) == expected
+    assert cost.Cost.total(iter(costs), start) == expected  # a generator works too
+
+
+def test_cost_total_hand_example():
+    a, b = cost.Cost(macs=10, weights=3, biases=1), cost.Cost(macs=5, other_ops=7, norm_params=2, buffers=4)
+    assert cost.Cost.total([a, b], cost.Cost(weights=100)) == cost.Cost(15, 7, 103, 1, 2, 4)
+    assert cost.Cost.total([]) == cost.Cost()
