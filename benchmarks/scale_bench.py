@@ -41,14 +41,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 FLOOR_INFER = "import sys, onnx; m = onnx.load(sys.argv[1]); onnx.shape_inference.infer_shapes(m, data_prop=True)"
 FLOOR_IMPORT = "import onnx"
 FLOOR_SESSION = "import sys, onnxruntime as ort; ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])"
-TYPER_APP = """
-import typer
-app = typer.Typer()
-@app.command()
-def hello(name: str = "world") -> None:
-    print(f"hello {name}")
-app()
-"""
+from startup import FLOOR_APP as TYPER_APP  # noqa: E402  (the same minimal Typer app as the start-up benchmark)
 
 
 def gen_conv3x3(folder: Path, n_nodes: int) -> Path:

@@ -400,7 +400,7 @@ def analyze(model: Model) -> Analysis:
     to_standard = _standard_delta(model.layers, blocks)
     by_category: dict[str, list[Cost]] = {}
     for layer in model.layers:
-        by_category.setdefault(CATEGORIES.get(layer.type, "other"), []).append(layer.cost)
+        by_category.setdefault(category(layer), []).append(layer.cost)
     shares = {cat: Cost.total(costs) for cat, costs in by_category.items()}
     extra = model.uncounted_cost()
     if extra.params:

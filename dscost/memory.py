@@ -110,8 +110,8 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
         elements[t] = _numel(first_shape.get(t) or any_shape.get(t))
     for i, layer in enumerate(layers):
         for src in layer.inputs:
-            death[src] = i
-    death = {t: death[t] for t in elements if t in death}
+            if src in elements:
+                death[src] = i
     for t in elements:
         if t not in death:
             death[t] = n - 1  # an output: live until the end

@@ -338,6 +338,7 @@ class _Counter:
         attributes = node.attribute
         key = (op, tuple([a.SerializeToString() for a in attributes]) if attributes else (), tuple(in_shapes), tuple(out_shapes),
                tuple([const.get(t, 0) if t else -1 for t in inputs]))  # fmt: skip
+        n_in = len(inputs)
         known = self.results.get(key)
         if known is None:
             info = ops.NodeInfo(name, op, _attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)
@@ -349,10 +350,9 @@ class _Counter:
                 return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
             if len(self.results) >= RESULT_CACHE:
                 self.results.clear()
-            n_in = len(inputs)  # (in the key: one entry per input)
-            known = self.results[key] = (res, res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params])
+            data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params]
+            known = self.results[key] = (res, data_idx)  # (n_in is in the key: one entry per input)
         res, data_idx = known
-        n_in = len(inputs)
         notes = [res.note] if res.note else []
         if derived:  # constants in, a constant out: its sources flow on to the layer that uses it
             self._derive(outputs, [inputs[i] for i in data_idx if i < n_in])

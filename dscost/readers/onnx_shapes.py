@@ -42,6 +42,9 @@ def static_shape(type_proto) -> Shape | None:
     tt = type_proto.tensor_type  # an empty message for other types: no shape
     if not tt.HasField("shape"):
         return None
+    dims = [d.dim_value for d in tt.shape.dim]
+    if all(v > 0 for v in dims):  # the usual case (100k tensors in a big graph): no second look
+        return tuple(dims)
     out = []
     for d in tt.shape.dim:
         v = d.dim_value
@@ -172,20 +175,13 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
     for coll in (g.input, g.value_info, g.output):
         for vi in coll:
             name, tp = vi.name, vi.type
-            if not tp.HasField("tensor_type"):
-                shapes[name] = None
-                continue
-            tt = tp.tensor_type
-            types[name] = tt.elem_type
-            dims = [d.dim_value for d in tt.shape.dim] if tt.HasField("shape") else None
-            if dims is not None and all(v > 0 for v in dims):  # the usual case, without a second look
-                shapes[name] = tuple(dims)
-            else:
-                shapes[name] = static_shape(tp)
+            shapes[name] = static_shape(tp)
+            if tp.HasField("tensor_type"):
+                types[name] = tp.tensor_type.elem_type
                 if shapes[name] is None:
                     _refuse_negative(vi, path)
     notes: list[str] = []
-    if any(o and shapes.get(o) is None for n in g.node for o in n.output if n.domain in ("", "ai.onnx")):
+    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         _propagate(g, shapes, types, notes, onnx, opset)
     return Inferred(g, shapes, types, notes)

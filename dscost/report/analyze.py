@@ -345,9 +345,8 @@ def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
 
 
 def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memory: ModelMemory | None):
-    """One dict per layer (keys in a fixed order).  Written out inline: it runs once per layer
-    of a 100k-node graph."""
-    from dscost.cost import CATEGORIES
+    """One dict per layer, keys in a fixed order (it runs once per layer of a 100k-node graph)."""
+    from dscost.cost import category
     from dscost.views import hidden_by_default
 
     by_name = roofline.by_name() if roofline is not None else {}
@@ -362,21 +361,13 @@ def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memor
             "name": name,
             "type": layer.type,
             "op": layer.op,
-            "category": CATEGORIES.get(layer.type, "other"),
+            "category": category(layer),
             "inputs": list(layer.inputs),
             "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
             "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
             "kernel": list(kernel) if kernel else None,
-            "macs": c.macs,
+            **cost_json(c, flops),
         }
-        if flops:
-            d["flops"] = 2 * c.macs
-        d["params"] = c.weights + c.biases + c.norm_params
-        d["weights"] = c.weights
-        d["biases"] = c.biases
-        d["norm_params"] = c.norm_params
-        d["buffers"] = c.buffers
-        d["other_ops"] = c.other_ops
         w = what_if.get(name)
         if w:
             d["what_if"] = {"separable_macs": w.separable_macs, "separable_params": w.separable_params}
@@ -394,7 +385,7 @@ def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memor
         r = by_name.get(name)
         if r is not None:
             d["bytes"] = r.bytes
-            d["intensity_macs_per_byte"] = round(r.macs / r.bytes if r.bytes else 0.0, 4)
+            d["intensity_macs_per_byte"] = round(r.intensity, 4)
             if r.estimate is not None:
                 d["estimated_time_s"] = r.estimate.time_s
                 d["bound"] = r.estimate.bound
