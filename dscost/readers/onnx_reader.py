@@ -48,22 +48,37 @@ def node_names(nodes) -> list[str]:
     return out
 
 
-def _sort_nodes(path: Path, graph) -> list[str]:
+def _sort_nodes(path: Path, graph) -> tuple[list[str], list[str]]:
     """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
     torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
-    their layer names, given by :func:`node_names` in the file's order.  A cycle is an error."""
+    their layer names, given by :func:`node_names` in the file's order, and the outputs of
+    the standard-domain nodes (whose shapes inference must find).  A cycle is an error."""
     import heapq
 
     nodes = graph.node
     names = node_names(nodes)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
+    # One pass: the graph is in order unless a node makes a tensor that a node before it
+    # (or itself) consumed.
+    consumed: set[str] = set()
+    std_outputs: list[str] = []
+    in_order = True
+    for node in nodes:
+        consumed.update(node.input)
+        outputs = node.output
+        if in_order:
+            for t in outputs:
+                if t in consumed and t and t not in given:
+                    in_order = False
+        if node.domain in ("", "ai.onnx"):
+            std_outputs.extend(outputs)
+    if in_order:  # the usual case
+        return names, std_outputs
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
             if t and t not in given:
                 producer[t] = i
-    if all(producer.get(t, -1) < i for i, node in enumerate(nodes) for t in node.input):  # already in order: the usual case
-        return names
     deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     users: list[list[int]] = [[] for _ in nodes]
     waiting = [len(ds) for ds in deps]
@@ -93,7 +108,7 @@ def _sort_nodes(path: Path, graph) -> list[str]:
     sorted_nodes = [nodes[i] for i in order]
     del graph.node[:]
     graph.node.extend(sorted_nodes)
-    return [names[i] for i in order]
+    return [names[i] for i in order], std_outputs
 
 
 # --------------------------------------------------------------------------
@@ -192,11 +207,12 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
         notes = _check_opsets(path, mp, st, onnx)
         mp = _inline_functions(mp, notes)
-        names = _sort_nodes(path, mp.graph)
+        names, std_outputs = _sort_nodes(path, mp.graph)
         init_names = set(st.initializers)
         real_inputs = [vi for vi in mp.graph.input if vi.name not in init_names]
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes)
-        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
+        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, std_outputs)
+        del std_outputs
         del mp
         notes += inferred.notes
         g = inferred.graph
