@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dscost import cost
-from dscost.layers import ACTIVATION, BATCHNORM, FC, FLATTEN, GLOBAL_POOL, SHAPE, Layer, Model, Uncounted
+from dscost.layers import ACTIVATION, BATCHNORM, FC, GLOBAL_POOL, SHAPE, Layer, Model, Uncounted
 
 ROOT = Path(__file__).resolve().parent.parent
 

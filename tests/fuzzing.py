@@ -17,7 +17,6 @@ import signal
 from pathlib import Path
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 SPEC = b"""name: seed

@@ -370,7 +370,7 @@ def test_github_annotations_and_step_summary(capsys, tmp_path, models, monkeypat
     summary.write_text("# earlier step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.chdir(tmp_path)
-    budget = write_budget(tmp_path, f"budgets:\n  - path: models/gate.yaml\n    max_macs: 20K\n    max_params: {PARAMS}\n    max_standard_conv_share: 50%\n")
+    write_budget(tmp_path, f"budgets:\n  - path: models/gate.yaml\n    max_macs: 20K\n    max_params: {PARAMS}\n    max_standard_conv_share: 50%\n")
     code, out, _ = dscost(capsys, "check", "--budget", "budget.yaml", "-f", "github")
     assert code == 1
     errors = [line for line in out.splitlines() if line.startswith("::")]

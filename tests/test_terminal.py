@@ -15,7 +15,7 @@ from dscost import cost
 from dscost.cli import run
 from dscost.memory import model_memory
 from dscost.readers import load
-from dscost.report.analyze import View, show_analysis
+from dscost.report.analyze import show_analysis
 from dscost.report.compare import show_comparison
 from dscost.report.document import Column, collapse_path, fit_columns, share_bar, shorten_middle
 from dscost.views import hidden_by_default

@@ -7,7 +7,6 @@ OHWI filters); the conventions are in dscost/readers/tflite_reader.py.
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
 
