@@ -112,6 +112,20 @@ def test_weight_through_identity_is_a_constant_of_its_own(tmp_path):
     assert cost.analyze(m).totals.params == 2 * 256
 
 
+@pytest.mark.parametrize("order", ["given", "reversed", "identity last"])
+def test_nodes_out_of_order_are_sorted(tmp_path, order):
+    """torch.onnx appends the Identity copies of deduplicated weights after their consumers;
+    any acyclic order reads as the topological one."""
+    nodes = [node("Identity", ["W"], "W_copy"), node("MatMul", ["x", "W_copy"], "a"), node("Relu", ["a"], "r"), node("MatMul", ["r", "W"], "b")]
+    if order == "reversed":
+        nodes = nodes[::-1]
+    elif order == "identity last":
+        nodes = nodes[1:] + nodes[:1]
+    m = read(tmp_path, nodes, [("x", [2, 16])], ["b"], [init("W", 16, 16)])
+    assert [(layer.name, layer.inputs, layer.cost.macs, layer.cost.weights) for layer in m.layers] == [
+        ("W_copy", (), 0, 0), ("a", ("x",), 512, 256), ("r", ("a",), 0, 0), ("b", ("r",), 512, 256)]  # fmt: skip
+
+
 def test_weight_as_graph_input(tmp_path):
     n = node("Conv", ["x", "W"], "y")
     m = read(tmp_path, [n], [("x", [1, 3, 8, 8]), ("W", [4, 3, 3, 3])])

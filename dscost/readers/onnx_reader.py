@@ -48,32 +48,28 @@ def node_names(nodes) -> list[str]:
     return out
 
 
-def _sort_nodes(path: Path, graph) -> tuple[list[str], list[str]]:
+def _in_order(nodes, given: set[str]) -> bool:
+    """Whether no node makes a tensor that a node before it (or itself) consumed: one pass."""
+    consumed: set[str] = set()
+    for node in nodes:
+        consumed.update(node.input)
+        for t in node.output:
+            if t in consumed and t and t not in given:
+                return False
+    return True
+
+
+def _sort_nodes(path: Path, graph) -> list[str]:
     """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
     torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
-    their layer names, given by :func:`node_names` in the file's order, and the outputs of
-    the standard-domain nodes (whose shapes inference must find).  A cycle is an error."""
+    their layer names, given by :func:`node_names` in the file's order.  A cycle is an error."""
     import heapq
 
     nodes = graph.node
     names = node_names(nodes)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
-    # One pass: the graph is in order unless a node makes a tensor that a node before it
-    # (or itself) consumed.
-    consumed: set[str] = set()
-    std_outputs: list[str] = []
-    in_order = True
-    for node in nodes:
-        consumed.update(node.input)
-        outputs = node.output
-        if in_order:
-            for t in outputs:
-                if t in consumed and t and t not in given:
-                    in_order = False
-        if node.domain in ("", "ai.onnx"):
-            std_outputs.extend(outputs)
-    if in_order:  # the usual case
-        return names, std_outputs
+    if _in_order(nodes, given):  # the usual case
+        return names
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
@@ -108,7 +104,7 @@ def _sort_nodes(path: Path, graph) -> tuple[list[str], list[str]]:
     sorted_nodes = [nodes[i] for i in order]
     del graph.node[:]
     graph.node.extend(sorted_nodes)
-    return [names[i] for i in order], std_outputs
+    return [names[i] for i in order]
 
 
 # --------------------------------------------------------------------------
@@ -207,12 +203,11 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
         notes = _check_opsets(path, mp, st, onnx)
         mp = _inline_functions(mp, notes)
-        names, std_outputs = _sort_nodes(path, mp.graph)
+        names = _sort_nodes(path, mp.graph)
         init_names = set(st.initializers)
         real_inputs = [vi for vi in mp.graph.input if vi.name not in init_names]
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes)
-        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, std_outputs)
-        del std_outputs
+        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
         del mp
         notes += inferred.notes
         g = inferred.graph

@@ -161,17 +161,16 @@ class Inferred:
         self.graph, self.shapes, self.types, self.notes = graph, shapes, types, notes
 
 
-def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple], std_outputs: list[str]) -> Inferred:
+def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None) -> Inferred:
     """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`fix_inputs` fixed).
-    ``initializer_dims``: the dims of initializers (their data may have been stripped);
-    ``std_outputs``: the outputs of the standard-domain nodes (read while sorting them)."""
+    ``initializer_dims``: the dims of initializers (their data may have been stripped)."""
     g = _infer_once(mp, path, onnx).graph
     shapes: dict[str, Shape | None] = {}
     types: dict[str, int] = {}
     for t in g.initializer:
         shapes[t.name] = tuple(t.dims)
         types[t.name] = t.data_type
-    for name, dims in initializer_dims.items():
+    for name, dims in (initializer_dims or {}).items():
         shapes[name] = tuple(dims)
     for coll in (g.input, g.value_info, g.output):
         for vi in coll:
@@ -182,7 +181,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple], std_outputs:
                 if shapes[name] is None:
                     _refuse_negative(vi, path)
     notes: list[str] = []
-    if any(o and shapes.get(o) is None for o in std_outputs):
+    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         _propagate(g, shapes, types, notes, onnx, opset)
     return Inferred(g, shapes, types, notes)
