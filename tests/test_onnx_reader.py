@@ -384,40 +384,6 @@ def test_stripped_copy_holds_no_weight_bytes(tmp_path):
     assert by["c"].cost.weights == 147_456 and by["fc"].cost == Cost(macs=16_384, weights=16_384)
 
 
-@pytest.mark.parametrize(
-    "tensor",
-    [
-        onnx.numpy_helper.from_array(np.zeros((8, 8, 3, 3), np.float32), "w"),  # the plain layout, stripped
-        onnx.numpy_helper.from_array(np.zeros((300, 2, 129), np.float16), "w" * 200),  # two-byte dims and name length
-        onnx.numpy_helper.from_array(np.arange(4, dtype=np.int64), "shape"),  # small: kept whole
-        onnx.numpy_helper.from_array(np.zeros((0, 5), np.float32), "empty"),
-        helper.make_tensor("f", TensorProto.FLOAT, [2, 2], [1, 2, 3, 4]),  # float_data: the general scan only
-    ],
-)
-def test_plain_tensor_scan_agrees_with_the_general_one(tensor):
-    from dscost.readers import onnx_wire
-
-    data = tensor.SerializeToString()
-    fast = onnx_wire._scan_plain(data, 0, len(data))
-    general = onnx_wire._scan_general(data, 0, len(data))
-    assert (fast is None) == (tensor.name == "f")
-    if fast is not None:
-        t, g = fast[0], general[0]
-        assert (t.name, t.dims, t.dtype, t.nbytes, fast[1]) == (g.name, g.dims, g.dtype, g.nbytes, general[1])
-        assert t.dims == list(tensor.dims) and t.nbytes == len(tensor.raw_data)
-        kept = onnx.TensorProto.FromString(fast[1])
-        assert kept.name == tensor.name and list(kept.dims) == list(tensor.dims)
-        assert kept.raw_data == (tensor.raw_data if len(tensor.raw_data) <= 1024 or tensor.data_type == 7 else b"")
-
-
-def test_plain_tensor_with_too_few_bytes_is_refused(tmp_path):
-    w = onnx.numpy_helper.from_array(np.zeros((4, 3, 3, 3), np.float32), "W")
-    w.raw_data = w.raw_data[:-4]
-    path = save(tmp_path, model([node("Conv", ["x", "W"], "c")], [("x", [1, 3, 8, 8])], inits=[w]))
-    with pytest.raises(InputError, match=r"tensor 'W' has dims \[4, 3, 3, 3\] \(108 elements\) but its data holds 428 bytes \(432 expected\)"):
-        read_onnx(path)
-
-
 def test_model_local_function_is_inlined(tmp_path):
     fn = helper.make_function("local", "AddRelu", ["a", "b"], ["y"], [node("Add", ["a", "b"], "s"), node("Relu", ["s"], "y")], [helper.make_opsetid("", 17)])
     graph = helper.make_graph([helper.make_node("AddRelu", ["x", "x"], ["out"], name="call", domain="local")], "g", [vi("x", [1, 8])], [vi("out", [1, 8])])

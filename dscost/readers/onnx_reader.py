@@ -48,17 +48,6 @@ def node_names(nodes) -> list[str]:
     return out
 
 
-def _in_order(nodes, given: set[str]) -> bool:
-    """Whether no node makes a tensor that a node before it (or itself) consumed: one pass."""
-    consumed: set[str] = set()
-    for node in nodes:
-        consumed.update(node.input)
-        for t in node.output:
-            if t in consumed and t and t not in given:
-                return False
-    return True
-
-
 def _sort_nodes(path: Path, graph) -> list[str]:
     """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
     torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
@@ -68,13 +57,13 @@ def _sort_nodes(path: Path, graph) -> list[str]:
     nodes = graph.node
     names = node_names(nodes)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
-    if _in_order(nodes, given):  # the usual case
-        return names
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
             if t and t not in given:
                 producer[t] = i
+    if all(producer.get(t, -1) < i for i, node in enumerate(nodes) for t in node.input):  # already in order: the usual case
+        return names
     deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     users: list[list[int]] = [[] for _ in nodes]
     waiting = [len(ds) for ds in deps]

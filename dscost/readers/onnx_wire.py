@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import mmap
 import os
-import re
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -189,52 +188,9 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
         raise BadTensor(f"tensor {t.name!r} has dims {t.dims} ({n:,} elements) but its data holds {stored[1]:,} {stored[0]} ({stored[2]:,} expected)")
 
 
-# The layout onnx and torch.onnx write for almost every weight: dims (field 1, one varint each),
-# data_type (2), name (8), then raw_data (9) last.  The prefix up to name's length is matched in C.
-_PLAIN_HEAD = re.compile(rb"((?:\x08[\x80-\xff]{0,8}[\x00-\x7f])*)\x10([\x01-\x7f])\x42", re.DOTALL)
-
-
-def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, bytes] | None:
-    """:func:`_scan_tensor` for a tensor of exactly the plain layout, or None for any other."""
-    m = _PLAIN_HEAD.match(buf, s, e)
-    if m is None:
-        return None
-    head = m.group(1)
-    if len(head) & 1 == 0 and head[::2] == b"\x08" * (len(head) >> 1) and max(head[1::2], default=0) < 0x80:
-        dims = list(head[1::2])  # one-byte dims: the usual case
-    else:
-        dims, p = [], 1
-        while p < len(head):
-            d, p = varint(head, p, len(head))
-            dims.append(d - (1 << 64) if d >= 1 << 63 else d)
-            p += 1  # the next dim's tag
-    length, pos = varint(buf, m.end(), e)
-    name_end = pos + length
-    if name_end >= e or buf[name_end] != 0x4A:
-        return None
-    nbytes, data_start = varint(buf, name_end + 1, e)
-    if data_start + nbytes != e:
-        return None
-    t = _Tensor()
-    t.dims, t.dtype, t.name, t.nbytes = dims, m.group(2)[0], _text(buf, pos, name_end), nbytes
-    _check_tensor(t, {9: (data_start, e, 0)}, False, buf)
-    if nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and nbytes <= KEEP_INT_DATA_BYTES):
-        return t, bytes(buf[s:e])
-    return t, bytes(buf[s:name_end])
-
-
 def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
     """Parse a TensorProto's small fields; return it and its serialization without data
     (or the original bytes when the data is small).  BadTensor for impossible dims."""
-    try:
-        plain = _scan_plain(buf, s, e)
-    except Corrupt:  # the general scan says where
-        plain = None
-    return plain if plain is not None else _scan_general(buf, s, e)
-
-
-def _scan_general(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
-    """:func:`_scan_tensor` for any field order and data field."""
     t = _Tensor()
     external = False
     keep: list[tuple[int, int]] = []  # spans of the fields a stripped copy keeps
