@@ -147,11 +147,16 @@ class Layer:
     kernel: Shape | None = None
     note: str = ""
     outputs: tuple[str, ...] = ()  # tensor names, where the input has them (ONNX)
+    # Multi-output ops (Split, TopK, LSTM): the elements of the outputs after the first
+    # (0 for an absent or unknown one), and for each of ``inputs`` which output of that
+    # layer it reads (the first when a layer reads several); both () in the usual case.
+    more_outputs: tuple[int, ...] = ()
+    input_ports: tuple[int, ...] = ()
 
     @property
     def activations(self) -> int:
-        """Output elements (fvcore's 'activations' count)."""
-        return prod(self.output_shape) if self.output_shape else 0
+        """Elements of every output (the first's, ``output_shape``, and :attr:`more_outputs`)."""
+        return (prod(self.output_shape) if self.output_shape else 0) + sum(self.more_outputs)
 
 
 @dataclass(frozen=True)

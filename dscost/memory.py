@@ -6,15 +6,17 @@ Pure: no I/O, no third-party imports.  The conventions (also in the README):
 * **activation tensors** are the graph's inputs and the output of every layer that
   consumes activations (a layer with at least one graph edge, ``Layer.inputs``).  A layer
   computed from constants only (an Identity copy of a weight, folded shape arithmetic) makes
-  a constant, not an activation.  A layer's tensor is its first output, ``output_shape``
-  (multi-output ops such as Split count their first output only); every element takes the
-  ``--dtype`` size, shape vectors included;
+  a constant, not an activation.  Each output of a layer is a tensor (``output_shape``,
+  then ``Layer.more_outputs`` of a multi-output op: a Split's pieces, an LSTM's Y_h and
+  Y_c); every element takes the ``--dtype`` size, shape vectors included;
 * **sequential execution in graph order**: layer *i* runs while its inputs are live and
   writes a new buffer for its output (no in-place ops, no fusion, no views: a Reshape is a
   copy).  A tensor is live from the step that produces it (graph inputs: from the start)
-  through the step of its last consumer, then freed.  A tensor that no layer consumes is a
-  model output and **stays live until the end** (the runtime returns it).  A tensor consumed
-  only by an uncounted node looks like an output (its consumer is unknown);
+  through the step of its last consumer, then freed.  A first output that no layer consumes
+  is a model output and **stays live until the end** (the runtime returns it); a later
+  output that no layer consumes (an unused piece of a Split, an LSTM's Y_c) is freed after
+  its own step.  A tensor consumed only by an uncounted node looks like an output (its
+  consumer is unknown);
 * **peak live activation memory** = the largest sum, over the steps, of the tensors live at
   that step.  It is an upper bound of what a runtime that fuses layers or runs element-wise
   ops in place needs, and a lower bound for one that never frees;
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import prod
-from typing import Sequence
+from typing import Any, Iterable, Sequence
 
 from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.layers import Model
@@ -67,6 +69,13 @@ def _numel(shape: Sequence[int] | None) -> int:
     return prod(shape) if shape else 0
 
 
+def _tensors(layer) -> Iterable[Any]:
+    """The tensors ``layer`` reads: its input layers' names, or (name, port) for a later output."""
+    if not layer.input_ports:
+        return layer.inputs
+    return [src if port == 0 else (src, port) for src, port in zip(layer.inputs, layer.input_ports)]
+
+
 def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -> ModelMemory:
     """Weight, activation and peak live activation bytes of ``model`` at ``dtype`` (module
     docstring).  ``params``: the learnable params behind the weight bytes (default: the sum
@@ -80,10 +89,11 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
     if params is None:
         params = sum(layer.cost.params for layer in layers) + model.uncounted_cost().params
 
-    # Tensors: one per activation layer (its output) and one per graph input.
-    elements: dict[str, int] = {}
-    birth: dict[str, int] = {}
-    death: dict[str, int] = {}
+    # Tensors: one per output of an activation layer -- the first keyed by the layer's name,
+    # a later one by (name, port) -- and one per graph input.
+    elements: dict[Any, int] = {}
+    birth: dict[Any, int] = {}
+    death: dict[Any, int] = {}
     first_shape: dict[str, tuple[int, ...]] = {}  # graph input -> input shape of a consumer reading it first
     any_shape: dict[str, tuple[int, ...]] = {}
     unknown_sources: set[str] = set()
@@ -93,6 +103,9 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
             continue
         elements[layer.name] = _numel(layer.output_shape)
         birth[layer.name] = i
+        for port, e in enumerate(layer.more_outputs, 1):
+            elements[layer.name, port] = e
+            birth[layer.name, port] = death[layer.name, port] = i  # until a consumer says otherwise
         for k, src in enumerate(inputs):
             if src in index:
                 continue
@@ -109,7 +122,7 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
     for t in graph_inputs:
         elements[t] = _numel(first_shape.get(t) or any_shape.get(t))
     for i, layer in enumerate(layers):
-        for src in layer.inputs:
+        for src in _tensors(layer):
             if src in elements:
                 death[src] = i
     for t in elements:
@@ -131,8 +144,11 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
         if not inputs:
             ins = out = 0
         else:
-            out = get(layer.name, 0)
-            ins = get(inputs[0], 0) if len(inputs) == 1 else sum(get(src, 0) for src in dict.fromkeys(inputs))
+            out = get(layer.name, 0) + sum(layer.more_outputs)
+            if layer.input_ports:
+                ins = sum(get(src, 0) for src in dict.fromkeys(_tensors(layer)))
+            else:
+                ins = get(inputs[0], 0) if len(inputs) == 1 else sum(get(src, 0) for src in dict.fromkeys(inputs))
         rows.append(LayerMemory(layer.name, (ins + out) * size, out * size, live * size))
         if live > peak:
             peak, peak_layer = live, layer.name

@@ -156,6 +156,25 @@ def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     assert "no cost handler" in reasons["SIGN_BIT"] and "UNIDIRECTIONAL_SEQUENCE_LSTM" in reasons["UNIDIRECTIONAL_SEQUENCE_LSTM"]
 
 
+def test_split_outputs_are_tensors_of_their_own(tmp_path):
+    """SPLIT of a 1x4x4x8 map into two 1x4x4x4 halves (64 elements each); a RELU reads the second."""
+    n = tm.Net()
+    x = n.input("x", (1, 4, 4, 8))
+    axis = n.const("axis", (), tm.INT32, quantized=False, data=b"\x03\x00\x00\x00")
+    a, b = n.tensor("half0", (1, 4, 4, 4)), n.tensor("half1", (1, 4, 4, 4))
+    n.op(OP.SPLIT, [axis, x], [a, b], (OPTS.SplitOptions, {"NumSplits": 2}))
+    n.output(n.unary(OP.RELU, b, "relu"))
+    n.output(a)
+    m = _read(n, tmp_path)
+    split, relu = m.layers
+    assert (split.output_shape, split.more_outputs, relu.inputs, relu.input_ports) == ((1, 4, 4, 4), (64,), (split.name,), (1,))
+    from dscost.memory import model_memory
+
+    rows = {r.name: (r.activation_bytes // 4, r.live_bytes // 4) for r in model_memory(m).layers}
+    # split: x + both halves = 256 live; x freed | relu: half0 (an output, kept) + half1 + relu = 192
+    assert rows == {split.name: (128 + 128, 256), relu.name: (64 + 64, 192)}
+
+
 def test_more_ops(tmp_path):
     """Grouped conv, fused-TANH conv without bias, pooling, ADD with a fused RELU and a constant
     bias operand, TRANSPOSE_CONV, BATCH_MATMUL (constant and not), RESHAPE, PAD, CONCATENATION."""

@@ -144,3 +144,61 @@ def test_uncounted_sources_are_said():
     m = Model("m", "hand", layers, uncounted=[Uncounted("nms", "NonMaxSuppression", "x")])
     mem = model_memory(m)
     assert mem.notes and "uncounted" in mem.notes[0]
+
+
+# --------------------------------------------------------------------------
+# Multi-output ops: every output is a tensor of its own
+
+
+def _split_model(tmp_path):
+    """x (1x6x4x4, 96 elements) -> Split into three 1x2x4x4 pieces (32 each); Relu of the first
+    and of the third; the second is never read."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    nodes = [helper.make_node("Split", ["x"], ["s0", "s1", "s2"], name="split", axis=1, num_outputs=3),
+             helper.make_node("Relu", ["s0"], ["ra"], name="ra"), helper.make_node("Relu", ["s2"], ["rb"], name="rb")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 6, 4, 4])],
+                          [helper.make_tensor_value_info(t, TensorProto.FLOAT, None) for t in ("ra", "rb")])  # fmt: skip
+    path = tmp_path / "split.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 18)]), str(path))
+    return load(path)
+
+
+def test_every_output_of_a_split_is_live_until_its_own_consumer(tmp_path):
+    m = _split_model(tmp_path)
+    split = m.layers[0]
+    assert (split.output_shape, split.more_outputs, m.layers[2].inputs, m.layers[2].input_ports) == ((1, 2, 4, 4), (32, 32), ("split",), (2,))
+    mem = model_memory(m, "fp32")
+    rows = {x.name: (x.activation_bytes // 4, x.output_bytes // 4, x.live_bytes // 4) for x in mem.layers}
+    # step split: x + s0 + s1 + s2 = 192; x and the unread s1 are freed after it
+    # step ra: s0 + s2 + ra = 96; s0 freed | step rb: s2 + ra (an output, kept) + rb = 96
+    assert rows == {"split": (96 + 96, 96, 192), "ra": (32 + 32, 32, 96), "rb": (32 + 32, 32, 96)}
+    assert (mem.peak_bytes, mem.peak_layer) == (192 * 4, "split")
+    assert mem.activation_bytes == (96 + 96 + 32 + 32) * 4  # every tensor once
+    from dscost.roofline import layer_traffic
+
+    assert (layer_traffic(split).input_elements, layer_traffic(split).output_elements) == (96, 96)  # a Split writes every piece
+
+
+def test_lstm_without_y_counts_y_h_and_y_c(tmp_path):
+    """An LSTM exported with only its final states (Y absent): its tensors are Y_h and Y_c,
+    1x1x16 each; Y_c is never read, so it is freed after the LSTM's step."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    import numpy as np
+
+    w = [numpy_helper.from_array(np.zeros(s, np.float32), n) for n, s in (("W", (1, 64, 8)), ("R", (1, 64, 16)))]
+    nodes = [helper.make_node("LSTM", ["x", "W", "R"], ["", "h", "c"], name="lstm", hidden_size=16),
+             helper.make_node("Relu", ["h"], ["r"], name="r")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [5, 1, 8])],
+                          [helper.make_tensor_value_info("r", TensorProto.FLOAT, None)], w)  # fmt: skip
+    path = tmp_path / "lstm.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    m = load(path)
+    lstm = m.layers[0]
+    assert (lstm.output_shape, lstm.more_outputs, lstm.activations) == ((), (16, 16), 32)
+    mem = model_memory(m, "fp32")
+    rows = {x.name: (x.activation_bytes // 4, x.live_bytes // 4) for x in mem.layers}
+    assert rows == {"lstm": (40 + 32, 40 + 32), "r": (16 + 16, 16 + 16)}  # x is 5x1x8 = 40
+    assert mem.peak_bytes == 72 * 4

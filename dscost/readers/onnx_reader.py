@@ -306,6 +306,7 @@ class _Counter:
         self.uncounted: list[Uncounted] = []
         self.producer: dict[str, str] = {}  # tensor -> layer/node name
         self.producer_op: dict[str, str] = {}
+        self.port: dict[str, int] = {}  # a later output of a multi-output node -> its index
         self.claimed: dict[str, str] = {}  # source (or graph input) tensor -> first layer counting it
         self.provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
@@ -321,6 +322,10 @@ class _Counter:
             if t:
                 producer[t] = name
                 producer_op[t] = op
+        if len(outputs) > 1:
+            for port, t in enumerate(outputs[1:], 1):
+                if t:
+                    self.port[t] = port
         derived = self._constants(node, name, op, domain, inputs, outputs)
         ops = self.ops
         if domain not in ("", "ai.onnx"):
@@ -373,10 +378,11 @@ class _Counter:
         if first is None and res.type != SHAPE:
             first = next((s for s in in_shapes if s is not None), None)
         edge_idx = data_idx if not res.params else [i for i in range(n_in) if i in data_idx or (i in res.params and i not in params)]
+        edges, ports = self._edges(inputs, edge_idx, params)
+        more = tuple([prod(s) if s is not None else 0 for s in out_shapes[1:]]) if len(out_shapes) > 1 else ()
         self.layers.append(
-            Layer(name, res.type, op, self._edges(inputs, edge_idx, params), first or (),
-                  out_shapes[0] if out_shapes and out_shapes[0] is not None else (), cost, res.conv, res.kernel,
-                  "; ".join(notes), tuple(outputs))  # fmt: skip
+            Layer(name, res.type, op, edges, first or (), out_shapes[0] if out_shapes and out_shapes[0] is not None else (),
+                  cost, res.conv, res.kernel, "; ".join(notes), tuple(outputs), more, ports)  # fmt: skip
         )
 
     def _constants(self, node, name: str, op: str, domain: str, inputs: list[str], outputs: list[str]) -> bool:
@@ -496,8 +502,11 @@ class _Counter:
             return total
         return _add(cost, "weights", total) if total else cost
 
-    def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[str, ...]:
+    def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The layers (or graph inputs) the data inputs come from, and which output of each
+        (``Layer.input_ports``: () when every one is a first output)."""
         edges: list[str] = []
+        ports: list[int] = []
         for i in data_idx:
             if i >= len(inputs) or not inputs[i] or i in params:
                 continue
@@ -507,7 +516,8 @@ class _Counter:
             src = self.producer.get(t, t)
             if src not in edges:
                 edges.append(src)
-        return tuple(edges)
+                ports.append(self.port.get(t, 0))
+        return tuple(edges), tuple(ports) if any(ports) else ()
 
     def provenance_notes(self) -> list[str]:
         notes = []

@@ -132,6 +132,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
     uncounted: list[Uncounted] = []
     producer: dict[int, str] = {}  # tensor -> layer name
     producer_op: dict[int, str] = {}
+    ports: dict[int, int] = {}  # a later output of a multi-output op -> its index
     claimed: dict[int, str] = {}  # param tensor -> first layer counting it
     shared: set[int] = set()  # param tensors used by more than one op
     used: set[str] = set()
@@ -149,9 +150,11 @@ def _build(path: Path, f: TFLiteFile) -> Model:
         out_name = tensors[op.outputs[0]].name if op.outputs else ""
         base, act_base = _names(out_name, bool(act))
         name = unique(base or f"{op.opname}_{i}", i)
-        for t in op.outputs:
+        for port, t in enumerate(op.outputs):
             producer[t] = name
             producer_op[t] = op.opname
+            if port:
+                ports[t] = port
         if op.custom:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: no cost handler"))
             continue
@@ -192,6 +195,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
                 notes_here.append(f"{field_name} {tensors[t].name!r} {src}")
         data_idx = res.data_inputs if res.data_inputs is not None else range(len(op.inputs))
         edges: list[str] = []
+        in_ports: list[int] = []
         for k in data_idx:
             if k >= len(op.inputs) or op.inputs[k] < 0 or k in res.params:
                 continue
@@ -201,14 +205,16 @@ def _build(path: Path, f: TFLiteFile) -> Model:
             src = producer.get(t, tensors[t].name)
             if src not in edges:
                 edges.append(src)
+                in_ports.append(ports.get(t, 0))
         in_shapes = [tensors[t].shape if t >= 0 else None for t in op.inputs]
         first = next((in_shapes[k] for k in data_idx if k < len(op.inputs) and k not in res.params and op.inputs[k] >= 0 and op.inputs[k] not in const and in_shapes[k] is not None), None)
         if first is None and res.type != SHAPE:
             first = next((s for s in in_shapes if s is not None), None)
         out_shape = tensors[op.outputs[0]].shape if op.outputs and tensors[op.outputs[0]].shape is not None else ()
+        more = tuple(prod(tensors[t].shape) if tensors[t].shape is not None else 0 for t in op.outputs[1:])
         layers.append(Layer(name=name, type=res.type, op=op.opname, inputs=tuple(edges), input_shape=first or (),
                             output_shape=out_shape, cost=cost, conv=res.conv, kernel=res.kernel,
-                            note="; ".join(notes_here)))  # fmt: skip
+                            note="; ".join(notes_here), more_outputs=more, input_ports=tuple(in_ports) if any(in_ports) else ()))  # fmt: skip
         if act:
             act_op, fn = FUSED_ACTIVATIONS.get(act, (f"activation {act}", None))
             act_name = unique(act_base if act_base and act_base != base else f"{name}/{act_op.lower()}", i)
