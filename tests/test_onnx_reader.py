@@ -126,6 +126,41 @@ def test_nodes_out_of_order_are_sorted(tmp_path, order):
         ("W_copy", (), 0, 0), ("a", ("x",), 512, 256), ("r", ("a",), 0, 0), ("b", ("r",), 512, 256)]  # fmt: skip
 
 
+def test_weights_of_a_layer_on_constants_flow_on(tmp_path):
+    """A node whose inputs are all constants makes a constant; the weights in its parameter
+    inputs flow on with its data inputs' to the layer that uses it (torch counts 220 params
+    for this model's PyTorch original: w 128, table 64, b 4, the Conv's 16 + 8)."""
+    grid = onnx.numpy_helper.from_array(np.arange(32, dtype=np.float32).reshape(1, 2, 4, 4), "grid")
+    nodes = [
+        node("Sigmoid", ["w"], "sw"),
+        helper.make_node("Constant", [], ["sixteen"], name="sixteen", value=onnx.numpy_helper.from_array(np.array(16.0, np.float32))),
+        node("Mul", ["sixteen", "sw"], "scaled"),  # (swin v2's 16 * sigmoid(table))
+        node("Add", ["x", "scaled"], "a"),
+        helper.make_node("Constant", [], ["ones"], name="ones", value=onnx.numpy_helper.from_array(np.ones((4, 4), np.float32))),
+        node("MatMul", ["table", "ones"], "tm"),
+        node("Add", ["tm", "b"], "tb"),  # a bias added to a constant table
+        node("ReduceSum", ["tb", "axes"], "cs", keepdims=0),
+        node("Add", ["x2", "cs"], "a2"),
+        helper.make_node("Constant", [], ["g"], name="g", value=grid),
+        node("Conv", ["g", "W", "B"], "proj"),  # (xcit's token projection of a Fourier grid)
+        node("Add", ["x", "proj"], "a3"),
+    ]
+    inits = [init("w", 1, 8, 4, 4), init("table", 16, 4), init("b", 4),
+             init("axes", 1, dtype=np.int64, value=[0]), init("W", 8, 2, 1, 1), init("B", 8)]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 8, 4, 4]), ("x2", [1, 4])], ["a", "a2", "a3"], inits)
+    by = {layer.name: layer for layer in m.layers}
+    assert (by["a"].cost.params, by["a2"].cost.params, by["a3"].cost.params) == (128, 64 + 4, 16 + 8)
+    assert by["proj"].cost.macs == 2 * 8 * 16 and by["proj"].cost.params == 0  # counted where the constant meets activations
+    assert cost.analyze(m).totals.params == 220
+
+
+def test_batchnorm_of_a_constant_passes_on_gamma_beta_not_running_stats(tmp_path):
+    nodes = [node("BatchNormalization", ["t", "gamma", "beta", "mean", "var"], "tn"), node("Add", ["x", "tn"], "a")]
+    inits = [init("t", 1, 4, 2, 2), init("gamma", 4), init("beta", 4), init("mean", 4), init("var", 4)]
+    m = read(tmp_path, nodes, [("x", [1, 4, 2, 2])], None, inits)
+    assert cost.analyze(m).totals.params == 16 + 4 + 4  # the table, gamma and beta
+
+
 def test_weight_as_graph_input(tmp_path):
     n = node("Conv", ["x", "W"], "y")
     m = read(tmp_path, [n], [("x", [1, 3, 8, 8]), ("W", [4, 3, 3, 3])])

@@ -265,9 +265,10 @@ class _Counter:
 
     Parameters.  A constant is an initializer, a Constant node's output, or the output of a
     node whose inputs are all constants (a Transpose, Reshape, Gather or DequantizeLinear of
-    weights); each constant knows the *source* tensors (initializers, Constant nodes) that flow
-    into it through data inputs (the handler's ``data_inputs``: a Gather's table, not its
-    indices).  A tensor in a handler's parameter input counts the elements of its sources not
+    weights, a Conv or Mul of constants); each constant knows the *source* tensors
+    (initializers, Constant nodes) that flow into it through data inputs (the handler's
+    ``data_inputs``: a Gather's table, not its indices) and parameter inputs (the weight and
+    bias of a Conv on a constant grid, the bias Added to a constant table).  A tensor in a handler's parameter input counts the elements of its sources not
     counted yet (a graph input used as a weight counts itself, once); one computed from
     activations is data, not a parameter.  Any other float constant source with more than one
     element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
@@ -359,8 +360,8 @@ class _Counter:
             known = self.results[key] = (res, data_idx)  # (n_in is in the key: one entry per input)
         res, data_idx = known
         notes = [res.note] if res.note else []
-        if derived:  # constants in, a constant out: its sources flow on to the layer that uses it
-            self._derive(outputs, [inputs[i] for i in data_idx if i < n_in])
+        if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
+            self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"])
             cost, params = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}
         else:
             cost, params = res.cost, res.params
