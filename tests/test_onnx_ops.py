@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from onnx import TensorProto
 
 
 from dscost.layers import (
@@ -29,7 +31,7 @@ from dscost.layers import (
 )
 from dscost.readers.onnx_ops import HANDLERS
 
-from onnx_models import init, node, read
+from onnx_models import init, node, read, vi
 
 
 def one(tmp_path, n, inputs, inits=(), opset=17, outputs=None):
@@ -235,6 +237,12 @@ def test_add_sum_mul_div(tmp_path):
     assert by["sum"].inputs == ("add", "x", "x2") and by["mul"].inputs == ("sum",)
 
 
+def test_cumsum_one_add_per_element(tmp_path):
+    """EdgeNeXt's positional encoding: a running sum of a 1x8x4x4 map along an axis (an int64 input)."""
+    layer = one(tmp_path, node("CumSum", ["x", "axis"], "y"), X, [init("axis", dtype=np.int64, value=2)])
+    assert (layer.type, layer.cost, layer.inputs) == (ELEMENTWISE, Cost(other_ops=128), ("x",))
+
+
 # --------------------------------------------------------------------------
 # Pooling, reduction, softmax, resize
 
@@ -427,10 +435,6 @@ def test_clip_opset6_attributes(tmp_path):
 # --------------------------------------------------------------------------
 # Quantized models
 
-import numpy as np  # noqa: E402
-from onnx import TensorProto  # noqa: E402
-
-from onnx_models import vi  # noqa: E402
 
 U8, I8 = TensorProto.UINT8, TensorProto.INT8
 

@@ -430,6 +430,12 @@ def unary(info: NodeInfo) -> Result:
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2))
 
 
+@handles("CumSum")
+def cumsum(info: NodeInfo) -> Result:
+    """A running sum along ``axis``: one add per output element, cost.elementwise_cost(numel, 2)."""
+    return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
+
+
 # --------------------------------------------------------------------------
 # Pooling, reductions, softmax, resize
 
