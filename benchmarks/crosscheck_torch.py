@@ -51,6 +51,7 @@ torch is never a runtime dependency of dscost; it lives in its own venv:
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --only resnet18,vit_tiny_patch16_224 --out /tmp/zoo
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --skip-big  # leave out vgg11, vit_base, vit_b_16_tv
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --constant-folding --out /work/zoo/folded
+    /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --blind      # 75 more (BLIND_*): ~40 min, into /work/zoo/blind
 
 Checked with torch 2.14.1, torchvision 0.29.1, timm 1.0.31, onnx 1.23.2, onnxruntime 1.32.0.
 
@@ -299,6 +300,62 @@ def zoo() -> list[Entry]:
     ]
 
 
+# The blind round: 75 architectures checked after dscost's rules were written from the zoo
+# above (python benchmarks/crosscheck_torch.py --blind; ~40 min on 2 cores, ~6 GB).
+BLIND_TIMM = {
+    224: "beit_base_patch16_224 caformer_s18 cait_xxs24_224 coat_lite_tiny coat_tiny coatnet_nano_rw_224 convit_tiny "
+         "convnextv2_atto cspresnet50 davit_tiny deit3_small_patch16_224 dla34 dpn68 efficientvit_b0 efficientvit_m0 "
+         "ese_vovnet19b_dw focalnet_tiny_srf gcvit_xxtiny ghostnetv2_100 gmlp_s16_224 hgnetv2_b0 hiera_tiny_224 "
+         "hrnet_w18_small inception_next_tiny lcnet_050 mambaout_femto mobilenetv4_hybrid_medium mobileone_s0 mvitv2_tiny "
+         "nest_tiny nf_regnet_b0 nfnet_l0 pvt_v2_b0 regnetz_b16 repvgg_a0 repvit_m1 res2net50_14w_8s resmlp_12_224 "
+         "resnest14d resnet26d rexnet_100 selecsls42b sequencer2d_s seresnext26d_32x4d skresnet18 starnet_s1 tresnet_m "
+         "twins_svt_small vit_relpos_small_patch16_224 xcit_nano_12_p16_224",
+    256: "botnet26t_256 edgenext_xx_small fastvit_sa12 fastvit_t8 gcresnet33ts lambda_resnet26t maxvit_nano_rw_256 "
+         "mobilevitv2_050 swinv2_tiny_window8_256",
+    240: "crossvit_tiny_240",
+    192: "tinynet_a",
+}  # fmt: skip
+# timm's fused attention calls scaled_dot_product_attention in a form the TorchScript exporter refuses
+BLIND_UNFUSED = ("eva02_tiny_patch14_224", "vit_small_patch16_rope_224")
+BLIND_TORCHVISION = {
+    "resnext50_32x4d": 224, "wide_resnet50_2": 224, "mobilenet_v3_small": 224, "efficientnet_v2_s": 224,
+    "regnet_x_400mf": 224, "maxvit_t": 224, "swin_v2_t": 256, "deeplabv3_mobilenet_v3_large": 224, "fcn_resnet50": 224,
+    "mc3_18": (1, 3, 8, 112, 112), "r2plus1d_18": (1, 3, 8, 112, 112), "s3d": (1, 3, 16, 224, 224),
+}  # fmt: skip
+
+
+def blind_zoo() -> list[Entry]:
+    import timm
+    import torchvision.models as tv
+    import torchvision.models.segmentation as tvseg
+    import torchvision.models.video as tvvideo
+
+    def shape(size) -> list:
+        return [("input", size if isinstance(size, tuple) else (1, 3, size, size), "float32")]
+
+    def t(name: str, fused: bool = True):
+        def build():
+            from timm.layers import set_fused_attn
+
+            set_fused_attn(fused)
+            try:
+                return timm.create_model(name, pretrained=False)
+            finally:
+                set_fused_attn(True)
+
+        return build
+
+    def v(name: str):
+        module = next(m for m in (tv, tvseg, tvvideo) if hasattr(m, name))
+        kw = {"weights_backbone": None} if module is tvseg else {}
+        return lambda: getattr(module, name)(**kw)
+
+    entries = [Entry(n, "torchvision", v(n), shape(size)) for n, size in BLIND_TORCHVISION.items()]
+    entries += [Entry(n, "timm", t(n), shape(size)) for size, names in BLIND_TIMM.items() for n in names.split()]
+    entries += [Entry(n, "timm", t(n, fused=False), shape(224), "fused attention off (export)") for n in BLIND_UNFUSED]
+    return entries
+
+
 # --------------------------------------------------------------------------
 # torch reference
 
@@ -520,7 +577,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--constant-folding", action="store_true",
                     help="export with do_constant_folding=True (BN still unfolded under PRESERVE; weight Transposes and shape arithmetic on constants are folded)")
     ap.add_argument("--json", type=Path, help="also write the rows (reference + dscost results) to this file")
+    ap.add_argument("--blind", action="store_true", help="the 75 architectures of the blind round instead (default --out /work/zoo/blind)")
     a = ap.parse_args(argv)
+    if a.blind and a.out == DEFAULT_OUT:
+        a.out = DEFAULT_OUT / "blind"
     dscost_cmd = a.dscost.split()
     only = {s.strip() for s in a.only.split(",") if s.strip()}
     settings = dict(EXPORT_SETTINGS, do_constant_folding=a.constant_folding)
@@ -548,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
             prev = json.loads(ref_path.read_text())
             if prev.get("export") == settings:
                 old = {r["name"]: r for r in prev.get("models", [])}
-        entries = zoo()
+        entries = blind_zoo() if a.blind else zoo()
         unknown = only - {e.name for e in entries}
         if unknown:
             ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")
