@@ -608,6 +608,15 @@ def test_rnn_relu_with_bias_and_initial_state(tmp_path):
     assert layer.inputs == ("X", "h0")
 
 
+def test_lstm_zero_initial_states_stored_as_initializers_are_not_params(tmp_path):
+    """torch.onnx's dynamo exporter stores an LSTM's zero initial state as an initializer:
+    state, not a parameter (the same LSTM as test_lstm: 180 weights, 40 biases)."""
+    n = node("LSTM", ["X", "W", "R", "B", "", "h0", "c0"], ["Y", "Y_h", "Y_c"], name="lstm", hidden_size=5)
+    inits = [init("W", 1, 20, 4), init("R", 1, 20, 5), init("B", 1, 40), init("h0", 1, 2, 5), init("c0", 1, 2, 5)]
+    layer = one(tmp_path, n, [("X", [3, 2, 4])], inits, outputs=["Y"])
+    assert (layer.cost.weights, layer.cost.biases, layer.note) == (180, 40, "")
+
+
 def test_recurrent_unknown_activation_is_uncounted(tmp_path):
     n = node("RNN", ["X", "W", "R"], ["Y"], name="rnn", hidden_size=4, activations=["ScaledTanh"], activation_alpha=[1.0], activation_beta=[1.0])
     m = read(tmp_path, [n], [("X", [2, 1, 3])], None, [init("W", 1, 4, 3), init("R", 1, 4, 4)])

@@ -26,6 +26,9 @@ class Result:
     params: dict[int, str] = field(default_factory=dict)
     # indices of inputs that are data (graph edges); None = every non-constant input
     data_inputs: tuple[int, ...] | None = None
+    # data inputs that are run-time state (an RNN's initial hidden and cell state): never
+    # parameters, even when a constant (the zero state torch's dynamo exporter stores as an initializer)
+    states: tuple[int, ...] = ()
     note: str = ""
 
 

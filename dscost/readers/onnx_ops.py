@@ -536,7 +536,7 @@ def recurrent(info: NodeInfo) -> Result:
     params = {1: "weights", 2: "weights"}
     params.update({3: "biases"} if bias else {})
     params.update({7: "weights"} if peephole else {})
-    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6))
+    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6), states=(5, 6))
 
 
 # --------------------------------------------------------------------------

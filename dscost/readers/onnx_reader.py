@@ -369,7 +369,7 @@ class _Counter:
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
             for t in inputs:
                 if t in const:
-                    cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params], cost, notes)
+                    cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes)
                     break
         first = None
         for i in data_idx:
