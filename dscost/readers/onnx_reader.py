@@ -268,8 +268,9 @@ class _Counter:
     weights, a Conv or Mul of constants); each constant knows the *source* tensors
     (initializers, Constant nodes) that flow into it through data inputs (the handler's
     ``data_inputs``: a Gather's table, not its indices) and parameter inputs (the weight and
-    bias of a Conv on a constant grid, the bias Added to a constant table).  A tensor in a handler's parameter input counts the elements of its sources not
-    counted yet (a graph input used as a weight counts itself, once); one computed from
+    bias of a Conv on a constant grid, the bias Added to a constant table; not BatchNorm's
+    running stats).  A tensor in a handler's parameter input counts the elements of its
+    sources not counted yet (a graph input used as a weight counts itself, once); one computed from
     activations is data, not a parameter.  Any other float constant source with more than one
     element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
     class token in an Expand or Concat, an attention-bias table -- is a parameter too, counted
