@@ -34,6 +34,9 @@ from dscost.layers import Shape
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 FOLD_MAX_EVALS = 200_000  # evaluations per model
+# Ops whose output shape depends on the data, at most rank x the elements of their first input:
+# evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
+SIZE_FROM_DATA = ("NonZero", "Compress")
 NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli")
 
 
@@ -191,6 +194,10 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 # Folding and shape completion
 
 
+def _rank_times_numel(value) -> int:
+    return max(value.ndim, 1) * value.size
+
+
 def _small_value(t, np, numpy_helper):
     """The value of an initializer or Constant tensor whose data is present and small, else None."""
     n = prod(t.dims)
@@ -268,8 +275,9 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
             continue
         out_shapes = [shapes.get(o) for o in outs]
         if any(s is None for s in out_shapes) or any(prod(s) > FOLD_MAX_ELEMENTS for s in out_shapes):
-            too_big += 1
-            continue
+            if not (op in SIZE_FROM_DATA and _rank_times_numel(values[ins[0]]) <= FOLD_MAX_ELEMENTS):
+                too_big += 1
+                continue
         try:
             results = evaluators.run(node, [values.get(i) if i else None for i in ins])
         except Exception:
