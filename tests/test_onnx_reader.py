@@ -161,6 +161,29 @@ def test_batchnorm_of_a_constant_passes_on_gamma_beta_not_running_stats(tmp_path
     assert cost.analyze(m).totals.params == 16 + 4 + 4  # the table, gamma and beta
 
 
+def test_code_table_through_sin_is_not_a_parameter(tmp_path):
+    """Funnel/XLNet: a Constant node of sinusoid angles -> Sin -> MatMul with a weight W (16x8)
+    -> the weight input of a MatMul with activations.  Only W is a parameter: a Constant node
+    through an element-wise op is a value of the model's code, wherever it goes next."""
+    table = np.arange(64, dtype=np.float32).reshape(4, 16) / 7
+    nodes = [helper.make_node("Constant", [], ["ang"], name="ang", value=onnx.numpy_helper.from_array(table)),
+             node("Sin", ["ang"], "pe"), node("MatMul", ["pe", "W"], "r"), node("MatMul", ["x", "r"], "y")]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 5, 4])], None, [init("W", 16, 8)])
+    assert cost.analyze(m).totals.params == 16 * 8
+    assert {layer.name: layer.cost.macs for layer in m.layers}["y"] == 5 * 4 * 8
+
+
+def test_nonzero_of_a_known_tensor_is_folded(tmp_path):
+    """Longformer's chunk indices: NonZero(ConstantOfShape([12])) has a data-dependent shape,
+    at most rank x 12 elements: folded, so the Gather and the MatMul after it have shapes."""
+    nodes = [node("ConstantOfShape", ["n"], "ones", value=onnx.numpy_helper.from_array(np.array([1], np.int64))),
+             node("NonZero", ["ones"], "nz"), node("Squeeze", ["nz", "ax0"], "idx"),
+             node("Gather", ["x", "idx"], "xg", axis=1), node("MatMul", ["xg", "W"], "y")]  # fmt: skip
+    inits = [init("n", 1, dtype=np.int64, value=[12]), init("ax0", 1, dtype=np.int64, value=[0]), init("W", 12, 8)]
+    m = read(tmp_path, nodes, [("x", [1, 12])], ["y"], inits)
+    assert not m.uncounted and {layer.name: layer.cost.macs for layer in m.layers}["y"] == 12 * 8
+
+
 def test_weight_as_graph_input(tmp_path):
     n = node("Conv", ["x", "W"], "y")
     m = read(tmp_path, [n], [("x", [1, 3, 8, 8]), ("W", [4, 3, 3, 3])])
