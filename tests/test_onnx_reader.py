@@ -184,6 +184,14 @@ def test_nonzero_of_a_known_tensor_is_folded(tmp_path):
     assert not m.uncounted and {layer.name: layer.cost.macs for layer in m.layers}["y"] == 12 * 8
 
 
+@pytest.mark.parametrize("inputs", [[], [""]])
+def test_nonzero_without_its_input_is_read_not_folded(tmp_path, inputs):
+    """A malformed NonZero (no input, or an absent one) must not reach the folding's size bound."""
+    nodes = [helper.make_node("NonZero", inputs, ["nz"], name="nz"), node("Relu", ["x"], "r")]
+    m = read(tmp_path, nodes, [("x", [1, 4])], ["r"])
+    assert [layer.name for layer in m.layers] == ["nz", "r"] and m.layers[1].cost == Cost(other_ops=4)
+
+
 def test_weight_as_graph_input(tmp_path):
     n = node("Conv", ["x", "W"], "y")
     m = read(tmp_path, [n], [("x", [1, 3, 8, 8]), ("W", [4, 3, 3, 3])])

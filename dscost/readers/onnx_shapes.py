@@ -275,7 +275,8 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
             continue
         out_shapes = [shapes.get(o) for o in outs]
         if any(s is None for s in out_shapes) or any(prod(s) > FOLD_MAX_ELEMENTS for s in out_shapes):
-            if not (op in SIZE_FROM_DATA and _rank_times_numel(values[ins[0]]) <= FOLD_MAX_ELEMENTS):
+            data = values.get(ins[0]) if op in SIZE_FROM_DATA and ins and ins[0] else None
+            if data is None or _rank_times_numel(data) > FOLD_MAX_ELEMENTS:
                 too_big += 1
                 continue
         try:
