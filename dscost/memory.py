@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import prod
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.layers import Model
@@ -69,7 +69,7 @@ def _numel(shape: Sequence[int] | None) -> int:
     return prod(shape) if shape else 0
 
 
-def _tensors(layer) -> Iterable[Any]:
+def _tensors(layer) -> Sequence[Any]:
     """The tensors ``layer`` reads: its input layers' names, or (name, port) for a later output."""
     if not layer.input_ports:
         return layer.inputs
@@ -145,10 +145,8 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
             ins = out = 0
         else:
             out = get(layer.name, 0) + sum(layer.more_outputs)
-            if layer.input_ports:
-                ins = sum(get(src, 0) for src in dict.fromkeys(_tensors(layer)))
-            else:
-                ins = get(inputs[0], 0) if len(inputs) == 1 else sum(get(src, 0) for src in dict.fromkeys(inputs))
+            srcs = _tensors(layer)
+            ins = get(srcs[0], 0) if len(srcs) == 1 else sum(get(src, 0) for src in dict.fromkeys(srcs))
         rows.append(LayerMemory(layer.name, (ins + out) * size, out * size, live * size))
         if live > peak:
             peak, peak_layer = live, layer.name
