@@ -80,7 +80,8 @@ def convert_file(
     if reverse:
         new, report = reverse_model(proto, original.layers, only=only, skip=skip, copy=False)
     else:
-        new, report = convert_model(proto, min_kernel=min_kernel, only=only, skip=skip, init=init, seed=seed, copy=False)
+        new, report = convert_model(proto, min_kernel=min_kernel, only=only, skip=skip, init=init, seed=seed, copy=False,
+                                    uncounted={u.name: u.reason for u in original.uncounted})
     report.source, report.output = str(src), str(out)
     if input_ok:
         try:

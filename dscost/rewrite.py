@@ -280,9 +280,12 @@ def _start(model, only, skip, kind: str, copy: bool):
     return new, _Graph(new), set(only or ()), set(skip or ())
 
 
-def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = "svd", seed: int = 0, copy: bool = True):
+def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = "svd", seed: int = 0, copy: bool = True,
+                  uncounted: dict[str, str] | None = None):
     """Rewrite eligible standard convs of ``model`` (a ModelProto; copied unless ``copy=False``) into dw + pw.
-    Returns (new ModelProto, ConversionReport)."""
+    ``uncounted`` (node name -> reason, from the reader's analysis of the same model) names Conv
+    nodes dscost could not count (a weight that does not fit its input): they are skipped, as
+    their separable form has no prediction to check.  Returns (new ModelProto, ConversionReport)."""
     import numpy as np
     from onnx import helper
 
@@ -302,6 +305,10 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
             continue
         if node.name in skip_set:
             report.skipped.append(Skipped(node.name, "--skip"))
+            out_nodes.append(node)
+            continue
+        if uncounted and node.name in uncounted:
+            report.skipped.append(Skipped(node.name, f"not counted by dscost ({uncounted[node.name]})"))
             out_nodes.append(node)
             continue
         attrs = _attrs(node)

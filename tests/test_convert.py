@@ -177,6 +177,25 @@ def test_non_constant_weight_is_skipped():
     assert not rep.converted and "not a constant" in rep.skipped[0].reason
 
 
+def test_conv_dscost_cannot_count_is_skipped_not_converted(tmp_path):
+    """A depthwise weight (8, 1, 3, 3) on 8 channels without its group attribute (found by the
+    fuzzer: an attribute name mutated): the reader lists the node uncounted, so convert leaves it
+    alone (its weight would give a 1 -> 8 'standard conv' that does not fit the input) and the
+    result is exactly the what-if of the one conv it did convert."""
+    nodes = [
+        helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
+        helper.make_node("Conv", ["a", "wb"], ["y"], name="bad", pads=[1, 1, 1, 1]),
+    ]
+    src = save(_model(nodes, (1, 4, 8, 8), (1, 8, 8, 8), [_w("wa", 8, 4, 3, 3), _w("wb", 8, 1, 3, 3)]), tmp_path / "m.onnx")
+    assert [u.name for u in load(src).uncounted] == ["bad"]
+    rep = cv.convert_file(src, tmp_path / "out.onnx", verify=False)
+    assert [c.name for c in rep.converted] == ["A"]
+    assert [s.name for s in rep.skipped] == ["bad"] and "not counted by dscost (cannot derive cost: input has 8 channels" in rep.skipped[0].reason
+    # A alone: 3x3x4x8x64 = 18,432 MACs -> dw 3x3x4x64 + pw 4x8x64 = 2,304 + 2,048
+    assert rep.exact and rep.predicted == rep.actual and rep.actual["macs"] == 2_304 + 2_048
+    assert {n.name for n in onnx.load(str(tmp_path / "out.onnx")).graph.node} == {"A_dw", "A_pw", "bad"}
+
+
 def test_conv1d_and_constant_node_weight(tmp_path):
     w = numpy_helper.from_array(RNG.standard_normal((6, 4, 5)).astype(np.float32), "wconst")
     nodes = [
