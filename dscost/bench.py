@@ -517,7 +517,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
     """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; the result is
     written to a temp folder, where dscost reads it and onnxruntime runs it) and benchmark both."""
     from dscost.readers import load
-    from dscost.rewrite import convert_model
+    from dscost.rewrite import BadWeight, convert_model
     from dscost.runtime import load_onnx
 
     label = label or str(path)
@@ -525,7 +525,11 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
     with tempfile.TemporaryDirectory(prefix="dscost-conv-") as tmp:
         proto = load_onnx(path)  # named as dscost's reader names them
         orig_path = _named_copy(path, tmp, proto) if model.renamed_nodes else str(path)
-        converted, report = convert_model(proto, copy=False, **(convert_options or {}))
+        try:
+            converted, report = convert_model(proto, copy=False, uncounted={u.name: u.reason for u in model.uncounted},
+                                              **(convert_options or {}))  # fmt: skip
+        except BadWeight as err:
+            raise InputError(f"{path}: {err}") from None
         if not report.converted:
             raise InputError(f"{path}: no standard conv to convert (nothing to compare)")
         out = str(Path(tmp) / (Path(path).stem + "_separable.onnx"))

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.rewrite import ConversionReport, convert_model, reverse_model
+from dscost.rewrite import BadWeight, ConversionReport, convert_model, reverse_model
 
 def default_output(src: Path, reverse: bool) -> Path:
     return src.with_name(src.stem + ("_standard" if reverse else "_separable") + ".onnx")
@@ -77,11 +77,14 @@ def convert_file(
     except Exception:
         input_ok = False
     # the loaded proto is rewritten in place (no copy of the weights); the original stays on disk
-    if reverse:
-        new, report = reverse_model(proto, original.layers, only=only, skip=skip, copy=False)
-    else:
-        new, report = convert_model(proto, min_kernel=min_kernel, only=only, skip=skip, init=init, seed=seed, copy=False,
-                                    uncounted={u.name: u.reason for u in original.uncounted})
+    try:
+        if reverse:
+            new, report = reverse_model(proto, original.layers, only=only, skip=skip, copy=False)
+        else:
+            new, report = convert_model(proto, min_kernel=min_kernel, only=only, skip=skip, init=init, seed=seed, copy=False,
+                                        uncounted={u.name: u.reason for u in original.uncounted})  # fmt: skip
+    except BadWeight as err:
+        raise InputError(f"{src}: {err}; nothing written") from None
     report.source, report.output = str(src), str(out)
     if input_ok:
         try:

@@ -99,6 +99,11 @@ FINE_TUNE_NOTE = (
 # Graph helpers
 
 
+class BadWeight(InputError):
+    """A weight the rewrite needs cannot be decoded (undefined type, data that does not fit its
+    dims); the caller adds the file's name."""
+
+
 class _Graph:
     """Name bookkeeping over a ModelProto's main graph."""
 
@@ -132,14 +137,17 @@ class _Graph:
         while name in self.identities and name not in seen:
             seen.add(name)
             name = self.identities[name]
-        if name in self.inits:
-            return numpy_helper.to_array(self.inits[name])
         node = self.constants.get(name)
-        if node is not None:
-            for a in node.attribute:
-                if a.name == "value":
-                    return numpy_helper.to_array(a.t)
-        return None
+        tensor = self.inits.get(name)
+        if tensor is None and node is not None:
+            tensor = next((a.t for a in node.attribute if a.name == "value"), None)
+        if tensor is None:
+            return None
+        try:
+            return numpy_helper.to_array(tensor)
+        except Exception as err:  # a hostile or corrupt tensor: whatever numpy or onnx raise
+            msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise BadWeight(f"weight {name!r} cannot be read ({msg})") from None
 
     def add_init(self, array, base: str) -> str:
         """Append an initializer built in place (no intermediate TensorProto copy)."""

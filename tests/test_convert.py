@@ -402,3 +402,22 @@ def test_cli_convert_exits_1_when_the_result_misses_the_what_if(tmp_path, monkey
     monkeypatch.setattr(cv, "convert_file", off_by_one)
     assert cli_run(["convert", str(src), "-o", str(tmp_path / "out.onnx")]) == 1
     assert "differ from the what-if prediction" in capsys.readouterr().err
+
+
+def test_weight_of_undefined_type_is_one_input_error(tmp_path, capsys):
+    """Found by fuzzing: an initializer whose data type was mutated to UNDEFINED is fine for
+    analyze (weights are never read), but convert must decode it: one line naming the file and
+    the tensor, exit 2, nothing written."""
+    from dscost.cli import run as cli_run
+
+    mp = hand_model()
+    next(t for t in mp.graph.initializer if t.name == "wb").data_type = TensorProto.UNDEFINED
+    src = save(mp, tmp_path / "m.onnx")
+    assert cli_run(["convert", str(src), "-o", str(tmp_path / "out.onnx"), "--no-verify"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"dscost: error: {src}: weight 'wb' cannot be read (") and err.endswith("nothing written")
+    assert len(err.splitlines()) == 1 and not (tmp_path / "out.onnx").exists()
+    with pytest.raises(InputError, match=r"m\.onnx: weight 'wb' cannot be read"):
+        from dscost.bench import bench_model_pair
+
+        bench_model_pair(src, threads=1)
