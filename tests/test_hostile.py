@@ -218,6 +218,20 @@ def test_names_cannot_inject(tmp_path, fmt):
         assert r.stdout.splitlines()[0].startswith("::error file=evil.yaml,title=dscost check max_macs::x\\n::warning")
 
 
+@pytest.mark.parametrize("field, where", [(b"nZZ", "node 0 (Relu): its name"), (b"rZZ", "node 'n': its output name"),
+                                          (b"xZZ", "a graph input: its name")])  # fmt: skip
+def test_names_that_are_not_utf8_are_one_error(tmp_path, field, where):
+    """Found by fuzzing: protobuf hands a string field that is not valid UTF-8 over as bytes,
+    which broke the JSON writer; every name dscost reports is checked where it is read."""
+    x, r = ("xZZ" if field == b"xZZ" else "x"), ("rZZ" if field == b"rZZ" else "r")
+    nodes = [helper.make_node("Relu", [x], [r], name="nZZ" if field == b"nZZ" else "n"), helper.make_node("Relu", [r], ["y"], name="m")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    data = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+    (tmp_path / "m.onnx").write_bytes(data.replace(field, field[:1] + b"\xf1\xf1"))
+    for fmt in ("json", "table"):
+        one_error(dscost(tmp_path, "analyze", "m.onnx", "-f", fmt), "m.onnx: ", where, "is not valid UTF-8 (b'")
+
+
 def test_error_messages_stay_one_line(tmp_path):
     (tmp_path / "bad.yaml").write_text('name: "a\\nb"\ninput: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 99, padding: valid}\n')
     one_error(dscost(tmp_path, "analyze", "bad.yaml"), "bad.yaml")

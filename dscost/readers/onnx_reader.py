@@ -33,19 +33,27 @@ PROGRESS_NODES = 5000
 PROGRESS_BYTES = 200 * 1024 * 1024
 
 
-def node_names(nodes) -> list[str]:
+def node_names(nodes, path: Path | None = None) -> list[str]:
     """The layer name of every node, in order: its own name, ``<op_type>_<index>`` when it has
     none, and ``<name>_<index>`` for a repeated name.  `bench` and `convert` name the nodes of
-    the models they run with the same rule, so onnxruntime's profile joins dscost's layers."""
+    the models they run with the same rule, so onnxruntime's profile joins dscost's layers.
+    A name that is not valid UTF-8 is an InputError (naming ``path`` when given)."""
     used: set[str] = set()
     out = []
     for index, node in enumerate(nodes):
         name = node.name or f"{node.op_type}_{index}"
+        if name.__class__ is bytes:
+            raise InputError(f"{str(path) + ': ' if path else ''}node {index} ({node.op_type}): {_not_utf8('name', name)}")
         if name in used:
             name = f"{name}_{index}"
         used.add(name)
         out.append(name)
     return out
+
+
+def _not_utf8(field: str, value) -> str:
+    """protobuf gives a string field that is not valid UTF-8 as bytes: say which, and show it."""
+    return f"its {field} is not valid UTF-8 ({value!r})"
 
 
 def _sort_nodes(path: Path, graph) -> list[str]:
@@ -55,7 +63,7 @@ def _sort_nodes(path: Path, graph) -> list[str]:
     import heapq
 
     nodes = graph.node
-    names = node_names(nodes)
+    names = node_names(nodes, path)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
@@ -195,6 +203,9 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         names = _sort_nodes(path, mp.graph)
         init_names = set(st.initializers)
         real_inputs = [vi for vi in mp.graph.input if vi.name not in init_names]
+        for vi in real_inputs:
+            if vi.name.__class__ is bytes:
+                raise InputError(f"{path}: a graph input: {_not_utf8('name', vi.name)}")
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
         del mp
@@ -319,6 +330,10 @@ class _Counter:
     def visit(self, node, name: str) -> None:
         op, domain = node.op_type, node.domain
         inputs, outputs = list(node.input), list(node.output)
+        if bytes in map(type, (op, domain, *inputs, *outputs)):
+            field, value = next((f, v) for f, v in (("op type", op), ("domain", domain), *(("input name", t) for t in inputs),
+                                                    *(("output name", t) for t in outputs)) if v.__class__ is bytes)  # fmt: skip
+            raise InputError(f"{self.path}: node {name!r}: {_not_utf8(field, value)}")
         producer, producer_op = self.producer, self.producer_op
         for t in outputs:
             if t:
