@@ -100,6 +100,18 @@ def matmul_cost(a: Shape, b: Shape) -> Cost:
     return Cost(macs=prod(batch) * m * k * n)
 
 
+def attention_cost(batch: int, heads: int, q_len: int, kv_len: int, head_size: int, v_head_size: int,
+                   masked: bool = False, softcap: bool = False) -> Cost:
+    """Scaled dot-product attention (ONNX ``Attention``) for each batch and query head: the
+    scores Q K^T (q_len*kv_len*head_size MACs) and the weighted sum P V (q_len*kv_len*v_head_size
+    MACs), the MACs of the two MatMuls of the unfused graph (a causal mask is not taken as
+    sparsity, as it is not there).  other_ops per score: scale (1), mask or causal bias (1 when
+    ``masked``), soft cap (3: divide, tanh, multiply), softmax (3, as softmax_cost).  No params;
+    kv_len includes the past keys of a KV cache.  Grouped-query heads: ``heads`` are the query heads."""
+    scores = batch * heads * q_len * kv_len
+    return Cost(macs=scores * (head_size + v_head_size), other_ops=scores * (1 + int(masked) + 3 * int(softcap) + 3))
+
+
 def broadcast_shape(a: Shape, b: Shape) -> Shape:
     """numpy broadcasting of two shapes; ValueError when they do not broadcast."""
     out = []
@@ -158,6 +170,11 @@ ELEMENT_OPS = {
     "dynamic_quantize": 4,  # min and max over the tensor (1 op each per element) + quantize (2)
     "hardmax": 1,  # one compare per element along the axis (argmax), then a one-hot write
     "lp_norm": 3,  # |x|^p (1), accumulate along the axis (1), divide by the norm (1)
+    "rotary": 3,  # per rotated element: x1*cos - x2*sin (2 multiplies, 1 add)
+    "topk": 1,  # one compare per input element (a selection; ordering the k results is not counted)
+    "shrink": 2,  # compare with lambd, then add or subtract the bias
+    "swiglu": 5,  # swish of the gate (4, as ACTIVATION_OPS) times the value (1)
+    "random": 1,  # one generated value (or draw) per element
 }
 
 

@@ -486,7 +486,7 @@ def test_readme_ci_outputs_are_real(capsys, monkeypatch):
 
 
 def _uncounted_onnx(path: Path) -> None:
-    """Conv 3->8 3x3 on 8x8 (13,824 MACs) followed by a TopK, which dscost cannot count."""
+    """Conv 3->8 3x3 on 8x8 (13,824 MACs) followed by a Unique (data-dependent output), which dscost cannot count."""
     np = pytest.importorskip("numpy")
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto, helper, numpy_helper
@@ -495,7 +495,7 @@ def _uncounted_onnx(path: Path) -> None:
     k = numpy_helper.from_array(np.array([2], dtype=np.int64), "k")
     nodes = [
         helper.make_node("Conv", ["x", "W"], ["c"], name="conv", pads=[1, 1, 1, 1]),
-        helper.make_node("TopK", ["c", "k"], ["v", "i"], name="topk", axis=1),
+        helper.make_node("Unique", ["c"], ["v"], name="uniq"),
     ]
     graph = helper.make_graph(
         nodes, "unc", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])], [helper.make_tensor_value_info("v", TensorProto.FLOAT, None)], initializer=[w, k]
@@ -510,9 +510,9 @@ def test_uncounted_ops_warn_and_strict_fails(capsys, tmp_path, monkeypatch):
     code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "json")
     doc = json.loads(out)
     assert code == 0 and doc["passed"] and doc["strict"] is False
-    assert doc["models"][0]["uncounted"] == {"nodes": 1, "ops": ["TopK"]}
+    assert doc["models"][0]["uncounted"] == {"nodes": 1, "ops": ["Unique"]}
     code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824")
-    assert code == 0 and "warning: unc: 1 node could not be counted (TopK)" in out
+    assert code == 0 and "warning: unc: 1 node could not be counted (Unique)" in out
     code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "--strict")
     assert code == 1 and "--strict" in out
     code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "github")
@@ -523,7 +523,7 @@ def test_uncounted_ops_warn_and_strict_fails(capsys, tmp_path, monkeypatch):
     assert root.find(".//testcase[@name='all_ops_counted']/failure") is not None
     code, out, _ = dscost(capsys, "check", "unc.onnx", "--max-macs", "13824", "-f", "junit")
     root = ET.fromstring(out.encode())
-    assert code == 0 and root.get("failures") == "0" and "TopK" in root.find(".//system-out").text
+    assert code == 0 and root.get("failures") == "0" and "Unique" in root.find(".//system-out").text
 
 
 # --------------------------------------------------------------------------

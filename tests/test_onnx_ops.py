@@ -313,8 +313,8 @@ def test_shape_ops_are_zero_and_reshape_resolves(tmp_path):
 def test_unknown_and_custom_ops_are_uncounted(tmp_path):
     nodes = [
         node("Relu", ["x"], "r"),
-        node("Shrink", ["r"], "shrink"),
-        node("MyOp", ["shrink"], "custom", domain="com.example"),
+        node("Unique", ["r"], "uniq"),
+        node("MyOp", ["uniq"], "custom", domain="com.example"),
         node("Conv", ["custom", "W"], "conv"),  # input shape unknown after the custom op
     ]
     mp_nodes = nodes
@@ -327,7 +327,7 @@ def test_unknown_and_custom_ops_are_uncounted(tmp_path):
     mp.opset_import.append(helper.make_opsetid("com.example", 1))
     m = read_onnx(save(tmp_path, mp))
     reasons = {u.name: (u.op, u.reason) for u in m.uncounted}
-    assert reasons["shrink"][0] == "Shrink" and "no cost handler" in reasons["shrink"][1]
+    assert reasons["uniq"][0] == "Unique" and "no cost handler" in reasons["uniq"][1]
     assert reasons["custom"][0] == "MyOp" and "com.example" in reasons["custom"][1]
     assert reasons["conv"][0] == "Conv" and "unknown shape" in reasons["conv"][1]
     assert [layer.name for layer in m.layers] == ["r"]
@@ -638,3 +638,157 @@ def test_kernel_shape_that_disagrees_with_the_weight_is_uncounted(tmp_path, op, 
     assert m.layers == [] or all(layer.op != op for layer in m.layers)
     assert [(u.op, u.name) for u in m.uncounted] == [(op, "y")]
     assert "kernel_shape (5, 5) disagrees with the weight's kernel (3, 3)" in m.uncounted[0].reason
+
+
+# --------------------------------------------------------------------------
+# Newer ops: attention, rotary embedding, sampling, deformable and causal convs
+# (each test needs the opset that introduced its op; older onnx releases skip it)
+
+
+def opset_at_least(n: int):
+    import onnx.defs
+
+    return pytest.mark.skipif(onnx.defs.onnx_opset_version() < n, reason=f"this onnx has no opset {n}")
+
+
+def _model_layers(tmp_path, nodes, inputs, inits=(), opset=17, outputs=None):
+    m = read(tmp_path, nodes, inputs, outputs, inits, opset)
+    assert not m.uncounted, m.uncounted
+    return {layer.name: layer for layer in m.layers}
+
+
+@opset_at_least(23)
+def test_attention_grouped_query_causal(tmp_path):
+    """Q (2, 4 heads, 10, 16), K (2, 2 heads, 12, 16), V (2, 2, 12, 8), causal: 2*4*10*12 = 960
+    scores; MACs 960*(16 + 8) = 23,040; other ops 960*(scale 1 + mask 1 + softmax 3) = 4,800."""
+    n = node("Attention", ["q", "k", "v"], "y", is_causal=1)
+    layer = one(tmp_path, n, [("q", [2, 4, 10, 16]), ("k", [2, 2, 12, 16]), ("v", [2, 2, 12, 8])], opset=23)
+    assert (layer.type, layer.cost, layer.inputs) == (MATMUL, Cost(macs=23_040, other_ops=4_800), ("q", "k", "v"))
+    assert layer.output_shape == (2, 4, 10, 8) and "4 query heads on 2 kv heads" in layer.note
+
+
+@opset_at_least(23)
+def test_attention_with_kv_cache_counts_past_keys_and_no_params(tmp_path):
+    """past_key (2, 2, 5, 16) and past_value (2, 2, 5, 8), stored as initializers: 5 + 12 = 17 keys,
+    2*4*10*17 = 1,360 scores, MACs 1,360*24 = 32,640, other ops 1,360*4 = 5,440 (no mask); the
+    cache is state, not params; present_key and present_value are outputs of their own."""
+    n = node("Attention", ["q", "k", "v", "", "pk", "pv"], ["y", "present_k", "present_v"])
+    inputs = [("q", [2, 4, 10, 16]), ("k", [2, 2, 12, 16]), ("v", [2, 2, 12, 8])]
+    layer = one(tmp_path, n, inputs, [init("pk", 2, 2, 5, 16), init("pv", 2, 2, 5, 8)], opset=23, outputs=["y", "present_k"])
+    assert layer.cost == Cost(macs=32_640, other_ops=5_440)
+    assert layer.more_outputs == (2 * 2 * 17 * 16, 2 * 2 * 17 * 8)
+
+
+@opset_at_least(23)
+def test_attention_3d_inputs_with_head_counts(tmp_path):
+    """Q (1, 6, 32) with 4 heads (head size 8), K and V (1, 6, 16) with 2: 1*4*6*6 = 144 scores,
+    MACs 144*16 = 2,304, other ops 144*4 = 576."""
+    n = node("Attention", ["q", "k", "v"], "y", q_num_heads=4, kv_num_heads=2)
+    layer = one(tmp_path, n, [("q", [1, 6, 32]), ("k", [1, 6, 16]), ("v", [1, 6, 16])], opset=23)
+    assert layer.cost == Cost(macs=2_304, other_ops=576)
+
+
+@opset_at_least(23)
+def test_attention_macs_equal_the_unfused_graph(tmp_path):
+    """The same attention as MatMul(Q, K^T) -> Softmax -> MatMul(., V): equal MACs."""
+    shapes = [("q", [1, 2, 7, 4]), ("k", [1, 2, 7, 4]), ("v", [1, 2, 7, 4])]
+    fused = _model_layers(tmp_path, [node("Attention", ["q", "k", "v"], "y")], shapes, opset=23)
+    unfused = [node("Transpose", ["k"], "kt", perm=[0, 1, 3, 2]), node("MatMul", ["q", "kt"], "s"),
+               node("Softmax", ["s"], "p", axis=-1), node("MatMul", ["p", "v"], "y")]  # fmt: skip
+    layers = _model_layers(tmp_path, unfused, shapes, opset=23)
+    assert fused["y"].cost.macs == layers["s"].cost.macs + layers["y"].cost.macs == 1 * 2 * 7 * 7 * (4 + 4)
+
+
+@opset_at_least(23)
+def test_rotary_embedding_full_and_partial(tmp_path):
+    """X (1, 4, 6, 16), constant caches (10, 8): 384 rotated elements * 3 ops = 1,152; the caches
+    are buffers (160), not params.  3-D X (1, 6, 64), 4 heads (16), rotary dim 8: 192 * 3 = 576."""
+    n = node("RotaryEmbedding", ["x", "cos", "sin", "pos"], "y")
+    inputs = [("x", [1, 4, 6, 16]), ("pos", vi("pos", [1, 6], TensorProto.INT64))]
+    layer = one(tmp_path, n, inputs, [init("cos", 10, 8), init("sin", 10, 8)], opset=23)
+    assert (layer.type, layer.cost, layer.inputs) == (ELEMENTWISE, Cost(other_ops=1_152, buffers=160), ("x", "pos"))
+    n = node("RotaryEmbedding", ["x", "cos", "sin", "pos"], "y", num_heads=4, rotary_embedding_dim=8)
+    inputs = [("x", [1, 6, 64]), ("pos", vi("pos", [1, 6], TensorProto.INT64))]
+    layer = one(tmp_path, n, inputs, [init("cos", 10, 4), init("sin", 10, 4)], opset=23)
+    assert layer.cost == Cost(other_ops=576, buffers=80)
+
+
+def test_topk_one_compare_per_input_element(tmp_path):
+    n = node("TopK", ["x", "k"], ["values", "indices"], axis=-1)
+    layer = one(tmp_path, n, [("x", [2, 100])], [init("k", 1, dtype=np.int64, value=[5])], opset=17, outputs=["values", "indices"])
+    assert (layer.type, layer.cost, layer.output_shape, layer.more_outputs) == (ELEMENTWISE, Cost(other_ops=200), (2, 5), (10,))
+
+
+def test_grid_sample_as_resize(tmp_path):
+    """Y (1, 3, 4, 4) = 48 outputs: bilinear 2x2 taps each (192), nearest 0, bicubic 4x4 (768)."""
+    inputs = [("x", [1, 3, 8, 8]), ("grid", [1, 4, 4, 2])]
+    for mode, ops in (("bilinear", 192), ("nearest", 0), ("bicubic", 768)):
+        layer = one(tmp_path, node("GridSample", ["x", "grid"], "y", mode=mode), inputs, opset=16)
+        assert (layer.type, layer.cost, layer.inputs) == (RESIZE, Cost(other_ops=ops), ("x", "grid")), mode
+
+
+@opset_at_least(20)
+def test_affine_grid_is_a_batched_matmul(tmp_path):
+    """theta (2, 2, 3), size (2, 3, 5, 7): grid (2, 5, 7, 2), MACs 2*5*7 points * 2 coords * 3 = 420."""
+    n = node("AffineGrid", ["theta", "size"], "grid")
+    layer = one(tmp_path, n, [("theta", [2, 2, 3])], [init("size", 4, dtype=np.int64, value=[2, 3, 5, 7])], opset=20)
+    assert (layer.type, layer.cost, layer.output_shape) == (MATMUL, Cost(macs=420), (2, 5, 7, 2))
+
+
+def test_roi_align_samples_per_bin(tmp_path):
+    """3 RoIs of 4 channels, 2x2 bins: 48 outputs; sampling_ratio 2: 4 samples of 4 taps each
+    (768); sampling_ratio 0 (adaptive): counted as 1 sample (192), and said."""
+    inputs = [("x", [1, 4, 16, 16]), ("rois", [3, 4]), ("idx", vi("idx", [3], TensorProto.INT64))]
+    layer = one(tmp_path, node("RoiAlign", ["x", "rois", "idx"], "y", output_height=2, output_width=2, sampling_ratio=2), inputs, opset=16)
+    assert (layer.type, layer.cost, layer.output_shape) == (POOL, Cost(other_ops=768), (3, 4, 2, 2))
+    layer = one(tmp_path, node("RoiAlign", ["x", "rois", "idx"], "y", output_height=2, output_width=2), inputs, opset=16)
+    assert layer.cost == Cost(other_ops=192) and "lower bound" in layer.note
+
+
+@opset_at_least(19)
+def test_deform_conv_counts_a_conv_plus_its_sampling(tmp_path):
+    """X (1, 2, 6, 6), W (4, 2, 3, 3), bias: out 4x4; MACs 4*2*9*16 = 1,152, 72 weights + 4 biases;
+    other ops: bias 4*16 = 64 plus 1*2*9*16 = 288 samples of 4 taps (1,152) = 1,216; with a mask
+    5 ops per sample: 64 + 1,440 = 1,504.  No separable what-if."""
+    inputs = [("x", [1, 2, 6, 6]), ("off", [1, 18, 4, 4])]
+    n = node("DeformConv", ["x", "W", "off", "B"], "y", kernel_shape=[3, 3])
+    layer = one(tmp_path, n, inputs, [init("W", 4, 2, 3, 3), init("B", 4)], opset=19)
+    assert (layer.type, layer.cost, layer.conv, layer.inputs) == (STANDARD, Cost(macs=1_152, other_ops=1_216, weights=72, biases=4), None, ("x", "off"))
+    n = node("DeformConv", ["x", "W", "off", "B", "mask"], "y", kernel_shape=[3, 3])
+    layer = one(tmp_path, n, [*inputs, ("mask", [1, 9, 4, 4])], [init("W", 4, 2, 3, 3), init("B", 4)], opset=19)
+    assert layer.cost.other_ops == 1_504
+
+
+@opset_at_least(27)
+def test_causal_conv_with_state_is_a_depthwise_conv(tmp_path):
+    """X (2, 8, 10), W (8, 1, 4), bias, SiLU: MACs 4*8*2*10 = 640, 32 weights + 8 biases; other ops
+    bias 8*20 = 160 + SiLU 4*160 = 640 -> 800.  The past state is data, never a param."""
+    n = node("CausalConvWithState", ["x", "W", "B", "past"], ["y", "present"], activation="silu")
+    layer = one(tmp_path, n, [("x", [2, 8, 10])], [init("W", 8, 1, 4), init("B", 8), init("past", 2, 8, 3)], opset=27, outputs=["y", "present"])
+    assert (layer.type, layer.cost) == (DEPTHWISE, Cost(macs=640, other_ops=800, weights=32, biases=8))
+    assert layer.conv.pads == (3, 0) and layer.conv.out_spatial == (10,)
+
+
+def test_mvn_shrink_random_per_element(tmp_path):
+    """48 elements: MeanVarianceNormalization 5 ops each (a norm without affine), Shrink 2, a random draw 1."""
+    nodes = [node("MeanVarianceNormalization", ["x"], "mvn"), node("Shrink", ["x"], "shrink"), node("RandomNormalLike", ["shrink"], "noise")]
+    layers = _model_layers(tmp_path, nodes, [("x", [1, 3, 4, 4])], outputs=["mvn", "noise"])
+    assert (layers["mvn"].type, layers["mvn"].cost) == (NORM, Cost(other_ops=240))
+    assert (layers["shrink"].cost, layers["noise"].cost) == (Cost(other_ops=96), Cost(other_ops=48))
+
+
+@opset_at_least(28)
+def test_cumprod_and_swiglu(tmp_path):
+    layers = _model_layers(tmp_path, [node("CumProd", ["a", "axis"], "c"), node("SwiGLU", ["c", "b"], "y")],
+                           [("a", [2, 8]), ("b", [2, 8])], [init("axis", dtype=np.int64, value=1)], opset=28)  # fmt: skip
+    assert (layers["c"].cost, layers["y"].cost, layers["y"].inputs) == (Cost(other_ops=16), Cost(other_ops=80), ("c", "b"))
+
+
+@opset_at_least(24)
+def test_kv_cache_plumbing_costs_nothing_and_is_counted(tmp_path):
+    """TensorScatter writes a step into a KV cache, CenterCropPad crops: data movement, zero cost, not uncounted."""
+    nodes = [node("TensorScatter", ["past", "upd", "idx"], "present", axis=2), node("CenterCropPad", ["present", "shape"], "y")]
+    inputs = [("past", [1, 2, 8, 4]), ("upd", [1, 2, 1, 4]), ("idx", vi("idx", [1], TensorProto.INT64))]
+    layers = _model_layers(tmp_path, nodes, inputs, [init("shape", 4, dtype=np.int64, value=[1, 2, 6, 4])], opset=24)
+    assert [(l.type, l.cost) for l in layers.values()] == [(SHAPE, Cost()), (SHAPE, Cost())]
+    assert layers["present"].inputs == ("past", "upd", "idx")

@@ -412,7 +412,7 @@ def test_cli_bad_input_exit_2_one_line(tmp_path):
 
 
 def test_cli_strict_and_input_shape(tmp_path):
-    nodes = [node("Conv", ["x", "W"], "y"), node("Shrink", ["y"], "shrink")]
+    nodes = [node("Conv", ["x", "W"], "y"), node("Unique", ["y"], "uniq")]
     path = save(tmp_path, model(nodes, [("x", ["N", 3, "H", "W"])], inits=[init("W", 4, 3, 3, 3)]))
     r = run_cli("analyze", str(path), "--input-shape", "x=2x3x10x10", "-f", "json")
     assert r.returncode == 0, r.stderr
@@ -420,9 +420,9 @@ def test_cli_strict_and_input_shape(tmp_path):
 
     data = json.loads(r.stdout)
     assert data["totals"]["macs"] == 2 * 4 * 3 * 9 * 64
-    assert data["uncounted"] and data["uncounted"][0]["op"] == "Shrink"
+    assert data["uncounted"] and data["uncounted"][0]["op"] == "Unique"
     r = run_cli("analyze", str(path), "--input-shape", "x=1x3x10x10", "--strict", "-q")
-    assert r.returncode == 1 and "Shrink" in r.stderr
+    assert r.returncode == 1 and "Unique" in r.stderr
 
 
 def test_progress_flag_is_harmless_off_a_tty(tmp_path, capsys):

@@ -1,26 +1,40 @@
 """ONNX op handlers: one small pure function per op type.
 
-Each handler maps a :class:`NodeInfo` (the node's attributes and the inferred
-shapes of its inputs and outputs) to a :class:`Result`: layer type, a
+Each handler maps a :class:`~dscost.readers.onnx_node.NodeInfo` (the node's attributes and
+the inferred shapes of its inputs and outputs) to a :class:`Result`: layer type, a
 :class:`dscost.layers.Cost` computed with the formulas of :mod:`dscost.cost`,
 the conv geometry (so the separable what-ifs work), and which inputs carry
 parameters (so the reader can count a shared initializer once).
 
 The table :data:`HANDLERS` maps an op type of the default ONNX domain to its
 handler (the op-handle table of fvcore is the model).  An op type missing from
-the table is never counted as zero: the reader lists it as uncounted.
+the table is never counted as zero: the reader lists it as uncounted.  This module
+holds convolutions, matrix products, norms, element-wise, pooling and shape ops;
+importing it also registers the sequence models' handlers of
+:mod:`dscost.readers.onnx_sequence_ops`, so the table is complete.
 
 Nothing here does I/O or imports onnx.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from math import prod
-from typing import Callable
 
 from dscost import cost as C
-from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
+from dscost.readers.handlers import Result, UnknownShape, out_numel
+from dscost.readers.onnx_node import (
+    FLOAT_TYPES,
+    HANDLERS,
+    NodeInfo,
+    auto_pad,
+    conv_geom,
+    handles,
+    ints_attr,
+    str_attr,
+    weight_kernel,
+)
+from dscost.readers.onnx_sequence_ops import attention, causal_conv_with_state, recurrent, rotary_embedding  # (registers them)
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -34,120 +48,23 @@ from dscost.layers import (
     MATMUL,
     NORM,
     POOL,
-    RECURRENT,
     RESIZE,
     SHAPE,
     SOFTMAX,
-    ConvGeom,
     Cost,
-    Shape,
 )
 
-# ONNX TensorProto.DataType values of floating-point tensors.
-FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
-
-
-@dataclass
-class NodeInfo:
-    """What a handler may look at.  Shapes include the batch dimension; a shape is
-    ``None`` when shape inference could not resolve every dimension."""
-
-    name: str
-    op: str
-    attrs: dict
-    inputs: list[str]  # tensor names; "" for an omitted optional input
-    outputs: list[str]
-    in_shapes: list[Shape | None]
-    out_shapes: list[Shape | None]
-    const: dict[str, int] = field(default_factory=dict)  # constant tensor name -> ONNX data type
-
-    def has(self, i: int) -> bool:
-        return i < len(self.inputs) and self.inputs[i] != ""
-
-    def is_const(self, i: int) -> bool:
-        return self.has(i) and self.inputs[i] in self.const
-
-    def is_float_const(self, i: int) -> bool:
-        return self.is_const(i) and self.const[self.inputs[i]] in FLOAT_TYPES
-
-    def shape(self, i: int) -> Shape:
-        """Inferred shape of input ``i``; UnknownShape when missing."""
-        s = self.in_shapes[i] if i < len(self.in_shapes) else None
-        if s is None:
-            raise UnknownShape(f"input {i} ({self.inputs[i]!r})" if i < len(self.inputs) else f"input {i}")
-        return s
-
-    def out(self, i: int = 0) -> Shape:
-        s = self.out_shapes[i] if i < len(self.out_shapes) else None
-        if s is None:
-            raise UnknownShape(f"output {i} ({self.outputs[i]!r})" if i < len(self.outputs) else f"output {i}")
-        return s
-
-    def attr(self, key: str, default=None):
-        return self.attrs.get(key, default)
-
-
-HANDLERS, handles = op_registry()
-Handler = Callable[[NodeInfo], Result]
-
-
-def _ints(value, n: int, default: int) -> tuple[int, ...]:
-    return tuple(int(v) for v in value) if value else (default,) * n
-
-
-def _auto_pad(info: NodeInfo) -> str:
-    v = info.attr("auto_pad", "NOTSET")
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def _pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation: Shape) -> tuple[int, ...]:
-    """Explicit pads (all begins, then all ends), resolving auto_pad SAME_UPPER/SAME_LOWER/VALID."""
-    r = len(spatial)
-    mode = _auto_pad(info)
-    if mode in ("SAME_UPPER", "SAME_LOWER"):
-        pairs = [C.same_pads(spatial[i], kernel[i], stride[i], dilation[i], upper=mode == "SAME_UPPER") for i in range(r)]
-        return tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)
-    if mode == "VALID":
-        return (0,) * (2 * r)
-    return _ints(info.attr("pads"), 2 * r, 0)
+__all__ = ["CONTROL_FLOW", "FLOAT_TYPES", "HANDLERS", "NodeInfo", "UnknownShape", "activation_result",
+           "attention", "causal_conv_with_state", "recurrent", "rotary_embedding"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------
 # Convolutions and matrix products
 
 
-def _weight_kernel(info: NodeInfo, x: Shape, w: Shape) -> Shape:
-    """The kernel from the weight's dims (params come from them); a kernel_shape attribute
-    that disagrees, or a weight of the wrong rank, makes the node uncounted."""
-    r = len(x) - 2
-    kernel = tuple(w[2:])
-    if len(kernel) != r:
-        raise ValueError(f"weight {tuple(w)} does not fit a {r}-D input {tuple(x)}")
-    if info.attr("kernel_shape") and _ints(info.attr("kernel_shape"), r, 1) != kernel:
-        raise ValueError(f"kernel_shape {_ints(info.attr('kernel_shape'), r, 1)} disagrees with the weight's kernel {kernel}")
-    return kernel
-
-
-def _conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -> ConvGeom:
-    """Geometry of a Conv-like node (input ``x_i``, weight ``w_i`` of shape (Cout, Cin/g, *kernel),
-    optional bias ``b_i``), shared by Conv, ConvInteger and QLinearConv."""
-    x, w = info.shape(x_i), info.shape(w_i)
-    n, cin, spatial = x[0], x[1], tuple(x[2:])
-    r = len(spatial)
-    kernel = _weight_kernel(info, x, w)
-    groups = int(info.attr("group", 1))
-    stride = _ints(info.attr("strides"), r, 1)
-    dilation = _ints(info.attr("dilations"), r, 1)
-    if cin != w[1] * groups:
-        raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}")
-    pads = _pads(info, spatial, kernel, stride, dilation)
-    out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
-    bias = b_i is not None and info.has(b_i)
-    return ConvGeom(kernel, cin, w[0], groups, stride, dilation, pads, spatial, out, bias, n)
-
 
 def _conv_result(info: NodeInfo, x_i: int, w_i: int, b_i: int | None) -> Result:
-    geom = _conv_geom(info, x_i, w_i, b_i)
+    geom = conv_geom(info, x_i, w_i, b_i)
     params = {w_i: "weights", b_i: "biases"} if geom.bias else {w_i: "weights"}
     return Result(geom.kind, C.conv_cost(geom), conv=geom, kernel=geom.kernel, params=params, data_inputs=(x_i,))
 
@@ -180,25 +97,40 @@ def conv_transpose(info: NodeInfo) -> Result:
     n, cin, spatial = x[0], x[1], tuple(x[2:])
     r = len(spatial)
     groups = int(info.attr("group", 1))
-    kernel = _weight_kernel(info, x, w)
+    kernel = weight_kernel(info, x, w)
     cout = w[1] * groups
     y = info.out_shapes[0] if info.out_shapes else None
     if y is not None:
         out = tuple(y[2:])
     elif info.attr("output_shape"):
         out = tuple(int(v) for v in info.attr("output_shape"))[-r:]
-    elif _auto_pad(info) in ("SAME_UPPER", "SAME_LOWER"):
-        out = tuple(s * st for s, st in zip(spatial, _ints(info.attr("strides"), r, 1)))
+    elif auto_pad(info) in ("SAME_UPPER", "SAME_LOWER"):
+        out = tuple(s * st for s, st in zip(spatial, ints_attr(info.attr("strides"), r, 1)))
     else:
-        stride = _ints(info.attr("strides"), r, 1)
-        dilation = _ints(info.attr("dilations"), r, 1)
-        pads = (0,) * (2 * r) if _auto_pad(info) == "VALID" else _ints(info.attr("pads"), 2 * r, 0)
-        opad = _ints(info.attr("output_padding"), r, 0)
+        stride = ints_attr(info.attr("strides"), r, 1)
+        dilation = ints_attr(info.attr("dilations"), r, 1)
+        pads = (0,) * (2 * r) if auto_pad(info) == "VALID" else ints_attr(info.attr("pads"), 2 * r, 0)
+        opad = ints_attr(info.attr("output_padding"), r, 0)
         out = tuple(C.conv_transpose_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i], opad[i]) for i in range(r))
     bias = info.has(2)
     cost = C.conv_transpose_cost(kernel, cin, cout, groups, spatial, out, bias, n)
     params = {1: "weights", 2: "biases"} if bias else {1: "weights"}
     return Result(CONV_TRANSPOSE, cost, kernel=kernel, params=params, data_inputs=(0,))
+
+
+@handles("DeformConv")
+def deform_conv(info: NodeInfo) -> Result:
+    """DeformConv(X, W, offset, [B], [mask]): cost.conv_cost as Conv (W (Cout, Cin/g, *kernel)),
+    plus the bilinear sampling of every input value it reads, 2^r taps each (r spatial axes),
+    and a multiply by the mask when there is one: N*Cin*prod(kernel)*prod(out)*(2^r [+ 1]) other
+    ops.  No separable what-if (its sampling is not a depthwise conv's); offset and mask are data."""
+    geom = conv_geom(info, 0, 1, 3)
+    samples = geom.batch * geom.cin * prod(geom.kernel) * prod(geom.out_spatial)
+    cost = C.conv_cost(geom)
+    cost = replace(cost, other_ops=cost.other_ops + samples * (2 ** len(geom.kernel) + int(info.has(4))))
+    params = {1: "weights", 3: "biases"} if geom.bias else {1: "weights"}
+    return Result(geom.kind, cost, kernel=geom.kernel, params=params, data_inputs=(0, 2, 4), note="deformable")
+
 
 
 @handles("Gemm")
@@ -343,6 +275,12 @@ def lrn(info: NodeInfo) -> Result:
     return Result(NORM, C.lrn_cost(int(info.attr("size", 1)), prod(info.shape(0))), data_inputs=(0,))
 
 
+@handles("MeanVarianceNormalization")
+def mean_variance_normalization(info: NodeInfo) -> Result:
+    """cost.norm_cost(numel, 0): as a norm without scale and bias; no params."""
+    return Result(NORM, C.norm_cost(prod(info.shape(0)), 0), data_inputs=(0,))
+
+
 @handles("LpNormalization")
 def lp_normalization(info: NodeInfo) -> Result:
     """cost.per_element_cost("lp_norm", numel) = 3 ops per element; no params."""
@@ -430,10 +368,36 @@ def unary(info: NodeInfo) -> Result:
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2))
 
 
-@handles("CumSum")
+@handles("CumSum", "CumProd")
 def cumsum(info: NodeInfo) -> Result:
-    """A running sum along ``axis``: one add per output element, cost.elementwise_cost(numel, 2)."""
+    """A running sum (product) along ``axis``: one add (multiply) per output element,
+    cost.elementwise_cost(numel, 2)."""
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
+
+
+@handles("Shrink")
+def shrink(info: NodeInfo) -> Result:
+    """cost.per_element_cost("shrink", numel) = 2 ops per element (compare, then add or subtract bias)."""
+    return Result(ACTIVATION, C.per_element_cost("shrink", out_numel(info)), data_inputs=(0,))
+
+
+@handles("SwiGLU")
+def swiglu(info: NodeInfo) -> Result:
+    """Y = Swish(A) * B: cost.per_element_cost("swiglu", numel) = 5 ops per element (swish 4, multiply 1)."""
+    return Result(ACTIVATION, C.per_element_cost("swiglu", out_numel(info)), data_inputs=(0, 1))
+
+
+@handles("TopK")
+def topk(info: NodeInfo) -> Result:
+    """cost.per_element_cost("topk", numel of X) = one compare per input element (ordering the k
+    results is not counted); K is shape data."""
+    return Result(ELEMENTWISE, C.per_element_cost("topk", prod(info.shape(0))), data_inputs=(0,))
+
+
+@handles("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli")
+def random(info: NodeInfo) -> Result:
+    """cost.per_element_cost("random", numel) = one op per generated element (Bernoulli: per draw)."""
+    return Result(ELEMENTWISE, C.per_element_cost("random", prod(info.out())), data_inputs=(0,))
 
 
 # --------------------------------------------------------------------------
@@ -491,52 +455,41 @@ def resize(info: NodeInfo) -> Result:
     return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0,), note=mode)
 
 
-# --------------------------------------------------------------------------
-# Recurrent layers
+
+@handles("GridSample")
+def grid_sample(info: NodeInfo) -> Result:
+    """Sampling X at the grid's points, as Resize: nearest a copy; (bi)linear and (bi)cubic
+    2 or 4 taps per spatial axis for each output element, cost.pool_cost((taps,)*axes, out numel).
+    The grid is data."""
+    x, y = info.shape(0), info.out()
+    mode = str_attr(info, "mode", "linear")
+    if mode == "nearest":
+        return Result(RESIZE, Cost(), data_inputs=(0, 1), note=mode)
+    kernel = (4 if mode in ("cubic", "bicubic") else 2,) * (len(x) - 2)
+    return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0, 1), note=mode)
 
 
-# ONNX recurrent activation names -> key of cost.ACTIVATION_OPS
-RNN_ACTIVATIONS = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Relu": "relu", "HardSigmoid": "hard_sigmoid",
-                   "LeakyRelu": "leaky_relu", "ThresholdedRelu": "relu", "Elu": "elu", "Softsign": "softsign",
-                   "Softplus": "softplus"}  # fmt: skip
-# activation slots per cell: (f, g, h) weights in the per-hidden-element count
-RNN_SLOTS = {"RNN": (1,), "GRU": (2, 1), "LSTM": (3, 1, 1)}
+@handles("AffineGrid")
+def affine_grid(info: NodeInfo) -> Result:
+    """theta (N, r, r+1) times the homogeneous coordinates of every point of the (N, *spatial, r)
+    grid, a batched matmul (torch's affine_grid is one): MACs = N*prod(spatial)*r*(r+1)."""
+    theta, grid = info.shape(0), info.out()
+    r = theta[1] if len(theta) == 3 else 0
+    if r not in (2, 3) or theta[2] != r + 1 or grid[-1] != r:
+        raise ValueError(f"theta {tuple(theta)} and grid {tuple(grid)} are not an affine grid")
+    return Result(MATMUL, Cost(macs=prod(grid) * (r + 1)), data_inputs=(0,))
 
 
-def _rnn_activation_ops(info: NodeInfo) -> int | None:
-    """Ops per hidden element of the gate activations from the ``activations`` attribute
-    (first direction's list); None for the defaults."""
-    names = info.attr("activations")
-    if not names:
-        return None
-    slots = RNN_SLOTS[info.op]
-    total = 0
-    for weight, name in zip(slots, names[: len(slots)]):
-        name = name.decode() if isinstance(name, bytes) else str(name)
-        if name not in RNN_ACTIVATIONS:
-            raise ValueError(f"recurrent activation {name!r} has no op count")
-        total += weight * C.ACTIVATION_OPS[RNN_ACTIVATIONS[name]]
-    return total
+@handles("RoiAlign")
+def roi_align(info: NodeInfo) -> Result:
+    """Y (R, C, oh, ow): each output averages sampling_ratio^2 bilinear samples (4 taps each),
+    cost.pool_cost((4, s, s), out numel).  sampling_ratio 0 (adaptive: it depends on each RoI's
+    size, known at run time only) is counted as 1 sample per bin, a lower bound, and said."""
+    sr = int(info.attr("sampling_ratio", 0))
+    note = "" if sr > 0 else "adaptive sampling_ratio: counted as 1 sample per bin (a lower bound)"
+    s = max(sr, 1)
+    return Result(POOL, C.pool_cost((4, s, s), prod(info.out())), data_inputs=(0, 1, 2), note=note)
 
-
-@handles("RNN", "GRU", "LSTM")
-def recurrent(info: NodeInfo) -> Result:
-    """X (seq, batch, input) ((batch, seq, input) with layout=1), W (dirs, G*H, input),
-    R (dirs, G*H, H), optional B (dirs, 2*G*H) and LSTM peepholes P (dirs, 3*H): cost.rnn_cost,
-    MACs = dirs*seq*batch*G*H*(input + H) with G = 1 (RNN), 3 (GRU), 4 (LSTM).
-    W, R, P count as weights, B as biases; initial states are data."""
-    x, w, r = info.shape(0), info.shape(1), info.shape(2)
-    seq, batch = (x[1], x[0]) if info.attr("layout", 0) else (x[0], x[1])
-    hidden = r[-1]
-    cell = info.op.lower()
-    if w[1] != C.RNN_GATES[cell] * hidden or w[2] != x[2]:
-        raise ValueError(f"W {tuple(w)} does not fit X {tuple(x)} and hidden size {hidden}")
-    bias, peephole = info.has(3), info.op == "LSTM" and info.has(7)
-    cost = C.rnn_cost(cell, w[0], seq, batch, x[2], hidden, bias, _rnn_activation_ops(info), peephole)
-    params = {1: "weights", 2: "weights"}
-    params.update({3: "biases"} if bias else {})
-    params.update({7: "weights"} if peephole else {})
-    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6), states=(5, 6))
 
 
 # --------------------------------------------------------------------------
@@ -546,13 +499,16 @@ SHAPE_OPS = ("Reshape", "Transpose", "Squeeze", "Unsqueeze", "Shape", "Size", "G
              "GatherND", "Constant", "ConstantOfShape", "Identity", "Dropout", "Slice", "Split", "Expand",
              "Tile", "Pad", "Cast", "CastLike", "Range", "DepthToSpace", "SpaceToDepth", "NonZero",
              "ScatterND", "ScatterElements", "EyeLike", "OneHot", "Trilu", "ReverseSequence", "Compress",
-             "SplitToSequence", "SequenceAt", "SequenceConstruct", "ConcatFromSequence", "Col2Im")  # fmt: skip
+             "SplitToSequence", "SequenceAt", "SequenceConstruct", "ConcatFromSequence", "Col2Im", "Scatter",
+             "MaxUnpool", "CenterCropPad", "BitCast", "Optional", "OptionalGetElement", "OptionalHasElement",
+             "SequenceEmpty", "SequenceErase", "SequenceInsert", "SequenceLength", "TensorScatter")  # fmt: skip
 
 
 @handles(*SHAPE_OPS)
 def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design."""
-    multi = info.op in ("Concat", "ScatterND", "ScatterElements", "SequenceConstruct")
+    multi = info.op in ("Concat", "ScatterND", "ScatterElements", "Scatter", "SequenceConstruct", "SequenceInsert",
+                        "TensorScatter", "MaxUnpool")  # fmt: skip
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
         return Result(SHAPE, data_inputs=(0, 1))
     return Result(SHAPE, data_inputs=None if multi else (0,))

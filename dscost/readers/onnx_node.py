@@ -1,0 +1,121 @@
+"""What every ONNX op handler works on: :class:`NodeInfo` (a node's attributes and inferred
+shapes), the handler table :data:`HANDLERS` with its ``@handles`` decorator, and the attribute
+helpers handlers share (pads, kernel, conv geometry).  The handlers live in
+:mod:`dscost.readers.onnx_ops` and :mod:`dscost.readers.onnx_sequence_ops`.
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from dscost import cost as C
+from dscost.layers import ConvGeom, Shape
+from dscost.readers.handlers import Result, UnknownShape, op_registry
+
+# ONNX TensorProto.DataType values of floating-point tensors.
+FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
+
+
+@dataclass
+class NodeInfo:
+    """What a handler may look at.  Shapes include the batch dimension; a shape is
+    ``None`` when shape inference could not resolve every dimension."""
+
+    name: str
+    op: str
+    attrs: dict
+    inputs: list[str]  # tensor names; "" for an omitted optional input
+    outputs: list[str]
+    in_shapes: list[Shape | None]
+    out_shapes: list[Shape | None]
+    const: dict[str, int] = field(default_factory=dict)  # constant tensor name -> ONNX data type
+
+    def has(self, i: int) -> bool:
+        return i < len(self.inputs) and self.inputs[i] != ""
+
+    def is_const(self, i: int) -> bool:
+        return self.has(i) and self.inputs[i] in self.const
+
+    def is_float_const(self, i: int) -> bool:
+        return self.is_const(i) and self.const[self.inputs[i]] in FLOAT_TYPES
+
+    def shape(self, i: int) -> Shape:
+        """Inferred shape of input ``i``; UnknownShape when missing."""
+        s = self.in_shapes[i] if i < len(self.in_shapes) else None
+        if s is None:
+            raise UnknownShape(f"input {i} ({self.inputs[i]!r})" if i < len(self.inputs) else f"input {i}")
+        return s
+
+    def out(self, i: int = 0) -> Shape:
+        s = self.out_shapes[i] if i < len(self.out_shapes) else None
+        if s is None:
+            raise UnknownShape(f"output {i} ({self.outputs[i]!r})" if i < len(self.outputs) else f"output {i}")
+        return s
+
+    def attr(self, key: str, default=None):
+        return self.attrs.get(key, default)
+
+
+HANDLERS, handles = op_registry()
+Handler = Callable[[NodeInfo], Result]
+
+
+def ints_attr(value, n: int, default: int) -> tuple[int, ...]:
+    return tuple(int(v) for v in value) if value else (default,) * n
+
+
+def auto_pad(info: NodeInfo) -> str:
+    v = info.attr("auto_pad", "NOTSET")
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def explicit_pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation: Shape) -> tuple[int, ...]:
+    """Explicit pads (all begins, then all ends), resolving auto_pad SAME_UPPER/SAME_LOWER/VALID."""
+    r = len(spatial)
+    mode = auto_pad(info)
+    if mode in ("SAME_UPPER", "SAME_LOWER"):
+        pairs = [C.same_pads(spatial[i], kernel[i], stride[i], dilation[i], upper=mode == "SAME_UPPER") for i in range(r)]
+        return tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)
+    if mode == "VALID":
+        return (0,) * (2 * r)
+    return ints_attr(info.attr("pads"), 2 * r, 0)
+
+
+def weight_kernel(info: NodeInfo, x: Shape, w: Shape) -> Shape:
+    """The kernel from the weight's dims (params come from them); a kernel_shape attribute
+    that disagrees, or a weight of the wrong rank, makes the node uncounted."""
+    r = len(x) - 2
+    kernel = tuple(w[2:])
+    if len(kernel) != r:
+        raise ValueError(f"weight {tuple(w)} does not fit a {r}-D input {tuple(x)}")
+    if info.attr("kernel_shape") and ints_attr(info.attr("kernel_shape"), r, 1) != kernel:
+        raise ValueError(f"kernel_shape {ints_attr(info.attr('kernel_shape'), r, 1)} disagrees with the weight's kernel {kernel}")
+    return kernel
+
+
+def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -> ConvGeom:
+    """Geometry of a Conv-like node (input ``x_i``, weight ``w_i`` of shape (Cout, Cin/g, *kernel),
+    optional bias ``b_i``), shared by Conv, ConvInteger and QLinearConv."""
+    x, w = info.shape(x_i), info.shape(w_i)
+    n, cin, spatial = x[0], x[1], tuple(x[2:])
+    r = len(spatial)
+    kernel = weight_kernel(info, x, w)
+    groups = int(info.attr("group", 1))
+    stride = ints_attr(info.attr("strides"), r, 1)
+    dilation = ints_attr(info.attr("dilations"), r, 1)
+    if cin != w[1] * groups:
+        raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}")
+    pads = explicit_pads(info, spatial, kernel, stride, dilation)
+    out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
+    bias = b_i is not None and info.has(b_i)
+    return ConvGeom(kernel, cin, w[0], groups, stride, dilation, pads, spatial, out, bias, n)
+
+
+def str_attr(info: NodeInfo, key: str, default: str) -> str:
+    """A string attribute (onnx gives bytes)."""
+    value = info.attr(key, default)
+    return value.decode() if isinstance(value, bytes) else str(value)
+

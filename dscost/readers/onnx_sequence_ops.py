@@ -1,0 +1,137 @@
+"""ONNX handlers of sequence models: recurrent layers (RNN, GRU, LSTM), attention
+(``Attention``, ``RotaryEmbedding``) and the state-carrying causal conv of Mamba-style
+blocks.  They register in the one table, :data:`dscost.readers.onnx_node.HANDLERS`.
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from math import prod
+
+from dscost import cost as C
+from dscost.layers import ELEMENTWISE, MATMUL, RECURRENT, ConvGeom
+from dscost.readers.handlers import Result
+from dscost.readers.onnx_node import NodeInfo, handles, str_attr
+
+
+@handles("CausalConvWithState")
+def causal_conv_with_state(info: NodeInfo) -> Result:
+    """input (N, C, L), weight (C, 1, k), [bias (C)], [past_state (N, C, k-1)]: a depthwise causal
+    conv, cost.conv_cost with groups = C and k-1 leading pads (the past state or zeros), plus the
+    fused SiLU (4 ops per output element) when ``activation`` is silu or swish.  The state is data."""
+    x, w = info.shape(0), info.shape(1)
+    if len(x) != 3 or len(w) != 3 or w[0] != x[1] or w[1] != 1:
+        raise ValueError(f"weight {tuple(w)} is not (C, 1, k) for input {tuple(x)}")
+    n, c, length = x
+    k = w[2]
+    geom = ConvGeom((k,), c, c, c, (1,), (1,), (k - 1, 0), (length,), (length,), info.has(2), n)
+    cost = C.conv_cost(geom)
+    act = str_attr(info, "activation", "none")
+    if act in ("silu", "swish"):
+        cost = replace(cost, other_ops=cost.other_ops + C.activation_cost("silu", n * c * length).other_ops)
+    params = {1: "weights", 2: "biases"} if geom.bias else {1: "weights"}
+    return Result(geom.kind, cost, conv=geom, kernel=(k,), params=params, data_inputs=(0, 3), states=(3,),
+                  note="causal" + (f", {act}" if act in ("silu", "swish") else ""))  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# Attention
+
+
+@handles("Attention")
+def attention(info: NodeInfo) -> Result:
+    """Q (B, Hq, Sq, D), K (B, Hkv, Skv, D), V (B, Hkv, Skv, Dv), or 3-D (B, S, heads*D) with
+    q_num_heads and kv_num_heads; past_key/past_value (B, Hkv, Sp, D) go before K and V:
+    cost.attention_cost(B, Hq, Sq, Sp + Skv, D, Dv), masked with attn_mask or is_causal.
+    MACs equal the two MatMuls of the same attention unfused.  The past key and value are state
+    (never params); a learned constant among Q, K, V or the mask counts as weights (as elsewhere)."""
+    q, k, v = info.shape(0), info.shape(1), info.shape(2)
+    if len(q) == 4 and len(k) == 4 and len(v) == 4:
+        b, hq, sq, d = q
+        hkv, skv, dk, dv = k[1], k[2], k[3], v[3]
+    elif len(q) == 3 and len(k) == 3 and len(v) == 3:
+        hq, hkv = int(info.attr("q_num_heads", 0)), int(info.attr("kv_num_heads", 0))
+        if hq <= 0 or hkv <= 0 or q[2] % hq or k[2] % hkv or v[2] % hkv:
+            raise ValueError(f"3-D Q {tuple(q)}, K {tuple(k)}, V {tuple(v)} need q_num_heads and kv_num_heads dividing their last dims")
+        b, sq, d = q[0], q[1], q[2] // hq
+        skv, dk, dv = k[1], k[2] // hkv, v[2] // hkv
+    else:
+        raise ValueError(f"Q {tuple(q)}, K {tuple(k)}, V {tuple(v)}: not all 3-D or all 4-D")
+    if dk != d or hq % hkv:
+        raise ValueError(f"Q ({hq} heads of {d}) and K ({hkv} heads of {dk}) do not fit")
+    past = info.shape(4)[2] if info.has(4) else 0
+    masked = info.has(3) or bool(info.attr("is_causal", 0))
+    softcap = float(info.attr("softcap", 0.0)) != 0.0
+    note = "attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "") + (f", {past} past" if past else "")
+    cost = C.attention_cost(b, hq, sq, past + skv, d, dv, masked, softcap)
+    return Result(MATMUL, cost, data_inputs=(0, 1, 2, 3, 4, 5, 6), states=(4, 5), note=note)
+
+
+@handles("RotaryEmbedding")
+def rotary_embedding(info: NodeInfo) -> Result:
+    """X (B, H, S, D) or (B, S, H*D) with num_heads: cost.per_element_cost("rotary", rotated
+    elements), rotated = numel * rotary_embedding_dim / D (all of D when 0).  Constant cos and
+    sin caches are buffers (tables of the code, as torch's); computed ones are data."""
+    x = info.shape(0)
+    heads = int(info.attr("num_heads", 0))
+    if len(x) == 4:
+        head = x[3]
+    elif len(x) == 3 and heads > 0 and x[2] % heads == 0:
+        head = x[2] // heads
+    else:
+        raise ValueError(f"X {tuple(x)}: not (B, H, S, D), or 3-D without num_heads dividing its last dim")
+    rot = int(info.attr("rotary_embedding_dim", 0)) or head
+    if rot > head or rot % 2:
+        raise ValueError(f"rotary_embedding_dim {rot} does not fit head size {head}")
+    cost = replace(C.per_element_cost("rotary", prod(x) // head * rot), buffers=prod(info.shape(1)) + prod(info.shape(2)))
+    return Result(ELEMENTWISE, cost, params={1: "buffers", 2: "buffers"}, data_inputs=(0, 3))
+
+
+# --------------------------------------------------------------------------
+# Recurrent layers
+
+
+# ONNX recurrent activation names -> key of cost.ACTIVATION_OPS
+RNN_ACTIVATIONS = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Relu": "relu", "HardSigmoid": "hard_sigmoid",
+                   "LeakyRelu": "leaky_relu", "ThresholdedRelu": "relu", "Elu": "elu", "Softsign": "softsign",
+                   "Softplus": "softplus"}  # fmt: skip
+# activation slots per cell: (f, g, h) weights in the per-hidden-element count
+RNN_SLOTS = {"RNN": (1,), "GRU": (2, 1), "LSTM": (3, 1, 1)}
+
+
+def _rnn_activation_ops(info: NodeInfo) -> int | None:
+    """Ops per hidden element of the gate activations from the ``activations`` attribute
+    (first direction's list); None for the defaults."""
+    names = info.attr("activations")
+    if not names:
+        return None
+    slots = RNN_SLOTS[info.op]
+    total = 0
+    for weight, name in zip(slots, names[: len(slots)]):
+        name = name.decode() if isinstance(name, bytes) else str(name)
+        if name not in RNN_ACTIVATIONS:
+            raise ValueError(f"recurrent activation {name!r} has no op count")
+        total += weight * C.ACTIVATION_OPS[RNN_ACTIVATIONS[name]]
+    return total
+
+
+@handles("RNN", "GRU", "LSTM")
+def recurrent(info: NodeInfo) -> Result:
+    """X (seq, batch, input) ((batch, seq, input) with layout=1), W (dirs, G*H, input),
+    R (dirs, G*H, H), optional B (dirs, 2*G*H) and LSTM peepholes P (dirs, 3*H): cost.rnn_cost,
+    MACs = dirs*seq*batch*G*H*(input + H) with G = 1 (RNN), 3 (GRU), 4 (LSTM).
+    W, R, P count as weights, B as biases; initial states are data."""
+    x, w, r = info.shape(0), info.shape(1), info.shape(2)
+    seq, batch = (x[1], x[0]) if info.attr("layout", 0) else (x[0], x[1])
+    hidden = r[-1]
+    cell = info.op.lower()
+    if w[1] != C.RNN_GATES[cell] * hidden or w[2] != x[2]:
+        raise ValueError(f"W {tuple(w)} does not fit X {tuple(x)} and hidden size {hidden}")
+    bias, peephole = info.has(3), info.op == "LSTM" and info.has(7)
+    cost = C.rnn_cost(cell, w[0], seq, batch, x[2], hidden, bias, _rnn_activation_ops(info), peephole)
+    params = {1: "weights", 2: "weights"}
+    params.update({3: "biases"} if bias else {})
+    params.update({7: "weights"} if peephole else {})
+    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6), states=(5, 6))
