@@ -119,3 +119,26 @@ def str_attr(info: NodeInfo, key: str, default: str) -> str:
     value = info.attr(key, default)
     return value.decode() if isinstance(value, bytes) else str(value)
 
+
+def node_attrs(node, helper) -> dict:
+    """A node's attribute values by name (``helper``: onnx.helper) (tensor and graph attributes stay protos).  The common types
+    are read directly (onnx.helper.get_attribute_value is a Python function per attribute)."""
+    out = {}
+    for a in node.attribute:
+        t = a.type
+        if t == 7:  # INTS
+            out[a.name] = list(a.ints)
+        elif t == 2:  # INT
+            out[a.name] = a.i
+        elif t == 1:  # FLOAT
+            out[a.name] = a.f
+        elif t == 3:  # STRING
+            out[a.name] = a.s
+        elif t in (4, 5, 9, 10, 11, 12):  # tensors and graphs: not needed by handlers
+            out[a.name] = a
+        else:
+            try:
+                out[a.name] = helper.get_attribute_value(a)
+            except Exception:
+                out[a.name] = None
+    return out

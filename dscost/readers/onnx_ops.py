@@ -260,9 +260,10 @@ def instance_norm(info: NodeInfo) -> Result:
     return Result(NORM, C.norm_cost(prod(x), 2 * x[1]), params={1: "norm_params", 2: "norm_params"}, data_inputs=(0,))
 
 
-@handles("LayerNormalization", "GroupNormalization", "RMSNormalization")
+@handles("LayerNormalization", "GroupNormalization", "RMSNormalization", "SimplifiedLayerNormalization")
 def layer_norm(info: NodeInfo) -> Result:
-    """cost.norm_cost(numel, numel(scale) + numel(bias))."""
+    """cost.norm_cost(numel, numel(scale) + numel(bias)).  SimplifiedLayerNormalization is
+    onnxruntime's RMS norm of the default domain (its output shape: onnx_contrib.SHAPES)."""
     x = info.shape(0)
     affine = sum(prod(info.shape(i)) for i in (1, 2) if info.has(i))
     params = {i: "norm_params" for i in (1, 2) if info.has(i)}

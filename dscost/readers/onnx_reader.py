@@ -23,6 +23,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
+from dscost.readers.onnx_node import node_attrs
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
@@ -106,30 +107,6 @@ def _sort_nodes(path: Path, graph) -> list[str]:
 
 # --------------------------------------------------------------------------
 # Attributes and subgraphs
-
-
-def _attrs(node, helper) -> dict:
-    """Attribute values by name (tensor and graph attributes stay protos).  The common types
-    are read directly (onnx.helper.get_attribute_value is a Python function per attribute)."""
-    out = {}
-    for a in node.attribute:
-        t = a.type
-        if t == 7:  # INTS
-            out[a.name] = list(a.ints)
-        elif t == 2:  # INT
-            out[a.name] = a.i
-        elif t == 1:  # FLOAT
-            out[a.name] = a.f
-        elif t == 3:  # STRING
-            out[a.name] = a.s
-        elif t in (4, 5, 9, 10, 11, 12):  # tensors and graphs: not needed by handlers
-            out[a.name] = a
-        else:
-            try:
-                out[a.name] = helper.get_attribute_value(a)
-            except Exception:
-                out[a.name] = None
-    return out
 
 
 def _subgraph_summary(node) -> str:
@@ -297,11 +274,12 @@ class _Counter:
     """
 
     def __init__(self, inferred, st: Stripper, onnx, path: Path):
-        from dscost.readers import onnx_ops
+        from dscost.readers import onnx_contrib, onnx_ops
 
         g = inferred.graph
         self.path = path
         self.ops = onnx_ops
+        self.contrib = onnx_contrib
         self.helper = onnx.helper
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
@@ -345,25 +323,31 @@ class _Counter:
                     self.port[t] = port
         derived = self._constants(node, name, op, domain, inputs, outputs)
         ops = self.ops
-        if domain not in ("", "ai.onnx"):
+        sig = op
+        if domain in ("", "ai.onnx"):
+            if op in ops.CONTROL_FLOW:
+                return self._uncounted(name, op, _subgraph_summary(node), inputs, outputs, derived)
+            handler = ops.HANDLERS.get(op)
+            if handler is None:
+                return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)
+        elif domain == self.contrib.DOMAIN:
+            handler, sig = self.contrib.HANDLERS.get(op), (domain, op)
+            if handler is None:
+                return self._uncounted(name, op, f"onnxruntime contrib op {op!r}: no cost handler", inputs, outputs, derived)
+        else:
             return self._uncounted(name, op, f"custom op of domain {domain!r}: no cost handler", inputs, outputs, derived)
-        if op in ops.CONTROL_FLOW:
-            return self._uncounted(name, op, _subgraph_summary(node), inputs, outputs, derived)
-        handler = ops.HANDLERS.get(op)
-        if handler is None:
-            return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)
         shapes, const = self.shapes, self.const
         in_shapes = [shapes.get(t) if t else None for t in inputs]
         out_shapes = [shapes.get(t) if t else None for t in outputs]
         # A handler's result depends on the op, its attributes, the shapes, and which inputs are
         # present and constant (of which type): repeated blocks are computed once.
         attributes = node.attribute
-        key = (op, tuple([a.SerializeToString() for a in attributes]) if attributes else (), tuple(in_shapes), tuple(out_shapes),
+        key = (sig, tuple([a.SerializeToString() for a in attributes]) if attributes else (), tuple(in_shapes), tuple(out_shapes),
                tuple([const.get(t, 0) if t else -1 for t in inputs]))  # fmt: skip
         n_in = len(inputs)
         known = self.results.get(key)
         if known is None:
-            info = ops.NodeInfo(name, op, _attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)
+            info = ops.NodeInfo(name, op, node_attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)
             try:
                 res = handler(info)
             except ops.UnknownShape as err:

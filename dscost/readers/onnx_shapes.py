@@ -184,7 +184,10 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
                 if shapes[name] is None:
                     _refuse_negative(vi, path)
     notes: list[str] = []
-    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") for o in n.output):
+    from dscost.readers.onnx_contrib import SHAPES as contrib
+
+    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") or (n.domain, n.op_type) in contrib
+           for o in n.output):  # fmt: skip
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         _propagate(g, shapes, types, notes, onnx, opset)
     return Inferred(g, shapes, types, notes)
@@ -246,6 +249,8 @@ class _Evaluators:
 
 def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int) -> None:
     """One forward pass: fold what can be folded, infer each still-open node again with the values known."""
+    import warnings
+
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -256,7 +261,13 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
             values[t.name] = v
     evaluators = _Evaluators(opset)
     evals = too_big = 0
+    from dscost.readers.onnx_contrib import SHAPES as contrib
+
     for node in g.node:
+        shape_fn = contrib.get((node.domain, node.op_type))
+        if shape_fn is not None:  # onnxruntime's contrib ops: no onnx schema, a shape function of ours
+            _contrib_outputs(node, shape_fn, shapes, types, helper)
+            continue
         if node.domain not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
             continue  # custom ops, subgraphs (If/Loop/Scan)
         ins = list(node.input)
@@ -280,7 +291,9 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
                 too_big += 1
                 continue
         try:
-            results = evaluators.run(node, [values.get(i) if i else None for i in ins])
+            with warnings.catch_warnings(), np.errstate(all="ignore"):  # log(0) of T5's position buckets: not the user's concern
+                warnings.simplefilter("ignore")
+                results = evaluators.run(node, [values.get(i) if i else None for i in ins])
         except Exception:
             continue
         evals += 1
@@ -291,6 +304,29 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
                 shapes[o] = tuple(int(d) for d in r.shape)
     if too_big:
         notes.append(f"constant folding skipped {too_big} node(s) whose outputs are not static or exceed {FOLD_MAX_ELEMENTS:,} elements")
+
+
+def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
+    """Output shapes (and element types: the first float input's) of a contrib op
+    from its input shapes; left open when they are not all known or do not fit."""
+    from dscost.readers.onnx_node import NodeInfo, node_attrs
+
+    ins, outs = list(node.input), list(node.output)
+    info = NodeInfo(node.name, node.op_type, node_attrs(node, helper), ins, outs, [shapes.get(i) if i else None for i in ins],
+                    [None] * len(outs))  # fmt: skip
+    try:
+        found = shape_fn(info)
+    except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
+        return
+    from dscost.readers.onnx_node import FLOAT_TYPES
+
+    known = [types[i] for i in ins if i in types]
+    elem = next((t for t in known if t in FLOAT_TYPES), known[0] if known else None)  # the first float input's
+    for o, s in zip(outs, found):
+        if o and s is not None and shapes.get(o) is None and all(isinstance(d, int) and d >= 0 for d in s):
+            shapes[o] = tuple(s)
+            if elem is not None:
+                types.setdefault(o, elem)
 
 
 def _type_proto(helper, elem_type: int, shape: Shape | None):

@@ -1,0 +1,368 @@
+"""onnxruntime's contrib ops: domain ``com.microsoft``, as written by onnxruntime's transformer
+optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
+Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit
+weight quantizer (MatMulNBits) and onnxruntime-genai's LLMs (GroupQueryAttention,
+RotaryEmbedding, SkipSimplifiedLayerNormalization; SimplifiedLayerNormalization sits in the
+default domain and is counted by :mod:`dscost.readers.onnx_ops`).
+
+onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
+(used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
+cost handler in :data:`HANDLERS` (the reader's table for the ``com.microsoft`` domain).  Costs
+are those of the unfused graph the optimizer replaced: a fused op counts what its parts count.
+An op missing here is listed as uncounted, as any other.
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from math import prod
+from typing import Callable
+
+from dscost import cost as C
+from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, Cost, Shape
+from dscost.readers.handlers import Result, op_registry
+from dscost.readers.onnx_node import NodeInfo, conv_geom, str_attr
+from dscost.readers.onnx_ops import ACTIVATIONS, conv, matmul
+
+DOMAIN = "com.microsoft"
+HANDLERS, handles = op_registry()
+# (domain, op) -> function of a NodeInfo (input shapes known, outputs not) giving the output shapes
+SHAPES: dict[tuple[str, str], Callable[[NodeInfo], list]] = {}
+
+
+def shapes(*ops: str, domain: str = DOMAIN):
+    def register(fn):
+        for op in ops:
+            SHAPES[(domain, op)] = fn
+        return fn
+
+    return register
+
+
+def _in(info: NodeInfo, i: int) -> Shape | None:
+    return info.in_shapes[i] if i < len(info.in_shapes) and info.has(i) else None
+
+
+# --------------------------------------------------------------------------
+# Shape functions
+
+
+@shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
+        "BiasAdd", "RotaryEmbedding")  # fmt: skip
+@shapes("SimplifiedLayerNormalization", domain="")
+def same_as_input(info: NodeInfo) -> list:
+    """Output 0 (and a Skip*Norm's input+skip sum, output 3) has the first input's shape;
+    a norm's mean and inverse std (outputs 1, 2) are one per row."""
+    x = _in(info, 0)
+    row = x[:-1] + (1,) if x else None
+    return [x, row, row, x][: len(info.outputs)]
+
+
+def _transposed(s: Shape, trans) -> Shape:
+    return s[:-2] + (s[-1], s[-2]) if trans and len(s) >= 2 else s
+
+
+@shapes("FusedMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat")
+def matmul_shape(info: NodeInfo) -> list:
+    a, b = _in(info, 0), _in(info, 1)
+    if a is None or b is None or len(a) < 2 or len(b) < 2:
+        return [None]
+    a, b = _transposed(a, info.attr("transA", 0)), _transposed(b, info.attr("transB", 0))
+    return [C.broadcast_shape(a[:-2], b[:-2]) + (a[-2], b[-1])]
+
+
+@shapes("MatMulNBits")
+def matmul_nbits_shape(info: NodeInfo) -> list:
+    a = _in(info, 0)
+    return [a[:-1] + (int(info.attr("N", 0)),) if a else None]
+
+
+@shapes("FusedConv")
+def fused_conv_shape(info: NodeInfo) -> list:
+    g = conv_geom(info, 0, 1, 2)
+    return [(g.batch, g.cout, *g.out_spatial)]
+
+
+def _present(past: Shape | None, new_len: int) -> Shape | None:
+    """A KV cache (..., past_len, head) after new_len more steps."""
+    return past[:-2] + (past[-2] + new_len, past[-1]) if past else None
+
+
+@shapes("Attention")
+def attention_shape(info: NodeInfo) -> list:
+    x, w, past = _in(info, 0), _in(info, 1), _in(info, 4)
+    if x is None or w is None:
+        return [None] * len(info.outputs)
+    hq, hk, hv = _qkv_sizes(info, w)
+    return [(x[0], x[1], hv), _present(past, x[1])][: len(info.outputs)]
+
+
+@shapes("MultiHeadAttention")
+def multi_head_attention_shape(info: NodeInfo) -> list:
+    try:
+        b, s, heads, kv_len, dq, dv = _mha_dims(info)
+    except ValueError:
+        return [None] * len(info.outputs)
+    return [(b, s, heads * dv), _present(_in(info, 6), kv_len), _present(_in(info, 7), kv_len)][: len(info.outputs)]
+
+
+@shapes("GroupQueryAttention")
+def group_query_attention_shape(info: NodeInfo) -> list:
+    try:
+        b, s, heads, kv_heads, head = _gqa_dims(info)
+    except ValueError:
+        return [None] * len(info.outputs)
+    return [(b, s, heads * head), _present(_in(info, 3), s), _present(_in(info, 4), s)][: len(info.outputs)]
+
+
+@shapes("EmbedLayerNormalization")
+def embed_layer_norm_shape(info: NodeInfo) -> list:
+    ids, words = _in(info, 0), _in(info, 2)
+    if ids is None or words is None:
+        return [None] * len(info.outputs)
+    out = (*ids, words[-1])
+    return [out, (ids[0],), out][: len(info.outputs)]
+
+
+# --------------------------------------------------------------------------
+# Norms and activations
+
+
+@handles("SkipLayerNormalization", "SkipSimplifiedLayerNormalization")
+def skip_layer_norm(info: NodeInfo) -> Result:
+    """input + skip (+ bias), then a layer (RMS) norm: other ops numel per add +
+    cost.norm_cost(numel, gamma + beta).  Gamma and beta are norm params, the bias biases."""
+    x = info.shape(0)
+    numel = prod(x)
+    bias_i = 3 if info.op == "SkipSimplifiedLayerNormalization" else 4
+    norm = (2,) if bias_i == 3 else (2, 3)
+    params = {i: "norm_params" for i in norm if info.has(i)}
+    cost = C.norm_cost(numel, sum(prod(info.shape(i)) for i in params))
+    adds = 1
+    if info.has(bias_i):
+        params[bias_i] = "biases"
+        cost, adds = replace(cost, biases=prod(info.shape(bias_i))), 2
+    return Result(NORM, replace(cost, other_ops=cost.other_ops + adds * numel), params=params, data_inputs=(0, 1))
+
+
+# op -> (activation of cost.ACTIVATION_OPS, index of its bias input or None)
+GELUS = {"BiasGelu": ("gelu", 1), "FastGelu": ("gelu", 1), "Gelu": ("gelu", None), "QuickGelu": ("swish", None)}
+
+
+@handles(*GELUS)
+def gelu(info: NodeInfo) -> Result:
+    """cost.activation_cost (gelu; QuickGelu x*sigmoid(1.702x) as swish), plus one add per element
+    for a bias (BiasGelu, FastGelu's optional input 1), counted as biases."""
+    fn, bias_i = GELUS[info.op]
+    numel = prod(info.shape(0))
+    cost = C.activation_cost(fn, numel)
+    params = {}
+    if bias_i is not None and info.has(bias_i):
+        params = {bias_i: "biases"}
+        cost = replace(cost, other_ops=cost.other_ops + numel, biases=prod(info.shape(bias_i)))
+    return Result(ACTIVATION, cost, params=params, data_inputs=(0,))
+
+
+@handles("BiasAdd")
+def bias_add(info: NodeInfo) -> Result:
+    """X + bias + skip: 2 adds per element; the bias counts as biases."""
+    numel = prod(info.shape(0))
+    return Result(ADD, Cost(other_ops=2 * numel, biases=prod(info.shape(1))), params={1: "biases"}, data_inputs=(0, 2))
+
+
+@handles("EmbedLayerNormalization")
+def embed_layer_norm(info: NodeInfo) -> Result:
+    """Word + position (+ segment) embedding lookups summed (an add per element and table after
+    the first), then a layer norm (cost.norm_cost).  The tables are weights, gamma and beta norm params."""
+    out = info.out()
+    numel = prod(out)
+    tables = [i for i in (2, 3, 4) if info.has(i)]
+    params = {i: "weights" for i in tables}
+    params.update({i: "norm_params" for i in (5, 6) if info.has(i)})
+    cost = C.norm_cost(numel, sum(prod(info.shape(i)) for i in (5, 6) if info.has(i)))
+    cost = replace(cost, other_ops=cost.other_ops + (len(tables) - 1) * numel, weights=sum(prod(info.shape(i)) for i in tables))
+    return Result(NORM, cost, params=params, data_inputs=(0, 1, 7, 8))
+
+
+# --------------------------------------------------------------------------
+# Matrix products and convs
+
+
+@handles("FusedMatMul")
+def fused_matmul(info: NodeInfo) -> Result:
+    """alpha * A' B' (transA/transB on the last two axes): as MatMul on the transposed shapes,
+    plus one multiply per output element when alpha is not 1."""
+    if info.attr("transBatchA", 0) or info.attr("transBatchB", 0):
+        raise ValueError("transBatchA/transBatchB are not counted")
+    a, b = info.shape(0), info.shape(1)
+    shapes_t = [_transposed(a, info.attr("transA", 0)), _transposed(b, info.attr("transB", 0)), *info.in_shapes[2:]]
+    res = matmul(replace(info, in_shapes=shapes_t))
+    if float(info.attr("alpha", 1.0)) != 1.0:
+        res = replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + prod(info.out())))
+    return res
+
+
+@handles("DynamicQuantizeMatMul", "MatMulIntegerToFloat")
+def quantized_matmul(info: NodeInfo) -> Result:
+    """A (float, quantized on the fly) times an integer B: as MatMul, plus the optional bias
+    (input 4, resp. 6) as biases with an add per output element; scales and zero points are not params."""
+    res = matmul(info)
+    bias_i = 4 if info.op == "DynamicQuantizeMatMul" else 6
+    if info.has(bias_i):
+        cost = replace(res.cost, other_ops=res.cost.other_ops + prod(info.out()), biases=prod(info.shape(bias_i)))
+        res = replace(res, cost=cost, params={**res.params, bias_i: "biases"})
+    return res
+
+
+@handles("MatMulNBits")
+def matmul_nbits(info: NodeInfo) -> Result:
+    """A (..., K) times a K x N weight stored in ``bits``-bit blocks: as a linear layer,
+    cost.linear_cost(K, N, rows) with K*N weights (elements, not bytes); the optional bias
+    (input 5) counts as biases; scales, zero points and g_idx are not params."""
+    a = info.shape(0)
+    k, n = int(info.attr("K", 0)), int(info.attr("N", 0))
+    if k <= 0 or n <= 0 or a[-1] != k:
+        raise ValueError(f"A {tuple(a)} does not fit K={k}, N={n}")
+    bias = info.has(5)
+    params = {1: "weights", 5: "biases"} if bias else {1: "weights"}
+    return Result(FC, C.linear_cost(k, n, rows=prod(a[:-1]), bias=bias), params=params, data_inputs=(0,),
+                  note=f"{info.attr('bits', 4)}-bit weights")  # fmt: skip
+
+
+# FusedConv activation -> key of cost.ACTIVATION_OPS
+FUSED_ACTIVATIONS = {**ACTIVATIONS, "Clip": "clip"}
+
+
+@handles("FusedConv")
+def fused_conv(info: NodeInfo) -> Result:
+    """Conv (+ Z, a sum input) + activation: cost.conv_cost, one add per output element for Z,
+    and the activation's ops (cost.activation_cost)."""
+    res = conv(replace(info, inputs=info.inputs[:3], in_shapes=info.in_shapes[:3]))
+    out = prod(info.out())
+    act = str_attr(info, "activation", "")
+    if act and act not in FUSED_ACTIVATIONS:
+        raise ValueError(f"fused activation {act!r} has no op count")
+    extra = (out if info.has(3) else 0) + (C.activation_cost(FUSED_ACTIVATIONS[act], out).other_ops if act else 0)
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + extra), data_inputs=(0, 3), note=act.lower())
+
+
+# --------------------------------------------------------------------------
+# Attention
+
+
+def _qkv_sizes(info: NodeInfo, w: Shape) -> tuple[int, int, int]:
+    sizes = info.attr("qkv_hidden_sizes")
+    if sizes:
+        hq, hk, hv = (int(v) for v in sizes)
+    else:
+        hq = hk = hv = w[1] // 3
+    if hq + hk + hv != w[1]:
+        raise ValueError(f"weights {tuple(w)} do not hold Q, K and V of sizes {hq}, {hk}, {hv}")
+    return hq, hk, hv
+
+
+@handles("Attention")
+def ms_attention(info: NodeInfo) -> Result:
+    """input (B, S, Hin) times weights (Hin, Hq + Hk + Hv) (+ bias): the Q, K, V projections,
+    cost.linear_cost; then cost.attention_cost(B, heads, S, past + S, Hq/heads, Hv/heads), masked
+    with a mask, an attention bias or ``unidirectional``.  past (2, B, heads, past, head) is state."""
+    x, w = info.shape(0), info.shape(1)
+    heads = int(info.attr("num_heads", 0))
+    hq, hk, hv = _qkv_sizes(info, w)
+    if heads <= 0 or hq % heads or hv % heads or x[-1] != w[0]:
+        raise ValueError(f"input {tuple(x)}, weights {tuple(w)} and num_heads={heads} do not fit")
+    b, s = x[0], x[1]
+    past = info.shape(4)[-2] if info.has(4) else 0
+    bias = info.has(2)
+    cost = C.linear_cost(w[0], w[1], rows=b * s, bias=bias)
+    masked = info.has(3) or info.has(5) or bool(info.attr("unidirectional", 0))
+    att = C.attention_cost(b, heads, s, past + s, hq // heads, hv // heads, masked)
+    cost = replace(cost, macs=cost.macs + att.macs, other_ops=cost.other_ops + att.other_ops)
+    params = {1: "weights", 2: "biases"} if bias else {1: "weights"}
+    return Result(MATMUL, cost, params=params, data_inputs=(0, 3, 4, 5, 6), states=(4,), note="attention + QKV projection")
+
+
+def _mha_dims(info: NodeInfo) -> tuple[int, int, int, int, int, int]:
+    """(B, S, heads, kv length incl. past, Q head size, V head size) of a MultiHeadAttention."""
+    q, k, v = _in(info, 0), _in(info, 1), _in(info, 2)
+    heads = int(info.attr("num_heads", 0))
+    if q is None or heads <= 0:
+        raise ValueError(f"query {q} with num_heads={heads}")
+    past = _in(info, 6)
+    if len(q) == 5 and k is None:  # packed QKV (B, S, heads, 3, head)
+        return q[0], q[1], heads, q[1] + (past[-2] if past else 0), q[4], q[4]
+    if len(q) != 3 or k is None or v is None or q[2] % heads:
+        raise ValueError(f"query {q}, key {k}, value {v} with num_heads={heads}: layout not counted")
+    if len(k) == 3 and len(v) == 3:
+        kv_len, dv = k[1], v[2] // heads
+    elif len(k) == 4 and len(v) == 4:  # (B, heads, L, head): keys and values already split (a cross-attention cache)
+        kv_len, dv = k[2], v[3]
+    elif len(k) == 5 and v is None:  # packed KV (B, L, heads, 2, head)
+        kv_len, dv = k[1], k[4]
+    else:
+        raise ValueError(f"query {q}, key {k}, value {v}: layout not counted")
+    return q[0], q[1], heads, kv_len + (past[-2] if past else 0), q[2] // heads, dv
+
+
+@handles("MultiHeadAttention")
+def multi_head_attention(info: NodeInfo) -> Result:
+    """query (B, S, D), key and value (B, L, D) or (B, heads, L, head), or packed QKV / KV:
+    cost.attention_cost(B, heads, S, past + L, D/heads, Dv/heads), masked with a key padding
+    mask, an attention bias or ``unidirectional``; a constant bias (input 3) adds one op per
+    projected element and counts as biases.  past_key/past_value are state."""
+    b, s, heads, kv_len, dq, dv = _mha_dims(info)
+    masked = info.has(4) or info.has(5) or bool(info.attr("unidirectional", 0))
+    cost = C.attention_cost(b, heads, s, kv_len, dq, dv, masked)
+    params = {}
+    if info.has(3):
+        params = {3: "biases"}
+        proj = sum(prod(info.shape(i)) for i in (0, 1, 2) if info.has(i))
+        cost = replace(cost, other_ops=cost.other_ops + proj, biases=prod(info.shape(3)))
+    return Result(MATMUL, cost, params=params, data_inputs=(0, 1, 2, 4, 5, 6, 7), states=(6, 7), note="attention")
+
+
+def _gqa_dims(info: NodeInfo) -> tuple[int, int, int, int, int]:
+    q = _in(info, 0)
+    heads, kv_heads = int(info.attr("num_heads", 0)), int(info.attr("kv_num_heads", 0))
+    if q is None or len(q) != 3 or heads <= 0 or kv_heads <= 0 or heads % kv_heads:
+        raise ValueError(f"query {q} with num_heads={heads}, kv_num_heads={kv_heads}")
+    packed = not info.has(1)
+    width = heads + 2 * kv_heads if packed else heads
+    if q[2] % width:
+        raise ValueError(f"query {tuple(q)} does not split into {width} heads")
+    return q[0], q[1], heads, kv_heads, q[2] // width
+
+
+@handles("GroupQueryAttention")
+def group_query_attention(info: NodeInfo) -> Result:
+    """query (B, S, heads*head) (or packed QKV), key/value (B, S, kv_heads*head), caches
+    (B, kv_heads, past, head): cost.attention_cost(B, heads, S, past + S, head, head), causal;
+    with ``do_rotary``, 3 ops per rotated element of Q and K.  Caches are state, constant
+    cos/sin tables buffers."""
+    b, s, heads, kv_heads, head = _gqa_dims(info)
+    past = info.shape(3)[-2] if info.has(3) else 0
+    cost = C.attention_cost(b, heads, s, past + s, head, head, True, float(info.attr("softcap", 0.0)) != 0.0)
+    params = {}
+    if info.attr("do_rotary", 0):
+        cost = cost + C.per_element_cost("rotary", b * s * (heads + kv_heads) * head)
+        params = {i: "buffers" for i in (7, 8) if info.has(i)}
+        cost = replace(cost, buffers=sum(prod(info.shape(i)) for i in params))
+    return Result(MATMUL, cost, params=params, data_inputs=(0, 1, 2, 3, 4, 5, 6, 9, 10), states=(3, 4),
+                  note=f"attention, {heads} query heads on {kv_heads} kv heads")  # fmt: skip
+
+
+@handles("RotaryEmbedding")
+def ms_rotary_embedding(info: NodeInfo) -> Result:
+    """input (B, S, hidden) or (B, heads, S, head), position_ids, cos_cache, sin_cache
+    (max position, rotary dim / 2): cost.per_element_cost("rotary", rotated elements), as the
+    ONNX op; constant tables are buffers."""
+    x, cos = info.shape(0), info.shape(2)
+    heads = int(info.attr("num_heads", 0))
+    rot = int(info.attr("rotary_embedding_dim", 0)) or 2 * cos[-1]
+    head = x[-1] if len(x) == 4 else (x[-1] // heads if heads > 0 else rot)
+    if rot > head or x[-1] % head:
+        raise ValueError(f"input {tuple(x)} and rotary dim {rot} do not fit")
+    cost = replace(C.per_element_cost("rotary", prod(x) // head * rot), buffers=prod(cos) + prod(info.shape(3)))
+    return Result(ELEMENTWISE, cost, params={2: "buffers", 3: "buffers"}, data_inputs=(0, 1))

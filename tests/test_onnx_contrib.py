@@ -1,0 +1,161 @@
+"""onnxruntime's contrib ops (com.microsoft): hand-derived costs on one-node graphs, shapes carried
+past them to the nodes that follow, and the output shapes dscost infers checked against what
+onnxruntime itself computes when it runs the node."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+
+from dscost.layers import ACTIVATION, ELEMENTWISE, FC, MATMUL, NORM, STANDARD, Cost
+from dscost.readers.onnx_reader import read_onnx
+
+from onnx_models import init, save, vi
+
+MS = "com.microsoft"
+
+
+def ms_model(nodes, inputs, inits=(), outputs=None):
+    ins = [s if not isinstance(s, list) else vi(n, s) for n, s in inputs]
+    outs = [helper.make_empty_tensor_value_info(o) for o in (outputs or [nodes[-1].output[0]])]
+    graph = helper.make_graph(nodes, "g", ins, outs, initializer=list(inits))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)], ir_version=8)
+
+
+def ms_node(op, inputs, outputs, **attrs):
+    outputs = [outputs] if isinstance(outputs, str) else outputs
+    return helper.make_node(op, inputs, outputs, name=outputs[0], domain=MS, **attrs)
+
+
+def layers_of(tmp_path, nodes, inputs, inits=(), outputs=None):
+    path = save(tmp_path, ms_model(nodes, inputs, inits, outputs))
+    m = read_onnx(path)
+    assert not m.uncounted, m.uncounted
+    return {layer.name: layer for layer in m.layers}, path
+
+
+def one(tmp_path, n, inputs, inits=(), outputs=None):
+    layers, _ = layers_of(tmp_path, [n], inputs, inits, outputs)
+    return layers[n.output[0]]
+
+
+I32, I64, U8 = TensorProto.INT32, TensorProto.INT64, TensorProto.UINT8
+
+
+# Each case: (node, graph inputs, initializers, hand-derived layer type and cost, output shape)
+CASES = {
+    # numel 32: norm 5*32 + adds (skip, bias) 2*32 = 224; gamma + beta 16 norm params, bias 8
+    "SkipLayerNormalization": (
+        ms_node("SkipLayerNormalization", ["x", "skip", "g", "b", "bias"], "y"), [("x", [1, 4, 8]), ("skip", [1, 4, 8])],
+        [init("g", 8), init("b", 8), init("bias", 8)], (NORM, Cost(other_ops=224, norm_params=16, biases=8)), (1, 4, 8)),
+    "SkipSimplifiedLayerNormalization": (
+        ms_node("SkipSimplifiedLayerNormalization", ["x", "skip", "g"], "y"), [("x", [1, 4, 8]), ("skip", [1, 4, 8])],
+        [init("g", 8)], (NORM, Cost(other_ops=192, norm_params=8)), (1, 4, 8)),
+    # 64 elements: gelu 8 + bias add 1 each; 16 biases
+    "BiasGelu": (ms_node("BiasGelu", ["x", "b"], "y"), [("x", [1, 4, 16])], [init("b", 16)],
+                 (ACTIVATION, Cost(other_ops=576, biases=16)), (1, 4, 16)),
+    "FastGelu": (ms_node("FastGelu", ["x"], "y"), [("x", [1, 4, 16])], [], (ACTIVATION, Cost(other_ops=512)), (1, 4, 16)),
+    "QuickGelu": (ms_node("QuickGelu", ["x"], "y"), [("x", [1, 4, 16])], [], (ACTIVATION, Cost(other_ops=256)), (1, 4, 16)),
+    # A (2, 5, 4) times B^T, B (6, 4): rows 10, K 4, N 6 -> 240 MACs, 24 weights; alpha 0.5: 60 multiplies
+    "FusedMatMul": (ms_node("FusedMatMul", ["a", "w"], "y", transB=1, alpha=0.5), [("a", [2, 5, 4])], [init("w", 6, 4)],
+                    (FC, Cost(macs=240, other_ops=60, weights=24)), (2, 5, 6)),
+    # 3 rows x K 64 x N 32 = 6,144 MACs, 2,048 weights (elements of the 4-bit matrix)
+    "MatMulNBits": (
+        ms_node("MatMulNBits", ["a", "w", "s"], "y", K=64, N=32, bits=4, block_size=32), [("a", [1, 3, 64])],
+        [init("w", 32, 2, 16, dtype=np.uint8), init("s", 64)], (FC, Cost(macs=6_144, weights=2_048)), (1, 3, 32)),
+    # projections 10 x 16 x 48 = 7,680 MACs (+ 480 bias adds); 2*4*5*5 = 200 scores: 200*(4 + 4) MACs, 200*4 ops
+    "Attention": (
+        ms_node("Attention", ["x", "w", "b"], "y", num_heads=4), [("x", [2, 5, 16])], [init("w", 16, 48), init("b", 48)],
+        (MATMUL, Cost(macs=9_280, other_ops=1_280, weights=768, biases=48)), (2, 5, 16)),
+    # 2*4*5*7 = 280 scores: 280*(4 + 4) MACs, 280*4 other ops
+    "MultiHeadAttention": (
+        ms_node("MultiHeadAttention", ["q", "k", "v"], "y", num_heads=4), [("q", [2, 5, 16]), ("k", [2, 7, 16]), ("v", [2, 7, 16])],
+        [], (MATMUL, Cost(macs=2_240, other_ops=1_120)), (2, 5, 16)),
+    # 4 heads of 8 on 2 kv heads, 5 past + 3 new keys: 1*4*3*8 = 96 scores, 96*16 MACs, 96*5 ops (causal)
+    "GroupQueryAttention": (
+        ms_node("GroupQueryAttention", ["q", "k", "v", "pk", "pv", "seqlens", "total"], ["y", "present_k", "present_v"],
+                num_heads=4, kv_num_heads=2),
+        [("q", [1, 3, 32]), ("k", [1, 3, 16]), ("v", [1, 3, 16]), ("pk", [1, 2, 5, 8]), ("pv", [1, 2, 5, 8])],
+        [init("seqlens", 1, dtype=np.int32, value=[7]), init("total", dtype=np.int32, value=8)],
+        (MATMUL, Cost(macs=1_536, other_ops=480)), (1, 3, 32)),
+    # 4 heads of 8, full rotation: 96 elements * 3 ops; cos/sin tables (10, 4) are buffers
+    "RotaryEmbedding": (
+        ms_node("RotaryEmbedding", ["x", "pos", "cos", "sin"], "y", num_heads=4), [("x", [1, 3, 32]), ("pos", vi("pos", [1, 3], I64))],
+        [init("cos", 10, 4), init("sin", 10, 4)], (ELEMENTWISE, Cost(other_ops=288, buffers=80)), (1, 3, 32)),
+    # out (1, 6, 8): 48 elements, norm 5*48 + 2 adds*48 = 336; tables 400 + 128 + 16 weights; 16 norm params
+    "EmbedLayerNormalization": (
+        ms_node("EmbedLayerNormalization", ["ids", "seg", "wemb", "pemb", "semb", "g", "b"], ["y", "mask_index"]),
+        [("ids", vi("ids", [1, 6], I32)), ("seg", vi("seg", [1, 6], I32))],
+        [init("wemb", 50, 8), init("pemb", 16, 8), init("semb", 2, 8), init("g", 8), init("b", 8)],
+        (NORM, Cost(other_ops=336, weights=544, norm_params=16)), (1, 6, 8)),
+    # 3x3 conv 3 -> 4 on 8x8, pads 1: 6,912 MACs; bias 256 + relu 256 other ops
+    "FusedConv": (
+        ms_node("FusedConv", ["x", "w", "b"], "y", activation="Relu", pads=[1, 1, 1, 1], kernel_shape=[3, 3]), [("x", [1, 3, 8, 8])],
+        [init("w", 4, 3, 3, 3), init("b", 4)], (STANDARD, Cost(macs=6_912, other_ops=512, weights=108, biases=4)), (1, 4, 8, 8)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_contrib_op_cost(tmp_path, op):
+    n, inputs, inits, (kind, cost), _ = CASES[op]
+    layer = one(tmp_path, n, inputs, inits, outputs=list(n.output))
+    assert (layer.type, layer.cost) == (kind, cost)
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
+    """Run the one-node graph in onnxruntime (random inputs): its output 0 has the shape dscost
+    inferred, and a Relu after it is counted on that shape."""
+    import onnxruntime as ort
+
+    n, inputs, inits, _, out_shape = CASES[op]
+    relu = helper.make_node("Relu", [n.output[0]], ["after"], name="after")
+    layers, path = layers_of(tmp_path, [n, relu], inputs, inits, outputs=["after", *n.output[1:]])
+    assert layers[n.output[0]].output_shape == out_shape and layers["after"].output_shape == out_shape
+    try:
+        sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as err:  # an older onnxruntime without this kernel
+        pytest.skip(f"onnxruntime cannot run {op}: {str(err).splitlines()[0][:120]}")
+    rng = np.random.default_rng(0)
+    feeds = {}
+    for i in sess.get_inputs():
+        shape = [d if isinstance(d, int) else 1 for d in i.shape]
+        feeds[i.name] = rng.integers(0, 2, shape).astype(np.int32 if "int32" in i.type else np.int64) if "int" in i.type else rng.standard_normal(shape).astype(np.float32)
+    assert sess.run(["after"], feeds)[0].shape == out_shape
+
+
+def test_simplified_layer_norm_of_the_default_domain_carries_shapes(tmp_path):
+    """onnxruntime's RMS norm in the default domain (no onnx schema): 5 ops per element, 8 norm
+    params, and the MatMul after it is counted (4 rows x 8 x 16 = 512 MACs)."""
+    nodes = [helper.make_node("SimplifiedLayerNormalization", ["x", "g"], ["n"], name="n"), helper.make_node("MatMul", ["n", "w"], ["y"], name="y")]
+    layers, _ = layers_of(tmp_path, nodes, [("x", [1, 4, 8])], [init("g", 8), init("w", 8, 16)])
+    assert (layers["n"].type, layers["n"].cost) == (NORM, Cost(other_ops=160, norm_params=8))
+    assert layers["y"].cost == Cost(macs=512, weights=128)
+
+
+def test_optimizer_style_chain_counts_like_the_unfused_graph(tmp_path):
+    """MatMul -> BiasGelu -> MatMul -> SkipLayerNormalization: what onnxruntime's optimizer makes of
+    MatMul -> Add -> Gelu -> MatMul -> Add -> Add -> LayerNormalization; equal MACs and params."""
+    inits = [init("w1", 8, 32), init("b1", 32), init("w2", 32, 8), init("b2", 8), init("g", 8), init("beta", 8)]
+    fused = [helper.make_node("MatMul", ["x", "w1"], ["h"], name="fc1"), ms_node("BiasGelu", ["h", "b1"], "a"),
+             helper.make_node("MatMul", ["a", "w2"], ["o"], name="fc2"), ms_node("SkipLayerNormalization", ["o", "x", "g", "beta", "b2"], "y")]  # fmt: skip
+    unfused = [helper.make_node("MatMul", ["x", "w1"], ["h"], name="fc1"), helper.make_node("Add", ["h", "b1"], ["hb"], name="hb"),
+               helper.make_node("Gelu", ["hb"], ["a"], name="a"), helper.make_node("MatMul", ["a", "w2"], ["o"], name="fc2"),
+               helper.make_node("Add", ["o", "b2"], ["ob"], name="ob"), helper.make_node("Add", ["ob", "x"], ["r"], name="r"),
+               helper.make_node("LayerNormalization", ["r", "g", "beta"], ["y"], name="y", axis=-1)]  # fmt: skip
+
+    def totals(nodes, opset):
+        mp = ms_model(nodes, [("x", [1, 4, 8])], inits)
+        mp.opset_import[0].version = opset
+        m = read_onnx(save(tmp_path, mp, f"{len(nodes)}.onnx"))
+        assert not m.uncounted
+        return sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers)
+
+    assert totals(fused, 17) == totals(unfused, 20) == (4 * 8 * 32 * 2, 8 * 32 * 2 + 32 + 8 + 16)
+
+
+def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
+    path = save(tmp_path, ms_model([ms_node("NhwcMaxPool", ["x"], "y", kernel_shape=[2, 2])], [("x", vi("x", [1, 4, 4, 3], U8))]))
+    m = read_onnx(path)
+    assert [(u.op, u.reason) for u in m.uncounted] == [("NhwcMaxPool", "onnxruntime contrib op 'NhwcMaxPool': no cost handler")]
