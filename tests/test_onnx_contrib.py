@@ -89,6 +89,9 @@ CASES = {
         [("ids", vi("ids", [1, 6], I32)), ("seg", vi("seg", [1, 6], I32))],
         [init("wemb", 50, 8), init("pemb", 16, 8), init("semb", 2, 8), init("g", 8), init("b", 8)],
         (NORM, Cost(other_ops=336, weights=544, norm_params=16)), (1, 6, 8)),
+    # (3 x 16) times (16 x 10) + C: 480 MACs, 160 weights, 10 biases; bias 30 + LeakyRelu 2*30 other ops
+    "FusedGemm": (ms_node("FusedGemm", ["a", "w", "c"], "y", activation="LeakyRelu", activation_alpha=0.1), [("a", [3, 16])],
+                  [init("w", 16, 10), init("c", 10)], (FC, Cost(macs=480, other_ops=90, weights=160, biases=10)), (3, 10)),
     # 3x3 conv 3 -> 4 on 8x8, pads 1: 6,912 MACs; bias 256 + relu 256 other ops
     "FusedConv": (
         ms_node("FusedConv", ["x", "w", "b"], "y", activation="Relu", pads=[1, 1, 1, 1], kernel_shape=[3, 3]), [("x", [1, 3, 8, 8])],
@@ -159,3 +162,14 @@ def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
     path = save(tmp_path, ms_model([ms_node("NhwcMaxPool", ["x"], "y", kernel_shape=[2, 2])], [("x", vi("x", [1, 4, 4, 3], U8))]))
     m = read_onnx(path)
     assert [(u.op, u.reason) for u in m.uncounted] == [("NhwcMaxPool", "onnxruntime contrib op 'NhwcMaxPool': no cost handler")]
+
+
+def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):
+    """onnxruntime's saved optimized graphs merge equal initializers, so a BatchNormalization can
+    take one tensor as scale and variance (and another as bias and mean).  Its shape, inferred
+    after a FusedConv, must still reach the Relu after it (a tensor counted once among the inputs)."""
+    nodes = [ms_node("FusedConv", ["x", "w"], "c", activation="Relu", kernel_shape=[1, 1]),
+             helper.make_node("BatchNormalization", ["c", "ones", "zeros", "zeros", "ones"], ["bn"], name="bn"),
+             helper.make_node("Relu", ["bn"], ["y"], name="y")]  # fmt: skip
+    layers, _ = layers_of(tmp_path, nodes, [("x", [1, 3, 4, 4])], [init("w", 4, 3, 1, 1), init("ones", 4, value=[1] * 4), init("zeros", 4)])
+    assert layers["y"].output_shape == (1, 4, 4, 4) and layers["y"].cost == Cost(other_ops=64)

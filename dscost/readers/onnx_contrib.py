@@ -24,7 +24,7 @@ from dscost import cost as C
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, Cost, Shape
 from dscost.readers.handlers import Result, op_registry
 from dscost.readers.onnx_node import NodeInfo, conv_geom, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, conv, matmul
+from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 
 DOMAIN = "com.microsoft"
 HANDLERS, handles = op_registry()
@@ -71,6 +71,14 @@ def matmul_shape(info: NodeInfo) -> list:
         return [None]
     a, b = _transposed(a, info.attr("transA", 0)), _transposed(b, info.attr("transB", 0))
     return [C.broadcast_shape(a[:-2], b[:-2]) + (a[-2], b[-1])]
+
+
+@shapes("FusedGemm")
+def gemm_shape(info: NodeInfo) -> list:
+    a, b = _in(info, 0), _in(info, 1)
+    if a is None or b is None or len(a) != 2 or len(b) != 2:
+        return [None]
+    return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
 
 
 @shapes("MatMulNBits")
@@ -235,17 +243,30 @@ def matmul_nbits(info: NodeInfo) -> Result:
 FUSED_ACTIVATIONS = {**ACTIVATIONS, "Clip": "clip"}
 
 
+def _activation_ops(info: NodeInfo) -> tuple[int, str]:
+    """Other ops of a fused ``activation`` attribute over the output, and its name."""
+    act = str_attr(info, "activation", "")
+    if act and act not in FUSED_ACTIVATIONS:
+        raise ValueError(f"fused activation {act!r} has no op count")
+    return (C.activation_cost(FUSED_ACTIVATIONS[act], prod(info.out())).other_ops if act else 0), act.lower()
+
+
 @handles("FusedConv")
 def fused_conv(info: NodeInfo) -> Result:
     """Conv (+ Z, a sum input) + activation: cost.conv_cost, one add per output element for Z,
     and the activation's ops (cost.activation_cost)."""
     res = conv(replace(info, inputs=info.inputs[:3], in_shapes=info.in_shapes[:3]))
-    out = prod(info.out())
-    act = str_attr(info, "activation", "")
-    if act and act not in FUSED_ACTIVATIONS:
-        raise ValueError(f"fused activation {act!r} has no op count")
-    extra = (out if info.has(3) else 0) + (C.activation_cost(FUSED_ACTIVATIONS[act], out).other_ops if act else 0)
-    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + extra), data_inputs=(0, 3), note=act.lower())
+    act_ops, act = _activation_ops(info)
+    extra = (prod(info.out()) if info.has(3) else 0) + act_ops
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + extra), data_inputs=(0, 3), note=act)
+
+
+@handles("FusedGemm")
+def fused_gemm(info: NodeInfo) -> Result:
+    """Gemm + activation: as Gemm (B weights, C biases), plus the activation's ops."""
+    res = gemm(info)
+    act_ops, act = _activation_ops(info)
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + act_ops), note=act)
 
 
 # --------------------------------------------------------------------------

@@ -314,9 +314,11 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
     ins, outs = list(node.input), list(node.output)
     info = NodeInfo(node.name, node.op_type, node_attrs(node, helper), ins, outs, [shapes.get(i) if i else None for i in ins],
                     [None] * len(outs))  # fmt: skip
+    from dscost.readers.handlers import UnknownShape
+
     try:
         found = shape_fn(info)
-    except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
+    except (UnknownShape, ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
         return
     from dscost.readers.onnx_node import FLOAT_TYPES
 
@@ -341,7 +343,7 @@ def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, num
     except Exception:
         return
     input_types = {i: _type_proto(helper, types[i], shapes.get(i)) for i in ins if i and types.get(i)}
-    if len(input_types) < sum(1 for i in ins if i):
+    if len(input_types) < len({i for i in ins if i}):  # (a tensor may feed two inputs: ORT merges equal initializers)
         return
     data = {}
     for i in ins:
