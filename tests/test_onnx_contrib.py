@@ -60,6 +60,10 @@ CASES = {
     # A (2, 5, 4) times B^T, B (6, 4): rows 10, K 4, N 6 -> 240 MACs, 24 weights; alpha 0.5: 60 multiplies
     "FusedMatMul": (ms_node("FusedMatMul", ["a", "w"], "y", transB=1, alpha=0.5), [("a", [2, 5, 4])], [init("w", 6, 4)],
                     (FC, Cost(macs=240, other_ops=60, weights=24)), (2, 5, 6)),
+    # transBatchA: A (2, 3, 4, 5) is read as (3, 4, 2, 5); times B (3, 4, 5, 6): 12 x 2 x 5 x 6 = 720 MACs, 3*4*2*6 = 144 alpha multiplies
+    "FusedMatMul transBatchA": (
+        ms_node("FusedMatMul", ["a", "b"], "y", transBatchA=1, alpha=0.125), [("a", [2, 3, 4, 5]), ("b", [3, 4, 5, 6])], [],
+        (MATMUL, Cost(macs=720, other_ops=144)), (3, 4, 2, 6)),
     # 3 rows x K 64 x N 32 = 6,144 MACs, 2,048 weights (elements of the 4-bit matrix)
     "MatMulNBits": (
         ms_node("MatMulNBits", ["a", "w", "s"], "y", K=64, N=32, bits=4, block_size=32), [("a", [1, 3, 64])],

@@ -60,7 +60,12 @@ def same_as_input(info: NodeInfo) -> list:
     return [x, row, row, x][: len(info.outputs)]
 
 
-def _transposed(s: Shape, trans) -> Shape:
+def _transposed(s: Shape, trans, trans_batch=0) -> Shape:
+    """FusedMatMul's view of an operand: ``transBatch`` moves the first axis to just before the
+    last (d0, d1, .., dn-2, dn-1 -> d1, .., dn-2, d0, dn-1; checked against onnxruntime), then
+    ``trans`` swaps the last two."""
+    if trans_batch and len(s) >= 3:
+        s = s[1:-1] + (s[0], s[-1])
     return s[:-2] + (s[-1], s[-2]) if trans and len(s) >= 2 else s
 
 
@@ -69,7 +74,7 @@ def matmul_shape(info: NodeInfo) -> list:
     a, b = _in(info, 0), _in(info, 1)
     if a is None or b is None or len(a) < 2 or len(b) < 2:
         return [None]
-    a, b = _transposed(a, info.attr("transA", 0)), _transposed(b, info.attr("transB", 0))
+    a, b = _transposed(a, info.attr("transA", 0), info.attr("transBatchA", 0)), _transposed(b, info.attr("transB", 0), info.attr("transBatchB", 0))
     return [C.broadcast_shape(a[:-2], b[:-2]) + (a[-2], b[-1])]
 
 
@@ -200,12 +205,11 @@ def embed_layer_norm(info: NodeInfo) -> Result:
 
 @handles("FusedMatMul")
 def fused_matmul(info: NodeInfo) -> Result:
-    """alpha * A' B' (transA/transB on the last two axes): as MatMul on the transposed shapes,
-    plus one multiply per output element when alpha is not 1."""
-    if info.attr("transBatchA", 0) or info.attr("transBatchB", 0):
-        raise ValueError("transBatchA/transBatchB are not counted")
+    """alpha * A' B' (transA/transB, transBatchA/transBatchB: :func:`_transposed`): as MatMul on
+    the transposed shapes, plus one multiply per output element when alpha is not 1."""
     a, b = info.shape(0), info.shape(1)
-    shapes_t = [_transposed(a, info.attr("transA", 0)), _transposed(b, info.attr("transB", 0)), *info.in_shapes[2:]]
+    shapes_t = [_transposed(a, info.attr("transA", 0), info.attr("transBatchA", 0)),
+                _transposed(b, info.attr("transB", 0), info.attr("transBatchB", 0)), *info.in_shapes[2:]]  # fmt: skip
     res = matmul(replace(info, in_shapes=shapes_t))
     if float(info.attr("alpha", 1.0)) != 1.0:
         res = replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + prod(info.out())))
