@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ELEMENTWISE, FC, MATMUL, NORM, STANDARD, Cost
+from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SOFTMAX, STANDARD, Cost
 from dscost.readers.onnx_reader import read_onnx
 
 from onnx_models import init, save, vi
@@ -103,6 +103,41 @@ CASES = {
 }
 
 
+def _q(x: str) -> list:
+    """A quantized tensor's scale and zero point (scalars)."""
+    return [init(f"{x}_s", value=0.1), init(f"{x}_zp", dtype=np.uint8, value=128)]
+
+
+def _qi(*names: str) -> list[str]:
+    return [part for n in names for part in (n, f"{n}_s", f"{n}_zp")]
+
+
+Q8 = [("a", vi("a", [1, 4, 8], U8)), ("b", vi("b", [1, 4, 8], U8))]
+CASES.update({
+    # QOperator format: the float twin's cost; (3 x 16) x (16 x 10) + 10 int32 biases: 480 MACs, 30 bias adds
+    "QGemm": (ms_node("QGemm", [*_qi("a"), "w", "w_s", "w_zp", "c", "y_s", "y_zp"], "y", transB=0),
+              [("a", vi("a", [3, 16], U8))],
+              [*_q("a"), init("w", 16, 10, dtype=np.int8), init("w_s", value=0.1), init("w_zp", dtype=np.int8, value=0),
+               init("c", 10, dtype=np.int32), *_q("y")], (FC, Cost(macs=480, other_ops=30, weights=160, biases=10)), (3, 10)),
+    "QLinearAdd": (ms_node("QLinearAdd", [*_qi("a", "b"), "y_s", "y_zp"], "y"), Q8, [*_q("a"), *_q("b"), *_q("y")],
+                   (ADD, Cost(other_ops=32)), (1, 4, 8)),
+    "QLinearMul": (ms_node("QLinearMul", [*_qi("a", "w"), "y_s", "y_zp"], "y"), Q8[:1],
+                   [*_q("a"), init("w", 8, dtype=np.uint8), *_q("w"), *_q("y")], (ELEMENTWISE, Cost(other_ops=32, weights=8)), (1, 4, 8)),
+    "QLinearConcat": (ms_node("QLinearConcat", ["y_s", "y_zp", *_qi("a", "b")], "y", axis=1),
+                      [("a", vi("a", [1, 2, 4], U8)), ("b", vi("b", [1, 3, 4], U8))], [*_q("a"), *_q("b"), *_q("y")], (CONCAT, Cost()), (1, 5, 4)),
+    "QLinearGlobalAveragePool": (ms_node("QLinearGlobalAveragePool", [*_qi("a"), "y_s", "y_zp"], "y"),
+                                 [("a", vi("a", [1, 3, 4, 4], U8))], [*_q("a"), *_q("y")], (GLOBAL_POOL, Cost(other_ops=48)), (1, 3, 1, 1)),
+    "QLinearAveragePool": (ms_node("QLinearAveragePool", [*_qi("a"), "y_s", "y_zp"], "y", kernel_shape=[2, 2], strides=[2, 2]),
+                           [("a", vi("a", [1, 3, 4, 4], U8))], [*_q("a"), *_q("y")], (POOL, Cost(other_ops=48)), (1, 3, 2, 2)),
+    "QLinearSoftmax": (ms_node("QLinearSoftmax", [*_qi("a"), "y_s", "y_zp"], "y", axis=-1, opset=13),
+                       [("a", vi("a", [2, 5], U8))], [*_q("a"), *_q("y")], (SOFTMAX, Cost(other_ops=30)), (2, 5)),
+    "QLinearSigmoid": (ms_node("QLinearSigmoid", [*_qi("a"), "y_s", "y_zp"], "y"), [("a", vi("a", [2, 5], U8))],
+                       [*_q("a"), *_q("y")], (ACTIVATION, Cost(other_ops=30)), (2, 5)),
+    "QLinearLeakyRelu": (ms_node("QLinearLeakyRelu", [*_qi("a"), "y_s", "y_zp"], "y", alpha=0.1), [("a", vi("a", [2, 5], U8))],
+                         [*_q("a"), *_q("y")], (ACTIVATION, Cost(other_ops=20)), (2, 5)),
+})
+
+
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_op_cost(tmp_path, op):
     n, inputs, inits, (kind, cost), _ = CASES[op]
@@ -113,12 +148,15 @@ def test_contrib_op_cost(tmp_path, op):
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     """Run the one-node graph in onnxruntime (random inputs): its output 0 has the shape dscost
-    inferred, and a Relu after it is counted on that shape."""
+    inferred, and a Relu (a DequantizeLinear of a quantized output) after it is counted on that shape."""
     import onnxruntime as ort
 
     n, inputs, inits, _, out_shape = CASES[op]
-    relu = helper.make_node("Relu", [n.output[0]], ["after"], name="after")
-    layers, path = layers_of(tmp_path, [n, relu], inputs, inits, outputs=["after", *n.output[1:]])
+    if op.startswith(("QLinear", "QGemm")):  # a quantized output: dequantize it
+        after = helper.make_node("DequantizeLinear", [n.output[0], "y_s", "y_zp"], ["after"], name="after")
+    else:
+        after = helper.make_node("Relu", [n.output[0]], ["after"], name="after")
+    layers, path = layers_of(tmp_path, [n, after], inputs, inits, outputs=["after", *n.output[1:]])
     assert layers[n.output[0]].output_shape == out_shape and layers["after"].output_shape == out_shape
     try:
         sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
@@ -128,7 +166,8 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     feeds = {}
     for i in sess.get_inputs():
         shape = [d if isinstance(d, int) else 1 for d in i.shape]
-        feeds[i.name] = rng.integers(0, 2, shape).astype(np.int32 if "int32" in i.type else np.int64) if "int" in i.type else rng.standard_normal(shape).astype(np.float32)
+        dtype = {"tensor(float)": np.float32, "tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(uint8)": np.uint8}[i.type]
+        feeds[i.name] = rng.standard_normal(shape).astype(dtype) if dtype is np.float32 else rng.integers(0, 2, shape).astype(dtype)
     assert sess.run(["after"], feeds)[0].shape == out_shape
 
 

@@ -623,6 +623,17 @@ def test_recurrent_unknown_activation_is_uncounted(tmp_path):
     assert [u.name for u in m.uncounted] == ["rnn"] and "ScaledTanh" in m.uncounted[0].reason
 
 
+def test_qdq_int32_bias_through_dequantize_counts_as_biases(tmp_path):
+    """onnxruntime's QDQ quantizer stores a Gemm bias as int32 behind a DequantizeLinear: a
+    quantized parameter, not an index (int32 sources of other ops are shapes and stay out).
+    A (2, 16) x W (16, 10, int8) + C (10, int32): 320 MACs, 160 weights, 10 biases."""
+    nodes = [node("DequantizeLinear", ["W", "w_s"], "wdq"), node("DequantizeLinear", ["C", "c_s"], "cdq"),
+             node("Gemm", ["a", "wdq", "cdq"], "fc")]  # fmt: skip
+    inits = [init("W", 16, 10, dtype=np.int8), init("w_s", value=0.1), init("C", 10, dtype=np.int32), init("c_s", value=0.01)]
+    by = {layer.name: layer for layer in read(tmp_path, nodes, [("a", [2, 16])], None, inits).layers}
+    assert by["fc"].cost == Cost(macs=320, other_ops=20, weights=160, biases=10)
+
+
 def test_registry_covers_quantized_recurrent_and_misc():
     for op in ["QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger", "QuantizeLinear", "DequantizeLinear",
                "DynamicQuantizeLinear", "Einsum", "LRN", "Softsign", "Hardmax", "LpNormalization", "RNN", "GRU", "LSTM"]:  # fmt: skip

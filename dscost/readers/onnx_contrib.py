@@ -1,7 +1,8 @@
 """onnxruntime's contrib ops: domain ``com.microsoft``, as written by onnxruntime's transformer
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
-Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit
-weight quantizer (MatMulNBits) and onnxruntime-genai's LLMs (GroupQueryAttention,
+Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its static
+quantizer's QOperator format (QGemm, QLinearAdd, QLinearMul, QLinearConcat, QLinear pools,
+softmax and activations), its 4-bit weight quantizer (MatMulNBits) and onnxruntime-genai's LLMs (GroupQueryAttention,
 RotaryEmbedding, SkipSimplifiedLayerNormalization; SimplifiedLayerNormalization sits in the
 default domain and is counted by :mod:`dscost.readers.onnx_ops`).
 
@@ -21,15 +22,21 @@ from math import prod
 from typing import Callable
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SOFTMAX, Cost, Shape
 from dscost.readers.handlers import Result, op_registry
-from dscost.readers.onnx_node import NodeInfo, conv_geom, str_attr
+from dscost.readers.onnx_node import NodeInfo, conv_geom, explicit_pads, ints_attr, str_attr
 from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 
 DOMAIN = "com.microsoft"
 HANDLERS, handles = op_registry()
 # (domain, op) -> function of a NodeInfo (input shapes known, outputs not) giving the output shapes
 SHAPES: dict[tuple[str, str], Callable[[NodeInfo], list]] = {}
+
+
+# The output's element type: that of this input (a quantized op's output is quantized like its
+# first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
+TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
+             "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8}  # fmt: skip
 
 
 def shapes(*ops: str, domain: str = DOMAIN):
@@ -50,7 +57,7 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 
 
 @shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
-        "BiasAdd", "RotaryEmbedding")  # fmt: skip
+        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu")  # fmt: skip
 @shapes("SimplifiedLayerNormalization", domain="")
 def same_as_input(info: NodeInfo) -> list:
     """Output 0 (and a Skip*Norm's input+skip sum, output 3) has the first input's shape;
@@ -391,3 +398,110 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
         raise ValueError(f"input {tuple(x)} and rotary dim {rot} do not fit")
     cost = replace(C.per_element_cost("rotary", prod(x) // head * rot), buffers=prod(cos) + prod(info.shape(3)))
     return Result(ELEMENTWISE, cost, params={2: "buffers", 3: "buffers"}, data_inputs=(0, 1))
+
+
+# --------------------------------------------------------------------------
+# The QOperator format of onnxruntime's static quantizer: each op takes its float twin's inputs
+# with a scale and zero point after each (not params), and costs what its twin costs.
+
+
+@shapes("QGemm")
+def qgemm_shape(info: NodeInfo) -> list:
+    a, b = _in(info, 0), _in(info, 3)
+    if a is None or b is None or len(a) != 2 or len(b) != 2:
+        return [None]
+    return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
+
+
+@handles("QGemm")
+def qgemm(info: NodeInfo) -> Result:
+    """QGemm(A, a_scale, a_zp, B, b_scale, b_zp, [C], [y_scale], [y_zp]): as Gemm on A, B, C."""
+    pick = (0, 3, 6)
+    sub = replace(info, inputs=[info.inputs[i] if i < len(info.inputs) else "" for i in pick],
+                  in_shapes=[info.in_shapes[i] if i < len(info.in_shapes) else None for i in pick])  # fmt: skip
+    res = gemm(sub)
+    return replace(res, params={pick[i]: kind for i, kind in res.params.items()}, data_inputs=(0,))
+
+
+@shapes("QLinearAdd", "QLinearMul")
+def qlinear_binary_shape(info: NodeInfo) -> list:
+    a, b = _in(info, 0), _in(info, 3)
+    return [C.broadcast_shape(a, b) if a is not None and b is not None else None]
+
+
+@handles("QLinearAdd", "QLinearMul")
+def qlinear_binary(info: NodeInfo) -> Result:
+    """QLinearAdd / QLinearMul(A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp): one op per
+    output element; a constant operand of more than one element counts as biases (Add) or
+    weights (Mul), as for their float twins."""
+    cost = C.elementwise_cost(prod(info.out()), 2)
+    kind = "biases" if info.op == "QLinearAdd" else "weights"
+    params = {i: kind for i in (0, 3) if info.is_const(i) and prod(info.shape(i)) > 1}
+    cost = replace(cost, **{kind: sum(prod(info.shape(i)) for i in params)})
+    return Result(ADD if info.op == "QLinearAdd" else ELEMENTWISE, cost, params=params, data_inputs=(0, 3))
+
+
+@shapes("QLinearConcat")
+def qlinear_concat_shape(info: NodeInfo) -> list:
+    parts = [_in(info, i) for i in range(2, len(info.inputs), 3)]
+    if not parts or any(p is None for p in parts):
+        return [None]
+    axis = int(info.attr("axis", 0)) % len(parts[0])
+    return [parts[0][:axis] + (sum(p[axis] for p in parts),) + parts[0][axis + 1 :]]
+
+
+@handles("QLinearConcat")
+def qlinear_concat(info: NodeInfo) -> Result:
+    """QLinearConcat(Y_scale, Y_zp, then X, X_scale, X_zp for each input): a copy, zero cost."""
+    return Result(CONCAT, data_inputs=tuple(range(2, len(info.inputs), 3)))
+
+
+@shapes("QLinearGlobalAveragePool")
+def qlinear_global_pool_shape(info: NodeInfo) -> list:
+    x = _in(info, 0)
+    if x is None:
+        return [None]
+    if info.attr("channels_last", 0):
+        return [(x[0],) + (1,) * (len(x) - 2) + (x[-1],)]
+    return [(x[0], x[1]) + (1,) * (len(x) - 2)]
+
+
+@handles("QLinearGlobalAveragePool")
+def qlinear_global_pool(info: NodeInfo) -> Result:
+    """cost.global_pool_cost(in numel), as GlobalAveragePool."""
+    return Result(GLOBAL_POOL, C.global_pool_cost(prod(info.shape(0))), data_inputs=(0,))
+
+
+@shapes("QLinearAveragePool")
+def qlinear_pool_shape(info: NodeInfo) -> list:
+    x = _in(info, 0)
+    if x is None or info.attr("channels_last", 0):
+        return [None]
+    spatial = x[2:]
+    r = len(spatial)
+    kernel = ints_attr(info.attr("kernel_shape"), r, 1)
+    stride, ones = ints_attr(info.attr("strides"), r, 1), (1,) * r
+    pads = explicit_pads(info, spatial, kernel, stride, ones)
+    ceil = int(info.attr("ceil_mode", 0))
+    out = tuple((spatial[i] + pads[i] + pads[r + i] - kernel[i] + (stride[i] - 1 if ceil else 0)) // stride[i] + 1 for i in range(r))
+    return [(x[0], x[1], *out)]
+
+
+@handles("QLinearAveragePool")
+def qlinear_pool(info: NodeInfo) -> Result:
+    """cost.pool_cost(kernel, out numel), as AveragePool."""
+    kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
+    return Result(POOL, C.pool_cost(kernel, prod(info.out())), kernel=kernel, data_inputs=(0,))
+
+
+@handles("QLinearSoftmax")
+def qlinear_softmax(info: NodeInfo) -> Result:
+    """cost.softmax_cost(numel), as Softmax."""
+    return Result(SOFTMAX, C.softmax_cost(prod(info.shape(0))), data_inputs=(0,))
+
+
+@handles("QLinearSigmoid", "QLinearLeakyRelu")
+def qlinear_activation(info: NodeInfo) -> Result:
+    """cost.activation_cost of sigmoid / leaky_relu, as the float activation."""
+    fn = "sigmoid" if info.op == "QLinearSigmoid" else "leaky_relu"
+    return Result(ACTIVATION, C.activation_cost(fn, prod(info.shape(0))), data_inputs=(0,))

@@ -362,7 +362,7 @@ class _Counter:
         notes = [res.note] if res.note else []
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
-                         stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION))  # fmt: skip
+                         stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op == "DequantizeLinear")  # fmt: skip
             cost, params = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}
         else:
             cost, params = res.cost, res.params
@@ -416,14 +416,16 @@ class _Counter:
                 present = True
         return present and domain in ("", "ai.onnx")
 
-    def _derive(self, outputs: list[str], data_inputs: list[str], stored_only: bool = False) -> None:
+    def _derive(self, outputs: list[str], data_inputs: list[str], stored_only: bool = False, quantized: bool = False) -> None:
         """Outputs of a node with constant inputs are constants; their sources are those of
-        the data inputs, int32/int64 ones left out (shapes and indices, never parameters);
+        the data inputs, int32/int64 ones left out (shapes and indices, never parameters) unless
+        ``quantized`` (a DequantizeLinear: its int32 input is a quantized bias);
         with ``stored_only`` (an element-wise op) Constant nodes left out too (values of the
         model's code: a sinusoid table through Sin and Cos)."""
         const_node = self.const_node if stored_only else ()
+        ints = () if quantized else INDEX_TYPES
         srcs = tuple(dict.fromkeys(s for t in data_inputs if t for s in self.sources.get(t, ())
-                                   if self.const.get(s) not in INDEX_TYPES and s not in const_node))  # fmt: skip
+                                   if self.const.get(s) not in ints and s not in const_node))  # fmt: skip
         for t in outputs:
             if t and t not in self.sources:  # (an Identity copy is its own source)
                 self.const[t] = self.types.get(t, 1)
