@@ -66,6 +66,28 @@ def seed_onnx() -> bytes:
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
 
 
+def seed_modern() -> bytes:
+    """A transformer block as onnxruntime's optimizer and quantizers write it: contrib ops
+    (com.microsoft), whose shapes dscost's own shape functions carry."""
+    rng = np.random.default_rng(1)
+    w = lambda name, *dims, dt=np.float32: numpy_helper.from_array(rng.standard_normal(dims).astype(dt), name)  # noqa: E731
+    ms = lambda op, ins, out, **kw: helper.make_node(op, ins, [out], name=out, domain="com.microsoft", **kw)  # noqa: E731
+    nodes = [
+        ms("Attention", ["x", "wqkv", "bqkv"], "att", num_heads=4),
+        ms("SkipLayerNormalization", ["att", "x", "g", "beta"], "ln"),
+        ms("MatMulNBits", ["ln", "w4", "s4"], "up", K=16, N=32, bits=4, block_size=16),
+        ms("BiasGelu", ["up", "b4"], "act"),
+        ms("FusedMatMul", ["act", "wdown"], "down", transB=1, alpha=0.5),
+        helper.make_node("SimplifiedLayerNormalization", ["down", "g"], ["y"], name="rms"),
+    ]
+    inits = [w("wqkv", 16, 48), w("bqkv", 48), w("g", 16), w("beta", 16), w("w4", 32, 1, 8, dt=np.uint8), w("s4", 32),
+             w("b4", 32), w("wdown", 16, 32)]  # fmt: skip
+    g = helper.make_graph(nodes, "modern", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 6, 16])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)  # fmt: skip
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(g, opset_imports=opsets, ir_version=8).SerializeToString()
+
+
 def mutate(data: bytes, rng: random.Random) -> bytes:
     b = bytearray(data)
     for _ in range(rng.choice((1, 1, 2, 3, 8))):
@@ -134,8 +156,9 @@ def cases(n: int, seed: int = 0):
     """``n`` (file name, bytes, argv) cases over analyze, check and convert (bench is exercised
     by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
     rng = random.Random(seed)
-    onnx_seed = seed_onnx()
+    onnx_seed, modern_seed = seed_onnx(), seed_modern()
     kinds = [
+        ("modern.onnx", modern_seed, lambda: ["analyze", "modern.onnx", "-f", rng.choice(["json", "table"])]),
         ("seed.onnx", onnx_seed, lambda: ["analyze", "seed.onnx", "-f", rng.choice(["json", "table", "csv"])]),
         ("seed.onnx", onnx_seed, lambda: ["check", "seed.onnx", "--max-macs", "1G", "--max-params", "10M"]),
         ("seed.onnx", onnx_seed, lambda: ["convert", "seed.onnx", "-o", "out.onnx", "--no-verify", rng.choice(["--reverse", "--min-kernel=2"])]),

@@ -31,9 +31,15 @@ def test_fuzz_cases(tmp_path, monkeypatch):
 
 
 def test_seeds_are_valid(tmp_path, monkeypatch):
-    from fuzzing import seed_onnx
+    import json
+
+    from fuzzing import seed_modern, seed_onnx
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seed.yaml").write_bytes(SPEC)
     assert run_case(tmp_path, "seed.onnx", seed_onnx(), ["analyze", "seed.onnx", "-f", "json"])[0] == 0
+    assert run_case(tmp_path, "modern.onnx", seed_modern(), ["analyze", "modern.onnx", "-f", "json", "--strict", "-o", "m.json"])[0] == 0
+    doc = json.loads((tmp_path / "m.json").read_text())
+    # every contrib node counted: QKV 6x16x48 + attention 4*6*6*(4+4) + 6x16x32 + 6x32x16 MACs
+    assert doc["uncounted"] == [] and doc["totals"]["macs"] == 4_608 + 1_152 + 3_072 + 3_072
     assert run_case(tmp_path, "budget.yaml", BUDGET, ["check", "--budget", "budget.yaml"])[0] == 0

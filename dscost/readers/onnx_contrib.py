@@ -85,9 +85,10 @@ def matmul_shape(info: NodeInfo) -> list:
     return [C.broadcast_shape(a[:-2], b[:-2]) + (a[-2], b[-1])]
 
 
-@shapes("FusedGemm")
+@shapes("FusedGemm", "QGemm")
 def gemm_shape(info: NodeInfo) -> list:
-    a, b = _in(info, 0), _in(info, 1)
+    """(M, N) of A and B (inputs 0 and 1; QGemm's B is input 3), transA/transB as Gemm's."""
+    a, b = _in(info, 0), _in(info, 3 if info.op == "QGemm" else 1)
     if a is None or b is None or len(a) != 2 or len(b) != 2:
         return [None]
     return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
@@ -403,14 +404,6 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
 # --------------------------------------------------------------------------
 # The QOperator format of onnxruntime's static quantizer: each op takes its float twin's inputs
 # with a scale and zero point after each (not params), and costs what its twin costs.
-
-
-@shapes("QGemm")
-def qgemm_shape(info: NodeInfo) -> list:
-    a, b = _in(info, 0), _in(info, 3)
-    if a is None or b is None or len(a) != 2 or len(b) != 2:
-        return [None]
-    return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
 
 
 @handles("QGemm")
