@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SOFTMAX, STANDARD, Cost
+from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SHAPE, SOFTMAX, STANDARD, Cost
 from dscost.readers.onnx_reader import read_onnx
 
 from onnx_models import init, save, vi
@@ -64,6 +64,10 @@ CASES = {
     "FusedMatMul transBatchA": (
         ms_node("FusedMatMul", ["a", "b"], "y", transBatchA=1, alpha=0.125), [("a", [2, 3, 4, 5]), ("b", [3, 4, 5, 6])], [],
         (MATMUL, Cost(macs=720, other_ops=144)), (3, 4, 2, 6)),
+    # a 50 x 32 table of 4-bit values, two in each uint8 byte: (2, 5) ids -> (2, 5, 32), 1,600 weights, no arithmetic
+    "GatherBlockQuantized": (
+        ms_node("GatherBlockQuantized", ["table", "ids", "s"], "y", block_size=16, gather_axis=0, quantize_axis=1, bits=4),
+        [("ids", vi("ids", [2, 5], I64))], [init("table", 50, 16, dtype=np.uint8), init("s", 50, 2)], (SHAPE, Cost(weights=1_600)), (2, 5, 32)),
     # 3 rows x K 64 x N 32 = 6,144 MACs, 2,048 weights (elements of the 4-bit matrix)
     "MatMulNBits": (
         ms_node("MatMulNBits", ["a", "w", "s"], "y", K=64, N=32, bits=4, block_size=32), [("a", [1, 3, 64])],

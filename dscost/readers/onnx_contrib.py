@@ -3,7 +3,7 @@ optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasG
 Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its static
 quantizer's QOperator format (QGemm, QLinearAdd, QLinearMul, QLinearConcat, QLinear pools,
 softmax and activations), its 4-bit weight quantizer (MatMulNBits) and onnxruntime-genai's LLMs (GroupQueryAttention,
-RotaryEmbedding, SkipSimplifiedLayerNormalization; SimplifiedLayerNormalization sits in the
+RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized; SimplifiedLayerNormalization sits in the
 default domain and is counted by :mod:`dscost.readers.onnx_ops`).
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
@@ -22,7 +22,7 @@ from math import prod
 from typing import Callable
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SOFTMAX, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SHAPE, SOFTMAX, Cost, Shape
 from dscost.readers.handlers import Result, op_registry
 from dscost.readers.onnx_node import NodeInfo, conv_geom, explicit_pads, ints_attr, str_attr
 from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
@@ -145,6 +145,32 @@ def embed_layer_norm_shape(info: NodeInfo) -> list:
         return [None] * len(info.outputs)
     out = (*ids, words[-1])
     return [out, (ids[0],), out][: len(info.outputs)]
+
+
+def _unpacked(dtype: int | None, bits: int) -> int:
+    """Values per stored element of a block-quantized table: 8 // bits in (u)int8 bytes, 1 in (u)int4."""
+    return 8 // bits if dtype in (2, 3) and bits in (2, 4) else 1
+
+
+@shapes("GatherBlockQuantized")
+def gather_block_quantized_shape(info: NodeInfo) -> list:
+    data, ids = _in(info, 0), _in(info, 1)
+    if data is None or ids is None:
+        return [None]
+    axis = int(info.attr("gather_axis", 0)) % len(data)
+    shape = list(data[:axis]) + list(ids) + list(data[axis + 1 :])
+    shape[-1] *= _unpacked(info.types.get(info.inputs[0]), int(info.attr("bits", 4)))
+    return [tuple(shape)]
+
+
+@handles("GatherBlockQuantized")
+def gather_block_quantized(info: NodeInfo) -> Result:
+    """An embedding lookup in a block-quantized table (onnxruntime-genai's 4-bit embeddings):
+    zero cost, as Gather; the table counts as weights in values, not bytes (two 4-bit values
+    per uint8); scales and zero points are not params."""
+    data = info.shape(0)
+    n = prod(data) * _unpacked(info.const.get(info.inputs[0]), int(info.attr("bits", 4)))
+    return Result(SHAPE, Cost(weights=n), params={0: "weights"}, data_inputs=(1,), note=f"{info.attr('bits', 4)}-bit table")
 
 
 # --------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class NodeInfo:
     in_shapes: list[Shape | None]
     out_shapes: list[Shape | None]
     const: dict[str, int] = field(default_factory=dict)  # constant tensor name -> ONNX data type
+    types: dict[str, int] = field(default_factory=dict)  # input name -> ONNX data type (given to contrib shape functions)
 
     def has(self, i: int) -> bool:
         return i < len(self.inputs) and self.inputs[i] != ""

@@ -313,7 +313,7 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
 
     ins, outs = list(node.input), list(node.output)
     info = NodeInfo(node.name, node.op_type, node_attrs(node, helper), ins, outs, [shapes.get(i) if i else None for i in ins],
-                    [None] * len(outs))  # fmt: skip
+                    [None] * len(outs), types={i: types[i] for i in ins if i in types})  # fmt: skip
     from dscost.readers.handlers import UnknownShape
 
     try:
