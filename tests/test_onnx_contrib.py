@@ -220,3 +220,13 @@ def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):
              helper.make_node("Relu", ["bn"], ["y"], name="y")]  # fmt: skip
     layers, _ = layers_of(tmp_path, nodes, [("x", [1, 3, 4, 4])], [init("w", 4, 3, 1, 1), init("ones", 4, value=[1] * 4), init("zeros", 4)])
     assert layers["y"].output_shape == (1, 4, 4, 4) and layers["y"].cost == Cost(other_ops=64)
+
+
+def test_nchwc_layout_ops_say_how_to_get_a_count(tmp_path):
+    """onnxruntime's ORT_ENABLE_ALL saves blocked-channel ops (domain com.microsoft.nchwc) on x86:
+    hardware-specific, channels padded to the block; listed uncounted with what to do instead."""
+    n = helper.make_node("ReorderInput", ["x"], ["y"], name="reorder", domain="com.microsoft.nchwc")
+    mp = ms_model([n], [("x", [1, 8, 4, 4])])
+    mp.opset_import.append(helper.make_opsetid("com.microsoft.nchwc", 1))
+    m = read_onnx(save(tmp_path, mp))
+    assert [u.op for u in m.uncounted] == ["ReorderInput"] and "ORT_ENABLE_EXTENDED" in m.uncounted[0].reason

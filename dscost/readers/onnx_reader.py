@@ -29,6 +29,9 @@ from dscost.units import nbytes
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
+# onnxruntime's blocked-channel layout: what ORT_ENABLE_ALL saves on x86; channels padded to the block size.
+NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-specific, channels padded): "
+                "count the model saved at ORT_ENABLE_EXTENDED, or the original")  # fmt: skip
 # Progress bar from this many nodes (or this many bytes of file).
 PROGRESS_NODES = 5000
 PROGRESS_BYTES = 200 * 1024 * 1024
@@ -334,6 +337,8 @@ class _Counter:
             handler, sig = self.contrib.HANDLERS.get(op), (domain, op)
             if handler is None:
                 return self._uncounted(name, op, f"onnxruntime contrib op {op!r}: no cost handler", inputs, outputs, derived)
+        elif domain == "com.microsoft.nchwc":
+            return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:
             return self._uncounted(name, op, f"custom op of domain {domain!r}: no cost handler", inputs, outputs, derived)
         shapes, const = self.shapes, self.const
