@@ -277,12 +277,11 @@ class _Counter:
     """
 
     def __init__(self, inferred, st: Stripper, onnx, path: Path):
-        from dscost.readers import onnx_contrib, onnx_ops
+        from dscost.readers import onnx_ops
 
         g = inferred.graph
         self.path = path
         self.ops = onnx_ops
-        self.contrib = onnx_contrib
         self.helper = onnx.helper
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
@@ -333,8 +332,10 @@ class _Counter:
             handler = ops.HANDLERS.get(op)
             if handler is None:
                 return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)
-        elif domain == self.contrib.DOMAIN:
-            handler, sig = self.contrib.HANDLERS.get(op), (domain, op)
+        elif domain == "com.microsoft":
+            from dscost.readers.onnx_contrib import HANDLERS as contrib  # (imported when a graph has such ops)
+
+            handler, sig = contrib.get(op), (domain, op)
             if handler is None:
                 return self._uncounted(name, op, f"onnxruntime contrib op {op!r}: no cost handler", inputs, outputs, derived)
         elif domain == "com.microsoft.nchwc":

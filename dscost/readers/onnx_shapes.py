@@ -184,10 +184,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
                 if shapes[name] is None:
                     _refuse_negative(vi, path)
     notes: list[str] = []
-    from dscost.readers.onnx_contrib import SHAPES as contrib
-
-    if any(o and shapes.get(o) is None for n in g.node if n.domain in ("", "ai.onnx") or (n.domain, n.op_type) in contrib
-           for o in n.output):  # fmt: skip
+    if any(o and shapes.get(o) is None for n in g.node for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         _propagate(g, shapes, types, notes, onnx, opset)
     return Inferred(g, shapes, types, notes)
