@@ -80,6 +80,11 @@ CASES = {
     "MultiHeadAttention": (
         ms_node("MultiHeadAttention", ["q", "k", "v"], "y", num_heads=4), [("q", [2, 5, 16]), ("k", [2, 7, 16]), ("v", [2, 7, 16])],
         [], (MATMUL, Cost(macs=2_240, other_ops=1_120)), (2, 5, 16)),
+    # with a cache: 5 past + 3 new keys, 1*4*3*8 = 96 scores, 96*(4 + 4) MACs, 96*4 ops; present (1, 4, 8, 4)
+    "MultiHeadAttention with past": (
+        ms_node("MultiHeadAttention", ["q", "k", "v", "", "", "", "pk", "pv"], ["y", "present_k", "present_v"], num_heads=4),
+        [("q", [1, 3, 16]), ("k", [1, 3, 16]), ("v", [1, 3, 16]), ("pk", [1, 4, 5, 4]), ("pv", [1, 4, 5, 4])], [],
+        (MATMUL, Cost(macs=768, other_ops=384)), (1, 3, 16)),
     # 4 heads of 8 on 2 kv heads, 5 past + 3 new keys: 1*4*3*8 = 96 scores, 96*16 MACs, 96*5 ops (causal)
     "GroupQueryAttention": (
         ms_node("GroupQueryAttention", ["q", "k", "v", "pk", "pv", "seqlens", "total"], ["y", "present_k", "present_v"],
@@ -152,7 +157,8 @@ def test_contrib_op_cost(tmp_path, op):
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     """Run the one-node graph in onnxruntime (random inputs): its output 0 has the shape dscost
-    inferred, and a Relu (a DequantizeLinear of a quantized output) after it is counted on that shape."""
+    inferred, and a Relu (a DequantizeLinear of a quantized output) after it is counted on that
+    shape; its later outputs have the sizes dscost gives them."""
     import onnxruntime as ort
 
     n, inputs, inits, _, out_shape = CASES[op]
@@ -172,7 +178,15 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
         shape = [d if isinstance(d, int) else 1 for d in i.shape]
         dtype = {"tensor(float)": np.float32, "tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(uint8)": np.uint8}[i.type]
         feeds[i.name] = rng.standard_normal(shape).astype(dtype) if dtype is np.float32 else rng.integers(0, 2, shape).astype(dtype)
-    assert sess.run(["after"], feeds)[0].shape == out_shape
+    got = sess.run(None, feeds)  # "after", then the node's later outputs (a KV cache's present key and value)
+    assert got[0].shape == out_shape
+    assert tuple(int(np.prod(g.shape)) for g in got[1:]) == layers[n.output[0]].more_outputs[: len(got) - 1]
+
+
+@pytest.mark.parametrize("op, present", [("MultiHeadAttention with past", 1 * 4 * 8 * 4), ("GroupQueryAttention", 1 * 2 * 8 * 8)])
+def test_kv_cache_outputs_hold_past_and_new_keys(tmp_path, op, present):
+    n, inputs, inits, _, _ = CASES[op]
+    assert one(tmp_path, n, inputs, inits, outputs=list(n.output)).more_outputs == (present, present)
 
 
 def test_simplified_layer_norm_of_the_default_domain_carries_shapes(tmp_path):

@@ -126,7 +126,9 @@ def multi_head_attention_shape(info: NodeInfo) -> list:
         b, s, heads, kv_len, dq, dv = _mha_dims(info)
     except ValueError:
         return [None] * len(info.outputs)
-    return [(b, s, heads * dv), _present(_in(info, 6), kv_len), _present(_in(info, 7), kv_len)][: len(info.outputs)]
+    past_k, past_v = _in(info, 6), _in(info, 7)
+    new = kv_len - (past_k[-2] if past_k else 0)  # the keys this step adds
+    return [(b, s, heads * dv), _present(past_k, new), _present(past_v, new)][: len(info.outputs)]
 
 
 @shapes("GroupQueryAttention")
