@@ -57,12 +57,16 @@ def write(kind: str, src: str, out: str) -> None:
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
     inputs = onnx.load(src, load_external_data=False).graph.input
-    shapes = {i.name: [d.dim_value or 1 for d in i.type.tensor_type.shape.dim] for i in inputs}
+    shapes = {i.name: ([d.dim_value or 1 for d in i.type.tensor_type.shape.dim], onnx.helper.tensor_dtype_to_np_dtype(i.type.tensor_type.elem_type))
+              for i in inputs}  # fmt: skip
+
+    def feeds(rng):  # floats in [0, 1), integers (token ids) 0 or 1
+        return {n: rng.random(s).astype(t) if np.issubdtype(t, np.floating) else rng.integers(0, 2, s).astype(t) for n, (s, t) in shapes.items()}
 
     class Reader(CalibrationDataReader):
         def __init__(self):
             rng = np.random.default_rng(0)
-            self.feeds = iter([{n: rng.random(s, dtype=np.float32) for n, s in shapes.items()} for _ in range(2)])
+            self.feeds = iter([feeds(rng) for _ in range(2)])
 
         def get_next(self):
             return next(self.feeds, None)
@@ -72,7 +76,7 @@ def write(kind: str, src: str, out: str) -> None:
     # a file onnxruntime cannot run is the quantizer's failure, not a count to compare
     # (EfficientFormerV2: the quantized scales of a Resize no longer keep its channels)
     sess = ort.InferenceSession(out, providers=["CPUExecutionProvider"])
-    sess.run(None, {n: np.random.default_rng(1).random(s, dtype=np.float32) for n, s in shapes.items()})
+    sess.run(None, feeds(np.random.default_rng(1)))
 
 
 def main() -> int:

@@ -634,6 +634,20 @@ def test_qdq_int32_bias_through_dequantize_counts_as_biases(tmp_path):
     assert by["fc"].cost == Cost(macs=320, other_ops=20, weights=160, biases=10)
 
 
+@pytest.mark.parametrize("qdq", [True, False])
+def test_quantized_embedding_table_counts_as_weights(tmp_path, qdq):
+    """onnxruntime's quantizer stores an embedding table as uint8: behind a DequantizeLinear
+    (QDQ) or gathered as bytes and dequantized after (QOperator).  8-bit tables are quantized
+    values, never indices: 100 x 8 = 800 weights, as the float table's."""
+    if qdq:
+        nodes = [node("DequantizeLinear", ["T", "s", "zp"], "tdq"), node("Gather", ["tdq", "ids"], "emb")]
+    else:
+        nodes = [node("Gather", ["T", "ids"], "g"), node("DequantizeLinear", ["g", "s", "zp"], "emb")]
+    inits = [init("T", 100, 8, dtype=np.uint8), init("s", value=0.1), init("zp", dtype=np.uint8, value=128)]
+    m = read(tmp_path, nodes, [("ids", vi("ids", [1, 5], TensorProto.INT64))], None, inits)
+    assert sum(layer.cost.weights for layer in m.layers) == 800 and not m.uncounted
+
+
 def test_registry_covers_quantized_recurrent_and_misc():
     for op in ["QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger", "QuantizeLinear", "DequantizeLinear",
                "DynamicQuantizeLinear", "Einsum", "LRN", "Softsign", "Hardmax", "LpNormalization", "RNN", "GRU", "LSTM"]:  # fmt: skip

@@ -23,11 +23,14 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
-from dscost.readers.onnx_node import node_attrs
+from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
+# Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
+# quantized embedding table --, never shapes or indices).
+LEARNED_TYPES = FLOAT_TYPES | {2, 3, 21, 22}  # + UINT8, INT8, UINT4, INT4
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
 # onnxruntime's blocked-channel layout: what ORT_ENABLE_ALL saves on x86; channels padded to the block size.
 NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-specific, channels padded): "
@@ -262,13 +265,13 @@ class _Counter:
     bias of a Conv on a constant grid, the bias Added to a constant table; not BatchNorm's
     running stats).  A tensor in a handler's parameter input counts the elements of its
     sources not counted yet (a graph input used as a weight counts itself, once); one computed from
-    activations is data, not a parameter.  Any other float constant source with more than one
-    element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
+    activations is data, not a parameter.  Any other float (or 8- or 4-bit quantized) constant
+    source with more than one element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
     class token in an Expand or Concat, an attention-bias table -- is a parameter too, counted
     as weights by the first layer (or uncounted node) consuming it.  There, and in the constant
     operand of an element-wise op (a bias or scale), only initializers count: a Constant node
     is a value of the model's code (Swin's attention mask), while frameworks store learned
-    tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts.  Integer tensors and
+    tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts.  Other integer tensors and
     constants that only feed shape arithmetic are not parameters, nor is a Constant node filled
     with one repeated value (a literal of the model's code, like the zero initial state of an
     RNN; torch.onnx writes parameters as initializers).  An Identity of a constant
@@ -432,6 +435,7 @@ class _Counter:
         ints = () if quantized else INDEX_TYPES
         srcs = tuple(dict.fromkeys(s for t in data_inputs if t for s in self.sources.get(t, ())
                                    if self.const.get(s) not in ints and s not in const_node))  # fmt: skip
+
         for t in outputs:
             if t and t not in self.sources:  # (an Identity copy is its own source)
                 self.const[t] = self.types.get(t, 1)
@@ -448,12 +452,12 @@ class _Counter:
 
     def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
-        ``learned_only`` only float sources of more than one element."""
+        ``learned_only`` only sources of LEARNED_TYPES with more than one element."""
         count, taken = 0, []
         for s in self.sources.get(t, ()):
             if s in self.claimed:
                 continue
-            if learned_only and (self.const.get(s) not in self.ops.FLOAT_TYPES or self._numel(s) <= 1):
+            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1):
                 continue
             if stored_only and s in self.const_node:
                 continue
