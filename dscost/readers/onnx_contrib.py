@@ -22,10 +22,11 @@ from math import prod
 from typing import Callable
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SHAPE, SOFTMAX, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, MATMUL, NORM, SHAPE, Cost, Shape
 from dscost.readers.handlers import Result, op_registry
 from dscost.readers.onnx_node import NodeInfo, conv_geom, explicit_pads, ints_attr, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
+from dscost.readers.onnx_ops import ACTIVATIONS, activation_result, conv, gemm, global_pool, matmul, pool, softmax
+from dscost.readers.onnx_sequence_ops import rotary_result
 
 DOMAIN = "com.microsoft"
 HANDLERS, handles = op_registry()
@@ -339,8 +340,7 @@ def ms_attention(info: NodeInfo) -> Result:
     bias = info.has(2)
     cost = C.linear_cost(w[0], w[1], rows=b * s, bias=bias)
     masked = info.has(3) or info.has(5) or bool(info.attr("unidirectional", 0))
-    att = C.attention_cost(b, heads, s, past + s, hq // heads, hv // heads, masked)
-    cost = replace(cost, macs=cost.macs + att.macs, other_ops=cost.other_ops + att.other_ops)
+    cost = cost + C.attention_cost(b, heads, s, past + s, hq // heads, hv // heads, masked)
     params = {1: "weights", 2: "biases"} if bias else {1: "weights"}
     return Result(MATMUL, cost, params=params, data_inputs=(0, 3, 4, 5, 6), states=(4,), note="attention + QKV projection")
 
@@ -423,10 +423,7 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
     heads = int(info.attr("num_heads", 0))
     rot = int(info.attr("rotary_embedding_dim", 0)) or 2 * cos[-1]
     head = x[-1] if len(x) == 4 else (x[-1] // heads if heads > 0 else rot)
-    if rot > head or x[-1] % head:
-        raise ValueError(f"input {tuple(x)} and rotary dim {rot} do not fit")
-    cost = replace(C.per_element_cost("rotary", prod(x) // head * rot), buffers=prod(cos) + prod(info.shape(3)))
-    return Result(ELEMENTWISE, cost, params={2: "buffers", 3: "buffers"}, data_inputs=(0, 1))
+    return rotary_result(info, x, head, rot, tables=(2, 3), data_inputs=(0, 1))
 
 
 # --------------------------------------------------------------------------
@@ -489,8 +486,8 @@ def qlinear_global_pool_shape(info: NodeInfo) -> list:
 
 @handles("QLinearGlobalAveragePool")
 def qlinear_global_pool(info: NodeInfo) -> Result:
-    """cost.global_pool_cost(in numel), as GlobalAveragePool."""
-    return Result(GLOBAL_POOL, C.global_pool_cost(prod(info.shape(0))), data_inputs=(0,))
+    """As GlobalAveragePool (onnx_ops.global_pool) on input 0."""
+    return replace(global_pool(info), data_inputs=(0,))
 
 
 @shapes("QLinearAveragePool")
@@ -508,21 +505,17 @@ def qlinear_pool_shape(info: NodeInfo) -> list:
     return [(x[0], x[1], *out)]
 
 
-@handles("QLinearAveragePool")
-def qlinear_pool(info: NodeInfo) -> Result:
-    """cost.pool_cost(kernel, out numel), as AveragePool."""
-    kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
-    return Result(POOL, C.pool_cost(kernel, prod(info.out())), kernel=kernel, data_inputs=(0,))
+# As AveragePool (kernel_shape, the output's size) on input 0.
+handles("QLinearAveragePool")(pool)
 
 
 @handles("QLinearSoftmax")
 def qlinear_softmax(info: NodeInfo) -> Result:
-    """cost.softmax_cost(numel), as Softmax."""
-    return Result(SOFTMAX, C.softmax_cost(prod(info.shape(0))), data_inputs=(0,))
+    """As Softmax (onnx_ops.softmax) on input 0."""
+    return replace(softmax(info), data_inputs=(0,))
 
 
 @handles("QLinearSigmoid", "QLinearLeakyRelu")
 def qlinear_activation(info: NodeInfo) -> Result:
-    """cost.activation_cost of sigmoid / leaky_relu, as the float activation."""
-    fn = "sigmoid" if info.op == "QLinearSigmoid" else "leaky_relu"
-    return Result(ACTIVATION, C.activation_cost(fn, prod(info.shape(0))), data_inputs=(0,))
+    """As the float activation (onnx_ops.activation_result: sigmoid, leaky_relu) on input 0."""
+    return activation_result(info, "sigmoid" if info.op == "QLinearSigmoid" else "leaky_relu")

@@ -82,11 +82,17 @@ def rotary_embedding(info: NodeInfo) -> Result:
         head = x[2] // heads
     else:
         raise ValueError(f"X {tuple(x)}: not (B, H, S, D), or 3-D without num_heads dividing its last dim")
-    rot = int(info.attr("rotary_embedding_dim", 0)) or head
-    if rot > head or rot % 2:
-        raise ValueError(f"rotary_embedding_dim {rot} does not fit head size {head}")
-    cost = replace(C.per_element_cost("rotary", prod(x) // head * rot), buffers=prod(info.shape(1)) + prod(info.shape(2)))
-    return Result(ELEMENTWISE, cost, params={1: "buffers", 2: "buffers"}, data_inputs=(0, 3))
+    return rotary_result(info, x, head, int(info.attr("rotary_embedding_dim", 0)) or head, tables=(1, 2), data_inputs=(0, 3))
+
+
+def rotary_result(info: NodeInfo, x, head: int, rot: int, tables: tuple[int, int], data_inputs: tuple[int, ...]) -> Result:
+    """Rotary embedding of X with heads of ``head`` values, ``rot`` of them rotated:
+    cost.per_element_cost("rotary", numel / head * rot); the cos and sin ``tables`` (input
+    indices) are buffers when constant.  Shared with onnxruntime's contrib RotaryEmbedding."""
+    if rot > head or rot % 2 or x[-1] % head:
+        raise ValueError(f"rotary dim {rot} does not fit head size {head} of X {tuple(x)}")
+    cost = replace(C.per_element_cost("rotary", prod(x) // head * rot), buffers=sum(prod(info.shape(i)) for i in tables))
+    return Result(ELEMENTWISE, cost, params={i: "buffers" for i in tables}, data_inputs=data_inputs)
 
 
 # --------------------------------------------------------------------------

@@ -304,27 +304,26 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
 
 
 def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
-    """Output shapes (and element types: onnx_contrib.TYPE_FROM, else the first float input's) of a contrib op
-    from its input shapes; left open when they are not all known or do not fit."""
-    from dscost.readers.onnx_node import NodeInfo, node_attrs
+    """Output shapes of a contrib op from its input shapes (left open when they are not all known
+    or do not fit), and element types: the input onnx_contrib.TYPE_FROM names (float when
+    absent), else the first float input's."""
+    from dscost.readers.handlers import UnknownShape
+    from dscost.readers.onnx_contrib import TYPE_FROM
+    from dscost.readers.onnx_node import FLOAT_TYPES, NodeInfo, node_attrs
 
     ins, outs = list(node.input), list(node.output)
     info = NodeInfo(node.name, node.op_type, node_attrs(node, helper), ins, outs, [shapes.get(i) if i else None for i in ins],
                     [None] * len(outs), types={i: types[i] for i in ins if i in types})  # fmt: skip
-    from dscost.readers.handlers import UnknownShape
-
     try:
         found = shape_fn(info)
     except (UnknownShape, ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
         return
-    from dscost.readers.onnx_contrib import TYPE_FROM
-    from dscost.readers.onnx_node import FLOAT_TYPES
-
-    known = [types[i] for i in ins if i in types]
-    elem = next((t for t in known if t in FLOAT_TYPES), known[0] if known else None)  # the first float input's
     if node.op_type in TYPE_FROM:
         src = TYPE_FROM[node.op_type]
         elem = types.get(ins[src], 1) if src < len(ins) and ins[src] else 1
+    else:
+        known = [info.types[i] for i in ins if i in info.types]
+        elem = next((t for t in known if t in FLOAT_TYPES), known[0] if known else None)
     for o, s in zip(outs, found):
         if o and s is not None and shapes.get(o) is None and all(isinstance(d, int) and d >= 0 for d in s):
             shapes[o] = tuple(s)
