@@ -68,6 +68,19 @@ CASES = {
     "GatherBlockQuantized": (
         ms_node("GatherBlockQuantized", ["table", "ids", "s"], "y", block_size=16, gather_axis=0, quantize_axis=1, bits=4),
         [("ids", vi("ids", [2, 5], I64))], [init("table", 50, 16, dtype=np.uint8), init("s", 50, 2)], (SHAPE, Cost(weights=1_600)), (2, 5, 32)),
+    # X + bias + skip on 32 elements: 64 adds, 8 biases
+    "BiasAdd": (ms_node("BiasAdd", ["x", "b", "skip"], "y"), [("x", [1, 4, 8]), ("skip", [1, 4, 8])], [init("b", 8)],
+                (ADD, Cost(other_ops=64, biases=8)), (1, 4, 8)),
+    "Gelu": (ms_node("Gelu", ["x"], "y"), [("x", [1, 4, 16])], [], (ACTIVATION, Cost(other_ops=512)), (1, 4, 16)),
+    # (2 x 4) times an int8 (4 x 6) + bias: 48 MACs, 24 weights, 6 biases, 12 bias adds
+    "DynamicQuantizeMatMul": (
+        ms_node("DynamicQuantizeMatMul", ["a", "w", "w_s", "w_zp", "c"], "y"), [("a", [2, 4])],
+        [init("w", 4, 6, dtype=np.int8), init("w_s", value=0.1), init("w_zp", dtype=np.int8, value=0), init("c", 6)],
+        (FC, Cost(macs=48, other_ops=12, weights=24, biases=6)), (2, 6)),
+    "MatMulIntegerToFloat": (
+        ms_node("MatMulIntegerToFloat", ["a", "w", "a_s", "w_s", "a_zp", "w_zp", "c"], "y"), [("a", vi("a", [2, 4], U8))],
+        [init("w", 4, 6, dtype=np.int8), init("a_s", value=0.1), init("w_s", value=0.1), init("a_zp", dtype=np.uint8, value=128),
+         init("w_zp", dtype=np.int8, value=0), init("c", 6)], (FC, Cost(macs=48, other_ops=12, weights=24, biases=6)), (2, 6)),
     # 3 rows x K 64 x N 32 = 6,144 MACs, 2,048 weights (elements of the 4-bit matrix)
     "MatMulNBits": (
         ms_node("MatMulNBits", ["a", "w", "s"], "y", K=64, N=32, bits=4, block_size=32), [("a", [1, 3, 64])],
