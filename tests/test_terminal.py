@@ -128,6 +128,37 @@ def test_fit_columns_by_priority_and_alternative():
     assert len(kept) == 2 and not dropped
 
 
+@pytest.mark.parametrize("rich", [True, False])
+def test_prose_column_wraps_instead_of_being_dropped(rich, monkeypatch):
+    """The uncounted-ops table on an 80-column terminal: the reason (a wrap column) is kept and
+    word-wrapped onto continuation rows, the node list goes first; a title longer than the
+    fitted table stays on one line (Rich would wrap a table title to the table's width)."""
+    from dscost.report.document import Table, emit
+
+    reason = "unknown shape of output 0 ('/roi_heads/box_roi_pool/RoiAlign_output_0'): the number of boxes depends on the data"
+    nodes = ", ".join(f"/roi_heads/box_roi_pool/RoiAlign_{i}" for i in range(5))
+    title = "Uncounted ops (2 nodes; their MACs are NOT in the totals above)"
+    rows = [["RoiAlign", "2", nodes, "", reason], ["Gemm", "4", "/fc6/Gemm", "14.4M", "short reason"]]
+    table = Table(title, ["op", "count", "nodes", "params", "reason"], rows, "lrlrl", priority=[0, 1, 4, 2, 3], shrink=None, wrap=4)
+    text = on_terminal(lambda out: emit("table", doc=lambda: [table], out=out, rich=rich), width=80, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    assert max(map(cell_len, lines)) <= 80
+    assert title in lines
+    header = next(x for x in lines if x.startswith("op"))
+    assert header.split() == ["op", "count", "params", "reason"]
+    assert "hidden to fit 80 columns (nodes)" in text
+    start = lines.index(next(x for x in lines if x.startswith("RoiAlign")))
+    at = header.index("reason")
+    pieces = [lines[start][at:].strip()]
+    for x in lines[start + 1 :]:
+        if x.startswith("Gemm"):
+            break
+        assert not x[:at].strip()  # a continuation row: the other cells blank
+        pieces.append(x[at:].strip())
+    assert len(pieces) >= 2 and " ".join(pieces) == reason
+    assert any(x.startswith("Gemm") and x.rstrip().endswith("short reason") and "14.4M" in x for x in lines)
+
+
 # --------------------------------------------------------------------------
 # analyze options through the CLI
 

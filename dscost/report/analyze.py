@@ -288,6 +288,9 @@ def analysis_doc(
                 urows,
                 align="lrlrl",
                 notes=[f"params: learned tensors these nodes consume ({held:,}), counted in the totals as weights"] if held else [],
+                priority=[0, 1, 4, 2, 3],  # on a terminal the reason is kept (wrapped), the node names go first
+                shrink=None,
+                wrap=4,
             )
         )
     if roofline is not None and roofline.hardware is not None:

@@ -9,7 +9,8 @@ format asked for (each is a zero-argument callable, so only that one is built).
 * Rich: stdout a TTY (Rich is imported only here, so piped output and
   ``dscost compare`` stay fast; see benchmarks/startup.py).  On a terminal every
   table is fitted to its width (:func:`fit_columns`): columns are kept by priority,
-  the name column is shortened in the middle (:func:`shorten_middle`) and one note
+  the name column is shortened in the middle (:func:`shorten_middle`), a prose
+  column (a reason, a description) is wrapped onto continuation rows, and one note
   line says what was dropped and how to get it back.  ``NO_COLOR`` (any value)
   turns every escape code off, bold and dim included;
 * Markdown pipe tables; JSON (:func:`dumps`) with exact integers; CSV.
@@ -69,18 +70,19 @@ class Table:
 
     For fitting on a terminal: ``priority`` (one int per column, lower is kept first;
     default: left to right), ``shrink`` (the column that may be shortened in the middle,
-    default the first) and ``hint`` (how to get dropped columns back)."""
+    default the first), ``wrap`` (a prose column that is word-wrapped onto continuation rows
+    rather than cut or dropped) and ``hint`` (how to get dropped columns back)."""
 
-    __slots__ = ("title", "headers", "rows", "align", "notes", "priority", "shrink", "hint")
+    __slots__ = ("title", "headers", "rows", "align", "notes", "priority", "shrink", "hint", "wrap")
 
     def __init__(
         self, title: str, headers: list[str], rows: list[list[str]], align: str = "", notes: list[str] | None = None,
-        priority: list[int] | None = None, shrink: int | None = 0, hint: str = "",
+        priority: list[int] | None = None, shrink: int | None = 0, hint: str = "", wrap: int | None = None,
     ) -> None:  # fmt: skip
         self.title, self.headers, self.align = _fit(title), [_fit(h) for h in headers], align
         self.rows = [[_fit(c) for c in r] for r in rows]  # names from files: no control characters, one line
         self.notes = [_fit(n) for n in notes or []]
-        self.priority, self.shrink, self.hint = priority, shrink, hint
+        self.priority, self.shrink, self.hint, self.wrap = priority, shrink, hint, wrap
 
     def aligns(self) -> str:
         a = self.align or "l" + "r" * (len(self.headers) - 1)
@@ -93,6 +95,7 @@ Doc = list  # list[Text | Table]
 # Fitting a table to a terminal
 
 SHRINK_MIN = 18  # a shortened name keeps at least this many characters
+WRAP_MIN = 24  # a wrapped prose column keeps at least this many characters a line
 MIN_WIDTH = 40  # narrower terminals are laid out for 40 columns (and wrap)
 RICH_GAP = PLAIN_GAP = 2  # characters between two columns (Rich: right padding 1 + the box's blank divider)
 DEFAULT_HINT = "pipe the output (| cat) or use --format markdown to see every column"
@@ -142,11 +145,13 @@ def shorten_middle(text: str, width: int) -> str:
 class Column:
     """A candidate column for :func:`fit_columns`: cells plus what fitting needs."""
 
-    __slots__ = ("key", "header", "cells", "align", "priority", "shrink", "alt_of", "values")
+    __slots__ = ("key", "header", "cells", "align", "priority", "shrink", "alt_of", "values", "wrap")
 
-    def __init__(self, key: str, header: str, cells: list[str], align: str = "r", priority: float = 0, shrink: bool = False, alt_of: str | None = None, values: list | None = None) -> None:
+    def __init__(self, key: str, header: str, cells: list[str], align: str = "r", priority: float = 0, shrink: bool = False, alt_of: str | None = None, values: list | None = None,
+                 wrap: bool = False) -> None:  # fmt: skip
         self.key, self.header, self.cells, self.align, self.priority, self.shrink, self.alt_of = key, header, cells, align, priority, shrink, alt_of
         self.values = values  # exact numbers behind the cells (None: text), for sorting in HTML
+        self.wrap = wrap  # prose: fitting sets it to the width its lines are wrapped at (fit_table makes the rows)
 
     @property
     def width(self) -> int:
@@ -158,7 +163,8 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
     limit); else the columns by priority while they fit (a shrinkable column counted at a third
     of the width, or less down to SHRINK_MIN if that is all there is; an ``alt_of`` column only
     when its primary was dropped), in table order, with the shrinkable column's cells shortened
-    to the width left over."""
+    to the width left over.  A ``wrap`` column is counted at WRAP_MIN and gets the width left
+    over; its ``wrap`` becomes that width (the caller wraps its cells)."""
     primary = [c for c in columns if c.alt_of is None]
     if width is None or sum(c.width for c in primary) + gap * (len(primary) - 1) <= width:
         return primary, []
@@ -169,7 +175,7 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
     for c in sorted(columns, key=lambda c: c.priority):
         if c.alt_of is not None and c.alt_of in kept:
             continue
-        w = min(c.width, max(floor, len(c.header))) if c.shrink else c.width
+        w = min(c.width, max(floor, len(c.header))) if c.shrink else min(c.width, max(WRAP_MIN, len(c.header))) if c.wrap else c.width
         if used + w + gap > width and c.shrink:
             w = max(min(c.width, max(SHRINK_MIN, len(c.header))), width - used - gap)
         if used + w + gap <= width:
@@ -179,9 +185,12 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
     out = [c for c in columns if c.key in kept]
     spare = width - used
     for c in out:
-        if c.shrink and reserved[c.key] < c.width:
+        if (c.shrink or c.wrap) and reserved[c.key] < c.width:
             w = min(c.width, reserved[c.key] + spare)
-            c.cells = [shorten_middle(x, w) for x in c.cells]
+            if c.wrap:
+                c.wrap = w
+            else:
+                c.cells = [shorten_middle(x, w) for x in c.cells]
             break
     dropped = [c for c in primary if c.key not in kept and not any(a.alt_of == c.key and a.key in kept for a in columns)]
     return out, dropped
@@ -196,15 +205,24 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
     aligns = table.aligns()
     prio = table.priority or list(range(len(table.headers)))
     cols = [
-        Column(str(i), h, [r[i] if i < len(r) else "" for r in table.rows], aligns[i], prio[i], shrink=i == table.shrink)
+        Column(str(i), h, [r[i] if i < len(r) else "" for r in table.rows], aligns[i], prio[i], shrink=i == table.shrink, wrap=i == table.wrap)
         for i, h in enumerate(table.headers)
     ]
     original = {c.key: c.cells for c in cols}
     kept, dropped = fit_columns(cols, width, gap)
-    if not dropped and all(c.cells is original[c.key] for c in kept):
+    wrapped = next((c for c in kept if c.wrap is not True and c.wrap), None)  # a width: its lines are wrapped at it
+    if not dropped and wrapped is None and all(c.cells is original[c.key] for c in kept):
         return table
     idx = [int(c.key) for c in kept]
-    rows = [[c.cells[j] for c in kept] for j in range(len(table.rows))]
+    rows = []
+    for j in range(len(table.rows)):
+        row = [c.cells[j] for c in kept]
+        if wrapped is None:
+            rows.append(row)
+            continue
+        at = kept.index(wrapped)
+        for k, piece in enumerate(_wrap(row[at], wrapped.wrap)):  # continuation rows: the other cells blank
+            rows.append(row[:at] + [piece] + row[at + 1 :] if k == 0 else [""] * at + [piece] + [""] * (len(row) - at - 1))
     notes = list(table.notes) + ([dropped_note(dropped, width, table.hint or DEFAULT_HINT)] if dropped else [])
     return Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint)
 
@@ -355,9 +373,9 @@ def emit_rich(doc: Doc, out, width: int | None = None, color: bool = True) -> No
             console.print(RichText(item.text, style=styles.get(item.style, "")))
             continue
         console.print()
+        if item.title:  # a line of its own: as a table title Rich would wrap it to the table's width
+            console.print(RichText(item.title, style="bold"))
         t = RichTable(
-            title=RichText(item.title, style="bold") if item.title else None,
-            title_justify="left",
             box=box.SIMPLE_HEAD,
             show_edge=False,
             pad_edge=False,

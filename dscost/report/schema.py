@@ -13,7 +13,7 @@ def schema_doc(schema: dict[str, Any]) -> Doc:
     if schema.get("description"):
         doc.append(Text(schema["description"], "note"))
     for name, rows in _schema_objects(schema):
-        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll"))
+        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll", wrap=4))
     return doc
 
 
