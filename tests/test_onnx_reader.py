@@ -284,8 +284,25 @@ def test_if_and_loop_are_reported_not_crashed_on(tmp_path):
     assert un["loop1"].op == "Loop" and "body: 2 nodes" in un["loop1"].reason
     # a Loop's carried value may change shape, so onnx leaves its output shape open:
     # the Add after it becomes an "unknown shape" row, not a crash and not a zero
-    assert "unknown shape" in un["sum"].reason
+    assert "unknown shape" in un["sum"].reason and un["sum"].reason.endswith("; shapes lost at loop1 (Loop: its outputs depend on its trip count)")
     assert [layer.name for layer in m.layers] == ["r"]
+
+
+def test_unknown_shape_names_where_shapes_were_lost(tmp_path):
+    """A detector's decoding: NonZero of run-time data has a data-dependent size, and so has
+    everything after it; a ConstantOfShape whose shape is a run-time value likewise.  Each
+    "unknown shape" reason names the node where shapes were lost, however far up it is."""
+    nodes = [node("NonZero", ["x"], "nz"), node("Transpose", ["nz"], "nzt"), node("Cast", ["nzt"], "f", to=TensorProto.FLOAT),
+             node("MatMul", ["f", "W"], "y"), node("Relu", ["y"], "r"),
+             node("ReduceMax", ["x"], "mx", keepdims=0), node("Cast", ["mx"], "n", to=TensorProto.INT64),
+             node("Reshape", ["n", "one"], "n1"), node("ConstantOfShape", ["n1"], "zeros"), node("Relu", ["zeros"], "r2")]  # fmt: skip
+    inits = [init("W", 2, 3), init("one", 1, dtype=np.int64, value=[1])]
+    m = read(tmp_path, nodes, [("x", [4, 4])], ["r", "r2"], inits)
+    un = {u.name: u.reason for u in m.uncounted}
+    nonzero = "; shapes lost at nz (NonZero: its output size depends on the data)"
+    assert un["y"] == "unknown shape of input 0 ('f')" + nonzero and un["r"].endswith(nonzero)
+    assert un["r2"] == "unknown shape of input 0 ('zeros'); shapes lost at zeros (ConstantOfShape: a shape-giving input's value is computed at run time)"
+    assert {layer.name for layer in m.layers} >= {"nz", "mx", "n", "n1"}
 
 
 @pytest.mark.parametrize("act", ["Relu", "Clip6"])

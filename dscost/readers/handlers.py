@@ -12,7 +12,12 @@ from dscost.layers import ConvGeom, Cost, Shape
 
 
 class UnknownShape(Exception):
-    """A shape the handler needs was not inferred; the message names the tensor."""
+    """A shape the handler needs was not inferred; the message names the tensor (``tensor``:
+    its name, when the reader knows it)."""
+
+    def __init__(self, what: str, tensor: str | None = None) -> None:
+        super().__init__(what)
+        self.tensor = tensor
 
 
 @dataclass

@@ -47,13 +47,13 @@ class NodeInfo:
         """Inferred shape of input ``i``; UnknownShape when missing."""
         s = self.in_shapes[i] if i < len(self.in_shapes) else None
         if s is None:
-            raise UnknownShape(f"input {i} ({self.inputs[i]!r})" if i < len(self.inputs) else f"input {i}")
+            raise UnknownShape(f"input {i} ({self.inputs[i]!r})", self.inputs[i]) if i < len(self.inputs) else UnknownShape(f"input {i}")
         return s
 
     def out(self, i: int = 0) -> Shape:
         s = self.out_shapes[i] if i < len(self.out_shapes) else None
         if s is None:
-            raise UnknownShape(f"output {i} ({self.outputs[i]!r})" if i < len(self.outputs) else f"output {i}")
+            raise UnknownShape(f"output {i} ({self.outputs[i]!r})", self.outputs[i]) if i < len(self.outputs) else UnknownShape(f"output {i}")
         return s
 
     def attr(self, key: str, default=None):

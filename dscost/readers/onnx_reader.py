@@ -201,6 +201,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                 bar.advance(1000)
             counter.visit(node, name)
         notes += counter.provenance_notes()
+        if counter.lost:
+            _where_lost(counter, g, names)
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
         if min(layer.cost.__dict__.values()) < 0:
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
@@ -209,6 +211,48 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=inputs, renamed_nodes=renamed)  # fmt: skip
+
+
+# Ops whose output size is the data's to say: shapes after them are unknown by nature.
+DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppression": "the number of boxes it keeps depends on the data",
+              "Unique": "its output size depends on the data", "Compress": "its output size depends on the condition's values",
+              "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
+# Ops whose output shape is the value of an input: unknown when that value is computed at run time.
+VALUE_SHAPED = ("ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Range", "Resize", "Upsample", "Pad", "TopK", "OneHot",
+                "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin")  # fmt: skip
+
+
+def _where_lost(counter: _Counter, g, names: list[str]) -> None:
+    """Name, in each "unknown shape" reason, the node where shape knowledge was lost: up the
+    producers of the unknown tensor, the first node whose input shapes are all known (or that
+    has none) but whose output shape is not -- a NonZero, a TopK whose k is computed at run
+    time, a custom op."""
+    shapes = counter.shapes
+    made_by = {}
+    for node, name in zip(g.node, names):
+        for t in node.output:
+            if t:
+                made_by[t] = (name, node.op_type, node.input)
+    found: dict[str, str | None] = {}
+    for index, tensor in counter.lost:
+        t, seen, origin = tensor, set(), None
+        while t in made_by and t not in seen and t not in found:
+            seen.add(t)
+            name, op, ins = made_by[t]
+            unknown = next((i for i in ins if i and shapes.get(i) is None), None)
+            if unknown is None:
+                why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if op in VALUE_SHAPED else "onnx shape inference left its output open")
+                origin = f"{name} ({op}: {why})"
+                break
+            t = unknown
+        else:
+            origin = found.get(t)
+        for s in seen:
+            found[s] = origin
+        found[tensor] = origin
+        if origin:
+            u = counter.uncounted[index]
+            counter.uncounted[index] = replace(u, reason=f"{u.reason}; shapes lost at {origin}")
 
 
 def _parse(path: Path, stripped: bytes):
@@ -306,6 +350,7 @@ class _Counter:
         self.claimed: dict[str, str] = {}  # source (or graph input) tensor -> first layer counting it
         self.provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
+        self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -360,6 +405,8 @@ class _Counter:
             try:
                 res = handler(info)
             except ops.UnknownShape as err:
+                if err.tensor:
+                    self.lost.append((len(self.uncounted), err.tensor))
                 return self._uncounted(name, op, f"unknown shape of {err}", inputs, outputs, derived)
             except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
                 return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
