@@ -210,6 +210,25 @@ def _small_value(t, np, numpy_helper):
     return arr if arr.size == n else None
 
 
+def _constant_value(node, np, numpy_helper):
+    """The value of a Constant node, when its data is present (not stripped) and small, else None."""
+    if len(node.attribute) != 1:
+        return None
+    a = node.attribute[0]
+    name = a.name
+    if name == "value":
+        return _small_value(a.t, np, numpy_helper)
+    if name == "value_int":
+        return np.array(a.i, dtype=np.int64)
+    if name == "value_ints":
+        return np.array(list(a.ints), dtype=np.int64) if len(a.ints) <= FOLD_MAX_ELEMENTS else None
+    if name == "value_float":
+        return np.array(a.f, dtype=np.float32)
+    if name == "value_floats":
+        return np.array(list(a.floats), dtype=np.float32) if len(a.floats) <= FOLD_MAX_ELEMENTS else None
+    return None  # sparse_value, strings: left to the evaluator
+
+
 def _shape_value(node, shape: Shape, np):
     """Value of Shape (with start/end) or Size of a tensor of static ``shape``."""
     if node.op_type == "Size":
@@ -270,6 +289,17 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
         ins = list(node.input)
         outs = [o for o in node.output if o]
         op = node.op_type
+        if op == "Constant" and len(outs) == 1:  # its value is its attribute: no evaluator
+            value = _constant_value(node, np, numpy_helper)
+            if value is not None:
+                values[outs[0]] = value
+                shapes[outs[0]] = tuple(value.shape)
+                continue
+        if op == "Identity" and len(ins) == 1 and len(outs) == 1 and ins[0] in values:
+            values[outs[0]], shapes[outs[0]] = values[ins[0]], shapes.get(ins[0])
+            if ins[0] in types:
+                types[outs[0]] = types[ins[0]]
+            continue
         if op in ("Shape", "Size") and ins and shapes.get(ins[0]) is not None:
             values[outs[0]] = _shape_value(node, shapes[ins[0]], np)
             shapes[outs[0]] = tuple(values[outs[0]].shape)
