@@ -1,32 +1,64 @@
 """Cross-check dscost's TFLite counts against the Keras models the files were converted from.
 
 Builds Keras MobileNet (v1, alpha 1.0, 224x224) and MobileNetV2 with
-``weights=None``, converts each with ``tf.lite.TFLiteConverter`` to four
-files -- float32; float16 weights (DEQUANTIZE ops feed the convs);
-dynamic-range int8 weights; full int8 (a representative dataset of random
-images) -- runs ``dscost analyze --format json`` on each file, and prints one
-table: dscost's MACs, weights and biases against the ones counted from the
-Keras layers.
+``weights=None`` -- and with ``--apps`` nine more Keras applications (APPS:
+MobileNetV3Small/Large, ResNet50, EfficientNetB0, EfficientNetV2B0,
+DenseNet121, Xception, NASNetMobile, InceptionV3) -- converts each with
+``tf.lite.TFLiteConverter`` to four files -- float32; float16 weights
+(DEQUANTIZE ops feed the convs); dynamic-range int8 weights; full int8 (a
+representative dataset of random images) -- runs ``dscost analyze --format
+json`` on each file, and prints one table: dscost's MACs, weights and biases
+against the ones counted from the Keras layers, and the ops dscost left
+uncounted.
 
-Expected counts come from the Keras model, not from dscost: every Conv2D,
-DepthwiseConv2D and Dense layer gives MACs = kernel elements x output
-positions, weights = kernel elements, and biases = one per output channel
-(the converter folds each BatchNorm into the conv before it and writes a bias
-tensor for every conv, all zero where the Keras layer had none; a Dense bias
-only when it is not all zero, as the converter drops a zero FULLY_CONNECTED
-bias -- MobileNetV2's classifier with weights=None).  MobileNet v1
-must give exactly 568,740,352 MACs and 4,221,032 params (4,209,088 weights +
-11,944 biases).
+Expected counts come from the Keras model, never from dscost (keras_counts):
+
+* MACs come only from Conv2D, DepthwiseConv2D, SeparableConv2D and Dense:
+  kernel elements x output positions (output H x W for the convs; the rows of
+  a Dense's input); a SeparableConv2D is its depthwise kernel plus its
+  pointwise kernel.  Weights = kernel elements.
+* The converter folds each BatchNorm into the conv before it and writes a
+  bias tensor for every conv op, all zero where the Keras layer had none: one
+  bias per output channel of every Conv2D and DepthwiseConv2D, and of both
+  convs a SeparableConv2D becomes (depthwise: its C_in x multiplier channels;
+  pointwise: its filters).
+* A Dense bias only when it is not all zero: the converter drops a zero
+  FULLY_CONNECTED bias (every Dense of a ``weights=None`` model).
+* A BatchNormalization the converter cannot fold -- its input is not the
+  output of a conv read by nothing else (DenseNet's BN after a
+  concatenation or a pool, NASNet's after a concatenation) -- stays as a
+  per-channel MUL by scale = gamma / sqrt(var + eps) and ADD of offset =
+  beta - mean x scale: C weights + C biases, the counting convention dscost
+  applies to a MUL/ADD with a constant operand of more than one element.
+  The converter drops a multiply by all ones and an add of all zeros, so an
+  untrained BN (beta = 0, moving mean = 0) keeps only its C weights.
+* A Normalization layer is (x - mean) / sqrt(variance) per channel, written
+  as SUB (C biases, dropped when mean is all zero) and MUL by 1 / std (C
+  weights, dropped when variance is all one): EfficientNetV2B0's ImageNet
+  mean and variance give 3 + 3, EfficientNetB0's unadapted layer nothing.
+  Rescaling by scalars has no params.
+
+MobileNet v1 must give exactly 568,740,352 MACs and 4,221,032 params
+(4,209,088 weights + 11,944 biases).
+
+Each model runs in a child process of its own (a converter crash on one
+model loses only that model; memory is freed between models), one model at
+a time.  dscost is run as ``python -m dscost`` with this checkout first on
+PYTHONPATH, so the counts are this checkout's, whatever dscost the venv has.
 
 TensorFlow is not a dscost dependency: run this in a venv of its own.
 
     python3 -m venv /work/tfvenv && . /work/tfvenv/bin/activate
-    pip install tensorflow-cpu -e '.[tflite]'
-    python benchmarks/crosscheck_tflite.py              # all models and variants
+    pip install tensorflow-cpu tflite
+    python benchmarks/crosscheck_tflite.py              # MobileNet v1 and v2, all variants
+    python benchmarks/crosscheck_tflite.py --apps       # and the nine APPS
+    python benchmarks/crosscheck_tflite.py --only ResNet50,Xception --variants float32,int8
     python benchmarks/crosscheck_tflite.py --keep out/  # keep the .tflite files
     python benchmarks/crosscheck_tflite.py --float-only # skip the quantized variants
 
-Exit code 1 when a count differs.
+Exit code 1 when a count differs or dscost leaves an op uncounted; a model or
+variant the converter itself cannot convert is reported, not counted as a
+difference.
 """
 
 from __future__ import annotations
@@ -41,37 +73,100 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date
 from math import prod
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+ROOT = Path(__file__).resolve().parent.parent
 MOBILENET_V1 = {"macs": 568_740_352, "weights": 4_209_088, "biases": 11_944}
+
+# name -> (keras.applications constructor, input size, extra keyword arguments)
+MODELS = {
+    "MobileNet v1": ("MobileNet", 224, {"alpha": 1.0}),
+    "MobileNetV2": ("MobileNetV2", 224, {"alpha": 1.0}),
+}
+APPS = {
+    "MobileNetV3Small": ("MobileNetV3Small", 224, {}),
+    "MobileNetV3Large": ("MobileNetV3Large", 224, {}),
+    "ResNet50": ("ResNet50", 224, {}),
+    "EfficientNetB0": ("EfficientNetB0", 224, {}),
+    "EfficientNetV2B0": ("EfficientNetV2B0", 224, {}),
+    "DenseNet121": ("DenseNet121", 224, {}),
+    "Xception": ("Xception", 299, {}),
+    "NASNetMobile": ("NASNetMobile", 224, {}),
+    "InceptionV3": ("InceptionV3", 299, {}),
+}
+VARIANTS = ("float32", "float16", "int8 weights", "int8")
+
+
+def _source(layer):
+    """The layer whose output ``layer`` reads (its first input), or None."""
+    history = getattr(layer.input, "_keras_history", None)
+    return history[0] if history else None
+
+
+def _readers(model) -> Counter:
+    """layer name -> how many layers read its output."""
+    n: Counter = Counter()
+    for layer in model.layers:
+        ins = layer.input if isinstance(layer.input, (list, tuple)) else [layer.input]
+        for t in ins:
+            history = getattr(t, "_keras_history", None)
+            if history:
+                n[history[0].name] += 1
+    return n
 
 
 def keras_counts(model) -> dict:
-    """MACs, weights and biases of the conv/depthwise/dense layers of a Keras model (batch 1),
-    with one bias per output channel of every conv (BatchNorm folded, as the TFLite converter does)."""
+    """MACs, weights and biases of a Keras model (batch 1) as the TFLite converter writes it:
+    the conventions in the module docstring (BatchNorm folded into the conv before it, a bias
+    for every conv, zero Dense biases dropped, unfolded BatchNorm and Normalization as a
+    per-channel multiply and add)."""
     import keras
+    import numpy as np
 
+    L = keras.layers
+    convs = (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D)
+    readers = _readers(model)
     macs = weights = biases = 0
     for layer in model.layers:
-        if isinstance(layer, (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.Dense)):
+        out = tuple(layer.output.shape)[1:]
+        if isinstance(layer, L.SeparableConv2D):
+            dw, pw = tuple(layer.depthwise_kernel.shape), tuple(layer.pointwise_kernel.shape)
+            weights += prod(dw) + prod(pw)
+            macs += (prod(dw) + prod(pw)) * out[0] * out[1]
+            biases += dw[2] * dw[3] + out[-1]  # DEPTHWISE_CONV_2D (C_in x multiplier) + CONV_2D 1x1 biases
+        elif isinstance(layer, (L.Conv2D, L.DepthwiseConv2D)):
             k = tuple(layer.kernel.shape)
-            out = tuple(layer.output.shape)[1:]
-            if isinstance(layer, keras.layers.Dense):
-                positions = prod(out[:-1]) if len(out) > 1 else 1
-            else:
-                positions = out[0] * out[1]  # output H x W
             weights += prod(k)
-            macs += prod(k) * positions
-            if isinstance(layer, keras.layers.Dense):
-                # FULLY_CONNECTED's bias is optional: the converter drops an all-zero one
-                # (weights=None initializes Dense biases to zero), so the file has none.
-                biases += out[-1] if layer.use_bias and bool(keras.ops.any(layer.bias != 0)) else 0
-            else:
-                biases += out[-1]
+            macs += prod(k) * out[0] * out[1]  # output H x W
+            biases += out[-1]
+        elif isinstance(layer, L.Dense):
+            k = tuple(layer.kernel.shape)
+            weights += prod(k)
+            macs += prod(k) * (prod(out[:-1]) if len(out) > 1 else 1)
+            # FULLY_CONNECTED's bias is optional: the converter drops an all-zero one
+            # (weights=None initializes Dense biases to zero), so the file has none.
+            biases += out[-1] if layer.use_bias and bool(np.any(keras.ops.convert_to_numpy(layer.bias) != 0)) else 0
+        elif isinstance(layer, L.BatchNormalization):
+            src = _source(layer)
+            if not (isinstance(src, convs) and readers[src.name] == 1):  # not folded: x * scale + offset
+                mean, var = (keras.ops.convert_to_numpy(w).astype(np.float32) for w in (layer.moving_mean, layer.moving_variance))
+                gamma = keras.ops.convert_to_numpy(layer.gamma) if layer.scale else np.float32(1)
+                beta = keras.ops.convert_to_numpy(layer.beta) if layer.center else np.float32(0)
+                scale = gamma / np.sqrt(var + np.float32(layer.epsilon))
+                offset = beta - mean * scale
+                # the converter drops a multiply by all ones and an add of all zeros (the offset of an
+                # untrained BN: beta = 0, moving mean = 0), as it drops a zero Dense bias
+                weights += out[-1] if np.any(scale != 1) else 0  # MUL
+                biases += out[-1] if np.any(offset != 0) else 0  # ADD
+        elif isinstance(layer, L.Normalization):
+            mean, var = (keras.ops.convert_to_numpy(w) for w in (layer.mean, layer.variance))
+            biases += out[-1] if np.any(mean != 0) else 0  # SUB mean (dropped when all zero)
+            weights += out[-1] if np.any(var != 1) else 0  # DIV (or MUL) by the standard deviation (dropped when all one)
     return {"macs": macs, "weights": weights, "biases": biases}
 
 
@@ -101,30 +196,86 @@ def convert(model, variant: str, path: Path) -> None:
     path.write_bytes(conv.convert())
 
 
+def _env() -> dict:
+    """This checkout first on PYTHONPATH: `python -m dscost` runs its code, not an installed copy."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
 def dscost_json(path: Path) -> tuple[dict, float]:
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), "--format", "json"], capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), "--format", "json"], capture_output=True, text=True, env=_env())
     elapsed = time.perf_counter() - t
     if p.returncode != 0:
-        raise SystemExit(f"dscost failed on {path}: {p.stderr.strip()}")
+        raise RuntimeError(f"dscost failed on {path}: {p.stderr.strip()}")
     return json.loads(p.stdout), elapsed
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def one(name: str, variants: list[str], folder: Path) -> list[dict]:
+    """(In a child process.)  Build one model, count it, convert it to each variant, analyze each file."""
+    import keras
+
+    ctor, size, kwargs = {**MODELS, **APPS}[name]
+    model = getattr(keras.applications, ctor)(input_shape=(size, size, 3), weights=None, **kwargs)
+    expected = keras_counts(model)
+    rows = []
+    for variant in variants:
+        row = {"name": name, "variant": variant, "expected": expected}
+        path = folder / f"{name.replace(' ', '_').lower()}_{variant.replace(' ', '_')}.tflite"
+        t = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # the converter prints the SavedModel's signature
+                convert(model, variant, path)
+        except Exception as err:  # noqa: BLE001 -- the converter's own failure is reported, not a dscost difference
+            row["convert_error"] = f"{type(err).__name__}: {_last_line(str(err))}"
+            rows.append(row)
+            continue
+        row["convert_s"] = time.perf_counter() - t
+        row["size"] = path.stat().st_size
+        try:
+            d, row["dscost_s"] = dscost_json(path)
+        except RuntimeError as err:
+            row["dscost_error"] = _last_line(str(err))
+            rows.append(row)
+            continue
+        t = d["totals"]
+        row.update(got={"macs": t["macs"], "weights": t["weights"], "biases": t["biases"]}, params=t["params"],
+                   norm_params=t["norm_params"], blocks=len(d["blocks"]),
+                   uncounted=dict(Counter(u["op"] for u in d.get("uncounted", []))))  # fmt: skip
+        rows.append(row)
+    return rows
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--apps", action="store_true", help=f"also the {len(APPS)} Keras applications of APPS")
+    ap.add_argument("--only", help=f"comma-separated model names (of {', '.join([*MODELS, *APPS])})")
+    ap.add_argument("--variants", help=f"comma-separated variants (default: all of {', '.join(VARIANTS)})")
     ap.add_argument("--keep", type=Path, help="write the .tflite files here (default: a temporary folder)")
     ap.add_argument("--float-only", action="store_true", help="only the float32 conversion")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
-    import keras
-    import tensorflow as tf
-    import tflite
+    variants = ["float32"] if args.float_only else args.variants.split(",") if args.variants else list(VARIANTS)
+    bad_variants = [v for v in variants if v not in VARIANTS]
+    if bad_variants:
+        ap.error(f"unknown variant(s) {', '.join(bad_variants)}; choose from {', '.join(VARIANTS)}")
+    if args.child:
+        name, folder = args.child.split("|")
+        print(json.dumps(one(name, variants, Path(folder))))
+        return 0
+    names = args.only.split(",") if args.only else [*MODELS, *(APPS if args.apps else ())]
+    unknown = [n for n in names if n not in MODELS and n not in APPS]
+    if unknown:
+        ap.error(f"unknown model(s) {', '.join(unknown)}")
 
-    builders = {
-        "MobileNet v1": lambda: keras.applications.MobileNet(alpha=1.0, input_shape=(224, 224, 3), weights=None),
-        "MobileNetV2": lambda: keras.applications.MobileNetV2(alpha=1.0, input_shape=(224, 224, 3), weights=None),
-    }
-    variants = ["float32"] if args.float_only else ["float32", "float16", "int8 weights", "int8"]
+    start = time.perf_counter()
     tmp = None
     if args.keep:
         folder = args.keep
@@ -134,32 +285,55 @@ def main() -> int:
         folder = Path(tmp.name)
 
     rows, ok = [], True
-    for name, build in builders.items():
-        model = build()
-        expected = keras_counts(model)
-        if name == "MobileNet v1" and expected != MOBILENET_V1:
-            print(f"warning: Keras MobileNet v1 counts {expected} differ from the paper's {MOBILENET_V1}", file=sys.stderr)
-        for variant in variants:
-            path = folder / f"{name.replace(' ', '_').lower()}_{variant.replace(' ', '_')}.tflite"
-            with contextlib.redirect_stdout(io.StringIO()):  # the converter prints the SavedModel's signature
-                convert(model, variant, path)
-            d, elapsed = dscost_json(path)
-            t = d["totals"]
-            got = {"macs": t["macs"], "weights": t["weights"], "biases": t["biases"]}
-            match = got == expected and t["params"] == expected["weights"] + expected["biases"] and t["norm_params"] == 0
-            ok &= match
-            rows.append((name, variant, path.stat().st_size, expected, got, t["params"], len(d.get("uncounted", [])), len(d["blocks"]), elapsed, match))
+    for name in names:  # one model at a time, each in a process of its own
+        cmd = [sys.executable, __file__, "--child", f"{name}|{folder}", "--variants", ",".join(variants)]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            got = json.loads(p.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            rows.append({"name": name, "variant": ",".join(variants), "convert_error": f"child exit {p.returncode}: {_last_line(p.stderr)}"})
+            print(f"{name}: failed ({rows[-1]['convert_error']})", file=sys.stderr)
+            continue
+        for row in got:
+            if row["name"] == "MobileNet v1" and row["expected"] != MOBILENET_V1:
+                print(f"warning: Keras MobileNet v1 counts {row['expected']} differ from the paper's {MOBILENET_V1}", file=sys.stderr)
+            if "got" in row:
+                e, g = row["expected"], row["got"]
+                row["match"] = g == e and row["params"] == e["weights"] + e["biases"] and row["norm_params"] == 0 and not row["uncounted"]
+                ok &= row["match"]
+            elif "dscost_error" in row:
+                ok = False
+        rows.extend(got)
+        print(f"{name}: done, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    total = time.perf_counter() - start
 
+    import keras
+    import tensorflow as tf
+    import tflite
+
+    probe = subprocess.run([sys.executable, "-c", "import dscost; print(dscost.__file__)"], capture_output=True, text=True, env=_env())
     print(f"dscost TFLite cross-check, {date.today()}, {platform.machine()} {platform.system()}, Python {platform.python_version()}, "
-          f"TensorFlow {tf.__version__}, Keras {keras.__version__}, tflite {tflite.__version__}")  # fmt: skip
-    head = f"{'model':<13} {'variant':<13} {'file':>8} {'Keras MACs':>13} {'dscost MACs':>13} {'Keras params':>13} {'dscost params':>13} {'weights':>10} {'biases':>7} {'blocks':>6} {'uncounted':>9} {'time s':>6}  match"
+          f"TensorFlow {tf.__version__}, Keras {keras.__version__}, tflite {tflite.__version__}; dscost from {probe.stdout.strip()}")  # fmt: skip
+    head = (f"{'model':<17} {'variant':<13} {'file':>8} {'Keras MACs':>14} {'dscost MACs':>14} {'Keras params':>12} {'dscost params':>13} "
+            f"{'weights':>10} {'biases':>7} {'w/b':>4} {'blocks':>6} {'conv s':>6} {'dscost s':>8}  match  uncounted")  # fmt: skip
     print(head)
     print("-" * len(head))
-    for name, variant, size, exp, got, params, unc, blocks, elapsed, match in rows:
-        print(f"{name:<13} {variant:<13} {size / 2**20:>6.1f}MB {exp['macs']:>13,} {got['macs']:>13,} {exp['weights'] + exp['biases']:>13,} {params:>13,} "
-              f"{got['weights']:>10,} {got['biases']:>7,} {blocks:>6} {unc:>9} {elapsed:>6.2f}  {'yes' if match else 'NO'}")  # fmt: skip
-    print("Keras params = conv/depthwise/dense kernels + one bias per conv output channel (BN folded, as in the file) + non-zero Dense biases; "
-          "time = `dscost analyze --format json` wall time")
+    for r in rows:
+        exp = r.get("expected")
+        lead = f"{r['name']:<17} {r['variant']:<13}"
+        if "convert_error" in r or "dscost_error" in r:
+            what = f"converter failed: {r['convert_error']}" if "convert_error" in r else f"dscost failed: {r['dscost_error']}"
+            print(f"{lead} {'':>8} {exp['macs']:>14,} {what}" if exp else f"{lead} {what}")
+            continue
+        got, unc = r["got"], r["uncounted"]
+        wb = "yes" if (got["weights"], got["biases"]) == (exp["weights"], exp["biases"]) else "NO"
+        print(f"{lead} {r['size'] / 2**20:>6.1f}MB {exp['macs']:>14,} {got['macs']:>14,} {exp['weights'] + exp['biases']:>12,} {r['params']:>13,} "
+              f"{got['weights']:>10,} {got['biases']:>7,} {wb:>4} {r['blocks']:>6} {r['convert_s']:>6.1f} {r['dscost_s']:>8.2f}  "
+              f"{'yes' if r['match'] else 'NO':<5}  {', '.join(f'{op} x{n}' for op, n in sorted(unc.items())) or '-'}")  # fmt: skip
+    print("Keras params = conv/depthwise/separable/dense kernels + one bias per output channel of every conv op (BN folded, as in the file) "
+          "+ non-zero Dense biases + unfolded BN and Normalization scale and offset; w/b = weights and biases both equal; "
+          "conv s = conversion time; dscost s = `dscost analyze --format json` wall time")  # fmt: skip
+    print(f"total run time {total:.0f} s")
     if tmp is not None:
         tmp.cleanup()
     return 0 if ok else 1

@@ -214,6 +214,37 @@ def test_folding_is_bounded(tmp_path):
     assert r.stdout.startswith("(1, 4) ['constant folding skipped 1 node(s) whose outputs are not static or exceed 65,536 elements']")
 
 
+def test_fold_bound_from_input_shapes():
+    """Which folds are run without inferring the node first: the output size follows from the
+    input values' shapes (same size, concatenation, broadcasting, Gather), else None."""
+    import numpy as np
+
+    from dscost.readers.onnx_shapes import _fold_bound
+
+    a, b = np.zeros((1, 300), np.int64), np.zeros((300, 1), np.int64)
+    assert _fold_bound(node("Add", ["a", "b"], "c"), "Add", [a, b], np) == 90_000  # > 65,536: inferred (and refused) first
+    assert _fold_bound(node("Add", ["a", "b"], "c"), "Add", [a, np.zeros((2, 3))], np) is None  # does not broadcast
+    assert _fold_bound(node("Concat", ["a", "b"], "c", axis=0), "Concat", [np.zeros(3), np.zeros(4)], np) == 7
+    assert _fold_bound(node("Reshape", ["a", "s"], "c"), "Reshape", [np.zeros((2, 3)), np.array([6])], np) == 6
+    gather = node("Gather", ["a", "i"], "c", axis=1)
+    assert _fold_bound(gather, "Gather", [np.zeros((4, 5)), np.zeros(3, np.int64)], np) == 4 * 3
+    assert _fold_bound(gather, "Gather", [np.zeros(4), np.zeros(3, np.int64)], np) is None  # axis out of range
+    assert _fold_bound(node("Range", ["s", "l", "d"], "c"), "Range", [np.array(0), np.array(10**9), np.array(1)], np) is None
+    assert _fold_bound(node("Unsqueeze", ["a", "ax"], "c"), "Unsqueeze", [None, np.array([0])], np) is None
+
+
+def test_broadcast_fold_beyond_the_bound_is_skipped(tmp_path):
+    """Two small constants whose broadcast sum would hold 90,000 elements: not folded (said in
+    a note), its shape still inferred; what needs its value stays unknown, and says where."""
+    nodes = [node("Add", ["a", "b"], "big"), node("Relu", ["big"], "rb"), node("ReduceMax", ["big"], "m", keepdims=1),
+             node("Reshape", ["m", "one"], "m1"), node("Reshape", ["x", "m1"], "y"), node("Relu", ["y"], "r")]  # fmt: skip
+    inits = [init("a", 1, 300, dtype=I64), init("b", 300, 1, dtype=I64), init("one", 1, dtype=I64, value=[1])]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [4])], ["rb", "r"], inits=inits)))
+    assert {layer.name: layer.output_shape for layer in m.layers}["rb"] == (300, 300)
+    assert "constant folding skipped 1 node(s) whose outputs are not static or exceed 65,536 elements" in m.notes
+    assert {u.name: u.reason for u in m.uncounted}["r"].endswith("shapes lost at y (Reshape: a shape-giving input's value is computed at run time)")
+
+
 def test_missing_shape_hint_has_the_inputs_own_rank(tmp_path):
     import pytest
 

@@ -307,6 +307,23 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
             continue
         present = [i for i in ins if i]
         known = all(i in values for i in present) and op not in NONDETERMINISTIC
+        if known and evals < FOLD_MAX_EVALS and len(outs) == 1 and outs[0] == node.output[0]:
+            bound = _fold_bound(node, op, [values.get(i) if i else None for i in ins], np)
+            if bound is not None and bound <= FOLD_MAX_ELEMENTS:  # small by construction: evaluated, no inference first
+                try:
+                    with warnings.catch_warnings(), np.errstate(all="ignore"):
+                        warnings.simplefilter("ignore")
+                        r = evaluators.run(node, [values.get(i) if i else None for i in ins])[0]
+                except Exception:
+                    r = None
+                if r is not None:
+                    evals += 1
+                    r = np.asarray(r)
+                    values[outs[0]] = r
+                    shapes[outs[0]] = tuple(int(d) for d in r.shape)
+                    if outs[0] not in types:
+                        types[outs[0]] = helper.np_dtype_to_tensor_dtype(r.dtype)
+                    continue
         if known or any(shapes.get(o) is None for o in outs):
             _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper)
         if not known or evals >= FOLD_MAX_EVALS:
@@ -331,6 +348,36 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
                 shapes[o] = tuple(int(d) for d in r.shape)
     if too_big:
         notes.append(f"constant folding skipped {too_big} node(s) whose outputs are not static or exceed {FOLD_MAX_ELEMENTS:,} elements")
+
+
+# Ops whose output size follows from their input values' shapes without running them, so a fold
+# of small inputs is bounded before it runs (most shape arithmetic of an export).
+_SAME_SIZE = frozenset("Identity Cast Reshape Squeeze Unsqueeze Flatten Transpose Neg Abs Floor Ceil Round Sqrt Reciprocal "
+                       "Sign Not Relu Exp Log Sin Cos Tanh Sigmoid Erf IsNaN IsInf Slice ReduceSum ReduceMean ReduceMax "
+                       "ReduceMin ReduceProd ArgMax ArgMin".split())  # fmt: skip
+_BROADCAST = frozenset("Add Sub Mul Div Pow Mod Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor Max Min Where".split())
+
+
+def _fold_bound(node, op: str, vals: list, np) -> int | None:
+    """At most how many elements the single output of ``op`` on these input values holds; None
+    when it does not follow from the inputs' shapes alone (the node is then inferred first)."""
+    if not vals or any(v is None for v in vals):
+        return None
+    if op in _SAME_SIZE:
+        return int(vals[0].size)
+    if op == "Concat":
+        return sum(int(v.size) for v in vals)
+    if op in _BROADCAST:
+        try:
+            return prod(np.broadcast_shapes(*(v.shape for v in vals)))
+        except ValueError:
+            return None
+    if op == "Gather" and len(vals) == 2 and vals[0].ndim:
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
+        if not -vals[0].ndim <= axis < vals[0].ndim or vals[0].shape[axis] == 0:
+            return None
+        return int(vals[0].size // vals[0].shape[axis] * vals[1].size)
+    return None
 
 
 def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
