@@ -68,6 +68,9 @@ class BudgetEntry(BaseModel):
         description="Shapes of symbolic ONNX inputs or PyTorch forward parameters, e.g. {input: [1, 3, 224, 224]}, "
         "or one shape [1, 3, 224, 224] for a PyTorch module's single input (as `--input-shape`).",
     )
+    dims: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
+        None, description="Values of symbolic dimensions of an ONNX graph's inputs by name, e.g. {sequence_length: 128} (as `--dim`)."
+    )
     kwargs: dict[str, Any] | None = Field(None, description="Keyword arguments of a PyTorch target's factory (as `--kwargs`).")
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
@@ -107,7 +110,7 @@ class BudgetEntry(BaseModel):
             shapes = {"": tuple(self.input_shapes)} if self.input_shapes else None
         else:
             shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
-        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("kwargs", self.kwargs))
+        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("dims", dict(self.dims) if self.dims else None), ("kwargs", self.kwargs))
         return {k: v for k, v in pairs if v is not None}
 
 

@@ -32,7 +32,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError, internal_error_line, silence_stdout
-from dscost.options import layer_geom, limit_option, load_options, named_input_shapes, roofline_hardware, run_limits
+from dscost.options import layer_geom, limit_option, load_options, named_input_shapes, onnx_input_shapes, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
 
@@ -66,6 +66,10 @@ ResolutionOpt = Annotated[Optional[str], typer.Option("--resolution", "-r", help
 InputShapeOpt = Annotated[
     Optional[list[str]],
     typer.Option("--input-shape", "-i", help="NAME=1x3x224x224: an ONNX input or a PyTorch forward parameter; 1x3x224x224 (no NAME): a PyTorch module's single input (repeatable).", show_default=False),
+]
+DimOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--dim", help="NAME=N: the value of a symbolic dimension of an ONNX graph's inputs, wherever it appears (sequence_length=128; repeatable).", show_default=False),
 ]
 # A PyTorch factory's keyword arguments (package.module:factory targets)
 KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]
@@ -150,6 +154,7 @@ def analyze(
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    dim: DimOpt = None,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     flops: FlopsOpt = False,
@@ -178,7 +183,7 @@ def analyze(
     from dscost.report.analyze import View, show_analysis
 
     targets = batch.expand(files)
-    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     asked_roofline = SimpleNamespace(hardware=hw) if roofline_asked else None  # what --columns may name
@@ -250,6 +255,7 @@ def check(
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
+    dim: DimOpt = None,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     jobs: JobsOpt = 1,
@@ -265,7 +271,7 @@ def check(
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
-    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
@@ -294,6 +300,7 @@ def diff(
     flops: FlopsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: InputShapeOpt = None,
+    dim: DimOpt = None,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     output: OutputOpt = None,
@@ -306,7 +313,7 @@ def diff(
     from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
-    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg)
+    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
@@ -377,6 +384,7 @@ def bench(
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Measure this machine's GMAC/s and GB/s and save them for --hardware local.")] = False,
     optimization: Annotated[str, typer.Option("--optimization", help="onnxruntime graph optimization: none, basic, extended, all.")] = "all",
     input_shape: InputShapeOpt = None,
+    dim: DimOpt = None,
     dtype: DtypeOpt = None,
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
@@ -415,8 +423,10 @@ def bench(
         return
     from dscost.readers import kind_of
 
-    shapes = named_input_shapes(input_shape)
     kind = kind_of(model).name
+    if dim and kind != "onnx":
+        raise InputError(f"--dim applies to ONNX graphs only; {model} is {kind_of(model).label}")
+    shapes = onnx_input_shapes(model, input_shape, dim) if kind == "onnx" else named_input_shapes(input_shape)
     options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, progress=not quiet, **limits)
     import tempfile
 
@@ -457,6 +467,7 @@ def convert(
     timeout: TimeoutOpt = 300.0,
     max_memory: MaxMemoryOpt = "4GiB",
     input_shape: InputShapeOpt = None,
+    dim: DimOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (even the input).")] = False,
     fmt: Annotated[Format, _format_opt("table, json, csv (one row per converted layer) or markdown.")] = Format.table,
 ) -> None:
@@ -470,7 +481,7 @@ def convert(
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
     if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")
-    shapes = named_input_shapes(input_shape)
+    shapes = onnx_input_shapes(model, input_shape, dim)
     rep = convert_file(
         model, output, force=force, reverse=reverse, min_kernel=min_kernel, only=only, skip=skip,
         init=init.strip().lower(), seed=seed, verify=verify, input_shapes=shapes, **run_limits(timeout, max_memory),

@@ -82,6 +82,28 @@ def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tup
     return name, parse_dims(f"{label} {name}" if name else label, shape)
 
 
+def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:
+    """'sequence_length=128' -> ('sequence_length', 128): a symbolic dimension of an ONNX graph's
+    inputs and its value (0 allowed: an empty KV cache)."""
+    name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value.isdigit():
+        raise InputError(f"{label}: expected NAME=N (a symbolic dimension of the graph's inputs and an integer >= 0), got {text!r}")
+    return name, int(value)
+
+
+def dims_option(value: object, label: str = "dims") -> dict[str, int] | None:
+    """The ``dims`` load option of a Python value: ``{"sequence_length": 128}``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InputError(f"{label}: expected a dict of symbolic dimension names and integers, got {type(value).__name__}")
+    for name, v in value.items():
+        if not isinstance(name, str) or not name or isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise InputError(f"{label}: expected {{name: integer >= 0}}, got {name!r}: {v!r}")
+    return dict(value)
+
+
 def input_shapes(value: object, label: str = "input_shape") -> dict[str, tuple[int, ...]] | None:
     """The ``input_shapes`` load option of a Python value: a shape (``(1, 3, 224, 224)`` or
     ``'1x3x224x224'``, a PyTorch module's single input; ``'x=1x3x8x8'`` names it) or a dict
@@ -131,8 +153,8 @@ def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
 
 
 def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
-                 kwargs: str | None = None, arg: list[str] | None = None) -> dict:
-    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg
+                 kwargs: str | None = None, arg: list[str] | None = None, dim: list[str] | None = None) -> dict:
+    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg/--dim
     (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
@@ -146,6 +168,8 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["resolution"] = res[0] if len(res) == 1 else res
     if input_shape:
         options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
+    if dim:
+        options["dims"] = dict(parse_dim(s) for s in dim)
     factory = parse_kwargs(kwargs) if kwargs is not None else {}
     factory.update(parse_arg(a) for a in arg or ())
     if kwargs is not None or arg:
@@ -160,6 +184,22 @@ def named_input_shapes(input_shape: list[str] | None) -> dict | None:
         shape = "x".join(map(str, shapes[""]))
         raise InputError(f"--input-shape {shape}: name the input (NAME={shape}); a shape without a name is for PyTorch modules")
     return shapes
+
+
+def onnx_input_shapes(model: str, input_shape: list[str] | None, dim: list[str] | None) -> dict | None:
+    """--input-shape and --dim of an ONNX graph that onnxruntime will run (bench, convert), as
+    one shape per input: --dim values are resolved by reading the graph's inputs."""
+    shapes = named_input_shapes(input_shape)
+    dims = load_options(dim=dim).get("dims")
+    if not dims:
+        return shapes
+    from dscost.readers import load
+
+    inputs = load(model, input_shapes=shapes, dims=dims).inputs
+    zero = next(((name, shape) for name, shape, _ in inputs if 0 in shape), None)
+    if zero:
+        raise InputError(f"{model}: --dim gives input {zero[0]!r} a zero-sized dimension {'x'.join(map(str, zero[1]))}; onnxruntime runs need sizes >= 1")
+    return {name: tuple(shape) for name, shape, _ in inputs}
 
 
 def roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):

@@ -166,10 +166,11 @@ def _add(cost, field_name: str, n: int):
 # The reader
 
 
-def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False) -> Model:
+def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None) -> Model:
     """Read an ONNX graph into a Model; weight bytes are never read.
 
-    ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``).
+    ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
+    ``dims`` gives symbolic dimensions a value by name (``{"sequence_length": 128}``).
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
     """
     from dscost.files import regular_file
@@ -189,7 +190,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         for vi in real_inputs:
             if vi.name.__class__ is bytes:
                 raise InputError(f"{path}: a graph input: {_not_utf8('name', vi.name)}")
-        onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes)
+        onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
         del mp
         notes += inferred.notes

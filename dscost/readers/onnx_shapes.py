@@ -73,13 +73,62 @@ def _example(vi) -> str:
     return "x".join(map(str, out)) if out else "1x3x224x224"
 
 
+def dim_value(expr: str, dims: dict[str, int]) -> int | None:
+    """The value of a symbolic dimension given ``dims`` (``--dim NAME=N``): a name, or an
+    expression of names and integers with + - * // (optimum writes
+    'past_sequence_length + sequence_length'); None when a name is not given or it is not such
+    an expression."""
+    if expr in dims:
+        return dims[expr]
+    if not dims or len(expr) > 200:
+        return None
+    import ast
+
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+
+    def value(n) -> int | None:
+        if isinstance(n, ast.Name):
+            return dims.get(n.id)
+        if isinstance(n, ast.Constant) and type(n.value) is int:
+            return n.value
+        if isinstance(n, ast.BinOp):
+            a, b = value(n.left), value(n.right)
+            if a is None or b is None:
+                return None
+            if isinstance(n.op, ast.Add):
+                return a + b
+            if isinstance(n.op, ast.Sub):
+                return a - b
+            if isinstance(n.op, ast.Mult):
+                return a * b
+            if isinstance(n.op, ast.FloorDiv) and b:
+                return a // b
+        return None
+
+    return value(tree)
+
+
+def symbolic_dims(vis) -> list[str]:
+    """The symbolic dimension names of these graph inputs, in order of first use."""
+    out: dict[str, None] = {}
+    for vi in vis:
+        for d in vi.type.tensor_type.shape.dim:
+            if not d.HasField("dim_value") and d.dim_param:
+                out[d.dim_param] = None
+    return list(out)
+
+
 def _symbolic_names(vi) -> str:
     named = [f"{i} {d.dim_param!r}" for i, d in enumerate(vi.type.tensor_type.shape.dim) if not d.HasField("dim_value") and d.dim_param]
     return f" (symbolic: dim {', dim '.join(named)})" if named else ""
 
 
-def input_shape(vi, override: tuple[int, ...] | None, label: str | Path) -> tuple[tuple[int, ...], str | None]:
-    """(shape, note or None) of graph input ``vi`` (a ValueInfoProto); InputError naming ``label``."""
+def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None) -> tuple[tuple[int, ...], str | None]:
+    """(shape, note or None) of graph input ``vi`` (a ValueInfoProto); InputError naming ``label``.
+    ``dims``: values of symbolic dimensions by name (``--dim``), for inputs without an override."""
     name = vi.name
     if override is not None:
         shape = tuple(int(v) for v in override)
@@ -107,7 +156,15 @@ def input_shape(vi, override: tuple[int, ...] | None, label: str | Path) -> tupl
         if d.HasField("dim_value") and d.dim_value > 0:
             shape.append(d.dim_value)
             continue
+        given = dim_value(d.dim_param, dims) if dims and not d.HasField("dim_value") and d.dim_param else None
+        if given is not None:
+            if given < 0:
+                raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) is {given} with the --dim values given")
+            shape.append(given)
+            continue
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
+        if d.dim_param:
+            hint += f", or --dim {d.dim_param.split()[0] if ' ' in d.dim_param else d.dim_param}=N"
         if d.HasField("dim_value") and d.dim_value < 0:
             raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
         if d.HasField("dim_value"):
@@ -121,17 +178,35 @@ def input_shape(vi, override: tuple[int, ...] | None, label: str | Path) -> tupl
     return tuple(shape), note
 
 
-def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, notes: list[str]) -> None:
-    """Write the concrete shape of every real input into ``graph`` (overrides, symbolic batch -> 1)."""
+def check_dims(dims: dict[str, int] | None, real_inputs: list, label: str | Path) -> None:
+    """Every ``--dim`` name must be a symbolic dimension of some input (a typo would else pass unseen)."""
+    if not dims:
+        return
+    import re
+
+    known = symbolic_dims(real_inputs)
+    words = {w for k in known for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", k)}  # the names in 'past + seq'
+
+    for key in dims:
+        if key not in known and key not in words:
+            raise InputError(f"{label}: --dim names {key!r}, which is not a symbolic dimension of the graph's inputs (symbolic: {', '.join(map(repr, known)) or 'none'})")
+
+
+def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, notes: list[str], dims: dict[str, int] | None = None) -> None:
+    """Write the concrete shape of every real input into ``graph`` (overrides, ``--dim``
+    values, symbolic batch -> 1)."""
     names = [vi.name for vi in real_inputs]
     overrides = dict(input_shapes or {})
     for key in overrides:
         if key not in names:
             raise InputError(f"{path}: --input-shape names {key!r}, which is not an input of the graph (inputs: {', '.join(names) or 'none'})")
+    check_dims(dims, real_inputs, path)
+    if dims:
+        notes.append("symbolic dimensions set by --dim: " + ", ".join(f"{k}={v}" for k, v in dims.items()))
     for vi in real_inputs:
         if vi.name not in overrides and not vi.type.HasField("tensor_type"):
             continue  # sequences, maps: left to shape inference
-        shape, note = input_shape(vi, overrides.get(vi.name), path)
+        shape, note = input_shape(vi, overrides.get(vi.name), path, dims)
         if note:
             notes.append(note)
         tt = vi.type.tensor_type

@@ -1,0 +1,121 @@
+"""--dim NAME=N: values for the symbolic dimensions of an ONNX graph's inputs (a decoder's
+sequence_length and past_sequence_length, as optimum and torch's exporters write them), in the
+reader, the CLI (analyze, check, diff, bench, convert), the Python API and budget files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+
+from conftest import run_cli
+from dscost.errors import InputError
+from dscost.readers.onnx_reader import read_onnx
+from dscost.readers.onnx_shapes import dim_value
+from onnx_models import init, model, node, save
+
+E, HEADS, HEAD = 8, 2, 4  # embedding width, attention heads, head size (E = HEADS * HEAD)
+
+
+def decoder_step(tmp_path):
+    """One attention step with a KV cache: ids [batch, seq] -> embedding [1, seq, E] -> q/k/v;
+    the new keys are appended to past [batch, HEADS, past, HEAD]; the mask is
+    [batch, 'past + seq'] (optimum's expression)."""
+    sym = lambda name, dims, t=TensorProto.FLOAT: helper.make_tensor_value_info(name, t, dims)  # noqa: E731
+    inputs = [
+        ("ids", sym("ids", ["batch", "seq"], TensorProto.INT64)),
+        ("past_k", sym("past_k", ["batch", HEADS, "past", HEAD])),
+        ("mask", sym("mask", ["batch", "past + seq"])),
+    ]
+    nodes = [
+        node("Gather", ["emb", "ids"], "x", axis=0),  # [1, seq, E]
+        node("MatMul", ["x", "Wq"], "q"),
+        node("MatMul", ["x", "Wk"], "k"),
+        node("Reshape", ["q", "heads"], "qh"),
+        node("Transpose", ["qh"], "qt", perm=[0, 2, 1, 3]),  # [1, H, seq, D]
+        node("Reshape", ["k", "heads"], "kh"),
+        node("Transpose", ["kh"], "kt", perm=[0, 2, 1, 3]),
+        node("Concat", ["past_k", "kt"], "keys", axis=2),  # [1, H, past + seq, D]
+        node("Transpose", ["keys"], "keysT", perm=[0, 1, 3, 2]),
+        node("MatMul", ["qt", "keysT"], "scores"),  # [1, H, seq, past + seq]
+        node("Cast", ["mask"], "m", to=TensorProto.FLOAT),
+        node("Add", ["scores", "m"], "masked"),
+    ]
+    inits = [init("emb", 50, E), init("Wq", E, E), init("Wk", E, E), init("heads", 4, dtype=np.int64, value=[1, -1, HEADS, HEAD])]
+    return save(tmp_path, model(nodes, inputs, ["masked"], inits))
+
+
+def macs(seq: int, past: int) -> int:
+    """Hand-derived: two E x E projections of seq tokens, and q . k over past + seq keys per head."""
+    return 2 * seq * E * E + HEADS * seq * (past + seq) * HEAD
+
+
+def test_dims_resolve_names_and_expressions(tmp_path):
+    path = decoder_step(tmp_path)
+    for seq, past in ((16, 0), (1, 15), (3, 5)):
+        m = read_onnx(path, dims={"seq": seq, "past": past})
+        assert not m.uncounted
+        assert sum(layer.cost.macs for layer in m.layers) == macs(seq, past)
+        assert dict((n, s) for n, s, _ in m.inputs) == {"ids": (1, seq), "past_k": (1, HEADS, past, HEAD), "mask": (1, past + seq)}
+    assert "symbolic dimensions set by --dim: seq=1, past=15" in read_onnx(path, dims={"seq": 1, "past": 15}).notes
+    m = read_onnx(path, dims={"seq": 2, "past": 3, "batch": 4})  # a given batch replaces the default 1
+    assert dict((n, s) for n, s, _ in m.inputs)["ids"] == (4, 2) and not any("symbolic batch" in n for n in m.notes)
+
+
+def test_dims_errors_name_the_dimension(tmp_path):
+    path = decoder_step(tmp_path)
+    with pytest.raises(InputError) as err:
+        read_onnx(path)
+    assert str(err.value).endswith("(symbolic: dim 0 'batch', dim 1 'seq'), or --dim seq=N")
+    with pytest.raises(InputError) as err:
+        read_onnx(path, dims={"seq": 4})  # past still open
+    assert "input 'past_k' has an unresolved dimension 2 ('past')" in str(err.value) and "--dim past=N" in str(err.value)
+    with pytest.raises(InputError) as err:
+        read_onnx(path, dims={"seq": 4, "past": 0, "sequence": 4})
+    assert str(err.value) == f"{path}: --dim names 'sequence', which is not a symbolic dimension of the graph's inputs (symbolic: 'batch', 'seq', 'past', 'past + seq')"
+
+
+def test_dim_value_is_arithmetic_only():
+    dims = {"a": 3, "b": 4}
+    assert dim_value("a", dims) == 3 and dim_value("a + b", dims) == 7 and dim_value("a*b - 1", dims) == 11 and dim_value("(a + b) // 2", dims) == 3
+    assert dim_value("a + c", dims) is None and dim_value("a / b", dims) is None and dim_value("a // 0", dims) is None
+    assert dim_value("__import__('os')", dims) is None and dim_value("a.real", dims) is None and dim_value("a + 1.5", dims) is None
+    assert dim_value("a +", dims) is None and dim_value("a", {}) is None
+
+
+def test_dim_on_the_command_line(tmp_path):
+    path = str(decoder_step(tmp_path))
+    r = run_cli("analyze", path, "--dim", "seq=1", "--dim", "past=15", "-f", "json", "-q")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["totals"]["macs"] == macs(1, 15)
+    r = run_cli("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0)))
+    assert r.returncode == 0, r.stderr
+    r = run_cli("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0) - 1))
+    assert r.returncode == 1
+    r = run_cli("diff", path, path, "--dim", "seq=1", "--dim", "past=15", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["base"]["macs"] == macs(1, 15) == 256
+    for bad, msg in ((["--dim", "seq"], "--dim: expected NAME=N"), (["--dim", "seq=-1"], "--dim: expected NAME=N"),
+                     (["--dim", "sq=1"], "--dim names 'sq'")):  # fmt: skip
+        r = run_cli("analyze", path, *bad)
+        assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("analyze", "models/mobilenet_v1.yaml", "--dim", "seq=1")
+    assert r.returncode == 2 and "--dim applies to ONNX graphs only" in r.stderr
+    r = run_cli("bench", path, "--dim", "seq=16", "--dim", "past=0")  # refused before onnxruntime starts
+    assert r.returncode == 2 and "--dim gives input 'past_k' a zero-sized dimension 1x2x0x4" in r.stderr
+
+
+def test_dims_in_the_api_and_a_budget_file(tmp_path):
+    import dscost
+
+    path = decoder_step(tmp_path)
+    assert dscost.analyze(str(path), dims={"seq": 3, "past": 5}).totals.macs == macs(3, 5)
+    with pytest.raises(InputError, match="dims: expected"):
+        dscost.analyze(str(path), dims={"seq": -1})
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(f"budgets:\n  - path: {path.name}\n    dims: {{seq: 1, past: 15}}\n    max_macs: {macs(1, 15)}\n")
+    assert dscost.check(str(budget)).passed
+    budget.write_text(f"budgets:\n  - path: {path.name}\n    dims: {{seq: 1, past: 15}}\n    max_macs: {macs(1, 15) - 1}\n")
+    assert not dscost.check(str(budget)).passed
