@@ -77,6 +77,13 @@ def test_dims_errors_name_the_dimension(tmp_path):
     assert str(err.value) == f"{path}: --dim names 'sequence', which is not a symbolic dimension of the graph's inputs (symbolic: 'batch', 'seq', 'past', 'past + seq')"
 
 
+@pytest.mark.parametrize("options", [{"dims": {"seq": 10**20, "past": 1}}, {"dims": {"seq": 2**62, "past": 2**62}},
+                                     {"input_shapes": {"ids": (1, 10**20)}, "dims": {"past": 1}}])  # fmt: skip
+def test_absurd_dimensions_are_input_errors(tmp_path, options):
+    with pytest.raises(InputError, match=r"dimension 1 would be [\d,]+, more than 1,099,511,627,776 \(2\^40\)"):
+        read_onnx(decoder_step(tmp_path), **options)
+
+
 def test_dim_value_is_arithmetic_only():
     dims = {"a": 3, "b": 4}
     assert dim_value("a", dims) == 3 and dim_value("a + b", dims) == 7 and dim_value("a*b - 1", dims) == 11 and dim_value("(a + b) // 2", dims) == 3

@@ -33,6 +33,7 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
+MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
 FOLD_MAX_EVALS = 200_000  # evaluations per model
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
@@ -129,6 +130,14 @@ def _symbolic_names(vi) -> str:
 def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None) -> tuple[tuple[int, ...], str | None]:
     """(shape, note or None) of graph input ``vi`` (a ValueInfoProto); InputError naming ``label``.
     ``dims``: values of symbolic dimensions by name (``--dim``), for inputs without an override."""
+    shape, note = _input_shape(vi, override, label, dims)
+    big = next((i for i, v in enumerate(shape) if v > MAX_INPUT_DIM), None)
+    if big is not None:
+        raise InputError(f"{label}: input {vi.name!r}: dimension {big} would be {shape[big]:,}, more than {MAX_INPUT_DIM:,} (2^40)")
+    return shape, note
+
+
+def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None) -> tuple[tuple[int, ...], str | None]:
     name = vi.name
     if override is not None:
         shape = tuple(int(v) for v in override)
