@@ -8,6 +8,9 @@ it writes, with onnxruntime's own tools:
   FusedMatMul, Gelu, QuickGelu, SkipLayerNormalization, BatchNorm folded);
 * ``qdq`` and ``qop``: ``quantize_static`` (uint8 activations, int8 weights, two random
   calibration inputs) in the QDQ and the QOperator formats;
+* ``qop_all``: the QOperator file saved again by onnxruntime at ``ORT_ENABLE_ALL``, its default
+  level, whose NHWC transformer makes channels-last ``com.microsoft`` QLinearConv, QLinear pools
+  and NhwcMaxPool (params: the file's, onnxruntime merges equal initializers);
 
 runs ``dscost analyze --format json`` on the original and on each, and prints one table.
 Expected: the same MACs as the original with no uncounted node, and for the quantized files the
@@ -32,7 +35,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-KINDS = ("l2", "qdq", "qop")
+KINDS = ("l2", "qdq", "qop", "qop_all")
 
 
 def counts(path: str) -> tuple | str:
@@ -72,7 +75,14 @@ def write(kind: str, src: str, out: str) -> None:
             return next(self.feeds, None)
 
     fmt = QuantFormat.QDQ if kind == "qdq" else QuantFormat.QOperator
-    quantize_static(src, out, Reader(), quant_format=fmt, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    quantized = out + ".q.onnx" if kind == "qop_all" else out
+    quantize_static(src, quantized, Reader(), quant_format=fmt, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    if kind == "qop_all":
+        so = ort.SessionOptions()
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so.optimized_model_filepath, so.log_severity_level = out, 3
+        ort.InferenceSession(quantized, so, providers=["CPUExecutionProvider"])
+        Path(quantized).unlink()
     # a file onnxruntime cannot run is the quantizer's failure, not a count to compare
     # (EfficientFormerV2: the quantized scales of a Resize no longer keep its channels)
     sess = ort.InferenceSession(out, providers=["CPUExecutionProvider"])
@@ -106,7 +116,7 @@ def main() -> int:
                     bad += 1
                     cells.append(f"dscost failed: {got}")
                     continue
-                same = got[0] == base[0] and got[2] == 0 and (kind == "l2" or got[1] == base[1])
+                same = got[0] == base[0] and got[2] == 0 and (kind in ("l2", "qop_all") or got[1] == base[1])
                 bad += not same
                 cells.append(("same" if same else "DIFFERENT") + f" ({got[0]:,}, {got[1]:,}" + (f", {got[2]} uncounted)" if got[2] else ")"))
                 Path(out).unlink(missing_ok=True)

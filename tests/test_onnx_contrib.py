@@ -157,6 +157,19 @@ CASES.update({
                        [*_q("a"), *_q("y")], (ACTIVATION, Cost(other_ops=30)), (2, 5)),
     "QLinearLeakyRelu": (ms_node("QLinearLeakyRelu", [*_qi("a"), "y_s", "y_zp"], "y", alpha=0.1), [("a", vi("a", [2, 5], U8))],
                          [*_q("a"), *_q("y")], (ACTIVATION, Cost(other_ops=20)), (2, 5)),
+    # onnxruntime's NHWC transformer (a quantized model saved at ORT_ENABLE_ALL): channels last.
+    # 3x3 conv 3 -> 4 on 8x8, pads 1: 9*3*4*64 = 6,912 MACs, 108 weights, 4 int32 biases, 256 bias adds
+    "QLinearConv channels_last": (
+        ms_node("QLinearConv", [*_qi("a"), "w", "w_s", "w_zp", "y_s", "y_zp", "c"], "y", channels_last=1, pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        [("a", vi("a", [1, 8, 8, 3], U8))],
+        [*_q("a"), init("w", 4, 3, 3, 3, dtype=np.int8), init("w_s", value=0.1), init("w_zp", dtype=np.int8, value=0), *_q("y"),
+         init("c", 4, dtype=np.int32)], (STANDARD, Cost(macs=6_912, other_ops=256, weights=108, biases=4)), (1, 8, 8, 4)),
+    # 2x2 windows, stride 2, on (1, 4, 4, 3) channels last: 12 outputs x 4 = 48 ops
+    "NhwcMaxPool": (ms_node("NhwcMaxPool", ["a"], "y", kernel_shape=[2, 2], strides=[2, 2]), [("a", vi("a", [1, 4, 4, 3], U8))],
+                    _q("y"), (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),
+    "QLinearAveragePool channels_last": (
+        ms_node("QLinearAveragePool", [*_qi("a"), "y_s", "y_zp"], "y", kernel_shape=[2, 2], strides=[2, 2], channels_last=1),
+        [("a", vi("a", [1, 4, 4, 3], U8))], [*_q("a"), *_q("y")], (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),
 })
 
 
@@ -175,7 +188,7 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     import onnxruntime as ort
 
     n, inputs, inits, _, out_shape = CASES[op]
-    if op.startswith(("QLinear", "QGemm")):  # a quantized output: dequantize it
+    if op.startswith(("QLinear", "QGemm", "Nhwc")):  # a quantized output: dequantize it
         after = helper.make_node("DequantizeLinear", [n.output[0], "y_s", "y_zp"], ["after"], name="after")
     else:
         after = helper.make_node("Relu", [n.output[0]], ["after"], name="after")
@@ -233,9 +246,9 @@ def test_optimizer_style_chain_counts_like_the_unfused_graph(tmp_path):
 
 
 def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
-    path = save(tmp_path, ms_model([ms_node("NhwcMaxPool", ["x"], "y", kernel_shape=[2, 2])], [("x", vi("x", [1, 4, 4, 3], U8))]))
+    path = save(tmp_path, ms_model([ms_node("BiasSplitGelu", ["x", "b"], "y")], [("x", [1, 4, 16])], [init("b", 16)]))
     m = read_onnx(path)
-    assert [(u.op, u.reason) for u in m.uncounted] == [("NhwcMaxPool", "onnxruntime contrib op 'NhwcMaxPool': no cost handler")]
+    assert [(u.op, u.reason) for u in m.uncounted] == [("BiasSplitGelu", "onnxruntime contrib op 'BiasSplitGelu': no cost handler")]
 
 
 def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):

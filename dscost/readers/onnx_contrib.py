@@ -25,7 +25,7 @@ from dscost import cost as C
 from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, MATMUL, NORM, SHAPE, Cost, Shape
 from dscost.readers.handlers import Result, op_registry
 from dscost.readers.onnx_node import NodeInfo, conv_geom, explicit_pads, ints_attr, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, activation_result, conv, gemm, global_pool, matmul, pool, softmax
+from dscost.readers.onnx_ops import ACTIVATIONS, activation_result, conv, gemm, global_pool, matmul, pool, qlinear_conv, softmax
 from dscost.readers.onnx_sequence_ops import rotary_result
 
 DOMAIN = "com.microsoft"
@@ -37,7 +37,7 @@ SHAPES: dict[tuple[str, str], Callable[[NodeInfo], list]] = {}
 # The output's element type: that of this input (a quantized op's output is quantized like its
 # first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
 TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
-             "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8}  # fmt: skip
+             "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0}  # fmt: skip
 
 
 def shapes(*ops: str, domain: str = DOMAIN):
@@ -490,23 +490,70 @@ def qlinear_global_pool(info: NodeInfo) -> Result:
     return replace(global_pool(info), data_inputs=(0,))
 
 
-@shapes("QLinearAveragePool")
-def qlinear_pool_shape(info: NodeInfo) -> list:
-    x = _in(info, 0)
-    if x is None or info.attr("channels_last", 0):
+# --------------------------------------------------------------------------
+# Channels-last ops: onnxruntime's NHWC transformer (a quantized model saved at ORT_ENABLE_ALL)
+# rewrites QLinearConv, QLinearAveragePool and uint8 MaxPool to work on N, spatial..., C tensors.
+
+
+def _channels_last(info: NodeInfo) -> bool:
+    return bool(info.attr("channels_last", 0)) or info.op == "NhwcMaxPool"
+
+
+def _to_first(s: Shape | None) -> Shape | None:
+    return (s[0], s[-1], *s[1:-1]) if s and len(s) >= 3 else s
+
+
+def _to_last(s: Shape | None) -> Shape | None:
+    return (s[0], *s[2:], s[1]) if s and len(s) >= 3 else s
+
+
+def _channels_first(info: NodeInfo) -> NodeInfo:
+    """The node seen in N, C, spatial... layout (input 0 and output 0 transposed), for the
+    handlers and shape rules of its channels-first twin."""
+    if not _channels_last(info):
+        return info
+    ins, outs = list(info.in_shapes), list(info.out_shapes)
+    if ins:
+        ins[0] = _to_first(ins[0])
+    if outs:
+        outs[0] = _to_first(outs[0])
+    return replace(info, in_shapes=ins, out_shapes=outs)
+
+
+@shapes("QLinearConv")
+def qlinear_conv_shape(info: NodeInfo) -> list:
+    """As QLinearConv (weight input 3), channels last with ``channels_last``: (N, *out, Cout)."""
+    g = conv_geom(_channels_first(info), 0, 3, 8)
+    out = (g.batch, g.cout, *g.out_spatial)
+    return [_to_last(out) if _channels_last(info) else out]
+
+
+@handles("QLinearConv")
+def qlinear_conv_contrib(info: NodeInfo) -> Result:
+    """onnxruntime's QLinearConv: the standard one's cost, on channels-last tensors with ``channels_last``."""
+    return qlinear_conv(_channels_first(info))
+
+
+@shapes("QLinearAveragePool", "NhwcMaxPool")
+def pool_shape(info: NodeInfo) -> list:
+    """A pool's output (kernel_shape, strides, pads or auto_pad, dilations, ceil_mode), channels last
+    for NhwcMaxPool and with ``channels_last``."""
+    x = _to_first(_in(info, 0)) if _channels_last(info) else _in(info, 0)
+    if x is None or len(x) < 3:
         return [None]
     spatial = x[2:]
     r = len(spatial)
     kernel = ints_attr(info.attr("kernel_shape"), r, 1)
-    stride, ones = ints_attr(info.attr("strides"), r, 1), (1,) * r
-    pads = explicit_pads(info, spatial, kernel, stride, ones)
+    stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
+    pads = explicit_pads(info, spatial, kernel, stride, dilation)
     ceil = int(info.attr("ceil_mode", 0))
-    out = tuple((spatial[i] + pads[i] + pads[r + i] - kernel[i] + (stride[i] - 1 if ceil else 0)) // stride[i] + 1 for i in range(r))
-    return [(x[0], x[1], *out)]
+    span = [(kernel[i] - 1) * dilation[i] + 1 for i in range(r)]
+    out = (x[0], x[1], *((spatial[i] + pads[i] + pads[r + i] - span[i] + (stride[i] - 1 if ceil else 0)) // stride[i] + 1 for i in range(r)))
+    return [_to_last(out) if _channels_last(info) else out]
 
 
-# As AveragePool (kernel_shape, the output's size) on input 0.
-handles("QLinearAveragePool")(pool)
+# As AveragePool / MaxPool (kernel_shape, the output's size: the layout does not matter) on input 0.
+handles("QLinearAveragePool", "NhwcMaxPool")(pool)
 
 
 @handles("QLinearSoftmax")
