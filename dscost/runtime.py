@@ -153,7 +153,7 @@ def random_feeds(model, input_shapes: dict | None = None, label: str = "model", 
             continue
         if not vi.type.HasField("tensor_type"):
             raise InputError(f"{label}: input {vi.name!r} is not a tensor; dscost can only feed tensors")
-        shape, _ = input_shape(vi, input_shapes.pop(vi.name, None), label)
+        shape, _, _ = input_shape(vi, input_shapes.pop(vi.name, None), label)
         try:
             dtype = helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)
         except Exception:

@@ -59,7 +59,9 @@ def test_dims_resolve_names_and_expressions(tmp_path):
         assert not m.uncounted
         assert sum(layer.cost.macs for layer in m.layers) == macs(seq, past)
         assert dict((n, s) for n, s, _ in m.inputs) == {"ids": (1, seq), "past_k": (1, HEADS, past, HEAD), "mask": (1, past + seq)}
-    assert "symbolic dimensions set by --dim: seq=1, past=15" in read_onnx(path, dims={"seq": 1, "past": 15}).notes
+    notes = read_onnx(path, dims={"seq": 1, "past": 15}).notes
+    assert "symbolic dimensions set by --dim: seq=1, past=15" in notes
+    assert "symbolic batch dimension 'batch' set to 1 in 3 inputs ('ids', 'past_k', 'mask')" in notes  # one note, not one per input
     m = read_onnx(path, dims={"seq": 2, "past": 3, "batch": 4})  # a given batch replaces the default 1
     assert dict((n, s) for n, s, _ in m.inputs)["ids"] == (4, 2) and not any("symbolic batch" in n for n in m.notes)
 

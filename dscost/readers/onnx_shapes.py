@@ -127,17 +127,18 @@ def _symbolic_names(vi) -> str:
     return f" (symbolic: dim {', dim '.join(named)})" if named else ""
 
 
-def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None) -> tuple[tuple[int, ...], str | None]:
-    """(shape, note or None) of graph input ``vi`` (a ValueInfoProto); InputError naming ``label``.
-    ``dims``: values of symbolic dimensions by name (``--dim``), for inputs without an override."""
-    shape, note = _input_shape(vi, override, label, dims)
+def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None) -> tuple[tuple[int, ...], str | None, str | None]:
+    """(shape, note or None, the name of a symbolic batch dimension set to 1 or None) of graph
+    input ``vi`` (a ValueInfoProto); InputError naming ``label``.  ``dims``: values of symbolic
+    dimensions by name (``--dim``), for inputs without an override."""
+    shape, note, batch = _input_shape(vi, override, label, dims)
     big = next((i for i, v in enumerate(shape) if v > MAX_INPUT_DIM), None)
     if big is not None:
         raise InputError(f"{label}: input {vi.name!r}: dimension {big} would be {shape[big]:,}, more than {MAX_INPUT_DIM:,} (2^40)")
-    return shape, note
+    return shape, note, batch
 
 
-def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None) -> tuple[tuple[int, ...], str | None]:
+def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None) -> tuple[tuple[int, ...], str | None, str | None]:
     name = vi.name
     if override is not None:
         shape = tuple(int(v) for v in override)
@@ -153,14 +154,14 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             fixed = [f"{i} ({d.dim_value} -> {v})" for i, (d, v) in enumerate(zip(declared, shape)) if d.HasField("dim_value") and 0 < d.dim_value != v]
             if fixed:
                 note = f"{given} overrides fixed dimension(s) {', '.join(fixed)} of input {name!r}; layers whose shapes no longer fit are listed as uncounted"
-        return shape, note
+        return shape, note, None
     if not vi.type.HasField("tensor_type"):
         raise InputError(f"{label}: input {name!r} is not a tensor")
     tt = vi.type.tensor_type
     if not tt.HasField("shape"):
         raise InputError(f"{label}: input {name!r} has no shape; set it with --input-shape {name}=1x3x224x224")
     shape = []
-    note = None
+    batch = None
     for i, d in enumerate(tt.shape.dim):
         if d.HasField("dim_value") and d.dim_value > 0:
             shape.append(d.dim_value)
@@ -181,10 +182,10 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         sym = d.dim_param or "?"
         if i == 0:
             shape.append(1)
-            note = f"symbolic batch dimension {sym!r} of input {name!r} set to 1"
+            batch = sym
         else:
             raise InputError(f"{label}: input {name!r} has an unresolved dimension {i} ({sym!r}); set it with {hint}")
-    return tuple(shape), note
+    return tuple(shape), None, batch
 
 
 def check_dims(dims: dict[str, int] | None, real_inputs: list, label: str | Path) -> None:
@@ -212,16 +213,25 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
     check_dims(dims, real_inputs, path)
     if dims:
         notes.append("symbolic dimensions set by --dim: " + ", ".join(f"{k}={v}" for k, v in dims.items()))
+    batch: dict[str, list[str]] = {}  # a symbolic batch dimension set to 1 -> the inputs it is in
     for vi in real_inputs:
         if vi.name not in overrides and not vi.type.HasField("tensor_type"):
             continue  # sequences, maps: left to shape inference
-        shape, note = input_shape(vi, overrides.get(vi.name), path, dims)
+        shape, note, sym = input_shape(vi, overrides.get(vi.name), path, dims)
         if note:
             notes.append(note)
+        if sym is not None:
+            batch.setdefault(sym, []).append(vi.name)
         tt = vi.type.tensor_type
         tt.shape.ClearField("dim")
         for v in shape:
             tt.shape.dim.add().dim_value = v
+    for sym, names in batch.items():
+        if len(names) == 1:
+            notes.append(f"symbolic batch dimension {sym!r} of input {names[0]!r} set to 1")
+        else:
+            shown = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({shown})")
 
 
 def _infer_once(mp, path: Path, onnx):
