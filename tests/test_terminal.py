@@ -110,6 +110,11 @@ def test_shorten_and_bar():
     s = shorten_middle(name, 20)
     assert len(s) == 20 and s.startswith("/features.3/…") and s.endswith(".0/Conv")
     assert shorten_middle("backbone.stage4.block17.expand_conv_with_a_long_name", 21) == "backbone.s…_long_name"
+    # a transformer's blocks differ in the indexed segment, not in the model's name before it
+    h0, h11 = (shorten_middle(f"/transformer/h.{i}/mlp/c_fc/Gemm", 22) for i in (0, 11))
+    assert (h0, h11) == ("…/h.0/mlp/c_fc/Gemm", "…/h.11/mlp/c_fc/Gemm")
+    s = shorten_middle("/model/encoder/layers.0/self_attn/q_proj/MatMul", 26)
+    assert s == "…/layers.0/s…q_proj/MatMul" and len(s) == 26
     assert share_bar(1.0) == "█" * 8 and share_bar(0.5) == "████" and share_bar(0.001) == "▏" and share_bar(0) == ""
     assert share_bar(0.99) == "███████▉"
 

@@ -121,9 +121,24 @@ def collapse_path(text: str) -> str:
     return "/".join(keep)
 
 
+def _drop_plain_head(text: str, width: int) -> str:
+    """'/transformer/h.0/mlp/c_fc/Gemm' -> '…/h.0/mlp/c_fc/Gemm': leading path segments without a
+    digit (a model's or a container's name, the same in every row) are dropped while the text
+    is too long; the first segment with an index (h.0, layer1.0, features.3), which tells the rows
+    apart, and the last segment are kept."""
+    parts = text.split("/")
+    start = 1 if parts[0] == "" else 0
+    k = start
+    while len(text) > width and k < len(parts) - 1 and parts[k] and not any(ch.isdigit() for ch in parts[k]):
+        k += 1
+        text = "…/" + "/".join(parts[k:])
+    return text
+
+
 def shorten_middle(text: str, width: int) -> str:
     """``text`` in at most ``width`` characters: a path first loses the segments the next one
-    repeats (:func:`collapse_path`), then the middle is cut with '…', keeping the first segment
+    repeats (:func:`collapse_path`) and its leading segments without an index
+    (:func:`_drop_plain_head`), then the middle is cut with '…', keeping the first segment
     and as much of the end as fits: '/features/features.3/block/block.0/block.0.0/Conv' ->
     '/features.3/block.0.0/Conv' -> '/features.3/…0.0/Conv' (20 characters)."""
     if len(text) <= width:
@@ -132,8 +147,14 @@ def shorten_middle(text: str, width: int) -> str:
         text = collapse_path(text)
         if len(text) <= width:
             return text
+        text = _drop_plain_head(text, width)
+        if len(text) <= width:
+            return text
     if width <= 1:
         return "…"[:width]
+    if text.startswith("…/"):  # leading segments already dropped: cut the middle of the rest
+        half = (width - 1) // 2
+        return text[:half] + "…" + text[len(text) - (width - 1 - half) :]
     cut = text.find("/", 1)
     if "/" in text[cut + 1 :] and 0 < cut + 1 <= 0.6 * width:
         head = text[: cut + 1]
