@@ -167,6 +167,21 @@ CASES.update({
     # 2x2 windows, stride 2, on (1, 4, 4, 3) channels last: 12 outputs x 4 = 48 ops
     "NhwcMaxPool": (ms_node("NhwcMaxPool", ["a"], "y", kernel_shape=[2, 2], strides=[2, 2]), [("a", vi("a", [1, 4, 4, 3], U8))],
                     _q("y"), (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),
+    # Stable Diffusion's UNet as onnxruntime's optimizer writes it for CUDA (no CPU kernels: shapes by hand).
+    # A (3, 1) kernel, 2 -> 4 channels, channels last; the weight (Cout, kh, kw, Cin) = (4, 3, 1, 2), pads (1, 0):
+    # 3*1*2*4*64 = 1,536 MACs, 24 weights, 4 biases and 256 bias adds
+    "NhwcConv": (ms_node("NhwcConv", ["x", "w", "b"], "y", pads=[1, 0, 1, 0], kernel_shape=[3, 1]), [("x", [1, 8, 8, 2])],
+                 [init("w", 4, 3, 1, 2), init("b", 4)], (STANDARD, Cost(macs=1_536, other_ops=256, weights=24, biases=4)), (1, 8, 8, 4)),
+    # 128 elements channels last: norm 5*128 + SiLU 4*128; gamma + beta 16
+    "GroupNorm": (ms_node("GroupNorm", ["x", "g", "b"], "y", epsilon=1e-5, groups=2, activation=1), [("x", [1, 4, 4, 8])],
+                  [init("g", 8), init("b", 8)], (NORM, Cost(other_ops=1_152, norm_params=16)), (1, 4, 4, 8)),
+    # + skip + bias (128 adds each), norm 5*128; 8 biases
+    "SkipGroupNorm": (ms_node("SkipGroupNorm", ["x", "g", "b", "skip", "bias"], ["y", "sum"], epsilon=1e-5, groups=2, activation=0),
+                      [("x", [1, 4, 4, 8]), ("skip", [1, 4, 4, 8])], [init("g", 8), init("b", 8), init("bias", 8)],
+                      (NORM, Cost(other_ops=896, norm_params=16, biases=8)), (1, 4, 4, 8)),
+    # (1, 4, 16) + bias: 64 adds; halves of 32: gelu 8*32 + 32 multiplies
+    "BiasSplitGelu": (ms_node("BiasSplitGelu", ["x", "b"], "y"), [("x", [1, 4, 16])], [init("b", 16)],
+                      (ACTIVATION, Cost(other_ops=352, biases=16)), (1, 4, 8)),
     "QLinearAveragePool channels_last": (
         ms_node("QLinearAveragePool", [*_qi("a"), "y_s", "y_zp"], "y", kernel_shape=[2, 2], strides=[2, 2], channels_last=1),
         [("a", vi("a", [1, 4, 4, 3], U8))], [*_q("a"), *_q("y")], (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),
@@ -188,7 +203,7 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     import onnxruntime as ort
 
     n, inputs, inits, _, out_shape = CASES[op]
-    if op.startswith(("QLinear", "QGemm", "Nhwc")):  # a quantized output: dequantize it
+    if op.startswith(("QLinear", "QGemm", "NhwcMaxPool")):  # a quantized output: dequantize it
         after = helper.make_node("DequantizeLinear", [n.output[0], "y_s", "y_zp"], ["after"], name="after")
     else:
         after = helper.make_node("Relu", [n.output[0]], ["after"], name="after")
@@ -246,9 +261,10 @@ def test_optimizer_style_chain_counts_like_the_unfused_graph(tmp_path):
 
 
 def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
-    path = save(tmp_path, ms_model([ms_node("BiasSplitGelu", ["x", "b"], "y")], [("x", [1, 4, 16])], [init("b", 16)]))
+    path = save(tmp_path, ms_model([ms_node("PackedAttention", ["x", "w", "b", "tok", "cum"], "y", num_heads=2)],
+                                   [("x", [6, 8]), ("tok", vi("tok", [1, 4], I32)), ("cum", vi("cum", [2], I32))], [init("w", 8, 24), init("b", 24)]))
     m = read_onnx(path)
-    assert [(u.op, u.reason) for u in m.uncounted] == [("BiasSplitGelu", "onnxruntime contrib op 'BiasSplitGelu': no cost handler")]
+    assert [(u.op, u.reason) for u in m.uncounted] == [("PackedAttention", "onnxruntime contrib op 'PackedAttention': no cost handler")]
 
 
 def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):

@@ -4,7 +4,9 @@ Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization),
 quantizer's QOperator format (QGemm, QLinearAdd, QLinearMul, QLinearConcat, QLinear pools,
 softmax and activations), its 4-bit weight quantizer (MatMulNBits) and onnxruntime-genai's LLMs (GroupQueryAttention,
 RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized; SimplifiedLayerNormalization sits in the
-default domain and is counted by :mod:`dscost.readers.onnx_ops`).
+default domain and is counted by :mod:`dscost.readers.onnx_ops`), its NHWC transformer (channels-last QLinearConv,
+QLinearAveragePool, NhwcMaxPool) and its Stable Diffusion UNet fusions for CUDA (NhwcConv, GroupNorm,
+SkipGroupNorm, BiasSplitGelu).
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -496,7 +498,9 @@ def qlinear_global_pool(info: NodeInfo) -> Result:
 
 
 def _channels_last(info: NodeInfo) -> bool:
-    return bool(info.attr("channels_last", 0)) or info.op == "NhwcMaxPool"
+    if info.op == "GroupNorm":  # channels last unless told otherwise
+        return bool(info.attr("channels_last", 1))
+    return bool(info.attr("channels_last", 0)) or info.op in ("NhwcMaxPool", "NhwcConv")
 
 
 def _to_first(s: Shape | None) -> Shape | None:
@@ -515,6 +519,8 @@ def _channels_first(info: NodeInfo) -> NodeInfo:
     ins, outs = list(info.in_shapes), list(info.out_shapes)
     if ins:
         ins[0] = _to_first(ins[0])
+    if info.op == "NhwcConv" and len(ins) > 1:  # its weight is (Cout, *kernel, Cin/g): the optimizer transposed it too
+        ins[1] = _to_first(ins[1])
     if outs:
         outs[0] = _to_first(outs[0])
     return replace(info, in_shapes=ins, out_shapes=outs)
@@ -532,6 +538,60 @@ def qlinear_conv_shape(info: NodeInfo) -> list:
 def qlinear_conv_contrib(info: NodeInfo) -> Result:
     """onnxruntime's QLinearConv: the standard one's cost, on channels-last tensors with ``channels_last``."""
     return qlinear_conv(_channels_first(info))
+
+
+@shapes("NhwcConv")
+def nhwc_conv_shape(info: NodeInfo) -> list:
+    """onnxruntime's transformer optimizer's channels-last Conv (CUDA): (N, *out, Cout)."""
+    g = conv_geom(_channels_first(info), 0, 1, 2)
+    return [_to_last((g.batch, g.cout, *g.out_spatial))]
+
+
+@handles("NhwcConv")
+def nhwc_conv(info: NodeInfo) -> Result:
+    """A Conv on channels-last input, output and weight: Conv's cost (and what-if)."""
+    return conv(_channels_first(info))
+
+
+@shapes("GroupNorm", "SkipGroupNorm", "BiasSplitGelu")
+def unet_shape(info: NodeInfo) -> list:
+    """Stable Diffusion's fused ops keep the input's shape (SkipGroupNorm's second output, the
+    sum, too), but BiasSplitGelu, which halves the last axis."""
+    x = _in(info, 0)
+    if x is not None and info.op == "BiasSplitGelu":
+        return [x[:-1] + (x[-1] // 2,)] if x[-1] % 2 == 0 else [None]
+    return [x] * len(info.outputs)
+
+
+@handles("GroupNorm", "SkipGroupNorm")
+def group_norm(info: NodeInfo) -> Result:
+    """cost.norm_cost(numel, gamma + beta), and SiLU with ``activation`` 1; SkipGroupNorm adds
+    the skip (and a bias, counted as biases) first: one op per element each."""
+    numel = prod(info.shape(0))
+    params = {i: "norm_params" for i in (1, 2) if info.has(i)}
+    cost = C.norm_cost(numel, sum(prod(info.shape(i)) for i in params))
+    if info.attr("activation", 0):
+        cost = cost + C.activation_cost("swish", numel)
+    if info.op == "SkipGroupNorm":
+        cost = replace(cost, other_ops=cost.other_ops + numel)
+        if info.has(4):
+            params[4] = "biases"
+            cost = replace(cost, other_ops=cost.other_ops + numel, biases=prod(info.shape(4)))
+    return Result(NORM, cost, params=params, data_inputs=(0, 3) if info.op == "SkipGroupNorm" else (0,))
+
+
+@handles("BiasSplitGelu")
+def bias_split_gelu(info: NodeInfo) -> Result:
+    """(x + bias) split in two halves of the last axis, the first times gelu of the second:
+    one add per input element, gelu and one multiply per output element; the bias counts as biases."""
+    numel = prod(info.shape(0))
+    half = numel // 2
+    cost = C.activation_cost("gelu", half) + Cost(other_ops=numel + half)
+    params = {}
+    if info.has(1):
+        params = {1: "biases"}
+        cost = replace(cost, biases=prod(info.shape(1)))
+    return Result(ACTIVATION, cost, params=params, data_inputs=(0,))
 
 
 @shapes("QLinearAveragePool", "NhwcMaxPool")
