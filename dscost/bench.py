@@ -526,8 +526,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
         proto = load_onnx(path)  # named as dscost's reader names them
         orig_path = _named_copy(path, tmp, proto) if model.renamed_nodes else str(path)
         try:
-            converted, report = convert_model(proto, copy=False, uncounted={u.name: u.reason for u in model.uncounted},
-                                              **(convert_options or {}))  # fmt: skip
+            converted, report = convert_model(proto, copy=False, counted=model, **(convert_options or {}))
         except BadWeight as err:
             raise InputError(f"{path}: {err}") from None
         if not report.converted:

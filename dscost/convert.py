@@ -81,8 +81,7 @@ def convert_file(
         if reverse:
             new, report = reverse_model(proto, original.layers, only=only, skip=skip, copy=False)
         else:
-            new, report = convert_model(proto, min_kernel=min_kernel, only=only, skip=skip, init=init, seed=seed, copy=False,
-                                        uncounted={u.name: u.reason for u in original.uncounted})  # fmt: skip
+            new, report = convert_model(proto, min_kernel=min_kernel, only=only, skip=skip, init=init, seed=seed, copy=False, counted=original)
     except BadWeight as err:
         raise InputError(f"{src}: {err}; nothing written") from None
     report.source, report.output = str(src), str(out)

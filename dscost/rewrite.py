@@ -45,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import prod
 
+from dscost.cost import is_separable_candidate
 from dscost.errors import InputError
 
 INITS = ("svd", "random")
@@ -289,11 +290,13 @@ def _start(model, only, skip, kind: str, copy: bool):
 
 
 def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = "svd", seed: int = 0, copy: bool = True,
-                  uncounted: dict[str, str] | None = None):
+                  counted=None):
     """Rewrite eligible standard convs of ``model`` (a ModelProto; copied unless ``copy=False``) into dw + pw.
-    ``uncounted`` (node name -> reason, from the reader's analysis of the same model) names Conv
-    nodes dscost could not count (a weight that does not fit its input): they are skipped, as
-    their separable form has no prediction to check.  Returns (new ModelProto, ConversionReport)."""
+    ``counted``: the reader's :class:`dscost.layers.Model` of the same file.  A Conv it lists as
+    uncounted (a weight that does not fit its input) is skipped, as its separable form has no
+    prediction to check; a standard conv of another op type it counts (QLinearConv,
+    ConvInteger, onnxruntime's FusedConv and NhwcConv) is listed as skipped, with why.
+    Returns (new ModelProto, ConversionReport)."""
     import numpy as np
     from onnx import helper
 
@@ -302,10 +305,15 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
     if min_kernel < 1:
         raise InputError(f"--min-kernel {min_kernel}: must be >= 1")
     new, gr, only_set, skip_set = _start(model, only, skip, "convert", copy)
+    uncounted = {u.name: u.reason for u in counted.uncounted} if counted is not None else {}
+    other_convs = {layer.name: layer.op for layer in counted.layers if layer.op != "Conv" and is_separable_candidate(layer)} if counted is not None else {}
     report = ConversionReport("", None, False, init)
     out_nodes = []
     for node in list(gr.g.node):
         if not _is_conv(node):
+            op = other_convs.get(node.name)
+            if op is not None and (not only_set or node.name in only_set) and node.name not in skip_set:
+                report.skipped.append(Skipped(node.name, f"{op}: convert rewrites float Conv nodes (ONNX's own op) only"))
             out_nodes.append(node)
             continue
         if only_set and node.name not in only_set:
@@ -315,7 +323,7 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
             report.skipped.append(Skipped(node.name, "--skip"))
             out_nodes.append(node)
             continue
-        if uncounted and node.name in uncounted:
+        if node.name in uncounted:
             report.skipped.append(Skipped(node.name, f"not counted by dscost ({uncounted[node.name]})"))
             out_nodes.append(node)
             continue

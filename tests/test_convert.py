@@ -196,6 +196,24 @@ def test_conv_dscost_cannot_count_is_skipped_not_converted(tmp_path):
     assert {n.name for n in onnx.load(str(tmp_path / "out.onnx")).graph.node} == {"A_dw", "A_pw", "bad"}
 
 
+def test_standard_convs_of_other_op_types_are_listed_as_skipped(tmp_path):
+    """onnxruntime's FusedConv (a level-2 saved graph) is a standard 3x3 conv the analysis counts,
+    with a what-if, but convert rewrites ONNX's own Conv only: it is listed as skipped, with
+    why, and the Conv beside it is converted exactly."""
+    nodes = [
+        helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
+        helper.make_node("FusedConv", ["a", "wb"], ["y"], name="F", domain="com.microsoft", activation="Relu", pads=[1, 1, 1, 1]),
+    ]
+    mp = _model(nodes, (1, 4, 8, 8), (1, 8, 8, 8), [_w("wa", 8, 4, 3, 3), _w("wb", 8, 8, 3, 3)])
+    mp.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    src = save(mp, tmp_path / "m.onnx")
+    assert set(analyze(load(src)).what_if) == {"A", "F"}
+    rep = cv.convert_file(src, tmp_path / "out.onnx", verify=False)
+    assert [c.name for c in rep.converted] == ["A"]
+    assert [(s.name, s.reason) for s in rep.skipped] == [("F", "FusedConv: convert rewrites float Conv nodes (ONNX's own op) only")]
+    assert rep.exact and rep.actual["macs"] == 2_304 + 2_048 + 9 * 8 * 8 * 64
+
+
 def test_conv1d_and_constant_node_weight(tmp_path):
     w = numpy_helper.from_array(RNG.standard_normal((6, 4, 5)).astype(np.float32), "wconst")
     nodes = [
