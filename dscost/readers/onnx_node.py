@@ -37,6 +37,10 @@ class NodeInfo:
     def has(self, i: int) -> bool:
         return i < len(self.inputs) and self.inputs[i] != ""
 
+    def input_shape(self, i: int) -> Shape | None:
+        """Inferred shape of input ``i``, None when absent or unresolved (contrast :meth:`shape`)."""
+        return self.in_shapes[i] if i < len(self.in_shapes) and self.has(i) else None
+
     def is_const(self, i: int) -> bool:
         return self.has(i) and self.inputs[i] in self.const
 
@@ -62,6 +66,25 @@ class NodeInfo:
 
 HANDLERS, handles = op_registry()
 Handler = Callable[[NodeInfo], Result]
+
+# onnxruntime's contrib ops (domain com.microsoft) have a table of their own, filled by
+# onnx_contrib and onnx_contrib_layout (imported only for a graph that holds such ops), and
+# shape functions: (domain, op) -> function of a NodeInfo (input shapes known, outputs not)
+# giving the output shapes (onnx's shape inference knows none of these ops).
+CONTRIB_DOMAIN = "com.microsoft"
+CONTRIB_HANDLERS, contrib_handles = op_registry()
+CONTRIB_SHAPES: dict[tuple[str, str], Callable[[NodeInfo], list]] = {}
+
+
+def contrib_shapes(*ops: str, domain: str = CONTRIB_DOMAIN):
+    """Register a shape function for these contrib ops (``domain`` "" for SimplifiedLayerNormalization)."""
+
+    def register(fn):
+        for op in ops:
+            CONTRIB_SHAPES[(domain, op)] = fn
+        return fn
+
+    return register
 
 
 def ints_attr(value, n: int, default: int) -> tuple[int, ...]:
