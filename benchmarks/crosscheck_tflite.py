@@ -16,7 +16,10 @@ Expected counts come from the Keras model, never from dscost (keras_counts):
 * MACs come only from Conv2D, DepthwiseConv2D, SeparableConv2D and Dense:
   kernel elements x output positions (output H x W for the convs; the rows of
   a Dense's input); a SeparableConv2D is its depthwise kernel plus its
-  pointwise kernel.  Weights = kernel elements.
+  pointwise kernel.  Weights = kernel elements.  MACs are compared in all
+  and by the op each layer becomes (column "by op"): Conv2D -> CONV_2D (also
+  the 1x1 convs on the 1x1 maps of squeeze-excite blocks), DepthwiseConv2D
+  -> DEPTHWISE_CONV_2D, SeparableConv2D -> both, Dense -> FULLY_CONNECTED.
 * The converter folds each BatchNorm into the conv before it and writes a
   bias tensor for every conv op, all zero where the Keras layer had none: one
   bias per output channel of every Conv2D and DepthwiseConv2D, and of both
@@ -49,9 +52,9 @@ PYTHONPATH, so the counts are this checkout's, whatever dscost the venv has.
 TensorFlow is not a dscost dependency: run this in a venv of its own.
 
     python3 -m venv /work/tfvenv && . /work/tfvenv/bin/activate
-    pip install tensorflow-cpu tflite
+    pip install tensorflow-cpu -e '.[tflite]'
     python benchmarks/crosscheck_tflite.py              # MobileNet v1 and v2, all variants
-    python benchmarks/crosscheck_tflite.py --apps       # and the nine APPS
+    python benchmarks/crosscheck_tflite.py --apps       # and the nine APPS: 44 files, ~20 min on 2 cores
     python benchmarks/crosscheck_tflite.py --only ResNet50,Xception --variants float32,int8
     python benchmarks/crosscheck_tflite.py --keep out/  # keep the .tflite files
     python benchmarks/crosscheck_tflite.py --float-only # skip the quantized variants
@@ -121,33 +124,35 @@ def _readers(model) -> Counter:
 
 
 def keras_counts(model) -> dict:
-    """MACs, weights and biases of a Keras model (batch 1) as the TFLite converter writes it:
-    the conventions in the module docstring (BatchNorm folded into the conv before it, a bias
-    for every conv, zero Dense biases dropped, unfolded BatchNorm and Normalization as a
-    per-channel multiply and add)."""
+    """MACs (in all and by the TFLite op each layer becomes), weights and biases of a Keras model
+    (batch 1) as the TFLite converter writes it: the conventions in the module docstring
+    (BatchNorm folded into the conv before it, a bias for every conv, zero Dense biases dropped,
+    unfolded BatchNorm and Normalization as a per-channel multiply and add)."""
     import keras
     import numpy as np
 
     L = keras.layers
     convs = (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D)
     readers = _readers(model)
-    macs = weights = biases = 0
+    weights = biases = 0
+    by_op: Counter = Counter()  # TFLite op -> MACs
     for layer in model.layers:
         out = tuple(layer.output.shape)[1:]
-        if isinstance(layer, L.SeparableConv2D):
+        if isinstance(layer, L.SeparableConv2D):  # DEPTHWISE_CONV_2D then a 1x1 CONV_2D
             dw, pw = tuple(layer.depthwise_kernel.shape), tuple(layer.pointwise_kernel.shape)
             weights += prod(dw) + prod(pw)
-            macs += (prod(dw) + prod(pw)) * out[0] * out[1]
+            by_op["DEPTHWISE_CONV_2D"] += prod(dw) * out[0] * out[1]
+            by_op["CONV_2D"] += prod(pw) * out[0] * out[1]
             biases += dw[2] * dw[3] + out[-1]  # DEPTHWISE_CONV_2D (C_in x multiplier) + CONV_2D 1x1 biases
         elif isinstance(layer, (L.Conv2D, L.DepthwiseConv2D)):
             k = tuple(layer.kernel.shape)
             weights += prod(k)
-            macs += prod(k) * out[0] * out[1]  # output H x W
+            by_op["DEPTHWISE_CONV_2D" if isinstance(layer, L.DepthwiseConv2D) else "CONV_2D"] += prod(k) * out[0] * out[1]  # output H x W
             biases += out[-1]
         elif isinstance(layer, L.Dense):
             k = tuple(layer.kernel.shape)
             weights += prod(k)
-            macs += prod(k) * (prod(out[:-1]) if len(out) > 1 else 1)
+            by_op["FULLY_CONNECTED"] += prod(k) * (prod(out[:-1]) if len(out) > 1 else 1)
             # FULLY_CONNECTED's bias is optional: the converter drops an all-zero one
             # (weights=None initializes Dense biases to zero), so the file has none.
             biases += out[-1] if layer.use_bias and bool(np.any(keras.ops.convert_to_numpy(layer.bias) != 0)) else 0
@@ -167,7 +172,7 @@ def keras_counts(model) -> dict:
             mean, var = (keras.ops.convert_to_numpy(w) for w in (layer.mean, layer.variance))
             biases += out[-1] if np.any(mean != 0) else 0  # SUB mean (dropped when all zero)
             weights += out[-1] if np.any(var != 1) else 0  # DIV (or MUL) by the standard deviation (dropped when all one)
-    return {"macs": macs, "weights": weights, "biases": biases}
+    return {"macs": sum(by_op.values()), "weights": weights, "biases": biases, "macs_by_op": dict(by_op)}
 
 
 def convert(model, variant: str, path: Path) -> None:
@@ -245,7 +250,11 @@ def one(name: str, variants: list[str], folder: Path) -> list[dict]:
             rows.append(row)
             continue
         t = d["totals"]
-        row.update(got={"macs": t["macs"], "weights": t["weights"], "biases": t["biases"]}, params=t["params"],
+        by_op: Counter = Counter()
+        for layer in d["layers"]:
+            if layer["macs"]:
+                by_op[layer["op"]] += layer["macs"]
+        row.update(got={"macs": t["macs"], "weights": t["weights"], "biases": t["biases"], "macs_by_op": dict(by_op)}, params=t["params"],
                    norm_params=t["norm_params"], blocks=len(d["blocks"]),
                    uncounted=dict(Counter(u["op"] for u in d.get("uncounted", []))))  # fmt: skip
         rows.append(row)
@@ -295,7 +304,7 @@ def main() -> int:
             print(f"{name}: failed ({rows[-1]['convert_error']})", file=sys.stderr)
             continue
         for row in got:
-            if row["name"] == "MobileNet v1" and row["expected"] != MOBILENET_V1:
+            if row["name"] == "MobileNet v1" and {k: row["expected"][k] for k in MOBILENET_V1} != MOBILENET_V1:
                 print(f"warning: Keras MobileNet v1 counts {row['expected']} differ from the paper's {MOBILENET_V1}", file=sys.stderr)
             if "got" in row:
                 e, g = row["expected"], row["got"]
@@ -315,7 +324,7 @@ def main() -> int:
     print(f"dscost TFLite cross-check, {date.today()}, {platform.machine()} {platform.system()}, Python {platform.python_version()}, "
           f"TensorFlow {tf.__version__}, Keras {keras.__version__}, tflite {tflite.__version__}; dscost from {probe.stdout.strip()}")  # fmt: skip
     head = (f"{'model':<17} {'variant':<13} {'file':>8} {'Keras MACs':>14} {'dscost MACs':>14} {'Keras params':>12} {'dscost params':>13} "
-            f"{'weights':>10} {'biases':>7} {'w/b':>4} {'blocks':>6} {'conv s':>6} {'dscost s':>8}  match  uncounted")  # fmt: skip
+            f"{'weights':>10} {'biases':>7} {'w/b':>4} {'by op':>5} {'blocks':>6} {'conv s':>6} {'dscost s':>8}  match  uncounted")  # fmt: skip
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -327,11 +336,13 @@ def main() -> int:
             continue
         got, unc = r["got"], r["uncounted"]
         wb = "yes" if (got["weights"], got["biases"]) == (exp["weights"], exp["biases"]) else "NO"
+        split = "yes" if got["macs_by_op"] == exp["macs_by_op"] else "NO"
         print(f"{lead} {r['size'] / 2**20:>6.1f}MB {exp['macs']:>14,} {got['macs']:>14,} {exp['weights'] + exp['biases']:>12,} {r['params']:>13,} "
-              f"{got['weights']:>10,} {got['biases']:>7,} {wb:>4} {r['blocks']:>6} {r['convert_s']:>6.1f} {r['dscost_s']:>8.2f}  "
+              f"{got['weights']:>10,} {got['biases']:>7,} {wb:>4} {split:>5} {r['blocks']:>6} {r['convert_s']:>6.1f} {r['dscost_s']:>8.2f}  "
               f"{'yes' if r['match'] else 'NO':<5}  {', '.join(f'{op} x{n}' for op, n in sorted(unc.items())) or '-'}")  # fmt: skip
     print("Keras params = conv/depthwise/separable/dense kernels + one bias per output channel of every conv op (BN folded, as in the file) "
           "+ non-zero Dense biases + unfolded BN and Normalization scale and offset; w/b = weights and biases both equal; "
+          "by op = MACs of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED each equal to the Keras layers that become them; "
           "conv s = conversion time; dscost s = `dscost analyze --format json` wall time")  # fmt: skip
     print(f"total run time {total:.0f} s")
     if tmp is not None:

@@ -239,6 +239,52 @@ def test_shared_constant_counts_for_each_op(tmp_path):
     assert any("used by several ops" in note for note in m.notes)
 
 
+@pytest.mark.parametrize("dtype", [tm.FLOAT32, tm.INT8])
+def test_keras_application_patterns(tmp_path, dtype):
+    """What the converted Keras applications of benchmarks/crosscheck_tflite.py --apps hold besides
+    convs: a Rescaling (MUL by a scalar: no params), a Normalization (SUB of a per-channel mean: 3
+    biases; MUL by 1/std: 3 weights), a BatchNorm the converter could not fold (MUL by a per-channel
+    scale: 16 weights), HARD_SWISH, and a squeeze-excite block (MEAN keeping dims -> 1x1 CONV_2D on
+    the 1x1 map -> 1x1 CONV_2D -> LOGISTIC -> MUL broadcasting the gate over the map).  Float and
+    full int8 (constants int8 with a scale, biases int32) give the same counts.
+    MACs: stem 3*16*8*8 = 3,072; squeeze 16*4 = 64; excite 4*16 = 64; total 3,200.
+    weights: 3 + 48 + 16 + 64 + 64 = 195; biases: 3 + 16 + 4 + 16 = 39."""
+    n = tm.Net()
+    x = n.input("image", (1, 8, 8, 3), dtype)
+    scaled = n.binary(OP.MUL, x, n.const("rescale/scale", (), dtype), "rescale")
+    centred = n.binary(OP.SUB, scaled, n.const("norm/mean", (3,), dtype), "norm/sub")
+    normed = n.binary(OP.MUL, centred, n.const("norm/inv_std", (3,), dtype), "norm/mul")
+    stem = n.conv(normed, 16, 1, name="stem", dtype=dtype)
+    bn = n.binary(OP.MUL, stem, n.const("bn/scale", (16,), dtype), "bn/mul")
+    hs = n.unary(OP.HARD_SWISH, bn, "hswish")
+    pooled = n.tensor("se/mean", (1, 1, 1, 16), dtype)
+    axes = n.const("se/axes", (2,), tm.INT32, quantized=False, data=b"\x01\x00\x00\x00\x02\x00\x00\x00")
+    n.op(OP.MEAN, [hs, axes], [pooled], (OPTS.ReducerOptions, {"KeepDims": True}))
+    squeeze = n.conv(pooled, 4, 1, act="RELU", name="se/squeeze", dtype=dtype)
+    excite = n.conv(squeeze, 16, 1, name="se/excite", dtype=dtype)
+    gate = n.unary(OP.LOGISTIC, excite, "se/sigmoid")
+    n.output(n.binary(OP.MUL, hs, gate, "se/mul"))
+    m = _read(n, tmp_path)
+    assert m.uncounted == []
+    L = _by_name(m)
+    pixels = 8 * 8
+    assert (L["rescale"].cost.params, L["rescale"].cost.other_ops) == (0, 3 * pixels)
+    assert (L["norm/sub"].cost.biases, L["norm/sub"].cost.weights) == (3, 0)
+    assert (L["norm/mul"].cost.weights, L["norm/mul"].cost.biases) == (3, 0)
+    assert (L["stem"].type, L["stem"].cost.macs, L["stem"].cost.weights, L["stem"].cost.biases) == (POINTWISE, 3 * 16 * pixels, 48, 16)
+    assert (L["bn/mul"].type, L["bn/mul"].cost.weights, L["bn/mul"].inputs) == (ELEMENTWISE, 16, ("stem",))
+    assert (L["hswish"].type, L["hswish"].cost.other_ops) == (ACTIVATION, 4 * 16 * pixels)
+    assert (L["se/mean"].type, L["se/mean"].cost.other_ops, L["se/mean"].inputs) == (GLOBAL_POOL, 16 * pixels, ("hswish",))
+    sq, ex = L["se/squeeze"], L["se/excite"]
+    assert (sq.conv.in_spatial, sq.cost.macs, sq.cost.weights, sq.cost.biases) == ((1, 1), 16 * 4, 64, 4)
+    assert (ex.cost.macs, ex.cost.weights, ex.cost.biases, ex.inputs) == (4 * 16, 64, 16, ("se/squeeze/relu",))
+    assert L["se/sigmoid"].cost.other_ops == 3 * 16
+    out = L["se/mul"]
+    assert (out.cost.params, out.cost.other_ops, out.inputs, out.output_shape) == (0, 16 * pixels, ("hswish", "se/sigmoid"), (1, 8, 8, 16))
+    t = cost.analyze(m).totals
+    assert (t.macs, t.weights, t.biases, t.norm_params) == (3_200, 195, 39, 0)
+
+
 def test_float16_weights_through_dequantize(tmp_path):
     """A float16 model: DEQUANTIZE of a constant feeds the conv; the conv counts the weights."""
     n = tm.Net()
