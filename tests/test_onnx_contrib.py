@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, SHAPE, SOFTMAX, STANDARD, Cost
+from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, SHAPE, SOFTMAX, STANDARD, Cost
 from dscost.readers.onnx_reader import read_onnx
 
 from onnx_models import init, save, vi
@@ -159,6 +159,14 @@ CASES.update({
                          [*_q("a"), *_q("y")], (ACTIVATION, Cost(other_ops=20)), (2, 5)),
     # onnxruntime's NHWC transformer (a quantized model saved at ORT_ENABLE_ALL): channels last.
     # 3x3 conv 3 -> 4 on 8x8, pads 1: 9*3*4*64 = 6,912 MACs, 108 weights, 4 int32 biases, 256 bias adds
+    # quantize_dynamic's LSTM: int8 W (1, 8, 16) and R (1, 4, 16), transposed from LSTM's; 5 steps of
+    # batch 1, hidden 4: 5*4*4*(8 + 4) = 960 MACs, 192 weights, 32 biases (other ops as LSTM's)
+    "DynamicQuantizeLSTM": (
+        ms_node("DynamicQuantizeLSTM", ["x", "w", "r", "b", "", "", "", "", "w_s", "w_zp", "r_s", "r_zp"], ["y", "yh", "yc"], hidden_size=4),
+        [("x", [5, 1, 8])],
+        [init("w", 1, 8, 16, dtype=np.int8), init("r", 1, 4, 16, dtype=np.int8), init("b", 1, 32), init("w_s", 1, value=[0.1]),
+         init("w_zp", 1, dtype=np.int8, value=[0]), init("r_s", 1, value=[0.1]), init("r_zp", 1, dtype=np.int8, value=[0])],
+        (RECURRENT, Cost(macs=960, other_ops=460, weights=192, biases=32)), (5, 1, 1, 4)),
     "QLinearConv channels_last": (
         ms_node("QLinearConv", [*_qi("a"), "w", "w_s", "w_zp", "y_s", "y_zp", "c"], "y", channels_last=1, pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
         [("a", vi("a", [1, 8, 8, 3], U8))],

@@ -29,7 +29,7 @@ from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import ACTIVATIONS, activation_result, conv, gemm, global_pool, matmul, softmax
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
-from dscost.readers.onnx_sequence_ops import rotary_result
+from dscost.readers.onnx_sequence_ops import recurrent, rotary_result
 
 __all__ = ["HANDLERS", "SHAPES", "TYPE_FROM", "group_norm", "nhwc_conv", "qlinear_conv_contrib"]
 
@@ -420,6 +420,31 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
 # --------------------------------------------------------------------------
 # The QOperator format of onnxruntime's static quantizer: each op takes its float twin's inputs
 # with a scale and zero point after each (not params), and costs what its twin costs.
+
+
+@shapes("DynamicQuantizeLSTM")
+def dynamic_quantize_lstm_shape(info: NodeInfo) -> list:
+    """As LSTM: Y (seq, dirs, batch, H), Y_h and Y_c (dirs, batch, H); batch first with layout 1.
+    R is (dirs, H, 4H)."""
+    x, r = _in(info, 0), _in(info, 2)
+    if x is None or r is None or len(x) != 3 or len(r) != 3:
+        return [None] * len(info.outputs)
+    dirs, hidden = r[0], r[1]
+    if info.attr("layout", 0):
+        return [(x[0], x[1], dirs, hidden), (x[0], dirs, hidden), (x[0], dirs, hidden)][: len(info.outputs)]
+    return [(x[0], dirs, x[1], hidden), (dirs, x[1], hidden), (dirs, x[1], hidden)][: len(info.outputs)]
+
+
+@handles("DynamicQuantizeLSTM")
+def dynamic_quantize_lstm(info: NodeInfo) -> Result:
+    """onnxruntime's dynamically quantized LSTM (quantize_dynamic): LSTM's inputs 0-7 with int8 W
+    (dirs, input, 4H) and R (dirs, H, 4H), transposed from LSTM's, then their scales and zero
+    points (not params): LSTM's cost (onnx_sequence_ops.recurrent)."""
+    ins = list(info.in_shapes)
+    for i in (1, 2):
+        if i < len(ins) and ins[i] is not None and len(ins[i]) == 3:
+            ins[i] = (ins[i][0], ins[i][2], ins[i][1])
+    return recurrent(replace(info, op="LSTM", in_shapes=ins))
 
 
 @handles("QGemm")
