@@ -167,6 +167,11 @@ CASES.update({
         [init("w", 1, 8, 16, dtype=np.int8), init("r", 1, 4, 16, dtype=np.int8), init("b", 1, 32), init("w_s", 1, value=[0.1]),
          init("w_zp", 1, dtype=np.int8, value=[0]), init("r_s", 1, value=[0.1]), init("r_zp", 1, dtype=np.int8, value=[0])],
         (RECURRENT, Cost(macs=960, other_ops=460, weights=192, biases=32)), (5, 1, 1, 4)),
+    # quantize_dynamic's Attention: uint8 input, int8 QKV weight, float bias; the Attention case's cost
+    "QAttention": (
+        ms_node("QAttention", ["a", "w", "c", "a_s", "w_s", "", "a_zp", "w_zp"], "y", num_heads=4), [("a", vi("a", [2, 5, 16], U8))],
+        [init("w", 16, 48, dtype=np.int8), init("c", 48), *_q("a")[:1], init("w_s", value=0.1), *_q("a")[1:],
+         init("w_zp", dtype=np.int8, value=0)], (MATMUL, Cost(macs=9_280, other_ops=1_280, weights=768, biases=48)), (2, 5, 16)),
     "QLinearConv channels_last": (
         ms_node("QLinearConv", [*_qi("a"), "w", "w_s", "w_zp", "y_s", "y_zp", "c"], "y", channels_last=1, pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
         [("a", vi("a", [1, 8, 8, 3], U8))],

@@ -336,6 +336,29 @@ def ms_attention(info: NodeInfo) -> Result:
     return Result(MATMUL, cost, params=params, data_inputs=(0, 3, 4, 5, 6), states=(4,), note="attention + QKV projection")
 
 
+# QAttention(input, weight, bias, input_scale, weight_scale, [mask_index], input_zero_point,
+# weight_zero_point, [past]): Attention's inputs at these places (quantize_dynamic's BERT attention).
+_QATTENTION = (0, 1, 2, 5, 8)
+
+
+def _as_attention(info: NodeInfo) -> NodeInfo:
+    return replace(info, inputs=[info.inputs[i] if i < len(info.inputs) else "" for i in _QATTENTION],
+                   in_shapes=[info.in_shapes[i] if i < len(info.in_shapes) else None for i in _QATTENTION])  # fmt: skip
+
+
+@shapes("QAttention")
+def qattention_shape(info: NodeInfo) -> list:
+    return attention_shape(_as_attention(info))
+
+
+@handles("QAttention")
+def qattention(info: NodeInfo) -> Result:
+    """As Attention (int8 QKV weight, float bias) on Attention's inputs; scales and zero points are not params."""
+    res = ms_attention(_as_attention(info))
+    pick = _QATTENTION
+    return replace(res, params={pick[i]: kind for i, kind in res.params.items()}, data_inputs=(0, 5, 8), states=(8,))
+
+
 def _mha_dims(info: NodeInfo) -> tuple[int, int, int, int, int, int]:
     """(B, S, heads, kv length incl. past, Q head size, V head size) of a MultiHeadAttention."""
     q, k, v = _in(info, 0), _in(info, 1), _in(info, 2)
