@@ -288,6 +288,20 @@ def test_if_and_loop_are_reported_not_crashed_on(tmp_path):
     assert [layer.name for layer in m.layers] == ["r"]
 
 
+def test_if_on_a_graph_input_counts_the_weights_its_branches_read(tmp_path):
+    """optimum's merged decoder: one If on the graph input use_cache_branch, both branches using
+    the graph's weights by name.  The If is uncounted (its reason names the input), and the
+    weights its bodies read -- W in both branches, B in one -- are its params, each once."""
+    then_g = helper.make_graph([node("MatMul", ["x", "W"], "t")], "then", [], [vi("t", [1, 8])])
+    else_g = helper.make_graph([node("MatMul", ["x", "W"], "e0"), node("Add", ["e0", "B"], "e")], "else", [], [vi("e", [1, 8])])
+    nodes = [helper.make_node("If", ["use_cache_branch"], ["y"], name="optimum::if", then_branch=then_g, else_branch=else_g)]
+    inputs = [("x", [1, 4]), ("use_cache_branch", helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))]
+    m = read(tmp_path, nodes, inputs, ["y"], [init("W", 4, 8), init("B", 8)])
+    (u,) = m.uncounted
+    assert u.params == 4 * 8 + 8 and u.reason.endswith("; which branch runs depends on the graph input 'use_cache_branch'")
+    assert cost.analyze(m).totals.params == 40
+
+
 def test_unknown_shape_names_where_shapes_were_lost(tmp_path):
     """A detector's decoding: NonZero of run-time data has a data-dependent size, and so has
     everything after it; a ConstantOfShape whose shape is a run-time value likewise.  Each

@@ -24,6 +24,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
+from dscost.readers.onnx_uncounted import outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
@@ -115,28 +116,6 @@ def _sort_nodes(path: Path, graph) -> list[str]:
 # Attributes and subgraphs
 
 
-def _subgraph_summary(node) -> str:
-    from collections import Counter
-
-    parts = []
-    for a in node.attribute:
-        graphs = [a.g] if a.HasField("g") else list(a.graphs)
-        for g in graphs:
-            counts: Counter = Counter()
-            stack = [g]
-            while stack:
-                cur = stack.pop()
-                for n in cur.node:
-                    counts[n.op_type] += 1
-                    for a2 in n.attribute:
-                        if a2.HasField("g"):
-                            stack.append(a2.g)
-                        stack.extend(a2.graphs)
-            ops = ", ".join(f"{op} x{c}" for op, c in counts.most_common(4))
-            parts.append(f"{a.name}: {sum(counts.values())} nodes ({ops})" if ops else f"{a.name}: empty")
-    return "subgraph not counted: " + "; ".join(parts)
-
-
 def _uniform(attr) -> bool:
     """A Constant node's value is one number (repeated): torch.zeros/ones written in forward --
     the zero initial state of an RNN, the identity affine of GroupNorm exported as
@@ -203,7 +182,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             counter.visit(node, name)
         notes += counter.provenance_notes()
         if counter.lost:
-            _where_lost(counter, g, names)
+            where_lost(counter.uncounted, counter.lost, counter.shapes, g, names)
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
         if min(layer.cost.__dict__.values()) < 0:
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
@@ -212,48 +191,6 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=inputs, renamed_nodes=renamed)  # fmt: skip
-
-
-# Ops whose output size is the data's to say: shapes after them are unknown by nature.
-DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppression": "the number of boxes it keeps depends on the data",
-              "Unique": "its output size depends on the data", "Compress": "its output size depends on the condition's values",
-              "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
-# Ops whose output shape is the value of an input: unknown when that value is computed at run time.
-VALUE_SHAPED = ("ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Range", "Resize", "Upsample", "Pad", "TopK", "OneHot",
-                "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin")  # fmt: skip
-
-
-def _where_lost(counter: _Counter, g, names: list[str]) -> None:
-    """Name, in each "unknown shape" reason, the node where shape knowledge was lost: up the
-    producers of the unknown tensor, the first node whose input shapes are all known (or that
-    has none) but whose output shape is not -- a NonZero, a TopK whose k is computed at run
-    time, a custom op."""
-    shapes = counter.shapes
-    made_by = {}
-    for node, name in zip(g.node, names):
-        for t in node.output:
-            if t:
-                made_by[t] = (name, node.op_type, node.input)
-    found: dict[str, str | None] = {}
-    for index, tensor in counter.lost:
-        t, seen, origin = tensor, set(), None
-        while t in made_by and t not in seen and t not in found:
-            seen.add(t)
-            name, op, ins = made_by[t]
-            unknown = next((i for i in ins if i and shapes.get(i) is None), None)
-            if unknown is None:
-                why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if op in VALUE_SHAPED else "onnx shape inference left its output open")
-                origin = f"{name} ({op}: {why})"
-                break
-            t = unknown
-        else:
-            origin = found.get(t)
-        for s in seen:
-            found[s] = origin
-        found[tensor] = origin
-        if origin:
-            u = counter.uncounted[index]
-            counter.uncounted[index] = replace(u, reason=f"{u.reason}; shapes lost at {origin}")
 
 
 def _parse(path: Path, stripped: bytes):
@@ -377,7 +314,11 @@ class _Counter:
         sig = op
         if domain in ("", "ai.onnx"):
             if op in ops.CONTROL_FLOW:
-                return self._uncounted(name, op, _subgraph_summary(node), inputs, outputs, derived)
+                why = subgraph_summary(node)
+                if op == "If" and inputs and inputs[0] in self.real_inputs:  # optimum's merged decoders: use_cache_branch
+                    why += f"; which branch runs depends on the graph input {inputs[0]!r}"
+                # the weights its bodies use from the graph exist whichever branch runs: its params
+                return self._uncounted(name, op, why, inputs + outer_refs(node), outputs, derived)
             handler = ops.HANDLERS.get(op)
             if handler is None:
                 return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)

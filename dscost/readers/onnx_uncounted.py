@@ -1,0 +1,95 @@
+"""Why an ONNX node is uncounted, said precisely: what an If/Loop/Scan body holds and the
+graph's weights it reads (:func:`subgraph_summary`, :func:`outer_refs`), and where, up the
+graph, shapes were lost for an "unknown shape" reason (:func:`where_lost`).
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dscost.layers import Uncounted
+
+
+def subgraph_summary(node) -> str:
+    """'subgraph not counted: then_branch: 527 nodes (Constant x185, ...); else_branch: ...'."""
+    from collections import Counter
+
+    parts = []
+    for a in node.attribute:
+        graphs = [a.g] if a.HasField("g") else list(a.graphs)
+        for g in graphs:
+            counts: Counter = Counter()
+            stack = [g]
+            while stack:
+                cur = stack.pop()
+                for n in cur.node:
+                    counts[n.op_type] += 1
+                    for a2 in n.attribute:
+                        if a2.HasField("g"):
+                            stack.append(a2.g)
+                        stack.extend(a2.graphs)
+            ops = ", ".join(f"{op} x{c}" for op, c in counts.most_common(4))
+            parts.append(f"{a.name}: {sum(counts.values())} nodes ({ops})" if ops else f"{a.name}: empty")
+    return "subgraph not counted: " + "; ".join(parts)
+
+
+def outer_refs(node) -> list[str]:
+    """The tensors of the enclosing graph that the subgraphs of ``node`` (If, Loop, Scan, nested
+    too) read by name: what their nodes consume that no subgraph makes or declares."""
+    made: set[str] = set()
+    read: dict[str, None] = {}
+    stack = [g for a in node.attribute for g in ([a.g] if a.HasField("g") else list(a.graphs))]
+    while stack:
+        g = stack.pop()
+        made.update(t.name for t in g.initializer)
+        made.update(vi.name for vi in g.input)
+        for n in g.node:
+            made.update(n.output)
+            read.update(dict.fromkeys(n.input))
+            for a in n.attribute:
+                stack.extend([a.g] if a.HasField("g") else list(a.graphs))
+    return [t for t in read if t and t not in made]
+
+
+# Ops whose output size is the data's to say: shapes after them are unknown by nature.
+DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppression": "the number of boxes it keeps depends on the data",
+              "Unique": "its output size depends on the data", "Compress": "its output size depends on the condition's values",
+              "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
+# Ops whose output shape is the value of an input: unknown when that value is computed at run time.
+VALUE_SHAPED = ("ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Range", "Resize", "Upsample", "Pad", "TopK", "OneHot",
+                "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin")  # fmt: skip
+
+
+def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: dict, g, names: list[str]) -> None:
+    """Name, in each "unknown shape" reason (``lost``: (index in ``uncounted``, the tensor whose
+    shape is unknown)), the node where shape knowledge was lost: up the
+    producers of the unknown tensor, the first node whose input shapes are all known (or that
+    has none) but whose output shape is not -- a NonZero, a TopK whose k is computed at run
+    time, a custom op."""
+    made_by = {}
+    for node, name in zip(g.node, names):
+        for t in node.output:
+            if t:
+                made_by[t] = (name, node.op_type, node.input)
+    found: dict[str, str | None] = {}
+    for index, tensor in lost:
+        t, seen, origin = tensor, set(), None
+        while t in made_by and t not in seen and t not in found:
+            seen.add(t)
+            name, op, ins = made_by[t]
+            unknown = next((i for i in ins if i and shapes.get(i) is None), None)
+            if unknown is None:
+                why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if op in VALUE_SHAPED else "onnx shape inference left its output open")
+                origin = f"{name} ({op}: {why})"
+                break
+            t = unknown
+        else:
+            origin = found.get(t)
+        for s in seen:
+            found[s] = origin
+        found[tensor] = origin
+        if origin:
+            u = uncounted[index]
+            uncounted[index] = replace(u, reason=f"{u.reason}; shapes lost at {origin}")
