@@ -32,7 +32,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError, internal_error_line, silence_stdout
-from dscost.options import layer_geom, limit_option, load_options, named_input_shapes, onnx_input_shapes, roofline_hardware, run_limits
+from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
 
@@ -424,9 +424,7 @@ def bench(
     from dscost.readers import kind_of
 
     kind = kind_of(model).name
-    if dim and kind != "onnx":
-        raise InputError(f"--dim applies to ONNX graphs only; {model} is {kind_of(model).label}")
-    shapes = onnx_input_shapes(model, input_shape, dim) if kind == "onnx" else named_input_shapes(input_shape)
+    shapes = onnx_input_shapes(model, input_shape, dim)
     options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, progress=not quiet, **limits)
     import tempfile
 

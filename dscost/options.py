@@ -188,14 +188,17 @@ def named_input_shapes(input_shape: list[str] | None) -> dict | None:
 
 def onnx_input_shapes(model: str, input_shape: list[str] | None, dim: list[str] | None) -> dict | None:
     """--input-shape and --dim of an ONNX graph that onnxruntime will run (bench, convert), as
-    one shape per input: --dim values are resolved by reading the graph's inputs."""
+    one shape per input: --dim values are resolved from the graph's declared inputs (an
+    InputError for --dim on another kind of model)."""
     shapes = named_input_shapes(input_shape)
     dims = load_options(dim=dim).get("dims")
     if not dims:
         return shapes
-    from dscost.readers import load
+    from dscost.readers import reader_options
+    from dscost.readers.onnx_reader import read_input_shapes
 
-    inputs = load(model, input_shapes=shapes, dims=dims).inputs
+    reader_options(model, {"dims": dims})
+    inputs = read_input_shapes(model, shapes, dims)
     zero = next(((name, shape) for name, shape, _ in inputs if 0 in shape), None)
     if zero:
         raise InputError(f"{model}: --dim gives input {zero[0]!r} a zero-sized dimension {'x'.join(map(str, zero[1]))}; onnxruntime runs need sizes >= 1")

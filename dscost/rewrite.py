@@ -312,7 +312,7 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
     for node in list(gr.g.node):
         if not _is_conv(node):
             op = other_convs.get(node.name)
-            if op is not None and (not only_set or node.name in only_set) and node.name not in skip_set:
+            if op is not None and not only_set:  # (--only/--skip name Conv nodes: _check_names)
                 report.skipped.append(Skipped(node.name, f"{op}: convert rewrites float Conv nodes (ONNX's own op) only"))
             out_nodes.append(node)
             continue

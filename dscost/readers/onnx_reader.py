@@ -164,11 +164,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         notes = _check_opsets(path, mp, st, onnx)
         mp = _inline_functions(mp, notes)
         names = _sort_nodes(path, mp.graph)
-        init_names = set(st.initializers)
-        real_inputs = [vi for vi in mp.graph.input if vi.name not in init_names]
-        for vi in real_inputs:
-            if vi.name.__class__ is bytes:
-                raise InputError(f"{path}: a graph input: {_not_utf8('name', vi.name)}")
+        real_inputs = _real_inputs(path, mp, st)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
         del mp
@@ -186,11 +182,37 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
         if min(layer.cost.__dict__.values()) < 0:
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
-    inputs = [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
-              for vi in real_inputs if vi.type.HasField("tensor_type")]  # fmt: skip
     renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
-                 inputs=inputs, renamed_nodes=renamed)  # fmt: skip
+                 inputs=_input_list(real_inputs), renamed_nodes=renamed)  # fmt: skip
+
+
+def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
+    """(name, shape, element type) of every real input of the ONNX graph at ``path``, as
+    :func:`read_onnx` fixes them (``input_shapes``, ``dims``, symbolic batch -> 1), without
+    inferring or counting the graph: what onnxruntime runs of it are fed (bench, convert)."""
+    from dscost.files import regular_file
+
+    path = regular_file(path, "model file")
+    stripped, st = strip(path)
+    mp, _ = _parse(path, stripped)
+    real_inputs = _real_inputs(path, mp, st)
+    onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, [], dims)
+    return _input_list(real_inputs)
+
+
+def _real_inputs(path: Path, mp, st: Stripper) -> list:
+    """The graph inputs that are not initializers; a name that is not UTF-8 is an InputError."""
+    real_inputs = [vi for vi in mp.graph.input if vi.name not in st.initializers]
+    for vi in real_inputs:
+        if vi.name.__class__ is bytes:
+            raise InputError(f"{path}: a graph input: {_not_utf8('name', vi.name)}")
+    return real_inputs
+
+
+def _input_list(real_inputs: list) -> list[tuple]:
+    return [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
+            for vi in real_inputs if vi.type.HasField("tensor_type")]  # fmt: skip
 
 
 def _parse(path: Path, stripped: bytes):

@@ -112,6 +112,13 @@ def dim_value(expr: str, dims: dict[str, int]) -> int | None:
     return value(tree)
 
 
+def dim_names(expr: str) -> list[str]:
+    """The names in a symbolic dimension: 'past_sequence_length + sequence_length' -> both."""
+    import re
+
+    return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr)
+
+
 def symbolic_dims(vis) -> list[str]:
     """The symbolic dimension names of these graph inputs, in order of first use."""
     out: dict[str, None] = {}
@@ -173,8 +180,9 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             shape.append(given)
             continue
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
-        if d.dim_param:
-            hint += f", or --dim {d.dim_param.split()[0] if ' ' in d.dim_param else d.dim_param}=N"
+        missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
+        if missing:
+            hint += f", or --dim {missing[0]}=N"
         if d.HasField("dim_value") and d.dim_value < 0:
             raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
         if d.HasField("dim_value"):
@@ -192,11 +200,8 @@ def check_dims(dims: dict[str, int] | None, real_inputs: list, label: str | Path
     """Every ``--dim`` name must be a symbolic dimension of some input (a typo would else pass unseen)."""
     if not dims:
         return
-    import re
-
     known = symbolic_dims(real_inputs)
-    words = {w for k in known for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", k)}  # the names in 'past + seq'
-
+    words = {w for k in known for w in dim_names(k)}  # the names in 'past + seq'
     for key in dims:
         if key not in known and key not in words:
             raise InputError(f"{label}: --dim names {key!r}, which is not a symbolic dimension of the graph's inputs (symbolic: {', '.join(map(repr, known)) or 'none'})")
@@ -354,13 +359,17 @@ class _Evaluators:
         ev = self.cache.get(key)
         if ev is None:
             ev = self.cache[key] = ReferenceEvaluator(generic, opsets={"": self.opset})
-        return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
+        import warnings
+
+        import numpy as np
+
+        with warnings.catch_warnings(), np.errstate(all="ignore"):  # log(0) of T5's position buckets: not the user's concern
+            warnings.simplefilter("ignore")
+            return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
 
 
 def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int) -> None:
     """One forward pass: fold what can be folded, infer each still-open node again with the values known."""
-    import warnings
-
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -402,12 +411,11 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
         present = [i for i in ins if i]
         known = all(i in values for i in present) and op not in NONDETERMINISTIC
         if known and evals < FOLD_MAX_EVALS and len(outs) == 1 and outs[0] == node.output[0]:
-            bound = _fold_bound(node, op, [values.get(i) if i else None for i in ins], np)
+            feeds = [values.get(i) if i else None for i in ins]
+            bound = _fold_bound(node, op, feeds, np)
             if bound is not None and bound <= FOLD_MAX_ELEMENTS:  # small by construction: evaluated, no inference first
                 try:
-                    with warnings.catch_warnings(), np.errstate(all="ignore"):
-                        warnings.simplefilter("ignore")
-                        r = evaluators.run(node, [values.get(i) if i else None for i in ins])[0]
+                    r = evaluators.run(node, feeds)[0]
                 except Exception:
                     r = None
                 if r is not None:
@@ -429,9 +437,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
                 too_big += 1
                 continue
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):  # log(0) of T5's position buckets: not the user's concern
-                warnings.simplefilter("ignore")
-                results = evaluators.run(node, [values.get(i) if i else None for i in ins])
+            results = evaluators.run(node, [values.get(i) if i else None for i in ins])
         except Exception:
             continue
         evals += 1

@@ -12,26 +12,28 @@ from dataclasses import replace
 from dscost.layers import Uncounted
 
 
+def _bodies(attr):
+    """The graphs an attribute holds (``g``, ``graphs``) and every graph nested in them."""
+    stack = [attr.g] if attr.HasField("g") else list(attr.graphs)
+    while stack:
+        g = stack.pop()
+        yield g
+        for n in g.node:
+            for a in n.attribute:
+                stack.extend([a.g] if a.HasField("g") else a.graphs)
+
+
 def subgraph_summary(node) -> str:
     """'subgraph not counted: then_branch: 527 nodes (Constant x185, ...); else_branch: ...'."""
     from collections import Counter
 
     parts = []
     for a in node.attribute:
-        graphs = [a.g] if a.HasField("g") else list(a.graphs)
-        for g in graphs:
-            counts: Counter = Counter()
-            stack = [g]
-            while stack:
-                cur = stack.pop()
-                for n in cur.node:
-                    counts[n.op_type] += 1
-                    for a2 in n.attribute:
-                        if a2.HasField("g"):
-                            stack.append(a2.g)
-                        stack.extend(a2.graphs)
-            ops = ", ".join(f"{op} x{c}" for op, c in counts.most_common(4))
-            parts.append(f"{a.name}: {sum(counts.values())} nodes ({ops})" if ops else f"{a.name}: empty")
+        if not a.HasField("g") and not a.graphs:
+            continue
+        counts = Counter(n.op_type for g in _bodies(a) for n in g.node)
+        ops = ", ".join(f"{op} x{c}" for op, c in counts.most_common(4))
+        parts.append(f"{a.name}: {sum(counts.values())} nodes ({ops})" if ops else f"{a.name}: empty")
     return "subgraph not counted: " + "; ".join(parts)
 
 
@@ -40,16 +42,12 @@ def outer_refs(node) -> list[str]:
     too) read by name: what their nodes consume that no subgraph makes or declares."""
     made: set[str] = set()
     read: dict[str, None] = {}
-    stack = [g for a in node.attribute for g in ([a.g] if a.HasField("g") else list(a.graphs))]
-    while stack:
-        g = stack.pop()
+    for g in (g for a in node.attribute for g in _bodies(a)):
         made.update(t.name for t in g.initializer)
         made.update(vi.name for vi in g.input)
         for n in g.node:
             made.update(n.output)
             read.update(dict.fromkeys(n.input))
-            for a in n.attribute:
-                stack.extend([a.g] if a.HasField("g") else list(a.graphs))
     return [t for t in read if t and t not in made]
 
 

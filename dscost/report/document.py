@@ -127,8 +127,7 @@ def _drop_plain_head(text: str, width: int) -> str:
     is too long; the first segment with an index (h.0, layer1.0, features.3), which tells the rows
     apart, and the last segment are kept."""
     parts = text.split("/")
-    start = 1 if parts[0] == "" else 0
-    k = start
+    k = 1 if parts[0] == "" else 0
     while len(text) > width and k < len(parts) - 1 and parts[k] and not any(ch.isdigit() for ch in parts[k]):
         k += 1
         text = "…/" + "/".join(parts[k:])
@@ -166,13 +165,14 @@ def shorten_middle(text: str, width: int) -> str:
 class Column:
     """A candidate column for :func:`fit_columns`: cells plus what fitting needs."""
 
-    __slots__ = ("key", "header", "cells", "align", "priority", "shrink", "alt_of", "values", "wrap")
+    __slots__ = ("key", "header", "cells", "align", "priority", "shrink", "alt_of", "values", "wrap", "wrap_at")
 
     def __init__(self, key: str, header: str, cells: list[str], align: str = "r", priority: float = 0, shrink: bool = False, alt_of: str | None = None, values: list | None = None,
                  wrap: bool = False) -> None:  # fmt: skip
         self.key, self.header, self.cells, self.align, self.priority, self.shrink, self.alt_of = key, header, cells, align, priority, shrink, alt_of
         self.values = values  # exact numbers behind the cells (None: text), for sorting in HTML
-        self.wrap = wrap  # prose: fitting sets it to the width its lines are wrapped at (fit_table makes the rows)
+        self.wrap = wrap  # prose: word-wrapped rather than cut or dropped
+        self.wrap_at: int | None = None  # set by fitting: the width its lines are wrapped at (fit_table makes the rows)
 
     @property
     def width(self) -> int:
@@ -185,7 +185,7 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
     of the width, or less down to SHRINK_MIN if that is all there is; an ``alt_of`` column only
     when its primary was dropped), in table order, with the shrinkable column's cells shortened
     to the width left over.  A ``wrap`` column is counted at WRAP_MIN and gets the width left
-    over; its ``wrap`` becomes that width (the caller wraps its cells)."""
+    over, its ``wrap_at`` (the caller wraps its cells)."""
     primary = [c for c in columns if c.alt_of is None]
     if width is None or sum(c.width for c in primary) + gap * (len(primary) - 1) <= width:
         return primary, []
@@ -209,7 +209,7 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
         if (c.shrink or c.wrap) and reserved[c.key] < c.width:
             w = min(c.width, reserved[c.key] + spare)
             if c.wrap:
-                c.wrap = w
+                c.wrap_at = w
             else:
                 c.cells = [shorten_middle(x, w) for x in c.cells]
             break
@@ -231,7 +231,7 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
     ]
     original = {c.key: c.cells for c in cols}
     kept, dropped = fit_columns(cols, width, gap)
-    wrapped = next((c for c in kept if c.wrap is not True and c.wrap), None)  # a width: its lines are wrapped at it
+    wrapped = next((c for c in kept if c.wrap_at), None)
     if not dropped and wrapped is None and all(c.cells is original[c.key] for c in kept):
         return table
     idx = [int(c.key) for c in kept]
@@ -242,7 +242,7 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
             rows.append(row)
             continue
         at = kept.index(wrapped)
-        for k, piece in enumerate(_wrap(row[at], wrapped.wrap)):  # continuation rows: the other cells blank
+        for k, piece in enumerate(_wrap(row[at], wrapped.wrap_at)):  # continuation rows: the other cells blank
             rows.append(row[:at] + [piece] + row[at + 1 :] if k == 0 else [""] * at + [piece] + [""] * (len(row) - at - 1))
     notes = list(table.notes) + ([dropped_note(dropped, width, table.hint or DEFAULT_HINT)] if dropped else [])
     return Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint)
