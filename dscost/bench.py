@@ -289,23 +289,23 @@ class _Subject:
     model: Model
 
 
-def _time_models(subjects: dict[str, tuple[str, str, list]], threads: int, optimization: str, budget_s: float,
+def _time_models(subjects: dict[str, tuple[str, str, list, dict]], threads: int, optimization: str, budget_s: float,
                  max_runs: int, warmup: int, profile_runs: int, progress: bool) -> tuple[Rounds, dict]:  # fmt: skip
     """(In the child process.)  Paired rounds over the models, then a profiled pass of each.
-    ``subjects``: key -> (label, path, inputs)."""
+    ``subjects``: key -> (label, path, inputs, input values)."""
     from dscost.runtime import feeds_for
 
-    feeds = {key: feeds_for(inputs, label) for key, (label, _, inputs) in subjects.items()}
+    feeds = {key: feeds_for(inputs, label, values=values) for key, (label, _, inputs, values) in subjects.items()}
     sessions = {}
     with progress_bar(progress, "building sessions") as bar:
-        for key, (label, path, _) in subjects.items():
+        for key, (label, path, _, _) in subjects.items():
             bar.stage(f"building an onnxruntime session for {key}")
             sess = make_session(path, label, threads, optimization)
             run(sess, feeds[key], label)  # fail early, one line
             sessions[key] = (sess, feeds[key])
         rounds = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
         del sessions, sess  # freed before the profiled sessions are built: one session per model at a time
-        profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _) in subjects.items()},
+        profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _, _) in subjects.items()},
                                  threads, optimization, runs=max(1, min(profile_runs, max_runs)), progress=bar)  # fmt: skip
     return rounds, profiles
 
@@ -330,7 +330,7 @@ def bench_subjects(
     check_budget(budget_s, max_runs)
     label = next(iter(subjects.values())).label
     check_memory(sum(model_tensor_bytes(s.model) for s in subjects.values()), max_memory, label)
-    spec = {key: (s.label, s.path, s.model.inputs) for key, s in subjects.items()}
+    spec = {key: (s.label, s.path, s.model.inputs, s.model.input_values) for key, s in subjects.items()}
     rounds, profiles = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs, progress,
                                    timeout_s=timeout_s, memory_bytes=max_memory, label=label)  # fmt: skip
     out = {}
@@ -368,12 +368,13 @@ def _save(proto, out: str) -> None:
         onnx.save_model(proto, out, save_as_external_data=True, location=Path(out).name + ".data")
 
 
-def bench_model(path, label: str | None = None, input_shapes: dict | None = None, **options) -> ModelBench:
-    """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs."""
+def bench_model(path, label: str | None = None, input_shapes: dict | None = None, input_values: dict | None = None, **options) -> ModelBench:
+    """`dscost bench model.onnx`: latency and a per-layer profile joined with MACs; ``input_values``
+    (flag inputs, as ``--input-value``) are fed as given and pick the If branch counted."""
     from dscost.readers import load
 
     label = label or str(path)
-    model = load(path, input_shapes=input_shapes or None)
+    model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
         run_path = _named_copy(path, tmp) if model.renamed_nodes else str(path)
         return bench_subjects({"model": _Subject(label, run_path, model)}, **options)[0]["model"]
@@ -513,7 +514,7 @@ class PairBench:
 
 
 def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32", convert_options: dict | None = None,
-                     label: str | None = None, **options) -> PairBench:
+                     label: str | None = None, input_values: dict | None = None, **options) -> PairBench:
     """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; the result is
     written to a temp folder, where dscost reads it and onnxruntime runs it) and benchmark both."""
     from dscost.readers import load
@@ -521,7 +522,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
     from dscost.runtime import load_onnx
 
     label = label or str(path)
-    model = load(path, input_shapes=input_shapes or None)
+    model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)
     with tempfile.TemporaryDirectory(prefix="dscost-conv-") as tmp:
         proto = load_onnx(path)  # named as dscost's reader names them
         orig_path = _named_copy(path, tmp, proto) if model.renamed_nodes else str(path)
@@ -534,7 +535,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
         out = str(Path(tmp) / (Path(path).stem + "_separable.onnx"))
         _save(converted, out)
         del proto, converted
-        twin = load(out, input_shapes=input_shapes or None)
+        twin = load(out, input_shapes=input_shapes or None, input_values=input_values or None)
         subjects = {"original": _Subject(label, orig_path, model), "converted": _Subject(f"{label} (converted)", out, twin)}
         res, rounds = bench_subjects(subjects, hardware=hardware, dtype=dtype, **options)
     pair = PairBench(res["original"], res["converted"], [c.name for c in report.converted], hardware.name if hardware else None, dtype,

@@ -71,6 +71,9 @@ class BudgetEntry(BaseModel):
     dims: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
         None, description="Values of symbolic dimensions of an ONNX graph's inputs by name, e.g. {sequence_length: 128} (as `--dim`)."
     )
+    input_values: dict[str, int] | None = Field(
+        None, description="Values of one-element flag inputs of an ONNX graph by name; an If on one counts the branch that runs, e.g. {use_cache_branch: 1} (as `--input-value`)."
+    )
     kwargs: dict[str, Any] | None = Field(None, description="Keyword arguments of a PyTorch target's factory (as `--kwargs`).")
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
@@ -110,7 +113,8 @@ class BudgetEntry(BaseModel):
             shapes = {"": tuple(self.input_shapes)} if self.input_shapes else None
         else:
             shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
-        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("dims", dict(self.dims) if self.dims else None), ("kwargs", self.kwargs))
+        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("dims", dict(self.dims) if self.dims else None),
+                 ("input_values", {k: int(v) for k, v in self.input_values.items()} if self.input_values else None), ("kwargs", self.kwargs))  # fmt: skip
         return {k: v for k, v in pairs if v is not None}
 
 

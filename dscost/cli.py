@@ -71,6 +71,10 @@ DimOpt = Annotated[
     Optional[list[str]],
     typer.Option("--dim", help="NAME=N: the value of a symbolic dimension of an ONNX graph's inputs, wherever it appears (sequence_length=128; repeatable).", show_default=False),
 ]
+InputValueOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--input-value", help="NAME=VALUE: the value of a one-element flag input of an ONNX graph; an If on it counts the branch that runs (use_cache_branch=1; repeatable).", show_default=False),
+]
 # A PyTorch factory's keyword arguments (package.module:factory targets)
 KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]
 ArgOpt = Annotated[Optional[list[str]], typer.Option("--arg", help="PyTorch factory keyword argument KEY=VALUE (VALUE as JSON, else a string; repeatable; overrides --kwargs).", show_default=False)]
@@ -155,6 +159,7 @@ def analyze(
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
+    input_value: InputValueOpt = None,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     flops: FlopsOpt = False,
@@ -183,7 +188,7 @@ def analyze(
     from dscost.report.analyze import View, show_analysis
 
     targets = batch.expand(files)
-    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     asked_roofline = SimpleNamespace(hardware=hw) if roofline_asked else None  # what --columns may name
@@ -256,6 +261,7 @@ def check(
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
+    input_value: InputValueOpt = None,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     jobs: JobsOpt = 1,
@@ -271,7 +277,7 @@ def check(
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
-    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
@@ -301,6 +307,7 @@ def diff(
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged and zero-cost shape-only layers in tables.")] = False,
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
+    input_value: InputValueOpt = None,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     output: OutputOpt = None,
@@ -313,7 +320,7 @@ def diff(
     from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
-    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim)
+    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim, input_value=input_value)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
@@ -385,6 +392,7 @@ def bench(
     optimization: Annotated[str, typer.Option("--optimization", help="onnxruntime graph optimization: none, basic, extended, all.")] = "all",
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
+    input_value: InputValueOpt = None,
     dtype: DtypeOpt = None,
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
@@ -421,11 +429,15 @@ def bench(
         result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, progress=not quiet, **limits)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
-    from dscost.readers import kind_of
+    from dscost.readers import kind_of, reader_options
 
     kind = kind_of(model).name
     shapes = onnx_input_shapes(model, input_shape, dim)
-    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, optimization=optimization, hardware=hw, dtype=dt, progress=not quiet, **limits)
+    values = load_options(input_value=input_value).get("input_values")
+    if values:
+        reader_options(model, {"input_values": values})  # --input-value on a layer spec: the usual wrong-kind error
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, input_values=values, optimization=optimization,
+                   hardware=hw, dtype=dt, progress=not quiet, **limits)  # fmt: skip
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
@@ -437,7 +449,7 @@ def bench(
             if shapes:
                 raise InputError(f"--input-shape applies to ONNX graphs only; {model} is a layer spec")
             path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx"), external_data=None))
-            options["input_shapes"] = None
+            options["input_shapes"] = options["input_values"] = None
         elif kind != "onnx":
             raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")
         label = model if path == model else f"{model} (exported with zero weights)"

@@ -181,6 +181,7 @@ class Model:
     # the graph inputs with the shapes the counts assume: (name, shape, ONNX element type)
     inputs: list[tuple[str, Shape, int]] = field(default_factory=list)
     renamed_nodes: int = 0  # nodes named by dscost (no or a repeated name in the file)
+    input_values: dict[str, int] = field(default_factory=dict)  # flag inputs given a value (an If's branch): fed as such
 
     def uncounted_cost(self) -> Cost:
         """The parameters of uncounted nodes (weights; their arithmetic is unknown)."""

@@ -92,6 +92,31 @@ def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:
     return name, int(value)
 
 
+def parse_input_value(text: str, label: str = "--input-value") -> tuple[str, int]:
+    """'use_cache_branch=1' -> ('use_cache_branch', 1): the value of a one-element bool or
+    integer graph input (true/false, or an integer)."""
+    name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip().lower()
+    number = {"true": 1, "false": 0}.get(value)
+    if number is None and value.lstrip("-").isdigit() and len(value) < 20:
+        number = int(value)
+    if not sep or not name or number is None:
+        raise InputError(f"{label}: expected NAME=VALUE (a one-element bool or integer input of the graph, and true/false or an integer), got {text!r}")
+    return name, number
+
+
+def input_values_option(value: object, label: str = "input_values") -> dict[str, int] | None:
+    """The ``input_values`` load option of a Python value: ``{"use_cache_branch": 1}``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InputError(f"{label}: expected a dict of input names and integers (or bools), got {type(value).__name__}")
+    for name, v in value.items():
+        if not isinstance(name, str) or not name or not isinstance(v, int):
+            raise InputError(f"{label}: expected {{name: integer or bool}}, got {name!r}: {v!r}")
+    return {k: int(v) for k, v in value.items()}
+
+
 def dims_option(value: object, label: str = "dims") -> dict[str, int] | None:
     """The ``dims`` load option of a Python value: ``{"sequence_length": 128}``."""
     if value is None:
@@ -153,9 +178,10 @@ def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
 
 
 def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
-                 kwargs: str | None = None, arg: list[str] | None = None, dim: list[str] | None = None) -> dict:
-    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg/--dim
-    (None when not given)."""
+                 kwargs: str | None = None, arg: list[str] | None = None, dim: list[str] | None = None,
+                 input_value: list[str] | None = None) -> dict:
+    """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg/--dim/
+    --input-value (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
         if not width_multiplier > 0:
@@ -170,6 +196,8 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
     if dim:
         options["dims"] = dict(parse_dim(s) for s in dim)
+    if input_value:
+        options["input_values"] = dict(parse_input_value(s) for s in input_value)
     factory = parse_kwargs(kwargs) if kwargs is not None else {}
     factory.update(parse_arg(a) for a in arg or ())
     if kwargs is not None or arg:

@@ -167,9 +167,10 @@ def random_feeds(model, input_shapes: dict | None = None, label: str = "model", 
     return feeds
 
 
-def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1) -> dict:
+def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1, values: dict[str, int] | None = None) -> dict:
     """Random inputs from (name, shape, ONNX element type) triples (``Model.inputs``):
-    normal floats, zeros for integer inputs (token ids, indices)."""
+    normal floats, zeros for integer inputs (token ids, indices), ``values`` for the inputs
+    given one (``Model.input_values``: a flag that picks an If's branch)."""
     import numpy as np
     from onnx import helper
 
@@ -180,7 +181,10 @@ def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "mode
             dtype = helper.tensor_dtype_to_np_dtype(elem)
         except Exception:
             raise InputError(f"{label}: input {name!r} has an element type dscost cannot feed ({elem})") from None
-        feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else np.zeros(shape, dtype)
+        if values and name in values:
+            feeds[name] = np.full(shape, values[name], dtype)
+        else:
+            feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else np.zeros(shape, dtype)
     return feeds
 
 

@@ -298,7 +298,7 @@ def test_if_on_a_graph_input_counts_the_weights_its_branches_read(tmp_path):
     inputs = [("x", [1, 4]), ("use_cache_branch", helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))]
     m = read(tmp_path, nodes, inputs, ["y"], [init("W", 4, 8), init("B", 8)])
     (u,) = m.uncounted
-    assert u.params == 4 * 8 + 8 and u.reason.endswith("; which branch runs depends on the graph input 'use_cache_branch'")
+    assert u.params == 4 * 8 + 8 and u.reason.endswith("; which branch runs depends on the graph input 'use_cache_branch' (give it: --input-value use_cache_branch=0 or 1)")
     assert cost.analyze(m).totals.params == 40
 
 

@@ -32,7 +32,7 @@ class InputKind:
 KINDS = (
     InputKind("spec", "a layer spec", "YAML layer specs", (".yaml", ".yml"), frozenset({"width", "resolution"}),
               "dscost.readers.spec_reader:read_spec", "--resolution"),
-    InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "dims", "progress"}),
+    InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "dims", "input_values", "progress"}),
               "dscost.readers.onnx_reader:read_onnx", "--input-shape"),
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"progress"}),
               "dscost.readers.tflite_reader:read_tflite", ""),
@@ -50,6 +50,7 @@ FLAG_LABELS = {
     "resolution": "--width-multiplier/--resolution",
     "input_shapes": "--input-shape",
     "dims": "--dim",
+    "input_values": "--input-value",
     "kwargs": "--kwargs/--arg",
 }
 # Options passed whenever they are known and dropped for kinds that do not take them.
@@ -132,7 +133,8 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
 
     ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX and
     PyTorch; the key ``""`` is a PyTorch module's single forward input), ``dims``
-    (ONNX: symbolic dimensions by name), ``kwargs``
+    (ONNX: symbolic dimensions by name), ``input_values`` (ONNX: one-element flag inputs by
+    name, which pick an If's branch), ``kwargs``
     (the keyword arguments of a PyTorch factory), ``progress`` (a progress bar on a
     terminal, where the reader has one).
     An option that does not apply to the input's kind raises InputError

@@ -145,11 +145,14 @@ def _add(cost, field_name: str, n: int):
 # The reader
 
 
-def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None) -> Model:
+def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None,
+              input_values: dict[str, int] | None = None) -> Model:
     """Read an ONNX graph into a Model; weight bytes are never read.
 
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
-    ``dims`` gives symbolic dimensions a value by name (``{"sequence_length": 128}``).
+    ``dims`` gives symbolic dimensions a value by name (``{"sequence_length": 128}``);
+    ``input_values`` the value of one-element flag inputs (``{"use_cache_branch": 1}``): an If
+    on one counts the branch that runs (:mod:`onnx_branches`).
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
     """
     from dscost.files import regular_file
@@ -163,8 +166,9 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
         notes = _check_opsets(path, mp, st, onnx)
         mp = _inline_functions(mp, notes)
-        names = _sort_nodes(path, mp.graph)
         real_inputs = _real_inputs(path, mp, st)
+        _inline_branches(path, mp.graph, real_inputs, input_values, notes)
+        names = _sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
         del mp
@@ -184,7 +188,21 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
     renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
-                 inputs=_input_list(real_inputs), renamed_nodes=renamed)  # fmt: skip
+                 inputs=_input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}))  # fmt: skip
+
+
+def _inline_branches(path: Path, graph, real_inputs: list, input_values: dict[str, int] | None, notes: list[str]) -> None:
+    """``--input-value`` checked against the graph's inputs; the Ifs whose branch is then known
+    replaced by it."""
+    if input_values:
+        from dscost.readers.onnx_branches import check_values
+
+        check_values(input_values, real_inputs, path)
+        notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in input_values.items()))
+    if any(n.op_type == "If" for n in graph.node):
+        from dscost.readers.onnx_branches import inline_known_branches
+
+        inline_known_branches(graph, input_values or {}, notes)
 
 
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
@@ -338,7 +356,7 @@ class _Counter:
             if op in ops.CONTROL_FLOW:
                 why = subgraph_summary(node)
                 if op == "If" and inputs and inputs[0] in self.real_inputs:  # optimum's merged decoders: use_cache_branch
-                    why += f"; which branch runs depends on the graph input {inputs[0]!r}"
+                    why += f"; which branch runs depends on the graph input {inputs[0]!r} (give it: --input-value {inputs[0]}=0 or 1)"
                 # the weights its bodies use from the graph exist whichever branch runs: its params
                 return self._uncounted(name, op, why, inputs + outer_refs(node), outputs, derived)
             handler = ops.HANDLERS.get(op)

@@ -1,0 +1,168 @@
+"""The branch of an If that runs, when its condition is known before the graph runs.
+
+optimum exports a decoder as one graph (``decoder_model_merged.onnx``) whose single If on the
+graph input ``use_cache_branch`` holds both decoders: the first step's and the one reading
+the KV cache.  Given that input's value (``--input-value use_cache_branch=1``), or when the
+condition is a constant of the graph, the If is replaced by the nodes of the branch that runs,
+so they are counted like any others; the other branch is not counted, and a note says so.
+
+Inlining keeps the graph valid: the branch's outputs take the If's output names, and a name the
+branch defines that the graph already uses is renamed (with every reference to it in the
+branch and in the branch's own subgraphs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from dscost.errors import InputError
+
+MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
+INT_TYPES = frozenset({2, 3, 4, 5, 6, 7, 9, 12, 13})  # uint8 int8 uint16 int16 int32 int64 bool uint32 uint64
+
+
+def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -> None:
+    """Every ``--input-value`` names a real graph input holding one bool or integer element."""
+    by_name = {vi.name: vi for vi in real_inputs}
+    for name in values:
+        vi = by_name.get(name)
+        if vi is None:
+            shown = ", ".join(repr(n) for n in list(by_name)[:8]) + (" ..." if len(by_name) > 8 else "")
+            raise InputError(f"{label}: --input-value {name}: the graph has no such input (inputs: {shown or 'none'})")
+        tt = vi.type.tensor_type
+        dims = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim] if tt.HasField("shape") else None
+        if not vi.type.HasField("tensor_type") or tt.elem_type not in INT_TYPES or dims is None or any(d != 1 for d in dims):
+            raise InputError(f"{label}: --input-value {name}: the input is not a one-element bool or integer tensor "
+                             f"(a flag such as use_cache_branch); its shape and type come from the file")  # fmt: skip
+
+
+def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> None:
+    """Replace every If whose condition is known (a value in ``values``, a Constant node or an
+    initializer holding one element) by the nodes of its branch that runs, in place; nested Ifs
+    that come to the top level are resolved in the next round."""
+    for _ in range(MAX_ROUNDS):
+        known = dict(values)
+        known.update(_constant_conditions(graph))
+        positions = [i for i, n in enumerate(graph.node) if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] in known]
+        if not positions:
+            return
+        nodes = list(graph.node)
+        taken = _names(graph, frozenset(positions))  # grows with each branch inlined
+        for i in reversed(positions):
+            node = nodes[i]
+            value = known[node.input[0]]
+            runs, dropped = ("then_branch", "else_branch") if value else ("else_branch", "then_branch")
+            body = next((a.g for a in node.attribute if a.name == runs), None)
+            other = next((a.g for a in node.attribute if a.name == dropped), None)
+            if body is None:
+                continue
+            nodes[i : i + 1] = _inline(graph, node, body, taken)
+            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (a constant)")
+            notes.append(f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
+                         f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
+        del graph.node[:]
+        graph.node.extend(nodes)
+
+
+def _constant_conditions(graph) -> dict[str, int]:
+    """Conditions stored in the graph: a one-element bool/integer Constant node or initializer."""
+    from onnx import numpy_helper
+
+    out: dict[str, int] = {}
+    conds = {n.input[0] for n in graph.node if n.op_type == "If" and n.input}
+    if not conds:
+        return out
+    for t in graph.initializer:
+        if t.name in conds and t.data_type in INT_TYPES and len(t.dims) <= 1 and (not t.dims or t.dims[0] == 1) and t.data_location != 1:
+            out[t.name] = _one(numpy_helper, t)
+    for n in graph.node:
+        if n.op_type == "Constant" and n.output and n.output[0] in conds and len(n.attribute) == 1:
+            a = n.attribute[0]
+            if a.name == "value" and a.t.data_type in INT_TYPES and len(a.t.dims) <= 1 and (not a.t.dims or a.t.dims[0] == 1):
+                out[n.output[0]] = _one(numpy_helper, a.t)
+            elif a.name == "value_int":
+                out[n.output[0]] = int(a.i)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _one(numpy_helper, t) -> int | None:
+    try:
+        arr = numpy_helper.to_array(t)
+    except Exception:
+        return None
+    return int(arr.reshape(-1)[0]) if arr.size == 1 else None
+
+
+def _names(graph, skip: frozenset[int] = frozenset()) -> set[str]:
+    """Every tensor name ``graph`` defines or uses, in its subgraphs too (but those of the nodes
+    at the positions ``skip``)."""
+    names = {t.name for t in graph.initializer} | {vi.name for vi in graph.input} | {vi.name for vi in graph.output}
+    for i, n in enumerate(graph.node):
+        names.update(n.output)
+        if i in skip:
+            continue
+        names.update(n.input)
+        for g in _subgraphs(n):
+            names |= _names(g)
+    return names
+
+
+def _subgraphs(node) -> Iterator:
+    for a in node.attribute:
+        if a.type == 5:  # GRAPH
+            yield a.g
+        elif a.type == 10:  # GRAPHS
+            yield from a.graphs
+
+
+def _inline(graph, node, body, taken: set[str]) -> list:
+    """The nodes that replace ``node`` (an If) by ``body``, with the body's initializers moved to
+    ``graph`` and the names it defines renamed where they are ``taken`` (which they join)."""
+    from onnx import helper
+
+    local = [t.name for t in body.initializer] + [o for n in body.node for o in n.output if o]
+    outputs = {}  # body output name -> the If's output name, where the body defines it
+    identities = []
+    for b_out, if_out in zip(body.output, node.output):
+        if if_out and b_out.name in local and b_out.name not in outputs:
+            outputs[b_out.name] = if_out
+        elif if_out:  # an outer tensor (or one body tensor given twice) as an output: an Identity
+            identities.append((b_out.name, if_out))
+    rename = dict(outputs)
+    for name in local:
+        if name in rename:
+            continue
+        new = name
+        k = 0
+        while new in taken:
+            k += 1
+            new = f"{name}__{k}"
+        if new != name:
+            rename[name] = new
+        taken.add(new)
+    for t in body.initializer:
+        copy = graph.initializer.add()
+        copy.CopyFrom(t)
+        copy.name = rename.get(t.name, t.name)
+    out = []
+    for n in body.node:
+        copy = type(n)()
+        copy.CopyFrom(n)
+        _rename(copy, rename)
+        out.append(copy)
+    for src, dst in identities:
+        out.append(helper.make_node("Identity", [rename.get(src, src)], [dst], name=f"{node.name or dst}/{dst}"))
+    return out
+
+
+def _rename(node, rename: dict[str, str]) -> None:
+    for i, t in enumerate(node.input):
+        if t in rename:
+            node.input[i] = rename[t]
+    for i, t in enumerate(node.output):
+        if t in rename:
+            node.output[i] = rename[t]
+    for g in _subgraphs(node):
+        for n in g.node:
+            _rename(n, rename)

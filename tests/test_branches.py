@@ -1,0 +1,144 @@
+"""--input-value NAME=V: an If whose condition is known counts the branch that runs (optimum's
+merged decoders: one If on the graph input use_cache_branch), in the reader, the CLI (analyze,
+check, diff, bench), the Python API and budget files; an If on a constant is resolved alone."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+
+from conftest import run_cli
+from dscost.errors import InputError
+from dscost.readers.onnx_reader import read_onnx
+from dscost.runtime import feeds_for
+from onnx_models import init, model, node, save, vi
+
+X = [1, 4, 8, 8]
+THEN_MACS = 3 * 3 * 4 * 8 * 8 * 8  # 3x3 conv 4 -> 8 on 8x8: Dk^2 M N DF^2 = 18,432
+ELSE_MACS = 4 * 8 * 8 * 8  # 1x1 conv 4 -> 8: M N DF^2 = 2,048
+
+
+def branchy(tmp_path, cond_node=None, name="m.onnx"):
+    """x -> If(flag) -> y -> Relu -> "t".  then: Relu(x) -> "t" (a name the outer graph uses too)
+    -> 3x3 conv; else: 1x1 conv.  Both convs' weights are outer initializers."""
+    then_g = helper.make_graph([node("Relu", ["x"], "t", name="then_relu"), node("Conv", ["t", "W3"], "y_then", name="then_conv", pads=[1, 1, 1, 1])],
+                               "then", [], [helper.make_empty_tensor_value_info("y_then")])  # fmt: skip
+    else_g = helper.make_graph([node("Conv", ["x", "W1"], "y_else", name="else_conv")], "else", [], [helper.make_empty_tensor_value_info("y_else")])
+    nodes = ([cond_node] if cond_node is not None else []) + [
+        helper.make_node("If", ["flag"], ["y"], name="branch", then_branch=then_g, else_branch=else_g),
+        node("Relu", ["y"], "t", name="after"),
+    ]
+    inputs = [("x", X)] + ([] if cond_node is not None else [("flag", vi("flag", [1], TensorProto.BOOL))])
+    return save(tmp_path, model(nodes, inputs, ["t"], [init("W3", 8, 4, 3, 3), init("W1", 8, 4, 1, 1)]), name)
+
+
+def total(m, key="macs"):
+    return sum(getattr(layer.cost, key) for layer in m.layers)
+
+
+def test_the_branch_given_is_counted(tmp_path):
+    path = branchy(tmp_path)
+    m = read_onnx(path)  # not given: uncounted, with how to give it
+    assert [u.op for u in m.uncounted] == ["If"] and total(m) == 0
+    assert "--input-value flag=0 or 1" in m.uncounted[0].reason
+    m = read_onnx(path, input_values={"flag": 1})
+    assert not m.uncounted and total(m) == THEN_MACS and total(m, "params") == 3 * 3 * 4 * 8
+    assert [layer.name for layer in m.layers] == ["then_relu", "then_conv", "after"]
+    assert m.layers[-1].output_shape == (1, 8, 8, 8) and m.layers[-1].inputs == ("then_conv",)
+    assert m.layers[0].outputs != ("t",)  # the branch's "t" is renamed: the graph's own "t" is the Relu after
+    assert any("runs its then_branch, counted (2 nodes); the else_branch (1 nodes) is not" in n for n in m.notes)
+    assert m.input_values == {"flag": 1}
+    m = read_onnx(path, input_values={"flag": 0})
+    assert not m.uncounted and total(m) == ELSE_MACS and total(m, "params") == 4 * 8
+
+
+def test_onnxruntime_runs_the_branch_counted(tmp_path):
+    import onnxruntime as ort
+
+    path = branchy(tmp_path)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    for flag in (0, 1):
+        m = read_onnx(path, input_values={"flag": flag})
+        feeds = feeds_for(m.inputs, values=m.input_values)
+        assert feeds["flag"].dtype == np.bool_ and feeds["flag"].tolist() == [bool(flag)]
+        (out,) = sess.run(None, feeds)
+        assert tuple(out.shape) == m.layers[-1].output_shape
+
+
+def test_a_constant_condition_needs_no_value(tmp_path):
+    const = helper.make_node("Constant", [], ["flag"], name="c", value=helper.make_tensor("v", TensorProto.BOOL, [1], [False]))
+    m = read_onnx(branchy(tmp_path, const))
+    assert not m.uncounted and total(m) == ELSE_MACS
+    assert any("flag=0 (a constant) runs its else_branch" in n for n in m.notes)
+
+
+def test_nested_ifs_and_outer_tensors_as_outputs(tmp_path):
+    """then: an inner If on the same flag whose then-branch returns the outer x itself (an
+    Identity after inlining); the inner If reaches the top level and is resolved next."""
+    inner_then = helper.make_graph([], "it", [], [helper.make_empty_tensor_value_info("x")])
+    inner_else = helper.make_graph([node("Relu", ["x"], "r")], "ie", [], [helper.make_empty_tensor_value_info("r")])
+    outer_then = helper.make_graph([helper.make_node("If", ["flag"], ["z"], name="inner", then_branch=inner_then, else_branch=inner_else)],
+                                   "ot", [], [helper.make_empty_tensor_value_info("z")])  # fmt: skip
+    outer_else = helper.make_graph([node("Conv", ["x", "W1"], "c")], "oe", [], [helper.make_empty_tensor_value_info("c")])
+    nodes = [helper.make_node("If", ["flag"], ["y"], name="outer", then_branch=outer_then, else_branch=outer_else), node("Relu", ["y"], "out")]
+    path = save(tmp_path, model(nodes, [("x", X), ("flag", vi("flag", [1], TensorProto.BOOL))], ["out"], [init("W1", 8, 4, 1, 1)]))
+    m = read_onnx(path, input_values={"flag": 1})
+    assert not m.uncounted and [layer.op for layer in m.layers] == ["Identity", "Relu"]
+    assert m.layers[-1].output_shape == tuple(X)
+    assert sum("runs its then_branch" in n for n in m.notes) == 2
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"nope": 1}, "--input-value nope: the graph has no such input (inputs: 'x', 'flag')"),
+    ({"x": 1}, "--input-value x: the input is not a one-element bool or integer tensor"),
+])  # fmt: skip
+def test_values_name_a_flag_input(tmp_path, values, message):
+    with pytest.raises(InputError, match=r"m\.onnx: " + message.replace("(", r"\(").replace(")", r"\)")):
+        read_onnx(branchy(tmp_path), input_values=values)
+
+
+def test_input_value_on_the_command_line(tmp_path):
+    path = str(branchy(tmp_path))
+    r = run_cli("analyze", path, "--input-value", "flag=true", "-f", "json", "-q")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["totals"]["macs"] == THEN_MACS
+    r = run_cli("check", path, "--input-value", "flag=0", "--max-macs", str(ELSE_MACS))
+    assert r.returncode == 0, r.stderr
+    r = run_cli("check", path, "--input-value", "flag=1", "--max-macs", str(ELSE_MACS))
+    assert r.returncode == 1
+    r = run_cli("diff", path, path, "--input-value", "flag=1", "-f", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["base"]["macs"] == THEN_MACS
+    for bad, msg in ((["--input-value", "flag"], "--input-value: expected NAME=VALUE"), (["--input-value", "flag=maybe"], "expected NAME=VALUE"),
+                     (["--input-value", "x=1"], "not a one-element bool or integer tensor")):  # fmt: skip
+        r = run_cli("analyze", path, *bad)
+        assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
+    for cmd in ("analyze", "bench"):
+        r = run_cli(cmd, "models/mobilenet_v1.yaml", "--input-value", "flag=1")
+        assert r.returncode == 2 and "--input-value applies to ONNX graphs only" in r.stderr
+
+
+def test_bench_feeds_the_value_and_times_the_branch(tmp_path):
+    path = str(branchy(tmp_path))
+    r = run_cli("bench", path, "--input-value", "flag=1", "--budget", "0.2", "--runs", "20", "-f", "json", "-q")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["macs"] == THEN_MACS
+    assert {layer["name"] for layer in out["layers"] if layer["time_ms"] is not None} >= {"then_conv"}  # onnxruntime ran the then branch
+
+
+def test_input_values_in_the_api_and_a_budget_file(tmp_path):
+    import dscost
+
+    path = branchy(tmp_path)
+    assert dscost.analyze(str(path), input_values={"flag": True}).totals.macs == THEN_MACS
+    with pytest.raises(InputError, match="input_values: expected"):
+        dscost.analyze(str(path), input_values={"flag": "yes"})
+    assert dscost.check(str(path), max_macs=ELSE_MACS, input_values={"flag": 0}).passed
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(f"budgets:\n  - path: {path.name}\n    input_values: {{flag: 1}}\n    max_macs: {THEN_MACS}\n")
+    assert dscost.check(str(budget)).passed
+    budget.write_text(f"budgets:\n  - path: {path.name}\n    input_values: {{flag: 1}}\n    max_macs: {THEN_MACS - 1}\n")
+    assert not dscost.check(str(budget)).passed
