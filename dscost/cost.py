@@ -112,6 +112,18 @@ def attention_cost(batch: int, heads: int, q_len: int, kv_len: int, head_size: i
     return Cost(macs=scores * (head_size + v_head_size), other_ops=scores * (1 + int(masked) + 3 * int(softcap) + 3))
 
 
+def moe_cost(tokens: int, k: int, experts: int, expert_weights: int, expert_biases: int, inter: int, hidden: int, act_ops: int) -> Cost:
+    """Mixture of experts: each of ``tokens`` runs the feed-forward of its top ``k`` experts.
+    Per token and selected expert: ``expert_weights`` MACs (one per weight of the expert's fc1,
+    fc2 and fc3, whatever their layout), one add per bias element, ``act_ops`` per element of
+    the ``inter``-wide hidden layer, and 2 per output element to weigh and sum the k outputs;
+    per token and expert, a softmax (3) and a top-k compare (1) over the router's logits.
+    Params: every expert's weights and biases."""
+    selected = tokens * k
+    return Cost(macs=selected * expert_weights, other_ops=selected * (expert_biases + act_ops * inter + 2 * hidden) + 4 * tokens * experts,
+                weights=experts * expert_weights, biases=experts * expert_biases)  # fmt: skip
+
+
 def broadcast_shape(a: Shape, b: Shape) -> Shape:
     """numpy broadcasting of two shapes; ValueError when they do not broadcast."""
     out = []

@@ -195,6 +195,20 @@ CASES.update({
     # (1, 4, 16) + bias: 64 adds; halves of 32: gelu 8*32 + 32 multiplies
     "BiasSplitGelu": (ms_node("BiasSplitGelu", ["x", "b"], "y"), [("x", [1, 4, 16])], [init("b", 16)],
                       (ACTIVATION, Cost(other_ops=352, biases=16)), (1, 4, 8)),
+    # 6 tokens, top 2 of 4 experts: 12 expert runs of fc1 (16 x 8) + fc2 (8 x 16) = 256 MACs each: 3,072;
+    # ops per run: 24 bias adds + 16 relu + 2 x 8 to weigh and sum; + 6 x 4 x 4 for the router (softmax 3, top-k 1): 768
+    "MoE": (ms_node("MoE", ["x", "r", "w1", "b1", "w2", "b2"], "y", k=2, activation_type="relu"), [("x", [1, 6, 8]), ("r", [6, 4])],
+            [init("w1", 4, 16, 8), init("b1", 4, 16), init("w2", 4, 8, 16), init("b2", 4, 8)],
+            (FC, Cost(macs=3_072, other_ops=768, weights=1_024, biases=96)), (1, 6, 8)),
+    # SwiGLU, gate and value fused in fc1 (4, 32, 8): 256 + 128 weights per expert, 12 runs: 4,608 MACs;
+    # ops 12 x (5 x 16 + 16) + 96 = 1,248
+    "MoE swiglu": (ms_node("MoE", ["x", "r", "w1", "", "w2"], "y", k=2, activation_type="swiglu", swiglu_fusion=1),
+                   [("x", [6, 8]), ("r", [6, 4])], [init("w1", 4, 32, 8), init("w2", 4, 8, 16)],
+                   (FC, Cost(macs=4_608, other_ops=1_248, weights=1_536)), (6, 8)),
+    # as "MoE" without biases, the weights 4-bit (two to a byte; scales are not params); silu 4 ops: 12 x (64 + 16) + 96
+    "QMoE": (ms_node("QMoE", ["x", "r", "w1", "s1", "", "w2", "s2"], "y", k=2, activation_type="silu", expert_weight_bits=4),
+             [("x", [1, 6, 8]), ("r", [6, 4])], [init("w1", 4, 16, 4, dtype=np.uint8), init("s1", 4, 16), init("w2", 4, 8, 8, dtype=np.uint8), init("s2", 4, 8)],
+             (FC, Cost(macs=3_072, other_ops=1_056, weights=1_024)), (1, 6, 8)),
     "QLinearAveragePool channels_last": (
         ms_node("QLinearAveragePool", [*_qi("a"), "y_s", "y_zp"], "y", kernel_shape=[2, 2], strides=[2, 2], channels_last=1),
         [("a", vi("a", [1, 4, 4, 3], U8))], [*_q("a"), *_q("y")], (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),

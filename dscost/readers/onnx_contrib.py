@@ -440,6 +440,53 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
     return rotary_result(info, x, head, rot, tables=(2, 3), data_inputs=(0, 1))
 
 
+# MoE's activation_type -> ops per element of an expert's hidden layer (a gated one: per gated
+# output, as cost.ELEMENT_OPS["swiglu"]; relu2 is relu then a square; geglu, tanh-GELU times the value).
+MOE_ACTIVATIONS = {"relu": 1, "relu2": 2, "gelu": 8, "silu": 4, "identity": 0, "swiglu": 5, "geglu": 9}
+
+
+@shapes("MoE", "QMoE")
+def moe_shape(info: NodeInfo) -> list:
+    return [_in(info, 0)]
+
+
+@handles("MoE", "QMoE")
+def moe(info: NodeInfo) -> Result:
+    """input (tokens or B x S, hidden), router logits (tokens, experts), then per fc1/fc2/fc3 the
+    experts' weights (experts, ., .) and biases (QMoE: weights packed ``bits`` to a byte, with
+    scales and zero points, which are not params): cost.moe_cost with each expert's weight
+    count -- the product of a weight's last two dims, whichever layout an onnxruntime version
+    uses -- and its hidden width, fc2's weights over the input width."""
+    x, experts = info.shape(0), info.shape(1)[-1]
+    k, act = int(info.attr("k", 1)), str_attr(info, "activation_type", "relu")
+    if act not in MOE_ACTIVATIONS:
+        raise ValueError(f"activation_type {act!r} has no op count")
+    note = f"{experts} experts, top {k}, {act}"
+    if info.op == "MoE":
+        fcs, biases, bits = (2, 4, 6), (3, 5, 7), (8, 8, 8)
+    else:
+        quant = str_attr(info, "quant_type", "int")
+        if quant != "int":
+            raise ValueError(f"quant_type {quant!r}: weights per byte unknown")
+        fcs, biases = (2, 5, 8), (4, 7, 10)
+        default = int(info.attr("expert_weight_bits", 4))
+        bits = tuple(int(info.attr(f"fc{j}_expert_weight_bits", default)) for j in (1, 2, 3))
+        note += f", {'/'.join(map(str, sorted(set(bits))))}-bit weights"
+    per_expert = []
+    for i, b in zip(fcs, bits):
+        w = info.shape(i) if info.has(i) else (experts, 0)
+        if len(w) != 3 and info.has(i) or w[0] != experts or b <= 0 or prod(w[1:]) * 8 % b:
+            raise ValueError(f"{info.inputs[i]} {tuple(w)} is not one {b}-bit matrix per expert for {experts} experts")
+        per_expert.append(prod(w[1:]) * 8 // b)
+    hidden = x[-1]
+    if not per_expert[0] or not per_expert[1] or per_expert[1] % hidden:
+        raise ValueError(f"fc2 weights of {per_expert[1]} per expert for input width {hidden}")
+    bias = sum(prod(info.shape(i)[1:]) for i in biases if info.has(i))
+    cost = C.moe_cost(prod(x[:-1]), k, experts, sum(per_expert), bias, per_expert[1] // hidden, hidden, MOE_ACTIVATIONS[act])
+    params = {**{i: "weights" for i in fcs if info.has(i)}, **{i: "biases" for i in biases if info.has(i)}}
+    return Result(FC, cost, params=params, data_inputs=(0, 1, 14), note=note)
+
+
 # --------------------------------------------------------------------------
 # The QOperator format of onnxruntime's static quantizer: each op takes its float twin's inputs
 # with a scale and zero point after each (not params), and costs what its twin costs.
