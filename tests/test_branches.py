@@ -142,3 +142,25 @@ def test_input_values_in_the_api_and_a_budget_file(tmp_path):
     assert dscost.check(str(budget)).passed
     budget.write_text(f"budgets:\n  - path: {path.name}\n    input_values: {{flag: 1}}\n    max_macs: {THEN_MACS - 1}\n")
     assert not dscost.check(str(budget)).passed
+
+
+def test_two_ifs_defining_the_same_names_and_a_broken_one(tmp_path):
+    """Two Ifs on the flag whose branches define the same tensor names: both inlined, the second
+    renamed; an If whose branch lacks outputs is left uncounted, not guessed."""
+    def branches(tag):
+        then_g = helper.make_graph([node("Relu", ["x"], "h", name=f"{tag}_relu")], "t", [], [helper.make_empty_tensor_value_info("h")])
+        else_g = helper.make_graph([node("Sigmoid", ["x"], "h", name=f"{tag}_sig")], "e", [], [helper.make_empty_tensor_value_info("h")])
+        return dict(then_branch=then_g, else_branch=else_g)
+
+    broken = helper.make_graph([], "b", [], [])  # no outputs for the If's one
+    nodes = [helper.make_node("If", ["flag"], ["a"], name="if_a", **branches("a")),
+             helper.make_node("If", ["flag"], ["b"], name="if_b", **branches("b")),
+             node("Add", ["a", "b"], "s", name="sum"),
+             helper.make_node("If", ["flag"], ["c"], name="if_broken", then_branch=broken, else_branch=broken),
+             node("Add", ["s", "c"], "out", name="out")]  # fmt: skip
+    path = save(tmp_path, model(nodes, [("x", X), ("flag", vi("flag", [1], TensorProto.BOOL))], ["out"]))
+    m = read_onnx(path, input_values={"flag": 1})
+    assert [layer.name for layer in m.layers[:3]] == ["a_relu", "b_relu", "sum"]
+    assert m.layers[2].inputs == ("a_relu", "b_relu") and m.layers[2].output_shape == tuple(X)
+    assert [u.name for u in m.uncounted] == ["if_broken", "out"]  # (out: the shape of c is unknown)
+    assert "subgraph not counted" in m.uncounted[0].reason and "shapes lost at if_broken" in m.uncounted[1].reason

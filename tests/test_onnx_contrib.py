@@ -291,7 +291,11 @@ def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
     path = save(tmp_path, ms_model([ms_node("PackedAttention", ["x", "w", "b", "tok", "cum"], "y", num_heads=2)],
                                    [("x", [6, 8]), ("tok", vi("tok", [1, 4], I32)), ("cum", vi("cum", [2], I32))], [init("w", 8, 24), init("b", 24)]))
     m = read_onnx(path)
-    assert [(u.op, u.reason) for u in m.uncounted] == [("PackedAttention", "onnxruntime contrib op 'PackedAttention': no cost handler")]
+    assert [(u.op, u.reason) for u in m.uncounted] == [("PackedAttention", "onnxruntime contrib op 'PackedAttention': its sequences' "
+                                                        "lengths are the run-time values of cumulative_sequence_length, not a shape")]  # fmt: skip
+    assert m.uncounted[0].params == 8 * 24 + 24  # its weights are still params
+    path = save(tmp_path, ms_model([ms_node("WordConvEmbedding", ["x"], "y")], [("x", vi("x", [2, 3, 4], I32))]), "other.onnx")
+    assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'WordConvEmbedding': no cost handler"]
 
 
 def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):

@@ -49,18 +49,22 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> No
             return
         nodes = list(graph.node)
         taken = _names(graph, frozenset(positions))  # grows with each branch inlined
+        inlined = False
         for i in reversed(positions):
             node = nodes[i]
             value = known[node.input[0]]
             runs, dropped = ("then_branch", "else_branch") if value else ("else_branch", "then_branch")
             body = next((a.g for a in node.attribute if a.name == runs), None)
             other = next((a.g for a in node.attribute if a.name == dropped), None)
-            if body is None:
-                continue
+            if body is None or len(body.sparse_initializer) or len(body.output) != len(node.output):
+                continue  # not a valid If: left as it is (uncounted, with its reason)
+            inlined = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
             source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (a constant)")
             notes.append(f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
+        if not inlined:
+            return
         del graph.node[:]
         graph.node.extend(nodes)
 

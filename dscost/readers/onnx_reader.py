@@ -24,7 +24,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
-from dscost.readers.onnx_uncounted import outer_refs, subgraph_summary, where_lost
+from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
@@ -367,7 +367,7 @@ class _Counter:
 
             handler, sig = contrib.get(op), (domain, op)
             if handler is None:
-                return self._uncounted(name, op, f"onnxruntime contrib op {op!r}: no cost handler", inputs, outputs, derived)
+                return self._uncounted(name, op, contrib_reason(op), inputs, outputs, derived)
         elif domain == "com.microsoft.nchwc":
             return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:

@@ -52,6 +52,22 @@ def outer_refs(node) -> list[str]:
 
 
 # Ops whose output size is the data's to say: shapes after them are unknown by nature.
+# onnxruntime contrib ops whose work is set by run-time values, not by shapes: why each has no handler.
+_PAST_LENGTH = "its keys' length is the run-time value of past_sequence_length, not a shape (the cache is a buffer of the maximum length)"
+_PACKED = "its sequences' lengths are the run-time values of cumulative_sequence_length, not a shape"
+_GENERATION = "a generation loop: how many steps it runs depends on the data; count its decoder's own ONNX file"
+CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMaskedSelfAttention": _PAST_LENGTH,
+                   "PackedAttention": _PACKED, "PackedMultiHeadAttention": _PACKED,
+                   "SparseAttention": "its work is set by the values of its block mask (block_row_indices, block_col_indices)",
+                   "BeamSearch": _GENERATION, "GreedySearch": _GENERATION, "Sampling": _GENERATION, "WhisperBeamSearch": _GENERATION}  # fmt: skip
+
+
+def contrib_reason(op: str) -> str:
+    """Why a com.microsoft op without a handler is uncounted."""
+    why = CONTRIB_RUNTIME.get(op)
+    return f"onnxruntime contrib op {op!r}: " + (why if why else "no cost handler")
+
+
 DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppression": "the number of boxes it keeps depends on the data",
               "Unique": "its output size depends on the data", "Compress": "its output size depends on the condition's values",
               "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
