@@ -88,6 +88,22 @@ def seed_modern() -> bytes:
     return helper.make_model(g, opset_imports=opsets, ir_version=8).SerializeToString()
 
 
+def seed_branches() -> bytes:
+    """Two Ifs, on a flag input (given with --input-value) and on a Constant, inlined by the reader."""
+    body = lambda name, op, *ins: helper.make_graph([helper.make_node(op, list(ins), [name], name=name)], name, [],  # noqa: E731
+                                                    [helper.make_tensor_value_info(name, TensorProto.FLOAT, None)])  # fmt: skip
+    w = numpy_helper.from_array(np.ones((4, 4, 3, 3), np.float32), "w")
+    nodes = [
+        helper.make_node("If", ["flag"], ["a"], name="by_flag", then_branch=body("t", "Conv", "x", "w"), else_branch=body("e", "Relu", "x")),
+        helper.make_node("Constant", [], ["c"], name="c", value=helper.make_tensor("v", TensorProto.BOOL, [1], [True])),
+        helper.make_node("If", ["c"], ["y"], name="by_const", then_branch=body("t2", "Sigmoid", "a"), else_branch=body("e2", "Tanh", "a")),
+    ]
+    g = helper.make_graph(nodes, "branches", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 8, 8]),
+                                              helper.make_tensor_value_info("flag", TensorProto.BOOL, [1])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])  # fmt: skip
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
+
+
 def mutate(data: bytes, rng: random.Random) -> bytes:
     b = bytearray(data)
     for _ in range(rng.choice((1, 1, 2, 3, 8))):
@@ -156,8 +172,9 @@ def cases(n: int, seed: int = 0):
     """``n`` (file name, bytes, argv) cases over analyze, check and convert (bench is exercised
     by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
     rng = random.Random(seed)
-    onnx_seed, modern_seed = seed_onnx(), seed_modern()
+    onnx_seed, modern_seed, branch_seed = seed_onnx(), seed_modern(), seed_branches()
     kinds = [
+        ("branch.onnx", branch_seed, lambda: ["analyze", "branch.onnx", "--input-value", f"flag={rng.choice([0, 1])}", "-f", "json"]),
         ("modern.onnx", modern_seed, lambda: ["analyze", "modern.onnx", "-f", rng.choice(["json", "table"])]),
         ("seed.onnx", onnx_seed, lambda: ["analyze", "seed.onnx", "-f", rng.choice(["json", "table", "csv"])]),
         ("seed.onnx", onnx_seed, lambda: ["check", "seed.onnx", "--max-macs", "1G", "--max-params", "10M"]),

@@ -49,7 +49,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> No
             return
         nodes = list(graph.node)
         taken = _names(graph, frozenset(positions))  # grows with each branch inlined
-        inlined = False
+        inlined, said = False, []  # (notes in graph order)
         for i in reversed(positions):
             node = nodes[i]
             value = known[node.input[0]]
@@ -61,8 +61,9 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> No
             inlined = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
             source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (a constant)")
-            notes.append(f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
+            said.insert(0, f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
+        notes += said
         if not inlined:
             return
         del graph.node[:]
