@@ -164,3 +164,15 @@ def test_two_ifs_defining_the_same_names_and_a_broken_one(tmp_path):
     assert m.layers[2].inputs == ("a_relu", "b_relu") and m.layers[2].output_shape == tuple(X)
     assert [u.name for u in m.uncounted] == ["if_broken", "out"]  # (out: the shape of c is unknown)
     assert "subgraph not counted" in m.uncounted[0].reason and "shapes lost at if_broken" in m.uncounted[1].reason
+
+
+def test_convert_lists_a_conv_of_a_branch_as_skipped(tmp_path):
+    """analyze counts the 3x3 conv of the branch that runs (and its separable what-if); convert
+    leaves it in the subgraph and says so rather than passing over it in silence."""
+    const = helper.make_node("Constant", [], ["flag"], name="c", value=helper.make_tensor("v", TensorProto.BOOL, [1], [True]))
+    path = str(branchy(tmp_path, const))
+    r = run_cli("convert", path, "-o", str(tmp_path / "out.onnx"), "-f", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["converted"] == []
+    assert {"name": "then_conv", "reason": "in an If branch (a subgraph): convert rewrites the graph's own nodes only"} in out["skipped"]
