@@ -105,6 +105,21 @@ CASES = {
         [("q", [1, 3, 32]), ("k", [1, 3, 16]), ("v", [1, 3, 16]), ("pk", [1, 2, 5, 8]), ("pv", [1, 2, 5, 8])],
         [init("seqlens", 1, dtype=np.int32, value=[7]), init("total", dtype=np.int32, value=8)],
         (MATMUL, Cost(macs=1_536, other_ops=480)), (1, 3, 32)),
+    # as above, with GPT-OSS's attention sinks: a logit per head, 4 weights
+    "GroupQueryAttention sinks": (
+        ms_node("GroupQueryAttention", ["q", "k", "v", "pk", "pv", "seqlens", "total", "", "", "", "", "sink"],
+                ["y", "present_k", "present_v"], num_heads=4, kv_num_heads=2),
+        [("q", [1, 3, 32]), ("k", [1, 3, 16]), ("v", [1, 3, 16]), ("pk", [1, 2, 5, 8]), ("pv", [1, 2, 5, 8])],
+        [init("seqlens", 1, dtype=np.int32, value=[7]), init("total", dtype=np.int32, value=8), init("sink", 4)],
+        (MATMUL, Cost(macs=1_536, other_ops=480, weights=4)), (1, 3, 32)),
+    # with Qwen3's q/k norms (8 norm params each): RMS norm, 5 ops per element of the 3 x 4 x 8 query and
+    # 3 x 2 x 8 key heads: 480 + 240 more ops (onnxruntime runs them on CUDA only)
+    "GroupQueryAttention q/k norms": (
+        ms_node("GroupQueryAttention", ["q", "k", "v", "pk", "pv", "seqlens", "total", "", "", "", "", "", "", "", "qn", "kn"],
+                ["y", "present_k", "present_v"], num_heads=4, kv_num_heads=2),
+        [("q", [1, 3, 32]), ("k", [1, 3, 16]), ("v", [1, 3, 16]), ("pk", [1, 2, 5, 8]), ("pv", [1, 2, 5, 8])],
+        [init("seqlens", 1, dtype=np.int32, value=[7]), init("total", dtype=np.int32, value=8), init("qn", 8), init("kn", 8)],
+        (MATMUL, Cost(macs=1_536, other_ops=1_200, norm_params=16)), (1, 3, 32)),
     # 4 heads of 8, full rotation: 96 elements * 3 ops; cos/sin tables (10, 4) are buffers
     "RotaryEmbedding": (
         ms_node("RotaryEmbedding", ["x", "pos", "cos", "sin"], "y", num_heads=4), [("x", [1, 3, 32]), ("pos", vi("pos", [1, 3], I64))],
@@ -246,7 +261,12 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
         shape = [d if isinstance(d, int) else 1 for d in i.shape]
         dtype = {"tensor(float)": np.float32, "tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(uint8)": np.uint8}[i.type]
         feeds[i.name] = rng.standard_normal(shape).astype(dtype) if dtype is np.float32 else rng.integers(0, 2, shape).astype(dtype)
-    got = sess.run(None, feeds)  # "after", then the node's later outputs (a KV cache's present key and value)
+    try:
+        got = sess.run(None, feeds)  # "after", then the node's later outputs (a KV cache's present key and value)
+    except Exception as err:  # an input only the CUDA kernel takes (GroupQueryAttention's q/k norms)
+        if "CUDA" not in str(err):
+            raise
+        pytest.skip(f"onnxruntime's CPU kernel cannot run this {op}: {str(err).splitlines()[0][:160]}")
     assert got[0].shape == out_shape
     assert tuple(int(np.prod(g.shape)) for g in got[1:]) == layers[n.output[0]].more_outputs[: len(got) - 1]
 
@@ -285,6 +305,18 @@ def test_optimizer_style_chain_counts_like_the_unfused_graph(tmp_path):
         return sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers)
 
     assert totals(fused, 17) == totals(unfused, 20) == (4 * 8 * 32 * 2, 8 * 32 * 2 + 32 + 8 + 16)
+
+
+def test_mxfp4_experts_count_two_weights_a_byte(tmp_path):
+    """QMoE with quant_type fp4 (onnxruntime-genai's GPT-OSS export with moe_quant_type=mxfp4):
+    two weights to a byte whatever expert_weight_bits says; its global scales are not params.
+    The same counts as the 4-bit "QMoE" case (onnxruntime's fp4 kernel wants block scales this
+    test does not build, so it is not run)."""
+    n = ms_node("QMoE", ["x", "r", "w1", "s1", "", "w2", "s2", *[""] * 8, "g1", "g2"], "y", k=2, activation_type="silu",
+                quant_type="fp4", expert_weight_bits=8)  # fmt: skip
+    inits = [init("w1", 4, 16, 4, dtype=np.uint8), init("s1", 4, 16), init("w2", 4, 8, 8, dtype=np.uint8), init("s2", 4, 8), init("g1", 4), init("g2", 4)]
+    layer = one(tmp_path, n, [("x", [1, 6, 8]), ("r", [6, 4])], inits)
+    assert layer.cost == Cost(macs=3_072, other_ops=1_056, weights=1_024) and layer.note.endswith("4-bit fp4 weights")
 
 
 def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):

@@ -1,11 +1,12 @@
 """onnxruntime's contrib ops: domain ``com.microsoft``, as written by onnxruntime's transformer
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
-Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its static
-quantizer's QOperator format (QGemm, QLinearAdd, QLinearMul, QLinearConcat, QLinear pools,
-softmax and activations), its 4-bit weight quantizer (MatMulNBits) and onnxruntime-genai's LLMs (GroupQueryAttention,
-RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized; SimplifiedLayerNormalization sits in the
-default domain and is counted by :mod:`dscost.readers.onnx_ops`); the channels-last ops of its NHWC
-transformer and its Stable Diffusion UNet fusions are in :mod:`dscost.readers.onnx_contrib_layout`.
+Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit weight
+quantizer (MatMulNBits), its dynamic quantizer's QAttention and onnxruntime-genai's LLMs
+(GroupQueryAttention, RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
+QMoE; SimplifiedLayerNormalization sits in the default domain and is counted by
+:mod:`dscost.readers.onnx_ops`).  The channels-last ops of its NHWC transformer and its Stable
+Diffusion UNet fusions are in :mod:`dscost.readers.onnx_contrib_layout`; the static quantizer's
+QOperator format and DynamicQuantizeLSTM in :mod:`dscost.readers.onnx_contrib_quant`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -22,16 +23,17 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, MATMUL, NORM, SHAPE, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, FC, MATMUL, NORM, SHAPE, Cost, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, activation_result, conv, gemm, global_pool, matmul, softmax
+from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
-from dscost.readers.onnx_sequence_ops import recurrent, rotary_result
+from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
+from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_FROM", "group_norm", "nhwc_conv", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_FROM", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its
@@ -415,7 +417,8 @@ def group_query_attention(info: NodeInfo) -> Result:
     """query (B, S, heads*head) (or packed QKV), key/value (B, S, kv_heads*head), caches
     (B, kv_heads, past, head): cost.attention_cost(B, heads, S, past + S, head, head), causal;
     with ``do_rotary``, 3 ops per rotated element of Q and K.  Caches are state, constant
-    cos/sin tables buffers."""
+    cos/sin tables buffers.  A head_sink (a logit per head) counts as weights; q_norm and k_norm
+    weights as norm params, with cost.norm_cost over the query and key heads."""
     b, s, heads, kv_heads, head = _gqa_dims(info)
     past = info.shape(3)[-2] if info.has(3) else 0
     cost = C.attention_cost(b, heads, s, past + s, head, head, True, float(info.attr("softcap", 0.0)) != 0.0)
@@ -424,6 +427,13 @@ def group_query_attention(info: NodeInfo) -> Result:
         cost = cost + C.per_element_cost("rotary", b * s * (heads + kv_heads) * head)
         params = {i: "buffers" for i in (7, 8) if info.has(i)}
         cost = replace(cost, buffers=sum(prod(info.shape(i)) for i in params))
+    if info.has(11):  # head_sink: a learned logit per head joining each softmax (GPT-OSS's attention sinks)
+        params[11] = "weights"
+        cost = replace(cost, weights=prod(info.shape(11)))
+    for i, rows in ((14, heads), (15, kv_heads)):  # q_norm / k_norm: an RMS norm of each query / key head (Qwen3)
+        if info.has(i):
+            params[i] = "norm_params"
+            cost = cost + C.norm_cost(b * s * rows * head, prod(info.shape(i)))
     return Result(MATMUL, cost, params=params, data_inputs=(0, 1, 2, 3, 4, 5, 6, 9, 10), states=(3, 4),
                   note=f"attention, {heads} query heads on {kv_heads} kv heads")  # fmt: skip
 
@@ -443,6 +453,9 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
 # MoE's activation_type -> ops per element of an expert's hidden layer (a gated one: per gated
 # output, as cost.ELEMENT_OPS["swiglu"]; relu2 is relu then a square; geglu, tanh-GELU times the value).
 MOE_ACTIVATIONS = {"relu": 1, "relu2": 2, "gelu": 8, "silu": 4, "identity": 0, "swiglu": 5, "geglu": 9}
+# QMoE's quant_type -> bits per weight (0: the expert_weight_bits attributes); its global and
+# activation scales, like the other scales, are not params.
+QMOE_BITS = {"int": 0, "fp8": 8, "fp4": 4, "nvfp4": 4, "wfp4afp8": 4}
 
 
 @shapes("MoE", "QMoE")
@@ -466,12 +479,12 @@ def moe(info: NodeInfo) -> Result:
         fcs, biases, bits = (2, 4, 6), (3, 5, 7), (8, 8, 8)
     else:
         quant = str_attr(info, "quant_type", "int")
-        if quant != "int":
+        if quant not in QMOE_BITS:
             raise ValueError(f"quant_type {quant!r}: weights per byte unknown")
         fcs, biases = (2, 5, 8), (4, 7, 10)
-        default = int(info.attr("expert_weight_bits", 4))
-        bits = tuple(int(info.attr(f"fc{j}_expert_weight_bits", default)) for j in (1, 2, 3))
-        note += f", {'/'.join(map(str, sorted(set(bits))))}-bit weights"
+        default = QMOE_BITS[quant] or int(info.attr("expert_weight_bits", 4))
+        bits = tuple(int(info.attr(f"fc{j}_expert_weight_bits", default)) if quant == "int" else default for j in (1, 2, 3))
+        note += f", {'/'.join(map(str, sorted(set(bits))))}-bit {'' if quant == 'int' else quant + ' '}weights"
     per_expert = []
     for i, b in zip(fcs, bits):
         w = info.shape(i) if info.has(i) else (experts, 0)
@@ -485,106 +498,3 @@ def moe(info: NodeInfo) -> Result:
     cost = C.moe_cost(prod(x[:-1]), k, experts, sum(per_expert), bias, per_expert[1] // hidden, hidden, MOE_ACTIVATIONS[act])
     params = {**{i: "weights" for i in fcs if info.has(i)}, **{i: "biases" for i in biases if info.has(i)}}
     return Result(FC, cost, params=params, data_inputs=(0, 1, 14), note=note)
-
-
-# --------------------------------------------------------------------------
-# The QOperator format of onnxruntime's static quantizer: each op takes its float twin's inputs
-# with a scale and zero point after each (not params), and costs what its twin costs.
-
-
-@shapes("DynamicQuantizeLSTM")
-def dynamic_quantize_lstm_shape(info: NodeInfo) -> list:
-    """As LSTM: Y (seq, dirs, batch, H), Y_h and Y_c (dirs, batch, H); batch first with layout 1.
-    R is (dirs, H, 4H)."""
-    x, r = _in(info, 0), _in(info, 2)
-    if x is None or r is None or len(x) != 3 or len(r) != 3:
-        return [None] * len(info.outputs)
-    dirs, hidden = r[0], r[1]
-    if info.attr("layout", 0):
-        return [(x[0], x[1], dirs, hidden), (x[0], dirs, hidden), (x[0], dirs, hidden)][: len(info.outputs)]
-    return [(x[0], dirs, x[1], hidden), (dirs, x[1], hidden), (dirs, x[1], hidden)][: len(info.outputs)]
-
-
-@handles("DynamicQuantizeLSTM")
-def dynamic_quantize_lstm(info: NodeInfo) -> Result:
-    """onnxruntime's dynamically quantized LSTM (quantize_dynamic): LSTM's inputs 0-7 with int8 W
-    (dirs, input, 4H) and R (dirs, H, 4H), transposed from LSTM's, then their scales and zero
-    points (not params): LSTM's cost (onnx_sequence_ops.recurrent)."""
-    ins = list(info.in_shapes)
-    for i in (1, 2):
-        if i < len(ins) and ins[i] is not None and len(ins[i]) == 3:
-            ins[i] = (ins[i][0], ins[i][2], ins[i][1])
-    return recurrent(replace(info, op="LSTM", in_shapes=ins))
-
-
-@handles("QGemm")
-def qgemm(info: NodeInfo) -> Result:
-    """QGemm(A, a_scale, a_zp, B, b_scale, b_zp, [C], [y_scale], [y_zp]): as Gemm on A, B, C."""
-    pick = (0, 3, 6)
-    sub = replace(info, inputs=[info.inputs[i] if i < len(info.inputs) else "" for i in pick],
-                  in_shapes=[info.in_shapes[i] if i < len(info.in_shapes) else None for i in pick])  # fmt: skip
-    res = gemm(sub)
-    return replace(res, params={pick[i]: kind for i, kind in res.params.items()}, data_inputs=(0,))
-
-
-@shapes("QLinearAdd", "QLinearMul")
-def qlinear_binary_shape(info: NodeInfo) -> list:
-    a, b = _in(info, 0), _in(info, 3)
-    return [C.broadcast_shape(a, b) if a is not None and b is not None else None]
-
-
-@handles("QLinearAdd", "QLinearMul")
-def qlinear_binary(info: NodeInfo) -> Result:
-    """QLinearAdd / QLinearMul(A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp): one op per
-    output element; a constant operand of more than one element counts as biases (Add) or
-    weights (Mul), as for their float twins."""
-    cost = C.elementwise_cost(prod(info.out()), 2)
-    kind = "biases" if info.op == "QLinearAdd" else "weights"
-    params = {i: kind for i in (0, 3) if info.is_const(i) and prod(info.shape(i)) > 1}
-    cost = replace(cost, **{kind: sum(prod(info.shape(i)) for i in params)})
-    return Result(ADD if info.op == "QLinearAdd" else ELEMENTWISE, cost, params=params, data_inputs=(0, 3))
-
-
-@shapes("QLinearConcat")
-def qlinear_concat_shape(info: NodeInfo) -> list:
-    parts = [_in(info, i) for i in range(2, len(info.inputs), 3)]
-    if not parts or any(p is None for p in parts):
-        return [None]
-    axis = int(info.attr("axis", 0)) % len(parts[0])
-    return [parts[0][:axis] + (sum(p[axis] for p in parts),) + parts[0][axis + 1 :]]
-
-
-@handles("QLinearConcat")
-def qlinear_concat(info: NodeInfo) -> Result:
-    """QLinearConcat(Y_scale, Y_zp, then X, X_scale, X_zp for each input): a copy, zero cost."""
-    return Result(CONCAT, data_inputs=tuple(range(2, len(info.inputs), 3)))
-
-
-@shapes("QLinearGlobalAveragePool")
-def qlinear_global_pool_shape(info: NodeInfo) -> list:
-    x = _in(info, 0)
-    if x is None:
-        return [None]
-    if info.attr("channels_last", 0):
-        return [(x[0],) + (1,) * (len(x) - 2) + (x[-1],)]
-    return [(x[0], x[1]) + (1,) * (len(x) - 2)]
-
-
-@handles("QLinearGlobalAveragePool")
-def qlinear_global_pool(info: NodeInfo) -> Result:
-    """As GlobalAveragePool (onnx_ops.global_pool) on input 0."""
-    return replace(global_pool(info), data_inputs=(0,))
-
-
-
-
-@handles("QLinearSoftmax")
-def qlinear_softmax(info: NodeInfo) -> Result:
-    """As Softmax (onnx_ops.softmax) on input 0."""
-    return replace(softmax(info), data_inputs=(0,))
-
-
-@handles("QLinearSigmoid", "QLinearLeakyRelu")
-def qlinear_activation(info: NodeInfo) -> Result:
-    """As the float activation (onnx_ops.activation_result: sigmoid, leaky_relu) on input 0."""
-    return activation_result(info, "sigmoid" if info.op == "QLinearSigmoid" else "leaky_relu")
