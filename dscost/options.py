@@ -98,7 +98,8 @@ def parse_input_value(text: str, label: str = "--input-value") -> tuple[str, int
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip().lower()
     number = {"true": 1, "false": 0}.get(value)
-    if number is None and value.lstrip("-").isdigit() and len(value) < 20:
+    digits = value[1:] if value.startswith("-") else value
+    if number is None and digits.isdigit() and digits.isascii() and len(digits) < 20:
         number = int(value)
     if not sep or not name or number is None:
         raise InputError(f"{label}: expected NAME=VALUE (a one-element bool or integer input of the graph, and true/false or an integer), got {text!r}")

@@ -94,6 +94,7 @@ def test_nested_ifs_and_outer_tensors_as_outputs(tmp_path):
 @pytest.mark.parametrize(("values", "message"), [
     ({"nope": 1}, "--input-value nope: the graph has no such input (inputs: 'x', 'flag')"),
     ({"x": 1}, "--input-value x: the input is not a one-element bool or integer tensor"),
+    ({"flag": 2}, "--input-value flag=2: out of range for the input's type (0 to 1)"),
 ])  # fmt: skip
 def test_values_name_a_flag_input(tmp_path, values, message):
     with pytest.raises(InputError, match=r"m\.onnx: " + message.replace("(", r"\(").replace(")", r"\)")):
@@ -111,7 +112,7 @@ def test_input_value_on_the_command_line(tmp_path):
     assert r.returncode == 1
     r = run_cli("diff", path, path, "--input-value", "flag=1", "-f", "json")
     assert r.returncode == 0 and json.loads(r.stdout)["base"]["macs"] == THEN_MACS
-    for bad, msg in ((["--input-value", "flag"], "--input-value: expected NAME=VALUE"), (["--input-value", "flag=maybe"], "expected NAME=VALUE"),
+    for bad, msg in ((["--input-value", "flag"], "--input-value: expected NAME=VALUE"), (["--input-value", "flag=maybe"], "expected NAME=VALUE"), (["--input-value", "flag=--5"], "expected NAME=VALUE"),
                      (["--input-value", "x=1"], "not a one-element bool or integer tensor")):  # fmt: skip
         r = run_cli("analyze", path, *bad)
         assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
@@ -175,4 +176,20 @@ def test_convert_lists_a_conv_of_a_branch_as_skipped(tmp_path):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["converted"] == []
-    assert {"name": "then_conv", "reason": "in an If branch (a subgraph): convert rewrites the graph's own nodes only"} in out["skipped"]
+    assert {"name": "then_conv", "reason": "in an If branch or a model-local function: convert rewrites the graph's own nodes only"} in out["skipped"]
+
+
+def test_unnamed_nodes_keep_the_names_bench_and_convert_give_them(tmp_path):
+    """Inlining shifts node indices; the graph's own unnamed nodes are named first, as
+    runtime.load_onnx names them in the model onnxruntime runs (the profile joins by name)."""
+    from dscost.runtime import load_onnx
+
+    then_g = helper.make_graph([helper.make_node("Relu", ["x"], ["r1"]), helper.make_node("Relu", ["r1"], ["r2"])], "t", [],
+                               [helper.make_empty_tensor_value_info("r2")])  # fmt: skip
+    else_g = helper.make_graph([helper.make_node("Sigmoid", ["x"], ["s"])], "e", [], [helper.make_empty_tensor_value_info("s")])
+    nodes = [helper.make_node("If", ["flag"], ["y"], then_branch=then_g, else_branch=else_g),
+             helper.make_node("Conv", ["y", "W3"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("Relu", ["c"], ["out"])]  # fmt: skip
+    path = save(tmp_path, model(nodes, [("x", X), ("flag", vi("flag", [1], TensorProto.BOOL))], ["out"], [init("W3", 8, 4, 3, 3)]))
+    m = read_onnx(path, input_values={"flag": 1})
+    assert [layer.name for layer in m.layers[-2:]] == [n.name for n in load_onnx(path).graph.node[1:]] == ["Conv_1", "Relu_2"]
+    assert m.renamed_nodes >= 2 and m.layers[-2].cost.macs == THEN_MACS

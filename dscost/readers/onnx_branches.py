@@ -19,7 +19,10 @@ from pathlib import Path
 from dscost.errors import InputError
 
 MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
-INT_TYPES = frozenset({2, 3, 4, 5, 6, 7, 9, 12, 13})  # uint8 int8 uint16 int16 int32 int64 bool uint32 uint64
+# ONNX element type -> the values it holds: uint8 int8 uint16 int16 int32 int64 bool uint32 uint64
+INT_RANGES = {2: (0, 2**8 - 1), 3: (-(2**7), 2**7 - 1), 4: (0, 2**16 - 1), 5: (-(2**15), 2**15 - 1), 6: (-(2**31), 2**31 - 1),
+              7: (-(2**63), 2**63 - 1), 9: (0, 1), 12: (0, 2**32 - 1), 13: (0, 2**64 - 1)}  # fmt: skip
+INT_TYPES = frozenset(INT_RANGES)
 
 
 def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -> None:
@@ -35,6 +38,9 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
         if not vi.type.HasField("tensor_type") or tt.elem_type not in INT_TYPES or dims is None or any(d != 1 for d in dims):
             raise InputError(f"{label}: --input-value {name}: the input is not a one-element bool or integer tensor "
                              f"(a flag such as use_cache_branch); its shape and type come from the file")  # fmt: skip
+        low, high = INT_RANGES[tt.elem_type]
+        if not low <= values[name] <= high:
+            raise InputError(f"{label}: --input-value {name}={values[name]}: out of range for the input's type ({low} to {high})")
 
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> None:
