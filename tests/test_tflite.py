@@ -143,6 +143,51 @@ def test_custom_op_is_uncounted_never_zero(tmp_path):
     assert _by_name(m)["relu"].inputs == ("fancy",)
 
 
+@pytest.mark.parametrize("op", ["GATHER", "EMBEDDING_LOOKUP"])
+def test_an_embedding_table_is_weights(tmp_path, op):
+    """A float (or int8) table of 50 x 8 read at 16 computed token ids: 400 weights, as the ONNX
+    reader counts a Gather's table; the ids are the layer's input.  A gather of a constant int32
+    vector (shape arithmetic) holds no params."""
+    for dtype, quantized in ((tm.FLOAT32, False), (tm.INT8, True)):
+        n = tm.Net()
+        ids = n.input("ids", (1, 16), tm.INT32)
+        table = n.const("emb/table", (50, 8), dtype, quantized=quantized)
+        y = n.tensor("emb/out", (1, 16, 8), dtype, quantized=quantized)
+        n.op(getattr(OP, op), [table, ids] if op == "GATHER" else [ids, table], [y])
+        dims = n.const("dims", (4,), tm.INT32)
+        picked = n.tensor("picked", (2,), tm.INT32)
+        n.op(OP.GATHER, [dims, n.const("which", (2,), tm.INT32)], [picked])
+        n.output(y)
+        n.output(picked)
+        m = _read(n, tmp_path)
+        emb, shape = _by_name(m)["emb/out"], _by_name(m)["picked"]
+        assert (emb.cost.weights, emb.input_shape, emb.output_shape) == (400, (1, 16), (1, 16, 8))
+        assert shape.cost.params == 0 and cost.analyze(m).totals.params == 400
+
+
+def test_a_while_body_holds_its_weights(tmp_path):
+    """A Keras LSTM converts to a WHILE whose body subgraph holds the weights: the WHILE is
+    uncounted (its trip count is the cond subgraph's business) and its params are the body's
+    learned constants (a 128 x 40 kernel and a 128 bias: 5,248), not the scalar ones."""
+    n = tm.Net()
+    x = n.input("x", (1, 16, 8))
+    y = n.tensor("while_out", (1, 16, 8))
+    cond, body = n.body(), n.body()
+    c_in = cond.input("i", ())
+    cond.output(c_in)
+    b_in = body.input("h", (1, 40))
+    body.const("lstm/kernel", (128, 40))
+    body.const("lstm/bias", (128,))
+    body.const("one", ())
+    body.output(b_in)
+    n.op(OP.WHILE, [x], [y], (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 2}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    (u,) = m.uncounted
+    assert (u.op, u.params) == ("WHILE", 128 * 40 + 128) and "the weights they hold are its params" in u.reason
+    assert cost.analyze(m).totals.params == 5_248
+
+
 def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     n = tm.Net()
     x = n.input("x", (1, 8, 8, 4))

@@ -57,6 +57,13 @@ class Net:
     ops: list = field(default_factory=list)
     inputs: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
+    bodies: list = field(default_factory=list)  # more subgraphs (control-flow bodies), numbered from 1
+
+    def body(self) -> Net:
+        """A new subgraph sharing this model's buffers: its index is len(self.bodies)."""
+        net = Net(buffers=self.buffers)
+        self.bodies.append(net)
+        return net
 
     # -- tensors
     def tensor(self, name: str, shape, dtype: int = FLOAT32, quantized: bool | None = None, signature=None) -> int:
@@ -173,6 +180,35 @@ class Net:
                 tflite.BufferAddData(b, data)
             buffers.append(tflite.BufferEnd(b))
 
+        codes: list[tuple[int, str | None]] = []
+        graphs = [self._subgraph(b, vec, codes, "main")] + [body._subgraph(b, vec, codes, f"body{i}") for i, body in enumerate(self.bodies, 1)]
+
+        opcodes = []
+        for code, custom in codes:
+            cc = b.CreateString(custom) if custom else None
+            tflite.OperatorCodeStart(b)
+            tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES))
+            tflite.OperatorCodeAddBuiltinCode(b, code)
+            tflite.OperatorCodeAddVersion(b, 1)
+            if cc is not None:
+                tflite.OperatorCodeAddCustomCode(b, cc)
+            opcodes.append(tflite.OperatorCodeEnd(b))
+
+        codes_vec = vec(tflite.ModelStartOperatorCodesVector, opcodes, b.PrependUOffsetTRelative)
+        graphs_vec = vec(tflite.ModelStartSubgraphsVector, graphs, b.PrependUOffsetTRelative)
+        buffers_vec = vec(tflite.ModelStartBuffersVector, buffers, b.PrependUOffsetTRelative)
+        desc = b.CreateString(description)
+        tflite.ModelStart(b)
+        tflite.ModelAddVersion(b, 3)
+        tflite.ModelAddOperatorCodes(b, codes_vec)
+        tflite.ModelAddSubgraphs(b, graphs_vec)
+        tflite.ModelAddDescription(b, desc)
+        tflite.ModelAddBuffers(b, buffers_vec)
+        b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
+        return bytes(b.Output())
+
+    def _subgraph(self, b, vec, codes: list, graph_name: str):
+        """This net's tensors and operators as a SubGraph table (op codes collected in ``codes``)."""
         tensors = []
         for t in self.tensors:
             name = b.CreateString(t.name)
@@ -197,7 +233,6 @@ class Net:
                 tflite.TensorAddQuantization(b, quant)
             tensors.append(tflite.TensorEnd(b))
 
-        codes: list[tuple[int, str | None]] = []
         ops = []
         for op in self.ops:
             key = (op.code, op.custom_code)
@@ -222,42 +257,18 @@ class Net:
                 tflite.OperatorAddBuiltinOptions(b, opts)
             ops.append(tflite.OperatorEnd(b))
 
-        opcodes = []
-        for code, custom in codes:
-            cc = b.CreateString(custom) if custom else None
-            tflite.OperatorCodeStart(b)
-            tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES))
-            tflite.OperatorCodeAddBuiltinCode(b, code)
-            tflite.OperatorCodeAddVersion(b, 1)
-            if cc is not None:
-                tflite.OperatorCodeAddCustomCode(b, cc)
-            opcodes.append(tflite.OperatorCodeEnd(b))
-
         t_vec = vec(tflite.SubGraphStartTensorsVector, tensors, b.PrependUOffsetTRelative)
         i_vec = vec(tflite.SubGraphStartInputsVector, self.inputs, b.PrependInt32)
         o_vec = vec(tflite.SubGraphStartOutputsVector, self.outputs or [self.ops[-1].outputs[0]], b.PrependInt32)
         op_vec = vec(tflite.SubGraphStartOperatorsVector, ops, b.PrependUOffsetTRelative)
-        g_name = b.CreateString("main")
+        g_name = b.CreateString(graph_name)
         tflite.SubGraphStart(b)
         tflite.SubGraphAddTensors(b, t_vec)
         tflite.SubGraphAddInputs(b, i_vec)
         tflite.SubGraphAddOutputs(b, o_vec)
         tflite.SubGraphAddOperators(b, op_vec)
         tflite.SubGraphAddName(b, g_name)
-        graph = tflite.SubGraphEnd(b)
-
-        codes_vec = vec(tflite.ModelStartOperatorCodesVector, opcodes, b.PrependUOffsetTRelative)
-        graphs_vec = vec(tflite.ModelStartSubgraphsVector, [graph], b.PrependUOffsetTRelative)
-        buffers_vec = vec(tflite.ModelStartBuffersVector, buffers, b.PrependUOffsetTRelative)
-        desc = b.CreateString(description)
-        tflite.ModelStart(b)
-        tflite.ModelAddVersion(b, 3)
-        tflite.ModelAddOperatorCodes(b, codes_vec)
-        tflite.ModelAddSubgraphs(b, graphs_vec)
-        tflite.ModelAddDescription(b, desc)
-        tflite.ModelAddBuffers(b, buffers_vec)
-        b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
-        return bytes(b.Output())
+        return tflite.SubGraphEnd(b)
 
     def save(self, path: Path) -> Path:
         Path(path).write_bytes(self.build())

@@ -50,6 +50,9 @@ OPTION_FIELDS = {
     "ConcatenationOptions": ("Axis", "FusedActivationFunction"),
     "L2NormOptions": ("FusedActivationFunction",),
     "LocalResponseNormalizationOptions": ("Radius",),
+    "WhileOptions": ("CondSubgraphIndex", "BodySubgraphIndex"),
+    "IfOptions": ("ThenSubgraphIndex", "ElseSubgraphIndex"),
+    "CallOptions": ("Subgraph",),
 }
 SAME, VALID = 0, 1  # Padding
 CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL")

@@ -379,7 +379,7 @@ def resize(info: NodeInfo) -> Result:
 # --------------------------------------------------------------------------
 # Shape-only ops: zero arithmetic by design
 
-SHAPE_OPS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "PAD", "PADV2", "MIRROR_PAD", "GATHER", "GATHER_ND",
+SHAPE_OPS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "PAD", "PADV2", "MIRROR_PAD",
              "SLICE", "STRIDED_SLICE", "SPLIT", "SPLIT_V", "TILE", "BROADCAST_TO", "CAST", "SHAPE", "RANK", "PACK",
              "UNPACK", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "BATCH_TO_SPACE_ND", "SPACE_TO_BATCH_ND", "FILL",
              "ZEROS_LIKE", "RANGE", "ONE_HOT", "REVERSE_V2", "REVERSE_SEQUENCE", "BROADCAST_ARGS", "SCATTER_ND",
@@ -396,6 +396,17 @@ SHAPE_DATA: dict[str, tuple[int, ...] | None] = {"SPLIT": (1,), "SCATTER_ND": (1
 def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design."""
     return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
+
+
+@handles("GATHER", "GATHER_ND", "EMBEDDING_LOOKUP")
+def gather(info: NodeInfo) -> Result:
+    """Zero arithmetic.  A learned constant table (float or quantized, more than one element: an
+    Embedding) read at computed indices counts as weights, as in the ONNX reader; the indices are
+    then the data input (EMBEDDING_LOOKUP takes the ids first, the table second)."""
+    table, ids = (1, 0) if info.op == "EMBEDDING_LOOKUP" else (0, 1)
+    if info.is_float_const(table) and prod(info.shape(table)) > 1 and info.has(ids) and not info.is_const(ids):
+        return Result(SHAPE, Cost(weights=prod(info.shape(table))), params={table: "weights"}, data_inputs=(ids,))
+    return Result(SHAPE, data_inputs=(table,))
 
 
 @handles("CONCATENATION")

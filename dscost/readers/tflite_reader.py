@@ -63,7 +63,7 @@ from dscost.layers import (
     Uncounted,
 )
 from dscost.readers.handlers import UnknownShape
-from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
+from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo
 
 
@@ -81,6 +81,23 @@ def _names(tensor_name: str, fused: bool) -> tuple[str, str]:
     rest = parts[1:] if fused else parts
     op_parts = [p for p in rest if not PAD_NAME.search(p)] or rest
     return op_parts[-1], parts[0]
+
+
+def _subgraph_params(f: TFLiteFile, op) -> int:
+    """Elements of the learned constants (float or quantized, more than one element) held by the
+    subgraphs a control-flow op runs, and by theirs: a Keras LSTM's WHILE body holds its weights."""
+    stack = [v for k, v in (op.options or {}).items() if k.endswith(("SubgraphIndex", "Subgraph"))]
+    seen: set[int] = set()
+    total = 0
+    while stack:
+        s = stack.pop()
+        if not isinstance(s, int) or not 0 < s < len(f.graphs) or s in seen:
+            continue
+        seen.add(s)
+        g = f.graphs[s]
+        total += sum(prod(t.shape) for t in g.tensors if t.const and (t.dtype in FLOAT_TYPES or t.quantized) and t.shape and prod(t.shape) > 1)
+        stack += [v for o in g.ops if o.opname in CONTROL_FLOW for k, v in (o.options or {}).items() if k.endswith(("SubgraphIndex", "Subgraph"))]
+    return total
 
 
 def read_tflite(path: str | Path, progress: bool = False) -> Model:
@@ -159,7 +176,8 @@ def _build(path: Path, f: TFLiteFile) -> Model:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: no cost handler"))
             continue
         if op.opname in CONTROL_FLOW:
-            uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted"))
+            uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted (the weights they hold are its params)",
+                                       _subgraph_params(f, op)))  # fmt: skip
             continue
         handler = HANDLERS.get(op.opname)
         if handler is None:
