@@ -296,7 +296,8 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
     uncounted (a weight that does not fit its input) is skipped, as its separable form has no
     prediction to check; a standard conv of another op type it counts (QLinearConv,
     ConvInteger, onnxruntime's FusedConv and NhwcConv) is listed as skipped, with why, and so is
-    one it counted in an If's branch (onnx_branches inlined it; here it stays in the subgraph).
+    one it counted in an If's branch or a model-local function (the reader inlines them; here
+    they stay where they are).
     Returns (new ModelProto, ConversionReport)."""
     import numpy as np
     from onnx import helper
@@ -382,9 +383,9 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
         zero = not w.any()
         note = "the original weights are all zero (an exported spec?): no weight error to measure" if zero else ""
         report.converted.append(Converted(node.name, kernel, m_in, n_out, (dw_name, pw_name), (node.name,), err, note, zero))
-    if counted is not None and not only_set:  # convs the reader counted from an If's branch it inlined
+    if counted is not None and not only_set:  # convs the reader counted from an If's branch or a function it inlined
         own = {node.name for node in gr.g.node}
-        report.skipped += [Skipped(layer.name, "in an If branch (a subgraph): convert rewrites the graph's own nodes only")
+        report.skipped += [Skipped(layer.name, "in an If branch or a model-local function: convert rewrites the graph's own nodes only")
                            for layer in counted.layers if layer.name not in own and is_separable_candidate(layer)]  # fmt: skip
     del gr.g.node[:]
     gr.g.node.extend(out_nodes)

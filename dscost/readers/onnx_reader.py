@@ -38,6 +38,7 @@ NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-
                 "count the model saved at ORT_ENABLE_EXTENDED, or the original")  # fmt: skip
 # Progress bar from this many nodes (or this many bytes of file).
 PROGRESS_NODES = 5000
+IF_OP_TYPE = b'"\x02If'  # NodeProto.op_type (field 4, length-delimited) == "If", as written on the wire
 PROGRESS_BYTES = 200 * 1024 * 1024
 
 
@@ -161,13 +162,18 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     path = regular_file(path, "model file")
     stripped, st = strip(path)
     mp, onnx = _parse(path, stripped)
+    maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
         notes = _check_opsets(path, mp, st, onnx)
-        mp = _inline_functions(mp, notes)
+        has_if = maybe_if and any(n.op_type == "If" for n in mp.graph.node)
+        named = _name_before_inlining(path, mp) if has_if or mp.functions else 0
+        if mp.functions:
+            mp = _inline_functions(mp, notes)
+            has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = _real_inputs(path, mp, st)
-        _inline_branches(path, mp.graph, real_inputs, input_values, notes)
+        _inline_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
         names = _sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
@@ -186,12 +192,24 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
         if min(layer.cost.__dict__.values()) < 0:
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
-    renamed = sum(1 for node, name in zip(g.node, names) if node.name != name)
+    renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=_input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}))  # fmt: skip
 
 
-def _inline_branches(path: Path, graph, real_inputs: list, input_values: dict[str, int] | None, notes: list[str]) -> None:
+def _name_before_inlining(path: Path, mp) -> int:
+    """When functions or Ifs will be inlined, give the graph's own nodes their layer names first
+    (as `bench` and `convert` name the graph they run, where nothing is inlined): inlining
+    shifts the index in an unnamed node's name.  Returns how many names were given."""
+    given = 0
+    for node, name in zip(mp.graph.node, node_names(mp.graph.node, path)):
+        if node.name != name:
+            node.name = name
+            given += 1
+    return given
+
+
+def _inline_branches(path: Path, graph, real_inputs: list, input_values: dict[str, int] | None, notes: list[str], has_if: bool) -> None:
     """``--input-value`` checked against the graph's inputs; the Ifs whose branch is then known
     replaced by it."""
     if input_values:
@@ -199,7 +217,7 @@ def _inline_branches(path: Path, graph, real_inputs: list, input_values: dict[st
 
         check_values(input_values, real_inputs, path)
         notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in input_values.items()))
-    if any(n.op_type == "If" for n in graph.node):
+    if has_if:
         from dscost.readers.onnx_branches import inline_known_branches
 
         inline_known_branches(graph, input_values or {}, notes)
