@@ -108,7 +108,8 @@ def _one(numpy_helper, t) -> int | None:
 def _names(graph, skip: frozenset[int] = frozenset()) -> set[str]:
     """Every tensor name ``graph`` defines or uses, in its subgraphs too (but those of the nodes
     at the positions ``skip``)."""
-    names = {t.name for t in graph.initializer} | {vi.name for vi in graph.input} | {vi.name for vi in graph.output}
+    names = {t.name for t in graph.initializer} | {t.values.name for t in graph.sparse_initializer}
+    names |= {vi.name for vi in graph.input} | {vi.name for vi in graph.output}
     for i, n in enumerate(graph.node):
         names.update(n.output)
         if i in skip:
