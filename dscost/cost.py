@@ -242,6 +242,14 @@ def rnn_cost(cell: str, directions: int, seq: int, batch: int, input_size: int, 
     )
 
 
+def weights_per_step_cost(steps: int, weights: int, biases: int, ops_per_step: int) -> Cost:
+    """A recurrent op known by its weight tensors (TFLite's fused LSTM and RNN, whose gates may be
+    coupled, peepholed or projected): every weight element is one MAC per step (``steps`` = time
+    steps x batch rows), and ``ops_per_step`` element-wise ops (activations, the cell update,
+    bias adds) are done each step."""
+    return Cost(macs=steps * weights, other_ops=steps * ops_per_step, weights=weights, biases=biases)
+
+
 def elementwise_cost(numel: int, n_inputs: int = 2) -> Cost:
     """Add/Mul/Sub/... of n inputs: (n-1) ops per output element."""
     return Cost(other_ops=(n_inputs - 1) * numel)

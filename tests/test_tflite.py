@@ -20,7 +20,7 @@ from tflite.BuiltinOptions import BuiltinOptions as OPTS  # noqa: E402
 
 from dscost import cost  # noqa: E402
 from dscost.errors import InputError  # noqa: E402
-from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, GROUPED, MATMUL, POINTWISE, POOL, SHAPE, SOFTMAX, STANDARD  # noqa: E402
+from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, GROUPED, MATMUL, POINTWISE, POOL, RECURRENT, SHAPE, SOFTMAX, STANDARD, Cost  # noqa: E402
 from dscost.readers import load  # noqa: E402
 from dscost.readers.tflite_reader import read_tflite  # noqa: E402
 
@@ -193,12 +193,77 @@ def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     x = n.input("x", (1, 8, 8, 4))
     c = n.conv(x, 4, 3, act="SIGN_BIT", name="c")
     y = n.tensor("lstm_out", (1, 8, 8, 4))
-    n.op(OP.UNIDIRECTIONAL_SEQUENCE_LSTM, [c], [y])
+    n.op(OP.BIDIRECTIONAL_SEQUENCE_LSTM, [c], [y])
     n.output(y)
     m = _read(n, tmp_path)
     assert [layer.name for layer in m.layers] == ["c"]
     reasons = {u.op: u.reason for u in m.uncounted}
-    assert "no cost handler" in reasons["SIGN_BIT"] and "UNIDIRECTIONAL_SEQUENCE_LSTM" in reasons["UNIDIRECTIONAL_SEQUENCE_LSTM"]
+    assert "no cost handler" in reasons["SIGN_BIT"] and "BIDIRECTIONAL_SEQUENCE_LSTM" in reasons["BIDIRECTIONAL_SEQUENCE_LSTM"]
+
+
+def _lstm(n, x, cells: int, out: int, cifg: bool = False, peepholes: bool = False, projection: bool = False, norm: bool = False,
+          op=OP.UNIDIRECTIONAL_SEQUENCE_LSTM, time_major: bool = False):  # fmt: skip
+    """TFLite's fused LSTM: 24 inputs, absent ones -1 (tflite's lstm_shared.h order)."""
+    feat = n.shape(x)[-1]
+    w = lambda name, *shape: n.const(f"lstm/{name}", shape)  # noqa: E731
+    ins = [x, -1 if cifg else w("wi", cells, feat), w("wf", cells, feat), w("wc", cells, feat), w("wo", cells, feat),
+           -1 if cifg else w("ri", cells, out), w("rf", cells, out), w("rc", cells, out), w("ro", cells, out)]  # fmt: skip
+    ins += [-1 if cifg or not peepholes else w("pi", cells), w("pf", cells) if peepholes else -1, w("po", cells) if peepholes else -1]
+    ins += [-1 if cifg else w("bi", cells), w("bf", cells), w("bc", cells), w("bo", cells)]
+    ins += [w("proj", out, cells), w("proj_b", out)] if projection else [-1, -1]
+    batch = n.shape(x)[1 if time_major else 0] if op == OP.UNIDIRECTIONAL_SEQUENCE_LSTM else n.shape(x)[0]
+    ins += [n.tensor("lstm/h", (batch, out)), n.tensor("lstm/c", (batch, cells))]
+    ins += [(-1 if cifg else w("ni", cells)), w("nf", cells), w("nc", cells), w("no", cells)] if norm else [-1] * 4
+    y = n.tensor("lstm/out", (*n.shape(x)[:-1], out))
+    kind = (OPTS.UnidirectionalSequenceLSTMOptions, {"FusedActivationFunction": tm.ACT["TANH"], "TimeMajor": time_major}) \
+        if op == OP.UNIDIRECTIONAL_SEQUENCE_LSTM else (OPTS.LSTMOptions, {"FusedActivationFunction": tm.ACT["TANH"]})
+    n.op(op, ins, [y], kind)
+    return y
+
+
+def test_a_fused_lstm_costs_its_weights_per_step(tmp_path):
+    """16 steps of a batch of 1 (input 8, 12 cells): 4 gates x 12 x (8 + 12) = 960 weights, one MAC
+    each per step: 15,360; 48 biases; per step and cell 3 sigmoids (9) + 2 tanh (2) + the update (4)
+    + 4 bias adds = 19 ops: 3,648.  Its tanh is the cell's: no activation layer after it."""
+    n = tm.Net()
+    x = n.input("x", (1, 16, 8))
+    n.output(_lstm(n, x, 12, 12))
+    m = _read(n, tmp_path)
+    (layer,) = m.layers
+    assert layer.cost == Cost(macs=15_360, other_ops=3_648, weights=960, biases=48) and layer.type == RECURRENT
+    assert layer.input_shape == (1, 16, 8) and not m.uncounted
+
+
+def test_a_fused_lstm_with_cifg_peepholes_projection_and_layer_norm(tmp_path):
+    """Time-major (16, 2, 8), 12 cells projected to 6, input gate coupled (CIFG): 3 x 12 x 8 + 3 x 12 x 6
+    + 6 x 12 = 576 matrix weights, MACs 576 per step x 32 rows = 18,432; 2 peepholes (24 weights, 2 ops
+    per cell each), 36 + 6 biases, 3 layer-norm vectors (36 norm params, 5 ops per cell each);
+    per row and step: 12 x (9 + 2 + 4 + 3 + 4 + 15) + 6 projection bias adds = 450 ops: 14,400."""
+    n = tm.Net()
+    x = n.input("x", (16, 2, 8))
+    n.output(_lstm(n, x, 12, 6, cifg=True, peepholes=True, projection=True, norm=True, time_major=True))
+    (layer,) = _read(n, tmp_path).layers
+    assert layer.cost == Cost(macs=18_432, other_ops=14_400, weights=600, biases=42, norm_params=36)
+    assert layer.note == "LSTM, 12 cells, CIFG, projection" and layer.output_shape == (16, 2, 6)
+
+
+def test_one_lstm_step_and_a_basic_rnn(tmp_path):
+    """LSTM (one step, batch 3): 960 weights x 3 rows = 2,880 MACs.  UNIDIRECTIONAL_SEQUENCE_RNN
+    (1, 10, 8) -> 16 units, relu: (16 x 8 + 16 x 16) = 384 weights x 10 steps = 3,840 MACs;
+    per step 16 x (relu 1 + bias 1) = 32 ops: 320."""
+    n = tm.Net()
+    x = n.input("x", (3, 8))
+    n.output(_lstm(n, x, 12, 12, op=OP.LSTM))
+    (layer,) = _read(n, tmp_path).layers
+    assert (layer.cost.macs, layer.cost.weights) == (2_880, 960)
+    n = tm.Net()
+    x = n.input("x", (1, 10, 8))
+    y = n.tensor("rnn/out", (1, 10, 16))
+    ins = [x, n.const("rnn/w", (16, 8)), n.const("rnn/r", (16, 16)), n.const("rnn/b", (16,)), n.tensor("rnn/h", (1, 16))]
+    n.op(OP.UNIDIRECTIONAL_SEQUENCE_RNN, ins, [y], (OPTS.SequenceRNNOptions, {"FusedActivationFunction": tm.ACT["RELU"], "TimeMajor": False}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert [(layer.op, layer.cost) for layer in m.layers] == [("UNIDIRECTIONAL_SEQUENCE_RNN", Cost(macs=3_840, other_ops=320, weights=384, biases=16))]
 
 
 def test_split_outputs_are_tensors_of_their_own(tmp_path):

@@ -18,6 +18,7 @@ from dscost.layers import (
     MATMUL,
     NORM,
     POOL,
+    RECURRENT,
     RESIZE,
     SHAPE,
     SOFTMAX,
@@ -27,7 +28,7 @@ from dscost.layers import (
 )
 from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
 from dscost.readers.onnx_ops import activation_result
-from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
+from dscost.readers.tflite_file import FLOAT_TYPES, FUSED_ACTIVATIONS, SAME, VALID, Tensor
 
 
 # --------------------------------------------------------------------------
@@ -396,6 +397,58 @@ SHAPE_DATA: dict[str, tuple[int, ...] | None] = {"SPLIT": (1,), "SCATTER_ND": (1
 def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design."""
     return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
+
+
+# Recurrent ops whose fused_activation_function is the cell's own activation, applied inside
+# each step (not a layer after the op, as for a conv).
+RECURRENT_OPS = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM", "UNIDIRECTIONAL_SEQUENCE_RNN", "RNN")
+# LSTM inputs: input-to-gate weights 1-4 (1 absent: CIFG, the input gate coupled to the forget
+# gate), recurrent-to-gate weights 5-8, peepholes 9-11, gate biases 12-15, projection weights
+# 16 and bias 17, states 18-19, layer-norm coefficients 20-23.
+_LSTM_WEIGHTS, _LSTM_PEEPHOLES, _LSTM_BIASES, _LSTM_NORMS = (1, 2, 3, 4, 5, 6, 7, 8, 16), (9, 10, 11), (12, 13, 14, 15, 17), (20, 21, 22, 23)
+
+
+@handles(*RECURRENT_OPS)
+def recurrent(info: NodeInfo) -> Result:
+    """TFLite's fused LSTM and basic RNN, over a sequence (batch, time, input) -- (time, batch,
+    input) with time_major -- or one step (batch, input): cost.weights_per_step_cost, each weight
+    matrix element one MAC per time step and batch row, whatever the gate layout (CIFG,
+    projection).
+    Per step and cell: LSTM 3 sigmoids and 2 tanh (11 ops, as ONNX's LSTM), the cell update (4),
+    a bias add per gate, a multiply and add per peephole, 5 per layer-normed gate; RNN its
+    activation and a bias add.  Weights, peepholes and biases are params, layer-norm
+    coefficients norm params; states are data."""
+    x = info.shape(0)
+    steps = prod(x[:-1])
+    lstm = "LSTM" in info.op
+    if lstm:
+        weight_idx, bias_idx, states = _LSTM_WEIGHTS, _LSTM_BIASES, (18, 19)
+        units = info.shape(2)[0]  # input-to-forget weights (cell, input)
+        gates = 4 if info.has(1) else 3
+        peep = sum(1 for i in _LSTM_PEEPHOLES if info.has(i))
+        norms = [i for i in _LSTM_NORMS if info.has(i)]
+        per_step = units * (3 * C.ACTIVATION_OPS["sigmoid"] + 2 * C.ACTIVATION_OPS["tanh"] + C.RNN_UPDATE_OPS["lstm"]
+                            + sum(1 for i in _LSTM_BIASES[:4] if info.has(i)) + 2 * peep + 5 * len(norms))  # fmt: skip
+        per_step += prod(info.shape(17)) if info.has(17) else 0
+        note = f"LSTM, {units} cells" + (", CIFG" if gates == 3 else "") + (", projection" if info.has(16) else "")
+    else:  # RNN: input, weights (units, input), recurrent weights (units, units), bias, hidden state
+        weight_idx, bias_idx, states, norms, peep = (1, 2), (3,), (4,), [], 0
+        units = info.shape(1)[0]
+        act = FUSED_ACTIVATIONS.get(info.opt("FusedActivationFunction", 0), (None, None))[1]
+        per_step = units * ((C.ACTIVATION_OPS[act] if act else 0) + (1 if info.has(3) else 0))
+        note = f"RNN, {units} units"
+    w_in = info.shape(2 if lstm else 1)
+    if len(w_in) != 2 or x[-1] != w_in[-1]:
+        raise ValueError(f"input {tuple(x)} does not fit the input weights {tuple(w_in)}")
+    weights = sum(prod(info.shape(i)) for i in weight_idx if info.has(i))
+    biases = sum(prod(info.shape(i)) for i in bias_idx if info.has(i))
+    peepholes = [i for i in _LSTM_PEEPHOLES if peep and info.has(i)]  # element-wise: other ops above, not MACs
+    cost = replace(C.weights_per_step_cost(steps, weights, biases, per_step), norm_params=sum(prod(info.shape(i)) for i in norms))
+    cost = replace(cost, weights=cost.weights + sum(prod(info.shape(i)) for i in peepholes))
+    params = {i: "weights" for i in (*weight_idx, *peepholes) if info.has(i)}
+    params.update({i: "biases" for i in bias_idx if info.has(i)})
+    params.update({i: "norm_params" for i in norms})
+    return Result(RECURRENT, cost, params=params, data_inputs=(0, *states), note=note)
 
 
 @handles("GATHER", "GATHER_ND", "EMBEDDING_LOOKUP")

@@ -64,7 +64,7 @@ from dscost.layers import (
 )
 from dscost.readers.handlers import UnknownShape
 from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
-from dscost.readers.tflite_ops import HANDLERS, NodeInfo
+from dscost.readers.tflite_ops import HANDLERS, RECURRENT_OPS, NodeInfo
 
 
 # --------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
 
     for op in g.ops:
         i = op.index
-        act = op.options.get("FusedActivationFunction", 0) if op.options else 0
+        act = op.options.get("FusedActivationFunction", 0) if op.options and op.opname not in RECURRENT_OPS else 0
         out_name = tensors[op.outputs[0]].name if op.outputs else ""
         base, act_base = _names(out_name, bool(act))
         name = unique(base or f"{op.opname}_{i}", i)
