@@ -25,6 +25,16 @@ INT_RANGES = {2: (0, 2**8 - 1), 3: (-(2**7), 2**7 - 1), 4: (0, 2**16 - 1), 5: (-
 INT_TYPES = frozenset(INT_RANGES)
 
 
+def resolve_branches(path: Path, graph, real_inputs: list, values: dict[str, int] | None, notes: list[str], has_if: bool) -> None:
+    """``--input-value`` checked against the graph's inputs (a note says what was set), then,
+    when the graph ``has_if``, every If whose branch is known replaced by it."""
+    if values:
+        check_values(values, real_inputs, path)
+        notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+    if has_if:
+        inline_known_branches(graph, values or {}, notes)
+
+
 def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -> None:
     """Every ``--input-value`` names a real graph input holding one bool or integer element."""
     by_name = {vi.name: vi for vi in real_inputs}

@@ -24,6 +24,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
+from dscost.readers.onnx_branches import resolve_branches
 from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
@@ -173,7 +174,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             mp = _inline_functions(mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = _real_inputs(path, mp, st)
-        _inline_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
+        resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
         names = _sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
@@ -207,20 +208,6 @@ def _name_before_inlining(path: Path, mp) -> int:
             node.name = name
             given += 1
     return given
-
-
-def _inline_branches(path: Path, graph, real_inputs: list, input_values: dict[str, int] | None, notes: list[str], has_if: bool) -> None:
-    """``--input-value`` checked against the graph's inputs; the Ifs whose branch is then known
-    replaced by it."""
-    if input_values:
-        from dscost.readers.onnx_branches import check_values
-
-        check_values(input_values, real_inputs, path)
-        notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in input_values.items()))
-    if has_if:
-        from dscost.readers.onnx_branches import inline_known_branches
-
-        inline_known_branches(graph, input_values or {}, notes)
 
 
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
