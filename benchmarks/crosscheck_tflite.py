@@ -44,6 +44,52 @@ Expected counts come from the Keras model, never from dscost (keras_counts):
 MobileNet v1 must give exactly 568,740,352 MACs and 4,221,032 params
 (4,209,088 weights + 11,944 biases).
 
+``--text`` adds the seven text and sequence models of TEXT, every weight
+random (standard normal x 0.1, so the converter drops no zero bias and no
+LayerNorm gamma of ones):
+
+* two Keras 3 transformers, in float32, dynamic-range int8 and full int8 (the
+  token ids stay int32; the representative dataset is random ids): a text
+  encoder -- Embedding(1000, 64) on 16 int32 ids, two blocks of
+  [LayerNormalization, MultiHeadAttention(4 heads, key_dim 16), residual add,
+  LayerNormalization, Dense(128, gelu), Dense(64), residual add], the mean
+  over tokens, Dense(10) -- and a ViT: a 32x32x3 image, Conv2D(64, 4,
+  strides 4) to 64 tokens plus a learned (64, 64) position embedding, the
+  same two blocks, GlobalAveragePooling1D, Dense(10);
+* five Keras 2 (``tf_keras``) recurrent models, in float32 and dynamic-range
+  int8, each converted in a process run with TF_USE_LEGACY_KERAS=1 (Keras 3's
+  LSTM converts to a WHILE loop; tf_keras's the converter fuses into
+  UNIDIRECTIONAL_SEQUENCE_LSTM): Embedding(1000, 32) on 16 ids -> LSTM(24) ->
+  Dense(10); LSTM(12, return_sequences=True), Bidirectional(LSTM(12)) and
+  GRU(12) on a (16, 8) sequence; SimpleRNN(16, relu) on (10, 8).  When
+  tf_keras is not importable they are skipped, with a line saying so.
+
+Their expected counts come from the layers too (text_counts), MACs from the
+layer sizes:
+
+* Dense and Conv2D as above.  MultiHeadAttention's four projections are
+  FULLY_CONNECTED -- query: tokens_q x d_q x heads x key_dim, key: tokens_k x
+  d_k x heads x key_dim, value: tokens_k x d_v x heads x value_dim, output:
+  tokens_q x heads x value_dim x d_out -- and its two products BATCH_MATMUL:
+  heads x tokens_q x tokens_k x key_dim for the scores, x value_dim for the
+  weighted sum.  Embedding (a GATHER), LayerNormalization, the position
+  embedding's ADD, the mean and the residual adds have no MACs.
+* An LSTM is UNIDIRECTIONAL_SEQUENCE_LSTM: steps x 4 gates x units x (input
+  + units); a Bidirectional one is two of them.
+* A SimpleRNN or GRU becomes a WHILE loop whose body dscost leaves
+  uncounted: expected MACs 0 and one uncounted WHILE (not a difference; the
+  uncounted column gives the steps x gates x units x (input + units) MACs
+  its body holds, 1 gate for SimpleRNN, 3 for GRU).
+* Params are Keras ``count_params()``.  The split: kernels, embedding tables
+  and LayerNorm gamma (a MUL) are weights; biases, LayerNorm beta (an ADD)
+  and the position embedding (an ADD) are biases; an LSTM's kernel and
+  recurrent kernel are weights, its gate biases biases; everything a WHILE's
+  body holds is weights (dscost counts the tensors of its subgraph).
+
+Text encoder: 1,114,752 MACs, 131,594 params; ViT: 5,440,128 and 74,826;
+LSTM(24) on ids: 86,256 and 37,722; LSTM(12) returning sequences: 15,360 and
+1,008; Bidirectional: 30,720 and 2,016; SimpleRNN: 0 and 400; GRU: 0 and 792.
+
 Each model runs in a child process of its own (a converter crash on one
 model loses only that model; memory is freed between models), one model at
 a time.  dscost is run as ``python -m dscost`` with this checkout first on
@@ -55,23 +101,28 @@ TensorFlow is not a dscost dependency: run this in a venv of its own.
     pip install tensorflow-cpu -e '.[tflite]'
     python benchmarks/crosscheck_tflite.py              # MobileNet v1 and v2, all variants
     python benchmarks/crosscheck_tflite.py --apps       # and the nine APPS: 44 files, ~20 min on 2 cores
+    pip install tf_keras                                # for --text's recurrent models (Keras 2)
+    python benchmarks/crosscheck_tflite.py --text       # and the seven TEXT models: 16 files more
     python benchmarks/crosscheck_tflite.py --only ResNet50,Xception --variants float32,int8
     python benchmarks/crosscheck_tflite.py --keep out/  # keep the .tflite files
     python benchmarks/crosscheck_tflite.py --float-only # skip the quantized variants
 
-Exit code 1 when a count differs or dscost leaves an op uncounted; a model or
-variant the converter itself cannot convert is reported, not counted as a
-difference.
+Exit code 1 when a count differs or dscost leaves an op uncounted (other than
+the WHILE expected of a SimpleRNN or GRU); a model or variant the converter
+itself cannot convert is reported, not counted as a difference.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.metadata
+import importlib.util
 import io
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -103,6 +154,16 @@ APPS = {
     "InceptionV3": ("InceptionV3", 299, {}),
 }
 VARIANTS = ("float32", "float16", "int8 weights", "int8")
+# --text: name -> (builder, built with tf_keras (Keras 2) under TF_USE_LEGACY_KERAS=1, variants)
+TEXT = {
+    "Text encoder": ("text_encoder", False, ("float32", "int8 weights", "int8")),
+    "ViT 32x32": ("vit", False, ("float32", "int8 weights", "int8")),
+    "LSTM(24) on ids": ("lstm_on_ids", True, ("float32", "int8 weights")),
+    "LSTM(12) seq": ("lstm_sequences", True, ("float32", "int8 weights")),
+    "BiLSTM(12)": ("bidirectional_lstm", True, ("float32", "int8 weights")),
+    "SimpleRNN(16)": ("simple_rnn", True, ("float32", "int8 weights")),
+    "GRU(12)": ("gru", True, ("float32", "int8 weights")),
+}
 
 
 def _source(layer):
@@ -175,7 +236,135 @@ def keras_counts(model) -> dict:
     return {"macs": sum(by_op.values()), "weights": weights, "biases": biases, "macs_by_op": dict(by_op)}
 
 
-def convert(model, variant: str, path: Path) -> None:
+def _block(keras, x, heads: int = 4, key_dim: int = 16, hidden: int = 128):
+    """A pre-norm transformer block: x + attention(LN(x)), then + Dense(Dense(LN(x), gelu))."""
+    L = keras.layers
+    h = L.LayerNormalization()(x)
+    x = L.Add()([x, L.MultiHeadAttention(num_heads=heads, key_dim=key_dim)(h, h)])
+    h = L.LayerNormalization()(x)
+    h = L.Dense(x.shape[-1])(L.Dense(hidden, activation="gelu")(h))
+    return L.Add()([x, h])
+
+
+def text_encoder(keras):
+    L = keras.layers
+    ids = keras.Input((16,), batch_size=1, dtype="int32")
+    x = L.Embedding(1000, 64)(ids)
+    for _ in range(2):
+        x = _block(keras, x)
+    return keras.Model(ids, L.Dense(10)(L.GlobalAveragePooling1D()(x)))
+
+
+def vit(keras):
+    L = keras.layers
+
+    class PositionEmbedding(L.Layer):  # a learned (tokens, width) table added to the tokens
+        def build(self, shape):
+            self.table = self.add_weight(shape=tuple(shape[1:]), initializer="random_normal", name="table")
+
+        def call(self, x):
+            return x + self.table
+
+    image = keras.Input((32, 32, 3), batch_size=1)
+    x = L.Conv2D(64, 4, strides=4)(image)  # 8 x 8 patches of 4 x 4
+    x = PositionEmbedding()(L.Reshape((64, 64))(x))
+    for _ in range(2):
+        x = _block(keras, x)
+    return keras.Model(image, L.Dense(10)(L.GlobalAveragePooling1D()(x)))
+
+
+def lstm_on_ids(keras):
+    L = keras.layers
+    ids = keras.Input((16,), batch_size=1, dtype="int32")
+    return keras.Model(ids, L.Dense(10)(L.LSTM(24)(L.Embedding(1000, 32)(ids))))
+
+
+def lstm_sequences(keras):
+    x = keras.Input((16, 8), batch_size=1)
+    return keras.Model(x, keras.layers.LSTM(12, return_sequences=True)(x))
+
+
+def bidirectional_lstm(keras):
+    x = keras.Input((16, 8), batch_size=1)
+    return keras.Model(x, keras.layers.Bidirectional(keras.layers.LSTM(12))(x))
+
+
+def simple_rnn(keras):
+    x = keras.Input((10, 8), batch_size=1)
+    return keras.Model(x, keras.layers.SimpleRNN(16, activation="relu")(x))
+
+
+def gru(keras):
+    x = keras.Input((16, 8), batch_size=1)
+    return keras.Model(x, keras.layers.GRU(12)(x))
+
+
+GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
+
+
+def text_counts(model) -> dict:
+    """Expected counts of a TEXT model (batch 1), from its layers' sizes and weights, for Keras 3 and
+    tf_keras alike (layers are told apart by class name): the conventions in the module docstring.
+    A layer with weights that no rule covers is an error, so nothing goes uncounted in silence."""
+    import numpy as np
+
+    weights = biases = loop_macs = 0
+    by_op: Counter = Counter()  # TFLite op -> MACs
+    uncounted: Counter = Counter()
+    for layer in model.layers:
+        kind, ws = type(layer).__name__, layer.get_weights()
+        if not ws:  # Input, Add, Reshape, pooling
+            continue
+        out = tuple(layer.output.shape)[1:]
+        if kind == "Embedding":  # the table GATHER reads
+            weights += ws[0].size
+        elif kind == "PositionEmbedding":  # ADD of a constant table
+            biases += ws[0].size
+        elif kind == "LayerNormalization":  # x_hat * gamma (MUL) + beta (ADD); a multiply by ones or add of zeros is dropped
+            gamma, beta = ws if layer.scale and layer.center else (ws[0], None) if layer.scale else (None, ws[0])
+            weights += gamma.size if gamma is not None and np.any(gamma != 1) else 0
+            biases += beta.size if beta is not None and np.any(beta != 0) else 0
+        elif kind == "Conv2D":
+            k = tuple(layer.kernel.shape)
+            weights += prod(k)
+            by_op["CONV_2D"] += prod(k) * out[0] * out[1]
+            biases += out[-1]
+        elif kind == "Dense":
+            k = tuple(layer.kernel.shape)
+            weights += prod(k)
+            by_op["FULLY_CONNECTED"] += prod(k) * (prod(out[:-1]) if len(out) > 1 else 1)
+            biases += out[-1] if layer.use_bias and np.any(ws[1] != 0) else 0
+        elif kind == "MultiHeadAttention":
+            query, value = (tuple(t.shape)[1:] for t in layer.input[:2])
+            key = tuple(layer.input[2].shape)[1:] if len(layer.input) > 2 else value
+            (tq, dq), (tk, dk), dv, d_out = query, key, value[-1], out[-1]
+            h, kd, vd = layer.num_heads, layer.key_dim, layer.value_dim or layer.key_dim
+            weights += h * kd * (dq + dk) + h * vd * (dv + d_out)  # query, key, value, output kernels
+            biases += (2 * h * kd + h * vd + d_out) if layer.use_bias else 0
+            by_op["FULLY_CONNECTED"] += tq * dq * h * kd + tk * dk * h * kd + tk * dv * h * vd + tq * h * vd * d_out
+            by_op["BATCH_MATMUL"] += h * tq * tk * kd + h * tq * tk * vd  # scores, weighted sum
+        elif kind in ("Bidirectional", *GATES):
+            steps, width = tuple(layer.input.shape)[1:]
+            for rnn in (layer.forward_layer, layer.backward_layer) if kind == "Bidirectional" else (layer,):
+                rkind, rws = type(rnn).__name__, rnn.get_weights()
+                macs = steps * GATES[rkind] * rnn.units * (width + rnn.units)
+                if rkind == "LSTM":  # tf_keras: fused into UNIDIRECTIONAL_SEQUENCE_LSTM
+                    kernel, recurrent, bias = rws
+                    by_op["UNIDIRECTIONAL_SEQUENCE_LSTM"] += macs
+                    weights += kernel.size + recurrent.size
+                    biases += bias.size
+                else:  # a WHILE loop: uncounted MACs, its body's tensors all weights
+                    uncounted["WHILE"] += 1
+                    loop_macs += macs
+                    weights += sum(w.size for w in rws)
+        else:
+            raise ValueError(f"text_counts has no rule for {kind} {layer.name!r}")
+    return {"macs": sum(by_op.values()), "weights": weights, "biases": biases, "macs_by_op": dict(by_op),
+            "params": int(model.count_params()), "uncounted": dict(uncounted), "loop_macs": loop_macs}  # fmt: skip
+
+
+def convert(model, variant: str, path: Path, vocab: int | None = None) -> None:
+    """``vocab``: the model's input is int token ids below it (a representative dataset of random ids; they stay int32)."""
     import numpy as np
     import tensorflow as tf
 
@@ -191,12 +380,13 @@ def convert(model, variant: str, path: Path) -> None:
         def representative():
             rng = np.random.default_rng(0)
             for _ in range(4):
-                yield [rng.standard_normal(shape).astype(np.float32)]
+                yield [rng.integers(0, vocab, shape, dtype=np.int32) if vocab else rng.standard_normal(shape).astype(np.float32)]
 
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
         conv.representative_dataset = representative
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        conv.inference_input_type = tf.int8
+        if not vocab:
+            conv.inference_input_type = tf.int8
         conv.inference_output_type = tf.int8
     path.write_bytes(conv.convert())
 
@@ -224,19 +414,35 @@ def _last_line(text: str) -> str:
 
 def one(name: str, variants: list[str], folder: Path) -> list[dict]:
     """(In a child process.)  Build one model, count it, convert it to each variant, analyze each file."""
-    import keras
+    vocab = None
+    if name in TEXT:
+        builder, legacy, allowed = TEXT[name]
+        if legacy:  # Keras 2, in a process with TF_USE_LEGACY_KERAS=1 (so tf.keras and the converter use it too)
+            import tf_keras as keras
+        else:
+            import keras
+        import numpy as np
 
-    ctor, size, kwargs = {**MODELS, **APPS}[name]
-    model = getattr(keras.applications, ctor)(input_shape=(size, size, 3), weights=None, **kwargs)
-    expected = keras_counts(model)
+        model = globals()[builder](keras)
+        rng = np.random.default_rng(0)  # every weight random: the converter drops no zero bias, no multiply by ones
+        model.set_weights([(rng.standard_normal(w.shape) * 0.1).astype(w.dtype) for w in model.get_weights()])
+        expected = text_counts(model)
+        variants = [v for v in variants if v in allowed]
+        vocab = next((layer.input_dim for layer in model.layers if type(layer).__name__ == "Embedding"), None)
+    else:
+        import keras
+
+        ctor, size, kwargs = {**MODELS, **APPS}[name]
+        model = getattr(keras.applications, ctor)(input_shape=(size, size, 3), weights=None, **kwargs)
+        expected = keras_counts(model)
     rows = []
     for variant in variants:
         row = {"name": name, "variant": variant, "expected": expected}
-        path = folder / f"{name.replace(' ', '_').lower()}_{variant.replace(' ', '_')}.tflite"
+        path = folder / f"{re.sub('[^a-z0-9]+', '_', name.lower()).strip('_')}_{variant.replace(' ', '_')}.tflite"
         t = time.perf_counter()
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # the converter prints the SavedModel's signature
-                convert(model, variant, path)
+                convert(model, variant, path, vocab)
         except Exception as err:  # noqa: BLE001 -- the converter's own failure is reported, not a dscost difference
             row["convert_error"] = f"{type(err).__name__}: {_last_line(str(err))}"
             rows.append(row)
@@ -264,7 +470,8 @@ def one(name: str, variants: list[str], folder: Path) -> list[dict]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--apps", action="store_true", help=f"also the {len(APPS)} Keras applications of APPS")
-    ap.add_argument("--only", help=f"comma-separated model names (of {', '.join([*MODELS, *APPS])})")
+    ap.add_argument("--text", action="store_true", help=f"also the {len(TEXT)} transformer and recurrent models of TEXT (random weights; the recurrent ones need tf_keras)")
+    ap.add_argument("--only", help=f"comma-separated model names (of {', '.join([*MODELS, *APPS, *TEXT])})")
     ap.add_argument("--variants", help=f"comma-separated variants (default: all of {', '.join(VARIANTS)})")
     ap.add_argument("--keep", type=Path, help="write the .tflite files here (default: a temporary folder)")
     ap.add_argument("--float-only", action="store_true", help="only the float32 conversion")
@@ -279,10 +486,17 @@ def main() -> int:
         name, folder = args.child.split("|")
         print(json.dumps(one(name, variants, Path(folder))))
         return 0
-    names = args.only.split(",") if args.only else [*MODELS, *(APPS if args.apps else ())]
-    unknown = [n for n in names if n not in MODELS and n not in APPS]
+    names = args.only.split(",") if args.only else [*MODELS, *(APPS if args.apps else ()), *(TEXT if args.text else ())]
+    unknown = [n for n in names if n not in MODELS and n not in APPS and n not in TEXT]
     if unknown:
         ap.error(f"unknown model(s) {', '.join(unknown)}")
+    has_tf_keras = importlib.util.find_spec("tf_keras") is not None
+    skipped = [] if has_tf_keras else [n for n in names if n in TEXT and TEXT[n][1]]
+    skip_note = (f"skipped {', '.join(skipped)}: tf_keras is not importable (pip install tf_keras); Keras 3's LSTM would "
+                 "convert to an uncounted WHILE, not UNIDIRECTIONAL_SEQUENCE_LSTM") if skipped else ""  # fmt: skip
+    if skipped:
+        print(skip_note, file=sys.stderr)
+        names = [n for n in names if n not in skipped]
 
     start = time.perf_counter()
     tmp = None
@@ -296,7 +510,11 @@ def main() -> int:
     rows, ok = [], True
     for name in names:  # one model at a time, each in a process of its own
         cmd = [sys.executable, __file__, "--child", f"{name}|{folder}", "--variants", ",".join(variants)]
-        p = subprocess.run(cmd, capture_output=True, text=True)
+        env = dict(os.environ)
+        env.pop("TF_USE_LEGACY_KERAS", None)
+        if name in TEXT and TEXT[name][1]:
+            env["TF_USE_LEGACY_KERAS"] = "1"  # tf.keras is tf_keras, whose models the converter takes
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
         try:
             got = json.loads(p.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
@@ -306,9 +524,13 @@ def main() -> int:
         for row in got:
             if row["name"] == "MobileNet v1" and {k: row["expected"][k] for k in MOBILENET_V1} != MOBILENET_V1:
                 print(f"warning: Keras MobileNet v1 counts {row['expected']} differ from the paper's {MOBILENET_V1}", file=sys.stderr)
+            e = row["expected"]
+            if e.get("params", e["weights"] + e["biases"]) != e["weights"] + e["biases"] and row is got[0]:  # once per model
+                print(f"warning: {name}: weights {e['weights']:,} + biases {e['biases']:,} != Keras count_params() {e['params']:,}", file=sys.stderr)
             if "got" in row:
-                e, g = row["expected"], row["got"]
-                row["match"] = g == e and row["params"] == e["weights"] + e["biases"] and row["norm_params"] == 0 and not row["uncounted"]
+                g = row["got"]
+                row["match"] = (all(g[k] == e[k] for k in g) and row["params"] == e.get("params", e["weights"] + e["biases"])
+                                and row["norm_params"] == 0 and row["uncounted"] == e.get("uncounted", {}))  # fmt: skip
                 ok &= row["match"]
             elif "dscost_error" in row:
                 ok = False
@@ -321,8 +543,9 @@ def main() -> int:
     import tflite
 
     probe = subprocess.run([sys.executable, "-c", "import dscost; print(dscost.__file__)"], capture_output=True, text=True, env=_env())
+    tf_keras = f", tf_keras {importlib.metadata.version('tf_keras')}" if has_tf_keras else ""
     print(f"dscost TFLite cross-check, {date.today()}, {platform.machine()} {platform.system()}, Python {platform.python_version()}, "
-          f"TensorFlow {tf.__version__}, Keras {keras.__version__}, tflite {tflite.__version__}; dscost from {probe.stdout.strip()}")  # fmt: skip
+          f"TensorFlow {tf.__version__}, Keras {keras.__version__}{tf_keras}, tflite {tflite.__version__}; dscost from {probe.stdout.strip()}")  # fmt: skip
     head = (f"{'model':<17} {'variant':<13} {'file':>8} {'Keras MACs':>14} {'dscost MACs':>14} {'Keras params':>12} {'dscost params':>13} "
             f"{'weights':>10} {'biases':>7} {'w/b':>4} {'by op':>5} {'blocks':>6} {'conv s':>6} {'dscost s':>8}  match  uncounted")  # fmt: skip
     print(head)
@@ -337,13 +560,23 @@ def main() -> int:
         got, unc = r["got"], r["uncounted"]
         wb = "yes" if (got["weights"], got["biases"]) == (exp["weights"], exp["biases"]) else "NO"
         split = "yes" if got["macs_by_op"] == exp["macs_by_op"] else "NO"
-        print(f"{lead} {r['size'] / 2**20:>6.1f}MB {exp['macs']:>14,} {got['macs']:>14,} {exp['weights'] + exp['biases']:>12,} {r['params']:>13,} "
+        unc_text = ", ".join(f"{op} x{n}" for op, n in sorted(unc.items())) or "-"
+        if unc and unc == exp.get("uncounted"):
+            unc_text += f" (expected: a loop of {exp['loop_macs']:,} MACs)"
+        print(f"{lead} {r['size'] / 2**20:>6.1f}MB {exp['macs']:>14,} {got['macs']:>14,} {exp.get('params', exp['weights'] + exp['biases']):>12,} {r['params']:>13,} "
               f"{got['weights']:>10,} {got['biases']:>7,} {wb:>4} {split:>5} {r['blocks']:>6} {r['convert_s']:>6.1f} {r['dscost_s']:>8.2f}  "
-              f"{'yes' if r['match'] else 'NO':<5}  {', '.join(f'{op} x{n}' for op, n in sorted(unc.items())) or '-'}")  # fmt: skip
+              f"{'yes' if r['match'] else 'NO':<5}  {unc_text}")  # fmt: skip
     print("Keras params = conv/depthwise/separable/dense kernels + one bias per output channel of every conv op (BN folded, as in the file) "
           "+ non-zero Dense biases + unfolded BN and Normalization scale and offset; w/b = weights and biases both equal; "
           "by op = MACs of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED each equal to the Keras layers that become them; "
           "conv s = conversion time; dscost s = `dscost analyze --format json` wall time")  # fmt: skip
+    if args.text or any(n in TEXT for n in names):
+        print("TEXT models: Keras params = count_params() (random weights, nothing dropped); MACs from the layer sizes: Dense, "
+              "MultiHeadAttention's projections -> FULLY_CONNECTED, its scores and weighted sum -> BATCH_MATMUL, LSTM -> "
+              "UNIDIRECTIONAL_SEQUENCE_LSTM (steps x 4 x units x (input + units)); a SimpleRNN or GRU is a WHILE dscost leaves "
+              "uncounted (expected MACs 0)")  # fmt: skip
+    if skip_note:
+        print(skip_note)
     print(f"total run time {total:.0f} s")
     if tmp is not None:
         tmp.cleanup()
