@@ -188,6 +188,54 @@ def test_a_while_body_holds_its_weights(tmp_path):
     assert cost.analyze(m).totals.params == 5_248
 
 
+def _rnn_loop(limit_op=OP.LESS, limit: int = 16, start: int = 0, step: int = 1, data_cond: bool = False) -> tm.Net:
+    """Keras 3's RNN as TFLite writes it: WHILE(i, h, x) with cond LESS(i, 16) and a body that adds
+    1 to i, reads x[i] (1, 8) and computes h = tanh(x[i] W + b + h R): 12 units."""
+    i32 = lambda net, name, v: net.const(name, (), tm.INT32, data=int(v).to_bytes(4, "little", signed=True))  # noqa: E731
+    n = tm.Net()
+    x = n.input("x", (16, 1, 8))
+    outs = [n.tensor("i_out", (), tm.INT32), n.tensor("h_out", (1, 12)), n.tensor("x_out", (16, 1, 8))]
+    cond, body = n.body(), n.body()
+    ci, ch = cond.input("i", (), tm.INT32), cond.input("h", (1, 12))
+    cond.input("x", (16, 1, 8))
+    ok = cond.tensor("ok", (), tm.BOOL)
+    if data_cond:  # a condition on data: the number of steps is not known
+        cond.op(OP.LESS, [cond.unary(OP.ABS, ch, "absh"), cond.const("tiny", ())], [ok])
+    else:
+        cond.op(limit_op, [ci, i32(cond, "limit", limit)] if limit_op in (OP.LESS, OP.LESS_EQUAL) else [i32(cond, "limit", limit), ci], [ok])
+    cond.output(ok)
+    bi, bh, bx = body.input("i", (), tm.INT32), body.input("h", (1, 12)), body.input("x", (16, 1, 8))
+    i2 = body.tensor("i2", (), tm.INT32)
+    body.op(OP.ADD, [bi, i32(body, "step", step)], [i2])
+    xt = body.tensor("xt", (1, 8))
+    body.op(OP.GATHER, [bx, bi], [xt])
+    a, r = body.fc(xt, 12, name="kernel"), body.fc(bh, 12, bias=False, name="recurrent")
+    h2 = body.unary(OP.TANH, body.binary(OP.ADD, a, r, "sum"), "h2", shape=(1, 12))
+    for t in (i2, h2, bx):
+        body.output(t)
+    n.op(OP.WHILE, [i32(n, "start", start), n.const("h0", (1, 12)), x], outs, (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 2}))
+    n.output(outs[1])
+    return n
+
+
+@pytest.mark.parametrize(("limit_op", "limit", "start", "step", "steps"), [
+    (OP.LESS, 16, 0, 1, 16), (OP.LESS_EQUAL, 15, 0, 1, 16), (OP.GREATER, 16, 4, 3, 4), (OP.LESS, 0, 5, 1, 0),
+])  # fmt: skip
+def test_a_while_with_a_counted_condition_is_its_body_times_the_steps(tmp_path, limit_op, limit, start, step, steps):
+    """Per step: 8 x 12 + 12 x 12 = 240 MACs; ops 12 bias adds + 12 adds + 12 tanh + 1 for the
+    counter = 37; params once: 96 + 144 weights, 12 biases.  GREATER(16, i) from 4 by 3: 4, 7, 10, 13."""
+    m = _read(_rnn_loop(limit_op, limit, start, step), tmp_path)
+    (layer,) = m.layers
+    assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=240 * steps, other_ops=37 * steps, weights=240, biases=12))
+    assert layer.note == f"a loop of {steps} steps, each the 6 ops of subgraph 'body2'" and not m.uncounted
+    assert layer.inputs == ("x",) and layer.input_shape == (16, 1, 8)
+
+
+def test_a_while_on_data_stays_uncounted(tmp_path):
+    m = _read(_rnn_loop(data_cond=True), tmp_path)
+    assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]
+
+
 def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     n = tm.Net()
     x = n.input("x", (1, 8, 8, 4))

@@ -23,7 +23,7 @@ from tflite.BuiltinOptions import BuiltinOptions
 from tflite.Padding import Padding
 from tflite.TensorType import TensorType
 
-FLOAT32, INT8, UINT8, INT32 = TensorType.FLOAT32, TensorType.INT8, TensorType.UINT8, TensorType.INT32
+FLOAT32, INT8, UINT8, INT32, BOOL = TensorType.FLOAT32, TensorType.INT8, TensorType.UINT8, TensorType.INT32, TensorType.BOOL
 ITEMSIZE = {TensorType.FLOAT32: 4, TensorType.FLOAT16: 2, TensorType.INT32: 4, TensorType.UINT8: 1, TensorType.INT64: 8,
             TensorType.INT16: 2, TensorType.INT8: 1}  # fmt: skip
 ACT = {"NONE": ActivationFunctionType.NONE, "RELU": ActivationFunctionType.RELU, "RELU6": ActivationFunctionType.RELU6,

@@ -30,6 +30,7 @@ TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5:
               8: "complex64", 9: "int8", 10: "float64", 11: "complex128", 12: "uint64", 13: "resource",
               14: "variant", 15: "uint32", 16: "uint16", 17: "int4", 18: "bfloat16"}  # fmt: skip
 FLOAT_TYPES = frozenset({0, 1, 10, 18})
+INT_WIDTH = {2: 4, 4: 8}  # int32, int64: bytes per element
 
 # ActivationFunctionType -> key of cost.ACTIVATION_OPS (SIGN_BIT has none: uncounted)
 FUSED_ACTIVATIONS = {1: ("RELU", "relu"), 2: ("RELU_N1_TO_1", "clip"), 3: ("RELU6", "relu6"), 4: ("TANH", "tanh"), 5: ("SIGN_BIT", None)}
@@ -80,6 +81,7 @@ class Tensor:
     quantized: bool
     signature: Shape | None  # shape_signature (-1 = dynamic), None when absent
     const: bool = False  # its buffer holds data
+    value: int | None = None  # a one-element int32/int64 constant's value (a loop's bound, start or step)
 
 
 @dataclass
@@ -134,6 +136,7 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
     # Buffers: only their sizes (the vector length, or offset/size of data stored after the flatbuffer)
     n_buffers = count(model.BuffersLength(), 4, "buffers")
     has_data: list[bool] = []
+    small: dict[int, bytes] = {}  # buffers of at most 8 bytes: one-element integer constants are read
     weight_bytes = 0
     for b in range(n_buffers):
         buffer = model.Buffers(b)
@@ -149,6 +152,8 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
                 nbytes = buffer._tab.VectorLen(o)
                 if start + nbytes > size:
                     raise _Corrupt(f"buffer {b}: {nbytes} bytes of data at byte {start} run past the end of the file ({size} bytes)")
+                if 0 < nbytes <= 8:
+                    small[b] = bytes(buf[start : start + nbytes])
         has_data.append(nbytes > 0)
         weight_bytes += nbytes
 
@@ -179,7 +184,10 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
                 raise _Corrupt(f"tensor {t} ({name!r}) refers to buffer {b}, but the file has {n_buffers} buffers")
             q = tensor.Quantization()
             quantized = q is not None and q.ScaleLength() > 0
-            tensors.append(Tensor(name, shape, tensor.Type(), b, quantized, sig, b < n_buffers and has_data[b]))
+            dtype = tensor.Type()
+            data = small.get(b) if dtype in INT_WIDTH and all(d == 1 for d in shape) else None
+            value = int.from_bytes(data, "little", signed=True) if data is not None and len(data) == INT_WIDTH[dtype] else None
+            tensors.append(Tensor(name, shape, dtype, b, quantized, sig, b < n_buffers and has_data[b], value))
 
         def index(t: int, what: str, optional: bool = True) -> int:
             if t == -1 and optional:

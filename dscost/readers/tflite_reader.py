@@ -49,6 +49,7 @@ Conventions:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import prod
 from pathlib import Path
 
@@ -57,6 +58,7 @@ from dscost.errors import InputError
 from dscost.units import nbytes
 from dscost.layers import (
     ACTIVATION,
+    RECURRENT,
     SHAPE,
     Layer,
     Model,
@@ -64,6 +66,7 @@ from dscost.layers import (
 )
 from dscost.readers.handlers import UnknownShape
 from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
+from dscost.readers.tflite_loops import counted_loop
 from dscost.readers.tflite_ops import HANDLERS, RECURRENT_OPS, NodeInfo
 
 
@@ -174,6 +177,16 @@ def _build(path: Path, f: TFLiteFile) -> Model:
                 ports[t] = port
         if op.custom:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: no cost handler"))
+            continue
+        loop = counted_loop(f, g, op) if op.opname == "WHILE" else None
+        if loop is not None:
+            steps, run, n_ops, body_name = loop
+            data = [t for t in op.inputs if t >= 0 and t not in const]
+            edges = list(dict.fromkeys(producer.get(t, tensors[t].name) for t in data))
+            biggest = lambda ts: max((tensors[t].shape for t in ts if tensors[t].shape is not None), key=prod, default=())  # noqa: E731
+            layers.append(Layer(name=name, type=RECURRENT, op=op.opname, inputs=tuple(edges), input_shape=biggest(data),
+                                output_shape=biggest(op.outputs), cost=replace(run, macs=run.macs * steps, other_ops=run.other_ops * steps),
+                                note=f"a loop of {steps} steps, each the {n_ops} ops of subgraph {body_name!r}"))  # fmt: skip
             continue
         if op.opname in CONTROL_FLOW:
             uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted (the weights they hold are its params)",

@@ -1,0 +1,123 @@
+"""A TFLite WHILE whose number of steps is known from the file: counted as its body times that.
+
+Keras 3 converts an LSTM, GRU or SimpleRNN layer to a WHILE: the cond subgraph compares loop
+counters with constants (``LESS(i, 16) AND LESS(t, 16)``), the body adds a constant step to each
+counter, and the main graph gives their start.  When every comparison of the condition is of
+that kind, the loop runs min over them of ceil((limit - start) / step) times (LESS_EQUAL:
+ceil((limit - start + 1) / step)); when every op of the body has a handler, one run of the body costs the
+sum of its ops, and the WHILE costs that times the steps (its params once).  Anything else --
+a condition on data, a counter moved by a computed step, an op without a handler -- leaves the
+WHILE uncounted, as before.
+
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+from dscost import cost as C
+from dscost.layers import Cost
+from dscost.readers.handlers import UnknownShape
+from dscost.readers.tflite_file import CONTROL_FLOW, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
+from dscost.readers.tflite_ops import HANDLERS, RECURRENT_OPS, NodeInfo
+
+MAX_STEPS = 10**9
+_LESS = {"LESS": 0, "LESS_EQUAL": 1}  # var < limit, var <= limit (one more step when it divides)
+_GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # limit > var, limit >= var
+
+
+def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] | None:
+    """(steps, the cost of one run of the body, its op count, its name) of a WHILE ``op`` of
+    ``g``, or None when either is not known from the file."""
+    cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
+    if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
+        return None
+    cond, body = f.graphs[cond_i], f.graphs[body_i]
+    n = len(op.inputs)
+    if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n:
+        return None
+    steps = _steps(g, op, cond, body, cond.outputs[0], {o: p for p in cond.ops for o in p.outputs})
+    if steps is None or not 0 <= steps <= MAX_STEPS:
+        return None
+    run = _run_cost(body)
+    if run is None:
+        return None
+    return steps, run[0], run[1], body.name
+
+
+def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: dict, depth: int = 0) -> int | None:
+    """How many times the condition tensor ``t`` lets the loop run (None: not known)."""
+    p = producer.get(t)
+    if p is None or depth > 16 or len(p.inputs) != 2:
+        return None
+    if p.opname == "LOGICAL_AND":
+        a, b = (_steps(g, op, cond, body, i, producer, depth + 1) for i in p.inputs)
+        return None if a is None or b is None else min(a, b)
+    if p.opname in _LESS:
+        var, limit, inclusive = p.inputs[0], p.inputs[1], _LESS[p.opname]
+    elif p.opname in _GREATER:
+        limit, var, inclusive = p.inputs[0], p.inputs[1], _GREATER[p.opname]
+    else:
+        return None
+    if var not in cond.inputs:
+        return None
+    k = cond.inputs.index(var)
+    start, step, end = _value(g, op.inputs[k]), _step(body, k), _limit(g, op, cond, body, limit)
+    if start is None or step is None or end is None or step <= 0:
+        return None
+    span = end - start + inclusive  # how many values the counter may take, times the step
+    return max(0, -(-span // step))
+
+
+def _value(g: Subgraph, t: int) -> int | None:
+    return g.tensors[t].value if t >= 0 else None
+
+
+def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int) -> int | None:
+    """A constant of the cond subgraph, or a loop variable the body passes on unchanged whose
+    start is a constant."""
+    if cond.tensors[t].value is not None:
+        return cond.tensors[t].value
+    if t in cond.inputs:
+        j = cond.inputs.index(t)
+        if body.outputs[j] == body.inputs[j]:
+            return _value(g, op.inputs[j])
+    return None
+
+
+def _step(body: Subgraph, k: int) -> int | None:
+    """The constant the body adds to loop variable ``k`` each run (None: anything else)."""
+    out, var = body.outputs[k], body.inputs[k]
+    p = next((o for o in body.ops if out in o.outputs), None)
+    if p is None or p.opname != "ADD" or len(p.inputs) != 2 or var not in p.inputs:
+        return None
+    other = p.inputs[1] if p.inputs[0] == var else p.inputs[0]
+    return body.tensors[other].value if other >= 0 else None
+
+
+def _run_cost(body: Subgraph) -> tuple[Cost, int] | None:
+    """The cost of one run of ``body``: its ops' handler costs and fused activations, params
+    once; None when one of them is not counted (a nested loop, an op without a handler)."""
+    const = {i for i, t in enumerate(body.tensors) if t.const}
+    total = Cost()
+    for op in body.ops:
+        handler = HANDLERS.get(op.opname)
+        if op.custom or op.opname in CONTROL_FLOW or handler is None:
+            return None
+        info = NodeInfo(op.opname, op.opname, op.options, op.inputs, body.tensors, const, out_shapes=[body.tensors[t].shape for t in op.outputs])
+        try:
+            res = handler(info)
+        except (UnknownShape, ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+            return None
+        if op.opname == "DEQUANTIZE" and info.is_const(0):
+            const.update(op.outputs)
+        total = total + res.cost
+        act = op.options.get("FusedActivationFunction", 0) if op.options and op.opname not in RECURRENT_OPS else 0
+        if act:
+            fn = FUSED_ACTIVATIONS.get(act, (None, None))[1]
+            out = body.tensors[op.outputs[0]].shape if op.outputs else None
+            if fn is None or out is None:
+                return None
+            total = total + C.activation_cost(fn, prod(out))
+    return total, len(body.ops)
