@@ -87,7 +87,7 @@ def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:
     inputs and its value (0 allowed: an empty KV cache)."""
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip()
-    if not sep or not name or not value.isdigit():
+    if not sep or not name or not (value.isascii() and value.isdigit()):
         raise InputError(f"{label}: expected NAME=N (a symbolic dimension of the graph's inputs and an integer >= 0), got {text!r}")
     return name, int(value)
 
@@ -106,28 +106,26 @@ def parse_input_value(text: str, label: str = "--input-value") -> tuple[str, int
     return name, number
 
 
-def input_values_option(value: object, label: str = "input_values") -> dict[str, int] | None:
-    """The ``input_values`` load option of a Python value: ``{"use_cache_branch": 1}``."""
+def _named_ints(value: object, label: str, what: str, expected: str, ok) -> dict[str, int] | None:
+    """A load option of a Python value that maps names to integers accepted by ``ok``."""
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise InputError(f"{label}: expected a dict of input names and integers (or bools), got {type(value).__name__}")
+        raise InputError(f"{label}: expected a dict of {what}, got {type(value).__name__}")
     for name, v in value.items():
-        if not isinstance(name, str) or not name or not isinstance(v, int):
-            raise InputError(f"{label}: expected {{name: integer or bool}}, got {name!r}: {v!r}")
+        if not isinstance(name, str) or not name or not isinstance(v, int) or not ok(v):
+            raise InputError(f"{label}: expected {{{expected}}}, got {name!r}: {v!r}")
     return {k: int(v) for k, v in value.items()}
+
+
+def input_values_option(value: object, label: str = "input_values") -> dict[str, int] | None:
+    """The ``input_values`` load option of a Python value: ``{"use_cache_branch": 1}``."""
+    return _named_ints(value, label, "input names and integers (or bools)", "name: integer or bool", lambda v: True)
 
 
 def dims_option(value: object, label: str = "dims") -> dict[str, int] | None:
     """The ``dims`` load option of a Python value: ``{"sequence_length": 128}``."""
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise InputError(f"{label}: expected a dict of symbolic dimension names and integers, got {type(value).__name__}")
-    for name, v in value.items():
-        if not isinstance(name, str) or not name or isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise InputError(f"{label}: expected {{name: integer >= 0}}, got {name!r}: {v!r}")
-    return dict(value)
+    return _named_ints(value, label, "symbolic dimension names and integers", "name: integer >= 0", lambda v: not isinstance(v, bool) and v >= 0)
 
 
 def input_shapes(value: object, label: str = "input_shape") -> dict[str, tuple[int, ...]] | None:

@@ -106,7 +106,7 @@ def test_dim_on_the_command_line(tmp_path):
     r = run_cli("diff", path, path, "--dim", "seq=1", "--dim", "past=15", "-f", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["base"]["macs"] == macs(1, 15) == 256
-    for bad, msg in ((["--dim", "seq"], "--dim: expected NAME=N"), (["--dim", "seq=-1"], "--dim: expected NAME=N"),
+    for bad, msg in ((["--dim", "seq"], "--dim: expected NAME=N"), (["--dim", "seq=-1"], "--dim: expected NAME=N"), (["--dim", "seq=²"], "--dim: expected NAME=N"),
                      (["--dim", "sq=1"], "--dim names 'sq'")):  # fmt: skip
         r = run_cli("analyze", path, *bad)
         assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
