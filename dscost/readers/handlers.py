@@ -11,6 +11,11 @@ from typing import Callable
 from dscost.layers import ConvGeom, Cost, Shape
 
 
+# What a handler raises for a node whose attributes or shapes do not fit its op: the reader lists
+# the node as uncounted ("cannot derive cost"), never a crash.
+HANDLER_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError)
+
+
 class UnknownShape(Exception):
     """A shape the handler needs was not inferred; the message names the tensor (``tensor``:
     its name, when the reader knows it)."""

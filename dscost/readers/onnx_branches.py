@@ -13,10 +13,10 @@ branch and in the branch's own subgraphs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from dscost.errors import InputError
+from dscost.readers.onnx_uncounted import node_bodies
 
 MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
 # ONNX element type -> the values it holds: uint8 int8 uint16 int16 int32 int64 bool uint32 uint64
@@ -118,24 +118,24 @@ def _one(numpy_helper, t) -> int | None:
 def _names(graph, skip: frozenset[int] = frozenset()) -> set[str]:
     """Every tensor name ``graph`` defines or uses, in its subgraphs too (but those of the nodes
     at the positions ``skip``)."""
-    names = {t.name for t in graph.initializer} | {t.values.name for t in graph.sparse_initializer}
-    names |= {vi.name for vi in graph.input} | {vi.name for vi in graph.output}
+    names = _declared(graph)
     for i, n in enumerate(graph.node):
         names.update(n.output)
         if i in skip:
             continue
         names.update(n.input)
-        for g in _subgraphs(n):
-            names |= _names(g)
+        for g in node_bodies(n):
+            names |= _declared(g)
+            for m in g.node:
+                names.update(m.input)
+                names.update(m.output)
     return names
 
 
-def _subgraphs(node) -> Iterator:
-    for a in node.attribute:
-        if a.type == 5:  # GRAPH
-            yield a.g
-        elif a.type == 10:  # GRAPHS
-            yield from a.graphs
+def _declared(graph) -> set[str]:
+    """The names a graph declares: initializers, inputs, outputs."""
+    names = {t.name for t in graph.initializer} | {t.values.name for t in graph.sparse_initializer}
+    return names | {vi.name for vi in graph.input} | {vi.name for vi in graph.output}
 
 
 def _inline(graph, node, body, taken: set[str]) -> list:
@@ -179,12 +179,11 @@ def _inline(graph, node, body, taken: set[str]) -> list:
 
 
 def _rename(node, rename: dict[str, str]) -> None:
-    for i, t in enumerate(node.input):
-        if t in rename:
-            node.input[i] = rename[t]
-    for i, t in enumerate(node.output):
-        if t in rename:
-            node.output[i] = rename[t]
-    for g in _subgraphs(node):
-        for n in g.node:
-            _rename(n, rename)
+    """Rename ``node``'s tensors, and those its subgraphs read from it by name."""
+    for n in (node, *(m for g in node_bodies(node) for m in g.node)):
+        for i, t in enumerate(n.input):
+            if t in rename:
+                n.input[i] = rename[t]
+        for i, t in enumerate(n.output):
+            if t in rename:
+                n.output[i] = rename[t]

@@ -23,6 +23,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
+from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_branches import resolve_branches
 from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
@@ -395,7 +396,7 @@ class _Counter:
                 if err.tensor:
                     self.lost.append((len(self.uncounted), err.tensor))
                 return self._uncounted(name, op, f"unknown shape of {err}", inputs, outputs, derived)
-            except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
+            except HANDLER_ERRORS as err:
                 return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
             if len(self.results) >= RESULT_CACHE:
                 self.results.clear()

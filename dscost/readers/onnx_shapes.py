@@ -484,7 +484,7 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
     """Output shapes of a contrib op from its input shapes (left open when they are not all known
     or do not fit), and element types: the input onnx_contrib.TYPE_FROM names (float when
     absent), else the first float input's."""
-    from dscost.readers.handlers import UnknownShape
+    from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
     from dscost.readers.onnx_contrib import TYPE_FROM
     from dscost.readers.onnx_node import FLOAT_TYPES, NodeInfo, node_attrs
 
@@ -493,7 +493,7 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
                     [None] * len(outs), types={i: types[i] for i in ins if i in types})  # fmt: skip
     try:
         found = shape_fn(info)
-    except (UnknownShape, ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
+    except (UnknownShape, *HANDLER_ERRORS):
         return
     if node.op_type in TYPE_FROM:
         src = TYPE_FROM[node.op_type]

@@ -12,6 +12,12 @@ from dataclasses import replace
 from dscost.layers import Uncounted
 
 
+def node_bodies(node):
+    """Every graph ``node`` holds (If branches, Loop/Scan bodies) and every graph nested in them."""
+    for a in node.attribute:
+        yield from _bodies(a)
+
+
 def _bodies(attr):
     """The graphs an attribute holds (``g``, ``graphs``) and every graph nested in them."""
     stack = [attr.g] if attr.HasField("g") else list(attr.graphs)
@@ -42,7 +48,7 @@ def outer_refs(node) -> list[str]:
     too) read by name: what their nodes consume that no subgraph makes or declares."""
     made: set[str] = set()
     read: dict[str, None] = {}
-    for g in (g for a in node.attribute for g in _bodies(a)):
+    for g in node_bodies(node):
         made.update(t.name for t in g.initializer)
         made.update(vi.name for vi in g.input)
         for n in g.node:

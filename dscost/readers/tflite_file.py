@@ -61,6 +61,14 @@ OPTION_FIELDS = {
 }
 SAME, VALID = 0, 1  # Padding
 CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL")
+SUBGRAPH_OPTIONS = ("CondSubgraphIndex", "BodySubgraphIndex", "ThenSubgraphIndex", "ElseSubgraphIndex", "Subgraph")
+
+
+def subgraph_indices(op) -> list[int]:
+    """The subgraphs a control-flow op runs (WHILE's cond and body, IF's branches, CALL's)."""
+    return [v for k, v in (op.options or {}).items() if k in SUBGRAPH_OPTIONS and isinstance(v, int)]
+
+
 PAD_NAME = re.compile(r"(^|/)(Mirror)?Pad(V2)?\d*$")
 
 

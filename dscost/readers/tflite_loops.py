@@ -18,9 +18,9 @@ from math import prod
 
 from dscost import cost as C
 from dscost.layers import Cost
-from dscost.readers.handlers import UnknownShape
+from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import CONTROL_FLOW, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
-from dscost.readers.tflite_ops import HANDLERS, RECURRENT_OPS, NodeInfo
+from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 
 MAX_STEPS = 10**9
 _LESS = {"LESS": 0, "LESS_EQUAL": 1}  # var < limit, var <= limit (one more step when it divides)
@@ -108,12 +108,12 @@ def _run_cost(body: Subgraph) -> tuple[Cost, int] | None:
         info = NodeInfo(op.opname, op.opname, op.options, op.inputs, body.tensors, const, out_shapes=[body.tensors[t].shape for t in op.outputs])
         try:
             res = handler(info)
-        except (UnknownShape, ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+        except (UnknownShape, *HANDLER_ERRORS):
             return None
         if op.opname == "DEQUANTIZE" and info.is_const(0):
             const.update(op.outputs)
         total = total + res.cost
-        act = op.options.get("FusedActivationFunction", 0) if op.options and op.opname not in RECURRENT_OPS else 0
+        act = fused_activation(op)
         if act:
             fn = FUSED_ACTIVATIONS.get(act, (None, None))[1]
             out = body.tensors[op.outputs[0]].shape if op.outputs else None

@@ -408,6 +408,11 @@ RECURRENT_OPS = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM", "UNIDIRECTIONAL_SEQUENC
 _LSTM_WEIGHTS, _LSTM_PEEPHOLES, _LSTM_BIASES, _LSTM_NORMS = (1, 2, 3, 4, 5, 6, 7, 8, 16), (9, 10, 11), (12, 13, 14, 15, 17), (20, 21, 22, 23)
 
 
+def fused_activation(op) -> int:
+    """The fused_activation_function applied after ``op`` (0: none); a recurrent op's is its cell's own."""
+    return op.options.get("FusedActivationFunction", 0) if op.options and op.opname not in RECURRENT_OPS else 0
+
+
 @handles(*RECURRENT_OPS)
 def recurrent(info: NodeInfo) -> Result:
     """TFLite's fused LSTM and basic RNN, over a sequence (batch, time, input) -- (time, batch,

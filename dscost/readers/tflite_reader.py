@@ -64,10 +64,11 @@ from dscost.layers import (
     Model,
     Uncounted,
 )
-from dscost.readers.handlers import UnknownShape
-from dscost.readers.tflite_file import PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile, open_file
+from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
+from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
+                                        open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
-from dscost.readers.tflite_ops import HANDLERS, RECURRENT_OPS, NodeInfo
+from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 
 
 # --------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _names(tensor_name: str, fused: bool) -> tuple[str, str]:
 def _subgraph_params(f: TFLiteFile, op) -> int:
     """Elements of the learned constants (float or quantized, more than one element) held by the
     subgraphs a control-flow op runs, and by theirs: a Keras LSTM's WHILE body holds its weights."""
-    stack = [v for k, v in (op.options or {}).items() if k.endswith(("SubgraphIndex", "Subgraph"))]
+    stack = subgraph_indices(op)
     seen: set[int] = set()
     total = 0
     while stack:
@@ -99,7 +100,7 @@ def _subgraph_params(f: TFLiteFile, op) -> int:
         seen.add(s)
         g = f.graphs[s]
         total += sum(prod(t.shape) for t in g.tensors if t.const and (t.dtype in FLOAT_TYPES or t.quantized) and t.shape and prod(t.shape) > 1)
-        stack += [v for o in g.ops if o.opname in CONTROL_FLOW for k, v in (o.options or {}).items() if k.endswith(("SubgraphIndex", "Subgraph"))]
+        stack += [s for o in g.ops if o.opname in CONTROL_FLOW for s in subgraph_indices(o)]
     return total
 
 
@@ -166,7 +167,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
 
     for op in g.ops:
         i = op.index
-        act = op.options.get("FusedActivationFunction", 0) if op.options and op.opname not in RECURRENT_OPS else 0
+        act = fused_activation(op)
         out_name = tensors[op.outputs[0]].name if op.outputs else ""
         base, act_base = _names(out_name, bool(act))
         name = unique(base or f"{op.opname}_{i}", i)
@@ -203,7 +204,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
         except UnknownShape as err:
             uncounted.append(Uncounted(name, op.opname, f"unknown shape of {err}"))
             continue
-        except (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError) as err:
+        except HANDLER_ERRORS as err:
             uncounted.append(Uncounted(name, op.opname, f"cannot derive cost: {err}"))
             continue
         if op.opname == "DEQUANTIZE" and info.is_const(0):
