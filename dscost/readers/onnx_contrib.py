@@ -487,8 +487,9 @@ def moe(info: NodeInfo) -> Result:
         note += f", {'/'.join(map(str, sorted(set(bits))))}-bit {'' if quant == 'int' else quant + ' '}weights"
     per_expert = []
     for i, b in zip(fcs, bits):
-        w = info.shape(i) if info.has(i) else (experts, 0)
-        if len(w) != 3 and info.has(i) or w[0] != experts or b <= 0 or prod(w[1:]) * 8 % b:
+        present = info.has(i)
+        w = info.shape(i) if present else (experts, 0)  # (an absent fc3: no weights)
+        if (present and len(w) != 3) or w[0] != experts or b <= 0 or prod(w[1:]) * 8 % b:
             raise ValueError(f"{info.inputs[i]} {tuple(w)} is not one {b}-bit matrix per expert for {experts} experts")
         per_expert.append(prod(w[1:]) * 8 // b)
     hidden = x[-1]
