@@ -16,7 +16,7 @@ from dscost.report.compare import show_comparison
 from dscost.report.document import dumps, emit, emit_rich
 from dscost.units import human
 from dscost.layers import Layer, Model
-from conftest import conv_layer, make_tiny_model
+from conftest import conv_layer, make_tiny_model, tiny_layers
 
 
 def render(fn, *args, **kw) -> str:
@@ -76,6 +76,40 @@ def test_analysis_json_flops_and_uncounted():
         {"name": "nms_1", "op": "NonMaxSuppression", "reason": "data-dependent output size", "params": 0},
         {"name": "loop_7", "op": "Loop", "reason": "control flow", "params": 0},
     ]
+
+
+@pytest.mark.parametrize("options", [{}, {"flops": True}, {"memory": True}, {"memory": True, "hardware": True}])
+def test_analysis_json_lines_equal_the_dicts(options):
+    """The CLI writes layers as lines filled into templates (one per distinct layer content);
+    they must be exactly what json.dumps writes for each layer's dict."""
+    from dscost.memory import model_memory
+    from dscost.report.analyze import analysis_json
+    from dscost.roofline import model_roofline, resolve_hardware
+
+    layers = tiny_layers()
+    base = layers[-1].name  # read by every block's add: live through them all (live_bytes > activation_bytes)
+    for i in range(3):  # a repeated block: the same content under other names, with 1 and 2 inputs
+        prev = layers[-1].name
+        layers += [conv_layer(f"blk{i}.conv", prev, 3, 16, 16, 8), Layer(f"blk{i}.add", "add", "Add", (f"blk{i}.conv", base), (1, 16, 8, 8), (1, 16, 8, 8), cost.Cost(other_ops=1024))]
+    odd = 'blöck/ünïcode "quoted"'
+    layers[-2].name, layers[-1].inputs = odd, (odd, base)  # blk2.conv renamed
+    layers[-1].note = "a note with \x00name and \x00inputs in it"  # the slots' text: this line is encoded whole
+    a = cost.analyze(Model("rep", "hand-built", layers))
+    flops = options.get("flops", False)
+    mem = model_memory(a.model, "fp32", a.totals.params) if options.get("memory") else None
+    roof = model_roofline(a.layers, "fp16", resolve_hardware("t4")) if options.get("hardware") else None
+    fast = dumps(analysis_json(a, flops, roof, mem, lazy=True))
+    assert fast == dumps(analysis_json(a, flops, roof, mem, lazy=False))
+    d = json.loads(fast)["layers"]
+    assert [x["name"] for x in d[-4:]] == ["blk1.conv", "blk1.add", odd, "blk2.add"]
+    assert d[-1]["inputs"] == [odd, base] and d[-2]["inputs"] == ["blk1.add"]
+    assert d[-1]["note"] == "a note with \x00name and \x00inputs in it"
+    assert d[-2]["macs"] == d[-4]["macs"] == 9 * 16 * 16 * 64  # 3x3 conv 16->16 on 8x8, as in blk1
+    if mem is not None:  # the slots hold each layer's own memory figures
+        assert d[-2]["activation_bytes"] == d[-4]["activation_bytes"] == 2 * 16 * 64 * 4
+        assert d[-2]["live_bytes"] == d[-4]["live_bytes"] == d[-2]["activation_bytes"] + 10 * 4  # + base (fc's 1x10)
+    if roof is not None:
+        assert d[-2]["estimated_time_s"] == d[-4]["estimated_time_s"] > 0
 
 
 def test_analysis_csv(tiny_analysis):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dscost.dtypes import DTYPE_BYTES
 from dscost.layers import Cost
 from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, macs_params_json, scale, unit
-from dscost.report.document import Doc, Table, Text, emit, output_file
+from dscost.report.document import Doc, Encoded, Table, Text, emit, output_file
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
 if TYPE_CHECKING:
@@ -347,55 +347,109 @@ def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
     return out
 
 
-def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memory: ModelMemory | None):
-    """One dict per layer, keys in a fixed order (it runs once per layer of a 100k-node graph)."""
-    from dscost.cost import category
-    from dscost.views import hidden_by_default
-
+def _layer_rows(a: Analysis, roofline: ModelRoofline | None, memory: ModelMemory | None):
+    """Per layer: (layer, its what-if, memory row, roofline row, separable time), None where absent."""
     by_name = roofline.by_name() if roofline is not None else {}
     separable_s = roofline.separable_s if roofline is not None else {}
     mem = memory.by_name() if memory is not None else {}
     what_if = a.what_if
     for layer in a.layers:
-        c = layer.cost
         name = layer.name
-        kernel = layer.kernel or (layer.conv.kernel if layer.conv else ())
-        d: dict[str, Any] = {
-            "name": name,
-            "type": layer.type,
-            "op": layer.op,
-            "category": category(layer),
-            "inputs": list(layer.inputs),
-            "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
-            "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
-            "kernel": list(kernel) if kernel else None,
-            **cost_json(c, flops),
-        }
-        w = what_if.get(name)
-        if w:
-            d["what_if"] = {"separable_macs": w.separable_macs, "separable_params": w.separable_params}
-            if flops:
-                d["what_if"]["separable_flops"] = 2 * w.separable_macs
-        else:
-            d["what_if"] = None
-        if layer.note:
-            d["note"] = layer.note
-        if hidden_by_default(layer):
-            d["hidden_by_default"] = True
-        lm = mem.get(name)
+        yield layer, what_if.get(name), mem.get(name), by_name.get(name), separable_s.get(name)
+
+
+def _layer_json(layer, name, inputs, flops: bool, w, mem: tuple | None, r, sep) -> dict[str, Any]:
+    """One layer's dict, keys in a fixed order; ``mem``: (activation_bytes, live_bytes)."""
+    from dscost.cost import category
+    from dscost.views import hidden_by_default
+
+    kernel = layer.kernel or (layer.conv.kernel if layer.conv else ())
+    d: dict[str, Any] = {
+        "name": name,
+        "type": layer.type,
+        "op": layer.op,
+        "category": category(layer),
+        "inputs": inputs,
+        "input_shape": list(layer.input_shape) if layer.input_shape is not None else None,
+        "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
+        "kernel": list(kernel) if kernel else None,
+        **cost_json(layer.cost, flops),
+    }
+    if w:
+        d["what_if"] = {"separable_macs": w.separable_macs, "separable_params": w.separable_params}
+        if flops:
+            d["what_if"]["separable_flops"] = 2 * w.separable_macs
+    else:
+        d["what_if"] = None
+    if layer.note:
+        d["note"] = layer.note
+    if hidden_by_default(layer):
+        d["hidden_by_default"] = True
+    if mem is not None:
+        d["activation_bytes"], d["live_bytes"] = mem
+    if r is not None:
+        d["bytes"] = r.bytes
+        d["intensity_macs_per_byte"] = round(r.intensity, 4)
+        if r.estimate is not None:
+            d["estimated_time_s"] = r.estimate.time_s
+            d["bound"] = r.estimate.bound
+        if sep is not None:
+            d["estimated_separable_time_s"] = sep
+    return d
+
+
+def _layers_json(a: Analysis, flops: bool, roofline: ModelRoofline | None, memory: ModelMemory | None):
+    """One dict per layer (:func:`_layer_json`)."""
+    for layer, w, lm, r, sep in _layer_rows(a, roofline, memory):
+        mem = (lm.activation_bytes, lm.live_bytes) if lm is not None else None
+        yield _layer_json(layer, layer.name, list(layer.inputs), flops, w, mem, r, sep)
+
+
+# What varies from one layer of a repeated block to the next: its name, its inputs and its memory
+# figures.  Each is a slot in a line encoded once per distinct rest (see _layer_lines).
+_SLOTS = ("\x00name", "\x00inputs", "\x00activation", "\x00live")
+
+
+def _layer_lines(a: Analysis, flops: bool, roofline: ModelRoofline | None, memory: ModelMemory | None):
+    """The lines ``json.dumps`` writes for :func:`_layers_json`'s dicts, made fast: a line is
+    encoded once per distinct layer content, with slots for what varies (``_SLOTS``), and
+    filled per layer (a 100k-layer chain repeats three kinds of line).  The key holds every
+    input of :func:`_layer_json` but the slots."""
+    import json
+
+    esc = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
+    slots = [esc(s) for s in _SLOTS]
+    templates: dict[tuple, list[str] | None] = {}
+    for layer, w, lm, r, sep in _layer_rows(a, roofline, memory):
+        key = (layer.type, layer.op, layer.input_shape, layer.output_shape, layer.kernel, layer.conv, layer.cost, layer.note,
+               w, lm is None, None if r is None else (r.macs, r.bytes, r.estimate), sep)  # fmt: skip
+        parts = templates.get(key, False)
+        if parts is False:
+            if len(templates) >= 4096:  # a graph of distinct layers: bounded memory
+                templates.clear()
+            text = json.dumps(_layer_json(layer, _SLOTS[0], _SLOTS[1], flops, w, None if lm is None else _SLOTS[2:], r, sep))
+            parts = templates[key] = _split(text, slots if lm is not None else slots[:2])
+        if parts is None:  # a slot's text elsewhere in the line (a NUL in a note): no template
+            mem = (lm.activation_bytes, lm.live_bytes) if lm is not None else None
+            yield Encoded(json.dumps(_layer_json(layer, layer.name, list(layer.inputs), flops, w, mem, r, sep)))
+            continue
+        line = [parts[0], esc(layer.name), parts[1], "[" + ", ".join(map(esc, layer.inputs)) + "]", parts[2]]
         if lm is not None:
-            d["activation_bytes"], d["live_bytes"] = lm.activation_bytes, lm.live_bytes
-        r = by_name.get(name)
-        if r is not None:
-            d["bytes"] = r.bytes
-            d["intensity_macs_per_byte"] = round(r.intensity, 4)
-            if r.estimate is not None:
-                d["estimated_time_s"] = r.estimate.time_s
-                d["bound"] = r.estimate.bound
-            sep = separable_s.get(name)
-            if sep is not None:
-                d["estimated_separable_time_s"] = sep
-        yield d
+            line += [str(lm.activation_bytes), parts[3], str(lm.live_bytes), parts[4]]
+        yield Encoded("".join(line))
+
+
+def _split(text: str, slots: list[str]) -> list[str] | None:
+    """``text`` cut at each of ``slots`` (in order, each once), or None."""
+    if any(text.count(s) != 1 for s in slots):
+        return None
+    parts = []
+    for s in slots:
+        head, sep, text = text.partition(s)
+        if not sep:
+            return None
+        parts.append(head)
+    return parts + [text]
 
 
 def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | None = None, memory: ModelMemory | None = None,
@@ -408,7 +462,7 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
     from dscost.views import by_operator
 
     m = a.model
-    layers = _layers_json(a, flops, roofline, memory)
+    layers = _layer_lines(a, flops, roofline, memory) if lazy else _layers_json(a, flops, roofline, memory)
     out = {
         "model": m.name,
         "source": m.source,

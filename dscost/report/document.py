@@ -459,11 +459,18 @@ def dumps(obj: Any, depth: int = 0) -> str:
     return buf.getvalue()
 
 
+class Encoded(str):
+    """A value already encoded as one line of JSON (what ``json.dumps`` writes): written as is."""
+
+
 def write_json(obj: Any, out, depth: int = 0) -> None:
     """Write ``obj`` as :func:`dumps` formats it, piece by piece: a 100k-layer report is 100k short
     C-encoded lines written as they come (a generator of layers is never held as a list)."""
     import json  # not at module level: `dscost compare` in a table skips it (start-up)
 
+    if obj.__class__ is Encoded:
+        out.write(obj)
+        return
     pad, inner = "  " * depth, "  " * (depth + 1)
     if depth < 2 and isinstance(obj, dict) and obj:
         out.write("{\n")
@@ -479,7 +486,7 @@ def write_json(obj: Any, out, depth: int = 0) -> None:
         if first is _END:
             out.write("[]")
             return
-        if not isinstance(first, (dict, list, tuple)):
+        if not isinstance(first, (dict, list, tuple, Encoded)):
             out.write(json.dumps([first, *items]))
             return
         out.write(f"[\n{inner}")
@@ -491,7 +498,7 @@ def write_json(obj: Any, out, depth: int = 0) -> None:
         else:  # each item on one line by the C encoder: written in chunks (a 100k-layer list)
             sep, encode, chunk = f",\n{inner}", json.dumps, []
             for x in items:
-                chunk.append(encode(x))
+                chunk.append(x if x.__class__ is Encoded else encode(x))
                 if len(chunk) == 1000:
                     out.write(sep + sep.join(chunk))
                     chunk = []
