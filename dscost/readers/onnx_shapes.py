@@ -274,14 +274,21 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
         types[t.name] = t.data_type
     for name, dims in (initializer_dims or {}).items():
         shapes[name] = tuple(dims)
+    read: dict[bytes, tuple] = {}  # a type's bytes -> (shape, element type): a big graph repeats a few types
     for coll in (g.input, g.value_info, g.output):
         for vi in coll:
-            name, tp = vi.name, vi.type
-            shapes[name] = static_shape(tp)
-            if tp.HasField("tensor_type"):
-                types[name] = tp.tensor_type.elem_type
-                if shapes[name] is None:
+            tp = vi.type
+            key = tp.SerializeToString()
+            known = read.get(key)
+            if known is None:
+                tensor = tp.HasField("tensor_type")
+                known = read[key] = (static_shape(tp), tp.tensor_type.elem_type if tensor else None)
+                if tensor and known[0] is None:
                     _refuse_negative(vi, path)
+            name = vi.name
+            shapes[name] = known[0]
+            if known[1] is not None:
+                types[name] = known[1]
     notes: list[str] = []
     if any(o and shapes.get(o) is None for n in g.node for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
