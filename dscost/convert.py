@@ -95,9 +95,9 @@ def convert_file(
     else:
         report.notes.append("the input model itself does not pass onnx.checker; the result was not checked either")
     # a unique temp file beside the output, renamed over it only when everything succeeded
-    import tempfile
+    from dscost.files import temp_beside
 
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".dscost-tmp.onnx", dir=out.parent)
+    fd, tmp_name = temp_beside(out, ".dscost-tmp.onnx")
     os.close(fd)
     tmp_out = Path(tmp_name)
     try:

@@ -267,12 +267,12 @@ def export_model(model: Model, path: str | Path, external_data: bool | None = Fa
         body = header + (enc_header(9, nbytes) if nbytes else b"")
         entries.append((enc_header(5, len(body) + nbytes) + body, nbytes))
     graph_len = len(graph) + sum(len(e) + n for e, n in entries)
-    import tempfile
+    from dscost.files import temp_beside
 
     temps: list[Path] = []
     try:
-        for _ in range(2 if external_data else 1):  # unique names beside the output
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".dscost-tmp", dir=path.parent)
+        for target in [path, path.with_name(data_name)][: 2 if external_data else 1]:  # unique names beside the output
+            fd, name = temp_beside(target)
             os.close(fd)
             temps.append(Path(name))
         with open(temps[0], "wb") as f:

@@ -71,6 +71,28 @@ def refuse_input_as_output(path: str | Path, label: str = "--output") -> None:
         raise InputError(f"{label} {path}: is one of the command's input files; choose another output file")
 
 
+def temp_beside(path: str | Path, suffix: str = ".dscost-tmp") -> tuple[int, str]:
+    """(descriptor, name) of a new, uniquely named file in ``path``'s folder, to be renamed over
+    ``path`` once complete (a reader never sees half a file).  It gets the permissions ``path``
+    would get: an existing file's mode, else 0o666 minus the umask (mkstemp's 0o600 would make
+    a report that a web server or a teammate cannot read).  OSError as mkstemp raises it."""
+    import tempfile
+
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    try:
+        os.fchmod(fd, mode)
+    except OSError:  # a file system without modes (a FAT stick): its own default
+        pass
+    return fd, tmp
+
+
 def read_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
     """The whole file, refused (InputError naming the limit) when it is larger than ``limit`` bytes."""
     regular_file(path, what)

@@ -158,14 +158,14 @@ def profile_path() -> Path:
 
 def save_profile(profile: dict, path: Path | None = None) -> Path:
     """Write a calibration profile (``peak_gmacs``, ``bandwidth_gbs`` and provenance) as JSON."""
-    import tempfile
+    from dscost.files import temp_beside
 
     path = path or profile_path()
     if path.parent.exists() and not path.parent.is_dir():
         raise InputError(f"{path.parent}: the config folder is a file; set DSCOST_CONFIG_DIR to a writable folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".hardware-local.", suffix=".tmp", dir=path.parent)
+        fd, tmp = temp_beside(path, ".tmp")
         try:
             with os.fdopen(fd, "w") as f:
                 f.write(json.dumps(profile, indent=2) + "\n")

@@ -276,6 +276,33 @@ def test_convert_uses_unique_temp_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".v.dscost-tmp.onnx", "v.onnx"]
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_written_files_get_the_mode_the_user_expects(tmp_path, umask):
+    """A report, an export and a converted model are written to a temp file and renamed: they get
+    0o666 minus the umask when new (not mkstemp's 0o600) and keep an existing file's mode."""
+    (tmp_path / "s.yaml").write_text(SPEC)
+    w = numpy_helper.from_array(np.random.default_rng(0).standard_normal((4, 3, 3, 3)).astype(np.float32), "W")
+    save(tmp_path, conv_model(w), "c.onnx")
+    runs = [["analyze", "s.yaml", "-f", "json", "-o", "r.json"], ["export", "s.yaml", "-o", "e.onnx", "--external-data", "--force"],
+            ["convert", "c.onnx", "-o", "v.onnx", "--no-verify", "--force"]]  # fmt: skip
+    outputs = ["r.json", "e.onnx", "e.onnx.data", "v.onnx"]
+
+    def run(args):
+        r = subprocess.run([sys.executable, "-m", "dscost", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=lambda: os.umask(umask))  # fmt: skip
+        assert r.returncode == 0, r.stderr
+
+    for args in runs:
+        run(args)
+    assert {n: oct((tmp_path / n).stat().st_mode & 0o777) for n in outputs} == dict.fromkeys(outputs, oct(0o666 & ~umask))
+    for n in outputs:
+        (tmp_path / n).chmod(0o640)
+    for args in runs:  # over the existing files: their mode is kept
+        run(args)
+    assert {n: oct((tmp_path / n).stat().st_mode & 0o777) for n in outputs} == dict.fromkeys(outputs, oct(0o640))
+    assert not [p.name for p in tmp_path.iterdir() if "tmp" in p.name]
+
+
 def test_export_leaves_no_temp_file_after_an_interrupt(tmp_path, monkeypatch):
     from dscost import export as ex
     from dscost.readers.spec_reader import read_spec

@@ -304,18 +304,16 @@ class output_file:
                 raise InputError("--format html writes a page: give -o report.html (or redirect stdout to a file)")
             return None
         import stat
-        import tempfile
 
         if os.path.isdir(self.path):
             raise InputError(f"--output {self.path}: is a directory")
         if os.path.exists(self.path) and not stat.S_ISREG(os.stat(self.path).st_mode):
             raise InputError(f"--output {self.path}: exists and is not a regular file")
-        from dscost.files import refuse_input_as_output
+        from dscost.files import refuse_input_as_output, temp_beside
 
         refuse_input_as_output(self.path)
-        folder, name = os.path.split(os.path.abspath(self.path))
         try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dscost-tmp", dir=folder)
+            fd, self.tmp = temp_beside(self.path)
             self.file = open(fd, "w", encoding="utf-8", newline="")
         except OSError as e:
             raise InputError(f"--output {self.path}: cannot write ({e.strerror})") from None
