@@ -133,8 +133,8 @@ def test_a_loop_whose_condition_is_computed_from_data_stays_uncounted(tmp_path):
 
 @pytest.mark.parametrize(("m_value", "trip", "reason"), [
     (None, "M", "Loop: its number of iterations depends on a run-time value: its trip count 'M' is not a constant of the graph"),
-    (2**62, "M", "Loop: its trip count 'M' is 4,611,686,018,427,387,904, more than 1,000,000,000: a loop run until its condition turns false"),
-    (4, "", "Loop without a trip count: it runs until its condition turns false, a run-time value"),
+    (2**62, "M", "Loop: its trip count 'M' is 4,611,686,018,427,387,904, more than 1,000,000,000"),
+    (4, "", "Loop without a trip count, its condition always true: it never ends"),
 ])  # fmt: skip
 def test_a_loop_of_unknown_length_stays_uncounted(tmp_path, m_value, trip, reason):
     m = read_onnx(loop_model(tmp_path, m_value, trip=trip))
@@ -207,3 +207,50 @@ def test_the_cli_counts_the_loop(tmp_path):
     (loop,) = [layer for layer in data["layers"] if layer["op"] == "Loop"]
     assert (loop["macs"], loop["params"], loop["other_ops"]) == (4 * STEP_MACS, 384, 4 * STEP_OPS) and data["uncounted"] == []
     assert data["totals"]["macs"] == 4 * STEP_MACS + H * H
+
+
+def while_model(tmp_path, op="Less", start=0, limit=10, step=1, after=True, counter="carried", name="while.onnx"):
+    """torch's ``while_loop`` as its dynamo exporter writes it: Loop("", cond0, k0, h0) whose body
+    steps the counter k by a constant and compares it (after or before the step) with a
+    constant limit; every iteration's h is a per-iteration output, so onnxruntime's output
+    says how many runs there were."""
+    var = ("k2" if after else "k") if counter == "carried" else "i"
+    sides = [var, "limit"] if op in ("Less", "LessOrEqual") else ["limit", var]
+    ops = [node("Add", ["k", "step"], "k2"), node(op, sides, "go")] + _rnn_ops("h", "x", "h2") + [node("Identity", ["h2"], "h_t")]
+    body = helper.make_graph(ops, "while_body", [vi("i", [], I64), vi("cond_in", [], B), vi("k", [], I64), vi("h", [1, H])],
+                             [vi("go", [], B), vi("k2", [], I64), vi("h2", [1, H]), vi("h_t", [1, H])])  # fmt: skip
+    inits = _weights() + [init("k0", dtype=np.int64, value=start), init("step", dtype=np.int64, value=step), init("limit", dtype=np.int64, value=limit),
+                          init("cond0", dtype=np.bool_, value=True)]  # fmt: skip
+    nodes = [helper.make_node("Loop", ["", "cond0", "k0", "h0"], ["k_last", "h_last", "hs"], name="while", body=body)]
+    return save(tmp_path, model(nodes, [("x", [1, IN]), ("h0", [1, H])], ["h_last", "hs"], inits), name)
+
+
+@pytest.mark.parametrize(("op", "start", "limit", "step", "after", "counter"), [
+    ("Less", 0, 10, 1, True, "carried"), ("Less", 0, 10, 1, False, "carried"), ("LessOrEqual", 2, 11, 3, True, "carried"),
+    ("Greater", 1, 9, 2, False, "carried"), ("GreaterOrEqual", 0, 6, 2, True, "carried"), ("Less", 5, 3, 1, True, "carried"),
+    ("Less", 0, 7, 1, False, "iteration"),
+])  # fmt: skip
+def test_a_loop_counted_by_its_condition_runs_as_onnxruntime_runs_it(tmp_path, op, start, limit, step, after, counter):
+    """The condition compares a counter with a constant: how many times the body runs is known,
+    and is what onnxruntime runs (the length of the per-iteration output)."""
+    import onnxruntime as ort
+
+    path = while_model(tmp_path, op, start, limit, step, after, counter)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    runs = sess.run(None, {"x": np.ones((1, IN), np.float32), "h0": np.zeros((1, H), np.float32)})[1].shape[0]
+    m = read_onnx(path)
+    (loop,) = m.layers
+    assert not m.uncounted and loop.cost == Cost(macs=runs * STEP_MACS, other_ops=runs * (STEP_OPS + 2), weights=384)
+    assert f"a loop of {runs} steps (counter " in loop.note and loop.more_outputs == (H, runs * H)
+
+
+def test_a_loop_whose_counter_moves_by_a_computed_step_stays_uncounted(tmp_path):
+    path = while_model(tmp_path)
+    import onnx
+
+    mp = onnx.load(str(path))
+    body = mp.graph.node[0].attribute[0].g
+    body.node[0].input[1] = "i"  # k2 = k + i: not a constant step
+    onnx.save(mp, str(path))
+    (u,) = read_onnx(path).uncounted
+    assert u.reason.startswith("Loop: its number of iterations depends on a run-time value: the condition its body computes ('go') may stop it before any count known")

@@ -132,18 +132,17 @@ def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, 
             return None, "", f"Scan: its scan inputs differ in length ({', '.join(map(str, sorted(lengths)))})"
         n = lengths.pop()
         return n, f"axis {axes[0]} of {ins[len(ins) - m]!r}", ""
-    trip = ins[0]
-    if not trip:
-        return None, "", "Loop without a trip count: it runs until its condition turns false, a run-time value"
-    m = _one_int(values.get(trip))
-    if m is None:
+    trip, cond = ins[0], ins[1] if len(ins) > 1 else ""
+    m = _one_int(values.get(trip)) if trip else None
+    if trip and m is None:
         return None, "", f"Loop: its number of iterations depends on a run-time value: its trip count {trip!r} is not a constant of the graph"
+    if m is not None and m > MAX_STEPS:
+        if not cond:
+            return None, "", f"Loop: its trip count {trip!r} is {m:,}, more than {MAX_STEPS:,}"
+        m = None  # torch's "until the condition says": the condition alone counts
     how = f"trip count {trip!r}"
-    if m > MAX_STEPS:
-        return None, "", f"Loop: its trip count {trip!r} is {m:,}, more than {MAX_STEPS:,}: a loop run until its condition turns false"
-    cond = ins[1] if len(ins) > 1 else ""
     if not cond:
-        return max(m, 0), how, ""
+        return (max(m, 0), how, "") if m is not None else (None, "", "Loop without a trip count or a condition: it never ends")
     start = _one_int(values.get(cond))
     if start is None:
         return None, "", f"Loop: its number of iterations depends on a run-time value: its condition {cond!r}"
@@ -153,13 +152,60 @@ def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, 
     c_in, c_out = body.input[1].name, body.output[0].name
     made = {o: n for n in body.node for o in n.output}
     p = made.get(c_out)
-    if c_out == c_in or (p is not None and p.op_type == "Identity" and list(p.input) == [c_in]):
-        return max(m, 0), how, ""
     again = _one_int(inferred.values.get(c_out))
-    if again is None:
-        return None, "", (f"Loop: its number of iterations depends on a run-time value: the condition its body computes ({c_out!r}) "
-                          f"may stop it before its trip count")  # fmt: skip
-    return (max(m, 0) if again else min(max(m, 0), 1)), how, ""
+    if c_out == c_in or (p is not None and p.op_type == "Identity" and list(p.input) == [c_in]) or again is not None:
+        if m is None:
+            return None, "", (f"Loop: its trip count {trip!r} is {values.get(trip).reshape(-1)[0]:,}, more than {MAX_STEPS:,}" if trip
+                              else "Loop without a trip count, its condition always true: it never ends")  # fmt: skip
+        return (max(m, 0) if again is None or again else min(max(m, 0), 1)), how, ""
+    counted = _counted(node, inferred, values, p, made)
+    if counted is not None:
+        n, how = counted
+        return (n if m is None else min(n, max(m, 0))), how, ""
+    return None, "", (f"Loop: its number of iterations depends on a run-time value: the condition its body computes ({c_out!r}) "
+                      f"may stop it before {'its trip count' if trip else 'any count known'}")  # fmt: skip
+
+
+_COMPARE = {"Less": (0, 0), "LessOrEqual": (0, 1), "Greater": (1, 0), "GreaterOrEqual": (1, 1)}  # (which side is the counter, inclusive)
+
+
+def _counted(node, inferred, values: dict, p, made: dict) -> tuple[int, str] | None:
+    """``(iterations, how)`` of a Loop whose body's condition compares a counter with a constant
+    (``i < 10``, torch's ``while_loop``): the counter the iteration number, or a carried value
+    that the body steps by a constant, compared before or after its step; None otherwise."""
+    if p is None or p.op_type not in _COMPARE or len(p.input) != 2:
+        return None
+    side, inclusive = _COMPARE[p.op_type]
+    var, limit = p.input[side], _one_int(inferred.values.get(p.input[1 - side]))
+    body, ins = inferred.graph, list(node.input)
+    names = [vi.name for vi in body.input]
+    if limit is None:
+        return None
+    if var == names[0]:  # the iteration number: 0, 1, 2 ...
+        start, step, after = 0, 1, False
+    else:
+        after = var not in names
+        if after:  # compared after the step: the body's new value of a carried one
+            outs = [vi.name for vi in body.output]
+            if var not in outs[1:] or outs.index(var) + 1 >= len(names):
+                return None
+            var = names[outs.index(var) + 1]
+        k = names.index(var) if var in names else -1
+        if k < 2 or k >= len(ins):
+            return None
+        start = _one_int(values.get(ins[k]))
+        new = made.get(body.output[k - 1].name)
+        if start is None or new is None or new.op_type != "Add" or var not in new.input or len(new.input) != 2:
+            return None
+        step = _one_int(inferred.values.get(new.input[1] if new.input[0] == var else new.input[0]))
+    if step is None or step <= 0:
+        return None
+    span = limit - start + inclusive  # how many values the counter may take before it stops the loop, times the step
+    n = max(0, -(-span // step)) + (0 if after else 1)
+    n = max(n, 1)  # (the condition it entered with was true: one run at least)
+    if n > MAX_STEPS:
+        return None
+    return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}"
 
 
 def _one_int(value) -> int | None:
