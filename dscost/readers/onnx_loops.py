@@ -51,8 +51,8 @@ class Body:
 
 
 def key(node) -> tuple:
-    """What identifies a Loop/Scan node between shape inference and counting: its outputs."""
-    return tuple(node.output)
+    """What identifies a Loop/Scan node between shape inference and counting: its name and outputs."""
+    return (node.name, *node.output)
 
 
 def _body(node):
