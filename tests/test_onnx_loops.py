@@ -254,3 +254,31 @@ def test_a_loop_whose_counter_moves_by_a_computed_step_stays_uncounted(tmp_path)
     onnx.save(mp, str(path))
     (u,) = read_onnx(path).uncounted
     assert u.reason.startswith("Loop: its number of iterations depends on a run-time value: the condition its body computes ('go') may stop it before any count known")
+
+
+def test_torch_script_loop_all_of_whose_inputs_are_constants(tmp_path):
+    """torch.onnx's TorchScript exporter: Loop(Constant M, Constant true, Constant zeros h0), the
+    body reading x and the weights by name and returning an Identity of the outer true.  Its
+    inputs all constants, it is still a layer on the data it reads (before, its weights were lost)."""
+    body = helper.make_graph(_rnn_ops("h", "x", "h2") + [node("Identity", ["true"], "cond_out")], "sub_graph",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", [1, H])])  # fmt: skip
+    consts = [helper.make_node("Constant", [], ["M"], name="m", value=helper.make_tensor("m", I64, [], [3])),
+              helper.make_node("Constant", [], ["true"], name="t", value=helper.make_tensor("t", B, [], [True])),
+              helper.make_node("Constant", [], ["h0"], name="z", value=helper.make_tensor("z", TensorProto.FLOAT, [1, H], [0.0] * H))]  # fmt: skip
+    nodes = consts + [helper.make_node("Loop", ["M", "true", "h0"], ["h_last"], name="loop", body=body), node("Relu", ["h_last"], "y")]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, IN])], ["y"], _weights())))
+    loop, relu = (layer for layer in m.layers if layer.op in ("Loop", "Relu"))
+    assert loop.cost == Cost(macs=3 * STEP_MACS, other_ops=3 * STEP_OPS, weights=384) and loop.inputs == ("x",) and not m.uncounted
+    assert relu.output_shape == (1, H) and relu.inputs == ("loop",)
+
+
+def test_a_body_node_of_unknown_shape_leaves_the_loop_uncounted_naming_it(tmp_path):
+    """The body reads a tensor of the graph whose shape is the data's (NonZero's)."""
+    body = helper.make_graph([node("MatMul", ["nzf", "R"], "hr"), node("Identity", ["cond_in"], "cond_out")], "step",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h", [1, H])])  # fmt: skip
+    nodes = [node("NonZero", ["x"], "nz"), node("Cast", ["nz"], "nzf", to=TensorProto.FLOAT),
+             helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]  # fmt: skip
+    inits = _weights() + [init("M", dtype=np.int64, value=2)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, H]), ("h0", [1, H])], ["h_last"], inits)))
+    (u,) = m.uncounted
+    assert u.reason.startswith("Loop: body node 'hr' (MatMul) not counted: unknown shape of input 0 ('nzf')") and u.params == H * H
