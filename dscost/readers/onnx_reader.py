@@ -26,6 +26,7 @@ from dscost.readers import onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_branches import resolve_branches
+from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop
 from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
@@ -165,6 +166,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     stripped, st = strip(path)
     mp, onnx = _parse(path, stripped)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
+    maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -178,7 +180,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
         names = _sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
-        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()})
+        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop)
         del mp
         notes += inferred.notes
         g = inferred.graph
@@ -316,6 +318,7 @@ class _Counter:
         self.helper = onnx.helper
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
+        self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
         self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
         for t in st.initializers.values():
@@ -360,11 +363,16 @@ class _Counter:
         sig = op
         if domain in ("", "ai.onnx"):
             if op in ops.CONTROL_FLOW:
-                why = subgraph_summary(node)
+                refs = outer_refs(node)
+                derived = derived and all(t in self.const for t in refs)  # (a body reading activations makes none)
+                why = count_loop(self, node, name, refs) if op in LOOPS and not derived else ""
+                if why is None:  # a Loop/Scan counted as its body times its iterations
+                    return
+                why = f"{why}; {subgraph_summary(node)}" if why else subgraph_summary(node)
                 if op == "If" and inputs and inputs[0] in self.real_inputs:  # optimum's merged decoders: use_cache_branch
                     why += f"; which branch runs depends on the graph input {inputs[0]!r} (give it: --input-value {inputs[0]}=0 or 1)"
                 # the weights its bodies use from the graph exist whichever branch runs: its params
-                return self._uncounted(name, op, why, inputs + outer_refs(node), outputs, derived)
+                return self._uncounted(name, op, why, inputs + refs, outputs, derived)
             handler = ops.HANDLERS.get(op)
             if handler is None:
                 return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)

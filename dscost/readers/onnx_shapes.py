@@ -257,15 +257,21 @@ def _refuse_negative(vi, path: Path) -> None:
 
 
 class Inferred:
-    """The inferred graph, and every tensor's static shape (None: unresolved) and element type."""
+    """The inferred graph, and every tensor's static shape (None: unresolved) and element type;
+    the values folding found, and what is known of each Loop/Scan (:class:`onnx_loops.Body`, by
+    :func:`onnx_loops.key`)."""
 
     def __init__(self, graph, shapes: dict[str, Shape | None], types: dict[str, int], notes: list[str]):
         self.graph, self.shapes, self.types, self.notes = graph, shapes, types, notes
+        self.values: dict[str, object] = {}
+        self.bodies: dict[tuple, object] = {}
 
 
-def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None) -> Inferred:
+def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0) -> Inferred:
     """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`fix_inputs` fixed).
-    ``initializer_dims``: the dims of initializers (their data may have been stripped)."""
+    ``initializer_dims``: the dims of initializers (their data may have been stripped).  When the
+    graph may hold ``loops``, the folding pass always runs: it infers each Loop/Scan body
+    (:func:`_loop`), ``depth`` Loops deep."""
     g = _infer_once(mp, path, onnx).graph
     shapes: dict[str, Shape | None] = {}
     types: dict[str, int] = {}
@@ -289,11 +295,47 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
             shapes[name] = known[0]
             if known[1] is not None:
                 types[name] = known[1]
-    notes: list[str] = []
-    if any(o and shapes.get(o) is None for n in g.node for o in n.output):
+    inferred = Inferred(g, shapes, types, [])
+    if loops or any(o and shapes.get(o) is None for n in g.node for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
-        _propagate(g, shapes, types, notes, onnx, opset)
-    return Inferred(g, shapes, types, notes)
+        loop = (lambda node, values: _loop(node, inferred, values, mp, path, onnx, opset, depth)) if loops else None
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop)
+        if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
+            inferred.values = values
+    return inferred
+
+
+def _loop(node, outer: Inferred, values: dict, mp, path: Path, onnx, opset: int, depth: int) -> None:
+    """Infer the body of Loop/Scan ``node`` as a graph of its own, find its number of iterations
+    and complete its output shapes (:mod:`onnx_loops`); what was found goes to ``outer.bodies``."""
+    from dscost.readers import onnx_loops as L
+    from dscost.readers.onnx_uncounted import outer_refs
+
+    found = outer.bodies[L.key(node)] = L.Body()
+    if depth >= L.MAX_DEPTH:
+        found.reason = f"{node.op_type}: nested more than {L.MAX_DEPTH} loops deep"
+        return
+    shapes, types = outer.shapes, outer.types
+    body_mp, found.reason = L.body_model(node, opset, mp.opset_import, shapes, types, values, outer_refs(node))
+    if body_mp is None:
+        return
+    try:  # (the folding pass runs on it: the condition a body computes is a value)
+        found.inferred = inferred = infer(body_mp, path, onnx, loops=True, depth=depth + 1)
+    except InputError as err:
+        found.reason = f"{node.op_type}: shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
+        return
+    n, found.how, found.reason = L.steps(node, inferred, values, shapes)
+    if n is None:
+        return
+    out, found.reason = L.output_shapes(node, n, inferred, shapes)
+    if found.reason:
+        return
+    found.steps = n
+    for o, s, b in zip(node.output, out, inferred.graph.output[len(inferred.graph.output) - len(node.output):]):
+        if o and s is not None and shapes.get(o) is None:
+            shapes[o] = s
+            if inferred.types.get(b.name):
+                types.setdefault(o, inferred.types[b.name])
 
 
 # --------------------------------------------------------------------------
@@ -375,8 +417,9 @@ class _Evaluators:
             return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
 
 
-def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int) -> None:
-    """One forward pass: fold what can be folded, infer each still-open node again with the values known."""
+def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None) -> dict:
+    """One forward pass: fold what can be folded, infer each still-open node again with the values
+    known (``loop``: what to do with a Loop/Scan node); returns the values found."""
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -395,6 +438,8 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
             _contrib_outputs(node, shape_fn, shapes, types, helper)
             continue
         if node.domain not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
+            if loop is not None and node.op_type in ("Loop", "Scan") and node.domain in ("", "ai.onnx"):
+                loop(node, values)
             continue  # custom ops, subgraphs (If/Loop/Scan)
         ins = list(node.input)
         outs = [o for o in node.output if o]
@@ -455,6 +500,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int)
                 shapes[o] = tuple(int(d) for d in r.shape)
     if too_big:
         notes.append(f"constant folding skipped {too_big} node(s) whose outputs are not static or exceed {FOLD_MAX_ELEMENTS:,} elements")
+    return values
 
 
 # Ops whose output size follows from their input values' shapes without running them, so a fold

@@ -1,0 +1,290 @@
+"""An ONNX Loop or Scan whose number of iterations is known before the graph runs: counted as
+its body times that number.
+
+* **Scan** (opset 9 on) runs once per slice of its scan inputs: the length of their scan axis
+  (``scan_input_axes``, default 0), known when their shape is.  Opset 8's Scan, with a batch
+  axis and per-sequence lengths, stays uncounted.
+* **Loop** runs ``M`` times when its trip count ``M`` is a value known before the graph runs (an
+  initializer, a Constant node, shape arithmetic folded to one integer) and its condition cannot
+  stop it earlier: no ``cond`` input, or a true one that the body passes on unchanged (its cond
+  output the cond input, an Identity of it, or a value folded to true: torch.onnx writes
+  ``for i in range(n)`` as a Loop whose body returns an Identity of a constant true).
+
+The body is inferred as a graph of its own (:func:`body_model`): its inputs take the outer
+shapes (a Loop's iteration number and condition are scalars, its carried values the shapes they
+enter with; a Scan's slices lose the scan axis), the tensors it reads from the enclosing graph
+their shapes there.  A carried value must keep its shape from one iteration to the next.  Its
+nodes are then counted with the reader's own handlers (:func:`count_loop`): one run costs their
+sum, the node costs that times the iterations, and its params (the graph's weights the body
+reads, the body's own initializers) are counted once.  A body node without a handler or with an
+unknown shape, a nested If, a trip count or condition computed at run time leaves the node
+uncounted, its reason saying which.
+
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from math import prod
+from types import SimpleNamespace
+
+from dscost.layers import RECURRENT, Cost, Layer
+
+LOOPS = ("Loop", "Scan")
+MAX_STEPS = 10**9  # a larger trip count is a "run until the condition says" sentinel (torch writes 2^63 - 1), not a count
+MAX_DEPTH = 8  # Loops nested deeper than this are not inferred
+LOOP_OP_TYPES = (b'"\x04Loop', b'"\x04Scan')  # NodeProto.op_type == "Loop" / "Scan", as written on the wire
+_NO_INITIALIZERS = SimpleNamespace(initializers={})
+
+
+@dataclass
+class Body:
+    """What is known of one Loop/Scan: the body inferred as a graph (``inferred``: an
+    :class:`~dscost.readers.onnx_shapes.Inferred`), its number of ``steps``, or the ``reason``
+    it is not counted."""
+
+    inferred: object = None
+    steps: int | None = None
+    reason: str = ""
+    how: str = ""  # where the steps come from, for the layer's note
+
+
+def key(node) -> tuple:
+    """What identifies a Loop/Scan node between shape inference and counting: its name and outputs."""
+    return (node.name, *node.output)
+
+
+def _body(node):
+    return next((a.g for a in node.attribute if a.name == "body" and a.HasField("g")), None)
+
+
+def _ints(node, name: str) -> list[int] | None:
+    return next((list(a.ints) for a in node.attribute if a.name == name), None)
+
+
+def _int(node, name: str) -> int | None:
+    return next((a.i for a in node.attribute if a.name == name), None)
+
+
+def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values: dict, refs: list[str]):
+    """``(ModelProto, "")`` of the body of Loop/Scan ``node`` as a graph of its own, its inputs
+    shaped as they enter each iteration and the enclosing graph's tensors it reads (``refs``)
+    declared (small constants as initializers, with their ``values``); ``(None, reason)`` when
+    that is not possible."""
+    from onnx import helper, numpy_helper
+
+    body, op, ins = _body(node), node.op_type, list(node.input)
+    if body is None:
+        return None, f"{op} without a body"
+    declared: list[tuple[int | None, tuple | None]] = []
+    if op == "Loop":
+        if len(ins) < 2 or len(body.input) != len(ins):
+            return None, f"Loop: its body takes {len(body.input)} inputs for its {len(ins)}"
+        declared = [(7, ()), (9, ())] + [(types.get(t), shapes.get(t)) for t in ins[2:]]
+    else:
+        if opset < 9:
+            return None, "Scan of opset 8 (a batch axis and sequence lengths): not counted"
+        m = _int(node, "num_scan_inputs") or 0
+        axes = _ints(node, "scan_input_axes") or [0] * m
+        if not 0 < m <= len(ins) or len(axes) != m or len(body.input) != len(ins):
+            return None, f"Scan: its body takes {len(body.input)} inputs for its {len(ins)} ({m} scanned)"
+        n = len(ins) - m
+        declared = [(types.get(t), shapes.get(t)) for t in ins[:n]]
+        for t, axis in zip(ins[n:], axes):
+            s = shapes.get(t)
+            if s is not None and -len(s) <= axis < len(s):
+                s = s[: axis % len(s)] + s[axis % len(s) + 1 :]
+            declared.append((types.get(t), s if s is None or len(s) < len(shapes[t]) else None))
+    inputs = []
+    for vi, (elem, shape) in zip(body.input, declared):
+        elem = elem or vi.type.tensor_type.elem_type
+        inputs.append(helper.make_tensor_value_info(vi.name, elem, list(shape) if shape is not None else None) if elem else vi)
+    inits = []
+    for t in refs:
+        if t in values:
+            try:
+                inits.append(numpy_helper.from_array(values[t], t))
+                continue
+            except Exception:
+                pass
+        if types.get(t):
+            inputs.append(helper.make_tensor_value_info(t, types[t], list(shapes[t]) if shapes.get(t) is not None else None))
+    outputs = [helper.make_empty_tensor_value_info(vi.name) for vi in body.output]
+    graph = helper.make_graph(list(body.node), body.name or "body", inputs, outputs, initializer=list(body.initializer) + inits)
+    return helper.make_model(graph, opset_imports=list(opset_import)), ""
+
+
+def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, str]:
+    """``(iterations, where they come from, "")`` of Loop/Scan ``node`` whose body was
+    ``inferred`` (values: what the enclosing graph's folding knows), or ``(None, "", reason)``."""
+    op, ins = node.op_type, list(node.input)
+    if op == "Scan":
+        m = _int(node, "num_scan_inputs") or 0
+        axes = _ints(node, "scan_input_axes") or [0] * m
+        lengths = set()
+        for t, axis in zip(ins[len(ins) - m :], axes):
+            s = shapes.get(t)
+            if s is None or not -len(s) <= axis < len(s):
+                return None, "", f"Scan: the length of the scan axis of {t!r} is not known (its shape is not)"
+            lengths.add(s[axis])
+        if len(lengths) != 1:
+            return None, "", f"Scan: its scan inputs differ in length ({', '.join(map(str, sorted(lengths)))})"
+        n = lengths.pop()
+        return n, f"axis {axes[0]} of {ins[len(ins) - m]!r}", ""
+    trip, cond = ins[0], ins[1] if len(ins) > 1 else ""
+    m = _one_int(values.get(trip)) if trip else None
+    if trip and m is None:
+        return None, "", f"Loop: its number of iterations depends on a run-time value: its trip count {trip!r} is not a constant of the graph"
+    if m is not None and m > MAX_STEPS:
+        if not cond:
+            return None, "", f"Loop: its trip count {trip!r} is {m:,}, more than {MAX_STEPS:,}"
+        m = None  # torch's "until the condition says": the condition alone counts
+    how = f"trip count {trip!r}"
+    if not cond:
+        return (max(m, 0), how, "") if m is not None else (None, "", "Loop without a trip count or a condition: it never ends")
+    start = _one_int(values.get(cond))
+    if start is None:
+        return None, "", f"Loop: its number of iterations depends on a run-time value: its condition {cond!r}"
+    body = inferred.graph
+    if not start:
+        return 0, f"condition {cond!r} false", ""
+    c_in, c_out = body.input[1].name, body.output[0].name
+    made = {o: n for n in body.node for o in n.output}
+    p = made.get(c_out)
+    again = _one_int(inferred.values.get(c_out))
+    if c_out == c_in or (p is not None and p.op_type == "Identity" and list(p.input) == [c_in]) or again is not None:
+        if m is None:
+            return None, "", (f"Loop: its trip count {trip!r} is {values.get(trip).reshape(-1)[0]:,}, more than {MAX_STEPS:,}" if trip
+                              else "Loop without a trip count, its condition always true: it never ends")  # fmt: skip
+        return (max(m, 0) if again is None or again else min(max(m, 0), 1)), how, ""
+    counted = _counted(node, inferred, values, p, made)
+    if counted is not None:
+        n, how = counted
+        return (n if m is None else min(n, max(m, 0))), how, ""
+    return None, "", (f"Loop: its number of iterations depends on a run-time value: the condition its body computes ({c_out!r}) "
+                      f"may stop it before {'its trip count' if trip else 'any count known'}")  # fmt: skip
+
+
+_COMPARE = {"Less": (0, 0), "LessOrEqual": (0, 1), "Greater": (1, 0), "GreaterOrEqual": (1, 1)}  # (which side is the counter, inclusive)
+
+
+def _counted(node, inferred, values: dict, p, made: dict) -> tuple[int, str] | None:
+    """``(iterations, how)`` of a Loop whose body's condition compares a counter with a constant
+    (``i < 10``, torch's ``while_loop``): the counter the iteration number, or a carried value
+    that the body steps by a constant, compared before or after its step; None otherwise."""
+    if p is None or p.op_type not in _COMPARE or len(p.input) != 2:
+        return None
+    side, inclusive = _COMPARE[p.op_type]
+    var, limit = p.input[side], _one_int(inferred.values.get(p.input[1 - side]))
+    body, ins = inferred.graph, list(node.input)
+    names = [vi.name for vi in body.input]
+    if limit is None:
+        return None
+    if var == names[0]:  # the iteration number: 0, 1, 2 ...
+        start, step, after = 0, 1, False
+    else:
+        after = var not in names
+        if after:  # compared after the step: the body's new value of a carried one
+            outs = [vi.name for vi in body.output]
+            if var not in outs[1:] or outs.index(var) + 1 >= len(names):
+                return None
+            var = names[outs.index(var) + 1]
+        k = names.index(var) if var in names else -1
+        if k < 2 or k >= len(ins):
+            return None
+        start = _one_int(values.get(ins[k]))
+        new = made.get(body.output[k - 1].name)
+        if start is None or new is None or new.op_type != "Add" or var not in new.input or len(new.input) != 2:
+            return None
+        step = _one_int(inferred.values.get(new.input[1] if new.input[0] == var else new.input[0]))
+    if step is None or step <= 0:
+        return None
+    span = limit - start + inclusive  # how many values the counter may take before it stops the loop, times the step
+    n = max(0, -(-span // step)) + (0 if after else 1)
+    n = max(n, 1)  # (the condition it entered with was true: one run at least)
+    if n > MAX_STEPS:
+        return None
+    return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}"
+
+
+def _one_int(value) -> int | None:
+    """The integer in a one-element bool or integer array, else None."""
+    if value is None or getattr(value, "size", 0) != 1 or value.dtype.kind not in "biu":
+        return None
+    return int(value.reshape(-1)[0])
+
+
+def output_shapes(node, n: int, inferred, shapes: dict) -> tuple[list, str]:
+    """The shapes of ``node``'s outputs after ``n`` iterations of the ``inferred`` body (carried
+    values and Scan states: the shape they entered with; per-iteration outputs stacked along
+    their axis), or ``([], reason)`` when a carried value changes shape."""
+    body, ins, op = inferred.graph, list(node.input), node.op_type
+    bshape = inferred.shapes
+    if op == "Loop":
+        carried = [(b_in.name, b_out.name, t) for b_in, b_out, t in zip(body.input[2:], body.output[1:], ins[2:])]
+        stacked = [(vi.name, 0) for vi in body.output[1 + len(carried) :]]
+    else:
+        m = _int(node, "num_scan_inputs") or 0
+        k = len(body.output) - (len(ins) - m)
+        carried = [(b_in.name, b_out.name, t) for b_in, b_out, t in zip(body.input, body.output, ins[: len(ins) - m])]
+        axes = _ints(node, "scan_output_axes") or [0] * k
+        stacked = [(vi.name, axis) for vi, axis in zip(body.output[len(carried) :], axes)]
+    out: list = []
+    for b_in, b_out, t in carried:
+        s_in, s_out = bshape.get(b_in), bshape.get(b_out)
+        if s_out is not None and s_in is not None and s_in != s_out:
+            return [], f"{op}: its carried value {t!r} changes shape from one iteration to the next ({s_in} -> {s_out})"
+        out.append(shapes.get(t) if s_out is not None else None)
+    for name, axis in stacked:
+        s = bshape.get(name)
+        if s is None or not -len(s) - 1 <= axis <= len(s):
+            out.append(None)
+            continue
+        axis %= len(s) + 1
+        out.append(s[:axis] + (n,) + s[axis:])
+    return out, ""
+
+
+def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
+    """Count Loop/Scan ``node`` as one layer of ``counter`` (the reader's counter: its body's
+    nodes are visited by a counter of the same kind); None when counted, else why not."""
+    found = counter.bodies.get(key(node))
+    if found is None:
+        return f"{node.op_type}: its body was not inferred"
+    if found.inferred is None or found.steps is None:
+        return found.reason
+    g = found.inferred.graph
+    sub = type(counter)(found.inferred, _NO_INITIALIZERS, SimpleNamespace(helper=counter.helper), counter.path)
+    sub.real_inputs = {t for t in refs if t in counter.real_inputs}
+    for t in refs:  # the enclosing graph's constants stay its constants, from the same sources
+        if t in counter.const:
+            sub.const[t], sub.sources[t] = counter.const[t], counter.sources[t]
+            for s in counter.sources[t]:
+                sub.shapes[s] = counter.shapes.get(s)
+            if t in counter.const_node:
+                sub.const_node[t] = counter.const_node[t]
+            if t in counter.literals:
+                sub.literals.add(t)
+    sub.claimed = dict(counter.claimed)
+    for i, n in enumerate(g.node):
+        sub.visit(n, n.name or f"{n.op_type}_{i}")
+        if sub.uncounted:
+            u = sub.uncounted[0]
+            return f"{node.op_type}: body node {u.name!r} ({u.op}) not counted: {u.reason}"
+    for t in sub.claimed:  # the weights the body counted are this layer's
+        if t not in counter.claimed:
+            counter.claimed[t] = name
+    run = Cost.total(layer.cost for layer in sub.layers)
+    n = found.steps
+    ins = [t for t in list(node.input) + refs if t]
+    edges, ports = counter._edges(ins, range(len(ins)), {})
+    data = [counter.shapes.get(t) for t in ins if t not in counter.const and counter.shapes.get(t) is not None]
+    outs = [counter.shapes.get(t) if t else None for t in node.output]
+    kind = "loop" if node.op_type == "Loop" else "scan"
+    counter.layers.append(Layer(name, RECURRENT, node.op_type, edges, max(data, key=prod, default=()),
+                                outs[0] if outs and outs[0] is not None else (), replace(run, macs=run.macs * n, other_ops=run.other_ops * n),
+                                note=f"a {kind} of {n} steps ({found.how}), each the {len(g.node)} ops of subgraph {g.name!r}",
+                                outputs=tuple(node.output), more_outputs=tuple(prod(s) if s is not None else 0 for s in outs[1:]),
+                                input_ports=ports))  # fmt: skip
+    return None

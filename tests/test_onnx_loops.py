@@ -1,0 +1,284 @@
+"""An ONNX Loop or Scan whose number of iterations is known before the graph runs is one layer
+costing its body times that number (dscost/readers/onnx_loops.py); any other stays uncounted,
+its reason saying why."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+
+from conftest import run_cli
+from dscost import cost
+from dscost.layers import RECURRENT, Cost
+from dscost.readers.onnx_reader import read_onnx
+from onnx_models import init, model, node, save, vi
+
+B = TensorProto.BOOL
+I64 = TensorProto.INT64
+T, IN, H = 5, 8, 16  # steps, input size, hidden size
+STEP_MACS = IN * H + H * H  # x_t W (1x8 . 8x16) + h R (1x16 . 16x16) = 384
+STEP_OPS = H + H  # the Add and the Tanh of a (1, 16) state
+
+
+def _rnn_ops(h_in: str, x_t: str, h_out: str) -> list:
+    """One step of a plain RNN: h' = tanh(x_t W + h R), W and R the graph's initializers."""
+    return [node("MatMul", [x_t, "W"], "xw"), node("MatMul", [h_in, "R"], "hr"), node("Add", ["xw", "hr"], "pre"), node("Tanh", ["pre"], h_out)]
+
+
+def _weights():
+    return [init("W", IN, H), init("R", H, H)]
+
+
+def scan_rnn(tmp_path, axis: int = 0, name="scan.onnx"):
+    """Scan(h0, x) over the T steps of x (along ``axis``), its state h, its scan output every h;
+    a Relu after the stacked outputs (its shape, (T, 1, 16), comes from the Scan's count)."""
+    x_shape = [T, 1, IN] if axis == 0 else [1, T, IN]
+    body = helper.make_graph(_rnn_ops("h", "x_t", "h2") + [node("Identity", ["h2"], "y_t")], "cell",
+                             [vi("h", [1, H]), vi("x_t", [1, IN])], [vi("h2", [1, H]), vi("y_t", [1, H])])  # fmt: skip
+    nodes = [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="rnn", body=body, num_scan_inputs=1, scan_input_axes=[axis]),
+             node("Relu", ["ys"], "out")]  # fmt: skip
+    return save(tmp_path, model(nodes, [("x", x_shape), ("h0", [1, H])], ["out", "h_last"], _weights()), name)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -2])
+def test_a_scan_is_its_body_times_the_length_of_its_scan_axis(tmp_path, axis):
+    m = read_onnx(scan_rnn(tmp_path, axis))
+    x_shape = [T, 1, IN] if axis == 0 else [1, T, IN]
+    assert not m.uncounted
+    rnn, relu = m.layers
+    assert (rnn.name, rnn.op, rnn.type) == ("rnn", "Scan", RECURRENT)
+    assert rnn.cost == Cost(macs=T * STEP_MACS, other_ops=T * STEP_OPS, weights=IN * H + H * H)  # 1,920 MACs, 160 ops, 384 weights
+    assert rnn.note == f"a scan of 5 steps (axis {axis} of 'x'), each the 5 ops of subgraph 'cell'"
+    assert rnn.inputs == ("h0", "x") and rnn.input_shape == tuple(x_shape) and rnn.output_shape == (1, H) and rnn.more_outputs == (T * H,)
+    assert relu.output_shape == (T, 1, H) and relu.cost.other_ops == T * H and relu.inputs == ("rnn",)
+
+
+def test_onnxruntime_runs_the_loops_counted(tmp_path):
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(scan_rnn(tmp_path)), providers=["CPUExecutionProvider"])
+    out, h = sess.run(None, {"x": np.ones((T, 1, IN), np.float32), "h0": np.zeros((1, H), np.float32)})
+    assert out.shape == (T, 1, H) and h.shape == (1, H)
+    for body_cond in ("identity", "constant"):
+        sess = ort.InferenceSession(str(loop_model(tmp_path, body_cond=body_cond)), providers=["CPUExecutionProvider"])
+        (y,) = sess.run(None, {"x": np.ones((1, IN), np.float32), "h0": np.zeros((1, H), np.float32)})
+        assert y.shape == (1, H)
+
+
+def test_an_lstm_written_as_a_scan_costs_what_the_lstm_op_does(tmp_path):
+    """An LSTM cell by hand in a Scan body -- gates = x_t W + h R + b, split in four, c' = f c + i g,
+    h' = o tanh(c') -- has the MACs and weights of ONNX's LSTM op of the same sizes:
+    T x 4H x (I + H) = 5 x 64 x 24 = 7,680 MACs; W 64x8 + R 64x16 = 1,536 weights."""
+    cell = [node("MatMul", ["x_t", "W4"], "xw"), node("MatMul", ["h", "R4"], "hr"), node("Add", ["xw", "hr"], "g0"), node("Add", ["g0", "b4"], "gates"),
+            node("Split", ["gates"], ["gi", "gf", "gg", "go"], axis=1, num_outputs=4), node("Sigmoid", ["gi"], "i"), node("Sigmoid", ["gf"], "f"),
+            node("Tanh", ["gg"], "g"), node("Sigmoid", ["go"], "o"), node("Mul", ["f", "c"], "fc"), node("Mul", ["i", "g"], "ig"),
+            node("Add", ["fc", "ig"], "c2"), node("Tanh", ["c2"], "tc"), node("Mul", ["o", "tc"], "h2"), node("Identity", ["h2"], "y_t")]  # fmt: skip
+    body = helper.make_graph(cell, "lstm_cell", [vi("h", [1, H]), vi("c", [1, H]), vi("x_t", [1, IN])],
+                             [vi("h2", [1, H]), vi("c2", [1, H]), vi("y_t", [1, H])])  # fmt: skip
+    nodes = [helper.make_node("Scan", ["h0", "c0", "x"], ["h_last", "c_last", "ys"], name="lstm", body=body, num_scan_inputs=1)]
+    inits = [init("W4", IN, 4 * H), init("R4", H, 4 * H), init("b4", 4 * H)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [T, 1, IN]), ("h0", [1, H]), ("c0", [1, H])], ["ys"], inits, opset=18)))
+    (scan,) = m.layers
+    lstm = model([node("LSTM", ["x", "Wl", "Rl"], ["Y"], hidden_size=H)], [("x", [T, 1, IN])], ["Y"], [init("Wl", 1, 4 * H, IN), init("Rl", 1, 4 * H, H)])
+    (op,) = read_onnx(save(tmp_path, lstm, "lstm.onnx")).layers
+    assert scan.cost.macs == op.cost.macs == T * 4 * H * (IN + H) == 7_680
+    assert scan.cost.weights == op.cost.weights == 1_536 and scan.cost.biases == 4 * H and scan.cost.params == 1_536 + 4 * H
+    assert not m.uncounted and m.layers[0].more_outputs == (H, T * H)
+
+
+def loop_model(tmp_path, m_value=4, cond="true", body_cond="identity", name="loop.onnx", trip="M", extra_body=(), extra_inits=()):
+    """Loop(M, cond, h0) whose body runs one RNN step on its carried h, reading the graph's x and
+    the weights W, R by name; a MatMul after it on the final h uses R again."""
+    cond_ops = {"identity": [node("Identity", ["cond_in"], "cond_out")],
+                "constant": [helper.make_node("Constant", [], ["cond_out"], name="k_true", value=helper.make_tensor("t", B, [], [True]))],
+                "data": [node("ReduceSum", ["h2"], "s", keepdims=0), node("Less", ["s", "limit"], "cond_out")]}[body_cond]  # fmt: skip
+    body = helper.make_graph(_rnn_ops("h", "x", "h2") + list(extra_body) + cond_ops, "step",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", [1, H])])  # fmt: skip
+    inits = _weights() + [init("limit", value=1.0)] + list(extra_inits)
+    if isinstance(m_value, int):
+        inits.append(init("M", dtype=np.int64, value=m_value))
+    if cond == "true":
+        inits.append(init("cond", dtype=np.bool_, value=True))
+    inputs = [("x", [1, IN]), ("h0", [1, H])] + ([("M", vi("M", [], I64))] if m_value is None else [])
+    nodes = [helper.make_node("Loop", [trip, "cond" if cond else "", "h0"], ["h_last"], name="loop", body=body), node("MatMul", ["h_last", "R"], "y")]
+    return save(tmp_path, model(nodes, inputs, ["y"], inits), name)
+
+
+@pytest.mark.parametrize(("cond", "body_cond"), [("true", "identity"), ("true", "constant"), ("", "data"), ("", "identity")])
+def test_a_loop_of_a_constant_trip_count_is_its_body_times_it(tmp_path, cond, body_cond):
+    """M = 4, and a condition that cannot stop it early: true and passed on (or set true) by the
+    body, or none at all (then what the body computes for it is not read).  Params once: W and R
+    (R also used after the Loop, counted by the Loop, the first to use it)."""
+    m = read_onnx(loop_model(tmp_path, cond=cond, body_cond=body_cond))
+    assert not m.uncounted
+    loop, after = m.layers
+    assert loop.op == "Loop" and loop.cost == Cost(macs=4 * STEP_MACS, other_ops=4 * STEP_OPS + (4 * (H + 1) if body_cond == "data" else 0), weights=IN * H + H * H)
+    assert loop.note == f"a loop of 4 steps (trip count 'M'), each the {4 + (2 if body_cond == 'data' else 1)} ops of subgraph 'step'"
+    assert loop.inputs == ("h0", "x") and loop.input_shape == (1, H) and loop.output_shape == (1, H)
+    assert after.cost == Cost(macs=H * H) and "'R' shared with loop, counted there" in after.note
+    assert cost.analyze(m).totals.params == IN * H + H * H == 384
+
+
+def test_a_loop_whose_condition_is_computed_from_data_stays_uncounted(tmp_path):
+    m = read_onnx(loop_model(tmp_path, body_cond="data"))
+    (u,) = [u for u in m.uncounted if u.op == "Loop"]
+    assert u.reason.startswith("Loop: its number of iterations depends on a run-time value: the condition its body computes ('cond_out') "
+                               "may stop it before its trip count; subgraph not counted: body: 6 nodes")  # fmt: skip
+    assert u.params == IN * H + H * H  # the weights its body reads, as before
+    assert [layer.op for layer in m.layers] == []  # the MatMul after it: its input's shape is not known
+
+
+@pytest.mark.parametrize(("m_value", "trip", "reason"), [
+    (None, "M", "Loop: its number of iterations depends on a run-time value: its trip count 'M' is not a constant of the graph"),
+    (2**62, "M", "Loop: its trip count 'M' is 4,611,686,018,427,387,904, more than 1,000,000,000"),
+    (4, "", "Loop without a trip count, its condition always true: it never ends"),
+])  # fmt: skip
+def test_a_loop_of_unknown_length_stays_uncounted(tmp_path, m_value, trip, reason):
+    m = read_onnx(loop_model(tmp_path, m_value, trip=trip))
+    u = next(u for u in m.uncounted if u.op == "Loop")
+    assert u.reason.startswith(reason + "; subgraph not counted: body: 5 nodes") and u.params == 384
+
+
+def test_a_body_node_without_a_handler_leaves_the_loop_uncounted_naming_it(tmp_path):
+    det = [node("MatMul", ["h2", "sq"], "hq"), node("Det", ["hq"], "d")]  # (1, 16) x (16, 16) -> a 1x16 has no determinant: any op without a handler
+    m = read_onnx(loop_model(tmp_path, extra_body=[node("Reshape", ["h2", "sq_shape"], "sq")] + det[1:],
+                             extra_inits=[init("sq_shape", 2, dtype=np.int64, value=[4, 4])]))  # fmt: skip
+    u = next(u for u in m.uncounted if u.op == "Loop")
+    assert u.reason.startswith("Loop: body node 'd' (Det) not counted: no cost handler for op type 'Det'; subgraph not counted")
+    assert u.params == 384
+
+
+def test_a_loop_whose_carried_value_grows_stays_uncounted(tmp_path):
+    body = helper.make_graph([node("Identity", ["cond_in"], "cond_out"), node("Concat", ["h", "h"], "h2", axis=0)], "grow",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", None)])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]
+    m = read_onnx(save(tmp_path, model(nodes, [("h0", [1, H])], ["h_last"], [init("M", dtype=np.int64, value=3)])))
+    (u,) = m.uncounted
+    assert u.reason.startswith("Loop: its carried value 'h0' changes shape from one iteration to the next ((1, 16) -> (2, 16))")
+
+
+def test_weights_inside_the_body_and_outside_are_counted_once(tmp_path):
+    """The body's own initializer (a 16x16 Q) and the graph's W, R: each once, whatever the steps."""
+    extra = [node("MatMul", ["h2", "Q"], "hq")]
+    body = helper.make_graph(_rnn_ops("h", "x", "h2") + extra + [node("Identity", ["cond_in"], "cond_out")], "step",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("hq", [1, H])],
+                             initializer=[init("Q", H, H)])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, IN]), ("h0", [1, H])], ["h_last"], _weights() + [init("M", dtype=np.int64, value=7)])))
+    (loop,) = m.layers
+    assert loop.cost == Cost(macs=7 * (STEP_MACS + H * H), other_ops=7 * STEP_OPS, weights=IN * H + 2 * H * H)
+    assert cost.analyze(m).totals.params == 640
+
+
+def test_a_loop_in_a_loop_is_counted_inside_it(tmp_path):
+    """Outer M = 3, inner M = 2, the inner body one RNN step: 6 steps in all."""
+    inner = helper.make_graph(_rnn_ops("h", "x", "h2") + [node("Identity", ["cond_in"], "cond_out")], "inner",
+                              [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", [1, H])])  # fmt: skip
+    outer = helper.make_graph([helper.make_node("Loop", ["M2", "", "g"], ["g2"], name="in", body=inner), node("Identity", ["c"], "c2")], "outer",
+                              [vi("j", [], I64), vi("c", [], B), vi("g", [1, H])], [vi("c2", [], B), vi("g2", [1, H])])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M3", "", "h0"], ["h_last"], name="out", body=outer)]
+    inits = _weights() + [init("M3", dtype=np.int64, value=3), init("M2", dtype=np.int64, value=2)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, IN]), ("h0", [1, H])], ["h_last"], inits)))
+    (loop,) = m.layers
+    assert loop.cost == Cost(macs=6 * STEP_MACS, other_ops=6 * STEP_OPS, weights=384) and not m.uncounted
+    assert loop.note == "a loop of 3 steps (trip count 'M3'), each the 2 ops of subgraph 'outer'"
+
+
+def test_a_trip_count_from_shapes_is_folded(tmp_path):
+    """torch.onnx's ``for i in range(x.size(0))``: M = Gather(Shape(x), 0), the body reading x[i]."""
+    body = helper.make_graph([node("Gather", ["xs", "i"], "x_i", axis=0)] + _rnn_ops("h", "x_i", "h2") + [node("Identity", ["cond_in"], "cond_out")],
+                             "step", [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", [1, H])])  # fmt: skip
+    nodes = [node("Shape", ["xs"], "shape"), node("Gather", ["shape", "zero"], "n", axis=0),
+             helper.make_node("Loop", ["n", "cond", "h0"], ["h_last"], name="loop", body=body)]  # fmt: skip
+    inits = _weights() + [init("zero", dtype=np.int64, value=0), init("cond", dtype=np.bool_, value=True)]
+    m = read_onnx(save(tmp_path, model(nodes, [("xs", [6, 1, IN]), ("h0", [1, H])], ["h_last"], inits)))
+    loop = m.layers[-1]
+    assert loop.cost.macs == 6 * STEP_MACS and not m.uncounted and loop.inputs == ("n", "h0", "xs") and loop.input_shape == (6, 1, IN)
+
+
+def test_the_cli_counts_the_loop(tmp_path):
+    path = loop_model(tmp_path)
+    r = run_cli("analyze", str(path), "--format", "json", "--strict")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    (loop,) = [layer for layer in data["layers"] if layer["op"] == "Loop"]
+    assert (loop["macs"], loop["params"], loop["other_ops"]) == (4 * STEP_MACS, 384, 4 * STEP_OPS) and data["uncounted"] == []
+    assert data["totals"]["macs"] == 4 * STEP_MACS + H * H
+
+
+def while_model(tmp_path, op="Less", start=0, limit=10, step=1, after=True, counter="carried", name="while.onnx"):
+    """torch's ``while_loop`` as its dynamo exporter writes it: Loop("", cond0, k0, h0) whose body
+    steps the counter k by a constant and compares it (after or before the step) with a
+    constant limit; every iteration's h is a per-iteration output, so onnxruntime's output
+    says how many runs there were."""
+    var = ("k2" if after else "k") if counter == "carried" else "i"
+    sides = [var, "limit"] if op in ("Less", "LessOrEqual") else ["limit", var]
+    ops = [node("Add", ["k", "step"], "k2"), node(op, sides, "go")] + _rnn_ops("h", "x", "h2") + [node("Identity", ["h2"], "h_t")]
+    body = helper.make_graph(ops, "while_body", [vi("i", [], I64), vi("cond_in", [], B), vi("k", [], I64), vi("h", [1, H])],
+                             [vi("go", [], B), vi("k2", [], I64), vi("h2", [1, H]), vi("h_t", [1, H])])  # fmt: skip
+    inits = _weights() + [init("k0", dtype=np.int64, value=start), init("step", dtype=np.int64, value=step), init("limit", dtype=np.int64, value=limit),
+                          init("cond0", dtype=np.bool_, value=True)]  # fmt: skip
+    nodes = [helper.make_node("Loop", ["", "cond0", "k0", "h0"], ["k_last", "h_last", "hs"], name="while", body=body)]
+    return save(tmp_path, model(nodes, [("x", [1, IN]), ("h0", [1, H])], ["h_last", "hs"], inits), name)
+
+
+@pytest.mark.parametrize(("op", "start", "limit", "step", "after", "counter"), [
+    ("Less", 0, 10, 1, True, "carried"), ("Less", 0, 10, 1, False, "carried"), ("LessOrEqual", 2, 11, 3, True, "carried"),
+    ("Greater", 1, 9, 2, False, "carried"), ("GreaterOrEqual", 0, 6, 2, True, "carried"), ("Less", 5, 3, 1, True, "carried"),
+    ("Less", 0, 7, 1, False, "iteration"),
+])  # fmt: skip
+def test_a_loop_counted_by_its_condition_runs_as_onnxruntime_runs_it(tmp_path, op, start, limit, step, after, counter):
+    """The condition compares a counter with a constant: how many times the body runs is known,
+    and is what onnxruntime runs (the length of the per-iteration output)."""
+    import onnxruntime as ort
+
+    path = while_model(tmp_path, op, start, limit, step, after, counter)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    runs = sess.run(None, {"x": np.ones((1, IN), np.float32), "h0": np.zeros((1, H), np.float32)})[1].shape[0]
+    m = read_onnx(path)
+    (loop,) = m.layers
+    assert not m.uncounted and loop.cost == Cost(macs=runs * STEP_MACS, other_ops=runs * (STEP_OPS + 2), weights=384)
+    assert f"a loop of {runs} steps (counter " in loop.note and loop.more_outputs == (H, runs * H)
+
+
+def test_a_loop_whose_counter_moves_by_a_computed_step_stays_uncounted(tmp_path):
+    path = while_model(tmp_path)
+    import onnx
+
+    mp = onnx.load(str(path))
+    body = mp.graph.node[0].attribute[0].g
+    body.node[0].input[1] = "i"  # k2 = k + i: not a constant step
+    onnx.save(mp, str(path))
+    (u,) = read_onnx(path).uncounted
+    assert u.reason.startswith("Loop: its number of iterations depends on a run-time value: the condition its body computes ('go') may stop it before any count known")
+
+
+def test_torch_script_loop_all_of_whose_inputs_are_constants(tmp_path):
+    """torch.onnx's TorchScript exporter: Loop(Constant M, Constant true, Constant zeros h0), the
+    body reading x and the weights by name and returning an Identity of the outer true.  Its
+    inputs all constants, it is still a layer on the data it reads (before, its weights were lost)."""
+    body = helper.make_graph(_rnn_ops("h", "x", "h2") + [node("Identity", ["true"], "cond_out")], "sub_graph",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", [1, H])])  # fmt: skip
+    consts = [helper.make_node("Constant", [], ["M"], name="m", value=helper.make_tensor("m", I64, [], [3])),
+              helper.make_node("Constant", [], ["true"], name="t", value=helper.make_tensor("t", B, [], [True])),
+              helper.make_node("Constant", [], ["h0"], name="z", value=helper.make_tensor("z", TensorProto.FLOAT, [1, H], [0.0] * H))]  # fmt: skip
+    nodes = consts + [helper.make_node("Loop", ["M", "true", "h0"], ["h_last"], name="loop", body=body), node("Relu", ["h_last"], "y")]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, IN])], ["y"], _weights())))
+    loop, relu = (layer for layer in m.layers if layer.op in ("Loop", "Relu"))
+    assert loop.cost == Cost(macs=3 * STEP_MACS, other_ops=3 * STEP_OPS, weights=384) and loop.inputs == ("x",) and not m.uncounted
+    assert relu.output_shape == (1, H) and relu.inputs == ("loop",)
+
+
+def test_a_body_node_of_unknown_shape_leaves_the_loop_uncounted_naming_it(tmp_path):
+    """The body reads a tensor of the graph whose shape is the data's (NonZero's)."""
+    body = helper.make_graph([node("MatMul", ["nzf", "R"], "hr"), node("Identity", ["cond_in"], "cond_out")], "step",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h", [1, H])])  # fmt: skip
+    nodes = [node("NonZero", ["x"], "nz"), node("Cast", ["nz"], "nzf", to=TensorProto.FLOAT),
+             helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]  # fmt: skip
+    inits = _weights() + [init("M", dtype=np.int64, value=2)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, H]), ("h0", [1, H])], ["h_last"], inits)))
+    (u,) = m.uncounted
+    assert u.reason.startswith("Loop: body node 'hr' (MatMul) not counted: unknown shape of input 0 ('nzf')") and u.params == H * H
