@@ -104,6 +104,30 @@ def seed_branches() -> bytes:
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
 
 
+def seed_loops() -> bytes:
+    """A Loop of constant trip count and a Scan, each counted as its body times its steps (onnx_loops)."""
+    f = TensorProto.FLOAT
+    w = numpy_helper.from_array(np.ones((8, 8), np.float32), "w")
+    loop_body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]), helper.make_node("MatMul", ["h_in", "w"], ["h_out"])], "loop_body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("c_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("h_in", f, None)],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), helper.make_tensor_value_info("h_out", f, None)])  # fmt: skip
+    scan_body = helper.make_graph(
+        [helper.make_node("MatMul", ["x_t", "w"], ["m"]), helper.make_node("Add", ["m", "s_in"], ["s_out"]), helper.make_node("Relu", ["s_out"], ["y_t"])],
+        "scan_body", [helper.make_tensor_value_info("s_in", f, None), helper.make_tensor_value_info("x_t", f, None)],
+        [helper.make_tensor_value_info("s_out", f, None), helper.make_tensor_value_info("y_t", f, None)])  # fmt: skip
+    nodes = [
+        helper.make_node("Constant", [], ["m"], name="m", value=helper.make_tensor("v", TensorProto.INT64, [], [3])),
+        helper.make_node("Constant", [], ["t"], name="t", value=helper.make_tensor("v", TensorProto.BOOL, [], [True])),
+        helper.make_node("Loop", ["m", "t", "h"], ["h_final"], name="loop", body=loop_body),
+        helper.make_node("Scan", ["h_final", "x"], ["s", "y"], name="scan", num_scan_inputs=1, body=scan_body),
+    ]
+    g = helper.make_graph(nodes, "loops", [helper.make_tensor_value_info("h", f, [1, 8]), helper.make_tensor_value_info("x", f, [5, 1, 8])],
+                          [helper.make_tensor_value_info("y", f, None)], [w])  # fmt: skip
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
+
+
 def mutate(data: bytes, rng: random.Random) -> bytes:
     b = bytearray(data)
     for _ in range(rng.choice((1, 1, 2, 3, 8))):
@@ -172,8 +196,9 @@ def cases(n: int, seed: int = 0):
     """``n`` (file name, bytes, argv) cases over analyze, check and convert (bench is exercised
     by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
     rng = random.Random(seed)
-    onnx_seed, modern_seed, branch_seed = seed_onnx(), seed_modern(), seed_branches()
+    onnx_seed, modern_seed, branch_seed, loop_seed = seed_onnx(), seed_modern(), seed_branches(), seed_loops()
     kinds = [
+        ("loops.onnx", loop_seed, lambda: ["analyze", "loops.onnx", "-f", rng.choice(["json", "table"])]),
         ("branch.onnx", branch_seed, lambda: ["analyze", "branch.onnx", "--input-value", f"flag={rng.choice([0, 1])}", "-f", "json"]),
         ("modern.onnx", modern_seed, lambda: ["analyze", "modern.onnx", "-f", rng.choice(["json", "table"])]),
         ("seed.onnx", onnx_seed, lambda: ["analyze", "seed.onnx", "-f", rng.choice(["json", "table", "csv"])]),
