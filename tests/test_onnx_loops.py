@@ -282,3 +282,15 @@ def test_a_body_node_of_unknown_shape_leaves_the_loop_uncounted_naming_it(tmp_pa
     m = read_onnx(save(tmp_path, model(nodes, [("x", [1, H]), ("h0", [1, H])], ["h_last"], inits)))
     (u,) = m.uncounted
     assert u.reason.startswith("Loop: body node 'hr' (MatMul) not counted: unknown shape of input 0 ('nzf')") and u.params == H * H
+
+
+def test_a_body_name_that_is_not_utf8_leaves_the_loop_uncounted_not_crashed(tmp_path):
+    """(Found by the fuzzer: a mutated body input name reached onnx.helper as bytes.)"""
+    p = scan_rnn(tmp_path)
+    data = p.read_bytes()
+    assert data.count(b"x_t") >= 2
+    p.write_bytes(data.replace(b"x_t", b"x\xe9t"))  # the same length: the file stays well-formed protobuf
+    m = read_onnx(p)
+    assert [(u.name, u.op) for u in m.uncounted] == [("rnn", "Scan")]
+    assert m.uncounted[0].reason.startswith("Scan: a tensor name of its body is not valid UTF-8 (b'x\\xe9t')")
+    assert m.uncounted[0].params == IN * H + H * H  # the weights it reads are still counted
