@@ -193,3 +193,26 @@ def test_unnamed_nodes_keep_the_names_bench_and_convert_give_them(tmp_path):
     m = read_onnx(path, input_values={"flag": 1})
     assert [layer.name for layer in m.layers[-2:]] == [n.name for n in load_onnx(path).graph.node[1:]] == ["Conv_1", "Relu_2"]
     assert m.renamed_nodes >= 2 and m.layers[-2].cost.macs == THEN_MACS
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (b"y_then", b"y_\xe9hen"),  # a then-branch name: the If is left as it is, uncounted
+    (b"y_else", b"y_\xe9lse"),  # the other branch's: it is not copied, the If is inlined
+])  # fmt: skip
+def test_a_branch_name_that_is_not_utf8_is_not_a_crash(tmp_path, old, new):
+    """(Found by the fuzzer: inlining copied a name protobuf gave as bytes, and refused it back.)"""
+    p = branchy(tmp_path)
+    p.write_bytes(p.read_bytes().replace(old, new))  # the same length: still well-formed protobuf
+    m = read_onnx(p, input_values={"flag": 1})
+    if old == b"y_then":
+        assert [(u.name, u.op) for u in m.uncounted] == [("branch", "If")] and total(m) == 0
+    else:
+        assert not m.uncounted and total(m) == THEN_MACS
+
+
+def test_an_if_output_name_that_is_not_utf8_is_an_input_error(tmp_path):
+    p = branchy(tmp_path)
+    data = p.read_bytes()
+    p.write_bytes(data.replace(b"\x12\x01y", b"\x12\x01\xe1"))  # NodeProto.output "y" of the If
+    with pytest.raises(InputError, match=r"node 'branch': its output name is not valid UTF-8 \(b'\\xe1'\)"):
+        read_onnx(p, input_values={"flag": 1})

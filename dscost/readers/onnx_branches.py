@@ -72,7 +72,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> No
             runs, dropped = ("then_branch", "else_branch") if value else ("else_branch", "then_branch")
             body = next((a.g for a in node.attribute if a.name == runs), None)
             other = next((a.g for a in node.attribute if a.name == dropped), None)
-            if body is None or len(body.sparse_initializer) or len(body.output) != len(node.output):
+            if body is None or len(body.sparse_initializer) or len(body.output) != len(node.output) or _not_text(node, body):
                 continue  # not a valid If: left as it is (uncounted, with its reason)
             inlined = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
@@ -84,6 +84,13 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> No
             return
         del graph.node[:]
         graph.node.extend(nodes)
+
+
+def _not_text(node, body) -> bool:
+    """Whether a name that inlining would copy is not valid UTF-8 (protobuf gives it as bytes,
+    and refuses it back)."""
+    names = (*node.output, *(vi.name for vi in body.output), *(t.name for t in body.initializer), *(t for n in body.node for t in (*n.input, *n.output)))
+    return any(t.__class__ is bytes for t in names)
 
 
 def _constant_conditions(graph) -> dict[str, int]:
