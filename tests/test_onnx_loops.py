@@ -294,3 +294,50 @@ def test_a_body_name_that_is_not_utf8_leaves_the_loop_uncounted_not_crashed(tmp_
     assert [(u.name, u.op) for u in m.uncounted] == [("rnn", "Scan")]
     assert m.uncounted[0].reason.startswith("Scan: a tensor name of its body is not valid UTF-8 (b'x\\xe9t')")
     assert m.uncounted[0].params == IN * H + H * H  # the weights it reads are still counted
+
+
+def tf2onnx_while(tmp_path, limit=5.0, op="Less", max_iter=None, to=TensorProto.FLOAT, name="tfwhile.onnx"):
+    """TensorFlow's ``while_loop`` as tf2onnx writes it: the counter (int32) stepped by 1 and
+    compared after its step through a Cast with a float limit; with ``maximum_iterations`` a
+    trip count M and an ``And`` with the iteration number's own Cast compare; the weight W is a
+    carried value the body passes on unchanged, not a name it reads."""
+    f = TensorProto.FLOAT
+    ops = [node("Add", ["k", "one"], "k2"), node("Cast", ["k2"], "k2f", to=to), node(op, ["k2f", "limit"], "go_k" if max_iter else "go"),
+           node("MatMul", ["h", "w_in"], "h2"), node("Identity", ["h2"], "h_t")]  # fmt: skip
+    if max_iter:
+        ops += [node("Cast", ["i"], "i_f", to=f), node("Less", ["i_f", "max_f"], "go_i"), node("And", ["go_i", "go_k"], "go")]
+    body = helper.make_graph(ops, "while_body", [vi("i", [], I64), vi("cond_in", [], B), vi("k", [], TensorProto.INT32), vi("h", [1, H]), vi("w_in", [H, H])],
+                             [vi("go", [], B), vi("k2", [], TensorProto.INT32), vi("h2", [1, H]), vi("w_in", [H, H]), vi("h_t", [1, H])],
+                             [init("one", dtype=np.int32, value=1), init("limit", dtype=np.float16 if to == TensorProto.FLOAT16 else np.float32, value=limit),
+                              init("max_f", value=float(max_iter or 0))])  # fmt: skip
+    inits = [init("W", H, H), init("k0", dtype=np.int32, value=0), init("cond0", dtype=np.bool_, value=True)]
+    if max_iter:
+        inits.append(init("M", dtype=np.int64, value=max_iter))
+    nodes = [helper.make_node("Loop", ["M" if max_iter else "", "cond0", "k0", "h0", "W"], ["k_last", "h_last", "w_last", "hs"], name="while", body=body)]
+    return save(tmp_path, model(nodes, [("h0", [1, H])], ["h_last", "hs"], inits), name)
+
+
+@pytest.mark.parametrize(("limit", "op", "max_iter", "expected", "counter"), [
+    (5.0, "Less", None, 5, "k"), (4.5, "Less", None, 5, "k"), (5.0, "LessOrEqual", None, 6, "k"), (4.5, "LessOrEqual", None, 5, "k"),
+    (12.0, "Less", 3, 3, "i"), (3.0, "Less", 7, 3, "k"),
+])  # fmt: skip
+def test_a_tf2onnx_while_loop_is_counted_as_onnxruntime_runs_it(tmp_path, limit, op, max_iter, expected, counter):
+    """k2 = k + 1 < 4.5 (float) holds for k2 = 1..4: 5 runs; k2 <= 4.5 the same; with
+    maximum_iterations 3 the trip count and the iteration number's compare stop it at 3."""
+    import onnxruntime as ort
+
+    path = tf2onnx_while(tmp_path, limit, op, max_iter)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    runs = sess.run(None, {"h0": np.ones((1, H), np.float32)})[1].shape[0]
+    assert runs == expected
+    m = read_onnx(path)
+    (loop,) = m.layers
+    assert not m.uncounted
+    assert (loop.cost.macs, loop.cost.weights, loop.cost.params) == (runs * H * H, H * H, H * H)  # W, carried through, counted once
+    assert loop.note.startswith(f"a loop of {runs} steps (counter {counter!r} from 0 by 1 while ")
+
+
+def test_a_counter_cast_to_a_type_that_cannot_hold_the_limit_stays_uncounted(tmp_path):
+    """float16 holds the integers exactly only up to 2048: the comparison may not be the count's."""
+    (u,) = read_onnx(tf2onnx_while(tmp_path, limit=5000.0, to=TensorProto.FLOAT16)).uncounted
+    assert u.op == "Loop" and "the condition its body computes ('go') may stop it" in u.reason and u.params == H * H

@@ -25,6 +25,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from math import prod
 from types import SimpleNamespace
@@ -172,17 +173,34 @@ def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, 
 _COMPARE = {"Less": (0, 0), "LessOrEqual": (0, 1), "Greater": (1, 0), "GreaterOrEqual": (1, 1)}  # (which side is the counter, inclusive)
 
 
-def _counted(node, inferred, values: dict, p, made: dict) -> tuple[int, str] | None:
+# Cast's target type -> the largest integer it holds exactly (floats) or at all (integers)
+_EXACT_CAST = {1: 1 << 24, 10: 1 << 11, 16: 1 << 8, 11: 1 << 53, 2: 255, 3: 127, 4: 65535, 5: 32767, 6: (1 << 31) - 1,
+               12: (1 << 32) - 1, 7: 1 << 62, 13: 1 << 62}  # fmt: skip
+
+
+def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tuple[int, str] | None:
     """``(iterations, how)`` of a Loop whose body's condition compares a counter with a constant
     (``i < 10``, torch's ``while_loop``): the counter the iteration number, or a carried value
-    that the body steps by a constant, compared before or after its step; None otherwise."""
+    that the body steps by a constant, compared before or after its step, maybe through a Cast
+    (to a float limit, as tf2onnx writes TensorFlow's ``while_loop``); an ``And`` of such
+    conditions runs as long as the shorter; None otherwise."""
+    if p is not None and p.op_type == "And" and len(p.input) == 2 and depth < 8:
+        parts = [_counted(node, inferred, values, made.get(t), made, depth + 1) for t in p.input]
+        return None if None in parts else min(parts)
     if p is None or p.op_type not in _COMPARE or len(p.input) != 2:
         return None
     side, inclusive = _COMPARE[p.op_type]
-    var, limit = p.input[side], _one_int(inferred.values.get(p.input[1 - side]))
+    var, limit = p.input[side], _bound(inferred.values.get(p.input[1 - side]), inclusive)
     body, ins = inferred.graph, list(node.input)
     names = [vi.name for vi in body.input]
     if limit is None:
+        return None
+    exact = 1 << 62
+    cast = made.get(var)
+    if cast is not None and cast.op_type == "Cast" and len(cast.input) == 1:  # compared as another type: exact while it holds the integers
+        exact = _EXACT_CAST.get(next((a.i for a in cast.attribute if a.name == "to"), 0), 0)
+        var = cast.input[0]
+    if abs(limit) > exact:
         return None
     if var == names[0]:  # the iteration number: 0, 1, 2 ...
         start, step, after = 0, 1, False
@@ -201,7 +219,7 @@ def _counted(node, inferred, values: dict, p, made: dict) -> tuple[int, str] | N
         if start is None or new is None or new.op_type != "Add" or var not in new.input or len(new.input) != 2:
             return None
         step = _one_int(inferred.values.get(new.input[1] if new.input[0] == var else new.input[0]))
-    if step is None or step <= 0:
+    if step is None or step <= 0 or abs(start) > exact:
         return None
     span = limit - start + inclusive  # how many values the counter may take before it stops the loop, times the step
     n = max(0, -(-span // step)) + (0 if after else 1)
@@ -209,6 +227,17 @@ def _counted(node, inferred, values: dict, p, made: dict) -> tuple[int, str] | N
     if n > MAX_STEPS:
         return None
     return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}"
+
+
+def _bound(value, inclusive: int) -> int | None:
+    """The integer limit equivalent to a one-element limit ``value`` for an integer counter:
+    itself when integer; for a float, ``v <= L`` is ``v <= floor(L)`` and ``v < L`` is ``v < ceil(L)``."""
+    if value is not None and getattr(value, "size", 0) == 1 and value.dtype.kind == "f":
+        x = float(value.reshape(-1)[0])
+        if not math.isfinite(x) or abs(x) > 1 << 62:
+            return None
+        return math.floor(x) if inclusive else math.ceil(x)
+    return _one_int(value)
 
 
 def _one_int(value) -> int | None:
@@ -249,6 +278,22 @@ def output_shapes(node, n: int, inferred, shapes: dict) -> tuple[list, str]:
     return out, ""
 
 
+def _carried_through(node, body) -> list[tuple[str, str]]:
+    """(body input, outer tensor) of each value a Loop or Scan carries through its body unchanged
+    (the body returns the input itself or an Identity of it)."""
+    ins = list(node.input)
+    first, n = (2, len(ins)) if node.op_type == "Loop" else (0, len(ins) - (_int(node, "num_scan_inputs") or 0))
+    out_first = 1 if node.op_type == "Loop" else 0
+    made = {o: p for p in body.node for o in p.output}
+    pairs = []
+    for k in range(first, min(n, len(body.input), len(body.output) - out_first + first)):
+        b_in, b_out = body.input[k].name, body.output[k - first + out_first].name
+        p = made.get(b_out)
+        if b_out == b_in or (p is not None and p.op_type == "Identity" and list(p.input) == [b_in]):
+            pairs.append((b_in, ins[k]))
+    return pairs
+
+
 def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     """Count Loop/Scan ``node`` as one layer of ``counter`` (the reader's counter: its body's
     nodes are visited by a counter of the same kind); None when counted, else why not."""
@@ -260,15 +305,17 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     g = found.inferred.graph
     sub = type(counter)(found.inferred, _NO_INITIALIZERS, SimpleNamespace(helper=counter.helper), counter.path)
     sub.real_inputs = {t for t in refs if t in counter.real_inputs}
-    for t in refs:  # the enclosing graph's constants stay its constants, from the same sources
+    # the enclosing graph's constants stay its constants, from the same sources: those the body
+    # reads by name, and those a Loop carries through unchanged (tf2onnx passes weights so)
+    for inner, t in [(t, t) for t in refs] + _carried_through(node, g):
         if t in counter.const:
-            sub.const[t], sub.sources[t] = counter.const[t], counter.sources[t]
+            sub.const[inner], sub.sources[inner] = counter.const[t], counter.sources[t]
             for s in counter.sources[t]:
                 sub.shapes[s] = counter.shapes.get(s)
             if t in counter.const_node:
-                sub.const_node[t] = counter.const_node[t]
+                sub.const_node[inner] = counter.const_node[t]
             if t in counter.literals:
-                sub.literals.add(t)
+                sub.literals.add(inner)
     sub.claimed = dict(counter.claimed)
     for i, n in enumerate(g.node):
         sub.visit(n, n.name or f"{n.op_type}_{i}")

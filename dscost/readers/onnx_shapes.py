@@ -292,8 +292,9 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
                 if tensor and known[0] is None:
                     _refuse_negative(vi, path)
             name = vi.name
-            shapes[name] = known[0]
-            if known[1] is not None:
+            if known[0] is not None or shapes.get(name) is None:  # (an output passing an input on may be declared without a type)
+                shapes[name] = known[0]
+            if known[1]:
                 types[name] = known[1]
     inferred = Inferred(g, shapes, types, [])
     if loops or any(o and shapes.get(o) is None for n in g.node for o in n.output):
