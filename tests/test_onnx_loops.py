@@ -292,8 +292,10 @@ def test_a_body_name_that_is_not_utf8_leaves_the_loop_uncounted_not_crashed(tmp_
     p.write_bytes(data.replace(b"x_t", b"x\xe9t"))  # the same length: the file stays well-formed protobuf
     m = read_onnx(p)
     assert [(u.name, u.op) for u in m.uncounted] == [("rnn", "Scan")]
-    assert m.uncounted[0].reason.startswith("Scan: a tensor name of its body is not valid UTF-8 (b'x\\xe9t')")
+    assert m.uncounted[0].reason.startswith("Scan: a name of its body is not valid UTF-8 (b'x\\xe9t')")
     assert m.uncounted[0].params == IN * H + H * H  # the weights it reads are still counted
+    p.write_bytes(data.replace(b"cell", b"c\xffll"))  # the body's own name
+    assert read_onnx(p).uncounted[0].reason.startswith("Scan: a name of its body is not valid UTF-8 (b'c\\xffll')")
 
 
 def tf2onnx_while(tmp_path, limit=5.0, op="Less", max_iter=None, to=TensorProto.FLOAT, name="tfwhile.onnx"):

@@ -78,9 +78,9 @@ def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values
     body, op, ins = _body(node), node.op_type, list(node.input)
     if body is None:
         return None, f"{op} without a body"
-    odd = next((t for t in (*[vi.name for vi in body.input], *[vi.name for vi in body.output], *refs) if t.__class__ is bytes), None)
+    odd = next((t for t in (body.name, *[vi.name for vi in body.input], *[vi.name for vi in body.output], *refs) if t.__class__ is bytes), None)
     if odd is not None:  # (protobuf gives a name that is not UTF-8 as bytes)
-        return None, f"{op}: a tensor name of its body is not valid UTF-8 ({odd!r})"
+        return None, f"{op}: a name of its body is not valid UTF-8 ({odd!r})"
     declared: list[tuple[int | None, tuple | None]] = []
     if op == "Loop":
         if len(ins) < 2 or len(body.input) != len(ins):
