@@ -73,7 +73,7 @@ DimOpt = Annotated[
 ]
 InputValueOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--input-value", help="NAME=VALUE: the value of a one-element flag input of an ONNX graph; an If on it counts the branch that runs (use_cache_branch=1; repeatable).", show_default=False),
+    typer.Option("--input-value", help="NAME=VALUE: the value of a one-element input of an ONNX graph: an If on it counts the branch that runs (use_cache_branch=1), a Loop with it as trip count that many steps (repeatable).", show_default=False),
 ]
 # A PyTorch factory's keyword arguments (package.module:factory targets)
 KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]

@@ -132,7 +132,8 @@ def test_a_loop_whose_condition_is_computed_from_data_stays_uncounted(tmp_path):
 
 
 @pytest.mark.parametrize(("m_value", "trip", "reason"), [
-    (None, "M", "Loop: its number of iterations depends on a run-time value: its trip count 'M' is not a constant of the graph"),
+    (None, "M", "Loop: its number of iterations depends on a run-time value: its trip count 'M' is not a constant of the graph "
+                "(it is a graph input: give its value with --input-value M=N)"),
     (2**62, "M", "Loop: its trip count 'M' is 4,611,686,018,427,387,904, more than 1,000,000,000"),
     (4, "", "Loop without a trip count, its condition always true: it never ends"),
 ])  # fmt: skip
@@ -343,3 +344,17 @@ def test_a_counter_cast_to_a_type_that_cannot_hold_the_limit_stays_uncounted(tmp
     """float16 holds the integers exactly only up to 2048: the comparison may not be the count's."""
     (u,) = read_onnx(tf2onnx_while(tmp_path, limit=5000.0, to=TensorProto.FLOAT16)).uncounted
     assert u.op == "Loop" and "the condition its body computes ('go') may stop it" in u.reason and u.params == H * H
+
+
+def test_a_trip_count_given_with_input_value(tmp_path):
+    """The trip count is a graph input: --input-value M=6 (the API's input_values) runs it 6
+    times, in the reader, the CLI and the JSON's note, and the MatMul after it is counted too."""
+    path = loop_model(tmp_path, m_value=None)
+    m = read_onnx(path, input_values={"M": 6})
+    loop, after = m.layers
+    assert not m.uncounted and loop.cost.macs == 6 * STEP_MACS and loop.note.startswith("a loop of 6 steps (trip count 'M')")
+    assert after.cost.macs == H * H and m.input_values == {"M": 6}
+    r = run_cli("analyze", str(path), "--input-value", "M=3", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["totals"]["macs"] == 3 * STEP_MACS + H * H and not d["uncounted"]

@@ -294,6 +294,44 @@ def _carried_through(node, body) -> list[tuple[str, str]]:
     return pairs
 
 
+def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int, infer, inputs: set[str]) -> None:
+    """Infer the body of Loop/Scan ``node`` as a graph of its own (``infer``:
+    :func:`onnx_shapes.infer`, given by it), find its number of iterations and complete its
+    output shapes in ``outer`` (the enclosing graph's :class:`onnx_shapes.Inferred`); what was
+    found goes to ``outer.bodies``.  ``inputs``: the user's graph inputs (a trip count given by
+    one can be set with --input-value)."""
+    from dscost.errors import InputError
+    from dscost.readers.onnx_uncounted import outer_refs
+
+    found = outer.bodies[key(node)] = Body()
+    if depth >= MAX_DEPTH:
+        found.reason = f"{node.op_type}: nested more than {MAX_DEPTH} loops deep"
+        return
+    shapes, types = outer.shapes, outer.types
+    body_mp, found.reason = body_model(node, opset, mp.opset_import, shapes, types, values, outer_refs(node))
+    if body_mp is None:
+        return
+    try:  # (the folding pass runs on it: the condition a body computes is a value)
+        found.inferred = inferred = infer(body_mp, path, onnx, loops=True, depth=depth + 1)
+    except InputError as err:
+        found.reason = f"{node.op_type}: shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
+        return
+    n, found.how, found.reason = steps(node, inferred, values, shapes)
+    if n is None and node.op_type == "Loop" and node.input and node.input[0] in inputs and node.input[0] not in values:
+        found.reason += f" (it is a graph input: give its value with --input-value {node.input[0]}=N)"
+    if n is None:
+        return
+    out, found.reason = output_shapes(node, n, inferred, shapes)
+    if found.reason:
+        return
+    found.steps = n
+    for o, s, b in zip(node.output, out, inferred.graph.output[len(inferred.graph.output) - len(node.output):]):
+        if o and s is not None and shapes.get(o) is None:
+            shapes[o] = s
+            if inferred.types.get(b.name):
+                types.setdefault(o, inferred.types[b.name])
+
+
 def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     """Count Loop/Scan ``node`` as one layer of ``counter`` (the reader's counter: its body's
     nodes are visited by a counter of the same kind); None when counted, else why not."""

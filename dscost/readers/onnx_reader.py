@@ -156,7 +156,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
     ``dims`` gives symbolic dimensions a value by name (``{"sequence_length": 128}``);
     ``input_values`` the value of one-element flag inputs (``{"use_cache_branch": 1}``): an If
-    on one counts the branch that runs (:mod:`onnx_branches`).
+    on one counts the branch that runs (:mod:`onnx_branches`), a Loop whose trip count is one runs
+    that many times (:mod:`onnx_loops`).
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
     """
     from dscost.files import regular_file
@@ -180,7 +181,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
         names = _sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
-        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop)
+        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop, input_values=input_values)
         del mp
         notes += inferred.notes
         g = inferred.graph

@@ -267,11 +267,13 @@ class Inferred:
         self.bodies: dict[tuple, object] = {}
 
 
-def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0) -> Inferred:
+def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0,
+          input_values: dict[str, int] | None = None) -> Inferred:  # fmt: skip
     """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`fix_inputs` fixed).
     ``initializer_dims``: the dims of initializers (their data may have been stripped).  When the
     graph may hold ``loops``, the folding pass always runs: it infers each Loop/Scan body
-    (:func:`_loop`), ``depth`` Loops deep."""
+    (:func:`onnx_loops.infer_body`), ``depth`` Loops deep; ``input_values`` (``--input-value``)
+    are values it starts from (a Loop's trip count given as a graph input)."""
     g = _infer_once(mp, path, onnx).graph
     shapes: dict[str, Shape | None] = {}
     types: dict[str, int] = {}
@@ -299,44 +301,16 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
     inferred = Inferred(g, shapes, types, [])
     if loops or any(o and shapes.get(o) is None for n in g.node for o in n.output):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
-        loop = (lambda node, values: _loop(node, inferred, values, mp, path, onnx, opset, depth)) if loops else None
-        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop)
+        loop = None
+        if loops:
+            from dscost.readers.onnx_loops import infer_body
+
+            inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
+            loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, _seeds(input_values, g, types))
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
     return inferred
-
-
-def _loop(node, outer: Inferred, values: dict, mp, path: Path, onnx, opset: int, depth: int) -> None:
-    """Infer the body of Loop/Scan ``node`` as a graph of its own, find its number of iterations
-    and complete its output shapes (:mod:`onnx_loops`); what was found goes to ``outer.bodies``."""
-    from dscost.readers import onnx_loops as L
-    from dscost.readers.onnx_uncounted import outer_refs
-
-    found = outer.bodies[L.key(node)] = L.Body()
-    if depth >= L.MAX_DEPTH:
-        found.reason = f"{node.op_type}: nested more than {L.MAX_DEPTH} loops deep"
-        return
-    shapes, types = outer.shapes, outer.types
-    body_mp, found.reason = L.body_model(node, opset, mp.opset_import, shapes, types, values, outer_refs(node))
-    if body_mp is None:
-        return
-    try:  # (the folding pass runs on it: the condition a body computes is a value)
-        found.inferred = inferred = infer(body_mp, path, onnx, loops=True, depth=depth + 1)
-    except InputError as err:
-        found.reason = f"{node.op_type}: shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
-        return
-    n, found.how, found.reason = L.steps(node, inferred, values, shapes)
-    if n is None:
-        return
-    out, found.reason = L.output_shapes(node, n, inferred, shapes)
-    if found.reason:
-        return
-    found.steps = n
-    for o, s, b in zip(node.output, out, inferred.graph.output[len(inferred.graph.output) - len(node.output):]):
-        if o and s is not None and shapes.get(o) is None:
-            shapes[o] = s
-            if inferred.types.get(b.name):
-                types.setdefault(o, inferred.types[b.name])
 
 
 # --------------------------------------------------------------------------
@@ -418,13 +392,28 @@ class _Evaluators:
             return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
 
 
-def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None) -> dict:
+def _seeds(input_values: dict[str, int] | None, g, types: dict) -> dict:
+    """The ``--input-value`` of graph inputs as arrays of the input's type and shape (one element)."""
+    if not input_values:
+        return {}
+    import numpy as np
+    from onnx import helper
+
+    out = {}
+    for vi in g.input:
+        if vi.name in input_values and types.get(vi.name):
+            dims = [1] * len(vi.type.tensor_type.shape.dim)
+            out[vi.name] = np.full(dims, input_values[vi.name], dtype=helper.tensor_dtype_to_np_dtype(types[vi.name]))
+    return out
+
+
+def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None, seeds: dict | None = None) -> dict:
     """One forward pass: fold what can be folded, infer each still-open node again with the values
-    known (``loop``: what to do with a Loop/Scan node); returns the values found."""
+    known (``loop``: what to do with a Loop/Scan node; ``seeds``: values given); returns the values found."""
     import numpy as np
     from onnx import helper, numpy_helper
 
-    values: dict[str, object] = {}
+    values: dict[str, object] = dict(seeds or {})
     for t in g.initializer:
         v = _small_value(t, np, numpy_helper)
         if v is not None:
