@@ -299,24 +299,32 @@ def test_a_body_name_that_is_not_utf8_leaves_the_loop_uncounted_not_crashed(tmp_
     assert read_onnx(p).uncounted[0].reason.startswith("Scan: a name of its body is not valid UTF-8 (b'c\\xffll')")
 
 
-def tf2onnx_while(tmp_path, limit=5.0, op="Less", max_iter=None, to=TensorProto.FLOAT, name="tfwhile.onnx"):
+def tf2onnx_while(tmp_path, limit=5.0, op="Less", max_iter=None, to=TensorProto.FLOAT, name="tfwhile.onnx", carried_limit=False):
     """TensorFlow's ``while_loop`` as tf2onnx writes it: the counter (int32) stepped by 1 and
     compared after its step through a Cast with a float limit; with ``maximum_iterations`` a
     trip count M and an ``And`` with the iteration number's own Cast compare; the weight W is a
-    carried value the body passes on unchanged, not a name it reads."""
+    carried value the body passes on unchanged, not a name it reads.  ``carried_limit``: the
+    limit is carried the same way, an int32 the body casts (Keras' RNN loop)."""
     f = TensorProto.FLOAT
-    ops = [node("Add", ["k", "one"], "k2"), node("Cast", ["k2"], "k2f", to=to), node(op, ["k2f", "limit"], "go_k" if max_iter else "go"),
+    ops = [node("Add", ["k", "one"], "k2"), node("Cast", ["k2"], "k2f", to=to),
+           node(op, ["k2f", "lim_f" if carried_limit else "limit"], "go_k" if max_iter else "go"),
            node("MatMul", ["h", "w_in"], "h2"), node("Identity", ["h2"], "h_t")]  # fmt: skip
     if max_iter:
         ops += [node("Cast", ["i"], "i_f", to=f), node("Less", ["i_f", "max_f"], "go_i"), node("And", ["go_i", "go_k"], "go")]
-    body = helper.make_graph(ops, "while_body", [vi("i", [], I64), vi("cond_in", [], B), vi("k", [], TensorProto.INT32), vi("h", [1, H]), vi("w_in", [H, H])],
-                             [vi("go", [], B), vi("k2", [], TensorProto.INT32), vi("h2", [1, H]), vi("w_in", [H, H]), vi("h_t", [1, H])],
+    more_in, more_out, more_init, more_loop = [], [], [], []
+    if carried_limit:
+        ops.insert(0, node("Cast", ["lim"], "lim_f", to=to))
+        more_in, more_out = [vi("lim", [], TensorProto.INT32)], [vi("lim", [], TensorProto.INT32)]
+        more_init, more_loop = [init("L", dtype=np.int32, value=int(limit))], ["L"]
+    body = helper.make_graph(ops, "while_body", [vi("i", [], I64), vi("cond_in", [], B), vi("k", [], TensorProto.INT32), vi("h", [1, H]), vi("w_in", [H, H])] + more_in,
+                             [vi("go", [], B), vi("k2", [], TensorProto.INT32), vi("h2", [1, H]), vi("w_in", [H, H])] + more_out + [vi("h_t", [1, H])],
                              [init("one", dtype=np.int32, value=1), init("limit", dtype=np.float16 if to == TensorProto.FLOAT16 else np.float32, value=limit),
                               init("max_f", value=float(max_iter or 0))])  # fmt: skip
-    inits = [init("W", H, H), init("k0", dtype=np.int32, value=0), init("cond0", dtype=np.bool_, value=True)]
+    inits = [init("W", H, H), init("k0", dtype=np.int32, value=0), init("cond0", dtype=np.bool_, value=True)] + more_init
     if max_iter:
         inits.append(init("M", dtype=np.int64, value=max_iter))
-    nodes = [helper.make_node("Loop", ["M" if max_iter else "", "cond0", "k0", "h0", "W"], ["k_last", "h_last", "w_last", "hs"], name="while", body=body)]
+    outs = ["k_last", "h_last", "w_last"] + ["l_last"] * bool(carried_limit) + ["hs"]
+    nodes = [helper.make_node("Loop", ["M" if max_iter else "", "cond0", "k0", "h0", "W"] + more_loop, outs, name="while", body=body)]
     return save(tmp_path, model(nodes, [("h0", [1, H])], ["h_last", "hs"], inits), name)
 
 
@@ -338,6 +346,17 @@ def test_a_tf2onnx_while_loop_is_counted_as_onnxruntime_runs_it(tmp_path, limit,
     assert not m.uncounted
     assert (loop.cost.macs, loop.cost.weights, loop.cost.params) == (runs * H * H, H * H, H * H)  # W, carried through, counted once
     assert loop.note.startswith(f"a loop of {runs} steps (counter {counter!r} from 0 by 1 while ")
+
+
+def test_a_limit_carried_through_the_loop_is_known(tmp_path):
+    """Keras' RNN loop as tf2onnx writes it: the number of steps enters as a carried int32 that
+    the body passes on and casts to compare: 7 steps, as onnxruntime runs them."""
+    import onnxruntime as ort
+
+    path = tf2onnx_while(tmp_path, limit=7, carried_limit=True)
+    runs = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"h0": np.ones((1, H), np.float32)})[1].shape[0]
+    (loop,) = read_onnx(path).layers
+    assert runs == 7 and loop.cost.macs == 7 * H * H and loop.note.startswith("a loop of 7 steps (counter 'k' from 0 by 1 while Less 7)")
 
 
 def test_a_counter_cast_to_a_type_that_cannot_hold_the_limit_stays_uncounted(tmp_path):

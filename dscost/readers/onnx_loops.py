@@ -190,7 +190,7 @@ def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tup
     if p is None or p.op_type not in _COMPARE or len(p.input) != 2:
         return None
     side, inclusive = _COMPARE[p.op_type]
-    var, limit = p.input[side], _bound(inferred.values.get(p.input[1 - side]), inclusive)
+    var, limit = p.input[side], _bound(_known(p.input[1 - side], node, inferred, values, made), inclusive)
     body, ins = inferred.graph, list(node.input)
     names = [vi.name for vi in body.input]
     if limit is None:
@@ -227,6 +227,26 @@ def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tup
     if n > MAX_STEPS:
         return None
     return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}"
+
+
+def _known(t: str, node, inferred, values: dict, made: dict, depth: int = 0):
+    """The value of body tensor ``t`` known before the loop runs: a constant of the body, or a
+    value the Loop carries through unchanged from the enclosing graph (Keras' RNN loop limit,
+    as tf2onnx writes it), through Casts; None otherwise."""
+    v = inferred.values.get(t)
+    if v is not None:
+        return v
+    p = made.get(t)
+    if p is not None and p.op_type == "Cast" and len(p.input) == 1 and depth < 4:
+        v = _known(p.input[0], node, inferred, values, made, depth + 1)
+        to = next((a.i for a in p.attribute if a.name == "to"), 0)
+        if v is None or to not in _EXACT_CAST:
+            return None
+        from onnx import helper
+
+        return v.astype(helper.tensor_dtype_to_np_dtype(to))
+    outer = dict(_carried_through(node, inferred.graph)).get(t)
+    return values.get(outer) if outer else None
 
 
 def _bound(value, inclusive: int) -> int | None:
