@@ -377,3 +377,26 @@ def test_a_trip_count_given_with_input_value(tmp_path):
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["totals"]["macs"] == 3 * STEP_MACS + H * H and not d["uncounted"]
+
+
+def test_a_scan_without_num_scan_inputs_is_an_input_error(tmp_path):
+    """onnx 1.17's shape inference crashes the process (a segfault) on such a Scan, nested or
+    not: it is refused first, by name (found by the fuzzer in CI's oldest-dependencies run)."""
+    from dscost.errors import InputError
+    import onnx
+
+    path = scan_rnn(tmp_path)
+    mp = onnx.load(str(path))
+    scan = mp.graph.node[0]
+    keep = [a for a in scan.attribute if a.name != "num_scan_inputs"]
+    del scan.attribute[:]
+    scan.attribute.extend(keep)
+    onnx.save(mp, str(path))
+    with pytest.raises(InputError, match=r"Scan node 'rnn' has no integer num_scan_inputs attribute \(ONNX requires one\)"):
+        read_onnx(path)
+    outer = helper.make_graph([helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="outer", body=helper.make_graph(
+        [helper.make_node("Identity", ["h"], ["h2"])] + [scan], "loop_body", [vi("i", [], I64), vi("c", [], B), vi("h", [1, H])], [vi("c", [], B), vi("h2", [1, H])]))],
+        "g", [vi("h0", [1, H]), vi("x", [T, 1, IN])], [helper.make_empty_tensor_value_info("h_last")], [init("M", dtype=np.int64, value=2)] + _weights())  # fmt: skip
+    p2 = save(tmp_path, helper.make_model(outer, opset_imports=[helper.make_opsetid("", 17)]), "nested.onnx")
+    with pytest.raises(InputError, match="Scan node 'rnn' has no integer num_scan_inputs"):  # nested in a Loop's body
+        read_onnx(p2)

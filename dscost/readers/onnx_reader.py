@@ -26,7 +26,7 @@ from dscost.readers import onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_branches import resolve_branches
-from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop
+from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
@@ -181,6 +181,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
         names = _sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
+        if maybe_loop:
+            refuse_malformed(mp.graph, path)
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop, input_values=input_values)
         del mp
         notes += inferred.notes
