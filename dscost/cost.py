@@ -250,6 +250,13 @@ def weights_per_step_cost(steps: int, weights: int, biases: int, ops_per_step: i
     return Cost(macs=steps * weights, other_ops=steps * ops_per_step, weights=weights, biases=biases)
 
 
+def counter_values(start: int, limit: int, step: int, inclusive: bool = False) -> int:
+    """How many of start, start + step, start + 2 step ... (step > 0) are below ``limit`` (at most
+    ``limit`` when ``inclusive``): the runs of a loop whose condition compares such a counter
+    with a constant, ceil((limit - start + inclusive) / step), at least 0."""
+    return max(0, -(-(limit - start + int(inclusive)) // step))
+
+
 def elementwise_cost(numel: int, n_inputs: int = 2) -> Cost:
     """Add/Mul/Sub/... of n inputs: (n-1) ops per output element."""
     return Cost(other_ops=(n_inputs - 1) * numel)

@@ -121,7 +121,7 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
     for t in graph_inputs:
         elements[t] = _numel(first_shape.get(t) or any_shape.get(t))
     for i, layer in enumerate(layers):
-        for src in _tensors(layer) if layer.input_ports else layer.inputs:
+        for src in _tensors(layer):
             if src in elements:
                 death[src] = i
     for t in elements:
@@ -144,7 +144,7 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
             ins = out = 0
         else:
             out = get(layer.name, 0) + sum(layer.more_outputs) if layer.more_outputs else get(layer.name, 0)
-            srcs = _tensors(layer) if layer.input_ports else inputs
+            srcs = _tensors(layer)
             ins = get(srcs[0], 0) if len(srcs) == 1 else sum([get(src, 0) for src in dict.fromkeys(srcs)])
         rows.append(LayerMemory(layer.name, (ins + out) * size, out * size, live * size))
         if live > peak:

@@ -228,3 +228,16 @@ def test_cost_total_hand_example():
     a, b = cost.Cost(macs=10, weights=3, biases=1), cost.Cost(macs=5, other_ops=7, norm_params=2, buffers=4)
     assert cost.Cost.total([a, b], cost.Cost(weights=100)) == cost.Cost(15, 7, 103, 1, 2, 4)
     assert cost.Cost.total([]) == cost.Cost()
+
+
+@pytest.mark.parametrize(("start", "limit", "step", "inclusive", "n"), [
+    (0, 10, 1, False, 10),  # 0..9
+    (0, 10, 1, True, 11),  # 0..10
+    (2, 11, 3, True, 4),  # 2, 5, 8, 11
+    (1, 9, 2, False, 4),  # 1, 3, 5, 7
+    (5, 3, 1, False, 0),  # none
+    (0, 7, 2, False, 4),  # 0, 2, 4, 6
+])  # fmt: skip
+def test_counter_values(start, limit, step, inclusive, n):
+    """The loops of both readers run once per value a counter takes below (or up to) its limit."""
+    assert cost.counter_values(start, limit, step, inclusive) == n

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from math import prod
 from types import SimpleNamespace
 
+from dscost.cost import counter_values
 from dscost.layers import RECURRENT, Cost, Layer
 
 LOOPS = ("Loop", "Scan")
@@ -233,9 +234,10 @@ def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tup
         step = _one_int(inferred.values.get(new.input[1] if new.input[0] == var else new.input[0]))
     if step is None or step <= 0 or abs(start) > exact:
         return None
-    span = limit - start + inclusive  # how many values the counter may take before it stops the loop, times the step
-    n = max(0, -(-span // step)) + (0 if after else 1)
-    n = max(n, 1)  # (the condition it entered with was true: one run at least)
+    # the runs: one per counter value the condition lets through, and, when it is compared
+    # before its step, the run that computes the value stopping it; one at least (the
+    # condition it entered with was true)
+    n = max(counter_values(start, limit, step, inclusive) + (0 if after else 1), 1)
     if n > MAX_STEPS:
         return None
     return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}"

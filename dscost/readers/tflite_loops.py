@@ -66,8 +66,7 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
     start, step, end = _value(g, op.inputs[k]), _step(body, k), _limit(g, op, cond, body, limit)
     if start is None or step is None or end is None or step <= 0:
         return None
-    span = end - start + inclusive  # how many values the counter may take, times the step
-    return max(0, -(-span // step))
+    return C.counter_values(start, end, step, inclusive)
 
 
 def _value(g: Subgraph, t: int) -> int | None:

@@ -445,9 +445,7 @@ def _split(text: str, slots: list[str]) -> list[str] | None:
         return None
     parts = []
     for s in slots:
-        head, sep, text = text.partition(s)
-        if not sep:
-            return None
+        head, _, text = text.partition(s)
         parts.append(head)
     return parts + [text]
 
