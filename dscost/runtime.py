@@ -80,8 +80,8 @@ def load_onnx(path: str | Path):
 
 def name_nodes(model) -> None:
     """Give every node of ``model``'s main graph its dscost layer name (see
-    :func:`dscost.readers.onnx_reader.node_names`), so names survive rewrites and profiles join by name."""
-    from dscost.readers.onnx_reader import node_names
+    :func:`dscost.readers.onnx_order.node_names`), so names survive rewrites and profiles join by name."""
+    from dscost.readers.onnx_order import node_names
 
     for node, name in zip(model.graph.node, node_names(model.graph.node)):
         if node.name != name:

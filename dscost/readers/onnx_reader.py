@@ -25,6 +25,7 @@ from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Sha
 from dscost.readers import onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
+from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
@@ -43,77 +44,6 @@ NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-
 PROGRESS_NODES = 5000
 IF_OP_TYPE = b'"\x02If'  # NodeProto.op_type (field 4, length-delimited) == "If", as written on the wire
 PROGRESS_BYTES = 200 * 1024 * 1024
-
-
-def node_names(nodes, path: Path | None = None) -> list[str]:
-    """The layer name of every node, in order: its own name, ``<op_type>_<index>`` when it has
-    none, and ``<name>_<index>`` for a repeated name.  `bench` and `convert` name the nodes of
-    the models they run with the same rule, so onnxruntime's profile joins dscost's layers.
-    A name that is not valid UTF-8 is an InputError (naming ``path`` when given)."""
-    used: set[str] = set()
-    out = []
-    for index, node in enumerate(nodes):
-        name = node.name or f"{node.op_type}_{index}"
-        if name.__class__ is bytes:
-            raise InputError(f"{str(path) + ': ' if path else ''}node {index} ({node.op_type}): {_not_utf8('name', name)}")
-        if name in used:
-            name = f"{name}_{index}"
-        used.add(name)
-        out.append(name)
-    return out
-
-
-def _not_utf8(field: str, value) -> str:
-    """protobuf gives a string field that is not valid UTF-8 as bytes: say which, and show it."""
-    return f"its {field} is not valid UTF-8 ({value!r})"
-
-
-def _sort_nodes(path: Path, graph) -> list[str]:
-    """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
-    torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
-    their layer names, given by :func:`node_names` in the file's order.  A cycle is an error."""
-    import heapq
-
-    nodes = graph.node
-    names = node_names(nodes, path)
-    given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
-    producer: dict[str, int] = {}
-    for i, node in enumerate(nodes):
-        for t in node.output:
-            if t and t not in given:
-                producer[t] = i
-    if all(producer.get(t, -1) < i for i, node in enumerate(nodes) for t in node.input):  # already in order: the usual case
-        return names
-    deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
-    users: list[list[int]] = [[] for _ in nodes]
-    waiting = [len(ds) for ds in deps]
-    for i, ds in enumerate(deps):
-        for d in ds:
-            users[d].append(i)
-    ready = [i for i, w in enumerate(waiting) if w == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        i = heapq.heappop(ready)
-        order.append(i)
-        for u in users[i]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
-                heapq.heappush(ready, u)
-    if len(order) < len(nodes):
-        left = {i for i, w in enumerate(waiting) if w > 0}
-        i = min(left)
-        seen: list[int] = []
-        while i not in seen:  # walk back along dependencies inside the cycle
-            seen.append(i)
-            i = min(d for d in deps[i] if d in left)
-        loop = seen[seen.index(i):]
-        shown = " -> ".join(f"{names[j]} ({nodes[j].op_type})" for j in reversed(loop))
-        raise InputError(f"{path}: the graph has a cycle: {shown} -> {names[loop[-1]]}; a node cannot consume its own output")
-    sorted_nodes = [nodes[i] for i in order]
-    del graph.node[:]
-    graph.node.extend(sorted_nodes)
-    return [names[i] for i in order]
 
 
 # --------------------------------------------------------------------------
@@ -143,6 +73,18 @@ def _uniform(attr) -> bool:
 def _add(cost, field_name: str, n: int):
     return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
 
+
+
+def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
+    """A layer's input shape: its first data input's (a parameter is not one), else any input's
+    (not for a shape op); () when none is known."""
+    n_in = len(in_shapes)
+    for i in data_idx:
+        if i < n_in and i not in params and in_shapes[i] is not None:
+            return in_shapes[i]
+    if type_ != SHAPE:
+        return next((s for s in in_shapes if s is not None), ())
+    return ()
 
 
 # --------------------------------------------------------------------------
@@ -179,7 +121,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = _real_inputs(path, mp, st)
         resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
-        names = _sort_nodes(path, mp.graph)
+        names = sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
@@ -235,7 +177,7 @@ def _real_inputs(path: Path, mp, st: Stripper) -> list:
     real_inputs = [vi for vi in mp.graph.input if vi.name not in st.initializers]
     for vi in real_inputs:
         if vi.name.__class__ is bytes:
-            raise InputError(f"{path}: a graph input: {_not_utf8('name', vi.name)}")
+            raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")
     return real_inputs
 
 
@@ -346,13 +288,14 @@ class _Counter:
         return prod(self.shapes.get(t) or ())
 
     def visit(self, node, name: str) -> None:
-        op, domain = node.op_type, node.domain
-        inputs, outputs = list(node.input), list(node.output)
-        if bytes in map(type, (op, domain, *inputs, *outputs)):
+        op, domain, inputs, outputs = node.op_type, node.domain, list(node.input), list(node.output)
+        try:
+            "".join((op, domain, *inputs, *outputs))  # (a TypeError at a field protobuf gave as bytes)
+        except TypeError:
             field, value = next((f, v) for f, v in (("op type", op), ("domain", domain), *(("input name", t) for t in inputs),
                                                     *(("output name", t) for t in outputs)) if v.__class__ is bytes)  # fmt: skip
-            raise InputError(f"{self.path}: node {name!r}: {_not_utf8(field, value)}")
-        producer, producer_op = self.producer, self.producer_op
+            raise InputError(f"{self.path}: node {name!r}: {not_utf8(field, value)}") from None
+        producer, producer_op, const = self.producer, self.producer_op, self.const
         for t in outputs:
             if t:
                 producer[t] = name
@@ -361,13 +304,16 @@ class _Counter:
             for port, t in enumerate(outputs[1:], 1):
                 if t:
                     self.port[t] = port
-        derived = self._constants(node, name, op, domain, inputs, outputs)
+        if op == "Constant" or op == "Identity" or not inputs or not inputs[0] or inputs[0] in const:
+            derived = self._constants(node, name, op, domain, inputs, outputs)
+        else:  # (its first input is an activation: not a constant)
+            derived = False
         ops = self.ops
         sig = op
         if domain in ("", "ai.onnx"):
             if op in ops.CONTROL_FLOW:
                 refs = outer_refs(node)
-                derived = derived and all(t in self.const for t in refs)  # (a body reading activations makes none)
+                derived = derived and all(t in const for t in refs)  # (a body reading activations makes none)
                 why = count_loop(self, node, name, refs) if op in LOOPS and not derived else ""
                 if why is None:  # a Loop/Scan counted as its body times its iterations
                     return
@@ -389,58 +335,63 @@ class _Counter:
             return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:
             return self._uncounted(name, op, f"custom op of domain {domain!r}: no cost handler", inputs, outputs, derived)
-        shapes, const = self.shapes, self.const
-        in_shapes = [shapes.get(t) if t else None for t in inputs]
-        out_shapes = [shapes.get(t) if t else None for t in outputs]
+        get = self.shapes.get
+        in_shapes = tuple([get(t) if t else None for t in inputs])
+        out_shapes = tuple([get(t) if t else None for t in outputs])
         # A handler's result depends on the op, its attributes, the shapes, and which inputs are
-        # present and constant (of which type): repeated blocks are computed once.
+        # present ("": absent) and constant (of which type; None: not a constant): repeated blocks are computed once.
         attributes = node.attribute
-        key = (sig, tuple([a.SerializeToString() for a in attributes]) if attributes else (), tuple(in_shapes), tuple(out_shapes),
-               tuple([const.get(t, 0) if t else -1 for t in inputs]))  # fmt: skip
-        n_in = len(inputs)
+        key = (sig, tuple([a.SerializeToString() for a in attributes]) if attributes else (), in_shapes, out_shapes,
+               tuple([const.get(t) if t else "" for t in inputs]))  # fmt: skip
         known = self.results.get(key)
         if known is None:
-            info = ops.NodeInfo(name, op, node_attrs(node, self.helper) if attributes else {}, inputs, outputs, in_shapes, out_shapes, const)
-            try:
-                res = handler(info)
-            except ops.UnknownShape as err:
-                if err.tensor:
-                    self.lost.append((len(self.uncounted), err.tensor))
-                return self._uncounted(name, op, f"unknown shape of {err}", inputs, outputs, derived)
-            except HANDLER_ERRORS as err:
-                return self._uncounted(name, op, f"cannot derive cost: {err}", inputs, outputs, derived)
-            if len(self.results) >= RESULT_CACHE:
-                self.results.clear()
-            data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params]
-            known = self.results[key] = (res, data_idx)  # (n_in is in the key: one entry per input)
-        res, data_idx = known
-        notes = [res.note] if res.note else []
+            known = self._handle(node, name, op, handler, inputs, outputs, in_shapes, out_shapes, key)
+            if known.__class__ is list:  # (not counted: the reason)
+                lost, why = known
+                if lost:
+                    self.lost.append((len(self.uncounted), lost))
+                return self._uncounted(name, op, why, inputs, outputs, derived)
+        res, data_idx, has_const, first, edge_idx, out0, more = known
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
                          stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op == "DequantizeLinear")  # fmt: skip
-            cost, params = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}
-        else:
+            cost, params, notes = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}, None
+        elif res.params or has_const:
+            notes = [res.note] if res.note else []
             cost, params = res.cost, res.params
             if params:
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
-            for t in inputs:
-                if t in const:
-                    cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes)
-                    break
-        first = None
-        for i in data_idx:
-            if i < n_in and i not in params and in_shapes[i] is not None:
-                first = in_shapes[i]
-                break
-        if first is None and res.type != SHAPE:
-            first = next((s for s in in_shapes if s is not None), None)
-        edge_idx = data_idx if not res.params else [i for i in range(n_in) if i in data_idx or (i in res.params and i not in params)]
+                first = _first(data_idx, params, in_shapes, res.type)
+            if has_const:
+                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes)
+        else:  # (the usual node: activations in, no parameters)
+            cost, params, notes = res.cost, res.params, None
         edges, ports = self._edges(inputs, edge_idx, params)
+        self.layers.append(Layer(name, res.type, op, edges, first, out0, cost, res.conv, res.kernel,
+                                 "; ".join(notes) if notes is not None else res.note, tuple(outputs), more, ports))  # fmt: skip
+
+    def _handle(self, node, name: str, op: str, handler, inputs: list[str], outputs: list[str], in_shapes: tuple, out_shapes: tuple, key: tuple):
+        """The handler's result for a node signature not seen yet, with what :meth:`visit` derives
+        from it alone (cached by ``key``); or [the tensor whose shape is unknown or "", reason] when
+        it cannot be counted."""
+        ops, n_in = self.ops, len(inputs)
+        info = ops.NodeInfo(name, op, node_attrs(node, self.helper) if node.attribute else {}, inputs, outputs, list(in_shapes), list(out_shapes), self.const)
+        try:
+            res = handler(info)
+        except ops.UnknownShape as err:
+            return [err.tensor, f"unknown shape of {err}"]
+        except HANDLER_ERRORS as err:
+            return ["", f"cannot derive cost: {err}"]
+        if len(self.results) >= RESULT_CACHE:
+            self.results.clear()
+        data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params]
+        # With no parameter inputs (``params`` stays {}), where a layer's edges and input shape come from is the key's too
+        edge_idx = data_idx if not res.params else [i for i in range(n_in) if i in data_idx or i in res.params]
+        has_const = any(c.__class__ is int for c in key[4])
         more = tuple([prod(s) if s is not None else 0 for s in out_shapes[1:]]) if len(out_shapes) > 1 else ()
-        self.layers.append(
-            Layer(name, res.type, op, edges, first or (), out_shapes[0] if out_shapes and out_shapes[0] is not None else (),
-                  cost, res.conv, res.kernel, "; ".join(notes), tuple(outputs), more, ports)  # fmt: skip
-        )
+        out0 = out_shapes[0] if out_shapes and out_shapes[0] is not None else ()
+        known = self.results[key] = (res, data_idx, has_const, _first(data_idx, {}, in_shapes, res.type), edge_idx, out0, more)
+        return known
 
     def _constants(self, node, name: str, op: str, domain: str, inputs: list[str], outputs: list[str]) -> bool:
         """Record the constants this node makes; True when its outputs are derived constants."""

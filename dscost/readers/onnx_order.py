@@ -1,0 +1,78 @@
+"""The nodes of an ONNX graph: their layer names, and their topological order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dscost.errors import InputError
+
+
+def node_names(nodes, path: Path | None = None) -> list[str]:
+    """The layer name of every node, in order: its own name, ``<op_type>_<index>`` when it has
+    none, and ``<name>_<index>`` for a repeated name.  `bench` and `convert` name the nodes of
+    the models they run with the same rule, so onnxruntime's profile joins dscost's layers.
+    A name that is not valid UTF-8 is an InputError (naming ``path`` when given)."""
+    used: set[str] = set()
+    out = []
+    for index, node in enumerate(nodes):
+        name = node.name or f"{node.op_type}_{index}"
+        if name.__class__ is bytes:
+            raise InputError(f"{str(path) + ': ' if path else ''}node {index} ({node.op_type}): {not_utf8('name', name)}")
+        if name in used:
+            name = f"{name}_{index}"
+        used.add(name)
+        out.append(name)
+    return out
+
+
+def not_utf8(field: str, value) -> str:
+    """protobuf gives a string field that is not valid UTF-8 as bytes: say which, and show it."""
+    return f"its {field} is not valid UTF-8 ({value!r})"
+
+
+def sort_nodes(path: Path, graph) -> list[str]:
+    """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
+    torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
+    their layer names, given by :func:`node_names` in the file's order.  A cycle is an error."""
+    import heapq
+
+    nodes = graph.node
+    names = node_names(nodes, path)
+    given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
+    producer: dict[str, int] = {}
+    for i, node in enumerate(nodes):
+        for t in node.output:
+            if t and t not in given:
+                producer[t] = i
+    if all(producer.get(t, -1) < i for i, node in enumerate(nodes) for t in node.input):  # already in order: the usual case
+        return names
+    deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
+    users: list[list[int]] = [[] for _ in nodes]
+    waiting = [len(ds) for ds in deps]
+    for i, ds in enumerate(deps):
+        for d in ds:
+            users[d].append(i)
+    ready = [i for i, w in enumerate(waiting) if w == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for u in users[i]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(ready, u)
+    if len(order) < len(nodes):
+        left = {i for i, w in enumerate(waiting) if w > 0}
+        i = min(left)
+        seen: list[int] = []
+        while i not in seen:  # walk back along dependencies inside the cycle
+            seen.append(i)
+            i = min(d for d in deps[i] if d in left)
+        loop = seen[seen.index(i):]
+        shown = " -> ".join(f"{names[j]} ({nodes[j].op_type})" for j in reversed(loop))
+        raise InputError(f"{path}: the graph has a cycle: {shown} -> {names[loop[-1]]}; a node cannot consume its own output")
+    sorted_nodes = [nodes[i] for i in order]
+    del graph.node[:]
+    graph.node.extend(sorted_nodes)
+    return [names[i] for i in order]
