@@ -522,17 +522,18 @@ class _Counter:
         (``Layer.input_ports``: () when every one is a first output)."""
         edges: list[str] = []
         ports: list[int] = []
-        const, producer, port, n = self.const, self.producer, self.port, len(inputs)
+        const, get, port, n = self.const, self.producer.get, self.port, len(inputs)
         for i in data_idx:
             if i >= n or i in params:
                 continue
             t = inputs[i]
             if not t or t in const:
                 continue
-            src = producer.get(t, t)
+            src = get(t, t)
             if src not in edges:
                 edges.append(src)
-                ports.append(port.get(t, 0) if port else 0)
+                if port:  # (a graph with multi-output nodes)
+                    ports.append(port.get(t, 0))
         return tuple(edges), tuple(ports) if any(ports) else ()
 
     def provenance_notes(self) -> list[str]:
