@@ -483,6 +483,54 @@ def test_stripped_copy_holds_no_weight_bytes(tmp_path):
     assert by["c"].cost.weights == 147_456 and by["fc"].cost == Cost(macs=16_384, weights=16_384)
 
 
+def test_strip_copies_plain_fields_and_rewrites_only_what_it_must(tmp_path):
+    """The wire scanner's shortcuts (runs of small nodes searched at once, the common tensor layout)
+    against hand-written bytes: longer-than-needed length prefixes show what was parsed and rebuilt."""
+    from dscost.readers.onnx_wire import enc_len, enc_varint, strip as _strip
+
+    def padded(number, payload):  # a two-byte length where one would do: kept only if copied as is
+        return bytes((number << 3 | 2, len(payload) | 0x80, 0)) + payload
+
+    alpha = padded(5, enc_len(1, b"alpha") + b"\x15\x00\x00\x80\x3f" + b"\xa0\x01\x01")
+    relu = lambda a, b, *more: enc_len(1, a) + enc_len(2, b) + enc_len(4, b"LeakyRelu") + alpha + b"".join(more)  # noqa: E731
+    body = enc_len(1, enc_len(1, b"c") + enc_len(2, b"t") + enc_len(4, b"Identity")) + enc_len(2, b"body")
+    branch = enc_len(1, b"then_branch") + enc_len(6, body) + b"\xa0\x01\x05"
+    if_node = enc_len(1, b"c") + enc_len(2, b"d") + enc_len(4, b"If")
+    # b"\xa0\x01" ends the second node and b"\x0a" starts the third: a subgraph key across two nodes, in neither
+    nodes = [relu(b"x", b"a"), relu(b"a", b"b", enc_len(6, b"doc\xa0\x01")), relu(b"b", b"c")]
+    weights = b"\x5a" * 16384
+
+    def tensor(*fields):
+        return b"".join(fields)
+
+    dims = lambda *ds: b"".join(enc_varint(1 << 3) + enc_varint(d) for d in ds)  # noqa: E731
+    small = tensor(dims(2), b"\x10\x01", enc_len(8, b"s"), enc_len(9, b"\x00" * 8))
+    inits = [
+        (enc_len(5, small), enc_len(5, small)),  # small: kept, header and all
+        (padded(5, small), enc_len(5, small)),  # small, its length prefix rewritten
+        (enc_len(5, tensor(dims(64, 64), b"\x10\x01", enc_len(8, b"w1"), enc_len(9, weights))),
+         enc_len(5, tensor(dims(64, 64), b"\x10\x01", enc_len(8, b"w1")))),
+        (enc_len(5, tensor(enc_len(8, b"w2"), enc_len(1, b"\x40\x40"), b"\x10\x01", enc_len(9, weights))),  # packed dims, name first
+         enc_len(5, tensor(enc_len(8, b"w2"), enc_len(1, b"\x40\x40"), b"\x10\x01"))),
+        (enc_len(5, tensor(dims(64, 64), b"\x10\x01", enc_len(8, b"w3"), enc_len(9, weights), enc_len(12, b"doc"))),  # general path
+         enc_len(5, tensor(dims(64, 64), b"\x10\x01", enc_len(8, b"w3"), enc_len(12, b"doc")))),
+        (enc_len(5, tensor(dims(64, 64), b"\x10\x01", enc_len(8, b"w4"), enc_len(9, b""), enc_len(9, weights))),
+         enc_len(5, tensor(dims(64, 64), b"\x10\x01", enc_len(8, b"w4")))),
+    ]
+    head = b"".join(enc_len(1, n) for n in nodes)
+    tail = enc_len(1, relu(b"d", b"e")) + padded(1, relu(b"e", b"f"))  # a small node after the If; one with a long prefix
+    graph_in = head + enc_len(1, if_node + padded(5, branch)) + tail + b"".join(i for i, _ in inits) + enc_len(2, b"g")
+    graph_out = head + enc_len(1, if_node + enc_len(5, branch)) + tail + b"".join(o for _, o in inits) + enc_len(2, b"g")
+    opset = enc_len(8, enc_varint(2 << 3) + enc_varint(17))
+    path = tmp_path / "wire.onnx"
+    path.write_bytes(enc_varint(1 << 3) + enc_varint(8) + opset + enc_len(7, graph_in))
+    data, st = _strip(path)
+    assert data == enc_varint(1 << 3) + enc_varint(8) + opset + enc_len(7, graph_out)
+    assert st.n_nodes == 6 and st.weight_bytes == 16 + 4 * 16384
+    assert {k: (t.dims, t.dtype, t.nbytes) for k, t in st.initializers.items()} == {
+        "s": ([2], 1, 8), "w1": ([64, 64], 1, 16384), "w2": ([64, 64], 1, 16384), "w3": ([64, 64], 1, 16384), "w4": ([64, 64], 1, 16384)}
+
+
 def test_model_local_function_is_inlined(tmp_path):
     fn = helper.make_function("local", "AddRelu", ["a", "b"], ["y"], [node("Add", ["a", "b"], "s"), node("Relu", ["s"], "y")], [helper.make_opsetid("", 17)])
     graph = helper.make_graph([helper.make_node("AddRelu", ["x", "x"], ["out"], name="call", domain="local")], "g", [vi("x", [1, 8])], [vi("out", [1, 8])])

@@ -10,14 +10,23 @@ type; small tensors (shape-carrying int64 constants, Resize scales) keep their
 data so that shapes can be computed.  External data is never opened; its
 location must stay inside the model's folder.
 
+Speed (a graph may hold 100k nodes and 50k initializers): fields kept as they
+are go into the copy as one slice per run of them, not one each; a run of
+small nodes is scanned header by header and then searched in one pass for the
+keys that mean a node must be parsed; tensors in the layout onnx writes take a
+fast path, anything else the general one (which also words the errors).
+
 Also the encoder half (:func:`enc_varint`, :func:`enc_len`) that
 :mod:`dscost.export` uses to write tensor headers.
 """
 
 from __future__ import annotations
 
+import heapq
 import mmap
 import os
+import re
+from bisect import bisect_right
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -60,50 +69,78 @@ def varint(buf, pos: int, end: int) -> tuple[int, int]:
             raise Corrupt(pos, "varint too long")
 
 
+def field(buf, pos: int, end: int) -> tuple[int, int, int, int, int]:
+    """Decode the field at ``pos < end``: (field number, wire type, value start, value end,
+    varint value or length); Corrupt if it is not a whole field."""
+    start = pos
+    key = buf[pos]
+    if key < 0x80:  # one-byte keys, and lengths of one or two bytes, are the common case: no call
+        pos += 1
+    else:
+        key, pos = varint(buf, pos, end)
+    number, wt = key >> 3, key & 7
+    if number == 0:
+        raise Corrupt(start, "field number 0")
+    if wt == 2:
+        length = buf[pos] if pos < end else 0x80
+        if length < 0x80:
+            pos += 1
+        elif pos + 1 < end and buf[pos + 1] < 0x80:
+            length = length & 0x7F | buf[pos + 1] << 7
+            pos += 2
+        else:
+            length, pos = varint(buf, pos, end)
+        if pos + length > end:
+            raise Corrupt(start)
+        return number, wt, pos, pos + length, length
+    if wt == 0:
+        value, after = varint(buf, pos, end)
+        return number, wt, pos, after, value
+    if wt == 1 or wt == 5:
+        after = pos + (8 if wt == 1 else 4)
+        if after > end:
+            raise Corrupt(start)
+        return number, wt, pos, after, 0
+    raise Corrupt(start, f"wire type {wt}")
+
+
 def fields(buf, pos: int, end: int):
     """Yield (field number, wire type, field start, value start, value end, varint value)."""
     while pos < end:
-        start = pos
-        key = buf[pos]
-        if key < 0x80:  # one-byte keys and lengths are the common case: no call
-            pos += 1
-        else:
-            key, pos = varint(buf, pos, end)
-        number, wt = key >> 3, key & 7
-        if number == 0:
-            raise Corrupt(start, "field number 0")
-        if wt == 0:
-            value, after = varint(buf, pos, end)
-            yield number, wt, start, pos, after, value
-            pos = after
-        elif wt == 2:
-            if pos < end and buf[pos] < 0x80:
-                length = buf[pos]
-                pos += 1
-            else:
-                length, pos = varint(buf, pos, end)
-            after = pos + length
-            if after > end:
-                raise Corrupt(start)
-            yield number, wt, start, pos, after, length
-            pos = after
-        elif wt == 1 or wt == 5:
-            after = pos + (8 if wt == 1 else 4)
-            if after > end:
-                raise Corrupt(start)
-            yield number, wt, start, pos, after, 0
-            pos = after
-        else:
-            raise Corrupt(start, f"wire type {wt}")
-    if pos != end:
-        raise Corrupt(pos)
+        number, wt, vs, ve, value = field(buf, pos, end)
+        yield number, wt, pos, vs, ve, value
+        pos = ve
 
 
-def _may_hold_more(node) -> bool:
-    """Whether a small NodeProto's bytes may hold an external-data tensor (the key "location")
-    or a subgraph (an AttributeProto whose ``type`` field, tag 0xA0 0x01, is GRAPH 5 or
-    GRAPHS 10): such a node is parsed, not copied.  A false positive only costs a parse."""
-    return b"location" in node or b"\xa0\x01\x05" in node or b"\xa0\x01\x0a" in node
+_LOCATION = re.compile(rb"location")
+_SUBGRAPH = re.compile(rb"\xa0\x01[\x05\x0a]")  # an AttributeProto's type (tag 0xA0 0x01): GRAPH 5 or GRAPHS 10
+
+
+def _may_hold_more(buf, s: int, e: int):
+    """Where the bytes ``buf[s:e]`` of small NodeProtos may hold an external-data tensor (the key
+    "location") or a subgraph: the (start, end) of each such key, in order.  A node that holds
+    one is parsed, not copied; a false positive only costs a parse."""
+    return heapq.merge(*(((m.start(), m.end()) for m in key.finditer(buf, s, e)) for key in (_LOCATION, _SUBGRAPH)))
+
+
+def _small_nodes(buf, pos: int, end: int) -> tuple[list[int], int]:
+    """The starts and the end of the run of small NodeProto fields of a GraphProto at ``pos``
+    (key 0x0A, a length of one or two bytes up to BIG_NODE_BYTES); it stops before anything else."""
+    starts = []
+    while pos + 1 < end and buf[pos] == 0x0A:
+        length = buf[pos + 1]
+        if length < 0x80:
+            after = pos + 2 + length
+        elif pos + 2 < end and buf[pos + 2] < 0x80:
+            length = (length & 0x7F) | buf[pos + 2] << 7
+            after = pos + 3 + length
+        else:
+            break
+        if after > end or length > BIG_NODE_BYTES:
+            break
+        starts.append(pos)
+        pos = after
+    return starts, pos
 
 
 def enc_varint(value: int) -> bytes:
@@ -120,6 +157,8 @@ def enc_varint(value: int) -> bytes:
 
 def enc_header(number: int, length: int) -> bytes:
     """The tag and length prefix of a length-delimited field (bytes or a message)."""
+    if number < 16 and length < 0x4000:  # the common case: no loop
+        return bytes((number << 3 | 2, length)) if length < 0x80 else bytes((number << 3 | 2, length & 0x7F | 0x80, length >> 7))
     return enc_varint(number << 3 | 2) + enc_varint(length)
 
 
@@ -128,7 +167,7 @@ def enc_len(number: int, payload: bytes) -> bytes:
 
 
 def _text(buf, s: int, e: int) -> str:
-    return bytes(buf[s:e]).decode("utf-8", errors="replace")
+    return str(buf[s:e], "utf-8", "replace")
 
 
 class _Tensor:
@@ -188,9 +227,72 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
         raise BadTensor(f"tensor {t.name!r} has dims {t.dims} ({n:,} elements) but its data holds {stored[1]:,} {stored[0]} ({stored[2]:,} expected)")
 
 
-def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
-    """Parse a TensorProto's small fields; return it and its serialization without data
-    (or the original bytes when the data is small).  BadTensor for impossible dims."""
+def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | None] | None:
+    """:func:`_scan_tensor` of the common TensorProto: one-byte keys of dims (unpacked, as onnx
+    writes them, or packed), data_type, name and one raw_data that matches the dims.  None for
+    anything else, which the general path parses (and reports) instead."""
+    t = _Tensor()
+    dims = t.dims
+    raw = None
+    pos = s
+    try:
+        while pos < e:
+            fs = pos
+            key = buf[pos]
+            # every field here starts with a varint (a value or a length): one or two bytes inline
+            value = buf[pos + 1] if pos + 1 < e else 0x80
+            if value < 0x80:
+                pos += 2
+            elif pos + 2 < e and buf[pos + 2] < 0x80:
+                value = value & 0x7F | buf[pos + 2] << 7
+                pos += 3
+            else:
+                value, pos = varint(buf, pos + 1, e)
+            if key == 0x08:
+                dims.append(value)
+                continue
+            if key == 0x10:
+                t.dtype = value
+                continue
+            vs, pos = pos, pos + value
+            if pos > e:
+                return None
+            if key == 0x4A and raw is None:
+                raw = fs, vs, pos
+            elif key == 0x42:
+                t.name = _text(buf, vs, pos)
+            elif key == 0x0A:  # packed dims
+                while vs < pos:
+                    d, vs = varint(buf, vs, pos)
+                    dims.append(d)
+            else:
+                return None
+        if raw is None:
+            return None
+        n = 1
+        for d in dims:
+            if d >= 1 << 63:  # negative
+                return None
+            n *= d
+        fs, vs, ve = raw
+        t.nbytes = ve - vs
+        size = ITEMSIZE.get(t.dtype)
+        if size is not None and t.nbytes != -(-int(n * size * 2) // 2):
+            return None
+    except (Corrupt, OverflowError):
+        return None
+    if t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES):
+        return t, None
+    return t, [(s, fs), (ve, e)] if ve < e else [(s, fs)]
+
+
+def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | None]:
+    """Parse a TensorProto's small fields; return it and the spans of ``buf`` that make its
+    serialization without data, or None when the data is small and the tensor is kept as it is.
+    BadTensor for impossible dims."""
+    fast = _scan_plain(buf, s, e)
+    if fast is not None:
+        return fast
     t = _Tensor()
     external = False
     keep: list[tuple[int, int]] = []  # spans of the fields a stripped copy keeps
@@ -228,7 +330,10 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
             elif key == "length" and value.isdigit():
                 t.nbytes = t.length = int(value)
             continue
-        keep.append((fs, ve))
+        if keep and keep[-1][1] == fs:
+            keep[-1] = (keep[-1][0], ve)
+        else:
+            keep.append((fs, ve))
     dims = [d - (1 << 64) if d >= 1 << 63 else d for d in t.dims]
     t.dims = dims
     if not external:
@@ -236,8 +341,8 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, bytes]:
     _check_tensor(t, data, external, buf)
     small = t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES)
     if small and not external:
-        return t, bytes(buf[s:e])
-    return t, b"".join(buf[a:b] for a, b in keep)
+        return t, None
+    return t, keep
 
 
 class Stripper:
@@ -264,9 +369,9 @@ class Stripper:
         self.external_files.add(target)
 
     def tensor(self, s: int, e: int) -> bytes:
-        t, data = _scan_tensor(self.buf, s, e)
+        t, keep = _scan_tensor(self.buf, s, e)
         self._check_location(t)
-        return data
+        return self.buf[s:e] if keep is None else b"".join(self.buf[a:b] for a, b in keep)
 
     def model(self) -> bytes:
         buf = self.buf
@@ -276,46 +381,77 @@ class Stripper:
                 self.has_graph = True
                 out.append(enc_len(7, self.graph(vs, ve, top=True)))
             else:
-                out.append(bytes(buf[fs:ve]))
+                out.append(buf[fs:ve])
         return b"".join(out)
 
     def graph(self, s: int, e: int, top: bool = False, depth: int = 0) -> bytes:
+        """The GraphProto at ``buf[s:e]`` rebuilt.  Fields kept as they are accumulate into one
+        run, ``buf[run:pos]``, copied in one slice before the next rewritten field."""
         if depth > MAX_SUBGRAPH_DEPTH:
             raise InputError(f"{self.path}: subgraphs (If/Loop/Scan bodies) nested deeper than {MAX_SUBGRAPH_DEPTH} levels")
         buf = self.buf
         out: list[bytes] = []
-        for number, wt, fs, vs, ve, _ in fields(buf, s, e):
+        run = pos = s
+        while pos < e:
+            fs = pos
+            if buf[pos] == 0x0A:  # nodes, the bulk of a graph: scan a run of small ones at once
+                starts, pos = _small_nodes(buf, fs, e)
+                if starts:
+                    if top:
+                        self.n_nodes += len(starts)
+                    # a small node is copied as it is, unless it may hold a subgraph or an external-data tensor
+                    parsed = fs  # the nodes before this are done
+                    for ks, ke in _may_hold_more(buf, fs, pos):
+                        i = bisect_right(starts, ks) - 1
+                        ns, ne = starts[i], starts[i + 1] if i + 1 < len(starts) else pos
+                        if ks < parsed or ke > ne:  # in a node parsed already, or across two nodes
+                            continue
+                        if run < ns:
+                            out.append(buf[run:ns])
+                        out.append(enc_len(1, self.node(field(buf, ns, ne)[2], ne, depth)))
+                        run = parsed = ne
+                    continue
+            number, wt, vs, pos, _ = field(buf, fs, e)
             if wt != 2:
-                out.append(bytes(buf[fs:ve]))
-            elif number == 1:  # node
+                continue
+            resume = pos  # where the run goes on after the rewritten field
+            if number == 1:  # a node _small_nodes does not take (big, or an unusual header)
                 if top:
                     self.n_nodes += 1
-                # a small node is copied as it is, unless it may hold a subgraph or an external-data tensor
-                if ve - vs <= BIG_NODE_BYTES:
-                    whole = buf[fs:ve]
-                    if not _may_hold_more(whole):
-                        out.append(whole)
-                        continue
-                out.append(enc_len(1, self.node(vs, ve, depth)))
+                if pos - vs <= BIG_NODE_BYTES and next(_may_hold_more(buf, fs, pos), None) is None:
+                    continue
+                new = [enc_len(1, self.node(vs, pos, depth))]
             elif number == 5:  # initializer
-                t, data = _scan_tensor(buf, vs, ve)
+                t, keep = _scan_tensor(buf, vs, pos)
                 self._check_location(t)
                 if top:
                     self.initializers[t.name] = t
                     self.weight_bytes += t.nbytes
-                out.append(enc_len(5, data))
+                if keep is None:  # kept whole: only a header longer than needed is rewritten
+                    header = enc_header(5, pos - vs)
+                    if buf[fs:vs] == header:
+                        continue
+                    new, resume = [header], vs
+                else:
+                    new = [buf[a:b] for a, b in keep]
+                    new.insert(0, enc_header(5, sum(map(len, new))))
             elif number == 15:  # sparse_initializer: values(1) indices(2) dims(3)
                 parts = []
-                for n2, wt2, fs2, vs2, ve2, _ in fields(buf, vs, ve):
-                    parts.append(enc_len(n2, self.tensor(vs2, ve2)) if n2 in (1, 2) and wt2 == 2 else bytes(buf[fs2:ve2]))
-                out.append(enc_len(15, b"".join(parts)))
-            elif number == 11 and top:  # input: remember the name
-                for n2, _, _, vs2, ve2, _ in fields(buf, vs, ve):
-                    if n2 == 1:
-                        self.inputs_declared.append(_text(buf, vs2, ve2))
-                out.append(bytes(buf[fs:ve]))
+                for n2, wt2, fs2, vs2, ve2, _ in fields(buf, vs, pos):
+                    parts.append(enc_len(n2, self.tensor(vs2, ve2)) if n2 in (1, 2) and wt2 == 2 else buf[fs2:ve2])
+                new = [enc_len(15, b"".join(parts))]
             else:
-                out.append(bytes(buf[fs:ve]))
+                if number == 11 and top:  # input: remember the name
+                    for n2, _, _, vs2, ve2, _ in fields(buf, vs, pos):
+                        if n2 == 1:
+                            self.inputs_declared.append(_text(buf, vs2, ve2))
+                continue
+            if run < fs:
+                out.append(buf[run:fs])
+            out += new
+            run = resume
+        if run < e:
+            out.append(buf[run:e])
         return b"".join(out)
 
     def node(self, s: int, e: int, depth: int = 0) -> bytes:
