@@ -101,6 +101,15 @@ def test_dims_that_disagree_with_the_data(tmp_path):
     one_error(dscost(tmp_path, "analyze", "short.onnx"), "'W'", "216 elements", "432 bytes", "864 expected")
 
 
+def test_4bit_dims_beyond_a_float_are_one_short_error(tmp_path):
+    # dims multiplying to ~10^317 elements of a 4-bit type (two per byte) once overflowed the
+    # float byte count: an internal error; now integer arithmetic, and a line that stays short
+    w = onnx.TensorProto(name="W", data_type=TensorProto.UINT4, dims=[1 << 62] * 17, raw_data=b"\0\0")
+    save(tmp_path, conv_model(w), "huge4.onnx")
+    line = one_error(dscost(tmp_path, "analyze", "huge4.onnx"), "'W'", "... (17 dims)", "about 10^317 elements", "holds 2 bytes", "about 10^316 expected")
+    assert len(line) < 300, line
+
+
 def test_negative_declared_input_dim(tmp_path):
     w = numpy_helper.from_array(np.ones((4, 3, 3, 3), np.float32), "W")
     mp = conv_model(w)

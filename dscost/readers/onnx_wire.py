@@ -194,6 +194,20 @@ _TYPED = {4: (1, 4), 10: (11, 8), 5: (6, 0), 7: (7, 0)}
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
+def _data_bytes(n: int, size) -> int:
+    """Bytes of ``n`` elements of ``size`` bytes each (0.5: two 4-bit elements per byte), in
+    integers: dims multiplying to more than a float holds are impossible, not a crash."""
+    return -(-n * int(size * 2) // 2)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**21 else f"about 10^{len(str(n)) - 1}"  # (a hostile header's product stays one short line)
+
+
+def _dims(dims: list[int]) -> str:
+    return str(dims) if len(dims) <= 8 else f"{str(dims[:4])[:-1]}, ... ({len(dims)} dims)]"
+
+
 def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, buf) -> None:
     """Negative dims, and dims that disagree with the stored data, are impossible: BadTensor."""
     if any(d < 0 for d in t.dims):
@@ -203,12 +217,12 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
         n *= d
     size = ITEMSIZE.get(t.dtype)
     if external:
-        if t.length is not None and size is not None and t.length != -(-int(n * size * 2) // 2):
-            raise BadTensor(f"tensor {t.name!r} has dims {t.dims} ({n:,} elements) but its external data is {t.length:,} bytes")
+        if t.length is not None and size is not None and t.length != _data_bytes(n, size):
+            raise BadTensor(f"tensor {t.name!r} has dims {_dims(t.dims)} ({_count(n)} elements) but its external data is {t.length:,} bytes")
         return
     stored = None
     if 9 in data and size is not None:
-        stored = ("bytes", data[9][1] - data[9][0], -(-int(n * size * 2) // 2))
+        stored = ("bytes", data[9][1] - data[9][0], _data_bytes(n, size))
     else:
         for number, (dtype, width) in _TYPED.items():
             if number in data and t.dtype == dtype:
@@ -222,9 +236,9 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
                 stored = ("elements", elements, n)
                 break
         if stored is None and not data and n and size is not None and t.dtype != 8:
-            stored = ("bytes", 0, -(-int(n * size * 2) // 2))
+            stored = ("bytes", 0, _data_bytes(n, size))
     if stored is not None and stored[1] != stored[2]:
-        raise BadTensor(f"tensor {t.name!r} has dims {t.dims} ({n:,} elements) but its data holds {stored[1]:,} {stored[0]} ({stored[2]:,} expected)")
+        raise BadTensor(f"tensor {t.name!r} has dims {_dims(t.dims)} ({_count(n)} elements) but its data holds {stored[1]:,} {stored[0]} ({_count(stored[2])} expected)")
 
 
 def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | None] | None:
@@ -277,7 +291,7 @@ def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | N
         fs, vs, ve = raw
         t.nbytes = ve - vs
         size = ITEMSIZE.get(t.dtype)
-        if size is not None and t.nbytes != -(-int(n * size * 2) // 2):
+        if size is not None and t.nbytes != _data_bytes(n, size):
             return None
     except (Corrupt, OverflowError):
         return None
