@@ -126,6 +126,24 @@ def test_nodes_out_of_order_are_sorted(tmp_path, order):
         ("W_copy", (), 0, 0), ("a", ("x",), 512, 256), ("r", ("a",), 0, 0), ("b", ("r",), 512, 256)]  # fmt: skip
 
 
+def test_the_order_check_in_one_pass():
+    """onnx_order._in_order: in order unless a node reads a tensor a later node (or itself) makes;
+    a tensor made twice goes to the full sort; initializers, graph inputs and "" are there already."""
+    from types import SimpleNamespace as N
+
+    from dscost.readers.onnx_order import _in_order
+
+    def check(pairs, given=("x", "W")):
+        return _in_order([N(input=i, output=o) for i, o in pairs], set(given))
+
+    assert check([(["x", "W"], ["a"]), (["a"], ["b"]), (["a", "b", ""], ["c", ""]), (["c"], ["", "d"])])
+    assert not check([(["b"], ["a"]), (["x"], ["b"])])  # a reads b before it is made
+    assert not check([(["x", "a"], ["a"])])  # a node reading its own output
+    assert not check([(["x"], ["a"]), (["a"], ["a"])])  # a made twice
+    assert check([(["x"], ["W"]), (["W"], ["b"])])  # a node writing an initializer's name: it was there first
+    assert check([(["missing"], ["a"])])  # a dangling name is not a later node's
+
+
 def test_weights_of_a_layer_on_constants_flow_on(tmp_path):
     """A node whose inputs are all constants makes a constant; the weights in its parameter
     inputs flow on with its data inputs' to the layer that uses it (torch counts 220 params

@@ -39,13 +39,13 @@ def sort_nodes(path: Path, graph) -> list[str]:
     nodes = graph.node
     names = node_names(nodes, path)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
+    if _in_order(nodes, given):  # the usual case
+        return names
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
             if t and t not in given:
                 producer[t] = i
-    if all(producer.get(t, -1) < i for i, node in enumerate(nodes) for t in node.input):  # already in order: the usual case
-        return names
     deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     users: list[list[int]] = [[] for _ in nodes]
     waiting = [len(ds) for ds in deps]
@@ -76,3 +76,20 @@ def sort_nodes(path: Path, graph) -> list[str]:
     del graph.node[:]
     graph.node.extend(sorted_nodes)
     return [names[i] for i in order]
+
+
+def _in_order(nodes, given: set[str]) -> bool:
+    """Whether every node comes after the producers of its inputs, in one pass: an input not
+    made yet is set aside, and the graph is in order unless one of those is made later.  A
+    tensor made twice is left to the full sort (the last producer counts there)."""
+    made = set(given)
+    pending: list[str] = []
+    for node in nodes:
+        for t in node.input:
+            if t not in made:
+                pending.append(t)
+        for t in node.output:
+            if t in made and t and t not in given:
+                return False
+            made.add(t)
+    return not any(t and t in made for t in pending)
