@@ -100,11 +100,14 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
         inputs = layer.inputs
         if not inputs:
             continue
-        elements[layer.name] = _numel(layer.output_shape)
-        birth[layer.name] = i
-        for port, e in enumerate(layer.more_outputs, 1):
-            elements[layer.name, port] = e
-            birth[layer.name, port] = death[layer.name, port] = i  # until a consumer says otherwise
+        name = layer.name
+        shape = layer.output_shape
+        elements[name] = prod(shape) if shape else 0
+        birth[name] = i
+        if layer.more_outputs:
+            for port, e in enumerate(layer.more_outputs, 1):
+                elements[name, port] = e
+                birth[name, port] = death[name, port] = i  # until a consumer says otherwise
         for k, src in enumerate(inputs):
             if src in index:
                 continue
@@ -117,13 +120,11 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
                 if k == 0:
                     first_shape.setdefault(src, tuple(layer.input_shape))
                 any_shape.setdefault(src, tuple(layer.input_shape))
+        for src in _tensors(layer) if layer.input_ports else inputs:  # (a tensor not in ``elements`` is dropped below)
+            death[src] = i
     graph_inputs = [t for t, b in birth.items() if b == -1]
     for t in graph_inputs:
         elements[t] = _numel(first_shape.get(t) or any_shape.get(t))
-    for i, layer in enumerate(layers):
-        for src in _tensors(layer):
-            if src in elements:
-                death[src] = i
     for t in elements:
         if t not in death:
             death[t] = n - 1  # an output: live until the end
