@@ -400,3 +400,52 @@ def test_a_scan_without_num_scan_inputs_is_an_input_error(tmp_path):
     p2 = save(tmp_path, helper.make_model(outer, opset_imports=[helper.make_opsetid("", 17)]), "nested.onnx")
     with pytest.raises(InputError, match="Scan node 'rnn' has no integer num_scan_inputs"):  # nested in a Loop's body
         read_onnx(p2)
+
+
+def sliced_loop(tmp_path, counter: str = "iteration", grow: bool = False):
+    """An RNN over the T steps of the graph's xs (T, 1, 8), each run slicing its step out with the
+    loop's counter, ``xs[k:k+1]`` (``xs[0:k+1]`` summed when ``grow``), as tf2onnx writes
+    ``x[i]``: the iteration number of a Loop of trip count T, or (``counter="carried"``) a
+    counter j the body steps by 1 and compares with T, TensorFlow's ``while_loop`` (no trip count)."""
+    carried = counter == "carried"
+    k = "j" if carried else "i"
+    ops = [node("Unsqueeze", [k, "axis0"], "k1"), node("Add", [k, "one"], "k_next"), node("Unsqueeze", ["k_next", "axis0"], "k2"),
+           node("Slice", ["xs", "zero1" if grow else "k1", "k2", "axis0"], "piece")]  # fmt: skip
+    ops += [node("ReduceSum", ["piece", "axis0"], "x_t", keepdims=0)] if grow else [node("Squeeze", ["piece", "axis0"], "x_t")]
+    ops += _rnn_ops("h", "x_t", "h2")
+    ops += [node("Less", ["k_next", "steps"], "cond_out")] if carried else [node("Identity", ["cond_in"], "cond_out")]
+    consts = [init("axis0", 1, dtype=np.int64, value=[0]), init("zero1", 1, dtype=np.int64, value=[0]), init("one", dtype=np.int64, value=1),
+              init("steps", dtype=np.int64, value=T)]  # fmt: skip
+    body_in = [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])] + ([vi("j", [], I64)] if carried else [])
+    body_out = [vi("cond_out", [], B), vi("h2", [1, H])] + ([vi("k_next", [], I64)] if carried else [])
+    body = helper.make_graph(ops, "step", body_in, body_out, initializer=consts)
+    inits = _weights() + [init("cond", dtype=np.bool_, value=True), init("M", dtype=np.int64, value=T), init("j0", dtype=np.int64, value=0)]
+    loop_in = ["", "cond", "h0", "j0"] if carried else ["M", "cond", "h0"]
+    nodes = [helper.make_node("Loop", loop_in, ["h_last"] + (["j_last"] if carried else []), name="loop", body=body)]
+    return save(tmp_path, model(nodes, [("xs", [T, 1, IN]), ("h0", [1, H])], ["h_last"], inits), f"sliced_{counter}_{grow}.onnx")
+
+
+@pytest.mark.parametrize("counter", ["iteration", "carried"])
+def test_a_body_slicing_its_step_with_the_counter_is_counted(tmp_path, counter):
+    """Without the counter's value the slice's shape is open; with it, at the first, second and
+    last runs, the shapes agree, so every run costs the same: T x (8x16 + 16x16) = 1,920 MACs,
+    W and R once (384 weights)."""
+    path = sliced_loop(tmp_path, counter)
+    m = read_onnx(path)
+    assert not m.uncounted
+    (loop,) = m.layers
+    assert loop.cost.macs == T * STEP_MACS == 1920 and loop.cost.weights == IN * H + H * H
+    how = "trip count 'M'" if counter == "iteration" else "counter 'j' from 0 by 1 while Less 5"
+    assert loop.note == f"a loop of {T} steps ({how}), each the 10 ops of subgraph 'step'"
+    import onnxruntime as ort  # (the graph runs: T steps, one (1, 8) slice each)
+
+    (h,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+        ["h_last"], {"xs": np.ones((T, 1, IN), np.float32), "h0": np.zeros((1, H), np.float32)})
+    assert h.shape == (1, H)
+
+
+def test_a_body_whose_shapes_grow_with_the_counter_stays_uncounted(tmp_path):
+    m = read_onnx(sliced_loop(tmp_path, grow=True))
+    (u,) = m.uncounted
+    assert u.op == "Loop" and u.reason.startswith(
+        "Loop: the shape of 'piece' in its body changes with its counter ((1, 1, 8) in run 1, (2, 1, 8) in run 2)"), u.reason

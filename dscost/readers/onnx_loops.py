@@ -36,6 +36,7 @@ from dscost.layers import RECURRENT, Cost, Layer
 LOOPS = ("Loop", "Scan")
 MAX_STEPS = 10**9  # a larger trip count is a "run until the condition says" sentinel (torch writes 2^63 - 1), not a count
 MAX_DEPTH = 8  # Loops nested deeper than this are not inferred
+SEEDED_DEPTH = 2  # a body is inferred again with its counter's values (_by_counter) only this many Loops deep: bounded work
 LOOP_OP_TYPES = (b'"\x04Loop', b'"\x04Scan')  # NodeProto.op_type == "Loop" / "Scan", as written on the wire
 _NO_INITIALIZERS = SimpleNamespace(initializers={})
 
@@ -132,9 +133,11 @@ def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values
     return helper.make_model(graph, opset_imports=list(opset_import)), ""
 
 
-def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, str]:
+def steps(node, inferred, values: dict, shapes: dict, counters: dict | None = None) -> tuple[int | None, str, str]:
     """``(iterations, where they come from, "")`` of Loop/Scan ``node`` whose body was
-    ``inferred`` (values: what the enclosing graph's folding knows), or ``(None, "", reason)``."""
+    ``inferred`` (values: what the enclosing graph's folding knows), or ``(None, "", reason)``.
+    ``counters`` gets the body inputs that count the runs of a Loop (the iteration number, and
+    a carried counter its condition compares): ``{name: (value in the first run, step)}``."""
     op, ins = node.op_type, list(node.input)
     if op == "Scan":
         m = _int(node, "num_scan_inputs") or 0
@@ -150,6 +153,8 @@ def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, 
         n = lengths.pop()
         return n, f"axis {axes[0]} of {ins[len(ins) - m]!r}", ""
     trip, cond = ins[0], ins[1] if len(ins) > 1 else ""
+    if counters is not None and inferred.graph.input:
+        counters[inferred.graph.input[0].name] = (0, 1)  # the iteration number
     m = _one_int(values.get(trip)) if trip else None
     if trip and m is None:
         return None, "", f"Loop: its number of iterations depends on a run-time value: its trip count {trip!r} is not a constant of the graph"
@@ -177,7 +182,9 @@ def steps(node, inferred, values: dict, shapes: dict) -> tuple[int | None, str, 
         return (max(m, 0) if again is None or again else min(max(m, 0), 1)), how, ""
     counted = _counted(node, inferred, values, p, made)
     if counted is not None:
-        n, how = counted
+        n, how, found = counted
+        if counters is not None:
+            counters.update(found)
         return (n if m is None else min(n, max(m, 0))), how, ""
     return None, "", (f"Loop: its number of iterations depends on a run-time value: the condition its body computes ({c_out!r}) "
                       f"may stop it before {'its trip count' if trip else 'any count known'}")  # fmt: skip
@@ -191,15 +198,19 @@ _EXACT_CAST = {1: 1 << 24, 10: 1 << 11, 16: 1 << 8, 11: 1 << 53, 2: 255, 3: 127,
                12: (1 << 32) - 1, 7: 1 << 62, 13: 1 << 62}  # fmt: skip
 
 
-def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tuple[int, str] | None:
-    """``(iterations, how)`` of a Loop whose body's condition compares a counter with a constant
+def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tuple[int, str, dict] | None:
+    """``(iterations, how, counters)`` of a Loop whose body's condition compares a counter with a constant
     (``i < 10``, torch's ``while_loop``): the counter the iteration number, or a carried value
     that the body steps by a constant, compared before or after its step, maybe through a Cast
     (to a float limit, as tf2onnx writes TensorFlow's ``while_loop``); an ``And`` of such
-    conditions runs as long as the shorter; None otherwise."""
+    conditions runs as long as the shorter; None otherwise.  ``counters``: each counter's body
+    input, its value in the first run and its step."""
     if p is not None and p.op_type == "And" and len(p.input) == 2 and depth < 8:
         parts = [_counted(node, inferred, values, made.get(t), made, depth + 1) for t in p.input]
-        return None if None in parts else min(parts)
+        if None in parts:
+            return None
+        n, how, _ = min(parts, key=lambda part: part[:2])
+        return n, how, {k: v for part in parts for k, v in part[2].items()}
     if p is None or p.op_type not in _COMPARE or len(p.input) != 2:
         return None
     side, inclusive = _COMPARE[p.op_type]
@@ -240,7 +251,7 @@ def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tup
     n = max(counter_values(start, limit, step, inclusive) + (0 if after else 1), 1)
     if n > MAX_STEPS:
         return None
-    return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}"
+    return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}", {var: (start, step)}
 
 
 def _known(t: str, node, inferred, values: dict, made: dict, depth: int = 0):
@@ -350,11 +361,17 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
     except InputError as err:
         found.reason = f"{node.op_type}: shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
         return
-    n, found.how, found.reason = steps(node, inferred, values, shapes)
+    counters: dict[str, tuple[int, int]] = {}
+    n, found.how, found.reason = steps(node, inferred, values, shapes, counters)
     if n is None and node.op_type == "Loop" and node.input and node.input[0] in inputs and node.input[0] not in values:
         found.reason += f" (it is a graph input: give its value with --input-value {node.input[0]}=N)"
     if n is None:
         return
+    if n > 0 and counters and depth < SEEDED_DEPTH and any(o and inferred.shapes.get(o) is None for b in inferred.graph.node for o in b.output):
+        inferred, found.reason = _by_counter(node, body_mp, counters, n, inferred, path, onnx, depth, infer)
+        found.inferred = inferred
+        if found.reason:
+            return
     out, found.reason = output_shapes(node, n, inferred, shapes)
     if found.reason:
         return
@@ -364,6 +381,29 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
             shapes[o] = s
             if inferred.types.get(b.name):
                 types.setdefault(o, inferred.types[b.name])
+
+
+def _by_counter(node, body_mp, counters: dict, n: int, inferred, path, onnx, depth: int, infer) -> tuple[object, str]:
+    """A Loop body whose shapes are open without its counters' values (tf2onnx slices ``x[i]``
+    with the counter): inferred again with the counters at their values in the first, second
+    and last runs.  When those agree on every shape, every run costs the same: ``(that
+    inference, "")``; when they differ, ``(inferred, why)``; when they stay open, ``(inferred, "")``."""
+    from dscost.errors import InputError
+
+    runs = []
+    for k in sorted({0, min(1, n - 1), n - 1}):
+        try:
+            runs.append((k, infer(body_mp, path, onnx, loops=True, depth=depth + 1,
+                                  input_values={t: start + k * step for t, (start, step) in counters.items()})))  # fmt: skip
+        except InputError:
+            return inferred, ""
+    (k0, first), *later = runs
+    for k, run in later:
+        changed = next((t for t, s in first.shapes.items() if run.shapes.get(t) != s), None)
+        if changed is not None:
+            return inferred, (f"{node.op_type}: the shape of {changed!r} in its body changes with its counter "
+                              f"({first.shapes[changed]} in run {k0 + 1}, {run.shapes.get(changed)} in run {k + 1})")  # fmt: skip
+    return first, ""
 
 
 def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
