@@ -128,7 +128,8 @@ def test_nodes_out_of_order_are_sorted(tmp_path, order):
 
 def test_the_order_check_in_one_pass():
     """onnx_order._in_order: in order unless a node reads a tensor a later node (or itself) makes;
-    a tensor made twice goes to the full sort; initializers, graph inputs and "" are there already."""
+    a tensor made twice goes to the full sort; initializers, graph inputs and "" are there already.
+    In order, it gives the tensors the nodes make (the shape check after inference reads them)."""
     from types import SimpleNamespace as N
 
     from dscost.readers.onnx_order import _in_order
@@ -136,12 +137,12 @@ def test_the_order_check_in_one_pass():
     def check(pairs, given=("x", "W")):
         return _in_order([N(input=i, output=o) for i, o in pairs], set(given))
 
-    assert check([(["x", "W"], ["a"]), (["a"], ["b"]), (["a", "b", ""], ["c", ""]), (["c"], ["", "d"])])
-    assert not check([(["b"], ["a"]), (["x"], ["b"])])  # a reads b before it is made
-    assert not check([(["x", "a"], ["a"])])  # a node reading its own output
-    assert not check([(["x"], ["a"]), (["a"], ["a"])])  # a made twice
-    assert check([(["x"], ["W"]), (["W"], ["b"])])  # a node writing an initializer's name: it was there first
-    assert check([(["missing"], ["a"])])  # a dangling name is not a later node's
+    assert check([(["x", "W"], ["a"]), (["a"], ["b"]), (["a", "b", ""], ["c", ""]), (["c"], ["", "d"])]) == {"a", "b", "c", "d"}
+    assert check([(["b"], ["a"]), (["x"], ["b"])]) is None  # a reads b before it is made
+    assert check([(["x", "a"], ["a"])]) is None  # a node reading its own output
+    assert check([(["x"], ["a"]), (["a"], ["a"])]) is None  # a made twice
+    assert check([(["x"], ["W"]), (["W"], ["b"])]) == {"W", "b"}  # a node writing an initializer's name: it was there first
+    assert check([(["missing"], ["a"])]) == {"a"}  # a dangling name is not a later node's
 
 
 def test_weights_of_a_layer_on_constants_flow_on(tmp_path):

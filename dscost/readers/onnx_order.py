@@ -30,17 +30,19 @@ def not_utf8(field: str, value) -> str:
     return f"its {field} is not valid UTF-8 ({value!r})"
 
 
-def sort_nodes(path: Path, graph) -> list[str]:
+def sort_nodes(path: Path, graph) -> tuple[list[str], set[str] | None]:
     """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
     torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
-    their layer names, given by :func:`node_names` in the file's order.  A cycle is an error."""
+    their layer names, given by :func:`node_names` in the file's order, and the names of the
+    tensors they make when they were in order already (None after a sort).  A cycle is an error."""
     import heapq
 
     nodes = graph.node
     names = node_names(nodes, path)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
-    if _in_order(nodes, given):  # the usual case
-        return names
+    made = _in_order(nodes, given)
+    if made is not None:  # the usual case
+        return names, made
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
@@ -75,21 +77,30 @@ def sort_nodes(path: Path, graph) -> list[str]:
     sorted_nodes = [nodes[i] for i in order]
     del graph.node[:]
     graph.node.extend(sorted_nodes)
-    return [names[i] for i in order]
+    return [names[i] for i in order], None
 
 
-def _in_order(nodes, given: set[str]) -> bool:
-    """Whether every node comes after the producers of its inputs, in one pass: an input not
-    made yet is set aside, and the graph is in order unless one of those is made later.  A
-    tensor made twice is left to the full sort (the last producer counts there)."""
+def _in_order(nodes, given: set[str]) -> set[str] | None:
+    """The tensors the nodes make (not "") when every node comes after the producers
+    of its inputs, else None; in one pass: an input not made yet is set aside, and the graph is
+    in order unless one of those is made later.  A tensor made twice is left to the full sort
+    (the last producer counts there)."""
     made = set(given)
     pending: list[str] = []
+    named_as_given: list[str] = []  # (an output that takes an initializer's or graph input's name)
     for node in nodes:
         for t in node.input:
             if t not in made:
                 pending.append(t)
         for t in node.output:
-            if t in made and t and t not in given:
-                return False
+            if t in made and t:
+                if t not in given:
+                    return None
+                named_as_given.append(t)
             made.add(t)
-    return not any(t and t in made for t in pending)
+    if any(t and t in made for t in pending):
+        return None
+    made -= given
+    made.discard("")
+    made.update(named_as_given)
+    return made

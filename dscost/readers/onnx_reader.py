@@ -121,12 +121,13 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = _real_inputs(path, mp, st)
         resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
-        names = sort_nodes(path, mp.graph)
+        names, made = sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
-        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop, input_values=input_values)
-        del mp
+        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop, input_values=input_values,
+                                     node_outputs=made)  # fmt: skip
+        del mp, made
         notes += inferred.notes
         g = inferred.graph
         bar.stage("counting nodes")

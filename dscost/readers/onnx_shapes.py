@@ -268,12 +268,13 @@ class Inferred:
 
 
 def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0,
-          input_values: dict[str, int] | None = None) -> Inferred:  # fmt: skip
+          input_values: dict[str, int] | None = None, node_outputs: set[str] | None = None) -> Inferred:  # fmt: skip
     """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`fix_inputs` fixed).
     ``initializer_dims``: the dims of initializers (their data may have been stripped).  When the
     graph may hold ``loops``, the folding pass always runs: it infers each Loop/Scan body
     (:func:`onnx_loops.infer_body`), ``depth`` Loops deep; ``input_values`` (``--input-value``)
-    are values it starts from (a Loop's trip count given as a graph input)."""
+    are values it starts from (a Loop's trip count given as a graph input); ``node_outputs``: the
+    tensors the nodes make, when the caller read them already (100k protobuf reads spared)."""
     g = _infer_once(mp, path, onnx).graph
     shapes: dict[str, Shape | None] = {}
     types: dict[str, int] = {}
@@ -299,7 +300,8 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
             if known[1]:
                 types[name] = known[1]
     inferred = Inferred(g, shapes, types, [])
-    if loops or any(o and shapes.get(o) is None for n in g.node for o in n.output):
+    made = node_outputs if node_outputs is not None else (o for n in g.node for o in n.output if o)
+    if loops or any(shapes.get(o) is None for o in made):
         opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         loop = None
         if loops:
