@@ -120,7 +120,7 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
                 if k == 0:
                     first_shape.setdefault(src, tuple(layer.input_shape))
                 any_shape.setdefault(src, tuple(layer.input_shape))
-        for src in _tensors(layer) if layer.input_ports else inputs:  # (a tensor not in ``elements`` is dropped below)
+        for src in _tensors(layer):  # (a tensor not in ``elements`` is dropped below)
             death[src] = i
     graph_inputs = [t for t, b in birth.items() if b == -1]
     for t in graph_inputs:

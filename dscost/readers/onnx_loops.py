@@ -386,8 +386,9 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
 def _by_counter(node, body_mp, counters: dict, n: int, inferred, path, onnx, depth: int, infer) -> tuple[object, str]:
     """A Loop body whose shapes are open without its counters' values (tf2onnx slices ``x[i]``
     with the counter): inferred again with the counters at their values in the first, second
-    and last runs.  When those agree on every shape, every run costs the same: ``(that
-    inference, "")``; when they differ, ``(inferred, why)``; when they stay open, ``(inferred, "")``."""
+    and last runs.  When those agree on every shape, every run costs the same: ``(the first
+    run's inference, "")`` (a shape it leaves open still leaves its node uncounted); when they
+    differ, ``(inferred, why)``; when one fails, ``(inferred, "")``."""
     from dscost.errors import InputError
 
     runs = []

@@ -69,12 +69,22 @@ def varint(buf, pos: int, end: int) -> tuple[int, int]:
             raise Corrupt(pos, "varint too long")
 
 
+def short_varint(buf, pos: int, end: int) -> tuple[int, int]:
+    """:func:`varint`, its one- and two-byte cases (lengths and small values: the bulk) first."""
+    b = buf[pos] if pos < end else 0x80
+    if b < 0x80:
+        return b, pos + 1
+    if pos + 1 < end and buf[pos + 1] < 0x80:
+        return b & 0x7F | buf[pos + 1] << 7, pos + 2
+    return varint(buf, pos, end)
+
+
 def field(buf, pos: int, end: int) -> tuple[int, int, int, int, int]:
     """Decode the field at ``pos < end``: (field number, wire type, value start, value end,
     varint value or length); Corrupt if it is not a whole field."""
     start = pos
     key = buf[pos]
-    if key < 0x80:  # one-byte keys, and lengths of one or two bytes, are the common case: no call
+    if key < 0x80:  # one-byte keys are the common case: no call
         pos += 1
     else:
         key, pos = varint(buf, pos, end)
@@ -82,14 +92,7 @@ def field(buf, pos: int, end: int) -> tuple[int, int, int, int, int]:
     if number == 0:
         raise Corrupt(start, "field number 0")
     if wt == 2:
-        length = buf[pos] if pos < end else 0x80
-        if length < 0x80:
-            pos += 1
-        elif pos + 1 < end and buf[pos + 1] < 0x80:
-            length = length & 0x7F | buf[pos + 1] << 7
-            pos += 2
-        else:
-            length, pos = varint(buf, pos, end)
+        length, pos = short_varint(buf, pos, end)
         if pos + length > end:
             raise Corrupt(start)
         return number, wt, pos, pos + length, length
@@ -253,15 +256,7 @@ def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | N
         while pos < e:
             fs = pos
             key = buf[pos]
-            # every field here starts with a varint (a value or a length): one or two bytes inline
-            value = buf[pos + 1] if pos + 1 < e else 0x80
-            if value < 0x80:
-                pos += 2
-            elif pos + 2 < e and buf[pos + 2] < 0x80:
-                value = value & 0x7F | buf[pos + 2] << 7
-                pos += 3
-            else:
-                value, pos = varint(buf, pos + 1, e)
+            value, pos = short_varint(buf, pos + 1, e)  # (every field here starts with a varint: a value or a length)
             if key == 0x08:
                 dims.append(value)
                 continue
