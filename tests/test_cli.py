@@ -334,6 +334,19 @@ def test_bad_specs_through_the_entry_point(tmp_path):
         assert line.startswith(f"dscost: error: {tmp_path / name}{BAD_SPECS[name][1]}"), (name, line)
 
 
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_exit_1(fmt):
+    """`dscost analyze ... | head`: the README's exit code for a broken pipe (Click's and Rich's), no
+    traceback, nothing on stderr.  Five models' output (~190 KB) is more than a pipe holds."""
+    models = sorted(str(p) for p in (ROOT / "models").glob("*.yaml"))
+    p = subprocess.Popen([sys.executable, "-m", "dscost", "analyze", *models, "-f", fmt, "--all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=120) == 1
+    assert err == b""
+
+
 # ---------------------------------------------------------------- schema, version, help
 
 
