@@ -187,6 +187,10 @@ ELEMENT_OPS = {
     "shrink": 2,  # compare with lambd, then add or subtract the bias
     "swiglu": 5,  # swish of the gate (4, as ACTIVATION_OPS) times the value (1)
     "random": 1,  # one generated value (or draw) per element
+    "scale_shift": 2,  # ONNX's removed ImageScaler and Affine: a multiply and an add
+    "scale": 1,  # ONNX's removed Scale
+    "scaled_tanh": 3,  # ONNX's removed ScaledTanh: tanh (1, as ACTIVATION_OPS) and two multiplies
+    "parametric_softplus": 4,  # ONNX's removed ParametricSoftplus: softplus (2) and two multiplies
 }
 
 

@@ -70,14 +70,15 @@ Handler = Callable[[NodeInfo], Result]
 # onnxruntime's contrib ops (domain com.microsoft) have a table of their own, filled by
 # onnx_contrib and onnx_contrib_layout (imported only for a graph that holds such ops), and
 # shape functions: (domain, op) -> function of a NodeInfo (input shapes known, outputs not)
-# giving the output shapes (onnx's shape inference knows none of these ops).
+# giving the output shapes (onnx's shape inference knows none of these ops); the default
+# domain's ops that onnx does not know have theirs there too (onnx_legacy).
 CONTRIB_DOMAIN = "com.microsoft"
 CONTRIB_HANDLERS, contrib_handles = op_registry()
 CONTRIB_SHAPES: dict[tuple[str, str], Callable[[NodeInfo], list]] = {}
 
 
 def contrib_shapes(*ops: str, domain: str = CONTRIB_DOMAIN):
-    """Register a shape function for these contrib ops (``domain`` "" for SimplifiedLayerNormalization)."""
+    """Register a shape function for these contrib ops (``domain`` "": SimplifiedLayerNormalization, onnx_legacy's ops)."""
 
     def register(fn):
         for op in ops:

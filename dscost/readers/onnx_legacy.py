@@ -1,0 +1,67 @@
+"""ONNX's experimental ops, removed in onnx 1.5 (opset 10) but kept by onnxruntime, and what the
+converters of that time wrote: WinMLTools and onnxmltools from Core ML (``ImageScaler`` before
+the first conv of tiny-YOLOv2 and the other early model-zoo files), Caffe2 (``Scale``, ``Crop``,
+``Affine``).  ``ThresholdedRelu`` and ``MeanVarianceNormalization`` were experimental before
+their opset 10 and 9 versions, in a file of an older opset.
+
+onnx's shape inference knows none of them at the opset they appear in, so every shape after one
+would be lost: each has a shape function here (registered with the contrib ops' shape functions,
+which :func:`dscost.readers.onnx_shapes.infer` applies) and, where :mod:`dscost.readers.onnx_ops`
+has none, a cost handler.  Their scales and biases are attributes, not tensors: not parameters.
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from dscost import cost as C
+from dscost.layers import ACTIVATION, ELEMENTWISE, SHAPE
+from dscost.readers.handlers import Result, out_numel
+from dscost.readers.onnx_node import NodeInfo, contrib_shapes, handles
+
+# op -> (layer type, cost.ELEMENT_OPS key): y = scale * x + bias[channel] (ImageScaler),
+# alpha * x + beta (Affine), scale * x, alpha * tanh(beta * x), alpha * softplus(beta * x)
+ELEMENT_WISE = {
+    "ImageScaler": (ELEMENTWISE, "scale_shift"),
+    "Affine": (ELEMENTWISE, "scale_shift"),
+    "Scale": (ELEMENTWISE, "scale"),
+    "ScaledTanh": (ACTIVATION, "scaled_tanh"),
+    "ParametricSoftplus": (ACTIVATION, "parametric_softplus"),
+}
+
+
+@contrib_shapes(*ELEMENT_WISE, "ThresholdedRelu", "MeanVarianceNormalization", domain="")
+def same_shape(info: NodeInfo) -> list:
+    return [info.input_shape(0)]
+
+
+@contrib_shapes("Crop", domain="")
+def crop_shape(info: NodeInfo) -> list:
+    """Crop of an NCHW input: ``border`` (left, top, right, bottom) cut off, or with ``scale``
+    (height, width) that window from the top-left border on."""
+    x = info.input_shape(0)
+    border = [int(v) for v in info.attr("border", ())]
+    if x is None or len(x) != 4 or len(border) != 4:
+        return [None]
+    left, top, right, bottom = border
+    scale = [int(v) for v in info.attr("scale", ())]
+    h, w = scale if len(scale) == 2 else (x[2] - top - bottom, x[3] - left - right)
+    if min(left, top, right, bottom, h, w) < 0 or top + h > x[2] or left + w > x[3]:
+        return [None]  # (a window outside the input: left open, so the node stays uncounted)
+    return [(x[0], x[1], h, w)]
+
+
+@handles(*ELEMENT_WISE)
+def element_wise(info: NodeInfo) -> Result:
+    """cost.per_element_cost: 2 ops per element for ImageScaler and Affine (a multiply, an add),
+    1 for Scale, 3 for ScaledTanh (tanh and two multiplies), 4 for ParametricSoftplus
+    (softplus 2, two multiplies)."""
+    kind, fn = ELEMENT_WISE[info.op]
+    return Result(kind, C.per_element_cost(fn, out_numel(info)), data_inputs=(0,))
+
+
+@handles("Crop")
+def crop(info: NodeInfo) -> Result:
+    """A window of the input: data movement, zero cost."""
+    info.out()  # (an unknown output shape: uncounted, as any node whose shapes are lost)
+    return Result(SHAPE, data_inputs=(0,))
