@@ -9,7 +9,7 @@ from onnx import TensorProto
 
 from dscost.cost import analyze
 from dscost.readers.onnx_reader import read_onnx
-from onnx_models import model, node, save
+from onnx_models import init, model, node, save
 
 OLD = dict(opset=8, ir_version=3)  # what WinMLTools and onnxmltools wrote in 2018
 
@@ -93,3 +93,50 @@ def test_tiny_yolov2_voc_as_winmltools_wrote_it(tmp_path):
     convs = [9 * a * b for a, b in zip([3, *widths], widths)] + [1024 * 125]
     assert totals.weights == sum(convs) and totals.norm_params == 2 * sum(widths) and totals.biases == 125
     assert m.layers[-1].output_shape == (1, 125, 13, 13) == _ort_shape(path, (1, 3, 416, 416))
+
+
+def _caffe2_era_net(opset: int):
+    """The same small net as written at opset 3 (Caffe2's exporter, 2017: ops of their first
+    versions, a bias Add with ``broadcast``, Pad's, Split's and Reshape's sizes as attributes,
+    initializers listed as graph inputs) and at opset 13."""
+    old = opset < 6
+    inits = [init("w1", 16, 3, 3, 3), init("sq", 8, 16, 1, 1), init("e1", 16, 8, 1, 1), init("e3", 16, 8, 3, 3),
+             init("bias", 32) if old else init("bias", 32, 1, 1), *(init(f"bn_{k}", 32) for k in "sbmv"),
+             init("wf", 10, 32 * 4 * 4), init("bf", 10)]  # fmt: skip
+    nodes = [node("Conv", ["x", "w1"], "c1", kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]),
+             node("Relu", ["c1"], "r1"),
+             node("Conv", ["r1", "sq"], "s", kernel_shape=[1, 1]),
+             node("Relu", ["s"], "rs"),
+             node("Conv", ["rs", "e1"], "x1", kernel_shape=[1, 1]),
+             node("Conv", ["rs", "e3"], "x3", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             node("Concat", ["x1", "x3"], "fire", axis=1),
+             node("Add", ["fire", "bias"], "biased", **(dict(broadcast=1, axis=1) if old else {})),
+             node("BatchNormalization", ["biased", *(f"bn_{k}" for k in "sbmv")], "bn",
+                  **(dict(consumed_inputs=[0, 0, 0, 1, 1], is_test=1) if old else {})),
+             node("Relu", ["bn"], "r2"),
+             node("Split", ["r2"] if old else ["r2", "halves"], ["h1", "h2"], axis=1, **(dict(split=[16, 16]) if old else {})),
+             node("Sum", ["h1", "h2"], "summed"),
+             node("Pad", ["summed"] if old else ["summed", "pads"], "padded", **(dict(pads=[0, 0, 1, 1, 0, 0, 1, 1]) if old else {})),
+             node("MaxPool", ["padded"], "p", kernel_shape=[3, 3], strides=[2, 2]),
+             node("Concat", ["p", "p"], "twice", axis=1),
+             node("Reshape", ["twice"] if old else ["twice", "flat_shape"], "flat", **(dict(shape=[1, -1]) if old else {})),
+             node("Gemm", ["flat", "wf", "bf"], "fc", transB=1, **(dict(broadcast=1) if old else {})),
+             node("Softmax", ["fc"], "prob")]  # fmt: skip
+    if not old:
+        inits += [init("halves", 2, dtype=np.int64, value=[16, 16]), init("pads", 8, dtype=np.int64, value=[0, 0, 1, 1, 0, 0, 1, 1]),
+                  init("flat_shape", 2, dtype=np.int64, value=[1, -1])]  # fmt: skip
+    inputs = [("x", [1, 3, 16, 16])] + ([(t.name, list(t.dims)) for t in inits] if old else [])
+    return model(nodes, inputs, inits=inits, opset=opset, **(dict(ir_version=3) if old else {}))
+
+
+def test_a_file_of_opset_3_counts_as_its_opset_13_twin(tmp_path):
+    """onnx has no shape inference for Relu-1, Concat-1, Add-1, BatchNormalization-1, Sum-1,
+    Reshape-1, Gemm-1: their shapes come from the version converter's opset-6 copy."""
+    old = read_onnx(save(tmp_path, _caffe2_era_net(3), "old.onnx"))
+    new = read_onnx(save(tmp_path, _caffe2_era_net(13), "new.onnx"))
+    assert old.uncounted == new.uncounted == []
+    assert [(l.op, l.output_shape, l.cost) for l in old.layers] == [(l.op, l.output_shape, l.cost) for l in new.layers]
+    # conv 3x3 s2 (8x8 out), squeeze 1x1, expand 1x1 and 3x3, FC 1024 -> 10
+    assert analyze(old).totals.macs == 27 * 16 * 64 + 16 * 8 * 64 + 8 * 16 * 64 + 72 * 16 * 64 + 32 * 4 * 4 * 10 == 122_880
+    assert old.layers[-1].output_shape == (1, 10)
+    assert "from a copy converted to opset 6" in " ".join(old.notes)

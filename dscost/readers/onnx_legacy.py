@@ -9,7 +9,12 @@ would be lost: each has a shape function here (registered with the contrib ops' 
 which :func:`dscost.readers.onnx_shapes.infer` applies) and, where :mod:`dscost.readers.onnx_ops`
 has none, a cost handler.  Their scales and biases are attributes, not tensors: not parameters.
 
-Nothing here does I/O or imports onnx.
+Older still, the first versions of the common ops (Relu-1, BatchNormalization-1, Add-1, Concat-1,
+Reshape-1, Gemm-1 ...: the model zoo's opset-3 files from Caffe2) have no shape inference in onnx
+at all; :func:`old_opset_outputs` gives their shapes from a copy of the graph that onnx's version
+converter brought to opset 6.
+
+Nothing here does I/O; only :func:`old_opset_outputs` uses onnx (given to it).
 """
 
 from __future__ import annotations
@@ -65,3 +70,20 @@ def crop(info: NodeInfo) -> Result:
     """A window of the input: data movement, zero cost."""
     info.out()  # (an unknown output shape: uncounted, as any node whose shapes are lost)
     return Result(SHAPE, data_inputs=(0,))
+
+
+
+FIRST_INFERRED_OPSET = 6  # the opset from which onnx infers every common op
+
+
+def old_opset_outputs(mp, onnx) -> tuple[list, str]:
+    """(The value infos, "") of a graph of opset 1-5 (``mp``) converted to opset 6 by onnx's
+    version converter and inferred there; ([], why not) when the converter cannot take it.  The
+    file's own nodes stay the ones counted: only the shapes of their tensors come from the copy."""
+    try:
+        converted = onnx.version_converter.convert_version(mp, FIRST_INFERRED_OPSET)
+        g = onnx.shape_inference.infer_shapes(converted, check_type=False, strict_mode=False, data_prop=True).graph
+    except Exception as err:  # (its shapes stay open, as before)
+        said = str(err).strip().splitlines()
+        return [], f"onnx's version converter could not bring it to opset {FIRST_INFERRED_OPSET} ({said[-1][:200] if said else type(err).__name__})"
+    return [*g.value_info, *g.output], ""

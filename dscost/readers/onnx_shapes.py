@@ -31,6 +31,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Shape
+from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
@@ -301,8 +302,16 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
                 types[name] = known[1]
     inferred = Inferred(g, shapes, types, [])
     made = node_outputs if node_outputs is not None else (o for n in g.node for o in n.output if o)
+    opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
+    if opset < FIRST_INFERRED_OPSET and any(shapes.get(o) is None for o in made):  # (a file of 2017: onnx_legacy)
+        outs, why = old_opset_outputs(mp, onnx)
+        given = [vi for vi in outs if shapes.get(vi.name) is None and static_shape(vi.type) is not None]
+        for vi in given:
+            shapes[vi.name], types[vi.name] = static_shape(vi.type), vi.type.tensor_type.elem_type
+        inferred.notes.append(f"opset {opset}: onnx infers no shapes for its first op versions; " +
+                              (f"{len(given)} tensor shape(s) from a copy converted to opset {FIRST_INFERRED_OPSET}" if not why else why))  # fmt: skip
+        made = [o for n in g.node for o in n.output if o]
     if loops or any(shapes.get(o) is None for o in made):
-        opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
         loop = None
         if loops:
             from dscost.readers.onnx_loops import infer_body
