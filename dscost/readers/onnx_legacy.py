@@ -81,9 +81,42 @@ def old_opset_outputs(mp, onnx) -> tuple[list, str]:
     version converter and inferred there; ([], why not) when the converter cannot take it.  The
     file's own nodes stay the ones counted: only the shapes of their tensors come from the copy."""
     try:
-        converted = onnx.version_converter.convert_version(mp, FIRST_INFERRED_OPSET)
+        converted = onnx.version_converter.convert_version(_for_converter(mp, onnx), FIRST_INFERRED_OPSET)
         g = onnx.shape_inference.infer_shapes(converted, check_type=False, strict_mode=False, data_prop=True).graph
     except Exception as err:  # (its shapes stay open, as before)
         said = str(err).strip().splitlines()
         return [], f"onnx's version converter could not bring it to opset {FIRST_INFERRED_OPSET} ({said[-1][:200] if said else type(err).__name__})"
     return [*g.value_info, *g.output], ""
+
+
+def _for_converter(mp, onnx):
+    """A copy of ``mp`` the version converter takes: every initializer a graph input (as IR 3
+    required; the converter refuses one that is not), and the experimental ops (which it refuses:
+    no schema) replaced by ops of the same output shape, an Identity, or a Slice for a Crop."""
+    copy = onnx.ModelProto()
+    copy.CopyFrom(mp)
+    g = copy.graph
+    declared = {vi.name for vi in g.input}
+    g.input.extend(onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in g.initializer if t.name not in declared)
+    for n in g.node:
+        if n.op_type in STAND_INS and n.domain in ("", "ai.onnx"):
+            window = _crop_window(n, onnx) if n.op_type == "Crop" else None
+            n.op_type = "Slice" if window else "Identity"
+            del n.input[1:], n.attribute[:]
+            if window:
+                n.attribute.extend(onnx.helper.make_attribute(k, v) for k, v in zip(("axes", "starts", "ends"), ([2, 3], *window)))
+    return copy
+
+
+def _crop_window(node, onnx) -> tuple[list[int], list[int]] | None:
+    """(starts, ends) on axes 2, 3 of a Crop (ends counted from the back without ``scale``)."""
+    attrs = {a.name: list(onnx.helper.get_attribute_value(a)) for a in node.attribute if a.name in ("border", "scale")}
+    border, scale = attrs.get("border", []), attrs.get("scale", [])
+    if len(border) != 4:
+        return None
+    left, top, right, bottom = border
+    ends = [top + scale[0], left + scale[1]] if len(scale) == 2 else [-bottom if bottom else 1 << 62, -right if right else 1 << 62]
+    return [top, left], ends
+
+
+STAND_INS = (*ELEMENT_WISE, "ThresholdedRelu", "MeanVarianceNormalization", "Crop")
