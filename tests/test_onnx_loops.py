@@ -152,6 +152,33 @@ def test_a_body_node_without_a_handler_leaves_the_loop_uncounted_naming_it(tmp_p
     assert u.params == 384
 
 
+def _choose(cond: str):
+    """If ``cond``: the step's h2 through R (a 1x16 . 16x16 MatMul), else a ReLU of it."""
+    then = helper.make_graph([node("MatMul", ["h2", "R"], "t_out")], "then", [], [vi("t_out", [1, H])])
+    other = helper.make_graph([node("Relu", ["h2"], "e_out")], "else", [], [vi("e_out", [1, H])])
+    return helper.make_node("If", [cond], ["chosen"], name="choose", then_branch=then, else_branch=other)
+
+
+@pytest.mark.parametrize("where", ["graph", "body"])
+def test_an_if_of_a_constant_condition_in_a_body_counts_the_branch_that_runs(tmp_path, where):
+    """The condition a graph initializer the body reads, or a Constant node of the body: the If is
+    replaced by its then branch (H x H MACs a step), as a top-level If would be."""
+    flag = [helper.make_node("Constant", [], ["flag"], name="k_flag", value=helper.make_tensor("f", B, [], [True]))] if where == "body" else []
+    m = read_onnx(loop_model(tmp_path, extra_body=flag + [_choose("flag")], extra_inits=[init("flag", dtype=np.bool_, value=True)] if where == "graph" else []))
+    assert not m.uncounted
+    loop = m.layers[0]
+    assert loop.cost.macs == 4 * (STEP_MACS + H * H)
+    assert loop.note.endswith("; in it, If 'choose': flag=1 (a constant) runs its then_branch, counted (1 nodes); the else_branch (1 nodes) is not")
+
+
+def test_an_if_on_the_counter_in_a_body_leaves_the_loop_uncounted(tmp_path):
+    """Which branch runs changes from one step to the next (i == 0): not counted, and the reason names the If."""
+    first = [helper.make_node("Constant", [], ["zero"], name="k0", value=helper.make_tensor("z", I64, [], [0])), node("Equal", ["i", "zero"], "first")]
+    m = read_onnx(loop_model(tmp_path, extra_body=first + [_choose("first")]))
+    u = next(u for u in m.uncounted if u.op == "Loop")
+    assert u.reason.startswith("Loop: body node 'choose' (If) not counted")
+
+
 def test_a_loop_whose_carried_value_grows_stays_uncounted(tmp_path):
     body = helper.make_graph([node("Identity", ["cond_in"], "cond_out"), node("Concat", ["h", "h"], "h2", axis=0)], "grow",
                              [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", None)])  # fmt: skip

@@ -17,7 +17,8 @@ their shapes there.  A carried value must keep its shape from one iteration to t
 nodes are then counted with the reader's own handlers (:func:`count_loop`): one run costs their
 sum, the node costs that times the iterations, and its params (the graph's weights the body
 reads, the body's own initializers) are counted once.  A body node without a handler or with an
-unknown shape, a nested If, a trip count or condition computed at run time leaves the node
+unknown shape, a nested If whose condition is not a constant (one that is: the branch that runs,
+inlined as :mod:`onnx_branches` does), a trip count or condition computed at run time leaves the node
 uncounted, its reason saying which.
 
 Nothing here does I/O.
@@ -26,7 +27,7 @@ Nothing here does I/O.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from math import prod
 from types import SimpleNamespace
 
@@ -51,6 +52,7 @@ class Body:
     steps: int | None = None
     reason: str = ""
     how: str = ""  # where the steps come from, for the layer's note
+    branches: list = field(default_factory=list)  # the body's Ifs of a known condition, replaced by the branch that runs
 
 
 def refuse_malformed(graph, path) -> None:
@@ -346,6 +348,7 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
     found goes to ``outer.bodies``.  ``inputs``: the user's graph inputs (a trip count given by
     one can be set with --input-value)."""
     from dscost.errors import InputError
+    from dscost.readers.onnx_branches import inline_known_branches
     from dscost.readers.onnx_uncounted import outer_refs
 
     found = outer.bodies[key(node)] = Body()
@@ -356,6 +359,8 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
     body_mp, found.reason = body_model(node, opset, mp.opset_import, shapes, types, values, outer_refs(node))
     if body_mp is None:
         return
+    if any(n.op_type == "If" for n in body_mp.graph.node):  # (a condition the body or the enclosing graph holds as a constant)
+        inline_known_branches(body_mp.graph, {}, found.branches)
     try:  # (the folding pass runs on it: the condition a body computes is a value)
         found.inferred = inferred = infer(body_mp, path, onnx, loops=True, depth=depth + 1)
     except InputError as err:
@@ -447,7 +452,8 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     kind = "loop" if node.op_type == "Loop" else "scan"
     counter.layers.append(Layer(name, RECURRENT, node.op_type, edges, max(data, key=prod, default=()),
                                 outs[0] if outs and outs[0] is not None else (), replace(run, macs=run.macs * n, other_ops=run.other_ops * n),
-                                note=f"a {kind} of {n} steps ({found.how}), each the {len(g.node)} ops of subgraph {g.name!r}",
+                                note=f"a {kind} of {n} steps ({found.how}), each the {len(g.node)} ops of subgraph {g.name!r}"
+                                + "".join(f"; in it, {said}" for said in found.branches),
                                 outputs=tuple(node.output), more_outputs=tuple(prod(s) if s is not None else 0 for s in outs[1:]),
                                 input_ports=ports))  # fmt: skip
     return None
