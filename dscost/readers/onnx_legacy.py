@@ -72,7 +72,6 @@ def crop(info: NodeInfo) -> Result:
     return Result(SHAPE, data_inputs=(0,))
 
 
-
 FIRST_INFERRED_OPSET = 6  # the opset from which onnx infers every common op
 
 
@@ -101,6 +100,8 @@ def _for_converter(mp, onnx):
     for n in g.node:
         if n.op_type in STAND_INS and n.domain in ("", "ai.onnx"):
             window = _crop_window(n, onnx) if n.op_type == "Crop" else None
+            if n.op_type == "Crop" and window is None:
+                continue  # (no window to stand in for: the converter refuses the copy, and the note says so)
             n.op_type = "Slice" if window else "Identity"
             del n.input[1:], n.attribute[:]
             if window:
@@ -112,7 +113,7 @@ def _crop_window(node, onnx) -> tuple[list[int], list[int]] | None:
     """(starts, ends) on axes 2, 3 of a Crop (ends counted from the back without ``scale``)."""
     attrs = {a.name: list(onnx.helper.get_attribute_value(a)) for a in node.attribute if a.name in ("border", "scale")}
     border, scale = attrs.get("border", []), attrs.get("scale", [])
-    if len(border) != 4:
+    if len(border) != 4 or min(border + scale, default=0) < 0:
         return None
     left, top, right, bottom = border
     ends = [top + scale[0], left + scale[1]] if len(scale) == 2 else [-bottom if bottom else 1 << 62, -right if right else 1 << 62]
