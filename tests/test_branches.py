@@ -21,17 +21,18 @@ THEN_MACS = 3 * 3 * 4 * 8 * 8 * 8  # 3x3 conv 4 -> 8 on 8x8: Dk^2 M N DF^2 = 18,
 ELSE_MACS = 4 * 8 * 8 * 8  # 1x1 conv 4 -> 8: M N DF^2 = 2,048
 
 
-def branchy(tmp_path, cond_node=None, name="m.onnx"):
+def branchy(tmp_path, cond_node=None, name="m.onnx", more_inputs=()):
     """x -> If(flag) -> y -> Relu -> "t".  then: Relu(x) -> "t" (a name the outer graph uses too)
-    -> 3x3 conv; else: 1x1 conv.  Both convs' weights are outer initializers."""
+    -> 3x3 conv; else: 1x1 conv.  Both convs' weights are outer initializers.  ``cond_node``: the
+    node (or nodes) making the flag, from ``more_inputs`` too; without it the flag is an input."""
     then_g = helper.make_graph([node("Relu", ["x"], "t", name="then_relu"), node("Conv", ["t", "W3"], "y_then", name="then_conv", pads=[1, 1, 1, 1])],
                                "then", [], [helper.make_empty_tensor_value_info("y_then")])  # fmt: skip
     else_g = helper.make_graph([node("Conv", ["x", "W1"], "y_else", name="else_conv")], "else", [], [helper.make_empty_tensor_value_info("y_else")])
-    nodes = ([cond_node] if cond_node is not None else []) + [
+    nodes = (list(cond_node) if isinstance(cond_node, (list, tuple)) else [cond_node] if cond_node is not None else []) + [
         helper.make_node("If", ["flag"], ["y"], name="branch", then_branch=then_g, else_branch=else_g),
         node("Relu", ["y"], "t", name="after"),
     ]
-    inputs = [("x", X)] + ([] if cond_node is not None else [("flag", vi("flag", [1], TensorProto.BOOL))])
+    inputs = [("x", X)] + ([] if cond_node is not None else [("flag", vi("flag", [1], TensorProto.BOOL))]) + list(more_inputs)
     return save(tmp_path, model(nodes, inputs, ["t"], [init("W3", 8, 4, 3, 3), init("W1", 8, 4, 1, 1)]), name)
 
 
@@ -73,6 +74,43 @@ def test_a_constant_condition_needs_no_value(tmp_path):
     m = read_onnx(branchy(tmp_path, const))
     assert not m.uncounted and total(m) == ELSE_MACS
     assert any("flag=0 (a constant) runs its else_branch" in n for n in m.notes)
+
+
+RATE = [helper.make_node("Constant", [], ["k16"], name="k16", value=helper.make_tensor("v", TensorProto.INT64, [], [16000])),
+        node("Equal", ["rate", "k16"], "flag", name="is_16k")]  # the If of Silero VAD's ONNX file: one model per sample rate
+
+
+def test_a_condition_computed_from_a_given_input_is_evaluated(tmp_path):
+    """flag = (rate == 16000), rate a scalar graph input: onnx's reference evaluator computes the
+    condition from --input-value rate=...; without a value a note says which input to give."""
+    path = branchy(tmp_path, RATE, more_inputs=[("rate", vi("rate", [], TensorProto.INT64))])
+    m = read_onnx(path)
+    assert [u.op for u in m.uncounted] == ["If"] and total(m) == 0
+    assert any(n.startswith("which branch of an If runs is computed from the graph input(s) 'rate': give a value (--input-value rate=N)") for n in m.notes)
+    m = read_onnx(path, input_values={"rate": 16000})
+    assert not m.uncounted and total(m) == THEN_MACS
+    assert any("If 'branch': flag=1 (computed from given values) runs its then_branch" in n for n in m.notes)
+    m = read_onnx(path, input_values={"rate": 8000})
+    assert not m.uncounted and total(m) == ELSE_MACS
+    ort = pytest.importorskip("onnxruntime")
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (out,) = sess.run(None, feeds_for(m.inputs, values=m.input_values))
+    assert tuple(out.shape) == m.layers[-1].output_shape
+
+
+def test_a_condition_computed_from_constants_needs_no_value(tmp_path):
+    cond = [helper.make_node("Constant", [], ["off"], name="off", value=helper.make_tensor("v", TensorProto.BOOL, [1], [False])),
+            node("Not", ["off"], "flag", name="on")]  # fmt: skip
+    m = read_onnx(branchy(tmp_path, cond))
+    assert not m.uncounted and total(m) == THEN_MACS
+
+
+def test_a_condition_of_too_many_nodes_is_left_to_run_time(tmp_path):
+    """More than FOLD_NODES nodes between the values and the condition: not evaluated (bounded work)."""
+    chain = [helper.make_node("Constant", [], ["c0"], name="c0", value=helper.make_tensor("v", TensorProto.BOOL, [1], [False]))]
+    chain += [node("Not", [f"c{i}"], f"c{i + 1}", name=f"not{i}") for i in range(70)] + [node("Identity", ["c70"], "flag", name="id")]
+    m = read_onnx(branchy(tmp_path, chain))
+    assert [u.op for u in m.uncounted] == ["If"]
 
 
 def test_nested_ifs_and_outer_tensors_as_outputs(tmp_path):

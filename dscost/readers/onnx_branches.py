@@ -13,10 +13,11 @@ branch and in the branch's own subgraphs).
 
 from __future__ import annotations
 
+from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.readers.onnx_uncounted import node_bodies
+from dscost.readers.onnx_uncounted import NONDETERMINISTIC, node_bodies
 
 MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
 # ONNX element type -> the values it holds: uint8 int8 uint16 int16 int32 int64 bool uint32 uint64
@@ -25,14 +26,19 @@ INT_RANGES = {2: (0, 2**8 - 1), 3: (-(2**7), 2**7 - 1), 4: (0, 2**16 - 1), 5: (-
 INT_TYPES = frozenset(INT_RANGES)
 
 
-def resolve_branches(path: Path, graph, real_inputs: list, values: dict[str, int] | None, notes: list[str], has_if: bool) -> None:
+def resolve_branches(path: Path, mp, real_inputs: list, values: dict[str, int] | None, notes: list[str], has_if: bool) -> None:
     """``--input-value`` checked against the graph's inputs (a note says what was set), then,
-    when the graph ``has_if``, every If whose branch is known replaced by it."""
+    when the graph of ``mp`` ``has_if``, every If whose branch is known replaced by it."""
     if values:
         check_values(values, real_inputs, path)
         notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in values.items()))
     if has_if:
-        inline_known_branches(graph, values or {}, notes)
+        import numpy as np
+        from onnx import helper
+
+        arrays = {vi.name: np.full([d.dim_value for d in vi.type.tensor_type.shape.dim], values[vi.name],  # (check_values: one element)
+                                   helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)) for vi in real_inputs if vi.name in (values or {})}  # fmt: skip
+        inline_known_branches(mp.graph, values or {}, notes, arrays, mp.opset_import, {vi.name for vi in real_inputs})
 
 
 def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -> None:
@@ -53,15 +59,25 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
             raise InputError(f"{label}: --input-value {name}={values[name]}: out of range for the input's type ({low} to {high})")
 
 
-def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> None:
+def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
+                          inputs: set[str] = frozenset()) -> None:  # fmt: skip
     """Replace every If whose condition is known (a value in ``values``, a Constant node or an
-    initializer holding one element) by the nodes of its branch that runs, in place; nested Ifs
-    that come to the top level are resolved in the next round."""
+    initializer holding one element, or computed from those and ``arrays``, the given inputs'
+    values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
+    in place; nested Ifs that come to the top level are resolved in the next round.  A note names
+    the graph ``inputs`` without a value that the other conditions are computed from."""
     for _ in range(MAX_ROUNDS):
         known = dict(values)
         known.update(_constant_conditions(graph))
+        pending = {n.input[0] for n in graph.node if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] not in known}
+        folded, needed = _computed_conditions(graph, pending, arrays or {}, opset_import, inputs) if pending else ({}, set())
+        known.update(folded)
         positions = [i for i, n in enumerate(graph.node) if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] in known]
         if not positions:
+            if needed:
+                shown = ", ".join(repr(t) for t in sorted(needed))
+                notes.append(f"which branch of an If runs is computed from the graph input(s) {shown}: give a value "
+                             f"(--input-value {sorted(needed)[0]}=N) to count the branch that runs")  # fmt: skip
             return
         nodes = list(graph.node)
         taken = _names(graph, frozenset(positions))  # grows with each branch inlined
@@ -76,7 +92,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str]) -> No
                 continue  # not a valid If: left as it is (uncounted, with its reason)
             inlined = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
-            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (a constant)")
+            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (computed from given values)" if node.input[0] in folded else " (a constant)")
             said.insert(0, f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
         notes += said
@@ -112,6 +128,66 @@ def _constant_conditions(graph) -> dict[str, int]:
             elif a.name == "value_int":
                 out[n.output[0]] = int(a.i)
     return {k: v for k, v in out.items() if v is not None}
+
+
+FOLD_NODES = 64  # the most nodes a condition may be computed by, to be evaluated before the graph runs
+
+
+def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inputs: set[str]) -> tuple[dict[str, int], set[str]]:
+    """The one-element values of the If conditions ``conds`` that at most FOLD_NODES nodes compute
+    from known values alone (``arrays``: given inputs; initializers whose data the file holds;
+    Constant nodes), evaluated by onnx's reference evaluator (``sr == 16000``, a flag negated or
+    cast); and the graph ``inputs`` without a value that the others are computed from."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+
+    made = {o: (i, n) for i, n in enumerate(graph.node) for o in n.output if o}
+    inits = {t.name: t for t in graph.initializer}
+    found: dict[str, int] = {}
+    needed: set[str] = set()
+    for cond in conds - inputs:  # (an input itself: the If's reason says to give it)
+        cone: dict[int, object] = {}
+        leaves, missing, stack, seen = {}, [], [cond], set()
+        while stack and len(cone) <= FOLD_NODES:
+            t = stack.pop()
+            if not t or t in seen:
+                continue
+            seen.add(t)
+            if t in arrays:
+                leaves[t] = arrays[t]
+            elif t in inits:
+                value = _value(numpy_helper, inits[t])
+                if value is None:
+                    missing.append(t)
+                leaves[t] = value
+            elif t in made and made[t][1].domain in ("", "ai.onnx") and not any(a.type in (5, 10) for a in made[t][1].attribute):
+                i, n = made[t]
+                cone[i] = n
+                stack.extend(n.input)
+            else:  # a graph input without a value, or a node that cannot be evaluated here
+                missing.append(t)
+        needed.update(t for t in missing if t in inputs)
+        if missing or not cone or len(cone) > FOLD_NODES or any(n.op_type in NONDETERMINISTIC for n in cone.values()):
+            continue
+        g = helper.make_graph([cone[i] for i in sorted(cone)], "condition", [], [helper.make_empty_tensor_value_info(cond)],
+                              [numpy_helper.from_array(v, k) for k, v in leaves.items()])  # fmt: skip
+        try:
+            value = np.asarray(ReferenceEvaluator(helper.make_model(g, opset_imports=list(opset_import))).run(None, {})[0])
+        except Exception:
+            continue
+        if value.size == 1 and value.dtype.kind in "biu":
+            found[cond] = int(value.reshape(-1)[0])
+    return found, needed
+
+
+def _value(numpy_helper, t):
+    """The value of initializer ``t`` when the file holds its data (a small one), else None."""
+    try:
+        arr = numpy_helper.to_array(t)
+    except Exception:
+        return None
+    return arr if arr.size == prod(t.dims) and arr.size <= 1 << 16 else None
 
 
 def _one(numpy_helper, t) -> int | None:

@@ -360,7 +360,7 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
     if body_mp is None:
         return
     if any(n.op_type == "If" for n in body_mp.graph.node):  # (a condition the body or the enclosing graph holds as a constant)
-        inline_known_branches(body_mp.graph, {}, found.branches)
+        inline_known_branches(body_mp.graph, {}, found.branches, opset_import=body_mp.opset_import)
     try:  # (the folding pass runs on it: the condition a body computes is a value)
         found.inferred = inferred = infer(body_mp, path, onnx, loops=True, depth=depth + 1)
     except InputError as err:

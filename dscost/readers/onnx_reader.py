@@ -120,7 +120,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             mp = _inline_functions(mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = _real_inputs(path, mp, st)
-        resolve_branches(path, mp.graph, real_inputs, input_values, notes, has_if)
+        resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         if maybe_loop:

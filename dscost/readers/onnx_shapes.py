@@ -32,6 +32,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
+from dscost.readers.onnx_uncounted import NONDETERMINISTIC
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
@@ -39,7 +40,6 @@ FOLD_MAX_EVALS = 200_000  # evaluations per model
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
 SIZE_FROM_DATA = ("NonZero", "Compress")
-NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli")
 
 
 def static_shape(type_proto) -> Shape | None:
