@@ -113,6 +113,18 @@ def test_a_condition_of_too_many_nodes_is_left_to_run_time(tmp_path):
     assert [u.op for u in m.uncounted] == ["If"]
 
 
+def test_a_condition_that_would_build_a_big_tensor_is_not_evaluated(tmp_path):
+    """ConstantOfShape of 10^9 elements, then a sum: each node's output is bounded before it runs
+    (onnx_eval.fold_bound), so no 4 GB tensor is made and the If is left to run time."""
+    chain = [helper.make_node("Constant", [], ["n"], name="n", value=helper.make_tensor("v", TensorProto.INT64, [1], [10**9])),
+             helper.make_node("ConstantOfShape", ["n"], ["big"], name="fill", value=helper.make_tensor("z", TensorProto.FLOAT, [1], [1.0])),
+             node("ReduceSum", ["big"], "total", name="sum", keepdims=0),
+             helper.make_node("Constant", [], ["zero"], name="zero", value=helper.make_tensor("v", TensorProto.FLOAT, [], [0.0])),
+             node("Greater", ["total", "zero"], "flag", name="positive")]  # fmt: skip
+    m = read_onnx(branchy(tmp_path, chain))
+    assert [u.op for u in m.uncounted] == ["If"]
+
+
 def test_nested_ifs_and_outer_tensors_as_outputs(tmp_path):
     """then: an inner If on the same flag whose then-branch returns the outer x itself (an
     Identity after inlining); the inner If reaches the top level and is resolved next."""

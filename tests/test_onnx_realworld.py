@@ -219,7 +219,7 @@ def test_fold_bound_from_input_shapes():
     input values' shapes (same size, concatenation, broadcasting, Gather), else None."""
     import numpy as np
 
-    from dscost.readers.onnx_shapes import _fold_bound
+    from dscost.readers.onnx_eval import fold_bound as _fold_bound
 
     a, b = np.zeros((1, 300), np.int64), np.zeros((300, 1), np.int64)
     assert _fold_bound(node("Add", ["a", "b"], "c"), "Add", [a, b], np) == 90_000  # > 65,536: inferred (and refused) first

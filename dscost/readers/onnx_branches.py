@@ -13,11 +13,11 @@ branch and in the branch's own subgraphs).
 
 from __future__ import annotations
 
-from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.readers.onnx_uncounted import NONDETERMINISTIC, node_bodies
+from dscost.readers.onnx_eval import NONDETERMINISTIC, Evaluators, constant_value, fold_bound, small_value
+from dscost.readers.onnx_uncounted import node_bodies
 
 MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
 # ONNX element type -> the values it holds: uint8 int8 uint16 int16 int32 int64 bool uint32 uint64
@@ -131,63 +131,65 @@ def _constant_conditions(graph) -> dict[str, int]:
 
 
 FOLD_NODES = 64  # the most nodes a condition may be computed by, to be evaluated before the graph runs
+FOLD_ELEMENTS = 4096  # the largest value on the way to a condition
+FOLD_EVALS = 2000  # node evaluations for the conditions of one graph
 
 
 def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inputs: set[str]) -> tuple[dict[str, int], set[str]]:
     """The one-element values of the If conditions ``conds`` that at most FOLD_NODES nodes compute
-    from known values alone (``arrays``: given inputs; initializers whose data the file holds;
-    Constant nodes), evaluated by onnx's reference evaluator (``sr == 16000``, a flag negated or
-    cast); and the graph ``inputs`` without a value that the others are computed from."""
+    from known values alone (``arrays``: given inputs; initializers and Constant nodes whose data
+    the file holds: ``sr == 16000``, a flag negated or cast), each node run by onnx's reference
+    evaluator once the size of its output is bounded (:func:`onnx_eval.fold_bound`); and the graph
+    ``inputs`` without a value that the others are computed from."""
     import numpy as np
-    from onnx import helper, numpy_helper
-    from onnx.reference import ReferenceEvaluator
+    from onnx import defs, numpy_helper
 
     made = {o: (i, n) for i, n in enumerate(graph.node) for o in n.output if o}
     inits = {t.name: t for t in graph.initializer}
+    opset = next((o.version for o in opset_import if o.domain in ("", "ai.onnx")), defs.onnx_opset_version())
+    evaluators, values, evals = Evaluators(opset), dict(arrays), 0
     found: dict[str, int] = {}
     needed: set[str] = set()
-    for cond in conds - inputs:  # (an input itself: the If's reason says to give it)
-        cone: dict[int, object] = {}
-        leaves, missing, stack, seen = {}, [], [cond], set()
+    for cond in sorted(conds - inputs):  # (an input itself: the If's reason says to give it)
+        cone, missing, stack, seen = {}, [], [cond], set()
         while stack and len(cone) <= FOLD_NODES:
             t = stack.pop()
-            if not t or t in seen:
+            if not t or t in seen or t in values:
                 continue
             seen.add(t)
-            if t in arrays:
-                leaves[t] = arrays[t]
-            elif t in inits:
-                value = _value(numpy_helper, inits[t])
+            i, n = made.get(t, (-1, None))
+            default = n is not None and n.domain in ("", "ai.onnx")
+            if t in inits or (default and n.op_type == "Constant"):
+                value = small_value(inits[t], np, numpy_helper) if t in inits else constant_value(n, np, numpy_helper)
                 if value is None:
                     missing.append(t)
-                leaves[t] = value
-            elif t in made and made[t][1].domain in ("", "ai.onnx") and not any(a.type in (5, 10) for a in made[t][1].attribute):
-                i, n = made[t]
+                else:
+                    values[t] = value
+            elif default and n.op_type not in NONDETERMINISTIC and not any(a.type in (5, 10) for a in n.attribute):
                 cone[i] = n
                 stack.extend(n.input)
-            else:  # a graph input without a value, or a node that cannot be evaluated here
+            else:  # a graph input without a value, a tensor of the enclosing graph, a custom op
                 missing.append(t)
         needed.update(t for t in missing if t in inputs)
-        if missing or not cone or len(cone) > FOLD_NODES or any(n.op_type in NONDETERMINISTIC for n in cone.values()):
+        if missing or len(cone) > FOLD_NODES:
             continue
-        g = helper.make_graph([cone[i] for i in sorted(cone)], "condition", [], [helper.make_empty_tensor_value_info(cond)],
-                              [numpy_helper.from_array(v, k) for k, v in leaves.items()])  # fmt: skip
-        try:
-            value = np.asarray(ReferenceEvaluator(helper.make_model(g, opset_imports=list(opset_import))).run(None, {})[0])
-        except Exception:
-            continue
-        if value.size == 1 and value.dtype.kind in "biu":
+        for i in sorted(cone):
+            n = cone[i]
+            if len(n.output) == 1 and n.output[0] in values:  # (computed for an earlier condition)
+                continue
+            feeds = [values.get(t) if t else None for t in n.input]
+            bound = fold_bound(n, n.op_type, feeds, np)
+            if len(n.output) != 1 or bound is None or bound > FOLD_ELEMENTS or evals >= FOLD_EVALS:
+                break
+            evals += 1
+            try:
+                values[n.output[0]] = np.asarray(evaluators.run(n, feeds)[0])
+            except Exception:
+                break
+        value = values.get(cond)
+        if value is not None and value.size == 1 and value.dtype.kind in "biu":
             found[cond] = int(value.reshape(-1)[0])
     return found, needed
-
-
-def _value(numpy_helper, t):
-    """The value of initializer ``t`` when the file holds its data (a small one), else None."""
-    try:
-        arr = numpy_helper.to_array(t)
-    except Exception:
-        return None
-    return arr if arr.size == prod(t.dims) and arr.size <= 1 << 16 else None
 
 
 def _one(numpy_helper, t) -> int | None:

@@ -32,9 +32,8 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
-from dscost.readers.onnx_uncounted import NONDETERMINISTIC
+from dscost.readers.onnx_eval import FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, small_value
 
-FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
 FOLD_MAX_EVALS = 200_000  # evaluations per model
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
@@ -332,37 +331,6 @@ def _rank_times_numel(value) -> int:
     return max(value.ndim, 1) * value.size
 
 
-def _small_value(t, np, numpy_helper):
-    """The value of an initializer or Constant tensor whose data is present and small, else None."""
-    n = prod(t.dims)
-    if n > FOLD_MAX_ELEMENTS or t.data_location == 1:  # external data is never opened
-        return None
-    try:
-        arr = numpy_helper.to_array(t)
-    except Exception:
-        return None
-    return arr if arr.size == n else None
-
-
-def _constant_value(node, np, numpy_helper):
-    """The value of a Constant node, when its data is present (not stripped) and small, else None."""
-    if len(node.attribute) != 1:
-        return None
-    a = node.attribute[0]
-    name = a.name
-    if name == "value":
-        return _small_value(a.t, np, numpy_helper)
-    if name == "value_int":
-        return np.array(a.i, dtype=np.int64)
-    if name == "value_ints":
-        return np.array(list(a.ints), dtype=np.int64) if len(a.ints) <= FOLD_MAX_ELEMENTS else None
-    if name == "value_float":
-        return np.array(a.f, dtype=np.float32)
-    if name == "value_floats":
-        return np.array(list(a.floats), dtype=np.float32) if len(a.floats) <= FOLD_MAX_ELEMENTS else None
-    return None  # sparse_value, strings: left to the evaluator
-
-
 def _shape_value(node, shape: Shape, np):
     """Value of Shape (with start/end) or Size of a tensor of static ``shape``."""
     if node.op_type == "Size":
@@ -373,34 +341,6 @@ def _shape_value(node, shape: Shape, np):
     start = min(max(start + rank if start < 0 else start, 0), rank)
     end = min(max(end + rank if end < 0 else end, 0), rank)
     return np.array(shape[start:end], dtype=np.int64)
-
-
-class _Evaluators:
-    """One ReferenceEvaluator per op signature (op, attributes, arity): building one costs ~1 ms,
-    running it ~50 us, and shape arithmetic repeats a few signatures many times."""
-
-    def __init__(self, opset: int):
-        self.opset = opset
-        self.cache: dict[bytes, object] = {}
-
-    def run(self, node, feeds: list):
-        from onnx import helper
-        from onnx.reference import ReferenceEvaluator
-
-        generic = helper.make_node(node.op_type, [f"i{k}" if name else "" for k, name in enumerate(node.input)],
-                                   [f"o{k}" for k in range(len(node.output))], domain=node.domain)  # fmt: skip
-        generic.attribute.extend(node.attribute)
-        key = generic.SerializeToString()
-        ev = self.cache.get(key)
-        if ev is None:
-            ev = self.cache[key] = ReferenceEvaluator(generic, opsets={"": self.opset})
-        import warnings
-
-        import numpy as np
-
-        with warnings.catch_warnings(), np.errstate(all="ignore"):  # log(0) of T5's position buckets: not the user's concern
-            warnings.simplefilter("ignore")
-            return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
 
 
 def _seeds(input_values: dict[str, int] | None, g, types: dict) -> dict:
@@ -426,10 +366,10 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
 
     values: dict[str, object] = dict(seeds or {})
     for t in g.initializer:
-        v = _small_value(t, np, numpy_helper)
+        v = small_value(t, np, numpy_helper)
         if v is not None:
             values[t.name] = v
-    evaluators = _Evaluators(opset)
+    evaluators = Evaluators(opset)
     evals = too_big = 0
     from dscost.readers.onnx_contrib import SHAPES as contrib
 
@@ -446,7 +386,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         outs = [o for o in node.output if o]
         op = node.op_type
         if op == "Constant" and len(outs) == 1:  # its value is its attribute: no evaluator
-            value = _constant_value(node, np, numpy_helper)
+            value = constant_value(node, np, numpy_helper)
             if value is not None:
                 values[outs[0]] = value
                 shapes[outs[0]] = tuple(value.shape)
@@ -465,7 +405,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         known = all(i in values for i in present) and op not in NONDETERMINISTIC
         if known and evals < FOLD_MAX_EVALS and len(outs) == 1 and outs[0] == node.output[0]:
             feeds = [values.get(i) if i else None for i in ins]
-            bound = _fold_bound(node, op, feeds, np)
+            bound = fold_bound(node, op, feeds, np)
             if bound is not None and bound <= FOLD_MAX_ELEMENTS:  # small by construction: evaluated, no inference first
                 try:
                     r = evaluators.run(node, feeds)[0]
@@ -502,36 +442,6 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
     if too_big:
         notes.append(f"constant folding skipped {too_big} node(s) whose outputs are not static or exceed {FOLD_MAX_ELEMENTS:,} elements")
     return values
-
-
-# Ops whose output size follows from their input values' shapes without running them, so a fold
-# of small inputs is bounded before it runs (most shape arithmetic of an export).
-_SAME_SIZE = frozenset("Identity Cast Reshape Squeeze Unsqueeze Flatten Transpose Neg Abs Floor Ceil Round Sqrt Reciprocal "
-                       "Sign Not Relu Exp Log Sin Cos Tanh Sigmoid Erf IsNaN IsInf Slice ReduceSum ReduceMean ReduceMax "
-                       "ReduceMin ReduceProd ArgMax ArgMin".split())  # fmt: skip
-_BROADCAST = frozenset("Add Sub Mul Div Pow Mod Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor Max Min Where".split())
-
-
-def _fold_bound(node, op: str, vals: list, np) -> int | None:
-    """At most how many elements the single output of ``op`` on these input values holds; None
-    when it does not follow from the inputs' shapes alone (the node is then inferred first)."""
-    if not vals or any(v is None for v in vals):
-        return None
-    if op in _SAME_SIZE:
-        return int(vals[0].size)
-    if op == "Concat":
-        return sum(int(v.size) for v in vals)
-    if op in _BROADCAST:
-        try:
-            return prod(np.broadcast_shapes(*(v.shape for v in vals)))
-        except ValueError:
-            return None
-    if op == "Gather" and len(vals) == 2 and vals[0].ndim:
-        axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
-        if not -vals[0].ndim <= axis < vals[0].ndim or vals[0].shape[axis] == 0:
-            return None
-        return int(vals[0].size // vals[0].shape[axis] * vals[1].size)
-    return None
 
 
 def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:

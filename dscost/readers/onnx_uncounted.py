@@ -57,9 +57,6 @@ def outer_refs(node) -> list[str]:
     return [t for t in read if t and t not in made]
 
 
-# Ops whose value changes from run to run: never folded into a constant (a shape, an If's condition).
-NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli")
-
 # Ops whose output size is the data's to say: shapes after them are unknown by nature.
 # onnxruntime contrib ops whose work is set by run-time values, not by shapes: why each has no handler.
 _PAST_LENGTH = "its keys' length is the run-time value of past_sequence_length, not a shape (the cache is a buffer of the maximum length)"

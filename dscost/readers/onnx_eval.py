@@ -1,0 +1,104 @@
+"""What can be evaluated before the graph runs: small constant values (initializers and Constant
+nodes whose data the file holds) and single nodes run by onnx's reference evaluator on them, with
+the size of their output bounded first.  Shared by the folding pass
+(:mod:`dscost.readers.onnx_shapes`) and the If conditions of :mod:`dscost.readers.onnx_branches`.
+
+Nothing here does I/O; onnx and numpy are given or imported when a value is evaluated.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
+# Ops whose value changes from run to run: never folded into a constant (a shape, an If's condition).
+NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli")
+
+
+def small_value(t, np, numpy_helper):
+    """The value of an initializer or Constant tensor whose data is present and small, else None."""
+    n = prod(t.dims)
+    if n > FOLD_MAX_ELEMENTS or t.data_location == 1:  # external data is never opened
+        return None
+    try:
+        arr = numpy_helper.to_array(t)
+    except Exception:
+        return None
+    return arr if arr.size == n else None
+
+
+def constant_value(node, np, numpy_helper):
+    """The value of a Constant node, when its data is present (not stripped) and small, else None."""
+    if len(node.attribute) != 1:
+        return None
+    a = node.attribute[0]
+    name = a.name
+    if name == "value":
+        return small_value(a.t, np, numpy_helper)
+    if name == "value_int":
+        return np.array(a.i, dtype=np.int64)
+    if name == "value_ints":
+        return np.array(list(a.ints), dtype=np.int64) if len(a.ints) <= FOLD_MAX_ELEMENTS else None
+    if name == "value_float":
+        return np.array(a.f, dtype=np.float32)
+    if name == "value_floats":
+        return np.array(list(a.floats), dtype=np.float32) if len(a.floats) <= FOLD_MAX_ELEMENTS else None
+    return None  # sparse_value, strings: left to the evaluator
+
+
+class Evaluators:
+    """One ReferenceEvaluator per op signature (op, attributes, arity): building one costs ~1 ms,
+    running it ~50 us, and shape arithmetic repeats a few signatures many times."""
+
+    def __init__(self, opset: int):
+        self.opset = opset
+        self.cache: dict[bytes, object] = {}
+
+    def run(self, node, feeds: list):
+        from onnx import helper
+        from onnx.reference import ReferenceEvaluator
+
+        generic = helper.make_node(node.op_type, [f"i{k}" if name else "" for k, name in enumerate(node.input)],
+                                   [f"o{k}" for k in range(len(node.output))], domain=node.domain)  # fmt: skip
+        generic.attribute.extend(node.attribute)
+        key = generic.SerializeToString()
+        ev = self.cache.get(key)
+        if ev is None:
+            ev = self.cache[key] = ReferenceEvaluator(generic, opsets={"": self.opset})
+        import warnings
+
+        import numpy as np
+
+        with warnings.catch_warnings(), np.errstate(all="ignore"):  # log(0) of T5's position buckets: not the user's concern
+            warnings.simplefilter("ignore")
+            return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
+
+
+# Ops whose output size follows from their input values' shapes without running them, so a fold
+# of small inputs is bounded before it runs (most shape arithmetic of an export).
+_SAME_SIZE = frozenset("Identity Cast Reshape Squeeze Unsqueeze Flatten Transpose Neg Abs Floor Ceil Round Sqrt Reciprocal "
+                       "Sign Not Relu Exp Log Sin Cos Tanh Sigmoid Erf IsNaN IsInf Slice ReduceSum ReduceMean ReduceMax "
+                       "ReduceMin ReduceProd ArgMax ArgMin".split())  # fmt: skip
+_BROADCAST = frozenset("Add Sub Mul Div Pow Mod Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor Max Min Where".split())
+
+
+def fold_bound(node, op: str, vals: list, np) -> int | None:
+    """At most how many elements the single output of ``op`` on these input values holds; None
+    when it does not follow from the inputs' shapes alone (the node is then inferred first)."""
+    if not vals or any(v is None for v in vals):
+        return None
+    if op in _SAME_SIZE:
+        return int(vals[0].size)
+    if op == "Concat":
+        return sum(int(v.size) for v in vals)
+    if op in _BROADCAST:
+        try:
+            return prod(np.broadcast_shapes(*(v.shape for v in vals)))
+        except ValueError:
+            return None
+    if op == "Gather" and len(vals) == 2 and vals[0].ndim:
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
+        if not -vals[0].ndim <= axis < vals[0].ndim or vals[0].shape[axis] == 0:
+            return None
+        return int(vals[0].size // vals[0].shape[axis] * vals[1].size)
+    return None
