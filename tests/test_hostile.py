@@ -466,3 +466,24 @@ def test_over_2gb_protobuf_for_bench_and_convert(tmp_path):
 def test_300k_line_spec_is_refused_before_building(tmp_path):
     (tmp_path / "huge.yaml").write_text("input: [3, 8, 8]\nlayers:\n" + "  - {type: relu}\n" * 300_000)
     one_error(dscost(tmp_path, "analyze", "huge.yaml"), "huge.yaml:110002:5", "a spec holds at most 100,000 layers")
+
+
+def test_a_conv_whose_declared_output_its_attributes_contradict_is_uncounted(tmp_path):
+    """Found by the fuzzer (seed 1501): a `pads` attribute of no type, and the file's value_info
+    still saying 8x8.  The conv's MACs followed its attributes (6x6) while its output shape said
+    8x8, and `convert --reverse` then missed its what-if; now the node is uncounted, saying why."""
+    conv = helper.make_node("Conv", ["x", "W"], ["d"], group=8, name="dw")
+    conv.attribute.add().name = "pads"  # (type UNDEFINED)
+    g = helper.make_graph([conv, helper.make_node("Relu", ["d"], ["y"], name="relu")], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 8, 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                          [numpy_helper.from_array(np.zeros((8, 1, 3, 3), np.float32), "W")],
+                          value_info=[helper.make_tensor_value_info("d", TensorProto.FLOAT, [1, 8, 8, 8])])  # fmt: skip
+    path = tmp_path / "m.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    from dscost.readers.onnx_reader import read_onnx
+
+    m = read_onnx(path)
+    assert [(u.name, u.params) for u in m.uncounted] == [("dw", 72)]
+    assert m.uncounted[0].reason == ("cannot derive cost: its output (1, 8, 8, 8) does not follow from its attributes "
+                                     "(spatial (6, 6) with pads [0, 0, 0, 0], strides [1, 1])")  # fmt: skip

@@ -135,6 +135,9 @@ def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -
         raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}")
     pads = explicit_pads(info, spatial, kernel, stride, dilation)
     out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
+    y = info.out_shapes[0] if info.out_shapes else None
+    if y is not None and len(y) == r + 2 and tuple(y[2:]) != out:  # (a shape declared in the file that its attributes contradict)
+        raise ValueError(f"its output {tuple(y)} does not follow from its attributes (spatial {out} with pads {list(pads)}, strides {list(stride)})")
     bias = b_i is not None and info.has(b_i)
     return ConvGeom(kernel, cin, w[0], groups, stride, dilation, pads, spatial, out, bias, n)
 
