@@ -103,6 +103,7 @@ def test_a_condition_computed_from_constants_needs_no_value(tmp_path):
             node("Not", ["off"], "flag", name="on")]  # fmt: skip
     m = read_onnx(branchy(tmp_path, cond))
     assert not m.uncounted and total(m) == THEN_MACS
+    assert any("If 'branch': flag=1 (a constant) runs its then_branch" in n for n in m.notes)
 
 
 def test_a_condition_of_too_many_nodes_is_left_to_run_time(tmp_path):

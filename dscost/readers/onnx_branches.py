@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.readers.onnx_eval import NONDETERMINISTIC, Evaluators, constant_value, fold_bound, small_value
+from dscost.readers.onnx_eval import NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value
 from dscost.readers.onnx_uncounted import node_bodies
 
 MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
@@ -33,11 +33,7 @@ def resolve_branches(path: Path, mp, real_inputs: list, values: dict[str, int] |
         check_values(values, real_inputs, path)
         notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in values.items()))
     if has_if:
-        import numpy as np
-        from onnx import helper
-
-        arrays = {vi.name: np.full([d.dim_value for d in vi.type.tensor_type.shape.dim], values[vi.name],  # (check_values: one element)
-                                   helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)) for vi in real_inputs if vi.name in (values or {})}  # fmt: skip
+        arrays = input_arrays(values, real_inputs)
         inline_known_branches(mp.graph, values or {}, notes, arrays, mp.opset_import, {vi.name for vi in real_inputs})
 
 
@@ -61,16 +57,15 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
                           inputs: set[str] = frozenset()) -> None:  # fmt: skip
-    """Replace every If whose condition is known (a value in ``values``, a Constant node or an
-    initializer holding one element, or computed from those and ``arrays``, the given inputs'
+    """Replace every If whose condition is known (a value in ``values``; a Constant node or an
+    initializer holding one element; or computed from those and ``arrays``, the given inputs'
     values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
     in place; nested Ifs that come to the top level are resolved in the next round.  A note names
     the graph ``inputs`` without a value that the other conditions are computed from."""
     for _ in range(MAX_ROUNDS):
         known = dict(values)
-        known.update(_constant_conditions(graph))
         pending = {n.input[0] for n in graph.node if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] not in known}
-        folded, needed = _computed_conditions(graph, pending, arrays or {}, opset_import, inputs) if pending else ({}, set())
+        folded, from_given, needed = _computed_conditions(graph, pending, arrays or {}, opset_import, inputs) if pending else ({}, set(), set())
         known.update(folded)
         positions = [i for i, n in enumerate(graph.node) if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] in known]
         if not positions:
@@ -92,7 +87,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
                 continue  # not a valid If: left as it is (uncounted, with its reason)
             inlined = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
-            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (computed from given values)" if node.input[0] in folded else " (a constant)")
+            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (computed from given values)" if node.input[0] in from_given else " (a constant)")
             said.insert(0, f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
         notes += said
@@ -109,38 +104,18 @@ def _not_text(node, body) -> bool:
     return any(t.__class__ is bytes for t in names)
 
 
-def _constant_conditions(graph) -> dict[str, int]:
-    """Conditions stored in the graph: a one-element bool/integer Constant node or initializer."""
-    from onnx import numpy_helper
-
-    out: dict[str, int] = {}
-    conds = {n.input[0] for n in graph.node if n.op_type == "If" and n.input}
-    if not conds:
-        return out
-    for t in graph.initializer:
-        if t.name in conds and t.data_type in INT_TYPES and len(t.dims) <= 1 and (not t.dims or t.dims[0] == 1) and t.data_location != 1:
-            out[t.name] = _one(numpy_helper, t)
-    for n in graph.node:
-        if n.op_type == "Constant" and n.output and n.output[0] in conds and len(n.attribute) == 1:
-            a = n.attribute[0]
-            if a.name == "value" and a.t.data_type in INT_TYPES and len(a.t.dims) <= 1 and (not a.t.dims or a.t.dims[0] == 1):
-                out[n.output[0]] = _one(numpy_helper, a.t)
-            elif a.name == "value_int":
-                out[n.output[0]] = int(a.i)
-    return {k: v for k, v in out.items() if v is not None}
-
-
 FOLD_NODES = 64  # the most nodes a condition may be computed by, to be evaluated before the graph runs
 FOLD_ELEMENTS = 4096  # the largest value on the way to a condition
 FOLD_EVALS = 2000  # node evaluations for the conditions of one graph
 
 
-def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inputs: set[str]) -> tuple[dict[str, int], set[str]]:
-    """The one-element values of the If conditions ``conds`` that at most FOLD_NODES nodes compute
-    from known values alone (``arrays``: given inputs; initializers and Constant nodes whose data
-    the file holds: ``sr == 16000``, a flag negated or cast), each node run by onnx's reference
-    evaluator once the size of its output is bounded (:func:`onnx_eval.fold_bound`); and the graph
-    ``inputs`` without a value that the others are computed from."""
+def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inputs: set[str]) -> tuple[dict[str, int], set[str], set[str]]:
+    """The one-element values of the If conditions ``conds`` known before the graph runs: stored
+    (an initializer or Constant node whose data the file holds), or computed by at most FOLD_NODES
+    nodes from such values and ``arrays``, the given inputs' (``sr == 16000``, a flag negated or
+    cast), each node run by onnx's reference evaluator once the size of its output is bounded
+    (:func:`onnx_eval.fold_bound`); the conditions among them computed from given values; and the
+    graph ``inputs`` without a value that the others are computed from."""
     import numpy as np
     from onnx import defs, numpy_helper
 
@@ -149,11 +124,14 @@ def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inp
     opset = next((o.version for o in opset_import if o.domain in ("", "ai.onnx")), defs.onnx_opset_version())
     evaluators, values, evals = Evaluators(opset), dict(arrays), 0
     found: dict[str, int] = {}
+    from_given: set[str] = set()
+    derived = set(arrays)  # the given values, and those computed from them (for a later condition reading one)
     needed: set[str] = set()
     for cond in sorted(conds - inputs):  # (an input itself: the If's reason says to give it)
-        cone, missing, stack, seen = {}, [], [cond], set()
+        cone, missing, stack, seen, given = {}, [], [cond], set(), False
         while stack and len(cone) <= FOLD_NODES:
             t = stack.pop()
+            given = given or t in derived
             if not t or t in seen or t in values:
                 continue
             seen.add(t)
@@ -186,18 +164,14 @@ def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inp
                 values[n.output[0]] = np.asarray(evaluators.run(n, feeds)[0])
             except Exception:
                 break
+            if given:
+                derived.add(n.output[0])
         value = values.get(cond)
         if value is not None and value.size == 1 and value.dtype.kind in "biu":
             found[cond] = int(value.reshape(-1)[0])
-    return found, needed
-
-
-def _one(numpy_helper, t) -> int | None:
-    try:
-        arr = numpy_helper.to_array(t)
-    except Exception:
-        return None
-    return int(arr.reshape(-1)[0]) if arr.size == 1 else None
+            if given:
+                from_given.add(cond)
+    return found, from_given, needed
 
 
 def _names(graph, skip: frozenset[int] = frozenset()) -> set[str]:

@@ -27,6 +27,22 @@ def small_value(t, np, numpy_helper):
     return arr if arr.size == n else None
 
 
+def input_arrays(input_values: dict[str, int] | None, graph_inputs) -> dict:
+    """The ``--input-value`` of ``graph_inputs`` (value infos) as arrays of the input's element
+    type and rank, one element (what ``onnx_branches.check_values`` allows)."""
+    if not input_values:
+        return {}
+    import numpy as np
+    from onnx import helper
+
+    out = {}
+    for vi in graph_inputs:
+        elem = vi.type.tensor_type.elem_type
+        if vi.name in input_values and elem:
+            out[vi.name] = np.full([1] * len(vi.type.tensor_type.shape.dim), input_values[vi.name], dtype=helper.tensor_dtype_to_np_dtype(elem))
+    return out
+
+
 def constant_value(node, np, numpy_helper):
     """The value of a Constant node, when its data is present (not stripped) and small, else None."""
     if len(node.attribute) != 1:

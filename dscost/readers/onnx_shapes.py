@@ -32,7 +32,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
-from dscost.readers.onnx_eval import FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, small_value
+from dscost.readers.onnx_eval import FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value
 
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
 FOLD_MAX_EVALS = 200_000  # evaluations per model
@@ -317,7 +317,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
-        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, _seeds(input_values, g, types))
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, input_arrays(input_values, g.input))
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
     return inferred
@@ -341,21 +341,6 @@ def _shape_value(node, shape: Shape, np):
     start = min(max(start + rank if start < 0 else start, 0), rank)
     end = min(max(end + rank if end < 0 else end, 0), rank)
     return np.array(shape[start:end], dtype=np.int64)
-
-
-def _seeds(input_values: dict[str, int] | None, g, types: dict) -> dict:
-    """The ``--input-value`` of graph inputs as arrays of the input's type and shape (one element)."""
-    if not input_values:
-        return {}
-    import numpy as np
-    from onnx import helper
-
-    out = {}
-    for vi in g.input:
-        if vi.name in input_values and types.get(vi.name):
-            dims = [1] * len(vi.type.tensor_type.shape.dim)
-            out[vi.name] = np.full(dims, input_values[vi.name], dtype=helper.tensor_dtype_to_np_dtype(types[vi.name]))
-    return out
 
 
 def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None, seeds: dict | None = None) -> dict:
