@@ -476,3 +476,15 @@ def test_a_body_whose_shapes_grow_with_the_counter_stays_uncounted(tmp_path):
     (u,) = m.uncounted
     assert u.op == "Loop" and u.reason.startswith(
         "Loop: the shape of 'piece' in its body changes with its counter ((1, 1, 8) in run 1, (2, 1, 8) in run 2)"), u.reason
+
+
+def test_a_loop_body_without_outputs_is_uncounted_not_a_crash(tmp_path):
+    """Found by the fuzzer (seed 1504): a body that declares no outputs crashed the step count (IndexError)."""
+    path = loop_model(tmp_path)
+    import onnx
+
+    mp = onnx.load(str(path))
+    del next(a for a in mp.graph.node[0].attribute if a.name == "body").g.output[:]
+    onnx.save(mp, str(path))
+    u = next(u for u in read_onnx(path).uncounted if u.op == "Loop")
+    assert u.reason.startswith("Loop: its body has no outputs (ONNX requires its condition first)")

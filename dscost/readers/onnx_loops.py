@@ -101,6 +101,8 @@ def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values
     if op == "Loop":
         if len(ins) < 2 or len(body.input) != len(ins):
             return None, f"Loop: its body takes {len(body.input)} inputs for its {len(ins)}"
+        if not body.output:
+            return None, "Loop: its body has no outputs (ONNX requires its condition first)"
         declared = [(7, ()), (9, ())] + [(types.get(t), shapes.get(t)) for t in ins[2:]]
     else:
         if opset < 9:
