@@ -8,6 +8,8 @@ it writes, with onnxruntime's own tools:
   FusedMatMul, Gelu, QuickGelu, SkipLayerNormalization, BatchNorm folded);
 * ``qdq`` and ``qop``: ``quantize_static`` (uint8 activations, int8 weights, two random
   calibration inputs) in the QDQ and the QOperator formats;
+* ``qdq_ms``: ``quantize_static`` in the QDQ format with 16-bit (uint16) activations and
+  ``UseQDQContribOps``: onnxruntime's own ``com.microsoft`` QuantizeLinear / DequantizeLinear;
 * ``qop_all``: the QOperator file saved again by onnxruntime at ``ORT_ENABLE_ALL``, its default
   level, whose NHWC transformer makes channels-last ``com.microsoft`` QLinearConv, QLinear pools
   and NhwcMaxPool (params: the file's, onnxruntime merges equal initializers);
@@ -35,7 +37,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-KINDS = ("l2", "qdq", "qop", "qop_all")
+KINDS = ("l2", "qdq", "qdq_ms", "qop", "qop_all")
 
 
 def counts(path: str) -> tuple | str:
@@ -74,9 +76,10 @@ def write(kind: str, src: str, out: str) -> None:
         def get_next(self):
             return next(self.feeds, None)
 
-    fmt = QuantFormat.QDQ if kind == "qdq" else QuantFormat.QOperator
+    fmt = QuantFormat.QDQ if kind.startswith("qdq") else QuantFormat.QOperator
     quantized = out + ".q.onnx" if kind == "qop_all" else out
-    quantize_static(src, quantized, Reader(), quant_format=fmt, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    activations, extra = (QuantType.QUInt16, {"UseQDQContribOps": True}) if kind == "qdq_ms" else (QuantType.QUInt8, {})
+    quantize_static(src, quantized, Reader(), quant_format=fmt, activation_type=activations, weight_type=QuantType.QInt8, extra_options=extra)
     if kind == "qop_all":
         so = ort.SessionOptions()
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

@@ -112,6 +112,28 @@ def attention_cost(batch: int, heads: int, q_len: int, kv_len: int, head_size: i
     return Cost(macs=scores * (head_size + v_head_size), other_ops=scores * (1 + int(masked) + 3 * int(softcap) + 3))
 
 
+# update rule -> (state MACs per token and kv head in units of dk*dv, decay multiplies in those
+# units, other ops per value element)
+LINEAR_ATTENTION_RULES = {"linear": (1, 0, 0), "gated": (1, 1, 0), "delta": (2, 0, 2), "gated_delta": (2, 1, 2)}
+
+
+def linear_attention_cost(batch: int, tokens: int, q_heads: int, kv_heads: int, dk: int, dv: int, rule: str, decay_numel: int = 0) -> Cost:
+    """Linear attention (ONNX ``LinearAttention``) as the recurrence its specification defines,
+    token by token.  Per token and kv head, on the state S (dk x dv): ``linear`` adds k v^T (dk*dv
+    MACs); ``gated`` first decays S by exp(g) (dk*dv multiplies); ``delta`` reads u = S^T k (dk*dv
+    MACs), takes beta * (v - u) (2 ops per value element) and adds k times it (dk*dv MACs);
+    ``gated_delta`` does both.  Per token and output head (the query heads; the kv heads when there
+    are more of them), the output scale * q^T S: dk*dv MACs and dv multiplies.  exp(g): one op per
+    element of the decay input.  No params.  (A chunk-parallel kernel gets the same outputs with
+    other arithmetic.)"""
+    macs_per, decay_per, value_ops = LINEAR_ATTENTION_RULES[rule]
+    steps = batch * tokens
+    state = dk * dv
+    readouts = max(q_heads, kv_heads)
+    return Cost(macs=steps * (kv_heads * macs_per * state + readouts * state),
+                other_ops=steps * (kv_heads * (decay_per * state + value_ops * dv) + readouts * dv) + decay_numel)  # fmt: skip
+
+
 def moe_cost(tokens: int, k: int, experts: int, expert_weights: int, expert_biases: int, inter: int, hidden: int, act_ops: int) -> Cost:
     """Mixture of experts: each of ``tokens`` runs the feed-forward of its top ``k`` experts.
     Per token and selected expert: ``expert_weights`` MACs (one per weight of the expert's fc1,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ADD, CONCAT, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, SHAPE, SOFTMAX, STANDARD, Cost
+from dscost.layers import ACTIVATION, ADD, CONCAT, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, SHAPE, SOFTMAX, STANDARD, Cost
 from dscost.readers.onnx_reader import read_onnx
 
 from onnx_models import init, save, vi
@@ -60,6 +60,30 @@ CASES = {
     # A (2, 5, 4) times B^T, B (6, 4): rows 10, K 4, N 6 -> 240 MACs, 24 weights; alpha 0.5: 60 multiplies
     "FusedMatMul": (ms_node("FusedMatMul", ["a", "w"], "y", transB=1, alpha=0.5), [("a", [2, 5, 4])], [init("w", 6, 4)],
                     (FC, Cost(macs=240, other_ops=60, weights=24)), (2, 5, 6)),
+    # FusedMatMul's older name: A (2, 5, 4) times B^T, B (6, 4), alpha 1: 240 MACs, 24 weights
+    "TransposeMatMul": (ms_node("TransposeMatMul", ["a", "w"], "y", transB=1), [("a", [2, 5, 4])], [init("w", 6, 4)],
+                        (FC, Cost(macs=240, weights=24)), (2, 5, 6)),
+    # X (1, 4, 8) times W (8, 16): 512 MACs, 128 weights; then FastGelu with its bias on 64 outputs: 8*64 + 64 adds, 16 biases
+    "GemmFastGelu": (ms_node("GemmFastGelu", ["x", "w", "b"], "y"), [("x", [1, 4, 8])], [init("w", 8, 16), init("b", 16)],
+                     (FC, Cost(macs=512, other_ops=576, weights=128, biases=16)), (1, 4, 16)),
+    # onnxruntime's LinearAttention with more kv heads (2) than query heads (1, shared): 5 steps; per step and kv
+    # head a gated delta update of the 8 x 16 state (2*128 MACs, 128 decay multiplies, 2*16 ops) and a readout
+    # (128 MACs, 16 multiplies): 5*2*384 = 3,840 MACs; 5*2*176 + 10 exp = 1,770 ops
+    "LinearAttention": (
+        ms_node("LinearAttention", ["q", "k", "v", "past", "g", "beta"], ["y", "present"], q_num_heads=1, kv_num_heads=2),
+        [("q", [1, 5, 8]), ("k", [1, 5, 16]), ("v", [1, 5, 32]), ("past", [1, 2, 8, 16]), ("g", [1, 5, 2]), ("beta", [1, 5, 2])], [],
+        (MATMUL, Cost(macs=3_840, other_ops=1_770)), (1, 5, 32)),
+    # onnxruntime's CausalConvWithState: x (2, 8, 10), W (8, 1, 4), bias, SiLU, dilation 2 (6 leading pads):
+    # MACs 4*8*2*10 = 640, 32 weights + 8 biases; other ops bias 160 + SiLU 4*160 = 800 (the standard op's case)
+    "CausalConvWithState": (
+        ms_node("CausalConvWithState", ["x", "W", "B", "past"], ["y", "present"], activation="silu", dilation=2),
+        [("x", [2, 8, 10]), ("past", [2, 8, 6])], [init("W", 8, 1, 4), init("B", 8)],
+        (DEPTHWISE, Cost(macs=640, other_ops=800, weights=32, biases=8)), (2, 8, 10)),
+    # the same channels last: x (2, 10, 8), state (2, 3, 8)
+    "CausalConvWithState channels_last": (
+        ms_node("CausalConvWithState", ["x", "W", "B", "past"], ["y", "present"], activation="silu", channels_last=1),
+        [("x", [2, 10, 8]), ("past", [2, 3, 8])], [init("W", 8, 1, 4), init("B", 8)],
+        (DEPTHWISE, Cost(macs=640, other_ops=800, weights=32, biases=8)), (2, 10, 8)),
     # transBatchA: A (2, 3, 4, 5) is read as (3, 4, 2, 5); times B (3, 4, 5, 6): 12 x 2 x 5 x 6 = 720 MACs, 3*4*2*6 = 144 alpha multiplies
     "FusedMatMul transBatchA": (
         ms_node("FusedMatMul", ["a", "b"], "y", transBatchA=1, alpha=0.125), [("a", [2, 3, 4, 5]), ("b", [3, 4, 5, 6])], [],
@@ -277,6 +301,16 @@ def test_kv_cache_outputs_hold_past_and_new_keys(tmp_path, op, present):
     assert one(tmp_path, n, inputs, inits, outputs=list(n.output)).more_outputs == (present, present)
 
 
+def test_linear_attention_state_window_leads_its_states(tmp_path):
+    """state_window 2: past and present states hold the last 2 states, (2, B, Hkv, dk, dv); the
+    same arithmetic (onnxruntime runs it on CUDA only: not run here)."""
+    n, inputs, inits, (kind, cost), _ = CASES["LinearAttention"]
+    n = ms_node("LinearAttention", list(n.input), list(n.output), q_num_heads=1, kv_num_heads=2, state_window=2)
+    inputs = [(name, [2, *shape] if name == "past" else shape) for name, shape in inputs]
+    layer = one(tmp_path, n, inputs, inits, outputs=list(n.output))
+    assert (layer.type, layer.cost, layer.output_shape, layer.more_outputs) == (kind, cost, (1, 5, 32), (2 * 2 * 8 * 16,))
+
+
 def test_simplified_layer_norm_of_the_default_domain_carries_shapes(tmp_path):
     """onnxruntime's RMS norm in the default domain (no onnx schema): 5 ops per element, 8 norm
     params, and the MatMul after it is counted (4 rows x 8 x 16 = 512 MACs)."""
@@ -349,3 +383,41 @@ def test_nchwc_layout_ops_say_how_to_get_a_count(tmp_path):
     mp.opset_import.append(helper.make_opsetid("com.microsoft.nchwc", 1))
     m = read_onnx(save(tmp_path, mp))
     assert [u.op for u in m.uncounted] == ["ReorderInput"] and "ORT_ENABLE_EXTENDED" in m.uncounted[0].reason
+
+
+@pytest.mark.parametrize("zp_type", [np.uint8, np.uint16])
+def test_contrib_qdq_counts_like_the_standard_qdq(tmp_path, zp_type):
+    """onnxruntime's quantizer with UseQDQContribOps (and its 16-bit QDQ before opset 21) writes
+    QuantizeLinear / DequantizeLinear of com.microsoft: every layer counts as with the standard ops
+    (so as its float twin), and onnxruntime runs the graph to the shape dscost gives.
+    3x3 conv 3 -> 8 on 8x8, pads 1: 27*8*64 = 13,824 MACs, 216 int8 weights, 8 int32 biases (512 adds)."""
+    import onnxruntime as ort
+
+    def graph(domain: str, opset: int):
+        def qdq(op, ins, out, **kw):
+            return helper.make_node(op, ins, [out], name=out, domain=domain, **kw)
+
+        nodes = [qdq("QuantizeLinear", ["x", "s", "zp"], "xq"), qdq("DequantizeLinear", ["xq", "s", "zp"], "xdq"),
+                 qdq("DequantizeLinear", ["W", "w_s", "w_zp"], "wdq", axis=0), qdq("DequantizeLinear", ["B", "b_s"], "bdq"),
+                 helper.make_node("Conv", ["xdq", "wdq", "bdq"], ["conv"], name="conv", pads=[1, 1, 1, 1]),
+                 qdq("QuantizeLinear", ["conv", "s", "zp"], "yq"), qdq("DequantizeLinear", ["yq", "s", "zp"], "y")]  # fmt: skip
+        inits = [init("W", 8, 3, 3, 3, dtype=np.int8), init("w_s", 8, value=[0.1] * 8), init("w_zp", 8, dtype=np.int8, value=[0] * 8),
+                 init("B", 8, dtype=np.int32), init("b_s", value=0.01), init("s", value=0.1), init("zp", dtype=zp_type, value=128)]  # fmt: skip
+        mp = ms_model(nodes, [("x", [1, 3, 8, 8])], inits)
+        mp.opset_import[0].version = opset
+        path = save(tmp_path, mp, f"{domain or 'std'}.onnx")
+        m = read_onnx(path)
+        assert not m.uncounted, m.uncounted
+        return path, [(layer.name, layer.type, layer.inputs, layer.output_shape, layer.cost) for layer in m.layers]
+
+    path, contrib = graph(MS, 17)
+    assert graph("", 21)[1] == contrib  # (uint16 zero points: opset 21)
+    by = {name: (kind, shape, cost) for name, kind, _, shape, cost in contrib}
+    assert by["conv"] == (STANDARD, (1, 8, 8, 8), Cost(macs=13_824, other_ops=512, weights=216, biases=8))
+    assert by["wdq"] == (ELEMENTWISE, (8, 3, 3, 3), Cost(other_ops=432)) and by["xq"][2] == Cost(other_ops=384)
+    assert sum(c.params for _, _, _, _, c in contrib) == 224
+    try:
+        sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as err:  # an older onnxruntime without this type
+        pytest.skip(f"onnxruntime cannot run it: {str(err).splitlines()[0][:120]}")
+    assert sess.run(None, {"x": np.ones((1, 3, 8, 8), np.float32)})[0].shape == by["y"][1]

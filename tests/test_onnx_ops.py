@@ -794,6 +794,44 @@ def test_causal_conv_with_state_is_a_depthwise_conv(tmp_path):
     assert layer.conv.pads == (3, 0) and layer.conv.out_spatial == (10,)
 
 
+LINEAR_ATTENTION = {"linear": (3_840, 320), "gated": (3_840, 1_610), "delta": (5_120, 640), "gated_delta": (5_120, 1_930)}
+
+
+@opset_at_least(27)
+@pytest.mark.parametrize("rule", sorted(LINEAR_ATTENTION))
+def test_linear_attention_counts_its_recurrence(tmp_path, rule):
+    """Query (1, 5, 4*8), key (1, 5, 2*8), value (1, 5, 2*16): 5 steps, 2 kv heads with an 8 x 16
+    state (128), 4 query heads.  Per step: the readout 4*128 = 512 MACs and 4*16 = 64 scale
+    multiplies; the state update 2*128 MACs (linear), a delta rule 2*2*128 and 2*2*16 = 64 ops
+    (v - S^T k, times beta), a gate 2*128 decay multiplies and exp of the decay (1, 5, 2): 10 ops.
+    onnxruntime runs it to the shapes dscost gives."""
+    gated, delta = rule.startswith("gated"), rule.endswith("delta")
+    ins = ["q", "k", "v", "past", "g" if gated else "", "beta" if delta else ""]
+    n = node("LinearAttention", ins, ["y", "present"], q_num_heads=4, kv_num_heads=2, update_rule=rule)
+    inputs = [("q", [1, 5, 32]), ("k", [1, 5, 16]), ("v", [1, 5, 32]), ("past", [1, 2, 8, 16]), ("g", [1, 5, 2]), ("beta", [1, 5, 2])]
+    inputs = [(name, shape) for name, shape in inputs if name in ins]
+    layer = one(tmp_path, n, inputs, [], opset=27, outputs=["y", "present"])
+    macs, other = LINEAR_ATTENTION[rule]
+    assert (layer.type, layer.cost, layer.output_shape, layer.more_outputs) == (MATMUL, Cost(macs=macs, other_ops=other), (1, 5, 64), (256,))
+    assert layer.inputs == tuple(i for i in ins if i) and "4 query heads on 2 kv heads" in layer.note
+    import onnxruntime as ort
+
+    try:
+        sess = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+    except Exception as err:  # an onnxruntime older than opset 27
+        pytest.skip(f"onnxruntime cannot run LinearAttention: {str(err).splitlines()[0][:120]}")
+    rng = np.random.default_rng(0)
+    got = sess.run(None, {name: rng.random(shape, dtype=np.float32) for name, shape in inputs})
+    assert [g.shape for g in got] == [(1, 5, 64), (1, 2, 8, 16)]
+
+
+@opset_at_least(27)
+def test_linear_attention_without_the_input_its_rule_needs_is_uncounted(tmp_path):
+    n = node("LinearAttention", ["q", "k", "v"], ["y"], q_num_heads=2, kv_num_heads=2)  # gated_delta: decay and beta missing
+    m = read(tmp_path, [n], [("q", [1, 3, 16]), ("k", [1, 3, 16]), ("v", [1, 3, 16])], opset=27)
+    assert [u.op for u in m.uncounted] == ["LinearAttention"] and "needs its decay input" in m.uncounted[0].reason
+
+
 def test_mvn_shrink_random_per_element(tmp_path):
     """48 elements: MeanVarianceNormalization 5 ops each (a norm without affine), Shrink 2, a random draw 1."""
     nodes = [node("MeanVarianceNormalization", ["x"], "mvn"), node("Shrink", ["x"], "shrink"), node("RandomNormalLike", ["shrink"], "noise")]

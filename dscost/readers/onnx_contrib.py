@@ -33,13 +33,16 @@ from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_co
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_FROM", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its
 # first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
 TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
-             "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0}  # fmt: skip
+             "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0,
+             "QuantizeLinear": 2, "DequantizeLinear": 1}  # fmt: skip
+# ... and when that input is absent (QuantizeLinear without a zero point: uint8); float otherwise
+TYPE_ABSENT = {"QuantizeLinear": 2}
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
@@ -51,7 +54,7 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 
 
 @shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
-        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu")  # fmt: skip
+        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear")  # fmt: skip
 @shapes("SimplifiedLayerNormalization", domain="")
 def same_as_input(info: NodeInfo) -> list:
     """Output 0 (and a Skip*Norm's input+skip sum, output 3) has the first input's shape;
@@ -70,7 +73,7 @@ def _transposed(s: Shape, trans, trans_batch=0) -> Shape:
     return s[:-2] + (s[-1], s[-2]) if trans and len(s) >= 2 else s
 
 
-@shapes("FusedMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat")
+@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu")
 def matmul_shape(info: NodeInfo) -> list:
     a, b = _in(info, 0), _in(info, 1)
     if a is None or b is None or len(a) < 2 or len(b) < 2:
@@ -233,10 +236,11 @@ def embed_layer_norm(info: NodeInfo) -> Result:
 # Matrix products and convs
 
 
-@handles("FusedMatMul")
+@handles("FusedMatMul", "TransposeMatMul")
 def fused_matmul(info: NodeInfo) -> Result:
     """alpha * A' B' (transA/transB, transBatchA/transBatchB: :func:`_transposed`): as MatMul on
-    the transposed shapes, plus one multiply per output element when alpha is not 1."""
+    the transposed shapes, plus one multiply per output element when alpha is not 1.
+    TransposeMatMul is its older name (without the transBatch attributes)."""
     a, b = info.shape(0), info.shape(1)
     shapes_t = [_transposed(a, info.attr("transA", 0), info.attr("transBatchA", 0)),
                 _transposed(b, info.attr("transB", 0), info.attr("transBatchB", 0)), *info.in_shapes[2:]]  # fmt: skip
@@ -244,6 +248,15 @@ def fused_matmul(info: NodeInfo) -> Result:
     if float(info.attr("alpha", 1.0)) != 1.0:
         res = replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + prod(info.out())))
     return res
+
+
+@handles("GemmFastGelu")
+def gemm_fast_gelu(info: NodeInfo) -> Result:
+    """MatMul(X, W) then FastGelu with its optional bias (input 2), fused: MatMul's cost plus
+    :func:`gelu`'s on the output (the bias: an add per element, counted as biases)."""
+    res = matmul(info)
+    act = gelu(replace(info, op="FastGelu", inputs=[info.outputs[0], *info.inputs[2:3]], in_shapes=[info.out(), *info.in_shapes[2:3]]))
+    return replace(res, cost=res.cost + act.cost, params={**res.params, **({2: "biases"} if info.has(2) else {})})
 
 
 @handles("DynamicQuantizeMatMul", "MatMulIntegerToFloat")

@@ -2,7 +2,8 @@
 QLinearAdd, QLinearMul, QLinearConcat, QLinearGlobalAveragePool, QLinearSoftmax,
 QLinearSigmoid, QLinearLeakyRelu: each takes its float twin's inputs with a scale and zero point
 after each, which are not params, and costs what its twin costs) and its dynamic quantizer's
-DynamicQuantizeLSTM.  Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
+DynamicQuantizeLSTM; and its own QuantizeLinear and DequantizeLinear (QDQ of 16 and 4 bits before
+opset 21, or with the quantizer's ``UseQDQContribOps``), costed as the standard ops.  Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
 :mod:`dscost.readers.onnx_contrib` is imported.
 
 Nothing here does I/O or imports onnx.
@@ -17,12 +18,17 @@ from dscost import cost as C
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
-from dscost.readers.onnx_ops import activation_result, gemm, global_pool, softmax
+from dscost.readers.onnx_ops import activation_result, gemm, global_pool, quantize, softmax
 from dscost.readers.onnx_sequence_ops import recurrent
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
     return info.input_shape(i)
+
+
+# onnxruntime's QuantizeLinear / DequantizeLinear (com.microsoft): the standard ops' cost
+# (onnx_ops.quantize); the output has the input's shape (see onnx_contrib.same_as_input)
+handles("QuantizeLinear", "DequantizeLinear")(quantize)
 
 
 @shapes("DynamicQuantizeLSTM")

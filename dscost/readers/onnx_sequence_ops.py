@@ -1,6 +1,7 @@
 """ONNX handlers of sequence models: recurrent layers (RNN, GRU, LSTM), attention
-(``Attention``, ``RotaryEmbedding``) and the state-carrying causal conv of Mamba-style
-blocks.  They register in the one table, :data:`dscost.readers.onnx_node.HANDLERS`.
+(``Attention``, ``LinearAttention``, ``RotaryEmbedding``) and the state-carrying causal conv of
+Mamba-style blocks.  They register in the one table, :data:`dscost.readers.onnx_node.HANDLERS`
+(onnxruntime's own LinearAttention in its contrib table too).
 
 Nothing here does I/O or imports onnx.
 """
@@ -13,7 +14,7 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ELEMENTWISE, MATMUL, RECURRENT, ConvGeom
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, handles, str_attr
+from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles, str_attr
 
 
 @handles("CausalConvWithState")
@@ -21,19 +22,65 @@ def causal_conv_with_state(info: NodeInfo) -> Result:
     """input (N, C, L), weight (C, 1, k), [bias (C)], [past_state (N, C, k-1)]: a depthwise causal
     conv, cost.conv_cost with groups = C and k-1 leading pads (the past state or zeros), plus the
     fused SiLU (4 ops per output element) when ``activation`` is silu or swish.  The state is data."""
+    x = info.shape(0)
+    if len(x) != 3:
+        raise ValueError(f"input {tuple(x)} is not (N, C, L)")
+    return _causal_conv(info, x[0], x[1], x[2], 1)
+
+
+@contrib_handles("CausalConvWithState")
+def ms_causal_conv_with_state(info: NodeInfo) -> Result:
+    """onnxruntime's CausalConvWithState: the standard op's cost (:func:`causal_conv_with_state`)
+    with ``dilation`` ((k-1)*dilation leading pads) and, with channels_last, input (N, L, d1, ...)
+    of C = d1*... channels.  Only ndim 1 without the CUDA channel selection is counted."""
+    x = info.shape(0)
+    n, c, length = _ms_causal_conv_dims(info, x)
+    return _causal_conv(info, n, c, length, int(info.attr("dilation", 1)))
+
+
+def _ms_causal_conv_dims(info: NodeInfo, x) -> tuple[int, int, int]:
+    """(N, C, L) of onnxruntime's CausalConvWithState input; ValueError for what it does not count."""
+    if int(info.attr("ndim", 1)) != 1 or info.attr("input_channels", 0) or info.attr("input_channel_offset", 0):
+        raise ValueError("only ndim 1 without input_channels / input_channel_offset (CUDA channel selection) is counted")
+    if info.attr("channels_last", 0):
+        if len(x) < 3:
+            raise ValueError(f"channels-last input {tuple(x)} is not (N, L, d1, ...)")
+        return x[0], prod(x[2:]), x[1]
+    if len(x) != 3:
+        raise ValueError(f"input {tuple(x)} is not (N, C, L)")
+    return x[0], x[1], x[2]
+
+
+@contrib_shapes("CausalConvWithState")
+def ms_causal_conv_with_state_shape(info: NodeInfo) -> list:
+    """output: the input's shape; present_state (N, C, S) or channels last (N, S, d1, ...), led by
+    the window W when state_window > 0, S = state_length or (k-1)*dilation; state_update (N, capacity, C)."""
     x, w = info.shape(0), info.shape(1)
-    if len(x) != 3 or len(w) != 3 or w[0] != x[1] or w[1] != 1:
-        raise ValueError(f"weight {tuple(w)} is not (C, 1, k) for input {tuple(x)}")
-    n, c, length = x
+    n, c, _ = _ms_causal_conv_dims(info, x)
+    if len(w) != 3:
+        raise ValueError(f"weight {tuple(w)} is not (C, 1, k)")
+    state = int(info.attr("state_length", 0)) or (w[2] - 1) * int(info.attr("dilation", 1))
+    last = int(info.attr("state_channels_last", -1))
+    last = info.attr("channels_last", 0) if last == -1 else last
+    present = ((n, state, *x[2:]) if info.attr("channels_last", 0) else (n, state, c)) if last else (n, c, state)
+    window = int(info.attr("state_window", 0))
+    capacity = int(info.attr("state_update_capacity", 0))
+    return [x, ((window,) if window > 0 else ()) + present, (n, capacity, c) if capacity > 0 else None][: len(info.outputs)]
+
+
+def _causal_conv(info: NodeInfo, n: int, c: int, length: int, dilation: int) -> Result:
+    w = info.shape(1)
+    if len(w) != 3 or w[0] != c or w[1] != 1 or dilation < 1:
+        raise ValueError(f"weight {tuple(w)} is not (C, 1, k) for {c} channels (dilation {dilation})")
     k = w[2]
-    geom = ConvGeom((k,), c, c, c, (1,), (1,), (k - 1, 0), (length,), (length,), info.has(2), n)
+    geom = ConvGeom((k,), c, c, c, (1,), (dilation,), ((k - 1) * dilation, 0), (length,), (length,), info.has(2), n)
     cost = C.conv_cost(geom)
     act = str_attr(info, "activation", "none")
     if act in ("silu", "swish"):
         cost = replace(cost, other_ops=cost.other_ops + C.activation_cost("silu", n * c * length).other_ops)
     params = {1: "weights", 2: "biases"} if geom.bias else {1: "weights"}
     return Result(geom.kind, cost, conv=geom, kernel=(k,), params=params, data_inputs=(0, 3), states=(3,),
-                  note="causal" + (f", {act}" if act in ("silu", "swish") else ""))  # fmt: skip
+                  note="causal" + (f", dilation {dilation}" if dilation > 1 else "") + (f", {act}" if act in ("silu", "swish") else ""))  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -67,6 +114,43 @@ def attention(info: NodeInfo) -> Result:
     note = "attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "") + (f", {past} past" if past else "")
     cost = C.attention_cost(b, hq, sq, past + skv, d, dv, masked, softcap)
     return Result(MATMUL, cost, data_inputs=(0, 1, 2, 3, 4, 5, 6), states=(4, 5), note=note)
+
+
+@handles("LinearAttention")
+@contrib_handles("LinearAttention")
+def linear_attention(info: NodeInfo) -> Result:
+    """Query (B, T, Hq*dk), key (B, T, Hkv*dk), value (B, T, Hkv*dv) with q_num_heads and
+    kv_num_heads; past_state (B, Hkv, dk, dv), decay and beta as ``update_rule`` needs them:
+    cost.linear_attention_cost.  The past state is state (never params).  onnxruntime's own op
+    (com.microsoft) may have more kv heads than query heads, and a state window (5-D states)."""
+    b, t, hq, hkv, dk, dv = _linear_attention_dims(info)
+    rule = str_attr(info, "update_rule", "gated_delta")
+    if rule not in C.LINEAR_ATTENTION_RULES:
+        raise ValueError(f"update_rule {rule!r} is not one of {', '.join(C.LINEAR_ATTENTION_RULES)}")
+    gated, delta = rule.startswith("gated"), rule.endswith("delta")
+    if (gated and not info.has(4)) or (delta and not info.has(5)):
+        raise ValueError(f"update_rule {rule!r} needs its {'decay' if gated and not info.has(4) else 'beta'} input")
+    cost = C.linear_attention_cost(b, t, hq, hkv, dk, dv, rule, prod(info.shape(4)) if gated else 0)
+    note = f"{rule} linear attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "")
+    return Result(MATMUL, cost, data_inputs=(0, 1, 2, 3, 4, 5), states=(3,), note=note)
+
+
+def _linear_attention_dims(info: NodeInfo) -> tuple[int, int, int, int, int, int]:
+    """(B, T, Hq, Hkv, dk, dv) of a LinearAttention's packed query, key and value; ValueError when they do not fit."""
+    q, k, v = info.shape(0), info.shape(1), info.shape(2)
+    hq, hkv = int(info.attr("q_num_heads", 0)), int(info.attr("kv_num_heads", 0))
+    if (len(q), len(k), len(v)) != (3, 3, 3) or hq <= 0 or hkv <= 0 or q[2] % hq or k[2] % hkv or v[2] % hkv \
+            or q[:2] != k[:2] or q[:2] != v[:2] or q[2] // hq != k[2] // hkv or (hq % hkv and hkv % hq):
+        raise ValueError(f"query {tuple(q)}, key {tuple(k)}, value {tuple(v)} do not fit q_num_heads {hq} and kv_num_heads {hkv}")
+    return q[0], q[1], hq, hkv, q[2] // hq, v[2] // hkv
+
+
+@contrib_shapes("LinearAttention")
+def linear_attention_shape(info: NodeInfo) -> list:
+    """output (B, T, max(Hq, Hkv)*dv); present_state (B, Hkv, dk, dv), led by the window W when state_window > 0."""
+    b, t, hq, hkv, dk, dv = _linear_attention_dims(info)
+    window = int(info.attr("state_window", 0))
+    return [(b, t, max(hq, hkv) * dv), ((window,) if window > 0 else ()) + (b, hkv, dk, dv)][: len(info.outputs)]
 
 
 @handles("RotaryEmbedding")

@@ -434,7 +434,7 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
     or do not fit), and element types: the input onnx_contrib.TYPE_FROM names (float when
     absent), else the first float input's."""
     from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
-    from dscost.readers.onnx_contrib import TYPE_FROM
+    from dscost.readers.onnx_contrib import TYPE_ABSENT, TYPE_FROM
     from dscost.readers.onnx_node import FLOAT_TYPES, NodeInfo, node_attrs
 
     ins, outs = list(node.input), list(node.output)
@@ -446,7 +446,7 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, helper) -> None:
         return
     if node.op_type in TYPE_FROM:
         src = TYPE_FROM[node.op_type]
-        elem = types.get(ins[src], 1) if src < len(ins) and ins[src] else 1
+        elem = types.get(ins[src], 1) if src < len(ins) and ins[src] else TYPE_ABSENT.get(node.op_type, 1)
     else:
         known = [info.types[i] for i in ins if i in info.types]
         elem = next((t for t in known if t in FLOAT_TYPES), known[0] if known else None)
