@@ -143,6 +143,48 @@ def test_custom_op_is_uncounted_never_zero(tmp_path):
     assert _by_name(m)["relu"].inputs == ("fancy",)
 
 
+def test_mediapipe_transpose_conv_and_detection_postprocess(tmp_path):
+    """MediaPipe's custom Convolution2DTransposeBias (the last layer of its selfie segmentation):
+    a 2x2 transpose conv, 16 -> 1 channels, on 8x8 -> 16x16: 2*2*16*1*64 = 4,096 MACs, 64 weights
+    + 1 bias, 256 bias adds.  The SSD detectors' custom postprocess keeps boxes by their values:
+    uncounted, saying so."""
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 16))
+    w, b = n.const("segment/Kernel", (1, 2, 2, 16)), n.const("segment/Bias", (1,))
+    y = n.tensor("segment", (1, 16, 16, 1))
+    n.op(OP.CUSTOM, [x, w, b], [y], custom_code="Convolution2DTransposeBias")
+    boxes, scores, anchors = n.input("boxes", (1, 10, 4)), n.input("scores", (1, 10, 2)), n.const("anchors", (10, 4))
+    outs = [n.tensor(f"det{i}", (1, 5, 4)) for i in range(4)]
+    n.op(OP.CUSTOM, [boxes, scores, anchors], outs, custom_code="TFLite_Detection_PostProcess")
+    for t in (y, *outs):
+        n.output(t)
+    m = _read(n, tmp_path)
+    (seg,) = m.layers
+    assert (seg.type, seg.op, seg.inputs, seg.output_shape) == (CONV_TRANSPOSE, "Convolution2DTransposeBias", ("x",), (1, 16, 16, 1))
+    assert seg.cost == Cost(macs=4_096, other_ops=256, weights=64, biases=1)
+    (u,) = m.uncounted
+    assert u.op == "TFLite_Detection_PostProcess" and "depend on the data" in u.reason
+
+
+def test_sparse_weights_through_densify(tmp_path):
+    """MediaPipe's sparse detectors: sparse float16 weights -> DENSIFY -> DEQUANTIZE -> conv.  Both
+    are of constants (no edge, no cost for DENSIFY, made once at load); the conv counts the dense weights."""
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 4))
+    sparse = n.const("w_sparse", (8, 3, 3, 4), tm.TensorType.FLOAT16)
+    dense, w = n.tensor("w_dense", (8, 3, 3, 4), tm.TensorType.FLOAT16), n.tensor("w", (8, 3, 3, 4))
+    n.op(OP.DENSIFY, [sparse], [dense])
+    n.op(OP.DEQUANTIZE, [dense], [w])
+    y = n.tensor("y", (1, 8, 8, 8))
+    n.op(OP.CONV_2D, [x, w, -1], [y], (OPTS.Conv2DOptions, {"Padding": 0, "StrideW": 1, "StrideH": 1, "DilationWFactor": 1, "DilationHFactor": 1}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert not m.uncounted
+    densify, dq, conv = m.layers
+    assert (densify.op, densify.cost, densify.inputs, dq.inputs, dq.note) == ("DENSIFY", Cost(), (), (), "constant input: foldable")
+    assert conv.inputs == ("x",) and conv.cost == Cost(macs=288 * 64, weights=288)
+
+
 @pytest.mark.parametrize("op", ["GATHER", "EMBEDDING_LOOKUP"])
 def test_an_embedding_table_is_weights(tmp_path, op):
     """A float (or int8) table of 50 x 8 read at 16 computed token ids: 400 weights, as the ONNX

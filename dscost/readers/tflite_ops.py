@@ -203,6 +203,20 @@ def transpose_conv(info: NodeInfo) -> Result:
     return Result(CONV_TRANSPOSE, cost, kernel=(w[1], w[2]), params=params, data_inputs=(2,))
 
 
+@handles("Convolution2DTransposeBias")
+def mediapipe_transpose_conv(info: NodeInfo) -> Result:
+    """MediaPipe's custom Convolution2DTransposeBias(input NHWC, filter OHWI (Cout, Kh, Kw, Cin),
+    bias) (its selfie and hair segmentation models): as TRANSPOSE_CONV with the bias, the output
+    size the output tensor's (its stride and padding, in the custom options, only set that size)."""
+    x, w = info.shape(0), info.shape(1)
+    if len(w) != 4 or len(x) != 4 or x[3] != w[3]:
+        raise ValueError(f"filter {list(w)} / input {list(x)} are not OHWI / NHWC of the same channels")
+    _bias_fits(info, 2, w[0])
+    cost = C.conv_transpose_cost((w[1], w[2]), x[3], w[0], 1, tuple(x[1:3]), tuple(info.out()[1:3]), info.has(2), x[0])
+    params = {1: "weights", 2: "biases"} if info.has(2) else {1: "weights"}
+    return Result(CONV_TRANSPOSE, cost, kernel=(w[1], w[2]), params=params, data_inputs=(0,), note="MediaPipe custom op")
+
+
 @handles("FULLY_CONNECTED")
 def fully_connected(info: NodeInfo) -> Result:
     """FULLY_CONNECTED(input, weights (units, in), [bias]): the input is read as rows of ``in``
@@ -307,6 +321,13 @@ UNARY = ("ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SIN", "COS", "F
 def unary(info: NodeInfo) -> Result:
     """One op per output element: cost.elementwise_cost(numel, 2)."""
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
+
+
+@handles("DENSIFY")
+def densify(info: NodeInfo) -> Result:
+    """DENSIFY(sparse constant): the dense copy of sparse weights, which TFLite makes once, when
+    it prepares the model: no cost; the layer using them counts the dense tensor's elements."""
+    return Result(SHAPE, data_inputs=(0,), note="sparse weights made dense once, at load")
 
 
 @handles("QUANTIZE", "DEQUANTIZE")

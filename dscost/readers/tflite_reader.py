@@ -42,7 +42,8 @@ Conventions:
   ``;``): the activation layer takes the first entry, the op the last one
   that is not a fused Pad (so a MobileNet reads ``.../conv_dw_1_1/depthwise``
   then ``.../conv_dw_1_relu_1/Relu6``).  Unnamed tensors give ``OPCODE_index``.
-* Only the main subgraph (0) is counted.  Custom ops, control flow (WHILE,
+* Only the main subgraph (0) is counted.  Custom ops (but MediaPipe's
+  Convolution2DTransposeBias), control flow (WHILE,
   IF, CALL_ONCE: their subgraphs) and builtin ops without a handler are listed
   as uncounted with the reason, never counted as zero.
 """
@@ -69,6 +70,9 @@ from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUS
                                         open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
+
+# Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
+CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data"}
 
 
 # --------------------------------------------------------------------------
@@ -176,8 +180,8 @@ def _build(path: Path, f: TFLiteFile) -> Model:
             producer_op[t] = op.opname
             if port:
                 ports[t] = port
-        if op.custom:
-            uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: no cost handler"))
+        if op.custom and op.opname not in HANDLERS:
+            uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + CUSTOM_REASONS.get(op.opname, "no cost handler")))
             continue
         loop = counted_loop(f, g, op) if op.opname == "WHILE" else None
         if loop is not None:
@@ -207,8 +211,8 @@ def _build(path: Path, f: TFLiteFile) -> Model:
         except HANDLER_ERRORS as err:
             uncounted.append(Uncounted(name, op.opname, f"cannot derive cost: {err}"))
             continue
-        if op.opname == "DEQUANTIZE" and info.is_const(0):
-            const.update(op.outputs)  # dequantized weights (float16, int8) are weights of the next op
+        if op.opname in ("DEQUANTIZE", "DENSIFY") and info.is_const(0):
+            const.update(op.outputs)  # dequantized (float16, int8) or densified weights are weights of the next op
         cost = res.cost
         notes_here: list[str] = [res.note] if res.note else []
         for k, field_name in res.params.items():
