@@ -79,6 +79,30 @@ def test_dims_errors_name_the_dimension(tmp_path):
     assert str(err.value) == f"{path}: --dim names 'sequence', which is not a symbolic dimension of the graph's inputs (symbolic: 'batch', 'seq', 'past', 'past + seq')"
 
 
+def test_paddle2onnx_dimensions(tmp_path):
+    """paddle2onnx writes a dynamic batch as -1, unnamed dims as '?', named ones as
+    'p2o.DynamicDimension.1', and outputs declared with -1 (PaddleOCR's files): the -1 batch is
+    set to 1, a dotted name is one --dim name (and the hint names it), and a declared -1 output
+    dimension is inferred.  A 3x3 conv 3 -> 4 on 8x8: 4*27*64 = 6,912 MACs, output (1, 4, 8, 8)."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [-1, 3, "p2o.DynamicDimension.1", "?"])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [-1, 4, -1, -1])
+    graph = helper.make_graph([node("Conv", ["x", "W"], "y", pads=[1, 1, 1, 1])], "g", [x], [y], [init("W", 4, 3, 3, 3)])
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]))
+    with pytest.raises(InputError) as err:
+        read_onnx(path)
+    assert str(err.value).endswith("(symbolic: dim 2 'p2o.DynamicDimension.1', dim 3 '?'), or --dim p2o.DynamicDimension.1=N")
+    with pytest.raises(InputError) as err:
+        read_onnx(path, dims={"p2o.DynamicDimension.1": 8})  # '?' is no name to give: --input-shape
+    assert "input 'x' has an unresolved dimension 3 ('?'); set it with --input-shape x=" in str(err.value) and "--dim" not in str(err.value)
+    m = read_onnx(path, input_shapes={"x": (1, 3, 8, 8)})
+    assert [(layer.output_shape, layer.cost.macs) for layer in m.layers] == [((1, 4, 8, 8), 6_912)] and not m.uncounted
+    assert "3 declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred" in m.notes
+    graph.input[0].type.tensor_type.shape.dim[3].dim_value = 8
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]), "named.onnx")
+    m = read_onnx(path, dims={"p2o.DynamicDimension.1": 8})
+    assert m.layers[0].output_shape == (1, 4, 8, 8) and "symbolic batch dimension '-1' of input 'x' set to 1" in m.notes
+
+
 @pytest.mark.parametrize("options", [{"dims": {"seq": 10**20, "past": 1}}, {"dims": {"seq": 2**62, "past": 2**62}},
                                      {"input_shapes": {"ids": (1, 10**20)}, "dims": {"past": 1}}])  # fmt: skip
 def test_absurd_dimensions_are_input_errors(tmp_path, options):

@@ -16,6 +16,7 @@ How it stays fast and small on multi-GB models, in stages:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from math import prod
 from pathlib import Path
@@ -113,6 +114,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     mp, onnx = _parse(path, stripped)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
+    maybe_dynamic = re.search(onnx_shapes.NEGATIVE_VARINT, stripped) is not None  # (paddle2onnx's -1 dims)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -128,6 +130,9 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
+        opened = onnx_shapes.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
+        if opened:
+            notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
         inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop, input_values=input_values,
                                      node_outputs=made)  # fmt: skip
         del mp, made

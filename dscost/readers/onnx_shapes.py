@@ -113,10 +113,14 @@ def dim_value(expr: str, dims: dict[str, int]) -> int | None:
 
 
 def dim_names(expr: str) -> list[str]:
-    """The names in a symbolic dimension: 'past_sequence_length + sequence_length' -> both."""
+    """The names in a symbolic dimension: 'past_sequence_length + sequence_length' -> both; one
+    that is no such expression is one name ('p2o.DynamicDimension.1', paddle2onnx's), and a
+    placeholder without a letter or digit ('?') none."""
     import re
 
-    return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr)
+    if re.fullmatch(r"[A-Za-z0-9_+\-*/() ]*", expr):
+        return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr)
+    return [expr] if re.search(r"[A-Za-z0-9]", expr) else []
 
 
 def symbolic_dims(vis) -> list[str]:
@@ -183,11 +187,12 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
         if missing:
             hint += f", or --dim {missing[0]}=N"
-        if d.HasField("dim_value") and d.dim_value < 0:
+        dynamic = d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM
+        if d.HasField("dim_value") and d.dim_value < 0 and not dynamic:
             raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
-        if d.HasField("dim_value"):
+        if d.HasField("dim_value") and not dynamic:
             raise InputError(f"{label}: input {name!r} has a zero-sized dimension {i}; set a real shape with {hint}")
-        sym = d.dim_param or "?"
+        sym = str(DYNAMIC_DIM) if dynamic else d.dim_param or "?"
         if i == 0:
             shape.append(1)
             batch = sym
@@ -245,6 +250,26 @@ def _infer_once(mp, path: Path, onnx):
     except Exception as err:
         msg = str(err).strip().splitlines()
         raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
+
+
+# A declared dimension of -1: "dynamic" to paddle2onnx and onnxruntime, unknown to dscost (its
+# inferred value, or the batch of a graph input set to 1); any other negative value is an error
+DYNAMIC_DIM = -1
+# A varint field 1 (Dimension.dim_value) of a negative value: a byte search of the file for them
+NEGATIVE_VARINT = rb"\x08[\x80-\xff]{9}\x01"
+
+
+def open_dynamic_dims(graph) -> int:
+    """Declared shapes of the graph's outputs and value_info with -1 dimensions: those
+    dimensions made unknown, for shape inference to fill (onnx keeps a declared -1 against the
+    value it infers).  Returns how many."""
+    opened = 0
+    for vi in (*graph.output, *graph.value_info):
+        for d in vi.type.tensor_type.shape.dim:
+            if d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM:
+                d.ClearField("dim_value")
+                opened += 1
+    return opened
 
 
 def _refuse_negative(vi, path: Path) -> None:
