@@ -62,6 +62,16 @@ def constant_value(node, np, numpy_helper):
     return None  # sparse_value, strings: left to the evaluator
 
 
+# onnxruntime's own ops that are the standard ones of the same name (its quantizer's
+# UseQDQContribOps): evaluated, and read, as those
+CONTRIB_TWINS = frozenset(("QuantizeLinear", "DequantizeLinear"))
+
+
+def standard_domain(node) -> str:
+    """The node's domain, or the default one for an onnxruntime op that is a standard op's twin."""
+    return "" if node.domain == "com.microsoft" and node.op_type in CONTRIB_TWINS else node.domain
+
+
 class Evaluators:
     """One ReferenceEvaluator per op signature (op, attributes, arity): building one costs ~1 ms,
     running it ~50 us, and shape arithmetic repeats a few signatures many times."""
@@ -75,7 +85,7 @@ class Evaluators:
         from onnx.reference import ReferenceEvaluator
 
         generic = helper.make_node(node.op_type, [f"i{k}" if name else "" for k, name in enumerate(node.input)],
-                                   [f"o{k}" for k in range(len(node.output))], domain=node.domain)  # fmt: skip
+                                   [f"o{k}" for k in range(len(node.output))], domain=standard_domain(node))  # fmt: skip
         generic.attribute.extend(node.attribute)
         key = generic.SerializeToString()
         ev = self.cache.get(key)
@@ -94,7 +104,7 @@ class Evaluators:
 # of small inputs is bounded before it runs (most shape arithmetic of an export).
 _SAME_SIZE = frozenset("Identity Cast Reshape Squeeze Unsqueeze Flatten Transpose Neg Abs Floor Ceil Round Sqrt Reciprocal "
                        "Sign Not Relu Exp Log Sin Cos Tanh Sigmoid Erf IsNaN IsInf Slice ReduceSum ReduceMean ReduceMax "
-                       "ReduceMin ReduceProd ArgMax ArgMin".split())  # fmt: skip
+                       "ReduceMin ReduceProd ArgMax ArgMin QuantizeLinear DequantizeLinear".split())  # fmt: skip
 _BROADCAST = frozenset("Add Sub Mul Div Pow Mod Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor Max Min Where".split())
 
 

@@ -28,6 +28,7 @@ from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches
+from dscost.readers.onnx_eval import standard_domain
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
@@ -37,9 +38,6 @@ INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 # Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
 # quantized embedding table --, never shapes or indices).
 LEARNED_TYPES = FLOAT_TYPES | {2, 3, 21, 22}  # + UINT8, INT8, UINT4, INT4
-# onnxruntime's own QuantizeLinear / DequantizeLinear (its quantizer's UseQDQContribOps, 16- and
-# 4-bit QDQ before opset 21): of constants, constants, as the standard ops'
-CONTRIB_QDQ = ("QuantizeLinear", "DequantizeLinear")
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
 # onnxruntime's blocked-channel layout: what ORT_ENABLE_ALL saves on x86; channels padded to the block size.
 NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-specific, channels padded): "
@@ -429,7 +427,7 @@ class _Counter:
                 if t not in const:
                     return False
                 present = True
-        return present and (domain in ("", "ai.onnx") or (domain == "com.microsoft" and op in CONTRIB_QDQ))
+        return present and standard_domain(node) in ("", "ai.onnx")
 
     def _derive(self, outputs: list[str], data_inputs: list[str], stored_only: bool = False, quantized: bool = False) -> None:
         """Outputs of a node with constant inputs are constants; their sources are those of

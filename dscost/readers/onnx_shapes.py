@@ -32,7 +32,8 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
-from dscost.readers.onnx_eval import FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value
+from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value,
+                                      standard_domain)  # fmt: skip
 
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
 FOLD_MAX_EVALS = 200_000  # evaluations per model
@@ -387,8 +388,10 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         shape_fn = contrib.get((node.domain, node.op_type))
         if shape_fn is not None:  # onnxruntime's contrib ops: no onnx schema, a shape function of ours
             _contrib_outputs(node, shape_fn, shapes, types, helper)
-            continue
-        if node.domain not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
+            if standard_domain(node):
+                continue
+            # (a twin of a standard op -- onnxruntime's Q/DQ of a model's float "same" pad arithmetic -- folds as that op)
+        elif node.domain not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
             if loop is not None and node.op_type in ("Loop", "Scan") and node.domain in ("", "ai.onnx"):
                 loop(node, values)
             continue  # custom ops, subgraphs (If/Loop/Scan)
