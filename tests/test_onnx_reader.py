@@ -253,6 +253,20 @@ def test_constant_node_of_one_repeated_value_is_a_literal(tmp_path):
     assert cost.analyze(m).totals.params == 0
 
 
+def test_weights_made_by_constant_of_shape_are_not_params_and_a_note_says_so(tmp_path):
+    """The onnx package's "light" zoo models (backend/test/data/light) replace every weight by a
+    ConstantOfShape of its shape: the MACs stay (4*27*64 = 6,912), no parameter is in the file,
+    and a note says which layers' weights are such literals (an InstanceNorm's ones are not named)."""
+    nodes = [node("ConstantOfShape", ["w_shape"], "W", value=helper.make_tensor("v", TensorProto.FLOAT, [1], [0.0])),
+             node("Conv", ["x", "W"], "conv", pads=[1, 1, 1, 1])]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], inits=[init("w_shape", 4, dtype=np.int64, value=[4, 3, 3, 3])])
+    conv = {layer.name: layer for layer in m.layers}["conv"]
+    assert conv.cost == Cost(macs=6_912) and "computed from literals and shapes only" in conv.note
+    assert "the weights of 1 layer(s) (conv) are literals (one repeated value, or computed from shapes only: ConstantOfShape)" in " ".join(m.notes)
+    assert not any("are literals" in n for n in read(tmp_path, [node("InstanceNormalization", ["x", "one", "zero"], "n")], [("x", [1, 3, 8, 8])],
+                                                      inits=[init("one", 3, value=[1.0] * 3), init("zero", 3)]).notes)  # fmt: skip
+
+
 def test_big_constant_node_is_stripped_but_counted(tmp_path):
     # 64x64x3x3 floats = 147 KB > BIG_NODE_BYTES: its data is skipped, its dims kept
     nodes = [helper.make_node("Constant", [], ["W"], name="wconst", value=init("wv", 64, 64, 3, 3)), node("Conv", ["x", "W"], "y")]

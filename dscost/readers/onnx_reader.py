@@ -290,6 +290,7 @@ class _Counter:
         self.provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
         self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
+        self.literal_weights: list[str] = []  # layers whose weight input is a literal (the onnx package's "light" models)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -487,6 +488,8 @@ class _Counter:
                         notes.append(f"{t!r} is a literal (a Constant node of one repeated value): not a parameter")
                     else:
                         notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
+                    if not first and field_name == "weights":
+                        self.literal_weights.append(name)
                     continue
                 if t in self.const_node:
                     notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
@@ -552,4 +555,9 @@ class _Counter:
                 else "counted from their inferred shapes"
             )  # fmt: skip
             notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({shown}; JSON layer notes name each tensor)")
+        if self.literal_weights:
+            names = self.literal_weights
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            notes.append(f"the weights of {len(names)} layer(s) ({shown}) are literals (one repeated value, or computed from shapes only: "
+                         f"ConstantOfShape), not parameters, so not counted; a file whose weights were stripped this way counts none")  # fmt: skip
         return notes
