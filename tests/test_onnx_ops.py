@@ -634,17 +634,18 @@ def test_qdq_int32_bias_through_dequantize_counts_as_biases(tmp_path):
     assert by["fc"].cost == Cost(macs=320, other_ops=20, weights=160, biases=10)
 
 
-@pytest.mark.parametrize("qdq", [True, False])
-def test_quantized_embedding_table_counts_as_weights(tmp_path, qdq):
-    """onnxruntime's quantizer stores an embedding table as uint8: behind a DequantizeLinear
-    (QDQ) or gathered as bytes and dequantized after (QOperator).  8-bit tables are quantized
-    values, never indices: 100 x 8 = 800 weights, as the float table's."""
+@pytest.mark.parametrize("qdq, dtype", [(True, np.uint8), (False, np.uint8), (True, np.uint16), (True, np.int16)])
+def test_quantized_embedding_table_counts_as_weights(tmp_path, qdq, dtype):
+    """onnxruntime's quantizer stores an embedding table as uint8 (uint16 or int16 with 16-bit
+    activations): behind a DequantizeLinear (QDQ) or gathered as bytes and dequantized after
+    (QOperator).  8- and 16-bit tables are quantized values, never indices: 100 x 8 = 800
+    weights, as the float table's."""
     if qdq:
         nodes = [node("DequantizeLinear", ["T", "s", "zp"], "tdq"), node("Gather", ["tdq", "ids"], "emb")]
     else:
         nodes = [node("Gather", ["T", "ids"], "g"), node("DequantizeLinear", ["g", "s", "zp"], "emb")]
-    inits = [init("T", 100, 8, dtype=np.uint8), init("s", value=0.1), init("zp", dtype=np.uint8, value=128)]
-    m = read(tmp_path, nodes, [("ids", vi("ids", [1, 5], TensorProto.INT64))], None, inits)
+    inits = [init("T", 100, 8, dtype=dtype), init("s", value=0.1), init("zp", dtype=dtype, value=128)]
+    m = read(tmp_path, nodes, [("ids", vi("ids", [1, 5], TensorProto.INT64))], None, inits, opset=21 if dtype != np.uint8 else 17)
     assert sum(layer.cost.weights for layer in m.layers) == 800 and not m.uncounted
 
 

@@ -37,7 +37,7 @@ from dscost.units import nbytes
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 # Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
 # quantized embedding table --, never shapes or indices).
-LEARNED_TYPES = FLOAT_TYPES | {2, 3, 21, 22}  # + UINT8, INT8, UINT4, INT4
+LEARNED_TYPES = FLOAT_TYPES | {2, 3, 4, 5, 21, 22}  # + UINT8, INT8, UINT16, INT16 (16-bit QDQ), UINT4, INT4
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
 # onnxruntime's blocked-channel layout: what ORT_ENABLE_ALL saves on x86; channels padded to the block size.
 NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-specific, channels padded): "
@@ -247,7 +247,7 @@ class _Counter:
     bias of a Conv on a constant grid, the bias Added to a constant table; not BatchNorm's
     running stats).  A tensor in a handler's parameter input counts the elements of its
     sources not counted yet (a graph input used as a weight counts itself, once); one computed from
-    activations is data, not a parameter.  Any other float (or 8- or 4-bit quantized) constant
+    activations is data, not a parameter.  Any other float (or 16-, 8- or 4-bit quantized) constant
     source with more than one element that reaches a node mixing it with activations -- an Embedding table in a Gather, a
     class token in an Expand or Concat, an attention-bias table -- is a parameter too, counted
     as weights by the first layer (or uncounted node) consuming it.  There, and in the constant
