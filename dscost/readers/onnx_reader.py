@@ -22,7 +22,7 @@ from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
+from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
@@ -290,7 +290,7 @@ class _Counter:
         self.provenance: dict[str, list[str]] = {}  # source of params that are not initializers -> layers
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
         self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
-        self.literal_weights: list[str] = []  # layers whose weight input is a literal (the onnx package's "light" models)
+        self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -488,7 +488,7 @@ class _Counter:
                         notes.append(f"{t!r} is a literal (a Constant node of one repeated value): not a parameter")
                     else:
                         notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
-                    if not first and field_name == "weights":
+                    if not first and field_name == "weights" and (res.conv is not None or res.type in (FC, MATMUL)):
                         self.literal_weights.append(name)
                     continue
                 if t in self.const_node:
