@@ -261,6 +261,20 @@ def test_a_branch_name_that_is_not_utf8_is_not_a_crash(tmp_path, old, new):
         assert not m.uncounted and total(m) == THEN_MACS
 
 
+def test_an_if_condition_name_that_is_not_utf8_beside_another_if_is_an_input_error(tmp_path):
+    """Found by the fuzzer (seed 1506): two Ifs, one on a condition whose name is not UTF-8
+    (protobuf hands it over as bytes); sorting the conditions compared bytes with str."""
+    from fuzzing import seed_branches
+
+    p = tmp_path / "branch.onnx"
+    data = seed_branches()
+    assert data.count(b"\n\x04flag\x12\x01a") == 1  # the input of If 'by_flag'
+    p.write_bytes(data.replace(b"\n\x04flag\x12\x01a", b"\n\x04\xe6lag\x12\x01a"))
+    for values in ({"flag": 1}, None):
+        with pytest.raises(InputError, match=r"node 'by_flag': its input name is not valid UTF-8 \(b'\\xe6lag'\)"):
+            read_onnx(p, input_values=values)
+
+
 def test_an_if_output_name_that_is_not_utf8_is_an_input_error(tmp_path):
     p = branchy(tmp_path)
     data = p.read_bytes()

@@ -70,9 +70,9 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
         positions = [i for i, n in enumerate(graph.node) if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] in known]
         if not positions:
             if needed:
-                shown = ", ".join(repr(t) for t in sorted(needed))
+                shown = ", ".join(repr(t) for t in sorted(needed, key=repr))
                 notes.append(f"which branch of an If runs is computed from the graph input(s) {shown}: give a value "
-                             f"(--input-value {sorted(needed)[0]}=N) to count the branch that runs")  # fmt: skip
+                             f"(--input-value {sorted(needed, key=repr)[0]}=N) to count the branch that runs")  # fmt: skip
             return
         nodes = list(graph.node)
         taken = _names(graph, frozenset(positions))  # grows with each branch inlined
@@ -127,7 +127,7 @@ def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inp
     from_given: set[str] = set()
     derived = set(arrays)  # the given values, and those computed from them (for a later condition reading one)
     needed: set[str] = set()
-    for cond in sorted(conds - inputs):  # (an input itself: the If's reason says to give it)
+    for cond in sorted(conds - inputs, key=repr):  # (an input itself: the If's reason says to give it; a name not UTF-8 is bytes)
         cone, missing, stack, seen, given = {}, [], [cond], set(), False
         while stack and len(cone) <= FOLD_NODES:
             t = stack.pop()
