@@ -166,6 +166,18 @@ def test_mediapipe_transpose_conv_and_detection_postprocess(tmp_path):
     assert u.op == "TFLite_Detection_PostProcess" and "depend on the data" in u.reason
 
 
+@pytest.mark.parametrize("code, why", [("edgetpu-custom-op", "compiled for the Edge TPU"), ("FlexErf", "TensorFlow's Erf kept by the converter"),
+                                       ("MyFancyOp", "no cost handler")])  # fmt: skip
+def test_custom_op_reasons(tmp_path, code, why):
+    n = tm.Net()
+    x = n.input("x", (1, 8))
+    y = n.tensor("y", (1, 8))
+    n.op(OP.CUSTOM, [x], [y], custom_code=code)
+    n.output(y)
+    (u,) = _read(n, tmp_path).uncounted
+    assert u.reason.startswith(f"custom op {code!r}: ") and why in u.reason
+
+
 def test_sparse_weights_through_densify(tmp_path):
     """MediaPipe's sparse detectors: sparse float16 weights -> DENSIFY -> DEQUANTIZE -> conv.  Both
     are of constants (no edge, no cost for DENSIFY, made once at load); the conv counts the dense weights."""

@@ -72,7 +72,16 @@ from dscost.readers.tflite_loops import counted_loop
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
-CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data"}
+CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
+                  "edgetpu-custom-op": "a graph compiled for the Edge TPU runs inside it: count the model as it was before edgetpu_compiler"}  # fmt: skip
+
+
+def _custom_reason(code: str) -> str:
+    if code in CUSTOM_REASONS:
+        return CUSTOM_REASONS[code]
+    if code.startswith("Flex") and len(code) > 4:
+        return f"TensorFlow's {code[4:]} kept by the converter (Select TF ops, run by the Flex delegate): no cost handler"
+    return "no cost handler"
 
 
 # --------------------------------------------------------------------------
@@ -181,7 +190,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
             if port:
                 ports[t] = port
         if op.custom and op.opname not in HANDLERS:
-            uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + CUSTOM_REASONS.get(op.opname, "no cost handler")))
+            uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + _custom_reason(op.opname)))
             continue
         loop = counted_loop(f, g, op) if op.opname == "WHILE" else None
         if loop is not None:
