@@ -656,3 +656,16 @@ def test_progress_bar_on_a_tty_only_and_silenced_by_quiet(tmp_path):
         os.close(master)
         assert r.returncode == 0 and r.stdout.startswith(b"{")  # stdout stays clean JSON
         assert (b"inferring shapes" in err) == expect_bar, err[:200]
+
+
+def test_ops_of_other_domains_are_uncounted_with_the_domain_named(tmp_path):
+    """A custom domain's op, and an ONNX-ML op (onnxruntime's datasets/logreg_iris.onnx holds
+    LinearClassifier, Normalizer, ZipMap): uncounted, each saying which."""
+    nodes = [helper.make_node("Normalizer", ["x"], ["n"], name="n", domain="ai.onnx.ml", norm="L2"),
+             helper.make_node("Fancy", ["n"], ["y"], name="y", domain="my.ops")]  # fmt: skip
+    graph = helper.make_graph(nodes, "g", [vi("x", [1, 4])], [helper.make_empty_tensor_value_info("y")])
+    mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3), helper.make_opsetid("my.ops", 1)])
+    m = read_onnx(save(tmp_path, mp))
+    assert [(u.name, u.reason) for u in m.uncounted] == [
+        ("n", "ONNX-ML op (classical machine learning: linear models, trees, encoders): no cost handler"),
+        ("y", "custom op of domain 'my.ops': no cost handler")]  # fmt: skip

@@ -342,7 +342,8 @@ class _Counter:
         elif domain == "com.microsoft.nchwc":
             return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:
-            return self._uncounted(name, op, f"custom op of domain {domain!r}: no cost handler", inputs, outputs, derived)
+            why = "ONNX-ML op (classical machine learning: linear models, trees, encoders)" if domain == "ai.onnx.ml" else f"custom op of domain {domain!r}"
+            return self._uncounted(name, op, f"{why}: no cost handler", inputs, outputs, derived)
         get = self.shapes.get
         in_shapes = tuple([get(t) if t else None for t in inputs])
         out_shapes = tuple([get(t) if t else None for t in outputs])
