@@ -73,6 +73,18 @@ CASES = {
         ms_node("LinearAttention", ["q", "k", "v", "past", "g", "beta"], ["y", "present"], q_num_heads=1, kv_num_heads=2),
         [("q", [1, 5, 8]), ("k", [1, 5, 16]), ("v", [1, 5, 32]), ("past", [1, 2, 8, 16]), ("g", [1, 5, 2]), ("beta", [1, 5, 2])], [],
         (MATMUL, Cost(macs=3_840, other_ops=1_770)), (1, 5, 32)),
+    # onnxruntime-genai's Qwen3.5 form: 2 query (and key) heads of 16 shared by 4 value heads of 16 (state 256):
+    # per step 4*2*256 + 4*256 = 3,072 MACs; 4*(256 + 32) + 4*16 = 1,216 ops; x 5 steps, + 20 exp
+    "LinearAttention shared keys": (
+        ms_node("LinearAttention", ["q", "k", "v", "past", "g", "beta"], ["y", "present"], q_num_heads=2, kv_num_heads=4),
+        [("q", [1, 5, 32]), ("k", [1, 5, 32]), ("v", [1, 5, 64]), ("past", [1, 4, 16, 16]), ("g", [1, 5, 4]), ("beta", [1, 5, 4])], [],
+        (MATMUL, Cost(macs=15_360, other_ops=6_100)), (1, 5, 64)),
+    # the gated DeltaNet's gates: a (1, 4, 2): 4 ops per element (8) + sigmoid 3 per element of b: 56; 2 + 2 params
+    "LinearAttentionGate": (ms_node("LinearAttentionGate", ["a", "dt", "scale", "b"], ["decay", "beta"]), [("a", [1, 4, 2]), ("b", [1, 4, 2])],
+                            [init("dt", 2), init("scale", 2)], (ELEMENTWISE, Cost(other_ops=56, weights=2, biases=2)), (1, 4, 2)),
+    # RMS norm over groups of 16 of (1, 4, 32): 5*128, then silu(gate) 4*128 and a multiply: 1,280 ops, 16 norm params
+    "GatedRMSNorm": (ms_node("GatedRMSNorm", ["x", "scale", "z"], "y"), [("x", [1, 4, 32]), ("z", [1, 4, 32])], [init("scale", 16)],
+                     (NORM, Cost(other_ops=1_280, norm_params=16)), (1, 4, 32)),
     # onnxruntime's CausalConvWithState: x (2, 8, 10), W (8, 1, 4), bias, SiLU, dilation 2 (6 leading pads):
     # MACs 4*8*2*10 = 640, 32 weights + 8 biases; other ops bias 160 + SiLU 4*160 = 800 (the standard op's case)
     "CausalConvWithState": (

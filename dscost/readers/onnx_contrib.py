@@ -23,7 +23,7 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, FC, MATMUL, NORM, SHAPE, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, SHAPE, Cost, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
@@ -209,6 +209,45 @@ def gelu(info: NodeInfo) -> Result:
         params = {bias_i: "biases"}
         cost = replace(cost, other_ops=cost.other_ops + numel, biases=prod(info.shape(bias_i)))
     return Result(ACTIVATION, cost, params=params, data_inputs=(0,))
+
+
+@shapes("GatedRMSNorm")
+def gated_rms_norm_shape(info: NodeInfo) -> list:
+    return [_in(info, 0)]
+
+
+@handles("GatedRMSNorm")
+def gated_rms_norm(info: NodeInfo) -> Result:
+    """X * rsqrt(mean(X^2) + eps) * scale * act(gate), the mean over groups of C = numel(scale):
+    the RMS norm's cost.norm_cost (scale: norm params) plus the gate's activation (silu 4, sigmoid
+    3) and a multiply per element (Mamba2's and gated DeltaNet's output norm)."""
+    x, c = info.shape(0), prod(info.shape(1))
+    if not x or x[-1] % c:
+        raise ValueError(f"X {tuple(x)} does not split into groups of {c} (the scale's length)")
+    act = str_attr(info, "activation", "silu")
+    if act not in ("silu", "swish", "sigmoid"):
+        raise ValueError(f"gate activation {act!r} has no op count")
+    numel = prod(x)
+    cost = C.norm_cost(numel, c)
+    return Result(NORM, replace(cost, other_ops=cost.other_ops + (C.ACTIVATION_OPS[act] + 1) * numel), params={1: "norm_params"}, data_inputs=(0, 2))
+
+
+@shapes("LinearAttentionGate")
+def linear_attention_gate_shape(info: NodeInfo) -> list:
+    return [_in(info, 0), _in(info, 3) if info.has(3) else None][: len(info.outputs)]
+
+
+@handles("LinearAttentionGate")
+def linear_attention_gate(info: NodeInfo) -> Result:
+    """decay = decay_scale * Softplus(a + dt_bias) (4 ops per element of a: add, softplus 2,
+    multiply), beta = Sigmoid(b) (3 per element): the gates of gated DeltaNet.  dt_bias is
+    biases, decay_scale (-exp(A_log), per head) weights."""
+    a = info.shape(0)
+    h = a[-1] if a else 0
+    if not a or prod(info.shape(1)) != h or prod(info.shape(2)) != h:
+        raise ValueError(f"dt_bias and decay_scale are not one per head of a {tuple(a)}")
+    ops = 4 * prod(a) + (C.ACTIVATION_OPS["sigmoid"] * prod(info.shape(3)) if info.has(3) else 0)
+    return Result(ELEMENTWISE, Cost(other_ops=ops, weights=h, biases=h), params={1: "biases", 2: "weights"}, data_inputs=(0, 3))
 
 
 @handles("BiasAdd")

@@ -139,10 +139,13 @@ def _linear_attention_dims(info: NodeInfo) -> tuple[int, int, int, int, int, int
     """(B, T, Hq, Hkv, dk, dv) of a LinearAttention's packed query, key and value; ValueError when they do not fit."""
     q, k, v = info.shape(0), info.shape(1), info.shape(2)
     hq, hkv = int(info.attr("q_num_heads", 0)), int(info.attr("kv_num_heads", 0))
-    if (len(q), len(k), len(v)) != (3, 3, 3) or hq <= 0 or hkv <= 0 or q[2] % hq or k[2] % hkv or v[2] % hkv \
-            or q[:2] != k[:2] or q[:2] != v[:2] or q[2] // hq != k[2] // hkv or (hq % hkv and hkv % hq):
+    dk = q[2] // hq if len(q) == 3 and hq > 0 else 0
+    # the key has kv_num_heads heads, or (onnxruntime's inverse GQA, more kv than query heads:
+    # onnxruntime-genai's Qwen3.5) the query's, each shared by value heads
+    if (len(q), len(k), len(v)) != (3, 3, 3) or hq <= 0 or hkv <= 0 or q[2] % hq or v[2] % hkv or q[:2] != k[:2] or q[:2] != v[:2] \
+            or k[2] not in (hkv * dk, hq * dk) or (hq % hkv and hkv % hq):
         raise ValueError(f"query {tuple(q)}, key {tuple(k)}, value {tuple(v)} do not fit q_num_heads {hq} and kv_num_heads {hkv}")
-    return q[0], q[1], hq, hkv, q[2] // hq, v[2] // hkv
+    return q[0], q[1], hq, hkv, dk, v[2] // hkv
 
 
 @contrib_shapes("LinearAttention")
