@@ -79,6 +79,20 @@ CASES = {
         ms_node("LinearAttention", ["q", "k", "v", "past", "g", "beta"], ["y", "present"], q_num_heads=2, kv_num_heads=4),
         [("q", [1, 5, 32]), ("k", [1, 5, 32]), ("v", [1, 5, 64]), ("past", [1, 4, 16, 16]), ("g", [1, 5, 4]), ("beta", [1, 5, 4])], [],
         (MATMUL, Cost(macs=15_360, other_ops=6_100)), (1, 5, 64)),
+    # onnxruntime's GatedDeltaNet, token-major: 5 tokens, 2 query/key heads of 8 shared by 4 value heads of 8 (state 64):
+    # per token 4*2*64 + 4*64 = 768 MACs; ops 4*(64 + 16) + 4*8 = 352 a token + 20 exp, its softplus gate 4*20, beta
+    # sigmoid 3*20, the L2 norm of q and k 3*5*2*2*8 = 480: 2,400; A_log 4 weights, dt_bias 4 biases
+    "GatedDeltaNet": (
+        ms_node("GatedDeltaNet", ["q", "k", "v", "", "g", "beta", "state", "a_log", "dt"], ["y", "final"], gate_activation="softplus",
+                beta_activation="sigmoid", qk_l2_norm=1),
+        [("q", [5, 2, 8]), ("k", [5, 2, 8]), ("v", [5, 4, 8]), ("g", [5, 4]), ("beta", [5, 4]), ("state", [1, 4, 8, 8])],
+        [init("a_log", 4), init("dt", 4)], (MATMUL, Cost(macs=3_840, other_ops=2_400, weights=4, biases=4)), (5, 4, 8)),
+    # the same with Q, K and V packed in one tensor (5, 2*2*8 + 4*8): the head sizes from the state
+    "GatedDeltaNet packed": (
+        ms_node("GatedDeltaNet", ["qkv", "", "", "", "g", "beta", "state", "a_log", "dt"], ["y", "final"], gate_activation="softplus",
+                beta_activation="sigmoid", qk_l2_norm=1),
+        [("qkv", [5, 64]), ("g", [5, 4]), ("beta", [5, 4]), ("state", [1, 4, 8, 8])],
+        [init("a_log", 4), init("dt", 4)], (MATMUL, Cost(macs=3_840, other_ops=2_400, weights=4, biases=4)), (5, 4, 8)),
     # the gated DeltaNet's gates: a (1, 4, 2): 4 ops per element (8) + sigmoid 3 per element of b: 56; 2 + 2 params
     "LinearAttentionGate": (ms_node("LinearAttentionGate", ["a", "dt", "scale", "b"], ["decay", "beta"]), [("a", [1, 4, 2]), ("b", [1, 4, 2])],
                             [init("dt", 2), init("scale", 2)], (ELEMENTWISE, Cost(other_ops=56, weights=2, biases=2)), (1, 4, 2)),

@@ -148,6 +148,67 @@ def _linear_attention_dims(info: NodeInfo) -> tuple[int, int, int, int, int, int
     return q[0], q[1], hq, hkv, dk, v[2] // hkv
 
 
+# GatedDeltaNet's fused gate activations: ops per element of decay (add dt_bias, softplus 2,
+# times -exp(A_log); or add, multiply, sigmoid 3, times the bound) and of beta (sigmoid 3)
+GDN_GATES = {"none": 0, "softplus": 4, "qwen": 4, "sigmoid": 6, "kda": 6}
+
+
+@contrib_handles("GatedDeltaNet")
+def gated_delta_net(info: NodeInfo) -> Result:
+    """onnxruntime's token-major GatedDeltaNet (onnxruntime-genai's Qwen3.5 for CUDA): query,
+    key (Hq heads of dk) and value (Hv heads of dv) over all tokens (or one packed QKV tensor,
+    its head sizes from initial_state): cost.linear_attention_cost per token, plus its fused
+    gate and beta activations and the optional L2 norm of q and k (3 ops per element).  A_log is
+    weights, dt_bias biases; the state is state."""
+    tokens, hq, hv, dk, dv = _gdn_dims(info)
+    rule = str_attr(info, "update_rule", "gated_delta")
+    gate, beta = str_attr(info, "gate_activation", "none"), str_attr(info, "beta_activation", "none")
+    if rule not in C.LINEAR_ATTENTION_RULES or gate not in GDN_GATES or beta not in ("none", "sigmoid"):
+        raise ValueError(f"update_rule {rule!r}, gate_activation {gate!r} or beta_activation {beta!r} has no op count")
+    decay, betas = prod(info.shape(4)) if info.has(4) else 0, prod(info.shape(5)) if info.has(5) else 0
+    cost = C.linear_attention_cost(1, tokens, hq, hv, dk, dv, rule, decay if rule.startswith("gated") else 0)
+    extra = GDN_GATES[gate] * decay + (C.ACTIVATION_OPS["sigmoid"] * betas if beta == "sigmoid" else 0)
+    extra += C.ELEMENT_OPS["lp_norm"] * tokens * 2 * hq * dk if info.attr("qk_l2_norm", 0) else 0
+    params = {i: kind for i, kind in ((7, "weights"), (8, "biases")) if info.has(i) and gate != "none"}
+    cost = replace(cost, other_ops=cost.other_ops + extra, **{kind: prod(info.shape(i)) for i, kind in params.items()})
+    note = f"{rule} delta net" + (f", {hq} query heads on {hv} value heads" if hq != hv else "")
+    return Result(MATMUL, cost, params=params, data_inputs=(0, 1, 2, 4, 5, 6), states=(6,), note=note)
+
+
+def _gdn_dims(info: NodeInfo) -> tuple[int, int, int, int, int]:
+    """(tokens, Hq, Hv, dk, dv) of a GatedDeltaNet: query (T, Hq, dk) or (B, S, Hq, dk), key the
+    same heads, value (.., Hv, dv); or query packed (T, 2*Hq*dk + Hv*dv) with initial_state (B, Hv, dv, dk)."""
+    q = info.shape(0)
+    if info.has(1) and info.has(2):
+        k, v = info.shape(1), info.shape(2)
+        if len(q) not in (3, 4) or len(k) != len(q) or len(v) != len(q) or k[:-1] != q[:-1] or k[-1] != q[-1] or v[:-2] != q[:-2] \
+                or v[-2] % q[-2]:  # fmt: skip
+            raise ValueError(f"query {tuple(q)}, key {tuple(k)}, value {tuple(v)} are not token-major heads that fit")
+        return prod(q[:-2]), q[-2], v[-2], q[-1], v[-1]
+    state = info.shape(6) if info.has(6) else ()
+    if len(q) != 2 or len(state) != 4:
+        raise ValueError(f"packed query {tuple(q)} needs initial_state (B, Hv, dv, dk) for its head sizes")
+    hv, dv, dk = state[1], state[2], state[3]
+    rest = q[1] - hv * dv
+    if rest <= 0 or rest % (2 * dk) or hv % (rest // (2 * dk)):
+        raise ValueError(f"packed query {tuple(q)} does not hold 2*Hq*{dk} + {hv}*{dv} values")
+    return q[0], rest // (2 * dk), hv, dk, dv
+
+
+@contrib_shapes("GatedDeltaNet")
+def gated_delta_net_shape(info: NodeInfo) -> list:
+    """output (.., max(Hq, Hv), dv) over the query's tokens; final_state (B, Hv, dv, dk), B from
+    initial_state (or cu_seqlens); state_update (B, capacity * (decay width + Hq*dk + Hv*dv))."""
+    tokens, hq, hv, dk, dv = _gdn_dims(info)
+    q = info.shape(0)
+    lead = q[:-2] if len(q) in (3, 4) and info.has(1) else q[:1]
+    b = info.shape(6)[0] if info.has(6) else info.shape(3)[0] - 1 if info.has(3) else q[0] if len(q) == 4 else 1
+    capacity = int(info.attr("state_update_capacity", 0))
+    decay_width = prod(info.shape(4)) // tokens if info.has(4) else hv
+    update = (b, capacity * (decay_width + hq * dk + hv * dv)) if capacity > 0 else None
+    return [(*lead, max(hq, hv), dv), (b, hv, dv, dk), update][: len(info.outputs)]
+
+
 @contrib_shapes("LinearAttention")
 def linear_attention_shape(info: NodeInfo) -> list:
     """output (B, T, max(Hq, Hkv)*dv); present_state (B, Hkv, dk, dv), led by the window W when state_window > 0."""
