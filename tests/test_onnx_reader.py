@@ -203,6 +203,22 @@ def test_nonzero_of_a_known_tensor_is_folded(tmp_path):
     assert not m.uncounted and {layer.name: layer.cost.macs for layer in m.layers}["y"] == 12 * 8
 
 
+def test_shape_arithmetic_folds_with_the_graph_opset(tmp_path):
+    """PaddleOCR's PP-OCRv6 recognizer (paddle2onnx, opset 11) computes a Reshape's shape through
+    Squeeze and Unsqueeze with an ``axes`` attribute, as opset 11 has them: folded at the graph's
+    opset (onnx's evaluator given a bare node runs the newest Unsqueeze, which takes axes as an
+    input, and failed), so the MatMul after the Reshape is counted: 40 rows x 120 x 8."""
+    nodes = [node("Shape", ["x"], "s"), node("Slice", ["s", "three", "four", "zero"], "s3"), node("Squeeze", ["s3"], "w", axes=[0]),
+             node("Reshape", ["w", "scalar"], "w0"), node("Unsqueeze", ["w0"], "w1", axes=[0]),
+             node("Concat", ["one", "w1", "c"], "shape", axis=0), node("Reshape", ["x", "shape"], "seq"),
+             node("MatMul", ["seq", "W"], "y")]  # fmt: skip
+    inits = [init(n, 1, dtype=np.int64, value=[v]) for n, v in (("three", 3), ("four", 4), ("zero", 0), ("one", 1), ("c", 120))]
+    inits += [init("scalar", 0, dtype=np.int64), init("W", 120, 8)]
+    m = read(tmp_path, nodes, [("x", [1, 120, 1, 40])], ["y"], inits, opset=11)
+    assert not m.uncounted, m.uncounted
+    assert {layer.name: (layer.output_shape, layer.cost.macs) for layer in m.layers}["y"] == ((1, 40, 8), 40 * 120 * 8)
+
+
 @pytest.mark.parametrize("inputs", [[], [""]])
 def test_nonzero_without_its_input_is_read_not_folded(tmp_path, inputs):
     """A malformed NonZero (no input, or an absent one) must not reach the folding's size bound."""

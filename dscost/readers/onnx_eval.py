@@ -74,23 +74,28 @@ def standard_domain(node) -> str:
 
 class Evaluators:
     """One ReferenceEvaluator per op signature (op, attributes, arity): building one costs ~1 ms,
-    running it ~50 us, and shape arithmetic repeats a few signatures many times."""
+    running it ~50 us, and shape arithmetic repeats a few signatures many times.  Each runs a
+    one-node model of the graph's opset: given a bare node, onnx's evaluator takes the newest
+    version of its op whatever ``opsets`` says (an opset-11 ``Unsqueeze`` with its ``axes``
+    attribute then fails as Unsqueeze-13)."""
 
     def __init__(self, opset: int):
         self.opset = opset
         self.cache: dict[bytes, object] = {}
 
     def run(self, node, feeds: list):
-        from onnx import helper
+        from onnx import ValueInfoProto, helper
         from onnx.reference import ReferenceEvaluator
 
-        generic = helper.make_node(node.op_type, [f"i{k}" if name else "" for k, name in enumerate(node.input)],
-                                   [f"o{k}" for k in range(len(node.output))], domain=standard_domain(node))  # fmt: skip
+        ins, outs, domain = [f"i{k}" if name else "" for k, name in enumerate(node.input)], [f"o{k}" for k in range(len(node.output))], standard_domain(node)
+        generic = helper.make_node(node.op_type, ins, outs, domain=domain)
         generic.attribute.extend(node.attribute)
         key = generic.SerializeToString()
         ev = self.cache.get(key)
         if ev is None:
-            ev = self.cache[key] = ReferenceEvaluator(generic, opsets={"": self.opset})
+            graph = helper.make_graph([generic], "fold", [ValueInfoProto(name=i) for i in ins if i], [ValueInfoProto(name=o) for o in outs])
+            opsets = [helper.make_opsetid("", self.opset)] + ([helper.make_opsetid(domain, 1)] if domain not in ("", "ai.onnx") else [])
+            ev = self.cache[key] = ReferenceEvaluator(helper.make_model(graph, opset_imports=opsets))
         import warnings
 
         import numpy as np
