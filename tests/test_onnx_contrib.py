@@ -449,17 +449,22 @@ def test_contrib_qdq_counts_like_the_standard_qdq(tmp_path, zp_type):
     assert sess.run(None, {"x": np.ones((1, 3, 8, 8), np.float32)})[0].shape == by["y"][1]
 
 
-def test_pad_arithmetic_through_contrib_qdq_is_folded(tmp_path):
-    """quantize_static with UseQDQContribOps quantizes the float arithmetic of a TF-style "same"
-    pad too (timm's tf_efficientnet_b0): its com.microsoft Q/DQ fold as the standard ops, so the
-    Pad's size is known.  A pad of 1 computed through Q -> DQ of 1.0, then a 3x3 conv 3 -> 4:
-    the padded 10x10 map gives an 8x8 output, 4*27*64 = 6,912 MACs."""
+@pytest.mark.parametrize("domain, zp_type", [(MS, np.uint16), ("", np.uint8)])
+def test_pad_arithmetic_through_qdq_is_folded(tmp_path, domain, zp_type):
+    """quantize_static quantizes the float arithmetic of a TF-style "same" pad too (timm's
+    tf_efficientnet_b0): the Q/DQ fold -- onnxruntime's com.microsoft ones as the standard ops,
+    and at opset 17 the standard ones too (onnx's evaluator implements DequantizeLinear from
+    opset 19 on: the newest is taken) -- so the Pad's size is known.  A pad of 1 computed
+    through Q -> DQ of 1.0, then a 3x3 conv 3 -> 4: the padded 10x10 map gives an 8x8 output,
+    4*27*64 = 6,912 MACs."""
     one_f = helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])
-    nodes = [helper.make_node("Constant", [], ["p"], name="p", value=one_f), ms_node("QuantizeLinear", ["p", "s", "zp"], "pq"),
-             ms_node("DequantizeLinear", ["pq", "s", "zp"], "pf"), helper.make_node("Cast", ["pf"], ["pi"], name="pi", to=TensorProto.INT64),
+    nodes = [helper.make_node("Constant", [], ["p"], name="p", value=one_f),
+             helper.make_node("QuantizeLinear", ["p", "s", "zp"], ["pq"], name="pq", domain=domain),
+             helper.make_node("DequantizeLinear", ["pq", "s", "zp"], ["pf"], name="pf", domain=domain),
+             helper.make_node("Cast", ["pf"], ["pi"], name="pi", to=TensorProto.INT64),
              helper.make_node("Concat", ["z2", "pi", "pi", "z2", "pi", "pi"], ["pads"], name="pads", axis=0),
              helper.make_node("Pad", ["x", "pads"], ["xp"], name="xp"), helper.make_node("Conv", ["xp", "W"], ["y"], name="y")]  # fmt: skip
-    inits = [init("s", value=0.5), init("zp", dtype=np.uint16, value=0), init("z2", 2, dtype=np.int64, value=[0, 0]), init("W", 4, 3, 3, 3)]
+    inits = [init("s", value=0.5), init("zp", dtype=zp_type, value=0), init("z2", 2, dtype=np.int64, value=[0, 0]), init("W", 4, 3, 3, 3)]
     layers, _ = layers_of(tmp_path, nodes, [("x", [1, 3, 8, 8])], inits)
     assert layers["xp"].output_shape == (1, 3, 10, 10)
     assert (layers["y"].output_shape, layers["y"].cost.macs) == ((1, 4, 8, 8), 6_912)

@@ -84,7 +84,7 @@ class Evaluators:
         self.cache: dict[bytes, object] = {}
 
     def run(self, node, feeds: list):
-        from onnx import ValueInfoProto, helper
+        from onnx import ValueInfoProto, defs, helper
         from onnx.reference import ReferenceEvaluator
 
         ins, outs, domain = [f"i{k}" if name else "" for k, name in enumerate(node.input)], [f"o{k}" for k in range(len(node.output))], standard_domain(node)
@@ -94,8 +94,19 @@ class Evaluators:
         ev = self.cache.get(key)
         if ev is None:
             graph = helper.make_graph([generic], "fold", [ValueInfoProto(name=i) for i in ins if i], [ValueInfoProto(name=o) for o in outs])
-            opsets = [helper.make_opsetid("", self.opset)] + ([helper.make_opsetid(domain, 1)] if domain not in ("", "ai.onnx") else [])
-            ev = self.cache[key] = ReferenceEvaluator(helper.make_model(graph, opset_imports=opsets))
+            # The graph's opset; the newest when onnx has no implementation that old (DequantizeLinear
+            # before 19), and for an onnxruntime twin (16- and 4-bit types at any opset)
+            newest = defs.onnx_opset_version()
+            ev = None
+            for opset in dict.fromkeys((self.opset if domain == node.domain else newest, newest)):
+                opsets = [helper.make_opsetid("", opset)] + ([helper.make_opsetid(domain, 1)] if domain not in ("", "ai.onnx") else [])
+                try:
+                    ev = ReferenceEvaluator(helper.make_model(graph, opset_imports=opsets))
+                    break
+                except RuntimeError:  # "No implementation for operator ..."
+                    if opset == newest:
+                        raise
+            self.cache[key] = ev
         import warnings
 
         import numpy as np
