@@ -166,6 +166,27 @@ def test_mediapipe_transpose_conv_and_detection_postprocess(tmp_path):
     assert u.op == "TFLite_Detection_PostProcess" and "depend on the data" in u.reason
 
 
+def test_cumsum_topk_random_fake_quant_and_data_sized_ops(tmp_path):
+    """CUMSUM (an add per element: 8), TOPK_V2 (a compare per input element: 8), RANDOM_UNIFORM
+    (a draw per output element: 6), FAKE_QUANT (quantize 2 + dequantize 2 per element: 32);
+    WHERE's output size depends on its data: uncounted, saying so."""
+    n = tm.Net()
+    x = n.input("x", (1, 8))
+    cs, vals, idx, q, w = (n.tensor(name, shape, dtype) for name, shape, dtype in
+                           (("cs", (1, 8), tm.FLOAT32), ("vals", (1, 3), tm.FLOAT32), ("idx", (1, 3), tm.INT32), ("q", (1, 8), tm.FLOAT32), ("w", (1, 2), tm.TensorType.INT64)))  # fmt: skip
+    n.op(OP.CUMSUM, [x, n.const("axis", (), tm.INT32)], [cs])
+    n.op(OP.TOPK_V2, [cs, n.const("k", (), tm.INT32)], [vals, idx])
+    r = n.tensor("r", (2, 3))
+    n.op(OP.RANDOM_UNIFORM, [n.const("rshape", (2,), tm.INT32)], [r])
+    n.op(OP.FAKE_QUANT, [x], [q])
+    n.op(OP.WHERE, [x], [w])
+    for t in (vals, r, q, w):
+        n.output(t)
+    m = _read(n, tmp_path)
+    assert [(layer.op, layer.cost.other_ops) for layer in m.layers] == [("CUMSUM", 8), ("TOPK_V2", 8), ("RANDOM_UNIFORM", 6), ("FAKE_QUANT", 32)]
+    assert [(u.op, u.reason) for u in m.uncounted] == [("WHERE", "WHERE: its output size depends on the data")]
+
+
 @pytest.mark.parametrize("code, why", [("edgetpu-custom-op", "compiled for the Edge TPU"), ("FlexErf", "TensorFlow's Erf kept by the converter"),
                                        ("MyFancyOp", "no cost handler")])  # fmt: skip
 def test_custom_op_reasons(tmp_path, code, why):

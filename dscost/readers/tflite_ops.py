@@ -314,13 +314,32 @@ def elementwise(info: NodeInfo) -> Result:
 
 
 UNARY = ("ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SIN", "COS", "FLOOR", "CEIL", "ROUND", "SIGN",
-         "LOGICAL_NOT")  # fmt: skip
+         "LOGICAL_NOT", "CUMSUM")  # fmt: skip
 
 
 @handles(*UNARY)
 def unary(info: NodeInfo) -> Result:
-    """One op per output element: cost.elementwise_cost(numel, 2)."""
+    """One op per output element: cost.elementwise_cost(numel, 2) (CUMSUM: an add per element)."""
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
+
+
+@handles("TOPK_V2")
+def topk(info: NodeInfo) -> Result:
+    """As ONNX's TopK: cost.per_element_cost("topk", numel of the input), one compare per element."""
+    return Result(ELEMENTWISE, C.per_element_cost("topk", prod(info.shape(0))), data_inputs=(0,))
+
+
+@handles("RANDOM_STANDARD_NORMAL", "RANDOM_UNIFORM", "MULTINOMIAL")
+def random(info: NodeInfo) -> Result:
+    """cost.per_element_cost("random", numel of the output): one op per drawn element."""
+    return Result(ELEMENTWISE, C.per_element_cost("random", prod(info.out())), data_inputs=())
+
+
+@handles("FAKE_QUANT")
+def fake_quant(info: NodeInfo) -> Result:
+    """Quantize then dequantize each element (quantization-aware training left in a file): 2 + 2 ops."""
+    numel = prod(info.shape(0))
+    return Result(ELEMENTWISE, C.per_element_cost("quantize", numel) + C.per_element_cost("dequantize", numel), data_inputs=(0,))
 
 
 @handles("DENSIFY")

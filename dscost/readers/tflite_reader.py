@@ -75,6 +75,9 @@ from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
                   "edgetpu-custom-op": "a graph compiled for the Edge TPU runs inside it: count the model as it was before edgetpu_compiler"}  # fmt: skip
 
+# Builtins whose output size is set by the data, not the shapes
+DATA_SIZED = {op: f"{op}: its output size depends on the data" for op in ("WHERE", "UNIQUE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")}
+
 
 def _custom_reason(code: str) -> str:
     if code in CUSTOM_REASONS:
@@ -208,7 +211,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
             continue
         handler = HANDLERS.get(op.opname)
         if handler is None:
-            uncounted.append(Uncounted(name, op.opname, f"no cost handler for op {op.opname!r}"))
+            uncounted.append(Uncounted(name, op.opname, DATA_SIZED.get(op.opname, f"no cost handler for op {op.opname!r}")))
             continue
         info = NodeInfo(name, op.opname, op.options, op.inputs, tensors, const,
                         out_shapes=[tensors[t].shape for t in op.outputs])  # fmt: skip
