@@ -30,7 +30,7 @@ from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches
 from dscost.readers.onnx_eval import standard_domain
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
-from dscost.readers.onnx_uncounted import contrib_reason, outer_refs, subgraph_summary, where_lost
+from dscost.readers.onnx_uncounted import contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
@@ -332,7 +332,7 @@ class _Counter:
                 return self._uncounted(name, op, why, inputs + refs, outputs, derived)
             handler = ops.HANDLERS.get(op)
             if handler is None:
-                return self._uncounted(name, op, f"no cost handler for op type {op!r}", inputs, outputs, derived)
+                return self._uncounted(name, op, no_handler_reason(op), inputs, outputs, derived)
         elif domain == "com.microsoft":
             from dscost.readers.onnx_contrib import HANDLERS as contrib  # (imported when a graph has such ops)
 

@@ -77,6 +77,16 @@ def contrib_reason(op: str) -> str:
 DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppression": "the number of boxes it keeps depends on the data",
               "Unique": "its output size depends on the data", "Compress": "its output size depends on the condition's values",
               "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
+# Standard ops without a handler, and why (said after "no cost handler for op type ...")
+NO_HANDLER = {"NonMaxSuppression": DATA_SIZED["NonMaxSuppression"], "Unique": DATA_SIZED["Unique"],
+              "DFT": "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)",
+              "STFT": "a signal op: its work depends on the FFT algorithm (N log N to N^2 per frame)"}  # fmt: skip
+
+
+def no_handler_reason(op: str) -> str:
+    return f"no cost handler for op type {op!r}" + (f" ({NO_HANDLER[op]})" if op in NO_HANDLER else "")
+
+
 # Ops whose output shape is the value of an input: unknown when that value is computed at run time.
 VALUE_SHAPED = ("ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Range", "Resize", "Upsample", "Pad", "TopK", "OneHot",
                 "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin")  # fmt: skip
