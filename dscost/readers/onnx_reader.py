@@ -16,7 +16,6 @@ How it stays fast and small on multi-GB models, in stages:
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from math import prod
 from pathlib import Path
@@ -112,7 +111,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     mp, onnx = _parse(path, stripped)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
-    maybe_dynamic = re.search(onnx_shapes.NEGATIVE_VARINT, stripped) is not None  # (paddle2onnx's -1 dims)
+    maybe_dynamic = onnx_shapes.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:

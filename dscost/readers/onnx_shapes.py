@@ -256,8 +256,8 @@ def _infer_once(mp, path: Path, onnx):
 # A declared dimension of -1: "dynamic" to paddle2onnx and onnxruntime, unknown to dscost (its
 # inferred value, or the batch of a graph input set to 1); any other negative value is an error
 DYNAMIC_DIM = -1
-# A varint field 1 (Dimension.dim_value) of a negative value: a byte search of the file for them
-NEGATIVE_VARINT = rb"\x08[\x80-\xff]{9}\x01"
+# Dimension.dim_value (field 1, a varint) = -1 as stored: a byte search of the file for it
+DYNAMIC_DIM_BYTES = b"\x08" + b"\xff" * 9 + b"\x01"
 
 
 def open_dynamic_dims(graph) -> int:
