@@ -54,7 +54,7 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 
 
 @shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
-        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear")  # fmt: skip
+        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear", "GatedRMSNorm")  # fmt: skip
 @shapes("SimplifiedLayerNormalization", domain="")
 def same_as_input(info: NodeInfo) -> list:
     """Output 0 (and a Skip*Norm's input+skip sum, output 3) has the first input's shape;
@@ -209,11 +209,6 @@ def gelu(info: NodeInfo) -> Result:
         params = {bias_i: "biases"}
         cost = replace(cost, other_ops=cost.other_ops + numel, biases=prod(info.shape(bias_i)))
     return Result(ACTIVATION, cost, params=params, data_inputs=(0,))
-
-
-@shapes("GatedRMSNorm")
-def gated_rms_norm_shape(info: NodeInfo) -> list:
-    return [_in(info, 0)]
 
 
 @handles("GatedRMSNorm")

@@ -549,15 +549,18 @@ class _Counter:
     def provenance_notes(self) -> list[str]:
         notes = []
         for kind, names in self.provenance.items():
-            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             how = (
                 "counted once, by the initializers they are computed from" if kind.endswith("node outputs")
                 else "counted from their inferred shapes"
             )  # fmt: skip
-            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({shown}; JSON layer notes name each tensor)")
+            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({_few(names)}; JSON layer notes name each tensor)")
         if self.literal_weights:
             names = self.literal_weights
-            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            notes.append(f"the weights of {len(names)} layer(s) ({shown}) are literals (one repeated value, or computed from shapes only: "
+            notes.append(f"the weights of {len(names)} layer(s) ({_few(names)}) are literals (one repeated value, or computed from shapes only: "
                          f"ConstantOfShape), not parameters, so not counted; a file whose weights were stripped this way counts none")  # fmt: skip
         return notes
+
+
+def _few(names: list[str]) -> str:
+    """The first three names, and how many more."""
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")

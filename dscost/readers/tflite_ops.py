@@ -189,32 +189,29 @@ def depthwise_conv_2d(info: NodeInfo) -> Result:
 def transpose_conv(info: NodeInfo) -> Result:
     """TRANSPOSE_CONV(output_shape, filter OHWI (Cout, Kh, Kw, Cin), input NHWC, [bias]):
     cost.conv_transpose_cost; the output size is the output tensor's."""
-    w, x = info.shape(1), info.shape(2)
-    if len(w) != 4 or len(x) != 4:
-        raise ValueError(f"filter {list(w)} / input {list(x)} are not OHWI / NHWC")
-    if x[3] != w[3]:
-        raise ValueError(f"input has {x[3]} channels, the filter {w[3]}")
     _positive(info, "StrideW", "StrideH")
-    y = info.out()
-    bias = info.has(3)
-    _bias_fits(info, 3, w[0])
-    cost = C.conv_transpose_cost((w[1], w[2]), x[3], w[0], 1, tuple(x[1:3]), tuple(y[1:3]), bias, x[0])
-    params = {1: "weights", 3: "biases"} if bias else {1: "weights"}
-    return Result(CONV_TRANSPOSE, cost, kernel=(w[1], w[2]), params=params, data_inputs=(2,))
+    return _transpose_conv(info, x_i=2, w_i=1, b_i=3)
 
 
 @handles("Convolution2DTransposeBias")
 def mediapipe_transpose_conv(info: NodeInfo) -> Result:
-    """MediaPipe's custom Convolution2DTransposeBias(input NHWC, filter OHWI (Cout, Kh, Kw, Cin),
-    bias) (its selfie and hair segmentation models): as TRANSPOSE_CONV with the bias, the output
-    size the output tensor's (its stride and padding, in the custom options, only set that size)."""
-    x, w = info.shape(0), info.shape(1)
-    if len(w) != 4 or len(x) != 4 or x[3] != w[3]:
-        raise ValueError(f"filter {list(w)} / input {list(x)} are not OHWI / NHWC of the same channels")
-    _bias_fits(info, 2, w[0])
-    cost = C.conv_transpose_cost((w[1], w[2]), x[3], w[0], 1, tuple(x[1:3]), tuple(info.out()[1:3]), info.has(2), x[0])
-    params = {1: "weights", 2: "biases"} if info.has(2) else {1: "weights"}
-    return Result(CONV_TRANSPOSE, cost, kernel=(w[1], w[2]), params=params, data_inputs=(0,), note="MediaPipe custom op")
+    """MediaPipe's custom Convolution2DTransposeBias(input NHWC, filter OHWI, bias) (its selfie and
+    hair segmentation models): as TRANSPOSE_CONV (its stride and padding, in the custom options,
+    only set the output size, which is the output tensor's)."""
+    return replace(_transpose_conv(info, x_i=0, w_i=1, b_i=2), note="MediaPipe custom op")
+
+
+def _transpose_conv(info: NodeInfo, x_i: int, w_i: int, b_i: int) -> Result:
+    w, x = info.shape(w_i), info.shape(x_i)
+    if len(w) != 4 or len(x) != 4:
+        raise ValueError(f"filter {list(w)} / input {list(x)} are not OHWI / NHWC")
+    if x[3] != w[3]:
+        raise ValueError(f"input has {x[3]} channels, the filter {w[3]}")
+    bias = info.has(b_i)
+    _bias_fits(info, b_i, w[0])
+    cost = C.conv_transpose_cost((w[1], w[2]), x[3], w[0], 1, tuple(x[1:3]), tuple(info.out()[1:3]), bias, x[0])
+    params = {w_i: "weights", b_i: "biases"} if bias else {w_i: "weights"}
+    return Result(CONV_TRANSPOSE, cost, kernel=(w[1], w[2]), params=params, data_inputs=(x_i,))
 
 
 @handles("FULLY_CONNECTED")
