@@ -142,10 +142,11 @@ def random_feeds(model, input_shapes: dict | None = None, label: str = "model", 
     import numpy as np
     from onnx import helper
 
-    from dscost.readers.onnx_shapes import input_shape
+    from dscost.readers.onnx_shapes import bound_names, input_shape
 
     input_shapes = dict(input_shapes or {})
     inits = {i.name for i in model.graph.initializer}
+    bound = bound_names([vi for vi in model.graph.input if vi.name not in inits], input_shapes)
     rng = np.random.default_rng(seed)
     feeds = {}
     for vi in model.graph.input:
@@ -153,7 +154,7 @@ def random_feeds(model, input_shapes: dict | None = None, label: str = "model", 
             continue
         if not vi.type.HasField("tensor_type"):
             raise InputError(f"{label}: input {vi.name!r} is not a tensor; dscost can only feed tensors")
-        shape, _, _ = input_shape(vi, input_shapes.pop(vi.name, None), label)
+        shape, _, _ = input_shape(vi, input_shapes.pop(vi.name, None), label, bound=bound)
         try:
             dtype = helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)
         except Exception:

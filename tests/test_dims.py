@@ -110,6 +110,31 @@ def test_absurd_dimensions_are_input_errors(tmp_path, options):
         read_onnx(decoder_step(tmp_path), **options)
 
 
+def test_a_batch_name_is_one_size_in_every_input(tmp_path):
+    """ONNX: one dim_param, one size.  Silero VAD declares input [batch, sequence] and state
+    [2, batch, 128]: the batch set to 1 (or given by --input-shape, or --dim) holds for the state's
+    middle dimension too, in the reader and in the inputs onnxruntime is fed."""
+    from dscost.runtime import random_feeds
+
+    inputs = [("x", helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])),
+              ("state", helper.make_tensor_value_info("state", TensorProto.FLOAT, [2, "batch", 8]))]  # fmt: skip
+    mp = model([node("MatMul", ["x", "W"], "y"), node("Add", ["state", "y"], "z")], inputs, ["z"], [init("W", 4, 8)])
+    path = save(tmp_path, mp)
+    m = read_onnx(path)
+    assert m.layers[0].cost.macs == 4 * 8 and m.layers[1].output_shape == (2, 1, 8)
+    assert "symbolic batch dimension 'batch' set to 1 in 2 inputs ('x', 'state')" in m.notes
+    m = read_onnx(path, input_shapes={"x": (3, 4)})
+    assert m.layers[0].cost.macs == 3 * 4 * 8 and m.layers[1].output_shape == (2, 3, 8)
+    assert "dimension 1 ('batch') of input 'state' set to 3, as in --input-shape x" in m.notes
+    m = read_onnx(path, dims={"batch": 5})
+    assert m.layers[0].cost.macs == 5 * 4 * 8 and m.layers[1].output_shape == (2, 5, 8)
+    assert {k: v.shape for k, v in random_feeds(mp).items()} == {"x": (1, 4), "state": (2, 1, 8)}
+    assert {k: v.shape for k, v in random_feeds(mp, {"x": (3, 4)}).items()} == {"x": (3, 4), "state": (2, 3, 8)}
+    unnamed = model([node("Relu", ["s"], "o")], [("s", helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, None, 8]))], ["o"])
+    with pytest.raises(InputError, match=r"input 's' has an unresolved dimension 1 \('\?'\)"):
+        read_onnx(save(tmp_path, unnamed, "unnamed.onnx"))  # a dimension without a name is no batch
+
+
 def test_dim_value_is_arithmetic_only():
     dims = {"a": 3, "b": 4}
     assert dim_value("a", dims) == 3 and dim_value("a + b", dims) == 7 and dim_value("a*b - 1", dims) == 11 and dim_value("(a + b) // 2", dims) == 3

@@ -139,18 +139,44 @@ def _symbolic_names(vi) -> str:
     return f" (symbolic: dim {', dim '.join(named)})" if named else ""
 
 
-def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None) -> tuple[tuple[int, ...], str | None, str | None]:
+def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None = None) -> dict[str, tuple[int, str | None]]:
+    """Symbolic dimension names that one input fixes, for the same name in the others (ONNX IR:
+    one ``dim_param``, one size), as Silero VAD's ``state`` [2, batch, 128] takes the batch of
+    ``input`` [batch, sequence]: name -> (size, the overriding input's name, or None for a
+    leading dimension that dscost sets to 1 as the batch).  An ``--input-shape`` gives its
+    sizes to the names its input declares; ``--dim`` names are left to ``dims``."""
+    out: dict[str, tuple[int, str | None]] = {}
+    dims = dims or {}
+    tensors = [vi for vi in vis if vi.type.HasField("tensor_type")]
+    for vi in tensors:
+        shape = (overrides or {}).get(vi.name)
+        declared = vi.type.tensor_type.shape.dim
+        if shape is not None and len(declared) == len(shape):
+            for d, v in zip(declared, shape):
+                if not d.HasField("dim_value") and d.dim_param and d.dim_param not in dims and int(v) > 0:
+                    out.setdefault(d.dim_param, (int(v), vi.name))
+    for vi in tensors:
+        dim = vi.type.tensor_type.shape.dim
+        if vi.name not in (overrides or {}) and dim and not dim[0].HasField("dim_value") and dim[0].dim_param and dim_value(dim[0].dim_param, dims) is None:
+            out.setdefault(dim[0].dim_param, (1, None))
+    return out
+
+
+def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None,
+                bound: dict[str, tuple[int, str | None]] | None = None) -> tuple[tuple[int, ...], str | None, str | None]:
     """(shape, note or None, the name of a symbolic batch dimension set to 1 or None) of graph
     input ``vi`` (a ValueInfoProto); InputError naming ``label``.  ``dims``: values of symbolic
-    dimensions by name (``--dim``), for inputs without an override."""
-    shape, note, batch = _input_shape(vi, override, label, dims)
+    dimensions by name (``--dim``), for inputs without an override; ``bound``: the names that
+    another input fixes (:func:`bound_names`)."""
+    shape, note, batch = _input_shape(vi, override, label, dims, bound or {})
     big = next((i for i, v in enumerate(shape) if v > MAX_INPUT_DIM), None)
     if big is not None:
         raise InputError(f"{label}: input {vi.name!r}: dimension {big} would be {shape[big]:,}, more than {MAX_INPUT_DIM:,} (2^40)")
     return shape, note, batch
 
 
-def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None) -> tuple[tuple[int, ...], str | None, str | None]:
+def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None,
+                 bound: dict[str, tuple[int, str | None]]) -> tuple[tuple[int, ...], str | None, str | None]:
     name = vi.name
     if override is not None:
         shape = tuple(int(v) for v in override)
@@ -173,7 +199,7 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
     if not tt.HasField("shape"):
         raise InputError(f"{label}: input {name!r} has no shape; set it with --input-shape {name}=1x3x224x224")
     shape = []
-    batch = None
+    batch = note = None
     for i, d in enumerate(tt.shape.dim):
         if d.HasField("dim_value") and d.dim_value > 0:
             shape.append(d.dim_value)
@@ -183,6 +209,14 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             if given < 0:
                 raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) is {given} with the --dim values given")
             shape.append(given)
+            continue
+        size, source = bound.get(d.dim_param, (None, None)) if d.dim_param else (None, None)
+        if size is not None and (i or source is not None):
+            shape.append(size)
+            if source is None:
+                batch = d.dim_param
+            else:
+                note = f"dimension {i} ({d.dim_param!r}) of input {name!r} set to {size}, as in --input-shape {source}"
             continue
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
         missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
@@ -199,7 +233,7 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             batch = sym
         else:
             raise InputError(f"{label}: input {name!r} has an unresolved dimension {i} ({sym!r}); set it with {hint}")
-    return tuple(shape), None, batch
+    return tuple(shape), note, batch
 
 
 def check_dims(dims: dict[str, int] | None, real_inputs: list, label: str | Path) -> None:
@@ -225,10 +259,11 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
     if dims:
         notes.append("symbolic dimensions set by --dim: " + ", ".join(f"{k}={v}" for k, v in dims.items()))
     batch: dict[str, list[str]] = {}  # a symbolic batch dimension set to 1 -> the inputs it is in
+    bound = bound_names(real_inputs, overrides, dims)
     for vi in real_inputs:
         if vi.name not in overrides and not vi.type.HasField("tensor_type"):
             continue  # sequences, maps: left to shape inference
-        shape, note, sym = input_shape(vi, overrides.get(vi.name), path, dims)
+        shape, note, sym = input_shape(vi, overrides.get(vi.name), path, dims, bound)
         if note:
             notes.append(note)
         if sym is not None:
