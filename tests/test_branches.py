@@ -21,7 +21,7 @@ THEN_MACS = 3 * 3 * 4 * 8 * 8 * 8  # 3x3 conv 4 -> 8 on 8x8: Dk^2 M N DF^2 = 18,
 ELSE_MACS = 4 * 8 * 8 * 8  # 1x1 conv 4 -> 8: M N DF^2 = 2,048
 
 
-def branchy(tmp_path, cond_node=None, name="m.onnx", more_inputs=()):
+def branchy(tmp_path, cond_node=None, name="m.onnx", more_inputs=(), x_shape=X):
     """x -> If(flag) -> y -> Relu -> "t".  then: Relu(x) -> "t" (a name the outer graph uses too)
     -> 3x3 conv; else: 1x1 conv.  Both convs' weights are outer initializers.  ``cond_node``: the
     node (or nodes) making the flag, from ``more_inputs`` too; without it the flag is an input."""
@@ -32,7 +32,7 @@ def branchy(tmp_path, cond_node=None, name="m.onnx", more_inputs=()):
         helper.make_node("If", ["flag"], ["y"], name="branch", then_branch=then_g, else_branch=else_g),
         node("Relu", ["y"], "t", name="after"),
     ]
-    inputs = [("x", X)] + ([] if cond_node is not None else [("flag", vi("flag", [1], TensorProto.BOOL))]) + list(more_inputs)
+    inputs = [("x", x_shape)] + ([] if cond_node is not None else [("flag", vi("flag", [1], TensorProto.BOOL))]) + list(more_inputs)
     return save(tmp_path, model(nodes, inputs, ["t"], [init("W3", 8, 4, 3, 3), init("W1", 8, 4, 1, 1)]), name)
 
 
@@ -96,6 +96,25 @@ def test_a_condition_computed_from_a_given_input_is_evaluated(tmp_path):
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     (out,) = sess.run(None, feeds_for(m.inputs, values=m.input_values))
     assert tuple(out.shape) == m.layers[-1].output_shape
+
+
+def test_a_condition_on_a_tensor_shape_is_folded_once_shapes_are_inferred(tmp_path):
+    """flag = (Shape(Relu(x))[0] == 1), x [batch, 4, 8, 8] (Silero VAD's Ifs on its batch size):
+    the shape comes from inference, not from a given value, so no input value is asked for; the
+    batch set to 1 runs the then-branch, a batch of 2 the else-branch."""
+    cond = [node("Relu", ["x"], "r", name="probe_relu"), node("Shape", ["r"], "s", name="shape"),
+            helper.make_node("Constant", [], ["zero"], name="zero", value=helper.make_tensor("v", TensorProto.INT64, [], [0])),
+            node("Gather", ["s", "zero"], "b", name="batch_of", axis=0),
+            helper.make_node("Constant", [], ["one"], name="one", value=helper.make_tensor("v", TensorProto.INT64, [], [1])),
+            node("Equal", ["b", "one"], "flag", name="is_one")]  # fmt: skip
+    path = branchy(tmp_path, cond, x_shape=["batch", 4, 8, 8])
+    m = read_onnx(path)
+    assert not m.uncounted and total(m) == THEN_MACS
+    assert any("If 'branch': flag=1 (computed from tensor shapes) runs its then_branch" in n for n in m.notes)
+    assert not any(n.startswith("which branch of an If") for n in m.notes)
+    m = read_onnx(path, input_shapes={"x": (2, 4, 8, 8)})
+    assert not m.uncounted and total(m) == 2 * ELSE_MACS
+    assert any("If 'branch': flag=0 (computed from tensor shapes) runs its else_branch" in n for n in m.notes)
 
 
 def test_a_condition_computed_from_constants_needs_no_value(tmp_path):

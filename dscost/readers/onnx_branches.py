@@ -56,12 +56,15 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
 
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
-                          inputs: set[str] = frozenset()) -> None:  # fmt: skip
+                          inputs: set[str] = frozenset(), shapes: frozenset[str] = frozenset()) -> bool:  # fmt: skip
     """Replace every If whose condition is known (a value in ``values``; a Constant node or an
     initializer holding one element; or computed from those and ``arrays``, the given inputs'
     values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
     in place; nested Ifs that come to the top level are resolved in the next round.  A note names
-    the graph ``inputs`` without a value that the other conditions are computed from."""
+    the graph ``inputs`` without a value that the other conditions are computed from.  Among
+    ``arrays``, ``shapes`` names the outputs of Shape/Size nodes (:func:`resolve_shape_branches`).
+    Returns whether an If was replaced."""
+    changed = False
     for _ in range(MAX_ROUNDS):
         known = dict(values)
         pending = {n.input[0] for n in graph.node if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] not in known}
@@ -73,7 +76,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
                 shown = ", ".join(repr(t) for t in sorted(needed, key=repr))
                 notes.append(f"which branch of an If runs is computed from the graph input(s) {shown}: give a value "
                              f"(--input-value {sorted(needed, key=repr)[0]}=N) to count the branch that runs")  # fmt: skip
-            return
+            return changed
         nodes = list(graph.node)
         taken = _names(graph, frozenset(positions))  # grows with each branch inlined
         inlined, said = False, []  # (notes in graph order)
@@ -85,16 +88,56 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
             other = next((a.g for a in node.attribute if a.name == dropped), None)
             if body is None or len(body.sparse_initializer) or len(body.output) != len(node.output) or _not_text(node, body):
                 continue  # not a valid If: left as it is (uncounted, with its reason)
-            inlined = True
+            inlined = changed = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
-            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else " (computed from given values)" if node.input[0] in from_given else " (a constant)")
+            how = "tensor shapes" if shapes else "given values"
+            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else f" (computed from {how})" if node.input[0] in from_given else " (a constant)")
             said.insert(0, f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
         notes += said
         if not inlined:
-            return
+            return changed
         del graph.node[:]
         graph.node.extend(nodes)
+    return changed
+
+
+SHAPE_OPS = ("Shape", "Size")
+SHAPE_ROUNDS = 8  # inference runs to resolve Ifs on shapes: each may bring the shapes the next If's condition reads
+
+
+def resolve_shape_branches(graph, infer_shapes, notes: list[str], opset_import=()) -> bool:
+    """Replace the Ifs whose condition is computed from the shape of a tensor (Silero VAD's
+    ``If(Equal(Gather(Shape(x), 0), 1))``), once the graph's input shapes are fixed:
+    ``infer_shapes()`` (the reader's inference, folding included) gives the static shape of each
+    Shape/Size input, and those values fold the condition as :func:`inline_known_branches` folds
+    given values.  Run only when an If is left and a Shape/Size node can feed it; an inlined
+    branch can give the next If's shapes, so up to SHAPE_ROUNDS rounds.  Returns whether an If
+    was replaced."""
+    import numpy as np
+
+    changed = False
+    for _ in range(SHAPE_ROUNDS):
+        if not any(n.op_type == "If" and n.domain in ("", "ai.onnx") for n in graph.node):
+            break
+        probes = [n for n in graph.node if n.op_type in SHAPE_OPS and n.domain in ("", "ai.onnx") and len(n.input) == 1 and len(n.output) == 1]
+        if not probes:
+            break
+        known = infer_shapes()
+        arrays = {}
+        for n in probes:
+            shape = known.get(n.input[0])
+            if shape is None:
+                continue
+            if n.op_type == "Size":
+                arrays[n.output[0]] = np.array(int(np.prod(shape, dtype=np.int64)), np.int64)
+                continue
+            attrs = {a.name: a.i for a in n.attribute if a.name in ("start", "end")}
+            arrays[n.output[0]] = np.array(shape[attrs.get("start", 0) : attrs.get("end", len(shape))] if attrs else shape, np.int64)
+        if not arrays or not inline_known_branches(graph, {}, notes, arrays, opset_import, shapes=frozenset(arrays)):
+            break
+        changed = True
+    return changed
 
 
 def _not_text(node, body) -> bool:
@@ -143,6 +186,8 @@ def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inp
                     missing.append(t)
                 else:
                     values[t] = value
+            elif default and n.op_type in SHAPE_OPS:  # its input's shape, not its values: resolve_shape_branches
+                missing.append(None)
             elif default and n.op_type not in NONDETERMINISTIC and not any(a.type in (5, 10) for a in n.attribute):
                 cone[i] = n
                 stack.extend(n.input)

@@ -26,7 +26,7 @@ from dscost.readers import onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
-from dscost.readers.onnx_branches import resolve_branches
+from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_uncounted import contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
@@ -125,12 +125,15 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
+        init_dims = {t.name: t.dims for t in st.initializers.values()}
+        if has_if and resolve_shape_branches(mp.graph, lambda m=mp: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop).shapes, notes, mp.opset_import):
+            names, made = sort_nodes(path, mp.graph)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
         opened = onnx_shapes.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
-        inferred = onnx_shapes.infer(mp, path, onnx, {t.name: t.dims for t in st.initializers.values()}, loops=maybe_loop, input_values=input_values,
+        inferred = onnx_shapes.infer(mp, path, onnx, init_dims, loops=maybe_loop, input_values=input_values,
                                      node_outputs=made)  # fmt: skip
         del mp, made
         notes += inferred.notes
