@@ -187,6 +187,39 @@ def test_cumsum_topk_random_fake_quant_and_data_sized_ops(tmp_path):
     assert [(u.op, u.reason) for u in m.uncounted] == [("WHERE", "WHERE: its output size depends on the data")]
 
 
+def test_dynamic_dimensions_without_an_interpreter_are_uncounted(tmp_path, monkeypatch):
+    """A dimension the converter could not compute is stored as 1 (BirdNET's spectrogram: 1 frame
+    of 511): without a TFLite interpreter those shapes are unknown, and each op reading or writing
+    one is uncounted with the reason, its weights still params -- never counted at 1."""
+    from dscost.readers import tflite_shapes
+
+    monkeypatch.setattr(tflite_shapes, "find_runtime", lambda: None)
+    m = _read(tm.dynamic_rows(), tmp_path)
+    assert [(u.op, u.params) for u in m.uncounted] == [("RESHAPE", 0), ("FULLY_CONNECTED", 16 * 8 + 16)]
+    assert "unknown shape of 'rows': a dynamic dimension (shape_signature [-1, -1]) that the file stores as 1" in m.uncounted[1].reason
+    assert sum(layer.cost.macs for layer in m.layers) == 0
+    assert any(n.startswith("1 tensor(s) with dynamic dimensions that the file stores as 1 ('rows'): their shapes are unknown") and
+               "pip install ai-edge-litert" in n for n in m.notes)  # fmt: skip
+
+
+def test_dynamic_dimensions_from_one_run_of_the_interpreter(tmp_path):
+    """With ai-edge-litert installed, the model runs once on zero inputs (in a child process) and
+    the placeholders take the interpreter's shapes: 8 rows of 8 -> 16 = 1,024 MACs.  Shapes after
+    WHERE stay unknown (zeros say nothing of real data); an interpreter that fails leaves all the
+    dynamic shapes unknown, with its error in the note."""
+    pytest.importorskip("ai_edge_litert")
+    m = _read(tm.dynamic_rows(where=True), tmp_path)
+    fc = next(layer for layer in m.layers if layer.name == "fc")
+    assert (fc.cost.macs, fc.input_shape, fc.output_shape) == (8 * 8 * 16, (8, 8), (8, 16))
+    assert [u.op for u in m.uncounted] == ["WHERE", "CAST", "FULLY_CONNECTED"]
+    assert "unknown shape of 'where'" in m.uncounted[1].reason and m.uncounted[2].params == 4 * 2 + 4
+    assert any("1 tensor(s) with dynamic dimensions that the file stores as 1 ('rows'): 2 shape(s) from one run of the TFLite interpreter "
+               "(ai-edge-litert " in n and "3 left unknown" in n for n in m.notes)  # fmt: skip
+    m = _read(tm.dynamic_rows(custom=True), tmp_path)
+    assert [u.op for u in m.uncounted] == ["RESHAPE", "FULLY_CONNECTED", "MyOp"]
+    assert any("their shapes are unknown and the ops on them uncounted (the interpreter failed: " in n for n in m.notes)
+
+
 @pytest.mark.parametrize("code, why", [("edgetpu-custom-op", "compiled for the Edge TPU"), ("FlexErf", "TensorFlow's Erf kept by the converter"),
                                        ("MyFancyOp", "no cost handler")])  # fmt: skip
 def test_custom_op_reasons(tmp_path, code, why):

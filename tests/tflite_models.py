@@ -330,3 +330,36 @@ def with_custom_op() -> Net:
     n.op(BuiltinOperator.CUSTOM, [c], [y], custom_code="MyFancyOp")
     n.output(n.unary(BuiltinOperator.RELU, y, "relu"))
     return n
+
+
+def dynamic_rows(where: bool = False, custom: bool = False) -> Net:
+    """x [1, 64] -> RESHAPE to a shape the graph computes (SHAPE(x) * 0 + [8, 8]) -> FC 8 -> 16.
+    The converter's way with a shape it cannot compute statically: the reshaped tensor is stored
+    as [1, 1] with shape_signature [-1, -1], and the FC's output as [1, 16], signature [-1, 16];
+    at run time they are [8, 8] and [8, 16]: 8 rows of 8 -> 16, 1,024 MACs.  ``where``: also
+    WHERE(x) -> CAST -> FC 2 -> 4, whose rows are the nonzero elements of x (none in a run on
+    zeros); ``custom``: a custom op after the FC, which no interpreter knows."""
+    net = Net()
+    x = net.input("x", (1, 64), signature=(-1, 64))
+    s = net.tensor("shape", (2,), INT32)
+    net.op(BuiltinOperator.SHAPE, [x], [s], (BuiltinOptions.ShapeOptions, {"OutType": INT32}))
+    zero = net.const("zero", (2,), INT32, quantized=False, data=struct.pack("<2i", 0, 0))
+    eight = net.const("eight", (2,), INT32, quantized=False, data=struct.pack("<2i", 8, 8))
+    new = net.binary(BuiltinOperator.ADD, net.binary(BuiltinOperator.MUL, s, zero, "shape0"), eight, "new_shape")
+    y = net.tensor("rows", (1, 1), signature=(-1, -1))
+    net.op(BuiltinOperator.RESHAPE, [x, new], [y])
+    wt = net.const("fc/weights", (16, 8))
+    b = net.const("fc/bias", (16,))
+    z = net.tensor("fc", (1, 16), signature=(-1, 16))
+    net.op(BuiltinOperator.FULLY_CONNECTED, [y, wt, b], [z], (BuiltinOptions.FullyConnectedOptions, {"FusedActivationFunction": 0}))
+    net.output(z)
+    if where:
+        w, wf, v = net.tensor("where", (1, 2), TensorType.INT64, signature=(-1, 2)), net.tensor("where_f", (1, 2), signature=(-1, 2)), net.tensor("fc2", (1, 4), signature=(-1, 4))
+        net.op(BuiltinOperator.WHERE, [x], [w])
+        net.op(BuiltinOperator.CAST, [w], [wf])
+        net.op(BuiltinOperator.FULLY_CONNECTED, [wf, net.const("fc2/weights", (4, 2)), net.const("fc2/bias", (4,))], [v],
+               (BuiltinOptions.FullyConnectedOptions, {"FusedActivationFunction": 0}))  # fmt: skip
+        net.output(v)
+    if custom:
+        net.op(BuiltinOperator.CUSTOM, [z], [net.output(net.tensor("mine", (1, 16), signature=(-1, 16)))], custom_code="MyOp")
+    return net

@@ -69,14 +69,16 @@ from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
+from dscost.readers.tflite_shapes import DATA_SIZED_OPS, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
                   "edgetpu-custom-op": "a graph compiled for the Edge TPU runs inside it: count the model as it was before edgetpu_compiler"}  # fmt: skip
 
-# Builtins whose output size is set by the data, not the shapes
-DATA_SIZED = {op: f"{op}: its output size depends on the data" for op in ("WHERE", "UNIQUE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")}
+# Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
+NO_HANDLER_REASONS = {op: f"{op}: its output size depends on the data" for op in DATA_SIZED_OPS}
+NO_HANDLER_REASONS["RFFT2D"] = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
 
 
 def _custom_reason(code: str) -> str:
@@ -163,6 +165,7 @@ def _build(path: Path, f: TFLiteFile) -> Model:
                                  f"(shape_signature {list(sig)}); dscost counts the shapes stored in the file: "
                                  f"convert the model with a fixed input shape")  # fmt: skip
 
+    unknown = resolve(path, g, notes)  # tensors with dynamic dimensions: their run-time shapes, or unknown
     const: set[int] = {i for i, t in enumerate(tensors) if t.const}
     graph_inputs = set(g.inputs)
     layers: list[Layer] = []
@@ -211,7 +214,14 @@ def _build(path: Path, f: TFLiteFile) -> Model:
             continue
         handler = HANDLERS.get(op.opname)
         if handler is None:
-            uncounted.append(Uncounted(name, op.opname, DATA_SIZED.get(op.opname, f"no cost handler for op {op.opname!r}")))
+            uncounted.append(Uncounted(name, op.opname, NO_HANDLER_REASONS.get(op.opname, f"no cost handler for op {op.opname!r}")))
+            continue
+        dynamic = next((t for t in (*op.inputs, *op.outputs) if t in unknown), None)
+        if dynamic is not None:
+            learned = sum(prod(tensors[t].shape) for t in op.inputs if t in const and (tensors[t].dtype in FLOAT_TYPES or tensors[t].quantized)
+                          and tensors[t].shape and prod(tensors[t].shape) > 1)  # fmt: skip
+            uncounted.append(Uncounted(name, op.opname, f"unknown shape of {tensors[dynamic].name!r}: a dynamic dimension "
+                                       f"(shape_signature {list(tensors[dynamic].signature or ())}) that the file stores as 1", learned))  # fmt: skip
             continue
         info = NodeInfo(name, op.opname, op.options, op.inputs, tensors, const,
                         out_shapes=[tensors[t].shape for t in op.outputs])  # fmt: skip

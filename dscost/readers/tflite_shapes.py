@@ -1,0 +1,132 @@
+"""Shapes that a TFLite file leaves dynamic, from one run of the TFLite interpreter.
+
+The converter stores a tensor's shape twice: ``shape``, static, and ``shape_signature``, where
+-1 marks a dimension known only at run time.  A dynamic batch is stored as 1, which is the batch
+dscost counts.  Any other dynamic dimension is stored as 1 too -- a placeholder: BirdNET's
+spectrogram (``tf.signal.stft``: frames computed by SHAPE, RANGE and GATHER) is stored as one
+frame where it has 511, and every conv after it with it.  Counting those shapes would be
+silently wrong, so:
+
+* when LiteRT's TFLite interpreter is installed (``ai-edge-litert``, in dscost's ``tflite`` extra), the
+  model runs once on zero inputs in a child process (:mod:`dscost.sandbox`: a time and a memory
+  limit), and the shapes the interpreter gives those tensors replace the placeholders.  Tensors
+  after an op whose output size depends on the data (WHERE, UNIQUE, NON_MAX_SUPPRESSION) keep
+  no shape: zero inputs say nothing of real data;
+* otherwise, or when that run fails, the shapes stay unknown and each op that reads or writes
+  one is listed as uncounted, with the reason.
+"""
+
+from __future__ import annotations
+
+from math import prod
+from pathlib import Path
+
+RUNTIMES = (("ai_edge_litert", "ai_edge_litert.interpreter", "ai-edge-litert"),)  # (tflite-runtime, its predecessor, needs numpy 1)
+INSTALL_RUNTIME = "pip install ai-edge-litert"
+TIMEOUT_S = 120.0
+MEMORY_HEADROOM = 2 << 30  # beside 4x the file: the weights, the arena, numpy
+DATA_SIZED_OPS = ("WHERE", "UNIQUE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")
+
+
+def dynamic_tensors(graph) -> tuple[set[int], set[int]]:
+    """(tensors of ``graph`` -- a :class:`tflite_file.Subgraph` -- with a dynamic dimension other
+    than the leading one: placeholders for sure; every tensor with a dynamic dimension: a leading
+    one is the batch, or a placeholder too, as the rows [-1, 96] of a matmul over 511 frames)."""
+    anywhere = {i for i, t in enumerate(graph.tensors) if t.signature and t.shape is not None and len(t.signature) == len(t.shape)
+                and min(t.signature) < 0}  # fmt: skip
+    return {i for i in anywhere if min(graph.tensors[i].signature[1:], default=0) < 0}, anywhere
+
+
+def _downstream(graph, seeds: set[int], among: set[int], ops: tuple[str, ...] = ()) -> set[int]:
+    """``seeds``, the outputs of ``ops``, and the tensors of ``among`` computed from them."""
+    out = set(seeds)
+    for op in graph.ops:
+        if op.opname in ops or any(t in out for t in op.inputs if t >= 0):
+            out.update(t for t in op.outputs if t in among)
+    return out
+
+
+def find_runtime() -> tuple[str, str] | None:
+    """(module, package name) of an installed TFLite interpreter, found without importing it."""
+    from importlib.util import find_spec
+
+    for top, module, package in RUNTIMES:
+        try:
+            if find_spec(top) is not None:
+                return module, package
+        except (ImportError, ValueError):
+            continue
+    return None
+
+
+def resolve(path: Path, graph, notes: list[str]) -> set[int]:
+    """Give the dynamic tensors of ``graph`` (subgraph 0 of the file at ``path``) their run-time
+    shapes, in place; returns the tensors whose shape stays unknown (with a note saying why)."""
+    placeholders, dynamic = dynamic_tensors(graph)
+    if not placeholders:
+        return set()
+    unresolved = _downstream(graph, placeholders, dynamic)
+    shown = ", ".join(repr(graph.tensors[t].name) for t in sorted(placeholders)[:3]) + (f" and {len(placeholders) - 3} more" if len(placeholders) > 3 else "")
+    what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})"
+    runtime = find_runtime()
+    if runtime is None:
+        notes.append(f"{what}: their shapes are unknown and the ops on them uncounted; with a TFLite interpreter ({INSTALL_RUNTIME}) "
+                     f"dscost runs the model once on zero inputs to learn them")  # fmt: skip
+        return unresolved
+    from dscost import sandbox
+    from dscost.errors import InputError
+
+    module, package = runtime
+    size = path.stat().st_size
+    try:
+        shapes, version = sandbox.run(_run, str(path), module, timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
+                                      label=f"{path}: the TFLite interpreter")  # fmt: skip
+    except InputError as err:
+        notes.append(f"{what}: their shapes are unknown and the ops on them uncounted ({err})")
+        return unresolved
+    unknown = _downstream(graph, set(), dynamic, DATA_SIZED_OPS)
+    resolved = 0
+    for t in dynamic - unknown:
+        shape = shapes.get(t)
+        tensor = graph.tensors[t]
+        if shape is None or len(shape) != len(tensor.shape) or any(s != d for s, d in zip(shape, tensor.signature) if d >= 0):
+            unknown.add(t)  # (not what the file declares: left unknown)
+            continue
+        resolved += tensor.shape != shape
+        tensor.shape = shape
+    notes.append(f"{what}: {resolved} shape(s) from one run of the TFLite interpreter ({package} {version}) on zero inputs"
+                 + (f"; {len(unknown)} left unknown (sized by data, or not given by the interpreter), the ops on them uncounted" if unknown else ""))  # fmt: skip
+    return unknown
+
+
+def _run(path: str, module: str) -> tuple[dict[int, tuple[int, ...]], str]:
+    """In the child: run the model once on zero inputs; (tensor index -> shape, runtime version)."""
+    import importlib
+    import os
+    import warnings
+
+    devnull = os.open(os.devnull, os.O_WRONLY)  # the runtime's own logging (delegates, INFO lines) is not the user's output
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    warnings.simplefilter("ignore")
+    import numpy as np
+
+    from dscost.errors import InputError
+
+    mod = importlib.import_module(module)
+    top = importlib.import_module(module.split(".")[0])
+    resolver = getattr(getattr(mod, "OpResolverType", None), "BUILTIN_WITHOUT_DEFAULT_DELEGATES", None)
+    try:
+        it = mod.Interpreter(model_path=path, **({"experimental_op_resolver_type": resolver} if resolver is not None else {}))
+        it.allocate_tensors()
+        for d in it.get_input_details():
+            if int(prod(d["shape"])) > 1 << 28:
+                raise InputError(f"{path}: input {d['name']!r} of shape {list(d['shape'])} is too big to run")
+            it.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
+        it.invoke()
+        shapes = {int(d["index"]): tuple(int(v) for v in d["shape"]) for d in it.get_tensor_details()}
+    except InputError:
+        raise
+    except Exception as err:
+        raise InputError(f"the interpreter failed: {str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__}") from None
+    return shapes, getattr(top, "__version__", "?")
