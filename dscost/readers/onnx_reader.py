@@ -125,16 +125,21 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
-        init_dims = {t.name: t.dims for t in st.initializers.values()}
-        if has_if and resolve_shape_branches(mp.graph, lambda m=mp: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop).shapes, notes, mp.opset_import):
-            names, made = sort_nodes(path, mp.graph)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
         opened = onnx_shapes.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
-        inferred = onnx_shapes.infer(mp, path, onnx, init_dims, loops=maybe_loop, input_values=input_values,
-                                     node_outputs=made)  # fmt: skip
+        init_dims = {t.name: t.dims for t in st.initializers.values()}
+        infer = lambda m=mp, outputs=None: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop, input_values=input_values, node_outputs=outputs)  # noqa: E731
+        inferred = infer(outputs=made)
+        if has_if:  # Ifs on tensor shapes: the shapes of this inference fold their conditions; inlined, the graph is inferred again
+            first = [inferred.shapes]
+            if resolve_shape_branches(mp.graph, lambda: first.pop() if first else infer().shapes, notes, mp.opset_import):
+                names, made = sort_nodes(path, mp.graph)
+                if maybe_loop:
+                    refuse_malformed(mp.graph, path)
+                inferred = infer(outputs=made)
         del mp, made
         notes += inferred.notes
         g = inferred.graph
