@@ -577,14 +577,44 @@ def test_dynamic_batch_is_noted_and_dynamic_spatial_dims_refused(tmp_path):
     n = tm.Net()
     x = n.input("x", (1, 1, 1, 4), signature=(-1, -1, -1, 4))
     n.output(n.conv(x, 4, 1, name="c"))
-    with pytest.raises(InputError, match=r"dynamic dimension\(s\) 1, 2"):
+    with pytest.raises(InputError, match=r"dynamic dimension\(s\) 1, 2 \(shape_signature \[-1, -1, -1, 4\]\); set them with --input-shape x=1x128x128x4"):
         _read(n, tmp_path, "dyn")
+
+
+def test_input_shape_sizes_dynamic_dimensions(tmp_path, monkeypatch):
+    """--input-shape gives an input's -1 dimensions a size (YAMNet's waveform [-1], an image of any
+    size); the interpreter's run gives every tensor after it its shape: a 1x1 conv 4 -> 4 on 8x8
+    (16 MACs per pixel: 1,024), then on a batch of 2 (2,048)."""
+    pytest.importorskip("ai_edge_litert")
+    n = tm.Net()
+    x = n.input("x", (1, 1, 1, 4), signature=(-1, -1, -1, 4))
+    y = n.conv(x, 4, 1, name="c")
+    n.tensors[y].signature = (-1, -1, -1, 4)
+    n.output(y)
+    path = n.save(tmp_path / "dyn.tflite")
+    m = load(path, input_shapes={"x": (1, 8, 8, 4)})
+    (conv,) = m.layers
+    assert (conv.cost.macs, conv.input_shape, conv.output_shape) == (8 * 8 * 4 * 4, (1, 8, 8, 4), (1, 8, 8, 4))
+    assert "input shape(s) set by --input-shape: x=1x8x8x4" in m.notes
+    m = load(path, input_shapes={"x": (2, 8, 8, 4)})
+    assert m.layers[0].cost.macs == 2 * 8 * 8 * 4 * 4 and m.layers[0].output_shape == (2, 8, 8, 4)
+    with pytest.raises(InputError, match=r"x=2x8x8x5: dimension\(s\) 3 \(4\) of input 'x' are fixed in the file"):
+        load(path, input_shapes={"x": (2, 8, 8, 5)})
+    from dscost.readers import tflite_shapes
+
+    monkeypatch.setattr(tflite_shapes, "find_runtime", lambda: None)
+    with pytest.raises(InputError, match=r"x=1x8x8x4: the shapes that follow come from one run of LiteRT's TFLite interpreter, which is not installed \(pip install ai-edge-litert\)"):
+        load(path, input_shapes={"x": (1, 8, 8, 4)})
 
 
 def test_reader_options(tmp_path):
     p = tm.standard_conv().save(tmp_path / "m.tflite")
-    with pytest.raises(InputError, match=r"--input-shape applies to ONNX graphs and PyTorch modules only; .*m.tflite is a TFLite model \(its shapes are the ones stored in the file\)"):
-        load(p, input_shapes={"image": (1, 224, 224, 3)})
+    with pytest.raises(InputError, match=r"--input-shape image=1x112x112x3: dimension\(s\) 1 \(224\), 2 \(224\) of input 'image' are fixed in the file"):
+        load(p, input_shapes={"image": (1, 112, 112, 3)})
+    with pytest.raises(InputError, match=r"--input-shape x=1x2: the model has no input 'x' \(inputs: 'image'\)"):
+        load(p, input_shapes={"x": (1, 2)})
+    with pytest.raises(InputError, match=r"--dim applies to ONNX graphs only"):
+        load(p, dims={"n": 1})
     with pytest.raises(InputError, match="--width-multiplier/--resolution apply to YAML layer specs only"):
         load(p, width=0.5)
     assert read_tflite(p, progress=True).layers[0].cost.macs == 10_838_016

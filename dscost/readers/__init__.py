@@ -34,8 +34,8 @@ KINDS = (
               "dscost.readers.spec_reader:read_spec", "--resolution"),
     InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "dims", "input_values", "progress"}),
               "dscost.readers.onnx_reader:read_onnx", "--input-shape"),
-    InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"progress"}),
-              "dscost.readers.tflite_reader:read_tflite", ""),
+    InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"input_shapes", "progress"}),
+              "dscost.readers.tflite_reader:read_tflite", "--input-shape"),
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
     InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "kwargs"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
@@ -102,7 +102,8 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
     wrong = [k for k in given if k not in kind.options and k not in AMBIENT]
     if wrong:
         label = labels.get(wrong[0], wrong[0])
-        takers = " and ".join(k.plural for k in KINDS if wrong[0] in k.options) or "no input kind"
+        names = [k.plural for k in KINDS if wrong[0] in k.options]
+        takers = (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)) or "no input kind"
         verb = "apply" if "/" in label else "applies"
         instead = f" (use {kind.instead})" if kind.instead else " (its shapes are the ones stored in the file)"
         if wrong[0] == "kwargs":
@@ -131,7 +132,7 @@ def options_for(target: str | Path, options: dict) -> dict:
 def load(target: str | Path, *, labels: dict[str, str] | None = None, **options):
     """Read any input (YAML spec, ONNX graph, TFLite model, PyTorch target) into a Model.
 
-    ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX and
+    ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX, TFLite and
     PyTorch; the key ``""`` is a PyTorch module's single forward input), ``dims``
     (ONNX: symbolic dimensions by name), ``input_values`` (ONNX: one-element flag inputs by
     name, which pick an If's branch), ``kwargs``

@@ -69,7 +69,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
-from dscost.readers.tflite_shapes import DATA_SIZED_OPS, resolve
+from dscost.readers.tflite_shapes import DATA_SIZED_OPS, fix_inputs, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
@@ -122,13 +122,15 @@ def _subgraph_params(f: TFLiteFile, op) -> int:
     return total
 
 
-def read_tflite(path: str | Path, progress: bool = False) -> Model:
+def read_tflite(path: str | Path, progress: bool = False, input_shapes: dict[str, tuple] | None = None) -> Model:
     """Read a TFLite flatbuffer into a Model; weight bytes are never read.
 
     Shapes are the file's (NHWC); params = the elements of every weight and bias tensor of the
     counted ops, weights and biases apart (the converter folds BatchNorm into conv biases and writes a
-    bias for every conv).  ``progress`` is accepted for symmetry with the ONNX reader (a TFLite
-    file is read in a moment).  Bad files raise InputError naming the file.
+    bias for every conv).  ``input_shapes`` gives inputs' dynamic dimensions (shape_signature -1)
+    a size (``{"waveform": (15600,)}``); the shapes that follow come from one run of LiteRT's
+    interpreter (:mod:`tflite_shapes`).  ``progress`` is accepted for symmetry with the ONNX
+    reader (a TFLite file is read in a moment).  Bad files raise InputError naming the file.
     """
     from dscost.files import regular_file
 
@@ -140,10 +142,10 @@ def read_tflite(path: str | Path, progress: bool = False) -> Model:
     f = open_file(path, tfl)
     if not f.graphs:
         raise InputError(f"{path}: not a valid TFLite model: no subgraph")
-    return _build(path, f)
+    return _build(path, f, input_shapes or {})
 
 
-def _build(path: Path, f: TFLiteFile) -> Model:
+def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
     g = f.graphs[0]
     tensors = g.tensors
     notes: list[str] = []
@@ -152,20 +154,23 @@ def _build(path: Path, f: TFLiteFile) -> Model:
     notes.append("shapes are NHWC, as stored in the file")
     if len(f.graphs) > 1:
         notes.append(f"{len(f.graphs) - 1} more subgraph(s) (bodies of control-flow ops or other signatures) not counted")
+    resize = fix_inputs(path, g, overrides, notes)
     for t in g.inputs:
         tensor = tensors[t]
         sig = tensor.signature
+        if t in resize:
+            continue
         if sig and tensor.shape is not None and len(sig) == len(tensor.shape):
             dynamic = [i for i, d in enumerate(sig) if d < 0]
             if 0 in dynamic:
                 notes.append(f"dynamic batch dimension of input {tensor.name!r} set to {tensor.shape[0]} (the file's shape)")
             rest = [i for i in dynamic if i != 0]
             if rest:
+                example = "x".join(str(1 if i == 0 else d if d > 0 else 128) for i, d in enumerate(sig))
                 raise InputError(f"{path}: input {tensor.name!r} has dynamic dimension(s) {', '.join(map(str, rest))} "
-                                 f"(shape_signature {list(sig)}); dscost counts the shapes stored in the file: "
-                                 f"convert the model with a fixed input shape")  # fmt: skip
+                                 f"(shape_signature {list(sig)}); set them with --input-shape {tensor.name}={example}")  # fmt: skip
 
-    unknown = resolve(path, g, notes)  # tensors with dynamic dimensions: their run-time shapes, or unknown
+    unknown = resolve(path, g, notes, resize)  # tensors with dynamic dimensions: their run-time shapes, or unknown
     const: set[int] = {i for i, t in enumerate(tensors) if t.const}
     graph_inputs = set(g.inputs)
     layers: list[Layer] = []

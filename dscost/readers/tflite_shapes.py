@@ -59,15 +59,53 @@ def find_runtime() -> tuple[str, str] | None:
     return None
 
 
-def resolve(path: Path, graph, notes: list[str]) -> set[int]:
+def fix_inputs(path: Path, graph, overrides: dict[str, tuple], notes: list[str]) -> dict[int, tuple[int, ...]]:
+    """The ``--input-shape`` of ``graph``'s inputs, checked: an input's name, its rank, and a new
+    size only where the file's shape_signature says -1; set in place, returned by tensor index."""
+    if not overrides:
+        return {}
+    from dscost.errors import InputError
+
+    by_name = {graph.tensors[t].name: t for t in graph.inputs}
+    out: dict[int, tuple[int, ...]] = {}
+    for name, shape in overrides.items():
+        given = f"--input-shape {name}={'x'.join(map(str, shape))}"
+        t = by_name.get(name)
+        if t is None:
+            raise InputError(f"{path}: {given}: the model has no input {name!r} (inputs: {', '.join(map(repr, by_name)) or 'none'})")
+        tensor = graph.tensors[t]
+        shape = tuple(int(v) for v in shape)
+        stored = tensor.shape or ()
+        if len(shape) != len(stored):
+            raise InputError(f"{path}: {given}: input {name!r} has {len(stored)} dimensions, not {len(shape)}")
+        if min(shape, default=1) <= 0:
+            raise InputError(f"{path}: {given}: dimensions must be positive")
+        sig = tensor.signature if tensor.signature and len(tensor.signature) == len(stored) else stored
+        fixed = [f"{i} ({d})" for i, (d, v) in enumerate(zip(sig, shape)) if d >= 0 and d != v]
+        if fixed:
+            raise InputError(f"{path}: {given}: dimension(s) {', '.join(fixed)} of input {name!r} are fixed in the file "
+                             f"(shape_signature {list(sig)}); only its -1 dimensions take a size")  # fmt: skip
+        if find_runtime() is None:
+            raise InputError(f"{path}: {given}: the shapes that follow come from one run of LiteRT's TFLite interpreter, "
+                             f"which is not installed ({INSTALL_RUNTIME})")  # fmt: skip
+        out[t] = shape
+        tensor.shape = shape
+    notes.append("input shape(s) set by --input-shape: " + ", ".join(f"{graph.tensors[t].name}={'x'.join(map(str, v))}" for t, v in out.items()))
+    return out
+
+
+def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ...]] | None = None) -> set[int]:
     """Give the dynamic tensors of ``graph`` (subgraph 0 of the file at ``path``) their run-time
-    shapes, in place; returns the tensors whose shape stays unknown (with a note saying why)."""
+    shapes, in place -- every computed tensor's, when ``resize`` (:func:`fix_inputs`) gave inputs
+    new sizes; returns the tensors whose shape stays unknown (with a note saying why)."""
     placeholders, dynamic = dynamic_tensors(graph)
-    if not placeholders:
+    if not placeholders and not resize:
         return set()
+    if resize:  # (the sizes that follow the inputs': every computed tensor's, signature or not)
+        dynamic = {i for i, t in enumerate(graph.tensors) if not t.const and t.shape is not None and i not in resize}
     unresolved = _downstream(graph, placeholders, dynamic)
     shown = ", ".join(repr(graph.tensors[t].name) for t in sorted(placeholders)[:3]) + (f" and {len(placeholders) - 3} more" if len(placeholders) > 3 else "")
-    what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})"
+    what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})" if placeholders else "the tensors after the inputs set"
     runtime = find_runtime()
     if runtime is None:
         notes.append(f"{what}: their shapes are unknown and the ops on them uncounted; with a TFLite interpreter ({INSTALL_RUNTIME}) "
@@ -79,9 +117,11 @@ def resolve(path: Path, graph, notes: list[str]) -> set[int]:
     module, package = runtime
     size = path.stat().st_size
     try:
-        shapes, version = sandbox.run(_run, str(path), module, timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
+        shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
                                       label=f"{path}: the TFLite interpreter")  # fmt: skip
     except InputError as err:
+        if resize:
+            raise
         notes.append(f"{what}: their shapes are unknown and the ops on them uncounted ({err})")
         return unresolved
     unknown = _downstream(graph, set(), dynamic, DATA_SIZED_OPS)
@@ -89,7 +129,8 @@ def resolve(path: Path, graph, notes: list[str]) -> set[int]:
     for t in dynamic - unknown:
         shape = shapes.get(t)
         tensor = graph.tensors[t]
-        if shape is None or len(shape) != len(tensor.shape) or any(s != d for s, d in zip(shape, tensor.signature) if d >= 0):
+        sig = tensor.signature if tensor.signature and len(tensor.signature) == len(tensor.shape) else None
+        if shape is None or len(shape) != len(tensor.shape) or (not resize and any(s != d for s, d in zip(shape, sig or ()) if d >= 0)):
             unknown.add(t)  # (not what the file declares: left unknown)
             continue
         resolved += tensor.shape != shape
@@ -99,8 +140,9 @@ def resolve(path: Path, graph, notes: list[str]) -> set[int]:
     return unknown
 
 
-def _run(path: str, module: str) -> tuple[dict[int, tuple[int, ...]], str]:
-    """In the child: run the model once on zero inputs; (tensor index -> shape, runtime version)."""
+def _run(path: str, module: str, resize: dict[int, tuple[int, ...]]) -> tuple[dict[int, tuple[int, ...]], str]:
+    """In the child: run the model once on zero inputs, ``resize``d first; (tensor index -> shape,
+    runtime version)."""
     import importlib
     import os
     import warnings
@@ -118,6 +160,8 @@ def _run(path: str, module: str) -> tuple[dict[int, tuple[int, ...]], str]:
     resolver = getattr(getattr(mod, "OpResolverType", None), "BUILTIN_WITHOUT_DEFAULT_DELEGATES", None)
     try:
         it = mod.Interpreter(model_path=path, **({"experimental_op_resolver_type": resolver} if resolver is not None else {}))
+        for index, shape in resize.items():
+            it.resize_tensor_input(index, list(shape), strict=True)
         it.allocate_tensors()
         for d in it.get_input_details():
             if int(prod(d["shape"])) > 1 << 28:
