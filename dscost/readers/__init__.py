@@ -118,8 +118,8 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
 
 def options_for(target: str | Path, options: dict) -> dict:
     """The options that apply to ``target``'s kind, silently dropping the others
-    (`diff`: one --input-shape for whichever of its two models is an ONNX graph or a
-    PyTorch module; a shape without a name goes to PyTorch modules only)."""
+    (`diff`: one --input-shape for whichever of its two models is an ONNX graph, a TFLite
+    model or a PyTorch module; a shape without a name goes to PyTorch modules only)."""
     kind = kind_of(target)
     out = {k: v for k, v in options.items() if k in kind.options and v is not None}
     if kind is not TORCH and "" in out.get("input_shapes", {}):
