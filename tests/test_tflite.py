@@ -505,6 +505,28 @@ def test_shared_constant_counts_for_each_op(tmp_path):
     assert any("used by several ops" in note for note in m.notes)
 
 
+def test_a_shared_kernel_counts_once(tmp_path):
+    """A kernel is random in an untrained model, so one kernel tensor for several ops is one weight
+    of the source model applied several times: litert-torch unrolls an LSTM into one
+    FULLY_CONNECTED per step, all reading the recurrent weights W_hh (48 x 192 here, 3 steps).
+    Counted once, with each step's MACs; the merged bias of those FCs stays counted per op."""
+    n = tm.Net()
+    h = n.input("h", (1, 48))
+    w, b = n.const("W_hh", (192, 48)), n.const("b", (192,))
+    opts = (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0})
+    for step in range(3):
+        g = n.tensor(f"gates{step}", (1, 192))
+        n.op(OP.FULLY_CONNECTED, [h, w, b], [g], opts)
+        h = n.tensor(f"h{step}", (1, 48))
+        n.op(OP.SLICE, [g, n.const(f"begin{step}", (2,), tm.INT32, quantized=False), n.const(f"size{step}", (2,), tm.INT32, quantized=False)], [h])
+    n.output(h)
+    m = _read(n, tmp_path)
+    fcs = [layer for layer in m.layers if layer.op == "FULLY_CONNECTED"]
+    assert [(fc.cost.macs, fc.cost.weights, fc.cost.biases) for fc in fcs] == [(48 * 192, 48 * 192, 192), (48 * 192, 0, 192), (48 * 192, 0, 192)]
+    assert "weights 'W_hh' also used by gates0: counted there" in fcs[1].note
+    assert any(note.startswith("1 kernel(s) used by several ops ('W_hh'), counted once") for note in m.notes)
+
+
 @pytest.mark.parametrize("dtype", [tm.FLOAT32, tm.INT8])
 def test_keras_application_patterns(tmp_path, dtype):
     """What the converted Keras applications of benchmarks/crosscheck_tflite.py --apps hold besides

@@ -21,11 +21,16 @@ Conventions:
   (depthwise filters are 1HWC, TRANSPOSE_CONV filters OHWI, CONV_3D DHWIO).
   The batch is the file's batch (1 when the converter wrote a dynamic batch).
 * **Params** = the elements of the weight and bias tensors of every counted
-  op.  A tensor used by several ops is counted for each (said in a note): the
-  converter merges equal-valued constants -- such as the all-zero biases of an
+  op.  A bias or scale used by several ops is counted for each (said in a note):
+  the converter merges equal-valued constants -- such as the all-zero biases of an
   untrained model -- into one tensor, where the source model had one per layer
-  (the same convention as the ONNX reader's Identity copies; genuinely tied
-  weights would be counted twice).  The TFLite converter folds BatchNorm into the conv
+  (the same convention as the ONNX reader's Identity copies).  A kernel (conv
+  filter, matmul weight, embedding table, recurrent weights; :data:`KERNEL_OPS`)
+  used by several ops is counted once: random in an untrained model, it is
+  merged only when the source applies one weight several times (litert-torch
+  unrolls an LSTM into one FULLY_CONNECTED per step) -- or when the untrained
+  source deep-copied a layer, as ``nn.TransformerEncoder`` does, whose copies
+  then count once.  The TFLite converter folds BatchNorm into the conv
   weights and biases and writes a bias tensor for every conv (all zero where
   the source layer had none), so a TFLite model has no BN layers and counts
   one bias per output channel of every conv; weights and biases are split in
@@ -75,6 +80,12 @@ from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
                   "edgetpu-custom-op": "a graph compiled for the Edge TPU runs inside it: count the model as it was before edgetpu_compiler"}  # fmt: skip
+
+# Ops whose "weights" input is a kernel (random in an untrained model, so never merged with another by
+# chance): one used by several ops is counted once
+KERNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_3D", "TRANSPOSE_CONV", "Convolution2DTransposeBias", "FULLY_CONNECTED",
+                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", "UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM",
+                        "UNIDIRECTIONAL_SEQUENCE_RNN", "RNN", "BIDIRECTIONAL_SEQUENCE_LSTM"})  # fmt: skip
 
 # Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
 NO_HANDLER_REASONS = {op: f"{op}: its output size depends on the data" for op in DATA_SIZED_OPS}
@@ -179,7 +190,8 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
     producer_op: dict[int, str] = {}
     ports: dict[int, int] = {}  # a later output of a multi-output op -> its index
     claimed: dict[int, str] = {}  # param tensor -> first layer counting it
-    shared: set[int] = set()  # param tensors used by more than one op
+    shared: set[int] = set()  # param tensors (but kernels) used by more than one op
+    shared_kernels: set[int] = set()  # kernels used by more than one op
     used: set[str] = set()
     dtypes: dict[str, int] = {}
 
@@ -244,7 +256,13 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
         notes_here: list[str] = [res.note] if res.note else []
         for k, field_name in res.params.items():
             t = op.inputs[k]
-            if t in claimed:
+            if t in claimed and field_name == "weights" and op.opname in KERNEL_OPS:
+                # A kernel is random in an untrained model: one tensor for several ops is one tensor
+                # of the source model too (an unrolled RNN's weights, tied weights): counted once.
+                cost = replace(cost, weights=cost.weights - prod(tensors[t].shape))
+                notes_here.append(f"weights {tensors[t].name!r} also used by {claimed[t]}: counted there")
+                shared_kernels.add(t)
+            elif t in claimed:
                 # The converter merges equal constants (the zero biases of an untrained model) into
                 # one tensor; in the source model each layer had its own: counted for each op.
                 notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted for each op")
@@ -295,6 +313,11 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
     if shared:
         names = [tensors[t].name for t in sorted(shared)]
         shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        notes.append(f"{len(shared)} weight/bias tensor(s) used by several ops ({shown}): the converter merges equal constants, "
+        notes.append(f"{len(shared)} bias or scale tensor(s) used by several ops ({shown}): the converter merges equal constants, "
                      f"such as the zero biases of an untrained model, so each op counts its own copy")  # fmt: skip
+    if shared_kernels:
+        names = [tensors[t].name for t in sorted(shared_kernels)]
+        shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({shown}), counted once: one weight of the source "
+                     f"model applied several times (an unrolled recurrence, tied weights)")  # fmt: skip
     return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes)
