@@ -14,18 +14,7 @@ from fractions import Fraction
 from math import prod
 from typing import Collection
 
-from dscost.layers import (
-    DEPTHWISE,
-    FC,
-    PASS_THROUGH_TYPES,
-    POINTWISE,
-    STANDARD,
-    ConvGeom,
-    Cost,
-    Layer,
-    Model,
-    Shape,
-)
+from dscost.layers import DEPTHWISE, FC, PASS_THROUGH_TYPES, POINTWISE, STANDARD, ConvGeom, Cost, Layer, Model, Shape
 
 # --------------------------------------------------------------------------
 # Shapes
@@ -211,6 +200,7 @@ ELEMENT_OPS = {
     "random": 1,  # one generated value (or draw) per element
     "scale_shift": 2,  # ONNX's removed ImageScaler and Affine: a multiply and an add
     "scale": 1,  # ONNX's removed Scale
+    "complex_abs": 4,  # TFLite's COMPLEX_ABS, |re + i im| = sqrt(re^2 + im^2): two multiplies, an add, a square root
     "scaled_tanh": 3,  # ONNX's removed ScaledTanh: tanh (1, as ACTIVATION_OPS) and two multiplies
     "parametric_softplus": 4,  # ONNX's removed ParametricSoftplus: softplus (2) and two multiplies
 }

@@ -187,6 +187,20 @@ def test_cumsum_topk_random_fake_quant_and_data_sized_ops(tmp_path):
     assert [(u.op, u.reason) for u in m.uncounted] == [("WHERE", "WHERE: its output size depends on the data")]
 
 
+def test_complex_abs_real_imag(tmp_path):
+    """A spectrogram's ops after RFFT2D: COMPLEX_ABS, sqrt(re^2 + im^2), 4 ops per element (two
+    multiplies, an add, a square root); REAL and IMAG take a half: no arithmetic."""
+    n = tm.Net()
+    z = n.input("z", (1, 98, 257), tm.TensorType.COMPLEX64)
+    mag, re, im = (n.tensor(name, (1, 98, 257)) for name in ("mag", "re", "im"))
+    for code, out in ((OP.COMPLEX_ABS, mag), (OP.REAL, re), (OP.IMAG, im)):
+        n.op(code, [z], [out])
+        n.output(out)
+    m = _read(n, tmp_path)
+    assert [(layer.op, layer.type, layer.cost.other_ops) for layer in m.layers] == [("COMPLEX_ABS", ELEMENTWISE, 4 * 98 * 257), ("REAL", SHAPE, 0), ("IMAG", SHAPE, 0)]
+    assert not m.uncounted
+
+
 def test_dynamic_dimensions_without_an_interpreter_are_uncounted(tmp_path, monkeypatch):
     """A dimension the converter could not compute is stored as 1 (BirdNET's spectrogram: 1 frame
     of 511): without a TFLite interpreter those shapes are unknown, and each op reading or writing

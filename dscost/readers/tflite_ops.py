@@ -320,6 +320,13 @@ def unary(info: NodeInfo) -> Result:
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
 
 
+@handles("COMPLEX_ABS")
+def complex_abs(info: NodeInfo) -> Result:
+    """The magnitude of each complex element (a spectrogram's, after RFFT2D):
+    cost.per_element_cost("complex_abs", numel of the output)."""
+    return Result(ELEMENTWISE, C.per_element_cost("complex_abs", out_numel(info)), data_inputs=(0,))
+
+
 @handles("TOPK_V2")
 def topk(info: NodeInfo) -> Result:
     """As ONNX's TopK: cost.per_element_cost("topk", numel of the input), one compare per element."""
@@ -421,7 +428,7 @@ SHAPE_OPS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "PAD", "PADV2", "
              "SLICE", "STRIDED_SLICE", "SPLIT", "SPLIT_V", "TILE", "BROADCAST_TO", "CAST", "SHAPE", "RANK", "PACK",
              "UNPACK", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "BATCH_TO_SPACE_ND", "SPACE_TO_BATCH_ND", "FILL",
              "ZEROS_LIKE", "RANGE", "ONE_HOT", "REVERSE_V2", "REVERSE_SEQUENCE", "BROADCAST_ARGS", "SCATTER_ND",
-             "DYNAMIC_UPDATE_SLICE", "MATRIX_DIAG", "MATRIX_SET_DIAG", "BITCAST")  # fmt: skip
+             "DYNAMIC_UPDATE_SLICE", "MATRIX_DIAG", "MATRIX_SET_DIAG", "BITCAST", "REAL", "IMAG")  # fmt: skip
 
 
 # Data inputs of shape ops whose data is not (only) input 0; None = every non-constant input.

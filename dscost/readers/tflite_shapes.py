@@ -99,6 +99,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     shapes, in place -- every computed tensor's, when ``resize`` (:func:`fix_inputs`) gave inputs
     new sizes; returns the tensors whose shape stays unknown (with a note saying why)."""
     placeholders, dynamic = dynamic_tensors(graph)
+    placeholders -= set(resize or ())  # (an input given its size: no placeholder)
     if not placeholders and not resize:
         return set()
     if resize:  # (the sizes that follow the inputs': every computed tensor's, signature or not)
