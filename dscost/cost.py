@@ -298,8 +298,10 @@ def softmax_cost(numel: int) -> Cost:
 
 
 def is_separable_candidate(layer: Layer) -> bool:
-    """A standard conv (groups 1) with a kernel larger than 1x1."""
-    return layer.conv is not None and layer.type == STANDARD
+    """A standard conv (groups 1) with a kernel larger than 1x1 and more than one input channel: on
+    one channel the depthwise half is a single filter, so every output channel would be a multiple
+    of one filtered map (a rank-1 conv, no replacement for the layer)."""
+    return layer.conv is not None and layer.type == STANDARD and layer.conv.cin > 1
 
 
 def depthwise_geom(g: ConvGeom) -> ConvGeom:

@@ -351,6 +351,10 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
                 report.skipped.append(Skipped(node.name, "1x1 kernel: already pointwise"))
             out_nodes.append(node)
             continue
+        if w.shape[1] == 1:
+            report.skipped.append(Skipped(node.name, "one input channel: its depthwise half would be a single filter (cost.is_separable_candidate)"))
+            out_nodes.append(node)
+            continue
         if max(kernel) < min_kernel:
             report.skipped.append(Skipped(node.name, f"kernel {'x'.join(map(str, kernel))} below --min-kernel {min_kernel}"))
             out_nodes.append(node)

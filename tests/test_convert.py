@@ -116,6 +116,23 @@ def test_convert_hand_model_matches_what_if(tmp_path):
     assert run(out, x)[0].shape == (1, 12, 8, 8)
 
 
+def test_a_conv_on_one_input_channel_has_no_separable_form(tmp_path):
+    """A grayscale stem, 3x3 conv 1 -> 8 (Silero VAD's STFT conv is one too: 1 -> 258): its
+    depthwise half would be one filter, every output channel a multiple of one filtered map. No
+    what-if in analyze (which would claim 1/8 + 1/9 of its MACs), and convert skips it, so the two
+    still agree: only B (8 -> 8) is made separable."""
+    nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
+             helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[1, 1, 1, 1])]  # fmt: skip
+    src = save(_model(nodes, (1, 1, 8, 8), (1, 8, 8, 8), [_w("wa", 8, 1, 3, 3), _w("wb", 8, 8, 3, 3)]), tmp_path / "gray.onnx")
+    a = analyze(load(src))
+    assert set(a.what_if) == {"B"}
+    assert a.all_separable.macs == a.totals.macs - 9 * 8 * 8 * 64 + (9 * 8 + 8 * 8) * 64  # B: dw 3x3 x 8 + pw 8 -> 8 on 8x8
+    rep = cv.convert_file(src, tmp_path / "out.onnx")
+    assert [c.name for c in rep.converted] == ["B"]
+    assert [(k.name, k.reason) for k in rep.skipped] == [("A", "one input channel: its depthwise half would be a single filter (cost.is_separable_candidate)")]
+    assert rep.exact and rep.predicted == rep.actual
+
+
 def test_svd_init_is_exact_for_separable_weights():
     # W[n, m] = p[n, m] * d[m]: every input channel's slice has rank 1
     p = RNG.standard_normal((6, 3))
