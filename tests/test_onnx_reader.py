@@ -70,6 +70,25 @@ def test_input_shape_overriding_a_fixed_dim_is_said(tmp_path):
     assert any("overrides fixed dimension(s) 2 (8 -> 16), 3 (8 -> 16) of input 'x'" in n for n in m.notes)
 
 
+def test_declared_shapes_at_the_old_input_shape_are_inferred_anew(tmp_path):
+    """A file that ships its inferred shapes (value_info, as onnx.shape_inference or onnxsim write
+    them) declares every tensor at its own input shape; onnx's inference keeps those static dims
+    against the ones it infers.  With --input-shape 1x3x16x16 they are cleared and inferred anew:
+    the second conv counts at 16x16 (before: at the stale 8x8, and the first conv uncounted)."""
+    import onnx
+
+    mp = model([node("Conv", ["x", "W"], "y", pads=[1, 1, 1, 1]), node("Conv", ["y", "W2"], "z", pads=[1, 1, 1, 1])],
+               [("x", [1, 3, 8, 8])], ["z"], [init("W", 4, 3, 3, 3), init("W2", 4, 4, 3, 3)])  # fmt: skip
+    mp = onnx.shape_inference.infer_shapes(mp)
+    assert [d.dim_value for d in mp.graph.value_info[0].type.tensor_type.shape.dim] == [1, 4, 8, 8]
+    m = read_onnx(save(tmp_path, mp), input_shapes={"x": (1, 3, 16, 16)})
+    assert not m.uncounted and [layer.cost.macs for layer in m.layers] == [4 * 3 * 9 * 256, 4 * 4 * 9 * 256]
+    declared = len(mp.graph.value_info) + len(mp.graph.output)
+    assert f"the file declares the shapes of {declared} tensor(s) (value_info, graph outputs) at its own input shape: they are inferred anew for the shape given" in m.notes
+    m = read_onnx(save(tmp_path, mp, "same.onnx"), input_shapes={"x": (1, 3, 8, 8)})  # (the file's own shape: nothing stale)
+    assert [layer.cost.macs for layer in m.layers] == [4 * 3 * 9 * 64, 4 * 4 * 9 * 64] and not any("declares the shapes" in n for n in m.notes)
+
+
 def test_zero_sized_input_dim_is_an_error(tmp_path):
     with pytest.raises(InputError, match=r"input 'x' has a zero-sized dimension 2; set a real shape with --input-shape"):
         read_onnx(save(tmp_path, conv_model(spatial=("0", "8"))))

@@ -260,6 +260,7 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
         notes.append("symbolic dimensions set by --dim: " + ", ".join(f"{k}={v}" for k, v in dims.items()))
     batch: dict[str, list[str]] = {}  # a symbolic batch dimension set to 1 -> the inputs it is in
     bound = bound_names(real_inputs, overrides, dims)
+    resized = False  # an --input-shape changed a dimension the file fixes
     for vi in real_inputs:
         if vi.name not in overrides and not vi.type.HasField("tensor_type"):
             continue  # sequences, maps: left to shape inference
@@ -269,6 +270,7 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
         if sym is not None:
             batch.setdefault(sym, []).append(vi.name)
         tt = vi.type.tensor_type
+        resized = resized or any(d.HasField("dim_value") and 0 < d.dim_value != v for d, v in zip(tt.shape.dim, shape))
         tt.shape.ClearField("dim")
         for v in shape:
             tt.shape.dim.add().dim_value = v
@@ -278,6 +280,25 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
         else:
             shown = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({shown})")
+    if resized:
+        stale = forget_declared_shapes(graph)
+        if stale:
+            notes.append(f"the file declares the shapes of {stale} tensor(s) (value_info, graph outputs) at its own input shape: "
+                         f"they are inferred anew for the shape given")  # fmt: skip
+
+
+def forget_declared_shapes(graph) -> int:
+    """Clear the declared shapes of the graph's outputs and value_info (their element types stay):
+    declared at the input shape the file fixes, they are stale once ``--input-shape`` changes it
+    (onnx's inference keeps a declared static dimension against the one it infers).  Returns how
+    many tensors had one."""
+    cleared = 0
+    for vi in (*graph.output, *graph.value_info):
+        tt = vi.type.tensor_type
+        if vi.type.HasField("tensor_type") and tt.HasField("shape"):
+            tt.ClearField("shape")
+            cleared += 1
+    return cleared
 
 
 def _infer_once(mp, path: Path, onnx):
