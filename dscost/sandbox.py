@@ -18,7 +18,8 @@ from dscost.errors import InputError
 ADDRESS_SPACE_HEADROOM = 3 << 30  # interpreter, numpy, onnxruntime code and thread stacks
 
 
-def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, label: str, limit_flag: str = "--max-memory") -> Any:
+def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, label: str, limit_flag: str | None = "--max-memory",
+        timeout_flag: str | None = "--timeout", process: str = "the onnxruntime process") -> Any:  # fmt: skip
     import multiprocessing as mp
 
     from dscost.units import nbytes
@@ -31,14 +32,16 @@ def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, la
     sender.close()
     try:
         if not receiver.poll(timeout_s):
-            raise InputError(f"{label}: did not finish within {timeout_s:g} s and was stopped (a run that never ends, or a slow model: --timeout raises the limit)")
+            raise InputError(f"{label}: did not finish within {timeout_s:g} s and was stopped (a run that never ends, or a slow model"
+                             + (f": {timeout_flag} raises the limit)" if timeout_flag else ")"))  # fmt: skip
         try:
             status, value = receiver.recv()
         except EOFError:
             proc.join(5)
             code = proc.exitcode
             how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
-            raise InputError(f"{label}: the onnxruntime process {how} (out of memory? the limit is {nbytes(memory_bytes or 0)}; {limit_flag} raises it)") from None
+            raise InputError(f"{label}: {process} {how} (out of memory? the limit is {nbytes(memory_bytes or 0)}"
+                             + (f"; {limit_flag} raises it)" if limit_flag else ")")) from None  # fmt: skip
     finally:
         receiver.close()
         if proc.is_alive():
@@ -47,7 +50,7 @@ def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, la
     if status == "ok":
         return value
     if status == "memory":
-        raise InputError(f"{label}: ran out of its memory limit ({nbytes(memory_bytes or 0)} of tensors); {limit_flag} raises it")
+        raise InputError(f"{label}: ran out of its memory limit ({nbytes(memory_bytes or 0)} of tensors)" + (f"; {limit_flag} raises it" if limit_flag else ""))
     raise InputError(value if status == "input" else f"{label}: {value}")
 
 

@@ -234,6 +234,23 @@ def test_dynamic_dimensions_from_one_run_of_the_interpreter(tmp_path):
     assert any("their shapes are unknown and the ops on them uncounted (the interpreter failed: " in n for n in m.notes)
 
 
+@pytest.mark.parametrize("stand_in, timeout, said", [("crashing_run", 60, "its process was killed by signal 11"),
+                                                      ("hanging_run", 2, "did not finish within 2 s and was stopped")])  # fmt: skip
+def test_an_interpreter_that_crashes_or_hangs_leaves_the_shapes_unknown(tmp_path, monkeypatch, stand_in, timeout, said):
+    """The interpreter runs in a child process with a time limit: a runtime that dies on a signal
+    or never returns costs one note, never dscost's own process or an unbounded wait."""
+    pytest.importorskip("ai_edge_litert")
+    from dscost.readers import tflite_shapes
+
+    monkeypatch.setattr(tflite_shapes, "_run", getattr(tm, stand_in))
+    monkeypatch.setattr(tflite_shapes, "TIMEOUT_S", timeout)
+    m = _read(tm.dynamic_rows(), tmp_path)
+    assert [u.op for u in m.uncounted] == ["RESHAPE", "FULLY_CONNECTED"]
+    note = next(n for n in m.notes if n.startswith("1 tensor(s) with dynamic dimensions"))
+    assert "their shapes are unknown and the ops on them uncounted (" in note and f"the TFLite interpreter: {said}" in note
+    assert "onnxruntime" not in note and "--max-memory" not in note and "--timeout" not in note
+
+
 @pytest.mark.parametrize("code, why", [("edgetpu-custom-op", "compiled for the Edge TPU"), ("FlexErf", "TensorFlow's Erf kept by the converter"),
                                        ("MyFancyOp", "no cost handler")])  # fmt: skip
 def test_custom_op_reasons(tmp_path, code, why):

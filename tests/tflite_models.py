@@ -363,3 +363,18 @@ def dynamic_rows(where: bool = False, custom: bool = False) -> Net:
     if custom:
         net.op(BuiltinOperator.CUSTOM, [z], [net.output(net.tensor("mine", (1, 16), signature=(-1, 16)))], custom_code="MyOp")
     return net
+
+
+# Stand-ins for the interpreter's run in its child process (tflite_shapes._run), by import path:
+# one that dies on a signal, as a crashing runtime would, and one that never returns.
+def crashing_run(path, module, resize):
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def hanging_run(path, module, resize):
+    import time
+
+    time.sleep(600)

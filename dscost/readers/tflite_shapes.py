@@ -119,7 +119,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     size = path.stat().st_size
     try:
         shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
-                                      label=f"{path}: the TFLite interpreter")  # fmt: skip
+                                      label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
         if resize:
             raise
