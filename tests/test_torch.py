@@ -206,7 +206,7 @@ ERRORS = [
     (["tests/torch_models.py:returns_int"], "returns_int() returned a int, not a torch.nn.Module"),
     (["tests/torch_models.py:NOT_CALLABLE"], "NOT_CALLABLE is a int, not an nn.Module or a function returning one"),
     (["tests/torch_models.py:tiny_instance", "--arg", "width=3"], "tiny_instance is an nn.Module instance, not a factory"),
-    (["tests/torch_models.py:NotExportable"], "torch.onnx.export failed: UnsupportedOperatorError: Exporting the operator 'aten::linalg_svdvals' to ONNX opset version 17 is not supported"),
+    (["tests/torch_models.py:NotExportable"], "torch.onnx.export failed: UnsupportedOperatorError: Exporting the operator 'aten::linalg_svdvals' to ONNX opset version 17 is not supported; the dynamo exporter too: "),
     (["tests/torch_models.py:tiny", "-i", "1x1x32x32"], "tests/torch_models.py:tiny: forward(x: 1x1x32x32) failed: RuntimeError: Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 1, 32, 32] to have 3 channels"),
     (["tests/torch_models.py:tiny", "-i", "y=1x3x32x32"], "forward(x) has no parameter 'y'"),
     (["tests/torch_models.py:Pair", "-i", "1x3x8x8"], "forward(image, extra, scale) takes 2 inputs; name each shape: --input-shape image=1x3x224x224, --input-shape extra=1x3x224x224"),
@@ -230,6 +230,16 @@ def test_errors_are_one_line_exit_2(capsys, args, needle):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("dscost: error: ") and "Traceback" not in err, err
     assert needle in lines[0]
+
+
+def test_the_dynamo_exporter_when_the_torchscript_one_fails():
+    """aten::diff has no TorchScript symbolic: the dynamo exporter (onnxscript) exports the
+    module instead, and a note says which exporter ran and why."""
+    need("onnxscript")
+    a = dscost.analyze(tm.Differences(), (1, 9))
+    assert (a.totals.macs, a.totals.params) == torch_counts(tm.Differences(), torch.rand(1, 9)) == (8 * 4, 8 * 4 + 4)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed "
+                                       "(UnsupportedOperatorError: Exporting the operator 'aten::diff' to ONNX opset version 17 is not supported)")  # fmt: skip
 
 
 def test_missing_input_shape_says_how():

@@ -121,8 +121,21 @@ def returns_int():
 NOT_CALLABLE = 3
 
 
+class Differences(nn.Module):
+    """A Linear(8, 4) over torch.diff of a 1x9 input: 32 MACs, 36 params.  The TorchScript
+    exporter has no opset-17 symbolic for aten::diff (transformers 5's masks use it); the
+    dynamo exporter decomposes it into slices and a subtraction."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(torch.diff(x, dim=-1))
+
+
 class NotExportable(nn.Module):
-    """Runs in eager mode; torch.onnx has no opset-17 symbolic for linalg_svdvals."""
+    """Runs in eager mode; neither exporter converts linalg_svdvals."""
 
     def forward(self, x):
         return torch.linalg.svdvals(x)

@@ -18,7 +18,8 @@ module and example inputs:
    and beta are norm params, as in an ONNX file) and gave exact counts against
    ``torch.utils.flop_counter`` on the 43-model zoo (benchmarks/crosscheck_torch.py).
    The dynamo exporter folds BatchNorm into the convs and prints progress on
-   stdout, which would corrupt ``--format json``;
+   stdout (captured, as everything is here); it is the fallback when the
+   TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), said in a note;
 4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, and the layers
    are renamed after their module paths (:func:`module_path_names`).
 
@@ -45,6 +46,9 @@ from dscost.layers import Model
 INSTALL_HINT = "pip install 'dscost[torch]'"
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
 EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": False}
+# When that exporter fails (an op it has no symbolic for: transformers 5's masks use aten::diff),
+# the dynamo exporter (it needs onnxscript, in the torch extra).
+DYNAMO_SETTINGS = {"dynamo": True, "opset_version": 18}
 
 
 def _debug() -> bool:
@@ -451,13 +455,22 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                         module(*args, **kwargs)
                 except Exception as err:
                     raise _fail(f"{label}: forward({described}) failed: {_first_line(err)}", err) from None
+                names = _input_names(module, args, kwargs, torch)
                 try:
-                    torch.onnx.export(
-                        module, args, str(path), kwargs=kwargs or None, input_names=_input_names(module, args, kwargs, torch),
-                        training=torch.onnx.TrainingMode.PRESERVE, **EXPORT_SETTINGS,
-                    )  # fmt: skip
+                    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names,
+                                      training=torch.onnx.TrainingMode.PRESERVE, **EXPORT_SETTINGS)  # fmt: skip
+                    exporter = "TorchScript exporter, opset 17, BatchNorm kept"
                 except Exception as err:
-                    raise _fail(f"{label}: torch.onnx.export failed: {_first_line(err)}", err) from None
+                    first = _first_line(err)
+                    try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
+                        torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+                    except Exception as err2:
+                        import re
+
+                        why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
+                        raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
+                    exporter = (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
+                                f"it folds BatchNorm into the convs and rewrites parameters, see the README")  # fmt: skip
         finally:
             module.train(was_training)
         from dscost.readers.onnx_reader import read_onnx
@@ -470,5 +483,5 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     _rename(model, module_path_names(names))
     model.name = name or type(module).__name__
     model.source = source or label
-    model.notes.insert(0, f"exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept) at forward({described}); torch {torch.__version__}")
+    model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
     return model
