@@ -117,6 +117,19 @@ def test_a_condition_on_a_tensor_shape_is_folded_once_shapes_are_inferred(tmp_pa
     assert any("If 'branch': flag=0 (computed from tensor shapes) runs its else_branch" in n for n in m.notes)
 
 
+def test_a_condition_on_the_data_of_an_input_is_left_to_run_time(tmp_path):
+    """flag = ReduceMean(x) >= 0.5 (openWakeWord's hey_jarvis runs a second classifier when the
+    first one's score passes a threshold): decided by data at run time, so the If stays
+    uncounted, and the note does not ask for an --input-value that x (a float tensor) cannot take."""
+    cond = [node("ReduceMean", ["x"], "m", name="score", keepdims=0),
+            helper.make_node("Constant", [], ["half"], name="half", value=helper.make_tensor("v", TensorProto.FLOAT, [], [0.5])),
+            node("GreaterOrEqual", ["m", "half"], "flag", name="fires")]  # fmt: skip
+    m = read_onnx(branchy(tmp_path, cond))
+    assert [u.op for u in m.uncounted] == ["If"]
+    assert "which branch of an If runs is computed from the data of graph input(s) 'x': it is decided at run time (a cascade, a threshold), so the If stays uncounted" in m.notes
+    assert not any("--input-value" in n for n in m.notes)
+
+
 def test_a_condition_computed_from_constants_needs_no_value(tmp_path):
     cond = [helper.make_node("Constant", [], ["off"], name="off", value=helper.make_tensor("v", TensorProto.BOOL, [1], [False])),
             node("Not", ["off"], "flag", name="on")]  # fmt: skip

@@ -327,6 +327,37 @@ def test_a_while_body_holds_its_weights(tmp_path):
     assert cost.analyze(m).totals.params == 5_248
 
 
+def test_an_if_holds_the_weights_it_is_given(tmp_path):
+    """onnx-tf converts an ONNX If to a TFLite IF that takes its branch's weights as operands
+    (openWakeWord's hey_jarvis: a second classifier run when the first one fires): those
+    constants are the IF's params (a 64 x 1536 kernel and a 64 bias), as in the ONNX file, where
+    the If's branch reads them from the graph; a WHILE's operand counts only when its body passes
+    it on unchanged (a captured weight), not when the body updates it (a state)."""
+    n = tm.Net()
+    x, flag = n.input("x", (1, 1536)), n.input("flag", (), tm.BOOL)
+    y = n.tensor("if_out", (1, 64))
+    then, other = n.body(), n.body()
+    for branch in (then, other):
+        branch.input("x", (1, 1536))
+        branch.input("w", (64, 1536))
+        branch.output(branch.input("b", (64,)))
+    n.op(OP.IF, [flag, x, n.const("w", (64, 1536)), n.const("b", (64,))], [y], (OPTS.IfOptions, {"ThenSubgraphIndex": 1, "ElseSubgraphIndex": 2}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert [(u.op, u.params) for u in m.uncounted] == [("IF", 64 * 1536 + 64)]
+    w = tm.Net()
+    x = w.input("x", (1, 8))
+    outs = [w.tensor("h_out", (1, 8)), w.tensor("k_out", (8, 8))]
+    cond, body = w.body(), w.body()
+    cond.input("h", (1, 8)), cond.output(cond.input("k", (8, 8)))
+    bh, bk = body.input("h", (1, 8)), body.input("k", (8, 8))
+    body.output(body.unary(OP.TANH, bh, "h2")), body.output(bk)  # h updated (a state), k passed on (a captured weight)
+    w.op(OP.WHILE, [w.const("h0", (1, 8)), w.const("k", (8, 8))], outs, (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 2}))
+    w.output(outs[0])
+    m = _read(w, tmp_path, "loop")
+    assert [(u.op, u.params) for u in m.uncounted] == [("WHILE", 64)]
+
+
 def _rnn_loop(limit_op=OP.LESS, limit: int = 16, start: int = 0, step: int = 1, data_cond: bool = False) -> tm.Net:
     """Keras 3's RNN as TFLite writes it: WHILE(i, h, x) with cond LESS(i, 16) and a body that adds
     1 to i, reads x[i] (1, 8) and computes h = tanh(x[i] W + b + h R): 12 units."""

@@ -34,7 +34,17 @@ def resolve_branches(path: Path, mp, real_inputs: list, values: dict[str, int] |
         notes.append("input values set by --input-value: " + ", ".join(f"{k}={v}" for k, v in values.items()))
     if has_if:
         arrays = input_arrays(values, real_inputs)
-        inline_known_branches(mp.graph, values or {}, notes, arrays, mp.opset_import, {vi.name for vi in real_inputs})
+        inline_known_branches(mp.graph, values or {}, notes, arrays, mp.opset_import, {vi.name for vi in real_inputs}, flags=flag_inputs(real_inputs))
+
+
+def flag_inputs(real_inputs: list) -> set[str]:
+    """The graph inputs ``--input-value`` can give a value: one bool or integer element."""
+    out = set()
+    for vi in real_inputs:
+        tt = vi.type.tensor_type
+        if vi.type.HasField("tensor_type") and tt.elem_type in INT_TYPES and tt.HasField("shape") and all(d.HasField("dim_value") and d.dim_value == 1 for d in tt.shape.dim):
+            out.add(vi.name)
+    return out
 
 
 def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -> None:
@@ -56,12 +66,13 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
 
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
-                          inputs: set[str] = frozenset(), shapes: frozenset[str] = frozenset()) -> bool:  # fmt: skip
+                          inputs: set[str] = frozenset(), shapes: frozenset[str] = frozenset(), flags: set[str] | None = None) -> bool:  # fmt: skip
     """Replace every If whose condition is known (a value in ``values``; a Constant node or an
     initializer holding one element; or computed from those and ``arrays``, the given inputs'
     values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
     in place; nested Ifs that come to the top level are resolved in the next round.  A note names
-    the graph ``inputs`` without a value that the other conditions are computed from.  Among
+    the graph ``inputs`` without a value that the other conditions are computed from (how to give
+    one, for those of them among ``flags``: :func:`flag_inputs`; the others hold data).  Among
     ``arrays``, ``shapes`` names the outputs of Shape/Size nodes (:func:`resolve_shape_branches`).
     Returns whether an If was replaced."""
     changed = False
@@ -72,10 +83,14 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
         known.update(folded)
         positions = [i for i, n in enumerate(graph.node) if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0] in known]
         if not positions:
-            if needed:
-                shown = ", ".join(repr(t) for t in sorted(needed, key=repr))
-                notes.append(f"which branch of an If runs is computed from the graph input(s) {shown}: give a value "
-                             f"(--input-value {sorted(needed, key=repr)[0]}=N) to count the branch that runs")  # fmt: skip
+            givable = sorted((t for t in needed if flags is None or t in flags), key=repr)
+            data = sorted((t for t in needed if t not in givable), key=repr)
+            if givable:
+                notes.append(f"which branch of an If runs is computed from the graph input(s) {', '.join(map(repr, givable))}: give a value "
+                             f"(--input-value {givable[0]}=N) to count the branch that runs")  # fmt: skip
+            if data:
+                notes.append(f"which branch of an If runs is computed from the data of graph input(s) {', '.join(map(repr, data))}: "
+                             f"it is decided at run time (a cascade, a threshold), so the If stays uncounted")  # fmt: skip
             return changed
         nodes = list(graph.node)
         taken = _names(graph, frozenset(positions))  # grows with each branch inlined

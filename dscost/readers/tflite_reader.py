@@ -116,19 +116,32 @@ def _names(tensor_name: str, fused: bool) -> tuple[str, str]:
     return op_parts[-1], parts[0]
 
 
+def _learned(tensors, indices, const: set[int] | None = None) -> int:
+    """Elements of the learned constants among ``indices`` (float or quantized, more than one
+    element; a constant: in ``const`` when given, else a tensor with data)."""
+    return sum(prod(tensors[t].shape) for t in indices if t >= 0 and (t in const if const is not None else tensors[t].const)
+               and (tensors[t].dtype in FLOAT_TYPES or tensors[t].quantized) and tensors[t].shape and prod(tensors[t].shape) > 1)  # fmt: skip
+
+
 def _subgraph_params(f: TFLiteFile, op) -> int:
-    """Elements of the learned constants (float or quantized, more than one element) held by the
-    subgraphs a control-flow op runs, and by theirs: a Keras LSTM's WHILE body holds its weights."""
+    """Elements of the learned constants held by the subgraphs a control-flow op runs, and by
+    theirs (a Keras LSTM's WHILE body holds its weights), and of those it passes them as operands
+    (an IF converted from ONNX by onnx-tf: its branch's weights are the IF's inputs; a WHILE's
+    operand only when its body passes it on unchanged, a captured weight, not a state)."""
     stack = subgraph_indices(op)
     seen: set[int] = set()
-    total = 0
+    operands = op.inputs
+    if op.opname == "WHILE":  # (a loop's operand is a state -- an RNN's zero h0 -- unless the body passes it on unchanged)
+        body = f.graphs[op.options.get("BodySubgraphIndex", -1)] if 0 < op.options.get("BodySubgraphIndex", -1) < len(f.graphs) else None
+        operands = [t for k, t in enumerate(op.inputs) if body is not None and k < min(len(body.inputs), len(body.outputs)) and body.inputs[k] == body.outputs[k]]
+    total = _learned(f.graphs[0].tensors, operands)
     while stack:
         s = stack.pop()
         if not isinstance(s, int) or not 0 < s < len(f.graphs) or s in seen:
             continue
         seen.add(s)
         g = f.graphs[s]
-        total += sum(prod(t.shape) for t in g.tensors if t.const and (t.dtype in FLOAT_TYPES or t.quantized) and t.shape and prod(t.shape) > 1)
+        total += _learned(g.tensors, range(len(g.tensors)))
         stack += [s for o in g.ops if o.opname in CONTROL_FLOW for s in subgraph_indices(o)]
     return total
 
@@ -235,10 +248,9 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
             continue
         dynamic = next((t for t in (*op.inputs, *op.outputs) if t in unknown), None)
         if dynamic is not None:
-            learned = sum(prod(tensors[t].shape) for t in op.inputs if t in const and (tensors[t].dtype in FLOAT_TYPES or tensors[t].quantized)
-                          and tensors[t].shape and prod(tensors[t].shape) > 1)  # fmt: skip
             uncounted.append(Uncounted(name, op.opname, f"unknown shape of {tensors[dynamic].name!r}: a dynamic dimension "
-                                       f"(shape_signature {list(tensors[dynamic].signature or ())}) that the file stores as 1", learned))  # fmt: skip
+                                       f"(shape_signature {list(tensors[dynamic].signature or ())}) that the file stores as 1",
+                                       _learned(tensors, op.inputs, const)))  # fmt: skip
             continue
         info = NodeInfo(name, op.opname, op.options, op.inputs, tensors, const,
                         out_shapes=[tensors[t].shape for t in op.outputs])  # fmt: skip
