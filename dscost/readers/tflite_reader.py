@@ -153,8 +153,8 @@ def read_tflite(path: str | Path, progress: bool = False, input_shapes: dict[str
     counted ops, weights and biases apart (the converter folds BatchNorm into conv biases and writes a
     bias for every conv).  ``input_shapes`` gives inputs' dynamic dimensions (shape_signature -1)
     a size (``{"waveform": (15600,)}``); the shapes that follow come from one run of LiteRT's
-    interpreter (:mod:`tflite_shapes`).  ``progress`` is accepted for symmetry with the ONNX
-    reader (a TFLite file is read in a moment).  Bad files raise InputError naming the file.
+    interpreter (:mod:`tflite_shapes`).  ``progress``: a progress line on a terminal while that
+    interpreter runs on a big file (the tables are read in a moment).  Bad files raise InputError naming the file.
     """
     from dscost.files import regular_file
 
@@ -166,10 +166,10 @@ def read_tflite(path: str | Path, progress: bool = False, input_shapes: dict[str
     f = open_file(path, tfl)
     if not f.graphs:
         raise InputError(f"{path}: not a valid TFLite model: no subgraph")
-    return _build(path, f, input_shapes or {})
+    return _build(path, f, input_shapes or {}, progress)
 
 
-def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
+def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: bool = False) -> Model:
     g = f.graphs[0]
     tensors = g.tensors
     notes: list[str] = []
@@ -194,7 +194,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple]) -> Model:
                 raise InputError(f"{path}: input {tensor.name!r} has dynamic dimension(s) {', '.join(map(str, rest))} "
                                  f"(shape_signature {list(sig)}); set them with --input-shape {tensor.name}={example}")  # fmt: skip
 
-    unknown = resolve(path, g, notes, resize)  # tensors with dynamic dimensions: their run-time shapes, or unknown
+    unknown = resolve(path, g, notes, resize, progress)  # tensors with dynamic dimensions: their run-time shapes, or unknown
     const: set[int] = {i for i, t in enumerate(tensors) if t.const}
     graph_inputs = set(g.inputs)
     layers: list[Layer] = []

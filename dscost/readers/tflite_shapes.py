@@ -26,6 +26,7 @@ INSTALL_RUNTIME = "pip install ai-edge-litert"
 TIMEOUT_S = 120.0
 MEMORY_HEADROOM = 2 << 30  # beside 4x the file: the weights, the arena, numpy
 DATA_SIZED_OPS = ("WHERE", "UNIQUE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")
+PROGRESS_BYTES = 32 << 20  # a bigger file shows a progress line on a terminal while the interpreter runs
 
 
 def dynamic_tensors(graph) -> tuple[set[int], set[int]]:
@@ -94,7 +95,7 @@ def fix_inputs(path: Path, graph, overrides: dict[str, tuple], notes: list[str])
     return out
 
 
-def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ...]] | None = None) -> set[int]:
+def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ...]] | None = None, progress: bool = False) -> set[int]:
     """Give the dynamic tensors of ``graph`` (subgraph 0 of the file at ``path``) their run-time
     shapes, in place -- every computed tensor's, when ``resize`` (:func:`fix_inputs`) gave inputs
     new sizes; returns the tensors whose shape stays unknown (with a note saying why)."""
@@ -117,9 +118,12 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
 
     module, package = runtime
     size = path.stat().st_size
+    from dscost.progress import Progress
+
     try:
-        shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
-                                      label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
+        with Progress(progress and size >= PROGRESS_BYTES, None, "TFLite interpreter: one run for the dynamic shapes"):
+            shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
+                                          label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
         if resize:
             raise
