@@ -395,13 +395,56 @@ def _env() -> dict:
     return env
 
 
-def dscost_json(path: Path) -> tuple[dict, float]:
+def dscost_json(path: Path, *more: str) -> tuple[dict, float]:
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), "--format", "json"], capture_output=True, text=True, env=_env())
+    p = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), "--format", "json", *more], capture_output=True, text=True, env=_env())
     elapsed = time.perf_counter() - t
     if p.returncode != 0:
         raise RuntimeError(f"dscost failed on {path}: {p.stderr.strip()}")
     return json.loads(p.stdout), elapsed
+
+
+# --spectrogram: a tf.function over a waveform of any length, as audio front-ends are written
+# (tf.signal.stft with 400-sample frames every 160 and a 512-point FFT, a 257 -> 64 mel matmul, a
+# 3x3 conv to 16 channels with a bias, a mean and a 16 -> 10 head).  The converter leaves the
+# frame count dynamic; at 16,000 samples there are 1 + (16000 - 400) // 160 = 98 frames and the
+# hand count is 98*257*64 + 98*64*9*16 + 16*10 MACs (RFFT2D uncounted: its work depends on the
+# FFT algorithm).
+SPECTROGRAM_SAMPLES = 16_000
+SPECTROGRAM_MACS = 98 * 257 * 64 + 98 * 64 * 9 * 16 + 16 * 10
+
+
+def spectrogram_check(folder: Path) -> bool:
+    """Convert the --spectrogram model, count it at --input-shape 1x16000, print one line."""
+    import numpy as np
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+
+    class Spectrogram(tf.Module):
+        def __init__(self):
+            self.mel = tf.Variable(rng.standard_normal((257, 64)).astype(np.float32))
+            self.kernel = tf.Variable(rng.standard_normal((3, 3, 1, 16)).astype(np.float32))
+            self.bias = tf.Variable(rng.standard_normal((16,)).astype(np.float32))
+            self.head = tf.Variable(rng.standard_normal((16, 10)).astype(np.float32))
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32, name="waveform")])
+        def __call__(self, wav):
+            mag = tf.abs(tf.signal.stft(wav, frame_length=400, frame_step=160, fft_length=512))
+            x = tf.nn.relu(tf.nn.conv2d(tf.expand_dims(tf.matmul(mag, self.mel), -1), self.kernel, 1, "SAME") + self.bias)
+            return tf.matmul(tf.reduce_mean(x, axis=[1, 2]), self.head)
+
+    model = Spectrogram()
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([model.__call__.get_concrete_function()], model)
+    path = folder / "spectrogram.tflite"
+    with contextlib.redirect_stdout(io.StringIO()):
+        path.write_bytes(converter.convert())
+    d, _ = dscost_json(path, "--input-shape", f"serving_default_waveform:0=1x{SPECTROGRAM_SAMPLES}")
+    macs, uncounted = d["totals"]["macs"], sorted(u["op"] for u in d["uncounted"])
+    ok = macs == SPECTROGRAM_MACS and uncounted == ["RFFT2D"]
+    print(f"spectrogram front-end at {SPECTROGRAM_SAMPLES} samples: hand count {SPECTROGRAM_MACS:,} MACs, dscost {macs:,}, uncounted {uncounted}: "
+          f"{'match' if ok else 'DIFFERENT'}")  # fmt: skip
+    return ok
 
 
 def _last_line(text: str) -> str:
@@ -472,8 +515,12 @@ def main() -> int:
     ap.add_argument("--variants", help=f"comma-separated variants (default: all of {', '.join(VARIANTS)})")
     ap.add_argument("--keep", type=Path, help="write the .tflite files here (default: a temporary folder)")
     ap.add_argument("--float-only", action="store_true", help="only the float32 conversion")
+    ap.add_argument("--spectrogram", action="store_true", help="only the tf.signal.stft model over a waveform of any length, counted at --input-shape (needs ai-edge-litert)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.spectrogram:
+        with tempfile.TemporaryDirectory(prefix="dscost-tflite-") as tmp:
+            return 0 if spectrogram_check(args.keep or Path(tmp)) else 1
 
     variants = ["float32"] if args.float_only else args.variants.split(",") if args.variants else list(VARIANTS)
     bad_variants = [v for v in variants if v not in VARIANTS]
