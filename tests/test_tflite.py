@@ -20,7 +20,7 @@ from tflite.BuiltinOptions import BuiltinOptions as OPTS  # noqa: E402
 
 from dscost import cost  # noqa: E402
 from dscost.errors import InputError  # noqa: E402
-from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, GROUPED, MATMUL, POINTWISE, POOL, RECURRENT, SHAPE, SOFTMAX, STANDARD, Cost  # noqa: E402
+from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, GROUPED, MATMUL, POINTWISE, POOL, RECURRENT, RESIZE, SHAPE, SOFTMAX, STANDARD, Cost  # noqa: E402
 from dscost.readers import load  # noqa: E402
 from dscost.readers.tflite_reader import read_tflite  # noqa: E402
 
@@ -249,6 +249,24 @@ def test_an_interpreter_that_crashes_or_hangs_leaves_the_shapes_unknown(tmp_path
     note = next(n for n in m.notes if n.startswith("1 tensor(s) with dynamic dimensions"))
     assert "their shapes are unknown and the ops on them uncounted (" in note and f"the TFLite interpreter: {said}" in note
     assert "onnxruntime" not in note and "--max-memory" not in note and "--timeout" not in note
+
+
+def test_mediapipe_geometry_ops(tmp_path):
+    """MediaPipe's face landmarker with attention (mediapipe 0.10.14): Landmarks2TransformMatrix
+    (uncounted, saying what it does), then TransformTensorBilinear crops a 48x48x32 map to 16x16
+    -- AffineGrid's MACs (16*16 points * 2*3) and GridSample's bilinear taps (4 per output
+    element) -- and TransformLandmarks maps 80 2-D landmarks, 80*2*3 MACs."""
+    n = tm.Net()
+    feat, pts = n.input("feat", (1, 48, 48, 32)), n.input("pts", (1, 468, 3))
+    m, crop, lm = n.tensor("matrix", (1, 4, 4)), n.tensor("crop", (1, 16, 16, 32)), n.tensor("lm", (1, 80, 2))
+    n.op(OP.CUSTOM, [pts], [m], custom_code="Landmarks2TransformMatrix")
+    n.op(OP.CUSTOM, [feat, m], [crop], custom_code="TransformTensorBilinear")
+    n.op(OP.CUSTOM, [n.input("eyes", (1, 80, 2)), m], [lm], custom_code="TransformLandmarks")
+    n.output(crop), n.output(lm)
+    m = _read(n, tmp_path)
+    assert [(u.op, "transform from the landmarks its options" in u.reason) for u in m.uncounted] == [("Landmarks2TransformMatrix", True)]
+    assert [(layer.op, layer.type, layer.cost.macs, layer.cost.other_ops) for layer in m.layers] == [
+        ("TransformTensorBilinear", RESIZE, 16 * 16 * 2 * 3, 4 * 16 * 16 * 32), ("TransformLandmarks", MATMUL, 80 * 2 * 3, 0)]
 
 
 @pytest.mark.parametrize("code, why", [("edgetpu-custom-op", "compiled for the Edge TPU"), ("FlexErf", "TensorFlow's Erf kept by the converter"),

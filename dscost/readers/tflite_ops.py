@@ -201,6 +201,31 @@ def mediapipe_transpose_conv(info: NodeInfo) -> Result:
     return replace(_transpose_conv(info, x_i=0, w_i=1, b_i=2), note="MediaPipe custom op")
 
 
+@handles("TransformTensorBilinear")
+def mediapipe_transform_tensor(info: NodeInfo) -> Result:
+    """MediaPipe's TransformTensorBilinear(feature map NHWC, 4x4 matrix) -> (N, h, w, C) (its face
+    landmarker's attention crops): ONNX's AffineGrid then GridSample, counted the same way -- the
+    2x3 affine part times each output point's (u, v, 1), N*h*w*2*3 MACs, then 2x2 bilinear taps
+    per output element, cost.pool_cost((2, 2), out numel)."""
+    x, m, y = info.shape(0), info.shape(1), info.out()
+    if len(x) != 4 or len(y) != 4 or prod(m) != 16 or x[3] != y[3]:
+        raise ValueError(f"input {list(x)}, matrix {list(m)}, output {list(y)} are not NHWC, 4x4, NHWC with the input's channels")
+    grid = C.matmul_cost((y[0], y[1] * y[2], 3), (y[0], 3, 2))
+    return Result(RESIZE, grid + C.pool_cost((2, 2), prod(y)), kernel=(2, 2), data_inputs=(0, 1), note="MediaPipe custom op, bilinear")
+
+
+@handles("TransformLandmarks")
+def mediapipe_transform_landmarks(info: NodeInfo) -> Result:
+    """MediaPipe's TransformLandmarks(landmarks (N, L, D), 4x4 matrix): each landmark's D
+    coordinates and a 1 times the D x (D+1) part of the matrix, N*L*D*(D+1) MACs (ONNX's
+    AffineGrid convention)."""
+    pts, m = info.shape(0), info.shape(1)
+    if len(pts) < 2 or prod(m) != 16 or pts[-1] not in (2, 3):
+        raise ValueError(f"landmarks {list(pts)} / matrix {list(m)} are not (N, L, 2 or 3) / 4x4")
+    d = pts[-1]
+    return Result(MATMUL, C.matmul_cost((prod(pts[:-1]), d + 1), (d + 1, d)), data_inputs=(0, 1), note="MediaPipe custom op")
+
+
 def _transpose_conv(info: NodeInfo, x_i: int, w_i: int, b_i: int) -> Result:
     w, x = info.shape(w_i), info.shape(x_i)
     if len(w) != 4 or len(x) != 4:

@@ -79,6 +79,8 @@ from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
+                  "Landmarks2TransformMatrix": "MediaPipe's estimate of a 4x4 transform from the landmarks its options (a flexbuffer dscost does "
+                                               "not read) select: a few arithmetic ops per selected landmark, no formula here",
                   "edgetpu-custom-op": "a graph compiled for the Edge TPU runs inside it: count the model as it was before edgetpu_compiler"}  # fmt: skip
 
 # Ops whose "weights" input is a kernel (random in an untrained model, so never merged with another by
