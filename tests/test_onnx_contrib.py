@@ -388,6 +388,9 @@ def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
     assert m.uncounted[0].params == 8 * 24 + 24  # its weights are still params
     path = save(tmp_path, ms_model([ms_node("WordConvEmbedding", ["x"], "y")], [("x", vi("x", [2, 3, 4], I32))]), "other.onnx")
     assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'WordConvEmbedding': no cost handler"]
+    path = save(tmp_path, ms_model([ms_node("Rfft", ["x"], "y", signal_ndim=1)], [("x", [1, 64])]), "fft.onnx")
+    assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'Rfft': a signal op: its work depends on the FFT algorithm "
+                                                              "(N log N to N^2 per transform)"]  # fmt: skip
 
 
 def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):

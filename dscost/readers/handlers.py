@@ -14,6 +14,8 @@ from dscost.layers import ConvGeom, Cost, Shape
 # What a handler raises for a node whose attributes or shapes do not fit its op: the reader lists
 # the node as uncounted ("cannot derive cost"), never a crash.
 HANDLER_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError)
+# Why an FFT op (ONNX's DFT/STFT, onnxruntime's Rfft/Irfft, TFLite's RFFT2D) is uncounted, in both readers
+FFT_REASON = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
 
 
 class UnknownShape(Exception):

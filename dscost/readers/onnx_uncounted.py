@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dscost.layers import Uncounted
+from dscost.readers.handlers import FFT_REASON
 
 
 def node_bodies(node):
@@ -65,7 +66,9 @@ _GENERATION = "a generation loop: how many steps it runs depends on the data; co
 CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMaskedSelfAttention": _PAST_LENGTH,
                    "PackedAttention": _PACKED, "PackedMultiHeadAttention": _PACKED,
                    "SparseAttention": "its work is set by the values of its block mask (block_row_indices, block_col_indices)",
-                   "BeamSearch": _GENERATION, "GreedySearch": _GENERATION, "Sampling": _GENERATION, "WhisperBeamSearch": _GENERATION}  # fmt: skip
+                   "BeamSearch": _GENERATION, "GreedySearch": _GENERATION, "Sampling": _GENERATION, "WhisperBeamSearch": _GENERATION,
+                   "PagedAttention": "its keys' lengths are the run-time values of its block tables and sequence lengths, not shapes",
+                   "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:
@@ -79,8 +82,7 @@ DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppressi
               "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
 # Standard ops without a handler, and why (said after "no cost handler for op type ...")
 NO_HANDLER = {"NonMaxSuppression": DATA_SIZED["NonMaxSuppression"], "Unique": DATA_SIZED["Unique"],
-              "DFT": "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)",
-              "STFT": "a signal op: its work depends on the FFT algorithm (N log N to N^2 per frame)"}  # fmt: skip
+              "DFT": FFT_REASON, "STFT": FFT_REASON.replace("per transform", "per frame")}  # fmt: skip
 
 
 def no_handler_reason(op: str) -> str:

@@ -70,7 +70,7 @@ from dscost.layers import (
     Model,
     Uncounted,
 )
-from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
+from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
@@ -91,7 +91,7 @@ KERNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_3D", "TRANSPOSE_CO
 
 # Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
 NO_HANDLER_REASONS = {op: f"{op}: its output size depends on the data" for op in DATA_SIZED_OPS}
-NO_HANDLER_REASONS["RFFT2D"] = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
+NO_HANDLER_REASONS["RFFT2D"] = FFT_REASON
 
 
 def _custom_reason(code: str) -> str:
