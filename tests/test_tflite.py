@@ -428,13 +428,41 @@ def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     n = tm.Net()
     x = n.input("x", (1, 8, 8, 4))
     c = n.conv(x, 4, 3, act="SIGN_BIT", name="c")
-    y = n.tensor("lstm_out", (1, 8, 8, 4))
-    n.op(OP.BIDIRECTIONAL_SEQUENCE_LSTM, [c], [y])
+    y = n.tensor("lsh_out", (1, 8, 8, 4))
+    n.op(OP.LSH_PROJECTION, [c], [y])
     n.output(y)
     m = _read(n, tmp_path)
     assert [layer.name for layer in m.layers] == ["c"]
     reasons = {u.op: u.reason for u in m.uncounted}
-    assert "no cost handler" in reasons["SIGN_BIT"] and "BIDIRECTIONAL_SEQUENCE_LSTM" in reasons["BIDIRECTIONAL_SEQUENCE_LSTM"]
+    assert "no cost handler" in reasons["SIGN_BIT"] and "LSH_PROJECTION" in reasons["LSH_PROJECTION"]
+
+
+def test_a_bidirectional_lstm_is_its_two_directions(tmp_path):
+    """BIDIRECTIONAL_SEQUENCE_LSTM (older converters' Bidirectional(LSTM)): inputs 1-17 the forward
+    LSTM, 18-34 the backward one, states 35-38; each direction of 12 cells over 16 steps of 8 costs
+    what UNIDIRECTIONAL_SEQUENCE_LSTM does (15,360 MACs, 3,648 ops, 960 weights, 48 biases), twice.
+    With an auxiliary input (39-47) it is uncounted, saying so."""
+    def build(aux: bool) -> tm.Net:
+        n = tm.Net()
+        x = n.input("x", (1, 16, 8))
+        w = lambda d, name, *shape: n.const(f"{d}/{name}", shape)  # noqa: E731
+        ins = [x]
+        for d in ("fw", "bw"):
+            ins += [w(d, g, 12, 8) for g in ("wi", "wf", "wc", "wo")] + [w(d, g, 12, 12) for g in ("ri", "rf", "rc", "ro")]
+            ins += [-1, -1, -1] + [w(d, g, 12) for g in ("bi", "bf", "bc", "bo")] + [-1, -1]
+        ins += [n.tensor(name, shape) for name, shape in (("fw/h", (1, 12)), ("fw/c", (1, 12)), ("bw/h", (1, 12)), ("bw/c", (1, 12)))]
+        ins += [n.input("aux", (1, 16, 4))] + [-1] * 8 if aux else [-1] * 9
+        y = n.tensor("bilstm", (1, 16, 24))
+        n.op(OP.BIDIRECTIONAL_SEQUENCE_LSTM, ins, [y])
+        n.output(y)
+        return n
+
+    m = _read(build(False), tmp_path)
+    (layer,) = m.layers
+    assert layer.cost == Cost(macs=2 * 15_360, other_ops=2 * 3_648, weights=2 * 960, biases=2 * 48) and layer.type == RECURRENT
+    assert layer.note == "bidirectional: forward LSTM, 12 cells, backward LSTM, 12 cells" and layer.inputs == ("x", "fw/h", "fw/c", "bw/h", "bw/c") and not m.uncounted
+    (u,) = _read(build(True), tmp_path, "aux").uncounted
+    assert u.op == "BIDIRECTIONAL_SEQUENCE_LSTM" and "auxiliary input (inputs 39-47), which dscost does not count" in u.reason
 
 
 def _lstm(n, x, cells: int, out: int, cifg: bool = False, peepholes: bool = False, projection: bool = False, norm: bool = False,

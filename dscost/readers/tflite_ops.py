@@ -494,35 +494,64 @@ def recurrent(info: NodeInfo) -> Result:
     coefficients norm params; states are data."""
     x = info.shape(0)
     steps = prod(x[:-1])
-    lstm = "LSTM" in info.op
-    if lstm:
-        weight_idx, bias_idx, states = _LSTM_WEIGHTS, _LSTM_BIASES, (18, 19)
-        units = info.shape(2)[0]  # input-to-forget weights (cell, input)
-        gates = 4 if info.has(1) else 3
-        peep = sum(1 for i in _LSTM_PEEPHOLES if info.has(i))
+    if "LSTM" in info.op:
         norms = [i for i in _LSTM_NORMS if info.has(i)]
-        per_step = units * (3 * C.ACTIVATION_OPS["sigmoid"] + 2 * C.ACTIVATION_OPS["tanh"] + C.RNN_UPDATE_OPS["lstm"]
-                            + sum(1 for i in _LSTM_BIASES[:4] if info.has(i)) + 2 * peep + 5 * len(norms))  # fmt: skip
-        per_step += prod(info.shape(17)) if info.has(17) else 0
-        note = f"LSTM, {units} cells" + (", CIFG" if gates == 3 else "") + (", projection" if info.has(16) else "")
-    else:  # RNN: input, weights (units, input), recurrent weights (units, units), bias, hidden state
-        weight_idx, bias_idx, states, norms, peep = (1, 2), (3,), (4,), [], 0
-        units = info.shape(1)[0]
-        act = FUSED_ACTIVATIONS.get(info.opt("FusedActivationFunction", 0), (None, None))[1]
-        per_step = units * ((C.ACTIVATION_OPS[act] if act else 0) + (1 if info.has(3) else 0))
-        note = f"RNN, {units} units"
-    w_in = info.shape(2 if lstm else 1)
+        cost, params, note = _lstm_direction(info, 0, steps, norms)
+        cost = replace(cost, norm_params=sum(prod(info.shape(i)) for i in norms))
+        params.update({i: "norm_params" for i in norms})
+        return Result(RECURRENT, cost, params=params, data_inputs=(0, 18, 19), note=note)
+    # RNN: input, weights (units, input), recurrent weights (units, units), bias, hidden state
+    units = info.shape(1)[0]
+    act = FUSED_ACTIVATIONS.get(info.opt("FusedActivationFunction", 0), (None, None))[1]
+    w_in = info.shape(1)
     if len(w_in) != 2 or x[-1] != w_in[-1]:
         raise ValueError(f"input {tuple(x)} does not fit the input weights {tuple(w_in)}")
-    weights = sum(prod(info.shape(i)) for i in weight_idx if info.has(i))
-    biases = sum(prod(info.shape(i)) for i in bias_idx if info.has(i))
-    peepholes = [i for i in _LSTM_PEEPHOLES if peep and info.has(i)]  # element-wise: other ops above, not MACs
-    cost = replace(C.weights_per_step_cost(steps, weights, biases, per_step), norm_params=sum(prod(info.shape(i)) for i in norms))
-    cost = replace(cost, weights=cost.weights + sum(prod(info.shape(i)) for i in peepholes))
-    params = {i: "weights" for i in (*weight_idx, *peepholes) if info.has(i)}
-    params.update({i: "biases" for i in bias_idx if info.has(i)})
-    params.update({i: "norm_params" for i in norms})
-    return Result(RECURRENT, cost, params=params, data_inputs=(0, *states), note=note)
+    weights = sum(prod(info.shape(i)) for i in (1, 2) if info.has(i))
+    biases = prod(info.shape(3)) if info.has(3) else 0
+    per_step = units * ((C.ACTIVATION_OPS[act] if act else 0) + (1 if info.has(3) else 0))
+    params = {i: "weights" for i in (1, 2) if info.has(i)}
+    params.update({3: "biases"} if info.has(3) else {})
+    return Result(RECURRENT, C.weights_per_step_cost(steps, weights, biases, per_step), params=params, data_inputs=(0, 4), note=f"RNN, {units} units")
+
+
+@handles("BIDIRECTIONAL_SEQUENCE_LSTM")
+def bidirectional_lstm(info: NodeInfo) -> Result:
+    """TFLite's fused bidirectional LSTM (older converters' Bidirectional(LSTM)): a forward LSTM on
+    inputs 1-17 and a backward one on inputs 18-34 (the layout of UNIDIRECTIONAL_SEQUENCE_LSTM's
+    1-17 each), states 35-38, each costed as that op; the auxiliary input (39-47) is not
+    counted: a file that uses it is uncounted, saying so."""
+    if any(info.has(i) for i in range(39, 48)):
+        raise ValueError("it has an auxiliary input (inputs 39-47), which dscost does not count")
+    steps = prod(info.shape(0)[:-1])
+    (fw, fw_params, fw_note), (bw, bw_params, bw_note) = (_lstm_direction(info, base, steps, []) for base in (0, 17))
+    return Result(RECURRENT, fw + bw, params={**fw_params, **bw_params}, data_inputs=(0, 35, 36, 37, 38),
+                  note=f"bidirectional: forward {fw_note}, backward {bw_note}")  # fmt: skip
+
+
+def _lstm_direction(info: NodeInfo, base: int, steps: int, norms: list[int]) -> tuple[Cost, dict[int, str], str]:
+    """(cost, params by input index, note) of one LSTM whose inputs are UNIDIRECTIONAL_SEQUENCE_LSTM's
+    1-17 shifted by ``base`` (a bidirectional op's backward direction: 17), ``norms`` its
+    layer-normed gates' coefficient inputs."""
+    x = info.shape(0)
+    has = lambda i: info.has(base + i)  # noqa: E731
+    units = info.shape(base + 2)[0]  # input-to-forget weights (cell, input)
+    gates = 4 if has(1) else 3
+    peep = [base + i for i in _LSTM_PEEPHOLES if has(i)]
+    per_step = units * (3 * C.ACTIVATION_OPS["sigmoid"] + 2 * C.ACTIVATION_OPS["tanh"] + C.RNN_UPDATE_OPS["lstm"]
+                        + sum(1 for i in _LSTM_BIASES[:4] if has(i)) + 2 * len(peep) + 5 * len(norms))  # fmt: skip
+    per_step += prod(info.shape(base + 17)) if has(17) else 0
+    w_in = info.shape(base + 2)
+    if len(w_in) != 2 or x[-1] != w_in[-1]:
+        raise ValueError(f"input {tuple(x)} does not fit the input weights {tuple(w_in)}")
+    weight_idx = [base + i for i in _LSTM_WEIGHTS if has(i)]
+    bias_idx = [base + i for i in _LSTM_BIASES if has(i)]
+    weights = sum(prod(info.shape(i)) for i in (*weight_idx, *peep))  # peepholes: element-wise, other ops above, not MACs
+    cost = C.weights_per_step_cost(steps, weights - sum(prod(info.shape(i)) for i in peep), sum(prod(info.shape(i)) for i in bias_idx), per_step)
+    cost = replace(cost, weights=weights)
+    params = {i: "weights" for i in (*weight_idx, *peep)}
+    params.update({i: "biases" for i in bias_idx})
+    note = f"LSTM, {units} cells" + (", CIFG" if gates == 3 else "") + (", projection" if has(16) else "")
+    return cost, params, note
 
 
 @handles("GATHER", "GATHER_ND", "EMBEDDING_LOOKUP")
