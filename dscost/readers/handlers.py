@@ -18,6 +18,12 @@ HANDLER_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, Z
 FFT_REASON = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
 
 
+def few(names) -> str:
+    """The first three of ``names``, and how many more: a reader's notes name tensors so."""
+    names = list(names)
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 class UnknownShape(Exception):
     """A shape the handler needs was not inferred; the message names the tensor (``tensor``:
     its name, when the reader knows it)."""

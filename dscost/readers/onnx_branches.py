@@ -37,14 +37,16 @@ def resolve_branches(path: Path, mp, real_inputs: list, values: dict[str, int] |
         inline_known_branches(mp.graph, values or {}, notes, arrays, mp.opset_import, {vi.name for vi in real_inputs}, flags=flag_inputs(real_inputs))
 
 
+def _is_flag(vi) -> bool:
+    """Whether graph input ``vi`` can take an ``--input-value``: one bool or integer element."""
+    tt = vi.type.tensor_type
+    return (vi.type.HasField("tensor_type") and tt.elem_type in INT_TYPES and tt.HasField("shape")
+            and all(d.HasField("dim_value") and d.dim_value == 1 for d in tt.shape.dim))  # fmt: skip
+
+
 def flag_inputs(real_inputs: list) -> set[str]:
-    """The graph inputs ``--input-value`` can give a value: one bool or integer element."""
-    out = set()
-    for vi in real_inputs:
-        tt = vi.type.tensor_type
-        if vi.type.HasField("tensor_type") and tt.elem_type in INT_TYPES and tt.HasField("shape") and all(d.HasField("dim_value") and d.dim_value == 1 for d in tt.shape.dim):
-            out.add(vi.name)
-    return out
+    """The graph inputs ``--input-value`` can give a value."""
+    return {vi.name for vi in real_inputs if _is_flag(vi)}
 
 
 def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -> None:
@@ -55,25 +57,23 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
         if vi is None:
             shown = ", ".join(repr(n) for n in list(by_name)[:8]) + (" ..." if len(by_name) > 8 else "")
             raise InputError(f"{label}: --input-value {name}: the graph has no such input (inputs: {shown or 'none'})")
-        tt = vi.type.tensor_type
-        dims = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim] if tt.HasField("shape") else None
-        if not vi.type.HasField("tensor_type") or tt.elem_type not in INT_TYPES or dims is None or any(d != 1 for d in dims):
+        if not _is_flag(vi):
             raise InputError(f"{label}: --input-value {name}: the input is not a one-element bool or integer tensor "
                              f"(a flag such as use_cache_branch); its shape and type come from the file")  # fmt: skip
-        low, high = INT_RANGES[tt.elem_type]
+        low, high = INT_RANGES[vi.type.tensor_type.elem_type]
         if not low <= values[name] <= high:
             raise InputError(f"{label}: --input-value {name}={values[name]}: out of range for the input's type ({low} to {high})")
 
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
-                          inputs: set[str] = frozenset(), shapes: frozenset[str] = frozenset(), flags: set[str] | None = None) -> bool:  # fmt: skip
+                          inputs: set[str] = frozenset(), from_shapes: bool = False, flags: set[str] | None = None) -> bool:  # fmt: skip
     """Replace every If whose condition is known (a value in ``values``; a Constant node or an
     initializer holding one element; or computed from those and ``arrays``, the given inputs'
     values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
     in place; nested Ifs that come to the top level are resolved in the next round.  A note names
     the graph ``inputs`` without a value that the other conditions are computed from (how to give
-    one, for those of them among ``flags``: :func:`flag_inputs`; the others hold data).  Among
-    ``arrays``, ``shapes`` names the outputs of Shape/Size nodes (:func:`resolve_shape_branches`).
+    one, for those of them among ``flags``: :func:`flag_inputs`; the others hold data).
+    ``from_shapes``: ``arrays`` are the outputs of Shape/Size nodes (:func:`resolve_shape_branches`).
     Returns whether an If was replaced."""
     changed = False
     for _ in range(MAX_ROUNDS):
@@ -105,7 +105,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
                 continue  # not a valid If: left as it is (uncounted, with its reason)
             inlined = changed = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
-            how = "tensor shapes" if shapes else "given values"
+            how = "tensor shapes" if from_shapes else "given values"
             source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else f" (computed from {how})" if node.input[0] in from_given else " (a constant)")
             said.insert(0, f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
@@ -148,8 +148,8 @@ def resolve_shape_branches(graph, infer_shapes, notes: list[str], opset_import=(
                 arrays[n.output[0]] = np.array(int(np.prod(shape, dtype=np.int64)), np.int64)
                 continue
             attrs = {a.name: a.i for a in n.attribute if a.name in ("start", "end")}
-            arrays[n.output[0]] = np.array(shape[attrs.get("start", 0) : attrs.get("end", len(shape))] if attrs else shape, np.int64)
-        if not arrays or not inline_known_branches(graph, {}, notes, arrays, opset_import, shapes=frozenset(arrays)):
+            arrays[n.output[0]] = np.array(shape[attrs.get("start", 0) : attrs.get("end", len(shape))], np.int64)
+        if not arrays or not inline_known_branches(graph, {}, notes, arrays, opset_import, from_shapes=True):
             break
         changed = True
     return changed

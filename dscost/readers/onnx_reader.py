@@ -23,7 +23,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
-from dscost.readers.handlers import HANDLER_ERRORS
+from dscost.readers.handlers import HANDLER_ERRORS, few
 from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
@@ -561,14 +561,10 @@ class _Counter:
                 "counted once, by the initializers they are computed from" if kind.endswith("node outputs")
                 else "counted from their inferred shapes"
             )  # fmt: skip
-            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({_few(names)}; JSON layer notes name each tensor)")
+            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({few(names)}; JSON layer notes name each tensor)")
         if self.literal_weights:
             names = self.literal_weights
-            notes.append(f"the weights of {len(names)} layer(s) ({_few(names)}) are literals (one repeated value, or computed from shapes only: "
+            notes.append(f"the weights of {len(names)} layer(s) ({few(names)}) are literals (one repeated value, or computed from shapes only: "
                          f"ConstantOfShape), not parameters, so not counted; a file whose weights were stripped this way counts none")  # fmt: skip
         return notes
 
-
-def _few(names: list[str]) -> str:
-    """The first three names, and how many more."""
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Shape
+from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
 from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value,
                                       standard_domain)  # fmt: skip
@@ -278,8 +279,7 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
         if len(names) == 1:
             notes.append(f"symbolic batch dimension {sym!r} of input {names[0]!r} set to 1")
         else:
-            shown = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({shown})")
+            notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({few(map(repr, names))})")
     if resized:
         stale = forget_declared_shapes(graph)
         if stale:

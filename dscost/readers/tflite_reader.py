@@ -70,7 +70,7 @@ from dscost.layers import (
     Model,
     Uncounted,
 )
-from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape
+from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape, few
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
@@ -325,13 +325,9 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         notes.append("params = elements of the weight and bias tensors of every counted op (TFLite converters fold BatchNorm "
                      "into conv weights and biases); tensors: " + ", ".join(f"{n} {d}" for d, n in sorted(dtypes.items(), key=lambda kv: -kv[1])))  # fmt: skip
     if shared:
-        names = [tensors[t].name for t in sorted(shared)]
-        shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        notes.append(f"{len(shared)} bias or scale tensor(s) used by several ops ({shown}): the converter merges equal constants, "
+        notes.append(f"{len(shared)} bias or scale tensor(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared))}): the converter merges equal constants, "
                      f"such as the zero biases of an untrained model, so each op counts its own copy")  # fmt: skip
     if shared_kernels:
-        names = [tensors[t].name for t in sorted(shared_kernels)]
-        shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({shown}), counted once: one weight of the source "
+        notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared_kernels))}), counted once: one weight of the source "
                      f"model applied several times (an unrolled recurrence, tied weights)")  # fmt: skip
     return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes)

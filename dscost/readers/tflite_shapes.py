@@ -21,6 +21,8 @@ from __future__ import annotations
 from math import prod
 from pathlib import Path
 
+from dscost.readers.handlers import few
+
 RUNTIMES = (("ai_edge_litert", "ai_edge_litert.interpreter", "ai-edge-litert"),)  # (tflite-runtime, its predecessor, needs numpy 1)
 INSTALL_RUNTIME = "pip install ai-edge-litert"
 TIMEOUT_S = 120.0
@@ -106,7 +108,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     if resize:  # (the sizes that follow the inputs': every computed tensor's, signature or not)
         dynamic = {i for i, t in enumerate(graph.tensors) if not t.const and t.shape is not None and i not in resize}
     unresolved = _downstream(graph, placeholders, dynamic)
-    shown = ", ".join(repr(graph.tensors[t].name) for t in sorted(placeholders)[:3]) + (f" and {len(placeholders) - 3} more" if len(placeholders) > 3 else "")
+    shown = few(repr(graph.tensors[t].name) for t in sorted(placeholders))
     what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})" if placeholders else "the tensors after the inputs set"
     runtime = find_runtime()
     if runtime is None:
@@ -115,11 +117,10 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
         return unresolved
     from dscost import sandbox
     from dscost.errors import InputError
+    from dscost.progress import Progress
 
     module, package = runtime
     size = path.stat().st_size
-    from dscost.progress import Progress
-
     try:
         with Progress(progress and size >= PROGRESS_BYTES, None, "TFLite interpreter: one run for the dynamic shapes"):
             shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,

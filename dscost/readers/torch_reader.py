@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -465,8 +466,6 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
                         torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
                     except Exception as err2:
-                        import re
-
                         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
                         raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
                     exporter = (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
