@@ -642,6 +642,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dscost", default=f"{sys.executable} -m dscost", help="command that runs dscost (default: this Python's -m dscost)")
     ap.add_argument("--constant-folding", action="store_true",
                     help="export with do_constant_folding=True (BN still unfolded under PRESERVE; weight Transposes and shape arithmetic on constants are folded)")
+    ap.add_argument("--opset", type=int, default=EXPORT_SETTINGS["opset_version"],
+                    help="opset_version of the export (default 17; 11 and 13 are what many deployment toolchains still ask for)")
     ap.add_argument("--json", type=Path, help="also write the rows (reference + dscost results) to this file")
     ap.add_argument("--blind", action="store_true", help="the 75 architectures of the blind round instead (default --out /work/zoo/blind)")
     ap.add_argument("--tasks", action="store_true", help="detection (7 torchvision detectors) and optical flow (RAFT) instead (default --out /work/zoo/tasks)")
@@ -650,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks")
     dscost_cmd = a.dscost.split()
     only = {s.strip() for s in a.only.split(",") if s.strip()}
-    settings = dict(EXPORT_SETTINGS, do_constant_folding=a.constant_folding)
+    settings = dict(EXPORT_SETTINGS, do_constant_folding=a.constant_folding, opset_version=a.opset)
     t_start = time.perf_counter()
     rows: list[dict] = []
 

@@ -141,7 +141,7 @@ def broadcast_shape(a: Shape, b: Shape) -> Shape:
     for x, y in zip(reversed((1,) * (len(b) - len(a)) + tuple(a)), reversed((1,) * (len(a) - len(b)) + tuple(b))):
         if x != y and 1 not in (x, y):
             raise ValueError(f"shapes {tuple(a)} and {tuple(b)} do not broadcast")
-        out.append(max(x, y))
+        out.append(y if x == 1 else x)  # (a 0 broadcast against a 1 is 0)
     return tuple(reversed(out))
 
 

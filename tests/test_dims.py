@@ -177,3 +177,40 @@ def test_dims_in_the_api_and_a_budget_file(tmp_path):
     assert dscost.check(str(budget)).passed
     budget.write_text(f"budgets:\n  - path: {path.name}\n    dims: {{seq: 1, past: 15}}\n    max_macs: {macs(1, 15) - 1}\n")
     assert not dscost.check(str(budget)).passed
+
+
+def position_table_model(tmp_path, table: tuple, declared: bool):
+    """tokens [1, 'n', 4] + a learned position ``table`` (exported at n = 5, as timm's ViT with
+    dynamic_img_size traced by torch's TorchScript exporter: [1, 5, 4], its size fixed), then
+    [.., 4] x [4, 8]; the exporter may declare the Add's output [1, 5, 4] (value_info)."""
+    mp = model([node("Add", ["x", "pos"], "a"), node("MatMul", ["a", "w"], "y")], [("x", [1, "n", 4])],
+               inits=[init("pos", *table), init("w", 4, 8)])  # fmt: skip
+    if declared:
+        mp.graph.value_info.append(helper.make_tensor_value_info("a", TensorProto.FLOAT, [1, 5, 4]))
+    return save(tmp_path, mp)
+
+
+@pytest.mark.parametrize("table, declared, lost", [((1, 5, 4), True, False), ((1, 5, 4), False, True), ((4,), True, False)])
+def test_a_size_fixed_at_export_is_named_not_counted_at_another(tmp_path, table, declared, lost):
+    """At the size it was exported at the graph counts as usual; at another its Add cannot run
+    (onnxruntime refuses it: 'Attempting to broadcast an axis by a dimension other than 1'):
+    that node is uncounted, saying so, instead of counted at the stale size with no warning."""
+    path = position_table_model(tmp_path, table, declared)
+    m = read_onnx(path, dims={"n": 5})
+    assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == 5 * 4 * 8
+    m = read_onnx(path, dims={"n": 7})
+    want = "its inputs broadcast to (1, 7, 4), its output is declared (1, 5, 4)" if table == (4,) else "shapes (1, 7, 4) and (1, 5, 4) do not broadcast"
+    assert m.uncounted[0].name == "a" and want in m.uncounted[0].reason and "the graph cannot run at these input shapes" in m.uncounted[0].reason
+    # the MatMul after it: at the declared stale size, or (nothing declared) uncounted with the Add named
+    assert [u.name for u in m.uncounted[1:]] == (["y"] if lost else []) and sum(layer.cost.macs for layer in m.layers) == (0 if lost else 5 * 4 * 8)
+    if lost:
+        assert "shapes lost at a" in m.uncounted[1].reason
+
+
+def test_broadcast_shape_of_a_zero_sized_dimension():
+    from dscost.cost import broadcast_shape
+
+    assert broadcast_shape((0, 3), (1, 3)) == (0, 3) == broadcast_shape((1, 3), (0, 1))
+    assert broadcast_shape((2, 1, 4), (3, 1)) == (2, 3, 4)
+    with pytest.raises(ValueError, match="do not broadcast"):
+        broadcast_shape((0, 3), (2, 3))

@@ -348,6 +348,8 @@ def elementwise(info: NodeInfo) -> Result:
     MatMul+Add or a folded BN) counts as params: biases for Add/Sub, weights for Mul/Div;
     scalar constants (x / 255) do not."""
     n = 2 if info.op == "Where" else sum(1 for i in range(len(info.inputs)) if info.has(i))
+    if "broadcast" not in info.attrs:  # (opset < 7 broadcasts by its attributes, not numpy's rule)
+        _check_broadcast(info)
     cost = C.elementwise_cost(prod(info.out()), max(n, 2))
     params: dict[int, str] = {}
     if info.op in ("Add", "Sub", "Mul", "Div"):
@@ -357,6 +359,25 @@ def elementwise(info: NodeInfo) -> Result:
                 params[i] = kind
                 cost = replace(cost, **{kind: getattr(cost, kind) + prod(info.in_shapes[i])})
     return Result(ADD if info.op in ("Add", "Sum") else ELEMENTWISE, cost, params=params)
+
+
+def _check_broadcast(info: NodeInfo) -> None:
+    """The inputs' known shapes broadcast (numpy's rule) to the output's known shape: else a
+    ValueError (the node uncounted, saying why).  A graph exported at one input size can fix a size that depends
+    on it (a position table of 197 tokens); at another size it cannot run, and the shapes declared
+    after such a node are stale."""
+    shapes = [info.in_shapes[i] for i in range(len(info.inputs)) if info.has(i)]
+    if not shapes or None in shapes:
+        return
+    both = shapes[0]
+    try:
+        for s in shapes[1:]:
+            both = C.broadcast_shape(both, s)
+    except ValueError as err:
+        raise ValueError(f"{err}: the graph cannot run at these input shapes") from None
+    out = info.out_shapes[0] if info.out_shapes else None
+    if out is not None and both != tuple(out):
+        raise ValueError(f"its inputs broadcast to {both}, its output is declared {tuple(out)}: the graph cannot run at these input shapes")
 
 
 UNARY = ("Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil", "Round", "Sign", "Sin",
