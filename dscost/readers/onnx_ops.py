@@ -361,6 +361,10 @@ def elementwise(info: NodeInfo) -> Result:
     return Result(ADD if info.op in ("Add", "Sum") else ELEMENTWISE, cost, params=params)
 
 
+# Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
+CANNOT_RUN = "the graph cannot run at these input shapes"
+
+
 def _check_broadcast(info: NodeInfo) -> None:
     """The inputs' known shapes broadcast (numpy's rule) to the output's known shape: else a
     ValueError (the node uncounted, saying why).  A graph exported at one input size can fix a size that depends
@@ -374,10 +378,10 @@ def _check_broadcast(info: NodeInfo) -> None:
         for s in shapes[1:]:
             both = C.broadcast_shape(both, s)
     except ValueError as err:
-        raise ValueError(f"{err}: the graph cannot run at these input shapes") from None
+        raise ValueError(f"{err}: {CANNOT_RUN}") from None
     out = info.out_shapes[0] if info.out_shapes else None
     if out is not None and both != tuple(out):
-        raise ValueError(f"its inputs broadcast to {both}, its output is declared {tuple(out)}: the graph cannot run at these input shapes")
+        raise ValueError(f"its inputs broadcast to {both}, its output is declared {tuple(out)}: {CANNOT_RUN}")
 
 
 UNARY = ("Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil", "Round", "Sign", "Sin",
@@ -534,6 +538,10 @@ def shape_only(info: NodeInfo) -> Result:
                         "TensorScatter", "MaxUnpool")  # fmt: skip
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
         return Result(SHAPE, data_inputs=(0, 1))
+    if info.op == "Reshape":
+        a, b = info.input_shape(0), info.out_shapes[0] if info.out_shapes else None
+        if a is not None and b is not None and prod(a) != prod(b):
+            raise ValueError(f"{tuple(a)} ({prod(a):,} elements) cannot be reshaped to {tuple(b)} ({prod(b):,}): {CANNOT_RUN}")
     return Result(SHAPE, data_inputs=None if multi else (0,))
 
 
@@ -544,6 +552,17 @@ def flatten(info: NodeInfo) -> Result:
 
 @handles("Concat")
 def concat(info: NodeInfo) -> Result:
+    """Data movement; inputs whose known shapes do not concatenate to the output's known shape
+    are a graph that cannot run (a ValueError: uncounted, saying so)."""
+    ins = [info.in_shapes[i] for i in range(len(info.inputs)) if info.has(i)]
+    out = info.out_shapes[0] if info.out_shapes else None
+    if ins and out is not None and None not in ins and "axis" in info.attrs:  # (Concat-1's axis defaults to 1, later ones have one)
+        axis = info.attr("axis")
+        axis = axis + len(out) if axis < 0 else axis
+        others = {tuple(s[:axis]) + tuple(s[axis + 1 :]) for s in ins if len(s) == len(out)}
+        if len(others) != 1 or any(len(s) != len(out) for s in ins) or others != {tuple(out[:axis]) + tuple(out[axis + 1 :])} \
+                or sum(s[axis] for s in ins) != out[axis]:  # fmt: skip
+            raise ValueError(f"inputs {', '.join(str(tuple(s)) for s in ins)} do not concatenate on axis {axis} to {tuple(out)}: {CANNOT_RUN}")
     return Result(CONCAT)
 
 

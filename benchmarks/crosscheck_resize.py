@@ -1,0 +1,119 @@
+"""Resize cross-check: image models exported with dynamic height and width, counted at another size.
+
+A user exports at 224 with ``dynamic_axes={"input": {0: "batch", 2: "height", 3: "width"}}`` and
+asks dscost for another resolution (``--input-shape input=1x3x288x288``).  Many models trace a
+size of their own into the file (a position table of 197 tokens, a window Reshape of the traced
+map); such a file cannot run at the new size.  For each single-image model of the zoo (or the
+blind round) of ``crosscheck_torch.py`` this script:
+
+1. exports it at its own size, TorchScript exporter, same settings as the zoo, dynamic batch,
+   height and width (into OUT, default /work/resize; never into the repository);
+2. counts torch's MACs at SIZE (``torch_reference``; skipped when the module refuses the size);
+3. runs the file at SIZE in onnxruntime (random input): it runs, or it fails;
+4. runs ``dscost analyze FILE --input-shape NAME=1x3xSIZExSIZE -f json -q``.
+
+Verdicts: ``exact`` (onnxruntime runs it, dscost's MACs equal torch's, nothing uncounted);
+``flagged`` (onnxruntime cannot run it, and dscost lists uncounted nodes or refuses the file);
+``CHECK`` otherwise -- a count that is silently wrong.  Exit code 1 when any row is ``CHECK``.
+Needs torch, torchvision, timm and onnxruntime (the venv of crosscheck_torch.py).
+
+    python benchmarks/crosscheck_resize.py [--size 288] [--blind] [--only resnet18,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from crosscheck_torch import EXPORT_SETTINGS, blind_zoo, torch_reference, zoo  # noqa: E402
+
+DEFAULT_OUT = Path("/work/resize")
+
+
+def check(e, size: int, out: Path, dscost_cmd: list[str]) -> dict | None:
+    import numpy as np
+    import onnxruntime as ort
+    import torch
+
+    name, shape, _ = e.inputs[0]
+    torch.manual_seed(0)
+    model = e.build().eval()
+    path = out / f"{e.name}.onnx"
+    if not path.exists():
+        try:
+            torch.onnx.export(model, (torch.randn(*shape),), str(path), input_names=[name], dynamic_axes={name: {0: "batch", 2: "height", 3: "width"}},
+                              **dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE))  # fmt: skip
+        except Exception as err:  # (torch's exporter refuses some modules with dynamic sizes)
+            return {"name": e.name, "error": f"export failed: {str(err).splitlines()[0][:100]}"}
+    big = (1, shape[1], size, size)
+    try:
+        with torch.no_grad():
+            ref = torch_reference(model, (torch.randn(*big),))[0]
+    except Exception:  # (the module itself refuses the size)
+        ref = None
+    try:
+        ort.set_default_logger_severity(4)
+        sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        sess.run(None, {name: np.random.rand(*big).astype(np.float32)})
+        runs = True
+    except Exception:
+        runs = False
+    r = subprocess.run([*dscost_cmd, "analyze", str(path), "--input-shape", f"{name}={'x'.join(map(str, big))}", "-f", "json", "-q"],
+                       capture_output=True, text=True)  # fmt: skip
+    row = {"name": e.name, "torch": ref, "runs": runs, "exit": r.returncode}
+    if r.returncode == 0:
+        d = json.loads(r.stdout)
+        row["macs"], row["uncounted"] = d["totals"]["macs"], len(d["uncounted"])
+        row["reason"] = next((u["reason"] for u in d["uncounted"] if "cannot run" in u["reason"]), d["uncounted"][0]["reason"] if d["uncounted"] else "")
+    else:
+        row["macs"], row["uncounted"], row["reason"] = None, None, (r.stderr.strip().splitlines() or ["?"])[-1]
+    if runs and ref is not None and row["macs"] == ref and row["uncounted"] == 0:
+        row["verdict"] = "exact"
+    elif not runs and (row["uncounted"] or r.returncode == 2):
+        row["verdict"] = "flagged"
+    else:
+        row["verdict"] = "CHECK"
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=288, help="the height and width counted (default 288)")
+    ap.add_argument("--blind", action="store_true", help="the blind round's models instead of the zoo's")
+    ap.add_argument("--only", default="", help="comma-separated model names")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the exported files (default {DEFAULT_OUT})")
+    ap.add_argument("--dscost", default=f"{sys.executable} -m dscost", help="command that runs dscost (default: this Python's -m dscost)")
+    a = ap.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    out = a.out / ("blind" if a.blind else "zoo")
+    out.mkdir(parents=True, exist_ok=True)
+    only = {s.strip() for s in a.only.split(",") if s.strip()}
+    rows = []
+    for e in blind_zoo() if a.blind else zoo():
+        if (only and e.name not in only) or e.big or len(e.inputs) != 1 or len(e.inputs[0][1]) != 4 or e.inputs[0][2] != "float32":
+            continue
+        row = check(e, a.size, out, shlex.split(a.dscost))
+        print(f"{e.name:<34} {row.get('verdict', row.get('error'))}", file=sys.stderr, flush=True)
+        rows.append(row)
+    print(f"| model | torch MACs at {a.size} | onnxruntime | dscost MACs | uncounted | verdict | first reason |")
+    print("|---|---:|---|---:|---:|---|---|")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['name']} | | | | | {r['error']} | |")
+            continue
+        num = lambda v: f"{v:,}" if isinstance(v, int) else "-"  # noqa: E731
+        print(f"| {r['name']} | {num(r['torch'])} | {'runs' if r['runs'] else 'fails'} | {num(r['macs'])} | {num(r['uncounted'])} | {r['verdict']} | {r['reason'][:110]} |")
+    counts = {v: sum(1 for r in rows if r.get("verdict") == v) for v in ("exact", "flagged", "CHECK")}
+    print(f"\n{len(rows)} models at {a.size}x{a.size}: {counts['exact']} exact, {counts['flagged']} flagged (onnxruntime cannot run them either), "
+          f"{counts['CHECK']} to check, {len(rows) - sum(counts.values())} not exported")  # fmt: skip
+    return 1 if counts["CHECK"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
