@@ -23,7 +23,9 @@ Needs torch, torchvision, timm and onnxruntime (the venv of crosscheck_torch.py)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -34,6 +36,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from crosscheck_torch import EXPORT_SETTINGS, blind_zoo, torch_reference, zoo  # noqa: E402
 
 DEFAULT_OUT = Path("/work/resize")
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def check(e, size: int, out: Path, dscost_cmd: list[str]) -> dict | None:
@@ -47,8 +62,9 @@ def check(e, size: int, out: Path, dscost_cmd: list[str]) -> dict | None:
     path = out / f"{e.name}.onnx"
     if not path.exists():
         try:
-            torch.onnx.export(model, (torch.randn(*shape),), str(path), input_names=[name], dynamic_axes={name: {0: "batch", 2: "height", 3: "width"}},
-                              **dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE))  # fmt: skip
+            with quiet_stdout():  # (torch's C++ prints its IR when it refuses a module)
+                torch.onnx.export(model, (torch.randn(*shape),), str(path), input_names=[name], dynamic_axes={name: {0: "batch", 2: "height", 3: "width"}},
+                                  **dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE))  # fmt: skip
         except Exception as err:  # (torch's exporter refuses some modules with dynamic sizes)
             return {"name": e.name, "error": f"export failed: {str(err).splitlines()[0][:100]}"}
     big = (1, shape[1], size, size)

@@ -18,6 +18,9 @@ from dscost.readers.handlers import Result, UnknownShape, op_registry
 # ONNX TensorProto.DataType values of floating-point tensors.
 FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
 
+# Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
+CANNOT_RUN = "the graph cannot run at these input shapes"
+
 
 @dataclass
 class NodeInfo:
@@ -132,7 +135,7 @@ def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -
     stride = ints_attr(info.attr("strides"), r, 1)
     dilation = ints_attr(info.attr("dilations"), r, 1)
     if cin != w[1] * groups:
-        raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}")
+        raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}: {CANNOT_RUN}")
     pads = explicit_pads(info, spatial, kernel, stride, dilation)
     out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
     y = info.out_shapes[0] if info.out_shapes else None

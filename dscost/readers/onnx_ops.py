@@ -24,6 +24,7 @@ from math import prod
 from dscost import cost as C
 from dscost.readers.handlers import Result, UnknownShape, out_numel
 from dscost.readers.onnx_node import (
+    CANNOT_RUN,
     FLOAT_TYPES,
     HANDLERS,
     NodeInfo,
@@ -142,7 +143,7 @@ def gemm(info: NodeInfo) -> Result:
     m, k = (a[1], a[0]) if info.attr("transA", 0) else (a[0], a[1])
     kb, n = (b[1], b[0]) if info.attr("transB", 0) else (b[0], b[1])
     if k != kb:
-        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({k} vs {kb})")
+        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({k} vs {kb}): {CANNOT_RUN}")
     bias = info.has(2)
     cost = C.linear_cost(k, n, rows=m, bias=bias)
     if bias:
@@ -157,7 +158,7 @@ def _matmul(info: NodeInfo, a_i: int, b_i: int) -> Result:
     a, b = info.shape(a_i), info.shape(b_i)
     ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
     if ka != kb:
-        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb})")
+        raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb}): {CANNOT_RUN}")
     if info.is_const(b_i) and len(b) == 2 and not info.is_const(a_i):
         rows = prod(a[:-1]) if len(a) > 1 else 1
         return Result(FC, C.linear_cost(b[0], b[1], rows=rows, bias=False), params={b_i: "weights"}, data_inputs=(a_i,))
@@ -359,10 +360,6 @@ def elementwise(info: NodeInfo) -> Result:
                 params[i] = kind
                 cost = replace(cost, **{kind: getattr(cost, kind) + prod(info.in_shapes[i])})
     return Result(ADD if info.op in ("Add", "Sum") else ELEMENTWISE, cost, params=params)
-
-
-# Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
-CANNOT_RUN = "the graph cannot run at these input shapes"
 
 
 def _check_broadcast(info: NodeInfo) -> None:
