@@ -201,6 +201,7 @@ def test_a_size_fixed_at_export_is_named_not_counted_at_another(tmp_path, table,
     m = read_onnx(path, dims={"n": 7})
     want = "its inputs broadcast to (1, 7, 4), its output is declared (1, 5, 4)" if table == (4,) else "shapes (1, 7, 4) and (1, 5, 4) do not broadcast"
     assert m.uncounted[0].name == "a" and want in m.uncounted[0].reason and "the graph cannot run at these input shapes" in m.uncounted[0].reason
+    assert "1 node(s) whose shapes contradict each other ('a'): the graph cannot run at these input shapes" in " ".join(m.notes)
     # the MatMul after it: at the declared stale size, or (nothing declared) uncounted with the Add named
     assert [u.name for u in m.uncounted[1:]] == (["y"] if lost else []) and sum(layer.cost.macs for layer in m.layers) == (0 if lost else 5 * 4 * 8)
     if lost:

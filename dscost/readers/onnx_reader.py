@@ -24,7 +24,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
-from dscost.readers.onnx_node import FLOAT_TYPES, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain
@@ -150,6 +150,10 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                 bar.advance(1000)
             counter.visit(node, name)
         notes += counter.provenance_notes()
+        contradicted = [u.name for u in counter.uncounted if CANNOT_RUN in u.reason]
+        if contradicted:
+            notes.append(f"{len(contradicted)} node(s) whose shapes contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
+                         f"these input shapes (a size fixed when it was exported?), so the counts after them are not the model's at this size")  # fmt: skip
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names)
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
