@@ -53,6 +53,7 @@ torch is never a runtime dependency of dscost; it lives in its own venv:
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --constant-folding --out /work/zoo/folded
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --blind      # 75 more (BLIND_*): ~40 min, into /work/zoo/blind
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --tasks      # 7 detectors + RAFT: ~4 min, into /work/zoo/tasks
+    /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --domains    # speech + diffusion (pip install transformers diffusers): ~15 s
 
 Checked with torch 2.14.1, torchvision 0.29.1, timm 1.0.31, onnx 1.23.2, onnxruntime 1.32.0.
 
@@ -404,6 +405,60 @@ def tasks_zoo() -> list[Entry]:
     return entries
 
 
+def domains_zoo() -> list[Entry]:
+    """Speech encoders (transformers) and diffusion blocks (diffusers), small configs, random weights."""
+    import transformers as T
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from torch import nn
+
+    class Encoder(nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, x):
+            return self.m(x).last_hidden_state
+
+    class Denoiser(nn.Module):  # one UNet step: noisy latent, timestep, text states
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, x, t, c):
+            return self.m(x, t, c).sample
+
+    class Decoder(nn.Module):  # the VAE's decoding half only (its encoder never runs)
+        def __init__(self, vae):
+            super().__init__()
+            self.post_quant_conv, self.decoder = vae.post_quant_conv, vae.decoder
+
+        def forward(self, z):
+            return self.decoder(self.post_quant_conv(z))
+
+    speech = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, conv_dim=(32,) * 7,
+                  num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)  # fmt: skip
+    whisper = T.WhisperConfig(d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4,
+                              encoder_ffn_dim=128, decoder_ffn_dim=128, num_mel_bins=80, max_source_positions=1500)  # fmt: skip
+    unet = dict(sample_size=16, in_channels=4, out_channels=4, layers_per_block=1, block_out_channels=(32, 64),
+                down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+                cross_attention_dim=32, attention_head_dim=8, norm_num_groups=8)  # fmt: skip
+    vae = dict(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2,
+               block_out_channels=(32, 64), latent_channels=4, norm_num_groups=8)  # fmt: skip
+    wave = [("waveform", (1, 16000), "float32")]
+    return [
+        Entry("wav2vec2", "transformers", lambda: Encoder(T.Wav2Vec2Model(T.Wav2Vec2Config(**speech))), wave,
+              "7 strided conv1d, a grouped positional conv under weight norm; masked_spec_embed (64) is not used at inference"),
+        Entry("hubert", "transformers", lambda: Encoder(T.HubertModel(T.HubertConfig(**speech))), wave, "as wav2vec2"),
+        Entry("whisper_encoder", "transformers", lambda: Encoder(T.WhisperModel(whisper).encoder), [("mel", (1, 80, 3000), "float32")],
+              "two conv1d, 1500 positions"),
+        Entry("sd_unet_tiny", "diffusers", lambda: Denoiser(UNet2DConditionModel(**unet)),
+              [("latent", (1, 4, 16, 16), "float32"), ("timestep", (1,), "int64"), ("text", (1, 7, 32), "float32")],
+              "GroupNorm, self- and cross-attention, timestep embedding, nearest upsampling"),
+        Entry("vae_decoder_tiny", "diffusers", lambda: Decoder(AutoencoderKL(**vae)), [("latent", (1, 4, 16, 16), "float32")],
+              "mid-block attention over 256 positions"),
+    ]
+
+
 # --------------------------------------------------------------------------
 # torch reference
 
@@ -646,10 +701,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="opset_version of the export (default 17; 11 and 13 are what many deployment toolchains still ask for)")
     ap.add_argument("--json", type=Path, help="also write the rows (reference + dscost results) to this file")
     ap.add_argument("--blind", action="store_true", help="the 75 architectures of the blind round instead (default --out /work/zoo/blind)")
+    ap.add_argument("--domains", action="store_true",
+                    help="speech encoders (wav2vec2, HuBERT, Whisper) and diffusion blocks (UNet, VAE decoder) instead; needs transformers and diffusers (default --out /work/zoo/domains)")
     ap.add_argument("--tasks", action="store_true", help="detection (7 torchvision detectors) and optical flow (RAFT) instead (default --out /work/zoo/tasks)")
     a = ap.parse_args(argv)
-    if (a.blind or a.tasks) and a.out == DEFAULT_OUT:
-        a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks")
+    if (a.blind or a.tasks or a.domains) and a.out == DEFAULT_OUT:
+        a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks" if a.tasks else "domains")
     dscost_cmd = a.dscost.split()
     only = {s.strip() for s in a.only.split(",") if s.strip()}
     settings = dict(EXPORT_SETTINGS, do_constant_folding=a.constant_folding, opset_version=a.opset)
@@ -677,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
             prev = json.loads(ref_path.read_text())
             if prev.get("export") == settings:
                 old = {r["name"]: r for r in prev.get("models", [])}
-        entries = blind_zoo() if a.blind else tasks_zoo() if a.tasks else zoo()
+        entries = blind_zoo() if a.blind else tasks_zoo() if a.tasks else domains_zoo() if a.domains else zoo()
         unknown = only - {e.name for e in entries}
         if unknown:
             ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")
