@@ -13,6 +13,10 @@ it writes, with onnxruntime's own tools:
 * ``qop_all``: the QOperator file saved again by onnxruntime at ``ORT_ENABLE_ALL``, its default
   level, whose NHWC transformer makes channels-last ``com.microsoft`` QLinearConv, QLinear pools
   and NhwcMaxPool (params: the file's, onnxruntime merges equal initializers);
+* ``qdyn``: ``quantize_dynamic`` (int8 weights; activations quantized at run time by
+  DynamicQuantizeLinear: ConvInteger, MatMulInteger), the usual int8 path of transformers on CPU;
+* ``qdyn_all``: that file saved again by onnxruntime at ``ORT_ENABLE_ALL`` (``com.microsoft``
+  DynamicQuantizeMatMul, MatMulIntegerToFloat, DynamicQuantizeLSTM);
 
 runs ``dscost analyze --format json`` on the original and on each, and prints one table.
 Expected: the same MACs as the original with no uncounted node, and for the quantized files the
@@ -37,7 +41,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-KINDS = ("l2", "qdq", "qdq_ms", "qop", "qop_all")
+KINDS = ("l2", "qdq", "qdq_ms", "qop", "qop_all", "qdyn", "qdyn_all")
 
 
 def counts(path: str) -> tuple | str:
@@ -59,7 +63,7 @@ def write(kind: str, src: str, out: str) -> None:
         so.optimized_model_filepath, so.log_severity_level = out, 3
         ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
         return
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_dynamic, quantize_static
 
     inputs = onnx.load(src, load_external_data=False).graph.input
     shapes = {i.name: ([d.dim_value or 1 for d in i.type.tensor_type.shape.dim], onnx.helper.tensor_dtype_to_np_dtype(i.type.tensor_type.elem_type))
@@ -76,11 +80,14 @@ def write(kind: str, src: str, out: str) -> None:
         def get_next(self):
             return next(self.feeds, None)
 
-    fmt = QuantFormat.QDQ if kind.startswith("qdq") else QuantFormat.QOperator
-    quantized = out + ".q.onnx" if kind == "qop_all" else out
-    activations, extra = (QuantType.QUInt16, {"UseQDQContribOps": True}) if kind == "qdq_ms" else (QuantType.QUInt8, {})
-    quantize_static(src, quantized, Reader(), quant_format=fmt, activation_type=activations, weight_type=QuantType.QInt8, extra_options=extra)
-    if kind == "qop_all":
+    quantized = out + ".q.onnx" if kind.endswith("_all") else out
+    if kind.startswith("qdyn"):  # weights int8 ahead of time, activations quantized at run time (ConvInteger, MatMulInteger)
+        quantize_dynamic(src, quantized, weight_type=QuantType.QInt8)
+    else:
+        fmt = QuantFormat.QDQ if kind.startswith("qdq") else QuantFormat.QOperator
+        activations, extra = (QuantType.QUInt16, {"UseQDQContribOps": True}) if kind == "qdq_ms" else (QuantType.QUInt8, {})
+        quantize_static(src, quantized, Reader(), quant_format=fmt, activation_type=activations, weight_type=QuantType.QInt8, extra_options=extra)
+    if kind.endswith("_all"):
         so = ort.SessionOptions()
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         so.optimized_model_filepath, so.log_severity_level = out, 3
@@ -119,7 +126,7 @@ def main() -> int:
                     bad += 1
                     cells.append(f"dscost failed: {got}")
                     continue
-                same = got[0] == base[0] and got[2] == 0 and (kind in ("l2", "qop_all") or got[1] == base[1])
+                same = got[0] == base[0] and got[2] == 0 and (kind in ("l2", "qop_all", "qdyn_all") or got[1] == base[1])
                 bad += not same
                 cells.append(("same" if same else "DIFFERENT") + f" ({got[0]:,}, {got[1]:,}" + (f", {got[2]} uncounted)" if got[2] else ")"))
                 Path(out).unlink(missing_ok=True)
