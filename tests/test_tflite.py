@@ -709,6 +709,12 @@ def test_dynamic_batch_is_noted_and_dynamic_spatial_dims_refused(tmp_path):
     n.output(n.conv(x, 4, 1, name="c"))
     with pytest.raises(InputError, match=r"dynamic dimension\(s\) 1, 2 \(shape_signature \[-1, -1, -1, 4\]\); set them with --input-shape x=1x128x128x4"):
         _read(n, tmp_path, "dyn")
+    # a rank-1 input's -1 is its length, not a batch: YAMNet's waveform [-1] was counted as one sample
+    n = tm.Net()
+    w = n.input("waveform", (1,), signature=(-1,))
+    n.output(n.fc(w, 4, name="head"))
+    with pytest.raises(InputError, match=r"input 'waveform' has dynamic dimension\(s\) 0 \(shape_signature \[-1\]\); set them with --input-shape waveform=128"):
+        _read(n, tmp_path, "wave")
 
 
 def test_input_shape_sizes_dynamic_dimensions(tmp_path, monkeypatch):

@@ -188,11 +188,12 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             continue
         if sig and tensor.shape is not None and len(sig) == len(tensor.shape):
             dynamic = [i for i, d in enumerate(sig) if d < 0]
-            if 0 in dynamic:
+            batched = len(sig) > 1  # (a rank-1 input's -1 is its length -- a waveform's samples --, not a batch)
+            if 0 in dynamic and batched:
                 notes.append(f"dynamic batch dimension of input {tensor.name!r} set to {tensor.shape[0]} (the file's shape)")
-            rest = [i for i in dynamic if i != 0]
+            rest = [i for i in dynamic if i != 0 or not batched]
             if rest:
-                example = "x".join(str(1 if i == 0 else d if d > 0 else 128) for i, d in enumerate(sig))
+                example = "x".join(str(1 if i == 0 and batched else d if d > 0 else 128) for i, d in enumerate(sig))
                 raise InputError(f"{path}: input {tensor.name!r} has dynamic dimension(s) {', '.join(map(str, rest))} "
                                  f"(shape_signature {list(sig)}); set them with --input-shape {tensor.name}={example}")  # fmt: skip
 
