@@ -126,6 +126,7 @@ def test_a_condition_on_the_data_of_an_input_is_left_to_run_time(tmp_path):
             node("GreaterOrEqual", ["m", "half"], "flag", name="fires")]  # fmt: skip
     m = read_onnx(branchy(tmp_path, cond))
     assert [u.op for u in m.uncounted] == ["If"]
+    assert m.uncounted[0].reason.startswith("If: which branch runs is decided at run time (its condition 'flag' is not a constant of the graph); subgraph not counted")
     assert "which branch of an If runs is computed from the data of graph input(s) 'x': it is decided at run time (a cascade, a threshold), so the If stays uncounted" in m.notes
     assert not any("--input-value" in n for n in m.notes)
 
