@@ -556,9 +556,8 @@ def concat(info: NodeInfo) -> Result:
     if ins and out is not None and None not in ins and "axis" in info.attrs:  # (Concat-1's axis defaults to 1, later ones have one)
         axis = info.attr("axis")
         axis = axis + len(out) if axis < 0 else axis
-        others = {tuple(s[:axis]) + tuple(s[axis + 1 :]) for s in ins if len(s) == len(out)}
-        if len(others) != 1 or any(len(s) != len(out) for s in ins) or others != {tuple(out[:axis]) + tuple(out[axis + 1 :])} \
-                or sum(s[axis] for s in ins) != out[axis]:  # fmt: skip
+        rest = lambda s: tuple(s[:axis]) + tuple(s[axis + 1 :])  # noqa: E731  (every dimension but the axis)
+        if any(len(s) != len(out) or rest(s) != rest(out) for s in ins) or sum(s[axis] for s in ins) != out[axis]:
             raise ValueError(f"inputs {', '.join(str(tuple(s)) for s in ins)} do not concatenate on axis {axis} to {tuple(out)}: {CANNOT_RUN}")
     return Result(CONCAT)
 

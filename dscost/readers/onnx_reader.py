@@ -339,7 +339,7 @@ class _Counter:
                 why = f"{why}; {subgraph_summary(node)}" if why else subgraph_summary(node)
                 if op == "If" and inputs and inputs[0] in self.real_inputs:  # optimum's merged decoders: use_cache_branch
                     why += f"; which branch runs depends on the graph input {inputs[0]!r} (give it: --input-value {inputs[0]}=0 or 1)"
-                elif op == "If" and inputs and inputs[0]:  # (one folding and the shapes could decide was inlined before)
+                elif op == "If" and inputs and inputs[0]:  # (an If that folding or the shapes decide was inlined before the count)
                     why = f"If: which branch runs is decided at run time (its condition {inputs[0]!r} is not a constant of the graph); {why}"
                 # the weights its bodies use from the graph exist whichever branch runs: its params
                 return self._uncounted(name, op, why, inputs + refs, outputs, derived)
