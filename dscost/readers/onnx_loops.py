@@ -423,7 +423,7 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     if found.inferred is None or found.steps is None:
         return found.reason
     g = found.inferred.graph
-    sub = type(counter)(found.inferred, _NO_INITIALIZERS, SimpleNamespace(helper=counter.helper), counter.path)
+    sub = type(counter)(found.inferred, _NO_INITIALIZERS, counter.path)
     sub.real_inputs = {t for t in refs if t in counter.real_inputs}
     # the enclosing graph's constants stay its constants, from the same sources: those the body
     # reads by name, and those a Loop carries through unchanged (tf2onnx passes weights so)

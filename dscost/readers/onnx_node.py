@@ -151,9 +151,9 @@ def str_attr(info: NodeInfo, key: str, default: str) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def node_attrs(node, helper) -> dict:
-    """A node's attribute values by name (``helper``: onnx.helper) (tensor and graph attributes stay protos).  The common types
-    are read directly (onnx.helper.get_attribute_value is a Python function per attribute)."""
+def node_attrs(node) -> dict:
+    """A node's attribute values by name, as ``onnx.helper.get_attribute_value`` gives them
+    (tensor and graph attributes stay protos; None for an undefined type or a function's reference)."""
     out = {}
     for a in node.attribute:
         t = a.type
@@ -167,9 +167,16 @@ def node_attrs(node, helper) -> dict:
             out[a.name] = a.s
         elif t in (4, 5, 9, 10, 11, 12):  # tensors and graphs: not needed by handlers
             out[a.name] = a
+        elif a.ref_attr_name:
+            out[a.name] = None
+        elif t == 6:  # FLOATS
+            out[a.name] = list(a.floats)
+        elif t == 8:  # STRINGS
+            out[a.name] = list(a.strings)
+        elif t == 13:  # TYPE_PROTO
+            out[a.name] = a.tp
+        elif t == 14:  # TYPE_PROTOS
+            out[a.name] = list(a.type_protos)
         else:
-            try:
-                out[a.name] = helper.get_attribute_value(a)
-            except Exception:
-                out[a.name] = None
+            out[a.name] = None
     return out

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
-from dscost.readers import onnx_shapes
+from dscost.readers import onnx_lib, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
 from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
@@ -144,7 +144,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         notes += inferred.notes
         g = inferred.graph
         bar.stage("counting nodes")
-        counter = _Counter(inferred, st, onnx, path)
+        counter = _Counter(inferred, st, path)
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
@@ -205,8 +205,9 @@ def _input_list(real_inputs: list) -> list[tuple]:
 
 
 def _parse(path: Path, stripped: bytes):
-    import onnx
     from google.protobuf.message import DecodeError
+
+    onnx = onnx_lib.load()
 
     try:
         return onnx.ModelProto.FromString(stripped), onnx
@@ -272,13 +273,12 @@ class _Counter:
     and they are distinct parameters in the model.
     """
 
-    def __init__(self, inferred, st: Stripper, onnx, path: Path):
+    def __init__(self, inferred, st: Stripper, path: Path):
         from dscost.readers import onnx_ops
 
         g = inferred.graph
         self.path = path
         self.ops = onnx_ops
-        self.helper = onnx.helper
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
@@ -397,7 +397,7 @@ class _Counter:
         from it alone (cached by ``key``); or [the tensor whose shape is unknown or "", reason] when
         it cannot be counted."""
         ops, n_in = self.ops, len(inputs)
-        info = ops.NodeInfo(name, op, node_attrs(node, self.helper) if node.attribute else {}, inputs, outputs, list(in_shapes), list(out_shapes), self.const)
+        info = ops.NodeInfo(name, op, node_attrs(node) if node.attribute else {}, inputs, outputs, list(in_shapes), list(out_shapes), self.const)
         try:
             res = handler(info)
         except ops.UnknownShape as err:

@@ -1,0 +1,101 @@
+"""onnx for the reader, loaded no heavier than the file needs.
+
+Counting a plain CNN needs three things of onnx: its protobuf classes, its C++ shape inference
+and its opset table.  ``import onnx`` also imports numpy, the helpers, the reference evaluator
+and more: ~115 ms on the 2-core machine, of a small model's ~0.3 s ``analyze``.  :func:`load`
+loads only onnx's generated protobuf module and its C++ extension (~30 ms); everything else
+the reader may need (``helper`` for a rare attribute type, the reference evaluator to fold shape
+arithmetic, the version converter for a 2017 file) imports onnx in full, on first use, through
+the same object.
+
+How: the two modules are loaded under their own names (``onnx.onnx_ml_pb2``,
+``onnx.onnx_cpp2py_export``), and the package ``onnx`` is registered lazily (importlib's
+``LazyLoader``): whoever first uses ``onnx`` -- dscost or not -- runs its ``__init__``, which
+finds the two modules loaded.  When onnx is already imported, or its package looks any other
+way, :func:`load` is ``import onnx``.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+_PROTO, _EXTENSION = "onnx.onnx_ml_pb2", "onnx.onnx_cpp2py_export"
+_lib = None
+
+
+class _Part:
+    """``onnx.<name>``: the attributes given, and any other of the full module's."""
+
+    def __init__(self, name: str, **own):
+        self._name = name
+        self.__dict__.update(own)
+
+    def __getattr__(self, attr: str):
+        import onnx
+
+        return getattr(getattr(onnx, self._name) if self._name else onnx, attr)
+
+
+class _Light(_Part):
+    """The part of ``onnx`` the reader uses, without importing onnx's package: ``ModelProto``,
+    ``shape_inference.infer_shapes`` and ``defs.onnx_opset_version`` (the same C++ calls); any
+    other attribute (``helper``, ``numpy_helper``, ``defs.get_schema``...) is the full module's."""
+
+    def __init__(self, proto, ext):
+        def infer_shapes(model, check_type: bool = False, strict_mode: bool = False, data_prop: bool = False):
+            out = ext.shape_inference.infer_shapes(model.SerializeToString(), check_type, strict_mode, data_prop)
+            return proto.ModelProto.FromString(out)
+
+        def onnx_opset_version() -> int:
+            return ext.defs.schema_version_map()[""][1]
+
+        super().__init__("", ModelProto=proto.ModelProto, shape_inference=_Part("shape_inference", infer_shapes=infer_shapes),
+                         defs=_Part("defs", onnx_opset_version=onnx_opset_version))  # fmt: skip
+
+
+def load():
+    """The ``onnx`` the reader uses: the module itself when it is imported (or cannot be loaded
+    in parts), else :class:`_Light`.  ImportError when onnx is not installed."""
+    global _lib
+    if _lib is None:
+        _lib = _light() if "onnx" not in sys.modules else None
+        if _lib is None:
+            import onnx
+
+            _lib = onnx
+    return _lib
+
+
+def _light():
+    spec = importlib.util.find_spec("onnx")
+    if spec is None or not spec.submodule_search_locations or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+        return None
+    folder = spec.submodule_search_locations[0]
+    ext = next((f for f in sorted(os.listdir(folder)) if f.startswith("onnx_cpp2py_export.") and f.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))), None)
+    proto_file = os.path.join(folder, "onnx_ml_pb2.py")
+    if ext is None or not os.path.isfile(proto_file):
+        return None
+    loaded: dict[str, object] = {}
+    try:
+        for name, file in ((_PROTO, proto_file), (_EXTENSION, os.path.join(folder, ext))):
+            sub = importlib.util.spec_from_file_location(name, file)
+            module = importlib.util.module_from_spec(sub)
+            sys.modules[name] = loaded[name] = module
+            sub.loader.exec_module(module)
+        light = _Light(loaded[_PROTO], loaded[_EXTENSION])
+        light.shape_inference.infer_shapes(light.ModelProto())  # (the call works, or it is the full module)
+    except Exception:
+        for name in loaded:
+            sys.modules.pop(name, None)
+        return None
+    # The package, lazily: its __init__ runs when someone first reads an attribute of it.
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["onnx"] = package
+    spec.loader.exec_module(package)
+    for name, module in loaded.items():
+        setattr(package, name.rpartition(".")[2], module)  # (the attribute `import onnx.x` sets on its parent)
+    return light

@@ -1,0 +1,79 @@
+"""dscost.readers.onnx_lib: a plain graph is read with onnx's protobuf classes and C++ extension
+only (no numpy, no onnx.helper); a graph that needs folding, and anyone importing onnx after,
+get the full package -- and the counts are the stored golden JSON either way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import onnx
+
+from conftest import ROOT
+from dscost.cli import run
+from dscost.readers import onnx_lib
+from test_golden import GOLDEN
+
+# In a fresh process: analyze each path (JSON to a file beside it), noting after each which of
+# numpy and onnx's Python package were imported; then use onnx as any program would.
+CHILD = """
+import io, contextlib, json, sys
+import dscost.cli
+seen = []
+runs = json.loads(sys.argv[1])
+for path, *extra in runs:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = dscost.cli.run(["analyze", path, "-f", "json", "-q", *extra])
+    open(path + ".json", "w").write(out.getvalue())
+    seen.append([rc, "numpy" in sys.modules, "onnx.helper" in sys.modules])
+import onnx, numpy as np
+from onnx import helper, checker
+from onnx.reference import ReferenceEvaluator
+m = onnx.load(runs[0][0])
+checker.check_model(m)
+assert onnx.onnx_ml_pb2.ModelProto is onnx.ModelProto and onnx.onnx_cpp2py_export.ONNX_ML in (True, False)
+g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g", [helper.make_tensor_value_info("x", 1, [2])], [helper.make_tensor_value_info("y", 1, [2])])
+relu = ReferenceEvaluator(helper.make_model(g)).run(None, {"x": np.array([-1.0, 2.0], dtype=np.float32)})[0].tolist()
+print(json.dumps({"seen": seen, "relu": relu, "inferred": len(onnx.shape_inference.infer_shapes(m).graph.value_info)}))
+"""
+
+
+def _golden(tmp_path: Path):
+    from onnx_models import init, model, node, save
+    from test_onnx_realworld import tf_same_pad
+
+    plain = tmp_path / "resnet18.onnx"
+    assert run(["export", str(ROOT / "models" / "resnet18.yaml"), "-o", str(plain)]) == 0
+    nodes = tf_same_pad("x", "p1", 3, 2) + [node("Conv", ["p1_xp", "W1"], "c1", strides=[2, 2])]
+    folded = save(tmp_path, model(nodes, [("x", [1, 3, 9, 9])], inits=[init("W1", 8, 3, 3, 3)]), "tfpad.onnx")
+    return plain, folded
+
+
+def test_plain_graph_reads_without_onnx_package_then_onnx_imports_whole(tmp_path, capsys):
+    plain, folded = _golden(tmp_path)
+    capsys.readouterr()
+    p = subprocess.run([sys.executable, "-c", CHILD, json.dumps([[str(plain), "--hardware", "t4"], [str(folded)]])], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    res = json.loads(p.stdout.strip().splitlines()[-1])
+    # the plain CNN: neither numpy nor onnx.helper; the TF-style pad needs folding (the full package)
+    assert res["seen"] == [[0, False, False], [0, True, True]]
+    assert res["relu"] == [0.0, 2.0]
+    assert res["inferred"] == len(onnx.shape_inference.infer_shapes(onnx.load(plain)).graph.value_info) > 20
+    for path, golden in ((plain, "resnet18.onnx.json"), (folded, "tfpad.onnx.json")):
+        assert Path(str(path) + ".json").read_text().replace(str(tmp_path), "TMP") == (GOLDEN / golden).read_text()
+
+
+def test_light_calls_equal_onnx(tmp_path):
+    """The two calls it makes itself are onnx's; everything else is onnx's own attribute."""
+    plain, _ = _golden(tmp_path)
+    light = onnx_lib._Light(onnx.onnx_ml_pb2, onnx.onnx_cpp2py_export)
+    m = onnx.load(plain)
+    for kw in ({}, {"check_type": True, "strict_mode": True, "data_prop": True}):
+        assert light.shape_inference.infer_shapes(m, **kw) == onnx.shape_inference.infer_shapes(m, **kw)
+    assert light.defs.onnx_opset_version() == onnx.defs.onnx_opset_version() >= 21
+    assert light.ModelProto is onnx.ModelProto and light.helper is onnx.helper
+    assert light.defs.get_schema is onnx.defs.get_schema and light.shape_inference.infer_node_outputs is onnx.shape_inference.infer_node_outputs
+    assert onnx_lib.load() is onnx  # (this process imported onnx first: the module itself)
