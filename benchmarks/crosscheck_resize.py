@@ -17,7 +17,7 @@ Verdicts: ``exact`` (onnxruntime runs it, dscost's MACs equal torch's, nothing u
 ``CHECK`` otherwise -- a count that is silently wrong.  Exit code 1 when any row is ``CHECK``.
 Needs torch, torchvision, timm and onnxruntime (the venv of crosscheck_torch.py).
 
-    python benchmarks/crosscheck_resize.py [--size 288] [--blind] [--only resnet18,...]
+    python benchmarks/crosscheck_resize.py [--size 288] [--blind | --third] [--only resnet18,...]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crosscheck_torch import EXPORT_SETTINGS, blind_zoo, torch_reference, zoo  # noqa: E402
+from crosscheck_torch import EXPORT_SETTINGS, THIRD_TIMM, blind_zoo, timm_zoo, torch_reference, zoo  # noqa: E402
 
 DEFAULT_OUT = Path("/work/resize")
 
@@ -102,16 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=288, help="the height and width counted (default 288)")
     ap.add_argument("--blind", action="store_true", help="the blind round's models instead of the zoo's")
+    ap.add_argument("--third", action="store_true", help="the third round's models instead of the zoo's")
     ap.add_argument("--only", default="", help="comma-separated model names")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the exported files (default {DEFAULT_OUT})")
     ap.add_argument("--dscost", default=f"{sys.executable} -m dscost", help="command that runs dscost (default: this Python's -m dscost)")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
-    out = a.out / ("blind" if a.blind else "zoo")
+    out = a.out / ("blind" if a.blind else "third" if a.third else "zoo")
     out.mkdir(parents=True, exist_ok=True)
     only = {s.strip() for s in a.only.split(",") if s.strip()}
     rows = []
-    for e in blind_zoo() if a.blind else zoo():
+    for e in blind_zoo() if a.blind else timm_zoo(THIRD_TIMM) if a.third else zoo():
         if (only and e.name not in only) or e.big or len(e.inputs) != 1 or len(e.inputs[0][1]) != 4 or e.inputs[0][2] != "float32":
             continue
         row = check(e, a.size, out, shlex.split(a.dscost))

@@ -52,6 +52,8 @@ torch is never a runtime dependency of dscost; it lives in its own venv:
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --skip-big  # leave out vgg11, vit_base, vit_b_16_tv
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --constant-folding --out /work/zoo/folded
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --blind      # 75 more (BLIND_*): ~40 min, into /work/zoo/blind
+    /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --third      # 48 more timm architectures (THIRD_TIMM): ~2 min, into /work/zoo/third
+    /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --timm rdnet_tiny,fastvit_mci0@320   # any timm models, into /work/zoo/timm
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --tasks      # 7 detectors + RAFT: ~4 min, into /work/zoo/tasks
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --domains    # speech + diffusion (pip install transformers diffusers): ~15 s
 
@@ -338,9 +340,21 @@ BLIND_TORCHVISION = {
     "mc3_18": (1, 3, 8, 112, 112), "r2plus1d_18": (1, 3, 8, 112, 112), "s3d": (1, 3, 16, 224, 224),
 }  # fmt: skip
 
+# The third round (2026-12-01): 48 timm architectures the zoo and the blind round do not hold, each at
+# its own input size (python benchmarks/crosscheck_torch.py --third; ~2 min on 2 cores).
+THIRD_TIMM = (
+    "rdnet_tiny nextvit_small vitamin_small_224 hgnet_tiny fastvit_mci0 ghostnetv3_100 cspdarknet53 "
+    "resnetblur18 volo_d1_224 halonet26t resnetv2_50x1_bit xception41 pit_ti_224 tnt_s_patch16_224 "
+    "visformer_tiny gernet_s mixnet_s hardcorenas_a mnasnet_100 fbnetc_100 semnasnet_100 "
+    "regnety_002 gmixer_12_224 efficientvit_l1 mobilevit_xxs vit_small_patch16_18x2_224 "
+    "levit_conv_128s convmixer_768_32 inception_v4 dm_nfnet_f0 sebotnet33ts_256 haloregnetz_b "
+    "shvit_s1 mobilenetv1_100 vit_medium_patch16_gap_256 res2next50 bat_resnext26ts eca_resnet33ts "
+    "cs3darknet_s densenetblur121d resnet50_gn convnext_zepto_rms poolformerv2_s12 sam2_hiera_tiny "
+    "vit_pe_core_tiny_patch16_384 csatv2 efficientnet_x_b3 mobilenetv3_large_150d"
+)  # fmt: skip
+
 
 def blind_zoo() -> list[Entry]:
-    import timm
     import torchvision.models as tv
     import torchvision.models.segmentation as tvseg
     import torchvision.models.video as tvvideo
@@ -348,26 +362,43 @@ def blind_zoo() -> list[Entry]:
     def shape(size) -> list:
         return [("input", size if isinstance(size, tuple) else (1, 3, size, size), "float32")]
 
-    def t(name: str, fused: bool = True):
-        def build():
-            from timm.layers import set_fused_attn
-
-            set_fused_attn(fused)
-            try:
-                return timm.create_model(name, pretrained=False)
-            finally:
-                set_fused_attn(True)
-
-        return build
-
     def v(name: str):
         module = next(m for m in (tv, tvseg, tvvideo) if hasattr(m, name))
         kw = {"weights_backbone": None} if module is tvseg else {}
         return lambda: getattr(module, name)(**kw)
 
     entries = [Entry(n, "torchvision", v(n), shape(size)) for n, size in BLIND_TORCHVISION.items()]
-    entries += [Entry(n, "timm", t(n), shape(size)) for size, names in BLIND_TIMM.items() for n in names.split()]
-    entries += [Entry(n, "timm", t(n, fused=False), shape(224), "fused attention off (export)") for n in BLIND_UNFUSED]
+    entries += timm_zoo(" ".join(f"{n}@{size}" for size, names in BLIND_TIMM.items() for n in names.split()))
+    entries += [Entry(n, "timm", _timm(n, fused=False), shape(224), "fused attention off (export)") for n in BLIND_UNFUSED]
+    return entries
+
+
+def _timm(name: str, fused: bool = True):
+    def build():
+        import timm
+        from timm.layers import set_fused_attn
+
+        set_fused_attn(fused)
+        try:
+            return timm.create_model(name, pretrained=False)
+        finally:
+            set_fused_attn(True)
+
+    return build
+
+
+def timm_zoo(names: str) -> list[Entry]:
+    """Any timm models, ``NAME`` or ``NAME@SIZE`` separated by commas or spaces: one image of
+    SIZE x SIZE (default: the model's own input size)."""
+    import timm
+
+    entries = []
+    for item in names.replace(",", " ").split():
+        name, _, size = item.partition("@")
+        if name not in timm.list_models():
+            raise SystemExit(f"crosscheck_torch.py: no timm model {name!r}")
+        hw = (int(size), int(size)) if size else tuple(timm.get_pretrained_cfg(name).input_size[1:])
+        entries.append(Entry(name, "timm", _timm(name), [("input", (1, 3, *hw), "float32")]))
     return entries
 
 
@@ -703,10 +734,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--blind", action="store_true", help="the 75 architectures of the blind round instead (default --out /work/zoo/blind)")
     ap.add_argument("--domains", action="store_true",
                     help="speech encoders (wav2vec2, HuBERT, Whisper) and diffusion blocks (UNet, VAE decoder) instead; needs transformers and diffusers (default --out /work/zoo/domains)")
+    ap.add_argument("--third", action="store_true", help="the 48 timm architectures of the third round instead (default --out /work/zoo/third)")
+    ap.add_argument("--timm", metavar="NAMES", help="any timm models instead: NAME or NAME@SIZE, comma-separated (default --out /work/zoo/timm)")
     ap.add_argument("--tasks", action="store_true", help="detection (7 torchvision detectors) and optical flow (RAFT) instead (default --out /work/zoo/tasks)")
     a = ap.parse_args(argv)
-    if (a.blind or a.tasks or a.domains) and a.out == DEFAULT_OUT:
-        a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks" if a.tasks else "domains")
+    if (a.blind or a.tasks or a.domains or a.third or a.timm) and a.out == DEFAULT_OUT:
+        a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks" if a.tasks else "domains" if a.domains else "third" if a.third else "timm")
     dscost_cmd = a.dscost.split()
     only = {s.strip() for s in a.only.split(",") if s.strip()}
     settings = dict(EXPORT_SETTINGS, do_constant_folding=a.constant_folding, opset_version=a.opset)
@@ -734,7 +767,7 @@ def main(argv: list[str] | None = None) -> int:
             prev = json.loads(ref_path.read_text())
             if prev.get("export") == settings:
                 old = {r["name"]: r for r in prev.get("models", [])}
-        entries = blind_zoo() if a.blind else tasks_zoo() if a.tasks else domains_zoo() if a.domains else zoo()
+        entries = blind_zoo() if a.blind else timm_zoo(THIRD_TIMM) if a.third else timm_zoo(a.timm) if a.timm else tasks_zoo() if a.tasks else domains_zoo() if a.domains else zoo()
         unknown = only - {e.name for e in entries}
         if unknown:
             ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")

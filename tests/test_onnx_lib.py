@@ -52,14 +52,27 @@ def _golden(tmp_path: Path):
     return plain, folded
 
 
+def _legacy(tmp_path: Path) -> Path:
+    from onnx_models import save
+    from test_onnx_legacy import _caffe2_era_net
+
+    return save(tmp_path, _caffe2_era_net(3), "caffe2.onnx")
+
+
 def test_plain_graph_reads_without_onnx_package_then_onnx_imports_whole(tmp_path, capsys):
     plain, folded = _golden(tmp_path)
+    legacy = _legacy(tmp_path)
     capsys.readouterr()
-    p = subprocess.run([sys.executable, "-c", CHILD, json.dumps([[str(plain), "--hardware", "t4"], [str(folded)]])], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    runs = [[str(plain), "--hardware", "t4"], [str(legacy)], [str(folded)]]
+    p = subprocess.run([sys.executable, "-c", CHILD, json.dumps(runs)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr[-2000:]
     res = json.loads(p.stdout.strip().splitlines()[-1])
-    # the plain CNN: neither numpy nor onnx.helper; the TF-style pad needs folding (the full package)
-    assert res["seen"] == [[0, False, False], [0, True, True]]
+    # the plain CNN: neither numpy nor onnx.helper; a file of opset 3 needs the version converter,
+    # the TF-style pad needs folding (the full package)
+    assert res["seen"] == [[0, False, False], [0, True, True], [0, True, True]]
+    old = json.loads(Path(str(legacy) + ".json").read_text())
+    assert old["totals"]["macs"] == 122_880 and old["uncounted"] == []  # (test_onnx_legacy's hand count)
+    assert any("from a copy converted to opset 6" in n for n in old["notes"])
     assert res["relu"] == [0.0, 2.0]
     assert res["inferred"] == len(onnx.shape_inference.infer_shapes(onnx.load(plain)).graph.value_info) > 20
     for path, golden in ((plain, "resnet18.onnx.json"), (folded, "tfpad.onnx.json")):
