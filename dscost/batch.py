@@ -36,9 +36,11 @@ def expand(targets: list[str]) -> list[str]:
 
 
 def preload(targets: list) -> None:
-    """Import the readers of ``targets``' kinds (and onnx for ONNX graphs) before the workers
-    fork, so that no worker pays the imports again (a third of a second for onnx).  PyTorch
-    modules are not preloaded: torch is imported in the workers that read them."""
+    """Import the readers of ``targets``' kinds (and the part of onnx every ONNX graph needs,
+    :func:`dscost.readers.onnx_lib.load`) before the workers fork, so that no worker pays the
+    imports again.  The rest of onnx (numpy, the reference evaluator: ~80 ms) is imported by the
+    workers whose graphs need it; PyTorch modules are not preloaded either: torch is imported in
+    the workers that read them."""
     import importlib
 
     from dscost.readers import kind_of
@@ -47,7 +49,7 @@ def preload(targets: list) -> None:
         module = {"spec": "dscost.readers.spec_reader", "onnx": "dscost.readers.onnx_reader", "tflite": "dscost.readers.tflite_reader"}[name]
         importlib.import_module(module)
         if name == "onnx":
-            importlib.import_module("onnx")
+            importlib.import_module("dscost.readers.onnx_lib").load()
     for module in ("dscost.cost", "dscost.memory", "dscost.roofline", "dscost.report.analyze"):
         importlib.import_module(module)
 
