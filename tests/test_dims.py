@@ -201,11 +201,35 @@ def test_a_size_fixed_at_export_is_named_not_counted_at_another(tmp_path, table,
     m = read_onnx(path, dims={"n": 7})
     want = "its inputs broadcast to (1, 7, 4), its output is declared (1, 5, 4)" if table == (4,) else "shapes (1, 7, 4) and (1, 5, 4) do not broadcast"
     assert m.uncounted[0].name == "a" and want in m.uncounted[0].reason and "the graph cannot run at these input shapes" in m.uncounted[0].reason
-    assert "1 node(s) whose shapes contradict each other ('a'): the graph cannot run at these input shapes" in " ".join(m.notes)
+    assert "1 node(s) whose shapes (or indices) contradict each other ('a'): the graph cannot run at these input shapes" in " ".join(m.notes)
     # the MatMul after it: at the declared stale size, or (nothing declared) uncounted with the Add named
     assert [u.name for u in m.uncounted[1:]] == (["y"] if lost else []) and sum(layer.cost.macs for layer in m.layers) == (0 if lost else 5 * 4 * 8)
     if lost:
         assert "shapes lost at a" in m.uncounted[1].reason
+
+
+def test_an_index_outside_its_table_is_named_not_counted(tmp_path):
+    """timm's MViTv2 exported at 224 with dynamic height/width: its relative-position Gather reads
+    a learned table of 2 * 56 - 1 = 111 rows with indices computed from the map's size plus an
+    offset traced at 224; at 288 an index reaches 139 (onnxruntime: "indices element out of data
+    bounds").  Here the table has 2 * 5 - 1 = 9 rows, the indices are i - j + 4 over the n
+    tokens: at n = 7 the largest is 10."""
+    i64 = dict(dtype=np.int64)
+    nodes = [node("Shape", ["x"], "s"), node("Gather", ["s", "one"], "n", axis=0),
+             node("Range", ["zero", "n", "step"], "r"),
+             node("Unsqueeze", ["r", "ax1"], "ri"), node("Unsqueeze", ["r", "ax0"], "rj"),
+             node("Sub", ["ri", "rj"], "d"), node("Add", ["d", "off"], "idx"),
+             node("Gather", ["table", "idx"], "rel", axis=0), node("MatMul", ["rel", "w"], "y")]  # fmt: skip
+    inits = [init("one", **i64, value=1), init("zero", **i64, value=0), init("step", **i64, value=1), init("ax0", 1, **i64, value=[0]),
+             init("ax1", 1, **i64, value=[1]), init("off", **i64, value=4), init("table", 9, 4), init("w", 4, 3)]  # fmt: skip
+    path = save(tmp_path, model(nodes, [("x", [1, "n", 4])], inits=inits))
+    m = read_onnx(path, dims={"n": 5})
+    assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers if layer.op == "MatMul") == 5 * 5 * 4 * 3
+    m = read_onnx(path, dims={"n": 7})
+    u = m.uncounted[0]
+    assert u.name == "rel" and u.reason == "cannot derive cost: index 10 is outside axis 0 of its data (9, 4) (size 9): the graph cannot run at these input shapes"
+    assert u.params == 9 * 4  # (the table is still the model's)
+    assert "1 node(s) whose shapes (or indices) contradict each other ('rel')" in " ".join(m.notes)
 
 
 def test_broadcast_shape_of_a_zero_sized_dimension():

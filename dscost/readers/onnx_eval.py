@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from math import prod
 
+from dscost.readers.onnx_node import CANNOT_RUN
+
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 # Ops whose value changes from run to run: never folded into a constant (a shape, an If's condition).
 NONDETERMINISTIC = ("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli")
@@ -144,3 +146,19 @@ def fold_bound(node, op: str, vals: list, np) -> int | None:
             return None
         return int(vals[0].size // vals[0].shape[axis] * vals[1].size)
     return None
+
+
+def index_outside(node, shape: tuple | None, index) -> str:
+    """Why a Gather cannot run: a known index outside its data's axis ("" when none is).  An
+    index table computed from the input size (a relative-position table's rows) outgrows a table
+    of the size it was exported at."""
+    size = getattr(index, "size", 0)
+    if shape is None or not size or index.dtype.kind not in "iu":
+        return ""
+    axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
+    if not -len(shape) <= axis < len(shape):
+        return ""
+    n, hi, lo = shape[axis], int(index.max()), int(index.min())
+    if lo >= -n and hi < n:
+        return ""
+    return f"cannot derive cost: index {hi if hi >= n else lo} is outside axis {axis} of its data {tuple(shape)} (size {n}): {CANNOT_RUN}"

@@ -152,7 +152,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         notes += counter.provenance_notes()
         contradicted = [u.name for u in counter.uncounted if CANNOT_RUN in u.reason]
         if contradicted:
-            notes.append(f"{len(contradicted)} node(s) whose shapes contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
+            notes.append(f"{len(contradicted)} node(s) whose shapes (or indices) contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
                          f"these input shapes (a size fixed when it was exported?), so the counts after them are not the model's at this size")  # fmt: skip
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names)
@@ -282,6 +282,7 @@ class _Counter:
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
+        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.index_outside)
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
         self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
         for t in st.initializers.values():
@@ -327,6 +328,8 @@ class _Counter:
             derived = self._constants(node, name, op, domain, inputs, outputs)
         else:  # (its first input is an activation: not a constant)
             derived = False
+        if self.bad and outputs and outputs[0] in self.bad:
+            return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
         ops = self.ops
         sig = op
         if domain in ("", "ai.onnx"):

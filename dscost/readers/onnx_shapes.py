@@ -33,7 +33,7 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
-from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value,
+from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, index_outside, input_arrays, small_value,
                                       standard_domain)  # fmt: skip
 
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
@@ -347,6 +347,7 @@ class Inferred:
         self.graph, self.shapes, self.types, self.notes = graph, shapes, types, notes
         self.values: dict[str, object] = {}
         self.bodies: dict[tuple, object] = {}
+        self.bad: dict[str, str] = {}  # a node's first output -> why the node cannot run (folding found it)
 
 
 def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0,
@@ -399,7 +400,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
-        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, input_arrays(input_values, g.input))
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, input_arrays(input_values, g.input), inferred.bad)
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
     return inferred
@@ -425,9 +426,12 @@ def _shape_value(node, shape: Shape, np):
     return np.array(shape[start:end], dtype=np.int64)
 
 
-def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None, seeds: dict | None = None) -> dict:
+def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None, seeds: dict | None = None,
+               bad: dict | None = None) -> dict:  # fmt: skip
     """One forward pass: fold what can be folded, infer each still-open node again with the values
-    known (``loop``: what to do with a Loop/Scan node; ``seeds``: values given); returns the values found."""
+    known (``loop``: what to do with a Loop/Scan node; ``seeds``: values given); returns the values
+    found.  ``bad`` gets the nodes that cannot run (by first output): a Gather whose known index
+    lies outside its data."""
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -470,6 +474,10 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
             shapes[outs[0]] = tuple(values[outs[0]].shape)
             types[outs[0]] = 7
             continue
+        if op == "Gather" and len(ins) > 1 and ins[1] in values and outs and bad is not None:
+            why = index_outside(node, shapes.get(ins[0]), values[ins[1]])
+            if why:
+                bad[outs[0]] = why
         present = [i for i in ins if i]
         known = all(i in values for i in present) and op not in NONDETERMINISTIC
         if known and evals < FOLD_MAX_EVALS and len(outs) == 1 and outs[0] == node.output[0]:
