@@ -242,6 +242,34 @@ def test_the_dynamo_exporter_when_the_torchscript_one_fails():
                                        "(UnsupportedOperatorError: Exporting the operator 'aten::diff' to ONNX opset version 17 is not supported)")  # fmt: skip
 
 
+def test_a_forward_that_refuses_defaults_given_positionally():
+    """The TorchScript exporter fills in a forward's defaults positionally; a forward wrapper
+    passing one of them by keyword (transformers 5's BertModel: "got multiple values for argument
+    'use_cache'") refuses that.  The module is then exported from a wrapper taking its tensors
+    positionally: still the TorchScript exporter (params as torch counts them, not the dynamo
+    exporter's rewrite), layer names without the wrapper's scope."""
+    m = tm.KeywordForward()
+    a = dscost.analyze(m, (1, 3, 8, 8))
+    # conv 3x3x3 -> 8 on a 6x6 map, then 8 -> 4
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, torch.rand(1, 3, 8, 8)) == (27 * 8 * 36 + 8 * 4, 27 * 8 + 8 + 8 * 4 + 4)
+    assert "TorchScript exporter, opset 17, BatchNorm kept; called from a wrapper taking its tensors positionally" in a.model.notes[0]
+    assert "got multiple values for argument 'flag'" in a.model.notes[0]
+    assert {"conv", "fc"} <= {layer.name for layer in a.model.layers}
+    assert not any(layer.name.startswith("module") for layer in a.model.layers)
+
+
+def test_a_forward_taking_use_cache_is_told_how_when_no_exporter_takes_it():
+    """A decoder's cache is no tensor: when both exporters fail and the forward takes
+    ``use_cache``, the error says to give ``use_cache=False``; given so, it counts."""
+    m, x = tm.CachingForward(), torch.rand(1, 8)
+    with pytest.raises(InputError, match=r"the dynamo exporter too: .*; its forward takes use_cache: give use_cache=False as a keyword input$"):
+        dscost.analyze(m, x)
+    a = dscost.analyze(m, {"x": x, "use_cache": False})
+    assert (a.totals.macs, a.totals.params) == (8 * 4, 8 * 4 + 4)
+    # (torch's TorchScript exporter drops a keyword input that is not a tensor: the wrapper passes it)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept; called from a wrapper")
+
+
 def test_missing_input_shape_says_how():
     with pytest.raises(InputError, match=r"tiny: give the input shape of forward\(x\): --input-shape 1x3x224x224 or --input-shape x=1x3x224x224"):
         load(TINY)

@@ -4,6 +4,8 @@ sys.path under pytest).  Imports torch: only the torch tests import this file.""
 
 from __future__ import annotations
 
+import functools
+
 import sys
 
 import torch
@@ -119,6 +121,48 @@ def returns_int():
 
 
 NOT_CALLABLE = 3
+
+
+def _passes_flag(forward):
+    """A forward wrapper that passes one argument by keyword, as transformers 5's output-capturing
+    decorators pass ``use_cache``; functools.wraps keeps the forward's signature for inspect."""
+
+    @functools.wraps(forward)
+    def wrapper(self, *args, **kwargs):
+        kwargs["flag"] = False
+        return forward(self, *args, **kwargs)
+
+    return wrapper
+
+
+class KeywordForward(nn.Module):
+    """Conv 3->8 3x3 then Linear 8->4 under :func:`_passes_flag`: the TorchScript exporter fills
+    in ``flag=None`` positionally, and the call fails with "got multiple values for argument 'flag'"."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.fc = nn.Linear(8, 4)
+
+    @_passes_flag
+    def forward(self, x, flag=None):
+        return self.fc(self.conv(x).mean((2, 3)))
+
+
+class Cache:
+    """Not a tensor: what a decoder returns beside its logits unless ``use_cache=False``."""
+
+
+class CachingForward(nn.Module):
+    """Linear 8->4 that also returns a :class:`Cache` unless called with ``use_cache=False``:
+    neither exporter takes that output."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x, use_cache=None):
+        return self.fc(x) if use_cache is False else (self.fc(x), Cache())
 
 
 class Differences(nn.Module):

@@ -426,6 +426,58 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
     return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target)
 
 
+WRAPPED = "/module/"  # the scope of the module in :func:`_positional`'s export
+
+
+def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> tuple[str, bool]:
+    """Export ``module(*args, **kwargs)`` to ``path``: the TorchScript exporter; then the same
+    through :func:`_positional` (the exporter fills in a forward's defaults positionally, which a
+    forward wrapper that passes some of them by keyword refuses: transformers 5's "got multiple
+    values for argument 'use_cache'"); then the dynamo exporter.  Returns (what exported it,
+    whether the wrapper did)."""
+    settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
+    try:
+        torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
+        return "TorchScript exporter, opset 17, BatchNorm kept", False
+    except Exception as err:
+        first = _first_line(err)
+    tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
+    if all(isinstance(a, torch.Tensor) for a in args):
+        try:
+            wrapper = _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors})
+            torch.onnx.export(wrapper, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
+            return f"TorchScript exporter, opset 17, BatchNorm kept; called from a wrapper taking its tensors positionally, as the direct export failed ({first})", True
+        except Exception:
+            pass
+    try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
+        torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+    except Exception as err2:
+        why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
+        hint = ""
+        if "use_cache" not in kwargs and any(p.name == "use_cache" for p in _forward_params(module)[0]):  # (a cache object is no tensor)
+            hint = "; its forward takes use_cache: give use_cache=False as a keyword input"
+        raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
+    return (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
+            f"it folds BatchNorm into the convs and rewrites parameters, see the README"), False
+
+
+def _positional(module, n_args: int, tensor_kwargs: list[str], fixed: dict):
+    """A module whose forward takes every tensor positionally (``*inputs``: no defaults for the
+    exporter to fill in) and calls ``module`` with the first ``n_args`` positionally, the rest by
+    their names, and the non-tensor keyword values ``fixed``."""
+    import torch
+
+    class Positional(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.module = module
+
+        def forward(self, *inputs):
+            return self.module(*inputs[:n_args], **dict(zip(tensor_kwargs, inputs[n_args:])), **fixed)
+
+    return Positional()
+
+
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                 source: str | None = None, label: str | None = None, what: str = "--input-shape") -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
@@ -457,19 +509,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                 except Exception as err:
                     raise _fail(f"{label}: forward({described}) failed: {_first_line(err)}", err) from None
                 names = _input_names(module, args, kwargs, torch)
-                try:
-                    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names,
-                                      training=torch.onnx.TrainingMode.PRESERVE, **EXPORT_SETTINGS)  # fmt: skip
-                    exporter = "TorchScript exporter, opset 17, BatchNorm kept"
-                except Exception as err:
-                    first = _first_line(err)
-                    try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
-                        torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
-                    except Exception as err2:
-                        why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
-                        raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
-                    exporter = (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
-                                f"it folds BatchNorm into the convs and rewrites parameters, see the README")  # fmt: skip
+                exporter, wrapped = _export(module, args, kwargs, path, names, torch, label)
         finally:
             module.train(was_training)
         from dscost.readers.onnx_reader import read_onnx
@@ -479,7 +519,9 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
         except InputError as err:
             raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
-    _rename(model, module_path_names(names))
+    inner = {n: "/" + n[len(WRAPPED):] if wrapped and n.startswith(WRAPPED) else n for n in names}  # (the wrapper's scope off)
+    short = module_path_names(list(dict.fromkeys(inner.values())))
+    _rename(model, {n: short[inner[n]] for n in names})
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
