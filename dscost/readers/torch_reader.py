@@ -426,6 +426,8 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
     return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target)
 
 
+# TorchScript export failures of an op, not of the call: a wrapper cannot help (no second trace)
+OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
 WRAPPED = "/module/"  # the scope of the module in :func:`_positional`'s export
 
 
@@ -440,9 +442,9 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
         torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
         return "TorchScript exporter, opset 17, BatchNorm kept", False
     except Exception as err:
-        first = _first_line(err)
+        first, op_level = _first_line(err), type(err).__name__ in OP_LEVEL_ERRORS
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
-    if all(isinstance(a, torch.Tensor) for a in args):
+    if not op_level and all(isinstance(a, torch.Tensor) for a in args):
         try:
             wrapper = _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors})
             torch.onnx.export(wrapper, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
