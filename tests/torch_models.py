@@ -149,6 +149,18 @@ class KeywordForward(nn.Module):
         return self.fc(self.conv(x).mean((2, 3)))
 
 
+class KeepLast(nn.Module):
+    """A Linear 8 -> 10 (no bias) on the last ``keep`` positions, all of them when ``keep`` is 0,
+    as transformers' ``logits_to_keep``."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(8, 10, bias=False)
+
+    def forward(self, x, keep: int = 0):
+        return self.head(x[:, -keep:, :])
+
+
 class Cache:
     """Not a tensor: what a decoder returns beside its logits unless ``use_cache=False``."""
 

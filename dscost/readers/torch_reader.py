@@ -11,8 +11,9 @@ module and example inputs:
    forward's single input, named shapes map to forward parameter names;
 2. the module runs once in eval mode (``torch.no_grad``), so that an input the
    forward rejects is said as such, not as an export failure;
-3. ``torch.onnx.export`` into a temporary directory (removed afterwards) with
-   :data:`EXPORT_SETTINGS`: the TorchScript-based exporter (``dynamo=False``),
+3. ``torch.onnx.export`` of the module, called from a wrapper whose forward takes the tensors
+   positionally so that the forward keeps its own defaults (:func:`_export`), into a temporary
+   directory (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter (``dynamo=False``),
    opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
    constant folding.  These keep every BatchNorm a node of its own (its gamma
    and beta are norm params, as in an ONNX file) and gave exact counts against
@@ -426,31 +427,37 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
     return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target)
 
 
-# TorchScript export failures of an op, not of the call: a wrapper cannot help (no second trace)
+# TorchScript export failures of an op, not of the call: exporting the module itself cannot help (no second trace)
 OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
 WRAPPED = "/module/"  # the scope of the module in :func:`_positional`'s export
 
 
 def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> tuple[str, bool]:
-    """Export ``module(*args, **kwargs)`` to ``path``: the TorchScript exporter; then the same
-    through :func:`_positional` (the exporter fills in a forward's defaults positionally, which a
-    forward wrapper that passes some of them by keyword refuses: transformers 5's "got multiple
-    values for argument 'use_cache'"); then the dynamo exporter.  Returns (what exported it,
-    whether the wrapper did)."""
+    """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, called
+    through :func:`_positional`, whose forward takes the tensors positionally.  Called on the
+    module itself, that exporter fills in the forward's other defaults positionally, as traced
+    inputs: an int default becomes a graph input the trace computes with (transformers'
+    ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
+    by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
+    'use_cache'").  Through the wrapper the forward keeps its defaults, as in an eager call.
+    Then, when that fails but not on an op, the module itself; then the dynamo exporter.
+    Returns (what exported it, whether the wrapper did)."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
-    try:
-        torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
-        return "TorchScript exporter, opset 17, BatchNorm kept", False
-    except Exception as err:
-        first, op_level = _first_line(err), type(err).__name__ in OP_LEVEL_ERRORS
+    first, op_level = "", False
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
-    if not op_level and all(isinstance(a, torch.Tensor) for a in args):
+    if all(isinstance(a, torch.Tensor) for a in args):
         try:
             wrapper = _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors})
             torch.onnx.export(wrapper, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
-            return f"TorchScript exporter, opset 17, BatchNorm kept; called from a wrapper taking its tensors positionally, as the direct export failed ({first})", True
-        except Exception:
-            pass
+            return "TorchScript exporter, opset 17, BatchNorm kept", True
+        except Exception as err:
+            first, op_level = _first_line(err), type(err).__name__ in OP_LEVEL_ERRORS
+    if not op_level:
+        try:
+            torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
+            return "TorchScript exporter, opset 17, BatchNorm kept", False
+        except Exception as err:
+            first = first or _first_line(err)
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
         torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
     except Exception as err2:
@@ -473,6 +480,7 @@ def _positional(module, n_args: int, tensor_kwargs: list[str], fixed: dict):
         def __init__(self):
             super().__init__()
             self.module = module
+            self.train(module.training)
 
         def forward(self, *inputs):
             return self.module(*inputs[:n_args], **dict(zip(tensor_kwargs, inputs[n_args:])), **fixed)

@@ -1,0 +1,154 @@
+"""Hugging Face cross-check: transformers models given to ``dscost.analyze(model, inputs)`` as
+they are, against torch's own count.
+
+For each architecture below this script builds the model from a small config (2 layers, random
+weights, seed 0; nothing is downloaded) and compares:
+
+* torch: ``FlopCounterMode`` FLOPs / 2 of one forward, plus by formula the CPU ops it counts as
+  0 (``scaled_dot_product_attention``: the BY_FORMULA table of ``crosscheck_torch.py``), and
+  ``sum(p.numel() for p in model.parameters())``;
+* dscost: ``dscost.analyze(model, inputs)`` -- what a user types, no wrapper, no export by
+  hand -- and which exporter its note says ran (the TorchScript exporter, or the dynamo
+  exporter, whose graph rewrites params).
+
+Inputs: 32 token ids for text models (with ``use_cache=False`` where the forward takes it: a
+cache object is no tensor), one 3x64x64 image for vision models (3x224x224 where a config
+fixes it), 4,000 samples for speech.  Needs torch, transformers and onnxscript (the venv of
+crosscheck_torch.py plus ``pip install transformers``):
+
+    python benchmarks/crosscheck_hf.py [--only bert,gpt2] [--json rows.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crosscheck_torch import BY_FORMULA  # noqa: E402
+
+TEXT = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, vocab_size=1000, max_position_embeddings=128)
+DECODER = dict(TEXT, num_key_value_heads=2)
+VISION = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, image_size=64, patch_size=16)
+# name -> (config class, its keyword arguments, model class, input kind)
+ARCHS = {
+    "bert": ("BertConfig", TEXT, "BertModel", "ids"),
+    "roberta": ("RobertaConfig", dict(TEXT, pad_token_id=1), "RobertaModel", "ids"),
+    "distilbert": ("DistilBertConfig", dict(dim=64, n_layers=2, n_heads=4, hidden_dim=128, vocab_size=1000), "DistilBertModel", "ids"),
+    "electra": ("ElectraConfig", dict(TEXT, embedding_size=32), "ElectraModel", "ids"),
+    "albert": ("AlbertConfig", dict(TEXT, embedding_size=32), "AlbertModel", "ids"),
+    "deberta_v2": ("DebertaV2Config", TEXT, "DebertaV2Model", "ids"),
+    "mpnet": ("MPNetConfig", TEXT, "MPNetModel", "ids"),
+    "xlm_roberta": ("XLMRobertaConfig", dict(TEXT, pad_token_id=1), "XLMRobertaModel", "ids"),
+    "modernbert": ("ModernBertConfig", dict(TEXT, global_attn_every_n_layers=2, local_attention=8, pad_token_id=0, bos_token_id=1,
+                                            eos_token_id=2, cls_token_id=1, sep_token_id=2), "ModernBertModel", "ids"),
+    "t5_encoder": ("T5Config", dict(d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4, vocab_size=1000), "T5EncoderModel", "ids"),
+    "bart": ("BartConfig", dict(d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4,
+                                encoder_ffn_dim=128, decoder_ffn_dim=128, vocab_size=1000, max_position_embeddings=128), "BartModel", "ids"),
+    "gpt2": ("GPT2Config", dict(n_embd=64, n_layer=2, n_head=4, vocab_size=1000, n_positions=128), "GPT2LMHeadModel", "ids"),
+    "gpt_neox": ("GPTNeoXConfig", TEXT, "GPTNeoXForCausalLM", "ids"),
+    "opt": ("OPTConfig", dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, ffn_dim=128, vocab_size=1000,
+                              max_position_embeddings=128, word_embed_proj_dim=64), "OPTForCausalLM", "ids"),
+    "bloom": ("BloomConfig", dict(hidden_size=64, n_layer=2, n_head=4, vocab_size=1000), "BloomForCausalLM", "ids"),
+    "llama": ("LlamaConfig", DECODER, "LlamaForCausalLM", "ids"),
+    "mistral": ("MistralConfig", DECODER, "MistralForCausalLM", "ids"),
+    "qwen2": ("Qwen2Config", DECODER, "Qwen2ForCausalLM", "ids"),
+    "qwen3": ("Qwen3Config", dict(DECODER, head_dim=16), "Qwen3ForCausalLM", "ids"),
+    "gemma": ("GemmaConfig", dict(DECODER, head_dim=16), "GemmaForCausalLM", "ids"),
+    "phi": ("PhiConfig", DECODER, "PhiForCausalLM", "ids"),
+    "vit": ("ViTConfig", VISION, "ViTModel", "image"),
+    "deit": ("DeiTConfig", VISION, "DeiTModel", "image"),
+    "dinov2": ("Dinov2Config", dict(VISION, mlp_ratio=2), "Dinov2Model", "image"),
+    "convnext": ("ConvNextConfig", dict(hidden_sizes=[16, 32, 64, 128], depths=[1, 1, 1, 1]), "ConvNextModel", "image"),
+    "resnet": ("ResNetConfig", dict(hidden_sizes=[32, 64, 128, 256], depths=[1, 1, 1, 1], embedding_size=32), "ResNetModel", "image"),
+    "mobilenet_v2": ("MobileNetV2Config", dict(depth_multiplier=0.35, image_size=64), "MobileNetV2Model", "image"),
+    "swin": ("SwinConfig", dict(image_size=64, patch_size=4, embed_dim=32, depths=[1, 1], num_heads=[2, 4], window_size=4), "SwinModel", "image"),
+    "segformer": ("SegformerConfig", dict(num_encoder_blocks=2, depths=[1, 1], sr_ratios=[2, 1], hidden_sizes=[16, 32], num_attention_heads=[1, 2],
+                                          decoder_hidden_size=32, strides=[4, 2], patch_sizes=[7, 3]), "SegformerModel", "image"),
+    "wav2vec2": ("Wav2Vec2Config", dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128,
+                                        conv_dim=[32] * 3, conv_stride=[5, 2, 2], conv_kernel=[10, 3, 3], num_conv_pos_embeddings=16,
+                                        num_conv_pos_embedding_groups=4), "Wav2Vec2Model", "audio"),
+}  # fmt: skip
+
+
+def inputs_for(kind: str, model, torch) -> dict:
+    import inspect
+
+    gen = torch.Generator().manual_seed(0)
+    if kind == "ids":
+        out = {"input_ids": torch.randint(0, 1000, (1, 32), generator=gen)}
+    elif kind == "image":
+        out = {"pixel_values": torch.rand(1, 3, 64, 64, generator=gen)}
+    else:
+        out = {"input_values": torch.rand(1, 4000, generator=gen)}
+    if "use_cache" in inspect.signature(model.forward).parameters:
+        out["use_cache"] = False
+    return out
+
+
+def torch_counts(model, inputs: dict, torch) -> tuple[int, int]:
+    from torch.utils.flop_counter import FlopCounterMode
+
+    custom = {getattr(torch.ops.aten, k.split(".")[1]): f for k, f in BY_FORMULA.items()}
+    with torch.enable_grad(), FlopCounterMode(display=False, custom_mapping=custom) as counter:
+        model(**inputs)
+    return counter.get_total_flops() // 2, sum(p.numel() for p in model.parameters())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", default="", help="comma-separated names")
+    ap.add_argument("--json", type=Path, help="also write the rows to this file")
+    a = ap.parse_args(argv)
+    import torch
+    import transformers
+
+    import dscost
+
+    warnings.filterwarnings("ignore")
+    transformers.logging.set_verbosity_error()
+    only = {s for s in a.only.split(",") if s}
+    rows = []
+    for name, (cfg_cls, cfg_kw, model_cls, kind) in ARCHS.items():
+        if only and name not in only:
+            continue
+        t0 = time.perf_counter()
+        torch.manual_seed(0)
+        row = {"name": name, "model": model_cls}
+        try:
+            model = getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
+            inputs = inputs_for(kind, model, torch)
+            row["torch_macs"], row["torch_params"] = torch_counts(model, inputs, torch)
+            a_ = dscost.analyze(model, inputs)
+            note = a_.model.notes[0]
+            row.update(macs=a_.totals.macs, params=a_.totals.params, uncounted=len(a_.model.uncounted),
+                       exporter="dynamo" if "dynamo exporter" in note else "TorchScript")
+        except Exception as err:  # (a config this transformers rejects, an export both exporters refuse)
+            row["error"] = f"{type(err).__name__}: {str(err).splitlines()[0][:160] if str(err) else ''}"
+        print(f"{name:<14} {time.perf_counter() - t0:5.1f} s  {row.get('exporter', row.get('error', ''))}", file=sys.stderr, flush=True)
+        rows.append(row)
+    print(f"transformers {transformers.__version__}, torch {torch.__version__}\n")
+    print("| model | exported by | torch MACs | dscost MACs | MAC diff | torch params | dscost params | param diff | uncounted |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['name']} | {r['error']} | | | | | | | |")
+            continue
+        print(f"| {r['name']} | {r['exporter']} | {r['torch_macs']:,} | {r['macs']:,} | {r['macs'] - r['torch_macs']:+,} | "
+              f"{r['torch_params']:,} | {r['params']:,} | {r['params'] - r['torch_params']:+,} | {r['uncounted']} |")  # fmt: skip
+    ok = [r for r in rows if "error" not in r]
+    print(f"\n{len(rows)} models: {len(ok)} counted; MACs equal torch's on {sum(r['macs'] == r['torch_macs'] for r in ok)}, "
+          f"params on {sum(r['params'] == r['torch_params'] for r in ok)}, nothing uncounted on {sum(r['uncounted'] == 0 for r in ok)}")  # fmt: skip
+    if a.json:
+        a.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
