@@ -90,3 +90,23 @@ def test_light_calls_equal_onnx(tmp_path):
     assert light.ModelProto is onnx.ModelProto and light.helper is onnx.helper
     assert light.defs.get_schema is onnx.defs.get_schema and light.shape_inference.infer_node_outputs is onnx.shape_inference.infer_node_outputs
     assert onnx_lib.load() is onnx  # (this process imported onnx first: the module itself)
+
+
+def test_when_the_parts_do_not_work_it_is_import_onnx(tmp_path):
+    """Any surprise in loading onnx in parts (here the first inference call fails) falls back to
+    `import onnx`, and the count is the same."""
+    plain, _ = _golden(tmp_path)
+    code = f"""
+import json, sys
+from dscost.readers import onnx_lib
+def broken(*a, **k):
+    raise RuntimeError("not this onnx")
+onnx_lib._Light.__init__ = broken
+lib = onnx_lib.load()
+from dscost.readers import load
+m = load({str(plain)!r})
+print(json.dumps([lib is sys.modules["onnx"], type(lib).__name__, "numpy" in sys.modules, sum(layer.cost.macs for layer in m.layers)]))
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == [True, "module", True, json.loads((GOLDEN / "resnet18.onnx.json").read_text())["totals"]["macs"]]

@@ -79,17 +79,23 @@ def _light():
     if ext is None or not os.path.isfile(proto_file):
         return None
     loaded: dict[str, object] = {}
-    try:
-        for name, file in ((_PROTO, proto_file), (_EXTENSION, os.path.join(folder, ext))):
-            sub = importlib.util.spec_from_file_location(name, file)
-            module = importlib.util.module_from_spec(sub)
-            sys.modules[name] = loaded[name] = module
+    for name, file in ((_PROTO, proto_file), (_EXTENSION, os.path.join(folder, ext))):
+        if name in sys.modules:
+            loaded[name] = sys.modules[name]
+            continue
+        sub = importlib.util.spec_from_file_location(name, file)
+        module = importlib.util.module_from_spec(sub)
+        sys.modules[name] = module
+        try:
             sub.loader.exec_module(module)
+        except Exception:  # (as an import that fails; one that worked stays, for `import onnx` to reuse)
+            del sys.modules[name]
+            return None
+        loaded[name] = module
+    try:
         light = _Light(loaded[_PROTO], loaded[_EXTENSION])
         light.shape_inference.infer_shapes(light.ModelProto())  # (the call works, or it is the full module)
     except Exception:
-        for name in loaded:
-            sys.modules.pop(name, None)
         return None
     # The package, lazily: its __init__ runs when someone first reads an attribute of it.
     spec.loader = importlib.util.LazyLoader(spec.loader)
