@@ -11,8 +11,8 @@ module and example inputs:
    forward's single input, named shapes map to forward parameter names;
 2. the module runs once in eval mode (``torch.no_grad``), so that an input the
    forward rejects is said as such, not as an export failure;
-3. ``torch.onnx.export`` of the module, called from a wrapper whose forward takes the tensors
-   positionally so that the forward keeps its own defaults (:func:`_export`), into a temporary
+3. ``torch.onnx.export`` of the module, its forward taking the tensors positionally for the
+   while so that it keeps its own defaults (:func:`_export`), into a temporary
    directory (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter (``dynamo=False``),
    opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
    constant folding.  These keep every BatchNorm a node of its own (its gamma
@@ -58,8 +58,12 @@ def _debug() -> bool:
 
 
 def _first_line(err: BaseException) -> str:
+    """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
+    support ..." and the TorchScript value dump after it."""
     text = str(err).strip()
     line = text.splitlines()[0].strip() if text else ""
+    line, cut, _ = line.partition(" Please feel free to request support")
+    line = line.rstrip(" .") if cut else line
     return f"{type(err).__name__}: {line}" if line else type(err).__name__
 
 
@@ -429,33 +433,32 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
 
 # TorchScript export failures of an op, not of the call: exporting the module itself cannot help (no second trace)
 OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
-WRAPPED = "/module/"  # the scope of the module in :func:`_positional`'s export
 
 
-def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> tuple[str, bool]:
-    """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, called
-    through :func:`_positional`, whose forward takes the tensors positionally.  Called on the
-    module itself, that exporter fills in the forward's other defaults positionally, as traced
+def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> str:
+    """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
+    module's forward taking the tensors positionally for the while (:func:`_positional`).  On
+    the forward as written, that exporter fills in its other defaults positionally, as traced
     inputs: an int default becomes a graph input the trace computes with (transformers'
     ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
     by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
-    'use_cache'").  Through the wrapper the forward keeps its defaults, as in an eager call.
-    Then, when that fails but not on an op, the module itself; then the dynamo exporter.
-    Returns (what exported it, whether the wrapper did)."""
+    'use_cache'").  So the forward keeps its defaults, as in an eager call.  Then, when that
+    fails but not on an op, the forward as written; then the dynamo exporter.  Returns what
+    exported it."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
     first, op_level = "", False
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
     if all(isinstance(a, torch.Tensor) for a in args):
         try:
-            wrapper = _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors})
-            torch.onnx.export(wrapper, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
-            return "TorchScript exporter, opset 17, BatchNorm kept", True
+            with _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
+                torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
+            return "TorchScript exporter, opset 17, BatchNorm kept"
         except Exception as err:
             first, op_level = _first_line(err), type(err).__name__ in OP_LEVEL_ERRORS
     if not op_level:
         try:
             torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
-            return "TorchScript exporter, opset 17, BatchNorm kept", False
+            return "TorchScript exporter, opset 17, BatchNorm kept"
         except Exception as err:
             first = first or _first_line(err)
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
@@ -467,25 +470,30 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
             hint = "; its forward takes use_cache: give use_cache=False as a keyword input"
         raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
     return (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
-            f"it folds BatchNorm into the convs and rewrites parameters, see the README"), False
+            f"it folds BatchNorm into the convs and rewrites parameters, see the README")
 
 
+@contextlib.contextmanager
 def _positional(module, n_args: int, tensor_kwargs: list[str], fixed: dict):
-    """A module whose forward takes every tensor positionally (``*inputs``: no defaults for the
-    exporter to fill in) and calls ``module`` with the first ``n_args`` positionally, the rest by
-    their names, and the non-tensor keyword values ``fixed``."""
-    import torch
+    """For the while, ``module.forward`` takes every tensor positionally (``*inputs``: no
+    defaults for an exporter to fill in) and calls the forward as written with the first
+    ``n_args`` positionally, the rest by their names, and the non-tensor keyword values
+    ``fixed``.  The module itself is exported (an instance attribute shadows its class's
+    forward), so its parameter and scope names stay its own."""
+    written = module.forward
+    had = "forward" in module.__dict__
 
-    class Positional(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.module = module
-            self.train(module.training)
+    def forward(*inputs):
+        return written(*inputs[:n_args], **dict(zip(tensor_kwargs, inputs[n_args:])), **fixed)
 
-        def forward(self, *inputs):
-            return self.module(*inputs[:n_args], **dict(zip(tensor_kwargs, inputs[n_args:])), **fixed)
-
-    return Positional()
+    module.forward = forward
+    try:
+        yield
+    finally:
+        if had:
+            module.forward = written
+        else:
+            del module.forward
 
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
@@ -519,7 +527,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                 except Exception as err:
                     raise _fail(f"{label}: forward({described}) failed: {_first_line(err)}", err) from None
                 names = _input_names(module, args, kwargs, torch)
-                exporter, wrapped = _export(module, args, kwargs, path, names, torch, label)
+                exporter = _export(module, args, kwargs, path, names, torch, label)
         finally:
             module.train(was_training)
         from dscost.readers.onnx_reader import read_onnx
@@ -529,9 +537,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
         except InputError as err:
             raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
-    inner = {n: "/" + n[len(WRAPPED):] if wrapped and n.startswith(WRAPPED) else n for n in names}  # (the wrapper's scope off)
-    short = module_path_names(list(dict.fromkeys(inner.values())))
-    _rename(model, {n: short[inner[n]] for n in names})
+    _rename(model, module_path_names(names))
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
