@@ -233,13 +233,33 @@ def test_errors_are_one_line_exit_2(capsys, args, needle):
 
 
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
-    """aten::diff has no TorchScript symbolic: the dynamo exporter (onnxscript) exports the
-    module instead, and a note says which exporter ran and why."""
+    """aten::col2im has no TorchScript symbolic at opset 17: the dynamo exporter (onnxscript)
+    exports the module instead, and a note says which exporter ran and why."""
     need("onnxscript")
-    a = dscost.analyze(tm.Differences(), (1, 9))
-    assert (a.totals.macs, a.totals.params) == torch_counts(tm.Differences(), torch.rand(1, 9)) == (8 * 4, 8 * 4 + 4)
+    a = dscost.analyze(tm.Folding(), (1, 4, 4))
+    assert (a.totals.macs, a.totals.params) == torch_counts(tm.Folding(), torch.rand(1, 4, 4)) == (16 * 4, 4 * 4 + 4)
     assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed "
-                                       "(UnsupportedOperatorError: Exporting the operator 'aten::diff' to ONNX opset version 17 is not supported)")  # fmt: skip
+                                       "(UnsupportedOperatorError: Exporting the operator 'aten::col2im' to ONNX opset version 17 is not supported")  # fmt: skip
+
+
+def test_aten_diff_gets_a_symbolic_of_dscost(tmp_path):
+    """transformers 5's masks call torch.diff, which the TorchScript exporter has no symbolic for:
+    dscost registers one when its export needs it, so such a module keeps that exporter (params
+    as torch counts them; the dynamo exporter's graph rewrites them).  It stays registered (torch's
+    unregister leaves an entry a later export fails on), and computes what torch does."""
+    m, x = tm.Differences(), torch.rand(1, 9)
+    a = dscost.analyze(m, (1, 9))
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (8 * 4, 8 * 4 + 4)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+
+    class Both(torch.nn.Module):  # prepend and append, n = 2
+        def forward(self, v):
+            return torch.diff(v, n=2, dim=1, prepend=v[:, :2] * 2, append=v[:, -1:])
+
+    ort = need("onnxruntime")
+    torch.onnx.export(Both(), (x,), str(tmp_path / "both.onnx"), dynamo=False, opset_version=17, input_names=["v"])
+    got = ort.InferenceSession(str(tmp_path / "both.onnx"), providers=["CPUExecutionProvider"]).run(None, {"v": x.numpy()})[0]
+    assert got.shape == (1, 10) and abs(got - Both()(x).numpy()).max() < 1e-5
 
 
 def test_a_forward_that_refuses_defaults_given_positionally():

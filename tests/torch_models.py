@@ -179,8 +179,8 @@ class CachingForward(nn.Module):
 
 class Differences(nn.Module):
     """A Linear(8, 4) over torch.diff of a 1x9 input: 32 MACs, 36 params.  The TorchScript
-    exporter has no opset-17 symbolic for aten::diff (transformers 5's masks use it); the
-    dynamo exporter decomposes it into slices and a subtraction."""
+    exporter has no opset-17 symbolic for aten::diff (transformers 5's masks use it); dscost
+    gives it one (slices and a subtraction)."""
 
     def __init__(self):
         super().__init__()
@@ -188,6 +188,19 @@ class Differences(nn.Module):
 
     def forward(self, x):
         return self.fc(torch.diff(x, dim=-1))
+
+
+class Folding(nn.Module):
+    """A Linear(4, 4) after F.fold of 1x4x4 (four 2x2 blocks of one channel) into 1x1x4x4: 64
+    MACs, 20 params.  The TorchScript exporter has no opset-17 symbolic for aten::col2im (it
+    has one at 18); the dynamo exporter writes Col2Im."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.fc(F.fold(x, (4, 4), (2, 2), stride=2))
 
 
 class NotExportable(nn.Module):

@@ -442,25 +442,34 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     inputs: an int default becomes a graph input the trace computes with (transformers'
     ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
     by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
-    'use_cache'").  So the forward keeps its defaults, as in an eager call.  Then, when that
-    fails but not on an op, the forward as written; then the dynamo exporter.  Returns what
-    exported it."""
+    'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
+    has no symbolic for but dscost has (:func:`_symbolic`) gets it (registered for the rest of the
+    process), and the export is tried again.  Then, when that fails but not on an op, the forward as written; then the
+    dynamo exporter.  Returns what exported it."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
-    first, op_level = "", False
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
-    if all(isinstance(a, torch.Tensor) for a in args):
-        try:
-            with _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
-                torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
-            return "TorchScript exporter, opset 17, BatchNorm kept"
-        except Exception as err:
-            first, op_level = _first_line(err), type(err).__name__ in OP_LEVEL_ERRORS
-    if not op_level:
-        try:
-            torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
-            return "TorchScript exporter, opset 17, BatchNorm kept"
-        except Exception as err:
-            first = first or _first_line(err)
+    ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) else []) + [False]
+    first, added = "", []  # (the symbolics registered: each tried once)
+    # (a symbolic registered stays: torch's unregister leaves an empty entry, on which a later
+    #  export of the op fails with "min() arg is an empty sequence")
+    for positional in ways:
+        while True:
+            try:
+                if positional:
+                    with _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
+                        torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
+                else:
+                    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
+                return "TorchScript exporter, opset 17, BatchNorm kept"
+            except Exception as err:
+                op, op_level = _missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
+                if op is None:
+                    first = first or _first_line(err)
+                    break
+            torch.onnx.register_custom_op_symbolic(op, _symbolic(op), SYMBOLIC_OPSET)
+            added.append(op)
+        if op_level:  # (the forward as written would fail on the same op)
+            break
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
         torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
     except Exception as err2:
@@ -471,6 +480,41 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
         raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
     return (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
             f"it folds BatchNorm into the convs and rewrites parameters, see the README")
+
+
+SYMBOLIC_OPSET = 9  # the opset from which dscost's symbolics below hold (Slice with inputs: 10; registered from 9, used at 17)
+
+
+def _missing_symbolic(err: BaseException, added: list[str]) -> str | None:
+    """The op of an UnsupportedOperatorError when dscost has a symbolic for it not tried yet."""
+    m = re.search(r"operator '(aten::\w+)'", str(err)) if type(err).__name__ == "UnsupportedOperatorError" else None
+    return m.group(1) if m and m.group(1) in ("aten::diff",) and m.group(1) not in added else None
+
+
+def _symbolic(op: str):
+    """The TorchScript exporter's symbolic of ``op``, which torch has none for at opset 17:
+    ``aten::diff`` (transformers 5's masks: ``torch.diff(position_ids, prepend=...)``), its
+    prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1].  Registered
+    when dscost's export needs it (the dynamo exporter rewrites parameters); it stays registered
+    in the process, as a symbolic the user registers would."""
+    import torch
+    from torch.onnx import symbolic_helper
+
+    def const(g, values):
+        return g.op("Constant", value_t=torch.tensor(values, dtype=torch.int64))
+
+    @symbolic_helper.parse_args("v", "i", "i", "v", "v")
+    def diff(g, x, n, dim, prepend, append):
+        if not prepend.node().mustBeNone():
+            x = g.op("Concat", prepend, x, axis_i=dim)
+        if not append.node().mustBeNone():
+            x = g.op("Concat", x, append, axis_i=dim)
+        axes = const(g, [dim])
+        for _ in range(n):
+            x = g.op("Sub", g.op("Slice", x, const(g, [1]), const(g, [2**62]), axes), g.op("Slice", x, const(g, [0]), const(g, [-1]), axes))
+        return x
+
+    return {"aten::diff": diff}[op]
 
 
 @contextlib.contextmanager
