@@ -275,6 +275,17 @@ def test_a_forward_that_refuses_defaults_given_positionally():
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept) at forward(x: 1x3x8x8)")
     assert {"conv", "fc"} <= {layer.name for layer in a.model.layers}
     assert not any(layer.name.startswith("module") for layer in a.model.layers)
+    assert "forward" not in m.__dict__ and m(torch.rand(1, 3, 8, 8)).shape == (1, 4)  # (the module as it was)
+
+
+def test_torchscript_modules_are_exported_as_they_are():
+    """A scripted or traced module (its signature fixed) is exported as it is, and stays usable."""
+    x = torch.rand(1, 3, 8, 8)
+    for m in (torch.jit.script(tm.KeywordForward().conv), torch.jit.trace(torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3)).eval(), x)):
+        before, own = m(x), m.__dict__.get("forward")
+        a = dscost.analyze(m, (1, 3, 8, 8))
+        assert (a.totals.macs, a.totals.params) == (27 * 8 * 36, 27 * 8 + 8)
+        assert torch.equal(m(x), before) and m.__dict__.get("forward") is own
 
 
 def test_an_int_default_stays_the_forwards():

@@ -448,7 +448,8 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     dynamo exporter.  Returns what exported it."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
-    ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) else []) + [False]
+    # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
+    ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) and not isinstance(module, torch.jit.ScriptModule) else []) + [False]
     first, added = "", []  # (the symbolics registered: each tried once)
     # (a symbolic registered stays: torch's unregister leaves an empty entry, on which a later
     #  export of the op fails with "min() arg is an empty sequence")
@@ -525,19 +526,20 @@ def _positional(module, n_args: int, tensor_kwargs: list[str], fixed: dict):
     ``fixed``.  The module itself is exported (an instance attribute shadows its class's
     forward), so its parameter and scope names stay its own."""
     written = module.forward
-    had = "forward" in module.__dict__
+    own = module.__dict__  # (set and restored in the instance's dict itself: no __setattr__ or __delattr__ of the class runs)
+    before = own.get("forward", own)
 
     def forward(*inputs):
         return written(*inputs[:n_args], **dict(zip(tensor_kwargs, inputs[n_args:])), **fixed)
 
-    module.forward = forward
+    own["forward"] = forward
     try:
         yield
     finally:
-        if had:
-            module.forward = written
+        if before is own:
+            del own["forward"]
         else:
-            del module.forward
+            own["forward"] = before
 
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
