@@ -242,6 +242,7 @@ def test_the_dynamo_exporter_when_the_torchscript_one_fails():
                                        "(UnsupportedOperatorError: Exporting the operator 'aten::col2im' to ONNX opset version 17 is not supported")  # fmt: skip
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_aten_diff_gets_a_symbolic_of_dscost(tmp_path):
     """transformers 5's masks call torch.diff, which the TorchScript exporter has no symbolic for:
     dscost registers one when its export needs it, so such a module keeps that exporter (params
@@ -278,6 +279,7 @@ def test_a_forward_that_refuses_defaults_given_positionally():
     assert "forward" not in m.__dict__ and m(torch.rand(1, 3, 8, 8)).shape == (1, 4)  # (the module as it was)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_torchscript_modules_are_exported_as_they_are():
     """A scripted or traced module (its signature fixed) is exported as it is, and stays usable."""
     x = torch.rand(1, 3, 8, 8)
