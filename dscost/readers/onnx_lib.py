@@ -74,7 +74,8 @@ def _light():
     if spec is None or not spec.submodule_search_locations or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
         return None
     folder = spec.submodule_search_locations[0]
-    ext = next((f for f in sorted(os.listdir(folder)) if f.startswith("onnx_cpp2py_export.") and f.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))), None)
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    ext = next((f for f in sorted(os.listdir(folder)) if f.startswith("onnx_cpp2py_export.") and f.endswith(suffixes)), None)
     proto_file = os.path.join(folder, "onnx_ml_pb2.py")
     if ext is None or not os.path.isfile(proto_file):
         return None

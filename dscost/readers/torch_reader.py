@@ -12,9 +12,9 @@ module and example inputs:
 2. the module runs once in eval mode (``torch.no_grad``), so that an input the
    forward rejects is said as such, not as an export failure;
 3. ``torch.onnx.export`` of the module, its forward taking the tensors positionally for the
-   while so that it keeps its own defaults (:func:`_export`), into a temporary
-   directory (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter (``dynamo=False``),
-   opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
+   while so that it keeps its own defaults (:func:`_export`), into a temporary directory
+   (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter
+   (``dynamo=False``), opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
    constant folding.  These keep every BatchNorm a node of its own (its gamma
    and beta are norm params, as in an ONNX file) and gave exact counts against
    ``torch.utils.flop_counter`` on the 43-model zoo (benchmarks/crosscheck_torch.py).
@@ -443,9 +443,9 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
     by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
     'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
-    has no symbolic for but dscost has (:func:`_symbolic`) gets it (registered for the rest of the
-    process), and the export is tried again.  Then, when that fails but not on an op, the forward as written; then the
-    dynamo exporter.  Returns what exported it."""
+    has no symbolic for but dscost has (:func:`_symbolic`) gets it, registered for the rest of
+    the process, and the export is tried again.  Then, when that fails but not on an op, the
+    forward as written; then the dynamo exporter.  Returns what exported it."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
     # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
@@ -483,13 +483,14 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
             f"it folds BatchNorm into the convs and rewrites parameters, see the README")
 
 
-SYMBOLIC_OPSET = 9  # the opset from which dscost's symbolics below hold (Slice with inputs: 10; registered from 9, used at 17)
+SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics below (Slice takes its bounds as inputs from 10)
+SYMBOLIC_OPS = ("aten::diff",)
 
 
 def _missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     """The op of an UnsupportedOperatorError when dscost has a symbolic for it not tried yet."""
     m = re.search(r"operator '(aten::\w+)'", str(err)) if type(err).__name__ == "UnsupportedOperatorError" else None
-    return m.group(1) if m and m.group(1) in ("aten::diff",) and m.group(1) not in added else None
+    return m.group(1) if m and m.group(1) in SYMBOLIC_OPS and m.group(1) not in added else None
 
 
 def _symbolic(op: str):
