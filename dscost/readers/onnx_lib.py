@@ -21,9 +21,11 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
+import threading
 
 _PROTO, _EXTENSION = "onnx.onnx_ml_pb2", "onnx.onnx_cpp2py_export"
 _lib = None
+_LOCK = threading.Lock()
 
 
 class _Part:
@@ -61,11 +63,14 @@ def load():
     in parts), else :class:`_Light`.  ImportError when onnx is not installed."""
     global _lib
     if _lib is None:
-        _lib = _light() if "onnx" not in sys.modules else None
-        if _lib is None:
-            import onnx
+        with _LOCK:  # (two threads reading their first graphs load it once)
+            if _lib is None:
+                light = _light() if "onnx" not in sys.modules else None
+                if light is None:
+                    import onnx
 
-            _lib = onnx
+                    light = onnx
+                _lib = light
     return _lib
 
 
