@@ -232,6 +232,40 @@ def test_an_index_outside_its_table_is_named_not_counted(tmp_path):
     assert "1 node(s) whose shapes (or indices) contradict each other ('rel')" in " ".join(m.notes)
 
 
+@pytest.mark.parametrize("half", [False, True])
+def test_inputs_of_two_element_types_are_a_type_error(tmp_path, half):
+    """onnxconverter-common's fp16 converter left timm's TF-style "same" padding with a float16
+    constant minus a float Cast (onnxruntime refuses to load the file); dscost said only that the
+    Pad's amount "is computed at run time".  Now the Sub is named: its inputs' element types differ.
+    Here a Reshape target [1, a - b] of a float16 (or float) a = -0.5 and float b = 0.5."""
+    a = helper.make_node("Constant", [], ["a"], value=helper.make_tensor("a", TensorProto.FLOAT16 if half else TensorProto.FLOAT, [1], [-0.5]))
+    nodes = [a, node("Sub", ["a", "b"], "d"), node("Cast", ["d"], "n", to=TensorProto.INT64), node("Concat", ["one", "n"], "to", axis=0),
+             node("Reshape", ["x", "to"], "r"), node("MatMul", ["r", "w"], "y")]  # fmt: skip
+    inits = [init("b", 1, value=[0.5]), init("one", 1, dtype=np.int64, value=[1]), init("w", 24, 3)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, 4, 6])], inits=inits)))
+    if not half:
+        assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers if layer.op == "MatMul") == 24 * 3
+        return
+    assert [u.name for u in m.uncounted] == ["d", "y"] and "shapes lost at r" in m.uncounted[1].reason
+    assert m.uncounted[0].reason == "cannot derive cost: its inputs have different element types (float16, float32): a type error, the graph cannot run"
+    assert "1 node(s) whose element types contradict each other ('d'): a type error, the graph cannot run (onnxruntime refuses to load it)" in " ".join(m.notes)
+
+
+def test_a_cast_whose_declared_output_type_it_does_not_make(tmp_path):
+    """The fp16 converter also left Casts to float whose outputs it declared float16 (ViT, Swin,
+    MobileViT: onnxruntime "Type Error: Type (tensor(float16)) of output arg ... does not match
+    expected type (tensor(float))"), which dscost counted with nothing said."""
+    mp = model([node("Cast", ["x"], "c", to=TensorProto.FLOAT), node("MatMul", ["c", "w"], "y")], [("x", helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 4, 8]))],
+               inits=[init("w", 8, 3)])  # fmt: skip
+    ok = read_onnx(save(tmp_path, mp, "ok.onnx"))
+    assert ok.uncounted == [] and sum(layer.cost.macs for layer in ok.layers) == 4 * 8 * 3
+    mp.graph.value_info.append(helper.make_tensor_value_info("c", TensorProto.FLOAT16, [1, 4, 8]))
+    m = read_onnx(save(tmp_path, mp, "bad.onnx"))
+    assert [u.name for u in m.uncounted] == ["c"]
+    assert m.uncounted[0].reason == "cannot derive cost: it casts to float32, its output is declared float16: a type error, the graph cannot run"
+    assert "1 node(s) whose element types contradict each other ('c')" in " ".join(m.notes)
+
+
 def test_broadcast_shape_of_a_zero_sized_dimension():
     from dscost.cost import broadcast_shape
 

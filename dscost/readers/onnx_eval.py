@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from math import prod
 
-from dscost.readers.onnx_node import CANNOT_RUN
+from dscost.readers.onnx_node import CANNOT_RUN, TYPE_ERROR
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 # Ops whose value changes from run to run: never folded into a constant (a shape, an If's condition).
@@ -162,3 +162,20 @@ def index_outside(node, shape: tuple | None, index) -> str:
     if lo >= -n and hi < n:
         return ""
     return f"cannot derive cost: index {hi if hi >= n else lo} is outside axis {axis} of its data {tuple(shape)} (size {n}): {CANNOT_RUN}"
+
+
+# Ops whose inputs share one element type (their schema's T): values of two types are a type error.
+SAME_TYPE = frozenset({"Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Max", "Min", "Sum",
+                       "Mean", "Concat"})  # fmt: skip
+
+
+def types_differ(op: str, values: list) -> str:
+    """Why a node cannot run: known input values of different element types where the op takes
+    one ("" when not).  onnxconverter-common's fp16 converter writes such nodes (a float16
+    constant minus a float Cast in TF-style "same" padding); onnxruntime refuses to load the file."""
+    if op not in SAME_TYPE:
+        return ""
+    kinds = sorted({str(v.dtype) for v in values if v is not None})
+    if len(kinds) < 2:
+        return ""
+    return f"cannot derive cost: its inputs have different element types ({', '.join(kinds)}): {TYPE_ERROR}"

@@ -18,8 +18,14 @@ from dscost.readers.handlers import Result, UnknownShape, op_registry
 # ONNX TensorProto.DataType values of floating-point tensors.
 FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
 
+# ONNX TensorProto.DataType names, as numpy spells them (for messages).
+TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "string", 9: "bool",
+              10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 16: "bfloat16"}  # fmt: skip
+
 # Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
 CANNOT_RUN = "the graph cannot run at these input shapes"
+# ... and of a node whose inputs' element types differ where its op takes one type (onnx_eval.types_differ)
+TYPE_ERROR = "a type error, the graph cannot run"
 
 
 @dataclass

@@ -24,7 +24,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_lib, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
-from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, TYPE_NAMES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain
@@ -154,6 +154,10 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         if contradicted:
             notes.append(f"{len(contradicted)} node(s) whose shapes (or indices) contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
                          f"these input shapes (a size fixed when it was exported?), so the counts after them are not the model's at this size")  # fmt: skip
+        mistyped = [u.name for u in counter.uncounted if TYPE_ERROR in u.reason]
+        if mistyped:
+            notes.append(f"{len(mistyped)} node(s) whose element types contradict each other ({few(map(repr, mistyped))}): {TYPE_ERROR} "
+                         f"(onnxruntime refuses to load it), so the counts after them are not the model's")  # fmt: skip
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names)
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
@@ -197,6 +201,11 @@ def _real_inputs(path: Path, mp, st: Stripper) -> list:
         if vi.name.__class__ is bytes:
             raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")
     return real_inputs
+
+
+def _type_name(elem: int) -> str:
+    """An ONNX element type's name as numpy says it (float32, float16, int64), else its number."""
+    return TYPE_NAMES.get(elem, f"type {elem}")
 
 
 def _input_list(real_inputs: list) -> list[tuple]:
@@ -330,6 +339,11 @@ class _Counter:
             derived = False
         if self.bad and outputs and outputs[0] in self.bad:
             return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
+        if op == "Cast" and outputs and outputs[0] in self.types:  # (a declared output type the cast does not make)
+            to = next((a.i for a in node.attribute if a.name == "to"), None)
+            if to is not None and to != self.types[outputs[0]]:
+                why = f"cannot derive cost: it casts to {_type_name(to)}, its output is declared {_type_name(self.types[outputs[0]])}: {TYPE_ERROR}"
+                return self._uncounted(name, op, why, inputs, outputs, derived)
         ops = self.ops
         sig = op
         if domain in ("", "ai.onnx"):

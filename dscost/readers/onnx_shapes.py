@@ -33,8 +33,8 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
-from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_bound, index_outside, input_arrays, small_value,
-                                      standard_domain)  # fmt: skip
+from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_bound, index_outside,
+                                      input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
 FOLD_MAX_EVALS = 200_000  # evaluations per model
@@ -431,7 +431,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
     """One forward pass: fold what can be folded, infer each still-open node again with the values
     known (``loop``: what to do with a Loop/Scan node; ``seeds``: values given); returns the values
     found.  ``bad`` gets the nodes that cannot run (by first output): a Gather whose known index
-    lies outside its data."""
+    lies outside its data, an op whose known inputs have different element types."""
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -480,6 +480,10 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
                 bad[outs[0]] = why
         present = [i for i in ins if i]
         known = all(i in values for i in present) and op not in NONDETERMINISTIC
+        if known and outs and bad is not None and op in SAME_TYPE:
+            why = types_differ(op, [values[i] for i in present])
+            if why:
+                bad[outs[0]] = why
         if known and evals < FOLD_MAX_EVALS and len(outs) == 1 and outs[0] == node.output[0]:
             feeds = [values.get(i) if i else None for i in ins]
             bound = fold_bound(node, op, feeds, np)
