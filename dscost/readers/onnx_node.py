@@ -24,7 +24,8 @@ TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "
 
 # Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
 CANNOT_RUN = "the graph cannot run at these input shapes"
-# ... and of a node whose inputs' element types differ where its op takes one type (onnx_eval.types_differ)
+# ... and of a node whose element types contradict each other: inputs of two types where its op
+# takes one (onnx_eval.types_differ), a Cast to another type than its declared output (onnx_reader)
 TYPE_ERROR = "a type error, the graph cannot run"
 
 

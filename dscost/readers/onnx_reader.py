@@ -291,7 +291,7 @@ class _Counter:
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
-        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.index_outside)
+        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.index_outside, types_differ)
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
         self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
         for t in st.initializers.values():
