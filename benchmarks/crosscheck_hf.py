@@ -12,8 +12,8 @@ weights, seed 0; nothing is downloaded) and compares:
   exporter, whose graph rewrites params).
 
 Inputs: 32 token ids for text models (with ``use_cache=False`` where the forward takes it: a
-cache object is no tensor), one 3x64x64 image for vision models (3x224x224 where a config
-fixes it), 4,000 samples for speech.  Needs torch, transformers and onnxscript (the venv of
+cache object is no tensor), one 3x64x64 image for vision models (their configs are set to 64),
+4,000 samples for speech.  Needs torch, transformers and onnxscript (the venv of
 crosscheck_torch.py plus ``pip install transformers``):
 
     python benchmarks/crosscheck_hf.py [--only bert,gpt2] [--json rows.json]

@@ -4,9 +4,8 @@ Counting a plain CNN needs three things of onnx: its protobuf classes, its C++ s
 and its opset table.  ``import onnx`` also imports numpy, the helpers, the reference evaluator
 and more: ~115 ms on the 2-core machine, of a small model's ~0.3 s ``analyze``.  :func:`load`
 loads only onnx's generated protobuf module and its C++ extension (~30 ms); everything else
-the reader may need (``helper`` for a rare attribute type, the reference evaluator to fold shape
-arithmetic, the version converter for a 2017 file) imports onnx in full, on first use, through
-the same object.
+the reader may need (numpy and the reference evaluator to fold shape arithmetic, the version
+converter for a 2017 file) imports onnx in full, on first use, through the same object.
 
 How: the two modules are loaded under their own names (``onnx.onnx_ml_pb2``,
 ``onnx.onnx_cpp2py_export``), and the package ``onnx`` is registered lazily (importlib's
