@@ -137,12 +137,12 @@ def run(sess, feeds, label: str):
 
 def random_feeds(model, input_shapes: dict | None = None, label: str = "model", seed: int = 1) -> dict:
     """Random inputs for every graph input that is not an initializer, shaped as dscost's reader
-    shapes them (:func:`dscost.readers.onnx_shapes.input_shape`: a symbolic batch dimension
+    shapes them (:func:`dscost.readers.onnx_inputs.input_shape`: a symbolic batch dimension
     becomes 1; any other symbolic dimension needs ``--input-shape``)."""
     import numpy as np
     from onnx import helper
 
-    from dscost.readers.onnx_shapes import bound_names, input_shape
+    from dscost.readers.onnx_inputs import bound_names, input_shape
 
     input_shapes = dict(input_shapes or {})
     inits = {i.name for i in model.graph.initializer}

@@ -84,9 +84,30 @@ def test_declared_shapes_at_the_old_input_shape_are_inferred_anew(tmp_path):
     m = read_onnx(save(tmp_path, mp), input_shapes={"x": (1, 3, 16, 16)})
     assert not m.uncounted and [layer.cost.macs for layer in m.layers] == [4 * 3 * 9 * 256, 4 * 4 * 9 * 256]
     declared = len(mp.graph.value_info) + len(mp.graph.output)
-    assert f"the file declares the shapes of {declared} tensor(s) (value_info, graph outputs) at its own input shape: they are inferred anew for the shape given" in m.notes
+    assert f"the file declares the shapes of {declared} tensor(s) (value_info, graph outputs), which may hold sizes of its own input shape: they are inferred anew for the shape given" in m.notes
     m = read_onnx(save(tmp_path, mp, "same.onnx"), input_shapes={"x": (1, 3, 8, 8)})  # (the file's own shape: nothing stale)
     assert [layer.cost.macs for layer in m.layers] == [4 * 3 * 9 * 64, 4 * 4 * 9 * 64] and not any("declares the shapes" in n for n in m.notes)
+
+
+def test_declared_shapes_at_the_traced_size_of_a_symbolic_dim_are_inferred_anew(tmp_path):
+    """A file whose input is [1, seq, 8] may still declare an intermediate at the size it was
+    traced at ([1, 7, 8]: an exporter that lost the symbol).  A Relu passes a shape on unchecked,
+    so with --dim seq=16 (or --input-shape) the MatMul after it counted 7 rows, not 16, and said
+    nothing.  A value given to a symbolic dimension clears the declared shapes as a changed fixed
+    one does; the default batch of 1 does not."""
+    mp = model([node("Relu", ["x"], "r"), node("MatMul", ["r", "W"], "y")], [("x", ["N", "seq", 8])], ["y"], [init("W", 8, 16)])
+    mp.graph.value_info.append(helper.make_tensor_value_info("r", TensorProto.FLOAT, [1, 7, 8]))
+    path = save(tmp_path, mp)
+    for kwargs in ({"dims": {"seq": 16}}, {"input_shapes": {"x": (1, 16, 8)}}):
+        m = read_onnx(path, **kwargs)
+        assert [(layer.output_shape, layer.cost.macs) for layer in m.layers] == [((1, 16, 8), 0), ((1, 16, 16), 16 * 8 * 16)]
+        assert any("they are inferred anew" in n for n in m.notes)
+    m = read_onnx(path, input_shapes={"x": (4, 16, 8)})  # a batch given: the declared 1 is stale too
+    assert m.layers[1].output_shape == (4, 16, 16) and m.layers[1].cost.macs == 4 * 16 * 8 * 16
+    mp.graph.value_info[0].CopyFrom(helper.make_tensor_value_info("r", TensorProto.FLOAT, [1, 16, 8]))  # a file fixing seq: untouched
+    mp.graph.input[0].CopyFrom(helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 16, 8]))
+    m = read_onnx(save(tmp_path, mp, "fixed.onnx"))
+    assert m.layers[1].cost.macs == 16 * 8 * 16 and not any("inferred anew" in n for n in m.notes)
 
 
 def test_zero_sized_input_dim_is_an_error(tmp_path):

@@ -5,8 +5,8 @@ How it stays fast and small on multi-GB models, in stages:
 1. :func:`dscost.readers.onnx_wire.strip` memory-maps the file and copies the
    ModelProto without the data of large tensors (kilobytes, whatever the
    weights weigh); onnx parses that copy.
-2. :mod:`dscost.readers.onnx_shapes` fixes the input shapes and infers every
-   tensor's shape (onnx's inference with data propagation, plus folding of the
+2. :mod:`dscost.readers.onnx_inputs` fixes the input shapes;
+   :mod:`dscost.readers.onnx_shapes` infers every tensor's shape (onnx's inference with data propagation, plus folding of the
    shape arithmetic it leaves open).  onnx takes the type of a data-less
    initializer from its dims, which is all a shape needs.
 3. Each node goes through the op handler table of :mod:`dscost.readers.onnx_ops`
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
-from dscost.readers import onnx_lib, onnx_shapes
+from dscost.readers import onnx_inputs, onnx_lib, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
 from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, TYPE_NAMES, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
@@ -111,7 +111,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     mp, onnx = _parse(path, stripped)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
-    maybe_dynamic = onnx_shapes.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
+    maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -124,10 +124,10 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         real_inputs = _real_inputs(path, mp, st)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
-        onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
+        onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
-        opened = onnx_shapes.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
+        opened = onnx_inputs.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
         init_dims = {t.name: t.dims for t in st.initializers.values()}
@@ -190,7 +190,7 @@ def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = 
     stripped, st = strip(path)
     mp, _ = _parse(path, stripped)
     real_inputs = _real_inputs(path, mp, st)
-    onnx_shapes.fix_inputs(mp.graph, real_inputs, input_shapes, path, [], dims)
+    onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, [], dims)
     return _input_list(real_inputs)
 
 

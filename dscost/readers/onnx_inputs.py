@@ -1,0 +1,295 @@
+"""The shapes a graph is read at: its inputs' shapes, as the file declares them and the user
+gives them (``--input-shape``, ``--dim``, a symbolic batch dimension set to 1), and the shapes
+the file declares for other tensors that no longer hold once they are given.
+
+* :func:`input_shape` -- the concrete shape of a graph input: an ``--input-shape`` override,
+  ``--dim`` values, else its declared dims with a symbolic batch dimension set to 1; any other
+  unresolved dimension is an error that names the input and suggests a shape of its own rank.
+  The reader and the onnxruntime runs (bench, convert) both use it.
+* :func:`fix_inputs` -- writes those shapes into the graph, and clears the shapes the file
+  declares for other tensors when they may hold the sizes it was exported at.
+* :func:`open_dynamic_dims` -- paddle2onnx's declared -1 dimensions, left to inference.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dscost.errors import InputError
+from dscost.readers.handlers import few
+
+MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
+
+
+def _example(vi) -> str:
+    """An --input-shape value of the input's own rank: known dims kept, batch 1,
+    other unknown dims 224 for an image-like (rank 4/5) input, else 128."""
+    dims = vi.type.tensor_type.shape.dim
+    rank = len(dims)
+    guess = {4: (1, 3, 224, 224), 5: (1, 3, 16, 112, 112)}.get(rank)
+    out = []
+    for i, d in enumerate(dims):
+        if d.HasField("dim_value") and d.dim_value > 0:
+            out.append(d.dim_value)
+        else:
+            out.append(1 if i == 0 else guess[i] if guess else 128)
+    return "x".join(map(str, out)) if out else "1x3x224x224"
+
+
+def dim_value(expr: str, dims: dict[str, int]) -> int | None:
+    """The value of a symbolic dimension given ``dims`` (``--dim NAME=N``): a name, or an
+    expression of names and integers with + - * // (optimum writes
+    'past_sequence_length + sequence_length'); None when a name is not given or it is not such
+    an expression."""
+    if expr in dims:
+        return dims[expr]
+    if not dims or len(expr) > 200:
+        return None
+    import ast
+
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+
+    def value(n) -> int | None:
+        if isinstance(n, ast.Name):
+            return dims.get(n.id)
+        if isinstance(n, ast.Constant) and type(n.value) is int:
+            return n.value
+        if isinstance(n, ast.BinOp):
+            a, b = value(n.left), value(n.right)
+            if a is None or b is None:
+                return None
+            if isinstance(n.op, ast.Add):
+                return a + b
+            if isinstance(n.op, ast.Sub):
+                return a - b
+            if isinstance(n.op, ast.Mult):
+                return a * b
+            if isinstance(n.op, ast.FloorDiv) and b:
+                return a // b
+        return None
+
+    return value(tree)
+
+
+def dim_names(expr: str) -> list[str]:
+    """The names in a symbolic dimension: 'past_sequence_length + sequence_length' -> both; one
+    that is no such expression is one name ('p2o.DynamicDimension.1', paddle2onnx's), and a
+    placeholder without a letter or digit ('?') none."""
+    import re
+
+    if re.fullmatch(r"[A-Za-z0-9_+\-*/() ]*", expr):
+        return re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr)
+    return [expr] if re.search(r"[A-Za-z0-9]", expr) else []
+
+
+def symbolic_dims(vis) -> list[str]:
+    """The symbolic dimension names of these graph inputs, in order of first use."""
+    out: dict[str, None] = {}
+    for vi in vis:
+        for d in vi.type.tensor_type.shape.dim:
+            if not d.HasField("dim_value") and d.dim_param:
+                out[d.dim_param] = None
+    return list(out)
+
+
+def _symbolic_names(vi) -> str:
+    named = [f"{i} {d.dim_param!r}" for i, d in enumerate(vi.type.tensor_type.shape.dim) if not d.HasField("dim_value") and d.dim_param]
+    return f" (symbolic: dim {', dim '.join(named)})" if named else ""
+
+
+def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None = None) -> dict[str, tuple[int, str | None]]:
+    """Symbolic dimension names that one input fixes, for the same name in the others (ONNX IR:
+    one ``dim_param``, one size), as Silero VAD's ``state`` [2, batch, 128] takes the batch of
+    ``input`` [batch, sequence]: name -> (size, the overriding input's name, or None for a
+    leading dimension that dscost sets to 1 as the batch).  An ``--input-shape`` gives its
+    sizes to the names its input declares; ``--dim`` names are left to ``dims``."""
+    out: dict[str, tuple[int, str | None]] = {}
+    dims = dims or {}
+    tensors = [vi for vi in vis if vi.type.HasField("tensor_type")]
+    for vi in tensors:
+        shape = (overrides or {}).get(vi.name)
+        declared = vi.type.tensor_type.shape.dim
+        if shape is not None and len(declared) == len(shape):
+            for d, v in zip(declared, shape):
+                if not d.HasField("dim_value") and d.dim_param and d.dim_param not in dims and int(v) > 0:
+                    out.setdefault(d.dim_param, (int(v), vi.name))
+    for vi in tensors:
+        dim = vi.type.tensor_type.shape.dim
+        if vi.name not in (overrides or {}) and dim and not dim[0].HasField("dim_value") and dim[0].dim_param and dim_value(dim[0].dim_param, dims) is None:
+            out.setdefault(dim[0].dim_param, (1, None))
+    return out
+
+
+def input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None = None,
+                bound: dict[str, tuple[int, str | None]] | None = None) -> tuple[tuple[int, ...], str | None, str | None]:
+    """(shape, note or None, the name of a symbolic batch dimension set to 1 or None) of graph
+    input ``vi`` (a ValueInfoProto); InputError naming ``label``.  ``dims``: values of symbolic
+    dimensions by name (``--dim``), for inputs without an override; ``bound``: the names that
+    another input fixes (:func:`bound_names`)."""
+    shape, note, batch = _input_shape(vi, override, label, dims, bound or {})
+    big = next((i for i, v in enumerate(shape) if v > MAX_INPUT_DIM), None)
+    if big is not None:
+        raise InputError(f"{label}: input {vi.name!r}: dimension {big} would be {shape[big]:,}, more than {MAX_INPUT_DIM:,} (2^40)")
+    return shape, note, batch
+
+
+def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: dict[str, int] | None,
+                 bound: dict[str, tuple[int, str | None]]) -> tuple[tuple[int, ...], str | None, str | None]:
+    name = vi.name
+    if override is not None:
+        shape = tuple(int(v) for v in override)
+        given = f"--input-shape {name}={'x'.join(map(str, shape))}"
+        if any(v <= 0 for v in shape):
+            raise InputError(f"{label}: {given}: dimensions must be positive")
+        tt = vi.type.tensor_type
+        declared = tt.shape.dim if vi.type.HasField("tensor_type") and tt.HasField("shape") else None
+        note = None
+        if declared is not None:
+            if len(declared) != len(shape):
+                raise InputError(f"{label}: {given}: the model declares input {name!r} with {len(declared)} dimensions, not {len(shape)}")
+            fixed = [f"{i} ({d.dim_value} -> {v})" for i, (d, v) in enumerate(zip(declared, shape)) if d.HasField("dim_value") and 0 < d.dim_value != v]
+            if fixed:
+                note = f"{given} overrides fixed dimension(s) {', '.join(fixed)} of input {name!r}; layers whose shapes no longer fit are listed as uncounted"
+        return shape, note, None
+    if not vi.type.HasField("tensor_type"):
+        raise InputError(f"{label}: input {name!r} is not a tensor")
+    tt = vi.type.tensor_type
+    if not tt.HasField("shape"):
+        raise InputError(f"{label}: input {name!r} has no shape; set it with --input-shape {name}=1x3x224x224")
+    shape = []
+    batch = note = None
+    for i, d in enumerate(tt.shape.dim):
+        if d.HasField("dim_value") and d.dim_value > 0:
+            shape.append(d.dim_value)
+            continue
+        given = dim_value(d.dim_param, dims) if dims and not d.HasField("dim_value") and d.dim_param else None
+        if given is not None:
+            if given < 0:
+                raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) is {given} with the --dim values given")
+            shape.append(given)
+            continue
+        size, source = bound.get(d.dim_param, (None, None)) if d.dim_param else (None, None)
+        if size is not None and (i or source is not None):
+            shape.append(size)
+            if source is None:
+                batch = d.dim_param
+            else:
+                note = f"dimension {i} ({d.dim_param!r}) of input {name!r} set to {size}, as in --input-shape {source}"
+            continue
+        hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
+        missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
+        if missing:
+            hint += f", or --dim {missing[0]}=N"
+        dynamic = d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM
+        if d.HasField("dim_value") and d.dim_value < 0 and not dynamic:
+            raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
+        if d.HasField("dim_value") and not dynamic:
+            raise InputError(f"{label}: input {name!r} has a zero-sized dimension {i}; set a real shape with {hint}")
+        sym = str(DYNAMIC_DIM) if dynamic else d.dim_param or "?"
+        if i == 0:
+            shape.append(1)
+            batch = sym
+        else:
+            raise InputError(f"{label}: input {name!r} has an unresolved dimension {i} ({sym!r}); set it with {hint}")
+    return tuple(shape), note, batch
+
+
+def check_dims(dims: dict[str, int] | None, real_inputs: list, label: str | Path) -> None:
+    """Every ``--dim`` name must be a symbolic dimension of some input (a typo would else pass unseen)."""
+    if not dims:
+        return
+    known = symbolic_dims(real_inputs)
+    words = {w for k in known for w in dim_names(k)}  # the names in 'past + seq'
+    for key in dims:
+        if key not in known and key not in words:
+            raise InputError(f"{label}: --dim names {key!r}, which is not a symbolic dimension of the graph's inputs (symbolic: {', '.join(map(repr, known)) or 'none'})")
+
+
+def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, notes: list[str], dims: dict[str, int] | None = None) -> None:
+    """Write the concrete shape of every real input into ``graph`` (overrides, ``--dim``
+    values, symbolic batch -> 1)."""
+    names = [vi.name for vi in real_inputs]
+    overrides = dict(input_shapes or {})
+    for key in overrides:
+        if key not in names:
+            raise InputError(f"{path}: --input-shape names {key!r}, which is not an input of the graph (inputs: {', '.join(names) or 'none'})")
+    check_dims(dims, real_inputs, path)
+    if dims:
+        notes.append("symbolic dimensions set by --dim: " + ", ".join(f"{k}={v}" for k, v in dims.items()))
+    batch: dict[str, list[str]] = {}  # a symbolic batch dimension set to 1 -> the inputs it is in
+    bound = bound_names(real_inputs, overrides, dims)
+    resized = False
+    defaults = {sym for sym, (_, source) in bound.items() if source is None}  # symbolic batch dimensions set to 1
+    for vi in real_inputs:
+        if vi.name not in overrides and not vi.type.HasField("tensor_type"):
+            continue  # sequences, maps: left to shape inference
+        shape, note, sym = input_shape(vi, overrides.get(vi.name), path, dims, bound)
+        if note:
+            notes.append(note)
+        if sym is not None:
+            batch.setdefault(sym, []).append(vi.name)
+        tt = vi.type.tensor_type
+        resized = resized or _resized(tt.shape.dim, shape, defaults)
+        tt.shape.ClearField("dim")
+        for v in shape:
+            tt.shape.dim.add().dim_value = v
+    for sym, names in batch.items():
+        if len(names) == 1:
+            notes.append(f"symbolic batch dimension {sym!r} of input {names[0]!r} set to 1")
+        else:
+            notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({few(map(repr, names))})")
+    if resized:
+        stale = forget_declared_shapes(graph)
+        if stale:
+            notes.append(f"the file declares the shapes of {stale} tensor(s) (value_info, graph outputs), which may hold sizes of its own input shape: "
+                         f"they are inferred anew for the shape given")  # fmt: skip
+
+
+def _resized(dims, shape: tuple[int, ...], defaults: set[str]) -> bool:
+    """Whether an input's new ``shape`` changes a dimension the file fixes, or gives one it leaves
+    open (symbolic, -1) a size other than the default batch of 1 (``--dim``, ``--input-shape``):
+    the shapes the file declares for other tensors may then hold the sizes it was exported at."""
+    for i, (d, v) in enumerate(zip(dims, shape)):
+        if d.dim_value > 0:
+            if d.dim_value != v:
+                return True
+        elif v != 1 or not (i == 0 or d.dim_param in defaults):
+            return True
+    return False
+
+
+def forget_declared_shapes(graph) -> int:
+    """Clear the declared shapes of the graph's outputs and value_info that fix a dimension (their
+    element types stay): declared at the input shape the file was exported at, they are stale
+    once ``--input-shape`` or ``--dim`` changes it (onnx's inference keeps a declared static
+    dimension against the one it infers).  Returns how many were cleared."""
+    cleared = 0
+    for vi in (*graph.output, *graph.value_info):
+        tt = vi.type.tensor_type
+        if vi.type.HasField("tensor_type") and tt.HasField("shape") and any(d.dim_value > 0 for d in tt.shape.dim):
+            tt.ClearField("shape")
+            cleared += 1
+    return cleared
+
+
+# A declared dimension of -1: "dynamic" to paddle2onnx and onnxruntime, unknown to dscost (its
+# inferred value, or the batch of a graph input set to 1); any other negative value is an error
+DYNAMIC_DIM = -1
+# Dimension.dim_value (field 1, a varint) = -1 as stored: a byte search of the file for it
+DYNAMIC_DIM_BYTES = b"\x08" + b"\xff" * 9 + b"\x01"
+
+
+def open_dynamic_dims(graph) -> int:
+    """Declared shapes of the graph's outputs and value_info with -1 dimensions: those
+    dimensions made unknown, for shape inference to fill (onnx keeps a declared -1 against the
+    value it infers).  Returns how many."""
+    opened = 0
+    for vi in (*graph.output, *graph.value_info):
+        for d in vi.type.tensor_type.shape.dim:
+            if d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM:
+                d.ClearField("dim_value")
+                opened += 1
+    return opened
