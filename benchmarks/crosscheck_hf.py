@@ -17,6 +17,14 @@ cache object is no tensor), one 3x64x64 image for vision models (their configs a
 crosscheck_torch.py plus ``pip install transformers``):
 
     python benchmarks/crosscheck_hf.py [--only bert,gpt2] [--json rows.json]
+
+``--dynamic``: the text models exported by hand instead, as a user does for a file to ship:
+``torch.onnx.export`` (TorchScript exporter, opset 17, folding off) at 16 tokens with a dynamic
+batch and sequence (``dynamic_axes``), every tensor output of the model kept; then
+``dscost analyze FILE`` at SIZES (``--dim seq=32``, ``--input-shape ids=1x48``, ``--dim seq=24
+--dim batch=4``) against torch's count at each:
+
+    python benchmarks/crosscheck_hf.py --dynamic [--out /tmp/hf-dynamic]
 """
 
 from __future__ import annotations
@@ -101,11 +109,71 @@ def torch_counts(model, inputs: dict, torch) -> tuple[int, int]:
     return counter.get_total_flops() // 2, sum(p.numel() for p in model.parameters())
 
 
+# (batch, tokens) -> the options that give dscost that size
+SIZES = {(1, 32): ["--dim", "seq=32"], (1, 48): ["--input-shape", "ids=1x48"], (4, 24): ["--dim", "seq=24", "--dim", "batch=4"]}
+
+
+def dynamic(names: set[str], out: Path) -> int:
+    """The text models exported at 16 tokens with a dynamic batch and sequence, counted at SIZES."""
+    import inspect
+    import subprocess
+
+    import torch
+    import transformers
+
+    from dscost.readers.torch_reader import _symbolic
+
+    torch.onnx.register_custom_op_symbolic("aten::diff", _symbolic("aten::diff"), 10)  # (transformers 5's masks, as dscost's own export)
+
+    class Outputs(torch.nn.Module):  # the model from token ids alone, every tensor it returns
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+            self.kw = {"use_cache": False} if "use_cache" in inspect.signature(model.forward).parameters else {}
+
+        def forward(self, ids):
+            return tuple(t for t in self.model(input_ids=ids, **self.kw).to_tuple() if isinstance(t, torch.Tensor))
+
+    out.mkdir(parents=True, exist_ok=True)
+    print("| model | size | torch MACs | dscost MACs | uncounted |\n|---|---|---:|---:|---:|")
+    same = total = 0
+    for name, (cfg_cls, cfg_kw, model_cls, kind) in ARCHS.items():
+        if kind != "ids" or (names and name not in names):
+            continue
+        torch.manual_seed(0)
+        model = Outputs(getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval())
+        path = out / f"{name}.onnx"
+        try:
+            torch.onnx.export(model, (torch.randint(0, 1000, (1, 16)),), str(path), dynamo=False, opset_version=17, input_names=["ids"],
+                              dynamic_axes={"ids": {0: "batch", 1: "seq"}}, do_constant_folding=False)  # fmt: skip
+        except Exception as err:
+            print(f"| {name} | export failed: {str(err).splitlines()[0][:100]} | | | |")
+            continue
+        for (batch, tokens), options in SIZES.items():
+            ref = torch_counts(model, {"ids": torch.randint(0, 1000, (batch, tokens))}, torch)[0]
+            r = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), *options, "-f", "json", "-q"], capture_output=True, text=True)
+            d = json.loads(r.stdout) if r.returncode == 0 else {"totals": {"macs": None}, "uncounted": [r.stderr.strip()[-80:]]}
+            total += 1
+            same += d["totals"]["macs"] == ref and not d["uncounted"]
+            macs = d["totals"]["macs"]
+            print(f"| {name} | {batch}x{tokens} | {ref:,} | {f'{macs:,}' if macs is not None else d['uncounted'][0]} | {len(d['uncounted'])} |", flush=True)
+    print(f"\n{total} counts: {same} equal torch's with nothing uncounted")
+    return 0 if same == total else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default="", help="comma-separated names")
     ap.add_argument("--json", type=Path, help="also write the rows to this file")
+    ap.add_argument("--dynamic", action="store_true", help="text models exported by hand with a dynamic batch and sequence, counted at other sizes")
+    ap.add_argument("--out", type=Path, default=Path("/tmp/hf-dynamic"), help="folder for --dynamic's files (default /tmp/hf-dynamic)")
     a = ap.parse_args(argv)
+    if a.dynamic:
+        import transformers
+
+        warnings.filterwarnings("ignore")
+        transformers.logging.set_verbosity_error()
+        return dynamic({s for s in a.only.split(",") if s}, a.out)
     import torch
     import transformers
 

@@ -12,12 +12,18 @@ blind round) of ``crosscheck_torch.py`` this script:
 3. runs the file at SIZE in onnxruntime (random input): it runs, or it fails;
 4. runs ``dscost analyze FILE --input-shape NAME=1x3xSIZExSIZE -f json -q``.
 
+``--dynamo``: export with torch's dynamo exporter instead (opset 18, height and width as
+``torch.export.Dim``, the batch fixed at 1; into OUT/dynamo-zoo and so on).  It declares the
+shape of every tensor (``value_info``), in the symbols of the dynamic sizes where it could keep
+them and at the traced size where it could not: the files that test dscost's clearing of
+declared shapes once a size is given.
+
 Verdicts: ``exact`` (onnxruntime runs it, dscost's MACs equal torch's, nothing uncounted);
 ``flagged`` (onnxruntime cannot run it, and dscost lists uncounted nodes or refuses the file);
 ``CHECK`` otherwise -- a count that is silently wrong.  Exit code 1 when any row is ``CHECK``.
 Needs torch, torchvision, timm and onnxruntime (the venv of crosscheck_torch.py).
 
-    python benchmarks/crosscheck_resize.py [--size 288] [--blind | --third] [--only resnet18,...]
+    python benchmarks/crosscheck_resize.py [--size 288] [--blind | --third] [--dynamo] [--only resnet18,...]
 """
 
 from __future__ import annotations
@@ -51,7 +57,19 @@ def quiet_stdout():
         os.close(saved)
 
 
-def check(e, size: int, out: Path, dscost_cmd: list[str]) -> dict | None:
+def export(model, sample, path: Path, name: str, dynamo: bool) -> None:
+    import torch
+
+    with quiet_stdout():  # (torch's C++ prints its IR when it refuses a module)
+        if dynamo:
+            dims = {2: torch.export.Dim("height", min=32, max=1024), 3: torch.export.Dim("width", min=32, max=1024)}
+            torch.onnx.export(model, (sample,), str(path), dynamo=True, opset_version=18, input_names=[name], dynamic_shapes=(dims,))
+        else:
+            torch.onnx.export(model, (sample,), str(path), input_names=[name], dynamic_axes={name: {0: "batch", 2: "height", 3: "width"}},
+                              **dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE))  # fmt: skip
+
+
+def check(e, size: int, out: Path, dscost_cmd: list[str], dynamo: bool = False) -> dict | None:
     import numpy as np
     import onnxruntime as ort
     import torch
@@ -62,10 +80,8 @@ def check(e, size: int, out: Path, dscost_cmd: list[str]) -> dict | None:
     path = out / f"{e.name}.onnx"
     if not path.exists():
         try:
-            with quiet_stdout():  # (torch's C++ prints its IR when it refuses a module)
-                torch.onnx.export(model, (torch.randn(*shape),), str(path), input_names=[name], dynamic_axes={name: {0: "batch", 2: "height", 3: "width"}},
-                                  **dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE))  # fmt: skip
-        except Exception as err:  # (torch's exporter refuses some modules with dynamic sizes)
+            export(model, torch.randn(*shape), path, name, dynamo)
+        except Exception as err:  # (torch's exporters refuse some modules with dynamic sizes)
             return {"name": e.name, "error": f"export failed: {str(err).splitlines()[0][:100]}"}
     big = (1, shape[1], size, size)
     try:
@@ -103,19 +119,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, default=288, help="the height and width counted (default 288)")
     ap.add_argument("--blind", action="store_true", help="the blind round's models instead of the zoo's")
     ap.add_argument("--third", action="store_true", help="the third round's models instead of the zoo's")
+    ap.add_argument("--dynamo", action="store_true", help="export with the dynamo exporter (into OUT/dynamo-zoo, ...)")
     ap.add_argument("--only", default="", help="comma-separated model names")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the exported files (default {DEFAULT_OUT})")
     ap.add_argument("--dscost", default=f"{sys.executable} -m dscost", help="command that runs dscost (default: this Python's -m dscost)")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
-    out = a.out / ("blind" if a.blind else "third" if a.third else "zoo")
+    out = a.out / (("dynamo-" if a.dynamo else "") + ("blind" if a.blind else "third" if a.third else "zoo"))
     out.mkdir(parents=True, exist_ok=True)
     only = {s.strip() for s in a.only.split(",") if s.strip()}
     rows = []
     for e in blind_zoo() if a.blind else timm_zoo(THIRD_TIMM) if a.third else zoo():
         if (only and e.name not in only) or e.big or len(e.inputs) != 1 or len(e.inputs[0][1]) != 4 or e.inputs[0][2] != "float32":
             continue
-        row = check(e, a.size, out, shlex.split(a.dscost))
+        row = check(e, a.size, out, shlex.split(a.dscost), a.dynamo)
         print(f"{e.name:<34} {row.get('verdict', row.get('error'))}", file=sys.stderr, flush=True)
         rows.append(row)
     print(f"| model | torch MACs at {a.size} | onnxruntime | dscost MACs | uncounted | verdict | first reason |")
