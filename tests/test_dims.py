@@ -215,6 +215,22 @@ def test_a_size_fixed_at_export_is_named_not_counted_at_another(tmp_path, table,
     assert sum(layer.cost.macs for layer in m.layers) == 0
 
 
+@pytest.mark.parametrize("op", ["Relu", "Sigmoid", "Clip", "Exp"])
+def test_a_one_input_elementwise_op_declared_at_another_shape_is_named(tmp_path, op):
+    """A file that fixes its input at [1, 16, 8] but declares the ReLU's output [1, 7, 8] (an
+    exporter's stale declaration, no option given) contradicts itself: the op is uncounted, saying
+    why, instead of passing the declared shape on unchecked."""
+    mp = model([node(op, ["x"], "r"), node("MatMul", ["r", "W"], "y")], [("x", [1, 16, 8])], ["y"], [init("W", 8, 16)])
+    mp.graph.value_info.append(helper.make_tensor_value_info("r", TensorProto.FLOAT, [1, 7, 8]))
+    m = read_onnx(save(tmp_path, mp))
+    assert m.uncounted[0].name == "r" and m.uncounted[0].reason == (
+        "cannot derive cost: its input is (1, 16, 8), its output is declared (1, 7, 8): the graph cannot run at these input shapes")
+    assert "1 node(s) whose shapes (or indices) contradict each other ('r')" in " ".join(m.notes)
+    del mp.graph.value_info[:]  # as exported without the stale declaration: counted
+    m = read_onnx(save(tmp_path, mp, "clean.onnx"))
+    assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == 16 * 8 * 16
+
+
 def test_an_index_outside_its_table_is_named_not_counted(tmp_path):
     """timm's MViTv2 exported at 224 with dynamic height/width: its relative-position Gather reads
     a learned table of 2 * 56 - 1 = 111 rows with indices computed from the map's size plus an

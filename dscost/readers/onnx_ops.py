@@ -326,14 +326,25 @@ def activation_result(info, fn: str) -> Result:
     return Result(ACTIVATION, cost, params=params, data_inputs=(0,), note="" if fn == info.op.lower() else fn)
 
 
+def _check_same_shape(info: NodeInfo) -> None:
+    """An element-wise op of one tensor makes its input's shape: a declared output of another
+    shape (a size the file was exported at) is a ValueError, the node uncounted saying why."""
+    a = info.in_shapes[0] if info.in_shapes else None
+    out = info.out_shapes[0] if info.out_shapes else None
+    if a is not None and out is not None and tuple(a) != tuple(out):
+        raise ValueError(f"its input is {tuple(a)}, its output is declared {tuple(out)}: {CANNOT_RUN}")
+
+
 @handles(*ACTIVATIONS)
 def activation(info: NodeInfo) -> Result:
+    _check_same_shape(info)
     return activation_result(info, ACTIVATIONS[info.op])
 
 
 @handles("Clip")
 def clip(info: NodeInfo) -> Result:
     """One compare per element (relu6 when clipping to [0, 6])."""
+    _check_same_shape(info)
     return Result(ACTIVATION, C.activation_cost("clip", out_numel(info)), data_inputs=(0,))
 
 
@@ -389,6 +400,7 @@ UNARY = ("Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil
 @handles(*UNARY)
 def unary(info: NodeInfo) -> Result:
     """One op per output element: cost.elementwise_cost(numel, 2)."""
+    _check_same_shape(info)
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2))
 
 
