@@ -231,6 +231,26 @@ def test_a_one_input_elementwise_op_declared_at_another_shape_is_named(tmp_path,
     assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == 16 * 8 * 16
 
 
+@pytest.mark.parametrize("attrs, declared, ok", [({"kernel_shape": [2, 2], "strides": [2, 2]}, [1, 4, 8, 8], True),
+                                                  ({"kernel_shape": [2, 2], "strides": [2, 2]}, [1, 4, 7, 7], False),
+                                                  ({"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}, [1, 4, 8, 8], True),
+                                                  ({"kernel_shape": [3, 3], "auto_pad": "SAME_UPPER", "strides": [2, 2]}, [1, 4, 8, 8], True),
+                                                  ({"kernel_shape": [2, 2], "strides": [2, 2]}, [1, 3, 8, 8], False),
+                                                  ({"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, [1, 4, 8, 8], True)])  # fmt: skip
+def test_a_pool_declared_at_another_shape_is_named(tmp_path, attrs, declared, ok):
+    """A MaxPool of [1, 4, 16, 16] makes (16 + pads - k) // s + 1 per side, its channels its input's:
+    a declared output its attributes contradict is uncounted, saying why (ceil_mode: spatial not checked)."""
+    mp = model([node("MaxPool", ["x"], "p", **attrs), node("Conv", ["p", "W"], "y")], [("x", [1, 4, 16, 16])], ["y"], [init("W", 2, 4, 1, 1)])
+    mp.graph.value_info.append(helper.make_tensor_value_info("p", TensorProto.FLOAT, declared))
+    m = read_onnx(save(tmp_path, mp))
+    if ok:
+        assert m.uncounted == [] and m.layers[0].output_shape == (1, 4, 8, 8)
+        return
+    assert m.uncounted[0].name == "p" and m.uncounted[0].reason.startswith(
+        f"cannot derive cost: its input is (1, 4, 16, 16), its output is declared {tuple(declared)} (spatial (8, 8) with pads [0, 0, 0, 0], strides [2, 2])")
+    assert m.uncounted[0].reason.endswith("the graph cannot run at these input shapes")
+
+
 def test_an_index_outside_its_table_is_named_not_counted(tmp_path):
     """timm's MViTv2 exported at 224 with dynamic height/width: its relative-position Gather reads
     a learned table of 2 * 56 - 1 = 111 rows with indices computed from the map's size plus an

@@ -30,6 +30,7 @@ from dscost.readers.onnx_node import (
     NodeInfo,
     auto_pad,
     conv_geom,
+    explicit_pads,
     handles,
     ints_attr,
     str_attr,
@@ -442,8 +443,18 @@ def random(info: NodeInfo) -> Result:
 
 @handles("MaxPool", "AveragePool", "LpPool")
 def pool(info: NodeInfo) -> Result:
-    """cost.pool_cost(kernel, out numel)."""
+    """cost.pool_cost(kernel, out numel).  A declared output that its input and attributes
+    contradict (a size the file was exported at) makes the node uncounted, saying why."""
     kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
+    x, y = (info.in_shapes[0] if info.in_shapes else None), (info.out_shapes[0] if info.out_shapes else None)
+    if info.op in ("MaxPool", "AveragePool", "LpPool") and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:  # (NCHW)
+        r = len(kernel)
+        stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
+        pads = explicit_pads(info, tuple(x[2:]), kernel, stride, dilation)
+        out = tuple(C.conv_out_size(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
+        if tuple(y[:2]) != tuple(x[:2]) or (not info.attr("ceil_mode", 0) and tuple(y[2:]) != out):  # (ceil_mode: not checked)
+            raise ValueError(f"its input is {tuple(x)}, its output is declared {tuple(y)} (spatial {out} with pads {list(pads)}, "
+                             f"strides {list(stride)}): {CANNOT_RUN}")  # fmt: skip
     return Result(POOL, C.pool_cost(kernel, prod(info.out())), kernel=kernel, data_inputs=(0,))
 
 
