@@ -447,7 +447,8 @@ def pool(info: NodeInfo) -> Result:
     contradict (a size the file was exported at) makes the node uncounted, saying why."""
     kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
     x, y = (info.in_shapes[0] if info.in_shapes else None), (info.out_shapes[0] if info.out_shapes else None)
-    if info.op in ("MaxPool", "AveragePool", "LpPool") and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:  # (NCHW)
+    nchw = info.op in ("MaxPool", "AveragePool", "LpPool")  # (onnxruntime's NhwcMaxPool comes here too)
+    if nchw and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:
         r = len(kernel)
         stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
         pads = explicit_pads(info, tuple(x[2:]), kernel, stride, dilation)

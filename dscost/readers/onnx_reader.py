@@ -6,8 +6,9 @@ How it stays fast and small on multi-GB models, in stages:
    ModelProto without the data of large tensors (kilobytes, whatever the
    weights weigh); onnx parses that copy.
 2. :mod:`dscost.readers.onnx_inputs` fixes the input shapes;
-   :mod:`dscost.readers.onnx_shapes` infers every tensor's shape (onnx's inference with data propagation, plus folding of the
-   shape arithmetic it leaves open).  onnx takes the type of a data-less
+   :mod:`dscost.readers.onnx_shapes` infers every tensor's shape (onnx's
+   inference with data propagation, plus folding of the shape arithmetic it
+   leaves open).  onnx takes the type of a data-less
    initializer from its dims, which is all a shape needs.
 3. Each node goes through the op handler table of :mod:`dscost.readers.onnx_ops`
    (:class:`_Counter`); params come from initializer dims, each tensor counted once.
