@@ -169,6 +169,15 @@ def test_dim_on_the_command_line(tmp_path):
     assert r.returncode == 2 and "--dim gives input 'past_k' a zero-sized dimension 1x2x0x4" in r.stderr
 
 
+def test_json_gives_the_input_shapes_counted(tmp_path):
+    """The shapes the counts assume, in JSON: every --dim and the batch of 1 applied (int64 ids)."""
+    path = decoder_step(tmp_path)
+    r = run_cli("analyze", str(path), "--dim", "seq=3", "--dim", "past=5", "-f", "json", "-q")
+    assert json.loads(r.stdout)["inputs"] == [{"name": "ids", "shape": [1, 3], "dtype": "int64"},
+                                              {"name": "past_k", "shape": [1, HEADS, 5, HEAD], "dtype": "float32"},
+                                              {"name": "mask", "shape": [1, 8], "dtype": "float32"}]  # fmt: skip
+
+
 def test_dims_in_the_api_and_a_budget_file(tmp_path):
     import dscost
 

@@ -39,6 +39,13 @@ def _by_name(model):
 # Counts
 
 
+def test_json_gives_the_input_shapes_counted(tmp_path):
+    """`analyze -f json` says at what input shapes the counts are: name, shape and dtype (as numpy
+    names it) of each graph input, as for ONNX graphs and specs."""
+    r = run_cli("analyze", str(tm.standard_conv().save(tmp_path / "m.tflite")), "-f", "json", "-q")
+    assert json.loads(r.stdout)["inputs"] == [{"name": "image", "shape": [1, 224, 224, 3], "dtype": "float32"}]
+
+
 def test_standard_conv_hand_derived(tmp_path):
     """conv 3x3, 3 -> 32, stride 2, SAME, 224 -> 112: MACs = 9*3*32*112*112 = 10,838,016."""
     m = _read(tm.standard_conv(), tmp_path)

@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from dscost import cost as C
+from dscost.dtypes import ONNX_TYPE_NAMES
 from dscost.layers import ConvGeom, Shape
 from dscost.readers.handlers import Result, UnknownShape, op_registry
 
 # ONNX TensorProto.DataType values of floating-point tensors.
 FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
 
-# ONNX TensorProto.DataType names, as numpy spells them (for messages).
-TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "string", 9: "bool",
-              10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 16: "bfloat16"}  # fmt: skip
+TYPE_NAMES = ONNX_TYPE_NAMES  # (for messages)
 
 # Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
 CANNOT_RUN = "the graph cannot run at these input shapes"

@@ -332,4 +332,4 @@ def read_spec(path: str | Path, width: float = 1.0, resolution: int | tuple[int,
         notes.append(f"width multiplier {width:g}")
     if resolution is not None:
         notes.append(f"input resolution {_x(b.input_shape[2:])}")
-    return Model(spec.name or Path(path).stem, shown, b.layers, notes=notes)
+    return Model(spec.name or Path(path).stem, shown, b.layers, notes=notes, inputs=[(MODEL_INPUT, b.input_shape, 1)])  # (float32, as `dscost export` writes it)

@@ -60,6 +60,7 @@ from math import prod
 from pathlib import Path
 
 from dscost import cost as C
+from dscost.dtypes import ONNX_TYPES
 from dscost.errors import InputError
 from dscost.units import nbytes
 from dscost.layers import (
@@ -331,4 +332,5 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if shared_kernels:
         notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared_kernels))}), counted once: one weight of the source "
                      f"model applied several times (an unrolled recurrence, tied weights)")  # fmt: skip
-    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes)
+    inputs = [(tensors[t].name, tuple(tensors[t].shape or ()), ONNX_TYPES.get(TYPE_NAMES.get(tensors[t].dtype), 0)) for t in g.inputs]
+    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs)
