@@ -12,14 +12,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from dscost import cost as C
-from dscost.dtypes import ONNX_TYPE_NAMES
 from dscost.layers import ConvGeom, Shape
 from dscost.readers.handlers import Result, UnknownShape, op_registry
 
 # ONNX TensorProto.DataType values of floating-point tensors.
 FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
-
-TYPE_NAMES = ONNX_TYPE_NAMES  # (for messages)
 
 # Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
 CANNOT_RUN = "the graph cannot run at these input shapes"

@@ -8,8 +8,8 @@ How it stays fast and small on multi-GB models, in stages:
 2. :mod:`dscost.readers.onnx_inputs` fixes the input shapes;
    :mod:`dscost.readers.onnx_shapes` infers every tensor's shape (onnx's
    inference with data propagation, plus folding of the shape arithmetic it
-   leaves open).  onnx takes the type of a data-less
-   initializer from its dims, which is all a shape needs.
+   leaves open).  onnx takes the type of a data-less initializer from its
+   dims, which is all a shape needs.
 3. Each node goes through the op handler table of :mod:`dscost.readers.onnx_ops`
    (:class:`_Counter`); params come from initializer dims, each tensor counted once.
 """
@@ -21,11 +21,12 @@ from dataclasses import replace
 from math import prod
 from pathlib import Path
 
+from dscost.dtypes import ONNX_TYPE_NAMES
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
-from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, TYPE_NAMES, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain
@@ -206,7 +207,7 @@ def _real_inputs(path: Path, mp, st: Stripper) -> list:
 
 def _type_name(elem: int) -> str:
     """An ONNX element type's name as numpy says it (float32, float16, int64), else its number."""
-    return TYPE_NAMES.get(elem, f"type {elem}")
+    return ONNX_TYPE_NAMES.get(elem, f"type {elem}")
 
 
 def _input_list(real_inputs: list) -> list[tuple]:
