@@ -176,6 +176,18 @@ def test_json_gives_the_input_shapes_counted(tmp_path):
     assert json.loads(r.stdout)["inputs"] == [{"name": "ids", "shape": [1, 3], "dtype": "int64"},
                                               {"name": "past_k", "shape": [1, HEADS, 5, HEAD], "dtype": "float32"},
                                               {"name": "mask", "shape": [1, 8], "dtype": "float32"}]  # fmt: skip
+    for fmt in ("table", "markdown"):  # and on the report's header, in the same order
+        r = run_cli("analyze", str(path), "--dim", "seq=3", "--dim", "past=5", "-f", fmt)
+        assert f"inputs (as counted): ids 1x3 int64, past_k 1x{HEADS}x5x{HEAD} float32, mask 1x8 float32\n" in r.stdout, r.stdout
+
+
+def test_the_header_lists_six_inputs_then_says_how_many_more():
+    from dscost.report.counts import inputs_line
+
+    inputs = [(f"x{i}", (1, i + 1), 1) for i in range(8)] + [("flag", (), 9)]
+    assert inputs_line(inputs) == ("inputs (as counted): x0 1x1 float32, x1 1x2 float32, x2 1x3 float32, x3 1x4 float32, "
+                                   "x4 1x5 float32, x5 1x6 float32, and 3 more (-f json lists them)")  # fmt: skip
+    assert inputs_line(inputs[-1:]) == "inputs (as counted): flag scalar bool"
 
 
 def test_dims_in_the_api_and_a_budget_file(tmp_path):

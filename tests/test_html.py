@@ -49,6 +49,7 @@ def test_analyze_page_is_self_contained(tmp_path, capsys):
     assert len(rows) == 85  # every layer of the spec (none hidden)
     assert rows[0][0] == "conv1" and rows[0][4] == ["10.8M", 10838016]
     assert "Roofline" in page and "568.7M" in page and "6.42MB" in page
+    assert '<p class="note">inputs (as counted): input 1x3x224x224 float32</p>' in page
     assert len(page) < 2_000_000
 
 

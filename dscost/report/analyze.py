@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from dscost.dtypes import DTYPE_BYTES, ONNX_TYPE_NAMES
 from dscost.layers import Cost
-from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, macs_params_json, scale, unit
+from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, inputs_line, macs_params_json, scale, unit
 from dscost.report.document import Doc, Encoded, Table, Text, emit, output_file
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
@@ -206,6 +206,8 @@ def analysis_doc(
     t = a.totals
     doc: Doc = [Text(f"{m.name}  ({m.source})", "title"), Text(convention(flops), "note")]
     doc.append(Text(PARAMS_CONVENTION, "note"))
+    if m.inputs:
+        doc.append(Text(inputs_line(m.inputs), "note"))
     for note in m.notes:
         doc.append(Text(f"note: {note}", "note"))
     if width is not None:

@@ -1,5 +1,6 @@
 """How counts are labelled in every report: MACs or FLOPs, the counting
-conventions stated with each result, and a :class:`dscost.layers.Cost` as JSON."""
+conventions stated with each result, the input shapes counted, and a
+:class:`dscost.layers.Cost` as JSON."""
 
 from __future__ import annotations
 
@@ -11,6 +12,17 @@ if TYPE_CHECKING:
 CONVENTION_MACS = "MACs = multiply-accumulates of conv/FC/matmul; bias, BN, activation, pooling, add counted apart as other ops"
 CONVENTION_FLOPS = "FLOPs = 2 x MACs (multiply-accumulates of conv/FC/matmul); bias, BN, activation, pooling, add counted apart as other ops"
 PARAMS_CONVENTION = "params = weights + biases + norm params (learnable); BN running mean/var are buffers, not params"
+
+
+def inputs_line(inputs, shown: int = 6) -> str:
+    """'inputs (as counted): input 1x3x224x224 float32': the input shapes every count assumes
+    (``Model.inputs``: name, shape, ONNX element type), the first ``shown`` of them."""
+    from dscost.dtypes import ONNX_TYPE_NAMES
+    from dscost.units import dims
+
+    parts = [f"{name} {dims(shape) if shape else 'scalar'} {ONNX_TYPE_NAMES.get(elem) or '?'}" for name, shape, elem in inputs[:shown]]
+    more = len(inputs) - shown
+    return "inputs (as counted): " + ", ".join(parts) + (f", and {more} more (-f json lists them)" if more > 0 else "")
 
 
 def unit(flops: bool) -> str:

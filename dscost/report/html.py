@@ -288,7 +288,7 @@ def analysis_page(a, flops: bool, roofline, memory, view) -> str:
     from dscost import views
     from dscost.cost import CATEGORIES
     from dscost.report import columns as C
-    from dscost.report.counts import PARAMS_CONVENTION, convention, scale, unit
+    from dscost.report.counts import PARAMS_CONVENTION, convention, inputs_line, scale, unit
     from dscost.units import human, nbytes, pct, plural, times
 
     m, t = a.model, a.totals
@@ -297,7 +297,8 @@ def analysis_page(a, flops: bool, roofline, memory, view) -> str:
     rows = [g for g in groups if view.show_all or not g.hidden]
     what = "module" if view.depth else "layer"
     body = [f"<h1>{esc(m.name)}</h1>", f'<p class="sub">{esc(m.source)}</p>']
-    body += [f'<p class="note">{esc(x)}</p>' for x in (convention(flops), PARAMS_CONVENTION, *[f"note: {n}" for n in m.notes])]
+    body += [f'<p class="note">{esc(x)}</p>' for x in (convention(flops), PARAMS_CONVENTION, *([inputs_line(m.inputs)] if m.inputs else []),
+                                                      *[f"note: {n}" for n in m.notes])]
     items = [(u, human(k * t.macs), f"{k * t.macs:,}"), ("learnable params", human(t.params), f"{t.params:,}")]
     if memory is not None:
         items.append((f"weights ({memory.dtype})", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,} bytes"))
