@@ -259,6 +259,7 @@ class ModelResult:
     # Ops dscost could not count (Model.uncounted): the counts are then lower bounds.
     uncounted: list[str] = field(default_factory=list)  # op types, sorted, unique
     uncounted_nodes: int = 0
+    inputs: list[tuple] = field(default_factory=list)  # the input shapes counted (Model.inputs)
 
     @property
     def passed(self) -> bool:
@@ -325,6 +326,7 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
     out = ModelResult(analysis.model.name, path or analysis.model.source)
     out.uncounted = sorted({u.op for u in analysis.model.uncounted})
     out.uncounted_nodes = len(analysis.model.uncounted)
+    out.inputs = list(analysis.model.inputs)
     if limits.max_macs is not None:
         out.results.append(LimitResult("max_macs", unit, "count", limits.max_macs, factor * analysis.totals.macs))
     if limits.max_params is not None:

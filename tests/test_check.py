@@ -289,6 +289,20 @@ def test_budget_name_width_and_flops_convention(capsys, tmp_path, models):
     assert code == 2 and "contradicts --flops" in err
 
 
+def test_each_model_names_the_input_shapes_it_was_counted_at(capsys, tmp_path, models):
+    """The gate says the size it ran at: gate.yaml at resolution 16 (budget), small.yaml as written."""
+    budget = write_budget(tmp_path, "budgets:\n  - {path: models/gate.yaml, resolution: 16, max_macs: 1G}\n  - {path: models/small.yaml, max_macs: 1G}\n")
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "json")
+    assert code == 0
+    assert [m["inputs"] for m in json.loads(out)["models"]] == [[{"name": "input", "shape": [1, 3, 16, 16], "dtype": "float32"}],
+                                                                 [{"name": "input", "shape": [1, 3, 8, 8], "dtype": "float32"}]]  # fmt: skip
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget))
+    assert out.count("inputs (as counted): input 1x3x16x16 float32\n") == 1 and "inputs (as counted): input 1x3x8x8 float32\n" in out
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "junit")
+    props = [[(p.get("name"), p.get("value")) for p in s.iter("property")] for s in ET.fromstring(out.encode()).findall("testsuite")]
+    assert props == [[("inputs", "input 1x3x16x16 float32")], [("inputs", "input 1x3x8x8 float32")]]
+
+
 @pytest.mark.parametrize(
     "body, message",
     [

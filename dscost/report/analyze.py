@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dscost.dtypes import DTYPE_BYTES, ONNX_TYPE_NAMES
+from dscost.dtypes import DTYPE_BYTES
 from dscost.layers import Cost
-from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, inputs_line, macs_params_json, scale, unit
+from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, input_json, inputs_line, macs_params_json, scale, unit
 from dscost.report.document import Doc, Encoded, Table, Text, emit, output_file
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
@@ -466,7 +466,7 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
     out = {
         "model": m.name,
         "source": m.source,
-        "inputs": [{"name": name, "shape": list(shape), "dtype": ONNX_TYPE_NAMES.get(elem)} for name, shape, elem in m.inputs],
+        "inputs": input_json(m.inputs),
         "convention": convention_json(flops),
         "notes": list(m.notes),
         "layers": layers if lazy else list(layers),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from dscost.report.counts import input_json, inputs_line, inputs_text
 from dscost.report.document import FAIL_MARK, PASS_MARK, CHECK_FORMATS, FORMATS, Doc, Table, Text, emit, emit_markdown, emit_plain, output_file
 from dscost.units import clean, human, plural
 
@@ -87,7 +88,7 @@ def check_doc(rep: CheckReport) -> Doc:
                 PASS_MARK if r.passed else FAIL_MARK,
             ])
         status = "ok" if m.passed else "OVER BUDGET"
-        notes = [f"warning: {uncounted_message(m)}"] if m.uncounted_nodes else []
+        notes = ([inputs_line(m.inputs)] if m.inputs else []) + ([f"warning: {uncounted_message(m)}"] if m.uncounted_nodes else [])
         doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl", notes=notes))
     doc.append(Text(_check_summary(rep)))
     if rep.convention == "flops":
@@ -118,6 +119,7 @@ def check_json(rep: CheckReport) -> dict[str, Any]:
         models.append({
             "name": m.name,
             "path": m.path,
+            "inputs": input_json(m.inputs),
             "passed": m.passed,
             "checks": checks,
             "uncounted": {"nodes": m.uncounted_nodes, "ops": list(m.uncounted)},
@@ -184,6 +186,9 @@ def check_junit(rep: CheckReport) -> str:
             errors="0",
             skipped="0",
         )
+        if m.inputs:  # the shapes counted, as JUnit's suite properties
+            props = ET.SubElement(suite, "properties")
+            ET.SubElement(props, "property", name="inputs", value=clean(inputs_text(m.inputs)))
         if extra:
             case = ET.SubElement(suite, "testcase", name="all_ops_counted", classname=clean(f"dscost.check.{m.name}"), file=clean(m.path))
             ET.SubElement(case, "failure", message=clean(uncounted_message(m)), type="uncounted").text = clean(uncounted_message(m))
@@ -250,6 +255,8 @@ def check_page(rep: CheckReport) -> str:
         body.append(f'<h2>{H.esc(m.name)} <span class="sub">({H.esc(m.path)})</span>: <span class="{"pass" if m.passed else "fail"}">{status}</span></h2>')
         rows = [[_check_label(r), _limit_value(r.kind, r.limit), _limit_value(r.kind, r.actual), *_headroom(r), PASS_MARK if r.passed else FAIL_MARK] for r in m.results]
         body.append(H.static_table(["check", "limit", "actual", "headroom", "headroom %", ""], rows, "lrrrrl"))
+        if m.inputs:
+            body.append(f'<p class="note">{H.esc(inputs_line(m.inputs))}</p>')
         if m.uncounted_nodes:
             body.append(f'<p class="note">warning: {H.esc(uncounted_message(m))}</p>')
         usable = [r for r in m.results if r.limit]

@@ -14,15 +14,27 @@ CONVENTION_FLOPS = "FLOPs = 2 x MACs (multiply-accumulates of conv/FC/matmul); b
 PARAMS_CONVENTION = "params = weights + biases + norm params (learnable); BN running mean/var are buffers, not params"
 
 
-def inputs_line(inputs, shown: int = 6) -> str:
-    """'inputs (as counted): input 1x3x224x224 float32': the input shapes every count assumes
-    (``Model.inputs``: name, shape, ONNX element type), the first ``shown`` of them."""
+def inputs_text(inputs, shown: int = 6) -> str:
+    """'input 1x3x224x224 float32, ...': ``Model.inputs`` (name, shape, ONNX element type), the
+    first ``shown`` of them and how many more."""
     from dscost.dtypes import ONNX_TYPE_NAMES
     from dscost.units import dims
 
     parts = [f"{name} {dims(shape) if shape else 'scalar'} {ONNX_TYPE_NAMES.get(elem) or '?'}" for name, shape, elem in inputs[:shown]]
     more = len(inputs) - shown
-    return "inputs (as counted): " + ", ".join(parts) + (f", and {more} more (-f json lists them)" if more > 0 else "")
+    return ", ".join(parts) + (f", and {more} more (-f json lists them)" if more > 0 else "")
+
+
+def inputs_line(inputs) -> str:
+    """'inputs (as counted): input 1x3x224x224 float32': the input shapes every count assumes."""
+    return "inputs (as counted): " + inputs_text(inputs)
+
+
+def input_json(inputs) -> list[dict]:
+    """``Model.inputs`` as JSON: [{"name", "shape", "dtype"}] (dtype: ONNX's name, or null)."""
+    from dscost.dtypes import ONNX_TYPE_NAMES
+
+    return [{"name": name, "shape": list(shape), "dtype": ONNX_TYPE_NAMES.get(elem)} for name, shape, elem in inputs]
 
 
 def unit(flops: bool) -> str:
