@@ -25,6 +25,13 @@ def conv_out_size(size: int, kernel: int, stride: int, dilation: int, pad_begin:
     return (size + pad_begin + pad_end - dilation * (kernel - 1) - 1) // stride + 1
 
 
+def ceil_pool_out(size: int, kernel: int, stride: int, dilation: int, pad_begin: int, pad_end: int) -> tuple[int, int]:
+    """A pool's output size with ceil_mode: (rounded up, and without a last window that would start
+    in the end padding).  onnxruntime and PyTorch drop that window; onnx's shape inference keeps it."""
+    up = conv_out_size(size, kernel, stride, dilation, pad_begin, pad_end + stride - 1)
+    return up, (up - 1 if (up - 1) * stride >= size + pad_begin else up)
+
+
 def same_pads(size: int, kernel: int, stride: int, dilation: int, upper: bool = True) -> tuple[int, int]:
     """Padding so that out = ceil(size / stride) (TF/ONNX SAME_UPPER; SAME_LOWER puts the odd pixel first)."""
     out = -(-size // stride)

@@ -257,10 +257,12 @@ def test_a_one_input_elementwise_op_declared_at_another_shape_is_named(tmp_path,
                                                   ({"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]}, [1, 4, 8, 8], True),
                                                   ({"kernel_shape": [3, 3], "auto_pad": "SAME_UPPER", "strides": [2, 2]}, [1, 4, 8, 8], True),
                                                   ({"kernel_shape": [2, 2], "strides": [2, 2]}, [1, 3, 8, 8], False),
-                                                  ({"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, [1, 4, 8, 8], True)])  # fmt: skip
+                                                  ({"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, [1, 4, 8, 8], True),
+                                                  ({"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1}, [1, 4, 9, 9], False)])  # fmt: skip
 def test_a_pool_declared_at_another_shape_is_named(tmp_path, attrs, declared, ok):
-    """A MaxPool of [1, 4, 16, 16] makes (16 + pads - k) // s + 1 per side, its channels its input's:
-    a declared output its attributes contradict is uncounted, saying why (ceil_mode: spatial not checked)."""
+    """A MaxPool of [1, 4, 16, 16] makes (16 + pads - k) // s + 1 per side, its channels its input's
+    (ceil_mode: rounded up, ceil(13 / 2) + 1 = 8): a declared output its attributes contradict is
+    uncounted, saying why."""
     mp = model([node("MaxPool", ["x"], "p", **attrs), node("Conv", ["p", "W"], "y")], [("x", [1, 4, 16, 16])], ["y"], [init("W", 2, 4, 1, 1)])
     mp.graph.value_info.append(helper.make_tensor_value_info("p", TensorProto.FLOAT, declared))
     m = read_onnx(save(tmp_path, mp))
@@ -270,6 +272,45 @@ def test_a_pool_declared_at_another_shape_is_named(tmp_path, attrs, declared, ok
     assert m.uncounted[0].name == "p" and m.uncounted[0].reason.startswith(
         f"cannot derive cost: its input is (1, 4, 16, 16), its output is declared {tuple(declared)} (spatial (8, 8) with pads [0, 0, 0, 0], strides [2, 2])")
     assert m.uncounted[0].reason.endswith("the graph cannot run at these input shapes")
+
+
+def ceil_pools(declare: dict[str, list[int]] | None = None):
+    """x [1, 3, 9, 9] -> MaxPool 2x2 s2 p1 ceil -> Conv 3x3 p1 3->8 -> AveragePool 2x2 s2 p1 ceil -> Conv 1x1 8->4.
+    Each pool's last window would start in the end padding: 9 -> ceil(8 / 2) + 1 = 5 (onnx's
+    inference: 6), 5 -> ceil(4 / 2) + 1 = 3 (onnx: 4), as onnxruntime and PyTorch compute."""
+    pool = dict(kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
+    mp = model([node("MaxPool", ["x"], "p1", **pool), node("Conv", ["p1", "W1"], "c1", pads=[1, 1, 1, 1]),
+                node("AveragePool", ["c1"], "p2", **pool), node("Conv", ["p2", "W2"], "y")],
+               [("x", [1, 3, 9, 9])], ["y"], [init("W1", 8, 3, 3, 3), init("W2", 4, 8, 1, 1)])  # fmt: skip
+    for name, shape in (declare or {}).items():
+        mp.graph.value_info.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, shape))
+    return mp
+
+
+CEIL_MACS = 9 * 3 * 8 * 5 * 5 + 8 * 4 * 3 * 3  # 5,400 + 288
+
+
+@pytest.mark.parametrize("declare, fixed", [(None, 2),
+                                            ({"p1": [1, 3, 6, 6], "c1": [1, 8, 6, 6], "p2": [1, 8, 4, 4], "y": [1, 4, 4, 4]}, 2),  # (onnx's inference, saved)
+                                            ({"p1": [1, 3, 5, 5], "p2": [1, 8, 3, 3]}, 0)])  # (the runtime's sizes, as the dynamo exporter declares them)  # fmt: skip
+def test_a_ceil_mode_pool_drops_the_window_that_starts_in_the_padding(tmp_path, declare, fixed):
+    mp = ceil_pools(declare)
+    if declare and "y" in declare:
+        mp.graph.output[0].type.tensor_type.shape.CopyFrom(helper.make_tensor_type_proto(TensorProto.FLOAT, declare["y"]).tensor_type.shape)
+    m = read_onnx(save(tmp_path, mp))
+    assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == CEIL_MACS
+    assert [layer.output_shape for layer in m.layers] == [(1, 3, 5, 5), (1, 8, 5, 5), (1, 8, 3, 3), (1, 4, 3, 3)]
+    assert m.layers[0].cost.other_ops == 4 * 3 * 5 * 5  # (a 2x2 window per output element)
+    said = [n for n in m.notes if "ceil_mode" in n]
+    assert said == ([f"{fixed} pool(s) with ceil_mode whose last window would start in the end padding: onnxruntime and PyTorch drop it, onnx's "
+                     "shape inference keeps it; counted at the runtime's size (e.g. 'p1': 1x3x6x6 -> 1x3x5x5)"] if fixed else [])  # fmt: skip
+
+
+def test_a_ceil_mode_pool_counts_as_onnxruntime_runs_it(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    path = save(tmp_path, ceil_pools())
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert sess.run(None, {"x": np.zeros((1, 3, 9, 9), np.float32)})[0].shape == read_onnx(path).layers[-1].output_shape == (1, 4, 3, 3)
 
 
 def test_an_index_outside_its_table_is_named_not_counted(tmp_path):

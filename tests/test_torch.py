@@ -99,6 +99,19 @@ def test_module_defined_in_the_test_equals_torch():
         assert (by_shape.totals.macs, by_shape.totals.params) == (macs, params)
 
 
+def test_a_ceil_mode_pool_counts_as_torch_runs_it():
+    """MaxPool2d(2, 2, padding=1, ceil_mode=True) on 9x9: torch drops the window that would start in
+    the end padding (5x5); the exported graph, inferred by onnx, says 6x6 (onnx_shapes.drop_end_windows)."""
+    net = torch.nn.Sequential(torch.nn.MaxPool2d(2, 2, padding=1, ceil_mode=True), torch.nn.Conv2d(3, 8, 3, padding=1),
+                              torch.nn.AvgPool2d(2, 2, padding=1, ceil_mode=True), torch.nn.Conv2d(8, 4, 1))  # fmt: skip
+    x = torch.rand(1, 3, 9, 9)
+    assert tuple(net(x).shape) == (1, 4, 3, 3)
+    macs, params = torch_counts(net, x)
+    a = dscost.analyze(net, x)
+    assert (a.totals.macs, a.totals.params) == (macs, params) == (9 * 3 * 8 * 5 * 5 + 8 * 4 * 3 * 3, 8 * 27 + 8 + 4 * 8 + 4)
+    assert a.layers[-1].output_shape == (1, 4, 3, 3)
+
+
 def test_target_file_module_and_instance_equal_torch(capsys):
     macs, params = torch_counts(tm.tiny(), torch.rand(1, 3, 32, 32))
     d = cli_json(capsys, "analyze", TINY, "--input-shape", "1x3x32x32")

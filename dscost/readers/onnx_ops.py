@@ -453,7 +453,12 @@ def pool(info: NodeInfo) -> Result:
         stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
         pads = explicit_pads(info, tuple(x[2:]), kernel, stride, dilation)
         out = tuple(C.conv_out_size(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
-        if tuple(y[:2]) != tuple(x[:2]) or (not info.attr("ceil_mode", 0) and tuple(y[2:]) != out):  # (ceil_mode: not checked)
+        fits = tuple(y[2:]) == out
+        if info.attr("ceil_mode", 0):  # rounded up, with or without a last window that starts in the end padding
+            sizes = [C.ceil_pool_out(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r)]
+            out = tuple(run for _, run in sizes)
+            fits = tuple(y[2:]) in (out, tuple(up for up, _ in sizes))
+        if tuple(y[:2]) != tuple(x[:2]) or not fits:
             raise ValueError(f"its input is {tuple(x)}, its output is declared {tuple(y)} (spatial {out} with pads {list(pads)}, "
                              f"strides {list(stride)}): {CANNOT_RUN}")  # fmt: skip
     return Result(POOL, C.pool_cost(kernel, prod(info.out())), kernel=kernel, data_inputs=(0,))

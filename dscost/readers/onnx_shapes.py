@@ -4,7 +4,10 @@ integer tensors that shapes are computed from.
 
 * :func:`infer` -- ``onnx.shape_inference.infer_shapes`` with data
   propagation; when it leaves a tensor's shape open, one forward pass over the
-  nodes folds constants and completes the shapes (:func:`_propagate`).
+  nodes folds constants and completes the shapes (:func:`_propagate`);
+* :func:`drop_end_windows` -- pools with ``ceil_mode`` whose last window would start in the end
+  padding, which onnx's inference keeps and onnxruntime and PyTorch drop: declared at the
+  runtime's size, and the graph inferred anew.
 
 Folding (the approach of onnx-simplifier, bounded): a node whose inputs all
 have known values -- small initializers and Constant nodes, the output of
@@ -137,6 +140,69 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
         values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, input_arrays(input_values, g.input), inferred.bad)
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
+    return inferred
+
+
+# --------------------------------------------------------------------------
+# Pools with ceil_mode: the window onnx's inference keeps and runtimes drop
+
+CEIL_POOLS = ("MaxPool", "AveragePool", "LpPool")
+CEIL_ROUNDS = 16  # re-inferences at most: each settles the pools whose inputs the last one fixed
+
+
+def _dropped_windows(graph, shapes: dict) -> dict[str, Shape]:
+    """Outputs of ceil_mode pools that onnx inferred with a last window starting in the end
+    padding -> their size without it (onnxruntime's and PyTorch's)."""
+    from dscost.cost import ceil_pool_out
+    from onnx import helper
+
+    out: dict[str, Shape] = {}
+    for node in graph.node:
+        if node.op_type not in CEIL_POOLS or standard_domain(node) not in ("", "ai.onnx") or not node.output:
+            continue
+        a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
+        x, y, k = shapes.get(node.input[0]) if node.input else None, shapes.get(node.output[0]), tuple(a.get("kernel_shape", ()))
+        r = len(k)
+        if a.get("ceil_mode") != 1 or a.get("auto_pad", b"NOTSET") not in (b"", b"NOTSET") or not r or x is None or y is None:
+            continue
+        stride, dilation, pads = tuple(a.get("strides") or (1,) * r), tuple(a.get("dilations") or (1,) * r), tuple(a.get("pads") or (0,) * 2 * r)
+        if len(stride) != r or len(dilation) != r or len(pads) != 2 * r or len(x) != r + 2 or len(y) != r + 2:
+            continue
+        sizes = [ceil_pool_out(x[2 + i], k[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r)]
+        if tuple(y[2:]) == tuple(up for up, _ in sizes) != tuple(run for _, run in sizes):
+            out[node.output[0]] = (*y[:2], *(run for _, run in sizes))
+    return out
+
+
+def drop_end_windows(graph, inferred: Inferred, infer, notes: list[str]) -> Inferred:
+    """Pools with ceil_mode whose last window would start in the end padding: onnx's shape
+    inference counts that window, onnxruntime and PyTorch drop it (one row and column fewer).
+    Their outputs are declared at the runtime's size, the shapes declared after them cleared, and
+    the graph inferred anew (``infer()``), until no such pool is left."""
+    from onnx import helper
+
+    fixed: dict[str, tuple[Shape, Shape]] = {}
+    for _ in range(CEIL_ROUNDS):
+        fixes = {t: s for t, s in _dropped_windows(graph, inferred.shapes).items() if t not in fixed}
+        if not fixes:
+            break
+        after = set(fixes)
+        for node in graph.node:  # (in order: the reader sorted them)
+            if any(i in after for i in node.input):
+                after.update(o for o in node.output if o)
+        for vi in (*graph.output, *graph.value_info):
+            if vi.name in after and vi.type.HasField("tensor_type"):
+                vi.type.tensor_type.ClearField("shape")
+        kept = [vi for vi in graph.value_info if vi.name not in fixes]
+        del graph.value_info[:]
+        graph.value_info.extend(kept)
+        graph.value_info.extend(helper.make_tensor_value_info(t, inferred.types.get(t, 1), list(s)) for t, s in fixes.items())
+        fixed.update((t, (inferred.shapes[t], s)) for t, s in fixes.items())
+        inferred = infer()
+    if fixed:
+        (t, (was, now)), *_ = fixed.items()
+        notes.append(f"{len(fixed)} pool(s) with ceil_mode whose last window would start in the end padding: onnxruntime and PyTorch drop it, "
+                     f"onnx's shape inference keeps it; counted at the runtime's size (e.g. {t!r}: {'x'.join(map(str, was))} -> {'x'.join(map(str, now))})")  # fmt: skip
     return inferred
 
 
