@@ -84,6 +84,8 @@ class ModelDiff:
     layers: list[LayerDelta] = field(default_factory=list)
     base_source: str = ""
     new_source: str = ""
+    base_inputs: list[tuple] = field(default_factory=list)  # the input shapes counted (Model.inputs)
+    new_inputs: list[tuple] = field(default_factory=list)
 
     @property
     def d_macs(self) -> int:
@@ -144,7 +146,8 @@ def diff(base, new) -> ModelDiff:
     bl, nl = base.layers, new.layers
     pairs = match_layers(bl, nl)
     matched_base = {i for i, _ in pairs.values()}
-    out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals, base_source=str(base.model.source), new_source=str(new.model.source))
+    out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals, base_source=str(base.model.source), new_source=str(new.model.source),
+                    base_inputs=list(base.model.inputs), new_inputs=list(new.model.inputs))  # fmt: skip
     emitted: set[int] = set()
 
     def flush_removed(upto: int) -> None:

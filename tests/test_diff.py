@@ -82,8 +82,9 @@ def test_json_deltas_match_hand_derivation(capsys, specs):
     code, out, err = dscost(capsys, "diff", *specs, "-f", "json")
     assert (code, err) == (0, "")
     d = json.loads(out)
-    assert d["base"] == {"model": "base", "source": specs[0], "macs": BASE_MACS, "params": BASE_PARAMS}
-    assert d["new"] == {"model": "new", "source": specs[1], "macs": NEW_MACS, "params": NEW_PARAMS}
+    inputs = [{"name": "input", "shape": [1, 3, 8, 8], "dtype": "float32"}]
+    assert d["base"] == {"model": "base", "source": specs[0], "inputs": inputs, "macs": BASE_MACS, "params": BASE_PARAMS}
+    assert d["new"] == {"model": "new", "source": specs[1], "inputs": inputs, "macs": NEW_MACS, "params": NEW_PARAMS}
     assert d["delta"]["macs"] == -60_896 and d["delta"]["params"] == -918
     assert d["delta"]["macs_pct"] == pytest.approx(-60_896 / BASE_MACS * 100)
     assert d["summary"] == {"changed": 1, "added": 2, "removed": 1, "unchanged": 3}
@@ -95,6 +96,14 @@ def test_json_deltas_match_hand_derivation(capsys, specs):
     assert fc["matched_by"] == "name"
     assert d["layers"][1]["new"] is None and d["layers"][2]["base"] is None
     assert d["fail_on_increase"] is None
+
+
+def test_the_header_names_the_input_shapes_each_side_was_counted_at(capsys, tmp_path, specs):
+    code, out, _ = dscost(capsys, "diff", *specs)
+    assert code == 0 and "\ninputs (as counted): input 1x3x8x8 float32 (both)\n" in out
+    (tmp_path / "wide.yaml").write_text(NEW.replace("input: [3, 8, 8]", "input: [3, 16, 16]"))
+    code, out, _ = dscost(capsys, "diff", specs[0], str(tmp_path / "wide.yaml"))
+    assert code == 0 and "\nbase inputs (as counted): input 1x3x8x8 float32\nnew inputs (as counted): input 1x3x16x16 float32\n" in out
 
 
 def test_table_lists_changes_only_unless_all(capsys, specs):

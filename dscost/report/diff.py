@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dscost.layers import SHAPE, Layer
-from dscost.report.counts import convention_json, macs_params_json, scale, unit
+from dscost.report.counts import convention_json, input_json, inputs_line, macs_params_json, scale, unit
 from dscost.report.document import FAIL_MARK, PASS_MARK, REPORT_FORMATS, Doc, Table, Text, emit, output_file
 from dscost.units import dims, human, plural
 
@@ -51,12 +51,20 @@ def _diff_change(x: LayerDelta) -> str:
     return ""
 
 
+def _inputs_lines(d: ModelDiff) -> list[str]:
+    """The input shapes each side was counted at: one line when they are the same."""
+    if d.base_inputs == d.new_inputs:
+        return [inputs_line(d.base_inputs) + " (both)"] if d.base_inputs else []
+    return [f"{side} {inputs_line(inputs)}" for side, inputs in (("base", d.base_inputs), ("new", d.new_inputs)) if inputs]
+
+
 def diff_doc(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: dict[str, Any] | None = None) -> Doc:
     s = scale(flops)
     u = unit(flops)
     doc: Doc = [Text(f"dscost diff: {d.base_name} -> {d.new_name}", "title")]
     if d.base_source or d.new_source:
         doc.append(Text(f"base {d.base_source}, new {d.new_source}", "note"))
+    doc += [Text(line, "note") for line in _inputs_lines(d)]
     bt, nt = d.base_totals, d.new_totals
     doc.append(
         Table(
@@ -143,8 +151,8 @@ def diff_json(d: ModelDiff, flops: bool = False, gate: dict[str, Any] | None = N
     total_delta.update(params=d.d_params, macs_pct=d.macs_pct, params_pct=d.params_pct)
     return {
         "convention": convention_json(flops),
-        "base": {"model": d.base_name, "source": d.base_source, **macs_params_json(d.base_totals, flops)},
-        "new": {"model": d.new_name, "source": d.new_source, **macs_params_json(d.new_totals, flops)},
+        "base": {"model": d.base_name, "source": d.base_source, "inputs": input_json(d.base_inputs), **macs_params_json(d.base_totals, flops)},
+        "new": {"model": d.new_name, "source": d.new_source, "inputs": input_json(d.new_inputs), **macs_params_json(d.new_totals, flops)},
         "delta": total_delta,
         "summary": d.summary,
         "layers": layers,
@@ -193,6 +201,7 @@ def diff_page(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: d
     s, u = scale(flops), unit(flops)
     bt, nt = d.base_totals, d.new_totals
     body = [f"<h1>dscost diff: {H.esc(d.base_name)} &rarr; {H.esc(d.new_name)}</h1>", f'<p class="sub">base {H.esc(d.base_source)}, new {H.esc(d.new_source)}</p>']
+    body += [f'<p class="note">{H.esc(line)}</p>' for line in _inputs_lines(d)]
     summ = d.summary
     items = [
         (u, f"{human(s * bt.macs)} -> {human(s * nt.macs)}", f"{_signed(s * d.d_macs)} ({_signed_pct(d.macs_pct)})"),
