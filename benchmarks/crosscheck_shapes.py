@@ -80,6 +80,105 @@ def one(path: str, shapes: dict[str, str], dims: dict[str, int]) -> dict:
             "n_differ": len(differ), "uncounted": len(a.model.uncounted)}  # fmt: skip
 
 
+def random_node(rng):
+    """One Conv, ConvTranspose or pool of random rank and attributes, on a random input: (model, op)."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    op = rng.choice(["Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool"])
+    r = rng.choice([1, 2, 2, 3])
+    cin = int(rng.choice([2, 4]))
+    x = [1, cin, *(int(rng.integers(1, 12)) for _ in range(r))]
+    k = [int(rng.integers(1, 5)) for _ in range(r)]
+    attrs: dict = {"kernel_shape": k} if op not in ("Conv", "ConvTranspose") or rng.random() < 0.5 else {}
+    if rng.random() < 0.7:
+        attrs["strides"] = [int(rng.integers(1, 4)) for _ in range(r)]
+    if op != "AveragePool" and op != "LpPool" and rng.random() < 0.4:
+        attrs["dilations"] = [int(rng.integers(1, 3)) for _ in range(r)]
+    mode = rng.choice(["NOTSET", "NOTSET", "NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"])
+    if mode != "NOTSET":
+        attrs["auto_pad"] = mode
+    elif rng.random() < 0.7:
+        attrs["pads"] = [int(rng.integers(0, 3)) for _ in range(2 * r)]
+    if op in ("MaxPool", "AveragePool", "LpPool") and rng.random() < 0.5:
+        attrs["ceil_mode"] = 1
+    if op == "AveragePool" and rng.random() < 0.5:
+        attrs["count_include_pad"] = 1
+    inits, ins = [], ["x"]
+    if op in ("Conv", "ConvTranspose"):
+        group = int(rng.choice([1, cin]))
+        cout = int(rng.choice([2, 4, 6])) if group == 1 else cin
+        if group > 1:
+            attrs["group"] = group
+        w = [cin, cout // group, *k] if op == "ConvTranspose" else [cout, cin // group, *k]
+        inits.append(numpy_helper.from_array(np.zeros(w, np.float32), "w"))
+        ins.append("w")
+        if op == "ConvTranspose" and rng.random() < 0.4:
+            stride = attrs.get("strides", [1] * r)
+            attrs["output_padding"] = [int(rng.integers(0, s)) for s in stride]
+    else:
+        attrs["kernel_shape"] = k
+    node = helper.make_node(op, ins, ["y"], name="n", **attrs)
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", 1, x)], [helper.make_tensor_value_info("y", 1, None)], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 19)], ir_version=9), op
+
+
+def random_cases(n: int, seed: int) -> int:
+    """``n`` random one-node graphs: dscost's output shape against onnxruntime's; prints a table."""
+    import tempfile
+
+    import numpy as np
+    import onnxruntime as ort
+
+    import dscost
+    from dscost.errors import InputError
+
+    rng = np.random.default_rng(seed)
+    tally: dict[str, dict[str, int]] = {}
+    bad = []
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.onnx"
+        for i in range(n):
+            model, op = random_node(rng)
+            path.write_bytes(model.SerializeToString())
+            t = tally.setdefault(op, {"same": 0, "DIFFERENT": 0, "ort off-spec": 0, "ort fails, dscost uncounted": 0, "ort fails, dscost counts": 0,
+                                      "ort runs, dscost uncounted": 0, "both refuse": 0})  # fmt: skip
+            x = tuple(d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim)
+            try:
+                got = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"]).run(None, {"x": np.zeros(x, np.float32)})[0].shape
+            except Exception:
+                got = None
+            try:
+                a = dscost.analyze(str(path))
+                shape = a.layers[0].output_shape if a.layers else None
+            except InputError:
+                a, shape = None, None
+            if got is None:
+                key = "both refuse" if a is None else ("ort fails, dscost counts" if shape and not a.model.uncounted else "ort fails, dscost uncounted")
+            elif shape is None or (a is not None and a.model.uncounted):
+                key = "ort runs, dscost uncounted"
+            else:
+                key = "same" if tuple(got) == tuple(shape) else "DIFFERENT"
+                attrs = {at.name: at for at in model.graph.node[0].attribute}
+                if key == "DIFFERENT" and op == "MaxPool" and attrs.get("auto_pad", None) is not None and attrs["auto_pad"].s.startswith(b"SAME") \
+                        and max(attrs["dilations"].ints if "dilations" in attrs else [1]) > 1:  # fmt: skip
+                    key = "ort off-spec"  # (its MaxPool sizes auto_pad SAME without the dilation; dscost: ceil(in / stride), the spec's)
+            t[key] += 1
+            if key in ("DIFFERENT", "ort runs, dscost uncounted") and len(bad) < 16:
+                node = model.graph.node[0]
+                attrs = {at.name: list(at.ints) if at.ints else (at.i if at.type == 2 else at.s.decode()) for at in node.attribute}
+                bad.append(f"{key}: {op} x={x} {attrs}: dscost {shape}, onnxruntime {tuple(got) if got is not None else 'fails'}")
+    keys = list(next(iter(tally.values())))
+    print("| op | " + " | ".join(keys) + " |\n|---|" + "---:|" * len(keys))
+    for op, t in sorted(tally.items()):
+        print(f"| {op} | " + " | ".join(str(t[k]) for k in keys) + " |")
+    for b in bad:
+        print("   ", b)
+    return 1 if any(t["DIFFERENT"] or t["ort fails, dscost counts"] for t in tally.values()) else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*")
@@ -88,7 +187,11 @@ def main() -> int:
     ap.add_argument("--dim", action="append", default=[], help="NAME=N, as dscost analyze takes it")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--json", help="write the rows here")
+    ap.add_argument("--random", type=int, default=0, help="instead of files: this many random one-node graphs (Conv, ConvTranspose, pools)")
+    ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
+    if args.random:
+        return random_cases(args.random, args.seed)
     shapes = dict(x.split("=", 1) for x in args.input_shape)
     dims = {k: int(v) for k, v in (x.split("=", 1) for x in args.dim)}
     if args.one:

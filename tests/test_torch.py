@@ -101,7 +101,7 @@ def test_module_defined_in_the_test_equals_torch():
 
 def test_a_ceil_mode_pool_counts_as_torch_runs_it():
     """MaxPool2d(2, 2, padding=1, ceil_mode=True) on 9x9: torch drops the window that would start in
-    the end padding (5x5); the exported graph, inferred by onnx, says 6x6 (onnx_shapes.drop_end_windows)."""
+    the end padding (5x5); the exported graph, inferred by onnx, says 6x6 (onnx_shapes.runtime_sizes)."""
     net = torch.nn.Sequential(torch.nn.MaxPool2d(2, 2, padding=1, ceil_mode=True), torch.nn.Conv2d(3, 8, 3, padding=1),
                               torch.nn.AvgPool2d(2, 2, padding=1, ceil_mode=True), torch.nn.Conv2d(8, 4, 1))  # fmt: skip
     x = torch.rand(1, 3, 9, 9)

@@ -114,7 +114,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
-    maybe_ceil = b"ceil_mode" in stripped  # (pools whose last window onnx keeps: onnx_shapes.drop_end_windows)
+    maybe_resized = onnx_shapes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime: onnx_shapes.runtime_sizes)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -143,8 +143,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                 if maybe_loop:
                     refuse_malformed(mp.graph, path)
                 inferred = infer(outputs=made)
-        if maybe_ceil:
-            inferred = onnx_shapes.drop_end_windows(mp.graph, inferred, lambda m=made: infer(outputs=m), notes)
+        if maybe_resized:
+            inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes)
         del mp, made
         notes += inferred.notes
         g = inferred.graph

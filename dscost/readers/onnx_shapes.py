@@ -5,9 +5,10 @@ integer tensors that shapes are computed from.
 * :func:`infer` -- ``onnx.shape_inference.infer_shapes`` with data
   propagation; when it leaves a tensor's shape open, one forward pass over the
   nodes folds constants and completes the shapes (:func:`_propagate`);
-* :func:`drop_end_windows` -- pools with ``ceil_mode`` whose last window would start in the end
-  padding, which onnx's inference keeps and onnxruntime and PyTorch drop: declared at the
-  runtime's size, and the graph inferred anew.
+* :func:`runtime_sizes` -- nodes whose output size onnx's inference gets other than the ONNX spec
+  and onnxruntime (a pool with ``ceil_mode`` whose last window would start in the end padding,
+  which PyTorch drops too; a ConvTranspose with auto_pad SAME): declared at the runtime's size,
+  and the graph inferred anew.
 
 Folding (the approach of onnx-simplifier, bounded): a node whose inputs all
 have known values -- small initializers and Constant nodes, the output of
@@ -144,46 +145,76 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 
 
 # --------------------------------------------------------------------------
-# Pools with ceil_mode: the window onnx's inference keeps and runtimes drop
+# Output sizes onnx's inference gets other than the ONNX spec and onnxruntime
 
-CEIL_POOLS = ("MaxPool", "AveragePool", "LpPool")
-CEIL_ROUNDS = 16  # re-inferences at most: each settles the pools whose inputs the last one fixed
+POOLS = ("MaxPool", "AveragePool", "LpPool")
+RUNTIME_ROUNDS = 16  # re-inferences at most: each settles the nodes whose inputs the last one fixed
 
 
-def _dropped_windows(graph, shapes: dict) -> dict[str, Shape]:
-    """Outputs of ceil_mode pools that onnx inferred with a last window starting in the end
-    padding -> their size without it (onnxruntime's and PyTorch's)."""
+def may_differ(data: bytes) -> bool:
+    """Whether the (stripped) file may hold a node :func:`runtime_sizes` corrects: a byte search."""
+    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data)
+
+
+def _runtime_size(node, shapes: dict) -> Shape | None:
+    """The output shape the ONNX spec and onnxruntime give ``node``, when onnx's inference gives
+    another: a pool with ceil_mode (its last window dropped when it would start in the end
+    padding; ceil(in / stride) with auto_pad SAME), a ConvTranspose with auto_pad SAME (in x
+    stride whatever its output_padding, or the size without padding when that is less: onnxruntime
+    pads by no negative amount).  None: nothing to correct."""
     from dscost.cost import ceil_pool_out
     from onnx import helper
 
-    out: dict[str, Shape] = {}
-    for node in graph.node:
-        if node.op_type not in CEIL_POOLS or standard_domain(node) not in ("", "ai.onnx") or not node.output:
-            continue
-        a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
-        x, y, k = shapes.get(node.input[0]) if node.input else None, shapes.get(node.output[0]), tuple(a.get("kernel_shape", ()))
-        r = len(k)
-        if a.get("ceil_mode") != 1 or a.get("auto_pad", b"NOTSET") not in (b"", b"NOTSET") or not r or x is None or y is None:
-            continue
-        stride, dilation, pads = tuple(a.get("strides") or (1,) * r), tuple(a.get("dilations") or (1,) * r), tuple(a.get("pads") or (0,) * 2 * r)
-        if len(stride) != r or len(dilation) != r or len(pads) != 2 * r or len(x) != r + 2 or len(y) != r + 2:
-            continue
-        sizes = [ceil_pool_out(x[2 + i], k[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r)]
-        if tuple(y[2:]) == tuple(up for up, _ in sizes) != tuple(run for _, run in sizes):
-            out[node.output[0]] = (*y[:2], *(run for _, run in sizes))
-    return out
+    op = node.op_type
+    if op not in (*POOLS, "ConvTranspose") or standard_domain(node) not in ("", "ai.onnx") or not node.output or not node.input:
+        return None
+    a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
+    x, y = shapes.get(node.input[0]), shapes.get(node.output[0])
+    if x is None or y is None or len(x) != len(y) or len(x) < 3:
+        return None
+    r, mode = len(x) - 2, a.get("auto_pad", b"NOTSET")
+    stride = tuple(a.get("strides") or (1,) * r)
+    if len(stride) != r or min(stride) < 1:
+        return None
+    if op == "ConvTranspose":
+        w = shapes.get(node.input[1]) if len(node.input) > 1 else None
+        kernel, dilation, opad = tuple(a.get("kernel_shape") or (w or ())[2:]), tuple(a.get("dilations") or (1,) * r), tuple(a.get("output_padding") or (0,) * r)
+        if mode not in (b"SAME_UPPER", b"SAME_LOWER") or "output_shape" in a or len(kernel) != r or len(dilation) != r or len(opad) != r:
+            return None
+        # in x stride; where that needs negative padding (a kernel smaller than the stride), the size with none
+        out = tuple(min(n * s, s * (n - 1) + p + d * (k - 1) + 1) for n, s, p, d, k in zip(x[2:], stride, opad, dilation, kernel))
+    else:
+        kernel = tuple(a.get("kernel_shape", ()))
+        dilation, pads = tuple(a.get("dilations") or (1,) * r), tuple(a.get("pads") or (0,) * 2 * r)
+        if a.get("ceil_mode") != 1 or len(kernel) != r or len(dilation) != r:
+            return None
+        if mode in (b"SAME_UPPER", b"SAME_LOWER"):
+            out = tuple(-(-n // s) for n, s in zip(x[2:], stride))
+        elif mode in (b"", b"NOTSET", b"VALID") and len(pads) == 2 * r:
+            pads = (0,) * 2 * r if mode == b"VALID" else pads
+            sizes = [ceil_pool_out(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r)]
+            if tuple(y[2:]) != tuple(up for up, _ in sizes):  # (what onnx infers; another value is a declared one)
+                return None
+            out = tuple(run for _, run in sizes)
+        else:
+            return None
+    return None if tuple(y[2:]) == out or min(out) < 0 else (*y[:2], *out)
 
 
-def drop_end_windows(graph, inferred: Inferred, infer, notes: list[str]) -> Inferred:
-    """Pools with ceil_mode whose last window would start in the end padding: onnx's shape
-    inference counts that window, onnxruntime and PyTorch drop it (one row and column fewer).
-    Their outputs are declared at the runtime's size, the shapes declared after them cleared, and
-    the graph inferred anew (``infer()``), until no such pool is left."""
+def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str]) -> Inferred:
+    """Nodes whose output onnx's shape inference sizes other than the ONNX spec and onnxruntime
+    (:func:`_runtime_size`): their outputs are declared at the runtime's size, the shapes
+    declared after them cleared, and the graph inferred anew (``infer()``), until none is left."""
     from onnx import helper
 
-    fixed: dict[str, tuple[Shape, Shape]] = {}
-    for _ in range(CEIL_ROUNDS):
-        fixes = {t: s for t, s in _dropped_windows(graph, inferred.shapes).items() if t not in fixed}
+    fixed: dict[str, tuple[str, Shape, Shape]] = {}
+    outputs = {vi.name: vi for vi in graph.output}
+    for _ in range(RUNTIME_ROUNDS):
+        fixes = {}
+        for node in graph.node:
+            size = _runtime_size(node, inferred.shapes)
+            if size is not None and node.output[0] not in fixed:
+                fixes[node.output[0]] = (node.op_type, inferred.shapes[node.output[0]], size)
         if not fixes:
             break
         after = set(fixes)
@@ -196,13 +227,17 @@ def drop_end_windows(graph, inferred: Inferred, infer, notes: list[str]) -> Infe
         kept = [vi for vi in graph.value_info if vi.name not in fixes]
         del graph.value_info[:]
         graph.value_info.extend(kept)
-        graph.value_info.extend(helper.make_tensor_value_info(t, inferred.types.get(t, 1), list(s)) for t, s in fixes.items())
-        fixed.update((t, (inferred.shapes[t], s)) for t, s in fixes.items())
+        for t, (_, _, size) in fixes.items():
+            declared = helper.make_tensor_value_info(t, inferred.types.get(t, 1), list(size))
+            (outputs[t].CopyFrom(declared) if t in outputs else graph.value_info.append(declared))
+        fixed.update(fixes)
         inferred = infer()
     if fixed:
-        (t, (was, now)), *_ = fixed.items()
-        notes.append(f"{len(fixed)} pool(s) with ceil_mode whose last window would start in the end padding: onnxruntime and PyTorch drop it, "
-                     f"onnx's shape inference keeps it; counted at the runtime's size (e.g. {t!r}: {'x'.join(map(str, was))} -> {'x'.join(map(str, now))})")  # fmt: skip
+        ops = sorted({op for op, _, _ in fixed.values()})
+        t, (op, was, now) = next(iter(fixed.items()))
+        notes.append(f"{len(fixed)} node(s) ({', '.join(ops)}) whose output onnx's shape inference sizes other than the ONNX spec and onnxruntime "
+                     f"(a pool with ceil_mode, a ConvTranspose with auto_pad SAME): counted at the runtime's size "
+                     f"(e.g. {op} {t!r}: {'x'.join(map(str, was))} -> {'x'.join(map(str, now))})")  # fmt: skip
     return inferred
 
 
