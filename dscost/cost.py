@@ -27,7 +27,7 @@ def conv_out_size(size: int, kernel: int, stride: int, dilation: int, pad_begin:
 
 def ceil_pool_out(size: int, kernel: int, stride: int, dilation: int, pad_begin: int, pad_end: int) -> tuple[int, int]:
     """A pool's output size with ceil_mode: (rounded up, and without a last window that would start
-    in the end padding).  onnxruntime and PyTorch drop that window; onnx's shape inference keeps it."""
+    in the end padding).  PyTorch and onnxruntime (since 1.21) drop that window; onnx's inference keeps it."""
     up = conv_out_size(size, kernel, stride, dilation, pad_begin, pad_end + stride - 1)
     return up, (up - 1 if (up - 1) * stride >= size + pad_begin else up)
 
