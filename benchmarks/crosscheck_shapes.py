@@ -80,12 +80,42 @@ def one(path: str, shapes: dict[str, str], dims: dict[str, int]) -> dict:
             "n_differ": len(differ), "uncounted": len(a.model.uncounted)}  # fmt: skip
 
 
-def random_node(rng):
-    """One Conv, ConvTranspose or pool of random rank and attributes, on a random input: (model, op)."""
+def random_resize(rng):
+    """A Resize (opset 19) of a random 4-D input by scales or sizes, on all axes or the spatial
+    ones, with a keep_aspect_ratio_policy, mode and coordinate mode at random: (model, op)."""
     import numpy as np
     from onnx import helper, numpy_helper
 
-    op = rng.choice(["Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool"])
+    x = [1, int(rng.integers(1, 4)), int(rng.integers(1, 20)), int(rng.integers(1, 20))]
+    attrs: dict = {"mode": str(rng.choice(["nearest", "linear", "cubic"])),
+                   "coordinate_transformation_mode": str(rng.choice(["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"]))}  # fmt: skip
+    spatial = rng.random() < 0.5
+    if spatial:
+        attrs["axes"] = [2, 3]
+    n = 2 if spatial else 4
+    inits = [numpy_helper.from_array(np.array([], np.float32), "roi")]
+    if rng.random() < 0.5:
+        scales = [1.0] * (n - 2) + [float(np.round(rng.uniform(0.2, 3.5), 3)) for _ in range(2)]
+        inits.append(numpy_helper.from_array(np.array(scales, np.float32), "scales"))
+        ins = ["x", "roi", "scales"]
+    else:
+        sizes = x[:2][: n - 2] + [int(rng.integers(1, 40)) for _ in range(2)]
+        inits.append(numpy_helper.from_array(np.array(sizes, np.int64), "sizes"))
+        ins = ["x", "roi", "", "sizes"]
+        attrs["keep_aspect_ratio_policy"] = str(rng.choice(["stretch", "not_larger", "not_smaller"]))
+    node = helper.make_node("Resize", ins, ["y"], name="n", **attrs)
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", 1, x)], [helper.make_tensor_value_info("y", 1, None)], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 19)], ir_version=9), "Resize"
+
+
+def random_node(rng):
+    """One Conv, ConvTranspose, pool or Resize of random rank and attributes, on a random input: (model, op)."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    op = rng.choice(["Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "Resize"])
+    if op == "Resize":
+        return random_resize(rng)
     r = rng.choice([1, 2, 2, 3])
     cin = int(rng.choice([2, 4]))
     x = [1, cin, *(int(rng.integers(1, 12)) for _ in range(r))]
@@ -187,7 +217,7 @@ def main() -> int:
     ap.add_argument("--dim", action="append", default=[], help="NAME=N, as dscost analyze takes it")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--json", help="write the rows here")
-    ap.add_argument("--random", type=int, default=0, help="instead of files: this many random one-node graphs (Conv, ConvTranspose, pools)")
+    ap.add_argument("--random", type=int, default=0, help="instead of files: this many random one-node graphs (Conv, ConvTranspose, pools, Resize)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     if args.random:
