@@ -31,6 +31,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Shape
+from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
 from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_bound, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
@@ -232,6 +233,11 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str]) -> Inferre
             (outputs[t].CopyFrom(declared) if t in outputs else graph.value_info.append(declared))
         fixed.update(fixes)
         inferred = infer()
+    else:  # (a chain of such nodes longer than the rounds: the rest keep onnx's size, said)
+        left = [n.output[0] for n in graph.node if n.output and n.output[0] not in fixed and _runtime_size(n, inferred.shapes) is not None]
+        if left:
+            notes.append(f"{len(left)} more node(s) whose output onnx's shape inference sizes other than onnxruntime, after {RUNTIME_ROUNDS} rounds of "
+                         f"inference ({few(map(repr, left))}): counted at onnx's size")  # fmt: skip
     if fixed:
         ops = sorted({op for op, _, _ in fixed.values()})
         t, (op, was, now) = next(iter(fixed.items()))
