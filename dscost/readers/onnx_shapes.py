@@ -199,6 +199,8 @@ def _runtime_size(node, shapes: dict) -> Shape | None:
             out = tuple(run for _, run in sizes)
         else:
             return None
+    if not all(isinstance(v, int) for v in (*stride, *kernel, *dilation, *out)):  # (a malformed file's float attributes)
+        return None
     return None if tuple(y[2:]) == out or min(out) < 0 else (*y[:2], *out)
 
 
