@@ -318,6 +318,20 @@ def test_a_chain_longer_than_the_rounds_says_what_it_left(tmp_path, monkeypatch)
     assert "1 more node(s) whose output onnx's shape inference sizes other than onnxruntime, after 1 rounds of inference ('p2'): counted at onnx's size" in m.notes
 
 
+@pytest.mark.parametrize("op, x, w, attrs, out", [
+    ("Conv", [1, 2, 6, 11], [6, 2, 4, 4], dict(dilations=[2, 2]), (0, 5)),  # 6 - 2*3 - 1 < 0: (6 - 7) // 1 + 1 = 0
+    ("ConvTranspose", [1, 4, 5, 1], [4, 2, 2, 1], dict(pads=[2, 2, 0, 0], strides=[1, 2], output_padding=[0, 1]), (4, 0)),  # 2*0 + 1 + 1 - 2 = 0
+])  # fmt: skip
+def test_a_conv_with_no_output_is_named_not_counted(tmp_path, op, x, w, attrs, out):
+    """onnxruntime refuses a conv whose output has a spatial size of 0 ("Invalid input shape",
+    "Computed output dimension is <= 0"); a ConvTranspose's MACs follow its input, so counting
+    it would add MACs for a graph that cannot run."""
+    mp = model([node(op, ["x", "W"], "y", **attrs)], [("x", x)], ["y"], [init("W", *w)])
+    m = read_onnx(save(tmp_path, mp))
+    assert m.layers == [] and m.uncounted[0].reason == (f"cannot derive cost: its output would have spatial size {out} from an input of {tuple(x[2:])} "
+                                                        "(the kernel is larger than the padded input): the graph cannot run at these input shapes")  # fmt: skip
+
+
 ORT_DROPS = (1, 21)  # onnxruntime drops a ceil_mode pool's window that would start in the end padding since 1.21
 
 

@@ -127,6 +127,13 @@ def weight_kernel(info: NodeInfo, x: Shape, w: Shape) -> Shape:
     return kernel
 
 
+def no_output(out: Shape, spatial: Shape) -> None:
+    """A conv whose output has a spatial size of 0 (its kernel larger than its padded input):
+    onnxruntime refuses to run it, so the node is uncounted, saying why."""
+    if min(out, default=1) <= 0:
+        raise ValueError(f"its output would have spatial size {tuple(out)} from an input of {tuple(spatial)} (the kernel is larger than the padded input): {CANNOT_RUN}")
+
+
 def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -> ConvGeom:
     """Geometry of a Conv-like node (input ``x_i``, weight ``w_i`` of shape (Cout, Cin/g, *kernel),
     optional bias ``b_i``), shared by Conv, ConvInteger and QLinearConv."""
@@ -141,6 +148,7 @@ def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -
         raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}: {CANNOT_RUN}")
     pads = explicit_pads(info, spatial, kernel, stride, dilation)
     out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
+    no_output(out, spatial)
     y = info.out_shapes[0] if info.out_shapes else None
     if y is not None and len(y) == r + 2 and tuple(y[2:]) != out:  # (a shape declared in the file that its attributes contradict)
         raise ValueError(f"its output {tuple(y)} does not follow from its attributes (spatial {out} with pads {list(pads)}, strides {list(stride)})")

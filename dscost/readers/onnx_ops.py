@@ -33,6 +33,7 @@ from dscost.readers.onnx_node import (
     explicit_pads,
     handles,
     ints_attr,
+    no_output,
     str_attr,
     weight_kernel,
 )
@@ -115,6 +116,7 @@ def conv_transpose(info: NodeInfo) -> Result:
         pads = (0,) * (2 * r) if auto_pad(info) == "VALID" else ints_attr(info.attr("pads"), 2 * r, 0)
         opad = ints_attr(info.attr("output_padding"), r, 0)
         out = tuple(C.conv_transpose_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i], opad[i]) for i in range(r))
+    no_output(out, spatial)
     bias = info.has(2)
     cost = C.conv_transpose_cost(kernel, cin, cout, groups, spatial, out, bias, n)
     params = {1: "weights", 2: "biases"} if bias else {1: "weights"}
