@@ -410,6 +410,16 @@ def test_unknown_shape_names_where_shapes_were_lost(tmp_path):
     assert {layer.name for layer in m.layers} >= {"nz", "mx", "n", "n1"}
 
 
+def test_a_shape_lost_with_constant_shape_inputs_is_not_blamed_on_run_time(tmp_path):
+    """A Resize whose sizes are an initializer but whose output onnx leaves open (sizes [1, 1] with
+    not_larger make 19x2 an empty 1x0): nothing about it is computed at run time."""
+    nodes = [node("Resize", ["x", "roi", "", "sizes"], "y", axes=[2, 3], keep_aspect_ratio_policy="not_larger"), node("Relu", ["y"], "r")]
+    inits = [init("roi", 0), init("sizes", 2, dtype=np.int64, value=[1, 1])]
+    m = read(tmp_path, nodes, [("x", [1, 3, 19, 2])], ["r"], inits, opset=19)
+    assert {u.name: u.reason for u in m.uncounted}["r"] == (
+        "unknown shape of input 0 ('y'); shapes lost at y (Resize: onnx shape inference left its output open)")
+
+
 @pytest.mark.parametrize("act", ["Relu", "Clip6"])
 def test_dw_bn_act_pw_block_detected(tmp_path, act):
     if act == "Relu":

@@ -101,6 +101,7 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
     has none) but whose output shape is not -- a NonZero, a TopK whose k is computed at run
     time, a custom op."""
     made_by = {}
+    consts = {t.name for t in g.initializer} | {o for node in g.node if node.op_type == "Constant" for o in node.output}
     for node, name in zip(g.node, names):
         for t in node.output:
             if t:
@@ -113,7 +114,9 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
             name, op, ins = made_by[t]
             unknown = next((i for i in ins if i and shapes.get(i) is None), None)
             if unknown is None:
-                why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if op in VALUE_SHAPED else "onnx shape inference left its output open")
+                shaping = ins if op in ("ConstantOfShape", "Range") else ins[1:]  # (with constants only: onnx's inference gave up)
+                computed = op in VALUE_SHAPED and any(i and i not in consts for i in shaping)
+                why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
                 origin = f"{name} ({op}: {why})"
                 break
             t = unknown
