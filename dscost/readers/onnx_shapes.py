@@ -232,7 +232,10 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str]) -> Inferre
         graph.value_info.extend(kept)
         for t, (_, _, size) in fixes.items():
             declared = helper.make_tensor_value_info(t, inferred.types.get(t, 1), list(size))
-            (outputs[t].CopyFrom(declared) if t in outputs else graph.value_info.append(declared))
+            if t in outputs:  # (a graph output's type is read from graph.output, not value_info)
+                outputs[t].CopyFrom(declared)
+            else:
+                graph.value_info.append(declared)
         fixed.update(fixes)
         inferred = infer()
     else:  # (a chain of such nodes longer than the rounds: the rest keep onnx's size, said)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dscost.dtypes import ONNX_TYPE_NAMES
+from dscost.units import dims
+
 if TYPE_CHECKING:
     from dscost.layers import Cost
 
@@ -17,9 +20,6 @@ PARAMS_CONVENTION = "params = weights + biases + norm params (learnable); BN run
 def inputs_text(inputs, shown: int = 6) -> str:
     """'input 1x3x224x224 float32, ...': ``Model.inputs`` (name, shape, ONNX element type), the
     first ``shown`` of them and how many more."""
-    from dscost.dtypes import ONNX_TYPE_NAMES
-    from dscost.units import dims
-
     parts = [f"{name} {dims(shape) if shape else 'scalar'} {ONNX_TYPE_NAMES.get(elem) or '?'}" for name, shape, elem in inputs[:shown]]
     more = len(inputs) - shown
     return ", ".join(parts) + (f", and {more} more (-f json lists them)" if more > 0 else "")
@@ -32,8 +32,6 @@ def inputs_line(inputs) -> str:
 
 def input_json(inputs) -> list[dict]:
     """``Model.inputs`` as JSON: [{"name", "shape", "dtype"}] (dtype: ONNX's name, or null)."""
-    from dscost.dtypes import ONNX_TYPE_NAMES
-
     return [{"name": name, "shape": list(shape), "dtype": ONNX_TYPE_NAMES.get(elem)} for name, shape, elem in inputs]
 
 
