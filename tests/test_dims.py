@@ -302,8 +302,8 @@ def test_a_ceil_mode_pool_drops_the_window_that_starts_in_the_padding(tmp_path, 
     assert [layer.output_shape for layer in m.layers] == [(1, 3, 5, 5), (1, 8, 5, 5), (1, 8, 3, 3), (1, 4, 3, 3)]
     assert m.layers[0].cost.other_ops == 4 * 3 * 5 * 5  # (a 2x2 window per output element)
     said = [n for n in m.notes if "ceil_mode" in n]
-    assert said == ([f"{fixed} node(s) (AveragePool, MaxPool) whose output onnx's shape inference sizes other than the ONNX spec and onnxruntime "
-                     "(a pool with ceil_mode, a ConvTranspose with auto_pad SAME): counted at the runtime's size (e.g. MaxPool 'p1': 1x3x6x6 -> 1x3x5x5)"]
+    assert said == ([f"{fixed} node(s) (AveragePool, MaxPool) whose output onnx's shape inference sizes other than onnxruntime (as the ONNX spec says: "
+                     "a pool with ceil_mode, a ConvTranspose with auto_pad SAME): counted at the runtime's size (e.g. MaxPool 'p1': 1x3x6x6 -> 1x3x5x5)"]
                     if fixed else [])  # fmt: skip
 
 
@@ -362,6 +362,69 @@ def test_output_sizes_that_onnx_infers_otherwise_are_the_runtimes(tmp_path, op, 
     if since is None or ort_at_least(ort, since):
         sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         assert sess.run(None, {"x": np.zeros(x, np.float32)})[0].shape == (1, 2, *runtime)
+
+
+def f32(*values: float):
+    return init("s", len(values), value=np.array(values, np.float32))
+
+
+# (opset, inputs, initializers, attributes): a Resize or Upsample of [1, 3, 15, 5] by 1.8 and 1.4 on
+# the last two axes.  As float32s they are 1.79999995 and 1.39999998: 15 x 1.8 = 26.99999928 and
+# 5 x 1.4 = 6.9999999 exactly (onnx's inference: 26, 6), 27.0 and 7.0 in float32 (onnxruntime:
+# 27, 7; PyTorch's interpolate, in double, too).
+RESIZES = {
+    "Upsample-7": (7, ["x"], [], dict(scales=[1.0, 1.0, 1.8, 1.4])),
+    "Upsample-9": (9, ["x", "s"], [f32(1, 1, 1.8, 1.4)], {}),
+    "Resize-10": (10, ["x", "s"], [f32(1, 1, 1.8, 1.4)], {}),
+    "Resize-11": (11, ["x", "roi", "s"], [init("roi", 0), f32(1, 1, 1.8, 1.4)], dict(mode="linear")),
+    "Resize-13 Constant node": (13, ["x", "", "c"], [], dict(mode="cubic")),
+    "Resize-19 axes": (19, ["x", "", "s"], [f32(1.8, 1.4)], dict(axes=[2, 3])),
+    "Resize-19 negative axes": (19, ["x", "", "s"], [f32(1.8, 1.4)], dict(axes=[-2, -1])),  # (onnxruntime 1.18 refuses them: not run)
+}
+
+
+@pytest.mark.parametrize("form", list(RESIZES))
+def test_a_resize_by_scales_is_sized_as_onnxruntime_multiplies(tmp_path, form):
+    ort = pytest.importorskip("onnxruntime")
+    opset, ins, inits, attrs = RESIZES[form]
+    nodes = [node("Resize" if form.startswith("Resize") else "Upsample", ins, "y", **attrs)]
+    if "c" in ins:
+        nodes.insert(0, helper.make_node("Constant", [], ["c"], value_floats=[1.0, 1.0, 1.8, 1.4]))
+    path = save(tmp_path, model(nodes, [("x", [1, 3, 15, 5])], ["y"], inits, opset=opset))
+    m = read_onnx(path)
+    assert m.uncounted == [] and m.layers[-1].output_shape == (1, 3, 27, 7)
+    said = f"(e.g. {nodes[-1].op_type} 'y': 1x3x26x6 -> 1x3x27x7)" in " ".join(m.notes)
+    assert said == (onnx_infers(path, "y") == (1, 3, 26, 6))  # (onnx 1.17 multiplies in float32 too)
+    if "negative" in form:
+        return
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert sess.run(None, {"x": np.zeros((1, 3, 15, 5), np.float32)})[0].shape == (1, 3, 27, 7)
+
+
+@pytest.mark.parametrize("scales, declared, out", [((1.8, 1.4), None, (27, 7)),  # torch.onnx.export of interpolate(scale_factor=(1.8, 1.4)) and a 3x3 conv
+                                                   ((1.8, 1.4), (27, 7), (27, 7)),  # declared as the runtime runs it (the dynamo exporter)
+                                                   ((1.75, 1.5), None, (26, 7)),  # exact float32s: 26.25, 7.5
+                                                   ((2.2, 1.2), None, (33, 6))])  # float32s above the decimals: 33.0000007, 6.0000002  # fmt: skip
+def test_a_resize_then_a_conv_counts_at_the_runtimes_size(tmp_path, scales, declared, out):
+    """The TorchScript exporter declares the conv's output at PyTorch's size (25x5 here); before,
+    the conv was uncounted ("does not follow from its attributes"), onnx's Resize being 26x6."""
+    mp = model([node("Resize", ["x", "roi", "s"], "r"), node("Conv", ["r", "W"], "y")], [("x", [1, 3, 15, 5])], ["y"],
+               [init("roi", 0), f32(1, 1, *scales), init("W", 4, 3, 3, 3)])  # fmt: skip
+    mp.graph.value_info.append(helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, out[0] - 2, out[1] - 2]))
+    if declared:
+        mp.graph.value_info.append(helper.make_tensor_value_info("r", TensorProto.FLOAT, [1, 3, *declared]))
+    path = save(tmp_path, mp)
+    m = read_onnx(path)
+    assert m.uncounted == [] and [layer.output_shape for layer in m.layers] == [(1, 3, *out), (1, 4, out[0] - 2, out[1] - 2)]
+    assert m.layers[1].cost.macs == 9 * 3 * 4 * (out[0] - 2) * (out[1] - 2)  # 13,500 at 27x7
+    assert any("Resize" in n for n in m.notes) == (not declared and onnx_infers(path, "r") != (1, 3, *out))
+
+
+def onnx_infers(path, tensor: str):
+    import onnx
+
+    g = onnx.shape_inference.infer_shapes(onnx.load(str(path))).graph
+    return next((tuple(d.dim_value for d in vi.type.tensor_type.shape.dim) for vi in (*g.value_info, *g.output) if vi.name == tensor), None)
 
 
 def test_a_ceil_mode_pool_counts_as_onnxruntime_runs_it(tmp_path):

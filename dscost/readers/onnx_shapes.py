@@ -5,10 +5,11 @@ integer tensors that shapes are computed from.
 * :func:`infer` -- ``onnx.shape_inference.infer_shapes`` with data
   propagation; when it leaves a tensor's shape open, one forward pass over the
   nodes folds constants and completes the shapes (:func:`_propagate`);
-* :func:`runtime_sizes` -- nodes whose output size onnx's inference gets other than the ONNX spec
-  and onnxruntime (a pool with ``ceil_mode`` whose last window would start in the end padding,
-  which PyTorch drops too; a ConvTranspose with auto_pad SAME): declared at the runtime's size,
-  and the graph inferred anew.
+* :func:`runtime_sizes` -- nodes whose output size onnx's inference gets other than onnxruntime
+  (a pool with ``ceil_mode`` whose last window would start in the end padding, which the ONNX
+  spec and PyTorch drop too; a ConvTranspose with auto_pad SAME; a Resize by a scale whose
+  product with the input size is just short of an integer, which onnxruntime's float32 product
+  rounds to): declared at the runtime's size, and the graph inferred anew.
 
 Folding (the approach of onnx-simplifier, bounded): a node whose inputs all
 have known values -- small initializers and Constant nodes, the output of
@@ -26,6 +27,7 @@ far.  Weights stay unread: only tensors whose data the stripped copy kept
 
 from __future__ import annotations
 
+import struct
 from math import prod
 from pathlib import Path
 
@@ -154,25 +156,90 @@ RUNTIME_ROUNDS = 16  # re-inferences at most: each settles the nodes whose input
 
 def may_differ(data: bytes) -> bool:
     """Whether the (stripped) file may hold a node :func:`runtime_sizes` corrects: a byte search."""
-    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data)
+    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or b"Resize" in data or b"Upsample" in data
 
 
-def _runtime_size(node, shapes: dict) -> Shape | None:
+def _float32(v: float) -> float:
+    """``v`` rounded to the nearest float32 (as a float32 multiplication rounds its exact product)."""
+    return struct.unpack("<f", struct.pack("<f", v))[0]
+
+
+def _float_values(t) -> list[float] | None:
+    """The values of a float32 TensorProto whose data the stripped copy kept, else None."""
+    if t.data_type != 1 or t.data_location == 1:
+        return None
+    if t.float_data:
+        return list(t.float_data)
+    raw = t.raw_data
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw)) if len(raw) == 4 * prod(t.dims) else None
+
+
+class _Scales:
+    """The float32 constants of a graph (small initializers, Constant nodes), read on first use."""
+
+    def __init__(self, graph):
+        self.graph, self.values = graph, None
+
+    def get(self, name: str) -> list[float] | None:
+        if self.values is None:
+            self.values = {t.name: v for t in self.graph.initializer if prod(t.dims) <= 8 and (v := _float_values(t)) is not None}
+            for n in self.graph.node:
+                if n.op_type == "Constant" and n.output and standard_domain(n) in ("", "ai.onnx"):
+                    for a in n.attribute:
+                        v = _float_values(a.t) if a.name == "value" else list(a.floats) if a.name == "value_floats" else None
+                        if v is not None:
+                            self.values[n.output[0]] = v
+        return self.values.get(name)
+
+
+def _resized(node, x: Shape, y: Shape, scales: _Scales) -> Shape | None:
+    """The output shape onnxruntime gives a Resize or Upsample by constant scales, when onnx's
+    inference gives another.  Both sizes are scale x input size rounded down, but onnx multiplies
+    exactly and onnxruntime (as PyTorch, in double) in float32: a product just short of an integer
+    (15 x 1.8 = 26.99999928 with 1.8 as a float32) is that integer for the runtime, one less for onnx."""
+    ins = list(node.input)
+    if node.op_type == "Upsample" and len(ins) == 1:  # (opset 7: an attribute)
+        values = next((list(a.floats) for a in node.attribute if a.name == "scales"), None)
+    elif len(ins) == 2 or (len(ins) == 3 or (len(ins) == 4 and not ins[3])) and ins[2]:  # (opset 10: X, scales; 11+: X, roi, scales, sizes)
+        values = scales.get(ins[-1] if len(ins) == 2 else ins[2])
+    else:
+        return None
+    axes = next((list(a.ints) for a in node.attribute if a.name == "axes"), None) or list(range(len(x)))
+    axes = [i + len(x) if i < 0 else i for i in axes]
+    if not values or len(values) != len(axes) or len(set(axes)) != len(axes) or not all(0 <= i < len(x) for i in axes):
+        return None
+    out = list(x)
+    for i, s in zip(axes, values):
+        if not (0 < s < 1e30):
+            return None
+        exact = x[i] * s  # (exact: two 24-bit significands)
+        if y[i] != int(exact):  # (another size than onnx's: a declared one)
+            return None
+        try:
+            out[i] = int(_float32(_float32(x[i]) * s))
+        except OverflowError:
+            return None
+    return tuple(out) if tuple(out) != tuple(y) else None
+
+
+def _runtime_size(node, shapes: dict, scales: _Scales) -> Shape | None:
     """The output shape the ONNX spec and onnxruntime give ``node``, when onnx's inference gives
     another: a pool with ceil_mode (its last window dropped when it would start in the end
     padding; ceil(in / stride) with auto_pad SAME), a ConvTranspose with auto_pad SAME (in x
     stride whatever its output_padding, or the size without padding when that is less: onnxruntime
-    pads by no negative amount).  None: nothing to correct."""
+    pads by no negative amount), a Resize or Upsample by scales (:func:`_resized`).  None: nothing to correct."""
+    op = node.op_type
+    if op not in (*POOLS, "ConvTranspose", "Resize", "Upsample") or standard_domain(node) not in ("", "ai.onnx") or not node.output or not node.input:
+        return None
+    x, y = shapes.get(node.input[0]), shapes.get(node.output[0])
+    if op in ("Resize", "Upsample"):
+        return _resized(node, x, y, scales) if x is not None and y is not None and len(x) == len(y) else None
+    if x is None or y is None or len(x) != len(y) or len(x) < 3:
+        return None
     from dscost.cost import ceil_pool_out
     from onnx import helper
 
-    op = node.op_type
-    if op not in (*POOLS, "ConvTranspose") or standard_domain(node) not in ("", "ai.onnx") or not node.output or not node.input:
-        return None
     a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
-    x, y = shapes.get(node.input[0]), shapes.get(node.output[0])
-    if x is None or y is None or len(x) != len(y) or len(x) < 3:
-        return None
     r, mode = len(x) - 2, a.get("auto_pad", b"NOTSET")
     stride = tuple(a.get("strides") or (1,) * r)
     if len(stride) != r or min(stride) < 1:
@@ -205,21 +272,22 @@ def _runtime_size(node, shapes: dict) -> Shape | None:
 
 
 def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str]) -> Inferred:
-    """Nodes whose output onnx's shape inference sizes other than the ONNX spec and onnxruntime
+    """Nodes whose output onnx's shape inference sizes other than onnxruntime
     (:func:`_runtime_size`): their outputs are declared at the runtime's size, the shapes
     declared after them cleared, and the graph inferred anew (``infer()``), until none is left."""
-    from onnx import helper
-
     fixed: dict[str, tuple[str, Shape, Shape]] = {}
     outputs = {vi.name: vi for vi in graph.output}
+    scales = _Scales(graph)
     for _ in range(RUNTIME_ROUNDS):
         fixes = {}
         for node in graph.node:
-            size = _runtime_size(node, inferred.shapes)
+            size = _runtime_size(node, inferred.shapes, scales)
             if size is not None and node.output[0] not in fixed:
                 fixes[node.output[0]] = (node.op_type, inferred.shapes[node.output[0]], size)
         if not fixes:
             break
+        from onnx import helper
+
         after = set(fixes)
         for node in graph.node:  # (in order: the reader sorted them)
             if any(i in after for i in node.input):
@@ -239,16 +307,18 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str]) -> Inferre
         fixed.update(fixes)
         inferred = infer()
     else:  # (a chain of such nodes longer than the rounds: the rest keep onnx's size, said)
-        left = [n.output[0] for n in graph.node if n.output and n.output[0] not in fixed and _runtime_size(n, inferred.shapes) is not None]
+        left = [n.output[0] for n in graph.node if n.output and n.output[0] not in fixed and _runtime_size(n, inferred.shapes, scales) is not None]
         if left:
             notes.append(f"{len(left)} more node(s) whose output onnx's shape inference sizes other than onnxruntime, after {RUNTIME_ROUNDS} rounds of "
                          f"inference ({few(map(repr, left))}): counted at onnx's size")  # fmt: skip
     if fixed:
         ops = sorted({op for op, _, _ in fixed.values()})
+        why = [w for kinds, w in (((*POOLS, "ConvTranspose"), "as the ONNX spec says: a pool with ceil_mode, a ConvTranspose with auto_pad SAME"),
+                                  (("Resize", "Upsample"), "a Resize whose scale times input size is just short of an integer: onnxruntime and "
+                                                           "PyTorch multiply in floating point, and get the integer")) if any(op in kinds for op in ops)]  # fmt: skip
         t, (op, was, now) = next(iter(fixed.items()))
-        notes.append(f"{len(fixed)} node(s) ({', '.join(ops)}) whose output onnx's shape inference sizes other than the ONNX spec and onnxruntime "
-                     f"(a pool with ceil_mode, a ConvTranspose with auto_pad SAME): counted at the runtime's size "
-                     f"(e.g. {op} {t!r}: {'x'.join(map(str, was))} -> {'x'.join(map(str, now))})")  # fmt: skip
+        notes.append(f"{len(fixed)} node(s) ({', '.join(ops)}) whose output onnx's shape inference sizes other than onnxruntime ({'; '.join(why)}): "
+                     f"counted at the runtime's size (e.g. {op} {t!r}: {'x'.join(map(str, was))} -> {'x'.join(map(str, now))})")  # fmt: skip
     return inferred
 
 
