@@ -112,6 +112,27 @@ def test_a_ceil_mode_pool_counts_as_torch_runs_it():
     assert a.layers[-1].output_shape == (1, 4, 3, 3)
 
 
+def test_an_upsample_by_a_scale_counts_as_torch_runs_it():
+    """interpolate(scale_factor=1.4) of 20x15 makes 28x21 in torch (20 x 1.4 = 28.0 in double); the
+    exported graph, its scales a Concat of two Constants (no constant folding) of 1.4 as a float32,
+    is inferred by onnx >= 1.22 at 27x20 (exactly 27.9999996 and 20.9999997), and the conv after it
+    declared at torch's 26x19 was uncounted (onnx_shapes.runtime_sizes)."""
+
+    class Up(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1, self.c2 = torch.nn.Conv2d(3, 16, 3, padding=1), torch.nn.Conv2d(16, 8, 3)
+
+        def forward(self, x):
+            return self.c2(torch.nn.functional.interpolate(self.c1(x), scale_factor=1.4, mode="bilinear"))
+
+    net, x = Up(), torch.rand(1, 3, 20, 15)
+    macs, params = torch_counts(net, x)
+    a = dscost.analyze(net, x)
+    assert a.model.uncounted == [] and (a.totals.macs, a.totals.params) == (macs, params) == (9 * 3 * 16 * 20 * 15 + 9 * 16 * 8 * 26 * 19, 448 + 1160)
+    assert [layer.output_shape for layer in a.layers if layer.type == "conv"] == [(1, 16, 20, 15), (1, 8, 26, 19)]
+
+
 def test_target_file_module_and_instance_equal_torch(capsys):
     macs, params = torch_counts(tm.tiny(), torch.rand(1, 3, 32, 32))
     d = cli_json(capsys, "analyze", TINY, "--input-shape", "1x3x32x32")

@@ -144,7 +144,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                     refuse_malformed(mp.graph, path)
                 inferred = infer(outputs=made)
         if maybe_resized:
-            inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes)
+            inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
         del mp, made
         notes += inferred.notes
         g = inferred.graph

@@ -152,6 +152,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 
 POOLS = ("MaxPool", "AveragePool", "LpPool")
 RUNTIME_ROUNDS = 16  # re-inferences at most: each settles the nodes whose inputs the last one fixed
+SCALES_DEPTH = 8  # nodes of constants folded at most, back from a Resize's scales
 
 
 def may_differ(data: bytes) -> bool:
@@ -175,10 +176,15 @@ def _float_values(t) -> list[float] | None:
 
 
 class _Scales:
-    """The float32 constants of a graph (small initializers, Constant nodes), read on first use."""
+    """The values of a graph's small float32 tensors a Resize reads its scales from, on first use:
+    initializers and Constant nodes; else what nodes of constants compute from them (a Concat of
+    two Constants: the TorchScript exporter without constant folding), folded as :func:`_propagate`
+    folds, at most :data:`SCALES_DEPTH` nodes deep."""
 
-    def __init__(self, graph):
-        self.graph, self.values = graph, None
+    def __init__(self, graph, opset_import):
+        self.graph, self.opset_import = graph, opset_import
+        self.values: dict[str, list[float] | None] | None = None
+        self.arrays: dict | None = None  # (for folding: every tensor's value, None when unknown)
 
     def get(self, name: str) -> list[float] | None:
         if self.values is None:
@@ -189,7 +195,42 @@ class _Scales:
                         v = _float_values(a.t) if a.name == "value" else list(a.floats) if a.name == "value_floats" else None
                         if v is not None:
                             self.values[n.output[0]] = v
-        return self.values.get(name)
+        if name not in self.values:
+            self.values[name] = self._folded(name)
+        return self.values[name]
+
+    def _folded(self, name: str) -> list[float] | None:
+        import numpy as np
+        from onnx import numpy_helper
+
+        if self.arrays is None:
+            self.arrays = {}
+            self.inits = {t.name: t for t in self.graph.initializer}
+            self.producers = {o: n for n in self.graph.node for o in n.output if o}
+            self.evaluators = Evaluators(next((o.version for o in self.opset_import if o.domain in ("", "ai.onnx")), 1))
+        v = self._value(name, 0, np, numpy_helper)
+        return [float(x) for x in v.ravel()] if v is not None and v.dtype == np.float32 and 0 < v.size <= 8 else None
+
+    def _value(self, name: str, depth: int, np, numpy_helper):
+        if name in self.arrays:
+            return self.arrays[name]
+        t, node, v = self.inits.get(name), self.producers.get(name), None
+        if t is not None:
+            v = small_value(t, np, numpy_helper)
+        elif node is None or depth >= SCALES_DEPTH or standard_domain(node) not in ("", "ai.onnx") or node.op_type in NONDETERMINISTIC:
+            pass
+        elif node.op_type == "Constant":
+            v = constant_value(node, np, numpy_helper)
+        elif len(node.output) == 1 and not any(a.type in (5, 10) for a in node.attribute):  # (no subgraph)
+            feeds = [self._value(i, depth + 1, np, numpy_helper) if i else None for i in node.input]
+            bound = fold_bound(node, node.op_type, feeds, np) if all(f is not None for i, f in zip(node.input, feeds) if i) else None
+            if bound is not None and bound <= FOLD_MAX_ELEMENTS:
+                try:
+                    v = np.asarray(self.evaluators.run(node, feeds)[0])
+                except Exception:
+                    v = None
+        self.arrays[name] = v
+        return v
 
 
 def _resized(node, x: Shape, y: Shape, scales: _Scales) -> Shape | None:
@@ -271,13 +312,13 @@ def _runtime_size(node, shapes: dict, scales: _Scales) -> Shape | None:
     return None if tuple(y[2:]) == out or min(out) < 0 else (*y[:2], *out)
 
 
-def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str]) -> Inferred:
+def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str], opset_import=()) -> Inferred:
     """Nodes whose output onnx's shape inference sizes other than onnxruntime
     (:func:`_runtime_size`): their outputs are declared at the runtime's size, the shapes
     declared after them cleared, and the graph inferred anew (``infer()``), until none is left."""
     fixed: dict[str, tuple[str, Shape, Shape]] = {}
     outputs = {vi.name: vi for vi in graph.output}
-    scales = _Scales(graph)
+    scales = _Scales(graph, opset_import)
     for _ in range(RUNTIME_ROUNDS):
         fixes = {}
         for node in graph.node:
