@@ -181,8 +181,90 @@ def random_misc(rng):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 19)], ir_version=9), op
 
 
+def random_layout(rng):
+    """A DepthToSpace, SpaceToDepth, MaxUnpool, GridSample, DeformConv, Col2Im, CenterCropPad, Split,
+    TopK, ReduceMean, Flatten, Upsample (opset 9) or LRN of random shapes and attributes: (model, op)."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    op = str(rng.choice(["DepthToSpace", "SpaceToDepth", "MaxUnpool", "GridSample", "DeformConv", "Col2Im", "CenterCropPad", "Split", "TopK",
+                         "ReduceMean", "Flatten", "Upsample", "LRN"]))  # fmt: skip
+    dim = lambda lo=1, hi=9: int(rng.integers(lo, hi))  # noqa: E731
+    inits, ins, attrs, outs, opset = [], ["x"], {}, ["y"], 19
+    x = [1, dim(1, 5), dim(), dim()]
+
+    def const(name, value, dtype=np.float32):
+        inits.append(numpy_helper.from_array(np.asarray(value, dtype), name))
+        ins.append(name)
+
+    if op in ("DepthToSpace", "SpaceToDepth"):
+        b = dim(1, 4)
+        attrs["blocksize"] = b
+        if op == "DepthToSpace":
+            x[1] = b * b * dim(1, 3) if rng.random() < 0.9 else dim(1, 9)
+            attrs["mode"] = str(rng.choice(["DCR", "CRD"]))
+        elif rng.random() < 0.9:
+            x[2], x[3] = b * dim(1, 5), b * dim(1, 5)
+    elif op == "MaxUnpool":
+        k = [dim(1, 4), dim(1, 4)]
+        attrs = {"kernel_shape": k, "strides": [dim(1, 4), dim(1, 4)]}
+        if rng.random() < 0.5:
+            attrs["pads"] = [dim(0, 2) for _ in range(4)]
+        const("i", np.zeros(x), np.int64)
+        if rng.random() < 0.4:
+            const("shape", [x[0], x[1], dim(1, 30), dim(1, 30)], np.int64)
+    elif op == "GridSample":
+        const("grid", np.zeros([x[0], dim(), dim(), 2]))
+        attrs = {"mode": str(rng.choice(["bilinear", "nearest", "bicubic"])), "align_corners": dim(0, 2)}  # (GridSample-16's names)
+    elif op == "DeformConv":
+        r, cin = 2, x[1]
+        k, s, d = [dim(1, 4), dim(1, 4)], [dim(1, 3), dim(1, 3)], [dim(1, 3), dim(1, 3)]
+        p = [dim(0, 3) for _ in range(4)]
+        out = [(x[2 + i] + p[i] + p[2 + i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(r)]
+        if min(out) < 1:
+            p = [k[0] * d[0], k[1] * d[1]] * 2
+            out = [(x[2 + i] + p[i] + p[2 + i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(r)]
+        const("w", np.zeros([dim(1, 5), cin, *k]))
+        const("offset", np.zeros([x[0], 2 * k[0] * k[1], *out]))
+        attrs = {"kernel_shape": k, "strides": s, "dilations": d, "pads": p}
+    elif op == "Col2Im":
+        block = [dim(1, 4), dim(1, 4)]
+        image = [dim(block[0], 12), dim(block[1], 12)]
+        n_blocks = (image[0] - block[0] + 1) * (image[1] - block[1] + 1)
+        x = [1, dim(1, 3) * block[0] * block[1], n_blocks]
+        const("image", image, np.int64)
+        const("block", block, np.int64)
+    elif op == "CenterCropPad":
+        const("shape", [dim(1, 12), dim(1, 12)], np.int64)
+        attrs = {"axes": [2, 3]}
+    elif op == "Split":
+        axis = dim(0, 4)
+        attrs = {"axis": axis, "num_outputs": dim(2, 4)}
+        outs = ["y"] + [f"y{i}" for i in range(1, attrs["num_outputs"])]
+    elif op == "TopK":
+        axis = dim(0, 4)
+        const("k", [dim(1, x[axis] + 1)], np.int64)
+        attrs = {"axis": axis}
+        outs = ["y", "idx"]
+    elif op == "ReduceMean":
+        axes = sorted(set(int(a) for a in rng.integers(-4, 4, size=dim(1, 3))))
+        const("axes", axes, np.int64)
+        attrs = {"keepdims": dim(0, 2)}
+    elif op == "Flatten":
+        attrs = {"axis": dim(-4, 5)}
+    elif op == "Upsample":
+        opset = 9
+        const("scales", [1.0, 1.0, *(float(np.round(rng.uniform(1.0, 3.5), 2)) for _ in range(2))])
+    else:  # LRN
+        attrs = {"size": dim(1, 6)}
+    node = helper.make_node(op, ins, outs, name="n", **attrs)
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", 1, x)], [helper.make_tensor_value_info(o, 7 if o == "idx" else 1, None) for o in outs], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], ir_version=9 if opset > 9 else 4), op
+
+
 def random_node(rng):
-    """One Conv, ConvTranspose, pool or Resize of random rank and attributes, on a random input: (model, op)."""
+    """One Conv, ConvTranspose, pool or Resize of random rank and attributes, or a node of
+    :func:`random_misc`, on a random input: (model, op)."""
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -228,7 +310,7 @@ def random_node(rng):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 19)], ir_version=9), op
 
 
-def random_cases(n: int, seed: int) -> int:
+def random_cases(n: int, seed: int, layout: bool = False) -> int:
     """``n`` random one-node graphs: dscost's output shape against onnxruntime's; prints a table."""
     import tempfile
 
@@ -246,7 +328,7 @@ def random_cases(n: int, seed: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.onnx"
         for i in range(n):
-            model, op = random_node(rng)
+            model, op = random_layout(rng) if layout else random_node(rng)
             path.write_bytes(model.SerializeToString())
             t = tally.setdefault(op, {"same": 0, "DIFFERENT": 0, "ort off-spec": 0, "ort fails, dscost uncounted": 0, "ort fails, dscost counts": 0,
                                       "ort runs, dscost uncounted": 0, "both refuse": 0})  # fmt: skip
@@ -294,9 +376,10 @@ def main() -> int:
     ap.add_argument("--json", help="write the rows here")
     ap.add_argument("--random", type=int, default=0, help="instead of files: this many random one-node graphs (Conv, ConvTranspose, pools, Resize)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--layout", action="store_true", help="with --random: the ops of random_layout instead (DepthToSpace, MaxUnpool, GridSample, DeformConv, ...)")
     args = ap.parse_args()
     if args.random:
-        return random_cases(args.random, args.seed)
+        return random_cases(args.random, args.seed, args.layout)
     shapes = dict(x.split("=", 1) for x in args.input_shape)
     dims = {k: int(v) for k, v in (x.split("=", 1) for x in args.dim)}
     if args.one:

@@ -534,3 +534,35 @@ def test_a_reshape_or_concat_fixed_at_export_is_named(tmp_path):
     mp.graph.input[0].type.tensor_type.shape.dim[1].dim_value = 7  # a file that contradicts itself
     (u,) = read_onnx(save(tmp_path, mp, "fixed.onnx")).uncounted
     assert u.name == "c" and "inputs (1, 1, 4), (1, 7, 4) do not concatenate on axis 1 to (1, 6, 4): the graph cannot run" in u.reason
+
+
+def test_a_maxunpool_to_a_given_output_shape_is_sized_by_it(tmp_path):
+    """onnx's inference leaves a MaxUnpool with an output_shape input open; that input is its
+    output's shape (as onnxruntime runs it), so the 1x1 conv after it counts 4 x 8 x 7 x 17 MACs."""
+    ort = pytest.importorskip("onnxruntime")
+    mp = model([node("MaxUnpool", ["x", "i", "s"], "u", kernel_shape=[2, 2], strides=[2, 2]), node("Conv", ["u", "W"], "y")], [("x", [1, 4, 3, 8])], ["y"],
+               [init("i", 1, 4, 3, 8, dtype=np.int64), init("s", 4, dtype=np.int64, value=np.array([1, 4, 7, 17])), init("W", 8, 4, 1, 1)], opset=19)  # fmt: skip
+    path = save(tmp_path, mp)
+    m = read_onnx(path)
+    assert m.uncounted == [] and m.layers[0].output_shape == (1, 4, 7, 17) and m.layers[1].cost.macs == 4 * 8 * 7 * 17
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert sess.run(None, {"x": np.zeros((1, 4, 3, 8), np.float32)})[0].shape == (1, 8, 7, 17)
+
+
+@pytest.mark.parametrize("op, x, runs", [("DepthToSpace", [1, 8, 3, 5], True), ("DepthToSpace", [1, 6, 3, 5], False),
+                                         ("SpaceToDepth", [1, 3, 4, 6], True), ("SpaceToDepth", [1, 3, 5, 6], False)])  # fmt: skip
+def test_depth_to_space_needs_whole_blocks(tmp_path, op, x, runs):
+    """blocksize 2: DepthToSpace needs channels a multiple of 4, SpaceToDepth a map of even sides;
+    onnxruntime refuses the others, and dscost names them (onnx's inference rounds down)."""
+    ort = pytest.importorskip("onnxruntime")
+    path = save(tmp_path, model([node(op, ["x"], "y", blocksize=2)], [("x", x)], ["y"], opset=13))
+    m = read_onnx(path)
+    try:
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.zeros(x, np.float32)})
+        ran = True
+    except Exception:
+        ran = False
+    assert ran == runs == (m.uncounted == [])
+    if not runs:
+        what = "6 channels are not a multiple of blocksize^2 = 4" if op == "DepthToSpace" else "5x6 map is not a multiple of blocksize 2 on each side"
+        assert m.uncounted[0].reason == f"cannot derive cost: its input's {what}: the graph cannot run at these input shapes"

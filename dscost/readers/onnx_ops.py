@@ -29,6 +29,7 @@ from dscost.readers.onnx_node import (
     HANDLERS,
     NodeInfo,
     auto_pad,
+    blocks_fit,
     conv_geom,
     explicit_pads,
     handles,
@@ -566,6 +567,8 @@ def shape_only(info: NodeInfo) -> Result:
                         "TensorScatter", "MaxUnpool")  # fmt: skip
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
         return Result(SHAPE, data_inputs=(0, 1))
+    if info.op in ("DepthToSpace", "SpaceToDepth"):
+        blocks_fit(info)
     if info.op == "Reshape":
         a, b = info.input_shape(0), info.out_shapes[0] if info.out_shapes else None
         if a is not None and b is not None and prod(a) != prod(b):

@@ -459,6 +459,10 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
                     continue
         if known or any(shapes.get(o) is None for o in outs):
             _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper)
+        if op == "MaxUnpool" and len(ins) > 2 and ins[2] in values and outs and shapes.get(outs[0]) is None:  # (onnx's inference leaves it open)
+            v = values[ins[2]]
+            if v.ndim == 1 and 0 < v.size <= 8 and v.min() > 0 and v.size == len(shapes.get(ins[0]) or ()):
+                shapes[outs[0]] = tuple(int(d) for d in v)  # its output_shape input is its output's shape
         if not known or evals >= FOLD_MAX_EVALS:
             continue
         out_shapes = [shapes.get(o) for o in outs]
