@@ -13,7 +13,10 @@ Rows and targets:
   analyze -f json of a big graph      <= 2x `onnx.load + infer_shapes` (same run), < 5 s at 100k;
                                       peak RSS <= 1.2x the floor's; t(100k) / t(10k) <= 10
   analyze -f json of mobilenet/resnet <= 1.15x `python -c "import onnx"`
-  analyze of a YAML spec (piped)      <= 2x a minimal Typer app
+  analyze of a YAML spec (piped)      <= 2x a minimal Typer app; two reference rows split it: the
+                                      stack the issue keeps (a Typer command reading the spec with
+                                      PyYAML into a one-field Pydantic model) against the Typer
+                                      app, and dscost against that stack
   bench MODEL                         peak RSS <= 2x the model file (the child process's)
   analyze of 8 models, --jobs 2       speed-up over --jobs 1 (small models, and 10k-node graphs)
 
@@ -42,6 +45,30 @@ FLOOR_INFER = "import sys, onnx; m = onnx.load(sys.argv[1]); onnx.shape_inferenc
 FLOOR_IMPORT = "import onnx"
 FLOOR_SESSION = "import sys, onnxruntime as ort; ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])"
 from startup import FLOOR_APP as TYPER_APP  # noqa: E402  (the same minimal Typer app as the start-up benchmark)
+
+# The stack issue 12 keeps for YAML specs, and nothing of dscost: a Typer command that reads the
+# spec with PyYAML and validates it with one Pydantic model of one field.
+STACK_APP = """
+import typer
+import yaml
+from pydantic import BaseModel
+
+
+class Spec(BaseModel):
+    layers: list[dict]
+
+
+app = typer.Typer()
+
+
+@app.command()
+def main(path: str) -> None:
+    with open(path) as f:
+        print(len(Spec.model_validate(yaml.safe_load(f)).layers), "layers")
+
+
+app()
+"""
 
 
 def gen_conv3x3(folder: Path, n_nodes: int) -> Path:
@@ -105,6 +132,8 @@ def main() -> int:
         print("generating models ...", file=sys.stderr)
         typer_app = tmp / "app.py"
         typer_app.write_text(TYPER_APP)
+        stack_app = tmp / "stack_app.py"
+        stack_app.write_text(STACK_APP)
         exported = {}
         for name in ("mobilenet_v2", "resnet18"):
             out = tmp / f"{name}.onnx"
@@ -131,8 +160,11 @@ def main() -> int:
             a, f = interleaved([[*dscost, "analyze", str(path), "-f", "json", "-q"], [py, "-c", FLOOR_IMPORT]], args.repeat, tmp)
             add(f"analyze {name}.onnx", a, f, "python -c 'import onnx'", "<= 1.15x")
         print("measuring the YAML spec ...", file=sys.stderr)
-        a, f = interleaved([[*dscost, "analyze", str(ROOT / "models" / "mobilenet_v1.yaml")], [py, str(typer_app)]], args.repeat, tmp)
+        spec = str(ROOT / "models" / "mobilenet_v1.yaml")
+        a, f, stack = interleaved([[*dscost, "analyze", spec], [py, str(typer_app)], [py, str(stack_app), spec]], args.repeat, tmp)
         add("analyze mobilenet_v1.yaml", a, f, "minimal Typer app", "<= 2x")
+        add("Typer + PyYAML + a one-field Pydantic model", stack, f, "minimal Typer app", "(the kept stack's own cost)")
+        add("analyze mobilenet_v1.yaml", a, stack, "Typer + PyYAML + Pydantic", "(dscost's own part)")
         for name, path in [("resnet18", exported["resnet18"]), *((Path(e).stem, Path(e)) for e in args.extra)]:
             print(f"measuring bench {name} ...", file=sys.stderr)
             peak = statistics.median(child_peak_mb([*dscost, "bench", str(path), "--budget", "0.5", "--runs", "20"], tmp) for _ in range(max(1, args.repeat // 2)))

@@ -59,17 +59,31 @@ def _legacy(tmp_path: Path) -> Path:
     return save(tmp_path, _caffe2_era_net(3), "caffe2.onnx")
 
 
+def _pool_resize(tmp_path: Path) -> Path:
+    """A MaxPool with ceil_mode=0 (as torch's exporter writes every pool) and a Resize by 2: both are
+    looked at for the runtime's size (onnx_shapes.runtime_sizes), with nothing to correct."""
+    import numpy as np
+    from onnx_models import init, model, node, save
+
+    nodes = [node("MaxPool", ["x"], "p", kernel_shape=[2, 2], strides=[2, 2], ceil_mode=0), node("Conv", ["p", "W1"], "c", pads=[1, 1, 1, 1]),
+             node("Resize", ["c", "", "s"], "r"), node("Conv", ["r", "W2"], "y")]  # fmt: skip
+    inits = [init("W1", 8, 3, 3, 3), init("s", 4, value=np.array([1, 1, 2, 2], np.float32)), init("W2", 4, 8, 1, 1)]
+    return save(tmp_path, model(nodes, [("x", [1, 3, 8, 8])], ["y"], inits, opset=13), "pool_resize.onnx")
+
+
 def test_plain_graph_reads_without_onnx_package_then_onnx_imports_whole(tmp_path, capsys):
     plain, folded = _golden(tmp_path)
     legacy = _legacy(tmp_path)
+    pool_resize = _pool_resize(tmp_path)
     capsys.readouterr()
-    runs = [[str(plain), "--hardware", "t4"], [str(legacy)], [str(folded)]]
+    runs = [[str(plain), "--hardware", "t4"], [str(pool_resize)], [str(legacy)], [str(folded)]]
     p = subprocess.run([sys.executable, "-c", CHILD, json.dumps(runs)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr[-2000:]
     res = json.loads(p.stdout.strip().splitlines()[-1])
     # the plain CNN: neither numpy nor onnx.helper; a file of opset 3 needs the version converter,
     # the TF-style pad needs folding (the full package)
-    assert res["seen"] == [[0, False, False], [0, True, True], [0, True, True]]
+    assert res["seen"] == [[0, False, False], [0, False, False], [0, True, True], [0, True, True]]
+    assert json.loads(Path(str(pool_resize) + ".json").read_text())["totals"]["macs"] == 9 * 3 * 8 * 4 * 4 + 8 * 4 * 8 * 8  # 3,456 + 2,048
     old = json.loads(Path(str(legacy) + ".json").read_text())
     assert old["totals"]["macs"] == 122_880 and old["uncounted"] == []  # (test_onnx_legacy's hand count)
     assert any("from a copy converted to opset 6" in n for n in old["notes"])

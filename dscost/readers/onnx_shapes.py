@@ -191,8 +191,9 @@ class _Scales:
             self.values = {t.name: v for t in self.graph.initializer if prod(t.dims) <= 8 and (v := _float_values(t)) is not None}
             for n in self.graph.node:
                 if n.op_type == "Constant" and n.output and standard_domain(n) in ("", "ai.onnx"):
-                    for a in n.attribute:
-                        v = _float_values(a.t) if a.name == "value" else list(a.floats) if a.name == "value_floats" else None
+                    for a in n.attribute:  # (8 values at most: a Resize's scales, never a hostile file's 10^8)
+                        v = (_float_values(a.t) if a.name == "value" and prod(a.t.dims) <= 8 else
+                             list(a.floats) if a.name == "value_floats" and len(a.floats) <= 8 else None)  # fmt: skip
                         if v is not None:
                             self.values[n.output[0]] = v
         if name not in self.values:
@@ -278,9 +279,9 @@ def _runtime_size(node, shapes: dict, scales: _Scales) -> Shape | None:
     if x is None or y is None or len(x) != len(y) or len(x) < 3:
         return None
     from dscost.cost import ceil_pool_out
-    from onnx import helper
+    from dscost.readers.onnx_node import node_attrs  # (not onnx.helper: a file whose pools all say ceil_mode=0 needs no more of onnx)
 
-    a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
+    a = node_attrs(node)
     r, mode = len(x) - 2, a.get("auto_pad", b"NOTSET")
     stride = tuple(a.get("strides") or (1,) * r)
     if len(stride) != r or min(stride) < 1:
