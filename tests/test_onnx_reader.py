@@ -630,6 +630,24 @@ def test_strip_copies_plain_fields_and_rewrites_only_what_it_must(tmp_path):
         "s": ([2], 1, 8), "w1": ([64, 64], 1, 16384), "w2": ([64, 64], 1, 16384), "w3": ([64, 64], 1, 16384), "w4": ([64, 64], 1, 16384)}
 
 
+def test_a_big_node_of_unpacked_floats_and_ints_is_copied_as_it_is(tmp_path):
+    """onnx.helper writes `value_floats` and `ints` unpacked (a tag per number): the wire scanner
+    copies such runs as one slice (a Constant of 5M floats took 8 s field by field); the node is
+    unchanged in the stripped copy, around a tensor attribute it does rewrite."""
+    from dscost.readers.onnx_wire import strip as _strip
+
+    floats = [0.5 * i for i in range(5000)]  # (25 KB: a node too big for the small-node shortcut)
+    const = helper.make_node("Constant", [], ["c"], name="c", value_floats=floats)
+    pool = helper.make_node("MaxPool", ["x"], ["p"], name="p", kernel_shape=[1, 1], pads=[0] * 4, strides=[1, 1], dilations=[i * 37 % 100000 + 1 for i in range(9000)])
+    weights = helper.make_node("Constant", [], ["w"], name="w", value=onnx.numpy_helper.from_array(np.ones(4096, np.float32), "w"))
+    mp = model([const, pool, weights, node("Mul", ["p", "c"], "y")], [("x", [1, 1, 1, 5000])], ["y"])
+    path = save(tmp_path, mp)
+    data, _ = _strip(path)
+    got = onnx.ModelProto.FromString(data).graph.node
+    assert got[0] == const and got[1] == pool and list(got[0].attribute[0].floats) == floats
+    assert got[2].attribute[0].t.dims == [4096] and not got[2].attribute[0].t.raw_data  # (the tensor is stripped)
+
+
 def test_model_local_function_is_inlined(tmp_path):
     fn = helper.make_function("local", "AddRelu", ["a", "b"], ["y"], [node("Add", ["a", "b"], "s"), node("Relu", ["s"], "y")], [helper.make_opsetid("", 17)])
     graph = helper.make_graph([helper.make_node("AddRelu", ["x", "x"], ["out"], name="call", domain="local")], "g", [vi("x", [1, 8])], [vi("out", [1, 8])])
