@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.readers.onnx_eval import NONDETERMINISTIC, Evaluators, constant_value, fold_bound, input_arrays, small_value
+from dscost.readers.onnx_eval import NONDETERMINISTIC, Evaluators, constant_value, fold_small, input_arrays, small_value
 from dscost.readers.onnx_uncounted import node_bodies
 
 MAX_ROUNDS = 64  # nested Ifs: each round inlines the Ifs the previous one brought to the top level
@@ -215,15 +215,13 @@ def _computed_conditions(graph, conds: set[str], arrays: dict, opset_import, inp
             n = cone[i]
             if len(n.output) == 1 and n.output[0] in values:  # (computed for an earlier condition)
                 continue
-            feeds = [values.get(t) if t else None for t in n.input]
-            bound = fold_bound(n, n.op_type, feeds, np)
-            if len(n.output) != 1 or bound is None or bound > FOLD_ELEMENTS or evals >= FOLD_EVALS:
+            if len(n.output) != 1 or evals >= FOLD_EVALS:
+                break
+            r = fold_small(n, [values.get(t) if t else None for t in n.input], evaluators, np, FOLD_ELEMENTS)
+            if r is None:
                 break
             evals += 1
-            try:
-                values[n.output[0]] = np.asarray(evaluators.run(n, feeds)[0])
-            except Exception:
-                break
+            values[n.output[0]] = r
             if given:
                 derived.add(n.output[0])
         value = values.get(cond)

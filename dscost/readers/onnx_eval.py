@@ -148,6 +148,18 @@ def fold_bound(node, op: str, vals: list, np) -> int | None:
     return None
 
 
+def fold_small(node, feeds: list, evaluators: Evaluators, np, limit: int = FOLD_MAX_ELEMENTS):
+    """The single output of ``node`` on the input values ``feeds``, when :func:`fold_bound` says it
+    holds at most ``limit`` elements and onnx's evaluator runs it; else None."""
+    bound = fold_bound(node, node.op_type, feeds, np)
+    if bound is None or bound > limit:
+        return None
+    try:
+        return np.asarray(evaluators.run(node, feeds)[0])
+    except Exception:
+        return None
+
+
 def index_outside(node, shape: tuple | None, index) -> str:
     """Why a Gather cannot run: a known index outside its data's axis ("" when none is).  An
     index table computed from the input size (a relative-position table's rows) outgrows a table

@@ -31,11 +31,13 @@ import struct
 from math import prod
 from pathlib import Path
 
+from dscost.cost import ceil_pool_out
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
-from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_bound, index_outside,
+from dscost.readers.onnx_node import node_attrs
+from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
@@ -153,6 +155,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 POOLS = ("MaxPool", "AveragePool", "LpPool")
 RUNTIME_ROUNDS = 16  # re-inferences at most: each settles the nodes whose inputs the last one fixed
 SCALES_DEPTH = 8  # nodes of constants folded at most, back from a Resize's scales
+SCALES_MAX = 8  # a Resize's scales are read from tensors of at most this many values (one per axis), never a hostile file's 10^8
 
 
 def may_differ(data: bytes) -> bool:
@@ -188,12 +191,12 @@ class _Scales:
 
     def get(self, name: str) -> list[float] | None:
         if self.values is None:
-            self.values = {t.name: v for t in self.graph.initializer if prod(t.dims) <= 8 and (v := _float_values(t)) is not None}
+            self.values = {t.name: v for t in self.graph.initializer if prod(t.dims) <= SCALES_MAX and (v := _float_values(t)) is not None}
             for n in self.graph.node:
                 if n.op_type == "Constant" and n.output and standard_domain(n) in ("", "ai.onnx"):
-                    for a in n.attribute:  # (8 values at most: a Resize's scales, never a hostile file's 10^8)
-                        v = (_float_values(a.t) if a.name == "value" and prod(a.t.dims) <= 8 else
-                             list(a.floats) if a.name == "value_floats" and len(a.floats) <= 8 else None)  # fmt: skip
+                    for a in n.attribute:
+                        v = (_float_values(a.t) if a.name == "value" and prod(a.t.dims) <= SCALES_MAX else
+                             list(a.floats) if a.name == "value_floats" and len(a.floats) <= SCALES_MAX else None)  # fmt: skip
                         if v is not None:
                             self.values[n.output[0]] = v
         if name not in self.values:
@@ -210,7 +213,7 @@ class _Scales:
             self.producers = {o: n for n in self.graph.node for o in n.output if o}
             self.evaluators = Evaluators(next((o.version for o in self.opset_import if o.domain in ("", "ai.onnx")), 1))
         v = self._value(name, 0, np, numpy_helper)
-        return [float(x) for x in v.ravel()] if v is not None and v.dtype == np.float32 and 0 < v.size <= 8 else None
+        return [float(x) for x in v.ravel()] if v is not None and v.dtype == np.float32 and 0 < v.size <= SCALES_MAX else None
 
     def _value(self, name: str, depth: int, np, numpy_helper):
         if name in self.arrays:
@@ -223,13 +226,7 @@ class _Scales:
         elif node.op_type == "Constant":
             v = constant_value(node, np, numpy_helper)
         elif len(node.output) == 1 and not any(a.type in (5, 10) for a in node.attribute):  # (no subgraph)
-            feeds = [self._value(i, depth + 1, np, numpy_helper) if i else None for i in node.input]
-            bound = fold_bound(node, node.op_type, feeds, np) if all(f is not None for i, f in zip(node.input, feeds) if i) else None
-            if bound is not None and bound <= FOLD_MAX_ELEMENTS:
-                try:
-                    v = np.asarray(self.evaluators.run(node, feeds)[0])
-                except Exception:
-                    v = None
+            v = fold_small(node, [self._value(i, depth + 1, np, numpy_helper) if i else None for i in node.input], self.evaluators, np)
         self.arrays[name] = v
         return v
 
@@ -240,12 +237,12 @@ def _resized(node, x: Shape, y: Shape, scales: _Scales) -> Shape | None:
     exactly and onnxruntime (as PyTorch, in double) in float32: a product just short of an integer
     (15 x 1.8 = 26.99999928 with 1.8 as a float32) is that integer for the runtime, one less for onnx."""
     ins = list(node.input)
-    if node.op_type == "Upsample" and len(ins) == 1:  # (opset 7: an attribute)
+    if len(ins) == 1:  # (Upsample-7: an attribute)
         values = next((list(a.floats) for a in node.attribute if a.name == "scales"), None)
-    elif len(ins) == 2 or (len(ins) == 3 or (len(ins) == 4 and not ins[3])) and ins[2]:  # (opset 10: X, scales; 11+: X, roi, scales, sizes)
-        values = scales.get(ins[-1] if len(ins) == 2 else ins[2])
-    else:
-        return None
+    else:  # (Upsample-9, Resize-10: X, scales; Resize-11+: X, roi, scales, sizes -- scales unless sizes are given)
+        sizes = ins[3] if len(ins) > 3 else ""
+        name = ins[1] if len(ins) == 2 else "" if sizes else ins[2]
+        values = scales.get(name) if name else None
     axes = next((list(a.ints) for a in node.attribute if a.name == "axes"), None) or list(range(len(x)))
     axes = [i + len(x) if i < 0 else i for i in axes]
     if not values or len(values) != len(axes) or len(set(axes)) != len(axes) or not all(0 <= i < len(x) for i in axes):
@@ -278,10 +275,7 @@ def _runtime_size(node, shapes: dict, scales: _Scales) -> Shape | None:
         return _resized(node, x, y, scales) if x is not None and y is not None and len(x) == len(y) else None
     if x is None or y is None or len(x) != len(y) or len(x) < 3:
         return None
-    from dscost.cost import ceil_pool_out
-    from dscost.readers.onnx_node import node_attrs  # (not onnx.helper: a file whose pools all say ceil_mode=0 needs no more of onnx)
-
-    a = node_attrs(node)
+    a = node_attrs(node)  # (not onnx.helper: a file whose pools all say ceil_mode=0 needs no more of onnx)
     r, mode = len(x) - 2, a.get("auto_pad", b"NOTSET")
     stride = tuple(a.get("strides") or (1,) * r)
     if len(stride) != r or min(stride) < 1:
@@ -443,26 +437,19 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
             if why:
                 bad[outs[0]] = why
         if known and evals < FOLD_MAX_EVALS and len(outs) == 1 and outs[0] == node.output[0]:
-            feeds = [values.get(i) if i else None for i in ins]
-            bound = fold_bound(node, op, feeds, np)
-            if bound is not None and bound <= FOLD_MAX_ELEMENTS:  # small by construction: evaluated, no inference first
-                try:
-                    r = evaluators.run(node, feeds)[0]
-                except Exception:
-                    r = None
-                if r is not None:
-                    evals += 1
-                    r = np.asarray(r)
-                    values[outs[0]] = r
-                    shapes[outs[0]] = tuple(int(d) for d in r.shape)
-                    if outs[0] not in types:
-                        types[outs[0]] = helper.np_dtype_to_tensor_dtype(r.dtype)
-                    continue
+            r = fold_small(node, [values.get(i) if i else None for i in ins], evaluators, np)  # (small by construction: no inference first)
+            if r is not None:
+                evals += 1
+                values[outs[0]] = r
+                shapes[outs[0]] = tuple(int(d) for d in r.shape)
+                if outs[0] not in types:
+                    types[outs[0]] = helper.np_dtype_to_tensor_dtype(r.dtype)
+                continue
         if known or any(shapes.get(o) is None for o in outs):
             _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper)
         if op == "MaxUnpool" and len(ins) > 2 and ins[2] in values and outs and shapes.get(outs[0]) is None:  # (onnx's inference leaves it open)
             v = values[ins[2]]
-            if v.ndim == 1 and 0 < v.size <= 8 and v.min() > 0 and v.size == len(shapes.get(ins[0]) or ()):
+            if v.ndim == 1 and 0 < v.size == len(shapes.get(ins[0]) or ()) and v.min() > 0:
                 shapes[outs[0]] = tuple(int(d) for d in v)  # its output_shape input is its output's shape
         if not known or evals >= FOLD_MAX_EVALS:
             continue
