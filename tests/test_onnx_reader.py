@@ -762,3 +762,25 @@ def test_standard_ops_without_a_handler_say_why_when_it_is_known(tmp_path):
     assert [u.reason for u in m.uncounted] == ["no cost handler for op type 'NonMaxSuppression' (the number of boxes it keeps depends on the data)",
                                                "no cost handler for op type 'DFT' (a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform))",
                                                "no cost handler for op type 'Det'"]  # fmt: skip
+
+
+@pytest.mark.parametrize("attr, values, learned", [
+    ("value_floats", [2.0] * 6000, False),  # (more than onnx_node.BIG_LIST: read as an array, not a list)
+    ("value_floats", [2.0] * 5999 + [3.0], True),
+    ("value_floats", [float("nan")] * 6000, True),  # (NaN equals nothing: not one repeated value)
+    ("value_floats", [-0.5], False),
+    ("value_ints", [7] * 6000, False),  # (int64: never learned, repeated or not)
+    ("value_ints", [7] * 5999 + [-7], False),
+])  # fmt: skip
+def test_constant_node_of_a_repeated_number_list_is_a_literal(tmp_path, attr, values, learned):
+    """A Constant's value_floats of one repeated number is a literal, however long, not a
+    parameter of the layer that reads it; any other float list is."""
+    c = len(values)
+    k = helper.make_node("Constant", [], ["k"], name="k", **{attr: values})
+    scale = [k, node("Cast", ["k"], "s", to=TensorProto.FLOAT)] if attr == "value_ints" else [k]
+    nodes = [*scale, helper.make_node("Constant", [], ["b"], name="b", value_floats=[0.0] * c),
+             node("InstanceNormalization", ["x", scale[-1].output[0], "b"], "n")]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, c, 2])])
+    n = {layer.name: layer for layer in m.layers}["n"]
+    assert n.cost == Cost(other_ops=5 * 2 * c, norm_params=c if learned else 0)
+    assert ("'k' is a literal" in n.note) == (attr == "value_floats" and not learned)

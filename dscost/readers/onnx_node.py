@@ -23,6 +23,8 @@ CANNOT_RUN = "the graph cannot run at these input shapes"
 # ... and of a node whose element types contradict each other: inputs of two types where its op
 # takes one (onnx_eval.types_differ), a Cast to another type than its declared output (onnx_reader)
 TYPE_ERROR = "a type error, the graph cannot run"
+# An attribute list longer than this is handed to handlers as the proto's own sequence, not a list.
+BIG_LIST = 4096
 
 
 @dataclass
@@ -180,8 +182,8 @@ def node_attrs(node) -> dict:
     out = {}
     for a in node.attribute:
         t = a.type
-        if t == 7:  # INTS
-            out[a.name] = list(a.ints)
+        if t == 7:  # INTS (a hostile file's huge list stays the proto's: no Python int for each)
+            out[a.name] = list(a.ints) if len(a.ints) <= BIG_LIST else a.ints
         elif t == 2:  # INT
             out[a.name] = a.i
         elif t == 1:  # FLOAT
@@ -193,7 +195,7 @@ def node_attrs(node) -> dict:
         elif a.ref_attr_name:
             out[a.name] = None
         elif t == 6:  # FLOATS
-            out[a.name] = list(a.floats)
+            out[a.name] = list(a.floats) if len(a.floats) <= BIG_LIST else a.floats
         elif t == 8:  # STRINGS
             out[a.name] = list(a.strings)
         elif t == 13:  # TYPE_PROTO

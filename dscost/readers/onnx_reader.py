@@ -17,6 +17,7 @@ How it stays fast and small on multi-GB models, in stages:
 from __future__ import annotations
 
 import os
+from array import array
 from dataclasses import replace
 from math import prod
 from pathlib import Path
@@ -60,8 +61,8 @@ def _uniform(attr) -> bool:
     if attr.name in ("value_float", "value_int"):
         return True
     if attr.name in ("value_floats", "value_ints"):
-        vals = list(attr.floats) or list(attr.ints)
-        return len(set(vals)) <= 1
+        vals = array("f", attr.floats) if attr.name == "value_floats" else array("q", attr.ints)  # (4 or 8 bytes a number)
+        return len(vals) <= 1 or vals.count(vals[0]) == len(vals)
     if not attr.HasField("t"):
         return False
     from onnx import numpy_helper

@@ -118,8 +118,11 @@ def fields(buf, pos: int, end: int):
 _LOCATION = re.compile(rb"location")
 # Runs of an AttributeProto's unpacked repeated numbers, as onnx.helper writes `value_floats`
 # and `ints` (proto2): a tag and 4 bytes per float (field 7), a tag and a varint per int (field 8).
-# Copied as one slice: a Constant of 5M floats is 5M fields, 8 s when scanned one by one.
-_RUNS = {0x3D: re.compile(rb"(?:\x3d[\x00-\xff]{4})+"), 0x40: re.compile(rb"(?:\x40[\x80-\xff]{0,9}[\x00-\x7f])+")}
+# Copied as one slice: a Constant of 5M floats is 5M fields, 8 s when scanned one by one.  Matched
+# RUN_CHUNK numbers at a time: re keeps state for each repetition of a group, 75 bytes a number.
+RUN_CHUNK = 4096
+_RUNS = {0x3D: re.compile(rb"(?:\x3d[\x00-\xff]{4}){1,%d}" % RUN_CHUNK),
+         0x40: re.compile(rb"(?:\x40[\x80-\xff]{0,9}[\x00-\x7f]){1,%d}" % RUN_CHUNK)}  # fmt: skip
 _SUBGRAPH = re.compile(rb"\xa0\x01[\x05\x0a]")  # an AttributeProto's type (tag 0xA0 0x01): GRAPH 5 or GRAPHS 10
 
 
@@ -485,8 +488,12 @@ class Stripper:
             run = _RUNS.get(buf[fs])
             m = run.match(buf, fs, e) if run is not None else None
             if m is not None:  # (floats or ints, one field after another: one slice)
-                out.append(bytes(buf[fs : m.end()]))
-                fs = m.end()
+                end = m.end()
+                while m is not None and m.end() - m.start() >= RUN_CHUNK * 2:  # (a whole chunk: the run may go on)
+                    m = run.match(buf, end, e)
+                    end = m.end() if m is not None else end
+                out.append(bytes(buf[fs:end]))
+                fs = end
                 continue
             number, wt, vs, ve, _ = field(buf, fs, e)
             if wt == 2 and number in (5, 10):  # t, tensors
