@@ -14,7 +14,7 @@ from conftest import run_cli
 from dscost.errors import InputError
 from dscost.readers.onnx_reader import read_onnx
 from dscost.readers.onnx_inputs import dim_value
-from onnx_models import init, model, node, save
+from onnx_models import init, model, node, save, vi
 
 E, HEADS, HEAD = 8, 2, 4  # embedding width, attention heads, head size (E = HEADS * HEAD)
 
@@ -361,6 +361,38 @@ def test_output_sizes_that_onnx_infers_otherwise_are_the_runtimes(tmp_path, op, 
     assert m.uncounted == [] and m.layers[0].output_shape == (1, 2, *runtime)
     if since is None or ort_at_least(ort, since):
         sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        assert sess.run(None, {"x": np.zeros(x, np.float32)})[0].shape == (1, 2, *runtime)
+
+
+@pytest.mark.parametrize("op, x, attrs, spec, runtime", [
+    ("MaxPool", [1, 2, 8, 8], dict(kernel_shape=[3, 3], auto_pad="SAME_UPPER", dilations=[2, 2]), (8, 8), (6, 6)),  # pad 2 (not 4): 8 + 2 - 5 + 1
+    ("AveragePool", [1, 2, 9, 9], dict(kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_LOWER", dilations=[2, 2]), (5, 5), (4, 4)),  # pad 2: (9 + 2 - 5) // 2 + 1
+    ("LpPool", [1, 2, 11], dict(kernel_shape=[5], strides=[2], auto_pad="SAME_UPPER", dilations=[3]), (6,), (2,)),  # pad 4: (11 + 4 - 13) // 2 + 1
+    ("MaxPool", [1, 2, 10], dict(kernel_shape=[2], strides=[3], auto_pad="SAME_UPPER", dilations=[3]), (4,), (3,)),  # pad 1: (10 + 1 - 4) // 3 + 1
+    ("MaxPool", [1, 2, 10], dict(kernel_shape=[2], strides=[3], auto_pad="SAME_UPPER", dilations=[3], ceil_mode=1), (4,), None),  # ceil(7 / 3) + 1: the spec's
+    ("AveragePool", [1, 2, 8], dict(kernel_shape=[4], strides=[4], auto_pad="SAME_UPPER", dilations=[3]), (2,), (1,)),  # pad 0: trunc(-2 / 4) + 1, as C divides (onnxruntime < 1.21: 0)
+    ("MaxPool", [1, 2, 8, 8], dict(kernel_shape=[3, 3], auto_pad="VALID", dilations=[2, 2]), (4, 4), None),  # (VALID: onnxruntime is the spec)
+])  # fmt: skip
+def test_a_same_pool_with_a_dilation_says_onnxruntimes_size(tmp_path, op, x, attrs, spec, runtime):
+    """A pool with auto_pad SAME and a dilation: the spec (and onnx) output ceil(n / stride);
+    onnxruntime pads for the undilated kernel, then slides the dilated one, and outputs less.
+    Counted at the spec's size, a note saying onnxruntime's; a file that declares onnxruntime's
+    size is counted at it, not called one that cannot run."""
+    mp = model([node(op, ["x"], "y", **attrs)], [("x", x)], ["y"], opset=19)
+    m = read_onnx(save(tmp_path, mp))
+    (layer,) = m.layers
+    assert m.uncounted == [] and layer.output_shape == (1, 2, *spec)
+    if runtime is None:
+        assert not layer.note
+        return
+    assert layer.note == (f"auto_pad SAME with dilations {attrs['dilations']}: onnxruntime pads for the undilated kernel and outputs "
+                          f"{'x'.join(map(str, runtime))}, not the spec's {'x'.join(map(str, spec))} (counted at the spec's size)")  # fmt: skip
+    mp.graph.output[0].CopyFrom(vi("y", [1, 2, *runtime]))
+    m = read_onnx(save(tmp_path, mp, "declared.onnx"))
+    assert m.uncounted == [] and m.layers[0].output_shape == (1, 2, *runtime) and m.layers[0].note.endswith("(counted at the runtime's size)")
+    ort = pytest.importorskip("onnxruntime")
+    if runtime != (1,) or ort_at_least(ort, ORT_DROPS):
+        sess = ort.InferenceSession(str(tmp_path / "declared.onnx"), providers=["CPUExecutionProvider"])
         assert sess.run(None, {"x": np.zeros(x, np.float32)})[0].shape == (1, 2, *runtime)
 
 

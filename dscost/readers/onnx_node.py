@@ -117,6 +117,24 @@ def explicit_pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, 
     return ints_attr(info.attr("pads"), 2 * r, 0)
 
 
+def runtime_same_pool(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation: Shape, spec: Shape, declared: Shape) -> tuple[str, bool]:
+    """A note for a pool with auto_pad SAME and a dilation, whose output onnxruntime sizes other than
+    the spec (and onnx), ceil(n/s): it pads for the undilated kernel, (ceil(n/s) - 1)*s + k - n,
+    then slides the dilated one, truncating the division as C does; and whether ``declared`` is
+    onnxruntime's size.  ("", False) for any other pool."""
+    if auto_pad(info) not in ("SAME_UPPER", "SAME_LOWER") or all(d == 1 for d in dilation):
+        return "", False
+    ceil, run = info.attr("ceil_mode", 0), []
+    for n, k, s, d in zip(spatial, kernel, stride, dilation):
+        num = n + (-(-n // s) - 1) * s + k - n - (k - 1) * d - 1
+        run.append(-(-num // s) + 1 if ceil else (num // s if num >= 0 else -(-num // s)) + 1)
+    if tuple(run) == tuple(spec):
+        return "", False
+    runtime = tuple(run) == tuple(declared)
+    return (f"auto_pad SAME with dilations {list(dilation)}: onnxruntime pads for the undilated kernel and outputs {'x'.join(map(str, run))}, "
+            f"not the spec's {'x'.join(map(str, spec))} (counted at {'the runtime' if runtime else 'the spec'}'s size)"), runtime  # fmt: skip
+
+
 def weight_kernel(info: NodeInfo, x: Shape, w: Shape) -> Shape:
     """The kernel from the weight's dims (params come from them); a kernel_shape attribute
     that disagrees, or a weight of the wrong rank, makes the node uncounted."""

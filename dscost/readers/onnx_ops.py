@@ -35,6 +35,7 @@ from dscost.readers.onnx_node import (
     handles,
     ints_attr,
     no_output,
+    runtime_same_pool,
     str_attr,
     weight_kernel,
 )
@@ -65,7 +66,6 @@ __all__ = ["CONTROL_FLOW", "FLOAT_TYPES", "HANDLERS", "NodeInfo", "UnknownShape"
 
 # --------------------------------------------------------------------------
 # Convolutions and matrix products
-
 
 
 def _conv_result(info: NodeInfo, x_i: int, w_i: int, b_i: int | None) -> Result:
@@ -136,7 +136,6 @@ def deform_conv(info: NodeInfo) -> Result:
     cost = replace(cost, other_ops=cost.other_ops + samples * (2 ** len(geom.kernel) + int(info.has(4))))
     params = {1: "weights", 3: "biases"} if geom.bias else {1: "weights"}
     return Result(geom.kind, cost, kernel=geom.kernel, params=params, data_inputs=(0, 2, 4), note="deformable")
-
 
 
 @handles("Gemm")
@@ -450,7 +449,7 @@ def pool(info: NodeInfo) -> Result:
     contradict (a size the file was exported at) makes the node uncounted, saying why."""
     kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
     x, y = (info.in_shapes[0] if info.in_shapes else None), (info.out_shapes[0] if info.out_shapes else None)
-    nchw = info.op in ("MaxPool", "AveragePool", "LpPool")  # (onnxruntime's NhwcMaxPool comes here too)
+    nchw, note = info.op in ("MaxPool", "AveragePool", "LpPool"), ""  # (onnxruntime's NhwcMaxPool comes here too)
     if nchw and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:
         r = len(kernel)
         stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
@@ -461,10 +460,12 @@ def pool(info: NodeInfo) -> Result:
             sizes = [C.ceil_pool_out(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r)]
             out = tuple(run for _, run in sizes)
             fits = tuple(y[2:]) in (out, tuple(up for up, _ in sizes))
+        note, at_runtime = runtime_same_pool(info, tuple(x[2:]), kernel, stride, dilation, out, tuple(y[2:]))
+        fits = fits or at_runtime  # (a file may declare onnxruntime's size)
         if tuple(y[:2]) != tuple(x[:2]) or not fits:
             raise ValueError(f"its input is {tuple(x)}, its output is declared {tuple(y)} (spatial {out} with pads {list(pads)}, "
                              f"strides {list(stride)}): {CANNOT_RUN}")  # fmt: skip
-    return Result(POOL, C.pool_cost(kernel, prod(info.out())), kernel=kernel, data_inputs=(0,))
+    return Result(POOL, C.pool_cost(kernel, prod(info.out())), kernel=kernel, data_inputs=(0,), note=note)
 
 
 @handles("GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool")
@@ -511,7 +512,6 @@ def resize(info: NodeInfo) -> Result:
     return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0,), note=mode)
 
 
-
 @handles("GridSample")
 def grid_sample(info: NodeInfo) -> Result:
     """Sampling X at the grid's points, as Resize: nearest a copy; (bi)linear and (bi)cubic
@@ -545,7 +545,6 @@ def roi_align(info: NodeInfo) -> Result:
     note = "" if sr > 0 else "adaptive sampling_ratio: counted as 1 sample per bin (a lower bound)"
     s = max(sr, 1)
     return Result(POOL, C.pool_cost((4, s, s), prod(info.out())), data_inputs=(0, 1, 2), note=note)
-
 
 
 # --------------------------------------------------------------------------
