@@ -53,6 +53,7 @@ torch is never a runtime dependency of dscost; it lives in its own venv:
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --constant-folding --out /work/zoo/folded
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --blind      # 75 more (BLIND_*): ~40 min, into /work/zoo/blind
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --third      # 48 more timm architectures (THIRD_TIMM): ~2 min, into /work/zoo/third
+    /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --fourth     # 48 more (FOURTH_TIMM): ~5 min, into /work/zoo/fourth
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --timm rdnet_tiny,fastvit_mci0@320   # any timm models, into /work/zoo/timm
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --tasks      # 7 detectors + RAFT: ~4 min, into /work/zoo/tasks
     /work/torchvenv/bin/python benchmarks/crosscheck_torch.py --domains    # speech + diffusion (pip install transformers diffusers): ~15 s
@@ -353,6 +354,22 @@ THIRD_TIMM = (
     "vit_pe_core_tiny_patch16_384 csatv2 efficientnet_x_b3 mobilenetv3_large_150d"
 )  # fmt: skip
 
+# The fourth round (2026-12-01): 48 more timm architectures, the families no earlier round held and
+# some variants (anti-aliased, blur-pooled, CondConv, GroupNorm, RMSNorm, register tokens, MAP
+# heads), each at its own input size but the three 768-pixel encoders, at 384
+# (python benchmarks/crosscheck_torch.py --fourth; ~5 min on 2 cores, ~8 GB into /work/zoo/fourth).
+FOURTH_TIMM = (
+    "cpubone_b0_bfrobust cspnext_tiny efficientvim_m1 fasternet_t0 iformer_t inception_resnet_v2 lcnetv2_small "
+    "lowformer_b0 repghostnet_050 legacy_seresnet18 swiftformer_xs swinv2_cr_tiny_224 vit_small_r26_s32_224 "
+    "legacy_xception samvit_base_patch16_224 qwen3_vit_88m_enc@384 gemma4_vit_167m_enc@384 mobilenetv5_300m_enc@384 "
+    "efficientnet_cc_b0_4e tf_mixnet_s vit_so150m_patch16_reg4_map_256 convnext_atto_rms mobilenetv4_conv_aa_medium "
+    "resnetaa50 efficientnet_b0_g8_gn efficientnet_blur_b0 eca_nfnet_l0 vit_betwixt_patch16_rope_reg4_gap_256 "
+    "eva02_small_patch14_224 flexivit_small vit_small_patch14_dinov2@224 darknet53 efficientnet_el "
+    "gc_efficientnetv2_rw_t dla60_res2next resnetrs50 coatnet_rmlp_nano_rw_224 maxxvitv2_nano_rw_256 "
+    "crossvit_9_dagger_240 convformer_s18 vit_tiny_r_s16_p8_224 ghostnetv3_050 pnasnet5large "
+    "naflexvit_base_patch16_gap@224 skresnext50_32x4d vovnet39a semnasnet_050 regnetv_040"
+)  # fmt: skip
+
 
 def blind_zoo() -> list[Entry]:
     import torchvision.models as tv
@@ -373,13 +390,21 @@ def blind_zoo() -> list[Entry]:
     return entries
 
 
-def _timm(name: str, fused: bool = True):
+def _timm(name: str, fused: bool = True, img_size: int | None = None):
+    """``img_size``: built for that size where the model takes one (a ViT's position table, a
+    DINOv2 that asserts its 518), else built as it is and run at that size."""
+
     def build():
         import timm
         from timm.layers import set_fused_attn
 
         set_fused_attn(fused)
         try:
+            if img_size is not None:
+                try:
+                    return timm.create_model(name, pretrained=False, img_size=img_size)
+                except TypeError:  # (a model without the argument: a CNN)
+                    pass
             return timm.create_model(name, pretrained=False)
         finally:
             set_fused_attn(True)
@@ -398,7 +423,7 @@ def timm_zoo(names: str) -> list[Entry]:
         if name not in timm.list_models():
             raise SystemExit(f"crosscheck_torch.py: no timm model {name!r}")
         hw = (int(size), int(size)) if size else tuple(timm.get_pretrained_cfg(name).input_size[1:])
-        entries.append(Entry(name, "timm", _timm(name), [("input", (1, 3, *hw), "float32")]))
+        entries.append(Entry(name, "timm", _timm(name, img_size=int(size) if size else None), [("input", (1, 3, *hw), "float32")]))
     return entries
 
 
@@ -735,11 +760,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--domains", action="store_true",
                     help="speech encoders (wav2vec2, HuBERT, Whisper) and diffusion blocks (UNet, VAE decoder) instead; needs transformers and diffusers (default --out /work/zoo/domains)")
     ap.add_argument("--third", action="store_true", help="the 48 timm architectures of the third round instead (default --out /work/zoo/third)")
+    ap.add_argument("--fourth", action="store_true", help="the 48 timm architectures of the fourth round instead (default --out /work/zoo/fourth)")
     ap.add_argument("--timm", metavar="NAMES", help="any timm models instead: NAME or NAME@SIZE, comma-separated (default --out /work/zoo/timm)")
     ap.add_argument("--tasks", action="store_true", help="detection (7 torchvision detectors) and optical flow (RAFT) instead (default --out /work/zoo/tasks)")
     a = ap.parse_args(argv)
-    if (a.blind or a.tasks or a.domains or a.third or a.timm) and a.out == DEFAULT_OUT:
-        a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks" if a.tasks else "domains" if a.domains else "third" if a.third else "timm")
+    if (a.blind or a.tasks or a.domains or a.third or a.fourth or a.timm) and a.out == DEFAULT_OUT:
+        a.out = DEFAULT_OUT / ("blind" if a.blind else "tasks" if a.tasks else "domains" if a.domains else "third" if a.third else
+                               "fourth" if a.fourth else "timm")  # fmt: skip
     dscost_cmd = a.dscost.split()
     only = {s.strip() for s in a.only.split(",") if s.strip()}
     settings = dict(EXPORT_SETTINGS, do_constant_folding=a.constant_folding, opset_version=a.opset)
@@ -767,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
             prev = json.loads(ref_path.read_text())
             if prev.get("export") == settings:
                 old = {r["name"]: r for r in prev.get("models", [])}
-        entries = blind_zoo() if a.blind else timm_zoo(THIRD_TIMM) if a.third else timm_zoo(a.timm) if a.timm else tasks_zoo() if a.tasks else domains_zoo() if a.domains else zoo()
+        entries = blind_zoo() if a.blind else timm_zoo(THIRD_TIMM) if a.third else timm_zoo(FOURTH_TIMM) if a.fourth else timm_zoo(a.timm) if a.timm else tasks_zoo() if a.tasks else domains_zoo() if a.domains else zoo()
         unknown = only - {e.name for e in entries}
         if unknown:
             ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")
