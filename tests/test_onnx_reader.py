@@ -152,6 +152,26 @@ def test_weight_through_identity_is_a_constant_of_its_own(tmp_path):
     assert cost.analyze(m).totals.params == 2 * 256
 
 
+@pytest.mark.parametrize("through_if", [False, True])
+def test_a_copy_of_a_computed_table_is_not_a_parameter(tmp_path, through_if):
+    """A RoPE table computed in the model's code (transformers' DINOv3: patch coordinates, a
+    Constant node, times 2 pi, then Cos) and handed on by an Identity -- the branch an If on
+    shapes takes, resolved -- is no parameter: only a copy of a stored tensor is one of its own."""
+    coords = helper.make_node("Constant", [], ["coords"], name="coords", value=init("c", 16, value=[i / 16 for i in range(16)]))
+    scale = helper.make_node("Constant", [], ["two_pi"], name="two_pi", value=init("tp", 1, value=[6.2831855]))
+    table = [coords, scale, node("Mul", ["coords", "two_pi"], "angles"), node("Cos", ["angles"], "cos")]
+    if through_if:  # (torch's Tile on a traced size: If(Less(Size - Size, 0)) whose taken branch is an Identity)
+        branch = lambda n: helper.make_graph([node("Identity", ["cos"], n)], n, [], [helper.make_empty_tensor_value_info(n)])  # noqa: E731
+        table += [node("Shape", ["cos"], "s"), node("Size", ["s"], "rank"), node("Less", ["rank", "rank"], "cond"),
+                  helper.make_node("If", ["cond"], ["copy"], name="if", then_branch=branch("t"), else_branch=branch("e"))]  # fmt: skip
+    else:
+        table.append(node("Identity", ["cos"], "copy"))
+    m = read(tmp_path, [*table, node("Mul", ["x", "copy"], "y")], [("x", [1, 16])], ["y"])
+    y = {layer.name: layer for layer in m.layers}["y"]
+    assert m.uncounted == [] and y.cost == Cost(other_ops=16)
+    assert cost.analyze(m).totals.params == 0
+
+
 @pytest.mark.parametrize("order", ["given", "reversed", "identity last"])
 def test_nodes_out_of_order_are_sorted(tmp_path, order):
     """torch.onnx appends the Identity copies of deduplicated weights after their consumers;

@@ -283,9 +283,9 @@ class _Counter:
     tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts.  Other integer tensors and
     constants that only feed shape arithmetic are not parameters, nor is a Constant node filled
     with one repeated value (a literal of the model's code, like the zero initial state of an
-    RNN; torch.onnx writes parameters as initializers).  An Identity of a constant
-    is a source of its own: torch.onnx writes equal-valued weights as Identity copies of one,
-    and they are distinct parameters in the model.
+    RNN; torch.onnx writes parameters as initializers).  An Identity of a stored constant is a
+    source of its own (torch.onnx writes equal weights as Identity copies of one: distinct
+    parameters); of a computed one (a resolved If's branch output), it has that one's sources.
     """
 
     def __init__(self, inferred, st: Stripper, path: Path):
@@ -456,8 +456,9 @@ class _Counter:
             return False
         const = self.const
         if op == "Identity" and inputs and inputs[0] in const:
-            for t in outputs:  # a copy: a parameter of its own (see the class docstring)
-                const[t], self.sources[t] = const[inputs[0]], (t,)
+            src = self.sources.get(inputs[0], ())  # a copy of a stored tensor: a parameter of its own (the class docstring); of a computed one, its sources
+            for t in outputs:
+                const[t], self.sources[t] = const[inputs[0]], (t,) if src == (inputs[0],) else src
             return True
         present = False
         for t in inputs:
