@@ -177,6 +177,28 @@ class CachingForward(nn.Module):
         return self.fc(x) if use_cache is False else (self.fc(x), Cache())
 
 
+class BiasCache(nn.Module):
+    """transformers' LeViT attention: in eval mode, its first forward caches the learned bias
+    gathered by index, and later forwards read the cache.  Linear 8->8 plus a (4, 8) bias
+    gathered from a (4, 3) table."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.table = nn.Parameter(torch.randn(4, 3))
+        self.register_buffer("idx", torch.tensor([0, 1, 2, 1, 0, 1, 2, 0]), persistent=False)
+        self.cache: dict[str, torch.Tensor] = {}
+
+    def forward(self, x):
+        if self.training or "b" not in self.cache:
+            bias = self.table[:, self.idx]
+            if not self.training:
+                self.cache["b"] = bias
+        else:
+            bias = self.cache["b"]
+        return self.fc(x) + bias
+
+
 class Differences(nn.Module):
     """A Linear(8, 4) over torch.diff of a 1x9 input: 32 MACs, 36 params.  The TorchScript
     exporter has no opset-17 symbolic for aten::diff (transformers 5's masks use it); dscost

@@ -9,8 +9,10 @@ module and example inputs:
 1. example inputs: the user's tensors, or ``torch.rand`` tensors (float32,
    seed 0) of the ``input_shapes``; a shape under the name ``""`` is the
    forward's single input, named shapes map to forward parameter names;
-2. the module runs once in eval mode (``torch.no_grad``), so that an input the
-   forward rejects is said as such, not as an export failure;
+2. the module is put in eval mode; it runs once (``torch.no_grad``) before the export only when
+   it has lazy parameters, and after a failed export, so that an input the forward rejects is
+   said as such, not as an export failure (a run before every export would let a module that
+   caches a tensor at its first forward hand the exporter that tensor);
 3. ``torch.onnx.export`` of the module, its forward taking the tensors positionally for the
    while so that it keeps its own defaults (:func:`_export`), into a temporary directory
    (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter
@@ -22,7 +24,7 @@ module and example inputs:
    stdout (captured, as everything is here); it is the fallback when the
    TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), said in a note;
 4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, and the layers
-   are renamed after their module paths (:func:`module_path_names`).
+   are renamed after their module paths (:func:`dscost.readers.torch_names.module_path_names`).
 
 Everything torch or the user's code prints while importing, building,
 running and exporting (stdout and stderr, Python and C++ level, and warnings)
@@ -44,6 +46,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Model
+from dscost.readers.torch_names import module_path_names, rename
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
@@ -344,78 +347,6 @@ def _input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
 
 
 # --------------------------------------------------------------------------
-# Layer names
-
-
-def module_path(scope: list[str]) -> str:
-    """The module path of a torch.onnx scope: ``['features', 'features.5', 'block', 'block.0',
-    'block.0.0']`` -> ``features.5.block.0.0``.  torch writes a child of a container as its name
-    relative to the nearest non-container ancestor (``block.0``): a component whose leading parts
-    repeat the end of the path so far adds only its last part."""
-    path: list[str] = []
-    for comp in scope:
-        parts = comp.split(".")
-        lead = parts[:-1]
-        if lead and path[len(path) - len(lead):] == lead:
-            path.append(parts[-1])
-        else:
-            path.extend(parts)
-    return ".".join(path)
-
-
-def module_path_names(names: list[str]) -> dict[str, str]:
-    """Short names for torch.onnx node names ``/features/features.0/features.0.0/Conv``: the
-    module path (``features.0.0``) when the node is the only one of that module (not counting
-    Constant nodes: a ReLU6's Clip bounds) and the module has no child with nodes, else
-    ``<module path>/<op>`` (``layer1.0/Add``; a top-level op keeps its bare name, ``Flatten``).  Names torch did not scope (``Constant_14``) stay as they are,
-    and so does any name the rule would make ambiguous."""
-    parsed: dict[str, tuple[str, str]] = {}
-    for n in names:
-        if n.startswith("/") and n.count("/") >= 1:
-            comps = n[1:].split("/")
-            parsed[n] = (module_path(comps[:-1]), comps[-1])
-    per_path: dict[str, int] = {}  # nodes of each module, not counting the Constants of its arguments
-    for path, op in parsed.values():
-        per_path.setdefault(path, 0)
-        if not op.startswith("Constant"):
-            per_path[path] += 1
-    paths = sorted(p for p, n in per_path.items() if n)
-    has_child = set()
-    for i, p in enumerate(paths):  # sorted: a child "p.x" follows p (before any sibling "p0")
-        for q in paths[i + 1:]:
-            if q.startswith(p + "."):
-                has_child.add(p)
-                break
-            if not q.startswith(p):
-                break
-    if "" in per_path and len(paths) > 1:
-        has_child.add("")
-    out: dict[str, str] = {}
-    for n in names:
-        if n not in parsed:
-            out[n] = n
-            continue
-        path, op = parsed[n]
-        if path and per_path[path] == 1 and path not in has_child and not op.startswith("Constant"):
-            out[n] = path
-        else:
-            out[n] = f"{path}/{op}" if path else op
-    counts: dict[str, int] = {}
-    for v in out.values():
-        counts[v] = counts.get(v, 0) + 1
-    return {n: (v if counts[v] == 1 else n) for n, v in out.items()}
-
-
-def _rename(model: Model, names: dict[str, str]) -> None:
-    from dataclasses import replace
-
-    for layer in model.layers:
-        layer.name = names.get(layer.name, layer.name)
-        layer.inputs = tuple(names.get(i, i) for i in layer.inputs)
-    model.uncounted = [replace(u, name=names.get(u.name, u.name)) for u in model.uncounted]
-
-
-# --------------------------------------------------------------------------
 # The reader
 
 
@@ -543,6 +474,17 @@ def _positional(module, n_args: int, tensor_kwargs: list[str], fixed: dict):
             own["forward"] = before
 
 
+def _forward(module, args: tuple, kwargs: dict, torch, what: str) -> None:
+    """Run the module once (no gradients); InputError saying so when its forward fails.  Not before
+    every export: a module that caches a tensor at its first forward in eval mode (transformers'
+    LeViT, its attention biases) would hand the exporter that cached tensor, not its parameters."""
+    try:
+        with torch.no_grad():
+            module(*args, **kwargs)
+    except Exception as err:
+        raise _fail(f"{what} failed: {_first_line(err)}", err) from None
+
+
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                 source: str | None = None, label: str | None = None, what: str = "--input-shape") -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
@@ -568,13 +510,14 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
         try:
             with _Captured():
                 module.eval()
-                try:
-                    with torch.no_grad():
-                        module(*args, **kwargs)
-                except Exception as err:
-                    raise _fail(f"{label}: forward({described}) failed: {_first_line(err)}", err) from None
+                if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
+                    _forward(module, args, kwargs, torch, f"{label}: forward({described})")  # (a lazy module's parameters exist after one)
                 names = _input_names(module, args, kwargs, torch)
-                exporter = _export(module, args, kwargs, path, names, torch, label)
+                try:
+                    exporter = _export(module, args, kwargs, path, names, torch, label)
+                except InputError:
+                    _forward(module, args, kwargs, torch, f"{label}: forward({described})")  # (a forward that fails is said as such)
+                    raise
         finally:
             module.train(was_training)
         from dscost.readers.onnx_reader import read_onnx
@@ -584,7 +527,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
         except InputError as err:
             raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
-    _rename(model, module_path_names(names))
+    rename(model, module_path_names(names))
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")

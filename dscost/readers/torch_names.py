@@ -1,0 +1,76 @@
+"""Layer names of a PyTorch export: torch.onnx's node names (``/features/features.0/features.0.0/Conv``)
+shortened to the module paths they come from (``features.0.0``), as the module's user knows them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dscost.layers import Model
+
+
+def module_path(scope: list[str]) -> str:
+    """The module path of a torch.onnx scope: ``['features', 'features.5', 'block', 'block.0',
+    'block.0.0']`` -> ``features.5.block.0.0``.  torch writes a child of a container as its name
+    relative to the nearest non-container ancestor (``block.0``): a component whose leading parts
+    repeat the end of the path so far adds only its last part."""
+    path: list[str] = []
+    for comp in scope:
+        parts = comp.split(".")
+        lead = parts[:-1]
+        if lead and path[len(path) - len(lead):] == lead:
+            path.append(parts[-1])
+        else:
+            path.extend(parts)
+    return ".".join(path)
+
+
+def module_path_names(names: list[str]) -> dict[str, str]:
+    """Short names for torch.onnx node names ``/features/features.0/features.0.0/Conv``: the
+    module path (``features.0.0``) when the node is the only one of that module (not counting
+    Constant nodes: a ReLU6's Clip bounds) and the module has no child with nodes, else
+    ``<module path>/<op>`` (``layer1.0/Add``; a top-level op keeps its bare name, ``Flatten``).  Names torch did not scope (``Constant_14``) stay as they are,
+    and so does any name the rule would make ambiguous."""
+    parsed: dict[str, tuple[str, str]] = {}
+    for n in names:
+        if n.startswith("/") and n.count("/") >= 1:
+            comps = n[1:].split("/")
+            parsed[n] = (module_path(comps[:-1]), comps[-1])
+    per_path: dict[str, int] = {}  # nodes of each module, not counting the Constants of its arguments
+    for path, op in parsed.values():
+        per_path.setdefault(path, 0)
+        if not op.startswith("Constant"):
+            per_path[path] += 1
+    paths = sorted(p for p, n in per_path.items() if n)
+    has_child = set()
+    for i, p in enumerate(paths):  # sorted: a child "p.x" follows p (before any sibling "p0")
+        for q in paths[i + 1:]:
+            if q.startswith(p + "."):
+                has_child.add(p)
+                break
+            if not q.startswith(p):
+                break
+    if "" in per_path and len(paths) > 1:
+        has_child.add("")
+    out: dict[str, str] = {}
+    for n in names:
+        if n not in parsed:
+            out[n] = n
+            continue
+        path, op = parsed[n]
+        if path and per_path[path] == 1 and path not in has_child and not op.startswith("Constant"):
+            out[n] = path
+        else:
+            out[n] = f"{path}/{op}" if path else op
+    counts: dict[str, int] = {}
+    for v in out.values():
+        counts[v] = counts.get(v, 0) + 1
+    return {n: (v if counts[v] == 1 else n) for n, v in out.items()}
+
+
+def rename(model: Model, names: dict[str, str]) -> None:
+    """Each layer, its inputs and each uncounted node renamed by ``names`` (old -> new)."""
+
+    for layer in model.layers:
+        layer.name = names.get(layer.name, layer.name)
+        layer.inputs = tuple(names.get(i, i) for i in layer.inputs)
+    model.uncounted = [replace(u, name=names.get(u.name, u.name)) for u in model.uncounted]
