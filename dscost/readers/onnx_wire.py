@@ -485,13 +485,10 @@ class Stripper:
         out: list[bytes] = []
         fs = s
         while fs < e:
-            run = _RUNS.get(buf[fs])
-            m = run.match(buf, fs, e) if run is not None else None
-            if m is not None:  # (floats or ints, one field after another: one slice)
+            run, end = _RUNS.get(buf[fs]), fs
+            while run is not None and (m := run.match(buf, end, e)) is not None:  # (floats or ints, RUN_CHUNK at a time)
                 end = m.end()
-                while m is not None and m.end() - m.start() >= RUN_CHUNK * 2:  # (a whole chunk: the run may go on)
-                    m = run.match(buf, end, e)
-                    end = m.end() if m is not None else end
+            if end > fs:  # (one field after another: one slice)
                 out.append(bytes(buf[fs:end]))
                 fs = end
                 continue

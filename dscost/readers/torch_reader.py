@@ -504,6 +504,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     else:
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what)
     described = _describe(module, args, kwargs)
+    forward = f"{label}: forward({described})"
     was_training = module.training
     with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp:
         path = Path(tmp) / "model.onnx"
@@ -511,12 +512,12 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
             with _Captured():
                 module.eval()
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
-                    _forward(module, args, kwargs, torch, f"{label}: forward({described})")  # (a lazy module's parameters exist after one)
+                    _forward(module, args, kwargs, torch, forward)  # (a lazy module's parameters exist after one)
                 names = _input_names(module, args, kwargs, torch)
                 try:
                     exporter = _export(module, args, kwargs, path, names, torch, label)
                 except InputError:
-                    _forward(module, args, kwargs, torch, f"{label}: forward({described})")  # (a forward that fails is said as such)
+                    _forward(module, args, kwargs, torch, forward)  # (a forward that fails is said as such)
                     raise
         finally:
             module.train(was_training)
