@@ -277,14 +277,52 @@ def test_a_module_that_caches_at_its_first_forward_is_exported_from_its_paramete
     assert "TorchScript exporter" in a.model.notes[0] and m.cache  # (the trace ran the forward: the cache holds its copy now)
 
 
-def test_the_dynamo_exporter_when_the_torchscript_one_fails():
-    """aten::col2im has no TorchScript symbolic at opset 17: the dynamo exporter (onnxscript)
-    exports the module instead, and a note says which exporter ran and why."""
-    need("onnxscript")
+def test_an_op_from_a_later_opset_keeps_the_torchscript_exporter():
+    """aten::col2im (F.fold) has a TorchScript symbolic from opset 18, not at 17: the module is
+    exported at 18 by the same exporter (params as torch counts them), and the note says so."""
     a = dscost.analyze(tm.Folding(), (1, 4, 4))
     assert (a.totals.macs, a.totals.params) == torch_counts(tm.Folding(), torch.rand(1, 4, 4)) == (16 * 4, 4 * 4 + 4)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 18, BatchNorm kept) at forward(x: 1x4x4)")
+
+
+def test_the_dynamo_exporter_when_the_torchscript_one_fails():
+    """adaptive_avg_pool2d to a size that does not divide the input's has no TorchScript export:
+    the dynamo exporter (onnxscript) exports the module instead, and a note says which exporter
+    ran and why."""
+    need("onnxscript")
+    a = dscost.analyze(tm.UnevenPool(), (1, 2, 4, 4))
+    assert (a.totals.macs, a.totals.params) == torch_counts(tm.UnevenPool(), torch.rand(1, 2, 4, 4)) == (18 * 2, 18 * 2 + 2)
     assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed "
-                                       "(UnsupportedOperatorError: Exporting the operator 'aten::col2im' to ONNX opset version 17 is not supported")  # fmt: skip
+                                       "(SymbolicValueError: Unsupported: ONNX export of operator adaptive_avg_pool2d, output size that are not "
+                                       "factor of input size)")  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_a_modules_buffers_are_no_parameters(tmp_path):
+    """Buffers a forward computes with (a normalization's mean and std, a fixed filter that the
+    TorchScript exporter writes as a Constant node) are counted as buffers, as torch does: params
+    are sum(p.numel() for p in module.parameters()).  The same graph as a file has no such names:
+    there, every learned-looking tensor counts (README, "What is counted")."""
+    m, x = tm.Buffered(), torch.rand(1, 3, 8, 8)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (9 * 3 * 64 + 3 * 4 * 64, 3 * 4 + 4)
+    assert a.totals.buffers == 3 + 3 + 27
+    torch.onnx.export(m, (x,), str(tmp_path / "b.onnx"), dynamo=False, opset_version=17, do_constant_folding=False)
+    f = dscost.analyze(tmp_path / "b.onnx")
+    assert (f.totals.macs, f.totals.params, f.totals.buffers) == (a.totals.macs, 16 + 33, 0)
+
+
+def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
+    """The TorchScript exporter exports Tensor.unfold on a negative dimension with the windows on
+    the wrong axis: the module runs in torch, its graph contradicts itself (a 1x3x8x4 tensor plus
+    a 3x4 table).  dscost exports it again with the dynamo exporter, whose graph runs, and says why."""
+    need("onnxscript")
+    m, x = tm.Windows(), torch.rand(1, 64, 3)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10)
+    assert not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter's graph "
+                                       "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)

@@ -215,7 +215,7 @@ class Differences(nn.Module):
 class Folding(nn.Module):
     """A Linear(4, 4) after F.fold of 1x4x4 (four 2x2 blocks of one channel) into 1x1x4x4: 64
     MACs, 20 params.  The TorchScript exporter has no opset-17 symbolic for aten::col2im (it
-    has one at 18); the dynamo exporter writes Col2Im."""
+    has one at 18)."""
 
     def __init__(self):
         super().__init__()
@@ -223,6 +223,52 @@ class Folding(nn.Module):
 
     def forward(self, x):
         return self.fc(F.fold(x, (4, 4), (2, 2), stride=2))
+
+
+class UnevenPool(nn.Module):
+    """adaptive_avg_pool2d of 1x2x4x4 to 3x3 (overlapping windows), then Linear(18, 2): 36 MACs,
+    38 params.  The TorchScript exporter refuses an output size that does not divide the input's."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(18, 2)
+
+    def forward(self, x):
+        return self.fc(F.adaptive_avg_pool2d(x, 3).flatten(1))
+
+
+class Buffered(nn.Module):
+    """(x - mean) / std with persistent buffers of 3 (HiFi-GAN's input normalization), a fixed
+    3x3 filter per channel (a non-persistent buffer, as timm's blur pools: a Constant node in the
+    TorchScript export), then a 1x1 conv 3 -> 4.  On 1x3x8x8: 9*3*64 + 3*4*64 = 2,496 MACs;
+    params 12 + 4 = 16; buffers 3 + 3 + 27 = 33."""
+
+    def __init__(self):
+        super().__init__()
+        g = torch.Generator().manual_seed(0)
+        self.register_buffer("mean", torch.rand(3, generator=g))
+        self.register_buffer("std", torch.rand(3, generator=g) + 1)
+        self.register_buffer("blur", torch.rand(3, 1, 3, 3, generator=g), persistent=False)
+        self.conv = nn.Conv2d(3, 4, 1)
+
+    def forward(self, x):
+        x = (x - self.mean[:, None, None]) / self.std[:, None, None]
+        return self.conv(F.conv2d(x, self.blur, padding=1, groups=3))
+
+
+class Windows(nn.Module):
+    """x.unfold(-2, 8, 8) of 1x64x3 (8 windows of 8 steps on each of 3 channels, as PatchTST
+    cuts a series: 1x8x3x8), Linear(8, 4), plus a learned 3x4 table, Linear(4, 2): 8*3 x (8*4 +
+    4*2) = 960 MACs, 36 + 12 + 10 = 58 params.  The TorchScript exporter's symbolic of unfold on
+    a negative dimension puts the windows on the wrong axis (1x3x8x8): its graph cannot add the
+    3x4 table."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.pos, self.b = nn.Linear(8, 4), nn.Parameter(torch.zeros(3, 4)), nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.b(self.a(x.unfold(-2, 8, 8)) + self.pos)
 
 
 class NotExportable(nn.Module):

@@ -1,13 +1,15 @@
 """What can be evaluated before the graph runs: small constant values (initializers and Constant
 nodes whose data the file holds) and single nodes run by onnx's reference evaluator on them, with
 the size of their output bounded first.  Shared by the folding pass
-(:mod:`dscost.readers.onnx_shapes`) and the If conditions of :mod:`dscost.readers.onnx_branches`.
+(:mod:`dscost.readers.onnx_shapes`) and the If conditions of :mod:`dscost.readers.onnx_branches`;
+and whether a Constant node holds one repeated value (:func:`uniform_constant`).
 
 Nothing here does I/O; onnx and numpy are given or imported when a value is evaluated.
 """
 
 from __future__ import annotations
 
+from array import array
 from math import prod
 
 from dscost.readers.onnx_node import CANNOT_RUN, TYPE_ERROR
@@ -191,3 +193,23 @@ def types_differ(op: str, values: list) -> str:
     if len(kinds) < 2:
         return ""
     return f"cannot derive cost: its inputs have different element types ({', '.join(kinds)}): {TYPE_ERROR}"
+
+
+def uniform_constant(attr) -> bool:
+    """A Constant node's value is one number (repeated): torch.zeros/ones written in forward --
+    the zero initial state of an RNN, the identity affine of GroupNorm exported as
+    InstanceNorm -- or a scalar.  False when the data is not at hand (stripped)."""
+    if attr.name in ("value_float", "value_int"):
+        return True
+    if attr.name in ("value_floats", "value_ints"):
+        vals = array("f", attr.floats) if attr.name == "value_floats" else array("q", attr.ints)  # (4 or 8 bytes a number)
+        return len(vals) <= 1 or vals.count(vals[0]) == len(vals)
+    if not attr.HasField("t"):
+        return False
+    from onnx import numpy_helper
+
+    try:
+        arr = numpy_helper.to_array(attr.t)
+    except Exception:
+        return False
+    return arr.size == prod(attr.t.dims) and (arr.size == 0 or bool((arr == arr.flat[0]).all()))

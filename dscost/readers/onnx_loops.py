@@ -436,7 +436,7 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
                 sub.const_node[inner] = counter.const_node[t]
             if t in counter.literals:
                 sub.literals.add(inner)
-    sub.claimed = dict(counter.claimed)
+    sub.claimed, sub.module_buffers = dict(counter.claimed), counter.module_buffers
     for i, n in enumerate(g.node):
         sub.visit(n, n.name or f"{n.op_type}_{i}")
         if sub.uncounted:

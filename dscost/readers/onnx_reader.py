@@ -17,7 +17,6 @@ How it stays fast and small on multi-GB models, in stages:
 from __future__ import annotations
 
 import os
-from array import array
 from dataclasses import replace
 from math import prod
 from pathlib import Path
@@ -30,7 +29,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, few
 from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import standard_domain
+from dscost.readers.onnx_eval import standard_domain, uniform_constant
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_uncounted import contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
@@ -52,26 +51,6 @@ PROGRESS_BYTES = 200 * 1024 * 1024
 
 # --------------------------------------------------------------------------
 # Attributes and subgraphs
-
-
-def _uniform(attr) -> bool:
-    """A Constant node's value is one number (repeated): torch.zeros/ones written in forward --
-    the zero initial state of an RNN, the identity affine of GroupNorm exported as
-    InstanceNorm -- or a scalar.  False when the data is not at hand (stripped)."""
-    if attr.name in ("value_float", "value_int"):
-        return True
-    if attr.name in ("value_floats", "value_ints"):
-        vals = array("f", attr.floats) if attr.name == "value_floats" else array("q", attr.ints)  # (4 or 8 bytes a number)
-        return len(vals) <= 1 or vals.count(vals[0]) == len(vals)
-    if not attr.HasField("t"):
-        return False
-    from onnx import numpy_helper
-
-    try:
-        arr = numpy_helper.to_array(attr.t)
-    except Exception:
-        return False
-    return arr.size == prod(attr.t.dims) and (arr.size == 0 or bool((arr == arr.flat[0]).all()))
 
 
 def _add(cost, field_name: str, n: int):
@@ -96,7 +75,7 @@ def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
 
 
 def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None,
-              input_values: dict[str, int] | None = None) -> Model:
+              input_values: dict[str, int] | None = None, module_buffers: frozenset[str] | None = None) -> Model:
     """Read an ONNX graph into a Model; weight bytes are never read.
 
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
@@ -105,6 +84,9 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     on one counts the branch that runs (:mod:`onnx_branches`), a Loop whose trip count is one runs
     that many times (:mod:`onnx_loops`).
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
+    ``module_buffers``, for the export of a PyTorch module: its buffers' names; they and the
+    graph's Constant nodes (the module's forward computed them; its parameters are initializers)
+    count as buffers, not parameters.
     """
     from dscost.files import regular_file
     from dscost.progress import Progress
@@ -151,6 +133,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         g = inferred.graph
         bar.stage("counting nodes")
         counter = _Counter(inferred, st, path)
+        counter.module_buffers = module_buffers
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
@@ -318,6 +301,7 @@ class _Counter:
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
         self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
+        self.module_buffers: frozenset[str] | None = None  # a PyTorch module's export: read_onnx's module_buffers
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -443,7 +427,7 @@ class _Counter:
         if op == "Constant" and domain in ("", "ai.onnx"):
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
-                literal = _uniform(a)
+                literal = uniform_constant(a)
                 for t in outputs:
                     self.const[t], self.sources[t] = dtype, () if literal else (t,)
                     self.const_node[t] = name
@@ -517,7 +501,8 @@ class _Counter:
             numel = self._numel(t)
             if t in self.const:
                 count, taken = self._unclaimed(t, name, learned_only=False, stored_only=res.type in (ADD, ELEMENTWISE))
-                cost = _add(cost, field_name, count - numel)
+                stored = self._stored(taken, notes) if self.module_buffers is not None else 0
+                cost = _add(_add(cost, field_name, count - stored - numel), "buffers", stored)
                 if not taken:
                     first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
                     if first:
@@ -528,6 +513,8 @@ class _Counter:
                         notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
                     if not first and field_name == "weights" and (res.conv is not None or res.type in (FC, MATMUL)):
                         self.literal_weights.append(name)
+                    continue
+                if stored and stored == count:  # (the module's buffers or constants, said so)
                     continue
                 if t in self.const_node:
                     notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
@@ -552,18 +539,31 @@ class _Counter:
     def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str]):
         """Learned float constants among the other inputs, counted as weights (the class docstring's rule).
         ``cost`` None: return the count alone (an uncounted node)."""
-        total = 0
+        total = buffered = 0
         for i in indices:
             t = inputs[i] if i < len(inputs) else ""
             if not t or t not in self.const:
                 continue
             count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True)
-            if count:
-                total += count
-                notes.append(f"weights {', '.join(repr(x) for x in taken)}: a learned tensor consumed here")
+            stored = self._stored(taken, notes) if self.module_buffers is not None else 0
+            if count > stored:
+                total += count - stored
+                notes.append(f"weights {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
+            buffered += stored
         if cost is None:
             return total
-        return _add(cost, "weights", total) if total else cost
+        return _add(_add(cost, "weights", total), "buffers", buffered)
+
+    def _learned(self, t: str) -> bool:
+        return self.module_buffers is None or not (t in self.module_buffers or t in self.const_node)
+
+    def _stored(self, taken: list[str], notes: list[str]) -> int:
+        """Elements of ``taken`` that are a PyTorch module's buffers or constants (read_onnx's
+        ``module_buffers``), said in a note."""
+        stored = [t for t in taken if not self._learned(t)]
+        if stored:
+            notes.append(f"buffers {', '.join(map(repr, stored))}: the module's buffers or constants, not learned parameters")
+        return sum(self._numel(t) for t in stored)
 
     def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """The layers (or graph inputs) the data inputs come from, and which output of each

@@ -22,7 +22,8 @@ module and example inputs:
    ``torch.utils.flop_counter`` on the 43-model zoo (benchmarks/crosscheck_torch.py).
    The dynamo exporter folds BatchNorm into the convs and prints progress on
    stdout (captured, as everything is here); it is the fallback when the
-   TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), said in a note;
+   TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), or when that exporter's graph
+   contradicts itself where the module ran (:func:`_export_again`), said in a note;
 4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, and the layers
    are renamed after their module paths (:func:`dscost.readers.torch_names.module_path_names`).
 
@@ -54,6 +55,8 @@ EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": 
 # When that exporter fails (an op it has no symbolic for: transformers 5's masks use aten::diff),
 # the dynamo exporter (it needs onnxscript, in the torch extra).
 DYNAMO_SETTINGS = {"dynamo": True, "opset_version": 18}
+# An op whose symbolic starts at a later opset (aten::col2im: 18) is exported at that opset, up to this one.
+MAX_TORCHSCRIPT_OPSET = 20
 
 
 def _debug() -> bool:
@@ -392,10 +395,17 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
                         torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
                 else:
                     torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
-                return "TorchScript exporter, opset 17, BatchNorm kept"
+                return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept"
             except Exception as err:
                 op, op_level = _missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
+                later = re.search(r"Support for this operator was added in version (\d+)", str(err))
+                if later and settings["opset_version"] < int(later[1]) <= MAX_TORCHSCRIPT_OPSET:  # (F.fold: Col2Im, from 18)
+                    first, settings["opset_version"] = first or _first_line(err), int(later[1])
+                    continue
                 if op is None:
+                    at = settings["opset_version"]
+                    if at > EXPORT_SETTINGS["opset_version"] and f"; at opset {at}" not in first:  # (first: the failure at 17)
+                        first += f"; at opset {at}: {_first_line(err)}"
                     first = first or _first_line(err)
                     break
             torch.onnx.register_custom_op_symbolic(op, _symbolic(op), SYMBOLIC_OPSET)
@@ -412,6 +422,42 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
         raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
     return (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
             f"it folds BatchNorm into the convs and rewrites parameters, see the README")
+
+
+def _read(path: Path, label: str, buffers: frozenset[str]) -> Model:
+    from dscost.readers.onnx_reader import read_onnx
+
+    try:
+        return read_onnx(path, module_buffers=buffers)
+    except InputError as err:
+        raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
+
+
+def _cannot_run(model: Model) -> str:
+    """The first node of an exported graph whose shapes or element types contradict each other
+    ('' when none): the graph onnxruntime would refuse, not the module's."""
+    from dscost.readers.onnx_node import CANNOT_RUN, TYPE_ERROR
+
+    return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
+
+
+def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, buffers: frozenset[str],
+                  first: tuple[Model, str, str]) -> tuple[Model, str]:
+    """The TorchScript exporter's graph contradicts itself at ``broken`` (its symbolic of
+    ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis; the module ran
+    in torch): the dynamo exporter's graph instead, when it exports and runs; else the first
+    (``first``: its model, exporter and the node)."""
+    model, exporter, broken = first
+    try:
+        with _Captured():
+            torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+        again = _read(path, label, buffers)
+    except Exception:  # (kept: the first graph, with its uncounted nodes and their reasons)
+        return model, exporter
+    if _cannot_run(again):
+        return model, exporter
+    return again, (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter's graph cannot run "
+                   f"(node {broken!r} contradicts its input shapes or types): it folds BatchNorm into the convs and rewrites parameters, see the README")
 
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics below (Slice takes its bounds as inputs from 10)
@@ -519,14 +565,13 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                 except InputError:
                     _forward(module, args, kwargs, torch, forward)  # (a forward that fails is said as such)
                     raise
+            buffers = frozenset(n for n, _ in module.named_buffers())  # (the initializers' names: their state_dict keys)
+            model = _read(path, label, buffers)
+            broken = _cannot_run(model)
+            if broken and exporter.startswith("TorchScript"):
+                model, exporter = _export_again(module, args, kwargs, Path(tmp) / "dynamo.onnx", names, torch, label, buffers, (model, exporter, broken))
         finally:
             module.train(was_training)
-        from dscost.readers.onnx_reader import read_onnx
-
-        try:
-            model = read_onnx(path)
-        except InputError as err:
-            raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
     rename(model, module_path_names(names))
     model.name = name or type(module).__name__
