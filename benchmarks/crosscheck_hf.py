@@ -13,7 +13,9 @@ weights, seed 0; nothing is downloaded) and compares:
 
 Inputs: 32 token ids for text models (with ``use_cache=False`` where the forward takes it: a
 cache object is no tensor), one 3x64x64 image for vision models (their configs are set to 64),
-4,000 samples for speech.  Needs torch, transformers and onnxscript (the venv of
+4,000 samples for speech (2,048 for the codecs), 4 frames for video, a
+20x80 mel spectrogram for the vocoder, 64 steps of 3 series, 32 bytes for Perceiver, one point
+prompt for SAM.  Needs torch, transformers and onnxscript (the venv of
 crosscheck_torch.py plus ``pip install transformers``):
 
     python benchmarks/crosscheck_hf.py [--only bert,gpt2] [--json rows.json]
@@ -44,6 +46,8 @@ from crosscheck_torch import BY_FORMULA  # noqa: E402
 TEXT = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, vocab_size=1000, max_position_embeddings=128)
 DECODER = dict(TEXT, num_key_value_heads=2)
 VISION = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, image_size=64, patch_size=16)
+SPEECH = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, conv_dim=[32] * 3, conv_stride=[5, 2, 2],
+              conv_kernel=[10, 3, 3], num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
 # name -> (config class, its keyword arguments, model class, input kind)
 ARCHS = {
     "bert": ("BertConfig", TEXT, "BertModel", "ids"),
@@ -79,9 +83,7 @@ ARCHS = {
     "swin": ("SwinConfig", dict(image_size=64, patch_size=4, embed_dim=32, depths=[1, 1], num_heads=[2, 4], window_size=4), "SwinModel", "image"),
     "segformer": ("SegformerConfig", dict(num_encoder_blocks=2, depths=[1, 1], sr_ratios=[2, 1], hidden_sizes=[16, 32], num_attention_heads=[1, 2],
                                           decoder_hidden_size=32, strides=[4, 2], patch_sizes=[7, 3]), "SegformerModel", "image"),
-    "wav2vec2": ("Wav2Vec2Config", dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128,
-                                        conv_dim=[32] * 3, conv_stride=[5, 2, 2], conv_kernel=[10, 3, 3], num_conv_pos_embeddings=16,
-                                        num_conv_pos_embedding_groups=4), "Wav2Vec2Model", "audio"),
+    "wav2vec2": ("Wav2Vec2Config", SPEECH, "Wav2Vec2Model", "audio"),
     # the second round (2026-12-01): newer decoders, two mixtures of experts, two state-space/RNN models, more vision
     "gemma2": ("Gemma2Config", dict(DECODER, head_dim=16), "Gemma2ForCausalLM", "ids"),
     "gemma3_text": ("Gemma3TextConfig", dict(DECODER, head_dim=16, sliding_window=8), "Gemma3ForCausalLM", "ids"),
@@ -107,6 +109,54 @@ ARCHS = {
     "focalnet": ("FocalNetConfig", dict(image_size=64, embed_dim=16, depths=[1, 1], focal_levels=[2, 2]), "FocalNetModel", "image"),
     "levit": ("LevitConfig", dict(image_size=64), "LevitModel", "image"),
     "hiera": ("HieraConfig", dict(image_size=[64, 64], embed_dim=16, depths=[1, 1, 1, 1], num_heads=[1, 1, 2, 2]), "HieraModel", "image"),
+    # the third round (2026-12-01): audio codecs and vocoders, speech encoders, video, dense prediction, detection, others
+    "speecht5_hifigan": ("SpeechT5HifiGanConfig", dict(upsample_initial_channel=64, upsample_rates=[4, 4], upsample_kernel_sizes=[8, 8],
+                         resblock_kernel_sizes=[3, 7], resblock_dilation_sizes=[[1, 3], [1, 3]]), "SpeechT5HifiGan", "mel"),
+    "encodec": ("EncodecConfig", dict(num_filters=8, hidden_size=32, upsampling_ratios=[4, 4], codebook_size=64, num_lstm_layers=1), "EncodecModel", "wave"),
+    "dac": ("DacConfig", dict(encoder_hidden_size=8, downsampling_ratios=[2, 4], decoder_hidden_size=32, hidden_size=32, n_codebooks=2,
+                              codebook_size=64, codebook_dim=4, upsampling_ratios=[4, 2]), "DacModel", "wave"),
+    "wav2vec2_conformer": ("Wav2Vec2ConformerConfig", dict(SPEECH, conv_depthwise_kernel_size=7), "Wav2Vec2ConformerModel", "audio"),
+    "hubert": ("HubertConfig", SPEECH, "HubertModel", "audio"),
+    "sew": ("SEWConfig", dict(SPEECH, squeeze_factor=2), "SEWModel", "audio"),
+    "data2vec_audio": ("Data2VecAudioConfig", dict(SPEECH, num_conv_pos_embeddings=5), "Data2VecAudioModel", "audio"),
+    "videomae": ("VideoMAEConfig", dict(VISION, num_frames=4, tubelet_size=2), "VideoMAEModel", "video"),
+    "timesformer": ("TimesformerConfig", dict(VISION, num_frames=4), "TimesformerModel", "video"),
+    "vivit": ("VivitConfig", dict(VISION, num_frames=4, tubelet_size=[2, 16, 16]), "VivitModel", "video"),
+    "dpt": ("DPTConfig", dict(VISION, backbone_out_indices=[0, 1], neck_hidden_sizes=[16, 32], reassemble_factors=[4, 2], fusion_hidden_size=16,
+                              head_in_index=-1), "DPTForDepthEstimation", "image"),
+    "glpn": ("GLPNConfig", dict(num_encoder_blocks=2, depths=[1, 1], sr_ratios=[2, 1], hidden_sizes=[16, 32], num_attention_heads=[1, 2],
+                                decoder_hidden_size=16, patch_sizes=[7, 3], strides=[4, 2], mlp_ratios=[2, 2]), "GLPNForDepthEstimation", "image"),
+    "swin2sr": ("Swin2SRConfig", dict(image_size=32, patch_size=1, embed_dim=16, depths=[1, 1], num_heads=[2, 2], window_size=8, upscale=2),
+                "Swin2SRForImageSuperResolution", "image"),
+    "upernet": ("UperNetConfig", dict(backbone_config=dict(model_type="convnext", hidden_sizes=[16, 32, 64, 128], depths=[1, 1, 1, 1],
+                                      out_features=["stage1", "stage2", "stage3", "stage4"]), hidden_size=32, auxiliary_in_channels=64,
+                                      use_auxiliary_head=False), "UperNetForSemanticSegmentation", "image"),
+    "sam": ("SamConfig", dict(vision_config=dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64, image_size=64, patch_size=16,
+                                                 output_channels=32, window_size=2, global_attn_indexes=[1], num_pos_feats=16),
+                              prompt_encoder_config=dict(hidden_size=32, image_size=64, patch_size=16, image_embedding_size=4),
+                              mask_decoder_config=dict(hidden_size=32, num_hidden_layers=2, mlp_dim=64, iou_head_hidden_dim=32)), "SamModel", "points"),
+    "yolos": ("YolosConfig", dict(VISION, num_detection_tokens=10, image_size=[64, 64]), "YolosModel", "image"),
+    "rt_detr": ("RTDetrConfig", dict(backbone_config=dict(model_type="rt_detr_resnet", hidden_sizes=[16, 32, 64, 128], depths=[1, 1, 1, 1],
+                                                          embedding_size=16, layer_type="basic", out_features=["stage2", "stage3", "stage4"]),
+                                     encoder_in_channels=[32, 64, 128], d_model=32, encoder_hidden_dim=32, encode_proj_layers=[2],
+                                     decoder_in_channels=[32, 32, 32], decoder_attention_heads=4, encoder_attention_heads=4, encoder_ffn_dim=64,
+                                     decoder_ffn_dim=64, decoder_layers=1, num_queries=20, num_labels=5), "RTDetrModel", "image"),
+    "vitdet": ("VitDetConfig", dict(VISION, pretrain_image_size=64, window_block_indices=[0], window_size=2, use_relative_position_embeddings=True),
+               "VitDetModel", "image"),
+    "beit": ("BeitConfig", dict(VISION, use_relative_position_bias=True), "BeitModel", "image"),
+    "vit_mae": ("ViTMAEConfig", dict(VISION, mask_ratio=0.0), "ViTMAEModel", "image"),
+    "bit": ("BitConfig", dict(hidden_sizes=[32, 64, 128, 256], depths=[1, 1, 1, 1], embedding_size=32, num_groups=8), "BitModel", "image"),
+    "cvt": ("CvtConfig", dict(embed_dim=[16, 32, 64], num_heads=[1, 2, 4], depth=[1, 2, 3]), "CvtModel", "image"),
+    "mobilevitv2": ("MobileViTV2Config", dict(image_size=64, width_multiplier=0.5), "MobileViTV2Model", "image"),
+    "mobilenet_v1": ("MobileNetV1Config", dict(depth_multiplier=0.25, image_size=64), "MobileNetV1Model", "image"),
+    "convbert": ("ConvBertConfig", dict(TEXT, embedding_size=64), "ConvBertModel", "ids"),
+    "squeezebert": ("SqueezeBertConfig", dict(TEXT, embedding_size=64, q_groups=2, k_groups=2, v_groups=2, post_attention_groups=2,
+                                              intermediate_groups=4, output_groups=4), "SqueezeBertModel", "ids"),
+    "perceiver": ("PerceiverConfig", dict(num_latents=16, d_latents=64, d_model=64, num_blocks=1, num_self_attends_per_block=2,
+                                          num_self_attention_heads=4, num_cross_attention_heads=1, vocab_size=262, max_position_embeddings=64),
+                  "PerceiverForMaskedLM", "bytes"),
+    "patchtst": ("PatchTSTConfig", dict(num_input_channels=3, context_length=64, patch_length=8, patch_stride=8, d_model=32, num_attention_heads=4,
+                                        num_hidden_layers=2, ffn_dim=64), "PatchTSTModel", "series"),
 }  # fmt: skip
 
 
@@ -116,8 +166,20 @@ def inputs_for(kind: str, model, torch) -> dict:
     gen = torch.Generator().manual_seed(0)
     if kind == "ids":
         out = {"input_ids": torch.randint(0, 1000, (1, 32), generator=gen)}
-    elif kind == "image":
+    elif kind in ("image", "points"):
         out = {"pixel_values": torch.rand(1, 3, 64, 64, generator=gen)}
+        if kind == "points":  # (SAM: one point prompt)
+            out["input_points"] = torch.rand(1, 1, 1, 2, generator=gen) * 64
+    elif kind == "video":
+        out = {"pixel_values": torch.rand(1, 4, 3, 64, 64, generator=gen)}
+    elif kind == "mel":
+        out = {"spectrogram": torch.rand(1, 20, 80, generator=gen)}
+    elif kind == "wave":
+        out = {"input_values": torch.rand(1, 1, 2048, generator=gen)}
+    elif kind == "series":
+        out = {"past_values": torch.rand(1, 64, 3, generator=gen)}
+    elif kind == "bytes":
+        out = {"inputs": torch.randint(0, 262, (1, 32), generator=gen)}
     else:
         out = {"input_values": torch.rand(1, 4000, generator=gen)}
     if "use_cache" in inspect.signature(model.forward).parameters:
