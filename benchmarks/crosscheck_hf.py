@@ -23,8 +23,10 @@ crosscheck_torch.py plus ``pip install transformers``):
 ``--dynamic``: the text models exported by hand instead, as a user does for a file to ship:
 ``torch.onnx.export`` (TorchScript exporter, opset 17, folding off) at 16 tokens with a dynamic
 batch and sequence (``dynamic_axes``), every tensor output of the model kept; then
-``dscost analyze FILE`` at SIZES (``--dim seq=32``, ``--input-shape ids=1x48``, ``--dim seq=24
---dim batch=4``) against torch's count at each:
+``dscost analyze FILE`` at SIZES (``--dim seq=32``, ``--input-shape x=1x48``, ``--dim seq=24
+--dim batch=4``) against torch's count at each.  The models of OTHER_SIZES (vocoder, codecs,
+speech, vision, video, series) likewise, each with its own dynamic axes (samples, frames, height
+and width, batch), counted with ``--input-shape`` at their sizes:
 
     python benchmarks/crosscheck_hf.py --dynamic [--out /tmp/hf-dynamic]
 """
@@ -197,11 +199,29 @@ def torch_counts(model, inputs: dict, torch) -> tuple[int, int]:
 
 
 # (batch, tokens) -> the options that give dscost that size
-SIZES = {(1, 32): ["--dim", "seq=32"], (1, 48): ["--input-shape", "ids=1x48"], (4, 24): ["--dim", "seq=24", "--dim", "batch=4"]}
+SIZES = {(1, 32): ["--dim", "seq=32"], (1, 48): ["--input-shape", "x=1x48"], (4, 24): ["--dim", "seq=24", "--dim", "batch=4"]}
+# Other models of ARCHS exported with dynamic axes: (forward keyword, export shape, dynamic axes, the shapes counted)
+OTHER_SIZES = {
+    "speecht5_hifigan": ("spectrogram", (1, 20, 80), {1: "frames"}, [(1, 20, 80), (1, 57, 80)]),
+    "encodec": ("input_values", (1, 1, 2048), {2: "samples"}, [(1, 1, 2048), (1, 1, 4800)]),
+    "dac": ("input_values", (1, 1, 2048), {2: "samples"}, [(1, 1, 2048), (1, 1, 4096)]),
+    "wav2vec2_conformer": ("input_values", (1, 4000), {0: "batch", 1: "samples"}, [(1, 4000), (1, 8000), (2, 6000)]),
+    "hubert": ("input_values", (1, 4000), {0: "batch", 1: "samples"}, [(1, 4000), (2, 9000)]),
+    "sew": ("input_values", (1, 4000), {1: "samples"}, [(1, 4000), (1, 7000)]),
+    "glpn": ("pixel_values", (1, 3, 64, 64), {2: "h", 3: "w"}, [(1, 3, 64, 64), (1, 3, 96, 128)]),
+    "swin2sr": ("pixel_values", (1, 3, 64, 64), {2: "h", 3: "w"}, [(1, 3, 64, 64), (1, 3, 48, 80)]),
+    "dpt": ("pixel_values", (1, 3, 64, 64), {0: "batch"}, [(1, 3, 64, 64), (3, 3, 64, 64)]),
+    "mobilenet_v1": ("pixel_values", (1, 3, 64, 64), {0: "batch", 2: "h", 3: "w"}, [(1, 3, 64, 64), (2, 3, 96, 96)]),
+    "bit": ("pixel_values", (1, 3, 64, 64), {2: "h", 3: "w"}, [(1, 3, 64, 64), (1, 3, 128, 96)]),
+    "cvt": ("pixel_values", (1, 3, 64, 64), {2: "h", 3: "w"}, [(1, 3, 64, 64), (1, 3, 96, 96)]),
+    "videomae": ("pixel_values", (1, 4, 3, 64, 64), {0: "batch"}, [(1, 4, 3, 64, 64), (2, 4, 3, 64, 64)]),
+    "patchtst": ("past_values", (1, 64, 3), {0: "batch"}, [(1, 64, 3), (4, 64, 3)]),
+}  # fmt: skip
 
 
 def dynamic(names: set[str], out: Path) -> int:
-    """The text models exported at 16 tokens with a dynamic batch and sequence, counted at SIZES."""
+    """The text models exported at 16 tokens with a dynamic batch and sequence, counted at SIZES;
+    the models of OTHER_SIZES with theirs."""
     import inspect
     import subprocess
 
@@ -212,38 +232,47 @@ def dynamic(names: set[str], out: Path) -> int:
 
     torch.onnx.register_custom_op_symbolic("aten::diff", _symbolic("aten::diff"), 10)  # (transformers 5's masks, as dscost's own export)
 
-    class Outputs(torch.nn.Module):  # the model from token ids alone, every tensor it returns
-        def __init__(self, model):
+    class Outputs(torch.nn.Module):  # the model from one input (token ids, pixels, samples), every tensor it returns
+        def __init__(self, model, key: str):
             super().__init__()
-            self.model = model
+            self.model, self.key = model, key
             self.kw = {"use_cache": False} if "use_cache" in inspect.signature(model.forward).parameters else {}
 
-        def forward(self, ids):
-            return tuple(t for t in self.model(input_ids=ids, **self.kw).to_tuple() if isinstance(t, torch.Tensor))
+        def forward(self, x):
+            out = self.model(**{self.key: x}, **self.kw)  # (a ModelOutput; HiFi-GAN's is a tensor)
+            return out if isinstance(out, torch.Tensor) else tuple(t for t in out.to_tuple() if isinstance(t, torch.Tensor))
+
+    def example(key: str, shape: tuple):
+        return torch.randint(0, 1000, shape) if key == "input_ids" else torch.rand(*shape)
 
     out.mkdir(parents=True, exist_ok=True)
     print("| model | size | torch MACs | dscost MACs | uncounted |\n|---|---|---:|---:|---:|")
     same = total = 0
     for name, (cfg_cls, cfg_kw, model_cls, kind) in ARCHS.items():
-        if kind != "ids" or (names and name not in names):
+        if (kind != "ids" and name not in OTHER_SIZES) or (names and name not in names):
             continue
+        if kind == "ids":
+            key, shape, axes, sizes = "input_ids", (1, 16), {0: "batch", 1: "seq"}, SIZES
+        else:
+            key, shape, axes, shapes = OTHER_SIZES[name]
+            sizes = {s: ["--input-shape", "x=" + "x".join(map(str, s))] for s in shapes}
         torch.manual_seed(0)
-        model = Outputs(getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval())
+        model = Outputs(getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval(), key)
         path = out / f"{name}.onnx"
         try:
-            torch.onnx.export(model, (torch.randint(0, 1000, (1, 16)),), str(path), dynamo=False, opset_version=17, input_names=["ids"],
-                              dynamic_axes={"ids": {0: "batch", 1: "seq"}}, do_constant_folding=False)  # fmt: skip
+            torch.onnx.export(model, (example(key, shape),), str(path), dynamo=False, opset_version=17, input_names=["x"],
+                              dynamic_axes={"x": axes}, do_constant_folding=False)  # fmt: skip
         except Exception as err:
             print(f"| {name} | export failed: {str(err).splitlines()[0][:100]} | | | |")
             continue
-        for (batch, tokens), options in SIZES.items():
-            ref = torch_counts(model, {"ids": torch.randint(0, 1000, (batch, tokens))}, torch)[0]
+        for size, options in sizes.items():
+            ref = torch_counts(model, {"x": example(key, size)}, torch)[0]
             r = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), *options, "-f", "json", "-q"], capture_output=True, text=True)
             d = json.loads(r.stdout) if r.returncode == 0 else {"totals": {"macs": None}, "uncounted": [r.stderr.strip()[-80:]]}
             total += 1
             same += d["totals"]["macs"] == ref and not d["uncounted"]
             macs = d["totals"]["macs"]
-            print(f"| {name} | {batch}x{tokens} | {ref:,} | {f'{macs:,}' if macs is not None else d['uncounted'][0]} | {len(d['uncounted'])} |", flush=True)
+            print(f"| {name} | {'x'.join(map(str, size))} | {ref:,} | {f'{macs:,}' if macs is not None else d['uncounted'][0]} | {len(d['uncounted'])} |", flush=True)
     print(f"\n{total} counts: {same} equal torch's with nothing uncounted")
     return 0 if same == total else 1
 
