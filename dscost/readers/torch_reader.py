@@ -24,8 +24,10 @@ module and example inputs:
    stdout (captured, as everything is here); it is the fallback when the
    TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), or when that exporter's graph
    contradicts itself where the module ran (:func:`_export_again`), said in a note;
-4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, and the layers
-   are renamed after their module paths (:func:`dscost.readers.torch_names.module_path_names`).
+4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, given the module's buffer
+   names (they and the graph's Constant nodes count as buffers, not params, as torch counts),
+   and the layers are renamed after their module paths
+   (:func:`dscost.readers.torch_names.module_path_names`).
 
 Everything torch or the user's code prints while importing, building,
 running and exporting (stdout and stderr, Python and C++ level, and warnings)
