@@ -312,6 +312,19 @@ def test_a_modules_buffers_are_no_parameters(tmp_path):
     assert (f.totals.macs, f.totals.params, f.totals.buffers) == (a.totals.macs, 16 + 33, 0)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_a_modules_one_element_parameters_count(tmp_path):
+    """A learned one-element scale or bias is a parameter of the module, by name, where a file's
+    one-element float is taken for a literal (README, "What is counted"): the module counts
+    torch's params, its file four fewer."""
+    m, x = tm.Scalars(), torch.rand(1, 3, 4, 4)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (2 * 9 * 16, 2 * (9 + 3) + 4)
+    torch.onnx.export(m, (x,), str(tmp_path / "s.onnx"), dynamo=False, opset_version=17, do_constant_folding=False)
+    f = dscost.analyze(tmp_path / "s.onnx")
+    assert (f.totals.macs, f.totals.params) == (a.totals.macs, 2 * (9 + 3))
+
+
 def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
     """The TorchScript exporter exports Tensor.unfold on a negative dimension with the windows on
     the wrong axis: the module runs in torch, its graph contradicts itself (a 1x3x8x4 tensor plus

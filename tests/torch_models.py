@@ -256,6 +256,21 @@ class Buffered(nn.Module):
         return self.conv(F.conv2d(x, self.blur, padding=1, groups=3))
 
 
+class Scalars(nn.Module):
+    """Two 1x1 convs 3 -> 3, each followed by a learned one-element scale and bias (HGNetV2's
+    LearnableAffineBlock, StarReLU's): on 1x3x4x4, 2 x 9 x 16 = 288 MACs; params 2 x (9 + 3) +
+    4 = 28.  Equal-valued, so the TorchScript exporter writes the second pair as Identity copies."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Conv2d(3, 3, 1), nn.Conv2d(3, 3, 1)
+        self.s1, self.b1 = nn.Parameter(torch.ones(1)), nn.Parameter(torch.zeros(1))
+        self.s2, self.b2 = nn.Parameter(torch.ones(1)), nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return self.b(self.a(x) * self.s1 + self.b1) * self.s2 + self.b2
+
+
 class Windows(nn.Module):
     """x.unfold(-2, 8, 8) of 1x64x3 (8 windows of 8 steps on each of 3 channels, as PatchTST
     cuts a series: 1x8x3x8), Linear(8, 4), plus a learned 3x4 table, Linear(4, 2): 8*3 x (8*4 +

@@ -436,7 +436,7 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
                 sub.const_node[inner] = counter.const_node[t]
             if t in counter.literals:
                 sub.literals.add(inner)
-    sub.claimed, sub.module_buffers = dict(counter.claimed), counter.module_buffers
+    sub.claimed, sub.module_tensors = dict(counter.claimed), counter.module_tensors
     for i, n in enumerate(g.node):
         sub.visit(n, n.name or f"{n.op_type}_{i}")
         if sub.uncounted:

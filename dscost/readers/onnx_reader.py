@@ -75,7 +75,7 @@ def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
 
 
 def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None,
-              input_values: dict[str, int] | None = None, module_buffers: frozenset[str] | None = None) -> Model:
+              input_values: dict[str, int] | None = None, module_tensors: dict[str, bool] | None = None) -> Model:
     """Read an ONNX graph into a Model; weight bytes are never read.
 
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
@@ -84,9 +84,9 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     on one counts the branch that runs (:mod:`onnx_branches`), a Loop whose trip count is one runs
     that many times (:mod:`onnx_loops`).
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
-    ``module_buffers``, for the export of a PyTorch module: its buffers' names; they and the
-    graph's Constant nodes (the module's forward computed them; its parameters are initializers)
-    count as buffers, not parameters.
+    ``module_tensors``, for the export of a PyTorch module: its parameters (True) and buffers
+    (False) by name.  Its buffers and the graph's Constant nodes (the forward computed them)
+    count as buffers; its one-element parameters as params (a file's are taken for literals).
     """
     from dscost.files import regular_file
     from dscost.progress import Progress
@@ -133,7 +133,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         g = inferred.graph
         bar.stage("counting nodes")
         counter = _Counter(inferred, st, path)
-        counter.module_buffers = module_buffers
+        counter.module_tensors = module_tensors
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
@@ -301,7 +301,7 @@ class _Counter:
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
         self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
-        self.module_buffers: frozenset[str] | None = None  # a PyTorch module's export: read_onnx's module_buffers
+        self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -479,12 +479,12 @@ class _Counter:
 
     def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
-        ``learned_only`` only sources of LEARNED_TYPES with more than one element."""
+        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters)."""
         count, taken = 0, []
         for s in self.sources.get(t, ()):
             if s in self.claimed:
                 continue
-            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1):
+            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not (self.module_tensors or {}).get(s)):
                 continue
             if stored_only and s in self.const_node:
                 continue
@@ -501,7 +501,7 @@ class _Counter:
             numel = self._numel(t)
             if t in self.const:
                 count, taken = self._unclaimed(t, name, learned_only=False, stored_only=res.type in (ADD, ELEMENTWISE))
-                stored = self._stored(taken, notes) if self.module_buffers is not None else 0
+                stored = self._stored(taken, notes) if self.module_tensors is not None else 0
                 cost = _add(_add(cost, field_name, count - stored - numel), "buffers", stored)
                 if not taken:
                     first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
@@ -545,7 +545,7 @@ class _Counter:
             if not t or t not in self.const:
                 continue
             count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True)
-            stored = self._stored(taken, notes) if self.module_buffers is not None else 0
+            stored = self._stored(taken, notes) if self.module_tensors is not None else 0
             if count > stored:
                 total += count - stored
                 notes.append(f"weights {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
@@ -555,11 +555,11 @@ class _Counter:
         return _add(_add(cost, "weights", total), "buffers", buffered)
 
     def _learned(self, t: str) -> bool:
-        return self.module_buffers is None or not (t in self.module_buffers or t in self.const_node)
+        return self.module_tensors is None or self.module_tensors.get(t, t not in self.const_node)
 
     def _stored(self, taken: list[str], notes: list[str]) -> int:
         """Elements of ``taken`` that are a PyTorch module's buffers or constants (read_onnx's
-        ``module_buffers``), said in a note."""
+        ``module_tensors``), said in a note."""
         stored = [t for t in taken if not self._learned(t)]
         if stored:
             notes.append(f"buffers {', '.join(map(repr, stored))}: the module's buffers or constants, not learned parameters")

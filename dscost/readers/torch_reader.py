@@ -24,8 +24,9 @@ module and example inputs:
    stdout (captured, as everything is here); it is the fallback when the
    TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), or when that exporter's graph
    contradicts itself where the module ran (:func:`_export_again`), said in a note;
-4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, given the module's buffer
-   names (they and the graph's Constant nodes count as buffers, not params, as torch counts),
+4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, given the names of the module's
+   parameters and buffers (params as torch counts them: buffers and the graph's Constant nodes
+   are none; a one-element parameter is one),
    and the layers are renamed after their module paths
    (:func:`dscost.readers.torch_names.module_path_names`).
 
@@ -426,11 +427,11 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
             f"it folds BatchNorm into the convs and rewrites parameters, see the README")
 
 
-def _read(path: Path, label: str, buffers: frozenset[str]) -> Model:
+def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
     from dscost.readers.onnx_reader import read_onnx
 
     try:
-        return read_onnx(path, module_buffers=buffers)
+        return read_onnx(path, module_tensors=tensors)
     except InputError as err:
         raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
 
@@ -443,7 +444,7 @@ def _cannot_run(model: Model) -> str:
     return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
 
 
-def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, buffers: frozenset[str],
+def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool],
                   first: tuple[Model, str, str]) -> tuple[Model, str]:
     """The TorchScript exporter's graph contradicts itself at ``broken`` (its symbolic of
     ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis; the module ran
@@ -453,7 +454,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     try:
         with _Captured():
             torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
-        again = _read(path, label, buffers)
+        again = _read(path, label, tensors)
     except Exception:  # (kept: the first graph, with its uncounted nodes and their reasons)
         return model, exporter
     if _cannot_run(again):
@@ -567,11 +568,13 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                 except InputError:
                     _forward(module, args, kwargs, torch, forward)  # (a forward that fails is said as such)
                     raise
-            buffers = frozenset(n for n, _ in module.named_buffers())  # (the initializers' names: their state_dict keys)
-            model = _read(path, label, buffers)
+            # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
+            tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
+            tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
+            model = _read(path, label, tensors)
             broken = _cannot_run(model)
             if broken and exporter.startswith("TorchScript"):
-                model, exporter = _export_again(module, args, kwargs, Path(tmp) / "dynamo.onnx", names, torch, label, buffers, (model, exporter, broken))
+                model, exporter = _export_again(module, args, kwargs, Path(tmp) / "dynamo.onnx", names, torch, label, tensors, (model, exporter, broken))
         finally:
             module.train(was_training)
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
