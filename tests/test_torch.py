@@ -359,6 +359,24 @@ def test_aten_diff_gets_a_symbolic_of_dscost(tmp_path):
     assert got.shape == (1, 10) and abs(got - Both()(x).numpy()).max() < 1e-5
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
+    """nn.RMSNorm calls aten::rms_norm, which the TorchScript exporter has no symbolic for:
+    dscost registers one (Mul, ReduceMean, Add eps, Sqrt, Div, times the weight), so the module
+    keeps that exporter and torch's params; onnxruntime computes what torch does at opset 17 and
+    18 (where ReduceMean takes its axes as an input)."""
+    m, x = tm.RootMeanSquare(), torch.rand(1, 5, 8)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (5 * (64 + 32), 72 + 8 + 36)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    ort = need("onnxruntime")
+    for opset in (17, 18):
+        path = str(tmp_path / f"rms{opset}.onnx")
+        torch.onnx.export(m, (x,), path, dynamo=False, opset_version=opset, input_names=["v"])
+        got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"v": x.numpy()})[0]
+        assert got.shape == (1, 5, 4) and abs(got - m(x).detach().numpy()).max() < 1e-5
+
+
 def test_a_forward_that_refuses_defaults_given_positionally():
     """Called on the module, the TorchScript exporter fills in a forward's defaults positionally;
     a forward wrapper passing one of them by keyword (transformers 5's BertModel: "got multiple

@@ -212,6 +212,21 @@ class Differences(nn.Module):
         return self.fc(torch.diff(x, dim=-1))
 
 
+class RootMeanSquare(nn.Module):
+    """Linear(8, 8), nn.RMSNorm(8), Linear(8, 4) on 1x5x8: 5 x (64 + 32) = 480 MACs, 72 + 8 + 36
+    = 116 params.  The TorchScript exporter has no symbolic for aten::rms_norm (Flux's and Gemma
+    4's norms); dscost gives it one."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.norm, self.b = nn.Linear(8, 8), nn.RMSNorm(8), nn.Linear(8, 4)
+        with torch.no_grad():
+            self.norm.weight.copy_(torch.linspace(0.5, 2.0, 8))
+
+    def forward(self, x):
+        return self.b(self.norm(self.a(x)))
+
+
 class Folding(nn.Module):
     """A Linear(4, 4) after F.fold of 1x4x4 (four 2x2 blocks of one channel) into 1x1x4x4: 64
     MACs, 20 params.  The TorchScript exporter has no opset-17 symbolic for aten::col2im (it

@@ -464,7 +464,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
 
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics below (Slice takes its bounds as inputs from 10)
-SYMBOLIC_OPS = ("aten::diff",)
+SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm")
 
 
 def _missing_symbolic(err: BaseException, added: list[str]) -> str | None:
@@ -476,8 +476,9 @@ def _missing_symbolic(err: BaseException, added: list[str]) -> str | None:
 def _symbolic(op: str):
     """The TorchScript exporter's symbolic of ``op``, which torch has none for at opset 17:
     ``aten::diff`` (transformers 5's masks: ``torch.diff(position_ids, prepend=...)``), its
-    prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1].  Registered
-    when dscost's export needs it (the dynamo exporter rewrites parameters); it stays registered
+    prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1]; and
+    ``aten::rms_norm`` (``nn.RMSNorm``: Flux, Gemma 4's vision encoder), x / sqrt(mean(x * x) +
+    eps) times the weight, over the normalized dimensions.  Registered when dscost's export needs it (the dynamo exporter rewrites parameters); it stays registered
     in the process, as a symbolic the user registers would."""
     import torch
     from torch.onnx import symbolic_helper
@@ -496,7 +497,18 @@ def _symbolic(op: str):
             x = g.op("Sub", g.op("Slice", x, const(g, [1]), const(g, [2**62]), axes), g.op("Slice", x, const(g, [0]), const(g, [-1]), axes))
         return x
 
-    return {"aten::diff": diff}[op]
+    def rms_norm(g, x, normalized_shape, weight, eps):
+        n = len(symbolic_helper._get_const(normalized_shape, "is", "normalized_shape"))
+        eps = torch.finfo(torch.float32).eps if symbolic_helper._is_none(eps) else symbolic_helper._get_const(eps, "f", "eps")
+        square = g.op("Mul", x, x)
+        if g.opset < 18:  # (ReduceMean takes its axes as an attribute until opset 18)
+            mean = g.op("ReduceMean", square, axes_i=list(range(-n, 0)), keepdims_i=1)
+        else:
+            mean = g.op("ReduceMean", square, const(g, list(range(-n, 0))), keepdims_i=1)
+        y = g.op("Div", x, g.op("Sqrt", g.op("Add", mean, g.op("Constant", value_t=torch.tensor(eps, dtype=torch.float32)))))
+        return y if symbolic_helper._is_none(weight) else g.op("Mul", y, weight)
+
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm}[op]
 
 
 @contextlib.contextmanager
