@@ -50,7 +50,7 @@ class Cost:
     papers quote.  ``other_ops``: every other arithmetic op (bias additions, BN,
     activations, pooling, element-wise adds), reported apart, never mixed in.
     Params: ``weights`` + ``biases`` + ``norm_params`` (BN gamma/beta) are the
-    learnable params; ``buffers`` (BN running mean/var) are not learnable.
+    learnable params; ``buffers`` (BN running mean/var; a PyTorch module's buffers) are not learnable.
     """
 
     macs: int = 0

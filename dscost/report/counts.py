@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 CONVENTION_MACS = "MACs = multiply-accumulates of conv/FC/matmul; bias, BN, activation, pooling, add counted apart as other ops"
 CONVENTION_FLOPS = "FLOPs = 2 x MACs (multiply-accumulates of conv/FC/matmul); bias, BN, activation, pooling, add counted apart as other ops"
-PARAMS_CONVENTION = "params = weights + biases + norm params (learnable); BN running mean/var are buffers, not params"
+PARAMS_CONVENTION = "params = weights + biases + norm params (learnable); BN running mean/var (and a PyTorch module's buffers) are buffers, not params"
 
 
 def inputs_text(inputs, shown: int = 6) -> str:
