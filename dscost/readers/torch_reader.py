@@ -428,6 +428,7 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
+    """The exported file read, given the module's parameters (True) and buffers (False) by name."""
     from dscost.readers.onnx_reader import read_onnx
 
     try:
@@ -478,8 +479,9 @@ def _symbolic(op: str):
     ``aten::diff`` (transformers 5's masks: ``torch.diff(position_ids, prepend=...)``), its
     prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1]; and
     ``aten::rms_norm`` (``nn.RMSNorm``: Flux, Gemma 4's vision encoder), x / sqrt(mean(x * x) +
-    eps) times the weight, over the normalized dimensions.  Registered when dscost's export needs it (the dynamo exporter rewrites parameters); it stays registered
-    in the process, as a symbolic the user registers would."""
+    eps) times the weight, over the normalized dimensions.  Registered when dscost's export
+    needs it (the dynamo exporter rewrites parameters); it stays registered in the process, as
+    a symbolic the user registers would."""
     import torch
     from torch.onnx import symbolic_helper
 
