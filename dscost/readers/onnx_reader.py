@@ -484,7 +484,7 @@ class _Counter:
         for s in self.sources.get(t, ()):
             if s in self.claimed:
                 continue
-            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not (self.module_tensors or {}).get(s)):
+            if learned_only and (self.const.get(s) not in LEARNED_TYPES or (self._numel(s) <= 1 and not (self.module_tensors or {}).get(s))):
                 continue
             if stored_only and s in self.const_node:
                 continue

@@ -24,11 +24,9 @@ module and example inputs:
    stdout (captured, as everything is here); it is the fallback when the
    TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), or when that exporter's graph
    contradicts itself where the module ran (:func:`_export_again`), said in a note;
-4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, given the names of the module's
-   parameters and buffers (params as torch counts them: buffers and the graph's Constant nodes
-   are none; a one-element parameter is one),
-   and the layers are renamed after their module paths
-   (:func:`dscost.readers.torch_names.module_path_names`).
+4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, given the module's parameter and
+   buffer names (params as torch counts them), and the layers are renamed after their module
+   paths (:func:`dscost.readers.torch_names.module_path_names`).
 
 Everything torch or the user's code prints while importing, building,
 running and exporting (stdout and stderr, Python and C++ level, and warnings)
@@ -416,15 +414,22 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
         if op_level:  # (the forward as written would fail on the same op)
             break
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
-        torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+        _export_dynamo(module, args, kwargs, path, names, torch)
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
         hint = ""
         if "use_cache" not in kwargs and any(p.name == "use_cache" for p in _forward_params(module)[0]):  # (a cache object is no tensor)
             hint = "; its forward takes use_cache: give use_cache=False as a keyword input"
         raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
-    return (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter failed ({first}): "
-            f"it folds BatchNorm into the convs and rewrites parameters, see the README")
+    return _dynamo_note(f"the TorchScript exporter failed ({first})")
+
+
+def _export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> None:
+    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+
+
+def _dynamo_note(why: str) -> str:
+    return f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as {why}: it folds BatchNorm into the convs and rewrites parameters, see the README"
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
@@ -445,23 +450,18 @@ def _cannot_run(model: Model) -> str:
     return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
 
 
-def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool],
-                  first: tuple[Model, str, str]) -> tuple[Model, str]:
-    """The TorchScript exporter's graph contradicts itself at ``broken`` (its symbolic of
-    ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis; the module ran
-    in torch): the dynamo exporter's graph instead, when it exports and runs; else the first
-    (``first``: its model, exporter and the node)."""
-    model, exporter, broken = first
+def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool]) -> Model | None:
+    """When the TorchScript exporter's graph contradicts itself (its symbolic of ``Tensor.unfold``
+    on a negative dimension puts the windows on the wrong axis; the module ran in torch): the
+    dynamo exporter's graph, when it exports and runs; else None (the first graph is kept, with
+    its uncounted nodes and their reasons)."""
     try:
         with _Captured():
-            torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+            _export_dynamo(module, args, kwargs, path, names, torch)
         again = _read(path, label, tensors)
-    except Exception:  # (kept: the first graph, with its uncounted nodes and their reasons)
-        return model, exporter
-    if _cannot_run(again):
-        return model, exporter
-    return again, (f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as the TorchScript exporter's graph cannot run "
-                   f"(node {broken!r} contradicts its input shapes or types): it folds BatchNorm into the convs and rewrites parameters, see the README")
+    except Exception:
+        return None
+    return None if _cannot_run(again) else again
 
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics below (Slice takes its bounds as inputs from 10)
@@ -587,8 +587,9 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
             model = _read(path, label, tensors)
             broken = _cannot_run(model)
-            if broken and exporter.startswith("TorchScript"):
-                model, exporter = _export_again(module, args, kwargs, Path(tmp) / "dynamo.onnx", names, torch, label, tensors, (model, exporter, broken))
+            again = _export_again(module, args, kwargs, Path(tmp) / "dynamo.onnx", names, torch, label, tensors) if broken and exporter.startswith("TorchScript") else None
+            if again is not None:
+                model, exporter = again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)")
         finally:
             module.train(was_training)
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
