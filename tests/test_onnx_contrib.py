@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ADD, CONCAT, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, SHAPE, SOFTMAX, STANDARD, Cost
+from dscost.layers import ACTIVATION, ADD, CONCAT, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, RESIZE, SHAPE, SOFTMAX, STANDARD, Cost
 from dscost.readers.onnx_reader import read_onnx
 
 from onnx_models import init, save, vi
@@ -210,6 +210,18 @@ CASES.update({
                    (ADD, Cost(other_ops=32)), (1, 4, 8)),
     "QLinearMul": (ms_node("QLinearMul", [*_qi("a", "w"), "y_s", "y_zp"], "y"), Q8[:1],
                    [*_q("a"), init("w", 8, dtype=np.uint8), *_q("w"), *_q("y")], (ELEMENTWISE, Cost(other_ops=32, weights=8)), (1, 4, 8)),
+    # Where's one select per element; the condition has no scale
+    "QLinearWhere": (ms_node("QLinearWhere", ["c", *_qi("a", "b"), "y_s", "y_zp"], "y"), [("c", vi("c", [1, 4, 1], TensorProto.BOOL)), *Q8],
+                     [*_q("a"), *_q("b"), *_q("y")], (ELEMENTWISE, Cost(other_ops=32)), (1, 4, 8)),
+    # as "EmbedLayerNormalization", its tables, gamma and beta in 8 bits (values, not bytes); scales and zero points no params
+    "QEmbedLayerNormalization": (
+        ms_node("QEmbedLayerNormalization", ["ids", "seg", "wemb", "pemb", "semb", "g", "b", "",
+                                             *[f"{t}_s" for t in ("wemb", "pemb", "semb", "g", "b")],
+                                             *[f"{t}_zp" for t in ("wemb", "pemb", "semb", "g", "b")]], ["y", "mask_index"]),
+        [("ids", vi("ids", [1, 6], I32)), ("seg", vi("seg", [1, 6], I32))],
+        [init("wemb", 50, 8, dtype=np.uint8), init("pemb", 16, 8, dtype=np.uint8), init("semb", 2, 8, dtype=np.uint8),
+         init("g", 8, dtype=np.uint8), init("b", 8, dtype=np.uint8), *[q for t in ("wemb", "pemb", "semb", "g", "b") for q in _q(t)]],
+        (NORM, Cost(other_ops=336, weights=544, norm_params=16)), (1, 6, 8)),
     "QLinearConcat": (ms_node("QLinearConcat", ["y_s", "y_zp", *_qi("a", "b")], "y", axis=1),
                       [("a", vi("a", [1, 2, 4], U8)), ("b", vi("b", [1, 3, 4], U8))], [*_q("a"), *_q("b"), *_q("y")], (CONCAT, Cost()), (1, 5, 4)),
     "QLinearGlobalAveragePool": (ms_node("QLinearGlobalAveragePool", [*_qi("a"), "y_s", "y_zp"], "y"),
@@ -274,6 +286,21 @@ CASES.update({
     "QMoE": (ms_node("QMoE", ["x", "r", "w1", "s1", "", "w2", "s2"], "y", k=2, activation_type="silu", expert_weight_bits=4),
              [("x", [1, 6, 8]), ("r", [6, 4])], [init("w1", 4, 16, 4, dtype=np.uint8), init("s1", 4, 16), init("w2", 4, 8, 8, dtype=np.uint8), init("s2", 4, 8)],
              (FC, Cost(macs=3_072, other_ops=1_056, weights=1_024)), (1, 6, 8)),
+    # Twins of standard ops (onnxruntime's PyTorch export helper below opset 16/14, older converters),
+    # counted as those.  GridSample: 2 taps per spatial axis (bilinear), 4 (bicubic), per output element (90)
+    "GridSample": (ms_node("GridSample", ["x", "grid"], "y", mode="bilinear"), [("x", [1, 3, 8, 8]), ("grid", [1, 5, 6, 2])], [],
+                   (RESIZE, Cost(other_ops=360)), (1, 3, 5, 6)),
+    "GridSample bicubic": (ms_node("GridSample", ["x", "grid"], "y", mode="bicubic"), [("x", [1, 3, 8, 8]), ("grid", [1, 5, 6, 2])], [],
+                           (RESIZE, Cost(other_ops=1_440)), (1, 3, 5, 6)),
+    "Trilu": (ms_node("Trilu", ["x", "k"], "y", upper=0), [("x", [2, 4, 4])], [init("k", dtype=np.int64, value=1)], (SHAPE, Cost()), (2, 4, 4)),
+    "Pad": (ms_node("Pad", ["x", "pads"], "y"), [("x", [1, 3, 4, 4])], [init("pads", 8, dtype=np.int64, value=[0, 0, 1, 2, 0, 0, 1, 2])],
+            (SHAPE, Cost()), (1, 3, 6, 8)),
+    "GatherND": (ms_node("GatherND", ["x", "idx"], "y"), [("x", [2, 3, 4])], [init("idx", 2, 2, dtype=np.int64, value=[0, 1, 1, 2])],
+                 (SHAPE, Cost()), (2, 4)),
+    # torch's x.unfold(1, 4, 2) of 11: (11 - 4) // 2 + 1 = 4 windows of 4
+    "UnfoldTensor": (ms_node("UnfoldTensor", ["x"], "y", dim=1, size=4, step=2), [("x", [1, 11, 3])], [], (SHAPE, Cost()), (1, 4, 3, 4)),
+    # Gauss-Jordan: n^3 = 64 MACs per 4x4 matrix, two of them
+    "Inverse": (ms_node("Inverse", ["x"], "y"), [("x", [2, 4, 4])], [], (MATMUL, Cost(macs=128)), (2, 4, 4)),
     "QLinearAveragePool channels_last": (
         ms_node("QLinearAveragePool", [*_qi("a"), "y_s", "y_zp"], "y", kernel_shape=[2, 2], strides=[2, 2], channels_last=1),
         [("a", vi("a", [1, 4, 4, 3], U8))], [*_q("a"), *_q("y")], (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),
@@ -309,7 +336,8 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     feeds = {}
     for i in sess.get_inputs():
         shape = [d if isinstance(d, int) else 1 for d in i.shape]
-        dtype = {"tensor(float)": np.float32, "tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(uint8)": np.uint8}[i.type]
+        dtype = {"tensor(float)": np.float32, "tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(uint8)": np.uint8,
+                 "tensor(bool)": np.bool_}[i.type]  # fmt: skip
         feeds[i.name] = rng.standard_normal(shape).astype(dtype) if dtype is np.float32 else rng.integers(0, 2, shape).astype(dtype)
     try:
         got = sess.run(None, feeds)  # "after", then the node's later outputs (a KV cache's present key and value)
@@ -391,6 +419,32 @@ def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
     path = save(tmp_path, ms_model([ms_node("Rfft", ["x"], "y", signal_ndim=1)], [("x", [1, 64])]), "fft.onnx")
     assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'Rfft': a signal op: its work depends on the FFT algorithm "
                                                               "(N log N to N^2 per transform)"]  # fmt: skip
+
+
+def test_contrib_range_folds_as_the_standard_range(tmp_path):
+    """A contrib Range of constants is the standard Range: arange(0, 10, 3) has 4 elements, which
+    the Relu after it counts (onnxruntime's shape too).  Without its optional delta (1) it is
+    not the standard op, whose delta is required: its size is left open and said."""
+    import onnxruntime as ort
+
+    nodes = [ms_node("Range", ["a", "b", "c"], "r"), helper.make_node("Relu", ["r"], ["y"], name="y")]
+    inits = [init("a", value=0.0), init("b", value=10.0), init("c", value=3.0)]
+    layers, path = layers_of(tmp_path, nodes, [], inits)
+    assert (layers["y"].output_shape, layers["y"].cost) == ((4,), Cost(other_ops=4))
+    assert ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {})[0].shape == (4,)
+    nodes[0] = ms_node("Range", ["a", "b"], "r")
+    m = read_onnx(save(tmp_path, ms_model(nodes, [], inits[:2]), "two.onnx"))
+    assert [(u.name, u.reason) for u in m.uncounted] == [("y", "unknown shape of input 0 ('r'); shapes lost at r (Range: onnx shape inference left its output open)")]
+
+
+def test_data_sized_contrib_ops_say_so(tmp_path):
+    """Unique and DynamicTimeWarping (onnxruntime's PyTorch export helper, Whisper's alignment):
+    their output sizes are the data's to say."""
+    path = save(tmp_path, ms_model([ms_node("Unique", ["x"], ["u", "idx", "counts"])], [("x", [8])], outputs=["u"]))
+    assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'Unique': its output size depends on the data"]
+    path = save(tmp_path, ms_model([ms_node("DynamicTimeWarping", ["x"], "path")], [("x", [6, 9])]), "dtw.onnx")
+    assert [u.reason for u in read_onnx(path).uncounted] == [
+        "onnxruntime contrib op 'DynamicTimeWarping': its output, the alignment path, has a length that depends on the data"]
 
 
 def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):

@@ -753,6 +753,23 @@ def test_grid_sample_as_resize(tmp_path):
         assert (layer.type, layer.cost, layer.inputs) == (RESIZE, Cost(other_ops=ops), ("x", "grid")), mode
 
 
+def test_det_is_gaussian_elimination(tmp_path):
+    """Det of (2, 3, 5, 5): 6 matrices of n = 5.  Elimination: sum(m^2, m = 1..4) = 30 MACs and
+    10 divisions each, then 4 multiplications along the diagonal: 180 MACs, 84 other ops.
+    onnxruntime gives the (2, 3) output dscost infers."""
+    import onnxruntime as ort
+
+    from onnx_models import model, save
+
+    layer = one(tmp_path, node("Det", ["x"], "y"), [("x", [2, 3, 5, 5])])
+    assert (layer.type, layer.cost, layer.output_shape) == (MATMUL, Cost(macs=180, other_ops=84), (2, 3))
+    path = save(tmp_path, model([node("Det", ["x"], "y")], [("x", [2, 3, 5, 5])]), "det.onnx")
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 5)).astype(np.float32)
+    assert ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0].shape == (2, 3)
+    m = read(tmp_path, [node("Det", ["x"], "y")], [("x", [2, 3, 5])])  # not square: uncounted, saying why
+    assert [u.reason for u in m.uncounted] == ["cannot derive cost: input (2, 3, 5) is not a batch of square matrices (..., n, n)"]
+
+
 @opset_at_least(20)
 def test_affine_grid_is_a_batched_matmul(tmp_path):
     """theta (2, 2, 3), size (2, 3, 5, 7): grid (2, 5, 7, 2), MACs 2*5*7 points * 2 coords * 3 = 420."""

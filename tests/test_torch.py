@@ -377,6 +377,37 @@ def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
         assert got.shape == (1, 5, 4) and abs(got - m(x).detach().numpy()).max() < 1e-5
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
+def test_onnxruntimes_export_helper_ops_are_counted(tmp_path):
+    """onnxruntime's PyTorch export helper (onnxruntime.tools.pytorch_export_contrib_ops) writes
+    its own GridSample and Trilu below opsets 16 and 14, and Inverse at any opset: counted as the
+    standard ops (GridSample: 2x2 taps per output element, 4 x 5 x 6 = 120 of them), Inverse as
+    Gauss-Jordan (n^3 = 64 MACs per 4x4 matrix), the standard Det as elimination (14 MACs, 6
+    divisions and 3 diagonal products per matrix)."""
+    need("onnxruntime")
+    from onnxruntime.tools import pytorch_export_contrib_ops as helper
+
+    class Sampled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+
+        def forward(self, x, grid, m):
+            y = torch.nn.functional.grid_sample(self.conv(x), grid, mode="bilinear", align_corners=False)
+            return y, torch.inverse(torch.triu(m) + torch.eye(4)), torch.det(m)
+
+    path = str(tmp_path / "helper.onnx")
+    helper.register()
+    try:
+        torch.onnx.export(Sampled(), (torch.rand(1, 3, 8, 8), torch.rand(1, 5, 6, 2), torch.rand(2, 4, 4)), path, dynamo=False, opset_version=13)
+    finally:
+        helper.unregister()
+    m = load(path)
+    ops = {(layer.op, layer.cost.macs, layer.cost.other_ops) for layer in m.layers if layer.op in ("GridSample", "Inverse", "Det", "Trilu")}
+    assert not m.uncounted and ops == {("GridSample", 0, 480), ("Trilu", 0, 0), ("Inverse", 128, 0), ("Det", 28, 18)}
+    assert sum(layer.cost.macs for layer in m.layers) == 3 * 9 * 4 * 64 + 128 + 28
+
+
 def test_a_forward_that_refuses_defaults_given_positionally():
     """Called on the module, the TorchScript exporter fills in a forward's defaults positionally;
     a forward wrapper passing one of them by keyword (transformers 5's BertModel: "got multiple

@@ -28,7 +28,7 @@ from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
+from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, grid_sample, matmul, shape_only
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_sequence_ops import rotary_result
@@ -40,7 +40,7 @@ __all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "group_norm", "nhwc
 # first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
 TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
              "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0,
-             "QuantizeLinear": 2, "DequantizeLinear": 1}  # fmt: skip
+             "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8}  # fmt: skip
 # ... and when that input is absent (QuantizeLinear without a zero point: uint8); float otherwise
 TYPE_ABSENT = {"QuantizeLinear": 2}
 
@@ -137,7 +137,7 @@ def group_query_attention_shape(info: NodeInfo) -> list:
     return [(b, s, heads * head), _present(_in(info, 3), s), _present(_in(info, 4), s)][: len(info.outputs)]
 
 
-@shapes("EmbedLayerNormalization")
+@shapes("EmbedLayerNormalization", "QEmbedLayerNormalization")
 def embed_layer_norm_shape(info: NodeInfo) -> list:
     ids, words = _in(info, 0), _in(info, 2)
     if ids is None or words is None:
@@ -263,7 +263,13 @@ def embed_layer_norm(info: NodeInfo) -> Result:
     params.update({i: "norm_params" for i in (5, 6) if info.has(i)})
     cost = C.norm_cost(numel, sum(prod(info.shape(i)) for i in (5, 6) if info.has(i)))
     cost = replace(cost, other_ops=cost.other_ops + (len(tables) - 1) * numel, weights=sum(prod(info.shape(i)) for i in tables))
-    return Result(NORM, cost, params=params, data_inputs=(0, 1, 7, 8))
+    return Result(NORM, cost, params=params, data_inputs=(0, 1, 7) if info.op == "QEmbedLayerNormalization" else (0, 1, 7, 8))
+
+
+# Its quantizers' form (quantize_dynamic and QOperator quantize_static of an optimized BERT): the
+# same inputs 0-7, the tables, gamma and beta in 8 bits (counted in values), then their scales
+# and zero points, which are not params
+handles("QEmbedLayerNormalization")(embed_layer_norm)
 
 
 # --------------------------------------------------------------------------
@@ -546,3 +552,25 @@ def moe(info: NodeInfo) -> Result:
     cost = C.moe_cost(prod(x[:-1]), k, experts, sum(per_expert), bias, per_expert[1] // hidden, hidden, MOE_ACTIVATIONS[act])
     params = {**{i: "weights" for i in fcs if info.has(i)}, **{i: "biases" for i in biases if info.has(i)}}
     return Result(FC, cost, params=params, data_inputs=(0, 1, 14), note=note)
+
+
+# Twins of standard ops (onnx_eval.CONTRIB_TWINS: onnx's schema of that opset infers their
+# shapes): the standard op's cost
+handles("GridSample")(grid_sample)
+handles("Trilu", "Pad", "Range", "GatherND")(shape_only)
+
+
+@shapes("UnfoldTensor")
+def unfold_tensor_shape(info: NodeInfo) -> list:
+    """torch's ``Tensor.unfold(dim, size, step)`` (onnxruntime's PyTorch export helper): axis
+    ``dim`` of length L becomes (L - size) // step + 1 windows, each of ``size`` elements on a new last axis."""
+    x = _in(info, 0)
+    size, step = int(info.attr("size", 0)), int(info.attr("step", 1))
+    dim = int(info.attr("dim", -1))
+    if x is None or not -len(x) <= dim < len(x) or size <= 0 or step <= 0 or x[dim] < size:
+        return [None]
+    dim %= len(x)
+    return [x[:dim] + ((x[dim] - size) // step + 1,) + x[dim + 1 :] + (size,)]
+
+
+handles("UnfoldTensor")(shape_only)

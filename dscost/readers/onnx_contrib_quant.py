@@ -1,6 +1,6 @@
 """onnxruntime's quantized contrib ops: the QOperator format of its static quantizer (QGemm,
 QLinearAdd, QLinearMul, QLinearConcat, QLinearGlobalAveragePool, QLinearSoftmax,
-QLinearSigmoid, QLinearLeakyRelu: each takes its float twin's inputs with a scale and zero point
+QLinearSigmoid, QLinearLeakyRelu, QLinearWhere: each takes its float twin's inputs with a scale and zero point
 after each, which are not params, and costs what its twin costs) and its dynamic quantizer's
 DynamicQuantizeLSTM; and its own QuantizeLinear and DequantizeLinear (QDQ of 16 and 4 bits before
 opset 21, or with the quantizer's ``UseQDQContribOps``), costed as the standard ops.  Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
@@ -82,6 +82,19 @@ def qlinear_binary(info: NodeInfo) -> Result:
     params = {i: kind for i in (0, 3) if info.is_const(i) and prod(info.shape(i)) > 1}
     cost = replace(cost, **{kind: sum(prod(info.shape(i)) for i in params)})
     return Result(ADD if info.op == "QLinearAdd" else ELEMENTWISE, cost, params=params, data_inputs=(0, 3))
+
+
+@shapes("QLinearWhere")
+def qlinear_where_shape(info: NodeInfo) -> list:
+    c, x, y = _in(info, 0), _in(info, 1), _in(info, 4)
+    return [C.broadcast_shape(C.broadcast_shape(c, x), y) if None not in (c, x, y) else None]
+
+
+@handles("QLinearWhere")
+def qlinear_where(info: NodeInfo) -> Result:
+    """QLinearWhere(condition, X, X_scale, X_zp, Y, Y_scale, Y_zp, Z_scale, Z_zp): Where's cost,
+    one select per output element."""
+    return Result(ELEMENTWISE, C.elementwise_cost(prod(info.out()), 2), data_inputs=(0, 1, 4))
 
 
 @shapes("QLinearConcat")

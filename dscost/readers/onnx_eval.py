@@ -66,14 +66,20 @@ def constant_value(node, np, numpy_helper):
     return None  # sparse_value, strings: left to the evaluator
 
 
-# onnxruntime's own ops that are the standard ones of the same name (its quantizer's
-# UseQDQContribOps): evaluated, and read, as those
-CONTRIB_TWINS = frozenset(("QuantizeLinear", "DequantizeLinear"))
+# onnxruntime's own ops that are the standard ones of the same name: evaluated, and read, as
+# those.  Its quantizer's QuantizeLinear and DequantizeLinear (UseQDQContribOps; 0: the newest
+# version, for their 16- and 4-bit types; shapes from onnx_contrib's functions), and the ops of
+# its PyTorch export helper (onnxruntime.tools.pytorch_export_contrib_ops: GridSample, Trilu)
+# and of older converters (Pad, Range, GatherND), each the standard op of this opset, which
+# infers their shapes too (GridSample-16 takes the contrib op's mode names, "bilinear", "bicubic")
+CONTRIB_TWINS = {"QuantizeLinear": 0, "DequantizeLinear": 0, "GridSample": 16, "Trilu": 14, "Pad": 11, "Range": 11, "GatherND": 11}
 
 
 def standard_domain(node) -> str:
     """The node's domain, or the default one for an onnxruntime op that is a standard op's twin."""
-    return "" if node.domain == "com.microsoft" and node.op_type in CONTRIB_TWINS else node.domain
+    if node.domain == "com.microsoft" and node.op_type in CONTRIB_TWINS and (node.op_type != "Range" or len(node.input) == 3):
+        return ""  # (a contrib Range's delta is optional, the standard one's is not)
+    return node.domain
 
 
 class Evaluators:
@@ -102,7 +108,7 @@ class Evaluators:
             # before 19), and for an onnxruntime twin (16- and 4-bit types at any opset)
             newest = defs.onnx_opset_version()
             ev = None
-            for opset in dict.fromkeys((self.opset if domain == node.domain else newest, newest)):
+            for opset in dict.fromkeys((self.opset if domain == node.domain else CONTRIB_TWINS[node.op_type] or newest, newest)):
                 opsets = [helper.make_opsetid("", opset)] + ([helper.make_opsetid(domain, 1)] if domain not in ("", "ai.onnx") else [])
                 try:
                     ev = ReferenceEvaluator(helper.make_model(graph, opset_imports=opsets))

@@ -41,6 +41,7 @@ from dscost.readers.onnx_node import (
 )
 from dscost.readers.onnx_sequence_ops import attention, causal_conv_with_state, recurrent, rotary_embedding  # (registers them)
 from dscost.readers.onnx_legacy import crop, element_wise  # (registers ONNX's removed experimental ops)
+from dscost.readers.onnx_linalg import det, inverse  # (registers Det, and onnxruntime's Inverse)
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -61,7 +62,7 @@ from dscost.layers import (
 )
 
 __all__ = ["CONTROL_FLOW", "FLOAT_TYPES", "HANDLERS", "NodeInfo", "UnknownShape", "activation_result",
-           "attention", "causal_conv_with_state", "crop", "element_wise", "recurrent", "rotary_embedding"]  # fmt: skip
+           "attention", "causal_conv_with_state", "crop", "det", "element_wise", "inverse", "recurrent", "rotary_embedding"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
 from dscost.readers.onnx_node import node_attrs
-from dscost.readers.onnx_eval import (FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_small, index_outside,
+from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
@@ -403,7 +403,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
             if standard_domain(node):
                 continue
             # (a twin of a standard op -- onnxruntime's Q/DQ of a model's float "same" pad arithmetic -- folds as that op)
-        elif node.domain not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
+        elif standard_domain(node) not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):
             if loop is not None and node.op_type in ("Loop", "Scan") and node.domain in ("", "ai.onnx"):
                 loop(node, values)
             continue  # custom ops, subgraphs (If/Loop/Scan)
@@ -509,8 +509,12 @@ def _type_proto(helper, elem_type: int, shape: Shape | None):
 def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper) -> None:
     """Output shapes of one node from its input shapes and the input values known
     (``infer_node_outputs``: onnx's own inference function of the op, with data)."""
+    if node.domain not in ("", "ai.onnx"):  # an onnxruntime twin of a standard op: that op's schema (onnx_eval.CONTRIB_TWINS)
+        opset = CONTRIB_TWINS[node.op_type] if standard_domain(node) == "" else 0
+        if not opset:
+            return
     try:
-        schema = onnx.defs.get_schema(node.op_type, opset, node.domain)
+        schema = onnx.defs.get_schema(node.op_type, opset, "")
     except Exception:
         return
     input_types = {i: _type_proto(helper, types[i], shapes.get(i)) for i in ins if i and types.get(i)}

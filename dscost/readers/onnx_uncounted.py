@@ -68,7 +68,9 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "SparseAttention": "its work is set by the values of its block mask (block_row_indices, block_col_indices)",
                    "BeamSearch": _GENERATION, "GreedySearch": _GENERATION, "Sampling": _GENERATION, "WhisperBeamSearch": _GENERATION,
                    "PagedAttention": "its keys' lengths are the run-time values of its block tables and sequence lengths, not shapes",
-                   "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON}  # fmt: skip
+                   "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON,
+                   "Unique": "its output size depends on the data",
+                   "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data"}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:

@@ -1,0 +1,51 @@
+"""ONNX handlers of square-matrix algebra: the standard ``Det`` and onnxruntime's contrib
+``Inverse`` (which its PyTorch export helper writes for ``torch.inverse``), counted as Gaussian
+elimination on each (..., n, n) matrix.  They register in the one table,
+:data:`dscost.readers.onnx_node.HANDLERS` (Inverse in the contrib table, with its shape).
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+from dscost.layers import MATMUL, Cost, Shape
+from dscost.readers.handlers import Result
+from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles
+
+
+def _matrices(x: Shape) -> tuple[int, int]:
+    """(how many matrices, n) of a (..., n, n) input."""
+    if len(x) < 2 or x[-1] != x[-2]:
+        raise ValueError(f"input {tuple(x)} is not a batch of square matrices (..., n, n)")
+    return prod(x[:-2]), x[-1]
+
+
+def elimination_cost(n: int) -> Cost:
+    """Gaussian elimination of one n x n matrix to triangular form: with m rows left below the
+    pivot, each of them takes one division (its factor) and m multiply-adds, so
+    MACs = sum(m^2, m = 1..n-1) = (n-1)n(2n-1)/6 and divisions = n(n-1)/2."""
+    return Cost(macs=(n - 1) * n * (2 * n - 1) // 6, other_ops=n * (n - 1) // 2)
+
+
+@handles("Det")
+def det(info: NodeInfo) -> Result:
+    """Each matrix's elimination (:func:`elimination_cost`) and the product of its n diagonal
+    entries (n-1 multiplications)."""
+    batch, n = _matrices(info.shape(0))
+    one = elimination_cost(n)
+    return Result(MATMUL, Cost(macs=batch * one.macs, other_ops=batch * (one.other_ops + max(n - 1, 0))), data_inputs=(0,))
+
+
+@contrib_shapes("Inverse")
+def inverse_shape(info: NodeInfo) -> list:
+    return [info.input_shape(0)]
+
+
+@contrib_handles("Inverse")
+def inverse(info: NodeInfo) -> Result:
+    """Gauss-Jordan elimination of [A | I]: n^3 multiply-adds per matrix (the textbook count;
+    LAPACK's getrf + getri: 2n^3 flops)."""
+    batch, n = _matrices(info.shape(0))
+    return Result(MATMUL, Cost(macs=batch * n**3), data_inputs=(0,))
