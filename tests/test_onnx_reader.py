@@ -54,8 +54,20 @@ def test_unresolved_spatial_dim_names_input_and_flag(tmp_path):
 
 
 def test_input_shape_for_unknown_input(tmp_path):
-    with pytest.raises(InputError, match="'nope'.*not an input"):
+    with pytest.raises(InputError, match="'nope'.*not an input") as e:
         read_onnx(save(tmp_path, conv_model()), input_shapes={"nope": (1, 3, 8, 8)})
+    assert "of its own" not in str(e.value)
+
+
+def test_several_input_shapes_in_one_option_say_how(tmp_path, capsys):
+    """`--input-shape a=1x16,b=1x16` reads as the input 'a=1x16,b' of shape 1x16: not an input, and
+    the one line says to give each input an option of its own."""
+    from dscost.cli import run
+
+    assert run(["analyze", str(save(tmp_path, conv_model())), "--input-shape", "x=1x3x8x8,y=1x3x8x8"]) == 2
+    err = capsys.readouterr().err
+    assert "--input-shape names 'x=1x3x8x8,y', which is not an input" in err and "--input-shape a=1x16 --input-shape b=1x16" in err
+    assert err.count("\n") == 1
 
 
 def test_input_shape_of_the_wrong_rank_is_an_error(tmp_path):
