@@ -135,6 +135,10 @@ CASES = {
     "MatMulNBits": (
         ms_node("MatMulNBits", ["a", "w", "s"], "y", K=64, N=32, bits=4, block_size=32), [("a", [1, 3, 64])],
         [init("w", 32, 2, 16, dtype=np.uint8), init("s", 64)], (FC, Cost(macs=6_144, weights=2_048)), (1, 3, 32)),
+    # the bnb4 quantizer's NF4 blocks (two values a byte, an absmax per 16): 6 rows x 16 x 8, no bias
+    "MatMulBnb4": (
+        ms_node("MatMulBnb4", ["a", "w", "absmax"], "y", K=16, N=8, block_size=16, quant_type=1), [("a", [2, 3, 16])],
+        [init("w", 64, dtype=np.uint8), init("absmax", 8)], (FC, Cost(macs=768, weights=128)), (2, 3, 8)),
     # projections 10 x 16 x 48 = 7,680 MACs (+ 480 bias adds); 2*4*5*5 = 200 scores: 200*(4 + 4) MACs, 200*4 ops
     "Attention": (
         ms_node("Attention", ["x", "w", "b"], "y", num_heads=4), [("x", [2, 5, 16])], [init("w", 16, 48), init("b", 48)],

@@ -1,7 +1,8 @@
 """onnxruntime's contrib ops: domain ``com.microsoft``, as written by onnxruntime's transformer
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
 Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit weight
-quantizer (MatMulNBits), its dynamic quantizer's QAttention and onnxruntime-genai's LLMs
+quantizers (MatMulNBits, MatMulBnb4), its dynamic quantizer's QAttention and QEmbedLayerNormalization, its
+PyTorch export helper's twins of standard ops (GridSample, Trilu) and UnfoldTensor, and onnxruntime-genai's LLMs
 (GroupQueryAttention, RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
 QMoE; SimplifiedLayerNormalization sits in the default domain and is counted by
 :mod:`dscost.readers.onnx_ops`).  The channels-last ops of its NHWC transformer and its Stable
@@ -91,7 +92,7 @@ def gemm_shape(info: NodeInfo) -> list:
     return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
 
 
-@shapes("MatMulNBits")
+@shapes("MatMulNBits", "MatMulBnb4")
 def matmul_nbits_shape(info: NodeInfo) -> list:
     a = _in(info, 0)
     return [a[:-1] + (int(info.attr("N", 0)),) if a else None]
@@ -324,6 +325,11 @@ def matmul_nbits(info: NodeInfo) -> Result:
     params = {1: "weights", 5: "biases"} if bias else {1: "weights"}
     return Result(FC, C.linear_cost(k, n, rows=prod(a[:-1]), bias=bias), params=params, data_inputs=(0,),
                   note=f"{info.attr('bits', 4)}-bit weights")  # fmt: skip
+
+
+# Its bitsandbytes-style quantizer (onnxruntime.quantization.matmul_bnb4_quantizer: FP4 or NF4
+# weights in blocks, an absmax per block): MatMulBnb4(A, B, absmax), K and N attributes, no bias
+handles("MatMulBnb4")(matmul_nbits)
 
 
 # FusedConv activation -> key of cost.ACTIVATION_OPS
