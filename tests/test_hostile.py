@@ -451,7 +451,7 @@ def test_over_2gb_protobuf_for_bench_and_convert(tmp_path):
     n = (2**31 + 2**24) // 4
     tensor_head = enc_varint(1 << 3) + enc_varint(n) + enc_varint(2 << 3) + enc_varint(1) + enc_len(8, b"W")
     tensor = tensor_head + enc_header(9, 4 * n)
-    graph_head = enc_len(1, enc_len(1, b"x") + enc_len(1, b"W") + enc_len(2, b"y") + enc_len(4, b"MatMul"))
+    graph_head = enc_len(1, enc_len(1, b"x") + enc_len(1, b"W") + enc_len(2, b"y") + enc_len(4, b"MatMul")) + enc_len(11, enc_len(1, b"x"))
     opset = enc_len(8, enc_varint(2 << 3) + enc_varint(17))
     total_graph = len(graph_head) + len(enc_header(5, len(tensor) + 4 * n)) + len(tensor) + 4 * n
     path = tmp_path / "big.onnx"
@@ -461,6 +461,16 @@ def test_over_2gb_protobuf_for_bench_and_convert(tmp_path):
         f.truncate(f.tell() + 4 * n)
     for args in (["bench", "big.onnx"], ["convert", "big.onnx", "-o", "out.onnx"]):
         one_error(dscost(tmp_path, *args), "big.onnx", "over protobuf's 2 GB limit", "external data")
+
+
+def test_a_gate_on_a_graph_missing_the_node_that_makes_a_tensor_is_an_input_error(tmp_path):
+    """The graph's only compute dropped by its exporter (paddle2onnx's SimpleRNN): `check` would
+    pass it at 0 MACs; it is one error line, exit 2."""
+    nodes = [helper.make_node("Transpose", ["rnn_out"], ["y"], name="t", perm=[1, 0, 2])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])  # fmt: skip
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "m.onnx"))
+    one_error(dscost(tmp_path, "check", "m.onnx", "--max-macs", "1"), "m.onnx: node 't' (Transpose) reads 'rnn_out', which no node makes")
 
 
 def test_300k_line_spec_is_refused_before_building(tmp_path):

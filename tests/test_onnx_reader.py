@@ -207,14 +207,29 @@ def test_the_order_check_in_one_pass():
     from dscost.readers.onnx_order import _in_order
 
     def check(pairs, given=("x", "W")):
-        return _in_order([N(input=i, output=o) for i, o in pairs], set(given))
+        return _in_order([N(input=i, output=o) for i, o in pairs], set(given))[0]
 
     assert check([(["x", "W"], ["a"]), (["a"], ["b"]), (["a", "b", ""], ["c", ""]), (["c"], ["", "d"])]) == {"a", "b", "c", "d"}
     assert check([(["b"], ["a"]), (["x"], ["b"])]) is None  # a reads b before it is made
     assert check([(["x", "a"], ["a"])]) is None  # a node reading its own output
     assert check([(["x"], ["a"]), (["a"], ["a"])]) is None  # a made twice
     assert check([(["x"], ["W"]), (["W"], ["b"])]) == {"W", "b"}  # a node writing an initializer's name: it was there first
-    assert check([(["missing"], ["a"])]) == {"a"}  # a dangling name is not a later node's
+    assert check([(["missing"], ["a"])]) == {"a"}  # a dangling name is not a later node's (sort_nodes refuses it)
+    assert _in_order([N(input=["missing", ""], output=["a"])], {"x"})[1] == ["missing", ""]  # what it set aside
+
+
+@pytest.mark.parametrize("order", ["sorted", "unsorted"])
+def test_an_input_that_no_node_makes_is_refused(tmp_path, order):
+    """paddle2onnx 2.1 drops the RNN node of a paddle.nn.SimpleRNN and keeps the Transpose that
+    reads its output: 0 MACs and nothing uncounted, had dscost taken the graph.  onnxruntime and
+    onnx.checker refuse it; so does dscost, naming the node and the tensor (a graph out of
+    order takes the full sort, which checks too)."""
+    nodes = [node("Relu", ["x"], "r"), node("Transpose", ["rnn_out"], "y", perm=[1, 0, 2])]
+    if order == "unsorted":
+        nodes = [node("Add", ["r", "r"], "s"), *nodes]
+    with pytest.raises(InputError, match=r"m.onnx: node 'y' \(Transpose\) reads 'rnn_out', which no node makes and which is neither a graph "
+                                         r"input nor an initializer: the graph cannot run \(onnxruntime refuses it too\)"):  # fmt: skip
+        read_onnx(save(tmp_path, model(nodes, [("x", [1, 2, 3])], ["y"])))
 
 
 def test_weights_of_a_layer_on_constants_flow_on(tmp_path):

@@ -34,20 +34,26 @@ def sort_nodes(path: Path, graph) -> tuple[list[str], set[str] | None]:
     """Put ``graph``'s nodes in topological order (in place; most graphs already are, and
     torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
     their layer names, given by :func:`node_names` in the file's order, and the names of the
-    tensors they make when they were in order already (None after a sort).  A cycle is an error."""
+    tensors they make when they were in order already (None after a sort).  A cycle is an error,
+    and so is an input that nothing makes (onnxruntime refuses such a graph: an exporter dropped
+    the node that makes it, and the work it stood for would count as nothing)."""
     import heapq
 
     nodes = graph.node
     names = node_names(nodes, path)
-    given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input}  # there before any node
-    made = _in_order(nodes, given)
-    if made is not None:  # the usual case
+    given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input} | {t.values.name for t in graph.sparse_initializer}
+    made, pending = _in_order(nodes, given)
+    if made is not None:  # the usual case: whatever was read before it was made is made by no node
+        if any(pending):
+            _refuse_unmade(path, nodes, names, given | made)
         return names, made
     producer: dict[str, int] = {}
     for i, node in enumerate(nodes):
         for t in node.output:
             if t and t not in given:
                 producer[t] = i
+    if any(t and t not in producer and t not in given for node in nodes for t in node.input):
+        _refuse_unmade(path, nodes, names, given | producer.keys())
     deps = [{producer[t] for t in node.input if t in producer} for node in nodes]
     users: list[list[int]] = [[] for _ in nodes]
     waiting = [len(ds) for ds in deps]
@@ -80,11 +86,26 @@ def sort_nodes(path: Path, graph) -> tuple[list[str], set[str] | None]:
     return [names[i] for i in order], None
 
 
-def _in_order(nodes, given: set[str]) -> set[str] | None:
+def _refuse_unmade(path: Path, nodes, names: list[str], known) -> None:
+    """The InputError for the first node that reads a tensor not in ``known`` -- or, before it, one
+    with a name protobuf gave as bytes (not UTF-8: never equal to a name that is), as the reader says."""
+    for i, node in enumerate(nodes):
+        fields = [("op type", node.op_type), ("domain", node.domain), *(("input name", t) for t in node.input), *(("output name", t) for t in node.output)]
+        field, value = next(((f, v) for f, v in fields if v.__class__ is bytes), (None, None))
+        if field:
+            raise InputError(f"{path}: node {names[i]!r}: {not_utf8(field, value)}")
+        t = next((t for t in node.input if t and t not in known), None)
+        if t is not None:
+            break
+    raise InputError(f"{path}: node {names[i]!r} ({nodes[i].op_type}) reads {t!r}, which no node makes and which is neither a graph input nor "
+                     "an initializer: the graph cannot run (onnxruntime refuses it too)")
+
+
+def _in_order(nodes, given: set[str]) -> tuple[set[str] | None, list[str]]:
     """The tensors the nodes make (not "") when every node comes after the producers
     of its inputs, else None; in one pass: an input not made yet is set aside, and the graph is
     in order unless one of those is made later.  A tensor made twice is left to the full sort
-    (the last producer counts there)."""
+    (the last producer counts there).  Also what was set aside ("": an absent optional input)."""
     made = set(given)
     pending: list[str] = []
     named_as_given: list[str] = []  # (an output that takes an initializer's or graph input's name)
@@ -95,12 +116,12 @@ def _in_order(nodes, given: set[str]) -> set[str] | None:
         for t in node.output:
             if t in made and t:
                 if t not in given:
-                    return None
+                    return None, pending
                 named_as_given.append(t)
             made.add(t)
     if any(t and t in made for t in pending):
-        return None
+        return None, pending
     made -= given
     made.discard("")
     made.update(named_as_given)
-    return made
+    return made, pending
