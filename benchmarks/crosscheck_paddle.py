@@ -16,7 +16,7 @@ TransformerEncoder and 2-layer bidirectional LSTM, GRU and SimpleRNN, exported w
 Random weights (nothing is downloaded).  Needs a venv with ``pip install paddlepaddle
 paddle2onnx`` and dscost (``pip install -e .``):
 
-    python benchmarks/crosscheck_paddle.py [--only resnet18,mobilenet_v2]
+    python benchmarks/crosscheck_paddle.py [--only resnet18,mobilenet_v2] [--opset 13]
 """
 
 from __future__ import annotations
@@ -107,6 +107,7 @@ def encoder_macs() -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", help="comma-separated model names (default: all)")
+    ap.add_argument("--opset", type=int, default=13, help="the ONNX opset paddle2onnx writes (default 13)")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     import paddle
@@ -135,7 +136,7 @@ def main() -> int:
                 spec = [paddle.static.InputSpec([1, 3, size, size], "float32", "x")]
             net.eval()
             with quiet():
-                paddle.onnx.export(net, f"{tmp}/{name}", input_spec=spec, opset_version=13)
+                paddle.onnx.export(net, f"{tmp}/{name}", input_spec=spec, opset_version=args.opset)
             ref_macs = rnn_macs(name) if name in GATES else encoder_macs() if name == "transformer_encoder" else paddle_macs(paddle, net, size)
             ref_params = sum(int(p.numel()) for p in net.parameters() if p.trainable)
             try:
@@ -148,7 +149,7 @@ def main() -> int:
             equal += same
             rows.append((name, a.totals.macs, ref_macs, a.totals.params, ref_params, len(a.model.uncounted), time.perf_counter() - t0))
             print(f"{name}: {'equal' if same else 'DIFFERENT'}", file=sys.stderr, flush=True)
-    print(f"paddle {paddle.__version__}, paddle2onnx opset 13, {time.strftime('%Y-%m-%d')}\n")
+    print(f"paddle {paddle.__version__}, paddle2onnx opset {args.opset}, {time.strftime('%Y-%m-%d')}\n")
     print("| model | dscost MACs | Paddle MACs | dscost params | Paddle params | uncounted | s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, m, rm, p, rp, u, s in rows:
