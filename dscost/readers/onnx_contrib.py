@@ -1,13 +1,14 @@
 """onnxruntime's contrib ops: domain ``com.microsoft``, as written by onnxruntime's transformer
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
 Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit weight
-quantizers (MatMulNBits, MatMulBnb4), its dynamic quantizer's QAttention and QEmbedLayerNormalization, its
-PyTorch export helper's twins of standard ops (GridSample, Trilu) and UnfoldTensor, and onnxruntime-genai's LLMs
+quantizers (MatMulNBits, MatMulBnb4), its dynamic quantizer's QAttention and QEmbedLayerNormalization, and onnxruntime-genai's LLMs
 (GroupQueryAttention, RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
 QMoE; SimplifiedLayerNormalization sits in the default domain and is counted by
 :mod:`dscost.readers.onnx_ops`).  The channels-last ops of its NHWC transformer and its Stable
 Diffusion UNet fusions are in :mod:`dscost.readers.onnx_contrib_layout`; the static quantizer's
-QOperator format and DynamicQuantizeLSTM in :mod:`dscost.readers.onnx_contrib_quant`.
+QOperator format and DynamicQuantizeLSTM in :mod:`dscost.readers.onnx_contrib_quant`; its copies
+of standard ops and torch's (its PyTorch export helper's, older converters') in
+:mod:`dscost.readers.onnx_contrib_twins`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -29,12 +30,13 @@ from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, grid_sample, matmul, shape_only
+from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
+from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its
@@ -558,25 +560,3 @@ def moe(info: NodeInfo) -> Result:
     cost = C.moe_cost(prod(x[:-1]), k, experts, sum(per_expert), bias, per_expert[1] // hidden, hidden, MOE_ACTIVATIONS[act])
     params = {**{i: "weights" for i in fcs if info.has(i)}, **{i: "biases" for i in biases if info.has(i)}}
     return Result(FC, cost, params=params, data_inputs=(0, 1, 14), note=note)
-
-
-# Twins of standard ops (onnx_eval.CONTRIB_TWINS: onnx's schema of that opset infers their
-# shapes): the standard op's cost
-handles("GridSample")(grid_sample)
-handles("Trilu", "Pad", "Range", "GatherND")(shape_only)
-
-
-@shapes("UnfoldTensor")
-def unfold_tensor_shape(info: NodeInfo) -> list:
-    """torch's ``Tensor.unfold(dim, size, step)`` (onnxruntime's PyTorch export helper): axis
-    ``dim`` of length L becomes (L - size) // step + 1 windows, each of ``size`` elements on a new last axis."""
-    x = _in(info, 0)
-    size, step = int(info.attr("size", 0)), int(info.attr("step", 1))
-    dim = int(info.attr("dim", -1))
-    if x is None or not -len(x) <= dim < len(x) or size <= 0 or step <= 0 or x[dim] < size:
-        return [None]
-    dim %= len(x)
-    return [x[:dim] + ((x[dim] - size) // step + 1,) + x[dim + 1 :] + (size,)]
-
-
-handles("UnfoldTensor")(shape_only)

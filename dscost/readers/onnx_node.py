@@ -41,6 +41,12 @@ class NodeInfo:
     out_shapes: list[Shape | None]
     const: dict[str, int] = field(default_factory=dict)  # constant tensor name -> ONNX data type
     types: dict[str, int] = field(default_factory=dict)  # input name -> ONNX data type (given to contrib shape functions)
+    values: dict[str, object] = field(default_factory=dict)  # input name -> its value (numpy) when folding knows it (contrib shape functions)
+
+    def value(self, i: int) -> list[int] | None:
+        """The known value of input ``i`` as a flat list of ints, None when absent or not known."""
+        v = self.values.get(self.inputs[i]) if self.has(i) else None
+        return None if v is None else [int(x) for x in v.reshape(-1)]
 
     def has(self, i: int) -> bool:
         return i < len(self.inputs) and self.inputs[i] != ""

@@ -399,7 +399,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
     for node in g.node:
         shape_fn = contrib.get((node.domain, node.op_type))
         if shape_fn is not None:  # onnxruntime's contrib ops: no onnx schema, a shape function of ours
-            _contrib_outputs(node, shape_fn, shapes, types)
+            _contrib_outputs(node, shape_fn, shapes, types, values)
             if standard_domain(node):
                 continue
             # (a twin of a standard op -- onnxruntime's Q/DQ of a model's float "same" pad arithmetic -- folds as that op)
@@ -474,17 +474,17 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
     return values
 
 
-def _contrib_outputs(node, shape_fn, shapes: dict, types: dict) -> None:
-    """Output shapes of a contrib op from its input shapes (left open when they are not all known
-    or do not fit), and element types: the input onnx_contrib.TYPE_FROM names (float when
-    absent), else the first float input's."""
+def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, values: dict) -> None:
+    """Output shapes of a contrib op from its input shapes and the input values folding knows
+    (left open when they are not all known or do not fit), and element types: the input
+    onnx_contrib.TYPE_FROM names (float when absent), else the first float input's."""
     from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
     from dscost.readers.onnx_contrib import TYPE_ABSENT, TYPE_FROM
     from dscost.readers.onnx_node import FLOAT_TYPES, NodeInfo, node_attrs
 
     ins, outs = list(node.input), list(node.output)
     info = NodeInfo(node.name, node.op_type, node_attrs(node), ins, outs, [shapes.get(i) if i else None for i in ins],
-                    [None] * len(outs), types={i: types[i] for i in ins if i in types})  # fmt: skip
+                    [None] * len(outs), types={i: types[i] for i in ins if i in types}, values={i: values[i] for i in ins if i in values})  # fmt: skip
     try:
         found = shape_fn(info)
     except (UnknownShape, *HANDLER_ERRORS):
