@@ -778,6 +778,24 @@ def test_affine_grid_is_a_batched_matmul(tmp_path):
     assert (layer.type, layer.cost, layer.output_shape) == (MATMUL, Cost(macs=420), (2, 5, 7, 2))
 
 
+def test_max_roi_pool_is_a_lower_bound_said(tmp_path):
+    """Fast R-CNN's MaxRoiPool: 3 boxes of 4 channels pooled to 2x2 (48 outputs), each the max over
+    a bin the box sizes at run time: 1 compare per output (48), a lower bound, and said; the
+    shape onnxruntime gives."""
+    import onnxruntime as ort
+
+    from onnx_models import model, save
+
+    n = node("MaxRoiPool", ["x", "rois"], "y", pooled_shape=[2, 2], spatial_scale=0.5)
+    inputs = [("x", [1, 4, 16, 16]), ("rois", [3, 5])]
+    layer = one(tmp_path, n, inputs)
+    assert (layer.type, layer.cost, layer.output_shape) == (POOL, Cost(other_ops=48), (3, 4, 2, 2)) and "lower bound" in layer.note
+    path = save(tmp_path, model([n], inputs), "roi.onnx")
+    rois = np.array([[0, 0, 0, 8, 8], [0, 4, 4, 20, 30], [0, 2, 6, 12, 10]], np.float32)
+    x = np.random.default_rng(0).standard_normal((1, 4, 16, 16)).astype(np.float32)
+    assert ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x, "rois": rois})[0].shape == (3, 4, 2, 2)
+
+
 def test_roi_align_samples_per_bin(tmp_path):
     """3 RoIs of 4 channels, 2x2 bins: 48 outputs; sampling_ratio 2: 4 samples of 4 taps each
     (768); sampling_ratio 0 (adaptive): counted as 1 sample (192), and said."""

@@ -18,7 +18,8 @@ from dscost import cost as C
 from dscost.layers import RESIZE, Cost, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
-from dscost.readers.onnx_ops import grid_sample, shape_only
+from dscost.readers.onnx_ops import shape_only
+from dscost.readers.onnx_sampling import grid_sample
 
 handles("GridSample")(grid_sample)
 handles("Trilu", "Pad", "Range", "GatherND", "UnfoldTensor", "ExpandDims")(shape_only)

@@ -36,12 +36,12 @@ from dscost.readers.onnx_node import (
     ints_attr,
     no_output,
     runtime_same_pool,
-    str_attr,
     weight_kernel,
 )
 from dscost.readers.onnx_sequence_ops import attention, causal_conv_with_state, recurrent, rotary_embedding  # (registers them)
 from dscost.readers.onnx_legacy import crop, element_wise  # (registers ONNX's removed experimental ops)
 from dscost.readers.onnx_linalg import det, inverse  # (registers Det, and onnxruntime's Inverse)
+from dscost.readers.onnx_sampling import grid_sample, resize  # (registers the sampling ops)
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -55,14 +55,13 @@ from dscost.layers import (
     MATMUL,
     NORM,
     POOL,
-    RESIZE,
     SHAPE,
     SOFTMAX,
-    Cost,
 )
 
 __all__ = ["CONTROL_FLOW", "FLOAT_TYPES", "HANDLERS", "NodeInfo", "UnknownShape", "activation_result",
-           "attention", "causal_conv_with_state", "crop", "det", "element_wise", "inverse", "recurrent", "rotary_embedding"]  # fmt: skip
+           "attention", "causal_conv_with_state", "crop", "det", "element_wise", "grid_sample", "inverse", "recurrent", "resize",
+           "rotary_embedding"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -496,56 +495,6 @@ def softmax(info: NodeInfo) -> Result:
 def hardmax(info: NodeInfo) -> Result:
     """cost.per_element_cost("hardmax", numel) = 1 op (compare) per element."""
     return Result(ELEMENTWISE, C.per_element_cost("hardmax", prod(info.shape(0))))
-
-
-@handles("Resize", "Upsample")
-def resize(info: NodeInfo) -> Result:
-    """Nearest: a copy, no arithmetic.  (Bi/tri)linear and cubic: a weighted sum of 2 or 4 taps
-    per resized axis for each output element, i.e. cost.pool_cost((taps,)*axes, out numel)."""
-    x, y = info.shape(0), info.out()
-    mode = info.attr("mode", "nearest")
-    mode = mode.decode() if isinstance(mode, bytes) else str(mode)
-    axes = sum(1 for a, b in zip(x, y) if a != b)
-    if mode == "nearest" or axes == 0:
-        return Result(RESIZE, Cost(), data_inputs=(0,), note=mode)
-    taps = 4 if mode == "cubic" else 2
-    kernel = (taps,) * axes
-    return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0,), note=mode)
-
-
-@handles("GridSample")
-def grid_sample(info: NodeInfo) -> Result:
-    """Sampling X at the grid's points, as Resize: nearest a copy; (bi)linear and (bi)cubic
-    2 or 4 taps per spatial axis for each output element, cost.pool_cost((taps,)*axes, out numel).
-    The grid is data."""
-    x, y = info.shape(0), info.out()
-    mode = str_attr(info, "mode", "linear")
-    if mode == "nearest":
-        return Result(RESIZE, Cost(), data_inputs=(0, 1), note=mode)
-    kernel = (4 if mode in ("cubic", "bicubic") else 2,) * (len(x) - 2)
-    return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0, 1), note=mode)
-
-
-@handles("AffineGrid")
-def affine_grid(info: NodeInfo) -> Result:
-    """theta (N, r, r+1) times the homogeneous coordinates of every point of the (N, *spatial, r)
-    grid, a batched matmul (torch's affine_grid is one): MACs = N*prod(spatial)*r*(r+1)."""
-    theta, grid = info.shape(0), info.out()
-    r = theta[1] if len(theta) == 3 else 0
-    if r not in (2, 3) or theta[2] != r + 1 or grid[-1] != r:
-        raise ValueError(f"theta {tuple(theta)} and grid {tuple(grid)} are not an affine grid")
-    return Result(MATMUL, Cost(macs=prod(grid) * (r + 1)), data_inputs=(0,))
-
-
-@handles("RoiAlign")
-def roi_align(info: NodeInfo) -> Result:
-    """Y (R, C, oh, ow): each output averages sampling_ratio^2 bilinear samples (4 taps each),
-    cost.pool_cost((4, s, s), out numel).  sampling_ratio 0 (adaptive: it depends on each RoI's
-    size, known at run time only) is counted as 1 sample per bin, a lower bound, and said."""
-    sr = int(info.attr("sampling_ratio", 0))
-    note = "" if sr > 0 else "adaptive sampling_ratio: counted as 1 sample per bin (a lower bound)"
-    s = max(sr, 1)
-    return Result(POOL, C.pool_cost((4, s, s), prod(info.out())), data_inputs=(0, 1, 2), note=note)
 
 
 # --------------------------------------------------------------------------
