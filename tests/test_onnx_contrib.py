@@ -453,6 +453,18 @@ def test_contrib_range_folds_as_the_standard_range(tmp_path):
                                                           "is computed at run time)")]  # fmt: skip
 
 
+@pytest.mark.parametrize("op, value", [("Range", np.inf), ("Range", np.nan), ("Range", 1e300), ("ExpandDims", np.inf), ("ExpandDims", 0.0)])
+def test_hostile_values_of_value_shaped_contrib_ops_leave_the_shape_open(tmp_path, op, value):
+    """A Range to infinity, NaN or past int64, an ExpandDims on a float axis: no size to give (it
+    was an internal error); the Relu after is uncounted, saying where shapes were lost."""
+    if op == "Range":
+        n, inputs, inits = ms_node("Range", ["a", "b"], "r"), [], [init("a", value=0.0), init("b", dtype=np.float64, value=value)]
+    else:
+        n, inputs, inits = ms_node("ExpandDims", ["x", "b"], "r"), [("x", [2, 3])], [init("b", 1, value=[value])]
+    m = read_onnx(save(tmp_path, ms_model([n, helper.make_node("Relu", ["r"], ["y"], name="y")], inputs, inits)))
+    assert [(u.name, u.reason) for u in m.uncounted] == [("y", f"unknown shape of input 0 ('r'); shapes lost at r ({op}: onnx shape inference left its output open)")]
+
+
 def test_data_sized_contrib_ops_say_so(tmp_path):
     """Unique and DynamicTimeWarping (onnxruntime's PyTorch export helper, Whisper's alignment):
     their output sizes are the data's to say."""

@@ -12,7 +12,7 @@ Nothing here does I/O or imports onnx.
 
 from __future__ import annotations
 
-from math import ceil, prod
+from math import ceil, isfinite, prod
 
 from dscost import cost as C
 from dscost.layers import RESIZE, Cost, Shape
@@ -61,7 +61,10 @@ def range_shape(info: NodeInfo) -> list:
     start, limit = (info.values.get(info.inputs[i]) for i in (0, 1))
     if start is None or limit is None or start.size != 1 or limit.size != 1:
         return [None]
-    return [(max(ceil(float(limit.reshape(-1)[0]) - float(start.reshape(-1)[0])), 0),)]
+    span = float(limit.reshape(-1)[0]) - float(start.reshape(-1)[0])
+    if not isfinite(span) or span >= 2**62:  # (inf, NaN or no int64 size: left open)
+        return [None]
+    return [(max(ceil(span), 0),)]
 
 
 @shapes("CropAndResize")

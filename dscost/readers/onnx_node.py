@@ -44,9 +44,10 @@ class NodeInfo:
     values: dict[str, object] = field(default_factory=dict)  # input name -> its value (numpy) when folding knows it (contrib shape functions)
 
     def value(self, i: int) -> list[int] | None:
-        """The known value of input ``i`` as a flat list of ints, None when absent or not known."""
+        """The known value of input ``i`` as a flat list of ints, None when absent, not known or
+        not integers (a float axis: a graph that cannot run)."""
         v = self.values.get(self.inputs[i]) if self.has(i) else None
-        return None if v is None else [int(x) for x in v.reshape(-1)]
+        return None if v is None or v.dtype.kind not in "iub" else [int(x) for x in v.reshape(-1)]
 
     def has(self, i: int) -> bool:
         return i < len(self.inputs) and self.inputs[i] != ""
