@@ -10,7 +10,7 @@ TensorFlow.  For each model (random weights, no download):
    /work/litert; never into the repository);
 3. ``python -m dscost analyze OUT/<name>.tflite -f json -q``.
 
-Params differ by the TFLite conventions of the README (BatchNorm folded into the convs, a
+Params differ by the TFLite conventions of docs/tflite.md (BatchNorm folded into the convs, a
 bias per conv, merged biases counted per op).  Needs ``pip install litert-torch torchvision``.
 
     python benchmarks/crosscheck_litert_torch.py [--out DIR]

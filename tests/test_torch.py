@@ -170,7 +170,7 @@ def test_factory_arguments(capsys):
 
 
 def test_mobilenet_v2_written_like_torchvision(capsys):
-    """torchvision's MobileNetV2 numbers (the README's zoo table) and torch's counter."""
+    """torchvision's MobileNetV2 numbers (the zoo table of docs/onnx.md) and torch's counter."""
     macs, params = torch_counts(tm.mobilenet_v2(), torch.rand(1, 3, 224, 224))
     assert (macs, params) == (300_774_272, 3_504_872)
     d = cli_json(capsys, "analyze", "torch_models:mobilenet_v2", "-i", "1x3x224x224")
@@ -186,7 +186,7 @@ def test_torchvision_model(capsys):
     import torchvision
 
     macs, params = torch_counts(torchvision.models.mobilenet_v3_large(), torch.rand(1, 3, 224, 224))
-    assert (macs, params) == (216_589_760, 5_483_032)  # the README's zoo table
+    assert (macs, params) == (216_589_760, 5_483_032)  # the zoo table of docs/onnx.md
     d = cli_json(capsys, "analyze", "torchvision.models:mobilenet_v3_large", "--input-shape", "1x3x224x224", "--arg", "dropout=0.5")
     assert (d["totals"]["macs"], d["totals"]["params"], d["uncounted"]) == (macs, params, [])
     names = {layer["name"] for layer in d["layers"]}

@@ -72,7 +72,7 @@ class Pair(nn.Module):
 
 
 # -- MobileNetV2 as torchvision writes it (torchvision.models.mobilenet_v2: 300,774,272 MACs,
-#    3,504,872 params at 1x3x224x224; the README's zoo table)
+#    3,504,872 params at 1x3x224x224; the zoo table of docs/onnx.md)
 
 
 class InvertedResidual(nn.Module):
