@@ -891,3 +891,70 @@ def test_kv_cache_plumbing_costs_nothing_and_is_counted(tmp_path):
     layers = _model_layers(tmp_path, nodes, inputs, [init("shape", 4, dtype=np.int64, value=[1, 2, 6, 4])], opset=24)
     assert [(l.type, l.cost) for l in layers.values()] == [(SHAPE, Cost()), (SHAPE, Cost())]
     assert layers["present"].inputs == ("past", "upd", "idx")
+
+
+def _ort_shapes(tmp_path, nodes, inputs, outputs, inits, feeds, opset=17) -> list[tuple[int, ...]]:
+    import onnxruntime as ort
+
+    from onnx_models import model, save
+
+    path = save(tmp_path, model(nodes, inputs, outputs, inits, opset), "ort.onnx")
+    return [o.shape for o in ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feeds)]
+
+
+def test_window_ops_and_mel_weight_matrix(tmp_path):
+    """Sizes from constants: a periodic Hann window of 400 (1 angle + 3 per cosine term: 4 x 400),
+    a symmetric Blackman of 256 (two cosine terms: 7 x 256), a Hamming of 10 (4 x 10), and a
+    mel filterbank of 64 bins for a 512-point DFT, (257, 64): 2 ops per element, 32,896.  The
+    shapes are onnxruntime's; the filterbank feeds a MatMul, counted as an fc layer."""
+    nodes = [node("HannWindow", ["n400"], "hann"), node("BlackmanWindow", ["n256"], "blackman", periodic=0),
+             node("HammingWindow", ["n10"], "hamming"), node("MelWeightMatrix", ["bins", "dft", "rate", "lo", "hi"], "mel"),
+             node("MatMul", ["spec", "mel"], "y")]  # fmt: skip
+    ints = {"n400": 400, "n256": 256, "n10": 10, "bins": 64, "dft": 512, "rate": 16000}
+    inits = [init(k, dtype=np.int64, value=v) for k, v in ints.items()] + [init("lo", value=0.0), init("hi", value=8000.0)]
+    outputs = ["hann", "blackman", "hamming", "y"]
+    layers = _model_layers(tmp_path, nodes, [("spec", [1, 98, 257])], inits, outputs=outputs)
+    assert [(layers[t].type, layers[t].cost, layers[t].output_shape) for t in ("hann", "blackman", "hamming", "mel")] == [
+        (ELEMENTWISE, Cost(other_ops=1600), (400,)), (ELEMENTWISE, Cost(other_ops=1792), (256,)),
+        (ELEMENTWISE, Cost(other_ops=40), (10,)), (ELEMENTWISE, Cost(other_ops=32_896), (257, 64))]  # fmt: skip
+    assert (layers["y"].type, layers["y"].cost.macs) == (FC, 98 * 257 * 64)
+    spec = np.zeros((1, 98, 257), np.float32)
+    assert _ort_shapes(tmp_path, nodes, [("spec", [1, 98, 257])], outputs, inits, {"spec": spec}) == [(400,), (256,), (10,), (1, 98, 64)]
+
+
+def test_window_of_a_run_time_size_is_uncounted(tmp_path):
+    m = read(tmp_path, [node("HannWindow", ["n"], "w")], [("n", vi("n", [], TensorProto.INT64))])
+    assert [u.op for u in m.uncounted] == ["HannWindow"] and "unknown" in m.uncounted[0].reason
+
+
+def test_multinomial(tmp_path):
+    """3 rows of 10 classes, 5 samples: per row 2 x 10 for the cumulative sums, then per sample a
+    draw and ceil(log2 10) = 4 compares: 3 x (20 + 5 x 5) = 135 other ops; onnxruntime's shape."""
+    n = node("Multinomial", ["logits"], "s", sample_size=5)
+    layer = one(tmp_path, n, [("logits", [3, 10])])
+    assert (layer.type, layer.cost, layer.output_shape) == (ELEMENTWISE, Cost(other_ops=135), (3, 5))
+    x = np.zeros((3, 10), np.float32)
+    assert _ort_shapes(tmp_path, [n], [("logits", [3, 10])], None, (), {"logits": x}) == [(3, 5)]
+
+
+@pytest.mark.parametrize("op, reduction, weighted, ignore, ops", [
+    # NLL over 2 x 3 targets (6): negate 6; + weights 6; + sum 6; + weight sum 6 and a divide for mean
+    ("NegativeLogLikelihoodLoss", "none", False, False, 6), ("NegativeLogLikelihoodLoss", "sum", False, False, 12),
+    ("NegativeLogLikelihoodLoss", "mean", False, False, 13), ("NegativeLogLikelihoodLoss", "mean", True, False, 25),
+    # the same after a LogSoftmax of the 2 x 5 x 3 scores: 3 x 30 = 90
+    ("SoftmaxCrossEntropyLoss", "mean", False, False, 103), ("SoftmaxCrossEntropyLoss", "none", True, False, 102),
+    # torch's way: ignore_index=-100, a compare of each label with it (+6)
+    ("NegativeLogLikelihoodLoss", "mean", True, True, 31), ("SoftmaxCrossEntropyLoss", "mean", False, True, 109),
+])  # fmt: skip
+def test_training_losses(tmp_path, op, reduction, weighted, ignore, ops):
+    """Scores (2, 5, 3): 5 classes; labels (2, 3).  Class weights are buffers, not params; the
+    output shape is onnxruntime's (a scalar, or the labels' shape for reduction none)."""
+    attrs = {"reduction": reduction, **({"ignore_index": -100} if ignore else {})}
+    n = node(op, ["x", "t"] + (["w"] if weighted else []), "loss", **attrs)
+    inputs = [("x", [2, 5, 3]), ("t", vi("t", [2, 3], TensorProto.INT64))]
+    inits = [init("w", 5, value=np.linspace(0.5, 1.5, 5))] if weighted else []
+    layer = one(tmp_path, n, inputs, inits)
+    shape = (2, 3) if reduction == "none" else ()
+    assert (layer.cost, layer.output_shape) == (Cost(other_ops=ops, buffers=5 if weighted else 0), shape)
+    feeds = {"x": np.zeros((2, 5, 3), np.float32), "t": np.ones((2, 3), np.int64)}
+    assert _ort_shapes(tmp_path, [n], inputs, None, inits, feeds) == [shape]

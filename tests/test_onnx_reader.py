@@ -803,12 +803,12 @@ def test_ops_of_other_domains_are_uncounted_with_the_domain_named(tmp_path):
 
 
 def test_standard_ops_without_a_handler_say_why_when_it_is_known(tmp_path):
-    nodes = [node("NonMaxSuppression", ["boxes", "scores"], "keep"), node("DFT", ["sig"], "spec"), node("Multinomial", ["sq"], "det")]
-    inputs = [("boxes", [1, 10, 4]), ("scores", [1, 1, 10]), ("sig", [1, 16, 1]), ("sq", [3, 3])]
-    m = read(tmp_path, nodes, inputs, ["keep", "spec", "det"])
+    nodes = [node("NonMaxSuppression", ["boxes", "scores"], "keep"), node("DFT", ["sig"], "spec"), node("StringNormalizer", ["s"], "low")]
+    inputs = [("boxes", [1, 10, 4]), ("scores", [1, 1, 10]), ("sig", [1, 16, 1]), ("s", vi("s", [3], TensorProto.STRING))]
+    m = read(tmp_path, nodes, inputs, ["keep", "spec", "low"])
     assert [u.reason for u in m.uncounted] == ["no cost handler for op type 'NonMaxSuppression' (the number of boxes it keeps depends on the data)",
                                                "no cost handler for op type 'DFT' (a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform))",
-                                               "no cost handler for op type 'Multinomial'"]  # fmt: skip
+                                               "no cost handler for op type 'StringNormalizer' (a string op: no arithmetic to count)"]  # fmt: skip
 
 
 @pytest.mark.parametrize("attr, values, learned", [

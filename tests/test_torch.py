@@ -312,6 +312,29 @@ def test_a_modules_buffers_are_no_parameters(tmp_path):
     assert (f.totals.macs, f.totals.params, f.totals.buffers) == (a.totals.macs, 16 + 33, 0)
 
 
+def test_a_forward_that_computes_its_loss(tmp_path):
+    """A forward returning ``F.cross_entropy(logits, labels, weight=...)`` (as a Hugging Face model
+    given ``labels``): the TorchScript exporter writes one SoftmaxCrossEntropyLoss, counted as a
+    LogSoftmax of the 4 x 10 logits (3 x 40 = 120) and a weighted mean over the 4 labels, each
+    compared with torch's ignore_index (4 x 5 + 1 = 21); the class weights are a buffer.  The
+    Linear: 640 MACs, 40 bias adds."""
+    import torch.nn.functional as F
+
+    class Classifier(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(16, 10)
+            self.register_buffer("class_weight", torch.linspace(0.5, 1.5, 10))
+
+        def forward(self, x, labels):
+            return F.cross_entropy(self.fc(x), labels, weight=self.class_weight)
+
+    m = Classifier().eval()
+    a = dscost.analyze(m, (torch.rand(4, 16), torch.randint(0, 10, (4,))))
+    assert not a.model.uncounted and [l.op for l in a.layers if l.op == "SoftmaxCrossEntropyLoss"] == ["SoftmaxCrossEntropyLoss"]
+    assert (a.totals.macs, a.totals.params, a.totals.buffers, a.totals.other_ops) == (640, 170, 10, 40 + 120 + 21)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_a_modules_one_element_parameters_count(tmp_path):
     """A learned one-element scale or bias is a parameter of the module, by name, where a file's

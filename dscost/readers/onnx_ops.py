@@ -42,6 +42,8 @@ from dscost.readers.onnx_sequence_ops import attention, causal_conv_with_state, 
 from dscost.readers.onnx_legacy import crop, element_wise  # (registers ONNX's removed experimental ops)
 from dscost.readers.onnx_linalg import det, inverse  # (registers Det, and onnxruntime's Inverse)
 from dscost.readers.onnx_sampling import grid_sample, resize  # (registers the sampling ops)
+from dscost.readers.onnx_signal import mel_weight_matrix, window  # (registers the window ops and MelWeightMatrix)
+from dscost.readers.onnx_losses import nll_loss, softmax_cross_entropy  # (registers the training losses)
 from dscost.layers import (
     ACTIVATION,
     ADD,
@@ -57,11 +59,12 @@ from dscost.layers import (
     POOL,
     SHAPE,
     SOFTMAX,
+    Cost,
 )
 
 __all__ = ["CONTROL_FLOW", "FLOAT_TYPES", "HANDLERS", "NodeInfo", "UnknownShape", "activation_result",
-           "attention", "causal_conv_with_state", "crop", "det", "element_wise", "grid_sample", "inverse", "recurrent", "resize",
-           "rotary_embedding"]  # fmt: skip
+           "attention", "causal_conv_with_state", "crop", "det", "element_wise", "grid_sample", "inverse", "mel_weight_matrix",
+           "nll_loss", "recurrent", "resize", "rotary_embedding", "softmax_cross_entropy", "window"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -437,6 +440,20 @@ def topk(info: NodeInfo) -> Result:
 def random(info: NodeInfo) -> Result:
     """cost.per_element_cost("random", numel) = one op per generated element (Bernoulli: per draw)."""
     return Result(ELEMENTWISE, C.per_element_cost("random", prod(info.out())), data_inputs=(0,))
+
+
+@handles("Multinomial")
+def multinomial(info: NodeInfo) -> Result:
+    """Per batch row of C classes: the distribution's cumulative sum from its log-probabilities
+    (an exp and an add per class, 2C), then per sample one uniform draw and a binary search of
+    the sums (1 + ceil(log2 C)): batch * (2C + sample_size * (1 + ceil(log2 C)))."""
+    x = info.shape(0)
+    if len(x) != 2:
+        raise ValueError(f"input {tuple(x)} is not (batch, class_size)")
+    batch, classes = x
+    samples = int(info.attr("sample_size", 1))
+    search = max(classes - 1, 0).bit_length()  # ceil(log2 C)
+    return Result(ELEMENTWISE, Cost(other_ops=batch * (2 * classes + samples * (1 + search))), data_inputs=(0,))
 
 
 # --------------------------------------------------------------------------

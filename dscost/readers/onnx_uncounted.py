@@ -84,7 +84,10 @@ DATA_SIZED = {"NonZero": "its output size depends on the data", "NonMaxSuppressi
               "Loop": "its outputs depend on its trip count", "If": "its output shapes depend on the branch taken"}  # fmt: skip
 # Standard ops without a handler, and why (said after "no cost handler for op type ...")
 NO_HANDLER = {"NonMaxSuppression": DATA_SIZED["NonMaxSuppression"], "Unique": DATA_SIZED["Unique"],
-              "DFT": FFT_REASON, "STFT": FFT_REASON.replace("per transform", "per frame")}  # fmt: skip
+              "DFT": FFT_REASON, "STFT": FFT_REASON.replace("per transform", "per frame"),
+              "ImageDecoder": "its work depends on the encoded image: its format and size are the data's",
+              "TfIdfVectorizer": "its work depends on which n-grams the data holds",
+              **dict.fromkeys(("StringNormalizer", "StringConcat", "StringSplit", "RegexFullMatch"), "a string op: no arithmetic to count")}  # fmt: skip
 
 
 def no_handler_reason(op: str) -> str:
