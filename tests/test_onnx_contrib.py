@@ -309,6 +309,10 @@ CASES.update({
                       [init("idx", 2, dtype=np.int32), init("size", 2, dtype=np.int32, value=[3, 5])], (RESIZE, Cost(other_ops=360)), (2, 3, 3, 5)),
     # Gauss-Jordan: n^3 = 64 MACs per 4x4 matrix, two of them
     "Inverse": (ms_node("Inverse", ["x"], "y"), [("x", [2, 4, 4])], [], (MATMUL, Cost(macs=128)), (2, 4, 4)),
+    # 5 x 7 pairs of 3-vectors, as Sub + ReduceSumSquare: 105 differences and 105 squares summed, + 35 square roots for euclidean
+    "CDist": (ms_node("CDist", ["a", "b"], "y", metric="sqeuclidean"), [("a", [5, 3]), ("b", [7, 3])], [], (ELEMENTWISE, Cost(other_ops=210)), (5, 7)),
+    "CDist euclidean": (ms_node("CDist", ["a", "b"], "y", metric="euclidean"), [("a", [5, 3])], [init("b", 7, 3)],
+                        (ELEMENTWISE, Cost(other_ops=245, weights=21)), (5, 7)),
     "QLinearAveragePool channels_last": (
         ms_node("QLinearAveragePool", [*_qi("a"), "y_s", "y_zp"], "y", kernel_shape=[2, 2], strides=[2, 2], channels_last=1),
         [("a", vi("a", [1, 4, 4, 3], U8))], [*_q("a"), *_q("y")], (POOL, Cost(other_ops=48)), (1, 2, 2, 3)),

@@ -1,7 +1,8 @@
-"""ONNX handlers of square-matrix algebra: the standard ``Det`` and onnxruntime's contrib
-``Inverse`` (which its PyTorch export helper writes for ``torch.inverse``), counted as Gaussian
-elimination on each (..., n, n) matrix.  They register in the one table,
-:data:`dscost.readers.onnx_node.HANDLERS` (Inverse in the contrib table, with its shape).
+"""ONNX handlers of matrix algebra: the standard ``Det`` and onnxruntime's contrib ``Inverse``
+(which its PyTorch export helper writes for ``torch.inverse``), counted as Gaussian elimination
+on each (..., n, n) matrix, and onnxruntime's contrib ``CDist`` (pairwise distances, which
+skl2onnx writes for nearest neighbours).  They register in the one table,
+:data:`dscost.readers.onnx_node.HANDLERS` (the contrib ops in the contrib table, with their shapes).
 
 Nothing here does I/O or imports onnx.
 """
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 from math import prod
 
-from dscost.layers import MATMUL, Cost, Shape
+from dscost.layers import ELEMENTWISE, MATMUL, Cost, Shape
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles
+from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles, str_attr
 
 
 def _matrices(x: Shape) -> tuple[int, int]:
@@ -49,3 +50,26 @@ def inverse(info: NodeInfo) -> Result:
     LAPACK's getrf + getri: 2n^3 flops)."""
     batch, n = _matrices(info.shape(0))
     return Result(MATMUL, Cost(macs=batch * n**3), data_inputs=(0,))
+
+
+@contrib_shapes("CDist")
+def cdist_shape(info: NodeInfo) -> list:
+    a, b = info.input_shape(0), info.input_shape(1)
+    return [(a[0], b[0]) if a is not None and b is not None and len(a) == len(b) == 2 and a[1] == b[1] else None]
+
+
+@contrib_handles("CDist")
+def cdist(info: NodeInfo) -> Result:
+    """Pairwise distances of the M rows of A (M, K) to the N rows of B (N, K), counted as the
+    unfused graph it replaces (skl2onnx's ``Sub`` then ``ReduceSumSquare``, in a Scan over B's
+    rows): per pair K differences and K squares summed, as other ops like any reduction, and
+    for ``euclidean`` a square root: other ops = 2*M*N*K (+ M*N).  A constant B (the stored
+    points of a nearest-neighbours model) counts as weights."""
+    a, b = info.shape(0), info.shape(1)
+    if len(a) != 2 or len(b) != 2 or a[1] != b[1]:
+        raise ValueError(f"inputs {tuple(a)} and {tuple(b)} are not (M, K) and (N, K)")
+    metric = str_attr(info, "metric", "sqeuclidean")
+    if metric not in ("sqeuclidean", "euclidean"):
+        raise ValueError(f"metric {metric!r} is neither 'sqeuclidean' nor 'euclidean'")
+    pairs = a[0] * b[0]
+    return Result(ELEMENTWISE, Cost(other_ops=2 * pairs * a[1] + pairs * (metric == "euclidean")))
