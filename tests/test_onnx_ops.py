@@ -958,3 +958,9 @@ def test_training_losses(tmp_path, op, reduction, weighted, ignore, ops):
     assert (layer.cost, layer.output_shape) == (Cost(other_ops=ops, buffers=5 if weighted else 0), shape)
     feeds = {"x": np.zeros((2, 5, 3), np.float32), "t": np.ones((2, 3), np.int64)}
     assert _ort_shapes(tmp_path, [n], inputs, None, inits, feeds) == [shape]
+
+
+def test_a_loss_whose_labels_do_not_fit_its_scores_is_uncounted(tmp_path):
+    m = read(tmp_path, [node("NegativeLogLikelihoodLoss", ["x", "t"], "loss")], [("x", [2, 5]), ("t", vi("t", [3, 4], TensorProto.INT64))])
+    assert [u.reason for u in m.uncounted] == [
+        "cannot derive cost: its labels (3, 4) are not its input (2, 5) without the class axis: the graph cannot run at these input shapes"]

@@ -13,7 +13,7 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ELEMENTWISE, SOFTMAX, Cost
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, handles, str_attr
+from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, handles, str_attr
 
 
 def nll_cost(targets: int, weighted: bool, reduction: str, ignore: bool) -> Cost:
@@ -36,7 +36,12 @@ def _reduction(info: NodeInfo) -> str:
 def _nll(info: NodeInfo) -> Cost:
     """:func:`nll_cost` of the node's labels (input 1), and its optional class weights (input 2)
     as buffers: fixed, not learned."""
-    cost = nll_cost(prod(info.shape(1)), info.has(2), _reduction(info), info.attr("ignore_index") is not None)
+    x, t = info.shape(0), info.shape(1)
+    if len(x) < 2 or tuple(t) != (x[0], *x[2:]):
+        raise ValueError(f"its labels {tuple(t)} are not its input {tuple(x)} without the class axis: {CANNOT_RUN}")
+    if info.has(2) and tuple(info.shape(2)) != (x[1],):
+        raise ValueError(f"its class weights {tuple(info.shape(2))} are not one per class ({x[1]}): {CANNOT_RUN}")
+    cost = nll_cost(prod(t), info.has(2), _reduction(info), info.attr("ignore_index") is not None)
     return cost + Cost(buffers=prod(info.shape(2))) if info.has(2) else cost
 
 
