@@ -286,15 +286,15 @@ def test_an_op_from_a_later_opset_keeps_the_torchscript_exporter():
 
 
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
-    """adaptive_avg_pool2d to a size that does not divide the input's has no TorchScript export:
-    the dynamo exporter (onnxscript) exports the module instead, and a note says which exporter
-    ran and why."""
+    """An antialiased resize (aten::_upsample_bilinear2d_aa) has no TorchScript symbolic, in torch
+    or in dscost: the dynamo exporter (onnxscript) exports the module instead, and a note says
+    which exporter ran and why."""
     need("onnxscript")
-    a = dscost.analyze(tm.UnevenPool(), (1, 2, 4, 4))
-    assert (a.totals.macs, a.totals.params) == torch_counts(tm.UnevenPool(), torch.rand(1, 2, 4, 4)) == (18 * 2, 18 * 2 + 2)
+    a = dscost.analyze(tm.Antialiased(), (1, 2, 4, 4))
+    assert (a.totals.macs, a.totals.params) == torch_counts(tm.Antialiased(), torch.rand(1, 2, 4, 4)) == (18 * 2, 18 * 2 + 2)
     assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed "
-                                       "(SymbolicValueError: Unsupported: ONNX export of operator adaptive_avg_pool2d, output size that are not "
-                                       "factor of input size)")  # fmt: skip
+                                       "(UnsupportedOperatorError: Exporting the operator 'aten::_upsample_bilinear2d_aa' to ONNX opset "
+                                       "version 17 is not supported)")  # fmt: skip
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
@@ -398,6 +398,32 @@ def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
         torch.onnx.export(m, (x,), path, dynamo=False, opset_version=opset, input_names=["v"])
         got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"v": x.numpy()})[0]
         assert got.shape == (1, 5, 4) and abs(got - m(x).detach().numpy()).max() < 1e-5
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_an_uneven_adaptive_pool_gets_a_symbolic_of_dscost(tmp_path):
+    """torch's TorchScript symbolic refuses an adaptive average pool whose output size does not
+    divide the input's (10 into 3 and 6: UperNet's pyramid pooling), or whose input size the trace
+    does not know (CSATv2's), which sent such modules to the dynamo exporter.  dscost registers
+    one (the mean of each of PyTorch's bins, axis by axis): the module keeps the TorchScript
+    exporter and torch's counts.  Exported with dynamic height and width (the bins' bounds then
+    computed in the graph), onnxruntime gives torch's output at two sizes, and dscost torch's
+    counts at the second."""
+    m, x = tm.PyramidPool().eval(), torch.rand(1, 4, 10, 10)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (28_800, 296) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    assert {l.op for l in a.layers if l.name.startswith("pools.")} == {"GlobalAveragePool", "AveragePool", "Constant", "Slice", "ReduceMean", "Concat"}
+    ort = need("onnxruntime")
+    path = str(tmp_path / "ppm.onnx")
+    torch.onnx.export(m, (x,), path, dynamo=False, opset_version=17, input_names=["x"], dynamic_axes={"x": {2: "h", 3: "w"}})
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    for size in ((10, 10), (13, 11)):
+        x = torch.rand(1, 4, *size)
+        with torch.no_grad():
+            assert abs(session.run(None, {"x": x.numpy()})[0] - m(x).numpy()).max() < 1e-5
+    f = dscost.analyze(path, input_shape={"x": (1, 4, 13, 11)})
+    assert (f.totals.macs, f.totals.params) == torch_counts(m, x) == (9 * 4 * 8 * 13 * 11, 296) and not f.model.uncounted
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")

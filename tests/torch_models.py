@@ -240,16 +240,17 @@ class Folding(nn.Module):
         return self.fc(F.fold(x, (4, 4), (2, 2), stride=2))
 
 
-class UnevenPool(nn.Module):
-    """adaptive_avg_pool2d of 1x2x4x4 to 3x3 (overlapping windows), then Linear(18, 2): 36 MACs,
-    38 params.  The TorchScript exporter refuses an output size that does not divide the input's."""
+class Antialiased(nn.Module):
+    """An antialiased bilinear resize of 1x2x4x4 to 3x3 (timm's NaFlexViT resizes so), then
+    Linear(18, 2): 36 MACs, 38 params.  The TorchScript exporter has no symbolic for
+    aten::_upsample_bilinear2d_aa, nor has dscost: the dynamo exporter exports it."""
 
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(18, 2)
 
     def forward(self, x):
-        return self.fc(F.adaptive_avg_pool2d(x, 3).flatten(1))
+        return self.fc(F.interpolate(x, size=(3, 3), mode="bilinear", antialias=True).flatten(1))
 
 
 class Buffered(nn.Module):
@@ -306,3 +307,19 @@ class NotExportable(nn.Module):
 
     def forward(self, x):
         return torch.linalg.svdvals(x)
+
+
+class PyramidPool(nn.Module):
+    """A pyramid pooling module (PSPNet, UperNet): Conv2d(4, 8, 3, padding=1), then adaptive
+    average pools to 1, 2, 3 and 6, each resized back and concatenated.  On 1x4x10x10: 9 x 4 x 8
+    x 100 = 28,800 MACs, 296 params.  Pools to 3 and 6 do not divide 10, which torch's
+    TorchScript symbolic refuses; dscost gives it one."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 8, 3, padding=1)
+        self.pools = nn.ModuleList(nn.AdaptiveAvgPool2d(k) for k in (1, 2, 3, 6))
+
+    def forward(self, x):
+        y = self.conv(x)
+        return torch.cat([F.interpolate(p(y), size=y.shape[-2:], mode="bilinear") for p in self.pools], 1)

@@ -49,11 +49,12 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.readers.torch_names import module_path_names, rename
+from dscost.readers.torch_symbolics import SYMBOLIC_OPSET, missing_symbolic, symbolic
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
 EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": False}
-# When that exporter fails (an op it has no symbolic for: transformers 5's masks use aten::diff),
+# When that exporter fails on an op dscost has no symbolic for (dscost.readers.torch_symbolics),
 # the dynamo exporter (it needs onnxscript, in the torch extra).
 DYNAMO_SETTINGS = {"dynamo": True, "opset_version": 18}
 # An op whose symbolic starts at a later opset (aten::col2im: 18) is exported at that opset, up to this one.
@@ -378,7 +379,7 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
     by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
     'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
-    has no symbolic for but dscost has (:func:`_symbolic`) gets it, registered for the rest of
+    has no symbolic for but dscost has (:func:`dscost.readers.torch_symbolics.symbolic`) gets it, registered for the rest of
     the process, and the export is tried again.  Then, when that fails but not on an op, the
     forward as written; then the dynamo exporter.  Returns what exported it."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
@@ -398,7 +399,7 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
                     torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
                 return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept"
             except Exception as err:
-                op, op_level = _missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
+                op, op_level = missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
                 later = re.search(r"Support for this operator was added in version (\d+)", str(err))
                 if later and settings["opset_version"] < int(later[1]) <= MAX_TORCHSCRIPT_OPSET:  # (F.fold: Col2Im, from 18)
                     first, settings["opset_version"] = first or _first_line(err), int(later[1])
@@ -409,7 +410,7 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
                         first += f"; at opset {at}: {_first_line(err)}"
                     first = first or _first_line(err)
                     break
-            torch.onnx.register_custom_op_symbolic(op, _symbolic(op), SYMBOLIC_OPSET)
+            torch.onnx.register_custom_op_symbolic(op, symbolic(op), SYMBOLIC_OPSET)
             added.append(op)
         if op_level:  # (the forward as written would fail on the same op)
             break
@@ -462,55 +463,6 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     except Exception:
         return None
     return None if _cannot_run(again) else again
-
-
-SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics below (Slice takes its bounds as inputs from 10)
-SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm")
-
-
-def _missing_symbolic(err: BaseException, added: list[str]) -> str | None:
-    """The op of an UnsupportedOperatorError when dscost has a symbolic for it not tried yet."""
-    m = re.search(r"operator '(aten::\w+)'", str(err)) if type(err).__name__ == "UnsupportedOperatorError" else None
-    return m.group(1) if m and m.group(1) in SYMBOLIC_OPS and m.group(1) not in added else None
-
-
-def _symbolic(op: str):
-    """The TorchScript exporter's symbolic of ``op``, which torch has none for at opset 17:
-    ``aten::diff`` (transformers 5's masks: ``torch.diff(position_ids, prepend=...)``), its
-    prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1]; and
-    ``aten::rms_norm`` (``nn.RMSNorm``: Flux, Gemma 4's vision encoder), x / sqrt(mean(x * x) +
-    eps) times the weight, over the normalized dimensions.  Registered when dscost's export
-    needs it (the dynamo exporter rewrites parameters); it stays registered in the process, as
-    a symbolic the user registers would."""
-    import torch
-    from torch.onnx import symbolic_helper
-
-    def const(g, values):
-        return g.op("Constant", value_t=torch.tensor(values, dtype=torch.int64))
-
-    @symbolic_helper.parse_args("v", "i", "i", "v", "v")
-    def diff(g, x, n, dim, prepend, append):
-        if not prepend.node().mustBeNone():
-            x = g.op("Concat", prepend, x, axis_i=dim)
-        if not append.node().mustBeNone():
-            x = g.op("Concat", x, append, axis_i=dim)
-        axes = const(g, [dim])
-        for _ in range(n):
-            x = g.op("Sub", g.op("Slice", x, const(g, [1]), const(g, [2**62]), axes), g.op("Slice", x, const(g, [0]), const(g, [-1]), axes))
-        return x
-
-    def rms_norm(g, x, normalized_shape, weight, eps):
-        n = len(symbolic_helper._get_const(normalized_shape, "is", "normalized_shape"))
-        eps = torch.finfo(torch.float32).eps if symbolic_helper._is_none(eps) else symbolic_helper._get_const(eps, "f", "eps")
-        square = g.op("Mul", x, x)
-        if g.opset < 18:  # (ReduceMean takes its axes as an attribute until opset 18)
-            mean = g.op("ReduceMean", square, axes_i=list(range(-n, 0)), keepdims_i=1)
-        else:
-            mean = g.op("ReduceMean", square, const(g, list(range(-n, 0))), keepdims_i=1)
-        y = g.op("Div", x, g.op("Sqrt", g.op("Add", mean, g.op("Constant", value_t=torch.tensor(eps, dtype=torch.float32)))))
-        return y if symbolic_helper._is_none(weight) else g.op("Mul", y, weight)
-
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm}[op]
 
 
 @contextlib.contextmanager

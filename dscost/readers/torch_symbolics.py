@@ -1,0 +1,110 @@
+"""dscost's symbolics for torch's TorchScript exporter: ops it has no symbolic for at opset 17,
+or one whose symbolic refuses a case the module runs.  :mod:`dscost.readers.torch_reader`
+registers one (``torch.onnx.register_custom_op_symbolic``) when an export fails on its op and
+tries again, so the export keeps the TorchScript exporter's parameters (the dynamo exporter, the
+fallback, rewrites them).  A symbolic registered stays registered in the process, as one the
+user registers would (torch's unregister leaves an empty entry, on which a later export of the
+op fails): so each does what torch's own does wherever torch's has one.
+
+* ``aten::diff`` (transformers 5's masks: ``torch.diff(position_ids, prepend=...)``): its
+  prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1];
+* ``aten::rms_norm`` (``nn.RMSNorm``: Flux, Gemma 4's vision encoder): x / sqrt(mean(x * x) +
+  eps) times the weight, over the normalized dimensions;
+* ``aten::adaptive_avg_pool1d/2d/3d`` to an output size that does not divide the input's
+  (UperNet's pyramid pooling), or of an input whose size the trace does not know (CSATv2's),
+  which torch's symbolic refuses: the mean over each
+  bin of PyTorch's (start floor(i * in / out), end ceil((i + 1) * in / out)), axis by axis -- a
+  Slice and a ReduceMean per bin, then a Concat (a mean over a box is the mean, along one axis,
+  of the means along the others).  Where the size divides, torch's own AveragePool (kernel =
+  stride = in / out), or its GlobalAveragePool for an output of 1.  An input size the trace
+  does not know gets its bins' bounds computed in the graph (from ``Shape``).
+
+Imports torch only inside :func:`symbolic`.
+"""
+
+from __future__ import annotations
+
+import re
+
+SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
+SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d")
+# torch's symbolic of an adaptive average pool refuses an output size that does not divide the
+# input's, and an input size the trace does not know
+UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
+
+
+def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
+    """The op an export failed on when dscost has a symbolic for it not tried yet: an
+    UnsupportedOperatorError's op, or an adaptive average pool torch's symbolic refuses."""
+    kind = type(err).__name__
+    m = re.search(r"operator '(aten::\w+)'", str(err)) if kind == "UnsupportedOperatorError" else None
+    op = m.group(1) if m else None
+    if kind == "SymbolicValueError" and (u := UNEVEN_POOL.search(str(err))):
+        op = f"aten::{u.group(1)}"
+    return op if op in SYMBOLIC_OPS and op not in added else None
+
+
+def pool_bins(size: int, out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive pooling bins of an axis of ``size`` into ``out``: [start, end) with
+    start = floor(i * size / out), end = ceil((i + 1) * size / out)."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def symbolic(op: str):
+    """The symbolic of ``op`` (module docstring)."""
+    import torch
+    from torch.onnx import symbolic_helper
+
+    def const(g, values):
+        return g.op("Constant", value_t=torch.tensor(values, dtype=torch.int64))
+
+    def reduce_mean(g, x, axes: list[int]):
+        if g.opset < 18:  # (ReduceMean takes its axes as an attribute until opset 18)
+            return g.op("ReduceMean", x, axes_i=axes, keepdims_i=1)
+        return g.op("ReduceMean", x, const(g, axes), keepdims_i=1)
+
+    @symbolic_helper.parse_args("v", "i", "i", "v", "v")
+    def diff(g, x, n, dim, prepend, append):
+        if not prepend.node().mustBeNone():
+            x = g.op("Concat", prepend, x, axis_i=dim)
+        if not append.node().mustBeNone():
+            x = g.op("Concat", x, append, axis_i=dim)
+        axes = const(g, [dim])
+        for _ in range(n):
+            x = g.op("Sub", g.op("Slice", x, const(g, [1]), const(g, [2**62]), axes), g.op("Slice", x, const(g, [0]), const(g, [-1]), axes))
+        return x
+
+    def rms_norm(g, x, normalized_shape, weight, eps):
+        n = len(symbolic_helper._get_const(normalized_shape, "is", "normalized_shape"))
+        eps = torch.finfo(torch.float32).eps if symbolic_helper._is_none(eps) else symbolic_helper._get_const(eps, "f", "eps")
+        mean = reduce_mean(g, g.op("Mul", x, x), list(range(-n, 0)))
+        y = g.op("Div", x, g.op("Sqrt", g.op("Add", mean, g.op("Constant", value_t=torch.tensor(eps, dtype=torch.float32)))))
+        return y if symbolic_helper._is_none(weight) else g.op("Mul", y, weight)
+
+    def adaptive_avg_pool(g, x, output_size):
+        out = symbolic_helper._parse_arg(output_size, "is")  # (not a constant: the export fails, as with torch's)
+        if out == [1] * len(out):
+            return g.op("GlobalAveragePool", x)
+        sizes = symbolic_helper._get_tensor_sizes(x)
+        if not sizes or len(sizes) < len(out):
+            return symbolic_helper._unimplemented(op, "input rank not accessible", x)
+        spatial = sizes[-len(out):]
+        if None not in spatial and all(s % o == 0 for s, o in zip(spatial, out)):  # (torch's own symbolic)
+            k = [s // o for s, o in zip(spatial, out)]
+            return g.op("AveragePool", x, kernel_shape_i=k, strides_i=k)
+        for axis, (size, n) in enumerate(zip(spatial, out), start=len(sizes) - len(out)):
+            if size == n:
+                continue
+            axes = const(g, [axis])
+            if size is not None:
+                bounds = [(const(g, [a]), const(g, [b])) for a, b in pool_bins(size, n)]
+            else:  # (a size the trace does not know: the bins' bounds computed in the graph, as pool_bins does)
+                dim = g.op("Slice", g.op("Shape", x), const(g, [axis]), const(g, [axis + 1]))
+                edge = [g.op("Mul", dim, const(g, [i])) for i in range(n + 1)]
+                bounds = [(g.op("Div", edge[i], const(g, [n])), g.op("Div", g.op("Add", edge[i + 1], const(g, [n - 1])), const(g, [n]))) for i in range(n)]
+            means = [reduce_mean(g, g.op("Slice", x, a, b, axes), [axis]) for a, b in bounds]
+            x = means[0] if n == 1 else g.op("Concat", *means, axis_i=axis)
+        return x
+
+    pools = dict.fromkeys(("aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d"), adaptive_avg_pool)
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools}[op]
