@@ -903,3 +903,28 @@ def test_compare_help_and_other_readers_do_not_import_tflite():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_conv_3d_transpose(tmp_path):
+    """CONV_3D_TRANSPOSE, filter DHWOI (2, 2, 2, 6, 8), stride 2: 1x4x4x4x8 -> 1x8x8x8x6.  Every
+    input voxel (64) scatters a 2x2x2 kernel, 8 -> 6 channels: 64 x 8 x 6 x 8 = 24,576 MACs, 384
+    weights, 6 biases and 6 x 512 bias adds.  LiteRT's interpreter takes the file and gives that
+    output shape (a filter read in another layout would not fit the input's 8 channels)."""
+    import struct
+
+    n = tm.Net()
+    x = n.input("x", (1, 4, 4, 4, 8))
+    shape = n.const("out_shape", (5,), tm.INT32, quantized=False, data=struct.pack("<5i", 1, 8, 8, 8, 6))
+    y = n.tensor("up", (1, 8, 8, 8, 6))
+    n.op(OP.CONV_3D_TRANSPOSE, [shape, n.const("up/filter", (2, 2, 2, 6, 8)), x, n.const("up/bias", (6,))], [y],
+         (OPTS.Conv3DOptions, {"Padding": 1, "StrideD": 2, "StrideW": 2, "StrideH": 2}))  # fmt: skip
+    n.output(y)
+    m = _read(n, tmp_path)
+    t = _by_name(m)["up"]
+    assert not m.uncounted and (t.type, t.kernel, t.output_shape) == (CONV_TRANSPOSE, (2, 2, 2), (1, 8, 8, 8, 6))
+    assert t.cost == Cost(macs=24_576, other_ops=6 * 512, weights=384, biases=6)
+    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    interp = litert.Interpreter(model_path=str(tmp_path / "model.tflite"))
+    interp.allocate_tensors()
+    interp.invoke()
+    assert tuple(interp.get_tensor(interp.get_output_details()[0]["index"]).shape) == (1, 8, 8, 8, 6)
