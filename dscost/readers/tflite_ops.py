@@ -199,14 +199,14 @@ def conv_3d_transpose(info: NodeInfo) -> Result:
     as TensorFlow's conv3d_transpose: cost.conv_transpose_cost; the output size is the output
     tensor's."""
     _positive(info, "StrideD", "StrideW", "StrideH")
-    w, x = info.shape(1), info.shape(2)
-    if len(w) != 5 or len(x) != 5:
-        raise ValueError(f"filter {list(w)} / input {list(x)} are not DHWOI / NDHWC")
+    w, x, y = info.shape(1), info.shape(2), info.out()
+    if len(w) != 5 or len(x) != 5 or len(y) != 5:
+        raise ValueError(f"filter {list(w)} / input {list(x)} / output {list(y)} are not DHWOI / NDHWC / NDHWC")
     if x[4] != w[4]:
         raise ValueError(f"input has {x[4]} channels, the filter {w[4]}")
     bias = info.has(3)
     _bias_fits(info, 3, w[3])
-    cost = C.conv_transpose_cost(tuple(w[:3]), x[4], w[3], 1, tuple(x[1:4]), tuple(info.out()[1:4]), bias, x[0])
+    cost = C.conv_transpose_cost(tuple(w[:3]), x[4], w[3], 1, tuple(x[1:4]), tuple(y[1:4]), bias, x[0])
     return Result(CONV_TRANSPOSE, cost, kernel=tuple(w[:3]), params={1: "weights", 3: "biases"} if bias else {1: "weights"}, data_inputs=(2,))
 
 
