@@ -426,6 +426,26 @@ def test_an_uneven_adaptive_pool_gets_a_symbolic_of_dscost(tmp_path):
     assert (f.totals.macs, f.totals.params) == torch_counts(m, x) == (9 * 4 * 8 * 13 * 11, 296) and not f.model.uncounted
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_a_fold_to_a_computed_size_keeps_the_torchscript_exporter(tmp_path):
+    """F.fold is Col2Im from opset 18; torch's symbolic takes its number of axes from the output
+    size's shape, which it does not know when the trace computes that size (VOLO, MobileViTv2),
+    and fails: those modules went to the dynamo exporter.  dscost's symbolic takes it from the
+    strides: the TorchScript exporter at opset 18, torch's counts, and onnxruntime's output is
+    torch's."""
+    m, x = tm.Folded().eval(), torch.rand(1, 2, 8, 8)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (1_024, 72) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 18, BatchNorm kept)")
+    ort = need("onnxruntime")
+    path = str(tmp_path / "fold.onnx")
+    torch.onnx.export(m, (x,), path, dynamo=False, opset_version=18, input_names=["x"], do_constant_folding=False)
+    with torch.no_grad():
+        want = m(x).numpy()
+    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})[0]
+    assert got.shape == (1, 2, 8, 8) and abs(got - want).max() < 1e-5
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
 def test_onnxruntimes_export_helper_ops_are_counted(tmp_path):
     """onnxruntime's PyTorch export helper (onnxruntime.tools.pytorch_export_contrib_ops) writes

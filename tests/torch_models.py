@@ -323,3 +323,17 @@ class PyramidPool(nn.Module):
     def forward(self, x):
         y = self.conv(x)
         return torch.cat([F.interpolate(p(y), size=y.shape[-2:], mode="bilinear") for p in self.pools], 1)
+
+
+class Folded(nn.Module):
+    """Conv2d(2, 8, 2, stride=2) on 1x2x8x8 (4 x 2 x 8 x 16 = 1,024 MACs, 72 params), its output
+    folded back (F.fold, kernel 2, stride 2) to the input's size, which the trace computes from
+    the input's shape, as VOLO and transformers' MobileViTv2 do: torch's Col2Im symbolic fails
+    on it; dscost gives it one."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 8, 2, stride=2)
+
+    def forward(self, x):
+        return F.fold(self.conv(x).flatten(2), output_size=x.shape[-2:], kernel_size=2, stride=2)

@@ -10,6 +10,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1];
 * ``aten::rms_norm`` (``nn.RMSNorm``: Flux, Gemma 4's vision encoder): x / sqrt(mean(x * x) +
   eps) times the weight, over the normalized dimensions;
+* ``aten::col2im`` (``F.fold``: VOLO's outlook attention, transformers' MobileViTv2), torch's
+  own Col2Im (opset 18) but for its number of spatial axes, which torch's takes from the
+  output size's shape and so fails (``'NoneType' object is not subscriptable``) when the trace
+  computes that size; dscost's takes it from the strides;
 * ``aten::adaptive_avg_pool1d/2d/3d`` to an output size that does not divide the input's
   (UperNet's pyramid pooling), or of an input whose size the trace does not know (CSATv2's),
   which torch's symbolic refuses: the mean over each
@@ -27,7 +31,10 @@ from __future__ import annotations
 import re
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
-SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d")
+SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
+                "aten::col2im")
+# ... but for an op whose ONNX op starts later (Col2Im: opset 18), registered from that opset
+FIRST_OPSET = {"aten::col2im": 18}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
@@ -107,4 +114,10 @@ def symbolic(op: str):
         return x
 
     pools = dict.fromkeys(("aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d"), adaptive_avg_pool)
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools}[op]
+    @symbolic_helper.parse_args("v", "v", "v", "is", "is", "is")
+    def col2im(g, x, output_size, kernel_size, dilation, padding, stride):
+        axes = len(stride) or len(dilation) or len(padding) or symbolic_helper._get_tensor_sizes(kernel_size)[0]
+        return g.op("Col2Im", x, output_size, kernel_size, dilations_i=dilation or [1] * axes,
+                    pads_i=[p for p in padding for _ in range(2)] or [0, 0] * axes, strides_i=stride or [1] * axes)
+
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im}[op]
