@@ -446,6 +446,29 @@ def test_a_fold_to_a_computed_size_keeps_the_torchscript_exporter(tmp_path):
     assert got.shape == (1, 2, 8, 8) and abs(got - want).max() < 1e-5
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_windows_of_an_unknown_size_keep_the_torchscript_exporter(tmp_path):
+    """Tensor.unfold of an axis whose size the trace does not know (after a pad, folding off:
+    HaloNet) is refused by torch's symbolic, which sent such modules to the dynamo exporter.
+    dscost's (a Gather of the windows' indices) keeps the TorchScript exporter and torch's
+    counts; exported with dynamic height and width at opsets 12 and 17, onnxruntime gives
+    torch's output at two sizes."""
+    m, x = tm.PaddedWindows().eval(), torch.rand(1, 2, 8, 8)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (4_608 + 2_880, 96) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    ort = need("onnxruntime")
+    for opset in (12, 17):
+        path = str(tmp_path / f"windows{opset}.onnx")
+        torch.onnx.export(m, (x,), path, dynamo=False, opset_version=opset, input_names=["x"], dynamic_axes={"x": {2: "h", 3: "w"}},
+                          do_constant_folding=False)  # fmt: skip
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        for size in ((8, 8), (11, 9)):
+            x = torch.rand(1, 2, *size)
+            with torch.no_grad():
+                assert abs(session.run(None, {"x": x.numpy()})[0] - m(x).numpy()).max() < 1e-5
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
 def test_onnxruntimes_export_helper_ops_are_counted(tmp_path):
     """onnxruntime's PyTorch export helper (onnxruntime.tools.pytorch_export_contrib_ops) writes

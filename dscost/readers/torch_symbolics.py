@@ -14,6 +14,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   own Col2Im (opset 18) but for its number of spatial axes, which torch's takes from the
   output size's shape and so fails (``'NoneType' object is not subscriptable``) when the trace
   computes that size; dscost's takes it from the strides;
+* ``aten::unfold`` (``Tensor.unfold``: HaloNet's halo windows) of an axis whose size the trace
+  does not know, which torch's symbolic refuses: a Gather of the windows' indices (the window
+  starts, ``Range`` of the count computed from ``Shape``, plus the offsets within a window),
+  then the window axis moved last; torch's own where the size is known;
 * ``aten::adaptive_avg_pool1d/2d/3d`` to an output size that does not divide the input's
   (UperNet's pyramid pooling), or of an input whose size the trace does not know (CSATv2's),
   which torch's symbolic refuses: the mean over each
@@ -32,12 +36,15 @@ import re
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
-                "aten::col2im")
-# ... but for an op whose ONNX op starts later (Col2Im: opset 18), registered from that opset
-FIRST_OPSET = {"aten::col2im": 18}
+                "aten::col2im", "aten::unfold")
+# ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
+# symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
+# opset would not replace there
+FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
-# input's, and an input size the trace does not know
+# input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
+UNFOLD = "ONNX export of operator Unfold, input size not accessible"
 
 
 def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
@@ -48,6 +55,8 @@ def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     op = m.group(1) if m else None
     if kind == "SymbolicValueError" and (u := UNEVEN_POOL.search(str(err))):
         op = f"aten::{u.group(1)}"
+    if kind == "SymbolicValueError" and UNFOLD in str(err):
+        op = "aten::unfold"
     return op if op in SYMBOLIC_OPS and op not in added else None
 
 
@@ -120,4 +129,22 @@ def symbolic(op: str):
         return g.op("Col2Im", x, output_size, kernel_size, dilations_i=dilation or [1] * axes,
                     pads_i=[p for p in padding for _ in range(2)] or [0, 0] * axes, strides_i=stride or [1] * axes)
 
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im}[op]
+    def unfold(g, x, dimension, size, step):
+        from torch.onnx import symbolic_opset12
+
+        own = symbolic_opset12.unfold  # (registered from opset 12: FIRST_OPSET)
+        rank = symbolic_helper._get_tensor_rank(x)
+        dim, k, s = (symbolic_helper._maybe_get_const(v, "i") for v in (dimension, size, step))
+        if rank is None or any(symbolic_helper._is_value(v) for v in (dim, k, s)) or symbolic_helper._get_tensor_dim_size(x, dim) is not None:
+            return own(g, x, dimension, size, step)
+        dim %= rank
+        scalar = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=torch.int64))  # noqa: E731
+        length = g.op("Gather", g.op("Shape", x), scalar(dim), axis_i=0)
+        windows = g.op("Add", g.op("Div", g.op("Sub", length, scalar(k)), scalar(s)), scalar(1))
+        starts = g.op("Mul", g.op("Range", scalar(0), windows, scalar(1)), scalar(s))
+        column = g.op("Unsqueeze", starts, axes_i=[1]) if g.opset < 13 else g.op("Unsqueeze", starts, const(g, [1]))  # (axes an input from 13)
+        index = g.op("Add", column, const(g, [list(range(k))]))
+        y = g.op("Gather", x, index, axis_i=dim)
+        return g.op("Transpose", y, perm_i=[*range(dim + 1), *range(dim + 2, rank + 1), dim + 1])
+
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold}[op]
