@@ -446,7 +446,7 @@ def test_a_fold_to_a_computed_size_keeps_the_torchscript_exporter(tmp_path):
     assert got.shape == (1, 2, 8, 8) and abs(got - want).max() < 1e-5
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")  # (torch on its own legacy APIs)
 def test_windows_of_an_unknown_size_keep_the_torchscript_exporter(tmp_path):
     """Tensor.unfold of an axis whose size the trace does not know (after a pad, folding off:
     HaloNet) is refused by torch's symbolic, which sent such modules to the dynamo exporter.
