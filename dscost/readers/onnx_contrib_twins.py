@@ -15,7 +15,7 @@ from __future__ import annotations
 from math import ceil, isfinite, prod
 
 from dscost import cost as C
-from dscost.layers import RESIZE, Cost, Shape
+from dscost.layers import RESIZE, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import shape_only
@@ -25,15 +25,11 @@ handles("GridSample")(grid_sample)
 handles("Trilu", "Pad", "Range", "GatherND", "UnfoldTensor", "ExpandDims")(shape_only)
 
 
-def _in(info: NodeInfo, i: int) -> Shape | None:
-    return info.input_shape(i)
-
-
 @shapes("UnfoldTensor")
 def unfold_tensor_shape(info: NodeInfo) -> list:
     """torch's ``Tensor.unfold(dim, size, step)``: axis ``dim`` of length L becomes
     (L - size) // step + 1 windows, each of ``size`` elements on a new last axis."""
-    x = _in(info, 0)
+    x = info.input_shape(0)
     size, step = int(info.attr("size", 0)), int(info.attr("step", 1))
     dim = int(info.attr("dim", -1))
     if x is None or not -len(x) <= dim < len(x) or size <= 0 or step <= 0 or x[dim] < size:
@@ -45,7 +41,7 @@ def unfold_tensor_shape(info: NodeInfo) -> list:
 @shapes("ExpandDims")
 def expand_dims_shape(info: NodeInfo) -> list:
     """X with a 1 inserted at ``axis`` (an int32 scalar input; negative counts from the end of the output)."""
-    x, axis = _in(info, 0), info.value(1)
+    x, axis = info.input_shape(0), info.value(1)
     if x is None or axis is None or len(axis) != 1 or not -len(x) - 1 <= axis[0] <= len(x):
         return [None]
     a = axis[0] % (len(x) + 1)
@@ -70,7 +66,7 @@ def range_shape(info: NodeInfo) -> list:
 @shapes("CropAndResize")
 def crop_and_resize_shape(info: NodeInfo) -> list:
     """TensorFlow's crop_and_resize: X (N, C, H, W), rois (R, 4), crop_size (h, w) -> (R, C, h, w)."""
-    x, rois, size = _in(info, 0), _in(info, 1), info.value(3)
+    x, rois, size = info.input_shape(0), info.input_shape(1), info.value(3)
     if x is None or rois is None or size is None or len(x) != 4 or len(rois) != 2 or len(size) != 2 or min(size) <= 0:
         return [None]
     return [(rois[0], x[1], size[0], size[1])]

@@ -49,7 +49,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.readers.torch_names import module_path_names, rename
-from dscost.readers.torch_symbolics import FIRST_OPSET, SYMBOLIC_OPSET, missing_symbolic, symbolic
+from dscost.readers.torch_symbolics import missing_symbolic, register
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
@@ -404,7 +404,7 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
                 if later and settings["opset_version"] < int(later[1]) <= MAX_TORCHSCRIPT_OPSET:  # (F.fold: Col2Im, from 18)
                     first, settings["opset_version"] = first or _first_line(err), int(later[1])
                     if op:  # (dscost's symbolic of it, from that opset: aten::col2im)
-                        torch.onnx.register_custom_op_symbolic(op, symbolic(op), FIRST_OPSET.get(op, SYMBOLIC_OPSET))
+                        register(torch, op)
                         added.append(op)
                     continue
                 if op is None:
@@ -413,7 +413,7 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
                         first += f"; at opset {at}: {_first_line(err)}"
                     first = first or _first_line(err)
                     break
-            torch.onnx.register_custom_op_symbolic(op, symbolic(op), FIRST_OPSET.get(op, SYMBOLIC_OPSET))
+            register(torch, op)
             added.append(op)
         if op_level:  # (the forward as written would fail on the same op)
             break

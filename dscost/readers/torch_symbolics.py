@@ -49,15 +49,19 @@ UNFOLD = "ONNX export of operator Unfold, input size not accessible"
 
 def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     """The op an export failed on when dscost has a symbolic for it not tried yet: an
-    UnsupportedOperatorError's op, or an adaptive average pool torch's symbolic refuses."""
+    UnsupportedOperatorError's op, or an adaptive average pool or unfold torch's symbolic refuses."""
     kind = type(err).__name__
     m = re.search(r"operator '(aten::\w+)'", str(err)) if kind == "UnsupportedOperatorError" else None
     op = m.group(1) if m else None
-    if kind == "SymbolicValueError" and (u := UNEVEN_POOL.search(str(err))):
-        op = f"aten::{u.group(1)}"
-    if kind == "SymbolicValueError" and UNFOLD in str(err):
-        op = "aten::unfold"
+    if kind == "SymbolicValueError":
+        u = UNEVEN_POOL.search(str(err))
+        op = f"aten::{u.group(1)}" if u else "aten::unfold" if UNFOLD in str(err) else None
     return op if op in SYMBOLIC_OPS and op not in added else None
+
+
+def register(torch, op: str) -> None:
+    """Register dscost's symbolic of ``op`` with torch, from the opset where it takes over."""
+    torch.onnx.register_custom_op_symbolic(op, symbolic(op), FIRST_OPSET.get(op, SYMBOLIC_OPSET))
 
 
 def pool_bins(size: int, out: int) -> list[tuple[int, int]]:
@@ -71,7 +75,7 @@ def symbolic(op: str):
     import torch
     from torch.onnx import symbolic_helper
 
-    def const(g, values):
+    def const(g, values):  # (an int: a 0-D constant, as Range and a Gather's index take)
         return g.op("Constant", value_t=torch.tensor(values, dtype=torch.int64))
 
     def reduce_mean(g, x, axes: list[int]):
@@ -138,10 +142,9 @@ def symbolic(op: str):
         if rank is None or any(symbolic_helper._is_value(v) for v in (dim, k, s)) or symbolic_helper._get_tensor_dim_size(x, dim) is not None:
             return own(g, x, dimension, size, step)
         dim %= rank
-        scalar = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=torch.int64))  # noqa: E731
-        length = g.op("Gather", g.op("Shape", x), scalar(dim), axis_i=0)
-        windows = g.op("Add", g.op("Div", g.op("Sub", length, scalar(k)), scalar(s)), scalar(1))
-        starts = g.op("Mul", g.op("Range", scalar(0), windows, scalar(1)), scalar(s))
+        length = g.op("Gather", g.op("Shape", x), const(g, dim), axis_i=0)
+        windows = g.op("Add", g.op("Div", g.op("Sub", length, const(g, k)), const(g, s)), const(g, 1))
+        starts = g.op("Mul", g.op("Range", const(g, 0), windows, const(g, 1)), const(g, s))
         column = g.op("Unsqueeze", starts, axes_i=[1]) if g.opset < 13 else g.op("Unsqueeze", starts, const(g, [1]))  # (axes an input from 13)
         index = g.op("Add", column, const(g, [list(range(k))]))
         y = g.op("Gather", x, index, axis_i=dim)
