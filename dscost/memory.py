@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import prod
-from typing import Any, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.layers import Model
@@ -68,13 +68,6 @@ def _numel(shape: Sequence[int] | None) -> int:
     return prod(shape) if shape else 0
 
 
-def _tensors(layer) -> Sequence[Any]:
-    """The tensors ``layer`` reads: its input layers' names, or (name, port) for a later output."""
-    if not layer.input_ports:
-        return layer.inputs
-    return [src if port == 0 else (src, port) for src, port in zip(layer.inputs, layer.input_ports)]
-
-
 def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -> ModelMemory:
     """Weight, activation and peak live activation bytes of ``model`` at ``dtype`` (module
     docstring).  ``params``: the learnable params behind the weight bytes (default: the sum
@@ -88,76 +81,107 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
     if params is None:
         params = sum(layer.cost.params for layer in layers) + model.uncounted_cost().params
 
-    # Tensors: one per output of an activation layer -- the first keyed by the layer's name,
-    # a later one by (name, port) -- and one per graph input.
-    elements: dict[Any, int] = {}
-    birth: dict[Any, int] = {}
-    death: dict[Any, int] = {}
+    # Tensors: the first output of each activation layer (by layer index: ``out``, its last
+    # consumer in ``last``), a later output by (name, port) in ``more`` and each graph input in
+    # ``graph``: [elements, birth, last consumer].  100k layers are walked three times, so the
+    # common tensor is a list slot, not a dict entry.
+    out = [0] * n  # elements of layer i's first output (0: a constant layer, or an unknown shape)
+    tensor = [False] * n
+    last = [-1] * n
+    more: dict[tuple[str, int], list[int]] = {}
+    graph: dict[str, list[int]] = {}
     first_shape: dict[str, tuple[int, ...]] = {}  # graph input -> input shape of a consumer reading it first
     any_shape: dict[str, tuple[int, ...]] = {}
     unknown_sources: set[str] = set()
+    where = index.get
     for i, layer in enumerate(layers):
         inputs = layer.inputs
         if not inputs:
             continue
         name = layer.name
-        shape = layer.output_shape
-        elements[name] = prod(shape) if shape else 0
-        birth[name] = i
+        if index[name] == i:  # (names are unique; else the last layer of a name is its tensor)
+            shape = layer.output_shape
+            out[i] = prod(shape) if shape else 0
+            tensor[i] = True
         if layer.more_outputs:
             for port, e in enumerate(layer.more_outputs, 1):
-                elements[name, port] = e
-                birth[name, port] = death[name, port] = i  # until a consumer says otherwise
+                more[name, port] = [e, i, i]  # (freed after its own step unless a consumer says otherwise)
+        ports = layer.input_ports
         for k, src in enumerate(inputs):
-            if src in index:
-                continue
-            if src in uncounted:
+            j = where(src)
+            if j is not None:
+                port = ports[k] if ports else 0
+                if port == 0:
+                    last[j] = i
+                elif (src, port) in more:
+                    more[src, port][2] = i
+            elif src in uncounted:
                 unknown_sources.add(src)
-                continue
-            if src not in birth:
-                birth[src] = -1
-            if layer.input_shape:
-                if k == 0:
-                    first_shape.setdefault(src, tuple(layer.input_shape))
-                any_shape.setdefault(src, tuple(layer.input_shape))
-        for src in _tensors(layer):  # (a tensor not in ``elements`` is dropped below)
-            death[src] = i
-    graph_inputs = [t for t, b in birth.items() if b == -1]
-    for t in graph_inputs:
-        elements[t] = _numel(first_shape.get(t) or any_shape.get(t))
-    for t in elements:
-        if t not in death:
-            death[t] = n - 1  # an output: live until the end
+            else:
+                known = graph.get(src)
+                if known is None:
+                    graph[src] = [0, -1, i]
+                else:
+                    known[2] = i
+                if layer.input_shape:
+                    if k == 0:
+                        first_shape.setdefault(src, tuple(layer.input_shape))
+                    any_shape.setdefault(src, tuple(layer.input_shape))
+    for t, known in graph.items():
+        known[0] = _numel(first_shape.get(t) or any_shape.get(t))
 
-    # Live bytes per step: +size at birth (graph inputs at step 0), -size after the last consumer.
+    # Live elements per step: + at birth (graph inputs at step 0), - after the last consumer
+    # (a first output no layer reads: a model output, live until the end).
     delta = [0] * (n + 1)
-    for t, e in elements.items():
-        delta[max(birth[t], 0)] += e
-        delta[death[t] + 1] -= e
+    for i in range(n):
+        if tensor[i]:
+            e = out[i]
+            delta[i] += e
+            delta[(last[i] if last[i] >= 0 else n - 1) + 1] -= e
+    for e, b, d in (*more.values(), *graph.values()):
+        delta[max(b, 0)] += e
+        delta[d + 1] -= e
+
+    def elements(src, port: int = 0) -> int:
+        j = where(src)
+        if j is None:
+            known = graph.get(src)
+            return known[0] if known is not None else 0
+        if port:
+            known = more.get((src, port))
+            return known[0] if known is not None else 0
+        return out[j] if tensor[j] else 0
+
     rows: list[LayerMemory] = []
+    row = tuple.__new__  # (a LayerMemory without its Python-level __new__: 100k of them)
     live = peak = 0
     peak_layer = None
-    get = elements.get
     for i, layer in enumerate(layers):
         live += delta[i]
         inputs = layer.inputs
         if not inputs:
-            ins = out = 0
+            ins = produced = 0
         else:
-            out = get(layer.name, 0) + sum(layer.more_outputs) if layer.more_outputs else get(layer.name, 0)
-            srcs = _tensors(layer)
-            ins = get(srcs[0], 0) if len(srcs) == 1 else sum([get(src, 0) for src in dict.fromkeys(srcs)])
-        rows.append(LayerMemory(layer.name, (ins + out) * size, out * size, live * size))
+            produced = out[i] + sum(layer.more_outputs) if layer.more_outputs else out[i]
+            ports = layer.input_ports
+            if ports:
+                ins = sum([elements(src, port) for src, port in dict.fromkeys(zip(inputs, ports))])
+            elif len(inputs) == 1:
+                ins = elements(inputs[0])
+            else:
+                ins = sum([elements(src) for src in dict.fromkeys(inputs)])
+        rows.append(row(LayerMemory, (layer.name, (ins + produced) * size, produced * size, live * size)))
         if live > peak:
             peak, peak_layer = live, layer.name
+    inputs_total = sum([g[0] for g in graph.values()])
     notes = []
     if unknown_sources:
         notes.append(f"{len(unknown_sources)} tensor(s) come from uncounted nodes: their size is unknown and not in the activation figures")
     return ModelMemory(
         dtype,
         params * size,
-        sum(elements.values()) * size,
-        sum(elements[t] for t in graph_inputs) * size,
+        (sum([e for e, t in zip(out, tensor) if t]) + sum([m[0] for m in more.values()]) + inputs_total) * size,
+        inputs_total * size,
         peak * size,
         peak_layer,
         rows,

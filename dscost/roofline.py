@@ -367,6 +367,7 @@ def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None
     dtype = check_dtype(dtype)
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
+    row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)
     for layer in layers:
         c = layer.cost
         key = (layer.type, c, layer.input_shape, layer.output_shape, layer.more_outputs, len(layer.inputs))
@@ -377,7 +378,7 @@ def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None
             t = layer_traffic(layer, dtype)
             hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
         t = hit[0]
-        rows.append(LayerRoofline(layer.name, layer.type, c.macs, t, hit[1], t.bytes))
+        rows.append(row(LayerRoofline, (layer.name, layer.type, c.macs, t, hit[1], t.bytes)))
     notes = []
     sep: dict[str, float] = {}
     if hw is not None:

@@ -3,6 +3,7 @@ with a roofline (``--dtype``/``--hardware``) extra per-layer columns and an esti
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from dscost.dtypes import DTYPE_BYTES
@@ -351,13 +352,25 @@ def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
 
 def _layer_rows(a: Analysis, roofline: ModelRoofline | None, memory: ModelMemory | None):
     """Per layer: (layer, its what-if, memory row, roofline row, separable time), None where absent."""
-    by_name = roofline.by_name() if roofline is not None else {}
     separable_s = roofline.separable_s if roofline is not None else {}
-    mem = memory.by_name() if memory is not None else {}
     what_if = a.what_if
-    for layer in a.layers:
+    roof_rows = _aligned(a.layers, roofline.layers if roofline is not None else None)
+    mem_rows = _aligned(a.layers, memory.layers if memory is not None else None)
+    for layer, lm, r in zip(a.layers, mem_rows, roof_rows):
         name = layer.name
-        yield layer, what_if.get(name), mem.get(name), by_name.get(name), separable_s.get(name)
+        yield layer, what_if.get(name), lm, r, separable_s.get(name)
+
+
+def _aligned(layers, rows):
+    """``rows`` (memory or roofline rows, each with a ``name``) in the order of ``layers``, None
+    where a layer has none: ``rows`` as they are when they follow the layers one to one (as
+    model_memory and model_roofline give them), else looked up by name."""
+    if rows is None:
+        return itertools.repeat(None)
+    if len(rows) == len(layers) and all([r.name == layer.name for r, layer in zip(rows, layers)]):
+        return rows
+    by_name = {r.name: r for r in rows}
+    return [by_name.get(layer.name) for layer in layers]
 
 
 def _layer_json(layer, name, inputs, flops: bool, w, mem: tuple | None, r, sep) -> dict[str, Any]:
