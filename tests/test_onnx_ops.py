@@ -427,6 +427,32 @@ def test_resize_cubic_with_sizes(tmp_path):
     assert layer.output_shape == (1, 2, 8, 6) and layer.cost == Cost(other_ops=1_536)
 
 
+@pytest.mark.parametrize("x, sizes, mode, kernel, ops", [
+    # linear, 16 -> 4 on both axes: the 2-tap filter stretched by 4 -> 8 taps; the last axis
+    # first: (1,3,16,4) = 192 outputs x 8, then (1,3,4,4) = 48 x 8 -> 1,536 + 384
+    ([1, 3, 16, 16], [1, 3, 4, 4], "linear", (8, 8), 1_920),
+    # width 8 -> 3: ceil(2 * 8 / 3) = 6 taps over (1,2,6,3) = 36 -> 216; height 6 -> 12 grows:
+    # 2 taps over (1,2,12,3) = 72 -> 144
+    ([1, 2, 6, 8], [1, 2, 12, 3], "linear", (2, 6), 360),
+    # cubic, 9 -> 3: ceil(4 * 9 / 3) = 12 taps: (1,1,9,3) = 27 x 12, then (1,1,3,3) = 9 x 12
+    ([1, 1, 9, 9], [1, 1, 3, 3], "cubic", (12, 12), 432),
+    # nothing shrinks: the filter is not stretched, the plain count (4x4 taps x 96 outputs)
+    ([1, 2, 4, 4], [1, 2, 8, 6], "cubic", (4, 4), 1_536),
+])
+def test_resize_antialias(tmp_path, x, sizes, mode, kernel, ops):
+    import onnxruntime as ort
+
+    from onnx_models import model, save
+
+    n = node("Resize", ["x", "", "", "sizes"], "y", mode=mode, antialias=1)
+    inits = [init("sizes", 4, dtype="int64", value=sizes)]
+    layer = one(tmp_path, n, [("x", x)], inits, opset=18)
+    assert layer.output_shape == tuple(sizes) and layer.kernel == kernel and layer.cost == Cost(other_ops=ops)
+    path = save(tmp_path, model([n], [("x", x)], ["y"], inits, opset=18), "ort.onnx")
+    got = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.ones(x, np.float32)})[0]
+    assert got.shape == tuple(sizes) and np.allclose(got, 1.0, atol=1e-5)  # (a filter whose weights sum to 1)
+
+
 def test_clip_opset6_attributes(tmp_path):
     layer = one(tmp_path, node("Clip", ["x"], "y", min=0.0, max=6.0), X, opset=6)
     assert layer.type == ACTIVATION and layer.cost == Cost(other_ops=128)

@@ -286,15 +286,37 @@ def test_an_op_from_a_later_opset_keeps_the_torchscript_exporter():
 
 
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
-    """An antialiased resize (aten::_upsample_bilinear2d_aa) has no TorchScript symbolic, in torch
-    or in dscost: the dynamo exporter (onnxscript) exports the module instead, and a note says
-    which exporter ran and why."""
+    """torch.logaddexp has no TorchScript symbolic, in torch or in dscost: the dynamo exporter
+    (onnxscript) exports the module instead, and a note says which exporter ran and why."""
     need("onnxscript")
-    a = dscost.analyze(tm.Antialiased(), (1, 2, 4, 4))
-    assert (a.totals.macs, a.totals.params) == torch_counts(tm.Antialiased(), torch.rand(1, 2, 4, 4)) == (18 * 2, 18 * 2 + 2)
+    a = dscost.analyze(tm.LogAddExp(), (1, 2, 3, 3))
+    assert (a.totals.macs, a.totals.params) == torch_counts(tm.LogAddExp(), torch.rand(1, 2, 3, 3)) == (18 * 2, 18 * 2 + 2)
     assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed "
-                                       "(UnsupportedOperatorError: Exporting the operator 'aten::_upsample_bilinear2d_aa' to ONNX opset "
+                                       "(UnsupportedOperatorError: Exporting the operator 'aten::logaddexp' to ONNX opset "
                                        "version 17 is not supported)")  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")  # (torch on its own legacy APIs)
+@pytest.mark.parametrize("mode, scale", [("bilinear", None), ("bicubic", None), ("bilinear", 0.75)])
+def test_an_antialiased_resize_keeps_the_torchscript_exporter(tmp_path, mode, scale):
+    """F.interpolate(..., antialias=True) (timm's NaFlexViT) has no TorchScript symbolic; it went to
+    the dynamo exporter.  dscost's (Resize with antialias=1, opset 18) keeps the TorchScript
+    exporter and torch's counts, and onnxruntime's output is torch's.  The resize of 1x2x4x4 to
+    3x3, the last axis first: ceil(2 * 4 / 3) = 3 taps (bilinear; bicubic 6) over (1,2,4,3) = 24
+    outputs, then over (1,2,3,3) = 18."""
+    m, x = tm.Antialiased(mode, scale).eval(), torch.rand(1, 2, 4, 4)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (36, 38) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 18, BatchNorm kept)")
+    taps = 3 if mode == "bilinear" else 6
+    assert [(layer.op, layer.kernel, layer.cost.other_ops) for layer in a.model.layers if layer.op == "Resize"] == [("Resize", (taps, taps), taps * (24 + 18))]
+    ort = need("onnxruntime")
+    path = str(tmp_path / "aa.onnx")
+    torch.onnx.export(m, (x,), path, dynamo=False, opset_version=18, input_names=["x"], do_constant_folding=False)
+    with torch.no_grad():
+        want = m(x).numpy()
+    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})[0]
+    assert got.shape == (1, 2) and abs(got - want).max() < 1e-5
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)

@@ -241,16 +241,30 @@ class Folding(nn.Module):
 
 
 class Antialiased(nn.Module):
-    """An antialiased bilinear resize of 1x2x4x4 to 3x3 (timm's NaFlexViT resizes so), then
-    Linear(18, 2): 36 MACs, 38 params.  The TorchScript exporter has no symbolic for
-    aten::_upsample_bilinear2d_aa, nor has dscost: the dynamo exporter exports it."""
+    """An antialiased resize of 1x2x4x4 to 3x3 (timm's NaFlexViT resizes so), bilinear or
+    bicubic, to a size or by a scale, then Linear(18, 2): 36 MACs, 38 params.  The TorchScript
+    exporter has no symbolic for aten::_upsample_bilinear2d_aa (or bicubic): dscost has one."""
+
+    def __init__(self, mode: str = "bilinear", scale: float | None = None):
+        super().__init__()
+        self.fc, self.mode, self.scale = nn.Linear(18, 2), mode, scale
+
+    def forward(self, x):
+        size = None if self.scale else (3, 3)
+        return self.fc(F.interpolate(x, size=size, scale_factor=self.scale, mode=self.mode, antialias=True).flatten(1))
+
+
+class LogAddExp(nn.Module):
+    """torch.logaddexp of 1x2x3x3 with itself, then Linear(18, 2): 36 MACs, 38 params.  The
+    TorchScript exporter has no symbolic for aten::logaddexp, nor has dscost: the dynamo
+    exporter exports it."""
 
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(18, 2)
 
     def forward(self, x):
-        return self.fc(F.interpolate(x, size=(3, 3), mode="bilinear", antialias=True).flatten(1))
+        return self.fc(torch.logaddexp(x, x).flatten(1))
 
 
 class Buffered(nn.Module):

@@ -19,7 +19,8 @@ from dscost.readers.onnx_node import NodeInfo, handles, str_attr
 @handles("Resize", "Upsample")
 def resize(info: NodeInfo) -> Result:
     """Nearest: a copy, no arithmetic.  (Bi/tri)linear and cubic: a weighted sum of 2 or 4 taps
-    per resized axis for each output element, i.e. cost.pool_cost((taps,)*axes, out numel)."""
+    per resized axis for each output element, i.e. cost.pool_cost((taps,)*axes, out numel).
+    ``antialias=1`` (opset 18) when an axis shrinks: :func:`antialiased`."""
     x, y = info.shape(0), info.out()
     mode = info.attr("mode", "nearest")
     mode = mode.decode() if isinstance(mode, bytes) else str(mode)
@@ -27,8 +28,28 @@ def resize(info: NodeInfo) -> Result:
     if mode == "nearest" or axes == 0:
         return Result(RESIZE, Cost(), data_inputs=(0,), note=mode)
     taps = 4 if mode == "cubic" else 2
+    if info.attr("antialias", 0) and any(b < a for a, b in zip(x, y)):
+        kernel, ops = antialiased(tuple(x), tuple(y), taps)
+        return Result(RESIZE, Cost(other_ops=ops), kernel=kernel, data_inputs=(0,), note=f"{mode}, antialiased: one axis at a time")
     kernel = (taps,) * axes
     return Result(RESIZE, C.pool_cost(kernel, prod(y)), kernel=kernel, data_inputs=(0,), note=mode)
+
+
+def antialiased(x: tuple[int, ...], y: tuple[int, ...], taps: int) -> tuple[tuple[int, ...], int]:
+    """An antialiased resize (ONNX Resize ``antialias=1``; PyTorch's ``antialias=True``; PIL):
+    the filter of 2 (linear) or 4 (cubic) taps is stretched by in/out on an axis that shrinks,
+    to ceil(taps * in / out) taps.  Runtimes (onnxruntime, PyTorch, PIL) resize such a filter one
+    axis at a time, the last axis first: each pass a weighted sum of that axis's taps per element
+    of its output (the later axes already resized).  Returns (taps per resized axis, ops)."""
+    kernel, ops, shape = [], 0, list(x)
+    for axis in reversed(range(len(x))):
+        if x[axis] == y[axis]:
+            continue
+        k = -(-taps * x[axis] // y[axis]) if 0 < y[axis] < x[axis] else taps
+        shape[axis] = y[axis]
+        ops += k * prod(shape)
+        kernel.append(k)
+    return tuple(reversed(kernel)), ops
 
 
 @handles("GridSample")

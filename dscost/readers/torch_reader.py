@@ -49,7 +49,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.readers.torch_names import module_path_names, rename
-from dscost.readers.torch_symbolics import missing_symbolic, register
+from dscost.readers.torch_symbolics import FIRST_OPSET, missing_symbolic, register
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
@@ -401,8 +401,9 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
             except Exception as err:
                 op, op_level = missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
                 later = re.search(r"Support for this operator was added in version (\d+)", str(err))
-                if later and settings["opset_version"] < int(later[1]) <= MAX_TORCHSCRIPT_OPSET:  # (F.fold: Col2Im, from 18)
-                    first, settings["opset_version"] = first or _first_line(err), int(later[1])
+                at = int(later[1]) if later else FIRST_OPSET.get(op, 0)  # (F.fold: Col2Im, from 18; an antialiased resize: Resize's antialias, 18)
+                if settings["opset_version"] < at <= MAX_TORCHSCRIPT_OPSET:
+                    first, settings["opset_version"] = first or _first_line(err), at
                     if op:  # (dscost's symbolic of it, from that opset: aten::col2im)
                         register(torch, op)
                         added.append(op)

@@ -25,7 +25,11 @@ op fails): so each does what torch's own does wherever torch's has one.
   Slice and a ReduceMean per bin, then a Concat (a mean over a box is the mean, along one axis,
   of the means along the others).  Where the size divides, torch's own AveragePool (kernel =
   stride = in / out), or its GlobalAveragePool for an output of 1.  An input size the trace
-  does not know gets its bins' bounds computed in the graph (from ``Shape``).
+  does not know gets its bins' bounds computed in the graph (from ``Shape``);
+* ``aten::_upsample_bilinear2d_aa`` and ``aten::_upsample_bicubic2d_aa`` (``F.interpolate(...,
+  antialias=True)``: timm's NaFlexViT, torchvision's ``Resize``): torch's Resize of the plain
+  op, with ONNX's ``antialias=1`` (opset 18), ``exclude_outside=1`` and, for bicubic, PyTorch's
+  cubic coefficient -0.5.
 
 Imports torch only inside :func:`symbolic`.
 """
@@ -36,11 +40,11 @@ import re
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
-                "aten::col2im", "aten::unfold")
+                "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
-FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12}
+FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
@@ -150,4 +154,19 @@ def symbolic(op: str):
         y = g.op("Gather", x, index, axis_i=dim)
         return g.op("Transpose", y, perm_i=[*range(dim + 1), *range(dim + 2, rank + 1), dim + 1])
 
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold}[op]
+    def antialiased(mode: str):
+        own = symbolic_helper._interpolate_helper(op, 4, mode)  # (torch's Resize of upsample_bilinear2d/bicubic2d)
+
+        def resize(g, x, output_size, *args):
+            y = own(g, x, output_size, *args)
+            node = y.node()
+            node.i_("antialias", 1)
+            node.i_("exclude_outside", 1)  # (the filter renormalized at the borders, as PyTorch's)
+            if mode == "cubic":
+                node.f_("cubic_coeff_a", -0.5)  # (PyTorch's antialiased bicubic is PIL's, Keys' a = -0.5)
+            return y
+
+        return resize
+
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold,
+            "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic")}[op]
