@@ -71,19 +71,44 @@ def _pool_resize(tmp_path: Path) -> Path:
     return save(tmp_path, model(nodes, [("x", [1, 3, 8, 8])], ["y"], inits, opset=13), "pool_resize.onnx")
 
 
+def _constants(tmp_path: Path) -> Path:
+    """Constant nodes, as torch's exporter writes them: a Reshape's target shape [1, 256], a
+    tensor of zeros added (one repeated value: a literal, not a parameter), a float16 scale
+    given as its bits.  Whether each is one repeated value is read without onnx's numpy_helper
+    (which imports all of onnx, and ml_dtypes: 0.5 s in ml_dtypes 0.7)."""
+    import numpy as np
+    from onnx import helper
+    from onnx_models import init, model, node, save
+
+    def const(name, **value):
+        return helper.make_node("Constant", [], [name], name=name, **value)
+
+    nodes = [node("Conv", ["x", "W1"], "c", pads=[1, 1, 1, 1]),
+             const("shape", value=helper.make_tensor("v", 7, [2], np.array([1, 256], np.int64).tobytes(), raw=True)), node("Reshape", ["c", "shape"], "r"),
+             const("zeros", value=helper.make_tensor("z", 1, [256], [0.0] * 256)), node("Add", ["r", "zeros"], "a"),
+             const("half", value=helper.make_tensor("h", 10, [256], np.full(256, 0.5, np.float16).view(np.uint16).tolist())),
+             node("Cast", ["a"], "a16", to=10), node("Mul", ["a16", "half"], "m"), node("Cast", ["m"], "m32", to=1),
+             node("MatMul", ["m32", "W2"], "y")]  # fmt: skip
+    return save(tmp_path, model(nodes, [("x", [1, 3, 8, 8])], ["y"], [init("W1", 4, 3, 3, 3), init("W2", 256, 2)]), "constants.onnx")
+
+
 def test_plain_graph_reads_without_onnx_package_then_onnx_imports_whole(tmp_path, capsys):
     plain, folded = _golden(tmp_path)
     legacy = _legacy(tmp_path)
     pool_resize = _pool_resize(tmp_path)
+    constants = _constants(tmp_path)
     capsys.readouterr()
-    runs = [[str(plain), "--hardware", "t4"], [str(pool_resize)], [str(legacy)], [str(folded)]]
+    runs = [[str(plain), "--hardware", "t4"], [str(pool_resize)], [str(constants)], [str(legacy)], [str(folded)]]
     p = subprocess.run([sys.executable, "-c", CHILD, json.dumps(runs)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr[-2000:]
     res = json.loads(p.stdout.strip().splitlines()[-1])
     # the plain CNN: neither numpy nor onnx.helper; a file of opset 3 needs the version converter,
     # the TF-style pad needs folding (the full package)
-    assert res["seen"] == [[0, False, False], [0, False, False], [0, True, True], [0, True, True]]
+    assert res["seen"] == [[0, False, False], [0, False, False], [0, False, False], [0, True, True], [0, True, True]]
     assert json.loads(Path(str(pool_resize) + ".json").read_text())["totals"]["macs"] == 9 * 3 * 8 * 4 * 4 + 8 * 4 * 8 * 8  # 3,456 + 2,048
+    consts = json.loads(Path(str(constants) + ".json").read_text())
+    assert (consts["totals"]["macs"], consts["totals"]["params"]) == (27 * 4 * 64 + 256 * 2, 108 + 512)  # (the zeros and the scale: literals)
+    assert consts["uncounted"] == []
     old = json.loads(Path(str(legacy) + ".json").read_text())
     assert old["totals"]["macs"] == 122_880 and old["uncounted"] == []  # (test_onnx_legacy's hand count)
     assert any("from a copy converted to opset 6" in n for n in old["notes"])

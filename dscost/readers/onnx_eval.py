@@ -9,6 +9,7 @@ Nothing here does I/O; onnx and numpy are given or imported when a value is eval
 
 from __future__ import annotations
 
+import struct
 from array import array
 from math import prod
 
@@ -212,10 +213,42 @@ def uniform_constant(attr) -> bool:
         return len(vals) <= 1 or vals.count(vals[0]) == len(vals)
     if not attr.HasField("t"):
         return False
-    from onnx import numpy_helper
+    t = attr.t
+    n = prod(t.dims)
+    vals = _numbers(t, n)
+    if vals is None:  # (another element type, or data elsewhere: numpy's view of it, as onnx gives it)
+        from onnx import numpy_helper
 
-    try:
-        arr = numpy_helper.to_array(attr.t)
-    except Exception:
+        try:
+            arr = numpy_helper.to_array(t)
+        except Exception:
+            return False
+        return arr.size == n and (arr.size == 0 or bool((arr == arr.flat[0]).all()))
+    if len(vals) != n:
         return False
-    return arr.size == prod(attr.t.dims) and (arr.size == 0 or bool((arr == arr.flat[0]).all()))
+    first = vals[0] if n else None
+    return all(v == first for v in vals)  # (numbers as numpy compares them: -0.0 == 0.0, NaN equal to nothing)
+
+
+# An element type's struct format (little-endian, as raw_data stores it), and the TensorProto
+# field that holds its values when they are not raw: the usual types of a Constant node's tensor
+_FORMATS = {1: ("f", "float_data"), 2: ("B", "int32_data"), 3: ("b", "int32_data"), 4: ("H", "int32_data"), 5: ("h", "int32_data"),
+            6: ("i", "int32_data"), 7: ("q", "int64_data"), 9: ("?", "int32_data"), 10: ("e", "int32_data"), 11: ("d", "double_data"),
+            12: ("I", "uint64_data"), 13: ("Q", "uint64_data")}  # fmt: skip
+
+
+def _numbers(t, n: int):
+    """The values of TensorProto ``t`` (of ``n`` elements) as Python numbers, read with struct
+    (onnx's numpy_helper imports the whole onnx package, and with it ml_dtypes: 0.5 s in
+    ml_dtypes 0.7); None for another element type or data stored elsewhere."""
+    fmt = _FORMATS.get(t.data_type)
+    if fmt is None or t.data_location == 1:
+        return None
+    code, field = fmt
+    raw = t.raw_data
+    if raw:
+        return struct.unpack(f"<{n}{code}", raw) if len(raw) == n * struct.calcsize(code) else ()  # (a size the dims contradict: not uniform)
+    vals = getattr(t, field)
+    if code == "e":  # (float16 as its bits in int32_data)
+        return struct.unpack(f"<{len(vals)}e", struct.pack(f"<{len(vals)}H", *[v & 0xFFFF for v in vals]))
+    return vals
