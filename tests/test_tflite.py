@@ -7,6 +7,7 @@ OHWI filters); the conventions are in dscost/readers/tflite_reader.py.
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
 
@@ -535,6 +536,71 @@ def test_one_lstm_step_and_a_basic_rnn(tmp_path):
     n.output(y)
     m = _read(n, tmp_path)
     assert [(layer.op, layer.cost) for layer in m.layers] == [("UNIDIRECTIONAL_SEQUENCE_RNN", Cost(macs=3_840, other_ops=320, weights=384, biases=16))]
+
+
+def _run_litert(tmp_path, feed: dict[str, tuple]) -> list[tuple]:
+    """The output shapes LiteRT's interpreter gives the model _read wrote, fed ones."""
+    import numpy as np
+
+    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    interp = litert.Interpreter(model_path=str(tmp_path / "model.tflite"))
+    interp.allocate_tensors()
+    for d in interp.get_input_details():
+        interp.set_tensor(d["index"], np.ones(feed[d["name"]], np.float32))
+    interp.invoke()
+    return [tuple(interp.get_tensor(d["index"]).shape) for d in interp.get_output_details()]
+
+
+def test_svdf(tmp_path):
+    """SVDF, batch 2, input 10, 8 filters of rank 2 (4 units), memory 5, with a bias, ReLU: per row
+    8 x (10 + 5) = 120 MACs (240), per unit 2 adds of its filters onto the bias (16); 120
+    weights, 4 biases; the ReLU a layer of its own (8 ops).  The state is data.  LiteRT's
+    interpreter runs it to the (2, 4) dscost counts."""
+    n = tm.Net()
+    x = n.input("x", (2, 10))
+    y = n.tensor("svdf", (2, 4))
+    ins = [x, n.const("svdf/feature", (8, 10)), n.const("svdf/time", (8, 5)), n.const("svdf/bias", (4,)), n.state("svdf/state", (2, 40))]
+    n.op(OP.SVDF, ins, [y], (OPTS.SVDFOptions, {"Rank": 2, "FusedActivationFunction": tm.ACT["RELU"]}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert [(layer.op, layer.type, layer.cost) for layer in m.layers] == [
+        ("SVDF", RECURRENT, Cost(macs=240, other_ops=16, weights=120, biases=4)), ("RELU", ACTIVATION, Cost(other_ops=8))]
+    assert m.layers[0].note == "SVDF, 8 filters of rank 2, memory 5" and not m.uncounted
+    assert _run_litert(tmp_path, {"x": (2, 10)}) == [(2, 4)]
+
+
+def test_bidirectional_rnn(tmp_path):
+    """BIDIRECTIONAL_SEQUENCE_RNN over (1, 10, 8), 16 units forward and 12 backward, ReLU, outputs
+    merged (1, 10, 28): (16 x 8 + 16 x 16) + (12 x 8 + 12 x 12) = 624 weights x 10 steps = 6,240
+    MACs; per step (16 + 12) x (relu 1 + bias 1) = 56 ops: 560; 28 biases.  LiteRT's interpreter
+    runs it to that shape."""
+    n = tm.Net()
+    x = n.input("x", (1, 10, 8))
+    y = n.tensor("birnn", (1, 10, 28))
+    ins = [x, n.const("fw/w", (16, 8)), n.const("fw/r", (16, 16)), n.const("fw/b", (16,)), n.state("fw/h", (1, 16)),
+           n.const("bw/w", (12, 8)), n.const("bw/r", (12, 12)), n.const("bw/b", (12,)), n.state("bw/h", (1, 12)), -1, -1, -1]  # fmt: skip
+    n.op(OP.BIDIRECTIONAL_SEQUENCE_RNN, ins, [y], (OPTS.BidirectionalSequenceRNNOptions,
+                                                   {"FusedActivationFunction": tm.ACT["RELU"], "TimeMajor": False, "MergeOutputs": True}))  # fmt: skip
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert [(layer.op, layer.cost) for layer in m.layers] == [("BIDIRECTIONAL_SEQUENCE_RNN", Cost(macs=6_240, other_ops=560, weights=624, biases=28))]
+    assert m.layers[0].note == "bidirectional RNN, 16 + 12 units" and not m.uncounted
+    assert _run_litert(tmp_path, {"x": (1, 10, 8)}) == [(1, 10, 28)]
+
+
+@pytest.mark.parametrize("op", ["SEGMENT_SUM", "UNSORTED_SEGMENT_SUM", "UNSORTED_SEGMENT_MAX"])
+def test_segment_reductions(tmp_path, op):
+    """A (6, 4) tensor's rows reduced into 3 segments (ids 0 0 1 1 2 2): one op per element, 24."""
+    n = tm.Net()
+    x = n.input("x", (6, 4))
+    y = n.tensor("seg", (3, 4))
+    ids = n.const("ids", (6,), tm.INT32, quantized=False, data=struct.pack("<6i", 0, 0, 1, 1, 2, 2))
+    count = [n.const("count", (), tm.INT32, quantized=False, data=struct.pack("<i", 3))] if op.startswith("UNSORTED") else []
+    n.op(getattr(OP, op), [x, ids, *count], [y])
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert [(layer.op, layer.type, layer.cost) for layer in m.layers] == [(op, ELEMENTWISE, Cost(other_ops=24))] and not m.uncounted
+    assert _run_litert(tmp_path, {"x": (6, 4)}) == [(3, 4)]
 
 
 def test_split_outputs_are_tensors_of_their_own(tmp_path):

@@ -39,6 +39,7 @@ class T:
     buffer: int
     quantized: bool
     signature: tuple | None = None
+    variable: bool = False  # a state the interpreter keeps between runs (an RNN's, SVDF's)
 
 
 @dataclass
@@ -71,6 +72,12 @@ class Net:
         q = dtype in (INT8, UINT8) if quantized is None else quantized
         self.tensors.append(T(name, tuple(shape), dtype, 0, q, tuple(signature) if signature else None))
         return len(self.tensors) - 1
+
+    def state(self, name: str, shape, dtype: int = FLOAT32) -> int:
+        """A variable tensor: a recurrent op's state, which the interpreter keeps between runs."""
+        t = self.tensor(name, shape, dtype)
+        self.tensors[t].variable = True
+        return t
 
     def input(self, name: str, shape, dtype: int = FLOAT32, signature=None) -> int:
         t = self.tensor(name, shape, dtype, signature=signature)
@@ -229,6 +236,8 @@ class Net:
             tflite.TensorAddType(b, t.dtype)
             tflite.TensorAddBuffer(b, t.buffer)
             tflite.TensorAddName(b, name)
+            if t.variable:
+                tflite.TensorAddIsVariable(b, True)
             if quant is not None:
                 tflite.TensorAddQuantization(b, quant)
             tensors.append(tflite.TensorEnd(b))

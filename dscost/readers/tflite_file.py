@@ -53,6 +53,8 @@ OPTION_FIELDS = {
     "LocalResponseNormalizationOptions": ("Radius",),
     "UnidirectionalSequenceLSTMOptions": ("FusedActivationFunction", "TimeMajor"),
     "SequenceRNNOptions": ("FusedActivationFunction", "TimeMajor"),
+    "BidirectionalSequenceRNNOptions": ("FusedActivationFunction", "TimeMajor", "MergeOutputs"),
+    "SVDFOptions": ("Rank", "FusedActivationFunction"),
     "LSTMOptions": ("FusedActivationFunction",),
     "RNNOptions": ("FusedActivationFunction",),
     "WhileOptions": ("CondSubgraphIndex", "BodySubgraphIndex"),

@@ -18,7 +18,6 @@ from dscost.layers import (
     MATMUL,
     NORM,
     POOL,
-    RECURRENT,
     RESIZE,
     SHAPE,
     SOFTMAX,
@@ -28,7 +27,7 @@ from dscost.layers import (
 )
 from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
 from dscost.readers.onnx_ops import activation_result
-from dscost.readers.tflite_file import FLOAT_TYPES, FUSED_ACTIVATIONS, SAME, VALID, Tensor
+from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
 
 
 # --------------------------------------------------------------------------
@@ -486,89 +485,13 @@ def shape_only(info: NodeInfo) -> Result:
 
 
 # Recurrent ops whose fused_activation_function is the cell's own activation, applied inside
-# each step (not a layer after the op, as for a conv).
-RECURRENT_OPS = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM", "UNIDIRECTIONAL_SEQUENCE_RNN", "RNN")
-# LSTM inputs: input-to-gate weights 1-4 (1 absent: CIFG, the input gate coupled to the forget
-# gate), recurrent-to-gate weights 5-8, peepholes 9-11, gate biases 12-15, projection weights
-# 16 and bias 17, states 18-19, layer-norm coefficients 20-23.
-_LSTM_WEIGHTS, _LSTM_PEEPHOLES, _LSTM_BIASES, _LSTM_NORMS = (1, 2, 3, 4, 5, 6, 7, 8, 16), (9, 10, 11), (12, 13, 14, 15, 17), (20, 21, 22, 23)
+# each step (not a layer after the op, as for a conv): their handlers are in tflite_recurrent.
+RECURRENT_OPS = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM", "UNIDIRECTIONAL_SEQUENCE_RNN", "RNN", "BIDIRECTIONAL_SEQUENCE_RNN")
 
 
 def fused_activation(op) -> int:
     """The fused_activation_function applied after ``op`` (0: none); a recurrent op's is its cell's own."""
     return op.options.get("FusedActivationFunction", 0) if op.options and op.opname not in RECURRENT_OPS else 0
-
-
-@handles(*RECURRENT_OPS)
-def recurrent(info: NodeInfo) -> Result:
-    """TFLite's fused LSTM and basic RNN, over a sequence (batch, time, input) -- (time, batch,
-    input) with time_major -- or one step (batch, input): cost.weights_per_step_cost, each weight
-    matrix element one MAC per time step and batch row, whatever the gate layout (CIFG,
-    projection).
-    Per step and cell: LSTM 3 sigmoids and 2 tanh (11 ops, as ONNX's LSTM), the cell update (4),
-    a bias add per gate, a multiply and add per peephole, 5 per layer-normed gate; RNN its
-    activation and a bias add.  Weights, peepholes and biases are params, layer-norm
-    coefficients norm params; states are data."""
-    x = info.shape(0)
-    steps = prod(x[:-1])
-    if "LSTM" in info.op:
-        norms = [i for i in _LSTM_NORMS if info.has(i)]
-        cost, params, note = _lstm_direction(info, 0, steps, norms)
-        cost = replace(cost, norm_params=sum(prod(info.shape(i)) for i in norms))
-        params.update({i: "norm_params" for i in norms})
-        return Result(RECURRENT, cost, params=params, data_inputs=(0, 18, 19), note=note)
-    # RNN: input, weights (units, input), recurrent weights (units, units), bias, hidden state
-    units = info.shape(1)[0]
-    act = FUSED_ACTIVATIONS.get(info.opt("FusedActivationFunction", 0), (None, None))[1]
-    w_in = info.shape(1)
-    if len(w_in) != 2 or x[-1] != w_in[-1]:
-        raise ValueError(f"input {tuple(x)} does not fit the input weights {tuple(w_in)}")
-    weights = sum(prod(info.shape(i)) for i in (1, 2) if info.has(i))
-    biases = prod(info.shape(3)) if info.has(3) else 0
-    per_step = units * ((C.ACTIVATION_OPS[act] if act else 0) + (1 if info.has(3) else 0))
-    params = {i: "weights" for i in (1, 2) if info.has(i)}
-    params.update({3: "biases"} if info.has(3) else {})
-    return Result(RECURRENT, C.weights_per_step_cost(steps, weights, biases, per_step), params=params, data_inputs=(0, 4), note=f"RNN, {units} units")
-
-
-@handles("BIDIRECTIONAL_SEQUENCE_LSTM")
-def bidirectional_lstm(info: NodeInfo) -> Result:
-    """TFLite's fused bidirectional LSTM (older converters' Bidirectional(LSTM)): a forward LSTM on
-    inputs 1-17 and a backward one on inputs 18-34 (the layout of UNIDIRECTIONAL_SEQUENCE_LSTM's
-    1-17 each), states 35-38, each costed as that op; the auxiliary input (39-47) is not
-    counted: a file that uses it is uncounted, saying so."""
-    if any(info.has(i) for i in range(39, 48)):
-        raise ValueError("it has an auxiliary input (inputs 39-47), which dscost does not count")
-    steps = prod(info.shape(0)[:-1])
-    (fw, fw_params, fw_note), (bw, bw_params, bw_note) = (_lstm_direction(info, base, steps, []) for base in (0, 17))
-    return Result(RECURRENT, fw + bw, params={**fw_params, **bw_params}, data_inputs=(0, 35, 36, 37, 38),
-                  note=f"bidirectional: forward {fw_note}, backward {bw_note}")  # fmt: skip
-
-
-def _lstm_direction(info: NodeInfo, base: int, steps: int, norms: list[int]) -> tuple[Cost, dict[int, str], str]:
-    """(cost, params by input index, note) of one LSTM whose inputs are UNIDIRECTIONAL_SEQUENCE_LSTM's
-    1-17 shifted by ``base`` (a bidirectional op's backward direction: 17), ``norms`` its
-    layer-normed gates' coefficient inputs."""
-    x = info.shape(0)
-    has = lambda i: info.has(base + i)  # noqa: E731
-    units = info.shape(base + 2)[0]  # input-to-forget weights (cell, input)
-    gates = 4 if has(1) else 3
-    peep = [base + i for i in _LSTM_PEEPHOLES if has(i)]
-    per_step = units * (3 * C.ACTIVATION_OPS["sigmoid"] + 2 * C.ACTIVATION_OPS["tanh"] + C.RNN_UPDATE_OPS["lstm"]
-                        + sum(1 for i in _LSTM_BIASES[:4] if has(i)) + 2 * len(peep) + 5 * len(norms))  # fmt: skip
-    per_step += prod(info.shape(base + 17)) if has(17) else 0
-    w_in = info.shape(base + 2)
-    if len(w_in) != 2 or x[-1] != w_in[-1]:
-        raise ValueError(f"input {tuple(x)} does not fit the input weights {tuple(w_in)}")
-    weight_idx = [base + i for i in _LSTM_WEIGHTS if has(i)]
-    bias_idx = [base + i for i in _LSTM_BIASES if has(i)]
-    weights = sum(prod(info.shape(i)) for i in (*weight_idx, *peep))  # peepholes: element-wise, other ops above, not MACs
-    cost = C.weights_per_step_cost(steps, weights - sum(prod(info.shape(i)) for i in peep), sum(prod(info.shape(i)) for i in bias_idx), per_step)
-    cost = replace(cost, weights=weights)
-    params = {i: "weights" for i in (*weight_idx, *peep)}
-    params.update({i: "biases" for i in bias_idx})
-    note = f"LSTM, {units} cells" + (", CIFG" if gates == 3 else "") + (", projection" if has(16) else "")
-    return cost, params, note
 
 
 @handles("GATHER", "GATHER_ND", "EMBEDDING_LOOKUP")

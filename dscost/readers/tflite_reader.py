@@ -77,6 +77,7 @@ from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUS
 from dscost.readers.tflite_loops import counted_loop
 from dscost.readers.tflite_shapes import DATA_SIZED_OPS, fix_inputs, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
+from dscost.readers import tflite_recurrent  # (registers the recurrent and segment ops' handlers)
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
@@ -87,8 +88,7 @@ CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max supp
 # Ops whose "weights" input is a kernel (random in an untrained model, so never merged with another by
 # chance): one used by several ops is counted once
 KERNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_3D", "TRANSPOSE_CONV", "Convolution2DTransposeBias", "FULLY_CONNECTED",
-                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", "UNIDIRECTIONAL_SEQUENCE_LSTM", "LSTM",
-                        "UNIDIRECTIONAL_SEQUENCE_RNN", "RNN", "BIDIRECTIONAL_SEQUENCE_LSTM"})  # fmt: skip
+                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", *tflite_recurrent.KERNEL_OPS})  # fmt: skip
 
 # Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
 NO_HANDLER_REASONS = {op: f"{op}: its output size depends on the data" for op in DATA_SIZED_OPS}
