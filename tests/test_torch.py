@@ -491,6 +491,41 @@ def test_windows_of_an_unknown_size_keep_the_torchscript_exporter(tmp_path):
                 assert abs(session.run(None, {"x": x.numpy()})[0] - m(x).numpy()).max() < 1e-5
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")  # (torch on its own legacy APIs)
+def test_repeat_interleave_symbolic(tmp_path):
+    """torch's repeat_interleave symbolic leaves a shape its exporter's own inference rejects at a
+    later Expand, in an internal assert that names no op (transformers' Cohere, whose rotary
+    embedding interleaves): on that assert dscost retries with its own symbolic (Unsqueeze, Tile,
+    Reshape), which onnxruntime runs as torch does -- by an int along a positive or negative
+    axis; tensor repeats keep torch's own."""
+    from dscost.readers.torch_symbolics import missing_symbolic, register
+
+    err = RuntimeError("input_shape_value == reshape_value || input_shape_value == 1 || reshape_value == 1 INTERNAL ASSERT FAILED at "
+                       "shape_type_inference.cpp:582, please report a bug to PyTorch. ONNX Expand input shape constraint not satisfied.")  # fmt: skip
+    assert missing_symbolic(err, []) == "aten::repeat_interleave" and missing_symbolic(err, ["aten::repeat_interleave"]) is None
+    assert missing_symbolic(RuntimeError("another internal assert"), []) is None
+
+    class Interleaved(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("counts", torch.tensor([1, 2, 1]))
+
+        def forward(self, x):
+            return torch.repeat_interleave(x, 2, dim=-1), torch.repeat_interleave(x, 3, dim=1), torch.repeat_interleave(x, self.counts, dim=1)
+
+    register(torch, "aten::repeat_interleave")
+    ort = need("onnxruntime")
+    x = torch.rand(2, 3, 4)
+    path = str(tmp_path / "interleave.onnx")
+    torch.onnx.export(Interleaved(), (x,), path, dynamo=False, opset_version=17, input_names=["x"], do_constant_folding=False)
+    with torch.no_grad():
+        want = [w.numpy() for w in Interleaved()(x)]
+    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})
+    assert [g.shape for g in got] == [(2, 3, 8), (2, 9, 4), (2, 4, 4)] and all(abs(g - w).max() < 1e-6 for g, w in zip(got, want))
+    a = dscost.analyze(path)
+    assert not a.model.uncounted and sum(layer.op == "Tile" for layer in a.model.layers) == 2
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
 def test_onnxruntimes_export_helper_ops_are_counted(tmp_path):
     """onnxruntime's PyTorch export helper (onnxruntime.tools.pytorch_export_contrib_ops) writes

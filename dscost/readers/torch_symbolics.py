@@ -29,7 +29,11 @@ op fails): so each does what torch's own does wherever torch's has one.
 * ``aten::_upsample_bilinear2d_aa`` and ``aten::_upsample_bicubic2d_aa`` (``F.interpolate(...,
   antialias=True)``: timm's NaFlexViT, torchvision's ``Resize``): torch's Resize of the plain
   op, with ONNX's ``antialias=1`` (opset 18), ``exclude_outside=1`` and, for bicubic, PyTorch's
-  cubic coefficient -0.5.
+  cubic coefficient -0.5;
+* ``aten::repeat_interleave`` by an int along one axis of a known size (Cohere's rotary embedding),
+  whose torch symbolic leaves a shape that the exporter's own inference rejects at a later Expand
+  (an internal assert, retried with this one): an axis after it tiled r times, then merged
+  (Unsqueeze, Tile, Reshape); torch's own otherwise.
 
 Imports torch only inside :func:`symbolic`.
 """
@@ -40,15 +44,19 @@ import re
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
-                "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa")
+                "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
-FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18}
+FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18,
+               "aten::repeat_interleave": 13}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
 UNFOLD = "ONNX export of operator Unfold, input size not accessible"
+# torch's repeat_interleave leaves a shape that its exporter's own shape inference then rejects at a
+# later Expand (Cohere's rotary embedding), in an internal assert that names no op
+EXPAND_ASSERT = "ONNX Expand input shape constraint not satisfied"
 
 
 def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
@@ -57,6 +65,8 @@ def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     kind = type(err).__name__
     m = re.search(r"operator '(aten::\w+)'", str(err)) if kind == "UnsupportedOperatorError" else None
     op = m.group(1) if m else None
+    if kind == "RuntimeError" and EXPAND_ASSERT in str(err):
+        op = "aten::repeat_interleave"
     if kind == "SymbolicValueError":
         u = UNEVEN_POOL.search(str(err))
         op = f"aten::{u.group(1)}" if u else "aten::unfold" if UNFOLD in str(err) else None
@@ -168,5 +178,20 @@ def symbolic(op: str):
 
         return resize
 
+    def repeat_interleave(g, x, repeats, dim=None, output_size=None):
+        from torch.onnx import symbolic_opset13
+
+        try:
+            r, d = (symbolic_helper._maybe_get_const(v, "i") for v in (repeats, dim))
+        except ValueError:  # (repeats a tensor of several)
+            r = d = None
+        sizes = symbolic_helper._get_tensor_sizes(x)
+        if r.__class__ is not int or d.__class__ is not int or not sizes or None in sizes:  # (torch's own: tensor repeats, no dim, a size not known)
+            return symbolic_opset13.repeat_interleave(g, x, repeats, dim, output_size)
+        d %= len(sizes)  # each element r times in a row: a new axis after d, tiled r times, merged into d
+        tiled = g.op("Tile", g.op("Unsqueeze", x, const(g, [d + 1])), const(g, [r if i == d + 1 else 1 for i in range(len(sizes) + 1)]))
+        return g.op("Reshape", tiled, const(g, [*sizes[:d], sizes[d] * r, *sizes[d + 1 :]]))
+
     return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold,
-            "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic")}[op]
+            "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
+            "aten::repeat_interleave": repeat_interleave}[op]
