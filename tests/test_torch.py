@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 
 import pytest
@@ -370,17 +371,37 @@ def test_a_modules_one_element_parameters_count(tmp_path):
     assert (f.totals.macs, f.totals.params) == (a.totals.macs, 2 * (9 + 3))
 
 
-def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
+def _windows_in_a_fresh_process(prepare: str = "") -> tuple:
+    """dscost.analyze of tm.Windows in a fresh process (no symbolic of dscost's registered yet,
+    but what ``prepare`` does): (first note, MACs, params, uncounted nodes)."""
+    code = (f"import json, torch, dscost, torch_models as tm; {prepare}m, x = tm.Windows(), torch.rand(1, 64, 3); a = dscost.analyze(m, x); "
+            "print(json.dumps([a.model.notes[0], a.totals.macs, a.totals.params, len(a.model.uncounted)]))")  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return tuple(json.loads(p.stdout.strip().splitlines()[-1]))
+
+
+def test_windows_on_a_negative_axis_keep_the_torchscript_exporter():
     """The TorchScript exporter exports Tensor.unfold on a negative dimension with the windows on
-    the wrong axis: the module runs in torch, its graph contradicts itself (a 1x3x8x4 tensor plus
-    a 3x4 table).  dscost exports it again with the dynamo exporter, whose graph runs, and says why."""
-    need("onnxscript")
+    the wrong axis (PatchTST): the module runs in torch, its graph contradicts itself (a 1x3x8x4
+    tensor plus a 3x4 table).  dscost exports it again with its own unfold symbolic registered
+    (which gives torch's the positive axis) and keeps that graph: torch's counts."""
     m, x = tm.Windows(), torch.rand(1, 64, 3)
-    a = dscost.analyze(m, x)
-    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10)
-    assert not a.model.uncounted
-    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter's graph "
-                                       "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
+    note, macs, params, uncounted = _windows_in_a_fresh_process()
+    assert (macs, params) == torch_counts(m, x) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10) and uncounted == 0
+    assert note.startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+
+
+def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
+    """When the TorchScript exporter's graph still cannot run with dscost's symbolics (here: as if
+    its unfold were registered already, which leaves torch's wrong one in place), dscost exports
+    it again with the dynamo exporter, whose graph runs, and says why."""
+    need("onnxscript")
+    note, macs, params, uncounted = _windows_in_a_fresh_process("from dscost.readers import torch_symbolics; torch_symbolics.REGISTERED.add('aten::unfold'); ")
+    assert (macs, params, uncounted) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10, 0)
+    assert note.startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter's graph "
+                           "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)

@@ -49,7 +49,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.readers.torch_names import module_path_names, rename
-from dscost.readers.torch_symbolics import FIRST_OPSET, missing_symbolic, register
+from dscost.readers.torch_symbolics import FIRST_OPSET, REGISTERED, missing_symbolic, register
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
@@ -455,18 +455,30 @@ def _cannot_run(model: Model) -> str:
     return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
 
 
-def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool]) -> Model | None:
-    """When the TorchScript exporter's graph contradicts itself (its symbolic of ``Tensor.unfold``
-    on a negative dimension puts the windows on the wrong axis; the module ran in torch): the
-    dynamo exporter's graph, when it exports and runs; else None (the first graph is kept, with
-    its uncounted nodes and their reasons)."""
+def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str) -> tuple[Model, str] | None:
+    """When the TorchScript exporter's graph contradicts itself (the module ran in torch): its
+    symbolic of ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis, so
+    the TorchScript exporter again with dscost's (which gives torch's the positive axis), when
+    that was not registered yet; else the dynamo exporter.  (The model, what exported it) when
+    that graph exports and runs; else None (the first graph is kept, with its uncounted nodes
+    and their reasons).  ``broken``: the first graph's node that cannot run."""
+    if "aten::unfold" not in REGISTERED:
+        register(torch, "aten::unfold")
+        try:
+            with _Captured():
+                exporter = _export(module, args, kwargs, path, names, torch, label)
+            again = _read(path, label, tensors)
+        except Exception:
+            again = None
+        if again is not None and not _cannot_run(again):
+            return again, exporter
     try:
         with _Captured():
             _export_dynamo(module, args, kwargs, path, names, torch)
         again = _read(path, label, tensors)
     except Exception:
         return None
-    return None if _cannot_run(again) else again
+    return None if _cannot_run(again) else (again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
 
 
 @contextlib.contextmanager
@@ -543,9 +555,9 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
             model = _read(path, label, tensors)
             broken = _cannot_run(model)
-            again = _export_again(module, args, kwargs, Path(tmp) / "dynamo.onnx", names, torch, label, tensors) if broken and exporter.startswith("TorchScript") else None
+            again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken) if broken and exporter.startswith("TorchScript") else None
             if again is not None:
-                model, exporter = again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)")
+                model, exporter = again
         finally:
             module.train(was_training)
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]

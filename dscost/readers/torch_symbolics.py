@@ -73,9 +73,13 @@ def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     return op if op in SYMBOLIC_OPS and op not in added else None
 
 
+REGISTERED: set[str] = set()  # the ops whose symbolic of dscost's this process registered
+
+
 def register(torch, op: str) -> None:
     """Register dscost's symbolic of ``op`` with torch, from the opset where it takes over."""
     torch.onnx.register_custom_op_symbolic(op, symbolic(op), FIRST_OPSET.get(op, SYMBOLIC_OPSET))
+    REGISTERED.add(op)
 
 
 def pool_bins(size: int, out: int) -> list[tuple[int, int]]:
@@ -154,7 +158,8 @@ def symbolic(op: str):
         rank = symbolic_helper._get_tensor_rank(x)
         dim, k, s = (symbolic_helper._maybe_get_const(v, "i") for v in (dimension, size, step))
         if rank is None or any(symbolic_helper._is_value(v) for v in (dim, k, s)) or symbolic_helper._get_tensor_dim_size(x, dim) is not None:
-            return own(g, x, dimension, size, step)
+            # (torch's own, given a negative axis as the positive one: given -1 it puts the windows on the wrong axis)
+            return own(g, x, dim % rank if rank and not symbolic_helper._is_value(dim) else dimension, size, step)
         dim %= rank
         length = g.op("Gather", g.op("Shape", x), const(g, dim), axis_i=0)
         windows = g.op("Add", g.op("Div", g.op("Sub", length, const(g, k)), const(g, s)), const(g, 1))
