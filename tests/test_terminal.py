@@ -80,6 +80,24 @@ def test_long_onnx_names_are_shortened_in_the_middle(monkeypatch, vit_path):
     assert "/blocks/blocks.11/attn/qkv/MatMul" in piped.getvalue() and "…" not in piped.getvalue()
 
 
+def test_diff_keeps_the_deltas_on_a_narrow_terminal(monkeypatch, vit_path, tmp_path):
+    """dscost diff of two ViT-like graphs (long ONNX names) at 80 columns: the layer names are
+    shortened in the middle, the delta columns kept; the base and new figures go first."""
+    from dscost.diff import diff
+    from dscost.report.diff import diff_doc
+    from dscost.report.document import emit
+
+    wider = vit_like(tmp_path, blocks=12, dim=96)
+    d = diff(cost.analyze(load(vit_path)), cost.analyze(load(wider)))
+    text = on_terminal(lambda out: emit("table", doc=lambda: diff_doc(d), out=out), width=80, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    assert max(cell_len(x) for x in lines) <= 80
+    header = next(x for x in lines if "layer" in x and "type" in x)
+    assert "Δ MACs" in header and "Δ params" in header and "…" in text
+    hidden = " ".join(lines).split("hidden to fit 80 columns (")[1].split(")")[0]
+    assert "base params" in hidden and "Δ" not in hidden
+
+
 def test_colors_only_on_a_terminal_without_no_color(monkeypatch):
     a, mem = analysis(ROOT / "models" / "mobilenet_v1.yaml")
     assert "\x1b[" in on_terminal(show_analysis, a, "table", memory=mem, width=120, monkeypatch=monkeypatch, no_color=False)

@@ -106,7 +106,9 @@ def diff_doc(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: di
         notes.append(f"{plural(hidden_shape, 'shape-only layer')} (identity, dropout, reshape, ...) hidden; --all shows them")
     if rows:
         doc.append(
-            Table("layers", ["", "layer", "type", f"base {u}", f"new {u}", f"Δ {u}", "base params", "new params", "Δ params", "shape"], rows, align="lllrrrrrrl", notes=notes)
+            # (on a narrow terminal the layer name is shortened and the deltas kept before the rest)
+            Table("layers", ["", "layer", "type", f"base {u}", f"new {u}", f"Δ {u}", "base params", "new params", "Δ params", "shape"], rows, align="lllrrrrrrl",
+                  notes=notes, priority=[0, 1, 4, 5, 6, 2, 7, 8, 3, 9], shrink=1)  # fmt: skip
         )
     else:
         doc.append(Text(f"layers: {'; '.join(notes)}", "note"))
