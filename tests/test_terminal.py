@@ -80,6 +80,26 @@ def test_long_onnx_names_are_shortened_in_the_middle(monkeypatch, vit_path):
     assert "/blocks/blocks.11/attn/qkv/MatMul" in piped.getvalue() and "…" not in piped.getvalue()
 
 
+def test_roofline_estimate_wraps_its_values_at_80_columns(monkeypatch):
+    """The roofline table's values (the hardware's source, the what-if) are word-wrapped to fit,
+    never dropped (at 80 columns its value column used to be hidden, leaving the item names);
+    and a table with both a shortened and a wrapped column fits."""
+    from dscost.roofline import model_roofline, resolve_hardware
+
+    m = load(ROOT / "models" / "mobilenet_v1.yaml")
+    a = cost.analyze(m)
+    roof = model_roofline(m.layers, "fp32", resolve_hardware("t4"))
+    text = on_terminal(show_analysis, a, "table", roofline=roof, memory=model_memory(m, "fp32", a.totals.params), width=80, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    assert max(cell_len(x) for x in lines) <= 80, [x for x in lines if cell_len(x) > 80][:3]
+    table = lines[lines.index("Roofline estimate") :]
+    assert "value" in table[1] and any(x.startswith("source ") and "T4" in x for x in table) and "(value)" not in text
+    cols = [Column("name", "name", ["/a/very/long/layer/name/of/a/model/" * 2]), Column("why", "why", ["a few words of prose " * 5], align="l", wrap=True)]
+    cols[0].shrink = True
+    kept, dropped = fit_columns(cols, 60)
+    assert not dropped and kept[1].wrap_at and max(len(c) for c in kept[0].cells) + 2 + kept[1].wrap_at <= 60
+
+
 def test_diff_keeps_the_deltas_on_a_narrow_terminal(monkeypatch, vit_path, tmp_path):
     """dscost diff of two ViT-like graphs (long ONNX names) at 80 columns: the layer names are
     shortened in the middle, the delta columns kept; the base and new figures go first."""

@@ -45,7 +45,7 @@ def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
         ])
     rows.append(["source", hw.source])
     notes = [f"note: {n}" for n in roof.notes] + ["estimate = sum over layers of max(MACs / peak, bytes / bandwidth) (roofline model, Williams et al. 2009)"]
-    return Table("Roofline estimate", ["item", "value"], rows, align="ll", notes=notes)
+    return Table("Roofline estimate", ["item", "value"], rows, align="ll", notes=notes, shrink=None, wrap=1)  # (the value word-wrapped, never dropped)
 
 
 # --------------------------------------------------------------------------

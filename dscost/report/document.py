@@ -205,14 +205,14 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
             used += w + gap
     out = [c for c in columns if c.key in kept]
     spare = width - used
-    for c in out:
+    for c in out:  # (the width left over to the first of them that wants it, then the next)
         if (c.shrink or c.wrap) and reserved[c.key] < c.width:
             w = min(c.width, reserved[c.key] + spare)
+            spare -= w - reserved[c.key]
             if c.wrap:
                 c.wrap_at = w
             else:
                 c.cells = [shorten_middle(x, w) for x in c.cells]
-            break
     dropped = [c for c in primary if c.key not in kept and not any(a.alt_of == c.key and a.key in kept for a in columns)]
     return out, dropped
 
