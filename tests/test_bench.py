@@ -321,3 +321,30 @@ def test_noisy_model_bench_headline_is_hedged(capsys):
         headline = capsys.readouterr().out.splitlines()[1]
         assert headline.startswith("onnxruntime CPU, 1 thread")
         assert ("(noisy: not a confident number)" in headline) is hedged
+
+
+def test_converted_conv_speedups_kept_on_a_narrow_terminal(monkeypatch):
+    """`bench --convert` at 80 columns: per converted conv, the theoretical and measured speedups
+    are kept before the kernel times behind them (10.8M MACs in 0.30 ms against 1.54M in 0.24 +
+    0.19 ms: 7.02x theoretical, 0.70x measured)."""
+    import io
+
+    from dscost.report.document import emit
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    name = "/features/features.0/features.0.0/Conv"
+    orig = bn.ModelBench("m.onnx", timing.Timing([6.6] * 9), [bn.LayerTime(name, "conv", 10_838_016, 0.30)], [], threads=1, optimization="all")
+    conv = bn.ModelBench("s.onnx", timing.Timing([6.7] * 9), [bn.LayerTime(f"{name}_dw", "depthwise", 1_204_224, 0.24),
+                                                               bn.LayerTime(f"{name}_pw", "pointwise", 338_688, 0.19)], [], threads=1, optimization="all")  # fmt: skip
+    p = bn.PairBench(orig, conv, [name])
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = Terminal()
+    emit("table", doc=lambda: report.pair_bench_doc(p), out=out)
+    lines = out.getvalue().splitlines()
+    header = lines[lines.index("Per converted conv") + 1]
+    assert "theoretical" in header and "measured" in header and max(map(len, lines)) <= 80
+    assert any("7.02x" in x and "0.70x" in x for x in lines)
