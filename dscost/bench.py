@@ -420,7 +420,9 @@ def join_profile(producer: dict[str, str], layers, times: dict[str, NodeTime]) -
 
     Optimization level "all" renames convs to ``<output tensor>_nchwc``; such a
     node is attributed to the layer producing that tensor, walking back through
-    activation/BN layers to the conv they were fused into."""
+    activation/BN layers to the conv they were fused into.  A fusion names its node
+    ``<first node>/<...>Fusion`` (``/dense/MatMul/MatMulAddFusion``: a MatMul and its bias Add
+    made one Gemm): attributed to that first node's layer."""
     names = {layer.name for layer in layers}
     by_name = {layer.name: layer for layer in layers}
     from dscost.layers import PASS_THROUGH_TYPES
@@ -429,6 +431,9 @@ def join_profile(producer: dict[str, str], layers, times: dict[str, NodeTime]) -
     unattributed = []
     for nt in times.values():
         target = nt.name if nt.name in names else None
+        if target is None:
+            first, _, fusion = nt.name.rstrip("/").rpartition("/")
+            target = first if fusion.endswith("Fusion") and first in names else None
         if target is None and nt.name.endswith(_NCHWC_SUFFIX):
             cand = producer.get(nt.name[: -len(_NCHWC_SUFFIX)])
             while cand in by_name and by_name[cand].type in PASS_THROUGH_TYPES and by_name[cand].inputs and by_name[cand].inputs[0] in by_name:

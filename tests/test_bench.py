@@ -348,3 +348,20 @@ def test_converted_conv_speedups_kept_on_a_narrow_terminal(monkeypatch):
     header = lines[lines.index("Per converted conv") + 1]
     assert "theoretical" in header and "measured" in header and max(map(len, lines)) <= 80
     assert any("7.02x" in x and "0.70x" in x for x in lines)
+
+
+def test_fused_nodes_are_timed_as_their_first_layer(tmp_path, monkeypatch, capsys):
+    """onnxruntime's fusions name the fused node after the first node and the fusion
+    (``/fc1/MatMul/MatMulAddFusion``: a MatMul and its bias Add made one Gemm): its time is the
+    MatMul layer's, not an unattributed row (a transformer's dense layers all went unattributed)."""
+    monkeypatch.setenv("DSCOST_CONFIG_DIR", str(tmp_path))
+    nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"], name="/fc1/MatMul"), helper.make_node("Add", ["h", "b1"], ["y"], name="/fc1/Add")]
+    inits = [numpy_helper.from_array(np.random.rand(64, 128).astype(np.float32), "w1"), numpy_helper.from_array(np.random.rand(128).astype(np.float32), "b1")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [32, 64])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    path = tmp_path / "mlp.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    assert run(["bench", str(path), "--budget", "0.05", "--runs", "5", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    fc = next(layer for layer in d["layers"] if layer["name"] == "/fc1/MatMul")
+    assert fc["macs"] == 32 * 64 * 128 and fc["time_ms"] is not None and fc["time_ms"] > 0
+    assert not [n for n in d["unattributed"] if "Fusion" in n["node"]]
