@@ -354,8 +354,8 @@ def test_fused_nodes_are_timed_as_their_first_layer(tmp_path, monkeypatch, capsy
     """onnxruntime's fusions name the fused node after the first node and the fusion
     (``/fc1/MatMul/MatMulAddFusion``: a MatMul and its bias Add made one Gemm): its time is the
     MatMul layer's, not an unattributed row (a transformer's dense layers all went unattributed).
-    A node onnxruntime names itself stays apart.  Then a real run (onnxruntime before 1.20 named
-    that Gemm just 'gemm', which nothing can attribute)."""
+    A node onnxruntime names itself stays apart.  Then a real run (onnxruntime 1.18.1, the oldest
+    allowed, names that Gemm just 'gemm', which nothing can attribute)."""
     from dscost.layers import Layer
 
     layers = [Layer("/fc1/MatMul", "fc", "MatMul", ("x",), (32, 64), (32, 128)), Layer("/fc1/Add", "add", "Add", ("/fc1/MatMul",), (32, 128), (32, 128)),
