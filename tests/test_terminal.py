@@ -100,6 +100,21 @@ def test_roofline_estimate_wraps_its_values_at_80_columns(monkeypatch):
     assert not dropped and kept[1].wrap_at and max(len(c) for c in kept[0].cells) + 2 + kept[1].wrap_at <= 60
 
 
+def test_schema_keeps_the_descriptions_on_a_narrow_terminal(monkeypatch):
+    """`dscost schema budget -f table` at 80 columns: each field's description is word-wrapped
+    and kept; the long type column (`integer | list[integer] | null`) is the one left out, said so."""
+    from dscost.budget_schema import budget_json_schema
+    from dscost.report.document import emit
+    from dscost.report.schema import schema_doc
+
+    text = on_terminal(lambda out: emit("table", doc=lambda: schema_doc(budget_json_schema()), out=out), width=80, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    assert max(cell_len(x) for x in lines) <= 80
+    entry = lines[lines.index("BudgetEntry") + 1]
+    assert "description" in entry and "type" not in entry and "80 columns (type)" in text
+    assert any(x.startswith("max_params ") and "Learnable" in x for x in lines)
+
+
 def test_diff_keeps_the_deltas_on_a_narrow_terminal(monkeypatch, vit_path, tmp_path):
     """dscost diff of two ViT-like graphs (long ONNX names) at 80 columns: the layer names are
     shortened in the middle, the delta columns kept; the base and new figures go first."""
