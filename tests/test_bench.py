@@ -327,13 +327,8 @@ def test_converted_conv_speedups_kept_on_a_narrow_terminal(monkeypatch):
     """`bench --convert` at 80 columns: per converted conv, the theoretical and measured speedups
     are kept before the kernel times behind them (10.8M MACs in 0.30 ms against 1.54M in 0.24 +
     0.19 ms: 7.02x theoretical, 0.70x measured)."""
-    import io
-
     from dscost.report.document import emit
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+    from test_terminal import Terminal
 
     name = "/features/features.0/features.0.0/Conv"
     orig = bn.ModelBench("m.onnx", timing.Timing([6.6] * 9), [bn.LayerTime(name, "conv", 10_838_016, 0.30)], [], threads=1, optimization="all")
