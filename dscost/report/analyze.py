@@ -538,24 +538,19 @@ def analysis_csv(a: Analysis, flops: bool = False, roofline: ModelRoofline | Non
         header += ["bytes", "intensity_macs_per_byte"] + (["estimated_time_s", "bound"] if hw else [])
     if memory is not None:
         header += ["activation_bytes", "live_bytes"]
-    by_name = roofline.by_name() if roofline is not None else {}
-    mem = memory.by_name() if memory is not None else {}
     rows: list[list[Any]] = [header]
-    for layer in a.layers:
+    for layer, w, lm, r, _ in _layer_rows(a, roofline, memory):
         c = layer.cost
-        w = a.what_if.get(layer.name)
         k = layer.kernel or (layer.conv.kernel if layer.conv else None)
         row: list[Any] = [layer.name, layer.type, layer.op, dims(k) if k else "", dims(layer.input_shape), dims(layer.output_shape), c.macs]
         if flops:
             row.append(2 * c.macs)
         row += [c.params, c.weights, c.biases, c.norm_params, c.buffers, c.other_ops, w.separable_macs if w else "", w.separable_params if w else ""]
         if roofline is not None:
-            r = by_name.get(layer.name)
             row += [r.bytes, round(r.intensity, 4)] if r else ["", ""]
             if hw:
                 row += [r.estimate.time_s, r.estimate.bound] if r else ["", ""]
         if memory is not None:
-            lm = mem.get(layer.name)
             row += [lm.activation_bytes, lm.live_bytes] if lm else ["", ""]
         rows.append(row)
     return rows

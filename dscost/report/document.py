@@ -183,9 +183,10 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
     """(kept, dropped): every primary column when the table fits in ``width`` (None: no
     limit); else the columns by priority while they fit (a shrinkable column counted at a third
     of the width, or less down to SHRINK_MIN if that is all there is; an ``alt_of`` column only
-    when its primary was dropped), in table order, with the shrinkable column's cells shortened
-    to the width left over.  A ``wrap`` column is counted at WRAP_MIN and gets the width left
-    over, its ``wrap_at`` (the caller wraps its cells)."""
+    when its primary was dropped), in table order.  A ``wrap`` column is counted at WRAP_MIN.
+    The width left over goes to the shrinkable and wrap columns in table order, each taking
+    what it still wants: a shrinkable column's cells are shortened to its width, a wrap
+    column gets its ``wrap_at`` (the caller wraps its cells)."""
     primary = [c for c in columns if c.alt_of is None]
     if width is None or sum(c.width for c in primary) + gap * (len(primary) - 1) <= width:
         return primary, []
