@@ -48,6 +48,17 @@ def torch_counts(module, *args) -> tuple[int, int]:
     return counter.get_total_flops() // 2, sum(p.numel() for p in module.parameters())
 
 
+def in_onnxruntime(module, x, path, opset: int) -> tuple[list, list]:
+    """(onnxruntime's outputs, torch's) of ``module`` on ``x``, exported to ``path`` by the
+    TorchScript exporter at ``opset`` (input "x", no folding), with the symbolics registered."""
+    ort = need("onnxruntime")
+    torch.onnx.export(module, (x,), str(path), dynamo=False, opset_version=opset, input_names=["x"], do_constant_folding=False)
+    with torch.no_grad():
+        want = module(x)
+    want = [w.numpy() for w in (want if isinstance(want, tuple) else (want,))]
+    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()}), want
+
+
 def bn_buffers(module) -> int:
     return sum(m.running_mean.numel() + m.running_var.numel() for m in module.modules() if isinstance(m, torch.nn.BatchNorm2d))
 
@@ -311,12 +322,7 @@ def test_an_antialiased_resize_keeps_the_torchscript_exporter(tmp_path, mode, sc
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 18, BatchNorm kept)")
     taps = 3 if mode == "bilinear" else 6
     assert [(layer.op, layer.kernel, layer.cost.other_ops) for layer in a.model.layers if layer.op == "Resize"] == [("Resize", (taps, taps), taps * (24 + 18))]
-    ort = need("onnxruntime")
-    path = str(tmp_path / "aa.onnx")
-    torch.onnx.export(m, (x,), path, dynamo=False, opset_version=18, input_names=["x"], do_constant_folding=False)
-    with torch.no_grad():
-        want = m(x).numpy()
-    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})[0]
+    (got,), (want,) = in_onnxruntime(m, x, tmp_path / "aa.onnx", 18)
     assert got.shape == (1, 2) and abs(got - want).max() < 1e-5
 
 
@@ -480,12 +486,7 @@ def test_a_fold_to_a_computed_size_keeps_the_torchscript_exporter(tmp_path):
     a = dscost.analyze(m, x)
     assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (1_024, 72) and not a.model.uncounted
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 18, BatchNorm kept)")
-    ort = need("onnxruntime")
-    path = str(tmp_path / "fold.onnx")
-    torch.onnx.export(m, (x,), path, dynamo=False, opset_version=18, input_names=["x"], do_constant_folding=False)
-    with torch.no_grad():
-        want = m(x).numpy()
-    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})[0]
+    (got,), (want,) = in_onnxruntime(m, x, tmp_path / "fold.onnx", 18)
     assert got.shape == (1, 2, 8, 8) and abs(got - want).max() < 1e-5
 
 
@@ -535,13 +536,8 @@ def test_repeat_interleave_symbolic(tmp_path):
             return torch.repeat_interleave(x, 2, dim=-1), torch.repeat_interleave(x, 3, dim=1), torch.repeat_interleave(x, self.counts, dim=1)
 
     register(torch, "aten::repeat_interleave")
-    ort = need("onnxruntime")
-    x = torch.rand(2, 3, 4)
-    path = str(tmp_path / "interleave.onnx")
-    torch.onnx.export(Interleaved(), (x,), path, dynamo=False, opset_version=17, input_names=["x"], do_constant_folding=False)
-    with torch.no_grad():
-        want = [w.numpy() for w in Interleaved()(x)]
-    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})
+    path = tmp_path / "interleave.onnx"
+    got, want = in_onnxruntime(Interleaved(), torch.rand(2, 3, 4), path, 17)
     assert [g.shape for g in got] == [(2, 3, 8), (2, 9, 4), (2, 4, 4)] and all(abs(g - w).max() < 1e-6 for g, w in zip(got, want))
     a = dscost.analyze(path)
     assert not a.model.uncounted and sum(layer.op == "Tile" for layer in a.model.layers) == 2
