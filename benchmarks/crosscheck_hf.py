@@ -159,6 +159,20 @@ ARCHS = {
                   "PerceiverForMaskedLM", "bytes"),
     "patchtst": ("PatchTSTConfig", dict(num_input_channels=3, context_length=64, patch_length=8, patch_stride=8, d_model=32, num_attention_heads=4,
                                         num_hidden_layers=2, ffn_dim=64), "PatchTSTModel", "series"),
+    # the fourth round (2026-12-02): mixtures of experts, which dscost exports with transformers' batched_mm experts
+    "qwen2_moe": ("Qwen2MoeConfig", dict(DECODER, num_experts=4, num_experts_per_tok=2, moe_intermediate_size=32, shared_expert_intermediate_size=64),
+                  "Qwen2MoeForCausalLM", "ids"),
+    "olmoe": ("OlmoeConfig", dict(DECODER, num_experts=4, num_experts_per_tok=2), "OlmoeForCausalLM", "ids"),
+    "deepseek_v3": ("DeepseekV3Config", dict(DECODER, moe_intermediate_size=32, n_shared_experts=1, n_routed_experts=8, kv_lora_rank=16, q_lora_rank=32,
+                                             qk_rope_head_dim=8, v_head_dim=16, qk_nope_head_dim=16, n_group=2, topk_group=1, num_experts_per_tok=2,
+                                             first_k_dense_replace=1, num_key_value_heads=4), "DeepseekV3ForCausalLM", "ids"),
+    "gpt_oss": ("GptOssConfig", dict(DECODER, num_local_experts=4, num_experts_per_tok=2, head_dim=16, sliding_window=8), "GptOssForCausalLM", "ids"),
+    "granitemoe": ("GraniteMoeConfig", dict(DECODER, num_local_experts=4, num_experts_per_tok=2), "GraniteMoeForCausalLM", "ids"),
+    "phimoe": ("PhimoeConfig", dict(DECODER, num_local_experts=4, num_experts_per_tok=2), "PhimoeForCausalLM", "ids"),
+    "glm4_moe": ("Glm4MoeConfig", dict(DECODER, head_dim=16, moe_intermediate_size=32, n_routed_experts=4, n_shared_experts=1, num_experts_per_tok=2,
+                                       first_k_dense_replace=1), "Glm4MoeForCausalLM", "ids"),
+    "ernie4_5_moe": ("Ernie4_5_MoeConfig", dict(DECODER, moe_num_experts=4, moe_k=2, moe_intermediate_size=32, moe_num_shared_experts=1),
+                     "Ernie4_5_MoeForCausalLM", "ids"),
 }  # fmt: skip
 
 
@@ -184,8 +198,8 @@ def inputs_for(kind: str, model, torch) -> dict:
         out = {"inputs": torch.randint(0, 262, (1, 32), generator=gen)}
     else:
         out = {"input_values": torch.rand(1, 4000, generator=gen)}
-    if "use_cache" in inspect.signature(model.forward).parameters:
-        out["use_cache"] = False
+    if "use_cache" in inspect.signature(model.forward).parameters or kind == "ids" and "cache" in inspect.signature(model.forward).parameters:
+        out["use_cache"] = False  # (transformers 5.24's GraniteMoE takes it through **kwargs: its forward has `cache`)
     return out
 
 
@@ -193,8 +207,17 @@ def torch_counts(model, inputs: dict, torch) -> tuple[int, int]:
     from torch.utils.flop_counter import FlopCounterMode
 
     custom = {getattr(torch.ops.aten, k.split(".")[1]): f for k, f in BY_FORMULA.items()}
-    with torch.enable_grad(), FlopCounterMode(display=False, custom_mapping=custom) as counter:
-        model(**inputs)
+    # (a mixture of experts counted with transformers' batched_mm experts, as dscost exports it:
+    #  the counter does not count grouped_mm's experts, the default on CPU)
+    experts = model.get_experts_implementation() if hasattr(model, "set_experts_implementation") else None
+    if experts is not None:
+        model.set_experts_implementation("batched_mm")
+    try:
+        with torch.enable_grad(), FlopCounterMode(display=False, custom_mapping=custom) as counter:
+            model(**inputs)
+    finally:
+        if experts is not None:
+            model.set_experts_implementation(experts)
     return counter.get_total_flops() // 2, sum(p.numel() for p in model.parameters())
 
 
@@ -228,15 +251,15 @@ def dynamic(names: set[str], out: Path) -> int:
     import torch
     import transformers
 
-    from dscost.readers.torch_reader import _symbolic
+    from dscost.readers.torch_symbolics import register
 
-    torch.onnx.register_custom_op_symbolic("aten::diff", _symbolic("aten::diff"), 10)  # (transformers 5's masks, as dscost's own export)
+    register(torch, "aten::diff")  # (transformers 5's masks, as dscost's own export)
 
     class Outputs(torch.nn.Module):  # the model from one input (token ids, pixels, samples), every tensor it returns
         def __init__(self, model, key: str):
             super().__init__()
             self.model, self.key = model, key
-            self.kw = {"use_cache": False} if "use_cache" in inspect.signature(model.forward).parameters else {}
+            self.kw = {"use_cache": False} if {"use_cache", "cache"} & set(inspect.signature(model.forward).parameters) else {}
 
         def forward(self, x):
             out = self.model(**{self.key: x}, **self.kw)  # (a ModelOutput; HiFi-GAN's is a tensor)
@@ -257,7 +280,10 @@ def dynamic(names: set[str], out: Path) -> int:
             key, shape, axes, shapes = OTHER_SIZES[name]
             sizes = {s: ["--input-shape", "x=" + "x".join(map(str, s))] for s in shapes}
         torch.manual_seed(0)
-        model = Outputs(getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval(), key)
+        inner = getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
+        if inner.get_experts_implementation()[""] not in (None, "eager"):  # (a mixture of experts: exported as its batched_mm
+            inner.set_experts_implementation("batched_mm")  # experts, as a user must; grouped_mm exports with neither exporter)
+        model = Outputs(inner, key)
         path = out / f"{name}.onnx"
         try:
             torch.onnx.export(model, (example(key, shape),), str(path), dynamo=False, opset_version=17, input_names=["x"],

@@ -620,6 +620,10 @@ def test_a_forward_taking_use_cache_is_told_how_when_no_exporter_takes_it():
     a = dscost.analyze(m, {"x": x, "use_cache": False})
     assert (a.totals.macs, a.totals.params) == (8 * 4, 8 * 4 + 4)
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    m = tm.CachingThroughKwargs()  # (the cache's type named in the exporter's error: said so too)
+    with pytest.raises(InputError, match=r"unsupported type: Cache; the dynamo exporter too: .*; it returns a cache object: give use_cache=False as a keyword input$"):
+        dscost.analyze(m, x)
+    assert dscost.analyze(m, {"x": x, "use_cache": False}).totals.macs == 8 * 4
 
 
 def test_missing_input_shape_says_how():
@@ -736,3 +740,53 @@ def test_module_target_from_the_working_directory(tmp_path, monkeypatch, capsys)
     assert d["totals"]["macs"] == 3 * 9 * 8 * 64 + 8 * 64 * 2 and d["totals"]["params"] == 3 * 9 * 8 + 8 + 8 * 64 * 2 + 2
     assert str(tmp_path) not in sys.path
     sys.modules.pop("mynet_wd", None)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_mixture_of_experts_is_exported_with_batched_experts(monkeypatch):
+    """transformers' experts modules export with its batched_mm experts: each token through its
+    top 2 experts' weights, 3,648 MACs by hand (tm.RoutedMoE), torch's own count of that forward,
+    nothing uncounted, and a note says so.  The module's own forward loops over the experts the
+    data picked: exported as it is, every expert's sizes are computed at run time.  Afterwards the
+    module and its config are as they were."""
+    import types
+
+    fake = {n: types.ModuleType(n) for n in ("transformers", "transformers.integrations", "transformers.integrations.moe")}
+    fake["transformers.integrations.moe"].batched_mm_experts_forward = tm.batched_mm_experts_forward
+    torch.manual_seed(0)
+    m, x = tm.RoutedMoE(), torch.rand(6, 8)
+    with monkeypatch.context() as patch:  # (no transformers to import: the module's own forward)
+        patch.setitem(sys.modules, "transformers", None)
+        own = dscost.analyze(m, (x,))
+    assert own.totals.macs < 3_648 and own.model.uncounted and not any("experts" in n for n in own.model.notes)
+    for name, module in fake.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    a = dscost.analyze(m, (x,))
+    assert (a.totals.macs, a.totals.params, a.model.uncounted) == (3_648, 1_184, [])
+    with monkeypatch.context() as patch:  # torch's count of the batched forward
+        patch.setattr(type(m.experts), "forward", tm.batched_mm_experts_forward)
+        assert torch_counts(m, x) == (3_648, 1_184)
+    assert a.model.notes[1] == ("1 mixture-of-experts layers exported with transformers' batched_mm experts (each token through its "
+                                "top-k experts' weights), not grouped_mm, whose expert grouping happens at run time")  # fmt: skip
+    assert "forward" not in m.experts.__dict__ and m.experts.config._experts_implementation == "grouped_mm"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
+def test_transformers_mixtral_counts_its_top_k_experts():
+    """A 2-layer Mixtral (hidden 64, 4 heads of 16, 2 kv heads, 4 experts of 96, top 2, vocab
+    128) on 8 tokens, by hand per layer: q, k, v, o 8 x (64 x 64 + 2 x 64 x 32 + 64 x 64) =
+    98,304; attention 2 x 4 x 8 x 8 x 16 = 8,192; router 8 x 64 x 4 = 2,048; experts 8 x 2 x (64
+    x 192 + 96 x 64) = 294,912; x 2 layers, + the LM head 8 x 64 x 128 = 65,536: 872,448 MACs.
+    transformers' default experts (grouped_mm) export with neither exporter (aten::histc)."""
+    transformers = pytest.importorskip("transformers")
+    if not hasattr(transformers, "MixtralForCausalLM") or not hasattr(transformers.MixtralForCausalLM, "set_experts_implementation"):
+        pytest.skip("a transformers without selectable experts implementations")
+    cfg = transformers.MixtralConfig(vocab_size=128, hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,
+                                     num_key_value_heads=2, num_local_experts=4, num_experts_per_tok=2, max_position_embeddings=64)  # fmt: skip
+    torch.manual_seed(0)
+    m = transformers.MixtralForCausalLM(cfg).eval()
+    before = m.get_experts_implementation()
+    a = dscost.analyze(m, {"input_ids": torch.randint(0, 128, (1, 8)), "use_cache": False})
+    assert (a.totals.macs, a.totals.params, a.model.uncounted) == (872_448, sum(p.numel() for p in m.parameters()), [])
+    assert "2 mixture-of-experts layers exported with transformers' batched_mm experts" in a.model.notes[1]
+    assert m.get_experts_implementation() == before and not any("forward" in mod.__dict__ for mod in m.modules())

@@ -177,6 +177,14 @@ class CachingForward(nn.Module):
         return self.fc(x) if use_cache is False else (self.fc(x), Cache())
 
 
+class CachingThroughKwargs(CachingForward):
+    """:class:`CachingForward` taking ``use_cache`` through ``**kwargs``, as transformers 5.24's
+    GraniteMoE does (its forward names a ``cache`` parameter instead)."""
+
+    def forward(self, x, cache=None, **kwargs):
+        return super().forward(x, kwargs.get("use_cache"))
+
+
 class BiasCache(nn.Module):
     """transformers' LeViT attention: in eval mode, its first forward caches the learned bias
     gathered by index, and later forwards read the cache.  Linear 8->8 plus a (4, 8) bias
@@ -367,3 +375,54 @@ class PaddedWindows(nn.Module):
     def forward(self, x):
         y = F.pad(self.conv(x), [1, 1, 1, 1])
         return self.fc(y.unfold(-1, 3, 2).unfold(2, 3, 2))[..., 0, :]
+
+
+class Experts(nn.Module):
+    """What transformers 5's ``use_experts_implementation`` decorator makes of an experts module
+    (its attributes: ``config`` with ``_experts_implementation``, ``has_gate``, ...): 4 experts,
+    each a SiLU-gated feed-forward 8 -> 12 -> 8 (gate and up projections in one (24, 8) weight).
+    Its own forward, as transformers' ``eager``, loops over the experts the data picked: the
+    trace keeps the example's picks, at sizes computed at run time."""
+
+    def __init__(self, hidden: int = 8, inner: int = 12, experts: int = 4):
+        super().__init__()
+        from types import SimpleNamespace
+
+        self.config = SimpleNamespace(_experts_implementation="grouped_mm")
+        self.has_gate, self.is_concatenated, self.is_transposed, self._is_expert_parallel = True, True, False, False
+        self.gate_up_proj = nn.Parameter(torch.randn(experts, 2 * inner, hidden) / 4)
+        self.down_proj = nn.Parameter(torch.randn(experts, hidden, inner) / 4)
+
+    def forward(self, hidden, top_k_index, top_k_weights):
+        out = torch.zeros_like(hidden)
+        for e in range(self.gate_up_proj.shape[0]):
+            token, slot = torch.where(top_k_index == e)
+            gate, up = F.linear(hidden[token], self.gate_up_proj[e]).chunk(2, dim=-1)
+            y = F.linear(F.silu(gate) * up, self.down_proj[e]) * top_k_weights[token, slot, None]
+            out = out.index_add(0, token, y)
+        return out
+
+
+def batched_mm_experts_forward(self, hidden, top_k_index, top_k_weights):
+    """transformers' ``batched_mm`` experts (transformers.integrations.moe), in short: each token
+    through the gathered weights of its top k experts, shapes static."""
+    k, dim = top_k_index.shape[-1], hidden.shape[-1]
+    x = hidden.unsqueeze(1).expand(-1, k, -1).reshape(-1, dim)
+    ids = top_k_index.reshape(-1)
+    gate, up = torch.bmm(self.gate_up_proj[ids], x.unsqueeze(-1)).squeeze(-1).chunk(2, dim=-1)
+    y = torch.bmm(self.down_proj[ids], (F.silu(gate) * up).unsqueeze(-1)).squeeze(-1)
+    return (y * top_k_weights.reshape(-1, 1)).view(-1, k, dim).sum(dim=1)
+
+
+class RoutedMoE(nn.Module):
+    """A router Linear(8, 4, no bias) picks the top 2 of :class:`Experts` for each of the tokens
+    of a (tokens, 8) input.  On 6 tokens: router 6 x 8 x 4 = 192 MACs; each of the 12 token-expert
+    pairs 24 x 8 + 8 x 12 = 288 MACs (3,456); 3,648 MACs.  Params 32 + 4 x 192 + 4 x 96 = 1,184."""
+
+    def __init__(self):
+        super().__init__()
+        self.router, self.experts = nn.Linear(8, 4, bias=False), Experts()
+
+    def forward(self, x):
+        weights, index = torch.topk(torch.softmax(self.router(x), dim=-1), 2, dim=-1)
+        return self.experts(x, index, weights)

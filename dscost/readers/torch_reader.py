@@ -17,7 +17,8 @@ module and example inputs:
    while so that it keeps its own defaults (:func:`_export`), into a temporary directory
    (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter
    (``dynamo=False``), opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
-   constant folding.  These keep every BatchNorm a node of its own (its gamma
+   constant folding; transformers' experts modules run its ``batched_mm`` experts meanwhile
+   (:mod:`dscost.readers.torch_forward`).  These keep every BatchNorm a node of its own (its gamma
    and beta are norm params, as in an ONNX file) and gave exact counts against
    ``torch.utils.flop_counter`` on the 43-model zoo (benchmarks/crosscheck_torch.py).
    The dynamo exporter folds BatchNorm into the convs and prints progress on
@@ -48,6 +49,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Model
+from dscost.readers.torch_forward import batched_experts, positional
 from dscost.readers.torch_names import module_path_names, rename
 from dscost.readers.torch_symbolics import FIRST_OPSET, REGISTERED, missing_symbolic, register
 
@@ -373,7 +375,7 @@ OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
 
 def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> str:
     """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
-    module's forward taking the tensors positionally for the while (:func:`_positional`).  On
+    module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
     the forward as written, that exporter fills in its other defaults positionally, as traced
     inputs: an int default becomes a graph input the trace computes with (transformers'
     ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
@@ -389,11 +391,11 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     first, added = "", []  # (the symbolics registered: each tried once)
     # (a symbolic registered stays: torch's unregister leaves an empty entry, on which a later
     #  export of the op fails with "min() arg is an empty sequence")
-    for positional in ways:
+    for by_position in ways:
         while True:
             try:
-                if positional:
-                    with _positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
+                if by_position:
+                    with positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
                         torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
                 else:
                     torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
@@ -423,8 +425,11 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
         hint = ""
-        if "use_cache" not in kwargs and any(p.name == "use_cache" for p in _forward_params(module)[0]):  # (a cache object is no tensor)
-            hint = "; its forward takes use_cache: give use_cache=False as a keyword input"
+        if "use_cache" not in kwargs:  # (a cache object is no tensor; a forward may take use_cache through **kwargs)
+            if any(p.name == "use_cache" for p in _forward_params(module)[0]):
+                hint = "; its forward takes use_cache: give use_cache=False as a keyword input"
+            elif re.search(r"unsupported type: \w*Cache\b", first):
+                hint = "; it returns a cache object: give use_cache=False as a keyword input"
         raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
     return _dynamo_note(f"the TorchScript exporter failed ({first})")
 
@@ -481,30 +486,6 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     return None if _cannot_run(again) else (again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
 
 
-@contextlib.contextmanager
-def _positional(module, n_args: int, tensor_kwargs: list[str], fixed: dict):
-    """For the while, ``module.forward`` takes every tensor positionally (``*inputs``: no
-    defaults for an exporter to fill in) and calls the forward as written with the first
-    ``n_args`` positionally, the rest by their names, and the non-tensor keyword values
-    ``fixed``.  The module itself is exported (an instance attribute shadows its class's
-    forward), so its parameter and scope names stay its own."""
-    written = module.forward
-    own = module.__dict__  # (set and restored in the instance's dict itself: no __setattr__ or __delattr__ of the class runs)
-    before = own.get("forward", own)
-
-    def forward(*inputs):
-        return written(*inputs[:n_args], **dict(zip(tensor_kwargs, inputs[n_args:])), **fixed)
-
-    own["forward"] = forward
-    try:
-        yield
-    finally:
-        if before is own:
-            del own["forward"]
-        else:
-            own["forward"] = before
-
-
 def _forward(module, args: tuple, kwargs: dict, torch, what: str) -> None:
     """Run the module once (no gradients); InputError saying so when its forward fails.  Not before
     every export: a module that caches a tensor at its first forward in eval mode (transformers'
@@ -537,7 +518,8 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     described = _describe(module, args, kwargs)
     forward = f"{label}: forward({described})"
     was_training = module.training
-    with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp:
+    experts, experts_note = batched_experts(module)
+    with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp, experts:
         path = Path(tmp) / "model.onnx"
         try:
             with _Captured():
@@ -565,4 +547,6 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
+    if experts_note:
+        model.notes.insert(1, experts_note)
     return model
