@@ -6,7 +6,7 @@ the measurements next to dscost's exact MAC counts:
 * :func:`bench_layer` -- a standard conv and its depthwise-separable replacement built as
   ONNX graphs from one :class:`ConvGeom`, timed in paired rounds (:mod:`dscost.timing`);
 * :func:`bench_model` -- a whole ONNX model run with onnxruntime's profiler, per-node
-  kernel times joined by node name with dscost's per-layer MACs;
+  kernel times joined with dscost's per-layer MACs (:mod:`dscost.profile`);
 * :func:`bench_model_pair` -- the original and the converted model side by side.
 
 Every onnxruntime session runs in a child process (:mod:`dscost.sandbox`) that a
@@ -19,7 +19,6 @@ to a temp folder first).  onnx, onnxruntime and numpy are imported inside the fu
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from math import prod
@@ -30,6 +29,7 @@ from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
 from dscost.errors import InputError
 from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
+from dscost.profile import WIRING_MAX_BYTES, LayerTime, NodeTime, join_profile, profile_times
 from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
 from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, progress_bar, relative_half_width, time_sessions
 from dscost.units import nbytes
@@ -54,13 +54,17 @@ def layer_tensor_bytes(g: ConvGeom) -> int:
     return 4 * elements
 
 
+def _weight_bytes(model: Model) -> int:
+    """fp32 bytes of the parameters and buffers."""
+    return 4 * sum(layer.cost.params + layer.cost.buffers for layer in model.layers)
+
+
 def model_tensor_bytes(model: Model) -> int:
     """An upper bound of the fp32 bytes a run of ``model`` holds: its parameters and buffers,
     and every layer's output (no buffer reuse)."""
-    params = sum(layer.cost.params + layer.cost.buffers for layer in model.layers)
     outputs = sum(prod(layer.output_shape) for layer in model.layers if layer.output_shape)
     inputs = sum(prod(shape) for _, shape, _ in model.inputs)
-    return 4 * (params + outputs + inputs)
+    return _weight_bytes(model) + 4 * (outputs + inputs)
 
 
 # --------------------------------------------------------------------------
@@ -227,60 +231,6 @@ def bench_layer(
 
 
 @dataclass
-class NodeTime:
-    """Median kernel time of one onnxruntime node across the profiled runs."""
-
-    name: str
-    op: str
-    ms: float
-
-
-def parse_profile(events: list[dict], skip_runs: int = 0) -> tuple[dict[str, NodeTime], int]:
-    """Per-node median kernel time (ms) over the ``model_run``s after the first ``skip_runs``.
-    Returns (times by onnxruntime node name, number of runs used)."""
-    runs = sorted((e["ts"], e["ts"] + e["dur"]) for e in events if e.get("name") == "model_run")
-    runs = runs[skip_runs:]
-    per_node: dict[str, list[float]] = {}
-    ops: dict[str, str] = {}
-    for e in events:
-        if e.get("cat") != "Node" or not str(e.get("name", "")).endswith("_kernel_time"):
-            continue
-        ts = e["ts"]
-        idx = next((i for i, (a, b) in enumerate(runs) if a <= ts <= b), None)
-        if idx is None:
-            continue
-        name = e["name"][: -len("_kernel_time")]
-        ops[name] = e.get("args", {}).get("op_name", "?")
-        per_node.setdefault(name, [0.0] * len(runs))[idx] += e["dur"] / 1000.0
-    return {n: NodeTime(n, ops[n], percentile(v, 50)) for n, v in per_node.items()}, len(runs)
-
-
-def profile_times(models: dict[str, tuple[str, dict, str]], threads: int, optimization: str, runs: int = 10, warmup: int = 2, progress=None) -> dict[str, dict[str, NodeTime]]:
-    """Run every model with onnxruntime's profiler on, in alternating rounds (so machine load hits
-    them alike); per model, per-node median kernel time.  ``models``: key -> (path, feeds, label)."""
-    with tempfile.TemporaryDirectory(prefix="dscost-prof-") as tmp:
-        sessions = {}
-        for key, (path, feeds, label) in models.items():
-            sub = Path(tmp) / str(len(sessions))
-            sub.mkdir()
-            sessions[key] = make_session(path, label, threads, optimization, profile_dir=str(sub))
-        for i in range(warmup + runs):
-            if progress is not None:
-                progress.stage(f"profiling each node: run {i + 1} of {warmup + runs}", total=warmup + runs, completed=i)
-            for key, sess in sessions.items():
-                run(sess, models[key][1], models[key][2])
-        out = {}
-        for key, sess in sessions.items():
-            path = sess.end_profiling()
-            try:
-                events = json.loads(Path(path).read_text())
-            except (OSError, ValueError) as exc:
-                raise InputError(f"{models[key][2]}: could not read onnxruntime's profile ({exc})") from None
-            out[key], _ = parse_profile(events, skip_runs=warmup)
-    return out
-
-
-@dataclass
 class _Subject:
     """One model ready to run: the file onnxruntime reads, its inputs, dscost's layers."""
 
@@ -295,17 +245,17 @@ def _time_models(subjects: dict[str, tuple[str, str, list, dict]], threads: int,
     ``subjects``: key -> (label, path, inputs, input values)."""
     from dscost.runtime import feeds_for
 
-    feeds = {key: feeds_for(inputs, label, values=values) for key, (label, _, inputs, values) in subjects.items()}
+    feeds = {key: feeds_for(inputs, label, values=values) for key, (label, _, inputs, values, _) in subjects.items()}
     sessions = {}
     with progress_bar(progress, "building sessions") as bar:
-        for key, (label, path, _, _) in subjects.items():
+        for key, (label, path, _, _, _) in subjects.items():
             bar.stage(f"building an onnxruntime session for {key}")
             sess = make_session(path, label, threads, optimization)
             run(sess, feeds[key], label)  # fail early, one line
             sessions[key] = (sess, feeds[key])
         rounds = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
         del sessions, sess  # freed before the profiled sessions are built: one session per model at a time
-        profiles = profile_times({key: (path, feeds[key], label) for key, (label, path, _, _) in subjects.items()},
+        profiles = profile_times({key: (path, feeds[key], label, small) for key, (label, path, _, _, small) in subjects.items()},
                                  threads, optimization, runs=max(1, min(profile_runs, max_runs)), progress=bar)  # fmt: skip
     return rounds, profiles
 
@@ -330,7 +280,7 @@ def bench_subjects(
     check_budget(budget_s, max_runs)
     label = next(iter(subjects.values())).label
     check_memory(sum(model_tensor_bytes(s.model) for s in subjects.values()), max_memory, label)
-    spec = {key: (s.label, s.path, s.model.inputs, s.model.input_values) for key, s in subjects.items()}
+    spec = {key: (s.label, s.path, s.model.inputs, s.model.input_values, _weight_bytes(s.model) <= WIRING_MAX_BYTES) for key, s in subjects.items()}
     rounds, profiles = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs, progress,
                                    timeout_s=timeout_s, memory_bytes=max_memory, label=label)  # fmt: skip
     out = {}
@@ -381,15 +331,6 @@ def bench_model(path, label: str | None = None, input_shapes: dict | None = None
 
 
 @dataclass
-class LayerTime:
-    name: str
-    type: str
-    macs: int
-    ms: float | None  # None: no kernel of its own (fused into a neighbour or elided)
-    nodes: tuple[str, ...] = ()  # onnxruntime nodes whose time is attributed here
-
-
-@dataclass
 class ModelBench:
     path: str
     latency: Timing
@@ -410,46 +351,6 @@ class ModelBench:
 
     def by_name(self) -> dict[str, LayerTime]:
         return {lt.name: lt for lt in self.layers}
-
-
-_NCHWC_SUFFIX = "_nchwc"
-
-
-def join_profile(producer: dict[str, str], layers, times: dict[str, NodeTime]) -> tuple[list[LayerTime], list[NodeTime]]:
-    """Attribute onnxruntime node times to dscost layers by node name.
-
-    Optimization level "all" renames convs to ``<output tensor>_nchwc``; such a
-    node is attributed to the layer producing that tensor, walking back through
-    activation/BN layers to the conv they were fused into.  A fusion names its node
-    ``<first node>/<...>Fusion`` (``/dense/MatMul/MatMulAddFusion``: a MatMul and its bias Add
-    made one Gemm): attributed to that first node's layer."""
-    names = {layer.name for layer in layers}
-    by_name = {layer.name: layer for layer in layers}
-    from dscost.layers import PASS_THROUGH_TYPES
-
-    got: dict[str, list[NodeTime]] = {}
-    unattributed = []
-    for nt in times.values():
-        target = nt.name if nt.name in names else None
-        if target is None:
-            first, _, fusion = nt.name.rstrip("/").rpartition("/")
-            target = first if fusion.endswith("Fusion") and first in names else None
-        if target is None and nt.name.endswith(_NCHWC_SUFFIX):
-            cand = producer.get(nt.name[: -len(_NCHWC_SUFFIX)])
-            while cand in by_name and by_name[cand].type in PASS_THROUGH_TYPES and by_name[cand].inputs and by_name[cand].inputs[0] in by_name:
-                cand = by_name[cand].inputs[0]
-            target = cand if cand in names else None
-        if target is None:
-            unattributed.append(nt)
-        else:
-            got.setdefault(target, []).append(nt)
-    rows = []
-    for layer in layers:
-        nts = got.get(layer.name, [])
-        ms = sum(n.ms for n in nts) if nts else None
-        rows.append(LayerTime(layer.name, layer.type, layer.cost.macs, ms, tuple(n.name for n in nts)))
-    unattributed.sort(key=lambda n: -n.ms)
-    return rows, unattributed
 
 
 @dataclass

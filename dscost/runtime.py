@@ -95,8 +95,10 @@ def serialize(model, label: str) -> bytes:
         raise InputError(f"{label}: cannot hand the model to onnxruntime ({first_line(exc)})") from None
 
 
-def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None):
-    """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it."""
+def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None,
+                 optimized_path: str | None = None):
+    """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it.
+    ``optimized_path``: onnxruntime writes the graph it runs there (its weights in a file beside it)."""
     rt = ort()
     check_threads(threads)
     if optimization not in OPT_LEVELS:
@@ -115,6 +117,10 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     if profile_dir is not None:
         so.enable_profiling = True
         so.profile_file_prefix = str(Path(profile_dir) / "ort_profile")
+    if optimized_path is not None:
+        so.optimized_model_filepath = optimized_path
+        so.add_session_config_entry("session.optimized_model_external_initializers_file_name", Path(optimized_path).name + ".data")
+        so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "64")
     if hasattr(model, "SerializeToString"):
         model = serialize(model, label)
     elif isinstance(model, Path):
