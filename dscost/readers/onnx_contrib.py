@@ -34,9 +34,11 @@ from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
+from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "nhwc_conv", "qgemm",
+           "qlinear_conv_contrib"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its
@@ -76,7 +78,7 @@ def _transposed(s: Shape, trans, trans_batch=0) -> Shape:
     return s[:-2] + (s[-1], s[-2]) if trans and len(s) >= 2 else s
 
 
-@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu")
+@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu", "FusedMatMulActivation")
 def matmul_shape(info: NodeInfo) -> list:
     a, b = _in(info, 0), _in(info, 1)
     if a is None or b is None or len(a) < 2 or len(b) < 2:
@@ -354,6 +356,18 @@ def fused_conv(info: NodeInfo) -> Result:
     act_ops, act = _activation_ops(info)
     extra = (prod(info.out()) if info.has(3) else 0) + act_ops
     return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + extra), data_inputs=(0, 3), note=act)
+
+
+@handles("FusedMatMulActivation")
+def fused_matmul_activation(info: NodeInfo) -> Result:
+    """FusedMatMul + the Softmax after it (onnxruntime's MatMulActivationFusion for DirectML):
+    :func:`fused_matmul`'s cost plus cost.softmax_cost on the output (another activation: its ops)."""
+    res = fused_matmul(info)
+    if str_attr(info, "activation", "") == "Softmax":
+        act_ops, act = C.softmax_cost(prod(info.out())).other_ops, "softmax"
+    else:
+        act_ops, act = _activation_ops(info)
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + act_ops), note=act)
 
 
 @handles("FusedGemm")
