@@ -352,6 +352,32 @@ CASES.update({
                               [("a", [2, 5, 4])], [init("w", 6, 4)], (FC, Cost(macs=240, other_ops=180, weights=24)), (2, 5, 6)),
 })
 
+# Attention biases (onnx_contrib_attention): T5's and WavLM's, as onnxruntime's transformer optimizer fuses them (CUDA only: not run)
+CASES.update({
+    # 5 x 5 (query, key) pairs x 11 bucket ops = 275; 4 heads of lookups; the (32 buckets, 4 heads) table 128 weights
+    "RelativePositionBias": (ms_node("RelativePositionBias", ["table", "ql", "kl"], "y", max_distance=128),
+                             [], [init("table", 32, 4), init("ql", dtype=np.int64, value=5), init("kl", dtype=np.int64, value=5)],
+                             (ELEMENTWISE, Cost(other_ops=275, weights=128)), (1, 4, 5, 5)),
+    # bidirectional: 12 ops a pair, 300
+    "RelativePositionBias bidirectional": (
+        ms_node("RelativePositionBias", ["table", "ql", "kl"], "y", max_distance=128, is_bidirectional=1),
+        [], [init("table", 32, 4), init("ql", dtype=np.int64, value=5), init("kl", dtype=np.int64, value=5)],
+        (ELEMENTWISE, Cost(other_ops=300, weights=128)), (1, 4, 5, 5)),
+    # query (2, 5, 16), 2 heads of 8, D 4: 2*2*5 = 20 query rows; 20*8*4 = 640 MACs; ops per row 8 (query bias) + 4 (gate
+    # bias) + 4 (half sums) + 6 (two sigmoids) + 4 = 26: 520, + 2*2*5*5 = 100 multiplies of rel_pos; weights 32 + eco_a 2,
+    # biases 16 + 4
+    "GatedRelativePositionBias": (
+        ms_node("GatedRelativePositionBias", ["q", "qb", "rel", "w", "b", "eco"], "y", num_heads=2),
+        [("q", [2, 5, 16]), ("rel", [1, 2, 5, 5])], [init("qb", 16), init("w", 8, 4), init("b", 4), init("eco", 1, 2, 1, 1)],
+        (FC, Cost(macs=640, other_ops=620, weights=34, biases=20)), (2, 2, 5, 5)),
+    # padding removed: 7 tokens (tokens, hidden), the batch and sequence (2, 5) from token_offset; the same counts
+    "GatedRelativePositionBias packed": (
+        ms_node("GatedRelativePositionBias", ["q", "qb", "rel", "w", "b", "eco", "off"], "y", num_heads=2),
+        [("q", [7, 16]), ("rel", [1, 2, 5, 5]), ("off", vi("off", [2, 5], I32))],
+        [init("qb", 16), init("w", 8, 4), init("b", 4), init("eco", 1, 2, 1, 1)],
+        (FC, Cost(macs=640, other_ops=620, weights=34, biases=20)), (2, 2, 5, 5)),
+})
+
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_op_cost(tmp_path, op):
@@ -511,6 +537,21 @@ def test_data_sized_contrib_ops_say_so(tmp_path):
     path = save(tmp_path, ms_model([ms_node("DynamicTimeWarping", ["x"], "path")], [("x", [6, 9])]), "dtw.onnx")
     assert [u.reason for u in read_onnx(path).uncounted] == [
         "onnxruntime contrib op 'DynamicTimeWarping': its output, the alignment path, has a length that depends on the data"]
+
+
+@pytest.mark.parametrize("op, inputs, why", [
+    ("DecoderAttention", ["q", "k", "qw", "kvw", "b", "", "", "", "sk", "up", "hl", "hm"], "run-time values of its flag inputs static_kv"),
+    ("LongformerAttention", ["q", "qw", "b", "m", "kvw", "b", "g"], "run-time values of its global attention flags"),
+    ("DynamicSparseAttention", ["q", "k", "v", "", "", "", "", "sel", "cnt", "sl", "tl"], "run-time values of selected_indices and selected_counts")])
+def test_runtime_sized_attention_says_so(tmp_path, op, inputs, why):
+    """Attention ops whose keys (or which attention) are set by run-time values: uncounted, saying
+    which; their weights are still params."""
+    ins = [(t, [1, 4, 8]) for t in ("q", "k", "v", "m", "g")] + [(t, vi(t, [4], I32)) for t in ("sel", "cnt", "sl", "tl")]
+    ins += [(t, vi(t, [], TensorProto.BOOL)) for t in ("sk", "up", "hl", "hm")]
+    n = ms_node(op, inputs, "y", num_heads=2, kv_num_heads=2, window=2)
+    m = read_onnx(save(tmp_path, ms_model([n], [i for i in ins if i[0] in inputs], [init("qw", 8, 8), init("kvw", 8, 16), init("b", 24)])))
+    assert [u.op for u in m.uncounted] == [op] and why in m.uncounted[0].reason
+    assert m.uncounted[0].params == sum(64 if t == "qw" else 128 if t == "kvw" else 24 if t == "b" else 0 for t in dict.fromkeys(inputs))
 
 
 def test_shapes_flow_through_a_node_fed_one_tensor_twice(tmp_path):

@@ -35,10 +35,11 @@ from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_co
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
+from dscost.readers.onnx_contrib_attention import relative_position_bias  # (registers the attention biases)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
 __all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "nhwc_conv", "qgemm",
-           "qlinear_conv_contrib"]
+           "qlinear_conv_contrib", "relative_position_bias"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its

@@ -69,6 +69,12 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "BeamSearch": _GENERATION, "GreedySearch": _GENERATION, "Sampling": _GENERATION, "WhisperBeamSearch": _GENERATION,
                    "PagedAttention": "its keys' lengths are the run-time values of its block tables and sequence lengths, not shapes",
                    "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON,
+                   "DecoderAttention": "its work (self or cross attention, with or without its key and value cache) is set by the run-time "
+                                       "values of its flag inputs static_kv, use_past and has_layer_state",
+                   "LongformerAttention": "its global tokens, which attend to every token and every token to them, are the run-time values "
+                                          "of its global attention flags, not a shape",
+                   "DynamicSparseAttention": "the keys each query attends to are the run-time values of selected_indices and selected_counts "
+                                             "(an external selector's), not a shape",
                    "Unique": "its output size depends on the data",
                    "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data"}  # fmt: skip
 

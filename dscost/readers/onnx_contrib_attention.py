@@ -1,0 +1,89 @@
+"""onnxruntime's contrib ops that make an attention bias: what its transformer optimizer writes
+for T5 (RelativePositionBias: the binned relative position bias of T5's self-attention) and
+WavLM (GatedRelativePositionBias: that bias scaled by a gate computed from each query).  Each
+costs what the unfused graph costs: the bucket arithmetic per (query, key) pair, a lookup per
+output element (free, as Gather), the gate's projection and activations.  Its attention ops
+whose work is set by run-time values (DecoderAttention, LongformerAttention,
+DynamicSparseAttention) are uncounted, saying why (:data:`dscost.readers.onnx_uncounted.CONTRIB_RUNTIME`).
+Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
+:mod:`dscost.readers.onnx_contrib` is imported.
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+from dscost import cost as C
+from dscost.layers import ELEMENTWISE, FC, Cost
+from dscost.readers.handlers import Result
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
+
+# Ops per (query, key) pair of T5's bucket of a relative position, as onnxruntime's kernel does
+# it: the position (a subtract), its magnitude (abs: 1; bidirectional, a compare and the half's
+# offset or a negation: 2), is-small (a compare), the log bucket (divide, log, divide, multiply,
+# add: 5), its cap (min), the choice between the two (a select) and the sum (an add).
+T5_BUCKET_OPS = {False: 11, True: 12}
+
+
+@shapes("RelativePositionBias")
+def relative_position_bias_shape(info: NodeInfo) -> list:
+    """(1, heads, query_length, key_length), the lengths the values of inputs 1 and 2 (which
+    folding knows when they come from shapes) and equal (onnxruntime's kernels refuse others)."""
+    table, q, k = info.input_shape(0), info.value(1), info.value(2)
+    if table is None or len(table) != 2 or q is None or k is None or len(q) != 1 or q != k or q[0] < 0:
+        return [None]
+    return [(1, table[1], q[0], k[0])]
+
+
+@handles("RelativePositionBias")
+def relative_position_bias(info: NodeInfo) -> Result:
+    """T5's relative position bias: per (query, key) pair its bucket (T5_BUCKET_OPS: 11 ops, 12
+    bidirectional), then per output element a lookup in the (buckets, heads) table, free as
+    Gather.  The table counts as weights."""
+    out, table = info.out(), info.shape(0)
+    pairs = out[2] * out[3]
+    ops = T5_BUCKET_OPS[bool(info.attr("is_bidirectional", 0))] * pairs
+    return Result(ELEMENTWISE, Cost(other_ops=ops, weights=prod(table)), params={0: "weights"}, data_inputs=(1, 2), note="T5 bucket")
+
+
+def _gated_dims(info: NodeInfo) -> tuple[int, int, int, int, int]:
+    """(B, S, heads, head size, D) of a GatedRelativePositionBias: B and S from the query
+    (B, S, hidden), or from token_offset (B, S) when padding is removed (query (tokens, hidden))."""
+    q, w = info.input_shape(0), info.input_shape(3)
+    heads = int(info.attr("num_heads", 0))
+    if q is None or w is None or heads <= 0 or q[-1] % heads or len(w) != 2 or w[0] != q[-1] // heads or w[1] % 2:
+        raise ValueError(f"query {q}, weight {w} with num_heads={heads} do not fit")
+    if info.has(6):
+        if len(q) != 2:
+            raise ValueError(f"query {tuple(q)} with a token_offset is not (tokens, hidden)")
+        b, s = info.shape(6)
+    elif len(q) == 3:
+        b, s = q[0], q[1]
+    else:
+        raise ValueError(f"query {tuple(q)} is not (batch, sequence, hidden)")
+    return b, s, heads, q[-1] // heads, w[1]
+
+
+@shapes("GatedRelativePositionBias")
+def gated_relative_position_bias_shape(info: NodeInfo) -> list:
+    try:
+        b, s, heads, _, _ = _gated_dims(info)
+    except ValueError:
+        return [None]
+    return [(b, heads, s, s)]
+
+
+@handles("GatedRelativePositionBias")
+def gated_relative_position_bias(info: NodeInfo) -> Result:
+    """WavLM's gated relative position bias: per query row (B x heads x S of them) the query bias
+    add (head size ops), the gate projection (head size x D MACs, D bias adds), the sum of each
+    half (D ops), two sigmoids (3 each) and gate_u * (gate_r * eco_a - 1) + 2 (4 ops); then a
+    multiply per element of the (B, heads, S, S) output.  query_bias and bias count as biases,
+    weight and eco_a as weights; rel_pos is data."""
+    b, s, heads, head, d = _gated_dims(info)
+    rows = b * heads * s
+    ops = rows * (head + 2 * d + 2 * C.ACTIVATION_OPS["sigmoid"] + 4) + b * heads * s * s
+    cost = Cost(macs=rows * head * d, other_ops=ops, weights=head * d + prod(info.shape(5)), biases=prod(info.shape(1)) + prod(info.shape(4)))
+    return Result(FC, cost, params={1: "biases", 3: "weights", 4: "biases", 5: "weights"}, data_inputs=(0, 2, 6), note="WavLM gate")
