@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ADD, CONCAT, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, RESIZE, SHAPE, SOFTMAX, STANDARD, Cost
+from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, POOL, RECURRENT, RESIZE, SHAPE, SOFTMAX, STANDARD, Cost
 from dscost.readers.onnx_reader import read_onnx
 
 from onnx_models import init, save, vi
@@ -378,6 +378,50 @@ CASES.update({
         (FC, Cost(macs=640, other_ops=620, weights=34, biases=20)), (2, 2, 5, 5)),
 })
 
+# Rotary embeddings, variants of standard ops and a channels-last FusedConv
+CASES.update({
+    # Qwen-VL's M-RoPE: RotaryEmbedding's count, 96 rotated elements x 3 = 288; cos/sin (10, 4) buffers (sections 2 + 1 + 1 = 4)
+    "MRotaryEmbedding": (
+        ms_node("MRotaryEmbedding", ["x", "pos", "cos", "sin"], "y", num_heads=4, mrope_section=[2, 1, 1]),
+        [("x", [1, 3, 32]), ("pos", vi("pos", [3, 1, 3], I64))], [init("cos", 10, 4), init("sin", 10, 4)],
+        (ELEMENTWISE, Cost(other_ops=288, buffers=80)), (1, 3, 32)),
+    # sin and cos of emb (1, 3, 8): 2 x 24; q * cos + q_rot * sin on q and k (1, 2, 3, 8): 3 x 96 = 288 (CUDA only)
+    "GemmaRotaryEmbedding": (
+        ms_node("GemmaRotaryEmbedding", ["emb", "q", "qr", "k", "kr"], ["yq", "yk"]),
+        [("emb", [1, 3, 8]), *[(t, [1, 2, 3, 8]) for t in ("q", "qr", "k", "kr")]], [], (ELEMENTWISE, Cost(other_ops=336)), (1, 2, 3, 8)),
+    # 6 heads (1, 3, 2) of 8 normalized values (input_start 4 of 16): RMS norm 5 x 48, rotation of 4 of each: 3 x 24;
+    # scale 8 norm params, cos/sin (10, 2) buffers; Y (1, 3, 2 x 8), the normalized values (1, 3, 2, 8) (CUDA only)
+    "RMSNormRotary": (
+        ms_node("RMSNormRotary", ["x", "scale", "pos", "cos", "sin"], ["y", "normed"], input_start=4, input_width=8, rotary_embedding_dim=4),
+        [("x", [1, 3, 2, 16]), ("pos", vi("pos", [1, 3], I64))], [init("scale", 8), init("cos", 10, 2), init("sin", 10, 2)],
+        (NORM, Cost(other_ops=312, norm_params=8, buffers=40)), (1, 3, 16)),
+    # torch's Embedding: (2, 3) ids into a (10, 4) table -> (2, 3, 4); a lookup, 40 weights
+    "TorchEmbedding": (ms_node("TorchEmbedding", ["w", "ids"], "y"), [("ids", vi("ids", [2, 3], I64))], [init("w", 10, 4)],
+                       (SHAPE, Cost(weights=40)), (2, 3, 4)),
+    # the CPU provider's channels-last FusedConv (arm64): the FusedConv case on (1, 8, 8, 3), its weight Conv's (4, 3, 3, 3)
+    "NhwcFusedConv": (
+        ms_node("NhwcFusedConv", ["x", "w", "b"], "y", activation="Relu", pads=[1, 1, 1, 1], kernel_shape=[3, 3]), [("x", [1, 8, 8, 3])],
+        [init("w", 4, 3, 3, 3), init("b", 4)], (STANDARD, Cost(macs=6_912, other_ops=512, weights=108, biases=4)), (1, 8, 8, 4)),
+    # with Z (channels last, the output's shape): 256 more adds
+    "NhwcFusedConv with Z": (
+        ms_node("NhwcFusedConv", ["x", "w", "b", "z"], "y", activation="Relu", pads=[1, 1, 1, 1]), [("x", [1, 8, 8, 3]), ("z", [1, 8, 8, 4])],
+        [init("w", 4, 3, 3, 3), init("b", 4)], (STANDARD, Cost(macs=6_912, other_ops=768, weights=108, biases=4)), (1, 8, 8, 4)),
+    # 2x2 windows, stride 2, on (1, 3, 4, 4): 12 outputs x 4 compares; the int32 mask is data
+    "MaxpoolWithMask": (ms_node("MaxpoolWithMask", ["x", "m"], "y", kernel_shape=[2, 2], strides=[2, 2]),
+                        [("x", [1, 3, 4, 4]), ("m", vi("m", [1, 3, 4, 4], I32))], [], (POOL, Cost(other_ops=48)), (1, 3, 2, 2)),
+    # pads (1, 0, 0, 1) an input, strides 2: (1, 3, 5, 6) -> (1, 4, 2*4 + 3 - 1, 2*5 + 2 - 1) = (1, 4, 10, 11); W (3, 4, 3, 2):
+    # 72 weights, 30 input pixels x 72 = 2,160 MACs; 4 biases, 4 x 110 bias adds
+    "ConvTransposeWithDynamicPads": (
+        ms_node("ConvTransposeWithDynamicPads", ["x", "w", "p", "b"], "y", strides=[2, 2]), [("x", [1, 3, 5, 6])],
+        [init("w", 3, 4, 3, 2), init("p", 4, dtype=np.int64, value=[1, 0, 0, 1]), init("b", 4)],
+        (CONV_TRANSPOSE, Cost(macs=2_160, other_ops=440, weights=72, biases=4)), (1, 4, 10, 11)),
+    # (2, 3, 2) times (3, 2) complex pairs: 6 complex products of 4 multiplies and 2 adds, 3 ops per output element (CUDA only)
+    "ComplexMul": (ms_node("ComplexMul", ["a", "b"], "y"), [("a", [2, 3, 2]), ("b", [3, 2])], [], (ELEMENTWISE, Cost(other_ops=36)), (2, 3, 2)),
+    # with B conjugated, a constant filter: 6 weights
+    "ComplexMulConj": (ms_node("ComplexMulConj", ["a", "b"], "y"), [("a", [2, 3, 2])], [init("b", 3, 2)],
+                       (ELEMENTWISE, Cost(other_ops=36, weights=6)), (2, 3, 2)),
+})
+
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_op_cost(tmp_path, op):
@@ -488,8 +532,8 @@ def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
     assert [(u.op, u.reason) for u in m.uncounted] == [("PackedAttention", "onnxruntime contrib op 'PackedAttention': its sequences' "
                                                         "lengths are the run-time values of cumulative_sequence_length, not a shape")]  # fmt: skip
     assert m.uncounted[0].params == 8 * 24 + 24  # its weights are still params
-    path = save(tmp_path, ms_model([ms_node("WordConvEmbedding", ["x"], "y")], [("x", vi("x", [2, 3, 4], I32))]), "other.onnx")
-    assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'WordConvEmbedding': no cost handler"]
+    path = save(tmp_path, ms_model([ms_node("BifurcationDetector", ["x"], "y")], [("x", vi("x", [2, 3], I64))]), "other.onnx")
+    assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'BifurcationDetector': no cost handler"]
     path = save(tmp_path, ms_model([ms_node("Rfft", ["x"], "y", signal_ndim=1)], [("x", [1, 64])]), "fft.onnx")
     assert [u.reason for u in read_onnx(path).uncounted] == ["onnxruntime contrib op 'Rfft': a signal op: its work depends on the FFT algorithm "
                                                               "(N log N to N^2 per transform)"]  # fmt: skip

@@ -2,13 +2,15 @@
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
 Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit weight
 quantizers (MatMulNBits, MatMulBnb4), its dynamic quantizer's QAttention and QEmbedLayerNormalization, and onnxruntime-genai's LLMs
-(GroupQueryAttention, RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
+(GroupQueryAttention, RotaryEmbedding, MRotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
 QMoE; SimplifiedLayerNormalization sits in the default domain and is counted by
 :mod:`dscost.readers.onnx_ops`).  The channels-last ops of its NHWC transformer and its Stable
 Diffusion UNet fusions are in :mod:`dscost.readers.onnx_contrib_layout`; the static quantizer's
 QOperator format and DynamicQuantizeLSTM in :mod:`dscost.readers.onnx_contrib_quant`; its copies
 of standard ops and torch's (its PyTorch export helper's, older converters') in
-:mod:`dscost.readers.onnx_contrib_twins`.
+:mod:`dscost.readers.onnx_contrib_twins`; its fused softmax, dropouts, activations and rotary
+embeddings in :mod:`dscost.readers.onnx_contrib_fused`, its T5 and WavLM attention biases in
+:mod:`dscost.readers.onnx_contrib_attention`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -30,8 +32,8 @@ from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
-from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
+from dscost.readers.onnx_ops import conv, gemm, matmul
+from dscost.readers.onnx_contrib_layout import activation_ops as _activation_ops, group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
@@ -60,7 +62,7 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 
 
 @shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
-        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear", "GatedRMSNorm")  # fmt: skip
+        "BiasAdd", "RotaryEmbedding", "MRotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear", "GatedRMSNorm")  # fmt: skip
 @shapes("SimplifiedLayerNormalization", domain="")
 def same_as_input(info: NodeInfo) -> list:
     """Output 0 (and a Skip*Norm's input+skip sum, output 3) has the first input's shape;
@@ -337,18 +339,6 @@ def matmul_nbits(info: NodeInfo) -> Result:
 handles("MatMulBnb4")(matmul_nbits)
 
 
-# FusedConv activation -> key of cost.ACTIVATION_OPS
-FUSED_ACTIVATIONS = {**ACTIVATIONS, "Clip": "clip"}
-
-
-def _activation_ops(info: NodeInfo) -> tuple[int, str]:
-    """Other ops of a fused ``activation`` attribute over the output, and its name."""
-    act = str_attr(info, "activation", "")
-    if act and act not in FUSED_ACTIVATIONS:
-        raise ValueError(f"fused activation {act!r} has no op count")
-    return (C.activation_cost(FUSED_ACTIVATIONS[act], prod(info.out())).other_ops if act else 0), act.lower()
-
-
 @handles("FusedConv")
 def fused_conv(info: NodeInfo) -> Result:
     """Conv (+ Z, a sum input) + activation: cost.conv_cost, one add per output element for Z,
@@ -524,6 +514,11 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
     rot = int(info.attr("rotary_embedding_dim", 0)) or 2 * cos[-1]
     head = x[-1] if len(x) == 4 else (x[-1] // heads if heads > 0 else rot)
     return rotary_result(info, x, head, rot, tables=(2, 3), data_inputs=(0, 1))
+
+
+# Qwen-VL's multimodal RoPE: each token's cos/sin gathered per temporal, height and width section
+# of the tables (position_ids (3, B, S)), then the same rotation: RotaryEmbedding's cost
+handles("MRotaryEmbedding")(ms_rotary_embedding)
 
 
 # MoE's activation_type -> ops per element of an expert's hidden layer (a gated one: per gated

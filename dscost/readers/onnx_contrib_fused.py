@@ -3,7 +3,9 @@ ROCm (BiasSoftmax: Add + Softmax; BiasDropout: Add + Dropout + Add) and its trai
 (BitmaskDropout, BitmaskBiasDropout: the same with the mask packed 32 to a uint32), and its
 fused activations ScaledSiLU (SiLU of a scaled input), SwiGLU (the clamped form of MoE's
 experts; gate and up halves apart or packed in one tensor) and GatedAdd (a residual add
-scaled by a gate per row).  Each costs what the unfused graph costs; a dropout is free, as the
+scaled by a gate per row); and two rotary embeddings, GemmaRotaryEmbedding (q * cos + q_rot *
+sin, and k's, from the angles) and RMSNormRotary (an RMS norm of each head, then a partial
+rotation).  Each costs what the unfused graph costs; a dropout is free, as the
 standard Dropout is (data movement, :mod:`dscost.readers.onnx_ops`).  Registered in the
 contrib table of :mod:`dscost.readers.onnx_node` when :mod:`dscost.readers.onnx_contrib` is
 imported.
@@ -17,7 +19,7 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, SOFTMAX, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, NORM, SOFTMAX, Cost, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
 from dscost.readers.onnx_ops import shape_only
@@ -126,3 +128,64 @@ def gated_add(info: NodeInfo) -> Result:
         raise ValueError(f"gate_weight {tuple(info.shape(3))} is not ({k}, 1) for a gate {tuple(info.shape(2))}")
     cost = cost + Cost(macs=rows * k, other_ops=C.ACTIVATION_OPS["sigmoid"] * rows, weights=k)
     return Result(ADD, cost, params={3: "weights"}, data_inputs=(0, 1, 2))
+
+
+# --------------------------------------------------------------------------
+# Rotary embeddings
+
+
+@shapes("GemmaRotaryEmbedding")
+def gemma_rotary_shape(info: NodeInfo) -> list:
+    return [_in(info, 1), _in(info, 3)][: len(info.outputs)]
+
+
+@handles("GemmaRotaryEmbedding")
+def gemma_rotary_embedding(info: NodeInfo) -> Result:
+    """sin and cos of the angles emb (B, S, dim): 2 ops per element; then q * cos + q_rot * sin
+    and k's alike (q_rot, k_rot: the half-rotated inputs), cost.per_element_cost("rotary") on
+    every element of q and k, as the onnxscript its doc gives."""
+    emb, q, k = info.shape(0), info.shape(1), info.shape(3)
+    if info.shape(2) != q or info.shape(4) != k or len(q) != 4 or tuple(emb) != (q[0], q[2], q[3]):
+        raise ValueError(f"emb {tuple(emb)}, q {tuple(q)}, k {tuple(k)} and their rotated halves do not fit")
+    cost = C.per_element_cost("rotary", prod(q) + prod(k)) + Cost(other_ops=2 * prod(emb))
+    return Result(ELEMENTWISE, cost, data_inputs=(0, 1, 2, 3, 4))
+
+
+def _rms_rotary_dims(info: NodeInfo) -> tuple[Shape, int, int]:
+    """X (B, S, heads, stride), the normalized width (input_width, or the whole last axis) and
+    the rotary dim of an RMSNormRotary."""
+    x = _in(info, 0)
+    start, width = int(info.attr("input_start", 0)), int(info.attr("input_width", 0))
+    rot = int(info.attr("rotary_embedding_dim", 0))
+    if x is None or len(x) != 4:
+        raise ValueError(f"X {x} is not (B, S, heads, stride)")
+    width = width or x[3]
+    if start < 0 or start + width > x[3] or rot <= 0 or rot % 2 or rot > width:
+        raise ValueError(f"input_start {start}, width {width} and rotary dim {rot} do not fit X {tuple(x)}")
+    return x, width, rot
+
+
+@shapes("RMSNormRotary")
+def rms_norm_rotary_shape(info: NodeInfo) -> list:
+    """Y (B, S, heads * width), or (1, B * S, heads * width) with flatten_batch; the normalized
+    values (B, S, heads, width)."""
+    try:
+        x, width, _ = _rms_rotary_dims(info)
+    except ValueError:
+        return [None] * len(info.outputs)
+    y = (1, x[0] * x[1], x[2] * width) if info.attr("flatten_batch", 0) else (x[0], x[1], x[2] * width)
+    return [y, (x[0], x[1], x[2], width)][: len(info.outputs)]
+
+
+@handles("RMSNormRotary")
+def rms_norm_rotary(info: NodeInfo) -> Result:
+    """An RMS norm of each head's ``width`` values, cost.norm_cost (scale: norm params), then the
+    rotation of ``rotary_embedding_dim`` of them, cost.per_element_cost("rotary"); constant cos
+    and sin tables are buffers."""
+    x, width, rot = _rms_rotary_dims(info)
+    heads = prod(x[:3])
+    if prod(info.shape(1)) != width:
+        raise ValueError(f"scale {tuple(info.shape(1))} is not one per normalized value ({width})")
+    cost = C.norm_cost(heads * width, width) + C.per_element_cost("rotary", heads * rot)
+    cost = replace(cost, buffers=prod(info.shape(3)) + prod(info.shape(4)))
+    return Result(NORM, cost, params={1: "norm_params", 3: "buffers", 4: "buffers"}, data_inputs=(0, 2))

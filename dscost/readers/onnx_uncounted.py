@@ -75,6 +75,8 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                                           "of its global attention flags, not a shape",
                    "DynamicSparseAttention": "the keys each query attends to are the run-time values of selected_indices and selected_counts "
                                              "(an external selector's), not a shape",
+                   "WordConvEmbedding": "its convolution runs over each word's characters up to the word's length, which the data "
+                                        "(its non-zero character ids) sets",
                    "Unique": "its output size depends on the data",
                    "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data"}  # fmt: skip
 
