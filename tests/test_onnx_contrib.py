@@ -422,6 +422,23 @@ CASES.update({
                        (ELEMENTWISE, Cost(other_ops=36, weights=6)), (2, 3, 2)),
 })
 
+# An LSTM in Bahdanau attention: X (5, 1, 4), hidden 3, memory (1, 6, 2) without an attention layer (A = Dm = 2), Aa 5.
+# The LSTM on 4 + 2 inputs: 5*4*3*(6 + 3) = 540 MACs, 5*3*(11 + 4 + 8) = 345 ops, 108 + 24 params; the attention: keys
+# 6*2*5 = 60 MACs, per step 3*5 + 6*5 + 6*2 = 57 MACs (285) and 6*(2*5 + 3) = 78 ops (390); QW 15, MW 10, v 5 weights
+CASES["AttnLSTM"] = (
+    ms_node("AttnLSTM", ["x", "w", "r", "b", "", "", "", "", "qw", "mw", "v", "m"], ["y", "yh"], hidden_size=3),
+    [("x", [5, 1, 4]), ("m", [1, 6, 2])],
+    [init("w", 1, 12, 6), init("r", 1, 12, 3), init("b", 1, 24), init("qw", 1, 3, 5), init("mw", 1, 2, 5), init("v", 1, 5)],
+    (RECURRENT, Cost(macs=885, other_ops=735, weights=138, biases=24)), (5, 1, 1, 3))
+
+# with an attention layer AW (1, 2 + 3, 4): A = 4, W (1, 12, 4 + 4): the LSTM 5*4*3*(8 + 3) = 660 MACs, 132 + 24 params;
+# per step (3 + 2)*4 = 20 more MACs (100); AW 20 more weights
+CASES["AttnLSTM attention layer"] = (
+    ms_node("AttnLSTM", ["x", "w", "r", "b", "", "", "", "", "qw", "mw", "v", "m", "", "aw"], ["y", "yh"], hidden_size=3),
+    [("x", [5, 1, 4]), ("m", [1, 6, 2])],
+    [init("w", 1, 12, 8), init("r", 1, 12, 3), init("b", 1, 24), init("qw", 1, 3, 5), init("mw", 1, 2, 5), init("v", 1, 5), init("aw", 1, 5, 4)],
+    (RECURRENT, Cost(macs=1_105, other_ops=735, weights=182, biases=24)), (5, 1, 1, 3))
+
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_op_cost(tmp_path, op):

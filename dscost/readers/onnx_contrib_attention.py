@@ -2,7 +2,9 @@
 for T5 (RelativePositionBias: the binned relative position bias of T5's self-attention) and
 WavLM (GatedRelativePositionBias: that bias scaled by a gate computed from each query).  Each
 costs what the unfused graph costs: the bucket arithmetic per (query, key) pair, a lookup per
-output element (free, as Gather), the gate's projection and activations.  Its attention ops
+output element (free, as Gather), the gate's projection and activations.  AttnLSTM, an LSTM
+wrapped in Bahdanau attention over a memory (TensorFlow's AttentionWrapper), counts as the LSTM
+on its input and attention state plus the attention's projections and scores.  Its attention ops
 whose work is set by run-time values (DecoderAttention, LongformerAttention,
 DynamicSparseAttention) are uncounted, saying why (:data:`dscost.readers.onnx_uncounted.CONTRIB_RUNTIME`).
 Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
@@ -13,12 +15,14 @@ Nothing here does I/O or imports onnx.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
 from dscost.layers import ELEMENTWISE, FC, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
+from dscost.readers.onnx_sequence_ops import recurrent
 
 # Ops per (query, key) pair of T5's bucket of a relative position, as onnxruntime's kernel does
 # it: the position (a subtract), its magnitude (abs: 1; bidirectional, a compare and the half's
@@ -87,3 +91,39 @@ def gated_relative_position_bias(info: NodeInfo) -> Result:
     ops = rows * (head + 2 * d + 2 * C.ACTIVATION_OPS["sigmoid"] + 4) + b * heads * s * s
     cost = Cost(macs=rows * head * d, other_ops=ops, weights=head * d + prod(info.shape(5)), biases=prod(info.shape(1)) + prod(info.shape(4)))
     return Result(FC, cost, params={1: "biases", 3: "weights", 4: "biases", 5: "weights"}, data_inputs=(0, 2, 6), note="WavLM gate")
+
+
+@shapes("AttnLSTM")
+def attn_lstm_shape(info: NodeInfo) -> list:
+    """LSTM's outputs: Y (seq, dirs, batch, hidden), Y_h and Y_c (dirs, batch, hidden)."""
+    x, r = info.input_shape(0), info.input_shape(2)
+    if x is None or r is None or len(x) != 3 or len(r) != 3:
+        return [None] * len(info.outputs)
+    state = (r[0], x[1], r[2])
+    return [(x[0], *state), state, state][: len(info.outputs)]
+
+
+@handles("AttnLSTM")
+def attn_lstm(info: NodeInfo) -> Result:
+    """The LSTM (cost.rnn_cost, as the LSTM handler counts it) on its input concatenated with the
+    attention state, W (dirs, 4H, input + A), A the attention layer's width (AW's last dim) or the
+    memory's depth Dm; and Bahdanau attention over the memory M (batch, Mx, Dm), for each direction:
+    its keys M x MW once (batch x Mx x Dm x Aa MACs), then per step and batch row the query
+    h x QW (H x Aa), a score v . tanh(key + query) per memory step (Aa MACs, 2 Aa ops), their
+    softmax (3 per memory step), the context (Mx x Dm MACs) and with AW the attention layer
+    ((H + Dm) x A).  Memory lengths are taken at the maximum (a padding mask, as an LSTM's
+    sequence_lens).  QW, MW, v and AW count as weights; the memory is data."""
+    x, w, qw, mw, m = info.shape(0), info.shape(1), info.shape(8), info.shape(9), info.shape(11)
+    dirs, steps, batch, hidden = w[0], x[0], x[1], info.shape(2)[-1]
+    dm, aa, mx = mw[1], mw[2], m[1]
+    aw = info.shape(13) if info.has(13) else None
+    att = aw[2] if aw else dm
+    if w[2] != x[2] + att or qw[1:] != (hidden, aa) or m[2] != dm or m[0] != batch or (aw and aw[1] != dm + hidden):
+        raise ValueError(f"X {tuple(x)}, W {tuple(w)}, QW {tuple(qw)}, MW {tuple(mw)}, memory {tuple(m)}, AW {aw} do not fit")
+    lstm = recurrent(replace(info, op="LSTM", inputs=info.inputs[:8], in_shapes=[(steps, batch, w[2]), *info.in_shapes[1:8]]))
+    rows = dirs * steps * batch
+    macs = dirs * batch * mx * dm * aa + rows * (hidden * aa + mx * aa + mx * dm + ((hidden + dm) * att if aw else 0))
+    attn = [8, 9, 10, 13] if aw else [8, 9, 10]
+    cost = lstm.cost + Cost(macs=macs, other_ops=rows * mx * (2 * aa + 3), weights=sum(prod(info.shape(i)) for i in attn))
+    return replace(lstm, cost=cost, params={**lstm.params, **{i: "weights" for i in attn}}, data_inputs=(0, 5, 6, 11, 12),
+                   note="Bahdanau attention")
