@@ -439,6 +439,52 @@ CASES["AttnLSTM attention layer"] = (
     [init("w", 1, 12, 8), init("r", 1, 12, 3), init("b", 1, 24), init("qw", 1, 3, 5), init("mw", 1, 2, 5), init("v", 1, 5), init("aw", 1, 5, 4)],
     (RECURRENT, Cost(macs=1_105, other_ops=735, weights=182, biases=24)), (5, 1, 1, 3))
 
+# Hyper-connection streams (onnx_contrib_hyper), Engram's gate, and ops around attention and generation
+CASES.update({
+    # an RMS norm of each of 4 branches of 8, (2, 3, 4, 8): 5 x 192; scale 8 norm params
+    "BranchwiseRMSNorm": (ms_node("BranchwiseRMSNorm", ["x", "s"], "y"), [("x", [2, 3, 4, 8])], [init("s", 8)],
+                          (NORM, Cost(other_ops=960, norm_params=8)), (2, 3, 4, 8)),
+    # flattened (2, 3, 32) with num_branches 4, scale (4, 8): the same count, 32 norm params
+    "BranchwiseRMSNorm flattened": (ms_node("BranchwiseRMSNorm", ["x", "s"], "y", num_branches=4), [("x", [2, 3, 32])], [init("s", 4, 8)],
+                                    (NORM, Cost(other_ops=960, norm_params=32)), (2, 3, 32)),
+    # 4 branches of 8 weighed and summed: a MAC per stream element (192); reduction_scale 0.5: 48 multiplies
+    "HyperConnectionPreMix": (ms_node("HyperConnectionPreMix", ["x", "g"], "y", reduction_scale=0.5), [("x", [2, 3, 4, 8]), ("g", [2, 3, 4])], [],
+                              (MATMUL, Cost(macs=192, other_ops=48)), (2, 3, 8)),
+    # flattened (2, 3, 32), 4 branches, gates (2, 3, 4, 8)
+    "HyperConnectionPreMix flattened": (ms_node("HyperConnectionPreMix", ["x", "g"], "y", num_branches=4), [("x", [2, 3, 32]), ("g", [2, 3, 4, 8])],
+                                        [], (MATMUL, Cost(macs=192)), (2, 3, 8)),
+    # a (4 x 4) stream mix: 4 MACs per output element (768), the injection 2 ops per element (384)
+    "HyperConnectionPostMix": (
+        ms_node("HyperConnectionPostMix", ["x", "o", "p", "m"], "y"), [("x", [2, 3, 4, 8]), ("o", [2, 3, 8]), ("p", [2, 3, 4]), ("m", [2, 3, 4, 4])],
+        [], (MATMUL, Cost(macs=768, other_ops=384)), (2, 3, 4, 8)),
+    # no stream mix (the identity): the injection alone
+    "HyperConnectionPostMix identity": (
+        ms_node("HyperConnectionPostMix", ["x", "o", "p"], "y", num_branches=4), [("x", [2, 3, 32]), ("o", [2, 3, 8]), ("p", [2, 3, 4, 8])],
+        [], (ADD, Cost(other_ops=384)), (2, 3, 32)),
+    # 6 tokens of 4 streams of 8 (192 stream elements), rank 2: down and up 2 x 192 x 2 MACs, the weighted sum 192, inject
+    # 192 x 4: 1,728; ops norm 5 x 192, ScaledSiLU 4 x 12, g's sigmoid 3 x 192, post gate (3 + gate_div 1) x 24: 1,680;
+    # norm_scale 32, weights 64 + 64 + 128 (CUDA only)
+    "HyperConnectionLowRankMix": (
+        ms_node("HyperConnectionLowRankMix", ["x", "ns", "down", "up", "inj"], ["pre", "gate"], num_branches=4, gate_div=2.0),
+        [("x", [2, 3, 32])], [init("ns", 32), init("down", 32, 2), init("up", 2, 32), init("inj", 32, 4)],
+        (MATMUL, Cost(macs=1_728, other_ops=1_680, norm_params=32, weights=256)), (2, 3, 8)),
+    # keys and queries (1, 3, 2, 8), 48 elements in 6 rows: two RMS norms 2 x 5 x 48, the dots 48 MACs, per row scale 1 +
+    # sign-sqrt 5 + sigmoid 3 (54), the gated value 48 multiplies: 582 ops; 2 x 16 norm params
+    "EngramGate": (ms_node("EngramGate", ["k", "q", "v", "ks", "qs"], "y"), [("k", [1, 3, 2, 8]), ("q", [1, 3, 2, 8]), ("v", [1, 3, 8])],
+                   [init("ks", 2, 8), init("qs", 2, 8)], (NORM, Cost(macs=48, other_ops=582, norm_params=32)), (1, 3, 2, 8)),
+    # with gated_value_normed: one more RMS norm, 240 ops, 16 norm params
+    "EngramGate normed": (
+        ms_node("EngramGate", ["k", "q", "v", "ks", "qs", "cs"], ["y", "yn"]), [("k", [1, 3, 2, 8]), ("q", [1, 3, 2, 8]), ("v", [1, 3, 8])],
+        [init("ks", 2, 8), init("qs", 2, 8), init("cs", 2, 8)], (NORM, Cost(macs=48, other_ops=822, norm_params=48)), (1, 3, 2, 8)),
+    # a test per element of both inputs: 6 + 4 (a training graph's check; CUDA only)
+    "IsAllFinite": (ms_node("IsAllFinite", ["a", "b"], "y"), [("a", [2, 3]), ("b", [4])], [], (ELEMENTWISE, Cost(other_ops=10)), ()),
+    # 2 rows of 6 ids, trigrams: 4 earlier trigrams x 2 compares a row: 16
+    "NGramRepeatBlock": (ms_node("NGramRepeatBlock", ["ids", "scores"], "y", ngram_size=3), [("ids", vi("ids", [2, 6], I64)), ("scores", [2, 10])],
+                         [], (ELEMENTWISE, Cost(other_ops=16)), (2, 10)),
+    # 7 packed tokens back to (2, 5) places: data movement (CUDA only)
+    "RestorePadding": (ms_node("RestorePadding", ["x", "off"], "y"), [("x", [7, 8]), ("off", vi("off", [2, 5], I32))], [], (SHAPE, Cost()), (2, 5, 8)),
+})
+
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_op_cost(tmp_path, op):
@@ -603,10 +649,13 @@ def test_data_sized_contrib_ops_say_so(tmp_path):
 @pytest.mark.parametrize("op, inputs, why", [
     ("DecoderAttention", ["q", "k", "qw", "kvw", "b", "", "", "", "sk", "up", "hl", "hm"], "run-time values of its flag inputs static_kv"),
     ("LongformerAttention", ["q", "qw", "b", "m", "kvw", "b", "g"], "run-time values of its global attention flags"),
-    ("DynamicSparseAttention", ["q", "k", "v", "", "", "", "", "sel", "cnt", "sl", "tl"], "run-time values of selected_indices and selected_counts")])
-def test_runtime_sized_attention_says_so(tmp_path, op, inputs, why):
-    """Attention ops whose keys (or which attention) are set by run-time values: uncounted, saying
-    which; their weights are still params."""
+    ("DynamicSparseAttention", ["q", "k", "v", "", "", "", "", "sel", "cnt", "sl", "tl"], "run-time values of selected_indices and selected_counts"),
+    ("RemovePadding", ["q", "cnt"], "run-time values of sequence_token_count"),
+    ("ConvStateReplay", ["q", "k", "v", "tl"], "run-time values of its metadata input"),
+    ("SpeculativePrefixCommit", ["sel", "cnt", "sl", "tl", "sel", "cnt", "sl"], "no arithmetic to count")])
+def test_runtime_sized_contrib_ops_say_so(tmp_path, op, inputs, why):
+    """Ops whose work (an attention's keys, which attention, the tokens or state rows they move) is
+    set by run-time values: uncounted, saying which; their weights are still params."""
     ins = [(t, [1, 4, 8]) for t in ("q", "k", "v", "m", "g")] + [(t, vi(t, [4], I32)) for t in ("sel", "cnt", "sl", "tl")]
     ins += [(t, vi(t, [], TensorProto.BOOL)) for t in ("sk", "up", "hl", "hm")]
     n = ms_node(op, inputs, "y", num_heads=2, kv_num_heads=2, window=2)

@@ -10,7 +10,8 @@ QOperator format and DynamicQuantizeLSTM in :mod:`dscost.readers.onnx_contrib_qu
 of standard ops and torch's (its PyTorch export helper's, older converters') in
 :mod:`dscost.readers.onnx_contrib_twins`; its fused softmax, dropouts, activations and rotary
 embeddings in :mod:`dscost.readers.onnx_contrib_fused`, its T5 and WavLM attention biases in
-:mod:`dscost.readers.onnx_contrib_attention`.
+:mod:`dscost.readers.onnx_contrib_attention`, its hyper-connection ops in
+:mod:`dscost.readers.onnx_contrib_hyper`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -38,10 +39,11 @@ from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized 
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
 from dscost.readers.onnx_contrib_attention import relative_position_bias  # (registers the attention biases)
+from dscost.readers.onnx_contrib_hyper import hyper_pre_mix  # (registers the hyper-connection ops)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "nhwc_conv", "qgemm",
-           "qlinear_conv_contrib", "relative_position_bias"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "nhwc_conv",
+           "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its

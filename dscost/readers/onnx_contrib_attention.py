@@ -4,7 +4,10 @@ WavLM (GatedRelativePositionBias: that bias scaled by a gate computed from each 
 costs what the unfused graph costs: the bucket arithmetic per (query, key) pair, a lookup per
 output element (free, as Gather), the gate's projection and activations.  AttnLSTM, an LSTM
 wrapped in Bahdanau attention over a memory (TensorFlow's AttentionWrapper), counts as the LSTM
-on its input and attention state plus the attention's projections and scores.  Its attention ops
+on its input and attention state plus the attention's projections and scores.  Around them:
+RestorePadding (the inverse of RemovePadding, which packs a padded batch for PackedAttention),
+data movement; NGramRepeatBlock (beam search's ban of repeated n-grams), its token compares.
+Its attention ops
 whose work is set by run-time values (DecoderAttention, LongformerAttention,
 DynamicSparseAttention) are uncounted, saying why (:data:`dscost.readers.onnx_uncounted.CONTRIB_RUNTIME`).
 Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
@@ -19,7 +22,7 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ELEMENTWISE, FC, Cost
+from dscost.layers import ELEMENTWISE, FC, SHAPE, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
 from dscost.readers.onnx_sequence_ops import recurrent
@@ -127,3 +130,32 @@ def attn_lstm(info: NodeInfo) -> Result:
     cost = lstm.cost + Cost(macs=macs, other_ops=rows * mx * (2 * aa + 3), weights=sum(prod(info.shape(i)) for i in attn))
     return replace(lstm, cost=cost, params={**lstm.params, **{i: "weights" for i in attn}}, data_inputs=(0, 5, 6, 11, 12),
                    note="Bahdanau attention")
+
+
+@shapes("RestorePadding")
+def restore_padding_shape(info: NodeInfo) -> list:
+    """input (tokens, hidden), token_offset (B, S) -> (B, S, hidden)."""
+    x, offsets = info.input_shape(0), info.input_shape(1)
+    return [(*offsets, x[1]) if x is not None and offsets is not None and len(x) == 2 and len(offsets) == 2 else None]
+
+
+@handles("RestorePadding")
+def restore_padding(info: NodeInfo) -> Result:
+    """Tokens copied back to their padded places, the padding zeros: data movement."""
+    return Result(SHAPE, data_inputs=(0, 1))
+
+
+@shapes("NGramRepeatBlock")
+def ngram_repeat_block_shape(info: NodeInfo) -> list:
+    return [info.input_shape(1)]
+
+
+@handles("NGramRepeatBlock")
+def ngram_repeat_block(info: NodeInfo) -> Result:
+    """For each batch row of input_ids (B, S), each of the S - n + 1 earlier n-grams compares its
+    first n - 1 tokens with the last n - 1 (one op each; its stop at a mismatch not taken as
+    sparsity), then bans the token after a match in the scores (a write)."""
+    ids, n = info.shape(0), int(info.attr("ngram_size", 0))
+    if len(ids) != 2 or n <= 0:
+        raise ValueError(f"input_ids {tuple(ids)} with ngram_size={n}")
+    return Result(ELEMENTWISE, Cost(other_ops=ids[0] * max(ids[1] - n + 1, 0) * (n - 1)), data_inputs=(0, 1), note=f"{n}-grams")

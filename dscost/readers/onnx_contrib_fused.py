@@ -5,7 +5,8 @@ fused activations ScaledSiLU (SiLU of a scaled input), SwiGLU (the clamped form 
 experts; gate and up halves apart or packed in one tensor) and GatedAdd (a residual add
 scaled by a gate per row); and two rotary embeddings, GemmaRotaryEmbedding (q * cos + q_rot *
 sin, and k's, from the angles) and RMSNormRotary (an RMS norm of each head, then a partial
-rotation).  Each costs what the unfused graph costs; a dropout is free, as the
+rotation); and IsAllFinite, its training graphs' check of gradients (one test per element).
+Each costs what the unfused graph costs; a dropout is free, as the
 standard Dropout is (data movement, :mod:`dscost.readers.onnx_ops`).  Registered in the
 contrib table of :mod:`dscost.readers.onnx_node` when :mod:`dscost.readers.onnx_contrib` is
 imported.
@@ -189,3 +190,19 @@ def rms_norm_rotary(info: NodeInfo) -> Result:
     cost = C.norm_cost(heads * width, width) + C.per_element_cost("rotary", heads * rot)
     cost = replace(cost, buffers=prod(info.shape(3)) + prod(info.shape(4)))
     return Result(NORM, cost, params={1: "norm_params", 3: "buffers", 4: "buffers"}, data_inputs=(0, 2))
+
+
+# --------------------------------------------------------------------------
+# Checks
+
+
+@shapes("IsAllFinite")
+def is_all_finite_shape(info: NodeInfo) -> list:
+    return [()]
+
+
+@handles("IsAllFinite")
+def is_all_finite(info: NodeInfo) -> Result:
+    """One test per element of every input (as IsNaN / IsInf count one op per element), all of them data."""
+    present = tuple(i for i in range(len(info.inputs)) if info.has(i))
+    return Result(ELEMENTWISE, Cost(other_ops=sum(prod(info.shape(i)) for i in present)), data_inputs=present)
