@@ -485,6 +485,16 @@ CASES.update({
     "RestorePadding": (ms_node("RestorePadding", ["x", "off"], "y"), [("x", [7, 8]), ("off", vi("off", [2, 5], I32))], [], (SHAPE, Cost()), (2, 5, 8)),
 })
 
+# Mamba2Verify: 3 tokens, 2 heads of 4 (di 8), d_state 8, one group: 24 conv channels, projection 8 + 24 + 2 = 34 wide.
+# Per token 4 x 24 conv MACs + 2 x 64 state MACs (672); ops 24 x (bias 1 + SiLU 4) + 6 x 2 + 64 decays + 8 x 13 = 300
+# (900); weights conv 96 + A 2 + D 2, biases 24 + 2, norm weight 8 (CUDA only)
+CASES["Mamba2Verify"] = (
+    ms_node("Mamba2Verify", ["p", "cs", "ss", "cw", "cb", "dtb", "a", "d", "nw", "row"], ["y", "cs_out", "ss_out"], heads=2, n_groups=1,
+            head_dim=4, d_state=8),
+    [("p", [3, 34]), ("cs", [2, 24, 3]), ("ss", [2, 2, 8, 4]), ("row", vi("row", [1], I32))],
+    [init("cw", 24, 4), init("cb", 24), init("dtb", 2), init("a", 2), init("d", 2), init("nw", 8)],
+    (MATMUL, Cost(macs=672, other_ops=900, weights=100, biases=26, norm_params=8)), (3, 8))
+
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_contrib_op_cost(tmp_path, op):

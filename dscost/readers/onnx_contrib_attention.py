@@ -7,7 +7,8 @@ wrapped in Bahdanau attention over a memory (TensorFlow's AttentionWrapper), cou
 on its input and attention state plus the attention's projections and scores.  Around them:
 RestorePadding (the inverse of RemovePadding, which packs a padded batch for PackedAttention),
 data movement; NGramRepeatBlock (beam search's ban of repeated n-grams), its token compares.
-Its attention ops
+Mamba2Verify (a Mamba2 mixer's conv, selective state-space recurrence and gated norm over R
+tokens) counts as its parts, its recurrence as LinearAttention's gated rule does.  Its attention ops
 whose work is set by run-time values (DecoderAttention, LongformerAttention,
 DynamicSparseAttention) are uncounted, saying why (:data:`dscost.readers.onnx_uncounted.CONTRIB_RUNTIME`).
 Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
@@ -22,7 +23,7 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ELEMENTWISE, FC, SHAPE, Cost
+from dscost.layers import ELEMENTWISE, FC, MATMUL, SHAPE, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
 from dscost.readers.onnx_sequence_ops import recurrent
@@ -159,3 +160,50 @@ def ngram_repeat_block(info: NodeInfo) -> Result:
     if len(ids) != 2 or n <= 0:
         raise ValueError(f"input_ids {tuple(ids)} with ngram_size={n}")
     return Result(ELEMENTWISE, Cost(other_ops=ids[0] * max(ids[1] - n + 1, 0) * (n - 1)), data_inputs=(0, 1), note=f"{n}-grams")
+
+
+def _mamba2_dims(info: NodeInfo) -> tuple[int, int, int, int, int]:
+    """(R, heads, head_dim, d_state, channels) of a Mamba2Verify: projection (R, 2 di + 2 n_groups
+    d_state + heads) packs gate (di = heads x head_dim), xBC (the conv's channels, di + 2 n_groups
+    d_state) and dt (heads)."""
+    p = info.input_shape(0)
+    heads, groups = int(info.attr("heads", 0)), int(info.attr("n_groups", 0))
+    hd, ds = int(info.attr("head_dim", 64)), int(info.attr("d_state", 128))
+    if p is None or len(p) != 2 or min(heads, groups, hd, ds) <= 0 or heads % groups:
+        raise ValueError(f"projection {p} with heads={heads}, n_groups={groups}, head_dim={hd}, d_state={ds}")
+    channels = heads * hd + 2 * groups * ds
+    if p[1] != heads * hd + channels + heads:
+        raise ValueError(f"projection {tuple(p)} does not pack gate, xBC and dt of {heads} heads of {hd} and d_state {ds}")
+    return p[0], heads, hd, ds, channels
+
+
+@shapes("Mamba2Verify")
+def mamba2_verify_shape(info: NodeInfo) -> list:
+    """Y (R, di), the conv and SSM snapshots (their states' shapes), xbc (R, channels), readout (R, di)."""
+    try:
+        r, heads, hd, _, channels = _mamba2_dims(info)
+    except ValueError:
+        return [None] * len(info.outputs)
+    return [(r, heads * hd), info.input_shape(1), info.input_shape(2), (r, channels), (r, heads * hd)][: len(info.outputs)]
+
+
+@handles("Mamba2Verify")
+def mamba2_verify(info: NodeInfo) -> Result:
+    """Per token: the 4-tap depthwise conv of xBC (4 MACs, a bias add and SiLU 4 per channel);
+    dt = max(softplus(dt + dt_bias), min) (4 ops per head) and exp(A dt) (2); the state update
+    S = exp(A dt) S + (dt x) B, a decay multiply and a MAC per state element (heads x head_dim x
+    d_state) after dt x (a multiply per element of x); the readout D x + C . S (d_state MACs and
+    2 ops per element of x); the SiLU(gate) gating (5 ops) and grouped RMS norm (5) per element
+    of di.  The snapshots are state; conv weight, A and D count as weights, conv bias and dt_bias
+    as biases, norm_weight as norm params."""
+    r, heads, hd, ds, channels = _mamba2_dims(info)
+    di, state = heads * hd, heads * hd * ds
+    if prod(info.shape(3)) != 4 * channels or prod(info.shape(8)) != di:
+        raise ValueError(f"conv weight {tuple(info.shape(3))} or norm weight {tuple(info.shape(8))} does not fit {channels} channels, {di} values")
+    silu = C.ACTIVATION_OPS["silu"]
+    macs = r * (4 * channels + 2 * state)
+    ops = r * (channels * (1 + silu) + 6 * heads + state + di * (1 + 2 + silu + 1 + 5))
+    size = lambda *idx: sum(prod(info.shape(i)) for i in idx)  # noqa: E731
+    cost = Cost(macs=macs, other_ops=ops, weights=size(3, 6, 7), biases=size(4, 5), norm_params=di)
+    return Result(MATMUL, cost, params={3: "weights", 4: "biases", 5: "biases", 6: "weights", 7: "weights", 8: "norm_params"},
+                  data_inputs=(0, 1, 2, 9), states=(1, 2), note=f"{heads} heads, d_state {ds}")  # fmt: skip
