@@ -63,8 +63,8 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 # Shape functions
 
 
-@shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
-        "BiasAdd", "RotaryEmbedding", "MRotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear", "GatedRMSNorm")  # fmt: skip
+@shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu", "MRotaryEmbedding",
+        "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear", "GatedRMSNorm")  # fmt: skip
 @shapes("SimplifiedLayerNormalization", domain="")
 def same_as_input(info: NodeInfo) -> list:
     """Output 0 (and a Skip*Norm's input+skip sum, output 3) has the first input's shape;
