@@ -2,13 +2,16 @@
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
 Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit weight
 quantizers (MatMulNBits, MatMulBnb4), its dynamic quantizer's QAttention and QEmbedLayerNormalization, and onnxruntime-genai's LLMs
-(GroupQueryAttention, RotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
+(GroupQueryAttention, RotaryEmbedding, MRotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
 QMoE; SimplifiedLayerNormalization sits in the default domain and is counted by
 :mod:`dscost.readers.onnx_ops`).  The channels-last ops of its NHWC transformer and its Stable
 Diffusion UNet fusions are in :mod:`dscost.readers.onnx_contrib_layout`; the static quantizer's
 QOperator format and DynamicQuantizeLSTM in :mod:`dscost.readers.onnx_contrib_quant`; its copies
 of standard ops and torch's (its PyTorch export helper's, older converters') in
-:mod:`dscost.readers.onnx_contrib_twins`.
+:mod:`dscost.readers.onnx_contrib_twins`; its fused softmax, dropouts, activations and rotary
+embeddings in :mod:`dscost.readers.onnx_contrib_fused`, its T5 and WavLM attention biases in
+:mod:`dscost.readers.onnx_contrib_attention`, its hyper-connection ops in
+:mod:`dscost.readers.onnx_contrib_hyper`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -30,13 +33,17 @@ from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
-from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
-from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
+from dscost.readers.onnx_ops import conv, gemm, matmul
+from dscost.readers.onnx_contrib_layout import activation_ops as _activation_ops, group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
+from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
+from dscost.readers.onnx_contrib_attention import relative_position_bias  # (registers the attention biases)
+from dscost.readers.onnx_contrib_hyper import hyper_pre_mix  # (registers the hyper-connection ops)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "nhwc_conv",
+           "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its
@@ -56,7 +63,7 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 # Shape functions
 
 
-@shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu",
+@shapes("SkipLayerNormalization", "SkipSimplifiedLayerNormalization", "BiasGelu", "FastGelu", "Gelu", "QuickGelu", "MRotaryEmbedding",
         "BiasAdd", "RotaryEmbedding", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu", "QuantizeLinear", "DequantizeLinear", "GatedRMSNorm")  # fmt: skip
 @shapes("SimplifiedLayerNormalization", domain="")
 def same_as_input(info: NodeInfo) -> list:
@@ -76,7 +83,7 @@ def _transposed(s: Shape, trans, trans_batch=0) -> Shape:
     return s[:-2] + (s[-1], s[-2]) if trans and len(s) >= 2 else s
 
 
-@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu")
+@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu", "FusedMatMulActivation")
 def matmul_shape(info: NodeInfo) -> list:
     a, b = _in(info, 0), _in(info, 1)
     if a is None or b is None or len(a) < 2 or len(b) < 2:
@@ -334,18 +341,6 @@ def matmul_nbits(info: NodeInfo) -> Result:
 handles("MatMulBnb4")(matmul_nbits)
 
 
-# FusedConv activation -> key of cost.ACTIVATION_OPS
-FUSED_ACTIVATIONS = {**ACTIVATIONS, "Clip": "clip"}
-
-
-def _activation_ops(info: NodeInfo) -> tuple[int, str]:
-    """Other ops of a fused ``activation`` attribute over the output, and its name."""
-    act = str_attr(info, "activation", "")
-    if act and act not in FUSED_ACTIVATIONS:
-        raise ValueError(f"fused activation {act!r} has no op count")
-    return (C.activation_cost(FUSED_ACTIVATIONS[act], prod(info.out())).other_ops if act else 0), act.lower()
-
-
 @handles("FusedConv")
 def fused_conv(info: NodeInfo) -> Result:
     """Conv (+ Z, a sum input) + activation: cost.conv_cost, one add per output element for Z,
@@ -354,6 +349,18 @@ def fused_conv(info: NodeInfo) -> Result:
     act_ops, act = _activation_ops(info)
     extra = (prod(info.out()) if info.has(3) else 0) + act_ops
     return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + extra), data_inputs=(0, 3), note=act)
+
+
+@handles("FusedMatMulActivation")
+def fused_matmul_activation(info: NodeInfo) -> Result:
+    """FusedMatMul + the Softmax after it (onnxruntime's MatMulActivationFusion for DirectML):
+    :func:`fused_matmul`'s cost plus cost.softmax_cost on the output (another activation: its ops)."""
+    res = fused_matmul(info)
+    if str_attr(info, "activation", "") == "Softmax":
+        act_ops, act = C.softmax_cost(prod(info.out())).other_ops, "softmax"
+    else:
+        act_ops, act = _activation_ops(info)
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + act_ops), note=act)
 
 
 @handles("FusedGemm")
@@ -509,6 +516,11 @@ def ms_rotary_embedding(info: NodeInfo) -> Result:
     rot = int(info.attr("rotary_embedding_dim", 0)) or 2 * cos[-1]
     head = x[-1] if len(x) == 4 else (x[-1] // heads if heads > 0 else rot)
     return rotary_result(info, x, head, rot, tables=(2, 3), data_inputs=(0, 1))
+
+
+# Qwen-VL's multimodal RoPE: each token's cos/sin gathered per temporal, height and width section
+# of the tables (position_ids (3, B, S)), then the same rotation: RotaryEmbedding's cost
+handles("MRotaryEmbedding")(ms_rotary_embedding)
 
 
 # MoE's activation_type -> ops per element of an expert's hidden layer (a gated one: per gated

@@ -1,7 +1,8 @@
 """onnxruntime's contrib ops that work on channels-last tensors: what its NHWC transformer writes
 when a quantized model is saved at ORT_ENABLE_ALL (the default level) -- QLinearConv and
 QLinearAveragePool with ``channels_last``, NhwcMaxPool -- and its Stable Diffusion UNet fusions
-for CUDA (NhwcConv, GroupNorm, SkipGroupNorm, BiasSplitGelu).  Each is counted as its
+for CUDA (NhwcConv, GroupNorm, SkipGroupNorm, BiasSplitGelu), and the NhwcFusedConv its
+layout transformer writes on arm64 (fp16 convs; float ones with KleidiAI).  Each is counted as its
 channels-first twin: the same cost, shapes (N, spatial..., C).  Registered in the contrib table
 of :mod:`dscost.readers.onnx_node` when :mod:`dscost.readers.onnx_contrib` is imported.
 
@@ -16,8 +17,8 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ACTIVATION, NORM, Cost, Shape
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, conv_geom, explicit_pads, ints_attr
-from dscost.readers.onnx_ops import conv, pool, qlinear_conv
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, conv_geom, explicit_pads, ints_attr, str_attr
+from dscost.readers.onnx_ops import ACTIVATIONS, conv, pool, qlinear_conv
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
@@ -31,7 +32,7 @@ def _in(info: NodeInfo, i: int) -> Shape | None:
 def _channels_last(info: NodeInfo) -> bool:
     if info.op == "GroupNorm":  # channels last unless told otherwise
         return bool(info.attr("channels_last", 1))
-    return bool(info.attr("channels_last", 0)) or info.op in ("NhwcMaxPool", "NhwcConv")
+    return bool(info.attr("channels_last", 0)) or info.op in ("NhwcMaxPool", "NhwcConv", "NhwcFusedConv")
 
 
 def _to_first(s: Shape | None) -> Shape | None:
@@ -82,6 +83,36 @@ def nhwc_conv_shape(info: NodeInfo) -> list:
 def nhwc_conv(info: NodeInfo) -> Result:
     """A Conv on channels-last input, output and weight: Conv's cost (and what-if)."""
     return conv(_channels_first(info))
+
+
+# A fused ``activation`` attribute (FusedConv's, FusedGemm's) -> key of cost.ACTIVATION_OPS
+FUSED_ACTIVATIONS = {**ACTIVATIONS, "Clip": "clip"}
+
+
+def activation_ops(info: NodeInfo) -> tuple[int, str]:
+    """Other ops of a fused ``activation`` attribute over the output, and its name."""
+    act = str_attr(info, "activation", "")
+    if act and act not in FUSED_ACTIVATIONS:
+        raise ValueError(f"fused activation {act!r} has no op count")
+    return (C.activation_cost(FUSED_ACTIVATIONS[act], prod(info.out())).other_ops if act else 0), act.lower()
+
+
+@shapes("NhwcFusedConv")
+def nhwc_fused_conv_shape(info: NodeInfo) -> list:
+    """The CPU provider's channels-last FusedConv (arm64's fp16 kernel, KleidiAI's float one): (N, *out, Cout)."""
+    g = conv_geom(_channels_first(info), 0, 1, 2)
+    return [_to_last((g.batch, g.cout, *g.out_spatial))]
+
+
+@handles("NhwcFusedConv")
+def nhwc_fused_conv(info: NodeInfo) -> Result:
+    """FusedConv on channels-last input, output and Z (its weight Conv's (Cout, Cin/g, *kernel)):
+    Conv's cost (and what-if), one add per output element for Z and the activation's ops."""
+    first = _channels_first(info)
+    res = conv(replace(first, inputs=first.inputs[:3], in_shapes=first.in_shapes[:3]))
+    act_ops, act = activation_ops(info)
+    extra = (prod(info.out()) if info.has(3) else 0) + act_ops
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + extra), data_inputs=(0, 3), note=act)
 
 
 @shapes("GroupNorm", "SkipGroupNorm", "BiasSplitGelu")

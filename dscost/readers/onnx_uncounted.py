@@ -62,6 +62,7 @@ def outer_refs(node) -> list[str]:
 # onnxruntime contrib ops whose work is set by run-time values, not by shapes: why each has no handler.
 _PAST_LENGTH = "its keys' length is the run-time value of past_sequence_length, not a shape (the cache is a buffer of the maximum length)"
 _PACKED = "its sequences' lengths are the run-time values of cumulative_sequence_length, not a shape"
+_REPLAY = "it replays state rows that the run-time values of its metadata input (offsets, geometry, kept_count) choose"
 _GENERATION = "a generation loop: how many steps it runs depends on the data; count its decoder's own ONNX file"
 CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMaskedSelfAttention": _PAST_LENGTH,
                    "PackedAttention": _PACKED, "PackedMultiHeadAttention": _PACKED,
@@ -69,6 +70,19 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "BeamSearch": _GENERATION, "GreedySearch": _GENERATION, "Sampling": _GENERATION, "WhisperBeamSearch": _GENERATION,
                    "PagedAttention": "its keys' lengths are the run-time values of its block tables and sequence lengths, not shapes",
                    "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON,
+                   "DecoderAttention": "its work (self or cross attention, with or without its key and value cache) is set by the run-time "
+                                       "values of its flag inputs static_kv, use_past and has_layer_state",
+                   "LongformerAttention": "its global tokens, which attend to every token and every token to them, are the run-time values "
+                                          "of its global attention flags, not a shape",
+                   "DynamicSparseAttention": "the keys each query attends to are the run-time values of selected_indices and selected_counts "
+                                             "(an external selector's), not a shape",
+                   "WordConvEmbedding": "its convolution runs over each word's characters up to the word's length, which the data "
+                                        "(its non-zero character ids) sets",
+                   "RemovePadding": "its output, the tokens left without padding, has a length that the run-time values of "
+                                    "sequence_token_count set",
+                   "ConvStateReplay": _REPLAY, "GatedDeltaNetStateReplay": _REPLAY,
+                   "SpeculativePrefixCommit": "integer bookkeeping of a speculative decoding step (which draft tokens are accepted and "
+                                              "committed depends on the data): no arithmetic to count",
                    "Unique": "its output size depends on the data",
                    "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data"}  # fmt: skip
 
