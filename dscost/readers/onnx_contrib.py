@@ -32,7 +32,7 @@ from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
-from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
+from dscost.readers.onnx_contrib_quant import TYPE_FROM as QUANT_TYPE_FROM, qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
@@ -43,7 +43,7 @@ __all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", 
 # first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
 TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
              "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0,
-             "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8}  # fmt: skip
+             "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8, **QUANT_TYPE_FROM}  # fmt: skip
 # ... and when that input is absent (QuantizeLinear without a zero point: uint8); float otherwise
 TYPE_ABSENT = {"QuantizeLinear": 2}
 
