@@ -69,6 +69,61 @@ CASES = {
         (MATMUL, Cost(macs=1_024, other_ops=224, weights=192, biases=24)), (1, 4, 8)),
 }
 
+def _f8(name: str, *dims: int):
+    """A float8 (E4M3) initializer of zeros (numpy has no float8 type)."""
+    return helper.make_tensor(name, TensorProto.FLOAT8E4M3FN, dims, [0.0] * int(np.prod(dims)))
+
+
+F16 = TensorProto.FLOAT16
+# Low-bit weights, counted in values (K x N), not bytes; scales are not params
+CASES.update({
+    # a pre-packed blob of 16 columns x 2 blocks of 32 4-bit values (20 bytes a block, scale included) for B (64, 16):
+    # 6 rows x 64 x 16 = 6,144 MACs, 1,024 weights
+    "MatMulFpQ4": (ms_node("MatMulFpQ4", ["a", "b", "b_shape"], "y", blk_quant_type=0), [("a", [2, 3, 64])],
+                   [init("b", 640, dtype=np.uint8), init("b_shape", 2, dtype=np.int64, value=[64, 16])], (FC, Cost(macs=6_144, weights=1_024)),
+                   (2, 3, 16)),
+    # B (8, 16) holds 8 x 32 NVFP4 values: 3 rows x 32 x 8 = 768 MACs, 256 weights; a bias: 24 adds, 8 biases
+    "MatMulBlockQuantizedFp4Weight": (
+        ms_node("MatMulBlockQuantizedFp4Weight", ["a", "b", "ws", "ws2", "", "bias"], "y"), [("a", vi("a", [1, 3, 32], F16))],
+        [init("b", 8, 16, dtype=np.uint8), init("ws", 8, 2, dtype=np.uint8), init("ws2", value=1.0), init("bias", 8, dtype=np.float16)],
+        (FC, Cost(macs=768, other_ops=24, weights=256, biases=8)), (1, 3, 8)),
+    # B (4, 16) FP8: 2 rows x 16 x 4 = 128 MACs, 64 weights
+    "MatMulBlockQuantizedFp8Weight": (ms_node("MatMulBlockQuantizedFp8Weight", ["a", "b", "bs"], "y", block_size=16),
+                                      [("a", vi("a", [2, 16], F16))], [_f8("b", 4, 16), init("bs", 4, 1)], (FC, Cost(macs=128, weights=64)),
+                                      (2, 4)),
+    # skip + RMS norm of A (1, 2, 32): 64 adds + 5 x 64; gate and up, 2 rows x 32 x 16 each: 2,048 MACs, 1,024 weights;
+    # silu(gate) * up on 32 outputs: 5 x 32 = 160 ops; 32 norm params
+    "MatMulNBitsMlp": (
+        ms_node("MatMulNBitsMlp", ["a", "skip", "g", "gate", "gate_s", "", "up", "up_s"], ["y", "sum"], K=32, N=16, block_size=32,
+                activation="silu"),
+        [("a", [1, 2, 32]), ("skip", [1, 2, 32])],
+        [init("g", 32), init("gate", 16, 1, 16, dtype=np.uint8), init("gate_s", 16), init("up", 16, 1, 16, dtype=np.uint8), init("up_s", 16)],
+        (FC, Cost(macs=2_048, other_ops=544, weights=1_024, norm_params=32)), (1, 2, 16)),
+    # RMS norm of A (1, 2, 32): 5 x 64 = 320; Q 32 wide, K and V 16: 2 rows x 32 x 64 = 4,096 MACs, 2,048 weights;
+    # Q's bias: 2 x 32 = 64 adds, 32 biases
+    "MatMulNBitsQkv": (
+        ms_node("MatMulNBitsQkv", ["a", "", "g", "q", "q_s", "q_b", "k", "k_s", "", "v", "v_s"], ["yq", "yk", "yv"], K=32, Nq=32, Nkv=16,
+                block_size=32),
+        [("a", [1, 2, 32])],
+        [init("g", 32), init("q", 32, 1, 16, dtype=np.uint8), init("q_s", 32), init("q_b", 32), init("k", 16, 1, 16, dtype=np.uint8),
+         init("k_s", 16), init("v", 16, 1, 16, dtype=np.uint8), init("v_s", 16)],
+        (FC, Cost(macs=4_096, other_ops=384, weights=2_048, biases=32, norm_params=32)), (1, 2, 32)),
+    # base: 3 rows x 64 x 16 = 3,072 MACs, 1,024 weights; rank-4 adapter: 3 x (64 x 4 + 4 x 16) = 960 MACs,
+    # 320 weights, and 3 x 16 = 48 adds
+    "MatMulNBitsQLoRA": (
+        ms_node("MatMulNBitsQLoRA", ["x", "w", "s", "la", "la_s", "lb", "lb_s"], "y", K=64, N=16), [("x", [3, 64])],
+        [init("w", 16, 2, 16, dtype=np.uint8), init("s", 16, 2), init("la", 4, 2, 32, dtype=np.uint8), init("la_s", 4, 2),
+         init("lb", 16, 1, 32, dtype=np.uint8), init("lb_s", 16, 1)], (FC, Cost(macs=4_032, other_ops=48, weights=1_344)), (3, 16)),
+    # Gemm's: 3 x 16 x 8 = 384 MACs, 128 weights, 8 biases and 24 adds (beta 1); RELU on 24 outputs
+    "GemmFloat8": (ms_node("GemmFloat8", ["a", "b", "c"], "y", beta=1.0, activation="RELU"), [("a", [3, 16])], [init("b", 16, 8), init("c", 8)],
+                   (FC, Cost(macs=384, other_ops=48, weights=128, biases=8)), (3, 8)),
+    # DequantizeLinear's 2 ops per element of the (2, 16) its shape input gives
+    "DequantizeBFP": (ms_node("DequantizeBFP", ["x", "shape", "strides"], "y", bfp_type=0), [("x", vi("x", [40], U8))],
+                      [init("shape", 2, dtype=np.int64, value=[2, 16]), init("strides", 2, dtype=np.int64, value=[16, 1])],
+                      (ELEMENTWISE, Cost(other_ops=64)), (2, 16)),
+})
+
+
 NUMPY = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(int8)": np.int8, "tensor(uint8)": np.uint8,
          "tensor(int16)": np.int16, "tensor(int32)": np.int32, "tensor(int64)": np.int64}  # fmt: skip
 
@@ -106,3 +161,35 @@ def test_integer_accumulators_carry_their_int32_type(tmp_path):
     nodes = [ms_node("MatMulInteger16", ["a", "b"], "m"), helper.make_node("Add", ["m", "c"], ["y"], name="y")]
     layers, _ = layers_of(tmp_path, nodes, [("a", vi("a", [2, 3, 4], I16))], [init("b", 4, 5, dtype=np.int16), init("c", 5, dtype=np.int32)])
     assert (layers["y"].output_shape, layers["y"].cost.other_ops) == ((2, 3, 5), 30)
+
+
+def test_quantize_bfp_counts_its_input_and_leaves_the_blob_length_open(tmp_path):
+    """QuantizeBFP: 2 ops per element of x (2, 16); its y, bytes in a layout the bfp_type gives,
+    has no shape dscost can say; its shape and strides outputs hold one value per axis."""
+    n = ms_node("QuantizeBFP", ["x"], ["y", "shape", "strides"], bfp_type=0)
+    layer = one(tmp_path, n, [("x", [2, 16])], outputs=["shape", "strides"])
+    assert (layer.type, layer.cost, layer.more_outputs) == (ELEMENTWISE, Cost(other_ops=64), (2, 2))
+
+
+def test_gemm_float8_reads_c_only_with_a_beta(tmp_path):
+    """GemmFloat8's beta defaults to 0: C is then not read, no bias and no adds (384 MACs, 128 weights)."""
+    layer = one(tmp_path, ms_node("GemmFloat8", ["a", "b", "c"], "y"), [("a", [3, 16])], [init("b", 16, 8), init("c", 8)])
+    assert layer.cost == Cost(macs=384, weights=128)
+
+
+def test_sparse_to_dense_matmul_says_its_work_is_its_nonzeros(tmp_path):
+    from dscost.readers.onnx_reader import read_onnx
+    from test_onnx_contrib import ms_model
+    from onnx_models import save
+
+    path = save(tmp_path, ms_model([ms_node("SparseToDenseMatMul", ["a", "b"], "y")], [("a", [4, 8]), ("b", [8, 3])]))
+    assert [u.reason for u in read_onnx(path).uncounted] == [
+        "onnxruntime contrib op 'SparseToDenseMatMul': its work is set by the number of nonzeros its sparse A holds (its values), not by a shape"]
+
+
+def test_fused_nbits_projections_size_their_other_outputs(tmp_path):
+    """MatMulNBitsQkv's K and V outputs are (1, 2, Nkv): 32 elements each; MatMulNBitsMlp's
+    residual sum has A's 64."""
+    for op, sizes in (("MatMulNBitsQkv", (32, 32)), ("MatMulNBitsMlp", (64,))):
+        n, inputs, inits, _, _ = CASES[op]
+        assert one(tmp_path, n, inputs, inits, outputs=list(n.output)).more_outputs == sizes

@@ -477,11 +477,11 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
 def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, values: dict) -> None:
     """Output shapes of a contrib op from its input shapes and the input values folding knows
     (left open when they are not all known or do not fit), and element types: the input
-    onnx_contrib.TYPE_FROM names (float when absent), onnx_contrib_quant.FIXED_TYPES' type, else
+    onnx_contrib.TYPE_FROM names (float when absent), onnx_contrib_quant.fixed_type, else
     the first float input's."""
     from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
     from dscost.readers.onnx_contrib import TYPE_ABSENT, TYPE_FROM
-    from dscost.readers.onnx_contrib_quant import FIXED_TYPES
+    from dscost.readers.onnx_contrib_quant import fixed_type
     from dscost.readers.onnx_node import FLOAT_TYPES, NodeInfo, node_attrs
 
     ins, outs = list(node.input), list(node.output)
@@ -494,9 +494,8 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, values: dict) ->
     if node.op_type in TYPE_FROM:
         src = TYPE_FROM[node.op_type]
         elem = types.get(ins[src], 1) if src < len(ins) and ins[src] else TYPE_ABSENT.get(node.op_type, 1)
-    elif node.op_type in FIXED_TYPES:  # (an integer accumulator: int32, or uint32 from unsigned inputs)
-        fixed = FIXED_TYPES[node.op_type]
-        elem = fixed.get(types.get(ins[0]), 6) if isinstance(fixed, dict) else fixed
+    elif fixed_type(info) is not None:  # (an int32 accumulator; the type an attribute names)
+        elem = fixed_type(info)
     else:
         known = [info.types[i] for i in ins if i in info.types]
         elem = next((t for t in known if t in FLOAT_TYPES), known[0] if known else None)

@@ -70,7 +70,8 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "PagedAttention": "its keys' lengths are the run-time values of its block tables and sequence lengths, not shapes",
                    "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON,
                    "Unique": "its output size depends on the data",
-                   "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data"}  # fmt: skip
+                   "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data",
+                   "SparseToDenseMatMul": "its work is set by the number of nonzeros its sparse A holds (its values), not by a shape"}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:
