@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from dscost.layers import ACTIVATION, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, Cost
+from dscost.layers import ACTIVATION, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, SHAPE, Cost
 
 from onnx_models import init, vi
 from test_onnx_contrib import layers_of, ms_node, one
@@ -124,6 +124,24 @@ CASES.update({
 })
 
 
+
+I64 = TensorProto.INT64
+_HASH = [init("mult", 3, dtype=np.int64, value=[3, 5, 7]), init("vocab", 4, dtype=np.int64, value=[7, 11, 13, 17])]
+CASES.update({
+    # onnxruntime's sample echo op: a copy
+    "SampleOp": (ms_node("SampleOp", ["x"], "y"), [("x", [2, 3])], [], (SHAPE, Cost()), (2, 3)),
+    # 10 tokens, orders 2 and 3 (M = 3), 2 heads each: per token 3 + 5 ops for the mixes, 4 modulos: 120
+    "NGramHashMapping": (ms_node("NGramHashMapping", ["ids", "mult", "vocab"], ["y", "present"], max_ngram_size=3, n_head_per_ngram=2, pad_id=0),
+                         [("ids", vi("ids", [2, 5], I64))], _HASH, (ELEMENTWISE, Cost(other_ops=120)), (2, 5, 4)),
+    # 6 packed tokens of 2 requests; with head offsets: per token 8 + 4 modulos + 4 adds: 96
+    "VarlenNGramHashMapping": (
+        ms_node("VarlenNGramHashMapping", ["ids", "mult", "vocab", "cum", "", "offs"], ["y", "present"], max_ngram_size=3, n_head_per_ngram=2,
+                pad_id=0),
+        [("ids", vi("ids", [6], I64))],
+        [*_HASH, init("cum", 3, dtype=np.int32, value=[0, 2, 6]), init("offs", 4, dtype=np.int64, value=[0, 7, 18, 31])],
+        (ELEMENTWISE, Cost(other_ops=96)), (6, 4)),
+})
+
 NUMPY = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(int8)": np.int8, "tensor(uint8)": np.uint8,
          "tensor(int16)": np.int16, "tensor(int32)": np.int32, "tensor(int64)": np.int64}  # fmt: skip
 
@@ -138,12 +156,13 @@ def test_quantized_contrib_op_cost(tmp_path, op):
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_quantized_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     """dscost carries the shape it infers to an Identity after the node; onnxruntime, running
-    the graph on random inputs, makes output 0 of that shape (skipped without a CPU kernel)."""
+    the graph on random inputs, makes output 0 of that shape and its later outputs of the sizes
+    dscost gives them (skipped without a CPU kernel)."""
     import onnxruntime as ort
 
     n, inputs, inits, _, out_shape = CASES[op]
     after = helper.make_node("Identity", [n.output[0]], ["after"], name="after")
-    layers, path = layers_of(tmp_path, [n, after], inputs, inits, outputs=["after"])
+    layers, path = layers_of(tmp_path, [n, after], inputs, inits, outputs=["after", *n.output[1:]])
     assert layers[n.output[0]].output_shape == out_shape and layers["after"].output_shape == out_shape
     try:
         sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
@@ -151,7 +170,9 @@ def test_quantized_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, o
         pytest.skip(f"onnxruntime cannot run {op} on CPU: {str(err).splitlines()[0][:120]}")
     rng = np.random.default_rng(0)
     feeds = {i.name: rng.integers(0, 4, [d if isinstance(d, int) else 1 for d in i.shape]).astype(NUMPY[i.type]) for i in sess.get_inputs()}
-    assert sess.run(None, feeds)[0].shape == out_shape
+    got = sess.run(None, feeds)  # "after", then the node's later outputs
+    assert got[0].shape == out_shape
+    assert tuple(int(np.prod(g.shape)) for g in got[1:]) == layers[n.output[0]].more_outputs[: len(got) - 1]
 
 
 def test_integer_accumulators_carry_their_int32_type(tmp_path):
@@ -193,3 +214,35 @@ def test_fused_nbits_projections_size_their_other_outputs(tmp_path):
     for op, sizes in (("MatMulNBitsQkv", (32, 32)), ("MatMulNBitsMlp", (64,))):
         n, inputs, inits, _, _ = CASES[op]
         assert one(tmp_path, n, inputs, inits, outputs=list(n.output)).more_outputs == sizes
+
+
+
+def test_ngram_hashes_size_their_present_ids(tmp_path):
+    """present_ids hold the last M - 1 = 2 ids of each sequence (NGramHashMapping: 2 of them) or
+    request (VarlenNGramHashMapping: 2, one less than its cumulative lengths)."""
+    for op in ("NGramHashMapping", "VarlenNGramHashMapping"):
+        n, inputs, inits, _, _ = CASES[op]
+        assert one(tmp_path, n, inputs, inits, outputs=list(n.output)).more_outputs == (4,)
+
+
+@pytest.mark.parametrize("node, inputs, why", [
+    (ms_node("EPContext", ["x"], "y", ep_cache_context="blob", embed_mode=1), [("x", [1, 8])],
+     "a compiled blob for one device (an execution provider's context cache): its work is inside the blob, not in ONNX ops; count the model it was "
+     "compiled from"),
+    (ms_node("Snpe", ["x"], "y", DLC="blob"), [("x", [1, 8])],
+     "a compiled blob for one device (a SNPE DLC): its work is inside the blob, not in ONNX ops; count the model it was compiled from"),
+    (ms_node("Tokenizer", ["x"], "y", mark=0, mincharnum=1, pad_value="#", separators=[" "]), [("x", vi("x", [2], TensorProto.STRING))],
+     "a string op: no arithmetic to count, and its output size depends on the strings"),
+    (ms_node("MurmurHash3", ["x"], "y"), [("x", vi("x", [4], TensorProto.STRING))],
+     "a hash: bit mixing over each element's bytes, as many as a string holds (the data's)"),
+    (ms_node("BifurcationDetector", ["src", "cur", "idx", "pred"], ["tokens", "new_idx"]),
+     [("src", vi("src", [1, 6], I64)), ("cur", vi("cur", [1, 3], I64)), ("idx", vi("idx", [], I64)), ("pred", vi("pred", [1, 4], I64))],
+     "its output's length depends on the data: where the predicted tokens diverge from the source"),
+])  # fmt: skip
+def test_contrib_ops_without_a_count_say_why(tmp_path, node, inputs, why):
+    from dscost.readers.onnx_reader import read_onnx
+    from test_onnx_contrib import ms_model
+    from onnx_models import save
+
+    m = read_onnx(save(tmp_path, ms_model([node], inputs)))
+    assert [u.reason for u in m.uncounted] == [f"onnxruntime contrib op {node.op_type!r}: {why}"]

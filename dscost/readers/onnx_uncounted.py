@@ -63,6 +63,7 @@ def outer_refs(node) -> list[str]:
 _PAST_LENGTH = "its keys' length is the run-time value of past_sequence_length, not a shape (the cache is a buffer of the maximum length)"
 _PACKED = "its sequences' lengths are the run-time values of cumulative_sequence_length, not a shape"
 _GENERATION = "a generation loop: how many steps it runs depends on the data; count its decoder's own ONNX file"
+_COMPILED = "a compiled blob for one device ({}): its work is inside the blob, not in ONNX ops; count the model it was compiled from"
 CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMaskedSelfAttention": _PAST_LENGTH,
                    "PackedAttention": _PACKED, "PackedMultiHeadAttention": _PACKED,
                    "SparseAttention": "its work is set by the values of its block mask (block_row_indices, block_col_indices)",
@@ -71,7 +72,11 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "VarlenCausalConvWithState": _PACKED, "Rfft": FFT_REASON, "Irfft": FFT_REASON,
                    "Unique": "its output size depends on the data",
                    "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data",
-                   "SparseToDenseMatMul": "its work is set by the number of nonzeros its sparse A holds (its values), not by a shape"}  # fmt: skip
+                   "SparseToDenseMatMul": "its work is set by the number of nonzeros its sparse A holds (its values), not by a shape",
+                   "EPContext": _COMPILED.format("an execution provider's context cache"), "Snpe": _COMPILED.format("a SNPE DLC"),
+                   "Tokenizer": "a string op: no arithmetic to count, and its output size depends on the strings",
+                   "MurmurHash3": "a hash: bit mixing over each element's bytes, as many as a string holds (the data's)",
+                   "BifurcationDetector": "its output's length depends on the data: where the predicted tokens diverge from the source"}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:
