@@ -142,6 +142,31 @@ CASES.update({
         (ELEMENTWISE, Cost(other_ops=96)), (6, 4)),
 })
 
+
+# Block-packed weights (GGUF-style block types: 8 is Q8_0, 32 values in 34 bytes), counted in values
+CASES.update({
+    # A (1, 3, 32) times 8 packed rows: 3 x 32 x 8 = 768 MACs, 256 weights; silu on 24 outputs, 4 each
+    "MatMulPacked": (ms_node("MatMulPacked", ["a", "b"], "y", packed_type=8, K=32, N=8, activation_type="silu"), [("a", vi("a", [1, 3, 32], F16))],
+                     [init("b", 8, 34, dtype=np.uint8)], (FC, Cost(macs=768, other_ops=96, weights=256)), (1, 3, 8)),
+    # a lookup, free; the table 10 x 32 values
+    "GatherPacked": (ms_node("GatherPacked", ["t", "ids"], "y", packed_type=8, K=32, output_dtype=1), [("ids", vi("ids", [2, 3], I64))],
+                     [init("t", 10, 34, dtype=np.uint8)], (SHAPE, Cost(weights=320)), (2, 3, 32)),
+    # 6 tokens, top 2 of 4 experts, each gate, up and down 32 x 32 (3,072 weights): 12 runs, 36,864 MACs; per run swiglu
+    # 5 x 32 and 2 x 32 to weigh and sum, + 6 x 4 x 4 for the router: 2,784 ops; 12,288 weights
+    "MoEPacked": (
+        ms_node("MoEPacked", ["x", "r", "g", "u", "d"], "y", k=2, activation_type="swiglu", gate_type=8, up_type=8, down_type=8),
+        [("x", vi("x", [1, 6, 32], F16)), ("r", vi("r", [6, 4], F16))],
+        [init(w, 4, 32, 34, dtype=np.uint8) for w in ("g", "u", "d")], (FC, Cost(macs=36_864, other_ops=2_784, weights=12_288)), (1, 6, 32)),
+    # X (2, 16) times W (16, 4 + 2 x 8): 640 MACs, 320 weights; SwiGLU on 2 x 8: 80 ops
+    "RouterGateUpProj": (ms_node("RouterGateUpProj", ["x", "w"], ["router", "act"], router_size=4, activation="swiglu"),
+                         [("x", vi("x", [2, 16], F16))], [init("w", 16, 20, dtype=np.float16)], (FC, Cost(macs=640, other_ops=80, weights=320)),
+                         (2, 4)),
+    # 3 tokens, 8 experts in 2 groups: sigmoid + bias 4 x 24 = 96; per token 8 compares for the groups' top 2, 2 adds,
+    # 2 compares for the top group, 4 for its top 2 experts, 2 logs: 3 x 18 = 54; 8 biases
+    "MoEGroupRouter": (ms_node("MoEGroupRouter", ["logits", "bias"], "probs", top_k=2, n_group=2, group_topk=2, topk_group=1),
+                       [("logits", [3, 8])], [init("bias", 8)], (ELEMENTWISE, Cost(other_ops=150, biases=8)), (3, 8)),
+})
+
 NUMPY = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(int8)": np.int8, "tensor(uint8)": np.uint8,
          "tensor(int16)": np.int16, "tensor(int32)": np.int32, "tensor(int64)": np.int64}  # fmt: skip
 
@@ -246,3 +271,31 @@ def test_contrib_ops_without_a_count_say_why(tmp_path, node, inputs, why):
 
     m = read_onnx(save(tmp_path, ms_model([node], inputs)))
     assert [u.reason for u in m.uncounted] == [f"onnxruntime contrib op {node.op_type!r}: {why}"]
+
+
+
+def test_moe_group_router_full_scores_select_nothing(tmp_path):
+    """Without router_probs, only the sigmoid and the bias add of each logit (4 x 24 = 96), and
+    with a projection of (3, 256) activations by (8, 256): 3 x 256 x 8 = 6,144 MACs, 2,048 weights."""
+    def router(inputs, graph_inputs, inits):
+        n = helper.make_node("MoEGroupRouter", inputs, ["", "sel", "w"], name="router", domain="com.microsoft", top_k=2)
+        return layers_of(tmp_path, [n], graph_inputs, inits, outputs=["sel", "w"])[0]["router"]
+
+    assert router(["x", "bias"], [("x", [3, 8])], [init("bias", 8)]).cost == Cost(other_ops=96, biases=8)
+    layer = router(["x", "bias", "proj"], [("x", [3, 256])], [init("bias", 8), init("proj", 8, 256)])
+    assert (layer.type, layer.cost) == (FC, Cost(macs=6_144, other_ops=96, weights=2_048, biases=8))
+
+
+@pytest.mark.parametrize("op, why", [
+    ("QOrderedLongformerAttention", "its global tokens, which attend to every token and every token to them, are the run-time values of its "
+                                    "global attention flags, not a shape"),
+    ("SparsePagedAttention", "the keys each query attends to are the run-time values of selected_indices and selected_counts, its cache "
+                             "lengths those of past_seqlens and its block table, not shapes"),
+    ("PackedSparseAttentionIndexer", "its requests' lengths and states are the run-time values of cumulative_sequence_lengths, "
+                                     "past_sequence_lengths and past_state_lengths, not shapes"),
+    ("PackedSparseAttentionIndexerMerge", "a merge of index lists: no arithmetic to count, and its work is set by the values of its counts"),
+])  # fmt: skip
+def test_sparse_and_longformer_contrib_ops_say_why(op, why):
+    from dscost.readers.onnx_uncounted import contrib_reason
+
+    assert contrib_reason(op) == f"onnxruntime contrib op {op!r}: {why}"

@@ -34,11 +34,12 @@ from dscost.readers.onnx_ops import ACTIVATIONS, conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import TYPE_FROM as QUANT_TYPE_FROM, qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_lowbit import matmul_fpq4  # (registers the low-bit weight ops)
+from dscost.readers.onnx_contrib_packed import matmul_packed  # (registers the packed-weight ops)
 from dscost.readers.onnx_contrib_tokens import ngram_hash  # (registers the token-id hashes)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "matmul_fpq4", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "matmul_fpq4", "matmul_packed", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its

@@ -36,16 +36,16 @@ TYPE_FROM = {"QLinearReduceMean": 0, "QOrderedMatMul": 0, "QOrderedGelu": 0, "QO
              "QOrderedAttention": 0, "DequantizeWithOrder": 1}  # fmt: skip
 # ... or a fixed one (onnx_shapes._contrib_outputs): int8 (3), int64 (7); an int32 (6) accumulator,
 # or uint32 (12) from unsigned inputs (an {input 0's type: output type} table); or the type an
-# attribute names (float when absent)
+# attribute names ((attribute, its default))
 FIXED_TYPES = {"QuantizeWithOrder": 3, "MulInteger": 6, "MatMulInteger16": {5: 6, 4: 12}, "ReduceSumInteger": {3: 6, 2: 12},
-               "QuantizeBFP": 7, "DequantizeBFP": "dtype", "GemmFloat8": "dtype"}  # fmt: skip
+               "QuantizeBFP": 7, "DequantizeBFP": ("dtype", 1), "GemmFloat8": ("dtype", 1), "GatherPacked": ("output_dtype", 16)}  # fmt: skip
 
 
 def fixed_type(info: NodeInfo) -> int | None:
     """The output element type FIXED_TYPES gives the node (None: not there)."""
     fixed = FIXED_TYPES.get(info.op)
-    if isinstance(fixed, str):
-        return int(info.attr(fixed, 1))
+    if isinstance(fixed, tuple):
+        return int(info.attr(*fixed))
     return fixed.get(info.types.get(info.inputs[0]), 6) if isinstance(fixed, dict) else fixed
 
 

@@ -76,7 +76,15 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "EPContext": _COMPILED.format("an execution provider's context cache"), "Snpe": _COMPILED.format("a SNPE DLC"),
                    "Tokenizer": "a string op: no arithmetic to count, and its output size depends on the strings",
                    "MurmurHash3": "a hash: bit mixing over each element's bytes, as many as a string holds (the data's)",
-                   "BifurcationDetector": "its output's length depends on the data: where the predicted tokens diverge from the source"}  # fmt: skip
+                   "BifurcationDetector": "its output's length depends on the data: where the predicted tokens diverge from the source",
+                   "QOrderedLongformerAttention": "its global tokens, which attend to every token and every token to them, are the run-time "
+                                                  "values of its global attention flags, not a shape",
+                   "SparsePagedAttention": "the keys each query attends to are the run-time values of selected_indices and selected_counts, "
+                                           "its cache lengths those of past_seqlens and its block table, not shapes",
+                   "PackedSparseAttentionIndexer": "its requests' lengths and states are the run-time values of cumulative_sequence_lengths, "
+                                                   "past_sequence_lengths and past_state_lengths, not shapes",
+                   "PackedSparseAttentionIndexerMerge": "a merge of index lists: no arithmetic to count, and its work is set by the values "
+                                                        "of its counts"}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:
