@@ -161,6 +161,10 @@ CASES.update({
     "RouterGateUpProj": (ms_node("RouterGateUpProj", ["x", "w"], ["router", "act"], router_size=4, activation="swiglu"),
                          [("x", vi("x", [2, 16], F16))], [init("w", 16, 20, dtype=np.float16)], (FC, Cost(macs=640, other_ops=80, weights=320)),
                          (2, 4)),
+    # with GPT-OSS's beta (1 more op per output) and limit (2 clamps): 80 + 3 x 16 = 128 ops
+    "RouterGateUpProj beta and limit": (
+        ms_node("RouterGateUpProj", ["x", "w"], ["router", "act"], router_size=4, activation="swiglu", activation_beta=1.0, limit=7.0),
+        [("x", vi("x", [2, 16], F16))], [init("w", 16, 20, dtype=np.float16)], (FC, Cost(macs=640, other_ops=128, weights=320)), (2, 4)),
     # 3 tokens, 8 experts in 2 groups: sigmoid + bias 4 x 24 = 96; per token 8 compares for the groups' top 2, 2 adds,
     # 2 compares for the top group, 4 for its top 2 experts, 2 logs: 3 x 18 = 54; 8 biases
     "MoEGroupRouter": (ms_node("MoEGroupRouter", ["logits", "bias"], "probs", top_k=2, n_group=2, group_topk=2, topk_group=1),

@@ -39,7 +39,8 @@ from dscost.readers.onnx_contrib_tokens import ngram_hash  # (registers the toke
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "matmul_fpq4", "matmul_packed", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
+__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "crop_and_resize", "group_norm", "matmul_fpq4", "matmul_packed", "ngram_hash",
+           "nhwc_conv", "qgemm", "qlinear_conv_contrib"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its

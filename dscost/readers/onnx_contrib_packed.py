@@ -109,8 +109,9 @@ def router_gate_up_shape(info: NodeInfo) -> list:
 @handles("RouterGateUpProj")
 def router_gate_up(info: NodeInfo) -> Result:
     """RouterGateUpProj(X, W): MatMul + Split + SwiGLU, as it says it is: X (..., K) times W
-    (K, router_size + 2 inter), cost.linear_cost, then SwiGLU on the gate and up halves (5 ops
-    per of the inter outputs, as the SwiGLU op)."""
+    (K, router_size + 2 inter), cost.linear_cost, then SwiGLU on the gate and up halves: 5 ops
+    per of the inter outputs (the standard SwiGLU's), one more with an activation_beta, 2 more
+    (a clamp of each half) with a positive limit."""
     x, w = info.shape(0), info.shape(1)
     r = int(info.attr("router_size", 0))
     if str_attr(info, "activation", "swiglu") != "swiglu":
@@ -118,7 +119,9 @@ def router_gate_up(info: NodeInfo) -> Result:
     if len(w) != 2 or x[-1] != w[0] or r < 0 or (w[1] - r) % 2 or w[1] <= r:
         raise ValueError(f"X {tuple(x)} and W {tuple(w)} do not hold a router of {r} and two equal halves")
     rows = prod(x[:-1])
-    cost = C.linear_cost(w[0], w[1], rows=rows, bias=False) + C.per_element_cost("swiglu", rows * (w[1] - r) // 2)
+    inter = rows * (w[1] - r) // 2
+    extra = (1 if float(info.attr("activation_beta", 0.0)) != 0.0 else 0) + (2 if float(info.attr("limit", 0.0)) > 0 else 0)
+    cost = C.linear_cost(w[0], w[1], rows=rows, bias=False) + C.per_element_cost("swiglu", inter) + Cost(other_ops=extra * inter)
     return Result(FC, cost, params={1: "weights"}, data_inputs=(0,), note=f"router {r} + shared expert, swiglu")
 
 
