@@ -184,19 +184,35 @@ def test_quantized_contrib_op_cost(tmp_path, op):
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_quantized_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
-    """dscost carries the shape it infers to an Identity after the node; onnxruntime, running
-    the graph on random inputs, makes output 0 of that shape and its later outputs of the sizes
-    dscost gives them (skipped without a CPU kernel)."""
+    """dscost carries the shape it infers to an Identity after the node.  The node's outputs are
+    declared with the shapes and element types dscost infers, and onnxruntime loads the graph
+    with strict shape inference: its own inference of the op (its schema's, which runs whether
+    or not a CPU kernel exists) must agree.  With a CPU kernel it runs the graph on random inputs:
+    output 0 has that shape, its later outputs the sizes dscost gives them.  Skipped without a
+    CPU kernel (CUDA and WebGPU ops) once the inference agreed, and by an older onnxruntime that
+    lacks the op."""
+    import onnx
     import onnxruntime as ort
+
+    from dscost.readers import onnx_shapes
 
     n, inputs, inits, _, out_shape = CASES[op]
     after = helper.make_node("Identity", [n.output[0]], ["after"], name="after")
     layers, path = layers_of(tmp_path, [n, after], inputs, inits, outputs=["after", *n.output[1:]])
     assert layers[n.output[0]].output_shape == out_shape and layers["after"].output_shape == out_shape
+    mp = onnx.load(str(path))
+    inferred = onnx_shapes.infer(mp, path, onnx)
+    for o in n.output:
+        if o and inferred.shapes.get(o) is not None:
+            mp.graph.value_info.append(helper.make_tensor_value_info(o, inferred.types[o], list(inferred.shapes[o])))
+    options = ort.SessionOptions()
+    options.add_session_config_entry("session.strict_shape_type_inference", "1")
     try:
-        sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    except Exception as err:  # no CPU kernel (a CUDA or WebGPU op), or an older onnxruntime without the op
-        pytest.skip(f"onnxruntime cannot run {op} on CPU: {str(err).splitlines()[0][:120]}")
+        sess = ort.InferenceSession(mp.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    except Exception as err:
+        why = str(err).splitlines()[0][:160]
+        assert "InferenceError" not in why and "Type Error" not in why, why  # onnxruntime infers another shape or type
+        pytest.skip(f"onnxruntime cannot run {op} on CPU: {why}")  # no CPU kernel, or an older onnxruntime without the op
     rng = np.random.default_rng(0)
     feeds = {i.name: rng.integers(0, 4, [d if isinstance(d, int) else 1 for d in i.shape]).astype(NUMPY[i.type]) for i in sess.get_inputs()}
     got = sess.run(None, feeds)  # "after", then the node's later outputs
