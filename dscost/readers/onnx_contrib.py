@@ -11,7 +11,10 @@ of standard ops and torch's (its PyTorch export helper's, older converters') in
 :mod:`dscost.readers.onnx_contrib_twins`; its fused softmax, dropouts, activations and rotary
 embeddings in :mod:`dscost.readers.onnx_contrib_fused`, its T5 and WavLM attention biases in
 :mod:`dscost.readers.onnx_contrib_attention`, its hyper-connection ops in
-:mod:`dscost.readers.onnx_contrib_hyper`.
+:mod:`dscost.readers.onnx_contrib_hyper`; its integer and int8 ordered ops in
+:mod:`dscost.readers.onnx_contrib_quant` too, its low-bit weight fusions in
+:mod:`dscost.readers.onnx_contrib_lowbit`, its block-packed weight ops in
+:mod:`dscost.readers.onnx_contrib_packed`, its n-gram hashes in :mod:`dscost.readers.onnx_contrib_tokens`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
 (used by :func:`dscost.readers.onnx_shapes.infer` to carry shapes past the node) next to its
@@ -35,24 +38,31 @@ from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
 from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import activation_ops as _activation_ops, group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
-from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
+from dscost.readers.onnx_contrib_quant import TYPE_FROM as QUANT_TYPE_FROM, qgemm  # (registers the quantized ops)
+from dscost.readers.onnx_contrib_lowbit import matmul_fpq4  # (registers the low-bit weight ops)
+from dscost.readers.onnx_contrib_packed import matmul_packed  # (registers the packed-weight ops)
+from dscost.readers.onnx_contrib_tokens import ngram_hash  # (registers the token-id hashes)
 from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the standard ops' twins)
 from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
 from dscost.readers.onnx_contrib_attention import relative_position_bias  # (registers the attention biases)
 from dscost.readers.onnx_contrib_hyper import hyper_pre_mix  # (registers the hyper-connection ops)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "nhwc_conv",
-           "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
+__all__ = ["HANDLERS", "OUTPUT_TYPES", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "matmul_fpq4",
+           "matmul_packed", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
 
 
 # The output's element type: that of this input (a quantized op's output is quantized like its
 # first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
 TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
              "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0,
-             "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8}  # fmt: skip
+             "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8, **QUANT_TYPE_FROM}  # fmt: skip
 # ... and when that input is absent (QuantizeLinear without a zero point: uint8); float otherwise
 TYPE_ABSENT = {"QuantizeLinear": 2}
+# Outputs of a fixed element type whatever the inputs' (index -> type): masks (bool 9, uint32 bit
+# words 12) and EmbedLayerNormalization's int32 mask_index
+OUTPUT_TYPES = {"BiasDropout": {1: 9}, "BitmaskDropout": {1: 12}, "BitmaskBiasDropout": {1: 12}, "IsAllFinite": {0: 9},
+                "EmbedLayerNormalization": {1: 6}, "QEmbedLayerNormalization": {1: 6}}  # fmt: skip
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
@@ -99,12 +109,6 @@ def gemm_shape(info: NodeInfo) -> list:
     if a is None or b is None or len(a) != 2 or len(b) != 2:
         return [None]
     return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
-
-
-@shapes("MatMulNBits", "MatMulBnb4")
-def matmul_nbits_shape(info: NodeInfo) -> list:
-    a = _in(info, 0)
-    return [a[:-1] + (int(info.attr("N", 0)),) if a else None]
 
 
 @shapes("FusedConv")

@@ -3,8 +3,12 @@ QLinearAdd, QLinearMul, QLinearConcat, QLinearGlobalAveragePool, QLinearSoftmax,
 QLinearSigmoid, QLinearLeakyRelu, QLinearWhere: each takes its float twin's inputs with a scale and zero point
 after each, which are not params, and costs what its twin costs) and its dynamic quantizer's
 DynamicQuantizeLSTM; and its own QuantizeLinear and DequantizeLinear (QDQ of 16 and 4 bits before
-opset 21, or with the quantizer's ``UseQDQContribOps``), costed as the standard ops.  Registered in the contrib table of :mod:`dscost.readers.onnx_node` when
-:mod:`dscost.readers.onnx_contrib` is imported.
+opset 21, or with the quantizer's ``UseQDQContribOps``), costed as the standard ops.  Its integer
+ops (MatMulInteger16, MulInteger, ReduceSumInteger, QLinearReduceMean) cost what MatMul, Mul,
+ReduceSum and ReduceMean cost; the int8 ops of its CUDA provider's cuBLASLt path (QuantizeWithOrder,
+DequantizeWithOrder, QOrderedMatMul, QOrderedGelu, QOrderedLayerNormalization, QOrderedAttention),
+what their float twins cost: a matrix order is a memory layout, not arithmetic.  Registered in the
+contrib table of :mod:`dscost.readers.onnx_node` when :mod:`dscost.readers.onnx_contrib` is imported.
 
 Nothing here does I/O or imports onnx.
 """
@@ -15,15 +19,34 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ADD, CONCAT, ELEMENTWISE, Shape
+from dscost.layers import ADD, CONCAT, ELEMENTWISE, MATMUL, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
-from dscost.readers.onnx_ops import activation_result, gemm, global_pool, quantize, softmax
+from dscost.readers.onnx_ops import activation_result, gemm, global_pool, layer_norm, matmul_integer, quantize, reduce, softmax
 from dscost.readers.onnx_sequence_ops import recurrent
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
     return info.input_shape(i)
+
+
+# The output's element type where onnx_contrib.TYPE_FROM's rule does not give it (the first
+# float input's): that of input i (the int8 QOrdered ops; DequantizeWithOrder's scale's) ...
+TYPE_FROM = {"QLinearReduceMean": 0, "QOrderedMatMul": 0, "QOrderedGelu": 0, "QOrderedLayerNormalization": 0,
+             "QOrderedAttention": 0, "DequantizeWithOrder": 1}  # fmt: skip
+# ... or a fixed one (onnx_shapes._contrib_outputs): int8 (3), int64 (7); an int32 (6) accumulator,
+# or uint32 (12) from unsigned inputs (an {input 0's type: output type} table); or the type an
+# attribute names ((attribute, its default))
+FIXED_TYPES = {"QuantizeWithOrder": 3, "MulInteger": 6, "MatMulInteger16": {5: 6, 4: 12}, "ReduceSumInteger": {3: 6, 2: 12},
+               "QuantizeBFP": 7, "DequantizeBFP": ("dtype", 1), "GemmFloat8": ("dtype", 1), "GatherPacked": ("output_dtype", 16)}  # fmt: skip
+
+
+def fixed_type(info: NodeInfo) -> int | None:
+    """The output element type FIXED_TYPES gives the node (None: not there)."""
+    fixed = FIXED_TYPES.get(info.op)
+    if isinstance(fixed, tuple):
+        return int(info.attr(*fixed))
+    return fixed.get(info.types.get(info.inputs[0]), 6) if isinstance(fixed, dict) else fixed
 
 
 # onnxruntime's QuantizeLinear / DequantizeLinear (com.microsoft): the standard ops' cost
@@ -140,3 +163,141 @@ def qlinear_softmax(info: NodeInfo) -> Result:
 def qlinear_activation(info: NodeInfo) -> Result:
     """As the float activation (onnx_ops.activation_result: sigmoid, leaky_relu) on input 0."""
     return activation_result(info, "sigmoid" if info.op == "QLinearSigmoid" else "leaky_relu")
+
+
+# --------------------------------------------------------------------------
+# Integer ops: the float twin's cost
+
+
+def _matmul_shape(a: Shape | None, b: Shape | None) -> Shape | None:
+    """numpy.matmul's output shape of two operands of rank 2 or more (None otherwise)."""
+    if a is None or b is None or len(a) < 2 or len(b) < 2:
+        return None
+    return C.broadcast_shape(a[:-2], b[:-2]) + (a[-2], b[-1])
+
+
+@shapes("MatMulInteger16")
+def matmul_integer16_shape(info: NodeInfo) -> list:
+    return [_matmul_shape(_in(info, 0), _in(info, 1))]
+
+
+# MatMulInteger16(A, B): 16-bit integers multiplied into int32, as MatMul (onnx_ops.matmul_integer)
+handles("MatMulInteger16")(matmul_integer)
+
+
+@shapes("MulInteger")
+def mul_integer_shape(info: NodeInfo) -> list:
+    a, b = _in(info, 0), _in(info, 2)
+    return [C.broadcast_shape(a, b) if a is not None and b is not None else None]
+
+
+@handles("MulInteger")
+def mul_integer(info: NodeInfo) -> Result:
+    """MulInteger(A, A_zp, B, B_zp) = (A - A_zp) * (B - B_zp) in int32: Mul's cost, one op per
+    output element; a constant operand of more than one element counts as weights."""
+    params = {i: "weights" for i in (0, 2) if info.is_const(i) and prod(info.shape(i)) > 1}
+    cost = replace(C.elementwise_cost(prod(info.out()), 2), weights=sum(prod(info.shape(i)) for i in params))
+    return Result(ELEMENTWISE, cost, params=params, data_inputs=(0, 2))
+
+
+@shapes("ReduceSumInteger", "QLinearReduceMean")
+def reduce_integer_shape(info: NodeInfo) -> list:
+    """The reduced shape: ``axes`` (all when absent) kept as 1 with ``keepdims`` (default 1), else dropped."""
+    x = _in(info, 0)
+    if x is None:
+        return [None]
+    axes = {int(a) % len(x) for a in info.attr("axes", ())} or set(range(len(x)))
+    keep = int(info.attr("keepdims", 1))
+    return [tuple(1 if i in axes else d for i, d in enumerate(x) if keep or i not in axes)]
+
+
+@handles("ReduceSumInteger", "QLinearReduceMean")
+def reduce_integer(info: NodeInfo) -> Result:
+    """ReduceSumInteger (int8 summed into int32) as ReduceSum, QLinearReduceMean(data, data_scale,
+    data_zp, reduced_scale, reduced_zp) as ReduceMean: one op per input element (onnx_ops.reduce)."""
+    twin = "ReduceSum" if info.op == "ReduceSumInteger" else "ReduceMean"
+    return replace(reduce(replace(info, op=twin)), data_inputs=(0,))
+
+
+# --------------------------------------------------------------------------
+# The int8 ops of the CUDA provider's cuBLASLt path (onnxruntime.transformers' QOrdered BERT)
+
+
+@shapes("QuantizeWithOrder", "DequantizeWithOrder", "QOrderedGelu", "QOrderedLayerNormalization")
+def ordered_same_shape(info: NodeInfo) -> list:
+    return [_in(info, 0)]
+
+
+@handles("QuantizeWithOrder", "DequantizeWithOrder")
+def quantize_with_order(info: NodeInfo) -> Result:
+    """(input, scale_input): QuantizeLinear's / DequantizeLinear's cost (onnx_ops.quantize, 2 ops
+    per element); reordering the matrix (order_input to order_output) is a copy."""
+    twin = "QuantizeLinear" if info.op == "QuantizeWithOrder" else "DequantizeLinear"
+    return replace(quantize(replace(info, op=twin)), data_inputs=(0,))
+
+
+@shapes("QOrderedMatMul")
+def qordered_matmul_shape(info: NodeInfo) -> list:
+    """Y: A's shape with B's columns (B is (K, N) whatever its order; its batch 1 or A's)."""
+    a, b = _in(info, 0), _in(info, 2)
+    return [a[:-1] + (b[-1],) if a and b and len(b) >= 2 else None]
+
+
+@handles("QOrderedMatMul")
+def qordered_matmul(info: NodeInfo) -> Result:
+    """QOrderedMatMul(A, scale_A, B, scale_B, scale_Y, [bias], [C], [scale_C]): Y = alpha A B +
+    bias + beta C, as MatMul on A and B (onnx_ops.matmul_integer) with an add per output element
+    for the bias (biases) and for C; scales are not params."""
+    pick = (0, 2)
+    res = matmul_integer(replace(info, inputs=[info.inputs[i] for i in pick], in_shapes=[info.in_shapes[i] for i in pick]))
+    params = {pick[i]: kind for i, kind in res.params.items()}
+    adds = sum(1 for i in (5, 6) if info.has(i))
+    cost = replace(res.cost, other_ops=res.cost.other_ops + adds * prod(info.out()))
+    if info.has(5):
+        params[5] = "biases"
+        cost = replace(cost, biases=prod(info.shape(5)))
+    return Result(res.type, cost, params=params, data_inputs=tuple(pick[i] for i in res.data_inputs) + (6,))
+
+
+@handles("QOrderedGelu")
+def qordered_gelu(info: NodeInfo) -> Result:
+    """QOrderedGelu(X, scale_X, scale_Y): Gelu's cost (cost.activation_cost, 8 ops per element)."""
+    return activation_result(info, "gelu")
+
+
+@handles("QOrderedLayerNormalization")
+def qordered_layer_norm(info: NodeInfo) -> Result:
+    """QOrderedLayerNormalization(X, scale_X, scale, [B], scale_Y): LayerNormalization's cost
+    (onnx_ops.layer_norm, 5 ops per element); gamma and beta (float) are norm params."""
+    res = layer_norm(replace(info, inputs=[info.inputs[0], *info.inputs[2:4]], in_shapes=[info.in_shapes[0], *info.in_shapes[2:4]]))
+    return replace(res, params={i + 1: kind for i, kind in res.params.items()})
+
+
+# QOrderedAttention's inputs: the Q, K and V weights (input hidden, hidden), their float biases
+_QKV_WEIGHTS, _QKV_BIASES, _MASK = (5, 6, 7), (11, 12, 13), 17
+
+
+@shapes("QOrderedAttention")
+def qordered_attention_shape(info: NodeInfo) -> list:
+    x, wq = _in(info, 0), _in(info, 5)
+    return [(x[0], x[1], wq[1]) if x and wq and len(x) == 3 and len(wq) == 2 else None]
+
+
+@handles("QOrderedAttention")
+def qordered_attention(info: NodeInfo) -> Result:
+    """Attention's cost with the Q, K and V weights apart: input (B, S, Hin) times three
+    (Hin, hidden) weights with their biases, cost.linear_cost(Hin, 3 hidden, B S); then
+    cost.attention_cost(B, heads, S, S, hidden/heads, hidden/heads), masked with a mask_index or
+    ``unidirectional``.  past (input 18) and attention_bias (19), which onnxruntime's kernel does
+    not read, are not counted."""
+    x = info.shape(0)
+    heads = int(info.attr("num_heads", 0))
+    ws = [info.shape(i) for i in _QKV_WEIGHTS]
+    hidden = ws[0][1] if len(ws[0]) == 2 else 0
+    if heads <= 0 or len(x) != 3 or hidden % heads or any(tuple(w) != (x[2], hidden) for w in ws):
+        raise ValueError(f"input {tuple(x)}, Q/K/V weights {[tuple(w) for w in ws]} and num_heads={heads} do not fit")
+    b, s = x[0], x[1]
+    masked = info.has(_MASK) or bool(info.attr("unidirectional", 0))
+    cost = C.linear_cost(x[2], 3 * hidden, rows=b * s) + C.attention_cost(b, heads, s, s, hidden // heads, hidden // heads, masked)
+    params = {**{i: "weights" for i in _QKV_WEIGHTS}, **{i: "biases" for i in _QKV_BIASES}}
+    return Result(MATMUL, cost, params=params, data_inputs=(0, _MASK), note="attention + QKV projection")

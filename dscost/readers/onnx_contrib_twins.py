@@ -1,6 +1,7 @@
 """onnxruntime's contrib ops that copy standard ops or torch's: what its PyTorch export helper
 (``onnxruntime.tools.pytorch_export_contrib_ops``: GridSample below opset 16, Trilu below 14,
-UnfoldTensor) and older converters (Pad, Range, GatherND, ExpandDims, CropAndResize) write.
+UnfoldTensor) and older converters (Pad, Range, GatherND, ExpandDims, CropAndResize) write; and
+SampleOp, its sample echo op, a copy as Identity is.
 GridSample, Trilu, Pad, GatherND and a Range with its delta are the standard ops of one opset
 (:data:`dscost.readers.onnx_eval.CONTRIB_TWINS`: onnx's schema infers their shapes) and cost
 what those cost; the others have a shape function here, some from the values of small constant
@@ -28,7 +29,12 @@ from dscost.readers.onnx_ops import conv_transpose, pool, shape_only
 from dscost.readers.onnx_sampling import grid_sample
 
 handles("GridSample")(grid_sample)
-handles("Trilu", "Pad", "Range", "GatherND", "UnfoldTensor", "ExpandDims")(shape_only)
+handles("Trilu", "Pad", "Range", "GatherND", "UnfoldTensor", "ExpandDims", "SampleOp")(shape_only)
+
+
+@shapes("SampleOp")
+def sample_op_shape(info: NodeInfo) -> list:
+    return [info.input_shape(0)]
 
 
 @shapes("UnfoldTensor")

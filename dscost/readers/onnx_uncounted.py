@@ -64,6 +64,7 @@ _PAST_LENGTH = "its keys' length is the run-time value of past_sequence_length, 
 _PACKED = "its sequences' lengths are the run-time values of cumulative_sequence_length, not a shape"
 _REPLAY = "it replays state rows that the run-time values of its metadata input (offsets, geometry, kept_count) choose"
 _GENERATION = "a generation loop: how many steps it runs depends on the data; count its decoder's own ONNX file"
+_COMPILED = "a compiled blob for one device ({}): its work is inside the blob, not in ONNX ops; count the model it was compiled from"
 CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMaskedSelfAttention": _PAST_LENGTH,
                    "PackedAttention": _PACKED, "PackedMultiHeadAttention": _PACKED,
                    "SparseAttention": "its work is set by the values of its block mask (block_row_indices, block_col_indices)",
@@ -84,7 +85,20 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "SpeculativePrefixCommit": "integer bookkeeping of a speculative decoding step (which draft tokens are accepted and "
                                               "committed depends on the data): no arithmetic to count",
                    "Unique": "its output size depends on the data",
-                   "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data"}  # fmt: skip
+                   "DynamicTimeWarping": "its output, the alignment path, has a length that depends on the data",
+                   "SparseToDenseMatMul": "its work is set by the number of nonzeros its sparse A holds (its values), not by a shape",
+                   "EPContext": _COMPILED.format("an execution provider's context cache"), "Snpe": _COMPILED.format("a SNPE DLC"),
+                   "Tokenizer": "a string op: no arithmetic to count, and its output size depends on the strings",
+                   "MurmurHash3": "a hash: bit mixing over each element's bytes, as many as a string holds (the data's)",
+                   "BifurcationDetector": "its output's length depends on the data: where the predicted tokens diverge from the source",
+                   "QOrderedLongformerAttention": "its global tokens, which attend to every token and every token to them, are the run-time "
+                                                  "values of its global attention flags, not a shape",
+                   "SparsePagedAttention": "the keys each query attends to are the run-time values of selected_indices and selected_counts, "
+                                           "its cache lengths those of past_seqlens and its block table, not shapes",
+                   "PackedSparseAttentionIndexer": "its requests' lengths and states are the run-time values of cumulative_sequence_lengths, "
+                                                   "past_sequence_lengths and past_state_lengths, not shapes",
+                   "PackedSparseAttentionIndexerMerge": "a merge of index lists: no arithmetic to count, and its work is set by the values "
+                                                        "of its counts"}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:

@@ -1,0 +1,231 @@
+"""onnxruntime's contrib ops that multiply by low-bit weights: MatMulFpQ4 (a pre-packed 4-bit
+blob), MatMulBlockQuantizedFp4Weight and MatMulBlockQuantizedFp8Weight (NVFP4 and FP8 weights
+in blocks), the MatMulNBits fusions of its WebGPU provider (MatMulNBitsMlp: an RMS norm then
+gate and up projections; MatMulNBitsQkv: an RMS norm then the Q, K and V projections) and
+MatMulNBitsQLoRA (a base projection plus a low-rank adapter), GemmFloat8; and the block
+floating point QuantizeBFP and DequantizeBFP.  As for MatMulNBits (:mod:`dscost.readers.onnx_contrib`),
+a weight counts in values, not bytes (K x N of a matrix, whatever its packing), its scales are
+not params, and an op costs what its unfused float graph costs.  Registered in the contrib
+table of :mod:`dscost.readers.onnx_node` when :mod:`dscost.readers.onnx_contrib` is imported.
+
+Nothing here does I/O or imports onnx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from math import prod
+
+from dscost import cost as C
+from dscost.layers import ELEMENTWISE, FC, Cost, Shape
+from dscost.readers.handlers import Result
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
+from dscost.readers.onnx_ops import gemm
+
+
+def _in(info: NodeInfo, i: int) -> Shape | None:
+    return info.input_shape(i)
+
+
+def _rows(info: NodeInfo, k: int) -> int:
+    """The rows of A (..., K): the product of its leading dims; a ValueError when its last is not K."""
+    a = info.shape(0)
+    if not a or a[-1] != k or k <= 0:
+        raise ValueError(f"A {tuple(a)} does not end in K={k}")
+    return prod(a[:-1])
+
+
+def _linear(info: NodeInfo, k: int, n: int, weight: int, bias: int | None, note: str) -> Result:
+    """A (..., K) times a K x N weight (input ``weight``) with an optional bias: cost.linear_cost,
+    K*N weights in values."""
+    has_bias = bias is not None and info.has(bias)
+    params = {weight: "weights", bias: "biases"} if has_bias else {weight: "weights"}
+    return Result(FC, C.linear_cost(k, n, rows=_rows(info, k), bias=has_bias), params=params, data_inputs=(0,), note=note)
+
+
+# --------------------------------------------------------------------------
+# One weight matrix
+
+
+@shapes("MatMulFpQ4")
+def matmul_fpq4_shape(info: NodeInfo) -> list:
+    """A (..., K) times B of shape B_shape (K, N), the value of input 2."""
+    a, b = _in(info, 0), info.value(2)
+    return [a[:-1] + (b[1],) if a and b and len(b) == 2 and a[-1] == b[0] else None]
+
+
+@handles("MatMulFpQ4")
+def matmul_fpq4(info: NodeInfo) -> Result:
+    """MatMulFpQ4(A, B, B_shape): B a 1-D blob of 4-bit blocks of a (K, N) matrix: as a linear
+    layer, K*N weights (values, not the blob's bytes); K from A, N from the output."""
+    return _linear(info, info.shape(0)[-1], info.out()[-1], 1, None, "4-bit weights")
+
+
+@shapes("MatMulBlockQuantizedFp4Weight", "MatMulBlockQuantizedFp8Weight")
+def block_quantized_shape(info: NodeInfo) -> list:
+    """A (..., K) times B^T, B (N, K/2) packed two FP4 values a byte, or (N, K) FP8: (..., N)."""
+    a, b = _in(info, 0), _in(info, 1)
+    return [a[:-1] + (b[0],) if a and b and len(b) == 2 else None]
+
+
+@handles("MatMulBlockQuantizedFp4Weight", "MatMulBlockQuantizedFp8Weight")
+def block_quantized(info: NodeInfo) -> Result:
+    """A (..., K) times the transpose of an (N, K) weight of FP4 E2M1 values two a byte
+    (MatMulBlockQuantizedFp4Weight(A, B, weight_scale, weight_scale_2, [input_scale], [bias])) or
+    FP8 E4M3 (MatMulBlockQuantizedFp8Weight(A, B, b_scale, [a_scale], [bias])): a linear layer,
+    K*N weights, the optional bias as biases; block and global scales are not params."""
+    n, kb = info.shape(1)
+    fp4 = info.op == "MatMulBlockQuantizedFp4Weight"
+    return _linear(info, 2 * kb if fp4 else kb, n, 1, 5 if fp4 else 4, "NVFP4 weights" if fp4 else "FP8 weights")
+
+
+@shapes("GemmFloat8")
+def gemm_float8_shape(info: NodeInfo) -> list:
+    a, b = _in(info, 0), _in(info, 1)
+    if a is None or b is None or len(a) != 2 or len(b) != 2:
+        return [None]
+    return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
+
+
+# GemmFloat8's activation -> key of cost.ACTIVATION_OPS
+FLOAT8_ACTIVATIONS = {"NONE": "identity", "RELU": "relu", "GELU": "gelu"}
+
+
+@handles("GemmFloat8")
+def gemm_float8(info: NodeInfo) -> Result:
+    """GemmFloat8(A, B, [C], [scaleA], [scaleB], [scaleY]): Gemm's cost (onnx_ops.gemm: B weights,
+    C biases with an add per output element, read only when ``beta`` (default 0) is not 0), plus
+    the ``activation``'s ops (RELU 1, GELU 8 per output element); scales are not params."""
+    act = str_attr(info, "activation", "NONE").upper()
+    if act not in FLOAT8_ACTIVATIONS:
+        raise ValueError(f"activation {act!r} has no op count")
+    c = info.has(2) and float(info.attr("beta", 0.0)) != 0.0
+    res = gemm(replace(info, inputs=info.inputs[: 3 if c else 2], in_shapes=info.in_shapes[: 3 if c else 2]))
+    ops = C.activation_cost(FLOAT8_ACTIVATIONS[act], prod(info.out())).other_ops
+    return replace(res, cost=replace(res.cost, other_ops=res.cost.other_ops + ops), note="" if act == "NONE" else act.lower())
+
+
+# --------------------------------------------------------------------------
+# MatMulNBits fusions (WebGPU)
+
+
+def _norm(info: NodeInfo, skip: int, scale: int) -> Cost:
+    """The (Skip)SimplifiedLayerNormalization before the projections: cost.norm_cost over A with
+    the scale's norm params, plus an add per element of A for the skip."""
+    if not info.has(scale):
+        if info.has(skip):
+            raise ValueError("a skip input without norm_scale")
+        return Cost()
+    numel = prod(info.shape(0))
+    cost = C.norm_cost(numel, prod(info.shape(scale)))
+    return replace(cost, other_ops=cost.other_ops + (numel if info.has(skip) else 0))
+
+
+def _projections(info: NodeInfo, k: int, widths: dict[int, tuple[int, int]]) -> tuple[Cost, dict[int, str]]:
+    """Projections of A: {weight input: (N, bias input)}, each cost.linear_cost(K, N, rows) with its bias."""
+    rows, cost, params = _rows(info, k), Cost(), {}
+    for w, (n, b) in widths.items():
+        cost = cost + C.linear_cost(k, n, rows=rows, bias=info.has(b))
+        params.update({w: "weights", **({b: "biases"} if info.has(b) else {})})
+    return cost, params
+
+
+@shapes("MatMulNBitsMlp")
+def matmul_nbits_mlp_shape(info: NodeInfo) -> list:
+    a = _in(info, 0)
+    return [a[:-1] + (int(info.attr("N", 0)),) if a else None, a][: len(info.outputs)]
+
+
+@handles("MatMulNBitsMlp")
+def matmul_nbits_mlp(info: NodeInfo) -> Result:
+    """MatMulNBitsMlp(A, [skip], [norm_scale], gate_B, gate_scales, [gate_bias], up_B, up_scales,
+    [up_bias]): Y = activation(A' W_gate + b) * (A' W_up + b), A' the optional (Skip)Simplified
+    layer norm of A: the norm's cost, two linear layers K x N (2 K N weights in values, ``bits``
+    a weight), and per output element the activation's ops (cost.ACTIVATION_OPS) and a multiply."""
+    k, n = int(info.attr("K", 0)), int(info.attr("N", 0))
+    act = str_attr(info, "activation", "")
+    if act not in C.ACTIVATION_OPS:
+        raise ValueError(f"activation {act!r} has no op count")
+    cost, params = _projections(info, k, {3: (n, 5), 6: (n, 8)})
+    gated = prod(info.out())
+    cost = cost + _norm(info, 1, 2) + Cost(other_ops=(C.ACTIVATION_OPS[act] + 1) * gated)
+    params.update({2: "norm_params"} if info.has(2) else {})
+    return Result(FC, cost, params=params, data_inputs=(0, 1), note=f"{info.attr('bits', 4)}-bit gate and up, {act}")
+
+
+@shapes("MatMulNBitsQkv")
+def matmul_nbits_qkv_shape(info: NodeInfo) -> list:
+    a = _in(info, 0)
+    if not a:
+        return [None] * len(info.outputs)
+    q, kv = a[:-1] + (int(info.attr("Nq", 0)),), a[:-1] + (int(info.attr("Nkv", 0)),)
+    return [q, kv, kv, a][: len(info.outputs)]
+
+
+@handles("MatMulNBitsQkv")
+def matmul_nbits_qkv(info: NodeInfo) -> Result:
+    """MatMulNBitsQkv(A, [skip], norm_scale, q_B, q_scales, [q_bias], k_B, k_scales, [k_bias],
+    v_B, v_scales, [v_bias]): the (Skip)SimplifiedLayerNormalization of A, then three linear
+    layers, K x Nq and twice K x Nkv (weights in values, ``bits`` a weight), with their biases."""
+    k, nq, nkv = int(info.attr("K", 0)), int(info.attr("Nq", 0)), int(info.attr("Nkv", 0))
+    cost, params = _projections(info, k, {3: (nq, 5), 6: (nkv, 8), 9: (nkv, 11)})
+    params.update({2: "norm_params"} if info.has(2) else {})
+    return Result(FC, cost + _norm(info, 1, 2), params=params, data_inputs=(0, 1), note=f"{info.attr('bits', 4)}-bit Q, K, V")
+
+
+@shapes("MatMulNBits", "MatMulBnb4", "MatMulNBitsQLoRA")
+def matmul_nbits_shape(info: NodeInfo) -> list:
+    """A (..., K) times a K x N weight given by the ``N`` attribute: (..., N)."""
+    a = _in(info, 0)
+    return [a[:-1] + (int(info.attr("N", 0)),) if a else None]
+
+
+@handles("MatMulNBitsQLoRA")
+def matmul_nbits_qlora(info: NodeInfo) -> Result:
+    """MatMulNBitsQLoRA(X, W, scales, lora_A, lora_A_scales, lora_B, lora_B_scales):
+    X W + (X A) B: the base K x N linear layer, the adapter's K x R down and R x N up projections
+    (R the rows of lora_A_scales, kept when the adapter is empty) and an add per output element.
+    An empty lora_B is the base projection alone; an empty lora_A, a zero down projection (no
+    MACs) that the up projection still reads.  Weights in values: K N + K R + R N."""
+    k, n = int(info.attr("K", 0)), int(info.attr("N", 0))
+    rows = _rows(info, k)
+    cost, params = C.linear_cost(k, n, rows=rows, bias=False), {1: "weights"}
+    if prod(info.shape(5)):
+        r = info.shape(4)[0]
+        down = k * r if prod(info.shape(3)) else 0
+        cost = cost + Cost(macs=rows * (down + r * n), other_ops=rows * n, weights=down + r * n)
+        params.update({3: "weights", 5: "weights"})
+    note = f"{info.attr('bits', 4)}-bit weights, {info.attr('lora_bits', 8)}-bit adapter"
+    return Result(FC, cost, params=params, data_inputs=(0,), note=note)
+
+
+# --------------------------------------------------------------------------
+# Block floating point
+
+
+@shapes("QuantizeBFP")
+def quantize_bfp_shape(info: NodeInfo) -> list:
+    """y: the BFP bytes, of a length its bfp_type's layout gives (left open); shape and strides:
+    one per axis of x."""
+    x = _in(info, 0)
+    return [None, (len(x),) if x is not None else None, (len(x),) if x is not None else None][: len(info.outputs)]
+
+
+@handles("QuantizeBFP")
+def quantize_bfp(info: NodeInfo) -> Result:
+    """QuantizeBFP(x): a shared exponent per block and a mantissa per value, QuantizeLinear's 2
+    ops per element of x (cost.per_element_cost("quantize"))."""
+    return Result(ELEMENTWISE, C.per_element_cost("quantize", prod(info.shape(0))), data_inputs=(0,))
+
+
+@shapes("DequantizeBFP")
+def dequantize_bfp_shape(info: NodeInfo) -> list:
+    """y: the value of input 1, the original tensor's shape."""
+    shape = info.value(1)
+    return [tuple(shape) if shape is not None and min(shape, default=0) >= 0 else None]
+
+
+@handles("DequantizeBFP")
+def dequantize_bfp(info: NodeInfo) -> Result:
+    """DequantizeBFP(x, shape, strides): DequantizeLinear's 2 ops per output element (cost.per_element_cost("dequantize"))."""
+    return Result(ELEMENTWISE, C.per_element_cost("dequantize", prod(info.out())), data_inputs=(0,))
