@@ -766,7 +766,7 @@ def test_mixture_of_experts_is_exported_with_batched_experts(monkeypatch):
     with monkeypatch.context() as patch:  # torch's count of the batched forward
         patch.setattr(type(m.experts), "forward", tm.batched_mm_experts_forward)
         assert torch_counts(m, x) == (3_648, 1_184)
-    assert a.model.notes[1] == ("1 mixture-of-experts layers exported with transformers' batched_mm experts (each token through its "
+    assert a.model.notes[1] == ("1 mixture-of-experts layer exported with transformers' batched_mm experts (each token through its "
                                 "top-k experts' weights), not grouped_mm, whose expert grouping happens at run time")  # fmt: skip
     assert "forward" not in m.experts.__dict__ and m.experts.config._experts_implementation == "grouped_mm"
 

@@ -79,6 +79,7 @@ def batched_experts(module) -> tuple[contextlib.AbstractContextManager, str]:
     def batched(m):
         return lambda *args, **kwargs: batched_mm_experts_forward(m, *args, **kwargs)
 
-    note = (f"{len(experts)} mixture-of-experts layers exported with transformers' batched_mm experts (each token through its "
-            f"top-k experts' weights), not {' / '.join(was)}, whose expert grouping happens at run time")
+    layers = f"{len(experts)} mixture-of-experts layer{'s' * (len(experts) != 1)}"
+    note = (f"{layers} exported with transformers' batched_mm experts (each token through its top-k experts' weights), "
+            f"not {' / '.join(was)}, whose expert grouping happens at run time")
     return _shadowed(experts, [batched(m) for m in experts]), note
