@@ -79,26 +79,41 @@ def profile_times(models: dict[str, tuple], threads: int, optimization: str, run
             except (OSError, ValueError) as exc:
                 raise InputError(f"{models[key][2]}: could not read onnxruntime's profile ({exc})") from None
             out[key], _ = parse_profile(events, skip_runs=warmup)
-            wiring = optimized_wiring(subs[key] / "optimized.onnx")
+            wiring = optimized_wiring(subs[key] / "optimized.onnx", execution_order(events))
             for name, nt in out[key].items():
                 nt.outputs, nt.readers = wiring.get(name, ((), ()))
     return out
 
 
-def optimized_wiring(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def execution_order(events: list[dict]) -> list[str]:
+    """The node names of the first profiled run, in the order they ran."""
+    first = min(((e["ts"], e["ts"] + e["dur"]) for e in events if e.get("name") == "model_run"), default=None)
+    if first is None:
+        return []
+    ran = [e for e in events if e.get("cat") == "Node" and str(e.get("name", "")).endswith("_kernel_time") and first[0] <= e["ts"] <= first[1]]
+    return [e["name"][: -len("_kernel_time")] for e in sorted(ran, key=lambda e: e["ts"])]
+
+
+def optimized_wiring(path: Path, order: list[str] = ()) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Node name -> (its outputs, the nodes reading them) in the graph onnxruntime wrote ({} when
     it did not): its fused nodes (``SkipLayerNormalization_token_3``) write the tensors of the
-    file's nodes they replace, or feed a node that does (``gemm_input_reshape``)."""
+    file's nodes they replace, or feed a node that does (``gemm_input_reshape``).  A node it left
+    unnamed (the parts of an inlined function: HardSwish's HardSigmoid and Mul) has the name its
+    profiler gives it (``HardSigmoid_195``) when ``order``, the profiled run's, is the graph's own
+    node for node (every named node in its place)."""
     from dscost.readers import onnx_lib
 
     try:
         graph = onnx_lib.load().ModelProto.FromString(path.read_bytes()).graph
     except Exception:  # (not written: an onnxruntime that cannot save this graph)
         return {}
+    names = [n.name for n in graph.node]
+    if len(order) == len(names) and all(not g or g == o for g, o in zip(names, order)):
+        names = list(order)
     readers: dict[str, list[str]] = {}
-    for node, t in ((node, t) for node in graph.node for t in node.input):
-        readers.setdefault(t, []).append(node.name)
-    return {n.name: (tuple(n.output), tuple(r for t in n.output for r in readers.get(t, ()))) for n in graph.node}
+    for name, t in ((name, t) for name, node in zip(names, graph.node) for t in node.input):
+        readers.setdefault(t, []).append(name)
+    return {name: (tuple(n.output), tuple(r for t in n.output for r in readers.get(t, ()))) for name, n in zip(names, graph.node)}
 
 
 @dataclass

@@ -381,3 +381,23 @@ def test_fused_nodes_are_timed_as_their_first_layer(tmp_path, monkeypatch, capsy
     d = json.loads(capsys.readouterr().out)
     fc, add = (next(layer for layer in d["layers"] if layer["name"] == name) for name in ("/fc1/MatMul", "/fc1/Add"))
     assert fc["macs"] == 32 * 64 * 128 and d["unattributed"] == [] and (fc["time_ms"] or 0) + (add["time_ms"] or 0) > 0
+
+
+def test_unnamed_nodes_onnxruntime_runs_take_its_profilers_names(tmp_path):
+    """onnxruntime leaves the parts of an inlined function unnamed in the graph it writes
+    (MobileNetV3's HardSwish: a HardSigmoid and a Mul), and its profiler names them ``<op>_<index>``.
+    When the profiled run's order is the graph's, node for node, they take those names, so the
+    Mul that writes the HardSwish's output is timed as that layer; otherwise they keep none."""
+    nodes = [helper.make_node("Gemm", ["x", "w"], ["g"], name="/fc/Gemm"), helper.make_node("HardSigmoid", ["g"], ["hs"]),
+             helper.make_node("Mul", ["g", "hs"], ["y"])]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+                          [numpy_helper.from_array(np.ones((4, 4), np.float32), "w")])  # fmt: skip
+    path = tmp_path / "optimized.onnx"
+    onnx.save(helper.make_model(g), str(path))
+    wiring = prof.optimized_wiring(path, ["/fc/Gemm", "HardSigmoid_7", "Mul_8"])
+    assert wiring["Mul_8"] == (("y",), ()) and wiring["HardSigmoid_7"] == (("hs",), ("Mul_8",)) and wiring["/fc/Gemm"][1] == ("HardSigmoid_7", "Mul_8")
+    assert "Mul_8" not in prof.optimized_wiring(path, ["HardSigmoid_7", "/fc/Gemm", "Mul_8"])  # (another order: no names given)
+    assert prof.optimized_wiring(tmp_path / "missing.onnx") == {}
+    events = [{"name": "model_run", "ts": 10, "dur": 10}, {"name": "model_run", "ts": 30, "dur": 10}] + [
+        {"cat": "Node", "name": f"{n}_kernel_time", "ts": ts, "dur": 1} for n, ts in (("Mul_8", 13), ("/fc/Gemm", 11), ("HardSigmoid_7", 12), ("/fc/Gemm", 31))]
+    assert prof.execution_order(events) == ["/fc/Gemm", "HardSigmoid_7", "Mul_8"]
