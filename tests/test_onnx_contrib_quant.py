@@ -303,3 +303,21 @@ def test_sparse_and_longformer_contrib_ops_say_why(op, why):
     from dscost.readers.onnx_uncounted import contrib_reason
 
     assert contrib_reason(op) == f"onnxruntime contrib op {op!r}: {why}"
+
+
+def test_every_contrib_op_of_onnxruntime_is_counted_or_says_why():
+    """Every com.microsoft schema of onnxruntime 1.32 has a cost handler or a reason of its own
+    (116 counted, 34 with a reason, as the README says).  Another version skips: an older one
+    lacks ops, and the ops a newer one adds say "no cost handler" until they get one."""
+    ort = pytest.importorskip("onnxruntime")
+    if not ort.__version__.startswith("1.32."):
+        pytest.skip(f"onnxruntime {ort.__version__}: the op table of this test is 1.32's")
+    from onnxruntime.capi import onnxruntime_pybind11_state as C
+
+    import dscost.readers.onnx_contrib  # noqa: F401  (registers the handlers)
+    from dscost.readers.onnx_node import CONTRIB_HANDLERS
+    from dscost.readers.onnx_uncounted import CONTRIB_RUNTIME
+
+    ops = {s.name for s in C.get_all_operator_schema() if s.domain == "com.microsoft"}
+    assert sorted(op for op in ops if op not in CONTRIB_HANDLERS and op not in CONTRIB_RUNTIME) == []
+    assert (len(ops & set(CONTRIB_HANDLERS)), len(ops - set(CONTRIB_HANDLERS))) == (116, 34)

@@ -98,7 +98,10 @@ CONTRIB_RUNTIME = {"DecoderMaskedMultiHeadAttention": _PAST_LENGTH, "DecoderMask
                    "PackedSparseAttentionIndexer": "its requests' lengths and states are the run-time values of cumulative_sequence_lengths, "
                                                    "past_sequence_lengths and past_state_lengths, not shapes",
                    "PackedSparseAttentionIndexerMerge": "a merge of index lists: no arithmetic to count, and its work is set by the values "
-                                                        "of its counts"}  # fmt: skip
+                                                        "of its counts",
+                   "SparseAttentionIndexer": "the blocks or entries each query scores are set by the run-time values of its mask and "
+                                             "past_sequence_length, and its two policies (qsa, csa) pool, score and select differently: "
+                                             "not counted"}  # fmt: skip
 
 
 def contrib_reason(op: str) -> str:
