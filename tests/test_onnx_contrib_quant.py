@@ -314,8 +314,7 @@ def test_every_contrib_op_of_onnxruntime_is_counted_or_says_why():
         pytest.skip(f"onnxruntime {ort.__version__}: the op table of this test is 1.32's")
     from onnxruntime.capi import onnxruntime_pybind11_state as C
 
-    import dscost.readers.onnx_contrib  # noqa: F401  (registers the handlers)
-    from dscost.readers.onnx_node import CONTRIB_HANDLERS
+    from dscost.readers.onnx_contrib import HANDLERS as CONTRIB_HANDLERS  # (importing it registers them all)
     from dscost.readers.onnx_uncounted import CONTRIB_RUNTIME
 
     ops = {s.name for s in C.get_all_operator_schema() if s.domain == "com.microsoft"}
