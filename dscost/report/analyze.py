@@ -77,10 +77,10 @@ def _hidden_note(a: Analysis, view: View, hidden_rows: int) -> str | None:
     shape = sum(1 for x in a.layers if is_shape_only(x))
     arith = sum(1 for x in a.layers if is_shape_arithmetic(x))
     if not arith:
-        return f"{shape} shape-only layers (reshape, flatten, ...) hidden; --all shows them"
+        return f"{plural(shape, 'shape-only layer')} (reshape, flatten, ...) hidden; --all shows them"
     return (
-        f"{shape} shape-only layers (reshape, flatten, ...) and {arith} shape-arithmetic layers (scalars and short vectors: "
-        "Shape -> Gather -> Concat, ...) hidden; --all shows them"
+        f"{plural(shape, 'shape-only layer')} (reshape, flatten, ...) and {plural(arith, 'shape-arithmetic layer')} (scalars and short "
+        "vectors: Shape -> Gather -> Concat, ...) hidden; --all shows them"
     )
 
 
