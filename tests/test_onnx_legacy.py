@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from onnx import TensorProto
+from onnx import TensorProto, helper
 
 from dscost.cost import analyze
 from dscost.readers.onnx_reader import read_onnx
@@ -155,3 +155,83 @@ def test_crop_in_a_file_of_opset_3_is_a_slice_to_the_version_converter(tmp_path)
     assert m.uncounted == []
     assert [layer.output_shape for layer in m.layers] == [(1, 3, 14, 19), (1, 3, 14, 19), (1, 3, 5, 6), (1, 3, 5, 6)]
     assert "4 tensor shape(s) from a copy converted to opset 6" in " ".join(m.notes)
+
+
+def _ort_outputs(path, shape) -> list[tuple]:
+    """The output shapes onnxruntime gives ``path`` for an input of ``shape``; skips when it refuses the file."""
+    ort = pytest.importorskip("onnxruntime")
+    try:
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        return [r.shape for r in session.run(None, {"x": np.random.rand(*shape).astype(np.float32)})]
+    except Exception as err:  # (an older onnxruntime, or an op it no longer has)
+        pytest.skip(f"onnxruntime refuses it: {str(err)[:100]}")
+
+
+I64 = TensorProto.INT64
+# Ops of opset 1 (in a file of opset 1, with their opset-13 twin): the converter has no adapter from
+# Pad-1 and Split-1 to their version 2 (the copy holds that form), and onnx infers no shape for
+# Upsample-1 (the copy is converted to opset 7, whose Upsample has scales).  A 1x3x8x10 input.
+OPSET_1 = [
+    # paddings (begins, then ends) 1, 2 on H, W before and 3, 4 after: 8 + 1 + 3 = 12, 10 + 2 + 4 = 16
+    ("Pad", node("Pad", ["x"], "y", paddings=[0, 0, 1, 2, 0, 0, 3, 4], mode="reflect"), [],
+     node("Pad", ["x", "p"], "y", mode="reflect"), [init("p", 8, dtype=np.int64, value=[0, 0, 1, 2, 0, 0, 3, 4])], 13, (1, 3, 12, 16)),
+    ("Pad-value", node("Pad", ["x"], "y", paddings=[0, 0, 1, 1, 0, 0, 1, 1], value=2.0), [],
+     node("Pad", ["x", "p", "v"], "y"), [init("p", 8, dtype=np.int64, value=[0, 0, 1, 1, 0, 0, 1, 1]), init("v", value=2.0)], 13, (1, 3, 10, 12)),
+    # 8 x 2 = 16, 10 x 3 = 30; bilinear (Upsample-9's "linear") is 2 x 2 taps per output element
+    ("Upsample", node("Upsample", ["x"], "y", height_scale=2.0, width_scale=3.0, mode="bilinear"), [],
+     node("Upsample", ["x", "s"], "y", mode="linear"), [init("s", 4, value=[1, 1, 2, 3])], 9, (1, 3, 16, 30)),
+    ("Concat", node("Concat", ["x", "x"], "y"), [], node("Concat", ["x", "x"], "y", axis=1), [], 13, (1, 6, 8, 10)),  # axis 1 by default
+    ("Reshape", node("Reshape", ["x"], "y", shape=[1, -1]), [],
+     node("Reshape", ["x", "s"], "y"), [init("s", 2, dtype=np.int64, value=[1, -1])], 13, (1, 240)),  # 3 x 8 x 10 = 240
+    ("Split", node("Split", ["x"], ["y", "z"], axis=1, split=[1, 2]), [],
+     node("Split", ["x", "s"], ["y", "z"], axis=1), [init("s", 2, dtype=np.int64, value=[1, 2])], 13, (1, 1, 8, 10)),
+    ("Split-input", node("Split", ["x", "s"], ["y", "z"], axis=1), [init("s", 2, dtype=np.int64, value=[2, 1])],
+     node("Split", ["x", "s"], ["y", "z"], axis=1), [init("s", 2, dtype=np.int64, value=[2, 1])], 13, (1, 2, 8, 10)),
+    ("Split-equal", node("Split", ["x"], ["y", "z", "w"], axis=1), [], node("Split", ["x"], ["y", "z", "w"], axis=1, num_outputs=3), [], 18, (1, 1, 8, 10)),
+    # H 1:5 (4), W 2:-1 (10 - 1 - 2 = 7)
+    ("Slice", node("Slice", ["x"], "y", axes=[2, 3], starts=[1, 2], ends=[5, -1]), [],
+     node("Slice", ["x", "a", "b", "c"], "y"), [init("a", 2, dtype=np.int64, value=[1, 2]), init("b", 2, dtype=np.int64, value=[5, -1]),
+                                                init("c", 2, dtype=np.int64, value=[2, 3])], 13, (1, 3, 4, 7)),  # fmt: skip
+    ("BatchNormalization", node("BatchNormalization", ["x", *"sbmv"], "y", is_test=1, spatial=1, consumed_inputs=[0, 0, 0, 1, 1]),
+     [init(k, 3) for k in "sbmv"], node("BatchNormalization", ["x", *"sbmv"], "y"), [init(k, 3) for k in "sbmv"], 13, (1, 3, 8, 10)),
+    ("LpPool", node("LpPool", ["x"], "y", kernel_shape=[2, 2], strides=[2, 2], p=2.0), [],
+     node("LpPool", ["x"], "y", kernel_shape=[2, 2], strides=[2, 2], p=2), [], 13, (1, 3, 4, 5)),  # 8 / 2, 10 / 2
+]
+
+
+@pytest.mark.parametrize("op, old, old_inits, new, new_inits, opset, out", OPSET_1, ids=[c[0] for c in OPSET_1])
+def test_an_opset_1_op_counts_as_its_modern_form(tmp_path, op, old, old_inits, new, new_inits, opset, out):
+    """The op and a Relu after it: the Relu's shape (and so its count, one op per element) was lost before."""
+    def net(first, inits, opset, **kw):
+        inputs = [("x", [1, 3, 8, 10])] + [(t.name, helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))) for t in inits if opset < 6]
+        return model([first, node("Relu", ["y"], "r")], inputs, outputs=["r"], inits=inits, opset=opset, **kw)
+
+    m = read_onnx(save(tmp_path, net(old, old_inits, 1, ir_version=3), "old.onnx"))
+    new_path = save(tmp_path, net(new, new_inits, opset), "new.onnx")
+    twin = read_onnx(new_path)
+    assert m.uncounted == twin.uncounted == []
+    assert [(l.op, l.output_shape, l.cost) for l in m.layers] == [(l.op, l.output_shape, l.cost) for l in twin.layers]
+    first, relu = m.layers
+    assert first.output_shape == relu.output_shape == out and relu.cost.other_ops == np.prod(out)
+    if op == "Upsample":
+        assert first.cost.other_ops + first.cost.macs > 0 and first.kernel == (2, 2)  # (bilinear: 4 taps per output element)
+    assert _ort_outputs(new_path, (1, 3, 8, 10))[0] == out
+
+
+@pytest.mark.parametrize("bad", [node("Pad", ["x"], "y", paddings=[1, 2, 3]), node("Pad", ["x"], "y", paddings="abc"),
+                                 node("Pad", ["x"], "y", paddings=[0, 0, -9, 0, 0, 0, 0, 0]), node("Upsample", ["x"], "y"),
+                                 node("Upsample", ["x"], "y", height_scale=-2.0, width_scale=1e30), node("Split", ["x"], ["y", "z"], axis=7, split=[1, 2])],
+                         ids=["pad-short", "pad-string", "pad-negative", "upsample-no-scales", "upsample-bad-scales", "split-bad-axis"])  # fmt: skip
+def test_an_opset_1_op_with_garbage_attributes_leaves_its_shapes_open(tmp_path, bad):
+    m = read_onnx(save(tmp_path, model([bad, node("Relu", ["y"], "r")], [("x", [1, 3, 8, 10])], outputs=["r"], opset=1, ir_version=3)))
+    assert "Relu" in [u.op for u in m.uncounted] and all("unknown shape" in u.reason for u in m.uncounted)
+
+
+def test_a_split_1_of_computed_sizes_loses_only_the_shapes_after_it(tmp_path):
+    """The version converter cannot take a Split-1 whose sizes are computed: the copy leaves it out
+    (its outputs are inputs of unknown shape), and the rest of the graph keeps its shapes."""
+    nodes = [node("Shape", ["x"], "sh"), node("Slice", ["sh"], "s", starts=[0], ends=[2]), node("Split", ["x", "s"], ["y", "z"], axis=1),
+             node("Relu", ["y"], "r"), node("Relu", ["x"], "q")]  # fmt: skip
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, 3, 8, 10])], outputs=["r", "q"], opset=1, ir_version=3)))
+    assert [u.op for u in m.uncounted] == ["Relu"] and "Split" in m.uncounted[0].reason
+    assert m.layers[-1].output_shape == (1, 3, 8, 10) and m.layers[-1].cost.other_ops == 240

@@ -73,25 +73,32 @@ def crop(info: NodeInfo) -> Result:
 
 
 FIRST_INFERRED_OPSET = 6  # the opset from which onnx infers every common op
+# Ops whose versions 1 and 2 differ (and nothing else does): the version converter has no adapter
+# between them, so an opset-1 file's copy holds their version-2 form and is declared opset 2.
+OPSET_2_FORMS = ("Pad", "Split", "LpPool", "GlobalLpPool")
 
 
-def old_opset_outputs(mp, onnx) -> tuple[list, str]:
-    """(The value infos, "") of a graph of opset 1-5 (``mp``) converted to opset 6 by onnx's
-    version converter and inferred there; ([], why not) when the converter cannot take it.  The
-    file's own nodes stay the ones counted: only the shapes of their tensors come from the copy."""
+def old_opset_outputs(mp, onnx) -> tuple[list, str, int]:
+    """(The value infos, "", the opset) of a graph of opset 1-5 (``mp``) converted to opset 6 by
+    onnx's version converter (7 when it holds an Upsample, whose first version onnx infers no
+    shape for: the adapter to Upsample-7 turns its height_scale and width_scale into scales) and
+    inferred there; ([], why not, the opset) when the converter cannot take it.  The file's own
+    nodes stay the ones counted: only the shapes of their tensors come from the copy."""
+    target = FIRST_INFERRED_OPSET + any(n.op_type == "Upsample" and n.domain in ("", "ai.onnx") for n in mp.graph.node)
     try:
-        converted = onnx.version_converter.convert_version(_for_converter(mp, onnx), FIRST_INFERRED_OPSET)
+        converted = onnx.version_converter.convert_version(_for_converter(mp, onnx), target)
         g = onnx.shape_inference.infer_shapes(converted, check_type=False, strict_mode=False, data_prop=True).graph
     except Exception as err:  # (its shapes stay open, as before)
         said = str(err).strip().splitlines()
-        return [], f"onnx's version converter could not bring it to opset {FIRST_INFERRED_OPSET} ({said[-1][:200] if said else type(err).__name__})"
-    return [*g.value_info, *g.output], ""
+        return [], f"onnx's version converter could not bring it to opset {target} ({said[-1][:200] if said else type(err).__name__})", target
+    return [*g.value_info, *g.output], "", target
 
 
 def _for_converter(mp, onnx):
     """A copy of ``mp`` the version converter takes: every initializer a graph input (as IR 3
-    required; the converter refuses one that is not), and the experimental ops (which it refuses:
-    no schema) replaced by ops of the same output shape, an Identity, or a Slice for a Crop."""
+    required; the converter refuses one that is not), the experimental ops (which it refuses:
+    no schema) replaced by ops of the same output shape, an Identity, or a Slice for a Crop, and
+    at opset 1 the ops of :data:`OPSET_2_FORMS` in their version-2 form (:func:`_to_opset_2`)."""
     copy = onnx.ModelProto()
     copy.CopyFrom(mp)
     g = copy.graph
@@ -106,7 +113,51 @@ def _for_converter(mp, onnx):
             del n.input[1:], n.attribute[:]
             if window:
                 n.attribute.extend(onnx.helper.make_attribute(k, v) for k, v in zip(("axes", "starts", "ends"), ([2, 3], *window)))
+    first = [o for o in copy.opset_import if o.domain in ("", "ai.onnx") and o.version == 1]
+    if first:
+        _to_opset_2(g, onnx)
+        first[0].version = 2
     return copy
+
+
+def _to_opset_2(g, onnx) -> None:
+    """Pad-1's ``paddings`` become Pad-2's ``pads``, LpPool-1's float ``p`` an int, and Split-1's
+    second input (the sizes) Split-2's ``split`` attribute; a Split-1 whose sizes are computed is
+    cut out of the copy (its outputs become graph inputs of unknown shape: those after it stay open)."""
+    cut = []
+    for n in g.node:
+        if n.op_type not in OPSET_2_FORMS or n.domain not in ("", "ai.onnx"):
+            continue
+        for a in n.attribute:
+            if n.op_type == "Pad" and a.name == "paddings":
+                a.name = "pads"
+            elif n.op_type in ("LpPool", "GlobalLpPool") and a.name == "p" and a.type == onnx.AttributeProto.FLOAT:
+                n.attribute.remove(a)
+                n.attribute.append(onnx.helper.make_attribute("p", int(a.f)))
+                break
+        if n.op_type == "Split" and len(n.input) > 1 and n.input[1]:
+            sizes = _int_values(g, n.input[1], onnx)
+            if sizes is None:
+                cut.append(n)
+                continue
+            del n.input[1:]
+            kept = [a for a in n.attribute if a.name != "split"]
+            del n.attribute[:]
+            n.attribute.extend([*kept, onnx.helper.make_attribute("split", sizes)])
+    for n in cut:
+        g.node.remove(n)
+        g.input.extend(onnx.helper.make_tensor_value_info(o, onnx.TensorProto.FLOAT, None) for o in n.output if o)
+
+
+def _int_values(g, name: str, onnx) -> list[int] | None:
+    """The values of a small integer initializer or Constant node ``name`` (None: not at hand)."""
+    tensors = [t for t in g.initializer if t.name == name]
+    tensors += [a.t for n in g.node if n.op_type == "Constant" and name in n.output for a in n.attribute if a.name == "value"]
+    try:
+        values = onnx.numpy_helper.to_array(tensors[0]) if tensors else None
+    except Exception:  # (its data stripped, or malformed)
+        return None
+    return [int(v) for v in values.reshape(-1)] if values is not None and values.dtype.kind in "iu" and 0 < values.size <= 64 else None
 
 
 def _crop_window(node, onnx) -> tuple[list[int], list[int]] | None:

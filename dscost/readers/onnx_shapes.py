@@ -130,12 +130,12 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
     opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
     if opset < FIRST_INFERRED_OPSET and any(shapes.get(o) is None for o in made):  # (a file of 2017: onnx_legacy)
         made = {o for n in g.node for o in n.output if o}
-        outs, why = old_opset_outputs(mp, onnx)  # (the file's tensors only, each once: a name can be both value_info and output)
+        outs, why, target = old_opset_outputs(mp, onnx)  # (the file's tensors only, each once: a name can be both value_info and output)
         given = {vi.name: vi for vi in outs if vi.name in made and shapes.get(vi.name) is None and static_shape(vi.type) is not None}
         for t, vi in given.items():
             shapes[t], types[t] = static_shape(vi.type), vi.type.tensor_type.elem_type
         inferred.notes.append(f"opset {opset}: onnx infers no shapes for its first op versions; " +
-                              (f"{len(given)} tensor shape(s) from a copy converted to opset {FIRST_INFERRED_OPSET}" if not why else why))  # fmt: skip
+                              (f"{len(given)} tensor shape(s) from a copy converted to opset {target}" if not why else why))  # fmt: skip
     if loops or any(shapes.get(o) is None for o in made):
         loop = None
         if loops:
