@@ -235,3 +235,110 @@ def test_a_split_1_of_computed_sizes_loses_only_the_shapes_after_it(tmp_path):
     m = read_onnx(save(tmp_path, model(nodes, [("x", [1, 3, 8, 10])], outputs=["r", "q"], opset=1, ir_version=3)))
     assert [u.op for u in m.uncounted] == ["Relu"] and "Split" in m.uncounted[0].reason
     assert m.layers[-1].output_shape == (1, 3, 8, 10) and m.layers[-1].cost.other_ops == 240
+
+
+def _caffe2_net(tmp_path, nodes, inputs, outputs, inits=(), opset=9, name="m.onnx"):
+    return save(tmp_path, model(nodes, inputs, outputs=outputs, inits=inits, opset=opset, ir_version=3), name)
+
+
+def test_constant_fill_is_a_source_of_data_of_its_shape(tmp_path):
+    """ConstantFill of the ``shape`` attribute, of an input's shape (plus ``extra_shape``), and of an
+    input's value (``input_as_shape``: a Shape of x): zero cost, and the shapes after each kept."""
+    nodes = [node("ConstantFill", [], "a", shape=[1, 3, 8, 10], value=1.0, dtype=1), node("Add", ["x", "a"], "ya"),
+             node("ConstantFill", ["x"], "b", value=0.0, input_as_shape=0, extra_shape=[2]), node("Relu", ["b"], "yb"),
+             node("Shape", ["x"], "s"), node("ConstantFill", ["s"], "c", value=2.0, dtype=1, input_as_shape=1, extra_shape=[5]),
+             node("Relu", ["c"], "yc")]  # fmt: skip
+    m = read_onnx(_caffe2_net(tmp_path, nodes, [("x", [1, 3, 8, 10])], ["ya", "yb", "yc"]))
+    assert m.uncounted == []
+    by = {l.name: l for l in m.layers}
+    assert by["a"].output_shape == (1, 3, 8, 10) and by["b"].output_shape == (1, 3, 8, 10, 2) and by["c"].output_shape == (1, 3, 8, 10, 5)
+    assert all(by[k].cost.other_ops == by[k].cost.params == 0 for k in "abc")
+    # one add per element (240), a Relu per element of x x 2 (480) and of x x 5 (1,200)
+    assert (by["ya"].cost.other_ops, by["yb"].cost.other_ops, by["yc"].cost.other_ops) == (240, 480, 1200)
+
+
+def test_given_tensor_fill_weights_count_as_params(tmp_path):
+    """Caffe2's exporter wrote weights as GivenTensorFill nodes: a conv's weight (4x3x3x3 = 108) and
+    bias (4) from them are its params, as from Constant nodes; a 3x3 conv of a 8x10 map: 6x8 out,
+    108 MACs per output pixel = 5,184 MACs."""
+    nodes = [node("GivenTensorFill", [], "w", shape=[4, 3, 3, 3], values=[0.5] * 108),
+             node("GivenTensorFill", [], "b", shape=[4], values=[0.1, 0.2, 0.3, 0.4]), node("Conv", ["x", "w", "b"], "y", kernel_shape=[3, 3])]  # fmt: skip
+    m = read_onnx(_caffe2_net(tmp_path, nodes, [("x", [1, 3, 8, 10])], ["y"]))
+    assert m.uncounted == []
+    conv = m.layers[-1]
+    assert conv.output_shape == (1, 4, 6, 8) and conv.cost.macs == 6 * 8 * 4 * 27 == 5184
+    assert (conv.cost.weights, conv.cost.biases) == (108, 4) and analyze(m).totals.params == 112
+
+
+def test_dynamic_slice_is_slice_10_and_folds(tmp_path):
+    """DynamicSlice (Slice-10 with its starts, ends, axes as inputs) of x: H 1:5 (4), W 2:-1 (7),
+    checked against onnxruntime, which still runs it; and of x's shape (folded): [8, 10], the
+    sizes of a Reshape to (-1, 8, 10) = (3, 8, 10)."""
+    ints = lambda name, *v: init(name, len(v), dtype=np.int64, value=list(v))  # noqa: E731
+    nodes = [node("DynamicSlice", ["x", "a", "b", "c"], "y"), node("Relu", ["y"], "r")]
+    path = _caffe2_net(tmp_path, nodes, [("x", [1, 3, 8, 10])], ["r"], inits=[ints("a", 1, 2), ints("b", 5, -1), ints("c", 2, 3)], opset=9)
+    m = read_onnx(path)
+    assert m.uncounted == [] and [l.output_shape for l in m.layers] == [(1, 3, 4, 7)] * 2 and m.layers[1].cost.other_ops == 3 * 4 * 7
+    assert _ort_outputs(path, (1, 3, 8, 10)) == [(1, 3, 4, 7)]
+    nodes = [node("Shape", ["x"], "s"), node("DynamicSlice", ["s", "a", "b"], "hw"), node("Concat", ["minus1", "hw"], "shape", axis=0),
+             node("Reshape", ["x", "shape"], "y"), node("Relu", ["y"], "r")]  # fmt: skip
+    path = _caffe2_net(tmp_path, nodes, [("x", [1, 3, 8, 10])], ["r"], inits=[ints("a", 2), ints("b", 4), ints("minus1", -1)], name="fold.onnx")
+    m = read_onnx(path)
+    assert m.uncounted == [] and m.layers[-1].output_shape == (3, 8, 10) and m.layers[-1].cost.other_ops == 240
+    assert _ort_outputs(path, (1, 3, 8, 10)) == [(3, 8, 10)]
+
+
+def test_gru_unit_counts_one_step_per_element(tmp_path):
+    """GRUUnit of a (2, 4) state and (1, 2, 12) gates: per state element a sigmoid (3), a tanh (1),
+    two multiplies, a subtract and an add = 8 ops, x 8 elements = 64."""
+    nodes = [node("GRUUnit", ["h", "g", "lengths", "t"], "y"), node("Relu", ["y"], "r")]
+    m = read_onnx(_caffe2_net(tmp_path, nodes, [("h", [2, 4]), ("g", [1, 2, 12]), ("lengths", [2]), ("t", [1])], ["r"]))
+    assert m.uncounted == []
+    gru, relu = m.layers
+    assert gru.output_shape == (2, 4) and gru.cost.other_ops == 64 and gru.cost.params == 0 and relu.cost.other_ops == 8
+    assert set(gru.inputs) == {"h", "g"}
+
+
+def test_an_upsample_1_in_a_file_of_opset_6_keeps_its_shapes(tmp_path):
+    """Caffe2's exporter at opset 6: Upsample-1's height_scale and width_scale (8 x 2, 10 x 3)."""
+    nodes = [node("Upsample", ["x"], "y", height_scale=2.0, width_scale=3.0, mode="nearest"), node("Relu", ["y"], "r")]
+    m = read_onnx(_caffe2_net(tmp_path, nodes, [("x", [1, 3, 8, 10])], ["r"], opset=6))
+    assert m.uncounted == [] and [l.output_shape for l in m.layers] == [(1, 3, 16, 30)] * 2 and m.layers[1].cost.other_ops == 3 * 16 * 30
+
+
+@pytest.mark.parametrize("domain", ["", "org.pytorch.aten"])
+def test_an_aten_fallback_op_names_its_pytorch_op(tmp_path, domain):
+    aten = helper.make_node("ATen", ["x"], ["y"], name="a", domain=domain, operator="roi_align", **({"overload_name": "default"} if domain else {}))
+    mp = model([aten, node("Relu", ["y"], "r")], [("x", [1, 3, 8, 10])], outputs=["r"], opset=9)
+    if domain:
+        mp.opset_import.append(helper.make_opsetid(domain, 1))
+    m = read_onnx(save(tmp_path, mp))
+    assert [u.op for u in m.uncounted] == ["ATen", "Relu"]
+    assert m.uncounted[0].reason.startswith(f"PyTorch ATen fallback op 'aten::roi_align{'.default' if domain else ''}'")
+    assert "export with a newer opset or register a symbolic" in m.uncounted[0].reason
+
+
+HOSTILE = [
+    [node("ConstantFill", [], "y", shape="abc")], [node("ConstantFill", [], "y", shape=[2, -3])],
+    [node("ConstantFill", ["x"], "y", extra_shape=[1.5])], [node("ConstantFill", ["x"], "y", input_as_shape=1)],
+    [node("GivenTensorFill", [], "y", shape=[2, 3], values=[1.0, 2.0])], [node("GivenTensorFill", [], "y", shape=[2, 3])],
+    [node("DynamicSlice", ["x", "f", "f"], "y")], [node("DynamicSlice", ["x", "i", "i", "i"], "y")], [node("DynamicSlice", ["x"], "y")],
+    [node("GRUUnit", ["x", "x"], "y")], [node("GRUUnit", ["x"], "y")],
+    [node("ATen", ["x"], "y", operator=3)], [node("ATen", ["x"], "y", operator="\udcff".encode("utf-8", "surrogatepass"))],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("nodes", HOSTILE, ids=[f"{n[0].op_type}-{i}" for i, n in enumerate(HOSTILE)])
+def test_a_legacy_op_with_garbage_attributes_is_uncounted_with_a_reason(tmp_path, nodes):
+    inits = [init("f", 1, value=[1.5]), init("i", 2, dtype=np.int64, value=[0, 9])]  # (a float start; a repeated axis 9 of a 4-D input)
+    m = read_onnx(_caffe2_net(tmp_path, [*nodes, node("Relu", ["y"], "r")], [("x", [1, 3, 8, 10])], ["r"], inits=inits))
+    assert m.uncounted and all(u.reason for u in m.uncounted)
+    assert m.uncounted[0].op == nodes[0].op_type or "shape" in m.uncounted[0].reason
+
+
+def test_a_constant_fill_of_a_computed_shape_says_so(tmp_path):
+    """input_as_shape with a shape computed at run time (an ArgMax's): its output and all after it open."""
+    nodes = [node("ArgMax", ["x"], "k", axis=1), node("ConstantFill", ["k"], "y", input_as_shape=1), node("Relu", ["y"], "r")]
+    m = read_onnx(_caffe2_net(tmp_path, nodes, [("x", [2, 3])], ["r"]))
+    assert [u.op for u in m.uncounted] == ["ConstantFill", "Relu"]
+    assert "shapes lost at y (ConstantFill: a shape-giving input's value is computed at run time)" in m.uncounted[1].reason

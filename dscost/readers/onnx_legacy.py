@@ -2,7 +2,9 @@
 converters of that time wrote: WinMLTools and onnxmltools from Core ML (``ImageScaler`` before
 the first conv of tiny-YOLOv2 and the other early model-zoo files), Caffe2 (``Scale``, ``Crop``,
 ``Affine``).  ``ThresholdedRelu`` and ``MeanVarianceNormalization`` were experimental before
-their opset 10 and 9 versions, in a file of an older opset.
+their opset 10 and 9 versions, in a file of an older opset.  Caffe2's exporter and PyTorch 1.0
+wrote ``ConstantFill``, ``GivenTensorFill`` (Caffe2's weights), ``DynamicSlice`` and ``GRUUnit``,
+and Caffe2's ``Upsample`` of the first version (``height_scale``, ``width_scale``).
 
 onnx's shape inference knows none of them at the opset they appear in, so every shape after one
 would be lost: each has a shape function here (registered with the contrib ops' shape functions,
@@ -19,10 +21,12 @@ Nothing here does I/O; only :func:`old_opset_outputs` uses onnx (given to it).
 
 from __future__ import annotations
 
+from math import prod
+
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ELEMENTWISE, SHAPE
+from dscost.layers import ACTIVATION, ELEMENTWISE, RECURRENT, SHAPE, Cost
 from dscost.readers.handlers import Result, out_numel
-from dscost.readers.onnx_node import NodeInfo, contrib_shapes, handles
+from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_shapes, handles
 
 # op -> (layer type, cost.ELEMENT_OPS key): y = scale * x + bias[channel] (ImageScaler),
 # alpha * x + beta (Affine), scale * x, alpha * tanh(beta * x), alpha * softplus(beta * x)
@@ -70,6 +74,136 @@ def crop(info: NodeInfo) -> Result:
     """A window of the input: data movement, zero cost."""
     info.out()  # (an unknown output shape: uncounted, as any node whose shapes are lost)
     return Result(SHAPE, data_inputs=(0,))
+
+
+# --------------------------------------------------------------------------
+# Caffe2's experimental ops of onnx 1.0-1.4, and the first Upsample
+
+
+def _dims(value) -> list[int] | None:
+    """A list attribute of non-negative ints (dims), None when it is anything else (a hostile file's)."""
+    if isinstance(value, (bytes, str)) or not hasattr(value, "__len__") or len(value) > 64:
+        return None
+    return [int(v) for v in value] if all(isinstance(v, int) and v >= 0 for v in value) else None
+
+
+@contrib_shapes("ConstantFill", "GivenTensorFill", domain="")
+def fill_shape(info: NodeInfo) -> list:
+    """A tensor filled with ``value`` (ConstantFill) or with ``values`` (GivenTensorFill, in order):
+    of the ``shape`` attribute (none: a scalar); with an input, of that input's shape, or of its
+    value with ``input_as_shape``, then the ``extra_shape`` dims appended.  GivenTensorFill's
+    values must fill it exactly."""
+    extra = _dims(info.attr("extra_shape", []))
+    if info.has(0):
+        base = info.value(0) if info.attr("input_as_shape", 0) else info.input_shape(0)
+    else:
+        base, extra = _dims(info.attr("shape", [])), []
+    if base is None or extra is None or min(base, default=0) < 0:
+        return [None]
+    out = (*base, *extra)
+    values = info.attr("values")
+    if info.op == "GivenTensorFill" and (not hasattr(values, "__len__") or len(values) != prod(out)):
+        return [None]  # (a file whose values do not fill its shape: left open, the node uncounted)
+    return [out]
+
+
+@contrib_shapes("DynamicSlice", domain="")
+def dynamic_slice_shape(info: NodeInfo) -> list:
+    """Slice-10 without steps: ``starts``, ``ends`` and the optional ``axes`` (default 0, 1, ...)
+    are inputs, known when folding knows their values."""
+    x, axes = info.input_shape(0), info.value(3) if info.has(3) else None
+    window = _window(x, info.value(1), info.value(2), axes)
+    if window is None or (axes is None and info.has(3)):
+        return [None]
+    out = list(x)
+    for axis, (start, end) in window.items():
+        out[axis] = end - start
+    return [tuple(out)]
+
+
+def _window(x, starts, ends, axes) -> dict[int, tuple[int, int]] | None:
+    """axis -> (start, end) clamped to the data, as Slice-10 clamps (None: not known, or not a slice)."""
+    if x is None or starts is None or ends is None:
+        return None
+    axes = list(range(len(starts))) if axes is None else axes
+    if not len(starts) == len(ends) == len(axes):
+        return None
+    window = {}
+    for a, start, end in zip(axes, starts, ends):
+        a = a + len(x) if a < 0 else a
+        if not 0 <= a < len(x) or a in window:
+            return None
+        n = x[a]
+        start, end = (min(max(v + n if v < 0 else v, 0), n) for v in (start, end))
+        window[a] = (start, max(start, end))
+    return window
+
+
+def dynamic_slice_value(arrays: list, np):
+    """The value of a DynamicSlice of known inputs (folding: a slice of a Shape), else None."""
+    data, ints = arrays[0], [None if a is None else [int(v) for v in np.asarray(a).reshape(-1)] for a in arrays[1:4]]
+    if data is None or any(a is not None and a.dtype.kind not in "iu" for a in arrays[1:4]):
+        return None
+    window = _window(data.shape, *ints, *([None] * (3 - len(ints))))
+    if window is None:
+        return None
+    return data[tuple(slice(*window[i]) if i in window else slice(None) for i in range(data.ndim))]
+
+
+LEGACY_FOLDS = {"DynamicSlice": dynamic_slice_value}  # op -> its value from known inputs
+NO_EVALUATOR = ("ConstantFill", "GivenTensorFill", "DynamicSlice", "GRUUnit")  # ops onnx's evaluator lacks: folded by LEGACY_FOLDS or not at all
+
+
+@contrib_shapes("GRUUnit", domain="")
+def gru_unit_shape(info: NodeInfo) -> list:
+    """The new hidden state, of the shape of ``hidden_prev`` (N, D); left open when the gates are
+    not (1, N, 3D) (the handler says why)."""
+    h, gates = info.input_shape(0), info.input_shape(1)
+    return [h if h is not None and gates is not None and _gates_fit(h, gates) else None]
+
+
+def _gates_fit(h, gates) -> bool:
+    return len(h) == 2 and len(gates) == 3 and gates[0] == 1 and gates[1] == h[0] and gates[2] == 3 * h[1]
+
+
+@contrib_shapes("Upsample", domain="")
+def upsample_1_shape(info: NodeInfo) -> list:
+    """Upsample-1 (experimental; an opset-6 file of Caffe2's exporter holds it): an NCHW input's
+    H and W times ``height_scale`` and ``width_scale``, rounded down; left open for any later
+    Upsample (onnx infers those)."""
+    x, hs, ws = info.input_shape(0), info.attr("height_scale"), info.attr("width_scale")
+    if x is None or len(x) != 4 or not all(isinstance(v, float) and 0 < v < 1e6 for v in (hs, ws)):
+        return [None]
+    return [(x[0], x[1], int(x[2] * hs), int(x[3] * ws))]
+
+
+@handles("ConstantFill", "GivenTensorFill")
+def fill(info: NodeInfo) -> Result:
+    """A source of data, as ConstantOfShape and Constant: zero cost.  GivenTensorFill's values are a
+    constant of the file (the reader takes its output for a Constant node's: a parameter where a
+    weight input reads it)."""
+    info.out()
+    return Result(SHAPE, data_inputs=())
+
+
+@handles("DynamicSlice")
+def dynamic_slice(info: NodeInfo) -> Result:
+    """A window of the data: data movement, zero cost."""
+    info.out()
+    return Result(SHAPE, data_inputs=(0,))
+
+
+@handles("GRUUnit")
+def gru_unit(info: NodeInfo) -> Result:
+    """One GRU step of Caffe2 on gates already computed (N, 3D: reset, update, output; the reset
+    gate was applied before): per element of the (N, D) state, h = h_prev * sigmoid(u) +
+    tanh(o) * (1 - sigmoid(u)), i.e. a sigmoid (3) and a tanh (1) as cost.ACTIVATION_OPS, two
+    multiplies, a subtract and an add: other_ops = 8 * N * D.  Its seq_lengths and t are not data."""
+    h, gates = info.shape(0), info.shape(1)
+    if not _gates_fit(h, gates):
+        raise ValueError(f"its gates {tuple(gates)} are not (1, N, 3D) for a hidden state {tuple(h)} (N, D): {CANNOT_RUN}")
+    per = C.ACTIVATION_OPS["sigmoid"] + C.ACTIVATION_OPS["tanh"] + 4
+    return Result(RECURRENT, Cost(other_ops=per * prod(h)), data_inputs=(0, 1))
 
 
 FIRST_INFERRED_OPSET = 6  # the opset from which onnx infers every common op
