@@ -328,10 +328,14 @@ HOSTILE = [
 ]  # fmt: skip
 
 
+@pytest.mark.parametrize("opset", [9, 3])
 @pytest.mark.parametrize("nodes", HOSTILE, ids=[f"{n[0].op_type}-{i}" for i, n in enumerate(HOSTILE)])
-def test_a_legacy_op_with_garbage_attributes_is_uncounted_with_a_reason(tmp_path, nodes):
+def test_a_legacy_op_with_garbage_attributes_is_uncounted_with_a_reason(tmp_path, nodes, opset):
+    """(At opset 3 through the version converter's copy too.)"""
+    if opset == 3 and nodes[0].op_type == "DynamicSlice" and len(nodes[0].input) == 4:
+        pytest.skip("known limit: the copy's Slice-1 stand-in, whose onnx inference does not check its axes, sizes it (0, 3, 8, 10)")
     inits = [init("f", 1, value=[1.5]), init("i", 2, dtype=np.int64, value=[0, 9])]  # (a float start; a repeated axis 9 of a 4-D input)
-    m = read_onnx(_caffe2_net(tmp_path, [*nodes, node("Relu", ["y"], "r")], [("x", [1, 3, 8, 10])], ["r"], inits=inits))
+    m = read_onnx(_caffe2_net(tmp_path, [*nodes, node("Relu", ["y"], "r")], [("x", [1, 3, 8, 10])], ["r"], inits=inits, opset=opset))
     assert m.uncounted and all(u.reason for u in m.uncounted)
     assert m.uncounted[0].op == nodes[0].op_type or "shape" in m.uncounted[0].reason
 
@@ -342,3 +346,25 @@ def test_a_constant_fill_of_a_computed_shape_says_so(tmp_path):
     m = read_onnx(_caffe2_net(tmp_path, nodes, [("x", [2, 3])], ["r"]))
     assert [u.op for u in m.uncounted] == ["ConstantFill", "Relu"]
     assert "shapes lost at y (ConstantFill: a shape-giving input's value is computed at run time)" in m.uncounted[1].reason
+
+
+def test_caffe2_experimental_ops_in_a_file_of_opset_3_keep_the_shapes_after_them(tmp_path):
+    """The version converter refuses an op of no schema: in its copy GRUUnit and a ConstantFill of its
+    input's shape are Identities, a DynamicSlice of constants a Slice-1, and a GivenTensorFill or an
+    ATen is left out (its output a graph input, of the GivenTensorFill's shape).  A 3x3 conv of
+    GivenTensorFill weights on 3x8x10: 4x6x8 out, 27 MACs each = 5,184; x[0:1] is x."""
+    ints = lambda name, *v: init(name, len(v), dtype=np.int64, value=list(v))  # noqa: E731
+    nodes = [node("GivenTensorFill", [], "w", shape=[4, 3, 3, 3], values=[0.5] * 108), node("Conv", ["x", "w"], "c", kernel_shape=[3, 3]),
+             node("Relu", ["c"], "rc"), node("ConstantFill", ["x"], "f", input_as_shape=0), node("Add", ["x", "f"], "a"),
+             node("DynamicSlice", ["a", "start", "end"], "s"), node("Relu", ["s"], "rs"), node("ATen", ["x"], "t", operator="roi_align"),
+             node("Relu", ["x"], "rx"), node("GRUUnit", ["h", "g", "lengths", "step"], "hn"), node("Relu", ["hn"], "rh")]  # fmt: skip
+    inits = [ints("start", 0), ints("end", 1)]
+    inputs = [("x", [1, 3, 8, 10]), ("h", [2, 4]), ("g", [1, 2, 12]), ("lengths", [2]), ("step", [1])]
+    inputs += [(t.name, helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))) for t in inits]
+    m = read_onnx(_caffe2_net(tmp_path, nodes, inputs, ["rc", "rs", "t", "rx", "rh"], inits=inits, opset=3))
+    assert [u.op for u in m.uncounted] == ["ATen"]
+    by = {l.name: l for l in m.layers}
+    assert by["c"].cost.macs == 5184 and by["c"].cost.weights == 108
+    assert [by[k].output_shape for k in ("rc", "rs", "rx", "rh")] == [(1, 4, 6, 8), (1, 3, 8, 10), (1, 3, 8, 10), (2, 4)]
+    assert by["rc"].cost.other_ops == 4 * 6 * 8 and by["hn"].cost.other_ops == 8 * 8
+    assert "from a copy converted to opset 6" in " ".join(m.notes)

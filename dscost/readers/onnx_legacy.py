@@ -238,6 +238,7 @@ def _for_converter(mp, onnx):
     g = copy.graph
     declared = {vi.name for vi in g.input}
     g.input.extend(onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in g.initializer if t.name not in declared)
+    cut = []
     for n in g.node:
         if n.op_type in STAND_INS and n.domain in ("", "ai.onnx"):
             window = _crop_window(n, onnx) if n.op_type == "Crop" else None
@@ -247,6 +248,10 @@ def _for_converter(mp, onnx):
             del n.input[1:], n.attribute[:]
             if window:
                 n.attribute.extend(onnx.helper.make_attribute(k, v) for k, v in zip(("axes", "starts", "ends"), ([2, 3], *window)))
+        elif n.domain in ("", "ai.onnx") and not onnx.defs.has(n.op_type) and not _caffe2_stand_in(n, g, onnx):
+            cut.append(n)
+    for n in cut:
+        _cut(g, n, onnx)
     first = [o for o in copy.opset_import if o.domain in ("", "ai.onnx") and o.version == 1]
     if first:
         _to_opset_2(g, onnx)
@@ -279,8 +284,41 @@ def _to_opset_2(g, onnx) -> None:
             del n.attribute[:]
             n.attribute.extend([*kept, onnx.helper.make_attribute("split", sizes)])
     for n in cut:
-        g.node.remove(n)
-        g.input.extend(onnx.helper.make_tensor_value_info(o, onnx.TensorProto.FLOAT, None) for o in n.output if o)
+        _cut(g, n, onnx)
+
+
+def _caffe2_stand_in(n, g, onnx) -> bool:
+    """Make ``n`` (an op of no schema in a file of opset 1-5) an op of its output's shape the
+    converter takes: GRUUnit (of hidden_prev's shape) and a ConstantFill of its input's shape an
+    Identity, a DynamicSlice of constant starts, ends and axes a Slice-1; False: none (cut it)."""
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}
+    if n.op_type == "GRUUnit" or (n.op_type == "ConstantFill" and n.input and n.input[0] and not attrs.get("input_as_shape") and not attrs.get("extra_shape")):
+        n.op_type = "Identity"
+    elif n.op_type == "DynamicSlice" and 3 <= len(n.input) <= 4:
+        window = [_int_values(g, t, onnx) if t else None for t in n.input[1:]]
+        if any(v is None for v in window[:2]) or (len(window) == 3 and n.input[3] and window[2] is None):
+            return False
+        n.op_type = "Slice"
+        n.attribute.extend(onnx.helper.make_attribute(k, v) for k, v in zip(("starts", "ends", "axes"), window) if v is not None)
+    else:
+        return False
+    del n.input[1:]
+    kept = [a for a in n.attribute if n.op_type == "Slice" and a.name in ("starts", "ends", "axes")]
+    del n.attribute[:]
+    n.attribute.extend(kept)
+    return True
+
+
+def _cut(g, n, onnx) -> None:
+    """Leave ``n`` out of the converter's copy: its outputs become graph inputs, of the shape a
+    ConstantFill's or GivenTensorFill's ``shape`` attribute gives (without an input), else unknown."""
+    shape, ints, floats = None, onnx.AttributeProto.INTS, onnx.AttributeProto.FLOATS
+    if n.op_type in ("ConstantFill", "GivenTensorFill") and not (n.input and n.input[0]):
+        shape = _dims(next((list(a.ints) for a in n.attribute if a.name == "shape" and a.type == ints), []))
+        values = next((len(a.floats) for a in n.attribute if a.name == "values" and a.type == floats), None)
+        shape = None if n.op_type == "GivenTensorFill" and (shape is None or values != prod(shape)) else shape
+    g.node.remove(n)
+    g.input.extend(onnx.helper.make_tensor_value_info(o, onnx.TensorProto.FLOAT, shape) for o in n.output if o)
 
 
 def _int_values(g, name: str, onnx) -> list[int] | None:

@@ -140,6 +140,11 @@ VALUE_SHAPED = ("ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Range"
                 "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ConstantFill", "DynamicSlice")  # fmt: skip
 
 
+def _as_shape(node) -> bool:
+    """A ConstantFill (onnx_legacy) whose input's value is its shape."""
+    return any(a.name == "input_as_shape" and a.i for a in node.attribute)
+
+
 def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: dict, g, names: list[str]) -> None:
     """Name, in each "unknown shape" reason (``lost``: (index in ``uncounted``, the tensor whose
     shape is unknown)), the node where shape knowledge was lost: up the
@@ -151,16 +156,16 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
     for node, name in zip(g.node, names):
         for t in node.output:
             if t:
-                made_by[t] = (name, node.op_type, node.input)
+                made_by[t] = (name, node.op_type, node.input, node)
     found: dict[str, str | None] = {}
     for index, tensor in lost:
         t, seen, origin = tensor, set(), None
         while t in made_by and t not in seen and t not in found:
             seen.add(t)
-            name, op, ins = made_by[t]
+            name, op, ins, node = made_by[t]
             unknown = next((i for i in ins if i and shapes.get(i) is None), None)
             if unknown is None:
-                shaping = ins if op in ("ConstantOfShape", "Range", "ConstantFill") else ins[1:]  # (with constants only: onnx's inference gave up)
+                shaping = ins if op in ("ConstantOfShape", "Range") or (op == "ConstantFill" and _as_shape(node)) else ins[1:]  # (with constants only: onnx's inference gave up)
                 computed = op in VALUE_SHAPED and any(i and i not in consts for i in shaping)
                 why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
                 origin = f"{name} ({op}: {why})"
