@@ -368,3 +368,15 @@ def test_caffe2_experimental_ops_in_a_file_of_opset_3_keep_the_shapes_after_them
     assert [by[k].output_shape for k in ("rc", "rs", "rx", "rh")] == [(1, 4, 6, 8), (1, 3, 8, 10), (1, 3, 8, 10), (2, 4)]
     assert by["rc"].cost.other_ops == 4 * 6 * 8 and by["hn"].cost.other_ops == 8 * 8
     assert "from a copy converted to opset 6" in " ".join(m.notes)
+
+
+def test_dynamic_slice_of_a_computed_end_as_pytorch_1_0_wrote_it(tmp_path):
+    """x[:, :, : x.size(2) // 2] exported by PyTorch 1.0 at opset 9: Shape, Gather, Div, Unsqueeze
+    fold to the end [4] (8 // 2) on axis 2, so the slice is 1x3x4x10, as onnxruntime runs it."""
+    nodes = [node("Shape", ["x"], "s"), node("Gather", ["s", "two"], "h", axis=0), node("Div", ["h", "two"], "half"),
+             node("Unsqueeze", ["half"], "end", axes=[0]), node("DynamicSlice", ["x", "zero", "end", "axis"], "y"), node("Relu", ["y"], "r")]  # fmt: skip
+    inits = [init("two", dtype=np.int64, value=2), init("zero", 1, dtype=np.int64, value=[0]), init("axis", 1, dtype=np.int64, value=[2])]
+    path = _caffe2_net(tmp_path, nodes, [("x", [1, 3, 8, 10])], ["r"], inits=inits)
+    m = read_onnx(path)
+    assert m.uncounted == [] and m.layers[-1].output_shape == (1, 3, 4, 10) and m.layers[-1].cost.other_ops == 120
+    assert _ort_outputs(path, (1, 3, 8, 10)) == [(1, 3, 4, 10)]

@@ -141,9 +141,10 @@ def _window(x, starts, ends, axes) -> dict[int, tuple[int, int]] | None:
 
 def dynamic_slice_value(arrays: list, np):
     """The value of a DynamicSlice of known inputs (folding: a slice of a Shape), else None."""
-    data, ints = arrays[0], [None if a is None else [int(v) for v in np.asarray(a).reshape(-1)] for a in arrays[1:4]]
-    if data is None or any(a is not None and a.dtype.kind not in "iu" for a in arrays[1:4]):
+    data, bounds = arrays[0], [None if a is None else np.asarray(a) for a in arrays[1:4]]
+    if data is None or any(a is not None and a.dtype.kind not in "iu" for a in bounds):
         return None
+    ints = [None if a is None else [int(v) for v in a.reshape(-1)] for a in bounds]
     window = _window(data.shape, *ints, *([None] * (3 - len(ints))))
     if window is None:
         return None
