@@ -38,14 +38,16 @@ TYPE_FROM = {"QLinearReduceMean": 0, "QOrderedMatMul": 0, "QOrderedGelu": 0, "QO
 # or uint32 (12) from unsigned inputs (an {input 0's type: output type} table); or the type an
 # attribute names ((attribute, its default))
 FIXED_TYPES = {"QuantizeWithOrder": 3, "MulInteger": 6, "MatMulInteger16": {5: 6, 4: 12}, "ReduceSumInteger": {3: 6, 2: 12},
-               "QuantizeBFP": 7, "DequantizeBFP": ("dtype", 1), "GemmFloat8": ("dtype", 1), "GatherPacked": ("output_dtype", 16)}  # fmt: skip
+               "QuantizeBFP": 7, "DequantizeBFP": ("dtype", 1), "GemmFloat8": ("dtype", 1), "GatherPacked": ("output_dtype", 16),
+               "ConstantFill": ("dtype", 1), "GivenTensorFill": 1}  # fmt: skip  (the last two: onnx_legacy's, of the default domain)
 
 
 def fixed_type(info: NodeInfo) -> int | None:
     """The output element type FIXED_TYPES gives the node (None: not there)."""
     fixed = FIXED_TYPES.get(info.op)
     if isinstance(fixed, tuple):
-        return int(info.attr(*fixed))
+        value = info.attr(*fixed)
+        return value if isinstance(value, int) and value > 0 else None  # (a hostile file's string: the inputs' type)
     return fixed.get(info.types.get(info.inputs[0]), 6) if isinstance(fixed, dict) else fixed
 
 

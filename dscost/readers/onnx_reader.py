@@ -31,7 +31,7 @@ from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain, uniform_constant
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
-from dscost.readers.onnx_uncounted import contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
+from dscost.readers.onnx_uncounted import aten_reason, contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
 
@@ -352,7 +352,7 @@ class _Counter:
                 return self._uncounted(name, op, why, inputs + refs, outputs, derived)
             handler = ops.HANDLERS.get(op)
             if handler is None:
-                return self._uncounted(name, op, no_handler_reason(op), inputs, outputs, derived)
+                return self._uncounted(name, op, no_handler_reason(op, node), inputs, outputs, derived)
         elif domain == "com.microsoft":
             from dscost.readers.onnx_contrib import HANDLERS as contrib  # (imported when a graph has such ops)
 
@@ -363,7 +363,7 @@ class _Counter:
             return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:
             why = "ONNX-ML op (classical machine learning: linear models, trees, encoders)" if domain == "ai.onnx.ml" else f"custom op of domain {domain!r}"
-            return self._uncounted(name, op, f"{why}: no cost handler", inputs, outputs, derived)
+            return self._uncounted(name, op, aten_reason(node) if op == "ATen" else f"{why}: no cost handler", inputs, outputs, derived)
         get = self.shapes.get
         in_shapes = tuple([get(t) if t else None for t in inputs])
         out_shapes = tuple([get(t) if t else None for t in outputs])
@@ -424,7 +424,7 @@ class _Counter:
 
     def _constants(self, node, name: str, op: str, domain: str, inputs: list[str], outputs: list[str]) -> bool:
         """Record the constants this node makes; True when its outputs are derived constants."""
-        if op == "Constant" and domain in ("", "ai.onnx"):
+        if op in ("Constant", "GivenTensorFill") and domain in ("", "ai.onnx"):  # (Caffe2's GivenTensorFill: onnx_legacy)
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
                 literal = uniform_constant(a)

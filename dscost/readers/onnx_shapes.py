@@ -35,7 +35,7 @@ from dscost.cost import ceil_pool_out
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
-from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, old_opset_outputs
+from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
 from dscost.readers.onnx_node import node_attrs
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
@@ -130,12 +130,12 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
     opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
     if opset < FIRST_INFERRED_OPSET and any(shapes.get(o) is None for o in made):  # (a file of 2017: onnx_legacy)
         made = {o for n in g.node for o in n.output if o}
-        outs, why = old_opset_outputs(mp, onnx)  # (the file's tensors only, each once: a name can be both value_info and output)
+        outs, why, target = old_opset_outputs(mp, onnx)  # (the file's tensors only, each once: a name can be both value_info and output)
         given = {vi.name: vi for vi in outs if vi.name in made and shapes.get(vi.name) is None and static_shape(vi.type) is not None}
         for t, vi in given.items():
             shapes[t], types[t] = static_shape(vi.type), vi.type.tensor_type.elem_type
         inferred.notes.append(f"opset {opset}: onnx infers no shapes for its first op versions; " +
-                              (f"{len(given)} tensor shape(s) from a copy converted to opset {FIRST_INFERRED_OPSET}" if not why else why))  # fmt: skip
+                              (f"{len(given)} tensor shape(s) from a copy converted to opset {target}" if not why else why))  # fmt: skip
     if loops or any(shapes.get(o) is None for o in made):
         loop = None
         if loops:
@@ -400,7 +400,13 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         shape_fn = contrib.get((node.domain, node.op_type))
         if shape_fn is not None:  # onnxruntime's contrib ops: no onnx schema, a shape function of ours
             _contrib_outputs(node, shape_fn, shapes, types, values)
-            if standard_domain(node):
+            legacy = node.op_type in NO_EVALUATOR and node.domain in ("", "ai.onnx")  # (onnx_legacy: ops onnx's evaluator lacks)
+            fold = LEGACY_FOLDS.get(node.op_type) if legacy else None
+            if fold is not None and node.output and all(i in values for i in node.input if i):
+                v = fold([values.get(i) if i else None for i in node.input], np)
+                if v is not None and v.size <= FOLD_MAX_ELEMENTS:
+                    values[node.output[0]], shapes[node.output[0]] = v, tuple(int(d) for d in v.shape)
+            if standard_domain(node) or legacy:
                 continue
             # (a twin of a standard op -- onnxruntime's Q/DQ of a model's float "same" pad arithmetic -- folds as that op)
         elif standard_domain(node) not in ("", "ai.onnx") or any(a.type in (5, 10) for a in node.attribute):

@@ -121,13 +121,31 @@ NO_HANDLER = {"NonMaxSuppression": DATA_SIZED["NonMaxSuppression"], "Unique": DA
               **dict.fromkeys(("StringNormalizer", "StringConcat", "StringSplit", "RegexFullMatch"), "a string op: no arithmetic to count")}  # fmt: skip
 
 
-def no_handler_reason(op: str) -> str:
+def no_handler_reason(op: str, node=None) -> str:
+    if op == "ATen" and node is not None:
+        return aten_reason(node)
     return f"no cost handler for op type {op!r}" + (f" ({NO_HANDLER[op]})" if op in NO_HANDLER else "")
+
+
+def aten_reason(node) -> str:
+    """Why an ATen node (torch.onnx's ONNX_ATEN_FALLBACK, domain "" or org.pytorch.aten) is
+    uncounted, naming the PyTorch op of its ``operator`` attribute (and ``overload_name``)."""
+    said = {a.name: a.s.decode("utf-8", "replace")[:80] for a in node.attribute if a.name in ("operator", "overload_name") and a.type == 3}
+    if not said.get("operator"):
+        return "PyTorch ATen fallback op without an 'operator' attribute: which PyTorch op it runs is not said"
+    full = f"aten::{said['operator']}" + (f".{said['overload_name']}" if said.get("overload_name") else "")
+    return (f"PyTorch ATen fallback op {full!r} (torch.onnx's ONNX_ATEN_FALLBACK: a PyTorch kernel, no ONNX op; only PyTorch or Caffe2 runs it): "
+            f"export with a newer opset or register a symbolic")  # fmt: skip
 
 
 # Ops whose output shape is the value of an input: unknown when that value is computed at run time.
 VALUE_SHAPED = ("ConstantOfShape", "Reshape", "Expand", "Tile", "Slice", "Range", "Resize", "Upsample", "Pad", "TopK", "OneHot",
-                "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin")  # fmt: skip
+                "Split", "Squeeze", "Unsqueeze", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ConstantFill", "DynamicSlice")  # fmt: skip
+
+
+def _as_shape(node) -> bool:
+    """A ConstantFill (onnx_legacy) whose input's value is its shape."""
+    return any(a.name == "input_as_shape" and a.i for a in node.attribute)
 
 
 def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: dict, g, names: list[str]) -> None:
@@ -141,16 +159,16 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
     for node, name in zip(g.node, names):
         for t in node.output:
             if t:
-                made_by[t] = (name, node.op_type, node.input)
+                made_by[t] = (name, node.op_type, node.input, node)
     found: dict[str, str | None] = {}
     for index, tensor in lost:
         t, seen, origin = tensor, set(), None
         while t in made_by and t not in seen and t not in found:
             seen.add(t)
-            name, op, ins = made_by[t]
+            name, op, ins, node = made_by[t]
             unknown = next((i for i in ins if i and shapes.get(i) is None), None)
             if unknown is None:
-                shaping = ins if op in ("ConstantOfShape", "Range") else ins[1:]  # (with constants only: onnx's inference gave up)
+                shaping = ins if op in ("ConstantOfShape", "Range") or (op == "ConstantFill" and _as_shape(node)) else ins[1:]  # (with constants only: onnx's inference gave up)
                 computed = op in VALUE_SHAPED and any(i and i not in consts for i in shaping)
                 why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
                 origin = f"{name} ({op}: {why})"
