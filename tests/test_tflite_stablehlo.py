@@ -212,13 +212,16 @@ def test_dot_general_with_a_constant_rhs_is_a_linear_layer(tmp_path):
 
 def test_a_broadcast_bias_counts_as_biases_and_an_average_pool_divisor_does_not(tmp_path):
     """What TensorFlow's converter writes (EXPERIMENTAL_STABLEHLO_OPS): conv, bias (16,) broadcast
-    then added (16 biases, 1,024 adds), a scale broadcast then multiplied (16 weights), a 2x2
+    then added (16 biases, 1,024 adds), a scale broadcast then multiplied (16 weights), a
+    multiply by a constant of the output's shape (an untrained BatchNorm's scale: a splat the
+    converter broadcast; no weights), a 2x2
     average pool as reduce_window(add) (4 adds per output: 1,024) divided by a constant of the
     output's shape (256 divides, no weights), then tanh, exp, rsqrt (one op per element each)."""
     n = tm.Net()
     c = _conv(n, n.input("x", (1, 8, 8, 8)), (3, 3, 8, 16), (1, 8, 8, 16), "conv")
     b = _binary(n, OP.STABLEHLO_ADD, c, _broadcast(n, n.const("bias", (16,)), (1, 8, 8, 16), [3], "bias_b"), "biased")
     s = _binary(n, OP.STABLEHLO_MULTIPLY, b, _broadcast(n, n.const("scale", (16,)), (1, 8, 8, 16), [3], "scale_b"), "scaled")
+    s = _binary(n, OP.STABLEHLO_MULTIPLY, s, n.const("splat", (1, 8, 8, 16)), "bn")  # a folded broadcast: no weights
     _body(n, OP.STABLEHLO_ADD)
     p = n.tensor("sum", (1, 4, 4, 16))
     n.op(OP.STABLEHLO_REDUCE_WINDOW, [s, n.const("zero", ())], [p], options2=(O2.StablehloReduceWindowOptions, {
@@ -231,6 +234,7 @@ def test_a_broadcast_bias_counts_as_biases_and_an_average_pool_divisor_does_not(
     assert "1 subgraph(s) of StableHLO reductions, scatters and composites (their bodies, decompositions): counted in those ops" in m.notes
     assert (layers["biased"].type, layers["biased"].cost) == (ADD, Cost(other_ops=1_024, biases=16))
     assert layers["scaled"].cost == Cost(other_ops=1_024, weights=16)
+    assert layers["bn"].cost == Cost(other_ops=1_024) and "a folded broadcast, not params" in layers["bn"].note
     assert (layers["sum"].type, layers["sum"].kernel, layers["sum"].cost) == (POOL, (2, 2), Cost(other_ops=1_024))
     assert (layers["avg"].type, layers["avg"].cost) == (ELEMENTWISE, Cost(other_ops=256))
     assert layers["tanh"].type == ACTIVATION and [layers[k].cost.other_ops for k in ("tanh", "exp", "rsqrt")] == [256] * 3
@@ -422,3 +426,18 @@ def test_the_interpreter_makes_the_declared_shapes(tmp_path):
     layers = _by_name(load(path))
     assert ran == [layers[k].output_shape for k in ("p", "m", "pool")] == [(1, 8, 8, 8), (1, 8, 8, 8), (1, 3, 3, 8)]
     assert layers["pool"].cost == Cost(other_ops=9 * 72)  # 3x3 window per output element
+
+
+def test_every_stablehlo_op_of_the_schema_is_counted_or_says_why():
+    """The 45 STABLEHLO_* builtins of the tflite schema: a handler, WHILE's loop, or a reason."""
+    from tflite.utils import BUILTIN_OPCODE2NAME
+
+    from dscost.readers import tflite_stablehlo
+    from dscost.readers.tflite_file import CONTROL_FLOW
+    from dscost.readers.tflite_ops import HANDLERS
+
+    ops = [name for name in BUILTIN_OPCODE2NAME.values() if name.startswith("STABLEHLO_")]
+    assert len(ops) >= 45
+    fake = lambda name: type("Op", (), {"opname": name, "options": {}})  # noqa: E731
+    left = [op for op in ops if op not in HANDLERS and op not in CONTROL_FLOW and tflite_stablehlo.no_handler_reason(fake(op)) is None]
+    assert left == []

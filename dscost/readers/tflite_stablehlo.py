@@ -18,7 +18,9 @@ How each is counted:
 * Element-wise ops as their TFLite twins (:data:`TWINS`); ``CLAMP`` as a clip.  A learned
   constant broadcast into an ``ADD``/``SUBTRACT`` (biases) or ``MULTIPLY``/``DIVIDE`` (weights)
   counts its own elements, as the twin counts a constant operand; the constant a reduction is
-  divided by (an average pool's, a mean's element count) is not a weight.
+  divided by (an average pool's, a mean's element count) is not a weight, nor a constant of the
+  output's (rank 4 or more) shape: the converter folds a broadcast of a splat (the BatchNorm
+  scale of an untrained model) into one, the value repeated over the feature map.
 * Data movement (reshape, transpose, broadcast, slices, pad, gather, scatter, iota, convert):
   zero cost, the output tensors' shapes.  A ``SCATTER`` whose update computation does
   arithmetic costs its ops per update element.
@@ -216,12 +218,18 @@ def twin(info: NodeInfo) -> Result:
     """As the TFLite twin (:data:`TWINS`): one op per element for each binary or unary op
     (LOGISTIC, TANH as those activations), zero for data movement; a learned constant operand of
     ADD/SUBTRACT (biases) or MULTIPLY/DIVIDE (weights) counts its elements -- the constant a
-    broadcast makes of it, its own elements; a reduction's divisor is no weight."""
+    broadcast makes of it, its own elements; a reduction's divisor is no weight, nor a constant
+    of the output's shape of rank 4 or more: a broadcast of a splat (BatchNorm's scale in an
+    untrained model, ReLU's zeros) that the converter folded, one value over a feature map."""
     op = TWINS[info.op]
-    const = info.const
+    const, note = info.const, ""
     if info.opt("DividesReduction") and info.has(1):
         const = const - {info.inputs[1]}
+    folded = {t for k, t in enumerate(info.inputs) if t in const and len(info.out()) >= 4 and info.tensor(k).shape == tuple(info.out())}
+    if folded and op in _PARAM_KIND:
+        const, note = const - folded, f"a constant of the output's shape {list(info.out())}: a folded broadcast, not params"
     res = HANDLERS[op](replace(info, op=op, const=const))
+    res = replace(res, note=note) if note else res
     if op in _PARAM_KIND and not info.opt("DividesReduction"):
         kind, cost, params = _PARAM_KIND[op], res.cost, dict(res.params)
         for k, t in (info.opt("ConstOf") or {}).items():
