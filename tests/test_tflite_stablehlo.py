@@ -441,3 +441,53 @@ def test_every_stablehlo_op_of_the_schema_is_counted_or_says_why():
     fake = lambda name: type("Op", (), {"opname": name, "options": {}})  # noqa: E731
     left = [op for op in ops if op not in HANDLERS and op not in CONTROL_FLOW and tflite_stablehlo.no_handler_reason(fake(op)) is None]
     assert left == []
+
+
+def test_composites_calling_composites_many_times_stay_linear(tmp_path):
+    """15 levels, each calling the next 8 times (8^14 runs of the innermost, were each counted
+    again): each subgraph is counted once per way it is called, in a moment; 8^15 x 4 adds."""
+    n = tm.Net()
+    x = n.input("x", (1, 4))
+    opts = lambda s: (O2.StableHLOCompositeOptions, {"Name": f"level{s}", "DecompositionSubgraphIndex": s})  # noqa: E731
+    levels = 15
+    for s in range(1, levels + 1):
+        g = n.body()
+        a = g.input("a", (1, 4))
+        for j in range(8):
+            y = g.tensor(f"y{j}", (1, 4))
+            if s < levels:
+                g.op(OP.STABLEHLO_COMPOSITE, [a], [y], options2=opts(s + 1))
+            else:
+                g.op(OP.STABLEHLO_ADD, [a, a], [y])
+        g.output(y)
+    y = n.tensor("y", (1, 4))
+    n.op(OP.STABLEHLO_COMPOSITE, [x], [y], options2=opts(1))
+    (layer,) = _read(n, tmp_path).layers
+    assert layer.cost == Cost(other_ops=4 * 8**levels)
+
+
+def test_corrupted_bytes_never_crash(tmp_path):
+    """Any single corrupted byte of a StableHLO file's tables (options_2, bodies, a composite's
+    decomposition) gives a Model or a one-line InputError, never a traceback or a hang."""
+    n = tm.Net()
+    c = _conv(n, n.input("x", (1, 4, 4, 2)), (3, 3, 2, 2), (1, 4, 4, 2), "conv")
+    _body(n, OP.STABLEHLO_MAXIMUM)
+    p = n.tensor("pool", (1, 2, 2, 2))
+    n.op(OP.STABLEHLO_REDUCE_WINDOW, [c, n.const("init", ())], [p], options2=(O2.StablehloReduceWindowOptions, {
+        "WindowDimensions": [1, 2, 2, 1], "WindowStrides": [1, 2, 2, 1], "BodySubgraphIndex": 1}))  # fmt: skip
+    dec = n.body()
+    a = dec.input("a", (1, 2, 2, 2))
+    dec.output(_binary(dec, OP.STABLEHLO_MULTIPLY, a, a, "sq"))
+    y = n.tensor("y", (1, 2, 2, 2))
+    n.op(OP.STABLEHLO_COMPOSITE, [p], [y], options2=(O2.StableHLOCompositeOptions, {"Name": "odml.square", "DecompositionSubgraphIndex": 2}))
+    good = n.build()
+    assert load(n.save(tmp_path / "good.tflite")).layers[-1].cost == Cost(other_ops=8)
+    for pos in range(8, len(good), 3):
+        for value in (0xFF, 0x7F):
+            data = bytearray(good)
+            data[pos] = value
+            (tmp_path / "bad.tflite").write_bytes(bytes(data))
+            try:
+                load(tmp_path / "bad.tflite")
+            except InputError as err:
+                assert "\n" not in str(err)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import mmap
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -147,6 +147,7 @@ class TFLiteFile:
     graphs: list[Subgraph]
     n_buffers: int
     weight_bytes: int
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # a subgraph's cost, once per way it is called
 
 
 def _scan(buf, size: int, tfl) -> TFLiteFile:

@@ -324,18 +324,38 @@ def composite(info: NodeInfo) -> Result:
     if info.file is None:
         raise ValueError("a composite inside a loop body is not counted")
     flags = [info.is_const(k) for k in range(len(info.inputs))]
-    total, results, n_ops, graph = _decomposition(info.file, info.opt("DecompositionSubgraphIndex"), flags, 0)
+    res, n_ops, graph = _decomposition(info.file, info.opt("DecompositionSubgraphIndex"), flags, 0)
+    return replace(res, note=f"composite {info.opt('Name') or '?'!r}: the {n_ops} ops of subgraph {graph!r}")
+
+
+def _summary(total: Cost, results: list[Result]) -> Result:
+    """The results of a decomposition's ops as one: the type of the costliest, the conv geometry
+    when that conv is the only cost."""
     costly = [r for r in results if r.cost.macs or r.cost.other_ops]
     main = max(costly, key=lambda r: (r.cost.macs, r.cost.other_ops), default=None)
-    kind = main.type if main is not None else SHAPE
     conv = main.conv if main is not None and len(costly) == 1 else None
-    note = f"composite {info.opt('Name') or '?'!r}: the {n_ops} ops of subgraph {graph!r}"
-    return Result(kind, total, conv=conv, kernel=main.kernel if conv is not None else None, note=note)
+    return Result(main.type if main is not None else SHAPE, total, conv=conv, kernel=main.kernel if conv is not None else None)
 
 
-def _decomposition(f: TFLiteFile, s, const_flags: list[bool], depth: int) -> tuple[Cost, list[Result], int, str]:
-    """(cost, each op's result, op count, name) of subgraph ``s`` run once on operands of which
-    those flagged are constants; a ValueError names what cannot be counted."""
+def _decomposition(f: TFLiteFile, s, const_flags: list[bool], depth: int) -> tuple[Result, int, str]:
+    """(its ops' results as one, op count, name) of subgraph ``s`` run once on operands of which
+    those flagged are constants; a ValueError names what cannot be counted.  Each (subgraph,
+    flags) is computed once (``f.memo``): composites calling composites many times over stay linear."""
+    key = ("composite", s, tuple(const_flags))
+    if key not in f.memo:
+        try:
+            f.memo[key] = _run(f, s, const_flags, depth)
+        except ValueError as err:
+            if depth:  # (a failure deep inside may be depth's: only the outermost answer is kept)
+                raise
+            f.memo[key] = err
+    found = f.memo[key]
+    if isinstance(found, ValueError):
+        raise ValueError(str(found))
+    return found
+
+
+def _run(f: TFLiteFile, s, const_flags: list[bool], depth: int) -> tuple[Result, int, str]:
     if not isinstance(s, int) or not 0 < s < len(f.graphs):
         raise ValueError(f"its decomposition subgraph {s} is not in the file")
     if depth >= MAX_DEPTH:
@@ -348,9 +368,9 @@ def _decomposition(f: TFLiteFile, s, const_flags: list[bool], depth: int) -> tup
     for op in g.ops:
         where = f"its decomposition's {op.opname}"
         if op.opname == "STABLEHLO_COMPOSITE":
-            sub, inner, _, _ = _decomposition(f, op.options.get("DecompositionSubgraphIndex"), [t in const for t in op.inputs], depth + 1)
-            results += inner
-            total = total + sub
+            sub, _, _ = _decomposition(f, op.options.get("DecompositionSubgraphIndex"), [t in const for t in op.inputs], depth + 1)
+            results.append(sub)
+            total = total + sub.cost
             continue
         handler = HANDLERS.get(op.opname)
         if op.custom or op.opname in CONTROL_FLOW or handler is None:
@@ -372,4 +392,4 @@ def _decomposition(f: TFLiteFile, s, const_flags: list[bool], depth: int) -> tup
             if fn is None or not op.outputs:
                 raise ValueError(f"{where}'s fused activation is not counted")
             total = total + C.activation_cost(fn, prod(g.tensors[op.outputs[0]].shape))
-    return total, results, len(g.ops), g.name
+    return _summary(total, results), len(g.ops), g.name
