@@ -181,7 +181,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     notes: list[str] = []
     notes.append(f"TFLite schema version {f.version}, {len(g.ops)} operators, {len(tensors)} tensors, {f.n_buffers} buffers "
                  f"({nbytes(f.weight_bytes)} of weights, not read)")  # fmt: skip
-    notes.append("shapes are NHWC, as stored in the file")
+    notes.append(tflite_stablehlo.layout_note(g) or "shapes are NHWC, as stored in the file")
     inner = tflite_stablehlo.inner_subgraphs(f)  # a StableHLO reduction's body, a composite's decomposition
     if len(f.graphs) - 1 - len(inner) > 0:
         notes.append(f"{len(f.graphs) - 1 - len(inner)} more subgraph(s) (bodies of control-flow ops or other signatures) not counted")

@@ -111,6 +111,14 @@ def _source(g, producer: dict, t: int) -> int | None:
     return None
 
 
+def layout_note(g) -> str | None:
+    """The reader's note on the layout when the graph's StableHLO convolutions say channels first
+    (PyTorch's NCHW; TFLite's own ops are NHWC), else None."""
+    if any(op.opname == "STABLEHLO_CONVOLUTION" and op.options.get("InputFeatureDimension") == 1 for op in g.ops):
+        return "shapes as stored in the file: channels first (NCHW), as its StableHLO convolutions' dimension numbers say"
+    return None
+
+
 def no_handler_reason(op) -> str | None:
     """Why a StableHLO op without a handler is uncounted (None: not one of those)."""
     if op.opname == "STABLEHLO_SORT":
