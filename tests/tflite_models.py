@@ -20,6 +20,7 @@ import tflite
 from tflite.ActivationFunctionType import ActivationFunctionType
 from tflite.BuiltinOperator import BuiltinOperator
 from tflite.BuiltinOptions import BuiltinOptions
+from tflite.BuiltinOptions2 import BuiltinOptions2
 from tflite.Padding import Padding
 from tflite.TensorType import TensorType
 
@@ -49,6 +50,7 @@ class Op:
     outputs: list
     options: tuple | None = None  # (BuiltinOptions type, {setter suffix: value})
     custom_code: str | None = None
+    options2: tuple | None = None  # (BuiltinOptions2 type, {field: int, str, or list of int64}): a StableHLO op's
 
 
 @dataclass
@@ -94,8 +96,8 @@ class Net:
     def shape(self, t: int) -> tuple:
         return self.tensors[t].shape
 
-    def op(self, code: int, inputs, outputs, options=None, custom_code: str | None = None) -> None:
-        self.ops.append(Op(code, list(inputs), list(outputs), options, custom_code))
+    def op(self, code: int, inputs, outputs, options=None, custom_code: str | None = None, options2=None) -> None:
+        self.ops.append(Op(code, list(inputs), list(outputs), options, custom_code, options2))
 
     def output(self, t: int) -> int:
         self.outputs.append(t)
@@ -257,6 +259,7 @@ class Net:
                 for k, v in values.items():
                     getattr(tflite, f"{cls}Add{k}")(b, v)
                 opts = getattr(tflite, f"{cls}End")(b)
+            opts2 = self._options2(b, op.options2) if op.options2 else None
             tflite.OperatorStart(b)
             tflite.OperatorAddOpcodeIndex(b, codes.index(key))
             tflite.OperatorAddInputs(b, ins)
@@ -264,6 +267,9 @@ class Net:
             if opts is not None:
                 tflite.OperatorAddBuiltinOptionsType(b, op.options[0])
                 tflite.OperatorAddBuiltinOptions(b, opts)
+            if opts2 is not None:
+                tflite.OperatorAddBuiltinOptions2Type(b, op.options2[0])
+                tflite.OperatorAddBuiltinOptions2(b, opts2)
             ops.append(tflite.OperatorEnd(b))
 
         t_vec = vec(tflite.SubGraphStartTensorsVector, tensors, b.PrependUOffsetTRelative)
@@ -278,6 +284,25 @@ class Net:
         tflite.SubGraphAddOperators(b, op_vec)
         tflite.SubGraphAddName(b, g_name)
         return tflite.SubGraphEnd(b)
+
+    @staticmethod
+    def _options2(b, options2):
+        """A builtin_options_2 table: its vectors (int64) and strings first, then the table."""
+        kind, values = options2
+        cls = next(k for k, v in vars(BuiltinOptions2).items() if v == kind and not k.startswith("_"))
+        made = {}
+        for k, v in values.items():
+            if isinstance(v, (list, tuple)):
+                getattr(tflite, f"{cls}Start{k}Vector")(b, len(v))
+                for x in reversed(v):
+                    b.PrependInt64(x)
+                made[k] = b.EndVector()
+            elif isinstance(v, str):
+                made[k] = b.CreateString(v)
+        getattr(tflite, f"{cls}Start")(b)
+        for k, v in values.items():
+            getattr(tflite, f"{cls}Add{k}")(b, made.get(k, v))
+        return getattr(tflite, f"{cls}End")(b)
 
     def save(self, path: Path) -> Path:
         Path(path).write_bytes(self.build())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import mmap
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -61,8 +61,35 @@ OPTION_FIELDS = {
     "IfOptions": ("ThenSubgraphIndex", "ElseSubgraphIndex"),
     "CallOptions": ("Subgraph",),
 }
+# The options of the StableHLO ops (builtin_options_2), read the same way; a vector field is a tuple
+# of at most MAX_OPTION_ENTRIES entries (dimension numbers, strides, paddings: a few per axis).
+OPTION2_FIELDS = {
+    "StablehloConcatenateOptions": ("Dimension",),
+    "StablehloBroadcastInDimOptions": ("BroadcastDimensions",),
+    "StablehloSliceOptions": ("StartIndices", "LimitIndices", "Strides"),
+    "StablehloConvolutionOptions": ("WindowStrides", "Padding", "LhsDilation", "RhsDilation", "InputBatchDimension", "InputFeatureDimension",
+                                    "InputSpatialDimensions", "KernelInputFeatureDimension", "KernelOutputFeatureDimension",
+                                    "KernelSpatialDimensions", "OutputBatchDimension", "OutputFeatureDimension", "OutputSpatialDimensions",
+                                    "FeatureGroupCount", "BatchGroupCount"),
+    "StablehloCustomCallOptions": ("CallTargetName",),
+    "StablehloReduceOptions": ("Dimensions", "BodySubgraphIndex"),
+    "StablehloScatterOptions": ("UpdateComputationSubgraphIndex",),
+    "StablehloCompareOptions": ("ComparisonDirection", "CompareType"),
+    "StablehloDynamicSliceOptions": ("SliceSizes",),
+    "StablehloPadOptions": ("EdgePaddingLow", "EdgePaddingHigh", "InteriorPadding"),
+    "StablehloIotaOptions": ("IotaDimension",),
+    "StablehloDotGeneralOptions": ("LhsBatchingDimensions", "RhsBatchingDimensions", "LhsContractingDimensions", "RhsContractingDimensions"),
+    "StablehloReduceWindowOptions": ("WindowDimensions", "WindowStrides", "BaseDilations", "WindowDilations", "Padding", "BodySubgraphIndex"),
+    "StablehloSortOptions": ("Dimension", "IsStable", "ComparatorSubgraphIndex"),
+    "StablehloWhileOptions": ("CondSubgraphIndex", "BodySubgraphIndex"),
+    "StablehloGatherOptions": ("SliceSizes",),
+    "StablehloTransposeOptions": ("Permutation",),
+    "StablehloRngBitGeneratorOptions": ("Algorithm",),
+    "StableHLOCompositeOptions": ("Name", "DecompositionSubgraphIndex", "Version"),
+}  # fmt: skip
+MAX_OPTION_ENTRIES = 256
 SAME, VALID = 0, 1  # Padding
-CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL")
+CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL", "STABLEHLO_WHILE")
 SUBGRAPH_OPTIONS = ("CondSubgraphIndex", "BodySubgraphIndex", "ThenSubgraphIndex", "ElseSubgraphIndex", "Subgraph")
 
 
@@ -120,14 +147,17 @@ class TFLiteFile:
     graphs: list[Subgraph]
     n_buffers: int
     weight_bytes: int
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # a subgraph's cost, once per way it is called
 
 
 def _scan(buf, size: int, tfl) -> TFLiteFile:
     """Read the model's tables out of ``buf``; _Corrupt on anything out of range."""
     from tflite.BuiltinOptions import BuiltinOptions
+    from tflite.BuiltinOptions2 import BuiltinOptions2
     from tflite.utils import BUILTIN_OPCODE2NAME
 
     option_names = {v: k for k, v in vars(BuiltinOptions).items() if not k.startswith("_") and isinstance(v, int)}
+    option2_names = {v: k for k, v in vars(BuiltinOptions2).items() if not k.startswith("_") and isinstance(v, int)}
 
     def count(n: int, width: int, what: str) -> int:
         if n < 0 or n * width > size:
@@ -225,11 +255,35 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
                     obj = getattr(tfl, options_type)()
                     obj.Init(table.Bytes, table.Pos)
                     options = {f: getattr(obj, f)() for f in OPTION_FIELDS[options_type]}
+            kind2 = op.BuiltinOptions2Type()
+            if kind2 and not kind:
+                options_type = option2_names.get(kind2)
+                table = op.BuiltinOptions2() if options_type in OPTION2_FIELDS else None
+                if table is not None:
+                    options = _options2(tfl, options_type, table, f"{where} {options_type}", text)
             ops.append(Op(i, opname, custom, inputs, outputs, options_type, options))
         g_inputs = [index(g.Inputs(j), f"subgraph {s} input {j}", optional=False) for j in range(count(g.InputsLength(), 4, "subgraph inputs"))]
         g_outputs = [index(g.Outputs(j), f"subgraph {s} output {j}", optional=False) for j in range(count(g.OutputsLength(), 4, "subgraph outputs"))]
         graphs.append(Subgraph(text(g.Name()), tensors, ops, g_inputs, g_outputs))
     return TFLiteFile(version, graphs, n_buffers, weight_bytes)
+
+
+def _options2(tfl, options_type: str, table, where: str, text) -> dict:
+    """A StableHLO op's options table as {field: value}: a vector field as a tuple, a string as text."""
+    cls = getattr(tfl, options_type)
+    obj = cls()
+    obj.Init(table.Bytes, table.Pos)
+    options: dict = {}
+    for f in OPTION2_FIELDS[options_type]:
+        if hasattr(cls, f + "Length"):
+            n = getattr(obj, f + "Length")()
+            if not 0 <= n <= MAX_OPTION_ENTRIES:
+                raise _Corrupt(f"{where}: {f} has {n} entries (at most {MAX_OPTION_ENTRIES}: a few per axis)")
+            options[f] = tuple(int(getattr(obj, f)(j)) for j in range(n))
+        else:
+            v = getattr(obj, f)()
+            options[f] = text(v) if isinstance(v, bytes) or v is None else v
+    return options
 
 
 def open_file(path: Path, tfl) -> TFLiteFile:

@@ -25,6 +25,8 @@ from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 MAX_STEPS = 10**9
 _LESS = {"LESS": 0, "LESS_EQUAL": 1}  # var < limit, var <= limit (one more step when it divides)
 _GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # limit > var, limit >= var
+# STABLEHLO_COMPARE's comparison_direction (StablehloComparisonDirection) -> the TFLite comparison
+_DIRECTIONS = {5: "LESS", 4: "LESS_EQUAL", 3: "GREATER", 2: "GREATER_EQUAL"}
 
 
 def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] | None:
@@ -51,13 +53,14 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
     p = producer.get(t)
     if p is None or depth > 16 or len(p.inputs) != 2:
         return None
-    if p.opname == "LOGICAL_AND":
+    opname = _DIRECTIONS.get(p.options.get("ComparisonDirection"), "") if p.opname == "STABLEHLO_COMPARE" else p.opname
+    if opname in ("LOGICAL_AND", "STABLEHLO_AND"):
         a, b = (_steps(g, op, cond, body, i, producer, depth + 1) for i in p.inputs)
         return None if a is None or b is None else min(a, b)
-    if p.opname in _LESS:
-        var, limit, inclusive = p.inputs[0], p.inputs[1], _LESS[p.opname]
-    elif p.opname in _GREATER:
-        limit, var, inclusive = p.inputs[0], p.inputs[1], _GREATER[p.opname]
+    if opname in _LESS:
+        var, limit, inclusive = p.inputs[0], p.inputs[1], _LESS[opname]
+    elif opname in _GREATER:
+        limit, var, inclusive = p.inputs[0], p.inputs[1], _GREATER[opname]
     else:
         return None
     if var not in cond.inputs:
@@ -89,7 +92,7 @@ def _step(body: Subgraph, k: int) -> int | None:
     """The constant the body adds to loop variable ``k`` each run (None: anything else)."""
     out, var = body.outputs[k], body.inputs[k]
     p = next((o for o in body.ops if out in o.outputs), None)
-    if p is None or p.opname != "ADD" or len(p.inputs) != 2 or var not in p.inputs:
+    if p is None or p.opname not in ("ADD", "STABLEHLO_ADD") or len(p.inputs) != 2 or var not in p.inputs:
         return None
     other = p.inputs[1] if p.inputs[0] == var else p.inputs[0]
     return body.tensors[other].value if other >= 0 else None

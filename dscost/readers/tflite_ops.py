@@ -45,6 +45,7 @@ class NodeInfo:
     tensors: list[Tensor]
     const: set = field(default_factory=set)  # indices of constant tensors (buffers with data, dequantized constants)
     out_shapes: list = field(default_factory=list)
+    file: object = None  # the TFLiteFile, for an op that runs a subgraph of it (a StableHLO composite)
 
     def has(self, i: int) -> bool:
         return i < len(self.inputs) and self.inputs[i] >= 0

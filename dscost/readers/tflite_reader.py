@@ -78,6 +78,7 @@ from dscost.readers.tflite_loops import counted_loop
 from dscost.readers.tflite_shapes import DATA_SIZED_OPS, fix_inputs, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 from dscost.readers import tflite_recurrent  # (registers the recurrent and segment ops' handlers)
+from dscost.readers import tflite_stablehlo  # (registers the STABLEHLO_* ops' handlers)
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
@@ -88,7 +89,8 @@ CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max supp
 # Ops whose "weights" input is a kernel (random in an untrained model, so never merged with another by
 # chance): one used by several ops is counted once
 KERNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_3D", "TRANSPOSE_CONV", "Convolution2DTransposeBias", "FULLY_CONNECTED",
-                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", *tflite_recurrent.KERNEL_OPS})  # fmt: skip
+                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", *tflite_recurrent.KERNEL_OPS,
+                        *tflite_stablehlo.KERNEL_OPS})  # fmt: skip
 
 # Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
 NO_HANDLER_REASONS = {op: f"{op}: its output size depends on the data" for op in DATA_SIZED_OPS}
@@ -134,7 +136,7 @@ def _subgraph_params(f: TFLiteFile, op) -> int:
     stack = subgraph_indices(op)
     seen: set[int] = set()
     operands = op.inputs
-    if op.opname == "WHILE":  # (a loop's operand is a state -- an RNN's zero h0 -- unless the body passes it on unchanged)
+    if op.opname in ("WHILE", "STABLEHLO_WHILE"):  # (a loop's operand is a state -- an RNN's zero h0 -- unless the body passes it on unchanged)
         body = f.graphs[op.options.get("BodySubgraphIndex", -1)] if 0 < op.options.get("BodySubgraphIndex", -1) < len(f.graphs) else None
         operands = [t for k, t in enumerate(op.inputs) if body is not None and k < min(len(body.inputs), len(body.outputs)) and body.inputs[k] == body.outputs[k]]
     total = _learned(f.graphs[0].tensors, operands)
@@ -167,6 +169,7 @@ def read_tflite(path: str | Path, progress: bool = False, input_shapes: dict[str
     except ImportError:
         raise InputError(f"{path}: reading TFLite files needs the tflite package: {INSTALL_HINT}") from None
     f = open_file(path, tfl)
+    tflite_stablehlo.annotate(f)
     if not f.graphs:
         raise InputError(f"{path}: not a valid TFLite model: no subgraph")
     return _build(path, f, input_shapes or {}, progress)
@@ -178,9 +181,12 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     notes: list[str] = []
     notes.append(f"TFLite schema version {f.version}, {len(g.ops)} operators, {len(tensors)} tensors, {f.n_buffers} buffers "
                  f"({nbytes(f.weight_bytes)} of weights, not read)")  # fmt: skip
-    notes.append("shapes are NHWC, as stored in the file")
-    if len(f.graphs) > 1:
-        notes.append(f"{len(f.graphs) - 1} more subgraph(s) (bodies of control-flow ops or other signatures) not counted")
+    notes.append(tflite_stablehlo.layout_note(g) or "shapes are NHWC, as stored in the file")
+    inner = tflite_stablehlo.inner_subgraphs(f)  # a StableHLO reduction's body, a composite's decomposition
+    if len(f.graphs) - 1 - len(inner) > 0:
+        notes.append(f"{len(f.graphs) - 1 - len(inner)} more subgraph(s) (bodies of control-flow ops or other signatures) not counted")
+    if inner:
+        notes.append(f"{len(inner)} subgraph(s) of StableHLO reductions, scatters and composites (their bodies, decompositions): counted in those ops")
     resize = fix_inputs(path, g, overrides, notes)
     for t in g.inputs:
         tensor = tensors[t]
@@ -232,7 +238,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         if op.custom and op.opname not in HANDLERS:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + _custom_reason(op.opname)))
             continue
-        loop = counted_loop(f, g, op) if op.opname == "WHILE" else None
+        loop = counted_loop(f, g, op) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
         if loop is not None:
             steps, run, n_ops, body_name = loop
             data = [t for t in op.inputs if t >= 0 and t not in const]
@@ -248,7 +254,8 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             continue
         handler = HANDLERS.get(op.opname)
         if handler is None:
-            uncounted.append(Uncounted(name, op.opname, NO_HANDLER_REASONS.get(op.opname, f"no cost handler for op {op.opname!r}")))
+            why = NO_HANDLER_REASONS.get(op.opname) or tflite_stablehlo.no_handler_reason(op) or f"no cost handler for op {op.opname!r}"
+            uncounted.append(Uncounted(name, op.opname, why))
             continue
         dynamic = next((t for t in (*op.inputs, *op.outputs) if t in unknown), None)
         if dynamic is not None:
@@ -257,7 +264,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                                        _learned(tensors, op.inputs, const)))  # fmt: skip
             continue
         info = NodeInfo(name, op.opname, op.options, op.inputs, tensors, const,
-                        out_shapes=[tensors[t].shape for t in op.outputs])  # fmt: skip
+                        out_shapes=[tensors[t].shape for t in op.outputs], file=f)  # fmt: skip
         try:
             res = handler(info)
         except UnknownShape as err:
