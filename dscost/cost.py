@@ -14,7 +14,7 @@ from fractions import Fraction
 from math import prod
 from typing import Collection
 
-from dscost.layers import DEPTHWISE, FC, PASS_THROUGH_TYPES, POINTWISE, STANDARD, ConvGeom, Cost, Layer, Model, Shape
+from dscost.layers import BLOCK_THROUGH_TYPES, DEPTHWISE, FC, POINTWISE, STANDARD, ConvGeom, Cost, Layer, Model, Shape
 
 # --------------------------------------------------------------------------
 # Shapes
@@ -341,9 +341,9 @@ class Block:
     pointwise: str
 
 
-def find_blocks(layers: list[Layer]) -> list[Block]:
-    """dw -> (BN|activation)* -> pw chains where every intermediate output feeds only the next layer
-    and the depthwise multiplier is 1 (Cout == Cin)."""
+def find_blocks(layers: list[Layer], through: tuple = BLOCK_THROUGH_TYPES) -> list[Block]:
+    """dw -> (BN|activation|a constant's scale or shift)* -> pw chains (``through``: the layer types
+    between) where every intermediate output feeds only the next layer and the multiplier is 1."""
     by_name = {layer.name: layer for layer in layers}
     consumers: dict[str, list[str]] = {}
     for layer in layers:
@@ -355,7 +355,7 @@ def find_blocks(layers: list[Layer]) -> list[Block]:
             continue
         middle: list[str] = []
         cur = by_name.get(layer.inputs[0])
-        while cur is not None and cur.type in PASS_THROUGH_TYPES and len(cur.inputs) == 1 and len(consumers.get(cur.name, ())) == 1:
+        while cur is not None and cur.type in through and len(cur.inputs) == 1 and len(consumers.get(cur.name, ())) == 1:
             middle.append(cur.name)
             cur = by_name.get(cur.inputs[0])
         if (

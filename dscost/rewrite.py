@@ -427,6 +427,7 @@ def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
     from onnx import helper
 
     from dscost.cost import find_blocks
+    from dscost.layers import PASS_THROUGH_TYPES
 
     new, gr, only_set, skip_set = _start(model, only, skip, "reverse", copy)
     report = ConversionReport("", None, True, "product")
@@ -435,7 +436,7 @@ def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
     consumers = gr.consumers()
     replace: dict[str, object] = {}  # pw node name -> merged node
     remove: set[str] = set()
-    for b in find_blocks(layers):
+    for b in find_blocks(layers, PASS_THROUGH_TYPES):  # (BN folds into the merged conv; a Mul or Add of a constant would be dropped)
         if only_set and b.depthwise not in only_set and b.pointwise not in only_set:
             continue
         if b.depthwise in skip_set or b.pointwise in skip_set:

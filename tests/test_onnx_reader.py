@@ -491,6 +491,26 @@ def test_dw_bn_act_pw_block_detected(tmp_path, act):
     assert a.all_standard.macs == a.totals.macs - removed.macs + 294_912
 
 
+def test_unfolded_batchnorm_stays_in_the_block(tmp_path):
+    """A BatchNorm left as a Mul and an Add of per-channel constants (tf2onnx's, TFLite's StableHLO
+    files) between the depthwise and the 1x1 conv is part of the block, as a BatchNormalization is;
+    an Add of two activations (a residual) is not.  `convert --reverse` merges only the blocks
+    whose middles it can fold (a BatchNorm) or drop with a note (an activation): not these."""
+    from dscost.cost import find_blocks
+    from dscost.layers import PASS_THROUGH_TYPES
+
+    nodes = [node("Conv", ["x", "Wd"], "dw", group=8, pads=[1] * 4), node("Mul", ["dw", "g"], "scale"), node("Add", ["scale", "b"], "shift"),
+             node("Relu", ["shift"], "act"), node("Conv", ["act", "Wp"], "pw"),
+             node("Conv", ["pw", "Wd2"], "dw2", group=16, pads=[1] * 4), node("Add", ["dw2", "pw"], "res"), node("Conv", ["res", "Wp2"], "pw2")]  # fmt: skip
+    inits = [init("Wd", 8, 1, 3, 3), init("Wp", 16, 8, 1, 1), init("g", 8, 1, 1), init("b", 8, 1, 1), init("Wd2", 16, 1, 3, 3), init("Wp2", 4, 16, 1, 1)]
+    m = read(tmp_path, nodes, [("x", [1, 8, 16, 16])], None, inits)
+    a = cost.analyze(m)
+    assert [(b.depthwise, b.middle, b.pointwise) for b in a.blocks] == [("dw", ("scale", "shift", "act"), "pw")]
+    # dw -> pw made one 3x3 conv 8->16 on 16x16: 294,912 MACs in place of 9*8*256 + 8*16*256 = 51,200
+    assert a.all_standard.macs == a.totals.macs - 51_200 + 294_912
+    assert find_blocks(m.layers, PASS_THROUGH_TYPES) == []
+
+
 # --------------------------------------------------------------------------
 # External data
 
