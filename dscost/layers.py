@@ -40,8 +40,8 @@ SHAPE = "shape"  # shape-only ops (reshape, transpose, identity, dropout...): ze
 # Layers that may sit between a depthwise and a pointwise conv of one
 # separable block (dw -> BN -> ReLU -> pw).
 PASS_THROUGH_TYPES = (BATCHNORM, ACTIVATION)
-# ... and, for the count of blocks, a scale or shift by a constant (one data input): a BatchNorm
-# left as a multiply and an add (TFLite's StableHLO files, tf2onnx's unfolded BatchNorms)
+# ... and a scale or shift by a constant (one data input): a BatchNorm left as a multiply and an
+# add (TFLite's StableHLO files, tf2onnx's unfolded BatchNorms); dscost.rewrite folds it as a BN
 BLOCK_THROUGH_TYPES = (*PASS_THROUGH_TYPES, ELEMENTWISE, ADD)
 
 

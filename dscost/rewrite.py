@@ -47,6 +47,7 @@ from math import prod
 
 from dscost.cost import is_separable_candidate
 from dscost.errors import InputError
+from dscost.layers import ADD, ELEMENTWISE
 
 INITS = ("svd", "random")
 
@@ -419,15 +420,35 @@ def _bn_affine(gr: _Graph, node):
     return scale, beta - mean * scale
 
 
+def _channel_affine(gr: _Graph, node, data: str, m: int, rank: int):
+    """(scale, shift) per channel of ``node`` on ``data``: a Mul, Div, Add or Sub (data first for
+    the last two) by a constant that is one value per channel (a scalar, (m, 1, ...) or (1, m, 1,
+    ...) for a tensor of ``rank`` axes): an unfolded BatchNorm's.  None otherwise."""
+    import numpy as np
+
+    op, ins = node.op_type, list(node.input)
+    if len(ins) != 2 or data not in ins or (op in ("Sub", "Div") and ins[0] != data):
+        return None
+    c = gr.const(ins[1] if ins[0] == data else ins[0])
+    if c is None or np.asarray(c).ndim > rank:
+        return None
+    c = np.asarray(c, np.float64)
+    shape = (1,) * (rank - c.ndim) + c.shape
+    if c.size != 1 and (shape[0] != 1 or shape[1] != m or any(d != 1 for d in shape[2:])):
+        return None
+    c = np.broadcast_to(c.reshape(-1), (m,)) if c.size == 1 else c.reshape(m)
+    one, zero = np.ones(m), np.zeros(m)
+    return {"Mul": (c, zero), "Div": (1.0 / c, zero), "Add": (one, c), "Sub": (one, -c)}[op]
+
+
 def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
-    """Merge every dw -> (BN|activation)* -> pw block found by :func:`dscost.cost.find_blocks` on ``layers``
-    (the dscost layers of ``model``, e.g. from ``read_onnx``) into one standard conv.
-    Returns (new ModelProto, ConversionReport)."""
+    """Merge every dw -> (BN|activation|a constant's per-channel scale or shift)* -> pw block found by
+    :func:`dscost.cost.find_blocks` on ``layers`` (the dscost layers of ``model``, e.g. from
+    ``read_onnx``) into one standard conv.  Returns (new ModelProto, ConversionReport)."""
     import numpy as np
     from onnx import helper
 
     from dscost.cost import find_blocks
-    from dscost.layers import PASS_THROUGH_TYPES
 
     new, gr, only_set, skip_set = _start(model, only, skip, "reverse", copy)
     report = ConversionReport("", None, True, "product")
@@ -436,7 +457,8 @@ def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
     consumers = gr.consumers()
     replace: dict[str, object] = {}  # pw node name -> merged node
     remove: set[str] = set()
-    for b in find_blocks(layers, PASS_THROUGH_TYPES):  # (BN folds into the merged conv; a Mul or Add of a constant would be dropped)
+    kinds = {layer.name: layer.type for layer in layers}
+    for b in find_blocks(layers):
         if only_set and b.depthwise not in only_set and b.pointwise not in only_set:
             continue
         if b.depthwise in skip_set or b.pointwise in skip_set:
@@ -471,18 +493,22 @@ def reverse_model(model, layers, only=None, skip=None, copy: bool = True):
         if bd is not None:
             shift = shift + np.asarray(bd, np.float64)
         dropped = []
-        ok = True
-        for mid in mids:
+        why = ""
+        for prev, mid in zip(chain, mids):  # (a BN, or a Mul/Div/Add/Sub of a constant, folds into the merged conv's scale and shift)
             if mid.op_type == "BatchNormalization":
                 aff = _bn_affine(gr, mid)
-                if aff is None:
-                    ok = False
-                    break
-                scale, shift = scale * aff[0], shift * aff[0] + aff[1]
+                why = "" if aff is not None else "a BatchNormalization in the block has non-constant parameters"
+            elif kinds.get(mid.name) in (ELEMENTWISE, ADD):  # (activations are dropped, said; these would change every value)
+                aff = _channel_affine(gr, mid, prev.output[0], m, wd.ndim)
+                why = "" if aff is not None else f"{mid.op_type} {mid.name!r} in the block is not a scale or shift by one constant per channel"
             else:
                 dropped.append(f"{mid.op_type} {mid.name!r}")
-        if not ok:
-            report.skipped.append(Skipped(b.depthwise, "a BatchNormalization in the block has non-constant parameters"))
+                continue
+            if why:
+                break
+            scale, shift = scale * aff[0], shift * aff[0] + aff[1]
+        if why:
+            report.skipped.append(Skipped(b.depthwise, why))
             continue
         k = wd.shape[2:]
         pw2 = np.asarray(wp, np.float64).reshape(n_out, m)

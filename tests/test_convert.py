@@ -456,3 +456,33 @@ def test_weight_of_undefined_type_is_one_input_error(tmp_path, capsys):
         from dscost.bench import bench_model_pair
 
         bench_model_pair(src, threads=1)
+
+
+def test_reverse_folds_an_unfolded_batchnorm(tmp_path):
+    """A BatchNorm left as a Mul and an Add of per-channel constants (tf2onnx's, TFLite StableHLO's)
+    between the depthwise and the 1x1 conv folds into the merged conv as a BatchNormalization
+    does: exact, and the counts are analyze's all-standard what-if.  A Mul by a constant that is
+    not one value per channel leaves the block as it is, saying why."""
+    c = 4
+    nodes = [
+        helper.make_node("Conv", ["x", "wdw", "bdw"], ["t"], name="dw", group=c, pads=[1, 1, 1, 1]),
+        helper.make_node("Mul", ["t", "g"], ["ts"], name="scale"),
+        helper.make_node("Add", ["b", "ts"], ["tb"], name="shift"),
+        helper.make_node("Div", ["tb", "d"], ["td"], name="div"),
+        helper.make_node("Conv", ["td", "wpw", "bpw"], ["y"], name="pw"),
+    ]
+    consts = [_w("g", 1, c, 1, 1), _w("b", c, 1, 1), numpy_helper.from_array(np.float32(2.0), "d")]
+    m = _model(nodes, (1, c, 6, 6), (1, 8, 6, 6), [_w("wdw", c, 1, 3, 3), _w("bdw", c), _w("wpw", 8, c, 1, 1), _w("bpw", 8), *consts])
+    src = save(m, tmp_path / "blk.onnx")
+    a = analyze(load(src))
+    assert [b.middle for b in a.blocks] == [("scale", "shift", "div")]
+    rep = cv.convert_file(src, tmp_path / "blk_std.onnx", reverse=True)
+    assert [r.name for r in rep.converted] == ["dw+pw"] and rep.exact
+    assert totals(tmp_path / "blk_std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params}
+    x = RNG.standard_normal((1, c, 6, 6)).astype(np.float32)
+    np.testing.assert_allclose(run(onnx.load(str(tmp_path / "blk_std.onnx")), x)[0], run(m, x)[0], rtol=1e-3, atol=1e-3)
+
+    m.graph.initializer[[t.name for t in m.graph.initializer].index("g")].CopyFrom(_w("g", 1, c, 6, 6))  # (one value per pixel)
+    src = save(m, tmp_path / "pix.onnx")
+    rep = cv.convert_file(src, tmp_path / "pix_std.onnx", reverse=True, verify=False)
+    assert not rep.converted and [s.reason for s in rep.skipped] == ["Mul 'scale' in the block is not a scale or shift by one constant per channel"]

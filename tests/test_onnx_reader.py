@@ -494,8 +494,8 @@ def test_dw_bn_act_pw_block_detected(tmp_path, act):
 def test_unfolded_batchnorm_stays_in_the_block(tmp_path):
     """A BatchNorm left as a Mul and an Add of per-channel constants (tf2onnx's, TFLite's StableHLO
     files) between the depthwise and the 1x1 conv is part of the block, as a BatchNormalization is;
-    an Add of two activations (a residual) is not.  `convert --reverse` merges only the blocks
-    whose middles it can fold (a BatchNorm) or drop with a note (an activation): not these."""
+    an Add of two activations (a residual) is not.  With only BatchNorms and activations allowed
+    between (find_blocks' ``through``, as before 2026-12-02), there is no block."""
     from dscost.cost import find_blocks
     from dscost.layers import PASS_THROUGH_TYPES
 
