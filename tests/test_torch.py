@@ -790,3 +790,17 @@ def test_transformers_mixtral_counts_its_top_k_experts():
     assert (a.totals.macs, a.totals.params, a.model.uncounted) == (872_448, sum(p.numel() for p in m.parameters()), [])
     assert "2 mixture-of-experts layers exported with transformers' batched_mm experts" in a.model.notes[1]
     assert m.get_experts_implementation() == before and not any("forward" in mod.__dict__ for mod in m.modules())
+
+
+def test_a_forward_wanting_token_ids_is_told_how_to_give_them():
+    """--input-shape (and input_shape=) make float tensors; an embedding refuses them, and the
+    error says to give integer ids through the Python API, which then counts (512 MACs)."""
+    m = tm.Embedded()
+    with pytest.raises(InputError, match=r"forward\(input_ids: 1x16\) failed: RuntimeError: Expected tensor for argument #1 'indices'.*; "
+                                         r"the shapes given make float tensors \(torch\.rand\): give integer inputs such as token ids"):
+        dscost.analyze(m, input_shape={"input_ids": (1, 16)})
+    a = dscost.analyze(m, {"input_ids": torch.randint(0, 100, (1, 16))})
+    assert (a.totals.macs, a.totals.params) == (16 * 8 * 4, 800 + 36)
+    with pytest.raises(InputError) as err:  # (tensors given: no such hint)
+        dscost.analyze(m, {"input_ids": torch.rand(1, 16)})
+    assert "float tensors" not in str(err.value)

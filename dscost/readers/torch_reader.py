@@ -486,15 +486,21 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     return None if _cannot_run(again) else (again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
 
 
-def _forward(module, args: tuple, kwargs: dict, torch, what: str) -> None:
+def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: bool = False) -> None:
     """Run the module once (no gradients); InputError saying so when its forward fails.  Not before
     every export: a module that caches a tensor at its first forward in eval mode (transformers'
-    LeViT, its attention biases) would hand the exporter that cached tensor, not its parameters."""
+    LeViT, its attention biases) would hand the exporter that cached tensor, not its parameters.
+    ``generated``: the inputs are dscost's float tensors of the shapes given (said when the forward
+    wanted integers: an embedding's token ids)."""
     try:
         with torch.no_grad():
             module(*args, **kwargs)
     except Exception as err:
-        raise _fail(f"{what} failed: {_first_line(err)}", err) from None
+        hint = ""
+        if generated and re.search(r"\b(Long|Int)\b|'indices'", _first_line(err)):
+            hint = ("; the shapes given make float tensors (torch.rand): give integer inputs such as token ids as tensors through "
+                    "the Python API, dscost.analyze(module, {'input_ids': torch.randint(0, 1000, (1, 32))})")
+        raise _fail(f"{what} failed: {_first_line(err)}{hint}", err) from None
 
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
@@ -525,12 +531,12 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
             with _Captured():
                 module.eval()
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
-                    _forward(module, args, kwargs, torch, forward)  # (a lazy module's parameters exist after one)
+                    _forward(module, args, kwargs, torch, forward, inputs is None)  # (a lazy module's parameters exist after one)
                 names = _input_names(module, args, kwargs, torch)
                 try:
                     exporter = _export(module, args, kwargs, path, names, torch, label)
                 except InputError:
-                    _forward(module, args, kwargs, torch, forward)  # (a forward that fails is said as such)
+                    _forward(module, args, kwargs, torch, forward, inputs is None)  # (a forward that fails is said as such)
                     raise
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
