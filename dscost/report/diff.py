@@ -232,7 +232,7 @@ def diff_page(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: d
          [_signed(x.d_params), x.d_params], _diff_change(x)]
         for x in rows
     ]  # fmt: skip
-    caption = f"{len(rows)} layers" + ("" if show_all else " (changed, added, removed; --all lists every layer)") + "; click a header to sort"
+    caption = plural(len(rows), "layer") + ("" if show_all else " (changed, added, removed; --all lists every layer)") + "; click a header to sort"
     body += ["<h2>Layers</h2>", H.sortable_table("layers", ["status", "layer", "type", f"base {u}", f"new {u}", f"Δ {u}", "base params", "new params", "Δ params", "shape"], "lllrrrrrrl", table, caption)]
     return H.page(f"dscost diff: {d.base_name} -> {d.new_name}", "\n".join(body), charts)
 

@@ -364,7 +364,7 @@ def analysis_page(a, flops: bool, roofline, memory, view) -> str:
     cols = [cands[key] for key in dict.fromkeys(keys)]
     table_rows = [[c.cells[i] if c.values is None else [c.cells[i], c.values[i]] for c in cols] for i in range(len(rows))]
     hidden = len(groups) - len(rows)
-    caption = f"{len(rows)} {what}s" + (f" ({hidden} of shape-only or shape-arithmetic layers hidden; --all includes them)" if hidden else "") + "; click a header to sort"
+    caption = f"{len(rows)} {what}{'s' * (len(rows) != 1)}" + (f" ({hidden} of shape-only or shape-arithmetic layers hidden; --all includes them)" if hidden else "") + "; click a header to sort"
     body += [f"<h2>{'Modules' if view.depth else 'Layers'}</h2>", sortable_table("layers", [c.header for c in cols], "".join(c.align for c in cols), table_rows, caption)]
     return page(f"dscost: {m.name}", "\n".join(body), charts)
 
