@@ -13,7 +13,7 @@ from onnx import TensorProto, helper
 from dscost.layers import ACTIVATION, ELEMENTWISE, FC, GLOBAL_POOL, MATMUL, NORM, SHAPE, Cost
 
 from onnx_models import init, vi
-from test_onnx_contrib import layers_of, ms_node, one, strict_session
+from test_onnx_contrib import check_case_cost, layers_of, ms_node, one, strict_session
 
 I8, U8, I16 = TensorProto.INT8, TensorProto.UINT8, TensorProto.INT16
 
@@ -178,9 +178,7 @@ NUMPY = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(int
 
 @pytest.mark.parametrize("op", sorted(CASES))
 def test_quantized_contrib_op_cost(tmp_path, op):
-    n, inputs, inits, (kind, cost), _ = CASES[op]
-    layer = one(tmp_path, n, inputs, inits, outputs=list(n.output))
-    assert (layer.type, layer.cost) == (kind, cost)
+    check_case_cost(tmp_path, CASES[op])
 
 
 @pytest.mark.parametrize("op", sorted(CASES))

@@ -35,10 +35,10 @@ from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, SHAPE,
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
-from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, str_attr
+from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, input_0_shape, str_attr
 from dscost.readers.onnx_ops import conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import activation_ops as _activation_ops, group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
-from dscost.readers.onnx_contrib_quant import TYPE_FROM as QUANT_TYPE_FROM, qgemm  # (registers the quantized ops)
+from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
 from dscost.readers.onnx_contrib_lowbit import matmul_fpq4  # (registers the low-bit weight ops)
 from dscost.readers.onnx_contrib_packed import matmul_packed  # (registers the packed-weight ops)
 from dscost.readers.onnx_contrib_tokens import ngram_hash  # (registers the token-id hashes)
@@ -48,21 +48,8 @@ from dscost.readers.onnx_contrib_attention import relative_position_bias  # (reg
 from dscost.readers.onnx_contrib_hyper import hyper_pre_mix  # (registers the hyper-connection ops)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "OUTPUT_TYPES", "SHAPES", "TYPE_ABSENT", "TYPE_FROM", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "matmul_fpq4",
+__all__ = ["HANDLERS", "SHAPES", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "matmul_fpq4",
            "matmul_packed", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
-
-
-# The output's element type: that of this input (a quantized op's output is quantized like its
-# first input, QGemm's like its output zero point; float when absent).  Other ops: the first float input's.
-TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGlobalAveragePool": 0, "QLinearAveragePool": 0,
-             "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0,
-             "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8, **QUANT_TYPE_FROM}  # fmt: skip
-# ... and when that input is absent (QuantizeLinear without a zero point: uint8); float otherwise
-TYPE_ABSENT = {"QuantizeLinear": 2}
-# Outputs of a fixed element type whatever the inputs' (index -> type): masks (bool 9, uint32 bit
-# words 12) and EmbedLayerNormalization's int32 mask_index
-OUTPUT_TYPES = {"BiasDropout": {1: 9}, "BitmaskDropout": {1: 12}, "BitmaskBiasDropout": {1: 12}, "IsAllFinite": {0: 9},
-                "EmbedLayerNormalization": {1: 6}, "QEmbedLayerNormalization": {1: 6}}  # fmt: skip
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
@@ -93,7 +80,7 @@ def _transposed(s: Shape, trans, trans_batch=0) -> Shape:
     return s[:-2] + (s[-1], s[-2]) if trans and len(s) >= 2 else s
 
 
-@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu", "FusedMatMulActivation")
+@shapes("FusedMatMul", "TransposeMatMul", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "GemmFastGelu", "FusedMatMulActivation", "MatMulInteger16")
 def matmul_shape(info: NodeInfo) -> list:
     a, b = _in(info, 0), _in(info, 1)
     if a is None or b is None or len(a) < 2 or len(b) < 2:
@@ -535,9 +522,7 @@ MOE_ACTIVATIONS = {"relu": 1, "relu2": 2, "gelu": 8, "silu": 4, "identity": 0, "
 QMOE_BITS = {"int": 0, "fp8": 8, "fp4": 4, "nvfp4": 4, "wfp4afp8": 4}
 
 
-@shapes("MoE", "QMoE")
-def moe_shape(info: NodeInfo) -> list:
-    return [_in(info, 0)]
+shapes("MoE", "QMoE")(input_0_shape)
 
 
 @handles("MoE", "QMoE")

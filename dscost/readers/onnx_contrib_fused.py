@@ -22,21 +22,15 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, NORM, SOFTMAX, Cost, Shape
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, input_0_shape
 from dscost.readers.onnx_ops import shape_only
-
-
-def _in(info: NodeInfo, i: int) -> Shape | None:
-    return info.input_shape(i)
 
 
 # --------------------------------------------------------------------------
 # Softmax and dropouts
 
 
-@shapes("BiasSoftmax", "ScaledSiLU", "GatedAdd")
-def same_as_input(info: NodeInfo) -> list:
-    return [_in(info, 0)]
+shapes("BiasSoftmax", "ScaledSiLU", "GatedAdd")(input_0_shape)
 
 
 @handles("BiasSoftmax")
@@ -55,7 +49,7 @@ def bias_softmax(info: NodeInfo) -> Result:
 def dropout_shape(info: NodeInfo) -> list:
     """The output has the data's shape; the mask too (bool), or packed 32 to a uint32 element,
     (ceil(numel / 32),), for the Bitmask ops (as onnxruntime's kernels allocate it)."""
-    x = _in(info, 0)
+    x = info.input_shape(0)
     if x is None:
         return [None] * len(info.outputs)
     mask = (-(-prod(x) // 32),) if info.op.startswith("Bitmask") else x
@@ -96,7 +90,7 @@ def scaled_silu(info: NodeInfo) -> Result:
 @shapes("SwiGLU")
 def swiglu_shape(info: NodeInfo) -> list:
     """The gate's shape; half its last axis when the gate holds both halves (no ``up`` input)."""
-    g = _in(info, 0)
+    g = info.input_shape(0)
     if g is None or info.has(1):
         return [g]
     return [g[:-1] + (g[-1] // 2,)] if g and g[-1] % 2 == 0 else [None]
@@ -137,7 +131,7 @@ def gated_add(info: NodeInfo) -> Result:
 
 @shapes("GemmaRotaryEmbedding")
 def gemma_rotary_shape(info: NodeInfo) -> list:
-    return [_in(info, 1), _in(info, 3)][: len(info.outputs)]
+    return [info.input_shape(1), info.input_shape(3)][: len(info.outputs)]
 
 
 @handles("GemmaRotaryEmbedding")
@@ -155,7 +149,7 @@ def gemma_rotary_embedding(info: NodeInfo) -> Result:
 def _rms_rotary_dims(info: NodeInfo) -> tuple[Shape, int, int]:
     """X (B, S, heads, stride), the normalized width (input_width, or the whole last axis) and
     the rotary dim of an RMSNormRotary."""
-    x = _in(info, 0)
+    x = info.input_shape(0)
     start, width = int(info.attr("input_start", 0)), int(info.attr("input_width", 0))
     rot = int(info.attr("rotary_embedding_dim", 0))
     if x is None or len(x) != 4:

@@ -19,7 +19,7 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ADD, MATMUL, NORM, Cost, Shape
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, input_0_shape
 
 SIGMOID = C.ACTIVATION_OPS["sigmoid"]
 
@@ -34,9 +34,7 @@ def _streams(info: NodeInfo) -> tuple[Shape, int, int]:
     return (x[:-1], c, x[-1] // c) if c else (x[:-2], x[-2], x[-1])
 
 
-@shapes("BranchwiseRMSNorm", "HyperConnectionPostMix")
-def same_as_input(info: NodeInfo) -> list:
-    return [info.input_shape(0)]
+shapes("BranchwiseRMSNorm", "HyperConnectionPostMix")(input_0_shape)
 
 
 @handles("BranchwiseRMSNorm")

@@ -72,9 +72,10 @@ def qlinear_conv_contrib(info: NodeInfo) -> Result:
     return qlinear_conv(_channels_first(info))
 
 
-@shapes("NhwcConv")
+@shapes("NhwcConv", "NhwcFusedConv")
 def nhwc_conv_shape(info: NodeInfo) -> list:
-    """onnxruntime's transformer optimizer's channels-last Conv (CUDA): (N, *out, Cout)."""
+    """onnxruntime's channels-last Conv (its transformer optimizer's, CUDA) and FusedConv (its CPU
+    provider's on arm64: fp16, or KleidiAI's float): (N, *out, Cout)."""
     g = conv_geom(_channels_first(info), 0, 1, 2)
     return [_to_last((g.batch, g.cout, *g.out_spatial))]
 
@@ -95,13 +96,6 @@ def activation_ops(info: NodeInfo) -> tuple[int, str]:
     if act and act not in FUSED_ACTIVATIONS:
         raise ValueError(f"fused activation {act!r} has no op count")
     return (C.activation_cost(FUSED_ACTIVATIONS[act], prod(info.out())).other_ops if act else 0), act.lower()
-
-
-@shapes("NhwcFusedConv")
-def nhwc_fused_conv_shape(info: NodeInfo) -> list:
-    """The CPU provider's channels-last FusedConv (arm64's fp16 kernel, KleidiAI's float one): (N, *out, Cout)."""
-    g = conv_geom(_channels_first(info), 0, 1, 2)
-    return [_to_last((g.batch, g.cout, *g.out_spatial))]
 
 
 @handles("NhwcFusedConv")

@@ -17,14 +17,10 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ELEMENTWISE, FC, Cost, Shape
+from dscost.layers import ELEMENTWISE, FC, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import gemm
-
-
-def _in(info: NodeInfo, i: int) -> Shape | None:
-    return info.input_shape(i)
 
 
 def _rows(info: NodeInfo, k: int) -> int:
@@ -50,7 +46,7 @@ def _linear(info: NodeInfo, k: int, n: int, weight: int, bias: int | None, note:
 @shapes("MatMulFpQ4")
 def matmul_fpq4_shape(info: NodeInfo) -> list:
     """A (..., K) times B of shape B_shape (K, N), the value of input 2."""
-    a, b = _in(info, 0), info.value(2)
+    a, b = info.input_shape(0), info.value(2)
     return [a[:-1] + (b[1],) if a and b and len(b) == 2 and a[-1] == b[0] else None]
 
 
@@ -64,7 +60,7 @@ def matmul_fpq4(info: NodeInfo) -> Result:
 @shapes("MatMulBlockQuantizedFp4Weight", "MatMulBlockQuantizedFp8Weight")
 def block_quantized_shape(info: NodeInfo) -> list:
     """A (..., K) times B^T, B (N, K/2) packed two FP4 values a byte, or (N, K) FP8: (..., N)."""
-    a, b = _in(info, 0), _in(info, 1)
+    a, b = info.input_shape(0), info.input_shape(1)
     return [a[:-1] + (b[0],) if a and b and len(b) == 2 else None]
 
 
@@ -81,7 +77,7 @@ def block_quantized(info: NodeInfo) -> Result:
 
 @shapes("GemmFloat8")
 def gemm_float8_shape(info: NodeInfo) -> list:
-    a, b = _in(info, 0), _in(info, 1)
+    a, b = info.input_shape(0), info.input_shape(1)
     if a is None or b is None or len(a) != 2 or len(b) != 2:
         return [None]
     return [(a[1] if info.attr("transA", 0) else a[0], b[0] if info.attr("transB", 0) else b[1])]
@@ -132,7 +128,7 @@ def _projections(info: NodeInfo, k: int, widths: dict[int, tuple[int, int]]) -> 
 
 @shapes("MatMulNBitsMlp")
 def matmul_nbits_mlp_shape(info: NodeInfo) -> list:
-    a = _in(info, 0)
+    a = info.input_shape(0)
     return [a[:-1] + (int(info.attr("N", 0)),) if a else None, a][: len(info.outputs)]
 
 
@@ -155,7 +151,7 @@ def matmul_nbits_mlp(info: NodeInfo) -> Result:
 
 @shapes("MatMulNBitsQkv")
 def matmul_nbits_qkv_shape(info: NodeInfo) -> list:
-    a = _in(info, 0)
+    a = info.input_shape(0)
     if not a:
         return [None] * len(info.outputs)
     q, kv = a[:-1] + (int(info.attr("Nq", 0)),), a[:-1] + (int(info.attr("Nkv", 0)),)
@@ -176,7 +172,7 @@ def matmul_nbits_qkv(info: NodeInfo) -> Result:
 @shapes("MatMulNBits", "MatMulBnb4", "MatMulNBitsQLoRA")
 def matmul_nbits_shape(info: NodeInfo) -> list:
     """A (..., K) times a K x N weight given by the ``N`` attribute: (..., N)."""
-    a = _in(info, 0)
+    a = info.input_shape(0)
     return [a[:-1] + (int(info.attr("N", 0)),) if a else None]
 
 
@@ -207,7 +203,7 @@ def matmul_nbits_qlora(info: NodeInfo) -> Result:
 def quantize_bfp_shape(info: NodeInfo) -> list:
     """y: the BFP bytes, of a length its bfp_type's layout gives (left open); shape and strides:
     one per axis of x."""
-    x = _in(info, 0)
+    x = info.input_shape(0)
     return [None, (len(x),) if x is not None else None, (len(x),) if x is not None else None][: len(info.outputs)]
 
 

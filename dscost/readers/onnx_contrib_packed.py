@@ -15,17 +15,13 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ELEMENTWISE, FC, SHAPE, Cost, Shape
+from dscost.layers import ELEMENTWISE, FC, SHAPE, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_contrib_lowbit import matmul_nbits_shape
-from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, input_0_shape, str_attr
 
 # An epilogue activation_type -> ops per output element (relu2: a relu then a square, as MoE's)
 EPILOGUES = {"none": 0, "relu2": 2, "relu_squared": 2, "silu": C.ACTIVATION_OPS["silu"]}
-
-
-def _in(info: NodeInfo, i: int) -> Shape | None:
-    return info.input_shape(i)
 
 
 shapes("MatMulPacked")(matmul_nbits_shape)
@@ -51,7 +47,7 @@ def matmul_packed(info: NodeInfo) -> Result:
 
 @shapes("GatherPacked")
 def gather_packed_shape(info: NodeInfo) -> list:
-    ids = _in(info, 1)
+    ids = info.input_shape(1)
     return [(*ids, int(info.attr("K", 0))) if ids is not None else None]
 
 
@@ -63,9 +59,7 @@ def gather_packed(info: NodeInfo) -> Result:
                   note=f"packed type {info.attr('packed_type', '?')}")  # fmt: skip
 
 
-@shapes("MoEPacked")
-def moe_packed_shape(info: NodeInfo) -> list:
-    return [_in(info, 0)]
+shapes("MoEPacked")(input_0_shape)
 
 
 # MoEPacked's activation_type -> ops per element of an expert's hidden layer (as MoE's: swiglu per gated output)
@@ -97,7 +91,7 @@ def moe_packed(info: NodeInfo) -> Result:
 
 @shapes("RouterGateUpProj")
 def router_gate_up_shape(info: NodeInfo) -> list:
-    x, w = _in(info, 0), _in(info, 1)
+    x, w = info.input_shape(0), info.input_shape(1)
     r = int(info.attr("router_size", 0))
     if x is None or w is None or len(w) != 2 or (w[1] - r) % 2:
         return [None] * len(info.outputs)
@@ -127,7 +121,7 @@ def router_gate_up(info: NodeInfo) -> Result:
 def moe_group_router_shape(info: NodeInfo) -> list:
     """Each output (total tokens, experts): the rows of logits (..., experts), or of the
     activations (tokens, width) projected by projection_weight (experts, width)."""
-    x, w = _in(info, 0), _in(info, 2)
+    x, w = info.input_shape(0), info.input_shape(2)
     if x is None or (info.has(2) and (w is None or len(w) != 2)):
         return [None] * len(info.outputs)
     return [(prod(x[:-1]), w[0] if info.has(2) else x[-1])] * len(info.outputs)

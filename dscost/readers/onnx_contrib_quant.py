@@ -21,34 +21,13 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, MATMUL, Shape
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, input_0_shape
 from dscost.readers.onnx_ops import activation_result, gemm, global_pool, layer_norm, matmul_integer, quantize, reduce, softmax
 from dscost.readers.onnx_sequence_ops import recurrent
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:
     return info.input_shape(i)
-
-
-# The output's element type where onnx_contrib.TYPE_FROM's rule does not give it (the first
-# float input's): that of input i (the int8 QOrdered ops; DequantizeWithOrder's scale's) ...
-TYPE_FROM = {"QLinearReduceMean": 0, "QOrderedMatMul": 0, "QOrderedGelu": 0, "QOrderedLayerNormalization": 0,
-             "QOrderedAttention": 0, "DequantizeWithOrder": 1}  # fmt: skip
-# ... or a fixed one (onnx_shapes._contrib_outputs): int8 (3), int64 (7); an int32 (6) accumulator,
-# or uint32 (12) from unsigned inputs (an {input 0's type: output type} table); or the type an
-# attribute names ((attribute, its default))
-FIXED_TYPES = {"QuantizeWithOrder": 3, "MulInteger": 6, "MatMulInteger16": {5: 6, 4: 12}, "ReduceSumInteger": {3: 6, 2: 12},
-               "QuantizeBFP": 7, "DequantizeBFP": ("dtype", 1), "GemmFloat8": ("dtype", 1), "GatherPacked": ("output_dtype", 16),
-               "ConstantFill": ("dtype", 1), "GivenTensorFill": 1}  # fmt: skip  (the last two: onnx_legacy's, of the default domain)
-
-
-def fixed_type(info: NodeInfo) -> int | None:
-    """The output element type FIXED_TYPES gives the node (None: not there)."""
-    fixed = FIXED_TYPES.get(info.op)
-    if isinstance(fixed, tuple):
-        value = info.attr(*fixed)
-        return value if isinstance(value, int) and value > 0 else None  # (a hostile file's string: the inputs' type)
-    return fixed.get(info.types.get(info.inputs[0]), 6) if isinstance(fixed, dict) else fixed
 
 
 # onnxruntime's QuantizeLinear / DequantizeLinear (com.microsoft): the standard ops' cost
@@ -171,19 +150,8 @@ def qlinear_activation(info: NodeInfo) -> Result:
 # Integer ops: the float twin's cost
 
 
-def _matmul_shape(a: Shape | None, b: Shape | None) -> Shape | None:
-    """numpy.matmul's output shape of two operands of rank 2 or more (None otherwise)."""
-    if a is None or b is None or len(a) < 2 or len(b) < 2:
-        return None
-    return C.broadcast_shape(a[:-2], b[:-2]) + (a[-2], b[-1])
-
-
-@shapes("MatMulInteger16")
-def matmul_integer16_shape(info: NodeInfo) -> list:
-    return [_matmul_shape(_in(info, 0), _in(info, 1))]
-
-
-# MatMulInteger16(A, B): 16-bit integers multiplied into int32, as MatMul (onnx_ops.matmul_integer)
+# MatMulInteger16(A, B): 16-bit integers multiplied into int32, as MatMul (onnx_ops.matmul_integer;
+# its shape: onnx_contrib.matmul_shape)
 handles("MatMulInteger16")(matmul_integer)
 
 
@@ -225,9 +193,7 @@ def reduce_integer(info: NodeInfo) -> Result:
 # The int8 ops of the CUDA provider's cuBLASLt path (onnxruntime.transformers' QOrdered BERT)
 
 
-@shapes("QuantizeWithOrder", "DequantizeWithOrder", "QOrderedGelu", "QOrderedLayerNormalization")
-def ordered_same_shape(info: NodeInfo) -> list:
-    return [_in(info, 0)]
+shapes("QuantizeWithOrder", "DequantizeWithOrder", "QOrderedGelu", "QOrderedLayerNormalization")(input_0_shape)
 
 
 @handles("QuantizeWithOrder", "DequantizeWithOrder")

@@ -24,7 +24,7 @@ from dscost import cost as C
 from dscost.layers import ELEMENTWISE, RESIZE, SHAPE, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_contrib_layout import pool_shape
-from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr, weight_kernel
+from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, input_0_shape, str_attr, weight_kernel
 from dscost.readers.onnx_ops import conv_transpose, pool, shape_only
 from dscost.readers.onnx_sampling import grid_sample
 
@@ -32,9 +32,7 @@ handles("GridSample")(grid_sample)
 handles("Trilu", "Pad", "Range", "GatherND", "UnfoldTensor", "ExpandDims", "SampleOp")(shape_only)
 
 
-@shapes("SampleOp")
-def sample_op_shape(info: NodeInfo) -> list:
-    return [info.input_shape(0)]
+shapes("SampleOp")(input_0_shape)
 
 
 @shapes("UnfoldTensor")

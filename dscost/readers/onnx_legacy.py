@@ -26,7 +26,7 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ACTIVATION, ELEMENTWISE, RECURRENT, SHAPE, Cost
 from dscost.readers.handlers import Result, out_numel
-from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_shapes, handles
+from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_shapes, handles, input_0_shape
 
 # op -> (layer type, cost.ELEMENT_OPS key): y = scale * x + bias[channel] (ImageScaler),
 # alpha * x + beta (Affine), scale * x, alpha * tanh(beta * x), alpha * softplus(beta * x)
@@ -39,9 +39,7 @@ ELEMENT_WISE = {
 }
 
 
-@contrib_shapes(*ELEMENT_WISE, "ThresholdedRelu", "MeanVarianceNormalization", domain="")
-def same_shape(info: NodeInfo) -> list:
-    return [info.input_shape(0)]
+contrib_shapes(*ELEMENT_WISE, "ThresholdedRelu", "MeanVarianceNormalization", domain="")(input_0_shape)
 
 
 @contrib_shapes("Crop", domain="")

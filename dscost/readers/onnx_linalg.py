@@ -13,7 +13,7 @@ from math import prod
 
 from dscost.layers import ELEMENTWISE, MATMUL, Cost, Shape
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles, str_attr
+from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles, input_0_shape, str_attr
 
 
 def _matrices(x: Shape) -> tuple[int, int]:
@@ -39,9 +39,7 @@ def det(info: NodeInfo) -> Result:
     return Result(MATMUL, Cost(macs=batch * one.macs, other_ops=batch * (one.other_ops + max(n - 1, 0))), data_inputs=(0,))
 
 
-@contrib_shapes("Inverse")
-def inverse_shape(info: NodeInfo) -> list:
-    return [info.input_shape(0)]
+contrib_shapes("Inverse")(input_0_shape)
 
 
 @contrib_handles("Inverse")

@@ -103,6 +103,11 @@ def contrib_shapes(*ops: str, domain: str = CONTRIB_DOMAIN):
     return register
 
 
+def input_0_shape(info: NodeInfo) -> list:
+    """The shape function of an op whose one output has its first input's shape."""
+    return [info.input_shape(0)]
+
+
 def ints_attr(value, n: int, default: int) -> tuple[int, ...]:
     return tuple(int(v) for v in value) if value else (default,) * n
 

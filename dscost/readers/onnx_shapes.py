@@ -482,13 +482,11 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
 
 def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, values: dict) -> None:
     """Output shapes of a contrib op from its input shapes and the input values folding knows
-    (left open when they are not all known or do not fit), and element types: the input
-    onnx_contrib.TYPE_FROM names (float when absent), onnx_contrib_quant.fixed_type, else
-    the first float input's; an output of onnx_contrib.OUTPUT_TYPES has the type it gives."""
+    (left open when they are not all known or do not fit), and their element types
+    (:func:`dscost.readers.onnx_contrib_types.output_types`)."""
     from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
-    from dscost.readers.onnx_contrib import OUTPUT_TYPES, TYPE_ABSENT, TYPE_FROM
-    from dscost.readers.onnx_contrib_quant import fixed_type
-    from dscost.readers.onnx_node import FLOAT_TYPES, NodeInfo, node_attrs
+    from dscost.readers.onnx_contrib_types import output_types
+    from dscost.readers.onnx_node import NodeInfo, node_attrs
 
     ins, outs = list(node.input), list(node.output)
     info = NodeInfo(node.name, node.op_type, node_attrs(node), ins, outs, [shapes.get(i) if i else None for i in ins],
@@ -497,20 +495,11 @@ def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, values: dict) ->
         found = shape_fn(info)
     except (UnknownShape, *HANDLER_ERRORS):
         return
-    if node.op_type in TYPE_FROM:
-        src = TYPE_FROM[node.op_type]
-        elem = types.get(ins[src], 1) if src < len(ins) and ins[src] else TYPE_ABSENT.get(node.op_type, 1)
-    elif fixed_type(info) is not None:  # (an int32 accumulator; the type an attribute names)
-        elem = fixed_type(info)
-    else:
-        known = [info.types[i] for i in ins if i in info.types]
-        elem = next((t for t in known if t in FLOAT_TYPES), known[0] if known else None)
-    fixed = OUTPUT_TYPES.get(node.op_type, {})
-    for i, (o, s) in enumerate(zip(outs, found)):
+    for o, s, elem in zip(outs, found, output_types(info)):
         if o and s is not None and shapes.get(o) is None and all(isinstance(d, int) and d >= 0 for d in s):
             shapes[o] = tuple(s)
-            if fixed.get(i, elem) is not None:
-                types.setdefault(o, fixed.get(i, elem))
+            if elem is not None:
+                types.setdefault(o, elem)
 
 
 def _type_proto(helper, elem_type: int, shape: Shape | None):
