@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from dscost import cost
 from dscost.cost import Comparison
 from dscost.errors import InputError
-from dscost.options import dims_option, input_shapes, input_values_option, layer_geom, parse_dims
+from dscost.options import dims_option, input_dtypes_option, input_shapes, input_values_option, layer_geom, parse_dims
 
 if TYPE_CHECKING:
     from dscost.gate import CheckReport
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport", "InputError"]
 
 # How the load options are named in messages raised through this API.
-API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "dims": "dims", "input_values": "input_values", "kwargs": "kwargs"}
+API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values", "kwargs": "kwargs"}
 
 
 @dataclass
@@ -70,13 +70,14 @@ def _is_shape(value: Any) -> bool:
 
 def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
                resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, progress: bool = False,
-               dims: dict[str, int] | None = None, input_values: dict[str, int] | None = None):
+               dims: dict[str, int] | None = None, input_values: dict[str, int] | None = None, input_dtypes: Any = None):
     """The :class:`dscost.layers.Model` of any input :func:`analyze` takes."""  # fmt: skip
     if inputs is not None and input_shape is not None:
         raise InputError("give either inputs (example inputs) or input_shape, not both")
     if _is_shape(inputs) or isinstance(inputs, str):
         input_shape, inputs = inputs, None
-    shapes = input_shapes(input_shape)
+    shapes, dtypes = input_shapes(input_shape)
+    dtypes = {**(dtypes or {}), **(input_dtypes_option(input_dtypes) or {})} or None
     dims = dims_option(dims)
     input_values = input_values_option(input_values)
     if isinstance(model, (str, os.PathLike)):
@@ -93,7 +94,7 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
             resolution = res[0] if len(res) == 1 else res
         if kwargs is not None and not isinstance(kwargs, dict):
             raise InputError(f"kwargs: expected a dict of keyword arguments, got {type(kwargs).__name__}")
-        options = {"width": width, "resolution": resolution, "input_shapes": shapes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress}
+        options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress}
         return load(os.fspath(model), labels=API_LABELS, **options)
     if _is_torch_module(model):
         given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims), ("input_values", input_values)) if v is not None]
@@ -101,7 +102,7 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
             raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
         from dscost.readers.torch_reader import read_module
 
-        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape")
+        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes)
     raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
 
 
@@ -122,7 +123,7 @@ def _is_layer_spec(path: str) -> bool:
 
 def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
             resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-            input_values: dict[str, int] | None = None) -> Analysis:
+            input_values: dict[str, int] | None = None, input_dtypes: Any = None) -> Analysis:
     """Per-layer MACs and params of a model, its totals, Table-2 shares and separable what-ifs.
 
     ``model``: a YAML layer spec, ONNX or TFLite file path; a PyTorch target
@@ -132,6 +133,8 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     inputs, a dict of keyword inputs -- or a shape such as ``(1, 3, 224, 224)``.
     ``input_shape``: a shape for a PyTorch module's single forward input, or
     ``{name: shape}`` (ONNX graph inputs, forward parameters); a shape may be ``"1x3x224x224"``.
+    ``input_dtypes`` (PyTorch): element types of those inputs, ``{"input_ids": "int64"}``
+    (or ``"1x128:int64"`` as the shape); integer inputs are zeros, float ones ``torch.rand``.
     ``dims`` (ONNX): symbolic input dimensions by name, ``{"sequence_length": 128}``.
     ``input_values`` (ONNX): one-element flag inputs by name, ``{"use_cache_branch": 1}``; an If
     on one counts the branch that runs.
@@ -141,7 +144,7 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     the result the CLI renders.  Raises :class:`InputError`.
     """  # fmt: skip
     a = cost.analyze(load_model(model, inputs, input_shape=input_shape, width=width, resolution=resolution, kwargs=kwargs, dims=dims,
-                                  input_values=input_values))  # fmt: skip
+                                  input_values=input_values, input_dtypes=input_dtypes))  # fmt: skip
     return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
 
 
@@ -160,7 +163,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
           flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
           resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-          input_values: dict[str, int] | None = None) -> CheckReport:
+          input_values: dict[str, int] | None = None, input_dtypes: Any = None) -> CheckReport:
     """Budget gate.  With limits: check each of ``models`` (one or a list of what :func:`analyze`
     takes) against them.  Without limits: ``models`` is a budget file (``dscost check --budget``).
 
@@ -174,12 +177,13 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
-    options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values}
+    options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values,
+               "input_dtypes": input_dtypes}  # fmt: skip
     if not limits.any():
         if not isinstance(models, (str, os.PathLike)):
             raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
         if any(v is not None for v in options.values()):
-            raise InputError("check: a budget file sets its own per-model options; input_shape/width/resolution/kwargs/dims/input_values apply with limits")
+            raise InputError("check: a budget file sets its own per-model options; input_shape/input_dtypes/width/resolution/kwargs/dims/input_values apply with limits")
         path = os.fspath(models)
         from dscost.readers import kind_of
 

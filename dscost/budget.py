@@ -99,7 +99,7 @@ def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Pa
 
 
 # How budget entries name the reader options (in messages).
-OPTION_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shapes", "dims": "dims", "input_values": "input_values"}
+OPTION_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shapes", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values"}
 
 
 def analyze_path(path: str | Path, options: dict, labels: dict[str, str] | None = None):

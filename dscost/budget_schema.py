@@ -15,6 +15,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 
 from dscost import gate
+from dscost.options import INPUT_DTYPES
+
+# --input-shape's element types and their aliases
+_InputDtype = Literal[tuple(name for name, aliases in INPUT_DTYPES.items() for name in (name, *aliases))]  # type: ignore[valid-type]
 
 _COUNT_SCHEMA = {
     "anyOf": [
@@ -68,6 +72,11 @@ class BudgetEntry(BaseModel):
         description="Shapes of symbolic ONNX inputs or PyTorch forward parameters, e.g. {input: [1, 3, 224, 224]}, "
         "or one shape [1, 3, 224, 224] for a PyTorch module's single input (as `--input-shape`).",
     )
+    input_dtypes: dict[str, _InputDtype] | _InputDtype | None = Field(
+        None,
+        description="Element types of a PyTorch module's inputs by forward parameter name, e.g. {input_ids: int64}, or one type for its "
+        "single input; integer inputs are zeros, float ones random (as `--input-shape input_ids=1x128:int64`).",
+    )
     dims: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
         None, description="Values of symbolic dimensions of an ONNX graph's inputs by name, e.g. {sequence_length: 128} (as `--dim`)."
     )
@@ -113,7 +122,8 @@ class BudgetEntry(BaseModel):
             shapes = {"": tuple(self.input_shapes)} if self.input_shapes else None
         else:
             shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
-        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("dims", dict(self.dims) if self.dims else None),
+        dtypes = {"": self.input_dtypes} if isinstance(self.input_dtypes, str) else self.input_dtypes or None
+        pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("input_dtypes", dtypes), ("dims", dict(self.dims) if self.dims else None),
                  ("input_values", {k: int(v) for k, v in self.input_values.items()} if self.input_values else None), ("kwargs", self.kwargs))  # fmt: skip
         return {k: v for k, v in pairs if v is not None}
 

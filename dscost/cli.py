@@ -65,7 +65,7 @@ WidthOpt = Annotated[Optional[float], typer.Option("--width-multiplier", "-a", h
 ResolutionOpt = Annotated[Optional[str], typer.Option("--resolution", "-r", help="Input resolution R or HxW (layer specs only).", show_default=False)]
 InputShapeOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--input-shape", "-i", help="NAME=1x3x224x224: an ONNX or TFLite input or a PyTorch forward parameter; 1x3x224x224 (no NAME): a PyTorch module's single input (repeatable).", show_default=False),
+    typer.Option("--input-shape", "-i", help="NAME=1x3x224x224: an ONNX/TFLite input or PyTorch forward parameter; 1x3x224x224: a module's single input; ids=1x128:int64: a PyTorch input of that type, zeros (repeatable).", show_default=False),
 ]
 DimOpt = Annotated[
     Optional[list[str]],

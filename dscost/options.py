@@ -73,13 +73,31 @@ def layer_geom(dk, m: int, n: int, df, stride, padding, dilation, bias: bool, pr
         raise InputError(f"{e}") from None
 
 
-def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tuple[int, ...]]:
-    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224)); '1x3x224x224' -> ('', ...): a PyTorch
-    module's single forward input (an ONNX graph wants the name: the reader says so)."""
+# The element types a PyTorch module's generated input can have (--input-shape
+# input_ids=1x128:int64): each name and its aliases.  Floats are torch.rand, others zeros.
+INPUT_DTYPES = {"float32": ("float",), "float16": ("half",), "bfloat16": (), "float64": ("double",), "int64": ("long",),
+                "int32": ("int",), "int16": ("short",), "int8": (), "uint8": (), "bool": ()}  # fmt: skip
+
+
+def parse_input_dtype(text: object, label: str = "input_dtypes") -> str:
+    """'int64', 'long' or torch.int64 -> 'int64'."""
+    key = str(text).strip().lower().removeprefix("torch.")
+    for name, aliases in INPUT_DTYPES.items():
+        if key == name or key in aliases:
+            return name
+    raise InputError(f"{label}: unknown element type {text!r}; expected one of {', '.join(INPUT_DTYPES)}")
+
+
+def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tuple[int, ...], str | None]:
+    """'input=1x3x224x224' -> ('input', (1, 3, 224, 224), None); '1x3x224x224' -> ('', ...): a
+    PyTorch module's single forward input (an ONNX graph wants the name: the reader says so);
+    'input_ids=1x128:int64' -> ('input_ids', (1, 128), 'int64'): a PyTorch input's element type."""
     name, sep, shape = text.rpartition("=")
     if sep and not name:
-        raise InputError(f"{label}: expected [NAME=]1x3x224x224, got {text!r}")
-    return name, parse_dims(f"{label} {name}" if name else label, shape)
+        raise InputError(f"{label}: expected [NAME=]1x3x224x224[:DTYPE], got {text!r}")
+    where = f"{label} {name}" if name else label
+    shape, colon, dtype = shape.partition(":")
+    return name, parse_dims(where, shape), parse_input_dtype(dtype, where) if colon else None
 
 
 def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:
@@ -128,22 +146,42 @@ def dims_option(value: object, label: str = "dims") -> dict[str, int] | None:
     return _named_ints(value, label, "symbolic dimension names and integers", "name: integer >= 0", lambda v: not isinstance(v, bool) and v >= 0)
 
 
-def input_shapes(value: object, label: str = "input_shape") -> dict[str, tuple[int, ...]] | None:
-    """The ``input_shapes`` load option of a Python value: a shape (``(1, 3, 224, 224)`` or
-    ``'1x3x224x224'``, a PyTorch module's single input; ``'x=1x3x8x8'`` names it) or a dict
-    ``{name: shape}``."""
+def input_shapes(value: object, label: str = "input_shape") -> tuple[dict[str, tuple[int, ...]] | None, dict[str, str] | None]:
+    """The ``input_shapes`` load option of a Python value, and the ``input_dtypes`` its strings
+    give: a shape (``(1, 3, 224, 224)`` or ``'1x3x224x224'``, a PyTorch module's single input;
+    ``'x=1x3x8x8'`` names it, ``'input_ids=1x8:int64'`` gives an element type) or a dict
+    ``{name: shape}`` (a shape may be a string ``'1x8:int64'``)."""
     if value is None:
-        return None
+        return None, None
     if isinstance(value, str):
-        return dict([parse_input_shape(value, label)])
+        name, shape, dtype = parse_input_shape(value, label)
+        return {name: shape}, {name: dtype} if dtype else None
     if isinstance(value, dict):
-        out = {}
+        out, dtypes = {}, {}
         for name, shape in value.items():
             if not isinstance(name, str):
                 raise InputError(f"{label}: input names must be strings, got {name!r}")
-            out[name] = parse_dims(f"{label} {name}" if name else label, shape)
-        return out
-    return {"": parse_dims(label, value)}
+            where = f"{label} {name}" if name else label
+            if isinstance(shape, str):
+                shape, colon, dtype = shape.partition(":")
+                if colon:
+                    dtypes[name] = parse_input_dtype(dtype, where)
+            out[name] = parse_dims(where, shape)
+        return out, dtypes or None
+    return {"": parse_dims(label, value)}, None
+
+
+def input_dtypes_option(value: object, label: str = "input_dtypes") -> dict[str, str] | None:
+    """The ``input_dtypes`` load option of a Python value: ``{"input_ids": "int64"}`` (names,
+    aliases such as ``"long"`` or torch dtypes), or one element type for a single input."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return {"": parse_input_dtype(value, label)}
+    for name in value:
+        if not isinstance(name, str):
+            raise InputError(f"{label}: input names must be strings, got {name!r}")
+    return {name: parse_input_dtype(v, f"{label} {name}" if name else label) for name, v in value.items()}
 
 
 def parse_arg(text: str, label: str = "--arg") -> tuple[str, object]:
@@ -192,7 +230,10 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
             raise InputError(f"--resolution: expected R or HxW, got {resolution!r}")
         options["resolution"] = res[0] if len(res) == 1 else res
     if input_shape:
-        options["input_shapes"] = dict(parse_input_shape(s) for s in input_shape)
+        parsed = [parse_input_shape(s) for s in input_shape]
+        options["input_shapes"] = {name: shape for name, shape, _ in parsed}
+        if any(dtype for _, _, dtype in parsed):
+            options["input_dtypes"] = {name: dtype for name, _, dtype in parsed if dtype}
     if dim:
         options["dims"] = dict(parse_dim(s) for s in dim)
     if input_value:
@@ -206,7 +247,11 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
 
 def named_input_shapes(input_shape: list[str] | None) -> dict | None:
     """--input-shape of an ONNX graph (bench, convert): every shape needs the input's name."""
-    shapes = load_options(input_shape=input_shape).get("input_shapes")
+    options = load_options(input_shape=input_shape)
+    shapes = options.get("input_shapes")
+    if options.get("input_dtypes"):
+        name, dtype = next(iter(options["input_dtypes"].items()))
+        raise InputError(f"--input-shape {name + '=' if name else ''}...:{dtype}: an element type is for PyTorch modules; an ONNX graph's inputs have the types in the file")
     if shapes and "" in shapes:
         shape = "x".join(map(str, shapes[""]))
         raise InputError(f"--input-shape {shape}: name the input (NAME={shape}); a shape without a name is for PyTorch modules")

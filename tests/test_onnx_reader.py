@@ -70,6 +70,29 @@ def test_several_input_shapes_in_one_option_say_how(tmp_path, capsys):
     assert err.count("\n") == 1
 
 
+def test_an_element_type_in_input_shape_is_for_pytorch_only(tmp_path, capsys):
+    """`--input-shape NAME=1x128:int64` types a PyTorch module's generated input; an ONNX graph's
+    inputs have their types in the file, so analyze, bench and convert refuse it in one line
+    (exit 2), and an unknown type names the choices."""
+    from dscost.cli import run
+
+    path = str(save(tmp_path, conv_model()))
+    for argv, said in (
+        (["analyze", path, "-i", "x=1x3x8x8:int64"], f"--input-shape's :DTYPE applies to PyTorch modules only; {path} is an ONNX graph (its inputs' element types are the ones in the file)"),
+        (["bench", path, "-i", "x=1x3x8x8:long"], "--input-shape x=...:int64: an element type is for PyTorch modules; an ONNX graph's inputs have the types in the file"),
+        (["convert", path, "-o", str(tmp_path / "out.onnx"), "-i", "x=1x3x8x8:half"], "--input-shape x=...:float16: an element type is for PyTorch modules"),
+        (["analyze", path, "-i", "x=1x3x8x8:long64"], "--input-shape x: unknown element type 'long64'; expected one of float32, float16, bfloat16, float64, int64, int32, int16, int8, uint8, bool"),
+    ):  # fmt: skip
+        assert run(argv) == 2
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1, err
+    assert not (tmp_path / "out.onnx").exists()
+    with pytest.raises(InputError, match="input_dtypes applies to PyTorch modules only"):
+        import dscost
+
+        dscost.analyze(path, input_shape={"x": "1x3x8x8:int32"})
+
+
 def test_input_shape_of_the_wrong_rank_is_an_error(tmp_path):
     with pytest.raises(InputError, match=r"--input-shape x=1x3x8: the model declares input 'x' with 4 dimensions, not 3"):
         read_onnx(save(tmp_path, conv_model()), input_shapes={"x": (1, 3, 8)})

@@ -792,15 +792,45 @@ def test_transformers_mixtral_counts_its_top_k_experts():
     assert m.get_experts_implementation() == before and not any("forward" in mod.__dict__ for mod in m.modules())
 
 
-def test_a_forward_wanting_token_ids_is_told_how_to_give_them():
+def test_a_forward_wanting_token_ids_is_told_how_to_give_them(capsys):
     """--input-shape (and input_shape=) make float tensors; an embedding refuses them, and the
-    error says to give integer ids through the Python API, which then counts (512 MACs)."""
+    error says to give them an element type, with which they count (512 MACs): zeros, a valid
+    index into any embedding."""
     m = tm.Embedded()
     with pytest.raises(InputError, match=r"forward\(input_ids: 1x16\) failed: RuntimeError: Expected tensor for argument #1 'indices'.*; "
-                                         r"the shapes given make float tensors \(torch\.rand\): give integer inputs such as token ids"):
+                                         r"the shapes given make float tensors \(torch\.rand\): give integer inputs such as token ids their "
+                                         r"element type, input_shape=\{'input_ids': '1x32:int64'\}"):  # fmt: skip
         dscost.analyze(m, input_shape={"input_ids": (1, 16)})
-    a = dscost.analyze(m, {"input_ids": torch.randint(0, 100, (1, 16))})
-    assert (a.totals.macs, a.totals.params) == (16 * 8 * 4, 800 + 36)
+    assert run(["analyze", "torch_models:Embedded", "-i", "input_ids=1x16"]) == 2
+    assert "give integer inputs such as token ids their element type, --input-shape input_ids=1x32:int64" in capsys.readouterr().err
+    counted = [dscost.analyze(m, {"input_ids": torch.randint(0, 100, (1, 16))}),
+               dscost.analyze(m, input_shape="input_ids=1x16:int64"),
+               dscost.analyze(m, input_shape={"input_ids": "1x16:long"}),
+               dscost.analyze(m, input_shape=(1, 16), input_dtypes=torch.int32),
+               dscost.analyze(m, input_shape={"input_ids": (1, 16)}, input_dtypes={"input_ids": "int64"})]  # fmt: skip
+    assert [(a.totals.macs, a.totals.params) for a in counted] == [(16 * 8 * 4, 800 + 36)] * 5
+    assert "at forward(input_ids: 1x16 int32)" in counted[3].model.notes[0]
+    assert cli_json(capsys, "analyze", "torch_models:Embedded", "-i", "1x16:int64")["totals"]["macs"] == 512
     with pytest.raises(InputError) as err:  # (tensors given: no such hint)
         dscost.analyze(m, {"input_ids": torch.rand(1, 16)})
     assert "float tensors" not in str(err.value)
+    with pytest.raises(InputError) as err:  # (typed, but a type the embedding refuses: no such hint either)
+        dscost.analyze(m, input_shape="input_ids=1x16:int8")
+    assert "CharTensor" in str(err.value) and "float tensors" not in str(err.value)
+    with pytest.raises(InputError, match=r"Embedded \(nn.Module\): an element type for 'ids', which has no shape"):
+        dscost.analyze(m, input_shape=(1, 16), input_dtypes={"ids": "int64"})
+    with pytest.raises(InputError, match="element types apply to the inputs dscost makes from shapes, not to example inputs"):
+        dscost.analyze(m, {"input_ids": torch.zeros(1, 16, dtype=torch.long)}, input_dtypes="int64")
+
+
+def test_budget_entries_give_input_element_types(tmp_path, capsys):
+    """A budget entry's input_dtypes types a PyTorch target's inputs, as --input-shape's :DTYPE."""
+    budget = tmp_path / "budget.yaml"
+    budget.write_text("budgets:\n"
+                      "  - {path: torch_models:Embedded, input_shapes: {input_ids: [1, 16]}, input_dtypes: {input_ids: int64}, max_macs: 512}\n"
+                      "  - {path: torch_models:Embedded, input_shapes: [1, 16], input_dtypes: long, max_macs: 511, name: strict}\n")  # fmt: skip
+    report = dscost.check(budget)
+    assert [(m.name, m.passed, m.results[0].actual) for m in report.models] == [("Embedded", True, 512), ("strict", False, 512)]
+    budget.write_text("budgets:\n  - {path: torch_models:Embedded, input_shapes: [1, 16], input_dtypes: long64, max_macs: 512}\n")
+    assert run(["check", "--budget", str(budget)]) == 2
+    assert "input_dtypes" in capsys.readouterr().err

@@ -37,7 +37,7 @@ KINDS = (
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"input_shapes", "progress"}),
               "dscost.readers.tflite_reader:read_tflite", "--input-shape"),
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
-    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "kwargs"}),
+    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "kwargs"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes
@@ -49,6 +49,7 @@ FLAG_LABELS = {
     "width": "--width-multiplier/--resolution",
     "resolution": "--width-multiplier/--resolution",
     "input_shapes": "--input-shape",
+    "input_dtypes": "--input-shape's :DTYPE",
     "dims": "--dim",
     "input_values": "--input-value",
     "kwargs": "--kwargs/--arg",
@@ -108,6 +109,8 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
         instead = f" (use {kind.instead})" if kind.instead else " (its shapes are the ones stored in the file)"
         if wrong[0] == "kwargs":
             instead = ""
+        elif wrong[0] == "input_dtypes":
+            instead = " (its inputs' element types are the ones in the file)"
         raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
     opts = {k: v for k, v in given.items() if k in kind.options}
     if "" in opts.get("input_shapes", {}) and kind is not TORCH:
@@ -133,7 +136,8 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
     """Read any input (YAML spec, ONNX graph, TFLite model, PyTorch target) into a Model.
 
     ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX, TFLite and
-    PyTorch; the key ``""`` is a PyTorch module's single forward input), ``dims``
+    PyTorch; the key ``""`` is a PyTorch module's single forward input), ``input_dtypes``
+    (PyTorch: the element types of those inputs by name, ``{"input_ids": "int64"}``), ``dims``
     (ONNX: symbolic dimensions by name), ``input_values`` (ONNX: one-element flag inputs by
     name, which pick an If's branch), ``kwargs``
     (the keyword arguments of a PyTorch factory), ``progress`` (a progress bar on a

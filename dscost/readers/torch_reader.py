@@ -286,9 +286,10 @@ def _hint(what: str, name: str = "") -> str:
     return f"{what}={{{name!r}: (1, 3, 224, 224)}}" if name else f"{what}=(1, 3, 224, 224)"
 
 
-def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape"):
-    """(args, kwargs) of ``torch.rand`` tensors for ``shapes``: ``""`` is the forward's single
-    input, other keys are forward parameter names.  ``what`` names the option in messages."""
+def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape", dtypes: dict[str, str] | None = None):
+    """(args, kwargs) of tensors for ``shapes``: ``""`` is the forward's single input, other keys
+    are forward parameter names.  Each is ``torch.rand`` (seed 0), or zeros of a non-float
+    element type in ``dtypes`` (a valid index for any embedding).  ``what`` names the option."""
     import inspect
 
     params, var_pos, var_kw = _forward_params(module)
@@ -311,8 +312,13 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     missing = [p.name for p in required if p.name not in shapes]
     if missing:
         raise InputError(f"{label}: {sig} also needs {missing[0]}: {_hint(what, missing[0])}")
+    if dtypes and list(dtypes) == [""] and len(shapes) == 1:  # one element type, for the one input given
+        dtypes = {next(iter(shapes)): dtypes[""]}
+    stray = [n for n in dtypes or {} if n not in shapes]
+    if stray:
+        raise InputError(f"{label}: an element type for {repr(stray[0]) if stray[0] else 'a single input'}, which has no shape; give both: {_hint(what, stray[0])}")
     gen = torch.Generator().manual_seed(0)
-    tensor = {n: torch.rand(tuple(s), generator=gen) for n, s in shapes.items()}
+    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch) for n, s in shapes.items()}
     args: list = []
     if "" in tensor:  # forward(*args): the one positional input
         args.append(tensor.pop(""))
@@ -321,6 +327,12 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
             break
         args.append(tensor.pop(p.name))
     return tuple(args), tensor
+
+
+def _example(shape: tuple, dtype: str | None, gen, torch):
+    """A generated input: ``torch.rand`` of a float type, zeros of another."""
+    dt = getattr(torch, dtype or "float32")
+    return torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
 
 
 def _describe(module, args: tuple, kwargs: dict) -> str:
@@ -357,16 +369,18 @@ def _input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
 # The reader
 
 
-def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None) -> Model:
+def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
+               input_dtypes: dict[str, str] | None = None) -> Model:
     """Import the PyTorch ``target``, build its module and count it (see the module docstring).
     ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
-    parameter name.  ``kwargs``: keyword arguments of the factory."""
+    parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``).
+    ``kwargs``: keyword arguments of the factory."""
     target = str(target)
     import_torch(target)
     with _Captured():
         module = build_module(target, kwargs)
     attr = target.rpartition(":")[2]
-    return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target)
+    return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes)
 
 
 # TorchScript export failures of an op, not of the call: exporting the module itself cannot help (no second trace)
@@ -486,33 +500,37 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     return None if _cannot_run(again) else (again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
 
 
-def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: bool = False) -> None:
+def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "") -> None:
     """Run the module once (no gradients); InputError saying so when its forward fails.  Not before
     every export: a module that caches a tensor at its first forward in eval mode (transformers'
     LeViT, its attention biases) would hand the exporter that cached tensor, not its parameters.
-    ``generated``: the inputs are dscost's float tensors of the shapes given (said when the forward
-    wanted integers: an embedding's token ids)."""
+    ``generated``: the option (``--input-shape``) whose shapes made float inputs, said when the
+    forward wanted integers (an embedding's token ids)."""
     try:
         with torch.no_grad():
             module(*args, **kwargs)
     except Exception as err:
         hint = ""
         if generated and re.search(r"\b(Long|Int)\b|'indices'", _first_line(err)):
-            hint = ("; the shapes given make float tensors (torch.rand): give integer inputs such as token ids as tensors through "
-                    "the Python API, dscost.analyze(module, {'input_ids': torch.randint(0, 1000, (1, 32))})")
+            way = f"{generated} input_ids=1x32:int64" if generated.startswith("--") else f"{generated}={{'input_ids': '1x32:int64'}}"
+            hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {way}"
         raise _fail(f"{what} failed: {_first_line(err)}{hint}", err) from None
 
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
-                source: str | None = None, label: str | None = None, what: str = "--input-shape") -> Model:
+                source: str | None = None, label: str | None = None, what: str = "--input-shape",
+                input_dtypes: dict[str, str] | None = None) -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
-    a dict of keyword inputs) or with ``torch.rand`` tensors of ``input_shapes``.  The module is
-    exported in eval mode; its own mode is restored afterwards."""  # fmt: skip
+    a dict of keyword inputs) or with tensors of ``input_shapes`` (and ``input_dtypes``, see
+    :func:`inputs_from_shapes`).  The module is exported in eval mode; its own mode is restored
+    afterwards."""  # fmt: skip
     torch = import_torch(label or type(module).__name__)
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
     if inputs is not None:
+        if input_dtypes:
+            raise InputError(f"{label}: element types apply to the inputs dscost makes from shapes, not to example inputs (give those tensors of the type wanted)")
         if isinstance(inputs, dict):
             args, kwargs = (), dict(inputs)
         elif isinstance(inputs, (tuple, list)):
@@ -520,9 +538,10 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
         else:
             args, kwargs = (inputs,), {}
     else:
-        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what)
+        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes)
     described = _describe(module, args, kwargs)
     forward = f"{label}: forward({described})"
+    made = what if inputs is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
     was_training = module.training
     experts, experts_note = batched_experts(module)
     with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp, experts:
@@ -531,12 +550,12 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
             with _Captured():
                 module.eval()
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
-                    _forward(module, args, kwargs, torch, forward, inputs is None)  # (a lazy module's parameters exist after one)
+                    _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
                 names = _input_names(module, args, kwargs, torch)
                 try:
                     exporter = _export(module, args, kwargs, path, names, torch, label)
                 except InputError:
-                    _forward(module, args, kwargs, torch, forward, inputs is None)  # (a forward that fails is said as such)
+                    _forward(module, args, kwargs, torch, forward, made)  # (a forward that fails is said as such)
                     raise
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
