@@ -611,19 +611,24 @@ def test_an_int_default_stays_the_forwards():
     assert [i for i, *_ in a.model.inputs] == ["x"]
 
 
-def test_a_forward_taking_use_cache_is_told_how_when_no_exporter_takes_it():
-    """A decoder's cache is no tensor: when both exporters fail and the forward takes
-    ``use_cache``, the error says to give ``use_cache=False``; given so, it counts."""
-    m, x = tm.CachingForward(), torch.rand(1, 8)
-    with pytest.raises(InputError, match=r"the dynamo exporter too: .*; its forward takes use_cache: give use_cache=False as a keyword input$"):
-        dscost.analyze(m, x)
-    a = dscost.analyze(m, {"x": x, "use_cache": False})
-    assert (a.totals.macs, a.totals.params) == (8 * 4, 8 * 4 + 4)
-    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
-    m = tm.CachingThroughKwargs()  # (the cache's type named in the exporter's error: said so too)
-    with pytest.raises(InputError, match=r"unsupported type: Cache; the dynamo exporter too: .*; it returns a cache object: give use_cache=False as a keyword input$"):
-        dscost.analyze(m, x)
-    assert dscost.analyze(m, {"x": x, "use_cache": False}).totals.macs == 8 * 4
+def test_a_forward_returning_a_cache_is_exported_with_use_cache_false(capsys):
+    """A decoder's cache is no tensor, so neither exporter takes it: when the forward takes
+    ``use_cache`` (by name or through ``**kwargs``, as transformers 5.24's GraniteMoE) and it was
+    not given, dscost exports again with ``use_cache=False``, which computes the same keys and
+    values, and says so.  A forward that returns the cache anyway fails in one line saying what
+    was tried."""
+    x = torch.rand(1, 8)
+    given = dscost.analyze(tm.CachingForward(), {"x": x, "use_cache": False})
+    for m in (tm.CachingForward(), tm.CachingThroughKwargs()):
+        a = dscost.analyze(m, x)
+        assert (a.totals.macs, a.totals.params) == (given.totals.macs, given.totals.params) == (8 * 4, 8 * 4 + 4)
+        assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept) at forward(x: 1x8, use_cache: False)")
+        assert a.model.notes[1] == "use_cache=False given to the forward: it returned a cache object (Cache), which torch's exporters do not take"
+        assert [i for i, *_ in a.model.inputs] == ["x"]
+    assert not any("use_cache" in n for n in given.model.notes[1:])
+    assert cli_json(capsys, "analyze", "torch_models:CachingForward", "-i", "1x8")["totals"]["macs"] == 32
+    with pytest.raises(InputError, match=r"^AlwaysCaching \(nn.Module\) \(forward given use_cache=False\): torch.onnx.export failed: .*unsupported type: Cache; the dynamo exporter too: "):
+        dscost.analyze(tm.AlwaysCaching(), x)
 
 
 def test_missing_input_shape_says_how():
@@ -790,6 +795,18 @@ def test_transformers_mixtral_counts_its_top_k_experts():
     assert (a.totals.macs, a.totals.params, a.model.uncounted) == (872_448, sum(p.numel() for p in m.parameters()), [])
     assert "2 mixture-of-experts layers exported with transformers' batched_mm experts" in a.model.notes[1]
     assert m.get_experts_implementation() == before and not any("forward" in mod.__dict__ for mod in m.modules())
+
+
+def test_a_gpt2_counts_from_typed_shapes_alone():
+    """A GPT-2 (64 wide, 2 layers, vocab 1,000) from ``input_ids=1x32:int64`` and nothing else:
+    typed zeros as token ids, ``use_cache=False`` given for its DynamicCache.  By hand per layer
+    c_attn 32 x 64 x 192 = 393,216, attention 2 x 32 x 32 x 64 = 131,072, c_proj 131,072, MLP
+    2 x 32 x 64 x 256 = 1,048,576; x 2, + the LM head 32 x 64 x 1,000: 5,455,872 MACs."""
+    transformers = pytest.importorskip("transformers")
+    m = transformers.GPT2LMHeadModel(transformers.GPT2Config(vocab_size=1000, n_embd=64, n_layer=2, n_head=4, bos_token_id=0, eos_token_id=0))
+    a = dscost.analyze(m, input_shape="input_ids=1x32:int64")
+    assert (a.totals.macs, a.totals.params, a.model.uncounted) == (5_455_872, sum(p.numel() for p in m.parameters()), [])
+    assert a.model.notes[1] == "use_cache=False given to the forward: it returned a cache object (DynamicCache), which torch's exporters do not take"
 
 
 def test_a_forward_wanting_token_ids_is_told_how_to_give_them(capsys):

@@ -185,6 +185,13 @@ class CachingThroughKwargs(CachingForward):
         return super().forward(x, kwargs.get("use_cache"))
 
 
+class AlwaysCaching(CachingForward):
+    """:class:`CachingForward` that returns its :class:`Cache` whatever ``**kwargs`` say."""
+
+    def forward(self, x, **kwargs):
+        return super().forward(x)
+
+
 class BiasCache(nn.Module):
     """transformers' LeViT attention: in eval mode, its first forward caches the learned bias
     gathered by index, and later forwards read the cache.  Linear 8->8 plus a (4, 8) bias

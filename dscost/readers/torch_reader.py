@@ -357,12 +357,13 @@ def _value_text(v) -> str:
 
 
 def _input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
-    """ONNX input names: the forward parameter names, when every input is one tensor."""
+    """ONNX input names: the forward parameter names, when every input is one tensor (a flag
+    such as ``use_cache=False`` is no input)."""
     params, _, _ = _forward_params(module)
-    values = list(args) + list(kwargs.values())
-    if not all(isinstance(v, torch.Tensor) for v in values) or len(args) > len(params):
+    flags = [v for v in kwargs.values() if not isinstance(v, torch.Tensor)]
+    if not all(isinstance(v, torch.Tensor) for v in args) or len(args) > len(params) or not all(isinstance(v, (bool, int, float, str, type(None))) for v in flags):
         return None
-    return [p.name for p in params[: len(args)]] + list(kwargs)
+    return [p.name for p in params[: len(args)]] + [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
 
 
 # --------------------------------------------------------------------------
@@ -387,6 +388,11 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
 OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
 
 
+class CacheOutput(Exception):
+    """The forward returned a cache object (its type's name), which neither exporter takes,
+    and takes ``use_cache``: the caller exports again with ``use_cache=False``."""
+
+
 def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> str:
     """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
     module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
@@ -397,7 +403,8 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
     'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
     has no symbolic for but dscost has (:func:`dscost.readers.torch_symbolics.symbolic`) gets it, registered for the rest of
     the process, and the export is tried again.  Then, when that fails but not on an op, the
-    forward as written; then the dynamo exporter.  Returns what exported it."""
+    forward as written; then the dynamo exporter.  Returns what exported it.  A forward that
+    returns a cache object and takes ``use_cache`` (not given) raises :class:`CacheOutput`."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
     # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
@@ -434,17 +441,16 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
             added.append(op)
         if op_level:  # (the forward as written would fail on the same op)
             break
+    cache = re.search(r"unsupported type: (\w*Cache)\b", first)
+    if cache and "use_cache" not in kwargs:  # (a decoder's cache object is no tensor; a forward may take use_cache through **kwargs)
+        params, _, var_kw = _forward_params(module)
+        if var_kw or any(p.name == "use_cache" for p in params):
+            raise CacheOutput(cache[1])
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
         _export_dynamo(module, args, kwargs, path, names, torch)
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
-        hint = ""
-        if "use_cache" not in kwargs:  # (a cache object is no tensor; a forward may take use_cache through **kwargs)
-            if any(p.name == "use_cache" for p in _forward_params(module)[0]):
-                hint = "; its forward takes use_cache: give use_cache=False as a keyword input"
-            elif re.search(r"unsupported type: \w*Cache\b", first):
-                hint = "; it returns a cache object: give use_cache=False as a keyword input"
-        raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}{hint}", err2) from None
+        raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
     return _dynamo_note(f"the TorchScript exporter failed ({first})")
 
 
@@ -544,6 +550,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     made = what if inputs is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
     was_training = module.training
     experts, experts_note = batched_experts(module)
+    cache_note = None
     with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp, experts:
         path = Path(tmp) / "model.onnx"
         try:
@@ -553,7 +560,13 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                     _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
                 names = _input_names(module, args, kwargs, torch)
                 try:
-                    exporter = _export(module, args, kwargs, path, names, torch, label)
+                    try:
+                        exporter = _export(module, args, kwargs, path, names, torch, label)
+                    except CacheOutput as out:  # (the keys and values are computed either way: the same count)
+                        kwargs = {**kwargs, "use_cache": False}
+                        cache_note = f"use_cache=False given to the forward: it returned a cache object ({out}), which torch's exporters do not take"
+                        described, forward = _describe(module, args, kwargs), f"{label}: forward({_describe(module, args, kwargs)})"
+                        exporter = _export(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)")
                 except InputError:
                     _forward(module, args, kwargs, torch, forward, made)  # (a forward that fails is said as such)
                     raise
@@ -572,6 +585,5 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    if experts_note:
-        model.notes.insert(1, experts_note)
+    model.notes[1:1] = [note for note in (experts_note, cache_note) if note]
     return model
