@@ -162,7 +162,12 @@ def test_shorten_and_bar():
     assert shorten_middle(name, 26) == "/features.3/block.0.0/Conv"
     s = shorten_middle(name, 20)
     assert len(s) == 20 and s.startswith("/features.3/…") and s.endswith(".0/Conv")
-    assert shorten_middle("backbone.stage4.block17.expand_conv_with_a_long_name", 21) == "backbone.s…_long_name"
+    assert shorten_middle("backbone.stage4.block17.expand_conv_with_a_long_name", 21) == "…stage4…h_a_long_name"
+    # PyTorch's dotted module paths: the leading names without an index go, the index stays
+    rows = [shorten_middle(f"model.layers.{i}.mlp.{p}_proj/MatMul", 29) for i in (0, 11) for p in ("gate", "down")]
+    assert rows == ["…layers.0…lp.gate_proj/MatMul", "…layers.0…lp.down_proj/MatMul", "…layers.11…p.gate_proj/MatMul", "…layers.11…p.down_proj/MatMul"]
+    assert shorten_middle("model.layers.0.mlp.gate_proj/MatMul", 30) == "…layers.0.mlp.gate_proj/MatMul"
+    assert shorten_middle("features.3.block.0.0", 12) == "featu…ck.0.0"
     # a transformer's blocks differ in the indexed segment, not in the model's name before it
     h0, h11 = (shorten_middle(f"/transformer/h.{i}/mlp/c_fc/Gemm", 22) for i in (0, 11))
     assert (h0, h11) == ("…/h.0/mlp/c_fc/Gemm", "…/h.11/mlp/c_fc/Gemm")

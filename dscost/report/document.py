@@ -134,12 +134,37 @@ def _drop_plain_head(text: str, width: int) -> str:
     return text
 
 
+def _drop_plain_names(text: str, width: int) -> str:
+    """'model.layers.0.mlp.gate_proj/MatMul' -> '…layers.0.mlp.gate_proj/MatMul': a module path's
+    (PyTorch's dotted names) leading names without a digit are dropped while the text is too
+    long, as :func:`_drop_plain_head` drops path segments; a name followed by its index (layers.0)
+    or with one (stage4) stays."""
+    head, slash, rest = text.partition("/")
+    names = head.split(".")
+    k = 0
+    while len(text) > width and k + 1 < len(names) and not any(ch.isdigit() for ch in names[k]) and not names[k + 1].isdigit():
+        k += 1
+        text = "…" + ".".join(names[k:]) + slash + rest
+    return text
+
+
+def _indexed_head(text: str) -> str:
+    """'…layers.0.mlp.gate_proj/MatMul' -> '…layers.0': up to the first name with a digit (and its index)."""
+    names = text[1:].partition("/")[0].split(".")
+    i = 0 if any(ch.isdigit() for ch in names[0]) or len(names) == 1 else 1
+    if i + 1 < len(names) and names[i + 1].isdigit():
+        i += 1
+    return "…" + ".".join(names[: i + 1])
+
+
 def shorten_middle(text: str, width: int) -> str:
     """``text`` in at most ``width`` characters: a path first loses the segments the next one
     repeats (:func:`collapse_path`) and its leading segments without an index
     (:func:`_drop_plain_head`), then the middle is cut with '…', keeping the first segment
     and as much of the end as fits: '/features/features.3/block/block.0/block.0.0/Conv' ->
-    '/features.3/block.0.0/Conv' -> '/features.3/…0.0/Conv' (20 characters)."""
+    '/features.3/block.0.0/Conv' -> '/features.3/…0.0/Conv' (20 characters).  A dotted module
+    path loses its leading names without an index (:func:`_drop_plain_names`) and is cut after
+    the first with one: 'model.layers.11.mlp.down_proj/MatMul' -> '…layers.11…down_proj/MatMul'."""
     if len(text) <= width:
         return text
     if "/" in text:
@@ -149,6 +174,13 @@ def shorten_middle(text: str, width: int) -> str:
         text = _drop_plain_head(text, width)
         if len(text) <= width:
             return text
+    if not text.startswith(("/", "…")) and "." in text.partition("/")[0]:
+        text = _drop_plain_names(text, width)
+        if len(text) <= width:
+            return text
+        head = _indexed_head(text) if text.startswith("…") else ""
+        if head and len(head) <= 0.6 * width:  # the rows differ in the index: keep it, cut after it
+            return head + "…" + text[len(text) - (width - 1 - len(head)) :]
     if width <= 1:
         return "…"[:width]
     if text.startswith("…/"):  # leading segments already dropped: cut the middle of the rest
