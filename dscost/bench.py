@@ -31,7 +31,8 @@ from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
 from dscost.profile import WIRING_MAX_BYTES, LayerTime, NodeTime, join_profile, profile_times
 from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
-from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, progress_bar, relative_half_width, time_sessions
+from dscost.progress import progress_bar
+from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
 from dscost.units import nbytes
 
 DEFAULT_TIMEOUT_S = 300.0

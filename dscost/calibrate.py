@@ -11,7 +11,8 @@ from pathlib import Path
 from dscost.bench import DEFAULT_TIMEOUT_S, layer_models, random_feeds_for
 from dscost.cost import conv_cost
 from dscost.runtime import check_threads, make_model, make_session, ort_version
-from dscost.timing import check_budget, progress_bar, summary, time_sessions
+from dscost.progress import progress_bar
+from dscost.timing import check_budget, summary, time_sessions
 
 
 def _cpu_name() -> str:

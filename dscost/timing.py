@@ -196,13 +196,3 @@ def ci_notice(what: str, ratios: list[float]) -> str:
     lo, hi = median_ci(ratios)
     return (f"{what}: the machine is too noisy for a confident number: the 95% CI is {lo:.2f}-{hi:.2f}x, "
             f"wider than {NOISY_CI:.0%} either way; close other programs or raise --budget")  # fmt: skip
-
-
-def progress_bar(progress, label: str):
-    """A context manager for the progress of a bench: ``progress`` is a bool (show a bar on a
-    terminal, :mod:`dscost.progress`) or a bar already shown by the caller (left open)."""
-    from contextlib import nullcontext
-
-    from dscost.progress import Progress
-
-    return nullcontext(progress) if isinstance(progress, Progress) else Progress(bool(progress), None, label)

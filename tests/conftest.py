@@ -78,3 +78,35 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("DSCOST_DEBUG", None) if env is None or "DSCOST_DEBUG" not in env else None
     return subprocess.run([sys.executable, "-m", "dscost", *args], capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=120)
+
+
+def run_with_stderr_on_a_terminal(*args: str, env: dict | None = None, timeout: float = 120) -> tuple[int, bytes, bytes]:
+    """`python -m dscost ...` with stderr on a pseudo-terminal (stdout piped): (exit code, stdout,
+    what the terminal got).  A thread drains the terminal while the process runs, so a long
+    progress display never blocks on a full buffer."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # (the other side closed)
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        r = subprocess.run([sys.executable, "-m", "dscost", *args], stdout=subprocess.PIPE, stderr=slave, cwd=ROOT,
+                           env={**os.environ, **(env or {})}, timeout=timeout)  # fmt: skip
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    return r.returncode, r.stdout, b"".join(chunks)

@@ -15,7 +15,7 @@ from dscost.layers import Cost
 from dscost.readers import load
 from dscost.readers.onnx_reader import read_onnx
 
-from conftest import run_cli
+from conftest import run_cli, run_with_stderr_on_a_terminal
 from onnx_models import init, model, node, read, save, vi
 
 
@@ -806,29 +806,13 @@ def test_bias_first_add_shows_the_data_input_shape(tmp_path):
 
 
 def test_progress_bar_on_a_tty_only_and_silenced_by_quiet(tmp_path):
-    import pty
-    import subprocess
-    import sys as _sys
-
     from dscost.readers.onnx_reader import PROGRESS_NODES
 
     nodes = [node("Relu", ["x" if i == 0 else f"t{i - 1}"], f"t{i}") for i in range(PROGRESS_NODES)]
     path = save(tmp_path, model(nodes, [("x", [1, 4])]))
     for extra, expect_bar in (([], True), (["-q"], False)):
-        master, slave = pty.openpty()
-        r = subprocess.run([_sys.executable, "-m", "dscost", "analyze", str(path), "-f", "json", *extra], stdout=subprocess.PIPE, stderr=slave, timeout=60)
-        os.close(slave)
-        err = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            err += chunk
-        os.close(master)
-        assert r.returncode == 0 and r.stdout.startswith(b"{")  # stdout stays clean JSON
+        code, out, err = run_with_stderr_on_a_terminal("analyze", str(path), "-f", "json", *extra, timeout=60)
+        assert code == 0 and out.startswith(b"{")  # stdout stays clean JSON
         assert (b"inferring shapes" in err) == expect_bar, err[:200]
 
 

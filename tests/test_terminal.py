@@ -307,7 +307,8 @@ class Recorder:
 
 def test_bench_timing_reports_progress():
     from dscost.progress import Progress
-    from dscost.timing import progress_bar, time_sessions
+    from dscost.progress import progress_bar
+    from dscost.timing import time_sessions
 
     rec = Recorder()
     t = time_sessions({"standard": (FakeSession(), {}), "separable": (FakeSession(), {})}, budget_s=0.05, max_runs=50, progress=rec).timings

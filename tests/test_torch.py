@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_with_stderr_on_a_terminal
 
 
 def need(name: str):
@@ -629,6 +629,18 @@ def test_a_forward_returning_a_cache_is_exported_with_use_cache_false(capsys):
     assert cli_json(capsys, "analyze", "torch_models:CachingForward", "-i", "1x8")["totals"]["macs"] == 32
     with pytest.raises(InputError, match=r"^AlwaysCaching \(nn.Module\) \(forward given use_cache=False\): torch.onnx.export failed: .*unsupported type: Cache; the dynamo exporter too: "):
         dscost.analyze(tm.AlwaysCaching(), x)
+
+
+def test_a_status_line_on_a_terminal_says_what_the_export_is_doing():
+    """Importing torch, building, exporting (again with use_cache=False here) and counting take
+    seconds to minutes with every print captured: on a terminal, a status line on stderr says
+    which; stdout stays clean JSON, and -q (or stderr piped) shows none."""
+    env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")])}
+    for extra, shown in (([], True), (["-q"], False)):
+        code, out, err = run_with_stderr_on_a_terminal("analyze", "torch_models:CachingForward", "-i", "1x8", "-f", "json", *extra, env=env, timeout=600)
+        assert code == 0 and json.loads(out)["totals"]["macs"] == 32
+        assert (b"exporting to ONNX" in err) == shown, err[-300:]
+        assert (b"again, with use_cache=False" in err) == shown
 
 
 def test_missing_input_shape_says_how():

@@ -37,7 +37,7 @@ KINDS = (
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"input_shapes", "progress"}),
               "dscost.readers.tflite_reader:read_tflite", "--input-shape"),
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
-    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "kwargs"}),
+    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "kwargs", "progress"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes

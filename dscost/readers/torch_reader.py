@@ -49,6 +49,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Model
+from dscost.progress import progress_bar
 from dscost.readers.torch_forward import batched_experts, positional
 from dscost.readers.torch_names import module_path_names, rename
 from dscost.readers.torch_symbolics import FIRST_OPSET, REGISTERED, missing_symbolic, register
@@ -371,17 +372,19 @@ def _input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
 
 
 def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
-               input_dtypes: dict[str, str] | None = None) -> Model:
+               input_dtypes: dict[str, str] | None = None, progress: bool = False) -> Model:
     """Import the PyTorch ``target``, build its module and count it (see the module docstring).
     ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
     parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``).
-    ``kwargs``: keyword arguments of the factory."""
+    ``kwargs``: keyword arguments of the factory.  ``progress``: a status line on a terminal."""
     target = str(target)
-    import_torch(target)
-    with _Captured():
-        module = build_module(target, kwargs)
-    attr = target.rpartition(":")[2]
-    return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes)
+    with progress_bar(progress, "importing torch", steps=False) as bar:
+        import_torch(target)
+        bar.stage(f"building {target}")
+        with _Captured():
+            module = build_module(target, kwargs)
+        attr = target.rpartition(":")[2]
+        return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes, progress=bar)
 
 
 # TorchScript export failures of an op, not of the call: exporting the module itself cannot help (no second trace)
@@ -393,7 +396,7 @@ class CacheOutput(Exception):
     and takes ``use_cache``: the caller exports again with ``use_cache=False``."""
 
 
-def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str) -> str:
+def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> str:
     """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
     module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
     the forward as written, that exporter fills in its other defaults positionally, as traced
@@ -446,6 +449,8 @@ def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: 
         params, _, var_kw = _forward_params(module)
         if var_kw or any(p.name == "use_cache" for p in params):
             raise CacheOutput(cache[1])
+    if bar is not None:
+        bar.stage("exporting to ONNX (dynamo exporter)")
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
         _export_dynamo(module, args, kwargs, path, names, torch)
     except Exception as err2:
@@ -525,11 +530,11 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                 source: str | None = None, label: str | None = None, what: str = "--input-shape",
-                input_dtypes: dict[str, str] | None = None) -> Model:
+                input_dtypes: dict[str, str] | None = None, progress=False) -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
     a dict of keyword inputs) or with tensors of ``input_shapes`` (and ``input_dtypes``, see
     :func:`inputs_from_shapes`).  The module is exported in eval mode; its own mode is restored
-    afterwards."""  # fmt: skip
+    afterwards.  ``progress``: a status line on a terminal (True, or a bar shown by the caller)."""  # fmt: skip
     torch = import_torch(label or type(module).__name__)
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
@@ -551,7 +556,8 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     was_training = module.training
     experts, experts_note = batched_experts(module)
     cache_note = None
-    with tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp, experts:
+    with progress_bar(progress, "", steps=False) as bar, tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp, experts:
+        bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
             with _Captured():
@@ -561,21 +567,26 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                 names = _input_names(module, args, kwargs, torch)
                 try:
                     try:
-                        exporter = _export(module, args, kwargs, path, names, torch, label)
+                        exporter = _export(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         kwargs = {**kwargs, "use_cache": False}
                         cache_note = f"use_cache=False given to the forward: it returned a cache object ({out}), which torch's exporters do not take"
                         described, forward = _describe(module, args, kwargs), f"{label}: forward({_describe(module, args, kwargs)})"
-                        exporter = _export(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)")
+                        bar.stage("exporting to ONNX again, with use_cache=False")
+                        exporter = _export(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
                     _forward(module, args, kwargs, torch, forward, made)  # (a forward that fails is said as such)
                     raise
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
+            bar.stage("counting the exported graph")
             model = _read(path, label, tensors)
             broken = _cannot_run(model)
-            again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken) if broken and exporter.startswith("TorchScript") else None
+            again = None
+            if broken and exporter.startswith("TorchScript"):
+                bar.stage("exporting to ONNX again (dynamo exporter)")
+                again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken)
             if again is not None:
                 model, exporter = again
         finally:
