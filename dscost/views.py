@@ -56,10 +56,20 @@ def hidden_by_default(layer: Layer) -> bool:
 # Module roll-up
 
 
+def _dotted_op(name: str) -> bool:
+    """``model.layers.0.mlp/Mul``: a PyTorch module path and one op of that module (the PyTorch
+    reader's name for an op that is not alone in its module)."""
+    head, slash, op = name.partition("/")
+    return bool(slash and head and "." in head and op and "/" not in op)
+
+
 def module_path(name: str) -> tuple[str, ...]:
     """The modules a layer sits in, outermost first; for a dotted name, the layer itself is the
     last entry (``dsconv3.dw`` -> ``("dsconv3", "dw")``); for a ``/`` name the node is left out
-    (``/blocks/blocks.0/attn/qkv/MatMul`` -> ``("blocks", "blocks.0", "attn", "qkv")``)."""
+    (``/blocks/blocks.0/attn/qkv/MatMul`` -> ``("blocks", "blocks.0", "attn", "qkv")``), and so
+    is the op of a dotted module path (``layers.0.mlp/Mul`` -> ``("layers", "0", "mlp")``)."""
+    if _dotted_op(name):
+        return tuple(p for p in name.partition("/")[0].split(".") if p)
     if "/" in name:
         parts = [p for p in name.split("/") if p]
         return tuple(parts[:-1])
@@ -68,10 +78,10 @@ def module_path(name: str) -> tuple[str, ...]:
 
 def module_at(name: str, depth: int) -> str:
     """The row a layer rolls up into at ``depth`` (>= 1): its module path cut at ``depth``
-    segments, written as the name is (``/blocks/blocks.0``, ``dsconv3``); a layer of the
-    graph's root (``/Concat``) is a row of its own."""
+    segments, written as the name is (``/blocks/blocks.0``, ``dsconv3``, ``layers.0``); a layer
+    of the graph's root (``/Concat``) is a row of its own."""
     path = module_path(name)
-    if "/" in name:
+    if "/" in name and not _dotted_op(name):
         if not path:
             return name
         return ("/" if name.startswith("/") else "") + "/".join(path[:depth])

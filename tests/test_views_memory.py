@@ -37,6 +37,11 @@ def test_shape_arithmetic_is_hidden_real_layers_are_not():
         ("dsconv3.dw", ("dsconv3", "dw"), "dsconv3", "dsconv3.dw"),
         ("conv8.1.conv", ("conv8", "1", "conv"), "conv8", "conv8.1"),
         ("conv1_bn", ("conv1_bn",), "conv1_bn", "conv1_bn"),
+        # the PyTorch reader's names: a module path, and an op of a module that has several
+        ("model.layers.0.mlp.gate_proj", ("model", "layers", "0", "mlp", "gate_proj"), "model", "model.layers"),
+        ("model.layers.0.mlp/Mul", ("model", "layers", "0", "mlp"), "model", "model.layers"),
+        ("features.3/Add", ("features", "3"), "features", "features.3"),
+        ("conv1/Relu", ("conv1",), "conv1", "conv1"),
     ],
 )
 def test_module_path(name, path, depth1, depth2):
@@ -56,6 +61,19 @@ def test_rollup_sums_are_exact(spec, depth):
     # the separable what-if of the whole model, from the groups
     sep = a.totals.macs - sum(g.candidates.macs for g in groups) + sum(g.separable_macs for g in groups)
     assert sep == a.all_separable.macs
+
+
+def test_rollup_of_pytorch_module_paths():
+    """The PyTorch reader's layer names roll up by their dots, the op after a '/' included: at
+    depth 3 a decoder layer's projections, its MLP's Mul and its norm are one row."""
+    from dscost.layers import Cost as C, Layer
+
+    names = ["model.embed_tokens", "model.layers.0.self_attn.q_proj", "model.layers.0.self_attn/MatMul", "model.layers.0.mlp/Mul",
+             "model.layers.0.mlp.down_proj", "model.layers.1.mlp.down_proj", "model.norm/Mul", "lm_head"]  # fmt: skip
+    layers = [Layer(n, "fc", "MatMul", (), (1, 8), (1, 8), C(macs=10 * (i + 1))) for i, n in enumerate(names)]
+    groups = views.rollup(layers, {}, 3)
+    assert [(g.name, len(g.layers), g.cost.macs) for g in groups] == [
+        ("model.embed_tokens", 1, 10), ("model.layers.0", 4, 20 + 30 + 40 + 50), ("model.layers.1", 1, 60), ("model.norm", 1, 70), ("lm_head", 1, 80)]  # fmt: skip
 
 
 def test_rollup_of_an_onnx_transformer(tmp_path):
