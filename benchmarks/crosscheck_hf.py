@@ -307,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default="", help="comma-separated names")
     ap.add_argument("--json", type=Path, help="also write the rows to this file")
+    ap.add_argument("--shapes", action="store_true", help="also count each model from its inputs' shapes and element types alone, as the CLI does "
+                    "(--input-shape input_ids=1x32:int64: zeros; use_cache=False given by dscost), and compare")
     ap.add_argument("--dynamic", action="store_true", help="text models exported by hand with a dynamic batch and sequence, counted at other sizes")
     ap.add_argument("--out", type=Path, default=Path("/tmp/hf-dynamic"), help="folder for --dynamic's files (default /tmp/hf-dynamic)")
     a = ap.parse_args(argv)
@@ -339,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             note = a_.model.notes[0]
             row.update(macs=a_.totals.macs, params=a_.totals.params, uncounted=len(a_.model.uncounted),
                        exporter="dynamo" if "dynamo exporter" in note else "TorchScript")
+            if a.shapes:  # (what `dscost analyze file.py:build -i NAME=SHAPE[:DTYPE]` makes of it)
+                shapes = {k: "x".join(map(str, v.shape)) + ("" if v.is_floating_point() else ":" + str(v.dtype).removeprefix("torch."))
+                          for k, v in inputs.items() if isinstance(v, torch.Tensor)}  # fmt: skip
+                row["shape_macs"] = dscost.analyze(model, input_shape=shapes).totals.macs
         except Exception as err:  # (a config this transformers rejects, an export both exporters refuse)
             row["error"] = f"{type(err).__name__}: {str(err).splitlines()[0][:160] if str(err) else ''}"
         print(f"{name:<14} {time.perf_counter() - t0:5.1f} s  {row.get('exporter', row.get('error', ''))}", file=sys.stderr, flush=True)
@@ -355,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     ok = [r for r in rows if "error" not in r]
     print(f"\n{len(rows)} models: {len(ok)} counted; MACs equal torch's on {sum(r['macs'] == r['torch_macs'] for r in ok)}, "
           f"params on {sum(r['params'] == r['torch_params'] for r in ok)}, nothing uncounted on {sum(r['uncounted'] == 0 for r in ok)}")  # fmt: skip
+    if a.shapes:
+        differ = [f"{r['name']} ({r['shape_macs'] - r['macs']:+,})" for r in ok if r["shape_macs"] != r["macs"]]
+        print(f"from shapes and element types alone, as the CLI counts: MACs equal those from the tensors on {len(ok) - len(differ)} of {len(ok)}"
+              + (f"; differ: {', '.join(differ)}" if differ else ""))  # fmt: skip
     if a.json:
         a.json.write_text(json.dumps(rows, indent=1))
     return 0
