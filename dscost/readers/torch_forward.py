@@ -83,3 +83,19 @@ def batched_experts(module) -> tuple[contextlib.AbstractContextManager, str]:
     note = (f"{layers} exported with transformers' batched_mm experts (each token through its top-k experts' weights), "
             f"not {' / '.join(was)}, whose expert grouping happens at run time")
     return _shadowed(experts, [batched(m) for m in experts]), note
+
+
+def forward_params(module):
+    """The named parameters of ``module.forward`` (no *args/**kwargs), and whether it takes
+    *args and **kwargs."""
+    import inspect
+
+    try:
+        sig = inspect.signature(module.forward)
+    except (TypeError, ValueError):
+        return [], True, True
+    P = inspect.Parameter
+    params = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
+    var_pos = any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values())
+    var_kw = any(p.kind == P.VAR_KEYWORD for p in sig.parameters.values())
+    return params, var_pos, var_kw

@@ -14,8 +14,8 @@ module and example inputs:
    said as such, not as an export failure (a run before every export would let a module that
    caches a tensor at its first forward hand the exporter that tensor);
 3. ``torch.onnx.export`` of the module, its forward taking the tensors positionally for the
-   while so that it keeps its own defaults (:func:`_export`), into a temporary directory
-   (removed afterwards) with :data:`EXPORT_SETTINGS`: the TorchScript-based exporter
+   while so that it keeps its own defaults (:func:`dscost.readers.torch_export.export_module`), into a temporary directory
+   (removed afterwards) with its :data:`~dscost.readers.torch_export.EXPORT_SETTINGS`: the TorchScript-based exporter
    (``dynamo=False``), opset 17, ``TrainingMode.PRESERVE`` (the module's own eval mode) and no
    constant folding; transformers' experts modules run its ``batched_mm`` experts meanwhile
    (:mod:`dscost.readers.torch_forward`).  These keep every BatchNorm a node of its own (its gamma
@@ -23,7 +23,7 @@ module and example inputs:
    ``torch.utils.flop_counter`` on the 43-model zoo (benchmarks/crosscheck_torch.py).
    The dynamo exporter folds BatchNorm into the convs and prints progress on
    stdout (captured, as everything is here); it is the fallback when the
-   TorchScript exporter fails (:data:`DYNAMO_SETTINGS`), or when that exporter's graph
+   TorchScript exporter fails (:data:`~dscost.readers.torch_export.DYNAMO_SETTINGS`), or when that exporter's graph
    contradicts itself where the module ran (:func:`_export_again`), said in a note;
 4. :func:`dscost.readers.onnx_reader.read_onnx` reads the file, given the module's parameter and
    buffer names (params as torch counts them), and the layers are renamed after their module
@@ -39,111 +39,20 @@ failure is one :class:`InputError` naming the target and the cause.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.progress import progress_bar
-from dscost.readers.torch_forward import batched_experts, positional
+from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
+from dscost.readers.torch_forward import batched_experts, forward_params
 from dscost.readers.torch_names import module_path_names, rename
-from dscost.readers.torch_symbolics import FIRST_OPSET, REGISTERED, missing_symbolic, register
-
-INSTALL_HINT = "pip install 'dscost[torch]'"
-# torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
-EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": False}
-# When that exporter fails on an op dscost has no symbolic for (dscost.readers.torch_symbolics),
-# the dynamo exporter (it needs onnxscript, in the torch extra).
-DYNAMO_SETTINGS = {"dynamo": True, "opset_version": 18}
-# An op whose symbolic starts at a later opset (aten::col2im: 18) is exported at that opset, up to this one.
-MAX_TORCHSCRIPT_OPSET = 20
-
-
-def _debug() -> bool:
-    return os.environ.get("DSCOST_DEBUG") == "1"
-
-
-def _first_line(err: BaseException) -> str:
-    """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
-    support ..." and the TorchScript value dump after it."""
-    text = str(err).strip()
-    line = text.splitlines()[0].strip() if text else ""
-    line, cut, _ = line.partition(" Please feel free to request support")
-    line = line.rstrip(" .") if cut else line
-    return f"{type(err).__name__}: {line}" if line else type(err).__name__
-
-
-def _fail(message: str, err: BaseException | None = None) -> InputError:
-    """The InputError of ``message``; with DSCOST_DEBUG=1 the traceback of ``err`` goes to stderr first."""
-    if err is not None and _debug():
-        traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
-    return InputError(message)
-
-
-def import_torch(label: str):
-    """``torch``, or InputError naming the extra to install."""
-    try:
-        import torch
-    except ImportError as err:
-        raise _fail(f"{label}: reading PyTorch modules needs torch: {INSTALL_HINT}", err) from None
-    return torch
-
-
-# --------------------------------------------------------------------------
-# Captured output
-
-
-class _Captured:
-    """Redirect stdout and stderr -- Python's objects and the process's fds 1 and 2 (C++ prints) --
-    into one temporary file, and silence warnings.  With DSCOST_DEBUG=1 the text is replayed on
-    stderr on exit."""
-
-    def __enter__(self) -> _Captured:
-        self._stack = contextlib.ExitStack()
-        self._file = self._stack.enter_context(tempfile.TemporaryFile(mode="w+b"))
-        self._text = io.TextIOWrapper(self._file, encoding="utf-8", errors="replace", write_through=True)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        self._saved: list[tuple[int, int]] = []
-        for fd in (1, 2):
-            try:
-                saved = os.dup(fd)
-            except OSError:  # no such descriptor (a detached process)
-                continue
-            os.dup2(self._file.fileno(), fd)
-            self._saved.append((fd, saved))
-        self._stack.enter_context(contextlib.redirect_stdout(self._text))
-        self._stack.enter_context(contextlib.redirect_stderr(self._text))
-        import warnings
-
-        self._stack.enter_context(warnings.catch_warnings())
-        warnings.simplefilter("ignore")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with contextlib.suppress(Exception):
-            self._text.flush()
-        for fd, saved in reversed(self._saved):
-            os.dup2(saved, fd)
-            os.close(saved)
-        text = ""
-        if _debug():
-            self._file.seek(0)
-            text = self._file.read().decode("utf-8", "replace")
-        self._text.detach()
-        self._stack.close()
-        if text:
-            sys.stderr.write(text if text.endswith("\n") else text + "\n")
-
-
-# --------------------------------------------------------------------------
-# Targets
+from dscost.readers.torch_run import Captured, fail, first_line, import_torch
+from dscost.readers.torch_symbolics import REGISTERED, register
 
 
 class _SearchPath:
@@ -179,7 +88,7 @@ def _import_file(target: str, where: str):
         with _SearchPath(str(path.resolve().parent)):  # the file's own folder, as for `python file.py`
             spec.loader.exec_module(module)
     except (Exception, SystemExit) as err:
-        raise _fail(f"{target}: importing {where} failed: {_first_line(err)}", err) from None
+        raise fail(f"{target}: importing {where} failed: {first_line(err)}", err) from None
     finally:
         sys.modules.pop(name, None)
     return module
@@ -194,10 +103,10 @@ def _import_module(target: str, where: str):
     except ModuleNotFoundError as err:
         parts = where.split(".")
         if err.name in {".".join(parts[: i + 1]) for i in range(len(parts))}:
-            raise _fail(f"{target}: cannot import {where}: no module named {err.name!r} (not installed, and not in the working directory)", err) from None
-        raise _fail(f"{target}: importing {where} failed: {_first_line(err)}", err) from None
+            raise fail(f"{target}: cannot import {where}: no module named {err.name!r} (not installed, and not in the working directory)", err) from None
+        raise fail(f"{target}: importing {where} failed: {first_line(err)}", err) from None
     except (Exception, SystemExit) as err:
-        raise _fail(f"{target}: importing {where} failed: {_first_line(err)}", err) from None
+        raise fail(f"{target}: importing {where} failed: {first_line(err)}", err) from None
 
 
 def _attribute(target: str, where: str, module, attr: str):
@@ -213,9 +122,9 @@ def _attribute(target: str, where: str, module, attr: str):
             names = [n for n in dir(obj) if not n.startswith("_")]
             close = difflib.get_close_matches(part, names, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise _fail(f"{target}: {owner} has no attribute {part!r}{hint}", err) from None
+            raise fail(f"{target}: {owner} has no attribute {part!r}{hint}", err) from None
         except Exception as err:  # a module __getattr__ that raises something else
-            raise _fail(f"{target}: getting {part!r} failed: {_first_line(err)}", err) from None
+            raise fail(f"{target}: getting {part!r} failed: {first_line(err)}", err) from None
         done.append(part)
     return obj
 
@@ -241,7 +150,7 @@ def build_module(target: str, kwargs: dict | None = None):
     try:
         built = obj(**(kwargs or {}))
     except (Exception, SystemExit) as err:
-        raise _fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {_first_line(err)}", err) from None
+        raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}", err) from None
     if not isinstance(built, torch.nn.Module):
         raise InputError(f"{target}: {attr}({_kwargs_text(kwargs)}) returned a {type(built).__name__}, not a torch.nn.Module")
     return built
@@ -257,22 +166,6 @@ def _kwargs_text(kwargs: dict | None) -> str:
 
 def _shape_text(shape) -> str:
     return "x".join(str(d) for d in shape)
-
-
-def _forward_params(module):
-    """The named parameters of ``module.forward`` (no *args/**kwargs), and whether it takes
-    *args and **kwargs."""
-    import inspect
-
-    try:
-        sig = inspect.signature(module.forward)
-    except (TypeError, ValueError):
-        return [], True, True
-    P = inspect.Parameter
-    params = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
-    var_pos = any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values())
-    var_kw = any(p.kind == P.VAR_KEYWORD for p in sig.parameters.values())
-    return params, var_pos, var_kw
 
 
 def _signature_text(params, var_pos: bool) -> str:
@@ -293,7 +186,7 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     element type in ``dtypes`` (a valid index for any embedding).  ``what`` names the option."""
     import inspect
 
-    params, var_pos, var_kw = _forward_params(module)
+    params, var_pos, var_kw = forward_params(module)
     P = inspect.Parameter
     required = [p for p in params if p.default is P.empty]
     sig = _signature_text(params, var_pos)
@@ -338,7 +231,7 @@ def _example(shape: tuple, dtype: str | None, gen, torch):
 
 def _describe(module, args: tuple, kwargs: dict) -> str:
     """``x: 1x3x224x224, mask: 1x128`` for messages and notes."""
-    params, _, _ = _forward_params(module)
+    params, _, _ = forward_params(module)
     names = [p.name for p in params]
     parts = []
     for i, a in enumerate(args):
@@ -357,16 +250,6 @@ def _value_text(v) -> str:
     return repr(v)
 
 
-def _input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
-    """ONNX input names: the forward parameter names, when every input is one tensor (a flag
-    such as ``use_cache=False`` is no input)."""
-    params, _, _ = _forward_params(module)
-    flags = [v for v in kwargs.values() if not isinstance(v, torch.Tensor)]
-    if not all(isinstance(v, torch.Tensor) for v in args) or len(args) > len(params) or not all(isinstance(v, (bool, int, float, str, type(None))) for v in flags):
-        return None
-    return [p.name for p in params[: len(args)]] + [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
-
-
 # --------------------------------------------------------------------------
 # The reader
 
@@ -381,90 +264,10 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
     with progress_bar(progress, "importing torch", steps=False) as bar:
         import_torch(target)
         bar.stage(f"building {target}")
-        with _Captured():
+        with Captured():
             module = build_module(target, kwargs)
         attr = target.rpartition(":")[2]
         return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes, progress=bar)
-
-
-# TorchScript export failures of an op, not of the call: exporting the module itself cannot help (no second trace)
-OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
-
-
-class CacheOutput(Exception):
-    """The forward returned a cache object (its type's name), which neither exporter takes,
-    and takes ``use_cache``: the caller exports again with ``use_cache=False``."""
-
-
-def _export(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> str:
-    """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
-    module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
-    the forward as written, that exporter fills in its other defaults positionally, as traced
-    inputs: an int default becomes a graph input the trace computes with (transformers'
-    ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
-    by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
-    'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
-    has no symbolic for but dscost has (:func:`dscost.readers.torch_symbolics.symbolic`) gets it, registered for the rest of
-    the process, and the export is tried again.  Then, when that fails but not on an op, the
-    forward as written; then the dynamo exporter.  Returns what exported it.  A forward that
-    returns a cache object and takes ``use_cache`` (not given) raises :class:`CacheOutput`."""
-    settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
-    tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
-    # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
-    ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) and not isinstance(module, torch.jit.ScriptModule) else []) + [False]
-    first, added = "", []  # (the symbolics registered: each tried once)
-    # (a symbolic registered stays: torch's unregister leaves an empty entry, on which a later
-    #  export of the op fails with "min() arg is an empty sequence")
-    for by_position in ways:
-        while True:
-            try:
-                if by_position:
-                    with positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
-                        torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
-                else:
-                    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
-                return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept"
-            except Exception as err:
-                op, op_level = missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
-                later = re.search(r"Support for this operator was added in version (\d+)", str(err))
-                at = int(later[1]) if later else FIRST_OPSET.get(op, 0)  # (F.fold: Col2Im, from 18; an antialiased resize: Resize's antialias, 18)
-                if settings["opset_version"] < at <= MAX_TORCHSCRIPT_OPSET:
-                    first, settings["opset_version"] = first or _first_line(err), at
-                    if op:  # (dscost's symbolic of it, from that opset: aten::col2im)
-                        register(torch, op)
-                        added.append(op)
-                    continue
-                if op is None:
-                    at = settings["opset_version"]
-                    if at > EXPORT_SETTINGS["opset_version"] and f"; at opset {at}" not in first:  # (first: the failure at 17)
-                        first += f"; at opset {at}: {_first_line(err)}"
-                    first = first or _first_line(err)
-                    break
-            register(torch, op)
-            added.append(op)
-        if op_level:  # (the forward as written would fail on the same op)
-            break
-    cache = re.search(r"unsupported type: (\w*Cache)\b", first)
-    if cache and "use_cache" not in kwargs:  # (a decoder's cache object is no tensor; a forward may take use_cache through **kwargs)
-        params, _, var_kw = _forward_params(module)
-        if var_kw or any(p.name == "use_cache" for p in params):
-            raise CacheOutput(cache[1])
-    if bar is not None:
-        bar.stage("exporting to ONNX (dynamo exporter)")
-    try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
-        _export_dynamo(module, args, kwargs, path, names, torch)
-    except Exception as err2:
-        why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", _first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
-        raise _fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
-    return _dynamo_note(f"the TorchScript exporter failed ({first})")
-
-
-def _export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> None:
-    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
-
-
-def _dynamo_note(why: str) -> str:
-    return f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as {why}: it folds BatchNorm into the convs and rewrites parameters, see the README"
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
@@ -495,20 +298,20 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     if "aten::unfold" not in REGISTERED:
         register(torch, "aten::unfold")
         try:
-            with _Captured():
-                exporter = _export(module, args, kwargs, path, names, torch, label)
+            with Captured():
+                exporter = export_module(module, args, kwargs, path, names, torch, label)
             again = _read(path, label, tensors)
         except Exception:
             again = None
         if again is not None and not _cannot_run(again):
             return again, exporter
     try:
-        with _Captured():
-            _export_dynamo(module, args, kwargs, path, names, torch)
+        with Captured():
+            export_dynamo(module, args, kwargs, path, names, torch)
         again = _read(path, label, tensors)
     except Exception:
         return None
-    return None if _cannot_run(again) else (again, _dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
+    return None if _cannot_run(again) else (again, dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
 
 
 def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "") -> None:
@@ -522,10 +325,10 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
             module(*args, **kwargs)
     except Exception as err:
         hint = ""
-        if generated and re.search(r"\b(Long|Int)\b|'indices'", _first_line(err)):
+        if generated and re.search(r"\b(Long|Int)\b|'indices'", first_line(err)):
             way = f"{generated} input_ids=1x32:int64" if generated.startswith("--") else f"{generated}={{'input_ids': '1x32:int64'}}"
             hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {way}"
-        raise _fail(f"{what} failed: {_first_line(err)}{hint}", err) from None
+        raise fail(f"{what} failed: {first_line(err)}{hint}", err) from None
 
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
@@ -560,20 +363,20 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
-            with _Captured():
+            with Captured():
                 module.eval()
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
                     _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
-                names = _input_names(module, args, kwargs, torch)
+                names = input_names(module, args, kwargs, torch)
                 try:
                     try:
-                        exporter = _export(module, args, kwargs, path, names, torch, label, bar)
+                        exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         kwargs = {**kwargs, "use_cache": False}
                         cache_note = f"use_cache=False given to the forward: it returned a cache object ({out}), which torch's exporters do not take"
                         described, forward = _describe(module, args, kwargs), f"{label}: forward({_describe(module, args, kwargs)})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
-                        exporter = _export(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
+                        exporter = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
                     _forward(module, args, kwargs, torch, forward, made)  # (a forward that fails is said as such)
                     raise

@@ -1,0 +1,110 @@
+"""Exporting a module to ONNX for the PyTorch reader (:mod:`dscost.readers.torch_reader`): the
+TorchScript exporter with dscost's settings and symbolics, a later opset when an op needs one,
+the dynamo exporter as the fallback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dscost.readers.torch_forward import forward_params, positional
+from dscost.readers.torch_run import fail, first_line
+from dscost.readers.torch_symbolics import FIRST_OPSET, missing_symbolic, register
+
+# torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
+EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": False}
+# When that exporter fails on an op dscost has no symbolic for (dscost.readers.torch_symbolics),
+# the dynamo exporter (it needs onnxscript, in the torch extra).
+DYNAMO_SETTINGS = {"dynamo": True, "opset_version": 18}
+# An op whose symbolic starts at a later opset (aten::col2im: 18) is exported at that opset, up to this one.
+MAX_TORCHSCRIPT_OPSET = 20
+
+
+def input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
+    """ONNX input names: the forward parameter names, when every input is one tensor (a flag
+    such as ``use_cache=False`` is no input)."""
+    params, _, _ = forward_params(module)
+    flags = [v for v in kwargs.values() if not isinstance(v, torch.Tensor)]
+    if not all(isinstance(v, torch.Tensor) for v in args) or len(args) > len(params) or not all(isinstance(v, (bool, int, float, str, type(None))) for v in flags):
+        return None
+    return [p.name for p in params[: len(args)]] + [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
+
+
+# TorchScript export failures of an op, not of the call: exporting the module itself cannot help (no second trace)
+OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
+
+
+class CacheOutput(Exception):
+    """The forward returned a cache object (its type's name), which neither exporter takes,
+    and takes ``use_cache``: the caller exports again with ``use_cache=False``."""
+
+
+def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> str:
+    """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
+    module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
+    the forward as written, that exporter fills in its other defaults positionally, as traced
+    inputs: an int default becomes a graph input the trace computes with (transformers'
+    ``logits_to_keep=0``: OPT's logits for 1 token of 32), and a forward wrapper that passes one
+    by keyword refuses them (transformers 5's BertModel: "got multiple values for argument
+    'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
+    has no symbolic for but dscost has (:func:`dscost.readers.torch_symbolics.symbolic`) gets it, registered for the rest of
+    the process, and the export is tried again.  Then, when that fails but not on an op, the
+    forward as written; then the dynamo exporter.  Returns what exported it.  A forward that
+    returns a cache object and takes ``use_cache`` (not given) raises :class:`CacheOutput`."""
+    settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
+    tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
+    # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
+    ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) and not isinstance(module, torch.jit.ScriptModule) else []) + [False]
+    first, added = "", []  # (the symbolics registered: each tried once)
+    # (a symbolic registered stays: torch's unregister leaves an empty entry, on which a later
+    #  export of the op fails with "min() arg is an empty sequence")
+    for by_position in ways:
+        while True:
+            try:
+                if by_position:
+                    with positional(module, len(args), tensors, {k: v for k, v in kwargs.items() if k not in tensors}):
+                        torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
+                else:
+                    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
+                return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept"
+            except Exception as err:
+                op, op_level = missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
+                later = re.search(r"Support for this operator was added in version (\d+)", str(err))
+                at = int(later[1]) if later else FIRST_OPSET.get(op, 0)  # (F.fold: Col2Im, from 18; an antialiased resize: Resize's antialias, 18)
+                if settings["opset_version"] < at <= MAX_TORCHSCRIPT_OPSET:
+                    first, settings["opset_version"] = first or first_line(err), at
+                    if op:  # (dscost's symbolic of it, from that opset: aten::col2im)
+                        register(torch, op)
+                        added.append(op)
+                    continue
+                if op is None:
+                    at = settings["opset_version"]
+                    if at > EXPORT_SETTINGS["opset_version"] and f"; at opset {at}" not in first:  # (first: the failure at 17)
+                        first += f"; at opset {at}: {first_line(err)}"
+                    first = first or first_line(err)
+                    break
+            register(torch, op)
+            added.append(op)
+        if op_level:  # (the forward as written would fail on the same op)
+            break
+    cache = re.search(r"unsupported type: (\w*Cache)\b", first)
+    if cache and "use_cache" not in kwargs:  # (a decoder's cache object is no tensor; a forward may take use_cache through **kwargs)
+        params, _, var_kw = forward_params(module)
+        if var_kw or any(p.name == "use_cache" for p in params):
+            raise CacheOutput(cache[1])
+    if bar is not None:
+        bar.stage("exporting to ONNX (dynamo exporter)")
+    try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
+        export_dynamo(module, args, kwargs, path, names, torch)
+    except Exception as err2:
+        why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
+        raise fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
+    return dynamo_note(f"the TorchScript exporter failed ({first})")
+
+
+def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> None:
+    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+
+
+def dynamo_note(why: str) -> str:
+    return f"dynamo exporter, opset {DYNAMO_SETTINGS['opset_version']}, as {why}: it folds BatchNorm into the convs and rewrites parameters, see the README"

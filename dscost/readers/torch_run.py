@@ -1,0 +1,93 @@
+"""Running a user's PyTorch code quietly: torch imported with a hint when missing, everything it
+prints captured (dropped, or replayed with DSCOST_DEBUG=1), each failure one InputError."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import traceback
+
+from dscost.errors import InputError
+
+INSTALL_HINT = "pip install 'dscost[torch]'"
+
+
+def debug() -> bool:
+    return os.environ.get("DSCOST_DEBUG") == "1"
+
+
+def first_line(err: BaseException) -> str:
+    """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
+    support ..." and the TorchScript value dump after it."""
+    text = str(err).strip()
+    line = text.splitlines()[0].strip() if text else ""
+    line, cut, _ = line.partition(" Please feel free to request support")
+    line = line.rstrip(" .") if cut else line
+    return f"{type(err).__name__}: {line}" if line else type(err).__name__
+
+
+def fail(message: str, err: BaseException | None = None) -> InputError:
+    """The InputError of ``message``; with DSCOST_DEBUG=1 the traceback of ``err`` goes to stderr first."""
+    if err is not None and debug():
+        traceback.print_exception(type(err), err, err.__traceback__, file=sys.stderr)
+    return InputError(message)
+
+
+def import_torch(label: str):
+    """``torch``, or InputError naming the extra to install."""
+    try:
+        import torch
+    except ImportError as err:
+        raise fail(f"{label}: reading PyTorch modules needs torch: {INSTALL_HINT}", err) from None
+    return torch
+
+
+class Captured:
+    """Redirect stdout and stderr -- Python's objects and the process's fds 1 and 2 (C++ prints) --
+    into one temporary file, and silence warnings.  With DSCOST_DEBUG=1 the text is replayed on
+    stderr on exit."""
+
+    def __enter__(self) -> Captured:
+        self._stack = contextlib.ExitStack()
+        self._file = self._stack.enter_context(tempfile.TemporaryFile(mode="w+b"))
+        self._text = io.TextIOWrapper(self._file, encoding="utf-8", errors="replace", write_through=True)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        self._saved: list[tuple[int, int]] = []
+        for fd in (1, 2):
+            try:
+                saved = os.dup(fd)
+            except OSError:  # no such descriptor (a detached process)
+                continue
+            os.dup2(self._file.fileno(), fd)
+            self._saved.append((fd, saved))
+        self._stack.enter_context(contextlib.redirect_stdout(self._text))
+        self._stack.enter_context(contextlib.redirect_stderr(self._text))
+        import warnings
+
+        self._stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with contextlib.suppress(Exception):
+            self._text.flush()
+        for fd, saved in reversed(self._saved):
+            os.dup2(saved, fd)
+            os.close(saved)
+        text = ""
+        if debug():
+            self._file.seek(0)
+            text = self._file.read().decode("utf-8", "replace")
+        self._text.detach()
+        self._stack.close()
+        if text:
+            sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------
+# Targets
