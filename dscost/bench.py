@@ -30,8 +30,8 @@ from dscost.errors import InputError
 from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
 from dscost.profile import WIRING_MAX_BYTES, LayerTime, NodeTime, join_profile, profile_times
-from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
 from dscost.progress import progress_bar
+from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
 from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
 from dscost.units import nbytes
 
@@ -317,6 +317,34 @@ def _save(proto, out: str) -> None:
         onnx.save(proto, out)
     except ValueError:  # over 2 GB: the weights go beside it
         onnx.save_model(proto, out, save_as_external_data=True, location=Path(out).name + ".data")
+
+
+def model_file(model: str, folder: str, options: dict, progress: bool = False) -> tuple[str, str]:
+    """The ONNX file `bench` runs for ``model``, and its label: an ONNX graph as it is; a layer
+    spec exported with zero weights into ``folder``; a PyTorch target exported into ``folder`` as
+    dscost counts it (:func:`dscost.readers.torch_reader.count_target`, with the reader
+    ``options`` that apply to it: input shapes and types, factory keyword arguments)."""
+    import os
+
+    from dscost.readers import kind_of, load, reader_options
+
+    kind = kind_of(model).name
+    if kind == "torch":
+        from dscost.readers.torch_reader import count_target
+
+        _, path = count_target(model, workdir=folder, progress=progress, **reader_options(model, options))
+        return str(path), f"{model} (exported to ONNX as counted)"
+    if kind == "spec" and options.get("input_shapes"):
+        raise InputError(f"--input-shape applies to ONNX graphs and PyTorch modules only; {model} is a layer spec")
+    reader_options(model, {k: v for k, v in options.items() if kind != "onnx" or k not in ("input_shapes", "dims")})  # (the usual wrong-kind error)
+    if kind == "onnx":
+        return model, model
+    if kind == "spec":
+        from dscost.export import export_model
+
+        path = export_model(load(model), os.path.join(folder, os.path.basename(os.path.splitext(model)[0]) + ".onnx"), external_data=None)
+        return str(path), f"{model} (exported with zero weights)"
+    raise InputError(f"{model}: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml) or PyTorch modules (package.module:factory)")
 
 
 def bench_model(path, label: str | None = None, input_shapes: dict | None = None, input_values: dict | None = None, **options) -> ModelBench:

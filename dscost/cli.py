@@ -393,6 +393,8 @@ def bench(
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
     input_value: InputValueOpt = None,
+    kwargs: KwargsOpt = None,
+    arg: ArgOpt = None,
     dtype: DtypeOpt = None,
     hardware: HardwareOpt = None,
     peak_gmacs: PeakOpt = None,
@@ -431,8 +433,8 @@ def bench(
         return
     from dscost.readers import kind_of, reader_options
 
-    kind = kind_of(model).name
-    shapes = onnx_input_shapes(model, input_shape, dim)
+    onnx = kind_of(model).name == "onnx"
+    shapes = onnx_input_shapes(model, input_shape, dim) if onnx else None
     values = load_options(input_value=input_value).get("input_values")
     if values:
         reader_options(model, {"input_values": values})  # --input-value on a layer spec: the usual wrong-kind error
@@ -441,18 +443,7 @@ def bench(
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
-        path = model
-        if kind == "spec":
-            from dscost.export import export_model
-            from dscost.readers import load
-
-            if shapes:
-                raise InputError(f"--input-shape applies to ONNX graphs only; {model} is a layer spec")
-            path = str(export_model(load(model), os.path.join(tmp, os.path.basename(os.path.splitext(model)[0]) + ".onnx"), external_data=None))
-            options["input_shapes"] = options["input_values"] = None
-        elif kind != "onnx":
-            raise InputError(f"{model}: bench runs ONNX graphs (.onnx) or layer specs (.yaml/.yml)")
-        label = model if path == model else f"{model} (exported with zero weights)"
+        path, label = _bench.model_file(model, tmp, load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim), progress=not quiet)
         if convert:
             pair = _bench.bench_model_pair(path, convert_options={"only": only, "skip": skip}, label=label, **options)
             show.show_pair_bench(pair, fmt.value, flops=flops)

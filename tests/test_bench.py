@@ -238,6 +238,9 @@ def test_cli_bench_layer_table(capsys, tmp_path, monkeypatch):
         (["bench", "--dk", "9", "--df", "4", "--padding", "valid"], "larger than"),
         (["bench", "--convert"], "need a model"),
         (["bench", "missing.onnx"], "no such file"),
+        (["bench", "models/mobilenet_v1.yaml", "-i", "x=1x3x8x8"], "--input-shape applies to ONNX graphs and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
+        (["bench", "models/mobilenet_v1.yaml", "--arg", "num_classes=10"], "--kwargs/--arg apply to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
+        (["bench", "model.tflite"], "model.tflite: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml) or PyTorch modules (package.module:factory)"),
         (["analyze", "models/mobilenet_v1.yaml", "--peak-gmacs", "5"], "together"),
     ],
 )

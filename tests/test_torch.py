@@ -643,6 +643,19 @@ def test_a_status_line_on_a_terminal_says_what_the_export_is_doing():
         assert (b"again, with use_cache=False" in err) == shown
 
 
+def test_bench_times_a_pytorch_target_as_exported_for_its_count(capsys):
+    """`dscost bench TARGET -i SHAPE` (and --kwargs/--arg) exports the module as analyze counts it
+    and times that file in onnxruntime: its MACs are analyze's, per layer too, and with --convert
+    it is the original of the pair."""
+    need("onnxruntime")
+    counted = dscost.analyze(TINY, input_shape=(1, 3, 32, 32), kwargs={"width": 16})
+    doc = cli_json(capsys, "bench", TINY, "-i", "1x3x32x32", "--arg", "width=16", "--budget", "0.05", "--runs", "5")
+    assert doc["model"] == f"{TINY} (exported to ONNX as counted)" and doc["macs"] == counted.totals.macs == torch_counts(tm.tiny(width=16), torch.rand(1, 3, 32, 32))[0]
+    assert sorted(x["macs"] for x in doc["layers"] if x["macs"]) == sorted(x.cost.macs for x in counted.layers if x.cost.macs)
+    pair = cli_json(capsys, "bench", TINY, "-i", "1x3x32x32", "--arg", "width=16", "--convert", "--budget", "0.05", "--runs", "5")
+    assert pair["original"]["macs"] == counted.totals.macs and pair["converted"]["macs"] == counted.all_separable.macs
+
+
 def test_missing_input_shape_says_how():
     with pytest.raises(InputError, match=r"tiny: give the input shape of forward\(x\): --input-shape 1x3x224x224 or --input-shape x=1x3x224x224"):
         load(TINY)

@@ -260,6 +260,13 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
     ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
     parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``).
     ``kwargs``: keyword arguments of the factory.  ``progress``: a status line on a terminal."""
+    return count_target(target, input_shapes, kwargs, input_dtypes, progress)[0]
+
+
+def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
+                 input_dtypes: dict[str, str] | None = None, progress: bool = False, workdir: str | Path | None = None) -> tuple[Model, Path]:
+    """:func:`read_torch`, and the ONNX file it counted: in ``workdir``, where it stays (`bench`
+    times it), else in a temporary directory removed before this returns."""
     target = str(target)
     with progress_bar(progress, "importing torch", steps=False) as bar:
         import_torch(target)
@@ -267,7 +274,8 @@ def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs
         with Captured():
             module = build_module(target, kwargs)
         attr = target.rpartition(":")[2]
-        return read_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes, progress=bar)
+        return count_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes,
+                            progress=bar, workdir=workdir)  # fmt: skip
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
@@ -338,6 +346,13 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     a dict of keyword inputs) or with tensors of ``input_shapes`` (and ``input_dtypes``, see
     :func:`inputs_from_shapes`).  The module is exported in eval mode; its own mode is restored
     afterwards.  ``progress``: a status line on a terminal (True, or a bar shown by the caller)."""  # fmt: skip
+    return count_module(module, inputs, input_shapes, name=name, source=source, label=label, what=what, input_dtypes=input_dtypes, progress=progress)[0]
+
+
+def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
+                 source: str | None = None, label: str | None = None, what: str = "--input-shape",
+                 input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None) -> tuple[Model, Path]:
+    """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``)."""
     torch = import_torch(label or type(module).__name__)
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
@@ -359,7 +374,8 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     was_training = module.training
     experts, experts_note = batched_experts(module)
     cache_note = None
-    with progress_bar(progress, "", steps=False) as bar, tempfile.TemporaryDirectory(prefix="dscost-torch-") as tmp, experts:
+    folder = contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="dscost-torch-")
+    with progress_bar(progress, "", steps=False) as bar, folder as tmp, experts:
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
@@ -391,7 +407,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                 bar.stage("exporting to ONNX again (dynamo exporter)")
                 again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken)
             if again is not None:
-                model, exporter = again
+                (model, exporter), path = again, Path(tmp) / "again.onnx"
         finally:
             module.train(was_training)
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
@@ -400,4 +416,4 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
     model.notes[1:1] = [note for note in (experts_note, cache_note) if note]
-    return model
+    return model, path
