@@ -478,8 +478,10 @@ def convert(
     from dscost.report.convert import show_conversion
     from dscost.units import plural
 
-    if kind_of(model).name != "onnx":
-        raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`")
+    kind = kind_of(model).name
+    if kind != "onnx":
+        how = f"export the module with torch.onnx.export first, or time it converted with `dscost bench {model} --convert`" if kind == "torch" else "export a layer spec first with `dscost export`"
+        raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); {how}")
     if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")
     shapes = onnx_input_shapes(model, input_shape, dim)

@@ -240,6 +240,8 @@ def test_cli_bench_layer_table(capsys, tmp_path, monkeypatch):
         (["bench", "missing.onnx"], "no such file"),
         (["bench", "models/mobilenet_v1.yaml", "-i", "x=1x3x8x8"], "--input-shape applies to ONNX graphs and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
         (["bench", "models/mobilenet_v1.yaml", "--arg", "num_classes=10"], "--kwargs/--arg apply to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
+        (["convert", "torchvision.models:resnet18"], "torchvision.models:resnet18: convert rewrites ONNX graphs (.onnx); export the module with torch.onnx.export first, or time it converted with `dscost bench torchvision.models:resnet18 --convert`"),
+        (["convert", "models/mobilenet_v1.yaml"], "convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`"),
         (["bench", "model.tflite"], "model.tflite: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml) or PyTorch modules (package.module:factory)"),
         (["analyze", "models/mobilenet_v1.yaml", "--peak-gmacs", "5"], "together"),
     ],
