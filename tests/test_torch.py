@@ -7,6 +7,7 @@ DSCOST_REQUIRE_TORCH=1 (set by .ci/run), where a missing torch or torchvision fa
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -654,6 +655,30 @@ def test_bench_times_a_pytorch_target_as_exported_for_its_count(capsys):
     assert sorted(x["macs"] for x in doc["layers"] if x["macs"]) == sorted(x.cost.macs for x in counted.layers if x.cost.macs)
     pair = cli_json(capsys, "bench", TINY, "-i", "1x3x32x32", "--arg", "width=16", "--convert", "--budget", "0.05", "--runs", "5")
     assert pair["original"]["macs"] == counted.totals.macs and pair["converted"]["macs"] == counted.all_separable.macs
+
+
+def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_path, capsys):
+    """A .pt2 of torch.export.save: its module at the example inputs stored with it (batch 2 here),
+    or at --input-shape where it was exported dynamic (batch 4), the counts torch's; a size it
+    fixed fails in one line saying so; bench times it; a file that is no program is one line."""
+    m = tm.Tiny().eval()
+    x = torch.rand(2, 3, 32, 32)
+    program = torch.export.export(m, (x,), dynamic_shapes={"x": {0: torch.export.Dim("batch", min=2, max=8)}})
+    path = tmp_path / "tiny.pt2"
+    torch.export.save(program, str(path))
+    stored, given = dscost.analyze(str(path)), dscost.analyze(str(path), input_shape=(4, 3, 32, 32))
+    assert (stored.totals.macs, stored.totals.params) == torch_counts(m, x) and given.totals.macs == torch_counts(m, torch.rand(4, 3, 32, 32))[0]
+    assert stored.model.name == "tiny" and [(n, s) for n, s, _ in stored.model.inputs] == [("x", (2, 3, 32, 32))]
+    capsys.readouterr()  # (what the forward printed while torch ran it here)
+    assert run(["analyze", str(path), "-i", "2x3x16x16"]) == 2
+    err = capsys.readouterr().err
+    assert "Guard failed" in err and "the program was exported for other sizes (2x3x32x32): only dimensions it exported as dynamic can change" in err and err.count("\n") == 1
+    if importlib.util.find_spec("onnxruntime"):
+        assert cli_json(capsys, "bench", str(path), "--budget", "0.05", "--runs", "5")["macs"] == stored.totals.macs
+    (tmp_path / "bad.pt2").write_bytes(b"not a zip")
+    assert run(["analyze", str(tmp_path / "bad.pt2")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.pt2: cannot load a torch.export program (torch.export.save's .pt2): BadZipFile" in err and err.count("\n") == 1
 
 
 def test_missing_input_shape_says_how():

@@ -39,10 +39,13 @@ KINDS = (
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
     InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "kwargs", "progress"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
+    InputKind("pt2", "a torch.export program", "torch.export programs", (".pt2",), frozenset({"input_shapes", "input_dtypes", "progress"}),
+              "dscost.readers.torch_reader:read_exported", "--input-shape"),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes
 ONNX_SUFFIXES = KINDS[1].suffixes
 TORCH = KINDS[3]
+SINGLE_INPUT_KINDS = (TORCH, KINDS[4])  # (a shape without a name: the forward's single input)
 
 # How options are named in messages: command-line flags (budget files pass their own key names).
 FLAG_LABELS = {
@@ -113,7 +116,7 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
             instead = " (its inputs' element types are the ones in the file)"
         raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
     opts = {k: v for k, v in given.items() if k in kind.options}
-    if "" in opts.get("input_shapes", {}) and kind is not TORCH:
+    if "" in opts.get("input_shapes", {}) and kind not in SINGLE_INPUT_KINDS:
         shape = "x".join(map(str, opts["input_shapes"][""]))
         raise InputError(f"{labels.get('input_shapes', 'input_shapes')} {shape}: name the input (NAME={shape}); a shape without a name is for PyTorch modules (their single forward input)")
     return opts
@@ -125,7 +128,7 @@ def options_for(target: str | Path, options: dict) -> dict:
     model or a PyTorch module; a shape without a name goes to PyTorch modules only)."""
     kind = kind_of(target)
     out = {k: v for k, v in options.items() if k in kind.options and v is not None}
-    if kind is not TORCH and "" in out.get("input_shapes", {}):
+    if kind not in SINGLE_INPUT_KINDS and "" in out.get("input_shapes", {}):
         out["input_shapes"] = {k: v for k, v in out["input_shapes"].items() if k} or None
         if out["input_shapes"] is None:
             del out["input_shapes"]

@@ -278,6 +278,45 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
                             progress=bar, workdir=workdir)  # fmt: skip
 
 
+def read_exported(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
+                  progress: bool = False) -> Model:
+    """Count a ``torch.export`` program saved by ``torch.export.save`` (a ``.pt2`` file): its
+    module (``ExportedProgram.module()``) at the example inputs stored with it, or at
+    ``input_shapes`` (dimensions the program was exported as dynamic)."""
+    return count_exported(path, input_shapes, input_dtypes, progress)[0]
+
+
+def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
+                   progress: bool = False, workdir: str | Path | None = None) -> tuple[Model, Path]:
+    """:func:`read_exported`, and the ONNX file it counted (see :func:`count_target`)."""
+    label = str(path)
+    with progress_bar(progress, "importing torch", steps=False) as bar:
+        torch = import_torch(label)
+        bar.stage(f"loading {Path(path).name}")
+        try:
+            with Captured():
+                program = torch.export.load(str(path))
+                module = program.module()
+        except Exception as err:
+            raise fail(f"{label}: cannot load a torch.export program (torch.export.save's .pt2): {first_line(err)}", err) from None
+        inputs = None
+        if not input_shapes:
+            args, kwargs = program.example_inputs or ((), {})
+            if not args and not kwargs:
+                raise InputError(f"{label}: the program holds no example inputs; give its input shapes with --input-shape")
+            if args and kwargs:
+                raise InputError(f"{label}: its example inputs are positional and keyword ({', '.join(kwargs)}); give every input's shape with --input-shape NAME=...")
+            inputs = dict(kwargs) if kwargs else tuple(args)
+        try:
+            return count_module(module, inputs, input_shapes, name=Path(path).stem, source=label, label=label, input_dtypes=input_dtypes, progress=bar,
+                                workdir=workdir)  # fmt: skip
+        except InputError as err:
+            if "Guard failed" not in str(err):
+                raise
+            stored = ", ".join(_value_text(t) for t in (program.example_inputs or ((), {}))[0])
+            raise InputError(f"{err}; the program was exported for other sizes ({stored or 'none stored'}): only dimensions it exported as dynamic can change") from None
+
+
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
     """The exported file read, given the module's parameters (True) and buffers (False) by name."""
     from dscost.readers.onnx_reader import read_onnx
@@ -339,6 +378,13 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
         raise fail(f"{what} failed: {first_line(err)}{hint}", err) from None
 
 
+def _set_mode(module, training: bool) -> None:
+    """``module.train(training)``; a module that has no modes (torch.export's unlifted
+    ExportedProgram: "Calling train() is not supported yet") runs as it is."""
+    with contextlib.suppress(NotImplementedError):
+        module.train(training)
+
+
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                 source: str | None = None, label: str | None = None, what: str = "--input-shape",
                 input_dtypes: dict[str, str] | None = None, progress=False) -> Model:
@@ -380,7 +426,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         path = Path(tmp) / "model.onnx"
         try:
             with Captured():
-                module.eval()
+                _set_mode(module, False)
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
                     _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
                 names = input_names(module, args, kwargs, torch)
@@ -409,7 +455,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
             if again is not None:
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
         finally:
-            module.train(was_training)
+            _set_mode(module, was_training)
     names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
     rename(model, module_path_names(names))
     model.name = name or type(module).__name__
