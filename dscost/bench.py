@@ -329,10 +329,10 @@ def model_file(model: str, folder: str, options: dict, progress: bool = False) -
     from dscost.readers import kind_of, load, reader_options
 
     kind = kind_of(model).name
-    if kind in ("torch", "pt2"):
-        from dscost.readers import torch_reader
+    if kind in ("torch", "pt2", "torchscript"):
+        from dscost.readers import torch_files, torch_reader
 
-        count = torch_reader.count_target if kind == "torch" else torch_reader.count_exported
+        count = {"torch": torch_reader.count_target, "pt2": torch_files.count_exported, "torchscript": torch_files.count_torchscript}[kind]
         _, path = count(model, workdir=folder, progress=progress, **reader_options(model, options))
         return str(path), f"{model} (exported to ONNX as counted)"
     if kind == "spec" and options.get("input_shapes"):
@@ -345,7 +345,7 @@ def model_file(model: str, folder: str, options: dict, progress: bool = False) -
 
         path = export_model(load(model), os.path.join(folder, os.path.basename(os.path.splitext(model)[0]) + ".onnx"), external_data=None)
         return str(path), f"{model} (exported with zero weights)"
-    raise InputError(f"{model}: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml), PyTorch modules (package.module:factory) or torch.export programs (.pt2)")
+    raise InputError(f"{model}: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml) or PyTorch modules (package.module:factory, .pt2, TorchScript)")
 
 
 def bench_model(path, label: str | None = None, input_shapes: dict | None = None, input_values: dict | None = None, **options) -> ModelBench:

@@ -154,7 +154,7 @@ def compare(
 
 @app.command()
 def analyze(
-    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx), TFLite models (.tflite), torch.export programs (.pt2), or PyTorch modules: package.module:factory or path/file.py:factory; quoted globs are expanded.", show_default=False)],
+    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx), TFLite models (.tflite), torch.export programs (.pt2), TorchScript (.pt/.pth/.torchscript), or PyTorch modules: package.module:factory or path/file.py:factory; quoted globs are expanded.", show_default=False)],
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,

@@ -121,7 +121,7 @@ def test_check_models_and_budget(tmp_path):
         (lambda: dscost.check(MOBILENET, max_macs="lots"), r"^max_macs: "),
         (lambda: dscost.check(MOBILENET, max_macs="1G", dtype="fp64"), "--dtype 'fp64'"),
         (lambda: dscost.check("nope.yaml", max_macs="1G"), r"nope.yaml: no such file"),
-        (lambda: dscost.analyze(MOBILENET, input_shape=(1, 3, 8, 8)), r"^input_shape applies to ONNX graphs, TFLite models, PyTorch modules and torch.export programs only; models/mobilenet_v1.yaml is a layer spec"),
+        (lambda: dscost.analyze(MOBILENET, input_shape=(1, 3, 8, 8)), r"^input_shape applies to ONNX graphs, TFLite models and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
         (lambda: dscost.analyze(MOBILENET, width=0), r"^width: must be a number > 0"),
         (lambda: dscost.analyze(MOBILENET, resolution=(1, 2, 3)), r"^resolution: expected R or \(H, W\)"),
         (lambda: dscost.analyze(MOBILENET, kwargs={"a": 1}), r"^kwargs applies to PyTorch modules only"),

@@ -242,7 +242,7 @@ def test_cli_bench_layer_table(capsys, tmp_path, monkeypatch):
         (["bench", "models/mobilenet_v1.yaml", "--arg", "num_classes=10"], "--kwargs/--arg apply to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
         (["convert", "torchvision.models:resnet18"], "torchvision.models:resnet18: convert rewrites ONNX graphs (.onnx); export the module with torch.onnx.export first, or time it converted with `dscost bench torchvision.models:resnet18 --convert`"),
         (["convert", "models/mobilenet_v1.yaml"], "convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`"),
-        (["bench", "model.tflite"], "model.tflite: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml), PyTorch modules (package.module:factory) or torch.export programs (.pt2)"),
+        (["bench", "model.tflite"], "model.tflite: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml) or PyTorch modules (package.module:factory, .pt2, TorchScript)"),
         (["analyze", "models/mobilenet_v1.yaml", "--peak-gmacs", "5"], "together"),
     ],
 )

@@ -497,7 +497,7 @@ def test_pytorch_target_without_torch_names_the_extra():
 
 
 def test_torch_export_program_without_torch_names_the_extra(tmp_path):
-    """A .pt2 (torch.export.save) is read with torch: without it, one line naming the extra, exit 2;
+    """A .pt2 (torch.export.save) or a TorchScript .pt is read with torch: without it, one line naming the extra, exit 2;
     a missing one is the usual missing-file line; an option of another kind is refused."""
     path = tmp_path / "model.pt2"
     path.write_bytes(b"PK")
@@ -508,6 +508,11 @@ def test_torch_export_program_without_torch_names_the_extra(tmp_path):
     assert p.returncode == 2 and "missing.pt2" in error_line(p.stderr) and "no such file" in error_line(p.stderr)
     p = run_cli("analyze", str(path), "--arg", "num_classes=10")
     assert p.returncode == 2 and error_line(p.stderr) == f"dscost: error: --kwargs/--arg apply to PyTorch modules only; {path} is a torch.export program"
+    script = tmp_path / "model.pt"
+    script.write_bytes(b"PK")
+    code = f"import sys; sys.modules['torch'] = None\nimport dscost.cli\nsys.exit(dscost.cli.run(['analyze', {str(script)!r}, '-i', '1x3x8x8']))"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 2 and error_line(p.stderr) == f"dscost: error: {script}: reading PyTorch modules needs torch: pip install 'dscost[torch]'"
 
 
 def test_strict_on_a_real_onnx_graph_with_a_custom_op(tmp_path):

@@ -78,7 +78,7 @@ def test_an_element_type_in_input_shape_is_for_pytorch_only(tmp_path, capsys):
 
     path = str(save(tmp_path, conv_model()))
     for argv, said in (
-        (["analyze", path, "-i", "x=1x3x8x8:int64"], f"--input-shape's :DTYPE applies to PyTorch modules and torch.export programs only; {path} is an ONNX graph (its inputs' element types are the ones in the file)"),
+        (["analyze", path, "-i", "x=1x3x8x8:int64"], f"--input-shape's :DTYPE applies to PyTorch modules only; {path} is an ONNX graph (its inputs' element types are the ones in the file)"),
         (["bench", path, "-i", "x=1x3x8x8:long"], "--input-shape x=...:int64: an element type is for PyTorch modules; an ONNX graph's inputs have the types in the file"),
         (["convert", path, "-o", str(tmp_path / "out.onnx"), "-i", "x=1x3x8x8:half"], "--input-shape x=...:float16: an element type is for PyTorch modules"),
         (["analyze", path, "-i", "x=1x3x8x8:long64"], "--input-shape x: unknown element type 'long64'; expected one of float32, float16, bfloat16, float64, int64, int32, int16, int8, uint8, bool"),
@@ -87,7 +87,7 @@ def test_an_element_type_in_input_shape_is_for_pytorch_only(tmp_path, capsys):
         err = capsys.readouterr().err
         assert said in err and err.count("\n") == 1, err
     assert not (tmp_path / "out.onnx").exists()
-    with pytest.raises(InputError, match="input_dtypes applies to PyTorch modules and torch.export programs only"):
+    with pytest.raises(InputError, match="input_dtypes applies to PyTorch modules only"):
         import dscost
 
         dscost.analyze(path, input_shape={"x": "1x3x8x8:int32"})

@@ -681,6 +681,26 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     assert "bad.pt2: cannot load a torch.export program (torch.export.save's .pt2): BadZipFile" in err and err.count("\n") == 1
 
 
+def test_a_torchscript_archive_counts_as_its_module(tmp_path, capsys):
+    """torch.jit.save of a traced module (.pt): counted at --input-shape as the module, layers
+    named by module path; a torch.save checkpoint (a state_dict, a pickled module) or a file that
+    is no zip says what it is, in one line."""
+    m, x = tm.Tiny().eval(), torch.rand(1, 3, 32, 32)
+    path = tmp_path / "tiny.pt"
+    torch.jit.trace(m, x).save(str(path))
+    a = dscost.analyze(str(path), input_shape=(1, 3, 32, 32))
+    assert (a.totals.macs, a.totals.params, a.model.uncounted) == (*torch_counts(m, x), []) and a.model.name == "tiny"
+    assert [layer.name for layer in a.layers if layer.conv][:2] == ["stem.0", "dw.0"]
+    torch.save(m.state_dict(), tmp_path / "weights.pth")
+    (tmp_path / "junk.torchscript").write_bytes(b"junk")
+    capsys.readouterr()
+    for name, said in (("weights.pth", "not a TorchScript archive (torch.jit.save) but a torch.save checkpoint: a state_dict or a pickled module holds no graph"),
+                       ("junk.torchscript", "not a TorchScript archive (torch.jit.save writes a zip file; this is none)")):  # fmt: skip
+        assert run(["analyze", str(tmp_path / name), "-i", "1x3x32x32"]) == 2
+        err = capsys.readouterr().err
+        assert f"{name}: {said}" in err and err.count("\n") == 1
+
+
 def test_missing_input_shape_says_how():
     with pytest.raises(InputError, match=r"tiny: give the input shape of forward\(x\): --input-shape 1x3x224x224 or --input-shape x=1x3x224x224"):
         load(TINY)

@@ -39,13 +39,15 @@ KINDS = (
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
     InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "kwargs", "progress"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
-    InputKind("pt2", "a torch.export program", "torch.export programs", (".pt2",), frozenset({"input_shapes", "input_dtypes", "progress"}),
-              "dscost.readers.torch_reader:read_exported", "--input-shape"),
+    InputKind("pt2", "a torch.export program", "PyTorch modules", (".pt2",), frozenset({"input_shapes", "input_dtypes", "progress"}),
+              "dscost.readers.torch_files:read_exported", "--input-shape"),
+    InputKind("torchscript", "a TorchScript module", "PyTorch modules", (".pt", ".pth", ".torchscript"), frozenset({"input_shapes", "input_dtypes", "progress"}),
+              "dscost.readers.torch_files:read_torchscript", "--input-shape"),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes
 ONNX_SUFFIXES = KINDS[1].suffixes
 TORCH = KINDS[3]
-SINGLE_INPUT_KINDS = (TORCH, KINDS[4])  # (a shape without a name: the forward's single input)
+SINGLE_INPUT_KINDS = (TORCH, *KINDS[4:])  # (a shape without a name: the forward's single input)
 
 # How options are named in messages: command-line flags (budget files pass their own key names).
 FLAG_LABELS = {
@@ -106,7 +108,7 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
     wrong = [k for k in given if k not in kind.options and k not in AMBIENT]
     if wrong:
         label = labels.get(wrong[0], wrong[0])
-        names = [k.plural for k in KINDS if wrong[0] in k.options]
+        names = list(dict.fromkeys(k.plural for k in KINDS if wrong[0] in k.options))  # (the saved PyTorch kinds are PyTorch modules too)
         takers = (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)) or "no input kind"
         verb = "apply" if "/" in label else "applies"
         instead = f" (use {kind.instead})" if kind.instead else " (its shapes are the ones stored in the file)"

@@ -235,18 +235,19 @@ def _describe(module, args: tuple, kwargs: dict) -> str:
     names = [p.name for p in params]
     parts = []
     for i, a in enumerate(args):
-        parts.append(f"{names[i] if i < len(names) else f'arg{i}'}: {_value_text(a)}")
-    parts += [f"{k}: {_value_text(v)}" for k, v in kwargs.items()]
+        parts.append(f"{names[i] if i < len(names) else f'arg{i}'}: {value_text(a)}")
+    parts += [f"{k}: {value_text(v)}" for k, v in kwargs.items()]
     return ", ".join(parts)
 
 
-def _value_text(v) -> str:
+def value_text(v) -> str:
+    """``1x3x224x224`` (``1x32 int64`` for another element type) of a tensor, or a tuple of them."""
     shape = getattr(v, "shape", None)
     if shape is not None:
         dtype = str(getattr(v, "dtype", "")).replace("torch.", "")
         return _shape_text(tuple(shape)) + ("" if dtype == "float32" else f" {dtype}")
     if isinstance(v, (tuple, list)):
-        return "(" + ", ".join(_value_text(x) for x in v) + ")"
+        return "(" + ", ".join(value_text(x) for x in v) + ")"
     return repr(v)
 
 
@@ -276,45 +277,6 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
         attr = target.rpartition(":")[2]
         return count_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes,
                             progress=bar, workdir=workdir)  # fmt: skip
-
-
-def read_exported(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
-                  progress: bool = False) -> Model:
-    """Count a ``torch.export`` program saved by ``torch.export.save`` (a ``.pt2`` file): its
-    module (``ExportedProgram.module()``) at the example inputs stored with it, or at
-    ``input_shapes`` (dimensions the program was exported as dynamic)."""
-    return count_exported(path, input_shapes, input_dtypes, progress)[0]
-
-
-def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
-                   progress: bool = False, workdir: str | Path | None = None) -> tuple[Model, Path]:
-    """:func:`read_exported`, and the ONNX file it counted (see :func:`count_target`)."""
-    label = str(path)
-    with progress_bar(progress, "importing torch", steps=False) as bar:
-        torch = import_torch(label)
-        bar.stage(f"loading {Path(path).name}")
-        try:
-            with Captured():
-                program = torch.export.load(str(path))
-                module = program.module()
-        except Exception as err:
-            raise fail(f"{label}: cannot load a torch.export program (torch.export.save's .pt2): {first_line(err)}", err) from None
-        inputs = None
-        if not input_shapes:
-            args, kwargs = program.example_inputs or ((), {})
-            if not args and not kwargs:
-                raise InputError(f"{label}: the program holds no example inputs; give its input shapes with --input-shape")
-            if args and kwargs:
-                raise InputError(f"{label}: its example inputs are positional and keyword ({', '.join(kwargs)}); give every input's shape with --input-shape NAME=...")
-            inputs = dict(kwargs) if kwargs else tuple(args)
-        try:
-            return count_module(module, inputs, input_shapes, name=Path(path).stem, source=label, label=label, input_dtypes=input_dtypes, progress=bar,
-                                workdir=workdir)  # fmt: skip
-        except InputError as err:
-            if "Guard failed" not in str(err):
-                raise
-            stored = ", ".join(_value_text(t) for t in (program.example_inputs or ((), {}))[0])
-            raise InputError(f"{err}; the program was exported for other sizes ({stored or 'none stored'}): only dimensions it exported as dynamic can change") from None
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:

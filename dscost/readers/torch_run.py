@@ -25,7 +25,8 @@ def first_line(err: BaseException) -> str:
     text = str(err).strip()
     line = text.splitlines()[0].strip() if text else ""
     line, cut, _ = line.partition(" Please feel free to request support")
-    line = line.rstrip(" .") if cut else line
+    line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)
+    line = line.rstrip(" .") if cut or cut2 else line
     return f"{type(err).__name__}: {line}" if line else type(err).__name__
 
 
