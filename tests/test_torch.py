@@ -669,6 +669,9 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     stored, given = dscost.analyze(str(path)), dscost.analyze(str(path), input_shape=(4, 3, 32, 32))
     assert (stored.totals.macs, stored.totals.params) == torch_counts(m, x) and given.totals.macs == torch_counts(m, torch.rand(4, 3, 32, 32))[0]
     assert stored.model.name == "tiny" and [(n, s) for n, s, _ in stored.model.inputs] == [("x", (2, 3, 32, 32))]
+    torch.export.save(torch.export.export(m, (x,)), str(tmp_path / "fixed.pt2"))  # (no dynamic dimension: its module hierarchy rebuilt)
+    fixed = dscost.analyze(str(tmp_path / "fixed.pt2"))
+    assert (fixed.totals.macs, fixed.totals.params) == torch_counts(m, x) and [x.name for x in fixed.layers if x.conv][:2] == ["stem.0", "dw.0"]
     capsys.readouterr()  # (what the forward printed while torch ran it here)
     assert run(["analyze", str(path), "-i", "2x3x16x16"]) == 2
     err = capsys.readouterr().err
