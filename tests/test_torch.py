@@ -900,6 +900,10 @@ def test_a_forward_wanting_token_ids_is_told_how_to_give_them(capsys):
                dscost.analyze(m, input_shape={"input_ids": (1, 16)}, input_dtypes={"input_ids": "int64"})]  # fmt: skip
     assert [(a.totals.macs, a.totals.params) for a in counted] == [(16 * 8 * 4, 800 + 36)] * 5
     assert "at forward(input_ids: 1x16 int32)" in counted[3].model.notes[0]
+    # the reader's notes name layers as the table does (fc/MatMul, not torch.onnx's /fc/MatMul); tensor names stay
+    assert counted[1].model.notes[2] == ("1 parameter tensor(s) come from Transpose node outputs, not initializers; counted once, by the initializers "
+                                         "they are computed from (fc/MatMul; JSON layer notes name each tensor)")  # fmt: skip
+    assert [x.note for x in counted[1].layers if x.op == "MatMul"] == ["weights '/fc/Transpose_output_0' computed by node fc/Transpose (Transpose) from 'fc.weight'"]
     assert cli_json(capsys, "analyze", "torch_models:Embedded", "-i", "1x16:int64")["totals"]["macs"] == 512
     with pytest.raises(InputError) as err:  # (tensors given: no such hint)
         dscost.analyze(m, {"input_ids": torch.rand(1, 16)})

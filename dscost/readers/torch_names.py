@@ -3,6 +3,7 @@ shortened to the module paths they come from (``features.0.0``), as the module's
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from dscost.layers import Model
@@ -67,10 +68,21 @@ def module_path_names(names: list[str]) -> dict[str, str]:
     return {n: (v if counts[v] == 1 else n) for n, v in out.items()}
 
 
+_NODE_NAME = re.compile(r"/[\w.:/-]+")
+
+
 def rename(model: Model, names: dict[str, str]) -> None:
-    """Each layer, its inputs and each uncounted node renamed by ``names`` (old -> new)."""
+    """Each layer, its inputs and each uncounted node renamed by ``names`` (old -> new), and so
+    are the names the model's notes, the layers' notes and the uncounted reasons mention (the
+    reader's "15 parameter tensor(s) come from Transpose node outputs ... (/model/layers.0/...)")."""
+    changed = {old: new for old, new in names.items() if old != new}
+
+    def text(s: str) -> str:  # (torch.onnx's node names are '/'-paths of name characters and dots)
+        return _NODE_NAME.sub(lambda m: changed.get(m.group(0), m.group(0)), s) if changed and s and "/" in s else s
 
     for layer in model.layers:
         layer.name = names.get(layer.name, layer.name)
         layer.inputs = tuple(names.get(i, i) for i in layer.inputs)
-    model.uncounted = [replace(u, name=names.get(u.name, u.name)) for u in model.uncounted]
+        layer.note = text(layer.note)
+    model.uncounted = [replace(u, name=names.get(u.name, u.name), reason=text(u.reason)) for u in model.uncounted]
+    model.notes = [text(n) for n in model.notes]
