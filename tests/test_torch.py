@@ -151,6 +151,7 @@ def test_target_file_module_and_instance_equal_torch(capsys):
     d = cli_json(capsys, "analyze", TINY, "--input-shape", "1x3x32x32")
     assert (d["totals"]["macs"], d["totals"]["params"]) == (macs, params)
     assert d["model"] == "tiny" and d["source"] == TINY
+    assert cli_json(capsys, "analyze", TINY, "-i", "1x3x32x32", "--arg", "width=16")["model"] == "tiny(width=16)"  # (which model a factory built)
     names = [layer["name"] for layer in d["layers"] if layer["type"] != "shape"]
     assert names[:3] == ["stem.0", "stem.1", "stem.2"] and "se.fc1" in names and "se/Mul" in names and "head.1" in names
     assert [b["depthwise"] for b in d["blocks"]] == ["dw.0"] and list(d["blocks"][0]["middle"]) == ["dw.1", "dw.2"]
@@ -754,7 +755,7 @@ def test_budget_entries_name_targets(tmp_path, capsys):
         f"  - {{path: torch_models:tiny, input_shapes: {{x: [1, 3, 32, 32]}}, kwargs: {{width: 16}}, max_macs: {macs - 1}, name: strict}}\n"
     )
     report = dscost.check(budget)
-    assert [(m.name, m.passed) for m in report.models] == [("tiny", True), ("strict", False)]
+    assert [(m.name, m.passed) for m in report.models] == [("tiny(width=16)", True), ("strict", False)]
     assert report.models[0].results[0].actual == macs
     assert run(["check", "--budget", str(budget)]) == 1
     capsys.readouterr()

@@ -275,7 +275,8 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
         with Captured():
             module = build_module(target, kwargs)
         attr = target.rpartition(":")[2]
-        return count_module(module, input_shapes=input_shapes, name=attr.rpartition(".")[2], source=target, label=target, input_dtypes=input_dtypes,
+        name = attr.rpartition(".")[2] + (f"({_kwargs_text(kwargs)})" if kwargs else "")  # (timm:create_model with model_name=...: which model)
+        return count_module(module, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
                             progress=bar, workdir=workdir)  # fmt: skip
 
 
