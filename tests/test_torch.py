@@ -667,9 +667,14 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     program = torch.export.export(m, (x,), dynamic_shapes={"x": {0: torch.export.Dim("batch", min=2, max=8)}})
     path = tmp_path / "tiny.pt2"
     torch.export.save(program, str(path))
+    if tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 6):  # (the oldest torch dscost takes)
+        with pytest.raises(InputError, match=r"tiny.pt2: reading torch.export programs needs torch >= 2.6 \(this is 2\.5"):
+            dscost.analyze(str(path))
+        return
     stored, given = dscost.analyze(str(path)), dscost.analyze(str(path), input_shape=(4, 3, 32, 32))
     assert (stored.totals.macs, stored.totals.params) == torch_counts(m, x) and given.totals.macs == torch_counts(m, torch.rand(4, 3, 32, 32))[0]
     assert stored.model.name == "tiny" and [(n, s) for n, s, _ in stored.model.inputs] == [("x", (2, 3, 32, 32))]
+    assert [x.name for x in given.layers if x.conv][:2] == ["stem.0", "dw.0"] and "at forward(x: 4x3x32x32)" in given.model.notes[0]
     torch.export.save(torch.export.export(m, (x,)), str(tmp_path / "fixed.pt2"))  # (no dynamic dimension: its module hierarchy rebuilt)
     fixed = dscost.analyze(str(tmp_path / "fixed.pt2"))
     assert (fixed.totals.macs, fixed.totals.params) == torch_counts(m, x) and [x.name for x in fixed.layers if x.conv][:2] == ["stem.0", "dw.0"]

@@ -5,14 +5,13 @@ unpickles): like a target, such a file is code."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.progress import progress_bar
-from dscost.readers.torch_reader import count_module, value_text
+from dscost.readers.torch_reader import count_module, inputs_from_shapes, value_text
 from dscost.readers.torch_run import Captured, fail, first_line, import_torch
 
 
@@ -33,30 +32,47 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
         return f"cannot load a torch.export program (torch.export.save's .pt2): {first_line(err)}"
 
     def load(torch):
-        program = torch.export.load(label)
-        if not program.range_constraints:  # (its module hierarchy rebuilt: layers named by module path; with
-            with contextlib.suppress(Exception):  # dynamic dimensions its SymInts would fail the TorchScript trace)
-                return program, torch.export.unflatten(program)
-        return program, program.module()
+        if tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 6):
+            raise InputError(f"{label}: reading torch.export programs needs torch >= 2.6 (this is {torch.__version__}): earlier ones lower BatchNorm "
+                             "to an op neither ONNX exporter takes")  # fmt: skip
+        return torch, torch.export.load(label)
 
     def count(loaded, bar) -> tuple[Model, Path]:
-        program, module = loaded
-        inputs = None
-        if not input_shapes:
-            args, kwargs = program.example_inputs or ((), {})
+        torch, program = loaded
+        stored = getattr(program, "example_inputs", None) or ((), {})  # (torch >= 2.6 saves them)
+        if input_shapes:
+            args, kwargs = inputs_from_shapes(label, program.module(), dict(input_shapes), torch, "--input-shape", input_dtypes)
+        else:
+            args, kwargs = stored
             if not args and not kwargs:
                 raise InputError(f"{label}: the program holds no example inputs; give its input shapes with --input-shape")
-            if args and kwargs:
-                raise InputError(f"{label}: its example inputs are positional and keyword ({', '.join(kwargs)}); give every input's shape with --input-shape NAME=...")
-            inputs = dict(kwargs) if kwargs else tuple(args)
+        module = program
+        if program.range_constraints:  # (dynamic dimensions: exported again at these sizes, as the TorchScript trace takes no SymInts)
+            try:
+                with Captured():
+                    module = torch.export.export(program.module(), tuple(args), kwargs or None)
+            except Exception as err:
+                if "Guard failed" in str(err) or "Expected input at" in str(err) or "ConstraintViolation" in type(err).__name__:
+                    shown = ", ".join(value_text(t) for t in (*args, *kwargs.values()))
+                    raise InputError(f"{label}: {shown}: {first_line(err)}; the program was exported for other sizes "
+                                     f"({', '.join(value_text(t) for t in stored[0]) or 'none stored'}): only dimensions it exported as dynamic can change") from None  # fmt: skip
+                raise fail(f"{label}: cannot run the program at {', '.join(value_text(t) for t in (*args, *kwargs.values()))}: {first_line(err)}", err) from None
+        try:  # (its module hierarchy rebuilt: layers named by module path)
+            with Captured():
+                module = torch.export.unflatten(module)
+        except Exception:
+            module = module.module()
+        inputs = dict(kwargs) if kwargs and not args else tuple(args)
+        if args and kwargs:
+            raise InputError(f"{label}: its inputs are positional and keyword ({', '.join(kwargs)}); dscost takes one or the other")
         try:
-            return count_module(module, inputs, input_shapes, name=Path(path).stem, source=label, label=label, input_dtypes=input_dtypes,
-                                progress=bar, workdir=workdir)  # fmt: skip
+            return count_module(module, inputs, None, name=Path(path).stem, source=label, label=label, progress=bar, workdir=workdir,
+                                arg_names=[spec.arg.name for spec in program.graph_signature.input_specs if spec.kind.name == "USER_INPUT"] if not kwargs else None)  # fmt: skip
         except InputError as err:
             if "Guard failed" not in str(err) and "Expected input at" not in str(err):
                 raise
-            stored = ", ".join(value_text(t) for t in (program.example_inputs or ((), {}))[0])
-            raise InputError(f"{err}; the program was exported for other sizes ({stored or 'none stored'}): only dimensions it exported as dynamic can change") from None
+            raise InputError(f"{err}; the program was exported for other sizes ({', '.join(value_text(t) for t in stored[0]) or 'none stored'}): "
+                             "only dimensions it exported as dynamic can change") from None  # fmt: skip
 
     return _count_file(path, progress, load, unloadable, count)
 
@@ -97,6 +113,8 @@ def _count_file(path: str | Path, progress: bool, load: Callable, unloadable: Ca
         try:
             with Captured():
                 loaded = load(torch)
+        except InputError:
+            raise
         except Exception as err:
             raise fail(f"{path}: {unloadable(err)}", err) from None
         return count(loaded, bar)

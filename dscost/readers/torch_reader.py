@@ -229,10 +229,10 @@ def _example(shape: tuple, dtype: str | None, gen, torch):
     return torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
 
 
-def _describe(module, args: tuple, kwargs: dict) -> str:
-    """``x: 1x3x224x224, mask: 1x128`` for messages and notes."""
-    params, _, _ = forward_params(module)
-    names = [p.name for p in params]
+def _describe(module, args: tuple, kwargs: dict, names: list[str] | None = None) -> str:
+    """``x: 1x3x224x224, mask: 1x128`` for messages and notes (``names``: of the positional inputs,
+    where the forward's signature has none)."""
+    names = names or [p.name for p in forward_params(module)[0]]
     parts = []
     for i, a in enumerate(args):
         parts.append(f"{names[i] if i < len(names) else f'arg{i}'}: {value_text(a)}")
@@ -360,8 +360,10 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
 
 def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                  source: str | None = None, label: str | None = None, what: str = "--input-shape",
-                 input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None) -> tuple[Model, Path]:
-    """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``)."""
+                 input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
+                 arg_names: list[str] | None = None) -> tuple[Model, Path]:
+    """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``).
+    ``arg_names``: the names of positional ``inputs`` where the forward takes ``*args``."""
     torch = import_torch(label or type(module).__name__)
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
@@ -377,7 +379,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
             args, kwargs = (inputs,), {}
     else:
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes)
-    described = _describe(module, args, kwargs)
+    described = _describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     made = what if inputs is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
     was_training = module.training
@@ -392,14 +394,15 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                 _set_mode(module, False)
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
                     _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
-                names = input_names(module, args, kwargs, torch)
+                names = list(arg_names) if arg_names and not kwargs else input_names(module, args, kwargs, torch)
                 try:
                     try:
                         exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         kwargs = {**kwargs, "use_cache": False}
                         cache_note = f"use_cache=False given to the forward: it returned a cache object ({out}), which torch's exporters do not take"
-                        described, forward = _describe(module, args, kwargs), f"{label}: forward({_describe(module, args, kwargs)})"
+                        described = _describe(module, args, kwargs, arg_names)
+                        forward = f"{label}: forward({described})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
                         exporter = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
