@@ -405,9 +405,11 @@ def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
     """When the TorchScript exporter's graph still cannot run with dscost's symbolics (here: as if
     its unfold were registered already, which leaves torch's wrong one in place), dscost exports
     it again with the dynamo exporter, whose graph runs, and says why."""
-    need("onnxscript")
+    onnxscript = need("onnxscript")
     note, macs, params, uncounted = _windows_in_a_fresh_process("from dscost.readers import torch_symbolics; torch_symbolics.REGISTERED.add('aten::unfold'); ")
-    assert (macs, params, uncounted) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10, 0)
+    # (onnxscript before 0.3.2 writes unfold as a Loop whose body computes its condition: uncounted, with no MACs in it)
+    looped = tuple(int(v) for v in onnxscript.__version__.split(".")[:3]) < (0, 3, 2)
+    assert (macs, params, uncounted) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10, 1 if looped else 0)
     assert note.startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter's graph "
                            "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
 
@@ -566,6 +568,9 @@ def test_onnxruntimes_export_helper_ops_are_counted(tmp_path):
 
     path = str(tmp_path / "helper.onnx")
     helper.register()
+    if "aten::linalg_inv" not in getattr(helper, "_registered_ops", {"aten::linalg_inv"}):
+        helper.unregister()
+        pytest.skip("this onnxruntime's export helper registers aten::inverse only; torch exports torch.inverse as aten::linalg_inv")
     try:
         torch.onnx.export(Sampled(), (torch.rand(1, 3, 8, 8), torch.rand(1, 5, 6, 2), torch.rand(2, 4, 4)), path, dynamo=False, opset_version=13)
     finally:
