@@ -321,9 +321,10 @@ def _save(proto, out: str) -> None:
 
 def model_file(model: str, folder: str, options: dict, progress: bool = False) -> tuple[str, str]:
     """The ONNX file `bench` runs for ``model``, and its label: an ONNX graph as it is; a layer
-    spec exported with zero weights into ``folder``; a PyTorch target exported into ``folder`` as
-    dscost counts it (:func:`dscost.readers.torch_reader.count_target`, with the reader
-    ``options`` that apply to it: input shapes and types, factory keyword arguments)."""
+    spec exported with zero weights into ``folder``; a PyTorch target, ``.pt2`` program or
+    TorchScript archive exported into ``folder`` as dscost counts it
+    (:func:`dscost.readers.torch_reader.count_target`, :mod:`dscost.readers.torch_files`), with
+    the reader ``options`` that apply to it (input shapes and types, factory keyword arguments)."""
     import os
 
     from dscost.readers import kind_of, load, reader_options

@@ -40,23 +40,25 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
     def count(loaded, bar) -> tuple[Model, Path]:
         torch, program = loaded
         stored = getattr(program, "example_inputs", None) or ((), {})  # (torch >= 2.6 saves them)
+        sizes = f"the program was exported for other sizes ({', '.join(value_text(t) for t in stored[0]) or 'none stored'}): only dimensions it exported as dynamic can change"
         if input_shapes:
             args, kwargs = inputs_from_shapes(label, program.module(), dict(input_shapes), torch, "--input-shape", input_dtypes)
+        elif input_dtypes:
+            raise InputError(f"{label}: element types apply with --input-shape (NAME=SHAPE:DTYPE); the stored example inputs have their own")
         else:
             args, kwargs = stored
             if not args and not kwargs:
                 raise InputError(f"{label}: the program holds no example inputs; give its input shapes with --input-shape")
         module = program
         if program.range_constraints:  # (dynamic dimensions: exported again at these sizes, as the TorchScript trace takes no SymInts)
+            shown = ", ".join(value_text(t) for t in (*args, *kwargs.values()))
             try:
                 with Captured():
                     module = torch.export.export(program.module(), tuple(args), kwargs or None)
             except Exception as err:
                 if "Guard failed" in str(err) or "Expected input at" in str(err) or "ConstraintViolation" in type(err).__name__:
-                    shown = ", ".join(value_text(t) for t in (*args, *kwargs.values()))
-                    raise InputError(f"{label}: {shown}: {first_line(err)}; the program was exported for other sizes "
-                                     f"({', '.join(value_text(t) for t in stored[0]) or 'none stored'}): only dimensions it exported as dynamic can change") from None  # fmt: skip
-                raise fail(f"{label}: cannot run the program at {', '.join(value_text(t) for t in (*args, *kwargs.values()))}: {first_line(err)}", err) from None
+                    raise InputError(f"{label}: {shown}: {first_line(err)}; {sizes}") from None
+                raise fail(f"{label}: cannot run the program at {shown}: {first_line(err)}", err) from None
         try:  # (its module hierarchy rebuilt: layers named by module path)
             with Captured():
                 module = torch.export.unflatten(module)
@@ -71,8 +73,7 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
         except InputError as err:
             if "Guard failed" not in str(err) and "Expected input at" not in str(err):
                 raise
-            raise InputError(f"{err}; the program was exported for other sizes ({', '.join(value_text(t) for t in stored[0]) or 'none stored'}): "
-                             "only dimensions it exported as dynamic can change") from None  # fmt: skip
+            raise InputError(f"{err}; {sizes}") from None
 
     return _count_file(path, progress, load, unloadable, count)
 
