@@ -680,6 +680,11 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     assert (stored.totals.macs, stored.totals.params) == torch_counts(m, x) and given.totals.macs == torch_counts(m, torch.rand(4, 3, 32, 32))[0]
     assert stored.model.name == "tiny" and [(n, s) for n, s, _ in stored.model.inputs] == [("x", (2, 3, 32, 32))]
     assert [x.name for x in given.layers if x.conv][:2] == ["stem.0", "dw.0"] and "at forward(x: 4x3x32x32)" in given.model.notes[0]
+    # positional and keyword example inputs, as a decoder is exported (use_cache=False)
+    torch.export.save(torch.export.export(tm.CachingForward(), (torch.rand(1, 8),), {"use_cache": False}), str(tmp_path / "cached.pt2"))
+    cached = dscost.analyze(str(tmp_path / "cached.pt2"))
+    assert (cached.totals.macs, cached.totals.params) == (8 * 4, 8 * 4 + 4) and "at forward(x: 1x8, use_cache: False)" in cached.model.notes[0]
+    assert [n for n, *_ in cached.model.inputs] == ["x"]
     torch.export.save(torch.export.export(m, (x,)), str(tmp_path / "fixed.pt2"))  # (no dynamic dimension: its module hierarchy rebuilt)
     fixed = dscost.analyze(str(tmp_path / "fixed.pt2"))
     assert (fixed.totals.macs, fixed.totals.params) == torch_counts(m, x) and [x.name for x in fixed.layers if x.conv][:2] == ["stem.0", "dw.0"]

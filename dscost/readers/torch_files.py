@@ -64,12 +64,10 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
                 module = torch.export.unflatten(module)
         except Exception:
             module = module.module()
-        inputs = dict(kwargs) if kwargs and not args else tuple(args)
-        if args and kwargs:
-            raise InputError(f"{label}: its inputs are positional and keyword ({', '.join(kwargs)}); dscost takes one or the other")
+        user = [spec.arg.name for spec in program.graph_signature.input_specs if spec.kind.name == "USER_INPUT"]
         try:
-            return count_module(module, inputs, None, name=Path(path).stem, source=label, label=label, progress=bar, workdir=workdir,
-                                arg_names=[spec.arg.name for spec in program.graph_signature.input_specs if spec.kind.name == "USER_INPUT"] if not kwargs else None)  # fmt: skip
+            return count_module(module, name=Path(path).stem, source=label, label=label, progress=bar, workdir=workdir, arg_names=user[: len(args)],
+                                call=(tuple(args), dict(kwargs)))  # fmt: skip
         except InputError as err:
             if "Guard failed" not in str(err) and "Expected input at" not in str(err):
                 raise

@@ -361,14 +361,17 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
 def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                  source: str | None = None, label: str | None = None, what: str = "--input-shape",
                  input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
-                 arg_names: list[str] | None = None) -> tuple[Model, Path]:
+                 arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None) -> tuple[Model, Path]:
     """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``).
-    ``arg_names``: the names of positional ``inputs`` where the forward takes ``*args``."""
+    ``call``: positional and keyword inputs both (instead of ``inputs``: a torch.export program's);
+    ``arg_names``: the names of the positional ones where the forward takes ``*args``."""
     torch = import_torch(label or type(module).__name__)
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
-    if inputs is not None:
+    if call is not None:
+        args, kwargs = tuple(call[0]), dict(call[1])
+    elif inputs is not None:
         if input_dtypes:
             raise InputError(f"{label}: element types apply to the inputs dscost makes from shapes, not to example inputs (give those tensors of the type wanted)")
         if isinstance(inputs, dict):
@@ -381,7 +384,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes)
     described = _describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
-    made = what if inputs is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
+    made = what if inputs is None and call is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
     was_training = module.training
     experts, experts_note = batched_experts(module)
     cache_note = None
@@ -394,7 +397,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                 _set_mode(module, False)
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
                     _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
-                names = list(arg_names) if arg_names and not kwargs else input_names(module, args, kwargs, torch)
+                names = [*arg_names, *(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))] if arg_names else input_names(module, args, kwargs, torch)
                 try:
                     try:
                         exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
