@@ -433,8 +433,8 @@ def bench(
         return
     from dscost.readers import kind_of, reader_options
 
-    onnx = kind_of(model).name == "onnx"
-    shapes = onnx_input_shapes(model, input_shape, dim) if onnx else None
+    is_onnx = kind_of(model).name == "onnx"
+    shapes = onnx_input_shapes(model, input_shape, dim) if is_onnx else None
     values = load_options(input_value=input_value).get("input_values")
     if values:
         reader_options(model, {"input_values": values})  # --input-value on a layer spec: the usual wrong-kind error

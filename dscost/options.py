@@ -95,9 +95,16 @@ def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tup
     name, sep, shape = text.rpartition("=")
     if sep and not name:
         raise InputError(f"{label}: expected [NAME=]1x3x224x224[:DTYPE], got {text!r}")
-    where = f"{label} {name}" if name else label
-    shape, colon, dtype = shape.partition(":")
-    return name, parse_dims(where, shape), parse_input_dtype(dtype, where) if colon else None
+    return name, *_shape_and_dtype(f"{label} {name}" if name else label, shape)
+
+
+def _shape_and_dtype(where: str, shape: object) -> tuple[tuple[int, ...], str | None]:
+    """'1x128:int64' -> ((1, 128), 'int64'); a shape without ':DTYPE' (or not a string) has none."""
+    if isinstance(shape, str):
+        dims, colon, dtype = shape.partition(":")
+        if colon:
+            return parse_dims(where, dims), parse_input_dtype(dtype, where)
+    return parse_dims(where, shape), None
 
 
 def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:
@@ -161,12 +168,9 @@ def input_shapes(value: object, label: str = "input_shape") -> tuple[dict[str, t
         for name, shape in value.items():
             if not isinstance(name, str):
                 raise InputError(f"{label}: input names must be strings, got {name!r}")
-            where = f"{label} {name}" if name else label
-            if isinstance(shape, str):
-                shape, colon, dtype = shape.partition(":")
-                if colon:
-                    dtypes[name] = parse_input_dtype(dtype, where)
-            out[name] = parse_dims(where, shape)
+            out[name], dtype = _shape_and_dtype(f"{label} {name}" if name else label, shape)
+            if dtype:
+                dtypes[name] = dtype
         return out, dtypes or None
     return {"": parse_dims(label, value)}, None
 
