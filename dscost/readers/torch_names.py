@@ -86,3 +86,20 @@ def rename(model: Model, names: dict[str, str]) -> None:
         layer.note = text(layer.note)
     model.uncounted = [replace(u, name=names.get(u.name, u.name), reason=text(u.reason)) for u in model.uncounted]
     model.notes = [text(n) for n in model.notes]
+
+
+def write_names(path, names: dict[str, str]) -> None:
+    """Write the short names ``names`` (layer name -> module path) into the exported file at
+    ``path`` itself, so that what runs it (`bench`: onnxruntime's profile) names its layers as
+    the count does.  External data is neither read nor moved; a file with nothing to rename is
+    not rewritten."""
+    import onnx
+
+    from dscost.runtime import name_nodes
+
+    if all(old == new for old, new in names.items()):
+        return
+    proto = onnx.load(str(path), load_external_data=False)
+    name_nodes(proto, names)
+    with open(path, "wb") as f:
+        f.write(proto.SerializeToString())

@@ -50,7 +50,7 @@ from dscost.layers import Model
 from dscost.progress import progress_bar
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
 from dscost.readers.torch_forward import batched_experts, forward_params
-from dscost.readers.torch_names import module_path_names, rename
+from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, import_torch
 from dscost.readers.torch_symbolics import REGISTERED, register
 
@@ -425,8 +425,10 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
         finally:
             _set_mode(module, was_training)
-    names = [layer.name for layer in model.layers] + [u.name for u in model.uncounted]
-    rename(model, module_path_names(names))
+    names = module_path_names([layer.name for layer in model.layers] + [u.name for u in model.uncounted])
+    rename(model, names)
+    if workdir:  # (the file stays for `bench`, whose profile then names the layers as this count)
+        write_names(path, names)
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
