@@ -97,12 +97,12 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
         options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress}
         return load(os.fspath(model), labels=API_LABELS, **options)
     if _is_torch_module(model):
-        given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims), ("input_values", input_values)) if v is not None]
+        given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims)) if v is not None]
         if given:
             raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
         from dscost.readers.torch_reader import read_module
 
-        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes)
+        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes, input_values=input_values)
     raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
 
 
@@ -136,8 +136,9 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     ``input_dtypes`` (PyTorch): element types of those inputs, ``{"input_ids": "int64"}``
     (or ``"1x128:int64"`` as the shape); integer inputs are zeros, float ones ``torch.rand``.
     ``dims`` (ONNX): symbolic input dimensions by name, ``{"sequence_length": 128}``.
-    ``input_values`` (ONNX): one-element flag inputs by name, ``{"use_cache_branch": 1}``; an If
-    on one counts the branch that runs.
+    ``input_values``: one-element flag inputs of an ONNX graph by name, ``{"use_cache_branch": 1}``
+    (an If on one counts the branch that runs); a PyTorch module's forward flags,
+    ``{"interpolate_pos_encoding": True}``, given with ``input_shape``.
     ``width`` / ``resolution``: the MobileNet multipliers of a YAML spec.
 
     Returns :class:`Analysis` (``.totals.macs``, ``.layers``, ``.what_if``, ``.to_json()``):

@@ -80,8 +80,10 @@ class BudgetEntry(BaseModel):
     dims: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
         None, description="Values of symbolic dimensions of an ONNX graph's inputs by name, e.g. {sequence_length: 128} (as `--dim`)."
     )
-    input_values: dict[str, int] | None = Field(
-        None, description="Values of one-element flag inputs of an ONNX graph by name; an If on one counts the branch that runs, e.g. {use_cache_branch: 1} (as `--input-value`)."
+    input_values: dict[str, bool | int] | None = Field(
+        None,
+        description="Values of one-element flag inputs of an ONNX graph by name; an If on one counts the branch that runs, e.g. {use_cache_branch: 1}; "
+        "of a PyTorch module: its forward's flags, e.g. {interpolate_pos_encoding: true} (as `--input-value`).",
     )
     kwargs: dict[str, Any] | None = Field(None, description="Keyword arguments of a PyTorch target's factory (as `--kwargs`).")
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
@@ -124,7 +126,7 @@ class BudgetEntry(BaseModel):
             shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
         dtypes = {"": self.input_dtypes} if isinstance(self.input_dtypes, str) else self.input_dtypes or None
         pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("input_dtypes", dtypes), ("dims", dict(self.dims) if self.dims else None),
-                 ("input_values", {k: int(v) for k, v in self.input_values.items()} if self.input_values else None), ("kwargs", self.kwargs))  # fmt: skip
+                 ("input_values", dict(self.input_values) if self.input_values else None), ("kwargs", self.kwargs))  # fmt: skip
         return {k: v for k, v in pairs if v is not None}
 
 

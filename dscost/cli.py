@@ -73,7 +73,7 @@ DimOpt = Annotated[
 ]
 InputValueOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--input-value", help="NAME=VALUE: the value of a one-element input of an ONNX graph: an If on it counts the branch that runs (use_cache_branch=1), a Loop with it as trip count that many steps (repeatable).", show_default=False),
+    typer.Option("--input-value", help="NAME=VALUE: the value of a one-element input of an ONNX graph: an If on it counts the branch that runs (use_cache_branch=1), a Loop with it as trip count that many steps; of a PyTorch module: a flag of its forward (interpolate_pos_encoding=true). Repeatable.", show_default=False),
 ]
 # A PyTorch factory's keyword arguments (package.module:factory targets)
 KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]
@@ -438,12 +438,12 @@ def bench(
     values = load_options(input_value=input_value).get("input_values")
     if values:
         reader_options(model, {"input_values": values})  # --input-value on a layer spec: the usual wrong-kind error
-    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, input_values=values, optimization=optimization,
+    options = dict(threads=threads, budget_s=budget, max_runs=runs, input_shapes=shapes, input_values=values if is_onnx else None, optimization=optimization,
                    hardware=hw, dtype=dt, progress=not quiet, **limits)  # fmt: skip
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
-        path, label = _bench.model_file(model, tmp, load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim), progress=not quiet)
+        path, label = _bench.model_file(model, tmp, load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim, input_value=input_value), progress=not quiet)
         if convert:
             pair = _bench.bench_model_pair(path, convert_options={"only": only, "skip": skip}, label=label, **options)
             show.show_pair_bench(pair, fmt.value, flops=flops)

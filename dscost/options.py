@@ -119,15 +119,16 @@ def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:
 
 def parse_input_value(text: str, label: str = "--input-value") -> tuple[str, int]:
     """'use_cache_branch=1' -> ('use_cache_branch', 1): the value of a one-element bool or
-    integer graph input (true/false, or an integer)."""
+    integer graph input, or of a PyTorch forward's flag (true/false, kept a bool, or an integer)."""
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip().lower()
-    number = {"true": 1, "false": 0}.get(value)
+    number = {"true": True, "false": False}.get(value)
     digits = value[1:] if value.startswith("-") else value
     if number is None and digits.isdigit() and digits.isascii() and len(digits) < 20:
         number = int(value)
     if not sep or not name or number is None:
-        raise InputError(f"{label}: expected NAME=VALUE (a one-element bool or integer input of the graph, and true/false or an integer), got {text!r}")
+        raise InputError(f"{label}: expected NAME=VALUE (a one-element bool or integer input of an ONNX graph, or a flag of a PyTorch forward; "
+                         f"true/false or an integer), got {text!r}")
     return name, number
 
 
@@ -140,11 +141,11 @@ def _named_ints(value: object, label: str, what: str, expected: str, ok) -> dict
     for name, v in value.items():
         if not isinstance(name, str) or not name or not isinstance(v, int) or not ok(v):
             raise InputError(f"{label}: expected {{{expected}}}, got {name!r}: {v!r}")
-    return {k: int(v) for k, v in value.items()}
+    return {k: v if isinstance(v, bool) else int(v) for k, v in value.items()}
 
 
 def input_values_option(value: object, label: str = "input_values") -> dict[str, int] | None:
-    """The ``input_values`` load option of a Python value: ``{"use_cache_branch": 1}``."""
+    """The ``input_values`` load option of a Python value: ``{"use_cache_branch": 1}`` (bools stay bools)."""
     return _named_ints(value, label, "input names and integers (or bools)", "name: integer or bool", lambda v: True)
 
 

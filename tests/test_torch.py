@@ -618,6 +618,41 @@ def test_an_int_default_stays_the_forwards():
     assert [i for i, *_ in a.model.inputs] == ["x"]
 
 
+def test_a_forwards_flags_are_given_by_input_value(tmp_path, capsys):
+    """--input-value NAME=VALUE on a PyTorch module gives its forward a flag (true/false, kept a
+    bool, or an integer) by keyword, as transformers' ViT takes interpolate_pos_encoding=True to
+    run at another resolution: KeepLast's Linear 8 -> 10 on the last keep=1 of 16 positions is
+    80 MACs, on all 16 (its default 0) 1,280; use_cache=false given needs no second export.
+    The same in the API (with input_shape), budget files and bench; a name that is no parameter
+    of the forward, or that also has a shape, fails in one line; a saved program's are fixed."""
+    a = cli_json(capsys, "analyze", "torch_models:KeepLast", "-i", "1x16x8", "--input-value", "keep=1")
+    assert (a["totals"]["macs"], a["totals"]["params"]) == (80, 80) == torch_counts(tm.KeepLast(), torch.rand(1, 16, 8)[:, -1:])
+    assert "at forward(x: 1x16x8, keep: 1)" in a["notes"][0]
+    assert cli_json(capsys, "analyze", "torch_models:KeepLast", "-i", "1x16x8")["totals"]["macs"] == 16 * 80
+    assert dscost.analyze(tm.KeepLast(), input_shape=(1, 16, 8), input_values={"keep": 2}).totals.macs == 160
+    cached = cli_json(capsys, "analyze", "torch_models:CachingForward", "-i", "1x8", "--input-value", "use_cache=false")
+    assert cached["totals"]["macs"] == 32 and "forward(x: 1x8, use_cache: False)" in cached["notes"][0]
+    assert not any("given to the forward" in n for n in cached["notes"])  # (given: no retry)
+    budget = tmp_path / "budget.yaml"
+    budget.write_text("budgets:\n  - {path: torch_models:KeepLast, input_shapes: [1, 16, 8], input_values: {keep: 1}, max_macs: 80}\n"
+                      "  - {path: torch_models:CachingForward, input_shapes: [1, 8], input_values: {use_cache: false}, max_macs: 32}\n")  # fmt: skip
+    assert [(m.passed, m.results[0].actual) for m in dscost.check(budget).models] == [(True, 80), (True, 32)]
+    if importlib.util.find_spec("onnxruntime"):
+        assert cli_json(capsys, "bench", "torch_models:KeepLast", "-i", "1x16x8", "--input-value", "keep=1", "--budget", "0.05", "--runs", "5")["macs"] == 80
+    for args, said in ((["--input-value", "nope=1"], "torch_models:KeepLast: forward(x, keep) has no parameter 'nope'"),
+                       (["--input-value", "x=1"], "torch_models:KeepLast: 'x' is given a shape and a value; a tensor input takes a shape, a flag a value"),
+                       (["--input-value", "keep=0.5"], "--input-value: expected NAME=VALUE")):  # fmt: skip
+        capsys.readouterr()
+        assert run(["analyze", "torch_models:KeepLast", "-i", "x=1x16x8", *args]) == 2
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1, err
+    with pytest.raises(InputError, match="input values apply to the inputs dscost makes from shapes, not to example inputs"):
+        dscost.analyze(tm.KeepLast(), torch.rand(1, 16, 8), input_values={"keep": 1})
+    torch.export.save(torch.export.export(tm.KeepLast(), (torch.rand(1, 16, 8),)), str(tmp_path / "keep.pt2"))
+    with pytest.raises(InputError, match=r"^--input-value applies to ONNX graphs and PyTorch modules only; .*keep.pt2 is a torch.export program \(its forward's flags were fixed when it was saved\)$"):
+        load(str(tmp_path / "keep.pt2"), input_values={"keep": 1})
+
+
 def test_a_forward_returning_a_cache_is_exported_with_use_cache_false(capsys):
     """A decoder's cache is no tensor, so neither exporter takes it: when the forward takes
     ``use_cache`` (by name or through ``**kwargs``, as transformers 5.24's GraniteMoE) and it was

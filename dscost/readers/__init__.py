@@ -37,7 +37,7 @@ KINDS = (
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"input_shapes", "progress"}),
               "dscost.readers.tflite_reader:read_tflite", "--input-shape"),
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
-    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "kwargs", "progress"}),
+    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "input_values", "kwargs", "progress"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
     InputKind("pt2", "a torch.export program", "PyTorch modules", (".pt2",), frozenset({"input_shapes", "input_dtypes", "progress"}),
               "dscost.readers.torch_files:read_exported", "--input-shape"),
@@ -116,6 +116,8 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
             instead = ""
         elif wrong[0] == "input_dtypes":
             instead = " (its inputs' element types are the ones in the file)"
+        elif wrong[0] == "input_values":
+            instead = " (its forward's flags were fixed when it was saved)" if kind.name in ("pt2", "torchscript") else ""
         raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
     opts = {k: v for k, v in given.items() if k in kind.options}
     if "" in opts.get("input_shapes", {}) and kind not in SINGLE_INPUT_KINDS:

@@ -180,10 +180,12 @@ def _hint(what: str, name: str = "") -> str:
     return f"{what}={{{name!r}: (1, 3, 224, 224)}}" if name else f"{what}=(1, 3, 224, 224)"
 
 
-def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape", dtypes: dict[str, str] | None = None):
+def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape", dtypes: dict[str, str] | None = None,
+                       values: dict[str, int] | None = None):  # fmt: skip
     """(args, kwargs) of tensors for ``shapes``: ``""`` is the forward's single input, other keys
     are forward parameter names.  Each is ``torch.rand`` (seed 0), or zeros of a non-float
-    element type in ``dtypes`` (a valid index for any embedding).  ``what`` names the option."""
+    element type in ``dtypes`` (a valid index for any embedding).  ``what`` names the option.
+    ``values``: the forward's flags (bools, integers) by parameter name, given as keywords."""
     import inspect
 
     params, var_pos, var_kw = forward_params(module)
@@ -200,9 +202,15 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
         target = required[0].name if required else (params[0].name if params and params[0].kind != P.KEYWORD_ONLY else None)
         shapes = {target: shapes[""]} if target else shapes
     names = {p.name for p in params}
-    unknown = [n for n in shapes if n and n not in names]
+    unknown = [n for n in [*shapes, *(values or {})] if n and n not in names]
     if unknown and not var_kw:
         raise InputError(f"{label}: {sig} has no parameter {unknown[0]!r}")
+    both = [n for n in values or {} if n in shapes]
+    if both:
+        raise InputError(f"{label}: {both[0]!r} is given a shape and a value; a tensor input takes a shape, a flag a value")
+    positional_only = [p.name for p in params if p.name in (values or {}) and p.kind == P.POSITIONAL_ONLY]
+    if positional_only:
+        raise InputError(f"{label}: {sig} takes {positional_only[0]!r} positionally only; dscost gives values by keyword")
     missing = [p.name for p in required if p.name not in shapes]
     if missing:
         raise InputError(f"{label}: {sig} also needs {missing[0]}: {_hint(what, missing[0])}")
@@ -220,7 +228,7 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
         if p.name not in tensor or p.kind == P.KEYWORD_ONLY:
             break
         args.append(tensor.pop(p.name))
-    return tuple(args), tensor
+    return tuple(args), {**tensor, **(values or {})}
 
 
 def _example(shape: tuple, dtype: str | None, gen, torch):
@@ -256,16 +264,18 @@ def value_text(v) -> str:
 
 
 def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
-               input_dtypes: dict[str, str] | None = None, progress: bool = False) -> Model:
+               input_dtypes: dict[str, str] | None = None, progress: bool = False, input_values: dict[str, int] | None = None) -> Model:
     """Import the PyTorch ``target``, build its module and count it (see the module docstring).
     ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
-    parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``).
+    parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``);
+    ``input_values``: the forward's other (non-tensor) arguments by name (``{"interpolate_pos_encoding": True}``).
     ``kwargs``: keyword arguments of the factory.  ``progress``: a status line on a terminal."""
-    return count_target(target, input_shapes, kwargs, input_dtypes, progress)[0]
+    return count_target(target, input_shapes, kwargs, input_dtypes, progress, input_values=input_values)[0]
 
 
 def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
-                 input_dtypes: dict[str, str] | None = None, progress: bool = False, workdir: str | Path | None = None) -> tuple[Model, Path]:
+                 input_dtypes: dict[str, str] | None = None, progress: bool = False, workdir: str | Path | None = None,
+                 input_values: dict[str, int] | None = None) -> tuple[Model, Path]:
     """:func:`read_torch`, and the ONNX file it counted: in ``workdir``, where it stays (`bench`
     times it), else in a temporary directory removed before this returns."""
     target = str(target)
@@ -277,7 +287,7 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
         attr = target.rpartition(":")[2]
         name = attr.rpartition(".")[2] + (f"({_kwargs_text(kwargs)})" if kwargs else "")  # (timm:create_model with model_name=...: which model)
         return count_module(module, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
-                            progress=bar, workdir=workdir)  # fmt: skip
+                            progress=bar, workdir=workdir, input_values=input_values)  # fmt: skip
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
@@ -350,18 +360,19 @@ def _set_mode(module, training: bool) -> None:
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                 source: str | None = None, label: str | None = None, what: str = "--input-shape",
-                input_dtypes: dict[str, str] | None = None, progress=False) -> Model:
+                input_dtypes: dict[str, str] | None = None, progress=False, input_values: dict[str, int] | None = None) -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
-    a dict of keyword inputs) or with tensors of ``input_shapes`` (and ``input_dtypes``, see
-    :func:`inputs_from_shapes`).  The module is exported in eval mode; its own mode is restored
+    a dict of keyword inputs) or with tensors of ``input_shapes`` (and ``input_dtypes`` and
+    ``input_values``, see :func:`inputs_from_shapes`).  The module is exported in eval mode; its own mode is restored
     afterwards.  ``progress``: a status line on a terminal (True, or a bar shown by the caller)."""  # fmt: skip
-    return count_module(module, inputs, input_shapes, name=name, source=source, label=label, what=what, input_dtypes=input_dtypes, progress=progress)[0]
+    return count_module(module, inputs, input_shapes, name=name, source=source, label=label, what=what, input_dtypes=input_dtypes, progress=progress,
+                        input_values=input_values)[0]  # fmt: skip
 
 
 def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                  source: str | None = None, label: str | None = None, what: str = "--input-shape",
                  input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
-                 arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None) -> tuple[Model, Path]:
+                 arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None, input_values: dict[str, int] | None = None) -> tuple[Model, Path]:
     """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``).
     ``call``: positional and keyword inputs both (instead of ``inputs``: a torch.export program's);
     ``arg_names``: the names of the positional ones where the forward takes ``*args``."""
@@ -372,8 +383,9 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
     if call is not None:
         args, kwargs = tuple(call[0]), dict(call[1])
     elif inputs is not None:
-        if input_dtypes:
-            raise InputError(f"{label}: element types apply to the inputs dscost makes from shapes, not to example inputs (give those tensors of the type wanted)")
+        if input_dtypes or input_values:
+            what_ = "element types" if input_dtypes else "input values"
+            raise InputError(f"{label}: {what_} apply to the inputs dscost makes from shapes, not to example inputs (give those as wanted, flags among them)")
         if isinstance(inputs, dict):
             args, kwargs = (), dict(inputs)
         elif isinstance(inputs, (tuple, list)):
@@ -381,7 +393,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         else:
             args, kwargs = (inputs,), {}
     else:
-        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes)
+        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
     described = _describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     made = what if inputs is None and call is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
