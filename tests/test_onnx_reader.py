@@ -789,12 +789,13 @@ def test_shape_arithmetic_through_div_and_cast_is_resolved(tmp_path):
 
 
 def test_weight_source_is_said_in_the_report_header(tmp_path):
-    nodes = [node("Transpose", ["W0"], "W", perm=[1, 0, 2, 3]), node("Conv", ["x", "W"], "c1"), node("Conv", ["c1", "Wx"], "c2")]
-    path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1])], inits=[init("W0", 3, 4, 3, 3)]))
+    nodes = [node("Transpose", ["W0"], "W", perm=[1, 0, 2, 3]), node("Conv", ["x", "W"], "c1"), node("Conv", ["c1", "Wx", "Bx"], "c2")]
+    path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1]), ("Bx", [4])], inits=[init("W0", 3, 4, 3, 3)]))
     r = run_cli("analyze", str(path))
     assert r.returncode == 0, r.stderr
     assert "1 parameter tensor(s) come from Transpose node outputs, not initializers; counted once, by the initializers they are computed from (c1;" in r.stdout
-    assert "1 parameter tensor(s) come from graph inputs, not initializers; counted from their inferred shapes (c2;" in r.stdout
+    # (a layer named once for all its tensors: c2's weight and bias)
+    assert "2 parameter tensor(s) come from graph inputs, not initializers; counted from their inferred shapes (c2;" in r.stdout
 
 
 def test_bias_first_add_shows_the_data_input_shape(tmp_path):

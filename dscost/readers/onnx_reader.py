@@ -591,7 +591,7 @@ class _Counter:
                 "counted once, by the initializers they are computed from" if kind.endswith("node outputs")
                 else "counted from their inferred shapes"
             )  # fmt: skip
-            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({few(names)}; JSON layer notes name each tensor)")
+            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({few(dict.fromkeys(names))}; JSON layer notes name each tensor)")
         if self.literal_weights:
             names = self.literal_weights
             notes.append(f"the weights of {len(names)} layer(s) ({few(names)}) are literals (one repeated value, or computed from shapes only: "
