@@ -293,6 +293,15 @@ def test_analyze_input_errors_exit_2(capsys, monkeypatch, args, needle):
     assert needle in error_line(err)
 
 
+def test_formats_dscost_does_not_read_say_what_to_give_instead(capsys, tmp_path):
+    for name, said in (("model.safetensors", "weights alone, no graph: give the code that uses them as a target"),
+                       ("saved.h5", "a Keras or TensorFlow model: convert it to TFLite (tf.lite.TFLiteConverter) or to ONNX (tf2onnx)"),
+                       ("model.engine", "an onnxruntime (ORT) or TensorRT file, made from an ONNX file: give that ONNX file")):  # fmt: skip
+        (tmp_path / name).write_bytes(b"\0" * 16)
+        code, _, err = cli(capsys, "analyze", str(tmp_path / name))
+        assert code == 2 and error_line(err).startswith(f"dscost: error: {tmp_path / name}: {said}") and err.count("\n") == 1, err
+
+
 BAD_SPECS = {
     # issue 2 "Bad input": file -> (content, exact stderr line after "dscost: error: <file>")
     "missing_field.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8}\n", ":3:5: layers[0] (c1): kernel: required field is missing"),

@@ -96,7 +96,21 @@ def kind_of(target: str | Path) -> InputKind:
     if suffix == ".py":
         raise InputError(f"{target}: name what to build from the file: {target}:FACTORY (a function or class returning the nn.Module, or an nn.Module)")
     known = ", ".join(f"{'/'.join(k.suffixes)} ({k.label})" for k in KINDS if k.suffixes)
+    other = next((why for suffixes, why in OTHER_FORMATS if suffix in suffixes), None)
+    if other:
+        raise InputError(f"{target}: {other}")
     raise InputError(f"{target}: unknown model format {suffix or '(no suffix)'!r}; expected {known}, or package.module:factory / file.py:factory ({TORCH.label})")
+
+
+# Formats dscost does not read, and what to give instead (the error for one says so)
+OTHER_FORMATS = (
+    ((".safetensors", ".bin", ".ckpt"), "weights alone, no graph: give the code that uses them as a target (file.py:build, a function "
+     "that builds the module and loads them), or export it to ONNX"),
+    ((".h5", ".keras", ".pb"), "a Keras or TensorFlow model: convert it to TFLite (tf.lite.TFLiteConverter) or to ONNX (tf2onnx)"),
+    ((".gguf", ".ggml"), "a llama.cpp model: count the PyTorch model it was converted from"),
+    ((".ort", ".engine", ".plan", ".trt"), "an onnxruntime (ORT) or TensorRT file, made from an ONNX file: give that ONNX file"),
+    ((".mlmodel", ".mlpackage", ".xml", ".param", ".mnn"), "a Core ML, OpenVINO, ncnn or MNN model: give the ONNX or TFLite file it was converted from"),
+)  # fmt: skip
 
 
 def reader_options(target: str | Path, options: dict, labels: dict[str, str] | None = None) -> dict:
