@@ -568,6 +568,27 @@ def test_einsum_two_operands(tmp_path):
     assert by["lin"].cost == Cost(macs=168, weights=28) and by["lin"].inputs == ("a",)
 
 
+def test_an_einsum_with_nothing_to_sum_is_a_broadcast_multiply(tmp_path):
+    """An Einsum whose summed indices all have size 1, or that sums none, multiplies and adds
+    nothing: torch computes it as a broadcast ``mul`` and counts no MACs (Longformer's diagonal
+    mask, BigBird's band mask).  One op per output element, as a Mul; a learned operand is weights."""
+    nodes = [
+        node("Einsum", ["m", "n"], "band", equation="blq,blk->blqk"),  # 1*12*2*6 = 144 products, no sum
+        node("Einsum", ["u", "v"], "diag", equation="bcxd,bcyd->bcxy"),  # d = 1: 7*8*8 = 448
+        node("Einsum", ["p", "r"], "outer", equation="i,j"),  # implicit output ij: 3*4 = 12
+        node("Einsum", ["p", "s"], "scaled", equation="i,j->ij"),  # s a learned vector of 5: weights
+        node("Einsum", ["u", "w"], "summed", equation="bcxd,bcyd->bcxy"),  # d = 2: a product, 7*8*8*2 = 896 MACs
+    ]
+    inputs = [("m", [1, 12, 2]), ("n", [1, 12, 6]), ("u", [1, 7, 8, 1]), ("v", [1, 7, 8, 1]), ("p", [3]), ("r", [4]), ("w", [1, 7, 8, 2])]
+    m = read(tmp_path, nodes, inputs, ["band", "diag", "outer", "scaled"], [init("s", 5)])
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["band"].type == ELEMENTWISE and by["band"].cost == Cost(other_ops=144) and by["band"].output_shape == (1, 12, 2, 6)
+    assert by["diag"].cost == Cost(other_ops=448) and by["outer"].cost == Cost(other_ops=12)
+    assert by["scaled"].cost == Cost(other_ops=15, weights=5) and by["scaled"].inputs == ("p",)
+    assert by["summed"].type == MATMUL and by["summed"].cost == Cost(macs=896)
+
+
 def test_einsum_one_operand_and_three_operands(tmp_path):
     nodes = [
         node("Einsum", ["x"], "tr", equation="ij->ji"),  # 12 elements

@@ -210,8 +210,10 @@ def quantize(info: NodeInfo) -> Result:
 @handles("Einsum")
 def einsum(info: NodeInfo) -> Result:
     """Two operands: cost.einsum_cost (MACs = product of the sizes of all distinct index letters),
-    a constant operand counted as weights, as for MatMul.  One operand (sum, transpose, trace):
-    one op per input element.  More operands: not derived (uncounted)."""
+    a constant operand counted as weights, as for MatMul; with nothing to sum (every index summed
+    over has size 1: ``blq,blk->blqk``), a broadcast multiply, one op per output element, as torch
+    computes it (and counts no MACs).  One operand (sum, transpose, trace): one op per input
+    element.  More operands: not derived (uncounted)."""
     eq = info.attr("equation", "")
     eq = (eq.decode() if isinstance(eq, bytes) else str(eq)).replace(" ", "")
     terms = eq.split("->")[0].split(",")
@@ -238,6 +240,12 @@ def einsum(info: NodeInfo) -> Result:
             sizes[letter] = max(sizes.get(letter, d), d)
     if batch:
         sizes["..."] = prod(batch)
+    out = eq.split("->")[1] if "->" in eq else "".join(sorted(x for x in sizes if x != "..." and eq.count(x) == 1)) + "..."
+    if prod(d for x, d in sizes.items() if (x != "..." and x not in out) or (x == "..." and "..." not in out)) == 1:
+        # nothing to sum (an outer product, a contraction of size 1): the broadcast multiply torch computes it as
+        params = {i: "weights" for i in (0, 1) if info.is_float_const(i) and not info.is_const(1 - i) and prod(info.shape(i)) > 1}
+        cost = C.elementwise_cost(prod(sizes.values()))
+        return Result(ELEMENTWISE, replace(cost, weights=sum(prod(info.shape(i)) for i in params)), params=params, note=eq)
     cost = C.einsum_cost(sizes)
     for c, d in ((0, 1), (1, 0)):
         if info.is_const(c) and not info.is_const(d):
