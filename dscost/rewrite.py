@@ -283,7 +283,7 @@ def _start(model, only, skip, kind: str, copy: bool):
         new.CopyFrom(model)
     else:
         new = model
-    from dscost.runtime import name_nodes
+    from dscost.readers.onnx_order import name_nodes
 
     name_nodes(new)
     _check_names(new, only, skip, kind)

@@ -61,6 +61,7 @@ def load_onnx(path: str | Path):
     import onnx
 
     from dscost.files import regular_file
+    from dscost.readers.onnx_order import name_nodes
 
     p = regular_file(path, "model file")
     if p.stat().st_size >= PROTOBUF_LIMIT:
@@ -76,18 +77,6 @@ def load_onnx(path: str | Path):
         raise InputError(f"{path}: the ONNX model has no graph")
     name_nodes(model)
     return model
-
-
-def name_nodes(model, renamed: dict[str, str] | None = None) -> None:
-    """Give every node of ``model``'s main graph its dscost layer name (see
-    :func:`dscost.readers.onnx_order.node_names`), so names survive rewrites and profiles join by
-    name; ``renamed`` maps some of those names to others (a PyTorch export's module paths)."""
-    from dscost.readers.onnx_order import node_names
-
-    for node, name in zip(model.graph.node, node_names(model.graph.node)):
-        name = renamed.get(name, name) if renamed else name
-        if node.name != name:
-            node.name = name
 
 
 def serialize(model, label: str) -> bytes:

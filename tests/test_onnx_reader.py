@@ -859,3 +859,27 @@ def test_constant_node_of_a_repeated_number_list_is_a_literal(tmp_path, attr, va
     n = {layer.name: layer for layer in m.layers}["n"]
     assert n.cost == Cost(other_ops=5 * 2 * c, norm_params=c if learned else 0)
     assert ("'k' is a literal" in n.note) == (attr == "value_floats" and not learned)
+
+
+def test_a_transpose_counting_axes_from_the_end_is_read_as_meant(tmp_path):
+    """perm [0, -2, -1, 1] (torch's TorchScript exporter's permute(0, -2, -1, 1)) is no valid ONNX:
+    onnx's inference leaves the output open and onnxruntime refuses the file.  Its axes count from
+    the end, so the reader reads perm [0, 2, 3, 1]: the MatMul after it, (1,3,5,4) @ (4,6), is
+    3*5*4*6 = 360 MACs; a note says so; the file is not changed.  A perm that is no permutation
+    even so is left to inference (its consumers uncounted)."""
+    nodes = [node("Transpose", ["x"], "t", perm=[0, -2, -1, 1]), node("MatMul", ["t", "W"], "mm")]
+    mp = model(nodes, [("x", [1, 4, 3, 5])], inits=[init("W", 4, 6)])
+    mp.graph.output[0].CopyFrom(vi("mm", [1, 140529265611888, 49, 6]))  # (torch 2.14 declares such: read from that perm)
+    path = save(tmp_path, mp)
+    before = path.read_bytes()
+    m = read_onnx(path)
+    by = {layer.name: layer for layer in m.layers}
+    assert not m.uncounted and by["t"].output_shape == (1, 3, 5, 4) and by["mm"].cost == Cost(macs=360, weights=24)
+    assert by["mm"].output_shape == (1, 3, 5, 6)
+    assert ("1 Transpose node(s) count axes of perm from the end (t with [0, -2, -1, 1]), which ONNX does not allow and onnxruntime refuses (torch's "
+            "TorchScript exporter writes permute(0, -2, -1, 1) so): read as the axes they count to, as torch means them; the shapes the file "
+            "declares for 1 tensor(s), which the exporter computed from them, are inferred anew") in m.notes  # fmt: skip
+    assert path.read_bytes() == before
+    nodes[0] = node("Transpose", ["x"], "t", perm=[0, -1, -1, 1])
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, 4, 3, 5])], inits=[init("W", 4, 6)])))
+    assert "mm" in {u.name for u in m.uncounted} and not any("Transpose node(s)" in n for n in m.notes)

@@ -445,3 +445,15 @@ class Embedded(nn.Module):
 
     def forward(self, input_ids):
         return self.fc(self.emb(input_ids))
+
+
+class NegativePermute(nn.Module):
+    """``permute(0, -2, -1, 1)`` then a Linear 4 -> 6 on the last axis, as transformers' Mamba-2
+    chunk scan permutes: the TorchScript exporter writes the negative axes into the Transpose."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 6, bias=False)
+
+    def forward(self, x):  # (1, 4, 3, 5) -> (1, 3, 5, 4) -> (1, 3, 5, 6)
+        return self.fc(x.permute(0, -2, -1, 1))

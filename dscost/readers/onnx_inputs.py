@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.readers.handlers import few
+from dscost.readers.onnx_order import not_utf8
 
 MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a typo, and overflows onnx's int64 arithmetic
 
@@ -294,3 +295,18 @@ def open_dynamic_dims(graph) -> int:
                 d.ClearField("dim_value")
                 opened += 1
     return opened
+
+
+def real_inputs(path: Path, graph, initializers) -> list:
+    """The graph inputs that are not ``initializers``; a name that is not UTF-8 is an InputError."""
+    real = [vi for vi in graph.input if vi.name not in initializers]
+    for vi in real:
+        if vi.name.__class__ is bytes:
+            raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")
+    return real
+
+
+def input_list(real: list) -> list[tuple]:
+    """(name, shape, element type) of each tensor input, as a Model lists its inputs."""
+    return [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
+            for vi in real if vi.type.HasField("tensor_type")]  # fmt: skip

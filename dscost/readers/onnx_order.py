@@ -25,6 +25,16 @@ def node_names(nodes, path: Path | None = None) -> list[str]:
     return out
 
 
+def name_nodes(model, renamed: dict[str, str] | None = None) -> None:
+    """Give every node of ``model``'s main graph its layer name (:func:`node_names`), so names
+    survive rewrites and profiles join by name; ``renamed`` maps some of those names to others
+    (a PyTorch export's module paths)."""
+    for node, name in zip(model.graph.node, node_names(model.graph.node)):
+        name = renamed.get(name, name) if renamed else name
+        if node.name != name:
+            node.name = name
+
+
 def not_utf8(field: str, value) -> str:
     """protobuf gives a string field that is not valid UTF-8 as bytes: say which, and show it."""
     return f"its {field} is not valid UTF-8 ({value!r})"

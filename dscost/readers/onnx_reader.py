@@ -31,6 +31,7 @@ from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain, uniform_constant
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
+from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, negative_perms
 from dscost.readers.onnx_uncounted import aten_reason, contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
@@ -97,6 +98,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
+    maybe_negative = NEGATIVE_INT_BYTES in stripped and b"Transpose" in stripped  # (onnx_mend: perm from the end)
     maybe_resized = onnx_shapes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime: onnx_shapes.runtime_sizes)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
@@ -107,12 +109,14 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         if mp.functions:
             mp = _inline_functions(mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
-        real_inputs = _real_inputs(path, mp, st)
+        real_inputs = onnx_inputs.real_inputs(path, mp.graph, st.initializers)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
+        if maybe_negative:
+            notes += negative_perms(mp.graph, names)
         opened = onnx_inputs.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
@@ -154,7 +158,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
-                 inputs=_input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}))  # fmt: skip
+                 inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}))  # fmt: skip
 
 
 def _name_before_inlining(path: Path, mp) -> int:
@@ -178,28 +182,14 @@ def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = 
     path = regular_file(path, "model file")
     stripped, st = strip(path)
     mp, _ = _parse(path, stripped)
-    real_inputs = _real_inputs(path, mp, st)
+    real_inputs = onnx_inputs.real_inputs(path, mp.graph, st.initializers)
     onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, [], dims)
-    return _input_list(real_inputs)
-
-
-def _real_inputs(path: Path, mp, st: Stripper) -> list:
-    """The graph inputs that are not initializers; a name that is not UTF-8 is an InputError."""
-    real_inputs = [vi for vi in mp.graph.input if vi.name not in st.initializers]
-    for vi in real_inputs:
-        if vi.name.__class__ is bytes:
-            raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")
-    return real_inputs
+    return onnx_inputs.input_list(real_inputs)
 
 
 def _type_name(elem: int) -> str:
     """An ONNX element type's name as numpy says it (float32, float16, int64), else its number."""
     return ONNX_TYPE_NAMES.get(elem, f"type {elem}")
-
-
-def _input_list(real_inputs: list) -> list[tuple]:
-    return [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
-            for vi in real_inputs if vi.type.HasField("tensor_type")]  # fmt: skip
 
 
 def _parse(path: Path, stripped: bytes):

@@ -91,15 +91,17 @@ def rename(model: Model, names: dict[str, str]) -> None:
 def write_names(path, names: dict[str, str]) -> None:
     """Write the short names ``names`` (layer name -> module path) into the exported file at
     ``path`` itself, so that what runs it (`bench`: onnxruntime's profile) names its layers as
-    the count does.  External data is neither read nor moved; a file with nothing to rename is
-    not rewritten."""
+    the count does; and mend there what the reader mends in its copy (:mod:`dscost.readers.onnx_mend`),
+    which onnxruntime would refuse.  External data is neither read nor moved; a file with
+    nothing to change is not rewritten."""
     import onnx
 
-    from dscost.runtime import name_nodes
+    from dscost.readers.onnx_mend import negative_perms
+    from dscost.readers.onnx_order import name_nodes
 
-    if all(old == new for old, new in names.items()):
-        return
     proto = onnx.load(str(path), load_external_data=False)
-    name_nodes(proto, names)
-    with open(path, "wb") as f:
-        f.write(proto.SerializeToString())
+    mended = negative_perms(proto.graph)
+    if mended or any(old != new for old, new in names.items()):
+        name_nodes(proto, names)
+        with open(path, "wb") as f:
+            f.write(proto.SerializeToString())

@@ -1,0 +1,40 @@
+"""Exporters' slips that onnx's shape inference cannot read past, mended in the reader's copy
+of the graph before inference (never in the user's file), each said in a note.
+
+* :func:`negative_perms` -- a Transpose whose ``perm`` counts axes from the end, as torch's
+  TorchScript exporter writes ``x.permute(0, -2, -1, 1)`` (transformers' Mamba-2 chunk scan).
+"""
+
+from __future__ import annotations
+
+from dscost.readers.handlers import few
+from dscost.readers.onnx_inputs import forget_declared_shapes
+
+# The last bytes of a negative integer on the wire (a ten-byte varint): a file without them has none.
+NEGATIVE_INT_BYTES = b"\xff\xff\xff\xff\x01"
+
+
+def negative_perms(graph, names: list[str] | None = None) -> list[str]:
+    """Give each Transpose of ``graph`` whose ``perm`` has negative axes the axes they count from
+    the end (``perm`` has one entry per axis: -2 of 4 is 2), in place, and return the note that
+    says so (none when there is none).  ONNX allows only 0 .. rank-1 and onnxruntime refuses such a
+    file, but what the exporter meant is not in doubt; a perm that is no permutation even so is
+    left for the count to refuse.  The shapes the file declares are cleared then: the exporter
+    computed them from those perms (torch 2.14's hold bytes of uninitialized memory as dimensions).
+    ``names``: the nodes' layer names, in order."""
+    mended = []
+    for index, node in enumerate(graph.node):
+        if node.op_type != "Transpose":
+            continue
+        for a in node.attribute:
+            if a.name == "perm" and any(p < 0 for p in a.ints):
+                perm = [p + len(a.ints) if p < 0 else p for p in a.ints]
+                if sorted(perm) == list(range(len(perm))):
+                    mended.append(f"{names[index] if names else node.name or f'Transpose_{index}'} with {list(a.ints)}")
+                    a.ints[:] = perm
+    if not mended:
+        return []
+    cleared = forget_declared_shapes(graph)
+    return [f"{len(mended)} Transpose node(s) count axes of perm from the end ({few(mended)}), which ONNX does not allow and onnxruntime "
+            "refuses (torch's TorchScript exporter writes permute(0, -2, -1, 1) so): read as the axes they count to, as torch means them"
+            + (f"; the shapes the file declares for {cleared} tensor(s), which the exporter computed from them, are inferred anew" if cleared else "")]
