@@ -12,10 +12,10 @@ weights, seed 0; nothing is downloaded) and compares:
   exporter, whose graph rewrites params).
 
 Inputs: 32 token ids for text models (with ``use_cache=False`` where the forward takes it: a
-cache object is no tensor), one 3x64x64 image for vision models (their configs are set to 64),
-4,000 samples for speech (2,048 for the codecs), 4 frames for video, a
-20x80 mel spectrogram for the vocoder, 64 steps of 3 series, 32 bytes for Perceiver, one point
-prompt for SAM.  Needs torch, transformers and onnxscript (the venv of
+cache object is no tensor; 32 decoder ids too for encoder-decoders that take them), one 3x64x64
+image for vision models (their configs are set to 64), 4,000 samples for speech (2,048 for the
+codecs), 4 frames for video, a 20x80 mel spectrogram for the vocoder (16x64 for Whisper's
+encoder, 64x32 for AST), 64 steps of 3 series, 32 bytes for Perceiver, one point prompt for SAM.  Needs torch, transformers and onnxscript (the venv of
 crosscheck_torch.py plus ``pip install transformers``):
 
     python benchmarks/crosscheck_hf.py [--only bert,gpt2] [--json rows.json]
@@ -50,6 +50,9 @@ DECODER = dict(TEXT, num_key_value_heads=2)
 VISION = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, image_size=64, patch_size=16)
 SPEECH = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, conv_dim=[32] * 3, conv_stride=[5, 2, 2],
               conv_kernel=[10, 3, 3], num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=4)
+SEQ2SEQ = dict(d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=128,
+               decoder_ffn_dim=128, vocab_size=1000, max_position_embeddings=128)
+MAMBA2 = dict(mamba_d_state=8, mamba_d_conv=4, mamba_expand=2, mamba_n_heads=8, mamba_d_head=16, mamba_n_groups=1, mamba_chunk_size=16)
 # name -> (config class, its keyword arguments, model class, input kind)
 ARCHS = {
     "bert": ("BertConfig", TEXT, "BertModel", "ids"),
@@ -173,6 +176,76 @@ ARCHS = {
                                        first_k_dense_replace=1), "Glm4MoeForCausalLM", "ids"),
     "ernie4_5_moe": ("Ernie4_5_MoeConfig", dict(DECODER, moe_num_experts=4, moe_k=2, moe_intermediate_size=32, moe_num_shared_experts=1),
                      "Ernie4_5_MoeForCausalLM", "ids"),
+    # the fifth round (2026-12-02), 37 families no earlier round held: text encoders, encoder-decoders
+    # (decoder ids given), decoders, hybrids and state-space models, vision, speech
+    # text encoders
+    "clip_text": ("CLIPTextConfig", TEXT, "CLIPTextModel", "ids"),
+    "funnel": ("FunnelConfig", dict(block_sizes=[1, 1], num_decoder_layers=1, d_model=64, n_head=4, d_head=16, d_inner=128, vocab_size=1000),
+               "FunnelModel", "ids"),
+    "xlnet": ("XLNetConfig", dict(d_model=64, n_layer=2, n_head=4, d_inner=128, vocab_size=1000), "XLNetModel", "ids"),
+    "longformer": ("LongformerConfig", dict(TEXT, attention_window=8, pad_token_id=1), "LongformerModel", "ids"),
+    "big_bird": ("BigBirdConfig", dict(TEXT, attention_type="block_sparse", block_size=2, num_random_blocks=1), "BigBirdModel", "ids"),
+    "nystromformer": ("NystromformerConfig", dict(TEXT, num_landmarks=8, segment_means_seq_len=32), "NystromformerModel", "ids"),
+    "fnet": ("FNetConfig", dict(hidden_size=64, num_hidden_layers=2, intermediate_size=128, vocab_size=1000, max_position_embeddings=128),
+             "FNetModel", "ids"),
+    # encoder-decoders (decoder ids given: these do not shift input_ids themselves)
+    "pegasus": ("PegasusConfig", dict(SEQ2SEQ, pad_token_id=0, decoder_start_token_id=0), "PegasusModel", "ids2"),
+    "marian": ("MarianConfig", dict(SEQ2SEQ, pad_token_id=0, decoder_start_token_id=0), "MarianModel", "ids2"),
+    "mbart": ("MBartConfig", SEQ2SEQ, "MBartModel", "ids2"),
+    "led": ("LEDConfig", dict(SEQ2SEQ, max_encoder_position_embeddings=128, max_decoder_position_embeddings=128, attention_window=8),
+            "LEDModel", "ids2"),
+    # decoders
+    "falcon": ("FalconConfig", dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, vocab_size=1000), "FalconForCausalLM", "ids"),
+    "gptj": ("GPTJConfig", dict(n_embd=64, n_layer=2, n_head=4, vocab_size=1000, n_positions=128, rotary_dim=8), "GPTJForCausalLM", "ids"),
+    "codegen": ("CodeGenConfig", dict(n_embd=64, n_layer=2, n_head=4, vocab_size=1000, n_positions=128, n_ctx=128, rotary_dim=8),
+                "CodeGenForCausalLM", "ids"),
+    "gpt_bigcode": ("GPTBigCodeConfig", dict(n_embd=64, n_layer=2, n_head=4, vocab_size=1000, n_positions=128), "GPTBigCodeForCausalLM", "ids"),
+    "gpt_neo": ("GPTNeoConfig", dict(hidden_size=64, num_layers=2, num_heads=4, attention_types=[[["global", "local"], 1]], window_size=8,
+                                     vocab_size=1000, max_position_embeddings=128), "GPTNeoForCausalLM", "ids"),
+    "persimmon": ("PersimmonConfig", TEXT, "PersimmonForCausalLM", "ids"),
+    "nemotron": ("NemotronConfig", DECODER, "NemotronForCausalLM", "ids"),
+    "helium": ("HeliumConfig", dict(DECODER, head_dim=16), "HeliumForCausalLM", "ids"),
+    "exaone4": ("Exaone4Config", dict(DECODER, sliding_window=8), "Exaone4ForCausalLM", "ids"),
+    "diffllama": ("DiffLlamaConfig", DECODER, "DiffLlamaForCausalLM", "ids"),
+    "recurrent_gemma": ("RecurrentGemmaConfig", dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=1,
+                                                     head_dim=16, lru_width=64, attention_window_size=16, intermediate_size=128,
+                                                     vocab_size=1000, block_types=["recurrent", "attention"]),
+                        "RecurrentGemmaForCausalLM", "ids"),
+    # hybrids and state-space
+    "jamba": ("JambaConfig", dict(DECODER, num_experts=4, num_experts_per_tok=2, expert_layer_period=2, expert_layer_offset=1, attn_layer_period=2,
+                                  attn_layer_offset=1, mamba_d_state=8, mamba_d_conv=4, mamba_expand=2, mamba_dt_rank=8, use_mamba_kernels=False),
+              "JambaForCausalLM", "ids"),
+    "bamba": ("BambaConfig", dict(DECODER, **MAMBA2, attn_layer_indices=[1]), "BambaForCausalLM", "ids"),
+    "falcon_mamba": ("FalconMambaConfig", dict(hidden_size=64, num_hidden_layers=2, vocab_size=1000, state_size=8, expand=2, conv_kernel=4),
+                     "FalconMambaModel", "ids"),
+    "mamba2": ("Mamba2Config", dict(hidden_size=64, num_hidden_layers=2, vocab_size=1000, state_size=8, expand=2, head_dim=16, num_heads=8, n_groups=1,
+                                    chunk_size=16, conv_kernel=4), "Mamba2Model", "ids"),
+    "lfm2": ("Lfm2Config", dict(DECODER, layer_types=["conv", "full_attention"], conv_L_cache=3, block_auto_adjust_ff_dim=False), "Lfm2ForCausalLM", "ids"),
+    # vision
+    "clip_vision": ("CLIPVisionConfig", VISION, "CLIPVisionModel", "image"),
+    "swinv2": ("Swinv2Config", dict(image_size=64, patch_size=4, embed_dim=32, depths=[1, 1], num_heads=[2, 4], window_size=4), "Swinv2Model", "image"),
+    "swiftformer": ("SwiftFormerConfig", dict(image_size=64, depths=[1, 1, 1, 1], embed_dims=[16, 32, 48, 64]), "SwiftFormerModel", "image"),
+    "poolformer": ("PoolFormerConfig", dict(hidden_sizes=[16, 32, 64, 128], depths=[1, 1, 1, 1]), "PoolFormerModel", "image"),
+    "mobilevit": ("MobileViTConfig", dict(image_size=64, hidden_sizes=[32, 48, 64], neck_hidden_sizes=[8, 16, 24, 32, 40, 48, 160],
+                                          num_attention_heads=4), "MobileViTModel", "image"),
+    "detr": ("DetrConfig", dict(use_timm_backbone=False, use_pretrained_backbone=False,
+                                backbone_config=dict(model_type="resnet", hidden_sizes=[16, 32, 64, 128], depths=[1, 1, 1, 1], embedding_size=16,
+                                                     out_features=["stage4"]),
+                                d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=4, decoder_attention_heads=4,
+                                encoder_ffn_dim=64, decoder_ffn_dim=64, num_queries=10), "DetrModel", "image"),
+    "depth_anything": ("DepthAnythingConfig", dict(backbone_config=dict(model_type="dinov2", hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                                                        image_size=64, patch_size=16, mlp_ratio=2, out_features=["stage1", "stage2"],
+                                                                        reshape_hidden_states=False),
+                                                   use_pretrained_backbone=False, reassemble_hidden_size=32, neck_hidden_sizes=[16, 32],
+                                                   reassemble_factors=[2, 1], fusion_hidden_size=16, head_hidden_size=16),
+                       "DepthAnythingForDepthEstimation", "image"),
+    # speech
+    "whisper_encoder": ("WhisperConfig", dict(d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4, decoder_attention_heads=4,
+                                              encoder_ffn_dim=128, decoder_ffn_dim=128, num_mel_bins=16, max_source_positions=32, vocab_size=1000),
+                        "models.whisper.modeling_whisper.WhisperEncoder", "feats"),
+    "wavlm": ("WavLMConfig", dict(SPEECH, num_buckets=32, max_bucket_distance=64), "WavLMModel", "audio"),
+    "ast": ("ASTConfig", dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128, max_length=64, num_mel_bins=32,
+                              patch_size=16, frequency_stride=10, time_stride=10), "ASTModel", "spectro"),
 }  # fmt: skip
 
 
@@ -180,8 +253,14 @@ def inputs_for(kind: str, model, torch) -> dict:
     import inspect
 
     gen = torch.Generator().manual_seed(0)
-    if kind == "ids":
+    if kind in ("ids", "ids2"):
         out = {"input_ids": torch.randint(0, 1000, (1, 32), generator=gen)}
+        if kind == "ids2":  # (encoder-decoders that do not shift input_ids themselves)
+            out["decoder_input_ids"] = torch.randint(0, 1000, (1, 32), generator=gen)
+    elif kind == "feats":  # (Whisper's encoder: mel bins x 2 * max_source_positions)
+        out = {"input_features": torch.rand(1, 16, 64, generator=gen)}
+    elif kind == "spectro":  # (AST: frames x mel bins)
+        out = {"input_values": torch.rand(1, 64, 32, generator=gen)}
     elif kind in ("image", "points"):
         out = {"pixel_values": torch.rand(1, 3, 64, 64, generator=gen)}
         if kind == "points":  # (SAM: one point prompt)
@@ -198,9 +277,18 @@ def inputs_for(kind: str, model, torch) -> dict:
         out = {"inputs": torch.randint(0, 262, (1, 32), generator=gen)}
     else:
         out = {"input_values": torch.rand(1, 4000, generator=gen)}
-    if "use_cache" in inspect.signature(model.forward).parameters or kind == "ids" and "cache" in inspect.signature(model.forward).parameters:
+    if "use_cache" in inspect.signature(model.forward).parameters or kind.startswith("ids") and "cache" in inspect.signature(model.forward).parameters:
         out["use_cache"] = False  # (transformers 5.24's GraniteMoE takes it through **kwargs: its forward has `cache`)
     return out
+
+
+def hf_class(transformers, name: str):
+    """A transformers class by name, or by its module path where the package does not export it
+    (``models.whisper.modeling_whisper.WhisperEncoder``)."""
+    import importlib
+
+    module, _, attr = name.rpartition(".")
+    return getattr(importlib.import_module(f"transformers.{module}"), attr) if module else getattr(transformers, name)
 
 
 def torch_counts(model, inputs: dict, torch) -> tuple[int, int]:
@@ -280,7 +368,7 @@ def dynamic(names: set[str], out: Path) -> int:
             key, shape, axes, shapes = OTHER_SIZES[name]
             sizes = {s: ["--input-shape", "x=" + "x".join(map(str, s))] for s in shapes}
         torch.manual_seed(0)
-        inner = getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
+        inner = hf_class(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
         if inner.get_experts_implementation()[""] not in (None, "eager"):  # (a mixture of experts: exported as its batched_mm
             inner.set_experts_implementation("batched_mm")  # experts, as a user must; grouped_mm exports with neither exporter)
         model = Outputs(inner, key)
@@ -334,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.manual_seed(0)
         row = {"name": name, "model": model_cls}
         try:
-            model = getattr(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
+            model = hf_class(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
             inputs = inputs_for(kind, model, torch)
             row["torch_macs"], row["torch_params"] = torch_counts(model, inputs, torch)
             a_ = dscost.analyze(model, inputs)
