@@ -644,6 +644,8 @@ def test_a_forwards_flags_are_given_by_input_value(tmp_path, capsys):
     assert "at forward(x: 1x16x8, keep: 1)" in a["notes"][0]
     assert cli_json(capsys, "analyze", "torch_models:KeepLast", "-i", "1x16x8")["totals"]["macs"] == 16 * 80
     assert dscost.analyze(tm.KeepLast(), input_shape=(1, 16, 8), input_values={"keep": 2}).totals.macs == 160
+    ids = cli_json(capsys, "analyze", "torch_models:Embedded", "-i", "1x16:int64", "--input-value", "last_only=true")  # (no float input at all)
+    assert ids["totals"]["macs"] == 8 * 4 and "forward(input_ids: 1x16 int64, last_only: True)" in ids["notes"][0]
     cached = cli_json(capsys, "analyze", "torch_models:CachingForward", "-i", "1x8", "--input-value", "use_cache=false")
     assert cached["totals"]["macs"] == 32 and "forward(x: 1x8, use_cache: False)" in cached["notes"][0]
     assert not any("given to the forward" in n for n in cached["notes"])  # (given: no retry)

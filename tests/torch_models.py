@@ -443,8 +443,9 @@ class Embedded(nn.Module):
         super().__init__()
         self.emb, self.fc = nn.Embedding(100, 8), nn.Linear(8, 4)
 
-    def forward(self, input_ids):
-        return self.fc(self.emb(input_ids))
+    def forward(self, input_ids, last_only: bool = False):
+        h = self.emb(input_ids)
+        return self.fc(h[:, -1:] if last_only else h)
 
 
 class NegativePermute(nn.Module):

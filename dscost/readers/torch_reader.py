@@ -396,7 +396,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
     described = _describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
-    made = what if inputs is None and call is None and any(t.is_floating_point() for t in (*args, *kwargs.values())) else ""
+    made = what if inputs is None and call is None and any(isinstance(t, torch.Tensor) and t.is_floating_point() for t in (*args, *kwargs.values())) else ""
     was_training = module.training
     experts, experts_note = batched_experts(module)
     cache_note = None
