@@ -685,6 +685,11 @@ def test_a_forward_returning_a_cache_is_exported_with_use_cache_false(capsys):
         assert [i for i, *_ in a.model.inputs] == ["x"]
     assert not any("use_cache" in n for n in given.model.notes[1:])
     assert cli_json(capsys, "analyze", "torch_models:CachingForward", "-i", "1x8")["totals"]["macs"] == 32
+    # a failure that names no cache (Reformer's LSH buckets) is tried again with use_cache=False too, before the dynamo exporter
+    opaque = dscost.analyze(tm.OpaqueCaching(), x)
+    assert opaque.totals.macs == 32 and "forward(x: 1x8, use_cache: False)" in opaque.model.notes[0] and "TorchScript exporter" in opaque.model.notes[0]
+    assert opaque.model.notes[1].startswith("use_cache=False given to the forward: the TorchScript exporter failed without it (RuntimeError: ")
+    assert "unsupported type: Buckets" in opaque.model.notes[1]
     with pytest.raises(InputError, match=r"^AlwaysCaching \(nn.Module\) \(forward given use_cache=False\): torch.onnx.export failed: .*unsupported type: Cache; the dynamo exporter too: "):
         dscost.analyze(tm.AlwaysCaching(), x)
 

@@ -35,8 +35,11 @@ OP_LEVEL_ERRORS = ("UnsupportedOperatorError", "SymbolicValueError")
 
 
 class CacheOutput(Exception):
-    """The forward returned a cache object (its type's name), which neither exporter takes,
-    and takes ``use_cache``: the caller exports again with ``use_cache=False``."""
+    """The TorchScript export failed and the forward takes ``use_cache``, not given: the caller
+    exports again with ``use_cache=False``, which computes the same (the keys and values; only
+    the cache object is not made) before the dynamo exporter is tried, which fails on a cache
+    too.  Its message: why -- the usual cause, a cache object in the output, which neither
+    exporter takes (Reformer's LSH attention fails otherwise: "unordered_map::at")."""
 
 
 def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> str:
@@ -87,11 +90,12 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             added.append(op)
         if op_level:  # (the forward as written would fail on the same op)
             break
-    cache = re.search(r"unsupported type: (\w*Cache)\b", first)
-    if cache and "use_cache" not in kwargs:  # (a decoder's cache object is no tensor; a forward may take use_cache through **kwargs)
+    if "use_cache" not in kwargs:  # (a forward may take use_cache through **kwargs)
         params, _, var_kw = forward_params(module)
         if var_kw or any(p.name == "use_cache" for p in params):
-            raise CacheOutput(cache[1])
+            cache = re.search(r"unsupported type: (\w*Cache)\b", first)
+            raise CacheOutput(f"it returned a cache object ({cache[1]}), which torch's exporters do not take" if cache else
+                              f"the TorchScript exporter failed without it ({first})")  # fmt: skip
     if bar is not None:
         bar.stage("exporting to ONNX (dynamo exporter)")
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)

@@ -415,7 +415,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                         exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         kwargs = {**kwargs, "use_cache": False}
-                        cache_note = f"use_cache=False given to the forward: it returned a cache object ({out}), which torch's exporters do not take"
+                        cache_note = f"use_cache=False given to the forward: {out}"
                         described = _describe(module, args, kwargs, arg_names)
                         forward = f"{label}: forward({described})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
