@@ -465,8 +465,8 @@ class Buckets:
 
 
 class OpaqueCaching(CachingForward):
-    """:class:`CachingForward` whose cache is a :class:`Buckets`: the exporters fail on it with an
-    error that names no cache (as on Reformer's LSH buckets: "unordered_map::at")."""
+    """:class:`CachingForward` whose cache is a :class:`Buckets`: the TorchScript exporter fails
+    on it with an error that names no cache."""
 
     def forward(self, x, use_cache=None):
         return self.fc(x) if use_cache is False else (self.fc(x), Buckets())

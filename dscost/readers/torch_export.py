@@ -39,7 +39,8 @@ class CacheOutput(Exception):
     exports again with ``use_cache=False``, which computes the same (the keys and values; only
     the cache object is not made) before the dynamo exporter is tried, which fails on a cache
     too.  Its message: why -- the usual cause, a cache object in the output, which neither
-    exporter takes (Reformer's LSH attention fails otherwise: "unordered_map::at")."""
+    exporter takes, else the error (Reformer's reversible layers: "unordered_map::at", whose
+    dynamo export then needs ``use_cache=False``)."""
 
 
 def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> str:
