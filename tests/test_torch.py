@@ -618,6 +618,18 @@ def test_an_int_default_stays_the_forwards():
     assert [i for i, *_ in a.model.inputs] == ["x"]
 
 
+def test_parameters_the_forward_does_not_use_are_named_in_a_note():
+    """torch's sum(p.numel()) counts every parameter; the graph holds those the forward uses.  A
+    note names the others and their elements, so the difference is said: Unused's mask token (16);
+    its two zero biases, equal, are one initializer and an Identity named after the other (used)."""
+    m = tm.Unused()
+    a = dscost.analyze(m, (1, 8))
+    assert a.totals.params == 2 * (64 + 8) == sum(p.numel() for p in m.parameters()) - 16
+    assert ("1 parameter tensor(s) of the module (16 elements) are in no graph: the forward does not use them at these inputs (mask_token); "
+            "torch's sum(p.numel()) counts them, dscost does not") in a.model.notes  # fmt: skip
+    assert not any("are in no graph" in n for n in dscost.analyze(tm.Embedded(), input_shape="1x16:int64").model.notes)
+
+
 def test_a_permute_with_negative_dims_counts_and_runs(capsys):
     """torch's TorchScript exporter writes ``permute(0, -2, -1, 1)`` as a Transpose with negative
     perm axes, which ONNX does not allow: onnx's inference left everything after it open (Mamba-2:

@@ -470,3 +470,17 @@ class OpaqueCaching(CachingForward):
 
     def forward(self, x, use_cache=None):
         return self.fc(x) if use_cache is False else (self.fc(x), Buckets())
+
+
+class Unused(nn.Module):
+    """Two Linear 8 -> 8 with zero biases (equal tensors: torch.onnx keeps one, and an Identity of
+    it named after the other) and a mask token of 16 the forward never uses."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(8, 8), nn.Linear(8, 8)
+        nn.init.zeros_(self.a.bias), nn.init.zeros_(self.b.bias)
+        self.mask_token = nn.Parameter(torch.zeros(16))
+
+    def forward(self, x):
+        return self.b(self.a(x))

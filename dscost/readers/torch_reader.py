@@ -48,6 +48,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.progress import progress_bar
+from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
 from dscost.readers.torch_forward import batched_experts, forward_params
 from dscost.readers.torch_names import module_path_names, rename, write_names
@@ -290,6 +291,30 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
                             progress=bar, workdir=workdir, input_values=input_values)  # fmt: skip
 
 
+def unused_params(module, path: Path) -> str | None:
+    """The note on the module's parameters that are in no graph of the TorchScript export at
+    ``path`` (its initializers are named by their state_dict keys, or a key and ``.1``; a tensor
+    equal to another is the output of an Identity of that one, named by its own key; a shared tensor counts as
+    used under any of its names): the forward does not use them at these inputs (a mask token of
+    training, an attention path the inputs do not take, experts no token reached).  torch's
+    ``sum(p.numel())`` counts them; the graph, and so dscost, does not.  None when all are used."""
+    from dscost.readers import onnx_lib
+    from dscost.readers.onnx_wire import strip
+
+    stripped, st = strip(path)
+    graph = onnx_lib.load().ModelProto.FromString(stripped).graph
+    present = set(st.initializers) | {t for node in graph.node if node.op_type == "Identity" for t in node.output}
+    present |= {t.rpartition(".")[0] for t in present if t.rpartition(".")[2].isdigit()}  # (a copy named key.1: ViTDet's rel_pos_h)
+    groups: dict[int, tuple] = {}
+    for n, p in module.named_parameters(remove_duplicate=False):
+        groups.setdefault(id(p), (p, []))[1].append(n)
+    unused = [(names[0], p.numel()) for p, names in groups.values() if not any(n in present for n in names)]
+    if not unused:
+        return None
+    return (f"{len(unused)} parameter tensor(s) of the module ({sum(n for _, n in unused):,} elements) are in no graph: the forward does not use "
+            f"them at these inputs ({few(name for name, _ in unused)}); torch's sum(p.numel()) counts them, dscost does not")
+
+
 def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
     """The exported file read, given the module's parameters (True) and buffers (False) by name."""
     from dscost.readers.onnx_reader import read_onnx
@@ -435,6 +460,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                 again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken)
             if again is not None:
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
+            unused = unused_params(module, path) if exporter.startswith("TorchScript") else None
         finally:
             _set_mode(module, was_training)
     names = module_path_names([layer.name for layer in model.layers] + [u.name for u in model.uncounted])
@@ -444,5 +470,5 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    model.notes[1:1] = [note for note in (experts_note, cache_note) if note]
+    model.notes[1:1] = [note for note in (experts_note, cache_note, unused) if note]
     return model, path
