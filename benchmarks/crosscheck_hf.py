@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import warnings
@@ -539,8 +540,10 @@ def main(argv: list[str] | None = None) -> int:
             row["torch_macs"], row["torch_params"] = torch_counts(model, inputs, torch)
             a_ = dscost.analyze(model, inputs)
             note = a_.model.notes[0]
+            unused = next((re.search(r"\(([\d,]+) elements\) are in no graph", n) for n in a_.model.notes if "are in no graph" in n), None)
             row.update(macs=a_.totals.macs, params=a_.totals.params, uncounted=len(a_.model.uncounted),
-                       exporter="dynamo" if "dynamo exporter" in note else "TorchScript")
+                       exporter="dynamo" if "dynamo exporter" in note else "TorchScript",
+                       unused=int(unused[1].replace(",", "")) if unused else 0)  # (the parameters dscost's note names: the forward does not use them)
             if a.shapes:  # (what `dscost analyze file.py:build -i NAME=SHAPE[:DTYPE]` makes of it)
                 shapes = {k: "x".join(map(str, v.shape)) + ("" if v.is_floating_point() else ":" + str(v.dtype).removeprefix("torch."))
                           for k, v in inputs.items() if isinstance(v, torch.Tensor)}  # fmt: skip
@@ -550,17 +553,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<14} {time.perf_counter() - t0:5.1f} s  {row.get('exporter', row.get('error', ''))}", file=sys.stderr, flush=True)
         rows.append(row)
     print(f"transformers {transformers.__version__}, torch {torch.__version__}\n")
-    print("| model | exported by | torch MACs | dscost MACs | MAC diff | torch params | dscost params | param diff | uncounted |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| model | exported by | torch MACs | dscost MACs | MAC diff | torch params | dscost params | param diff | named unused | uncounted |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "error" in r:
-            print(f"| {r['name']} | {r['error']} | | | | | | | |")
+            print(f"| {r['name']} | {r['error']} | | | | | | | | |")
             continue
         print(f"| {r['name']} | {r['exporter']} | {r['torch_macs']:,} | {r['macs']:,} | {r['macs'] - r['torch_macs']:+,} | "
-              f"{r['torch_params']:,} | {r['params']:,} | {r['params'] - r['torch_params']:+,} | {r['uncounted']} |")  # fmt: skip
+              f"{r['torch_params']:,} | {r['params']:,} | {r['params'] - r['torch_params']:+,} | {r['unused']:,} | {r['uncounted']} |")  # fmt: skip
     ok = [r for r in rows if "error" not in r]
     print(f"\n{len(rows)} models: {len(ok)} counted; MACs equal torch's on {sum(r['macs'] == r['torch_macs'] for r in ok)}, "
-          f"params on {sum(r['params'] == r['torch_params'] for r in ok)}, nothing uncounted on {sum(r['uncounted'] == 0 for r in ok)}")  # fmt: skip
+          f"params on {sum(r['params'] == r['torch_params'] for r in ok)} (with the unused ones the note names, "
+          f"{sum(r['params'] + r['unused'] == r['torch_params'] for r in ok)}), nothing uncounted on {sum(r['uncounted'] == 0 for r in ok)}")  # fmt: skip
     if a.shapes:
         differ = [f"{r['name']} ({r['shape_macs'] - r['macs']:+,})" for r in ok if r["shape_macs"] != r["macs"]]
         print(f"from shapes and element types alone, as the CLI counts: MACs equal those from the tensors on {len(ok) - len(differ)} of {len(ok)}"
