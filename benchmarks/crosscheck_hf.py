@@ -547,7 +547,10 @@ def main(argv: list[str] | None = None) -> int:
             if a.shapes:  # (what `dscost analyze file.py:build -i NAME=SHAPE[:DTYPE]` makes of it)
                 shapes = {k: "x".join(map(str, v.shape)) + ("" if v.is_floating_point() else ":" + str(v.dtype).removeprefix("torch."))
                           for k, v in inputs.items() if isinstance(v, torch.Tensor)}  # fmt: skip
-                row["shape_macs"] = dscost.analyze(model, input_shape=shapes).totals.macs
+                try:  # (zeros as ids can fail where the tensors do not: a vision-language model's image tokens)
+                    row["shape_macs"] = dscost.analyze(model, input_shape=shapes).totals.macs
+                except Exception as err:
+                    row["shape_macs"], row["shape_error"] = None, f"{type(err).__name__}: {str(err).splitlines()[0][:120] if str(err) else ''}"
         except Exception as err:  # (a config this transformers rejects, an export both exporters refuse)
             row["error"] = f"{type(err).__name__}: {str(err).splitlines()[0][:160] if str(err) else ''}"
         print(f"{name:<14} {time.perf_counter() - t0:5.1f} s  {row.get('exporter', row.get('error', ''))}", file=sys.stderr, flush=True)
@@ -566,7 +569,8 @@ def main(argv: list[str] | None = None) -> int:
           f"params on {sum(r['params'] == r['torch_params'] for r in ok)} (with the unused ones the note names, "
           f"{sum(r['params'] + r['unused'] == r['torch_params'] for r in ok)}), nothing uncounted on {sum(r['uncounted'] == 0 for r in ok)}")  # fmt: skip
     if a.shapes:
-        differ = [f"{r['name']} ({r['shape_macs'] - r['macs']:+,})" for r in ok if r["shape_macs"] != r["macs"]]
+        differ = [f"{r['name']} ({r['shape_macs'] - r['macs']:+,})" if r["shape_macs"] is not None else f"{r['name']} ({r['shape_error']})"
+                  for r in ok if r["shape_macs"] != r["macs"]]  # fmt: skip
         print(f"from shapes and element types alone, as the CLI counts: MACs equal those from the tensors on {len(ok) - len(differ)} of {len(ok)}"
               + (f"; differ: {', '.join(differ)}" if differ else ""))  # fmt: skip
     if a.json:
