@@ -618,6 +618,30 @@ def test_an_int_default_stays_the_forwards():
     assert [i for i, *_ in a.model.inputs] == ["x"]
 
 
+def test_grouped_query_attention_keeps_the_torchscript_exporter():
+    """torch's SDPA symbolic refuses enable_gqa=True (transformers' GQA path without a mask), which
+    sent such models to the dynamo exporter and its rewritten params.  dscost's repeats each key and
+    value head for its group of query heads: projections 8 x 32 x (32 + 16 + 16) = 16,384 MACs, QK^T
+    and AV 2 x 4 heads x 8 x 8 x 8 = 4,096; the file gives torch's output (onnxruntime)."""
+    m = tm.GroupedQuery().eval()
+    x = torch.rand(1, 8, 32)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == (16_384 + 4_096, 32 * 32 + 2 * 32 * 16) and not a.model.uncounted
+    assert "(TorchScript exporter," in a.model.notes[0]
+    if importlib.util.find_spec("onnxruntime"):
+        import tempfile
+
+        import onnxruntime as ort
+
+        from dscost.readers.torch_reader import count_module
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = count_module(m, x, workdir=tmp)[1]
+            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+            y = session.run(None, {session.get_inputs()[0].name: x.numpy()})[0]
+        assert abs(y - m(x).detach().numpy()).max() < 1e-5
+
+
 def test_parameters_the_forward_does_not_use_are_named_in_a_note():
     """torch's sum(p.numel()) counts every parameter; the graph holds those the forward uses.  A
     note names the others and their elements, so the difference is said: Unused's mask token (16);

@@ -484,3 +484,18 @@ class Unused(nn.Module):
 
     def forward(self, x):
         return self.b(self.a(x))
+
+
+class GroupedQuery(nn.Module):
+    """Grouped-query attention through ``F.scaled_dot_product_attention(..., enable_gqa=True)``:
+    4 query heads share 2 key-value heads; q/k/v projections 32 -> 32, 32 -> 16, 32 -> 16 of 8
+    tokens (head size 8), whose SDPA symbolic torch refuses with enable_gqa."""
+
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v = nn.Linear(32, 32, bias=False), nn.Linear(32, 16, bias=False), nn.Linear(32, 16, bias=False)
+
+    def forward(self, x):  # (1, 8, 32)
+        q = self.q(x).view(1, 8, 4, 8).transpose(1, 2)
+        k, v = (p(x).view(1, 8, 2, 8).transpose(1, 2) for p in (self.k, self.v))
+        return F.scaled_dot_product_attention(q, k, v, enable_gqa=True).transpose(1, 2).reshape(1, 8, 32)

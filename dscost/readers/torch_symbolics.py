@@ -33,7 +33,12 @@ op fails): so each does what torch's own does wherever torch's has one.
 * ``aten::repeat_interleave`` by an int along one axis of a known size (Cohere's rotary embedding),
   whose torch symbolic leaves a shape that the exporter's own inference rejects at a later Expand
   (an internal assert, retried with this one): an axis after it tiled r times, then merged
-  (Unsqueeze, Tile, Reshape); torch's own otherwise.
+  (Unsqueeze, Tile, Reshape); torch's own otherwise;
+* ``aten::scaled_dot_product_attention`` with ``enable_gqa=True`` (grouped-query attention:
+  transformers' SDPA path when its mask is None, GraniteMoeHybrid, Qwen2-VL's vision tower), which
+  torch's symbolic refuses: each key and value head repeated for its group of query heads (as
+  ``repeat_interleave`` along the head axis, which is what enable_gqa computes), then torch's own;
+  torch's own when ``enable_gqa`` is False, or the head counts are not known.
 
 Imports torch only inside :func:`symbolic`.
 """
@@ -44,12 +49,13 @@ import re
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
-                "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave")
+                "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
+                "aten::scaled_dot_product_attention")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
 FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18,
-               "aten::repeat_interleave": 13}
+               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
@@ -57,6 +63,8 @@ UNFOLD = "ONNX export of operator Unfold, input size not accessible"
 # torch's repeat_interleave leaves a shape that its exporter's own shape inference then rejects at a
 # later Expand (Cohere's rotary embedding), in an internal assert that names no op
 EXPAND_ASSERT = "ONNX Expand input shape constraint not satisfied"
+# torch's symbolic of scaled_dot_product_attention refuses grouped-query attention
+GQA_ASSERT = "scaled_dot_product_attention not implemented if enable_gqa is True"
 
 
 def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
@@ -67,6 +75,8 @@ def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     op = m.group(1) if m else None
     if kind == "RuntimeError" and EXPAND_ASSERT in str(err):
         op = "aten::repeat_interleave"
+    if kind == "AssertionError" and GQA_ASSERT in str(err):
+        op = "aten::scaled_dot_product_attention"
     if kind == "SymbolicValueError":
         u = UNEVEN_POOL.search(str(err))
         op = f"aten::{u.group(1)}" if u else "aten::unfold" if UNFOLD in str(err) else None
@@ -197,6 +207,17 @@ def symbolic(op: str):
         tiled = g.op("Tile", g.op("Unsqueeze", x, const(g, [d + 1])), const(g, [r if i == d + 1 else 1 for i in range(len(sizes) + 1)]))
         return g.op("Reshape", tiled, const(g, [*sizes[:d], sizes[d] * r, *sizes[d + 1 :]]))
 
+    def sdpa(g, query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+        from torch.onnx import symbolic_opset14
+
+        gqa = symbolic_helper._maybe_get_const(enable_gqa, "b") if enable_gqa is not None else False
+        q, k = symbolic_helper._get_tensor_sizes(query), symbolic_helper._get_tensor_sizes(key)
+        if gqa and q and k and len(q) == len(k) >= 3 and q[-3] and k[-3] and q[-3] % k[-3] == 0:
+            group = q[-3] // k[-3]  # (query heads per key-value head)
+            key, value = (repeat_interleave(g, t, const(g, group), const(g, len(k) - 3)) for t in (key, value))
+            enable_gqa = g.op("Constant", value_t=torch.tensor(False))
+        return symbolic_opset14.scaled_dot_product_attention(g, query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
     return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
-            "aten::repeat_interleave": repeat_interleave}[op]
+            "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
