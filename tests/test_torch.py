@@ -1026,6 +1026,12 @@ def test_a_forward_wanting_token_ids_is_told_how_to_give_them(capsys):
         dscost.analyze(m, input_shape=(1, 16), input_dtypes={"ids": "int64"})
     with pytest.raises(InputError, match="element types apply to the inputs dscost makes from shapes, not to example inputs"):
         dscost.analyze(m, {"input_ids": torch.zeros(1, 16, dtype=torch.long)}, input_dtypes="int64")
+    # ids whose values matter (image tokens among them): zeros fail the forward, and the error says why and what to do
+    with pytest.raises(InputError, match=r"Image features and image tokens do not match: tokens: 0, features 2; integer inputs made from shapes are zeros "
+                                         r"\(every token id 0\): where their values matter \(image tokens among the ids\), pass real tensors through the Python API"):
+        dscost.analyze(tm.ImageTokens(), input_shape="1x8:int64")
+    ids = torch.tensor([[1, 5, 5, 7]])
+    assert dscost.analyze(tm.ImageTokens(), {"input_ids": ids}).totals.params == 800
 
 
 def test_budget_entries_give_input_element_types(tmp_path, capsys):

@@ -499,3 +499,17 @@ class GroupedQuery(nn.Module):
         q = self.q(x).view(1, 8, 4, 8).transpose(1, 2)
         k, v = (p(x).view(1, 8, 2, 8).transpose(1, 2) for p in (self.k, self.v))
         return F.scaled_dot_product_attention(q, k, v, enable_gqa=True).transpose(1, 2).reshape(1, 8, 32)
+
+
+class ImageTokens(nn.Module):
+    """Embedding(100, 8) of token ids that must hold two image tokens (id 5), as a vision-language
+    model's ids hold one per image feature: zeros fail its forward."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(100, 8)
+
+    def forward(self, input_ids):
+        if int((input_ids == 5).sum()) != 2:
+            raise ValueError(f"Image features and image tokens do not match: tokens: {int((input_ids == 5).sum())}, features 2")
+        return self.emb(input_ids)

@@ -359,12 +359,13 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     return None if _cannot_run(again) else (again, dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
 
 
-def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "") -> None:
+def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "", zeros: bool = False) -> None:
     """Run the module once (no gradients); InputError saying so when its forward fails.  Not before
     every export: a module that caches a tensor at its first forward in eval mode (transformers'
     LeViT, its attention biases) would hand the exporter that cached tensor, not its parameters.
     ``generated``: the option (``--input-shape``) whose shapes made float inputs, said when the
-    forward wanted integers (an embedding's token ids)."""
+    forward wanted integers (an embedding's token ids); ``zeros``: integer inputs were made from
+    shapes (all zeros), said when the forward fails otherwise (it wanted image tokens among the ids)."""
     try:
         with torch.no_grad():
             module(*args, **kwargs)
@@ -373,6 +374,9 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
         if generated and re.search(r"\b(Long|Int)\b|'indices'", first_line(err)):
             way = f"{generated} input_ids=1x32:int64" if generated.startswith("--") else f"{generated}={{'input_ids': '1x32:int64'}}"
             hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {way}"
+        elif zeros:
+            hint = ("; integer inputs made from shapes are zeros (every token id 0): where their values matter (image tokens among the "
+                    "ids), pass real tensors through the Python API, dscost.analyze(module, {'input_ids': ids, ...})")
         raise fail(f"{what} failed: {first_line(err)}{hint}", err) from None
 
 
@@ -422,6 +426,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
     described = _describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     made = what if inputs is None and call is None and any(isinstance(t, torch.Tensor) and t.is_floating_point() for t in (*args, *kwargs.values())) else ""
+    zeros = inputs is None and call is None and any(isinstance(t, torch.Tensor) and not t.is_floating_point() for t in (*args, *kwargs.values()))
     was_training = module.training
     experts, experts_note = batched_experts(module)
     cache_note = None
@@ -446,7 +451,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                         bar.stage("exporting to ONNX again, with use_cache=False")
                         exporter = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
-                    _forward(module, args, kwargs, torch, forward, made)  # (a forward that fails is said as such)
+                    _forward(module, args, kwargs, torch, forward, made, zeros)  # (a forward that fails is said as such)
                     raise
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
