@@ -95,10 +95,10 @@ def kind_of(target: str | Path) -> InputKind:
         return TORCH
     if suffix == ".py":
         raise InputError(f"{target}: name what to build from the file: {target}:FACTORY (a function or class returning the nn.Module, or an nn.Module)")
-    known = ", ".join(f"{'/'.join(k.suffixes)} ({k.label})" for k in KINDS if k.suffixes)
     other = next((why for suffixes, why in OTHER_FORMATS if suffix in suffixes), None)
     if other:
         raise InputError(f"{target}: {other}")
+    known = ", ".join(f"{'/'.join(k.suffixes)} ({k.label})" for k in KINDS if k.suffixes)
     raise InputError(f"{target}: unknown model format {suffix or '(no suffix)'!r}; expected {known}, or package.module:factory / file.py:factory ({TORCH.label})")
 
 

@@ -425,8 +425,9 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
     described = _describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
-    made = what if inputs is None and call is None and any(isinstance(t, torch.Tensor) and t.is_floating_point() for t in (*args, *kwargs.values())) else ""
-    zeros = inputs is None and call is None and any(isinstance(t, torch.Tensor) and not t.is_floating_point() for t in (*args, *kwargs.values()))
+    generated = [t for t in (*args, *kwargs.values()) if isinstance(t, torch.Tensor)] if inputs is None and call is None else []
+    made = what if any(t.is_floating_point() for t in generated) else ""  # (float inputs dscost made: torch.rand)
+    zeros = any(not t.is_floating_point() for t in generated)  # (integer ones: zeros)
     was_training = module.training
     experts, experts_note = batched_experts(module)
     cache_note = None
