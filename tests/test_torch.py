@@ -787,6 +787,9 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     assert run(["analyze", str(path), "-i", "2x3x16x16"]) == 2
     err = capsys.readouterr().err
     assert "Guard failed" in err and "the program was exported for other sizes (2x3x32x32): only dimensions it exported as dynamic can change" in err and err.count("\n") == 1
+    assert run(["analyze", str(tmp_path / "fixed.pt2"), "-i", "2x3x16x16"]) == 2  # (a saved program takes no use_cache=False retry: its own error)
+    err = capsys.readouterr().err
+    assert "forward(x: 2x3x16x16) failed" in err and "use_cache" not in err and "exported for other sizes (2x3x32x32)" in err and err.count("\n") == 1
     if importlib.util.find_spec("onnxruntime"):
         assert cli_json(capsys, "bench", str(path), "--budget", "0.05", "--runs", "5")["macs"] == stored.totals.macs
     (tmp_path / "bad.pt2").write_bytes(b"not a zip")

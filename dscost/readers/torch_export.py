@@ -91,7 +91,8 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             added.append(op)
         if op_level:  # (the forward as written would fail on the same op)
             break
-    if "use_cache" not in kwargs:  # (a forward may take use_cache through **kwargs)
+    saved = (torch.fx.GraphModule, *(c for c in (getattr(torch.export, "UnflattenedModule", None),) if c))  # (a .pt2's: *args, **kwargs)
+    if "use_cache" not in kwargs and not isinstance(module, saved):  # (a forward may take use_cache through **kwargs)
         params, _, var_kw = forward_params(module)
         if var_kw or any(p.name == "use_cache" for p in params):
             cache = re.search(r"unsupported type: (\w*Cache)\b", first)
