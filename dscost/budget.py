@@ -86,16 +86,25 @@ def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Pa
         if not module.lower().endswith(".py"):
             return [entry_path]  # imported like `dscost analyze pkg.mod:factory` (installed packages, working directory)
         file = Path(module).expanduser()
-        return [f"{file if file.is_absolute() else base / file}:{attr}"]
+        return [f"{file if file.is_absolute() else _tidy(base / file)}:{attr}"]
     pattern = Path(entry_path).expanduser()
     if not pattern.is_absolute():
-        pattern = base / pattern
+        pattern = _tidy(base / pattern)
     if not _GLOB_CHARS & set(entry_path):
         return [pattern]
     matches = glob_files(pattern)
     if not matches:
         raise InputError(f"{budget_path}: {where or 'path'}: {entry_path!r} matches no model file (looked for {shown_path(pattern)}); a glob that matches nothing is an error, not a pass")
     return matches
+
+
+def _tidy(p: Path) -> Path:
+    """``examples/../models/m.yaml`` as ``models/m.yaml`` (what reports show), unless a symbolic
+    link makes the two different files."""
+    import os
+
+    tidy = Path(os.path.normpath(p))
+    return tidy if tidy == p or tidy.resolve() == p.resolve() else p
 
 
 # How budget entries name the reader options (in messages).

@@ -13,14 +13,16 @@ def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def parse_dims(option: str, text: str | int | tuple[int, ...] | list[int], rank: int | None = None, minimum: int = 1) -> tuple[int, ...]:
-    """'3' or 3 -> (3,) * rank, '3x5' or (3, 5) -> (3, 5).  Every entry must be an int >= minimum."""
+def parse_dims(option: str, text: str | int | tuple[int, ...] | list[int], rank: int | None = None, minimum: int = 1,
+               like: str = "an integer or HxW like 3 or 3x5") -> tuple[int, ...]:
+    """'3' or 3 -> (3,) * rank, '3x5' or (3, 5) -> (3, 5).  Every entry must be an int >= minimum;
+    ``like`` says what was expected."""
     if isinstance(text, str):
         parts = text.lower().replace("*", "x").split("x")
         try:
             values = tuple(int(p) for p in parts)
         except ValueError:
-            raise InputError(f"{option}: expected an integer or HxW like 3 or 3x5, got {text!r}") from None
+            raise InputError(f"{option}: expected {like}, got {text!r}") from None
     elif _is_int(text):
         values = (text,)
     elif isinstance(text, (tuple, list)) and text and all(_is_int(v) for v in text):
@@ -88,13 +90,17 @@ def parse_input_dtype(text: object, label: str = "input_dtypes") -> str:
     raise InputError(f"{label}: unknown element type {text!r}; expected one of {', '.join(INPUT_DTYPES)}")
 
 
+SHAPE_LIKE = "a shape like 1x3x224x224"
+
+
 def parse_input_shape(text: str, label: str = "--input-shape") -> tuple[str, tuple[int, ...], str | None]:
     """'input=1x3x224x224' -> ('input', (1, 3, 224, 224), None); '1x3x224x224' -> ('', ...): a
     PyTorch module's single forward input (an ONNX graph wants the name: the reader says so);
     'input_ids=1x128:int64' -> ('input_ids', (1, 128), 'int64'): a PyTorch input's element type."""
     name, sep, shape = text.rpartition("=")
-    if sep and not name:
-        raise InputError(f"{label}: expected [NAME=]1x3x224x224[:DTYPE], got {text!r}")
+    if (sep and not name) or (not sep and not shape.partition(":")[0].replace("x", "").replace("X", "").replace("*", "").isdigit()):
+        joined = " (the name and the shape are joined by '=')" if not sep and ":" in shape else ""
+        raise InputError(f"{label}: expected [NAME=]1x3x224x224[:DTYPE], got {text!r}{joined}")
     return name, *_shape_and_dtype(f"{label} {name}" if name else label, shape)
 
 
@@ -103,8 +109,8 @@ def _shape_and_dtype(where: str, shape: object) -> tuple[tuple[int, ...], str | 
     if isinstance(shape, str):
         dims, colon, dtype = shape.partition(":")
         if colon:
-            return parse_dims(where, dims), parse_input_dtype(dtype, where)
-    return parse_dims(where, shape), None
+            return parse_dims(where, dims, like=SHAPE_LIKE), parse_input_dtype(dtype, where)
+    return parse_dims(where, shape, like=SHAPE_LIKE), None
 
 
 def parse_dim(text: str, label: str = "--dim") -> tuple[str, int]:

@@ -270,6 +270,15 @@ def test_budget_glob_relative_to_budget_file_and_bare_list(capsys, tmp_path, mod
     assert doc["summary"]["models_failed"] == 1
 
 
+def test_a_budget_in_another_folder_names_its_models_without_dot_dot(capsys, tmp_path, models):
+    """examples/budget.yaml naming ../models/gate.yaml: the report says models/gate.yaml (in the
+    budget's parent), not examples/../models/gate.yaml."""
+    (tmp_path / "examples").mkdir()
+    budget = write_budget(tmp_path / "examples", "- {path: ../models/gate.yaml, max_macs: 1G}\n")
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "json")
+    assert code == 0 and json.loads(out)["models"][0]["path"] == str(tmp_path / "models" / "gate.yaml")
+
+
 def test_budget_name_width_and_flops_convention(capsys, tmp_path, models):
     # width 0.5: stem 3->4 (6,912 MACs, 108 params), pw 4->10 (4*10*64 = 2,560 MACs, 40 params)
     budget = write_budget(

@@ -70,10 +70,10 @@ def test_dims_errors_name_the_dimension(tmp_path):
     path = decoder_step(tmp_path)
     with pytest.raises(InputError) as err:
         read_onnx(path)
-    assert str(err.value).endswith("(symbolic: dim 0 'batch', dim 1 'seq'), or --dim seq=N")
+    assert str(err.value).endswith("(symbolic: dim 0 'batch', dim 1 'seq'), or --dim seq=128")
     with pytest.raises(InputError) as err:
         read_onnx(path, dims={"seq": 4})  # past still open
-    assert "input 'past_k' has an unresolved dimension 2 ('past')" in str(err.value) and "--dim past=N" in str(err.value)
+    assert "input 'past_k' has an unresolved dimension 2 ('past')" in str(err.value) and "--dim past=" in str(err.value)
     with pytest.raises(InputError) as err:
         read_onnx(path, dims={"seq": 4, "past": 0, "sequence": 4})
     assert str(err.value) == f"{path}: --dim names 'sequence', which is not a symbolic dimension of the graph's inputs (symbolic: 'batch', 'seq', 'past', 'past + seq')"
@@ -90,7 +90,7 @@ def test_paddle2onnx_dimensions(tmp_path):
     path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]))
     with pytest.raises(InputError) as err:
         read_onnx(path)
-    assert str(err.value).endswith("(symbolic: dim 2 'p2o.DynamicDimension.1', dim 3 '?'), or --dim p2o.DynamicDimension.1=N")
+    assert str(err.value).endswith("(symbolic: dim 2 'p2o.DynamicDimension.1', dim 3 '?'), or --dim p2o.DynamicDimension.1=224")
     with pytest.raises(InputError) as err:
         read_onnx(path, dims={"p2o.DynamicDimension.1": 8})  # '?' is no name to give: --input-shape
     assert "input 'x' has an unresolved dimension 3 ('?'); set it with --input-shape x=" in str(err.value) and "--dim" not in str(err.value)

@@ -242,3 +242,17 @@ def test_rank1_factors_of_zero_weights_measure_no_error():
     dw, pw, err = rank1_factors(np.zeros((4, 3, 3, 3), dtype=np.float32))
     assert err is None and not dw.any() and not pw.any()
     assert rank1_factors(np.ones((4, 3, 3, 3), dtype=np.float32))[2] < 1e-6  # separable: 0% is a real 0
+
+
+@pytest.mark.parametrize(
+    "shape, message",
+    [
+        ("input=1,3,224,224", "--input-shape input: expected a shape like 1x3x224x224, got '1,3,224,224'"),
+        ("input:1x3x224x224", "--input-shape: expected [NAME=]1x3x224x224[:DTYPE], got 'input:1x3x224x224' (the name and the shape are joined by '=')"),
+        ("1,3,224,224", "--input-shape: expected [NAME=]1x3x224x224[:DTYPE], got '1,3,224,224'"),
+    ],
+)
+def test_a_mistyped_input_shape_is_answered_with_a_shape_example(capsys, shape, message):
+    """Commas, or ':' for '=': the message shows a shape, not the kernel-size example of --dk."""
+    code, _, err = cli(capsys, "analyze", MOBILENET, "-i", shape)
+    assert code == 2 and error_line(err) == f"dscost: error: {message}"

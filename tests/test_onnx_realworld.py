@@ -255,7 +255,7 @@ def test_missing_shape_hint_has_the_inputs_own_rank(tmp_path):
     with pytest.raises(InputError) as err:
         read_onnx(path)
     msg = str(err.value)
-    assert msg.endswith("input 'ids' has an unresolved dimension 1 ('seq'); set it with --input-shape ids=1x128 (symbolic: dim 0 'batch', dim 1 'seq'), or --dim seq=N")
+    assert msg.endswith("input 'ids' has an unresolved dimension 1 ('seq'); set it with --input-shape ids=1x128 (symbolic: dim 0 'batch', dim 1 'seq'), or --dim seq=128")
     m = read_onnx(path, input_shapes={"ids": (1, 7)})
     assert m.layers[0].output_shape == (1, 7, 4) and cost.analyze(m).totals.params == 40
 

@@ -186,7 +186,7 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
         missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
         if missing:
-            hint += f", or --dim {missing[0]}=N"
+            hint += f", or --dim {missing[0]}={_example(vi).split('x')[i]}"  # (a number: a graph may name a dim N)
         dynamic = d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM
         if d.HasField("dim_value") and d.dim_value < 0 and not dynamic:
             raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
