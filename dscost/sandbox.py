@@ -2,11 +2,13 @@
 child process with a wall-clock limit and a memory limit.
 
 ``run(fn, *args, timeout_s=..., memory_bytes=..., label=...)`` starts a fresh interpreter
-(``multiprocessing`` "spawn": no state shared with the parent), limits its address space
-(``RLIMIT_AS``, where the platform has it), calls ``fn(*args)`` there and returns its
-result.  A child that does not finish in time is killed; one that runs out of memory, dies
-on a signal or raises is reported in one line naming ``label``.  ``fn`` must be a
-module-level function and its arguments and result picklable.
+(``python -c``, no state shared with the parent), which limits its own address space
+(``RLIMIT_AS``, where the platform has it), calls ``fn(*args)`` and returns its result.  A
+child that does not finish in time is killed; one that runs out of memory, dies on a signal or
+raises is reported in one line naming ``label``.  ``fn`` must be a module-level function and its
+arguments and result picklable; they go through the child's stdin and stdout.  Not
+``multiprocessing``: its "spawn" child imports the caller's main script again, which breaks a
+user's script that calls dscost without an ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations
@@ -16,37 +18,39 @@ from typing import Any, Callable
 from dscost.errors import InputError
 
 ADDRESS_SPACE_HEADROOM = 3 << 30  # interpreter, numpy, onnxruntime code and thread stacks
+CHILD = "import dscost.sandbox as s; s.child()"
 
 
 def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, label: str, limit_flag: str | None = "--max-memory",
         timeout_flag: str | None = "--timeout", process: str = "the onnxruntime process") -> Any:  # fmt: skip
-    import multiprocessing as mp
+    import pickle
+    import subprocess
+    import sys
 
     from dscost.units import nbytes
 
-    ctx = mp.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
     limit = memory_bytes + ADDRESS_SPACE_HEADROOM if memory_bytes else None
-    proc = ctx.Process(target=_child, args=(sender, fn, args, limit), daemon=True)
-    proc.start()
-    sender.close()
+    work = pickle.dumps((fn.__module__, fn.__qualname__, args, limit), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((list(sys.path), work), protocol=pickle.HIGHEST_PROTOCOL)  # (where dscost is: the parent's sys.path)
+    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
-        if not receiver.poll(timeout_s):
-            raise InputError(f"{label}: did not finish within {timeout_s:g} s and was stopped (a run that never ends, or a slow model"
-                             + (f": {timeout_flag} raises the limit)" if timeout_flag else ")"))  # fmt: skip
-        try:
-            status, value = receiver.recv()
-        except EOFError:
-            proc.join(5)
-            code = proc.exitcode
-            how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
-            raise InputError(f"{label}: {process} {how} (out of memory? the limit is {nbytes(memory_bytes or 0)}"
-                             + (f"; {limit_flag} raises it)" if limit_flag else ")")) from None  # fmt: skip
-    finally:
-        receiver.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
+        out, _ = proc.communicate(payload, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise InputError(f"{label}: did not finish within {timeout_s:g} s and was stopped (a run that never ends, or a slow model"
+                         + (f": {timeout_flag} raises the limit)" if timeout_flag else ")")) from None  # fmt: skip
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    try:
+        status, value = pickle.loads(out)
+    except Exception:
+        code = proc.returncode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
+        raise InputError(f"{label}: {process} {how} (out of memory? the limit is {nbytes(memory_bytes or 0)}"
+                         + (f"; {limit_flag} raises it)" if limit_flag else ")")) from None  # fmt: skip
     if status == "ok":
         return value
     if status == "memory":
@@ -54,15 +58,32 @@ def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, la
     raise InputError(value if status == "input" else f"{label}: {value}")
 
 
-def _child(sender, fn: Callable, args: tuple, limit: int | None) -> None:
-    if limit:
-        try:
-            import resource
+def child() -> None:
+    """(The child's main.)  Reads the work from stdin, writes ``(status, value)`` to stdout:
+    ``ok`` and the result, ``input`` and an InputError's line, ``memory``, or ``error`` and one line."""
+    import os
+    import pickle
+    import sys
 
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):  # not on this platform: the timeout still holds
-            pass
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # (what the work prints goes to stderr, not into the result)
+    paths, work = pickle.load(sys.stdin.buffer)
+    sys.path[:] = paths
     try:
+        module, name, args, limit = pickle.loads(work)
+        del work
+        if limit:
+            try:
+                import resource
+
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            except (ImportError, ValueError, OSError):  # not on this platform: the timeout still holds
+                pass
+        from importlib import import_module
+
+        fn = import_module(module)
+        for part in name.split("."):
+            fn = getattr(fn, part)
         result = ("ok", fn(*args))
     except InputError as err:
         result = ("input", str(err))
@@ -73,8 +94,8 @@ def _child(sender, fn: Callable, args: tuple, limit: int | None) -> None:
 
         result = ("error", internal_error_line(err))
     try:
-        sender.send(result)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        sender.send(("memory", ""))
-    finally:
-        sender.close()
+        data = pickle.dumps(("memory", ""))
+    out.write(data)
+    out.close()

@@ -497,3 +497,17 @@ def test_a_conv_whose_declared_output_its_attributes_contradict_is_uncounted(tmp
     assert [(u.name, u.params) for u in m.uncounted] == [("dw", 72)]
     assert m.uncounted[0].reason == ("cannot derive cost: its output (1, 8, 8, 8) does not follow from its attributes "
                                      "(spatial (6, 6) with pads [0, 0, 0, 0], strides [1, 1])")  # fmt: skip
+
+
+def test_the_sandbox_child_does_not_run_the_callers_script_again(tmp_path):
+    """A user's script that calls dscost at top level (no ``if __name__ == "__main__":``): the
+    child that runs onnxruntime is a fresh ``python -c``, so the script runs once, and the
+    result comes back through the child's stdout even when the work prints."""
+    script = tmp_path / "unguarded.py"
+    script.write_text("import operator\nfrom dscost import sandbox\nprint('top level')\n"
+                      "print(sandbox.run(operator.add, 2, 3, timeout_s=60, memory_bytes=None, label='t'))\n"
+                      "print(sandbox.run(print, 'printed by the work', timeout_s=60, memory_bytes=None, label='t'))\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["top level", "5", "None"] and "printed by the work" in done.stderr
