@@ -530,6 +530,23 @@ def test_repeat_interleave_symbolic(tmp_path):
                        "shape_type_inference.cpp:582, please report a bug to PyTorch. ONNX Expand input shape constraint not satisfied.")  # fmt: skip
     assert missing_symbolic(err, []) == "aten::repeat_interleave" and missing_symbolic(err, ["aten::repeat_interleave"]) is None
     assert missing_symbolic(RuntimeError("another internal assert"), []) is None
+    assert missing_symbolic(AssertionError("All tensors must have the same rank"), []) == "aten::repeat_interleave"  # (at a later cat: GLM)
+
+    class PartialRotary(torch.nn.Module):  # (transformers' GLM: the first half of cos, interleaved, over part of each head)
+        def __init__(self):
+            super().__init__()
+            self.q = torch.nn.Linear(64, 64)
+
+        def forward(self, x, cos):  # x 1x32x64, cos 1x32x8
+            q = self.q(x).view(1, 32, 4, 16).transpose(1, 2)
+            cos = cos.unsqueeze(1)
+            cos = cos[..., : cos.shape[-1] // 2].repeat_interleave(2, dim=-1)
+            q_rot, q_pass = q[..., : cos.shape[-1]], q[..., cos.shape[-1] :]
+            return torch.cat([q_rot * cos + torch.stack((-q_rot[..., 1::2], q_rot[..., 0::2]), -1).flatten(-2), q_pass], -1)
+
+    rotary, x, cos = PartialRotary(), torch.rand(1, 32, 64), torch.rand(1, 32, 8)
+    a = dscost.analyze(rotary, (x, cos))
+    assert (a.totals.macs, a.totals.params) == torch_counts(rotary, x, cos) == (32 * 64 * 64, 64 * 64 + 64) and "TorchScript" in a.model.notes[0]
 
     class Interleaved(torch.nn.Module):
         def __init__(self):

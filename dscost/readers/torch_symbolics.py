@@ -65,11 +65,14 @@ UNFOLD = "ONNX export of operator Unfold, input size not accessible"
 EXPAND_ASSERT = "ONNX Expand input shape constraint not satisfied"
 # torch's symbolic of scaled_dot_product_attention refuses grouped-query attention
 GQA_ASSERT = "scaled_dot_product_attention not implemented if enable_gqa is True"
+# torch's cat symbolic on the rank-less output of its repeat_interleave symbolic (transformers' GLM: a partial rotary's cos interleaved)
+CAT_RANK_ASSERT = "All tensors must have the same rank"
 
 
 def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     """The op an export failed on when dscost has a symbolic for it not tried yet: an
-    UnsupportedOperatorError's op, or an adaptive average pool or unfold torch's symbolic refuses."""
+    UnsupportedOperatorError's op, or an adaptive average pool or unfold torch's symbolic refuses;
+    repeat_interleave on the asserts its symbolic's shapes lead to, at a later Expand or cat."""
     kind = type(err).__name__
     m = re.search(r"operator '(aten::\w+)'", str(err)) if kind == "UnsupportedOperatorError" else None
     op = m.group(1) if m else None
@@ -77,6 +80,8 @@ def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
         op = "aten::repeat_interleave"
     if kind == "AssertionError" and GQA_ASSERT in str(err):
         op = "aten::scaled_dot_product_attention"
+    if kind == "AssertionError" and CAT_RANK_ASSERT in str(err):
+        op = "aten::repeat_interleave"
     if kind == "SymbolicValueError":
         u = UNEVEN_POOL.search(str(err))
         op = f"aten::{u.group(1)}" if u else "aten::unfold" if UNFOLD in str(err) else None
