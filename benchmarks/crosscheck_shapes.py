@@ -48,13 +48,14 @@ def one(path: str, shapes: dict[str, str], dims: dict[str, int]) -> dict:
     import dscost
     from dscost import runtime
     from dscost.errors import InputError
+    from dscost.readers.onnx_order import load_onnx
 
     try:
         a = dscost.analyze(path, input_shape=shapes or None, dims=dims or None)
     except InputError as err:
         return {"verdict": "dscost refuses", "why": str(err)}
     counted = {layer.name: tuple(layer.output_shape) for layer in a.layers if layer.output_shape}
-    model = runtime.load_onnx(path)  # (its nodes named as dscost names its layers)
+    model = load_onnx(path)  # (its nodes named as dscost names its layers)
     try:
         types = onnx.shape_inference.infer_shapes(model, strict_mode=False)
         elem = {vi.name: vi.type.tensor_type.elem_type for vi in (*types.graph.value_info, *types.graph.output) if vi.type.HasField("tensor_type")}

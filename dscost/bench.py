@@ -302,7 +302,7 @@ def bench_subjects(
 
 def _named_copy(path, tmp: str, proto=None) -> str:
     """A copy of the model whose nodes carry dscost's layer names (unnamed or repeated names in the file)."""
-    from dscost.runtime import load_onnx
+    from dscost.readers.onnx_order import load_onnx
 
     proto = proto if proto is not None else load_onnx(path)
     out = str(Path(tmp) / ("named_" + Path(path).name))
@@ -456,7 +456,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
     written to a temp folder, where dscost reads it and onnxruntime runs it) and benchmark both."""
     from dscost.readers import load
     from dscost.rewrite import BadWeight, convert_model
-    from dscost.runtime import load_onnx
+    from dscost.readers.onnx_order import load_onnx
 
     label = label or str(path)
     model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)

@@ -1,8 +1,8 @@
 """onnx and onnxruntime plumbing shared by `bench` and `convert`.
 
-Loading a model file for onnxruntime, naming its nodes as dscost's reader does
-(so profiles join layers by name), onnxruntime CPU sessions with their errors
-as one line, random input feeds, and building small ONNX graphs.  onnx,
+onnxruntime CPU sessions with their errors as one line, random input feeds, and
+building small ONNX graphs (loading a model file for onnxruntime, its nodes named as
+dscost's reader names them: :func:`dscost.readers.onnx_order.load_onnx`).  onnx,
 onnxruntime and numpy are imported inside the functions.
 """
 
@@ -56,29 +56,6 @@ def first_line(exc: BaseException) -> str:
     return msg[:300]
 
 
-def load_onnx(path: str | Path):
-    """onnx.load of a regular file, with errors as InputError; its nodes named as dscost's reader names them."""
-    import onnx
-
-    from dscost.files import regular_file
-    from dscost.readers.onnx_order import name_nodes
-
-    p = regular_file(path, "model file")
-    if p.stat().st_size >= PROTOBUF_LIMIT:
-        raise InputError(
-            f"{path}: {p.stat().st_size / 2**30:.1f} GiB is over protobuf's 2 GB limit, so onnx and onnxruntime cannot load it "
-            "as one file; save it with its weights as external data (onnx.save_model(model, path, save_as_external_data=True))"
-        )
-    try:
-        model = onnx.load(str(p))
-    except Exception as exc:
-        raise InputError(f"{path}: not a readable ONNX model ({first_line(exc)})") from None
-    if not model.HasField("graph"):
-        raise InputError(f"{path}: the ONNX model has no graph")
-    name_nodes(model)
-    return model
-
-
 def serialize(model, label: str) -> bytes:
     try:
         return model.SerializeToString()
@@ -130,39 +107,6 @@ def run(sess, feeds, label: str):
         raise
     except Exception as exc:
         raise InputError(f"{label}: onnxruntime failed to run the model: {first_line(exc)}") from None
-
-
-def random_feeds(model, input_shapes: dict | None = None, label: str = "model", seed: int = 1) -> dict:
-    """Random inputs for every graph input that is not an initializer, shaped as dscost's reader
-    shapes them (:func:`dscost.readers.onnx_inputs.input_shape`: a symbolic batch dimension
-    becomes 1; any other symbolic dimension needs ``--input-shape``)."""
-    import numpy as np
-    from onnx import helper
-
-    from dscost.readers.onnx_inputs import bound_names, input_shape
-
-    input_shapes = dict(input_shapes or {})
-    inits = {i.name for i in model.graph.initializer}
-    bound = bound_names([vi for vi in model.graph.input if vi.name not in inits], input_shapes)
-    rng = np.random.default_rng(seed)
-    feeds = {}
-    for vi in model.graph.input:
-        if vi.name in inits:
-            continue
-        if not vi.type.HasField("tensor_type"):
-            raise InputError(f"{label}: input {vi.name!r} is not a tensor; dscost can only feed tensors")
-        shape, _, _ = input_shape(vi, input_shapes.pop(vi.name, None), label, bound=bound)
-        try:
-            dtype = helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)
-        except Exception:
-            raise InputError(f"{label}: input {vi.name!r} has an element type dscost cannot feed ({vi.type.tensor_type.elem_type})") from None
-        if np.issubdtype(dtype, np.floating):
-            feeds[vi.name] = rng.standard_normal(shape).astype(dtype)
-        else:
-            feeds[vi.name] = np.zeros(shape, dtype)
-    if input_shapes:
-        raise InputError(f"{label}: --input-shape names no graph input: {', '.join(input_shapes)}")
-    return feeds
 
 
 def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1, values: dict[str, int] | None = None) -> dict:

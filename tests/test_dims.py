@@ -118,7 +118,7 @@ def test_a_batch_name_is_one_size_in_every_input(tmp_path):
     """ONNX: one dim_param, one size.  Silero VAD declares input [batch, sequence] and state
     [2, batch, 128]: the batch set to 1 (or given by --input-shape, or --dim) holds for the state's
     middle dimension too, in the reader and in the inputs onnxruntime is fed."""
-    from dscost.runtime import random_feeds
+    from dscost.readers.onnx_inputs import random_feeds
 
     inputs = [("x", helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])),
               ("state", helper.make_tensor_value_info("state", TensorProto.FLOAT, [2, "batch", 8]))]  # fmt: skip
