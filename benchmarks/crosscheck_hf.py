@@ -510,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the rows to this file")
     ap.add_argument("--shapes", action="store_true", help="also count each model from its inputs' shapes and element types alone, as the CLI does "
                     "(--input-shape input_ids=1x32:int64: zeros; use_cache=False given by dscost), and compare")
+    ap.add_argument("--measure", action="store_true", help="dscost.analyze(..., measure_sizes=True): what depends on the data (experts' rows, "
+                    "boolean indexing) sized by one onnxruntime run on the same inputs")
     ap.add_argument("--dynamic", action="store_true", help="text models exported by hand with a dynamic batch and sequence, counted at other sizes")
     ap.add_argument("--out", type=Path, default=Path("/tmp/hf-dynamic"), help="folder for --dynamic's files (default /tmp/hf-dynamic)")
     a = ap.parse_args(argv)
@@ -538,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             model = hf_class(transformers, model_cls)(getattr(transformers, cfg_cls)(**cfg_kw)).eval()
             inputs = inputs_for(kind, model, torch)
             row["torch_macs"], row["torch_params"] = torch_counts(model, inputs, torch)
-            a_ = dscost.analyze(model, inputs)
+            a_ = dscost.analyze(model, inputs, measure_sizes=a.measure)
             note = a_.model.notes[0]
             unused = next((re.search(r"\(([\d,]+) elements\) are in no graph", n) for n in a_.model.notes if "are in no graph" in n), None)
             row.update(macs=a_.totals.macs, params=a_.totals.params, uncounted=len(a_.model.uncounted),

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport", "InputError"]
 
 # How the load options are named in messages raised through this API.
-API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values", "kwargs": "kwargs"}
+API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values", "kwargs": "kwargs",
+              "measure_sizes": "measure_sizes"}
 
 
 @dataclass
@@ -70,8 +71,10 @@ def _is_shape(value: Any) -> bool:
 
 def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
                resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, progress: bool = False,
-               dims: dict[str, int] | None = None, input_values: dict[str, int] | None = None, input_dtypes: Any = None):
+               dims: dict[str, int] | None = None, input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False):
     """The :class:`dscost.layers.Model` of any input :func:`analyze` takes."""  # fmt: skip
+    if measure_sizes not in (None, False, True):
+        raise InputError(f"measure_sizes: expected True or False, got {measure_sizes!r}")
     if inputs is not None and input_shape is not None:
         raise InputError("give either inputs (example inputs) or input_shape, not both")
     if _is_shape(inputs) or isinstance(inputs, str):
@@ -94,7 +97,8 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
             resolution = res[0] if len(res) == 1 else res
         if kwargs is not None and not isinstance(kwargs, dict):
             raise InputError(f"kwargs: expected a dict of keyword arguments, got {type(kwargs).__name__}")
-        options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress}
+        options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress,
+                   "measure_sizes": measure_sizes or None}
         return load(os.fspath(model), labels=API_LABELS, **options)
     if _is_torch_module(model):
         given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims)) if v is not None]
@@ -102,7 +106,7 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
             raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
         from dscost.readers.torch_reader import read_module
 
-        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes, input_values=input_values)
+        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes, input_values=input_values, measure_sizes=measure_sizes)
     raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
 
 
@@ -123,7 +127,7 @@ def _is_layer_spec(path: str) -> bool:
 
 def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
             resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-            input_values: dict[str, int] | None = None, input_dtypes: Any = None) -> Analysis:
+            input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False) -> Analysis:
     """Per-layer MACs and params of a model, its totals, Table-2 shares and separable what-ifs.
 
     ``model``: a YAML layer spec, ONNX or TFLite file path; a PyTorch target
@@ -140,12 +144,15 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     (an If on one counts the branch that runs); a PyTorch module's forward flags,
     ``{"interpolate_pos_encoding": True}``, given with ``input_shape``.
     ``width`` / ``resolution``: the MobileNet multipliers of a YAML spec.
+    ``measure_sizes`` (ONNX, PyTorch): what depends on the data (a ``NonZero``'s rows, the boxes
+    after NMS, an R-CNN's proposals, the tokens each expert gets) is sized by one onnxruntime run
+    (random inputs; a module's: the inputs it is traced with) and counted at that run.
 
     Returns :class:`Analysis` (``.totals.macs``, ``.layers``, ``.what_if``, ``.to_json()``):
     the result the CLI renders.  Raises :class:`InputError`.
     """  # fmt: skip
     a = cost.analyze(load_model(model, inputs, input_shape=input_shape, width=width, resolution=resolution, kwargs=kwargs, dims=dims,
-                                  input_values=input_values, input_dtypes=input_dtypes))  # fmt: skip
+                                  input_values=input_values, input_dtypes=input_dtypes, measure_sizes=measure_sizes))  # fmt: skip
     return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
 
 
@@ -164,7 +171,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
           flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
           resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-          input_values: dict[str, int] | None = None, input_dtypes: Any = None) -> CheckReport:
+          input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False) -> CheckReport:
     """Budget gate.  With limits: check each of ``models`` (one or a list of what :func:`analyze`
     takes) against them.  Without limits: ``models`` is a budget file (``dscost check --budget``).
 
@@ -179,12 +186,12 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
     options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values,
-               "input_dtypes": input_dtypes}  # fmt: skip
+               "input_dtypes": input_dtypes, "measure_sizes": measure_sizes or None}  # fmt: skip
     if not limits.any():
         if not isinstance(models, (str, os.PathLike)):
             raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
         if any(v is not None for v in options.values()):
-            raise InputError("check: a budget file sets its own per-model options; input_shape/input_dtypes/width/resolution/kwargs/dims/input_values apply with limits")
+            raise InputError("check: a budget file sets its own per-model options; input_shape/input_dtypes/width/resolution/kwargs/dims/input_values/measure_sizes apply with limits")
         path = os.fspath(models)
         from dscost.readers import kind_of
 

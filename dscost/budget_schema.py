@@ -86,6 +86,10 @@ class BudgetEntry(BaseModel):
         "of a PyTorch module: its forward's flags, e.g. {interpolate_pos_encoding: true} (as `--input-value`).",
     )
     kwargs: dict[str, Any] | None = Field(None, description="Keyword arguments of a PyTorch target's factory (as `--kwargs`).")
+    measure_sizes: bool | None = Field(
+        None, description="ONNX graphs and PyTorch modules: size what depends on the data (NonZero, NMS, R-CNN proposals, experts' rows) by one onnxruntime "
+        "run and count it at that run (as `--measure-sizes`).",
+    )
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
     max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
@@ -126,7 +130,8 @@ class BudgetEntry(BaseModel):
             shapes = {k: tuple(v) for k, v in self.input_shapes.items()} if self.input_shapes else None
         dtypes = {"": self.input_dtypes} if isinstance(self.input_dtypes, str) else self.input_dtypes or None
         pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("input_dtypes", dtypes), ("dims", dict(self.dims) if self.dims else None),
-                 ("input_values", dict(self.input_values) if self.input_values else None), ("kwargs", self.kwargs))  # fmt: skip
+                 ("input_values", dict(self.input_values) if self.input_values else None), ("kwargs", self.kwargs),
+                 ("measure_sizes", True if self.measure_sizes else None))  # fmt: skip
         return {k: v for k, v in pairs if v is not None}
 
 

@@ -75,6 +75,7 @@ InputValueOpt = Annotated[
     Optional[list[str]],
     typer.Option("--input-value", help="NAME=VALUE: the value of a one-element input of an ONNX graph: an If on it counts the branch that runs (use_cache_branch=1), a Loop with it as trip count that many steps; of a PyTorch module: a flag of its forward (interpolate_pos_encoding=true). Repeatable.", show_default=False),
 ]
+MeasureOpt = Annotated[bool, typer.Option("--measure-sizes", help="ONNX graphs and PyTorch modules: size what depends on the data (NonZero, NMS, R-CNN proposals, experts' rows) by one onnxruntime run on random inputs (a module: on its traced inputs), and count it at that run.")]
 # A PyTorch factory's keyword arguments (package.module:factory targets)
 KwargsOpt = Annotated[Optional[str], typer.Option("--kwargs", help='PyTorch factory keyword arguments as a JSON object: \'{"num_classes": 10}\'.', show_default=False)]
 ArgOpt = Annotated[Optional[list[str]], typer.Option("--arg", help="PyTorch factory keyword argument KEY=VALUE (VALUE as JSON, else a string; repeatable; overrides --kwargs).", show_default=False)]
@@ -160,6 +161,7 @@ def analyze(
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
     input_value: InputValueOpt = None,
+    measure_sizes: MeasureOpt = False,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     flops: FlopsOpt = False,
@@ -188,7 +190,7 @@ def analyze(
     from dscost.report.analyze import View, show_analysis
 
     targets = batch.expand(files)
-    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     asked_roofline = SimpleNamespace(hardware=hw) if roofline_asked else None  # what --columns may name
@@ -262,6 +264,7 @@ def check(
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
     input_value: InputValueOpt = None,
+    measure_sizes: MeasureOpt = False,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     jobs: JobsOpt = 1,
@@ -277,7 +280,7 @@ def check(
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
-    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value)
+    options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
         if models or limits.any() or options:
@@ -308,6 +311,7 @@ def diff(
     input_shape: InputShapeOpt = None,
     dim: DimOpt = None,
     input_value: InputValueOpt = None,
+    measure_sizes: MeasureOpt = False,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     output: OutputOpt = None,
@@ -320,7 +324,7 @@ def diff(
     from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
-    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim, input_value=input_value)
+    options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim, input_value=input_value, measure_sizes=measure_sizes)
     analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None

@@ -227,9 +227,9 @@ def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
 
 def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
                  kwargs: str | None = None, arg: list[str] | None = None, dim: list[str] | None = None,
-                 input_value: list[str] | None = None) -> dict:
+                 input_value: list[str] | None = None, measure_sizes: bool = False) -> dict:
     """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg/--dim/
-    --input-value (None when not given)."""
+    --input-value/--measure-sizes (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
         if not width_multiplier > 0:
@@ -249,6 +249,8 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["dims"] = dict(parse_dim(s) for s in dim)
     if input_value:
         options["input_values"] = dict(parse_input_value(s) for s in input_value)
+    if measure_sizes:
+        options["measure_sizes"] = True
     factory = parse_kwargs(kwargs) if kwargs is not None else {}
     factory.update(parse_arg(a) for a in arg or ())
     if kwargs is not None or arg:

@@ -980,6 +980,21 @@ def test_mixture_of_experts_is_exported_with_batched_experts(monkeypatch):
     assert "forward" not in m.experts.__dict__ and m.experts.config._experts_implementation == "grouped_mm"
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+def test_experts_looping_over_the_tokens_they_got_are_counted_at_the_traced_run(monkeypatch):
+    """The module's own forward (each expert on the rows torch.where picks for it: sizes the data
+    decides), --measure-sizes: onnxruntime runs the export on the very inputs torch traced, so the
+    rows each expert gets are torch's, and the count is torch's count of that forward (3,648 MACs:
+    every token through its top 2 of 4 experts, tm.RoutedMoE), nothing uncounted."""
+    pytest.importorskip("onnxruntime")
+    torch.manual_seed(0)
+    m, x = tm.RoutedMoE(), torch.rand(6, 8)
+    monkeypatch.setitem(sys.modules, "transformers", None)  # (its own forward, not transformers' batched experts)
+    a = dscost.analyze(m, (x,), measure_sizes=True)
+    assert (a.totals.macs, a.totals.params, a.model.uncounted) == (3_648, 1_184, []) and torch_counts(m, x) == (3_648, 1_184)
+    assert any(n.startswith("--measure-sizes: ") and "run on the inputs it was traced with" in n for n in a.model.notes)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
 def test_transformers_mixtral_counts_its_top_k_experts():
     """A 2-layer Mixtral (hidden 64, 4 heads of 16, 2 kv heads, 4 experts of 96, top 2, vocab

@@ -32,12 +32,12 @@ class InputKind:
 KINDS = (
     InputKind("spec", "a layer spec", "YAML layer specs", (".yaml", ".yml"), frozenset({"width", "resolution"}),
               "dscost.readers.spec_reader:read_spec", "--resolution"),
-    InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "dims", "input_values", "progress"}),
+    InputKind("onnx", "an ONNX graph", "ONNX graphs", (".onnx",), frozenset({"input_shapes", "dims", "input_values", "measure_sizes", "progress"}),
               "dscost.readers.onnx_reader:read_onnx", "--input-shape"),
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"input_shapes", "progress"}),
               "dscost.readers.tflite_reader:read_tflite", "--input-shape"),
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
-    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "input_values", "kwargs", "progress"}),
+    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "input_values", "measure_sizes", "kwargs", "progress"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
     InputKind("pt2", "a torch.export program", "PyTorch modules", (".pt2",), frozenset({"input_shapes", "input_dtypes", "progress"}),
               "dscost.readers.torch_files:read_exported", "--input-shape"),
@@ -58,6 +58,7 @@ FLAG_LABELS = {
     "dims": "--dim",
     "input_values": "--input-value",
     "kwargs": "--kwargs/--arg",
+    "measure_sizes": "--measure-sizes",
 }
 # Options passed whenever they are known and dropped for kinds that do not take them.
 AMBIENT = frozenset({"progress"})
@@ -130,6 +131,8 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
             instead = ""
         elif wrong[0] == "input_dtypes":
             instead = " (its inputs' element types are the ones in the file)"
+        elif wrong[0] == "measure_sizes":
+            instead = " (its sizes follow from its shapes)"
         elif wrong[0] == "input_values":
             instead = " (its forward's flags were fixed when it was saved)" if kind.name in ("pt2", "torchscript") else ""
         raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
@@ -160,7 +163,8 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
     PyTorch; the key ``""`` is a PyTorch module's single forward input), ``input_dtypes``
     (PyTorch: the element types of those inputs by name, ``{"input_ids": "int64"}``), ``dims``
     (ONNX: symbolic dimensions by name), ``input_values`` (ONNX: one-element flag inputs by
-    name, which pick an If's branch), ``kwargs``
+    name, which pick an If's branch), ``measure_sizes`` (ONNX and PyTorch: sizes that depend on
+    the data are measured in one onnxruntime run), ``kwargs``
     (the keyword arguments of a PyTorch factory), ``progress`` (a progress bar on a
     terminal, where the reader has one).
     An option that does not apply to the input's kind raises InputError

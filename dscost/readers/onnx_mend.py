@@ -3,6 +3,10 @@ of the graph before inference (never in the user's file), each said in a note.
 
 * :func:`negative_perms` -- a Transpose whose ``perm`` counts axes from the end, as torch's
   TorchScript exporter writes ``x.permute(0, -2, -1, 1)`` (transformers' Mamba-2 chunk scan).
+* :func:`runtime_casts` / :func:`cast_inputs` -- inputs of an element type onnxruntime refuses
+  where onnx's inference reads past them: a CumSum of booleans, as the TorchScript exporter writes
+  ``(mask != 1).cumsum(-1)`` (transformers' masking utilities), a Gather of float indices; the
+  copy onnxruntime runs (``--measure-sizes``) casts them to int64, as torch has them.
 """
 
 from __future__ import annotations
@@ -38,3 +42,37 @@ def negative_perms(graph, names: list[str] | None = None) -> list[str]:
     return [f"{len(mended)} Transpose node(s) count axes of perm from the end ({few(mended)}), which ONNX does not allow and onnxruntime "
             "refuses (torch's TorchScript exporter writes permute(0, -2, -1, 1) so): read as the axes they count to, as torch means them"
             + (f"; the shapes the file declares for {cleared} tensor(s), which the exporter computed from them, are inferred anew" if cleared else "")]
+
+
+FLOATS = (1, 10, 11, 16)  # FLOAT, FLOAT16, DOUBLE, BFLOAT16
+BOOL = 9
+
+
+def runtime_casts(graph, types: dict[str, int]) -> dict[str, list[int]]:
+    """The inputs onnxruntime refuses for their element type, though torch ran them: a CumSum's
+    booleans (``(mask != 1).cumsum(-1)``), a Gather's float indices (Idefics2's bucketized
+    positions); by the node's first output, which input.  ``types``: the reader's element types."""
+    casts: dict[str, list[int]] = {}
+    for node in graph.node:
+        if node.op_type == "CumSum" and len(node.input) > 0 and types.get(node.input[0]) == BOOL:
+            casts[node.output[0]] = [0]
+        elif node.op_type in ("Gather", "GatherElements") and len(node.input) > 1 and types.get(node.input[1]) in FLOATS:
+            casts[node.output[0]] = [1]
+    return casts
+
+
+def cast_inputs(graph, casts: dict[str, list[int]]) -> int:
+    """Cast to int64 the inputs :func:`runtime_casts` named (torch's cumsum of booleans is int64;
+    a float index holds an integer), in place; returns how many nodes."""
+    from onnx import TensorProto, helper
+
+    mended = 0
+    for index in reversed(range(len(graph.node))):
+        node = graph.node[index]
+        for k in casts.get(node.output[0], ()) if node.output else ():
+            cast = f"{node.input[k]}__int64_{index}"
+            graph.node.insert(index, helper.make_node("Cast", [node.input[k]], [cast], name=f"{node.name}__int64_{k}", to=TensorProto.INT64))
+            node = graph.node[index + 1]
+            node.input[k] = cast
+            mended += 1
+    return mended

@@ -76,7 +76,8 @@ def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
 
 
 def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None,
-              input_values: dict[str, int] | None = None, module_tensors: dict[str, bool] | None = None) -> Model:
+              input_values: dict[str, int] | None = None, module_tensors: dict[str, bool] | None = None, measure_sizes: bool = False,
+              feeds: dict | None = None) -> Model:
     """Read an ONNX graph into a Model; weight bytes are never read.
 
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
@@ -84,6 +85,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     ``input_values`` the value of one-element flag inputs (``{"use_cache_branch": 1}``): an If
     on one counts the branch that runs (:mod:`onnx_branches`), a Loop whose trip count is one runs
     that many times (:mod:`onnx_loops`).
+    ``measure_sizes``: the sizes no shape inference gives (a ``NonZero``'s, what follows NMS) are
+    those of one onnxruntime run (:mod:`onnx_measure`), on ``feeds`` when given.
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
     ``module_tensors``, for the export of a PyTorch module: its parameters (True) and buffers
     (False) by name.  Its buffers and the graph's Constant nodes (the forward computed them)
@@ -132,6 +135,10 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                 inferred = infer(outputs=made)
         if maybe_resized:
             inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
+        if measure_sizes:
+            from dscost.readers.onnx_measure import measure
+
+            inferred = measure(path, mp.graph, inferred, lambda m=made: infer(outputs=m), notes, onnx_inputs.input_list(real_inputs), input_values, feeds)
         del mp, made
         notes += inferred.notes
         g = inferred.graph

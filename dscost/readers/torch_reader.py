@@ -265,18 +265,20 @@ def value_text(v) -> str:
 
 
 def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
-               input_dtypes: dict[str, str] | None = None, progress: bool = False, input_values: dict[str, int] | None = None) -> Model:
+               input_dtypes: dict[str, str] | None = None, progress: bool = False, input_values: dict[str, int] | None = None,
+               measure_sizes: bool = False) -> Model:
     """Import the PyTorch ``target``, build its module and count it (see the module docstring).
     ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
     parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``);
     ``input_values``: the forward's other (non-tensor) arguments by name (``{"interpolate_pos_encoding": True}``).
-    ``kwargs``: keyword arguments of the factory.  ``progress``: a status line on a terminal."""
-    return count_target(target, input_shapes, kwargs, input_dtypes, progress, input_values=input_values)[0]
+    ``kwargs``: keyword arguments of the factory.  ``progress``: a status line on a terminal.
+    ``measure_sizes``: sizes that depend on the data are those of a run on the traced inputs."""
+    return count_target(target, input_shapes, kwargs, input_dtypes, progress, input_values=input_values, measure_sizes=measure_sizes)[0]
 
 
 def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
                  input_dtypes: dict[str, str] | None = None, progress: bool = False, workdir: str | Path | None = None,
-                 input_values: dict[str, int] | None = None) -> tuple[Model, Path]:
+                 input_values: dict[str, int] | None = None, measure_sizes: bool = False) -> tuple[Model, Path]:
     """:func:`read_torch`, and the ONNX file it counted: in ``workdir``, where it stays (`bench`
     times it), else in a temporary directory removed before this returns."""
     target = str(target)
@@ -288,7 +290,7 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
         attr = target.rpartition(":")[2]
         name = attr.rpartition(".")[2] + (f"({_kwargs_text(kwargs)})" if kwargs else "")  # (timm:create_model with model_name=...: which model)
         return count_module(module, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
-                            progress=bar, workdir=workdir, input_values=input_values)  # fmt: skip
+                            progress=bar, workdir=workdir, input_values=input_values, measure_sizes=measure_sizes)  # fmt: skip
 
 
 def unused_params(module, path: Path) -> str | None:
@@ -315,14 +317,25 @@ def unused_params(module, path: Path) -> str | None:
             f"them at these inputs ({few(name for name, _ in unused)}); torch's sum(p.numel()) counts them, dscost does not")
 
 
-def _read(path: Path, label: str, tensors: dict[str, bool]) -> Model:
-    """The exported file read, given the module's parameters (True) and buffers (False) by name."""
+def _read(path: Path, label: str, tensors: dict[str, bool], measure: list | None = None) -> Model:
+    """The exported file read, given the module's parameters (True) and buffers (False) by name;
+    ``measure``: the forward's input arrays, to size what depends on the data (``--measure-sizes``)."""
     from dscost.readers.onnx_reader import read_onnx
 
     try:
-        return read_onnx(path, module_tensors=tensors)
+        return read_onnx(path, module_tensors=tensors, measure_sizes=measure is not None, feeds=measure)
     except InputError as err:
         raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
+
+
+def _arrays(args: tuple, kwargs: dict, torch) -> list:
+    """The forward's input tensors as numpy arrays, in the order the export takes them (an
+    element type numpy has not, bfloat16, as None: that input is then random)."""
+    arrays = []
+    for t in torch.utils._pytree.tree_leaves((args, kwargs)):
+        if isinstance(t, torch.Tensor):
+            arrays.append(None if t.dtype == torch.bfloat16 else t.detach().cpu().numpy())
+    return arrays
 
 
 def _cannot_run(model: Model) -> str:
@@ -333,7 +346,8 @@ def _cannot_run(model: Model) -> str:
     return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
 
 
-def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str) -> tuple[Model, str] | None:
+def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str,
+                  measure: list | None = None) -> tuple[Model, str] | None:
     """When the TorchScript exporter's graph contradicts itself (the module ran in torch): its
     symbolic of ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis, so
     the TorchScript exporter again with dscost's (which gives torch's the positive axis), when
@@ -345,7 +359,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
         try:
             with Captured():
                 exporter = export_module(module, args, kwargs, path, names, torch, label)
-            again = _read(path, label, tensors)
+            again = _read(path, label, tensors, measure)
         except Exception:
             again = None
         if again is not None and not _cannot_run(again):
@@ -353,7 +367,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     try:
         with Captured():
             export_dynamo(module, args, kwargs, path, names, torch)
-        again = _read(path, label, tensors)
+        again = _read(path, label, tensors, measure)
     except Exception:
         return None
     return None if _cannot_run(again) else (again, dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
@@ -389,19 +403,23 @@ def _set_mode(module, training: bool) -> None:
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                 source: str | None = None, label: str | None = None, what: str = "--input-shape",
-                input_dtypes: dict[str, str] | None = None, progress=False, input_values: dict[str, int] | None = None) -> Model:
+                input_dtypes: dict[str, str] | None = None, progress=False, input_values: dict[str, int] | None = None,
+                measure_sizes: bool = False) -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
     a dict of keyword inputs) or with tensors of ``input_shapes`` (and ``input_dtypes`` and
     ``input_values``, see :func:`inputs_from_shapes`).  The module is exported in eval mode; its own mode is restored
-    afterwards.  ``progress``: a status line on a terminal (True, or a bar shown by the caller)."""  # fmt: skip
+    afterwards.  ``progress``: a status line on a terminal (True, or a bar shown by the caller).
+    ``measure_sizes``: sizes that depend on the data (``nonzero()``, NMS) are those of one
+    onnxruntime run of the export on the same inputs, as torch's eager run has them."""  # fmt: skip
     return count_module(module, inputs, input_shapes, name=name, source=source, label=label, what=what, input_dtypes=input_dtypes, progress=progress,
-                        input_values=input_values)[0]  # fmt: skip
+                        input_values=input_values, measure_sizes=measure_sizes)[0]  # fmt: skip
 
 
 def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                  source: str | None = None, label: str | None = None, what: str = "--input-shape",
                  input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
-                 arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None, input_values: dict[str, int] | None = None) -> tuple[Model, Path]:
+                 arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None, input_values: dict[str, int] | None = None,
+                 measure_sizes: bool = False) -> tuple[Model, Path]:
     """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``).
     ``call``: positional and keyword inputs both (instead of ``inputs``: a torch.export program's);
     ``arg_names``: the names of the positional ones where the forward takes ``*args``."""
@@ -458,12 +476,13 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
             bar.stage("counting the exported graph")
-            model = _read(path, label, tensors)
+            measure = _arrays(args, kwargs, torch) if measure_sizes else None
+            model = _read(path, label, tensors, measure)
             broken = _cannot_run(model)
             again = None
             if broken and exporter.startswith("TorchScript"):
                 bar.stage("exporting to ONNX again (dynamo exporter)")
-                again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken)
+                again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken, measure)
             if again is not None:
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
             unused = unused_params(module, path) if exporter.startswith("TorchScript") else None

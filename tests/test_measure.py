@@ -1,0 +1,94 @@
+"""--measure-sizes: sizes that depend on the data (a NonZero's rows) measured in one onnxruntime
+run, and the nodes after them counted at that run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from onnx import TensorProto, helper
+
+import dscost
+from conftest import ROOT
+from dscost.errors import InputError
+from onnx_models import init, node, save, vi
+from test_cli import cli, error_line
+
+pytest.importorskip("onnxruntime")
+
+
+def routed(tmp_path, name: str = "routed.onnx"):
+    """Rows of x [6, 4] picked by NonZero of a mask of the int64 ids [6] (fed as zeros): rows
+    where ids == 0 (all 6) through MatMul by W1 [4, 3] -- 6*4*3 = 72 MACs -- and rows where
+    ids < 0 (none) through MatMul by W2 [4, 5] -- 0 MACs, an empty tensor, still counted."""
+    nodes = []
+    for k, (cmp, n) in enumerate((("Equal", 3), ("Less", 5)), start=1):
+        nodes += [node(cmp, ["ids", "zero"], f"m{k}"), node("NonZero", [f"m{k}"], f"nz{k}"), node("Squeeze", [f"nz{k}", "axis0"], f"i{k}"),
+                  node("Gather", ["x", f"i{k}"], f"g{k}", axis=0), node("MatMul", [f"g{k}", f"W{k}"], f"y{k}", name=f"mm{k}")]  # fmt: skip
+    inits = [init("W1", 4, 3), init("W2", 4, 5), init("zero", dtype="int64", value=0), init("axis0", 1, dtype="int64", value=[0])]
+    graph = helper.make_graph(nodes, "g", [vi("x", [6, 4]), vi("ids", [6], TensorProto.INT64)],
+                              [helper.make_empty_tensor_value_info("y1"), helper.make_empty_tensor_value_info("y2")], initializer=inits)  # fmt: skip
+    return save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), name)
+
+
+def test_rows_picked_by_nonzero_are_counted_at_the_run(tmp_path):
+    path = routed(tmp_path)
+    plain = dscost.analyze(str(path))
+    assert plain.totals.macs == 0 and sorted(u.name for u in plain.model.uncounted if u.op == "MatMul") == ["mm1", "mm2"]
+    measured = dscost.analyze(str(path), measure_sizes=True)
+    assert {x.name: x.cost.macs for x in measured.layers if x.op == "MatMul"} == {"mm1": 6 * 4 * 3, "mm2": 0}
+    assert measured.totals.macs == 72 and measured.model.uncounted == []
+    assert measured.totals.params == plain.totals.params == 4 * 3 + 4 * 5  # (the weights count either way)
+    note = next(n for n in measured.model.notes if n.startswith("--measure-sizes"))
+    assert "tensor size(s) depend on the data; measured in one onnxruntime run on random normal floats and integer zeros (seed 1)" in note
+    assert "'nz1': 1x6" in note
+
+
+def test_the_cli_flag_a_budget_key_and_what_it_does_not_apply_to(tmp_path, capsys):
+    path = routed(tmp_path)
+    code, out, _ = cli(capsys, "analyze", str(path), "--measure-sizes", "-f", "json", "-q")
+    assert code == 0 and json.loads(out)["totals"]["macs"] == 72
+    assert cli(capsys, "check", str(path), "--max-macs", "71", "--measure-sizes")[0] == 1  # (without it, 0 MACs would pass a gate)
+    assert cli(capsys, "check", str(path), "--max-macs", "72", "--measure-sizes")[0] == 0
+    budget = tmp_path / "budget.yaml"
+    budget.write_text("- {path: routed.onnx, measure_sizes: true, max_macs: 71}\n")
+    assert cli(capsys, "check", "--budget", str(budget))[0] == 1
+    code, _, err = cli(capsys, "analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--measure-sizes")
+    assert code == 2 and error_line(err).endswith("--measure-sizes applies to ONNX graphs and PyTorch modules only; "
+                                                  f"{ROOT / 'models' / 'mobilenet_v1.yaml'} is a layer spec (its sizes follow from its shapes)")  # fmt: skip
+
+
+def test_a_graph_whose_sizes_all_follow_from_its_shapes_is_not_run(tmp_path):
+    graph = helper.make_graph([node("MatMul", ["x", "W"], "y")], "g", [vi("x", [2, 4])], [vi("y", [2, 3])], [init("W", 4, 3)])
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    a = dscost.analyze(str(path), measure_sizes=True)
+    assert a.totals.macs == 24 and "--measure-sizes: every tensor's size follows from the input shapes; nothing was run" in a.model.notes
+
+
+def test_a_run_onnxruntime_refuses_is_one_line_naming_the_file(tmp_path):
+    """A NonZero onnxruntime cannot run (a custom op after it): the error names the file and the flag."""
+    graph = helper.make_graph([node("NonZero", ["x"], "nz"), node("Frobnicate", ["nz"], "y", domain="example.custom")], "g",
+                              [vi("x", [4])], [helper.make_empty_tensor_value_info("y")])  # fmt: skip
+    mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("example.custom", 1)])
+    path = save(tmp_path, mp)
+    with pytest.raises(InputError) as err:
+        dscost.analyze(str(path), measure_sizes=True)
+    assert str(err.value).startswith(f"{path}: --measure-sizes: onnxruntime cannot run this model:") and "\n" not in str(err.value)
+
+
+def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(tmp_path):
+    """What torch's TorchScript exporter writes and onnxruntime refuses -- a CumSum of booleans
+    (transformers' masks), a Gather by float indices (Idefics2's positions) -- is cast to int64
+    in the copy onnxruntime runs, not in the file: the rows NonZero picks (6) still size the
+    MatMul by W [4, 3], 72 MACs."""
+    nodes = [node("Equal", ["ids", "zero"], "m"), node("CumSum", ["m", "zero"], "c"), node("NonZero", ["m"], "nz"),
+             node("Squeeze", ["nz", "axis0"], "i"), node("Cast", ["i"], "f", to=TensorProto.FLOAT), node("Gather", ["x", "f"], "g", axis=0),
+             node("MatMul", ["g", "W"], "y", name="mm")]  # fmt: skip
+    inits = [init("W", 4, 3), init("zero", dtype="int64", value=0), init("axis0", 1, dtype="int64", value=[0])]
+    graph = helper.make_graph(nodes, "g", [vi("x", [6, 4]), vi("ids", [6], TensorProto.INT64)],
+                              [helper.make_empty_tensor_value_info("y"), helper.make_empty_tensor_value_info("c")], initializer=inits)  # fmt: skip
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    before = path.read_bytes()
+    a = dscost.analyze(str(path), measure_sizes=True)
+    assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 72} and a.model.uncounted == []
+    assert path.read_bytes() == before
