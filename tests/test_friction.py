@@ -256,3 +256,13 @@ def test_a_mistyped_input_shape_is_answered_with_a_shape_example(capsys, shape, 
     """Commas, or ':' for '=': the message shows a shape, not the kernel-size example of --dk."""
     code, _, err = cli(capsys, "analyze", MOBILENET, "-i", shape)
     assert code == 2 and error_line(err) == f"dscost: error: {message}"
+
+
+def test_a_what_if_that_changes_nothing_is_no_row(capsys):
+    """ResNet-18 has no dw+pw block: its What if table has no '0 dw+pw blocks ... 1.00x' row; the
+    separable row (17 standard convs > 1x1) stays, and MobileNet v1 keeps both (1 conv, 13 blocks)."""
+    code, out, _ = cli(capsys, "analyze", str(ROOT / "models" / "resnet18.yaml"))
+    assert code == 0 and "17 standard convs > 1x1 made separable" in out and "dw+pw block" not in out.split("What if (whole model)")[1].split("\n\n")[0]
+    code, out, _ = cli(capsys, "analyze", MOBILENET)
+    table = out.split("What if (whole model)")[1].split("\n\n")[0]
+    assert "1 standard conv > 1x1 made separable" in table and "13 dw+pw blocks made one standard conv each" in table

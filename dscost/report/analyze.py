@@ -249,7 +249,7 @@ def analysis_doc(
         )
     )
 
-    ws = [
+    ws = [  # (a variant that changes nothing -- no standard conv, no dw+pw block -- is no row)
         ["current", human(k * t.macs), "1.00x", human(t.params), "1.00x"],
         [
             f"{plural(len(a.what_if), 'standard conv')} > 1x1 made separable",
@@ -266,6 +266,7 @@ def analysis_doc(
             factor(a.all_standard.params, t.params),
         ],
     ]
+    ws = [ws[0]] + [row for row, n in zip(ws[1:], (len(a.what_if), len(a.blocks))) if n]
     summary.append(Table("What if (whole model)", ["variant", u, f"{u} vs current", "params", "params vs current"], ws, shrink=None))
     if memory is not None:
         summary.append(memory_table(memory))
