@@ -116,3 +116,13 @@ def test_pages_in_a_real_browser(tmp_path):
                 first = b.evaluate("document.querySelector('#layers tbody tr td').textContent")
                 assert first.endswith(".pw") and "dsconv" in first
     assert state["seconds"] < 30  # the 5,000-layer page (benchmarks/html_bench.py measures it: < 3 s)
+
+
+def test_a_limit_line_is_inside_the_chart_when_every_bar_is_short_of_it():
+    """`check`'s chart: bars at 95% and 76% of their limits still show the dashed line at 100
+    (the x axis ends past it), and the legend sits above the plot, not over the bars."""
+    pytest.importorskip("bokeh")
+    from dscost.report.html import hbar_chart
+
+    p = hbar_chart("t", ["MACs", "params"], [("actual / limit", "#4C72B0", [95.0, 76.0])], "% of the limit", reference=100)
+    assert p.x_range.start == 0 and p.x_range.end > 100 and p.above and p.above[-1] is p.legend[0]

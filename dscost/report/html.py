@@ -98,7 +98,7 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str
     """Horizontal bars per category, one per series; ``reference`` draws a vertical line (a limit)."""
     _, models = _bokeh()
     cats = list(reversed(categories))
-    p = _figure(title, height=max(160, 46 * len(cats) * max(1, len(series)) // 2 + 90), y_range=models.FactorRange(*cats), x_axis_label=x_label)
+    p = _figure(title, height=max(200, 46 * len(cats) * max(1, len(series)) // 2 + 130), y_range=models.FactorRange(*cats), x_axis_label=x_label)
     k = len(series)
     for j, (legend, color, values) in enumerate(series):
         data: dict[str, Any] = {"y": [(c) for c in categories], "v": list(values)}
@@ -114,8 +114,11 @@ def hbar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str
     if reference is not None:
         p.add_layout(models.Span(location=reference, dimension="height", line_color=PALETTE["limit"], line_dash="dashed", line_width=2))
     p.x_range.start = 0
+    if reference is not None:  # (the limit line drawn even when every bar is short of it)
+        p.x_range.end = max([reference, *(v for _, _, values in series for v in values)]) * 1.08
     p.ygrid.grid_line_color = None
-    p.legend.location = "bottom_right"
+    p.legend.orientation = "horizontal"
+    p.add_layout(p.legend[0], "above")  # never over the bars or the limit line
     return p
 
 
