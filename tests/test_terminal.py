@@ -62,7 +62,8 @@ def test_analyze_fits_the_terminal(which, width, monkeypatch, vit_path):
     assert "\x1b" not in text  # NO_COLOR: not even bold
     # summary first: totals and the what-if before the long per-layer list
     assert text.index("Totals") < text.index("What if") < text.index("Layers")
-    assert "hidden to fit" in text and "--columns all" in text
+    flat = " ".join(text.split())
+    assert "hidden to fit" in flat and "pick columns with --columns" in flat and "piped (| cat) or --format markdown shows every column" in flat
     # every visible layer still has a row (names may be shortened, never folded)
     header = next(i for i, x in enumerate(lines) if x.startswith("Layers"))
     visible = [x for x in a.layers if not hidden_by_default(x)]
@@ -102,7 +103,8 @@ def test_roofline_estimate_wraps_its_values_at_80_columns(monkeypatch):
 
 def test_schema_keeps_the_descriptions_on_a_narrow_terminal(monkeypatch):
     """`dscost schema budget -f table` at 80 columns: each field's description is word-wrapped
-    and kept; the long type column (`integer | list[integer] | null`) is the one left out, said so."""
+    and kept; the long type column (`integer | list[integer] | null`) does not fit beside it, so
+    the types are lines after the table, one per field."""
     from dscost.budget_schema import budget_json_schema
     from dscost.report.document import emit
     from dscost.report.schema import schema_doc
@@ -111,7 +113,8 @@ def test_schema_keeps_the_descriptions_on_a_narrow_terminal(monkeypatch):
     lines = text.splitlines()
     assert max(cell_len(x) for x in lines) <= 80
     entry = lines[lines.index("BudgetEntry") + 1]
-    assert "description" in entry and "type" not in entry and "80 columns (type)" in text
+    assert "description" in entry and "type" not in entry and "hidden to fit" not in text
+    assert "\ntype:\n  path: string\n  name: string | null\n" in text and "  max_macs: integer | string | null\n" in text
     assert any(x.startswith("max_params ") and "Learnable" in x for x in lines)
 
 
@@ -152,7 +155,9 @@ def test_compare_fits_80_columns_without_rich(monkeypatch):
     text = out.getvalue()
     assert max(map(len, text.splitlines())) <= 80
     header = next(x for x in text.splitlines() if x.startswith("variant"))
-    assert "substituted" not in header and "hidden to fit 80 columns" in text and "\x1b" not in text
+    assert "substituted" not in header and "hidden to fit" not in text and "\x1b" not in text
+    # the formulas that do not fit beside the numbers are lines after the table, one per variant
+    assert "formula (MACs) = substituted:\n  standard: Dk^2*M*N*DF^2 = 3^2*32*64*112^2 = 231,211,008\n" in text
 
 
 def test_shorten_and_bar():

@@ -59,7 +59,7 @@ PRIORITY = {
 }  # fmt: skip
 # At --depth a row is a module: its type is mostly 'module' and its shape spans many layers.
 DEPTH_PRIORITY = {**PRIORITY, "share": 4.5, "sep_macs": 4.6, "saving": 4.7, "layers": 8.5, "type": 9.5}
-HINT = "--columns all (or a list such as --columns name,macs,sep_macs) shows them"
+HINT = "pick columns with --columns name,macs,sep_macs,...; piped (| cat) or --format markdown shows every column"
 
 
 def kernel_text(layer: Layer) -> str:

@@ -55,7 +55,8 @@ def comparison_doc(c: Comparison, flops: bool = False, padding: str = "") -> Doc
     # The formulas count MACs; with --flops the substituted numbers stay MACs (FLOPs = 2 x them).
     notes = ["formula and substituted count MACs; FLOPs = 2 x MACs"] if flops else None
     doc.append(
-        Table("", ["variant", "output", u, "~", "params", f"{u} vs std", "formula (MACs)", "substituted (MACs)" if flops else "substituted"], rows, align="llrrrrll", notes=notes)
+        Table("", ["variant", "output", u, "~", "params", f"{u} vs std", "formula (MACs)", "substituted (MACs)" if flops else "substituted"], rows, align="llrrrrll", notes=notes,
+              spill=(6, 7), spill_sep=" = ")
     )
     share = c.depthwise_share
     ratio = c.ratio

@@ -56,7 +56,8 @@ def conversion_doc(rep: ConversionReport) -> Doc:
     notes = []
     if not rep.reverse and rep.init == "svd":
         notes.append("weight error = ||W - W_sep|| / ||W|| of the rank-1 SVD initialisation (0% = the original conv was already separable)")
-    doc.append(Table(f"Converted ({len(rep.converted)})", ["layer", "kernel", "channels", "new nodes", err_head, "note"], rows, align="llllrl", notes=notes, wrap=5))
+    doc.append(Table(f"Converted ({len(rep.converted)})", ["layer", "kernel", "channels", "new nodes", err_head, "note"], rows, align="llllrl", notes=notes, wrap=5,
+                     spill=(4, 5)))
     if rep.skipped:
         doc.append(Table(f"Skipped ({len(rep.skipped)})", ["layer", "reason"], [[s.name, s.reason] for s in rep.skipped], align="ll", wrap=1))
     if rep.predicted is not None and rep.actual is not None:

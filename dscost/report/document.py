@@ -71,18 +71,21 @@ class Table:
     For fitting on a terminal: ``priority`` (one int per column, lower is kept first;
     default: left to right), ``shrink`` (the column that may be shortened in the middle,
     default the first), ``wrap`` (a prose column that is word-wrapped onto continuation rows
-    rather than cut or dropped) and ``hint`` (how to get dropped columns back)."""
+    rather than cut or dropped), ``spill`` (columns that, when they do not fit, are written
+    as lines after the table, one per row, their cells joined by ``spill_sep``, instead of
+    dropped: a formula) and ``hint`` (how to get dropped columns back)."""
 
-    __slots__ = ("title", "headers", "rows", "align", "notes", "priority", "shrink", "hint", "wrap")
+    __slots__ = ("title", "headers", "rows", "align", "notes", "priority", "shrink", "hint", "wrap", "spill", "spill_sep")
 
     def __init__(
         self, title: str, headers: list[str], rows: list[list[str]], align: str = "", notes: list[str] | None = None,
-        priority: list[int] | None = None, shrink: int | None = 0, hint: str = "", wrap: int | None = None,
+        priority: list[int] | None = None, shrink: int | None = 0, hint: str = "", wrap: int | None = None, spill: tuple[int, ...] = (),
+        spill_sep: str = "; ",
     ) -> None:  # fmt: skip
         self.title, self.headers, self.align = _fit(title), [_fit(h) for h in headers], align
         self.rows = [[_fit(c) for c in r] for r in rows]  # names from files: no control characters, one line
         self.notes = [_fit(n) for n in notes or []]
-        self.priority, self.shrink, self.hint, self.wrap = priority, shrink, hint, wrap
+        self.priority, self.shrink, self.hint, self.wrap, self.spill, self.spill_sep = priority, shrink, hint, wrap, spill, spill_sep
 
     def aligns(self) -> str:
         a = self.align or "l" + "r" * (len(self.headers) - 1)
@@ -254,8 +257,9 @@ def dropped_note(dropped: list[Column], width: int, hint: str) -> str:
     return f"{len(dropped)} column{'s' if len(dropped) != 1 else ''} hidden to fit {width} columns ({', '.join(c.header or c.key for c in dropped)}); {hint}"
 
 
-def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
-    """``table`` fitted to ``width`` (:func:`fit_columns`), with a note naming what was dropped."""
+def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> list[Table | Text]:
+    """``table`` fitted to ``width`` (:func:`fit_columns`), with a note naming what was dropped,
+    and its ``spill`` columns that did not fit as a line per row after it."""
     aligns = table.aligns()
     prio = table.priority or list(range(len(table.headers)))
     cols = [
@@ -266,7 +270,9 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
     kept, dropped = fit_columns(cols, width, gap)
     wrapped = next((c for c in kept if c.wrap_at), None)
     if not dropped and wrapped is None and all(c.cells is original[c.key] for c in kept):
-        return table
+        return [table]
+    spilled = [c for c in dropped if int(c.key) in table.spill]
+    dropped = [c for c in dropped if c not in spilled]
     idx = [int(c.key) for c in kept]
     rows = []
     for j in range(len(table.rows)):
@@ -278,7 +284,9 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> Table:
         for k, piece in enumerate(_wrap(row[at], wrapped.wrap_at)):  # continuation rows: the other cells blank
             rows.append(row[:at] + [piece] + row[at + 1 :] if k == 0 else [""] * at + [piece] + [""] * (len(row) - at - 1))
     notes = list(table.notes) + ([dropped_note(dropped, width, table.hint or DEFAULT_HINT)] if dropped else [])
-    return Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint)
+    lines = [Text(table.spill_sep.join(c.header for c in spilled) + ":")] if spilled else []
+    lines += [*(Text(f"  {r[0]}: " + table.spill_sep.join(r[int(c.key)] for c in spilled if r[int(c.key)])) for r in table.rows), Text("")] if spilled else []
+    return [Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint), *lines]
 
 
 def fit_doc(doc: Doc, width: int, gap: int, wrap: bool = False) -> Doc:
@@ -287,10 +295,11 @@ def fit_doc(doc: Doc, width: int, gap: int, wrap: bool = False) -> Doc:
     out: Doc = []
     for x in doc:
         if isinstance(x, Table):
-            x = fit_table(x, width, gap)
+            x, *lines = fit_table(x, width, gap)
             if wrap and any(len(n) > width for n in x.notes):
                 x = Table(x.title, x.headers, x.rows, x.align, [w for n in x.notes for w in _wrap(n, width)], x.priority, x.shrink, x.hint)
             out.append(x)
+            out.extend(w for line in lines for w in ([Text(p) for p in _wrap(line.text, width)] if wrap else [line]))
         elif wrap and len(x.text) > width:
             out.extend(Text(w, x.style) for w in _wrap(x.text, width))
         else:

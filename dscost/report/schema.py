@@ -14,7 +14,7 @@ def schema_doc(schema: dict[str, Any]) -> Doc:
         doc.append(Text(schema["description"], "note"))
     for name, rows in _schema_objects(schema):
         # (on a narrow terminal the description, word-wrapped, before the type: it was the column dropped)
-        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll", priority=[0, 2, 3, 4, 1], wrap=4))
+        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll", priority=[0, 2, 3, 4, 1], wrap=4, spill=(1,)))
     return doc
 
 
