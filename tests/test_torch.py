@@ -775,6 +775,14 @@ def test_bench_times_a_pytorch_target_as_exported_for_its_count(capsys):
     assert [x["name"] for x in pair["layers"]] == ["stem.0"]
 
 
+def test_a_forward_taking_kwargs_without_a_cache_is_not_retried_with_use_cache():
+    """A forward with **kwargs and no cache (no config.use_cache, no Cache in the error): its
+    failed export is said as such, not as a failure of forward(..., use_cache=False)."""
+    with pytest.raises(InputError) as err:
+        dscost.analyze(tm.NotExportableKwargs(), torch.rand(3, 4))
+    assert "linalg_svdvals" in str(err.value) and "use_cache" not in str(err.value)
+
+
 def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_path, capsys):
     """A .pt2 of torch.export.save: its module at the example inputs stored with it (batch 2 here),
     or at --input-shape where it was exported dynamic (batch 4), the counts torch's; a size it

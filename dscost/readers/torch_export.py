@@ -94,8 +94,9 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     saved = (torch.fx.GraphModule, *(c for c in (getattr(torch.export, "UnflattenedModule", None),) if c))  # (a .pt2's: *args, **kwargs)
     if "use_cache" not in kwargs and not isinstance(module, saved):  # (a forward may take use_cache through **kwargs)
         params, _, var_kw = forward_params(module)
-        if var_kw or any(p.name == "use_cache" for p in params):
-            cache = re.search(r"unsupported type: (\w*Cache)\b", first)
+        cache = re.search(r"unsupported type: (\w*Cache)\b", first)
+        takes = var_kw and (cache or hasattr(getattr(module, "config", None), "use_cache"))  # (through **kwargs: a model with a cache, not ViLT's)
+        if takes or any(p.name == "use_cache" for p in params):
             raise CacheOutput(f"it returned a cache object ({cache[1]}), which torch's exporters do not take" if cache else
                               f"the TorchScript exporter failed without it ({first})")  # fmt: skip
     if bar is not None:
