@@ -154,7 +154,7 @@ def test_analysis_markdown(tiny_analysis):
 def test_table_plain_hides_shape_layers_unless_all(tiny_analysis):
     text = render(show_analysis, tiny_analysis, "table")
     rows = {line.split()[0] for line in text.splitlines() if line.strip()}
-    assert "fc" in rows and "flatten" not in rows and "1 shape-only layer (reshape" in text
+    assert "fc" in rows and "flatten" not in rows and "1 shape-only layer (Flatten) hidden; --all shows them" in text
     rows_all = {line.split()[0] for line in render(show_analysis, tiny_analysis, "table", show_all=True).splitlines() if line.strip()}
     assert "flatten" in rows_all
     # Table 2 shares: standard conv 55,296 / 106,656 MACs

@@ -74,14 +74,13 @@ def _hidden_note(a: Analysis, view: View, hidden_rows: int) -> str | None:
         return None
     if view.depth:
         return f"{plural(hidden_rows, 'row')} holding only shape-only or shape-arithmetic layers hidden; --all shows them"
-    shape = sum(1 for x in a.layers if is_shape_only(x))
+    only = [x for x in a.layers if is_shape_only(x)]
+    ops = list(dict.fromkeys(x.op or x.type for x in only))  # (what they are: Identity, Reshape, flatten...)
+    shape = f"{plural(len(only), 'shape-only layer')} ({', '.join(ops[:3])}{', ...' if len(ops) > 3 else ''})"
     arith = sum(1 for x in a.layers if is_shape_arithmetic(x))
     if not arith:
-        return f"{plural(shape, 'shape-only layer')} (reshape, flatten, ...) hidden; --all shows them"
-    return (
-        f"{plural(shape, 'shape-only layer')} (reshape, flatten, ...) and {plural(arith, 'shape-arithmetic layer')} (scalars and short "
-        "vectors: Shape -> Gather -> Concat, ...) hidden; --all shows them"
-    )
+        return f"{shape} hidden; --all shows them"
+    return f"{shape} and {plural(arith, 'shape-arithmetic layer')} (scalars and short vectors: Shape -> Gather -> Concat, ...) hidden; --all shows them"
 
 
 def rows_of(a: Analysis, view: View):
@@ -188,7 +187,8 @@ def operator_table(a: Analysis, flops: bool, show_all: bool = False) -> Table:
     notes = []
     if free and not show_all:
         names = ", ".join(o.op for o in free[:6]) + (", ..." if len(free) > 6 else "")
-        notes.append(f"{plural(sum(o.count for o in free), 'layer')} of {plural(len(free), 'op')} that cost nothing ({names}) not listed; --all lists them")
+        n = sum(o.count for o in free)
+        notes.append(f"{plural(n, 'layer')} of {plural(len(free), 'op')} that cost nothing ({names}) {'has' if n == 1 else 'have'} no row here; --all gives them rows")
     if a.model.uncounted:
         notes.append("uncounted nodes are listed apart")
     return Table("By operator", ["op", "count", u, f"% {u}", "params", "other ops"], rows, notes=notes)
