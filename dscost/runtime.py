@@ -111,7 +111,7 @@ def run(sess, feeds, label: str):
 
 def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1, values: dict[str, int] | None = None) -> dict:
     """Random inputs from (name, shape, ONNX element type) triples (``Model.inputs``):
-    normal floats, zeros for integer inputs (token ids, indices), ``values`` for the inputs
+    normal floats, zeros for integer inputs (token ids, indices), empty strings, ``values`` for the inputs
     given one (``Model.input_values``: a flag that picks an If's branch)."""
     import numpy as np
     from onnx import helper
@@ -126,7 +126,8 @@ def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "mode
         if values and name in values:
             feeds[name] = np.full(shape, values[name], dtype)
         else:
-            feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else np.zeros(shape, dtype)
+            feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else \
+                np.full(shape, "", object) if dtype == object else np.zeros(shape, dtype)  # fmt: skip
     return feeds
 
 

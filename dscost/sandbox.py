@@ -18,11 +18,14 @@ from typing import Any, Callable
 from dscost.errors import InputError
 
 ADDRESS_SPACE_HEADROOM = 3 << 30  # interpreter, numpy, onnxruntime code and thread stacks
-CHILD = "import dscost.sandbox as s; s.child()"
+PATH_VARIABLE = "DSCOST_SANDBOX_PATH"
+CHILD = f"import json, os, sys; sys.path[:] = json.loads(os.environ.pop('{PATH_VARIABLE}')); import dscost.sandbox as s; s.child()"
 
 
 def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, label: str, limit_flag: str | None = "--max-memory",
         timeout_flag: str | None = "--timeout", process: str = "the onnxruntime process") -> Any:  # fmt: skip
+    import json
+    import os
     import pickle
     import subprocess
     import sys
@@ -30,9 +33,9 @@ def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, la
     from dscost.units import nbytes
 
     limit = memory_bytes + ADDRESS_SPACE_HEADROOM if memory_bytes else None
-    work = pickle.dumps((fn.__module__, fn.__qualname__, args, limit), protocol=pickle.HIGHEST_PROTOCOL)
-    payload = pickle.dumps((list(sys.path), work), protocol=pickle.HIGHEST_PROTOCOL)  # (where dscost is: the parent's sys.path)
-    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    payload = pickle.dumps((fn.__module__, fn.__qualname__, args, limit), protocol=pickle.HIGHEST_PROTOCOL)  # (one copy of the arguments)
+    env = {**os.environ, PATH_VARIABLE: json.dumps(sys.path)}  # (where dscost is: the parent's sys.path)
+    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
         out, _ = proc.communicate(payload, timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -67,11 +70,8 @@ def child() -> None:
 
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # (what the work prints goes to stderr, not into the result)
-    paths, work = pickle.load(sys.stdin.buffer)
-    sys.path[:] = paths
     try:
-        module, name, args, limit = pickle.loads(work)
-        del work
+        module, name, args, limit = pickle.load(sys.stdin.buffer)
         if limit:
             try:
                 import resource

@@ -40,7 +40,7 @@ def test_rows_picked_by_nonzero_are_counted_at_the_run(tmp_path):
     assert measured.totals.macs == 72 and measured.model.uncounted == []
     assert measured.totals.params == plain.totals.params == 4 * 3 + 4 * 5  # (the weights count either way)
     note = next(n for n in measured.model.notes if n.startswith("--measure-sizes"))
-    assert "tensor size(s) depend on the data; measured in one onnxruntime run on random normal floats and integer zeros (seed 1)" in note
+    assert "tensor size(s) depend on the data; measured in one onnxruntime run on random normal floats, integer zeros and empty strings (seed 1)" in note
     assert "'nz1': 1x6" in note
 
 
@@ -92,3 +92,37 @@ def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(
     a = dscost.analyze(str(path), measure_sizes=True)
     assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 72} and a.model.uncounted == []
     assert path.read_bytes() == before
+
+
+def test_an_if_on_data_counts_the_branch_the_run_took(tmp_path):
+    """If(ReduceSum(ids) == 0) -- the ids are data, fed as zeros: the run takes the then branch,
+    x [1, 4] by W1 [4, 3] (12 MACs); the else branch (by W2 [4, 5], 20 MACs) is not counted.
+    Without --measure-sizes the If stays uncounted, its branch unknown."""
+    then = helper.make_graph([node("MatMul", ["x", "W1"], "t")], "then", [], [vi("t", [1, 3])])
+    other = helper.make_graph([node("MatMul", ["x", "W2"], "e")], "else", [], [vi("e", [1, 5])])
+    nodes = [node("ReduceSum", ["ids"], "s", keepdims=0), node("Equal", ["s", "zero"], "cond"),
+             node("If", ["cond"], "y", name="branch", then_branch=then, else_branch=other)]  # fmt: skip
+    inits = [init("W1", 4, 3), init("W2", 4, 5), init("zero", dtype="int64", value=0)]
+    graph = helper.make_graph(nodes, "g", [vi("x", [1, 4]), vi("ids", [3], TensorProto.INT64)], [helper.make_empty_tensor_value_info("y")], inits)
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    plain = dscost.analyze(str(path))
+    assert plain.totals.macs == 0 and [u.op for u in plain.model.uncounted] == ["If"]
+    measured = dscost.analyze(str(path), measure_sizes=True)
+    assert measured.totals.macs == 12 and measured.model.uncounted == []
+    note = next(n for n in measured.model.notes if n.startswith("--measure-sizes"))
+    assert "1 If(s) whose condition is data ran the branch counted ('branch' then_branch)" in note
+
+
+def test_a_bfloat16_input_is_run_and_an_empty_selection_is_said(tmp_path):
+    """onnxruntime's Python binding takes no bfloat16 array: the copy it runs takes float32 and
+    casts it.  Rows of x where the bfloat16 flags are > 100 (random normal: none) -- an empty
+    selection, 0 MACs, counted and said, not silently zero."""
+    nodes = [node("Cast", ["flags"], "f", to=TensorProto.FLOAT), node("Greater", ["f", "hundred"], "m"), node("NonZero", ["m"], "nz"),
+             node("Squeeze", ["nz", "axis0"], "i"), node("Gather", ["x", "i"], "g", axis=0), node("MatMul", ["g", "W"], "y", name="mm")]  # fmt: skip
+    inits = [init("W", 4, 3), init("hundred", value=100.0), init("axis0", 1, dtype="int64", value=[0])]
+    graph = helper.make_graph(nodes, "g", [vi("x", [6, 4]), vi("flags", [6], TensorProto.BFLOAT16)], [helper.make_empty_tensor_value_info("y")], inits)
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    a = dscost.analyze(str(path), measure_sizes=True)
+    assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 0} and a.model.uncounted == []
+    note = next(n for n in a.model.notes if n.startswith("--measure-sizes"))
+    assert "'nz': 1x0" in note and "of them empty at this run (nothing selected: other inputs may select more)" in note

@@ -1088,3 +1088,22 @@ def test_budget_entries_give_input_element_types(tmp_path, capsys):
     budget.write_text("budgets:\n  - {path: torch_models:Embedded, input_shapes: [1, 16], input_dtypes: long64, max_macs: 512}\n")
     assert run(["check", "--budget", str(budget)]) == 2
     assert "input_dtypes" in capsys.readouterr().err
+
+
+def test_measured_sizes_use_the_traced_inputs_by_name_when_the_export_drops_one():
+    """forward(x, unused, ids): the export drops `unused`, so its inputs are not the forward's
+    by position; matched by name, the run picks the rows torch picked (8 of 10 ids > 0):
+    8 x 16 x 32 = 4,096 MACs, torch's count, not the 0 of random (zero) ids."""
+    pytest.importorskip("onnxruntime")
+
+    class Picked(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(16, 32)
+
+        def forward(self, x, unused, ids):
+            return self.lin(x[(ids > 0).nonzero().squeeze(1)])
+
+    m, x, ids = Picked(), torch.rand(10, 16), torch.tensor([1, 1, 1, 0, 1, 1, 1, 1, 0, 1])
+    a = dscost.analyze(m, (x, torch.rand(3), ids), measure_sizes=True)
+    assert a.totals.macs == torch_counts(m, x, torch.rand(3), ids)[0] == 8 * 16 * 32 and a.model.uncounted == []

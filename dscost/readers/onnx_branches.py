@@ -66,15 +66,15 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
 
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
-                          inputs: set[str] = frozenset(), from_shapes: bool = False, flags: set[str] | None = None) -> bool:  # fmt: skip
+                          inputs: set[str] = frozenset(), from_shapes: bool = False, flags: set[str] | None = None, given_by: str = "--input-value") -> bool:  # fmt: skip
     """Replace every If whose condition is known (a value in ``values``; a Constant node or an
     initializer holding one element; or computed from those and ``arrays``, the given inputs'
     values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
     in place; nested Ifs that come to the top level are resolved in the next round.  A note names
     the graph ``inputs`` without a value that the other conditions are computed from (how to give
     one, for those of them among ``flags``: :func:`flag_inputs`; the others hold data).
-    ``from_shapes``: ``arrays`` are the outputs of Shape/Size nodes (:func:`resolve_shape_branches`).
-    Returns whether an If was replaced."""
+    ``from_shapes``: ``arrays`` are the outputs of Shape/Size nodes (:func:`resolve_shape_branches`);
+    ``given_by`` says where ``values`` came from.  Returns whether an If was replaced."""
     changed = False
     for _ in range(MAX_ROUNDS):
         known = dict(values)
@@ -106,7 +106,7 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
             inlined = changed = True
             nodes[i : i + 1] = _inline(graph, node, body, taken)
             how = "tensor shapes" if from_shapes else "given values"
-            source = f"{node.input[0]}={value}" + (" (--input-value)" if node.input[0] in values else f" (computed from {how})" if node.input[0] in from_given else " (a constant)")
+            source = f"{node.input[0]}={value}" + (f" ({given_by})" if node.input[0] in values else f" (computed from {how})" if node.input[0] in from_given else " (a constant)")
             said.insert(0, f"If {node.name or node.output[0]!r}: {source} runs its {runs}, counted ({len(body.node)} nodes); "
                          f"the {dropped} ({len(other.node) if other is not None else 0} nodes) is not")  # fmt: skip
         notes += said

@@ -29,43 +29,84 @@ def lost_tensors(graph, shapes: dict) -> list[str]:
     return [o for n in graph.node for o in n.output if o and shapes.get(o) is None]
 
 
-def measure(path: Path, graph, inferred, infer, notes: list[str], inputs: list[tuple], values: dict | None, feeds: list | None = None):
-    """``inferred`` with the lost tensors of ``graph`` sized by one onnxruntime run of the file at
-    ``path`` (``inputs``: its inputs' (name, shape, element type) as fixed; ``feeds``: the arrays
-    to run it on instead of random ones, in the order of ``inputs``: a PyTorch module's; one
-    None is random; ignored when there are not as many).  ``infer()`` infers the graph again."""
+def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, names: list[str], made, loops: bool):
+    """``inferred`` with the lost tensors of ``mp``'s graph sized by one onnxruntime run of the
+    file at ``path``, and the Ifs whose condition is data replaced by the branch that ran; with the
+    nodes' ``names`` and the tensors they make (``made``), new when an If was replaced.
+    ``run_on``: the inputs' (name, shape, element type) as fixed, their ``--input-value``s, and
+    the arrays to run on instead of random ones, in the order of the inputs (a PyTorch module's;
+    one None is random; ignored when there are not as many).  ``infer(outputs=made)`` infers the
+    graph again; ``loops``: the graph may hold Loops (their bodies are checked again)."""
     from dscost import sandbox
     from dscost.readers.onnx_mend import runtime_casts
-    from dscost.runtime import feeds_for
-
+    graph, (inputs, values, feeds) = mp.graph, run_on
     lost = lost_tensors(graph, inferred.shapes)
-    if not lost:
+    conds = [n.input[0] for n in graph.node if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0]]
+    if not lost and not conds:
         notes.append("--measure-sizes: every tensor's size follows from the input shapes; nothing was run")
-        return inferred
-    types = {t: inferred.types.get(t, 0) for t in lost}
-    if isinstance(feeds, list):  # (a PyTorch module's inputs, in the order the export takes them)
-        feeds = {name: a for (name, _, _), a in zip(inputs, feeds) if a is not None} if len(feeds) == len(inputs) else None
-        feeds = {**feeds_for([i for i in inputs if i[0] not in feeds], str(path), values=values), **feeds} if feeds is not None else None
-    if feeds is None:
-        feeds = feeds_for(inputs, str(path), values=values)
-        how = "random normal floats and integer zeros (seed 1)" + (", flags at their --input-value" if values else "")
-    else:
-        how = "the inputs it was traced with"
+        return inferred, names, made
+    types = {t: inferred.types.get(t, 0) for t in (*lost, *conds)}
+    given = _matched(feeds, inputs)
+    how = "random normal floats, integer zeros and empty strings (seed 1)" + (", flags at their --input-value" if values else "")
+    if feeds is not None:
+        unmatched = [name for name, _, _ in inputs if name not in given]
+        how = "the inputs it was traced with" + (f" (random for {few(map(repr, unmatched))}, which could not be matched to them)" if unmatched else "")
     casts = runtime_casts(graph, inferred.types)
-    sizes = sandbox.run(_run_sizes, str(path), feeds, types, casts, timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY, label=f"{path}: --measure-sizes",
-                        limit_flag=None, timeout_flag=None)  # fmt: skip
+    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, set(conds), casts, timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
+                             label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
+    sizes = {t: v for t, v in sizes.items() if t in lost}
     if sizes:
         _declare(graph, sizes, inferred.types)
-        inferred = infer()
+    said = []
+    if ran and _inline_branches(graph, ran, said, mp.opset_import):
+        names, made = _sorted(path, graph, loops)
+    if sizes or said:
+        inferred = infer(outputs=made)
     left = lost_tensors(graph, inferred.shapes)
     t, size = next(iter(sizes.items())) if sizes else ("", ())
-    said = (f"--measure-sizes: {len(sizes)} tensor size(s) depend on the data; measured in one onnxruntime run on {how} "
+    note = (f"--measure-sizes: {len(sizes)} tensor size(s) depend on the data; measured in one onnxruntime run on {how} "
             f"(e.g. {t!r}: {'x'.join(map(str, size)) or 'a scalar'}), so the counts of the nodes after them are those of that run") if sizes else \
-        f"--measure-sizes: onnxruntime's run sized none of the {len(lost)} tensor(s) the shapes alone do not give"  # fmt: skip
+        f"--measure-sizes: onnxruntime's run on {how} sized none of the {len(lost)} tensor(s) the shapes alone do not give"  # fmt: skip
+    empty = sum(1 for size in sizes.values() if 0 in size)
+    if empty:
+        note += f"; {empty} of them empty at this run (nothing selected: other inputs may select more)"
+    if said:
+        note += f"; {len(said)} If(s) whose condition is data ran the branch counted ({said[0]}{', ...' if len(said) > 1 else ''})"
     if left:
-        said += f"; {len(left)} stay unknown ({few(map(repr, left))}: inside an inlined function or If branch, or not made by the run)"
-    notes.append(said)
-    return inferred
+        note += f"; {len(left)} stay unknown ({few(map(repr, left))}: inside an inlined function or If branch, or not made by the run)"
+    notes.append(note)
+    return inferred, names, made
+
+
+def _matched(feeds, inputs: list[tuple]) -> dict:
+    """The arrays to run on by input name: ``feeds`` by name (a PyTorch module's, named as its
+    export names its inputs), or a list in the order of ``inputs`` when there are as many; the
+    None among them (an element type numpy has not) left out, to be made at random."""
+    if isinstance(feeds, dict):
+        return {k: v for k, v in feeds.items() if v is not None and any(k == name for name, _, _ in inputs)}
+    if isinstance(feeds, list) and len(feeds) == len(inputs):
+        return {name: a for (name, _, _), a in zip(inputs, feeds) if a is not None}
+    return {}
+
+
+def _inline_branches(graph, ran: dict[str, int], said: list[str], opset_import) -> bool:
+    """The Ifs on conditions the run gave (``ran``) replaced by the branch that ran, each said in ``said``."""
+    from dscost.readers.onnx_branches import inline_known_branches
+
+    got: list[str] = []
+    changed = inline_known_branches(graph, ran, got, opset_import=opset_import, given_by="measured")
+    said += [g.split(": ", 1)[0].removeprefix("If ") + " " + g.split(" runs its ", 1)[1].split(",", 1)[0] for g in got if " runs its " in g]
+    return changed
+
+
+def _sorted(path: Path, graph, loops: bool):
+    from dscost.readers.onnx_loops import refuse_malformed
+    from dscost.readers.onnx_order import sort_nodes
+
+    names, made = sort_nodes(path, graph)
+    if loops:
+        refuse_malformed(graph, path)
+    return names, made
 
 
 def _declare(graph, sizes: dict[str, tuple], types: dict[str, int]) -> None:
@@ -84,9 +125,10 @@ def _declare(graph, sizes: dict[str, tuple], types: dict[str, int]) -> None:
             graph.value_info.append(declared)
 
 
-def _run_sizes(path: str, feeds: dict, types: dict[str, int], casts: dict[str, list[int]]) -> dict[str, tuple]:
+def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str], casts: dict[str, list[int]]) -> tuple[dict[str, tuple], dict[str, int]]:
     """(In the child.) The sizes of the tensors ``types`` names that the file's main graph makes,
-    after one run on ``feeds``: each made an extra graph output of a copy of the model whose
+    after one run on ``run_on`` (the inputs' (name, shape, element type), their ``--input-value``s,
+    and the arrays given by name; the others are made here at random): each made an extra graph output of a copy of the model whose
     declared inner shapes are dropped (they hold the export's sizes) and whose inputs are
     declared at the sizes fed; mended as the reader mends its copy (:mod:`onnx_mend`), and the
     inputs ``casts`` names cast to int64 (:func:`onnx_mend.runtime_casts`), which onnxruntime takes."""
@@ -96,10 +138,13 @@ def _run_sizes(path: str, feeds: dict, types: dict[str, int], casts: dict[str, l
     from dscost.readers.onnx_mend import cast_inputs, negative_perms
     from dscost.readers.onnx_order import load_onnx
 
+    inputs, values, given = run_on
+    feeds = {**runtime.feeds_for([i for i in inputs if i[0] not in given], path, values=values), **given}  # (made here: the parent holds none)
     model = load_onnx(path)
     g = model.graph
     negative_perms(g)
     cast_inputs(g, casts)
+    _bfloat16_inputs(g, feeds)
     made = {o for n in g.node for o in n.output if o}
     outputs = {vi.name for vi in g.output}
     wanted = [t for t in types if t in made]
@@ -118,4 +163,22 @@ def _run_sizes(path: str, feeds: dict, types: dict[str, int], casts: dict[str, l
     known = {i.name for i in sess.get_inputs()}
     results = runtime.run(sess, {k: v for k, v in feeds.items() if k in known}, f"{path}: --measure-sizes")
     got = dict(zip(names, results))
-    return {t: tuple(int(d) for d in got[t].shape) for t in wanted if t in got and hasattr(got[t], "shape")}
+    sizes = {t: tuple(int(d) for d in got[t].shape) for t in wanted if t in got and hasattr(got[t], "shape")}
+    ran = {t: int(bool(got[t].reshape(-1)[0])) for t in conds if t in got and getattr(got[t], "size", 0) == 1}  # (an If's condition)
+    return sizes, ran
+
+
+def _bfloat16_inputs(graph, feeds: dict) -> None:
+    """(In the child.) onnxruntime's Python binding takes no bfloat16 array: each bfloat16 input
+    of ``graph`` is declared float32 in the copy it runs and cast to bfloat16 by its first node,
+    and fed as float32 (a module's traced values kept exactly)."""
+    from onnx import TensorProto, helper
+
+    for vi in graph.input:
+        if vi.name in feeds and vi.type.HasField("tensor_type") and vi.type.tensor_type.elem_type == TensorProto.BFLOAT16:
+            vi.type.tensor_type.elem_type = TensorProto.FLOAT
+            inner = f"{vi.name}__bfloat16"
+            for node in graph.node:
+                node.input[:] = [inner if t == vi.name else t for t in node.input]
+            graph.node.insert(0, helper.make_node("Cast", [vi.name], [inner], name=f"{vi.name}__bfloat16", to=TensorProto.BFLOAT16))
+            feeds[vi.name] = feeds[vi.name].astype("float32")

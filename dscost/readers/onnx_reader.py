@@ -77,7 +77,7 @@ def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
 
 def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None,
               input_values: dict[str, int] | None = None, module_tensors: dict[str, bool] | None = None, measure_sizes: bool = False,
-              feeds: dict | None = None) -> Model:
+              feeds: dict | list | None = None) -> Model:
     """Read an ONNX graph into a Model; weight bytes are never read.
 
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
@@ -138,7 +138,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         if measure_sizes:
             from dscost.readers.onnx_measure import measure
 
-            inferred = measure(path, mp.graph, inferred, lambda m=made: infer(outputs=m), notes, onnx_inputs.input_list(real_inputs), input_values, feeds)
+            inferred, names, made = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop)
         del mp, made
         notes += inferred.notes
         g = inferred.graph

@@ -317,7 +317,7 @@ def unused_params(module, path: Path) -> str | None:
             f"them at these inputs ({few(name for name, _ in unused)}); torch's sum(p.numel()) counts them, dscost does not")
 
 
-def _read(path: Path, label: str, tensors: dict[str, bool], measure: list | None = None) -> Model:
+def _read(path: Path, label: str, tensors: dict[str, bool], measure: dict | list | None = None) -> Model:
     """The exported file read, given the module's parameters (True) and buffers (False) by name;
     ``measure``: the forward's input arrays, to size what depends on the data (``--measure-sizes``)."""
     from dscost.readers.onnx_reader import read_onnx
@@ -328,14 +328,13 @@ def _read(path: Path, label: str, tensors: dict[str, bool], measure: list | None
         raise InputError(str(err).replace(str(path), f"{label} (exported to ONNX)")) from None
 
 
-def _arrays(args: tuple, kwargs: dict, torch) -> list:
-    """The forward's input tensors as numpy arrays, in the order the export takes them (an
-    element type numpy has not, bfloat16, as None: that input is then random)."""
-    arrays = []
-    for t in torch.utils._pytree.tree_leaves((args, kwargs)):
-        if isinstance(t, torch.Tensor):
-            arrays.append(None if t.dtype == torch.bfloat16 else t.detach().cpu().numpy())
-    return arrays
+def _arrays(args: tuple, kwargs: dict, torch, names: list[str] | None) -> dict | list:
+    """The forward's input tensors as numpy arrays: by the input names the export was given (an
+    input it drops is then left out), else in the order the export takes them.  bfloat16, which
+    numpy has not, as float32: the run casts it back (:mod:`onnx_measure`)."""
+    arrays = [(t.float() if t.dtype == torch.bfloat16 else t).detach().cpu().numpy()
+              for t in torch.utils._pytree.tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]  # fmt: skip
+    return dict(zip(names, arrays)) if names and len(names) == len(arrays) else arrays
 
 
 def _cannot_run(model: Model) -> str:
@@ -347,7 +346,7 @@ def _cannot_run(model: Model) -> str:
 
 
 def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str,
-                  measure: list | None = None) -> tuple[Model, str] | None:
+                  measure: dict | list | None = None) -> tuple[Model, str] | None:
     """When the TorchScript exporter's graph contradicts itself (the module ran in torch): its
     symbolic of ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis, so
     the TorchScript exporter again with dscost's (which gives torch's the positive axis), when
@@ -476,7 +475,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
             bar.stage("counting the exported graph")
-            measure = _arrays(args, kwargs, torch) if measure_sizes else None
+            measure = _arrays(args, kwargs, torch, names) if measure_sizes else None
             model = _read(path, label, tensors, measure)
             broken = _cannot_run(model)
             again = None
