@@ -6,12 +6,15 @@ no shape inference can size them, so by default the reader lists the nodes after
 uncounted, saying where the shapes were lost.  Asked to, it runs the model once in onnxruntime
 (in a child process with a time limit: :mod:`dscost.sandbox`) with those tensors as extra graph
 outputs, declares the sizes they had and infers the graph again: the counts after them are the
-counts of that run, as a counter of an eager PyTorch run (torch's, fvcore, thop) gives them.
+counts of that run, as a counter of an eager PyTorch run (torch's, fvcore, thop) gives them.  The
+conditions of its Ifs are read in the same run, and each If whose condition is data is replaced
+by the branch that ran.
 
-The run's inputs are random normal floats and integer zeros (seed 1) at the sizes the reader
-fixed, one-element flags at their ``--input-value``; a PyTorch module's export gets the arrays
-its forward was traced with.  Only tensors of the file's own main graph can be made outputs:
-those inside an inlined function or a resolved If branch stay uncounted, said in the note.
+The run's inputs are random normal floats, integer zeros and empty strings (seed 1), made in the
+child at the sizes the reader fixed, one-element flags at their ``--input-value``; a PyTorch
+module's export gets the arrays its forward was traced with, by input name.  Only tensors of the
+file's own main graph can be made outputs: those inside an inlined function or a resolved If
+branch stay unknown, said in the note.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
     file at ``path``, and the Ifs whose condition is data replaced by the branch that ran; with the
     nodes' ``names`` and the tensors they make (``made``), new when an If was replaced.
     ``run_on``: the inputs' (name, shape, element type) as fixed, their ``--input-value``s, and
-    the arrays to run on instead of random ones, in the order of the inputs (a PyTorch module's;
-    one None is random; ignored when there are not as many).  ``infer(outputs=made)`` infers the
+    the arrays to run on instead of random ones (a PyTorch module's: :func:`_matched`).  ``infer(outputs=made)`` infers the
     graph again; ``loops``: the graph may hold Loops (their bodies are checked again)."""
     from dscost import sandbox
     from dscost.readers.onnx_mend import runtime_casts
+
     graph, (inputs, values, feeds) = mp.graph, run_on
     lost = lost_tensors(graph, inferred.shapes)
     conds = [n.input[0] for n in graph.node if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0]]
@@ -64,9 +67,11 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         inferred = infer(outputs=made)
     left = lost_tensors(graph, inferred.shapes)
     t, size = next(iter(sizes.items())) if sizes else ("", ())
-    note = (f"--measure-sizes: {len(sizes)} tensor size(s) depend on the data; measured in one onnxruntime run on {how} "
-            f"(e.g. {t!r}: {'x'.join(map(str, size)) or 'a scalar'}), so the counts of the nodes after them are those of that run") if sizes else \
-        f"--measure-sizes: onnxruntime's run on {how} sized none of the {len(lost)} tensor(s) the shapes alone do not give"  # fmt: skip
+    if sizes:
+        note = (f"--measure-sizes: {len(sizes)} tensor size(s) depend on the data; measured in one onnxruntime run on {how} "
+                f"(e.g. {t!r}: {'x'.join(map(str, size)) or 'a scalar'}), so the counts of the nodes after them are those of that run")  # fmt: skip
+    else:
+        note = f"--measure-sizes: one onnxruntime run on {how}" + (f" sized none of the {len(lost)} tensor(s) the shapes alone do not give" if lost else "")
     empty = sum(1 for size in sizes.values() if 0 in size)
     if empty:
         note += f"; {empty} of them empty at this run (nothing selected: other inputs may select more)"
