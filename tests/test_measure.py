@@ -126,3 +126,17 @@ def test_a_bfloat16_input_is_run_and_an_empty_selection_is_said(tmp_path):
     assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 0} and a.model.uncounted == []
     note = next(n for n in a.model.notes if n.startswith("--measure-sizes"))
     assert "'nz': 1x0" in note and "of them empty at this run (nothing selected: other inputs may select more)" in note
+
+
+def test_a_measured_tensor_after_a_cast_copy_is_typed_by_onnxruntime(tmp_path):
+    """A CumSum of booleans whose output's size is data (transformers' ModernBERT decoder): the
+    copy onnxruntime runs sums int64, so the measured outputs after it are declared without the
+    reader's (bool) type.  NonZero of the zero ids: 0 columns, a [0, 2] x [2, 4] MatMul, 0 MACs,
+    counted."""
+    nodes = [node("NonZero", ["ids"], "nz"), node("Equal", ["nz", "zero"], "eq"), node("Not", ["eq"], "ne"), node("CumSum", ["ne", "one"], "c"),
+             node("Cast", ["c"], "f", to=TensorProto.FLOAT), node("Transpose", ["f"], "ft"), node("MatMul", ["ft", "W"], "y", name="mm")]  # fmt: skip
+    inits = [init("zero", dtype="int64", value=0), init("one", dtype="int64", value=1), init("W", 2, 4)]
+    graph = helper.make_graph(nodes, "g", [vi("ids", [1, 32], TensorProto.INT64)], [helper.make_empty_tensor_value_info("y")], inits)
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    a = dscost.analyze(str(path), measure_sizes=True)
+    assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 0} and a.model.uncounted == []

@@ -161,7 +161,8 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
                 vi.type.tensor_type.shape.dim.add().dim_value = d
     for t in wanted:
         if t not in outputs:
-            g.output.append(helper.make_tensor_value_info(t, types[t], None) if types[t] else helper.make_empty_tensor_value_info(t))
+            typed = types[t] and not casts  # (after a cast to int64 the reader's types may be stale: onnxruntime infers them)
+            g.output.append(helper.make_tensor_value_info(t, types[t], None) if typed else helper.make_empty_tensor_value_info(t))
     names = [vi.name for vi in g.output]
     sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic")
     del model
