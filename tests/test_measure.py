@@ -140,3 +140,22 @@ def test_a_measured_tensor_after_a_cast_copy_is_typed_by_onnxruntime(tmp_path):
     path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
     a = dscost.analyze(str(path), measure_sizes=True)
     assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 0} and a.model.uncounted == []
+
+
+def test_a_pool_over_an_unbatched_tensor_gets_a_batch_axis(tmp_path):
+    """torch's max_pool2d of an unbatched [C, H, W], as the TorchScript exporter writes it (a
+    rank-3 MaxPool with a 2-D kernel, SuperPoint's NMS): ONNX and onnxruntime refuse it, so
+    everything after was uncounted.  Counted with a batch axis of 1, as torch runs it: [2, 8, 8]
+    pooled 2x2 -> [2, 4, 4], again -> [2, 2, 2] (its rank known only once the first is mended),
+    -> [2, 4] x [4, 3] = 24 MACs; one note for both; the copy --measure-sizes runs (for the
+    NonZero of the ids) is given the same axes."""
+    nodes = [node("MaxPool", ["x"], "p", name="pool", kernel_shape=[2, 2], strides=[2, 2]), node("AveragePool", ["p"], "p2", kernel_shape=[2, 2], strides=[2, 2]),
+             node("Reshape", ["p2", "shape"], "r"), node("MatMul", ["r", "W"], "y", name="mm"), node("NonZero", ["ids"], "nz")]  # fmt: skip
+    inits = [init("W", 4, 3), init("shape", 2, dtype="int64", value=[2, 4])]
+    graph = helper.make_graph(nodes, "g", [vi("x", [2, 8, 8]), vi("ids", [4], TensorProto.INT64)],
+                              [helper.make_empty_tensor_value_info("y"), helper.make_empty_tensor_value_info("nz")], inits)  # fmt: skip
+    for opset, measure_sizes in ((17, False), (17, True), (11, False), (11, True)):  # (Unsqueeze's axes: an input from opset 13, before an attribute)
+        path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]), f"m{opset}.onnx")
+        a = dscost.analyze(str(path), measure_sizes=measure_sizes)
+        assert a.totals.macs == 24 and a.model.uncounted == [] and next(x for x in a.layers if x.name == "pool").output_shape == (1, 2, 4, 4)
+        assert [n for n in a.model.notes if "pool(s)" in n][0].startswith("2 pool(s) over a tensor without its batch axis ('p', 'p2')")

@@ -55,7 +55,8 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         unmatched = [name for name, _, _ in inputs if name not in given]
         how = "the inputs it was traced with" + (f" (random for {few(map(repr, unmatched))}, which could not be matched to them)" if unmatched else "")
     casts = runtime_casts(graph, inferred.types)
-    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, set(conds), casts, timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
+    pools = {n.output[-1] for n in graph.node if n.name.endswith("__unbatched")}  # (the reader gave them a batch axis: onnx_mend)
+    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, set(conds), (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
                              label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
     sizes = {t: v for t, v in sizes.items() if t in lost}
     if sizes:
@@ -130,17 +131,18 @@ def _declare(graph, sizes: dict[str, tuple], types: dict[str, int]) -> None:
             graph.value_info.append(declared)
 
 
-def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str], casts: dict[str, list[int]]) -> tuple[dict[str, tuple], dict[str, int]]:
+def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str], mends: tuple) -> tuple[dict[str, tuple], dict[str, int]]:
     """(In the child.) The sizes of the tensors ``types`` names that the file's main graph makes,
     after one run on ``run_on`` (the inputs' (name, shape, element type), their ``--input-value``s,
     and the arrays given by name; the others are made here at random): each made an extra graph output of a copy of the model whose
     declared inner shapes are dropped (they hold the export's sizes) and whose inputs are
     declared at the sizes fed; mended as the reader mends its copy (:mod:`onnx_mend`), and the
-    inputs ``casts`` names cast to int64 (:func:`onnx_mend.runtime_casts`), which onnxruntime takes."""
+    inputs ``mends`` names cast to int64 (:func:`onnx_mend.runtime_casts`) and its pools the reader
+    gave a batch axis given one (:func:`onnx_mend.unbatched_pools`), which onnxruntime takes."""
     from onnx import helper
 
     from dscost import runtime
-    from dscost.readers.onnx_mend import cast_inputs, negative_perms
+    from dscost.readers.onnx_mend import cast_inputs, negative_perms, unbatched_pools
     from dscost.readers.onnx_order import load_onnx
 
     inputs, values, given = run_on
@@ -148,7 +150,9 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     model = load_onnx(path)
     g = model.graph
     negative_perms(g)
+    casts, pools = mends
     cast_inputs(g, casts)
+    unbatched_pools(g, None, model.opset_import, only=pools)
     _bfloat16_inputs(g, feeds)
     made = {o for n in g.node for o in n.output if o}
     outputs = {vi.name for vi in g.output}

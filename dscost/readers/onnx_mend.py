@@ -7,6 +7,8 @@ of the graph before inference (never in the user's file), each said in a note.
   where onnx's inference reads past them: a CumSum of booleans, as the TorchScript exporter writes
   ``(mask != 1).cumsum(-1)`` (transformers' masking utilities), a Gather of float indices; the
   copy onnxruntime runs (``--measure-sizes``) casts them to int64, as torch has them.
+* :func:`unbatched_pools` -- a pool over an unbatched [C, H, W], as the TorchScript exporter
+  writes ``max_pool2d`` of one (SuperPoint's keypoint NMS): given a batch axis of 1.
 """
 
 from __future__ import annotations
@@ -76,3 +78,61 @@ def cast_inputs(graph, casts: dict[str, list[int]]) -> int:
             node.input[k] = cast
             mended += 1
     return mended
+
+
+POOLS = ("MaxPool", "AveragePool", "LpPool")
+POOL_BYTES = b"Pool"  # (a file without it has no pool)
+AXIS0 = "dscost__axis0"
+
+
+def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] | None = None, only: set[str] | None = None) -> list[str]:
+    """Give each pool of ``graph`` over a tensor without its batch axis -- rank one less than
+    its kernel's plus two: torch's ``max_pool2d`` on an unbatched [C, H, W], as the TorchScript
+    exporter writes it (SuperPoint's keypoint NMS) -- a batch axis of 1 (Unsqueeze before,
+    Squeeze after), in place; ONNX pools take [N, C, spatial...] and onnxruntime refuses the
+    others.  ``shapes``: the reader's (the input's rank); ``only``: the pools' outputs to mend
+    (the copy onnxruntime runs).  Returns their outputs, said in ``notes``.  onnx's helper is
+    imported only when there is one (a plain graph is read without it: onnx_lib)."""
+    hits = []
+    for index, node in enumerate(graph.node):
+        kernel = next((a.ints for a in node.attribute if a.name == "kernel_shape"), None) if node.op_type in POOLS else None
+        if kernel is None or node.domain not in ("", "ai.onnx") or len(node.output) != 1 or not node.input:
+            continue
+        if node.output[0] in only if only is not None else len((shapes or {}).get(node.input[0]) or ()) == len(kernel) + 1:
+            hits.append(index)
+    if not hits:
+        return []
+    from onnx import TensorProto, helper
+
+    opset = next((o.version for o in opset_import if o.domain in ("", "ai.onnx")), 0)
+    mended = []
+    for index in reversed(hits):
+        node = graph.node[index]
+        x, y = node.input[0], node.output[0]
+        axes = {"inputs": [AXIS0]} if opset >= 13 else {"inputs": [], "axes": [0]}
+        unsqueeze = helper.make_node("Unsqueeze", [x, *axes["inputs"]], [f"{x}__batched_{index}"], name=f"{node.name}__batched", **{k: v for k, v in axes.items() if k == "axes"})
+        squeeze = helper.make_node("Squeeze", [f"{y}__batched_{index}", *axes["inputs"]], [y], name=f"{node.name}__unbatched", **{k: v for k, v in axes.items() if k == "axes"})
+        node.input[0], node.output[0] = unsqueeze.output[0], squeeze.input[0]
+        graph.node.insert(index + 1, squeeze)
+        graph.node.insert(index, unsqueeze)
+        mended.append(y)
+    if mended and opset >= 13 and not any(t.name == AXIS0 for t in graph.initializer):
+        graph.initializer.append(helper.make_tensor(AXIS0, TensorProto.INT64, [1], [0]))
+    if mended and notes is not None:  # (one note: each round of the reader's inference can find the next pools)
+        before = notes.pop().pools if notes and isinstance(notes[-1], _PoolsNote) else []
+        notes.append(_PoolsNote(before + mended[::-1]))
+    return mended
+
+
+class _PoolsNote(str):
+    """The note of :func:`unbatched_pools`, which keeps its pools for the next round's."""
+
+    def __new__(cls, pools: list[str]):
+        note = super().__new__(cls, f"{len(pools)} pool(s) over a tensor without its batch axis ({few(map(repr, pools))}), which ONNX does not allow and "
+                                    "onnxruntime refuses (torch's TorchScript exporter writes max_pool2d of an unbatched [C, H, W] so): counted with a "
+                                    "batch axis of 1, as torch runs them")  # fmt: skip
+        note.pools = pools
+        return note
+
+    def __reduce__(self):  # (pickled, copied: a plain str)
+        return (str, (str(self),))

@@ -31,7 +31,8 @@ from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain, uniform_constant
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
-from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, negative_perms
+from dscost.readers.onnx_measure import measure
+from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
 from dscost.readers.onnx_uncounted import aten_reason, contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 from dscost.units import nbytes
@@ -102,6 +103,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
     maybe_negative = NEGATIVE_INT_BYTES in stripped and b"Transpose" in stripped  # (onnx_mend: perm from the end)
+    maybe_pool = POOL_BYTES in stripped  # (onnx_mend: a pool without its batch axis)
     maybe_resized = onnx_shapes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime: onnx_shapes.runtime_sizes)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
@@ -133,11 +135,12 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                 if maybe_loop:
                     refuse_malformed(mp.graph, path)
                 inferred = infer(outputs=made)
+        while maybe_pool and unbatched_pools(mp.graph, inferred.shapes, mp.opset_import, notes):  # (each inference: the next pools' ranks)
+            names, made = sort_nodes(path, mp.graph)
+            inferred = infer(outputs=made)
         if maybe_resized:
             inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
         if measure_sizes:
-            from dscost.readers.onnx_measure import measure
-
             inferred, names, made = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop)
         del mp, made
         notes += inferred.notes

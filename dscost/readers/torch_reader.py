@@ -314,7 +314,8 @@ def unused_params(module, path: Path) -> str | None:
     if not unused:
         return None
     return (f"{len(unused)} parameter tensor(s) of the module ({sum(n for _, n in unused):,} elements) are in no graph: the forward does not use "
-            f"them at these inputs ({few(name for name, _ in unused)}); torch's sum(p.numel()) counts them, dscost does not")
+            f"them at these inputs, or reads them through .data, which the trace keeps as constants ({few(name for name, _ in unused)}); "
+            "torch's sum(p.numel()) counts them, dscost does not")
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool], measure: dict | list | None = None) -> Model:
