@@ -159,3 +159,4 @@ def test_a_pool_over_an_unbatched_tensor_gets_a_batch_axis(tmp_path):
         a = dscost.analyze(str(path), measure_sizes=measure_sizes)
         assert a.totals.macs == 24 and a.model.uncounted == [] and next(x for x in a.layers if x.name == "pool").output_shape == (1, 2, 4, 4)
         assert [n for n in a.model.notes if "pool(s)" in n][0].startswith("2 pool(s) over a tensor without its batch axis ('p', 'p2')")
+

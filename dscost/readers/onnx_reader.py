@@ -24,7 +24,7 @@ from pathlib import Path
 from dscost.dtypes import ONNX_TYPE_NAMES
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
-from dscost.readers import onnx_inputs, onnx_lib, onnx_shapes
+from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
 from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
@@ -89,16 +89,16 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     ``measure_sizes``: the sizes no shape inference gives (a ``NonZero``'s, what follows NMS) are
     those of one onnxruntime run (:mod:`onnx_measure`), on ``feeds`` when given.
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
-    ``module_tensors``, for the export of a PyTorch module: its parameters (True) and buffers
-    (False) by name.  Its buffers and the graph's Constant nodes (the forward computed them)
-    count as buffers; its one-element parameters as params (a file's are taken for literals).
-    """
+    ``module_tensors``, for the export of a PyTorch module: its parameters (True) and buffers (False) by name, completed from
+    a dynamo export's record (:mod:`onnx_provenance`).  Its buffers and the graph's Constant nodes (the forward computed
+    them) count as buffers; its one-element parameters as params (a file's are taken for literals)."""
     from dscost.files import regular_file
     from dscost.progress import Progress
 
     path = regular_file(path, "model file")
     stripped, st = strip(path)
     mp, onnx = _parse(path, stripped)
+    module_tensors = onnx_provenance.learned(stripped, mp.graph, module_tensors)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)

@@ -1,0 +1,73 @@
+"""Where the initializers of a dynamo export came from, as the exporter records it.
+
+torch.onnx's dynamo exporter (torch's default since 2.9) writes, in the metadata of each
+initializer's value_info, what it was in the exported program: a parameter or a buffer of the
+module (``pkg.torch.export.graph_signature.InputSpec.kind``: ``PARAMETER``, ``BUFFER``...), or,
+for a tensor its optimizer computed at export time, the values it was folded from
+(``pkg.onnxscript.optimizer.folded_from``).  A folded tensor is a learned parameter when one of
+those is a parameter (a weight transposed for a MatMul); else it is a constant the forward
+computes -- a causal mask, TAPAS's 65,536 zeros, and given the module a rotary table -- stored,
+not learned, as the module's buffers are.  A source the file no longer holds is known by its name
+alone: the exporter names its own values after the op that made them (``val_17``, ``arange_3``,
+``unsqueeze_7``: :data:`OPS`); any other name (``layers.0.q_proj.weight``, ``cls_token``) is
+taken for a parameter unless the module says it is a buffer.  Files without that metadata are
+read as before.
+"""
+
+from __future__ import annotations
+
+KIND = "pkg.torch.export.graph_signature.InputSpec.kind"
+FOLDED = "pkg.onnxscript.optimizer.folded_from"
+MARKS = (KIND.encode(), FOLDED.encode())
+# The ops whose results the exporter folds into constants (torch.export names a value after its op, ``add_2``)
+OPS = frozenset(
+    "val arange zeros ones full empty new_ones new_zeros new_full zeros_like ones_like full_like empty_like scalar_tensor lift_fresh_copy "
+    "expand expand_as unsqueeze squeeze view view_as reshape permute transpose t contiguous clone detach alias slice select getitem index "
+    "index_select gather narrow unbind split chunk cat stack repeat tile flatten flip roll pad add sub rsub mul div true_divide floor_divide "
+    "remainder neg reciprocal pow sqrt rsqrt square exp log cos sin tanh atan2 erf sigmoid relu abs sign floor ceil round clamp clamp_min "
+    "clamp_max minimum maximum max min amax amin sum mean prod cumsum where masked_fill ge gt le lt eq ne logical_and logical_or logical_not "
+    "bitwise_and bitwise_or bitwise_not isnan isinf any all triu tril linspace meshgrid outer einsum matmul mm bmm baddbmm addmm fill copy "
+    "to type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort".split()
+)  # (a file without either has no such metadata: nothing is walked)
+
+
+def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> dict[str, bool] | None:
+    """``module_tensors`` (a PyTorch module's parameters, True, and buffers, False, by name;
+    None for a file) completed with what the metadata of ``graph``'s value_info says: each
+    recorded parameter True, each buffer or constant False, each folded tensor True when folded
+    from a parameter.  What ``module_tensors`` says of a name wins."""
+    if not any(mark in stripped for mark in MARKS):
+        return module_tensors
+    import ast
+
+    kinds: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for vi in (*graph.input, *graph.value_info):
+        for p in vi.metadata_props:
+            if p.key == KIND:
+                kinds[vi.name] = p.value
+            elif p.key == FOLDED:
+                folded[vi.name] = p.value
+    import re
+
+    made = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)?")
+    params = {n for n, k in kinds.items() if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
+    stored = {n for n, k in kinds.items() if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
+    out = {n: k == "PARAMETER" for n, k in kinds.items()}
+    for name, text in folded.items():
+        try:
+            sources = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):  # (not the exporter's list: left as a file's)
+            continue
+        if isinstance(sources, (list, tuple)):
+            out[name] = any(isinstance(s, str) and (s in params or (s not in stored and not _made_by_an_op(made, s))) for s in sources)
+    if not out:
+        return module_tensors
+    return {**out, **(module_tensors or {})}
+
+
+def _made_by_an_op(pattern, name: str) -> bool:
+    """Whether ``name`` is one the exporter gives a value it computed: an op's name, perhaps with
+    a number (``arange_3``, ``_to_copy_1``, ``val_17``)."""
+    m = pattern.fullmatch(name)
+    return m is not None and (m.group(1) in OPS or m.group(1).removeprefix("to_") in OPS or name.startswith("_to_copy"))

@@ -1,0 +1,35 @@
+"""A dynamo export's own record of where its initializers came from (dscost.readers.onnx_provenance)."""
+
+from __future__ import annotations
+
+from onnx import helper
+
+import dscost
+from onnx_models import init, node, save, vi
+
+
+def _with_metadata(vi_, **props):
+    for k, v in props.items():
+        p = vi_.metadata_props.add()
+        p.key, p.value = k, v
+    return vi_
+
+
+def test_a_dynamo_exports_own_record_tells_folded_weights_from_computed_constants(tmp_path):
+    """The dynamo exporter records where each initializer came from: `W_t`, folded from the
+    parameter lin.weight (transposed for the MatMul), is a param (4 x 3); `mask`, folded from
+    its own values (arange...), is a constant the forward computes: a buffer, not a param, said
+    so.  Without the record both are params, as in any file."""
+    from dscost.readers.onnx_provenance import FOLDED, KIND
+
+    nodes = [node("MatMul", ["x", "W_t"], "h", name="mm"), node("Add", ["h", "lin.bias"], "b", name="bias"), node("Add", ["b", "mask"], "y", name="masked")]
+    inits = [init("W_t", 4, 3), init("lin.bias", 3, value=[1, 2, 3]), init("mask", 2, 3, value=[0, -1, -1, 0, 0, -1])]
+    record = [_with_metadata(vi("W_t", [4, 3]), **{FOLDED: "['lin.weight']"}), _with_metadata(vi("lin.bias", [3]), **{KIND: "PARAMETER"}),
+              _with_metadata(vi("mask", [2, 3]), **{FOLDED: "['arange', 'val_3', 'unsqueeze_7']"})]  # fmt: skip
+    for recorded in (False, True):
+        graph = helper.make_graph(nodes, "g", [vi("x", [2, 4])], [vi("y", [2, 3])], inits, value_info=record if recorded else [])
+        path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), f"m{recorded}.onnx")
+        a = dscost.analyze(str(path))
+        assert a.totals.macs == 24
+        assert (a.totals.params, a.totals.buffers) == ((12 + 3, 6) if recorded else (12 + 3 + 6, 0))
+    assert "buffers 'mask': the module's buffers or constants, not learned parameters" in next(x for x in a.layers if x.name == "masked").note
