@@ -339,6 +339,22 @@ ARCHS = {
 }  # fmt: skip
 
 
+def generators(torch, image_token: int):
+    """(gen, ids, rand) for the later rounds' inputs: a generator seeded 0; ``ids(n, image_tokens)``,
+    n token ids from 10..999 with ``image_tokens`` image tokens after the first; ``rand(*shape)``, uniform."""
+    gen = torch.Generator().manual_seed(0)
+
+    def ids(n, image_tokens=0, low=10, high=1000):
+        x = torch.randint(low, high, (1, n), generator=gen)
+        x[0, 1 : 1 + image_tokens] = image_token
+        return x
+
+    def rand(*shape):
+        return torch.rand(*shape, generator=gen)
+
+    return gen, ids, rand
+
+
 def inputs_for(kind: str, model, torch) -> dict:
     import inspect
 

@@ -164,15 +164,7 @@ _inputs_for = crosscheck_hf.inputs_for
 
 def inputs_for(kind: str, model, torch) -> dict:
     """crosscheck_hf's inputs, and those of the layout, markup, vision-language, speech and other models of NEW."""
-    gen = torch.Generator().manual_seed(0)
-
-    def ids(n, image_tokens=0, low=10, high=1000):
-        x = torch.randint(low, high, (1, n), generator=gen)
-        x[0, 1 : 1 + image_tokens] = IMG_TOK
-        return x
-
-    def rand(*shape):
-        return torch.rand(*shape, generator=gen)
+    gen, ids, rand = crosscheck_hf.generators(torch, IMG_TOK)
 
     if kind.startswith("vlm"):  # (vlm:N: one 3x64x64 image, 32 ids with N image tokens)
         out = {"pixel_values": rand(1, 3, 64, 64), "input_ids": ids(32, int(kind.split(":")[1]))}

@@ -169,12 +169,7 @@ _inputs_for = crosscheck_hf.inputs_for
 
 def inputs_for(kind: str, model, torch) -> dict:
     """crosscheck_hf's inputs, and those of the vision-language, speech and other models of NEW."""
-    gen = torch.Generator().manual_seed(0)
-
-    def ids(n, image_tokens=0, low=10, high=1000):
-        x = torch.randint(low, high, (1, n), generator=gen)
-        x[0, 1 : 1 + image_tokens] = IMG_TOK
-        return x
+    gen, ids, _ = crosscheck_hf.generators(torch, IMG_TOK)
 
     if kind.startswith("vlm"):  # (vlm:N: one 3x64x64 image, 32 ids with N image tokens; vlm5: pixels as 1 image of 1 sample)
         pix = torch.rand(1, 3, 64, 64, generator=gen)
