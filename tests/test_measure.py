@@ -160,3 +160,21 @@ def test_a_pool_over_an_unbatched_tensor_gets_a_batch_axis(tmp_path):
         assert a.totals.macs == 24 and a.model.uncounted == [] and next(x for x in a.layers if x.name == "pool").output_shape == (1, 2, 4, 4)
         assert [n for n in a.model.notes if "pool(s)" in n][0].startswith("2 pool(s) over a tensor without its batch axis ('p', 'p2')")
 
+
+
+def test_a_loop_whose_trip_count_is_data_runs_as_many_steps_as_the_run(tmp_path):
+    """Loop(M = ReduceSum(ids) + 3): the ids are data (zeros), so M is 3 at the run; each step a
+    [1, 4] x [4, 4] MatMul (16 MACs): 48 MACs, a recurrent layer of 3 steps.  Without
+    --measure-sizes the Loop stays uncounted, its trip count not a constant."""
+    body = helper.make_graph([node("Identity", ["c"], "c_out"), node("MatMul", ["h", "W"], "h_out", name="step")], "body",
+                             [vi("i", [], TensorProto.INT64), vi("c", [], TensorProto.BOOL), vi("h", [1, 4])],
+                             [vi("c_out", [], TensorProto.BOOL), vi("h_out", [1, 4])])  # fmt: skip
+    nodes = [node("ReduceSum", ["ids"], "s", keepdims=0), node("Add", ["s", "three"], "M"), node("Loop", ["M", "true", "x"], "y", name="loop", body=body)]
+    inits = [init("W", 4, 4), init("three", dtype="int64", value=3), init("true", dtype="bool", value=True)]
+    graph = helper.make_graph(nodes, "g", [vi("x", [1, 4]), vi("ids", [5], TensorProto.INT64)], [helper.make_empty_tensor_value_info("y")], inits)
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    plain = dscost.analyze(str(path))
+    assert plain.totals.macs == 0 and [u.op for u in plain.model.uncounted] == ["Loop"]
+    a = dscost.analyze(str(path), measure_sizes=True)
+    assert a.totals.macs == 3 * 16 and a.model.uncounted == [] and "a loop of 3 steps" in next(x for x in a.layers if x.name == "loop").note
+    assert "1 Loop trip count(s) from the run ('M'=3)" in next(n for n in a.model.notes if n.startswith("--measure-sizes"))

@@ -45,10 +45,12 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
     graph, (inputs, values, feeds) = mp.graph, run_on
     lost = lost_tensors(graph, inferred.shapes)
     conds = [n.input[0] for n in graph.node if n.op_type == "If" and n.domain in ("", "ai.onnx") and n.input and n.input[0]]
-    if not lost and not conds:
+    trips = [n.input[0] for n in graph.node if n.op_type == "Loop" and n.domain in ("", "ai.onnx") and n.input and n.input[0]
+             and (inferred.values.get(n.input[0]) is None)]  # (a trip count the shapes do not give)
+    if not lost and not conds and not trips:
         notes.append("--measure-sizes: every tensor's size follows from the input shapes; nothing was run")
         return inferred, names, made
-    types = {t: inferred.types.get(t, 0) for t in (*lost, *conds)}
+    types = {t: inferred.types.get(t, 0) for t in (*lost, *conds, *trips)}
     given = _matched(feeds, inputs)
     how = "random normal floats, integer zeros and empty strings (seed 1)" + (", flags at their --input-value" if values else "")
     if feeds is not None:
@@ -56,16 +58,17 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         how = "the inputs it was traced with" + (f" (random for {few(map(repr, unmatched))}, which could not be matched to them)" if unmatched else "")
     casts = runtime_casts(graph, inferred.types)
     pools = {n.output[-1] for n in graph.node if n.name.endswith("__unbatched")}  # (the reader gave them a batch axis: onnx_mend)
-    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, set(conds), (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
+    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, {*conds, *trips}, (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
                              label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
     sizes = {t: v for t, v in sizes.items() if t in lost}
     if sizes:
         _declare(graph, sizes, inferred.types)
     said = []
-    if ran and _inline_branches(graph, ran, said, mp.opset_import):
+    if ran and _inline_branches(graph, {t: v for t, v in ran.items() if t in conds}, said, mp.opset_import):
         names, made = _sorted(path, graph, loops)
-    if sizes or said:
-        inferred = infer(outputs=made)
+    seeds = _trip_counts(trips, ran, inferred.shapes, inferred.types)
+    if sizes or said or seeds:
+        inferred = infer(outputs=made, seeds=seeds)
     left = lost_tensors(graph, inferred.shapes)
     t, size = next(iter(sizes.items())) if sizes else ("", ())
     if sizes:
@@ -76,6 +79,8 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
     empty = sum(1 for size in sizes.values() if 0 in size)
     if empty:
         note += f"; {empty} of them empty at this run (nothing selected: other inputs may select more)"
+    if seeds:
+        note += f"; {len(seeds)} Loop trip count(s) from the run ({', '.join(f'{t!r}={int(v.reshape(-1)[0])}' for t, v in list(seeds.items())[:3])})"
     if said:
         note += f"; {len(said)} If(s) whose condition is data ran the branch counted ({said[0]}{', ...' if len(said) > 1 else ''})"
     if left:
@@ -93,6 +98,18 @@ def _matched(feeds, inputs: list[tuple]) -> dict:
     if isinstance(feeds, list) and len(feeds) == len(inputs):
         return {name: a for (name, _, _), a in zip(inputs, feeds) if a is not None}
     return {}
+
+
+def _trip_counts(trips: list[str], ran: dict[str, int], shapes: dict, types: dict) -> dict:
+    """The trip counts of Loops the run gave, as the arrays the reader's folding starts from (int64;
+    int32 where the file says so)."""
+    import numpy as np
+
+    out = {}
+    for t in trips:
+        if t in ran:
+            out[t] = np.full(shapes.get(t) or (), ran[t], np.int32 if types.get(t) == 6 else np.int64)
+    return out
 
 
 def _inline_branches(graph, ran: dict[str, int], said: list[str], opset_import) -> bool:
@@ -174,7 +191,7 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     results = runtime.run(sess, {k: v for k, v in feeds.items() if k in known}, f"{path}: --measure-sizes")
     got = dict(zip(names, results))
     sizes = {t: tuple(int(d) for d in got[t].shape) for t in wanted if t in got and hasattr(got[t], "shape")}
-    ran = {t: int(bool(got[t].reshape(-1)[0])) for t in conds if t in got and getattr(got[t], "size", 0) == 1}  # (an If's condition)
+    ran = {t: int(got[t].reshape(-1)[0]) for t in conds if t in got and getattr(got[t], "size", 0) == 1}  # (an If's condition, a Loop's trip count)
     return sizes, ran
 
 

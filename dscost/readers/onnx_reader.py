@@ -126,7 +126,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
         init_dims = {t.name: t.dims for t in st.initializers.values()}
-        infer = lambda m=mp, outputs=None: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop, input_values=input_values, node_outputs=outputs)  # noqa: E731
+        infer = lambda m=mp, outputs=None, seeds=None: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop, input_values=input_values, node_outputs=outputs, seeds=seeds)  # noqa: E731
         inferred = infer(outputs=made)
         if has_if:  # Ifs on tensor shapes: the shapes of this inference fold their conditions; inlined, the graph is inferred again
             first = [inferred.shapes]

@@ -94,13 +94,14 @@ class Inferred:
 
 
 def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0,
-          input_values: dict[str, int] | None = None, node_outputs: set[str] | None = None) -> Inferred:  # fmt: skip
+          input_values: dict[str, int] | None = None, node_outputs: set[str] | None = None, seeds: dict | None = None) -> Inferred:  # fmt: skip
     """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`onnx_inputs.fix_inputs` fixed).
     ``initializer_dims``: the dims of initializers (their data may have been stripped).  When the
     graph may hold ``loops``, the folding pass always runs: it infers each Loop/Scan body
     (:func:`onnx_loops.infer_body`), ``depth`` Loops deep; ``input_values`` (``--input-value``)
     are values it starts from (a Loop's trip count given as a graph input); ``node_outputs``: the
-    tensors the nodes make, when the caller read them already (100k protobuf reads spared)."""
+    tensors the nodes make, when the caller read them already (100k protobuf reads spared);
+    ``seeds``: values of other tensors, known otherwise (a Loop's trip count, measured)."""
     g = _infer_once(mp, path, onnx).graph
     shapes: dict[str, Shape | None] = {}
     types: dict[str, int] = {}
@@ -143,7 +144,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
 
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
-        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, input_arrays(input_values, g.input), inferred.bad)
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, {**input_arrays(input_values, g.input), **(seeds or {})}, inferred.bad)
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
     return inferred
