@@ -445,7 +445,7 @@ def test_if_and_loop_are_reported_not_crashed_on(tmp_path):
     # a trip count given at run time (a constant one is counted: test_onnx_loops.py), and a
     # Loop's carried value may change shape, so onnx leaves its output shape open:
     # the Add after it becomes an "unknown shape" row, not a crash and not a zero
-    assert "unknown shape" in un["sum"].reason and un["sum"].reason.endswith("; shapes lost at loop1 (Loop: its outputs depend on its trip count)")
+    assert "unknown shape" in un["sum"].reason and un["sum"].reason.endswith("; shapes lost at loop1 (Loop: its outputs depend on its trip count); --measure-sizes counts them at one run")
     assert [layer.name for layer in m.layers] == ["r"]
 
 
@@ -474,9 +474,9 @@ def test_unknown_shape_names_where_shapes_were_lost(tmp_path):
     inits = [init("W", 2, 3), init("one", 1, dtype=np.int64, value=[1])]
     m = read(tmp_path, nodes, [("x", [4, 4])], ["r", "r2"], inits)
     un = {u.name: u.reason for u in m.uncounted}
-    nonzero = "; shapes lost at nz (NonZero: its output size depends on the data)"
+    nonzero = "; shapes lost at nz (NonZero: its output size depends on the data); --measure-sizes counts them at one run"
     assert un["y"] == "unknown shape of input 0 ('f')" + nonzero and un["r"].endswith(nonzero)
-    assert un["r2"] == "unknown shape of input 0 ('zeros'); shapes lost at zeros (ConstantOfShape: a shape-giving input's value is computed at run time)"
+    assert un["r2"] == "unknown shape of input 0 ('zeros'); shapes lost at zeros (ConstantOfShape: a shape-giving input's value is computed at run time); --measure-sizes counts them at one run"
     assert {layer.name for layer in m.layers} >= {"nz", "mx", "n", "n1"}
 
 

@@ -153,7 +153,7 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
     shape is unknown)), the node where shape knowledge was lost: up the
     producers of the unknown tensor, the first node whose input shapes are all known (or that
     has none) but whose output shape is not -- a NonZero, a TopK whose k is computed at run
-    time, a custom op."""
+    time, a custom op -- and, where the data sized it, that ``--measure-sizes`` counts them."""
     made_by = {}
     consts = {t.name for t in g.initializer} | {o for node in g.node if node.op_type == "Constant" for o in node.output}
     for node, name in zip(g.node, names):
@@ -171,7 +171,7 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
                 shaping = ins if op in ("ConstantOfShape", "Range") or (op == "ConstantFill" and _as_shape(node)) else ins[1:]  # (with constants only: onnx's inference gave up)
                 computed = op in VALUE_SHAPED and any(i and i not in consts for i in shaping)
                 why = DATA_SIZED.get(op) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
-                origin = f"{name} ({op}: {why})"
+                origin = f"{name} ({op}: {why})" + ("; --measure-sizes counts them at one run" if op in DATA_SIZED or computed else "")
                 break
             t = unknown
         else:
