@@ -1107,3 +1107,21 @@ def test_measured_sizes_use_the_traced_inputs_by_name_when_the_export_drops_one(
     m, x, ids = Picked(), torch.rand(10, 16), torch.tensor([1, 1, 1, 0, 1, 1, 1, 1, 0, 1])
     a = dscost.analyze(m, (x, torch.rand(3), ids), measure_sizes=True)
     assert a.totals.macs == torch_counts(m, x, torch.rand(3), ids)[0] == 8 * 16 * 32 and a.model.uncounted == []
+
+
+def test_a_required_non_tensor_argument_is_given_as_a_value():
+    """forward(k: int, x): k, required, comes from input_values (Bark's codebook_idx); without it
+    the error asks for a value, not a 1x3x224x224 shape.  4 x 8 = 32 MACs."""
+
+    class Scaled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(4, 8)
+
+        def forward(self, k: int, x):
+            return self.lin(x) * k
+
+    a = dscost.analyze(Scaled(), input_shape={"x": (1, 4)}, input_values={"k": 2})
+    assert a.totals.macs == 32 and "k: 2" in a.model.notes[0]
+    with pytest.raises(InputError, match=r"also needs k: input_values=\{'k': N\}$"):
+        dscost.analyze(Scaled(), input_shape={"x": (1, 4)})

@@ -212,9 +212,11 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     positional_only = [p.name for p in params if p.name in (values or {}) and p.kind == P.POSITIONAL_ONLY]
     if positional_only:
         raise InputError(f"{label}: {sig} takes {positional_only[0]!r} positionally only; dscost gives values by keyword")
-    missing = [p.name for p in required if p.name not in shapes]
+    missing = [p for p in required if p.name not in shapes and p.name not in (values or {})]
     if missing:
-        raise InputError(f"{label}: {sig} also needs {missing[0]}: {_hint(what, missing[0])}")
+        flag = missing[0].annotation in (int, bool, float, "int", "bool", "float")  # (a non-tensor argument: a value, not a shape)
+        how = (f"--input-value {missing[0].name}=N" if what.startswith("--") else f"input_values={{{missing[0].name!r}: N}}") if flag else _hint(what, missing[0].name)
+        raise InputError(f"{label}: {sig} also needs {missing[0].name}: {how}")
     if dtypes and list(dtypes) == [""] and len(shapes) == 1:  # one element type, for the one input given
         dtypes = {next(iter(shapes)): dtypes[""]}
     stray = [n for n in dtypes or {} if n not in shapes]
