@@ -78,15 +78,17 @@ def test_a_run_onnxruntime_refuses_is_one_line_naming_the_file(tmp_path):
 
 def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(tmp_path):
     """What torch's TorchScript exporter writes and onnxruntime refuses -- a CumSum of booleans
-    (transformers' masks), a Gather by float indices (Idefics2's positions) -- is cast to int64
-    in the copy onnxruntime runs, not in the file: the rows NonZero picks (6) still size the
-    MatMul by W [4, 3], 72 MACs."""
+    (transformers' masks), a Gather by float indices (Idefics2's positions), a GridSample of
+    float data on a double grid (OneFormer's reference points) -- is cast in the copy
+    onnxruntime runs, not in the file: the rows NonZero picks (6) still size the MatMul by W
+    [4, 3], 72 MACs."""
     nodes = [node("Equal", ["ids", "zero"], "m"), node("CumSum", ["m", "zero"], "c"), node("NonZero", ["m"], "nz"),
              node("Squeeze", ["nz", "axis0"], "i"), node("Cast", ["i"], "f", to=TensorProto.FLOAT), node("Gather", ["x", "f"], "g", axis=0),
-             node("MatMul", ["g", "W"], "y", name="mm")]  # fmt: skip
-    inits = [init("W", 4, 3), init("zero", dtype="int64", value=0), init("axis0", 1, dtype="int64", value=[0])]
-    graph = helper.make_graph(nodes, "g", [vi("x", [6, 4]), vi("ids", [6], TensorProto.INT64)],
-                              [helper.make_empty_tensor_value_info("y"), helper.make_empty_tensor_value_info("c")], initializer=inits)  # fmt: skip
+             node("MatMul", ["g", "W"], "y", name="mm"), node("GridSample", ["img", "grid"], "gs")]  # fmt: skip
+    inits = [init("W", 4, 3), init("zero", dtype="int64", value=0), init("axis0", 1, dtype="int64", value=[0]),
+             init("grid", 1, 2, 2, 2, dtype="float64", value=[0.0] * 8)]  # fmt: skip
+    graph = helper.make_graph(nodes, "g", [vi("x", [6, 4]), vi("ids", [6], TensorProto.INT64), vi("img", [1, 1, 4, 4])],
+                              [helper.make_empty_tensor_value_info(t) for t in ("y", "c", "gs")], initializer=inits)  # fmt: skip
     path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
     before = path.read_bytes()
     a = dscost.analyze(str(path), measure_sizes=True)

@@ -154,7 +154,7 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     and the arrays given by name; the others are made here at random): each made an extra graph output of a copy of the model whose
     declared inner shapes are dropped (they hold the export's sizes) and whose inputs are
     declared at the sizes fed; mended as the reader mends its copy (:mod:`onnx_mend`), and the
-    inputs ``mends`` names cast to int64 (:func:`onnx_mend.runtime_casts`) and its pools the reader
+    inputs ``mends`` names cast as :func:`onnx_mend.runtime_casts` says and its pools the reader
     gave a batch axis given one (:func:`onnx_mend.unbatched_pools`), which onnxruntime takes."""
     from onnx import helper
 
@@ -182,7 +182,7 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
                 vi.type.tensor_type.shape.dim.add().dim_value = d
     for t in wanted:
         if t not in outputs:
-            typed = types[t] and not casts  # (after a cast to int64 the reader's types may be stale: onnxruntime infers them)
+            typed = types[t] and not casts  # (after a cast the reader's types may be stale: onnxruntime infers them)
             g.output.append(helper.make_tensor_value_info(t, types[t], None) if typed else helper.make_empty_tensor_value_info(t))
     names = [vi.name for vi in g.output]
     sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic")

@@ -5,8 +5,9 @@ of the graph before inference (never in the user's file), each said in a note.
   TorchScript exporter writes ``x.permute(0, -2, -1, 1)`` (transformers' Mamba-2 chunk scan).
 * :func:`runtime_casts` / :func:`cast_inputs` -- inputs of an element type onnxruntime refuses
   where onnx's inference reads past them: a CumSum of booleans, as the TorchScript exporter writes
-  ``(mask != 1).cumsum(-1)`` (transformers' masking utilities), a Gather of float indices; the
-  copy onnxruntime runs (``--measure-sizes``) casts them to int64, as torch has them.
+  ``(mask != 1).cumsum(-1)`` (transformers' masking utilities), a Gather of float indices, a
+  GridSample's double grid; the copy onnxruntime runs (``--measure-sizes``) casts them to the
+  type torch has them in.
 * :func:`unbatched_pools` -- a pool over an unbatched [C, H, W], as the TorchScript exporter
   writes ``max_pool2d`` of one (SuperPoint's keypoint NMS): given a batch axis of 1.
 """
@@ -50,30 +51,37 @@ FLOATS = (1, 10, 11, 16)  # FLOAT, FLOAT16, DOUBLE, BFLOAT16
 BOOL = 9
 
 
-def runtime_casts(graph, types: dict[str, int]) -> dict[str, list[int]]:
+INT64, FLOAT, DOUBLE = 7, 1, 11
+
+
+def runtime_casts(graph, types: dict[str, int]) -> dict[str, list[tuple[int, int]]]:
     """The inputs onnxruntime refuses for their element type, though torch ran them: a CumSum's
     booleans (``(mask != 1).cumsum(-1)``), a Gather's float indices (Idefics2's bucketized
-    positions); by the node's first output, which input.  ``types``: the reader's element types."""
-    casts: dict[str, list[int]] = {}
+    positions), a GridSample's double grid over float data (OneFormer's reference points: the
+    exporter writes ``linspace(..., dtype=float32)`` in double); by the node's first output,
+    which input and the type it takes.  ``types``: the reader's element types."""
+    casts: dict[str, list[tuple[int, int]]] = {}
     for node in graph.node:
         if node.op_type == "CumSum" and len(node.input) > 0 and types.get(node.input[0]) == BOOL:
-            casts[node.output[0]] = [0]
+            casts[node.output[0]] = [(0, INT64)]
         elif node.op_type in ("Gather", "GatherElements") and len(node.input) > 1 and types.get(node.input[1]) in FLOATS:
-            casts[node.output[0]] = [1]
+            casts[node.output[0]] = [(1, INT64)]
+        elif node.op_type == "GridSample" and len(node.input) > 1 and types.get(node.input[1]) == DOUBLE and types.get(node.input[0]) == FLOAT:
+            casts[node.output[0]] = [(1, FLOAT)]
     return casts
 
 
-def cast_inputs(graph, casts: dict[str, list[int]]) -> int:
-    """Cast to int64 the inputs :func:`runtime_casts` named (torch's cumsum of booleans is int64;
-    a float index holds an integer), in place; returns how many nodes."""
-    from onnx import TensorProto, helper
+def cast_inputs(graph, casts: dict[str, list[tuple[int, int]]]) -> int:
+    """Cast the inputs :func:`runtime_casts` named to the type it gives (torch's cumsum of
+    booleans is int64; a float index holds an integer), in place; returns how many nodes."""
+    from onnx import helper
 
     mended = 0
     for index in reversed(range(len(graph.node))):
         node = graph.node[index]
-        for k in casts.get(node.output[0], ()) if node.output else ():
-            cast = f"{node.input[k]}__int64_{index}"
-            graph.node.insert(index, helper.make_node("Cast", [node.input[k]], [cast], name=f"{node.name}__int64_{k}", to=TensorProto.INT64))
+        for k, to in casts.get(node.output[0], ()) if node.output else ():
+            cast = f"{node.input[k]}__cast{to}_{index}"
+            graph.node.insert(index, helper.make_node("Cast", [node.input[k]], [cast], name=f"{node.name}__cast_{k}", to=to))
             node = graph.node[index + 1]
             node.input[k] = cast
             mended += 1
