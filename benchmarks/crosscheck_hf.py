@@ -355,6 +355,15 @@ def generators(torch, image_token: int):
     return gen, ids, rand
 
 
+def without_cache(model, out: dict) -> dict:
+    """``out`` with ``use_cache=False`` where the forward takes it (the later rounds' inputs)."""
+    import inspect
+
+    if "use_cache" in inspect.signature(model.forward).parameters:
+        out["use_cache"] = False
+    return out
+
+
 def inputs_for(kind: str, model, torch) -> dict:
     import inspect
 

@@ -222,11 +222,7 @@ def inputs_for(kind: str, model, torch) -> dict:
         out = {"past_values": rand(1, 64)}
     else:
         return _inputs_for(kind, model, torch)
-    import inspect
-
-    if "use_cache" in inspect.signature(model.forward).parameters:
-        out["use_cache"] = False
-    return out
+    return crosscheck_hf.without_cache(model, out)
 
 
 # (built and run by torch too, left out to keep the round at 35: the likeliest to pass, like models of earlier rounds)

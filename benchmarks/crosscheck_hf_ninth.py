@@ -214,11 +214,7 @@ def inputs_for(kind: str, model, torch) -> dict:
         out = {"input_ids": ids(16, low=0, high=250), "input_features": rand(1, 16, 64)}
     else:
         return _inputs_for(kind, model, torch)
-    import inspect
-
-    if "use_cache" in inspect.signature(model.forward).parameters:
-        out["use_cache"] = False
-    return out
+    return crosscheck_hf.without_cache(model, out)
 
 
 crosscheck_hf.ARCHS = NEW

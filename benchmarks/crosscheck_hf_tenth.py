@@ -180,11 +180,7 @@ def inputs_for(kind: str, model, torch) -> dict:
         out = {"input_ids": ids(8), "decoder_input_ids": torch.randint(0, 64, (2, 16), generator=gen)}
     else:
         return _inputs_for(kind, model, torch)
-    import inspect
-
-    if "use_cache" in inspect.signature(model.forward).parameters:
-        out["use_cache"] = False
-    return out
+    return crosscheck_hf.without_cache(model, out)
 
 
 crosscheck_hf.ARCHS = NEW
