@@ -7,8 +7,8 @@ uncounted, saying where the shapes were lost.  Asked to, it runs the model once 
 (in a child process with a time limit: :mod:`dscost.sandbox`) with those tensors as extra graph
 outputs, declares the sizes they had and infers the graph again: the counts after them are the
 counts of that run, as a counter of an eager PyTorch run (torch's, fvcore, thop) gives them.  The
-conditions of its Ifs are read in the same run, and each If whose condition is data is replaced
-by the branch that ran.
+conditions of its Ifs and the trip counts of its Loops are read in the same run: each If whose
+condition is data is replaced by the branch that ran, each such Loop counts the steps it ran.
 
 The run's inputs are random normal floats, integer zeros and empty strings (seed 1), made in the
 child at the sizes the reader fixed, one-element flags at their ``--input-value``; a PyTorch
@@ -34,8 +34,9 @@ def lost_tensors(graph, shapes: dict) -> list[str]:
 
 def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, names: list[str], made, loops: bool):
     """``inferred`` with the lost tensors of ``mp``'s graph sized by one onnxruntime run of the
-    file at ``path``, and the Ifs whose condition is data replaced by the branch that ran; with the
-    nodes' ``names`` and the tensors they make (``made``), new when an If was replaced.
+    file at ``path``, the Ifs whose condition is data replaced by the branch that ran, and the
+    Loops whose trip count is data given the run's (the reader's folding starts from it); with
+    the nodes' ``names`` and the tensors they make (``made``), new when an If was replaced.
     ``run_on``: the inputs' (name, shape, element type) as fixed, their ``--input-value``s, and
     the arrays to run on instead of random ones (a PyTorch module's: :func:`_matched`).  ``infer(outputs=made)`` infers the
     graph again; ``loops``: the graph may hold Loops (their bodies are checked again)."""
