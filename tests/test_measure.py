@@ -112,7 +112,8 @@ def test_an_if_on_data_counts_the_branch_the_run_took(tmp_path):
     measured = dscost.analyze(str(path), measure_sizes=True)
     assert measured.totals.macs == 12 and measured.model.uncounted == []
     note = next(n for n in measured.model.notes if n.startswith("--measure-sizes"))
-    assert "1 If(s) whose condition is data ran the branch counted ('branch' then_branch)" in note
+    assert "; 1 If(s) whose condition is data counted by the branch the run took" in note
+    assert "If 'branch': cond=1 (measured) runs its then_branch, counted (1 nodes); the else_branch (1 nodes) is not" in measured.model.notes
 
 
 def test_a_bfloat16_input_is_run_and_an_empty_selection_is_said(tmp_path):

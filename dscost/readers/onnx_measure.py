@@ -23,6 +23,7 @@ from pathlib import Path
 
 from dscost.readers.handlers import few
 
+INT32 = 6  # onnx.TensorProto.INT32
 TIMEOUT_S = 600.0  # one run of the model (onnxruntime's session build included)
 MAX_MEMORY = 8 << 30  # bytes the child may allocate beyond its code (sandbox.ADDRESS_SPACE_HEADROOM)
 
@@ -41,7 +42,8 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
     the arrays to run on instead of random ones (a PyTorch module's: :func:`_matched`).  ``infer(outputs=made)`` infers the
     graph again; ``loops``: the graph may hold Loops (their bodies are checked again)."""
     from dscost import sandbox
-    from dscost.readers.onnx_mend import runtime_casts
+    from dscost.readers.onnx_branches import inline_known_branches
+    from dscost.readers.onnx_mend import batched_pools, runtime_casts
 
     graph, (inputs, values, feeds) = mp.graph, run_on
     lost = lost_tensors(graph, inferred.shapes)
@@ -58,14 +60,14 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         unmatched = [name for name, _, _ in inputs if name not in given]
         how = "the inputs it was traced with" + (f" (random for {few(map(repr, unmatched))}, which could not be matched to them)" if unmatched else "")
     casts = runtime_casts(graph, inferred.types)
-    pools = {n.output[-1] for n in graph.node if n.name.endswith("__unbatched")}  # (the reader gave them a batch axis: onnx_mend)
+    pools = set(batched_pools(graph))  # (the reader gave them a batch axis: the copy onnxruntime runs needs it too)
     sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, {*conds, *trips}, (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
                              label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
     sizes = {t: v for t, v in sizes.items() if t in lost}
     if sizes:
         _declare(graph, sizes, inferred.types)
-    said = []
-    if ran and _inline_branches(graph, {t: v for t, v in ran.items() if t in conds}, said, mp.opset_import):
+    said: list[str] = []  # (each If replaced, as onnx_branches says it)
+    if ran and inline_known_branches(graph, {t: v for t, v in ran.items() if t in conds}, said, opset_import=mp.opset_import, given_by="measured"):
         names, made = _sorted(path, graph, loops)
     seeds = _trip_counts(trips, ran, inferred.shapes, inferred.types)
     if sizes or said or seeds:
@@ -83,10 +85,11 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
     if seeds:
         note += f"; {len(seeds)} Loop trip count(s) from the run ({', '.join(f'{t!r}={int(v.reshape(-1)[0])}' for t, v in list(seeds.items())[:3])})"
     if said:
-        note += f"; {len(said)} If(s) whose condition is data ran the branch counted ({said[0]}{', ...' if len(said) > 1 else ''})"
+        note += f"; {len(said)} If(s) whose condition is data counted by the branch the run took"
     if left:
         note += f"; {len(left)} stay unknown ({few(map(repr, left))}: inside an inlined function or If branch, or not made by the run)"
     notes.append(note)
+    notes += said
     return inferred, names, made
 
 
@@ -109,18 +112,8 @@ def _trip_counts(trips: list[str], ran: dict[str, int], shapes: dict, types: dic
     out = {}
     for t in trips:
         if t in ran:
-            out[t] = np.full(shapes.get(t) or (), ran[t], np.int32 if types.get(t) == 6 else np.int64)
+            out[t] = np.full(shapes.get(t) or (), ran[t], np.int32 if types.get(t) == INT32 else np.int64)
     return out
-
-
-def _inline_branches(graph, ran: dict[str, int], said: list[str], opset_import) -> bool:
-    """The Ifs on conditions the run gave (``ran``) replaced by the branch that ran, each said in ``said``."""
-    from dscost.readers.onnx_branches import inline_known_branches
-
-    got: list[str] = []
-    changed = inline_known_branches(graph, ran, got, opset_import=opset_import, given_by="measured")
-    said += [g.split(": ", 1)[0].removeprefix("If ") + " " + g.split(" runs its ", 1)[1].split(",", 1)[0] for g in got if " runs its " in g]
-    return changed
 
 
 def _sorted(path: Path, graph, loops: bool):

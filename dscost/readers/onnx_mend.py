@@ -91,6 +91,8 @@ def cast_inputs(graph, casts: dict[str, list[tuple[int, int]]]) -> int:
 POOLS = ("MaxPool", "AveragePool", "LpPool")
 POOL_BYTES = b"Pool"  # (a file without it has no pool)
 AXIS0 = "dscost__axis0"
+UNBATCHED = "__unbatched"  # (the name of the Squeeze after a pool given a batch axis)
+POOLS_NOTE = "pool(s) over a tensor without its batch axis"
 
 
 def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] | None = None, only: set[str] | None = None) -> list[str]:
@@ -117,30 +119,24 @@ def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] |
     for index in reversed(hits):
         node = graph.node[index]
         x, y = node.input[0], node.output[0]
-        axes = {"inputs": [AXIS0]} if opset >= 13 else {"inputs": [], "axes": [0]}
-        unsqueeze = helper.make_node("Unsqueeze", [x, *axes["inputs"]], [f"{x}__batched_{index}"], name=f"{node.name}__batched", **{k: v for k, v in axes.items() if k == "axes"})
-        squeeze = helper.make_node("Squeeze", [f"{y}__batched_{index}", *axes["inputs"]], [y], name=f"{node.name}__unbatched", **{k: v for k, v in axes.items() if k == "axes"})
+        axes, attrs = ([AXIS0], {}) if opset >= 13 else ([], {"axes": [0]})  # (Unsqueeze/Squeeze take their axes as an input from opset 13)
+        unsqueeze = helper.make_node("Unsqueeze", [x, *axes], [f"{x}__batched_{index}"], name=f"{node.name}__batched", **attrs)
+        squeeze = helper.make_node("Squeeze", [f"{y}__batched_{index}", *axes], [y], name=f"{node.name}{UNBATCHED}", **attrs)
         node.input[0], node.output[0] = unsqueeze.output[0], squeeze.input[0]
         graph.node.insert(index + 1, squeeze)
         graph.node.insert(index, unsqueeze)
         mended.append(y)
     if mended and opset >= 13 and not any(t.name == AXIS0 for t in graph.initializer):
         graph.initializer.append(helper.make_tensor(AXIS0, TensorProto.INT64, [1], [0]))
-    if mended and notes is not None:  # (one note: each round of the reader's inference can find the next pools)
-        before = notes.pop().pools if notes and isinstance(notes[-1], _PoolsNote) else []
-        notes.append(_PoolsNote(before + mended[::-1]))
+    if mended and notes is not None:  # (one note for all: each round of the reader's inference can find the next pools)
+        if notes and POOLS_NOTE in notes[-1]:
+            notes.pop()
+        pools = batched_pools(graph)
+        notes.append(f"{len(pools)} {POOLS_NOTE} ({few(map(repr, pools))}), which ONNX does not allow and onnxruntime refuses (torch's TorchScript "
+                     "exporter writes max_pool2d of an unbatched [C, H, W] so): counted with a batch axis of 1, as torch runs them")  # fmt: skip
     return mended
 
 
-class _PoolsNote(str):
-    """The note of :func:`unbatched_pools`, which keeps its pools for the next round's."""
-
-    def __new__(cls, pools: list[str]):
-        note = super().__new__(cls, f"{len(pools)} pool(s) over a tensor without its batch axis ({few(map(repr, pools))}), which ONNX does not allow and "
-                                    "onnxruntime refuses (torch's TorchScript exporter writes max_pool2d of an unbatched [C, H, W] so): counted with a "
-                                    "batch axis of 1, as torch runs them")  # fmt: skip
-        note.pools = pools
-        return note
-
-    def __reduce__(self):  # (pickled, copied: a plain str)
-        return (str, (str(self),))
+def batched_pools(graph) -> list[str]:
+    """The outputs of the pools :func:`unbatched_pools` gave a batch axis, in graph order."""
+    return [n.output[0] for n in graph.node if n.op_type == "Squeeze" and n.name.endswith(UNBATCHED) and n.output]

@@ -16,6 +16,8 @@ read as before.
 
 from __future__ import annotations
 
+import re
+
 KIND = "pkg.torch.export.graph_signature.InputSpec.kind"
 FOLDED = "pkg.onnxscript.optimizer.folded_from"
 MARKS = (KIND.encode(), FOLDED.encode())
@@ -27,8 +29,9 @@ OPS = frozenset(
     "remainder neg reciprocal pow sqrt rsqrt square exp log cos sin tanh atan2 erf sigmoid relu abs sign floor ceil round clamp clamp_min "
     "clamp_max minimum maximum max min amax amin sum mean prod cumsum where masked_fill ge gt le lt eq ne logical_and logical_or logical_not "
     "bitwise_and bitwise_or bitwise_not isnan isinf any all triu tril linspace meshgrid outer einsum matmul mm bmm baddbmm addmm fill copy "
-    "to type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort".split()
-)  # (a file without either has no such metadata: nothing is walked)
+    "to to_copy type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort".split()
+)
+MADE = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)?")  # (an op's name, perhaps a number: arange_3, _to_copy_1, val_17)  # (a file without either has no such metadata: nothing is walked)
 
 
 def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> dict[str, bool] | None:
@@ -48,9 +51,6 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
                 kinds[vi.name] = p.value
             elif p.key == FOLDED:
                 folded[vi.name] = p.value
-    import re
-
-    made = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)?")
     params = {n for n, k in kinds.items() if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
     stored = {n for n, k in kinds.items() if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
@@ -60,14 +60,14 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
         except (ValueError, SyntaxError, MemoryError, RecursionError):  # (not the exporter's list: left as a file's)
             continue
         if isinstance(sources, (list, tuple)):
-            out[name] = any(isinstance(s, str) and (s in params or (s not in stored and not _made_by_an_op(made, s))) for s in sources)
+            out[name] = any(isinstance(s, str) and (s in params or (s not in stored and not _made_by_an_op(s))) for s in sources)
     if not out:
         return module_tensors
     return {**out, **(module_tensors or {})}
 
 
-def _made_by_an_op(pattern, name: str) -> bool:
+def _made_by_an_op(name: str) -> bool:
     """Whether ``name`` is one the exporter gives a value it computed: an op's name, perhaps with
     a number (``arange_3``, ``_to_copy_1``, ``val_17``)."""
-    m = pattern.fullmatch(name)
-    return m is not None and (m.group(1) in OPS or m.group(1).removeprefix("to_") in OPS or name.startswith("_to_copy"))
+    m = MADE.fullmatch(name)
+    return m is not None and m.group(1) in OPS

@@ -284,8 +284,10 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> list[Table | Tex
         for k, piece in enumerate(_wrap(row[at], wrapped.wrap_at)):  # continuation rows: the other cells blank
             rows.append(row[:at] + [piece] + row[at + 1 :] if k == 0 else [""] * at + [piece] + [""] * (len(row) - at - 1))
     notes = list(table.notes) + ([dropped_note(dropped, width, table.hint or DEFAULT_HINT)] if dropped else [])
-    lines = [Text(table.spill_sep.join(c.header for c in spilled) + ":")] if spilled else []
-    lines += [*(Text(f"  {r[0]}: " + table.spill_sep.join(r[int(c.key)] for c in spilled if r[int(c.key)])) for r in table.rows), Text("")] if spilled else []
+    lines = []
+    if spilled:  # (a heading, a line per row, a blank line)
+        lines = [Text(table.spill_sep.join(c.header for c in spilled) + ":"), *(Text(f"  {r[0]}: " + table.spill_sep.join(r[int(c.key)] for c in spilled if r[int(c.key)]))
+                 for r in table.rows), Text("")]  # fmt: skip
     return [Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint), *lines]
 
 
@@ -299,7 +301,7 @@ def fit_doc(doc: Doc, width: int, gap: int, wrap: bool = False) -> Doc:
             if wrap and any(len(n) > width for n in x.notes):
                 x = Table(x.title, x.headers, x.rows, x.align, [w for n in x.notes for w in _wrap(n, width)], x.priority, x.shrink, x.hint)
             out.append(x)
-            out.extend(w for line in lines for w in ([Text(p) for p in _wrap(line.text, width)] if wrap else [line]))
+            out.extend(fit_doc(lines, width, gap, wrap))
         elif wrap and len(x.text) > width:
             out.extend(Text(w, x.style) for w in _wrap(x.text, width))
         else:
