@@ -76,6 +76,24 @@ def test_a_run_onnxruntime_refuses_is_one_line_naming_the_file(tmp_path):
     assert str(err.value).startswith(f"{path}: --measure-sizes: onnxruntime cannot run this model:") and "\n" not in str(err.value)
 
 
+def test_the_run_may_use_8_gib_and_three_times_the_bytes_on_disk(tmp_path, monkeypatch):
+    """The memory limit grows with the model (its file and external data files as they are on
+    disk, not the sizes a file claims): the run of a big model is not refused for its weights."""
+    from dscost import sandbox
+    from dscost.readers.onnx_measure import memory_limit
+
+    path = routed(tmp_path)
+    data = tmp_path / "weights.bin"
+    data.write_bytes(bytes(1000))
+    size = path.stat().st_size
+    assert memory_limit(path) == (8 << 30) + 3 * size
+    assert memory_limit(path, [str(data), str(tmp_path / "missing.bin")]) == (8 << 30) + 3 * (size + 1000)
+    seen = []
+    real = sandbox.run
+    monkeypatch.setattr(sandbox, "run", lambda *a, **k: seen.append(k["memory_bytes"]) or real(*a, **k))
+    assert dscost.analyze(str(path), measure_sizes=True).totals.macs == 72 and seen == [(8 << 30) + 3 * size]
+
+
 def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(tmp_path):
     """What torch's TorchScript exporter writes and onnxruntime refuses -- a CumSum of booleans
     (transformers' masks), a Gather by float indices (Idefics2's positions), a GridSample of

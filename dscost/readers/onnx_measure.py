@@ -19,13 +19,15 @@ branch stay unknown, said in the note.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dscost.readers.handlers import few
 
 INT32 = 6  # onnx.TensorProto.INT32
 TIMEOUT_S = 600.0  # one run of the model (onnxruntime's session build included)
-MAX_MEMORY = 8 << 30  # bytes the child may allocate beyond its code (sandbox.ADDRESS_SPACE_HEADROOM)
+MAX_MEMORY = 8 << 30  # bytes the child may allocate beyond its code (sandbox.ADDRESS_SPACE_HEADROOM) for a model without weights
+WEIGHT_COPIES = 3  # and per byte of weights: onnxruntime parses the file, then copies the weights into its session and may fold them
 
 
 def lost_tensors(graph, shapes: dict) -> list[str]:
@@ -33,14 +35,22 @@ def lost_tensors(graph, shapes: dict) -> list[str]:
     return [o for n in graph.node for o in n.output if o and shapes.get(o) is None]
 
 
-def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, names: list[str], made, loops: bool):
+def memory_limit(path: Path, external_files=()) -> int:
+    """The bytes one run of the model at ``path`` may allocate: :data:`MAX_MEMORY` and
+    :data:`WEIGHT_COPIES` times the bytes of its file and its external data files (what is on
+    disk, not what the file claims)."""
+    return MAX_MEMORY + WEIGHT_COPIES * sum(os.path.getsize(f) for f in (path, *external_files) if os.path.isfile(f))
+
+
+def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, names: list[str], made, loops: bool, external_files=()):
     """``inferred`` with the lost tensors of ``mp``'s graph sized by one onnxruntime run of the
     file at ``path``, the Ifs whose condition is data replaced by the branch that ran, and the
     Loops whose trip count is data given the run's (the reader's folding starts from it); with
     the nodes' ``names`` and the tensors they make (``made``), new when an If was replaced.
     ``run_on``: the inputs' (name, shape, element type) as fixed, their ``--input-value``s, and
     the arrays to run on instead of random ones (a PyTorch module's: :func:`_matched`).  ``infer(outputs=made)`` infers the
-    graph again; ``loops``: the graph may hold Loops (their bodies are checked again)."""
+    graph again; ``loops``: the graph may hold Loops (their bodies are checked again); ``external_files``: the
+    file's external data, which raise the run's memory limit with its own size (:func:`memory_limit`)."""
     from dscost import sandbox
     from dscost.readers.onnx_branches import inline_known_branches
     from dscost.readers.onnx_mend import batched_pools, runtime_casts
@@ -61,7 +71,7 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         how = "the inputs it was traced with" + (f" (random for {few(map(repr, unmatched))}, which could not be matched to them)" if unmatched else "")
     casts = runtime_casts(graph, inferred.types)
     pools = set(batched_pools(graph))  # (the reader gave them a batch axis: the copy onnxruntime runs needs it too)
-    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, {*conds, *trips}, (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=MAX_MEMORY,
+    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, {*conds, *trips}, (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=memory_limit(path, external_files),
                              label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
     sizes = {t: v for t, v in sizes.items() if t in lost}
     if sizes:

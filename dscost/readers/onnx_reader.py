@@ -141,7 +141,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         if maybe_resized:
             inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
         if measure_sizes:
-            inferred, names, made = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop)
+            inferred, names, made = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop, st.external_files)
         del mp, made
         notes += inferred.notes
         g = inferred.graph
