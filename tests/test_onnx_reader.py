@@ -748,6 +748,33 @@ def test_model_local_function_is_inlined(tmp_path):
     assert sum((layer.cost for layer in m.layers), Cost()) == Cost(other_ops=16)
 
 
+def _add_relu_call(domain_versions: dict[str, int], function_versions: dict[str, int]):
+    """One call of the local function local.AddRelu (Add, Relu on [1, 8]) with these opset imports."""
+    fn = helper.make_function("local", "AddRelu", ["a", "b"], ["y"], [node("Add", ["a", "b"], "s"), node("Relu", ["s"], "y")],
+                              [helper.make_opsetid(d, v) for d, v in function_versions.items()])  # fmt: skip
+    graph = helper.make_graph([helper.make_node("AddRelu", ["x", "x"], ["out"], name="call", domain="local")], "g", [vi("x", [1, 8])], [vi("out", [1, 8])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in domain_versions.items()], functions=[fn])
+
+
+def test_a_local_function_importing_its_own_domain_at_another_version_is_inlined(tmp_path):
+    """jax2onnx 0.17 imports a function's own domain at version 1 in the model and at 23 inside the
+    function, and onnx's inliner skips such a function without a word: the reader's copy gives the
+    function the model's version of it (a domain of local functions has no versions)."""
+    mp = _add_relu_call({"": 17, "local": 1}, {"": 17, "local": 23})
+    m = read_onnx(save(tmp_path, mp))
+    assert not m.uncounted and sorted(layer.op for layer in m.layers) == ["Add", "Relu"]
+    assert "1 model-local function(s) inlined (the opset version of their own domain inside 1 of them set to the model's, as onnx's inliner needs)" in m.notes
+    assert onnx.load(str(tmp_path / "m.onnx")).functions[0].opset_import[1].version == 23  # (the user's file as it was)
+
+
+def test_a_local_function_call_the_inliner_leaves_is_uncounted_and_said(tmp_path):
+    """A function importing the default domain at another version than the model: onnx's inliner
+    leaves its call, which is then an op of an unknown domain, never silently zero."""
+    m = read_onnx(save(tmp_path, _add_relu_call({"": 17, "local": 1}, {"": 13})))
+    assert [(u.name, u.op) for u in m.uncounted] == [("call", "AddRelu")] and not m.layers
+    assert "0 model-local function(s) inlined; 1 call(s) of 1 that onnx's inliner could not inline are uncounted" in m.notes
+
+
 # --------------------------------------------------------------------------
 # Audit additions
 

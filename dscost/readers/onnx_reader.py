@@ -30,6 +30,7 @@ from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, node_a
 from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain, uniform_constant
+from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
@@ -112,7 +113,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         has_if = maybe_if and any(n.op_type == "If" for n in mp.graph.node)
         named = _name_before_inlining(path, mp) if has_if or mp.functions else 0
         if mp.functions:
-            mp = _inline_functions(mp, notes)
+            mp = inline_functions(mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = onnx_inputs.real_inputs(path, mp.graph, st.initializers)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
@@ -229,20 +230,6 @@ def _check_opsets(path: Path, mp, st: Stripper, onnx) -> list[str]:
     if st.external_files:
         notes.append(f"external data in {len(st.external_files)} file(s), never opened" + (f"; missing: {', '.join(os.path.basename(m) for m in missing)}" if missing else ""))
     return notes
-
-
-def _inline_functions(mp, notes: list[str]):
-    if not mp.functions:
-        return mp
-    try:
-        from onnx import inliner
-
-        n_functions = len(mp.functions)
-        mp = inliner.inline_local_functions(mp)
-        notes.append(f"{n_functions} model-local function(s) inlined")
-    except Exception:
-        pass
-    return mp
 
 
 class _Counter:
