@@ -15,6 +15,7 @@ import pytest
 
 pytest.importorskip("tflite")
 
+import tflite  # noqa: E402
 import tflite_models as tm  # noqa: E402
 from tflite.BuiltinOperator import BuiltinOperator as OP  # noqa: E402
 from tflite.BuiltinOptions import BuiltinOptions as OPTS  # noqa: E402
@@ -876,6 +877,32 @@ def test_every_truncation_is_an_input_error(tmp_path, good_bytes):
         with pytest.raises(InputError) as err:
             _load_bytes(tmp_path, good_bytes[:cut])
         _one_line(err, tmp_path / "bad.tflite")
+
+
+@pytest.mark.parametrize("deprecated", ["omitted", "written"])
+def test_an_op_code_is_the_larger_of_its_two_fields(tmp_path, monkeypatch, deprecated):
+    """TFLite's runtime reads an op as max(builtin_code, deprecated_builtin_code): a writer that sets
+    only builtin_code (the deprecated byte then reads 0, ADD) still has a conv and a dense layer
+    (224x224x3 -> 112x112x32 3x3 conv: 112*112*32*27 = 10,838,016 MACs; FC 32 -> 1000: 32,000)."""
+    if deprecated == "omitted":
+        monkeypatch.setattr(tflite, "OperatorCodeAddDeprecatedBuiltinCode", lambda b, code: None)
+    n = tm.Net()
+    n.output(n.fc(n.mean(n.conv(n.input("image", (1, 224, 224, 3)), 32, 3, stride=2, name="conv1"), "gap"), 1000, name="fc"))
+    m = _read(n, tmp_path, "codes")
+    assert [layer.op for layer in m.layers] == ["CONV_2D", "MEAN", "FULLY_CONNECTED"]
+    assert sum(layer.cost.macs for layer in m.layers) == 112 * 112 * 32 * 27 + 32 * 1000
+
+
+def test_operands_that_do_not_broadcast_are_an_op_that_cannot_run(tmp_path):
+    """An ADD of [1, 8, 8, 3] and [4, 3, 3, 3] (a kernel's shape: what a misread op code looks
+    like) is uncounted, saying why; [1, 8, 8, 3] + [3] broadcasts: 192 other ops."""
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 3))
+    n.output(n.binary(OP.ADD, x, n.const("k", (4, 3, 3, 3)), "bad"))
+    n.output(n.binary(OP.ADD, x, n.const("b", (3,)), "good"))
+    m = _read(n, tmp_path)
+    assert [(u.name, u.reason) for u in m.uncounted] == [("bad", "cannot derive cost: shapes (1, 8, 8, 3) and (4, 3, 3, 3) do not broadcast")]
+    assert [(layer.name, layer.cost.other_ops) for layer in m.layers] == [("good", 192)]
 
 
 def test_buffer_out_of_range(tmp_path):

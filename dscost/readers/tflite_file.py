@@ -200,7 +200,7 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
     codes: list[tuple[str, bool]] = []
     for i in range(count(model.OperatorCodesLength(), 4, "operator codes")):
         oc = model.OperatorCodes(i)
-        code = oc.BuiltinCode()
+        code = _builtin_code(oc)
         if code == 32:  # CUSTOM
             codes.append((text(oc.CustomCode()) or "?", True))
         else:
@@ -310,3 +310,13 @@ def open_file(path: Path, tfl) -> TFLiteFile:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
+def _builtin_code(oc) -> int:
+    """An OperatorCode's op, as TFLite's runtime reads it (``schema_utils``' ``GetBuiltinCode``):
+    the larger of ``builtin_code`` and ``deprecated_builtin_code`` -- a writer may set either
+    alone (the ``tflite`` package's ``BuiltinCode()`` returns the deprecated field, 0 = ADD when
+    unset, whenever ``builtin_code`` is below 127)."""
+    from flatbuffers.number_types import Int32Flags, UOffsetTFlags
+
+    o = UOffsetTFlags.py_type(oc._tab.Offset(10))  # (field builtin_code, its raw value)
+    raw = oc._tab.Get(Int32Flags, o + oc._tab.Pos) if o else 0
+    return max(raw, oc.DeprecatedBuiltinCode())

@@ -339,8 +339,12 @@ BINARY = ("ADD", "SUB", "MUL", "DIV", "ADD_N", "MAXIMUM", "MINIMUM", "POW", "SQU
 def elementwise(info: NodeInfo) -> Result:
     """cost.elementwise_cost(numel, n) for n inputs (SELECT: one select per element).  A constant
     float (or quantized) operand with more than one element counts as params: biases for ADD/SUB,
-    weights for MUL/DIV; scalar constants do not."""
+    weights for MUL/DIV; scalar constants do not.  Operands that do not broadcast (numpy's
+    rule; SELECT's condition may be one per row) make an op that cannot run: uncounted."""
     n = 2 if info.op.startswith("SELECT") else sum(1 for i in range(len(info.inputs)) if info.has(i))
+    shapes = [info.shape(i) for i in range(1 if info.op == "SELECT" else 0, len(info.inputs)) if info.has(i)]
+    for s in shapes[1:]:
+        shapes[0] = C.broadcast_shape(shapes[0], s)  # (a ValueError: "shapes ... do not broadcast")
     cost = C.elementwise_cost(prod(info.out()), max(n, 2))
     params: dict[int, str] = {}
     if info.op in ("ADD", "SUB", "MUL", "DIV"):
