@@ -268,6 +268,26 @@ def test_a_report_never_replaces_an_input(tmp_path):
         one_error(dscost(tmp_path, *args), "s.yaml" if "check" not in args else "b.yaml", "is one of the command's input files")
 
 
+def test_a_report_never_replaces_a_models_external_data_or_code(tmp_path):
+    """The external data file an ONNX model names is an input too: -o onto it is refused."""
+    w = numpy_helper.from_array(np.random.default_rng(0).standard_normal((4, 3, 3, 3)).astype(np.float32), "W")
+    onnx.save(conv_model(w), str(tmp_path / "m.onnx"), save_as_external_data=True, location="weights.bin", size_threshold=0)
+    for args in (["analyze", "m.onnx", "-o", "weights.bin"], ["check", "m.onnx", "--max-macs", "1G", "-o", "weights.bin"],
+                 ["diff", "m.onnx", "m.onnx", "-o", "./weights.bin"]):  # fmt: skip
+        one_error(dscost(tmp_path, *args), "--output", "weights.bin: is one of the command's input files")
+
+
+def test_a_report_never_replaces_the_code_of_a_pytorch_target(tmp_path):
+    pytest.importorskip("torch")
+    (tmp_path / "net.py").write_text("import torch\n\ndef build():\n    return torch.nn.Conv2d(3, 4, 3)\n")
+    (tmp_path / "pkgnet.py").write_text("import torch\n\ndef build():\n    return torch.nn.Conv2d(3, 4, 3)\n")
+    for target, out in (("net.py:build", "net.py"), ("pkgnet:build", "pkgnet.py")):  # (torch needs more than dscost()'s 3 GiB of address space)
+        r = subprocess.run([sys.executable, "-m", "dscost", "analyze", target, "--input-shape", "1x3x8x8", "-o", out], capture_output=True, text=True,
+                           cwd=tmp_path, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+        one_error(r, f"--output {out}: is one of the command's input files")
+    assert "torch.nn.Conv2d(3, 4, 3)" in (tmp_path / "net.py").read_text() and "torch.nn.Conv2d(3, 4, 3)" in (tmp_path / "pkgnet.py").read_text()
+
+
 def test_ascii_stdout_keeps_the_verdict(tmp_path):
     (tmp_path / "s.yaml").write_text(SPEC)
     r = dscost(tmp_path, "check", "s.yaml", "--max-macs", "1K", env={"PYTHONIOENCODING": "ascii"})

@@ -30,6 +30,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 from dscost.errors import InputError
+from dscost.files import note_input
 
 KEEP_DATA_BYTES = 1024
 
@@ -382,7 +383,9 @@ class Stripper:
         target = os.path.realpath(os.path.join(self.folder, loc))
         if os.path.isabs(loc) or os.path.commonpath([self.folder, target]) != self.folder:
             raise InputError(f"{self.path}: tensor {t.name!r} has external data {loc!r} outside the model's folder")
-        self.external_files.add(target)
+        if target not in self.external_files:
+            note_input(target)  # (one of the command's inputs: a report never replaces it)
+            self.external_files.add(target)
 
     def tensor(self, s: int, e: int) -> bytes:
         t, keep = _scan_tensor(self.buf, s, e)

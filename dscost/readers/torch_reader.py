@@ -46,6 +46,7 @@ import tempfile
 from pathlib import Path
 
 from dscost.errors import InputError
+from dscost.files import note_input
 from dscost.layers import Model
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
@@ -80,6 +81,7 @@ def _import_file(target: str, where: str):
     if not path.is_file():
         raise InputError(f"{target}: no such Python file {where}" if not path.is_dir() else f"{target}: {where} is a directory, not a Python file")
     name = f"_dscost_target_{abs(hash(str(path.resolve())))}"
+    note_input(path)  # (a report never replaces the code it counted)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise InputError(f"{target}: cannot import {where}")
@@ -100,7 +102,9 @@ def _import_module(target: str, where: str):
 
     try:
         with _SearchPath(os.getcwd()):  # `dscost` is a console script: also look in the working directory
-            return importlib.import_module(where)
+            module = importlib.import_module(where)
+        note_input(getattr(module, "__file__", None) or "")  # (a report never replaces the code it counted)
+        return module
     except ModuleNotFoundError as err:
         parts = where.split(".")
         if err.name in {".".join(parts[: i + 1]) for i in range(len(parts))}:
