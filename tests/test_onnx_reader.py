@@ -775,6 +775,31 @@ def test_a_local_function_call_the_inliner_leaves_is_uncounted_and_said(tmp_path
     assert "0 model-local function(s) inlined; 1 call(s) of 1 that onnx's inliner could not inline are uncounted" in m.notes
 
 
+def _doubling_functions(levels: int):
+    """F0 is one MatMul [1, 8] x [8, 8]; F_i calls F_(i-1) twice; the graph one call of the last:
+    2^(levels-1) MatMuls once inlined."""
+    op = [helper.make_opsetid("", 17), helper.make_opsetid("evil", 1)]
+    fns = [helper.make_function("evil", "F0", ["a", "b"], ["c"], [node("MatMul", ["a", "b"], "c")], op[:1])]
+    for i in range(1, levels):
+        fns.append(helper.make_function("evil", f"F{i}", ["a", "b"], ["c"], [helper.make_node(f"F{i - 1}", ["a", "b"], ["t"], domain="evil"),
+                                                                             helper.make_node(f"F{i - 1}", ["t", "b"], ["c"], domain="evil")], op))  # fmt: skip
+    graph = helper.make_graph([helper.make_node(f"F{levels - 1}", ["x", "w"], ["y"], name="n", domain="evil")], "g", [vi("x", [1, 8])], [vi("y", [1, 8])], [init("w", 8, 8)])
+    return helper.make_model(graph, opset_imports=op, functions=fns)
+
+
+def test_functions_calling_functions_are_inlined_up_to_a_bound(tmp_path):
+    """Each level doubles the inlined graph: 5 levels are 16 MatMuls (16 * 64 MACs), 40 levels
+    (2^39 nodes from a few KB) are refused before anything is expanded."""
+    from dscost.readers.onnx_functions import MAX_INLINED_NODES, expanded_size
+
+    m = read_onnx(save(tmp_path, _doubling_functions(5)))
+    assert [layer.op for layer in m.layers] == ["MatMul"] * 16 and sum(layer.cost.macs for layer in m.layers) == 16 * 64
+    assert expanded_size(_doubling_functions(40)) == 2**39 > MAX_INLINED_NODES
+    path = save(tmp_path, _doubling_functions(40), "bomb.onnx")
+    with pytest.raises(InputError, match=r"bomb.onnx: its model-local functions, which call each other, expand to more than 1,000,000 nodes when inlined$"):
+        read_onnx(path)
+
+
 # --------------------------------------------------------------------------
 # Audit additions
 

@@ -113,7 +113,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         has_if = maybe_if and any(n.op_type == "If" for n in mp.graph.node)
         named = _name_before_inlining(path, mp) if has_if or mp.functions else 0
         if mp.functions:
-            mp = inline_functions(mp, notes)
+            mp = inline_functions(path, mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = onnx_inputs.real_inputs(path, mp.graph, st.initializers)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
