@@ -5,7 +5,7 @@ inputs, LFM3's short convolutions with gated attention, ZAYA's compressed convol
 attention, OLMo-Hybrid's and Bailing's linear attention, the recurrent cycles of HRM, Afmoe's and
 GraniteMoeShared's experts), encoders (Jina v3, ESM C, UltraBERT, BioGPT, mT5), vision backbones
 (Data2Vec-Vision's relative bias, DINOv2 with registers, Pixio, RADIO, Sapiens2, SAM 3's windowed
-ViT, the PP-LCNet depthwise CNN, PP-OCRv5's detector and recogniser, UVDoc), detection (Table
+ViT, the PP-LCNet depthwise CNN, PP-OCRv5's detector and recogniser), detection (Table
 Transformer, RF-DETR, DEIMv2), 3-D convolutions (Emu3's VQ-VAE encoder), video (VideoPrism's
 factorised space-time), audio codecs and vocoders (WavTokenizer, X-Codec, VibeVoice's tokenizer,
 Qwen2.5-Omni's BigVGAN), speech encoders (Gemma 3n's conformer, Granite Speech's Shaw relative
@@ -42,18 +42,18 @@ NEW = {
     "cwm": ("CwmConfig", dict(DECODER, head_dim=16, sliding_window=8, layer_types=["full_attention", "sliding_attention"]), "CwmForCausalLM", "ids"),
     "gemma4_text": ("Gemma4TextConfig", dict(DECODER, head_dim=16, sliding_window=8, layer_types=["sliding_attention", "full_attention"],
                                              vocab_size_per_layer_input=1000, hidden_size_per_layer_input=16), "Gemma4ForCausalLM", "ids"),
-    "lfm3": ("Lfm3Config", dict(DECODER, head_dim=16, sliding_window=8, conv_L_cache=3, layer_types=["conv", "sliding_attention"]),
+    "lfm3": ("Lfm3Config", dict(DECODER, head_dim=16, sliding_window=8, conv_L_cache=3, layer_types=["conv", "sliding_attention"], pad_token_id=0),
              "Lfm3ForCausalLM", "ids"),
     "zaya": ("ZayaConfig", dict(DECODER, head_dim=16, moe_intermediate_size=32, num_experts=4, num_experts_per_tok=1, router_hidden_size=16,
                                 layer_types=["hybrid", "hybrid"]), "ZayaForCausalLM", "ids"),
     "olmo_hybrid": ("OlmoHybridConfig", dict(DECODER, layer_types=["linear_attention", "full_attention"], linear_num_key_heads=4,
-                                             linear_num_value_heads=4, linear_key_head_dim=16, linear_value_head_dim=16), "OlmoHybridForCausalLM", "ids"),
+                                             linear_num_value_heads=4, linear_key_head_dim=16, linear_value_head_dim=16, pad_token_id=0), "OlmoHybridForCausalLM", "ids"),
     "bailing_hybrid": ("BailingHybridConfig", dict(DECODER, num_key_value_heads=4, head_dim=16, moe_intermediate_size=32, num_experts=4,
                                                    num_experts_per_token=2, num_shared_experts=1, num_expert_group=1, topk_group=1,
                                                    first_k_dense_replace=1, kv_lora_rank=16, q_lora_rank=None, qk_rope_head_dim=8, v_head_dim=16,
                                                    qk_nope_head_dim=16, linear_head_dim=16, linear_num_heads=4, layer_group_size=2,
                                                    layer_types=["linear_attention", "full_attention"], mlp_layer_types=["dense", "sparse"],
-                                                   num_nextn_predict_layers=0), "BailingHybridForCausalLM", "ids"),
+                                                   num_nextn_predict_layers=0, pad_token_id=0), "BailingHybridForCausalLM", "ids"),
     "hrm_text": ("HrmTextConfig", dict(DECODER, head_dim=16, num_layers_per_stack=1, H_cycles=2, L_cycles=2, L_bp_cycles=[1]),
                  "HrmTextForCausalLM", "ids"),
     "afmoe": ("AfmoeConfig", dict(DECODER, head_dim=16, moe_intermediate_size=32, num_dense_layers=1, num_experts=4, num_experts_per_tok=2,
@@ -82,16 +82,23 @@ NEW = {
                             "image_hs"),
     "pp_ocrv5_mobile_rec": ("PPOCRV5MobileRecConfig", dict(hidden_size=32, num_attention_heads=4, head_out_channels=100), "PPOCRV5MobileRecModel",
                             "text_line"),
-    "uvdoc": ("UVDocConfig", dict(), "UVDocModel", "image"),
     "table_transformer": ("TableTransformerConfig", dict(DETR_SMALL, backbone_config=dict(RESNET, out_features=["stage4"])), "TableTransformerModel",
                           "image"),
-    "rf_detr": ("RfDetrConfig", dict(d_model=32, decoder_ffn_dim=64, decoder_layers=1, decoder_self_attention_heads=4, decoder_cross_attention_heads=4,
+    "rf_detr": ("RfDetrConfig", dict(backbone_config=dict(model_type="rf_detr_dinov2", hidden_size=32, num_hidden_layers=4, num_attention_heads=2,
+                                                          image_size=64, patch_size=16, num_windows=2, window_block_indexes=[0, 2],
+                                                          out_features=["stage1", "stage2", "stage3", "stage4"]),
+                                     d_model=32, decoder_ffn_dim=64, decoder_layers=1, decoder_self_attention_heads=4, decoder_cross_attention_heads=4,
                                      num_queries=10, group_detr=1, intermediate_size=64, c2f_num_blocks=1), "RfDetrModel", "image"),
-    "deimv2": ("Deimv2Config", dict(encoder_hidden_dim=32, encoder_ffn_dim=64, encoder_attention_heads=4, d_model=32, num_queries=10,
+    "deimv2": ("Deimv2Config", dict(backbone_config=dict(model_type="hgnet_v2", embedding_size=16, stem_channels=[3, 16, 16],
+                                                        stage_in_channels=[16, 32, 64, 128], stage_mid_channels=[16, 16, 32, 64],
+                                                        stage_out_channels=[32, 64, 128, 256], stage_num_blocks=[1, 1, 1, 1],
+                                                        stage_numb_of_layers=[2, 2, 2, 2], hidden_sizes=[32, 64, 128, 256], depths=[1, 1, 1, 1],
+                                                        out_features=["stage2", "stage3", "stage4"]), encoder_in_channels=[64, 128, 256],
+                                    encoder_hidden_dim=32, encoder_ffn_dim=64, encoder_attention_heads=4, d_model=32, num_queries=10,
                                     decoder_in_channels=[32, 32, 32], decoder_ffn_dim=64, decoder_layers=1, decoder_attention_heads=4,
                                     num_denoising=0, lqe_hidden_dim=16), "Deimv2Model", "image"),
-    "emu3_vqvae_encoder": ("Emu3VQVAEConfig", dict(base_channels=16, channel_multiplier=[1, 2], num_res_blocks=1, attn_resolutions=[1],
-                                                   codebook_size=64, embed_dim=4, latent_channels=4, temporal_downsample_factor=2),
+    "emu3_vqvae_encoder": ("Emu3VQVAEConfig", dict(base_channels=32, channel_multiplier=[1, 2], num_res_blocks=1, attn_resolutions=[1],
+                                                   codebook_size=64, embed_dim=4, latent_channels=4, temporal_downsample_factor=2, hidden_size=64),
                            "models.emu3.modeling_emu3.Emu3VQVAEEncoder", "video_frames"),
     # video
     "videoprism": ("VideoPrismVisionConfig", dict(image_size=64, num_frames=4, tubelet_size=[1, 16, 16], hidden_size=64, num_attention_heads=4,
@@ -103,12 +110,12 @@ NEW = {
                                                 num_lstm_layers=1), "WavTokenizerModel", "wave"),
     "xcodec": ("XcodecConfig", dict(acoustic_model_config=dict(model_type="dac", encoder_hidden_size=8, downsampling_ratios=[2, 4], decoder_hidden_size=32,
                                                                hidden_size=32, n_codebooks=2, codebook_size=64, codebook_dim=4, upsampling_ratios=[4, 2]),
-                                    semantic_model_config=dict(model_type="hubert", **SPEECH), codebook_size=64, codebook_dim=64),
+                                    semantic_model_config=dict(SPEECH, model_type="hubert", conv_stride=[2, 2, 2], conv_kernel=[2, 2, 2]), codebook_size=64, codebook_dim=96, sample_rate=1600, target_bandwidths=[2.4]),
                "XcodecModel", "wave"),
     "vibevoice_tokenizer": ("VibeVoiceAcousticTokenizerConfig", dict(hidden_size=16, num_filters=8, downsampling_ratios=[2, 4], depths=[1, 1, 1]),
                             "VibeVoiceAcousticTokenizerModel", "wave"),
     "qwen2_5_omni_bigvgan": ("Qwen2_5OmniBigVGANConfig", dict(mel_dim=80, upsample_initial_channel=64, resblock_kernel_sizes=[3, 7],
-                                                              resblock_dilation_sizes=[[1, 3], [1, 3]], upsample_rates=[4, 4], upsample_kernel_sizes=[8, 8]),
+                                                              resblock_dilation_sizes=[[1, 3, 5], [1, 3, 5]], upsample_rates=[4, 4], upsample_kernel_sizes=[8, 8]),
                              "models.qwen2_5_omni.modeling_qwen2_5_omni.Qwen2_5OmniToken2WavBigVGANModel", "mel_bigvgan"),
     "gemma3n_audio": ("Gemma3nAudioConfig", dict(input_feat_size=32, hidden_size=64, conf_num_attention_heads=4, conf_num_hidden_layers=2,
                                                  sscp_conv_channel_size=[16, 8], conf_attention_chunk_size=4, conf_attention_context_left=5),
@@ -128,7 +135,7 @@ NEW = {
                                                vocab_size=64, blank_token_id=63, decoder_hidden_size=32, num_decoder_layers=1), "ParakeetForTDT", "tdt"),
     # dual encoder
     "align": ("AlignConfig", dict(text_config=dict(TEXT), vision_config=dict(image_size=64, width_coefficient=0.25, depth_coefficient=0.25, hidden_dim=64),
-                                  projection_dim=32), "AlignModel", "image_text"),
+                                  projection_dim=80), "AlignModel", "image_text"),
 }  # fmt: skip
 
 
@@ -143,8 +150,8 @@ def inputs_for(kind: str, model, torch) -> dict:
         out = {"pixel_values": rand(1, 3, 56, 56)}
     elif kind == "image_hs":  # (PP-OCRv5's detector: the image as `hidden_states`)
         out = {"hidden_states": rand(1, 3, 64, 64)}
-    elif kind == "text_line":  # (PP-OCRv5's recogniser: one 32x128 text line)
-        out = {"pixel_values": rand(1, 3, 32, 128)}
+    elif kind == "text_line":  # (PP-OCRv5's recogniser: one 72x128 text line: its last pool needs 3 rows)
+        out = {"pixel_values": rand(1, 3, 72, 128)}
     elif kind == "video_frames":  # (Emu3's VQ-VAE encoder: 4 frames of 3x32x32)
         out = {"pixel_values": rand(1, 4, 3, 32, 32)}
     elif kind == "video_prism":  # (VideoPrism: 4 frames of 3x64x64)
