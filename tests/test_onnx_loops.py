@@ -273,6 +273,33 @@ def test_a_loop_counted_by_its_condition_runs_as_onnxruntime_runs_it(tmp_path, o
     assert f"a loop of {runs} steps (counter " in loop.note and loop.more_outputs == (H, runs * H)
 
 
+@pytest.mark.parametrize(("step", "counted"), [(1, 10), (30001, None)])
+def test_a_counter_that_would_pass_what_its_type_holds_stays_uncounted(tmp_path, step, counted):
+    """An int16 counter from 0 by 30001 while < 32767 would stop after 2 runs by arithmetic, but
+    wraps around to negative values in onnxruntime (and numpy) and runs on (48,175 times): not a
+    count.  By 1 it stays in range: 10 runs, as onnxruntime runs them."""
+    import onnx
+    import onnxruntime as ort
+
+    path = while_model(tmp_path, limit=32767 if step > 1 else 10, step=step)
+    mp = onnx.load(str(path))
+    body = mp.graph.node[0].attribute[0].g
+    for v in (*body.input, *body.output):
+        if v.name in ("k", "k2"):
+            v.type.tensor_type.elem_type = TensorProto.INT16
+    for t in mp.graph.initializer:
+        if t.name in ("k0", "step", "limit"):
+            t.CopyFrom(onnx.numpy_helper.from_array(onnx.numpy_helper.to_array(t).astype(np.int16), t.name))
+    onnx.save(mp, str(path))
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    runs = sess.run(None, {"x": np.ones((1, IN), np.float32), "h0": np.zeros((1, H), np.float32)})[1].shape[0]
+    m = read_onnx(path)
+    if counted:
+        assert runs == counted and m.layers[0].cost.macs == runs * STEP_MACS and not m.uncounted
+    else:
+        assert runs == 48175 and not m.layers and m.uncounted[0].reason.startswith("Loop: its number of iterations depends on a run-time value")
+
+
 def test_a_loop_whose_counter_moves_by_a_computed_step_stays_uncounted(tmp_path):
     path = while_model(tmp_path)
     import onnx

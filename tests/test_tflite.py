@@ -433,6 +433,23 @@ def test_a_while_on_data_stays_uncounted(tmp_path):
     assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]
 
 
+@pytest.mark.parametrize("trick", ["written twice", "wraps around"])
+def test_a_while_whose_counter_is_no_count_stays_uncounted(tmp_path, trick):
+    """A counter two ops of the body write (the runtime keeps the last one's value: +100 first,
+    then +1, is 16 steps, not 1), or one that would pass what an int32 holds (from 0 by 2^30 while
+    < 2^31 - 1: it wraps around to negative values and runs on), is not a count."""
+    if trick == "wraps around":
+        n = _rnn_loop(limit=(1 << 31) - 1, step=1 << 30)
+    else:
+        n = _rnn_loop()
+        body = n.bodies[1]
+        named = {t.name: i for i, t in enumerate(body.tensors)}
+        body.op(OP.ADD, [named["i"], body.const("big", (), tm.INT32, data=(100).to_bytes(4, "little"))], [named["i2"]])
+        body.ops.insert(0, body.ops.pop())  # (the first writer of i2; the one adding the step of 1 writes it last)
+    m = _read(n, tmp_path)
+    assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
+
+
 def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     n = tm.Net()
     x = n.input("x", (1, 8, 8, 4))

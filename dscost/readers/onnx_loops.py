@@ -253,8 +253,8 @@ def _counted(node, inferred, values: dict, p, made: dict, depth: int = 0) -> tup
     # before its step, the run that computes the value stopping it; one at least (the
     # condition it entered with was true)
     n = max(counter_values(start, limit, step, inclusive) + (0 if after else 1), 1)
-    if n > MAX_STEPS:
-        return None
+    if n > MAX_STEPS or start + n * step > min(exact, _EXACT_CAST.get(inferred.types.get(var, 0), 1 << 62)):
+        return None  # (a counter that would pass what its type, or the type it is compared as, holds wraps around: not a count)
     return n, f"counter {var!r} from {start} by {step} while {p.op_type} {limit}", {var: (start, step)}
 
 

@@ -27,6 +27,8 @@ _LESS = {"LESS": 0, "LESS_EQUAL": 1}  # var < limit, var <= limit (one more step
 _GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # limit > var, limit >= var
 # STABLEHLO_COMPARE's comparison_direction (StablehloComparisonDirection) -> the TFLite comparison
 _DIRECTIONS = {5: "LESS", 4: "LESS_EQUAL", 3: "GREATER", 2: "GREATER_EQUAL"}
+# The largest integer a counter of each TensorType holds exactly: past it, it wraps around or rounds
+_EXACT = {0: 1 << 24, 1: 1 << 11, 2: (1 << 31) - 1, 3: 255, 4: 1 << 62, 7: 32767, 9: 127, 10: 1 << 53, 15: (1 << 32) - 1, 16: 65535}
 
 
 def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] | None:
@@ -39,7 +41,7 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] |
     n = len(op.inputs)
     if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n:
         return None
-    steps = _steps(g, op, cond, body, cond.outputs[0], {o: p for p in cond.ops for o in p.outputs})
+    steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond))
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
     run = _run_cost(body)
@@ -69,7 +71,8 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
     start, step, end = _value(g, op.inputs[k]), _step(body, k), _limit(g, op, cond, body, limit)
     if start is None or step is None or end is None or step <= 0:
         return None
-    return C.counter_values(start, end, step, inclusive)
+    n = C.counter_values(start, end, step, inclusive)
+    return n if start + n * step <= _EXACT.get(cond.tensors[var].dtype, 0) else None  # (a counter that would wrap around: not a count)
 
 
 def _value(g: Subgraph, t: int) -> int | None:
@@ -91,11 +94,21 @@ def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int) -> int | Non
 def _step(body: Subgraph, k: int) -> int | None:
     """The constant the body adds to loop variable ``k`` each run (None: anything else)."""
     out, var = body.outputs[k], body.inputs[k]
-    p = next((o for o in body.ops if out in o.outputs), None)
-    if p is None or p.opname not in ("ADD", "STABLEHLO_ADD") or len(p.inputs) != 2 or var not in p.inputs:
+    p = _written_once(body).get(out)
+    if p is None or any(var in o.outputs for o in body.ops) or p.opname not in ("ADD", "STABLEHLO_ADD") or len(p.inputs) != 2 or var not in p.inputs:
         return None
     other = p.inputs[1] if p.inputs[0] == var else p.inputs[0]
     return body.tensors[other].value if other >= 0 else None
+
+
+def _written_once(sub: Subgraph) -> dict:
+    """The op writing each tensor of ``sub`` that exactly one op writes and that is not one of
+    its inputs: a tensor two ops write holds the last one's value at run time (no single formula)."""
+    writers: dict = {}
+    for p in sub.ops:
+        for o in p.outputs:
+            writers[o] = None if o in writers or o in sub.inputs else p
+    return {t: p for t, p in writers.items() if p is not None}
 
 
 def _run_cost(body: Subgraph) -> tuple[Cost, int] | None:
