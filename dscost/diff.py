@@ -86,6 +86,8 @@ class ModelDiff:
     new_source: str = ""
     base_inputs: list[tuple] = field(default_factory=list)  # the input shapes counted (Model.inputs)
     new_inputs: list[tuple] = field(default_factory=list)
+    base_uncounted: list = field(default_factory=list)  # the nodes each side could not count (Model.uncounted): its totals miss their work
+    new_uncounted: list = field(default_factory=list)
 
     @property
     def d_macs(self) -> int:
@@ -147,7 +149,8 @@ def diff(base, new) -> ModelDiff:
     pairs = match_layers(bl, nl)
     matched_base = {i for i, _ in pairs.values()}
     out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals, base_source=str(base.model.source), new_source=str(new.model.source),
-                    base_inputs=list(base.model.inputs), new_inputs=list(new.model.inputs))  # fmt: skip
+                    base_inputs=list(base.model.inputs), new_inputs=list(new.model.inputs),
+                    base_uncounted=list(base.model.uncounted), new_uncounted=list(new.model.uncounted))  # fmt: skip
     emitted: set[int] = set()
 
     def flush_removed(upto: int) -> None:
@@ -187,8 +190,10 @@ def exceeds(delta: int, base: int, threshold: tuple[str, int | Fraction]) -> boo
 
 
 def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int | Fraction], flops: bool = False) -> dict:
-    """`--fail-on-increase`: did MACs (FLOPs) or params grow past the threshold?
-    An absolute threshold is in the reported unit (FLOPs with ``flops``) for MACs, in params for params."""
+    """`--fail-on-increase`: did MACs (FLOPs) or params grow past the threshold, or the nodes
+    that could not be counted grow in number (work moved where the totals do not see it: a
+    custom op, a loop on data)?  An absolute threshold is in the reported unit (FLOPs with
+    ``flops``) for MACs, in params for params."""
     scale = 2 if flops else 1
     macs = {
         "base": scale * d.base_totals.macs,
@@ -204,11 +209,13 @@ def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int |
         "pct": d.params_pct,
         "exceeded": exceeds(d.d_params, d.base_totals.params, threshold),
     }
+    uncounted = {"base": len(d.base_uncounted), "new": len(d.new_uncounted), "exceeded": len(d.new_uncounted) > len(d.base_uncounted)}
     return {
         "threshold": threshold_text,
         "kind": threshold[0],
         "unit": "FLOPs" if flops else "MACs",
         "macs": macs,
         "params": params,
-        "passed": not (macs["exceeded"] or params["exceeded"]),
+        "uncounted": uncounted,
+        "passed": not (macs["exceeded"] or params["exceeded"] or uncounted["exceeded"]),
     }

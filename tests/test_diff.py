@@ -83,8 +83,8 @@ def test_json_deltas_match_hand_derivation(capsys, specs):
     assert (code, err) == (0, "")
     d = json.loads(out)
     inputs = [{"name": "input", "shape": [1, 3, 8, 8], "dtype": "float32"}]
-    assert d["base"] == {"model": "base", "source": specs[0], "inputs": inputs, "macs": BASE_MACS, "params": BASE_PARAMS}
-    assert d["new"] == {"model": "new", "source": specs[1], "inputs": inputs, "macs": NEW_MACS, "params": NEW_PARAMS}
+    assert d["base"] == {"model": "base", "source": specs[0], "inputs": inputs, "macs": BASE_MACS, "params": BASE_PARAMS, "uncounted": []}
+    assert d["new"] == {"model": "new", "source": specs[1], "inputs": inputs, "macs": NEW_MACS, "params": NEW_PARAMS, "uncounted": []}
     assert d["delta"]["macs"] == -60_896 and d["delta"]["params"] == -918
     assert d["delta"]["macs_pct"] == pytest.approx(-60_896 / BASE_MACS * 100)
     assert d["summary"] == {"changed": 1, "added": 2, "removed": 1, "unchanged": 3}
@@ -326,3 +326,30 @@ def test_shape_only_layers_hidden_unless_all(capsys, tmp_path, specs):
     assert {"id1", "drop1", "drop2"} <= {x["name"] for x in json.loads(out)["layers"]}
     code, out, _ = dscost(capsys, "diff", specs[0], str(onnx_path), "-f", "csv")
     assert {"id1", "drop1", "drop2"} <= {r["name"] for r in _csv(out)}
+
+
+def test_work_moved_into_an_uncounted_node_fails_the_gate(capsys, tmp_path):
+    """base: x [1, 64] MatMul W [64, 64] = 4,096 MACs; new: the same as a custom op, which cannot
+    be counted: MACs fall by 100%, but the new totals miss that node's work, so
+    --fail-on-increase fails on the uncounted node it gained, and every format names it."""
+    from onnx import helper
+
+    from onnx_models import init, model, node, save
+
+    save(tmp_path, model([node("MatMul", ["x", "W"], "y", name="fc")], [("x", [1, 64])], inits=[init("W", 64, 64)]), "base.onnx")
+    custom = model([node("FusedLinear", ["x", "W"], "y", name="fc", domain="com.acme")], [("x", [1, 64])], inits=[init("W", 64, 64)])
+    custom.opset_import.append(helper.make_opsetid("com.acme", 1))
+    save(tmp_path, custom, "new.onnx")
+    base, new = str(tmp_path / "base.onnx"), str(tmp_path / "new.onnx")
+    code, out, err = dscost(capsys, "diff", base, new, "--fail-on-increase", "5%")
+    assert code == 1 and err.rstrip().endswith("uncounted nodes 0 -> 1 (their work is not in the new totals)")
+    assert "new: 1 node could not be counted (FusedLinear); its MACs and params are lower bounds" in out
+    assert [line.split() for line in out.splitlines() if line.startswith("uncounted nodes")] == [["uncounted", "nodes", "0", "1", "+1"]]
+    code, out, _ = dscost(capsys, "diff", base, new, "--fail-on-increase", "5%", "-f", "json")
+    d = json.loads(out)
+    assert code == 1 and d["base"]["uncounted"] == [] and [(u["name"], u["op"]) for u in d["new"]["uncounted"]] == [("fc", "FusedLinear")]
+    assert d["fail_on_increase"]["uncounted"] == {"base": 0, "new": 1, "exceeded": True} and not d["fail_on_increase"]["macs"]["exceeded"]
+    code, out, _ = dscost(capsys, "diff", base, new, "-f", "csv")
+    assert code == 0 and out.splitlines()[-1].startswith("uncounted,fc,,fc,FusedLinear,")
+    assert dscost(capsys, "diff", new, base, "--fail-on-increase", "5%")[0] == 1  # (the other way, the MACs it gains fail)
+    assert dscost(capsys, "diff", new, new, "--fail-on-increase", "0%")[0] == 0  # (as many uncounted on both sides: nothing moved)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from dscost.dtypes import DTYPE_BYTES
 from dscost.layers import Cost
-from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, input_json, inputs_line, macs_params_json, scale, unit
+from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, input_json, inputs_line, macs_params_json, scale, uncounted_json, unit
 from dscost.report.document import Doc, Encoded, Table, Text, emit, output_file
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
@@ -491,7 +491,7 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
             "all_standard": {**macs_params_json(a.all_standard, flops), "blocks": len(a.blocks)},
         },
         "blocks": [{"depthwise": b.depthwise, "middle": list(b.middle), "pointwise": b.pointwise} for b in a.blocks],
-        "uncounted": [{"name": x.name, "op": x.op, "reason": x.reason, "params": x.params} for x in m.uncounted],
+        "uncounted": uncounted_json(m.uncounted),
         "by_operator": [{"op": o.op, "count": o.count, **macs_params_json(o.cost, flops), "other_ops": o.cost.other_ops} for o in by_operator(a.layers)],
     }
     if memory is not None:

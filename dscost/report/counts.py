@@ -83,3 +83,8 @@ def macs_params_json(c: Cost, flops: bool) -> dict[str, int]:
         d["flops"] = 2 * c.macs
     d["params"] = c.params
     return d
+
+
+def uncounted_json(uncounted) -> list[dict]:
+    """The nodes a model could not count (``Model.uncounted``), as the JSON reports list them."""
+    return [{"name": x.name, "op": x.op, "reason": x.reason, "params": x.params} for x in uncounted]

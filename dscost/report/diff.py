@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dscost.layers import SHAPE, Layer
-from dscost.report.counts import convention_json, input_json, inputs_line, macs_params_json, scale, unit
+from dscost.report.counts import convention_json, input_json, inputs_line, macs_params_json, scale, uncounted_json, unit
 from dscost.report.document import FAIL_MARK, PASS_MARK, REPORT_FORMATS, Doc, Table, Text, emit, output_file
 from dscost.units import dims, human, plural
 
@@ -35,6 +35,9 @@ def diff_gate_text(g: dict[str, Any] | None) -> str | None:
         part = g[key]
         state = "exceeds" if part["exceeded"] else "within"
         parts.append(f"{label} {_signed(part['delta'])} ({_signed_pct(part['pct'])}) {state} +{g['threshold']}")
+    n = g["uncounted"]
+    if n["base"] or n["new"]:
+        parts.append(f"uncounted nodes {n['base']} -> {n['new']}" + (" (their work is not in the new totals)" if n["exceeded"] else ""))
     mark = PASS_MARK if g["passed"] else FAIL_MARK
     return f"{mark} --fail-on-increase {g['threshold']}: " + "; ".join(parts)
 
@@ -49,6 +52,12 @@ def _diff_change(x: LayerDelta) -> str:
     if tuple(b.input_shape or ()) != tuple(n.input_shape or ()):
         return f"in {dims(b.input_shape)} -> {dims(n.input_shape)}"
     return ""
+
+
+def _uncounted_lines(d: ModelDiff) -> list[str]:
+    """Each side's nodes that could not be counted: its totals miss their work."""
+    return [f"{side}: {plural(len(u), 'node')} could not be counted ({', '.join(sorted({x.op for x in u}))}); its MACs and params are lower bounds"
+            for side, u in (("base", d.base_uncounted), ("new", d.new_uncounted)) if u]  # fmt: skip
 
 
 def _inputs_lines(d: ModelDiff) -> list[str]:
@@ -66,6 +75,7 @@ def diff_doc(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: di
         doc.append(Text(f"base {d.base_source}, new {d.new_source}", "note"))
     doc += [Text(line, "note") for line in _inputs_lines(d)]
     bt, nt = d.base_totals, d.new_totals
+    nb, nn = len(d.base_uncounted), len(d.new_uncounted)
     doc.append(
         Table(
             "totals",
@@ -73,9 +83,11 @@ def diff_doc(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: di
             [
                 [u, human(s * bt.macs), human(s * nt.macs), _signed(s * d.d_macs), _signed_pct(d.macs_pct)],
                 ["params", human(bt.params), human(nt.params), _signed(d.d_params), _signed_pct(d.params_pct)],
+                *([["uncounted nodes", str(nb), str(nn), _signed(nn - nb), ""]] if nb or nn else []),
             ],
         )
     )
+    doc += [Text(line, "note") for line in _uncounted_lines(d)]
     rows = []
     hidden_shape = 0
     for x in d.layers:
@@ -153,8 +165,10 @@ def diff_json(d: ModelDiff, flops: bool = False, gate: dict[str, Any] | None = N
     total_delta.update(params=d.d_params, macs_pct=d.macs_pct, params_pct=d.params_pct)
     return {
         "convention": convention_json(flops),
-        "base": {"model": d.base_name, "source": d.base_source, "inputs": input_json(d.base_inputs), **macs_params_json(d.base_totals, flops)},
-        "new": {"model": d.new_name, "source": d.new_source, "inputs": input_json(d.new_inputs), **macs_params_json(d.new_totals, flops)},
+        "base": {"model": d.base_name, "source": d.base_source, "inputs": input_json(d.base_inputs), **macs_params_json(d.base_totals, flops),
+                 "uncounted": uncounted_json(d.base_uncounted)},
+        "new": {"model": d.new_name, "source": d.new_source, "inputs": input_json(d.new_inputs), **macs_params_json(d.new_totals, flops),
+                "uncounted": uncounted_json(d.new_uncounted)},
         "delta": total_delta,
         "summary": d.summary,
         "layers": layers,
@@ -164,7 +178,8 @@ def diff_json(d: ModelDiff, flops: bool = False, gate: dict[str, Any] | None = N
 
 def diff_csv(d: ModelDiff, flops: bool = False) -> list[list[Any]]:
     """A header row, then one row per layer delta (every layer, unchanged ones too, as
-    in the JSON): the JSON layer fields flattened, base_*/new_* empty for an added/removed layer."""
+    in the JSON): the JSON layer fields flattened, base_*/new_* empty for an added/removed layer;
+    then one row per node a side could not count (status "uncounted", the side's name set)."""
     header = ["status", "name", "base_name", "new_name", "type", "base_type", "matched_by"]
     side = ["macs", *(["flops"] if flops else []), "params", "input_shape", "output_shape"]
     for prefix in ("base", "new"):
@@ -193,6 +208,9 @@ def diff_csv(d: ModelDiff, flops: bool = False) -> list[list[Any]]:
             *([2 * x.d_macs] if flops else []),
             x.d_params,
         ])
+    blank = [""] * (len(header) - 7)
+    for side, nodes in (("base", d.base_uncounted), ("new", d.new_uncounted)):  # (status "uncounted": a node whose work neither side's totals hold)
+        rows += [["uncounted", u.name, u.name if side == "base" else "", u.name if side == "new" else "", u.op, "", "", *blank] for u in nodes]
     return rows
 
 
@@ -203,7 +221,7 @@ def diff_page(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: d
     s, u = scale(flops), unit(flops)
     bt, nt = d.base_totals, d.new_totals
     body = [f"<h1>dscost diff: {H.esc(d.base_name)} &rarr; {H.esc(d.new_name)}</h1>", f'<p class="sub">base {H.esc(d.base_source)}, new {H.esc(d.new_source)}</p>']
-    body += [f'<p class="note">{H.esc(line)}</p>' for line in _inputs_lines(d)]
+    body += [f'<p class="note">{H.esc(line)}</p>' for line in (*_inputs_lines(d), *_uncounted_lines(d))]
     summ = d.summary
     items = [
         (u, f"{human(s * bt.macs)} -> {human(s * nt.macs)}", f"{_signed(s * d.d_macs)} ({_signed_pct(d.macs_pct)})"),
