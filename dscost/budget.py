@@ -8,6 +8,7 @@ line naming the budget file, the entry and the model.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dscost import gate
@@ -73,7 +74,8 @@ def _unit_warnings(path: str | Path, data) -> dict[tuple[int, str], str]:
 
 
 def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Path | str]:
-    """The model files an entry names: a file or a glob (``**`` allowed), relative to the budget file;
+    """The model files an entry names: a file (an existing one even when its name holds glob
+    characters, as on the command line) or a glob (``**`` allowed), relative to the budget file;
     or a PyTorch target (a str), whose ``file.py`` is relative to the budget file too.
     Directory symlinks are not followed and each real file is listed once, so a link loop
     (``up -> ..``) can neither repeat a model nor hang the walk."""
@@ -90,7 +92,7 @@ def expand(budget_path: str | Path, entry_path: str, where: str = "") -> list[Pa
     pattern = Path(entry_path).expanduser()
     if not pattern.is_absolute():
         pattern = _tidy(base / pattern)
-    if not _GLOB_CHARS & set(entry_path):
+    if not _GLOB_CHARS & set(entry_path) or os.path.exists(pattern):  # (an existing file is that file, as on the command line: model[v2].onnx)
         return [pattern]
     matches = glob_files(pattern)
     if not matches:

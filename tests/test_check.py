@@ -270,6 +270,20 @@ def test_budget_glob_relative_to_budget_file_and_bare_list(capsys, tmp_path, mod
     assert doc["summary"]["models_failed"] == 1
 
 
+def test_a_budget_path_naming_an_existing_file_with_brackets_is_that_file(capsys, tmp_path, models):
+    """model[v2].yaml exists: the entry is that file (as on the command line), not the glob
+    '[v2]' would make of it, which matches model2.yaml (a smaller model) beside it."""
+    (models / "model[v2].yaml").write_text(GATE_SPEC)
+    (models / "model2.yaml").write_text(SMALL_SPEC)
+    budget = write_budget(tmp_path, "- {path: 'models/model[v2].yaml', max_macs: 10K}\n")
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "json")
+    (m,) = json.loads(out)["models"]
+    assert code == 1 and m["path"] == str(models / "model[v2].yaml") and m["checks"][0]["actual"] == MACS
+    budget = write_budget(tmp_path, "- {path: 'models/model[2].yaml', max_macs: 10K}\n")  # (no such file: a glob, matching model2.yaml)
+    code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "json")
+    assert code == 0 and [m["path"] for m in json.loads(out)["models"]] == [str(models / "model2.yaml")]
+
+
 def test_a_budget_in_another_folder_names_its_models_without_dot_dot(capsys, tmp_path, models):
     """examples/budget.yaml naming ../models/gate.yaml: the report says models/gate.yaml (in the
     budget's parent), not examples/../models/gate.yaml."""
