@@ -800,6 +800,48 @@ def test_functions_calling_functions_are_inlined_up_to_a_bound(tmp_path):
         read_onnx(path)
 
 
+def _defaults_model(defaults: tuple[str, ...]):
+    """x [1, 3, 8, 8] -> Conv W [4, 3, 3, 3] (valid: 1x4x6x6, 4*27*36 = 3,888 MACs, 108 weights)
+    -> If cond (then: MatMul of the flattened 144 by V [144, 10], 1,440 MACs; else: Identity).
+    ``defaults``: the tensors that are graph inputs with an initializer of their name as well."""
+    then = helper.make_graph([node("Flatten", ["y"], "f"), node("MatMul", ["f", "V"], "t")], "then", [], [vi("t", None)])
+    other = helper.make_graph([node("Identity", ["y"], "e")], "else", [], [vi("e", None)])
+    nodes = [node("Conv", ["x", "W"], "y", name="conv"), helper.make_node("If", ["cond"], ["out"], name="if", then_branch=then, else_branch=other)]
+    tensors = {"x": init("x", 1, 3, 8, 8), "W": init("W", 4, 3, 3, 3), "V": init("V", 144, 10), "cond": init("cond", dtype=np.bool_, value=False)}
+    declared = {"x": vi("x", [1, 3, 8, 8]), "W": vi("W", [4, 3, 3, 3]), "V": vi("V", [144, 10]), "cond": vi("cond", [], TensorProto.BOOL)}
+    inputs = [declared["x"]] * ("x" not in defaults) + [declared[t] for t in defaults]
+    graph = helper.make_graph(nodes, "g", inputs, [helper.make_empty_tensor_value_info("out")], initializer=[t for n, t in tensors.items() if n != "x" or "x" in defaults])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+def test_an_input_with_a_default_value_is_a_run_time_input(tmp_path):
+    """IR 4 on, an input with an initializer of its name is overridable: where other initializers
+    are not inputs, one that only enters nodes first (the conv's data, the If's condition) is a
+    run-time input, not a constant: the conv's weights stay params and the If stays undecided
+    until --input-value picks its branch.  Where every initializer is an input (torch's
+    keep_initializers_as_inputs), they are the weights, as before."""
+    m = read_onnx(save(tmp_path, _defaults_model(("x", "cond", "W"))))
+    assert [(layer.name, layer.cost.macs, layer.cost.params) for layer in m.layers] == [("conv", 3888, 108)]
+    assert [u.op for u in m.uncounted] == ["If"] and [name for name, *_ in m.inputs] == ["x", "cond"]
+    assert "2 graph input(s) with a default value (an initializer of the same name, which a caller may override: 'x', 'cond') counted as run-time inputs, at their declared shape" in m.notes
+    m = read_onnx(save(tmp_path, _defaults_model(("x", "cond", "W"))), input_values={"cond": 1})
+    assert sum(layer.cost.macs for layer in m.layers) == 3888 + 1440 and not m.uncounted
+    m = read_onnx(save(tmp_path, _defaults_model(("cond", "W", "V"))))  # (every initializer an input: weights and constants)
+    assert [(layer.name, layer.cost.params) for layer in m.layers] == [("conv", 108), ("e", 0)] and not m.uncounted  # (the else branch: cond is False)
+    assert not any("default value" in n for n in m.notes)
+
+
+def test_a_transpose_whose_perm_is_no_permutation_is_a_graph_that_cannot_run(tmp_path):
+    """torch's TorchScript exporter fuses movedim(x, -1, 2) after a transpose into a perm reading
+    past its axes ([0, 1, 49, 2, 4]; onnxruntime refuses it): what follows is uncounted, and the
+    reason says the graph cannot run (a PyTorch module is then exported again)."""
+    nodes = [node("Transpose", ["x"], "t", name="fused", perm=[0, 1, 49, 2, 4]), node("MatMul", ["t", "y"], "z", name="mm")]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, 4, 8, 16, 3]), ("y", [1, 4, 16, 3, 5])])))
+    (u,) = m.uncounted
+    assert u.name == "mm" and u.reason.endswith("shapes lost at fused (Transpose: its perm [0, 1, 49, 2, 4] is no permutation of the 5 axes of its input: "
+                                                "the graph cannot run at these input shapes)")  # fmt: skip
+
+
 # --------------------------------------------------------------------------
 # Audit additions
 

@@ -300,13 +300,46 @@ def open_dynamic_dims(graph) -> int:
     return opened
 
 
-def real_inputs(path: Path, graph, initializers) -> list:
-    """The graph inputs that are not ``initializers``; a name that is not UTF-8 is an InputError."""
+def real_inputs(path: Path, mp, initializers: dict, notes: list[str] | None = None) -> list:
+    """The graph inputs that are not ``initializers``; a name that is not UTF-8 is an InputError.
+
+    An input with an initializer of its name is a weight where every initializer is an input (IR
+    3 requires it; torch's ``keep_initializers_as_inputs``).  Where only some are (IR 4 on), such
+    an input that only ever enters a node first -- the data of a Conv or MatMul, an If's
+    condition, a Loop's trip count or condition -- is a run-time input with a default value,
+    which a caller may override, as onnxruntime lets it: a real input here (its initializer
+    dropped from the reader's copy and from ``initializers``), said in ``notes``, so that neither
+    the data nor a branch or trip count given that way is read as a constant of the model."""
+    graph = mp.graph
+    defaults = [vi.name for vi in graph.input if vi.name in initializers]
+    if defaults and mp.ir_version >= 4 and len(defaults) < len(initializers):
+        later = {t for n in graph.node for k, t in enumerate(n.input) if k > 0 and not (k == 1 and n.op_type == "Loop")} | _in_subgraphs(graph)
+        defaults = [name for name in defaults if name not in later]
+        for name in defaults:
+            del initializers[name]
+        kept = [t for t in graph.initializer if t.name not in set(defaults)]
+        del graph.initializer[:]
+        graph.initializer.extend(kept)
+        if notes is not None and defaults:
+            notes.append(f"{len(defaults)} graph input(s) with a default value (an initializer of the same name, which a caller may override: "
+                         f"{few(map(repr, defaults))}) counted as run-time inputs, at their declared shape")  # fmt: skip
     real = [vi for vi in graph.input if vi.name not in initializers]
     for vi in real:
         if vi.name.__class__ is bytes:
             raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")
     return real
+
+
+def _in_subgraphs(graph) -> set[str]:
+    """Every tensor name the nodes of ``graph``'s subgraphs (If branches, Loop bodies, at any depth) take."""
+    names: set[str] = set()
+    todo = [g for n in graph.node for a in n.attribute for g in ([a.g] if a.HasField("g") else []) + list(a.graphs)]
+    while todo:
+        g = todo.pop()
+        for n in g.node:
+            names.update(n.input)
+            todo += [s for a in n.attribute for s in ([a.g] if a.HasField("g") else []) + list(a.graphs)]
+    return names
 
 
 def input_list(real: list) -> list[tuple]:

@@ -115,7 +115,7 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
         if mp.functions:
             mp = inline_functions(path, mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
-        real_inputs = onnx_inputs.real_inputs(path, mp.graph, st.initializers)
+        real_inputs = onnx_inputs.real_inputs(path, mp, st.initializers, notes)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
@@ -193,7 +193,7 @@ def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = 
     path = regular_file(path, "model file")
     stripped, st = strip(path)
     mp, _ = _parse(path, stripped)
-    real_inputs = onnx_inputs.real_inputs(path, mp.graph, st.initializers)
+    real_inputs = onnx_inputs.real_inputs(path, mp, st.initializers)
     onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, [], dims)
     return onnx_inputs.input_list(real_inputs)
 
