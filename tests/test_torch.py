@@ -414,6 +414,20 @@ def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
                            "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
 
 
+def test_a_movedim_after_a_transpose_is_counted():
+    """torch 2.14's TorchScript exporter fuses movedim(x, -1, 2) after a transpose into a perm past
+    the axes ([0, 1, 49, 2, 4]), which cannot run: dscost sees that and counts the graph the dynamo
+    exporter writes (Gemma 3n's audio attention).  4 * 16 batches of [8, 3] @ [3, 5] = 7,680 MACs."""
+    need("onnxscript")
+
+    class MovedimAfterTranspose(torch.nn.Module):
+        def forward(self, x, y):
+            return torch.matmul(torch.movedim(x.transpose(3, 4), -1, 2), y)
+
+    a = dscost.analyze(MovedimAfterTranspose(), (torch.rand(1, 4, 8, 16, 3), torch.rand(1, 4, 16, 3, 5)))
+    assert a.totals.macs == 4 * 16 * 8 * 3 * 5 and not a.model.uncounted
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_aten_diff_gets_a_symbolic_of_dscost(tmp_path):
     """transformers 5's masks call torch.diff, which the TorchScript exporter has no symbolic for:
