@@ -78,6 +78,9 @@ def seconds(v: float | None) -> str:
 
 _CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+# the invisible ones that reorder or hide text where it is shown (bidirectional overrides and
+# isolates, zero-width spaces and joiners, the byte order mark)
+_CONTROL.update({i: f"\\u{i:04x}" for i in (0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)})
 
 
 def clean(text: str) -> str:
@@ -86,3 +89,10 @@ def clean(text: str) -> str:
     (``\\n``, ``\\x1b``), so a name from a file can neither break a line (a GitHub
     workflow command, the one-line error rule) nor drive the terminal."""
     return text.translate(_CONTROL) if not text.isprintable() else text
+
+
+def csv_cell(text: str) -> str:
+    """A text cell of a CSV report: :func:`clean`, and a quote mark before a leading ``=``, ``+``
+    or ``@``, which a spreadsheet would run as a formula (``=HYPERLINK(...)`` as a layer name)."""
+    text = clean(text)
+    return "'" + text if text[:1] in ("=", "+", "@") else text

@@ -227,6 +227,21 @@ def test_names_cannot_inject(tmp_path, fmt):
         assert r.stdout.splitlines()[0].startswith("::error file=evil.yaml,title=dscost check max_macs::x\\n::warning")
 
 
+def test_names_cannot_run_as_formulas_or_reorder_text(tmp_path):
+    """A layer named =HYPERLINK(...) is a text cell in CSV (a quote mark first: a spreadsheet would
+    run it), and a right-to-left override or a zero-width space in a name is written as an escape
+    in every text format (it would reorder or hide what a row says); JSON keeps the name exact."""
+    (tmp_path / "s.yaml").write_text(SPEC.replace("layers:\n", 'layers:\n  - {type: conv, name: "=HYPERLINK(1)", channels: 4, kernel: 1}\n'
+                                                  '  - {type: conv, name: "a\\u202eb\\u200bc", channels: 4, kernel: 1}\n', 1))
+    r = dscost(tmp_path, "analyze", "s.yaml", "-f", "csv")
+    names = [row.split(",")[0] for row in r.stdout.splitlines()[1:3]]
+    assert r.returncode == 0 and names == ["'=HYPERLINK(1)", "a\\u202eb\\u200bc"]
+    for fmt in ("table", "markdown"):
+        out = dscost(tmp_path, "analyze", "s.yaml", "-f", fmt).stdout
+        assert ("a\\u202eb\\u200bc" if fmt == "table" else "a\\\\u202eb\\\\u200bc") in out and "\u202e" not in out and "\u200b" not in out
+    assert [x["name"] for x in json.loads(dscost(tmp_path, "analyze", "s.yaml", "-f", "json").stdout)["layers"][:2]] == ["=HYPERLINK(1)", "a\u202eb\u200bc"]
+
+
 @pytest.mark.parametrize("field, where", [(b"nZZ", "node 0 (Relu): its name"), (b"rZZ", "node 'n': its output name"),
                                           (b"xZZ", "a graph input: its name")])  # fmt: skip
 def test_names_that_are_not_utf8_are_one_error(tmp_path, field, where):

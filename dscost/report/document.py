@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Any, Callable, Sequence
 
-from dscost.units import clean
+from dscost.units import clean, csv_cell
 
 # The output formats of every command; some commands add their own (check: junit, github).
 FORMATS = ("table", "json", "csv", "markdown")
@@ -579,7 +579,7 @@ def emit(
         import csv
 
         # one record per line: a newline in a name would start a line of its own in a CI log
-        csv.writer(out, lineterminator="\n").writerows([clean(c) if isinstance(c, str) else c for c in row] for row in rows())
+        csv.writer(out, lineterminator="\n").writerows([csv_cell(c) if isinstance(c, str) else c for c in row] for row in rows())
     elif fmt == "markdown" and doc is not None:
         emit_markdown(doc(), out)
     elif fmt == "table" and doc is not None:
