@@ -44,6 +44,7 @@ from dscost.layers import (
 INPUT = "input"
 OPSET = 17
 MAX_EMBEDDED = 2**31 - 64 * 2**20  # protobuf's 2 GB limit, with room for the graph
+INT64_MAX = 2**63 - 1
 
 # spec activation -> (ONNX op, attributes, minimum opset); relu6/clip use Clip with bounds
 _ACTIVATIONS = {
@@ -202,6 +203,9 @@ def build_onnx(model: Model):
     consumed: set[str] = set()
     prev = None
     for layer in model.layers:
+        big = next((d for shape in (layer.input_shape, layer.output_shape) for d in shape or () if d > INT64_MAX), None)
+        if big is not None:  # (its weights' dims are its channels: in these shapes too)
+            raise InputError(f"{model.source}: layer {layer.name!r}: cannot export a dimension of {big:,}: ONNX's are 64-bit integers (at most {INT64_MAX:,})")
         srcs = list(layer.inputs) or [prev or INPUT]
         for s in srcs:
             if s not in names:

@@ -546,3 +546,10 @@ def test_the_sandbox_child_does_not_run_the_callers_script_again(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["top level", "5", "None"] and "printed by the work" in done.stderr
+
+
+def test_export_of_a_size_beyond_onnx_int64_names_the_layer(tmp_path):
+    """A spec counts exactly at any size (1e20 units: a Python int); ONNX's dimensions are int64."""
+    (tmp_path / "big.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: fc, name: head, units: 100000000000000000000}\n")
+    one_error(dscost(tmp_path, "export", "big.yaml", "-o", "big.onnx"),
+              "big.yaml: layer 'head': cannot export a dimension of 100,000,000,000,000,000,000: ONNX's are 64-bit integers")
