@@ -11,6 +11,8 @@ message is one line naming the file (and, when known, ``LINE:COL``, 1-based):
   added by alias expansion, and recursive aliases, are refused before any
   Python object is built;
 * duplicate mapping keys (PyYAML would silently keep the last one);
+* numbers only as written in decimal: YAML 1.1's base-60, octal, hex and binary integers
+  (``10:00`` = 600) are read as text, which validation then refuses or reads as written;
 * an empty document.
 
 :func:`validate` runs a Pydantic model and turns a ``ValidationError`` into
@@ -24,12 +26,18 @@ module stays cheap.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from dscost.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
+# A number as written in decimal (YAML 1.2's core schema, and underscores): PyYAML resolves YAML
+# 1.1's base 60 (10:00 = 600), octal (0700 = 448), hex and binary integers too, which nobody
+# writing a budget or a layer size means; those stay text
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z")
 MAX_DEPTH = 100
 MAX_ALIAS_NODES = 10_000
 
@@ -143,6 +151,8 @@ def _check_nodes(path: str, root: Any) -> None:
         on_stack.add(key)
         unique += 1
         stack.append((node, True))
+        if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and not node.style and not _DECIMAL.match(node.value):
+            node.tag = "tag:yaml.org,2002:str"  # (YAML 1.1's 10:00, 0700, 0x10, 0b101: text, which the schema then refuses or reads as written)
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, Any] = {}
             for k, _v in node.value:

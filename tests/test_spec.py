@@ -153,6 +153,22 @@ def test_duplicate_key(tmp_path):
     assert msg.startswith(":3:31: duplicate key 'channels'")
 
 
+def test_numbers_are_read_as_written_in_decimal(tmp_path):
+    """YAML 1.1 (PyYAML) reads 10:00 as 600 (base 60), 0700 as 448 (octal), 0x10 as 16: those stay
+    text, which a budget's limit refuses in one line naming it and its place; plain decimal
+    numbers (1_000, 1.5, 1.5e+9, .inf) are numbers as before."""
+    from dscost.yamlfile import load_yaml
+
+    p = write(tmp_path, "a: 10:00\nb: 0700\nc: 0x10\nd: 0b101\ne: 1_000\nf: 1.5\ng: 1.5e+9\nh: -.inf\ni: 0\nj: '12'\n")
+    assert load_yaml(p) == {"a": "10:00", "b": "0700", "c": "0x10", "d": "0b101", "e": 1000, "f": 1.5, "g": 1.5e9, "h": float("-inf"), "i": 0, "j": "12"}
+    (tmp_path / "m.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 3}\n")
+    (tmp_path / "b.yaml").write_text("budgets:\n  - path: m.yaml\n    max_macs: 10:00\n")
+    with pytest.raises(InputError, match=r"b.yaml:3:5: budgets\[0\]: max_macs: cannot parse '10:00'"):
+        from dscost.budget import load_budget
+
+        load_budget(tmp_path / "b.yaml")
+
+
 def test_not_utf8(tmp_path):
     p = tmp_path / "latin.yaml"
     p.write_bytes(b"name: caf\xe9\ninput: [3]\nlayers: [{type: relu}]\n")
