@@ -450,6 +450,21 @@ def test_a_while_whose_counter_is_no_count_stays_uncounted(tmp_path, trick):
     assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
 
 
+def test_the_entry_points_of_other_signatures_are_listed_as_uncounted(tmp_path):
+    """Subgraph 0 is signature 'stub' (a RELU); 'serving_default' runs subgraph 1 (a 3x3 conv of
+    224x224x3 to 64 channels, 86.7M MACs), which dscost does not count: it is listed, so that
+    --strict and a budget's reader see the count is not the whole file's."""
+    n = tm.Net()
+    n.output(n.unary(OP.RELU, n.input("x", (1, 224, 224, 3)), "r"))
+    b = n.body()
+    b.output(b.conv(b.input("bx", (1, 224, 224, 3)), 64, 3, name="hidden_conv"))
+    n.signatures = [("stub", 0), ("serving_default", 1)]
+    m = _read(n, tmp_path)
+    assert [(u.name, u.op, u.reason) for u in m.uncounted] == [("signature 'serving_default'", "SIGNATURE", "the entry point of another signature "
+                                                                 "(subgraph 1, 'body1'): not counted; dscost counts subgraph 0 (signature 'stub')")]  # fmt: skip
+    assert [layer.op for layer in m.layers] == ["RELU"]
+
+
 def test_unknown_builtin_and_sign_bit_activation_are_uncounted(tmp_path):
     n = tm.Net()
     x = n.input("x", (1, 8, 8, 4))

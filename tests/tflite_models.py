@@ -61,6 +61,7 @@ class Net:
     inputs: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
     bodies: list = field(default_factory=list)  # more subgraphs (control-flow bodies), numbered from 1
+    signatures: list = field(default_factory=list)  # (signature key, subgraph index): the file's SignatureDefs
 
     def body(self) -> Net:
         """A new subgraph sharing this model's buffers: its index is len(self.bodies)."""
@@ -207,7 +208,17 @@ class Net:
         graphs_vec = vec(tflite.ModelStartSubgraphsVector, graphs, b.PrependUOffsetTRelative)
         buffers_vec = vec(tflite.ModelStartBuffersVector, buffers, b.PrependUOffsetTRelative)
         desc = b.CreateString(description)
+        sigs = []
+        for key, index in self.signatures:
+            k = b.CreateString(key)
+            tflite.SignatureDefStart(b)
+            tflite.SignatureDefAddSignatureKey(b, k)
+            tflite.SignatureDefAddSubgraphIndex(b, index)
+            sigs.append(tflite.SignatureDefEnd(b))
+        sigs_vec = vec(tflite.ModelStartSignatureDefsVector, sigs, b.PrependUOffsetTRelative) if sigs else None
         tflite.ModelStart(b)
+        if sigs_vec is not None:
+            tflite.ModelAddSignatureDefs(b, sigs_vec)
         tflite.ModelAddVersion(b, 3)
         tflite.ModelAddOperatorCodes(b, codes_vec)
         tflite.ModelAddSubgraphs(b, graphs_vec)

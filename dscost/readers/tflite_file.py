@@ -148,6 +148,7 @@ class TFLiteFile:
     n_buffers: int
     weight_bytes: int
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # a subgraph's cost, once per way it is called
+    signatures: list = field(default_factory=list)  # (signature key, subgraph index) of each SignatureDef: the file's entry points
 
 
 def _scan(buf, size: int, tfl) -> TFLiteFile:
@@ -265,7 +266,8 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
         g_inputs = [index(g.Inputs(j), f"subgraph {s} input {j}", optional=False) for j in range(count(g.InputsLength(), 4, "subgraph inputs"))]
         g_outputs = [index(g.Outputs(j), f"subgraph {s} output {j}", optional=False) for j in range(count(g.OutputsLength(), 4, "subgraph outputs"))]
         graphs.append(Subgraph(text(g.Name()), tensors, ops, g_inputs, g_outputs))
-    return TFLiteFile(version, graphs, n_buffers, weight_bytes)
+    signatures = [(text(d.SignatureKey()), d.SubgraphIndex()) for d in map(model.SignatureDefs, range(count(model.SignatureDefsLength(), 4, "signature defs")))]
+    return TFLiteFile(version, graphs, n_buffers, weight_bytes, signatures=signatures)
 
 
 def _options2(tfl, options_type: str, table, where: str, text) -> dict:

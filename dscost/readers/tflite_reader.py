@@ -205,10 +205,12 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                                  f"(shape_signature {list(sig)}); set them with --input-shape {tensor.name}={example}")  # fmt: skip
 
     unknown = resolve(path, g, notes, resize, progress)  # tensors with dynamic dimensions: their run-time shapes, or unknown
+    first = next((f" (signature {key!r})" for key, i in f.signatures if i == 0), "")
     const: set[int] = {i for i, t in enumerate(tensors) if t.const}
     graph_inputs = set(g.inputs)
     layers: list[Layer] = []
-    uncounted: list[Uncounted] = []
+    uncounted: list[Uncounted] = [Uncounted(f"signature {key!r}", "SIGNATURE", f"the entry point of another signature (subgraph {i}, {f.graphs[i].name!r}): not counted; "
+                                            f"dscost counts subgraph 0{first}") for key, i in f.signatures if 0 < i < len(f.graphs)]  # fmt: skip
     producer: dict[int, str] = {}  # tensor -> layer name
     producer_op: dict[int, str] = {}
     ports: dict[int, int] = {}  # a later output of a multi-output op -> its index
