@@ -36,6 +36,20 @@ def test_symbolic_batch_becomes_1_with_a_note(tmp_path):
     assert any("batch" in n and "'N'" in n for n in m.notes)
 
 
+@pytest.mark.parametrize("name", ["sequence_length", "seq_len", "num_tokens", "time", "past_length"])
+def test_a_leading_dimension_named_as_a_length_is_not_the_batch(tmp_path, name):
+    """An RNN's X is [sequence_length, batch, features] (layout 0): its symbolic first dimension is
+    the number of steps, not a batch of 1 (which would count one step); it must be given.
+    MatMul of x [T, 1, 8] by W [8, 4]: 32 MACs per step."""
+    mp = model([node("MatMul", ["x", "W"], "y")], [("x", [name, 1, 8])], inits=[init("W", 8, 4)])
+    path = save(tmp_path, mp)
+    with pytest.raises(InputError, match=rf"input 'x' has an unresolved dimension 0 \('{name}'\); set it with --input-shape x=.*--dim {name}="):
+        read_onnx(path)
+    assert read_onnx(path, dims={name: 5}).layers[0].cost.macs == 5 * 32
+    for batch in ("batch_size", "N", "batch_seq"):  # (a batch, even one with 'seq' in its name)
+        assert read_onnx(save(tmp_path, model([node("MatMul", ["x", "W"], "y")], [("x", [batch, 1, 8])], inits=[init("W", 8, 4)]))).layers[0].cost.macs == 32
+
+
 def test_input_shape_override(tmp_path):
     m = read_onnx(save(tmp_path, conv_model()), input_shapes={"x": (4, 3, 16, 16)})
     assert m.layers[0].output_shape == (4, 4, 16, 16)

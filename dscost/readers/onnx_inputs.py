@@ -3,7 +3,8 @@ gives them (``--input-shape``, ``--dim``, a symbolic batch dimension set to 1), 
 the file declares for other tensors that no longer hold once they are given.
 
 * :func:`input_shape` -- the concrete shape of a graph input: an ``--input-shape`` override,
-  ``--dim`` values, else its declared dims with a symbolic batch dimension set to 1; any other
+  ``--dim`` values, else its declared dims with a symbolic batch dimension set to 1 (a leading
+  one whose name says it is a length is not: :func:`not_a_batch`); any other
   unresolved dimension is an error that names the input and suggests a shape of its own rank.
   The reader and the onnxruntime runs (bench, convert) both use it.
 * :func:`fix_inputs` -- writes those shapes into the graph, and clears the shapes the file
@@ -13,6 +14,7 @@ the file declares for other tensors that no longer hold once they are given.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -104,6 +106,17 @@ def _symbolic_names(vi) -> str:
     return f" (symbolic: dim {', dim '.join(named)})" if named else ""
 
 
+# A leading symbolic dimension is the batch, set to 1 -- unless its name says it is a length
+# (an RNN's [sequence_length, batch, features], a waveform's samples, [tokens, features])
+_LENGTH_WORDS = re.compile(r"seq|len|time|token|step|frame|sample|past", re.IGNORECASE)
+
+
+def not_a_batch(name: str) -> bool:
+    """Whether a leading symbolic dimension named ``name`` is a length, not a batch: a name with
+    'seq', 'len', 'time', 'token', 'step', 'frame', 'sample' or 'past' in it and not 'batch'."""
+    return bool(_LENGTH_WORDS.search(name)) and "batch" not in name.lower()
+
+
 def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None = None) -> dict[str, tuple[int, str | None]]:
     """Symbolic dimension names that one input fixes, for the same name in the others (ONNX IR:
     one ``dim_param``, one size), as Silero VAD's ``state`` [2, batch, 128] takes the batch of
@@ -122,7 +135,8 @@ def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None 
                     out.setdefault(d.dim_param, (int(v), vi.name))
     for vi in tensors:
         dim = vi.type.tensor_type.shape.dim
-        if vi.name not in (overrides or {}) and dim and not dim[0].HasField("dim_value") and dim[0].dim_param and dim_value(dim[0].dim_param, dims) is None:
+        if (vi.name not in (overrides or {}) and dim and not dim[0].HasField("dim_value") and dim[0].dim_param and dim_value(dim[0].dim_param, dims) is None
+                and not not_a_batch(dim[0].dim_param)):
             out.setdefault(dim[0].dim_param, (1, None))
     return out
 
@@ -193,7 +207,7 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         if d.HasField("dim_value") and not dynamic:
             raise InputError(f"{label}: input {name!r} has a zero-sized dimension {i}; set a real shape with {hint}")
         sym = str(DYNAMIC_DIM) if dynamic else d.dim_param or "?"
-        if i == 0:
+        if i == 0 and not not_a_batch(sym):
             shape.append(1)
             batch = sym
         else:
