@@ -673,6 +673,30 @@ def test_grouped_query_attention_keeps_the_torchscript_exporter():
         assert abs(y - m(x).detach().numpy()).max() < 1e-5
 
 
+def test_grouped_query_attention_of_head_counts_the_trace_does_not_know():
+    """When the trace does not know the head counts (a rotary table from the traced size), the key
+    and value heads are repeated by a group computed in the graph: still the TorchScript exporter,
+    and torch's output.  QK^T and AV 2 x 4 heads x 16 x 16 x 16 = 32,768 MACs, the Linear on the
+    4 x 16 rows of 16: 64 x 16 x 16 = 16,384; params 256 + 16 (inv_freq is a buffer)."""
+    m = tm.GroupedQueryUnknownHeads().eval()
+    args = (torch.rand(1, 4, 16, 16), torch.rand(1, 2, 16, 16), torch.rand(1, 2, 16, 16))
+    a = dscost.analyze(m, args)
+    assert (a.totals.macs, a.totals.params) == (32_768 + 16_384, 272) and not a.model.uncounted
+    assert "(TorchScript exporter," in a.model.notes[0]
+    if importlib.util.find_spec("onnxruntime"):
+        import tempfile
+
+        import onnxruntime as ort
+
+        from dscost.readers.torch_reader import count_module
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = count_module(m, args, workdir=tmp)[1]
+            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+            y = session.run(None, {i.name: x.numpy() for i, x in zip(session.get_inputs(), args)})[0]
+        assert abs(y - m(*args).detach().numpy()).max() < 1e-5
+
+
 def test_parameters_the_forward_does_not_use_are_named_in_a_note():
     """torch's sum(p.numel()) counts every parameter; the graph holds those the forward uses.  A
     note names the others and their elements, so the difference is said: Unused's mask token (16);

@@ -501,6 +501,23 @@ class GroupedQuery(nn.Module):
         return F.scaled_dot_product_attention(q, k, v, enable_gqa=True).transpose(1, 2).reshape(1, 8, 32)
 
 
+class GroupedQueryUnknownHeads(nn.Module):
+    """Grouped-query SDPA (4 query heads, 2 key-value heads, 16 tokens of 16) after a rotary table
+    built from the input's traced size, as Sapiens2 builds its own (arange, flatten, tile): the
+    TorchScript trace no longer knows the rotated queries' and keys' shapes, so not their head
+    counts; then a Linear 16 -> 16."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(16, 16)
+        self.register_buffer("inv_freq", torch.rand(4))
+
+    def forward(self, q, k, v):
+        pos = torch.arange(q.shape[-2], dtype=torch.float32)[:, None].expand(-1, 2)
+        cos = torch.cos((pos[:, :, None] * self.inv_freq[None, None, :]).flatten(1, 2).tile(2))
+        return self.proj(F.scaled_dot_product_attention(q * cos, k * cos, v, enable_gqa=True))
+
+
 class ImageTokens(nn.Module):
     """Embedding(100, 8) of token ids that must hold two image tokens (id 5), as a vision-language
     model's ids hold one per image feature: zeros fail its forward."""

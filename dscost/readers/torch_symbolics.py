@@ -37,8 +37,9 @@ op fails): so each does what torch's own does wherever torch's has one.
 * ``aten::scaled_dot_product_attention`` with ``enable_gqa=True`` (grouped-query attention:
   transformers' SDPA path when its mask is None, GraniteMoeHybrid, Qwen2-VL's vision tower), which
   torch's symbolic refuses: each key and value head repeated for its group of query heads (as
-  ``repeat_interleave`` along the head axis, which is what enable_gqa computes), then torch's own;
-  torch's own when ``enable_gqa`` is False, or the head counts are not known.
+  ``repeat_interleave`` along the head axis, which is what enable_gqa computes), then torch's own
+  (the group computed in the graph when the trace does not know the head counts); torch's own
+  when ``enable_gqa`` is False.
 
 Imports torch only inside :func:`symbolic`.
 """
@@ -217,11 +218,25 @@ def symbolic(op: str):
 
         gqa = symbolic_helper._maybe_get_const(enable_gqa, "b") if enable_gqa is not None else False
         q, k = symbolic_helper._get_tensor_sizes(query), symbolic_helper._get_tensor_sizes(key)
+        rank = symbolic_helper._get_tensor_rank(key)
         if gqa and q and k and len(q) == len(k) >= 3 and q[-3] and k[-3] and q[-3] % k[-3] == 0:
             group = q[-3] // k[-3]  # (query heads per key-value head)
             key, value = (repeat_interleave(g, t, const(g, group), const(g, len(k) - 3)) for t in (key, value))
             enable_gqa = g.op("Constant", value_t=torch.tensor(False))
+        elif gqa and rank is not None and rank >= 3 and symbolic_helper._get_tensor_rank(query) == rank:
+            key, value = (heads_like(g, t, query, rank) for t in (key, value))
+            enable_gqa = g.op("Constant", value_t=torch.tensor(False))
         return symbolic_opset14.scaled_dot_product_attention(g, query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+    def heads_like(g, x, query, rank: int):
+        """Each head of ``x`` [..., Hk, S, D] repeated for its group of the query's Hq heads
+        (repeat_interleave by Hq / Hk along axis -3), the head counts computed in the graph (from
+        Shape): a trace that does not know them (Sapiens2's rotary table from an If)."""
+        shape, q_heads = g.op("Shape", x), g.op("Slice", g.op("Shape", query), const(g, [rank - 3]), const(g, [rank - 2]))
+        part = lambda a, b: g.op("Slice", shape, const(g, [a]), const(g, [b]))  # noqa: E731
+        group = g.op("Div", q_heads, part(rank - 3, rank - 2))
+        spread = g.op("Expand", g.op("Unsqueeze", x, const(g, [rank - 2])), g.op("Concat", part(0, rank - 2), group, part(rank - 2, rank), axis_i=0))
+        return g.op("Reshape", spread, g.op("Concat", part(0, rank - 3), q_heads, part(rank - 2, rank), axis_i=0))
 
     return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
