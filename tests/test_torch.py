@@ -401,6 +401,18 @@ def test_windows_on_a_negative_axis_keep_the_torchscript_exporter():
     assert note.startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
 
 
+def test_the_dynamo_exporters_failure_says_what_torch_export_said():
+    """torch.onnx's dynamo exporter wraps what torch.export raised in "Failed to export the model
+    with torch.export."; the one line says the cause at the bottom of the chain too."""
+    need("onnxscript")
+    with pytest.raises(InputError) as err:
+        dscost.analyze(tm.NotExportableDataDependent(), (1, 8))
+    line = str(err.value)
+    assert "\n" not in line and "; the dynamo exporter too: " in line
+    if "Failed to export the model with torch.export" in line:
+        assert "data-dependent" in line.lower(), line
+
+
 def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
     """When the TorchScript exporter's graph still cannot run with dscost's symbolics (here: as if
     its unfold were registered already, which leaves torch's wrong one in place), dscost exports

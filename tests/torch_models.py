@@ -338,6 +338,16 @@ class NotExportable(nn.Module):
         return torch.linalg.svdvals(x)
 
 
+class NotExportableDataDependent(nn.Module):
+    """Neither exporter converts it: ``torch.polar`` (WavTokenizer's ISTFT head) for the
+    TorchScript one, a branch on a count of the data (its pad) for torch.export."""
+
+    def forward(self, x):
+        if int((x > 0).sum()) <= 3:
+            x = x * 2
+        return torch.view_as_real(torch.polar(x.abs(), x)).sum(-1)
+
+
 class PyramidPool(nn.Module):
     """A pyramid pooling module (PSPNet, UperNet): Conv2d(4, 8, 3, padding=1), then adaptive
     average pools to 1, 2, 3 and 6, each resized back and concatenated.  On 1x4x10x10: 9 x 4 x 8

@@ -105,8 +105,20 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
         export_dynamo(module, args, kwargs, path, names, torch)
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
+        inner = _innermost(err2)
+        if inner is not err2 and why.startswith("TorchExportError: Failed to export the model with torch.export"):  # (what torch.export said)
+            why = f"{why.rstrip('.')}: {first_line(inner)}"
         raise fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
     return dynamo_note(f"the TorchScript exporter failed ({first})")
+
+
+def _innermost(err: BaseException) -> BaseException:
+    """The exception at the bottom of ``err``'s chain (its causes, or what it was raised handling)."""
+    seen = {id(err)}
+    while (below := err.__cause__ or err.__context__) is not None and id(below) not in seen:
+        seen.add(id(below))
+        err = below
+    return err
 
 
 def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> None:
