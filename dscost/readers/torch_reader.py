@@ -355,13 +355,16 @@ def _cannot_run(model: Model) -> str:
 def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str,
                   measure: dict | list | None = None) -> tuple[Model, str] | None:
     """When the TorchScript exporter's graph contradicts itself (the module ran in torch): its
-    symbolic of ``Tensor.unfold`` on a negative dimension puts the windows on the wrong axis, so
-    the TorchScript exporter again with dscost's (which gives torch's the positive axis), when
-    that was not registered yet; else the dynamo exporter.  (The model, what exported it) when
-    that graph exports and runs; else None (the first graph is kept, with its uncounted nodes
-    and their reasons).  ``broken``: the first graph's node that cannot run."""
-    if "aten::unfold" not in REGISTERED:
-        register(torch, "aten::unfold")
+    symbolics of ``Tensor.unfold`` and ``movedim`` on a dimension counted from the end put the
+    windows on the wrong axis or write a perm past the axes, so the TorchScript exporter again
+    with dscost's (which give torch's the axes counted from the start), when they were not
+    registered yet; else the dynamo exporter.  (The model, what exported it) when that graph
+    exports and runs; else None (the first graph is kept, with its uncounted nodes and their
+    reasons).  ``broken``: the first graph's node that cannot run."""
+    fixes = [op for op in ("aten::unfold", "aten::movedim") if op not in REGISTERED]
+    if fixes:
+        for op in fixes:
+            register(torch, op)
         try:
             with Captured():
                 exporter = export_module(module, args, kwargs, path, names, torch, label)

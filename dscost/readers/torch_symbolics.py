@@ -34,6 +34,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   whose torch symbolic leaves a shape that the exporter's own inference rejects at a later Expand
   (an internal assert, retried with this one): an axis after it tiled r times, then merged
   (Unsqueeze, Tile, Reshape); torch's own otherwise;
+* ``aten::movedim`` with axes counted from the end (``movedim(x, -1, 2)``: Gemma 3n's audio
+  attention), whose torch symbolic writes a Transpose perm with -1 in it, which its exporter's
+  pass fusing consecutive transposes then reads past the axes (``[0, 1, 49, 2, 4]``): the axes
+  counted from the start, then torch's own;
 * ``aten::scaled_dot_product_attention`` with ``enable_gqa=True`` (grouped-query attention:
   transformers' SDPA path when its mask is None, GraniteMoeHybrid, Qwen2-VL's vision tower), which
   torch's symbolic refuses: each key and value head repeated for its group of query heads (as
@@ -51,7 +55,7 @@ import re
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
-                "aten::scaled_dot_product_attention")
+                "aten::scaled_dot_product_attention", "aten::movedim")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
@@ -238,6 +242,15 @@ def symbolic(op: str):
         spread = g.op("Expand", g.op("Unsqueeze", x, const(g, [rank - 2])), g.op("Concat", part(0, rank - 2), group, part(rank - 2, rank), axis_i=0))
         return g.op("Reshape", spread, g.op("Concat", part(0, rank - 3), q_heads, part(rank - 2, rank), axis_i=0))
 
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold,
+    def movedim(g, x, source, destination):
+        from torch.onnx import symbolic_opset9
+
+        rank = symbolic_helper._get_tensor_rank(x)
+        ends = [symbolic_helper._maybe_get_const(v, "t") for v in (source, destination)]
+        if rank and all(isinstance(t, torch.Tensor) for t in ends):  # (axes counted from the end, from the start: torch's then fuses transposes right)
+            source, destination = (g.op("Constant", value_t=t.reshape(-1).to(torch.int64) % rank) for t in ends)
+        return symbolic_opset9.movedim(g, x, source, destination)
+
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
