@@ -364,6 +364,20 @@ def without_cache(model, out: dict) -> dict:
     return out
 
 
+def run_round(archs: dict, own_inputs, argv: list[str]) -> int:
+    """:func:`main` over a later round's ``archs``: the inputs of a kind of its own from
+    ``own_inputs(kind, model, torch)`` (None for the kinds above), without the model's cache."""
+    global ARCHS, inputs_for
+    shared = inputs_for
+
+    def either(kind: str, model, torch) -> dict:
+        out = own_inputs(kind, model, torch)
+        return shared(kind, model, torch) if out is None else without_cache(model, out)
+
+    ARCHS, inputs_for = archs, either
+    return main(argv)
+
+
 def inputs_for(kind: str, model, torch) -> dict:
     import inspect
 

@@ -139,11 +139,8 @@ NEW = {
 }  # fmt: skip
 
 
-_inputs_for = crosscheck_hf.inputs_for
-
-
-def inputs_for(kind: str, model, torch) -> dict:
-    """crosscheck_hf's inputs, and those of the kinds above."""
+def own_inputs(kind: str, model, torch) -> dict | None:
+    """The inputs of the kinds above (None: crosscheck_hf's)."""
     gen, ids, rand = crosscheck_hf.generators(torch, 5)
 
     if kind == "image56":  # (SAM 3's ViT: 56x56, 4x4 patches of 14)
@@ -169,12 +166,9 @@ def inputs_for(kind: str, model, torch) -> dict:
     elif kind == "image_text":  # (one 3x64x64 image, one query of 16 ids)
         out = {"pixel_values": rand(1, 3, 64, 64), "input_ids": ids(16)}
     else:
-        return _inputs_for(kind, model, torch)
-    return crosscheck_hf.without_cache(model, out)
+        return None
+    return out
 
-
-crosscheck_hf.ARCHS = NEW
-crosscheck_hf.inputs_for = inputs_for
 
 if __name__ == "__main__":
-    sys.exit(crosscheck_hf.main(sys.argv[1:]))
+    sys.exit(crosscheck_hf.run_round(NEW, own_inputs, sys.argv[1:]))
