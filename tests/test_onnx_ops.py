@@ -554,18 +554,33 @@ def test_einsum_two_operands(tmp_path):
     nodes = [
         node("Einsum", ["a", "b"], "bmm", equation="bij,bjk->bik"),  # 2*3*4*5 = 120
         node("Einsum", ["q", "k"], "att", equation="bhqd,bhkd->bhqk"),  # 1*2*3*4*6 = 144
-        node("Einsum", ["a4", "b3"], "ell", equation="...ij,...jk->...ik"),  # batch (2,3): 6*4*5*6 = 720
+        node("Einsum", ["a4", "b4"], "ell", equation="...ij,...jk->...ik"),  # batch (2,3) from (2,3) and (1,3): 6*4*5*6 = 720
         node("Einsum", ["a", "W"], "lin", equation="bij,jk->bik"),  # 2*3*4*7 = 168, W 28 weights
+        node("Einsum", ["a", "c"], "bc", equation="bij,bjk->kib"),  # b broadcast from 1 to 2 (onnx's inference keeps the 1): 2*3*4*5 = 120
+        node("Einsum", ["a4", "b3"], "ranks", equation="...ij,...jk->...ik"),  # ellipses of 2 and 1 axes: onnxruntime refuses it
     ]
-    inputs = [("a", [2, 3, 4]), ("b", [2, 4, 5]), ("q", [1, 2, 3, 4]), ("k", [1, 2, 6, 4]), ("a4", [2, 3, 4, 5]), ("b3", [3, 5, 6])]
-    m = read(tmp_path, nodes, inputs, ["bmm", "att", "ell", "lin"], [init("W", 4, 7)])
-    assert not m.uncounted, m.uncounted
+    inputs = [("a", [2, 3, 4]), ("b", [2, 4, 5]), ("q", [1, 2, 3, 4]), ("k", [1, 2, 6, 4]), ("a4", [2, 3, 4, 5]), ("b4", [1, 3, 5, 6]),
+              ("c", [1, 4, 5]), ("b3", [3, 5, 6])]  # fmt: skip
+    m = read(tmp_path, nodes, inputs, ["bmm", "att", "ell", "lin", "bc", "ranks"], [init("W", 4, 7)])
+    assert [(u.name, u.reason) for u in m.uncounted] == [("ranks", "cannot derive cost: the ellipses of '...ij,...jk->...ik' span 1 and 2 axes: "
+                                                                   "the graph cannot run at these input shapes")]  # fmt: skip
     by = {layer.name: layer for layer in m.layers}
     assert by["bmm"].type == MATMUL and by["bmm"].cost == Cost(macs=120) and by["bmm"].output_shape == (2, 3, 5)
     assert by["bmm"].inputs == ("a", "b")
     assert by["att"].cost == Cost(macs=144) and by["att"].output_shape == (1, 2, 3, 6)
     assert by["ell"].cost == Cost(macs=720)
     assert by["lin"].cost == Cost(macs=168, weights=28) and by["lin"].inputs == ("a",)
+    assert by["bc"].cost == Cost(macs=120) and by["bc"].output_shape == (5, 3, 2)  # (onnxruntime's; onnx's inference says 5x3x1)
+
+
+def test_what_follows_an_einsum_that_broadcasts_is_counted_at_the_runtimes_size(tmp_path):
+    """bij,bjk->bik of [1, 8, 8] and [7, 8, 8]: onnx's shape inference keeps b = 1, onnxruntime
+    broadcasts it to 7; the MatMul by W [8, 16] after it runs on 7 x 8 rows (a red-team file
+    counted it at 1): Einsum 7*8*8*8 = 3,584 MACs, MatMul 7*8*8*16 = 7,168."""
+    nodes = [node("Einsum", ["a", "b"], "e", equation="bij,bjk->bik"), node("MatMul", ["e", "W"], "y", name="fc")]
+    m = read(tmp_path, nodes, [("a", [1, 8, 8]), ("b", [7, 8, 8])], ["y"], [init("W", 8, 16)])
+    assert [(layer.name, layer.cost.macs, layer.output_shape) for layer in m.layers] == [("e", 3584, (7, 8, 8)), ("fc", 7168, (7, 8, 16))]
+    assert any(n.startswith("1 node(s) (Einsum) whose output onnx's shape inference sizes other than onnxruntime") for n in m.notes)
 
 
 def test_an_einsum_with_nothing_to_sum_is_a_broadcast_multiply(tmp_path):

@@ -235,3 +235,41 @@ def node_attrs(node) -> dict:
         else:
             out[a.name] = None
     return out
+
+
+def einsum_sizes(eq: str, shapes: list) -> tuple[dict[str, int], tuple[int, ...], str]:
+    """(each index letter's size, the broadcast shape of the ellipsis, the output term) of an
+    Einsum ``eq`` (spaces removed) over operands of ``shapes``: sizes broadcast as numpy and
+    onnxruntime broadcast them (a letter of size 1 in one operand takes the other's).  The
+    output term of an implicit equation is the ellipsis, then the letters seen once, sorted.
+    ValueError when an operand's term does not fit its shape, a letter has two sizes, or the
+    ellipses of two operands span different ranks (which onnxruntime refuses)."""
+    from dscost.cost import broadcast_shape
+
+    terms = eq.split("->")[0].split(",")
+    sizes: dict[str, int] = {}
+    batch: tuple[int, ...] = ()
+    spans = set()
+    for i, (term, shape) in enumerate(zip(terms, shapes)):
+        letters = term.replace("...", "")
+        n_ell = len(shape) - len(letters) if "..." in term else 0
+        if n_ell < 0 or len(letters) + n_ell != len(shape):
+            raise ValueError(f"term {term!r} does not match input {i} of shape {tuple(shape)}")
+        if "..." in term:
+            spans.add(n_ell)
+        start = term.index("...") if "..." in term else len(letters)
+        batch = broadcast_shape(batch, tuple(shape[start : start + n_ell]))
+        for letter, d in zip(letters, shape[:start] + shape[start + n_ell :]):
+            if sizes.get(letter, d) not in (d, 1) and d != 1:
+                raise ValueError(f"index {letter!r} has sizes {sizes[letter]} and {d}")
+            sizes[letter] = max(sizes.get(letter, d), d)
+    if len(spans) > 1:
+        raise ValueError(f"the ellipses of {eq!r} span {' and '.join(map(str, sorted(spans)))} axes: {CANNOT_RUN}")
+    out = eq.split("->")[1] if "->" in eq else "..." * ("..." in eq) + "".join(sorted(x for x in sizes if eq.count(x) == 1))
+    return sizes, batch, out
+
+
+def einsum_shape(sizes: dict[str, int], batch: tuple[int, ...], out: str) -> tuple[int, ...]:
+    """The output shape of an Einsum (:func:`einsum_sizes`)."""
+    before, ell, after = out.partition("...")
+    return (*(sizes[c] for c in before), *(batch if ell else ()), *(sizes[c] for c in after))

@@ -31,6 +31,8 @@ from dscost.readers.onnx_node import (
     auto_pad,
     blocks_fit,
     conv_geom,
+    einsum_shape,
+    einsum_sizes,
     explicit_pads,
     handles,
     ints_attr,
@@ -223,24 +225,12 @@ def einsum(info: NodeInfo) -> Result:
         return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(0))), note=eq)
     if len(terms) > 2:
         raise ValueError(f"einsum with {len(terms)} operands ({eq!r}): contraction order unknown")
-    sizes: dict[str, int] = {}
-    batch: tuple[int, ...] = ()
-    for i, term in enumerate(terms):
-        shape = info.shape(i)
-        letters = term.replace("...", "")
-        n_ell = len(shape) - len(letters) if "..." in term else 0
-        if n_ell < 0 or len(letters) + n_ell != len(shape):
-            raise ValueError(f"term {term!r} does not match input {i} of shape {tuple(shape)}")
-        start = term.index("...") if "..." in term else len(letters)
-        batch = C.broadcast_shape(batch, tuple(shape[start : start + n_ell]))
-        dims = shape[:start] + shape[start + n_ell :]
-        for letter, d in zip(letters, dims):
-            if sizes.get(letter, d) not in (d, 1) and d != 1:
-                raise ValueError(f"index {letter!r} has sizes {sizes[letter]} and {d}")
-            sizes[letter] = max(sizes.get(letter, d), d)
+    sizes, batch, out = einsum_sizes(eq, [info.shape(i) for i in range(len(terms))])
+    declared = info.out_shapes[0] if info.out_shapes else None
+    if declared is not None and tuple(declared) != (shape := einsum_shape(sizes, batch, out)):
+        raise ValueError(f"its operands give {shape}, its output is declared {tuple(declared)}: {CANNOT_RUN}")
     if batch:
         sizes["..."] = prod(batch)
-    out = eq.split("->")[1] if "->" in eq else "".join(sorted(x for x in sizes if x != "..." and eq.count(x) == 1)) + "..."
     if prod(d for x, d in sizes.items() if (x != "..." and x not in out) or (x == "..." and "..." not in out)) == 1:
         # nothing to sum (an outer product, a contraction of size 1): the broadcast multiply torch computes it as
         params = {i: "weights" for i in (0, 1) if info.is_float_const(i) and not info.is_const(1 - i) and prod(info.shape(i)) > 1}

@@ -36,7 +36,7 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
-from dscost.readers.onnx_node import node_attrs
+from dscost.readers.onnx_node import einsum_shape, einsum_sizes, node_attrs
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
@@ -161,7 +161,7 @@ SCALES_MAX = 8  # a Resize's scales are read from tensors of at most this many v
 
 def may_differ(data: bytes) -> bool:
     """Whether the (stripped) file may hold a node :func:`runtime_sizes` corrects: a byte search."""
-    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or b"Resize" in data or b"Upsample" in data
+    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or b"Resize" in data or b"Upsample" in data or b"Einsum" in data
 
 
 def _float32(v: float) -> float:
@@ -262,16 +262,35 @@ def _resized(node, x: Shape, y: Shape, scales: _Scales) -> Shape | None:
     return tuple(out) if tuple(out) != tuple(y) else None
 
 
+def _einsum_size(node, shapes: dict, y) -> Shape | None:
+    """The output shape of an Einsum, broadcast as numpy and onnxruntime broadcast its operands,
+    when onnx's inference gives another (``bij,bjk->bik`` of [1, 4, 4] and [7, 4, 4]: onnx says
+    [1, 4, 4], onnxruntime [7, 4, 4]); None when that is the same or not known."""
+    operands = [shapes.get(t) for t in node.input]
+    eq = node_attrs(node).get("equation", b"")
+    eq = (eq.decode(errors="replace") if isinstance(eq, bytes) else str(eq)).replace(" ", "")
+    if y is None or None in operands or len(eq.split("->")[0].split(",")) != len(operands):
+        return None
+    try:
+        size = einsum_shape(*einsum_sizes(eq, operands))
+    except (ValueError, KeyError):
+        return None
+    return size if size != tuple(y) else None
+
+
 def _runtime_size(node, shapes: dict, scales: _Scales) -> Shape | None:
     """The output shape the ONNX spec and onnxruntime give ``node``, when onnx's inference gives
     another: a pool with ceil_mode (its last window dropped when it would start in the end
     padding; ceil(in / stride) with auto_pad SAME), a ConvTranspose with auto_pad SAME (in x
     stride whatever its output_padding, or the size without padding when that is less: onnxruntime
-    pads by no negative amount), a Resize or Upsample by scales (:func:`_resized`).  None: nothing to correct."""
+    pads by no negative amount), a Resize or Upsample by scales (:func:`_resized`), an Einsum
+    whose operands broadcast a dimension of size 1 (onnx keeps the 1).  None: nothing to correct."""
     op = node.op_type
-    if op not in (*POOLS, "ConvTranspose", "Resize", "Upsample") or standard_domain(node) not in ("", "ai.onnx") or not node.output or not node.input:
+    if op not in (*POOLS, "ConvTranspose", "Resize", "Upsample", "Einsum") or standard_domain(node) not in ("", "ai.onnx") or not node.output or not node.input:
         return None
     x, y = shapes.get(node.input[0]), shapes.get(node.output[0])
+    if op == "Einsum":
+        return _einsum_size(node, shapes, y)
     if op in ("Resize", "Upsample"):
         return _resized(node, x, y, scales) if x is not None and y is not None and len(x) == len(y) else None
     if x is None or y is None or len(x) != len(y) or len(x) < 3:
@@ -352,7 +371,8 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str], opset_impo
         ops = sorted({op for op, _, _ in fixed.values()})
         why = [w for kinds, w in (((*POOLS, "ConvTranspose"), "as the ONNX spec says: a pool with ceil_mode, a ConvTranspose with auto_pad SAME"),
                                   (("Resize", "Upsample"), "a Resize whose scale times input size is just short of an integer: onnxruntime and "
-                                                           "PyTorch multiply in floating point, and get the integer")) if any(op in kinds for op in ops)]  # fmt: skip
+                                                           "PyTorch multiply in floating point, and get the integer"),
+                                  (("Einsum",), "an Einsum whose operands broadcast a dimension of size 1, which onnx keeps")) if any(op in kinds for op in ops)]  # fmt: skip
         t, (op, was, now) = next(iter(fixed.items()))
         notes.append(f"{len(fixed)} node(s) ({', '.join(ops)}) whose output onnx's shape inference sizes other than onnxruntime ({'; '.join(why)}): "
                      f"counted at the runtime's size (e.g. {op} {t!r}: {'x'.join(map(str, was))} -> {'x'.join(map(str, now))})")  # fmt: skip
