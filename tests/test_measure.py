@@ -116,8 +116,10 @@ def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(
 
 def test_an_if_on_data_counts_the_branch_the_run_took(tmp_path):
     """If(ReduceSum(ids) == 0) -- the ids are data, fed as zeros: the run takes the then branch,
-    x [1, 4] by W1 [4, 3] (12 MACs); the else branch (by W2 [4, 5], 20 MACs) is not counted.
-    Without --measure-sizes the If stays uncounted, its branch unknown."""
+    x [1, 4] by W1 [4, 3] (12 MACs); the else branch (by W2 [4, 5], 20 MACs), which other inputs
+    may take, is listed as uncounted with its 20 weights, so a gate with --strict still sees it;
+    a branch of no work (an Identity) is not.  Without --measure-sizes the If stays uncounted,
+    its branch unknown."""
     then = helper.make_graph([node("MatMul", ["x", "W1"], "t")], "then", [], [vi("t", [1, 3])])
     other = helper.make_graph([node("MatMul", ["x", "W2"], "e")], "else", [], [vi("e", [1, 5])])
     nodes = [node("ReduceSum", ["ids"], "s", keepdims=0), node("Equal", ["s", "zero"], "cond"),
@@ -128,10 +130,17 @@ def test_an_if_on_data_counts_the_branch_the_run_took(tmp_path):
     plain = dscost.analyze(str(path))
     assert plain.totals.macs == 0 and [u.op for u in plain.model.uncounted] == ["If"]
     measured = dscost.analyze(str(path), measure_sizes=True)
-    assert measured.totals.macs == 12 and measured.model.uncounted == []
+    assert measured.totals.macs == 12 and measured.totals.params == 12 + 20
+    assert [(u.name, u.op, u.reason, u.params) for u in measured.model.uncounted] == [
+        ("branch/else_branch", "If", "the else_branch of If 'branch', which the measured run did not take (1 nodes: MatMul x1): not counted; "
+                                     "other inputs may take it", 20)]  # fmt: skip
     note = next(n for n in measured.model.notes if n.startswith("--measure-sizes"))
     assert "; 1 If(s) whose condition is data counted by the branch the run took" in note
     assert "If 'branch': cond=1 (measured) runs its then_branch, counted (1 nodes); the else_branch (1 nodes) is not" in measured.model.notes
+    other.CopyFrom(helper.make_graph([node("Identity", ["x"], "e")], "else", [], [vi("e", [1, 4])]))
+    graph.node[2].CopyFrom(node("If", ["cond"], "y", name="branch", then_branch=then, else_branch=other))
+    path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), "light.onnx")
+    assert dscost.analyze(str(path), measure_sizes=True).model.uncounted == []  # (the branch not taken does no work)
 
 
 def test_a_bfloat16_input_is_run_and_an_empty_selection_is_said(tmp_path):

@@ -66,7 +66,8 @@ def check_values(values: dict[str, int], real_inputs: list, label: str | Path) -
 
 
 def inline_known_branches(graph, values: dict[str, int], notes: list[str], arrays: dict | None = None, opset_import=(),
-                          inputs: set[str] = frozenset(), from_shapes: bool = False, flags: set[str] | None = None, given_by: str = "--input-value") -> bool:  # fmt: skip
+                          inputs: set[str] = frozenset(), from_shapes: bool = False, flags: set[str] | None = None, given_by: str = "--input-value",
+                          untaken: list | None = None) -> bool:  # fmt: skip
     """Replace every If whose condition is known (a value in ``values``; a Constant node or an
     initializer holding one element; or computed from those and ``arrays``, the given inputs'
     values, by a few nodes: :func:`_computed_conditions`) by the nodes of its branch that runs,
@@ -74,7 +75,8 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
     the graph ``inputs`` without a value that the other conditions are computed from (how to give
     one, for those of them among ``flags``: :func:`flag_inputs`; the others hold data).
     ``from_shapes``: ``arrays`` are the outputs of Shape/Size nodes (:func:`resolve_shape_branches`);
-    ``given_by`` says where ``values`` came from.  Returns whether an If was replaced."""
+    ``given_by`` says where ``values`` came from; ``untaken`` (when given) gets each If's name,
+    the name of the branch that does not run and that branch.  Returns whether an If was replaced."""
     changed = False
     for _ in range(MAX_ROUNDS):
         known = dict(values)
@@ -104,6 +106,8 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
             if body is None or len(body.sparse_initializer) or len(body.output) != len(node.output) or _not_text(node, body):
                 continue  # not a valid If: left as it is (uncounted, with its reason)
             inlined = changed = True
+            if untaken is not None and other is not None:
+                untaken.append((node.name or node.output[0], dropped, other))
             nodes[i : i + 1] = _inline(graph, node, body, taken)
             how = "tensor shapes" if from_shapes else "given values"
             source = f"{node.input[0]}={value}" + (f" ({given_by})" if node.input[0] in values else f" (computed from {how})" if node.input[0] in from_given else " (a constant)")

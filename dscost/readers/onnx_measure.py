@@ -20,6 +20,7 @@ branch stay unknown, said in the note.
 from __future__ import annotations
 
 import os
+from math import prod
 from pathlib import Path
 
 from dscost.readers.handlers import few
@@ -62,7 +63,7 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
              and (inferred.values.get(n.input[0]) is None)]  # (a trip count the shapes do not give)
     if not lost and not conds and not trips:
         notes.append("--measure-sizes: every tensor's size follows from the input shapes; nothing was run")
-        return inferred, names, made
+        return inferred, names, made, []
     types = {t: inferred.types.get(t, 0) for t in (*lost, *conds, *trips)}
     given = _matched(feeds, inputs)
     how = "random normal floats, integer zeros and empty strings (seed 1)" + (", flags at their --input-value" if values else "")
@@ -77,7 +78,9 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
     if sizes:
         _declare(graph, sizes, inferred.types)
     said: list[str] = []  # (each If replaced, as onnx_branches says it)
-    if ran and inline_known_branches(graph, {t: v for t, v in ran.items() if t in conds}, said, opset_import=mp.opset_import, given_by="measured"):
+    dropped: list = []
+    if ran and inline_known_branches(graph, {t: v for t, v in ran.items() if t in conds}, said, opset_import=mp.opset_import, given_by="measured",
+                                     untaken=dropped):  # fmt: skip
         names, made = _sorted(path, graph, loops)
     seeds = _trip_counts(trips, ran, inferred.shapes, inferred.types)
     if sizes or said or seeds:
@@ -100,7 +103,41 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         note += f"; {len(left)} stay unknown ({few(map(repr, left))}: inside an inlined function or If branch, or not made by the run)"
     notes.append(note)
     notes += said
-    return inferred, names, made
+    return inferred, names, made, untaken(dropped, graph)
+
+
+# The ops of multiply-adds (ONNX's, onnxruntime's fused and quantized twins): a branch not taken that holds
+# one, or reads a weight, is work the count leaves out; one of element-wise and shape ops (an empty result,
+# box offsets) is not listed
+_MAC_OPS = {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "DeformConv", "MatMul", "MatMulInteger", "QLinearMatMul", "Gemm", "Einsum",
+            "LSTM", "GRU", "RNN", "Attention", "FusedConv", "FusedGemm", "FusedMatMul", "QGemm", "MatMulNBits", "MultiHeadAttention",
+            "GroupQueryAttention", "QAttention"}
+
+
+def untaken(dropped: list, graph) -> list[tuple[str, str, list[str]]]:
+    """(name, reason, the outer tensors it reads) of each If branch that the measured run did not
+    take and that holds work -- an op of multiply-adds (:data:`_MAC_OPS`), or a weight of the
+    graph (a float initializer of more than one element): it is listed as uncounted (the reader
+    counts the weights only it reads as its params), since other inputs may take it."""
+    from onnx import AttributeProto, NodeProto
+
+    from dscost.readers.onnx_uncounted import node_bodies, outer_refs
+
+    weights = {t.name for t in graph.initializer if t.data_type in (1, 10, 11, 16) and len(t.dims) and prod(t.dims) > 1}
+    out = []
+    for name, branch, body in dropped:
+        holder = NodeProto()
+        holder.attribute.add(name=branch, type=AttributeProto.GRAPH).g.CopyFrom(body)
+        ops = [n.op_type for g in node_bodies(holder) for n in g.node]
+        refs = outer_refs(holder)
+        if _MAC_OPS.intersection(ops) or weights.intersection(refs):
+            counts = {op: ops.count(op) for op in dict.fromkeys(ops)}
+            what = ", ".join(f"{op} x{c}" for op, c in sorted(counts.items(), key=lambda kv: -kv[1])[:4])
+            out.append((f"{name}/{branch}", f"the {branch} of If {name!r}, which the measured run did not take ({len(ops)} nodes: {what}): "
+                                            "not counted; other inputs may take it", refs))  # fmt: skip
+    return out
+
+
 
 
 def _matched(feeds, inputs: list[tuple]) -> dict:

@@ -141,8 +141,10 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             inferred = infer(outputs=made)
         if maybe_resized:
             inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
+        untaken = []  # (the If branches a measured run did not take that hold work: listed as uncounted)
         if measure_sizes:
-            inferred, names, made = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop, st.external_files)
+            inferred, names, made, untaken = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop,
+                                                     st.external_files)  # fmt: skip
         del mp, made
         notes += inferred.notes
         g = inferred.graph
@@ -153,6 +155,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             if index % 1000 == 999:
                 bar.advance(1000)
             counter.visit(node, name)
+        for name, reason, refs in untaken:
+            counter._uncounted(name, "If", reason, refs, [], False)
         notes += counter.provenance_notes()
         contradicted = [u.name for u in counter.uncounted if CANNOT_RUN in u.reason]
         if contradicted:
