@@ -33,7 +33,7 @@ def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, la
     from dscost.units import nbytes
 
     limit = memory_bytes + ADDRESS_SPACE_HEADROOM if memory_bytes else None
-    payload = pickle.dumps((fn.__module__, fn.__qualname__, args, limit), protocol=pickle.HIGHEST_PROTOCOL)  # (one copy of the arguments)
+    payload = pickle.dumps((fn.__module__, fn.__qualname__, args, limit, os.getpid()), protocol=pickle.HIGHEST_PROTOCOL)  # (one copy of the arguments)
     env = {**os.environ, PATH_VARIABLE: json.dumps(sys.path)}  # (where dscost is: the parent's sys.path)
     proc = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
@@ -61,6 +61,23 @@ def run(fn: Callable, *args: Any, timeout_s: float, memory_bytes: int | None, la
     raise InputError(value if status == "input" else f"{label}: {value}")
 
 
+def _die_with(parent: int) -> None:
+    """(In the child.)  Be killed when the parent dies (Linux: ``PR_SET_PDEATHSIG``): the parent
+    holds the time limit, and a parent killed by a signal (a CI job cancelled, ``kill``) must not
+    leave a run going on without one.  Exit at once when the parent is already gone."""
+    import os
+
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # (PR_SET_PDEATHSIG)
+    except (OSError, AttributeError, ImportError):  # not Linux: the parent's timeout holds while it lives
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def child() -> None:
     """(The child's main.)  Reads the work from stdin, writes ``(status, value)`` to stdout:
     ``ok`` and the result, ``input`` and an InputError's line, ``memory``, or ``error`` and one line."""
@@ -71,7 +88,8 @@ def child() -> None:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # (what the work prints goes to stderr, not into the result)
     try:
-        module, name, args, limit = pickle.load(sys.stdin.buffer)
+        module, name, args, limit, parent = pickle.load(sys.stdin.buffer)
+        _die_with(parent)
         if limit:
             try:
                 import resource

@@ -553,3 +553,51 @@ def test_export_of_a_size_beyond_onnx_int64_names_the_layer(tmp_path):
     (tmp_path / "big.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: fc, name: head, units: 100000000000000000000}\n")
     one_error(dscost(tmp_path, "export", "big.yaml", "-o", "big.onnx"),
               "big.yaml: layer 'head': cannot export a dimension of 100,000,000,000,000,000,000: ONNX's are 64-bit integers")
+
+
+def _ppid(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG and /proc are Linux's")
+def test_a_run_in_a_child_ends_with_dscost(tmp_path):
+    """--measure-sizes runs the model in a child whose time limit the parent keeps: killing dscost
+    itself (SIGTERM, as a CI job cancel sends it to the one process) ends the child too, however
+    long its run (here a Loop of about 10^10 steps, its trip count computed from the data)."""
+    import signal
+    import time
+
+    body = helper.make_graph([helper.make_node("MatMul", ["v", "w"], ["v2"]), helper.make_node("Identity", ["c"], ["c_out"])], "body",
+                             [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+                              helper.make_tensor_value_info("v", TensorProto.FLOAT, [1, 8])],
+                             [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), helper.make_tensor_value_info("v2", TensorProto.FLOAT, [1, 8])])  # fmt: skip
+    nodes = [helper.make_node("Abs", ["x"], ["ax"]), helper.make_node("ReduceSum", ["ax"], ["s"], keepdims=0), helper.make_node("Mul", ["s", "big"], ["sb"]),
+             helper.make_node("Cast", ["sb"], ["M"], to=TensorProto.INT64), helper.make_node("Loop", ["M", "", "x"], ["y"], body=body, name="loop")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])],
+                          [numpy_helper.from_array(np.array(1e9, np.float32), "big"), numpy_helper.from_array(np.zeros((8, 8), np.float32), "w")])  # fmt: skip
+    save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), "loop.onnx")
+    proc = subprocess.Popen([sys.executable, "-m", "dscost", "analyze", "loop.onnx", "--measure-sizes", "-q"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    children: list[str] = []
+    for _ in range(600):  # (the child, once the parent has read the graph: up to 60 s)
+        found = [d for d in os.listdir("/proc") if d.isdigit() and _ppid(d) == proc.pid]
+        if found:
+            children = found
+            time.sleep(1)  # (its work under way)
+            break
+        time.sleep(0.1)
+    assert children, "no child process started"
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    for _ in range(100):
+        if not any(_ppid(c) is not None for c in children):  # (gone; a zombie of init's is reaped at once)
+            break
+        time.sleep(0.1)
+    else:
+        for c in children:
+            os.kill(int(c), signal.SIGKILL)
+        raise AssertionError(f"the child {children} outlived dscost")
