@@ -106,14 +106,27 @@ class _Graph:
         self.weights: list[tuple[str, tuple[int, ...]]] = []  # zero-filled float32 initializers
         self.small: list = []  # initializers with data
         self.opset = OPSET
+        self.taken = {layer.name for layer in model.layers} | {INPUT}  # (tensor names: a layer's output is its name)
+
+    def fresh(self, name: str) -> str:
+        """``name``, or ``name_2``, ``name_3``...: no layer or tensor of the graph has it yet (a
+        spec may name a layer ``a/W``, the name of layer ``a``'s weight)."""
+        unique, n = name, 1
+        while unique in self.taken:
+            n += 1
+            unique = f"{name}_{n}"
+        self.taken.add(unique)
+        return unique
 
     def weight(self, name: str, dims: tuple[int, ...]) -> str:
+        name = self.fresh(name)
         self.weights.append((name, tuple(dims)))
         return name
 
     def scalar(self, name: str, value: float) -> str:
         from onnx import TensorProto
 
+        name = self.fresh(name)
         self.small.append(self.h.make_tensor(name, TensorProto.FLOAT, [], [value]))
         return name
 
@@ -163,8 +176,8 @@ class _Graph:
         elif t == FC:
             x = srcs[0]
             if len(layer.input_shape) > 2:
-                self.node("Flatten", [x], f"{name}/flatten", f"{name}/flatten", axis=1)
-                x = f"{name}/flatten"
+                x = self.fresh(f"{name}/flatten")
+                self.node("Flatten", [srcs[0]], x, x, axis=1)
             units, features = layer.output_shape[-1], prod(layer.input_shape[1:])
             inputs = [x, self.weight(f"{name}/W", (units, features))]
             if layer.cost.biases:
@@ -180,7 +193,7 @@ class _Graph:
             if layer.output_shape and tuple(layer.output_shape) != tuple(layer.input_shape):
                 from onnx import TensorProto
 
-                target = f"{name}/shape"
+                target = self.fresh(f"{name}/shape")
                 self.small.append(self.h.make_tensor(target, TensorProto.INT64, [len(layer.output_shape)], list(layer.output_shape)))
                 self.node("Reshape", [srcs[0], target], name, name)
             else:

@@ -54,6 +54,22 @@ def test_export_embedded_weights_and_hand_built_model(tmp_path):
     assert path.stat().st_size > 4 * sum(layer.cost.weights for layer in m.layers)
 
 
+def test_layer_names_that_are_the_names_of_weights_do_not_clash(tmp_path):
+    """A spec may name a layer 'a/W', the name export gives layer a's weight, and 'b/W/flatten':
+    the weight and helper tensors take names no layer has (onnx's checker wants each name made
+    once), and the file counts as the spec (same padding, convs without bias): conv a 16*27*1,024 =
+    442,368 MACs, 432 params; conv b 16*144*1,024 = 2,359,296, 2,304; the dense 10*16,384 =
+    163,840, 163,850."""
+    spec = tmp_path / "clash.yaml"
+    spec.write_text("input: [3, 32, 32]\nlayers:\n  - {type: conv, name: a, channels: 16, kernel: 3}\n  - {type: relu, name: a/W}\n"
+                    "  - {type: conv, name: b, channels: 16, kernel: 3}\n  - {type: relu, name: b/W/flatten}\n  - {type: fc, name: b/W, units: 10}\n")  # fmt: skip
+    m = load(spec)
+    path = export_model(m, tmp_path / "clash.onnx")
+    onnx.checker.check_model(str(path), full_check=True)
+    same_layers(m, load(path))
+    assert (cost.analyze(m).totals.macs, cost.analyze(m).totals.params) == (442_368 + 2_359_296 + 163_840, 432 + 2_304 + 163_850)
+
+
 def test_exported_model_runs_in_onnxruntime(tmp_path):
     ort = pytest.importorskip("onnxruntime")
     import numpy as np
