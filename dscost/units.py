@@ -79,8 +79,8 @@ def seconds(v: float | None) -> str:
 _CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
 _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"})
 # the invisible ones that reorder or hide text where it is shown (bidirectional overrides and
-# isolates, zero-width spaces and joiners, the byte order mark)
-_CONTROL.update({i: f"\\u{i:04x}" for i in (0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)})
+# isolates, zero-width spaces and joiners, the byte order mark), and the non-characters XML refuses
+_CONTROL.update({i: f"\\u{i:04x}" for i in (0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0xFFFE, 0xFFFF)})
 
 
 def clean(text: str) -> str:

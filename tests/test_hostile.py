@@ -227,6 +227,14 @@ def test_names_cannot_inject(tmp_path, fmt):
         assert r.stdout.splitlines()[0].startswith("::error file=evil.yaml,title=dscost check max_macs::x\\n::warning")
 
 
+def test_a_name_xml_refuses_keeps_the_junit_report_well_formed(tmp_path):
+    """U+FFFE is no character of XML 1.0: in a name it is written as an escape, so GitLab and
+    Jenkins can still read the report."""
+    (tmp_path / "s.yaml").write_text('name: "a\\uFFFEb"\n' + SPEC)
+    r = dscost(tmp_path, "check", "s.yaml", "--max-macs", "1K", "--format", "junit")
+    assert r.returncode == 1 and ET.fromstring(r.stdout).find("testsuite").get("name").startswith("a\\ufffeb")
+
+
 def test_names_cannot_run_as_formulas_or_reorder_text(tmp_path):
     """A layer named =HYPERLINK(...) is a text cell in CSV (a quote mark first: a spreadsheet would
     run it), and a right-to-left override or a zero-width space in a name is written as an escape

@@ -123,6 +123,19 @@ def test_analysis_csv(tiny_analysis):
     assert flops_rows[0]["flops"] == "110592"
 
 
+def test_analysis_csv_lists_the_uncounted_nodes(tiny_analysis):
+    """A CSV reader sees what the totals miss: a row of type "uncounted" per node, with its params
+    (in the totals) and no MACs (not in them)."""
+    from dataclasses import replace
+
+    from dscost.layers import Uncounted
+
+    m = replace(tiny_analysis.model, uncounted=[Uncounted("odd", "FusedLinear", "custom op of domain 'com.acme': no cost handler", params=12)])
+    for flops in (False, True):
+        rows = list(csv.DictReader(io.StringIO(render(show_analysis, cost.analyze(m), "csv", flops=flops))))
+        assert len(rows) == 12 and {k: v for k, v in rows[-1].items() if v} == {"name": "odd", "type": "uncounted", "op": "FusedLinear", "params": "12"}
+
+
 def _md_tables(text: str) -> list[list[list[str]]]:
     tables, cur = [], []
     for line in text.splitlines():

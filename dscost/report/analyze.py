@@ -554,6 +554,9 @@ def analysis_csv(a: Analysis, flops: bool = False, roofline: ModelRoofline | Non
         if memory is not None:
             row += [lm.activation_bytes, lm.live_bytes] if lm else ["", ""]
         rows.append(row)
+    for u in a.model.uncounted:  # (type "uncounted": its work is not in the totals; its params are)
+        lead = [u.name, "uncounted", u.op, "", "", "", "", *([""] if flops else []), u.params]
+        rows.append(lead + [""] * (len(header) - len(lead)))
     return rows
 
 
