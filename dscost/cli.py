@@ -31,7 +31,7 @@ from typing import Annotated, Optional
 import typer
 
 from dscost import __version__
-from dscost.errors import InputError, internal_error_line, silence_stdout
+from dscost.errors import InputError, internal_error_line, report_written, silence_stdout
 from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
@@ -587,6 +587,7 @@ def main() -> None:
     try:
         if sys.stdout is not None:
             sys.stdout.flush()  # here, not at exit: a full disk must not pass as success
+            report_written()
     except BrokenPipeError:
         silence_stdout()
     except OSError as e:

@@ -35,3 +35,16 @@ def silence_stdout() -> None:
     except OSError:
         pass
     sys.stdout = open(os.devnull, "w")
+
+
+def report_written() -> None:
+    """Point file descriptor 1 at stderr once the report is written and flushed: what runs later
+    (a PyTorch target's ``atexit`` handlers, its threads) prints to stderr, not after the JSON."""
+    import os
+    import sys
+
+    try:
+        os.dup2(sys.stderr.fileno(), 1)
+        sys.stdout = sys.stderr
+    except (OSError, ValueError, AttributeError):  # (no stderr to point at: leave stdout as it is)
+        pass

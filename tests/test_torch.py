@@ -245,6 +245,16 @@ def test_json_stdout_is_only_json_and_stderr_is_quiet(capfd, monkeypatch):
     assert "Tiny.forward: printed on every call" in err  # replayed on stderr for debugging
 
 
+def test_what_a_target_prints_at_exit_goes_to_stderr(tmp_path):
+    """A target's atexit handler (telemetry, logging) runs after the report is written: it prints
+    to stderr, so `-f json` stays one JSON document."""
+    (tmp_path / "t.py").write_text("import atexit\nfrom torch import nn\n\ndef build():\n"
+                                   "    atexit.register(lambda: print('telemetry: flushed 3 events'))\n    return nn.Linear(10, 10)\n")  # fmt: skip
+    r = subprocess.run([sys.executable, "-m", "dscost", "analyze", "t.py:build", "-i", "1x10", "-f", "json", "-q"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert r.returncode == 0 and json.loads(r.stdout)["totals"]["macs"] == 100 and "telemetry: flushed 3 events" in r.stderr
+
+
 ERRORS = [
     (["no_such_module_xyz:build"], "no_such_module_xyz:build: cannot import no_such_module_xyz: no module named 'no_such_module_xyz'"),
     (["tests/no_such_file.py:build"], "tests/no_such_file.py:build: no such Python file tests/no_such_file.py"),
