@@ -50,6 +50,15 @@ def test_a_leading_dimension_named_as_a_length_is_not_the_batch(tmp_path, name):
         assert read_onnx(save(tmp_path, model([node("MatMul", ["x", "W"], "y")], [("x", [batch, 1, 8])], inits=[init("W", 8, 4)]))).layers[0].cost.macs == 32
 
 
+def test_a_dim_of_0_for_the_batch_is_refused(tmp_path):
+    """--dim N=0 would make every count 0, and every limit pass: refused, naming the input; a 0
+    elsewhere (an empty cache: past_sequence_length=0) stays a size like any other."""
+    with pytest.raises(InputError, match=r"input 'x': its first dimension \('N'\) is 0 with the --dim values given: an empty batch"):
+        read_onnx(save(tmp_path, conv_model()), dims={"N": 0})
+    mp = model([node("Concat", ["past", "x"], "y", axis=1)], [("past", [1, "past_len", 4]), ("x", [1, 2, 4])])
+    assert read_onnx(save(tmp_path, mp, "cache.onnx"), dims={"past_len": 0}).inputs[0][1] == (1, 0, 4)
+
+
 def test_input_shape_override(tmp_path):
     m = read_onnx(save(tmp_path, conv_model()), input_shapes={"x": (4, 3, 16, 16)})
     assert m.layers[0].output_shape == (4, 4, 16, 16)

@@ -187,6 +187,9 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         if given is not None:
             if given < 0:
                 raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) is {given} with the --dim values given")
+            if given == 0 and i == 0:  # (a 0 elsewhere -- an empty cache -- is a real case; an empty batch counts nothing)
+                raise InputError(f"{label}: input {name!r}: its first dimension ({d.dim_param!r}) is 0 with the --dim values given: an empty batch, "
+                                 "every count would be 0")  # fmt: skip
             shape.append(given)
             continue
         size, source = bound.get(d.dim_param, (None, None)) if d.dim_param else (None, None)
