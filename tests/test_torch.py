@@ -245,6 +245,17 @@ def test_json_stdout_is_only_json_and_stderr_is_quiet(capfd, monkeypatch):
     assert "Tiny.forward: printed on every call" in err  # replayed on stderr for debugging
 
 
+def test_a_count_that_depends_on_the_inputs_values_is_said():
+    """The trace turns x.abs().max() into a Python int: the loop count, and so the MACs (64 per
+    step), are those of the traced input.  A note names the place; resnet-like code gets none."""
+    x = torch.full((1, 8), 0.35)  # (3 steps)
+    a = dscost.analyze(tm.ValueSteps(), x)
+    assert a.totals.macs == 3 * 64
+    (note,) = [n for n in a.model.notes if n.startswith("the trace read tensor values as Python numbers")]
+    assert note.startswith("the trace read tensor values as Python numbers at 1 place(s) (torch_models.py:")
+    assert not any("trace read" in n for n in dscost.analyze(tm.tiny(), (1, 3, 32, 32)).model.notes)
+
+
 def test_what_a_target_prints_at_exit_goes_to_stderr(tmp_path):
     """A target's atexit handler (telemetry, logging) runs after the report is written: it prints
     to stderr, so `-f json` stays one JSON document."""

@@ -348,6 +348,20 @@ class NotExportableDataDependent(nn.Module):
         return torch.view_as_real(torch.polar(x.abs(), x)).sum(-1)
 
 
+class ValueSteps(nn.Module):
+    """A Linear(8, 8) applied as many times as ten times the input's largest magnitude: the trace
+    fixes the count of the input it ran (torch.rand: 9 at most)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        for _ in range(int(x.abs().max() * 10)):
+            x = self.fc(x)
+        return x
+
+
 class PyramidPool(nn.Module):
     """A pyramid pooling module (PSPNet, UperNet): Conv2d(4, 8, 3, padding=1), then adaptive
     average pools to 1, 2, 3 and 6, each resized back and concatenated.  On 1x4x10x10: 9 x 4 x 8

@@ -53,7 +53,7 @@ from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
 from dscost.readers.torch_forward import batched_experts, forward_params
 from dscost.readers.torch_names import module_path_names, rename, write_names
-from dscost.readers.torch_run import Captured, fail, first_line, import_torch
+from dscost.readers.torch_run import Captured, fail, first_line, import_torch, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
 
 
@@ -463,7 +463,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
-            with Captured():
+            with Captured() as captured:
                 _set_mode(module, False)
                 if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in module.parameters()):
                     _forward(module, args, kwargs, torch, forward, made)  # (a lazy module's parameters exist after one)
@@ -504,5 +504,5 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    model.notes[1:1] = [note for note in (experts_note, cache_note, unused) if note]
+    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused) if note]
     return model, path

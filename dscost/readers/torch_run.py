@@ -46,10 +46,14 @@ def import_torch(label: str):
     return torch
 
 
+# torch's TracerWarning where a trace turns a tensor's value into a Python number, bool or index
+VALUE_WARNING = r".*might cause the trace to be incorrect"
+
+
 class Captured:
     """Redirect stdout and stderr -- Python's objects and the process's fds 1 and 2 (C++ prints) --
-    into one temporary file, and silence warnings.  With DSCOST_DEBUG=1 the text is replayed on
-    stderr on exit."""
+    into one temporary file, and silence warnings but those of :data:`VALUE_WARNING`, which are
+    kept in ``warnings``.  With DSCOST_DEBUG=1 the text is replayed on stderr on exit."""
 
     def __enter__(self) -> Captured:
         self._stack = contextlib.ExitStack()
@@ -70,8 +74,9 @@ class Captured:
         self._stack.enter_context(contextlib.redirect_stderr(self._text))
         import warnings
 
-        self._stack.enter_context(warnings.catch_warnings())
+        self.warnings = self._stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("ignore")
+        warnings.filterwarnings("always", message=VALUE_WARNING)  # (recorded: the trace read a tensor's value)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -92,3 +97,17 @@ class Captured:
 
 # --------------------------------------------------------------------------
 # Targets
+
+
+def value_note(recorded: list) -> str | None:
+    """The note on the places where a trace read tensor values as Python numbers (torch's
+    TracerWarning), or None: where those values decide a loop count or a branch, the graph -- and
+    the count -- are those of the traced inputs' values."""
+    import os
+
+    places = list(dict.fromkeys(f"{os.path.basename(w.filename)}:{w.lineno}" for w in recorded))
+    if not places:
+        return None
+    shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
+    return (f"the trace read tensor values as Python numbers at {len(places)} place(s) ({shown}): where those values decide a loop count or a "
+            "branch, the graph and the counts are those of the traced inputs' values (torch: the trace might be incorrect for other values)")
