@@ -651,6 +651,14 @@ def test_lstm(tmp_path):
     assert layer.output_shape == (3, 1, 2, 5) and layer.inputs == ("X",)
 
 
+def test_an_lstm_whose_hidden_size_is_not_its_weights_cannot_run(tmp_path):
+    """hidden_size 4 on R [1, 20, 5] (hidden 5): onnxruntime refuses the node; it is uncounted,
+    saying so, not counted from the weights."""
+    n = node("LSTM", ["X", "W", "R"], ["Y"], name="lstm", hidden_size=4)
+    m = read(tmp_path, [n], [("X", [3, 2, 4])], ["Y"], [init("W", 1, 20, 4), init("R", 1, 20, 5)])
+    assert not m.layers and [u.reason for u in m.uncounted] == ["cannot derive cost: its hidden_size 4 is not that of R (1, 20, 5): the graph cannot run at these input shapes"]
+
+
 def test_gru_bidirectional(tmp_path):
     # seq 4, batch 1, input 3, hidden 2, two directions, G = 3, no bias
     # MACs 2*4*1*3*2*(3+2) = 240; weights W 2*6*3 + R 2*6*2 = 60

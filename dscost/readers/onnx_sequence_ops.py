@@ -14,7 +14,7 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ELEMENTWISE, MATMUL, RECURRENT, ConvGeom
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import NodeInfo, contrib_handles, contrib_shapes, handles, str_attr
+from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_handles, contrib_shapes, handles, str_attr
 
 
 @handles("CausalConvWithState")
@@ -283,6 +283,8 @@ def recurrent(info: NodeInfo) -> Result:
     cell = info.op.lower()
     if w[1] != C.RNN_GATES[cell] * hidden or w[2] != x[2]:
         raise ValueError(f"W {tuple(w)} does not fit X {tuple(x)} and hidden size {hidden}")
+    if info.attr("hidden_size", hidden) != hidden:  # (onnxruntime refuses the node)
+        raise ValueError(f"its hidden_size {info.attr('hidden_size')} is not that of R {tuple(r)}: {CANNOT_RUN}")
     bias, peephole = info.has(3), info.op == "LSTM" and info.has(7)
     cost = C.rnn_cost(cell, w[0], seq, batch, x[2], hidden, bias, _rnn_activation_ops(info), peephole)
     params = {1: "weights", 2: "weights"}
