@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from onnx import TensorProto
+from onnx import TensorProto, helper, numpy_helper
 
 
 from dscost.layers import (
@@ -318,7 +318,6 @@ def test_unknown_and_custom_ops_are_uncounted(tmp_path):
         node("Conv", ["custom", "W"], "conv"),  # input shape unknown after the custom op
     ]
     mp_nodes = nodes
-    from onnx import helper
 
     from onnx_models import model, save
     from dscost.readers.onnx_reader import read_onnx
@@ -544,6 +543,23 @@ def test_qdq_conv_counts_weights_once(tmp_path):
     assert by["wdq"].cost == Cost(other_ops=432) and "foldable" in by["wdq"].note
     total = sum((layer.cost for layer in m.layers), Cost())
     assert (total.weights, total.biases, total.params) == (216, 8, 224)
+
+
+def test_qdq_weights_in_a_constant_node_count_as_weights(tmp_path):
+    """torch's TorchScript exporter writes a quantized module's weights (torchvision's quantized
+    ResNet and MobileNetV3) as int8 Constant nodes, then Cast, then DequantizeLinear: those are the
+    conv's weights (8*3*3*3 = 216) as much as an initializer is, not literals of the model's code."""
+    w = numpy_helper.from_array(np.random.default_rng(0).integers(-100, 100, (8, 3, 3, 3)).astype(np.int8), "W")
+    nodes = [
+        helper.make_node("Constant", [], ["W"], value=w),
+        node("Cast", ["W"], "Wc", to=TensorProto.INT8),
+        node("DequantizeLinear", ["Wc", "w_s", "w_zp"], "wdq", axis=0),
+        node("Conv", ["x", "wdq"], "conv", pads=[1, 1, 1, 1]),
+    ]
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], ["conv"], [init("w_s", 8, value=[0.1] * 8), init("w_zp", 8, dtype=np.int8, value=[0] * 8)])
+    by = {layer.name: layer for layer in m.layers}
+    assert by["conv"].cost == Cost(macs=13_824, weights=216) and not m.uncounted
+    assert not any("literal" in n for n in m.notes)
 
 
 # --------------------------------------------------------------------------
