@@ -854,6 +854,23 @@ def test_an_input_with_a_default_value_is_a_run_time_input(tmp_path):
     assert not any("default value" in n for n in m.notes)
 
 
+def test_an_expand_to_a_shape_its_data_cannot_broadcast_to_is_a_graph_that_cannot_run(tmp_path):
+    """torch's TorchScript exporter expands timm's mixed-RoPE ViT class token (1, 1, 384) to a
+    fixed [1, 3, 3]: onnxruntime refuses it; the Expand is uncounted saying so (a PyTorch module
+    is then exported again), and what follows it is uncounted; [1, -1 -> 1, ...] as torch writes
+    expand(1, -1, -1) runs, and the MatMul after the Concat counts 197 x 384 x 64."""
+    def graph(target):
+        nodes = [helper.make_node("Constant", [], ["shp"], value=onnx.numpy_helper.from_array(np.array(target, np.int64))),
+                 node("Expand", ["cls", "shp"], "e", name="expand"), node("Concat", ["e", "x"], "c", axis=1), node("MatMul", ["c", "w"], "y", name="mm")]  # fmt: skip
+        return model(nodes, [("x", [1, 196, 384])], ["y"], [init("cls", 1, 1, 384), init("w", 384, 64)])
+
+    m = read_onnx(save(tmp_path, graph([1, 3, 3])))
+    assert [(u.name, u.reason) for u in m.uncounted][0] == ("expand", "cannot derive cost: its data (1, 1, 384) cannot expand to (1, 3, 3): the graph cannot run at these input shapes")
+    assert "mm" in [u.name for u in m.uncounted]
+    m = read_onnx(save(tmp_path, graph([1, 1, 1]), "ok.onnx"))
+    assert not m.uncounted and [layer.cost.macs for layer in m.layers if layer.name == "mm"] == [197 * 384 * 64]
+
+
 def test_a_transpose_whose_perm_is_no_permutation_is_a_graph_that_cannot_run(tmp_path):
     """torch's TorchScript exporter fuses movedim(x, -1, 2) after a transpose into a perm reading
     past its axes ([0, 1, 49, 2, 4]; onnxruntime refuses it): what follows is uncounted, and the

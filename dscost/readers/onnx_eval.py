@@ -185,6 +185,21 @@ def index_outside(node, shape: tuple | None, index) -> str:
     return f"cannot derive cost: index {hi if hi >= n else lo} is outside axis {axis} of its data {tuple(shape)} (size {n}): {CANNOT_RUN}"
 
 
+def cannot_expand(shape: tuple | None, target) -> str:
+    """Why an Expand cannot run: its data's known ``shape`` and the known ``target`` shape do not
+    broadcast (numpy's rule; "" when they do or are not known).  torch's TorchScript exporter
+    writes such a node for a class token expanded to a size the trace fixed wrongly (timm's ViT
+    with mixed RoPE: (1, 1, 384) to [1, 3, 3])."""
+    if shape is None or getattr(target, "ndim", None) != 1 or target.dtype.kind not in "iu":
+        return ""
+    want = [int(v) for v in target]
+    n = max(len(shape), len(want))
+    for a, b in zip((1,) * (n - len(shape)) + tuple(shape), [1] * (n - len(want)) + want):
+        if a != b and a != 1 and b != 1:
+            return f"cannot derive cost: its data {tuple(shape)} cannot expand to {tuple(want)}: {CANNOT_RUN}"
+    return ""
+
+
 # Ops whose inputs share one element type (their schema's T): values of two types are a type error.
 SAME_TYPE = frozenset({"Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Max", "Min", "Sum",
                        "Mean", "Concat"})  # fmt: skip

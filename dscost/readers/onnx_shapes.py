@@ -37,7 +37,7 @@ from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
 from dscost.readers.onnx_node import einsum_shape, einsum_sizes, node_attrs
-from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, constant_value, fold_small, index_outside,
+from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, cannot_expand, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
@@ -453,8 +453,8 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
             shapes[outs[0]] = tuple(values[outs[0]].shape)
             types[outs[0]] = 7
             continue
-        if op == "Gather" and len(ins) > 1 and ins[1] in values and outs and bad is not None:
-            why = index_outside(node, shapes.get(ins[0]), values[ins[1]])
+        if op in ("Gather", "Expand") and len(ins) > 1 and ins[1] in values and outs and bad is not None:
+            why = (index_outside(node, shapes.get(ins[0]), values[ins[1]]) if op == "Gather" else cannot_expand(shapes.get(ins[0]), values[ins[1]]))
             if why:
                 bad[outs[0]] = why
         present = [i for i in ins if i]
