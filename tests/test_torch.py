@@ -447,6 +447,27 @@ def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
                            "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
 
 
+def test_a_tensor_split_at_known_cut_points_is_counted():
+    """torch's symbolic writes tensor_split by indices as a Loop building a sequence, after which
+    onnx's inference knows no shape (torchvision's MViTv2: 679 nodes uncounted); dscost exports
+    again with its own, one Split, and the file gives torch's output."""
+    m, x = tm.ClassTokenSplit().eval(), torch.rand(1, 10, 16)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == (9 * 16 * 16, 272) and not a.model.uncounted and "(TorchScript exporter," in a.model.notes[0]
+    if importlib.util.find_spec("onnxruntime"):
+        import tempfile
+
+        import onnxruntime as ort
+
+        from dscost.readers.torch_reader import count_module
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = count_module(m, x, workdir=tmp)[1]
+            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+            y = session.run(None, {session.get_inputs()[0].name: x.numpy()})[0]
+        assert abs(y - m(x).detach().numpy()).max() < 1e-5
+
+
 def test_a_movedim_after_a_transpose_is_counted():
     """torch 2.14's TorchScript exporter fuses movedim(x, -1, 2) after a transpose into a perm past
     the axes ([0, 1, 49, 2, 4]), which cannot run (Gemma 3n's audio attention): dscost sees that

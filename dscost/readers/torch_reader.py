@@ -352,16 +352,25 @@ def _cannot_run(model: Model) -> str:
     return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
 
 
+def _lost(model: Model) -> bool:
+    """Whether nodes of an exported graph are uncounted where onnx's inference lost shapes that no
+    data decides (a sequence the TorchScript exporter builds in a Loop): the module ran, its
+    shapes were known."""
+    return any("; shapes lost at " in u.reason and "--measure-sizes counts them" not in u.reason for u in model.uncounted)
+
+
 def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str,
-                  measure: dict | list | None = None) -> tuple[Model, str] | None:
-    """When the TorchScript exporter's graph contradicts itself (the module ran in torch): its
+                  measure: dict | list | None = None, first: Model | None = None) -> tuple[Model, str] | None:
+    """When the TorchScript exporter's graph contradicts itself or lost shapes (the module ran in torch): its
     symbolics of ``Tensor.unfold`` and ``movedim`` on a dimension counted from the end put the
     windows on the wrong axis or write a perm past the axes, so the TorchScript exporter again
     with dscost's (which give torch's the axes counted from the start), when they were not
     registered yet; else the dynamo exporter.  (The model, what exported it) when that graph
     exports and runs; else None (the first graph is kept, with its uncounted nodes and their
-    reasons).  ``broken``: the first graph's node that cannot run."""
-    fixes = [op for op in ("aten::unfold", "aten::movedim") if op not in REGISTERED]
+    reasons).  ``broken``: the first graph's node that cannot run; when there is none, the
+    ``first`` graph lost shapes (:func:`_lost`): the TorchScript exporter is tried again with
+    dscost's ``tensor_split`` too, and its graph kept when it leaves fewer nodes uncounted."""
+    fixes = [op for op in ("aten::unfold", "aten::movedim", "aten::tensor_split") if op not in REGISTERED]
     if fixes:
         for op in fixes:
             register(torch, op)
@@ -371,8 +380,10 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             again = _read(path, label, tensors, measure)
         except Exception:
             again = None
-        if again is not None and not _cannot_run(again):
+        if again is not None and not _cannot_run(again) and (broken or len(again.uncounted) < len(first.uncounted)):
             return again, exporter
+    if not broken:
+        return None
     try:
         with Captured():
             export_dynamo(module, args, kwargs, path, names, torch)
@@ -489,9 +500,9 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
             model = _read(path, label, tensors, measure)
             broken = _cannot_run(model)
             again = None
-            if broken and exporter.startswith("TorchScript"):
-                bar.stage("exporting to ONNX again (dynamo exporter)")
-                again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken, measure)
+            if (broken or _lost(model)) and exporter.startswith("TorchScript"):
+                bar.stage("exporting to ONNX again")
+                again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken, measure, model)
             if again is not None:
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
             unused = unused_params(module, path) if exporter.startswith("TorchScript") else None

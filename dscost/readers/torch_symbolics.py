@@ -38,6 +38,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   attention), whose torch symbolic writes a Transpose perm with -1 in it, which its exporter's
   pass fusing consecutive transposes then reads past the axes (``[0, 1, 49, 2, 4]``): the axes
   counted from the start, then torch's own;
+* ``aten::tensor_split`` at cut points the trace knows, on an axis of a size it knows
+  (torchvision's MViTv2 splits off its class token so), which torch's symbolic writes as a Loop
+  that builds a sequence, after which no shape is known: one Split into the pieces; torch's
+  own otherwise;
 * ``aten::scaled_dot_product_attention`` with ``enable_gqa=True`` (grouped-query attention:
   transformers' SDPA path when its mask is None, GraniteMoeHybrid, Qwen2-VL's vision tower), which
   torch's symbolic refuses: each key and value head repeated for its group of query heads (as
@@ -55,12 +59,12 @@ import re
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
-                "aten::scaled_dot_product_attention", "aten::movedim")
+                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
 FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18,
-               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14}
+               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14, "aten::tensor_split": 13}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
@@ -251,6 +255,21 @@ def symbolic(op: str):
             source, destination = (g.op("Constant", value_t=t.reshape(-1).to(torch.int64) % rank) for t in ends)
         return symbolic_opset9.movedim(g, x, source, destination)
 
+    def tensor_split(g, x, indices_or_sections, dim, _outputs=None):
+        from torch.onnx import symbolic_opset13
+
+        sizes = symbolic_helper._get_tensor_sizes(x)
+        cuts, d = symbolic_helper._maybe_get_const(indices_or_sections, "is"), symbolic_helper._maybe_get_const(dim, "i")
+        if sizes and d.__class__ is int and isinstance(cuts, list) and all(c.__class__ is int for c in cuts) and sizes[d % len(sizes)]:
+            n = sizes[d % len(sizes)]
+            bounds = [0, *(min(max(c + n if c < 0 else c, 0), n) for c in cuts), n]
+            if bounds == sorted(bounds):  # (cut points in order: consecutive pieces, what Split writes)
+                parts = [b - a for a, b in zip(bounds, bounds[1:])]
+                pieces = g.op("Split", x, const(g, parts), axis_i=d % len(sizes), outputs=len(parts))
+                return g.op("prim::ListConstruct", *pieces) if len(parts) > 1 else g.op("prim::ListConstruct", pieces)  # (a Tensor[], as the trace has it)
+        return symbolic_opset13.tensor_split(g, x, indices_or_sections, dim, _outputs)
+
     return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
+            "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
