@@ -454,18 +454,7 @@ def test_a_tensor_split_at_known_cut_points_is_counted():
     m, x = tm.ClassTokenSplit().eval(), torch.rand(1, 10, 16)
     a = dscost.analyze(m, x)
     assert (a.totals.macs, a.totals.params) == (9 * 16 * 16, 272) and not a.model.uncounted and "(TorchScript exporter," in a.model.notes[0]
-    if importlib.util.find_spec("onnxruntime"):
-        import tempfile
-
-        import onnxruntime as ort
-
-        from dscost.readers.torch_reader import count_module
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = count_module(m, x, workdir=tmp)[1]
-            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-            y = session.run(None, {session.get_inputs()[0].name: x.numpy()})[0]
-        assert abs(y - m(x).detach().numpy()).max() < 1e-5
+    _runs_as_torch(m, x)
 
 
 def test_a_movedim_after_a_transpose_is_counted():
@@ -481,18 +470,7 @@ def test_a_movedim_after_a_transpose_is_counted():
     m, args = MovedimAfterTranspose(), (torch.rand(1, 4, 8, 16, 3), torch.rand(1, 4, 16, 3, 5))
     a = dscost.analyze(m, args)
     assert a.totals.macs == 4 * 16 * 8 * 3 * 5 and not a.model.uncounted and "(TorchScript exporter," in a.model.notes[0]
-    if importlib.util.find_spec("onnxruntime"):
-        import tempfile
-
-        import onnxruntime as ort
-
-        from dscost.readers.torch_reader import count_module
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = count_module(m, args, workdir=tmp)[1]
-            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-            y = session.run(None, {i.name: x.numpy() for i, x in zip(session.get_inputs(), args)})[0]
-        assert abs(y - m(*args).numpy()).max() < 1e-5
+    _runs_as_torch(m, *args)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
@@ -716,6 +694,23 @@ def test_an_int_default_stays_the_forwards():
     assert [i for i, *_ in a.model.inputs] == ["x"]
 
 
+def _runs_as_torch(m, *args) -> None:
+    """The graph dscost counted for ``m`` at ``args`` gives torch's output in onnxruntime."""
+    if not importlib.util.find_spec("onnxruntime"):
+        return
+    import tempfile
+
+    import onnxruntime as ort
+
+    from dscost.readers.torch_reader import count_module
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = count_module(m, args if len(args) > 1 else args[0], workdir=tmp)[1]
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        y = session.run(None, {i.name: x.numpy() for i, x in zip(session.get_inputs(), args)})[0]
+    assert abs(y - m(*args).detach().numpy()).max() < 1e-5
+
+
 def test_grouped_query_attention_keeps_the_torchscript_exporter():
     """torch's SDPA symbolic refuses enable_gqa=True (transformers' GQA path without a mask), which
     sent such models to the dynamo exporter and its rewritten params.  dscost's repeats each key and
@@ -726,18 +721,7 @@ def test_grouped_query_attention_keeps_the_torchscript_exporter():
     a = dscost.analyze(m, x)
     assert (a.totals.macs, a.totals.params) == (16_384 + 4_096, 32 * 32 + 2 * 32 * 16) and not a.model.uncounted
     assert "(TorchScript exporter," in a.model.notes[0]
-    if importlib.util.find_spec("onnxruntime"):
-        import tempfile
-
-        import onnxruntime as ort
-
-        from dscost.readers.torch_reader import count_module
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = count_module(m, x, workdir=tmp)[1]
-            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-            y = session.run(None, {session.get_inputs()[0].name: x.numpy()})[0]
-        assert abs(y - m(x).detach().numpy()).max() < 1e-5
+    _runs_as_torch(m, x)
 
 
 def test_grouped_query_attention_of_head_counts_the_trace_does_not_know():
@@ -750,18 +734,7 @@ def test_grouped_query_attention_of_head_counts_the_trace_does_not_know():
     a = dscost.analyze(m, args)
     assert (a.totals.macs, a.totals.params) == (32_768 + 16_384, 272) and not a.model.uncounted
     assert "(TorchScript exporter," in a.model.notes[0]
-    if importlib.util.find_spec("onnxruntime"):
-        import tempfile
-
-        import onnxruntime as ort
-
-        from dscost.readers.torch_reader import count_module
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = count_module(m, args, workdir=tmp)[1]
-            session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-            y = session.run(None, {i.name: x.numpy() for i, x in zip(session.get_inputs(), args)})[0]
-        assert abs(y - m(*args).detach().numpy()).max() < 1e-5
+    _runs_as_torch(m, *args)
 
 
 def test_parameters_the_forward_does_not_use_are_named_in_a_note():
