@@ -132,8 +132,8 @@ def test_an_if_on_data_counts_the_branch_the_run_took(tmp_path):
     measured = dscost.analyze(str(path), measure_sizes=True)
     assert measured.totals.macs == 12 and measured.totals.params == 12 + 20
     assert [(u.name, u.op, u.reason, u.params) for u in measured.model.uncounted] == [
-        ("branch/else_branch", "If", "the else_branch of If 'branch', which the measured run did not take (1 nodes: MatMul x1): not counted; "
-                                     "other inputs may take it", 20)]  # fmt: skip
+        ("branch/else_branch", "If", "the else_branch of If 'branch', which the measured run did not take (else_branch: 1 nodes (MatMul x1)): "
+                                     "not counted; other inputs may take it", 20)]  # fmt: skip
     note = next(n for n in measured.model.notes if n.startswith("--measure-sizes"))
     assert "; 1 If(s) whose condition is data counted by the branch the run took" in note
     assert "If 'branch': cond=1 (measured) runs its then_branch, counted (1 nodes); the else_branch (1 nodes) is not" in measured.model.notes

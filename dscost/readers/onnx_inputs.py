@@ -349,14 +349,9 @@ def real_inputs(path: Path, mp, initializers: dict, notes: list[str] | None = No
 
 def _in_subgraphs(graph) -> set[str]:
     """Every tensor name the nodes of ``graph``'s subgraphs (If branches, Loop bodies, at any depth) take."""
-    names: set[str] = set()
-    todo = [g for n in graph.node for a in n.attribute for g in ([a.g] if a.HasField("g") else []) + list(a.graphs)]
-    while todo:
-        g = todo.pop()
-        for n in g.node:
-            names.update(n.input)
-            todo += [s for a in n.attribute for s in ([a.g] if a.HasField("g") else []) + list(a.graphs)]
-    return names
+    from dscost.readers.onnx_uncounted import node_bodies
+
+    return {t for n in graph.node for g in node_bodies(n) for inner in g.node for t in inner.input}
 
 
 def input_list(real: list) -> list[tuple]:

@@ -121,23 +121,18 @@ def untaken(dropped: list, graph) -> list[tuple[str, str, list[str]]]:
     counts the weights only it reads as its params), since other inputs may take it."""
     from onnx import AttributeProto, NodeProto
 
-    from dscost.readers.onnx_uncounted import node_bodies, outer_refs
+    from dscost.readers.onnx_uncounted import node_bodies, outer_refs, subgraph_summary
 
     weights = {t.name for t in graph.initializer if t.data_type in (1, 10, 11, 16) and len(t.dims) and prod(t.dims) > 1}
     out = []
     for name, branch, body in dropped:
         holder = NodeProto()
         holder.attribute.add(name=branch, type=AttributeProto.GRAPH).g.CopyFrom(body)
-        ops = [n.op_type for g in node_bodies(holder) for n in g.node]
         refs = outer_refs(holder)
-        if _MAC_OPS.intersection(ops) or weights.intersection(refs):
-            counts = {op: ops.count(op) for op in dict.fromkeys(ops)}
-            what = ", ".join(f"{op} x{c}" for op, c in sorted(counts.items(), key=lambda kv: -kv[1])[:4])
-            out.append((f"{name}/{branch}", f"the {branch} of If {name!r}, which the measured run did not take ({len(ops)} nodes: {what}): "
-                                            "not counted; other inputs may take it", refs))  # fmt: skip
+        if _MAC_OPS.intersection(n.op_type for g in node_bodies(holder) for n in g.node) or weights.intersection(refs):
+            what = subgraph_summary(holder).removeprefix("subgraph not counted: ")
+            out.append((f"{name}/{branch}", f"the {branch} of If {name!r}, which the measured run did not take ({what}): not counted; other inputs may take it", refs))
     return out
-
-
 
 
 def _matched(feeds, inputs: list[tuple]) -> dict:
