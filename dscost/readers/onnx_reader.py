@@ -374,7 +374,7 @@ class _Counter:
         res, data_idx, has_const, first, edge_idx, out0, more = known
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
-                         stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION) and op != "DequantizeLinear", quantized=op == "DequantizeLinear")  # fmt: skip
+                         stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op == "DequantizeLinear")  # fmt: skip
             cost, params, notes = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}, None
         elif res.params or has_const:
             notes = [res.note] if res.note else []
@@ -446,11 +446,11 @@ class _Counter:
     def _derive(self, outputs: list[str], data_inputs: list[str], stored_only: bool = False, quantized: bool = False) -> None:
         """Outputs of a node with constant inputs are constants; their sources are those of
         the data inputs, int32/int64 ones left out (shapes and indices, never parameters) unless
-        ``quantized`` (a DequantizeLinear: its int32 input is a quantized bias);
-        with ``stored_only`` (an element-wise op, but DequantizeLinear, whose constant input is a
-        quantized weight however it is stored) Constant nodes left out too (values of the model's
-        code: a sinusoid table through Sin and Cos)."""
-        const_node = self.const_node if stored_only else ()
+        ``quantized`` (a DequantizeLinear: its int32 input is a quantized bias, and its constant
+        input a quantized weight however it is stored); with ``stored_only`` (an element-wise op,
+        but DequantizeLinear) Constant nodes left out too (values of the model's code: a sinusoid
+        table through Sin and Cos)."""
+        const_node = self.const_node if stored_only and not quantized else ()
         ints = () if quantized else INDEX_TYPES
         srcs = tuple(dict.fromkeys(s for t in data_inputs if t for s in self.sources.get(t, ())
                                    if self.const.get(s) not in ints and s not in const_node))  # fmt: skip
