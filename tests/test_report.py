@@ -13,7 +13,8 @@ import sys
 from dscost import cost
 from dscost.report.analyze import analysis_doc, show_analysis
 from dscost.report.compare import show_comparison
-from dscost.report.document import dumps, emit, emit_rich
+from dscost.report.document import emit, emit_rich
+from dscost.report.jsontext import dumps
 from dscost.units import human
 from dscost.layers import Layer, Model
 from conftest import conv_layer, make_tiny_model, tiny_layers
@@ -162,6 +163,26 @@ def test_analysis_markdown(tiny_analysis):
     assert layers[0][7] == "other ops" and body["conv1"][7] == ""  # no bias: no other ops
     totals = {r[0]: r for r in tables[1][2:]}
     assert totals["MACs"][2] == "106,656"
+
+
+def test_markdown_keeps_code_spans_and_escapes_the_rest():
+    """Backtick pairs stay code spans (inert in Markdown: the schema's "default `<type><position>`"
+    renders as code, not as an escaped "\\<type>" with its backslashes showing), a ``|`` in
+    them escaped so the cell does not end; outside them, and for a lone backtick, HTML, emphasis,
+    cell ends and links are escaped as before."""
+    from dscost.report.document import _md_cell
+
+    assert _md_cell("default `<type><position>` (1-based)") == "default `<type><position>` (1-based)"
+    assert _md_cell("x`|`y <b>") == "x`\\|`y \\<b>"
+    assert _md_cell("a``b`c`") == "a\\``b`c\\`"
+    assert _md_cell("one` <i>*x*</i>|[a](b)") == "one\\` \\<i>\\*x\\*\\</i>\\|[a]\\(b)"
+    out = io.StringIO()
+    from dscost.report.schema import schema_doc
+    from dscost.report.document import emit_markdown
+    from dscost.spec import spec_json_schema
+
+    emit_markdown(schema_doc(spec_json_schema()), out)
+    assert "| name | string \\| null |  | null | Unique layer name; default `<type><position>` (1-based position in its list). |" in out.getvalue()
 
 
 def test_table_plain_hides_shape_layers_unless_all(tiny_analysis):

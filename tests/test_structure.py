@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT
 
 MAX_LINES = 600
-REPORT_SHARED = {"dscost.report", "dscost.report.document", "dscost.report.counts", "dscost.report.columns", "dscost.report.html"}
+REPORT_SHARED = {"dscost.report", "dscost.report.document", "dscost.report.jsontext", "dscost.report.counts", "dscost.report.columns", "dscost.report.html"}
 
 
 def _module(path: Path, root: Path) -> str:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from dscost.dtypes import DTYPE_BYTES
 from dscost.layers import Cost
 from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, input_json, inputs_line, macs_params_json, scale, uncounted_json, unit
-from dscost.report.document import Doc, Encoded, Table, Text, emit, output_file
+from dscost.report.document import Doc, Table, Text, emit, output_file
+from dscost.report.jsontext import Encoded
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
 if TYPE_CHECKING:

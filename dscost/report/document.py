@@ -13,7 +13,7 @@ format asked for (each is a zero-argument callable, so only that one is built).
   column (a reason, a description) is wrapped onto continuation rows, and one note
   line says what was dropped and how to get it back.  ``NO_COLOR`` (any value)
   turns every escape code off, bold and dim included;
-* Markdown pipe tables; JSON (:func:`dumps`) with exact integers; CSV.
+* Markdown pipe tables; JSON (:mod:`dscost.report.jsontext`) with exact integers; CSV.
 
 Nothing here knows about a particular command.
 """
@@ -24,6 +24,7 @@ import os
 import sys
 from typing import Any, Callable, Sequence
 
+from dscost.report.jsontext import write_json
 from dscost.units import clean, csv_cell
 
 # The output formats of every command; some commands add their own (check: junit, github).
@@ -461,9 +462,15 @@ _MD_SPECIAL = {ord(c): "\\" + c for c in "\\|`*<"}
 
 
 def _md_cell(s: str) -> str:
-    """Markdown text: characters that end a table cell or open code, emphasis, HTML or a link
-    (``](``) are escaped, so a name from a file renders as the name."""
-    return s.translate(_MD_SPECIAL).replace("](", "]\\(")
+    """Markdown text: characters that end a table cell or open emphasis, HTML or a link (``](``)
+    are escaped, so a name from a file renders as the name; text between a pair of backticks
+    stays a code span (inert: no HTML, no link), with only its ``|`` escaped (a GFM cell ends at it)."""
+    if s.count("`") < 2:
+        return s.translate(_MD_SPECIAL).replace("](", "]\\(")
+    import re
+
+    parts = re.split(r"(`[^`]+`)", s)
+    return "".join(part.replace("|", "\\|") if i % 2 else _md_cell(part) for i, part in enumerate(parts))
 
 
 def emit_markdown(doc: Doc, out) -> None:
@@ -491,67 +498,6 @@ def emit_markdown(doc: Doc, out) -> None:
     out.write("\n\n".join(blocks) + "\n")
 
 
-def dumps(obj: Any, depth: int = 0) -> str:
-    """JSON, readable and fast: the top two levels are indented, anything deeper (a layer, a
-    shape) is written on one line by the C encoder (see :func:`write_json`)."""
-    import io
-
-    buf = io.StringIO()
-    write_json(obj, buf, depth)
-    return buf.getvalue()
-
-
-class Encoded(str):
-    """A value already encoded as one line of JSON (what ``json.dumps`` writes): written as is."""
-
-
-def write_json(obj: Any, out, depth: int = 0) -> None:
-    """Write ``obj`` as :func:`dumps` formats it, piece by piece: a 100k-layer report is 100k short
-    C-encoded lines written as they come (a generator of layers is never held as a list)."""
-    import json  # not at module level: `dscost compare` in a table skips it (start-up)
-
-    if obj.__class__ is Encoded:
-        out.write(obj)
-        return
-    pad, inner = "  " * depth, "  " * (depth + 1)
-    if depth < 2 and isinstance(obj, dict) and obj:
-        out.write("{\n")
-        for i, (k, v) in enumerate(obj.items()):
-            out.write(f"{',' if i else ''}\n{inner}" if i else inner)
-            out.write(json.dumps(str(k)) + ": ")
-            write_json(v, out, depth + 1)
-        out.write(f"\n{pad}}}")
-        return
-    if depth < 2 and not isinstance(obj, (str, bytes, dict)) and hasattr(obj, "__iter__"):
-        items = iter(obj)
-        first = next(items, _END)
-        if first is _END:
-            out.write("[]")
-            return
-        if not isinstance(first, (dict, list, tuple, Encoded)):
-            out.write(json.dumps([first, *items]))
-            return
-        out.write(f"[\n{inner}")
-        write_json(first, out, depth + 1)
-        if depth + 1 < 2:
-            for x in items:
-                out.write(f",\n{inner}")
-                write_json(x, out, depth + 1)
-        else:  # each item on one line by the C encoder: written in chunks (a 100k-layer list)
-            sep, encode, chunk = f",\n{inner}", json.dumps, []
-            for x in items:
-                chunk.append(x if x.__class__ is Encoded else encode(x))
-                if len(chunk) == 1000:
-                    out.write(sep + sep.join(chunk))
-                    chunk = []
-            if chunk:
-                out.write(sep + sep.join(chunk))
-        out.write(f"\n{pad}]")
-        return
-    out.write(json.dumps(obj))  # the C encoder, separators ", " and ": "
-
-
-_END = object()
 
 
 def emit(
