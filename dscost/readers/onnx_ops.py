@@ -533,6 +533,10 @@ def shape_only(info: NodeInfo) -> Result:
         return Result(SHAPE, data_inputs=(0, 1))
     if info.op in ("DepthToSpace", "SpaceToDepth"):
         blocks_fit(info)
+    if info.op == "Transpose" and "perm" in info.attrs and info.in_shapes and info.in_shapes[0] is not None:
+        perm, rank = list(info.attr("perm")), len(info.in_shapes[0])  # (torch's TorchScript exporter fuses movedim(x, -1, d) after a transpose into a perm past the axes)
+        if sorted(perm) != list(range(rank)):
+            raise ValueError(f"its perm {perm} is no permutation of the {rank} axes of its input: {CANNOT_RUN}")
     if info.op == "Reshape":
         a, b = info.input_shape(0), info.out_shapes[0] if info.out_shapes else None
         if a is not None and b is not None and prod(a) != prod(b):

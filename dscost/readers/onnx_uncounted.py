@@ -149,16 +149,6 @@ def _as_shape(node) -> bool:
     return any(a.name == "input_as_shape" and a.i for a in node.attribute)
 
 
-def _invalid_perm(node, shapes: dict) -> str:
-    """Why a Transpose whose ``perm`` is no permutation of its input's axes has no output (torch's
-    TorchScript exporter fuses ``movedim(x, -1, d)`` after a transpose into such a perm); '' else."""
-    perm = next((list(a.ints) for a in node.attribute if a.name == "perm"), None) if node.op_type == "Transpose" else None
-    rank = len(shapes.get(node.input[0]) or ()) if node.input else 0
-    if perm is None or sorted(perm) == list(range(rank)):
-        return ""
-    return f"its perm {perm} is no permutation of the {rank} axes of its input: {CANNOT_RUN}"
-
-
 def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: dict, g, names: list[str]) -> None:
     """Name, in each "unknown shape" reason (``lost``: (index in ``uncounted``, the tensor whose
     shape is unknown)), the node where shape knowledge was lost: up the
@@ -172,6 +162,7 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
             if t:
                 made_by[t] = (name, node.op_type, node.input, node)
     found: dict[str, str | None] = {}
+    cannot = {u.name: u.reason.removeprefix("cannot derive cost: ") for u in uncounted if CANNOT_RUN in u.reason}  # (nodes that say why themselves)
     for index, tensor in lost:
         t, seen, origin = tensor, set(), None
         while t in made_by and t not in seen and t not in found:
@@ -181,7 +172,7 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
             if unknown is None:
                 shaping = ins if op in ("ConstantOfShape", "Range") or (op == "ConstantFill" and _as_shape(node)) else ins[1:]  # (with constants only: onnx's inference gave up)
                 computed = op in VALUE_SHAPED and any(i and i not in consts for i in shaping)
-                why = DATA_SIZED.get(op) or _invalid_perm(node, shapes) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
+                why = DATA_SIZED.get(op) or cannot.get(name) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
                 origin = f"{name} ({op}: {why})" + ("; --measure-sizes counts them at one run" if op in DATA_SIZED or computed else "")
                 break
             t = unknown
