@@ -331,6 +331,18 @@ def test_the_dynamo_exporter_when_the_torchscript_one_fails():
                                        "version 17 is not supported)")  # fmt: skip
 
 
+def test_a_dynamo_export_that_merges_equal_parameters_says_the_modules_count():
+    """The dynamo exporter keeps one tensor of equal ones: two fresh LayerNorms (ones and zeros)
+    become one in the graph, which holds 74 of the module's 110 params; a note gives both counts
+    (the TorchScript exporter's graphs keep them all, and have no such note: LogAddExp's 38 are 38)."""
+    need("onnxscript")
+    a = dscost.analyze(tm.EqualNorms(), (1, 2, 3, 3))
+    assert (a.totals.macs, a.totals.params) == (36, 74) and torch_counts(tm.EqualNorms(), torch.rand(1, 2, 3, 3)) == (36, 110)
+    assert "the module has 110 learnable parameters, its graph 74 (-36): the dynamo exporter folds BatchNorm into the convs and keeps one tensor " \
+           "of equal ones (fresh norms' ones and zeros, copied weights), so the counts are the graph's" in a.model.notes  # fmt: skip
+    assert not any("learnable parameters, its graph" in n for n in dscost.analyze(tm.LogAddExp(), (1, 2, 3, 3)).model.notes)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")  # (torch on its own legacy APIs)
 @pytest.mark.parametrize("mode, scale", [("bilinear", None), ("bicubic", None), ("bilinear", 0.75)])
 def test_an_antialiased_resize_keeps_the_torchscript_exporter(tmp_path, mode, scale):

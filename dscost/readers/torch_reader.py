@@ -324,6 +324,18 @@ def unused_params(module, path: Path) -> str | None:
             "torch's sum(p.numel()) counts them, dscost does not")
 
 
+def rewritten_params(module, model: Model) -> str | None:
+    """The note on a dynamo export whose graph holds another number of learnable parameters than
+    the module (it folds BatchNorm into the convs and keeps one tensor of each set of equal
+    ones: the ones and zeros of fresh norms, copied weights); None when they are equal."""
+    params = sum({id(p): p.numel() for p in module.parameters()}.values())
+    graph = sum(layer.cost.params for layer in model.layers) + sum(u.params for u in model.uncounted)
+    if graph == params:
+        return None
+    return (f"the module has {params:,} learnable parameters, its graph {graph:,} ({graph - params:+,}): the dynamo exporter folds BatchNorm "
+            "into the convs and keeps one tensor of equal ones (fresh norms' ones and zeros, copied weights), so the counts are the graph's")
+
+
 def _read(path: Path, label: str, tensors: dict[str, bool], measure: dict | list | None = None) -> Model:
     """The exported file read, given the module's parameters (True) and buffers (False) by name;
     ``measure``: the forward's input arrays, to size what depends on the data (``--measure-sizes``)."""
@@ -505,7 +517,7 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
                 again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken, measure, model)
             if again is not None:
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
-            unused = unused_params(module, path) if exporter.startswith("TorchScript") else None
+            unused = unused_params(module, path) if exporter.startswith("TorchScript") else rewritten_params(module, model)
         finally:
             _set_mode(module, was_training)
     names = module_path_names([layer.name for layer in model.layers] + [u.name for u in model.uncounted])
