@@ -32,7 +32,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError, internal_error_line, report_written, silence_stdout
-from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, roofline_hardware, run_limits
+from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, repeated_gate_option, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
 
@@ -544,6 +544,7 @@ def run(argv: list[str] | None = None) -> int:
     gc_was_on = gc.isenabled()
     gc.disable()  # a short run's data has no reference cycles; the collector walking a big model's heap costs ~20%
     try:
+        repeated_gate_option(argv)
         rv = _click_command(argv).main(args=argv, prog_name="dscost", standalone_mode=False)
     except UsageError as e:
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `dscost`: help was printed

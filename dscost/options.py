@@ -315,9 +315,28 @@ def run_limits(timeout: float, max_memory: str) -> dict:
     """``timeout_s`` and ``max_memory`` (bytes) of --timeout / --max-memory."""
     from dscost.gate import parse_quantity
 
-    if not timeout > 0:
-        raise InputError(f"--timeout {timeout:g}: must be a positive number of seconds")
+    if not 0 < timeout <= MAX_TIMEOUT_S:
+        raise InputError(f"--timeout {timeout:g}: must be a positive number of seconds, at most {MAX_TIMEOUT_S:g}")
     mem = limit_option("--max-memory", max_memory, lambda t: parse_quantity(t, byte_units=True))
-    if not mem > 0:
-        raise InputError(f"--max-memory {max_memory}: must be positive")
-    return {"timeout_s": timeout, "max_memory": mem}
+    if not 0 < mem <= MAX_MEMORY_BYTES:
+        raise InputError(f"--max-memory {max_memory}: must be positive, at most 1EiB")
+    return {"timeout_s": timeout, "max_memory": int(mem)}
+
+
+MAX_TIMEOUT_S = 1e6  # (11.6 days; the OS timer takes no more)
+MAX_MEMORY_BYTES = 2**60
+
+
+def repeated_gate_option(argv: list[str]) -> None:
+    """A limit option (``--budget``/``-b``, ``--max-*``, ``--fail-on-increase``) given twice is an
+    error: Click keeps the last value without a word, so a stricter limit given first (the
+    Action's ``budget`` input and ``--budget`` in its ``args``) would never be checked."""
+    seen: set[str] = set()
+    for token in argv:
+        if token == "--":
+            return
+        name = "--budget" if token.startswith("-b") and not token.startswith("--") else token.split("=", 1)[0]
+        if name in ("--budget", "--fail-on-increase") or name.startswith("--max-"):
+            if name in seen:
+                raise InputError(f"{name} is given more than once: give each limit once (the last would win without a word)")
+            seen.add(name)

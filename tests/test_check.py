@@ -187,6 +187,8 @@ def test_markdown_output(capsys, models):
         (["--max-remaining-savings", "150%"], "not a share between 0 and 1"),
         (["--max-weight-bytes", "1M", "--dtype", "fp64"], "--dtype 'fp64': choose one of fp32, fp16, bf16, int8"),
         ([], "no limit given"),
+        (["--max-macs", "1", "--max-macs", "1T"], "--max-macs is given more than once: give each limit once (the last would win without a word)"),
+        (["--max-params=1", "--max-params", "1T"], "--max-params is given more than once"),
     ],
 )
 def test_bad_flags_exit_2(capsys, models, args, message):
@@ -360,6 +362,20 @@ def test_budget_model_that_fails_to_load_names_entry_and_model(capsys, tmp_path,
     code, out, err = dscost(capsys, "check", "--budget", str(budget))
     assert code == 2 and out == ""
     assert "budgets[0]" in err and "broken.yaml" in err and err.count("\n") == 1
+
+
+def test_a_limit_given_twice_is_refused_not_overridden(capsys, tmp_path, models):
+    """Found by the third red team: Click keeps the last of a repeated option, so the Action's
+    `budget` input followed by `--budget other.yaml` in its `args` never checked the first file;
+    a repeated --budget (-b), --max-* or --fail-on-increase is one error line, exit 2."""
+    strict = write_budget(tmp_path, "budgets:\n  - path: models/gate.yaml\n    max_macs: 1\n", "strict.yaml")
+    loose = write_budget(tmp_path, "budgets:\n  - path: models/gate.yaml\n    max_macs: 1T\n", "loose.yaml")
+    assert dscost(capsys, "check", "--budget", str(strict))[0] == 1
+    for args in (["--budget", str(strict), "--budget", str(loose)], ["-b", str(strict), f"-b{loose}"], [f"--budget={strict}", "-b", str(loose)]):
+        code, out, err = dscost(capsys, "check", *args)
+        assert (code, out) == (2, "") and err == "dscost: error: --budget is given more than once: give each limit once (the last would win without a word)\n"
+    code, _, err = dscost(capsys, "diff", str(models / "gate.yaml"), str(models / "small.yaml"), "--fail-on-increase", "0", "--fail-on-increase", "1000T")
+    assert code == 2 and "--fail-on-increase is given more than once" in err
 
 
 def test_budget_and_models_together_is_usage_error(capsys, tmp_path, models):

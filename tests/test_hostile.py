@@ -189,6 +189,14 @@ def test_bench_refuses_a_run_too_big_for_memory(tmp_path):
     assert "768.0GB" in line  # 4 B x (32x20000^2 in + 64x20000^2 out + 288x20000^2 im2col + 32x... + 64x...)
 
 
+@pytest.mark.parametrize("flag, value, message", [("--timeout", "inf", "--timeout inf: must be a positive number of seconds, at most 1e+06"),
+                                                   ("--max-memory", "1e30", "--max-memory 1e30: must be positive, at most 1EiB")])  # fmt: skip
+def test_bench_limits_past_what_the_os_takes_are_one_error(tmp_path, flag, value, message):
+    """Found by the third red team: an infinite --timeout or a --max-memory past what RLIMIT_AS
+    holds was an internal OverflowError."""
+    one_error(dscost(tmp_path, "bench", "--df", "8", "--m", "4", flag, value), message)
+
+
 def test_bench_stops_a_run_that_never_ends(tmp_path):
     body = helper.make_graph(
         [helper.make_node("Add", ["v", "one"], ["v2"]), helper.make_node("Identity", ["cond"], ["cond2"])], "body",
