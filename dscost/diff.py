@@ -189,10 +189,23 @@ def exceeds(delta: int, base: int, threshold: tuple[str, int | Fraction]) -> boo
     return Fraction(delta, base) > amount
 
 
+def uncounted_gate(base: list, new: list) -> dict:
+    """Did the new model's uncounted part grow: more nodes, more nodes of some op type (a conv
+    moved into a custom op while another custom op went away), or more learned weights consumed
+    by them?  Any of these puts work where neither side's totals see it."""
+    from collections import Counter
+
+    before, after = Counter(u.op for u in base), Counter(u.op for u in new)
+    more = sorted(op for op in after if after[op] > before[op])
+    params = {"base": sum(u.params for u in base), "new": sum(u.params for u in new)}
+    return {"base": len(base), "new": len(new), "more_of": {op: [before[op], after[op]] for op in more}, "params": params,
+            "exceeded": len(new) > len(base) or bool(more) or params["new"] > params["base"]}  # fmt: skip
+
+
 def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int | Fraction], flops: bool = False) -> dict:
     """`--fail-on-increase`: did MACs (FLOPs) or params grow past the threshold, or the nodes
-    that could not be counted grow in number (work moved where the totals do not see it: a
-    custom op, a loop on data)?  An absolute threshold is in the reported unit (FLOPs with
+    that could not be counted grow (:func:`uncounted_gate`: work moved where the totals do not
+    see it: a custom op, a loop on data)?  An absolute threshold is in the reported unit (FLOPs with
     ``flops``) for MACs, in params for params."""
     scale = 2 if flops else 1
     macs = {
@@ -209,7 +222,7 @@ def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int |
         "pct": d.params_pct,
         "exceeded": exceeds(d.d_params, d.base_totals.params, threshold),
     }
-    uncounted = {"base": len(d.base_uncounted), "new": len(d.new_uncounted), "exceeded": len(d.new_uncounted) > len(d.base_uncounted)}
+    uncounted = uncounted_gate(d.base_uncounted, d.new_uncounted)
     return {
         "threshold": threshold_text,
         "kind": threshold[0],

@@ -342,14 +342,36 @@ def test_work_moved_into_an_uncounted_node_fails_the_gate(capsys, tmp_path):
     save(tmp_path, custom, "new.onnx")
     base, new = str(tmp_path / "base.onnx"), str(tmp_path / "new.onnx")
     code, out, err = dscost(capsys, "diff", base, new, "--fail-on-increase", "5%")
-    assert code == 1 and err.rstrip().endswith("uncounted nodes 0 -> 1 (their work is not in the new totals)")
+    assert code == 1 and err.rstrip().endswith("uncounted nodes 0 -> 1 (FusedLinear 0 -> 1, their weights 0 -> 4,096: their work is not in the new totals)")
     assert "new: 1 node could not be counted (FusedLinear); its MACs and params are lower bounds" in out
     assert [line.split() for line in out.splitlines() if line.startswith("uncounted nodes")] == [["uncounted", "nodes", "0", "1", "+1"]]
     code, out, _ = dscost(capsys, "diff", base, new, "--fail-on-increase", "5%", "-f", "json")
     d = json.loads(out)
     assert code == 1 and d["base"]["uncounted"] == [] and [(u["name"], u["op"]) for u in d["new"]["uncounted"]] == [("fc", "FusedLinear")]
-    assert d["fail_on_increase"]["uncounted"] == {"base": 0, "new": 1, "exceeded": True} and not d["fail_on_increase"]["macs"]["exceeded"]
+    assert d["fail_on_increase"]["uncounted"] == {"base": 0, "new": 1, "more_of": {"FusedLinear": [0, 1]}, "params": {"base": 0, "new": 4096}, "exceeded": True}
+    assert not d["fail_on_increase"]["macs"]["exceeded"]
     code, out, _ = dscost(capsys, "diff", base, new, "-f", "csv")
     assert code == 0 and out.splitlines()[-1].startswith("uncounted,fc,,fc,FusedLinear,")
     assert dscost(capsys, "diff", new, base, "--fail-on-increase", "5%")[0] == 1  # (the other way, the MACs it gains fail)
     assert dscost(capsys, "diff", new, new, "--fail-on-increase", "0%")[0] == 0  # (as many uncounted on both sides: nothing moved)
+
+
+def test_work_moved_into_a_custom_op_while_another_goes_away_fails_the_gate(capsys, tmp_path):
+    """Found by the third red team: base fc (MatMul, 64x64 = 4,096 MACs) then a custom Foo; new:
+    fc as a custom Bar, and no Foo.  As many uncounted nodes on both sides (1 -> 1), but one of
+    an op type the base had none of, holding 4,096 weights: the gate fails and says so."""
+    from onnx import helper
+
+    from onnx_models import init, model, node, save
+
+    def custom(nodes, name):
+        mp = model(nodes, [("x", [1, 64])], inits=[init("W", 64, 64)])
+        mp.opset_import.append(helper.make_opsetid("com.acme", 1))
+        save(tmp_path, mp, name)
+        return str(tmp_path / name)
+
+    base = custom([node("MatMul", ["x", "W"], "y", name="fc"), node("Foo", ["y"], "z", name="post", domain="com.acme")], "base.onnx")
+    new = custom([node("Bar", ["x", "W"], "z", name="fc", domain="com.acme")], "new.onnx")
+    code, _, err = dscost(capsys, "diff", base, new, "--fail-on-increase", "5%")
+    assert code == 1 and err.rstrip().endswith("uncounted nodes 1 -> 1 (Bar 0 -> 1, their weights 0 -> 4,096: their work is not in the new totals)")
+    assert dscost(capsys, "diff", base, base, "--fail-on-increase", "0%")[0] == 0

@@ -37,7 +37,9 @@ def diff_gate_text(g: dict[str, Any] | None) -> str | None:
         parts.append(f"{label} {_signed(part['delta'])} ({_signed_pct(part['pct'])}) {state} +{g['threshold']}")
     n = g["uncounted"]
     if n["base"] or n["new"]:
-        parts.append(f"uncounted nodes {n['base']} -> {n['new']}" + (" (their work is not in the new totals)" if n["exceeded"] else ""))
+        grown = [f"{op} {a} -> {b}" for op, (a, b) in n["more_of"].items()] + ([f"their weights {n['params']['base']:,} -> {n['params']['new']:,}"]
+                                                                                  if n["params"]["new"] > n["params"]["base"] else [])  # fmt: skip
+        parts.append(f"uncounted nodes {n['base']} -> {n['new']}" + (f" ({', '.join(grown)}: their work is not in the new totals)" if n["exceeded"] else ""))
     mark = PASS_MARK if g["passed"] else FAIL_MARK
     return f"{mark} --fail-on-increase {g['threshold']}: " + "; ".join(parts)
 
