@@ -185,6 +185,7 @@ class Model:
     inputs: list[tuple[str, Shape, int]] = field(default_factory=list)
     renamed_nodes: int = 0  # nodes named by dscost (no or a repeated name in the file)
     input_values: dict[str, int] = field(default_factory=dict)  # flag inputs given a value (an If's branch): fed as such
+    outputs: tuple[str, ...] = ()  # the graph's output tensors, where the input names them (ONNX): live to the end of a run
 
     def uncounted_cost(self) -> Cost:
         """The parameters of uncounted nodes (weights; their arithmetic is unknown)."""

@@ -15,8 +15,10 @@ Pure: no I/O, no third-party imports.  The conventions (also in the README):
   through the step of its last consumer, then freed.  A first output that no layer consumes
   is a model output and **stays live until the end** (the runtime returns it); a later
   output that no layer consumes (an unused piece of a Split, an LSTM's Y_c) is freed after
-  its own step.  A tensor consumed only by an uncounted node looks like an output (its
-  consumer is unknown);
+  its own step; an output the graph declares (ONNX ``graph.output``: ``Model.outputs``) stays
+  live until the end even when later layers read it too (a backbone returning its feature
+  maps).  A tensor consumed only by an uncounted node looks like an output (its consumer is
+  unknown);
 * **peak live activation memory** = the largest sum, over the steps, of the tensors live at
   that step.  It is an upper bound of what a runtime that fuses layers or runs element-wise
   ops in place needs, and a lower bound for one that never frees;
@@ -129,6 +131,14 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
                     any_shape.setdefault(src, tuple(layer.input_shape))
     for t, known in graph.items():
         known[0] = _numel(first_shape.get(t) or any_shape.get(t))
+    if model.outputs:  # (a model output a later layer reads too stays live to the end: the run returns it)
+        returned = set(model.outputs)
+        for i, layer in enumerate(layers):
+            if layer.outputs and tensor[i] and layer.outputs[0] in returned:
+                last[i] = n - 1
+            for port, t in enumerate(layer.outputs[1:], 1):
+                if t in returned and (layer.name, port) in more:
+                    more[layer.name, port][2] = n - 1
 
     # Live elements per step: + at birth (graph inputs at step 0), - after the last consumer
     # (a first output no layer reads: a model output, live until the end).

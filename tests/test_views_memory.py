@@ -199,6 +199,20 @@ def test_every_output_of_a_split_is_live_until_its_own_consumer(tmp_path):
     assert (layer_traffic(split).input_elements, layer_traffic(split).output_elements) == (96, 96)  # a Split writes every piece
 
 
+@pytest.mark.parametrize("outputs, peak", [(["a", "c"], 3 * 4096), (["c"], 2 * 4096)])
+def test_a_model_output_a_later_layer_reads_stays_live_to_the_end(tmp_path, outputs, peak):
+    """Found by the third red team: x -> c1 -> a -> c2 -> b -> c3 -> c, 1x16x16x16 each (4,096
+    elements).  With a declared output too (a backbone returning a feature map), the run holds
+    it to the end: at c3, a + b + c = 12,288 elements; without, a is freed after c2 (8,192)."""
+    from onnx_models import init, model, node, save
+
+    nodes = [node("Conv", ["x", "w"], "a", name="c1"), node("Conv", ["a", "w"], "b", name="c2"), node("Conv", ["b", "w"], "c", name="c3")]
+    m = load(save(tmp_path, model(nodes, [("x", [1, 16, 16, 16])], outputs, [init("w", 16, 16, 1, 1)])))
+    mem = model_memory(m, "fp32")
+    assert m.outputs == tuple(outputs) and (mem.peak_bytes, mem.peak_layer) == (peak * 4, "c3" if len(outputs) == 2 else mem.peak_layer)
+    assert mem.by_name()["c3"].live_bytes == peak * 4
+
+
 def test_lstm_without_y_counts_y_h_and_y_c(tmp_path):
     """An LSTM exported with only its final states (Y absent): its tensors are Y_h and Y_c,
     1x1x16 each; Y_c is never read, so it is freed after the LSTM's step."""

@@ -173,7 +173,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
-                 inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}))  # fmt: skip
+                 inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}),
+                 outputs=tuple(o.name for o in g.output))  # fmt: skip
 
 
 def _name_before_inlining(path: Path, mp) -> int:
