@@ -28,7 +28,7 @@ needs_browser = pytest.mark.skipif(
 
 def table_rows(page: str, table_id: str = "layers") -> list:
     data = re.search(rf'<script type="application/json" id="{table_id}-data">(.*?)</script>', page, re.S).group(1)
-    return json.loads(data.replace("<\\/", "</"))["rows"]
+    return json.loads(data)["rows"]
 
 
 def assert_offline(page: str) -> None:
@@ -51,6 +51,22 @@ def test_analyze_page_is_self_contained(tmp_path, capsys):
     assert "Roofline" in page and "568.7M" in page and "6.42MB" in page
     assert '<p class="note">inputs (as counted): input 1x3x224x224 float32</p>' in page
     assert len(page) < 2_000_000
+
+
+def test_names_cannot_bend_the_json_element_of_a_table(tmp_path, capsys):
+    """Found by the third red team: a layer named "<!--<script>" put the HTML parser into its
+    "script data double escaped" state, so the table's JSON element ran past its own </script>
+    and swallowed the charts' script (an empty table, no charts).  No "<" is left in the JSON
+    (it is written \\u003c, which JSON reads as "<"), and the names come back exact."""
+    spec = tmp_path / "s.yaml"
+    spec.write_text('input: [3, 8, 8]\nlayers:\n  - {type: conv, name: "<!--<script>", channels: 4, kernel: 3}\n'
+                    '  - {type: conv, name: "</script><b>x", channels: 4, kernel: 1}\n')  # fmt: skip
+    out = tmp_path / "r.html"
+    assert run(["analyze", str(spec), "-f", "html", "-o", str(out)]) == 0
+    page = out.read_text()
+    elements = re.findall(r'<script type="application/json" id="[^"]*">(.*?)</script>', page, re.S)
+    assert elements and not any("<" in e for e in elements)
+    assert [r[0] for r in table_rows(page)] == ["<!--<script>", "</script><b>x"]
 
 
 def test_big_model_page_is_under_5mb(tmp_path):
