@@ -71,6 +71,10 @@ def convert_file(
     _check_output(src, out, force)
     proto = load_onnx(src)
     original = load(src, input_shapes=input_shapes or None)
+    if not (out.exists() and out.resolve() == src.resolve()):  # (--force replaces the input model, never its external data)
+        from dscost.files import refuse_input_as_output
+
+        refuse_input_as_output(out, "-o")
     try:
         onnx.checker.check_model(proto)
         input_ok = True

@@ -122,6 +122,12 @@ class _Graph:
             self.names.update(n.output)
         self.names.update(v.name for v in self.g.input)
         self.names.update(v.name for v in self.g.output)
+        for n in self.g.node:  # (a name made here must not be one a subgraph uses: SSA holds across scopes)
+            for a in n.attribute:
+                if a.HasField("g"):
+                    self.names.update(_subgraph_names(a.g, every=True))
+                for sg in a.graphs:
+                    self.names.update(_subgraph_names(sg, every=True))
 
     def unique(self, base: str) -> str:
         name, i = base, 1
@@ -210,15 +216,23 @@ class _Graph:
             self.g.value_info.extend(vis)
 
 
-def _subgraph_names(graph) -> set[str]:
+def _subgraph_names(graph, every: bool = False) -> set[str]:
+    """The tensor names the nodes of ``graph`` (and of their subgraphs) read; with ``every``, all
+    the names it holds: tensors, nodes, initializers, its inputs and outputs."""
     names = set()
+    if every:
+        names.update(t.name for t in graph.initializer)
+        names.update(v.name for v in (*graph.input, *graph.output))
     for n in graph.node:
         names.update(n.input)
+        if every:
+            names.update(n.output)
+            names.add(n.name)
         for a in n.attribute:
             if a.HasField("g"):
-                names.update(_subgraph_names(a.g))
+                names.update(_subgraph_names(a.g, every))
             for sg in a.graphs:
-                names.update(_subgraph_names(sg))
+                names.update(_subgraph_names(sg, every))
     return names
 
 
@@ -427,7 +441,7 @@ def _channel_affine(gr: _Graph, node, data: str, m: int, rank: int):
     import numpy as np
 
     op, ins = node.op_type, list(node.input)
-    if len(ins) != 2 or data not in ins or (op in ("Sub", "Div") and ins[0] != data):
+    if op not in ("Mul", "Div", "Add", "Sub") or len(ins) != 2 or data not in ins or (op in ("Sub", "Div") and ins[0] != data):
         return None
     c = gr.const(ins[1] if ins[0] == data else ins[0])
     if c is None or np.asarray(c).ndim > rank:

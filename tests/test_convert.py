@@ -310,6 +310,18 @@ def test_files_are_never_overwritten_without_force(tmp_path):
     assert not (tmp_path / "y.onnx").exists()
 
 
+def test_force_never_replaces_the_inputs_external_data(tmp_path):
+    """Found by the third red team: --force replaces the input model itself, but -o naming its
+    external data file (here data.onnx) wrote over it and left the input unloadable."""
+    src = tmp_path / "m.onnx"
+    onnx.save(hand_model(), str(src), save_as_external_data=True, all_tensors_to_one_file=True, location="data.onnx", size_threshold=0)
+    before = (tmp_path / "data.onnx").read_bytes()
+    with pytest.raises(InputError, match="data.onnx: is one of the command's input files"):
+        cv.convert_file(src, tmp_path / "data.onnx", force=True, verify=False)
+    assert (tmp_path / "data.onnx").read_bytes() == before
+    assert cv.convert_file(src, src, force=True, verify=False).converted  # (the model itself: --force allows it)
+
+
 # --------------------------------------------------------------------------
 # Spec-exported models (YAML -> ONNX with dscost.export)
 
@@ -486,3 +498,30 @@ def test_reverse_folds_an_unfolded_batchnorm(tmp_path):
     src = save(m, tmp_path / "pix.onnx")
     rep = cv.convert_file(src, tmp_path / "pix_std.onnx", reverse=True, verify=False)
     assert not rep.converted and [s.reason for s in rep.skipped] == ["Mul 'scale' in the block is not a scale or shift by one constant per channel"]
+
+
+@pytest.mark.parametrize("op", ["Pow", "Max", "Min", "Mod"])
+def test_reverse_skips_a_block_whose_middle_is_no_scale_or_shift(tmp_path, op):
+    """Found by the third red team: an element-wise op other than Mul/Div/Add/Sub by a constant
+    between the dw and pw convs was an internal KeyError; the block is skipped saying why."""
+    c = 4
+    nodes = [helper.make_node("Conv", ["x", "wdw"], ["t"], name="dw", group=c, pads=[1, 1, 1, 1]),
+             helper.make_node(op, ["t", "k"], ["tk"], name="mid"), helper.make_node("Conv", ["tk", "wpw"], ["y"], name="pw")]  # fmt: skip
+    m = _model(nodes, (1, c, 6, 6), (1, 8, 6, 6), [_w("wdw", c, 1, 3, 3), _w("wpw", 8, c, 1, 1), numpy_helper.from_array(np.float32(2.0), "k")])
+    rep = cv.convert_file(save(m, tmp_path / "blk.onnx"), tmp_path / "out.onnx", reverse=True, verify=False)
+    assert not rep.converted and [s.reason for s in rep.skipped] == [f"{op} 'mid' in the block is not a scale or shift by one constant per channel"]
+
+
+def test_names_made_by_convert_avoid_the_names_of_subgraphs(tmp_path):
+    """Found by the third red team: an If branch holding a tensor named conv_dw_out (the name
+    convert gives a conv's depthwise output) made the rewritten graph break SSA, and the valid
+    model was refused; made names now avoid every name in a subgraph."""
+    then = helper.make_graph([helper.make_node("Relu", ["y"], ["conv_dw_out"], name="r")], "then", [],
+                             [helper.make_tensor_value_info("conv_dw_out", TensorProto.FLOAT, None)])  # fmt: skip
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1]),
+             helper.make_node("If", ["cond"], ["z"], name="branch", then_branch=then, else_branch=then)]  # fmt: skip
+    m = _model(nodes, (1, 4, 6, 6), (1, 8, 6, 6), [_w("w", 8, 4, 3, 3), numpy_helper.from_array(np.array(True), "cond")])
+    m.graph.output[0].name = "z"
+    onnx.checker.check_model(m, full_check=True)
+    rep = cv.convert_file(save(m, tmp_path / "if.onnx"), tmp_path / "out.onnx", verify=False)
+    assert [r.name for r in rep.converted] == ["conv"] and rep.checker_passed
