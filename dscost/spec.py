@@ -35,8 +35,9 @@ from dscost.cost import ACTIVATION_OPS  # noqa: E402
 SPEC_ACTIVATIONS: tuple[str, ...] = tuple(k for k in ACTIVATION_OPS if k not in ("identity", "prelu"))
 RESERVED_NAMES = ("input", "_in")
 
-Dim = Annotated[int, Strict(), Field(gt=0)]
-NonNeg = Annotated[int, Strict(), Field(ge=0)]
+DIM_MAX = 2**31 - 1  # (a size past int32 is a typo; products of such sizes still fit a float)
+Dim = Annotated[int, Strict(), Field(gt=0, le=DIM_MAX)]
+NonNeg = Annotated[int, Strict(), Field(ge=0, le=DIM_MAX)]
 LayerName = Annotated[str, Strict(), Field(min_length=1, max_length=200, pattern=r"^[^\s]+$")]
 Ref = Annotated[str, Strict(), Field(min_length=1, max_length=200, description="Name of an earlier layer, `input` (the model input) or, inside a group, `_in` (the group iteration's input).")]
 
@@ -51,12 +52,12 @@ def _spatial(minimum: int):
 
     def check(v: Any) -> int | list[int]:
         if _is_int(v):
-            if v < minimum:
-                raise ValueError(f"must be a {word} integer, got {v}")
+            if not minimum <= v <= DIM_MAX:
+                raise ValueError(f"must be a {word} integer up to {DIM_MAX}, got {v}")
             return v
         if isinstance(v, list) and 1 <= len(v) <= 3 and all(_is_int(x) for x in v):
-            if min(v) < minimum:
-                raise ValueError(f"must be {word} integers, got {v}")
+            if not minimum <= min(v) <= max(v) <= DIM_MAX:
+                raise ValueError(f"must be {word} integers up to {DIM_MAX}, got {v}")
             return list(v)
         raise ValueError(f"expected a {word} integer or a list of 1-3 of them (one per spatial axis), got {v!r}")
 

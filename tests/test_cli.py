@@ -307,7 +307,7 @@ BAD_SPECS = {
     "missing_field.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8}\n", ":3:5: layers[0] (c1): kernel: required field is missing"),
     "unknown_type.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n", ":3:5: layers[0] (convv): unknown layer type 'convv'; did you mean 'conv' or 'dsconv'?"),
     "zero_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 0, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be greater than 0, got 0"),
-    "negative_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: -3}\n", ":3:41: layers[0] (c1): kernel: must be a positive integer, got -3"),
+    "negative_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: -3}\n", ":3:41: layers[0] (c1): kernel: must be a positive integer up to 2147483647, got -3"),
     "non_integer_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 4.5, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be a valid integer, got 4.5"),
     "zero_input.yaml": ("input: [3, 0, 8]\nlayers:\n  - {type: relu}\n", ":1:12: input[1]: Input should be greater than 0, got 0"),
     "groups.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: 3, groups: 2}\n", ":3:5: layer 'c1': channels 3 -> 8 are not divisible by groups=2"),

@@ -229,15 +229,17 @@ def test_layer_without_type(tmp_path):
     [
         ("{type: conv, name: c1, channels: 0, kernel: 3}", "layers[0] (c1): channels: Input should be greater than 0, got 0"),
         ("{type: conv, name: c1, channels: -8, kernel: 3}", "layers[0] (c1): channels: Input should be greater than 0, got -8"),
+        ("{type: conv, name: c1, channels: 2147483648, kernel: 3}", "layers[0] (c1): channels: Input should be less than or equal to 2147483647, got 2147483648"),
+        ("{type: conv, name: c1, channels: 8, kernel: [3, 2147483648]}", "layers[0] (c1): kernel: must be positive integers up to 2147483647, got [3, 2147483648]"),
         ("{type: conv, name: c1, channels: 3.5, kernel: 3}", "layers[0] (c1): channels: Input should be a valid integer, got 3.5"),
         ("{type: conv, name: c1, channels: 4.0, kernel: 3}", "layers[0] (c1): channels: Input should be a valid integer, got 4.0"),
         ("{type: conv, name: c1, channels: '8', kernel: 3}", "layers[0] (c1): channels: Input should be a valid integer, got '8'"),
         ("{type: fc, units: true}", "layers[0] (fc): units: Input should be a valid integer, got True"),
-        ("{type: conv, name: c1, channels: 8, kernel: -3}", "layers[0] (c1): kernel: must be a positive integer, got -3"),
-        ("{type: conv, name: c1, channels: 8, kernel: 0}", "layers[0] (c1): kernel: must be a positive integer, got 0"),
+        ("{type: conv, name: c1, channels: 8, kernel: -3}", "layers[0] (c1): kernel: must be a positive integer up to 2147483647, got -3"),
+        ("{type: conv, name: c1, channels: 8, kernel: 0}", "layers[0] (c1): kernel: must be a positive integer up to 2147483647, got 0"),
         ("{type: conv, name: c1, channels: 8, kernel: [3, 2.5]}", "layers[0] (c1): kernel: expected a positive integer or a list"),
         ("{type: conv, name: c1, channels: 8, kernel: true}", "layers[0] (c1): kernel: expected a positive integer or a list"),
-        ("{type: conv, name: c1, channels: 8, kernel: 3, stride: 0}", "layers[0] (c1): stride: must be a positive integer, got 0"),
+        ("{type: conv, name: c1, channels: 8, kernel: 3, stride: 0}", "layers[0] (c1): stride: must be a positive integer up to 2147483647, got 0"),
         ("{type: conv, name: c1, channels: 8, kernel: 3, padding: -1}", "layers[0] (c1): padding: expected same, valid"),
         ("{type: conv, name: c1, channels: 8, kernel: 3, padding: full}", "layers[0] (c1): padding: expected same, valid"),
         ("{type: conv, name: c1, channels: 8, kernel: 3, strides: 2}", "layers[0] (c1): strides: unknown key (not allowed here); did you mean 'stride'?"),
@@ -277,8 +279,8 @@ def test_several_errors_all_shown_on_one_line(tmp_path):
     p = tmp_path / "bad.yaml"
     assert msg == (
         ":3:27: layers[0] (c): channels: Input should be greater than 0, got 0"
-        f" | {p}:3:40: layers[0] (c): kernel: must be a positive integer, got 0"
-        f" | {p}:3:51: layers[0] (c): stride: must be a positive integer, got 0"
+        f" | {p}:3:40: layers[0] (c): kernel: must be a positive integer up to 2147483647, got 0"
+        f" | {p}:3:51: layers[0] (c): stride: must be a positive integer up to 2147483647, got 0"
     )
 
 
