@@ -59,6 +59,8 @@ _ACTIVATIONS = {
     "gelu": ("Gelu", {}, 20),
     "swish": ("Swish", {}, 24),
     "silu": ("Swish", {}, 24),
+    "mish": ("Mish", {}, 18),
+    "softsign": ("Softsign", {}, 1),
 }
 _CLIPS = {"relu6": (0.0, 6.0), "clip": (0.0, 6.0)}
 

@@ -70,6 +70,23 @@ def test_layer_names_that_are_the_names_of_weights_do_not_clash(tmp_path):
     assert (cost.analyze(m).totals.macs, cost.analyze(m).totals.params) == (442_368 + 2_359_296 + 163_840, 432 + 2_304 + 163_850)
 
 
+def test_every_spec_activation_exports_and_counts_as_the_spec(tmp_path):
+    """Found by the third red team: mish and softsign, which specs accept, were refused by export
+    (and so by `bench` of a spec).  Every activation a spec takes is written as its ONNX op (Mish
+    from opset 18, Swish from 24), passes the checker and counts as the spec: conv 3x3 3->4 on 6x6 (4*27*36 = 3,888 MACs) then the activation's
+    ops per element (cost.ACTIVATION_OPS) on 4*36 = 144 elements."""
+    from dscost.spec import SPEC_ACTIVATIONS
+
+    for fn in SPEC_ACTIVATIONS:
+        spec = tmp_path / f"{fn}.yaml"
+        spec.write_text(f"input: [3, 6, 6]\nlayers:\n  - {{type: conv, name: c, channels: 4, kernel: 3}}\n  - {{type: {fn}, name: a}}\n")
+        m = load(spec)
+        path = export_model(m, tmp_path / f"{fn}.onnx")
+        onnx.checker.check_model(str(path), full_check=True)
+        same_layers(m, load(path))
+        assert cost.analyze(m).totals == cost.Cost(macs=3_888, other_ops=cost.ACTIVATION_OPS[fn] * 144, weights=108), fn
+
+
 def test_exported_model_runs_in_onnxruntime(tmp_path):
     ort = pytest.importorskip("onnxruntime")
     import numpy as np
