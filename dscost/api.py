@@ -110,6 +110,15 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
     raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
 
 
+def _flag(name: str, value: Any) -> bool:
+    """A yes/no option: True or False (None: False) only (``bias="no"`` would be truthy: a bias counted)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InputError(f"{name}: expected True or False, got {value!r}")
+    return value
+
+
 def _is_layer_spec(path: str) -> bool:
     """Whether a YAML file that is no valid budget reads as a layer spec (a mapping with layers)."""
     from dscost.yamlfile import load_yaml
@@ -152,7 +161,7 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     the result the CLI renders.  Raises :class:`InputError`.
     """  # fmt: skip
     a = cost.analyze(load_model(model, inputs, input_shape=input_shape, width=width, resolution=resolution, kwargs=kwargs, dims=dims,
-                                  input_values=input_values, input_dtypes=input_dtypes, measure_sizes=measure_sizes))  # fmt: skip
+                                  input_values=input_values, input_dtypes=input_dtypes, measure_sizes=_flag("measure_sizes", measure_sizes)))  # fmt: skip
     return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
 
 
@@ -163,7 +172,7 @@ def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any
     Sizes are an int, a tuple (``dk=(3, 5)``) or a string (``"3x5"``); ``padding`` is
     ``"same"``, ``"valid"`` or pixels per side.  Returns :class:`dscost.cost.Comparison`
     (``.standard.cost.macs``, ``.separable``, ``.ratio``...)."""  # fmt: skip
-    return cost.compare(layer_geom(dk, m, n, df, stride, padding, dilation, bias, prefix=""))
+    return cost.compare(layer_geom(dk, m, n, df, stride, padding, dilation, _flag("bias", bias), prefix=""))
 
 
 def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None,
@@ -182,6 +191,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     from dscost.dtypes import check_dtype
     from dscost.options import limit_option
 
+    flops, strict, measure_sizes = _flag("flops", flops), _flag("strict", strict), _flag("measure_sizes", measure_sizes)
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})

@@ -88,7 +88,7 @@ StrideOpt = Annotated[str, typer.Option("--stride", "-s", help="Stride (2 or 2x1
 PaddingOpt = Annotated[str, typer.Option("--padding", "-p", help="same | valid | pixels per side (1 or 1x2).")]
 DilationOpt = Annotated[str, typer.Option("--dilation", "-d", help="Dilation (1 or 2x2).")]
 BiasOpt = Annotated[bool, typer.Option("--bias/--no-bias", help="The standard conv (and so the pointwise conv) has a bias.")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Several models: analyze them in this many processes (output stays in input order).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Several models: analyze them in this many processes (output stays in input order).")]
 # Child processes of onnxruntime runs (bench, convert --verify)
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds an onnxruntime run may take in all before it is stopped.")]
 MaxMemoryOpt = Annotated[str, typer.Option("--max-memory", help="Tensor memory a run may use (4GiB, 500MB); a larger estimate is refused before allocating.")]

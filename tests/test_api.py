@@ -94,6 +94,7 @@ def test_compare_takes_ints_tuples_and_strings():
         ({"padding": "foo"}, r"^padding: expected same, valid"),
         ({"dk": 7, "df": 4, "padding": "valid"}, r"larger than the padded input"),
         ({"stride": True}, r"^stride: expected an integer"),
+        ({"bias": "no"}, r"^bias: expected True or False, got 'no'$"),  # (red team 3: a truthy string counted a bias)
     ],
 )
 def test_compare_errors(kw, match):
@@ -120,6 +121,9 @@ def test_check_models_and_budget(tmp_path):
         (lambda: dscost.check([MOBILENET]), "give limits"),
         (lambda: dscost.check(MOBILENET, max_macs="lots"), r"^max_macs: "),
         (lambda: dscost.check(MOBILENET, max_macs="1G", dtype="fp64"), "--dtype 'fp64'"),
+        (lambda: dscost.check(MOBILENET, max_macs="1G", flops="no"), r"^flops: expected True or False, got 'no'$"),
+        (lambda: dscost.check(MOBILENET, max_macs="1G", strict=1), r"^strict: expected True or False, got 1$"),
+        (lambda: dscost.analyze(MOBILENET, measure_sizes="yes"), r"^measure_sizes: expected True or False"),
         (lambda: dscost.check("nope.yaml", max_macs="1G"), r"nope.yaml: no such file"),
         (lambda: dscost.analyze(MOBILENET, input_shape=(1, 3, 8, 8)), r"^input_shape applies to ONNX graphs, TFLite models and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
         (lambda: dscost.analyze(MOBILENET, width=0), r"^width: must be a number > 0"),

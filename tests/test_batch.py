@@ -81,3 +81,10 @@ def test_budget_with_jobs_keeps_the_file_order(capsys, tmp_path):
     assert code1 == code2 == 1 and one == two
     names = [m["name"] for m in json.loads(one)["models"]]
     assert names == ["conv_mobilenet_v1", "mobilenet_v1", "mobilenet_v2", "resnet18", "vgg16", "small"]
+
+
+def test_jobs_below_one_is_a_usage_error(capsys):
+    """Found by the third red team: -j -3 and -j 0 were taken without a word."""
+    for jobs in ("0", "-3"):
+        code = run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "-j", jobs])
+        assert code == 2 and f"{jobs} is not in the range x>=1" in capsys.readouterr().err

@@ -154,6 +154,8 @@ def test_dim_on_the_command_line(tmp_path):
     assert json.loads(r.stdout)["totals"]["macs"] == macs(1, 15)
     r = run_cli("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0)))
     assert r.returncode == 0, r.stderr
+    r = run_cli("analyze", path, "--dim", "seq=16", "--dim", "past=0", "-f", "json", "-q")  # (an empty cache: said, red team 3)
+    assert any(n.startswith("dimension 2 ('past') of input 'past_k' is 0 with the --dim values given: an empty tensor") for n in json.loads(r.stdout)["notes"])
     r = run_cli("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0) - 1))
     assert r.returncode == 1
     r = run_cli("diff", path, path, "--dim", "seq=1", "--dim", "past=15", "-f", "json")

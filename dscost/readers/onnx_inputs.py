@@ -190,6 +190,8 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             if given == 0 and i == 0:  # (a 0 elsewhere -- an empty cache -- is a real case; an empty batch counts nothing)
                 raise InputError(f"{label}: input {name!r}: its first dimension ({d.dim_param!r}) is 0 with the --dim values given: an empty batch, "
                                  "every count would be 0")  # fmt: skip
+            if given == 0:
+                note = f"dimension {i} ({d.dim_param!r}) of input {name!r} is 0 with the --dim values given: an empty tensor (an empty cache is one), so what it sizes counts 0"
             shape.append(given)
             continue
         size, source = bound.get(d.dim_param, (None, None)) if d.dim_param else (None, None)
