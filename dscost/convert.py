@@ -71,10 +71,11 @@ def convert_file(
     _check_output(src, out, force)
     proto = load_onnx(src)
     original = load(src, input_shapes=input_shapes or None)
-    if not (out.exists() and out.resolve() == src.resolve()):  # (--force replaces the input model, never its external data)
-        from dscost.files import refuse_input_as_output
+    if out.exists():  # (--force replaces the input model, never its external data)
+        from dscost.readers.onnx_wire import strip
 
-        refuse_input_as_output(out, "-o")
+        if any(os.path.exists(f) and os.path.samefile(f, out) for f in strip(src)[1].external_files):
+            raise InputError(f"-o {out}: is the input model's external data; choose another output file")
     try:
         onnx.checker.check_model(proto)
         input_ok = True

@@ -256,6 +256,9 @@ def export_model(model: Model, path: str | Path, external_data: bool | None = Fa
 
     path = Path(path)
     mp, weights = build_onnx(model)
+    big = next(((name, d) for name, dims in weights for d in dims if d > INT64_MAX), None)
+    if big:  # (a dense layer's weight on a flattened map: the product of sizes that fit)
+        raise InputError(f"{model.source}: weight {big[0]!r}: cannot export a dimension of {big[1]:,}: ONNX's are 64-bit integers (at most {INT64_MAX:,})")
     total = sum(prod(d) * 4 for _, d in weights)
     if external_data is None:  # as needed (bench's temp file)
         external_data = total > MAX_EMBEDDED

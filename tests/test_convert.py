@@ -316,7 +316,7 @@ def test_force_never_replaces_the_inputs_external_data(tmp_path):
     src = tmp_path / "m.onnx"
     onnx.save(hand_model(), str(src), save_as_external_data=True, all_tensors_to_one_file=True, location="data.onnx", size_threshold=0)
     before = (tmp_path / "data.onnx").read_bytes()
-    with pytest.raises(InputError, match="data.onnx: is one of the command's input files"):
+    with pytest.raises(InputError, match="data.onnx: is the input model's external data"):
         cv.convert_file(src, tmp_path / "data.onnx", force=True, verify=False)
     assert (tmp_path / "data.onnx").read_bytes() == before
     assert cv.convert_file(src, src, force=True, verify=False).converted  # (the model itself: --force allows it)

@@ -472,11 +472,13 @@ def test_nan_weights_in_convert(tmp_path):
         (["analyze", "s.yaml", "-a", "1e308"], "width multiplier 1e+308 is too large"),
         (["check", "s.yaml", "--max-standard-conv-share", "1e-400"], "below the smallest share"),
         (["export", "huge.yaml", "-o", "h.onnx", "--external-data"], "h.onnx: cannot write"),
+        (["analyze", "past.yaml"], "channels: Input should be less than or equal to 2147483647, got 1000000000000000"),
     ],
 )
 def test_values_out_of_range(tmp_path, args, needle):
     (tmp_path / "s.yaml").write_text(SPEC)
-    (tmp_path / "huge.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 1000000000000000, kernel: 3}\n")
+    (tmp_path / "huge.yaml").write_text("input: [2147483647, 8, 8]\nlayers:\n  - {type: conv, channels: 2147483647, kernel: 3}\n")
+    (tmp_path / "past.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 1000000000000000, kernel: 3}\n")
     one_error(dscost(tmp_path, *args), needle)
 
 
@@ -565,10 +567,12 @@ def test_the_sandbox_child_does_not_run_the_callers_script_again(tmp_path):
 
 
 def test_export_of_a_size_beyond_onnx_int64_names_the_layer(tmp_path):
-    """A spec counts exactly at any size (1e20 units: a Python int); ONNX's dimensions are int64."""
-    (tmp_path / "big.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: fc, name: head, units: 100000000000000000000}\n")
-    one_error(dscost(tmp_path, "export", "big.yaml", "-o", "big.onnx"),
-              "big.yaml: layer 'head': cannot export a dimension of 100,000,000,000,000,000,000: ONNX's are 64-bit integers")
+    """A spec counts exactly at any size (a Python int); ONNX's dimensions are int64: a map of
+    2,147,483,647 x 2,147,483,647 x 4 flattened into a dense layer's weight is past them."""
+    (tmp_path / "big.yaml").write_text("input: [2147483647, 2147483647, 4]\nlayers:\n  - {type: fc, name: head, units: 10}\n")
+    for extra in ([], ["--external-data"]):
+        one_error(dscost(tmp_path, "export", "big.yaml", "-o", "big.onnx", *extra),
+                  "big.yaml: weight 'head/W': cannot export a dimension of 18,446,744,056,529,682,436: ONNX's are 64-bit integers")
 
 
 def _ppid(pid: str) -> int | None:
