@@ -69,6 +69,20 @@ def test_names_cannot_bend_the_json_element_of_a_table(tmp_path, capsys):
     assert [r[0] for r in table_rows(page)] == ["<!--<script>", "</script><b>x"]
 
 
+def test_counts_past_2_to_the_53_draw_without_a_warning(tmp_path, capsys):
+    """Found by the third red team: a layer of 9*8,192*8,192*16,384^2 = 1.6e17 MACs (past the
+    2**53 a float holds exactly) made Bokeh print 'out of range integer' warnings on stderr."""
+    import warnings
+
+    spec = tmp_path / "big.yaml"
+    spec.write_text("input: [8192, 16384, 16384]\nlayers:\n  - {type: conv, name: c1, channels: 8192, kernel: 3}\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert run(["analyze", str(spec), "-f", "html", "-o", str(tmp_path / "b.html")]) == 0
+    assert not [w for w in caught if "out of range" in str(w.message)]
+    assert capsys.readouterr().err == f"wrote {tmp_path / 'b.html'}\n"
+
+
 def test_big_model_page_is_under_5mb(tmp_path):
     model = conv_chain(1000)
     a = cost.analyze(model)

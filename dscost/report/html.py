@@ -254,7 +254,11 @@ def page(title: str, body: str, charts: dict[str, Any] | None = None) -> str:
         from bokeh.embed import components
         from bokeh.resources import Resources
 
-        script, divs = components(charts)
+        import warnings
+
+        with warnings.catch_warnings():  # (a bar past 2**53 MACs loses digits it never shows: Bokeh warns on stderr)
+            warnings.filterwarnings("ignore", message="out of range integer")
+            script, divs = components(charts)
         for name, div in divs.items():
             body = body.replace(f"{{{{chart:{name}}}}}", f'<div class="chart">{div}</div>')
         js = Resources(mode="inline", components=["bokeh"]).render_js()
