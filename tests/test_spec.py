@@ -320,6 +320,14 @@ def test_semantic_errors(tmp_path, layers, expected):
     assert error(tmp_path, body).startswith(expected)
 
 
+def test_groups_broken_by_the_width_multiplier_say_so(tmp_path):
+    """Found by the third red team: at -a 0.3, 64 channels become 19, which groups=4 does not
+    divide; the error names the multiplier, the cause the spec alone does not show."""
+    body = "input: [32, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 64, kernel: 3}\n  - {type: conv, name: c2, channels: 64, kernel: 3, groups: 4}\n"
+    assert error(tmp_path, body, width=0.3) == ":4:5: layer 'c2': channels 19 -> 19 are not divisible by groups=4 (channels scaled by the width multiplier 0.3)"
+    assert [layer.cost.weights for layer in read_spec(write(tmp_path, body, "ok.yaml")).layers] == [9 * 32 * 64, 9 * 16 * 64]
+
+
 def test_reference_hint(tmp_path):
     msg = error(tmp_path, "input: [3, 5, 5]\nlayers:\n  - {type: conv, name: branch_a, channels: 8, kernel: 3}\n  - {type: relu, input: branch_b}\n")
     assert msg.endswith("did you mean 'branch_a'?")

@@ -163,7 +163,8 @@ class _Builder:
         try:
             g = C.make_conv_geom(k, shape[1], cout, spatial, s, d, pad, groups=groups, bias=bias, batch=self.batch)
         except ValueError as err:
-            raise self.fail(loc, full, str(err)) from None
+            scaled = f" (channels scaled by the width multiplier {self.width:g})" if self.width != 1.0 and "groups" in str(err) else ""
+            raise self.fail(loc, full, f"{err}{scaled}") from None
         out = (self.batch, cout, *g.out_spatial)
         return self.add(Layer(full, g.kind, op, (src,), shape, out, C.conv_cost(g), conv=g, kernel=g.kernel, note=note), loc)
 
