@@ -65,6 +65,13 @@ _ACTIVATIONS = {
 _CLIPS = {"relu6": (0.0, 6.0), "clip": (0.0, 6.0)}
 
 
+def _known_opset() -> int:
+    """The newest standard opset the installed onnx has schemas (and an IR version) for."""
+    import onnx
+
+    return onnx.defs.onnx_opset_version()
+
+
 def conv_attrs(g: ConvGeom) -> dict:
     """The ONNX Conv attributes of a convolution geometry (explicit pads, no auto_pad)."""
     return {
@@ -157,6 +164,12 @@ class _Graph:
                 self.node("Clip", [srcs[0], self.scalar(f"{name}/min", lo), self.scalar(f"{name}/max", hi)], name, name)
             elif fn in _ACTIVATIONS:
                 op, attrs, opset = _ACTIVATIONS[fn]
+                known = _known_opset()
+                if opset > known:  # (onnx 1.17 knows opsets up to 22: Swish is 24)
+                    import onnx
+
+                    raise fail(f"activation {fn!r}: ONNX's {op} is an op of opset {opset}, and onnx {onnx.__version__} here knows opsets up to {known}; "
+                               "upgrade onnx to export it")  # fmt: skip
                 self.opset = max(self.opset, opset)
                 self.node(op, [srcs[0]], name, name, **attrs)
             else:

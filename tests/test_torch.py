@@ -337,9 +337,14 @@ def test_a_dynamo_export_that_merges_equal_parameters_says_the_modules_count():
     (the TorchScript exporter's graphs keep them all, and have no such note: LogAddExp's 38 are 38)."""
     need("onnxscript")
     a = dscost.analyze(tm.EqualNorms(), (1, 2, 3, 3))
-    assert (a.totals.macs, a.totals.params) == (36, 74) and torch_counts(tm.EqualNorms(), torch.rand(1, 2, 3, 3)) == (36, 110)
-    assert "the module has 110 learnable parameters, its graph 74 (-36): the dynamo exporter folds BatchNorm into the convs and keeps one tensor " \
-           "of equal ones (fresh norms' ones and zeros, copied weights), so the counts are the graph's" in a.model.notes  # fmt: skip
+    assert torch_counts(tm.EqualNorms(), torch.rand(1, 2, 3, 3)) == (36, 110)
+    said = [n for n in a.model.notes if "learnable parameters, its graph" in n]
+    if a.totals.params == 110:  # (torch 2.5's dynamo exporter, the oldest allowed, keeps both: nothing to say)
+        assert a.totals.macs == 36 and not said
+    else:
+        assert (a.totals.macs, a.totals.params) == (36, 74)
+        assert said == ["the module has 110 learnable parameters, its graph 74 (-36): the dynamo exporter folds BatchNorm into the convs and keeps one "
+                        "tensor of equal ones (fresh norms' ones and zeros, copied weights), so the counts are the graph's"]  # fmt: skip
     assert not any("learnable parameters, its graph" in n for n in dscost.analyze(tm.LogAddExp(), (1, 2, 3, 3)).model.notes)
 
 
