@@ -973,6 +973,25 @@ def test_import_failure_of_a_file_and_of_a_dependency(tmp_path, capsys):
     assert a.totals.macs == 3 * 9 * 4 * 6 * 6 and a.layers[0].name == "Conv"
 
 
+def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_cwd_is_undone(tmp_path, capsys, monkeypatch):
+    """Found by the fourth red team: sys.exit(0) in a forward ended dscost with exit 0 and no
+    output (a budget whose first model was over its limit passed), and a factory's os.chdir('/')
+    moved where -o wrote.  The exit is one error naming the target, the next entry is not
+    reached; the working directory is restored after the model is counted."""
+    (tmp_path / "m.py").write_text("import os, sys, torch\n"
+                                   "class Exits(torch.nn.Module):\n    def forward(self, x):\n        sys.exit(0)\n"
+                                   "def exits():\n    return Exits()\n"
+                                   "def moves():\n    os.chdir('/')\n    return torch.nn.Conv2d(3, 4, 3)\n")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert run(["check", "m.py:exits", "-i", "1x3x8x8", "--max-macs", "1G"]) == 2
+    assert capsys.readouterr().err == "dscost: error: m.py:exits: the model's code called sys.exit(0) while dscost ran it (building, a forward or the export)\n"
+    with pytest.raises(InputError, match=r"^Exits \(nn.Module\): the model's code called sys.exit\(0\)"):
+        dscost.analyze(__import__("m").Exits(), (1, 3, 8, 8))
+    assert run(["analyze", "m.py:moves", "-i", "1x3x8x8", "-f", "json", "-o", "out.json"]) == 0
+    assert os.getcwd() == str(tmp_path) and json.loads((tmp_path / "out.json").read_text())["totals"]["macs"] == 3 * 9 * 4 * 36
+
+
 # --------------------------------------------------------------------------
 # Budgets name targets; the API over them
 

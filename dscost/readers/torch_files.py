@@ -12,7 +12,7 @@ from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.progress import progress_bar
 from dscost.readers.torch_reader import count_module, inputs_from_shapes, value_text
-from dscost.readers.torch_run import Captured, fail, first_line, import_torch
+from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch
 
 
 def read_exported(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
@@ -106,7 +106,7 @@ def count_torchscript(path: str | Path, input_shapes: dict[str, tuple] | None = 
 def _count_file(path: str | Path, progress: bool, load: Callable, unloadable: Callable, count: Callable) -> tuple[Model, Path]:
     """Import torch, ``load(torch)`` the file (its output captured; a failure is the one line
     ``unloadable(err)`` says) and ``count(loaded, bar)`` it, a status line on a terminal meanwhile."""
-    with progress_bar(progress, "importing torch", steps=False) as bar:
+    with guarded(str(path)), progress_bar(progress, "importing torch", steps=False) as bar:
         torch = import_torch(str(path))
         bar.stage(f"loading {Path(path).name}")
         try:

@@ -53,7 +53,7 @@ from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
 from dscost.readers.torch_forward import batched_experts, forward_params
 from dscost.readers.torch_names import module_path_names, rename, write_names
-from dscost.readers.torch_run import Captured, fail, first_line, import_torch, value_note
+from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
 
 
@@ -288,7 +288,7 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
     """:func:`read_torch`, and the ONNX file it counted: in ``workdir``, where it stays (`bench`
     times it), else in a temporary directory removed before this returns."""
     target = str(target)
-    with progress_bar(progress, "importing torch", steps=False) as bar:
+    with guarded(target), progress_bar(progress, "importing torch", steps=False) as bar:
         import_torch(target)
         bar.stage(f"building {target}")
         with Captured():
@@ -447,14 +447,20 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
                         input_values=input_values, measure_sizes=measure_sizes)[0]  # fmt: skip
 
 
-def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
-                 source: str | None = None, label: str | None = None, what: str = "--input-shape",
-                 input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
-                 arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None, input_values: dict[str, int] | None = None,
-                 measure_sizes: bool = False) -> tuple[Model, Path]:
-    """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``).
-    ``call``: positional and keyword inputs both (instead of ``inputs``: a torch.export program's);
-    ``arg_names``: the names of the positional ones where the forward takes ``*args``."""
+def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, **options) -> tuple[Model, Path]:
+    """:func:`read_module`, and the ONNX file it counted (see :func:`count_target` for ``workdir``);
+    a ``sys.exit`` in the module's code is an error (:func:`torch_run.guarded`)."""
+    with guarded(options.get("label") or f"{type(module).__name__} (nn.Module)"):
+        return _count_module(module, inputs, input_shapes, **options)
+
+
+def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
+                  source: str | None = None, label: str | None = None, what: str = "--input-shape",
+                  input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
+                  arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None, input_values: dict[str, int] | None = None,
+                  measure_sizes: bool = False) -> tuple[Model, Path]:
+    """:func:`count_module`.  ``call``: positional and keyword inputs both (instead of ``inputs``: a
+    torch.export program's); ``arg_names``: the names of the positional ones where the forward takes ``*args``."""
     torch = import_torch(label or type(module).__name__)
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):

@@ -111,3 +111,21 @@ def value_note(recorded: list) -> str | None:
     shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
     return (f"the trace read tensor values as Python numbers at {len(places)} place(s) ({shown}): where those values decide a loop count or a "
             "branch, the graph and the counts are those of the traced inputs' values (torch: the trace might be incorrect for other values)")
+
+
+@contextlib.contextmanager
+def guarded(label: str):
+    """User code (a factory, a forward, a file's loader) as one step of dscost: a ``sys.exit`` in
+    it is an error naming ``label``, not dscost's own exit (a budget check ending 0 with nothing
+    checked), and a working directory it changed is restored (``-o`` stays where the user meant)."""
+    cwd = os.getcwd()
+    try:
+        yield
+    except SystemExit as err:
+        raise InputError(f"{label}: the model's code called sys.exit({err.code!r}) while dscost ran it (building, a forward or the export)") from None
+    finally:
+        try:
+            if os.getcwd() != cwd:
+                os.chdir(cwd)
+        except OSError:  # (the folder it left was removed: stay where it is)
+            pass
