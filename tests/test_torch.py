@@ -343,8 +343,8 @@ def test_a_dynamo_export_that_merges_equal_parameters_says_the_modules_count():
         assert a.totals.macs == 36 and not said
     else:
         assert (a.totals.macs, a.totals.params) == (36, 74)
-        assert said == ["the module has 110 learnable parameters, its graph 74 (-36): the dynamo exporter folds BatchNorm into the convs and keeps one "
-                        "tensor of equal ones (fresh norms' ones and zeros, copied weights), so the counts are the graph's"]  # fmt: skip
+        assert said == ["the module has 110 learnable parameters, its graph 74 (-36): the dynamo exporter rewrites parameters (BatchNorm folded into "
+                        "the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's"]  # fmt: skip
     assert not any("learnable parameters, its graph" in n for n in dscost.analyze(tm.LogAddExp(), (1, 2, 3, 3)).model.notes)
 
 
@@ -971,6 +971,20 @@ def test_import_failure_of_a_file_and_of_a_dependency(tmp_path, capsys):
         assert needle in capsys.readouterr().err
     a = dscost.analyze(f"{tmp_path}/sibling.py:build", input_shape=(1, 3, 8, 8))
     assert a.totals.macs == 3 * 9 * 4 * 6 * 6 and a.layers[0].name == "Conv"
+
+
+def test_an_lstm_with_a_projection_is_uncounted_not_counted_small():
+    """Found by the fourth red team: nn.LSTM(5, 8, proj_size=3) has no ONNX form; the dynamo
+    exporter (the fallback) wrote an LSTM of hidden size 3 without the projection, counted 576
+    MACs where torch's counter gives 6 steps x (4*8*5 + 4*8*3 + 3*8) = 1,680, nothing uncounted.
+    The LSTM is uncounted now, saying why, so --strict fails."""
+    need("onnxscript")
+    m, x = torch.nn.LSTM(5, 8, proj_size=3, batch_first=True), torch.rand(1, 6, 5)
+    assert torch_counts(m, x)[0] == 1_680
+    a = dscost.analyze(m, x)
+    (u,) = a.model.uncounted
+    assert u.op == "LSTM" and "proj_size=3, which ONNX's LSTM has no form for" in u.reason and not any(layer.op == "LSTM" for layer in a.layers)
+    assert not dscost.analyze(torch.nn.LSTM(5, 8, batch_first=True), x).model.uncounted  # (without a projection: counted)
 
 
 def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_cwd_is_undone(tmp_path, capsys, monkeypatch):

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.files import note_input
-from dscost.layers import Model
+from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
@@ -324,6 +324,25 @@ def unused_params(module, path: Path) -> str | None:
             "torch's sum(p.numel()) counts them, dscost does not")
 
 
+def _projected_lstms(module, model: Model, torch) -> None:
+    """An ``nn.LSTM`` with ``proj_size`` has no ONNX form (ONNX's LSTM has no projection): the
+    TorchScript exporter refuses it, and the dynamo exporter writes an LSTM of hidden size
+    ``proj_size`` without the projection, which onnxruntime refuses and which counts 3-4x low.
+    Every LSTM of such a module's graph is listed as uncounted (its weights kept as params)."""
+    sizes = sorted({m.proj_size for m in module.modules() if isinstance(m, torch.nn.LSTM) and m.proj_size})
+    if not sizes:
+        return
+    why = (f"the module's nn.LSTM has proj_size={', '.join(map(str, sizes))}, which ONNX's LSTM has no form for: the export wrote an LSTM "
+           "without the projection (onnxruntime refuses it), so it is not counted")
+    kept = []
+    for layer in model.layers:
+        if layer.op == "LSTM":
+            model.uncounted.append(Uncounted(layer.name, layer.op, why, params=layer.cost.params))
+        else:
+            kept.append(layer)
+    model.layers[:] = kept
+
+
 def rewritten_params(module, model: Model) -> str | None:
     """The note on a dynamo export whose graph holds another number of learnable parameters than
     the module (it folds BatchNorm into the convs and keeps one tensor of each set of equal
@@ -332,8 +351,8 @@ def rewritten_params(module, model: Model) -> str | None:
     graph = sum(layer.cost.params for layer in model.layers) + sum(u.params for u in model.uncounted)
     if graph == params:
         return None
-    return (f"the module has {params:,} learnable parameters, its graph {graph:,} ({graph - params:+,}): the dynamo exporter folds BatchNorm "
-            "into the convs and keeps one tensor of equal ones (fresh norms' ones and zeros, copied weights), so the counts are the graph's")
+    return (f"the module has {params:,} learnable parameters, its graph {graph:,} ({graph - params:+,}): the dynamo exporter rewrites parameters "
+            "(BatchNorm folded into the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's")
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool], measure: dict | list | None = None) -> Model:
@@ -523,6 +542,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken, measure, model)
             if again is not None:
                 (model, exporter), path = again, Path(tmp) / "again.onnx"
+            _projected_lstms(module, model, torch)
             unused = unused_params(module, path) if exporter.startswith("TorchScript") else rewritten_params(module, model)
         finally:
             _set_mode(module, was_training)
