@@ -937,6 +937,29 @@ def test_operands_that_do_not_broadcast_are_an_op_that_cannot_run(tmp_path):
     assert [(layer.name, layer.cost.other_ops) for layer in m.layers] == [("good", 192)]
 
 
+def test_a_declared_output_smaller_than_its_op_makes_is_an_op_that_cannot_run_as_declared(tmp_path):
+    """Found by the fourth red team: LiteRT sizes an ADD, an activation or a RESHAPE's output
+    itself, so one declared 1x1x1x3 after a 1x8x8x3 input shrank every layer after it (a conv
+    counted 12,544x low, nothing uncounted).  Such ops are uncounted now, saying why; the
+    honest ones count: 192 other ops for the ADD, 192 for the RELU."""
+    n = tm.Net()
+    x = n.input("x", (1, 8, 8, 3))
+    lie = n.binary(OP.ADD, x, n.const("b", (3,)), "add_lie")
+    n.tensors[lie].shape = (1, 1, 1, 3)
+    n.output(lie)
+    n.output(n.unary(OP.RELU, x, "relu_lie", shape=(1, 1, 1, 3)))
+    n.output(n.unary(OP.RESHAPE, x, "reshape_lie", shape=(1, 1, 1, 3)))
+    n.output(n.binary(OP.ADD, x, n.const("c", (3,)), "add"))
+    n.output(n.unary(OP.RELU, x, "relu"))
+    n.output(n.unary(OP.RESHAPE, x, "reshape", shape=(1, 64, 3)))
+    m = _read(n, tmp_path)
+    assert {u.name: u.reason for u in m.uncounted} == {
+        "add_lie": "cannot derive cost: output shape [1, 1, 1, 3] disagrees with the [1, 8, 8, 3] its input and options give",
+        "relu_lie": "cannot derive cost: output shape [1, 1, 1, 3] disagrees with the [1, 8, 8, 3] its input and options give",
+        "reshape_lie": "cannot derive cost: output shape [1, 1, 1, 3] (3 elements) disagrees with its input's [1, 8, 8, 3] (192)"}
+    assert [(layer.name, layer.cost.other_ops) for layer in m.layers] == [("add", 192), ("relu", 192), ("reshape", 0)]
+
+
 def test_buffer_out_of_range(tmp_path):
     n = tm.standard_conv()
     n.tensors[1].buffer = 99

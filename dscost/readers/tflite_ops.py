@@ -327,6 +327,8 @@ ACTIVATIONS = {
 @handles(*ACTIVATIONS)
 def activation(info: NodeInfo) -> Result:
     """As for ONNX (:func:`dscost.readers.onnx_ops.activation_result`); PRELU's constant alpha counts as weights."""
+    if info.op != "PRELU" and info.has(0) and info.tensor(0).shape is not None:
+        _check_out(info, info.tensor(0).shape)  # (a declared output smaller than the input would shrink what follows)
     return activation_result(info, ACTIVATIONS[info.op])
 
 
@@ -345,6 +347,8 @@ def elementwise(info: NodeInfo) -> Result:
     shapes = [info.shape(i) for i in range(1 if info.op == "SELECT" else 0, len(info.inputs)) if info.has(i)]
     for s in shapes[1:]:
         shapes[0] = C.broadcast_shape(shapes[0], s)  # (a ValueError: "shapes ... do not broadcast")
+    if shapes and None not in shapes and info.op != "SELECT":
+        _check_out(info, shapes[0])  # (LiteRT sizes the output by broadcasting, whatever the file declares)
     cost = C.elementwise_cost(prod(info.out()), max(n, 2))
     params: dict[int, str] = {}
     if info.op in ("ADD", "SUB", "MUL", "DIV"):
@@ -363,6 +367,8 @@ UNARY = ("ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "SIN", "COS", "F
 @handles(*UNARY)
 def unary(info: NodeInfo) -> Result:
     """One op per output element: cost.elementwise_cost(numel, 2) (CUMSUM: an add per element)."""
+    if info.has(0) and info.tensor(0).shape is not None:
+        _check_out(info, info.tensor(0).shape)
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
 
 
@@ -485,8 +491,17 @@ SHAPE_DATA: dict[str, tuple[int, ...] | None] = {"SPLIT": (1,), "SCATTER_ND": (1
 
 @handles(*SHAPE_OPS)
 def shape_only(info: NodeInfo) -> Result:
-    """Data movement or shape arithmetic: zero cost by design."""
+    """Data movement or shape arithmetic: zero cost by design.  An op that keeps every element
+    (RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, CAST, REVERSE_V2) whose declared output holds
+    another number of them cannot run as declared (LiteRT computes the output's shape itself)."""
+    if info.op in SIZE_KEEPING and info.has(0) and info.tensor(0).shape is not None and info.out_shapes and info.out_shapes[0] is not None:
+        x, y = info.tensor(0).shape, info.out_shapes[0]
+        if prod(x) != prod(y):
+            raise ValueError(f"output shape {list(y)} ({prod(y):,} elements) disagrees with its input's {list(x)} ({prod(x):,})")
     return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
+
+
+SIZE_KEEPING = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "CAST", "REVERSE_V2")
 
 
 # Recurrent ops whose fused_activation_function is the cell's own activation, applied inside
