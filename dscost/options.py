@@ -208,6 +208,8 @@ def parse_arg(text: str, label: str = "--arg") -> tuple[str, object]:
         return key, {"None": None, "True": True, "False": False}[raw]
     try:
         return key, json.loads(raw)
+    except RecursionError:
+        raise InputError(f"{label}: {key}: its value is nested too deeply") from None
     except ValueError:
         return key, raw
 
@@ -218,6 +220,8 @@ def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
 
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise InputError(f"{label}: nested too deeply") from None
     except ValueError as err:
         raise InputError(f"{label}: not valid JSON ({err}): {text!r}") from None
     if not isinstance(value, dict):

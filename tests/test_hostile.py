@@ -482,6 +482,13 @@ def test_values_out_of_range(tmp_path, args, needle):
     one_error(dscost(tmp_path, *args), needle)
 
 
+@pytest.mark.parametrize("flag, message", [("--kwargs", "--kwargs: nested too deeply"), ("--arg", "--arg: s: its value is nested too deeply")])
+def test_json_nested_too_deeply_is_one_error(tmp_path, flag, message):
+    """Found by the fourth red team: 20,000 nested lists in --kwargs or --arg were an internal RecursionError."""
+    deep = "[" * 20000 + "]" * 20000
+    one_error(dscost(tmp_path, "analyze", "m.py:f", flag, '{"s": ' + deep + "}" if flag == "--kwargs" else "s=" + deep), message)
+
+
 def test_calibrate_into_a_config_dir_that_is_a_file(tmp_path):
     (tmp_path / "cfg").write_text("")
     r = dscost(tmp_path, "bench", "--calibrate", "--budget", "0.05", "--runs", "3", env={"DSCOST_CONFIG_DIR": str(tmp_path / "cfg")})

@@ -987,6 +987,13 @@ def test_an_lstm_with_a_projection_is_uncounted_not_counted_small():
     assert not dscost.analyze(torch.nn.LSTM(5, 8, batch_first=True), x).model.uncounted  # (without a projection: counted)
 
 
+def test_an_input_too_big_to_make_is_one_error(capsys):
+    """Found by the fourth red team: torch.rand of a 3 TB input shape was an internal RuntimeError."""
+    assert run(["analyze", "tests/torch_models.py:tiny", "-i", "1x3x500000x500000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dscost: error: tests/torch_models.py:tiny: --input-shape x: cannot make an input of shape 1x3x500000x500000 (float32): ") and err.count("\n") == 1
+
+
 def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_cwd_is_undone(tmp_path, capsys, monkeypatch):
     """Found by the fourth red team: sys.exit(0) in a forward ended dscost with exit 0 and no
     output (a budget whose first model was over its limit passed), and a factory's os.chdir('/')

@@ -227,7 +227,7 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     if stray:
         raise InputError(f"{label}: an element type for {repr(stray[0]) if stray[0] else 'a single input'}, which has no shape; give both: {_hint(what, stray[0])}")
     gen = torch.Generator().manual_seed(0)
-    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch) for n, s in shapes.items()}
+    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch, f"{label}: {what} {n}".rstrip()) for n, s in shapes.items()}
     args: list = []
     if "" in tensor:  # forward(*args): the one positional input
         args.append(tensor.pop(""))
@@ -238,10 +238,13 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     return tuple(args), {**tensor, **(values or {})}
 
 
-def _example(shape: tuple, dtype: str | None, gen, torch):
+def _example(shape: tuple, dtype: str | None, gen, torch, where: str):
     """A generated input: ``torch.rand`` of a float type, zeros of another."""
     dt = getattr(torch, dtype or "float32")
-    return torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
+    try:
+        return torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
+    except (RuntimeError, MemoryError) as err:  # (a 30 GB input: torch's allocator refuses it)
+        raise InputError(f"{where}: cannot make an input of shape {'x'.join(map(str, shape))} ({dtype or 'float32'}): {first_line(err)}") from None
 
 
 def _describe(module, args: tuple, kwargs: dict, names: list[str] | None = None) -> str:
