@@ -960,6 +960,32 @@ def test_a_declared_output_smaller_than_its_op_makes_is_an_op_that_cannot_run_as
     assert [(layer.name, layer.cost.other_ops) for layer in m.layers] == [("add", 192), ("relu", 192), ("reshape", 0)]
 
 
+def test_call_once_holds_the_weights_its_init_subgraph_assigns(tmp_path):
+    """Found by the fourth red team: a resource variable's weights (16x32, assigned by CALL_ONCE's
+    init subgraph, read by a FULLY_CONNECTED: 512 MACs) were 0 params, though CALL_ONCE's reason
+    says the weights its subgraphs hold are its params; they are 512 now."""
+    from tflite.TensorType import TensorType
+
+    n = tm.Net()
+    x = n.input("x", (1, 32))
+    n.op(OP.CALL_ONCE, [], [], (OPTS.CallOnceOptions, {"InitSubgraphIndex": 1}))
+    h = n.tensor("h", (), TensorType.RESOURCE)
+    n.op(OP.VAR_HANDLE, [], [h], (OPTS.VarHandleOptions, {}))
+    w = n.tensor("W", (16, 32))
+    n.op(OP.READ_VARIABLE, [h], [w])
+    y = n.tensor("y", (1, 16))
+    n.op(OP.FULLY_CONNECTED, [x, w, -1], [y], (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0}))
+    n.output(y)
+    init = n.body()
+    ih = init.tensor("h", (), TensorType.RESOURCE)
+    init.op(OP.VAR_HANDLE, [], [ih], (OPTS.VarHandleOptions, {}))
+    init.op(OP.ASSIGN_VARIABLE, [ih, init.const("W0", (16, 32))], [])
+    init.no_outputs = True
+    m = _read(n, tmp_path)
+    once = next(u for u in m.uncounted if u.op == "CALL_ONCE")
+    assert once.params == 512 and sum(layer.cost.macs for layer in m.layers) == 512
+
+
 def test_buffer_out_of_range(tmp_path):
     n = tm.standard_conv()
     n.tensors[1].buffer = 99

@@ -285,7 +285,7 @@ class Net:
 
         t_vec = vec(tflite.SubGraphStartTensorsVector, tensors, b.PrependUOffsetTRelative)
         i_vec = vec(tflite.SubGraphStartInputsVector, self.inputs, b.PrependInt32)
-        o_vec = vec(tflite.SubGraphStartOutputsVector, self.outputs or [self.ops[-1].outputs[0]], b.PrependInt32)
+        o_vec = vec(tflite.SubGraphStartOutputsVector, [] if getattr(self, "no_outputs", False) else (self.outputs or [self.ops[-1].outputs[0]]), b.PrependInt32)
         op_vec = vec(tflite.SubGraphStartOperatorsVector, ops, b.PrependUOffsetTRelative)
         g_name = b.CreateString(graph_name)
         tflite.SubGraphStart(b)

@@ -60,6 +60,7 @@ OPTION_FIELDS = {
     "WhileOptions": ("CondSubgraphIndex", "BodySubgraphIndex"),
     "IfOptions": ("ThenSubgraphIndex", "ElseSubgraphIndex"),
     "CallOptions": ("Subgraph",),
+    "CallOnceOptions": ("InitSubgraphIndex",),
 }
 # The options of the StableHLO ops (builtin_options_2), read the same way; a vector field is a tuple
 # of at most MAX_OPTION_ENTRIES entries (dimension numbers, strides, paddings: a few per axis).
@@ -90,7 +91,7 @@ OPTION2_FIELDS = {
 MAX_OPTION_ENTRIES = 256
 SAME, VALID = 0, 1  # Padding
 CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL", "STABLEHLO_WHILE")
-SUBGRAPH_OPTIONS = ("CondSubgraphIndex", "BodySubgraphIndex", "ThenSubgraphIndex", "ElseSubgraphIndex", "Subgraph")
+SUBGRAPH_OPTIONS = ("CondSubgraphIndex", "BodySubgraphIndex", "ThenSubgraphIndex", "ElseSubgraphIndex", "Subgraph", "InitSubgraphIndex")
 
 
 def subgraph_indices(op) -> list[int]:
