@@ -489,6 +489,23 @@ def test_json_nested_too_deeply_is_one_error(tmp_path, flag, message):
     one_error(dscost(tmp_path, "analyze", "m.py:f", flag, '{"s": ' + deep + "}" if flag == "--kwargs" else "s=" + deep), message)
 
 
+def test_a_saved_pytorch_file_that_is_a_zip_bomb_is_refused_before_loading(tmp_path):
+    """Found by the fourth red team: a 6 MB TorchScript archive inflating to 6 GiB made dscost
+    allocate 6.8 GB before its error.  Entries that declare far more than the file holds are
+    refused before torch (even installed) reads them: here one entry says 4 GiB."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bomb.pt", "w") as z:
+        z.writestr("archive/constants.pkl", b"\0" * 64)
+    data = bytearray((tmp_path / "bomb.pt").read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = struct.pack("<I", 0xFFFFFFFF)  # (uncompressed size: 4 GiB - 1)
+    data[central + 20 : central + 24] = struct.pack("<I", 64)
+    (tmp_path / "bomb.pt").write_bytes(bytes(data))
+    one_error(dscost(tmp_path, "analyze", "bomb.pt", "-i", "1x3x8x8"), "bomb.pt: its zip entries declare 4.0 GiB", "(a zip bomb?)")
+
+
 def test_calibrate_into_a_config_dir_that_is_a_file(tmp_path):
     (tmp_path / "cfg").write_text("")
     r = dscost(tmp_path, "bench", "--calibrate", "--budget", "0.05", "--runs", "3", env={"DSCOST_CONFIG_DIR": str(tmp_path / "cfg")})

@@ -106,6 +106,7 @@ def count_torchscript(path: str | Path, input_shapes: dict[str, tuple] | None = 
 def _count_file(path: str | Path, progress: bool, load: Callable, unloadable: Callable, count: Callable) -> tuple[Model, Path]:
     """Import torch, ``load(torch)`` the file (its output captured; a failure is the one line
     ``unloadable(err)`` says) and ``count(loaded, bar)`` it, a status line on a terminal meanwhile."""
+    _refuse_bomb(Path(path))
     with guarded(str(path)), progress_bar(progress, "importing torch", steps=False) as bar:
         torch = import_torch(str(path))
         bar.stage(f"loading {Path(path).name}")
@@ -117,3 +118,20 @@ def _count_file(path: str | Path, progress: bool, load: Callable, unloadable: Ca
         except Exception as err:
             raise fail(f"{path}: {unloadable(err)}", err) from None
         return count(loaded, bar)
+
+
+def _refuse_bomb(path: Path) -> None:
+    """A saved PyTorch file is a zip whose entries torch inflates in memory: one whose entries
+    declare far more bytes than the file holds (a zip bomb: 6 MB inflating to 6 GiB) is refused
+    before torch reads it.  torch stores weights uncompressed, so a real file declares about its size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            declared = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # (not a zip: torch's own loader says what it is)
+    size = path.stat().st_size
+    if declared > 4 * size + (1 << 30):
+        raise InputError(f"{path}: its zip entries declare {declared / 2**30:.1f} GiB in a file of {size / 2**20:.1f} MiB "
+                         "(a zip bomb?); torch would inflate them in memory, so it is not loaded")
