@@ -562,6 +562,30 @@ def test_qdq_weights_in_a_constant_node_count_as_weights(tmp_path):
     assert not any("literal" in n for n in m.notes)
 
 
+def test_a_quantized_bias_computed_from_a_float_constant_counts_as_a_bias(tmp_path):
+    """Found by the seventh timm round: torch's TorchScript exporter writes an fbgemm-quantized
+    layer's bias as a float Constant node divided by the scales, cast to int32 and dequantized.
+    The Div (element-wise) leaves a Constant node out of its sources (a value of the code, such
+    as a sinusoid table), but one on its way to a DequantizeLinear is a bias: 8 biases, not 0
+    (the scales it is divided by are not counted: weights 216 + biases 8 = 224)."""
+    rng = np.random.default_rng(0)
+    nodes = [
+        helper.make_node("Constant", [], ["W"], value=numpy_helper.from_array(rng.integers(-100, 100, (8, 3, 3, 3)).astype(np.int8), "W")),
+        helper.make_node("Constant", [], ["bf"], value=numpy_helper.from_array(rng.standard_normal(8).astype(np.float32), "bf")),
+        helper.make_node("Constant", [], ["ws"], value=numpy_helper.from_array((rng.random(8) * 0.01 + 0.001).astype(np.float32), "ws")),
+        helper.make_node("Constant", [], ["xs"], value=numpy_helper.from_array(np.array(0.02, np.float32), "xs")),
+        node("DequantizeLinear", ["W", "ws"], "wdq", axis=0),
+        node("Mul", ["ws", "xs"], "bs"),
+        node("Div", ["bf", "bs"], "bdiv"),
+        node("Cast", ["bdiv"], "bi", to=TensorProto.INT32),
+        node("DequantizeLinear", ["bi", "bs"], "bdq", axis=0),
+        node("Conv", ["x", "wdq", "bdq"], "conv", pads=[1, 1, 1, 1]),
+    ]
+    m = read(tmp_path, nodes, [("x", [1, 3, 8, 8])], ["conv"])
+    total = sum((layer.cost for layer in m.layers), Cost())
+    assert (total.macs, total.weights, total.biases) == (13_824, 216, 8) and not m.uncounted
+
+
 # --------------------------------------------------------------------------
 # Einsum
 

@@ -281,6 +281,7 @@ class _Counter:
             self.const.setdefault(t.name, t.data_type)
             self.sources.setdefault(t.name, (t.name,))
         self.const_node: dict[str, str] = {}  # Constant-node output -> node name
+        self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers}
         self.layers: list[Layer] = []
@@ -453,13 +454,18 @@ class _Counter:
         table through Sin and Cos)."""
         const_node = self.const_node if stored_only and not quantized else ()
         ints = () if quantized else INDEX_TYPES
-        srcs = tuple(dict.fromkeys(s for t in data_inputs if t for s in self.sources.get(t, ())
-                                   if self.const.get(s) not in ints and s not in const_node))  # fmt: skip
-
+        every = [s for t in data_inputs if t for s in self.sources.get(t, ())] + list(self.held.get(data_inputs[0], ()) if quantized and data_inputs else ())
+        srcs = tuple(dict.fromkeys(s for s in every if self.const.get(s) not in ints and s not in const_node))
+        # Constant-node sources of its first input an element-wise op left out, held back for a DequantizeLinear further on
+        # (torch's quantized conv bias: Constant -> Div by the scales -> Cast to int32 -> DequantizeLinear: a bias, not code)
+        first = data_inputs[0] if data_inputs and data_inputs[0] else ""  # (the value quantized: a Div's numerator, not the scales)
+        held = tuple(dict.fromkeys([*(s for s in self.sources.get(first, ()) if s in const_node), *self.held.get(first, ())])) if first else ()
         for t in outputs:
             if t and t not in self.sources:  # (an Identity copy is its own source)
                 self.const[t] = self.types.get(t, 1)
                 self.sources[t] = srcs
+                if held and not quantized:
+                    self.held[t] = held
 
     def _uncounted(self, name: str, op: str, reason: str, inputs: list[str], outputs: list[str], derived: bool) -> None:
         if derived:
