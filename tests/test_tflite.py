@@ -241,6 +241,9 @@ def test_dynamic_dimensions_from_one_run_of_the_interpreter(tmp_path):
     m = _read(tm.dynamic_rows(custom=True), tmp_path)
     assert [u.op for u in m.uncounted] == ["RESHAPE", "FULLY_CONNECTED", "MyOp"]
     assert any("their shapes are unknown and the ops on them uncounted (the interpreter failed: " in n for n in m.notes)
+    path = tm.dynamic_rows(custom=True).save(tmp_path / "custom.tflite")  # (at shapes given, the failure is the error: naming the file)
+    with pytest.raises(InputError, match=rf"^{path}: at the input shapes given, the interpreter failed: "):
+        load(path, input_shapes={"x": (2, 64)})
 
 
 @pytest.mark.parametrize("stand_in, timeout, said", [("crashing_run", 60, "its process was killed by signal 11"),

@@ -126,8 +126,8 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
             shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
                                           label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
-        if resize:
-            raise
+        if resize:  # (the sandbox's own errors name the file already; _run's say what failed)
+            raise err if str(path) in str(err) else InputError(f"{path}: at the input shapes given, {err}") from None
         notes.append(f"{what}: their shapes are unknown and the ops on them uncounted ({err})")
         return unresolved
     unknown = _downstream(graph, set(), dynamic, DATA_SIZED_OPS)
@@ -180,3 +180,4 @@ def _run(path: str, module: str, resize: dict[int, tuple[int, ...]]) -> tuple[di
     except Exception as err:
         raise InputError(f"the interpreter failed: {str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__}") from None
     return shapes, getattr(top, "__version__", "?")
+
