@@ -1,0 +1,244 @@
+"""Seventh blind round (2026-12-03): timm variants and torchvision models no earlier round held,
+each counted three ways against torch's own counter.
+
+Every timm module had at least one model in an earlier round (crosscheck_torch.py's ZOO,
+--blind, --third, --fourth, the fifth round's --timm list and crosscheck_timm_sixth.py), so this
+round takes the variants whose layers differ from the covered ones: differential attention
+(``attn_layer='diff'``, alone and in a parallel-scaling block), grouped-query attention with
+RMSNorm, qk-norm, SwiGLU and attention-only layer scale (Sapiens2, shrunk so that it has GQA
+blocks), DINOv3-plus (SwiGLU), RoPE plus an absolute position table, Perception Encoder
+"spatial", TIPSv2 (a register token, no class-token position), shared ("srelpos") and
+res-post-norm relative-position ViTs, a class-token relpos ViT, CLIP's pre-norm and QuickGELU
+ViTs, LeViT with the stride-8 stem and SiLU, XCiT with the 8-pixel conv patch embed, the
+distilled PiT, NesT-jx, SwiftFormer-L1, MaxViT with relative-position MLPs, Swin v2 with 16x16
+windows, EdgeNeXt-rw, EfficientViM's distilled head, FocalNet with three focal levels; from the
+CNNs ConvNeXt's overlapping stem and head-norm-first head, CS3-DarkNet's Focus stem (space to
+depth by strided slices), CS3-SE-DarkNet-dw, DPN-b, DLA-x-c, HRNet-small-v2, CPUBone with
+depthwise norms, RegNetZ-h, ResNet61q, CLIP ResNet-x4 without its attention pool, the
+ResNet-MLP head, ECA-BoTNeXt, grouped RepVGG, EvoNorm ResNetV2, the pruned EfficientNet (odd
+channel counts), MobileNetV3-small-minimal, pre-activation Xception65, DenseNet-264d,
+StarNet-s050 and InceptionNeXt-atto; from torchvision MViT v1 (video) and quantized GoogLeNet,
+MobileNetV2 and Inception v3; and a second batch of 20 timm variants (res-post-norm ViT-B, LeViT-256d,
+CoAtNet with BatchNorm, CrossViT-15-dagger at 408, MambaOut-kobe, FastViT-MCi1, LowFormer-E1,
+CPUBone-S0, HaloNet-H1, RegNetZ-EvoNorm, MobileNetV1-h, TF CondConv with 8 experts, HRNet-W18, NF-SE-ResNet,
+legacy SE-ResNeXt, SelecSLS-60, ResNetV2-18d, Res2Net-50d, MobileNetV3-rw, EfficientNet-lite0).
+
+For each model (python benchmarks/crosscheck_timm_seventh.py [--only a,b] [--json rows.json]):
+
+1. torch reference (``crosscheck_torch.torch_reference``): MACs = FlopCounterMode FLOPs / 2
+   (+ its BY_FORMULA ops), params = sum(p.numel() for p in module.parameters()), on a copy of
+   the module built with the same seed;
+2. ``dscost.analyze(module, inputs)`` (the PyTorch path: dscost's own export);
+3. ``torch.onnx.export`` with the TorchScript exporter (``crosscheck_torch.EXPORT_SETTINGS``:
+   dynamo=False, opset 17, PRESERVE, no folding) and with the dynamo exporter (its defaults),
+   each file through ``python -m dscost analyze FILE -f json -q`` (``crosscheck_torch.run_dscost``).
+
+Each model runs in a child process with a 600 s limit, one thread (torch.set_num_threads(1)).
+Files go to --out (default /tmp/timm7/zoo), never into the repository.  Quantized models are
+compared with their float twin's torch count (FlopCounterMode counts quantized ops as 0).
+
+As run (2026-12-03, 67 models, ~17 min): MACs equal torch's on all 67 modules and 66 TorchScript
+files (the CondConv net's TorchScript export fails: a kernel of unknown shape; dscost's module path
+falls back to the dynamo exporter), nothing uncounted anywhere; params equal on 62 modules and
+files.  The quantized files miss every bias (the TorchScript exporter quantizes a float bias
+Constant in the graph: DequantizeLinear(Cast(Div(bias, scales))), which dscost does not follow);
+EfficientViM's six one-element D scalars are literals in a file; the dynamo file of Swin v2
+window16 lacks 460,800 MACs of position-bias MLP computed at export time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import crosscheck_timm_sixth as S  # noqa: E402
+import crosscheck_torch as C  # noqa: E402
+
+DEFAULT_OUT = Path("/tmp/timm7/zoo")
+TIMEOUT_S = 600
+
+SEVENTH_TIMM = (
+    # transformers and hybrids
+    "vit_dwee_patch16_reg1_gap_256@256 vit_dpwee_patch16_reg1_gap_256@256 vit_small_plus_patch16_dinov3@256 "
+    "vit_small_patch16_rope_ape_224@224 vit_pe_spatial_tiny_patch16_512@256 vit_base_patch14_reg1_tipsv2@224 "
+    "vit_srelpos_small_patch16_224@224 vit_relpos_small_patch16_rpn_224@224 vit_relpos_medium_patch16_cls_224@224 "
+    "vit_xsmall_patch16_clip_224@224 vit_base_patch16_clip_quickgelu_224@224 levit_384_s8@224 xcit_nano_12_p8_224@224 "
+    "pit_ti_distilled_224@224 nest_tiny_jx@224 swiftformer_l1@224 maxvit_rmlp_pico_rw_256@256 swinv2_tiny_window16_256@256 "
+    "edgenext_small_rw@256 efficientvim_m1_dist@224 focalnet_tiny_lrf@224 "
+    # CNNs
+    "convnext_atto_ols@160 convnext_tiny_hnf@160 cs3darknet_focus_s@160 cs3sedarknet_xdw@160 dpn48b@160 dla46x_c@160 "
+    "hrnet_w18_small_v2@160 cpubone_b1_dwnorm@160 regnetz_040_h@160 resnet61q@160 resnet50x4_clip_gap@160 resnet50_mlp@160 "
+    "eca_botnext26ts_256@256 repvgg_b1g4@160 resnetv2_50d_evos@160 efficientnet_b1_pruned@160 "
+    "tf_mobilenetv3_small_minimal_100@160 xception65p@160 densenet264d@160 starnet_s050@160 inception_next_atto@160 "
+    # a second batch (the first ran in 10 minutes): more variants
+    "vit_base_patch16_rpn_224@224 levit_256d@224 coatnet_bn_0_rw_224@224 crossvit_15_dagger_408@408 mambaout_kobe@160 "
+    "fastvit_mci1@256 lowformer_e1@160 cpubone_s0@160 halonet_h1@256 regnetz_c16_evos@160 mobilenetv1_100h@160 "
+    "tf_efficientnet_cc_b0_8e@160 hrnet_w18@160 nf_seresnet26@160 legacy_seresnext26_32x4d@160 selecsls60@160 resnetv2_18d@160 "
+    "res2net50d@160 mobilenetv3_rw@160 efficientnet_lite0@160"
+)  # fmt: skip
+
+# Sapiens2-base (depth 12) keeps full attention in its first and last 8 blocks, so it has no
+# grouped-query block at all: a 6-block 384-wide instance with 2 key/value heads in the middle 4.
+SAPIENS_GQA = dict(embed_dim=384, depth=6, num_heads=6, num_kv_heads=(6, 2, 2, 2, 2, 6), img_size=224)
+
+
+def tv_entries() -> list:
+    """(name, build, inputs, note, float-twin build or None, extra MACs): torchvision and custom."""
+    import timm
+    import torchvision.models as tv
+    import torchvision.models.quantization as tvq
+    import torchvision.models.video as tvvideo
+
+    img = lambda s: [("input", (1, 3, s, s), "float32")]  # noqa: E731
+    return [
+        ("sapiens2_gqa_small", lambda: timm.create_model("vit_base_patch16_sapiens2", pretrained=False, **SAPIENS_GQA), img(224),
+         "Sapiens2 shrunk: 6 blocks, 384 wide, GQA (6 q heads, 2 kv heads) in blocks 1-4", None, 0),
+        ("mvit_v1_b", lambda: tvvideo.mvit_v1_b(), [("input", (1, 3, 16, 224, 224), "float32")], "MViT v1 video, 16x224x224 (fixed)", None, 0),
+        ("quantized_googlenet", lambda: tvq.googlenet(weights=None, quantize=True, aux_logits=False, init_weights=True), img(224),
+         "fbgemm int8; ref: float twin", lambda: tv.googlenet(weights=None, aux_logits=False, init_weights=True), 0),
+        ("quantized_mobilenet_v2", lambda: tvq.mobilenet_v2(weights=None, quantize=True), img(224), "fbgemm int8; ref: float twin",
+         lambda: tv.mobilenet_v2(weights=None), 0),
+        ("quantized_inception_v3", lambda: tvq.inception_v3(weights=None, quantize=True, aux_logits=False, init_weights=True), img(299),
+         "fbgemm int8, 299x299; ref: float twin", lambda: tv.inception_v3(weights=None, aux_logits=False, init_weights=True), 0),
+    ]  # fmt: skip
+
+
+TV_NAMES = ("sapiens2_gqa_small", "mvit_v1_b", "quantized_googlenet", "quantized_mobilenet_v2", "quantized_inception_v3")
+
+
+def names() -> list[str]:
+    return [s.split("@")[0] for s in SEVENTH_TIMM.split()] + list(TV_NAMES)
+
+
+def entry(name: str):
+    """(build, inputs, note, float twin build, extra MACs) of one model."""
+    if name in TV_NAMES:
+        for n, build, inputs, note, twin, extra in tv_entries():
+            if n == name:
+                return build, inputs, note, twin, extra
+    item = next(s for s in SEVENTH_TIMM.split() if s.split("@")[0] == name)
+    e = C.timm_zoo(item)[0]
+    return e.build, e.inputs, e.note, None, 0
+
+
+def one(name: str, out: Path) -> dict:
+    """Everything for one model, in this (child) process (as crosscheck_timm_sixth.one, but
+    also writing dscost's per-layer JSON of each file and of the module next to the files)."""
+    import warnings
+
+    import torch
+
+    import dscost
+
+    warnings.filterwarnings("ignore")
+    torch.set_num_threads(1)
+    build, inputs, note, twin, extra = entry(name)
+    row = {"name": name, "inputs": [[n, list(s), d] for n, s, d in inputs], "note": note}
+
+    def make(b):
+        torch.manual_seed(0)
+        return b().eval()
+
+    torch.manual_seed(0)
+    args = tuple(torch.randn(*s) if dt == "float32" else torch.randint(0, 100, s) for _, s, dt in inputs)
+    t0 = time.perf_counter()
+    try:
+        macs, params, by_formula, _ = C.torch_reference(make(twin or build), args)
+        row.update(torch_macs=macs + extra, torch_params=params, by_formula=by_formula, extra_macs=extra)
+        if twin:
+            row["quantized_torch_macs"] = C.torch_reference(make(build), args)[0]
+    except Exception as exc:  # noqa: BLE001
+        row["torch_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    row["t_torch"] = round(time.perf_counter() - t0, 1)
+
+    # 2. the PyTorch path
+    t0 = time.perf_counter()
+    try:
+        a = dscost.analyze(make(build), args)
+        notes = list(a.model.notes)
+        unc = list(a.model.uncounted)
+        row["module"] = {"macs": a.totals.macs, "params": a.totals.params, "uncounted": len(unc),
+                         "uncounted_rows": [{"name": u.name, "op": u.op, "reason": u.reason} for u in unc][:20]
+                         if unc and hasattr(unc[0], "op") else [str(u)[:200] for u in unc][:20],
+                         "exporter": "dynamo" if notes and "dynamo exporter" in notes[0] else "TorchScript", "notes": notes[:6]}  # fmt: skip
+        try:
+            (out / f"{name}.module.json").write_text(json.dumps(a.to_json()))
+        except Exception:  # noqa: BLE001 -- the per-layer dump is for digging only
+            pass
+    except Exception as exc:  # noqa: BLE001
+        row["module"] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"}
+    row["module"]["seconds"] = round(time.perf_counter() - t0, 1)
+
+    # 3. the two exporters' files
+    names_ = [n for n, _, _ in inputs]
+    for kind in ("ts", "dynamo"):
+        path = out / f"{name}.{kind}.onnx"
+        t0 = time.perf_counter()
+        try:
+            model = make(build)
+            if kind == "ts":
+                try:
+                    C.export(model, args, names_, path, C.EXPORT_SETTINGS)
+                except TypeError as err:  # (the exporter fills in forward defaults; a tensor is_causal)
+                    row["ts_wrapped"] = f"{type(err).__name__}: {str(err)[:120]}; exported through a wrapper forward(*inputs)"
+                    C.export(S.Wrapper(model), args, names_, path, C.EXPORT_SETTINGS)
+            else:
+                torch.onnx.export(model, args, str(path), dynamo=True, input_names=names_)
+            del model
+            row[kind] = C.run_dscost(path, [sys.executable, "-m", "dscost"])
+            row[kind]["onnx"] = str(path)
+        except Exception as exc:  # noqa: BLE001
+            row[kind] = {"error": f"export failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"}
+        row[kind]["export_seconds"] = round(time.perf_counter() - t0, 1)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", default="", help="comma-separated model names")
+    ap.add_argument("--json", type=Path, help="write the rows to this file (and resume from it: models already in it are not run again)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the ONNX files (default {DEFAULT_OUT})")
+    ap.add_argument("--md", type=Path, help="also write the table to this Markdown file")
+    ap.add_argument("--one", help=argparse.SUPPRESS)  # (the child: one model, its row as JSON on stdout)
+    a = ap.parse_args(argv)
+    a.out.mkdir(parents=True, exist_ok=True)
+    if a.one:
+        print("ROW " + json.dumps(one(a.one, a.out)))
+        return 0
+    only = [s for s in a.only.split(",") if s]
+    todo = only or names()
+    unknown = set(todo) - set(names())
+    if unknown:
+        ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")
+    rows = {r["name"]: r for r in json.loads(a.json.read_text())} if a.json and a.json.exists() else {}
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    for name in todo:
+        if name in rows and not only:
+            continue
+        t0 = time.perf_counter()
+        cmd = [sys.executable, __file__, "--one", name, "--out", str(a.out)]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
+            line = next((s for s in p.stdout.splitlines() if s.startswith("ROW ")), None)
+            row = json.loads(line[4:]) if line else {"name": name, "error": (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1][:300]}
+        except subprocess.TimeoutExpired:
+            row = {"name": name, "error": f"timed out after {TIMEOUT_S} s"}
+        rows[name] = row
+        print(f"{name:<36} {time.perf_counter() - t0:6.1f} s", file=sys.stderr, flush=True)
+        if a.json:
+            a.json.write_text(json.dumps(list(rows.values()), indent=1) + "\n")
+    text = S.table([rows[n] for n in names() if n in rows and (not only or n in only)])
+    print(text)
+    if a.md:
+        a.md.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
