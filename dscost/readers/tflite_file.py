@@ -161,12 +161,24 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
     option_names = {v: k for k, v in vars(BuiltinOptions).items() if not k.startswith("_") and isinstance(v, int)}
     option2_names = {v: k for k, v in vars(BuiltinOptions2).items() if not k.startswith("_") and isinstance(v, int)}
 
+    read = [0]  # entries (and words of text) read in all: tables shared by many references must not multiply the work
+    limit = 4 * size + (1 << 20)
+
+    def spend(n: int) -> None:
+        read[0] += n
+        if read[0] > limit:
+            raise _Corrupt(f"its tables hold more than {limit:,} entries for a {size}-byte file: one table referenced many times "
+                           "(a flatbuffer that multiplies the work of reading it)")
+
     def count(n: int, width: int, what: str) -> int:
         if n < 0 or n * width > size:
             raise _Corrupt(f"{what}: {n} entries cannot fit in a {size}-byte file")
+        spend(n)
         return n
 
     def text(raw) -> str:
+        if raw:
+            spend(len(raw) // 4)
         return raw.decode("utf-8", errors="replace") if raw else ""
 
     root = struct.unpack_from("<I", buf, 0)[0]
