@@ -1026,6 +1026,17 @@ def test_one_table_referenced_many_times_is_refused_in_bounded_time(tmp_path):
     assert "one table referenced many times" in _one_line(err, path)
 
 
+def test_a_constant_whose_buffer_is_smaller_than_its_shape_is_refused(tmp_path):
+    """Found by the fourth red team: a conv filter declared 32x3x3x3 float32 (3,456 bytes) with a
+    4-byte buffer was counted as valid; LiteRT refuses such a file ("invalidly specified in schema")."""
+    n = tm.standard_conv()
+    w = next(i for i, t in enumerate(n.tensors) if t.shape == (32, 3, 3, 3))
+    n.buffers[n.tensors[w].buffer] = b"\0" * 4
+    with pytest.raises(InputError) as err:
+        _read(n, tmp_path, "small")
+    assert "of shape [32, 3, 3, 3] needs 3,456 bytes, but its buffer" in _one_line(err, tmp_path / "small.tflite") and "holds 4" in str(err.value)
+
+
 def test_buffer_out_of_range(tmp_path):
     n = tm.standard_conv()
     n.tensors[1].buffer = 99

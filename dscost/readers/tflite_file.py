@@ -13,6 +13,7 @@ from __future__ import annotations
 import mmap
 import re
 import struct
+from math import prod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,8 @@ TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5:
               14: "variant", 15: "uint32", 16: "uint16", 17: "int4", 18: "bfloat16"}  # fmt: skip
 FLOAT_TYPES = frozenset({0, 1, 10, 18})
 INT_WIDTH = {2: 4, 4: 8}  # int32, int64: bytes per element
+# TensorType -> bits per element, for the types of a fixed width (a dense constant's buffer holds at least its shape's worth)
+TYPE_BITS = {0: 32, 1: 16, 2: 32, 3: 8, 4: 64, 6: 8, 7: 16, 8: 64, 9: 8, 10: 64, 11: 128, 12: 64, 15: 32, 16: 16, 17: 4, 18: 16}
 
 # ActivationFunctionType -> key of cost.ACTIVATION_OPS (SIGN_BIT has none: uncounted)
 FUSED_ACTIVATIONS = {1: ("RELU", "relu"), 2: ("RELU_N1_TO_1", "clip"), 3: ("RELU6", "relu6"), 4: ("TANH", "tanh"), 5: ("SIGN_BIT", None)}
@@ -190,6 +193,7 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
     # Buffers: only their sizes (the vector length, or offset/size of data stored after the flatbuffer)
     n_buffers = count(model.BuffersLength(), 4, "buffers")
     has_data: list[bool] = []
+    buffer_bytes: list[int] = []
     small: dict[int, bytes] = {}  # buffers of at most 8 bytes: one-element integer constants are read
     weight_bytes = 0
     for b in range(n_buffers):
@@ -209,6 +213,7 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
                 if 0 < nbytes <= 8:
                     small[b] = bytes(buf[start : start + nbytes])
         has_data.append(nbytes > 0)
+        buffer_bytes.append(nbytes)
         weight_bytes += nbytes
 
     codes: list[tuple[str, bool]] = []
@@ -236,6 +241,10 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
             b = tensor.Buffer()
             if b >= n_buffers and not (b == 0 and n_buffers == 0):
                 raise _Corrupt(f"tensor {t} ({name!r}) refers to buffer {b}, but the file has {n_buffers} buffers")
+            if b < n_buffers and has_data[b] and tensor.Type() in TYPE_BITS and tensor.Sparsity() is None:
+                need = -(-prod(shape) * TYPE_BITS[tensor.Type()] // 8)
+                if buffer_bytes[b] < need:  # (LiteRT refuses it: "Tensor ... is invalidly specified in schema")
+                    raise _Corrupt(f"tensor {t} ({name!r}) of shape {list(shape)} needs {need:,} bytes, but its buffer {b} holds {buffer_bytes[b]:,}")
             q = tensor.Quantization()
             quantized = q is not None and q.ScaleLength() > 0
             dtype = tensor.Type()
