@@ -994,6 +994,16 @@ def test_an_input_too_big_to_make_is_one_error(capsys):
     assert err.startswith("dscost: error: tests/torch_models.py:tiny: --input-shape x: cannot make an input of shape 1x3x500000x500000 (float32): ") and err.count("\n") == 1
 
 
+def test_counting_leaves_an_embedding_with_max_norm_as_it_was():
+    """Found by the fourth red team: nn.Embedding(max_norm=1.0) renormalizes the rows a forward
+    reads, in place, so dscost.analyze changed the user's weights; they are put back now."""
+    m = torch.nn.Sequential(torch.nn.Embedding(10, 4, max_norm=1.0))
+    with torch.no_grad():
+        m[0].weight.fill_(3.0)
+    a = dscost.analyze(m, (torch.tensor([[1, 2, 3]]),))
+    assert a.totals.params == 40 and bool((m[0].weight == 3.0).all())
+
+
 def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_cwd_is_undone(tmp_path, capsys, monkeypatch):
     """Found by the fourth red team: sys.exit(0) in a forward ended dscost with exit 0 and no
     output (a budget whose first model was over its limit passed), and a factory's os.chdir('/')

@@ -327,6 +327,21 @@ def unused_params(module, path: Path) -> str | None:
             "torch's sum(p.numel()) counts them, dscost does not")
 
 
+@contextlib.contextmanager
+def _kept_norms(module, torch):
+    """An ``nn.Embedding``/``nn.EmbeddingBag`` with ``max_norm`` renormalizes the rows it reads in
+    place at each forward: their weights are put back afterwards (counting changes nothing of the
+    user's module)."""
+    kept = [(m.weight, m.weight.detach().clone()) for m in module.modules()
+            if isinstance(m, (torch.nn.Embedding, torch.nn.EmbeddingBag)) and m.max_norm is not None]  # fmt: skip
+    try:
+        yield
+    finally:
+        with torch.no_grad():
+            for weight, saved in kept:
+                weight.copy_(saved)
+
+
 def _projected_lstms(module, model: Model, torch) -> None:
     """An ``nn.LSTM`` with ``proj_size`` has no ONNX form (ONNX's LSTM has no projection): the
     TorchScript exporter refuses it, and the dynamo exporter writes an LSTM of hidden size
@@ -510,7 +525,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     experts, experts_note = batched_experts(module)
     cache_note = None
     folder = contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="dscost-torch-")
-    with progress_bar(progress, "", steps=False) as bar, folder as tmp, experts:
+    with progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_norms(module, torch):
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
