@@ -431,6 +431,42 @@ def test_a_while_with_a_counted_condition_is_its_body_times_the_steps(tmp_path, 
     assert layer.inputs == ("x",) and layer.input_shape == (16, 1, 8)
 
 
+def test_a_while_body_stored_at_batch_1_is_not_counted_at_another_batch(tmp_path):
+    """Found by the fourth red team: h0 = x V (32 -> 64), then WHILE 16 steps of h = tanh(h W)
+    (64x64), the batch dynamic (-1, stored as 1) in the main graph and the body.  At batch 1:
+    2,048 + 16 x 4,096 = 67,584 MACs.  At --input-shape x=8x32 the interpreter sizes the main
+    graph, but the body stays stored at batch 1: it counted 65,536 where 524,288 run.  The WHILE
+    is uncounted there now (the main FC counts 8 x 2,048 = 16,384)."""
+    pytest.importorskip("ai_edge_litert")
+    i32 = lambda net, name, v: net.const(name, (), tm.INT32, data=int(v).to_bytes(4, "little", signed=True))  # noqa: E731
+    fc = (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0})
+    n = tm.Net()
+    x = n.input("x", (1, 32), signature=(-1, 32))
+    h0 = n.tensor("h0", (1, 64), signature=(-1, 64))
+    n.op(OP.FULLY_CONNECTED, [x, n.const("V", (64, 32)), -1], [h0], fc)
+    outs = [n.tensor("i_out", (), tm.INT32), n.tensor("h_out", (1, 64), signature=(-1, 64))]
+    cond, body = n.body(), n.body()
+    ci = cond.input("i", (), tm.INT32)
+    cond.input("h", (1, 64), signature=(-1, 64))
+    ok = cond.tensor("ok", (), tm.BOOL)
+    cond.op(OP.LESS, [ci, i32(cond, "limit", 16)], [ok])
+    cond.output(ok)
+    bi, bh = body.input("i", (), tm.INT32), body.input("h", (1, 64), signature=(-1, 64))
+    i2, hw, ht = body.tensor("i2", (), tm.INT32), body.tensor("hw", (1, 64), signature=(-1, 64)), body.tensor("ht", (1, 64), signature=(-1, 64))
+    body.op(OP.ADD, [bi, i32(body, "step", 1)], [i2])
+    body.op(OP.FULLY_CONNECTED, [bh, body.const("W", (64, 64)), -1], [hw], fc)
+    body.op(OP.TANH, [hw], [ht])
+    body.output(i2)
+    body.output(ht)
+    n.op(OP.WHILE, [i32(n, "start", 0), h0], outs, (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 2}))
+    n.output(outs[1])
+    path = n.save(tmp_path / "loop.tflite")
+    m = load(path)
+    assert sum(layer.cost.macs for layer in m.layers) == 2_048 + 16 * 4_096 and not m.uncounted
+    m = load(path, input_shapes={"x": (8, 32)})
+    assert sum(layer.cost.macs for layer in m.layers) == 16_384 and [u.op for u in m.uncounted] == ["WHILE"]
+
+
 def test_a_while_on_data_stays_uncounted(tmp_path):
     m = _read(_rnn_loop(data_cond=True), tmp_path)
     assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]

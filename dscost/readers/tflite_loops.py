@@ -41,6 +41,10 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] |
     n = len(op.inputs)
     if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n:
         return None
+    for outer, inner in zip(op.inputs, body.inputs):  # (a body stored at batch 1 run at the batch --input-shape gave: not its count)
+        a, b = (g.tensors[outer].shape if outer >= 0 else None), body.tensors[inner].shape
+        if a is not None and b is not None and tuple(a) != tuple(b):
+            return None
     steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond))
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
