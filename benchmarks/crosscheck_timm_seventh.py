@@ -48,12 +48,7 @@ window16 lacks 460,800 MACs of position-bias MLP computed at export time.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,7 +56,6 @@ import crosscheck_timm_sixth as S  # noqa: E402
 import crosscheck_torch as C  # noqa: E402
 
 DEFAULT_OUT = Path("/tmp/timm7/zoo")
-TIMEOUT_S = 600
 
 SEVENTH_TIMM = (
     # transformers and hybrids
@@ -128,116 +122,13 @@ def entry(name: str):
 
 
 def one(name: str, out: Path) -> dict:
-    """Everything for one model, in this (child) process (as crosscheck_timm_sixth.one, but
-    also writing dscost's per-layer JSON of each file and of the module next to the files)."""
-    import warnings
-
-    import torch
-
-    import dscost
-
-    warnings.filterwarnings("ignore")
-    torch.set_num_threads(1)
-    build, inputs, note, twin, extra = entry(name)
-    row = {"name": name, "inputs": [[n, list(s), d] for n, s, d in inputs], "note": note}
-
-    def make(b):
-        torch.manual_seed(0)
-        return b().eval()
-
-    torch.manual_seed(0)
-    args = tuple(torch.randn(*s) if dt == "float32" else torch.randint(0, 100, s) for _, s, dt in inputs)
-    t0 = time.perf_counter()
-    try:
-        macs, params, by_formula, _ = C.torch_reference(make(twin or build), args)
-        row.update(torch_macs=macs + extra, torch_params=params, by_formula=by_formula, extra_macs=extra)
-        if twin:
-            row["quantized_torch_macs"] = C.torch_reference(make(build), args)[0]
-    except Exception as exc:  # noqa: BLE001
-        row["torch_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-    row["t_torch"] = round(time.perf_counter() - t0, 1)
-
-    # 2. the PyTorch path
-    t0 = time.perf_counter()
-    try:
-        a = dscost.analyze(make(build), args)
-        notes = list(a.model.notes)
-        unc = list(a.model.uncounted)
-        row["module"] = {"macs": a.totals.macs, "params": a.totals.params, "uncounted": len(unc),
-                         "uncounted_rows": [{"name": u.name, "op": u.op, "reason": u.reason} for u in unc][:20]
-                         if unc and hasattr(unc[0], "op") else [str(u)[:200] for u in unc][:20],
-                         "exporter": "dynamo" if notes and "dynamo exporter" in notes[0] else "TorchScript", "notes": notes[:6]}  # fmt: skip
-        try:
-            (out / f"{name}.module.json").write_text(json.dumps(a.to_json()))
-        except Exception:  # noqa: BLE001 -- the per-layer dump is for digging only
-            pass
-    except Exception as exc:  # noqa: BLE001
-        row["module"] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"}
-    row["module"]["seconds"] = round(time.perf_counter() - t0, 1)
-
-    # 3. the two exporters' files
-    names_ = [n for n, _, _ in inputs]
-    for kind in ("ts", "dynamo"):
-        path = out / f"{name}.{kind}.onnx"
-        t0 = time.perf_counter()
-        try:
-            model = make(build)
-            if kind == "ts":
-                try:
-                    C.export(model, args, names_, path, C.EXPORT_SETTINGS)
-                except TypeError as err:  # (the exporter fills in forward defaults; a tensor is_causal)
-                    row["ts_wrapped"] = f"{type(err).__name__}: {str(err)[:120]}; exported through a wrapper forward(*inputs)"
-                    C.export(S.Wrapper(model), args, names_, path, C.EXPORT_SETTINGS)
-            else:
-                torch.onnx.export(model, args, str(path), dynamo=True, input_names=names_)
-            del model
-            row[kind] = C.run_dscost(path, [sys.executable, "-m", "dscost"])
-            row[kind]["onnx"] = str(path)
-        except Exception as exc:  # noqa: BLE001
-            row[kind] = {"error": f"export failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"}
-        row[kind]["export_seconds"] = round(time.perf_counter() - t0, 1)
-    return row
+    """Everything for one model, in this (child) process: crosscheck_timm_sixth.one over this
+    round's models, also writing dscost's per-layer JSON of the module next to the files."""
+    return S.one(name, out, entry_of=entry, dump=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="", help="comma-separated model names")
-    ap.add_argument("--json", type=Path, help="write the rows to this file (and resume from it: models already in it are not run again)")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the ONNX files (default {DEFAULT_OUT})")
-    ap.add_argument("--md", type=Path, help="also write the table to this Markdown file")
-    ap.add_argument("--one", help=argparse.SUPPRESS)  # (the child: one model, its row as JSON on stdout)
-    a = ap.parse_args(argv)
-    a.out.mkdir(parents=True, exist_ok=True)
-    if a.one:
-        print("ROW " + json.dumps(one(a.one, a.out)))
-        return 0
-    only = [s for s in a.only.split(",") if s]
-    todo = only or names()
-    unknown = set(todo) - set(names())
-    if unknown:
-        ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")
-    rows = {r["name"]: r for r in json.loads(a.json.read_text())} if a.json and a.json.exists() else {}
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    for name in todo:
-        if name in rows and not only:
-            continue
-        t0 = time.perf_counter()
-        cmd = [sys.executable, __file__, "--one", name, "--out", str(a.out)]
-        try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
-            line = next((s for s in p.stdout.splitlines() if s.startswith("ROW ")), None)
-            row = json.loads(line[4:]) if line else {"name": name, "error": (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1][:300]}
-        except subprocess.TimeoutExpired:
-            row = {"name": name, "error": f"timed out after {TIMEOUT_S} s"}
-        rows[name] = row
-        print(f"{name:<36} {time.perf_counter() - t0:6.1f} s", file=sys.stderr, flush=True)
-        if a.json:
-            a.json.write_text(json.dumps(list(rows.values()), indent=1) + "\n")
-    text = S.table([rows[n] for n in names() if n in rows and (not only or n in only)])
-    print(text)
-    if a.md:
-        a.md.write_text(text + "\n")
-    return 0
+    return S.run(argv, __doc__, names, one, S.table, DEFAULT_OUT, __file__)
 
 
 if __name__ == "__main__":

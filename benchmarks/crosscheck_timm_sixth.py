@@ -169,8 +169,9 @@ def Wrapper(model):
     return W(model)
 
 
-def one(name: str, out: Path) -> dict:
-    """Everything for one model, in this (child) process."""
+def one(name: str, out: Path, entry_of=None, dump: bool = False) -> dict:
+    """Everything for one model, in this (child) process; ``entry_of``: another round's model
+    table (crosscheck_timm_seventh.py); ``dump``: dscost's per-layer JSON of the module too, next to the files."""
     import warnings
 
     import torch
@@ -179,7 +180,7 @@ def one(name: str, out: Path) -> dict:
 
     warnings.filterwarnings("ignore")
     torch.set_num_threads(1)
-    build, inputs, note, twin, extra = entry(name)
+    build, inputs, note, twin, extra = (entry_of or entry)(name)
     row = {"name": name, "inputs": [[n, list(s), d] for n, s, d in inputs], "note": note}
 
     def make(b):
@@ -207,6 +208,8 @@ def one(name: str, out: Path) -> dict:
                          "uncounted_rows": [{"name": u.name, "op": u.op, "reason": u.reason} for u in a.model.uncounted][:20]
                          if a.model.uncounted and hasattr(a.model.uncounted[0], "op") else [str(u)[:200] for u in a.model.uncounted][:20],
                          "exporter": "dynamo" if notes and "dynamo exporter" in notes[0] else "TorchScript", "notes": notes[:6]}  # fmt: skip
+        if dump:
+            (out / f"{name}.module.json").write_text(json.dumps(a.to_json()))
     except Exception as exc:  # noqa: BLE001
         row["module"] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"}
     row["module"]["seconds"] = round(time.perf_counter() - t0, 1)
@@ -265,10 +268,17 @@ def table(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    return run(argv, __doc__, names, one, table, DEFAULT_OUT, __file__)
+
+
+def run(argv: list[str] | None, doc: str, names, one, table, default_out: Path, script: str) -> int:
+    """The command line of a blind round (this one, crosscheck_timm_seventh.py): each model in a
+    child process (``--one NAME``) with a time limit, rows resumed from ``--json``, one table."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--only", default="", help="comma-separated model names")
     ap.add_argument("--json", type=Path, help="write the rows to this file (and resume from it: models already in it are not run again)")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the ONNX files (default {DEFAULT_OUT})")
+    ap.add_argument("--out", type=Path, default=default_out, help=f"folder for the ONNX files (default {default_out})")
+    ap.add_argument("--md", type=Path, help="also write the table to this Markdown file")
     ap.add_argument("--one", help=argparse.SUPPRESS)  # (the child: one model, its row as JSON on stdout)
     a = ap.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
@@ -286,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in rows and not only:
             continue
         t0 = time.perf_counter()
-        cmd = [sys.executable, __file__, "--one", name, "--out", str(a.out)]
+        cmd = [sys.executable, script, "--one", name, "--out", str(a.out)]
         try:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
             line = next((s for s in p.stdout.splitlines() if s.startswith("ROW ")), None)
@@ -297,7 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<36} {time.perf_counter() - t0:6.1f} s", file=sys.stderr, flush=True)
         if a.json:
             a.json.write_text(json.dumps(list(rows.values()), indent=1) + "\n")
-    print(table([rows[n] for n in names() if n in rows and (not only or n in only)]))
+    text = table([rows[n] for n in names() if n in rows and (not only or n in only)])
+    print(text)
+    if a.md:
+        a.md.write_text(text + "\n")
     return 0
 
 
