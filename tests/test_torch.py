@@ -982,8 +982,12 @@ def test_an_lstm_with_a_projection_is_uncounted_not_counted_small():
     m, x = torch.nn.LSTM(5, 8, proj_size=3, batch_first=True), torch.rand(1, 6, 5)
     assert torch_counts(m, x)[0] == 1_680
     a = dscost.analyze(m, x)
-    (u,) = a.model.uncounted
-    assert u.op == "LSTM" and "proj_size=3, which ONNX's LSTM has no form for" in u.reason and not any(layer.op == "LSTM" for layer in a.layers)
+    lstm = [u for u in a.model.uncounted if u.op == "LSTM"]
+    if lstm or any(layer.op == "LSTM" for layer in a.layers):  # (torch 2.14's dynamo exporter writes an ONNX LSTM)
+        assert [u.op for u in a.model.uncounted] == ["LSTM"] and "proj_size=3, which ONNX's LSTM has no form for" in lstm[0].reason
+        assert not any(layer.op == "LSTM" for layer in a.layers)
+    else:  # (torch 2.5's, the oldest allowed, decomposes it: counted in full, or uncounted where it cannot be)
+        assert a.model.uncounted or a.totals.macs >= 1_680
     assert not dscost.analyze(torch.nn.LSTM(5, 8, batch_first=True), x).model.uncounted  # (without a projection: counted)
 
 
