@@ -219,7 +219,7 @@ def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
     import json
 
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=lambda pairs: _unique(label, pairs, "key"))
     except RecursionError:
         raise InputError(f"{label}: nested too deeply") from None
     except ValueError as err:
@@ -227,6 +227,17 @@ def parse_kwargs(text: str, label: str = "--kwargs") -> dict:
     if not isinstance(value, dict):
         raise InputError(f"{label}: expected a JSON object like '{{\"num_classes\": 10}}', got {text!r}")
     return value
+
+
+def _unique(label: str, pairs, what: str = "name") -> dict:
+    """``pairs`` as a dict; a name given twice with two values is an error, not the last one kept silently."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out and out[key] != value:
+            a, b = ("x".join(map(str, v)) if isinstance(v, tuple) else repr(v) for v in (out[key], value))
+            raise InputError(f"{label}: {what} {key!r} is given twice ({a} and {b}); give it once")
+        out[key] = value
+    return out
 
 
 def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
@@ -246,17 +257,17 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["resolution"] = res[0] if len(res) == 1 else res
     if input_shape:
         parsed = [parse_input_shape(s) for s in input_shape]
-        options["input_shapes"] = {name: shape for name, shape, _ in parsed}
+        options["input_shapes"] = _unique("--input-shape", ((name, shape) for name, shape, _ in parsed), "input")
         if any(dtype for _, _, dtype in parsed):
-            options["input_dtypes"] = {name: dtype for name, _, dtype in parsed if dtype}
+            options["input_dtypes"] = _unique("--input-shape", ((name, dtype) for name, _, dtype in parsed if dtype), "input")
     if dim:
-        options["dims"] = dict(parse_dim(s) for s in dim)
+        options["dims"] = _unique("--dim", (parse_dim(s) for s in dim), "dimension")
     if input_value:
-        options["input_values"] = dict(parse_input_value(s) for s in input_value)
+        options["input_values"] = _unique("--input-value", (parse_input_value(s) for s in input_value), "input")
     if measure_sizes:
         options["measure_sizes"] = True
     factory = parse_kwargs(kwargs) if kwargs is not None else {}
-    factory.update(parse_arg(a) for a in arg or ())
+    factory.update(_unique("--arg", (parse_arg(a) for a in arg or ()), "key"))
     if kwargs is not None or arg:
         options["kwargs"] = factory
     return options

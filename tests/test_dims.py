@@ -600,3 +600,25 @@ def test_depth_to_space_needs_whole_blocks(tmp_path, op, x, runs):
     if not runs:
         what = "6 channels are not a multiple of blocksize^2 = 4" if op == "DepthToSpace" else "5x6 map is not a multiple of blocksize 2 on each side"
         assert m.uncounted[0].reason == f"cannot derive cost: its input's {what}: the graph cannot run at these input shapes"
+
+
+def test_a_name_given_twice_with_two_values_is_refused():
+    """Found by the fourth red team: `--kwargs '{"width": 1, "width": 2}'` kept the last value
+    without a word, and so did a repeated --dim, --input-shape, --input-value or --arg key.  Two
+    values for one name are one error line; the same value twice is harmless."""
+    from dscost.options import load_options
+
+    cases = [
+        (dict(dim=["seq=16", "seq=32"]), "--dim: dimension 'seq' is given twice (16 and 32); give it once"),
+        (dict(input_shape=["x=1x3x8x8", "x=1x3x9x9"]), "--input-shape: input 'x' is given twice (1x3x8x8 and 1x3x9x9); give it once"),
+        (dict(input_value=["flag=1", "flag=0"]), "--input-value: input 'flag' is given twice (1 and 0); give it once"),
+        (dict(arg=["width=1", "width=2"]), "--arg: key 'width' is given twice (1 and 2); give it once"),
+        (dict(kwargs='{"width": 1, "width": 2}'), "--kwargs: key 'width' is given twice (1 and 2); give it once"),
+        (dict(kwargs='{"cfg": {"a": 1, "a": "b"}}'), "--kwargs: key 'a' is given twice (1 and 'b'); give it once"),
+    ]
+    for options, message in cases:
+        with pytest.raises(InputError) as err:
+            load_options(**options)
+        assert str(err.value) == message
+    assert load_options(dim=["seq=16", "seq=16"])["dims"] == {"seq": 16}
+    assert load_options(kwargs='{"width": 1}', arg=["width=2"])["kwargs"] == {"width": 2}  # (--arg overrides --kwargs, as its help says)
