@@ -1097,6 +1097,25 @@ def test_tensor_index_out_of_range(tmp_path):
     assert "operator 0 (CONV_2D) input 1 refers to tensor 42" in _one_line(err, tmp_path / "bad.tflite")
 
 
+def test_a_subgraph_index_out_of_range_is_refused(tmp_path):
+    """Found by the fourth red team: a signature naming subgraph 7 (or 2^32-1) of a 2-subgraph
+    file, or a WHILE whose body is subgraph 5, was read silently (listed as control flow);
+    LiteRT refuses both files.  Each is one line naming the signature or operator."""
+    n = tm.Net()
+    n.output(n.unary(OP.RELU, n.input("x", (1, 8, 8, 4)), "r"))
+    b = n.body()
+    b.output(b.unary(OP.RELU, b.input("bx", (1, 8, 8, 4)), "br"))
+    n.signatures = [("serving_default", 0), ("decode", 7)]
+    with pytest.raises(InputError) as err:
+        _read(n, tmp_path, "sig")
+    assert _one_line(err, tmp_path / "sig.tflite").endswith("signature 'decode' refers to subgraph 7, but the file has 2 subgraphs")
+    n = _rnn_loop()
+    n.ops[-1].options = (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 5})
+    with pytest.raises(InputError) as err:
+        _read(n, tmp_path, "loop")
+    assert _one_line(err, tmp_path / "loop.tflite").endswith(f"subgraph 0 operator {len(n.ops) - 1} (WHILE): its BodySubgraphIndex is 5, but the file has 3 subgraphs")
+
+
 def test_corrupted_bytes_never_crash(tmp_path, good_bytes):
     """Any single corrupted byte of the tables gives a Model or an InputError, never a traceback."""
     weights_start = good_bytes.find(bytes(864 * 4))

@@ -356,10 +356,12 @@ def test_a_composite_counts_its_decomposition(tmp_path):
     n.ops[0].options2 = (O2.StableHLOCompositeOptions, {"Name": "outer", "DecompositionSubgraphIndex": 2, "Version": 1})
     n.ops[0].inputs = [x]
     assert _read(n, tmp_path).layers[0].cost == layer.cost
-    # one that calls itself, or a subgraph that is not there: uncounted, saying so
-    for s, why in ((0, "subgraph 0 is not in the file"), (9, "subgraph 9 is not in the file")):
-        n.ops[0].options2[1]["DecompositionSubgraphIndex"] = s
-        assert why in _read(n, tmp_path).uncounted[0].reason
+    # one that calls the main graph: uncounted, saying so; a subgraph that is not there: an invalid file
+    n.ops[0].options2[1]["DecompositionSubgraphIndex"] = 0
+    assert "subgraph 0 is not in the file" in _read(n, tmp_path).uncounted[0].reason
+    n.ops[0].options2[1]["DecompositionSubgraphIndex"] = 9
+    with pytest.raises(InputError, match="operator 0 .STABLEHLO_COMPOSITE.: its DecompositionSubgraphIndex is 9, but the file has 3 subgraphs"):
+        _read(n, tmp_path)
     outer.ops[0].options2 = (O2.StableHLOCompositeOptions, {"Name": "loop", "DecompositionSubgraphIndex": 2})
     outer.ops[0].inputs = [ox]
     n.ops[0].options2[1]["DecompositionSubgraphIndex"] = 2

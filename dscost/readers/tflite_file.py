@@ -94,6 +94,7 @@ OPTION2_FIELDS = {
 MAX_OPTION_ENTRIES = 256
 SAME, VALID = 0, 1  # Padding
 CONTROL_FLOW = ("WHILE", "IF", "CALL_ONCE", "CALL", "STABLEHLO_WHILE")
+SUBGRAPH_INDEX_FIELDS = frozenset(f for fields in (*OPTION_FIELDS.values(), *OPTION2_FIELDS.values()) for f in fields if f.endswith("SubgraphIndex") or f == "Subgraph")
 SUBGRAPH_OPTIONS = ("CondSubgraphIndex", "BodySubgraphIndex", "ThenSubgraphIndex", "ElseSubgraphIndex", "Subgraph", "InitSubgraphIndex")
 
 
@@ -289,6 +290,14 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
         g_outputs = [index(g.Outputs(j), f"subgraph {s} output {j}", optional=False) for j in range(count(g.OutputsLength(), 4, "subgraph outputs"))]
         graphs.append(Subgraph(text(g.Name()), tensors, ops, g_inputs, g_outputs))
     signatures = [(text(d.SignatureKey()), d.SubgraphIndex()) for d in map(model.SignatureDefs, range(count(model.SignatureDefsLength(), 4, "signature defs")))]
+    for key, index in signatures:  # (LiteRT refuses a file whose signature or control-flow op names a subgraph it does not have)
+        if not 0 <= index < len(graphs):
+            raise _Corrupt(f"signature {key!r} refers to subgraph {index}, but the file has {len(graphs)} subgraphs")
+    for s, graph in enumerate(graphs):
+        for op in graph.ops:
+            for field in SUBGRAPH_INDEX_FIELDS.intersection(op.options):
+                if not 0 <= op.options[field] < len(graphs):
+                    raise _Corrupt(f"subgraph {s} operator {op.index} ({op.opname}): its {field} is {op.options[field]}, but the file has {len(graphs)} subgraphs")
     return TFLiteFile(version, graphs, n_buffers, weight_bytes, signatures=signatures)
 
 
