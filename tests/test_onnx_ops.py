@@ -727,6 +727,17 @@ def test_lstm_zero_initial_states_stored_as_initializers_are_not_params(tmp_path
     assert (layer.cost.weights, layer.cost.biases, layer.note) == (180, 40, "")
 
 
+def test_a_gru_with_sequence_lens_is_counted_padded_and_says_so(tmp_path):
+    """Found by the fourth red team: torch's pack_padded_sequence exports a GRU with its
+    sequence_lens input, and onnxruntime stops each row at its length (lengths 5 and 3 of a
+    padded 5: 8 steps, 1,440 MACs); dscost counts every row at all 5 steps (seq 5 x batch 2 x
+    3 gates x 6 x (4 + 6) = 1,800), an upper bound, and now says so in the layer's note."""
+    n = node("GRU", ["X", "W", "R", "", "lens"], ["Y"], name="gru", hidden_size=6)
+    layer = one(tmp_path, n, [("X", [5, 2, 4]), ("lens", vi("lens", [2], TensorProto.INT32))], [init("W", 1, 18, 4), init("R", 1, 18, 6)])
+    assert layer.cost.macs == 1_800 and layer.inputs == ("X",)
+    assert layer.note == "every row counted at all 5 steps: its sequence_lens can end rows earlier (an upper bound)"
+
+
 def test_recurrent_unknown_activation_is_uncounted(tmp_path):
     n = node("RNN", ["X", "W", "R"], ["Y"], name="rnn", hidden_size=4, activations=["ScaledTanh"], activation_alpha=[1.0], activation_beta=[1.0])
     m = read(tmp_path, [n], [("X", [2, 1, 3])], None, [init("W", 1, 4, 3), init("R", 1, 4, 4)])

@@ -290,4 +290,6 @@ def recurrent(info: NodeInfo) -> Result:
     params = {1: "weights", 2: "weights"}
     params.update({3: "biases"} if bias else {})
     params.update({7: "weights"} if peephole else {})
-    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6), states=(5, 6))
+    # (a padded batch: each row may stop at its own length; onnxruntime skips the steps past it)
+    note = f"every row counted at all {seq} steps: its sequence_lens can end rows earlier (an upper bound)" if info.has(4) else ""
+    return Result(RECURRENT, cost, params=params, data_inputs=(0, 5, 6), states=(5, 6), note=note)
