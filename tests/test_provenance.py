@@ -33,3 +33,18 @@ def test_a_dynamo_exports_own_record_tells_folded_weights_from_computed_constant
         assert a.totals.macs == 24
         assert (a.totals.params, a.totals.buffers) == ((12 + 3, 6) if recorded else (12 + 3 + 6, 0))
     assert "buffers 'mask': the module's buffers or constants, not learned parameters" in next(x for x in a.layers if x.name == "masked").note
+
+
+def test_a_scalar_argument_the_exporter_folds_is_no_parameter_of_a_module():
+    """Found by the fourth red team: `torch.addbmm(self.m, a, b, beta=0.5, alpha=2)` exported by
+    the dynamo exporter stores `alpha_cast`, folded from `['alpha']`, and `scaled_self`, folded
+    from `['beta', 'beta_cast', 'm']`.  In a file, `alpha` is taken for a parameter (any name
+    not made by an op); exporting the module, whose parameters are known (`m`), it is none of
+    them: `alpha_cast` is not learned, and the module counted 25 params for torch's 24."""
+    from dscost.readers.onnx_provenance import FOLDED, learned
+
+    record = [_with_metadata(vi("scaled_self", [4, 6]), **{FOLDED: "['beta', 'beta_cast', 'm']"}), _with_metadata(vi("alpha_cast", []), **{FOLDED: "['alpha']"})]
+    graph = helper.make_graph([], "g", [], [], value_info=record)
+    assert learned(FOLDED.encode(), graph, None) == {"scaled_self": True, "alpha_cast": True}
+    assert learned(FOLDED.encode(), graph, {"m": True}) == {"scaled_self": True, "alpha_cast": False, "m": True}
+    assert learned(FOLDED.encode(), graph, {"other": True})["scaled_self"] is False

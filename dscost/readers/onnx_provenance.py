@@ -9,9 +9,10 @@ those is a parameter (a weight transposed for a MatMul); else it is a constant t
 computes -- a causal mask, TAPAS's 65,536 zeros, and given the module a rotary table -- stored,
 not learned, as the module's buffers are.  A source the file no longer holds is known by its name
 alone: the exporter names its own values after the op that made them (``val_17``, ``arange_3``,
-``unsqueeze_7``: :data:`OPS`); any other name (``layers.0.q_proj.weight``, ``cls_token``) is
-taken for a parameter unless the module says it is a buffer.  Files without that metadata are
-read as before.
+``unsqueeze_7``: :data:`OPS`); in a file, any other name (``layers.0.q_proj.weight``,
+``cls_token``) is taken for a parameter.  Exporting a module, dscost knows every name of its
+parameters: a source that is none of them (the ``alpha`` of ``torch.addbmm(..., alpha=2)``, a
+scalar argument) is not learned.  Files without that metadata are read as before.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
         except (ValueError, SyntaxError, MemoryError, RecursionError):  # (not the exporter's list: left as a file's)
             continue
         if isinstance(sources, (list, tuple)):
-            out[name] = any(isinstance(s, str) and (s in params or (s not in stored and not _made_by_an_op(s))) for s in sources)
+            out[name] = any(isinstance(s, str) and (s in params or (module_tensors is None and s not in stored and not _made_by_an_op(s))) for s in sources)
     if not out:
         return module_tensors
     return {**out, **(module_tensors or {})}
