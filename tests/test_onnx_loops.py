@@ -180,13 +180,60 @@ def test_an_if_on_the_counter_in_a_body_leaves_the_loop_uncounted(tmp_path):
     assert u.reason.startswith("Loop: body node 'choose' (If) not counted")
 
 
-def test_a_loop_whose_carried_value_grows_stays_uncounted(tmp_path):
-    body = helper.make_graph([node("Identity", ["cond_in"], "cond_out"), node("Concat", ["h", "h"], "h2", axis=0)], "grow",
-                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", None)])  # fmt: skip
-    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]
-    m = read_onnx(save(tmp_path, model(nodes, [("h0", [1, H])], ["h_last"], [init("M", dtype=np.int64, value=3)])))
-    (u,) = m.uncounted
-    assert u.reason.startswith("Loop: its carried value 'h0' changes shape from one iteration to the next ((1, 16) -> (2, 16))")
+def _changing_loop(tmp_path, trips: int, h0_rows: int, grow: str, stacked: bool = False):
+    """Loop(M = trips, h0 of (h0_rows, 16)) whose body computes h R (16x16) and makes the next h
+    of it: ``grow="concat"`` h2 = Concat(h, h R) (rows double), ``"mean"`` h2 = ReduceMean of h R
+    over its rows (one row, then one row on), ``"row"`` h2 = Concat(h, one constant row) (one row
+    more each time); with ``stacked`` it also gives h R as a per-iteration output."""
+    ops = [node("Identity", ["cond_in"], "cond_out"), node("MatMul", ["h", "R"], "hr")]
+    inits = [init("R", H, H)]
+    if grow == "concat":
+        ops.append(node("Concat", ["h", "hr"], "h2", axis=0))
+    elif grow == "mean":
+        ops += [helper.make_node("ReduceMean", ["hr"], ["h2"], axes=[0], keepdims=1)]
+    else:
+        ops.append(node("Concat", ["h", "one_row"], "h2", axis=0))
+        inits.append(init("one_row", 1, H))
+    outs = [vi("cond_out", [], B), vi("h2", None)] + ([vi("hr", None)] if stacked else [])
+    body = helper.make_graph(ops, "changing", [vi("i", [], I64), vi("cond_in", [], B), vi("h", [h0_rows, H])], outs)
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"] + (["hs"] if stacked else []), name="loop", body=body)]
+    return save(tmp_path, model(nodes, [("h0", [h0_rows, H])], ["h_last"] + (["hs"] if stacked else []), [init("M", dtype=np.int64, value=trips), *inits]))
+
+
+def test_a_loop_whose_carried_value_changes_shape_is_counted_at_each_iterations_shapes(tmp_path):
+    """A Loop of 4 iterations whose carried h doubles its rows (Concat of h and h R): h R costs
+    16 x 16 per row at 1, 2, 4 and 8 rows, 256 x 15 = 3,840 MACs; h ends (16, 16), as
+    onnxruntime gives it.  It had been uncounted ("changes shape from one iteration to the next").
+    One that shrinks to one row and stays there (ReduceMean of h R over its rows; 5 iterations
+    from 3 rows) costs 256 x (3 + 1 + 1 + 1 + 1) = 1,792, the body inferred twice, not 5 times."""
+    import onnxruntime as ort
+
+    path = _changing_loop(tmp_path, 4, 1, "concat")
+    m = read_onnx(path)
+    (layer,) = m.layers
+    assert not m.uncounted and layer.cost.macs == 3_840 and layer.cost.weights == H * H and layer.output_shape == (16, H)
+    assert layer.note == ("a loop of 4 steps (trip count 'M'), each the 3 ops of subgraph 'changing'; its carried values change shape "
+                          "('h0' from (1, 16) to (16, 16)): each step counted at its own shapes")  # fmt: skip
+    (out,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"h0": np.ones((1, H), np.float32)})
+    assert out.shape == (16, H)
+    m = read_onnx(_changing_loop(tmp_path, 5, 3, "mean"))
+    (layer,) = m.layers
+    assert not m.uncounted and layer.cost.macs == 256 * 7 and layer.output_shape == (1, H) and "'h0' from (3, 16) to (1, 16)" in layer.note
+
+
+def test_a_loop_whose_changing_shapes_cannot_be_followed_stays_uncounted(tmp_path, monkeypatch):
+    """A per-iteration output whose shape changes (h R at 1, 2, 4 rows) cannot be stacked:
+    onnxruntime fails on it, and the Loop stays uncounted.  Nor is a body inferred more than
+    MAX_UNROLLED times: a carried value one row longer each iteration (every shape new)."""
+    from dscost.readers import onnx_loops
+
+    (u,) = read_onnx(_changing_loop(tmp_path, 3, 1, "concat", stacked=True)).uncounted
+    assert u.reason.startswith("Loop: its per-iteration output 'hr' changes shape ((1, 16) -> (2, 16)): onnxruntime cannot stack it")
+    monkeypatch.setattr(onnx_loops, "MAX_UNROLLED", 8)
+    m = read_onnx(_changing_loop(tmp_path, 8, 1, "row"))
+    assert not m.uncounted and m.layers[0].cost.macs == 256 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8)
+    (u,) = read_onnx(_changing_loop(tmp_path, 9, 1, "row")).uncounted
+    assert u.reason.startswith("Loop: its carried values change shape at more than 8 of its 9 iterations: not inferred one by one")
 
 
 def test_weights_inside_the_body_and_outside_are_counted_once(tmp_path):

@@ -13,10 +13,12 @@ its body times that number.
 The body is inferred as a graph of its own (:func:`body_model`): its inputs take the outer
 shapes (a Loop's iteration number and condition are scalars, its carried values the shapes they
 enter with; a Scan's slices lose the scan axis), the tensors it reads from the enclosing graph
-their shapes there.  A carried value must keep its shape from one iteration to the next.  Its
-nodes are then counted with the reader's own handlers (:func:`count_loop`): one run costs their
-sum, the node costs that times the iterations, and its params (the graph's weights the body
-reads, the body's own initializers) are counted once.  A body node without a handler or with an
+their shapes there.  A carried value that changes shape from one iteration to the next (a
+sequence that grows by a Concat) has the body inferred again at each iteration's shapes, up to
+:data:`MAX_UNROLLED` times (:func:`_step_by_step`).  Its nodes are then counted with the
+reader's own handlers (:func:`count_loop`): one run costs their sum, the node costs that times
+the iterations (or the sum of the runs at each iteration's shapes), and its params (the graph's
+weights the body reads, the body's own initializers) are counted once.  A body node without a handler or with an
 unknown shape, a nested If whose condition is not a constant (one that is: the branch that runs,
 inlined as :mod:`onnx_branches` does), a trip count or condition computed at run time leaves the node
 uncounted, its reason saying which.
@@ -37,6 +39,8 @@ from dscost.layers import RECURRENT, Cost, Layer
 LOOPS = ("Loop", "Scan")
 MAX_STEPS = 10**9  # a larger trip count is a "run until the condition says" sentinel (torch writes 2^63 - 1), not a count
 MAX_DEPTH = 8  # Loops nested deeper than this are not inferred
+MAX_UNROLLED = 512  # a body whose carried values change shape is inferred once per iteration, at most this many times
+CHANGES = "changes shape from one iteration to the next"
 SEEDED_DEPTH = 2  # a body is inferred again with its counter's values (_by_counter) only this many Loops deep: bounded work
 LOOP_OP_TYPES = (b'"\x04Loop', b'"\x04Scan')  # NodeProto.op_type == "Loop" / "Scan", as written on the wire
 _NO_INITIALIZERS = SimpleNamespace(initializers={})
@@ -53,6 +57,9 @@ class Body:
     reason: str = ""
     how: str = ""  # where the steps come from, for the layer's note
     branches: list = field(default_factory=list)  # the body's Ifs of a known condition, replaced by the branch that runs
+    # a body whose carried values change shape: (the body inferred at one iteration's shapes, how many iterations run at them)
+    runs: list = field(default_factory=list)
+    grew: str = ""  # how the carried values changed, for the layer's note
 
 
 def refuse_malformed(graph, path) -> None:
@@ -296,35 +303,80 @@ def _one_int(value) -> int | None:
     return int(value.reshape(-1)[0])
 
 
+def _slots(node, body) -> tuple[list, list]:
+    """``(carried, stacked)`` of Loop/Scan ``node`` whose body is ``body``: (body input, body
+    output, outer tensor) of each carried value (a Scan's states), and (body output, axis) of
+    each per-iteration output, stacked along that axis."""
+    ins, op = list(node.input), node.op_type
+    if op == "Loop":
+        carried = [(b_in.name, b_out.name, t) for b_in, b_out, t in zip(body.input[2:], body.output[1:], ins[2:])]
+        return carried, [(vi.name, 0) for vi in body.output[1 + len(carried) :]]
+    m = _int(node, "num_scan_inputs") or 0
+    k = len(body.output) - (len(ins) - m)
+    carried = [(b_in.name, b_out.name, t) for b_in, b_out, t in zip(body.input, body.output, ins[: len(ins) - m])]
+    axes = _ints(node, "scan_output_axes") or [0] * k
+    return carried, [(vi.name, axis) for vi, axis in zip(body.output[len(carried) :], axes)]
+
+
+def _stacked(shape, axis: int, n: int):
+    """A per-iteration output of ``shape`` stacked ``n`` times along ``axis``; None when unknown."""
+    if shape is None or not -len(shape) - 1 <= axis <= len(shape):
+        return None
+    axis %= len(shape) + 1
+    return shape[:axis] + (n,) + shape[axis:]
+
+
 def output_shapes(node, n: int, inferred, shapes: dict) -> tuple[list, str]:
     """The shapes of ``node``'s outputs after ``n`` iterations of the ``inferred`` body (carried
     values and Scan states: the shape they entered with; per-iteration outputs stacked along
     their axis), or ``([], reason)`` when a carried value changes shape."""
-    body, ins, op = inferred.graph, list(node.input), node.op_type
+    carried, stacked = _slots(node, inferred.graph)
     bshape = inferred.shapes
-    if op == "Loop":
-        carried = [(b_in.name, b_out.name, t) for b_in, b_out, t in zip(body.input[2:], body.output[1:], ins[2:])]
-        stacked = [(vi.name, 0) for vi in body.output[1 + len(carried) :]]
-    else:
-        m = _int(node, "num_scan_inputs") or 0
-        k = len(body.output) - (len(ins) - m)
-        carried = [(b_in.name, b_out.name, t) for b_in, b_out, t in zip(body.input, body.output, ins[: len(ins) - m])]
-        axes = _ints(node, "scan_output_axes") or [0] * k
-        stacked = [(vi.name, axis) for vi, axis in zip(body.output[len(carried) :], axes)]
     out: list = []
     for b_in, b_out, t in carried:
         s_in, s_out = bshape.get(b_in), bshape.get(b_out)
         if s_out is not None and s_in is not None and s_in != s_out:
-            return [], f"{op}: its carried value {t!r} changes shape from one iteration to the next ({s_in} -> {s_out})"
+            return [], f"{node.op_type}: its carried value {t!r} {CHANGES} ({s_in} -> {s_out})"
         out.append(shapes.get(t) if s_out is not None else None)
-    for name, axis in stacked:
-        s = bshape.get(name)
-        if s is None or not -len(s) - 1 <= axis <= len(s):
-            out.append(None)
-            continue
-        axis %= len(s) + 1
-        out.append(s[:axis] + (n,) + s[axis:])
-    return out, ""
+    return out + [_stacked(bshape.get(name), axis, n) for name, axis in stacked], ""
+
+
+def _step_by_step(node, n: int, first, again) -> tuple[list, list, str, str]:
+    """A Loop/Scan whose carried values change shape from one iteration to the next (a sequence
+    that grows by a Concat each time), its body ``first`` inferred at the shapes they enter with:
+    inferred again at each iteration's shapes (``again(shapes of the carried outer tensors, k)``
+    gives the body inferred at them, for iteration ``k``).  Returns ``(runs, output shapes, how
+    they grew, "")``, runs as ``[(inferred, iterations)]``, or ``([], [], "", reason)``: a shape
+    not known, a per-iteration output that changes shape (which onnxruntime cannot stack), or
+    more than :data:`MAX_UNROLLED` inferences."""
+    carried, stacked = _slots(node, first.graph)
+    op = node.op_type
+    runs: list = []
+    now = {t: first.shapes.get(b_in) for b_in, _, t in carried}
+    start, run, k = dict(now), first, 0
+    while k < n:
+        if run is None:
+            if len(runs) >= MAX_UNROLLED:
+                return [], [], "", f"{op}: its carried values change shape at more than {MAX_UNROLLED} of its {n:,} iterations: not inferred one by one"
+            run = again(now, k)
+            if isinstance(run, str):
+                return [], [], "", f"{op}: at iteration {k + 1}, {run}"
+        after = {t: run.shapes.get(b_out) for _, b_out, t in carried}
+        lost = next((t for t, s in after.items() if s is None), None)
+        if lost is not None:
+            return [], [], "", f"{op}: the shape of its carried value {lost!r} after iteration {k + 1} is not known"
+        if runs:
+            differ = next((name for name, _ in stacked if run.shapes.get(name) != runs[0][0].shapes.get(name)), None)
+            if differ is not None:
+                return [], [], "", (f"{op}: its per-iteration output {differ!r} changes shape ({runs[0][0].shapes.get(differ)} -> "
+                                    f"{run.shapes.get(differ)}): onnxruntime cannot stack it")  # fmt: skip
+        same = after == now  # (from here on every iteration runs at these shapes)
+        runs.append((run, n - k if same else 1))
+        k += runs[-1][1]
+        now, run = after, None
+    grew = "; ".join(f"{t!r} from {start[t]} to {now[t]}" for t in now if start[t] != now[t])
+    out = [now[t] for _, _, t in carried] + [_stacked(first.shapes.get(name), axis, n) for name, axis in stacked]
+    return runs, out, grew, ""
 
 
 def _carried_through(node, body) -> list[tuple[str, str]]:
@@ -380,6 +432,21 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
         if found.reason:
             return
     out, found.reason = output_shapes(node, n, inferred, shapes)
+    if CHANGES in found.reason:
+        def again(now: dict, k: int):
+            from collections import ChainMap
+
+            body_k, why = body_model(node, opset, mp.opset_import, ChainMap(now, shapes), types, values, outer_refs(node))
+            if body_k is None:
+                return why
+            if any(x.op_type == "If" for x in body_k.graph.node):
+                inline_known_branches(body_k.graph, {}, [], opset_import=body_k.opset_import)
+            try:
+                return infer(body_k, path, onnx, loops=True, depth=depth + 1, input_values={t: a + k * b for t, (a, b) in counters.items()} or None)
+            except InputError as err:
+                return f"shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
+
+        found.runs, out, found.grew, found.reason = _step_by_step(node, n, inferred, again)
     if found.reason:
         return
     found.steps = n
@@ -416,14 +483,49 @@ def _by_counter(node, body_mp, counters: dict, n: int, inferred, path, onnx, dep
 
 def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     """Count Loop/Scan ``node`` as one layer of ``counter`` (the reader's counter: its body's
-    nodes are visited by a counter of the same kind); None when counted, else why not."""
+    nodes are visited by a counter of the same kind); None when counted, else why not.  A body
+    inferred at each iteration's shapes (:func:`_step_by_step`) costs the sum of its runs; its
+    params are counted once."""
     found = counter.bodies.get(key(node))
     if found is None:
         return f"{node.op_type}: its body was not inferred"
     if found.inferred is None or found.steps is None:
         return found.reason
+    n = found.steps
+    macs = other_ops = 0
+    first = None
+    for inferred, times in found.runs or [(found.inferred, n)]:
+        sub, why = _run(counter, node, inferred, refs)
+        if why:
+            return why
+        run = Cost.total(layer.cost for layer in sub.layers)
+        macs, other_ops = macs + run.macs * times, other_ops + run.other_ops * times
+        first = first or (sub, run)
+    sub, run = first
+    for t in sub.claimed:  # the weights the body counted are this layer's
+        if t not in counter.claimed:
+            counter.claimed[t] = name
     g = found.inferred.graph
-    sub = type(counter)(found.inferred, _NO_INITIALIZERS, counter.path)
+    ins = [t for t in list(node.input) + refs if t]
+    edges, ports = counter._edges(ins, range(len(ins)), {})
+    data = [counter.shapes.get(t) for t in ins if t not in counter.const and counter.shapes.get(t) is not None]
+    outs = [counter.shapes.get(t) if t else None for t in node.output]
+    kind = "loop" if node.op_type == "Loop" else "scan"
+    grew = f"; its carried values change shape ({found.grew}): each step counted at its own shapes" if found.grew else ""
+    counter.layers.append(Layer(name, RECURRENT, node.op_type, edges, max(data, key=prod, default=()),
+                                outs[0] if outs and outs[0] is not None else (), replace(run, macs=macs, other_ops=other_ops),
+                                note=f"a {kind} of {n} steps ({found.how}), each the {len(g.node)} ops of subgraph {g.name!r}{grew}"
+                                + "".join(f"; in it, {said}" for said in found.branches),
+                                outputs=tuple(node.output), more_outputs=tuple(prod(s) if s is not None else 0 for s in outs[1:]),
+                                input_ports=ports))  # fmt: skip
+    return None
+
+
+def _run(counter, node, inferred, refs: list[str]):
+    """``(sub-counter, "")`` with the nodes of one run of the ``inferred`` body of Loop/Scan
+    ``node`` visited, or ``(None, why)`` when one of them is not counted."""
+    g = inferred.graph
+    sub = type(counter)(inferred, _NO_INITIALIZERS, counter.path)
     sub.real_inputs = {t for t in refs if t in counter.real_inputs}
     # the enclosing graph's constants stay its constants, from the same sources: those the body
     # reads by name, and those a Loop carries through unchanged (tf2onnx passes weights so)
@@ -441,21 +543,5 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
         sub.visit(n, n.name or f"{n.op_type}_{i}")
         if sub.uncounted:
             u = sub.uncounted[0]
-            return f"{node.op_type}: body node {u.name!r} ({u.op}) not counted: {u.reason}"
-    for t in sub.claimed:  # the weights the body counted are this layer's
-        if t not in counter.claimed:
-            counter.claimed[t] = name
-    run = Cost.total(layer.cost for layer in sub.layers)
-    n = found.steps
-    ins = [t for t in list(node.input) + refs if t]
-    edges, ports = counter._edges(ins, range(len(ins)), {})
-    data = [counter.shapes.get(t) for t in ins if t not in counter.const and counter.shapes.get(t) is not None]
-    outs = [counter.shapes.get(t) if t else None for t in node.output]
-    kind = "loop" if node.op_type == "Loop" else "scan"
-    counter.layers.append(Layer(name, RECURRENT, node.op_type, edges, max(data, key=prod, default=()),
-                                outs[0] if outs and outs[0] is not None else (), replace(run, macs=run.macs * n, other_ops=run.other_ops * n),
-                                note=f"a {kind} of {n} steps ({found.how}), each the {len(g.node)} ops of subgraph {g.name!r}"
-                                + "".join(f"; in it, {said}" for said in found.branches),
-                                outputs=tuple(node.output), more_outputs=tuple(prod(s) if s is not None else 0 for s in outs[1:]),
-                                input_ports=ports))  # fmt: skip
-    return None
+            return None, f"{node.op_type}: body node {u.name!r} ({u.op}) not counted: {u.reason}"
+    return sub, ""
