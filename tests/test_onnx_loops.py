@@ -234,6 +234,9 @@ def test_a_loop_whose_changing_shapes_cannot_be_followed_stays_uncounted(tmp_pat
     assert not m.uncounted and m.layers[0].cost.macs == 256 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8)
     (u,) = read_onnx(_changing_loop(tmp_path, 9, 1, "row")).uncounted
     assert u.reason.startswith("Loop: its carried values change shape at more than 8 of its 9 iterations: not inferred one by one")
+    monkeypatch.setattr(onnx_loops, "MAX_UNROLLED_NODES", 3 * 4)  # (a body of 3 nodes: 4 inferences)
+    (u,) = read_onnx(_changing_loop(tmp_path, 8, 1, "row")).uncounted
+    assert u.reason.startswith("Loop: its carried values change shape at more than 4 of its 8 iterations")
 
 
 def test_weights_inside_the_body_and_outside_are_counted_once(tmp_path):

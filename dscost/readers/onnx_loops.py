@@ -40,6 +40,7 @@ LOOPS = ("Loop", "Scan")
 MAX_STEPS = 10**9  # a larger trip count is a "run until the condition says" sentinel (torch writes 2^63 - 1), not a count
 MAX_DEPTH = 8  # Loops nested deeper than this are not inferred
 MAX_UNROLLED = 512  # a body whose carried values change shape is inferred once per iteration, at most this many times
+MAX_UNROLLED_NODES = 200_000  # ... and at most this many body nodes in all (a big body, fewer times)
 CHANGES = "changes shape from one iteration to the next"
 SEEDED_DEPTH = 2  # a body is inferred again with its counter's values (_by_counter) only this many Loops deep: bounded work
 LOOP_OP_TYPES = (b'"\x04Loop', b'"\x04Scan')  # NodeProto.op_type == "Loop" / "Scan", as written on the wire
@@ -348,7 +349,7 @@ def _step_by_step(node, n: int, first, again) -> tuple[list, list, str, str]:
     gives the body inferred at them, for iteration ``k``).  Returns ``(runs, output shapes, how
     they grew, "")``, runs as ``[(inferred, iterations)]``, or ``([], [], "", reason)``: a shape
     not known, a per-iteration output that changes shape (which onnxruntime cannot stack), or
-    more than :data:`MAX_UNROLLED` inferences."""
+    more than :data:`MAX_UNROLLED` inferences (or :data:`MAX_UNROLLED_NODES` body nodes)."""
     carried, stacked = _slots(node, first.graph)
     op = node.op_type
     runs: list = []
@@ -356,8 +357,9 @@ def _step_by_step(node, n: int, first, again) -> tuple[list, list, str, str]:
     start, run, k = dict(now), first, 0
     while k < n:
         if run is None:
-            if len(runs) >= MAX_UNROLLED:
-                return [], [], "", f"{op}: its carried values change shape at more than {MAX_UNROLLED} of its {n:,} iterations: not inferred one by one"
+            most = min(MAX_UNROLLED, MAX_UNROLLED_NODES // max(len(first.graph.node), 1))
+            if len(runs) >= most:
+                return [], [], "", f"{op}: its carried values change shape at more than {most} of its {n:,} iterations: not inferred one by one"
             run = again(now, k)
             if isinstance(run, str):
                 return [], [], "", f"{op}: at iteration {k + 1}, {run}"
