@@ -320,6 +320,19 @@ def test_an_op_from_a_later_opset_keeps_the_torchscript_exporter():
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 18, BatchNorm kept) at forward(x: 1x4x4)")
 
 
+def test_a_compiled_module_is_counted_as_the_module_it_runs():
+    """Found by the fourth red team: `torch.compile(module)` (an OptimizedModule) made the
+    TorchScript exporter fail ("FX to torch.jit.trace a dynamo-optimized function"), and the
+    dynamo exporter's graph named the layers `node_conv2d`, with a stray external-data note.
+    The wrapper's own module is exported: the same layers and notes as the module's.  Conv 3->8
+    3x3 on 16x16 (14x14 out): 8 x 3 x 9 x 196 = 42,336; 1x1 8->4: 4 x 8 x 196 = 6,272."""
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Conv2d(8, 4, 1))
+    a = dscost.analyze(torch.compile(m), (1, 3, 16, 16))
+    assert (a.totals.macs, a.totals.params) == (42_336 + 6_272, 8 * 27 + 8 + 4 * 8 + 4)
+    assert [layer.name for layer in a.layers] == ["0", "1", "2"]
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17") and len(a.model.notes) == 2
+
+
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
     """torch.logaddexp has no TorchScript symbolic, in torch or in dscost: the dynamo exporter
     (onnxscript) exports the module instead, and a note says which exporter ran and why."""

@@ -502,6 +502,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
+    if type(module).__name__ == "OptimizedModule" and isinstance(getattr(module, "_orig_mod", None), torch.nn.Module):
+        module = module._orig_mod  # (torch.compile's wrapper runs this module; exported whole, its layers took the compiled graph's names)
     if call is not None:
         args, kwargs = tuple(call[0]), dict(call[1])
     elif inputs is not None:
