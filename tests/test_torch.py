@@ -916,6 +916,8 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     torch.export.save(torch.export.export(m, (x,)), str(tmp_path / "fixed.pt2"))  # (no dynamic dimension: its module hierarchy rebuilt)
     fixed = dscost.analyze(str(tmp_path / "fixed.pt2"))
     assert (fixed.totals.macs, fixed.totals.params) == torch_counts(m, x) and [x.name for x in fixed.layers if x.conv][:2] == ["stem.0", "dw.0"]
+    # (torch.export's own check of the input sizes reads them: no note that the trace read values, which the red team found on every .pt2)
+    assert not any("read tensor values" in note for a in (stored, given, cached, fixed) for note in a.model.notes)
     capsys.readouterr()  # (what the forward printed while torch ran it here)
     assert run(["analyze", str(path), "-i", "2x3x16x16"]) == 2
     err = capsys.readouterr().err

@@ -105,7 +105,9 @@ def value_note(recorded: list) -> str | None:
     the count -- are those of the traced inputs' values."""
     import os
 
-    places = list(dict.fromkeys(f"{os.path.basename(w.filename)}:{w.lineno}" for w in recorded))
+    # (torch.export's own check of a .pt2 program's input sizes reads them: not the model's code)
+    checks = os.sep + os.path.join("torch", "_export") + os.sep
+    places = list(dict.fromkeys(f"{os.path.basename(w.filename)}:{w.lineno}" for w in recorded if checks not in str(w.filename)))
     if not places:
         return None
     shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
