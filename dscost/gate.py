@@ -71,6 +71,8 @@ def parse_quantity(value: object, *, byte_units: bool = False) -> int:
         m = _QUANTITY.match(value.replace("_", ""))
         if not m:
             raise ValueError(f"cannot parse {value!r}; expected a number with an optional unit K/M/G/T, like 600M, 4.5M or 1e9")
+        if m.group(1).lstrip("+-")[:1] == "0" and m.group(1).lstrip("+-")[1:2].isdigit():  # (YAML 1.1 and C read 0700 as octal 448)
+            raise ValueError(f"{value!r} has a leading 0 (octal in YAML 1.1 and C); write the number without it")
         try:
             number = Decimal(m.group(1))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals

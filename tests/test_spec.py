@@ -162,11 +162,18 @@ def test_numbers_are_read_as_written_in_decimal(tmp_path):
     p = write(tmp_path, "a: 10:00\nb: 0700\nc: 0x10\nd: 0b101\ne: 1_000\nf: 1.5\ng: 1.5e+9\nh: -.inf\ni: 0\nj: '12'\n")
     assert load_yaml(p) == {"a": "10:00", "b": "0700", "c": "0x10", "d": "0b101", "e": 1000, "f": 1.5, "g": 1.5e9, "h": float("-inf"), "i": 0, "j": "12"}
     (tmp_path / "m.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 8, kernel: 3}\n")
+    from dscost.budget import load_budget
+
     (tmp_path / "b.yaml").write_text("budgets:\n  - path: m.yaml\n    max_macs: 10:00\n")
     with pytest.raises(InputError, match=r"b.yaml:3:5: budgets\[0\]: max_macs: cannot parse '10:00'"):
-        from dscost.budget import load_budget
-
         load_budget(tmp_path / "b.yaml")
+    # (found by a README check: '0700' was read by the limit's own parser as 700, with a no-unit warning, not refused as the README says)
+    for limit in ("0700", "0700M"):
+        (tmp_path / "b.yaml").write_text(f"budgets:\n  - path: m.yaml\n    max_macs: {limit}\n")
+        with pytest.raises(InputError, match=rf"b.yaml:3:5: budgets\[0\]: max_macs: '{limit}' has a leading 0 \(octal in YAML 1.1 and C\); write the number without it"):
+            load_budget(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").write_text("budgets:\n  - path: m.yaml\n    max_macs: 0.5M\n")
+    assert load_budget(tmp_path / "b.yaml")
 
 
 def test_not_utf8(tmp_path):
