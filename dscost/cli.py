@@ -56,7 +56,7 @@ def _format_opt(text: str):
     return typer.Option("--format", "-f", help=text, case_sensitive=False)
 
 
-FormatOpt = Annotated[Format, _format_opt("Output format: table (Rich on a terminal, aligned text when piped; compare: aligned text always), json, csv, markdown.")]
+FormatOpt = Annotated[Format, _format_opt("Output format: table (Rich on a terminal, aligned text when piped), json, csv, markdown.")]
 
 # --------------------------------------------------------------------------
 # Options shared by several commands
@@ -103,7 +103,7 @@ BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="
 OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to this file instead of stdout (e.g. -f html -o report.html).", show_default=False)]
 DepthOpt = Annotated[Optional[int], typer.Option("--depth", min=1, help="Roll layers up by module path to this depth (ONNX node-name prefixes, spec groups).", show_default=False)]
 TopOpt = Annotated[Optional[int], typer.Option("--top", min=1, help="Show only the N costliest layers (or modules) and one row for the rest.", show_default=False)]
-ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", help="Per-layer columns, comma-separated (name,type,shape,macs,params,pct,share,sep_macs,...) or all.", show_default=False)]
+ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", help="Per-layer columns, comma-separated (name, type, shape, macs, params, pct, share, sep_macs, ...) or all.", show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (shown on stderr when it is a terminal).")]
 
 
@@ -143,7 +143,7 @@ def compare(
     dilation: DilationOpt = "1",
     bias: BiasOpt = False,
     flops: FlopsOpt = False,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[Format, _format_opt("Output format: table (aligned text, on a terminal too), json, csv, markdown.")] = Format.table,
 ) -> None:
     """One standard conv against its depthwise-separable replacements (MobileNet notation)."""
     from dscost import cost
@@ -375,7 +375,7 @@ def export(
 
 @app.command()
 def bench(
-    model: Annotated[Optional[str], typer.Argument(help="ONNX graph (.onnx) or layer spec (.yaml) to run; omit to time one layer given by --dk/--m/--n/--df.", show_default=False)] = None,
+    model: Annotated[Optional[str], typer.Argument(help="ONNX graph (.onnx), layer spec (.yaml), PyTorch target (pkg.mod:factory, file.py:factory) or .pt2/TorchScript file to run; omit to time one layer given by --dk/--m/--n/--df.", show_default=False)] = None,
     dk: DkOpt = "3",
     m: MOpt = 32,
     n: NOpt = 64,
