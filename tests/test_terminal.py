@@ -182,6 +182,20 @@ def test_shorten_and_bar():
     assert share_bar(0.99) == "███████▉"
 
 
+def test_two_names_are_never_shortened_to_one_text():
+    """Found by a README check at 80 columns: each block's two LayerNorms of a timm ViT export,
+    '/blocks/blocks.0/norm1/LayerNormalization' and '.../norm2/...', were both shown as
+    '/blocks.0/…LayerNormalization' (12 pairs); they are cut at the end instead, and once one
+    name is too long every path of the column loses its repeated segments alike."""
+    from dscost.report.document import shorten_cells
+
+    cells = [f"/blocks/blocks.{i}/{n}" for i in (0, 11) for n in ("norm1/LayerNormalization", "attn/qkv/MatMul", "attn/qkv/Add", "norm2/LayerNormalization")]
+    assert shorten_middle(cells[0], 29) == shorten_middle(cells[3], 29) == "/blocks.0/…LayerNormalization"
+    assert shorten_cells(cells, 29) == ["/blocks.0/norm1/LayerNormali…", "/blocks.0/attn/qkv/MatMul", "/blocks.0/attn/qkv/Add", "/blocks.0/norm2/LayerNormali…",
+                                        "/blocks.11/norm1/LayerNormal…", "/blocks.11/attn/qkv/MatMul", "/blocks.11/attn/qkv/Add", "/blocks.11/norm2/LayerNormal…"]  # fmt: skip
+    assert shorten_cells(["/a/a.0/Conv", "/b/Relu"], 40) == ["/a/a.0/Conv", "/b/Relu"]  # (all fit: as they are)
+
+
 def test_fit_columns_by_priority_and_alternative():
     cols = [
         Column("name", "layer", ["a-very-long-layer-name-indeed"] * 2, "l", 0, shrink=True),

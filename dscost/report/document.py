@@ -198,6 +198,33 @@ def shorten_middle(text: str, width: int) -> str:
     return text[:half] + "…" + text[len(text) - (width - 1 - half) :]
 
 
+def shorten_cells(cells: list[str], width: int) -> list[str]:
+    """Each cell by :func:`shorten_middle`; cells it shortens to one text that were two (ViT's
+    '/blocks.0/norm1/LayerNormalization' and '.../norm2/...' both '/blocks.0/…LayerNormalization'
+    at 80 columns) are cut at the end instead when that tells them apart ('/blocks.0/norm1/Layer…').
+    When one cell is too long, every path loses the segments the next one repeats, so that the
+    rows read alike ('/blocks.0/attn/qkv/Add' under '/blocks.0/attn/qkv/MatMul')."""
+    if any(len(x) > width for x in cells):
+        cells = [collapse_path(x) if "/" in x else x for x in cells]
+    short = [shorten_middle(x, width) for x in cells]
+    sources: dict[str, set[str]] = {}
+    for x, s in zip(cells, short):
+        sources.setdefault(s, set()).add(x)
+    for s, group in sources.items():
+        if len(group) < 2:
+            continue
+        ends = {x: _cut_end(x, width) for x in group}
+        if len(set(ends.values())) == len(group):
+            short = [ends[x] if y == s else y for x, y in zip(cells, short)]
+    return short
+
+
+def _cut_end(text: str, width: int) -> str:
+    """``text`` (a path without the segments the next one repeats) cut at the end to ``width``."""
+    text = collapse_path(text) if "/" in text else text
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
 class Column:
     """A candidate column for :func:`fit_columns`: cells plus what fitting needs."""
 
@@ -249,7 +276,7 @@ def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -
             if c.wrap:
                 c.wrap_at = w
             else:
-                c.cells = [shorten_middle(x, w) for x in c.cells]
+                c.cells = shorten_cells(c.cells, w)
     dropped = [c for c in primary if c.key not in kept and not any(a.alt_of == c.key and a.key in kept for a in columns)]
     return out, dropped
 
