@@ -13,8 +13,9 @@ def schema_doc(schema: dict[str, Any]) -> Doc:
     if schema.get("description"):
         doc.append(Text(schema["description"], "note"))
     for name, rows in _schema_objects(schema):
-        # (on a narrow terminal the description, word-wrapped, before the type: it was the column dropped)
-        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll", priority=[0, 2, 3, 4, 1], wrap=4, spill=(1,)))
+        # (on a narrow terminal the description, word-wrapped, then required and default; the type,
+        # often the widest, is written after the table when it does not fit)
+        doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll", priority=[0, 4, 2, 3, 1], wrap=4, spill=(1,)))
     return doc
 
 
