@@ -232,6 +232,14 @@ def test_convert_all_zero_weights_says_so(capsys, tmp_path, monkeypatch):
     code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify", "--force", "-f", "csv")
     (rec,) = csv.DictReader(io.StringIO(out))
     assert (rec["init_error"], rec["note"]) == ("", note)
+    # two layers with that note: said once after the table, not on every row (a README check: 17 times for ResNet-18)
+    (tmp_path / "c.yaml").write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8, kernel: 3}\n  - {type: conv, name: c2, channels: 8, kernel: 3}\n")
+    assert cli(capsys, "export", "c.yaml", "-o", "c.onnx", "--force")[0] == 0
+    code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify", "--force")
+    assert code == 0 and out.count(note) == 1 and f"every layer: {note}" in out
+    assert [line.split()[-1] for line in out.splitlines() if line.startswith(("c1 ", "c2 "))] == ["n/a", "n/a"]
+    code, out, _ = cli(capsys, "convert", "c.onnx", "--no-verify", "--force", "-f", "csv")
+    assert [rec["note"] for rec in csv.DictReader(io.StringIO(out))] == [note, note]  # (machine-readable rows keep their note)
 
 
 def test_rank1_factors_of_zero_weights_measure_no_error():

@@ -56,7 +56,11 @@ def conversion_doc(rep: ConversionReport) -> Doc:
     notes = []
     if not rep.reverse and rep.init == "svd":
         notes.append("weight error = ||W - W_sep|| / ||W|| of the rank-1 SVD initialisation (0% = the original conv was already separable)")
-    doc.append(Table(f"Converted ({len(rep.converted)})", ["layer", "kernel", "channels", "new nodes", err_head, "note"], rows, align="llllrl", notes=notes, wrap=5,
+    heads = ["layer", "kernel", "channels", "new nodes", err_head, "note"]
+    if len(rows) > 1 and rows[0][5] and all(r[5] == rows[0][5] for r in rows):  # (one note for every row, an exported spec's zeros: said once)
+        notes.append(f"every layer: {rows[0][5]}")
+        heads, rows = heads[:5], [r[:5] for r in rows]
+    doc.append(Table(f"Converted ({len(rep.converted)})", heads, rows, align="llllrl"[: len(heads)], notes=notes, wrap=5 if len(heads) > 5 else None,
                      spill=(4, 5)))
     if rep.skipped:
         doc.append(Table(f"Skipped ({len(rep.skipped)})", ["layer", "reason"], [[s.name, s.reason] for s in rep.skipped], align="ll", wrap=1))
