@@ -943,6 +943,8 @@ def test_a_torchscript_archive_counts_as_its_module(tmp_path, capsys):
     a = dscost.analyze(str(path), input_shape=(1, 3, 32, 32))
     assert (a.totals.macs, a.totals.params, a.model.uncounted) == (*torch_counts(m, x), []) and a.model.name == "tiny"
     assert [layer.name for layer in a.layers if layer.conv][:2] == ["stem.0", "dw.0"]
+    assert "at forward(x: 1x3x32x32)" in a.model.notes[0]  # (its forward's schema names the input; it was "arg0")
+    assert dscost.analyze(str(path), input_shape={"x": (1, 3, 32, 32)}).totals.macs == a.totals.macs
     torch.save(m.state_dict(), tmp_path / "weights.pth")
     (tmp_path / "junk.torchscript").write_bytes(b"junk")
     capsys.readouterr()

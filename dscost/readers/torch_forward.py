@@ -90,11 +90,18 @@ def forward_params(module):
     *args and **kwargs."""
     import inspect
 
+    P = inspect.Parameter
+    schema = getattr(getattr(module, "forward", None), "schema", None)  # (a TorchScript module's forward: no Python signature)
+    if schema is not None:
+        try:
+            return [P(a.name, P.POSITIONAL_OR_KEYWORD, **({"default": a.default_value} if a.has_default_value() else {}))
+                    for a in schema.arguments if a.name != "self"], False, False  # fmt: skip
+        except (AttributeError, TypeError, ValueError):  # (a name that is no identifier, 'x.1')
+            return [], True, True
     try:
         sig = inspect.signature(module.forward)
     except (TypeError, ValueError):
         return [], True, True
-    P = inspect.Parameter
     params = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
     var_pos = any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values())
     var_kw = any(p.kind == P.VAR_KEYWORD for p in sig.parameters.values())
