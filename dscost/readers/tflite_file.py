@@ -295,9 +295,9 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
             raise _Corrupt(f"signature {key!r} refers to subgraph {index}, but the file has {len(graphs)} subgraphs")
     for s, graph in enumerate(graphs):
         for op in graph.ops:
-            for field in SUBGRAPH_INDEX_FIELDS.intersection(op.options):
-                if not 0 <= op.options[field] < len(graphs):
-                    raise _Corrupt(f"subgraph {s} operator {op.index} ({op.opname}): its {field} is {op.options[field]}, but the file has {len(graphs)} subgraphs")
+            for option in SUBGRAPH_INDEX_FIELDS.intersection(op.options):
+                if not 0 <= op.options[option] < len(graphs):
+                    raise _Corrupt(f"subgraph {s} operator {op.index} ({op.opname}): its {option} is {op.options[option]}, but the file has {len(graphs)} subgraphs")
     return TFLiteFile(version, graphs, n_buffers, weight_bytes, signatures=signatures)
 
 
