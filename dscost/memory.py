@@ -26,8 +26,10 @@ Pure: no I/O, no third-party imports.  The conventions (also in the README):
   nothing); of a layer = its input tensors (its graph edges) + its output;
 * **weight bytes** = learnable params x the dtype size (as ``check --max-weight-bytes``).
 
-A graph input's shape is the input shape of the first layer that consumes it as its first
-input (of any consumer otherwise).
+A graph input's shape is the one the counts assume (``Model.inputs``, what the report lists as
+"inputs (as counted)"); for a model that lists none, the input shape of the first layer that
+consumes it as its first input (of any consumer otherwise).  (Taken from a consumer, a mask read
+as a second operand was sized as the first: a broadcast 1x1x1x128 mask as 1x1x128x128.)
 """
 
 from __future__ import annotations
@@ -129,8 +131,9 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
                     if k == 0:
                         first_shape.setdefault(src, tuple(layer.input_shape))
                     any_shape.setdefault(src, tuple(layer.input_shape))
+    declared = {name: shape for name, shape, *_ in model.inputs if shape and all(isinstance(d, int) for d in shape)}
     for t, known in graph.items():
-        known[0] = _numel(first_shape.get(t) or any_shape.get(t))
+        known[0] = _numel(declared.get(t) or first_shape.get(t) or any_shape.get(t))
     if model.outputs:  # (a model output a later layer reads too stays live to the end: the run returns it)
         returned = set(model.outputs)
         for i, layer in enumerate(layers):

@@ -213,6 +213,24 @@ def test_a_model_output_a_later_layer_reads_stays_live_to_the_end(tmp_path, outp
     assert mem.by_name()["c3"].live_bytes == peak * 4
 
 
+def test_a_graph_input_is_sized_by_its_own_shape_not_its_consumers_first_operand(tmp_path):
+    """Found by the fifth red team: a graph input read only as a second operand took the first
+    operand's shape.  y = Add(Relu(s), x), s 1x8x1x1 (8 elements), x 1x8x16x16 (2,048): x was
+    counted as 8, the peak 8,256 B where it is (2,048 + 8 + 2,048) x 4 = 16,416 at the Add, so
+    `--max-peak-activation-bytes 10KB` passed.  An attention mask 1x1x1x128 added to scores
+    1x4x128x128 (65,536) was sized as the scores: here the peak is at the Add, scores + mask +
+    sum = (65,536 + 128 + 65,536) x 4 = 524,800 B, not 786,432."""
+    from onnx_models import model, node, save
+
+    m = load(save(tmp_path, model([node("Relu", ["s"], "r", name="relu"), node("Add", ["r", "x"], "y", name="add")], [("x", [1, 8, 16, 16]), ("s", [1, 8, 1, 1])]), "under.onnx"))
+    mem = model_memory(m, "fp32")
+    assert (mem.input_bytes, mem.peak_bytes, mem.peak_layer) == ((2_048 + 8) * 4, 16_416, "add")
+    nodes = [node("MatMul", ["q", "k"], "qk", name="qk"), node("Add", ["qk", "mask"], "y", name="masked")]
+    m = load(save(tmp_path, model(nodes, [("q", [1, 4, 128, 32]), ("k", [1, 4, 32, 128]), ("mask", [1, 1, 1, 128])]), "mask.onnx"))
+    mem = model_memory(m, "fp32")
+    assert (mem.input_bytes, mem.peak_bytes, mem.peak_layer) == ((16_384 * 2 + 128) * 4, (65_536 + 128 + 65_536) * 4, "masked")
+
+
 def test_lstm_without_y_counts_y_h_and_y_c(tmp_path):
     """An LSTM exported with only its final states (Y absent): its tensors are Y_h and Y_c,
     1x1x16 each; Y_c is never read, so it is freed after the LSTM's step."""
