@@ -50,7 +50,7 @@ class Analysis(cost.Analysis):
         from dscost.report.analyze import analysis_json
         from dscost.roofline import model_roofline, resolve_hardware
 
-        return analysis_json(self, flops=flops, roofline=model_roofline(self.layers, dtype, resolve_hardware(hardware)),
+        return analysis_json(self, flops=flops, roofline=model_roofline(self.model, dtype, resolve_hardware(hardware)),
                              memory=model_memory(self.model, dtype, self.totals.params))
 
 

@@ -107,7 +107,7 @@ def analyze_job(job: tuple) -> tuple[Any, int, list[str]]:
     model = load(target, **options)
     result = cost.analyze(model)
     hw, dt = roofline_hardware(*(roofline_args or (None, None, None, None)))
-    roof = roofline.model_roofline(model.layers, dt, hw) if roofline_args is not None or fmt == "json" else None
+    roof = roofline.model_roofline(model, dt, hw) if roofline_args is not None or fmt == "json" else None
     memory = model_memory(model, dt, result.totals.params)
     if fmt == "json":
         payload: Any = json.dumps(rep.analysis_json(result, flops, roof, memory, view.depth))

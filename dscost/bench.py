@@ -295,7 +295,7 @@ def bench_subjects(
         if hardware is not None:
             from dscost import roofline as rf
 
-            mb.estimate_s = rf.model_roofline(s.model.layers, dtype, hardware).time_s
+            mb.estimate_s = rf.model_roofline(s.model, dtype, hardware).time_s
         out[key] = mb
     return out, rounds
 

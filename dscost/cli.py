@@ -213,7 +213,7 @@ def analyze(
     if roofline_asked or fmt.value in ("json", "html"):  # JSON always carries bytes/intensity (fp32 by default)
         from dscost import roofline as _roofline
 
-        roof = _roofline.model_roofline(model.layers, dt, hw)
+        roof = _roofline.model_roofline(model, dt, hw)
     show_analysis(result, fmt.value, flops, roofline=roof, memory=model_memory(model, dt, result.totals.params), view=view, output=output)
     if strict and model.uncounted:
         ops = sorted({u.op for u in model.uncounted})

@@ -131,7 +131,7 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
                     if k == 0:
                         first_shape.setdefault(src, tuple(layer.input_shape))
                     any_shape.setdefault(src, tuple(layer.input_shape))
-    declared = {name: shape for name, shape, *_ in model.inputs if shape and all(isinstance(d, int) for d in shape)}
+    declared = model.input_shapes()
     for t, known in graph.items():
         known[0] = _numel(declared.get(t) or first_shape.get(t) or any_shape.get(t))
     if model.outputs:  # (a model output a later layer reads too stays live to the end: the run returns it)

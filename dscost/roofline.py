@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from dscost.dtypes import DTYPE_BYTES, check_dtype
 from dscost.errors import InputError
-from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer
+from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer, Model
 
 # --------------------------------------------------------------------------
 # Hardware
@@ -267,22 +267,49 @@ def intensity(macs: int, nbytes: int) -> float:
     return macs / nbytes if nbytes else 0.0
 
 
-def layer_traffic(layer: Layer, dtype: str = "fp32") -> Traffic:
+def layer_traffic(layer: Layer, dtype: str = "fp32", inputs: int | None = None) -> Traffic:
     """Input + stored params (weights, biases, BN gamma/beta and running stats) + output elements.
 
-    The input is ``prod(input_shape)``; an element-wise layer with k inputs
-    reads k inputs of that shape (broadcast operands counted at full size, an
-    upper bound); a concat reads as many elements as it writes."""
+    ``inputs``: the elements of every tensor the layer reads (:func:`input_elements`); without
+    it, ``prod(input_shape)``, and an element-wise layer with k inputs reads k inputs of that
+    shape (an upper bound).  A concat reads as many elements as it writes (constants included)."""
     size = DTYPE_BYTES[dtype]
     c = layer.cost
     params = c.weights + c.biases + c.norm_params + c.buffers
-    inp = prod(layer.input_shape) if layer.input_shape else 0
     out = layer.activations
+    if inputs is not None:
+        return Traffic(out if layer.type == CONCAT else inputs, params, out, size)
+    inp = prod(layer.input_shape) if layer.input_shape else 0
     if layer.type in (ADD, ELEMENTWISE) and len(layer.inputs) > 1:
         inp *= len(layer.inputs)
     elif layer.type == CONCAT:
         inp = out
     return Traffic(inp, params, out, size)
+
+
+def input_elements(layers: list[Layer], graph_inputs: dict | None = None) -> list[int]:
+    """For each layer, the elements of the tensors it reads, each once: a layer's output by its
+    producer (the output port it reads), a graph input by ``graph_inputs`` (name -> shape); one
+    whose size is not known (an uncounted node's output) counts as the layer's ``input_shape``.
+    A layer that reads no tensor (a copy of a constant) reads its ``input_shape``."""
+    made: dict[str, Layer] = {layer.name: layer for layer in layers}
+    given = {name: prod(shape) for name, shape in (graph_inputs or {}).items() if shape is not None and all(isinstance(d, int) for d in shape)}
+    out = []
+    for layer in layers:
+        first = prod(layer.input_shape) if layer.input_shape else 0
+        if not layer.inputs:
+            out.append(first)
+            continue
+        ports = layer.input_ports or (0,) * len(layer.inputs)
+        total = 0
+        for src, port in dict.fromkeys(zip(layer.inputs, ports)):
+            p = made.get(src)
+            if p is not None:
+                total += (prod(p.output_shape) if p.output_shape else 0) if port == 0 else (p.more_outputs[port - 1] if port - 1 < len(p.more_outputs) else first)
+            else:
+                total += given.get(src, first)
+        out.append(total)
+    return out
 
 
 def conv_traffic(g: ConvGeom, dtype: str = "fp32") -> Traffic:
@@ -362,20 +389,23 @@ class ModelRoofline:
         return {r.name: r for r in self.layers}
 
 
-def model_roofline(layers: list[Layer], dtype: str = "fp32", hw: Hardware | None = None) -> ModelRoofline:
-    """Per-layer bytes, intensity and (with hardware) estimated time and bound."""
+def model_roofline(model: Model | list[Layer], dtype: str = "fp32", hw: Hardware | None = None) -> ModelRoofline:
+    """Per-layer bytes, intensity and (with hardware) estimated time and bound.  A layer's bytes
+    are every tensor it reads (:func:`input_elements`: of a Model, its graph inputs at the shapes
+    the counts assume), its stored params and its outputs."""
+    layers, graph_inputs = (model.layers, model.input_shapes()) if isinstance(model, Model) else (model, None)
     dtype = check_dtype(dtype)
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)
-    for layer in layers:
+    for layer, inp in zip(layers, input_elements(layers, graph_inputs)):
         c = layer.cost
-        key = (layer.type, c, layer.input_shape, layer.output_shape, layer.more_outputs, len(layer.inputs))
+        key = (layer.type, c, inp, layer.output_shape, layer.more_outputs)
         hit = known.get(key)
         if hit is None:
             if len(known) >= 4096:
                 known.clear()
-            t = layer_traffic(layer, dtype)
+            t = layer_traffic(layer, dtype, inp)
             hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
         t = hit[0]
         rows.append(row(LayerRoofline, (layer.name, layer.type, c.macs, t, hit[1], t.bytes)))

@@ -197,3 +197,24 @@ def test_analyze_dtype_bf16_same_set_as_check(capsys):
     assert bytes_at["bf16"] == bytes_at["fp16"]
     code, _, err = dscost(capsys, "analyze", model, "--dtype", "fp64")
     assert code == 2 and "choose one of fp32, fp16, bf16, int8" in err
+
+
+def test_a_layers_bytes_are_every_tensor_it_reads_once(tmp_path):
+    """Found by the fifth red team: a layer's bytes counted its first operand only (an element-
+    wise one k times its first).  The attention scores MatMul(q 1x4x128x32, k 1x4x32x128) ->
+    1x4x128x128 read 16,384 + 16,384 and write 65,536 elements: 393,216 B, intensity 2,097,152
+    MACs / 393,216 B = 5.33 (it was 327,680 B, smaller than its own activation bytes); the mask
+    Add(scores, mask 1x1x1x128) reads 65,536 + 128 and writes 65,536: 524,800 B (it was
+    786,432: the mask at the scores' size).  A spec `add` of one tensor twice reads it once, as
+    its ONNX export does (3,360 B for a 420-element tensor, not 5,040)."""
+    from onnx_models import model, node, save
+
+    from dscost.readers import load
+
+    nodes = [node("MatMul", ["q", "k"], "qk", name="qk"), node("Add", ["qk", "mask"], "y", name="masked")]
+    m = load(save(tmp_path, model(nodes, [("q", [1, 4, 128, 32]), ("k", [1, 4, 32, 128]), ("mask", [1, 1, 1, 128])])))
+    qk, masked = rf.model_roofline(m, "fp32").layers
+    assert (qk.bytes, masked.bytes) == (393_216, 524_800) and qk.intensity == pytest.approx(2_097_152 / 393_216)
+    (tmp_path / "twice.yaml").write_text("input: [14, 3, 10]\nlayers:\n  - {type: relu, name: r}\n  - {type: add, name: a, inputs: [r, r]}\n")
+    spec = load(str(tmp_path / "twice.yaml"))
+    assert rf.model_roofline(spec, "fp32").by_name()["a"].bytes == (420 + 420) * 4

@@ -130,7 +130,7 @@ def layers_table(
         notes.append(f"sep {u} / sep params: {what} as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1, more than one input channel)")
     if roofline is not None and have & {"bytes", "intensity"}:
         notes.append(
-            f"bytes = (input + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}); "
+            f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}); "
             f"{u}/B = arithmetic intensity"
         )
     if memory is not None and have & {"act_bytes", "live"}:
