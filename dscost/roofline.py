@@ -297,10 +297,15 @@ def input_elements(layers: list[Layer], graph_inputs: dict | None = None) -> lis
     out = []
     for layer in layers:
         first = prod(layer.input_shape) if layer.input_shape else 0
-        if not layer.inputs:
+        inputs = layer.inputs
+        if not inputs:
             out.append(first)
             continue
-        ports = layer.input_ports or (0,) * len(layer.inputs)
+        if len(inputs) == 1 and not layer.input_ports:  # (the usual layer: one tensor, a layer's first output)
+            p = made.get(inputs[0])
+            out.append(given.get(inputs[0], first) if p is None else prod(p.output_shape) if p.output_shape else 0)
+            continue
+        ports = layer.input_ports or (0,) * len(inputs)
         total = 0
         for src, port in dict.fromkeys(zip(layer.inputs, ports)):
             p = made.get(src)
