@@ -206,7 +206,8 @@ def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int |
     """`--fail-on-increase`: did MACs (FLOPs) or params grow past the threshold, or the nodes
     that could not be counted grow (:func:`uncounted_gate`: work moved where the totals do not
     see it: a custom op, a loop on data)?  An absolute threshold is in the reported unit (FLOPs with
-    ``flops``) for MACs, in params for params."""
+    ``flops``) for MACs, in params for params; with ``flops`` the MAC part is under the key
+    ``flops``, as its numbers are."""
     scale = 2 if flops else 1
     macs = {
         "base": scale * d.base_totals.macs,
@@ -227,7 +228,7 @@ def increase_gate(d: ModelDiff, threshold_text: str, threshold: tuple[str, int |
         "threshold": threshold_text,
         "kind": threshold[0],
         "unit": "FLOPs" if flops else "MACs",
-        "macs": macs,
+        "flops" if flops else "macs": macs,  # (the key says what its numbers count)
         "params": params,
         "uncounted": uncounted,
         "passed": not (macs["exceeded"] or params["exceeded"] or uncounted["exceeded"]),

@@ -180,6 +180,10 @@ def test_fail_on_increase_absolute_boundary(capsys, specs):
     assert code == 0
     code, _, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", str(2 * 60_896 - 1), "--flops")
     assert code == 1
+    # (found by the fifth red team: the JSON gave these FLOPs under the key "macs")
+    code, out, _ = dscost(capsys, "diff", new, base, "--fail-on-increase", str(2 * 60_896), "--flops", "-f", "json")
+    g = json.loads(out)["fail_on_increase"]
+    assert g["unit"] == "FLOPs" and "macs" not in g and g["flops"]["delta"] == 2 * 60_896 and g["flops"]["base"] == 2 * json.loads(out)["base"]["macs"]
 
 
 def test_identical_models(capsys, specs):

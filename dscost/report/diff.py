@@ -31,7 +31,7 @@ def diff_gate_text(g: dict[str, Any] | None) -> str | None:
     if not g:
         return None
     parts = []
-    for key, label in (("macs", g["unit"]), ("params", "params")):
+    for key, label in (("flops" if "flops" in g else "macs", g["unit"]), ("params", "params")):
         part = g[key]
         state = "exceeds" if part["exceeded"] else "within"
         parts.append(f"{label} {_signed(part['delta'])} ({_signed_pct(part['pct'])}) {state} +{g['threshold']}")
