@@ -102,6 +102,21 @@ def test_by_operator_and_top():
     assert [x.name for x in rest][:2] == ["bn1", "relu1"]  # the rest keeps graph order
 
 
+def test_the_rest_row_of_top_sums_the_what_ifs_of_its_convs():
+    """Found by the fifth red team: `--top 2` on examples/residual.yaml left the "… 26 more
+    layers" row's sep MACs, sep params and saving blank although five standard convs are in it;
+    module rows sum theirs.  The row and the two shown add up to the whole model's what-if."""
+    from dscost.readers import load
+    from dscost.report.analyze import View, rows_of
+
+    a = cost.analyze(load(str(ROOT / "examples" / "residual.yaml")))
+    shown, more, _ = rows_of(a, View(top=2))
+    assert more is not None and more.converts == 5
+    every = [w for w in a.what_if.values()]
+    assert more.separable_macs + sum(g.separable_macs for g in shown) == sum(w.separable_macs for w in every) == 1_924_096
+    assert more.candidates.macs + sum(g.candidates.macs for g in shown) == sum(a.layers[i].cost.macs for i, x in enumerate(a.layers) if x.name in a.what_if)
+
+
 # --------------------------------------------------------------------------
 # Memory
 

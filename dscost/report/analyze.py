@@ -95,9 +95,13 @@ def rows_of(a: Analysis, view: View):
     if view.top is not None and view.top < len(shown):
         shown, rest = views.top(shown, view.top, key=lambda g: g.cost.macs)
         more = views.Group(f"… {len(rest)} more {'modules' if view.depth else 'layers'}")
-        for g in rest:
+        for g in rest:  # (and their what-ifs, as a module row sums its convs')
             more.layers.extend(g.layers)
             more.cost = more.cost + g.cost
+            more.candidates = more.candidates + g.candidates
+            more.separable_macs += g.separable_macs
+            more.separable_params += g.separable_params
+            more.converts += g.converts
     return shown, more, hidden
 
 

@@ -145,7 +145,7 @@ def columns(
         cols["other_ops"].append(human(c.other_ops) if c.other_ops else "")
         for key, v in (("macs", k * c.macs), ("params", c.params), ("pct", c.macs / total_macs if total_macs else 0), ("share", c.macs), ("other_ops", c.other_ops)):
             vals[key].append(v)
-        conv = g.converts and not m
+        conv = g.converts  # (the "... N more" row too: it sums the what-ifs of the convs in it)
         cols["sep_macs"].append(human(k * g.separable_macs) if conv else "")
         cols["sep_params"].append(human(g.separable_params) if conv else "")
         cols["saving"].append(f"{g.candidates.macs / g.separable_macs:.2f}x" if conv and g.separable_macs else "")
