@@ -274,6 +274,16 @@ def test_depth_and_top(capsys, vit_path):
     assert rows[3].startswith("… 82 more layers")
 
 
+def test_module_what_ifs_in_flops_as_layer_ones(capsys):
+    """Found by the fifth red team: with --flops a layer's JSON what-if has separable_flops, a
+    module's had none.  Each module's is twice its MACs, and they sum to the layers' own."""
+    assert run(["analyze", str(ROOT / "models" / "conv_mobilenet_v1.yaml"), "--depth", "1", "--flops", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    w = next(m["what_if"] for m in d["modules"] if m["what_if"])
+    assert w["flops"] == 2 * w["macs"] and w["separable_flops"] == 2 * w["separable_macs"]
+    assert sum(m["what_if"]["separable_flops"] for m in d["modules"] if m["what_if"]) == sum(x["what_if"]["separable_flops"] for x in d["layers"] if x["what_if"])
+
+
 def test_csv_at_depth_is_one_row_per_module(capsys):
     assert run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--depth", "1", "-f", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()

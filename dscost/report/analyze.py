@@ -352,6 +352,8 @@ def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
         d["what_if"] = None
         if g.converts:
             d["what_if"] = {"convs": g.converts, "macs": g.candidates.macs, "params": g.candidates.params, "separable_macs": g.separable_macs, "separable_params": g.separable_params}
+            if flops:  # (as a layer's what-if has it)
+                d["what_if"].update(flops=2 * g.candidates.macs, separable_flops=2 * g.separable_macs)
         out.append(d)
     return out
 
