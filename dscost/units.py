@@ -17,15 +17,18 @@ def human(n: float) -> str:
     v = abs(n)
     if v < 1000:
         return f"{sign}{v:,.0f}" if float(v).is_integer() else f"{sign}{v:.2f}"
-    if v >= 1000**6:  # beyond 999P: scientific notation, via Decimal (exact for ints, no float overflow)
-        from decimal import Decimal
+    if v < 1000**6:
+        x = v
+        for unit in ("K", "M", "G", "T", "P"):
+            x /= 1000
+            text = f"{x:.2f}" if x < 10 else f"{x:.1f}"
+            if text == "10.00":  # (9,999: 10.0K, not 10.00K)
+                text = "10.0"
+            if float(text) < 1000:  # (999,950 rounds to the next unit: 1.00M, not 1000.0K)
+                return f"{sign}{text}{unit}"
+    from decimal import Decimal  # beyond 999.9P: scientific notation, via Decimal (exact for ints, no float overflow)
 
-        return f"{sign}{Decimal(v):.3g}"
-    for unit in ("K", "M", "G", "T", "P"):
-        v /= 1000
-        if v < 1000 or unit == "P":
-            return f"{sign}{v:.2f}{unit}" if v < 10 else f"{sign}{v:.1f}{unit}"
-    raise AssertionError("unreachable")
+    return f"{sign}{Decimal(v):.3g}"
 
 
 def nbytes(n: float) -> str:
