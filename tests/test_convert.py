@@ -283,6 +283,14 @@ def test_reverse_folds_bn_and_shift_into_next_bn(tmp_path):
     assert totals(tmp_path / "blk_std.onnx") == {"macs": a.all_standard.macs, "params": a.all_standard.params}
     x = RNG.standard_normal((1, c, 6, 6)).astype(np.float32)
     np.testing.assert_allclose(run(onnx.load(str(tmp_path / "blk_std.onnx")), x)[0], run(m, x)[0], rtol=1e-3, atol=1e-3)
+    # (found by the fifth red team) without the BN after it the shift has nowhere to go: dropped, said, and `exact` false in JSON
+    m2 = _model(nodes[:3], (1, c, 6, 6), (1, 8, 6, 6), [_w("wdw", c, 1, 3, 3), _w("bdw", c), _w("wpw", 8, c, 1, 1), *bn("bn1")])
+    m2.graph.output[0].name = "u"
+    rep = cv.convert_file(save(m2, tmp_path / "blk2.onnx"), tmp_path / "blk2_std.onnx", reverse=True)
+    assert rep.converted[0].init_error is None and "dropped a per-channel shift" in rep.converted[0].note
+    from dscost.report.convert import conversion_csv, conversion_json
+
+    assert conversion_json(rep)["converted"][0]["exact"] is False and conversion_csv(rep)[1][-1] == "false"
 
 
 def test_files_are_never_overwritten_without_force(tmp_path):
@@ -386,7 +394,8 @@ def test_cli_convert_csv_one_row_per_converted_layer(capsys, tmp_path):
     code, out, err = dscost(capsys, "convert", str(src), "-o", str(tmp_path / "sep.onnx"), "-f", "csv")
     assert code == 0 and "wrote " in err and "3 convs converted" in err  # the note goes to stderr, stdout is pure CSV
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["name", "direction", "kernel", "cin", "cout", "new_nodes", "removed_nodes", "init_error", "note"]
+    assert list(rows[0]) == ["name", "direction", "kernel", "cin", "cout", "new_nodes", "removed_nodes", "init_error", "note", "exact"]
+    assert all(r["exact"] == "" for r in rows)  # (a forward conversion's exactness is its init_error)
     got = [(r["name"], r["direction"], r["kernel"], int(r["cin"]), int(r["cout"]), r["new_nodes"]) for r in rows]
     assert got == [
         ("A", "standard_to_separable", "3x3", 4, 8, "A_dw A_pw"),
@@ -399,7 +408,7 @@ def test_cli_convert_csv_one_row_per_converted_layer(capsys, tmp_path):
     code, out, _ = dscost(capsys, "convert", str(tmp_path / "sep.onnx"), "--reverse", "-o", str(tmp_path / "back.onnx"), "-f", "csv", "--no-verify")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and [r["direction"] for r in rows] == ["separable_to_standard"] * 3
-    assert [(int(r["cin"]), int(r["cout"])) for r in rows] == [(4, 8), (8, 8), (8, 6)]
+    assert [(int(r["cin"]), int(r["cout"])) for r in rows] == [(4, 8), (8, 8), (8, 6)] and [r["exact"] for r in rows] == ["true"] * 3
     assert totals(tmp_path / "back.onnx")["macs"] == analyze(load(src)).totals.macs
 
 

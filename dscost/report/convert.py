@@ -26,6 +26,7 @@ def conversion_json(rep: ConversionReport) -> dict[str, Any]:
                 "new_nodes": list(c.new_nodes),
                 "removed_nodes": list(c.removed_nodes),
                 "init_error": None if c.init_error is None else round(c.init_error, 6),
+                "exact": (c.init_error == 0.0) if rep.reverse else None,  # (--reverse: whether the merged conv computes what the block did)
                 "note": c.note,
             }
             for c in rep.converted
@@ -89,17 +90,19 @@ def conversion_doc(rep: ConversionReport) -> Doc:
     return doc
 
 
-CONVERSION_CSV_FIELDS = ["name", "direction", "kernel", "cin", "cout", "new_nodes", "removed_nodes", "init_error", "note"]
+CONVERSION_CSV_FIELDS = ["name", "direction", "kernel", "cin", "cout", "new_nodes", "removed_nodes", "init_error", "note", "exact"]
 
 
 def conversion_csv(rep: ConversionReport) -> list[list[Any]]:
     """A header row, then one row per converted conv (or merged block with --reverse);
-    node lists are joined with spaces, init_error is empty when not measured."""
+    node lists are joined with spaces, init_error is empty when not measured; exact (--reverse
+    only) is true or false."""
     direction = _direction(rep)
     rows: list[list[Any]] = [list(CONVERSION_CSV_FIELDS)]
     for c in rep.converted:
         err = "" if c.init_error is None else round(c.init_error, 6)
-        rows.append([c.name, direction, dims(c.kernel), c.cin, c.cout, " ".join(c.new_nodes), " ".join(c.removed_nodes), err, c.note])
+        exact = ("true" if c.init_error == 0.0 else "false") if rep.reverse else ""
+        rows.append([c.name, direction, dims(c.kernel), c.cin, c.cout, " ".join(c.new_nodes), " ".join(c.removed_nodes), err, c.note, exact])
     return rows
 
 
