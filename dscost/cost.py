@@ -343,7 +343,8 @@ class Block:
 
 def find_blocks(layers: list[Layer], through: tuple = BLOCK_THROUGH_TYPES) -> list[Block]:
     """dw -> (BN|activation|a constant's scale or shift)* -> pw chains (``through``: the layer types
-    between) where every intermediate output feeds only the next layer and the multiplier is 1."""
+    between) where every intermediate output feeds only the next layer, the multiplier is 1 and
+    the pw is neither strided nor padded (what `convert --reverse` merges)."""
     by_name = {layer.name: layer for layer in layers}
     consumers: dict[str, list[str]] = {}
     for layer in layers:
@@ -351,7 +352,7 @@ def find_blocks(layers: list[Layer], through: tuple = BLOCK_THROUGH_TYPES) -> li
             consumers.setdefault(src, []).append(layer.name)
     blocks = []
     for layer in layers:
-        if layer.type != POINTWISE or layer.conv is None or len(layer.inputs) != 1:
+        if layer.type != POINTWISE or layer.conv is None or len(layer.inputs) != 1 or any(x != 1 for x in layer.conv.stride) or any(layer.conv.pads):
             continue
         middle: list[str] = []
         cur = by_name.get(layer.inputs[0])

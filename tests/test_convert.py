@@ -521,6 +521,21 @@ def test_reverse_skips_a_block_whose_middle_is_no_scale_or_shift(tmp_path, op):
     assert not rep.converted and [s.reason for s in rep.skipped] == [f"{op} 'mid' in the block is not a scale or shift by one constant per channel"]
 
 
+def test_a_strided_pointwise_after_a_depthwise_is_no_block_for_analyze_or_convert(tmp_path):
+    """Found by the fifth red team: a 3x3 depthwise then a stride-2 pointwise was a block for
+    analyze (its all-standard what-if one conv of 73,728 MACs) and not for convert --reverse
+    ("strided or padded"); neither takes it now, and the what-if is the model's own count."""
+    c = 8
+    nodes = [helper.make_node("Conv", ["x", "wdw"], ["t"], name="dw", group=c, pads=[1, 1, 1, 1]),
+             helper.make_node("Conv", ["t", "wpw"], ["y"], name="pw", strides=[2, 2])]  # fmt: skip
+    m = _model(nodes, (1, c, 16, 16), (1, 16, 8, 8), [_w("wdw", c, 1, 3, 3), _w("wpw", 16, c, 1, 1)])
+    src = save(m, tmp_path / "pwstride.onnx")
+    a = analyze(load(src))
+    assert a.blocks == [] and a.all_standard.macs == a.totals.macs == 9 * c * 256 + c * 16 * 64
+    rep = cv.convert_file(src, tmp_path / "out.onnx", reverse=True, verify=False)
+    assert not rep.converted
+
+
 def test_names_made_by_convert_avoid_the_names_of_subgraphs(tmp_path):
     """Found by the third red team: an If branch holding a tensor named conv_dw_out (the name
     convert gives a conv's depthwise output) made the rewritten graph break SSA, and the valid
