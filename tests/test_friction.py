@@ -274,3 +274,13 @@ def test_a_what_if_that_changes_nothing_is_no_row(capsys):
     code, out, _ = cli(capsys, "analyze", MOBILENET)
     table = out.split("What if (whole model)")[1].split("\n\n")[0]
     assert "1 standard conv > 1x1 made separable" in table and "13 dw+pw blocks made one standard conv each" in table
+
+
+def test_compare_on_one_input_channel_says_the_pair_is_no_replacement(capsys):
+    """Found by the fifth red team: `compare --m 1` gave a 7.02x saving without a word, where
+    analyze and convert give a one-channel conv no what-if (its separable pair is rank 1).
+    The formulas stand (32x9x100 = 28,800 MACs vs 900 + 3,200 = 4,100); a note says why."""
+    code, out, _ = cli(capsys, "compare", "--m", "1", "--dk", "3", "--n", "32", "--df", "10")
+    assert code == 0 and "28,800" in out and "4,100" in out and "M = 1: the depthwise half is one filter" in out
+    code, out, _ = cli(capsys, "compare", "--m", "2", "--dk", "3", "--n", "32", "--df", "10")
+    assert code == 0 and "M = 1" not in out

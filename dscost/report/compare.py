@@ -66,6 +66,9 @@ def comparison_doc(c: Comparison, flops: bool = False, padding: str = "") -> Doc
         Text(f"ratio separable / standard = {float(ratio):.4f} {eq} {closed_form_text(c)}   (1/N + 1/Dk^2" + (")" if eq == "=" else f" = {float(c.closed_form_ratio):.4f})")),
         Text(reduction_text(c, u)),
     ]
+    if g.cin == 1:  # (the formulas hold; as a replacement the pair is no match for the conv)
+        doc.append(Text("M = 1: the depthwise half is one filter, so every output channel of the pair is a multiple of one filtered map "
+                        "(a rank-1 conv); analyze and convert give such a conv no separable what-if", "note"))
     return doc
 
 
