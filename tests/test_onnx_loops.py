@@ -233,10 +233,80 @@ def test_a_loop_whose_changing_shapes_cannot_be_followed_stays_uncounted(tmp_pat
     m = read_onnx(_changing_loop(tmp_path, 8, 1, "row"))
     assert not m.uncounted and m.layers[0].cost.macs == 256 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8)
     (u,) = read_onnx(_changing_loop(tmp_path, 9, 1, "row")).uncounted
-    assert u.reason.startswith("Loop: its carried values change shape at more than 8 of its 9 iterations: not inferred one by one")
-    monkeypatch.setattr(onnx_loops, "MAX_UNROLLED_NODES", 3 * 4)  # (a body of 3 nodes: 4 inferences)
+    assert u.reason.startswith("Loop: its carried values change shape; following its 9 iterations one by one would infer its body more than 8 times "
+                               "(at most 8 per loop, 200,000 body nodes in all): not inferred one by one")  # fmt: skip
+    monkeypatch.setattr(onnx_loops, "MAX_UNROLLED_NODES", 3 * 4)  # (a body of 3 nodes: its first inference and 3 more, 4 in all)
     (u,) = read_onnx(_changing_loop(tmp_path, 8, 1, "row")).uncounted
-    assert u.reason.startswith("Loop: its carried values change shape at more than 4 of its 8 iterations")
+    assert u.reason.startswith("Loop: its carried values change shape; following its 8 iterations one by one would infer its body more than 4 times")
+
+
+def test_two_carried_values_from_one_tensor_are_followed_each_at_its_own_shape(tmp_path):
+    """Loops round: Loop(3, h0, h0) whose a doubles its rows (Concat of a and a R) while b stays
+    (b R): a R at 1, 2, 4 rows and b R 3 times, 10 x 256 = 2,560 MACs; a ends (8, 16), b (1, 16),
+    as onnxruntime gives them (both had been followed as one: 3.4x high and a wrong shape)."""
+    import onnxruntime as ort
+
+    ops = [node("MatMul", ["a", "R"], "ar"), node("Concat", ["a", "ar"], "a2", axis=0), node("MatMul", ["b", "R"], "b2"), node("Identity", ["c"], "c2")]
+    body = helper.make_graph(ops, "two", [vi("i", [], I64), vi("c", [], B), vi("a", [1, H]), vi("b", [1, H])],
+                             [vi("c2", [], B), vi("a2", None), vi("b2", None)])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "", "h0", "h0"], ["a_last", "b_last"], name="loop", body=body), node("Relu", ["b_last"], "y")]
+    path = save(tmp_path, model(nodes, [("h0", [1, H])], ["a_last", "y"], [init("M", dtype=np.int64, value=3), init("R", H, H)]))
+    m = read_onnx(path)
+    loop, relu = m.layers
+    assert not m.uncounted and loop.cost.macs == 10 * H * H and loop.output_shape == (8, H) and relu.output_shape == (1, H)
+    a, y = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"h0": np.ones((1, H), np.float32)})
+    assert a.shape == (8, H) and y.shape == (1, H)
+
+
+def test_a_carried_sequence_beside_a_growing_tensor_does_not_stop_the_count(tmp_path):
+    """Loops round: a growing cache kv (Concat of kv and kv R) and a Python list of each kv R
+    (SequenceInsert): kv R at 1, 2, 4 rows, 7 x 4 x 4 = 112 MACs.  The list has no shape to follow
+    (it had left the loop uncounted: "the shape of its carried value 's0' ... is not known")."""
+    ops = [node("MatMul", ["kv", "R"], "q"), node("Concat", ["kv", "q"], "kv2", axis=0), node("SequenceInsert", ["seq", "q"], "seq2"), node("Identity", ["c"], "c2")]
+    body = helper.make_graph(ops, "b", [vi("i", [], I64), vi("c", [], B), vi("kv", [1, 4]), helper.make_tensor_sequence_value_info("seq", TensorProto.FLOAT, None)],
+                             [vi("c2", [], B), vi("kv2", None), helper.make_tensor_sequence_value_info("seq2", TensorProto.FLOAT, None)])  # fmt: skip
+    nodes = [helper.make_node("SequenceEmpty", [], ["s0"], name="empty", dtype=TensorProto.FLOAT),
+             helper.make_node("Loop", ["M", "", "h0", "s0"], ["kv_last", "seq_last"], name="loop", body=body)]  # fmt: skip
+    m = read_onnx(save(tmp_path, model(nodes, [("h0", [1, 4])], ["kv_last", "seq_last"], [init("M", dtype=np.int64, value=3), init("R", 4, 4)])))
+    loop = m.layers[-1]
+    assert not m.uncounted and loop.cost.macs == 7 * 4 * 4 and loop.output_shape == (8, 4)
+
+
+def test_a_scan_whose_state_changes_shape_stays_uncounted(tmp_path):
+    """Red team 6: ONNX requires a Scan's states to keep their shapes (onnxruntime fails on one
+    that grows); it is not followed step by step as a Loop's carried value is."""
+    body = helper.make_graph([node("Concat", ["h", "x_t"], "h2", axis=0), node("Identity", ["x_t"], "y_t")], "grow",
+                             [vi("h", [1, IN]), vi("x_t", [1, IN])], [vi("h2", None), vi("y_t", [1, IN])])  # fmt: skip
+    nodes = [helper.make_node("Scan", ["h0", "x"], ["h_last", "ys"], name="scan", body=body, num_scan_inputs=1)]
+    (u,) = read_onnx(save(tmp_path, model(nodes, [("x", [T, 1, IN]), ("h0", [1, IN])], ["h_last", "ys"]))).uncounted
+    assert u.reason.startswith("Scan: its carried value 'h0' changes shape from one iteration to the next ((1, 8) -> (2, 8)): "
+                               "ONNX requires a Scan's states to keep their shapes"), u.reason  # fmt: skip
+
+
+def _growing_loops(tmp_path, n: int):
+    """Red team 6: a Loop of n runs whose carried g grows by an inner Loop of n runs, each adding one row."""
+    inner = helper.make_graph([node("Concat", ["h", "row"], "h2", axis=0), node("Identity", ["c"], "c2")], "inner",
+                              [vi("j", [], I64), vi("c", [], B), vi("h", [1, 4])], [vi("c2", [], B), vi("h2", None)])  # fmt: skip
+    outer = helper.make_graph([helper.make_node("Loop", ["N", "", "g"], ["g2"], name="in", body=inner), node("Identity", ["c"], "c2")], "outer",
+                              [vi("i", [], I64), vi("c", [], B), vi("g", [1, 4])], [vi("c2", [], B), vi("g2", None)])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="out", body=outer)]
+    inits = [init("M", dtype=np.int64, value=n), init("N", dtype=np.int64, value=n), init("row", 1, 4)]
+    return save(tmp_path, model(nodes, [("h0", [1, 4])], ["h_last"], inits), "growing.onnx")
+
+
+def test_loops_in_loops_share_one_budget_of_inferences(tmp_path, monkeypatch):
+    """6 x 6 rows added: h ends (37, 4).  The budget of body nodes inferred one iteration at a time
+    is the graph's, not each loop's (red team 6: nested loops each given the whole budget took
+    105 s and 7.5 GB): with 40 nodes, the inner loop of the third outer run is refused, and the
+    outer loop says so."""
+    from dscost.readers import onnx_loops
+
+    (loop,) = read_onnx(_growing_loops(tmp_path, 6)).layers
+    assert loop.output_shape == (37, 4)
+    monkeypatch.setattr(onnx_loops, "MAX_UNROLLED_NODES", 40)
+    (u,) = read_onnx(_growing_loops(tmp_path, 6)).uncounted
+    assert u.reason.startswith("Loop: its carried values change shape; at iteration 3, a loop in its body could not be followed one by one "
+                               "(at most 2,048 per loop, 40 body nodes in all)"), u.reason  # fmt: skip
 
 
 def test_weights_inside_the_body_and_outside_are_counted_once(tmp_path):
@@ -557,11 +627,68 @@ def test_a_body_slicing_its_step_with_the_counter_is_counted(tmp_path, counter):
     assert h.shape == (1, H)
 
 
-def test_a_body_whose_shapes_grow_with_the_counter_stays_uncounted(tmp_path):
+def test_a_body_whose_shapes_grow_with_the_counter_is_counted_at_each_iteration(tmp_path):
+    """xs[0:k+1] summed at iteration k: the ReduceSum reads (k + 1) x 8 values, 8 x (1 + ... + 5)
+    = 120 in all, beside the 165 other ops of the steps that do not change (it had been left
+    uncounted: the shapes at the first, second and last runs differed)."""
     m = read_onnx(sliced_loop(tmp_path, grow=True))
-    (u,) = m.uncounted
-    assert u.op == "Loop" and u.reason.startswith(
-        "Loop: the shape of 'piece' in its body changes with its counter ((1, 1, 8) in run 1, (2, 1, 8) in run 2)"), u.reason
+    (loop,) = m.layers
+    assert not m.uncounted and loop.cost.macs == T * STEP_MACS and loop.cost.other_ops == 165 + IN * (1 + 2 + 3 + 4 + 5)
+    assert loop.note.endswith("; its body changes with its counter: inferred at each of its 5 iterations, each counted as it runs")
+
+
+def _bulging_loop(tmp_path, n: int = 8):
+    """Red team 6: a Loop of n runs whose body multiplies xs[0 : i (i - 1) (n - 1 - i) + 1] (64 x 8)
+    by W (8 x 16): one row at the first, second and last runs, up to 41 rows between."""
+    ops = [node("Sub", ["i", "one"], "im1"), node("Sub", ["nm1", "i"], "r"), node("Mul", ["i", "im1"], "a0"), node("Mul", ["a0", "r"], "a1"),
+           node("Add", ["a1", "one"], "end"), node("Unsqueeze", ["end", "ax0"], "end1"), node("Slice", ["xs", "zero1", "end1", "ax0"], "piece"),
+           node("MatMul", ["piece", "W"], "pw"), node("ReduceSum", ["pw"], "s", keepdims=1), node("Reshape", ["s", "shp"], "s2"),
+           node("Add", ["h", "s2"], "h2"), node("Identity", ["cond_in"], "cond_out")]  # fmt: skip
+    consts = [init("one", dtype=np.int64, value=1), init("nm1", dtype=np.int64, value=n - 1), init("ax0", 1, dtype=np.int64, value=[0]),
+              init("zero1", 1, dtype=np.int64, value=[0]), init("shp", 2, dtype=np.int64, value=[1, 1])]  # fmt: skip
+    body = helper.make_graph(ops, "b", [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, 1])], [vi("cond_out", [], B), vi("h2", [1, 1])], initializer=consts)
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]
+    return save(tmp_path, model(nodes, [("xs", [64, 8]), ("h0", [1, 1])], ["h_last"], [init("M", dtype=np.int64, value=n), init("W", 8, H)]), "bulge.onnx")
+
+
+def _counted_loops(tmp_path, n: int = 4, plus: int = 1):
+    """Red team 6 and the loops round: a Loop of n runs whose body runs an inner Loop of
+    ``i + plus`` steps (Python's ``for j in range(i + 1)``), one h R (1x16 . 16x16) each."""
+    inner = helper.make_graph([node("MatMul", ["h", "R"], "h2"), node("Identity", ["c"], "c2")], "inner",
+                              [vi("j", [], I64), vi("c", [], B), vi("h", [1, H])], [vi("c2", [], B), vi("h2", [1, H])])  # fmt: skip
+    ops = [node("Add", ["i", "plus"], "trip"), helper.make_node("Loop", ["trip", "", "g"], ["g2"], name="in", body=inner), node("Identity", ["cond_in"], "cond_out")]
+    body = helper.make_graph(ops, "outer", [vi("i", [], I64), vi("cond_in", [], B), vi("g", [1, H])], [vi("cond_out", [], B), vi("g2", [1, H])],
+                             initializer=[init("plus", dtype=np.int64, value=plus)])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="out", body=body)]
+    return save(tmp_path, model(nodes, [("h0", [1, H])], ["h_last"], [init("M", dtype=np.int64, value=n), init("R", H, H)]), f"nested_{plus}.onnx")
+
+
+def test_a_body_that_changes_with_its_counter_between_the_runs_sampled_is_counted_at_every_run(tmp_path):
+    """Red team 6: shapes equal at the first, second and last runs had stood for every run.
+    Rows 1, 1, 11, 25, 37, 41, 31, 1 (148 in all) x 8 x 16 = 18,944 MACs (had been 8 x 128 = 1,024);
+    onnxruntime runs the graph."""
+    import onnxruntime as ort
+
+    path = _bulging_loop(tmp_path)
+    m = read_onnx(path)
+    (loop,) = m.layers
+    assert not m.uncounted and loop.cost.macs == 148 * 8 * H == 18_944
+    (h,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"xs": np.ones((64, 8), np.float32), "h0": np.zeros((1, 1), np.float32)})
+    assert h.shape == (1, 1)
+
+
+@pytest.mark.parametrize(("plus", "inner_steps"), [(1, 1 + 2 + 3 + 4), (0, 0 + 1 + 2 + 3)])
+def test_an_inner_loop_whose_trip_count_is_the_outer_counter_is_counted_at_each_run(tmp_path, plus, inner_steps):
+    """``for i in range(4): for j in range(i + 1)``: 10 inner steps of 256 MACs, 2,560 (had been 4 x 256,
+    the first run's count; ``range(i)``: 6 steps, had been 0)."""
+    import onnxruntime as ort
+
+    path = _counted_loops(tmp_path, plus=plus)
+    m = read_onnx(path)
+    (loop,) = m.layers
+    assert not m.uncounted and loop.cost.macs == inner_steps * H * H and loop.cost.weights == H * H
+    (h,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"h0": np.zeros((1, H), np.float32)})
+    assert h.shape == (1, H)
 
 
 def test_a_loop_body_without_outputs_is_uncounted_not_a_crash(tmp_path):

@@ -13,9 +13,10 @@ its body times that number.
 The body is inferred as a graph of its own (:func:`body_model`): its inputs take the outer
 shapes (a Loop's iteration number and condition are scalars, its carried values the shapes they
 enter with; a Scan's slices lose the scan axis), the tensors it reads from the enclosing graph
-their shapes there.  A carried value that changes shape from one iteration to the next (a
-sequence that grows by a Concat) has the body inferred again at each iteration's shapes, up to
-:data:`MAX_UNROLLED` times (:func:`_step_by_step`).  Its nodes are then counted with the
+their shapes there.  A Loop whose carried value changes shape from one iteration to the next
+(a sequence that grows by a Concat), or whose body's shapes (or a nested loop's steps) are open
+without its counter's value, has the body inferred again at each iteration, up to
+:data:`MAX_UNROLLED` times (:func:`_follow`).  Its nodes are then counted with the
 reader's own handlers (:func:`count_loop`): one run costs their sum, the node costs that times
 the iterations (or the sum of the runs at each iteration's shapes), and its params (the graph's
 weights the body reads, the body's own initializers) are counted once.  A body node without a handler or with an
@@ -39,10 +40,10 @@ from dscost.layers import RECURRENT, Cost, Layer
 LOOPS = ("Loop", "Scan")
 MAX_STEPS = 10**9  # a larger trip count is a "run until the condition says" sentinel (torch writes 2^63 - 1), not a count
 MAX_DEPTH = 8  # Loops nested deeper than this are not inferred
-MAX_UNROLLED = 512  # a body whose carried values change shape is inferred once per iteration, at most this many times
+MAX_UNROLLED = 2048  # a body that changes from one iteration to the next is inferred once per iteration, at most this many times
 MAX_UNROLLED_NODES = 200_000  # ... and at most this many body nodes in all (a big body, fewer times)
 CHANGES = "changes shape from one iteration to the next"
-SEEDED_DEPTH = 2  # a body is inferred again with its counter's values (_by_counter) only this many Loops deep: bounded work
+SEEDED_DEPTH = 2  # a body is inferred again with its counter's values (_follow) only this many Loops deep: bounded work
 LOOP_OP_TYPES = (b'"\x04Loop', b'"\x04Scan')  # NodeProto.op_type == "Loop" / "Scan", as written on the wire
 _NO_INITIALIZERS = SimpleNamespace(initializers={})
 
@@ -61,6 +62,7 @@ class Body:
     # a body whose carried values change shape: (the body inferred at one iteration's shapes, how many iterations run at them)
     runs: list = field(default_factory=list)
     grew: str = ""  # how the carried values changed, for the layer's note
+    by_counter: bool = False  # whether the runs differ by the counter's value (the body's shapes or a nested loop's steps)
 
 
 def refuse_malformed(graph, path) -> None:
@@ -92,11 +94,12 @@ def _int(node, name: str) -> int | None:
     return next((a.i for a in node.attribute if a.name == name), None)
 
 
-def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values: dict, refs: list[str]):
+def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values: dict, refs: list[str], carried: list | None = None):
     """``(ModelProto, "")`` of the body of Loop/Scan ``node`` as a graph of its own, its inputs
-    shaped as they enter each iteration and the enclosing graph's tensors it reads (``refs``)
-    declared (small constants as initializers, with their ``values``); ``(None, reason)`` when
-    that is not possible."""
+    shaped as they enter each iteration (``carried``: the shapes of its carried values, one per
+    slot, when not those of the outer tensors) and the enclosing graph's tensors it reads
+    (``refs``) declared (small constants as initializers, with their ``values``);
+    ``(None, reason)`` when that is not possible."""
     from onnx import helper, numpy_helper
 
     body, op, ins = _body(node), node.op_type, list(node.input)
@@ -111,7 +114,7 @@ def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values
             return None, f"Loop: its body takes {len(body.input)} inputs for its {len(ins)}"
         if not body.output:
             return None, "Loop: its body has no outputs (ONNX requires its condition first)"
-        declared = [(7, ()), (9, ())] + [(types.get(t), shapes.get(t)) for t in ins[2:]]
+        declared = [(7, ()), (9, ())] + [(types.get(t), shapes.get(t) if carried is None else carried[k]) for k, t in enumerate(ins[2:])]
     else:
         if opset < 9:
             return None, "Scan of opset 8 (a batch axis and sequence lengths): not counted"
@@ -120,7 +123,7 @@ def body_model(node, opset: int, opset_import, shapes: dict, types: dict, values
         if not 0 < m <= len(ins) or len(axes) != m or len(body.input) != len(ins):
             return None, f"Scan: its body takes {len(body.input)} inputs for its {len(ins)} ({m} scanned)"
         n = len(ins) - m
-        declared = [(types.get(t), shapes.get(t)) for t in ins[:n]]
+        declared = [(types.get(t), shapes.get(t) if carried is None else carried[k]) for k, t in enumerate(ins[:n])]
         for t, axis in zip(ins[n:], axes):
             s = shapes.get(t)
             if s is not None and -len(s) <= axis < len(s):
@@ -337,34 +340,44 @@ def output_shapes(node, n: int, inferred, shapes: dict) -> tuple[list, str]:
     for b_in, b_out, t in carried:
         s_in, s_out = bshape.get(b_in), bshape.get(b_out)
         if s_out is not None and s_in is not None and s_in != s_out:
-            return [], f"{node.op_type}: its carried value {t!r} {CHANGES} ({s_in} -> {s_out})"
+            scan = ": ONNX requires a Scan's states to keep their shapes" if node.op_type == "Scan" else ""
+            return [], f"{node.op_type}: its carried value {t!r} {CHANGES} ({s_in} -> {s_out}){scan}"
         out.append(shapes.get(t) if s_out is not None else None)
     return out + [_stacked(bshape.get(name), axis, n) for name, axis in stacked], ""
 
 
-def _step_by_step(node, n: int, first, again) -> tuple[list, list, str, str]:
-    """A Loop/Scan whose carried values change shape from one iteration to the next (a sequence
-    that grows by a Concat each time), its body ``first`` inferred at the shapes they enter with:
-    inferred again at each iteration's shapes (``again(shapes of the carried outer tensors, k)``
-    gives the body inferred at them, for iteration ``k``).  Returns ``(runs, output shapes, how
-    they grew, "")``, runs as ``[(inferred, iterations)]``, or ``([], [], "", reason)``: a shape
-    not known, a per-iteration output that changes shape (which onnxruntime cannot stack), or
-    more than :data:`MAX_UNROLLED` inferences (or :data:`MAX_UNROLLED_NODES` body nodes)."""
+def _follow(node, n: int, first, again, by_counter: bool) -> tuple[list, list, str, str]:
+    """A Loop whose body is not the same at every iteration, inferred again at each iteration
+    (``again(carried shapes, k)``: the body inferred with its carried values at those shapes,
+    one per slot, and its counters at their values in iteration ``k``): its carried values
+    change shape (a sequence that grows by a Concat each time; ``first``: the body inferred at
+    the shapes they enter with), or (``by_counter``) its shapes or a nested loop's steps are
+    open without its counters' values (tf2onnx slices ``x[i]`` with the counter; an inner
+    ``range(i + 1)``).  Returns ``(runs, output shapes, how they grew, "")``, runs as
+    ``[(inferred, iterations)]`` (consecutive iterations that infer alike, one run), or
+    ``([], [], "", reason)``: a shape not known, a per-iteration output that changes shape
+    (which onnxruntime cannot stack), or more than :data:`MAX_UNROLLED` inferences (or
+    :data:`MAX_UNROLLED_NODES` body nodes, with every other loop's of the graph)."""
     carried, stacked = _slots(node, first.graph)
-    op = node.op_type
+    op, size = node.op_type, max(len(first.graph.node), 1)
+    # a carried sequence (torch: a Python list) has no shape to follow: what reads it is counted when it can be
+    listed = [vi.type.HasField("sequence_type") for vi in first.graph.input[2:]]
     runs: list = []
-    now = {t: first.shapes.get(b_in) for b_in, _, t in carried}
-    start, run, k = dict(now), first, 0
+    now = [first.shapes.get(b_in) for b_in, _, _ in carried]
+    start, run, k = list(now), None if by_counter else first, 0
+    why = "its shapes depend on its counter" if by_counter else "its carried values change shape"
+    most = f"(at most {MAX_UNROLLED:,} per loop, {MAX_UNROLLED_NODES:,} body nodes in all): not inferred one by one"
     while k < n:
         if run is None:
-            most = min(MAX_UNROLLED, MAX_UNROLLED_NODES // max(len(first.graph.node), 1))
-            if len(runs) >= most:
-                return [], [], "", f"{op}: its carried values change shape at more than {most} of its {n:,} iterations: not inferred one by one"
+            if len(runs) >= MAX_UNROLLED or not _afford(size):
+                return [], [], "", f"{op}: {why}; following its {n:,} iterations one by one would infer its body more than {len(runs)} times {most}"
             run = again(now, k)
             if isinstance(run, str):
                 return [], [], "", f"{op}: at iteration {k + 1}, {run}"
-        after = {t: run.shapes.get(b_out) for _, b_out, t in carried}
-        lost = next((t for t, s in after.items() if s is None), None)
+            if _SPENT[1] and _open(run):  # (a loop in it was refused its inferences)
+                return [], [], "", f"{op}: {why}; at iteration {k + 1}, a loop in its body could not be followed one by one {most}"
+        after = [run.shapes.get(b_out) for _, b_out, _ in carried]
+        lost = next((t for (_, _, t), s, seq in zip(carried, after, listed) if s is None and not seq), None)
         if lost is not None:
             return [], [], "", f"{op}: the shape of its carried value {lost!r} after iteration {k + 1} is not known"
         if runs:
@@ -372,13 +385,46 @@ def _step_by_step(node, n: int, first, again) -> tuple[list, list, str, str]:
             if differ is not None:
                 return [], [], "", (f"{op}: its per-iteration output {differ!r} changes shape ({runs[0][0].shapes.get(differ)} -> "
                                     f"{run.shapes.get(differ)}): onnxruntime cannot stack it")  # fmt: skip
-        same = after == now  # (from here on every iteration runs at these shapes)
-        runs.append((run, n - k if same else 1))
-        k += runs[-1][1]
+        if by_counter and runs and _signature(run) == _signature(runs[-1][0]):
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            k += 1
+        else:  # (without counters, a body whose carried values keep their shapes runs at them from here on)
+            runs.append((run, n - k if not by_counter and after == now else 1))
+            k += runs[-1][1]
         now, run = after, None
-    grew = "; ".join(f"{t!r} from {start[t]} to {now[t]}" for t in now if start[t] != now[t])
-    out = [now[t] for _, _, t in carried] + [_stacked(first.shapes.get(name), axis, n) for name, axis in stacked]
+    grew = "; ".join(f"{t!r} from {s0} to {s1}" for (_, _, t), s0, s1 in zip(carried, start, now) if s0 != s1)
+    out = list(now) + [_stacked(first.shapes.get(name), axis, n) for name, axis in stacked]
     return runs, out, grew, ""
+
+
+def _signature(inferred):
+    """What one inference of a body is counted by: every shape, and what is known of each nested Loop/Scan."""
+    return inferred.shapes, {k: (b.steps, b.reason, [(_signature(r), t) for r, t in b.runs] if b.runs else b.inferred and _signature(b.inferred))
+                             for k, b in inferred.bodies.items()}  # fmt: skip
+
+
+def _open(inferred) -> bool:
+    """Whether a body's inference leaves a shape open or a nested Loop/Scan not counted."""
+    return any(o and inferred.shapes.get(o) is None for b in inferred.graph.node for o in b.output) or any(
+        b.steps is None for b in inferred.bodies.values())
+
+
+# body nodes inferred in the graph being read (every loop's, nested ones too), bounded by
+# MAX_UNROLLED_NODES; and whether a loop was refused an inference for it
+_SPENT = [0, False]
+
+
+def new_graph() -> None:
+    """Start the count of :data:`_SPENT` for a graph read."""
+    _SPENT[:] = [0, False]
+
+
+def _afford(nodes: int) -> bool:
+    """Whether ``nodes`` more body nodes may be inferred again, within :data:`MAX_UNROLLED_NODES` for the graph."""
+    if _SPENT[0] + nodes <= MAX_UNROLLED_NODES:
+        return True
+    _SPENT[1] = True
+    return False
 
 
 def _carried_through(node, body) -> list[tuple[str, str]]:
@@ -418,6 +464,7 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
     if any(n.op_type == "If" for n in body_mp.graph.node):  # (a condition the body or the enclosing graph holds as a constant)
         inline_known_branches(body_mp.graph, {}, found.branches, opset_import=body_mp.opset_import)
     try:  # (the folding pass runs on it: the condition a body computes is a value)
+        _SPENT[0] += len(body_mp.graph.node)
         found.inferred = inferred = infer(body_mp, path, onnx, loops=True, depth=depth + 1)
     except InputError as err:
         found.reason = f"{node.op_type}: shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
@@ -428,27 +475,25 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
         found.reason += f" (it is a graph input: give its value with --input-value {node.input[0]}=N)"
     if n is None:
         return
-    if n > 0 and counters and depth < SEEDED_DEPTH and any(o and inferred.shapes.get(o) is None for b in inferred.graph.node for o in b.output):
-        inferred, found.reason = _by_counter(node, body_mp, counters, n, inferred, path, onnx, depth, infer)
-        found.inferred = inferred
-        if found.reason:
-            return
+
+    def again(now: list, k: int):
+        body_k, why = body_model(node, opset, mp.opset_import, shapes, types, values, outer_refs(node), carried=now)
+        if body_k is None:
+            return why
+        if any(x.op_type == "If" for x in body_k.graph.node):
+            inline_known_branches(body_k.graph, {}, [], opset_import=body_k.opset_import)
+        _SPENT[0] += len(body_k.graph.node)
+        try:
+            return infer(body_k, path, onnx, loops=True, depth=depth + 1, input_values={t: a + k * b for t, (a, b) in counters.items()} or None)
+        except InputError as err:
+            return f"shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
+
     out, found.reason = output_shapes(node, n, inferred, shapes)
-    if CHANGES in found.reason:
-        def again(now: dict, k: int):
-            from collections import ChainMap
-
-            body_k, why = body_model(node, opset, mp.opset_import, ChainMap(now, shapes), types, values, outer_refs(node))
-            if body_k is None:
-                return why
-            if any(x.op_type == "If" for x in body_k.graph.node):
-                inline_known_branches(body_k.graph, {}, [], opset_import=body_k.opset_import)
-            try:
-                return infer(body_k, path, onnx, loops=True, depth=depth + 1, input_values={t: a + k * b for t, (a, b) in counters.items()} or None)
-            except InputError as err:
-                return f"shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
-
-        found.runs, out, found.grew, found.reason = _step_by_step(node, n, inferred, again)
+    if n > 0 and counters and depth < SEEDED_DEPTH and _open(inferred):
+        found.runs, out, found.grew, found.reason = _follow(node, n, inferred, again, by_counter=True)
+        found.by_counter = len(found.runs) > 1
+    elif CHANGES in found.reason and node.op_type == "Loop":
+        found.runs, out, found.grew, found.reason = _follow(node, n, inferred, again, by_counter=False)
     if found.reason:
         return
     found.steps = n
@@ -459,34 +504,10 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
                 types.setdefault(o, inferred.types[b.name])
 
 
-def _by_counter(node, body_mp, counters: dict, n: int, inferred, path, onnx, depth: int, infer) -> tuple[object, str]:
-    """A Loop body whose shapes are open without its counters' values (tf2onnx slices ``x[i]``
-    with the counter): inferred again with the counters at their values in the first, second
-    and last runs.  When those agree on every shape, every run costs the same: ``(the first
-    run's inference, "")`` (a shape it leaves open still leaves its node uncounted); when they
-    differ, ``(inferred, why)``; when one fails, ``(inferred, "")``."""
-    from dscost.errors import InputError
-
-    runs = []
-    for k in sorted({0, min(1, n - 1), n - 1}):
-        try:
-            runs.append((k, infer(body_mp, path, onnx, loops=True, depth=depth + 1,
-                                  input_values={t: start + k * step for t, (start, step) in counters.items()})))  # fmt: skip
-        except InputError:
-            return inferred, ""
-    (k0, first), *later = runs
-    for k, run in later:
-        changed = next((t for t, s in first.shapes.items() if run.shapes.get(t) != s), None)
-        if changed is not None:
-            return inferred, (f"{node.op_type}: the shape of {changed!r} in its body changes with its counter "
-                              f"({first.shapes[changed]} in run {k0 + 1}, {run.shapes.get(changed)} in run {k + 1})")  # fmt: skip
-    return first, ""
-
-
 def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     """Count Loop/Scan ``node`` as one layer of ``counter`` (the reader's counter: its body's
     nodes are visited by a counter of the same kind); None when counted, else why not.  A body
-    inferred at each iteration's shapes (:func:`_step_by_step`) costs the sum of its runs; its
+    inferred at each iteration (:func:`_follow`) costs the sum of its runs; its
     params are counted once."""
     found = counter.bodies.get(key(node))
     if found is None:
@@ -514,6 +535,8 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     outs = [counter.shapes.get(t) if t else None for t in node.output]
     kind = "loop" if node.op_type == "Loop" else "scan"
     grew = f"; its carried values change shape ({found.grew}): each step counted at its own shapes" if found.grew else ""
+    if found.by_counter:
+        grew += f"; its body changes with its counter: inferred at each of its {n:,} iterations, each counted as it runs"
     counter.layers.append(Layer(name, RECURRENT, node.op_type, edges, max(data, key=prod, default=()),
                                 outs[0] if outs and outs[0] is not None else (), replace(run, macs=macs, other_ops=other_ops),
                                 note=f"a {kind} of {n} steps ({found.how}), each the {len(g.node)} ops of subgraph {g.name!r}{grew}"

@@ -140,8 +140,10 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
     if loops or any(shapes.get(o) is None for o in made):
         loop = None
         if loops:
-            from dscost.readers.onnx_loops import infer_body
+            from dscost.readers.onnx_loops import infer_body, new_graph
 
+            if depth == 0:
+                new_graph()
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
         values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, {**input_arrays(input_values, g.input), **(seeds or {})}, inferred.bad)
