@@ -694,6 +694,23 @@ def test_split_outputs_are_tensors_of_their_own(tmp_path):
     assert rows == {split.name: (128 + 128, 256), relu.name: (64 + 64, 192)}
 
 
+def test_a_layer_reading_both_halves_of_a_split_reads_two_tensors(tmp_path):
+    """Red team 6: MUL of the two 1x4x4x4 halves of one SPLIT reads 64 + 64 elements (it had kept
+    one edge, 64)."""
+    n = tm.Net()
+    x = n.input("x", (1, 4, 4, 8))
+    axis = n.const("axis", (), tm.INT32, quantized=False, data=b"\x03\x00\x00\x00")
+    a, b = n.tensor("half0", (1, 4, 4, 4)), n.tensor("half1", (1, 4, 4, 4))
+    n.op(OP.SPLIT, [axis, x], [a, b], (OPTS.SplitOptions, {"NumSplits": 2}))
+    n.output(n.binary(OP.MUL, a, b, "mul"))
+    m = _read(n, tmp_path)
+    split, mul = m.layers
+    assert (mul.inputs, mul.input_ports) == ((split.name, split.name), (0, 1))
+    from dscost.memory import model_memory
+
+    assert model_memory(m).by_name()[mul.name].activation_bytes == (64 + 64 + 64) * 4
+
+
 def test_more_ops(tmp_path):
     """Grouped conv, fused-TANH conv without bias, pooling, ADD with a fused RELU and a constant
     bias operand, TRANSPOSE_CONV, BATCH_MATMUL (constant and not), RESHAPE, PAD, CONCATENATION."""

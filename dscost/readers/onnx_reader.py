@@ -182,7 +182,7 @@ def _name_before_inlining(path: Path, mp) -> int:
     (as `bench` and `convert` name the graph they run, where nothing is inlined): inlining
     shifts the index in an unnamed node's name.  Returns how many names were given."""
     given = 0
-    for node, name in zip(mp.graph.node, node_names(mp.graph.node, path)):
+    for node, name in zip(mp.graph.node, node_names(mp.graph.node, path, mp.graph.input)):
         if node.name != name:
             node.name = name
             given += 1
@@ -577,11 +577,11 @@ class _Counter:
             if not t or t in const:
                 continue
             src = get(t, t)
-            if src not in edges:
+            k = port.get(t, 0) if port else 0  # (a graph with multi-output nodes: two outputs of one Split are two edges)
+            if (src not in edges) if not port else (src, k) not in zip(edges, ports):
                 edges.append(src)
-                if port:  # (a graph with multi-output nodes)
-                    ports.append(port.get(t, 0))
-        return tuple(edges), tuple(ports) if any(ports) else ()
+                ports.append(k)
+        return tuple(edges), tuple(ports) if port and any(ports) else ()
 
     def provenance_notes(self) -> list[str]:
         notes = []

@@ -217,7 +217,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     claimed: dict[int, str] = {}  # param tensor -> first layer counting it
     shared: set[int] = set()  # param tensors (but kernels) used by more than one op
     shared_kernels: set[int] = set()  # kernels used by more than one op
-    used: set[str] = set()
+    used: set[str] = {tensors[t].name for t in g.inputs if 0 <= t < len(tensors)}  # (a layer never takes a graph input's name)
     dtypes: dict[str, int] = {}
 
     def unique(name: str, index: int) -> str:
@@ -308,10 +308,10 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             t = op.inputs[k]
             if t in const:
                 continue
-            src = producer.get(t, tensors[t].name)
-            if src not in edges:
+            src, port = producer.get(t, tensors[t].name), ports.get(t, 0)
+            if (src, port) not in zip(edges, in_ports):  # (two outputs of one Split are two edges)
                 edges.append(src)
-                in_ports.append(ports.get(t, 0))
+                in_ports.append(port)
         in_shapes = [tensors[t].shape if t >= 0 else None for t in op.inputs]
         first = next((in_shapes[k] for k in data_idx if k < len(op.inputs) and k not in res.params and op.inputs[k] >= 0 and op.inputs[k] not in const and in_shapes[k] is not None), None)
         if first is None and res.type != SHAPE:
