@@ -188,8 +188,8 @@ class Model:
     outputs: tuple[str, ...] = ()  # the graph's output tensors, where the input names them (ONNX): live to the end of a run
 
     def input_shapes(self) -> dict[str, Shape]:
-        """The graph inputs' shapes the counts assume, by name (those whose every size is known)."""
-        return {name: tuple(shape) for name, shape, *_ in self.inputs if shape and all(isinstance(d, int) for d in shape)}
+        """The graph inputs' shapes the counts assume, by name (those whose every size is known; a scalar's is ())."""
+        return {name: tuple(shape) for name, shape, *_ in self.inputs if shape is not None and all(isinstance(d, int) for d in shape)}
 
     def uncounted_cost(self) -> Cost:
         """The parameters of uncounted nodes (weights; their arithmetic is unknown)."""

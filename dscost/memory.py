@@ -132,10 +132,13 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
                         first_shape.setdefault(src, tuple(layer.input_shape))
                     any_shape.setdefault(src, tuple(layer.input_shape))
     declared = model.input_shapes()
+    returned = set(model.outputs)
     for t, known in graph.items():
-        known[0] = _numel(declared.get(t) or first_shape.get(t) or any_shape.get(t))
-    if model.outputs:  # (a model output a later layer reads too stays live to the end: the run returns it)
-        returned = set(model.outputs)
+        shape = declared.get(t)
+        known[0] = prod(shape) if shape is not None else _numel(first_shape.get(t) or any_shape.get(t))
+        if t in returned:  # (a graph input the graph also returns)
+            known[2] = n - 1
+    if returned:  # (a model output a later layer reads too stays live to the end: the run returns it)
         for i, layer in enumerate(layers):
             if layer.outputs and tensor[i] and layer.outputs[0] in returned:
                 last[i] = n - 1

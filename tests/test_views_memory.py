@@ -246,6 +246,46 @@ def test_a_graph_input_is_sized_by_its_own_shape_not_its_consumers_first_operand
     assert (mem.input_bytes, mem.peak_bytes, mem.peak_layer) == ((16_384 * 2 + 128) * 4, (65_536 + 128 + 65_536) * 4, "masked")
 
 
+def test_two_outputs_of_one_split_read_by_one_layer_are_two_tensors(tmp_path):
+    """Red team 6: MatMul(a, b) of the two halves of Split(x), x 8x16: the MatMul reads 64 + 64
+    elements and writes 64, (64 + 64 + 64) x 4 = 768 B (it had kept one half, 512 B), in ONNX
+    and TFLite alike; its roofline bytes are 192 x 4 too."""
+    from dscost.roofline import model_roofline
+    from onnx_models import model, node, save
+
+    m = load(save(tmp_path, model([node("Split", ["x"], ["a", "b"], name="split", axis=1, num_outputs=2), node("MatMul", ["a", "b"], "y", name="mm")],
+                                  [("x", [8, 16])], ["y"], opset=18)))  # fmt: skip
+    mm = m.layers[1]
+    assert (mm.inputs, mm.input_ports, mm.cost.macs) == (("split", "split"), (0, 1), 8 * 8 * 8)
+    assert model_memory(m).by_name()["mm"] == ("mm", 768, 256, 768) and model_roofline(m).by_name()["mm"].bytes == 768
+
+
+def test_a_layer_named_as_a_graph_input_takes_another_name(tmp_path):
+    """Red team 6: a node named "x" beside the graph input x: its consumers' edge "x" was read as
+    the layer, and the input (1x1024, 4 KB) left memory and the roofline.  The node is "x_0", as
+    a repeated name is; the peak holds three tensors of 4 KB (at the Relu x, s and r; at the Add
+    x, r and y), 12,288 B, not 8,192."""
+    from onnx_models import model, node, save
+
+    m = load(save(tmp_path, model([node("Relu", ["s"], "r", name="x"), node("Add", ["r", "x"], "y", name="add")], [("x", [1, 1024]), ("s", [1, 1024])])))
+    assert [(layer.name, layer.inputs) for layer in m.layers] == [("x_0", ("s",)), ("add", ("x_0", "x"))]
+    mem = model_memory(m)
+    assert (mem.input_bytes, mem.peak_bytes) == (2 * 4096, 3 * 4096)
+
+
+def test_a_graph_input_the_graph_returns_and_a_scalar_input(tmp_path):
+    """Red team 6: a graph input that is also a graph output stays live to the end (x -> r1 -> r2
+    -> r3, 1,000 elements each: at r2, x + a + b = 12,000 B, not 8,000); a scalar input is one
+    element (it had been sized as its consumer's first operand, 128)."""
+    from onnx_models import model, node, save
+
+    nodes = [node("Relu", ["x"], "a", name="r1"), node("Relu", ["a"], "b", name="r2"), node("Relu", ["b"], "c", name="r3")]
+    mem = model_memory(load(save(tmp_path, model(nodes, [("x", [1000])], ["c", "x"]), "returned.onnx")))
+    assert [row.live_bytes for row in mem.layers] == [8000, 12000, 12000] and mem.peak_bytes == 12000
+    m = load(save(tmp_path, model([node("Mul", ["x", "s"], "y", name="mul")], [("x", [8, 16]), ("s", [])]), "scalar.onnx"))
+    assert m.input_shapes() == {"x": (8, 16), "s": ()} and model_memory(m).input_bytes == (128 + 1) * 4
+
+
 def test_lstm_without_y_counts_y_h_and_y_c(tmp_path):
     """An LSTM exported with only its final states (Y absent): its tensors are Y_h and Y_c,
     1x1x16 each; Y_c is never read, so it is freed after the LSTM's step."""

@@ -7,12 +7,14 @@ from pathlib import Path
 from dscost.errors import InputError
 
 
-def node_names(nodes, path: Path | None = None) -> list[str]:
+def node_names(nodes, path: Path | None = None, inputs=()) -> list[str]:
     """The layer name of every node, in order: its own name, ``<op_type>_<index>`` when it has
-    none, and ``<name>_<index>`` for a repeated name.  `bench` and `convert` name the nodes of
-    the models they run with the same rule, so onnxruntime's profile joins dscost's layers.
-    A name that is not valid UTF-8 is an InputError (naming ``path`` when given)."""
-    used: set[str] = set()
+    none, and ``<name>_<index>`` for a repeated name or the name of one of the graph's
+    ``inputs`` (ValueInfoProtos: a layer's edges name layers and graph inputs alike).  `bench`
+    and `convert` name the nodes of the models they run with the same rule, so onnxruntime's
+    profile joins dscost's layers.  A name that is not valid UTF-8 is an InputError (naming
+    ``path`` when given)."""
+    used: set[str] = {vi.name for vi in inputs}
     out = []
     for index, node in enumerate(nodes):
         name = node.name or f"{node.op_type}_{index}"
@@ -29,7 +31,7 @@ def name_nodes(model, renamed: dict[str, str] | None = None) -> None:
     """Give every node of ``model``'s main graph its layer name (:func:`node_names`), so names
     survive rewrites and profiles join by name; ``renamed`` maps some of those names to others
     (a PyTorch export's module paths)."""
-    for node, name in zip(model.graph.node, node_names(model.graph.node)):
+    for node, name in zip(model.graph.node, node_names(model.graph.node, inputs=model.graph.input)):
         name = renamed.get(name, name) if renamed else name
         if node.name != name:
             node.name = name
@@ -50,7 +52,7 @@ def sort_nodes(path: Path, graph) -> tuple[list[str], set[str] | None]:
     import heapq
 
     nodes = graph.node
-    names = node_names(nodes, path)
+    names = node_names(nodes, path, graph.input)
     given = {t.name for t in graph.initializer} | {vi.name for vi in graph.input} | {t.values.name for t in graph.sparse_initializer}
     made, pending = _in_order(nodes, given)
     if made is not None:  # the usual case: whatever was read before it was made is made by no node
