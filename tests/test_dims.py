@@ -139,6 +139,20 @@ def test_a_batch_name_is_one_size_in_every_input(tmp_path):
         read_onnx(save(tmp_path, unnamed, "unnamed.onnx"))  # a dimension without a name is no batch
 
 
+def test_one_name_given_two_sizes_is_an_error(tmp_path):
+    """Red team 6: x and m declared [N, 64]; --input-shape x=8x64 with --dim N=2 (or m=4x64) gave
+    N two sizes without a word."""
+    inputs = [(t, helper.make_tensor_value_info(t, TensorProto.FLOAT, ["N", 64])) for t in ("x", "m")]
+    path = save(tmp_path, model([node("Add", ["x", "m"], "y")], inputs, ["y"]))
+    with pytest.raises(InputError, match=r"--input-shape x=8x64 makes dimension 0 \('N'\) of input 'x' 8, and --dim N=2 makes it 2: one name, one size"):
+        read_onnx(path, input_shapes={"x": (8, 64)}, dims={"N": 2})
+    with pytest.raises(InputError, match=r"--input-shape m=4x64 makes dimension 0 \('N'\) of input 'm' 4, and --input-shape x makes it 8"):
+        read_onnx(path, input_shapes={"x": (8, 64), "m": (4, 64)})
+    assert read_onnx(path, input_shapes={"x": (8, 64), "m": (8, 64)}, dims={"N": 8}).layers[0].output_shape == (8, 64)
+    r = run_cli("analyze", str(path), "--input-shape", "x=8x64", "--dim", "N=2")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "one name, one size" in r.stderr
+
+
 def test_dim_value_is_arithmetic_only():
     dims = {"a": 3, "b": 4}
     assert dim_value("a", dims) == 3 and dim_value("a + b", dims) == 7 and dim_value("a*b - 1", dims) == 11 and dim_value("(a + b) // 2", dims) == 3

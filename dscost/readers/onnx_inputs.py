@@ -168,6 +168,17 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         if declared is not None:
             if len(declared) != len(shape):
                 raise InputError(f"{label}: {given}: the model declares input {name!r} with {len(declared)} dimensions, not {len(shape)}")
+            for i, (d, v) in enumerate(zip(declared, shape)):
+                if d.HasField("dim_value") or not d.dim_param:
+                    continue
+                other = dim_value(d.dim_param, dims) if dims else None
+                said = f"--dim {d.dim_param}={other}" if other is not None else None
+                size, source = bound.get(d.dim_param, (None, None))
+                if other is None and source not in (None, name) and size != v:
+                    other, said = size, f"--input-shape {source}"
+                if other is not None and other != v:
+                    raise InputError(f"{label}: {given} makes dimension {i} ({d.dim_param!r}) of input {name!r} {v}, and {said} makes it {other}: "
+                                     f"one name, one size")  # fmt: skip
             fixed = [f"{i} ({d.dim_value} -> {v})" for i, (d, v) in enumerate(zip(declared, shape)) if d.HasField("dim_value") and 0 < d.dim_value != v]
             if fixed:
                 note = f"{given} overrides fixed dimension(s) {', '.join(fixed)} of input {name!r}; layers whose shapes no longer fit are listed as uncounted"
