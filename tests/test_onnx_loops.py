@@ -548,6 +548,22 @@ def test_a_counter_cast_to_a_type_that_cannot_hold_the_limit_stays_uncounted(tmp
     assert u.op == "Loop" and "the condition its body computes ('go') may stop it" in u.reason and u.params == H * H
 
 
+def test_a_while_loop_whose_limit_is_a_graph_input_says_to_give_it(tmp_path):
+    """Loops round: Keras' RNN loop whose limit is a graph input L (int32): uncounted, the reason
+    naming --input-value L=N; given, 5 steps of h W (16 x 16)."""
+    import onnx
+
+    path = tf2onnx_while(tmp_path, carried_limit=True)
+    mp = onnx.load(str(path))
+    del mp.graph.initializer[[t.name for t in mp.graph.initializer].index("L")]
+    mp.graph.input.append(vi("L", [], TensorProto.INT32))
+    onnx.save(mp, str(path))
+    (u,) = read_onnx(path).uncounted
+    assert "may stop it before any count known (it reads the one-element graph input 'L': if that is its limit, give its value with --input-value L=N)" in u.reason
+    m = read_onnx(path, input_values={"L": 5})
+    assert not m.uncounted and m.layers[0].cost.macs == 5 * H * H
+
+
 def test_a_trip_count_given_with_input_value(tmp_path):
     """The trip count is a graph input: --input-value M=6 (the API's input_values) runs it 6
     times, in the reader, the CLI and the JSON's note, and the MatMul after it is counted too."""

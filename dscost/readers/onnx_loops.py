@@ -471,9 +471,13 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
         return
     counters: dict[str, tuple[int, int]] = {}
     n, found.how, found.reason = steps(node, inferred, values, shapes, counters)
-    if n is None and node.op_type == "Loop" and node.input and node.input[0] in inputs and node.input[0] not in values:
-        found.reason += f" (it is a graph input: give its value with --input-value {node.input[0]}=N)"
     if n is None:
+        if node.op_type == "Loop" and node.input and node.input[0] in inputs and node.input[0] not in values:
+            found.reason += f" (it is a graph input: give its value with --input-value {node.input[0]}=N)"
+        elif node.op_type == "Loop":  # (TensorFlow's while_loop compares its counter with a limit the graph is given)
+            one = next((t for t in [*node.input, *outer_refs(node)] if t in inputs and t not in values and shapes.get(t) is not None and prod(shapes[t]) == 1), None)
+            if one is not None:
+                found.reason += f" (it reads the one-element graph input {one!r}: if that is its limit, give its value with --input-value {one}=N)"
         return
 
     def again(now: list, k: int):
