@@ -693,6 +693,15 @@ def test_a_body_that_changes_with_its_counter_between_the_runs_sampled_is_counte
     assert h.shape == (1, 1)
 
 
+def test_a_shape_open_for_another_reason_is_not_followed_iteration_by_iteration(tmp_path):
+    """A MatMul of a NonZero's rows in a body of 3,000 runs: its shape is open whatever the
+    counter, so the body is not inferred at each run (which would stop at 2,048 and hide the
+    reason); the reason names the MatMul."""
+    extra = [node("NonZero", ["x"], "nz"), node("Cast", ["nz"], "nzf", to=TensorProto.FLOAT), node("MatMul", ["nzf", "nzf"], "mm", name="data_mm")]
+    (u,) = read_onnx(loop_model(tmp_path, m_value=3000, extra_body=extra)).uncounted
+    assert u.reason.startswith("Loop: body node 'data_mm' (MatMul) not counted: unknown shape of input 0 ('nzf')"), u.reason
+
+
 @pytest.mark.parametrize(("plus", "inner_steps"), [(1, 1 + 2 + 3 + 4), (0, 0 + 1 + 2 + 3)])
 def test_an_inner_loop_whose_trip_count_is_the_outer_counter_is_counted_at_each_run(tmp_path, plus, inner_steps):
     """``for i in range(4): for j in range(i + 1)``: 10 inner steps of 256 MACs, 2,560 (had been 4 x 256,

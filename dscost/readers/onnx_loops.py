@@ -365,13 +365,14 @@ def _follow(node, n: int, first, again, by_counter: bool) -> tuple[list, list, s
     runs: list = []
     now = [first.shapes.get(b_in) for b_in, _, _ in carried]
     start, run, k = list(now), None if by_counter else first, 0
+    times = 0 if by_counter else 1  # inferences of the body
     why = "its shapes depend on its counter" if by_counter else "its carried values change shape"
     most = f"(at most {MAX_UNROLLED:,} per loop, {MAX_UNROLLED_NODES:,} body nodes in all): not inferred one by one"
     while k < n:
         if run is None:
-            if len(runs) >= MAX_UNROLLED or not _afford(size):
-                return [], [], "", f"{op}: {why}; following its {n:,} iterations one by one would infer its body more than {len(runs)} times {most}"
-            run = again(now, k)
+            if times >= MAX_UNROLLED or not _afford(size):
+                return [], [], "", f"{op}: {why}; following its {n:,} iterations one by one would infer its body more than {times} times {most}"
+            run, times = again(now, k), times + 1
             if isinstance(run, str):
                 return [], [], "", f"{op}: at iteration {k + 1}, {run}"
             if _SPENT[1] and _open(run):  # (a loop in it was refused its inferences)
@@ -403,10 +404,22 @@ def _signature(inferred):
                              for k, b in inferred.bodies.items()}  # fmt: skip
 
 
-def _open(inferred) -> bool:
-    """Whether a body's inference leaves a shape open or a nested Loop/Scan not counted."""
-    return any(o and inferred.shapes.get(o) is None for b in inferred.graph.node for o in b.output) or any(
-        b.steps is None for b in inferred.bodies.values())
+def _open(inferred, counters=None) -> bool:
+    """Whether a body's inference leaves a shape open or a nested Loop/Scan not counted; with
+    ``counters`` (body input names), only where what the counters reach does (a NonZero's rows,
+    a loop on data: inferring again at each counter value would not close them)."""
+    from dscost.readers.onnx_uncounted import outer_refs
+
+    reached = set(counters or ())
+    nested = {key(b) for b, found in ((b, inferred.bodies.get(key(b))) for b in inferred.graph.node) if found is not None and found.steps is None}
+    for b in inferred.graph.node:
+        if counters is not None:
+            if not any(t in reached for t in b.input) and not (b.attribute and any(t in reached for t in outer_refs(b))):
+                continue
+            reached.update(b.output)
+        if any(o and inferred.shapes.get(o) is None for o in b.output) or key(b) in nested:
+            return True
+    return False
 
 
 # body nodes inferred in the graph being read (every loop's, nested ones too), bounded by
@@ -493,7 +506,7 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
             return f"shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
 
     out, found.reason = output_shapes(node, n, inferred, shapes)
-    if n > 0 and counters and depth < SEEDED_DEPTH and _open(inferred):
+    if n > 0 and counters and depth < SEEDED_DEPTH and _open(inferred, counters):
         found.runs, out, found.grew, found.reason = _follow(node, n, inferred, again, by_counter=True)
         found.by_counter = len(found.runs) > 1
     elif CHANGES in found.reason and node.op_type == "Loop":
