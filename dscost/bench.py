@@ -301,7 +301,7 @@ def bench_subjects(
 
 
 def _named_copy(path, tmp: str, proto=None) -> str:
-    """A copy of the model whose nodes carry dscost's layer names (unnamed or repeated names in the file)."""
+    """A copy of the model whose nodes carry dscost's layer names (unnamed, repeated or graph-input names in the file)."""
     from dscost.readers.onnx_order import load_onnx
 
     proto = proto if proto is not None else load_onnx(path)

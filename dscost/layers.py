@@ -183,7 +183,7 @@ class Model:
     notes: list[str] = field(default_factory=list)
     # the graph inputs with the shapes the counts assume: (name, shape, ONNX element type)
     inputs: list[tuple[str, Shape, int]] = field(default_factory=list)
-    renamed_nodes: int = 0  # nodes named by dscost (no or a repeated name in the file)
+    renamed_nodes: int = 0  # nodes named by dscost (no name in the file, a repeated one, or a graph input's)
     input_values: dict[str, int] = field(default_factory=dict)  # flag inputs given a value (an If's branch): fed as such
     outputs: tuple[str, ...] = ()  # the graph's output tensors, where the input names them (ONNX): live to the end of a run
 
