@@ -17,8 +17,8 @@ Pure: no I/O, no third-party imports.  The conventions (also in the README):
   output that no layer consumes (an unused piece of a Split, an LSTM's Y_c) is freed after
   its own step; an output the graph declares (ONNX ``graph.output``: ``Model.outputs``) stays
   live until the end even when later layers read it too (a backbone returning its feature
-  maps), and so does a graph input the graph returns.  A tensor consumed only by an uncounted node looks like an output (its consumer is
-  unknown);
+  maps), and so does a graph input the graph returns.  A tensor consumed only by an uncounted
+  node looks like an output (its consumer is unknown);
 * **peak live activation memory** = the largest sum, over the steps, of the tensors live at
   that step.  It is an upper bound of what a runtime that fuses layers or runs element-wise
   ops in place needs, and a lower bound for one that never frees;

@@ -411,7 +411,7 @@ def _open(inferred, counters=None) -> bool:
     from dscost.readers.onnx_uncounted import outer_refs
 
     reached = set(counters or ())
-    nested = {key(b) for b, found in ((b, inferred.bodies.get(key(b))) for b in inferred.graph.node) if found is not None and found.steps is None}
+    nested = {k for k, found in inferred.bodies.items() if found.steps is None}
     for b in inferred.graph.node:
         if counters is not None:
             if not any(t in reached for t in b.input) and not (b.attribute and any(t in reached for t in outer_refs(b))):

@@ -578,7 +578,7 @@ class _Counter:
                 continue
             src = get(t, t)
             k = port.get(t, 0) if port else 0  # (a graph with multi-output nodes: two outputs of one Split are two edges)
-            if (src not in edges) if not port else (src, k) not in zip(edges, ports):
+            if (src, k) not in zip(edges, ports):
                 edges.append(src)
                 ports.append(k)
         return tuple(edges), tuple(ports) if port and any(ports) else ()
