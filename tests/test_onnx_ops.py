@@ -644,16 +644,37 @@ def test_an_einsum_with_nothing_to_sum_is_a_broadcast_multiply(tmp_path):
     assert by["summed"].type == MATMUL and by["summed"].cost == Cost(macs=896)
 
 
-def test_einsum_one_operand_and_three_operands(tmp_path):
+def test_einsum_one_operand(tmp_path):
+    m = read(tmp_path, [node("Einsum", ["x"], "tr", equation="ij->ji")], [("x", [3, 4])], ["tr"])  # 12 elements
+    assert [(layer.type, layer.cost) for layer in m.layers] == [(ELEMENTWISE, Cost(other_ops=12))]
+
+
+def test_einsum_of_more_operands_is_contracted_left_to_right_as_onnxruntime_runs_it(tmp_path):
+    """Three or more operands: onnxruntime multiplies the running result by the next operand,
+    summing an index at the last operand that holds it (when the output does not); each pair
+    counts as two operands do (the product of every index on either side).  torch 2.14's
+    FlopCounterMode gives torch.einsum("bn,anm,bm->ba") 300 FLOPs, 150 MACs, as here."""
     nodes = [
-        node("Einsum", ["x"], "tr", equation="ij->ji"),  # 12 elements
-        node("Einsum", ["x", "y", "z"], "chain", equation="ij,jk,kl->il"),
+        node("Einsum", ["x", "y", "z"], "chain", equation="ij,jk,kl->il"),  # i j k: 3*4*5 = 60, then i k l: 3*5*2 = 30
+        node("Einsum", ["a", "W", "c"], "bilinear", equation="bn,anm,bm->ba"),  # b a n m: 2*3*4*5 = 120, then b a m: 30; W 60 weights
+        node("Einsum", ["p", "q", "r"], "carried", equation="ia,ib,ab->i"),  # i a b: 4*2*3 = 24 products (a, b needed later), then 24 MACs
+        node("Einsum", ["e1", "e2", "e3"], "batched", equation="...ij,...jk,...kl->...il"),  # 2*3*4*5 = 120, then 2*3*5*2 = 60
     ]
-    m = read(tmp_path, nodes, [("x", [3, 4]), ("y", [4, 5]), ("z", [5, 2])], ["tr", "chain"])
+    inputs = [("x", [3, 4]), ("y", [4, 5]), ("z", [5, 2]), ("a", [2, 4]), ("c", [2, 5]), ("p", [4, 2]), ("q", [4, 3]), ("r", [2, 3]),
+              ("e1", [2, 3, 4]), ("e2", [2, 4, 5]), ("e3", [1, 5, 2])]  # fmt: skip
+    m = read(tmp_path, nodes, inputs, ["chain", "bilinear", "carried", "batched"], [init("W", 3, 4, 5)])
+    assert not m.uncounted, m.uncounted
     by = {layer.name: layer for layer in m.layers}
-    assert by["tr"].type == ELEMENTWISE and by["tr"].cost == Cost(other_ops=12)
-    reasons = {u.name: u.reason for u in m.uncounted}
-    assert "3 operands" in reasons["chain"] and "chain" not in by
+    assert by["chain"].type == MATMUL and by["chain"].cost == Cost(macs=90) and by["chain"].output_shape == (3, 2)
+    assert by["bilinear"].cost == Cost(macs=150, weights=60) and by["bilinear"].inputs == ("a", "c")
+    assert by["carried"].cost == Cost(macs=24, other_ops=24) and by["carried"].output_shape == (4,)
+    assert by["batched"].cost == Cost(macs=180) and by["batched"].output_shape == (2, 3, 2)
+    assert "3 operands contracted left to right" in by["chain"].note
+    ort = pytest.importorskip("onnxruntime")  # (each graph runs, at the shapes counted)
+    feeds = {name: np.ones(shape, np.float32) for name, shape in inputs}
+    outs = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)
+    assert [o.shape for o in outs] == [(3, 2), (2, 3), (4,), (2, 3, 2)]
+    assert outs[0][0, 0] == 4 * 5 and outs[2][0] == 2 * 3 and outs[1][0, 0] == 0  # (W's zeros: a fresh init)
 
 
 # --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Nothing here does I/O or imports onnx.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import prod
 from typing import Callable
 
 from dscost import cost as C
@@ -273,3 +274,25 @@ def einsum_shape(sizes: dict[str, int], batch: tuple[int, ...], out: str) -> tup
     """The output shape of an Einsum (:func:`einsum_sizes`)."""
     before, ell, after = out.partition("...")
     return (*(sizes[c] for c in before), *(batch if ell else ()), *(sizes[c] for c in after))
+
+
+def einsum_pairs(eq: str, sizes: dict[str, int], batch: tuple[int, ...], out: str) -> list[tuple[int, int]]:
+    """The pairwise products of an Einsum of any number of operands, contracted left to right as
+    onnxruntime runs it: the running result times the next operand, an index summed at the last
+    operand holding it when the output does not.  For each pair, (the product of the sizes of
+    every index of either side, the product of the sizes summed there): a pair summing nothing
+    (1) is a broadcast multiply.  Two operands give one pair, :func:`dscost.cost.einsum_cost`'s."""
+    def labels(term: str) -> list[str]:
+        return [*term.replace("...", ""), *(["..."] if "..." in term else [])]
+
+    size = {**sizes, "...": prod(batch)}
+    terms = [labels(t) for t in eq.split("->")[0].split(",")]
+    kept = set(labels(out))
+    last = {x: k for k, term in enumerate(terms) for x in term}  # (the last operand holding each index: linear in the operands)
+    running, pairs = terms[0], []
+    for k in range(1, len(terms)):
+        both = list(dict.fromkeys([*running, *terms[k]]))
+        summed = [x for x in both if last[x] <= k and x not in kept]
+        pairs.append((prod(size[x] for x in both), prod(size[x] for x in summed)))
+        running = [x for x in both if last[x] > k or x in kept]
+    return pairs

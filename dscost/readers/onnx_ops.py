@@ -31,6 +31,7 @@ from dscost.readers.onnx_node import (
     auto_pad,
     blocks_fit,
     conv_geom,
+    einsum_pairs,
     einsum_shape,
     einsum_sizes,
     explicit_pads,
@@ -215,7 +216,8 @@ def einsum(info: NodeInfo) -> Result:
     a constant operand counted as weights, as for MatMul; with nothing to sum (every index summed
     over has size 1: ``blq,blk->blqk``), a broadcast multiply, one op per output element, as torch
     computes it (and counts no MACs).  One operand (sum, transpose, trace): one op per input
-    element.  More operands: not derived (uncounted)."""
+    element.  More operands: contracted left to right, as onnxruntime runs them
+    (:func:`einsum_pairs`), each pair counted as two operands are; constant operands are weights."""
     eq = info.attr("equation", "")
     eq = (eq.decode() if isinstance(eq, bytes) else str(eq)).replace(" ", "")
     terms = eq.split("->")[0].split(",")
@@ -223,12 +225,18 @@ def einsum(info: NodeInfo) -> Result:
         raise ValueError(f"equation {eq!r} has {len(terms)} operands, the node {len(info.inputs)} inputs")
     if len(terms) == 1:
         return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(0))), note=eq)
-    if len(terms) > 2:
-        raise ValueError(f"einsum with {len(terms)} operands ({eq!r}): contraction order unknown")
     sizes, batch, out = einsum_sizes(eq, [info.shape(i) for i in range(len(terms))])
     declared = info.out_shapes[0] if info.out_shapes else None
     if declared is not None and tuple(declared) != (shape := einsum_shape(sizes, batch, out)):
         raise ValueError(f"its operands give {shape}, its output is declared {tuple(declared)}: {CANNOT_RUN}")
+    if len(terms) > 2:
+        pairs = einsum_pairs(eq, sizes, batch, out)
+        cost = Cost(macs=sum(n for n, summed in pairs if summed > 1), other_ops=sum(n for n, summed in pairs if summed == 1))
+        data = tuple(i for i in range(len(terms)) if not info.is_const(i))
+        params = {i: "weights" for i in range(len(terms)) if info.is_const(i)} if data else {}
+        note = f"{eq}: {len(terms)} operands contracted left to right, as onnxruntime runs them"
+        return Result(MATMUL if cost.macs else ELEMENTWISE, replace(cost, weights=sum(prod(info.shape(i)) for i in params)), params=params,
+                      data_inputs=data if params else None, note=note)  # fmt: skip
     if batch:
         sizes["..."] = prod(batch)
     if prod(d for x, d in sizes.items() if (x != "..." and x not in out) or (x == "..." and "..." not in out)) == 1:
