@@ -34,7 +34,7 @@ from dscost import __version__
 from dscost.errors import InputError, internal_error_line, report_written, silence_stdout
 from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, repeated_gate_option, roofline_hardware, run_limits
 from dscost.units import clean
-from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
+from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS, writable_output
 
 app = typer.Typer(
     name="dscost",
@@ -100,7 +100,8 @@ HardwareOpt = Annotated[
 ]
 PeakOpt = Annotated[Optional[float], typer.Option("--peak-gmacs", help="Roofline: peak compute in GMAC/s (with --bandwidth-gbs).", show_default=False)]
 BandwidthOpt = Annotated[Optional[float], typer.Option("--bandwidth-gbs", help="Roofline: memory bandwidth in GB/s (with --peak-gmacs).", show_default=False)]
-OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to this file instead of stdout (e.g. -f html -o report.html).", show_default=False)]
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to this file instead of stdout (e.g. -f html -o report.html).", show_default=False,
+                                                  callback=writable_output)]  # fmt: skip
 DepthOpt = Annotated[Optional[int], typer.Option("--depth", min=1, help="Roll layers up by module path to this depth (ONNX node-name prefixes, spec groups).", show_default=False)]
 TopOpt = Annotated[Optional[int], typer.Option("--top", min=1, help="Show only the N costliest layers (or modules) and one row for the rest.", show_default=False)]
 ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", help="Per-layer columns, comma-separated (name, type, shape, macs, params, pct, share, sep_macs, ...) or all.", show_default=False)]

@@ -360,6 +360,27 @@ def color_allowed() -> bool:
     return not os.environ.get("NO_COLOR")
 
 
+def writable_output(path: str | None) -> str | None:
+    """``--output``, checked when the options are parsed (a Click callback), before any model is
+    read: a folder, an existing file that is no regular file (``/dev/null``) or a path whose
+    folder does not exist is an error then, not after minutes of export and counting."""
+    if path is not None:
+        import stat
+
+        from dscost.errors import InputError
+
+        if os.path.isdir(path):
+            raise InputError(f"--output {path}: is a directory")
+        if not path or path.endswith(("/", os.sep)):
+            raise InputError(f"--output {path!r}: not a file name (leave -o out to write to standard output)")
+        if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(f"--output {path}: exists and is not a regular file")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise InputError(f"--output {path}: cannot write (folder {folder} does not exist)")
+    return path
+
+
 class output_file:
     """``--output FILE`` as a context manager: the report is written to a unique temp file beside
     ``FILE`` and renamed into place when it is complete (stdout, as None, without a path).  HTML
@@ -375,12 +396,7 @@ class output_file:
             if self.fmt == "html" and sys.stdout.isatty():
                 raise InputError("--format html writes a page: give -o report.html (or redirect stdout to a file)")
             return None
-        import stat
-
-        if os.path.isdir(self.path):
-            raise InputError(f"--output {self.path}: is a directory")
-        if os.path.exists(self.path) and not stat.S_ISREG(os.stat(self.path).st_mode):
-            raise InputError(f"--output {self.path}: exists and is not a regular file")
+        writable_output(self.path)  # (again: the API writes through here too)
         from dscost.files import refuse_input_as_output, temp_beside
 
         refuse_input_as_output(self.path)
