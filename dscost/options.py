@@ -310,7 +310,7 @@ def roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_
     `bench --calibrate` profile is used when no hardware is named."""
     from dscost import roofline
 
-    dt = roofline.check_dtype(dtype or "fp32")
+    dt = roofline.check_dtype(dtype if dtype is not None else "fp32")  # (an empty --dtype is an error, not fp32)
     hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
     if hw is None and auto_local and roofline.profile_path().exists():
         hw = roofline.load_local()

@@ -206,7 +206,7 @@ def load_local(path: Path | None = None) -> Hardware:
 def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, bandwidth_gbs: float | None = None) -> Hardware | None:
     """``--hardware NAME`` (a preset or ``local``) or ``--peak-gmacs X --bandwidth-gbs Y``; None when neither is given."""
     custom = peak_gmacs is not None or bandwidth_gbs is not None
-    if name and custom:
+    if name is not None and custom:
         raise InputError("use either --hardware or --peak-gmacs/--bandwidth-gbs, not both")
     if custom:
         if peak_gmacs is None or bandwidth_gbs is None:
@@ -221,7 +221,7 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
             float(bandwidth_gbs),
             "given on the command line",
         )
-    if not name:
+    if name is None:
         return None
     key = name.lower()
     if key == LOCAL:

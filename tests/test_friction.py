@@ -308,3 +308,15 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_model_is_read(ca
     assert code == 2 and out == ""
     assert error_line(err) == "dscost: error: " + message.format(tmp=tmp_path)
     assert sorted(os.listdir(tmp_path)) == []  # (no temporary file left)
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [("--dtype", "--dtype '': choose one of fp32, fp16, bf16, int8"),
+     ("--hardware", "--hardware '': unknown; choose one of a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, local or give --peak-gmacs and --bandwidth-gbs")],
+)  # fmt: skip
+def test_an_empty_roofline_option_is_an_error_not_the_default(capsys, option, message):
+    """`--dtype "$DTYPE"` with the variable unset had counted at fp32 and `--hardware ""` had
+    estimated no times, both exit 0; the empty value given is said."""
+    code, out, err = cli(capsys, "analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), option, "")
+    assert code == 2 and out == "" and error_line(err) == "dscost: error: " + message
