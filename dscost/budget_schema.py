@@ -52,6 +52,10 @@ ShareLimit = Annotated[
 ]
 
 
+# A size: a positive integer, strictly (YAML's yes/on/true is no 1, nor 224.0 a size)
+_Size = Annotated[int, Field(gt=0, strict=True)]
+
+
 class BudgetEntry(BaseModel):
     """One model (or glob of models) and the limits it must hold."""
 
@@ -63,11 +67,11 @@ class BudgetEntry(BaseModel):
         "path/file.py:factory (relative to the budget file) or package.module:factory.",
     )
     name: str | None = Field(None, description="Label shown in reports instead of the model name.")
-    width: float | None = Field(None, gt=0, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
-    resolution: Annotated[int, Field(gt=0)] | Annotated[list[Annotated[int, Field(gt=0)]], Field(min_length=2, max_length=2)] | None = Field(
+    width: float | None = Field(None, gt=0, strict=True, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
+    resolution: _Size | Annotated[list[_Size], Field(min_length=2, max_length=2)] | None = Field(
         None, description="Input resolution R or [H, W] for YAML specs (as `--resolution`)."
     )
-    input_shapes: dict[str, list[Annotated[int, Field(gt=0)]]] | list[Annotated[int, Field(gt=0)]] | None = Field(
+    input_shapes: dict[str, list[_Size]] | list[_Size] | None = Field(
         None,
         description="Shapes of symbolic ONNX inputs or PyTorch forward parameters, e.g. {input: [1, 3, 224, 224]}, "
         "or one shape [1, 3, 224, 224] for a PyTorch module's single input (as `--input-shape`).",
@@ -77,7 +81,7 @@ class BudgetEntry(BaseModel):
         description="Element types of a PyTorch module's inputs by forward parameter name, e.g. {input_ids: int64}, or one type for its "
         "single input; integer inputs are zeros, float ones random (as `--input-shape input_ids=1x128:int64`).",
     )
-    dims: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
+    dims: dict[str, Annotated[int, Field(ge=0, strict=True)]] | None = Field(
         None, description="Values of symbolic dimensions of an ONNX graph's inputs by name, e.g. {sequence_length: 128} (as `--dim`)."
     )
     input_values: dict[str, bool | int] | None = Field(

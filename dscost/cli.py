@@ -254,7 +254,7 @@ def check(
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
     max_weight_bytes: Annotated[Optional[str], typer.Option("--max-weight-bytes", help="Learnable params x bytes of --dtype: 17MB, 16MiB.", show_default=False)] = None,
     max_peak_activation_bytes: Annotated[Optional[str], typer.Option("--max-peak-activation-bytes", help="Peak live activation memory at --dtype (sequential run): 8MB, 6MiB.", show_default=False)] = None,
-    dtype: Annotated[str, typer.Option("--dtype", help="Element dtype for the byte limits: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B).")] = "fp32",
+    dtype: Annotated[Optional[str], typer.Option("--dtype", help="Element dtype for the byte limits: fp32 (4 B, default), fp16/bf16 (2 B), int8 (1 B).", show_default=False)] = None,
     max_layer_macs: Annotated[Optional[str], typer.Option("--max-layer-macs", help="MACs (FLOPs) of any single layer.", show_default=False)] = None,
     max_standard_conv_share: Annotated[Optional[str], typer.Option("--max-standard-conv-share", help="Share of MACs in standard convs: 0.05 or 5%.", show_default=False)] = None,
     max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
@@ -280,12 +280,12 @@ def check(
 
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
-    limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
+    limits = gate.Limits(dtype=check_dtype(dtype if dtype is not None else "fp32"), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
     options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
-        if models or limits.any() or options:
-            raise InputError("--budget: give either a budget file or models with --max-* limits, not both (put per-model options in the budget file)")
+        if models or limits.any() or options or dtype is not None:  # (a --dtype here would be read by no entry: each has its dtype:)
+            raise InputError(f"--budget: give either a budget file or models with --max-* limits, not both (put per-model options{', dtype: too,' if dtype is not None else ''} in the budget file)")
         result = _budget.check_budget(budget, flops=flops or None, jobs=batch.check_jobs(jobs))
     else:
         if not models:

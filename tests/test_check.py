@@ -621,3 +621,29 @@ def test_csv_with_budget_file(capsys, tmp_path, models):
     assert code == 0
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert (row["limit"], int(row["actual"]), int(row["headroom"]), row["passed"]) == ("max_macs", MACS, 0, "true")
+
+
+def test_dtype_beside_a_budget_file_is_an_error(capsys, tmp_path, models):
+    """A --dtype next to --budget had been read by no entry: an int8 entry's 5MB weight limit
+    stayed int8 under --dtype fp32 and passed (each entry has its own dtype:)."""
+    budget = write_budget(tmp_path, "budgets:\n  - path: models/gate.yaml\n    max_weight_bytes: 384\n    dtype: int8\n")
+    assert dscost(capsys, "check", "--budget", str(budget))[0] == 0  # 384 params x 1 B
+    code, out, err = dscost(capsys, "check", "--budget", str(budget), "--dtype", "fp32")
+    assert code == 2 and out == ""
+    assert err == "dscost: error: --budget: give either a budget file or models with --max-* limits, not both (put per-model options, dtype: too, in the budget file)\n"
+
+
+@pytest.mark.parametrize("entry, where, message", [
+    ("resolution: yes", "3:5", "resolution: Input should be a valid integer, got True, or Input should be a valid list"),
+    ("resolution: [8, on]", "3:21", "resolution[1]: Input should be a valid integer, got True"),
+    ("width: true", "3:5", "width: Input should be a valid number, got True"),
+    ("input_shapes: [1, 3, yes, yes]", "3:26", "input_shapes[2]: Input should be a valid integer, got True"),
+    ("dims: {batch: on}", "3:12", "dims: batch: Input should be a valid integer, got True"),
+])  # fmt: skip
+def test_a_yaml_boolean_is_no_size_in_a_budget(capsys, tmp_path, models, entry, where, message):
+    """`resolution: yes` had counted the spec at 1x1 and passed its 500M limit (pydantic took True
+    for 1); the spec's own sizes are strict, and so are a budget's now."""
+    budget = write_budget(tmp_path, f"budgets:\n  - path: models/gate.yaml\n    {entry}\n    max_macs: 1M\n")
+    code, out, err = dscost(capsys, "check", "--budget", str(budget))
+    assert code == 2 and out == ""
+    assert f"budget.yaml:{where}: budgets[0]: {message}" in err and err.count("\n") == 1
