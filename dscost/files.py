@@ -37,7 +37,8 @@ def regular_file(path: str | Path, what: str = "file") -> Path:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        broken = f" (a symbolic link to {os.readlink(path)}, which does not exist)" if os.path.islink(path) else ""
+        raise InputError(f"{path}: no such file{broken}") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     if not stat.S_ISREG(st.st_mode):
@@ -149,16 +150,20 @@ _GLOB_CHARS = set("*?[")
 
 
 def glob_files(pattern: Path) -> list[Path]:
-    """Regular files matching ``pattern`` (``*``, ``?``, ``[...]`` within a name, ``**`` across
-    folders), found by one ``os.walk`` that does not follow directory symlinks."""
+    """The files matching ``pattern`` (``*``, ``?``, ``[...]`` within a name, ``**`` across
+    folders), found by one ``os.walk`` that does not follow directory symlinks.  As a shell's
+    glob, a wildcard does not match a name that starts with a dot.  Every match that is no
+    regular file -- a broken symbolic link, a FIFO -- is kept, for the reader to refuse by name:
+    a glob never skips a model it names."""
     import re
 
     parts = pattern.parts
     fixed = next((i for i, p in enumerate(parts) if _GLOB_CHARS & set(p)), len(parts))
     root = Path(*parts[:fixed]) if fixed else Path(".")
     rest = parts[fixed:]
-    regex = "/".join(("(?:.*/)?" if i < len(rest) - 1 else ".*") if p == "**" else _translate(p) for i, p in enumerate(rest))
-    regex = regex.replace("(?:.*/)?/", "(?:.*/)?")
+    name = r"(?!\.)[^/]+"  # (a name ** crosses: not a hidden one)
+    regex = "/".join((f"(?:{name}/)*" if i < len(rest) - 1 else f"{name}(?:/{name})*") if p == "**" else _translate(p) for i, p in enumerate(rest))
+    regex = regex.replace(f"(?:{name}/)*/", f"(?:{name}/)*")
     matcher = re.compile(regex + r"\Z", re.DOTALL)
     seen: set[str] = set()
     out: list[Path] = []
@@ -167,7 +172,7 @@ def glob_files(pattern: Path) -> list[Path]:
         for name in sorted(files):
             full = Path(folder) / name
             rel = full.relative_to(root).as_posix()
-            if matcher.match(rel) and os.path.isfile(full):
+            if matcher.match(rel):
                 real = os.path.realpath(full)
                 if real not in seen:
                     seen.add(real)
@@ -176,10 +181,11 @@ def glob_files(pattern: Path) -> list[Path]:
 
 
 def _translate(part: str) -> str:
-    """One path component of a glob as a regex: ``*`` and ``?`` do not cross ``/``."""
+    """One path component of a glob as a regex: ``*`` and ``?`` do not cross ``/``, nor match a
+    leading dot the pattern does not write."""
     import re
 
-    out, i = [], 0
+    out, i = [] if part.startswith(".") else [r"(?!\.)"], 0
     while i < len(part):
         c = part[i]
         if c == "*":

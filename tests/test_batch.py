@@ -88,3 +88,31 @@ def test_jobs_below_one_is_a_usage_error(capsys):
     for jobs in ("0", "-3"):
         code = run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "-j", jobs])
         assert code == 2 and f"{jobs} is not in the range x>=1" in capsys.readouterr().err
+
+
+def test_a_glob_names_every_file_it_matches_and_no_hidden_one(capsys, tmp_path, monkeypatch):
+    """A broken symbolic link a glob matches (an export that did not happen) had been skipped
+    without a word, and the check passed on the other models: it stops the command by name.  As
+    in a shell, a wildcard does not match a leading dot (``dot/.hidden.yaml``), ``.*`` does."""
+    monkeypatch.chdir(tmp_path)
+    spec = (ROOT / "models" / "mobilenet_v1.yaml").read_text()
+    for name in ("exports/small.yaml", "dot/v.yaml", "dot/.hidden.yaml", "dot/.cache/w.yaml", "deep/a/b.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(spec)
+    (tmp_path / "exports" / "big.yaml").symlink_to("../build/big.yaml")
+    for args in (["check", "exports/*.yaml", "--max-macs", "1G"], ["analyze", "exports/*.yaml"]):
+        code, out, err = cli(capsys, *args)
+        assert (code, out, err) == (2, "", "dscost: error: exports/big.yaml: no such file (a symbolic link to ../build/big.yaml, which does not exist)\n")
+    (tmp_path / "b.yaml").write_text("budgets:\n  - path: exports/*.yaml\n    max_macs: 1G\n")
+    code, out, err = cli(capsys, "check", "--budget", "b.yaml")
+    assert code == 2 and err.startswith("dscost: error: b.yaml: budgets[0]: exports/big.yaml: no such file (a symbolic link")
+
+    def sources(pattern):
+        code, out, _ = cli(capsys, "analyze", pattern, "-f", "json", "-q")
+        assert code == 0, pattern
+        lines = out.splitlines()
+        return [d["source"] for d in (map(json.loads, lines) if lines[0].endswith("}") else [json.loads(out)])]  # (one model: one document)
+
+    assert sources("dot/*.yaml") == ["dot/v.yaml"]
+    assert sources("dot/.*.yaml") == ["dot/.hidden.yaml"]
+    assert sources("d*/**/*.yaml") == ["deep/a/b.yaml", "dot/v.yaml"]
