@@ -72,6 +72,20 @@ def refuse_input_as_output(path: str | Path, label: str = "--output") -> None:
         raise InputError(f"{label} {path}: is one of the command's input files; choose another output file")
 
 
+def append_text(path: str, text: str, label: str) -> None:
+    """Append ``text`` to the regular file ``path`` (created when missing), never blocking on a
+    FIFO; InputError naming ``label`` (an environment variable, an option) when it cannot."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o666)
+    except OSError as err:
+        raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(f"{label} {path}", mode, "file")
+        f.write(text)
+
+
 def temp_beside(path: str | Path, suffix: str = ".dscost-tmp") -> tuple[int, str]:
     """(descriptor, name) of a new, uniquely named file in ``path``'s folder, to be renamed over
     ``path`` once complete (a reader never sees half a file).  It gets the permissions ``path``

@@ -647,3 +647,19 @@ def test_a_yaml_boolean_is_no_size_in_a_budget(capsys, tmp_path, models, entry, 
     code, out, err = dscost(capsys, "check", "--budget", str(budget))
     assert code == 2 and out == ""
     assert f"budget.yaml:{where}: budgets[0]: {message}" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("kind", ["missing folder", "directory", "fifo"])
+def test_an_unusable_step_summary_is_one_error_line(capsys, tmp_path, models, monkeypatch, kind):
+    """$GITHUB_STEP_SUMMARY in a folder that does not exist or naming a directory had ended in
+    a traceback with exit 1 (the code of an exceeded limit, on a passing check), and a FIFO had
+    blocked the run forever; each is one line, exit 2."""
+    import os
+
+    where = {"missing folder": tmp_path / "no" / "summary.md", "directory": tmp_path, "fifo": tmp_path / "summary.fifo"}[kind]
+    if kind == "fifo":
+        os.mkfifo(where)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(where))
+    code, _, err = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1M", "-f", "github")
+    why = {"missing folder": "No such file or directory", "directory": "Is a directory", "fifo": "No such device or address"}[kind]
+    assert code == 2 and err == f"dscost: error: $GITHUB_STEP_SUMMARY {where}: cannot append to it ({why})\n"

@@ -288,8 +288,9 @@ def _show_check(rep: CheckReport, fmt: str, out=None) -> None:
         out.write(check_github(rep))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            with open(summary, "a", encoding="utf-8") as f:
-                f.write(check_markdown(rep) + "\n")
+            from dscost.files import append_text
+
+            append_text(summary, check_markdown(rep) + "\n", "$GITHUB_STEP_SUMMARY")
     elif fmt == "html":
         from dscost.report.html import write_page
 
