@@ -211,8 +211,8 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
     if custom:
         if peak_gmacs is None or bandwidth_gbs is None:
             raise InputError("--peak-gmacs and --bandwidth-gbs go together: give both")
-        if not (peak_gmacs > 0 and bandwidth_gbs > 0):
-            raise InputError(f"--peak-gmacs ({peak_gmacs:g}) and --bandwidth-gbs ({bandwidth_gbs:g}) must be positive")
+        if not (0 < peak_gmacs < float("inf") and 0 < bandwidth_gbs < float("inf")):  # (nan fails too; inf would be no JSON number)
+            raise InputError(f"--peak-gmacs ({peak_gmacs:g}) and --bandwidth-gbs ({bandwidth_gbs:g}) must be positive finite numbers")
         return Hardware(
             "custom",
             "custom",

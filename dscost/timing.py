@@ -103,8 +103,8 @@ def noise_notice(label: str, t: Timing) -> str | None:
 
 
 def check_budget(budget_s: float, max_runs: int) -> None:
-    if not budget_s > 0:
-        raise InputError(f"--budget {budget_s:g}: must be a positive number of seconds")
+    if not 0 < budget_s < float("inf"):
+        raise InputError(f"--budget {budget_s:g}: must be a positive, finite number of seconds")
     if max_runs < 1:
         raise InputError(f"--runs {max_runs}: must be >= 1")
 

@@ -320,3 +320,13 @@ def test_an_empty_roofline_option_is_an_error_not_the_default(capsys, option, me
     estimated no times, both exit 0; the empty value given is said."""
     code, out, err = cli(capsys, "analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), option, "")
     assert code == 2 and out == "" and error_line(err) == "dscost: error: " + message
+
+
+@pytest.mark.parametrize("peak, bandwidth", [("inf", "100"), ("100", "1e999"), ("nan", "100")])
+def test_an_infinite_roofline_rate_is_an_error(capsys, peak, bandwidth):
+    """--peak-gmacs inf (or a bandwidth of 1e999) had been taken, and the JSON held the bare word
+    Infinity, which no JSON parser reads (red team 7); nan was refused already."""
+    code, out, err = cli(capsys, "analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--peak-gmacs", peak, "--bandwidth-gbs", bandwidth, "-f", "json")
+    shown = {"1e999": "inf"}.get(bandwidth, bandwidth)
+    assert code == 2 and out == ""
+    assert error_line(err) == f"dscost: error: --peak-gmacs ({peak}) and --bandwidth-gbs ({shown}) must be positive finite numbers"

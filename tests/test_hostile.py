@@ -190,7 +190,8 @@ def test_bench_refuses_a_run_too_big_for_memory(tmp_path):
 
 
 @pytest.mark.parametrize("flag, value, message", [("--timeout", "inf", "--timeout inf: must be a positive number of seconds, at most 1e+06"),
-                                                   ("--max-memory", "1e30", "--max-memory 1e30: must be positive, at most 1EiB")])  # fmt: skip
+                                                   ("--max-memory", "1e30", "--max-memory 1e30: must be positive, at most 1EiB"),
+                                                   ("--budget", "inf", "--budget inf: must be a positive, finite number of seconds")])  # fmt: skip
 def test_bench_limits_past_what_the_os_takes_are_one_error(tmp_path, flag, value, message):
     """Found by the third red team: an infinite --timeout or a --max-memory past what RLIMIT_AS
     holds was an internal OverflowError."""
