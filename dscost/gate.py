@@ -284,6 +284,10 @@ class CheckReport:
     def passed(self) -> bool:
         return all(m.passed for m in self.models) and not (self.strict and self.has_uncounted)
 
+    def model_passed(self, m: ModelResult) -> bool:
+        """``m`` holds its limits and, under ``strict``, every op of it was counted."""
+        return m.passed and not (self.strict and m.uncounted_nodes)
+
     @property
     def has_uncounted(self) -> bool:
         return any(m.uncounted_nodes for m in self.models)

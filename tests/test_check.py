@@ -579,6 +579,31 @@ def test_uncounted_ops_warn_and_strict_fails(capsys, tmp_path, monkeypatch):
     assert code == 0 and root.get("failures") == "0" and "Unique" in root.find(".//system-out").text
 
 
+def test_strict_failure_is_in_every_format(capsys, tmp_path, monkeypatch):
+    """Under --strict, an uncounted op failed the run (exit 1) while the CSV said passed=true on
+    every row, the model's JSON "passed": true and the table "ok" (red team 7): each now says it,
+    as JUnit's testcase all_ops_counted does."""
+    import csv
+    import io
+
+    _uncounted_onnx(tmp_path / "unc.onnx")
+    monkeypatch.chdir(tmp_path)
+    args = ("check", "unc.onnx", "--max-macs", "13824", "--strict")
+    code, out, _ = dscost(capsys, *args, "-f", "csv")
+    rows = [(r["limit"], r["actual"], r["passed"], r["detail"]) for r in csv.DictReader(io.StringIO(out))]
+    assert code == 1 and rows == [("max_macs", "13824", "true", ""),
+                                  ("all_ops_counted", "1", "false", "unc: 1 node could not be counted (Unique); its MACs and params are lower bounds")]  # fmt: skip
+    code, out, _ = dscost(capsys, *args, "-f", "json")
+    doc = json.loads(out)
+    assert code == 1 and not doc["passed"] and not doc["models"][0]["passed"]
+    assert doc["summary"] == {"models": 1, "limits": 1, "failed": 1, "models_failed": 1}
+    assert [(c["key"], c["limit"], c["actual"], c["passed"]) for c in doc["models"][0]["checks"]] == [("max_macs", 13824, 13824, True), ("all_ops_counted", 0, 1, False)]
+    code, out, _ = dscost(capsys, *args)
+    assert code == 1 and "unc (unc.onnx): FAILED (--strict: some ops could not be counted)" in out
+    code, out, _ = dscost(capsys, *args[:-1], "-f", "csv")  # (without --strict: a warning, no row)
+    assert code == 0 and [r["limit"] for r in csv.DictReader(io.StringIO(out))] == ["max_macs"]
+
+
 # --------------------------------------------------------------------------
 # --format csv: one row per model x limit
 

@@ -57,6 +57,20 @@ def uncounted_message(m: ModelResult) -> str:
     return f"{m.name}: {n} node{'s' if n != 1 else ''} could not be counted ({', '.join(m.uncounted)}); its MACs and params are lower bounds"
 
 
+def _strict_check(rep: CheckReport, m: ModelResult) -> dict[str, Any] | None:
+    """Under --strict, a model with uncounted ops fails one check more, as JUnit's testcase
+    ``all_ops_counted``: its JSON check and CSV row (None otherwise)."""
+    if not (rep.strict and m.uncounted_nodes):
+        return None
+    n = m.uncounted_nodes
+    return {"key": "all_ops_counted", "label": "all ops counted (--strict)", "kind": "count", "limit": 0, "actual": n, "headroom": -n,
+            "headroom_pct": None, "passed": False, "detail": uncounted_message(m)}  # fmt: skip
+
+
+def _status(rep: CheckReport, m: ModelResult) -> str:
+    return "OVER BUDGET" if not m.passed else "ok" if rep.model_passed(m) else "FAILED (--strict: some ops could not be counted)"
+
+
 def _check_summary(rep: CheckReport) -> str:
     n = sum(len(m.results) for m in rep.models)
     failed = sum(len(m.failures) for m in rep.models)
@@ -87,7 +101,7 @@ def check_doc(rep: CheckReport) -> Doc:
                 rel,
                 PASS_MARK if r.passed else FAIL_MARK,
             ])
-        status = "ok" if m.passed else "OVER BUDGET"
+        status = _status(rep, m)
         notes = ([inputs_line(m.inputs)] if m.inputs else []) + ([f"warning: {uncounted_message(m)}"] if m.uncounted_nodes else [])
         doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl", notes=notes))
     doc.append(Text(_check_summary(rep)))
@@ -116,11 +130,13 @@ def check_json(rep: CheckReport) -> dict[str, Any]:
                 "passed": r.passed,
                 "detail": r.detail or None,
             })
+        if strict := _strict_check(rep, m):
+            checks.append(strict)
         models.append({
             "name": m.name,
             "path": m.path,
             "inputs": input_json(m.inputs),
-            "passed": m.passed,
+            "passed": rep.model_passed(m),
             "checks": checks,
             "uncounted": {"nodes": m.uncounted_nodes, "ops": list(m.uncounted)},
         })
@@ -132,8 +148,8 @@ def check_json(rep: CheckReport) -> dict[str, Any]:
         "summary": {
             "models": len(rep.models),
             "limits": sum(len(m.results) for m in rep.models),
-            "failed": sum(len(m.failures) for m in rep.models),
-            "models_failed": sum(1 for m in rep.models if not m.passed),
+            "failed": sum(len(m.failures) + (_strict_check(rep, m) is not None) for m in rep.models),
+            "models_failed": sum(1 for m in rep.models if not rep.model_passed(m)),
         },
         "models": models,
     }
@@ -164,6 +180,8 @@ def check_csv(rep: CheckReport) -> list[list[Any]]:
                 _csv_bool(r.passed),
                 r.detail,
             ])
+        if strict := _strict_check(rep, m):
+            rows.append([m.name, m.path, *(strict[k] for k in ("key", "label", "kind", "limit", "actual", "headroom")), "", "false", strict["detail"]])
     return rows
 
 
@@ -251,8 +269,8 @@ def check_page(rep: CheckReport) -> str:
         body.append('<p class="note">MAC limits count FLOPs = 2 x MACs.</p>')
     charts = {}
     for i, m in enumerate(rep.models):
-        status = "ok" if m.passed else "OVER BUDGET"
-        body.append(f'<h2>{H.esc(m.name)} <span class="sub">({H.esc(m.path)})</span>: <span class="{"pass" if m.passed else "fail"}">{status}</span></h2>')
+        status = _status(rep, m)
+        body.append(f'<h2>{H.esc(m.name)} <span class="sub">({H.esc(m.path)})</span>: <span class="{"pass" if rep.model_passed(m) else "fail"}">{status}</span></h2>')
         rows = [[_check_label(r), _limit_value(r.kind, r.limit), _limit_value(r.kind, r.actual), *_headroom(r), PASS_MARK if r.passed else FAIL_MARK] for r in m.results]
         body.append(H.static_table(["check", "limit", "actual", "headroom", "headroom %", ""], rows, "lrrrrl"))
         if m.inputs:
