@@ -96,6 +96,7 @@ def clean(text: str) -> str:
 
 def csv_cell(text: str) -> str:
     """A text cell of a CSV report: :func:`clean`, and a quote mark before a leading ``=``, ``+``
-    or ``@``, which a spreadsheet would run as a formula (``=HYPERLINK(...)`` as a layer name)."""
+    or ``@``, which a spreadsheet would run as a formula (``=HYPERLINK(...)`` as a layer name),
+    and before a leading ``::``, which GitHub Actions would run as a workflow command."""
     text = clean(text)
-    return "'" + text if text[:1] in ("=", "+", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "@") or text.lstrip()[:2] == "::" else text

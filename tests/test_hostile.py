@@ -236,6 +236,28 @@ def test_names_cannot_inject(tmp_path, fmt):
         assert r.stdout.splitlines()[0].startswith("::error file=evil.yaml,title=dscost check max_macs::x\\n::warning")
 
 
+LEADING = ["::error file=README.md,title=x::fake", "  ::stop-commands::deadbeef"]
+
+
+@pytest.mark.parametrize("command", [["analyze", "lead.onnx"], ["analyze", "lead.onnx", "-f", "markdown"], ["analyze", "lead.onnx", "-f", "csv"],
+                                     ["check", "lead.yaml", "--max-macs", "1"], ["check", "lead.yaml", "--max-macs", "1", "-f", "csv"],
+                                     ["analyze", "lead.yaml"], ["diff", "lead.onnx", "lead.yaml", "--all"]])  # fmt: skip
+def test_a_name_cannot_start_a_line_with_a_workflow_command(tmp_path, command):
+    """A layer (or model) named ``::error ...`` started a table row, and GitHub Actions runs a line
+    that starts with ``::`` (blanks trimmed) as a workflow command: a fake annotation, or
+    ``::stop-commands::`` silencing a later ``check -f github`` (red team 7).  Such a text gets a
+    first colon written ``\\x3a`` in tables (as a control character is escaped) and a quote mark
+    before it in CSV."""
+    nodes = [helper.make_node("Relu", ["x"], ["a"], name=LEADING[0]), helper.make_node("Relu", ["a"], ["y"], name=LEADING[1])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(tmp_path / "lead.onnx"))
+    (tmp_path / "lead.yaml").write_text('name: "::warning::spec"\ninput: [4]\nlayers:\n  - {type: relu, name: "::error::relu"}\n')
+    r = dscost(tmp_path, *command, env={"NO_COLOR": "1"})
+    assert r.returncode in (0, 1) and r.stdout, r.stderr
+    assert not [line for line in r.stdout.splitlines() if line.lstrip().startswith("::")]
+    assert any(f"{mark}{kind}" in r.stdout for mark in ("\\x3a:", "'::") for kind in ("error", "warning"))  # (the name is there, as near as can be)
+
+
 def test_a_name_xml_refuses_keeps_the_junit_report_well_formed(tmp_path):
     """U+FFFE is no character of XML 1.0: in a name it is written as an escape, so GitLab and
     Jenkins can still read the report."""

@@ -41,9 +41,14 @@ _ascii_only: bool | None = None
 
 
 def _fit(text: str) -> str:
-    """One line, no control characters (:func:`dscost.units.clean`), and ASCII where stdout is ASCII."""
+    """One line, no control characters (:func:`dscost.units.clean`), never a GitHub workflow
+    command (a leading ``::``, after blanks, has its first colon written as the escape ``\\x3a``,
+    as clean writes a control character: a layer named ``::error file=...`` starts a table
+    row), and ASCII where stdout is ASCII."""
     global _ascii_only
     text = clean(text)
+    if text.lstrip()[:2] == "::":
+        text = text.replace("::", "\\x3a:", 1)
     if text.isascii():
         return text
     if _ascii_only is None:
