@@ -358,6 +358,17 @@ def test_work_moved_into_an_uncounted_node_fails_the_gate(capsys, tmp_path):
     assert code == 0 and out.splitlines()[-1].startswith("uncounted,fc,,fc,FusedLinear,")
     assert dscost(capsys, "diff", new, base, "--fail-on-increase", "5%")[0] == 1  # (the other way, the MACs it gains fail)
     assert dscost(capsys, "diff", new, new, "--fail-on-increase", "0%")[0] == 0  # (as many uncounted on both sides: nothing moved)
+    # the rows add up to the totals: the node's 4,096 weights are in the new totals and on its row
+    # (its row had left new_params empty: "removed fc -4,096" alone, where the totals' delta is 0)
+    rows = _csv(dscost(capsys, "diff", base, new, "-f", "csv")[1])
+    assert [(r["status"], r["name"], r["base_params"], r["new_params"], r["delta_params"]) for r in rows] == [
+        ("removed", "fc", "4096", "", "-4096"), ("uncounted", "fc", "", "4096", "4096")]
+    assert sum(int(r["delta_params"]) for r in rows) == 0 == json.loads(dscost(capsys, "diff", base, new, "-f", "json")[1])["delta"]["params"]
+    rows = _csv(dscost(capsys, "diff", new, base, "-f", "csv", "--flops")[1])
+    assert [(r["status"], r["base_params"], r["new_params"], r["delta_params"], r["delta_flops"]) for r in rows] == [
+        ("added", "", "4096", "4096", "8192"), ("uncounted", "4096", "", "-4096", "")]
+    out = dscost(capsys, "diff", base, new)[1]
+    assert [line.split() for line in out.splitlines() if line.startswith("-  fc")] == [["-", "fc", "fc", "4.10K", "-4.10K", "4.10K", "-4.10K", "uncounted", "in", "new"]]
 
 
 def test_work_moved_into_a_custom_op_while_another_goes_away_fails_the_gate(capsys, tmp_path):

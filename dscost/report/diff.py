@@ -44,8 +44,12 @@ def diff_gate_text(g: dict[str, Any] | None) -> str | None:
     return f"{mark} --fail-on-increase {g['threshold']}: " + "; ".join(parts)
 
 
-def _diff_change(x: LayerDelta) -> str:
-    """What differs besides the counts: output (or input) shape of a changed layer."""
+def _diff_change(x: LayerDelta, d: ModelDiff) -> str:
+    """What differs besides the counts: output (or input) shape of a changed layer; a removed
+    (added) layer that the other side holds as a node it could not count says so."""
+    if x.status in ("removed", "added"):
+        other = d.new_uncounted if x.status == "removed" else d.base_uncounted
+        return f"uncounted in {'new' if x.status == 'removed' else 'base'}" if any(u.name == x.name for u in other) else ""
     if x.status != "changed":
         return ""
     b, n = x.base, x.new
@@ -109,7 +113,7 @@ def diff_doc(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: di
             human(b.params) if x.base is not None else "",
             human(n.params) if x.new is not None else "",
             _signed(x.d_params),
-            _diff_change(x),
+            _diff_change(x, d),
         ])
     summ = d.summary
     note = f"{summ['changed']} changed, {summ['added']} added, {summ['removed']} removed, {summ['unchanged']} unchanged"
@@ -210,9 +214,13 @@ def diff_csv(d: ModelDiff, flops: bool = False) -> list[list[Any]]:
             *([2 * x.d_macs] if flops else []),
             x.d_params,
         ])
-    blank = [""] * (len(header) - 7)
-    for side, nodes in (("base", d.base_uncounted), ("new", d.new_uncounted)):  # (status "uncounted": a node whose work neither side's totals hold)
-        rows += [["uncounted", u.name, u.name if side == "base" else "", u.name if side == "new" else "", u.op, "", "", *blank] for u in nodes]
+    # status "uncounted": a node whose work neither side's totals hold; its params (the weights it
+    # consumes) are in its side's totals, so they are its row's, and the rows' deltas add up to the totals'
+    for where, nodes in (("base", d.base_uncounted), ("new", d.new_uncounted)):
+        for u in nodes:
+            values = [""] * (2 * len(side)) + ["", *([""] if flops else []), -u.params if where == "base" else u.params]
+            values[(0 if where == "base" else len(side)) + side.index("params")] = u.params
+            rows.append(["uncounted", u.name, u.name if where == "base" else "", u.name if where == "new" else "", u.op, "", "", *values])
     return rows
 
 
@@ -249,7 +257,7 @@ def diff_page(d: ModelDiff, flops: bool = False, show_all: bool = False, gate: d
     table = [
         [x.status, _diff_layer_name(x), x.type, [human(s * x.base_cost.macs) if x.base else "", s * x.base_cost.macs], [human(s * x.new_cost.macs) if x.new else "", s * x.new_cost.macs],
          [_signed(s * x.d_macs), s * x.d_macs], [human(x.base_cost.params) if x.base else "", x.base_cost.params], [human(x.new_cost.params) if x.new else "", x.new_cost.params],
-         [_signed(x.d_params), x.d_params], _diff_change(x)]
+         [_signed(x.d_params), x.d_params], _diff_change(x, d)]
         for x in rows
     ]  # fmt: skip
     caption = plural(len(rows), "layer") + ("" if show_all else " (changed, added, removed; --all lists every layer)") + "; click a header to sort"
