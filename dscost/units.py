@@ -94,6 +94,31 @@ def clean(text: str) -> str:
     return text.translate(_CONTROL) if not text.isprintable() else text
 
 
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: 2 for a wide (East Asian) character or emoji, 0 for a
+    combining mark or zero-width format character, 1 for the rest (what Rich's ``cell_len``
+    measures, without importing Rich)."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import category, east_asian_width
+
+    return sum(0 if category(c) in ("Mn", "Me", "Cf") else 2 if east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def cut_to_width(text: str, width: int, end: bool = False) -> str:
+    """The longest start (``end``: end) of ``text`` that takes at most ``width`` cells."""
+    if cell_width(text) <= width:
+        return text
+    chars, used = [], 0
+    for c in reversed(text) if end else text:
+        w = cell_width(c)
+        if used + w > width:
+            break
+        chars.append(c)
+        used += w
+    return "".join(reversed(chars) if end else chars)
+
+
 def csv_cell(text: str) -> str:
     """A text cell of a CSV report: :func:`clean`, and a quote mark before a leading ``=``, ``+``
     or ``@``, which a spreadsheet would run as a formula (``=HYPERLINK(...)`` as a layer name),

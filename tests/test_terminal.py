@@ -364,3 +364,35 @@ def test_terminal_width_of_a_zero_sized_pty(monkeypatch):
     assert terminal_width(Terminal()) == 80
     monkeypatch.setenv("COLUMNS", "12")
     assert terminal_width(Terminal()) == 40
+
+
+WIDE = """\
+name: wide
+input: [3, 16, 16]
+layers:
+  - {type: conv, name: "骨干网络.第一阶段.卷积层一.非常长的名字", channels: 8, kernel: 3}
+  - {type: conv, name: "😀😀😀😀.emoji_layer_name_long", channels: 8, kernel: 3}
+  - {type: conv, name: normal_name_conv3, channels: 8, kernel: 3}
+"""
+
+
+@pytest.mark.parametrize("width", [None, 60, 80])
+def test_wide_characters_take_two_cells(width, monkeypatch, tmp_path, capsys):
+    """Tables were measured with len(): a CJK or emoji name (two cells a character) pushed its
+    row's columns right when piped, and an 80-column table came out 90 cells wide (red team 7).
+    They are measured and cut by cells, as the terminal draws them."""
+    (tmp_path / "wide.yaml").write_text(WIDE, encoding="utf-8")
+    a, mem = analysis(tmp_path / "wide.yaml")
+    if width is None:  # piped: plain text, every column
+        show_analysis(a, "table", memory=mem)
+        text = capsys.readouterr().out
+    else:
+        text = on_terminal(show_analysis, a, "table", memory=mem, width=width, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    assert width is None or max(cell_len(x) for x in lines) <= width, [x for x in lines if cell_len(x) > width]
+    header = next(i for i, x in enumerate(lines) if x.startswith("Layers"))
+    rows = lines[header + 3 : header + 6]
+    assert [r[:2] for r in rows] == ["骨干", "😀😀", "no"]
+    # every row's second column (type: conv) starts at the same cell
+    starts = {cell_len(r[: r.index("  conv") + 2]) for r in rows}
+    assert len(starts) == 1, rows

@@ -25,7 +25,7 @@ import sys
 from typing import Any, Callable, Sequence
 
 from dscost.report.jsontext import write_json
-from dscost.units import clean, csv_cell
+from dscost.units import cell_width, clean, csv_cell, cut_to_width
 
 # The output formats of every command; some commands add their own (check: junit, github).
 FORMATS = ("table", "json", "csv", "markdown")
@@ -173,9 +173,15 @@ def shorten_middle(text: str, width: int) -> str:
     and as much of the end as fits: '/features/features.3/block/block.0/block.0.0/Conv' ->
     '/features.3/block.0.0/Conv' -> '/features.3/…0.0/Conv' (20 characters).  A dotted module
     path loses its leading names without an index (:func:`_drop_plain_names`) and is cut after
-    the first with one: 'model.layers.11.mlp.down_proj/MatMul' -> '…layers.11…down_proj/MatMul'."""
-    if len(text) <= width:
+    the first with one: 'model.layers.11.mlp.down_proj/MatMul' -> '…layers.11…down_proj/MatMul'.
+    A text of wide characters (CJK, emoji: two cells each) is cut in the middle by cells."""
+    if len(text) <= width and cell_width(text) <= width:
         return text
+    if cell_width(text) != len(text):
+        if width <= 1:
+            return "…"[:width]
+        head = cut_to_width(text, (width - 1) // 2)
+        return head + "…" + cut_to_width(text, width - 1 - cell_width(head), end=True)
     if "/" in text:
         text = collapse_path(text)
         if len(text) <= width:
@@ -209,7 +215,7 @@ def shorten_cells(cells: list[str], width: int) -> list[str]:
     at 80 columns) are cut at the end instead when that tells them apart ('/blocks.0/norm1/Layer…').
     When one cell is too long, every path loses the segments the next one repeats, so that the
     rows read alike ('/blocks.0/attn/qkv/Add' under '/blocks.0/attn/qkv/MatMul')."""
-    if any(len(x) > width for x in cells):
+    if any(cell_width(x) > width for x in cells):
         cells = [collapse_path(x) if "/" in x else x for x in cells]
     short = [shorten_middle(x, width) for x in cells]
     sources: dict[str, set[str]] = {}
@@ -227,7 +233,7 @@ def shorten_cells(cells: list[str], width: int) -> list[str]:
 def _cut_end(text: str, width: int) -> str:
     """``text`` (a path without the segments the next one repeats) cut at the end to ``width``."""
     text = collapse_path(text) if "/" in text else text
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    return text if cell_width(text) <= width else cut_to_width(text, max(width - 1, 0)) + "…"
 
 
 class Column:
@@ -244,7 +250,7 @@ class Column:
 
     @property
     def width(self) -> int:
-        return max([len(self.header), *map(len, self.cells)])
+        return max([cell_width(self.header), *map(cell_width, self.cells)])
 
 
 def fit_columns(columns: list[Column], width: int | None, gap: int = RICH_GAP) -> tuple[list[Column], list[Column]]:
@@ -444,14 +450,14 @@ def emit_plain(doc: Doc, out, ansi: bool = False) -> None:
             prev_table = False
             continue
         prev_table = True
-        widths = [len(h) for h in item.headers]
+        widths = [cell_width(h) for h in item.headers]
         for row in item.rows:
             for i, cell in enumerate(row):
-                widths[i] = max(widths[i], len(cell))
+                widths[i] = max(widths[i], cell_width(cell))
         aligns = item.aligns()
 
-        def line(cells: Sequence[str]) -> str:
-            return "  ".join(c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(cells, widths, aligns)).rstrip()
+        def line(cells: Sequence[str]) -> str:  # (padded by cells: a wide character takes two)
+            return "  ".join(" " * (w - cell_width(c)) + c if a == "r" else c + " " * (w - cell_width(c)) for c, w, a in zip(cells, widths, aligns)).rstrip()
 
         lines = [""]
         if item.title:
