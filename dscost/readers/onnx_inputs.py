@@ -242,9 +242,11 @@ def check_dims(dims: dict[str, int] | None, real_inputs: list, label: str | Path
             raise InputError(f"{label}: --dim names {key!r}, which is not a symbolic dimension of the graph's inputs (symbolic: {', '.join(map(repr, known)) or 'none'})")
 
 
-def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, notes: list[str], dims: dict[str, int] | None = None) -> None:
+def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, notes: list[str], dims: dict[str, int] | None = None,
+               forget: bool = False) -> None:  # fmt: skip
     """Write the concrete shape of every real input into ``graph`` (overrides, ``--dim``
-    values, symbolic batch -> 1)."""
+    values, symbolic batch -> 1).  The shapes the file declares for other tensors are forgotten
+    when an input changes size, or with ``forget`` (they contradict what its inputs give)."""
     names = [vi.name for vi in real_inputs]
     overrides = dict(input_shapes or {})
     for key in overrides:
@@ -276,11 +278,14 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
             notes.append(f"symbolic batch dimension {sym!r} of input {names[0]!r} set to 1")
         else:
             notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({few(map(repr, names))})")
-    if resized:
+    if resized or forget:
         stale = forget_declared_shapes(graph)
-        if stale:
+        if stale and resized:
             notes.append(f"the file declares the shapes of {stale} tensor(s) (value_info, graph outputs), which may hold sizes of its own input shape: "
                          f"they are inferred anew for the shape given")  # fmt: skip
+        elif stale:
+            notes.append(f"the file declares the shapes of {stale} tensor(s) (value_info, graph outputs), and some contradict what its inputs give (shapes "
+                         f"inferred at one size, then an input edited?): all are inferred anew from its inputs, as onnxruntime runs it")  # fmt: skip
 
 
 def _resized(dims, shape: tuple[int, ...], defaults: set[str]) -> bool:

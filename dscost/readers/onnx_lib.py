@@ -110,3 +110,25 @@ def _light():
     for name, module in loaded.items():
         setattr(package, name.rpartition(".")[2], module)  # (the attribute `import onnx.x` sets on its parent)
     return light
+
+
+def check_opsets(path, mp, st, onnx) -> list[str]:
+    """Refuse opsets this onnx cannot infer (``onnx``: :func:`load`'s); the file's first notes
+    (opset, size, external data: ``st``, its :class:`onnx_wire.Stripper`)."""
+    from dscost.errors import InputError
+    from dscost.units import nbytes
+
+    default = [o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")]
+    if not mp.opset_import:
+        raise InputError(f"{path}: model declares no opset_import")
+    newest = onnx.defs.onnx_opset_version()
+    if default and default[0] > newest:
+        raise InputError(f"{path}: opset {default[0]} is newer than this onnx supports (up to {newest}); upgrade onnx")
+    if default and default[0] < 1:
+        raise InputError(f"{path}: invalid opset version {default[0]}")
+    notes = [f"ONNX opset {default[0] if default else '?'}, {st.n_nodes} nodes, {len(st.initializers)} initializers "
+             f"({nbytes(st.weight_bytes)} of weights, not read)"]  # fmt: skip
+    missing = sorted(f for f in st.external_files if not os.path.exists(f))
+    if st.external_files:
+        notes.append(f"external data in {len(st.external_files)} file(s), never opened" + (f"; missing: {', '.join(os.path.basename(m) for m in missing)}" if missing else ""))
+    return notes

@@ -24,6 +24,8 @@ CANNOT_RUN = "the graph cannot run at these input shapes"
 # ... and of a node whose element types contradict each other: inputs of two types where its op
 # takes one (onnx_eval.types_differ), a Cast to another type than its declared output (onnx_reader)
 TYPE_ERROR = "a type error, the graph cannot run"
+# ... and of a conv whose output the file declares at a size its attributes do not give
+DECLARED_CONFLICT = "does not follow from its attributes"
 # An attribute list longer than this is handed to handlers as the proto's own sequence, not a list.
 BIG_LIST = 4096
 
@@ -196,7 +198,9 @@ def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -
     no_output(out, spatial)
     y = info.out_shapes[0] if info.out_shapes else None
     if y is not None and len(y) == r + 2 and tuple(y[2:]) != out:  # (a shape declared in the file that its attributes contradict)
-        raise ValueError(f"its output {tuple(y)} does not follow from its attributes (spatial {out} with pads {list(pads)}, strides {list(stride)})")
+        raise ValueError(f"its output {tuple(y)} {DECLARED_CONFLICT} (spatial {out} with pads {list(pads)}, strides {list(stride)})")
+    if y is not None and len(y) == r + 2 and (y[0], y[1]) != (n, w[0]):  # (a batch or channels declared in the file that its input and weight contradict)
+        raise ValueError(f"its output {tuple(y)} does not follow from its input {tuple(x)} and weight {tuple(w)}: {CANNOT_RUN}")
     bias = b_i is not None and info.has(b_i)
     return ConvGeom(kernel, cin, w[0], groups, stride, dilation, pads, spatial, out, bias, n)
 

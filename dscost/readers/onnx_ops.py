@@ -153,6 +153,7 @@ def gemm(info: NodeInfo) -> Result:
     kb, n = (b[1], b[0]) if info.attr("transB", 0) else (b[0], b[1])
     if k != kb:
         raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({k} vs {kb}): {CANNOT_RUN}")
+    _declared_output(info, (m, n))
     bias = info.has(2)
     cost = C.linear_cost(k, n, rows=m, bias=bias)
     if bias:
@@ -163,11 +164,21 @@ def gemm(info: NodeInfo) -> Result:
     return Result(FC, cost, params=params, data_inputs=(0,))
 
 
+def _declared_output(info: NodeInfo, shape: tuple) -> None:
+    """A first output the file declares at another shape than its inputs give: a batch or a
+    sequence fixed at export, then the input edited (the reader infers such a graph anew)."""
+    y = info.out_shapes[0] if info.out_shapes else None
+    if y is not None and tuple(y) != tuple(shape):
+        raise ValueError(f"its output is declared {tuple(y)}, its inputs give {tuple(shape)}: {CANNOT_RUN}")
+
+
 def _matmul(info: NodeInfo, a_i: int, b_i: int) -> Result:
     a, b = info.shape(a_i), info.shape(b_i)
     ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
     if ka != kb:
         raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb}): {CANNOT_RUN}")
+    if len(a) > 1 and len(b) > 1:  # (numpy's product of 1-D operands drops their axis)
+        _declared_output(info, (*C.broadcast_shape(tuple(a[:-2]), tuple(b[:-2])), a[-2], b[-1]))
     if info.is_const(b_i) and len(b) == 2 and not info.is_const(a_i):
         rows = prod(a[:-1]) if len(a) > 1 else 1
         return Result(FC, C.linear_cost(b[0], b[1], rows=rows, bias=False), params={b_i: "weights"}, data_inputs=(a_i,))

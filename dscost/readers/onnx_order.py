@@ -160,3 +160,15 @@ def load_onnx(path: str | Path):
         raise InputError(f"{path}: the ONNX model has no graph")
     name_nodes(model)
     return model
+
+
+def name_before_inlining(path: Path, mp) -> int:
+    """When functions or Ifs will be inlined, give the graph's own nodes their layer names first
+    (as `bench` and `convert` name the graph they run, where nothing is inlined): inlining
+    shifts the index in an unnamed node's name.  Returns how many names were given."""
+    given = 0
+    for node, name in zip(mp.graph.node, node_names(mp.graph.node, path, mp.graph.input)):
+        if node.name != name:
+            node.name = name
+            given += 1
+    return given

@@ -16,7 +16,6 @@ How it stays fast and small on multi-GB models, in stages:
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from math import prod
 from pathlib import Path
@@ -26,8 +25,8 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, few
-from dscost.readers.onnx_node import CANNOT_RUN, FLOAT_TYPES, TYPE_ERROR, node_attrs
-from dscost.readers.onnx_order import not_utf8, node_names, sort_nodes
+from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, FLOAT_TYPES, TYPE_ERROR, node_attrs
+from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import standard_domain, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
@@ -36,7 +35,6 @@ from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
 from dscost.readers.onnx_uncounted import aten_reason, contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
-from dscost.units import nbytes
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 # Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
@@ -92,7 +90,27 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     ``progress`` shows a progress bar on stderr for big graphs (only on a TTY).
     ``module_tensors``, for the export of a PyTorch module: its parameters (True) and buffers (False) by name, completed from
     a dynamo export's record (:mod:`onnx_provenance`).  Its buffers and the graph's Constant nodes (the forward computed
-    them) count as buffers; its one-element parameters as params (a file's are taken for literals)."""
+    them) count as buffers; its one-element parameters as params (a file's are taken for literals).
+
+    A graph in which some node's shapes contradict each other is read again with the shapes the
+    file declares (value_info, outputs) forgotten: a file inferred at one size whose input was
+    edited holds the old sizes, which onnx's inference keeps; that reading is taken when it has
+    fewer such nodes and fewer uncounted ones (no shape it needed was lost with them)."""
+    args = (path, input_shapes, progress, dims, input_values, module_tensors, measure_sizes, feeds)
+    model = _read(*args)
+    if _conflicts(model):
+        again = _read(*args, forget=True)
+        if _conflicts(again) < _conflicts(model) and len(again.uncounted) < len(model.uncounted):
+            return again
+    return model
+
+
+def _conflicts(model: Model) -> int:
+    return sum(1 for u in model.uncounted if CANNOT_RUN in u.reason or DECLARED_CONFLICT in u.reason)
+
+
+def _read(path, input_shapes, progress, dims, input_values, module_tensors, measure_sizes, feeds, forget: bool = False) -> Model:
+    """:func:`read_onnx`, once (``forget``: the file's declared shapes)."""
     from dscost.files import regular_file
     from dscost.progress import Progress
 
@@ -109,16 +127,16 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
-        notes = _check_opsets(path, mp, st, onnx)
+        notes = onnx_lib.check_opsets(path, mp, st, onnx)
         has_if = maybe_if and any(n.op_type == "If" for n in mp.graph.node)
-        named = _name_before_inlining(path, mp) if has_if or mp.functions else 0
+        named = name_before_inlining(path, mp) if has_if or mp.functions else 0
         if mp.functions:
             mp = inline_functions(path, mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         real_inputs = onnx_inputs.real_inputs(path, mp, st.initializers, notes)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
-        onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims)
+        onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims, forget)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
         if maybe_negative:
@@ -177,18 +195,6 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
                  outputs=tuple(o.name for o in g.output))  # fmt: skip
 
 
-def _name_before_inlining(path: Path, mp) -> int:
-    """When functions or Ifs will be inlined, give the graph's own nodes their layer names first
-    (as `bench` and `convert` name the graph they run, where nothing is inlined): inlining
-    shifts the index in an unnamed node's name.  Returns how many names were given."""
-    given = 0
-    for node, name in zip(mp.graph.node, node_names(mp.graph.node, path, mp.graph.input)):
-        if node.name != name:
-            node.name = name
-            given += 1
-    return given
-
-
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
     """(name, shape, element type) of every real input of the ONNX graph at ``path``, as
     :func:`read_onnx` fixes them (``input_shapes``, ``dims``, symbolic batch -> 1), without
@@ -217,24 +223,6 @@ def _parse(path: Path, stripped: bytes):
         return onnx.ModelProto.FromString(stripped), onnx
     except (DecodeError, RuntimeError, ValueError) as err:
         raise InputError(f"{path}: not a valid ONNX model ({str(err).splitlines()[0] if str(err) else 'protobuf parse error'})") from None
-
-
-def _check_opsets(path: Path, mp, st: Stripper, onnx) -> list[str]:
-    """Refuse opsets this onnx cannot infer; the first notes (opset, size, external data)."""
-    default = [o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")]
-    if not mp.opset_import:
-        raise InputError(f"{path}: model declares no opset_import")
-    newest = onnx.defs.onnx_opset_version()
-    if default and default[0] > newest:
-        raise InputError(f"{path}: opset {default[0]} is newer than this onnx supports (up to {newest}); upgrade onnx")
-    if default and default[0] < 1:
-        raise InputError(f"{path}: invalid opset version {default[0]}")
-    notes = [f"ONNX opset {default[0] if default else '?'}, {st.n_nodes} nodes, {len(st.initializers)} initializers "
-             f"({nbytes(st.weight_bytes)} of weights, not read)"]  # fmt: skip
-    missing = sorted(f for f in st.external_files if not os.path.exists(f))
-    if st.external_files:
-        notes.append(f"external data in {len(st.external_files)} file(s), never opened" + (f"; missing: {', '.join(os.path.basename(m) for m in missing)}" if missing else ""))
-    return notes
 
 
 class _Counter:
