@@ -48,3 +48,18 @@ def test_a_scalar_argument_the_exporter_folds_is_no_parameter_of_a_module():
     assert learned(FOLDED.encode(), graph, None) == {"scaled_self": True, "alpha_cast": True}
     assert learned(FOLDED.encode(), graph, {"m": True}) == {"scaled_self": True, "alpha_cast": False, "m": True}
     assert learned(FOLDED.encode(), graph, {"other": True})["scaled_self"] is False
+
+
+def test_op_overloads_and_lifted_literals_are_no_parameters_of_a_file():
+    """Found by the seventh red team on torch 2.14 dynamo files: a rotary table folded from
+    ``scalar_tensor_default`` (aten.scalar_tensor.default: the op with its overload) and Swin's
+    shifted-window mask folded from ``features.1.1.attn.lifted_tensor_0`` (a tensor literal of the
+    forward, lifted by torch.export) had been counted as learned (a Linear(16, 16) with a RoPE
+    table: 656 params for torch's 272; swin_t: 4,018 too many).  Names of parameters stay."""
+    from dscost.readers.onnx_provenance import FOLDED, learned
+
+    folded = {"cos": "['arange', 'scalar_tensor_default', 'pow_1', 'val_3']", "grid": "['add_13', 'scalar_tensor_default_6']",
+              "mask": "['features.1.1.attn.lifted_tensor_0', 'val_262']", "count": "['scalar_tensor_1']",
+              "w_t": "['blocks.0.attn.qkv.weight']", "bias_table": "['rel_pos_h', 'index_3']", "scaled": "['mean_default', 'layer_scale']"}  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
+    assert learned(FOLDED.encode(), graph, None) == {"cos": False, "grid": False, "mask": False, "count": False, "w_t": True, "bias_table": True, "scaled": True}

@@ -32,6 +32,8 @@ OPS = frozenset(
     "bitwise_and bitwise_or bitwise_not isnan isinf any all triu tril linspace meshgrid outer einsum matmul mm bmm baddbmm addmm fill copy "
     "to to_copy type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort".split()
 )
+OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
+LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
 MADE = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)?")  # (an op's name, perhaps a number: arange_3, _to_copy_1, val_17)  # (a file without either has no such metadata: nothing is walked)
 
 
@@ -69,6 +71,9 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
 
 def _made_by_an_op(name: str) -> bool:
     """Whether ``name`` is one the exporter gives a value it computed: an op's name, perhaps with
-    a number (``arange_3``, ``_to_copy_1``, ``val_17``)."""
-    m = MADE.fullmatch(name)
-    return m is not None and m.group(1) in OPS
+    its overload and a number (``arange_3``, ``_to_copy_1``, ``val_17``, ``scalar_tensor_default_6``);
+    or a tensor literal of the forward, which torch.export lifts (``features.1.attn.lifted_tensor_0``:
+    Swin's shifted-window mask)."""
+    if LIFTED.search(name):
+        return True
+    return any((m := MADE.fullmatch(n)) is not None and m.group(1) in OPS for n in (name, OVERLOAD.sub("", name)))
