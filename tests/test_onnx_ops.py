@@ -1106,3 +1106,28 @@ def test_a_loss_whose_labels_do_not_fit_its_scores_is_uncounted(tmp_path):
     m = read(tmp_path, [node("NegativeLogLikelihoodLoss", ["x", "t"], "loss")], [("x", [2, 5]), ("t", vi("t", [3, 4], TensorProto.INT64))])
     assert [u.reason for u in m.uncounted] == [
         "cannot derive cost: its labels (3, 4) are not its input (2, 5) without the class axis: the graph cannot run at these input shapes"]
+
+
+@pytest.mark.parametrize("case", ["convT channels", "lstm bias", "conv bias", "conv group", "gemm C", "conv pads", "convT output_shape"])
+def test_a_node_onnxruntime_refuses_is_uncounted_with_its_weights(tmp_path, case):
+    """Red team 8: each of these graphs fails in onnxruntime, and each had been counted as if it
+    ran, some params from a formula, not the tensors (a ConvTranspose whose W of 81 elements
+    gave 108): now uncounted, saying why, its initializers' elements as its params."""
+    x4 = [("x", [1, 4, 5, 5])]
+    nodes, inputs, inits, params, why = {
+        "convT channels": ([node("ConvTranspose", ["x", "W"], "y")], x4, [init("W", 3, 3, 3, 3)], 81, "input has 4 channels but weight (3, 3, 3, 3) with group=1 takes 3"),
+        "lstm bias": ([node("LSTM", ["x", "W", "R", "B"], "y", hidden_size=4)], [("x", [2, 1, 3])], [init("W", 1, 16, 3), init("R", 1, 16, 4), init("B", 1, 16)], 128,
+                      "its input 3 is (1, 16), not (1, 32) for W (1, 16, 3)"),
+        "conv bias": ([node("Conv", ["x", "W", "B"], "y")], x4, [init("W", 4, 4, 3, 3), init("B", 5)], 149, "its bias (5,) is not one value for each of its 4 output channels"),
+        "conv group": ([node("Conv", ["x", "W"], "y", group=2)], x4, [init("W", 5, 2, 3, 3)], 90, "its 5 output channels are not a multiple of group=2"),
+        "gemm C": ([node("Gemm", ["a", "W", "C"], "y")], [("a", [3, 4])], [init("W", 4, 5), init("C", 4)], 24, "its C (4,) does not broadcast to its output (3, 5)"),
+        "conv pads": ([node("Conv", ["x", "W"], "y", pads=[1, 1])], x4, [init("W", 2, 4, 3, 3)], 72, "pads has 2 values where its input's axes take 4"),
+        "convT output_shape": ([node("ConvTranspose", ["x", "W"], "y", strides=[2, 2], output_shape=[1, 3, 10, 10])], x4, [init("W", 4, 3, 3, 3)], 108,
+                               "output_shape [1, 3, 10, 10] has 4 values where its input's 2 spatial axes take 2"),
+    }[case]  # fmt: skip
+    m = read(tmp_path, nodes, inputs, ["y"], inits)
+    assert [(u.reason, u.params) for u in m.uncounted] == [(f"cannot derive cost: {why}: the graph cannot run at these input shapes", params)] and not m.layers
+    ort = pytest.importorskip("onnxruntime")
+    with pytest.raises(Exception):  # (onnxruntime refuses it, at load or at run)
+        feeds = {name: np.ones(shape, np.float32) for name, shape in inputs}
+        ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)

@@ -159,8 +159,8 @@ def pool_shape(info: NodeInfo) -> list:
         return [None]
     spatial = x[2:]
     r = len(spatial)
-    kernel = ints_attr(info.attr("kernel_shape"), r, 1)
-    stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
+    kernel = ints_attr(info.attr("kernel_shape"), r, 1, "kernel_shape")
+    stride, dilation = ints_attr(info.attr("strides"), r, 1, "strides"), ints_attr(info.attr("dilations"), r, 1, "dilations")
     pads = explicit_pads(info, spatial, kernel, stride, dilation)
     ceil = int(info.attr("ceil_mode", 0))
     span = [(kernel[i] - 1) * dilation[i] + 1 for i in range(r)]

@@ -111,8 +111,14 @@ def input_0_shape(info: NodeInfo) -> list:
     return [info.input_shape(0)]
 
 
-def ints_attr(value, n: int, default: int) -> tuple[int, ...]:
-    return tuple(int(v) for v in value) if value else (default,) * n
+def ints_attr(value, n: int, default: int, name: str = "an attribute") -> tuple[int, ...]:
+    """A per-axis attribute's values (``default`` for each of ``n`` axes when absent); another
+    number of values than ``n`` makes a node onnxruntime refuses."""
+    if not value:
+        return (default,) * n
+    if len(value) != n:
+        raise ValueError(f"{name} has {len(value)} values where its input's axes take {n}: {CANNOT_RUN}")
+    return tuple(int(v) for v in value)
 
 
 def auto_pad(info: NodeInfo) -> str:
@@ -129,7 +135,7 @@ def explicit_pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, 
         return tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)
     if mode == "VALID":
         return (0,) * (2 * r)
-    return ints_attr(info.attr("pads"), 2 * r, 0)
+    return ints_attr(info.attr("pads"), 2 * r, 0, "pads")
 
 
 def runtime_same_pool(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation: Shape, spec: Shape, declared: Shape) -> tuple[str, bool]:
@@ -157,9 +163,17 @@ def weight_kernel(info: NodeInfo, x: Shape, w: Shape) -> Shape:
     kernel = tuple(w[2:])
     if len(kernel) != r:
         raise ValueError(f"weight {tuple(w)} does not fit a {r}-D input {tuple(x)}")
-    if info.attr("kernel_shape") and ints_attr(info.attr("kernel_shape"), r, 1) != kernel:
+    if info.attr("kernel_shape") and ints_attr(info.attr("kernel_shape"), r, 1, "kernel_shape") != kernel:
         raise ValueError(f"kernel_shape {ints_attr(info.attr('kernel_shape'), r, 1)} disagrees with the weight's kernel {kernel}")
     return kernel
+
+
+def broadcasts_to(a: tuple, b: tuple) -> bool:
+    """Whether ``a`` broadcasts to ``b`` one way (Gemm's C to its output)."""
+    try:
+        return C.broadcast_shape(a, b) == b
+    except ValueError:
+        return False
 
 
 def no_output(out: Shape, spatial: Shape) -> None:
@@ -189,10 +203,14 @@ def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -
     r = len(spatial)
     kernel = weight_kernel(info, x, w)
     groups = int(info.attr("group", 1))
-    stride = ints_attr(info.attr("strides"), r, 1)
-    dilation = ints_attr(info.attr("dilations"), r, 1)
+    stride = ints_attr(info.attr("strides"), r, 1, "strides")
+    dilation = ints_attr(info.attr("dilations"), r, 1, "dilations")
     if cin != w[1] * groups:
         raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} expects {w[1] * groups}: {CANNOT_RUN}")
+    if groups < 1 or w[0] % groups:
+        raise ValueError(f"its {w[0]} output channels are not a multiple of group={groups}: {CANNOT_RUN}")
+    if b_i is not None and info.input_shape(b_i) is not None and prod(info.input_shape(b_i)) != w[0]:
+        raise ValueError(f"its bias {tuple(info.input_shape(b_i))} is not one value for each of its {w[0]} output channels: {CANNOT_RUN}")
     pads = explicit_pads(info, spatial, kernel, stride, dilation)
     out = tuple(C.conv_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
     no_output(out, spatial)

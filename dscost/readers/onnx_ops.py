@@ -30,6 +30,7 @@ from dscost.readers.onnx_node import (
     NodeInfo,
     auto_pad,
     blocks_fit,
+    broadcasts_to,
     conv_geom,
     einsum_pairs,
     einsum_shape,
@@ -110,18 +111,22 @@ def conv_transpose(info: NodeInfo) -> Result:
     groups = int(info.attr("group", 1))
     kernel = weight_kernel(info, x, w)
     cout = w[1] * groups
+    if cin != w[0] or groups < 1 or cin % groups:
+        raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} takes {w[0]}: {CANNOT_RUN}")
+    if info.attr("output_shape") and len(info.attr("output_shape")) != r:
+        raise ValueError(f"output_shape {list(info.attr('output_shape'))} has {len(info.attr('output_shape'))} values where its input's {r} spatial axes take {r}: {CANNOT_RUN}")
     y = info.out_shapes[0] if info.out_shapes else None
     if y is not None:
         out = tuple(y[2:])
     elif info.attr("output_shape"):
         out = tuple(int(v) for v in info.attr("output_shape"))[-r:]
     elif auto_pad(info) in ("SAME_UPPER", "SAME_LOWER"):
-        out = tuple(s * st for s, st in zip(spatial, ints_attr(info.attr("strides"), r, 1)))
+        out = tuple(s * st for s, st in zip(spatial, ints_attr(info.attr("strides"), r, 1, "strides")))
     else:
-        stride = ints_attr(info.attr("strides"), r, 1)
-        dilation = ints_attr(info.attr("dilations"), r, 1)
-        pads = (0,) * (2 * r) if auto_pad(info) == "VALID" else ints_attr(info.attr("pads"), 2 * r, 0)
-        opad = ints_attr(info.attr("output_padding"), r, 0)
+        stride = ints_attr(info.attr("strides"), r, 1, "strides")
+        dilation = ints_attr(info.attr("dilations"), r, 1, "dilations")
+        pads = (0,) * (2 * r) if auto_pad(info) == "VALID" else ints_attr(info.attr("pads"), 2 * r, 0, "pads")
+        opad = ints_attr(info.attr("output_padding"), r, 0, "output_padding")
         out = tuple(C.conv_transpose_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i], opad[i]) for i in range(r))
     no_output(out, spatial)
     bias = info.has(2)
@@ -157,6 +162,8 @@ def gemm(info: NodeInfo) -> Result:
     bias = info.has(2)
     cost = C.linear_cost(k, n, rows=m, bias=bias)
     if bias:
+        if info.input_shape(2) is not None and not broadcasts_to(tuple(info.input_shape(2)), (m, n)):
+            raise ValueError(f"its C {tuple(info.input_shape(2))} does not broadcast to its output ({m}, {n}): {CANNOT_RUN}")
         c_numel = prod(info.shape(2))
         if c_numel != n:  # a bias of another (broadcast) shape
             cost = replace(cost, biases=c_numel)
@@ -486,7 +493,7 @@ def pool(info: NodeInfo) -> Result:
     nchw, note = info.op in ("MaxPool", "AveragePool", "LpPool"), ""  # (onnxruntime's NhwcMaxPool comes here too)
     if nchw and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:
         r = len(kernel)
-        stride, dilation = ints_attr(info.attr("strides"), r, 1), ints_attr(info.attr("dilations"), r, 1)
+        stride, dilation = ints_attr(info.attr("strides"), r, 1, "strides"), ints_attr(info.attr("dilations"), r, 1, "dilations")
         pads = explicit_pads(info, tuple(x[2:]), kernel, stride, dilation)
         out = tuple(C.conv_out_size(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
         fits = tuple(y[2:]) in (out, tuple(o or 1 for o in out))  # (a window larger than the input: 0 by floor, 1 by onnx and onnxruntime)

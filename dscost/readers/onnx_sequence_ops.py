@@ -286,6 +286,11 @@ def recurrent(info: NodeInfo) -> Result:
     if info.attr("hidden_size", hidden) != hidden:  # (onnxruntime refuses the node)
         raise ValueError(f"its hidden_size {info.attr('hidden_size')} is not that of R {tuple(r)}: {CANNOT_RUN}")
     bias, peephole = info.has(3), info.op == "LSTM" and info.has(7)
+    gates = C.RNN_GATES[cell] * hidden
+    for i, want in ((3, (w[0], 2 * gates)), (7, (w[0], 3 * hidden)), (5, (w[0], batch, hidden)), (6, (w[0], batch, hidden))):
+        got = info.input_shape(i) if (i != 7 or peephole) and (i != 6 or info.op == "LSTM") else None
+        if got is not None and tuple(got) != want and not (i in (5, 6) and info.attr("layout", 0)):  # (onnxruntime refuses the node)
+            raise ValueError(f"its input {i} is {tuple(got)}, not {want} for W {tuple(w)}: {CANNOT_RUN}")
     cost = C.rnn_cost(cell, w[0], seq, batch, x[2], hidden, bias, _rnn_activation_ops(info), peephole)
     params = {1: "weights", 2: "weights"}
     params.update({3: "biases"} if bias else {})
