@@ -1131,3 +1131,19 @@ def test_a_node_onnxruntime_refuses_is_uncounted_with_its_weights(tmp_path, case
     with pytest.raises(Exception):  # (onnxruntime refuses it, at load or at run)
         feeds = {name: np.ones(shape, np.float32) for name, shape in inputs}
         ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)
+
+
+def test_a_gemm_whose_data_is_b_or_c_counts_its_constants_only(tmp_path):
+    """Red team 8: Gemm(W, x, transA=1) with W a (5, 3) initializer and x the model's input
+    (5, 7) had counted x as 35 weights (and W as 15 more, a constant meeting activations); a C
+    of the output's shape that is the model's input (a residual) had counted as 15 biases.
+    MatMul counts its constants only, and so does Gemm: 3 x 5 x 7 = 105 MACs, 15 params; then
+    3 x 4 x 5 = 60 MACs, W's 20 params."""
+    m = read(tmp_path, [node("Gemm", ["W", "x"], "y", transA=1)], [("x", [5, 7])], ["y"], [init("W", 5, 3)])
+    (layer,) = m.layers
+    assert (layer.cost.macs, layer.cost.params, layer.inputs) == (105, 15, ("x",))
+    m = read(tmp_path, [node("Gemm", ["a", "W", "c"], "y")], [("a", [3, 4]), ("c", [3, 5])], ["y"], [init("W", 4, 5)])
+    (layer,) = m.layers
+    assert (layer.cost.macs, layer.cost.weights, layer.cost.biases, layer.inputs) == (60, 20, 0, ("a", "c"))
+    m = read(tmp_path, [node("Gemm", ["a", "W", "b"], "y")], [("a", [3, 4])], ["y"], [init("W", 4, 5), init("b", 5)])
+    assert (m.layers[0].cost.weights, m.layers[0].cost.biases) == (20, 5)  # (the usual layer)

@@ -151,8 +151,8 @@ def deform_conv(info: NodeInfo) -> Result:
 
 @handles("Gemm")
 def gemm(info: NodeInfo) -> Result:
-    """Y = A'B' + C, the fully connected layer of ONNX exporters: B counts as weights, C as biases.
-    Cost: cost.linear_cost(K, N, rows=M)."""
+    """Y = A'B' + C, an exporter's fully connected layer: cost.linear_cost(K, N, rows=M); B the weights
+    (A when only A is a constant), C the biases (data when no constant of M x N, M > 1: a residual)."""
     a, b = info.shape(0), info.shape(1)
     m, k = (a[1], a[0]) if info.attr("transA", 0) else (a[0], a[1])
     kb, n = (b[1], b[0]) if info.attr("transB", 0) else (b[0], b[1])
@@ -167,8 +167,14 @@ def gemm(info: NodeInfo) -> Result:
         c_numel = prod(info.shape(2))
         if c_numel != n:  # a bias of another (broadcast) shape
             cost = replace(cost, biases=c_numel)
-    params = {1: "weights", 2: "biases"} if bias else {1: "weights"}
-    return Result(FC, cost, params=params, data_inputs=(0,))
+    w_i = 0 if info.is_const(0) and not info.is_const(1) else 1
+    if w_i == 0:
+        cost = replace(cost, weights=prod(a))
+    residual = bias and not info.is_const(2) and m > 1 and prod(info.shape(2)) == m * n
+    if residual:
+        cost = replace(cost, biases=0)
+    params = {w_i: "weights", **({2: "biases"} if bias and not residual else {})}
+    return Result(FC, cost, params=params, data_inputs=(1 - w_i, *((2,) if residual else ())))
 
 
 def _declared_output(info: NodeInfo, shape: tuple) -> None:

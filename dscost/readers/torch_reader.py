@@ -352,6 +352,7 @@ def _projected_lstms(module, model: Model, torch) -> None:
         return
     why = (f"the module's nn.LSTM has proj_size={', '.join(map(str, sizes))}, which ONNX's LSTM has no form for: the export wrote an LSTM "
            "without the projection (onnxruntime refuses it), so it is not counted")
+    model.uncounted[:] = [Uncounted(u.name, u.op, why, params=u.params) if u.op == "LSTM" else u for u in model.uncounted]  # (its states' shapes refused)
     kept = []
     for layer in model.layers:
         if layer.op == "LSTM":
