@@ -659,3 +659,19 @@ def test_a_file_inferred_at_one_size_then_edited_is_counted_at_its_input(tmp_pat
         assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == macs
         assert any(n.startswith("the file declares the shapes of") and "inferred anew from its inputs" in n for n in m.notes)
         assert m.layers[-1].output_shape[axis] == size
+
+
+def test_a_declared_shape_onnx_refuses_or_a_stale_output_is_inferred_anew(tmp_path):
+    """Red team 8: a value_info giving the initializer W (8, 5) the shape (8, 7) made onnx's
+    inference fail (exit 2) where onnxruntime ignores it and runs: 2 x 8 x 5 = 80 MACs, 40 params;
+    a graph output declared (1, 4, 5, 5) for a conv that makes (1, 4, 3, 3) left the conv
+    uncounted: 9 x 3 x 4 x 9 = 972 MACs.  Both are read with the declared shapes forgotten."""
+    mp = model([node("MatMul", ["x", "W"], "y")], [("x", [2, 8])], ["y"], [init("W", 8, 5)])
+    mp.graph.value_info.append(helper.make_tensor_value_info("W", TensorProto.FLOAT, [8, 7]))
+    m = read_onnx(save(tmp_path, mp, "w.onnx"))
+    assert (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers), m.uncounted) == (80, 40, [])
+    assert STALE_NOTE.format(1) in m.notes
+    mp = model([node("Conv", ["x", "W"], "y")], [("x", [1, 3, 5, 5])], [], [init("W", 4, 3, 3, 3)])
+    mp.graph.output.append(helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 5, 5]))
+    m = read_onnx(save(tmp_path, mp, "out.onnx"))
+    assert (sum(layer.cost.macs for layer in m.layers), m.uncounted, m.layers[0].output_shape) == (972, [], (1, 4, 3, 3))

@@ -95,9 +95,18 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     A graph in which some node's shapes contradict each other is read again with the shapes the
     file declares (value_info, outputs) forgotten: a file inferred at one size whose input was
     edited holds the old sizes, which onnx's inference keeps; that reading is taken when it has
-    fewer such nodes and fewer uncounted ones (no shape it needed was lost with them)."""
+    fewer such nodes and fewer uncounted ones (no shape it needed was lost with them); so is a
+    graph whose declared shapes onnx's inference refuses."""
     args = (path, input_shapes, progress, dims, input_values, module_tensors, measure_sizes, feeds)
-    model = _read(*args)
+    try:
+        model = _read(*args)
+    except InputError as err:  # (onnx's inference refuses a declared shape that contradicts an initializer's; onnxruntime ignores it)
+        if "shape inference failed" not in str(err):
+            raise
+        try:
+            return _read(*args, forget=True)
+        except InputError:
+            raise err from None
     if _conflicts(model):
         again = _read(*args, forget=True)
         if _conflicts(again) < _conflicts(model) and len(again.uncounted) < len(model.uncounted):
