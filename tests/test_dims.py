@@ -675,3 +675,16 @@ def test_a_declared_shape_onnx_refuses_or_a_stale_output_is_inferred_anew(tmp_pa
     mp.graph.output.append(helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 5, 5]))
     m = read_onnx(save(tmp_path, mp, "out.onnx"))
     assert (sum(layer.cost.macs for layer in m.layers), m.uncounted, m.layers[0].output_shape) == (972, [], (1, 4, 3, 3))
+
+
+def test_a_batch_after_a_leading_length_is_one(tmp_path):
+    """An RNN's input exported with dynamic_axes {0: "seq", 1: "batch"}: the length must be given,
+    the batch is 1 as a leading one is (red team 7: it had been an error asking for --dim batch).
+    10 x 1 x 8 x 4 = 320 MACs; a second dimension named otherwise still needs a value."""
+    mp = model([node("MatMul", ["x", "W"], "y")], [("x", ["seq", "batch", 8])], ["y"], [init("W", 8, 4)])
+    m = read_onnx(save(tmp_path, mp), dims={"seq": 10})
+    assert m.layers[0].cost.macs == 320 and m.inputs[0][1] == (10, 1, 8)
+    assert "symbolic batch dimension 'batch' of input 'x' set to 1" in m.notes
+    mp = model([node("MatMul", ["x", "W"], "y")], [("x", ["seq", "heads", 8])], ["y"], [init("W", 8, 4)])
+    with pytest.raises(InputError, match="unresolved dimension 1 \\('heads'\\)"):
+        read_onnx(save(tmp_path, mp, "heads.onnx"), dims={"seq": 10})

@@ -111,6 +111,12 @@ def _symbolic_names(vi) -> str:
 _LENGTH_WORDS = re.compile(r"seq|len|time|token|step|frame|sample|past", re.IGNORECASE)
 
 
+def second_batch(dims, i: int, name: str) -> bool:
+    """Whether dimension ``i`` of an input's ``dims`` is a batch after a leading length (an RNN's
+    [sequence_length, batch, features]): the second, named for a batch, the first a length."""
+    return i == 1 and "batch" in name.lower() and not dims[0].HasField("dim_value") and not_a_batch(dims[0].dim_param)
+
+
 def not_a_batch(name: str) -> bool:
     """Whether a leading symbolic dimension named ``name`` is a length, not a batch: a name with
     'seq', 'len', 'time', 'token', 'step', 'frame', 'sample' or 'past' in it and not 'batch'."""
@@ -135,9 +141,10 @@ def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None 
                     out.setdefault(d.dim_param, (int(v), vi.name))
     for vi in tensors:
         dim = vi.type.tensor_type.shape.dim
-        if (vi.name not in (overrides or {}) and dim and not dim[0].HasField("dim_value") and dim[0].dim_param and dim_value(dim[0].dim_param, dims) is None
-                and not not_a_batch(dim[0].dim_param)):
-            out.setdefault(dim[0].dim_param, (1, None))
+        for i, d in enumerate(dim[:2]):
+            if (vi.name not in (overrides or {}) and not d.HasField("dim_value") and d.dim_param and dim_value(d.dim_param, dims) is None
+                    and (not not_a_batch(d.dim_param) if i == 0 else second_batch(dim, i, d.dim_param))):
+                out.setdefault(d.dim_param, (1, None))
     return out
 
 
@@ -223,7 +230,7 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         if d.HasField("dim_value") and not dynamic:
             raise InputError(f"{label}: input {name!r} has a zero-sized dimension {i}; set a real shape with {hint}")
         sym = str(DYNAMIC_DIM) if dynamic else d.dim_param or "?"
-        if i == 0 and not not_a_batch(sym):
+        if (i == 0 and not not_a_batch(sym)) or second_batch(vi.type.tensor_type.shape.dim, i, sym):
             shape.append(1)
             batch = sym
         else:
