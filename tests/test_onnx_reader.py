@@ -1022,3 +1022,23 @@ def test_a_transpose_counting_axes_from_the_end_is_read_as_meant(tmp_path):
     nodes[0] = node("Transpose", ["x"], "t", perm=[0, -1, -1, 1])
     m = read_onnx(save(tmp_path, model(nodes, [("x", [1, 4, 3, 5])], inits=[init("W", 4, 6)])))
     assert {u.name for u in m.uncounted} == {"t", "mm"} and not any("Transpose node(s)" in n for n in m.notes)
+
+
+def test_a_weight_stored_as_a_sparse_initializer_counts_as_its_dense_tensor(tmp_path):
+    """Red team 8: MatMul(x (2, 8), w) with w a graph.sparse_initializer of dense shape (8, 5)
+    (6 non-zeros) runs in onnxruntime, which densifies it; dscost had left the MatMul uncounted
+    ("unknown shape of input 1") and the weight's params nowhere: 2 x 8 x 5 = 80 MACs, 40 params."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    values = numpy_helper.from_array(np.arange(1, 7, dtype=np.float32), "w")
+    sparse = helper.make_sparse_tensor(values, numpy_helper.from_array(np.array([0, 7, 12, 20, 33, 39], np.int64), "w_i"), [8, 5])
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], sparse_initializer=[sparse])  # fmt: skip
+    path = tmp_path / "sparse.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    m = read_onnx(path)
+    assert (m.uncounted, [(layer.cost.macs, layer.cost.params) for layer in m.layers]) == ([], [(80, 40)])
+    ort = pytest.importorskip("onnxruntime")
+    out = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.ones((2, 8), np.float32)})[0]
+    assert out.shape == (2, 5)

@@ -308,6 +308,15 @@ def _resized(dims, shape: tuple[int, ...], defaults: set[str]) -> bool:
     return False
 
 
+def densify_sparse(graph) -> None:
+    """Each sparse initializer as the dense initializer onnxruntime makes of it (its ``dims``, no
+    data: dscost reads none), which onnx's inference and the count then see as any weight (a
+    MatMul's of 6 non-zeros in 8 x 5: 40 params, as the dense tensor it stands for)."""
+    for sp in graph.sparse_initializer:
+        graph.initializer.add(name=sp.values.name, data_type=sp.values.data_type, dims=list(sp.dims))
+    del graph.sparse_initializer[:]
+
+
 def forget_declared_shapes(graph) -> int:
     """Clear the declared shapes of the graph's outputs and value_info that fix a dimension (their
     element types stay): declared at the input shape the file was exported at, they are stale

@@ -142,6 +142,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         if mp.functions:
             mp = inline_functions(path, mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
+        onnx_inputs.densify_sparse(mp.graph)
         real_inputs = onnx_inputs.real_inputs(path, mp, st.initializers, notes)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
