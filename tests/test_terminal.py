@@ -396,3 +396,18 @@ def test_wide_characters_take_two_cells(width, monkeypatch, tmp_path, capsys):
     # every row's second column (type: conv) starts at the same cell
     starts = {cell_len(r[: r.index("  conv") + 2]) for r in rows}
     assert len(starts) == 1, rows
+
+
+def test_a_check_label_is_wrapped_not_cut(monkeypatch):
+    """At 80 columns the label "peak activations (fp16) (at dsconv1.pw_bn)" had been cut in its
+    middle to "peak activations (f… (at dsconv1.pw_bn)", losing the dtype the limit is checked
+    at (red team 7): it is wrapped onto a second line instead, every word kept."""
+    from dscost import gate
+    from dscost.budget import check_models
+    from dscost.report.check import show_check
+
+    limits = gate.Limits(dtype="fp16", max_macs=600_000_000, max_peak_activation_bytes=3_500_000, max_layer_macs=60_000_000)
+    rep = check_models([str(ROOT / "models" / "mobilenet_v1.yaml")], limits)
+    text = on_terminal(show_check, rep, "table", width=80, monkeypatch=monkeypatch)
+    assert max(cell_len(x) for x in text.splitlines()) <= 80
+    assert "peak activations (fp16) (at" in text and "dsconv1.pw_bn)" in text and "…" not in text

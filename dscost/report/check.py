@@ -103,7 +103,8 @@ def check_doc(rep: CheckReport) -> Doc:
             ])
         status = _status(rep, m)
         notes = ([inputs_line(m.inputs)] if m.inputs else []) + ([f"warning: {uncounted_message(m)}"] if m.uncounted_nodes else [])
-        doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl", notes=notes))
+        doc.append(Table(f"{m.name} ({m.path}): {status}", ["check", "limit", "actual", "headroom", "headroom %", ""], rows, align="lrrrrl", notes=notes,
+                         shrink=None, wrap=0))  # (a label is wrapped, never cut: "peak activations (fp16) (at a layer)")
     doc.append(Text(_check_summary(rep)))
     if rep.convention == "flops":
         doc.append(Text("MAC limits count FLOPs = 2 x MACs.", "note"))
