@@ -1122,12 +1122,14 @@ def test_a_node_onnxruntime_refuses_is_uncounted_with_its_weights(tmp_path, case
         "conv group": ([node("Conv", ["x", "W"], "y", group=2)], x4, [init("W", 5, 2, 3, 3)], 90, "its 5 output channels are not a multiple of group=2"),
         "gemm C": ([node("Gemm", ["a", "W", "C"], "y")], [("a", [3, 4])], [init("W", 4, 5), init("C", 4)], 24, "its C (4,) does not broadcast to its output (3, 5)"),
         "conv pads": ([node("Conv", ["x", "W"], "y", pads=[1, 1])], x4, [init("W", 2, 4, 3, 3)], 72, "pads has 2 values where its input's axes take 4"),
-        "convT output_shape": ([node("ConvTranspose", ["x", "W"], "y", strides=[2, 2], output_shape=[1, 3, 10, 10])], x4, [init("W", 4, 3, 3, 3)], 108,
-                               "output_shape [1, 3, 10, 10] has 4 values where its input's 2 spatial axes take 2"),
+        "convT output_shape": ([node("ConvTranspose", ["x", "W"], "y", strides=[2, 2], output_shape=[2, 3, 10, 10, 1])], x4, [init("W", 4, 3, 3, 3)], 108,
+                               "output_shape [2, 3, 10, 10, 1] has 5 values where its input's 2 spatial axes take 2"),
     }[case]  # fmt: skip
     m = read(tmp_path, nodes, inputs, ["y"], inits)
     assert [(u.reason, u.params) for u in m.uncounted] == [(f"cannot derive cost: {why}: the graph cannot run at these input shapes", params)] and not m.layers
     ort = pytest.importorskip("onnxruntime")
+    if tuple(map(int, ort.__version__.split(".")[:2])) < (1, 20):
+        return  # (onnxruntime 1.18 runs some of them: a Conv bias longer than its output channels, any output_shape of 4 or more values)
     with pytest.raises(Exception):  # (onnxruntime refuses it, at load or at run)
         feeds = {name: np.ones(shape, np.float32) for name, shape in inputs}
         ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)

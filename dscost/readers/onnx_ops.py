@@ -113,7 +113,7 @@ def conv_transpose(info: NodeInfo) -> Result:
     cout = w[1] * groups
     if cin != w[0] or groups < 1 or cin % groups:
         raise ValueError(f"input has {cin} channels but weight {tuple(w)} with group={groups} takes {w[0]}: {CANNOT_RUN}")
-    if info.attr("output_shape") and len(info.attr("output_shape")) != r:
+    if info.attr("output_shape") and len(info.attr("output_shape")) not in (r, r + 2):  # (N, C, *spatial: onnxruntime 1.18 takes the last r)
         raise ValueError(f"output_shape {list(info.attr('output_shape'))} has {len(info.attr('output_shape'))} values where its input's {r} spatial axes take {r}: {CANNOT_RUN}")
     y = info.out_shapes[0] if info.out_shapes else None
     if y is not None:
