@@ -1225,3 +1225,32 @@ def test_conv_3d_transpose(tmp_path):
     interp.allocate_tensors()
     interp.invoke()
     assert tuple(interp.get_tensor(interp.get_output_details()[0]["index"]).shape) == (1, 8, 8, 8, 6)
+
+
+def test_a_weight_reshaped_or_transposed_from_a_constant_is_a_weight(tmp_path):
+    """Red team 7: a constant reaching FULLY_CONNECTED or BATCH_MATMUL through RESHAPE or
+    TRANSPOSE had counted no weights (the shape op's output is no file constant), so a
+    --max-params gate passed at 0 for 512; the ONNX reader counts the same pattern.  As a
+    DEQUANTIZE's output, it is a weight of the op that reads it: FC 16 x 32 = 512 (+ 32 bias),
+    BATCH_MATMUL 16 x 8 = 128."""
+    fc = (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0})
+
+    def ints(n, name, vals):
+        return n.const(name, (len(vals),), tm.INT32, quantized=False, data=struct.pack(f"<{len(vals)}i", *vals))
+
+    n = tm.Net()
+    x, w4 = n.input("x", (1, 16)), n.const("w4", (32, 4, 4))
+    w, y = n.tensor("w", (32, 16)), n.tensor("y", (1, 32))
+    n.op(OP.RESHAPE, [w4, ints(n, "shape", [32, 16])], [w])
+    n.op(OP.FULLY_CONNECTED, [x, w, -1], [y], fc)
+    n.output(y)
+    m = read_tflite(n.save(tmp_path / "reshaped.tflite"))
+    assert (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers), m.uncounted) == (512, 512, [])
+    n = tm.Net()
+    x, wt = n.input("x", (2, 5, 16)), n.const("wT", (8, 16))
+    w, y = n.tensor("w", (16, 8)), n.tensor("y", (2, 5, 8))
+    n.op(OP.TRANSPOSE, [wt, ints(n, "perm", [1, 0])], [w])
+    n.op(OP.BATCH_MATMUL, [x, w], [y], (OPTS.BatchMatMulOptions, {"AdjX": False, "AdjY": False}))
+    n.output(y)
+    m = read_tflite(n.save(tmp_path / "transposed.tflite"))
+    assert (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers), m.uncounted) == (2 * 5 * 16 * 8, 128, [])

@@ -34,7 +34,8 @@ Conventions:
   weights and biases and writes a bias tensor for every conv (all zero where
   the source layer had none), so a TFLite model has no BN layers and counts
   one bias per output channel of every conv; weights and biases are split in
-  :class:`Cost` (``weights`` / ``biases``).  Scales and zero points of
+  :class:`Cost` (``weights`` / ``biases``).  A weight a DEQUANTIZE, DENSIFY, RESHAPE or TRANSPOSE
+  makes of a constant (:data:`CONST_THROUGH`) is a weight of the op reading it.  Scales and zero points of
   quantized tensors are not params.  Quantized models (int8/uint8/int16
   tensors, int32 biases) use the same op codes and give the same counts.
 * **Fused activations** (``fused_activation_function`` of CONV_2D,
@@ -95,6 +96,9 @@ KERNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_3D", "TRANSPOSE_CO
 # Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
 NO_HANDLER_REASONS = {op: f"{op}: its output size depends on the data" for op in DATA_SIZED_OPS}
 NO_HANDLER_REASONS["RFFT2D"] = FFT_REASON
+
+# Ops whose output is a constant when their first input is (a weight stored in another layout)
+CONST_THROUGH = ("DEQUANTIZE", "DENSIFY", "RESHAPE", "TRANSPOSE", "SQUEEZE", "EXPAND_DIMS")
 
 
 def _custom_reason(code: str) -> str:
@@ -275,8 +279,8 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         except HANDLER_ERRORS as err:
             uncounted.append(Uncounted(name, op.opname, f"cannot derive cost: {err}"))
             continue
-        if op.opname in ("DEQUANTIZE", "DENSIFY") and info.is_const(0):
-            const.update(op.outputs)  # dequantized (float16, int8) or densified weights are weights of the next op
+        if op.opname in CONST_THROUGH and info.is_const(0):  # (their other inputs: a shape, a perm)
+            const.update(op.outputs)  # dequantized (float16, int8), densified, reshaped or transposed weights are weights of the next op
         cost = res.cost
         notes_here: list[str] = [res.note] if res.note else []
         for k, field_name in res.params.items():
