@@ -725,8 +725,8 @@ def test_more_ops(tmp_path):
     both = n.tensor("concat", (1, 8, 8, 32))
     n.op(OP.CONCATENATION, [added, ap], [both], (OPTS.ConcatenationOptions, {"Axis": 3, "FusedActivationFunction": 0}))
     padded = n.tensor("pad", (1, 10, 10, 32))
-    n.op(OP.PAD, [both, n.const("paddings", (4, 2), tm.INT32, quantized=False)], [padded])
-    shape = n.const("out_shape", (4,), tm.INT32, quantized=False)
+    n.op(OP.PAD, [both, n.const("paddings", (4, 2), tm.INT32, quantized=False, data=struct.pack("<8i", 0, 0, 1, 1, 1, 1, 0, 0))], [padded])
+    shape = n.const("out_shape", (4,), tm.INT32, quantized=False, data=struct.pack("<4i", 1, 20, 20, 8))
     up = n.tensor("deconv", (1, 20, 20, 8))
     n.op(OP.TRANSPOSE_CONV, [shape, n.const("deconv/filter", (8, 2, 2, 32)), padded, -1], [up],
          (OPTS.TransposeConvOptions, {"Padding": 1, "StrideW": 2, "StrideH": 2}))  # fmt: skip
@@ -1254,3 +1254,38 @@ def test_a_weight_reshaped_or_transposed_from_a_constant_is_a_weight(tmp_path):
     n.output(y)
     m = read_tflite(n.save(tmp_path / "transposed.tflite"))
     assert (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers), m.uncounted) == (2 * 5 * 16 * 8, 128, [])
+
+
+@pytest.mark.parametrize("case", ["pad", "tile", "resize", "concat", "transpose_conv"])
+def test_an_output_declared_smaller_than_its_op_makes_is_uncounted(tmp_path, case):
+    """Red team 7: LiteRT sizes a PAD's, TILE's, RESIZE's, CONCATENATION's or TRANSPOSE_CONV's
+    output from its inputs and constants (paddings, multiples, size, axis, output_shape); one
+    declared 1x2x2x4 where they make 1x56x56x4 had shrunk the 3x3 conv after it 784x (9,216 MACs
+    for 7,225,344), nothing uncounted, --strict passing.  The op is uncounted now, saying why;
+    declared as made, it counts (the conv then at 56x56)."""
+    def ints(n, name, vals, shape=None):
+        return n.const(name, shape or (len(vals),), tm.INT32, quantized=False, data=struct.pack(f"<{len(vals)}i", *vals))
+
+    for declared, lie in (((1, 2, 2, 4), True), ((1, 56, 56, 4), False)):
+        n = tm.Net()
+        small, half = n.input("x", (1, 2, 2, 4)), n.input("h", (1, 28, 56, 4))
+        y = n.tensor("op", declared)
+        if case == "pad":
+            n.op(OP.PAD, [small, ints(n, "pads", [0, 0, 27, 27, 27, 27, 0, 0], (4, 2))], [y])
+        elif case == "tile":
+            n.op(OP.TILE, [small, ints(n, "mult", [1, 28, 28, 1])], [y])
+        elif case == "resize":
+            n.op(OP.RESIZE_BILINEAR, [small, ints(n, "size", [56, 56])], [y])
+        elif case == "concat":
+            n.op(OP.CONCATENATION, [half, half], [y], (OPTS.ConcatenationOptions, {"Axis": 1, "FusedActivationFunction": 0}))
+        else:
+            big = n.input("b", (1, 28, 28, 8))
+            n.op(OP.TRANSPOSE_CONV, [ints(n, "os", [1, 56, 56, 4]), n.const("tw", (4, 3, 3, 8)), big, -1], [y],
+                 (OPTS.TransposeConvOptions, {"Padding": 0, "StrideW": 2, "StrideH": 2}))  # fmt: skip
+        n.output(n.conv(y, 64, 3, name="conv"))
+        m = read_tflite(n.save(tmp_path / f"{case}{lie}.tflite"))
+        reasons = [u.reason for u in m.uncounted]
+        if lie:
+            assert reasons == ["cannot derive cost: output shape [1, 2, 2, 4] disagrees with the [1, 56, 56, 4] its input and options give"]
+        else:
+            assert reasons == [] and next(layer for layer in m.layers if layer.name == "conv").cost.macs == 9 * 4 * 64 * 56 * 56

@@ -32,6 +32,7 @@ TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5:
               14: "variant", 15: "uint32", 16: "uint16", 17: "int4", 18: "bfloat16"}  # fmt: skip
 FLOAT_TYPES = frozenset({0, 1, 10, 18})
 INT_WIDTH = {2: 4, 4: 8}  # int32, int64: bytes per element
+SMALL = 128  # bytes of a buffer read as integers: 16 int64 values (never a weight's bytes: a file's constants of more are not read)
 # TensorType -> bits per element, for the types of a fixed width (a dense constant's buffer holds at least its shape's worth)
 TYPE_BITS = {0: 32, 1: 16, 2: 32, 3: 8, 4: 64, 6: 8, 7: 16, 8: 64, 9: 8, 10: 64, 11: 128, 12: 64, 15: 32, 16: 16, 17: 4, 18: 16}
 
@@ -124,6 +125,7 @@ class Tensor:
     signature: Shape | None  # shape_signature (-1 = dynamic), None when absent
     const: bool = False  # its buffer holds data
     value: int | None = None  # a one-element int32/int64 constant's value (a loop's bound, start or step)
+    ints: tuple[int, ...] | None = None  # a small int32/int64 constant's values (<= 16: a PAD's paddings, a RESIZE's size)
 
 
 @dataclass
@@ -195,7 +197,7 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
     n_buffers = count(model.BuffersLength(), 4, "buffers")
     has_data: list[bool] = []
     buffer_bytes: list[int] = []
-    small: dict[int, bytes] = {}  # buffers of at most 8 bytes: one-element integer constants are read
+    small: dict[int, bytes] = {}  # buffers of at most SMALL bytes: small integer constants are read
     weight_bytes = 0
     for b in range(n_buffers):
         buffer = model.Buffers(b)
@@ -211,7 +213,7 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
                 nbytes = buffer._tab.VectorLen(o)
                 if start + nbytes > size:
                     raise _Corrupt(f"buffer {b}: {nbytes} bytes of data at byte {start} run past the end of the file ({size} bytes)")
-                if 0 < nbytes <= 8:
+                if 0 < nbytes <= SMALL:
                     small[b] = bytes(buf[start : start + nbytes])
         has_data.append(nbytes > 0)
         buffer_bytes.append(nbytes)
@@ -249,9 +251,12 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
             q = tensor.Quantization()
             quantized = q is not None and q.ScaleLength() > 0
             dtype = tensor.Type()
-            data = small.get(b) if dtype in INT_WIDTH and all(d == 1 for d in shape) else None
-            value = int.from_bytes(data, "little", signed=True) if data is not None and len(data) == INT_WIDTH[dtype] else None
-            tensors.append(Tensor(name, shape, dtype, b, quantized, sig, b < n_buffers and has_data[b], value))
+            data = small.get(b) if dtype in INT_WIDTH and (len(shape) <= 2 or prod(shape) == 1) else None
+            width = INT_WIDTH.get(dtype, 0)
+            ints = tuple(int.from_bytes(data[i : i + width], "little", signed=True) for i in range(0, prod(shape) * width, width)) \
+                if data is not None and len(data) >= prod(shape) * width else None  # fmt: skip
+            value = ints[0] if ints is not None and len(ints) == 1 else None
+            tensors.append(Tensor(name, shape, dtype, b, quantized, sig, b < n_buffers and has_data[b], value, ints))
 
         def index(t: int, what: str, optional: bool = True) -> int:
             if t == -1 and optional:

@@ -251,6 +251,8 @@ def _transpose_conv(info: NodeInfo, x_i: int, w_i: int, b_i: int) -> Result:
         raise ValueError(f"input has {x[3]} channels, the filter {w[3]}")
     bias = info.has(b_i)
     _bias_fits(info, b_i, w[0])
+    if x_i == 2:  # (TRANSPOSE_CONV: input 0 is the output's shape)
+        declared_output(info, _ints(info, 0))
     cost = C.conv_transpose_cost((w[1], w[2]), x[3], w[0], 1, tuple(x[1:3]), tuple(info.out()[1:3]), bias, x[0])
     params = {w_i: "weights", b_i: "biases"} if bias else {w_i: "weights"}
     return Result(CONV_TRANSPOSE, cost, kernel=(w[1], w[2]), params=params, data_inputs=(x_i,))
@@ -465,6 +467,9 @@ def resize(info: NodeInfo) -> Result:
     """Nearest: a copy, no arithmetic.  Bilinear: 2 taps per resized axis for each output element,
     cost.pool_cost((2,)*axes, out numel)."""
     x, y = info.shape(0), info.out()
+    size = _ints(info, 1)
+    if size is not None and len(size) == 2 and len(x) == 4:
+        declared_output(info, (x[0], *size, x[3]))
     axes = sum(1 for a, b in zip(x, y) if a != b)
     mode = "nearest" if info.op == "RESIZE_NEAREST_NEIGHBOR" else "linear"
     if mode == "nearest" or axes == 0:
@@ -498,7 +503,37 @@ def shape_only(info: NodeInfo) -> Result:
         x, y = info.tensor(0).shape, info.out_shapes[0]
         if prod(x) != prod(y):
             raise ValueError(f"output shape {list(y)} ({prod(y):,} elements) disagrees with its input's {list(x)} ({prod(x):,})")
+    declared_output(info, _made_shape(info))
     return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
+
+
+def _ints(info: NodeInfo, i: int) -> tuple[int, ...] | None:
+    """The values of a small constant integer input (paddings, multiples, a size), else None."""
+    return info.tensor(i).ints if info.has(i) and info.is_const(i) else None
+
+
+def _made_shape(info: NodeInfo) -> tuple[int, ...] | None:
+    """The output shape a PAD, TILE or BROADCAST_TO makes of its input and constant operand, as
+    LiteRT computes it (None when not known here)."""
+    x = info.tensor(0).shape if info.has(0) else None
+    v = _ints(info, 1)
+    if x is None or v is None:
+        return None
+    if info.op in ("PAD", "PADV2", "MIRROR_PAD") and len(v) == 2 * len(x):
+        return tuple(d + v[2 * k] + v[2 * k + 1] for k, d in enumerate(x))
+    if info.op == "TILE" and len(v) == len(x):
+        return tuple(d * m for d, m in zip(x, v))
+    if info.op == "BROADCAST_TO":
+        return tuple(v)
+    return None
+
+
+def declared_output(info: NodeInfo, made: tuple[int, ...] | None) -> None:
+    """An output declared at another shape than the op makes (LiteRT sizes it itself, and every
+    layer after it would be counted at the declared size): the op cannot run as declared."""
+    y = info.out_shapes[0] if info.out_shapes else None
+    if made is not None and y is not None and tuple(y) != tuple(made):
+        raise ValueError(f"output shape {list(y)} disagrees with the {list(made)} its input and options give")
 
 
 SIZE_KEEPING = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "CAST", "REVERSE_V2")
@@ -527,6 +562,12 @@ def gather(info: NodeInfo) -> Result:
 
 @handles("CONCATENATION")
 def concat(info: NodeInfo) -> Result:
+    """Zero arithmetic; its output the inputs joined along ``axis``."""
+    shapes = [info.tensor(i).shape for i in range(len(info.inputs)) if info.has(i)]
+    axis = info.opt("Axis", 0)
+    if shapes and all(sh is not None and len(sh) == len(shapes[0]) for sh in shapes) and -len(shapes[0]) <= axis < len(shapes[0]):
+        a = axis % len(shapes[0])
+        declared_output(info, tuple(sum(sh[a] for sh in shapes) if k == a else d for k, d in enumerate(shapes[0])))
     return Result(CONCAT)
 
 
