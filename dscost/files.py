@@ -81,9 +81,13 @@ def append_text(path: str, text: str, label: str) -> None:
         raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
     with os.fdopen(fd, "a", encoding="utf-8") as f:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _not_regular(f"{label} {path}", mode, "file")
-        f.write(text)
+        if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):  # (/dev/null: the summary switched off)
+            raise InputError(f"{label} {path}: cannot append to it (not a regular file)")
+        try:
+            f.write(text)
+            f.flush()
+        except OSError as err:
+            raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
 
 
 def temp_beside(path: str | Path, suffix: str = ".dscost-tmp") -> tuple[int, str]:

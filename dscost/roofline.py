@@ -203,6 +203,9 @@ def load_local(path: Path | None = None) -> Hardware:
     )
 
 
+MIN_RATE = 1e-6  # GMAC/s or GB/s (a thousand a second): below it an estimated time can overflow to infinity
+
+
 def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, bandwidth_gbs: float | None = None) -> Hardware | None:
     """``--hardware NAME`` (a preset or ``local``) or ``--peak-gmacs X --bandwidth-gbs Y``; None when neither is given."""
     custom = peak_gmacs is not None or bandwidth_gbs is not None
@@ -211,8 +214,8 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
     if custom:
         if peak_gmacs is None or bandwidth_gbs is None:
             raise InputError("--peak-gmacs and --bandwidth-gbs go together: give both")
-        if not (0 < peak_gmacs < float("inf") and 0 < bandwidth_gbs < float("inf")):  # (nan fails too; inf would be no JSON number)
-            raise InputError(f"--peak-gmacs ({peak_gmacs:g}) and --bandwidth-gbs ({bandwidth_gbs:g}) must be positive finite numbers")
+        if not (MIN_RATE <= peak_gmacs < float("inf") and MIN_RATE <= bandwidth_gbs < float("inf")):  # (nan fails too; inf, or a time of inf, is no JSON number)
+            raise InputError(f"--peak-gmacs ({peak_gmacs:g}) and --bandwidth-gbs ({bandwidth_gbs:g}) must be finite numbers of at least {MIN_RATE:g}")
         return Hardware(
             "custom",
             "custom",

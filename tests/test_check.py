@@ -596,7 +596,7 @@ def test_strict_failure_is_in_every_format(capsys, tmp_path, monkeypatch):
     code, out, _ = dscost(capsys, *args, "-f", "json")
     doc = json.loads(out)
     assert code == 1 and not doc["passed"] and not doc["models"][0]["passed"]
-    assert doc["summary"] == {"models": 1, "limits": 1, "failed": 1, "models_failed": 1}
+    assert doc["summary"] == {"models": 1, "limits": 2, "failed": 1, "models_failed": 1}  # (the check all_ops_counted is one of the limits)
     assert [(c["key"], c["limit"], c["actual"], c["passed"]) for c in doc["models"][0]["checks"]] == [("max_macs", 13824, 13824, True), ("all_ops_counted", 0, 1, False)]
     code, out, _ = dscost(capsys, *args)
     assert code == 1 and "unc (unc.onnx): FAILED (--strict: some ops could not be counted)" in out
@@ -688,3 +688,11 @@ def test_an_unusable_step_summary_is_one_error_line(capsys, tmp_path, models, mo
     code, _, err = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1M", "-f", "github")
     why = {"missing folder": "No such file or directory", "directory": "Is a directory", "fifo": "No such device or address"}[kind]
     assert code == 2 and err == f"dscost: error: $GITHUB_STEP_SUMMARY {where}: cannot append to it ({why})\n"
+
+
+def test_a_step_summary_of_dev_null_is_switched_off(capsys, models, monkeypatch):
+    """$GITHUB_STEP_SUMMARY=/dev/null (the summary switched off, as in a local run) is appended to
+    as before; only FIFOs, folders and missing folders are errors (red team 9)."""
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", "/dev/null")
+    code, out, err = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1M", "-f", "github")
+    assert code == 0 and err == ""

@@ -685,6 +685,8 @@ def test_a_batch_after_a_leading_length_is_one(tmp_path):
     m = read_onnx(save(tmp_path, mp), dims={"seq": 10})
     assert m.layers[0].cost.macs == 320 and m.inputs[0][1] == (10, 1, 8)
     assert "symbolic batch dimension 'batch' of input 'x' set to 1" in m.notes
+    mp = model([node("MatMul", ["x", "W"], "y")], [("x", [5, "batch", 8])], ["y"], [init("W", 8, 4)])  # (a length fixed at export: torch's
+    assert read_onnx(save(tmp_path, mp, "fixed.onnx")).inputs[0][1] == (5, 1, 8)  # dynamic_axes={"x": {1: "batch"}}, red team 9)
     mp = model([node("MatMul", ["x", "W"], "y")], [("x", ["seq", "heads", 8])], ["y"], [init("W", 8, 4)])
     with pytest.raises(InputError, match="unresolved dimension 1 \\('heads'\\)"):
         read_onnx(save(tmp_path, mp, "heads.onnx"), dims={"seq": 10})

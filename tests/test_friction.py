@@ -322,11 +322,13 @@ def test_an_empty_roofline_option_is_an_error_not_the_default(capsys, option, me
     assert code == 2 and out == "" and error_line(err) == "dscost: error: " + message
 
 
-@pytest.mark.parametrize("peak, bandwidth", [("inf", "100"), ("100", "1e999"), ("nan", "100")])
+@pytest.mark.parametrize("peak, bandwidth", [("inf", "100"), ("100", "1e999"), ("nan", "100"), ("1e-320", "10"), ("10", "5e-324")])
 def test_an_infinite_roofline_rate_is_an_error(capsys, peak, bandwidth):
     """--peak-gmacs inf (or a bandwidth of 1e999) had been taken, and the JSON held the bare word
-    Infinity, which no JSON parser reads (red team 7); nan was refused already."""
+    Infinity, which no JSON parser reads (red team 7); nan was refused already; a subnormal rate
+    made the estimated time infinite (red team 9): a rate is at least 1e-6."""
     code, out, err = cli(capsys, "analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "--peak-gmacs", peak, "--bandwidth-gbs", bandwidth, "-f", "json")
-    shown = {"1e999": "inf"}.get(bandwidth, bandwidth)
+    shown = {"1e999": "inf", "5e-324": "4.94066e-324"}.get(bandwidth, bandwidth)
+    peak = {"1e-320": "9.99989e-321"}.get(peak, peak)
     assert code == 2 and out == ""
-    assert error_line(err) == f"dscost: error: --peak-gmacs ({peak}) and --bandwidth-gbs ({shown}) must be positive finite numbers"
+    assert error_line(err) == f"dscost: error: --peak-gmacs ({peak}) and --bandwidth-gbs ({shown}) must be finite numbers of at least 1e-06"

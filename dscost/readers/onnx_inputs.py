@@ -113,8 +113,9 @@ _LENGTH_WORDS = re.compile(r"seq|len|time|token|step|frame|sample|past", re.IGNO
 
 def second_batch(dims, i: int, name: str) -> bool:
     """Whether dimension ``i`` of an input's ``dims`` is a batch after a leading length (an RNN's
-    [sequence_length, batch, features]): the second, named for a batch, the first a length."""
-    return i == 1 and "batch" in name.lower() and not dims[0].HasField("dim_value") and not_a_batch(dims[0].dim_param)
+    [sequence_length, batch, features], its length symbolic or fixed at export): the second, named
+    for a batch, the first a length."""
+    return i == 1 and "batch" in name.lower() and (dims[0].HasField("dim_value") or not_a_batch(dims[0].dim_param))
 
 
 def not_a_batch(name: str) -> bool:

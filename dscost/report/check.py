@@ -148,7 +148,7 @@ def check_json(rep: CheckReport) -> dict[str, Any]:
         "passed": rep.passed,
         "summary": {
             "models": len(rep.models),
-            "limits": sum(len(m.results) for m in rep.models),
+            "limits": sum(len(m.results) + (_strict_check(rep, m) is not None) for m in rep.models),
             "failed": sum(len(m.failures) + (_strict_check(rep, m) is not None) for m in rep.models),
             "models_failed": sum(1 for m in rep.models if not rep.model_passed(m)),
         },
