@@ -690,3 +690,20 @@ def test_a_batch_after_a_leading_length_is_one(tmp_path):
     mp = model([node("MatMul", ["x", "W"], "y")], [("x", ["seq", "heads", 8])], ["y"], [init("W", 8, 4)])
     with pytest.raises(InputError, match="unresolved dimension 1 \\('heads'\\)"):
         read_onnx(save(tmp_path, mp, "heads.onnx"), dims={"seq": 10})
+
+
+def test_reading_again_keeps_a_custom_ops_declared_shape(tmp_path):
+    """Red team 9: a stale graph output (a MatMul of z (3, 16) declared (1, 8)) next to a custom
+    op whose declared output is its only shape: forgetting every declared shape lost that one, so
+    the second reading was refused and the MatMul, counted before, stayed uncounted.  A custom
+    op's declared outputs are kept: the MatMul counts 3 x 16 x 8 = 384, the first conv 9 x 3 x 4 x 36
+    = 3,888, the one after MyOp 9 x 4 x 4 x 16 = 2,304, as in the file without the stale output."""
+    nodes = [node("Conv", ["x", "W1"], "c"), node("MyOp", ["c"], "m", domain="my.dom"), node("Conv", ["m", "W2"], "y"), node("MatMul", ["z", "W3"], "zz")]
+    mp = model(nodes, [("x", [1, 3, 8, 8]), ("z", [3, 16])], ["y"], [init("W1", 4, 3, 3, 3), init("W2", 4, 4, 3, 3), init("W3", 16, 8)])
+    mp.opset_import.append(helper.make_opsetid("my.dom", 1))
+    mp.graph.value_info.append(helper.make_tensor_value_info("m", TensorProto.FLOAT, [1, 4, 6, 6]))
+    clean = read_onnx(save(tmp_path, mp, "clean.onnx"))
+    mp.graph.output.append(helper.make_tensor_value_info("zz", TensorProto.FLOAT, [1, 8]))
+    m = read_onnx(save(tmp_path, mp, "stale.onnx"))
+    assert [u.name for u in m.uncounted] == [u.name for u in clean.uncounted] == ["m"]
+    assert sum(layer.cost.macs for layer in m.layers) == sum(layer.cost.macs for layer in clean.layers) == 9 * 3 * 4 * 36 + 9 * 4 * 4 * 16 + 3 * 16 * 8

@@ -286,8 +286,9 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
             notes.append(f"symbolic batch dimension {sym!r} of input {names[0]!r} set to 1")
         else:
             notes.append(f"symbolic batch dimension {sym!r} set to 1 in {len(names)} inputs ({few(map(repr, names))})")
-    if resized or forget:
-        stale = forget_declared_shapes(graph)
+    if resized or forget:  # (forget: what contradicts the inputs; a custom op's declared outputs, which no inference gives, are kept)
+        custom = {o for n in graph.node if n.domain not in ("", "ai.onnx") for o in n.output} if forget and not resized else set()
+        stale = forget_declared_shapes(graph, custom)
         if stale and resized:
             notes.append(f"the file declares the shapes of {stale} tensor(s) (value_info, graph outputs), which may hold sizes of its own input shape: "
                          f"they are inferred anew for the shape given")  # fmt: skip
@@ -318,15 +319,15 @@ def densify_sparse(graph) -> None:
     del graph.sparse_initializer[:]
 
 
-def forget_declared_shapes(graph) -> int:
+def forget_declared_shapes(graph, keep: set[str] = frozenset()) -> int:
     """Clear the declared shapes of the graph's outputs and value_info that fix a dimension (their
     element types stay): declared at the input shape the file was exported at, they are stale
     once ``--input-shape`` or ``--dim`` changes it (onnx's inference keeps a declared static
-    dimension against the one it infers).  Returns how many were cleared."""
+    dimension against the one it infers), but those named in ``keep``.  Returns how many were cleared."""
     cleared = 0
     for vi in (*graph.output, *graph.value_info):
         tt = vi.type.tensor_type
-        if vi.type.HasField("tensor_type") and tt.HasField("shape") and any(d.dim_value > 0 for d in tt.shape.dim):
+        if vi.name not in keep and vi.type.HasField("tensor_type") and tt.HasField("shape") and any(d.dim_value > 0 for d in tt.shape.dim):
             tt.ClearField("shape")
             cleared += 1
     return cleared
