@@ -1149,3 +1149,15 @@ def test_a_gemm_whose_data_is_b_or_c_counts_its_constants_only(tmp_path):
     assert (layer.cost.macs, layer.cost.weights, layer.cost.biases, layer.inputs) == (60, 20, 0, ("a", "c"))
     m = read(tmp_path, [node("Gemm", ["a", "W", "b"], "y")], [("a", [3, 4])], ["y"], [init("W", 4, 5), init("b", 5)])
     assert (m.layers[0].cost.weights, m.layers[0].cost.biases) == (20, 5)  # (the usual layer)
+
+
+def test_an_einsum_index_broadcast_late_is_sized_at_the_pair_that_brings_it(tmp_path):
+    """Red team 9: ...ij,...jk,...kl->...il of batches 1, 1 and 5 had priced every pair at the
+    batch of 5 (1,440 MACs); the first pair has a batch of 1: 1 x 4 x 5 x 6 = 120, the second
+    5 x 4 x 6 x 7 = 840, 960 in all, as torch's FlopCounterMode counts it.  A named index of size
+    1 broadcast by the last operand likewise: bij,bjk,bkl of b = 1, 1, 3: 4 x 5 x 6 + 3 x 4 x 6 x 7."""
+    nodes = [node("Einsum", ["a", "b", "c"], "y", equation="...ij,...jk,...kl->...il"), node("Einsum", ["a", "b", "c"], "z", equation="bij,bjk,bkl->bil")]
+    m = read(tmp_path, nodes[:1], [("a", [1, 4, 5]), ("b", [1, 5, 6]), ("c", [5, 6, 7])], ["y"])
+    assert [(layer.cost.macs, layer.output_shape) for layer in m.layers] == [(960, (5, 4, 7))]
+    m = read(tmp_path, nodes[1:], [("a", [1, 4, 5]), ("b", [1, 5, 6]), ("c", [3, 6, 7])], ["z"])
+    assert [layer.cost.macs for layer in m.layers] == [4 * 5 * 6 + 3 * 4 * 6 * 7]

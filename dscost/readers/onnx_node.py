@@ -298,23 +298,36 @@ def einsum_shape(sizes: dict[str, int], batch: tuple[int, ...], out: str) -> tup
     return (*(sizes[c] for c in before), *(batch if ell else ()), *(sizes[c] for c in after))
 
 
-def einsum_pairs(eq: str, sizes: dict[str, int], batch: tuple[int, ...], out: str) -> list[tuple[int, int]]:
-    """The pairwise products of an Einsum of any number of operands, contracted left to right as
-    onnxruntime runs it: the running result times the next operand, an index summed at the last
-    operand holding it when the output does not.  For each pair, (the product of the sizes of
-    every index of either side, the product of the sizes summed there): a pair summing nothing
-    (1) is a broadcast multiply.  Two operands give one pair, :func:`dscost.cost.einsum_cost`'s."""
-    def labels(term: str) -> list[str]:
-        return [*term.replace("...", ""), *(["..."] if "..." in term else [])]
+def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
+    """The pairwise products of an Einsum of any number of operands (of ``shapes``), contracted
+    left to right as onnxruntime runs it: the running result times the next operand, an index
+    summed at the last operand holding it when the output does not.  For each pair, (the product
+    of the sizes of every index of either side, the product of the sizes summed there): a pair
+    summing nothing (1) is a broadcast multiply.  An index (or the ellipsis) of size 1 in the
+    operands so far takes a larger size only at the pair that brings it (``...ij,...jk,...kl`` of
+    batches 1, 1 and 5: 1 x i j k, then 5 x i k l).  Two operands give one pair,
+    :func:`dscost.cost.einsum_cost`'s."""
+    from dscost.cost import broadcast_shape
 
-    size = {**sizes, "...": prod(batch)}
-    terms = [labels(t) for t in eq.split("->")[0].split(",")]
-    kept = set(labels(out))
-    last = {x: k for k, term in enumerate(terms) for x in term}  # (the last operand holding each index: linear in the operands)
-    running, pairs = terms[0], []
-    for k in range(1, len(terms)):
-        both = list(dict.fromkeys([*running, *terms[k]]))
+    raw = eq.split("->")[0].split(",")
+    out = eq.split("->")[1] if "->" in eq else einsum_sizes(eq, shapes)[2]
+    own = []  # each operand's index sizes, its ellipsis as a shape
+    for term, shape in zip(raw, shapes):
+        letters = term.replace("...", "")
+        start, n_ell = (term.index("..."), len(shape) - len(letters)) if "..." in term else (len(shape), 0)
+        sizes: dict = dict(zip(letters, (*shape[:start], *shape[start + n_ell :])))
+        if "..." in term:
+            sizes["..."] = tuple(shape[start : start + n_ell])
+        own.append(sizes)
+    kept = set(out.replace("...", "")) | ({"..."} if "..." in out else set())
+    last = {x: k for k, sizes in enumerate(own) for x in sizes}  # (the last operand holding each index: linear in the operands)
+    running, pairs = own[0], []
+    for k in range(1, len(own)):
+        both = dict(running)
+        for x, d in own[k].items():
+            both[x] = broadcast_shape(both[x], d) if x == "..." and x in both else max(both.get(x, d), d) if x != "..." else d
+        size = {x: prod(d) if x == "..." else d for x, d in both.items()}
         summed = [x for x in both if last[x] <= k and x not in kept]
-        pairs.append((prod(size[x] for x in both), prod(size[x] for x in summed)))
-        running = [x for x in both if last[x] > k or x in kept]
+        pairs.append((prod(size.values()), prod(size[x] for x in summed)))
+        running = {x: d for x, d in both.items() if last[x] > k or x in kept}
     return pairs

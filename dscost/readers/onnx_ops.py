@@ -254,7 +254,7 @@ def einsum(info: NodeInfo) -> Result:
     if declared is not None and tuple(declared) != (shape := einsum_shape(sizes, batch, out)):
         raise ValueError(f"its operands give {shape}, its output is declared {tuple(declared)}: {CANNOT_RUN}")
     if len(terms) > 2:
-        pairs = einsum_pairs(eq, sizes, batch, out)
+        pairs = einsum_pairs(eq, [info.shape(i) for i in range(len(terms))])
         cost = Cost(macs=sum(n for n, summed in pairs if summed > 1), other_ops=sum(n for n, summed in pairs if summed == 1))
         data = tuple(i for i in range(len(terms)) if not info.is_const(i))
         params = {i: "weights" for i in range(len(terms)) if info.is_const(i)} if data else {}
