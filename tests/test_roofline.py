@@ -140,7 +140,7 @@ def test_resolve_hardware_errors():
         rf.resolve_hardware(peak_gmacs=10)
     with pytest.raises(InputError, match="not both"):
         rf.resolve_hardware("t4", peak_gmacs=10, bandwidth_gbs=1)
-    with pytest.raises(InputError, match="positive"):
+    with pytest.raises(InputError, match="at least 1e-06"):
         rf.resolve_hardware(peak_gmacs=0, bandwidth_gbs=1)
 
 
