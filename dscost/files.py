@@ -73,8 +73,9 @@ def refuse_input_as_output(path: str | Path, label: str = "--output") -> None:
 
 
 def append_text(path: str, text: str, label: str) -> None:
-    """Append ``text`` to the regular file ``path`` (created when missing), never blocking on a
-    FIFO; InputError naming ``label`` (an environment variable, an option) when it cannot."""
+    """Append ``text`` to the regular file ``path`` (created when missing) or a character device
+    (``/dev/null``), never blocking on a FIFO; InputError naming ``label`` (an environment
+    variable, an option) when it cannot."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o666)
     except OSError as err:

@@ -325,7 +325,10 @@ def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
     for k in range(1, len(own)):
         both = dict(running)
         for x, d in own[k].items():
-            both[x] = broadcast_shape(both[x], d) if x == "..." and x in both else max(both.get(x, d), d) if x != "..." else d
+            if x not in both:
+                both[x] = d
+            else:  # (an index of size 1 so far takes this operand's size)
+                both[x] = broadcast_shape(both[x], d) if x == "..." else max(both[x], d)
         size = {x: prod(d) if x == "..." else d for x, d in both.items()}
         summed = [x for x in both if last[x] <= k and x not in kept]
         pairs.append((prod(size.values()), prod(size[x] for x in summed)))

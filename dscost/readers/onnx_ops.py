@@ -249,17 +249,17 @@ def einsum(info: NodeInfo) -> Result:
         raise ValueError(f"equation {eq!r} has {len(terms)} operands, the node {len(info.inputs)} inputs")
     if len(terms) == 1:
         return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(0))), note=eq)
-    sizes, batch, out = einsum_sizes(eq, [info.shape(i) for i in range(len(terms))])
+    sizes, batch, out = einsum_sizes(eq, shapes := [info.shape(i) for i in range(len(terms))])
     declared = info.out_shapes[0] if info.out_shapes else None
     if declared is not None and tuple(declared) != (shape := einsum_shape(sizes, batch, out)):
         raise ValueError(f"its operands give {shape}, its output is declared {tuple(declared)}: {CANNOT_RUN}")
     if len(terms) > 2:
-        pairs = einsum_pairs(eq, [info.shape(i) for i in range(len(terms))])
+        pairs = einsum_pairs(eq, shapes)
         cost = Cost(macs=sum(n for n, summed in pairs if summed > 1), other_ops=sum(n for n, summed in pairs if summed == 1))
         data = tuple(i for i in range(len(terms)) if not info.is_const(i))
         params = {i: "weights" for i in range(len(terms)) if info.is_const(i)} if data else {}
         note = f"{eq}: {len(terms)} operands contracted left to right, as onnxruntime runs them"
-        return Result(MATMUL if cost.macs else ELEMENTWISE, replace(cost, weights=sum(prod(info.shape(i)) for i in params)), params=params,
+        return Result(MATMUL if cost.macs else ELEMENTWISE, replace(cost, weights=sum(prod(shapes[i]) for i in params)), params=params,
                       data_inputs=data if params else None, note=note)  # fmt: skip
     if batch:
         sizes["..."] = prod(batch)

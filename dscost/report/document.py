@@ -443,7 +443,7 @@ def emit_plain(doc: Doc, out, ansi: bool = False) -> None:
     for item in doc:
         if isinstance(item, Text):
             if item.style == "heading":
-                blocks.append(f"\n{style(item.text, '1')}\n{'-' * len(item.text)}")
+                blocks.append(f"\n{style(item.text, '1')}\n{'-' * cell_width(item.text)}")
             else:
                 code = {"title": "1", "note": "2"}.get(item.style, "")
                 blocks.append(("\n" if prev_table else "") + (style(item.text, code) if code else item.text))
