@@ -707,3 +707,95 @@ def test_reading_again_keeps_a_custom_ops_declared_shape(tmp_path):
     m = read_onnx(save(tmp_path, mp, "stale.onnx"))
     assert [u.name for u in m.uncounted] == [u.name for u in clean.uncounted] == ["m"]
     assert sum(layer.cost.macs for layer in m.layers) == sum(layer.cost.macs for layer in clean.layers) == 9 * 3 * 4 * 36 + 9 * 4 * 4 * 16 + 3 * 16 * 8
+
+
+def _stale_case(op):
+    """x (edited to batch 4) -> op -> t (declared at batch 1, as inferred before the edit) ->
+    MatMul by W (16 x 32) or a 3x3 Conv: (nodes, inputs, inits, t's declared shape, extra
+    declared value_info, the MACs at batch 4 by hand)."""
+    mm, w = node("MatMul", ["t", "W"], "y"), init("W", 16, 32)
+    conv, k = node("Conv", ["t", "K"], "y", pads=[1, 1, 1, 1]), init("K", 6, 3, 3, 3)
+    conv_macs = 3 * 3 * 3 * 6 * 8 * 8 * 4  # Dk^2 M N DF^2, batch 4
+    x = [("x", [4, 8, 16])]
+    if op == "LayerNormalization":
+        return [node(op, ["x", "s", "b"], "t", axis=-1), mm], x, [init("s", 16), init("b", 16), w], [1, 8, 16], [], 4 * 8 * 16 * 32
+    if op in ("Softmax", "Identity", "Dropout"):
+        return [node(op, ["x"], "t"), mm], x, [w], [1, 8, 16], [], 4 * 8 * 16 * 32
+    if op == "Cast":
+        return [node(op, ["x"], "t", to=TensorProto.FLOAT), mm], x, [w], [1, 8, 16], [], 4 * 8 * 16 * 32
+    if op == "Transpose":  # (8, 4, 16) -> (4, 8, 16), declared (1, 8, 16)
+        return [node(op, ["x"], "t", perm=[1, 0, 2]), mm], [("x", [8, 4, 16])], [w], [1, 8, 16], [], 4 * 8 * 16 * 32
+    if op == "ReduceMean":  # opset 17: axes an attribute
+        return [node(op, ["x"], "t", axes=[1]), mm], x, [w], [1, 1, 16], [], 4 * 1 * 16 * 32
+    if op == "Gather":  # an embedding: token ids (4, 8) -> (4, 8, 16)
+        ids = helper.make_tensor_value_info("ids", TensorProto.INT64, [4, 8])
+        return [node(op, ["E", "ids"], "t"), mm], [("ids", ids)], [init("E", 100, 16), w], [1, 8, 16], [], 4 * 8 * 16 * 32
+    if op == "Flatten":
+        return [node(op, ["x"], "t", axis=1), mm], [("x", [4, 2, 8])], [w], [1, 16], [], 4 * 16 * 32
+    if op == "Unsqueeze":
+        return [node(op, ["x", "ax"], "t"), mm], [("x", [4, 16])], [init("ax", 1, dtype=np.int64, value=[1]), w], [1, 1, 16], [], 4 * 16 * 32
+    if op == "Expand":  # (4, 1, 16) expanded by (1, 8, 16): (4, 8, 16)
+        shape = init("sh", 3, dtype=np.int64, value=[1, 8, 16])
+        return [node(op, ["x", "sh"], "t"), mm], [("x", [4, 1, 16])], [shape, w], [1, 8, 16], [], 4 * 8 * 16 * 32
+    if op == "Split":  # (4, 8, 32) into two (4, 8, 16), both declared at batch 1
+        split = init("sp", 2, dtype=np.int64, value=[16, 16])
+        return [node(op, ["x", "sp"], ["t", "u"], axis=2), mm], [("x", [4, 8, 32])], [split, w], [1, 8, 16], [vi("u", [1, 8, 16])], 4 * 8 * 16 * 32
+    if op == "BatchNormalization":
+        bn = [init(n, 3) for n in "abcd"]
+        return [node(op, ["x", "a", "b", "c", "d"], "t"), conv], [("x", [4, 3, 8, 8])], [*bn, k], [1, 3, 8, 8], [], conv_macs
+    if op == "GlobalAveragePool":  # (4, 3, 8, 8) -> (4, 3, 1, 1) -> Flatten (4, 3) -> Gemm by (3, 5)
+        nodes = [node(op, ["x"], "t"), node("Flatten", ["t"], "f"), node("Gemm", ["f", "G"], "y")]
+        return nodes, [("x", [4, 3, 8, 8])], [init("G", 3, 5)], [1, 3, 1, 1], [], 4 * 3 * 5
+    raise AssertionError(op)
+
+
+STALE_OPS = ["LayerNormalization", "Softmax", "Identity", "Dropout", "Cast", "Transpose", "ReduceMean", "Gather", "Flatten",
+             "Unsqueeze", "Expand", "Split", "BatchNormalization", "GlobalAveragePool"]  # fmt: skip
+
+
+@pytest.mark.parametrize("op", STALE_OPS)
+def test_a_stale_declared_shape_after_an_op_that_computes_nothing_is_inferred_anew(tmp_path, op):
+    """A file inferred at batch 1 whose input was then edited to batch 4: the value_info after
+    a LayerNormalization, Softmax, Identity, Dropout, Cast, Transpose, ReduceMean, Gather,
+    Flatten, Unsqueeze, Expand, Split, BatchNormalization or GlobalAveragePool still says batch
+    1, and the MatMul, Conv or Gemm after it agreed with that stale size, so the graph counted
+    at batch 1 with nothing uncounted (a quarter of the MACs; the last stop's known gap).  Each
+    of these ops now checks its declared output against its input, and the file is read again
+    with its declared shapes forgotten: counted at batch 4, as onnxruntime runs it."""
+    nodes, inputs, inits, declared, more, want = _stale_case(op)
+    mp = model(nodes, inputs, ["y"], inits)
+    mp.graph.value_info.extend([vi("t", declared), *more])
+    path = save(tmp_path, mp)
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    feeds = {i.name: np.zeros([d.dim_value for d in i.type.tensor_type.shape.dim], np.int64 if i.name == "ids" else np.float32)
+             for i in mp.graph.input}  # fmt: skip
+    assert sess.run(None, feeds)[0].shape[0] == 4  # onnxruntime runs it at batch 4
+    m = read_onnx(path)
+    assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == want
+    assert STALE_NOTE.format(1 + len(more)) in m.notes
+    del mp.graph.value_info[:]  # the same graph without the stale declaration: the same count, no note
+    m = read_onnx(save(tmp_path, mp, "clean.onnx"))
+    assert sum(layer.cost.macs for layer in m.layers) == want and not any("inferred anew" in n for n in m.notes)
+
+
+def test_a_stale_file_that_cannot_run_at_the_new_batch_names_the_node_onnxruntime_stops_at(tmp_path):
+    """torch's dynamo exporter fixes flatten's shape at the traced batch (a Reshape to (1, 96));
+    inferred at batch 1, then the input edited to 4, the file cannot run: onnxruntime stops at
+    that Reshape.  Both readings have one contradiction and one uncounted node; dscost had kept
+    the file's shapes, which blamed the Conv after the input and counted the rest at batch 1
+    (resnet18, vit_b_16, maxvit_t, shufflenet_v2 exports did so).  On such a tie the reading
+    without the declared shapes is taken: the Conv at batch 4, the Reshape named."""
+    nodes = [node("Conv", ["x", "K"], "c", pads=[1, 1, 1, 1]), node("Reshape", ["c", "sh"], "f"), node("Gemm", ["f", "G"], "y")]
+    mp = model(nodes, [("x", [4, 3, 4, 4])], ["y"], [init("K", 6, 3, 3, 3), init("sh", 2, dtype=np.int64, value=[1, 96]), init("G", 96, 5)])
+    mp.graph.value_info.extend([vi("c", [1, 6, 4, 4]), vi("f", [1, 96])])
+    path = save(tmp_path, mp)
+    import onnxruntime as ort
+
+    with pytest.raises(Exception, match="Reshape"):
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.zeros((4, 3, 4, 4), np.float32)})
+    m = read_onnx(path)
+    assert [u.op for u in m.uncounted] == ["Reshape"] and "(4, 6, 4, 4) (384 elements) cannot be reshaped to (1, 96)" in m.uncounted[0].reason
+    assert m.layers[0].op == "Conv" and m.layers[0].cost.macs == 3 * 3 * 3 * 6 * 4 * 4 * 4  # batch 4
+    assert STALE_NOTE.format(2) in m.notes

@@ -42,6 +42,7 @@ from dscost.readers.onnx_node import (
     runtime_same_pool,
     weight_kernel,
 )
+from dscost.readers import onnx_declared as D
 from dscost.readers.onnx_sequence_ops import attention, causal_conv_with_state, recurrent, rotary_embedding  # (registers them)
 from dscost.readers.onnx_legacy import crop, element_wise  # (registers ONNX's removed experimental ops)
 from dscost.readers.onnx_linalg import det, inverse  # (registers Det, and onnxruntime's Inverse)
@@ -158,7 +159,7 @@ def gemm(info: NodeInfo) -> Result:
     kb, n = (b[1], b[0]) if info.attr("transB", 0) else (b[0], b[1])
     if k != kb:
         raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({k} vs {kb}): {CANNOT_RUN}")
-    _declared_output(info, (m, n))
+    D.declared_output(info, (m, n))
     bias = info.has(2)
     cost = C.linear_cost(k, n, rows=m, bias=bias)
     if bias:
@@ -177,21 +178,13 @@ def gemm(info: NodeInfo) -> Result:
     return Result(FC, cost, params=params, data_inputs=(1 - w_i, *((2,) if residual else ())))
 
 
-def _declared_output(info: NodeInfo, shape: tuple) -> None:
-    """A first output the file declares at another shape than its inputs give: a batch or a
-    sequence fixed at export, then the input edited (the reader infers such a graph anew)."""
-    y = info.out_shapes[0] if info.out_shapes else None
-    if y is not None and tuple(y) != tuple(shape):
-        raise ValueError(f"its output is declared {tuple(y)}, its inputs give {tuple(shape)}: {CANNOT_RUN}")
-
-
 def _matmul(info: NodeInfo, a_i: int, b_i: int) -> Result:
     a, b = info.shape(a_i), info.shape(b_i)
     ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
     if ka != kb:
         raise ValueError(f"A {tuple(a)} and B {tuple(b)} disagree on the inner dimension ({ka} vs {kb}): {CANNOT_RUN}")
     if len(a) > 1 and len(b) > 1:  # (numpy's product of 1-D operands drops their axis)
-        _declared_output(info, (*C.broadcast_shape(tuple(a[:-2]), tuple(b[:-2])), a[-2], b[-1]))
+        D.declared_output(info, (*C.broadcast_shape(tuple(a[:-2]), tuple(b[:-2])), a[-2], b[-1]))
     if info.is_const(b_i) and len(b) == 2 and not info.is_const(a_i):
         rows = prod(a[:-1]) if len(a) > 1 else 1
         return Result(FC, C.linear_cost(b[0], b[1], rows=rows, bias=False), params={b_i: "weights"}, data_inputs=(a_i,))
@@ -282,6 +275,7 @@ def einsum(info: NodeInfo) -> Result:
 @handles("BatchNormalization")
 def batchnorm(info: NodeInfo) -> Result:
     """cost.batchnorm_cost(C, numel): scale/B learnable, running mean/var buffers."""
+    D.same_shape(info)
     x = info.shape(0)
     return Result(
         BATCHNORM,
@@ -294,6 +288,7 @@ def batchnorm(info: NodeInfo) -> Result:
 @handles("InstanceNormalization")
 def instance_norm(info: NodeInfo) -> Result:
     """cost.norm_cost(numel, 2*C)."""
+    D.same_shape(info)
     x = info.shape(0)
     return Result(NORM, C.norm_cost(prod(x), 2 * x[1]), params={1: "norm_params", 2: "norm_params"}, data_inputs=(0,))
 
@@ -302,6 +297,7 @@ def instance_norm(info: NodeInfo) -> Result:
 def layer_norm(info: NodeInfo) -> Result:
     """cost.norm_cost(numel, numel(scale) + numel(bias)).  SimplifiedLayerNormalization is
     onnxruntime's RMS norm of the default domain (its output shape: onnx_contrib.SHAPES)."""
+    D.same_shape(info)
     x = info.shape(0)
     affine = sum(prod(info.shape(i)) for i in (1, 2) if info.has(i))
     params = {i: "norm_params" for i in (1, 2) if info.has(i)}
@@ -311,18 +307,21 @@ def layer_norm(info: NodeInfo) -> Result:
 @handles("LRN")
 def lrn(info: NodeInfo) -> Result:
     """cost.lrn_cost(size, numel) = (size + 4) * numel other ops; no params."""
+    D.same_shape(info)
     return Result(NORM, C.lrn_cost(int(info.attr("size", 1)), prod(info.shape(0))), data_inputs=(0,))
 
 
 @handles("MeanVarianceNormalization")
 def mean_variance_normalization(info: NodeInfo) -> Result:
     """cost.norm_cost(numel, 0): as a norm without scale and bias; no params."""
+    D.same_shape(info)
     return Result(NORM, C.norm_cost(prod(info.shape(0)), 0), data_inputs=(0,))
 
 
 @handles("LpNormalization")
 def lp_normalization(info: NodeInfo) -> Result:
     """cost.per_element_cost("lp_norm", numel) = 3 ops per element; no params."""
+    D.same_shape(info)
     return Result(NORM, C.per_element_cost("lp_norm", prod(info.shape(0))), data_inputs=(0,))
 
 
@@ -362,25 +361,16 @@ def activation_result(info, fn: str) -> Result:
     return Result(ACTIVATION, cost, params=params, data_inputs=(0,), note="" if fn == info.op.lower() else fn)
 
 
-def _check_same_shape(info: NodeInfo) -> None:
-    """An element-wise op of one tensor makes its input's shape: a declared output of another
-    shape (a size the file was exported at) is a ValueError, the node uncounted saying why."""
-    a = info.in_shapes[0] if info.in_shapes else None
-    out = info.out_shapes[0] if info.out_shapes else None
-    if a is not None and out is not None and tuple(a) != tuple(out):
-        raise ValueError(f"its input is {tuple(a)}, its output is declared {tuple(out)}: {CANNOT_RUN}")
-
-
 @handles(*ACTIVATIONS)
 def activation(info: NodeInfo) -> Result:
-    _check_same_shape(info)
+    D.same_shape(info)
     return activation_result(info, ACTIVATIONS[info.op])
 
 
 @handles("Clip")
 def clip(info: NodeInfo) -> Result:
     """One compare per element (relu6 when clipping to [0, 6])."""
-    _check_same_shape(info)
+    D.same_shape(info)
     return Result(ACTIVATION, C.activation_cost("clip", out_numel(info)), data_inputs=(0,))
 
 
@@ -397,7 +387,7 @@ def elementwise(info: NodeInfo) -> Result:
     scalar constants (x / 255) do not."""
     n = 2 if info.op == "Where" else sum(1 for i in range(len(info.inputs)) if info.has(i))
     if "broadcast" not in info.attrs:  # (opset < 7 broadcasts by its attributes, not numpy's rule)
-        _check_broadcast(info)
+        D.broadcast(info)
     cost = C.elementwise_cost(prod(info.out()), max(n, 2))
     params: dict[int, str] = {}
     if info.op in ("Add", "Sub", "Mul", "Div"):
@@ -409,25 +399,6 @@ def elementwise(info: NodeInfo) -> Result:
     return Result(ADD if info.op in ("Add", "Sum") else ELEMENTWISE, cost, params=params)
 
 
-def _check_broadcast(info: NodeInfo) -> None:
-    """The inputs' known shapes broadcast (numpy's rule) to the output's known shape: else a
-    ValueError (the node uncounted, saying why).  A graph exported at one input size can fix a size that depends
-    on it (a position table of 197 tokens); at another size it cannot run, and the shapes declared
-    after such a node are stale."""
-    shapes = [info.in_shapes[i] for i in range(len(info.inputs)) if info.has(i)]
-    if not shapes or None in shapes:
-        return
-    both = shapes[0]
-    try:
-        for s in shapes[1:]:
-            both = C.broadcast_shape(both, s)
-    except ValueError as err:
-        raise ValueError(f"{err}: {CANNOT_RUN}") from None
-    out = info.out_shapes[0] if info.out_shapes else None
-    if out is not None and both != tuple(out):
-        raise ValueError(f"its inputs broadcast to {both}, its output is declared {tuple(out)}: {CANNOT_RUN}")
-
-
 UNARY = ("Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil", "Round", "Sign", "Sin",
          "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Not", "IsNaN",
          "IsInf", "BitwiseNot")  # fmt: skip
@@ -436,7 +407,7 @@ UNARY = ("Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil
 @handles(*UNARY)
 def unary(info: NodeInfo) -> Result:
     """One op per output element: cost.elementwise_cost(numel, 2)."""
-    _check_same_shape(info)
+    D.same_shape(info)
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2))
 
 
@@ -444,12 +415,14 @@ def unary(info: NodeInfo) -> Result:
 def cumsum(info: NodeInfo) -> Result:
     """A running sum (product) along ``axis``: one add (multiply) per output element,
     cost.elementwise_cost(numel, 2)."""
+    D.same_shape(info)
     return Result(ELEMENTWISE, C.elementwise_cost(out_numel(info), 2), data_inputs=(0,))
 
 
 @handles("Shrink")
 def shrink(info: NodeInfo) -> Result:
     """cost.per_element_cost("shrink", numel) = 2 ops per element (compare, then add or subtract bias)."""
+    D.same_shape(info)
     return Result(ACTIVATION, C.per_element_cost("shrink", out_numel(info)), data_inputs=(0,))
 
 
@@ -518,6 +491,8 @@ def pool(info: NodeInfo) -> Result:
 @handles("GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool")
 def global_pool(info: NodeInfo) -> Result:
     """cost.global_pool_cost(in numel)."""
+    if info.op.startswith("Global"):  # (not QLinearGlobalAveragePool's channels_last)
+        D.global_pool(info)
     return Result(GLOBAL_POOL, C.global_pool_cost(prod(info.shape(0))))
 
 
@@ -528,6 +503,7 @@ REDUCE = ("ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", "Re
 @handles(*REDUCE)
 def reduce(info: NodeInfo) -> Result:
     """A reduction is one op per input element, like a global pool: cost.global_pool_cost(in numel)."""
+    D.reduce(info)
     kind = GLOBAL_POOL if info.op in ("ReduceMean", "ReduceMax") else ELEMENTWISE
     return Result(kind, C.global_pool_cost(prod(info.shape(0))), data_inputs=(0,))
 
@@ -535,12 +511,14 @@ def reduce(info: NodeInfo) -> Result:
 @handles("Softmax", "LogSoftmax")
 def softmax(info: NodeInfo) -> Result:
     """cost.softmax_cost(numel)."""
+    D.same_shape(info)
     return Result(SOFTMAX, C.softmax_cost(prod(info.shape(0))))
 
 
 @handles("Hardmax")
 def hardmax(info: NodeInfo) -> Result:
     """cost.per_element_cost("hardmax", numel) = 1 op (compare) per element."""
+    D.same_shape(info)
     return Result(ELEMENTWISE, C.per_element_cost("hardmax", prod(info.shape(0))))
 
 
@@ -562,22 +540,19 @@ def shape_only(info: NodeInfo) -> Result:
     multi = info.op in ("Concat", "ScatterND", "ScatterElements", "Scatter", "SequenceConstruct", "SequenceInsert",
                         "TensorScatter", "MaxUnpool")  # fmt: skip
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
+        if info.op == "Gather":
+            D.gather(info)
         return Result(SHAPE, data_inputs=(0, 1))
     if info.op in ("DepthToSpace", "SpaceToDepth"):
         blocks_fit(info)
-    if info.op == "Transpose" and "perm" in info.attrs and info.in_shapes and info.in_shapes[0] is not None:
-        perm, rank = list(info.attr("perm")), len(info.in_shapes[0])  # (torch's TorchScript exporter fuses movedim(x, -1, d) after a transpose into a perm past the axes)
-        if sorted(perm) != list(range(rank)):
-            raise ValueError(f"its perm {perm} is no permutation of the {rank} axes of its input: {CANNOT_RUN}")
-    if info.op == "Reshape":
-        a, b = info.input_shape(0), info.out_shapes[0] if info.out_shapes else None
-        if a is not None and b is not None and prod(a) != prod(b):
-            raise ValueError(f"{tuple(a)} ({prod(a):,} elements) cannot be reshaped to {tuple(b)} ({prod(b):,}): {CANNOT_RUN}")
+    if (check := D.SHAPE_CHECKS.get(info.op)) is not None:
+        check(info)
     return Result(SHAPE, data_inputs=None if multi else (0,))
 
 
 @handles("Flatten")
 def flatten(info: NodeInfo) -> Result:
+    D.flatten(info)
     return Result(FLATTEN, data_inputs=(0,))
 
 

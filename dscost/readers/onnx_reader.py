@@ -95,8 +95,10 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     A graph in which some node's shapes contradict each other is read again with the shapes the
     file declares (value_info, outputs) forgotten: a file inferred at one size whose input was
     edited holds the old sizes, which onnx's inference keeps; that reading is taken when it has
-    fewer such nodes and fewer uncounted ones (no shape it needed was lost with them); so is a
-    graph whose declared shapes onnx's inference refuses."""
+    fewer such nodes and fewer uncounted ones (no shape it needed was lost with them), or as many
+    of each (a Reshape fixed at the exported batch breaks at the new one: it names the node
+    onnxruntime stops at, the file's shapes the first node after the input, counting the rest at
+    the old size); so is a graph whose declared shapes onnx's inference refuses."""
     args = (path, input_shapes, progress, dims, input_values, module_tensors, measure_sizes, feeds)
     try:
         model = _read(*args)
@@ -109,7 +111,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
             raise err from None
     if _conflicts(model):
         again = _read(*args, forget=True)
-        if _conflicts(again) < _conflicts(model) and len(again.uncounted) < len(model.uncounted):
+        (c1, n1), (c2, n2) = ((_conflicts(m), len(m.uncounted)) for m in (model, again))
+        if (c2 < c1 and n2 < n1) or (c2 == c1 and n2 <= n1):
             return again
     return model
 
