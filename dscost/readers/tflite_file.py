@@ -65,6 +65,7 @@ OPTION_FIELDS = {
     "IfOptions": ("ThenSubgraphIndex", "ElseSubgraphIndex"),
     "CallOptions": ("Subgraph",),
     "CallOnceOptions": ("InitSubgraphIndex",),
+    "StridedSliceOptions": ("BeginMask", "EndMask", "EllipsisMask", "NewAxisMask", "ShrinkAxisMask", "Offset"),
 }
 # The options of the StableHLO ops (builtin_options_2), read the same way; a vector field is a tuple
 # of at most MAX_OPTION_ENTRIES entries (dimension numbers, strides, paddings: a few per axis).
