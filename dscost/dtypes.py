@@ -14,6 +14,11 @@ ONNX_TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16",
 ONNX_TYPES = {name: code for code, name in ONNX_TYPE_NAMES.items()}
 
 
+def onnx_type_name(elem: int) -> str:
+    """An ONNX element type's name as numpy says it (float32, float16, int64), else its number."""
+    return ONNX_TYPE_NAMES.get(elem, f"type {elem}")
+
+
 def check_dtype(dtype: str) -> str:
     """The normalised dtype name; InputError naming --dtype when it is not in DTYPE_BYTES."""
     d = dtype.strip().lower()

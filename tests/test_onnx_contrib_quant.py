@@ -318,3 +318,32 @@ def test_every_contrib_op_of_onnxruntime_is_counted_or_says_why():
     ops = {s.name for s in C.get_all_operator_schema() if s.domain == "com.microsoft"}
     assert sorted(op for op in ops if op not in CONTRIB_HANDLERS and op not in CONTRIB_RUNTIME) == []
     assert (len(ops & set(CONTRIB_HANDLERS)), len(ops - set(CONTRIB_HANDLERS))) == (116, 34)
+
+
+def test_quantize_dynamic_per_channel_weight_scales_are_not_params(tmp_path):
+    """Red team 10: onnxruntime's ``quantize_dynamic(per_channel=True)`` multiplies the
+    activation's run-time scale (DynamicQuantizeLinear's y_scale, a scalar) by the weights'
+    scale per output channel, a Mul of a (8,) constant; that constant had counted as 8 weights
+    (+N per linear layer: resnet18 +1,000, vit_b_16 +83,944).  Scales are not params: the file
+    counts the float model's 16 x 8 = 128 MACs and 128 params, per channel or not.  A learned
+    vector multiplying the activation after it is still a weight (8 more)."""
+    import onnx
+    from onnxruntime.quantization import quantize_dynamic
+    from onnx_models import model, node, save
+    from dscost.readers.onnx_reader import read_onnx
+
+    rng = np.random.default_rng(0)
+    w = init("W", 16, 8, value=rng.standard_normal((16, 8)))
+    float_path = save(tmp_path, model([node("MatMul", ["x", "W"], "y")], [("x", [1, 16])], ["y"], [w]), "float.onnx")
+    for per_channel in (False, True):
+        quantize_dynamic(str(float_path), str(tmp_path / "q.onnx"), per_channel=per_channel)
+        m = read_onnx(tmp_path / "q.onnx")
+        assert (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers), m.uncounted) == (128, 128, [])
+    assert any(n.op_type == "DynamicQuantizeLinear" for n in onnx.load(str(tmp_path / "q.onnx")).graph.node)
+    mp = onnx.load(str(tmp_path / "q.onnx"))  # then y * gamma, a learned (8,) vector: a weight
+    out = mp.graph.output[0].name
+    mp.graph.node.append(node("Mul", [out, "gamma"], "scaled"))
+    mp.graph.initializer.append(init("gamma", 8, value=rng.standard_normal(8)))
+    mp.graph.output[0].name = "scaled"
+    m = read_onnx(save(tmp_path, mp, "gamma.onnx"))
+    assert sum(layer.cost.params for layer in m.layers) == 136

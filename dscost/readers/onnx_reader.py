@@ -20,7 +20,7 @@ from dataclasses import replace
 from math import prod
 from pathlib import Path
 
-from dscost.dtypes import ONNX_TYPE_NAMES
+from dscost.dtypes import onnx_type_name
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_shapes
@@ -92,13 +92,11 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
     a dynamo export's record (:mod:`onnx_provenance`).  Its buffers and the graph's Constant nodes (the forward computed
     them) count as buffers; its one-element parameters as params (a file's are taken for literals).
 
-    A graph in which some node's shapes contradict each other is read again with the shapes the
-    file declares (value_info, outputs) forgotten: a file inferred at one size whose input was
-    edited holds the old sizes, which onnx's inference keeps; that reading is taken when it has
-    fewer such nodes and fewer uncounted ones (no shape it needed was lost with them), or as many
-    of each (a Reshape fixed at the exported batch breaks at the new one: it names the node
-    onnxruntime stops at, the file's shapes the first node after the input, counting the rest at
-    the old size); so is a graph whose declared shapes onnx's inference refuses."""
+    A graph in which some node's shapes contradict each other (:mod:`onnx_declared`: a file
+    inferred at one size, then its input edited) is read again with its declared shapes
+    forgotten, as onnxruntime runs it, taken with fewer such nodes and fewer uncounted ones, or
+    as many of each (a Reshape fixed at the old batch: it names that Reshape, not the first node
+    after the input); so is a graph whose declared shapes onnx's inference refuses."""
     args = (path, input_shapes, progress, dims, input_values, module_tensors, measure_sizes, feeds)
     try:
         model = _read(*args)
@@ -222,11 +220,6 @@ def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = 
     return onnx_inputs.input_list(real_inputs)
 
 
-def _type_name(elem: int) -> str:
-    """An ONNX element type's name as numpy says it (float32, float16, int64), else its number."""
-    return ONNX_TYPE_NAMES.get(elem, f"type {elem}")
-
-
 def _parse(path: Path, stripped: bytes):
     from google.protobuf.message import DecodeError
 
@@ -296,6 +289,7 @@ class _Counter:
         self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
         self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors
+        self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -326,7 +320,7 @@ class _Counter:
         if op == "Cast" and outputs and outputs[0] in self.types:  # (a declared output type the cast does not make)
             to = next((a.i for a in node.attribute if a.name == "to"), None)
             if to is not None and to != self.types[outputs[0]]:
-                why = f"cannot derive cost: it casts to {_type_name(to)}, its output is declared {_type_name(self.types[outputs[0]])}: {TYPE_ERROR}"
+                why = f"cannot derive cost: it casts to {onnx_type_name(to)}, its output is declared {onnx_type_name(self.types[outputs[0]])}: {TYPE_ERROR}"
                 return self._uncounted(name, op, why, inputs, outputs, derived)
         ops = self.ops
         sig = op
@@ -375,6 +369,12 @@ class _Counter:
                     self.lost.append((len(self.uncounted), lost))
                 return self._uncounted(name, op, why, inputs, outputs, derived)
         res, data_idx, has_const, first, edge_idx, out0, more = known
+        if op == "DynamicQuantizeLinear":
+            self.scales.add(outputs[1] if len(outputs) > 1 else "")  # its y_scale, which onnxruntime's quantize_dynamic multiplies
+        elif self.scales and op in ("Mul", "Div") and not self.scales.isdisjoint(inputs) and all(t in self.scales or t in const for t in inputs):
+            self.scales.update(outputs)  # by the weights' scale per channel: a scale too, no params
+            res, data_idx = replace(res, params={}, cost=replace(res.cost, weights=0)), [i for i, t in enumerate(inputs) if t in self.scales]
+            edge_idx = data_idx
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
                          stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op == "DequantizeLinear")  # fmt: skip
