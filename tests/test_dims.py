@@ -799,3 +799,16 @@ def test_a_stale_file_that_cannot_run_at_the_new_batch_names_the_node_onnxruntim
     assert [u.op for u in m.uncounted] == ["Reshape"] and "(4, 6, 4, 4) (384 elements) cannot be reshaped to (1, 96)" in m.uncounted[0].reason
     assert m.layers[0].op == "Conv" and m.layers[0].cost.macs == 3 * 3 * 3 * 6 * 4 * 4 * 4  # batch 4
     assert STALE_NOTE.format(2) in m.notes
+
+
+@pytest.mark.parametrize("axis, out", [(-1, (24, 5)), (-2, (6, 20)), (0, (1, 120)), (4, (120, 1))])
+def test_a_flatten_declared_as_onnx_infers_it_is_no_contradiction(tmp_path, axis, out):
+    """Flatten's axis is in [-r, r]: -1 on (2, 3, 4, 5) keeps the last axis apart, (24, 5), as
+    onnx's inference declares it; the declared-output check must not take it for a stale size."""
+    import onnx
+
+    mp = onnx.shape_inference.infer_shapes(model([node("Flatten", ["x"], "f", axis=axis), node("MatMul", ["f", "W"], "y")],
+                                                 [("x", [2, 3, 4, 5])], ["y"], [init("W", out[1], 2)]))  # fmt: skip
+    assert [d.dim_value for d in mp.graph.value_info[0].type.tensor_type.shape.dim] == list(out)
+    m = read_onnx(save(tmp_path, mp))
+    assert m.uncounted == [] and not any("inferred anew" in n for n in m.notes) and m.layers[-1].cost.macs == out[0] * out[1] * 2

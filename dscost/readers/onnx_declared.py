@@ -89,7 +89,9 @@ def transpose(info: NodeInfo) -> None:
 def flatten(info: NodeInfo) -> None:
     """Flatten: (prod of the axes before ``axis``, prod of the rest)."""
     x, y = _in_out(info)
-    if x is not None and y is not None and (a := _axis(info, len(x) + 1, 1)) is not None:
+    a = int(info.attr("axis", 1)) if x is not None else 0
+    a = a + len(x) if x is not None and a < 0 else a  # (in [-r, r]: -1 flattens all but the last axis)
+    if x is not None and y is not None and 0 <= a <= len(x):
         _given(info, x, y, (prod(x[:a]), prod(x[a:])))
 
 
