@@ -812,3 +812,58 @@ def test_a_flatten_declared_as_onnx_infers_it_is_no_contradiction(tmp_path, axis
     assert [d.dim_value for d in mp.graph.value_info[0].type.tensor_type.shape.dim] == list(out)
     m = read_onnx(save(tmp_path, mp))
     assert m.uncounted == [] and not any("inferred anew" in n for n in m.notes) and m.layers[-1].cost.macs == out[0] * out[1] * 2
+
+
+def _random_shape_op(rng):
+    """One random node of the ops onnx_declared checks, on a random input: (nodes, input shape, inits, opset)."""
+    r = rng.randint(1, 4)
+    x = [rng.randint(1, 5) for _ in range(r)]
+    kind = rng.choice(["Transpose", "Flatten", "Gather", "ReduceMean", "ReduceSum", "ArgMax", "Split", "Unsqueeze", "Softmax"])
+    inits, attrs, ins, outs, opset = [], {}, ["x"], ["t"], 17
+    if kind == "Transpose":
+        perm = list(range(r))
+        rng.shuffle(perm)
+        attrs = {"perm": perm} if rng.random() < 0.8 else {}
+    elif kind == "Flatten":
+        attrs = {"axis": rng.randint(-r, r)}
+    elif kind == "Gather":
+        inits.append(init("i", *[rng.randint(1, 3) for _ in range(rng.randint(0, 2))], dtype=np.int64))
+        ins.append("i")
+        attrs = {"axis": rng.randint(-r, r - 1)}
+    elif kind == "ReduceMean":
+        attrs = {"axes": [rng.randint(-r, r - 1)], "keepdims": rng.randint(0, 1)}
+    elif kind == "ReduceSum":  # (opset 13: the axes an input)
+        inits.append(init("ax", 1, dtype=np.int64, value=[rng.randint(-r, r - 1)]))
+        ins.append("ax")
+        attrs = {"keepdims": rng.randint(0, 1)}
+    elif kind == "ArgMax":
+        attrs = {"axis": rng.randint(-r, r - 1), "keepdims": rng.randint(0, 1)}
+    elif kind == "Split":
+        a = rng.randint(-r, r - 1)
+        k = rng.randint(1, x[a])
+        inits.append(init("sp", k, dtype=np.int64, value=[1] * (k - 1) + [x[a] - k + 1]))
+        ins.append("sp")
+        outs, attrs = [f"t{i}" for i in range(k)], {"axis": a}
+    elif kind == "Unsqueeze":
+        inits.append(init("ax", 1, dtype=np.int64, value=[rng.randint(-r - 1, r)]))
+        ins.append("ax")
+    else:
+        attrs = {"axis": rng.randint(-r, r - 1)}
+    nodes = [node(kind, ins, outs, **attrs)] + [node("Identity", [o], f"y{i}") for i, o in enumerate(outs)]
+    return nodes, x, inits, [f"y{i}" for i in range(len(outs))], opset
+
+
+def test_graphs_whose_declared_shapes_are_onnxs_own_are_never_taken_for_stale(tmp_path):
+    """80 random Transpose, Flatten, Gather, reductions, Split, Unsqueeze and Softmax nodes,
+    their shapes declared by onnx's strict inference: none is a contradiction (a Flatten's
+    negative axis had been, see above), none is read again."""
+    import random
+
+    import onnx
+
+    rng = random.Random(2026_12_04)
+    for case in range(80):
+        nodes, x, inits, outs, opset = _random_shape_op(rng)
+        mp = onnx.shape_inference.infer_shapes(model(nodes, [("x", x)], outs, inits, opset=opset), strict_mode=True)
+        m = read_onnx(save(tmp_path, mp, f"{case}.onnx"))
+        assert m.uncounted == [] and not any("inferred anew" in n for n in m.notes), (nodes[0], x)
