@@ -1042,3 +1042,26 @@ def test_a_weight_stored_as_a_sparse_initializer_counts_as_its_dense_tensor(tmp_
     ort = pytest.importorskip("onnxruntime")
     out = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.ones((2, 8), np.float32)})[0]
     assert out.shape == (2, 5)
+
+
+def test_a_shape_stored_as_external_data_is_named_where_the_shapes_are_lost(tmp_path):
+    """Red team 10: saved with ``size_threshold=0``, a Reshape's target shape (16 bytes) went to
+    the external data file, which dscost never opens, so the MatMul after it was uncounted
+    "onnx shape inference left its output open"; the reason now says the shape is external
+    data and how to save the file so that it is not."""
+    import onnx
+    from onnx_models import init, model, node
+
+    def mp():
+        return model([node("Reshape", ["x", "shape"], "r"), node("MatMul", ["r", "W"], "y")], [("x", [1, 2, 6])], ["y"],
+                     [init("W", 12, 4), init("shape", 2, dtype=np.int64, value=[1, 12])])  # fmt: skip
+
+    onnx.save(mp(), str(tmp_path / "ext.onnx"), save_as_external_data=True, location="ext.data", size_threshold=0)
+    m = read_onnx(tmp_path / "ext.onnx")
+    assert [u.op for u in m.uncounted] == ["MatMul"]
+    assert m.uncounted[0].reason.endswith("shapes lost at r (Reshape: its shape-giving input 'shape' is stored as external data, which dscost "
+                                          "does not open (nor does onnxruntime's shape inference): saved with onnx's default size_threshold, small "
+                                          "tensors stay in the file)")  # fmt: skip
+    onnx.save(mp(), str(tmp_path / "inline.onnx"), save_as_external_data=True, location="inline.data")  # the default threshold: counted
+    m = read_onnx(tmp_path / "inline.onnx")
+    assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == 12 * 4

@@ -196,7 +196,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             notes.append(f"{len(mistyped)} node(s) whose element types contradict each other ({few(map(repr, mistyped))}): {TYPE_ERROR} "
                          f"(onnxruntime refuses to load it), so the counts after them are not the model's")  # fmt: skip
         if counter.lost:
-            where_lost(counter.uncounted, counter.lost, counter.shapes, g, names)
+            where_lost(counter.uncounted, counter.lost, counter.shapes, g, names, {n for n, t in st.initializers.items() if t.location})
     for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
         if min(layer.cost.__dict__.values()) < 0:
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")

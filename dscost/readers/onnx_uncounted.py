@@ -149,12 +149,13 @@ def _as_shape(node) -> bool:
     return any(a.name == "input_as_shape" and a.i for a in node.attribute)
 
 
-def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: dict, g, names: list[str]) -> None:
+def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: dict, g, names: list[str], external: set[str] = frozenset()) -> None:
     """Name, in each "unknown shape" reason (``lost``: (index in ``uncounted``, the tensor whose
     shape is unknown)), the node where shape knowledge was lost: up the
     producers of the unknown tensor, the first node whose input shapes are all known (or that
     has none) but whose output shape is not -- a NonZero, a TopK whose k is computed at run
-    time, a custom op -- and, where the data sized it, that ``--measure-sizes`` counts them."""
+    time, a custom op, a shape stored as external data (``external``: the initializers that are) -- and,
+    where the data sized it, that ``--measure-sizes`` counts them."""
     made_by = {}
     consts = {t.name for t in g.initializer} | {o for node in g.node if node.op_type == "Constant" for o in node.output}
     for node, name in zip(g.node, names):
@@ -172,7 +173,11 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
             if unknown is None:
                 shaping = ins if op in ("ConstantOfShape", "Range") or (op == "ConstantFill" and _as_shape(node)) else ins[1:]  # (with constants only: onnx's inference gave up)
                 computed = op in VALUE_SHAPED and any(i and i not in consts for i in shaping)
-                why = DATA_SIZED.get(op) or cannot.get(name) or ("a shape-giving input's value is computed at run time" if computed else "onnx shape inference left its output open")
+                stored = next((i for i in shaping if i in external), None) if op in VALUE_SHAPED else None
+                why = DATA_SIZED.get(op) or cannot.get(name) or ("a shape-giving input's value is computed at run time" if computed else
+                      f"its shape-giving input {stored!r} is stored as external data, which dscost does not open (nor does onnxruntime's shape inference): "
+                      f"saved with onnx's default size_threshold, small tensors stay in the file" if stored
+                      else "onnx shape inference left its output open")  # fmt: skip
                 origin = f"{name} ({op}: {why})" + ("; --measure-sizes counts them at one run" if op in DATA_SIZED or computed else "")
                 break
             t = unknown
