@@ -347,3 +347,24 @@ def test_quantize_dynamic_per_channel_weight_scales_are_not_params(tmp_path):
     mp.graph.output[0].name = "scaled"
     m = read_onnx(save(tmp_path, mp, "gamma.onnx"))
     assert sum(layer.cost.params for layer in m.layers) == 136
+
+
+@pytest.mark.parametrize("opset", [17, 19])
+def test_a_float16_dequantize_scale_before_opset_19_is_a_type_error(tmp_path, opset):
+    """Red team 10: onnxconverter-common's fp16 converter run on a QDQ file makes the
+    DequantizeLinear scales float16, which DequantizeLinear takes only from opset 19 on;
+    onnxruntime refuses such a file at opset 17 (INVALID_GRAPH), and dscost had counted it in
+    full with nothing said.  At opset 17 the node is uncounted as a type error, with the note;
+    at opset 19 the file counts: 16 x 8 = 128 MACs, 128 params."""
+    from onnx_models import model, node, save
+    from dscost.readers.onnx_reader import read_onnx
+
+    nodes = [node("DequantizeLinear", ["Wq", "s"], "W"), node("MatMul", ["x", "W"], "y")]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 16])
+    m = read_onnx(save(tmp_path, model(nodes, [("x", x)], ["y"], [init("Wq", 16, 8, dtype=np.int8), init("s", dtype=np.float16, value=0.1)], opset=opset)))
+    if opset == 17:
+        assert [(u.op, u.reason) for u in m.uncounted] == [("DequantizeLinear", "cannot derive cost: its scale is float16, which DequantizeLinear takes "
+                                                                                "only as float32 before opset 19: a type error, the graph cannot run")]  # fmt: skip
+        assert any("element types contradict each other" in n for n in m.notes)
+    else:
+        assert m.uncounted == [] and (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers)) == (128, 128)

@@ -13,6 +13,7 @@ import struct
 from array import array
 from math import prod
 
+from dscost.dtypes import onnx_type_name
 from dscost.readers.onnx_node import CANNOT_RUN, TYPE_ERROR
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
@@ -215,6 +216,23 @@ def types_differ(op: str, values: list) -> str:
     if len(kinds) < 2:
         return ""
     return f"cannot derive cost: its inputs have different element types ({', '.join(kinds)}): {TYPE_ERROR}"
+
+
+TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"})  # (type_error's)
+
+
+def type_error(op: str, node, inputs: list[str], outputs: list[str], types: dict[str, int], opset: int) -> str:
+    """Why a node of the default domain is a type error onnxruntime refuses to load ("" when
+    not): a Cast whose declared output type it does not make; a QuantizeLinear or
+    DequantizeLinear whose scale is not float32 before opset 19 (both written by the fp16
+    converter: the second on a QDQ file)."""
+    if op == "Cast" and outputs and outputs[0] in types:
+        to = next((a.i for a in node.attribute if a.name == "to"), None)
+        if to is not None and to != types[outputs[0]]:
+            return f"cannot derive cost: it casts to {onnx_type_name(to)}, its output is declared {onnx_type_name(types[outputs[0]])}: {TYPE_ERROR}"
+    elif op in ("QuantizeLinear", "DequantizeLinear") and opset < 19 and len(inputs) > 1 and types.get(inputs[1], 1) != 1:
+        return f"cannot derive cost: its scale is {onnx_type_name(types[inputs[1]])}, which {op} takes only as float32 before opset 19: {TYPE_ERROR}"
+    return ""
 
 
 def uniform_constant(attr) -> bool:

@@ -20,7 +20,6 @@ from dataclasses import replace
 from math import prod
 from pathlib import Path
 
-from dscost.dtypes import onnx_type_name
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_shapes
@@ -28,7 +27,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, few
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import standard_domain, uniform_constant
+from dscost.readers.onnx_eval import TYPED_OPS, standard_domain, type_error, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_measure import measure
@@ -265,6 +264,7 @@ class _Counter:
         self.ops = onnx_ops
         self.shapes: dict[str, Shape | None] = inferred.shapes
         self.types: dict[str, int] = inferred.types
+        self.opset = inferred.opset
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
         self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.index_outside, types_differ)
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
@@ -317,11 +317,8 @@ class _Counter:
             derived = False
         if self.bad and outputs and outputs[0] in self.bad:
             return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
-        if op == "Cast" and outputs and outputs[0] in self.types:  # (a declared output type the cast does not make)
-            to = next((a.i for a in node.attribute if a.name == "to"), None)
-            if to is not None and to != self.types[outputs[0]]:
-                why = f"cannot derive cost: it casts to {onnx_type_name(to)}, its output is declared {onnx_type_name(self.types[outputs[0]])}: {TYPE_ERROR}"
-                return self._uncounted(name, op, why, inputs, outputs, derived)
+        if op in TYPED_OPS and domain in ("", "ai.onnx") and (why := type_error(op, node, inputs, outputs, self.types, self.opset)):
+            return self._uncounted(name, op, why, inputs, outputs, derived)
         ops = self.ops
         sig = op
         if domain in ("", "ai.onnx"):

@@ -91,6 +91,7 @@ class Inferred:
         self.values: dict[str, object] = {}
         self.bodies: dict[tuple, object] = {}
         self.bad: dict[str, str] = {}  # a node's first output -> why the node cannot run (folding found it)
+        self.opset = 0  # of the default domain
 
 
 def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0,
@@ -128,7 +129,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
                 types[name] = known[1]
     inferred = Inferred(g, shapes, types, [])
     made = node_outputs if node_outputs is not None else (o for n in g.node for o in n.output if o)
-    opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
+    opset = inferred.opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
     if opset < FIRST_INFERRED_OPSET and any(shapes.get(o) is None for o in made):  # (a file of 2017: onnx_legacy)
         made = {o for n in g.node for o in n.output if o}
         outs, why, target = old_opset_outputs(mp, onnx)  # (the file's tensors only, each once: a name can be both value_info and output)
