@@ -152,8 +152,18 @@ def split(info: NodeInfo) -> None:
         raise ValueError(f"its input {tuple(x)} does not split on axis {a} into {', '.join(str(tuple(s)) for s in ys)}: {CANNOT_RUN}")
 
 
+def blocks(info: NodeInfo) -> None:
+    """DepthToSpace: (N, C / b^2, H b, W b); SpaceToDepth: (N, C b^2, H / b, W / b)."""
+    x, y = _in_out(info)
+    b = info.attr("blocksize", 0)
+    if x is None or y is None or len(x) != 4 or not isinstance(b, int) or b < 1:
+        return
+    n, c, h, w = x
+    _given(info, x, y, (n, c // (b * b), h * b, w * b) if info.op == "DepthToSpace" else (n, c * b * b, h // b, w // b))
+
+
 # Shape-only ops (zero cost) and the check each gets: ops whose outputs the data decides
 # (Slice, Pad, Tile, Resize...) are left to the next op that checks.
 SHAPE_CHECKS = {"Identity": same_shape, "Dropout": same_shape, "Cast": same_shape, "CastLike": same_shape,
                 "Reshape": same_numel, "Squeeze": same_numel, "Unsqueeze": same_numel, "Transpose": transpose,
-                "Gather": gather, "Expand": expand, "Split": split}  # fmt: skip
+                "Gather": gather, "Expand": expand, "Split": split, "DepthToSpace": blocks, "SpaceToDepth": blocks}  # fmt: skip

@@ -117,18 +117,19 @@ def conv_transpose(info: NodeInfo) -> Result:
     if info.attr("output_shape") and len(info.attr("output_shape")) not in (r, r + 2):  # (N, C, *spatial: onnxruntime 1.18 takes the last r)
         raise ValueError(f"output_shape {list(info.attr('output_shape'))} has {len(info.attr('output_shape'))} values where its input's {r} spatial axes take {r}: {CANNOT_RUN}")
     y = info.out_shapes[0] if info.out_shapes else None
-    if y is not None:
+    if y is not None and info.op != "ConvTranspose":  # (ConvTransposeWithDynamicPads: its shape function read the pads' value)
         out = tuple(y[2:])
     elif info.attr("output_shape"):
         out = tuple(int(v) for v in info.attr("output_shape"))[-r:]
-    elif auto_pad(info) in ("SAME_UPPER", "SAME_LOWER"):
-        out = tuple(s * st for s, st in zip(spatial, ints_attr(info.attr("strides"), r, 1, "strides")))
+    elif auto_pad(info) in ("SAME_UPPER", "SAME_LOWER"):  # (in x stride; onnx's inference differs with output_padding: a declared size is taken)
+        out = tuple(y[2:]) if y is not None else tuple(s * st for s, st in zip(spatial, ints_attr(info.attr("strides"), r, 1, "strides")))
     else:
         stride = ints_attr(info.attr("strides"), r, 1, "strides")
         dilation = ints_attr(info.attr("dilations"), r, 1, "dilations")
         pads = (0,) * (2 * r) if auto_pad(info) == "VALID" else ints_attr(info.attr("pads"), 2 * r, 0, "pads")
         opad = ints_attr(info.attr("output_padding"), r, 0, "output_padding")
         out = tuple(C.conv_transpose_out_size(spatial[i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i], opad[i]) for i in range(r))
+    D.declared_output(info, (n, cout, *out))  # (a file inferred at another batch or size, then its input edited)
     no_output(out, spatial)
     bias = info.has(2)
     cost = C.conv_transpose_cost(kernel, cin, cout, groups, spatial, out, bias, n)
