@@ -751,17 +751,20 @@ def _stale_case(op):
         return nodes, [("x", [4, 3, 4, 4])], [init("T", 3, 6, 2, 2), init("K2", 2, 6, 3, 3)], [1, 6, 8, 8], [], 4 * 3 * 6 * 16 * 4 + 9 * 6 * 2 * 64 * 4
     if op == "DepthToSpace":  # (4, 12, 4, 4) -> (4, 3, 8, 8)
         return [node(op, ["x"], "t", blocksize=2), conv], [("x", [4, 12, 4, 4])], [k], [1, 3, 8, 8], [], conv_macs
+    if op == "Resize":  # (4, 3, 4, 4) by scales (1, 1, 2, 2): (4, 3, 8, 8)
+        scales = init("sc", 4, value=[1, 1, 2, 2])
+        return [node(op, ["x", "", "sc"], "t", mode="nearest"), conv], [("x", [4, 3, 4, 4])], [scales, k], [1, 3, 8, 8], [], conv_macs
     raise AssertionError(op)
 
 
-STALE_OPS = ["ConvTranspose", "DepthToSpace", "LayerNormalization", "Softmax", "Identity", "Dropout", "Cast", "Transpose", "ReduceMean", "Gather", "Flatten",
+STALE_OPS = ["ConvTranspose", "DepthToSpace", "Resize", "LayerNormalization", "Softmax", "Identity", "Dropout", "Cast", "Transpose", "ReduceMean", "Gather", "Flatten",
              "Unsqueeze", "Expand", "Split", "BatchNormalization", "GlobalAveragePool"]  # fmt: skip
 
 
 @pytest.mark.parametrize("op", STALE_OPS)
 def test_a_stale_declared_shape_after_an_op_that_computes_nothing_is_inferred_anew(tmp_path, op):
     """A file inferred at batch 1 whose input was then edited to batch 4: the value_info after
-    a ConvTranspose, DepthToSpace (both found by the stale-shape battery), LayerNormalization, Softmax, Identity, Dropout, Cast, Transpose, ReduceMean, Gather,
+    a ConvTranspose, DepthToSpace, Resize (found by the stale-shape battery), LayerNormalization, Softmax, Identity, Dropout, Cast, Transpose, ReduceMean, Gather,
     Flatten, Unsqueeze, Expand, Split, BatchNormalization or GlobalAveragePool still says batch
     1, and the MatMul, Conv or Gemm after it agreed with that stale size, so the graph counted
     at batch 1 with nothing uncounted (a quarter of the MACs; the last stop's known gap).  Each

@@ -36,7 +36,7 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
-from dscost.readers.onnx_node import einsum_shape, einsum_sizes, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, einsum_shape, einsum_sizes, node_attrs
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, cannot_expand, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
@@ -240,6 +240,16 @@ def _resized(node, x: Shape, y: Shape, scales: _Scales) -> Shape | None:
     inference gives another.  Both sizes are scale x input size rounded down, but onnx multiplies
     exactly and onnxruntime (as PyTorch, in double) in float32: a product just short of an integer
     (15 x 1.8 = 26.99999928 with 1.8 as a float32) is that integer for the runtime, one less for onnx."""
+    sizes = _scaled(node, x, scales)
+    if sizes is None or any(y[i] != exact for i, (exact, _) in sizes.items()):  # (another size than onnx's: a declared one)
+        return None
+    out = tuple(sizes[i][1] if i in sizes else d for i, d in enumerate(x))
+    return out if out != tuple(y) else None
+
+
+def _scaled(node, x: Shape, scales: _Scales) -> dict[int, tuple[int, int]] | None:
+    """A Resize's or Upsample's constant scales applied to ``x``: axis -> (onnx's size, scale x
+    size exactly, rounded down; onnxruntime's, in float32), None when not known here."""
     ins = list(node.input)
     if len(ins) == 1:  # (Upsample-7: an attribute)
         values = next((list(a.floats) for a in node.attribute if a.name == "scales"), None)
@@ -251,18 +261,28 @@ def _resized(node, x: Shape, y: Shape, scales: _Scales) -> Shape | None:
     axes = [i + len(x) if i < 0 else i for i in axes]
     if not values or len(values) != len(axes) or len(set(axes)) != len(axes) or not all(0 <= i < len(x) for i in axes):
         return None
-    out = list(x)
+    out = {}
     for i, s in zip(axes, values):
         if not (0 < s < 1e30):
             return None
-        exact = x[i] * s  # (exact: two 24-bit significands)
-        if y[i] != int(exact):  # (another size than onnx's: a declared one)
-            return None
         try:
-            out[i] = int(_float32(_float32(x[i]) * s))
+            out[i] = (int(x[i] * s), int(_float32(_float32(x[i]) * s)))  # (exact: two 24-bit significands)
         except OverflowError:
             return None
-    return tuple(out) if tuple(out) != tuple(y) else None
+    return out
+
+
+def stale_resizes(graph, inferred: Inferred, scales: _Scales) -> None:
+    """A Resize or Upsample by constant scales whose declared output is neither size they give its
+    input (a file inferred at another batch or size, then its input edited): a node that cannot
+    run as declared (``inferred.bad``), which makes the reader infer the graph anew."""
+    for node in graph.node:
+        if node.op_type in ("Resize", "Upsample") and node.output and node.input and standard_domain(node) in ("", "ai.onnx"):
+            x, y = inferred.shapes.get(node.input[0]), inferred.shapes.get(node.output[0])
+            sizes = _scaled(node, x, scales) if x is not None and y is not None and len(x) == len(y) else None
+            want = tuple(sizes[i][1] if i in sizes else d for i, d in enumerate(x)) if sizes is not None else None
+            if want is not None and any(y[i] not in sizes.get(i, (d, d)) for i, d in enumerate(x)):
+                inferred.bad[node.output[0]] = f"cannot derive cost: its output is declared {tuple(y)}, its input {tuple(x)} by its scales gives {want}: {CANNOT_RUN}"
 
 
 def _einsum_size(node, shapes: dict, y) -> Shape | None:
@@ -370,6 +390,7 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str], opset_impo
         if left:
             notes.append(f"{len(left)} more node(s) whose output onnx's shape inference sizes other than onnxruntime, after {RUNTIME_ROUNDS} rounds of "
                          f"inference ({few(map(repr, left))}): counted at onnx's size")  # fmt: skip
+    stale_resizes(graph, inferred, scales)
     if fixed:
         ops = sorted({op for op, _, _ in fixed.values()})
         why = [w for kinds, w in (((*POOLS, "ConvTranspose"), "as the ONNX spec says: a pool with ceil_mode, a ConvTranspose with auto_pad SAME"),
