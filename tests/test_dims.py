@@ -754,17 +754,31 @@ def _stale_case(op):
     if op == "Resize":  # (4, 3, 4, 4) by scales (1, 1, 2, 2): (4, 3, 8, 8)
         scales = init("sc", 4, value=[1, 1, 2, 2])
         return [node(op, ["x", "", "sc"], "t", mode="nearest"), conv], [("x", [4, 3, 4, 4])], [scales, k], [1, 3, 8, 8], [], conv_macs
+    if op == "Slice":  # (4, 3, 8, 8)[:, :, 2:, -8:6:2] -> (4, 3, 6, 3), then a 3x3 conv: 6 x 3 outputs
+        consts = [init(n, 2, dtype=np.int64, value=v) for n, v in (("st", [2, -8]), ("en", [2**63 - 1, 6]), ("ax", [2, -1]), ("sp", [1, 2]))]
+        return [node(op, ["x", "st", "en", "ax", "sp"], "t"), conv], [("x", [4, 3, 8, 8])], [*consts, k], [1, 3, 6, 3], [], 3 * 3 * 3 * 6 * 6 * 3 * 4
+    if op == "Tile":  # (4, 8, 16) tiled (1, 2, 1): (4, 16, 16)
+        return [node(op, ["x", "rp"], "t"), mm], x, [init("rp", 3, dtype=np.int64, value=[1, 2, 1]), w], [1, 16, 16], [], 4 * 16 * 16 * 32
+    if op == "Focus":  # YOLOv5's: x[..., ::2, ::2], x[..., 1::2, ::2], ... (4, 3, 8, 8) -> Concat (4, 12, 4, 4) -> 3x3 conv to 6
+        nodes, consts = [], [init("en", 2, dtype=np.int64, value=[8, 8]), init("ax", 2, dtype=np.int64, value=[2, 3]), init("sp", 2, dtype=np.int64, value=[2, 2])]
+        for i, (h, w) in enumerate(((0, 0), (1, 0), (0, 1), (1, 1))):
+            consts.append(init(f"st{i}", 2, dtype=np.int64, value=[h, w]))
+            nodes.append(node("Slice", ["x", f"st{i}", "en", "ax", "sp"], f"s{i}"))
+        nodes += [node("Concat", ["s0", "s1", "s2", "s3"], "t", axis=1), node("Conv", ["t", "K4"], "y", pads=[1, 1, 1, 1])]
+        stale = [vi(f"s{i}", [1, 3, 4, 4]) for i in range(4)]
+        return nodes, [("x", [4, 3, 8, 8])], [*consts, init("K4", 6, 12, 3, 3)], [1, 12, 4, 4], stale, 9 * 12 * 6 * 16 * 4
     raise AssertionError(op)
 
 
-STALE_OPS = ["ConvTranspose", "DepthToSpace", "Resize", "LayerNormalization", "Softmax", "Identity", "Dropout", "Cast", "Transpose", "ReduceMean", "Gather", "Flatten",
+STALE_OPS = ["ConvTranspose", "DepthToSpace", "Resize", "Slice", "Tile", "Focus", "LayerNormalization", "Softmax", "Identity", "Dropout", "Cast", "Transpose", "ReduceMean", "Gather", "Flatten",
              "Unsqueeze", "Expand", "Split", "BatchNormalization", "GlobalAveragePool"]  # fmt: skip
 
 
 @pytest.mark.parametrize("op", STALE_OPS)
 def test_a_stale_declared_shape_after_an_op_that_computes_nothing_is_inferred_anew(tmp_path, op):
     """A file inferred at batch 1 whose input was then edited to batch 4: the value_info after
-    a ConvTranspose, DepthToSpace, Resize (found by the stale-shape battery), LayerNormalization, Softmax, Identity, Dropout, Cast, Transpose, ReduceMean, Gather,
+    a ConvTranspose, DepthToSpace, Resize, Slice, Tile, YOLOv5's Focus (Slices into a Concat; found
+    by the stale-shape battery), LayerNormalization, Softmax, Identity, Dropout, Cast, Transpose, ReduceMean, Gather,
     Flatten, Unsqueeze, Expand, Split, BatchNormalization or GlobalAveragePool still says batch
     1, and the MatMul, Conv or Gemm after it agreed with that stale size, so the graph counted
     at batch 1 with nothing uncounted (a quarter of the MACs; the last stop's known gap).  Each
@@ -875,3 +889,27 @@ def test_graphs_whose_declared_shapes_are_onnxs_own_are_never_taken_for_stale(tm
         mp = onnx.shape_inference.infer_shapes(model(nodes, [("x", x)], outs, inits, opset=opset), strict_mode=True)
         m = read_onnx(save(tmp_path, mp, f"{case}.onnx"))
         assert m.uncounted == [] and not any("inferred anew" in n for n in m.notes), (nodes[0], x)
+
+
+def test_slice_shape_is_what_onnx_and_onnxruntime_give():
+    """onnx_stale.slice_shape against onnx's shape inference of the same Slice, 300 random cases
+    (negative indices and axes, INT64 max or min for 'to the end', steps of either sign).  Both
+    follow the ONNX spec, as onnxruntime does, which differs from Python's slicing in one corner:
+    a start before the first element with a negative step is clamped to 0 (one element), where
+    Python takes none (of 2 elements, x[-5:INT64_MIN:-2] is one for onnxruntime, none for Python)."""
+    import random
+
+    import onnx
+
+    from dscost.readers.onnx_stale import slice_shape
+
+    rng, big = random.Random(7), 2**63 - 1
+    for _ in range(300):
+        x = [rng.randint(1, 6) for _ in range(rng.randint(1, 4))]
+        axes = [a - len(x) if rng.random() < 0.5 else a for a in rng.sample(range(len(x)), rng.randint(1, len(x)))]
+        vals = {n: [rng.choice([rng.randint(-9, 9), big, -big - 1]) for _ in axes] for n in ("st", "en")}
+        vals.update(ax=axes, sp=[rng.choice([1, 2, 3, -1, -2]) for _ in axes])
+        mp = model([node("Slice", ["x", "st", "en", "ax", "sp"], "y")], [("x", x)], ["y"],
+                   [init(n, len(axes), dtype=np.int64, value=v) for n, v in vals.items()], opset=13)  # fmt: skip
+        inferred = onnx.shape_inference.infer_shapes(mp, strict_mode=True).graph.output[0].type.tensor_type.shape.dim
+        assert slice_shape(tuple(x), vals["st"], vals["en"], axes, vals["sp"]) == tuple(d.dim_value for d in inferred), (x, vals)

@@ -37,6 +37,7 @@ from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
 from dscost.readers.onnx_node import CANNOT_RUN, einsum_shape, einsum_sizes, node_attrs
+from dscost.readers.onnx_stale import stale_slices
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, cannot_expand, constant_value, fold_small, index_outside,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
@@ -163,8 +164,8 @@ SCALES_MAX = 8  # a Resize's scales are read from tensors of at most this many v
 
 
 def may_differ(data: bytes) -> bool:
-    """Whether the (stripped) file may hold a node :func:`runtime_sizes` corrects: a byte search."""
-    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or b"Resize" in data or b"Upsample" in data or b"Einsum" in data
+    """Whether the (stripped) file may hold a node :func:`runtime_sizes` corrects or checks: a byte search."""
+    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or any(op in data for op in (b"Resize", b"Upsample", b"Einsum", b"Slice", b"Tile"))
 
 
 def _float32(v: float) -> float:
@@ -391,6 +392,7 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str], opset_impo
             notes.append(f"{len(left)} more node(s) whose output onnx's shape inference sizes other than onnxruntime, after {RUNTIME_ROUNDS} rounds of "
                          f"inference ({few(map(repr, left))}): counted at onnx's size")  # fmt: skip
     stale_resizes(graph, inferred, scales)
+    stale_slices(graph, inferred.shapes, inferred.bad)
     if fixed:
         ops = sorted({op for op, _, _ in fixed.values()})
         why = [w for kinds, w in (((*POOLS, "ConvTranspose"), "as the ONNX spec says: a pool with ceil_mode, a ConvTranspose with auto_pad SAME"),
