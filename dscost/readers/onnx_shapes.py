@@ -165,7 +165,7 @@ SCALES_MAX = 8  # a Resize's scales are read from tensors of at most this many v
 
 def may_differ(data: bytes) -> bool:
     """Whether the (stripped) file may hold a node :func:`runtime_sizes` corrects or checks: a byte search."""
-    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or any(op in data for op in (b"Resize", b"Upsample", b"Einsum", b"Slice", b"Tile"))
+    return b"ceil_mode" in data or (b"ConvTranspose" in data and b"SAME_" in data) or any(op in data for op in (b"Resize", b"Upsample", b"Einsum", b"Slice", b"Tile", b"Expand"))
 
 
 def _float32(v: float) -> float:

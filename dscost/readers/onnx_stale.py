@@ -1,4 +1,4 @@
-"""A Slice's or Tile's declared output against what its constant inputs make of its input.
+"""A Slice's, Tile's or Expand's declared output against what its constant inputs make of its input.
 
 Their outputs come from the values of small integer constants (starts, ends, axes, steps;
 repeats), which no handler sees.  A file shape-inferred at one batch or size whose input was then
@@ -16,7 +16,7 @@ from math import prod
 from dscost.readers.onnx_eval import standard_domain
 from dscost.readers.onnx_node import CANNOT_RUN
 
-OPS = ("Slice", "Tile")
+OPS = ("Slice", "Tile", "Expand")
 MAX_VALUES = 64  # a constant of more integers is not one of these ops' operands
 
 
@@ -33,15 +33,24 @@ def _ints(t) -> list[int] | None:
 
 
 def _constants(graph, names: set[str]) -> dict[str, list[int]]:
-    """The integer values of the initializers and Constant nodes named in ``names``."""
-    found = {t.name: v for t in graph.initializer if t.name in names and (v := _ints(t)) is not None}
+    """The integer values of the initializers and Constant nodes named in ``names``, and of a
+    ConstantOfShape of a constant length (an Expand's shape of ones, as torch exports it)."""
+    filled = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "ConstantOfShape" and n.input and n.output and n.output[0] in names}
+    need = names | set(filled.values())
+    found = {t.name: v for t in graph.initializer if t.name in need and (v := _ints(t)) is not None}
     for node in graph.node:
-        if node.op_type == "Constant" and node.output and node.output[0] in names and standard_domain(node) in ("", "ai.onnx"):
+        if not node.output or standard_domain(node) not in ("", "ai.onnx"):
+            continue
+        if node.op_type == "Constant" and node.output[0] in need:
             for a in node.attribute:
                 v = _ints(a.t) if a.name == "value" else list(a.ints) if a.name == "value_ints" else None
                 if v is not None:
                     found[node.output[0]] = v
-    return found
+        elif node.op_type == "ConstantOfShape" and node.input and (n := found.get(node.input[0])) is not None and len(n) == 1 and 0 <= n[0] <= MAX_VALUES:
+            fill = next((_ints(a.t) for a in node.attribute if a.name == "value"), None)
+            if fill is not None and len(fill) == 1:
+                found[node.output[0]] = fill * n[0]
+    return {t: v for t, v in found.items() if t in names}
 
 
 def slice_shape(x: tuple, starts: list[int], ends: list[int], axes: list[int] | None, steps: list[int] | None) -> tuple[int, ...] | None:
@@ -66,8 +75,16 @@ def slice_shape(x: tuple, starts: list[int], ends: list[int], axes: list[int] | 
     return tuple(out)
 
 
+def _broadcast(a: tuple, b: tuple) -> tuple[int, ...] | None:
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    if any(p != q and 1 not in (p, q) for p, q in zip(a, b)):
+        return None
+    return tuple(q if p == 1 else p for p, q in zip(a, b))
+
+
 def stale_slices(graph, shapes: dict, bad: dict[str, str]) -> None:
-    """Add to ``bad`` (a node's first output -> why it cannot run) each Slice or Tile whose
+    """Add to ``bad`` (a node's first output -> why it cannot run) each Slice, Tile or Expand whose
     declared output is not what its constant operands make of its input."""
     nodes = [n for n in graph.node if n.op_type in OPS and n.input and n.output and standard_domain(n) in ("", "ai.onnx")]
     if not nodes:
@@ -81,6 +98,8 @@ def stale_slices(graph, shapes: dict, bad: dict[str, str]) -> None:
         if node.op_type == "Tile":
             reps = ins[0] if ins else None
             want = tuple(d * k for d, k in zip(x, reps)) if reps is not None and len(reps) == len(x) else None
+        elif node.op_type == "Expand":  # numpy's broadcast of the input and the shape
+            want = _broadcast(tuple(x), tuple(ins[0])) if ins and ins[0] is not None else None
         elif len(node.input) == 1:  # (Slice-1: attributes)
             a = {at.name: list(at.ints) for at in node.attribute}
             want = slice_shape(tuple(x), a["starts"], a["ends"], a.get("axes"), None) if "starts" in a and "ends" in a else None
