@@ -918,3 +918,26 @@ def test_slice_shape_is_what_onnx_and_onnxruntime_give():
                    [init(n, len(axes), dtype=np.int64, value=v) for n, v in vals.items()], opset=13)  # fmt: skip
         inferred = onnx.shape_inference.infer_shapes(mp, strict_mode=True).graph.output[0].type.tensor_type.shape.dim
         assert slice_shape(tuple(x), vals["st"], vals["en"], axes, vals["sp"]) == tuple(d.dim_value for d in inferred), (x, vals)
+
+
+def test_a_dynamo_export_declaring_its_slice_operands_keeps_them_at_another_size(tmp_path):
+    """Red team 11: torch's dynamo exporter with dynamic_shapes declares a value_info for every
+    initializer (a Slice's axes and steps: [1]) beside symbolic ones (``2*s39``).  Given --dim, the
+    declared shapes were cleared, those of the initializers too, and with a value_info of no shape
+    onnx's inference reads the Slice's axes and steps as absent: a YOLOv5 Focus layer sliced the
+    batch (96 rows kept, the last slice of 0 images) and the whole model counted 0 MACs, 75 nodes
+    uncounted.  Initializers keep their declared shapes: x[:, :, ::2] of (2, 3, 96, 64) is
+    (2, 3, 48, 64), as onnxruntime runs it; the conv after it counts at that size."""
+    import onnxruntime as ort
+
+    big = 2**63 - 1
+    consts = [init("zero", 1, dtype=np.int64, value=[0]), init("end", 1, dtype=np.int64, value=[big]), init("two", 1, dtype=np.int64, value=[2])]
+    nodes = [node("Slice", ["x", "zero", "end", "two", "two"], "s"), node("Conv", ["s", "K"], "y", pads=[1, 1, 1, 1])]
+    mp = model(nodes, [("x", ["batch", 3, "4*h", "4*w"])], ["y"], [*consts, init("K", 6, 3, 3, 3)], opset=18)
+    mp.graph.value_info.extend([vi(n, [1], TensorProto.INT64) for n in ("zero", "end", "two")] + [vi("s", ["batch", 3, "2*s39", "4*w"])])
+    path = save(tmp_path, mp)
+    out = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.zeros((2, 3, 96, 64), np.float32)})[0]
+    assert out.shape == (2, 6, 48, 64)
+    m = read_onnx(path, dims={"batch": 2, "h": 24, "w": 16})
+    assert m.uncounted == [] and [layer.output_shape for layer in m.layers] == [(2, 3, 48, 64), (2, 6, 48, 64)]
+    assert m.layers[1].cost.macs == 9 * 3 * 6 * 48 * 64 * 2

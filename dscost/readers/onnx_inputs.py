@@ -323,8 +323,16 @@ def forget_declared_shapes(graph, keep: set[str] = frozenset()) -> int:
     """Clear the declared shapes of the graph's outputs and value_info that fix a dimension (their
     element types stay): declared at the input shape the file was exported at, they are stale
     once ``--input-shape`` or ``--dim`` changes it (onnx's inference keeps a declared static
-    dimension against the one it infers), but those named in ``keep``.  Returns how many were cleared."""
-    cleared = 0
+    dimension against the one it infers), but those named in ``keep``.  A value_info of an
+    initializer is dropped, not cleared (the initializer has its shape; with a value_info of no
+    shape, onnx's inference reads a Slice's initializer axes and steps as absent: torch's dynamo
+    exports declare every initializer).  Returns how many were cleared."""
+    inits = {t.name for t in graph.initializer}
+    kept = [vi for vi in graph.value_info if vi.name not in inits]
+    cleared = sum(1 for vi in graph.value_info if vi.name in inits and any(d.dim_value > 0 for d in vi.type.tensor_type.shape.dim))
+    if len(kept) < len(graph.value_info):
+        del graph.value_info[:]
+        graph.value_info.extend(kept)
     for vi in (*graph.output, *graph.value_info):
         tt = vi.type.tensor_type
         if vi.name not in keep and vi.type.HasField("tensor_type") and tt.HasField("shape") and any(d.dim_value > 0 for d in tt.shape.dim):
