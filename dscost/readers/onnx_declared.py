@@ -17,10 +17,10 @@ from dscost import cost as C
 from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, broadcasts_to
 
 
-def _in_out(info: NodeInfo, i: int = 0) -> tuple:
-    """Input 0's and output ``i``'s known shapes (None each when not known)."""
+def _in_out(info: NodeInfo) -> tuple:
+    """Input 0's and output 0's known shapes (None each when not known)."""
     x = info.in_shapes[0] if info.in_shapes and info.has(0) else None
-    y = info.out_shapes[i] if i < len(info.out_shapes) else None
+    y = info.out_shapes[0] if info.out_shapes else None
     return (tuple(x) if x is not None else None), (tuple(y) if y is not None else None)
 
 
@@ -147,9 +147,25 @@ def split(info: NodeInfo) -> None:
     ys = [info.out_shapes[i] for i in range(len(info.outputs)) if info.outputs[i]]
     if x is None or not ys or None in ys or (a := _axis(info, len(x), 0)) is None:
         return
-    rest = lambda s: tuple(s[:a]) + tuple(s[a + 1 :])  # noqa: E731  (every axis but the split one)
-    if any(len(s) != len(x) or rest(s) != rest(x) for s in ys) or sum(s[a] for s in ys) != x[a]:
+    if not _joins(ys, tuple(x), a):
         raise ValueError(f"its input {tuple(x)} does not split on axis {a} into {', '.join(str(tuple(s)) for s in ys)}: {CANNOT_RUN}")
+
+
+def concat(info: NodeInfo) -> None:
+    """Concat: the inputs joined on ``axis`` (Concat-1's axis defaults to 1; later ones have one)."""
+    ins = [info.in_shapes[i] for i in range(len(info.inputs)) if info.has(i)]
+    out = info.out_shapes[0] if info.out_shapes else None
+    if ins and out is not None and None not in ins and "axis" in info.attrs:
+        axis = info.attr("axis")
+        axis = axis + len(out) if axis < 0 else axis
+        if not _joins(ins, tuple(out), axis):
+            raise ValueError(f"inputs {', '.join(str(tuple(s)) for s in ins)} do not concatenate on axis {axis} to {tuple(out)}: {CANNOT_RUN}")
+
+
+def _joins(parts: list, whole: tuple, axis: int) -> bool:
+    """Whether ``parts``, of the rank of ``whole`` and its sizes off ``axis``, add up to it on ``axis``."""
+    rest = lambda s: tuple(s[:axis]) + tuple(s[axis + 1 :])  # noqa: E731  (every axis but the joined one)
+    return all(len(s) == len(whole) and rest(s) == rest(whole) for s in parts) and sum(s[axis] for s in parts) == whole[axis]
 
 
 def blocks(info: NodeInfo) -> None:

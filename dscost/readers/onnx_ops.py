@@ -561,14 +561,7 @@ def flatten(info: NodeInfo) -> Result:
 def concat(info: NodeInfo) -> Result:
     """Data movement; inputs whose known shapes do not concatenate to the output's known shape
     are a graph that cannot run (a ValueError: uncounted, saying so)."""
-    ins = [info.in_shapes[i] for i in range(len(info.inputs)) if info.has(i)]
-    out = info.out_shapes[0] if info.out_shapes else None
-    if ins and out is not None and None not in ins and "axis" in info.attrs:  # (Concat-1's axis defaults to 1, later ones have one)
-        axis = info.attr("axis")
-        axis = axis + len(out) if axis < 0 else axis
-        rest = lambda s: tuple(s[:axis]) + tuple(s[axis + 1 :])  # noqa: E731  (every dimension but the axis)
-        if any(len(s) != len(out) or rest(s) != rest(out) for s in ins) or sum(s[axis] for s in ins) != out[axis]:
-            raise ValueError(f"inputs {', '.join(str(tuple(s)) for s in ins)} do not concatenate on axis {axis} to {tuple(out)}: {CANNOT_RUN}")
+    D.concat(info)
     return Result(CONCAT)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 from math import prod
 
+from dscost.cost import broadcast_shape
 from dscost.readers.onnx_eval import standard_domain
 from dscost.readers.onnx_node import CANNOT_RUN
 
@@ -76,11 +77,11 @@ def slice_shape(x: tuple, starts: list[int], ends: list[int], axes: list[int] | 
 
 
 def _broadcast(a: tuple, b: tuple) -> tuple[int, ...] | None:
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
-    if any(p != q and 1 not in (p, q) for p, q in zip(a, b)):
+    """cost.broadcast_shape, None when the shapes do not broadcast."""
+    try:
+        return broadcast_shape(a, b)
+    except ValueError:
         return None
-    return tuple(q if p == 1 else p for p, q in zip(a, b))
 
 
 def stale_slices(graph, shapes: dict, bad: dict[str, str]) -> None:
@@ -99,7 +100,7 @@ def stale_slices(graph, shapes: dict, bad: dict[str, str]) -> None:
             reps = ins[0] if ins else None
             want = tuple(d * k for d, k in zip(x, reps)) if reps is not None and len(reps) == len(x) else None
         elif node.op_type == "Expand":  # numpy's broadcast of the input and the shape
-            want = _broadcast(tuple(x), tuple(ins[0])) if ins and ins[0] is not None else None
+            want = _broadcast(tuple(x), tuple(ins[0])) if ins and ins[0] is not None else None  # (not broadcasting: onnx_eval.cannot_expand's)
         elif len(node.input) == 1:  # (Slice-1: attributes)
             a = {at.name: list(at.ints) for at in node.attribute}
             want = slice_shape(tuple(x), a["starts"], a["ends"], a.get("axes"), None) if "starts" in a and "ends" in a else None
