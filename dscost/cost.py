@@ -345,6 +345,8 @@ def find_blocks(layers: list[Layer], through: tuple = BLOCK_THROUGH_TYPES) -> li
     """dw -> (BN|activation|a constant's scale or shift)* -> pw chains (``through``: the layer types
     between) where every intermediate output feeds only the next layer, the multiplier is 1 and
     the pw is neither strided nor padded (what `convert --reverse` merges)."""
+    if all(layer.type != DEPTHWISE for layer in layers):  # (no block can start: spare a big graph's consumer map)
+        return []
     by_name = {layer.name: layer for layer in layers}
     consumers: dict[str, list[str]] = {}
     for layer in layers:
@@ -359,13 +361,7 @@ def find_blocks(layers: list[Layer], through: tuple = BLOCK_THROUGH_TYPES) -> li
         while cur is not None and cur.type in through and len(cur.inputs) == 1 and len(consumers.get(cur.name, ())) == 1:
             middle.append(cur.name)
             cur = by_name.get(cur.inputs[0])
-        if (
-            cur is not None
-            and cur.type == DEPTHWISE
-            and cur.conv is not None
-            and cur.conv.cout == cur.conv.cin
-            and len(consumers.get(cur.name, ())) == 1
-        ):
+        if cur is not None and cur.type == DEPTHWISE and cur.conv is not None and cur.conv.cout == cur.conv.cin and len(consumers.get(cur.name, ())) == 1:
             blocks.append(Block(cur.name, tuple(reversed(middle)), layer.name))
     return blocks
 

@@ -183,7 +183,8 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
             if ports:
                 ins = sum([elements(src, port) for src, port in dict.fromkeys(zip(inputs, ports))])
             elif len(inputs) == 1:
-                ins = elements(inputs[0])
+                j = where(inputs[0])
+                ins = out[j] if j is not None and tensor[j] else elements(inputs[0])  # (the usual layer: a layer's first output)
             else:
                 ins = sum([elements(src) for src in dict.fromkeys(inputs)])
         rows.append(row(LayerMemory, (layer.name, (ins + produced) * size, produced * size, live * size)))

@@ -188,6 +188,19 @@ def test_shared_weight_counted_once(tmp_path):
     assert cost.analyze(m).totals.params == 148
 
 
+def test_a_negative_count_is_an_input_error_naming_its_node(tmp_path, monkeypatch):
+    """The last guard of the reader: a count that went negative must never pass a gate.  The
+    Sigmoid between two Relus gets a negative cost from a patched handler (the Relus share one
+    cost object, checked once, and come first)."""
+    from dscost.readers import onnx_ops
+    from dscost.readers.handlers import Result
+
+    monkeypatch.setitem(onnx_ops.HANDLERS, "Sigmoid", lambda info: Result("act", Cost(other_ops=-1)))
+    nodes = [node("Relu", ["x"], "a"), node("Relu", ["a"], "b"), node("Sigmoid", ["b"], "s"), node("Relu", ["s"], "c")]
+    with pytest.raises(InputError, match=r"node 's' gives a negative count"):
+        read(tmp_path, nodes, [("x", [1, 4, 8, 8])])
+
+
 def test_weight_through_identity_is_a_constant_of_its_own(tmp_path):
     """torch.onnx dedups equal-valued initializers (e.g. an untrained model's zero biases)
     and hands the copy out through an Identity node.  In the model these are distinct

@@ -57,7 +57,6 @@ def _add(cost, field_name: str, n: int):
     return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
 
 
-
 def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
     """A layer's input shape: its first data input's (a parameter is not one), else any input's
     (not for a shape op); () when none is known."""
@@ -196,8 +195,9 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
                          f"(onnxruntime refuses to load it), so the counts after them are not the model's")  # fmt: skip
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names, {n for n, t in st.initializers.items() if t.location})
-    for layer in counter.layers:  # impossible after the checks above; a count must never pass a gate by being negative
-        if min(layer.cost.__dict__.values()) < 0:
+    for cost in {id(layer.cost): layer.cost for layer in counter.layers}.values():  # (each distinct one: repeated blocks share theirs)
+        if min(cost.__dict__.values()) < 0:  # impossible after the checks above; a count must never pass a gate by being negative
+            layer = next(layer for layer in counter.layers if layer.cost is cost)
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
@@ -295,7 +295,7 @@ class _Counter:
         return prod(self.shapes.get(t) or ())
 
     def visit(self, node, name: str) -> None:
-        op, domain, inputs, outputs = node.op_type, node.domain, list(node.input), list(node.output)
+        op, domain, inputs, outputs = node.op_type, node.domain, node.input[:], node.output[:]  # (a slice of a repeated field: a list, made faster than by list())
         try:
             "".join((op, domain, *inputs, *outputs))  # (a TypeError at a field protobuf gave as bytes)
         except TypeError:
@@ -307,10 +307,9 @@ class _Counter:
             if t:
                 producer[t] = name
                 producer_op[t] = op
-        if len(outputs) > 1:
-            for port, t in enumerate(outputs[1:], 1):
-                if t:
-                    self.port[t] = port
+        for port, t in enumerate(outputs[1:], 1):
+            if t:
+                self.port[t] = port
         if op == "Constant" or op == "Identity" or not inputs or not inputs[0] or inputs[0] in const:
             derived = self._constants(node, name, op, domain, inputs, outputs)
         else:  # (its first input is an activation: not a constant)
@@ -575,7 +574,11 @@ class _Counter:
             if not t or t in const:
                 continue
             src = get(t, t)
-            k = port.get(t, 0) if port else 0  # (a graph with multi-output nodes: two outputs of one Split are two edges)
+            if not port:  # (no multi-output node so far: every edge reads a first output)
+                if src not in edges:
+                    edges.append(src)
+                continue
+            k = port.get(t, 0)  # (a graph with multi-output nodes: two outputs of one Split are two edges)
             if (src, k) not in zip(edges, ports):
                 edges.append(src)
                 ports.append(k)
