@@ -21,6 +21,11 @@ Rows and targets:
   analyze of 8 models, --jobs 2       speed-up over --jobs 1 (small models, and 10k-node graphs)
 
     python benchmarks/scale_bench.py [--repeat 5] [--skip-100k] [--extra /work/zoo/resnet50.onnx]
+
+Run it with the Python of a regular install (``pip install .``), as users have it: an editable
+install (``pip install -e .``) finds each of dscost's modules through setuptools' Python-level
+finder, which adds ~25 ms to every start (2026-12-04: a small file's `analyze` 1.33x `import
+onnx` editable, 0.92x installed).  The table's first line says which install it measured.
 """
 
 from __future__ import annotations
@@ -88,6 +93,26 @@ def gen_conv3x3(folder: Path, n_nodes: int) -> Path:
     path = folder / f"conv3x3-{n_nodes // 1000}k.onnx"
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
     return path
+
+
+def installed() -> str:
+    """How the dscost the commands run is installed (editable installs start slower), and the
+    versions of onnx and ml_dtypes (whose import is the floor of the small files)."""
+    from importlib import metadata
+
+    site = [p for p in sys.path if Path(p or ".").resolve() not in (ROOT, ROOT / "benchmarks")]  # (not the checkout's egg-info)
+    dist = next(iter(metadata.distributions(name="dscost", path=site)), None)
+    if dist is None:
+        return "dscost not installed"
+    url = dist.read_text("direct_url.json") or ""
+    kind = "editable install" if '"editable": true' in url.replace("'", '"') else "regular install"
+    versions = []
+    for name in ("onnx", "ml_dtypes"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return ", ".join([f"dscost: {kind}", *versions])
 
 
 def run_once(cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -181,7 +206,7 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     cpu = platform.processor() or platform.machine()
     print(f"\n{date.today().isoformat()}, {platform.system()} {platform.machine()} ({cpu}), {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; medians of {args.repeat} interleaved runs")  # fmt: skip
+          f"Python {platform.python_version()}, {installed()}; medians of {args.repeat} interleaved runs")  # fmt: skip
     head = ("work", "dscost wall", "dscost RSS", "floor", "floor wall", "floor RSS", "wall ratio", "RSS ratio", "target")
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
     for row in rows:
