@@ -169,13 +169,20 @@ def _joins(parts: list, whole: tuple, axis: int) -> bool:
 
 
 def blocks(info: NodeInfo) -> None:
-    """DepthToSpace: (N, C / b^2, H b, W b); SpaceToDepth: (N, C b^2, H / b, W / b)."""
+    """DepthToSpace: (N, C / b^2, H b, W b); SpaceToDepth: (N, C b^2, H / b, W / b).  Channels
+    (or a map) not a multiple of the blocksize make a graph onnxruntime refuses, as does a declared
+    output of another shape."""
     x, y = _in_out(info)
     b = info.attr("blocksize", 0)
-    if x is None or y is None or len(x) != 4 or not isinstance(b, int) or b < 1:
+    if x is None or len(x) != 4 or not isinstance(b, int) or b < 1:
         return
     n, c, h, w = x
-    _given(info, x, y, (n, c // (b * b), h * b, w * b) if info.op == "DepthToSpace" else (n, c * b * b, h // b, w // b))
+    if info.op == "DepthToSpace" and c % (b * b):
+        raise ValueError(f"its input's {c} channels are not a multiple of blocksize^2 = {b * b}: {CANNOT_RUN}")
+    if info.op == "SpaceToDepth" and (h % b or w % b):
+        raise ValueError(f"its input's {h}x{w} map is not a multiple of blocksize {b} on each side: {CANNOT_RUN}")
+    if y is not None:
+        _given(info, x, y, (n, c // (b * b), h * b, w * b) if info.op == "DepthToSpace" else (n, c * b * b, h // b, w // b))
 
 
 # Shape-only ops (zero cost) and the check each gets: ops whose outputs the data decides

@@ -248,7 +248,7 @@ def uniform_constant(attr) -> bool:
         return False
     t = attr.t
     n = prod(t.dims)
-    vals = _numbers(t, n)
+    vals = tensor_numbers(t, n)
     if vals is None:  # (another element type, or data elsewhere: numpy's view of it, as onnx gives it)
         from onnx import numpy_helper
 
@@ -270,7 +270,17 @@ _FORMATS = {1: ("f", "float_data"), 2: ("B", "int32_data"), 3: ("b", "int32_data
             12: ("I", "uint64_data"), 13: ("Q", "uint64_data")}  # fmt: skip
 
 
-def _numbers(t, n: int):
+def small_numbers(t, types: tuple[int, ...], limit: int) -> list | None:
+    """The values of TensorProto ``t``, of one of the element ``types`` and at most ``limit``
+    elements, when the (stripped) file kept its data; else None (a Slice's starts, a Resize's scales)."""
+    n = prod(t.dims)
+    if t.data_type not in types or n > limit:
+        return None
+    vals = tensor_numbers(t, n)
+    return list(vals) if vals is not None and len(vals) == n else None
+
+
+def tensor_numbers(t, n: int):
     """The values of TensorProto ``t`` (of ``n`` elements) as Python numbers, read with struct
     (onnx's numpy_helper imports the whole onnx package, and with it ml_dtypes: 0.5 s in
     ml_dtypes 0.7); None for another element type or data stored elsewhere."""

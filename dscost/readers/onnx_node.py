@@ -183,18 +183,6 @@ def no_output(out: Shape, spatial: Shape) -> None:
         raise ValueError(f"its output would have spatial size {tuple(out)} from an input of {tuple(spatial)} (the kernel is larger than the padded input): {CANNOT_RUN}")
 
 
-def blocks_fit(info: NodeInfo) -> None:
-    """DepthToSpace moves blocksize^2 channels into each block of the map, SpaceToDepth the reverse:
-    channels (or a map) not a multiple of it make a graph onnxruntime refuses (uncounted, saying why)."""
-    x, b = info.input_shape(0), info.attr("blocksize", 0)
-    if x is None or len(x) != 4 or not isinstance(b, int) or b < 1:
-        return
-    if info.op == "DepthToSpace" and x[1] % (b * b):
-        raise ValueError(f"its input's {x[1]} channels are not a multiple of blocksize^2 = {b * b}: {CANNOT_RUN}")
-    if info.op == "SpaceToDepth" and (x[2] % b or x[3] % b):
-        raise ValueError(f"its input's {x[2]}x{x[3]} map is not a multiple of blocksize {b} on each side: {CANNOT_RUN}")
-
-
 def conv_geom(info: NodeInfo, x_i: int = 0, w_i: int = 1, b_i: int | None = 2) -> ConvGeom:
     """Geometry of a Conv-like node (input ``x_i``, weight ``w_i`` of shape (Cout, Cin/g, *kernel),
     optional bias ``b_i``), shared by Conv, ConvInteger and QLinearConv."""

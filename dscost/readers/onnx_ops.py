@@ -29,7 +29,6 @@ from dscost.readers.onnx_node import (
     HANDLERS,
     NodeInfo,
     auto_pad,
-    blocks_fit,
     broadcasts_to,
     conv_geom,
     einsum_pairs,
@@ -540,14 +539,10 @@ def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design."""
     multi = info.op in ("Concat", "ScatterND", "ScatterElements", "Scatter", "SequenceConstruct", "SequenceInsert",
                         "TensorScatter", "MaxUnpool")  # fmt: skip
-    if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
-        if info.op == "Gather":
-            D.gather(info)
-        return Result(SHAPE, data_inputs=(0, 1))
-    if info.op in ("DepthToSpace", "SpaceToDepth"):
-        blocks_fit(info)
     if (check := D.SHAPE_CHECKS.get(info.op)) is not None:
         check(info)
+    if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
+        return Result(SHAPE, data_inputs=(0, 1))
     return Result(SHAPE, data_inputs=None if multi else (0,))
 
 

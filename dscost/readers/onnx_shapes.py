@@ -39,7 +39,7 @@ from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EV
 from dscost.readers.onnx_node import CANNOT_RUN, einsum_shape, einsum_sizes, node_attrs
 from dscost.readers.onnx_stale import stale_slices
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, cannot_expand, constant_value, fold_small, index_outside,
-                                      input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
+                                      input_arrays, small_numbers, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
@@ -174,13 +174,8 @@ def _float32(v: float) -> float:
 
 
 def _float_values(t) -> list[float] | None:
-    """The values of a float32 TensorProto whose data the stripped copy kept, else None."""
-    if t.data_type != 1 or t.data_location == 1:
-        return None
-    if t.float_data:
-        return list(t.float_data)
-    raw = t.raw_data
-    return list(struct.unpack(f"<{len(raw) // 4}f", raw)) if len(raw) == 4 * prod(t.dims) else None
+    """The values of a small float32 TensorProto whose data the stripped copy kept, else None."""
+    return small_numbers(t, (1,), SCALES_MAX)
 
 
 class _Scales:

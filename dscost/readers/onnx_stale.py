@@ -10,11 +10,9 @@ forgotten (:func:`dscost.readers.onnx_reader.read_onnx`).  Nothing here imports 
 
 from __future__ import annotations
 
-import struct
-from math import prod
 
 from dscost.cost import broadcast_shape
-from dscost.readers.onnx_eval import standard_domain
+from dscost.readers.onnx_eval import small_numbers, standard_domain
 from dscost.readers.onnx_node import CANNOT_RUN
 
 OPS = ("Slice", "Tile", "Expand")
@@ -23,14 +21,7 @@ MAX_VALUES = 64  # a constant of more integers is not one of these ops' operands
 
 def _ints(t) -> list[int] | None:
     """The values of a small int32/int64 TensorProto whose data the stripped copy kept, else None."""
-    if t.data_type not in (6, 7) or t.data_location == 1 or prod(t.dims) > MAX_VALUES:
-        return None
-    data = t.int64_data if t.data_type == 7 else t.int32_data
-    if data:
-        return list(data)
-    width, code = (8, "q") if t.data_type == 7 else (4, "i")
-    raw = t.raw_data
-    return list(struct.unpack(f"<{len(raw) // width}{code}", raw)) if len(raw) == width * prod(t.dims) else None
+    return small_numbers(t, (6, 7), MAX_VALUES)
 
 
 def _constants(graph, names: set[str]) -> dict[str, list[int]]:
