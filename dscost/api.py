@@ -5,7 +5,7 @@
     a = dscost.analyze("models/mobilenet_v1.yaml")          # or .onnx / .tflite / "pkg.mod:factory" / an nn.Module
     a.totals.macs, a.layers[0], a.what_if, a.to_json()
     c = dscost.compare(dk=3, m=32, n=64, df=112)             # one conv and its separable replacements
-    r = dscost.check("models/mobilenet_v1.yaml", max_macs="600M")   # or dscost.check("budget.yaml")
+    r = dscost.check("models/mobilenet_v1.yaml", max_macs="600M")   # or budget="budget.yaml"; or dscost.check("budget.yaml")
 
 The names in :data:`__all__` (re-exported by ``dscost/__init__.py``) are the public,
 stable surface; everything else here is private.  Arguments are parsed by
@@ -180,14 +180,18 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
           flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
           resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-          input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False) -> CheckReport:
+          input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False,
+          budget: str | os.PathLike | None = None) -> CheckReport:
     """Budget gate.  With limits: check each of ``models`` (one or a list of what :func:`analyze`
-    takes) against them.  Without limits: ``models`` is a budget file (``dscost check --budget``).
+    takes) against them.  With ``budget`` (a budget file): check ``models`` (files or PyTorch
+    targets) against its entries for them and its entries without a path, as ``dscost check
+    MODEL... --budget FILE``.  Without either: ``models`` is a budget file (``dscost check --budget``).
 
     Counts are ints or strings (``"600M"``, ``4.5e9``), bytes ``"17MB"``/``"16MiB"``, shares
     ``0.05`` or ``"5%"``.  Returns :class:`dscost.gate.CheckReport` (``.passed``,
     ``.models[i].failures``); it does not raise for a failed limit."""  # fmt: skip
-    from dscost import budget, gate
+    from dscost import budget as _budget
+    from dscost import gate
     from dscost.dtypes import check_dtype
     from dscost.options import limit_option
 
@@ -197,7 +201,14 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
     options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values,
                "input_dtypes": input_dtypes, "measure_sizes": measure_sizes or None}  # fmt: skip
-    if not limits.any():
+    if budget is not None:
+        items = list(models) if isinstance(models, (list, tuple)) else [models]
+        if limits.any() or any(v is not None for v in options.values()):
+            raise InputError("check: give either budget= or limits (max_macs=...), not both; a budget file sets its own per-model options")
+        if not items or not all(isinstance(m, (str, os.PathLike)) for m in items):
+            raise InputError("check: with budget=, models are model files or PyTorch targets (paths, strings)")
+        report = _budget.check_budget(os.fspath(budget), flops=flops or None, models=[os.fspath(m) for m in items])
+    elif not limits.any():
         if not isinstance(models, (str, os.PathLike)):
             raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
         if any(v is not None for v in options.values()):
@@ -208,7 +219,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
         if kind_of(path).name != "spec":
             raise InputError(f"check: {path} is {kind_of(path).label}; give limits (max_macs=..., max_params=...) to check it, or a budget file")
         try:
-            report = budget.check_budget(path, flops=flops or None)
+            report = _budget.check_budget(path, flops=flops or None)
         except InputError:
             if _is_layer_spec(path):
                 raise InputError(f"check: {path} is a layer spec, not a budget file; give limits (max_macs=..., max_params=...) to check it") from None
@@ -225,6 +236,6 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
             except InputError as err:
                 msg = str(err)
                 raise InputError(msg if label in msg else f"cannot check {label}: {msg}") from None
-            report.models.append(gate.evaluate(analysis, limits, flops=flops, path=budget.shown_path(label) if isinstance(item, (str, os.PathLike)) else label))
+            report.models.append(gate.evaluate(analysis, limits, flops=flops, path=_budget.shown_path(label) if isinstance(item, (str, os.PathLike)) else label))
     report.strict = strict
     return report

@@ -46,8 +46,8 @@ def load_budget(path: str | Path, warnings: dict | None = None):
     its unit (:func:`dscost.gate.missing_unit`) adds ``(entry index, key): line`` to ``warnings``."""
     from pydantic import ValidationError
 
-    from dscost.budget_schema import Budget, BudgetEntry
-    from dscost.yamlfile import format_validation_error, load_yaml, validate
+    from dscost.budget_schema import Budget, BudgetEntry, OneBudget
+    from dscost.yamlfile import close_matches, did_you_mean, format_validation_error, load_yaml, validate, where
 
     data = load_yaml(path)
     if isinstance(data, list):
@@ -55,6 +55,11 @@ def load_budget(path: str | Path, warnings: dict | None = None):
             budget = Budget.model_validate({"budgets": data})
         except ValidationError as err:
             raise InputError(format_validation_error(path, data, _ShiftedErrors(err), list[BudgetEntry])) from None
+    elif isinstance(data, dict) and "budgets" not in data:  # (one entry's keys: `max_macs: 600M`)
+        typo = next((k for k in data if k not in OneBudget.model_fields and close_matches(k, ["budgets"])), None)
+        if typo is not None:  # (`budget:` over a list of entries: not one entry's unknown key)
+            raise InputError(f"{where(path, data, (typo,))}: {typo}: unknown key; {did_you_mean(['budgets'])}")
+        budget = validate(path, OneBudget, data, what="budget file").budget()
     else:
         budget = validate(path, Budget, data, what="budget file")
     if warnings is not None:
@@ -65,6 +70,8 @@ def load_budget(path: str | Path, warnings: dict | None = None):
 def _unit_warnings(path: str | Path, data) -> dict[tuple[int, str], str]:
     from dscost.yamlfile import where
 
+    if isinstance(data, dict) and "budgets" not in data:  # (one entry at the top level)
+        return {(0, key): w for key, w in gate.unit_warnings(data, lambda key: f"{where(path, data, (key,))}: {key}").items()}
     entries, outer = (data, ()) if isinstance(data, list) else (data["budgets"], ("budgets",))
     out = {}
     for i, entry in enumerate(entries):
@@ -130,13 +137,41 @@ def _evaluate(job: tuple) -> list:
     return [gate.evaluate(analysis, limits, flops=flops, path=shown) for limits, flops, shown in evaluations]
 
 
-def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: int = 1) -> gate.CheckReport:
-    """Check every model of a budget file.  ``flops`` is the CLI flag (None: not given);
-    ``jobs`` > 1 analyzes the models in that many processes (the report keeps the file's order)."""
+def _identity(f: Path | str) -> str:
+    """What a model file (or PyTorch target) is, however it was written: its real path."""
+    from dscost.readers import torch_target
+
+    if isinstance(f, Path):
+        return str(f.resolve())
+    target = torch_target(f)
+    return f"{Path(target[0]).expanduser().resolve()}:{target[1]}" if target and target[0].lower().endswith(".py") else f
+
+
+def _given(models: list[str]) -> dict[str, Path | str]:
+    """The command line's models (globs expanded) by :func:`_identity`; a file that does not exist is an error."""
+    from dscost import batch
+    from dscost.readers import torch_target
+
+    out: dict[str, Path | str] = {}
+    for p in batch.expand(models):
+        f: Path | str = p if torch_target(p) else Path(p)
+        if isinstance(f, Path) and not f.exists():
+            raise InputError(f"{p}: no such file")
+        out.setdefault(_identity(f), f)
+    return out
+
+
+def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: int = 1, models: list[str] | None = None) -> gate.CheckReport:
+    """Check every model of a budget file; with ``models`` (the command line's, globs expanded)
+    only those, each against the entries naming it and the entries without a path (a model no
+    entry holds for is an error: it would pass unchecked).  ``flops`` is the CLI flag (None: not
+    given); ``jobs`` > 1 analyzes the models in that many processes (the report keeps the file's order)."""
     from dscost import batch
 
     warnings: dict[tuple[int, str], str] = {}
     budget = load_budget(budget_path, warnings)
+    given = _given(models) if models else None
+    at = (lambda i: "") if budget._single else (lambda i: f"budgets[{i}]")  # noqa: E731  (how messages name an entry)
     if flops and budget.convention == "macs":
         raise InputError(f"{budget_path}: convention: macs contradicts --flops; drop one of them")
     use_flops = bool(flops) or budget.convention == "flops"
@@ -144,14 +179,30 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     # a model named by several entries (a file and a glob) is read once per option set
     groups: dict[tuple, list] = {}  # key -> [file, options, [(entry index, entry, one file?)]]
     order: list[tuple[tuple, int]] = []  # (key, position in its group) in the file's order
+    held: set[str] = set()  # (the given models some entry holds for)
     for i, entry in enumerate(budget.budgets):
-        files = expand(budget_path, entry.path, f"budgets[{i}]")
+        if entry.path is None:
+            if given is None:
+                raise InputError(f"{budget_path}: {at(i) + ': ' if at(i) else ''}no path: such an entry holds for the models given on the command line "
+                                 f"(dscost check MODEL... --budget {budget_path}), and none was given")  # fmt: skip
+            files = list(given.values())
+        else:
+            files = expand(budget_path, entry.path, at(i) or "path")
+        single = len(files) == 1  # (an entry's name labels its one model: a glob's match picked out by the command line keeps its own)
+        if entry.path is not None and given is not None:
+            files = [f for f in files if _identity(f) in given]
+        if given is not None:
+            held.update(map(_identity, files))
         options = entry.load_options()
         for f in files:
-            key = (str(f.resolve()) if isinstance(f, Path) else f, repr(sorted(options.items())))
+            key = (_identity(f), repr(sorted(options.items())))
             group = groups.setdefault(key, [f, options, []])
             order.append((key, len(group[2])))
-            group[2].append((i, entry, len(files) == 1))
+            group[2].append((i, entry, single))
+    for key, f in (given or {}).items():
+        if key not in held:
+            raise InputError(f"{f}: no entry of {budget_path} holds for it (an entry's path is relative to the budget file); "
+                             f"add one for it, or one without a path, which holds for every model given on the command line")  # fmt: skip
     keys = list(groups)
     tasks = [(f, options, OPTION_LABELS, [(entry.limits(), use_flops, shown_path(f)) for _, entry, _ in uses]) for f, options, uses in groups.values()]
     results: dict[tuple, list] = {}
@@ -163,7 +214,8 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     except InputError as err:
         f, _, uses = groups[keys[done]]
         msg, shown = str(err), shown_path(f)
-        raise InputError(f"{budget_path}: budgets[{uses[0][0]}]: {msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
+        where = f"{budget_path}: {at(uses[0][0])}: " if at(uses[0][0]) else f"{budget_path}: "
+        raise InputError(f"{where}{msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
     for key, k in order:
         i, entry, single = groups[key][2][k]
         result = results[key][k]

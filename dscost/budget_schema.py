@@ -1,8 +1,10 @@
 """The budget file's Pydantic models and JSON Schema (`dscost check --budget`, `dscost schema budget`).
 
 A budget file lists models (files or globs, relative to the budget file) and the limits
-each must hold; `dscost check --budget budget.yaml` checks them all.  The top level is
-either a mapping {convention?, budgets: [entries]} or just the list of entries.  Counts take
+each must hold; `dscost check --budget budget.yaml` checks them all, and `dscost check MODEL...
+--budget budget.yaml` the models given, each against the entries naming it and those without
+a path.  The top level is a mapping {convention?, budgets: [entries]}, the list of entries, or
+one entry's keys (beside convention?).  Counts take
 units (600M, 4.5M, 1e9), shares take 0.25 or 25%; parsing lives in :mod:`dscost.gate` so the
 CLI flags use the same rules.  Kept apart from :mod:`dscost.spec` so that reading a layer spec
 builds only the layer models.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, WithJsonSchema, model_validator
 
 from dscost import gate
 from dscost.options import INPUT_DTYPES
@@ -61,10 +63,12 @@ class BudgetEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str = Field(
+    path: str | None = Field(
+        None,
         min_length=1,
         description="Model file (.yaml spec, .onnx, .tflite) or glob, relative to the budget file; or a PyTorch target: "
-        "path/file.py:factory (relative to the budget file) or package.module:factory.",
+        "path/file.py:factory (relative to the budget file) or package.module:factory. Left out: the entry holds for "
+        "the models given on the command line (dscost check MODEL... --budget FILE).",
     )
     name: str | None = Field(None, description="Label shown in reports instead of the model name.")
     width: float | None = Field(None, gt=0, strict=True, description="Width multiplier for YAML specs (as `--width-multiplier`/`-a`).")
@@ -110,7 +114,7 @@ class BudgetEntry(BaseModel):
     @model_validator(mode="after")
     def _has_a_limit(self) -> BudgetEntry:
         if not self.limits().any():
-            raise ValueError(f"entry for {self.path!r} sets no limit; set at least one max_* key")
+            raise ValueError(f"{f'entry for {self.path!r}' if self.path else 'the entry'} sets no limit; set at least one max_* key")
         return self
 
     def limits(self) -> gate.Limits:
@@ -139,25 +143,43 @@ class BudgetEntry(BaseModel):
         return {k: v for k, v in pairs if v is not None}
 
 
+_Convention = Annotated[
+    Literal["macs", "flops"] | None,
+    Field(description="Unit of max_macs/max_layer_macs: macs (default) or flops (2 x MACs); must agree with `--flops` if both are given."),
+]
+
+
 class Budget(BaseModel):
     """A budget file: `dscost check --budget budget.yaml`."""
 
     model_config = ConfigDict(extra="forbid")
 
-    convention: Literal["macs", "flops"] | None = Field(
-        None, description="Unit of max_macs/max_layer_macs: macs (default) or flops (2 x MACs); must agree with `--flops` if both are given."
-    )
+    convention: _Convention = None
     budgets: list[BudgetEntry] = Field(min_length=1, description="The models and their limits.")
+    _single: bool = PrivateAttr(False)  # (written as OneBudget: no budgets[i] to name in messages)
+
+
+class OneBudget(BudgetEntry):
+    """A budget file that is one entry, its keys at the top level: `max_macs: 600M` alone checks
+    the models given on the command line."""
+
+    convention: _Convention = None
+
+    def budget(self) -> Budget:
+        entry = BudgetEntry.model_construct(**{k: getattr(self, k) for k in BudgetEntry.model_fields})  # (validated as self)
+        budget = Budget(convention=self.convention, budgets=[entry])
+        budget._single = True
+        return budget
 
 
 def budget_json_schema() -> dict:
     """JSON Schema of budget files (`dscost schema budget`): a mapping with `budgets`, or the bare list of entries."""
     schema = Budget.model_json_schema()
-    defs = {"Budget": schema, **schema.pop("$defs", {})}
+    defs = {"Budget": schema, **schema.pop("$defs", {}), "OneBudget": OneBudget.model_json_schema()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "dscost budget file",
-        "description": "Limits checked by `dscost check --budget FILE`: a mapping with `budgets`, or the bare list of entries.",
-        "anyOf": [{"$ref": "#/$defs/Budget"}, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/BudgetEntry"}}],
+        "description": "Limits checked by `dscost check --budget FILE`: a mapping with `budgets`, the bare list of entries, or one entry's keys.",
+        "anyOf": [{"$ref": "#/$defs/Budget"}, {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/BudgetEntry"}}, {"$ref": "#/$defs/OneBudget"}],
         "$defs": defs,
     }

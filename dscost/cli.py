@@ -248,8 +248,8 @@ def schema(
 
 @app.command()
 def check(
-    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx/.tflite, or PyTorch package.module:factory) to check against the --max-* limits; quoted globs are expanded.", show_default=False)] = None,
-    budget: Annotated[Optional[str], typer.Option("--budget", "-b", help="Budget file (YAML) listing models/globs and their limits; `dscost schema budget` for its schema.", show_default=False)] = None,
+    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx/.tflite, or PyTorch package.module:factory) to check against the --max-* limits, or against --budget's entries for them; quoted globs are expanded.", show_default=False)] = None,
+    budget: Annotated[Optional[str], typer.Option("--budget", "-b", help="Budget file (YAML): models/globs and their limits, or limits alone for the models given; `dscost schema budget` for its schema.", show_default=False)] = None,
     max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
     max_weight_bytes: Annotated[Optional[str], typer.Option("--max-weight-bytes", help="Learnable params x bytes of --dtype: 17MB, 16MiB.", show_default=False)] = None,
@@ -284,9 +284,9 @@ def check(
     options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     if budget is not None:
-        if models or limits.any() or options or dtype is not None:  # (a --dtype here would be read by no entry: each has its dtype:)
-            raise InputError(f"--budget: give either a budget file or models with --max-* limits, not both (put per-model options{', dtype: too,' if dtype is not None else ''} in the budget file)")
-        result = _budget.check_budget(budget, flops=flops or None, jobs=batch.check_jobs(jobs))
+        if limits.any() or options or dtype is not None:  # (a --dtype here would be read by no entry: each has its dtype:)
+            raise InputError(f"--budget: give either a budget file or --max-* limits, not both (put per-model options{', dtype: too,' if dtype is not None else ''} in the budget file)")
+        result = _budget.check_budget(budget, flops=flops or None, jobs=batch.check_jobs(jobs), models=models or None)
     else:
         if not models:
             raise InputError("check: give models with --max-* limits, or --budget FILE")

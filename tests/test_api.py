@@ -111,6 +111,15 @@ def test_check_models_and_budget(tmp_path):
     budget.write_text(f"budgets:\n  - {{path: {ROOT / MOBILENET}, max_macs: 500M}}\n")
     r = dscost.check(budget)
     assert not r.passed and r.models[0].failures[0].key == "max_macs" and r.budget
+    limits = tmp_path / "limits.yaml"  # (limits alone: they hold for the models given, as `dscost check MODEL --budget FILE`)
+    limits.write_text("max_macs: 568740352\nmax_params: 4231976\n")
+    r = dscost.check([MOBILENET, "models/mobilenet_v2.yaml"], budget=limits)
+    assert r.passed and [(m.name, [x.actual for x in m.results]) for m in r.models] == [("mobilenet_v1", [568_740_352, 4_231_976]), ("mobilenet_v2", [300_774_272, 3_504_872])]
+    assert not dscost.check(ROOT / MOBILENET, budget=budget).passed  # (the entry naming it, however its path is written)
+    with pytest.raises(InputError, match="not both"):
+        dscost.check(MOBILENET, budget=limits, max_macs="1G")
+    with pytest.raises(InputError, match="models/mobilenet_v2.yaml: no entry of"):
+        dscost.check("models/mobilenet_v2.yaml", budget=budget)
 
 
 @pytest.mark.parametrize(

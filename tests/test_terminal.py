@@ -114,7 +114,7 @@ def test_schema_keeps_the_descriptions_on_a_narrow_terminal(monkeypatch):
     assert max(cell_len(x) for x in lines) <= 80
     entry = lines[lines.index("BudgetEntry") + 1]
     assert "description" in entry and "type" not in entry and "hidden to fit" not in text
-    assert "\ntype:\n  path: string\n  name: string | null\n" in text and "  max_macs: integer | string | null\n" in text
+    assert "\ntype:\n  path: string | null\n  name: string | null\n" in text and "  max_macs: integer | string | null\n" in text
     assert any(x.startswith("max_params ") and "Learnable" in x for x in lines)
 
 
