@@ -403,7 +403,9 @@ def test_models_given_with_a_budget_are_checked_against_the_entries_naming_them(
         checks = [(c["key"], c["actual"], c["passed"]) for m in json.loads(out)["models"] for c in m["checks"]]
         assert code == 1 and checks == [("max_macs", MACS, False), ("max_params", PARAMS, True)], gate_path
     code, out, _ = dscost(capsys, "check", "--budget", str(budget), "-f", "json")  # (no model given: every model of the file)
-    assert code == 1 and [m["name"] for m in json.loads(out)["models"]] == ["gate", "gate", "small"]
+    doc = json.loads(out)  # (a model two entries name is one model with the limits of both)
+    assert code == 1 and [(m["name"], [c["key"] for c in m["checks"]]) for m in doc["models"]] == [("gate", ["max_macs", "max_params"]), ("small", ["max_params"])]
+    assert doc["summary"] == {"models": 2, "limits": 3, "failed": 1, "models_failed": 1}
 
 
 def test_a_model_no_budget_entry_holds_for_is_an_error_not_a_pass(capsys, tmp_path, models):
