@@ -42,6 +42,12 @@ BUDGET = b"""budgets:
     max_standard_conv_share: 50%
 """
 
+LIMITS = b"""max_macs: 10M
+max_params: 1M
+dtype: fp16
+max_weight_bytes: 2MB
+"""
+
 
 def seed_onnx() -> bytes:
     rng = np.random.default_rng(0)
@@ -207,6 +213,7 @@ def cases(n: int, seed: int = 0):
         ("seed.yaml", SPEC, lambda: ["analyze", "seed.yaml", "-f", rng.choice(["json", "markdown"])]),
         ("seed.yaml", SPEC, lambda: ["check", "seed.yaml", "--max-macs", "10M"]),
         ("budget.yaml", BUDGET, lambda: ["check", "--budget", "budget.yaml", "-f", rng.choice(["junit", "github", "table"])]),
+        ("limits.yaml", LIMITS, lambda: ["check", "seed.yaml", "--budget", "limits.yaml", "-f", rng.choice(["json", "csv", "table"])]),
     ]
     for _ in range(n):
         name, data, argv = rng.choice(kinds)

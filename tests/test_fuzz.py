@@ -19,7 +19,7 @@ def test_fuzz_cases(tmp_path, monkeypatch):
     for i, (name, data, argv) in enumerate(cases(N, seed=1)):
         for stale in ("out.onnx",):
             (tmp_path / stale).unlink(missing_ok=True)
-        if name == "budget.yaml":
+        if name in ("budget.yaml", "limits.yaml"):
             (tmp_path / "seed.yaml").write_bytes(SPEC)
         try:
             code, _ = run_case(tmp_path, name, data, argv)
