@@ -543,6 +543,24 @@ def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_rms_norm_of_a_computed_shape_and_expm1_get_symbolics_of_dscost(tmp_path):
+    """Found by the twelfth transformers round: Ergo's RMSNorm passes `self.weight.shape` (sizes
+    the trace computes), which dscost's rms_norm symbolic refused, and Apertus' xIELU calls
+    torch.expm1, which the TorchScript exporter has no symbolic for: both went to the dynamo
+    exporter, which rewrote their parameters (-1,008 and -307).  Both keep the TorchScript
+    exporter and torch's counts now; onnxruntime computes what torch does."""
+    m, x = tm.ShapedRootMeanSquare(), torch.rand(1, 5, 8) - 0.5
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (5 * (64 + 32), 72 + 8 + 36)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    ort = need("onnxruntime")
+    path = str(tmp_path / "shaped.onnx")
+    torch.onnx.export(m, (x,), path, dynamo=False, opset_version=17, input_names=["v"])
+    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"v": x.numpy()})[0]
+    assert got.shape == (1, 5, 4) and abs(got - m(x).detach().numpy()).max() < 1e-5
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_an_uneven_adaptive_pool_gets_a_symbolic_of_dscost(tmp_path):
     """torch's TorchScript symbolic refuses an adaptive average pool whose output size does not
     divide the input's (10 into 3 and 6: UperNet's pyramid pooling), or whose input size the trace

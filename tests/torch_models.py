@@ -227,6 +227,22 @@ class Differences(nn.Module):
         return self.fc(torch.diff(x, dim=-1))
 
 
+class ShapedRootMeanSquare(nn.Module):
+    """Linear(8, 8), ``F.rms_norm(x, self.weight.shape, self.weight)`` (transformers' Ergo: the
+    normalized shape read from the weight, which the trace computes), torch.expm1 where negative
+    (ELU's, xIELU's: Apertus), Linear(8, 4) on 1x5x8: 5 x (64 + 32) = 480 MACs, 72 + 8 + 36 = 116
+    params.  The TorchScript exporter has no symbolic for aten::rms_norm nor aten::expm1."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(8, 8), nn.Linear(8, 4)
+        self.weight = nn.Parameter(torch.linspace(0.5, 2.0, 8))
+
+    def forward(self, x):
+        y = nn.functional.rms_norm(self.a(x), self.weight.shape, self.weight)
+        return self.b(torch.where(y > 0, y, torch.expm1(y)))
+
+
 class RootMeanSquare(nn.Module):
     """Linear(8, 8), nn.RMSNorm(8), Linear(8, 4) on 1x5x8: 5 x (64 + 32) = 480 MACs, 72 + 8 + 36
     = 116 params.  The TorchScript exporter has no symbolic for aten::rms_norm (Flux's and Gemma

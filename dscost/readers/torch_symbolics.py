@@ -9,7 +9,10 @@ op fails): so each does what torch's own does wherever torch's has one.
 * ``aten::diff`` (transformers 5's masks: ``torch.diff(position_ids, prepend=...)``): its
   prepend and append concatenated, then n times a Slice [1:] minus a Slice [:-1];
 * ``aten::rms_norm`` (``nn.RMSNorm``: Flux, Gemma 4's vision encoder): x / sqrt(mean(x * x) +
-  eps) times the weight, over the normalized dimensions;
+  eps) times the weight, over the normalized dimensions (as many as ``normalized_shape`` has,
+  also when the trace does not know their sizes: ``F.rms_norm(x, self.weight.shape, ...)``,
+  transformers' Ergo);
+* ``aten::expm1`` (``torch.expm1``: the xIELU activation of Apertus): Exp, minus one;
 * ``aten::col2im`` (``F.fold``: VOLO's outlook attention, transformers' MobileViTv2), torch's
   own Col2Im (opset 18) but for its number of spatial axes, which torch's takes from the
   output size's shape and so fails (``'NoneType' object is not subscriptable``) when the trace
@@ -57,7 +60,7 @@ from __future__ import annotations
 import re
 
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
-SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
+SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
                 "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
@@ -137,11 +140,19 @@ def symbolic(op: str):
         return x
 
     def rms_norm(g, x, normalized_shape, weight, eps):
-        n = len(symbolic_helper._get_const(normalized_shape, "is", "normalized_shape"))
+        if symbolic_helper._is_packed_list(normalized_shape):  # (sizes the trace computed: `self.weight.shape`)
+            n = len(symbolic_helper._unpack_list(normalized_shape))
+        else:
+            n = len(symbolic_helper._get_const(normalized_shape, "is", "normalized_shape"))
         eps = torch.finfo(torch.float32).eps if symbolic_helper._is_none(eps) else symbolic_helper._get_const(eps, "f", "eps")
         mean = reduce_mean(g, g.op("Mul", x, x), list(range(-n, 0)))
         y = g.op("Div", x, g.op("Sqrt", g.op("Add", mean, g.op("Constant", value_t=torch.tensor(eps, dtype=torch.float32)))))
         return y if symbolic_helper._is_none(weight) else g.op("Mul", y, weight)
+
+    def expm1(g, x):
+        kind = symbolic_helper._try_get_scalar_type(x)
+        one = torch.tensor(1, dtype=kind.dtype() if kind is not None else torch.float32)
+        return g.op("Sub", g.op("Exp", x), g.op("Constant", value_t=one))
 
     def adaptive_avg_pool(g, x, output_size):
         out = symbolic_helper._parse_arg(output_size, "is")  # (not a constant: the export fails, as with torch's)
@@ -269,7 +280,7 @@ def symbolic(op: str):
                 return g.op("prim::ListConstruct", *pieces) if len(parts) > 1 else g.op("prim::ListConstruct", pieces)  # (a Tensor[], as the trace has it)
         return symbolic_opset13.tensor_split(g, x, indices_or_sections, dim, _outputs)
 
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
+    return {"aten::diff": diff, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
