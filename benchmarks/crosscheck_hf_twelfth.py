@@ -5,17 +5,19 @@ Laguna, Mellum, MiMo-V2-Flash, MiniCPM5-MoE, MiniMax-M2, Solar-Open, Inkling 2 a
 variant), DeepSeek-V4's and MiniMax-M3's indexed sparse attention (a top-k of keys chosen per
 query), Qwen3.5's and Lara-mini's linear attention, Qwen4-exp's n-gram embeddings, xIELU and
 ReLU^2 activations (Apertus 1.5, Jais 2), sliding windows (Dory, Granite-SWA) and plain decoders
-(HyperCLOVA X, Ministral 3, Gemma 4's unified text model).  The same comparison as
+(HyperCLOVA X, Ministral 3, Gemma 4's unified text model); and six vision models no round named
+that build from their configs (PP-OCRv6's and PP-OCRv5-server's recognisers, PP-DocLayoutV3,
+TIPSv2's and Chinese-CLIP's vision towers).  The same comparison as
 crosscheck_hf.py, run with the same venv (experts through transformers' ``batched_mm``, as
 dscost exports them):
 
     python benchmarks/crosscheck_hf_twelfth.py [--only a,b] [--measure] [--json rows.json]
 
-As run (2026-12-04, transformers 5.25.0, torch 2.14.1, ~8 min): 30 models, all counted, nothing
-uncounted; MACs equal torch's on 25 -- DeepSeek-V4's compressor is dead code at 32 tokens with its
-default windows of 128 (``deepseek_v4_csa``, windows of 4 and 8, equals torch's), and the four
-gated DeltaNet models go to the dynamo exporter and its forward substitution (+458,752 per
-linear-attention layer; docs/onnx.md) --; params on 24, 26 with the unused ones the note names.
+As run (2026-12-04, transformers 5.25.0, torch 2.14.1, ~9 min): 36 models (30 language models and
+6 vision models), all counted, nothing uncounted; MACs equal torch's on 31 -- DeepSeek-V4's
+compressor is dead code at 32 tokens with its default windows of 128 (``deepseek_v4_csa``,
+windows of 4 and 8, equals torch's), and the four gated DeltaNet models go to the dynamo exporter and its forward substitution (+458,752 per
+linear-attention layer; docs/onnx.md) --; params on 28, 32 with the unused ones the note names.
 Ergo's ``F.rms_norm(x, self.weight.shape)`` and Apertus' ``torch.expm1`` went to the dynamo
 exporter before this round's fixes (dscost/readers/torch_symbolics.py).
 """
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import crosscheck_hf  # noqa: E402
-from crosscheck_hf import DECODER  # noqa: E402
+from crosscheck_hf import DECODER, VISION  # noqa: E402
 
 D = dict(DECODER, head_dim=16)  # 64 wide, 2 layers, 4 query heads of 16, 2 key/value heads
 MOE = dict(moe_intermediate_size=32, num_experts_per_tok=2)  # 4 experts of 32, 2 per token (each config names its count)
@@ -91,11 +93,25 @@ NEW = {
     "hyperclovax": ("HyperCLOVAXConfig", D, "HyperCLOVAXForCausalLM", "ids"),
     "ministral3": ("Ministral3Config", D, "Ministral3ForCausalLM", "ids"),
     "gemma4_unified_text": ("Gemma4UnifiedTextConfig", dict(D, sliding_window=8), "Gemma4UnifiedForCausalLM", "ids"),
+    # and the unnamed vision models that build from their default configs: PP-OCRv6's and PP-OCRv5-server's text-line
+    # recognisers, PP-DocLayoutV3's detector, TIPSv2's and Chinese-CLIP's vision towers (shrunk)
+    "pp_ocrv6_small_rec": ("PPOCRV6SmallRecConfig", {}, "PPOCRV6SmallRecModel", "text_line"),
+    "pp_ocrv6_tiny_rec": ("PPOCRV6TinyRecConfig", {}, "PPOCRV6TinyRecModel", "text_line"),
+    "pp_ocrv5_server_rec": ("PPOCRV5ServerRecConfig", {}, "PPOCRV5ServerRecModel", "text_line"),
+    "pp_doclayout_v3": ("PPDocLayoutV3Config", {}, "PPDocLayoutV3Model", "image224"),
+    "tipsv2_vision_model": ("Tipsv2VisionConfig", VISION, "Tipsv2VisionModel", "image"),
+    "chinese_clip_vision_model": ("ChineseCLIPVisionConfig", VISION, "ChineseCLIPVisionModel", "image"),
 }  # fmt: skip
 
 
 def own_inputs(kind: str, model, torch) -> dict | None:
-    return None  # (token ids: crosscheck_hf's)
+    """The inputs of the kinds above (None: crosscheck_hf's)."""
+    gen = torch.Generator().manual_seed(0)
+    if kind == "text_line":  # (a 72x128 text line, as crosscheck_hf_eleventh's PP-OCRv5 recogniser)
+        return {"pixel_values": torch.rand(1, 3, 72, 128, generator=gen)}
+    if kind == "image224":  # (PP-DocLayoutV3: its encoder's strides need more than 64x64)
+        return {"pixel_values": torch.rand(1, 3, 224, 224, generator=gen)}
+    return None
 
 
 if __name__ == "__main__":
