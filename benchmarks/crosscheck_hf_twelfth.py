@@ -7,17 +7,20 @@ query), Qwen3.5's and Lara-mini's linear attention, Qwen4-exp's n-gram embedding
 ReLU^2 activations (Apertus 1.5, Jais 2), sliding windows (Dory, Granite-SWA) and plain decoders
 (HyperCLOVA X, Ministral 3, Gemma 4's unified text model); and six vision models no round named
 that build from their configs (PP-OCRv6's and PP-OCRv5-server's recognisers, PP-DocLayoutV3,
-TIPSv2's and Chinese-CLIP's vision towers).  The same comparison as
+TIPSv2's and Chinese-CLIP's vision towers), and five more at their full default sizes (CHMv2's and
+TIPSv2's DPT depth heads, MetaCLIP 2's classifier, ModernVBERT and NeoMME masked LMs).  The same comparison as
 crosscheck_hf.py, run with the same venv (experts through transformers' ``batched_mm``, as
 dscost exports them):
 
     python benchmarks/crosscheck_hf_twelfth.py [--only a,b] [--measure] [--json rows.json]
 
-As run (2026-12-04, transformers 5.25.0, torch 2.14.1, ~9 min): 36 models (30 language models and
-6 vision models), all counted, nothing uncounted; MACs equal torch's on 31 -- DeepSeek-V4's
+As run (2026-12-04, transformers 5.25.0, torch 2.14.1, ~10 min): 41 models (30 language models, 6
+small vision models, 5 at full size), all counted, nothing uncounted; MACs equal torch's on 36 -- DeepSeek-V4's
 compressor is dead code at 32 tokens with its default windows of 128 (``deepseek_v4_csa``,
 windows of 4 and 8, equals torch's), and the four gated DeltaNet models go to the dynamo exporter and its forward substitution (+458,752 per
-linear-attention layer; docs/onnx.md) --; params on 28, 32 with the unused ones the note names.
+linear-attention layer; docs/onnx.md) --; params on 28, 37 with the unused ones the note names.
+TIPSv2-DPT's depth bins are a matrix-vector product (``x @ bin_centers``, aten.mv), which torch's
+counter counts as 0: crosscheck_torch.BY_FORMULA counts it since this round (4,194,304 MACs).
 Ergo's ``F.rms_norm(x, self.weight.shape)`` and Apertus' ``torch.expm1`` went to the dynamo
 exporter before this round's fixes (dscost/readers/torch_symbolics.py).
 """
@@ -101,6 +104,12 @@ NEW = {
     "pp_doclayout_v3": ("PPDocLayoutV3Config", {}, "PPDocLayoutV3Model", "image224"),
     "tipsv2_vision_model": ("Tipsv2VisionConfig", VISION, "Tipsv2VisionModel", "image"),
     "chinese_clip_vision_model": ("ChineseCLIPVisionConfig", VISION, "ChineseCLIPVisionModel", "image"),
+    # at their default (full) sizes: CHMv2's and TIPSv2's DPT depth heads, MetaCLIP 2's classifier, two masked LMs
+    "chmv2": ("CHMv2Config", {}, "CHMv2ForDepthEstimation", "image224"),
+    "tipsv2_dpt": ("Tipsv2DptConfig", {}, "Tipsv2DptForDepthEstimation", "image224"),
+    "metaclip_2": ("MetaClip2Config", {}, "MetaClip2ForImageClassification", "image224"),
+    "modernvbert": ("ModernVBertConfig", {}, "ModernVBertForMaskedLM", "ids"),
+    "neomme": ("NeoMMEConfig", {}, "NeoMMEForMaskedLM", "ids"),
 }  # fmt: skip
 
 

@@ -538,11 +538,18 @@ def _mkldnn_rnn_layer_flops(input_shape, w_ih_shape, w_hh_shape, *args, out_shap
     return 2 * steps * (w_ih_shape[0] * w_ih_shape[1] + w_hh_shape[0] * w_hh_shape[1])
 
 
+def _mv_flops(mat_shape, vec_shape, *args, out_shape=None, **kwargs) -> int:
+    """FLOPs of aten.mv (a matrix times a vector: ``x @ v`` with a 1-D ``v``, as TIPSv2-DPT's
+    depth bins), which FlopCounterMode has no formula for and counts as 0: n x m MACs."""
+    return 2 * mat_shape[0] * mat_shape[1]
+
+
 # Ops FlopCounterMode (torch 2.13/2.14) counts as 0 on the CPU, and their formulas.  (GRU and
 # plain RNN decompose into addmm on the CPU and are counted by FlopCounterMode itself.)
 BY_FORMULA = {
     "aten._scaled_dot_product_flash_attention_for_cpu": _sdpa_cpu_flops,
     "aten.mkldnn_rnn_layer": _mkldnn_rnn_layer_flops,
+    "aten.mv": _mv_flops,
 }
 
 
@@ -838,7 +845,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{e.name:<34} torch+export {t_ref:5.1f} s, dscost {r['dscost'].get('seconds', 0):5.1f} s", file=sys.stderr)
             old[e.name] = {k: v for k, v in r.items() if k != "dscost"}
             ref = {"generated_by": "benchmarks/crosscheck_torch.py", "versions": versions, "export": settings,
-                   "macs": "torch FlopCounterMode FLOPs / 2, plus, by formula, the CPU ops it counts as 0: scaled_dot_product_attention (flash CPU kernel) and mkldnn_rnn_layer (LSTM) (macs_by_formula)",
+                   "macs": "torch FlopCounterMode FLOPs / 2, plus, by formula, the CPU ops it counts as 0: scaled_dot_product_attention (flash CPU kernel), mkldnn_rnn_layer (LSTM) and mv (a matrix times a vector) (macs_by_formula)",
                    "params": "sum(p.numel() for p in model.parameters()); BN running stats are buffers, not params",
                    "models": list(old.values())}  # fmt: skip
             ref_path.write_text(json.dumps(ref, indent=1) + "\n")
