@@ -216,13 +216,13 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
         msg, shown = str(err), shown_path(f)
         where = f"{budget_path}: {at(uses[0][0])}: " if at(uses[0][0]) else f"{budget_path}: "
         raise InputError(f"{where}{msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
-    shown: dict[tuple, gate.ModelResult] = {}  # (one model under one name: the limits of all its entries in one result)
+    merged: dict[tuple, gate.ModelResult] = {}  # (one model under one name: the limits of all its entries in one result)
     for key, k in order:
         i, entry, single = groups[key][2][k]
         result = results[key][k]
         if entry.name and single:
             result.name = entry.name
-        first = shown.setdefault((key, result.name), result)
+        first = merged.setdefault((key, result.name), result)
         if first is result:
             report.models.append(result)
         else:
