@@ -32,12 +32,12 @@ biases).
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crosscheck_timm_sixth as S  # noqa: E402
-import crosscheck_torch as C  # noqa: E402
 
 DEFAULT_OUT = Path("/tmp/timm8/zoo")
 
@@ -60,21 +60,9 @@ def names() -> list[str]:
     return [s.split("@")[0] for s in EIGHTH_TIMM.split()]
 
 
-def entry(name: str):
-    """(build, inputs, note, float twin build, extra MACs) of one model."""
-    item = next(s for s in EIGHTH_TIMM.split() if s.split("@")[0] == name)
-    e = C.timm_zoo(item)[0]
-    return e.build, e.inputs, e.note, None, 0
-
-
-def one(name: str, out: Path) -> dict:
-    """Everything for one model, in this (child) process: crosscheck_timm_sixth.one over this
-    round's models, also writing dscost's per-layer JSON of the module next to the files."""
-    return S.one(name, out, entry_of=entry, dump=True)
-
-
 def main(argv: list[str] | None = None) -> int:
-    return S.run(argv, __doc__, names, one, S.table, DEFAULT_OUT, __file__)
+    entry = functools.partial(S.timm_entry, EIGHTH_TIMM)
+    return S.run(argv, __doc__, names, S.dumping(entry), S.table, DEFAULT_OUT, __file__)
 
 
 if __name__ == "__main__":

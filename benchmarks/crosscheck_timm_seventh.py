@@ -53,7 +53,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crosscheck_timm_sixth as S  # noqa: E402
-import crosscheck_torch as C  # noqa: E402
 
 DEFAULT_OUT = Path("/tmp/timm7/zoo")
 
@@ -116,19 +115,11 @@ def entry(name: str):
         for n, build, inputs, note, twin, extra in tv_entries():
             if n == name:
                 return build, inputs, note, twin, extra
-    item = next(s for s in SEVENTH_TIMM.split() if s.split("@")[0] == name)
-    e = C.timm_zoo(item)[0]
-    return e.build, e.inputs, e.note, None, 0
-
-
-def one(name: str, out: Path) -> dict:
-    """Everything for one model, in this (child) process: crosscheck_timm_sixth.one over this
-    round's models, also writing dscost's per-layer JSON of the module next to the files."""
-    return S.one(name, out, entry_of=entry, dump=True)
+    return S.timm_entry(SEVENTH_TIMM, name)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return S.run(argv, __doc__, names, one, S.table, DEFAULT_OUT, __file__)
+    return S.run(argv, __doc__, names, S.dumping(entry), S.table, DEFAULT_OUT, __file__)
 
 
 if __name__ == "__main__":

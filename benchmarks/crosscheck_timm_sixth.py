@@ -148,9 +148,20 @@ def entry(name: str):
     for n, build, inputs, note, twin, extra in tv_entries():
         if n == name:
             return build, inputs, note, twin, extra
-    item = next(s for s in SIXTH_TIMM.split() if s.split("@")[0] == name)
+    return timm_entry(SIXTH_TIMM, name)
+
+
+def timm_entry(spec: str, name: str):
+    """The entry of the timm model ``name`` in a round's ``spec`` (NAME@SIZE ...): no float twin, no extra MACs."""
+    item = next(s for s in spec.split() if s.split("@")[0] == name)
     e = C.timm_zoo(item)[0]
     return e.build, e.inputs, e.note, None, 0
+
+
+def dumping(entry_of):
+    """A later round's ``one``: :func:`one` over its model table ``entry_of``, with dscost's
+    per-layer JSON of the module written next to the files."""
+    return lambda name, out: one(name, out, entry_of=entry_of, dump=True)
 
 
 def Wrapper(model):

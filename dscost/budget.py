@@ -55,7 +55,7 @@ def load_budget(path: str | Path, warnings: dict | None = None):
             budget = Budget.model_validate({"budgets": data})
         except ValidationError as err:
             raise InputError(format_validation_error(path, data, _ShiftedErrors(err), list[BudgetEntry])) from None
-    elif isinstance(data, dict) and "budgets" not in data:  # (one entry's keys: `max_macs: 600M`)
+    elif _one_entry(data):
         typo = next((k for k in data if k not in OneBudget.model_fields and close_matches(k, ["budgets"])), None)
         if typo is not None:  # (`budget:` over a list of entries: not one entry's unknown key)
             raise InputError(f"{where(path, data, (typo,))}: {typo}: unknown key; {did_you_mean(['budgets'])}")
@@ -67,10 +67,15 @@ def load_budget(path: str | Path, warnings: dict | None = None):
     return budget
 
 
+def _one_entry(data) -> bool:
+    """Whether a loaded budget file is one entry's keys at its top level (`max_macs: 600M`)."""
+    return isinstance(data, dict) and "budgets" not in data
+
+
 def _unit_warnings(path: str | Path, data) -> dict[tuple[int, str], str]:
     from dscost.yamlfile import where
 
-    if isinstance(data, dict) and "budgets" not in data:  # (one entry at the top level)
+    if _one_entry(data):
         return {(0, key): w for key, w in gate.unit_warnings(data, lambda key: f"{where(path, data, (key,))}: {key}").items()}
     entries, outer = (data, ()) if isinstance(data, list) else (data["budgets"], ("budgets",))
     out = {}
@@ -171,7 +176,8 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     warnings: dict[tuple[int, str], str] = {}
     budget = load_budget(budget_path, warnings)
     given = _given(models) if models else None
-    at = (lambda i: "") if budget._single else (lambda i: f"budgets[{i}]")  # noqa: E731  (how messages name an entry)
+    label = (lambda i: "") if budget._single else (lambda i: f"budgets[{i}]")  # noqa: E731  (how messages name an entry)
+    prefix = lambda i: f"{budget_path}: {label(i)}: " if label(i) else f"{budget_path}: "  # noqa: E731
     if flops and budget.convention == "macs":
         raise InputError(f"{budget_path}: convention: macs contradicts --flops; drop one of them")
     use_flops = bool(flops) or budget.convention == "flops"
@@ -179,26 +185,24 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     # a model named by several entries (a file and a glob) is read once per option set
     groups: dict[tuple, list] = {}  # key -> [file, options, [(entry index, entry, one file?)]]
     order: list[tuple[tuple, int]] = []  # (key, position in its group) in the file's order
-    held: set[str] = set()  # (the given models some entry holds for)
     for i, entry in enumerate(budget.budgets):
         if entry.path is None:
             if given is None:
-                raise InputError(f"{budget_path}: {at(i) + ': ' if at(i) else ''}no path: such an entry holds for the models given on the command line "
+                raise InputError(f"{prefix(i)}no path: such an entry holds for the models given on the command line "
                                  f"(dscost check MODEL... --budget {budget_path}), and none was given")  # fmt: skip
             files = list(given.values())
         else:
-            files = expand(budget_path, entry.path, at(i) or "path")
+            files = expand(budget_path, entry.path, label(i) or "path")
         single = len(files) == 1  # (an entry's name labels its one model: a glob's match picked out by the command line keeps its own)
         if entry.path is not None and given is not None:
             files = [f for f in files if _identity(f) in given]
-        if given is not None:
-            held.update(map(_identity, files))
         options = entry.load_options()
         for f in files:
             key = (_identity(f), repr(sorted(options.items())))
             group = groups.setdefault(key, [f, options, []])
             order.append((key, len(group[2])))
             group[2].append((i, entry, single))
+    held = {key[0] for key in groups}  # (the models some entry holds for)
     for key, f in (given or {}).items():
         if key not in held:
             raise InputError(f"{f}: no entry of {budget_path} holds for it (an entry's path is relative to the budget file); "
@@ -214,8 +218,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     except InputError as err:
         f, _, uses = groups[keys[done]]
         msg, shown = str(err), shown_path(f)
-        where = f"{budget_path}: {at(uses[0][0])}: " if at(uses[0][0]) else f"{budget_path}: "
-        raise InputError(f"{where}{msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
+        raise InputError(f"{prefix(uses[0][0])}{msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
     merged: dict[tuple, gate.ModelResult] = {}  # (one model under one name: the limits of all its entries in one result)
     for key, k in order:
         i, entry, single = groups[key][2][k]
