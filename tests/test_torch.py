@@ -333,6 +333,20 @@ def test_a_compiled_module_is_counted_as_the_module_it_runs():
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17") and len(a.model.notes) == 2
 
 
+def test_a_data_parallel_module_is_counted_as_the_module_it_wraps():
+    """A training script's nn.DataParallel(model) (on the CPU it runs its .module): the
+    TorchScript exporter refuses the wrapper ("use 'attribute' module to unwrap model"), so the
+    dynamo exporter ran, folded the BatchNorm into the conv and lost its 2 x 8 norm params.  The
+    wrapped module is exported, under its own layer names, even compiled and wrapped twice.
+    Conv 3->8 3x3 on 16x16 (14x14 out): 8 x 3 x 9 x 196 = 42,336 MACs, 216 weights; BN 16 params."""
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU())
+    for wrapped in (torch.nn.DataParallel(m), torch.compile(torch.nn.DataParallel(torch.nn.DataParallel(m)))):
+        a = dscost.analyze(wrapped, (1, 3, 16, 16))
+        assert (a.totals.macs, a.totals.params, a.totals.buffers) == (42_336, 216 + 16, 16)
+        assert [(layer.name, layer.op) for layer in a.layers if layer.op != "Identity"] == [("0", "Conv"), ("1", "BatchNormalization"), ("2", "Relu")]
+        assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+
+
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
     """torch.logaddexp has no TorchScript symbolic, in torch or in dscost: the dynamo exporter
     (onnxscript) exports the module instead, and a note says which exporter ran and why."""

@@ -492,6 +492,20 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         return _count_module(module, inputs, input_shapes, **options)
 
 
+def _unwrapped(module, torch):
+    """The module a wrapper runs: torch.compile's (an OptimizedModule: exported whole, its layers
+    took the compiled graph's names) and DataParallel's or DistributedDataParallel's (their
+    ``.module``, which torch's TorchScript exporter asks for: it refuses the wrapper), however nested."""
+    parallel = (torch.nn.DataParallel, torch.nn.parallel.DistributedDataParallel)
+    while True:
+        if type(module).__name__ == "OptimizedModule" and isinstance(getattr(module, "_orig_mod", None), torch.nn.Module):
+            module = module._orig_mod
+        elif isinstance(module, parallel) and isinstance(getattr(module, "module", None), torch.nn.Module):
+            module = module.module
+        else:
+            return module
+
+
 def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                   source: str | None = None, label: str | None = None, what: str = "--input-shape",
                   input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
@@ -503,8 +517,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
-    if type(module).__name__ == "OptimizedModule" and isinstance(getattr(module, "_orig_mod", None), torch.nn.Module):
-        module = module._orig_mod  # (torch.compile's wrapper runs this module; exported whole, its layers took the compiled graph's names)
+    module = _unwrapped(module, torch)
     if call is not None:
         args, kwargs = tuple(call[0]), dict(call[1])
     elif inputs is not None:
