@@ -347,6 +347,31 @@ def test_a_data_parallel_module_is_counted_as_the_module_it_wraps():
         assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
 
 
+def test_inputs_made_from_a_shape_take_the_modules_float_type():
+    """A module in float64 (or half precision) given a shape: dscost made float32 inputs, the
+    TorchScript exporter failed on them ("Input type (torch.FloatTensor) and weight type
+    (torch.DoubleTensor) should be the same"), and the dynamo exporter, which then ran, folded
+    the BatchNorm away (2 x 8 params short).  The inputs take the weights' type (and device), as
+    ptflops makes its input; a type given with the shape still wins.  Conv 3->8 3x3 on 16x16:
+    8 x 3 x 9 x 196 = 42,336 MACs, 216 weights; BN 16 params."""
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU()).double()
+    a = dscost.analyze(m, (1, 3, 16, 16))
+    assert (a.totals.macs, a.totals.params, a.totals.buffers) == (42_336, 216 + 16, 16)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept) at forward(input: 1x3x16x16 float64)")
+    given = dscost.analyze(m, input_shape="1x3x16x16:float32")  # (float32 inputs, as asked: the TorchScript exporter refuses them)
+    assert given.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter") and given.totals.params == 216
+
+
+def test_a_module_on_the_meta_device_is_refused_in_one_line():
+    """Tensors on the meta device have shapes but no values: neither exporter can write them (the
+    TorchScript one failed deep in tracing: "cond must be a bool, but got a Tensor").  One line
+    names the first such tensor and how to give them memory."""
+    with torch.device("meta"):
+        m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())
+    with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): its tensors are on the meta device \('0.weight': .*module.to_empty\(device='cpu'\)"):
+        dscost.analyze(m, (1, 3, 16, 16))
+
+
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
     """torch.logaddexp has no TorchScript symbolic, in torch or in dscost: the dynamo exporter
     (onnxscript) exports the module instead, and a note says which exporter ran and why."""

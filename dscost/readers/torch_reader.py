@@ -227,7 +227,9 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     if stray:
         raise InputError(f"{label}: an element type for {repr(stray[0]) if stray[0] else 'a single input'}, which has no shape; give both: {_hint(what, stray[0])}")
     gen = torch.Generator().manual_seed(0)
-    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch, f"{label}: {what} {n}".rstrip()) for n, s in shapes.items()}
+    like = next((t for t in (*module.parameters(), *module.buffers()) if t.is_floating_point()), None)  # (as the module's weights are)
+    kind = (str(like.dtype).removeprefix("torch."), like.device) if like is not None else ("float32", None)
+    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch, f"{label}: {what} {n}".rstrip(), kind) for n, s in shapes.items()}
     args: list = []
     if "" in tensor:  # forward(*args): the one positional input
         args.append(tensor.pop(""))
@@ -238,13 +240,19 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     return tuple(args), {**tensor, **(values or {})}
 
 
-def _example(shape: tuple, dtype: str | None, gen, torch, where: str):
-    """A generated input: ``torch.rand`` of a float type, zeros of another."""
-    dt = getattr(torch, dtype or "float32")
+def _example(shape: tuple, dtype: str | None, gen, torch, where: str, like: tuple = ("float32", None)):
+    """A generated input: ``torch.rand`` of a float type, zeros of another; on the device, and
+    when no type is given of the float type, of the module's weights (``like``: that type's
+    name and that device), as ptflops makes its input: a half-precision module on the GPU gets
+    half-precision inputs there."""
+    float_type, device = like
+    dtype = dtype or float_type
+    dt = getattr(torch, dtype)
     try:
-        return torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
+        t = torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
+        return t.to(device) if device is not None and device.type != "cpu" else t
     except (RuntimeError, MemoryError) as err:  # (a 30 GB input: torch's allocator refuses it)
-        raise InputError(f"{where}: cannot make an input of shape {'x'.join(map(str, shape))} ({dtype or 'float32'}): {first_line(err)}") from None
+        raise InputError(f"{where}: cannot make an input of shape {'x'.join(map(str, shape))} ({dtype}): {first_line(err)}") from None
 
 
 def _describe(module, args: tuple, kwargs: dict, names: list[str] | None = None) -> str:
@@ -518,6 +526,10 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
     module = _unwrapped(module, torch)
+    meta = next((n for n, t in (*module.named_parameters(), *module.named_buffers()) if t.is_meta), None)
+    if meta is not None:
+        raise InputError(f"{label}: its tensors are on the meta device ({meta!r}: a shape without values), and the export to ONNX needs values; "
+                         f"give them memory first (module.to_empty(device='cpu'), then initialize or load them)")  # fmt: skip
     if call is not None:
         args, kwargs = tuple(call[0]), dict(call[1])
     elif inputs is not None:
