@@ -11,7 +11,8 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.progress import progress_bar
-from dscost.readers.torch_reader import count_module, inputs_from_shapes, value_text
+from dscost.readers.torch_inputs import inputs_from_shapes, value_text
+from dscost.readers.torch_reader import count_module
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch
 
 

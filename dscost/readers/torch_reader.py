@@ -6,8 +6,9 @@ A target ``package.module:attr`` or ``path/to/file.py:attr`` names a callable
 hands it to :func:`read_module`, which the Python API also calls with a
 module and example inputs:
 
-1. example inputs: the user's tensors, or ``torch.rand`` tensors (float32,
-   seed 0) of the ``input_shapes``; a shape under the name ``""`` is the
+1. example inputs: the user's tensors, or ``torch.rand`` tensors (seed 0) of the
+   ``input_shapes``, of the float type and on the device of the module's weights
+   (:mod:`dscost.readers.torch_inputs`); a shape under the name ``""`` is the
    forward's single input, named shapes map to forward parameter names;
 2. the module is put in eval mode; it runs once (``torch.no_grad``) before the export only when
    it has lazy parameters, and after a failed export, so that an input the forward rejects is
@@ -51,7 +52,8 @@ from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
-from dscost.readers.torch_forward import batched_experts, forward_params
+from dscost.readers.torch_forward import batched_experts
+from dscost.readers.torch_inputs import describe, inputs_from_shapes
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
@@ -163,118 +165,6 @@ def build_module(target: str, kwargs: dict | None = None):
 
 def _kwargs_text(kwargs: dict | None) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in (kwargs or {}).items())
-
-
-# --------------------------------------------------------------------------
-# Example inputs
-
-
-def _shape_text(shape) -> str:
-    return "x".join(str(d) for d in shape)
-
-
-def _signature_text(params, var_pos: bool) -> str:
-    return "forward(" + ", ".join([p.name for p in params] + (["*args"] if var_pos else [])) + ")"
-
-
-def _hint(what: str, name: str = "") -> str:
-    """How to give a shape, in the caller's terms: ``--input-shape x=1x3x224x224`` (CLI) or
-    ``input_shape={'x': (1, 3, 224, 224)}`` (API)."""
-    if what.startswith("--"):
-        return f"{what} {name + '=' if name else ''}1x3x224x224"
-    return f"{what}={{{name!r}: (1, 3, 224, 224)}}" if name else f"{what}=(1, 3, 224, 224)"
-
-
-def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape", dtypes: dict[str, str] | None = None,
-                       values: dict[str, int] | None = None):  # fmt: skip
-    """(args, kwargs) of tensors for ``shapes``: ``""`` is the forward's single input, other keys
-    are forward parameter names.  Each is ``torch.rand`` (seed 0), or zeros of a non-float
-    element type in ``dtypes`` (a valid index for any embedding).  ``what`` names the option.
-    ``values``: the forward's flags (bools, integers) by parameter name, given as keywords."""
-    import inspect
-
-    params, var_pos, var_kw = forward_params(module)
-    P = inspect.Parameter
-    required = [p for p in params if p.default is P.empty]
-    sig = _signature_text(params, var_pos)
-    if not shapes:
-        raise InputError(f"{label}: give the input shape of {sig}: {_hint(what)}" + (f" or {_hint(what, required[0].name)}" if required else ""))
-    if "" in shapes:
-        if len(shapes) > 1:
-            raise InputError(f"{label}: a shape without a name is for a forward of one input; name every shape ({_hint(what, 'NAME')}) for {sig}")
-        if len(required) > 1:
-            raise InputError(f"{label}: {sig} takes {len(required)} inputs; name each shape: " + ", ".join(_hint(what, p.name) for p in required))
-        target = required[0].name if required else (params[0].name if params and params[0].kind != P.KEYWORD_ONLY else None)
-        shapes = {target: shapes[""]} if target else shapes
-    names = {p.name for p in params}
-    unknown = [n for n in [*shapes, *(values or {})] if n and n not in names]
-    if unknown and not var_kw:
-        raise InputError(f"{label}: {sig} has no parameter {unknown[0]!r}")
-    both = [n for n in values or {} if n in shapes]
-    if both:
-        raise InputError(f"{label}: {both[0]!r} is given a shape and a value; a tensor input takes a shape, a flag a value")
-    positional_only = [p.name for p in params if p.name in (values or {}) and p.kind == P.POSITIONAL_ONLY]
-    if positional_only:
-        raise InputError(f"{label}: {sig} takes {positional_only[0]!r} positionally only; dscost gives values by keyword")
-    missing = [p for p in required if p.name not in shapes and p.name not in (values or {})]
-    if missing:
-        flag = missing[0].annotation in (int, bool, float, "int", "bool", "float")  # (a non-tensor argument: a value, not a shape)
-        how = (f"--input-value {missing[0].name}=N" if what.startswith("--") else f"input_values={{{missing[0].name!r}: N}}") if flag else _hint(what, missing[0].name)
-        raise InputError(f"{label}: {sig} also needs {missing[0].name}: {how}")
-    if dtypes and list(dtypes) == [""] and len(shapes) == 1:  # one element type, for the one input given
-        dtypes = {next(iter(shapes)): dtypes[""]}
-    stray = [n for n in dtypes or {} if n not in shapes]
-    if stray:
-        raise InputError(f"{label}: an element type for {repr(stray[0]) if stray[0] else 'a single input'}, which has no shape; give both: {_hint(what, stray[0])}")
-    gen = torch.Generator().manual_seed(0)
-    like = next((t for t in (*module.parameters(), *module.buffers()) if t.is_floating_point()), None)  # (as the module's weights are)
-    kind = (str(like.dtype).removeprefix("torch."), like.device) if like is not None else ("float32", None)
-    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch, f"{label}: {what} {n}".rstrip(), kind) for n, s in shapes.items()}
-    args: list = []
-    if "" in tensor:  # forward(*args): the one positional input
-        args.append(tensor.pop(""))
-    for p in params:  # positional while contiguous, then keywords
-        if p.name not in tensor or p.kind == P.KEYWORD_ONLY:
-            break
-        args.append(tensor.pop(p.name))
-    return tuple(args), {**tensor, **(values or {})}
-
-
-def _example(shape: tuple, dtype: str | None, gen, torch, where: str, like: tuple = ("float32", None)):
-    """A generated input: ``torch.rand`` of a float type, zeros of another; on the device, and
-    when no type is given of the float type, of the module's weights (``like``: that type's
-    name and that device), as ptflops makes its input: a half-precision module on the GPU gets
-    half-precision inputs there."""
-    float_type, device = like
-    dtype = dtype or float_type
-    dt = getattr(torch, dtype)
-    try:
-        t = torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
-        return t.to(device) if device is not None and device.type != "cpu" else t
-    except (RuntimeError, MemoryError) as err:  # (a 30 GB input: torch's allocator refuses it)
-        raise InputError(f"{where}: cannot make an input of shape {'x'.join(map(str, shape))} ({dtype}): {first_line(err)}") from None
-
-
-def _describe(module, args: tuple, kwargs: dict, names: list[str] | None = None) -> str:
-    """``x: 1x3x224x224, mask: 1x128`` for messages and notes (``names``: of the positional inputs,
-    where the forward's signature has none)."""
-    names = names or [p.name for p in forward_params(module)[0]]
-    parts = []
-    for i, a in enumerate(args):
-        parts.append(f"{names[i] if i < len(names) else f'arg{i}'}: {value_text(a)}")
-    parts += [f"{k}: {value_text(v)}" for k, v in kwargs.items()]
-    return ", ".join(parts)
-
-
-def value_text(v) -> str:
-    """``1x3x224x224`` (``1x32 int64`` for another element type) of a tensor, or a tuple of them."""
-    shape = getattr(v, "shape", None)
-    if shape is not None:
-        dtype = str(getattr(v, "dtype", "")).replace("torch.", "")
-        return _shape_text(tuple(shape)) + ("" if dtype == "float32" else f" {dtype}")
-    if isinstance(v, (tuple, list)):
-        return "(" + ", ".join(value_text(x) for x in v) + ")"
-    return repr(v)
 
 
 # --------------------------------------------------------------------------
@@ -544,7 +434,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             args, kwargs = (inputs,), {}
     else:
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
-    described = _describe(module, args, kwargs, arg_names)
+    described = describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     generated = [t for t in (*args, *kwargs.values()) if isinstance(t, torch.Tensor)] if inputs is None and call is None else []
     made = what if any(t.is_floating_point() for t in generated) else ""  # (float inputs dscost made: torch.rand)
@@ -568,7 +458,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         kwargs = {**kwargs, "use_cache": False}
                         cache_note = f"use_cache=False given to the forward: {out}"
-                        described = _describe(module, args, kwargs, arg_names)
+                        described = describe(module, args, kwargs, arg_names)
                         forward = f"{label}: forward({described})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
                         exporter = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
