@@ -550,6 +550,28 @@ def test_a_cast_whose_declared_output_type_it_does_not_make(tmp_path):
     assert "1 node(s) whose element types contradict each other ('c')" in " ".join(m.notes)
 
 
+def test_an_activation_times_a_scalar_of_another_element_type_is_a_type_error(tmp_path):
+    """torch's TorchScript exporter multiplies a bfloat16 module's attention by a scale it casts to
+    complex128 (torch's number of bfloat16, 15, written as ONNX's element type); onnxruntime
+    refuses the file, onnx's inference leaves that Mul's output open, and dscost counted it, or,
+    where the shapes after it could not be recovered (a Llama's rotary Concat), listed the
+    attention behind it as uncounted for "unknown shape".  Now the Mul says why: its inputs'
+    element types differ, known from inference, not only from folded values.  The Mul of the same
+    scalar cast to bfloat16 is counted (4 x 8 elements; the MatMul 4 x 8 x 3)."""
+    def graph(to):
+        s = helper.make_node("Constant", [], ["s"], value=helper.make_tensor("s", TensorProto.DOUBLE, [], [0.25]))
+        nodes = [s, node("Cast", ["s"], "c", to=to), node("Mul", ["x", "c"], "m"), node("MatMul", ["m", "w"], "y")]
+        w = helper.make_tensor("w", TensorProto.BFLOAT16, [8, 3], [0] * 24)
+        return model(nodes, [("x", helper.make_tensor_value_info("x", TensorProto.BFLOAT16, [1, 4, 8]))], inits=[w])
+
+    ok = read_onnx(save(tmp_path, graph(TensorProto.BFLOAT16), "ok.onnx"))
+    assert ok.uncounted == [] and sum(layer.cost.macs for layer in ok.layers) == 4 * 8 * 3
+    m = read_onnx(save(tmp_path, graph(TensorProto.COMPLEX128), "bad.onnx"))
+    assert [u.name for u in m.uncounted] == ["m"]
+    assert m.uncounted[0].reason == "cannot derive cost: its inputs have different element types (bfloat16, complex128): a type error, the graph cannot run"
+    assert "1 node(s) whose element types contradict each other ('m')" in " ".join(m.notes)
+
+
 def test_broadcast_shape_of_a_zero_sized_dimension():
     from dscost.cost import broadcast_shape
 

@@ -359,7 +359,22 @@ def test_inputs_made_from_a_shape_take_the_modules_float_type():
     assert (a.totals.macs, a.totals.params, a.totals.buffers) == (42_336, 216 + 16, 16)
     assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept) at forward(input: 1x3x16x16 float64)")
     given = dscost.analyze(m, input_shape="1x3x16x16:float32")  # (float32 inputs, as asked: the TorchScript exporter refuses them)
-    assert given.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter") and given.totals.params == 216
+    assert given.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter") and given.totals.macs == 42_336
+
+
+def test_a_bfloat16_attention_is_counted_from_a_graph_that_can_run():
+    """A bfloat16 module's scaled_dot_product_attention with its own scale: torch's TorchScript
+    exporter (2.14) casts that scale to complex128 (torch's number of bfloat16 taken for ONNX's),
+    a graph onnxruntime refuses, and in a Llama the shapes after it were lost (16 nodes
+    uncounted, 11% of the MACs).  That graph cannot run, so the dynamo exporter's is counted (torch
+    2.5's TorchScript exporter fails outright on it: the same).  qkv 8 x 16 x 48 + attention 2 x
+    (2 heads x 8 x 8 x 8) + out 8 x 16 x 16 = 6,144 + 2,048 + 2,048 MACs, as in float32."""
+    for dtype in (torch.float32, torch.bfloat16):
+        m = tm.ScaledAttention().to(dtype)
+        a = dscost.analyze(m, (1, 8, 16))
+        assert (a.totals.macs, a.totals.params, len(a.model.uncounted)) == (6_144 + 2_048 + 2_048, 16 * 48 + 48 + 16 * 16 + 16, 0)
+        exporter = "dynamo exporter" if dtype == torch.bfloat16 else "TorchScript exporter"
+        assert a.model.notes[0].startswith(f"exported with torch.onnx.export ({exporter}")
 
 
 def test_a_module_on_the_meta_device_is_refused_in_one_line():

@@ -604,3 +604,16 @@ class NotExportableKwargs(nn.Module):
 
     def forward(self, x, **kwargs):
         return torch.linalg.svdvals(x)
+
+
+class ScaledAttention(nn.Module):
+    """One self-attention of 2 heads of 8 over 8 tokens of 16, its scale given to
+    scaled_dot_product_attention (as transformers gives its head_dim ** -0.5)."""
+
+    def __init__(self):
+        super().__init__()
+        self.qkv, self.out = nn.Linear(16, 48), nn.Linear(16, 16)
+
+    def forward(self, x):
+        q, k, v = self.qkv(x).view(1, 8, 3, 2, 8).permute(2, 0, 3, 1, 4)
+        return self.out(F.scaled_dot_product_attention(q, k, v, scale=8**-0.5).transpose(1, 2).reshape(1, 8, 16))

@@ -218,15 +218,22 @@ def types_differ(op: str, values: list) -> str:
     return f"cannot derive cost: its inputs have different element types ({', '.join(kinds)}): {TYPE_ERROR}"
 
 
-TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"})  # (type_error's)
+TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"}) | SAME_TYPE  # (type_error's)
 
 
 def type_error(op: str, node, inputs: list[str], outputs: list[str], types: dict[str, int], opset: int) -> str:
     """Why a node of the default domain is a type error onnxruntime refuses to load ("" when
     not): a Cast whose declared output type it does not make; a QuantizeLinear or
     DequantizeLinear whose scale is not float32 before opset 19 (both written by the fp16
-    converter: the second on a QDQ file)."""
-    if op == "Cast" and outputs and outputs[0] in types:
+    converter: the second on a QDQ file); an op of :data:`SAME_TYPE` whose inputs' inferred types
+    differ (torch's TorchScript exporter multiplies a bfloat16 module's attention by a scale it
+    casts to complex128: torch's number of bfloat16, 15, taken for ONNX's)."""
+    if op in SAME_TYPE:
+        if len(inputs) > 1:
+            kinds = {types.get(t) for t in inputs if t}
+            if len(kinds) > 1 and None not in kinds:
+                return f"cannot derive cost: its inputs have different element types ({', '.join(sorted(map(onnx_type_name, kinds)))}): {TYPE_ERROR}"
+    elif op == "Cast" and outputs and outputs[0] in types:
         to = next((a.i for a in node.attribute if a.name == "to"), None)
         if to is not None and to != types[outputs[0]]:
             return f"cannot derive cost: it casts to {onnx_type_name(to)}, its output is declared {onnx_type_name(types[outputs[0]])}: {TYPE_ERROR}"
