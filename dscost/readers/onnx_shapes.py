@@ -42,6 +42,7 @@ from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETER
                                       input_arrays, small_numbers, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
+FLOAT, BFLOAT16 = 1, 16  # (ONNX element types)
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
 SIZE_FROM_DATA = ("NonZero", "Compress")
@@ -569,16 +570,26 @@ def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, num
                 data[i] = numpy_helper.from_array(values[i], i)
             except Exception:
                 pass
+    infer = lambda given: onnx.shape_inference.infer_node_outputs(schema, node, given, data, opset_imports=[helper.make_opsetid("", opset)])  # noqa: E731
+    widened = False
     try:
-        res = onnx.shape_inference.infer_node_outputs(schema, node, input_types, data, opset_imports=[helper.make_opsetid("", opset)])
+        res = infer(input_types)
     except Exception:
-        return
+        # bfloat16 where the op's version does not list it (Conv before opset 22: a bfloat16 module's
+        # export), which onnx's inference of the whole graph lets pass: its shapes as float32's give
+        if BFLOAT16 not in (types[i] for i in input_types):
+            return
+        try:
+            res = infer({i: _type_proto(helper, FLOAT if types[i] == BFLOAT16 else types[i], shapes.get(i)) for i in input_types})
+        except Exception:
+            return
+        widened = True
     for o in outs:
         t = res.get(o)
         if t is None or not t.HasField("tensor_type"):
             continue
         if t.tensor_type.elem_type:
-            types[o] = t.tensor_type.elem_type
+            types[o] = BFLOAT16 if widened and t.tensor_type.elem_type == FLOAT else t.tensor_type.elem_type
         s = static_shape(t)
         if s is not None and shapes.get(o) is None:
             shapes[o] = s
