@@ -39,8 +39,9 @@ def counts(path: Path) -> tuple | str:
     r = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(path), "-f", "json", "-q"], capture_output=True, text=True)
     if r.returncode:
         return r.stderr.strip().splitlines()[-1][:100] if r.stderr.strip() else f"exit {r.returncode}"
-    t = json.loads(r.stdout)["totals"]
-    return t["macs"], t["params"] + t["buffers"], len(json.loads(r.stdout)["uncounted"])
+    doc = json.loads(r.stdout)
+    t = doc["totals"]
+    return t["macs"], t["params"] + t["buffers"], len(doc["uncounted"])
 
 
 def simplify(kind: str, src: str, out: Path) -> str:

@@ -229,10 +229,9 @@ def type_error(op: str, node, inputs: list[str], outputs: list[str], types: dict
     differ (torch's TorchScript exporter multiplies a bfloat16 module's attention by a scale it
     casts to complex128: torch's number of bfloat16, 15, taken for ONNX's)."""
     if op in SAME_TYPE:
-        if len(inputs) > 1:
-            kinds = {types.get(t) for t in inputs if t}
-            if len(kinds) > 1 and None not in kinds:
-                return f"cannot derive cost: its inputs have different element types ({', '.join(sorted(map(onnx_type_name, kinds)))}): {TYPE_ERROR}"
+        kinds = {types.get(t) for t in inputs if t}  # (None: a type inference left open, which decides nothing)
+        if len(kinds) > 1 and None not in kinds:
+            return f"cannot derive cost: its inputs have different element types ({', '.join(sorted(map(onnx_type_name, kinds)))}): {TYPE_ERROR}"
     elif op == "Cast" and outputs and outputs[0] in types:
         to = next((a.i for a in node.attribute if a.name == "to"), None)
         if to is not None and to != types[outputs[0]]:

@@ -32,6 +32,7 @@ from math import prod
 from pathlib import Path
 
 from dscost.cost import ceil_pool_out
+from dscost.dtypes import ONNX_TYPES
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
@@ -42,7 +43,7 @@ from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETER
                                       input_arrays, small_numbers, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
-FLOAT, BFLOAT16 = 1, 16  # (ONNX element types)
+FLOAT, BFLOAT16 = ONNX_TYPES["float32"], ONNX_TYPES["bfloat16"]
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
 SIZE_FROM_DATA = ("NonZero", "Compress")

@@ -92,7 +92,7 @@ def _example(shape: tuple, dtype: str | None, gen, torch, where: str, like: tupl
         t = torch.rand(shape, generator=gen, dtype=dt) if dt.is_floating_point else torch.zeros(shape, dtype=dt)
         return t.to(device) if device is not None and device.type != "cpu" else t
     except (RuntimeError, MemoryError) as err:  # (a 30 GB input: torch's allocator refuses it)
-        raise InputError(f"{where}: cannot make an input of shape {'x'.join(map(str, shape))} ({dtype}): {first_line(err)}") from None
+        raise InputError(f"{where}: cannot make an input of shape {_shape_text(shape)} ({dtype}): {first_line(err)}") from None
 
 
 def describe(module, args: tuple, kwargs: dict, names: list[str] | None = None) -> str:
