@@ -53,7 +53,28 @@ def first_line(exc: BaseException) -> str:
     # onnxruntime prefixes "[ONNXRuntimeError] : 1 : FAIL : /path/file.cc:123 fn(...) message"
     if "] :" in msg:
         msg = msg.split("] :", 1)[1].strip()
-    return msg[:300]
+    return _without_source_location(msg)[:400]
+
+
+def _without_source_location(msg: str) -> str:
+    """``msg`` without the C++ source file, line and function signature onnxruntime puts before
+    what it says ("/onnxruntime_src/.../model.cc:181 onnxruntime::Model::Model(onnx::ModelProto&&, ...) ")."""
+    import re
+
+    while (found := re.search(r"/\S+\.(?:cc|cpp|h|hpp):\d+ ", msg)) is not None:
+        end = found.end()
+        signature = re.match(r"(?:[\w:<>*&]+ )?[\w:~]+\(", msg[end:])  # ("void ns::f(" or "ns::C::C(")
+        if signature is None:
+            return msg[: found.start()] + msg[end:]
+        depth = 0
+        for i in range(end + signature.end() - 1, len(msg)):
+            depth += {"(": 1, ")": -1}.get(msg[i], 0)
+            if depth == 0:
+                break
+        else:  # (unbalanced: only the location goes)
+            return msg[: found.start()] + msg[end:]
+        msg = msg[: found.start()] + msg[i + 1 :].lstrip()
+    return msg
 
 
 def serialize(model, label: str) -> bytes:
@@ -96,7 +117,46 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     try:
         return rt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
-        raise InputError(f"{label}: onnxruntime cannot run this model: {first_line(exc)}") from None
+        refused, text = first_line(exc), str(exc)
+    older = _older_ir(model, text, label)
+    if older is None:
+        raise InputError(f"{label}: onnxruntime cannot run this model: {refused}")
+    restamped, folder, stamp = older
+    if folder is not None:  # (its external data is found beside the file, not beside the bytes)
+        so.add_session_config_entry("session.model_external_initializers_file_folder_path", folder)
+    try:
+        return rt.InferenceSession(restamped, so, providers=["CPUExecutionProvider"])
+    except Exception as exc:
+        raise InputError(f"{label}: onnxruntime cannot run this model: {refused}; stamped IR version {stamp} in the copy it ran, it failed: {first_line(exc)}") from None
+
+
+def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int] | None:
+    """When onnxruntime refused ``model`` (bytes or a path) only for its IR version, newer than it
+    reads -- onnx stamps its own newest version on every model it makes, and onnxruntime follows
+    onnx's releases late (on Python 3.10, onnx 1.23 makes IR 14 and onnxruntime 1.23 reads up to 11)
+    -- the model as bytes stamped with the newest one onnxruntime reads, the folder of its external
+    data (a path's) and that version; None for any other refusal.  A graph that needs what the
+    newer IR added is refused again, and that is said."""
+    import re
+
+    found = re.search(r"Unsupported model IR version: (\d+), max supported IR version: (\d+)", refused)
+    if found is None or int(found[2]) >= int(found[1]):
+        return None
+    from google.protobuf.message import DecodeError
+
+    from dscost.readers.onnx_lib import load
+
+    onnx = load()
+    try:
+        if isinstance(model, str):
+            with open(model, "rb") as f:
+                proto, folder = onnx.ModelProto.FromString(f.read()), str(Path(model).resolve().parent)  # (its external data stays in its files)
+        else:
+            proto, folder = onnx.ModelProto.FromString(model), None
+    except (OSError, DecodeError, RuntimeError, ValueError):
+        return None
+    proto.ir_version = int(found[2])
+    return serialize(proto, label), folder, int(found[2])
 
 
 def run(sess, feeds, label: str):

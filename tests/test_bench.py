@@ -186,6 +186,47 @@ def test_model_onnxruntime_cannot_run(tmp_path):
     assert "\n" not in str(err.value)
 
 
+def test_a_model_stamped_with_an_ir_version_onnxruntime_does_not_read_is_run_restamped(tmp_path):
+    """onnx stamps its newest IR version on what it makes, and onnxruntime reads it releases later
+    (on Python 3.10, onnx 1.23 writes IR 14, onnxruntime 1.23 reads up to 11): the copy onnxruntime
+    runs is stamped with the newest version it reads, whether the model's weights are in the file or
+    beside it; the file itself is left as it was."""
+    inside = small_model(tmp_path / "inside.onnx")
+    proto = onnx.load(str(inside))
+    proto.ir_version = 99  # (no onnxruntime reads it)
+    onnx.save(proto, str(inside))
+    beside = tmp_path / "beside" / "m.onnx"
+    beside.parent.mkdir()
+    onnx.save(proto, str(beside), save_as_external_data=True, location="m.data", size_threshold=0)
+    for path in (inside, beside):
+        before = path.read_bytes()
+        r = bn.bench_model(path, profile_runs=1, **TINY)
+        assert report.model_bench_json(r)["latency"]["median_ms"] > 0
+        assert path.read_bytes() == before
+    with pytest.raises(InputError) as err:  # (onnxruntime's own refusal of IR 99, without its C++ source location)
+        runtime.make_session(_op_version(proto, 99), "m")  # (and opset 99: the copy is refused too)
+    text = str(err.value)
+    assert "Unsupported model IR version: 99" in text and "stamped IR version" in text and ".cc:" not in text and "::" not in text, text
+
+
+def _op_version(proto, opset: int) -> bytes:
+    proto = onnx.ModelProto.FromString(proto.SerializeToString())
+    proto.opset_import[0].version = opset
+    return proto.SerializeToString()
+
+
+def test_onnxruntimes_source_location_is_left_out_of_its_message():
+    strip = runtime._without_source_location
+    assert strip("1 : FAIL : Load model from m.onnx failed:/onnxruntime_src/onnxruntime/core/graph/model.cc:181 onnxruntime::Model::Model("
+                 "onnx::ModelProto&&, const std::unordered_map<std::string, int>&) Unsupported model IR version: 14, max supported IR version: 11"
+                 ) == "1 : FAIL : Load model from m.onnx failed:Unsupported model IR version: 14, max supported IR version: 11"  # fmt: skip
+    assert strip("1 : FAIL : /src/model_load_utils.h:46 void onnxruntime::model_load_utils::ValidateOpsetForDomain(const std::string&, int) Opset 99"
+                 ) == "1 : FAIL : Opset 99"  # fmt: skip
+    assert strip("FAIL : /src/a.cc:12 the file (m.onnx) is bad") == "FAIL : the file (m.onnx) is bad"
+    assert strip("FAIL : /src/a.cc:12 f(unbalanced") == "FAIL : f(unbalanced"
+    assert strip("Non-zero status code returned while running Conv node. Name:'c'") == "Non-zero status code returned while running Conv node. Name:'c'"
+
+
 def test_calibrate_and_save_profile(tmp_path, monkeypatch):
     from dscost import roofline
 
