@@ -552,6 +552,8 @@ def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     assert layers[n.output[0]].output_shape == out_shape and layers["after"].output_shape == out_shape
     if op == "ExpandDims" and tuple(int(v) for v in ort.__version__.split(".")[:2]) < (1, 32):
         pytest.skip("onnxruntime's ExpandDims kernel crashes the process before 1.32 (1.18.1 and 1.22.0 do, 1.32.0 does not)")
+    if op == "QMoE" and tuple(int(v) for v in ort.__version__.split(".")[:2]) < (1, 24):
+        pytest.skip("onnxruntime 1.23.2's QMoE kernel wants this fc1 (4, 16, 4) as (4, 32, 4) (1.24.4 to 1.32.0 run it)")
     sess = strict_session(path, n, op)
     rng = np.random.default_rng(0)
     feeds = {}
