@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from math import prod
+from math import fsum, prod
 from pathlib import Path
 
 from dscost import sandbox
@@ -378,7 +378,7 @@ class ModelBench:
 
     @property
     def kernel_ms(self) -> float:
-        return sum(lt.ms or 0.0 for lt in self.layers) + sum(n.ms for n in self.unattributed)
+        return fsum([*(lt.ms or 0.0 for lt in self.layers), *(n.ms for n in self.unattributed)])
 
     def by_name(self) -> dict[str, LayerTime]:
         return {lt.name: lt for lt in self.layers}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
+from math import fsum
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -176,7 +177,7 @@ def join_profile(producer: dict[str, str], layers, times: dict[str, NodeTime]) -
     rows = []
     for layer in layers:
         nts = got.get(layer.name, [])
-        ms = sum(n.ms for n in nts) if nts else None
+        ms = fsum([n.ms for n in nts]) if nts else None
         rows.append(LayerTime(layer.name, layer.type, layer.cost.macs, ms, tuple(n.name for n in nts)))
     unattributed.sort(key=lambda n: -n.ms)
     return rows, unattributed

@@ -29,7 +29,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from math import prod
+from math import fsum, prod
 from pathlib import Path
 from typing import NamedTuple
 
@@ -376,7 +376,7 @@ class ModelRoofline:
         if t is None:
             return None
         by = self.by_name()
-        return t + sum(sep - by[name].estimate.time_s for name, sep in self.separable_s.items())
+        return t + fsum([sep - by[name].estimate.time_s for name, sep in self.separable_s.items()])
 
     @property
     def macs(self) -> int:
@@ -388,10 +388,12 @@ class ModelRoofline:
 
     @property
     def time_s(self) -> float | None:
-        """Sum of per-layer estimates (layers run one after another)."""
+        """Sum of per-layer estimates (layers run one after another).  Float sums here are
+        ``math.fsum``, correctly rounded: Python 3.12's ``sum`` compensates its rounding and 3.11's
+        does not, and the same model must give the same figures on every Python."""
         if self.hardware is None:
             return None
-        return sum(r.estimate.time_s for r in self.layers if r.estimate)
+        return fsum([r.estimate.time_s for r in self.layers if r.estimate])
 
     def by_name(self) -> dict[str, LayerRoofline]:
         return {r.name: r for r in self.layers}
@@ -445,7 +447,7 @@ def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[
 
 def sequential_time(*estimates: Estimate) -> float:
     """Layers run one after another: sum of each layer's max(compute, memory)."""
-    return sum(e.time_s for e in estimates)
+    return fsum([e.time_s for e in estimates])
 
 
 def separable_traffic(g: ConvGeom, dtype: str = "fp32") -> tuple[int, int]:

@@ -109,6 +109,16 @@ def test_estimate_and_bound_with_custom_hardware():
     assert m.macs == dw.cost.macs + full.cost.macs
 
 
+def test_a_models_estimated_time_is_the_same_on_every_python():
+    """Ten layers of 0.1 s: 1.0 s, not Python 3.11's 0.9999999999999999 from a plain sum (3.12's
+    sum compensates its rounding; the golden JSON differed in its last digits between them)."""
+    hw = rf.resolve_hardware(peak_gmacs=100, bandwidth_gbs=10)
+    rows = [rf.LayerRoofline(f"l{i}", "conv", 1, None, rf.Estimate(0.1, 0.05)) for i in range(10)]
+    m = rf.ModelRoofline("fp32", hw, rows, separable_s={"l0": 0.3, "l1": 0.3, "l2": 0.3})
+    assert m.time_s == 1.0 and rf.sequential_time(*[r.estimate for r in rows]) == 1.0
+    assert m.all_separable_time_s == pytest.approx(1.6)  # (three layers of 0.1 s at 0.3 s each)
+
+
 def test_separable_estimate_sums_dw_and_pw():
     hw = rf.resolve_hardware(peak_gmacs=100, bandwidth_gbs=10)
     g = make_conv_geom((3, 3), 32, 64, (56, 56), (1, 1), (1, 1), "same")

@@ -11,6 +11,7 @@ earlier releases), the columns that fit by priority on a terminal, or exactly
 
 from __future__ import annotations
 
+from math import fsum
 from typing import TYPE_CHECKING
 
 from dscost.errors import InputError
@@ -168,18 +169,18 @@ def columns(
             vals["bytes"].append(nb)
             vals["intensity"].append(k * macs / nb if macs and nb else None)
             if roofline.hardware is not None:
-                t = sum(r.estimate.time_s for r in rs)
-                compute = sum(r.estimate.time_s for r in rs if r.estimate.bound == "compute")
+                t = fsum([r.estimate.time_s for r in rs])  # (fsum: the same on every Python, see roofline.ModelRoofline.time_s)
+                compute = fsum([r.estimate.time_s for r in rs if r.estimate.bound == "compute"])
                 cols["est_time"].append(seconds(t) if nb or macs else "")
                 cols["bound"].append(("compute" if compute >= t - compute else "memory") if (nb or macs) and not m else "")
-                sep = [roofline.separable_s[r.name] for r in rs if r.name in roofline.separable_s]
-                std = sum(r.estimate.time_s for r in rs if r.name in roofline.separable_s)
-                ok = sep and not m
-                cols["sep_est"].append(seconds(sum(sep)) if ok else "")
-                cols["est_saving"].append(times(std / sum(sep)) if ok else "")
+                sep = fsum([roofline.separable_s[r.name] for r in rs if r.name in roofline.separable_s])
+                std = fsum([r.estimate.time_s for r in rs if r.name in roofline.separable_s])
+                ok = any(r.name in roofline.separable_s for r in rs) and not m
+                cols["sep_est"].append(seconds(sep) if ok else "")
+                cols["est_saving"].append(times(std / sep) if ok else "")
                 vals["est_time"].append(t if nb or macs else None)
-                vals["sep_est"].append(sum(sep) if ok else None)
-                vals["est_saving"].append(std / sum(sep) if ok else None)
+                vals["sep_est"].append(sep if ok else None)
+                vals["est_saving"].append(std / sep if ok else None)
     headers = {
         "name": "module" if depth else "layer", "type": "type", "layers": "layers", "kernel": "kernel", "shape": "input -> output",
         "output": "output", "macs": u, "params": "params", "pct": f"% {u}", "share": "share", "other_ops": "other ops",
