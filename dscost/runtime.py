@@ -142,11 +142,9 @@ def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int] 
     found = re.search(r"Unsupported model IR version: (\d+), max supported IR version: (\d+)", refused)
     if found is None or int(found[2]) >= int(found[1]):
         return None
+    import onnx
     from google.protobuf.message import DecodeError
 
-    from dscost.readers.onnx_lib import load
-
-    onnx = load()
     try:
         if isinstance(model, str):
             with open(model, "rb") as f:
