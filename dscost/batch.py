@@ -71,18 +71,23 @@ def run_ordered(fn: Callable, items: list, jobs: int, preload_targets: list | No
     if preload_targets is not None:
         preload(preload_targets)
     import multiprocessing as mp
-    import sys
     from concurrent.futures import ProcessPoolExecutor
 
-    # Linux: fork, so each worker starts with what the parent imported (see preload); macOS and
-    # Windows: spawn/forkserver (fork is unsafe there), each worker importing afresh.
-    method = "fork" if sys.platform.startswith("linux") else "spawn" if os.name == "nt" else "forkserver"
-    ctx = mp.get_context(method)
+    ctx = mp.get_context(start_method())
     with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=ctx) as pool:
         for status, value in pool.map(_guarded, [fn] * len(items), items):
             if status == "input":
                 raise InputError(value)
             yield value
+
+
+def start_method() -> str:
+    """How the workers start.  Linux: fork, so each worker starts with what the parent imported
+    (see preload); macOS: forkserver and Windows: spawn (fork is unsafe there), each worker
+    importing afresh (tests/test_batch.py runs both here)."""
+    import sys
+
+    return "fork" if sys.platform.startswith("linux") else "spawn" if os.name == "nt" else "forkserver"
 
 
 def _guarded(fn: Callable, item: Any) -> tuple[str, Any]:

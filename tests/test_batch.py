@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+
+import pytest
 
 from dscost.cli import run
 from conftest import ROOT
@@ -116,3 +120,35 @@ def test_a_glob_names_every_file_it_matches_and_no_hidden_one(capsys, tmp_path, 
     assert sources("dot/*.yaml") == ["dot/v.yaml"]
     assert sources("dot/.*.yaml") == ["dot/.hidden.yaml"]
     assert sources("d*/**/*.yaml") == ["deep/a/b.yaml", "dot/v.yaml"]
+
+
+# (a script of its own: a spawned worker imports its __main__ again, which must not run it)
+WORKERS = """
+import sys
+from dscost import batch
+from dscost.cli import run
+batch.start_method = lambda: sys.argv[1]
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_started_as_on_windows_and_macos_give_the_same_output(tmp_path, method):
+    """--jobs forks its workers on Linux; Windows spawns them and macOS starts them from a fork
+    server: each then imports dscost afresh and gets its job pickled, and must print what one
+    process prints (an ONNX file, a spec, a check)."""
+    script = tmp_path / "workers.py"
+    script.write_text(WORKERS)
+    onnx_file = tmp_path / "resnet18.onnx"
+    assert run(["export", str(ROOT / "models" / "resnet18.yaml"), "-o", str(onnx_file)]) == 0
+    outputs = {}
+    for args in (["analyze", str(onnx_file), str(ROOT / "models" / "mobilenet_v1.yaml"), "-f", "json", "-q"],
+                 ["check", str(onnx_file), str(ROOT / "models" / "mobilenet_v1.yaml"), "--max-macs", "1G", "-f", "json"]):  # fmt: skip
+        one = subprocess.run([sys.executable, str(script), "fork", *args, "-j", "1"], capture_output=True, text=True, timeout=300)
+        many = subprocess.run([sys.executable, str(script), method, *args, "-j", "2"], capture_output=True, text=True, timeout=300)
+        assert (one.returncode, many.returncode) == ((0, 0) if args[0] == "analyze" else (1, 1)), many.stderr[-2000:]
+        assert many.stdout == one.stdout
+        outputs[args[0]] = many.stdout
+    assert [json.loads(line)["totals"]["macs"] for line in outputs["analyze"].splitlines()] == [MACS["resnet18"], MACS["mobilenet_v1"]]
+    assert [(m["name"], m["passed"]) for m in json.loads(outputs["check"])["models"]] == [("resnet18", False), ("mobilenet_v1", True)]
