@@ -8,6 +8,7 @@ onnxruntime and numpy are imported inside the functions.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -59,8 +60,6 @@ def first_line(exc: BaseException) -> str:
 def _without_source_location(msg: str) -> str:
     """``msg`` without the C++ source file, line and function signature onnxruntime puts before
     what it says ("/onnxruntime_src/.../model.cc:181 onnxruntime::Model::Model(onnx::ModelProto&&, ...) ")."""
-    import re
-
     while (found := re.search(r"/\S+\.(?:cc|cpp|h|hpp):\d+ ", msg)) is not None:
         end = found.end()
         signature = re.match(r"(?:[\w:<>*&]+ )?[\w:~]+\(", msg[end:])  # ("void ns::f(" or "ns::C::C(")
@@ -110,15 +109,12 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         so.optimized_model_filepath = optimized_path
         so.add_session_config_entry("session.optimized_model_external_initializers_file_name", Path(optimized_path).name + ".data")
         so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "64")
-    if hasattr(model, "SerializeToString"):
-        model = serialize(model, label)
-    elif isinstance(model, Path):
-        model = str(model)
+    given = str(model) if isinstance(model, Path) else model
     try:
-        return rt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+        return rt.InferenceSession(serialize(given, label) if hasattr(given, "SerializeToString") else given, so, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
         refused, text = first_line(exc), str(exc)
-    older = _older_ir(model, text, label)
+    older = _older_ir(given, text, label)
     if older is None:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}")
     restamped, folder, stamp = older
@@ -131,17 +127,22 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
 
 
 def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int] | None:
-    """When onnxruntime refused ``model`` (bytes or a path) only for its IR version, newer than it
+    """When onnxruntime refused ``model`` (a ModelProto, bytes or a path) only for its IR version, newer than it
     reads -- onnx stamps its own newest version on every model it makes, and onnxruntime follows
     onnx's releases late (on Python 3.10, onnx 1.23 makes IR 14 and onnxruntime 1.23 reads up to 11)
     -- the model as bytes stamped with the newest one onnxruntime reads, the folder of its external
     data (a path's) and that version; None for any other refusal.  A graph that needs what the
     newer IR added is refused again, and that is said."""
-    import re
-
     found = re.search(r"Unsupported model IR version: (\d+), max supported IR version: (\d+)", refused)
     if found is None or int(found[2]) >= int(found[1]):
         return None
+    stamp = int(found[2])
+    if hasattr(model, "SerializeToString"):  # (stamped for the copy, then as it was: the caller's model is not changed)
+        given, model.ir_version = model.ir_version, stamp
+        try:
+            return serialize(model, label), None, stamp
+        finally:
+            model.ir_version = given
     import onnx
     from google.protobuf.message import DecodeError
 
@@ -153,8 +154,8 @@ def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int] 
             proto, folder = onnx.ModelProto.FromString(model), None
     except (OSError, DecodeError, RuntimeError, ValueError):
         return None
-    proto.ir_version = int(found[2])
-    return serialize(proto, label), folder, int(found[2])
+    proto.ir_version = stamp
+    return serialize(proto, label), folder, stamp
 
 
 def run(sess, feeds, label: str):

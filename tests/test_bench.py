@@ -203,6 +203,8 @@ def test_a_model_stamped_with_an_ir_version_onnxruntime_does_not_read_is_run_res
         r = bn.bench_model(path, profile_runs=1, **TINY)
         assert report.model_bench_json(r)["latency"]["median_ms"] > 0
         assert path.read_bytes() == before
+    loaded = onnx.load(str(inside))  # (a ModelProto, as --measure-sizes gives it: the copy is stamped, not it)
+    assert runtime.make_session(loaded, "m").get_inputs()[0].name == "x" and loaded.ir_version == 99
     with pytest.raises(InputError) as err:  # (onnxruntime's own refusal of IR 99, without its C++ source location)
         runtime.make_session(_op_version(proto, 99), "m")  # (and opset 99: the copy is refused too)
     text = str(err.value)

@@ -173,9 +173,9 @@ def columns(
                 compute = fsum([r.estimate.time_s for r in rs if r.estimate.bound == "compute"])
                 cols["est_time"].append(seconds(t) if nb or macs else "")
                 cols["bound"].append(("compute" if compute >= t - compute else "memory") if (nb or macs) and not m else "")
-                sep = fsum([roofline.separable_s[r.name] for r in rs if r.name in roofline.separable_s])
-                std = fsum([r.estimate.time_s for r in rs if r.name in roofline.separable_s])
-                ok = any(r.name in roofline.separable_s for r in rs) and not m
+                seps = [(roofline.separable_s[r.name], r.estimate.time_s) for r in rs if r.name in roofline.separable_s]
+                sep, std = fsum([s for s, _ in seps]), fsum([t for _, t in seps])
+                ok = seps and not m
                 cols["sep_est"].append(seconds(sep) if ok else "")
                 cols["est_saving"].append(times(std / sep) if ok else "")
                 vals["est_time"].append(t if nb or macs else None)
