@@ -8,11 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from dscost import cost
 from dscost.layers import ACTIVATION, BATCHNORM, FC, GLOBAL_POOL, SHAPE, Layer, Model, Uncounted
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Timings never decide a test: Hypothesis's per-example deadline and its "too slow" health check
+# are timing checks, and on a loaded CI machine the first example of a test (imports, caches)
+# can take 300 ms where the rest take 0.1 ms -- a failure that says nothing about dscost.
+settings.register_profile("dscost", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("dscost")
 
 
 def conv_layer(name: str, src: str, kernel: int, cin: int, cout: int, hw: int, stride: int = 1, groups: int = 1, bias: bool = False) -> Layer:

@@ -10,7 +10,7 @@ from math import ceil, prod
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dscost import cost
@@ -523,7 +523,7 @@ def _read_text(text: str, **kw):
         return read_spec(p, **kw)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(
     cin_g=st.integers(1, 8),
     cout_g=st.integers(1, 8),
@@ -548,7 +548,7 @@ def test_one_conv_macs_are_params_per_output_times_outputs(cin_g, cout_g, groups
         assert layer.output_shape[2:] == tuple((s - k) // t + 1 for s, k, t in zip(size, kernel, stride))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25)
 @given(
     channels=st.lists(st.integers(1, 16).map(lambda c: 4 * c), min_size=2, max_size=5),
     kernels=st.lists(st.sampled_from([1, 3, 5]), min_size=5, max_size=5),
@@ -567,7 +567,7 @@ def test_width_scales_macs_by_about_alpha_squared(channels, kernels, alpha):
     assert alpha**2 * full <= thin <= alpha * full
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25)
 @given(
     channels=st.lists(st.integers(1, 32), min_size=1, max_size=4),
     kernels=st.lists(st.sampled_from([1, 3, 5]), min_size=4, max_size=4),
