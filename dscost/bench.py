@@ -241,24 +241,25 @@ class _Subject:
 
 
 def _time_models(subjects: dict[str, tuple[str, str, list, dict]], threads: int, optimization: str, budget_s: float,
-                 max_runs: int, warmup: int, profile_runs: int, progress: bool) -> tuple[Rounds, dict]:  # fmt: skip
-    """(In the child process.)  Paired rounds over the models, then a profiled pass of each.
+                 max_runs: int, warmup: int, profile_runs: int, progress: bool) -> tuple[Rounds, dict, dict[str, list[str]]]:  # fmt: skip
+    """(In the child process.)  Paired rounds over the models, then a profiled pass of each, and
+    what building each one's session said (a copy re-stamped for onnxruntime).
     ``subjects``: key -> (label, path, inputs, input values)."""
     from dscost.runtime import feeds_for
 
     feeds = {key: feeds_for(inputs, label, values=values) for key, (label, _, inputs, values, _) in subjects.items()}
-    sessions = {}
+    sessions, notices = {}, {key: [] for key in subjects}
     with progress_bar(progress, "building sessions") as bar:
         for key, (label, path, _, _, _) in subjects.items():
             bar.stage(f"building an onnxruntime session for {key}")
-            sess = make_session(path, label, threads, optimization)
+            sess = make_session(path, label, threads, optimization, notices=notices[key])
             run(sess, feeds[key], label)  # fail early, one line
             sessions[key] = (sess, feeds[key])
         rounds = time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
         del sessions, sess  # freed before the profiled sessions are built: one session per model at a time
         profiles = profile_times({key: (path, feeds[key], label, small) for key, (label, path, _, _, small) in subjects.items()},
                                  threads, optimization, runs=max(1, min(profile_runs, max_runs)), progress=bar)  # fmt: skip
-    return rounds, profiles
+    return rounds, profiles, notices
 
 
 def bench_subjects(
@@ -282,13 +283,13 @@ def bench_subjects(
     label = next(iter(subjects.values())).label
     check_memory(sum(model_tensor_bytes(s.model) for s in subjects.values()), max_memory, label)
     spec = {key: (s.label, s.path, s.model.inputs, s.model.input_values, _weight_bytes(s.model) <= WIRING_MAX_BYTES) for key, s in subjects.items()}
-    rounds, profiles = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs, progress,
+    rounds, profiles, built = sandbox.run(_time_models, spec, threads, optimization, budget_s, max_runs, warmup, profile_runs, progress,
                                    timeout_s=timeout_s, memory_bytes=max_memory, label=label)  # fmt: skip
     out = {}
     for key, s in subjects.items():
         producer = {t: layer.name for layer in s.model.layers for t in layer.outputs}
         rows, unattributed = join_profile(producer, s.model.layers, profiles[key])
-        mb = ModelBench(s.label, rounds.timings[key], rows, unattributed, threads, optimization)
+        mb = ModelBench(s.label, rounds.timings[key], rows, unattributed, threads, optimization, notices=list(built[key]))
         notice = noise_notice(s.label, rounds.timings[key])
         if notice:
             mb.notices.append(notice)

@@ -84,9 +84,10 @@ def serialize(model, label: str) -> bytes:
 
 
 def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None,
-                 optimized_path: str | None = None):
+                 optimized_path: str | None = None, notices: list[str] | None = None):
     """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it.
-    ``optimized_path``: onnxruntime writes the graph it runs there (its weights in a file beside it)."""
+    ``optimized_path``: onnxruntime writes the graph it runs there (its weights in a file beside it).
+    ``notices``: told (one line appended) when the session runs a copy stamped with an older IR version."""
     rt = ort()
     check_threads(threads)
     if optimization not in OPT_LEVELS:
@@ -117,30 +118,34 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     older = _older_ir(given, text, label)
     if older is None:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}")
-    restamped, folder, stamp = older
+    restamped, folder, stamp, stamped = older
     if folder is not None:  # (its external data is found beside the file, not beside the bytes)
         so.add_session_config_entry("session.model_external_initializers_file_folder_path", folder)
     try:
-        return rt.InferenceSession(restamped, so, providers=["CPUExecutionProvider"])
+        sess = rt.InferenceSession(restamped, so, providers=["CPUExecutionProvider"])
     except Exception as exc:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}; stamped IR version {stamp} in the copy it ran, it failed: {first_line(exc)}") from None
+    if notices is not None:
+        notices.append(f"{label}: onnxruntime {ort_version()} reads IR versions up to {stamp}, the model is stamped {stamped}: "
+                       f"it ran a copy stamped {stamp} (the model is unchanged)")
+    return sess
 
 
-def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int] | None:
+def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int, int] | None:
     """When onnxruntime refused ``model`` (a ModelProto, bytes or a path) only for its IR version, newer than it
     reads -- onnx stamps its own newest version on every model it makes, and onnxruntime follows
     onnx's releases late (on Python 3.10, onnx 1.23 makes IR 14 and onnxruntime 1.23 reads up to 11)
     -- the model as bytes stamped with the newest one onnxruntime reads, the folder of its external
-    data (a path's) and that version; None for any other refusal.  A graph that needs what the
+    data (a path's), that version and the model's own; None for any other refusal.  A graph that needs what the
     newer IR added is refused again, and that is said."""
     found = re.search(r"Unsupported model IR version: (\d+), max supported IR version: (\d+)", refused)
     if found is None or int(found[2]) >= int(found[1]):
         return None
-    stamp = int(found[2])
+    stamp, stamped = int(found[2]), int(found[1])
     if hasattr(model, "SerializeToString"):  # (stamped for the copy, then as it was: the caller's model is not changed)
         given, model.ir_version = model.ir_version, stamp
         try:
-            return serialize(model, label), None, stamp
+            return serialize(model, label), None, stamp, stamped
         finally:
             model.ir_version = given
     import onnx
@@ -155,7 +160,7 @@ def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int] 
     except (OSError, DecodeError, RuntimeError, ValueError):
         return None
     proto.ir_version = stamp
-    return serialize(proto, label), folder, stamp
+    return serialize(proto, label), folder, stamp, stamped
 
 
 def run(sess, feeds, label: str):

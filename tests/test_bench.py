@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -203,6 +204,12 @@ def test_a_model_stamped_with_an_ir_version_onnxruntime_does_not_read_is_run_res
         r = bn.bench_model(path, profile_runs=1, **TINY)
         assert report.model_bench_json(r)["latency"]["median_ms"] > 0
         assert path.read_bytes() == before
+        said = [n for n in report.model_bench_json(r)["notices"] if "a copy stamped" in n]  # (what was timed is said)
+        found = re.fullmatch(rf"{re.escape(str(path))}: onnxruntime {re.escape(runtime.ort_version())} reads IR versions up to (\d+), "
+                             r"the model is stamped 99: it ran a copy stamped \1 \(the model is unchanged\)", said[0]) if len(said) == 1 else None  # fmt: skip
+        assert found and 7 <= int(found[1]) < 99, said
+    plain = bn.bench_model(small_model(tmp_path / "plain.onnx"), profile_runs=1, **TINY)
+    assert not [n for n in plain.notices if "a copy stamped" in n]
     loaded = onnx.load(str(inside))  # (a ModelProto, as --measure-sizes gives it: the copy is stamped, not it)
     assert runtime.make_session(loaded, "m").get_inputs()[0].name == "x" and loaded.ir_version == 99
     with pytest.raises(InputError) as err:  # (onnxruntime's own refusal of IR 99, without its C++ source location)
