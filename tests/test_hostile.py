@@ -282,13 +282,14 @@ def test_names_cannot_run_as_formulas_or_reorder_text(tmp_path):
 
 
 @pytest.mark.parametrize("field, where", [(b"nZZ", "node 0 (Relu): its name"), (b"rZZ", "node 'n': its output name"),
-                                          (b"xZZ", "a graph input: its name")])  # fmt: skip
+                                          (b"xZZ", "a graph input: its name"), (b"bZZ", "input 'x', dimension 0: its symbolic name")])  # fmt: skip
 def test_names_that_are_not_utf8_are_one_error(tmp_path, field, where):
     """Found by fuzzing: protobuf hands a string field that is not valid UTF-8 over as bytes,
     which broke the JSON writer; every name dscost reports is checked where it is read."""
     x, r = ("xZZ" if field == b"xZZ" else "x"), ("rZZ" if field == b"rZZ" else "r")
     nodes = [helper.make_node("Relu", [x], [r], name="nZZ" if field == b"nZZ" else "n"), helper.make_node("Relu", [r], ["y"], name="m")]
-    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    batch = "bZZ" if field == b"bZZ" else 1  # (a symbolic dimension's name: read to tell a batch from a length)
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(x, TensorProto.FLOAT, [batch, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
     data = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
     (tmp_path / "m.onnx").write_bytes(data.replace(field, field[:1] + b"\xf1\xf1"))
     for fmt in ("json", "table"):

@@ -388,6 +388,9 @@ def real_inputs(path: Path, mp, initializers: dict, notes: list[str] | None = No
     for vi in real:
         if vi.name.__class__ is bytes:
             raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")
+        for i, d in enumerate(vi.type.tensor_type.shape.dim if vi.type.HasField("tensor_type") else ()):
+            if d.dim_param.__class__ is bytes:
+                raise InputError(f"{path}: input {vi.name!r}, dimension {i}: {not_utf8('symbolic name', d.dim_param)}")
     return real
 
 
