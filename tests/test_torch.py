@@ -923,8 +923,12 @@ def test_a_forward_returning_a_cache_is_exported_with_use_cache_false(capsys):
     assert opaque.totals.macs == 32 and "forward(x: 1x8, use_cache: False)" in opaque.model.notes[0] and "TorchScript exporter" in opaque.model.notes[0]
     assert opaque.model.notes[1].startswith("use_cache=False given to the forward: the TorchScript exporter failed without it (RuntimeError: ")
     assert "unsupported type: Buckets" in opaque.model.notes[1]
-    with pytest.raises(InputError, match=r"^AlwaysCaching \(nn.Module\) \(forward given use_cache=False\): torch.onnx.export failed: .*unsupported type: Cache; the dynamo exporter too: "):
+    with pytest.raises(InputError, match=r"^AlwaysCaching \(nn.Module\) \(forward given use_cache=False\): torch.onnx.export failed: .*unsupported type: Cache; the dynamo exporter too: ") as err:
         dscost.analyze(tm.AlwaysCaching(), x)
+    # (the dynamo exporter's own reason, not the first export's: it ran after that one was handled, whose exception
+    #  had become the implicit context at the bottom of the second one's chain -- Kolibri 1.1's said "CacheOutput")
+    dynamo = str(err.value).split("the dynamo exporter too: ")[1]
+    assert "CacheOutput" not in dynamo and "it returned a cache object" not in dynamo and "Cache" in dynamo, dynamo
 
 
 def test_a_status_line_on_a_terminal_says_what_the_export_is_doing():

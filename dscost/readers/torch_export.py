@@ -113,9 +113,11 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
 
 
 def _innermost(err: BaseException) -> BaseException:
-    """The exception at the bottom of ``err``'s chain (its causes, or what it was raised handling)."""
+    """The exception at the bottom of ``err``'s chain of causes (``raise ... from``).  Not what an
+    exception was raised while handling: that may be an unrelated one (torch 2.5's torch.export,
+    handling an IndexError of its own, raises the reason it could not export; the use_cache retry)."""
     seen = {id(err)}
-    while (below := err.__cause__ or err.__context__) is not None and id(below) not in seen:
+    while (below := err.__cause__) is not None and id(below) not in seen:
         seen.add(id(below))
         err = below
     return err

@@ -454,10 +454,12 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 names = [*arg_names, *(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))] if arg_names else input_names(module, args, kwargs, torch)
                 try:
                     try:
-                        exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
+                        exporter, why = export_module(module, args, kwargs, path, names, torch, label, bar), None
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
+                        exporter, why = None, str(out)
+                    if exporter is None:  # (exported again outside the handler: a failure's chain of causes is its own, not this one's)
                         kwargs = {**kwargs, "use_cache": False}
-                        cache_note = f"use_cache=False given to the forward: {out}"
+                        cache_note = f"use_cache=False given to the forward: {why}"
                         described = describe(module, args, kwargs, arg_names)
                         forward = f"{label}: forward({described})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
