@@ -10,6 +10,15 @@ class InputError(Exception):
     """Bad input from the user (file, field, flag).  ``str(err)`` is the whole one-line message."""
 
 
+def message(e: BaseException) -> str:
+    """``str(e)``, or what stands for it when the exception's own ``__str__`` fails (a user's
+    exception class, run by dscost's error reporting: that must not fail in turn)."""
+    try:
+        return str(e)
+    except Exception as inner:  # (any: the message is the user's code)
+        return f"(its message could not be read: {type(inner).__name__})"
+
+
 def internal_error_line(e: BaseException) -> str:
     """One line for an unexpected exception: its type, message and innermost place."""
     import os
@@ -20,7 +29,7 @@ def internal_error_line(e: BaseException) -> str:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}" if tb is not None else ""
-    return f"internal error: {type(e).__name__}: {clean(str(e))}{where} (set DSCOST_DEBUG=1 for a traceback)"
+    return f"internal error: {type(e).__name__}: {clean(message(e))}{where} (set DSCOST_DEBUG=1 for a traceback)"
 
 
 def silence_stdout() -> None:

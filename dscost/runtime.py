@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dscost.errors import InputError
+from dscost.errors import InputError, message
 
 OPSET = 17
 IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
@@ -49,7 +49,7 @@ def ort_version() -> str:
 
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message, without onnxruntime's source-location prefix."""
-    text = str(exc).strip().splitlines()
+    text = message(exc).strip().splitlines()
     msg = text[0] if text else exc.__class__.__name__
     # onnxruntime prefixes "[ONNXRuntimeError] : 1 : FAIL : /path/file.cc:123 fn(...) message"
     if "] :" in msg:

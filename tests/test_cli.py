@@ -416,6 +416,22 @@ def test_unexpected_exception_one_line_unless_debug(capsys, monkeypatch):
         run(COMPARE)
 
 
+def test_an_internal_error_whose_message_cannot_be_made_is_still_one_line(capsys, monkeypatch):
+    from dscost import cost
+
+    class Unprintable(Exception):
+        def __str__(self):
+            raise ValueError("no")
+
+    def boom(*a, **k):
+        raise Unprintable()
+
+    monkeypatch.setattr(cost, "compare", boom)
+    monkeypatch.delenv("DSCOST_DEBUG", raising=False)
+    code, _, err = cli(capsys, *COMPARE)
+    assert code == 2 and err.startswith("dscost: internal error: Unprintable: (its message could not be read: ValueError) at test_cli.py:"), err
+
+
 # ---------------------------------------------------------------- real processes
 
 

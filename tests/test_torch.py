@@ -1120,6 +1120,22 @@ def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_
     assert os.getcwd() == str(tmp_path) and json.loads((tmp_path / "out.json").read_text())["totals"]["macs"] == 3 * 9 * 4 * 36
 
 
+def test_an_exception_whose_message_cannot_be_made_is_still_one_line(tmp_path, capsys, monkeypatch):
+    """A user's exception whose ``__str__`` raises, from a factory or a forward, was dscost's
+    "internal error" (its error line called str() on it); it is the one line of any failure of
+    the model's code, exit 2, saying that the message could not be read."""
+    (tmp_path / "m.py").write_text("import torch\n"
+                                   "class Unprintable(Exception):\n    def __str__(self):\n        raise ValueError('no')\n"
+                                   "class Fails(torch.nn.Module):\n    def forward(self, x):\n        raise Unprintable()\n"
+                                   "def fails():\n    return Fails()\n"
+                                   "def builds_none():\n    raise Unprintable()\n")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert run(["analyze", "m.py:builds_none", "-q"]) == 2
+    assert capsys.readouterr().err == "dscost: error: m.py:builds_none: builds_none() raised Unprintable: (its message could not be read: ValueError)\n"
+    assert run(["analyze", "m.py:fails", "-i", "1x3", "-q"]) == 2
+    assert capsys.readouterr().err == "dscost: error: m.py:fails: forward(x: 1x3) failed: Unprintable: (its message could not be read: ValueError)\n"
+
+
 # --------------------------------------------------------------------------
 # Budgets name targets; the API over them
 

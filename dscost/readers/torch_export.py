@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dscost.errors import message
 from dscost.readers.torch_forward import forward_params, positional
 from dscost.readers.torch_run import fail, first_line
 from dscost.readers.torch_symbolics import FIRST_OPSET, missing_symbolic, register
@@ -73,7 +74,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
                 return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept"
             except Exception as err:
                 op, op_level = missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
-                later = re.search(r"Support for this operator was added in version (\d+)", str(err))
+                later = re.search(r"Support for this operator was added in version (\d+)", message(err))
                 at = int(later[1]) if later else FIRST_OPSET.get(op, 0)  # (F.fold: Col2Im, from 18; an antialiased resize: Resize's antialias, 18)
                 if settings["opset_version"] < at <= MAX_TORCHSCRIPT_OPSET:
                     first, settings["opset_version"] = first or first_line(err), at

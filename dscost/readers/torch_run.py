@@ -10,7 +10,7 @@ import sys
 import tempfile
 import traceback
 
-from dscost.errors import InputError
+from dscost.errors import InputError, message
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
 
@@ -22,7 +22,7 @@ def debug() -> bool:
 def first_line(err: BaseException) -> str:
     """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
     support ..." and the TorchScript value dump after it."""
-    text = str(err).strip()
+    text = message(err).strip()
     line = text.splitlines()[0].strip() if text else ""
     line, cut, _ = line.partition(" Please feel free to request support")
     line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)

@@ -59,6 +59,8 @@ from __future__ import annotations
 
 import re
 
+from dscost.errors import message
+
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
@@ -85,18 +87,18 @@ def missing_symbolic(err: BaseException, added: list[str]) -> str | None:
     """The op an export failed on when dscost has a symbolic for it not tried yet: an
     UnsupportedOperatorError's op, or an adaptive average pool or unfold torch's symbolic refuses;
     repeat_interleave on the asserts its symbolic's shapes lead to, at a later Expand or cat."""
-    kind = type(err).__name__
-    m = re.search(r"operator '(aten::\w+)'", str(err)) if kind == "UnsupportedOperatorError" else None
+    kind, text = type(err).__name__, message(err)
+    m = re.search(r"operator '(aten::\w+)'", text) if kind == "UnsupportedOperatorError" else None
     op = m.group(1) if m else None
-    if kind == "RuntimeError" and EXPAND_ASSERT in str(err):
+    if kind == "RuntimeError" and EXPAND_ASSERT in text:
         op = "aten::repeat_interleave"
-    if kind == "AssertionError" and GQA_ASSERT in str(err):
+    if kind == "AssertionError" and GQA_ASSERT in text:
         op = "aten::scaled_dot_product_attention"
-    if kind == "AssertionError" and CAT_RANK_ASSERT in str(err):
+    if kind == "AssertionError" and CAT_RANK_ASSERT in text:
         op = "aten::repeat_interleave"
     if kind == "SymbolicValueError":
-        u = UNEVEN_POOL.search(str(err))
-        op = f"aten::{u.group(1)}" if u else "aten::unfold" if UNFOLD in str(err) else None
+        u = UNEVEN_POOL.search(text)
+        op = f"aten::{u.group(1)}" if u else "aten::unfold" if UNFOLD in text else None
     return op if op in SYMBOLIC_OPS and op not in added else None
 
 
