@@ -367,6 +367,20 @@ class NotExportable(nn.Module):
         return torch.linalg.svdvals(x)
 
 
+class ReturnsAnInt(nn.Module):
+    """Returns a Python int among its outputs, which neither exporter takes: the TorchScript
+    exporter's message opens a bracket on its first line and closes it on the next ("output 1 (3\n[
+    torch.LongTensor{} ]) of traced region..."); the dynamo exporter's is a generic "Failed to
+    convert", its cause naming the node."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 4)
+
+    def forward(self, x):
+        return {"a": self.fc(x), "b": [self.fc(x), None, 3]}
+
+
 class NotExportableDataDependent(nn.Module):
     """Neither exporter converts it: ``torch.polar`` (WavTokenizer's ISTFT head) for the
     TorchScript one, a branch on a count of the data (its pad) for torch.export."""

@@ -109,7 +109,9 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
         inner = _innermost(err2)
         if inner is not err2 and why.startswith("TorchExportError: Failed to export the model with torch.export"):  # (what torch.export said)
             why = f"{why.rstrip('.')}: {first_line(inner)}"
-        raise fail(f"{label}: torch.onnx.export failed: {first}; the dynamo exporter too: {why}", err2) from None
+        elif err2.__cause__ is not None and why.startswith("ConversionError: Failed to convert"):  # (the node it could not translate)
+            why = f"{why.rstrip('. ')}: {first_line(err2.__cause__)}"
+        raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}; the dynamo exporter too: {why}", err2) from None
     return dynamo_note(f"the TorchScript exporter failed ({first})")
 
 

@@ -23,7 +23,12 @@ def first_line(err: BaseException) -> str:
     """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
     support ..." and the TorchScript value dump after it."""
     text = message(err).strip()
-    line = text.splitlines()[0].strip() if text else ""
+    lines = text.splitlines()
+    line = lines[0].strip() if text else ""
+    for more in lines[1:5]:  # (a bracket the first line opens is closed on the next: "output 1 (3\n[ torch.LongTensor{} ]) of traced region...")
+        if line.count("(") <= line.count(")") and line.count("[") <= line.count("]"):
+            break
+        line += " " + more.strip()
     line, cut, _ = line.partition(" Please feel free to request support")
     line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)
     line = line.rstrip(" .") if cut or cut2 else line
