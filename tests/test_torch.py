@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -1024,6 +1025,12 @@ def test_a_torch_export_program_counts_at_its_stored_inputs_or_given_sizes(tmp_p
     assert run(["analyze", str(tmp_path / "bad.pt2")]) == 2
     err = capsys.readouterr().err
     assert "bad.pt2: cannot load a torch.export program (torch.export.save's .pt2): BadZipFile" in err and err.count("\n") == 1
+    with zipfile.ZipFile(tmp_path / "other.pt2", "w") as z:  # (a zip of something else: torch's "check the warnings above" of a log not shown is left out)
+        z.writestr("a.txt", "hi")
+    assert run(["analyze", str(tmp_path / "other.pt2")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"dscost: error: {tmp_path / 'other.pt2'}: cannot load a torch.export program (torch.export.save's .pt2): ") and err.count("\n") == 1
+    assert "warnings above" not in err, err
 
 
 def test_a_torchscript_archive_counts_as_its_module(tmp_path, capsys):

@@ -31,7 +31,8 @@ def first_line(err: BaseException) -> str:
         line += " " + more.strip()
     line, cut, _ = line.partition(" Please feel free to request support")
     line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)
-    line = line.rstrip(" .") if cut or cut2 else line
+    line, cut3, _ = line.partition(" Please check the warnings above")  # (torch.export.load: its log, which is not shown)
+    line = line.rstrip(" .") if cut or cut2 or cut3 else line
     return f"{type(err).__name__}: {line}" if line else type(err).__name__
 
 
