@@ -1,5 +1,5 @@
 """A mutation fuzzer for dscost's file inputs: byte flips, truncations, insertions and
-splices of small valid seed files (an ONNX graph, a YAML spec, a budget file), each run
+splices of small valid seed files (ONNX graphs, a TFLite file, a YAML spec, a budget file), each run
 through the real CLI code (``dscost.cli.run``) in-process under an alarm.
 
 The property checked on every case: exit code 0, 1 or 2; an error is one line
@@ -47,6 +47,16 @@ max_params: 1M
 dtype: fp16
 max_weight_bytes: 2MB
 """
+
+
+def seed_tflite() -> bytes | None:
+    """A depthwise 3x3 then pointwise 1x1 block in TFLite's flatbuffer (tests/tflite_models.py);
+    None without the tflite package (the schema's accessors build it)."""
+    try:
+        import tflite_models
+    except ImportError:
+        return None
+    return tflite_models.separable_block().build()
 
 
 def seed_onnx() -> bytes:
@@ -202,8 +212,12 @@ def cases(n: int, seed: int = 0):
     """``n`` (file name, bytes, argv) cases over analyze, check and convert (bench is exercised
     by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
     rng = random.Random(seed)
-    onnx_seed, modern_seed, branch_seed, loop_seed = seed_onnx(), seed_modern(), seed_branches(), seed_loops()
-    kinds = [
+    onnx_seed, modern_seed, branch_seed, loop_seed, tflite_seed = seed_onnx(), seed_modern(), seed_branches(), seed_loops(), seed_tflite()
+    kinds = [] if tflite_seed is None else [
+        ("seed.tflite", tflite_seed, lambda: ["analyze", "seed.tflite", "-f", rng.choice(["json", "table"])]),
+        ("seed.tflite", tflite_seed, lambda: ["check", "seed.tflite", "--max-macs", "10M"]),
+    ]
+    kinds += [
         ("loops.onnx", loop_seed, lambda: ["analyze", "loops.onnx", "-f", rng.choice(["json", "table"])]),
         ("branch.onnx", branch_seed, lambda: ["analyze", "branch.onnx", "--input-value", f"flag={rng.choice([0, 1])}", "-f", "json"]),
         ("modern.onnx", modern_seed, lambda: ["analyze", "modern.onnx", "-f", rng.choice(["json", "table"])]),

@@ -43,3 +43,9 @@ def test_seeds_are_valid(tmp_path, monkeypatch):
     # every contrib node counted: QKV 6x16x48 + attention 4*6*6*(4+4) + 6x16x32 + 6x32x16 MACs
     assert doc["uncounted"] == [] and doc["totals"]["macs"] == 4_608 + 1_152 + 3_072 + 3_072
     assert run_case(tmp_path, "budget.yaml", BUDGET, ["check", "--budget", "budget.yaml"])[0] == 0
+    from fuzzing import seed_tflite
+
+    tfl = seed_tflite()
+    if tfl is not None:  # (a depthwise 3x3 of 64 channels at 56x56, then a pointwise 64 -> 128)
+        assert run_case(tmp_path, "seed.tflite", tfl, ["analyze", "seed.tflite", "-f", "json", "--strict", "-o", "t.json"])[0] == 0
+        assert json.loads((tmp_path / "t.json").read_text())["totals"]["macs"] == 9 * 64 * 56 * 56 + 64 * 128 * 56 * 56
