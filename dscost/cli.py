@@ -5,9 +5,8 @@ Every command parses its options, calls the Python API (:func:`dscost.readers.lo
 typed result to the ``show_*`` function of its module in :mod:`dscost.report`.
 Heavy modules (onnx, numpy, pydantic, yaml, rich) are imported inside the
 functions that need them, so ``dscost --help`` and ``dscost compare`` start
-fast (see benchmarks/startup.py).
-
-Options used by several commands are declared once below (``*Opt``).
+fast (see benchmarks/startup.py).  Options used by several commands are
+declared once below (``*Opt``).
 
 Exit codes: 0 success, 1 a check failed (``--strict``, ``check``), 2 usage or
 input error.  ``run()`` turns :class:`dscost.errors.InputError` and usage
@@ -315,6 +314,7 @@ def diff(
     measure_sizes: MeasureOpt = False,
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
+    quiet: QuietOpt = False,
     output: OutputOpt = None,
     fmt: Annotated[ReportFormat, _format_opt("table, json, csv (one row per layer), markdown (a table to paste into a pull-request comment) or html (with -o).")] = ReportFormat.table,
 ) -> None:
@@ -326,7 +326,7 @@ def diff(
 
     threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
     options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim, input_value=input_value, measure_sizes=measure_sizes)
-    analyses = [cost.analyze(load(path, **options_for(path, options))) for path in (base, new)]
+    analyses = [cost.analyze(load(path, progress=not quiet, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)
     gate_result = _diff.increase_gate(result, fail_on_increase.strip(), threshold, flops) if threshold is not None else None
     show_diff(result, fmt.value, flops=flops, show_all=show_all, gate=gate_result, output=output)

@@ -959,6 +959,11 @@ def test_a_status_line_on_a_terminal_says_what_the_export_is_doing():
         assert code == 0 and json.loads(out)["totals"]["macs"] == 32
         assert (b"exporting to ONNX" in err) == shown, err[-300:]
         assert (b"again, with use_cache=False" in err) == shown
+    for extra, shown in (([], True), (["-q"], False)):  # (diff too: two modules, each exported)
+        code, out, err = run_with_stderr_on_a_terminal("diff", "torch_models:CachingForward", "torch_models:CachingForward", "-i", "1x8", "-f", "json", *extra,
+                                                       env=env, timeout=600)  # fmt: skip
+        assert code == 0 and json.loads(out)["base"]["macs"] == json.loads(out)["new"]["macs"] == 32
+        assert (err.count(b"exporting to ONNX (TorchScript exporter)") >= 2) == shown, err[-300:]
 
 
 def test_bench_times_a_pytorch_target_as_exported_for_its_count(capsys):
