@@ -60,6 +60,13 @@ def check_jobs(jobs: int) -> int:
     return min(jobs, os.cpu_count() or 1, 64)
 
 
+def with_progress(options: dict, progress: bool, jobs: int) -> dict:
+    """``options`` for reading one of several models: with a status line on a terminal when
+    ``progress`` and they are read one by one in this process (not with ``jobs`` > 1: several
+    workers' lines would overwrite each other)."""
+    return {**options, "progress": True} if progress and jobs <= 1 else options
+
+
 def run_ordered(fn: Callable, items: list, jobs: int, preload_targets: list | None = None) -> Iterable[Any]:
     """``fn(item)`` for every item, results in input order; ``jobs`` > 1 spreads them over
     that many worker processes (after :func:`preload` of ``preload_targets``).  An InputError

@@ -166,11 +166,13 @@ def _given(models: list[str]) -> dict[str, Path | str]:
     return out
 
 
-def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: int = 1, models: list[str] | None = None) -> gate.CheckReport:
+def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: int = 1, models: list[str] | None = None,
+                 progress: bool = False) -> gate.CheckReport:  # fmt: skip
     """Check every model of a budget file; with ``models`` (the command line's, globs expanded)
     only those, each against the entries naming it and the entries without a path (a model no
     entry holds for is an error: it would pass unchecked).  ``flops`` is the CLI flag (None: not
-    given); ``jobs`` > 1 analyzes the models in that many processes (the report keeps the file's order)."""
+    given); ``jobs`` > 1 analyzes the models in that many processes (the report keeps the file's order);
+    ``progress``: a status line on a terminal while each model is read (with one job)."""
     from dscost import batch
 
     warnings: dict[tuple[int, str], str] = {}
@@ -208,7 +210,8 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
             raise InputError(f"{f}: no entry of {budget_path} holds for it (an entry's path is relative to the budget file); "
                              f"add one for it, or one without a path, which holds for every model given on the command line")  # fmt: skip
     keys = list(groups)
-    tasks = [(f, options, OPTION_LABELS, [(entry.limits(), use_flops, shown_path(f)) for _, entry, _ in uses]) for f, options, uses in groups.values()]
+    tasks = [(f, batch.with_progress(options, progress, jobs), OPTION_LABELS, [(entry.limits(), use_flops, shown_path(f)) for _, entry, _ in uses])
+             for f, options, uses in groups.values()]  # fmt: skip
     results: dict[tuple, list] = {}
     done = 0
     try:
@@ -237,13 +240,15 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
     return report
 
 
-def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, options: dict | None = None, jobs: int = 1) -> gate.CheckReport:
-    """Check one-off limits (CLI flags) on each model of ``paths`` (globs expanded)."""
+def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, options: dict | None = None, jobs: int = 1,
+                 progress: bool = False) -> gate.CheckReport:  # fmt: skip
+    """Check one-off limits (CLI flags) on each model of ``paths`` (globs expanded); ``progress``
+    as :func:`check_budget`'s."""
     from dscost import batch
 
     report = gate.CheckReport("flops" if flops else "macs")
     paths = batch.expand(paths)
-    tasks = [(Path(p), options or {}, None, [(limits, flops, shown_path(p))]) for p in paths]
+    tasks = [(Path(p), batch.with_progress(options or {}, progress, jobs), None, [(limits, flops, shown_path(p))]) for p in paths]
     done = 0
     try:
         for res in batch.run_ordered(_evaluate, tasks, jobs, paths):

@@ -13,10 +13,9 @@ input error.  ``run()`` turns :class:`dscost.errors.InputError` and usage
 errors into one line ``dscost: error: <message>`` on stderr; unexpected
 exceptions print one line too unless ``DSCOST_DEBUG=1``.
 
-Adding a command: append a function decorated with ``@app.command()``; take
-``fmt: FormatOpt = Format.table`` and finish with a ``report.<command>.show_*``
-call.  Raise InputError for bad input, ``typer.Exit(1)`` for a failed check.
-Never return an int from a command.
+Adding a command: append a function decorated with ``@app.command()`` whose ``fmt``
+option ``_format_opt`` makes and which ends with a ``report.<command>.show_*`` call.
+Raise InputError for bad input, ``typer.Exit(1)`` for a failed check; never return an int.
 """
 
 from __future__ import annotations
@@ -199,7 +198,7 @@ def analyze(
         if fmt.value == "html":
             raise InputError("--format html writes one model's page; give one model (or run analyze once per model)")
         asked = (hardware, peak_gmacs, bandwidth_gbs, dtype) if roofline_asked else None
-        jobs_ = [(t, options, asked, fmt.value, flops, view) for t in targets]
+        jobs_ = [(t, batch.with_progress(options, not quiet, batch.check_jobs(jobs)), asked, fmt.value, flops, view) for t in targets]
         results = list(zip(targets, batch.run_ordered(batch.analyze_job, jobs_, batch.check_jobs(jobs), targets)))
         batch.show_many(((t, r[0]) for t, r in results), fmt.value, output)
         bad = [(t, r[1], r[2]) for t, r in results if r[1]]
@@ -268,6 +267,7 @@ def check(
     kwargs: KwargsOpt = None,
     arg: ArgOpt = None,
     jobs: JobsOpt = 1,
+    quiet: QuietOpt = False,
     output: OutputOpt = None,
     fmt: Annotated[CheckFormat, _format_opt("table, json, csv (one row per model and limit), markdown, html (with -o), junit (XML test report) or github (::error annotations + $GITHUB_STEP_SUMMARY).")] = CheckFormat.table,
 ) -> None:
@@ -285,13 +285,13 @@ def check(
     if budget is not None:
         if limits.any() or options or dtype is not None:  # (a --dtype here would be read by no entry: each has its dtype:)
             raise InputError(f"--budget: give either a budget file or --max-* limits, not both (put per-model options{', dtype: too,' if dtype is not None else ''} in the budget file)")
-        result = _budget.check_budget(budget, flops=flops or None, jobs=batch.check_jobs(jobs), models=models or None)
+        result = _budget.check_budget(budget, flops=flops or None, jobs=batch.check_jobs(jobs), models=models or None, progress=not quiet)
     else:
         if not models:
             raise InputError("check: give models with --max-* limits, or --budget FILE")
         if not limits.any():
             raise InputError("check: no limit given; use --max-macs, --max-params, --max-weight-bytes, --max-peak-activation-bytes, --max-layer-macs, --max-standard-conv-share, --max-remaining-savings or --budget")
-        result = _budget.check_models(models, limits, flops=flops, options=options, jobs=batch.check_jobs(jobs))
+        result = _budget.check_models(models, limits, flops=flops, options=options, jobs=batch.check_jobs(jobs), progress=not quiet)
     result.strict = strict
     exceeded = {r.key for m in result.models for r in m.failures}
     for line in [w for key, w in unit_warnings.items() if key in exceeded] + result.warnings:

@@ -949,7 +949,7 @@ def test_a_forward_returning_a_cache_is_exported_with_use_cache_false(capsys):
     assert "CacheOutput" not in dynamo and "it returned a cache object" not in dynamo and "Cache" in dynamo, dynamo
 
 
-def test_a_status_line_on_a_terminal_says_what_the_export_is_doing():
+def test_a_status_line_on_a_terminal_says_what_the_export_is_doing(tmp_path):
     """Importing torch, building, exporting (again with use_cache=False here) and counting take
     seconds to minutes with every print captured: on a terminal, a status line on stderr says
     which; stdout stays clean JSON, and -q (or stderr piped) shows none."""
@@ -964,6 +964,17 @@ def test_a_status_line_on_a_terminal_says_what_the_export_is_doing():
                                                        env=env, timeout=600)  # fmt: skip
         assert code == 0 and json.loads(out)["base"]["macs"] == json.loads(out)["new"]["macs"] == 32
         assert (err.count(b"exporting to ONNX (TorchScript exporter)") >= 2) == shown, err[-300:]
+    two = ["torch_models:CachingForward", "torch_models:CachingThroughKwargs", "-i", "1x8"]  # (several models: shown while read one by one, not from --jobs workers)
+    for command, extra, shown in ((["check", *two, "--max-macs", "1K"], [], True), (["check", *two, "--max-macs", "1K"], ["-q"], False),
+                                  (["check", *two, "--max-macs", "1K"], ["--jobs", "2"], False), (["analyze", *two, "-f", "json"], [], True)):  # fmt: skip
+        code, out, err = run_with_stderr_on_a_terminal(*command, *extra, env=env, timeout=600)
+        assert code == 0, err[-300:]
+        assert (err.count(b"exporting to ONNX (TorchScript exporter)") >= 2) == shown, (command, extra, err[-300:])
+    budget = tmp_path / "budget.yaml"  # (a budget file's models too)
+    budget.write_text("budgets:\n  - {path: torch_models:KeepLast, input_shapes: [1, 16, 8], max_macs: 2K}\n"
+                      "  - {path: torch_models:CachingForward, input_shapes: [1, 8], max_macs: 32}\n")  # fmt: skip
+    code, out, err = run_with_stderr_on_a_terminal("check", "--budget", str(budget), env=env, timeout=600)
+    assert code == 0 and err.count(b"exporting to ONNX (TorchScript exporter)") >= 2, err[-300:]
 
 
 def test_bench_times_a_pytorch_target_as_exported_for_its_count(capsys):
