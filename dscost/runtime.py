@@ -114,7 +114,7 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     try:
         return rt.InferenceSession(serialize(given, label) if hasattr(given, "SerializeToString") else given, so, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
-        refused, text = first_line(exc), str(exc)
+        refused, text = first_line(exc), message(exc)
     older = _older_ir(given, text, label)
     if older is None:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}")

@@ -454,7 +454,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 names = [*arg_names, *(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))] if arg_names else input_names(module, args, kwargs, torch)
                 try:
                     try:
-                        exporter, why = export_module(module, args, kwargs, path, names, torch, label, bar), None
+                        exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         exporter, why = None, str(out)
                     if exporter is None:  # (exported again outside the handler: a failure's chain of causes is its own, not this one's)
