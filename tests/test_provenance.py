@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from onnx import helper
 
 import dscost
@@ -63,3 +65,75 @@ def test_op_overloads_and_lifted_literals_are_no_parameters_of_a_file():
               "w_t": "['blocks.0.attn.qkv.weight']", "bias_table": "['rel_pos_h', 'index_3']", "scaled": "['mean_default', 'layer_scale']"}  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
     assert learned(FOLDED.encode(), graph, None) == {"cos": False, "grid": False, "mask": False, "count": False, "w_t": True, "bias_table": True, "scaled": True}
+
+
+def _scores_plus(tmp_path, mask, name: str, data_type: int = 1, **save_kw):
+    """Attention scores (x @ k: 1x4x8 by 8x4) plus a stored 1x4x4 constant, as a causal mask is
+    added; ``data_type`` the ONNX element type of all three (``mask``: its bits, for bfloat16)."""
+    from onnx import numpy_helper
+
+    def stored(name, arr):
+        t = numpy_helper.from_array(np.ascontiguousarray(arr), name)
+        t.data_type = data_type  # (the same bytes: bfloat16's as uint16)
+        return t
+
+    k = np.arange(32).reshape(8, 4) / 32
+    k = np.full((8, 4), 0x3F80, np.uint16) if data_type == 16 else k.astype(mask.dtype)
+    graph = helper.make_graph([node("MatMul", ["x", "k"], "s", name="scores"), node("Add", ["s", "mask"], "y", name="masked")], "g",
+                              [vi("x", [1, 4, 8], data_type)], [vi("y", [1, 4, 4], data_type)], [stored("k", k), stored("mask", mask.reshape(1, 4, 4))])  # fmt: skip
+    return save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), name, **save_kw)
+
+
+@pytest.mark.parametrize("dtype, blocked", [(np.float32, -np.inf), (np.float32, np.finfo(np.float32).min), (np.float16, -np.inf),
+                                            (np.float16, np.finfo(np.float16).min), (np.float64, -np.inf), ("bfloat16", 0xFF80)])  # fmt: skip
+def test_a_mask_stored_as_an_initializer_is_a_buffer(tmp_path, dtype, blocked):
+    """Found by the libraries' round: open_clip's text tower exported by the dynamo exporter
+    stores its causal-mask buffer, folded, as 12 initializers of 1x1x77x77 (0 and -inf), and its
+    record names a source the file no longer holds (``m.attn_mask``), so dscost counted 71,148
+    params torch does not.  A stored constant that an element-wise op applies to activations and
+    that holds an infinity or its type's largest value (torch.finfo(dtype).min) is a mask: a
+    buffer, not a parameter (its values are read, as no header tells).  The same tensor of
+    learned values stays 16 biases; MatMul's 8x4 weights count either way."""
+    causal = np.triu(np.ones((4, 4)), 1)
+    if dtype == "bfloat16":
+        mask, learned, data_type = (causal * blocked).astype(np.uint16), np.full((4, 4), 0x3F80, np.uint16), 16  # (1.0 in bfloat16)
+    else:
+        mask, learned, data_type = np.where(causal > 0, blocked, 0).astype(dtype), (np.arange(16) / 16 - 0.5).astype(dtype), {np.float32: 1, np.float16: 10, np.float64: 11}[dtype]
+    a = dscost.analyze(str(_scores_plus(tmp_path, mask, "mask.onnx", data_type)))
+    assert (a.totals.macs, a.totals.params, a.totals.buffers) == (4 * 8 * 4, 32, 16)
+    assert next(x for x in a.layers if x.name == "masked").note == "buffers 'mask': infinities or the type's largest value, as a mask holds, not learned parameters"
+    assert "1 stored constant(s) that element-wise ops apply to activations hold infinities or their type's largest value, as masks do ('mask'): buffers, not parameters" in " ".join(a.model.notes)
+    b = dscost.analyze(str(_scores_plus(tmp_path, learned, "learned.onnx", data_type)))
+    assert (b.totals.params, b.totals.buffers) == (32 + 16, 0)
+    assert not any("mask" in n for n in b.model.notes)
+
+
+def test_a_mask_in_external_data_is_read_there_and_one_that_cannot_be_read_counts_as_before(tmp_path):
+    """The mask's values in an external-data file (at an offset, after the weights of k) are read
+    there; with that file gone they cannot be, and the tensor counts as any stored one (16
+    biases), as before this rule.  The model file is never changed."""
+    mask = np.where(np.triu(np.ones((4, 4)), 1) > 0, -np.inf, 0).astype(np.float32)
+    path = _scores_plus(tmp_path, mask, "ext.onnx", save_as_external_data=True, location="ext.data", size_threshold=0)
+    before = path.read_bytes()
+    a = dscost.analyze(str(path))
+    assert (a.totals.params, a.totals.buffers) == (32, 16)
+    assert "external data in 1 file(s), opened only to read the values of constants that may be masks" in a.model.notes
+    (tmp_path / "ext.data").unlink()
+    a = dscost.analyze(str(path))
+    assert (a.totals.params, a.totals.buffers) == (32 + 16, 0)
+    assert "external data in 1 file(s), never opened; missing: ext.data" in a.model.notes
+    assert path.read_bytes() == before
+
+
+def test_a_module_s_own_mask_buffer_is_not_read(tmp_path):
+    """Exporting a module, which tensors are buffers is known (read_onnx's module_tensors): no
+    value is read, and the mask counts as the module's buffer."""
+    from dscost.readers.onnx_reader import read_onnx
+
+    mask = np.where(np.triu(np.ones((4, 4)), 1) > 0, -np.inf, 0).astype(np.float32)
+    path = _scores_plus(tmp_path, mask, "mod.onnx")
+    m = read_onnx(path, module_tensors={"k": True, "mask": False})
+    masked = next(x for x in m.layers if x.name == "masked")
+    assert (masked.cost.biases, masked.cost.buffers) == (0, 16)
+    assert masked.note == "buffers 'mask': the module's buffers or constants, not learned parameters"
+    assert not any("as masks do" in n for n in m.notes)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from dscost.readers.handlers import few
+
 KIND = "pkg.torch.export.graph_signature.InputSpec.kind"
 FOLDED = "pkg.onnxscript.optimizer.folded_from"
 MARKS = (KIND.encode(), FOLDED.encode())
@@ -67,6 +69,20 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
     if not out:
         return module_tensors
     return {**out, **(module_tensors or {})}
+
+
+def notes(provenance: dict[str, list[str]], literal_weights: list[str]) -> list[str]:
+    """The reader's notes on where parameters came from: ``provenance``, the layers counting
+    parameter tensors that are not initializers by where those come from (Constant nodes, a
+    node's outputs, graph inputs); ``literal_weights``, the layers whose weights are literals."""
+    out = []
+    for kind, names in provenance.items():
+        how = "counted once, by the initializers they are computed from" if kind.endswith("node outputs") else "counted from their inferred shapes"
+        out.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({few(dict.fromkeys(names))}; JSON layer notes name each tensor)")
+    if literal_weights:
+        out.append(f"the weights of {len(literal_weights)} layer(s) ({few(literal_weights)}) are literals (one repeated value, or computed from shapes only: "
+                   f"ConstantOfShape), not parameters, so not counted; a file whose weights were stripped this way counts none")  # fmt: skip
+    return out
 
 
 def _made_by_an_op(name: str) -> bool:

@@ -30,6 +30,7 @@ from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branche
 from dscost.readers.onnx_eval import TYPED_OPS, standard_domain, type_error, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
+from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
 from dscost.readers.onnx_uncounted import aten_reason, contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
@@ -76,7 +77,7 @@ def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
 def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, progress: bool = False, dims: dict[str, int] | None = None,
               input_values: dict[str, int] | None = None, module_tensors: dict[str, bool] | None = None, measure_sizes: bool = False,
               feeds: dict | list | None = None) -> Model:
-    """Read an ONNX graph into a Model; weight bytes are never read.
+    """Read an ONNX graph into a Model; weight bytes are never read (but a mask's: :mod:`onnx_masks`).
 
     ``input_shapes`` overrides graph input shapes (``{"input": (1, 3, 224, 224)}``);
     ``dims`` gives symbolic dimensions a value by name (``{"sequence_length": 128}``);
@@ -125,6 +126,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     path = regular_file(path, "model file")
     stripped, st = strip(path)
     mp, onnx = _parse(path, stripped)
+    from_module = module_tensors is not None  # (a module's export: which tensors are learned is known, not guessed)
     module_tensors = onnx_provenance.learned(stripped, mp.graph, module_tensors)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
@@ -178,13 +180,15 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         bar.stage("counting nodes")
         counter = _Counter(inferred, st, path)
         counter.module_tensors = module_tensors
+        counter.masks.off = from_module
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
             counter.visit(node, name)
         for name, reason, refs in untaken:
             counter._uncounted(name, "If", reason, refs, [], False)
-        notes += counter.provenance_notes()
+        notes += onnx_provenance.notes(counter.provenance, counter.literal_weights)
+        counter.masks.say(notes)
         contradicted = [u.name for u in counter.uncounted if CANNOT_RUN in u.reason]
         if contradicted:
             notes.append(f"{len(contradicted)} node(s) whose shapes (or indices) contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
@@ -288,8 +292,9 @@ class _Counter:
         self.results: dict[tuple, object] = {}  # handler results by node signature (see visit)
         self.lost: list[tuple[int, str]] = []  # (index in uncounted, the tensor whose shape is unknown)
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
-        self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors
+        self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors (or a dynamo file's record)
         self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
+        self.masks = Masks(path, st.initializers)  # (read_onnx turns it off for a module's export)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -382,7 +387,7 @@ class _Counter:
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
                 first = _first(data_idx, params, in_shapes, res.type)
             if has_const:
-                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes)
+                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes, res.type in (ADD, ELEMENTWISE))
         else:  # (the usual node: activations in, no parameters)
             cost, params, notes = res.cost, res.params, None
         edges, ports = self._edges(inputs, edge_idx, params)
@@ -473,9 +478,10 @@ class _Counter:
         weights = self._claim_rest(name, inputs, range(len(inputs)), None, notes)
         self.uncounted.append(Uncounted(name, op, reason, params=weights))
 
-    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False) -> tuple[int, list[str]]:
+    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
-        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters)."""
+        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters);
+        with ``stored_only`` no Constant node's; ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``)."""
         count, taken = 0, []
         for s in self.sources.get(t, ()):
             if s in self.claimed:
@@ -484,6 +490,8 @@ class _Counter:
                 continue
             if stored_only and s in self.const_node:
                 continue
+            if masks:
+                self.masks.check(s)  # (known now to _learned)
             self.claimed[s] = name
             count += self._numel(s)
             taken.append(s)
@@ -496,8 +504,9 @@ class _Counter:
             t = inputs[i]
             numel = self._numel(t)
             if t in self.const:
-                count, taken = self._unclaimed(t, name, learned_only=False, stored_only=res.type in (ADD, ELEMENTWISE))
-                stored = self._stored(taken, notes) if self.module_tensors is not None else 0
+                elementwise = res.type in (ADD, ELEMENTWISE)
+                count, taken = self._unclaimed(t, name, learned_only=False, stored_only=elementwise, masks=elementwise)
+                stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
                 cost = _add(_add(cost, field_name, count - stored - numel), "buffers", stored)
                 if not taken:
                     first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
@@ -532,16 +541,16 @@ class _Counter:
                 del params[i]
         return cost, notes, params
 
-    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str]):
+    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str], elementwise: bool = False):
         """Learned float constants among the other inputs, counted as weights (the class docstring's rule).
-        ``cost`` None: return the count alone (an uncounted node)."""
+        ``cost`` None: return the count alone (an uncounted node); ``elementwise``: an element-wise op's, whose masks are buffers (``onnx_masks``)."""
         total = buffered = 0
         for i in indices:
             t = inputs[i] if i < len(inputs) else ""
             if not t or t not in self.const:
                 continue
-            count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True)
-            stored = self._stored(taken, notes) if self.module_tensors is not None else 0
+            count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True, masks=elementwise)
+            stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
             if count > stored:
                 total += count - stored
                 notes.append(f"weights {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
@@ -551,14 +560,19 @@ class _Counter:
         return _add(_add(cost, "weights", total), "buffers", buffered)
 
     def _learned(self, t: str) -> bool:
+        if t in self.masks:
+            return False
         return self.module_tensors is None or self.module_tensors.get(t, t not in self.const_node)
 
     def _stored(self, taken: list[str], notes: list[str]) -> int:
         """Elements of ``taken`` that are a PyTorch module's buffers or constants (read_onnx's
-        ``module_tensors``), said in a note."""
+        ``module_tensors``) or masks (``onnx_masks``), said in a note."""
         stored = [t for t in taken if not self._learned(t)]
-        if stored:
-            notes.append(f"buffers {', '.join(map(repr, stored))}: the module's buffers or constants, not learned parameters")
+        masks = [t for t in stored if t in self.masks]
+        if masks:
+            notes.append(f"buffers {', '.join(map(repr, masks))}: infinities or the type's largest value, as a mask holds, not learned parameters")
+        if len(masks) < len(stored):
+            notes.append(f"buffers {', '.join(repr(t) for t in stored if t not in masks)}: the module's buffers or constants, not learned parameters")
         return sum(self._numel(t) for t in stored)
 
     def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -583,18 +597,4 @@ class _Counter:
                 edges.append(src)
                 ports.append(k)
         return tuple(edges), tuple(ports) if port and any(ports) else ()
-
-    def provenance_notes(self) -> list[str]:
-        notes = []
-        for kind, names in self.provenance.items():
-            how = (
-                "counted once, by the initializers they are computed from" if kind.endswith("node outputs")
-                else "counted from their inferred shapes"
-            )  # fmt: skip
-            notes.append(f"{len(names)} parameter tensor(s) come from {kind}, not initializers; {how} ({few(dict.fromkeys(names))}; JSON layer notes name each tensor)")
-        if self.literal_weights:
-            names = self.literal_weights
-            notes.append(f"the weights of {len(names)} layer(s) ({few(names)}) are literals (one repeated value, or computed from shapes only: "
-                         f"ConstantOfShape), not parameters, so not counted; a file whose weights were stripped this way counts none")  # fmt: skip
-        return notes
 

@@ -7,8 +7,10 @@ the ModelProto in which the data of large tensors (``raw_data``,
 the graph and its subgraphs) is skipped by its length prefix, so those pages of
 the file are never read.  Each stripped tensor keeps its name, dims and data
 type; small tensors (shape-carrying int64 constants, Resize scales) keep their
-data so that shapes can be computed.  External data is never opened; its
-location must stay inside the model's folder.
+data so that shapes can be computed.  Each initializer records where its values
+are (``_Tensor.data``): :func:`stored_values` reads one tensor's, which only a
+constant that may be a mask needs (``onnx_masks``).  External data is not
+opened otherwise; its location must stay inside the model's folder.
 
 Speed (a graph may hold 100k nodes and 50k initializers): fields kept as they
 are go into the copy as one slice per run of them, not one each; a run of
@@ -27,6 +29,7 @@ import mmap
 import os
 import re
 from bisect import bisect_right
+from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -182,7 +185,7 @@ def _text(buf, s: int, e: int) -> str:
 
 
 class _Tensor:
-    __slots__ = ("name", "dims", "dtype", "nbytes", "location", "length")
+    __slots__ = ("name", "dims", "dtype", "nbytes", "location", "length", "data")
 
     def __init__(self):
         self.name = ""
@@ -191,6 +194,9 @@ class _Tensor:
         self.nbytes = 0
         self.location: str | None = None
         self.length: int | None = None  # external data length, when given
+        # (offset, bytes) of the values as one little-endian span -- raw_data, packed float_data or
+        # double_data, in the model file or (``location``) its external-data file; None otherwise
+        self.data: tuple[int, int] | None = None
 
 
 class BadTensor(Exception):
@@ -293,6 +299,7 @@ def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | N
             n *= d
         fs, vs, ve = raw
         t.nbytes = ve - vs
+        t.data = (vs, ve - vs)
         size = ITEMSIZE.get(t.dtype)
         if size is not None and t.nbytes != _data_bytes(n, size):
             return None
@@ -314,8 +321,11 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | 
     external = False
     keep: list[tuple[int, int]] = []  # spans of the fields a stripped copy keeps
     data: dict[int, tuple[int, int, int]] = {}  # data field -> (start, end, unpacked element count)
+    repeated = False  # (a data field given twice: its values are no one span)
+    offset = 0  # (external data's)
     for number, wt, fs, vs, ve, val in fields(buf, s, e):
         if number in _TENSOR_DATA_FIELDS:
+            repeated = repeated or number in data
             t.nbytes += ve - vs
             start, end, count = data.get(number, (vs, vs, 0))
             data[number] = (start, end + (ve - vs), count + (0 if wt == 2 else 1)) if number in data else (vs, ve, 0 if wt == 2 else 1)
@@ -346,6 +356,8 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | 
                 t.location = value
             elif key == "length" and value.isdigit():
                 t.nbytes = t.length = int(value)
+            elif key == "offset" and value.isdigit():
+                offset = int(value)
             continue
         if keep and keep[-1][1] == fs:
             keep[-1] = (keep[-1][0], ve)
@@ -356,6 +368,14 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | 
     if not external:
         t.location = None
     _check_tensor(t, data, external, buf)
+    size = ITEMSIZE.get(t.dtype)
+    if external:
+        if size is not None:
+            t.data = (offset, _data_bytes(prod(t.dims), size))
+    elif not repeated and len(data) == 1:
+        (number, (vs, ve, count)), = data.items()
+        if number == 9 or (count == 0 and (number, t.dtype) in ((4, 1), (10, 11))):  # (raw_data; float or double data, packed)
+            t.data = (vs, ve - vs)
     small = t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES)
     if small and not external:
         return t, None
@@ -504,6 +524,25 @@ class Stripper:
                 out.append(bytes(buf[fs:ve]))
             fs = ve
         return b"".join(out)
+
+
+def stored_values(path: Path, t: _Tensor, limit: int) -> bytes | None:
+    """The bytes of initializer ``t``'s values (``t.data``), read from the model file at ``path``
+    or its external-data file; None when they are not one span, are over ``limit`` bytes, or
+    cannot be read (a missing or short file, not a regular file)."""
+    if t.data is None or t.data[1] > limit:
+        return None
+    offset, n = t.data
+    target = path if t.location is None else Path(path.parent, t.location)  # (a location inside the model's folder: checked by the scan)
+    try:
+        if not target.is_file():  # (a FIFO would block)
+            return None
+        with open(target, "rb") as f:
+            f.seek(offset)
+            values = f.read(n)
+    except (OSError, ValueError):
+        return None
+    return values if len(values) == n else None
 
 
 def strip(path: Path) -> tuple[bytes, Stripper]:
