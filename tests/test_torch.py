@@ -536,6 +536,19 @@ def test_an_export_failure_keeps_a_bracketed_value_and_the_node_the_conversion_f
     assert "\n" not in line and re.search(r"output 1 \(3 \[ [\w.]+\{\} \]\) of traced region", line), line
 
 
+def test_an_export_failure_says_the_reason_without_the_torchscript_value_it_was_caused_by():
+    """Found by the libraries' round (torchaudio's Hybrid Demucs): the TorchScript exporter's
+    SymbolicValueError follows its reason with "[Caused by the value '53 defined in (%53 :
+    Float(...) = onnx::Reshape[...](...), scope: _dscost_target_....ComplexStft:: # .../torch/
+    functional.py:679:0)' ... The containing node has kind 'onnx::Reshape'.]": a value of the
+    TorchScript graph and the scope of dscost's own loader, 400 characters no user can act on."""
+    with pytest.raises(InputError) as err:
+        dscost.analyze(tm.ComplexStft(), (1, 256))
+    line = str(err.value)
+    assert "torch.onnx.export failed: SymbolicValueError: STFT does not currently support complex types; the dynamo exporter too: " in line, line
+    assert "\n" not in line and "Caused by" not in line and "_dscost_target" not in line
+
+
 def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
     """When the TorchScript exporter's graph still cannot run with dscost's symbolics (here: as if
     its unfold were registered already, which leaves torch's wrong one in place), dscost exports

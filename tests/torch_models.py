@@ -391,6 +391,16 @@ class NotExportableDataDependent(nn.Module):
         return torch.view_as_real(torch.polar(x.abs(), x)).sum(-1)
 
 
+class ComplexStft(nn.Module):
+    """Neither exporter converts it: a complex STFT for the TorchScript one (Hybrid Demucs's
+    spectrogram branch), a branch on a count of the data for torch.export."""
+
+    def forward(self, x):
+        if int((x > 0).sum()) <= 3:
+            x = x * 2
+        return torch.view_as_real(torch.stft(x, 16, return_complex=True)).sum(-1)
+
+
 class ValueSteps(nn.Module):
     """A Linear(8, 8) applied as many times as ten times the input's largest magnitude: the trace
     fixes the count of the input it ran (torch.rand: 9 at most)."""

@@ -21,7 +21,8 @@ def debug() -> bool:
 
 def first_line(err: BaseException) -> str:
     """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
-    support ..." and the TorchScript value dump after it."""
+    support ..." and the TorchScript value dump after it, or a SymbolicValueError's "[Caused by
+    the value ...]" (a value of the TorchScript graph, the scope of dscost's own loader)."""
     text = message(err).strip()
     lines = text.splitlines()
     line = lines[0].strip() if text else ""
@@ -32,7 +33,8 @@ def first_line(err: BaseException) -> str:
     line, cut, _ = line.partition(" Please feel free to request support")
     line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)
     line, cut3, _ = line.partition(" Please check the warnings above")  # (torch.export.load: its log, which is not shown)
-    line = line.rstrip(" .") if cut or cut2 or cut3 else line
+    line, cut4, _ = line.partition(" [Caused by the value ")  # (a SymbolicValueError's TorchScript value and scope)
+    line = line.rstrip(" .") if cut or cut2 or cut3 or cut4 else line
     return f"{type(err).__name__}: {line}" if line else type(err).__name__
 
 
