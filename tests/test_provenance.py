@@ -67,6 +67,21 @@ def test_op_overloads_and_lifted_literals_are_no_parameters_of_a_file():
     assert learned(FOLDED.encode(), graph, None) == {"cos": False, "grid": False, "mask": False, "count": False, "w_t": True, "bias_table": True, "scaled": True}
 
 
+def test_a_mask_written_in_place_is_no_parameter_of_a_file():
+    """Found by the libraries' round: MONAI's SwinUNETR builds each stage's shifted-window mask by
+    writing slices in place (``img_mask[:, d, h, w, :] = cnt``), and the dynamo exporter records
+    the folded pieces as made from ``slice_scatter_162``, ``shape_55`` and ``value_0_55`` -- names
+    of torch.export's values, which dscost took for parameters: 56,009 params more than torch's at
+    64^3 (its -100 fill is no infinity, so the values do not tell).  Parameters' names stay."""
+    from dscost.readers.onnx_provenance import FOLDED, learned
+
+    folded = {"piece": "['clone', 'fill', 'shape', 'slice_3', 'swinViT.layers1.0.lifted_tensor_0', 'value_0']",
+              "windows": "['shape_55', 'slice_scatter_162', 'select_scatter_2', 'index_put_1', 'value_0_55']",
+              "w_t": "['layers.0.value.weight']", "v": "['value_proj']", "p": "['shape_embed']"}  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
+    assert learned(FOLDED.encode(), graph, None) == {"piece": False, "windows": False, "w_t": True, "v": True, "p": True}
+
+
 def _scores_plus(tmp_path, mask, name: str, data_type: int = 1, **save_kw):
     """Attention scores (x @ k: 1x4x8 by 8x4) plus a stored 1x4x4 constant, as a causal mask is
     added; ``data_type`` the ONNX element type of all three (``mask``: its bits, for bfloat16)."""

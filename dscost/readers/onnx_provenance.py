@@ -32,11 +32,13 @@ OPS = frozenset(
     "remainder neg reciprocal pow sqrt rsqrt square exp log cos sin tanh atan2 erf sigmoid relu abs sign floor ceil round clamp clamp_min "
     "clamp_max minimum maximum max min amax amin sum mean prod cumsum where masked_fill ge gt le lt eq ne logical_and logical_or logical_not "
     "bitwise_and bitwise_or bitwise_not isnan isinf any all triu tril linspace meshgrid outer einsum matmul mm bmm baddbmm addmm fill copy "
-    "to to_copy type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort".split()
+    "to to_copy type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort "
+    # an in-place write and what it writes (MONAI's SwinUNETR builds its shifted-window mask so: img_mask[..., d, h, w, :] = cnt)
+    "slice_scatter select_scatter index_put scatter scatter_add masked_scatter index_fill index_copy shape value".split()
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
-MADE = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)?")  # (an op's name, perhaps a number: arange_3, _to_copy_1, val_17)  # (a file without either has no such metadata: nothing is walked)
+MADE = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55)  # (a file without either has no such metadata: nothing is walked)
 
 
 def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> dict[str, bool] | None:
