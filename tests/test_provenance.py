@@ -72,14 +72,17 @@ def test_a_mask_written_in_place_is_no_parameter_of_a_file():
     writing slices in place (``img_mask[:, d, h, w, :] = cnt``), and the dynamo exporter records
     the folded pieces as made from ``slice_scatter_162``, ``shape_55`` and ``value_0_55`` -- names
     of torch.export's values, which dscost took for parameters: 56,009 params more than torch's at
-    64^3 (its -100 fill is no infinity, so the values do not tell).  Parameters' names stay."""
+    64^3 (its -100 fill is no infinity, so the values do not tell).  So too an InstanceNorm's ones
+    and zeros made for a conv's output (``conv3d_1``, MONAI's 3-D U-Net: 244 params more).
+    Parameters' names stay."""
     from dscost.readers.onnx_provenance import FOLDED, learned
 
     folded = {"piece": "['clone', 'fill', 'shape', 'slice_3', 'swinViT.layers1.0.lifted_tensor_0', 'value_0']",
               "windows": "['shape_55', 'slice_scatter_162', 'select_scatter_2', 'index_put_1', 'value_0_55']",
-              "w_t": "['layers.0.value.weight']", "v": "['value_proj']", "p": "['shape_embed']"}  # fmt: skip
+              "ones": "['conv3d_1', 'val_0', 'val_1', 'val_2']", "zeros": "['convolution_2', 'val_113']",
+              "w_t": "['layers.0.value.weight']", "v": "['value_proj']", "p": "['shape_embed']", "c": "['conv3d_weight']"}  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
-    assert learned(FOLDED.encode(), graph, None) == {"piece": False, "windows": False, "w_t": True, "v": True, "p": True}
+    assert learned(FOLDED.encode(), graph, None) == {"piece": False, "windows": False, "ones": False, "zeros": False, "w_t": True, "v": True, "p": True, "c": True}
 
 
 def _scores_plus(tmp_path, mask, name: str, data_type: int = 1, **save_kw):

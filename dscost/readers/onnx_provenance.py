@@ -34,11 +34,14 @@ OPS = frozenset(
     "bitwise_and bitwise_or bitwise_not isnan isinf any all triu tril linspace meshgrid outer einsum matmul mm bmm baddbmm addmm fill copy "
     "to to_copy type_as float int long bool sym_size bucketize searchsorted diff embedding softmax topk sort "
     # an in-place write and what it writes (MONAI's SwinUNETR builds its shifted-window mask so: img_mask[..., d, h, w, :] = cnt)
-    "slice_scatter select_scatter index_put scatter scatter_add masked_scatter index_fill index_copy shape value".split()
+    "slice_scatter select_scatter index_put scatter scatter_add masked_scatter index_fill index_copy shape value "
+    # a layer's output, whose shape a constant is made for (an InstanceNorm without affine: ones and zeros of its channels)
+    "convolution conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d linear layer_norm group_norm batch_norm "
+    "instance_norm native_layer_norm native_group_norm native_batch_norm".split()
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
-MADE = re.compile(r"_?([a-z]+(?:_[a-z]+)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55)  # (a file without either has no such metadata: nothing is walked)
+MADE = re.compile(r"_?([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55, conv3d_1)  # (a file without either has no such metadata: nothing is walked)
 
 
 def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> dict[str, bool] | None:
