@@ -194,9 +194,9 @@ class _Tensor:
         self.nbytes = 0
         self.location: str | None = None
         self.length: int | None = None  # external data length, when given
-        # (offset, bytes) of the values as one little-endian span -- raw_data, packed float_data or
-        # double_data, in the model file or (``location``) its external-data file; None otherwise
-        self.data: tuple[int, int] | None = None
+        # the offset of the values as one little-endian span -- raw_data, packed float_data or
+        # double_data (``nbytes``) in the model file, or external data; None otherwise
+        self.data: int | None = None
 
 
 class BadTensor(Exception):
@@ -299,7 +299,7 @@ def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | N
             n *= d
         fs, vs, ve = raw
         t.nbytes = ve - vs
-        t.data = (vs, ve - vs)
+        t.data = vs
         size = ITEMSIZE.get(t.dtype)
         if size is not None and t.nbytes != _data_bytes(n, size):
             return None
@@ -371,11 +371,11 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | 
     size = ITEMSIZE.get(t.dtype)
     if external:
         if size is not None:
-            t.data = (offset, _data_bytes(prod(t.dims), size))
+            t.data = offset
     elif not repeated and len(data) == 1:
         (number, (vs, ve, count)), = data.items()
         if number == 9 or (count == 0 and (number, t.dtype) in ((4, 1), (10, 11))):  # (raw_data; float or double data, packed)
-            t.data = (vs, ve - vs)
+            t.data = vs
     small = t.nbytes <= KEEP_DATA_BYTES or (t.dtype in INT_TYPES and t.nbytes <= KEEP_INT_DATA_BYTES)
     if small and not external:
         return t, None
@@ -530,9 +530,11 @@ def stored_values(path: Path, t: _Tensor, limit: int) -> bytes | None:
     """The bytes of initializer ``t``'s values (``t.data``), read from the model file at ``path``
     or its external-data file; None when they are not one span, are over ``limit`` bytes, or
     cannot be read (a missing or short file, not a regular file)."""
-    if t.data is None or t.data[1] > limit:
+    if t.data is None:
         return None
-    offset, n = t.data
+    offset, n = t.data, t.nbytes if t.location is None else _data_bytes(prod(t.dims), ITEMSIZE[t.dtype])
+    if n > limit:
+        return None
     target = path if t.location is None else Path(path.parent, t.location)  # (a location inside the model's folder: checked by the scan)
     try:
         if not target.is_file():  # (a FIFO would block)
