@@ -282,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     return run(argv, __doc__, names, one, table, DEFAULT_OUT, __file__)
 
 
+def run_entries(argv: list[str] | None, doc: str, entries, default_out: Path, script: str) -> int:
+    """:func:`run` for a round whose models are ``entries()``: name -> (build, inputs, note), with
+    no float twin and no extra MACs (crosscheck_libraries.py, crosscheck_vit_pytorch.py)."""
+    return run(argv, doc, lambda: list(entries()), dumping(lambda name: (*entries()[name], None, 0)), table, default_out, script)
+
+
 def run(argv: list[str] | None, doc: str, names, one, table, default_out: Path, script: str) -> int:
     """The command line of a blind round (this one, crosscheck_timm_seventh.py): each model in a
     child process (``--one NAME``) with a time limit, rows resumed from ``--json``, one table."""

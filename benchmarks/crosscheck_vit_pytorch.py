@@ -112,17 +112,8 @@ def _entries() -> dict:
     }  # fmt: skip
 
 
-def names() -> list[str]:
-    return list(_entries())
-
-
-def entry(name: str):
-    build, inputs, note = _entries()[name]
-    return build, inputs, note, None, 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    return S.run(argv, __doc__, names, S.dumping(entry), S.table, DEFAULT_OUT, __file__)
+    return S.run_entries(argv, __doc__, _entries, DEFAULT_OUT, __file__)
 
 
 if __name__ == "__main__":
