@@ -1164,3 +1164,23 @@ def test_an_einsum_index_broadcast_late_is_sized_at_the_pair_that_brings_it(tmp_
     assert [(layer.cost.macs, layer.output_shape) for layer in m.layers] == [(960, (5, 4, 7))]
     m = read(tmp_path, nodes[1:], [("a", [1, 4, 5]), ("b", [1, 5, 6]), ("c", [3, 6, 7])], ["z"])
     assert [layer.cost.macs for layer in m.layers] == [4 * 5 * 6 + 3 * 4 * 6 * 7]
+
+
+@pytest.mark.parametrize("op, reduction, other_ops", [("ScatterElements", "add", 18), ("ScatterElements", "max", 18), ("ScatterElements", None, 0),
+                                                      ("ScatterND", "add", 18), ("ScatterND", None, 0)])  # fmt: skip
+def test_a_scatter_that_reduces_counts_one_op_per_update(tmp_path, op, reduction, other_ops):
+    """Found by the graph networks' round (torch_geometric): message passing aggregates with a
+    ScatterElements of reduction add, max or min, which dscost took for data movement -- 0 ops,
+    where a ReduceSum of the same 6x3 updates counts 18.  A scatter that reduces is one op per
+    update element (6 x 3 = 18); one that only writes stays a shape-only layer."""
+    kw = {"reduction": reduction} if reduction else {}
+    if op == "ScatterElements":
+        idx = init("idx", 6, 3, dtype=np.int64, value=[[i % 4] * 3 for i in range(6)])
+    else:  # (ScatterND: each update is a row of data, indexed by its first axis)
+        idx = init("idx", 6, 1, dtype=np.int64, value=[[i % 4] for i in range(6)])
+    m = read(tmp_path, [node(op, ["d", "idx", "u"], "y", name="agg", **({"axis": 0} if op == "ScatterElements" else {}), **kw)],
+             [("d", [4, 3]), ("u", [6, 3])], ["y"], [idx], opset=18)  # fmt: skip
+    layer = next(x for x in m.layers if x.name == "agg")
+    assert (layer.cost.other_ops, layer.type) == (other_ops, ELEMENTWISE if reduction else SHAPE)
+    assert not m.uncounted
+

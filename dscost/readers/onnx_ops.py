@@ -536,11 +536,15 @@ SHAPE_OPS = ("Reshape", "Transpose", "Squeeze", "Unsqueeze", "Shape", "Size", "G
 
 @handles(*SHAPE_OPS)
 def shape_only(info: NodeInfo) -> Result:
-    """Data movement or shape arithmetic: zero cost by design."""
+    """Data movement or shape arithmetic: zero cost by design.  But a scatter that reduces
+    (ScatterElements, ScatterND with ``reduction`` add, mul, max or min: a graph network's
+    message aggregation) is one op per update element, as a ReduceSum of them is."""
     multi = info.op in ("Concat", "ScatterND", "ScatterElements", "Scatter", "SequenceConstruct", "SequenceInsert",
                         "TensorScatter", "MaxUnpool")  # fmt: skip
     if (check := D.SHAPE_CHECKS.get(info.op)) is not None:
         check(info)
+    if info.op in ("ScatterElements", "ScatterND") and info.attrs.get("reduction", b"none") not in (b"none", "none"):
+        return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(2))), data_inputs=None)
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
         return Result(SHAPE, data_inputs=(0, 1))
     return Result(SHAPE, data_inputs=None if multi else (0,))
