@@ -1184,3 +1184,16 @@ def test_a_scatter_that_reduces_counts_one_op_per_update(tmp_path, op, reduction
     assert (layer.cost.other_ops, layer.type) == (other_ops, ELEMENTWISE if reduction else SHAPE)
     assert not m.uncounted
 
+
+@pytest.mark.parametrize("exponent_dims, params", [((), 3), ((1,), 4)])
+def test_a_0d_literal_in_an_elementwise_operand_is_not_a_parameter(tmp_path, exponent_dims, params):
+    """Found by the graph networks' round: a dynamo file of GCN computes its normalization
+    deg ** -0.5 (a 0-d literal, written as an initializer) into an operand of a Mul, and dscost
+    counted the exponent with the operand's parameters (+2 with the test for infinity, +3 for
+    ChebConv).  A 0-d source of an element-wise operand is a literal: here x * g ** e counts g's
+    3 elements.  A one-element tensor of rank 1 may be a learned bias of one output (CrossFormer's
+    position-bias MLP ends in Linear(dim, 1)): it still counts."""
+    e = numpy_helper.from_array(np.full(exponent_dims, -0.5, np.float32), "e")
+    m = read(tmp_path, [node("Pow", ["g", "e"], "p"), node("Mul", ["x", "p"], "y", name="scaled")], [("x", [4, 3])], ["y"],
+             [init("g", 3, value=[0.5, 1.0, 2.0]), e])  # fmt: skip
+    assert sum(layer.cost.params for layer in m.layers) == params

@@ -179,8 +179,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         g = inferred.graph
         bar.stage("counting nodes")
         counter = _Counter(inferred, st, path)
-        counter.module_tensors = module_tensors
-        counter.masks.off = from_module
+        counter.module_tensors, counter.masks.off = module_tensors, from_module  # (a module's export: its masks are its buffers)
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
                 bar.advance(1000)
@@ -480,15 +479,16 @@ class _Counter:
 
     def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
-        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters);
-        with ``stored_only`` no Constant node's; ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``)."""
+        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters); with ``stored_only``
+        no Constant node's and no 0-d one (but a module's); ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``)."""
         count, taken = 0, []
         for s in self.sources.get(t, ()):
             if s in self.claimed:
                 continue
-            if learned_only and (self.const.get(s) not in LEARNED_TYPES or (self._numel(s) <= 1 and not (self.module_tensors or {}).get(s))):
+            module_param = (self.module_tensors or {}).get(s)
+            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not module_param):
                 continue
-            if stored_only and s in self.const_node:
+            if stored_only and (s in self.const_node or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
                 continue
             if masks:
                 self.masks.check(s)  # (known now to _learned)
