@@ -155,3 +155,22 @@ def test_a_module_s_own_mask_buffer_is_not_read(tmp_path):
     assert (masked.cost.biases, masked.cost.buffers) == (0, 16)
     assert masked.note == "buffers 'mask': the module's buffers or constants, not learned parameters"
     assert not any("as masks do" in n for n in m.notes)
+
+
+def test_the_program_signature_names_the_buffers_the_exporter_folded_away():
+    """Found by the graph networks' round: a buffer the dynamo exporter folds away entirely (a
+    rotary table's inv_freq, ALiBi's slopes, PNA's avg_deg_log) leaves no record of its own,
+    only its name among a folded tensor's sources, which dscost took for a parameter's (rotary
+    x_transformers decoder: +1,024).  The graph's metadata holds the exported program's
+    signature, which names every input of the program with its kind: a buffer there is stored,
+    not learned.  A source the signature does not name is guessed from its name as before."""
+    from dscost.readers.onnx_provenance import FOLDED, SIGNATURE, learned
+
+    folded = {"cos": "['arange', 'm.rotary.inv_freq', 'outer']", "slopes": "['convert_element_type_default', 'm.rel_pos.slopes', 'subtract']",
+              "w_t": "['m.lin.weight']", "kept": "['m.other.scale']"}  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
+    assert learned(FOLDED.encode(), graph, None) == {"cos": True, "slopes": True, "w_t": True, "kept": True}  # (no signature: names guessed)
+    signature = ("\n# inputs\np_m_lin_weight: PARAMETER target='m.lin.weight'\nb_m_rotary_inv_freq: BUFFER target='m.rotary.inv_freq' persistent=True\n"
+                 "b_m_rel_pos_slopes: BUFFER target='m.rel_pos.slopes' persistent=False\nx: USER_INPUT\n\n# outputs\nlinear: USER_OUTPUT\n")  # fmt: skip
+    _with_metadata(graph, **{SIGNATURE: signature})
+    assert learned(SIGNATURE.encode(), graph, None) == {"cos": False, "slopes": False, "w_t": True, "kept": True}

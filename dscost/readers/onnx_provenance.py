@@ -23,7 +23,9 @@ from dscost.readers.handlers import few
 
 KIND = "pkg.torch.export.graph_signature.InputSpec.kind"
 FOLDED = "pkg.onnxscript.optimizer.folded_from"
-MARKS = (KIND.encode(), FOLDED.encode())
+SIGNATURE = "pkg.torch.export.ExportedProgram.graph_signature"  # (the graph's: every input of the program, "p_w: PARAMETER target='w'")
+MARKS = (KIND.encode(), FOLDED.encode(), SIGNATURE.encode())
+SIGNED = re.compile(r"^\S+: ([A-Z_]+) target='([^'\n]*)'", re.M)
 # The ops whose results the exporter folds into constants (torch.export names a value after its op, ``add_2``)
 OPS = frozenset(
     "val arange zeros ones full empty new_ones new_zeros new_full zeros_like ones_like full_like empty_like scalar_tensor lift_fresh_copy "
@@ -37,7 +39,7 @@ OPS = frozenset(
     "slice_scatter select_scatter index_put scatter scatter_add masked_scatter index_fill index_copy shape value "
     # a layer's output, whose shape a constant is made for (an InstanceNorm without affine: ones and zeros of its channels)
     "convolution conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d linear layer_norm group_norm batch_norm "
-    "instance_norm native_layer_norm native_group_norm native_batch_norm".split()
+    "instance_norm native_layer_norm native_group_norm native_batch_norm subtract convert_element_type".split()
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
@@ -55,14 +57,18 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
 
     kinds: dict[str, str] = {}
     folded: dict[str, str] = {}
+    signed: set[tuple[str, str]] = set()  # (target, kind) of the program's inputs
     for vi in (*graph.input, *graph.value_info):
         for p in vi.metadata_props:
             if p.key == KIND:
                 kinds[vi.name] = p.value
             elif p.key == FOLDED:
                 folded[vi.name] = p.value
-    params = {n for n, k in kinds.items() if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
-    stored = {n for n, k in kinds.items() if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
+    for p in getattr(graph, "metadata_props", ()):  # (the program's signature names the buffers folded away too: a rotary table's inv_freq)
+        if p.key == SIGNATURE and isinstance(p.value, str):
+            signed.update((target, kind) for kind, target in SIGNED.findall(p.value))
+    params = {n for n, k in (*kinds.items(), *signed) if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
+    stored = {n for n, k in (*kinds.items(), *signed) if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
     for name, text in folded.items():
         try:
