@@ -21,10 +21,10 @@ dynamo file of CrossFormer, whose dynamic position-bias MLP the exporter runs at
 parameters the forward never uses, named in the note); the TorchScript files count one-element
 learned scalars as literals (-1 to -8) and rotary-frequency buffers stored as initializers as
 parameters (RvT +4, ViT-5 +12: a buffer cannot be told from a weight in a file).  The dynamo files'
-params are the exporter's rewrite: lower, but for rotary tables folded from those buffers (RvT
-+1,536, ViT-5 +1,680: the file keeps no record of the buffer, only its name), RegionViT's
-relative-position bias gathered to every window (+47,104) and CrossFormer's above.  No rule
-changed.
+params are the exporter's rewrite: lower, but for RegionViT's relative-position bias gathered to
+every window (+47,104) and CrossFormer's above; the rotary tables folded from those buffers had
+counted too (RvT +1,536, ViT-5 +1,680) until dscost read the exported program's signature, which
+names the buffers the exporter folded away (a fix of the graph networks' round, the next).
 """
 
 from __future__ import annotations
