@@ -4,11 +4,12 @@ hold an infinity or their type's largest magnitude.
 An additive attention mask fills the positions it blocks with -inf or torch.finfo(dtype).min;
 no learned tensor holds either.  The TorchScript exporter writes a mask buffer as a Constant
 node (a value of the model's code: not a parameter); the dynamo exporter folds it into
-initializers, one per layer, and its record of where they came from names a buffer the file no
-longer holds (``onnx_provenance``), so no header tells a mask from a bias: its values are read.
-Only a float initializer with two axes over 1 (queries by keys) that an element-wise op applies
-to activations is read, once, up to :data:`READ_BYTES`; a PyTorch module's buffers are known
-without (``read_onnx``'s module_tensors).
+initializers, one per layer, whose record (``onnx_provenance``) names the buffer when the file
+keeps the exported program's signature.  Where nothing tells a mask from a bias -- a file of
+another exporter or tool, or without that record -- its values are read: only a float
+initializer with two axes over 1 (queries by keys) that an element-wise op applies to
+activations and that would count as learned, once, up to :data:`READ_BYTES`; a PyTorch module's
+buffers are known without (``read_onnx``'s module_tensors).
 """
 
 from __future__ import annotations

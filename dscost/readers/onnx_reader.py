@@ -490,8 +490,8 @@ class _Counter:
                 continue
             if stored_only and (s in self.const_node or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
                 continue
-            if masks:
-                self.masks.check(s)  # (known now to _learned)
+            if masks and self._learned(s):  # (not known for a buffer otherwise: read its values)
+                self.masks.check(s)
             self.claimed[s] = name
             count += self._numel(s)
             taken.append(s)
