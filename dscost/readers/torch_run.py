@@ -34,7 +34,8 @@ def first_line(err: BaseException) -> str:
     line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)
     line, cut3, _ = line.partition(" Please check the warnings above")  # (torch.export.load: its log, which is not shown)
     line, cut4, _ = line.partition(" [Caused by the value ")  # (a SymbolicValueError's TorchScript value and scope)
-    line = line.rstrip(" .") if cut or cut2 or cut3 or cut4 else line
+    line, cut5, _ = line.partition(" See the stack trace for more information")  # (the dynamo exporter's: a trace dscost does not show)
+    line = line.rstrip(" .") if cut or cut2 or cut3 or cut4 or cut5 else line
     return f"{type(err).__name__}: {line}" if line else type(err).__name__
 
 
