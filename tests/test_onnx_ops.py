@@ -146,6 +146,14 @@ def test_gemm_plain(tmp_path):
     assert layer.cost == Cost(macs=160, weights=160)
 
 
+def test_a_gemm_of_a_1d_input_cannot_run_and_says_so(tmp_path):
+    """Found checking onnx-simplifier's files of the graph networks' round: its rewrite of a
+    SAGEConv hands a Gemm an A of rank 1, which onnxruntime refuses; dscost's reason had been
+    Python's "tuple index out of range".  Gemm takes 2-D inputs: the node is uncounted, saying so."""
+    m = read(tmp_path, [node("Gemm", ["a", "W"], "y", name="fc", transB=1)], [("a", [16])], ["y"], [init("W", 10, 16)])
+    assert [(u.name, u.reason) for u in m.uncounted] == [("fc", "cannot derive cost: Gemm takes 2-D A and B, given (16,) and (10, 16): the graph cannot run at these input shapes")]
+
+
 def test_matmul_with_initializer_is_linear(tmp_path):
     # rows 5 (all leading dims of A): MACs 5*16*8 = 640
     n = node("MatMul", ["a", "W"], "y")

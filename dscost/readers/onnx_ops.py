@@ -155,6 +155,8 @@ def gemm(info: NodeInfo) -> Result:
     """Y = A'B' + C, an exporter's fully connected layer: cost.linear_cost(K, N, rows=M); B the weights
     (A when only A is a constant), C the biases (data when no constant of M x N, M > 1: a residual)."""
     a, b = info.shape(0), info.shape(1)
+    if len(a) != 2 or len(b) != 2:  # (onnx-simplifier's rewrite of a PyG SAGEConv: A of rank 1)
+        raise ValueError(f"Gemm takes 2-D A and B, given {tuple(a)} and {tuple(b)}: {CANNOT_RUN}")
     m, k = (a[1], a[0]) if info.attr("transA", 0) else (a[0], a[1])
     kb, n = (b[1], b[0]) if info.attr("transB", 0) else (b[0], b[1])
     if k != kb:
