@@ -154,6 +154,15 @@ def test_a_gemm_of_a_1d_input_cannot_run_and_says_so(tmp_path):
     assert [(u.name, u.reason) for u in m.uncounted] == [("fc", "cannot derive cost: Gemm takes 2-D A and B, given (16,) and (10, 16): the graph cannot run at these input shapes")]
 
 
+def test_a_node_with_fewer_axes_than_its_op_reads_says_what_python_s_error_means(tmp_path):
+    """A handler reading an axis a malformed node's input lacks (a MatMul of a 0-d input) fails
+    with Python's IndexError, whose text alone ("tuple index out of range") tells a user nothing:
+    the reason says what it means, and keeps the text."""
+    m = read(tmp_path, [node("MatMul", ["x", "W"], "y", name="mm")], [("x", [])], ["y"], [init("W", 3, 4)])
+    assert [(u.name, u.reason) for u in m.uncounted] == [
+        ("mm", "cannot derive cost: an input has fewer axes, values or attributes than the op reads (IndexError: tuple index out of range)")]
+
+
 def test_matmul_with_initializer_is_linear(tmp_path):
     # rows 5 (all leading dims of A): MACs 5*16*8 = 640
     n = node("MatMul", ["a", "W"], "y")

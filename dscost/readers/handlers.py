@@ -14,6 +14,14 @@ from dscost.layers import ConvGeom, Cost, Shape
 # What a handler raises for a node whose attributes or shapes do not fit its op: the reader lists
 # the node as uncounted ("cannot derive cost"), never a crash.
 HANDLER_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError)
+
+
+def cannot_derive(err: Exception) -> str:
+    """An uncounted node's reason from a handler's ``err`` (one of HANDLER_ERRORS): its message,
+    or for Python's own errors of a malformed node, what they mean."""
+    if isinstance(err, (IndexError, KeyError)):  # ("tuple index out of range": fewer axes or inputs than the op reads)
+        return f"cannot derive cost: an input has fewer axes, values or attributes than the op reads ({type(err).__name__}: {err})"
+    return f"cannot derive cost: {err}"
 # Why an FFT op (ONNX's DFT/STFT, onnxruntime's Rfft/Irfft, TFLite's RFFT2D) is uncounted, in both readers
 FFT_REASON = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_shapes
-from dscost.readers.handlers import HANDLER_ERRORS, few
+from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
@@ -404,7 +404,7 @@ class _Counter:
         except ops.UnknownShape as err:
             return [err.tensor, f"unknown shape of {err}"]
         except HANDLER_ERRORS as err:
-            return ["", f"cannot derive cost: {err}"]
+            return ["", cannot_derive(err)]
         if len(self.results) >= RESULT_CACHE:
             self.results.clear()
         data_idx = res.data_inputs if res.data_inputs is not None else [i for i in range(n_in) if i not in res.params]

@@ -72,7 +72,7 @@ from dscost.layers import (
     Model,
     Uncounted,
 )
-from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape, few
+from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape, cannot_derive, few
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
 from dscost.readers.tflite_loops import counted_loop
@@ -277,7 +277,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             uncounted.append(Uncounted(name, op.opname, f"unknown shape of {err}"))
             continue
         except HANDLER_ERRORS as err:
-            uncounted.append(Uncounted(name, op.opname, f"cannot derive cost: {err}"))
+            uncounted.append(Uncounted(name, op.opname, cannot_derive(err)))
             continue
         if op.opname in CONST_THROUGH and info.is_const(0):  # (their other inputs: a shape, a perm)
             const.update(op.outputs)  # dequantized (float16, int8), densified, reshaped or transposed weights are weights of the next op
