@@ -22,6 +22,8 @@ def cannot_derive(err: Exception) -> str:
     if isinstance(err, (IndexError, KeyError)):  # ("tuple index out of range": fewer axes or inputs than the op reads)
         return f"cannot derive cost: an input has fewer axes, values or attributes than the op reads ({type(err).__name__}: {err})"
     return f"cannot derive cost: {err}"
+
+
 # Why an FFT op (ONNX's DFT/STFT, onnxruntime's Rfft/Irfft, TFLite's RFFT2D) is uncounted, in both readers
 FFT_REASON = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
 

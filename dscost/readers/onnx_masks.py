@@ -47,14 +47,15 @@ class Masks:
 
     def __init__(self, path: Path, stored: dict, off: bool = False):
         self.path, self.stored, self.off = path, stored, off
-        self.read: dict[str, bool] = {}  # initializer -> whether it is a mask, for those read
+        self.read: set[str] = set()  # the initializers whose values were read
+        self.found: dict[str, None] = {}  # those of them that are masks, in the order found
         self.external = False  # (some read from an external-data file)
 
     def __bool__(self) -> bool:
-        return bool(self.read)
+        return bool(self.found)
 
     def __contains__(self, name: str) -> bool:
-        return self.read.get(name, False)
+        return name in self.found
 
     def check(self, name: str) -> None:
         """Find whether ``name``, an operand an element-wise op applies to activations, is a mask."""
@@ -64,7 +65,9 @@ class Masks:
         if t is None or t.dtype not in _BITS or sum(d > 1 for d in t.dims) < 2:
             return
         values = stored_values(self.path, t, READ_BYTES)
-        self.read[name] = values is not None and holds_mask_values(t.dtype, values)
+        self.read.add(name)
+        if values is not None and holds_mask_values(t.dtype, values):
+            self.found[name] = None
         self.external = self.external or (values is not None and t.location is not None)
 
     def say(self, notes: list[str]) -> None:
@@ -72,8 +75,7 @@ class Masks:
         if self.external:  # (the external data's note said it is never opened)
             notes[:] = [n.replace(", never opened", ", opened only to read the values of constants that may be masks", 1) if n.startswith("external data in ") else n
                         for n in notes]  # fmt: skip
-        masks = [s for s, m in self.read.items() if m]
-        if masks:
-            notes.append(f"{len(masks)} stored constant(s) that element-wise ops apply to activations hold infinities or their type's largest value, as "
-                         f"masks do ({few(map(repr, masks))}): buffers, not parameters (to tell, the values of {len(self.read)} such constant(s) with two "
+        if self.found:
+            notes.append(f"{len(self.found)} stored constant(s) that element-wise ops apply to activations hold infinities or their type's largest value, as "
+                         f"masks do ({few(map(repr, self.found))}): buffers, not parameters (to tell, the values of {len(self.read)} such constant(s) with two "
                          f"axes over 1 were read)")  # fmt: skip

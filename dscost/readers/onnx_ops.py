@@ -39,6 +39,7 @@ from dscost.readers.onnx_node import (
     ints_attr,
     no_output,
     runtime_same_pool,
+    str_attr,
     weight_kernel,
 )
 from dscost.readers import onnx_declared as D
@@ -545,7 +546,7 @@ def shape_only(info: NodeInfo) -> Result:
                         "TensorScatter", "MaxUnpool")  # fmt: skip
     if (check := D.SHAPE_CHECKS.get(info.op)) is not None:
         check(info)
-    if info.op in ("ScatterElements", "ScatterND") and info.attrs.get("reduction", b"none") not in (b"none", "none"):
+    if info.op in ("ScatterElements", "ScatterND") and str_attr(info, "reduction", "none") != "none":
         return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(2))), data_inputs=None)
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
         return Result(SHAPE, data_inputs=(0, 1))

@@ -368,9 +368,8 @@ def _scan_tensor(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | 
     if not external:
         t.location = None
     _check_tensor(t, data, external, buf)
-    size = ITEMSIZE.get(t.dtype)
     if external:
-        if size is not None:
+        if t.dtype in ITEMSIZE:
             t.data = offset
     elif not repeated and len(data) == 1:
         (number, (vs, ve, count)), = data.items()

@@ -13,6 +13,14 @@ import traceback
 from dscost.errors import InputError, message
 
 INSTALL_HINT = "pip install 'dscost[torch]'"
+# What torch appends to an error's reason that a user of dscost cannot act on: cut with all after it
+TRAILING_NOISE = (
+    " Please feel free to request support",  # (torch.onnx: an issue form, then the TorchScript value dump)
+    " This is an internal miniz error",  # (torch's zip reader: a paragraph of guesses)
+    " Please check the warnings above",  # (torch.export.load: its log, which is not shown)
+    " [Caused by the value ",  # (a SymbolicValueError's TorchScript value and scope)
+    " See the stack trace for more information",  # (the dynamo exporter's: a trace dscost does not show)
+)
 
 
 def debug() -> bool:
@@ -30,12 +38,11 @@ def first_line(err: BaseException) -> str:
         if line.count("(") <= line.count(")") and line.count("[") <= line.count("]"):
             break
         line += " " + more.strip()
-    line, cut, _ = line.partition(" Please feel free to request support")
-    line, cut2, _ = line.partition(" This is an internal miniz error")  # (torch's zip reader: a paragraph of guesses)
-    line, cut3, _ = line.partition(" Please check the warnings above")  # (torch.export.load: its log, which is not shown)
-    line, cut4, _ = line.partition(" [Caused by the value ")  # (a SymbolicValueError's TorchScript value and scope)
-    line, cut5, _ = line.partition(" See the stack trace for more information")  # (the dynamo exporter's: a trace dscost does not show)
-    line = line.rstrip(" .") if cut or cut2 or cut3 or cut4 or cut5 else line
+    cut = False
+    for noise in TRAILING_NOISE:
+        line, found, _ = line.partition(noise)
+        cut = cut or bool(found)
+    line = line.rstrip(" .") if cut else line
     return f"{type(err).__name__}: {line}" if line else type(err).__name__
 
 
