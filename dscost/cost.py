@@ -200,6 +200,9 @@ ELEMENT_OPS = {
     "dynamic_quantize": 4,  # min and max over the tensor (1 op each per element) + quantize (2)
     "hardmax": 1,  # one compare per element along the axis (argmax), then a one-hot write
     "lp_norm": 3,  # |x|^p (1), accumulate along the axis (1), divide by the norm (1)
+    "max_norm": 2,  # ONNX-ML's Normalizer MAX: the row's maximum (1 compare), divide by it (1)
+    "threshold": 1,  # ONNX-ML's Binarizer: one compare
+    "impute": 2,  # ONNX-ML's Imputer: compare with the missing value, select
     "rotary": 3,  # per rotated element: x1*cos - x2*sin (2 multiplies, 1 add)
     "topk": 1,  # one compare per input element (a selection; ordering the k results is not counted)
     "shrink": 2,  # compare with lambd, then add or subtract the bias

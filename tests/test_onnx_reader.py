@@ -970,9 +970,11 @@ def test_progress_bar_on_a_tty_only_and_silenced_by_quiet(tmp_path):
 
 
 def test_ops_of_other_domains_are_uncounted_with_the_domain_named(tmp_path):
-    """A custom domain's op, and an ONNX-ML op (onnxruntime's datasets/logreg_iris.onnx holds
-    LinearClassifier, Normalizer, ZipMap): uncounted, each saying which."""
-    nodes = [helper.make_node("Normalizer", ["x"], ["n"], name="n", domain="ai.onnx.ml", norm="L2"),
+    """A custom domain's op, and an ONNX-ML op without a handler (a tree ensemble, test_onnx_ml.py
+    has those counted): uncounted, each saying which."""
+    nodes = [helper.make_node("TreeEnsembleRegressor", ["x"], ["n"], name="n", domain="ai.onnx.ml", n_targets=1, nodes_treeids=[0],
+                              nodes_nodeids=[0], nodes_featureids=[0], nodes_modes=["LEAF"], nodes_values=[0.0], target_treeids=[0],
+                              target_nodeids=[0], target_ids=[0], target_weights=[1.0]),
              helper.make_node("Fancy", ["n"], ["y"], name="y", domain="my.ops")]  # fmt: skip
     graph = helper.make_graph(nodes, "g", [vi("x", [1, 4])], [helper.make_empty_tensor_value_info("y")])
     mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3), helper.make_opsetid("my.ops", 1)])

@@ -46,9 +46,10 @@ from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the 
 from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
 from dscost.readers.onnx_contrib_attention import relative_position_bias  # (registers the attention biases)
 from dscost.readers.onnx_contrib_hyper import hyper_pre_mix  # (registers the hyper-connection ops)
+from dscost.readers.onnx_ml import linear_shape  # (registers the ONNX-ML ops' shapes)
 from dscost.readers.onnx_sequence_ops import rotary_result
 
-__all__ = ["HANDLERS", "SHAPES", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "matmul_fpq4",
+__all__ = ["HANDLERS", "SHAPES", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "linear_shape", "matmul_fpq4",
            "matmul_packed", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
 
 

@@ -20,7 +20,7 @@ TYPE_FROM = {"QLinearAdd": 0, "QLinearMul": 0, "QLinearConcat": 1, "QLinearGloba
              "QLinearSoftmax": 0, "QLinearSigmoid": 0, "QLinearLeakyRelu": 0, "QGemm": 8, "QLinearConv": 7, "NhwcMaxPool": 0,
              "QuantizeLinear": 2, "DequantizeLinear": 1, "QLinearWhere": 8,
              "QLinearReduceMean": 0, "QOrderedMatMul": 0, "QOrderedGelu": 0, "QOrderedLayerNormalization": 0, "QOrderedAttention": 0,
-             "DequantizeWithOrder": 1}  # fmt: skip
+             "DequantizeWithOrder": 1, "ArrayFeatureExtractor": 0}  # fmt: skip
 # ... and when that input is absent (QuantizeLinear without a zero point: uint8); float otherwise
 TYPE_ABSENT = {"QuantizeLinear": 2}
 # A type of the op's own: int8 (3), int64 (7); an int32 (6) accumulator, or uint32 (12) from
@@ -28,7 +28,7 @@ TYPE_ABSENT = {"QuantizeLinear": 2}
 # ((attribute, its default)); ConstantFill and GivenTensorFill are onnx_legacy's
 FIXED_TYPES = {"QuantizeWithOrder": 3, "MulInteger": 6, "MatMulInteger16": {5: 6, 4: 12}, "ReduceSumInteger": {3: 6, 2: 12},
                "QuantizeBFP": 7, "DequantizeBFP": ("dtype", 1), "GemmFloat8": ("dtype", 1), "GatherPacked": ("output_dtype", 16),
-               "ConstantFill": ("dtype", 1), "GivenTensorFill": 1}  # fmt: skip
+               "ConstantFill": ("dtype", 1), "GivenTensorFill": 1, "Scaler": 1, "Normalizer": 1, "LinearRegressor": 1, "FeatureVectorizer": 1}  # fmt: skip
 # Outputs of a fixed element type whatever the inputs' (index -> type): masks (bool 9, uint32 bit
 # words 12) and EmbedLayerNormalization's int32 mask_index
 OUTPUT_TYPES = {"BiasDropout": {1: 9}, "BitmaskDropout": {1: 12}, "BitmaskBiasDropout": {1: 12}, "IsAllFinite": {0: 9},

@@ -341,17 +341,17 @@ class _Counter:
             handler = ops.HANDLERS.get(op)
             if handler is None:
                 return self._uncounted(name, op, no_handler_reason(op, node), inputs, outputs, derived)
-        elif domain == "com.microsoft":
-            from dscost.readers.onnx_contrib import HANDLERS as contrib  # (imported when a graph has such ops)
+        elif domain in ("com.microsoft", "ai.onnx.ml"):
+            from dscost.readers.onnx_contrib import HANDLERS as contrib  # (imported when a graph has such ops; it registers onnx_ml's shapes)
+            from dscost.readers.onnx_ml import ML_HANDLERS, ML_REASON
 
-            handler, sig = contrib.get(op), (domain, op)
+            handler, sig = (contrib if domain == "com.microsoft" else ML_HANDLERS).get(op), (domain, op)
             if handler is None:
-                return self._uncounted(name, op, contrib_reason(op), inputs, outputs, derived)
+                return self._uncounted(name, op, contrib_reason(op) if domain == "com.microsoft" else f"{ML_REASON}: no cost handler", inputs, outputs, derived)
         elif domain == "com.microsoft.nchwc":
             return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:
-            why = "ONNX-ML op (classical machine learning: linear models, trees, encoders)" if domain == "ai.onnx.ml" else f"custom op of domain {domain!r}"
-            return self._uncounted(name, op, aten_reason(node) if op == "ATen" else f"{why}: no cost handler", inputs, outputs, derived)
+            return self._uncounted(name, op, aten_reason(node) if op == "ATen" else f"custom op of domain {domain!r}: no cost handler", inputs, outputs, derived)
         get = self.shapes.get
         in_shapes = tuple([get(t) if t else None for t in inputs])
         out_shapes = tuple([get(t) if t else None for t in outputs])
