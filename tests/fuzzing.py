@@ -144,6 +144,29 @@ def seed_loops() -> bytes:
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
 
 
+def seed_classical() -> bytes:
+    """A scikit-learn pipeline as sklearn-onnx writes it (ONNX-ML ops, onnx_ml): an imputer and a
+    scaler, an MLP layer, a linear classifier and regressor, feature ops; every node counted."""
+    f = TensorProto.FLOAT
+    ml = lambda op, ins, out, **kw: helper.make_node(op, ins, out if isinstance(out, list) else [out], name=op, domain="ai.onnx.ml", **kw)  # noqa: E731
+    nodes = [
+        ml("Imputer", ["x"], "imp", imputed_value_floats=[0.5] * 6, replaced_value_float=0.0),
+        ml("Scaler", ["imp"], "sc", offset=[0.1] * 6, scale=[2.0] * 6),
+        helper.make_node("MatMul", ["sc", "w"], ["h"], name="mm"), helper.make_node("Relu", ["h"], ["hr"], name="relu"),
+        ml("LinearClassifier", ["hr"], ["label", "scores"], coefficients=[0.25] * 24, intercepts=[0.0] * 3, classlabels_ints=[0, 1, 2],
+           post_transform="SOFTMAX"),
+        ml("Normalizer", ["scores"], "norm", norm="L2"), ml("Binarizer", ["norm"], "bin", threshold=0.3),
+        ml("FeatureVectorizer", ["bin", "hr"], "fv", inputdimensions=[3, 8]),
+        ml("ArrayFeatureExtractor", ["fv", "idx"], "afe"),
+        ml("LinearRegressor", ["afe"], "y", coefficients=[1.0] * 8, intercepts=[0.0, 0.0], targets=2),
+    ]  # fmt: skip
+    inits = [numpy_helper.from_array(np.full((6, 8), 0.5, np.float32), "w"), numpy_helper.from_array(np.array([0, 2, 5, 9], np.int64), "idx")]
+    g = helper.make_graph(nodes, "classical", [helper.make_tensor_value_info("x", f, ["N", 6])],
+                          [helper.make_tensor_value_info("y", f, None), helper.make_tensor_value_info("label", TensorProto.INT64, None)], inits)  # fmt: skip
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)]
+    return helper.make_model(g, opset_imports=opsets, ir_version=8).SerializeToString()
+
+
 def mutate(data: bytes, rng: random.Random) -> bytes:
     b = bytearray(data)
     for _ in range(rng.choice((1, 1, 2, 3, 8))):
@@ -213,6 +236,7 @@ def cases(n: int, seed: int = 0):
     by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
     rng = random.Random(seed)
     onnx_seed, modern_seed, branch_seed, loop_seed, tflite_seed = seed_onnx(), seed_modern(), seed_branches(), seed_loops(), seed_tflite()
+    classical_seed = seed_classical()
     kinds = [] if tflite_seed is None else [
         ("seed.tflite", tflite_seed, lambda: ["analyze", "seed.tflite", "-f", rng.choice(["json", "table"])]),
         ("seed.tflite", tflite_seed, lambda: ["check", "seed.tflite", "--max-macs", "10M"]),
@@ -221,6 +245,7 @@ def cases(n: int, seed: int = 0):
         ("loops.onnx", loop_seed, lambda: ["analyze", "loops.onnx", "-f", rng.choice(["json", "table"])]),
         ("branch.onnx", branch_seed, lambda: ["analyze", "branch.onnx", "--input-value", f"flag={rng.choice([0, 1])}", "-f", "json"]),
         ("modern.onnx", modern_seed, lambda: ["analyze", "modern.onnx", "-f", rng.choice(["json", "table"])]),
+        ("classical.onnx", classical_seed, lambda: ["analyze", "classical.onnx", "-f", rng.choice(["json", "table"])]),
         ("seed.onnx", onnx_seed, lambda: ["analyze", "seed.onnx", "-f", rng.choice(["json", "table", "csv"])]),
         ("seed.onnx", onnx_seed, lambda: ["check", "seed.onnx", "--max-macs", "1G", "--max-params", "10M"]),
         ("seed.onnx", onnx_seed, lambda: ["convert", "seed.onnx", "-o", "out.onnx", "--no-verify", rng.choice(["--reverse", "--min-kernel=2"])]),

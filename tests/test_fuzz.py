@@ -33,7 +33,7 @@ def test_fuzz_cases(tmp_path, monkeypatch):
 def test_seeds_are_valid(tmp_path, monkeypatch):
     import json
 
-    from fuzzing import seed_modern, seed_onnx
+    from fuzzing import seed_classical, seed_modern, seed_onnx
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seed.yaml").write_bytes(SPEC)
@@ -42,6 +42,9 @@ def test_seeds_are_valid(tmp_path, monkeypatch):
     doc = json.loads((tmp_path / "m.json").read_text())
     # every contrib node counted: QKV 6x16x48 + attention 4*6*6*(4+4) + 6x16x32 + 6x32x16 MACs
     assert doc["uncounted"] == [] and doc["totals"]["macs"] == 4_608 + 1_152 + 3_072 + 3_072
+    # ONNX-ML ops: MatMul 6x8 + LinearClassifier 8x3 + LinearRegressor 4x2 MACs at batch 1
+    assert run_case(tmp_path, "classical.onnx", seed_classical(), ["analyze", "classical.onnx", "-f", "json", "--strict", "-o", "c.json"])[0] == 0
+    assert json.loads((tmp_path / "c.json").read_text())["totals"]["macs"] == 48 + 24 + 8
     assert run_case(tmp_path, "budget.yaml", BUDGET, ["check", "--budget", "budget.yaml"])[0] == 0
     from fuzzing import seed_tflite
 
