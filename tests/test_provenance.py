@@ -163,14 +163,17 @@ def test_the_program_signature_names_the_buffers_the_exporter_folded_away():
     only its name among a folded tensor's sources, which dscost took for a parameter's (rotary
     x_transformers decoder: +1,024).  The graph's metadata holds the exported program's
     signature, which names every input of the program with its kind: a buffer there is stored,
-    not learned.  A source the signature does not name is guessed from its name as before."""
+    not learned, and so is a source it does not name as a parameter (the thirteenth round:
+    normflows' and zuko's files fold zeros from onnxscript's own ``xs_0``, ``threshold`` and
+    ``const_3``, which had been taken for parameters: +196 params in zuko's SoSPF).  Without the
+    signature, a name not made by an op is taken for a parameter, as before."""
     from dscost.readers.onnx_provenance import FOLDED, SIGNATURE, learned
 
     folded = {"cos": "['arange', 'm.rotary.inv_freq', 'outer']", "slopes": "['convert_element_type_default', 'm.rel_pos.slopes', 'subtract']",
-              "w_t": "['m.lin.weight']", "kept": "['m.other.scale']"}  # fmt: skip
+              "w_t": "['m.lin.weight']", "kept": "['m.other.scale']", "zeros": "['val_46', 'val_47', 'xs_0']"}  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
-    assert learned(FOLDED.encode(), graph, None) == {"cos": True, "slopes": True, "w_t": True, "kept": True}  # (no signature: names guessed)
+    assert learned(FOLDED.encode(), graph, None) == {"cos": True, "slopes": True, "w_t": True, "kept": True, "zeros": True}  # (no signature: names guessed)
     signature = ("\n# inputs\np_m_lin_weight: PARAMETER target='m.lin.weight'\nb_m_rotary_inv_freq: BUFFER target='m.rotary.inv_freq' persistent=True\n"
                  "b_m_rel_pos_slopes: BUFFER target='m.rel_pos.slopes' persistent=False\nx: USER_INPUT\n\n# outputs\nlinear: USER_OUTPUT\n")  # fmt: skip
     _with_metadata(graph, **{SIGNATURE: signature})
-    assert learned(SIGNATURE.encode(), graph, None) == {"cos": False, "slopes": False, "w_t": True, "kept": True}
+    assert learned(SIGNATURE.encode(), graph, None) == {"cos": False, "slopes": False, "w_t": True, "kept": False, "zeros": False}

@@ -9,10 +9,14 @@ those is a parameter (a weight transposed for a MatMul); else it is a constant t
 computes -- a causal mask, TAPAS's 65,536 zeros, and given the module a rotary table -- stored,
 not learned, as the module's buffers are.  A source the file no longer holds is known by its name
 alone: the exporter names its own values after the op that made them (``val_17``, ``arange_3``,
-``unsqueeze_7``: :data:`OPS`); in a file, any other name (``layers.0.q_proj.weight``,
-``cls_token``) is taken for a parameter.  Exporting a module, dscost knows every name of its
-parameters: a source that is none of them (the ``alpha`` of ``torch.addbmm(..., alpha=2)``, a
-scalar argument) is not learned.  Files without that metadata are read as before.
+``unsqueeze_7``: :data:`OPS`).  The graph's metadata holds the exported program's signature, which
+names every parameter: a source it does not name as one is not learned (onnxscript's own values
+are named after the variables of its functions, ``xs_0``, ``threshold``, ``const_3``, and after ops
+:data:`OPS` does not list).  In a file without the signature, any name not made by an op
+(``layers.0.q_proj.weight``, ``cls_token``) is taken for a parameter.  Exporting a module, dscost
+knows every name of its parameters: a source that is none of them (the ``alpha`` of
+``torch.addbmm(..., alpha=2)``, a scalar argument) is not learned.  Files without that metadata
+are read as before.
 """
 
 from __future__ import annotations
@@ -70,13 +74,14 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
     params = {n for n, k in (*kinds.items(), *signed) if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
     stored = {n for n, k in (*kinds.items(), *signed) if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
+    guess = module_tensors is None and not signed  # (no list of the parameters: a name not made by an op is taken for one)
     for name, text in folded.items():
         try:
             sources = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):  # (not the exporter's list: left as a file's)
             continue
         if isinstance(sources, (list, tuple)):
-            out[name] = any(isinstance(s, str) and (s in params or (module_tensors is None and s not in stored and not _made_by_an_op(s))) for s in sources)
+            out[name] = any(isinstance(s, str) and (s in params or (guess and s not in stored and not _made_by_an_op(s))) for s in sources)
     if not out:
         return module_tensors
     return {**out, **(module_tensors or {})}
