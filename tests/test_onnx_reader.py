@@ -365,12 +365,15 @@ def test_shape_arithmetic_folds_with_the_graph_opset(tmp_path):
     assert {layer.name: (layer.output_shape, layer.cost.macs) for layer in m.layers}["y"] == ((1, 40, 8), 40 * 120 * 8)
 
 
-@pytest.mark.parametrize("inputs", [[], [""]])
-def test_nonzero_without_its_input_is_read_not_folded(tmp_path, inputs):
-    """A malformed NonZero (no input, or an absent one) must not reach the folding's size bound."""
+@pytest.mark.parametrize("inputs, why", [([], "it has 0 input(s), and its op requires at least 1"),
+                                         ([""], "its input 0 (X) is required, but the node gives none (an empty name)")])
+def test_nonzero_without_its_input_is_read_not_folded(tmp_path, inputs, why):
+    """A malformed NonZero (no input, or an absent one) must not reach the folding's size bound:
+    an invalid graph, said at the node; the rest is counted."""
     nodes = [helper.make_node("NonZero", inputs, ["nz"], name="nz"), node("Relu", ["x"], "r")]
     m = read(tmp_path, nodes, [("x", [1, 4])], ["r"])
-    assert [layer.name for layer in m.layers] == ["nz", "r"] and m.layers[1].cost == Cost(other_ops=4)
+    assert [layer.name for layer in m.layers] == ["r"] and m.layers[0].cost == Cost(other_ops=4)
+    assert [(u.name, u.reason) for u in m.uncounted] == [("nz", f"cannot derive cost: {why}: an invalid graph, the graph cannot run")]
 
 
 def test_weight_as_graph_input(tmp_path):
@@ -982,6 +985,27 @@ def test_ops_of_other_domains_are_uncounted_with_the_domain_named(tmp_path):
     assert [(u.name, u.reason) for u in m.uncounted] == [
         ("n", "ONNX-ML op (classical machine learning: linear models, trees, encoders): no cost handler"),
         ("y", "custom op of domain 'my.ops': no cost handler")]  # fmt: skip
+
+
+def test_a_required_input_given_an_empty_name_makes_an_invalid_graph(tmp_path):
+    """The TorchScript exporter wrote zuko's RealNVP with an Add whose first input is '' (the
+    thirteenth round): onnx's checker and onnxruntime refuse the file, which dscost says at the
+    node and in the reason of the nodes after it.  An optional input left empty (Clip's min)
+    is counted as before."""
+    nodes = [node("Add", ["", "x"], "y", name="Add_8"), node("MatMul", ["y", "w"], "z"), node("Clip", ["x", "", "hi"], "c")]
+    m = read(tmp_path, nodes, [("x", [2, 3])], ["z", "c"], [init("w", 3, 4), init("hi", value=6.0)])
+    assert [(u.name, u.reason) for u in m.uncounted] == [
+        ("Add_8", "cannot derive cost: its input 0 (A) is required, but the node gives none (an empty name): an invalid graph, the graph cannot run"),
+        ("z", "unknown shape of input 0 ('y'); shapes lost at Add_8 (Add: its input 0 (A) is required, but the node gives none (an empty name): "
+              "an invalid graph, the graph cannot run)")]  # fmt: skip
+    assert [(layer.name, layer.cost.other_ops) for layer in m.layers] == [("c", 6)]
+
+
+def test_a_graph_without_inputs_says_it_computes_constants(tmp_path):
+    """A graph of no inputs (an export that lost the forward's): counted, with a note saying so."""
+    m = read(tmp_path, [node("MatMul", ["a", "w"], "y")], [], ["y"], [init("a", 2, 3), init("w", 3, 4)])
+    assert [layer.cost.macs for layer in m.layers] == [24]
+    assert any(n.startswith("the graph has no inputs: every tensor it computes is a constant") for n in m.notes)
 
 
 def test_standard_ops_without_a_handler_say_why_when_it_is_known(tmp_path):

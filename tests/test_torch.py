@@ -560,7 +560,18 @@ def test_the_dynamo_exporter_when_the_torchscript_graph_cannot_run():
     looped = tuple(int(v) for v in onnxscript.__version__.split(".")[:3]) < (0, 3, 2)
     assert (macs, params, uncounted) == (8 * 3 * (8 * 4 + 4 * 2), 36 + 12 + 10, 1 if looped else 0)
     assert note.startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter's graph "
-                           "cannot run (node '/Add' contradicts its input shapes or types)")  # fmt: skip
+                           "cannot run (node '/Add' contradicts its input shapes or types, or lacks an input)")  # fmt: skip
+
+
+def test_the_dynamo_exporter_when_the_torchscript_graph_lost_the_inputs():
+    """Found by the thirteenth round (e3nn's Gate, whose Extract copies its input into new zeros):
+    the TorchScript exporter's graph has no inputs and counted 0 MACs; dscost exports again with
+    the dynamo exporter and counts the Linear: 3 x 8 x 4 MACs, 36 params."""
+    need("onnxscript")
+    a = dscost.analyze(tm.CopiedIntoZeros().eval(), (3, 8))
+    assert (a.totals.macs, a.totals.params, len(a.model.inputs)) == (96, 36, 1)
+    note = a.model.notes[0]
+    assert "(TorchScript exporter, " in note or "as the TorchScript exporter's graph has none of the forward's inputs (it computes constants)" in note, note
 
 
 def test_a_tensor_split_at_known_cut_points_is_counted():

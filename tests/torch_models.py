@@ -415,6 +415,20 @@ class ValueSteps(nn.Module):
         return x
 
 
+class CopiedIntoZeros(nn.Module):
+    """e3nn's ``Extract``: the input copied in place into a new tensor of zeros, then a Linear(8, 4).
+    torch 2.14's TorchScript exporter loses the input (its graph has none, and computes constants)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 4)
+
+    def forward(self, x):
+        out = x.new_zeros(x.shape[:-1] + (8,))
+        out.narrow(-1, 0, 8).copy_(x.narrow(-1, 0, 8))
+        return self.lin(out)
+
+
 class ClassTokenSplit(nn.Module):
     """torchvision MViTv2's class-token split: ``torch.tensor_split(x, indices=(1,), dim=1)``, then
     a Linear(16, 16) on the 9 other tokens of (1, 10, 16): 9 x 16 x 16 = 2,304 MACs, 272 params."""

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import struct
 from array import array
+from functools import lru_cache
 from math import prod
 
 from dscost.dtypes import onnx_type_name
-from dscost.readers.onnx_node import CANNOT_RUN, TYPE_ERROR
+from dscost.readers.onnx_node import CANNOT_RUN, INVALID, TYPE_ERROR
 
 FOLD_MAX_ELEMENTS = 1 << 16  # largest tensor the folding evaluates or keeps
 # Ops whose value changes from run to run: never folded into a constant (a shape, an If's condition).
@@ -218,16 +219,19 @@ def types_differ(op: str, values: list) -> str:
     return f"cannot derive cost: its inputs have different element types ({', '.join(kinds)}): {TYPE_ERROR}"
 
 
-TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"}) | SAME_TYPE  # (type_error's)
+TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"}) | SAME_TYPE  # (load_error's)
 
 
-def type_error(op: str, node, inputs: list[str], outputs: list[str], types: dict[str, int], opset: int) -> str:
-    """Why a node of the default domain is a type error onnxruntime refuses to load ("" when
-    not): a Cast whose declared output type it does not make; a QuantizeLinear or
+def load_error(op: str, node, inputs: list[str], outputs: list[str], types: dict[str, int], opset: int) -> str:
+    """Why onnxruntime refuses to load a node of the default domain ("" when it does not): an
+    input its op requires given an empty name (:func:`missing_input`); a type error -- a Cast
+    whose declared output type it does not make; a QuantizeLinear or
     DequantizeLinear whose scale is not float32 before opset 19 (both written by the fp16
     converter: the second on a QDQ file); an op of :data:`SAME_TYPE` whose inputs' inferred types
     differ (torch's TorchScript exporter multiplies a bfloat16 module's attention by a scale it
     casts to complex128: torch's number of bfloat16, 15, taken for ONNX's)."""
+    if ("" in inputs or not inputs) and (why := missing_input(op, inputs, opset)):
+        return why
     if op in SAME_TYPE:
         kinds = {types.get(t) for t in inputs if t}  # (None: a type inference left open, which decides nothing)
         if len(kinds) > 1 and None not in kinds:
@@ -239,6 +243,33 @@ def type_error(op: str, node, inputs: list[str], outputs: list[str], types: dict
     elif op in ("QuantizeLinear", "DequantizeLinear") and opset < 19 and len(inputs) > 1 and types.get(inputs[1], 1) != 1:
         return f"cannot derive cost: its scale is {onnx_type_name(types[inputs[1]])}, which {op} takes only as float32 before opset 19: {TYPE_ERROR}"
     return ""
+
+
+def missing_input(op: str, inputs: list[str], opset: int) -> str:
+    """Why a node lacks an input its op's schema requires ("" when it does not, or the schema is
+    not known): fewer inputs than the op's least, or an empty name for a required one -- the
+    TorchScript exporter wrote zuko's RealNVP with an ``Add`` whose first input is ''."""
+    formal = _formal_inputs(op, opset)
+    if formal is None:
+        return ""
+    least, required = formal
+    if len(inputs) < least:
+        return f"cannot derive cost: it has {len(inputs)} input(s), and its op requires at least {least}: {INVALID}"
+    i = next((i for i, name in required if i < len(inputs) and not inputs[i]), None)
+    return "" if i is None else f"cannot derive cost: its input {i} ({dict(required)[i]}) is required, but the node gives none (an empty name): {INVALID}"
+
+
+@lru_cache(maxsize=1024)
+def _formal_inputs(op: str, opset: int) -> tuple[int, tuple[tuple[int, str], ...]] | None:
+    """(the least number of inputs, (index, name) of each input that is neither optional nor
+    variadic) of the default domain's ``op`` at ``opset``; None when onnx has no such op."""
+    from dscost.readers import onnx_lib
+
+    try:
+        schema = onnx_lib.load().defs.get_schema(op, opset, "")
+    except Exception:  # (no such op at this opset: said elsewhere)
+        return None
+    return schema.min_input, tuple((i, f.name) for i, f in enumerate(schema.inputs) if f.option.name == "Single")
 
 
 def uniform_constant(attr) -> bool:

@@ -385,6 +385,9 @@ def real_inputs(path: Path, mp, initializers: dict, notes: list[str] | None = No
             notes.append(f"{len(defaults)} graph input(s) with a default value (an initializer of the same name, which a caller may override: "
                          f"{few(map(repr, defaults))}) counted as run-time inputs, at their declared shape")  # fmt: skip
     real = [vi for vi in graph.input if vi.name not in initializers]
+    if not real and notes is not None and graph.node:
+        notes.append("the graph has no inputs: every tensor it computes is a constant, the same at every run (an export that lost the "
+                     "forward's inputs, as the TorchScript exporter does of a forward that copies its input into a new tensor in place)")
     for vi in real:
         if vi.name.__class__ is bytes:
             raise InputError(f"{path}: a graph input: {not_utf8('name', vi.name)}")

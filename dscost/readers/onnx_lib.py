@@ -42,8 +42,8 @@ class _Part:
 
 class _Light(_Part):
     """The part of ``onnx`` the reader uses, without importing onnx's package: ``ModelProto``,
-    ``shape_inference.infer_shapes`` and ``defs.onnx_opset_version`` (the same C++ calls); any
-    other attribute (``helper``, ``numpy_helper``, ``defs.get_schema``...) is the full module's."""
+    ``shape_inference.infer_shapes``, ``defs.onnx_opset_version`` and ``defs.get_schema`` (the same
+    C++ calls); any other attribute (``helper``, ``numpy_helper``...) is the full module's."""
 
     def __init__(self, proto, ext):
         def infer_shapes(model, check_type: bool = False, strict_mode: bool = False, data_prop: bool = False):
@@ -54,7 +54,7 @@ class _Light(_Part):
             return ext.defs.schema_version_map()[""][1]
 
         super().__init__("", ModelProto=proto.ModelProto, shape_inference=_Part("shape_inference", infer_shapes=infer_shapes),
-                         defs=_Part("defs", onnx_opset_version=onnx_opset_version))  # fmt: skip
+                         defs=_Part("defs", onnx_opset_version=onnx_opset_version, get_schema=ext.defs.get_schema))  # fmt: skip
 
 
 def load():

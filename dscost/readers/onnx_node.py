@@ -24,6 +24,10 @@ CANNOT_RUN = "the graph cannot run at these input shapes"
 # ... and of a node whose element types contradict each other: inputs of two types where its op
 # takes one (onnx_eval.types_differ), a Cast to another type than its declared output (onnx_reader)
 TYPE_ERROR = "a type error, the graph cannot run"
+# ... and of a node that lacks an input its op requires (onnx's checker and onnxruntime refuse the file)
+INVALID = "an invalid graph, the graph cannot run"
+# What the three say: the nodes after them are uncounted because of them (onnx_uncounted.where_lost)
+GRAPH_CANNOT_RUN = "the graph cannot run"
 # ... and of a conv whose output the file declares at a size its attributes do not give
 DECLARED_CONFLICT = "does not follow from its attributes"
 # An attribute list longer than this is handed to handlers as the proto's own sequence, not a list.

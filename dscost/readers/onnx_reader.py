@@ -27,7 +27,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import TYPED_OPS, standard_domain, type_error, uniform_constant
+from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
@@ -320,7 +320,7 @@ class _Counter:
             derived = False
         if self.bad and outputs and outputs[0] in self.bad:
             return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
-        if op in TYPED_OPS and domain in ("", "ai.onnx") and (why := type_error(op, node, inputs, outputs, self.types, self.opset)):
+        if (op in TYPED_OPS or "" in inputs or not inputs) and domain in ("", "ai.onnx") and (why := load_error(op, node, inputs, outputs, self.types, self.opset)):
             return self._uncounted(name, op, why, inputs, outputs, derived)
         ops = self.ops
         sig = op

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from dscost.layers import Uncounted
 from dscost.readers.handlers import FFT_REASON
-from dscost.readers.onnx_node import CANNOT_RUN
+from dscost.readers.onnx_node import GRAPH_CANNOT_RUN
 
 
 def node_bodies(node):
@@ -163,7 +163,7 @@ def where_lost(uncounted: list[Uncounted], lost: list[tuple[int, str]], shapes: 
             if t:
                 made_by[t] = (name, node.op_type, node.input, node)
     found: dict[str, str | None] = {}
-    cannot = {u.name: u.reason.removeprefix("cannot derive cost: ") for u in uncounted if CANNOT_RUN in u.reason}  # (nodes that say why themselves)
+    cannot = {u.name: u.reason.removeprefix("cannot derive cost: ") for u in uncounted if GRAPH_CANNOT_RUN in u.reason}  # (nodes that say why themselves)
     for index, tensor in lost:
         t, seen, origin = tensor, set(), None
         while t in made_by and t not in seen and t not in found:

@@ -293,11 +293,24 @@ def _arrays(args: tuple, kwargs: dict, torch, names: list[str] | None) -> dict |
 
 
 def _cannot_run(model: Model) -> str:
-    """The first node of an exported graph whose shapes or element types contradict each other
-    ('' when none): the graph onnxruntime would refuse, not the module's."""
-    from dscost.readers.onnx_node import CANNOT_RUN, TYPE_ERROR
+    """The first node of an exported graph whose shapes or element types contradict each other,
+    or that lacks a required input ('' when none): the graph onnxruntime would refuse, not the module's."""
+    from dscost.readers.onnx_node import GRAPH_CANNOT_RUN
 
-    return next((u.name for u in model.uncounted if CANNOT_RUN in u.reason or TYPE_ERROR in u.reason), "")
+    return next((u.name for u in model.uncounted if GRAPH_CANNOT_RUN in u.reason), "")
+
+
+def _broken(model: Model, args: tuple, kwargs: dict, torch) -> str:
+    """What is wrong with an exported graph ('' when nothing is): a node that cannot run
+    (:func:`_cannot_run`), or none of the forward's tensor inputs in the graph -- the TorchScript
+    exporter loses them where the forward copies its input into a new tensor in place (e3nn's
+    ``Extract``), and the graph computes constants."""
+    node = _cannot_run(model)
+    if node:
+        return f"cannot run (node {node!r} contradicts its input shapes or types, or lacks an input)"
+    if model.inputs or not any(isinstance(t, torch.Tensor) for t in torch.utils._pytree.tree_leaves((args, kwargs))):
+        return ""
+    return "has none of the forward's inputs (it computes constants)"
 
 
 def _lost(model: Model) -> bool:
@@ -315,7 +328,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     with dscost's (which give torch's the axes counted from the start), when they were not
     registered yet; else the dynamo exporter.  (The model, what exported it) when that graph
     exports and runs; else None (the first graph is kept, with its uncounted nodes and their
-    reasons).  ``broken``: the first graph's node that cannot run; when there is none, the
+    reasons).  ``broken``: what is wrong with the first graph (a node that cannot run, no inputs); when nothing is, the
     ``first`` graph lost shapes (:func:`_lost`): the TorchScript exporter is tried again with
     dscost's ``tensor_split`` too, and its graph kept when it leaves fewer nodes uncounted."""
     fixes = [op for op in ("aten::unfold", "aten::movedim", "aten::tensor_split") if op not in REGISTERED]
@@ -328,7 +341,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             again = _read(path, label, tensors, measure)
         except Exception:
             again = None
-        if again is not None and not _cannot_run(again) and (broken or len(again.uncounted) < len(first.uncounted)):
+        if again is not None and not _broken(again, args, kwargs, torch) and (broken or len(again.uncounted) < len(first.uncounted)):
             return again, exporter
     if not broken:
         return None
@@ -338,7 +351,7 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
         again = _read(path, label, tensors, measure)
     except Exception:
         return None
-    return None if _cannot_run(again) else (again, dynamo_note(f"the TorchScript exporter's graph cannot run (node {broken!r} contradicts its input shapes or types)"))
+    return None if _broken(again, args, kwargs, torch) else (again, dynamo_note(f"the TorchScript exporter's graph {broken}"))
 
 
 def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "", zeros: bool = False) -> None:
@@ -473,7 +486,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             bar.stage("counting the exported graph")
             measure = _arrays(args, kwargs, torch, names) if measure_sizes else None
             model = _read(path, label, tensors, measure)
-            broken = _cannot_run(model)
+            broken = _broken(model, args, kwargs, torch)
             again = None
             if (broken or _lost(model)) and exporter.startswith("TorchScript"):
                 bar.stage("exporting to ONNX again")
