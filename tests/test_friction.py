@@ -332,3 +332,22 @@ def test_an_infinite_roofline_rate_is_an_error(capsys, peak, bandwidth):
     peak = {"1e-320": "9.99989e-321"}.get(peak, peak)
     assert code == 2 and out == ""
     assert error_line(err) == f"dscost: error: --peak-gmacs ({peak}) and --bandwidth-gbs ({shown}) must be finite numbers of at least 1e-06"
+
+
+def test_a_torchscript_export_failure_keeps_its_reason_without_the_module_scopes():
+    """Found by the thirteenth round (compressai's checkerboard models): torch.onnx's "Failed to
+    export a node '...' (in list node ...) because it is not constant" spans three lines, the
+    node's text and its module scopes first; the line kept only the first, without the reason.
+    The reason is kept now, the scopes (", scope: a::/b::c") and the value dump after it are not."""
+    from dscost.readers.torch_run import first_line
+
+    scope = ", scope: m.W::/compressai.models.sensetime.Cheng2020AnchorCheckerboard::m/compressai.entropy_models.EntropyBottleneck::entropy_bottleneck"
+    text = (f"Failed to export a node '%278 : Long(requires_grad=0, device=cpu) = onnx::Squeeze(%273, %277){scope} # torch/_tensor.py:1225:0\n"
+            f"' (in list node %285 : int[] = prim::ListConstruct(%278, %280){scope}\n"
+            ") because it is not constant. Please try to make things (e.g. kernel sizes) static if possible.  [Caused by the value '285 defined "
+            f"in (%285 : int[] = prim::ListConstruct(%278, %280){scope}\n)' (type 'List[int]') in the TorchScript graph.]\n\n    Inputs:\n")  # fmt: skip
+    assert first_line(RuntimeError(text)) == (
+        "RuntimeError: Failed to export a node '%278 : Long(requires_grad=0, device=cpu) = onnx::Squeeze(%273, %277) # torch/_tensor.py:1225:0 ' "
+        "(in list node %285 : int[] = prim::ListConstruct(%278, %280) ) because it is not constant. Please try to make things (e.g. kernel sizes) "
+        "static if possible")  # fmt: skip
+    assert first_line(ValueError("it doesn't fit\nline two")) == "ValueError: it doesn't fit"  # (an apostrophe elsewhere joins nothing)

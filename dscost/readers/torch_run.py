@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -21,6 +22,10 @@ TRAILING_NOISE = (
     " [Caused by the value ",  # (a SymbolicValueError's TorchScript value and scope)
     " See the stack trace for more information",  # (the dynamo exporter's: a trace dscost does not show)
 )
+# torch.onnx's "Failed to export a node '%278 : ... = onnx::Squeeze(...), scope: ... # file:line\n'
+# (in list node ...\n) because it is not constant": the node's text spans lines, its reason after it
+QUOTED_NODE = "Failed to export a node '"
+SCOPE = re.compile(r", scope: \S+")
 
 
 def debug() -> bool:
@@ -30,14 +35,17 @@ def debug() -> bool:
 def first_line(err: BaseException) -> str:
     """``Type: first line`` of an error, without torch.onnx's "Please feel free to request
     support ..." and the TorchScript value dump after it, or a SymbolicValueError's "[Caused by
-    the value ...]" (a value of the TorchScript graph, the scope of dscost's own loader)."""
+    the value ...]" (a value of the TorchScript graph, the scope of dscost's own loader), and
+    without the module scopes of TorchScript nodes (", scope: a.b::/c.d::e", :data:`SCOPE`)."""
     text = message(err).strip()
     lines = text.splitlines()
     line = lines[0].strip() if text else ""
     for more in lines[1:5]:  # (a bracket the first line opens is closed on the next: "output 1 (3\n[ torch.LongTensor{} ]) of traced region...")
-        if line.count("(") <= line.count(")") and line.count("[") <= line.count("]"):
+        quoted = line.startswith(QUOTED_NODE) and line.count("'") % 2  # (its reason follows the node's text, which spans lines)
+        if line.count("(") <= line.count(")") and line.count("[") <= line.count("]") and not quoted:
             break
         line += " " + more.strip()
+    line = SCOPE.sub("", line)
     cut = False
     for noise in TRAILING_NOISE:
         line, found, _ = line.partition(noise)
