@@ -726,3 +726,21 @@ def test_a_loop_body_without_outputs_is_uncounted_not_a_crash(tmp_path):
     onnx.save(mp, str(path))
     u = next(u for u in read_onnx(path).uncounted if u.op == "Loop")
     assert u.reason.startswith("Loop: its body has no outputs (ONNX requires its condition first)")
+
+
+@pytest.mark.parametrize("castlike", [False, True])
+def test_a_while_loop_whose_counter_steps_by_a_castlike_of_one_is_counted(tmp_path, castlike):
+    """onnxscript writes a counter's step as Add(i, CastLike(1, i)) (torch's dynamo exporter's
+    aten::embedding_bag, the fourteenth round): CastLike of a known value folds to that value in
+    i's type, so the Loop (i from 0 by 1 while i + 1 < 8) counts its 8 runs of a 16x16 MatMul, as
+    with a plain Add(i, 1)."""
+    step = [node("CastLike", ["one", "i_in"], "one_c"), node("Add", ["i_in", "one_c"], "i_out")] if castlike else [node("Add", ["i_in", "one"], "i_out")]
+    body = helper.make_graph(step + [node("Less", ["i_out", "N"], "cond_out"), node("MatMul", ["x_in", "W"], "x_out")], "body",
+                             [vi("iter", [], TensorProto.INT64), vi("cond_in", [], TensorProto.BOOL), vi("i_in", [], TensorProto.INT64), vi("x_in", [1, 16])],
+                             [vi("cond_out", [], TensorProto.BOOL), vi("i_out", [], TensorProto.INT64), vi("x_out", [1, 16])])  # fmt: skip
+    inits = [init("W", 16, 16, value=np.ones(256)), init("one", dtype=np.int64, value=1), init("N", dtype=np.int64, value=8),
+             init("cond0", dtype=np.bool_, value=True), init("i0", dtype=np.int64, value=0)]  # fmt: skip
+    loop = helper.make_node("Loop", ["", "cond0", "i0", "x"], ["i_final", "y"], name="loop", body=body)
+    m = read_onnx(save(tmp_path, model([loop], [("x", [1, 16])], ["y"], inits)))
+    assert m.uncounted == []
+    assert [(layer.name, layer.cost.macs, layer.cost.weights) for layer in m.layers] == [("loop", 8 * 16 * 16, 256)]

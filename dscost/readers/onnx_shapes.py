@@ -32,7 +32,7 @@ from math import prod
 from pathlib import Path
 
 from dscost.cost import ceil_pool_out
-from dscost.dtypes import ONNX_TYPES
+from dscost.dtypes import ONNX_TYPE_NAMES, ONNX_TYPES
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
@@ -44,6 +44,7 @@ from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETER
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
 FLOAT, BFLOAT16 = ONNX_TYPES["float32"], ONNX_TYPES["bfloat16"]
+ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
 SIZE_FROM_DATA = ("NonZero", "Compress")
@@ -466,10 +467,11 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
                 values[outs[0]] = value
                 shapes[outs[0]] = tuple(value.shape)
                 continue
-        if op == "Identity" and len(ins) == 1 and len(outs) == 1 and ins[0] in values:
-            values[outs[0]], shapes[outs[0]] = values[ins[0]], shapes.get(ins[0])
-            if ins[0] in types:
-                types[outs[0]] = types[ins[0]]
+        like = types.get(ins[-1]) if op == "CastLike" and len(ins) == 2 else None  # (onnxscript's loop step: CastLike(1, i), i not known)
+        if (op == "Identity" and len(ins) == 1 or like in ONNX_NUMPY) and len(outs) == 1 and ins[0] in values:
+            values[outs[0]], shapes[outs[0]] = values[ins[0]] if like is None else values[ins[0]].astype(ONNX_NUMPY[like]), shapes.get(ins[0])
+            if (like or types.get(ins[0])) is not None:
+                types[outs[0]] = like or types[ins[0]]
             continue
         if op in ("Shape", "Size") and ins and shapes.get(ins[0]) is not None:
             values[outs[0]] = _shape_value(node, shapes[ins[0]], np)
