@@ -9,7 +9,7 @@ arrays -- a linear model's ``coef_``, an MLP's ``coefs_`` and ``intercepts_``, P
 As run (2026-12-05, scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2, onnxruntime 1.32.0; 15 s):
 11 pipelines.  **MACs equal the estimators' own on 10 of 11**; binary logistic regression counts
 16, not 8, as sklearn-onnx writes its one coefficient row as two (the class and its negation:
-16 coefficients, 2 intercepts), and onnxruntime computes both.  Params equal on 6 of 11 (nothing
+16 coefficients, 2 intercepts), and onnxruntime computes both.  Params equal on 7 of 11 (nothing
 to count in k-NN, the forest); the others: the binary logistic regression's doubled row (+9);
 MinMaxScaler, written as a Mul and an Add of 8 constants each, +16 (dscost's rule for a learned
 float constant that an element-wise op reads; a Scaler op's offset and scale are buffers); the
