@@ -255,8 +255,8 @@ def missing_input(op: str, inputs: list[str], opset: int) -> str:
     least, required = formal
     if len(inputs) < least:
         return f"cannot derive cost: it has {len(inputs)} input(s), and its op requires at least {least}: {INVALID}"
-    i = next((i for i, name in required if i < len(inputs) and not inputs[i]), None)
-    return "" if i is None else f"cannot derive cost: its input {i} ({dict(required)[i]}) is required, but the node gives none (an empty name): {INVALID}"
+    empty = next(((i, name) for i, name in required if i < len(inputs) and not inputs[i]), None)
+    return "" if empty is None else f"cannot derive cost: its input {empty[0]} ({empty[1]}) is required, but the node gives none (an empty name): {INVALID}"
 
 
 @lru_cache(maxsize=1024)

@@ -17,10 +17,11 @@ Nothing here does I/O or imports onnx.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ELEMENTWISE, FC, NORM, SHAPE, Cost
+from dscost.layers import ELEMENTWISE, FC, NORM, SHAPE
 from dscost.readers.handlers import Result, op_registry
 from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_shapes, input_0_shape
 
@@ -91,8 +92,8 @@ def linear(info: NodeInfo) -> Result:
     if post not in POST_TRANSFORM_OPS:
         raise ValueError(f"post_transform {post!r} is none of {', '.join(POST_TRANSFORM_OPS)}: {CANNOT_RUN}")
     scores = n * _score_columns(info, rows)
-    return Result(FC, Cost(macs=cost.macs, other_ops=cost.other_ops + scores * (POST_TRANSFORM_OPS[post] + 1), weights=cost.weights,
-                           biases=cost.biases), data_inputs=(0,), note=f"{rows} classes" + (f", {post.lower()}" if post != "NONE" else ""))  # fmt: skip
+    cost = replace(cost, other_ops=cost.other_ops + scores * (POST_TRANSFORM_OPS[post] + 1))
+    return Result(FC, cost, data_inputs=(0,), note=f"{rows} classes" + (f", {post.lower()}" if post != "NONE" else ""))
 
 
 @handles("Scaler")
@@ -100,8 +101,7 @@ def scaler(info: NodeInfo) -> Result:
     """Y = (X - offset) * scale: cost.per_element_cost("scale_shift") = 2 ops per element; offset and
     scale (one value, or one per feature) are buffers."""
     fitted = len(info.attr("offset", ())) + len(info.attr("scale", ()))
-    per_element = C.per_element_cost("scale_shift", prod(info.shape(0)))
-    return Result(NORM, Cost(other_ops=per_element.other_ops, buffers=fitted), data_inputs=(0,))
+    return Result(NORM, replace(C.per_element_cost("scale_shift", prod(info.shape(0))), buffers=fitted), data_inputs=(0,))
 
 
 @handles("Normalizer")
@@ -125,8 +125,7 @@ def imputer(info: NodeInfo) -> Result:
     """A compare with the missing value and a select per element (cost's "impute", 2); the imputed
     values are buffers."""
     fitted = len(info.attr("imputed_value_floats", ()) or info.attr("imputed_value_int64s", ()))
-    per_element = C.per_element_cost("impute", prod(info.shape(0)))
-    return Result(ELEMENTWISE, Cost(other_ops=per_element.other_ops, buffers=fitted), data_inputs=(0,))
+    return Result(ELEMENTWISE, replace(C.per_element_cost("impute", prod(info.shape(0))), buffers=fitted), data_inputs=(0,))
 
 
 @shapes("ArrayFeatureExtractor")

@@ -469,9 +469,10 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
                 continue
         like = types.get(ins[-1]) if op == "CastLike" and len(ins) == 2 else None  # (onnxscript's loop step: CastLike(1, i), i not known)
         if (op == "Identity" and len(ins) == 1 or like in ONNX_NUMPY) and len(outs) == 1 and ins[0] in values:
-            values[outs[0]], shapes[outs[0]] = values[ins[0]] if like is None else values[ins[0]].astype(ONNX_NUMPY[like]), shapes.get(ins[0])
-            if (like or types.get(ins[0])) is not None:
-                types[outs[0]] = like or types[ins[0]]
+            value = values[ins[0]] if like is None else values[ins[0]].astype(ONNX_NUMPY[like])
+            values[outs[0]], shapes[outs[0]] = value, shapes.get(ins[0])
+            if (elem := like or types.get(ins[0])) is not None:
+                types[outs[0]] = elem
             continue
         if op in ("Shape", "Size") and ins and shapes.get(ins[0]) is not None:
             values[outs[0]] = _shape_value(node, shapes[ins[0]], np)
