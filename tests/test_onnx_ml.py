@@ -12,6 +12,7 @@ import pytest
 from onnx import TensorProto, helper
 
 from dscost.layers import Cost
+from dscost.readers.onnx_node import CANNOT_RUN
 from dscost.readers.onnx_reader import read_onnx
 
 from conftest import run_cli
@@ -133,3 +134,14 @@ def test_the_cli_counts_a_pipeline_and_lists_a_tree_ensemble_as_uncounted(tmp_pa
     assert [(layer["name"], layer["macs"], layer["params"]) for layer in doc["layers"]] == [("s", 0, 0), ("y", 12, 4)]
     assert [(u["op"], u["reason"]) for u in doc["uncounted"]] == [
         ("TreeEnsembleRegressor", "ONNX-ML op (classical machine learning: linear models, trees, encoders): no cost handler")]
+
+
+@pytest.mark.parametrize("norm, per_element", [("MAX", 2), ("L1", 3), ("L2", 3)])
+def test_a_normalizer_counts_its_norm_per_element(tmp_path, norm, per_element):
+    """Normalizer on [4, 5]: MAX is a compare and a divide per element (cost's "max_norm"), L1 and
+    L2 as LpNormalization (|x|^p, accumulate, divide: "lp_norm"); an unknown norm cannot run."""
+    path = save(tmp_path, ml_model([ml("Normalizer", ["X"], "n", norm=norm)], [vi("X", [4, 5])], ["n"]))
+    (layer,) = read_onnx(path).layers
+    assert (layer.cost.other_ops, layer.output_shape) == (per_element * 20, (4, 5))
+    bad = save(tmp_path, ml_model([ml("Normalizer", ["X"], "n", norm="L3")], [vi("X", [4, 5])], ["n"]), "bad.onnx")
+    assert [u.reason for u in read_onnx(bad).uncounted] == ["cannot derive cost: norm 'L3' is none of MAX, L1, L2: " + CANNOT_RUN]
