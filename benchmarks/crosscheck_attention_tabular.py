@@ -72,8 +72,8 @@ the others: parameters no forward reads, named in the note (TabTransformer's spe
 embedding -56, TabNet's initial_bn -32 and -38), and the six modules the dynamo exporter took,
 which count its rewrite as their files do; CoCa's -8,640 there is -8,192 of contrastive
 to_latents weights its forward never reads (two 64x64, listed as parameters in the exported
-program's signature) and -448 of merged LayerNorm gammas, yet the note puts all of it down to the
-rewrite.  TorchScript files add buffers stored as initializers (Performer's projection matrices
+program's signature) and -448 of merged LayerNorm gammas, yet the note put all of it down to the
+rewrite (since 2026-12-05 it names the 8,257 elements the program never reads).  TorchScript files add buffers stored as initializers (Performer's projection matrices
 2 x 32x16 = +1,024; PerformerLM's with its 128x64 and 128x16 position tables +11,264; the SIREN
 grid +2,048), count TabNet's group-attention matrix (``torch.eye``, a plain tensor, a Constant
 MatMul operand per step: 3 x 16x16 = +768 - 32, 3 x 13x19 = +741 - 38) as weights, and lose

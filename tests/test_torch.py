@@ -417,6 +417,20 @@ def test_a_dynamo_export_that_merges_equal_parameters_says_the_modules_count():
     assert not any("learnable parameters, its graph" in n for n in dscost.analyze(tm.LogAddExp(), (1, 2, 3, 3)).model.notes)
 
 
+def test_a_dynamo_export_names_the_parameters_its_program_never_reads():
+    """The parameters a forward never uses are in no graph of either exporter: the dynamo path
+    names them from the exported program (its signature and placeholders without users), as the
+    TorchScript path does from its graph, and does not put them down to the exporter's rewrite.
+    A tensor tied to a read one is read (fc.weight under tied.weight too); its bias is not."""
+    need("onnxscript")
+    a = dscost.analyze(tm.UnreadLogAddExp(), (1, 2, 3, 3))
+    assert torch_counts(tm.UnreadLogAddExp(), torch.rand(1, 2, 3, 3)) == (36, 116)
+    assert (a.totals.macs, a.totals.params) == (36, 38)
+    said = [n for n in a.model.notes if "tensor(s) of the module" in n or "learnable parameters" in n]
+    assert said == ["3 parameter tensor(s) of the module (78 elements) are not read by the exported program: the forward does not use them at these "
+                    "inputs (head.weight, head.bias, tied.bias); torch's sum(p.numel()) counts them, dscost does not"]  # fmt: skip
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")  # (torch on its own legacy APIs)
 @pytest.mark.parametrize("mode, scale", [("bilinear", None), ("bicubic", None), ("bilinear", 0.75)])
 def test_an_antialiased_resize_keeps_the_torchscript_exporter(tmp_path, mode, scale):

@@ -311,6 +311,17 @@ class EqualNorms(nn.Module):
         return self.fc(self.ln2(self.ln1(torch.logaddexp(x, x).flatten(1))))
 
 
+class UnreadLogAddExp(LogAddExp):
+    """LogAddExp (36 MACs, 38 params) with a head its forward never calls (Linear(18, 4): 76
+    params) and a Linear(18, 2) tied to fc's weight, whose bias (2) is never read: torch counts
+    38 + 76 + 2 = 116 params, the dynamo exporter's graph holds 38."""
+
+    def __init__(self):
+        super().__init__()
+        self.head, self.tied = nn.Linear(18, 4), nn.Linear(18, 2)
+        self.tied.weight = self.fc.weight
+
+
 class Buffered(nn.Module):
     """(x - mean) / std with persistent buffers of 3 (HiFi-GAN's input normalization), a fixed
     3x3 filter per channel (a non-persistent buffer, as timm's blur pools: a Constant node in the

@@ -44,7 +44,7 @@ class CacheOutput(Exception):
     dynamo export then needs ``use_cache=False``)."""
 
 
-def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> str:
+def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> tuple[str, list | None]:
     """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
     module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
     the forward as written, that exporter fills in its other defaults positionally, as traced
@@ -54,7 +54,8 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     'use_cache'").  So the forward keeps its defaults, as in an eager call.  An op the exporter
     has no symbolic for but dscost has (:func:`dscost.readers.torch_symbolics.symbolic`) gets it, registered for the rest of
     the process, and the export is tried again.  Then, when that fails but not on an op, the
-    forward as written; then the dynamo exporter.  Returns what exported it.  A forward that
+    forward as written; then the dynamo exporter.  Returns what exported it, and for the dynamo
+    exporter the parameters its program never reads (:func:`export_dynamo`).  A forward that
     returns a cache object and takes ``use_cache`` (not given) raises :class:`CacheOutput`."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
@@ -71,7 +72,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
                         torch.onnx.export(module, (*args, *(kwargs[k] for k in tensors)), str(path), input_names=names, **settings)
                 else:
                     torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **settings)
-                return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept"
+                return f"TorchScript exporter, opset {settings['opset_version']}, BatchNorm kept", None
             except Exception as err:
                 op, op_level = missing_symbolic(err, added), type(err).__name__ in OP_LEVEL_ERRORS
                 later = re.search(r"Support for this operator was added in version (\d+)", message(err))
@@ -103,7 +104,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     if bar is not None:
         bar.stage("exporting to ONNX (dynamo exporter)")
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
-        export_dynamo(module, args, kwargs, path, names, torch)
+        unread = export_dynamo(module, args, kwargs, path, names, torch)
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
         inner = _innermost(err2)
@@ -112,7 +113,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
         elif err2.__cause__ is not None and why.startswith("ConversionError: Failed to convert"):  # (the node it could not translate)
             why = f"{why.rstrip('. ')}: {first_line(err2.__cause__)}"
         raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}; the dynamo exporter too: {why}", err2) from None
-    return dynamo_note(f"the TorchScript exporter failed ({first})")
+    return dynamo_note(f"the TorchScript exporter failed ({first})"), unread
 
 
 def _innermost(err: BaseException) -> BaseException:
@@ -126,8 +127,30 @@ def _innermost(err: BaseException) -> BaseException:
     return err
 
 
-def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> None:
-    torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> list[tuple[str, int]]:
+    """Export with the dynamo exporter; returns the module's parameters its program never reads
+    (:func:`unread_params`)."""
+    program = torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+    return unread_params(module, getattr(program, "exported_program", None))
+
+
+def unread_params(module, exported) -> list[tuple[str, int]]:
+    """(name, elements) of each parameter tensor of ``module`` that the ``torch.export`` program
+    ``exported`` never reads: no input of its signature names it (torch 2.5 lifts only what the
+    forward uses), or its placeholder has no users (torch 2.14 lifts them all); a shared tensor is
+    read when any of its names is.  The ONNX file cannot tell these from the parameters the
+    exporter merges (one tensor kept of equal ones).  [] when the program's names are not the module's."""
+    if exported is None:
+        return []
+    users = {node.name: len(node.users) for node in exported.graph.nodes if node.op == "placeholder"}
+    lifted = [(spec.target, users.get(spec.arg.name, 0)) for spec in exported.graph_signature.input_specs if spec.kind.name == "PARAMETER"]
+    groups: dict[int, tuple] = {}
+    for name, p in module.named_parameters(remove_duplicate=False):
+        groups.setdefault(id(p), (p, []))[1].append(name)
+    if not {target for target, _ in lifted} <= {name for _, names in groups.values() for name in names}:
+        return []
+    read = {target for target, used in lifted if used}
+    return [(names[0], p.numel()) for p, names in groups.values() if not read.intersection(names)]
 
 
 def dynamo_note(why: str) -> str:

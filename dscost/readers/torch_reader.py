@@ -218,11 +218,15 @@ def unused_params(module, path: Path) -> str | None:
     for n, p in module.named_parameters(remove_duplicate=False):
         groups.setdefault(id(p), (p, []))[1].append(n)
     unused = [(names[0], p.numel()) for p, names in groups.values() if not any(n in present for n in names)]
+    return unused_note(unused, "in no graph", "or reads them through .data, which the trace keeps as constants")
+
+
+def unused_note(unused: list[tuple[str, int]], where: str, also: str = "") -> str | None:
+    """The note on the module's parameter tensors (name, elements) its export does not read; None when there are none."""
     if not unused:
         return None
-    return (f"{len(unused)} parameter tensor(s) of the module ({sum(n for _, n in unused):,} elements) are in no graph: the forward does not use "
-            f"them at these inputs, or reads them through .data, which the trace keeps as constants ({few(name for name, _ in unused)}); "
-            "torch's sum(p.numel()) counts them, dscost does not")
+    return (f"{len(unused)} parameter tensor(s) of the module ({sum(n for _, n in unused):,} elements) are {where}: the forward does not use "
+            f"them at these inputs{', ' + also if also else ''} ({few(name for name, _ in unused)}); torch's sum(p.numel()) counts them, dscost does not")
 
 
 @contextlib.contextmanager
@@ -260,16 +264,20 @@ def _projected_lstms(module, model: Model, torch) -> None:
     model.layers[:] = kept
 
 
-def rewritten_params(module, model: Model) -> str | None:
-    """The note on a dynamo export whose graph holds another number of learnable parameters than
-    the module (it folds BatchNorm into the convs and keeps one tensor of each set of equal
-    ones: the ones and zeros of fresh norms, copied weights); None when they are equal."""
-    params = sum({id(p): p.numel() for p in module.parameters()}.values())
+def rewritten_params(module, model: Model, unread: list[tuple[str, int]]) -> str | None:
+    """The note on a dynamo export: the parameters its program never reads (``unread``,
+    :func:`dscost.readers.torch_export.unread_params`), then, when the graph holds another number of
+    learnable parameters than the module's others, the rewrite (it folds BatchNorm into the convs
+    and keeps one tensor of each set of equal ones: the ones and zeros of fresh norms, copied
+    weights); None when all are read and the numbers are equal."""
+    params = sum({id(p): p.numel() for p in module.parameters()}.values()) - sum(n for _, n in unread)
     graph = sum(layer.cost.params for layer in model.layers) + sum(u.params for u in model.uncounted)
-    if graph == params:
-        return None
-    return (f"the module has {params:,} learnable parameters, its graph {graph:,} ({graph - params:+,}): the dynamo exporter rewrites parameters "
-            "(BatchNorm folded into the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's")
+    notes = [unused_note(unread, "not read by the exported program")]
+    if graph != params:
+        read = "learnable parameters" if not unread else "learnable parameters the program reads"
+        notes.append(f"the module has {params:,} {read}, its graph {graph:,} ({graph - params:+,}): the dynamo exporter rewrites parameters "
+                     "(BatchNorm folded into the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's")
+    return "; ".join(note for note in notes if note) or None
 
 
 def _read(path: Path, label: str, tensors: dict[str, bool], measure: dict | list | None = None) -> Model:
@@ -321,12 +329,13 @@ def _lost(model: Model) -> bool:
 
 
 def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str,
-                  measure: dict | list | None = None, first: Model | None = None) -> tuple[Model, str] | None:
+                  measure: dict | list | None = None, first: Model | None = None) -> tuple[Model, str, list | None] | None:
     """When the TorchScript exporter's graph contradicts itself or lost shapes (the module ran in torch): its
     symbolics of ``Tensor.unfold`` and ``movedim`` on a dimension counted from the end put the
     windows on the wrong axis or write a perm past the axes, so the TorchScript exporter again
     with dscost's (which give torch's the axes counted from the start), when they were not
-    registered yet; else the dynamo exporter.  (The model, what exported it) when that graph
+    registered yet; else the dynamo exporter.  (The model, what exported it, the parameters a
+    dynamo program never reads) when that graph
     exports and runs; else None (the first graph is kept, with its uncounted nodes and their
     reasons).  ``broken``: what is wrong with the first graph (a node that cannot run, no inputs); when nothing is, the
     ``first`` graph lost shapes (:func:`_lost`): the TorchScript exporter is tried again with
@@ -337,21 +346,21 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             register(torch, op)
         try:
             with Captured():
-                exporter = export_module(module, args, kwargs, path, names, torch, label)
+                exporter, unread = export_module(module, args, kwargs, path, names, torch, label)
             again = _read(path, label, tensors, measure)
         except Exception:
             again = None
         if again is not None and not _broken(again, args, kwargs, torch) and (broken or len(again.uncounted) < len(first.uncounted)):
-            return again, exporter
+            return again, exporter, unread
     if not broken:
         return None
     try:
         with Captured():
-            export_dynamo(module, args, kwargs, path, names, torch)
+            unread = export_dynamo(module, args, kwargs, path, names, torch)
         again = _read(path, label, tensors, measure)
     except Exception:
         return None
-    return None if _broken(again, args, kwargs, torch) else (again, dynamo_note(f"the TorchScript exporter's graph {broken}"))
+    return None if _broken(again, args, kwargs, torch) else (again, dynamo_note(f"the TorchScript exporter's graph {broken}"), unread)
 
 
 def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "", zeros: bool = False) -> None:
@@ -467,7 +476,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 names = [*arg_names, *(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))] if arg_names else input_names(module, args, kwargs, torch)
                 try:
                     try:
-                        exporter = export_module(module, args, kwargs, path, names, torch, label, bar)
+                        exporter, unread = export_module(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         exporter, why = None, str(out)
                     if exporter is None:  # (exported again outside the handler: a failure's chain of causes is its own, not this one's)
@@ -476,7 +485,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                         described = describe(module, args, kwargs, arg_names)
                         forward = f"{label}: forward({described})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
-                        exporter = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
+                        exporter, unread = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
                     _forward(module, args, kwargs, torch, forward, made, zeros)  # (a forward that fails is said as such)
                     raise
@@ -492,9 +501,9 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 bar.stage("exporting to ONNX again")
                 again = _export_again(module, args, kwargs, Path(tmp) / "again.onnx", names, torch, label, tensors, broken, measure, model)
             if again is not None:
-                (model, exporter), path = again, Path(tmp) / "again.onnx"
+                (model, exporter, unread), path = again, Path(tmp) / "again.onnx"
             _projected_lstms(module, model, torch)
-            unused = unused_params(module, path) if exporter.startswith("TorchScript") else rewritten_params(module, model)
+            unused = unused_params(module, path) if unread is None else rewritten_params(module, model, unread)
         finally:
             _set_mode(module, was_training)
     names = module_path_names([layer.name for layer in model.layers] + [u.name for u in model.uncounted])
