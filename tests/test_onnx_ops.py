@@ -1202,6 +1202,20 @@ def test_a_scatter_that_reduces_counts_one_op_per_update(tmp_path, op, reduction
     assert not m.uncounted
 
 
+def test_col2im_counts_its_overlap_add_as_a_summing_scatter_does(tmp_path):
+    """Found by the sixteenth round (nnAudio's iSTFT): Col2Im (F.fold) adds its overlapping blocks
+    into the output, and dscost took it for data movement -- 0 ops, where the same sum written as
+    a ScatterElements of reduction add counts one op per update.  50 frames of 64 samples at hop
+    16 into 1 x 848: 64 x 50 = 3,200 other ops, no MACs, the output 1 x 1 x 1 x 848 (onnxruntime's)."""
+    shape = init("image_shape", 2, dtype=np.int64, value=[1, 848])
+    block = init("block_shape", 2, dtype=np.int64, value=[1, 64])
+    m = read(tmp_path, [node("Col2Im", ["x", "image_shape", "block_shape"], "y", name="ola", strides=[1, 16])], [("x", [1, 64, 50])], ["y"],
+             [shape, block], opset=18)  # fmt: skip
+    layer = next(x for x in m.layers if x.name == "ola")
+    assert (layer.cost.macs, layer.cost.other_ops, layer.type, layer.output_shape) == (0, 3200, ELEMENTWISE, (1, 1, 1, 848))
+    assert not m.uncounted
+
+
 @pytest.mark.parametrize("exponent_dims, params", [((), 3), ((1,), 4)])
 def test_a_0d_literal_in_an_elementwise_operand_is_not_a_parameter(tmp_path, exponent_dims, params):
     """Found by the graph networks' round: a dynamo file of GCN computes its normalization

@@ -541,13 +541,16 @@ SHAPE_OPS = ("Reshape", "Transpose", "Squeeze", "Unsqueeze", "Shape", "Size", "G
 def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design.  But a scatter that reduces
     (ScatterElements, ScatterND with ``reduction`` add, mul, max or min: a graph network's
-    message aggregation) is one op per update element, as a ReduceSum of them is."""
+    message aggregation) is one op per update element, as a ReduceSum of them is; so is Col2Im
+    (``F.fold``: an overlap-add of its blocks, one op per block element)."""
     multi = info.op in ("Concat", "ScatterND", "ScatterElements", "Scatter", "SequenceConstruct", "SequenceInsert",
                         "TensorScatter", "MaxUnpool")  # fmt: skip
     if (check := D.SHAPE_CHECKS.get(info.op)) is not None:
         check(info)
     if info.op in ("ScatterElements", "ScatterND") and str_attr(info, "reduction", "none") != "none":
         return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(2))), data_inputs=None)
+    if info.op == "Col2Im":
+        return Result(ELEMENTWISE, C.global_pool_cost(prod(info.shape(0))), data_inputs=(0,))
     if info.op in ("Gather", "GatherElements", "GatherND"):  # the indices are data too (token ids)
         return Result(SHAPE, data_inputs=(0, 1))
     return Result(SHAPE, data_inputs=None if multi else (0,))
