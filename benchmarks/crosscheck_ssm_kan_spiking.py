@@ -54,8 +54,8 @@ CfC's ``abs(w_tau)`` and ``-abs(A)`` (+16), the NCP wiring's weight x sparsity-m
 step-0 ``beta * mem`` (+168 - 1 merged threshold = +167).  LTC's dynamo files count 0 params
 (-2,016, -1,992): ncps's LTCCell reads its parameters from a plain dict (``self._params["w"]``),
 so torch.export lifts them as tensor constants (``m.lifted_tensor_N``), which dscost counts as
-buffers, as it does Swin's masks; nothing in the file tells them apart, and no note says why the
-params are 0 (the one possible note).  Each module's counts are those of the file dscost
+buffers, as it does Swin's masks; nothing in the file tells them apart, and no note said why the
+params are 0 (the one possible note; since the round, ``dscost.analyze`` of such a module says so).  Each module's counts are those of the file dscost
 exported for it: TorchScript, dynamo for the six snntorch nets (above).
 """
 

@@ -322,6 +322,21 @@ class UnreadLogAddExp(LogAddExp):
         self.tied.weight = self.fc.weight
 
 
+class DictHeld(nn.Module):
+    """A 16x16 weight read through a plain dict (ncps's LTC keeps its parameters so), times x and
+    logaddexp'd with it (no TorchScript symbolic: the dynamo exporter exports it): torch counts
+    256 params; torch.export lifts the dict's tensor as a constant, which the graph holds as a
+    buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.rand(16, 16))
+        self._params = {"w": self.w}
+
+    def forward(self, x):
+        return torch.logaddexp(x.unsqueeze(-1) * self._params["w"], x.unsqueeze(-1)).sum(1)
+
+
 class Buffered(nn.Module):
     """(x - mean) / std with persistent buffers of 3 (HiFi-GAN's input normalization), a fixed
     3x3 filter per channel (a non-persistent buffer, as timm's blur pools: a Constant node in the

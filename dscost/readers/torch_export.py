@@ -44,7 +44,7 @@ class CacheOutput(Exception):
     dynamo export then needs ``use_cache=False``)."""
 
 
-def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> tuple[str, list | None]:
+def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> tuple[str, tuple | None]:
     """Export ``module(*args, **kwargs)`` to ``path`` with the TorchScript exporter, the
     module's forward taking the tensors positionally for the while (:func:`dscost.readers.torch_forward.positional`).  On
     the forward as written, that exporter fills in its other defaults positionally, as traced
@@ -55,7 +55,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     has no symbolic for but dscost has (:func:`dscost.readers.torch_symbolics.symbolic`) gets it, registered for the rest of
     the process, and the export is tried again.  Then, when that fails but not on an op, the
     forward as written; then the dynamo exporter.  Returns what exported it, and for the dynamo
-    exporter the parameters its program never reads (:func:`export_dynamo`).  A forward that
+    exporter the parameters its program does not read as such (:func:`export_dynamo`).  A forward that
     returns a cache object and takes ``use_cache`` (not given) raises :class:`CacheOutput`."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
@@ -127,30 +127,36 @@ def _innermost(err: BaseException) -> BaseException:
     return err
 
 
-def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> list[tuple[str, int]]:
-    """Export with the dynamo exporter; returns the module's parameters its program never reads
-    (:func:`unread_params`)."""
+def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> tuple[list, list]:
+    """Export with the dynamo exporter; returns the module's parameters its program never reads and
+    those it reads as lifted constants (:func:`unread_params`)."""
     program = torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
     return unread_params(module, getattr(program, "exported_program", None))
 
 
-def unread_params(module, exported) -> list[tuple[str, int]]:
+def unread_params(module, exported) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(name, elements) of each parameter tensor of ``module`` that the ``torch.export`` program
-    ``exported`` never reads: no input of its signature names it (torch 2.5 lifts only what the
-    forward uses), or its placeholder has no users (torch 2.14 lifts them all); a shared tensor is
-    read when any of its names is.  The ONNX file cannot tell these from the parameters the
-    exporter merges (one tensor kept of equal ones).  [] when the program's names are not the module's."""
+    ``exported`` never reads as a parameter: no input of its signature names it (torch 2.5 lifts
+    only what the forward uses), or its placeholder has no users (torch 2.14 lifts them all); a
+    shared tensor is read when any of its names is.  Split in two: those it never reads, and those
+    it reads as a constant it lifted (``lifted_tensor_N``: the forward reached them through a plain
+    dict or list, not the module's attribute), which share a constant's storage.  The ONNX file
+    cannot tell the first from the parameters the exporter merges (one tensor kept of equal ones),
+    nor the second from buffers.  Both [] when the program's names are not the module's."""
     if exported is None:
-        return []
+        return [], []
     users = {node.name: len(node.users) for node in exported.graph.nodes if node.op == "placeholder"}
     lifted = [(spec.target, users.get(spec.arg.name, 0)) for spec in exported.graph_signature.input_specs if spec.kind.name == "PARAMETER"]
     groups: dict[int, tuple] = {}
     for name, p in module.named_parameters(remove_duplicate=False):
         groups.setdefault(id(p), (p, []))[1].append(name)
     if not {target for target, _ in lifted} <= {name for _, names in groups.values() for name in names}:
-        return []
+        return [], []
     read = {target for target, used in lifted if used}
-    return [(names[0], p.numel()) for p, names in groups.values() if not read.intersection(names)]
+    constants = {(t.data_ptr(), tuple(t.shape)) for t in (getattr(exported, "constants", None) or {}).values() if hasattr(t, "data_ptr")}
+    unread = [(names[0], p) for p, names in groups.values() if not read.intersection(names)]
+    as_constants = [(name, p.numel()) for name, p in unread if (p.data_ptr(), tuple(p.shape)) in constants]
+    return [(name, p.numel()) for name, p in unread if (p.data_ptr(), tuple(p.shape)) not in constants], as_constants
 
 
 def dynamo_note(why: str) -> str:

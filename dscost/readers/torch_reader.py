@@ -264,17 +264,22 @@ def _projected_lstms(module, model: Model, torch) -> None:
     model.layers[:] = kept
 
 
-def rewritten_params(module, model: Model, unread: list[tuple[str, int]]) -> str | None:
-    """The note on a dynamo export: the parameters its program never reads (``unread``,
-    :func:`dscost.readers.torch_export.unread_params`), then, when the graph holds another number of
-    learnable parameters than the module's others, the rewrite (it folds BatchNorm into the convs
-    and keeps one tensor of each set of equal ones: the ones and zeros of fresh norms, copied
-    weights); None when all are read and the numbers are equal."""
-    params = sum({id(p): p.numel() for p in module.parameters()}.values()) - sum(n for _, n in unread)
+def rewritten_params(module, model: Model, unread: tuple[list, list]) -> str | None:
+    """The note on a dynamo export: the parameters its program never reads, and those it reads as
+    constants it lifted, counted as buffers (``unread``, :func:`dscost.readers.torch_export.unread_params`);
+    then, when the graph holds another number of learnable parameters than the module's others,
+    the rewrite (it folds BatchNorm into the convs and keeps one tensor of each set of equal ones:
+    the ones and zeros of fresh norms, copied weights); None when there is nothing to say."""
+    unused, constants = unread
+    params = sum({id(p): p.numel() for p in module.parameters()}.values()) - sum(n for _, n in unused + constants)
     graph = sum(layer.cost.params for layer in model.layers) + sum(u.params for u in model.uncounted)
-    notes = [unused_note(unread, "not read by the exported program")]
+    notes = [unused_note(unused, "not read by the exported program")]
+    if constants:
+        notes.append(f"{len(constants)} parameter tensor(s) of the module ({sum(n for _, n in constants):,} elements) are read through a plain "
+                     f"container (a dict, a list), which torch.export lifts as constants ({few(name for name, _ in constants)}): the graph "
+                     "holds them as buffers, which dscost counts them as; torch's sum(p.numel()) counts them as params")
     if graph != params:
-        read = "learnable parameters" if not unread else "learnable parameters the program reads"
+        read = "learnable parameters" if not unused + constants else "other learnable parameters"
         notes.append(f"the module has {params:,} {read}, its graph {graph:,} ({graph - params:+,}): the dynamo exporter rewrites parameters "
                      "(BatchNorm folded into the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's")
     return "; ".join(note for note in notes if note) or None
@@ -329,7 +334,7 @@ def _lost(model: Model) -> bool:
 
 
 def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, tensors: dict[str, bool], broken: str,
-                  measure: dict | list | None = None, first: Model | None = None) -> tuple[Model, str, list | None] | None:
+                  measure: dict | list | None = None, first: Model | None = None) -> tuple[Model, str, tuple | None] | None:
     """When the TorchScript exporter's graph contradicts itself or lost shapes (the module ran in torch): its
     symbolics of ``Tensor.unfold`` and ``movedim`` on a dimension counted from the end put the
     windows on the wrong axis or write a perm past the axes, so the TorchScript exporter again
