@@ -266,6 +266,18 @@ def _nf(kind: str):
         m = nf.NormalizingFlow(nf.distributions.DiagGaussian((16, 8, 8)), flows)
         with torch.no_grad():  # ActNorm initializes from its first batch: done here, before counting
             m.log_prob(torch.randn(4, 4, 16, 16))
+    elif kind == "gmm":
+        flows = []
+        for _ in range(3):
+            flows += [nf.flows.MaskedAffineFlow(torch.tensor([1, 0] * 4), nf.nets.MLP([8, 32, 8], init_zeros=False),
+                                                nf.nets.MLP([8, 32, 8], init_zeros=False)), nf.flows.ActNorm(8), nf.flows.LULinearPermute(8)]  # fmt: skip
+        m = nf.NormalizingFlow(nf.distributions.GaussianMixture(4, 8), flows)
+        with torch.no_grad():  # (ActNorm initializes from its first batch)
+            m.log_prob(torch.randn(16, 8))
+    elif kind == "circular":
+        flows = [nf.flows.CircularAutoregressiveRationalQuadraticSpline(4, 1, 32, [1, 3]) for _ in range(2)]
+        bound = torch.tensor([1.0, 3.14159, 1.0, 3.14159])
+        m = nf.NormalizingFlow(nf.distributions.UniformGaussian(4, [1, 3], bound), flows)
     else:
         raise KeyError(kind)
     if kind == "planar":  # (no algebraic inverse, so no log_prob: the sampling direction z -> x and its log-det)
@@ -463,28 +475,6 @@ def _e3nn_more(kind: str):
     return M()
 
 
-def _nf_more(kind: str):
-    import torch
-    import normflows as nf
-
-    torch.manual_seed(0)
-    if kind == "gmm":
-        flows = []
-        for _ in range(3):
-            flows += [nf.flows.MaskedAffineFlow(torch.tensor([1, 0] * 4), nf.nets.MLP([8, 32, 8], init_zeros=False),
-                                                nf.nets.MLP([8, 32, 8], init_zeros=False)), nf.flows.ActNorm(8), nf.flows.LULinearPermute(8)]  # fmt: skip
-        m = nf.NormalizingFlow(nf.distributions.GaussianMixture(4, 8), flows)
-        with torch.no_grad():  # (ActNorm initializes from its first batch)
-            m.log_prob(torch.randn(16, 8))
-    elif kind == "circular":
-        flows = [nf.flows.CircularAutoregressiveRationalQuadraticSpline(4, 1, 32, [1, 3]) for _ in range(2)]
-        bound = torch.tensor([1.0, 3.14159, 1.0, 3.14159])
-        m = nf.NormalizingFlow(nf.distributions.UniformGaussian(4, [1, 3], bound), flows)
-    else:
-        raise KeyError(kind)
-    return _forward(m, lambda m, x: m.log_prob(x))
-
-
 def _ode_more(kind: str):
     """odeint on a tuple state (y, v) with heun3 (a second-order system), or explicit_adams (Adams-
     Bashforth: the history of f values kept across steps)."""
@@ -637,8 +627,8 @@ def _entries() -> dict:
         "e3nn_so3_activation": (lambda: _e3nn_more("so3act"), img(16, 10), "SO3Activation: to an SO(3) grid (D matrices), tanh, back"),
         "e3nn_rotate_normact": (lambda: _e3nn_more("rotate"), [("x", (16, 30), "float32"), ("angles", (16, 3), "float32")],
                                 "Wigner-D matrices from input angles (block diagonal), einsum, NormActivation with bias"),
-        "nf_gmm_masked_affine": (lambda: _nf_more("gmm"), vec8, "MaskedAffineFlow (RealNVP masks), ActNorm, LU permutes, Gaussian-mixture base"),
-        "nf_circular_spline": (lambda: _nf_more("circular"), img(16, 4), "circular autoregressive splines, uniform x Gaussian base"),
+        "nf_gmm_masked_affine": (lambda: _nf("gmm"), vec8, "MaskedAffineFlow (RealNVP masks), ActNorm, LU permutes, Gaussian-mixture base"),
+        "nf_circular_spline": (lambda: _nf("circular"), img(16, 4), "circular autoregressive splines, uniform x Gaussian base"),
         "zuko_nice": (lambda: _zuko("NICE", features=8, transforms=3, hidden_features=(64, 64)), vec8, "NICE additive couplings"),
         "zuko_bpf": (lambda: _zuko("BPF", features=6, transforms=2, degree=8, hidden_features=(32, 32)), img(16, 6), "Bernstein polynomial flow"),
         "zuko_gmm": (lambda: _zuko("GMM", features=8, components=5), vec8, "Gaussian mixture (full covariances: triangular solves, logsumexp)"),

@@ -1214,6 +1214,12 @@ def test_col2im_counts_its_overlap_add_as_a_summing_scatter_does(tmp_path):
     layer = next(x for x in m.layers if x.name == "ola")
     assert (layer.cost.macs, layer.cost.other_ops, layer.type, layer.output_shape) == (0, 3200, ELEMENTWISE, (1, 1, 1, 848))
     assert not m.uncounted
+    # (63 channels for blocks of 64: onnxruntime refuses the node; onnx's inference gives 0 channels)
+    m = read(tmp_path, [node("Col2Im", ["x", "image_shape", "block_shape"], "y", name="ola", strides=[1, 16])], [("x", [1, 63, 50])], ["y"],
+             [shape, block], opset=18)  # fmt: skip
+    assert not m.layers and [(u.name, u.op) for u in m.uncounted] == [("ola", "Col2Im")]
+    assert m.uncounted[0].reason == ("cannot derive cost: its input's 63 channels are fewer than its blocks' elements (the output has 0 channels): "
+                                     "the graph cannot run at these input shapes")  # fmt: skip
 
 
 @pytest.mark.parametrize("exponent_dims, params", [((), 3), ((1,), 4)])

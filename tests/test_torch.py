@@ -442,9 +442,6 @@ def test_a_dynamo_export_says_which_parameters_it_read_as_lifted_constants():
         assert tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 14) and "the dynamo exporter too" in str(err)
         return
     said = [n for n in a.model.notes if "tensor(s) of the module" in n or "learnable parameters" in n]
-    if (a.totals.params, a.totals.buffers) == (256, 0):  # (torch 2.5's strict export keeps it a parameter: nothing to say)
-        assert not said
-        return
     assert (a.totals.params, a.totals.buffers) == (0, 256)
     assert said == ["1 parameter tensor(s) of the module (256 elements) are read through a plain container (a dict, a list), which torch.export "
                     "lifts as constants (w): the graph holds them as buffers, which dscost counts them as; torch's sum(p.numel()) counts them as params"]  # fmt: skip

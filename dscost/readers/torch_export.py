@@ -146,17 +146,25 @@ def unread_params(module, exported) -> tuple[list[tuple[str, int]], list[tuple[s
     if exported is None:
         return [], []
     users = {node.name: len(node.users) for node in exported.graph.nodes if node.op == "placeholder"}
-    lifted = [(spec.target, users.get(spec.arg.name, 0)) for spec in exported.graph_signature.input_specs if spec.kind.name == "PARAMETER"]
+    specs = [(spec.target, users.get(spec.arg.name, 0)) for spec in exported.graph_signature.input_specs if spec.kind.name == "PARAMETER"]
+    groups = param_groups(module)
+    if not {target for target, _ in specs} <= {name for _, names in groups for name in names}:
+        return [], []
+    read = {target for target, used in specs if used}
+    lifted = {(t.data_ptr(), tuple(t.shape)) for t in (getattr(exported, "constants", None) or {}).values() if hasattr(t, "data_ptr")}
+    unread, as_constants = [], []
+    for p, names in groups:
+        if not read.intersection(names):
+            (as_constants if (p.data_ptr(), tuple(p.shape)) in lifted else unread).append((names[0], p.numel()))
+    return unread, as_constants
+
+
+def param_groups(module) -> list[tuple]:
+    """(tensor, its names) of each parameter tensor of ``module``: a shared one once, under all its names."""
     groups: dict[int, tuple] = {}
     for name, p in module.named_parameters(remove_duplicate=False):
         groups.setdefault(id(p), (p, []))[1].append(name)
-    if not {target for target, _ in lifted} <= {name for _, names in groups.values() for name in names}:
-        return [], []
-    read = {target for target, used in lifted if used}
-    constants = {(t.data_ptr(), tuple(t.shape)) for t in (getattr(exported, "constants", None) or {}).values() if hasattr(t, "data_ptr")}
-    unread = [(names[0], p) for p, names in groups.values() if not read.intersection(names)]
-    as_constants = [(name, p.numel()) for name, p in unread if (p.data_ptr(), tuple(p.shape)) in constants]
-    return [(name, p.numel()) for name, p in unread if (p.data_ptr(), tuple(p.shape)) not in constants], as_constants
+    return list(groups.values())
 
 
 def dynamo_note(why: str) -> str:

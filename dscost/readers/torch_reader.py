@@ -51,7 +51,7 @@ from dscost.files import note_input
 from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
-from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names
+from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes
 from dscost.readers.torch_names import module_path_names, rename, write_names
@@ -214,10 +214,7 @@ def unused_params(module, path: Path) -> str | None:
     graph = onnx_lib.load().ModelProto.FromString(stripped).graph
     present = set(st.initializers) | {t for node in graph.node if node.op_type == "Identity" for t in node.output}
     present |= {t.rpartition(".")[0] for t in present if t.rpartition(".")[2].isdigit()}  # (a copy named key.1: ViTDet's rel_pos_h)
-    groups: dict[int, tuple] = {}
-    for n, p in module.named_parameters(remove_duplicate=False):
-        groups.setdefault(id(p), (p, []))[1].append(n)
-    unused = [(names[0], p.numel()) for p, names in groups.values() if not any(n in present for n in names)]
+    unused = [(names[0], p.numel()) for p, names in param_groups(module) if not any(n in present for n in names)]
     return unused_note(unused, "in no graph", "or reads them through .data, which the trace keeps as constants")
 
 
