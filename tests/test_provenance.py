@@ -47,9 +47,9 @@ def test_a_scalar_argument_the_exporter_folds_is_no_parameter_of_a_module():
 
     record = [_with_metadata(vi("scaled_self", [4, 6]), **{FOLDED: "['beta', 'beta_cast', 'm']"}), _with_metadata(vi("alpha_cast", []), **{FOLDED: "['alpha']"})]
     graph = helper.make_graph([], "g", [], [], value_info=record)
-    assert learned(FOLDED.encode(), graph, None) == {"scaled_self": True, "alpha_cast": True}
-    assert learned(FOLDED.encode(), graph, {"m": True}) == {"scaled_self": True, "alpha_cast": False, "m": True}
-    assert learned(FOLDED.encode(), graph, {"other": True})["scaled_self"] is False
+    assert learned(FOLDED.encode(), graph, None, {})[0] == {"scaled_self": True, "alpha_cast": True}
+    assert learned(FOLDED.encode(), graph, {"m": True}, {})[0] == {"scaled_self": True, "alpha_cast": False, "m": True}
+    assert learned(FOLDED.encode(), graph, {"other": True}, {})[0]["scaled_self"] is False
 
 
 def test_op_overloads_and_lifted_literals_are_no_parameters_of_a_file():
@@ -64,7 +64,7 @@ def test_op_overloads_and_lifted_literals_are_no_parameters_of_a_file():
               "mask": "['features.1.1.attn.lifted_tensor_0', 'val_262']", "count": "['scalar_tensor_1']",
               "w_t": "['blocks.0.attn.qkv.weight']", "bias_table": "['rel_pos_h', 'index_3']", "scaled": "['mean_default', 'layer_scale']"}  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
-    assert learned(FOLDED.encode(), graph, None) == {"cos": False, "grid": False, "mask": False, "count": False, "w_t": True, "bias_table": True, "scaled": True}
+    assert learned(FOLDED.encode(), graph, None, {})[0] == {"cos": False, "grid": False, "mask": False, "count": False, "w_t": True, "bias_table": True, "scaled": True}
 
 
 def test_a_mask_written_in_place_is_no_parameter_of_a_file():
@@ -82,7 +82,7 @@ def test_a_mask_written_in_place_is_no_parameter_of_a_file():
               "ones": "['conv3d_1', 'val_0', 'val_1', 'val_2']", "zeros": "['convolution_2', 'val_113']",
               "w_t": "['layers.0.value.weight']", "v": "['value_proj']", "p": "['shape_embed']", "c": "['conv3d_weight']"}  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
-    assert learned(FOLDED.encode(), graph, None) == {"piece": False, "windows": False, "ones": False, "zeros": False, "w_t": True, "v": True, "p": True, "c": True}
+    assert learned(FOLDED.encode(), graph, None, {})[0] == {"piece": False, "windows": False, "ones": False, "zeros": False, "w_t": True, "v": True, "p": True, "c": True}
 
 
 def _scores_plus(tmp_path, mask, name: str, data_type: int = 1, **save_kw):
@@ -172,8 +172,35 @@ def test_the_program_signature_names_the_buffers_the_exporter_folded_away():
     folded = {"cos": "['arange', 'm.rotary.inv_freq', 'outer']", "slopes": "['convert_element_type_default', 'm.rel_pos.slopes', 'subtract']",
               "w_t": "['m.lin.weight']", "kept": "['m.other.scale']", "zeros": "['val_46', 'val_47', 'xs_0']"}  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi(n, [2]), **{FOLDED: v}) for n, v in folded.items()])
-    assert learned(FOLDED.encode(), graph, None) == {"cos": True, "slopes": True, "w_t": True, "kept": True, "zeros": True}  # (no signature: names guessed)
+    assert learned(FOLDED.encode(), graph, None, {})[0] == {"cos": True, "slopes": True, "w_t": True, "kept": True, "zeros": True}  # (no signature: names guessed)
     signature = ("\n# inputs\np_m_lin_weight: PARAMETER target='m.lin.weight'\nb_m_rotary_inv_freq: BUFFER target='m.rotary.inv_freq' persistent=True\n"
                  "b_m_rel_pos_slopes: BUFFER target='m.rel_pos.slopes' persistent=False\nx: USER_INPUT\n\n# outputs\nlinear: USER_OUTPUT\n")  # fmt: skip
     _with_metadata(graph, **{SIGNATURE: signature})
-    assert learned(SIGNATURE.encode(), graph, None) == {"cos": False, "slopes": False, "w_t": True, "kept": False, "zeros": False}
+    assert learned(SIGNATURE.encode(), graph, None, {})[0] == {"cos": False, "slopes": False, "w_t": True, "kept": False, "zeros": False}
+
+
+def test_a_dynamo_file_says_which_initializers_are_constants_torch_export_lifted(tmp_path):
+    """ncps's LTC (the fifteenth round) reads its parameters through a plain dict: torch.export
+    lifts each as a constant (``lifted_tensor_0``: CONSTANT_TENSOR in the program's signature and
+    in the initializer's record), so its dynamo file counts 0 params and 256 buffers.  The file
+    cannot tell such a parameter from a tensor the forward builds; the note names the constant
+    and says both.  A module's own export says which it was (test_torch), so gives no such note."""
+    from dscost.readers.onnx_provenance import KIND, SIGNATURE, learned
+
+    signature = "\n# inputs\np_w: PARAMETER target='w'\nc_lifted_tensor_0: CONSTANT_TENSOR target='lifted_tensor_0'\nx: USER_INPUT\n\n# outputs\nmul: USER_OUTPUT\n"
+    graph = helper.make_graph([node("Mul", ["x", "lifted_tensor_0"], "y", name="mul")], "g", [vi("x", [1, 16])], [vi("y", [16, 16])],
+                              [init("lifted_tensor_0", 16, 16)], value_info=[_with_metadata(vi("lifted_tensor_0", [16, 16]), **{KIND: "CONSTANT_TENSOR"})])  # fmt: skip
+    _with_metadata(graph, **{SIGNATURE: signature})
+    a = dscost.analyze(str(save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), "lifted.onnx")))
+    assert (a.totals.params, a.totals.buffers, a.totals.other_ops) == (0, 256, 256)
+    note = ("1 initializer(s) are constants torch.export lifted out of the forward (lifted_tensor_0: 256 elements), counted as buffers, not parameters: "
+            "a tensor the forward builds, or a parameter it reaches other than as a module attribute (through a plain dict or list), which the file "
+            "cannot tell apart; dscost.analyze on the module names such parameters")  # fmt: skip
+    assert [n for n in a.model.notes if "lifted" in n] == [note]
+    held = {"lifted_tensor_0": graph.initializer[0]}  # (a record with dims, as the reader's own)
+    assert learned(SIGNATURE.encode(), graph, {"w": True}, held)[1] == []  # (a module's export: its own note)
+    graph.ClearField("value_info")  # (the signature alone names it)
+    assert learned(SIGNATURE.encode(), graph, None, held)[1] == [note]
+    assert learned(SIGNATURE.encode(), graph, None, {})[1] == []  # (not held by the file: nothing said)
+    graph.ClearField("metadata_props")  # (no record: nothing said)
+    assert learned(SIGNATURE.encode(), graph, None, held) == (None, [])

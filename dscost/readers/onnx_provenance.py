@@ -22,6 +22,7 @@ are read as before.
 from __future__ import annotations
 
 import re
+from math import prod
 
 from dscost.readers.handlers import few
 
@@ -50,13 +51,14 @@ LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
 MADE = re.compile(r"_?([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55, conv3d_1)  # (a file without either has no such metadata: nothing is walked)
 
 
-def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> dict[str, bool] | None:
+def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, initializers: dict) -> tuple[dict[str, bool] | None, list[str]]:
     """``module_tensors`` (a PyTorch module's parameters, True, and buffers, False, by name;
     None for a file) completed with what the metadata of ``graph``'s value_info says: each
     recorded parameter True, each buffer or constant False, each folded tensor True when folded
-    from a parameter.  What ``module_tensors`` says of a name wins."""
+    from a parameter.  What ``module_tensors`` says of a name wins.  With it, for a file, a note
+    on the ``initializers`` that are constants torch.export lifted (:func:`lifted_note`)."""
     if not any(mark in stripped for mark in MARKS):
-        return module_tensors
+        return module_tensors, []
     import ast
 
     kinds: dict[str, str] = {}
@@ -74,6 +76,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
     params = {n for n, k in (*kinds.items(), *signed) if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
     stored = {n for n, k in (*kinds.items(), *signed) if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
+    note = lifted_note([n for n, k in (*kinds.items(), *((t, k) for t, k in signed)) if k == "CONSTANT_TENSOR"], initializers) if module_tensors is None else []
     guess = module_tensors is None and not signed  # (no list of the parameters: a name not made by an op is taken for one)
     for name, text in folded.items():
         try:
@@ -83,8 +86,22 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None) -> d
         if isinstance(sources, (list, tuple)):
             out[name] = any(isinstance(s, str) and (s in params or (guess and s not in stored and not _made_by_an_op(s))) for s in sources)
     if not out:
-        return module_tensors
-    return {**out, **(module_tensors or {})}
+        return module_tensors, note
+    return {**out, **(module_tensors or {})}, note
+
+
+def lifted_note(constants: list[str], initializers: dict) -> list[str]:
+    """A note on the ``constants`` (the program's CONSTANT_TENSOR inputs) that the file holds as
+    initializers: torch.export lifts a tensor the forward builds (Swin's shifted-window mask) so,
+    and a parameter the forward reaches other than as a module attribute (through a plain dict) --
+    the file cannot tell the two apart; the module's own export can (``unread_params``)."""
+    held = [n for n in dict.fromkeys(constants) if n in initializers]
+    if not held:
+        return []
+    size = lambda n: prod(initializers[n].dims)  # noqa: E731
+    return [f"{len(held)} initializer(s) are constants torch.export lifted out of the forward ({few(f'{n}: {size(n):,} elements' for n in held)}), "
+            f"counted as buffers, not parameters: a tensor the forward builds, or a parameter it reaches other than as a module attribute "
+            f"(through a plain dict or list), which the file cannot tell apart; dscost.analyze on the module names such parameters"]  # fmt: skip
 
 
 def notes(provenance: dict[str, list[str]], literal_weights: list[str]) -> list[str]:

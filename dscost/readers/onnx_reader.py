@@ -127,7 +127,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     stripped, st = strip(path)
     mp, onnx = _parse(path, stripped)
     from_module = module_tensors is not None  # (a module's export: which tensors are learned is known, not guessed)
-    module_tensors = onnx_provenance.learned(stripped, mp.graph, module_tensors)
+    module_tensors, lifted = onnx_provenance.learned(stripped, mp.graph, module_tensors, st.initializers)
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
@@ -186,7 +186,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             counter.visit(node, name)
         for name, reason, refs in untaken:
             counter._uncounted(name, "If", reason, refs, [], False)
-        notes += onnx_provenance.notes(counter.provenance, counter.literal_weights)
+        notes += lifted + onnx_provenance.notes(counter.provenance, counter.literal_weights)
         counter.masks.say(notes)
         contradicted = [u.name for u in counter.uncounted if CANNOT_RUN in u.reason]
         if contradicted:
