@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import prod
+
 import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
@@ -29,6 +31,7 @@ from dscost.layers import (
     STANDARD,
     Cost,
 )
+from dscost.readers.onnx_node import CANNOT_RUN
 from dscost.readers.onnx_ops import HANDLERS
 
 from onnx_models import init, node, read, vi
@@ -1214,12 +1217,31 @@ def test_col2im_counts_its_overlap_add_as_a_summing_scatter_does(tmp_path):
     layer = next(x for x in m.layers if x.name == "ola")
     assert (layer.cost.macs, layer.cost.other_ops, layer.type, layer.output_shape) == (0, 3200, ELEMENTWISE, (1, 1, 1, 848))
     assert not m.uncounted
-    # (63 channels for blocks of 64: onnxruntime refuses the node; onnx's inference gives 0 channels)
-    m = read(tmp_path, [node("Col2Im", ["x", "image_shape", "block_shape"], "y", name="ola", strides=[1, 16])], [("x", [1, 63, 50])], ["y"],
+
+
+
+@pytest.mark.parametrize("x, attrs, why", [
+    ((1, 64, 50), {}, ""),
+    ((1, 63, 50), {}, "its input's 63 channels are no positive multiple of its blocks' 64 elements"),  # (onnx's inference: 0 channels)
+    ((1, 130, 50), {}, "its input's 130 channels are no positive multiple of its blocks' 64 elements"),  # (onnx's inference: 2 channels)
+    ((1, 64, 49), {}, "its input holds 49 blocks, its image (1, 848) takes 50"),
+    ((1, 64, 52), {"pads": [0, 16, 0, 16]}, ""),  # ((848 + 32 - 64) // 16 + 1 = 52)
+    ((1, 64, 46), {"dilations": [1, 2]}, ""),  # ((848 - 2 * 63 - 1) // 16 + 1 = 46)
+    ((1, 64, 50), {"dilations": [1, 2]}, "its input holds 50 blocks, its image (1, 848) takes 46"),
+])  # fmt: skip
+def test_a_col2im_whose_blocks_do_not_fit_its_input_cannot_run(tmp_path, x, attrs, why):
+    """onnxruntime refuses a Col2Im whose input channels are no positive multiple of its blocks'
+    elements, or whose input holds another number of blocks than its image, pads, strides and
+    dilations give (col2im.cc: it fails when it runs); onnx's inference floors the channels and
+    counts the node.  dscost checks the values of image_shape and block_shape: such a node is
+    uncounted, with the reason; one that fits is counted (one other op per block element)."""
+    shape, block = init("image_shape", 2, dtype=np.int64, value=[1, 848]), init("block_shape", 2, dtype=np.int64, value=[1, 64])
+    m = read(tmp_path, [node("Col2Im", ["x", "image_shape", "block_shape"], "y", name="ola", strides=[1, 16], **attrs)], [("x", list(x))], ["y"],
              [shape, block], opset=18)  # fmt: skip
-    assert not m.layers and [(u.name, u.op) for u in m.uncounted] == [("ola", "Col2Im")]
-    assert m.uncounted[0].reason == ("cannot derive cost: its input's 63 channels are fewer than its blocks' elements (the output has 0 channels): "
-                                     "the graph cannot run at these input shapes")  # fmt: skip
+    if not why:
+        assert [(layer.name, layer.cost.other_ops) for layer in m.layers] == [("ola", prod(x))] and not m.uncounted
+        return
+    assert not m.layers and [(u.name, u.op, u.reason) for u in m.uncounted] == [("ola", "Col2Im", f"cannot derive cost: {why}: {CANNOT_RUN}")]
 
 
 @pytest.mark.parametrize("exponent_dims, params", [((), 3), ((1,), 4)])

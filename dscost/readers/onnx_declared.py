@@ -185,17 +185,8 @@ def blocks(info: NodeInfo) -> None:
         _given(info, x, y, (n, c // (b * b), h * b, w * b) if info.op == "DepthToSpace" else (n, c * b * b, h // b, w // b))
 
 
-def col2im(info: NodeInfo) -> None:
-    """Col2Im: (N, C x prod(block_shape), L) -> (N, C, *image_shape).  Fewer input channels than
-    the blocks' elements make a graph onnxruntime refuses; onnx's inference then gives C = 0."""
-    x, y = _in_out(info)
-    if x is not None and y is not None and len(y) > 1 and y[1] == 0:
-        raise ValueError(f"its input's {x[1]} channels are fewer than its blocks' elements (the output has 0 channels): {CANNOT_RUN}")
-
-
 # Shape-only ops (zero cost) and the check each gets: ops whose outputs the data decides
 # (Slice, Pad, Tile, Resize...) are left to the next op that checks.
 SHAPE_CHECKS = {"Identity": same_shape, "Dropout": same_shape, "Cast": same_shape, "CastLike": same_shape,
                 "Reshape": same_numel, "Squeeze": same_numel, "Unsqueeze": same_numel, "Transpose": transpose,
-                "Gather": gather, "Expand": expand, "Split": split, "DepthToSpace": blocks, "SpaceToDepth": blocks,
-                "Col2Im": col2im}  # fmt: skip
+                "Gather": gather, "Expand": expand, "Split": split, "DepthToSpace": blocks, "SpaceToDepth": blocks}  # fmt: skip

@@ -187,7 +187,7 @@ def index_outside(node, shape: tuple | None, index) -> str:
     return f"cannot derive cost: index {hi if hi >= n else lo} is outside axis {axis} of its data {tuple(shape)} (size {n}): {CANNOT_RUN}"
 
 
-def cannot_expand(shape: tuple | None, target) -> str:
+def cannot_expand(node, shape: tuple | None, target) -> str:
     """Why an Expand cannot run: its data's known ``shape`` and the known ``target`` shape do not
     broadcast (numpy's rule; "" when they do or are not known).  torch's TorchScript exporter
     writes such a node for a class token expanded to a size the trace fixed wrongly (timm's ViT
@@ -201,6 +201,28 @@ def cannot_expand(shape: tuple | None, target) -> str:
             return f"cannot derive cost: its data {tuple(shape)} cannot expand to {tuple(want)}: {CANNOT_RUN}"
     return ""
 
+
+def col2im_blocks(node, shape: tuple | None, image, block) -> str:
+    """Why a Col2Im cannot run (onnxruntime refuses it when it runs): its input's channels are no
+    positive multiple of its blocks' elements, or its number of blocks is not the one its image,
+    pads, strides and dilations give ("" when it can, or when it is not known)."""
+    if shape is None or len(shape) != 3 or any(getattr(v, "ndim", None) != 1 or v.dtype.kind not in "iu" for v in (image, block)) or len(image) != len(block):
+        return ""
+    image, block, n = [int(v) for v in image], [int(v) for v in block], len(image)
+    attrs = {a.name: list(a.ints) for a in node.attribute}
+    pads, strides, dilations = (attrs.get(k) or [d] * m for k, d, m in (("pads", 0, 2 * n), ("strides", 1, n), ("dilations", 1, n)))
+    if min(block, default=0) < 1 or len(pads) != 2 * n or len(strides) != n or len(dilations) != n or min(strides + dilations) < 1:
+        return ""
+    if shape[1] < 1 or shape[1] % prod(block):
+        return f"cannot derive cost: its input's {shape[1]} channels are no positive multiple of its blocks' {prod(block)} elements: {CANNOT_RUN}"
+    blocks = prod((image[i] + pads[i] + pads[i + n] - dilations[i] * (block[i] - 1) - 1) // strides[i] + 1 for i in range(n))
+    if shape[2] != blocks:
+        return f"cannot derive cost: its input holds {shape[2]} blocks, its image {tuple(image)} takes {blocks}: {CANNOT_RUN}"
+    return ""
+
+
+# Ops whose values are checked once known (the node's, its data's shape, the values of its other inputs): why it cannot run
+VALUE_CHECKS = {"Gather": index_outside, "Expand": cannot_expand, "Col2Im": col2im_blocks}
 
 # Ops whose inputs share one element type (their schema's T): values of two types are a type error.
 SAME_TYPE = frozenset({"Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Max", "Min", "Sum",

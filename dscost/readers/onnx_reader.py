@@ -93,9 +93,8 @@ def read_onnx(path: str | Path, input_shapes: dict[str, tuple] | None = None, pr
 
     A graph in which some node's shapes contradict each other (:mod:`onnx_declared`: a file
     inferred at one size, then its input edited) is read again with its declared shapes
-    forgotten, as onnxruntime runs it, taken with fewer such nodes and fewer uncounted ones, or
-    as many of each (a Reshape fixed at the old batch: it names that Reshape, not the first node
-    after the input); so is a graph whose declared shapes onnx's inference refuses."""
+    forgotten, as onnxruntime runs it, taken with fewer such nodes and fewer uncounted ones, or as many of each (a Reshape
+    fixed at the old batch: it names that Reshape, not the first node after the input); so is a graph whose declared shapes onnx's inference refuses."""
     args = (path, input_shapes, progress, dims, input_values, module_tensors, measure_sizes, feeds)
     try:
         model = _read(*args)
@@ -133,6 +132,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
     maybe_negative = NEGATIVE_INT_BYTES in stripped and b"Transpose" in stripped  # (onnx_mend: perm from the end)
     maybe_pool = POOL_BYTES in stripped  # (onnx_mend: a pool without its batch axis)
+    maybe_checked = onnx_shapes.VALUE_CHECKED in stripped  # (a Col2Im: its blocks are checked)
     maybe_resized = onnx_shapes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime: onnx_shapes.runtime_sizes)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
@@ -156,7 +156,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
         init_dims = {t.name: t.dims for t in st.initializers.values()}
-        infer = lambda m=mp, outputs=None, seeds=None: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop, input_values=input_values, node_outputs=outputs, seeds=seeds)  # noqa: E731
+        infer = lambda m=mp, outputs=None, seeds=None: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop, input_values=input_values, node_outputs=outputs, seeds=seeds, checks=maybe_checked)  # noqa: E731
         inferred = infer(outputs=made)
         if has_if:  # Ifs on tensor shapes: the shapes of this inference fold their conditions; inlined, the graph is inferred again
             first = [inferred.shapes]
@@ -269,7 +269,7 @@ class _Counter:
         self.types: dict[str, int] = inferred.types
         self.opset = inferred.opset
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
-        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.index_outside, types_differ)
+        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.VALUE_CHECKS, types_differ)
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
         self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
         for t in st.initializers.values():

@@ -39,10 +39,11 @@ from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
 from dscost.readers.onnx_node import CANNOT_RUN, einsum_shape, einsum_sizes, node_attrs
 from dscost.readers.onnx_stale import stale_slices
-from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, Evaluators, cannot_expand, constant_value, fold_small, index_outside,
+from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, VALUE_CHECKS, Evaluators, constant_value, fold_small,
                                       input_arrays, small_numbers, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
+VALUE_CHECKED = b"Col2Im"  # (onnx_eval.VALUE_CHECKS: the folding pass runs for it even when onnx's inference leaves no shape open)
 FLOAT, BFLOAT16 = ONNX_TYPES["float32"], ONNX_TYPES["bfloat16"]
 ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
@@ -98,11 +99,11 @@ class Inferred:
         self.opset = 0  # of the default domain
 
 
-def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0,
-          input_values: dict[str, int] | None = None, node_outputs: set[str] | None = None, seeds: dict | None = None) -> Inferred:  # fmt: skip
+def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None, loops: bool = False, depth: int = 0, input_values: dict[str, int] | None = None,
+          node_outputs: set[str] | None = None, seeds: dict | None = None, checks: bool = False) -> Inferred:  # fmt: skip
     """Shapes and element types of every tensor of ``mp`` (whose inputs :func:`onnx_inputs.fix_inputs` fixed).
     ``initializer_dims``: the dims of initializers (their data may have been stripped).  When the
-    graph may hold ``loops``, the folding pass always runs: it infers each Loop/Scan body
+    graph may hold ``loops`` or ops it ``checks`` (:data:`VALUE_CHECKED`), the folding pass always runs: it infers each Loop/Scan body
     (:func:`onnx_loops.infer_body`), ``depth`` Loops deep; ``input_values`` (``--input-value``)
     are values it starts from (a Loop's trip count given as a graph input); ``node_outputs``: the
     tensors the nodes make, when the caller read them already (100k protobuf reads spared);
@@ -142,7 +143,7 @@ def infer(mp, path: Path, onnx, initializer_dims: dict[str, tuple] | None = None
             shapes[t], types[t] = static_shape(vi.type), vi.type.tensor_type.elem_type
         inferred.notes.append(f"opset {opset}: onnx infers no shapes for its first op versions; " +
                               (f"{len(given)} tensor shape(s) from a copy converted to opset {target}" if not why else why))  # fmt: skip
-    if loops or any(shapes.get(o) is None for o in made):
+    if loops or checks or any(shapes.get(o) is None for o in made):
         loop = None
         if loops:
             from dscost.readers.onnx_loops import infer_body, new_graph
@@ -479,8 +480,8 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
             shapes[outs[0]] = tuple(values[outs[0]].shape)
             types[outs[0]] = 7
             continue
-        if op in ("Gather", "Expand") and len(ins) > 1 and ins[1] in values and outs and bad is not None:
-            why = (index_outside(node, shapes.get(ins[0]), values[ins[1]]) if op == "Gather" else cannot_expand(shapes.get(ins[0]), values[ins[1]]))
+        if op in VALUE_CHECKS and len(ins) > 1 and all(i in values for i in ins[1:]) and outs and bad is not None:
+            why = VALUE_CHECKS[op](node, shapes.get(ins[0]), *[values[i] for i in ins[1:]])
             if why:
                 bad[outs[0]] = why
         present = [i for i in ins if i]
