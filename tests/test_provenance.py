@@ -200,7 +200,31 @@ def test_a_dynamo_file_says_which_initializers_are_constants_torch_export_lifted
     held = {"lifted_tensor_0": graph.initializer[0]}  # (a record with dims, as the reader's own)
     assert learned(SIGNATURE.encode(), graph, {"w": True}, held)[1] == []  # (a module's export: its own note)
     graph.ClearField("value_info")  # (the signature alone names it)
-    assert learned(SIGNATURE.encode(), graph, None, held)[1] == [note]
-    assert learned(SIGNATURE.encode(), graph, None, {})[1] == []  # (not held by the file: nothing said)
+    unheld = ("the exported program's signature names 1 parameter tensor(s) this file does not hold (w): the exporter folded them into others "
+              "(a BatchNorm into its conv's weights) or merged equal ones, or the forward does not read them; torch's sum(p.numel()) counts them, "
+              "dscost counts the file's")  # fmt: skip
+    assert a.model.notes[-1] == unheld
+    assert learned(SIGNATURE.encode(), graph, None, held)[1] == [note, unheld]
+    assert learned(SIGNATURE.encode(), graph, None, {})[1] == [unheld]  # (the constant not held by the file: nothing said of it)
     graph.ClearField("metadata_props")  # (no record: nothing said)
     assert learned(SIGNATURE.encode(), graph, None, held) == (None, [])
+
+
+def test_a_dynamo_file_names_the_parameters_of_the_program_it_does_not_hold():
+    """torchvision's resnet18 through the dynamo exporter: onnxscript's optimizer folds each
+    BatchNorm into its conv, and the file holds 9,600 params fewer than torch's 11,689,512
+    (11,679,912: the BatchNorms' 40 weights and biases), with nothing said.  The program's
+    signature names every parameter: those the file neither holds nor records a folded tensor
+    as made from are named, in the program's order (a weight transposed for a MatMul, recorded
+    as folded from it, is held)."""
+    from dscost.readers.onnx_provenance import FOLDED, SIGNATURE, learned
+
+    signature = ("\n# inputs\np_conv1_weight: PARAMETER target='conv1.weight'\np_bn1_weight: PARAMETER target='bn1.weight'\n"
+                 "p_bn1_bias: PARAMETER target='bn1.bias'\np_fc_weight: PARAMETER target='fc.weight'\n"
+                 "b_bn1_running_mean: BUFFER target='bn1.running_mean' persistent=True\nx: USER_INPUT\n\n# outputs\nlinear: USER_OUTPUT\n")  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=[_with_metadata(vi("fc_t", [4, 3]), **{FOLDED: "['fc.weight']"})])
+    _with_metadata(graph, **{SIGNATURE: signature})
+    found, notes = learned(SIGNATURE.encode(), graph, None, {"conv1.weight": None, "fc_t": None})
+    assert found == {"fc_t": True} and len(notes) == 1
+    assert notes[0].startswith("the exported program's signature names 2 parameter tensor(s) this file does not hold (bn1.weight, bn1.bias): ")
+    assert learned(SIGNATURE.encode(), graph, {"conv1.weight": True}, {"conv1.weight": None})[1] == []  # (a module's export: said its own way)

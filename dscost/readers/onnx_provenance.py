@@ -63,7 +63,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
 
     kinds: dict[str, str] = {}
     folded: dict[str, str] = {}
-    signed: set[tuple[str, str]] = set()  # (target, kind) of the program's inputs
+    signed: dict[tuple[str, str], None] = {}  # (target, kind) of the program's inputs, in its order
     for vi in (*graph.input, *graph.value_info):
         for p in vi.metadata_props:
             if p.key == KIND:
@@ -72,12 +72,12 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
                 folded[vi.name] = p.value
     for p in getattr(graph, "metadata_props", ()):  # (the program's signature names the buffers folded away too: a rotary table's inv_freq)
         if p.key == SIGNATURE and isinstance(p.value, str):
-            signed.update((target, kind) for kind, target in SIGNED.findall(p.value))
+            signed.update(dict.fromkeys((target, kind) for kind, target in SIGNED.findall(p.value)))
     params = {n for n, k in (*kinds.items(), *signed) if k == "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if v}
     stored = {n for n, k in (*kinds.items(), *signed) if k != "PARAMETER"} | {n for n, v in (module_tensors or {}).items() if not v}
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
-    note = lifted_note([n for n, k in (*kinds.items(), *((t, k) for t, k in signed)) if k == "CONSTANT_TENSOR"], initializers) if module_tensors is None else []
     guess = module_tensors is None and not signed  # (no list of the parameters: a name not made by an op is taken for one)
+    sourced: set[str] = set()  # (every tensor a folded one came from)
     for name, text in folded.items():
         try:
             sources = ast.literal_eval(text)
@@ -85,9 +85,25 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
             continue
         if isinstance(sources, (list, tuple)):
             out[name] = any(isinstance(s, str) and (s in params or (guess and s not in stored and not _made_by_an_op(s))) for s in sources)
+            sourced.update(s for s in sources if isinstance(s, str))
+    note = [] if module_tensors is not None else (  # (a module's export says this its own way: torch_reader)
+        lifted_note([n for n, k in (*kinds.items(), *signed) if k == "CONSTANT_TENSOR"], initializers)
+        + unheld_note([t for t, k in signed if k == "PARAMETER" and t not in initializers and t not in sourced]))
     if not out:
         return module_tensors, note
     return {**out, **(module_tensors or {})}, note
+
+
+def unheld_note(names: list[str]) -> list[str]:
+    """A note on the parameters the program's signature names that the file neither holds nor
+    records a tensor folded from: dscost counts fewer params than torch (a BatchNorm folded into
+    its conv leaves no record; nor do equal tensors merged into one, or a parameter never read)."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return []
+    return [f"the exported program's signature names {len(names)} parameter tensor(s) this file does not hold ({few(names)}): the exporter folded "
+            f"them into others (a BatchNorm into its conv's weights) or merged equal ones, or the forward does not read them; "
+            f"torch's sum(p.numel()) counts them, dscost counts the file's"]  # fmt: skip
 
 
 def lifted_note(constants: list[str], initializers: dict) -> list[str]:
