@@ -55,8 +55,9 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     """``module_tensors`` (a PyTorch module's parameters, True, and buffers, False, by name;
     None for a file) completed with what the metadata of ``graph``'s value_info says: each
     recorded parameter True, each buffer or constant False, each folded tensor True when folded
-    from a parameter.  What ``module_tensors`` says of a name wins.  With it, for a file, a note
-    on the ``initializers`` that are constants torch.export lifted (:func:`lifted_note`)."""
+    from a parameter.  What ``module_tensors`` says of a name wins.  With it, for a file, notes
+    on the ``initializers`` that are constants torch.export lifted (:func:`lifted_note`) and on the
+    parameters of the program the file does not hold (:func:`unheld_note`)."""
     if not any(mark in stripped for mark in MARKS):
         return module_tensors, []
     import ast
