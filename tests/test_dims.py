@@ -327,9 +327,9 @@ def test_a_ceil_mode_pool_drops_the_window_that_starts_in_the_padding(tmp_path, 
 def test_a_chain_longer_than_the_rounds_says_what_it_left(tmp_path, monkeypatch):
     """Each round settles the nodes whose inputs the last one fixed; past RUNTIME_ROUNDS, the rest
     keep onnx's size and a note names them (here: one round, two pools in a row)."""
-    from dscost.readers import onnx_shapes
+    from dscost.readers import onnx_runtime_sizes
 
-    monkeypatch.setattr(onnx_shapes, "RUNTIME_ROUNDS", 1)
+    monkeypatch.setattr(onnx_runtime_sizes, "RUNTIME_ROUNDS", 1)
     m = read_onnx(save(tmp_path, ceil_pools()))
     assert [layer.output_shape for layer in m.layers] == [(1, 3, 5, 5), (1, 8, 5, 5), (1, 8, 4, 4), (1, 4, 4, 4)]  # (p2 left at onnx's 4x4)
     assert "1 more node(s) whose output onnx's shape inference sizes other than onnxruntime, after 1 rounds of inference ('p2'): counted at onnx's size" in m.notes

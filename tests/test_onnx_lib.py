@@ -61,7 +61,7 @@ def _legacy(tmp_path: Path) -> Path:
 
 def _pool_resize(tmp_path: Path) -> Path:
     """A MaxPool with ceil_mode=0 (as torch's exporter writes every pool) and a Resize by 2: both are
-    looked at for the runtime's size (onnx_shapes.runtime_sizes), with nothing to correct."""
+    looked at for the runtime's size (onnx_runtime_sizes.runtime_sizes), with nothing to correct."""
     import numpy as np
     from onnx_models import init, model, node, save
 

@@ -1104,3 +1104,56 @@ def test_a_shape_stored_as_external_data_is_named_where_the_shapes_are_lost(tmp_
     onnx.save(mp(), str(tmp_path / "inline.onnx"), save_as_external_data=True, location="inline.data")  # the default threshold: counted
     m = read_onnx(tmp_path / "inline.onnx")
     assert m.uncounted == [] and sum(layer.cost.macs for layer in m.layers) == 12 * 4
+
+
+def _triu_gather_gemm(n: int, where: str):
+    """iSQRT-COV's pooling (the eighteenth round, pytorchcv): the upper triangle of an n x n map
+    picked by ``ones(n, n).triu().view(-1).nonzero()``, then a Gemm to 3 outputs.  ``where`` the
+    ones are: an initializer, a Constant node, or a graph input (not a constant)."""
+    ones = numpy_helper_from(np.ones((n, n), np.float32), "ones")
+    nodes = [node("Constant", [], "ones", value=ones)] if where == "constant" else []
+    nodes += [node("Trilu", ["ones"], "tri", upper=1), node("Reshape", ["tri", "flat"], "triv"), node("NonZero", ["triv"], "nz"),
+              node("Transpose", ["nz"], "idx", perm=[1, 0]), node("Reshape", ["x", "row"], "xv"), node("Gather", ["xv", "idx"], "g", axis=1),
+              node("Reshape", ["g", "row2"], "gv"), node("Gemm", ["gv", "W"], "y", name="fc", transB=1)]  # fmt: skip
+    inits = [init("flat", 1, dtype=np.int64, value=[n * n]), init("row", 2, dtype=np.int64, value=[1, n * n]),
+             init("row2", 2, dtype=np.int64, value=[1, -1]), init("W", 3, n * (n + 1) // 2)]  # fmt: skip
+    inputs = [("x", [1, n, n])] + ([("ones", [n, n])] if where == "input" else [])
+    return model(nodes, inputs, ["y"], inits + ([ones] if where == "initializer" else []))
+
+
+def numpy_helper_from(array, name):
+    from onnx import numpy_helper
+
+    return numpy_helper.from_array(array, name)
+
+
+@pytest.mark.parametrize("n", [4, 17, 64])
+@pytest.mark.parametrize("where", ["initializer", "constant", "external"])
+def test_a_nonzero_of_stored_constants_has_the_size_their_values_give(tmp_path, n, where):
+    """Found by the eighteenth round (pytorchcv's iSQRT-COV ResNet-18): a NonZero computed from a
+    stored constant alone (a 256 x 256 upper triangle of ones) has a size the constant's values
+    decide, but dscost keeps the values of small tensors only (1 KB of floats in an initializer,
+    16 KB in a Constant node), so from 17 x 17 (an initializer) the Gemm after it was uncounted:
+    its output size "depends on the data" (pytorchcv's model: 32,896,000 MACs of torch's
+    486,142,976 missing).  Those values are now read from the file, at most 65,536 elements
+    each, and a note says so: n(n+1)/2 indices, a Gemm of 3 n(n+1)/2 MACs (64: 6,240)."""
+    mp = _triu_gather_gemm(n, "initializer" if where == "external" else where)
+    kw = {"save_as_external_data": True, "location": "m.data", "size_threshold": 64} if where == "external" else {}  # (ones and W: the shapes stay)
+    m = read_onnx(save(tmp_path, mp, **kw))
+    fc = next(layer for layer in m.layers if layer.name == "fc")
+    assert (fc.cost.macs, fc.input_shape, m.uncounted) == (3 * n * (n + 1) // 2, (1, n * (n + 1) // 2), [])
+    read = [x for x in m.notes if x.startswith("the values of")]
+    small = n * n * 4 < 16384 if where == "constant" else n * n * 4 <= 1024 and where != "external"  # (kept: a small node, 1 KB of floats)
+    assert read == ([] if small else [f"the values of 1 stored constant(s) (ones: {n * n * 4:,} bytes) were read from the file: a NonZero or Unique "
+                                      f"computed from constants alone has the size they give it"])  # fmt: skip
+    if where == "external":  # (the external data's note said it is never opened)
+        assert [x for x in m.notes if x.startswith("external data in ")] == ["external data in 1 file(s), opened only to read the values of stored "
+                                                                             "constants a NonZero or Unique is computed from"]  # fmt: skip
+
+
+def test_a_nonzero_of_activations_reads_nothing_and_stays_open(tmp_path):
+    """A NonZero of a graph input (data) has the size of the data: nothing is read, and the Gemm
+    after it is uncounted, its reason naming where the shapes were lost, as before."""
+    m = read_onnx(save(tmp_path, _triu_gather_gemm(64, "input")))
+    assert not [x for x in m.notes if x.startswith("the values of")]
+    assert [u.name for u in m.uncounted] == ["fc"] and "NonZero" in m.uncounted[0].reason

@@ -116,7 +116,7 @@ def test_module_defined_in_the_test_equals_torch():
 
 def test_a_ceil_mode_pool_counts_as_torch_runs_it():
     """MaxPool2d(2, 2, padding=1, ceil_mode=True) on 9x9: torch drops the window that would start in
-    the end padding (5x5); the exported graph, inferred by onnx, says 6x6 (onnx_shapes.runtime_sizes)."""
+    the end padding (5x5); the exported graph, inferred by onnx, says 6x6 (onnx_runtime_sizes.runtime_sizes)."""
     net = torch.nn.Sequential(torch.nn.MaxPool2d(2, 2, padding=1, ceil_mode=True), torch.nn.Conv2d(3, 8, 3, padding=1),
                               torch.nn.AvgPool2d(2, 2, padding=1, ceil_mode=True), torch.nn.Conv2d(8, 4, 1))  # fmt: skip
     x = torch.rand(1, 3, 9, 9)
@@ -131,7 +131,7 @@ def test_an_upsample_by_a_scale_counts_as_torch_runs_it():
     """interpolate(scale_factor=1.4) of 20x15 makes 28x21 in torch (20 x 1.4 = 28.0 in double); the
     exported graph, its scales a Concat of two Constants (no constant folding) of 1.4 as a float32,
     is inferred by onnx >= 1.22 at 27x20 (exactly 27.9999996 and 20.9999997), and the conv after it
-    declared at torch's 26x19 was uncounted (onnx_shapes.runtime_sizes)."""
+    declared at torch's 26x19 was uncounted (onnx_runtime_sizes.runtime_sizes)."""
 
     class Up(torch.nn.Module):
         def __init__(self):

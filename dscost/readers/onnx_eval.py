@@ -221,6 +221,45 @@ def col2im_blocks(node, shape: tuple | None, image, block) -> str:
     return ""
 
 
+# Ops whose output size their input's values decide: computed from stored constants alone, those are read (onnx_shapes)
+DATA_SIZED = ("NonZero", "Unique")
+SOURCES_MAX = 64  # nodes walked back from one of them
+READ_MAX_ELEMENTS = 1 << 22  # elements read from the file for them in all (each at most FOLD_MAX_ELEMENTS)
+
+
+def stored_sources(nodes, values: dict, stored: dict) -> list[str]:
+    """The tensors of ``stored`` (whose data the stripped copy left out) without a value that the
+    input of a NonZero or Unique is computed from, when it is computed from constants alone, by
+    standard deterministic ops, at most :data:`SOURCES_MAX` nodes back: the values that decide its size
+    (each of at most :data:`FOLD_MAX_ELEMENTS` elements, :data:`READ_MAX_ELEMENTS` in all)."""
+    wanted = [n for n in nodes if n.op_type in DATA_SIZED and n.input and n.input[0] not in values] if stored else []
+    if not wanted:
+        return []
+    made = {o: n for n in nodes for o in n.output if o}
+    found: dict[str, None] = {}
+    for node in wanted:
+        todo, seen, need = [node.input[0]], set(), []
+        while todo:
+            t = todo.pop()
+            if not t or t in seen or t in values:
+                continue
+            seen.add(t)
+            p = made.get(t)
+            if t in stored:
+                need.append(t)
+                if prod(stored[t].dims) > FOLD_MAX_ELEMENTS:
+                    break  # (too big to fold)
+            elif (len(seen) > SOURCES_MAX or p is None or p.op_type in NONDETERMINISTIC or standard_domain(p) not in ("", "ai.onnx")
+                  or any(a.type in (5, 10) for a in p.attribute)):  # fmt: skip
+                break  # (a graph input, a random or custom op, a subgraph, too far: not from constants alone)
+            else:
+                todo.extend(p.input)
+        else:
+            if sum(prod(stored[t].dims) for t in {*found, *need}) <= READ_MAX_ELEMENTS:
+                found.update(dict.fromkeys(need))
+    return list(found)
+
+
 # Ops whose values are checked once known (the node's, its data's shape, the values of its other inputs): why it cannot run
 VALUE_CHECKS = {"Gather": index_outside, "Expand": cannot_expand, "Col2Im": col2im_blocks}
 

@@ -42,11 +42,11 @@ def holds_mask_values(dtype: int, values: bytes) -> bool:
 
 
 class Masks:
-    """The masks of one file (``stored``: its top graph's initializers, the wire scan's), by
-    name; ``off`` for a module's export."""
+    """The masks of one file (``wire``: its wire scan, :class:`onnx_wire.Stripper`, whose top
+    graph's initializers are looked at), by name; ``off`` for a module's export."""
 
-    def __init__(self, path: Path, stored: dict, off: bool = False):
-        self.path, self.stored, self.off = path, stored, off
+    def __init__(self, path: Path, wire, off: bool = False):
+        self.path, self.wire, self.stored, self.off = path, wire, wire.initializers, off
         self.read: set[str] = set()  # the initializers whose values were read
         self.found: dict[str, None] = {}  # those of them that are masks, in the order found
         self.external = False  # (some read from an external-data file)
@@ -72,8 +72,9 @@ class Masks:
 
     def say(self, notes: list[str]) -> None:
         """Add the note on the masks found to the model's ``notes``, and say where values were read."""
-        if self.external:  # (the external data's note said it is never opened)
-            notes[:] = [n.replace(", never opened", ", opened only to read the values of constants that may be masks", 1) if n.startswith("external data in ") else n
+        why = [w for w, read in (("stored constants a NonZero or Unique is computed from", self.wire.opened), ("constants that may be masks", self.external)) if read]
+        if why:  # (the external data's note said it is never opened)
+            notes[:] = [n.replace(", never opened", f", opened only to read the values of {' and of '.join(why)}", 1) if n.startswith("external data in ") else n
                         for n in notes]  # fmt: skip
         if self.found:
             notes.append(f"{len(self.found)} stored constant(s) that element-wise ops apply to activations hold infinities or their type's largest value, as "

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
-from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_shapes
+from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, FLOAT_TYPES, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
@@ -133,7 +133,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     maybe_negative = NEGATIVE_INT_BYTES in stripped and b"Transpose" in stripped  # (onnx_mend: perm from the end)
     maybe_pool = POOL_BYTES in stripped  # (onnx_mend: a pool without its batch axis)
     maybe_checked = onnx_shapes.VALUE_CHECKED in stripped  # (a Col2Im: its blocks are checked)
-    maybe_resized = onnx_shapes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime: onnx_shapes.runtime_sizes)
+    maybe_resized = onnx_runtime_sizes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -155,8 +155,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         opened = onnx_inputs.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
         if opened:
             notes.append(f"{opened} declared dimension(s) of -1 (dynamic) in the graph's outputs and value_info are inferred")
-        init_dims = {t.name: t.dims for t in st.initializers.values()}
-        infer = lambda m=mp, outputs=None, seeds=None: onnx_shapes.infer(m, path, onnx, init_dims, loops=maybe_loop, input_values=input_values, node_outputs=outputs, seeds=seeds, checks=maybe_checked)  # noqa: E731
+        infer = lambda m=mp, outputs=None, seeds=None: onnx_shapes.infer(m, path, onnx, st, maybe_loop, input_values=input_values, node_outputs=outputs,  # noqa: E731
+                                                                          seeds=seeds, checks=maybe_checked)  # fmt: skip
         inferred = infer(outputs=made)
         if has_if:  # Ifs on tensor shapes: the shapes of this inference fold their conditions; inlined, the graph is inferred again
             first = [inferred.shapes]
@@ -169,7 +169,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             names, made = sort_nodes(path, mp.graph)
             inferred = infer(outputs=made)
         if maybe_resized:
-            inferred = onnx_shapes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
+            inferred = onnx_runtime_sizes.runtime_sizes(mp.graph, inferred, lambda m=made: infer(outputs=m), notes, mp.opset_import)
         untaken = []  # (the If branches a measured run did not take that hold work: listed as uncounted)
         if measure_sizes:
             inferred, names, made, untaken = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop,
@@ -293,7 +293,7 @@ class _Counter:
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
         self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors (or a dynamo file's record)
         self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
-        self.masks = Masks(path, st.initializers)  # (read_onnx turns it off for a module's export)
+        self.masks = Masks(path, st)  # (read_onnx turns it off for a module's export)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())

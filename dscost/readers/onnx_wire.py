@@ -389,6 +389,9 @@ class Stripper:
         self.path = path
         self.folder = os.path.realpath(path.parent)
         self.initializers: dict[str, _Tensor] = {}  # top graph
+        self.constants: dict[str, _Tensor] = {}  # the top graph's Constant nodes whose data was left out, by output
+        self.stripped: _Tensor | None = None  # (the last tensor whose data was left out)
+        self.opened = False  # (an external-data file read by :func:`stored_array`)
         self.inputs_declared: list[str] = []
         self.n_nodes = 0
         self.has_graph = False
@@ -409,6 +412,7 @@ class Stripper:
     def tensor(self, s: int, e: int) -> bytes:
         t, keep = _scan_tensor(self.buf, s, e)
         self._check_location(t)
+        self.stripped = t if keep is not None else None
         return self.buf[s:e] if keep is None else b"".join(self.buf[a:b] for a, b in keep)
 
     def model(self) -> bytes:
@@ -493,13 +497,21 @@ class Stripper:
         return b"".join(out)
 
     def node(self, s: int, e: int, depth: int = 0) -> bytes:
+        """The NodeProto at ``buf[s:e]`` rebuilt; a Constant node of the top graph whose tensor lost
+        its data is remembered by its output (:attr:`constants`)."""
         buf = self.buf
         out: list[bytes] = []
+        self.stripped = None
+        named: dict[int, str] = {}  # (its first output, 2, and its op_type, 4)
         for number, wt, fs, vs, ve, _ in fields(buf, s, e):
             if number == 5 and wt == 2:  # attribute
                 out.append(enc_len(5, self.attribute(vs, ve, depth)))
             else:
+                if number in (2, 4) and wt == 2 and number not in named:
+                    named[number] = _text(buf, vs, ve)
                 out.append(bytes(buf[fs:ve]))
+        if depth == 0 and self.stripped is not None and named.get(4) == "Constant" and named.get(2):
+            self.constants[named[2]] = self.stripped
         return b"".join(out)
 
     def attribute(self, s: int, e: int, depth: int = 0) -> bytes:
@@ -544,6 +556,21 @@ def stored_values(path: Path, t: _Tensor, limit: int) -> bytes | None:
     except (OSError, ValueError):
         return None
     return values if len(values) == n else None
+
+
+def stored_array(wire: Stripper, t: _Tensor, np, max_elements: int):
+    """The values of ``t``, a tensor of ``wire``'s file whose data the stripped copy left out, as a
+    numpy array, read as :func:`stored_values` does (``wire.opened`` when from external data); None
+    over ``max_elements``, of a type numpy lacks (bfloat16, 4-bit) or when they cannot be read."""
+    from dscost.dtypes import ONNX_TYPE_NAMES
+
+    kind = ONNX_TYPE_NAMES.get(t.dtype) if t.dtype not in (8, 16, 21, 22) else None  # (no string, bfloat16, 4-bit)
+    values = stored_values(wire.path, t, int(prod(t.dims) * ITEMSIZE[t.dtype])) if kind is not None and prod(t.dims) <= max_elements else None
+    wire.opened = wire.opened or (values is not None and t.location is not None)
+    try:
+        return None if values is None else np.frombuffer(values, dtype=np.dtype(kind).newbyteorder("<")).reshape(t.dims).astype(kind)
+    except (ValueError, TypeError):
+        return None
 
 
 def strip(path: Path) -> tuple[bytes, Stripper]:
