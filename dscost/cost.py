@@ -308,10 +308,11 @@ def softmax_cost(numel: int) -> Cost:
 
 
 def is_separable_candidate(layer: Layer) -> bool:
-    """A standard conv (groups 1) with a kernel larger than 1x1 and more than one input channel: on
-    one channel the depthwise half is a single filter, so every output channel would be a multiple
-    of one filtered map (a rank-1 conv, no replacement for the layer)."""
-    return layer.conv is not None and layer.type == STANDARD and layer.conv.cin > 1
+    """A standard conv (groups 1), kernel > 1x1, more than one input and output channel: on one input channel
+    the depthwise half is a single filter, every output channel a multiple of one filtered map (a rank-1
+    conv, no replacement for the layer); to one output channel the pointwise half only scales each
+    filtered map, as expressive as the conv at more cost (1/N + 1/Dk^2 > 1: CBAM's 7x7 gate, 2 -> 1)."""
+    return layer.conv is not None and layer.type == STANDARD and layer.conv.cin > 1 and layer.conv.cout > 1
 
 
 def depthwise_geom(g: ConvGeom) -> ConvGeom:

@@ -366,8 +366,9 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
                 report.skipped.append(Skipped(node.name, "1x1 kernel: already pointwise"))
             out_nodes.append(node)
             continue
-        if w.shape[1] == 1:
-            report.skipped.append(Skipped(node.name, "one input channel: its depthwise half would be a single filter (cost.is_separable_candidate)"))
+        if w.shape[1] == 1 or w.shape[0] == 1:
+            report.skipped.append(Skipped(node.name, "one input channel: its depthwise half would be a single filter (cost.is_separable_candidate)" if w.shape[1] == 1 else
+                                          "one output channel: its pointwise half would only scale each filtered map, at more cost (cost.is_separable_candidate)"))  # fmt: skip
             out_nodes.append(node)
             continue
         if max(kernel) < min_kernel:

@@ -133,6 +133,24 @@ def test_a_conv_on_one_input_channel_has_no_separable_form(tmp_path):
     assert rep.exact and rep.predicted == rep.actual
 
 
+def test_a_conv_to_one_output_channel_has_no_separable_form(tmp_path):
+    """Found by the eighteenth round: CBAM's spatial gate, a 7x7 conv 2 -> 1 (pytorchcv), was
+    offered as separable at 1/1 + 1/49 of its MACs, more than it costs, and counted so in the
+    whole-model what-if.  To one output channel the pointwise half only scales each depthwise
+    map: the same function as the conv, at more cost.  No what-if, and convert skips it."""
+    nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
+             helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[3, 3, 3, 3])]  # fmt: skip
+    src = save(_model(nodes, (1, 2, 8, 8), (1, 1, 8, 8), [_w("wa", 2, 2, 3, 3), _w("wb", 1, 2, 7, 7)]), tmp_path / "gate.onnx")
+    a = analyze(load(src))
+    assert set(a.what_if) == {"A"}
+    assert a.all_separable.macs == a.totals.macs - 9 * 2 * 2 * 64 + (9 * 2 + 2 * 2) * 64  # A: dw 3x3 x 2 + pw 2 -> 2 on 8x8
+    rep = cv.convert_file(src, tmp_path / "out.onnx")
+    assert [c.name for c in rep.converted] == ["A"]
+    assert [(k.name, k.reason) for k in rep.skipped] == [("B", "one output channel: its pointwise half would only scale each filtered map, at more cost "
+                                                               "(cost.is_separable_candidate)")]  # fmt: skip
+    assert rep.exact and rep.predicted == rep.actual
+
+
 def test_svd_init_is_exact_for_separable_weights():
     # W[n, m] = p[n, m] * d[m]: every input channel's slice has rank 1
     p = RNG.standard_normal((6, 3))

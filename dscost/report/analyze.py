@@ -131,7 +131,7 @@ def layers_table(
         notes.append("other ops: bias additions, BN, activation, pooling and add arithmetic (not in MACs)")
     if have & {"sep_macs", "sep_params", "saving"}:
         what = "the layer" if not view.depth else "the row's standard convs"
-        notes.append(f"sep {u} / sep params: {what} as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1, more than one input channel)")
+        notes.append(f"sep {u} / sep params: {what} as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1, more than one input and output channel)")
     if roofline is not None and have & {"bytes", "intensity"}:
         notes.append(
             f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}); "
