@@ -1157,3 +1157,19 @@ def test_a_nonzero_of_activations_reads_nothing_and_stays_open(tmp_path):
     m = read_onnx(save(tmp_path, _triu_gather_gemm(64, "input")))
     assert not [x for x in m.notes if x.startswith("the values of")]
     assert [u.name for u in m.uncounted] == ["fc"] and "NonZero" in m.uncounted[0].reason
+
+
+@pytest.mark.parametrize("axis", [[0], 0])
+def test_a_cumsum_of_a_one_element_axis_folds(tmp_path, axis):
+    """Found by the seventeenth round (pytorch-forecasting's N-HiTS): the dynamo exporter writes
+    ``repeat_interleave`` with a CumSum whose axis is a one-element 1-D tensor, which onnxruntime
+    runs but onnx's evaluator refuses ("Axis must be a rank-0 tensor"), so the Range it sizes was
+    "computed at run time" and the MatMul after it uncounted.  Range(0, CumSum([3])[-1], 1) as a
+    1 x 3 row times a 3 x 4 weight: 12 MACs, whichever the axis."""
+    nodes = [node("CumSum", ["reps", "axis"], "cs"), node("Gather", ["cs", "minus1"], "last1", axis=0), node("Squeeze", ["last1", "zero"], "last"),
+             node("Range", ["start", "last", "one"], "r"), node("Cast", ["r"], "rf", to=TensorProto.FLOAT), node("Unsqueeze", ["rf", "zero"], "row"),
+             node("MatMul", ["row", "W"], "mm"), node("Add", ["mm", "x"], "out")]  # fmt: skip
+    scalar = lambda name, v: init(name, *np.shape(v), dtype=np.int64, value=np.ravel(v).tolist())  # noqa: E731
+    inits = [scalar("reps", [3]), scalar("axis", axis), scalar("minus1", [-1]), scalar("zero", [0]), scalar("start", 0), scalar("one", 1), init("W", 3, 4)]
+    m = read(tmp_path, nodes, [("x", [1, 4])], ["out"], inits, opset=18)
+    assert (next(layer.cost.macs for layer in m.layers if layer.name == "mm"), m.uncounted) == (12, [])

@@ -124,6 +124,8 @@ class Evaluators:
 
         import numpy as np
 
+        if node.op_type == "CumSum" and len(feeds) > 1 and getattr(feeds[1], "shape", None) == (1,):  # (onnxruntime runs a one-element axis,
+            feeds = [feeds[0], feeds[1].reshape(()), *feeds[2:]]  # the dynamo exporter's repeat_interleave writes one; onnx's evaluator takes 0-D)
         with warnings.catch_warnings(), np.errstate(all="ignore"):  # log(0) of T5's position buckets: not the user's concern
             warnings.simplefilter("ignore")
             return ev.run(None, {f"i{k}": v for k, v in enumerate(feeds) if v is not None})
@@ -133,7 +135,7 @@ class Evaluators:
 # of small inputs is bounded before it runs (most shape arithmetic of an export).
 _SAME_SIZE = frozenset("Identity Cast Reshape Squeeze Unsqueeze Flatten Transpose Neg Abs Floor Ceil Round Sqrt Reciprocal "
                        "Sign Not Relu Exp Log Sin Cos Tanh Sigmoid Erf IsNaN IsInf Slice ReduceSum ReduceMean ReduceMax "
-                       "ReduceMin ReduceProd ArgMax ArgMin QuantizeLinear DequantizeLinear".split())  # fmt: skip
+                       "ReduceMin ReduceProd ArgMax ArgMin QuantizeLinear DequantizeLinear CumSum".split())  # fmt: skip
 _BROADCAST = frozenset("Add Sub Mul Div Pow Mod Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor Max Min Where".split())
 
 
