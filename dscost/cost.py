@@ -14,7 +14,7 @@ from fractions import Fraction
 from math import prod
 from typing import Collection
 
-from dscost.layers import BLOCK_THROUGH_TYPES, DEPTHWISE, FC, POINTWISE, STANDARD, ConvGeom, Cost, Layer, Model, Shape
+from dscost.layers import BLOCK_THROUGH_TYPES, DEPTHWISE, FC, GROUPED, POINTWISE, STANDARD, ConvGeom, Cost, Layer, Model, Shape
 
 # --------------------------------------------------------------------------
 # Shapes
@@ -373,13 +373,8 @@ def find_blocks(layers: list[Layer], through: tuple = BLOCK_THROUGH_TYPES) -> li
 # --------------------------------------------------------------------------
 # Whole-model analysis
 
-# Table 2 of the MobileNet paper groups costs by these categories.
-CATEGORIES = {
-    POINTWISE: "1x1 conv",
-    DEPTHWISE: "depthwise conv",
-    STANDARD: "standard conv",
-    FC: "fully connected",
-}
+# Table 2 of the MobileNet paper groups costs by these categories (and grouped convs, ResNeXt's and ShuffleNet's, apart from "other").
+CATEGORIES = {POINTWISE: "1x1 conv", DEPTHWISE: "depthwise conv", STANDARD: "standard conv", GROUPED: "grouped conv", FC: "fully connected"}
 
 
 def category(layer: Layer) -> str:
