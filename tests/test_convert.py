@@ -116,38 +116,30 @@ def test_convert_hand_model_matches_what_if(tmp_path):
     assert run(out, x)[0].shape == (1, 12, 8, 8)
 
 
-def test_a_conv_on_one_input_channel_has_no_separable_form(tmp_path):
+@pytest.mark.parametrize("x, y, wa, wb, pads_b, kept, skipped, saved", [
+    ((1, 1, 8, 8), (1, 8, 8, 8), (8, 1, 3, 3), (8, 8, 3, 3), 1, "B",
+     ("A", "one input channel: its depthwise half would be a single filter (cost.is_separable_candidate)"), 9 * 8 * 8 * 64 - (9 * 8 + 8 * 8) * 64),
+    ((1, 2, 8, 8), (1, 1, 8, 8), (2, 2, 3, 3), (1, 2, 7, 7), 3, "A",
+     ("B", "one output channel: its pointwise half would only scale each filtered map, at more cost (cost.is_separable_candidate)"),
+     9 * 2 * 2 * 64 - (9 * 2 + 2 * 2) * 64),
+])  # fmt: skip
+def test_a_conv_on_one_input_or_to_one_output_channel_has_no_separable_form(tmp_path, x, y, wa, wb, pads_b, kept, skipped, saved):
     """A grayscale stem, 3x3 conv 1 -> 8 (Silero VAD's STFT conv is one too: 1 -> 258): its
-    depthwise half would be one filter, every output channel a multiple of one filtered map. No
-    what-if in analyze (which would claim 1/8 + 1/9 of its MACs), and convert skips it, so the two
-    still agree: only B (8 -> 8) is made separable."""
+    depthwise half would be one filter, every output channel a multiple of one filtered map.
+    CBAM's spatial gate, a 7x7 conv 2 -> 1 (found by the eighteenth round, pytorchcv): to one
+    output channel the pointwise half only scales each depthwise map, the same function at more
+    cost (1/1 + 1/49 of its MACs, which the whole-model what-if had counted).  Neither gets a
+    what-if in analyze, and convert skips both, so the two still agree: only the other conv is
+    made separable (dw 3x3 + pw on 8x8)."""
     nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
-             helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[1, 1, 1, 1])]  # fmt: skip
-    src = save(_model(nodes, (1, 1, 8, 8), (1, 8, 8, 8), [_w("wa", 8, 1, 3, 3), _w("wb", 8, 8, 3, 3)]), tmp_path / "gray.onnx")
+             helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[pads_b] * 4)]  # fmt: skip
+    src = save(_model(nodes, x, y, [_w("wa", *wa), _w("wb", *wb)]), tmp_path / "m.onnx")
     a = analyze(load(src))
-    assert set(a.what_if) == {"B"}
-    assert a.all_separable.macs == a.totals.macs - 9 * 8 * 8 * 64 + (9 * 8 + 8 * 8) * 64  # B: dw 3x3 x 8 + pw 8 -> 8 on 8x8
+    assert set(a.what_if) == {kept}
+    assert a.all_separable.macs == a.totals.macs - saved
     rep = cv.convert_file(src, tmp_path / "out.onnx")
-    assert [c.name for c in rep.converted] == ["B"]
-    assert [(k.name, k.reason) for k in rep.skipped] == [("A", "one input channel: its depthwise half would be a single filter (cost.is_separable_candidate)")]
-    assert rep.exact and rep.predicted == rep.actual
-
-
-def test_a_conv_to_one_output_channel_has_no_separable_form(tmp_path):
-    """Found by the eighteenth round: CBAM's spatial gate, a 7x7 conv 2 -> 1 (pytorchcv), was
-    offered as separable at 1/1 + 1/49 of its MACs, more than it costs, and counted so in the
-    whole-model what-if.  To one output channel the pointwise half only scales each depthwise
-    map: the same function as the conv, at more cost.  No what-if, and convert skips it."""
-    nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
-             helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[3, 3, 3, 3])]  # fmt: skip
-    src = save(_model(nodes, (1, 2, 8, 8), (1, 1, 8, 8), [_w("wa", 2, 2, 3, 3), _w("wb", 1, 2, 7, 7)]), tmp_path / "gate.onnx")
-    a = analyze(load(src))
-    assert set(a.what_if) == {"A"}
-    assert a.all_separable.macs == a.totals.macs - 9 * 2 * 2 * 64 + (9 * 2 + 2 * 2) * 64  # A: dw 3x3 x 2 + pw 2 -> 2 on 8x8
-    rep = cv.convert_file(src, tmp_path / "out.onnx")
-    assert [c.name for c in rep.converted] == ["A"]
-    assert [(k.name, k.reason) for k in rep.skipped] == [("B", "one output channel: its pointwise half would only scale each filtered map, at more cost "
-                                                               "(cost.is_separable_candidate)")]  # fmt: skip
+    assert [c.name for c in rep.converted] == [kept]
+    assert [(k.name, k.reason) for k in rep.skipped] == [skipped]
     assert rep.exact and rep.predicted == rep.actual
 
 
