@@ -12,6 +12,7 @@ ONNX_TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16",
                    10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128", 16: "bfloat16",
                    21: "uint4", 22: "int4"}  # fmt: skip
 ONNX_TYPES = {name: code for code, name in ONNX_TYPE_NAMES.items()}
+ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
 
 
 def onnx_type_name(elem: int) -> str:

@@ -49,7 +49,6 @@ class Masks:
         self.path, self.wire, self.stored, self.off = path, wire, wire.initializers, off
         self.read: set[str] = set()  # the initializers whose values were read
         self.found: dict[str, None] = {}  # those of them that are masks, in the order found
-        self.external = False  # (some read from an external-data file)
 
     def __bool__(self) -> bool:
         return bool(self.found)
@@ -68,13 +67,13 @@ class Masks:
         self.read.add(name)
         if values is not None and holds_mask_values(t.dtype, values):
             self.found[name] = None
-        self.external = self.external or (values is not None and t.location is not None)
+        if values is not None and t.location is not None:
+            self.wire.opened["constants that may be masks"] = None
 
     def say(self, notes: list[str]) -> None:
         """Add the note on the masks found to the model's ``notes``, and say where values were read."""
-        why = [w for w, read in (("stored constants a NonZero or Unique is computed from", self.wire.opened), ("constants that may be masks", self.external)) if read]
-        if why:  # (the external data's note said it is never opened)
-            notes[:] = [n.replace(", never opened", f", opened only to read the values of {' and of '.join(why)}", 1) if n.startswith("external data in ") else n
+        if self.wire.opened:  # (the external data's note said it is never opened; why it was: the folding's reads, the masks')
+            notes[:] = [n.replace(", never opened", f", opened only to read the values of {' and of '.join(self.wire.opened)}", 1) if n.startswith("external data in ") else n
                         for n in notes]  # fmt: skip
         if self.found:
             notes.append(f"{len(self.found)} stored constant(s) that element-wise ops apply to activations hold infinities or their type's largest value, as "

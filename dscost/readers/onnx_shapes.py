@@ -27,7 +27,7 @@ from collections import ChainMap
 from math import prod
 from pathlib import Path
 
-from dscost.dtypes import ONNX_TYPE_NAMES, ONNX_TYPES
+from dscost.dtypes import ONNX_NUMPY, ONNX_TYPES
 from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
@@ -37,9 +37,9 @@ from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETER
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
+READ_FOR = "stored constants a NonZero or Unique is computed from"  # (why the file or its external data was read)
 VALUE_CHECKED = b"Col2Im"  # (onnx_eval.VALUE_CHECKS: the folding pass runs for it even when onnx's inference leaves no shape open)
 FLOAT, BFLOAT16 = ONNX_TYPES["float32"], ONNX_TYPES["bfloat16"]
-ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).
 SIZE_FROM_DATA = ("NonZero", "Compress")
@@ -148,8 +148,7 @@ def infer(mp, path: Path, onnx, wire=None, loops: bool = False, depth: int = 0, 
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
         seeded = {**input_arrays(input_values, g.input), **(seeds or {})}
-        stored = ChainMap(wire.constants, wire.initializers) if wire is not None else {}  # (the tensors whose data is left out, by name)
-        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, seeded, inferred.bad, (wire, stored))
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, seeded, inferred.bad, wire)
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
     return inferred
@@ -176,13 +175,13 @@ def _shape_value(node, shape: Shape, np):
 
 
 def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None, seeds: dict | None = None,
-               bad: dict | None = None, stored: tuple = (None, {})) -> dict:  # fmt: skip
+               bad: dict | None = None, wire=None) -> dict:  # fmt: skip
     """One forward pass: fold what can be folded, infer each still-open node again with the values
     known (``loop``: what to do with a Loop/Scan node; ``seeds``: values given); returns the values
     found.  ``bad`` gets the nodes that cannot run (by first output): a Gather whose known index
-    lies outside its data, an op whose known inputs have different element types.  ``stored``: the
-    file's wire scan and its tensors whose data is left out, by name, of which those a NonZero or
-    Unique of constants alone is computed from are read (:func:`onnx_eval.stored_sources`)."""
+    lies outside its data, an op whose known inputs have different element types.  ``wire``: the
+    file's wire scan, whose tensors with their data left out are read where a NonZero or Unique of
+    constants alone is computed from them (:func:`onnx_eval.stored_sources`)."""
     import numpy as np
     from onnx import helper, numpy_helper
 
@@ -191,7 +190,8 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         v = small_value(t, np, numpy_helper)
         if v is not None:
             values[t.name] = v
-    read = {name: v for name in stored_sources(g.node, values, stored[1]) if (v := stored_array(stored[0], stored[1][name], np, FOLD_MAX_ELEMENTS)) is not None}
+    stored = ChainMap(wire.constants, wire.initializers) if wire is not None else {}  # (the tensors whose data is left out, by name)
+    read = {name: v for name in stored_sources(g.node, values, stored) if (v := stored_array(wire, stored[name], np, FOLD_MAX_ELEMENTS, READ_FOR)) is not None}
     if read:  # (the values that decide a NonZero's size, read from the file)
         values.update(read)
         notes.append(f"the values of {len(read)} stored constant(s) ({few(read)}: {sum(v.nbytes for v in read.values()):,} bytes) were read from the file: "
@@ -221,7 +221,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         outs = [o for o in node.output if o]
         op = node.op_type
         if op == "Constant" and len(outs) == 1:  # its value is its attribute (or the file's, read above): no evaluator
-            value = values.get(outs[0]) if outs[0] in stored[1] else constant_value(node, np, numpy_helper)
+            value = values.get(outs[0]) if outs[0] in stored else constant_value(node, np, numpy_helper)
             if value is not None:
                 values[outs[0]] = value
                 shapes[outs[0]] = tuple(value.shape)

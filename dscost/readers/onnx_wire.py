@@ -391,7 +391,7 @@ class Stripper:
         self.initializers: dict[str, _Tensor] = {}  # top graph
         self.constants: dict[str, _Tensor] = {}  # the top graph's Constant nodes whose data was left out, by output
         self.stripped: _Tensor | None = None  # (the last tensor whose data was left out)
-        self.opened = False  # (an external-data file read by :func:`stored_array`)
+        self.opened: dict[str, None] = {}  # why an external-data file was read (:func:`stored_array`, the masks)
         self.inputs_declared: list[str] = []
         self.n_nodes = 0
         self.has_graph = False
@@ -558,15 +558,16 @@ def stored_values(path: Path, t: _Tensor, limit: int) -> bytes | None:
     return values if len(values) == n else None
 
 
-def stored_array(wire: Stripper, t: _Tensor, np, max_elements: int):
+def stored_array(wire: Stripper, t: _Tensor, np, max_elements: int, why: str):
     """The values of ``t``, a tensor of ``wire``'s file whose data the stripped copy left out, as a
-    numpy array, read as :func:`stored_values` does (``wire.opened`` when from external data); None
-    over ``max_elements``, of a type numpy lacks (bfloat16, 4-bit) or when they cannot be read."""
-    from dscost.dtypes import ONNX_TYPE_NAMES
+    numpy array, read as :func:`stored_values` does (``why``, in ``wire.opened`` when from external
+    data); None over ``max_elements``, of a type numpy lacks (bfloat16, 4-bit) or when they cannot be read."""
+    from dscost.dtypes import ONNX_NUMPY
 
-    kind = ONNX_TYPE_NAMES.get(t.dtype) if t.dtype not in (8, 16, 21, 22) else None  # (no string, bfloat16, 4-bit)
+    kind = ONNX_NUMPY.get(t.dtype)
     values = stored_values(wire.path, t, int(prod(t.dims) * ITEMSIZE[t.dtype])) if kind is not None and prod(t.dims) <= max_elements else None
-    wire.opened = wire.opened or (values is not None and t.location is not None)
+    if values is not None and t.location is not None:
+        wire.opened[why] = None
     try:
         return None if values is None else np.frombuffer(values, dtype=np.dtype(kind).newbyteorder("<")).reshape(t.dims).astype(kind)
     except (ValueError, TypeError):
