@@ -198,6 +198,9 @@ ELEMENT_OPS = {
     "quantize": 2,  # QuantizeLinear: x / scale then round + zero point (shift), saturate folded in
     "dequantize": 2,  # DequantizeLinear: (x - zero point) * scale
     "dynamic_quantize": 4,  # min and max over the tensor (1 op each per element) + quantize (2)
+    "fake_quantize": 4,  # QONNX's IntQuant and FloatQuant: quantize (2, the clamp folded in), then dequantize (2)
+    "bipolar_quantize": 2,  # QONNX's BipolarQuant: the sign, times the scale
+    "truncate": 6,  # QONNX's Trunc: quantize (2), divide by a power of two and round (2), dequantize (2)
     "hardmax": 1,  # one compare per element along the axis (argmax), then a one-hot write
     "lp_norm": 3,  # |x|^p (1), accumulate along the axis (1), divide by the norm (1)
     "max_norm": 2,  # ONNX-ML's Normalizer MAX: the row's maximum (1 compare), divide by it (1)

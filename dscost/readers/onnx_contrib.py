@@ -27,6 +27,7 @@ Nothing here does I/O or imports onnx.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from math import prod
 
@@ -35,7 +36,7 @@ from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, SHAPE,
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
-from dscost.readers.onnx_node import NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, input_0_shape, str_attr
+from dscost.readers.onnx_node import CONTRIB_DOMAIN, NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, input_0_shape, str_attr
 from dscost.readers.onnx_ops import conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import activation_ops as _activation_ops, group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
 from dscost.readers.onnx_contrib_quant import qgemm  # (registers the quantized ops)
@@ -46,11 +47,22 @@ from dscost.readers.onnx_contrib_twins import crop_and_resize  # (registers the 
 from dscost.readers.onnx_contrib_fused import bias_softmax  # (registers the fused softmax, dropouts and activations)
 from dscost.readers.onnx_contrib_attention import relative_position_bias  # (registers the attention biases)
 from dscost.readers.onnx_contrib_hyper import hyper_pre_mix  # (registers the hyper-connection ops)
-from dscost.readers.onnx_ml import linear_shape  # (registers the ONNX-ML ops' shapes)
+from dscost.readers.onnx_ml import ML_DOMAIN, ML_HANDLERS, ML_REASON, linear_shape  # (registers the ONNX-ML ops' shapes)
+from dscost.readers.onnx_qonnx import QONNX_HANDLERS, QONNX_REASON  # (registers QONNX's shapes)
 from dscost.readers.onnx_sequence_ops import rotary_result
+from dscost.readers.onnx_uncounted import contrib_reason
 
 __all__ = ["HANDLERS", "SHAPES", "bias_softmax", "crop_and_resize", "group_norm", "hyper_pre_mix", "linear_shape", "matmul_fpq4",
            "matmul_packed", "ngram_hash", "nhwc_conv", "qgemm", "qlinear_conv_contrib", "relative_position_bias"]
+
+
+def domain_table(domain: str) -> tuple[dict, Callable[[str], str]]:
+    """The handler table of one of onnx_node.TABLE_DOMAINS, and why an op it lacks is uncounted."""
+    if domain == CONTRIB_DOMAIN:
+        return HANDLERS, contrib_reason
+    if domain == ML_DOMAIN:
+        return ML_HANDLERS, lambda op: f"{ML_REASON}: no cost handler"
+    return QONNX_HANDLERS, lambda op: f"{QONNX_REASON}, domain {domain!r}: no cost handler"
 
 
 def _in(info: NodeInfo, i: int) -> Shape | None:

@@ -24,7 +24,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
-from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, FLOAT_TYPES, TYPE_ERROR, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, uniform_constant
@@ -33,7 +33,7 @@ from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_m
 from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
-from dscost.readers.onnx_uncounted import aten_reason, contrib_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
+from dscost.readers.onnx_uncounted import aten_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
@@ -341,13 +341,13 @@ class _Counter:
             handler = ops.HANDLERS.get(op)
             if handler is None:
                 return self._uncounted(name, op, no_handler_reason(op, node), inputs, outputs, derived)
-        elif domain in ("com.microsoft", "ai.onnx.ml"):
-            from dscost.readers.onnx_contrib import HANDLERS as contrib  # (imported when a graph has such ops; it registers onnx_ml's shapes)
-            from dscost.readers.onnx_ml import ML_HANDLERS, ML_REASON
+        elif domain in TABLE_DOMAINS:
+            from dscost.readers.onnx_contrib import domain_table  # (imported when a graph has such ops; it registers their shapes)
 
-            handler, sig = (contrib if domain == "com.microsoft" else ML_HANDLERS).get(op), (domain, op)
+            table, why = domain_table(domain)
+            handler, sig = table.get(op), (domain, op)
             if handler is None:
-                return self._uncounted(name, op, contrib_reason(op) if domain == "com.microsoft" else f"{ML_REASON}: no cost handler", inputs, outputs, derived)
+                return self._uncounted(name, op, why(op), inputs, outputs, derived)
         elif domain == "com.microsoft.nchwc":
             return self._uncounted(name, op, NCHWC_REASON, inputs, outputs, derived)
         else:
@@ -377,7 +377,7 @@ class _Counter:
             edge_idx = data_idx
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
-                         stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op == "DequantizeLinear")  # fmt: skip
+                         stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op in DEQUANTIZERS)  # fmt: skip
             cost, params, notes = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}, None
         elif res.params or has_const:
             notes = [res.note] if res.note else []
@@ -444,7 +444,7 @@ class _Counter:
                 if t not in const:
                     return False
                 present = True
-        return present and standard_domain(node) in ("", "ai.onnx")
+        return present and (standard_domain(node) in ("", "ai.onnx") or domain in QONNX_DOMAINS)
 
     def _derive(self, outputs: list[str], data_inputs: list[str], stored_only: bool = False, quantized: bool = False) -> None:
         """Outputs of a node with constant inputs are constants; their sources are those of
