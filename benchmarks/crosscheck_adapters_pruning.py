@@ -16,7 +16,7 @@ are no longer powers of two (and pruned ones left at 0 nowhere), brevitas' fake 
 
     /work/hvA/bin/pip install -c constraints.txt peft torch-pruning brevitas onnxoptimizer transformers
     # constraints.txt: torch, torchvision, numpy, onnx, onnxscript and protobuf at the venv's versions
-    /work/hvA/bin/python benchmarks/crosscheck_model_editing.py [--only a,b] [--json rows.json]
+    /work/hvA/bin/python benchmarks/crosscheck_adapters_pruning.py [--only a,b] [--json rows.json]
 
 Each model runs in a child process with a 600 s limit; files go to --out (default /tmp/r19b/zoo).
 ``--qonnx`` instead writes the brevitas nets with brevitas' own exporters (QONNX and QCDQ) and
@@ -25,19 +25,22 @@ counts those files.
 As run (2026-12-05, torch 2.14.1, torchvision 0.29.1, transformers 5.25.0, onnx 1.23.2, onnxscript
 0.7.2, peft 0.21.2, torch-pruning 1.6.1, brevitas 0.13.4; 6 min on 2 cores): 23 models, torch's
 counter ran on all.  BOFT exports with neither exporter (``aten::linalg_solve``), said in one
-line; LoKr and OFT have no TorchScript file at opset 17 (``aten::kron``, ``aten::col2im``), and
-dscost's module path takes the dynamo exporter for LoKr and opset 18 for OFT.  **MACs equal
-torch's on 20 of 22 modules, 18 of 19 TorchScript files and 14 of 22 dynamo files, nothing
-uncounted.**  Every difference is the exporters': VeRA's query and value adapters share their
-frozen projection A and read the same input, and both exporters compute that product once (common
-subexpressions merged: -16,384, onnxruntime runs it once too); the dynamo exporter folds what the
-parameters alone compute -- LoKr's Kronecker weights, LoHa's Hadamard products, DoRA's norms,
-OFT's rotations -- into stored weights (fewer MACs, more params), and a recurrence's first step on
-a zero state (QuantLSTM, -9,216).  Params equal torch's on 16 of 22 modules: the other six are
-brevitas' one-element learned scales (1 to 11 per net; one-element tensors are not counted from a
-file) and LoKr's dynamo rewrite (named in a note).  Pruned nets (torch-pruning: 50% of ResNet-18's
-and MobileNetV2's channels, DenseNet-121, RegNetY-400MF pruned globally, a ViT with half its heads)
-equal torch's every way.  ``--qonnx``: dscost listed every Quant node of brevitas' QONNX files as
+line; OFT has no TorchScript file at opset 17 (``aten::col2im``), and dscost's module path takes
+opset 18 there.  **MACs equal torch's on 21 of 22 modules, 20 of 21 TorchScript files and 14 of
+22 dynamo files, nothing uncounted.**  Every difference is the exporters': VeRA's query and value
+adapters share their frozen projection A and read the same input, and both exporters compute that
+product once (common subexpressions merged: -16,384, onnxruntime runs it once too); the dynamo
+exporter folds what the parameters alone compute -- LoKr's Kronecker weights, LoHa's Hadamard
+products, DoRA's norms, OFT's rotations -- into stored weights (fewer MACs, more params), and a
+recurrence's first step on a zero state (QuantLSTM, -9,216).  Params equal torch's on 18 of 22
+modules: the other four are brevitas' one-element learned scales (1 to 11 per net; one-element
+tensors are not counted from a file).  Pruned nets (torch-pruning: 50% of ResNet-18's and
+MobileNetV2's channels, DenseNet-121, RegNetY-400MF pruned globally, a ViT with half its heads)
+equal torch's every way.  Fixed since the first run: LoKr's ``torch.kron`` had no TorchScript
+symbolic, so its modules went to the dynamo exporter (ResNet-18 with LoKr: -203,264 MACs,
++694,369 params); dscost registers one now (``torch_symbolics``), and both LoKr modules count
+torch's MACs and params (the TorchScript files of this table are written in the same process,
+after dscost registered it).  ``--qonnx``: dscost listed every Quant node of brevitas' QONNX files as
 uncounted (a custom op) before this round; the MACs were all there, but the weights each Quant
 quantizes went to its uncounted row, not to the conv or linear layer.  The QONNX and FINN ops
 have handlers since (``dscost/readers/onnx_qonnx.py``): both formats equal torch's MACs on all

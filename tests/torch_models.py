@@ -214,6 +214,20 @@ class BiasCache(nn.Module):
         return self.fc(x) + bias
 
 
+class Kronecker(nn.Module):
+    """peft's LoKr, in small: a Linear whose (6, 20) weight is kron(w1 (2, 4), a (3, 2) @ b (2, 5)),
+    plus the sum of kron(v (3), ones (2, 1)) (operands of different ranks).  On x (7, 20): 7 x 20 x
+    6 = 840 MACs and a @ b's 3 x 2 x 5 = 30; 8 + 6 + 10 + 3 = 27 params.  The TorchScript exporter
+    has no symbolic for aten::kron; dscost gives it one."""
+
+    def __init__(self):
+        super().__init__()
+        self.w1, self.a, self.b, self.v = (nn.Parameter(torch.randn(*s)) for s in ((2, 4), (3, 2), (2, 5), (3,)))
+
+    def forward(self, x):
+        return nn.functional.linear(x, torch.kron(self.w1, self.a @ self.b)) + torch.kron(self.v, torch.ones(2, 1)).sum()
+
+
 class Differences(nn.Module):
     """A Linear(8, 4) over torch.diff of a 1x9 input: 32 MACs, 36 params.  The TorchScript
     exporter has no opset-17 symbolic for aten::diff (transformers 5's masks use it); dscost

@@ -45,6 +45,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   (torchvision's MViTv2 splits off its class token so), which torch's symbolic writes as a Loop
   that builds a sequence, after which no shape is known: one Split into the pieces; torch's
   own otherwise;
+* ``aten::kron`` (``torch.kron``: peft's LoKr adapters, LyCORIS' in diffusion models): each
+  operand spread over every other axis (Unsqueeze; the one of lower rank given leading axes of 1
+  first, as torch does), multiplied (the broadcast puts each of the second's blocks at each of
+  the first's elements), then the pairs of axes merged (Reshape to the product of the two shapes);
 * ``aten::scaled_dot_product_attention`` with ``enable_gqa=True`` (grouped-query attention:
   transformers' SDPA path when its mask is None, GraniteMoeHybrid, Qwen2-VL's vision tower), which
   torch's symbolic refuses: each key and value head repeated for its group of query heads (as
@@ -64,12 +68,12 @@ from dscost.errors import message
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
-                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split")
+                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
 FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18,
-               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14, "aten::tensor_split": 13}
+               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14, "aten::tensor_split": 13, "aten::kron": 13}
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
@@ -282,7 +286,16 @@ def symbolic(op: str):
                 return g.op("prim::ListConstruct", *pieces) if len(parts) > 1 else g.op("prim::ListConstruct", pieces)  # (a Tensor[], as the trace has it)
         return symbolic_opset13.tensor_split(g, x, indices_or_sections, dim, _outputs)
 
-    return {"aten::diff": diff, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
+    def kron(g, a, b):
+        ra, rb = symbolic_helper._get_tensor_rank(a), symbolic_helper._get_tensor_rank(b)
+        if ra is None or rb is None:
+            return symbolic_helper._unimplemented(op, "operands of unknown rank", a)
+        n = max(ra, rb)
+        a, b = (g.op("Unsqueeze", t, const(g, list(range(n - r)))) if r < n else t for t, r in ((a, ra), (b, rb)))
+        spread = g.op("Mul", g.op("Unsqueeze", a, const(g, list(range(1, 2 * n, 2)))), g.op("Unsqueeze", b, const(g, list(range(0, 2 * n, 2)))))
+        return g.op("Reshape", spread, g.op("Mul", g.op("Shape", a), g.op("Shape", b)))
+
+    return {"aten::diff": diff, "aten::kron": kron, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
