@@ -14,7 +14,7 @@ projections with learned vectors, merged adapters (plain layers again), pruned c
 are no longer powers of two (and pruned ones left at 0 nowhere), brevitas' fake quantization
 (scales, rounding, clamps around each conv and linear) under both exporters.
 
-    /work/hvA/bin/pip install -c constraints.txt peft torch-pruning brevitas onnxoptimizer transformers
+    /work/hvA/bin/pip install -c constraints.txt peft torch-pruning brevitas onnxoptimizer transformers qonnx
     # constraints.txt: torch, torchvision, numpy, onnx, onnxscript and protobuf at the venv's versions
     /work/hvA/bin/python benchmarks/crosscheck_adapters_pruning.py [--only a,b] [--json rows.json]
 
@@ -44,7 +44,9 @@ after dscost registered it).  ``--qonnx``: dscost listed every Quant node of bre
 uncounted (a custom op) before this round; the MACs were all there, but the weights each Quant
 quantizes went to its uncounted row, not to the conv or linear layer.  The QONNX and FINN ops
 have handlers since (``dscost/readers/onnx_qonnx.py``): both formats equal torch's MACs on all
-three nets, nothing uncounted, each weight counted by its layer, params but the one-element scales.
+three nets, nothing uncounted, each weight counted by its layer, params but the one-element scales;
+the QONNX project's own counter (qonnx 1.0.0's ``inference_cost``) gives the same MACs on the CNN
+and the MLP and 55,296 of the transposed-conv net's 186,368, listing its ConvTranspose as unsupported.
 """
 
 from __future__ import annotations
@@ -246,7 +248,11 @@ def qonnx_files(out: Path) -> int:
 
     warnings.filterwarnings("ignore")
     out.mkdir(parents=True, exist_ok=True)
-    print("| model | format | torch MACs | file MACs | torch params | file params | uncounted |\n|---|---|---:|---:|---:|---:|---:|")
+    try:  # (the QONNX project's own counter, a peer: its MACs of the QONNX files)
+        from qonnx.util.inference_cost import inference_cost
+    except ImportError:
+        inference_cost = None
+    print("| model | format | torch MACs | file MACs | torch params | file params | uncounted | qonnx's inference_cost MACs |\n|---|---|---:|---:|---:|---:|---:|---|")
     for kind in ("cnn", "mlp", "transposed"):
         torch.manual_seed(0)
         m, x = _brevitas(kind).eval(), torch.randn(1, 3, 32, 32)
@@ -256,7 +262,12 @@ def qonnx_files(out: Path) -> int:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 export(m, x, export_path=str(path))
             got = S.C.run_dscost(path, [sys.executable, "-m", "dscost"])
-            print(f"| brevitas_{kind} | {fmt} | {macs:,} | {got.get('macs', 'error'):,} | {params:,} | {got.get('params', 'error'):,} | {got.get('uncounted', '-')} |")
+            peer = "-"
+            if inference_cost is not None and fmt == "QONNX":
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    total = inference_cost(str(path), output_json=None, discount_sparsity=False)["total_cost"]
+                peer = f"{int(total['total_macs']):,}" + (f" (not supported: {total['unsupported']})" if total["unsupported"] != "set()" else "")
+            print(f"| brevitas_{kind} | {fmt} | {macs:,} | {got.get('macs', 'error'):,} | {params:,} | {got.get('params', 'error'):,} | {got.get('uncounted', '-')} | {peer} |")
     return 0
 
 
