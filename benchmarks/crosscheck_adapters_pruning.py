@@ -23,9 +23,10 @@ Each model runs in a child process with a 600 s limit; files go to --out (defaul
 counts those files.
 
 As run (2026-12-05, torch 2.14.1, torchvision 0.29.1, transformers 5.25.0, onnx 1.23.2, onnxscript
-0.7.2, peft 0.21.2, torch-pruning 1.6.1, brevitas 0.13.4; 6 min on 2 cores): 23 models, torch's
-counter ran on all.  BOFT exports with neither exporter (``aten::linalg_solve``), said in one
-line; OFT has no TorchScript file at opset 17 (``aten::col2im``), and dscost's module path takes
+0.7.2, peft 0.21.2, torch-pruning 1.6.1, brevitas 0.13.4; 6 min on 2 cores): 24 models, torch's
+counter ran on all.  BOFT exports with neither exporter (``aten::linalg_solve``), nor does the
+binary brevitas net (its quantizers under torch's exporters; brevitas' own QONNX export works),
+each said in one line; OFT has no TorchScript file at opset 17 (``aten::col2im``), and dscost's module path takes
 opset 18 there.  **MACs equal torch's on 21 of 22 modules, 20 of 21 TorchScript files and 14 of
 22 dynamo files, nothing uncounted.**  Every difference is the exporters': VeRA's query and value
 adapters share their frozen projection A and read the same input, and both exporters compute that
@@ -43,10 +44,12 @@ torch's MACs and params (the TorchScript files of this table are written in the 
 after dscost registered it).  ``--qonnx``: dscost listed every Quant node of brevitas' QONNX files as
 uncounted (a custom op) before this round; the MACs were all there, but the weights each Quant
 quantizes went to its uncounted row, not to the conv or linear layer.  The QONNX and FINN ops
-have handlers since (``dscost/readers/onnx_qonnx.py``): both formats equal torch's MACs on all
-three nets, nothing uncounted, each weight counted by its layer, params but the one-element scales;
-the QONNX project's own counter (qonnx 1.0.0's ``inference_cost``) gives the same MACs on the CNN
-and the MLP and 55,296 of the transposed-conv net's 186,368, listing its ConvTranspose as unsupported.
+have handlers since (``dscost/readers/onnx_qonnx.py``): every file of both formats equals torch's
+MACs (four QONNX files, the binary net's BipolarQuant and Trunc counted too; three QCDQ files,
+brevitas refusing the binary net's), nothing uncounted, each weight counted by its layer, params
+but the one-element scales.  The QONNX project's own counter (qonnx 1.0.0's ``inference_cost``)
+gives the same MACs but on the transposed-conv net, 55,296 of its 186,368, listing ConvTranspose
+as unsupported.
 """
 
 from __future__ import annotations
@@ -190,6 +193,16 @@ def _brevitas(kind: str):
                              qnn.QuantLinear(256, 10, bias=False, weight_bit_width=2))
     if kind == "transposed":
         return nn.Sequential(qnn.QuantConv2d(3, 8, 3, stride=2, padding=1), qnn.QuantReLU(), qnn.QuantConvTranspose2d(8, 4, 4, stride=2, padding=1))
+    if kind == "binary":  # (QONNX: BipolarQuant for the binary weights and activations, Trunc for the average pool)
+        from brevitas.quant import SignedBinaryActPerTensorConst, SignedBinaryWeightPerTensorConst
+
+        return nn.Sequential(
+            qnn.QuantIdentity(bit_width=8, return_quant_tensor=True),
+            qnn.QuantConv2d(3, 8, 3, padding=1, weight_quant=SignedBinaryWeightPerTensorConst, return_quant_tensor=True),
+            qnn.QuantHardTanh(act_quant=SignedBinaryActPerTensorConst, return_quant_tensor=True),
+            qnn.TruncAvgPool2d(kernel_size=2, stride=2, bit_width=8, return_quant_tensor=True),
+            qnn.QuantConv2d(8, 8, 3, padding=1, weight_bit_width=3, return_quant_tensor=True), qnn.QuantReLU(bit_width=4),
+            nn.MaxPool2d(2), nn.Flatten(), qnn.QuantLinear(8 * 8 * 8, 10, bias=True, weight_bit_width=4))
     if kind == "lstm":
         class L(nn.Module):
             def __init__(self):
@@ -233,6 +246,7 @@ def _entries() -> dict:
         "brevitas_cnn": (lambda: _brevitas("cnn"), img(32), "brevitas QAT CNN: 4/8-bit convs, depthwise, BN, QuantReLU, QuantLinear"),
         "brevitas_mlp": (lambda: _brevitas("mlp"), img(32), "brevitas 2-bit MLP"),
         "brevitas_transposed": (lambda: _brevitas("transposed"), img(32), "brevitas QuantConvTranspose2d"),
+        "brevitas_binary": (lambda: _brevitas("binary"), img(32), "brevitas binary convs and activations (1-bit), TruncAvgPool2d, 3/4-bit layers"),
         "brevitas_lstm": (lambda: _brevitas("lstm"), [("input", (1, 12, 32), "float32")], "brevitas QuantLSTM (its own gates in Python)"),
     }  # fmt: skip
 
@@ -253,14 +267,18 @@ def qonnx_files(out: Path) -> int:
     except ImportError:
         inference_cost = None
     print("| model | format | torch MACs | file MACs | torch params | file params | uncounted | qonnx's inference_cost MACs |\n|---|---|---:|---:|---:|---:|---:|---|")
-    for kind in ("cnn", "mlp", "transposed"):
+    for kind in ("cnn", "mlp", "transposed", "binary"):
         torch.manual_seed(0)
         m, x = _brevitas(kind).eval(), torch.randn(1, 3, 32, 32)
         macs, params = S.C.torch_reference(m, (x,))[:2]
         for fmt, export in (("QONNX", export_qonnx), ("QCDQ", export_onnx_qcdq)):
             path = out / f"brevitas_{kind}.{fmt.lower()}.onnx"
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                export(m, x, export_path=str(path))
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    export(m, x, export_path=str(path))
+            except Exception as exc:  # noqa: BLE001  (brevitas' QCDQ export refuses binary quantizers)
+                print(f"| brevitas_{kind} | {fmt} | {macs:,} | export fails: {type(exc).__name__}: {str(exc)[:80]} | {params:,} | | | |")
+                continue
             got = S.C.run_dscost(path, [sys.executable, "-m", "dscost"])
             peer = "-"
             if inference_cost is not None and fmt == "QONNX":
