@@ -413,7 +413,8 @@ def test_a_dynamo_export_that_merges_equal_parameters_says_the_modules_count():
     else:
         assert (a.totals.macs, a.totals.params) == (36, 74)
         assert said == ["the module has 110 learnable parameters, its graph 74 (-36): the dynamo exporter rewrites parameters (BatchNorm folded into "
-                        "the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's"]  # fmt: skip
+                        "the convs, weights the parameters alone compute stored in their place, one tensor kept of equal ones: fresh norms' ones "
+                        "and zeros, copied weights), so the counts are the graph's"]  # fmt: skip
     assert not any("learnable parameters, its graph" in n for n in dscost.analyze(tm.LogAddExp(), (1, 2, 3, 3)).model.notes)
 
 

@@ -265,8 +265,9 @@ def rewritten_params(module, model: Model, unread: tuple[list, list]) -> str | N
     """The note on a dynamo export: the parameters its program never reads, and those it reads as
     constants it lifted, counted as buffers (``unread``, :func:`dscost.readers.torch_export.unread_params`);
     then, when the graph holds another number of learnable parameters than the module's others,
-    the rewrite (it folds BatchNorm into the convs and keeps one tensor of each set of equal ones:
-    the ones and zeros of fresh norms, copied weights); None when there is nothing to say."""
+    the rewrite (it folds BatchNorm into the convs, stores the weights the parameters alone compute
+    in their place -- peft's LoKr, DoRA and FourierFT deltas -- and keeps one tensor of each set of
+    equal ones: the ones and zeros of fresh norms, copied weights); None when there is nothing to say."""
     unused, constants = unread
     params = sum({id(p): p.numel() for p in module.parameters()}.values()) - sum(n for _, n in unused + constants)
     graph = sum(layer.cost.params for layer in model.layers) + sum(u.params for u in model.uncounted)
@@ -278,7 +279,8 @@ def rewritten_params(module, model: Model, unread: tuple[list, list]) -> str | N
     if graph != params:
         read = "learnable parameters" if not unused + constants else "other learnable parameters"
         notes.append(f"the module has {params:,} {read}, its graph {graph:,} ({graph - params:+,}): the dynamo exporter rewrites parameters "
-                     "(BatchNorm folded into the convs, one tensor kept of equal ones: fresh norms' ones and zeros, copied weights), so the counts are the graph's")
+                     "(BatchNorm folded into the convs, weights the parameters alone compute stored in their place, one tensor kept of equal ones: "
+                     "fresh norms' ones and zeros, copied weights), so the counts are the graph's")
     return "; ".join(note for note in notes if note) or None
 
 
