@@ -39,7 +39,8 @@ AdaLoRA's one-element ``ranknum`` (TS file -4), parameters in no graph (GoogLeNe
 -6,379,984, LN tuning's frozen LayerNorm copies -640, HRA's base weights read through ``.data``
 -16,384, each named in a module note), RandLoRA's frozen random bases (buffers, stored as
 constants: TS file +4,608) and HRA's ``torch.eye`` (a Constant its weight is computed from,
-counted as a parameter of the TS file: +16,384; /work/notes/round19_eye_const_params.py).
+counted as a parameter of the TS file: +16,384; since then a Constant holding an identity matrix is
+a literal of the model's code, not a parameter, and the TS file's params equal torch's).
 Pruned nets (EfficientNet-B0, MobileNetV3-small, VGG-11-BN, SqueezeNet 1.1, ResNet-50 rounded to
 8, GoogLeNet) equal torch's every way; torch-pruning 1.6.1 fails on ShuffleNetV2
 (ZeroDivisionError), and peft 0.21.2 refuses a LoRA on a conv whose groups do not divide the

@@ -433,10 +433,12 @@ def test_weights_made_by_constant_of_shape_are_not_params_and_a_note_says_so(tmp
 
 
 def test_big_constant_node_is_stripped_but_counted(tmp_path):
-    # 64x64x3x3 floats = 147 KB > BIG_NODE_BYTES: its data is skipped, its dims kept
-    nodes = [helper.make_node("Constant", [], ["W"], name="wconst", value=init("wv", 64, 64, 3, 3)), node("Conv", ["x", "W"], "y")]
-    m = read(tmp_path, nodes, [("x", [1, 64, 4, 4])])
-    assert m.layers[1].cost == Cost(macs=64 * 64 * 9 * 4, weights=64 * 64 * 9)
+    """64x64x3x3 floats = 147 KB > BIG_NODE_BYTES: its data is skipped, its dims kept, and it
+    counts as weights; unless it holds one repeated value (zeros), a literal like a small one."""
+    for values, weights in ((np.arange(64 * 64 * 9) % 7, 64 * 64 * 9), (None, 0)):
+        nodes = [helper.make_node("Constant", [], ["W"], name="wconst", value=init("wv", 64, 64, 3, 3, value=values)), node("Conv", ["x", "W"], "y")]
+        m = read(tmp_path, nodes, [("x", [1, 64, 4, 4])])
+        assert m.layers[1].cost == Cost(macs=64 * 64 * 9 * 4, weights=weights)
 
 
 def test_weight_computed_by_a_node(tmp_path):
@@ -1037,6 +1039,30 @@ def test_constant_node_of_a_repeated_number_list_is_a_literal(tmp_path, attr, va
     n = {layer.name: layer for layer in m.layers}["n"]
     assert n.cost == Cost(other_ops=5 * 2 * c, norm_params=c if learned else 0)
     assert ("'k' is a literal" in n.note) == (attr == "value_floats" and not learned)
+
+
+@pytest.mark.parametrize("n", [4, 64])  # (64 x 64 float32 is 16 KB: the reader leaves its data out and reads it back)
+@pytest.mark.parametrize("kind, learned", [
+    ("eye", False),  # torch.eye(n) written in forward: code, not a parameter
+    ("twice", True),
+    ("flipped", True),  # (ones off the diagonal)
+    ("nudged", True),
+    ("half", False),  # (one repeated value: a literal too, however large)
+])  # fmt: skip
+def test_constant_node_of_an_identity_matrix_is_a_literal(tmp_path, n, kind, learned):
+    """peft's HRA builds its weight from torch.eye(n) in forward: I - 2 u u^T, a Householder
+    reflection, times the base weight.  The TorchScript exporter writes the identity as a Constant
+    node; it is no parameter of the MatMul whose weight it flows into.  Here W = I @ U with U an
+    n x 3 initializer: (1,2,n) @ (n,3) is 6n MACs; its weights are U's 3n alone when the Constant
+    is a literal, 3n + n^2 otherwise."""
+    values = {"eye": np.eye(n), "twice": np.eye(n) * 2, "flipped": np.eye(n)[::-1], "nudged": np.eye(n) + np.eye(n, k=1) * 1e-7,
+              "half": np.full((n, n), 0.5)}[kind]  # fmt: skip
+    eye = helper.make_node("Constant", [], ["I"], name="I", value=onnx.numpy_helper.from_array(values.astype(np.float32), "I"))
+    nodes = [eye, node("MatMul", ["I", "U"], "W"), node("MatMul", ["x", "W"], "y")]
+    m = read(tmp_path, nodes, [("x", [1, 2, n])], ["y"], [init("U", n, 3)])
+    y = {layer.name: layer for layer in m.layers}["y"]
+    assert (y.cost.macs, y.cost.params) == (6 * n, 3 * n + (n * n if learned else 0))
+    assert ("'I'" in (y.note or "")) == learned  # (the note names what the weight is computed from)
 
 
 def test_a_transpose_counting_axes_from_the_end_is_read_as_meant(tmp_path):

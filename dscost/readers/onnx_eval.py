@@ -2,7 +2,7 @@
 nodes whose data the file holds) and single nodes run by onnx's reference evaluator on them, with
 the size of their output bounded first.  Shared by the folding pass
 (:mod:`dscost.readers.onnx_shapes`) and the If conditions of :mod:`dscost.readers.onnx_branches`;
-and whether a Constant node holds one repeated value (:func:`uniform_constant`).
+and whether a Constant node holds one repeated value or an identity matrix (:func:`uniform_constant`).
 
 Nothing here does I/O; onnx and numpy are given or imported when a value is evaluated.
 """
@@ -338,7 +338,9 @@ def _formal_inputs(op: str, opset: int) -> tuple[int, tuple[tuple[int, str], ...
 def uniform_constant(attr) -> bool:
     """A Constant node's value is one number (repeated): torch.zeros/ones written in forward --
     the zero initial state of an RNN, the identity affine of GroupNorm exported as
-    InstanceNorm -- or a scalar.  False when the data is not at hand (stripped)."""
+    InstanceNorm -- or a scalar; or an identity matrix (torch.eye in forward: peft's HRA builds
+    its Householder product from one).  False when the data is not at hand (stripped: see
+    :func:`stored_literal`)."""
     if attr.name in ("value_float", "value_int"):
         return True
     if attr.name in ("value_floats", "value_ints"):
@@ -357,10 +359,44 @@ def uniform_constant(attr) -> bool:
         except Exception:
             return False
         return arr.size == n and (arr.size == 0 or bool((arr == arr.flat[0]).all()))
-    if len(vals) != n:
+    return len(vals) == n and _literal(t.dims, vals)
+
+
+def _literal(dims, vals) -> bool:
+    """``vals`` (all of a tensor of ``dims``) are one repeated number or an identity matrix."""
+    first = vals[0] if vals else None
+    if all(v == first for v in vals):  # (numbers as numpy compares them: -0.0 == 0.0, NaN equal to nothing)
+        return True
+    if len(dims) != 2 or dims[0] != dims[1] or dims[0] < 2:
         return False
-    first = vals[0] if n else None
-    return all(v == first for v in vals)  # (numbers as numpy compares them: -0.0 == 0.0, NaN equal to nothing)
+    step, vals = dims[0] + 1, tuple(vals)
+    return vals.count(1) == dims[0] and vals.count(0) == len(vals) - dims[0] and all(vals[i] == 1 for i in range(0, len(vals), step))
+
+
+STORED_LITERAL_ELEMENTS = 1 << 22  # (16 MB of float32: a stripped Constant read whole to see it is a literal, at most)
+
+
+def stored_literal(wire, t) -> bool:
+    """:func:`uniform_constant` for a Constant node's tensor ``t`` whose data the stripped copy
+    left out (an onnx_wire._Tensor of ``wire``'s file): its first row is read first, and the whole
+    (up to STORED_LITERAL_ELEMENTS) only when that row could begin a literal -- a learned
+    weight's first row is neither one repeated number nor (1, 0, ..., 0)."""
+    from dscost.readers.onnx_wire import stored_values
+
+    fmt = _FORMATS.get(t.dtype)
+    n = prod(t.dims)
+    if fmt is None or t.location is not None or not 1 < n <= STORED_LITERAL_ELEMENTS:
+        return False
+    code, size = fmt[0], struct.calcsize(fmt[0])
+    row = min(n, max(t.dims[-1], 2))
+    head = stored_values(wire.path, t, n * size, head=row * size)
+    if head is None:
+        return False
+    first = struct.unpack(f"<{row}{code}", head)
+    if not (all(v == first[0] for v in first) or first[0] == 1 and first.count(0) == row - 1):
+        return False
+    whole = stored_values(wire.path, t, n * size)
+    return whole is not None and _literal(t.dims, struct.unpack(f"<{n}{code}", whole))
 
 
 # An element type's struct format (little-endian, as raw_data stores it), and the TensorProto

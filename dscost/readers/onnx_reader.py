@@ -27,7 +27,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, uniform_constant
+from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
@@ -253,8 +253,8 @@ class _Counter:
     is a value of the model's code (Swin's attention mask), while frameworks store learned
     tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts.  Other integer tensors and
     constants that only feed shape arithmetic are not parameters, nor is a Constant node filled
-    with one repeated value (a literal of the model's code, like the zero initial state of an
-    RNN; torch.onnx writes parameters as initializers).  An Identity of a stored constant is a
+    with one repeated value or an identity matrix (a literal of the model's code, like the zero initial
+    state of an RNN; torch.onnx writes parameters as initializers).  An Identity of a stored constant is a
     source of its own (torch.onnx writes equal weights as Identity copies of one: distinct
     parameters); of a computed one (a resolved If's branch output), it has that one's sources.
     """
@@ -293,7 +293,7 @@ class _Counter:
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
         self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors (or a dynamo file's record)
         self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
-        self.masks = Masks(path, st)  # (read_onnx turns it off for a module's export)
+        self.masks, self.wire = Masks(path, st), st  # (read_onnx turns masks off for a module's export)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -421,7 +421,7 @@ class _Counter:
         if op in ("Constant", "GivenTensorFill") and domain in ("", "ai.onnx"):  # (Caffe2's GivenTensorFill: onnx_legacy)
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
-                literal = uniform_constant(a)
+                literal = uniform_constant(a) or outputs[0] in self.wire.constants and stored_literal(self.wire, self.wire.constants[outputs[0]])
                 for t in outputs:
                     self.const[t], self.sources[t] = dtype, () if literal else (t,)
                     self.const_node[t] = name
@@ -513,7 +513,7 @@ class _Counter:
                     if first:
                         notes.append(f"{t!r} shared with {first}, counted there")
                     elif t in self.literals:
-                        notes.append(f"{t!r} is a literal (a Constant node of one repeated value): not a parameter")
+                        notes.append(f"{t!r} is a literal (a Constant node of one repeated value, or an identity matrix): not a parameter")
                     else:
                         notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
                     if not first and field_name == "weights" and (res.conv is not None or res.type in (FC, MATMUL)):

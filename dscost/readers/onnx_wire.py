@@ -537,15 +537,16 @@ class Stripper:
         return b"".join(out)
 
 
-def stored_values(path: Path, t: _Tensor, limit: int) -> bytes | None:
+def stored_values(path: Path, t: _Tensor, limit: int, head: int | None = None) -> bytes | None:
     """The bytes of initializer ``t``'s values (``t.data``), read from the model file at ``path``
-    or its external-data file; None when they are not one span, are over ``limit`` bytes, or
-    cannot be read (a missing or short file, not a regular file)."""
+    or its external-data file (``head``: only that many first bytes); None when they are not one
+    span, are over ``limit`` bytes, or cannot be read (a missing or short file, not a regular file)."""
     if t.data is None:
         return None
     offset, n = t.data, t.nbytes if t.location is None else _data_bytes(prod(t.dims), ITEMSIZE[t.dtype])
     if n > limit:
         return None
+    n = n if head is None else min(n, head)
     target = path if t.location is None else Path(path.parent, t.location)  # (a location inside the model's folder: checked by the scan)
     try:
         if not target.is_file():  # (a FIFO would block)
