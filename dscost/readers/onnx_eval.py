@@ -383,17 +383,18 @@ def stored_literal(wire, t) -> bool:
     weight's first row is neither one repeated number nor (1, 0, ..., 0)."""
     from dscost.readers.onnx_wire import stored_values
 
-    fmt = _FORMATS.get(t.dtype)
-    n = prod(t.dims)
-    if fmt is None or t.location is not None or not 1 < n <= STORED_LITERAL_ELEMENTS:
+    n, dims = prod(t.dims), t.dims
+    if t.dtype not in (1, 10, 11) or t.location is not None or not 1 < n <= STORED_LITERAL_ELEMENTS:  # (float32, float16, double: what is learned)
         return False
-    code, size = fmt[0], struct.calcsize(fmt[0])
-    row = min(n, max(t.dims[-1], 2))
+    code = _FORMATS[t.dtype][0]
+    size = struct.calcsize(code)
+    row = min(n, max(dims[-1], 2))
     head = stored_values(wire.path, t, n * size, head=row * size)
     if head is None:
         return False
     first = struct.unpack(f"<{row}{code}", head)
-    if not (all(v == first[0] for v in first) or first[0] == 1 and first.count(0) == row - 1):
+    square = len(dims) == 2 and dims[0] == dims[1]
+    if not (all(v == first[0] for v in first) or square and first[0] == 1 and first.count(0) == row - 1):
         return False
     whole = stored_values(wire.path, t, n * size)
     return whole is not None and _literal(t.dims, struct.unpack(f"<{n}{code}", whole))
