@@ -344,6 +344,11 @@ def convert_model(model, min_kernel: int = 2, only=None, skip=None, init: str = 
             report.skipped.append(Skipped(node.name, f"not counted by dscost ({uncounted[node.name]})"))
             out_nodes.append(node)
             continue
+        garbled = next((a.name for a in node.attribute if a.name.__class__ is bytes), None)  # (protobuf gives a name not valid UTF-8 as bytes)
+        if garbled is not None:
+            report.skipped.append(Skipped(node.name, f"an attribute name is not valid UTF-8 ({garbled!r}): what the conv does is not known"))
+            out_nodes.append(node)
+            continue
         attrs = _attrs(node)
         group = attrs.get("group", 1)
         w = gr.const(node.input[1]) if len(node.input) > 1 else None

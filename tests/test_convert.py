@@ -223,6 +223,20 @@ def test_conv_dscost_cannot_count_is_skipped_not_converted(tmp_path):
     assert {n.name for n in onnx.load(str(tmp_path / "out.onnx")).graph.node} == {"A_dw", "A_pw", "bad"}
 
 
+def test_a_conv_with_an_attribute_name_not_utf8_is_skipped(tmp_path):
+    """Found by fuzzing (seed 1411): a Conv whose attribute name is not valid UTF-8 (b'\\xf3trides')
+    made convert fail with a TypeError; it is skipped with the reason, the other conv converted."""
+    nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
+             helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[1, 1, 1, 1], strides=[1, 1])]  # fmt: skip
+    data = _model(nodes, (1, 4, 8, 8), (1, 8, 8, 8), [_w("wa", 8, 4, 3, 3), _w("wb", 8, 8, 3, 3)]).SerializeToString()
+    assert data.count(b"strides") == 1
+    src = tmp_path / "m.onnx"
+    src.write_bytes(data.replace(b"strides", b"\xf3trides"))
+    rep = cv.convert_file(src, tmp_path / "out.onnx", verify=False)
+    assert [c.name for c in rep.converted] == ["A"]
+    assert [(s.name, s.reason) for s in rep.skipped] == [("B", "an attribute name is not valid UTF-8 (b'\\xf3trides'): what the conv does is not known")]
+
+
 def test_standard_convs_of_other_op_types_are_listed_as_skipped(tmp_path):
     """onnxruntime's FusedConv (a level-2 saved graph) is a standard 3x3 conv the analysis counts,
     with a what-if, but convert rewrites ONNX's own Conv only: it is listed as skipped, with
