@@ -225,7 +225,9 @@ def test_conv_dscost_cannot_count_is_skipped_not_converted(tmp_path):
 
 def test_a_conv_with_an_attribute_name_not_utf8_is_skipped(tmp_path):
     """Found by fuzzing (seed 1411): a Conv whose attribute name is not valid UTF-8 (b'\\xf3trides')
-    made convert fail with a TypeError; it is skipped with the reason, the other conv converted."""
+    made convert fail with a TypeError.  The reader lists it uncounted (an attribute its op does
+    not have), so convert_file skips it; convert_model, given the proto alone, skips it too, with
+    its own reason; the other conv is converted."""
     nodes = [helper.make_node("Conv", ["x", "wa"], ["a"], name="A", pads=[1, 1, 1, 1]),
              helper.make_node("Conv", ["a", "wb"], ["y"], name="B", pads=[1, 1, 1, 1], strides=[1, 1])]  # fmt: skip
     data = _model(nodes, (1, 4, 8, 8), (1, 8, 8, 8), [_w("wa", 8, 4, 3, 3), _w("wb", 8, 8, 3, 3)]).SerializeToString()
@@ -233,6 +235,10 @@ def test_a_conv_with_an_attribute_name_not_utf8_is_skipped(tmp_path):
     src = tmp_path / "m.onnx"
     src.write_bytes(data.replace(b"strides", b"\xf3trides"))
     rep = cv.convert_file(src, tmp_path / "out.onnx", verify=False)
+    assert [c.name for c in rep.converted] == ["A"]
+    assert [(s.name, s.reason) for s in rep.skipped] == [
+        ("B", "not counted by dscost (cannot derive cost: its attribute b'\\xf3trides' is not one of Conv's at opset 17: an invalid graph, the graph cannot run)")]
+    _, rep = rw.convert_model(onnx.load(str(src)))
     assert [c.name for c in rep.converted] == ["A"]
     assert [(s.name, s.reason) for s in rep.skipped] == [("B", "an attribute name is not valid UTF-8 (b'\\xf3trides'): what the conv does is not known")]
 

@@ -989,6 +989,23 @@ def test_ops_of_other_domains_are_uncounted_with_the_domain_named(tmp_path):
         ("y", "custom op of domain 'my.ops': no cost handler")]  # fmt: skip
 
 
+def test_an_attribute_its_op_does_not_have_makes_an_invalid_graph(tmp_path):
+    """Found by fuzzing (seed 1411): a Conv's ``pads`` mutated to ``xads`` (or to a name not valid
+    UTF-8) was read as no padding, and counted: (1,4,8,8) * 3x3 -> (1,8,6,6), 8*4*9*36 = 10,368
+    MACs where the file meant 8*4*9*64 = 18,432.  onnx's checker and onnxruntime refuse such a node
+    ("Unrecognized attribute"): it is uncounted, saying why; the conv beside it is counted."""
+    nodes = [node("Conv", ["x", "w"], "y", pads=[1, 1, 1, 1]), node("Conv", ["x", "w"], "z", pads=[1, 1, 1, 1])]
+    data = model(nodes, [("x", [1, 4, 8, 8])], ["y", "z"], [init("w", 8, 4, 3, 3)]).SerializeToString()
+    for garbled, shown in ((b"xads", "'xads'"), (b"\xf3ads", "b'\\xf3ads'")):
+        path = tmp_path / "m.onnx"
+        path.write_bytes(data.replace(b"pads", garbled, 1))
+        m = read_onnx(path)
+        assert [(layer.name, layer.cost.macs) for layer in m.layers] == [("z", 18_432)]
+        assert [(u.name, u.reason) for u in m.uncounted] == [
+            ("y", f"cannot derive cost: its attribute {shown} is not one of Conv's at opset 17: "
+                  "an invalid graph, the graph cannot run")]  # fmt: skip
+
+
 def test_a_required_input_given_an_empty_name_makes_an_invalid_graph(tmp_path):
     """The TorchScript exporter wrote zuko's RealNVP with an Add whose first input is '' (the
     thirteenth round): onnx's checker and onnxruntime refuse the file, which dscost says at the

@@ -308,6 +308,26 @@ def load_error(op: str, node, inputs: list[str], outputs: list[str], types: dict
     return ""
 
 
+def unknown_attribute(op: str, node, opset: int) -> str:
+    """Why onnxruntime refuses a node of the default domain for an attribute its op's schema at
+    ``opset`` does not have ("" when there is none, or the schema is not known): onnx's checker
+    and onnxruntime say "Unrecognized attribute".  A mutated name (``xtrides``, or bytes not valid
+    UTF-8) would otherwise be read as the attribute's default (stride 1, no padding)."""
+    known = _attribute_names(op, opset)
+    bad = next((a.name for a in node.attribute if a.name not in known), None) if known is not None else None
+    return "" if bad is None else f"cannot derive cost: its attribute {bad!r} is not one of {op}'s at opset {opset}: {INVALID}"
+
+
+@lru_cache(maxsize=1024)
+def _attribute_names(op: str, opset: int) -> frozenset[str] | None:
+    from dscost.readers import onnx_lib
+
+    try:
+        return frozenset(onnx_lib.load().defs.get_schema(op, opset, "").attributes)
+    except Exception:  # (no such op at this opset: said elsewhere)
+        return None
+
+
 def missing_input(op: str, inputs: list[str], opset: int) -> str:
     """Why a node lacks an input its op's schema requires ("" when it does not, or the schema is
     not known): fewer inputs than the op's least, or an empty name for a required one -- the
