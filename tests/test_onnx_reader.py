@@ -1006,6 +1006,18 @@ def test_an_attribute_its_op_does_not_have_makes_an_invalid_graph(tmp_path):
                   "an invalid graph, the graph cannot run")]  # fmt: skip
 
 
+@pytest.mark.parametrize("attrs, why", [
+    ({"pads": [1.0, 1.0, 1.0, 1.0]}, "its attribute 'pads' is FLOATS, where Conv takes INTS"),
+    ({"group": 1.0}, "its attribute 'group' is FLOAT, where Conv takes INT"),
+    ({"strides": 2}, "its attribute 'strides' is INT, where Conv takes INTS"),
+])  # fmt: skip
+def test_an_attribute_of_another_type_than_its_ops_makes_an_invalid_graph(tmp_path, attrs, why):
+    """onnxruntime refuses an attribute of another type than the op's schema gives it
+    ("Mismatched attribute type"): the node is uncounted, saying so, not read as if it were right."""
+    m = read(tmp_path, [node("Conv", ["x", "w"], "y", **attrs)], [("x", [1, 4, 8, 8])], ["y"], [init("w", 8, 4, 3, 3)])
+    assert not m.layers and [(u.name, u.reason) for u in m.uncounted] == [("y", f"cannot derive cost: {why}: an invalid graph, the graph cannot run")]
+
+
 def test_a_required_input_given_an_empty_name_makes_an_invalid_graph(tmp_path):
     """The TorchScript exporter wrote zuko's RealNVP with an Add whose first input is '' (the
     thirteenth round): onnx's checker and onnxruntime refuse the file, which dscost says at the

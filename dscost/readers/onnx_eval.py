@@ -308,22 +308,35 @@ def load_error(op: str, node, inputs: list[str], outputs: list[str], types: dict
     return ""
 
 
+_ATTR_TYPES = ("UNDEFINED", "FLOAT", "INT", "STRING", "TENSOR", "GRAPH", "FLOATS", "INTS", "STRINGS", "TENSORS", "GRAPHS", "SPARSE_TENSOR",
+               "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS")  # (AttributeProto.AttributeType by number)  # fmt: skip
+
+
 def unknown_attribute(op: str, node, opset: int) -> str:
-    """Why onnxruntime refuses a node of the default domain for an attribute its op's schema at
-    ``opset`` does not have ("" when there is none, or the schema is not known): onnx's checker
-    and onnxruntime say "Unrecognized attribute".  A mutated name (``xtrides``, or bytes not valid
-    UTF-8) would otherwise be read as the attribute's default (stride 1, no padding)."""
-    known = _attribute_names(op, opset)
-    bad = next((a.name for a in node.attribute if a.name not in known), None) if known is not None else None
-    return "" if bad is None else f"cannot derive cost: its attribute {bad!r} is not one of {op}'s at opset {opset}: {INVALID}"
+    """Why onnxruntime refuses a node of the default domain for an attribute ("" when it does not,
+    or the op's schema at ``opset`` is not known): one its op does not have ("Unrecognized
+    attribute": a mutated name, ``xads``, or bytes not valid UTF-8, would otherwise read as the
+    attribute's default -- no padding), or of another type ("Mismatched attribute type": pads as
+    floats).  An attribute of no declared type (files of 2017) is taken as its op's."""
+    known = _attribute_types(op, opset)
+    if known is None:
+        return ""
+    for a in node.attribute:
+        want = known.get(a.name)
+        if want is None:
+            return f"cannot derive cost: its attribute {a.name!r} is not one of {op}'s at opset {opset}: {INVALID}"
+        if a.type and a.type != want:
+            got = _ATTR_TYPES[a.type] if a.type < len(_ATTR_TYPES) else str(a.type)
+            return f"cannot derive cost: its attribute {a.name!r} is {got}, where {op} takes {_ATTR_TYPES[want]}: {INVALID}"
+    return ""
 
 
 @lru_cache(maxsize=1024)
-def _attribute_names(op: str, opset: int) -> frozenset[str] | None:
+def _attribute_types(op: str, opset: int) -> dict[str, int] | None:
     from dscost.readers import onnx_lib
 
     try:
-        return frozenset(onnx_lib.load().defs.get_schema(op, opset, "").attributes)
+        return {name: int(a.type) for name, a in onnx_lib.load().defs.get_schema(op, opset, "").attributes.items()}
     except Exception:  # (no such op at this opset: said elsewhere)
         return None
 
