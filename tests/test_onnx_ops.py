@@ -272,9 +272,9 @@ def test_pools(tmp_path):
         node("MaxPool", ["x"], "mp", kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),  # 8x8 out: 9*8*64
         node("AveragePool", ["x"], "ap", kernel_shape=[2, 2], strides=[2, 2]),  # 8x8 out: 4*8*64
         node("GlobalAveragePool", ["x"], "gap"),  # 8*256 in
-        node("ReduceMean", ["x", "axes"], "rm", keepdims=1),
+        node("ReduceMean", ["x", "axes"], "rm", keepdims=1),  # (axes as an input: opset 18 on)
     ]
-    m = read(tmp_path, nodes, [("x", [1, 8, 16, 16])], ["mp", "ap", "gap", "rm"], [init("axes", 2, dtype="int64", value=[2, 3])])
+    m = read(tmp_path, nodes, [("x", [1, 8, 16, 16])], ["mp", "ap", "gap", "rm"], [init("axes", 2, dtype="int64", value=[2, 3])], opset=18)
     by = {layer.name: layer for layer in m.layers}
     assert by["mp"].type == POOL and by["mp"].cost == Cost(other_ops=4_608) and by["mp"].kernel == (3, 3)
     assert by["ap"].cost == Cost(other_ops=2_048)
@@ -1025,7 +1025,7 @@ def test_linear_attention_counts_its_recurrence(tmp_path, rule):
 
 @opset_at_least(27)
 def test_linear_attention_without_the_input_its_rule_needs_is_uncounted(tmp_path):
-    n = node("LinearAttention", ["q", "k", "v"], ["y"], q_num_heads=2, kv_num_heads=2)  # gated_delta: decay and beta missing
+    n = node("LinearAttention", ["q", "k", "v"], ["y", "state"], q_num_heads=2, kv_num_heads=2)  # gated_delta: decay and beta missing
     m = read(tmp_path, [n], [("q", [1, 3, 16]), ("k", [1, 3, 16]), ("v", [1, 3, 16])], opset=27)
     assert [u.op for u in m.uncounted] == ["LinearAttention"] and "needs its decay input" in m.uncounted[0].reason
 

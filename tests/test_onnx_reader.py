@@ -1018,6 +1018,24 @@ def test_an_attribute_of_another_type_than_its_ops_makes_an_invalid_graph(tmp_pa
     assert not m.layers and [(u.name, u.reason) for u in m.uncounted] == [("y", f"cannot derive cost: {why}: an invalid graph, the graph cannot run")]
 
 
+def _twice(n):
+    n.attribute.append(helper.make_attribute("pads", [0, 0, 0, 0]))
+    return n
+
+
+@pytest.mark.parametrize("conv, why", [
+    (_twice(node("Conv", ["x", "w"], "y", pads=[1, 1, 1, 1])), "its attribute 'pads' is given twice"),  # (dscost read the last: no padding)
+    (node("Conv", ["x", "w", "b", "b"], "y"), "it has 4 inputs, where Conv takes 2 to 3"),
+    (node("Conv", ["x", "w"], ["y", "y2"]), "it has 2 outputs, where Conv takes 1"),
+])  # fmt: skip
+def test_a_node_its_ops_schema_refuses_makes_an_invalid_graph(tmp_path, conv, why):
+    """onnxruntime checks each node against its op's schema ("appeared multiple times", "input
+    size 4 not in range [min=2, max=3]", "output size 2 not in range"): such a node is uncounted,
+    saying why, where it was counted (10,368 MACs) before."""
+    m = read(tmp_path, [conv], [("x", [1, 4, 8, 8])], ["y"], [init("w", 8, 4, 3, 3), init("b", 8)])
+    assert not m.layers and [(u.name, u.reason) for u in m.uncounted] == [("y", f"cannot derive cost: {why}: an invalid graph, the graph cannot run")]
+
+
 def test_a_required_input_given_an_empty_name_makes_an_invalid_graph(tmp_path):
     """The TorchScript exporter wrote zuko's RealNVP with an Add whose first input is '' (the
     thirteenth round): onnx's checker and onnxruntime refuse the file, which dscost says at the

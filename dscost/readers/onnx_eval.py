@@ -312,15 +312,22 @@ _ATTR_TYPES = ("UNDEFINED", "FLOAT", "INT", "STRING", "TENSOR", "GRAPH", "FLOATS
                "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS")  # (AttributeProto.AttributeType by number)  # fmt: skip
 
 
-def unknown_attribute(op: str, node, opset: int) -> str:
-    """Why onnxruntime refuses a node of the default domain for an attribute ("" when it does not,
-    or the op's schema at ``opset`` is not known): one its op does not have ("Unrecognized
+def schema_error(op: str, node, n_in: int, n_out: int, opset: int) -> str:
+    """Why onnxruntime refuses a node of the default domain against its op's schema at ``opset``
+    ("" when it does not, or the schema is not known): more (or fewer) inputs or outputs than the
+    op takes ("input size 4 not in range"); an attribute the op does not have ("Unrecognized
     attribute": a mutated name, ``xads``, or bytes not valid UTF-8, would otherwise read as the
-    attribute's default -- no padding), or of another type ("Mismatched attribute type": pads as
-    floats).  An attribute of no declared type (files of 2017) is taken as its op's."""
-    known = _attribute_types(op, opset)
-    if known is None:
+    attribute's default -- no padding), of another type ("Mismatched attribute type": pads as
+    floats) or given twice ("appeared multiple times").  An attribute of no declared type (files
+    of 2017) is taken as its op's."""
+    schema = _schema(op, opset)
+    if schema is None:
         return ""
+    known, least_in, most_in, least_out, most_out = schema
+    if not least_in <= n_in <= most_in or not least_out <= n_out <= most_out:
+        which, n, least, most = ("inputs", n_in, least_in, most_in) if not least_in <= n_in <= most_in else ("outputs", n_out, least_out, most_out)
+        return f"cannot derive cost: it has {n} {which[:-1] if n == 1 else which}, where {op} takes {least}{f' to {most}' if most > least else ''}: {INVALID}"
+    seen = set()
     for a in node.attribute:
         want = known.get(a.name)
         if want is None:
@@ -328,17 +335,22 @@ def unknown_attribute(op: str, node, opset: int) -> str:
         if a.type and a.type != want:
             got = _ATTR_TYPES[a.type] if a.type < len(_ATTR_TYPES) else str(a.type)
             return f"cannot derive cost: its attribute {a.name!r} is {got}, where {op} takes {_ATTR_TYPES[want]}: {INVALID}"
+        if a.name in seen:
+            return f"cannot derive cost: its attribute {a.name!r} is given twice: {INVALID}"
+        seen.add(a.name)
     return ""
 
 
 @lru_cache(maxsize=1024)
-def _attribute_types(op: str, opset: int) -> dict[str, int] | None:
+def _schema(op: str, opset: int) -> tuple[dict[str, int], int, int, int, int] | None:
+    """(attribute types by name, least and most inputs, least and most outputs) of ``op`` at ``opset``."""
     from dscost.readers import onnx_lib
 
     try:
-        return {name: int(a.type) for name, a in onnx_lib.load().defs.get_schema(op, opset, "").attributes.items()}
+        s = onnx_lib.load().defs.get_schema(op, opset, "")
     except Exception:  # (no such op at this opset: said elsewhere)
         return None
+    return {name: int(a.type) for name, a in s.attributes.items()}, s.min_input, s.max_input, s.min_output, s.max_output
 
 
 def missing_input(op: str, inputs: list[str], opset: int) -> str:

@@ -27,7 +27,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, TYPE_ERROR, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, stored_literal, uniform_constant, unknown_attribute
+from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, schema_error, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
@@ -398,7 +398,7 @@ class _Counter:
         from it alone (cached by ``key``); or [the tensor whose shape is unknown or "", reason] when
         it cannot be counted."""
         ops, n_in = self.ops, len(inputs)
-        if node.attribute and key[0].__class__ is str and (why := unknown_attribute(op, node, self.opset)):  # (the default domain: sig is the op)
+        if key[0].__class__ is str and (why := schema_error(op, node, n_in, len(outputs), self.opset)):  # (the default domain: sig is the op)
             return ["", why]
         info = ops.NodeInfo(name, op, node_attrs(node) if node.attribute else {}, inputs, outputs, list(in_shapes), list(out_shapes), self.const)
         try:
