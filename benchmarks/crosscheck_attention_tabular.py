@@ -76,7 +76,9 @@ program's signature) and -448 of merged LayerNorm gammas, yet the note put all o
 rewrite (since 2026-12-05 it names the 8,257 elements the program never reads).  TorchScript files add buffers stored as initializers (Performer's projection matrices
 2 x 32x16 = +1,024; PerformerLM's with its 128x64 and 128x16 position tables +11,264; the SIREN
 grid +2,048), count TabNet's group-attention matrix (``torch.eye``, a plain tensor, a Constant
-MatMul operand per step: 3 x 16x16 = +768 - 32, 3 x 13x19 = +741 - 38) as weights, and lose
+MatMul operand per step: 3 x 16x16 = +768 - 32, 3 x 13x19 = +741 - 38) as weights (since
+2026-12-05 a Constant holding an identity matrix is a literal: the first TS file counts 6,680, as
+its module), and lose
 one-element learned scalars (the tab transformers' -4, EGNN's -1 and -2): the known conventions.
 Dynamo files are lower by the equal fresh initializers the exporter merges (norms' ones and
 zeros, zero biases: perceiver -1,082, PerceiverIO -896, TabNet -1,088, ...) and higher where it
