@@ -544,12 +544,20 @@ def _mv_flops(mat_shape, vec_shape, *args, out_shape=None, **kwargs) -> int:
     return 2 * mat_shape[0] * mat_shape[1]
 
 
+def _dot_flops(a_shape, b_shape, *args, out_shape=None, **kwargs) -> int:
+    """FLOPs of aten.dot and aten.vdot (two 1-D tensors: spectral norm's sigma = u . (W v), in
+    fastai's self-attention, the twenty-first round), which FlopCounterMode counts as 0: n MACs."""
+    return 2 * a_shape[0]
+
+
 # Ops FlopCounterMode (torch 2.13/2.14) counts as 0 on the CPU, and their formulas.  (GRU and
 # plain RNN decompose into addmm on the CPU and are counted by FlopCounterMode itself.)
 BY_FORMULA = {
     "aten._scaled_dot_product_flash_attention_for_cpu": _sdpa_cpu_flops,
     "aten.mkldnn_rnn_layer": _mkldnn_rnn_layer_flops,
     "aten.mv": _mv_flops,
+    "aten.dot": _dot_flops,
+    "aten.vdot": _dot_flops,
 }
 
 
