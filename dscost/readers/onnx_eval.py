@@ -323,7 +323,7 @@ def schema_error(op: str, node, n_in: int, n_out: int, opset: int) -> str:
     schema = _schema(op, opset)
     if schema is None:
         return ""
-    known, least_in, most_in, least_out, most_out = schema
+    known, least_in, most_in, least_out, most_out, _ = schema
     if not least_in <= n_in <= most_in or not least_out <= n_out <= most_out:
         which, n, least, most = ("inputs", n_in, least_in, most_in) if not least_in <= n_in <= most_in else ("outputs", n_out, least_out, most_out)
         return f"cannot derive cost: it has {n} {which[:-1] if n == 1 else which}, where {op} takes {least}{f' to {most}' if most > least else ''}: {INVALID}"
@@ -341,26 +341,14 @@ def schema_error(op: str, node, n_in: int, n_out: int, opset: int) -> str:
     return ""
 
 
-@lru_cache(maxsize=1024)
-def _schema(op: str, opset: int) -> tuple[dict[str, int], int, int, int, int] | None:
-    """(attribute types by name, least and most inputs, least and most outputs) of ``op`` at ``opset``."""
-    from dscost.readers import onnx_lib
-
-    try:
-        s = onnx_lib.load().defs.get_schema(op, opset, "")
-    except Exception:  # (no such op at this opset: said elsewhere)
-        return None
-    return {name: int(a.type) for name, a in s.attributes.items()}, s.min_input, s.max_input, s.min_output, s.max_output
-
-
 def missing_input(op: str, inputs: list[str], opset: int) -> str:
     """Why a node lacks an input its op's schema requires ("" when it does not, or the schema is
     not known): fewer inputs than the op's least, or an empty name for a required one -- the
     TorchScript exporter wrote zuko's RealNVP with an ``Add`` whose first input is ''."""
-    formal = _formal_inputs(op, opset)
-    if formal is None:
+    schema = _schema(op, opset)
+    if schema is None:
         return ""
-    least, required = formal
+    least, required = schema[1], schema[5]
     if len(inputs) < least:
         return f"cannot derive cost: it has {len(inputs)} input(s), and its op requires at least {least}: {INVALID}"
     empty = next(((i, name) for i, name in required if i < len(inputs) and not inputs[i]), None)
@@ -368,16 +356,18 @@ def missing_input(op: str, inputs: list[str], opset: int) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _formal_inputs(op: str, opset: int) -> tuple[int, tuple[tuple[int, str], ...]] | None:
-    """(the least number of inputs, (index, name) of each input that is neither optional nor
-    variadic) of the default domain's ``op`` at ``opset``; None when onnx has no such op."""
+def _schema(op: str, opset: int) -> tuple[dict[str, int], int, int, int, int, tuple[tuple[int, str], ...]] | None:
+    """Of the default domain's ``op`` at ``opset``: (attribute types by name, least and most
+    inputs, least and most outputs, (index, name) of each input that is neither optional nor
+    variadic); None when onnx has no such op."""
     from dscost.readers import onnx_lib
 
     try:
-        schema = onnx_lib.load().defs.get_schema(op, opset, "")
+        s = onnx_lib.load().defs.get_schema(op, opset, "")
     except Exception:  # (no such op at this opset: said elsewhere)
         return None
-    return schema.min_input, tuple((i, f.name) for i, f in enumerate(schema.inputs) if f.option.name == "Single")
+    required = tuple((i, f.name) for i, f in enumerate(s.inputs) if f.option.name == "Single")
+    return {name: int(a.type) for name, a in s.attributes.items()}, s.min_input, s.max_input, s.min_output, s.max_output, required
 
 
 def uniform_constant(attr) -> bool:

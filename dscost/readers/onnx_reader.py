@@ -423,7 +423,7 @@ class _Counter:
         if op in ("Constant", "GivenTensorFill") and domain in ("", "ai.onnx"):  # (Caffe2's GivenTensorFill: onnx_legacy)
             for a in node.attribute:
                 dtype = a.t.data_type if a.HasField("t") else (7 if a.name.startswith("value_int") else 1)
-                literal = uniform_constant(a) or outputs[0] in self.wire.constants and stored_literal(self.wire, self.wire.constants[outputs[0]])
+                literal = uniform_constant(a) or bool(outputs) and outputs[0] in self.wire.constants and stored_literal(self.wire, self.wire.constants[outputs[0]])
                 for t in outputs:
                     self.const[t], self.sources[t] = dtype, () if literal else (t,)
                     self.const_node[t] = name
