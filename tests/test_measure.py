@@ -99,7 +99,8 @@ def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(
     (transformers' masks), a Gather by float indices (Idefics2's positions), a GridSample of
     float data on a double grid (OneFormer's reference points) -- is cast in the copy
     onnxruntime runs, not in the file: the rows NonZero picks (6) still size the MatMul by W
-    [4, 3], 72 MACs."""
+    [4, 3], 72 MACs.  A note names the two whose types their op's schema refuses (the
+    GridSample's double grid fits its schema: onnxruntime's kernel lacks it)."""
     nodes = [node("Equal", ["ids", "zero"], "m"), node("CumSum", ["m", "zero"], "c"), node("NonZero", ["m"], "nz"),
              node("Squeeze", ["nz", "axis0"], "i"), node("Cast", ["i"], "f", to=TensorProto.FLOAT), node("Gather", ["x", "f"], "g", axis=0),
              node("MatMul", ["g", "W"], "y", name="mm"), node("GridSample", ["img", "grid"], "gs")]  # fmt: skip
@@ -112,6 +113,10 @@ def test_inputs_onnxruntime_refuses_for_their_type_are_cast_in_the_copy_it_runs(
     a = dscost.analyze(str(path), measure_sizes=True)
     assert {x.name: x.cost.macs for x in a.layers if x.op == "MatMul"} == {"mm": 72} and a.model.uncounted == []
     assert path.read_bytes() == before
+    assert [n for n in a.model.notes if "does not take" in n] == [
+        "2 node(s) with inputs of element types their op does not take ('c' (CumSum: input 0 (x) is bool, which it takes as bfloat16, float16, "
+        "float32, float64, int32, int64, uint32, uint64 at opset 17); 'g' (Gather: input 1 (indices) is float32, which it takes as int32, int64 "
+        "at opset 17)): onnxruntime refuses to load the file as it is (a type error); they are counted as the arithmetic they name"]  # fmt: skip
 
 
 def test_an_if_on_data_counts_the_branch_the_run_took(tmp_path):

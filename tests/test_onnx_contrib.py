@@ -539,13 +539,15 @@ def test_contrib_op_cost(tmp_path, op):
 def test_contrib_output_shape_is_what_onnxruntime_computes(tmp_path, op):
     """onnxruntime's own inference of the op agrees with dscost's shapes (:func:`strict_session`),
     and it runs the one-node graph (random inputs) where it has a CPU kernel: its output 0 has the
-    shape dscost inferred, and a Relu (a DequantizeLinear of a quantized output) after it is
+    shape dscost inferred, and a Relu (a DequantizeLinear of a quantized output, a Not of a bool) after it is
     counted on that shape; its later outputs have the sizes dscost gives them."""
     import onnxruntime as ort
 
     n, inputs, inits, _, out_shape = CASES[op]
     if op.startswith(("QLinear", "QGemm", "NhwcMaxPool")):  # a quantized output: dequantize it
         after = helper.make_node("DequantizeLinear", [n.output[0], "y_s", "y_zp"], ["after"], name="after")
+    elif op == "IsAllFinite":  # a bool output, which Relu does not take (onnxruntime refuses the graph)
+        after = helper.make_node("Not", [n.output[0]], ["after"], name="after")
     else:
         after = helper.make_node("Relu", [n.output[0]], ["after"], name="after")
     layers, path = layers_of(tmp_path, [n, after], inputs, inits, outputs=["after", *n.output[1:]])

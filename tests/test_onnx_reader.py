@@ -1036,6 +1036,49 @@ def test_a_node_its_ops_schema_refuses_makes_an_invalid_graph(tmp_path, conv, wh
     assert not m.layers and [(u.name, u.reason) for u in m.uncounted] == [("y", f"cannot derive cost: {why}: an invalid graph, the graph cannot run")]
 
 
+def _refused_by_onnxruntime(path) -> str:
+    import onnxruntime as ort
+
+    try:
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as err:  # (onnxruntime's own words)
+        return str(err)
+    return ""
+
+
+@pytest.mark.parametrize("x_type, w_type, why", [
+    (TensorProto.INT64, np.int64, "input 0 (X) is int64, which it takes as float16, float32, float64 at opset 17"),
+    (TensorProto.FLOAT, np.float64, "its inputs of one type T are float32 and float64"),
+    (TensorProto.BFLOAT16, None, "input 0 (X) is bfloat16, which it takes as float16, float32, float64 at opset 17"),
+])  # fmt: skip
+def test_inputs_of_types_the_op_does_not_take_are_counted_with_a_note(tmp_path, x_type, w_type, why):
+    """onnxruntime refuses a Conv of int64 (its schema takes floats), of float32 data by float64
+    weights (one type T binds both) and of bfloat16 before opset 22 ("Type Error"), and so do
+    torch's TorchScript exports of a CumSum of booleans: the arithmetic is the same whatever the
+    types, so the conv counts, 8*4*9*36 = 10,368 MACs, 288 weights, and a note says onnxruntime
+    refuses the file and why, naming the node."""
+    w = init("w", 8, 4, 3, 3, dtype=w_type) if w_type else helper.make_tensor("w", TensorProto.BFLOAT16, [8, 4, 3, 3], [0] * 288)
+    path = save(tmp_path, model([node("Conv", ["x", "w"], "y")], [("x", vi("x", [1, 4, 8, 8], x_type))], ["y"], [w]))
+    m = read_onnx(path)
+    assert [(layer.name, layer.cost.macs, layer.cost.weights) for layer in m.layers] == [("y", 10_368, 288)] and not m.uncounted
+    assert [n for n in m.notes if "does not take" in n] == [
+        f"1 node(s) with inputs of element types their op does not take ('y' (Conv: {why})): onnxruntime refuses to load the file as it is "
+        "(a type error); they are counted as the arithmetic they name"]  # fmt: skip
+    assert "Type" in _refused_by_onnxruntime(path)
+
+
+def test_a_graph_of_several_element_types_that_fit_their_ops_has_no_type_note(tmp_path):
+    """float32 data, an int64 shape for Reshape, a bool condition for Where, an int64 index for
+    Gather: every input of a type its op takes, nothing said, all counted; onnxruntime loads it."""
+    nodes = [node("Reshape", ["x", "shape"], "r"), node("Gather", ["r", "idx"], "g", axis=0), node("Greater", ["g", "zero"], "pos"),
+             node("Where", ["pos", "g", "zero"], "y"), node("MatMul", ["y", "w"], "z")]  # fmt: skip
+    inits = [init("shape", 2, dtype=np.int64, value=[4, 6]), init("idx", 2, dtype=np.int64, value=[0, 3]), init("zero", value=0.0), init("w", 6, 5)]
+    path = save(tmp_path, model(nodes, [("x", [2, 12])], ["z"], inits))
+    m = read_onnx(path)
+    assert {layer.name: layer.cost.macs for layer in m.layers}["z"] == 2 * 6 * 5 and not m.uncounted
+    assert not [n for n in m.notes if "type" in n] and _refused_by_onnxruntime(path) == ""
+
+
 def test_a_required_input_given_an_empty_name_makes_an_invalid_graph(tmp_path):
     """The TorchScript exporter wrote zuko's RealNVP with an Add whose first input is '' (the
     thirteenth round): onnx's checker and onnxruntime refuse the file, which dscost says at the

@@ -282,7 +282,7 @@ def types_differ(op: str, values: list) -> str:
     return f"cannot derive cost: its inputs have different element types ({', '.join(kinds)}): {TYPE_ERROR}"
 
 
-TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"}) | SAME_TYPE  # (load_error's)
+TYPED_OPS = frozenset({"Cast", "QuantizeLinear", "DequantizeLinear"})  # (load_error's)
 
 
 def load_error(op: str, node, inputs: list[str], outputs: list[str], types: dict[str, int], opset: int) -> str:
@@ -290,16 +290,11 @@ def load_error(op: str, node, inputs: list[str], outputs: list[str], types: dict
     input its op requires given an empty name (:func:`missing_input`); a type error -- a Cast
     whose declared output type it does not make; a QuantizeLinear or
     DequantizeLinear whose scale is not float32 before opset 19 (both written by the fp16
-    converter: the second on a QDQ file); an op of :data:`SAME_TYPE` whose inputs' inferred types
-    differ (torch's TorchScript exporter multiplies a bfloat16 module's attention by a scale it
-    casts to complex128: torch's number of bfloat16, 15, taken for ONNX's)."""
+    converter: the second on a QDQ file).  Element types against the op's schema:
+    :func:`type_error`."""
     if ("" in inputs or not inputs) and (why := missing_input(op, inputs, opset)):
         return why
-    if op in SAME_TYPE:
-        kinds = {types.get(t) for t in inputs if t}  # (None: a type inference left open, which decides nothing)
-        if len(kinds) > 1 and None not in kinds:
-            return f"cannot derive cost: its inputs have different element types ({', '.join(sorted(map(onnx_type_name, kinds)))}): {TYPE_ERROR}"
-    elif op == "Cast" and outputs and outputs[0] in types:
+    if op == "Cast" and outputs and outputs[0] in types:
         to = next((a.i for a in node.attribute if a.name == "to"), None)
         if to is not None and to != types[outputs[0]]:
             return f"cannot derive cost: it casts to {onnx_type_name(to)}, its output is declared {onnx_type_name(types[outputs[0]])}: {TYPE_ERROR}"
@@ -323,7 +318,7 @@ def schema_error(op: str, node, n_in: int, n_out: int, opset: int) -> str:
     schema = _schema(op, opset)
     if schema is None:
         return ""
-    known, least_in, most_in, least_out, most_out, _ = schema
+    known, least_in, most_in, least_out, most_out = schema[:5]
     if not least_in <= n_in <= most_in or not least_out <= n_out <= most_out:
         which, n, least, most = ("inputs", n_in, least_in, most_in) if not least_in <= n_in <= most_in else ("outputs", n_out, least_out, most_out)
         return f"cannot derive cost: it has {n} {which[:-1] if n == 1 else which}, where {op} takes {least}{f' to {most}' if most > least else ''}: {INVALID}"
@@ -356,10 +351,11 @@ def missing_input(op: str, inputs: list[str], opset: int) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _schema(op: str, opset: int) -> tuple[dict[str, int], int, int, int, int, tuple[tuple[int, str], ...]] | None:
+def _schema(op: str, opset: int) -> tuple | None:
     """Of the default domain's ``op`` at ``opset``: (attribute types by name, least and most
     inputs, least and most outputs, (index, name) of each input that is neither optional nor
-    variadic); None when onnx has no such op."""
+    variadic, and of each input (name, the element types it takes or None when unchecked, its
+    type parameter or "", whether it is variadic and binds one type)); None when onnx has no such op."""
     from dscost.readers import onnx_lib
 
     try:
@@ -367,7 +363,94 @@ def _schema(op: str, opset: int) -> tuple[dict[str, int], int, int, int, int, tu
     except Exception:  # (no such op at this opset: said elsewhere)
         return None
     required = tuple((i, f.name) for i, f in enumerate(s.inputs) if f.option.name == "Single")
-    return {name: int(a.type) for name, a in s.attributes.items()}, s.min_input, s.max_input, s.min_output, s.max_output, required
+    allowed = {c.type_param_str: _tensor_types(c.allowed_type_strs) for c in s.type_constraints}
+    formals = tuple((f.name, allowed[f.type_str] if f.type_str in allowed else _tensor_types([f.type_str]), f.type_str if f.type_str in allowed else "",
+                     f.option.name == "Variadic", f.option.name != "Variadic" or f.is_homogeneous) for f in s.inputs)  # fmt: skip
+    return {name: int(a.type) for name, a in s.attributes.items()}, s.min_input, s.max_input, s.min_output, s.max_output, required, formals
+
+
+# ONNX's type strings, tensor(<name>), by element type (TensorProto.DataType)
+_TYPE_STRS = {"float": 1, "uint8": 2, "int8": 3, "uint16": 4, "int16": 5, "int32": 6, "int64": 7, "string": 8, "bool": 9, "float16": 10,
+              "double": 11, "uint32": 12, "uint64": 13, "complex64": 14, "complex128": 15, "bfloat16": 16, "float8e4m3fn": 17,
+              "float8e4m3fnuz": 18, "float8e5m2": 19, "float8e5m2fnuz": 20, "uint4": 21, "int4": 22, "float4e2m1": 23}  # fmt: skip
+
+
+def _tensor_types(strs) -> frozenset[int] | None:
+    """The element types of the ``tensor(...)`` among a schema's type strings; None (nothing is
+    checked) when there are none (sequences, optionals only) or one dscost does not know (a type
+    onnx added since)."""
+    found = set()
+    for t in strs:
+        if t.startswith("tensor(") and t.endswith(")"):
+            elem = _TYPE_STRS.get(t[7:-1])
+            if elem is None:
+                return None
+            found.add(elem)
+    return frozenset(found) or None
+
+
+def node_type_error(counter, op: str, name: str, inputs: list[str]) -> str:
+    """Of a node of the default domain: why it cannot be counted (inputs of different element
+    types where its op takes one, :data:`SAME_TYPE`), "" else; the other type errors of
+    :func:`type_error` are added to ``counter.refused`` (the node counts: the arithmetic is the
+    same whatever its types).  Nothing is checked per node when every node of its op fits the
+    graph's element types (:func:`types_fit`, decided once per op into ``counter.fit``)."""
+    ok = counter.fit.get(op)
+    if ok is None:
+        ok = counter.fit[op] = types_fit(op, counter.opset, frozenset(counter.types.values()) - {0})
+    if ok:
+        return ""
+    mixed, refused = type_error(op, counter.opset, tuple(map(counter.types.get, inputs)))
+    if refused:
+        counter.refused.append(f"{name!r} ({op}: {refused})")
+    return mixed
+
+
+@lru_cache(maxsize=1024)
+def types_fit(op: str, opset: int, kinds: frozenset[int]) -> bool:
+    """Whether every node of the default domain's ``op`` fits its schema whatever its inputs'
+    element types among ``kinds`` (all a graph has): each input takes all of them, and with one
+    kind no two inputs bound to one type parameter can differ.  The usual case, a float32 graph,
+    then checks nothing per node."""
+    schema = _schema(op, opset)
+    if schema is None:
+        return True
+    return (opset < 7 or all(allowed is None or kinds <= allowed for _, allowed, _, _, _ in schema[6])) and (len(kinds) < 2 or not any(p for _, _, p, _, _ in schema[6]))
+
+
+@lru_cache(maxsize=4096)
+def type_error(op: str, opset: int, elems: tuple) -> tuple[str, str]:
+    """Of a node of the default domain whose inputs have the element types ``elems`` (None or 0:
+    not known), against its op's schema at ``opset``: (why it cannot be counted: inputs of an op of
+    :data:`SAME_TYPE` of different types -- torch's TorchScript exporter multiplies a bfloat16
+    module's attention by a scale it casts to complex128, torch's number of bfloat16, 15, taken for
+    ONNX's; onnxconverter-common's fp16 converter subtracts a float Cast from a float16 constant --,
+    and, where the node still counts, inputs of one type parameter of another op of different
+    types (a float32 Conv of float64 weights) or an input of a type its op does not take, which
+    onnxruntime refuses too: a CumSum of booleans, a Gather by float indices, both written by
+    torch's TorchScript exporter, a bfloat16 Conv before opset 22).  Files before opset 7 (which
+    onnxruntime does not load) are not checked for the second: their schemas typed some inputs as
+    their data (Split's split)."""
+    schema = _schema(op, opset)
+    if schema is None or not schema[6]:
+        return "", ""
+    formals = schema[6]
+    last = len(formals) - 1
+    placed = [(i, formals[min(i, last)], e) for i, e in enumerate(elems) if e and (i <= last or formals[last][3])]
+    bound: dict[str, set[int]] = {}
+    for _, (_, _, param, _, binds), e in placed:
+        if param and binds:
+            bound.setdefault(param, set()).add(e)
+    for param, kinds in bound.items():
+        if len(kinds) > 1:
+            if op in SAME_TYPE:
+                return f"cannot derive cost: its inputs have different element types ({', '.join(sorted(map(onnx_type_name, kinds)))}): {TYPE_ERROR}", ""
+            if opset >= 7:
+                return "", f"its inputs of one type {param} are {' and '.join(sorted(map(onnx_type_name, kinds)))}"
+    for i, (name, allowed, _, _, _), e in placed:
+        if opset >= 7 and allowed is not None and e not in allowed:
+            return "", f"input {i} ({name}) is {onnx_type_name(e)}, which it takes as {', '.join(sorted(map(onnx_type_name, allowed)))} at opset {opset}"
+    return "", ""
 
 
 def uniform_constant(attr) -> bool:

@@ -23,17 +23,17 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
-from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
-from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, TYPE_ERROR, node_attrs
+from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
+from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import TYPED_OPS, load_error, standard_domain, schema_error, stored_literal, uniform_constant
+from dscost.readers.onnx_eval import TYPED_OPS, load_error, node_type_error, schema_error, standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
-from dscost.readers.onnx_uncounted import aten_reason, no_handler_reason, outer_refs, subgraph_summary, where_lost
+from dscost.readers.onnx_uncounted import aten_reason, cannot_run_notes, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
@@ -188,14 +188,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             counter._uncounted(name, "If", reason, refs, [], False)
         notes += lifted + onnx_provenance.notes(counter.provenance, counter.literal_weights)
         counter.masks.say(notes)
-        contradicted = [u.name for u in counter.uncounted if CANNOT_RUN in u.reason]
-        if contradicted:
-            notes.append(f"{len(contradicted)} node(s) whose shapes (or indices) contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
-                         f"these input shapes (a size fixed when it was exported?), so the counts after them are not the model's at this size")  # fmt: skip
-        mistyped = [u.name for u in counter.uncounted if TYPE_ERROR in u.reason]
-        if mistyped:
-            notes.append(f"{len(mistyped)} node(s) whose element types contradict each other ({few(map(repr, mistyped))}): {TYPE_ERROR} "
-                         f"(onnxruntime refuses to load it), so the counts after them are not the model's")  # fmt: skip
+        notes += cannot_run_notes(counter.uncounted, counter.refused)
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names, {n for n, t in st.initializers.items() if t.location})
     for cost in {id(layer.cost): layer.cost for layer in counter.layers}.values():  # (each distinct one: repeated blocks share theirs)
@@ -293,7 +286,8 @@ class _Counter:
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
         self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors (or a dynamo file's record)
         self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
-        self.masks, self.wire = Masks(path, st), st  # (read_onnx turns masks off for a module's export)
+        # (read_onnx turns masks off for a module's export); fit and refused: onnx_eval.node_type_error's
+        self.masks, self.wire, self.fit, self.refused = Masks(path, st), st, {}, []
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -320,7 +314,8 @@ class _Counter:
             derived = False
         if self.bad and outputs and outputs[0] in self.bad:
             return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
-        if (op in TYPED_OPS or "" in inputs or not inputs) and domain in ("", "ai.onnx") and (why := load_error(op, node, inputs, outputs, self.types, self.opset)):
+        if ((op in TYPED_OPS or "" in inputs or not inputs) and domain in ("", "ai.onnx") and (why := load_error(op, node, inputs, outputs, self.types, self.opset))
+                or self.fit.get(op) is not True and domain in ("", "ai.onnx") and (why := node_type_error(self, op, name, inputs))):  # fmt: skip
             return self._uncounted(name, op, why, inputs, outputs, derived)
         ops = self.ops
         sig = op

@@ -1,6 +1,7 @@
 """Why an ONNX node is uncounted, said precisely: what an If/Loop/Scan body holds and the
-graph's weights it reads (:func:`subgraph_summary`, :func:`outer_refs`), and where, up the
-graph, shapes were lost for an "unknown shape" reason (:func:`where_lost`).
+graph's weights it reads (:func:`subgraph_summary`, :func:`outer_refs`), where, up the
+graph, shapes were lost for an "unknown shape" reason (:func:`where_lost`), and the notes on
+nodes that cannot run (:func:`cannot_run_notes`).
 
 Nothing here does I/O or imports onnx.
 """
@@ -10,8 +11,26 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dscost.layers import Uncounted
-from dscost.readers.handlers import FFT_REASON
-from dscost.readers.onnx_node import GRAPH_CANNOT_RUN
+from dscost.readers.handlers import FFT_REASON, few
+from dscost.readers.onnx_node import CANNOT_RUN, GRAPH_CANNOT_RUN, TYPE_ERROR
+
+
+def cannot_run_notes(uncounted: list[Uncounted], refused: list[str]) -> list[str]:
+    """The notes on a graph that onnxruntime cannot run: nodes whose shapes contradict each other,
+    nodes whose inputs' element types do (both uncounted), and nodes of an element type their op
+    does not take (``refused``, "'name' (op: input i ...)": counted, the arithmetic is the same)."""
+    notes = []
+    if contradicted := [u.name for u in uncounted if CANNOT_RUN in u.reason]:
+        notes.append(f"{len(contradicted)} node(s) whose shapes (or indices) contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
+                     f"these input shapes (a size fixed when it was exported?), so the counts after them are not the model's at this size")  # fmt: skip
+    if mistyped := [u.name for u in uncounted if TYPE_ERROR in u.reason]:
+        notes.append(f"{len(mistyped)} node(s) whose element types contradict each other ({few(map(repr, mistyped))}): {TYPE_ERROR} "
+                     f"(onnxruntime refuses to load it), so the counts after them are not the model's")  # fmt: skip
+    if refused:
+        notes.append(f"{len(refused)} node(s) with inputs of element types their op does not take ({'; '.join(refused[:3])}"
+                     f"{f'; and {len(refused) - 3} more' if len(refused) > 3 else ''}): onnxruntime refuses to load the file as it is (a type error); "
+                     "they are counted as the arithmetic they name")  # fmt: skip
+    return notes
 
 
 def node_bodies(node):
