@@ -1289,3 +1289,14 @@ def test_a_cumsum_of_a_one_element_axis_folds(tmp_path, axis):
     inits = [scalar("reps", [3]), scalar("axis", axis), scalar("minus1", [-1]), scalar("zero", [0]), scalar("start", 0), scalar("one", 1), init("W", 3, 4)]
     m = read(tmp_path, nodes, [("x", [1, 4])], ["out"], inits, opset=18)
     assert (next(layer.cost.macs for layer in m.layers if layer.name == "mm"), m.uncounted) == (12, [])
+
+
+def test_the_type_strings_of_schemas_map_to_onnx_element_types():
+    """onnx_eval's table of schema type strings ("tensor(float)") agrees with TensorProto's
+    numbers for every name this onnx has (float is FLOAT, 1; double is DOUBLE, 11)."""
+    from dscost.readers.onnx_eval import _TYPE_STRS
+
+    enum = onnx.TensorProto.DataType
+    names = {"float": "FLOAT", "double": "DOUBLE"}
+    known = {k: v for k, v in _TYPE_STRS.items() if names.get(k, k.upper()) in enum.keys()}
+    assert len(known) >= 22 and all(enum.Value(names.get(k, k.upper())) == v for k, v in known.items())
