@@ -30,13 +30,17 @@ spandrel-extra-arches 0.2.0, braindecode 1.8.1 with mne 1.13.2; 13 min on 2 core
 restoration, 25 EEG), torch's counter ran on all (SDPA on the CPU by formula, as before: EEG
 Conformer, CTNet, MSVTNet).  **ATD exports with neither exporter** (a torch.sort of an argmax: the
 TorchScript exporter has no Sort with an out parameter, the dynamo exporter no aten.sort.stable of
-int64), so it has no module count either.  The TorchScript exporter also fails on 7 EEG nets:
-aten::renorm (EEGNet, EEG-ITNet, EEGNeX: the max-norm constraint applied in the forward),
-aten::fft_rfft (FBCNet, IFNet, EEGMiner: FFT filtering) and a complex STFT (BIOT); their modules go
-to the dynamo exporter (said in a note).  No dynamo file for SeemoRe (top-1 expert routing: a
+int64), so it has no module count either.  The TorchScript exporter also failed on 7 EEG nets:
+aten::renorm (EEGNet, EEG-ITNet, EEGNeX: the max-norm constraint a parametrization applies to the
+weights each forward), aten::fft_rfft (FBCNet, IFNet, EEGMiner: FFT filtering) and a complex STFT
+(BIOT); their modules went to the dynamo exporter (said in a note).  **Since this round dscost gives
+aten::renorm a TorchScript symbolic** (:mod:`dscost.readers.torch_symbolics`), so EEGNet, EEG-ITNet
+and EEGNeX keep the TorchScript exporter, and their modules and TorchScript files equal torch's,
+MACs and params (rerun with ``--only eegnet,eegitnet,eegnex``; the figures below are the first run's
+but for these three).  No dynamo file for SeemoRe (top-1 expert routing: a
 data-dependent guard in torch.export) nor SPAN, whose dynamo export kills the process (a
 segmentation fault in the decompositions after a strict torch.export), so :data:`NO_DYNAMO`
-refuses it.  **MACs equal torch's on 51 of 54 modules, 44 of 47 TorchScript files and 45 of 52
+refuses it.  **MACs equal torch's on 51 of 54 modules, 47 of 50 TorchScript files and 45 of 52
 dynamo files**; the only uncounted nodes are FFTs (ONNX DFT, STFT: FBCNet, BIOT, EEGMiner, IFNet),
 which torch counts as 0 too.  The differences, none dscost's:
 
@@ -54,10 +58,11 @@ which torch counts as 0 too.  The differences, none dscost's:
   position bias, DynamicPosBias) on its constant coordinate table at export time and stores the
   result (4 x 225 x 2 x 512, 6 x 230,400, 4 x 210, 4 x 450, 8 x 434).
 
-Params equal torch's on 43 of 54 modules: SeemoRe's experts that top-1 routing leaves unused at
-this input (-1,304), AttnSleep's, MSVTNet's and SPAN's above (named in notes), and the 7 modules that
-went to the dynamo exporter, whose graph's count is said against the module's in a note (EEGNet,
-EEG-ITNet, EEGNeX -84, -308, -288: BatchNorms folded, zero biases dropped; FBCNet +191,850, IFNet
+Params equal torch's on 46 of 54 modules: SeemoRe's experts that top-1 routing leaves unused at
+this input (-1,304), AttnSleep's, MSVTNet's and SPAN's above (named in notes), and the 4 modules that
+go to the dynamo exporter, whose graph's count is said against the module's in a note (in the first
+run also EEGNet, EEG-ITNet, EEGNeX -84, -308, -288: BatchNorms folded, zero biases dropped, as their
+dynamo files still are; FBCNet +191,850, IFNet
 +33,866: FIR taps -- frozen nn.Parameters -- repeated per channel and zero-padded to the FFT
 length, stored in their place; EEGMiner +1,491: its Gaussian filter bank computed from its
 parameters; BIOT +79,360: the channel-token embedding gathered at each channel's index and

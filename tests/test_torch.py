@@ -669,6 +669,20 @@ def test_aten_kron_gets_a_symbolic_of_dscost(tmp_path):
     _runs_as_torch(m, x)
 
 
+def test_aten_renorm_gets_a_symbolic_of_dscost():
+    """Found by the twenty-second round: braindecode's EEGNet, EEG-ITNet and EEGNeX renormalize
+    their conv weights each forward (a max-norm parametrization, Tensor.renorm), which the
+    TorchScript exporter has no symbolic for; they went to the dynamo exporter, which folded their
+    BatchNorms (EEGNet: -84 params).  dscost registers one (ReduceL2 over the other axes, Where the
+    norm is over the limit, Mul): the module keeps the TorchScript exporter and torch's counts, and
+    onnxruntime computes what torch does -- every filter scaled down, as its norm is over 0.1."""
+    m, x = tm.MaxNormConv().eval(), torch.rand(1, 2, 6, 6)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x) == (1_152, 76) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    _runs_as_torch(m, x)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
     """nn.RMSNorm calls aten::rms_norm, which the TorchScript exporter has no symbolic for:

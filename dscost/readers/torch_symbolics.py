@@ -49,6 +49,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   operand spread over every other axis (Unsqueeze; the one of lower rank given leading axes of 1
   first, as torch does), multiplied (the broadcast puts each of the second's blocks at each of
   the first's elements), then the pairs of axes merged (Reshape to the product of the two shapes);
+* ``aten::renorm`` (``Tensor.renorm``: braindecode's max-norm constraint on EEGNet's, EEG-ITNet's
+  and EEGNeX's weights, a parametrization the forward applies): each slice along ``dim`` scaled
+  by maxnorm / (norm + 1e-7) where its p-norm is over maxnorm, as ATen does (ReduceL2, ReduceL1,
+  or the p-th root of the sum of p-th powers over the other axes; Where, Mul);
 * ``aten::scaled_dot_product_attention`` with ``enable_gqa=True`` (grouped-query attention:
   transformers' SDPA path when its mask is None, GraniteMoeHybrid, Qwen2-VL's vision tower), which
   torch's symbolic refuses: each key and value head repeated for its group of query heads (as
@@ -68,7 +72,7 @@ from dscost.errors import message
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
-                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron")
+                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm")
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
@@ -295,7 +299,29 @@ def symbolic(op: str):
         spread = g.op("Mul", g.op("Unsqueeze", a, const(g, list(range(1, 2 * n, 2)))), g.op("Unsqueeze", b, const(g, list(range(0, 2 * n, 2)))))
         return g.op("Reshape", spread, g.op("Mul", g.op("Shape", a), g.op("Shape", b)))
 
-    return {"aten::diff": diff, "aten::kron": kron, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
+    @symbolic_helper.parse_args("v", "f", "i", "f")
+    def renorm(g, x, p, dim, maxnorm):
+        rank = symbolic_helper._get_tensor_rank(x)
+        if rank is None:
+            return symbolic_helper._unimplemented(op, "input of unknown rank", x)
+        kind = symbolic_helper._try_get_scalar_type(x)
+        number = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=kind.dtype() if kind is not None else torch.float32))  # noqa: E731
+        axes = [a for a in range(rank) if a != dim % rank]
+
+        def reduce(name, t):  # (axes an attribute until opset 18; ReduceSum's until 13)
+            if g.opset < (13 if name == "ReduceSum" else 18):
+                return g.op(name, t, axes_i=axes, keepdims_i=1)
+            return g.op(name, t, const(g, axes), keepdims_i=1)
+
+        if p in (1.0, 2.0):  # (torch refuses a 1-D input: there are other axes)
+            norm = reduce("ReduceL1" if p == 1.0 else "ReduceL2", x)
+        else:
+            norm = g.op("Pow", reduce("ReduceSum", g.op("Pow", g.op("Abs", x), number(p))), number(1.0 / p))
+        limit = number(maxnorm)
+        scale = g.op("Where", g.op("Greater", norm, limit), g.op("Div", limit, g.op("Add", norm, number(1e-7))), number(1.0))
+        return g.op("Mul", x, scale)
+
+    return {"aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
