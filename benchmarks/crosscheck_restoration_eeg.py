@@ -294,25 +294,8 @@ def _entries() -> dict:
 NO_DYNAMO = {"span": "SPAN: the dynamo export segfaults (torch.export strict=True, then its decompositions), not tried"}
 
 
-def one(name: str, out: Path) -> dict:
-    """:func:`crosscheck_timm_sixth.one` over this round's table, with the dynamo export of a
-    :data:`NO_DYNAMO` model refused (an error in its row) rather than run."""
-    if name in NO_DYNAMO:
-        import torch
-
-        real = torch.onnx.export
-
-        def export(*args, **kwargs):
-            if kwargs.get("dynamo", True):
-                raise RuntimeError(NO_DYNAMO[name])
-            return real(*args, **kwargs)
-
-        torch.onnx.export = export
-    return S.one(name, out, entry_of=lambda n: (*_entries()[n], None, 0), dump=True)
-
-
 def main(argv: list[str] | None = None) -> int:
-    return S.run(argv, __doc__, lambda: list(_entries()), one, S.table, DEFAULT_OUT, __file__)
+    return S.run_entries(argv, __doc__, _entries, DEFAULT_OUT, __file__, NO_DYNAMO)
 
 
 if __name__ == "__main__":

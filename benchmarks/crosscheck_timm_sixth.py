@@ -158,10 +158,27 @@ def timm_entry(spec: str, name: str):
     return e.build, e.inputs, e.note, None, 0
 
 
-def dumping(entry_of):
+def dumping(entry_of, no_dynamo: dict[str, str] | None = None):
     """A later round's ``one``: :func:`one` over its model table ``entry_of``, with dscost's
-    per-layer JSON of the module written next to the files."""
-    return lambda name, out: one(name, out, entry_of=entry_of, dump=True)
+    per-layer JSON of the module written next to the files; the dynamo export of a model in
+    ``no_dynamo`` (name -> why: one that kills the child process, a segmentation fault in torch,
+    and its row with it) refused, an error in its row, rather than run."""
+
+    def one_model(name: str, out: Path) -> dict:
+        if name in (no_dynamo or {}):
+            import torch
+
+            real = torch.onnx.export
+
+            def export(*args, **kwargs):
+                if kwargs.get("dynamo", True):
+                    raise RuntimeError(no_dynamo[name])
+                return real(*args, **kwargs)
+
+            torch.onnx.export = export
+        return one(name, out, entry_of=entry_of, dump=True)
+
+    return one_model
 
 
 def Wrapper(model):
@@ -282,10 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     return run(argv, __doc__, names, one, table, DEFAULT_OUT, __file__)
 
 
-def run_entries(argv: list[str] | None, doc: str, entries, default_out: Path, script: str) -> int:
+def run_entries(argv: list[str] | None, doc: str, entries, default_out: Path, script: str, no_dynamo: dict[str, str] | None = None) -> int:
     """:func:`run` for a round whose models are ``entries()``: name -> (build, inputs, note), with
-    no float twin and no extra MACs (crosscheck_libraries.py, crosscheck_vit_pytorch.py)."""
-    return run(argv, doc, lambda: list(entries()), dumping(lambda name: (*entries()[name], None, 0)), table, default_out, script)
+    no float twin and no extra MACs (crosscheck_libraries.py, crosscheck_vit_pytorch.py);
+    ``no_dynamo``: :func:`dumping`'s."""
+    return run(argv, doc, lambda: list(entries()), dumping(lambda name: (*entries()[name], None, 0), no_dynamo), table, default_out, script)
 
 
 def run(argv: list[str] | None, doc: str, names, one, table, default_out: Path, script: str) -> int:
