@@ -28,10 +28,10 @@ def cannot_derive(err: Exception) -> str:
 FFT_REASON = "a signal op: its work depends on the FFT algorithm (N log N to N^2 per transform)"
 
 
-def few(names) -> str:
-    """The first three of ``names``, and how many more: a reader's notes name tensors so."""
+def few(names, sep: str = ", ") -> str:
+    """The first three of ``names`` (joined by ``sep``), and how many more: a reader's notes name tensors so."""
     names = list(names)
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return sep.join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 class UnknownShape(Exception):

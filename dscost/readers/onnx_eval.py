@@ -13,6 +13,7 @@ import struct
 from array import array
 from functools import lru_cache
 from math import prod
+from typing import NamedTuple
 
 from dscost.dtypes import onnx_type_name
 from dscost.readers.onnx_node import CANNOT_RUN, INVALID, TYPE_ERROR
@@ -350,12 +351,23 @@ def missing_input(op: str, inputs: list[str], opset: int) -> str:
     return "" if empty is None else f"cannot derive cost: its input {empty[0]} ({empty[1]}) is required, but the node gives none (an empty name): {INVALID}"
 
 
+class Formal(NamedTuple):
+    """An input of an op's schema: the element types it takes (None: not checked), its type
+    parameter ("" when its type is written out), whether it is variadic, and whether it binds its
+    parameter to one type (not a heterogeneous variadic)."""
+
+    name: str
+    allowed: frozenset[int] | None
+    param: str
+    variadic: bool
+    binds: bool
+
+
 @lru_cache(maxsize=1024)
 def _schema(op: str, opset: int) -> tuple | None:
     """Of the default domain's ``op`` at ``opset``: (attribute types by name, least and most
     inputs, least and most outputs, (index, name) of each input that is neither optional nor
-    variadic, and of each input (name, the element types it takes or None when unchecked, its
-    type parameter or "", whether it is variadic and binds one type)); None when onnx has no such op."""
+    variadic, the :class:`Formal` of each input); None when onnx has no such op."""
     from dscost.readers import onnx_lib
 
     try:
@@ -364,8 +376,8 @@ def _schema(op: str, opset: int) -> tuple | None:
         return None
     required = tuple((i, f.name) for i, f in enumerate(s.inputs) if f.option.name == "Single")
     allowed = {c.type_param_str: _tensor_types(c.allowed_type_strs) for c in s.type_constraints}
-    formals = tuple((f.name, allowed[f.type_str] if f.type_str in allowed else _tensor_types([f.type_str]), f.type_str if f.type_str in allowed else "",
-                     f.option.name == "Variadic", f.option.name != "Variadic" or f.is_homogeneous) for f in s.inputs)  # fmt: skip
+    formals = tuple(Formal(f.name, allowed[f.type_str], f.type_str, f.option.name == "Variadic", f.option.name != "Variadic" or f.is_homogeneous)
+                    if f.type_str in allowed else Formal(f.name, _tensor_types([f.type_str]), "", f.option.name == "Variadic", False) for f in s.inputs)  # fmt: skip
     return {name: int(a.type) for name, a in s.attributes.items()}, s.min_input, s.max_input, s.min_output, s.max_output, required, formals
 
 
@@ -390,21 +402,32 @@ def _tensor_types(strs) -> frozenset[int] | None:
     return frozenset(found) or None
 
 
-def node_type_error(counter, op: str, name: str, inputs: list[str]) -> str:
-    """Of a node of the default domain: why it cannot be counted (inputs of different element
-    types where its op takes one, :data:`SAME_TYPE`), "" else; the other type errors of
-    :func:`type_error` are added to ``counter.refused`` (the node counts: the arithmetic is the
-    same whatever its types).  Nothing is checked per node when every node of its op fits the
-    graph's element types (:func:`types_fit`, decided once per op into ``counter.fit``)."""
-    ok = counter.fit.get(op)
-    if ok is None:
-        ok = counter.fit[op] = types_fit(op, counter.opset, frozenset(counter.types.values()) - {0})
-    if ok:
-        return ""
-    mixed, refused = type_error(op, counter.opset, tuple(map(counter.types.get, inputs)))
-    if refused:
-        counter.refused.append(f"{name!r} ({op}: {refused})")
-    return mixed
+class TypeChecks:
+    """A graph's nodes of the default domain against their ops' schemas for element types
+    (``types``: the graph's, by tensor).  :meth:`error` says why a node cannot be counted (inputs
+    of different element types where its op takes one, :data:`SAME_TYPE`); the other type errors
+    of :func:`type_error` go to ``refused`` (the node counts: the arithmetic is the same whatever
+    its types).  Nothing is checked per node when every node of its op fits the graph's element
+    types (:func:`types_fit`, decided once per op into ``fit``)."""
+
+    def __init__(self, types: dict[str, int], opset: int):
+        self.types, self.opset = types, opset
+        self.fit: dict[str, bool] = {}
+        self.refused: list[str] = []  # "'name' (op: why)"
+        self._kinds: frozenset[int] | None = None  # the graph's element types (known, not 0), once
+
+    def error(self, op: str, name: str, inputs: list[str]) -> str:
+        ok = self.fit.get(op)
+        if ok is None:
+            if self._kinds is None:
+                self._kinds = frozenset(self.types.values()) - {0}
+            ok = self.fit[op] = types_fit(op, self.opset, self._kinds)
+        if ok:
+            return ""
+        mixed, refused = type_error(op, self.opset, tuple(map(self.types.get, inputs)))
+        if refused:
+            self.refused.append(f"{name!r} ({op}: {refused})")
+        return mixed
 
 
 @lru_cache(maxsize=1024)
@@ -416,7 +439,8 @@ def types_fit(op: str, opset: int, kinds: frozenset[int]) -> bool:
     schema = _schema(op, opset)
     if schema is None:
         return True
-    return (opset < 7 or all(allowed is None or kinds <= allowed for _, allowed, _, _, _ in schema[6])) and (len(kinds) < 2 or not any(p for _, _, p, _, _ in schema[6]))
+    formals = schema[6]
+    return (opset < 7 or all(f.allowed is None or kinds <= f.allowed for f in formals)) and (len(kinds) < 2 or not any(f.param for f in formals))
 
 
 @lru_cache(maxsize=4096)
@@ -436,21 +460,21 @@ def type_error(op: str, opset: int, elems: tuple) -> tuple[str, str]:
     if schema is None or not schema[6]:
         return "", ""
     formals = schema[6]
-    last = len(formals) - 1
-    placed = [(i, formals[min(i, last)], e) for i, e in enumerate(elems) if e and (i <= last or formals[last][3])]
+    last = len(formals) - 1  # (a variadic last input takes the rest)
+    placed = [(i, formals[min(i, last)], e) for i, e in enumerate(elems) if e and (i <= last or formals[last].variadic)]
     bound: dict[str, set[int]] = {}
-    for _, (_, _, param, _, binds), e in placed:
-        if param and binds:
-            bound.setdefault(param, set()).add(e)
+    for _, f, e in placed:
+        if f.param and f.binds:
+            bound.setdefault(f.param, set()).add(e)
     for param, kinds in bound.items():
         if len(kinds) > 1:
             if op in SAME_TYPE:
                 return f"cannot derive cost: its inputs have different element types ({', '.join(sorted(map(onnx_type_name, kinds)))}): {TYPE_ERROR}", ""
             if opset >= 7:
                 return "", f"its inputs of one type {param} are {' and '.join(sorted(map(onnx_type_name, kinds)))}"
-    for i, (name, allowed, _, _, _), e in placed:
-        if opset >= 7 and allowed is not None and e not in allowed:
-            return "", f"input {i} ({name}) is {onnx_type_name(e)}, which it takes as {', '.join(sorted(map(onnx_type_name, allowed)))} at opset {opset}"
+    for i, f, e in placed:
+        if opset >= 7 and f.allowed is not None and e not in f.allowed:
+            return "", f"input {i} ({f.name}) is {onnx_type_name(e)}, which it takes as {', '.join(sorted(map(onnx_type_name, f.allowed)))} at opset {opset}"
     return "", ""
 
 

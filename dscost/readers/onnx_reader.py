@@ -27,7 +27,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_eval import TYPED_OPS, load_error, node_type_error, schema_error, standard_domain, stored_literal, uniform_constant
+from dscost.readers.onnx_eval import TYPED_OPS, TypeChecks, load_error, schema_error, standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
@@ -188,7 +188,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             counter._uncounted(name, "If", reason, refs, [], False)
         notes += lifted + onnx_provenance.notes(counter.provenance, counter.literal_weights)
         counter.masks.say(notes)
-        notes += cannot_run_notes(counter.uncounted, counter.refused)
+        notes += cannot_run_notes(counter.uncounted, counter.typing.refused)
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names, {n for n, t in st.initializers.items() if t.location})
     for cost in {id(layer.cost): layer.cost for layer in counter.layers}.values():  # (each distinct one: repeated blocks share theirs)
@@ -286,8 +286,8 @@ class _Counter:
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
         self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors (or a dynamo file's record)
         self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
-        # (read_onnx turns masks off for a module's export); fit and refused: onnx_eval.node_type_error's
-        self.masks, self.wire, self.fit, self.refused = Masks(path, st), st, {}, []
+        self.masks, self.wire = Masks(path, st), st  # (read_onnx turns masks off for a module's export)
+        self.typing = TypeChecks(self.types, self.opset)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -315,7 +315,7 @@ class _Counter:
         if self.bad and outputs and outputs[0] in self.bad:
             return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
         if ((op in TYPED_OPS or "" in inputs or not inputs) and domain in ("", "ai.onnx") and (why := load_error(op, node, inputs, outputs, self.types, self.opset))
-                or self.fit.get(op) is not True and domain in ("", "ai.onnx") and (why := node_type_error(self, op, name, inputs))):  # fmt: skip
+                or self.typing.fit.get(op) is not True and domain in ("", "ai.onnx") and (why := self.typing.error(op, name, inputs))):  # fmt: skip
             return self._uncounted(name, op, why, inputs, outputs, derived)
         ops = self.ops
         sig = op

@@ -27,9 +27,8 @@ def cannot_run_notes(uncounted: list[Uncounted], refused: list[str]) -> list[str
         notes.append(f"{len(mistyped)} node(s) whose element types contradict each other ({few(map(repr, mistyped))}): {TYPE_ERROR} "
                      f"(onnxruntime refuses to load it), so the counts after them are not the model's")  # fmt: skip
     if refused:
-        notes.append(f"{len(refused)} node(s) with inputs of element types their op does not take ({'; '.join(refused[:3])}"
-                     f"{f'; and {len(refused) - 3} more' if len(refused) > 3 else ''}): onnxruntime refuses to load the file as it is (a type error); "
-                     "they are counted as the arithmetic they name")  # fmt: skip
+        notes.append(f"{len(refused)} node(s) with inputs of element types their op does not take ({few(refused, '; ')}): onnxruntime refuses to load "
+                     "the file as it is (a type error); they are counted as the arithmetic they name")  # fmt: skip
     return notes
 
 

@@ -133,10 +133,13 @@ def symbolic(op: str):
     def const(g, values):  # (an int: a 0-D constant, as Range and a Gather's index take)
         return g.op("Constant", value_t=torch.tensor(values, dtype=torch.int64))
 
+    def reduce(g, name: str, x, axes: list[int]):  # (a reduction's axes an attribute until opset 18; ReduceSum's until 13)
+        if g.opset < (13 if name == "ReduceSum" else 18):
+            return g.op(name, x, axes_i=axes, keepdims_i=1)
+        return g.op(name, x, const(g, axes), keepdims_i=1)
+
     def reduce_mean(g, x, axes: list[int]):
-        if g.opset < 18:  # (ReduceMean takes its axes as an attribute until opset 18)
-            return g.op("ReduceMean", x, axes_i=axes, keepdims_i=1)
-        return g.op("ReduceMean", x, const(g, axes), keepdims_i=1)
+        return reduce(g, "ReduceMean", x, axes)
 
     @symbolic_helper.parse_args("v", "i", "i", "v", "v")
     def diff(g, x, n, dim, prepend, append):
@@ -306,17 +309,11 @@ def symbolic(op: str):
             return symbolic_helper._unimplemented(op, "input of unknown rank", x)
         kind = symbolic_helper._try_get_scalar_type(x)
         number = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=kind.dtype() if kind is not None else torch.float32))  # noqa: E731
-        axes = [a for a in range(rank) if a != dim % rank]
-
-        def reduce(name, t):  # (axes an attribute until opset 18; ReduceSum's until 13)
-            if g.opset < (13 if name == "ReduceSum" else 18):
-                return g.op(name, t, axes_i=axes, keepdims_i=1)
-            return g.op(name, t, const(g, axes), keepdims_i=1)
-
-        if p in (1.0, 2.0):  # (torch refuses a 1-D input: there are other axes)
-            norm = reduce("ReduceL1" if p == 1.0 else "ReduceL2", x)
+        axes = [a for a in range(rank) if a != dim % rank]  # (torch refuses a 1-D input: there are other axes)
+        if p in (1.0, 2.0):
+            norm = reduce(g, "ReduceL1" if p == 1.0 else "ReduceL2", x, axes)
         else:
-            norm = g.op("Pow", reduce("ReduceSum", g.op("Pow", g.op("Abs", x), number(p))), number(1.0 / p))
+            norm = g.op("Pow", reduce(g, "ReduceSum", g.op("Pow", g.op("Abs", x), number(p)), axes), number(1.0 / p))
         limit = number(maxnorm)
         scale = g.op("Where", g.op("Greater", norm, limit), g.op("Div", limit, g.op("Add", norm, number(1e-7))), number(1.0))
         return g.op("Mul", x, scale)
