@@ -17,6 +17,8 @@ OPSET = 17
 IR_VERSION = 8  # onnxruntime rejects the newest IR versions that onnx writes by default
 OPT_LEVELS = ("none", "basic", "extended", "all")
 DEFAULT_OPT = "all"
+FOLDER_ENTRY = "session.model_external_initializers_file_folder_path"  # where a model given as bytes has its external data
+REFERRED_FROM = (1, 21)  # onnxruntime reads a file's weights as external data of bytes (make_session)
 PROTOBUF_LIMIT = 2**31  # one serialized protobuf message cannot be larger  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
 
 
@@ -84,8 +86,9 @@ def serialize(model, label: str) -> bytes:
 
 
 def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None,
-                 optimized_path: str | None = None, notices: list[str] | None = None):
+                 optimized_path: str | None = None, notices: list[str] | None = None, folder: str | None = None):
     """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it.
+    A path is handed over as :func:`referred` makes it when it can; ``folder``: where the external data of a ModelProto or bytes is.
     ``optimized_path``: onnxruntime writes the graph it runs there (its weights in a file beside it).
     ``notices``: told (one line appended) when the session runs a copy stamped with an older IR version."""
     rt = ort()
@@ -111,6 +114,10 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         so.add_session_config_entry("session.optimized_model_external_initializers_file_name", Path(optimized_path).name + ".data")
         so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "64")
     given = str(model) if isinstance(model, Path) else model
+    if isinstance(given, str) and (copy := referred(given, rt.__version__)) is not None:
+        given, folder = copy, str(Path(model).absolute().parent)  # (its weights read from the file, no copy of the protobuf held)
+    if folder is not None:
+        so.add_session_config_entry(FOLDER_ENTRY, folder)
     try:
         return rt.InferenceSession(serialize(given, label) if hasattr(given, "SerializeToString") else given, so, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
@@ -118,9 +125,9 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     older = _older_ir(given, text, label)
     if older is None:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}")
-    restamped, folder, stamp, stamped = older
-    if folder is not None:  # (its external data is found beside the file, not beside the bytes)
-        so.add_session_config_entry("session.model_external_initializers_file_folder_path", folder)
+    restamped, beside, stamp, stamped = older
+    if beside is not None:  # (its external data is found beside the file, not beside the bytes)
+        so.add_session_config_entry(FOLDER_ENTRY, beside)
     try:
         sess = rt.InferenceSession(restamped, so, providers=["CPUExecutionProvider"])
     except Exception as exc:
@@ -129,6 +136,21 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         notices.append(f"{label}: onnxruntime {ort_version()} reads IR versions up to {stamp}, the model is stamped {stamped}: "
                        f"it ran a copy stamped {stamp} (the model is unchanged)")
     return sess
+
+
+def referred(path: str | Path, version: str | None = None) -> bytes | None:
+    """The model file at ``path`` as bytes whose weights are external data in that file
+    (:func:`dscost.readers.onnx_stored.referring`; onnxruntime is given its folder), for onnxruntime
+    1.21 and later (``version``: the installed one; before, its optimizers could not find external
+    data of a model given as bytes); None to hand it the path."""
+    from dscost.readers.onnx_stored import referring
+
+    if tuple(int(p) for p in re.findall(r"\d+", version or ort_version())[:2]) < REFERRED_FROM:
+        return None
+    try:
+        return referring(Path(path))
+    except InputError:  # (not a file dscost reads: onnxruntime's own message says why)
+        return None
 
 
 def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int, int] | None:

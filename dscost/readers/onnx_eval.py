@@ -524,7 +524,7 @@ def stored_literal(wire, t) -> bool:
     left out (an onnx_wire._Tensor of ``wire``'s file): its first row is read first, and the whole
     (up to STORED_LITERAL_ELEMENTS) only when that row could begin a literal -- a learned
     weight's first row is neither one repeated number nor (1, 0, ..., 0)."""
-    from dscost.readers.onnx_wire import stored_values
+    from dscost.readers.onnx_stored import stored_values
 
     n, dims = prod(t.dims), t.dims
     if t.dtype not in (1, 10, 11) or t.location is not None or not 1 < n <= STORED_LITERAL_ELEMENTS:  # (float32, float16, double: what is learned)

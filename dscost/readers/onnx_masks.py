@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dscost.readers.handlers import few
-from dscost.readers.onnx_wire import stored_values
+from dscost.readers.onnx_stored import stored_values
 
 READ_BYTES = 64 * 1024 * 1024  # a bigger constant is taken for learned, unread
 # +-infinity and the largest finite magnitude, as bit patterns of (bytes per element) by ONNX element

@@ -192,15 +192,20 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     declared at the sizes fed; mended as the reader mends its copy (:mod:`onnx_mend`), and the
     inputs ``mends`` names cast as :func:`onnx_mend.runtime_casts` says and its pools the reader
     gave a batch axis given one (:func:`onnx_mend.unbatched_pools`), which onnxruntime takes."""
+    import onnx
     from onnx import helper
 
     from dscost import runtime
     from dscost.readers.onnx_mend import cast_inputs, negative_perms, unbatched_pools
-    from dscost.readers.onnx_order import load_onnx
+    from dscost.readers.onnx_order import load_onnx, name_nodes
 
     inputs, values, given = run_on
     feeds = {**runtime.feeds_for([i for i in inputs if i[0] not in given], path, values=values), **given}  # (made here: the parent holds none)
-    model = load_onnx(path)
+    copy = runtime.referred(path)  # (its weights stay in the file: onnxruntime reads them there)
+    model = load_onnx(path) if copy is None else onnx.ModelProto.FromString(copy)
+    if copy is not None:
+        name_nodes(model)  # (as load_onnx names them)
+    del copy
     g = model.graph
     negative_perms(g)
     casts, pools = mends
@@ -221,7 +226,7 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
             typed = types[t] and not casts  # (after a cast the reader's types may be stale: onnxruntime infers them)
             g.output.append(helper.make_tensor_value_info(t, types[t], None) if typed else helper.make_empty_tensor_value_info(t))
     names = [vi.name for vi in g.output]
-    sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic")
+    sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic", folder=str(Path(path).absolute().parent))
     del model
     known = {i.name for i in sess.get_inputs()}
     results = runtime.run(sess, {k: v for k, v in feeds.items() if k in known}, f"{path}: --measure-sizes")

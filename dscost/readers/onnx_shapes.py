@@ -32,7 +32,7 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
-from dscost.readers.onnx_wire import stored_array
+from dscost.readers.onnx_stored import stored_array
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, VALUE_CHECKS, Evaluators, constant_value, fold_small, stored_sources,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
 

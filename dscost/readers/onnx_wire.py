@@ -8,9 +8,11 @@ the graph and its subgraphs) is skipped by its length prefix, so those pages of
 the file are never read.  Each stripped tensor keeps its name, dims and data
 type; small tensors (shape-carrying int64 constants, Resize scales) keep their
 data so that shapes can be computed.  Each initializer records where its values
-are (``_Tensor.data``): :func:`stored_values` reads one tensor's, which only a
-constant that may be a mask needs (``onnx_masks``).  External data is not
-opened otherwise; its location must stay inside the model's folder.
+are (``_Tensor.data``), for :mod:`dscost.readers.onnx_stored`: it reads the
+values of the few constants whose values count (masks, folded shape arithmetic),
+and makes onnxruntime's copy, which refers to the weights where the file holds
+them (a subclass of :class:`Stripper`).  External data is not opened otherwise;
+its location must stay inside the model's folder.
 
 Speed (a graph may hold 100k nodes and 50k initializers): fields kept as they
 are go into the copy as one slice per run of them, not one each; a run of
@@ -29,7 +31,6 @@ import mmap
 import os
 import re
 from bisect import bisect_right
-from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
@@ -211,7 +212,7 @@ _TYPED = {4: (1, 4), 10: (11, 8), 5: (6, 0), 7: (7, 0)}
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
-def _data_bytes(n: int, size) -> int:
+def data_bytes(n: int, size) -> int:
     """Bytes of ``n`` elements of ``size`` bytes each (0.5: two 4-bit elements per byte), in
     integers: dims multiplying to more than a float holds are impossible, not a crash."""
     return -(-n * int(size * 2) // 2)
@@ -234,12 +235,12 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
         n *= d
     size = ITEMSIZE.get(t.dtype)
     if external:
-        if t.length is not None and size is not None and t.length != _data_bytes(n, size):
+        if t.length is not None and size is not None and t.length != data_bytes(n, size):
             raise BadTensor(f"tensor {t.name!r} has dims {_dims(t.dims)} ({_count(n)} elements) but its external data is {t.length:,} bytes")
         return
     stored = None
     if 9 in data and size is not None:
-        stored = ("bytes", data[9][1] - data[9][0], _data_bytes(n, size))
+        stored = ("bytes", data[9][1] - data[9][0], data_bytes(n, size))
     else:
         for number, (dtype, width) in _TYPED.items():
             if number in data and t.dtype == dtype:
@@ -253,7 +254,7 @@ def _check_tensor(t: _Tensor, data: dict[int, tuple[int, int]], external: bool, 
                 stored = ("elements", elements, n)
                 break
         if stored is None and not data and n and size is not None and t.dtype != 8:
-            stored = ("bytes", 0, _data_bytes(n, size))
+            stored = ("bytes", 0, data_bytes(n, size))
     if stored is not None and stored[1] != stored[2]:
         raise BadTensor(f"tensor {t.name!r} has dims {_dims(t.dims)} ({_count(n)} elements) but its data holds {stored[1]:,} {stored[0]} ({_count(stored[2])} expected)")
 
@@ -301,7 +302,7 @@ def _scan_plain(buf, s: int, e: int) -> tuple[_Tensor, list[tuple[int, int]] | N
         t.nbytes = ve - vs
         t.data = vs
         size = ITEMSIZE.get(t.dtype)
-        if size is not None and t.nbytes != _data_bytes(n, size):
+        if size is not None and t.nbytes != data_bytes(n, size):
             return None
     except (Corrupt, OverflowError):
         return None
@@ -413,7 +414,11 @@ class Stripper:
         t, keep = _scan_tensor(self.buf, s, e)
         self._check_location(t)
         self.stripped = t if keep is not None else None
-        return self.buf[s:e] if keep is None else b"".join(self.buf[a:b] for a, b in keep)
+        return self.buf[s:e] if keep is None else self.without_data(t, s, e, keep)
+
+    def without_data(self, t: _Tensor, s: int, e: int, keep: list[tuple[int, int]]) -> bytes:
+        """The TensorProto at ``buf[s:e]`` whose data is left out: the spans ``keep`` of its other fields."""
+        return b"".join(self.buf[a:b] for a, b in keep)
 
     def model(self) -> bytes:
         buf = self.buf
@@ -475,8 +480,7 @@ class Stripper:
                         continue
                     new, resume = [header], vs
                 else:
-                    new = [buf[a:b] for a, b in keep]
-                    new.insert(0, enc_header(5, sum(map(len, new))))
+                    new = [enc_len(5, self.without_data(t, vs, pos, keep))]
             elif number == 15:  # sparse_initializer: values(1) indices(2) dims(3)
                 parts = []
                 for n2, wt2, fs2, vs2, ve2, _ in fields(buf, vs, pos):
@@ -537,45 +541,8 @@ class Stripper:
         return b"".join(out)
 
 
-def stored_values(path: Path, t: _Tensor, limit: int, head: int | None = None) -> bytes | None:
-    """The bytes of initializer ``t``'s values (``t.data``), read from the model file at ``path``
-    or its external-data file (``head``: only that many first bytes); None when they are not one
-    span, are over ``limit`` bytes, or cannot be read (a missing or short file, not a regular file)."""
-    if t.data is None:
-        return None
-    offset, n = t.data, t.nbytes if t.location is None else _data_bytes(prod(t.dims), ITEMSIZE[t.dtype])
-    if n > limit:
-        return None
-    n = n if head is None else min(n, head)
-    target = path if t.location is None else Path(path.parent, t.location)  # (a location inside the model's folder: checked by the scan)
-    try:
-        if not target.is_file():  # (a FIFO would block)
-            return None
-        with open(target, "rb") as f:
-            f.seek(offset)
-            values = f.read(n)
-    except (OSError, ValueError):
-        return None
-    return values if len(values) == n else None
-
-
-def stored_array(wire: Stripper, t: _Tensor, np, max_elements: int, why: str):
-    """The values of ``t``, a tensor of ``wire``'s file whose data the stripped copy left out, as a
-    numpy array, read as :func:`stored_values` does (``why``, in ``wire.opened`` when from external
-    data); None over ``max_elements``, of a type numpy lacks (bfloat16, 4-bit) or when they cannot be read."""
-    from dscost.dtypes import ONNX_NUMPY
-
-    kind = ONNX_NUMPY.get(t.dtype)
-    values = stored_values(wire.path, t, int(prod(t.dims) * ITEMSIZE[t.dtype])) if kind is not None and prod(t.dims) <= max_elements else None
-    if values is not None and t.location is not None:
-        wire.opened[why] = None
-    try:
-        return None if values is None else np.frombuffer(values, dtype=np.dtype(kind).newbyteorder("<")).reshape(t.dims).astype(kind)
-    except (ValueError, TypeError):
-        return None
-
-
-def strip(path: Path) -> tuple[bytes, Stripper]:
+def strip(path: Path, kind: type[Stripper] = Stripper) -> tuple[bytes, Stripper]:
+    """The ModelProto of the file at ``path`` rebuilt by a ``kind`` of :class:`Stripper`, and that stripper."""
     try:
         size = path.stat().st_size
     except OSError as err:
@@ -584,7 +551,7 @@ def strip(path: Path) -> tuple[bytes, Stripper]:
         raise InputError(f"{path}: empty file, not an ONNX model")
     try:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-            stripper = Stripper(buf, path)
+            stripper = kind(buf, path)
             try:
                 data = stripper.model()
             except Corrupt as err:
