@@ -8,6 +8,7 @@ onnxruntime and numpy are imported inside the functions.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -113,9 +114,9 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         so.optimized_model_filepath = optimized_path
         so.add_session_config_entry("session.optimized_model_external_initializers_file_name", Path(optimized_path).name + ".data")
         so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "64")
-    given = str(model) if isinstance(model, Path) else model
-    if isinstance(given, str) and (copy := referred(given, rt.__version__)) is not None:
-        given, folder = copy, str(Path(model).absolute().parent)  # (its weights read from the file, no copy of the protobuf held)
+    given = path = str(model) if isinstance(model, Path) else model
+    if isinstance(path, str) and (copy := referred(path, rt.__version__)) is not None:
+        given, folder = copy, str(Path(path).absolute().parent)  # (its weights read from the file, no copy of the protobuf held)
     if folder is not None:
         so.add_session_config_entry(FOLDER_ENTRY, folder)
     try:
@@ -123,6 +124,11 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
         refused, text = first_line(exc), message(exc)
     older = _older_ir(given, text, label)
+    if older is None and given is not path:  # (the copy refused, not for its IR version: the file itself, as before the copies)
+        try:
+            return rt.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            refused = first_line(exc)
     if older is None:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}")
     restamped, beside, stamp, stamped = older
@@ -146,6 +152,9 @@ def referred(path: str | Path, version: str | None = None) -> bytes | None:
     from dscost.readers.onnx_stored import referring
 
     if tuple(int(p) for p in re.findall(r"\d+", version or ort_version())[:2]) < REFERRED_FROM:
+        return None
+    given = Path(path).absolute()
+    if os.path.realpath(given.parent) != os.path.dirname(os.path.realpath(given)):  # (a link to a file of another folder: onnxruntime refuses data outside the model's)
         return None
     try:
         return referring(Path(path))

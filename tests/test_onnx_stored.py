@@ -9,6 +9,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from dscost import runtime
+from dscost.errors import InputError
 from dscost.readers.onnx_stored import referring
 
 REFERRED = tuple(int(p) for p in runtime.ort_version().split(".")[:2]) >= runtime.REFERRED_FROM
@@ -123,3 +124,34 @@ def test_measure_sizes_runs_the_referred_copy_without_loading_the_weights(tmp_pa
     positive = int((x @ numpy_helper.to_array(w) > 0).sum())
     assert 0 < positive < 512
     assert [layer.output_shape for layer in model.layers if layer.name == "nonzero"] == [(2, positive)]
+
+
+@pytest.mark.skipif(not REFERRED, reason="onnxruntime before 1.21 cannot find external data of a model given as bytes")
+def test_a_link_to_a_file_of_another_folder_gets_the_path(tmp_path):
+    """onnxruntime refuses external data whose real path is outside the model's folder: a link to
+    a model elsewhere is handed over as a path (as before), a link beside its file as the copy."""
+    path = tmp_path / "inline.onnx"
+    onnx.save(onnx.load(str(_model(tmp_path))), str(path))  # (every weight in the file)
+    x = {"x": np.zeros((1, 64), np.float32)}
+    elsewhere = tmp_path / "links"
+    elsewhere.mkdir()
+    (elsewhere / "m.onnx").symlink_to(path)
+    (tmp_path / "next.onnx").symlink_to(path)
+    assert runtime.referred(elsewhere / "m.onnx") is None and runtime.referred(tmp_path / "next.onnx") is not None
+    expected = runtime.make_session(path, "m").run(None, x)[0]
+    for link in (elsewhere / "m.onnx", tmp_path / "next.onnx"):
+        assert np.array_equal(runtime.make_session(link, "m").run(None, x)[0], expected)
+
+
+def test_a_copy_onnxruntime_refuses_gives_way_to_the_path(tmp_path, monkeypatch):
+    """Should onnxruntime refuse the copy for a reason of its own, the file itself is run, as
+    before the copies, and a model it refuses either way is refused in the path's words."""
+    path = _model(tmp_path)
+    monkeypatch.setattr(runtime, "referred", lambda *a, **k: b"\x08\x08:\x00")  # (a model with an empty graph)
+    x = {"x": np.zeros((1, 64), np.float32)}
+    assert runtime.make_session(path, "m").run(None, x)[0].shape == (16, 64)
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x08\x08:\x02\x0a\x00")  # (a graph with one node of no op type)
+    with pytest.raises(InputError, match="m: onnxruntime cannot run this model") as err:
+        runtime.make_session(bad, "m")
+    assert "\n" not in str(err.value)
