@@ -31,7 +31,7 @@ from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
 from dscost.profile import WIRING_MAX_BYTES, LayerTime, NodeTime, join_profile, profile_times
 from dscost.progress import progress_bar
-from dscost.runtime import DEFAULT_OPT, check_threads, make_model, make_session, ort_version, run
+from dscost.runtime import DEFAULT_OPT, Given, check_threads, make_model, make_session, named, ort_version, run
 from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
 from dscost.units import nbytes
 
@@ -233,10 +233,10 @@ def bench_layer(
 
 @dataclass
 class _Subject:
-    """One model ready to run: the file onnxruntime reads, its inputs, dscost's layers."""
+    """One model ready to run: what onnxruntime reads (a file, or a named copy referring to its weights), dscost's layers."""
 
     label: str
-    path: str
+    path: str | Given
     model: Model
 
 
@@ -302,7 +302,8 @@ def bench_subjects(
 
 
 def _named_copy(path, tmp: str, proto=None) -> str:
-    """A copy of the model whose nodes carry dscost's layer names (unnamed, repeated or graph-input names in the file)."""
+    """A copy of the model whose nodes carry dscost's layer names (unnamed, repeated or graph-input names in the file),
+    written whole (where onnxruntime takes no copy referring to the file's weights: :func:`dscost.runtime.named`)."""
     from dscost.readers.onnx_order import load_onnx
 
     proto = proto if proto is not None else load_onnx(path)
@@ -358,7 +359,7 @@ def bench_model(path, label: str | None = None, input_shapes: dict | None = None
     label = label or str(path)
     model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)
     with tempfile.TemporaryDirectory(prefix="dscost-bench-") as tmp:
-        run_path = _named_copy(path, tmp) if model.renamed_nodes else str(path)
+        run_path = (named(path) or _named_copy(path, tmp)) if model.renamed_nodes else str(path)
         return bench_subjects({"model": _Subject(label, run_path, model)}, **options)[0]["model"]
 
 
@@ -463,7 +464,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
     model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)
     with tempfile.TemporaryDirectory(prefix="dscost-conv-") as tmp:
         proto = load_onnx(path)  # named as dscost's reader names them
-        orig_path = _named_copy(path, tmp, proto) if model.renamed_nodes else str(path)
+        orig_path = (named(path) or _named_copy(path, tmp, proto)) if model.renamed_nodes else str(path)
         try:
             converted, report = convert_model(proto, copy=False, counted=model, **(convert_options or {}))
         except BadWeight as err:

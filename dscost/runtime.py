@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from dscost.errors import InputError, message
 
@@ -21,6 +22,13 @@ DEFAULT_OPT = "all"
 FOLDER_ENTRY = "session.model_external_initializers_file_folder_path"  # where a model given as bytes has its external data
 REFERRED_FROM = (1, 21)  # onnxruntime reads a file's weights as external data of bytes (make_session)
 PROTOBUF_LIMIT = 2**31  # one serialized protobuf message cannot be larger  # what deployments run; convs renamed "<output>_nchwc" are joined back to their layer
+
+
+class Given(NamedTuple):
+    """A model for onnxruntime as bytes whose external data is in ``folder`` (:func:`named`)."""
+
+    data: bytes
+    folder: str
 
 
 def check_threads(threads: int) -> int:
@@ -88,7 +96,7 @@ def serialize(model, label: str) -> bytes:
 
 def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None,
                  optimized_path: str | None = None, notices: list[str] | None = None, folder: str | None = None):
-    """An onnxruntime CPU session for ``model`` (ModelProto, bytes or path); InputError when onnxruntime cannot load it.
+    """An onnxruntime CPU session for ``model`` (ModelProto, bytes, :class:`Given` or path); InputError when onnxruntime cannot load it.
     A path is handed over as :func:`referred` makes it when it can; ``folder``: where the external data of a ModelProto or bytes is.
     ``optimized_path``: onnxruntime writes the graph it runs there (its weights in a file beside it).
     ``notices``: told (one line appended) when the session runs a copy stamped with an older IR version."""
@@ -114,6 +122,8 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         so.optimized_model_filepath = optimized_path
         so.add_session_config_entry("session.optimized_model_external_initializers_file_name", Path(optimized_path).name + ".data")
         so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "64")
+    if isinstance(model, Given):
+        model, folder = model
     given = path = str(model) if isinstance(model, Path) else model
     if isinstance(path, str) and (copy := referred(path, rt.__version__)) is not None:
         given, folder = copy, str(Path(path).absolute().parent)  # (its weights read from the file, no copy of the protobuf held)
@@ -160,6 +170,22 @@ def referred(path: str | Path, version: str | None = None) -> bytes | None:
         return referring(Path(path))
     except InputError:  # (not a file dscost reads: onnxruntime's own message says why)
         return None
+
+
+def named(path: str | Path) -> Given | None:
+    """The model file at ``path``, its nodes named as dscost's reader names them
+    (:func:`dscost.readers.onnx_order.name_nodes`), as the copy :func:`referred` makes: no weight
+    read or written; None when there is no such copy (then write a named file)."""
+    copy = referred(path)
+    if copy is None:
+        return None
+    import onnx
+
+    from dscost.readers.onnx_order import name_nodes
+
+    proto = onnx.ModelProto.FromString(copy)
+    name_nodes(proto)
+    return Given(proto.SerializeToString(), str(Path(path).absolute().parent))
 
 
 def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int, int] | None:
