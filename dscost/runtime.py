@@ -25,10 +25,12 @@ PROTOBUF_LIMIT = 2**31  # one serialized protobuf message cannot be larger  # wh
 
 
 class Given(NamedTuple):
-    """A model for onnxruntime as bytes whose external data is in ``folder`` (:func:`named`)."""
+    """A model for onnxruntime as bytes whose external data is in ``folder``: the file at ``path``
+    with its nodes named (:func:`named`)."""
 
     data: bytes
     folder: str
+    path: str
 
 
 def check_threads(threads: int) -> int:
@@ -122,11 +124,12 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         so.optimized_model_filepath = optimized_path
         so.add_session_config_entry("session.optimized_model_external_initializers_file_name", Path(optimized_path).name + ".data")
         so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "64")
-    if isinstance(model, Given):
-        model, folder = model
-    given = path = str(model) if isinstance(model, Path) else model
-    if isinstance(path, str) and (copy := referred(path, rt.__version__)) is not None:
-        given, folder = copy, str(Path(path).absolute().parent)  # (its weights read from the file, no copy of the protobuf held)
+    whole, names = None, isinstance(model, Given)  # the file a copy referring to its weights comes from (given if the copy is refused)
+    if names:
+        model, folder, whole = model
+    given = str(model) if isinstance(model, Path) else model
+    if isinstance(given, str) and (copy := referred(given, rt.__version__)) is not None:
+        given, folder, whole = copy, str(Path(given).absolute().parent), given  # (its weights read from the file, no copy of the protobuf held)
     if folder is not None:
         so.add_session_config_entry(FOLDER_ENTRY, folder)
     try:
@@ -134,9 +137,13 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
         refused, text = first_line(exc), message(exc)
     older = _older_ir(given, text, label)
-    if older is None and given is not path:  # (the copy refused, not for its IR version: the file itself, as before the copies)
+    if older is None and whole is not None:  # (the copy refused, not for its IR version: the file itself, as before the copies)
+        from dscost.readers.onnx_order import load_onnx
+
         try:
-            return rt.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+            return rt.InferenceSession(serialize(load_onnx(whole), label) if names else whole, so, providers=["CPUExecutionProvider"])  # (named as the copy was)
+        except InputError:
+            raise
         except Exception as exc:
             refused = first_line(exc)
     if older is None:
@@ -185,7 +192,7 @@ def named(path: str | Path) -> Given | None:
 
     proto = onnx.ModelProto.FromString(copy)
     name_nodes(proto)
-    return Given(proto.SerializeToString(), str(Path(path).absolute().parent))
+    return Given(proto.SerializeToString(), str(Path(path).absolute().parent), str(path))
 
 
 def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int, int] | None:

@@ -150,6 +150,8 @@ def test_a_copy_onnxruntime_refuses_gives_way_to_the_path(tmp_path, monkeypatch)
     monkeypatch.setattr(runtime, "referred", lambda *a, **k: b"\x08\x08:\x00")  # (a model with an empty graph)
     x = {"x": np.zeros((1, 64), np.float32)}
     assert runtime.make_session(path, "m").run(None, x)[0].shape == (16, 64)
+    refused = runtime.Given(b"\x08\x08:\x00", str(tmp_path), str(path))  # (a named copy refused: the file loaded, named, handed over whole)
+    assert runtime.make_session(refused, "m").run(None, x)[0].shape == (16, 64)
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(b"\x08\x08:\x02\x0a\x00")  # (a graph with one node of no op type)
     with pytest.raises(InputError, match="m: onnxruntime cannot run this model") as err:
