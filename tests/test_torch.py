@@ -400,6 +400,18 @@ def test_the_dynamo_exporter_when_the_torchscript_one_fails():
                                        "version 17 is not supported)")  # fmt: skip
 
 
+def test_the_dynamo_exporter_gets_the_module_as_it_was_before_the_torchscript_trace():
+    """Found by round 24 (torchrl's MultiAgentConvNet): a trace that fails can leave the module
+    unusable, and the dynamo exporter, given the same module, failed too.  It gets a copy taken
+    before the TorchScript exporter traced it."""
+    need("onnxscript")
+    m = tm.SpoiledByTracing()
+    a = dscost.analyze(m, (1, 2, 3, 3))
+    assert (a.totals.macs, a.totals.params) == (18 * 2, 18 * 2 + 2)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed")
+    assert m.traced  # (the module given was traced, and left as the trace left it)
+
+
 def test_a_dynamo_export_that_merges_equal_parameters_says_the_modules_count():
     """The dynamo exporter keeps one tensor of equal ones: two fresh LayerNorms (ones and zeros)
     become one in the graph, which holds 74 of the module's 110 params; a note gives both counts

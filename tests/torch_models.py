@@ -325,6 +325,23 @@ class Antialiased(nn.Module):
         return self.fc(F.interpolate(x, size=size, scale_factor=self.scale, mode=self.mode, antialias=True).flatten(1))
 
 
+class SpoiledByTracing(nn.Module):
+    """LogAddExp whose forward, once traced by the TorchScript exporter, refuses to run again (as
+    torchrl's MultiAgentConvNet, whose failed trace leaves its parameters batched by vmap and their
+    tensordict locked): 36 MACs, 38 params, by the dynamo exporter."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(18, 2)
+        self.traced = False
+
+    def forward(self, x):
+        if self.traced:
+            raise RuntimeError("left unusable by an earlier trace")
+        self.traced = torch.jit.is_tracing()
+        return self.fc(torch.logaddexp(x, x).flatten(1))
+
+
 class LogAddExp(nn.Module):
     """torch.logaddexp of 1x2x3x3 with itself, then Linear(18, 2): 36 MACs, 38 params.  The
     TorchScript exporter has no symbolic for aten::logaddexp, nor has dscost: the dynamo

@@ -19,6 +19,10 @@ EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": 
 DYNAMO_SETTINGS = {"dynamo": True, "opset_version": 18}
 # An op whose symbolic starts at a later opset (aten::col2im: 18) is exported at that opset, up to this one.
 MAX_TORCHSCRIPT_OPSET = 20
+# A module up to this many bytes of tensors is copied before the TorchScript exporter traces it: a
+# trace that fails inside the forward can leave the module unusable for the dynamo exporter
+# (torchrl's MultiAgentConvNet: its parameters left batched by vmap, their tensordict locked).
+SPARE_MAX_BYTES = 256 * 2**20
 
 
 def input_names(module, args: tuple, kwargs: dict, torch) -> list[str] | None:
@@ -58,6 +62,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     exporter the parameters its program does not read as such (:func:`export_dynamo`).  A forward that
     returns a cache object and takes ``use_cache`` (not given) raises :class:`CacheOutput`."""
     settings = dict(EXPORT_SETTINGS, training=torch.onnx.TrainingMode.PRESERVE)
+    spare = _spare(module, torch)
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
     # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
     ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) and not isinstance(module, torch.jit.ScriptModule) else []) + [False]
@@ -104,7 +109,7 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     if bar is not None:
         bar.stage("exporting to ONNX (dynamo exporter)")
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
-        unread = export_dynamo(module, args, kwargs, path, names, torch)
+        unread = export_dynamo(module if spare is None else spare, args, kwargs, path, names, torch)
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
         inner = _innermost(err2)
@@ -114,6 +119,25 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             why = f"{why.rstrip('. ')}: {first_line(err2.__cause__)}"
         raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}; the dynamo exporter too: {why}", err2) from None
     return dynamo_note(f"the TorchScript exporter failed ({first})"), unread
+
+
+def _spare(module, torch):
+    """A deep copy of ``module`` for the dynamo exporter, taken before the TorchScript exporter
+    traces it (:data:`SPARE_MAX_BYTES`); None when it is larger, holds tensors off the CPU, or
+    cannot be copied."""
+    import copy
+
+    size = 0
+    for t in (*module.parameters(), *module.buffers()):
+        if t.device.type != "cpu":
+            return None
+        size += t.numel() * t.element_size()
+    if size > SPARE_MAX_BYTES:
+        return None
+    try:
+        return copy.deepcopy(module)
+    except Exception:  # (an attribute that cannot be copied: a lock, an open file, a C++ handle)
+        return None
 
 
 def _innermost(err: BaseException) -> BaseException:
