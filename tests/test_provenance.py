@@ -201,7 +201,8 @@ def test_a_dynamo_file_says_which_initializers_are_constants_torch_export_lifted
     assert learned(SIGNATURE.encode(), graph, {"w": True}, held)[1] == []  # (a module's export: its own note)
     graph.ClearField("value_info")  # (the signature alone names it)
     unheld = ("the exported program's signature names 1 parameter tensor(s) this file does not hold (w): the exporter folded them into others "
-              "(a BatchNorm into its conv's weights) or merged equal ones, or the forward does not read them; torch's sum(p.numel()) counts them, "
+              "(a BatchNorm into its conv's weights) or merged equal ones, or the forward does not read them, or reads them by another name "
+              "(a module registered under two, as the signature lists it); torch's sum(p.numel()) counts each tensor once whatever its names, "
               "dscost counts the file's")  # fmt: skip
     assert a.model.notes[-1] == unheld
     assert learned(SIGNATURE.encode(), graph, None, held)[1] == [note, unheld]
@@ -228,3 +229,47 @@ def test_a_dynamo_file_names_the_parameters_of_the_program_it_does_not_hold():
     assert found == {"fc_t": True} and len(notes) == 1
     assert notes[0].startswith("the exported program's signature names 2 parameter tensor(s) this file does not hold (bn1.weight, bn1.bias): ")
     assert learned(SIGNATURE.encode(), graph, {"conv1.weight": True}, {"conv1.weight": None})[1] == []  # (a module's export: said its own way)
+
+
+def test_a_parameter_the_exporter_folds_into_two_tensors_is_counted_once(tmp_path):
+    """Found by round 24 (SB3's Gaussian policy): the forward reads ``log_std`` as log(exp(.)) and
+    as 2 * exp(.) ** 2; the dynamo exporter folds both into initializers and drops ``log_std``.
+    Each folded tensor was counted as params, 12 where torch counts 6.  A folded tensor whose
+    parameters are all counted already -- held by the file, or folded into a tensor counted first
+    -- is a buffer, said so; one that adds a parameter of its own (a BatchNorm folded into a conv:
+    its bias brings conv.bias and bn.bias) stays params, and so does a part of a parameter
+    (deepctr's CrossNetMix: one layer's kernel selected out of a stacked parameter), and a tensor
+    of one parameter that a tensor of several covers only in part (peft's DoRA: the norm of
+    W + B @ A, then A transposed)."""
+    from dscost.readers.onnx_provenance import FOLDED, KIND, SIGNATURE, learned
+
+    signature = ("\n# inputs\np_log_std: PARAMETER target='log_std'\np_emb: PARAMETER target='emb'\np_a: PARAMETER target='a'\np_b: PARAMETER target='b'\n"
+                 "p_c_weight: PARAMETER target='c.weight'\n"
+                 "p_c_bias: PARAMETER target='c.bias'\np_bn_weight: PARAMETER target='bn.weight'\np_bn_bias: PARAMETER target='bn.bias'\n"
+                 "b_bn_running_mean: BUFFER target='bn.running_mean'\nb_bn_running_var: BUFFER target='bn.running_var'\nx: USER_INPUT\n")  # fmt: skip
+    record = [_with_metadata(vi("mul", [6]), **{FOLDED: "['exp', 'log_std', 'pow_2', 'scalar_tensor_default']"}),
+              _with_metadata(vi("log", [6]), **{FOLDED: "['exp', 'log_std']"}),
+              _with_metadata(vi("emb", [6, 6]), **{KIND: "PARAMETER"}),
+              _with_metadata(vi("permute", [6, 6]), **{FOLDED: "['emb']"}),  # (a tied head's transposed copy of the held embedding)
+              _with_metadata(vi("w_fused", [6, 6]), **{FOLDED: "['c.weight', 'bn.weight', 'bn.running_var']"}),
+              _with_metadata(vi("b_fused", [6]), **{FOLDED: "['c.bias', 'bn.bias', 'bn.weight', 'bn.running_mean', 'bn.running_var']"}),
+              _with_metadata(vi("view_2", [6, 1]), **{FOLDED: "['c.weight', 'permute_1', 'select', 'val_0']"}),
+              _with_metadata(vi("view_5", [6, 1]), **{FOLDED: "['c.weight', 'permute_3', 'select_2', 'val_4']"}),
+              _with_metadata(vi("norm", [1, 6]), **{FOLDED: "['a', 'b', 'linalg_vector_norm', 'linear_1']"}),  # (DoRA: the norm of W + B @ A)
+              _with_metadata(vi("a_t", [6, 2]), **{FOLDED: "['a']"})]  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=record)
+    _with_metadata(graph, **{SIGNATURE: signature})
+    held = {n: None for n in ("mul", "log", "emb", "permute", "w_fused", "b_fused", "view_2", "view_5", "norm", "a_t")}
+    said, notes = learned(SIGNATURE.encode(), graph, None, held)
+    assert said == {"mul": True, "log": False, "emb": True, "permute": False, "w_fused": True, "b_fused": True, "view_2": True, "view_5": True,
+                    "norm": True, "a_t": True}  # fmt: skip
+    assert notes[-1] == ("2 initializer(s) the exporter folded from parameters counted already (permute from emb, log from log_std), counted as "
+                         "buffers: each parameter is counted once")  # fmt: skip
+    # the whole file: x (1x6) * mul - log, then @ permute: params 6 (mul) + 36 (emb, read by a Gather), as torch's log_std and emb
+    nodes = [node("Mul", ["x", "mul"], "a", name="scale"), node("Sub", ["a", "log"], "b", name="shift"), node("MatMul", ["b", "permute"], "y", name="head"),
+             node("Gather", ["emb", "ids"], "e", name="embed")]  # fmt: skip
+    inits = [init("mul", 6), init("log", 6), init("emb", 6, 6), init("permute", 6, 6)]
+    file_graph = helper.make_graph(nodes, "g", [vi("x", [1, 6]), vi("ids", [2], elem=7)], [vi("y", [1, 6]), vi("e", [2, 6])], inits, value_info=record[:4])
+    _with_metadata(file_graph, **{SIGNATURE: signature})
+    a = dscost.analyze(str(save(tmp_path, helper.make_model(file_graph, opset_imports=[helper.make_opsetid("", 17)]), "folded_twice.onnx")))
+    assert (a.totals.params, a.totals.buffers, a.totals.macs) == (6 + 36, 6 + 36, 36)

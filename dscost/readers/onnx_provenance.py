@@ -47,6 +47,8 @@ OPS = frozenset(
     "instance_norm native_layer_norm native_group_norm native_batch_norm subtract convert_element_type".split()
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
+# The ops that take a part of a tensor: tensors folded through one are parts of their parameters, not copies
+PARTS = frozenset("select slice index index_select gather narrow unbind split chunk getitem".split())
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
 MADE = re.compile(r"_?([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55, conv3d_1)  # (a file without either has no such metadata: nothing is walked)
 
@@ -79,17 +81,28 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
     guess = module_tensors is None and not signed  # (no list of the parameters: a name not made by an op is taken for one)
     sourced: set[str] = set()  # (every tensor a folded one came from)
+    singles: dict[str, list[str]] = {}  # a parameter -> the tensors folded from it alone, whole (log_std: log(exp(.)) and 2 * exp(.) ** 2)
+    held = {n for n, k in kinds.items() if k == "PARAMETER" and n in initializers}
+    copies: dict[str, str] = {}  # a folded tensor counted as a buffer -> the parameters it comes from, counted otherwise
     for name, text in folded.items():
         try:
             sources = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):  # (not the exporter's list: left as a file's)
             continue
         if isinstance(sources, (list, tuple)):
-            out[name] = any(isinstance(s, str) and (s in params or (guess and s not in stored and not _made_by_an_op(s))) for s in sources)
+            learned_from = {s for s in sources if isinstance(s, str) and (s in params or (guess and s not in stored and not _made_by_an_op(s)))}
+            out[name] = bool(learned_from)
+            if learned_from and learned_from <= held:  # (of parameters the file holds: a tied head's transposed embedding, snntorch's first recurrent step)
+                copies[name] = ", ".join(sorted(learned_from))
+            elif len(learned_from) == 1 and not any(isinstance(s, str) and _made_by(s) in PARTS for s in sources):  # (a part of one: crossnet's select of a layer's kernel)
+                singles.setdefault(next(iter(learned_from)), []).append(name)
             sourced.update(s for s in sources if isinstance(s, str))
+    copies.update(_copies(singles, initializers))
+    out.update(dict.fromkeys(copies, False))
     note = [] if module_tensors is not None else (  # (a module's export says this its own way: torch_reader)
         lifted_note([n for n, k in (*kinds.items(), *signed) if k == "CONSTANT_TENSOR"], initializers)
-        + unheld_note([t for t, k in signed if k == "PARAMETER" and t not in initializers and t not in sourced]))
+        + unheld_note([t for t, k in signed if k == "PARAMETER" and t not in initializers and t not in sourced])
+        + copies_note(copies))
     if not out:
         return module_tensors, note
     return {**out, **(module_tensors or {})}, note
@@ -103,8 +116,31 @@ def unheld_note(names: list[str]) -> list[str]:
     if not names:
         return []
     return [f"the exported program's signature names {len(names)} parameter tensor(s) this file does not hold ({few(names)}): the exporter folded "
-            f"them into others (a BatchNorm into its conv's weights) or merged equal ones, or the forward does not read them; "
-            f"torch's sum(p.numel()) counts them, dscost counts the file's"]  # fmt: skip
+            f"them into others (a BatchNorm into its conv's weights) or merged equal ones, or the forward does not read them, or reads them "
+            f"by another name (a module registered under two, as the signature lists it); torch's sum(p.numel()) counts each tensor once "
+            f"whatever its names, dscost counts the file's"]  # fmt: skip
+
+
+def _copies(singles: dict[str, list[str]], initializers: dict) -> dict[str, str]:
+    """Of the tensors folded from one parameter the file does not hold, all but the largest, each
+    with that parameter: torch counts the parameter once.  A tensor folded from several is counted
+    whatever else is (each holds a part: DoRA's weight norm and its lora_A; brevitas' LSTM weights,
+    each folded from both through the scale their statistics share)."""
+    size = lambda n: prod(getattr(initializers.get(n), "dims", ()) or ())  # noqa: E731
+    copies = {}
+    for param, names in singles.items():
+        kept = max(names, key=size)
+        copies.update((n, param) for n in names if n != kept)
+    return copies
+
+
+def copies_note(copies: dict[str, str]) -> list[str]:
+    """A note on the tensors folded from parameters the file holds, or from one that another tensor
+    folded from it alone is counted for (:func:`_copies`): buffers, as torch counts each parameter once."""
+    if not copies:
+        return []
+    return [f"{len(copies)} initializer(s) the exporter folded from parameters counted already ({few(f'{n} from {s}' for n, s in copies.items())}), "
+            f"counted as buffers: each parameter is counted once"]
 
 
 def lifted_note(constants: list[str], initializers: dict) -> list[str]:
@@ -135,11 +171,17 @@ def notes(provenance: dict[str, list[str]], literal_weights: list[str]) -> list[
     return out
 
 
+def _made_by(name: str) -> str | None:
+    """The op a name the exporter gave a value it computed names (``select_2``: select), else None."""
+    for n in (name, OVERLOAD.sub("", name)):
+        if (m := MADE.fullmatch(n)) is not None and m.group(1) in OPS:
+            return m.group(1)
+    return None
+
+
 def _made_by_an_op(name: str) -> bool:
     """Whether ``name`` is one the exporter gives a value it computed: an op's name, perhaps with
     its overload and a number (``arange_3``, ``_to_copy_1``, ``val_17``, ``scalar_tensor_default_6``);
     or a tensor literal of the forward, which torch.export lifts (``features.1.attn.lifted_tensor_0``:
     Swin's shifted-window mask)."""
-    if LIFTED.search(name):
-        return True
-    return any((m := MADE.fullmatch(n)) is not None and m.group(1) in OPS for n in (name, OVERLOAD.sub("", name)))
+    return LIFTED.search(name) is not None or _made_by(name) is not None
