@@ -657,13 +657,8 @@ def _entries() -> dict:
     }  # fmt: skip
 
 
-# Models whose dynamo export kills the child process, so that the row would be lost with it:
-# their dynamo export is refused instead.
-NO_DYNAMO: dict[str, str] = {}
-
-
 def main(argv: list[str] | None = None) -> int:
-    return S.run_entries(argv, __doc__, _entries, DEFAULT_OUT, __file__, NO_DYNAMO)
+    return S.run_entries(argv, __doc__, _entries, DEFAULT_OUT, __file__)
 
 
 if __name__ == "__main__":
