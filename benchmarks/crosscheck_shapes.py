@@ -48,7 +48,7 @@ def one(path: str, shapes: dict[str, str], dims: dict[str, int]) -> dict:
     import dscost
     from dscost import runtime
     from dscost.errors import InputError
-    from dscost.readers.onnx_order import load_onnx
+    from dscost.runtime import load_onnx
 
     try:
         a = dscost.analyze(path, input_shape=shapes or None, dims=dims or None)

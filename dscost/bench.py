@@ -31,7 +31,7 @@ from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
 from dscost.profile import WIRING_MAX_BYTES, LayerTime, NodeTime, join_profile, profile_times
 from dscost.progress import progress_bar
-from dscost.runtime import DEFAULT_OPT, Given, check_threads, make_model, make_session, named, ort_version, run
+from dscost.runtime import DEFAULT_OPT, Given, check_threads, load_onnx, make_model, make_session, named, ort_version, run
 from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
 from dscost.units import nbytes
 
@@ -304,8 +304,6 @@ def bench_subjects(
 def _named_copy(path, tmp: str, proto=None) -> str:
     """A copy of the model whose nodes carry dscost's layer names (unnamed, repeated or graph-input names in the file),
     written whole (where onnxruntime takes no copy referring to the file's weights: :func:`dscost.runtime.named`)."""
-    from dscost.readers.onnx_order import load_onnx
-
     proto = proto if proto is not None else load_onnx(path)
     out = str(Path(tmp) / ("named_" + Path(path).name))
     _save(proto, out)
@@ -458,7 +456,6 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
     written to a temp folder, where dscost reads it and onnxruntime runs it) and benchmark both."""
     from dscost.readers import load
     from dscost.rewrite import BadWeight, convert_model
-    from dscost.readers.onnx_order import load_onnx
 
     label = label or str(path)
     model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)

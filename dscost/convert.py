@@ -64,7 +64,7 @@ def convert_file(
 
     from dscost.cost import what_if
     from dscost.readers import load
-    from dscost.readers.onnx_order import load_onnx
+    from dscost.runtime import load_onnx
 
     src = Path(src)
     out = Path(out) if out is not None else default_output(src, reverse)

@@ -2,7 +2,7 @@
 
 onnxruntime CPU sessions with their errors as one line, random input feeds, and
 building small ONNX graphs (loading a model file for onnxruntime, its nodes named as
-dscost's reader names them: :func:`dscost.readers.onnx_order.load_onnx`).  onnx,
+dscost's reader names them: :func:`load_onnx`).  onnx,
 onnxruntime and numpy are imported inside the functions.
 """
 
@@ -138,8 +138,6 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
         refused, text = first_line(exc), message(exc)
     older = _older_ir(given, text, label)
     if older is None and whole is not None:  # (the copy refused, not for its IR version: the file itself, as before the copies)
-        from dscost.readers.onnx_order import load_onnx
-
         try:
             return rt.InferenceSession(serialize(load_onnx(whole), label) if names else whole, so, providers=["CPUExecutionProvider"])  # (named as the copy was)
         except InputError:
@@ -177,6 +175,29 @@ def referred(path: str | Path, version: str | None = None) -> bytes | None:
         return referring(Path(path))
     except InputError:  # (not a file dscost reads: onnxruntime's own message says why)
         return None
+
+
+def load_onnx(path: str | Path):
+    """onnx.load of a regular file, with errors as InputError; its nodes named as dscost's reader names them."""
+    import onnx
+
+    from dscost.files import regular_file
+    from dscost.readers.onnx_order import name_nodes
+
+    p = regular_file(path, "model file")
+    if p.stat().st_size >= PROTOBUF_LIMIT:
+        raise InputError(
+            f"{path}: {p.stat().st_size / 2**30:.1f} GiB is over protobuf's 2 GB limit, so onnx and onnxruntime cannot load it "
+            "as one file; save it with its weights as external data (onnx.save_model(model, path, save_as_external_data=True))"
+        )
+    try:
+        model = onnx.load(str(p))
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable ONNX model ({first_line(exc)})") from None
+    if not model.HasField("graph"):
+        raise InputError(f"{path}: the ONNX model has no graph")
+    name_nodes(model)
+    return model
 
 
 def named(path: str | Path) -> Given | None:

@@ -265,8 +265,8 @@ def test_convert_lists_a_conv_of_a_branch_as_skipped(tmp_path):
 
 def test_unnamed_nodes_keep_the_names_bench_and_convert_give_them(tmp_path):
     """Inlining shifts node indices; the graph's own unnamed nodes are named first, as
-    onnx_order.load_onnx names them in the model onnxruntime runs (the profile joins by name)."""
-    from dscost.readers.onnx_order import load_onnx
+    runtime.load_onnx names them in the model onnxruntime runs (the profile joins by name)."""
+    from dscost.runtime import load_onnx
 
     then_g = helper.make_graph([helper.make_node("Relu", ["x"], ["r1"]), helper.make_node("Relu", ["r1"], ["r2"])], "t", [],
                                [helper.make_empty_tensor_value_info("r2")])  # fmt: skip

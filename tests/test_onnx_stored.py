@@ -102,9 +102,10 @@ def test_older_onnxruntimes_and_files_without_large_tensors_get_the_path(tmp_pat
 
 @pytest.mark.skipif(not REFERRED, reason="onnxruntime before 1.21 cannot find external data of a model given as bytes")
 def test_measure_sizes_runs_the_referred_copy_without_loading_the_weights(tmp_path, monkeypatch):
-    """--measure-sizes edits a copy of the graph for its run: the referred copy, not the whole file
-    loaded (onnx.load, which reads every weight); the sizes it measures are the run's."""
-    from dscost.readers import load, onnx_order
+    """--measure-sizes edits a copy of the graph for its run (in its child process, here in this
+    one): the referred copy, not the whole file loaded (onnx.load, which reads every weight); the
+    sizes it measures are the run's."""
+    from dscost.readers import load
 
     rng = np.random.default_rng(5)
     w = numpy_helper.from_array(rng.standard_normal((64, 512)).astype(np.float32), "w")
@@ -118,7 +119,10 @@ def test_measure_sizes_runs_the_referred_copy_without_loading_the_weights(tmp_pa
     def refused(*args, **kwargs):
         raise AssertionError("the whole file was loaded")
 
-    monkeypatch.setattr(onnx_order, "load_onnx", refused)
+    from dscost import sandbox
+
+    monkeypatch.setattr(sandbox, "run", lambda fn, *args, **limits: fn(*args))  # (the child's work in this process, where the patch holds)
+    monkeypatch.setattr(runtime, "load_onnx", refused)
     model = load(path, measure_sizes=True)
     x = runtime.feeds_for(model.inputs, "m")["x"]  # (the run's input: seed 1, as the measurement feeds it)
     positive = int((x @ numpy_helper.to_array(w) > 0).sum())
@@ -165,7 +169,6 @@ def test_bench_names_unnamed_nodes_in_the_copy_without_loading_or_writing_the_we
     them): in the copy referring to the file's weights, not a whole named file written (a 400 MB
     file: bench 1,207 -> 527 MB)."""
     from dscost import bench as bn
-    from dscost.readers import onnx_order
     from dscost.report import bench as report
 
     path = _model(tmp_path)
@@ -180,7 +183,8 @@ def test_bench_names_unnamed_nodes_in_the_copy_without_loading_or_writing_the_we
     def refused(*args, **kwargs):
         raise AssertionError("the whole file was loaded")
 
-    monkeypatch.setattr(onnx_order, "load_onnx", refused)
+    monkeypatch.setattr(bn, "load_onnx", refused)
+    monkeypatch.setattr(runtime, "load_onnx", refused)
     r = bn.bench_model(path, budget_s=0.05, max_runs=5, warmup=1, profile_runs=1)
     rows = {row["name"]: row for row in report.model_bench_json(r)["layers"]}
     ran = rows["MatMul_0"]["onnxruntime_nodes"]  # (1.32: "MatMul_0/MatMulAddFusion", its Add fused in)

@@ -197,14 +197,11 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
 
     from dscost import runtime
     from dscost.readers.onnx_mend import cast_inputs, negative_perms, unbatched_pools
-    from dscost.readers.onnx_order import load_onnx, name_nodes
 
     inputs, values, given = run_on
     feeds = {**runtime.feeds_for([i for i in inputs if i[0] not in given], path, values=values), **given}  # (made here: the parent holds none)
-    copy = runtime.referred(path)  # (its weights stay in the file: onnxruntime reads them there)
-    model = load_onnx(path) if copy is None else onnx.ModelProto.FromString(copy)
-    if copy is not None:
-        name_nodes(model)  # (as load_onnx names them)
+    copy = runtime.named(path)  # (its weights stay in the file: onnxruntime reads them there)
+    model = runtime.load_onnx(path) if copy is None else onnx.ModelProto.FromString(copy.data)
     del copy
     g = model.graph
     negative_perms(g)

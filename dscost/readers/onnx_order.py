@@ -139,29 +139,6 @@ def _in_order(nodes, given: set[str]) -> tuple[set[str] | None, list[str]]:
     return made, pending
 
 
-def load_onnx(path: str | Path):
-    """onnx.load of a regular file, with errors as InputError; its nodes named as dscost's reader names them."""
-    import onnx
-
-    from dscost.files import regular_file
-    from dscost.runtime import PROTOBUF_LIMIT, first_line
-
-    p = regular_file(path, "model file")
-    if p.stat().st_size >= PROTOBUF_LIMIT:
-        raise InputError(
-            f"{path}: {p.stat().st_size / 2**30:.1f} GiB is over protobuf's 2 GB limit, so onnx and onnxruntime cannot load it "
-            "as one file; save it with its weights as external data (onnx.save_model(model, path, save_as_external_data=True))"
-        )
-    try:
-        model = onnx.load(str(p))
-    except Exception as exc:
-        raise InputError(f"{path}: not a readable ONNX model ({first_line(exc)})") from None
-    if not model.HasField("graph"):
-        raise InputError(f"{path}: the ONNX model has no graph")
-    name_nodes(model)
-    return model
-
-
 def name_before_inlining(path: Path, mp) -> int:
     """When functions or Ifs will be inlined, give the graph's own nodes their layer names first
     (as `bench` and `convert` name the graph they run, where nothing is inlined): inlining
