@@ -664,6 +664,30 @@ def test_an_einsum_with_nothing_to_sum_is_a_broadcast_multiply(tmp_path):
     assert by["summed"].type == MATMUL and by["summed"].cost == Cost(macs=896)
 
 
+def test_an_einsum_index_one_operand_alone_holds_is_summed_out_of_it_first(tmp_path):
+    """Found by round 25 (magvit2's linear attention): ``bhnd,bhmd->bhn`` sums m, which only k
+    holds; torch and onnxruntime sum k over m first (one add per element of k), then contract d:
+    b*h*n*d MACs (torch's counter: 256 for b, h, n, m, d = 1, 2, 16, 16, 8), not b*h*n*m*d (4,096,
+    as counted before).  With three operands, the same before the pairs: ``ij,jk,kl->i`` sums z
+    over l (10 adds), then i j k 60 MACs and i k 15."""
+    nodes = [
+        node("Einsum", ["q", "k"], "den", equation="bhnd,bhmd->bhn"),  # k: 2*16*8 = 256 adds, then 2*16*8 = 256 MACs
+        node("Einsum", ["u", "v"], "both", equation="ia,jb->ij"),  # a and b each alone: 3*4 + 5*6 = 42 adds, then i j: 15 products
+        node("Einsum", ["x", "y", "z"], "chain", equation="ij,jk,kl->i"),  # z: 10 adds; 3*4*5 = 60 MACs, then 3*5 = 15
+    ]
+    inputs = [("q", [1, 2, 16, 8]), ("k", [1, 2, 16, 8]), ("u", [3, 4]), ("v", [5, 6]), ("x", [3, 4]), ("y", [4, 5]), ("z", [5, 2])]
+    m = read(tmp_path, nodes, inputs, ["den", "both", "chain"])
+    assert not m.uncounted, m.uncounted
+    by = {layer.name: layer for layer in m.layers}
+    assert by["den"].type == MATMUL and by["den"].cost == Cost(macs=256, other_ops=256) and by["den"].output_shape == (1, 2, 16)
+    assert by["both"].type == ELEMENTWISE and by["both"].cost == Cost(other_ops=42 + 15)
+    assert by["chain"].cost == Cost(macs=75, other_ops=10) and by["chain"].output_shape == (3,)
+    ort = pytest.importorskip("onnxruntime")  # (each runs, at the shapes counted)
+    feeds = {name: np.ones(shape, np.float32) for name, shape in inputs}
+    outs = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, feeds)
+    assert [o.shape for o in outs] == [(1, 2, 16), (3, 5), (3,)] and outs[0][0, 0, 0] == 16 * 8 and outs[2][0] == 4 * 5 * 2
+
+
 def test_einsum_one_operand(tmp_path):
     m = read(tmp_path, [node("Einsum", ["x"], "tr", equation="ij->ji")], [("x", [3, 4])], ["tr"])  # 12 elements
     assert [(layer.type, layer.cost) for layer in m.layers] == [(ELEMENTWISE, Cost(other_ops=12))]

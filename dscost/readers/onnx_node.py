@@ -294,10 +294,26 @@ def einsum_shape(sizes: dict[str, int], batch: tuple[int, ...], out: str) -> tup
     return (*(sizes[c] for c in before), *(batch if ell else ()), *(sizes[c] for c in after))
 
 
+def einsum_lone(eq: str, sizes: dict[str, int], shapes: list) -> tuple[set[str], int]:
+    """The indices of an Einsum that one operand alone holds and the output does not
+    (``bhnd,bhmd->bhn``: m), which torch and onnxruntime sum out of that operand before any
+    product, and the elements of the operands so summed (one add each; a size-1 index sums nothing)."""
+    terms = eq.split("->")[0].split(",")
+    out = eq.split("->")[1] if "->" in eq else None  # (an implicit output keeps every index seen once)
+    holders: dict[str, set[int]] = {}
+    for i, term in enumerate(terms):
+        for x in term.replace("...", ""):
+            holders.setdefault(x, set()).add(i)
+    lone = {x for x, held in holders.items() if out is not None and len(held) == 1 and x not in out}
+    summed = sum(prod(shapes[i]) for i, term in enumerate(terms) if prod(sizes[x] for x in set(term) & lone) > 1)
+    return lone, summed
+
+
 def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
     """The pairwise products of an Einsum of any number of operands (of ``shapes``), contracted
     left to right as onnxruntime runs it: the running result times the next operand, an index
-    summed at the last operand holding it when the output does not.  For each pair, (the product
+    summed at the last operand holding it when the output does not, one that a single operand
+    holds summed out of it first (:func:`einsum_lone`: its elements, 1).  For each pair, (the product
     of the sizes of every index of either side, the product of the sizes summed there): a pair
     summing nothing (1) is a broadcast multiply.  An index (or the ellipsis) of size 1 in the
     operands so far takes a larger size only at the pair that brings it (``...ij,...jk,...kl`` of
@@ -315,6 +331,9 @@ def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
         if "..." in term:
             sizes["..."] = tuple(shape[start : start + n_ell])
         own.append(sizes)
+    lone, _ = einsum_lone(eq if "->" in eq else f"{eq}->{out}", einsum_sizes(eq, shapes)[0], shapes)
+    reductions = [(prod(shape), 1) for shape, sizes in zip(shapes, own) if prod(d for x, d in sizes.items() if x in lone) > 1]
+    own = [{x: d for x, d in sizes.items() if x not in lone} for sizes in own]
     kept = set(out.replace("...", "")) | ({"..."} if "..." in out else set())
     last = {x: k for k, sizes in enumerate(own) for x in sizes}  # (the last operand holding each index: linear in the operands)
     running, pairs = own[0], []
@@ -329,4 +348,4 @@ def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
         summed = [x for x in both if last[x] <= k and x not in kept]
         pairs.append((prod(size.values()), prod(size[x] for x in summed)))
         running = {x: d for x, d in both.items() if last[x] > k or x in kept}
-    return pairs
+    return reductions + pairs

@@ -31,6 +31,7 @@ from dscost.readers.onnx_node import (
     auto_pad,
     broadcasts_to,
     conv_geom,
+    einsum_lone,
     einsum_pairs,
     einsum_shape,
     einsum_sizes,
@@ -233,9 +234,11 @@ def quantize(info: NodeInfo) -> Result:
 @handles("Einsum")
 def einsum(info: NodeInfo) -> Result:
     """Two operands: cost.einsum_cost (MACs = product of the sizes of all distinct index letters),
-    a constant operand counted as weights, as for MatMul; with nothing to sum (every index summed
-    over has size 1: ``blq,blk->blqk``), a broadcast multiply, one op per output element, as torch
-    computes it (and counts no MACs).  One operand (sum, transpose, trace): one op per input
+    a constant operand counted as weights, as for MatMul; an index one operand alone holds and the
+    output does not is summed out of that operand first, one op per its element, as torch and
+    onnxruntime do (``bhnd,bhmd->bhn``: k summed over m, then b*h*n*d MACs); with nothing to sum
+    (every index summed over has size 1: ``blq,blk->blqk``), a broadcast multiply, one op per
+    output element, as torch computes it (and counts no MACs).  One operand (sum, transpose, trace): one op per input
     element.  More operands: contracted left to right, as onnxruntime runs them
     (:func:`einsum_pairs`), each pair counted as two operands are; constant operands are weights."""
     eq = info.attr("equation", "")
@@ -257,14 +260,17 @@ def einsum(info: NodeInfo) -> Result:
         note = f"{eq}: {len(terms)} operands contracted left to right, as onnxruntime runs them"
         return Result(MATMUL if cost.macs else ELEMENTWISE, replace(cost, weights=sum(prod(shapes[i]) for i in params)), params=params,
                       data_inputs=data if params else None, note=note)  # fmt: skip
+    lone, reduced = einsum_lone(eq, sizes, shapes)  # (summed out of their operand first: b h m d -> b h d)
+    sizes = {x: d for x, d in sizes.items() if x not in lone}
     if batch:
         sizes["..."] = prod(batch)
     if prod(d for x, d in sizes.items() if (x != "..." and x not in out) or (x == "..." and "..." not in out)) == 1:
         # nothing to sum (an outer product, a contraction of size 1): the broadcast multiply torch computes it as
         params = {i: "weights" for i in (0, 1) if info.is_float_const(i) and not info.is_const(1 - i) and prod(info.shape(i)) > 1}
         cost = C.elementwise_cost(prod(sizes.values()))
+        cost = replace(cost, other_ops=cost.other_ops + reduced)
         return Result(ELEMENTWISE, replace(cost, weights=sum(prod(info.shape(i)) for i in params)), params=params, note=eq)
-    cost = C.einsum_cost(sizes)
+    cost = replace(C.einsum_cost(sizes), other_ops=reduced)
     for c, d in ((0, 1), (1, 0)):
         if info.is_const(c) and not info.is_const(d):
             return Result(MATMUL, replace(cost, weights=prod(info.shape(c))), params={c: "weights"}, data_inputs=(d,), note=eq)
