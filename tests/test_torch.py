@@ -400,6 +400,16 @@ def test_the_dynamo_exporter_when_the_torchscript_one_fails():
                                        "version 17 is not supported)")  # fmt: skip
 
 
+def test_parameters_a_module_leaves_out_of_its_parameters_are_not_said_to_be_counted_by_torch():
+    """Found by round 25: a module whose ``parameters()`` leaves a submodule out (magvit2's GAN
+    discriminator, 26.7M elements) had the "in no graph" note say torch counts them; torch's sum
+    does not, and dscost's totals were right: no note now."""
+    m = tm.PartialParameters()
+    a = dscost.analyze(m, (1, 8))
+    assert a.totals.params == sum(p.numel() for p in m.parameters()) == 72 and a.totals.macs == 64
+    assert not [n for n in a.model.notes if "in no graph" in n or "not read by" in n], a.model.notes
+
+
 def test_the_dynamo_exporter_gets_the_module_as_it_was_before_the_torchscript_trace():
     """Found by round 24 (torchrl's MultiAgentConvNet): a trace that fails can leave the module
     unusable, and the dynamo exporter, given the same module, failed too.  It gets a copy taken

@@ -325,6 +325,23 @@ class Antialiased(nn.Module):
         return self.fc(F.interpolate(x, size=size, scale_factor=self.scale, mode=self.mode, antialias=True).flatten(1))
 
 
+class PartialParameters(nn.Module):
+    """Linear(8, 8) in the forward, and a Linear(100, 100) its ``parameters()`` leaves out and
+    the forward does not use (magvit2-pytorch's VideoTokenizer and its discriminator): torch's
+    sum(p.numel()) is 72, as the graph's."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(8, 8)
+        self.discr = nn.Linear(100, 100)
+
+    def parameters(self, recurse=True):
+        return iter(list(self.enc.parameters()))
+
+    def forward(self, x):
+        return self.enc(x)
+
+
 class SpoiledByTracing(nn.Module):
     """LogAddExp whose forward, once traced by the TorchScript exporter, refuses to run again (as
     torchrl's MultiAgentConvNet, whose failed trace leaves its parameters batched by vmap and their

@@ -184,11 +184,17 @@ def unread_params(module, exported) -> tuple[list[tuple[str, int]], list[tuple[s
 
 
 def param_groups(module) -> list[tuple]:
-    """(tensor, its names) of each parameter tensor of ``module``: a shared one once, under all its names."""
+    """(tensor, its names) of each parameter tensor of ``module``: a shared one once, under all its
+    names; only those its ``parameters()`` gives, which torch's ``sum(p.numel())`` counts (a module
+    may leave some out: magvit2-pytorch's VideoTokenizer, its GAN discriminator)."""
     groups: dict[int, tuple] = {}
     for name, p in module.named_parameters(remove_duplicate=False):
         groups.setdefault(id(p), (p, []))[1].append(name)
-    return list(groups.values())
+    try:
+        counted = {id(p) for p in module.parameters()}
+    except Exception:  # (an override that fails: every parameter)
+        counted = set(groups)
+    return [group for key, group in groups.items() if key in counted]
 
 
 def dynamo_note(why: str) -> str:
