@@ -238,12 +238,14 @@ def test_a_parameter_the_exporter_folds_into_two_tensors_is_counted_once(tmp_pat
     parameters are all counted already -- held by the file, or folded into a tensor counted first
     -- is a buffer, said so; one that adds a parameter of its own (a BatchNorm folded into a conv:
     its bias brings conv.bias and bn.bias) stays params, and so does a part of a parameter
-    (deepctr's CrossNetMix: one layer's kernel selected out of a stacked parameter), and a tensor
+    (deepctr's CrossNetMix: one layer's kernel selected out of a stacked parameter; a rotary
+    table's cos and sin of the same slice are two tensors of one, found by round 25), and a tensor
     of one parameter that a tensor of several covers only in part (peft's DoRA: the norm of
     W + B @ A, then A transposed)."""
     from dscost.readers.onnx_provenance import FOLDED, KIND, SIGNATURE, learned
 
-    signature = ("\n# inputs\np_log_std: PARAMETER target='log_std'\np_emb: PARAMETER target='emb'\np_a: PARAMETER target='a'\np_b: PARAMETER target='b'\n"
+    signature = ("\n# inputs\np_log_std: PARAMETER target='log_std'\np_emb: PARAMETER target='emb'\np_a: PARAMETER target='a'\n"
+                 "p_b: PARAMETER target='b'\np_f: PARAMETER target='f'\n"
                  "p_c_weight: PARAMETER target='c.weight'\n"
                  "p_c_bias: PARAMETER target='c.bias'\np_bn_weight: PARAMETER target='bn.weight'\np_bn_bias: PARAMETER target='bn.bias'\n"
                  "b_bn_running_mean: BUFFER target='bn.running_mean'\nb_bn_running_var: BUFFER target='bn.running_var'\nx: USER_INPUT\n")  # fmt: skip
@@ -255,16 +257,18 @@ def test_a_parameter_the_exporter_folds_into_two_tensors_is_counted_once(tmp_pat
               _with_metadata(vi("b_fused", [6]), **{FOLDED: "['c.bias', 'bn.bias', 'bn.weight', 'bn.running_mean', 'bn.running_var']"}),
               _with_metadata(vi("view_2", [6, 1]), **{FOLDED: "['c.weight', 'permute_1', 'select', 'val_0']"}),
               _with_metadata(vi("view_5", [6, 1]), **{FOLDED: "['c.weight', 'permute_3', 'select_2', 'val_4']"}),
+              _with_metadata(vi("cos", [8, 4]), **{FOLDED: "['arange', 'f', 'mul', 'slice_1']"}),  # (a rotary table: the same slice, twice)
+              _with_metadata(vi("sin", [8, 4]), **{FOLDED: "['arange', 'f', 'mul', 'slice_1']"}),
               _with_metadata(vi("norm", [1, 6]), **{FOLDED: "['a', 'b', 'linalg_vector_norm', 'linear_1']"}),  # (DoRA: the norm of W + B @ A)
               _with_metadata(vi("a_t", [6, 2]), **{FOLDED: "['a']"})]  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=record)
     _with_metadata(graph, **{SIGNATURE: signature})
-    held = {n: None for n in ("mul", "log", "emb", "permute", "w_fused", "b_fused", "view_2", "view_5", "norm", "a_t")}
+    held = {n: None for n in ("mul", "log", "emb", "permute", "w_fused", "b_fused", "view_2", "view_5", "cos", "sin", "norm", "a_t")}
     said, notes = learned(SIGNATURE.encode(), graph, None, held)
     assert said == {"mul": True, "log": False, "emb": True, "permute": False, "w_fused": True, "b_fused": True, "view_2": True, "view_5": True,
-                    "norm": True, "a_t": True}  # fmt: skip
-    assert notes[-1] == ("2 initializer(s) the exporter folded from parameters counted already (permute from emb, log from log_std), counted as "
-                         "buffers: each parameter is counted once")  # fmt: skip
+                    "cos": True, "sin": False, "norm": True, "a_t": True}  # fmt: skip
+    assert notes[-1] == ("3 initializer(s) the exporter folded from parameters counted already (permute from emb, log from log_std, sin from f), "
+                         "counted as buffers: each parameter is counted once")  # fmt: skip
     # the whole file: x (1x6) * mul - log, then @ permute: params 6 (mul) + 36 (emb, read by a Gather), as torch's log_std and emb
     nodes = [node("Mul", ["x", "mul"], "a", name="scale"), node("Sub", ["a", "log"], "b", name="shift"), node("MatMul", ["b", "permute"], "y", name="head"),
              node("Gather", ["emb", "ids"], "e", name="embed")]  # fmt: skip

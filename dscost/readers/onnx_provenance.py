@@ -47,7 +47,7 @@ OPS = frozenset(
     "instance_norm native_layer_norm native_group_norm native_batch_norm subtract convert_element_type".split()
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
-# The ops that take a part of a tensor: tensors folded through one are parts of their parameters, not copies
+# The ops that take a part of a tensor: tensors folded from one parameter through different such values are different parts of it
 PARTS = frozenset("select slice index index_select gather narrow unbind split chunk getitem".split())
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
 MADE = re.compile(r"_?([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55, conv3d_1)  # (a file without either has no such metadata: nothing is walked)
@@ -81,7 +81,9 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     out = {n: k == "PARAMETER" for n, k in kinds.items()}
     guess = module_tensors is None and not signed  # (no list of the parameters: a name not made by an op is taken for one)
     sourced: set[str] = set()  # (every tensor a folded one came from)
-    singles: dict[str, list[str]] = {}  # a parameter -> the tensors folded from it alone, whole (log_std: log(exp(.)) and 2 * exp(.) ** 2)
+    # (a parameter, the parts taken on the way) -> the tensors folded from it alone so (log_std: log(exp(.)) and 2 * exp(.) ** 2;
+    #  a rotary table's cos and sin of the same slice of positions x freqs; not crossnet's kernels, each its own select of one)
+    singles: dict[tuple[str, frozenset], list[str]] = {}
     held = {n for n, k in kinds.items() if k == "PARAMETER" and n in initializers}
     copies: dict[str, str] = {}  # a folded tensor counted as a buffer -> the parameters it comes from, counted otherwise
     for name, text in folded.items():
@@ -94,8 +96,9 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
             out[name] = bool(learned_from)
             if learned_from and learned_from <= held:  # (of parameters the file holds: a tied head's transposed embedding, snntorch's first recurrent step)
                 copies[name] = ", ".join(sorted(learned_from))
-            elif len(learned_from) == 1 and not any(isinstance(s, str) and _made_by(s) in PARTS for s in sources):  # (a part of one: crossnet's select of a layer's kernel)
-                singles.setdefault(next(iter(learned_from)), []).append(name)
+            elif len(learned_from) == 1:
+                parts = frozenset(s for s in sources if isinstance(s, str) and _made_by(s) in PARTS)
+                singles.setdefault((next(iter(learned_from)), parts), []).append(name)
             sourced.update(s for s in sources if isinstance(s, str))
     copies.update(_copies(singles, initializers))
     out.update(dict.fromkeys(copies, False))
@@ -121,14 +124,15 @@ def unheld_note(names: list[str]) -> list[str]:
             f"whatever its names, dscost counts the file's"]  # fmt: skip
 
 
-def _copies(singles: dict[str, list[str]], initializers: dict) -> dict[str, str]:
-    """Of the tensors folded from one parameter the file does not hold, all but the largest, each
-    with that parameter: torch counts the parameter once.  A tensor folded from several is counted
-    whatever else is (each holds a part: DoRA's weight norm and its lora_A; brevitas' LSTM weights,
-    each folded from both through the scale their statistics share)."""
+def _copies(singles: dict[tuple[str, frozenset], list[str]], initializers: dict) -> dict[str, str]:
+    """Of the tensors folded from one parameter the file does not hold through the same parts of
+    it (the same ``select`` and ``slice`` values, or none), all but the largest, each with that
+    parameter: torch counts the parameter once.  A tensor folded from several is counted whatever
+    else is (each holds a part: DoRA's weight norm and its lora_A; brevitas' LSTM weights, each
+    folded from both through the scale their statistics share)."""
     size = lambda n: prod(getattr(initializers.get(n), "dims", ()) or ())  # noqa: E731
     copies = {}
-    for param, names in singles.items():
+    for (param, _), names in singles.items():
         kept = max(names, key=size)
         copies.update((n, param) for n in names if n != kept)
     return copies
