@@ -17,7 +17,8 @@ Rows and targets:
                                       stack the issue keeps (a Typer command reading the spec with
                                       PyYAML into a one-field Pydantic model) against the Typer
                                       app, and dscost against that stack
-  bench MODEL                         peak RSS <= 2x the model file (the child process's)
+  bench MODEL                         peak RSS <= 2x the model file (the child process's): resnet18,
+                                      a generated 256 MB MLP (its nodes unnamed), the --extra files
   analyze of 8 models, --jobs 2       speed-up over --jobs 1 (small models, and 10k-node graphs)
 
     python benchmarks/scale_bench.py [--repeat 5] [--skip-100k] [--extra /work/zoo/resnet50.onnx]
@@ -91,6 +92,26 @@ def gen_conv3x3(folder: Path, n_nodes: int) -> Path:
     g = helper.make_graph(nodes, "conv3x3", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 16, 16])],
                           [helper.make_tensor_value_info(cur, TensorProto.FLOAT, None)], inits)  # fmt: skip
     path = folder / f"conv3x3-{n_nodes // 1000}k.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    return path
+
+
+def gen_mlp(folder: Path, layers: int = 4, width: int = 4096) -> Path:
+    """A MatMul + ReLU stack of ``layers`` random width x width weights (4 x 64 MiB), its nodes
+    unnamed (as onnx.helper leaves them): the large file of the bench memory rows."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    nodes, inits, cur = [], [], "x"
+    for i in range(layers):
+        inits.append(numpy_helper.from_array(rng.standard_normal((width, width), np.float32), f"w{i}"))
+        nodes += [helper.make_node("MatMul", [cur, f"w{i}"], [f"h{i}"]), helper.make_node("Relu", [f"h{i}"], [f"r{i}"])]
+        cur = f"r{i}"
+    g = helper.make_graph(nodes, "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [8, width])],
+                          [helper.make_tensor_value_info(cur, TensorProto.FLOAT, [8, width])], inits)  # fmt: skip
+    path = folder / f"mlp{layers * width * width * 4 >> 20}MB.onnx"
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
     return path
 
@@ -190,7 +211,7 @@ def main() -> int:
         add("analyze mobilenet_v1.yaml", a, f, "minimal Typer app", "<= 2x")
         add("Typer + PyYAML + a one-field Pydantic model", stack, f, "minimal Typer app", "(the kept stack's own cost)")
         add("analyze mobilenet_v1.yaml", a, stack, "Typer + PyYAML + Pydantic", "(dscost's own part)")
-        for name, path in [("resnet18", exported["resnet18"]), *((Path(e).stem, Path(e)) for e in args.extra)]:
+        for name, path in [("resnet18", exported["resnet18"]), ("mlp256MB", gen_mlp(tmp)), *((Path(e).stem, Path(e)) for e in args.extra)]:
             print(f"measuring bench {name} ...", file=sys.stderr)
             peak = statistics.median(child_peak_mb([*dscost, "bench", str(path), "--budget", "0.5", "--runs", "20"], tmp) for _ in range(max(1, args.repeat // 2)))
             size = path.stat().st_size / 2**20
