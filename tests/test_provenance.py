@@ -241,7 +241,9 @@ def test_a_parameter_the_exporter_folds_into_two_tensors_is_counted_once(tmp_pat
     (deepctr's CrossNetMix: one layer's kernel selected out of a stacked parameter; a rotary
     table's cos and sin of the same slice are two tensors of one, found by round 25), and a tensor
     of one parameter that a tensor of several covers only in part (peft's DoRA: the norm of
-    W + B @ A, then A transposed)."""
+    W + B @ A, then A transposed).  A tensor of several parameters each held or folded whole into
+    a tensor of its own is a buffer (round 26, block-recurrent-transformer: (1 - sigmoid(beta)) *
+    init_state beside sigmoid(beta) and init_state)."""
     from dscost.readers.onnx_provenance import FOLDED, KIND, SIGNATURE, learned
 
     signature = ("\n# inputs\np_log_std: PARAMETER target='log_std'\np_emb: PARAMETER target='emb'\np_a: PARAMETER target='a'\n"
@@ -260,15 +262,16 @@ def test_a_parameter_the_exporter_folds_into_two_tensors_is_counted_once(tmp_pat
               _with_metadata(vi("cos", [8, 4]), **{FOLDED: "['arange', 'f', 'mul', 'slice_1']"}),  # (a rotary table: the same slice, twice)
               _with_metadata(vi("sin", [8, 4]), **{FOLDED: "['arange', 'f', 'mul', 'slice_1']"}),
               _with_metadata(vi("norm", [1, 6]), **{FOLDED: "['a', 'b', 'linalg_vector_norm', 'linear_1']"}),  # (DoRA: the norm of W + B @ A)
-              _with_metadata(vi("a_t", [6, 2]), **{FOLDED: "['a']"})]  # fmt: skip
+              _with_metadata(vi("a_t", [6, 2]), **{FOLDED: "['a']"}),
+              _with_metadata(vi("decayed", [6, 6]), **{FOLDED: "['emb', 'log_std', 'sigmoid', 'sub']"})]  # fmt: skip
     graph = helper.make_graph([], "g", [], [], value_info=record)
     _with_metadata(graph, **{SIGNATURE: signature})
-    held = {n: None for n in ("mul", "log", "emb", "permute", "w_fused", "b_fused", "view_2", "view_5", "cos", "sin", "norm", "a_t")}
+    held = {n: None for n in ("mul", "log", "emb", "permute", "w_fused", "b_fused", "view_2", "view_5", "cos", "sin", "norm", "a_t", "decayed")}
     said, notes = learned(SIGNATURE.encode(), graph, None, held)
     assert said == {"mul": True, "log": False, "emb": True, "permute": False, "w_fused": True, "b_fused": True, "view_2": True, "view_5": True,
-                    "cos": True, "sin": False, "norm": True, "a_t": True}  # fmt: skip
-    assert notes[-1] == ("3 initializer(s) the exporter folded from parameters counted already (permute from emb, log from log_std, sin from f), "
-                         "counted as buffers: each parameter is counted once")  # fmt: skip
+                    "cos": True, "sin": False, "norm": True, "a_t": True, "decayed": False}  # fmt: skip
+    assert notes[-1] == ("4 initializer(s) the exporter folded from parameters counted already (permute from emb, log from log_std, sin from f "
+                         "and 1 more), counted as buffers: each parameter is counted once")  # fmt: skip
     # the whole file: x (1x6) * mul - log, then @ permute: params 6 (mul) + 36 (emb, read by a Gather), as torch's log_std and emb
     nodes = [node("Mul", ["x", "mul"], "a", name="scale"), node("Sub", ["a", "log"], "b", name="shift"), node("MatMul", ["b", "permute"], "y", name="head"),
              node("Gather", ["emb", "ids"], "e", name="embed")]  # fmt: skip

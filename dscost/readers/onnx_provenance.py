@@ -86,6 +86,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     singles: dict[tuple[str, frozenset], list[str]] = {}
     held = {n for n, k in kinds.items() if k == "PARAMETER" and n in initializers}
     copies: dict[str, str] = {}  # a folded tensor counted as a buffer -> the parameters it comes from, counted otherwise
+    several: dict[str, set[str]] = {}  # a tensor folded from several parameters -> those
     for name, text in folded.items():
         try:
             sources = ast.literal_eval(text)
@@ -99,8 +100,14 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
             elif len(learned_from) == 1:
                 parts = frozenset(s for s in sources if isinstance(s, str) and _made_by(s) in PARTS)
                 singles.setdefault((next(iter(learned_from)), parts), []).append(name)
+            else:
+                several[name] = learned_from
             sourced.update(s for s in sources if isinstance(s, str))
     copies.update(_copies(singles, initializers))
+    # of several parameters each held or folded whole into a tensor of its own (round 26: block-recurrent-transformer's
+    # (1 - sigmoid(beta)) * init_state, beside sigmoid(beta) and the init_state a state's Add reads)
+    whole = held | {param for param, parts in singles if not parts}
+    copies.update((name, ", ".join(sorted(sources))) for name, sources in several.items() if sources <= whole)
     out.update(dict.fromkeys(copies, False))
     note = [] if module_tensors is not None else (  # (a module's export says this its own way: torch_reader)
         lifted_note([n for n, k in (*kinds.items(), *signed) if k == "CONSTANT_TENSOR"], initializers)
