@@ -105,23 +105,6 @@ import crosscheck_timm_sixth as S  # noqa: E402
 DEFAULT_OUT = Path("/tmp/r25/zoo")
 
 
-def _first(m, n: int = 1):
-    """``m`` behind a forward that keeps the first ``n`` outputs of a tuple (losses, codes and
-    Nones left out)."""
-    from torch import nn
-
-    class First(nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, *xs):
-            out = self.m(*xs)
-            return out[0] if n == 1 else tuple(out[:n])
-
-    return First(m)
-
-
 # ---------------------------------------------------------------- stylegan2-pytorch
 
 
@@ -163,7 +146,7 @@ def _stylegan2(kind: str):
 
         return Gen()
     attn = [1] if kind.endswith("_attn") else []
-    return _first(Discriminator(32, network_capacity=4, attn_layers=attn))
+    return S.first_outputs(Discriminator(32, network_capacity=4, attn_layers=attn))
 
 
 # ---------------------------------------------------------------- lightweight-gan
@@ -182,7 +165,7 @@ def _lightweight_gan(kind: str):
         torch.cuda.is_available = real
     if kind == "lwgan_gen":
         return Generator(image_size=64, latent_dim=64, fmap_max=64, attn_res_layers=[32])
-    return _first(Discriminator(image_size=64, fmap_max=64, attn_res_layers=[32]), 2)
+    return S.first_outputs(Discriminator(image_size=64, fmap_max=64, attn_res_layers=[32]), 2)
 
 
 # ---------------------------------------------------------------- imagen-pytorch / x-unet
@@ -265,7 +248,7 @@ def _vq(kind: str):
         m = v.GroupedResidualFSQ(dim=32, levels=[8, 5, 5, 3], num_quantizers=2, groups=2)
     else:
         m = v.LatentQuantize(levels=[5, 5, 8], dim=32, commitment_loss_weight=0.1, quantization_loss_weight=0.1)
-    return _first(m)
+    return S.first_outputs(m)
 
 
 def _magvit2(kind: str):

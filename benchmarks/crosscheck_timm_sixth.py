@@ -181,6 +181,23 @@ def dumping(entry_of, no_dynamo: dict[str, str] | None = None):
     return one_model
 
 
+def first_outputs(m, n: int = 1):
+    """``m`` behind a forward that keeps the first ``n`` outputs of a tuple (losses, codes,
+    memories and states left out: rounds 25 and 26)."""
+    from torch import nn
+
+    class First(nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, *xs):
+            out = self.m(*xs)
+            return out[0] if n == 1 else tuple(out[:n])
+
+    return First(m)
+
+
 def Wrapper(model):
     """``model`` behind a forward that takes only the tensors, so the TorchScript exporter leaves
     the inner forward's other defaults alone (as dscost's own export does)."""

@@ -102,23 +102,6 @@ import crosscheck_timm_sixth as S  # noqa: E402
 DEFAULT_OUT = Path("/tmp/r26/zoo")
 
 
-def _first(m, n: int = 1):
-    """``m`` behind a forward that keeps the first ``n`` outputs of a tuple (memories and states
-    left out)."""
-    from torch import nn
-
-    class First(nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, *xs):
-            out = self.m(*xs)
-            return out[0] if n == 1 else tuple(out[:n])
-
-    return First(m)
-
-
 # ---------------------------------------------------------------- PaLM-pytorch
 
 
@@ -181,7 +164,7 @@ def _brt(kind: str):
     kw = dict(num_tokens=256, dim=64, depth=2, dim_head=16, heads=4, max_seq_len=64, block_width=16, num_state_vectors=8)
     if kind == "brt_compressed":
         kw.update(use_compressed_mem=True, compressed_mem_factor=2)
-    return _first(BlockRecurrentTransformer(**kw))
+    return S.first_outputs(BlockRecurrentTransformer(**kw))
 
 
 # ---------------------------------------------------------------- point-transformer-pytorch
@@ -223,7 +206,7 @@ def _titans(kind: str):
     from titans_pytorch import MemoryAsContextTransformer, NeuralMemory
 
     if kind == "titans_mem":
-        return _first(NeuralMemory(dim=64, chunk_size=8, heads=2))
+        return S.first_outputs(NeuralMemory(dim=64, chunk_size=8, heads=2))
     return MemoryAsContextTransformer(num_tokens=256, dim=64, depth=2, segment_len=16, num_persist_mem_tokens=4, num_longterm_mem_tokens=4,
                                       neural_memory_layers=(2,), dim_head=16, heads=4)  # fmt: skip
 
