@@ -172,7 +172,7 @@ def referred(path: str | Path, version: str | None = None) -> bytes | None:
     if os.path.realpath(given.parent) != os.path.dirname(os.path.realpath(given)):  # (a link to a file of another folder: onnxruntime refuses data outside the model's)
         return None
     try:
-        return referring(Path(path))
+        return referring(given)
     except InputError:  # (not a file dscost reads: onnxruntime's own message says why)
         return None
 

@@ -322,7 +322,8 @@ def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
     from dscost.cost import broadcast_shape
 
     raw = eq.split("->")[0].split(",")
-    out = eq.split("->")[1] if "->" in eq else einsum_sizes(eq, shapes)[2]
+    every, _, implicit = einsum_sizes(eq, shapes)
+    out = eq.split("->")[1] if "->" in eq else implicit
     own = []  # each operand's index sizes, its ellipsis as a shape
     for term, shape in zip(raw, shapes):
         letters = term.replace("...", "")
@@ -331,7 +332,7 @@ def einsum_pairs(eq: str, shapes: list) -> list[tuple[int, int]]:
         if "..." in term:
             sizes["..."] = tuple(shape[start : start + n_ell])
         own.append(sizes)
-    lone, _ = einsum_lone(eq if "->" in eq else f"{eq}->{out}", einsum_sizes(eq, shapes)[0], shapes)
+    lone, _ = einsum_lone(eq, every, shapes)
     reductions = [(prod(shape), 1) for shape, sizes in zip(shapes, own) if prod(d for x, d in sizes.items() if x in lone) > 1]
     own = [{x: d for x, d in sizes.items() if x not in lone} for sizes in own]
     kept = set(out.replace("...", "")) | ({"..."} if "..." in out else set())

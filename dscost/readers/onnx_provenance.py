@@ -134,9 +134,10 @@ def unheld_note(names: list[str]) -> list[str]:
 def _copies(singles: dict[tuple[str, frozenset], list[str]], initializers: dict) -> dict[str, str]:
     """Of the tensors folded from one parameter the file does not hold through the same parts of
     it (the same ``select`` and ``slice`` values, or none), all but the largest, each with that
-    parameter: torch counts the parameter once.  A tensor folded from several is counted whatever
-    else is (each holds a part: DoRA's weight norm and its lora_A; brevitas' LSTM weights, each
-    folded from both through the scale their statistics share)."""
+    parameter: torch counts the parameter once.  (A tensor folded from several is a copy only when
+    each of them is held or folded whole on its own, :func:`learned`: else it holds a part no other
+    does -- DoRA's weight norm beside its lora_A; brevitas' LSTM weights, each folded from both
+    through the scale their statistics share.)"""
     size = lambda n: prod(getattr(initializers.get(n), "dims", ()) or ())  # noqa: E731
     copies = {}
     for (param, _), names in singles.items():
@@ -146,8 +147,8 @@ def _copies(singles: dict[tuple[str, frozenset], list[str]], initializers: dict)
 
 
 def copies_note(copies: dict[str, str]) -> list[str]:
-    """A note on the tensors folded from parameters the file holds, or from one that another tensor
-    folded from it alone is counted for (:func:`_copies`): buffers, as torch counts each parameter once."""
+    """A note on the folded tensors :func:`learned` counts as buffers, each with the parameters it
+    comes from, counted otherwise (held, or folded into another tensor): torch counts each parameter once."""
     if not copies:
         return []
     return [f"{len(copies)} initializer(s) the exporter folded from parameters counted already ({few(f'{n} from {s}' for n, s in copies.items())}), "
