@@ -314,3 +314,48 @@ def test_an_if_output_name_that_is_not_utf8_is_an_input_error(tmp_path):
     p.write_bytes(data.replace(b"\x12\x01y", b"\x12\x01\xe1"))  # NodeProto.output "y" of the If
     with pytest.raises(InputError, match=r"node 'branch': its output name is not valid UTF-8 \(b'\\xe1'\)"):
         read_onnx(p, input_values={"flag": 1})
+
+
+def squeeze_chain(tmp_path, blocks: int):
+    """NextItNet's TorchScript file: each block a (1, 3) conv 8 -> 8 on [1, 8, 1, 16], then
+    squeeze(2) written as If(Shape(conv)[2] == 1, Squeeze, Identity), then unsqueeze(2) for the
+    next conv.  The branches differ in rank, so the If's output shape, and everything after it,
+    is known only once the If is inlined: each round of inference decides the next If alone."""
+    nodes, inits = [], [init("ax2", 1, dtype=np.int64, value=[2]), init("two", dtype=np.int64, value=2), init("one", dtype=np.int64, value=1)]
+    a = "x"
+    for i in range(blocks):
+        inits.append(init(f"W{i}", 8, 8, 1, 3))
+        then_g = helper.make_graph([node("Squeeze", [f"c{i}", "ax2"], f"sq{i}")], f"then{i}", [], [helper.make_empty_tensor_value_info(f"sq{i}")])
+        else_g = helper.make_graph([node("Identity", [f"c{i}"], f"id{i}")], f"else{i}", [], [helper.make_empty_tensor_value_info(f"id{i}")])
+        nodes += [node("Conv", [a, f"W{i}"], f"c{i}", pads=[0, 1, 0, 1]), node("Shape", [f"c{i}"], f"s{i}"), node("Gather", [f"s{i}", "two"], f"h{i}", axis=0),
+                  node("Equal", [f"h{i}", "one"], f"f{i}"), helper.make_node("If", [f"f{i}"], [f"y{i}"], name=f"if{i}", then_branch=then_g, else_branch=else_g),
+                  node("Unsqueeze", [f"y{i}", "ax2"], f"a{i + 1}")]  # fmt: skip
+        a = f"a{i + 1}"
+    return save(tmp_path, model(nodes, [("x", [1, 8, 1, 16])], [a], inits))
+
+
+BLOCK_MACS = 1 * 3 * 8 * 8 * 16  # (1, 3) kernel, 8 -> 8 channels, 1 x 16 output: 3,072
+
+
+def test_a_chain_of_ifs_on_shapes_longer_than_the_first_rounds_is_resolved_whole(tmp_path):
+    """12 chained Ifs: more than the SHAPE_ROUNDS every graph gets; a small graph gets a round per
+    If (NextItNet's 20 counted 1,105,920 of 2,467,840 MACs when the rounds stopped at 8)."""
+    from dscost.readers.onnx_branches import SHAPE_ROUNDS
+
+    assert SHAPE_ROUNDS < 12
+    m = read_onnx(squeeze_chain(tmp_path, 12))
+    assert not m.uncounted
+    assert total(m) == 12 * BLOCK_MACS == 36_864
+    assert sum("(computed from tensor shapes) runs its then_branch" in n for n in m.notes) == 12
+    assert m.layers[-1].output_shape == (1, 8, 1, 16)
+
+
+def test_rounds_for_ifs_on_shapes_are_bounded_and_say_so(tmp_path, monkeypatch):
+    """Past the rounds allowed (here 8), the Ifs left stay uncounted, with a note saying why."""
+    from dscost.readers import onnx_branches
+
+    monkeypatch.setattr(onnx_branches, "SHAPE_MAX_ROUNDS", 8)
+    m = read_onnx(squeeze_chain(tmp_path, 12))
+    assert [u.name for u in m.uncounted if u.op == "If"] == ["if8", "if9", "if10", "if11"]
+    assert total(m) == 9 * BLOCK_MACS  # (the 9th conv's input is known: it reads the 8th If's inlined branch)
+    assert any(n.startswith("Ifs on tensor shapes: 8 rounds of shape inference each inlined the Ifs their shapes decided") for n in m.notes)

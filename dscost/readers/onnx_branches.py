@@ -122,7 +122,13 @@ def inline_known_branches(graph, values: dict[str, int], notes: list[str], array
 
 
 SHAPE_OPS = ("Shape", "Size")
-SHAPE_ROUNDS = 8  # inference runs to resolve Ifs on shapes: each may bring the shapes the next If's condition reads
+# Inference runs to resolve Ifs on shapes: each may bring the shapes the next If's condition reads
+# (NextItNet's TorchScript file: each squeeze(2) an If on the conv's shape, 20 in a chain).  Every
+# graph gets SHAPE_ROUNDS; more, up to SHAPE_MAX_ROUNDS, while rounds x nodes stays within
+# SHAPE_ROUND_NODES (bounded time: a few seconds of inference at most).
+SHAPE_ROUNDS = 8
+SHAPE_MAX_ROUNDS = 128
+SHAPE_ROUND_NODES = 500_000
 
 
 def resolve_shape_branches(graph, infer_shapes, notes: list[str], opset_import=()) -> bool:
@@ -131,14 +137,21 @@ def resolve_shape_branches(graph, infer_shapes, notes: list[str], opset_import=(
     ``infer_shapes()`` (the reader's inference, folding included) gives the static shape of each
     Shape/Size input, and those values fold the condition as :func:`inline_known_branches` folds
     given values.  Run only when an If is left and a Shape/Size node can feed it; an inlined
-    branch can give the next If's shapes, so up to SHAPE_ROUNDS rounds.  Returns whether an If
-    was replaced."""
+    branch can give the next If's shapes, so rounds go on while one inlines an If, within the
+    bounds above (a note says when they stop there).  Returns whether an If was replaced."""
     import numpy as np
 
     changed = False
-    for _ in range(SHAPE_ROUNDS):
+    rounds = 0
+    while True:
         if not any(n.op_type == "If" and n.domain in ("", "ai.onnx") for n in graph.node):
             break
+        if rounds >= SHAPE_ROUNDS and (rounds >= SHAPE_MAX_ROUNDS or (rounds + 1) * len(graph.node) > SHAPE_ROUND_NODES):
+            notes.append(f"Ifs on tensor shapes: {rounds} rounds of shape inference each inlined the Ifs their shapes decided, and a graph of "
+                         f"{len(graph.node):,} nodes gets no more (at most {SHAPE_MAX_ROUNDS} rounds and {SHAPE_ROUND_NODES:,} nodes inferred in all); "
+                         "the Ifs left are listed as uncounted, though shapes may decide them too")  # fmt: skip
+            break
+        rounds += 1
         probes = [n for n in graph.node if n.op_type in SHAPE_OPS and n.domain in ("", "ai.onnx") and len(n.input) == 1 and len(n.output) == 1]
         if not probes:
             break
