@@ -410,6 +410,17 @@ def test_parameters_a_module_leaves_out_of_its_parameters_are_not_said_to_be_cou
     assert not [n for n in a.model.notes if "in no graph" in n or "not read by" in n], a.model.notes
 
 
+def test_integer_parameters_are_not_counted_and_a_note_says_so():
+    """Found by round 28 (hummingbird's trees as tensors): an int64 nn.Parameter is an index
+    table, not a learned weight; torch counts it, dscost does not, and the note names it."""
+    m = tm.IntegerParameter()
+    a = dscost.analyze(m, (2, 4))
+    assert sum(p.numel() for p in m.parameters()) == 20
+    assert a.totals.params == 16 and a.totals.macs == 2 * 4 * 4
+    assert any(n.startswith("1 parameter tensor(s) of the module hold integers or booleans (4 elements: idx)") for n in a.model.notes), a.model.notes
+    assert not [n for n in dscost.analyze(tm.PartialParameters(), (1, 8)).model.notes if "integers" in n]
+
+
 def test_the_dynamo_exporter_gets_the_module_as_it_was_before_the_torchscript_trace():
     """Found by round 24 (torchrl's MultiAgentConvNet): a trace that fails can leave the module
     unusable, and the dynamo exporter, given the same module, failed too.  It gets a copy taken

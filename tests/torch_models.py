@@ -342,6 +342,19 @@ class PartialParameters(nn.Module):
         return self.enc(x)
 
 
+class IntegerParameter(nn.Module):
+    """x @ w (w 4x4), then index_select by an int64 nn.Parameter of 4 (hummingbird stores its tree
+    tables so): torch's sum(p.numel()) is 20; the graph's learned weights are w's 16."""
+
+    def __init__(self):
+        super().__init__()
+        self.idx = nn.Parameter(torch.tensor([3, 2, 1, 0]), requires_grad=False)
+        self.w = nn.Parameter(torch.randn(4, 4))
+
+    def forward(self, x):
+        return torch.index_select(x @ self.w, 1, self.idx)
+
+
 class SpoiledByTracing(nn.Module):
     """LogAddExp whose forward, once traced by the TorchScript exporter, refuses to run again (as
     torchrl's MultiAgentConvNet, whose failed trace leaves its parameters batched by vmap and their

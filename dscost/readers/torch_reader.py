@@ -226,6 +226,18 @@ def unused_note(unused: list[tuple[str, int]], where: str, also: str = "") -> st
             f"them at these inputs{', ' + also if also else ''} ({few(name for name, _ in unused)}); torch's sum(p.numel()) counts them, dscost does not")
 
 
+def integer_params(module, torch) -> str | None:
+    """The note on the module's parameters that hold integers or booleans (hummingbird's tree
+    tables: node indices, features, classes): dscost takes such tensors for indices and tables,
+    which are not learned weights; torch's ``sum(p.numel())`` counts them.  None when there are none."""
+    kinds = (torch.int32, torch.int64, torch.bool, *(getattr(torch, t) for t in ("uint32", "uint64") if hasattr(torch, t)))
+    held = [(names[0], p.numel()) for p, names in param_groups(module) if p.dtype in kinds]
+    if not held:
+        return None
+    return (f"{len(held)} parameter tensor(s) of the module hold integers or booleans ({sum(n for _, n in held):,} elements: {few(name for name, _ in held)}): "
+            "dscost takes such tensors for indices and tables, not learned weights, and does not count them; torch's sum(p.numel()) counts them")
+
+
 @contextlib.contextmanager
 def _kept_norms(module, torch):
     """An ``nn.Embedding``/``nn.EmbeddingBag`` with ``max_norm`` renormalizes the rows it reads in
@@ -508,6 +520,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 (model, exporter, unread), path = again, Path(tmp) / "again.onnx"
             _projected_lstms(module, model, torch)
             unused = unused_params(module, path) if unread is None else rewritten_params(module, model, unread)
+            integers = integer_params(module, torch)
         finally:
             _set_mode(module, was_training)
     names = module_path_names([layer.name for layer in model.layers] + [u.name for u in model.uncounted])
@@ -517,5 +530,5 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused) if note]
+    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused, integers) if note]
     return model, path
