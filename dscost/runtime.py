@@ -258,20 +258,37 @@ def run(sess, feeds, label: str):
         raise InputError(f"{label}: onnxruntime failed to run the model: {first_line(exc)}") from None
 
 
+# ONNX element types numpy holds natively, read without onnx.helper: importing onnx imports
+# ml_dtypes, whose release 0.7.0 spends ~1 s of CPU registering its ufunc loops, in every
+# onnxruntime child process (bfloat16, float8 and 4-bit types still go through onnx.helper).
+NUMPY_TYPES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "object", 9: "bool",
+               10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128"}  # fmt: skip
+
+
+def np_dtype(elem: int, error: str):
+    """The numpy dtype of ONNX element type ``elem``; InputError(``error``) when it has none."""
+    import numpy as np
+
+    if elem in NUMPY_TYPES:
+        return np.dtype(NUMPY_TYPES[elem])
+    try:
+        from onnx import helper
+
+        return np.dtype(helper.tensor_dtype_to_np_dtype(elem))
+    except Exception:
+        raise InputError(error) from None
+
+
 def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1, values: dict[str, int] | None = None) -> dict:
     """Random inputs from (name, shape, ONNX element type) triples (``Model.inputs``):
     normal floats, zeros for integer inputs (token ids, indices), empty strings, ``values`` for the inputs
     given one (``Model.input_values``: a flag that picks an If's branch)."""
     import numpy as np
-    from onnx import helper
 
     rng = np.random.default_rng(seed)
     feeds = {}
     for name, shape, elem in inputs:
-        try:
-            dtype = helper.tensor_dtype_to_np_dtype(elem)
-        except Exception:
-            raise InputError(f"{label}: input {name!r} has an element type dscost cannot feed ({elem})") from None
+        dtype = np_dtype(elem, f"{label}: input {name!r} has an element type dscost cannot feed ({elem})")
         if values and name in values:
             feeds[name] = np.full(shape, values[name], dtype)
         else:

@@ -457,3 +457,32 @@ def test_unnamed_nodes_onnxruntime_runs_take_its_profilers_names(tmp_path):
     events = [{"name": "model_run", "ts": 10, "dur": 10}, {"name": "model_run", "ts": 30, "dur": 10}] + [
         {"cat": "Node", "name": f"{n}_kernel_time", "ts": ts, "dur": 1} for n, ts in (("Mul_8", 13), ("/fc/Gemm", 11), ("HardSigmoid_7", 12), ("/fc/Gemm", 31))]
     assert prof.execution_order(events) == ["/fc/Gemm", "HardSigmoid_7", "Mul_8"]
+
+
+def test_element_types_numpy_holds_are_read_without_onnx():
+    """feeds_for's dtypes: numpy's own types from dscost's table, equal to onnx.helper's (which
+    imports ml_dtypes); bfloat16 and float8 through onnx.helper; an unknown type is one line."""
+    for elem in runtime.NUMPY_TYPES:
+        assert runtime.np_dtype(elem, "x") == np.dtype(helper.tensor_dtype_to_np_dtype(elem)), elem
+    assert str(runtime.np_dtype(TensorProto.BFLOAT16, "x")) == "bfloat16" and str(runtime.np_dtype(TensorProto.FLOAT8E4M3FN, "x")) == "float8_e4m3fn"
+    with pytest.raises(InputError, match="cannot feed"):
+        runtime.feeds_for([("x", (2,), 0)], "m")
+    feeds = runtime.feeds_for([("x", (2, 3), TensorProto.FLOAT), ("ids", (4,), TensorProto.INT64), ("s", (1,), TensorProto.STRING)], "m")
+    assert {k: (v.dtype.name, v.shape) for k, v in feeds.items()} == {"x": ("float32", (2, 3)), "ids": ("int64", (4,)), "s": ("object", (1,))}
+
+
+def test_the_onnxruntime_child_of_a_model_bench_does_not_import_onnx(tmp_path):
+    """The child process that times a model needs onnxruntime and numpy, not onnx's Python
+    package (dscost reads protobuf through onnx_lib): onnx.helper imports ml_dtypes, ~1 s of CPU
+    in its release 0.7.0, in every `dscost bench MODEL`."""
+    import subprocess
+    import sys
+
+    path = small_model(tmp_path / "small.onnx")
+    spec = {"model": ("small.onnx", str(path), [("x", (1, 3, 16, 16), TensorProto.FLOAT)], {}, True)}
+    code = ("import ast, sys; from dscost.bench import _time_models; "
+            "rounds, profiles, _ = _time_models(ast.literal_eval(sys.argv[1]), 1, 'all', 0.01, 3, 1, 1, False); "
+            "print(sorted(profiles['model']) != [], sorted({'onnx.helper', 'ml_dtypes', 'onnxruntime'} & set(sys.modules)))")  # fmt: skip
+    r = subprocess.run([sys.executable, "-c", code, repr(spec)], capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert r.returncode == 0, r.stderr[-500:]
+    assert r.stdout.split() == ["True", "['onnxruntime']"], r.stdout
