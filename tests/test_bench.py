@@ -15,7 +15,7 @@ from dscost import bench as bn
 from dscost import profile as prof
 from dscost import timing
 from dscost import runtime
-from dscost.readers import onnx_inputs
+from dscost.readers.onnx_reader import read_onnx
 from dscost.report import bench as report
 from dscost.cli import run
 from dscost.cost import conv_cost, make_conv_geom, separable_cost
@@ -149,11 +149,10 @@ def test_bench_model_joins_profile_by_name(tmp_path, optimization):
 
 def test_bench_model_symbolic_batch_and_input_shape(tmp_path):
     path = small_model(tmp_path / "sym.onnx", symbolic=True)
-    proto = onnx.load(str(path))
-    assert onnx_inputs.random_feeds(proto)["x"].shape == (1, 3, 16, 16)
-    assert onnx_inputs.random_feeds(proto, {"x": (2, 3, 16, 16)})["x"].shape == (2, 3, 16, 16)
-    with pytest.raises(InputError, match="names no graph input"):
-        onnx_inputs.random_feeds(proto, {"nope": (1,)})
+    assert runtime.feeds_for(read_onnx(path).inputs)["x"].shape == (1, 3, 16, 16)
+    assert runtime.feeds_for(read_onnx(path, input_shapes={"x": (2, 3, 16, 16)}).inputs)["x"].shape == (2, 3, 16, 16)
+    with pytest.raises(InputError, match="names 'nope', which is not an input of the graph"):
+        read_onnx(path, input_shapes={"nope": (1,)})
 
 
 def test_bench_model_pair_side_by_side(tmp_path):

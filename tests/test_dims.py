@@ -118,7 +118,7 @@ def test_a_batch_name_is_one_size_in_every_input(tmp_path):
     """ONNX: one dim_param, one size.  Silero VAD declares input [batch, sequence] and state
     [2, batch, 128]: the batch set to 1 (or given by --input-shape, or --dim) holds for the state's
     middle dimension too, in the reader and in the inputs onnxruntime is fed."""
-    from dscost.readers.onnx_inputs import random_feeds
+    from dscost.runtime import feeds_for
 
     inputs = [("x", helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])),
               ("state", helper.make_tensor_value_info("state", TensorProto.FLOAT, [2, "batch", 8]))]  # fmt: skip
@@ -132,8 +132,9 @@ def test_a_batch_name_is_one_size_in_every_input(tmp_path):
     assert "dimension 1 ('batch') of input 'state' set to 3, as in --input-shape x" in m.notes
     m = read_onnx(path, dims={"batch": 5})
     assert m.layers[0].cost.macs == 5 * 4 * 8 and m.layers[1].output_shape == (2, 5, 8)
-    assert {k: v.shape for k, v in random_feeds(mp).items()} == {"x": (1, 4), "state": (2, 1, 8)}
-    assert {k: v.shape for k, v in random_feeds(mp, {"x": (3, 4)}).items()} == {"x": (3, 4), "state": (2, 3, 8)}
+    # (what bench feeds onnxruntime: the inputs as the reader shaped them)
+    assert {k: v.shape for k, v in feeds_for(read_onnx(path).inputs).items()} == {"x": (1, 4), "state": (2, 1, 8)}
+    assert {k: v.shape for k, v in feeds_for(read_onnx(path, input_shapes={"x": (3, 4)}).inputs).items()} == {"x": (3, 4), "state": (2, 3, 8)}
     unnamed = model([node("Relu", ["s"], "o")], [("s", helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, None, 8]))], ["o"])
     with pytest.raises(InputError, match=r"input 's' has an unresolved dimension 1 \('\?'\)"):
         read_onnx(save(tmp_path, unnamed, "unnamed.onnx"))  # a dimension without a name is no batch

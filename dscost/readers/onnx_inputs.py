@@ -408,34 +408,3 @@ def input_list(real: list) -> list[tuple]:
     """(name, shape, element type) of each tensor input, as a Model lists its inputs."""
     return [(vi.name, tuple(d.dim_value for d in vi.type.tensor_type.shape.dim), vi.type.tensor_type.elem_type)
             for vi in real if vi.type.HasField("tensor_type")]  # fmt: skip
-
-
-def random_feeds(model, input_shapes: dict | None = None, label: str = "model", seed: int = 1) -> dict:
-    """Random inputs for every graph input that is not an initializer, shaped as dscost's reader
-    shapes them (:func:`dscost.readers.onnx_inputs.input_shape`: a symbolic batch dimension
-    becomes 1; any other symbolic dimension needs ``--input-shape``)."""
-    import numpy as np
-    from onnx import helper
-
-    input_shapes = dict(input_shapes or {})
-    inits = {i.name for i in model.graph.initializer}
-    bound = bound_names([vi for vi in model.graph.input if vi.name not in inits], input_shapes)
-    rng = np.random.default_rng(seed)
-    feeds = {}
-    for vi in model.graph.input:
-        if vi.name in inits:
-            continue
-        if not vi.type.HasField("tensor_type"):
-            raise InputError(f"{label}: input {vi.name!r} is not a tensor; dscost can only feed tensors")
-        shape, _, _ = input_shape(vi, input_shapes.pop(vi.name, None), label, bound=bound)
-        try:
-            dtype = helper.tensor_dtype_to_np_dtype(vi.type.tensor_type.elem_type)
-        except Exception:
-            raise InputError(f"{label}: input {vi.name!r} has an element type dscost cannot feed ({vi.type.tensor_type.elem_type})") from None
-        if np.issubdtype(dtype, np.floating):
-            feeds[vi.name] = rng.standard_normal(shape).astype(dtype)
-        else:
-            feeds[vi.name] = np.zeros(shape, dtype)
-    if input_shapes:
-        raise InputError(f"{label}: --input-shape names no graph input: {', '.join(input_shapes)}")
-    return feeds
