@@ -1280,3 +1280,21 @@ def test_a_0d_literal_in_an_elementwise_operand_is_not_a_parameter(tmp_path, exp
     m = read(tmp_path, [node("Pow", ["g", "e"], "p"), node("Mul", ["x", "p"], "y", name="scaled")], [("x", [4, 3])], ["y"],
              [init("g", 3, value=[0.5, 1.0, 2.0]), e])  # fmt: skip
     assert sum(layer.cost.params for layer in m.layers) == params
+
+
+def test_an_lstm_state_computed_by_a_layer_on_constants_counts_that_layers_weights(tmp_path):
+    """Found by round 29 (gluonts' TFT): the initial hidden state is a Linear of a fixed vector
+    (Gemm on constants, then Unsqueeze), whose weights (5 x 4 + 5) are parameters, counted by the
+    LSTM that uses the state; the fixed vector itself and a zero cell state Expanded to the batch
+    stay state (the LSTM of test_lstm: 180 weights, 40 biases)."""
+    nodes = [node("Gemm", ["static", "Wh", "Bh"], "h2", name="h", transB=1), node("Unsqueeze", ["h2", "ax"], "h0", name="uh"),
+             node("Expand", ["z", "shape"], "c0", name="zc"),
+             node("LSTM", ["X", "W", "R", "B", "", "h0", "c0"], ["Y", "Y_h", "Y_c"], name="lstm", hidden_size=5)]  # fmt: skip
+    inits = [init("W", 1, 20, 4), init("R", 1, 20, 5), init("B", 1, 40), init("static", 2, 4), init("Wh", 5, 4), init("Bh", 5),
+             numpy_helper.from_array(np.array([0], np.int64), "ax"), numpy_helper.from_array(np.zeros((1, 1, 5), np.float32), "z"),
+             numpy_helper.from_array(np.array([1, 2, 5], np.int64), "shape")]  # fmt: skip
+    m = read(tmp_path, nodes, [("X", [3, 2, 4])], ["Y"], inits, 17)
+    lstm = {layer.name: layer for layer in m.layers}["lstm"]
+    assert (lstm.cost.weights, lstm.cost.biases) == (180 + 25, 40)
+    assert "weights 'Wh', 'Bh': computed into the initial state 'h0'" in lstm.note
+    assert sum(layer.cost.params for layer in m.layers) == 245 and not m.uncounted

@@ -421,6 +421,17 @@ def test_integer_parameters_are_not_counted_and_a_note_says_so():
     assert not [n for n in dscost.analyze(tm.PartialParameters(), (1, 8)).model.notes if "integers" in n]
 
 
+def test_an_lstm_state_computed_from_a_buffer_counts_the_weights_that_compute_it():
+    """Found by round 29 (gluonts' TFT, -4,480 params): Linears of a fixed buffer give an LSTM its
+    initial states; their weights are constants in the graph, reaching only the LSTM's state inputs,
+    which dscost did not read for parameters. Now counted by the LSTM, as torch counts them."""
+    m = tm.StateFromConstants().eval()
+    a = dscost.analyze(m, (2, 5, 8))
+    assert a.totals.params == sum(p.numel() for p in m.parameters()) == 1_824
+    assert a.totals.macs == 15_616  # (hand-derived: torch's counter sees the two Linears, 256, not the LSTM)
+    assert torch_counts(m, torch.rand(2, 5, 8))[0] == 256
+
+
 def test_the_dynamo_exporter_gets_the_module_as_it_was_before_the_torchscript_trace():
     """Found by round 24 (torchrl's MultiAgentConvNet): a trace that fails can leave the module
     unusable, and the dynamo exporter, given the same module, failed too.  It gets a copy taken

@@ -11,7 +11,8 @@ How it stays fast and small on multi-GB models, in stages:
    leaves open).  onnx takes the type of a data-less initializer from its
    dims, which is all a shape needs.
 3. Each node goes through the op handler table of :mod:`dscost.readers.onnx_ops`
-   (:class:`_Counter`); params come from initializer dims, each tensor counted once.
+   (:class:`_Counter`); params come from initializer dims, each tensor counted once
+   (:mod:`dscost.readers.onnx_claims`: which constants are parameters, and which layer counts each).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from math import prod
 from pathlib import Path
 
 from dscost.errors import InputError
-from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, SHAPE, Layer, Model, Shape, Uncounted
+from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
-from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, FLOAT_TYPES, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
+from dscost.readers.onnx_claims import Claims
 from dscost.readers.onnx_eval import TYPED_OPS, TypeChecks, load_error, schema_error, standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
@@ -37,9 +39,6 @@ from dscost.readers.onnx_uncounted import aten_reason, cannot_run_notes, no_hand
 from dscost.readers.onnx_wire import Stripper, strip
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
-# Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
-# quantized embedding table --, never shapes or indices).
-LEARNED_TYPES = FLOAT_TYPES | {2, 3, 4, 5, 21, 22}  # + UINT8, INT8, UINT16, INT16 (16-bit QDQ), UINT4, INT4
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
 # onnxruntime's blocked-channel layout: what ORT_ENABLE_ALL saves on x86; channels padded to the block size.
 NCHWC_REASON = ("onnxruntime NCHWc layout op (saved at ORT_ENABLE_ALL, hardware-specific, channels padded): "
@@ -52,10 +51,6 @@ PROGRESS_BYTES = 200 * 1024 * 1024
 
 # --------------------------------------------------------------------------
 # Attributes and subgraphs
-
-
-def _add(cost, field_name: str, n: int):
-    return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
 
 
 def _first(data_idx, params: dict, in_shapes, type_: str) -> Shape:
@@ -226,7 +221,7 @@ def _parse(path: Path, stripped: bytes):
         raise InputError(f"{path}: not a valid ONNX model ({str(err).splitlines()[0] if str(err) else 'protobuf parse error'})") from None
 
 
-class _Counter:
+class _Counter(Claims):
     """Walks the inferred graph's nodes in order and builds the layers: the op handler's cost,
     parameters counted once each, and the graph edges.
 
@@ -286,6 +281,7 @@ class _Counter:
         self.literal_weights: list[str] = []  # convs and matmuls whose weight input is a literal (the onnx package's "light" models)
         self.module_tensors: dict[str, bool] | None = None  # a PyTorch module's export: read_onnx's module_tensors (or a dynamo file's record)
         self.scales: set[str] = set()  # run-time quantization scales (DynamicQuantizeLinear's y_scale) and their products
+        self.weighted: set[str] = set()  # sources that entered a constant through a parameter input (a Gemm's weights on a constant input)
         self.masks, self.wire = Masks(path, st), st  # (read_onnx turns masks off for a module's export)
         self.typing = TypeChecks(self.types, self.opset)
 
@@ -373,6 +369,8 @@ class _Counter:
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
                          stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op in DEQUANTIZERS)  # fmt: skip
+            if res.params and res.type not in (ADD, ELEMENTWISE):
+                self.weighted.update(s for i, kind in res.params.items() if kind != "buffers" and i < len(inputs) for s in self.sources.get(inputs[i], ()))
             cost, params, notes = replace(res.cost, weights=0, biases=0, norm_params=0, buffers=0), {}, None
         elif res.params or has_const:
             notes = [res.note] if res.note else []
@@ -382,6 +380,8 @@ class _Counter:
                 first = _first(data_idx, params, in_shapes, res.type)
             if has_const:
                 cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes, res.type in (ADD, ELEMENTWISE))
+                if res.states and self.weighted:
+                    cost = self._claim_states(name, [inputs[i] for i in res.states if i < len(inputs)], cost, notes)
         else:  # (the usual node: activations in, no parameters)
             cost, params, notes = res.cost, res.params, None
         edges, ports = self._edges(inputs, edge_idx, params)
@@ -470,104 +470,6 @@ class _Counter:
             self._derive(outputs, inputs)
         weights = 0 if derived else self._claim_rest(name, inputs, range(len(inputs)), None, [])
         self.uncounted.append(Uncounted(name, op, reason, params=weights))
-
-    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False) -> tuple[int, list[str]]:
-        """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
-        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters); with ``stored_only``
-        no Constant node's and no 0-d one (but a module's); ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``)."""
-        count, taken = 0, []
-        for s in self.sources.get(t, ()):
-            if s in self.claimed:
-                continue
-            module_param = (self.module_tensors or {}).get(s)
-            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not module_param):
-                continue
-            if stored_only and (s in self.const_node or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
-                continue
-            if masks and self._learned(s):  # (not known for a buffer otherwise: read its values)
-                self.masks.check(s)
-            self.claimed[s] = name
-            count += self._numel(s)
-            taken.append(s)
-        return count, taken
-
-    def _claim_params(self, name: str, res, inputs: list[str], cost, notes: list[str]):
-        """Count the handler's parameter inputs once each; returns (cost, notes, the inputs that are parameters)."""
-        params = dict(res.params)
-        for i, field_name in res.params.items():
-            t = inputs[i]
-            numel = self._numel(t)
-            if t in self.const:
-                elementwise = res.type in (ADD, ELEMENTWISE)
-                count, taken = self._unclaimed(t, name, learned_only=False, stored_only=elementwise, masks=elementwise)
-                stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
-                cost = _add(_add(cost, field_name, count - stored - numel), "buffers", stored)
-                if not taken:
-                    first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
-                    if first:
-                        notes.append(f"{t!r} shared with {first}, counted there")
-                    elif t in self.literals:
-                        notes.append(f"{t!r} is a literal (a Constant node of one repeated value, or an identity matrix): not a parameter")
-                    else:
-                        notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
-                    if not first and field_name == "weights" and (res.conv is not None or res.type in (FC, MATMUL)):
-                        self.literal_weights.append(name)
-                    continue
-                if stored and stored == count:  # (the module's buffers or constants, said so)
-                    continue
-                if t in self.const_node:
-                    notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
-                    self.provenance.setdefault("Constant nodes", []).append(name)
-                elif taken != [t]:
-                    op = self.producer_op.get(t, "?")
-                    notes.append(f"{field_name} {t!r} computed by node {self.producer.get(t, '?')} ({op}) from {', '.join(repr(x) for x in taken)}")
-                    self.provenance.setdefault(f"{op} node outputs", []).append(name)
-            elif t in self.real_inputs:
-                if t in self.claimed:
-                    cost = _add(cost, field_name, -numel)
-                    notes.append(f"{t!r} shared with {self.claimed[t]}, counted there")
-                    continue
-                self.claimed[t] = name
-                notes.append(f"{field_name} {t!r} from graph input")
-                self.provenance.setdefault("graph inputs", []).append(name)
-            else:  # computed from activations: data, not a parameter
-                cost = _add(cost, field_name, -numel)
-                del params[i]
-        return cost, notes, params
-
-    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str], elementwise: bool = False):
-        """Learned float constants among the other inputs, counted as weights (the class docstring's rule).
-        ``cost`` None: return the count alone (an uncounted node); ``elementwise``: an element-wise op's, whose masks are buffers (``onnx_masks``)."""
-        total = buffered = 0
-        for i in indices:
-            t = inputs[i] if i < len(inputs) else ""
-            if not t or t not in self.const:
-                continue
-            count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True, masks=elementwise)
-            stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
-            if count > stored:
-                total += count - stored
-                notes.append(f"weights {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
-            buffered += stored
-        if cost is None:
-            return total
-        return _add(_add(cost, "weights", total), "buffers", buffered)
-
-    def _learned(self, t: str) -> bool:
-        if t in self.masks:
-            return False
-        return self.module_tensors is None or self.module_tensors.get(t, t not in self.const_node)
-
-    def _stored(self, taken: list[str], notes: list[str]) -> int:
-        """Elements of ``taken`` that are a PyTorch module's buffers or constants (read_onnx's
-        ``module_tensors``) or masks (``onnx_masks``), said in a note."""
-        stored = [t for t in taken if not self._learned(t)]
-        masks = [t for t in stored if t in self.masks]
-        if masks:
-            notes.append(f"buffers {', '.join(map(repr, masks))}: infinities or the type's largest value, as a mask holds, not learned parameters")
-        if len(masks) < len(stored):
-            notes.append(f"buffers {', '.join(repr(t) for t in stored if t not in masks)}: the module's buffers or constants, not learned parameters")
-        return sum(self._numel(t) for t in stored)
 
     def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """The layers (or graph inputs) the data inputs come from, and which output of each

@@ -1,0 +1,142 @@
+"""Which constant tensors are parameters, and which layer counts each: the claiming half of
+:class:`dscost.readers.onnx_reader._Counter` (its docstring states the rule), as a mixin over the
+counter's state -- ``sources`` (a constant's source tensors), ``claimed`` (source -> the layer
+that counted it), ``const``, ``const_node``, ``shapes``, ``module_tensors``, ``masks``,
+``weighted`` (sources that entered a constant through a parameter input), ``provenance``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
+from dscost.readers.onnx_node import FLOAT_TYPES
+
+# Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
+# quantized embedding table --, never shapes or indices).
+LEARNED_TYPES = FLOAT_TYPES | {2, 3, 4, 5, 21, 22}  # + UINT8, INT8, UINT16, INT16 (16-bit QDQ), UINT4, INT4
+
+
+def add_to(cost, field_name: str, n: int):
+    return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
+
+
+class Claims:
+    """Mixed into the ONNX reader's counter: the methods that claim parameters for a layer."""
+
+    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False) -> tuple[int, list[str]]:
+        """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
+        ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters); with ``stored_only``
+        no Constant node's and no 0-d one (but a module's); ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``)."""
+        count, taken = 0, []
+        for s in self.sources.get(t, ()):
+            if s in self.claimed:
+                continue
+            module_param = (self.module_tensors or {}).get(s)
+            if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not module_param):
+                continue
+            if stored_only and (s in self.const_node or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
+                continue
+            if masks and self._learned(s):  # (not known for a buffer otherwise: read its values)
+                self.masks.check(s)
+            self.claimed[s] = name
+            count += self._numel(s)
+            taken.append(s)
+        return count, taken
+
+    def _claim_params(self, name: str, res, inputs: list[str], cost, notes: list[str]):
+        """Count the handler's parameter inputs once each; returns (cost, notes, the inputs that are parameters)."""
+        params = dict(res.params)
+        for i, field_name in res.params.items():
+            t = inputs[i]
+            numel = self._numel(t)
+            if t in self.const:
+                elementwise = res.type in (ADD, ELEMENTWISE)
+                count, taken = self._unclaimed(t, name, learned_only=False, stored_only=elementwise, masks=elementwise)
+                stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
+                cost = add_to(add_to(cost, field_name, count - stored - numel), "buffers", stored)
+                if not taken:
+                    first = next((self.claimed[s] for s in self.sources.get(t, ()) if s in self.claimed), None)
+                    if first:
+                        notes.append(f"{t!r} shared with {first}, counted there")
+                    elif t in self.literals:
+                        notes.append(f"{t!r} is a literal (a Constant node of one repeated value, or an identity matrix): not a parameter")
+                    else:
+                        notes.append(f"{t!r} is computed from literals and shapes only: not a parameter")
+                    if not first and field_name == "weights" and (res.conv is not None or res.type in (FC, MATMUL)):
+                        self.literal_weights.append(name)
+                    continue
+                if stored and stored == count:  # (the module's buffers or constants, said so)
+                    continue
+                if t in self.const_node:
+                    notes.append(f"{field_name} {t!r} from Constant node {self.const_node[t]}")
+                    self.provenance.setdefault("Constant nodes", []).append(name)
+                elif taken != [t]:
+                    op = self.producer_op.get(t, "?")
+                    notes.append(f"{field_name} {t!r} computed by node {self.producer.get(t, '?')} ({op}) from {', '.join(repr(x) for x in taken)}")
+                    self.provenance.setdefault(f"{op} node outputs", []).append(name)
+            elif t in self.real_inputs:
+                if t in self.claimed:
+                    cost = add_to(cost, field_name, -numel)
+                    notes.append(f"{t!r} shared with {self.claimed[t]}, counted there")
+                    continue
+                self.claimed[t] = name
+                notes.append(f"{field_name} {t!r} from graph input")
+                self.provenance.setdefault("graph inputs", []).append(name)
+            else:  # computed from activations: data, not a parameter
+                cost = add_to(cost, field_name, -numel)
+                del params[i]
+        return cost, notes, params
+
+    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str], elementwise: bool = False):
+        """Learned float constants among the other inputs, counted as weights (the class docstring's rule).
+        ``cost`` None: return the count alone (an uncounted node); ``elementwise``: an element-wise op's, whose masks are buffers (``onnx_masks``)."""
+        total = buffered = 0
+        for i in indices:
+            t = inputs[i] if i < len(inputs) else ""
+            if not t or t not in self.const:
+                continue
+            count, taken = self._unclaimed(t, name, learned_only=True, stored_only=True, masks=elementwise)
+            stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
+            if count > stored:
+                total += count - stored
+                notes.append(f"weights {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
+            buffered += stored
+        if cost is None:
+            return total
+        return add_to(add_to(cost, "weights", total), "buffers", buffered)
+
+    def _claim_states(self, name: str, states: list[str], cost, notes: list[str]):
+        """An RNN's initial states are state, not parameters, even when stored (a zero state);
+        but one computed by a layer on constants (TFT's state networks: a Linear on a fixed
+        vector) holds that layer's weights, counted here, where the computed state is used."""
+        total = 0
+        for t in states:
+            if not t or t not in self.const:
+                continue
+            learned = [s for s in self.sources.get(t, ()) if s in self.weighted and s not in self.claimed]
+            for s in learned:
+                self.claimed[s] = name
+            count = sum(self._numel(s) for s in learned)
+            stored = self._stored(learned, notes) if self.module_tensors is not None else 0
+            if count > stored:
+                total += count - stored
+                notes.append(f"weights {', '.join(repr(x) for x in learned if self._learned(x))}: computed into the initial state {t!r}")
+                self.provenance.setdefault(f"{self.producer_op.get(t, '?')} node outputs", []).append(name)
+            cost = add_to(cost, "buffers", stored)
+        return add_to(cost, "weights", total)
+
+    def _learned(self, t: str) -> bool:
+        if t in self.masks:
+            return False
+        return self.module_tensors is None or self.module_tensors.get(t, t not in self.const_node)
+
+    def _stored(self, taken: list[str], notes: list[str]) -> int:
+        """Elements of ``taken`` that are a PyTorch module's buffers or constants (read_onnx's
+        ``module_tensors``) or masks (``onnx_masks``), said in a note."""
+        stored = [t for t in taken if not self._learned(t)]
+        masks = [t for t in stored if t in self.masks]
+        if masks:
+            notes.append(f"buffers {', '.join(map(repr, masks))}: infinities or the type's largest value, as a mask holds, not learned parameters")
+        if len(masks) < len(stored):
+            notes.append(f"buffers {', '.join(repr(t) for t in stored if t not in masks)}: the module's buffers or constants, not learned parameters")
+        return sum(self._numel(t) for t in stored)
