@@ -127,23 +127,23 @@ def _no_download():
     piq.perceptual.vgg19 = lambda *a, **k: torchvision.models.vgg19(weights=None)
 
 
-class _Pair:  # (built lazily)
-    @staticmethod
-    def wrap(m):
-        import torch
-        from torch import nn
+def _pair(m, squash: str):
+    """A full-reference metric ``m`` on squash(x), squash(y): ``sigmoid`` for piq (it checks the
+    [0, 1] range), ``tanh`` for torchmetrics' LPIPS (images in [-1, 1])."""
+    import torch
+    from torch import nn
 
-        class Pair(nn.Module):
-            """A full-reference metric on sigmoid(x), sigmoid(y) (piq checks the [0, 1] range)."""
+    f = getattr(torch, squash)
 
-            def __init__(self):
-                super().__init__()
-                self.m = m
+    class Pair(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = m
 
-            def forward(self, x, y):
-                return self.m(torch.sigmoid(x), torch.sigmoid(y))
+        def forward(self, x, y):
+            return self.m(f(x), f(y))
 
-        return Pair()
+    return Pair()
 
 
 # ---------------------------------------------------------------- piq / torchmetrics / torch-fidelity
@@ -158,28 +158,15 @@ def _piq(kind: str):
 
     m = {"lpips": lambda: piq.LPIPS(reduction="none"), "dists": lambda: piq.DISTS(reduction="none"),
          "pieapp": lambda: piq.PieAPP(reduction="none", stride=32)}[kind]()  # fmt: skip
-    return _Pair.wrap(m)
+    return _pair(m, "sigmoid")
 
 
 def _tm_lpips(net: str):
     """torchmetrics 1.9.0's LPIPS network (``_LPIPS``, net alex / squeeze / vgg) without the
     pretrained backbone or linear heads (random); the two images in [-1, 1] (tanh of the input)."""
-    import torch
-    from torch import nn
-
     from torchmetrics.functional.image.lpips import _LPIPS
 
-    m = _LPIPS(pretrained=False, net=net, pnet_rand=True)
-
-    class Pair(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.m = m
-
-        def forward(self, x, y):
-            return self.m(torch.tanh(x), torch.tanh(y))
-
-    return Pair()
+    return _pair(_LPIPS(pretrained=False, net=net, pnet_rand=True), "tanh")
 
 
 def _fidelity_inception():

@@ -23,13 +23,14 @@ def add_to(cost, field_name: str, n: int):
 class Claims:
     """Mixed into the ONNX reader's counter: the methods that claim parameters for a layer."""
 
-    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False) -> tuple[int, list[str]]:
+    def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False, among=None) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with
         ``learned_only`` only sources of LEARNED_TYPES with more than one element (or a module's parameters); with ``stored_only``
-        no Constant node's and no 0-d one (but a module's); ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``)."""
+        no Constant node's and no 0-d one (but a module's); ``masks`` (an element-wise op's operands): find which are masks (``onnx_masks``);
+        ``among``: only sources in that set."""
         count, taken = 0, []
         for s in self.sources.get(t, ()):
-            if s in self.claimed:
+            if s in self.claimed or among is not None and s not in among:
                 continue
             module_param = (self.module_tensors or {}).get(s)
             if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not module_param):
@@ -113,11 +114,8 @@ class Claims:
         for t in states:
             if not t or t not in self.const:
                 continue
-            learned = [s for s in self.sources.get(t, ()) if s in self.weighted and s not in self.claimed]
-            for s in learned:
-                self.claimed[s] = name
-            count = sum(self._numel(s) for s in learned)
-            stored = self._stored(learned, notes) if self.module_tensors is not None else 0
+            count, learned = self._unclaimed(t, name, learned_only=False, among=self.weighted)
+            stored = self._stored(learned, notes) if self.module_tensors is not None or self.masks else 0
             if count > stored:
                 total += count - stored
                 notes.append(f"weights {', '.join(repr(x) for x in learned if self._learned(x))}: computed into the initial state {t!r}")
