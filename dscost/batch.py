@@ -17,9 +17,10 @@ from dscost.errors import InputError
 _GLOB_CHARS = set("*?[")
 
 
-def expand(targets: list[str]) -> list[str]:
-    """Each target as given, or the files a glob in it matches (sorted; none is an error)."""
-    from dscost.files import glob_files, note_input
+def expand(targets: list[str], output: str | None = None) -> list[str]:
+    """Each target as given, or the files a glob in it matches (sorted; none is an error); noted
+    as the command's inputs, ``output`` refused when it is one (:func:`note_inputs`)."""
+    from dscost.files import glob_files
 
     out: list[str] = []
     for t in targets:
@@ -30,9 +31,25 @@ def expand(targets: list[str]) -> list[str]:
             out.extend(str(m) for m in matches)
         else:
             out.append(t)
-    for t in out:
-        note_input(t)
+    note_inputs(out, output)
     return out
+
+
+def note_inputs(targets: list[str], output: str | None = None) -> None:
+    """Remember ``targets``' files (a PyTorch target's code too, :func:`dscost.readers.code_file`)
+    as the command's inputs, and refuse ``output`` (``--output``) when it is one of them: before
+    any model is read, not after minutes of counting (the report's writer checks again, for
+    files known only once read)."""
+    from dscost.files import note_input, refuse_input_as_output
+    from dscost.readers import code_file
+
+    for t in targets:
+        note_input(t)
+        code = code_file(t)
+        if code is not None:
+            note_input(code)
+    if output is not None:
+        refuse_input_as_output(output)
 
 
 def preload(targets: list) -> None:

@@ -188,7 +188,7 @@ def analyze(
     from dscost.readers import load
     from dscost.report.analyze import View, show_analysis
 
-    targets = batch.expand(files)
+    targets = batch.expand(files, output)
     options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes)
     roofline_asked = any(v is not None for v in (dtype, hardware, peak_gmacs, bandwidth_gbs))
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
@@ -282,6 +282,7 @@ def check(
     limits = gate.Limits(dtype=check_dtype(dtype if dtype is not None else "fp32"), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
     options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
+    batch.note_inputs([*(models or []), *([budget] if budget is not None else [])], output)
     if budget is not None:
         if limits.any() or options or dtype is not None:  # (a --dtype here would be read by no entry: each has its dtype:)
             raise InputError(f"--budget: give either a budget file or --max-* limits, not both (put per-model options{', dtype: too,' if dtype is not None else ''} in the budget file)")
@@ -319,12 +320,13 @@ def diff(
     fmt: Annotated[ReportFormat, _format_opt("table, json, csv (one row per layer), markdown (a table to paste into a pull-request comment) or html (with -o).")] = ReportFormat.table,
 ) -> None:
     """Per-layer and total MACs/params deltas between two models; --fail-on-increase makes it a regression gate."""
-    from dscost import cost, gate
+    from dscost import batch, cost, gate
     from dscost import diff as _diff
     from dscost.readers import load, options_for
     from dscost.report.diff import diff_gate_text, show_diff
 
     threshold = limit_option("--fail-on-increase", fail_on_increase, gate.parse_threshold)
+    batch.note_inputs([base, new], output)
     options = load_options(input_shape=input_shape, kwargs=kwargs, arg=arg, dim=dim, input_value=input_value, measure_sizes=measure_sizes)
     analyses = [cost.analyze(load(path, progress=not quiet, **options_for(path, options))) for path in (base, new)]
     result = _diff.diff(*analyses)

@@ -333,14 +333,36 @@ def test_a_report_never_replaces_a_models_external_data_or_code(tmp_path):
 
 
 def test_a_report_never_replaces_the_code_of_a_pytorch_target(tmp_path):
-    pytest.importorskip("torch")
-    (tmp_path / "net.py").write_text("import torch\n\ndef build():\n    return torch.nn.Conv2d(3, 4, 3)\n")
-    (tmp_path / "pkgnet.py").write_text("import torch\n\ndef build():\n    return torch.nn.Conv2d(3, 4, 3)\n")
-    for target, out in (("net.py:build", "net.py"), ("pkgnet:build", "pkgnet.py")):  # (torch needs more than dscost()'s 3 GiB of address space)
-        r = subprocess.run([sys.executable, "-m", "dscost", "analyze", target, "--input-shape", "1x3x8x8", "-o", out], capture_output=True, text=True,
-                           cwd=tmp_path, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
-        one_error(r, f"--output {out}: is one of the command's input files")
-    assert "torch.nn.Conv2d(3, 4, 3)" in (tmp_path / "net.py").read_text() and "torch.nn.Conv2d(3, 4, 3)" in (tmp_path / "pkgnet.py").read_text()
+    """The code a target runs is one of the command's inputs, and --output naming it is refused
+    before the target is imported (its import would leave a mark here; it used to import torch
+    first: 3 s for the error).  A package's module is found without running the package's code."""
+    marker = "import pathlib\npathlib.Path(__file__).with_name('imported').write_text('x')\n"
+    (tmp_path / "net.py").write_text(marker + "def build():\n    return None\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text(marker)
+    (tmp_path / "pkg" / "mod.py").write_text(marker + "def build():\n    return None\n")
+    runs = ((["analyze", "net.py:build", "-o", "net.py"], "net.py"), (["analyze", "pkg.mod:build", "-o", "pkg/mod.py"], "pkg/mod.py"),
+            (["diff", "net.py:build", "pkg.mod:build", "-o", "pkg/mod.py"], "pkg/mod.py"),
+            (["check", "pkg.mod:build", "--max-macs", "1G", "-o", "pkg/mod.py"], "pkg/mod.py"))  # fmt: skip
+    for args, out in runs:
+        one_error(dscost(tmp_path, *args), f"--output {out}: is one of the command's input files")
+    assert not (tmp_path / "imported").exists()
+
+
+def test_the_code_file_of_a_target_is_found_without_importing(tmp_path, monkeypatch):
+    from dscost.readers import code_file
+
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    for f in ("pkg/__init__.py", "pkg/sub/__init__.py", "pkg/sub/leaf.py", "top.py"):
+        (tmp_path / f).write_text("raise SystemExit('imported')\n")
+    monkeypatch.chdir(tmp_path)
+    assert code_file("pkg.sub.leaf:build") == str(tmp_path / "pkg" / "sub" / "leaf.py")
+    assert code_file("pkg.sub:Net.make") == str(tmp_path / "pkg" / "sub" / "__init__.py")
+    assert code_file("top:build") == str(tmp_path / "top.py")
+    assert code_file("some/where/file.py:build") == "some/where/file.py"
+    assert code_file("pkg.missing:build") is None and code_file("top.leaf:build") is None  # (a module is no package)
+    assert code_file("model.onnx") is None and code_file("spec.yaml") is None
+    assert not {"pkg", "pkg.sub", "pkg.sub.leaf", "top"} & set(sys.modules)
 
 
 def test_ascii_stdout_keeps_the_verdict(tmp_path):

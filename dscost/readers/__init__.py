@@ -85,6 +85,35 @@ def torch_target(target: str | Path) -> tuple[str, str] | None:
     return None
 
 
+def code_file(target: str | Path) -> str | None:
+    """The Python file a PyTorch target runs, found without importing anything: ``file.py`` of
+    ``file.py:attr``; for ``package.module:attr`` the module's file as the import system's path
+    finder finds it in the working directory, then ``sys.path``, package by package (no package's
+    code runs).  None when the target is no PyTorch target or the file is not found this way (an
+    import hook's module: the file is then known once imported)."""
+    found = torch_target(target)
+    if found is None:
+        return None
+    where = found[0]
+    if where.lower().endswith(".py"):
+        return where
+    import os
+    import sys
+    from importlib.machinery import PathFinder
+
+    search: list[str] | None = [os.getcwd(), *sys.path]
+    spec = None
+    for part in where.split("."):
+        try:
+            spec = PathFinder.find_spec(part, search) if search is not None else None
+        except (ImportError, ValueError, OSError):  # (an unreadable folder on the path: the import says why)
+            return None
+        if spec is None:
+            return None
+        search = list(spec.submodule_search_locations) if spec.submodule_search_locations is not None else None
+    return spec.origin if spec is not None and spec.has_location else None
+
+
 def kind_of(target: str | Path) -> InputKind:
     """The kind of input ``target`` names (a file by its suffix, a PyTorch module by
     :func:`torch_target`); InputError for an unknown one."""
