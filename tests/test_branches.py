@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from conftest import run_cli
+from conftest import cli_run, run_cli
 from dscost.errors import InputError
 from dscost.readers.onnx_reader import read_onnx
 from dscost.runtime import feeds_for
@@ -187,21 +187,21 @@ def test_values_name_a_flag_input(tmp_path, values, message):
 
 def test_input_value_on_the_command_line(tmp_path):
     path = str(branchy(tmp_path))
-    r = run_cli("analyze", path, "--input-value", "flag=true", "-f", "json", "-q")
+    r = cli_run("analyze", path, "--input-value", "flag=true", "-f", "json", "-q")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["totals"]["macs"] == THEN_MACS
-    r = run_cli("check", path, "--input-value", "flag=0", "--max-macs", str(ELSE_MACS))
+    r = cli_run("check", path, "--input-value", "flag=0", "--max-macs", str(ELSE_MACS))
     assert r.returncode == 0, r.stderr
-    r = run_cli("check", path, "--input-value", "flag=1", "--max-macs", str(ELSE_MACS))
+    r = cli_run("check", path, "--input-value", "flag=1", "--max-macs", str(ELSE_MACS))
     assert r.returncode == 1
-    r = run_cli("diff", path, path, "--input-value", "flag=1", "-f", "json")
+    r = cli_run("diff", path, path, "--input-value", "flag=1", "-f", "json")
     assert r.returncode == 0 and json.loads(r.stdout)["base"]["macs"] == THEN_MACS
     for bad, msg in ((["--input-value", "flag"], "--input-value: expected NAME=VALUE"), (["--input-value", "flag=maybe"], "expected NAME=VALUE"), (["--input-value", "flag=--5"], "expected NAME=VALUE"),
                      (["--input-value", "x=1"], "not a one-element bool or integer tensor")):  # fmt: skip
-        r = run_cli("analyze", path, *bad)
+        r = cli_run("analyze", path, *bad)
         assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
     for cmd in ("analyze", "bench"):
-        r = run_cli(cmd, "models/mobilenet_v1.yaml", "--input-value", "flag=1")
+        r = cli_run(cmd, "models/mobilenet_v1.yaml", "--input-value", "flag=1")
         assert r.returncode == 2 and "--input-value applies to ONNX graphs and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec\n" in r.stderr
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from conftest import run_cli
+from conftest import cli_run
 from dscost.errors import InputError
 from dscost.readers.onnx_reader import read_onnx
 from dscost.readers.onnx_inputs import dim_value
@@ -150,7 +150,7 @@ def test_one_name_given_two_sizes_is_an_error(tmp_path):
     with pytest.raises(InputError, match=r"--input-shape m=4x64 makes dimension 0 \('N'\) of input 'm' 4, and --input-shape x makes it 8"):
         read_onnx(path, input_shapes={"x": (8, 64), "m": (4, 64)})
     assert read_onnx(path, input_shapes={"x": (8, 64), "m": (8, 64)}, dims={"N": 8}).layers[0].output_shape == (8, 64)
-    r = run_cli("analyze", str(path), "--input-shape", "x=8x64", "--dim", "N=2")
+    r = cli_run("analyze", str(path), "--input-shape", "x=8x64", "--dim", "N=2")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "one name, one size" in r.stderr
 
 
@@ -164,37 +164,37 @@ def test_dim_value_is_arithmetic_only():
 
 def test_dim_on_the_command_line(tmp_path):
     path = str(decoder_step(tmp_path))
-    r = run_cli("analyze", path, "--dim", "seq=1", "--dim", "past=15", "-f", "json", "-q")
+    r = cli_run("analyze", path, "--dim", "seq=1", "--dim", "past=15", "-f", "json", "-q")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["totals"]["macs"] == macs(1, 15)
-    r = run_cli("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0)))
+    r = cli_run("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0)))
     assert r.returncode == 0, r.stderr
-    r = run_cli("analyze", path, "--dim", "seq=16", "--dim", "past=0", "-f", "json", "-q")  # (an empty cache: said, red team 3)
+    r = cli_run("analyze", path, "--dim", "seq=16", "--dim", "past=0", "-f", "json", "-q")  # (an empty cache: said, red team 3)
     assert any(n.startswith("dimension 2 ('past') of input 'past_k' is 0 with the --dim values given: an empty tensor") for n in json.loads(r.stdout)["notes"])
-    r = run_cli("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0) - 1))
+    r = cli_run("check", path, "--dim", "seq=16", "--dim", "past=0", "--max-macs", str(macs(16, 0) - 1))
     assert r.returncode == 1
-    r = run_cli("diff", path, path, "--dim", "seq=1", "--dim", "past=15", "-f", "json")
+    r = cli_run("diff", path, path, "--dim", "seq=1", "--dim", "past=15", "-f", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["base"]["macs"] == macs(1, 15) == 256
     for bad, msg in ((["--dim", "seq"], "--dim: expected NAME=N"), (["--dim", "seq=-1"], "--dim: expected NAME=N"), (["--dim", "seq=²"], "--dim: expected NAME=N"),
                      (["--dim", "sq=1"], "--dim names 'sq'")):  # fmt: skip
-        r = run_cli("analyze", path, *bad)
+        r = cli_run("analyze", path, *bad)
         assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
-    r = run_cli("analyze", "models/mobilenet_v1.yaml", "--dim", "seq=1")
+    r = cli_run("analyze", "models/mobilenet_v1.yaml", "--dim", "seq=1")
     assert r.returncode == 2 and "--dim applies to ONNX graphs only" in r.stderr
-    r = run_cli("bench", path, "--dim", "seq=16", "--dim", "past=0")  # refused before onnxruntime starts
+    r = cli_run("bench", path, "--dim", "seq=16", "--dim", "past=0")  # refused before onnxruntime starts
     assert r.returncode == 2 and "--dim gives input 'past_k' a zero-sized dimension 1x2x0x4" in r.stderr
 
 
 def test_json_gives_the_input_shapes_counted(tmp_path):
     """The shapes the counts assume, in JSON: every --dim and the batch of 1 applied (int64 ids)."""
     path = decoder_step(tmp_path)
-    r = run_cli("analyze", str(path), "--dim", "seq=3", "--dim", "past=5", "-f", "json", "-q")
+    r = cli_run("analyze", str(path), "--dim", "seq=3", "--dim", "past=5", "-f", "json", "-q")
     assert json.loads(r.stdout)["inputs"] == [{"name": "ids", "shape": [1, 3], "dtype": "int64"},
                                               {"name": "past_k", "shape": [1, HEADS, 5, HEAD], "dtype": "float32"},
                                               {"name": "mask", "shape": [1, 8], "dtype": "float32"}]  # fmt: skip
     for fmt in ("table", "markdown"):  # and on the report's header, in the same order
-        r = run_cli("analyze", str(path), "--dim", "seq=3", "--dim", "past=5", "-f", fmt)
+        r = cli_run("analyze", str(path), "--dim", "seq=3", "--dim", "past=5", "-f", fmt)
         assert f"inputs (as counted): ids 1x3 int64, past_k 1x{HEADS}x5x{HEAD} float32, mask 1x8 float32\n" in r.stdout, r.stdout
 
 

@@ -12,7 +12,7 @@ from dscost import cost
 from dscost.export import export_model
 from dscost.readers import load
 
-from conftest import ROOT, make_tiny_model, run_cli
+from conftest import ROOT, cli_run, make_tiny_model
 
 SPECS = sorted((ROOT / "models").glob("*.yaml"))
 
@@ -107,21 +107,21 @@ def test_exported_model_runs_in_onnxruntime(tmp_path):
 def test_cli_export_refuses_to_overwrite(tmp_path):
     spec = ROOT / "models" / "mobilenet_v1.yaml"
     out = tmp_path / "m.onnx"
-    r = run_cli("export", str(spec), "-o", str(out), "--external-data")
+    r = cli_run("export", str(spec), "-o", str(out), "--external-data")
     assert r.returncode == 0, r.stderr
     assert out.exists() and Path(str(out) + ".data").exists()
-    r = run_cli("export", str(spec), "-o", str(out))
+    r = cli_run("export", str(spec), "-o", str(out))
     assert r.returncode == 2 and "--force" in r.stderr
-    r = run_cli("export", str(spec), "-o", str(out), "--force", "--width-multiplier", "0.5")
+    r = cli_run("export", str(spec), "-o", str(out), "--force", "--width-multiplier", "0.5")
     assert r.returncode == 0, r.stderr
-    spec_json = json.loads(run_cli("analyze", str(spec), "-a", "0.5", "-f", "json").stdout)
-    onnx_json = json.loads(run_cli("analyze", str(out), "-f", "json").stdout)
+    spec_json = json.loads(cli_run("analyze", str(spec), "-a", "0.5", "-f", "json").stdout)
+    onnx_json = json.loads(cli_run("analyze", str(out), "-f", "json").stdout)
     assert onnx_json["totals"] == spec_json["totals"]
     assert {(x["name"], x["macs"], x["params"]) for x in spec_json["layers"]} <= {(x["name"], x["macs"], x["params"]) for x in onnx_json["layers"]}
 
 
 def test_cli_export_rejects_non_spec(tmp_path):
-    r = run_cli("export", str(tmp_path / "x.onnx"), "-o", str(tmp_path / "y.onnx"))
+    r = cli_run("export", str(tmp_path / "x.onnx"), "-o", str(tmp_path / "y.onnx"))
     assert r.returncode == 2 and "YAML layer spec" in r.stderr
 
 

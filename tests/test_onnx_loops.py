@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper
 
-from conftest import run_cli
+from conftest import cli_run
 from dscost import cost
 from dscost.layers import RECURRENT, Cost
 from dscost.readers.onnx_reader import read_onnx
@@ -350,7 +350,7 @@ def test_a_trip_count_from_shapes_is_folded(tmp_path):
 
 def test_the_cli_counts_the_loop(tmp_path):
     path = loop_model(tmp_path)
-    r = run_cli("analyze", str(path), "--format", "json", "--strict")
+    r = cli_run("analyze", str(path), "--format", "json", "--strict")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     (loop,) = [layer for layer in data["layers"] if layer["op"] == "Loop"]
@@ -572,7 +572,7 @@ def test_a_trip_count_given_with_input_value(tmp_path):
     loop, after = m.layers
     assert not m.uncounted and loop.cost.macs == 6 * STEP_MACS and loop.note.startswith("a loop of 6 steps (trip count 'M')")
     assert after.cost.macs == H * H and m.input_values == {"M": 6}
-    r = run_cli("analyze", str(path), "--input-value", "M=3", "-f", "json")
+    r = cli_run("analyze", str(path), "--input-value", "M=3", "-f", "json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["totals"]["macs"] == 3 * STEP_MACS + H * H and not d["uncounted"]

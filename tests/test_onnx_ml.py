@@ -15,7 +15,7 @@ from dscost.layers import Cost
 from dscost.readers.onnx_node import CANNOT_RUN
 from dscost.readers.onnx_reader import read_onnx
 
-from conftest import run_cli
+from conftest import cli_run
 from onnx_models import init, save, vi
 
 
@@ -128,7 +128,7 @@ def test_the_cli_counts_a_pipeline_and_lists_a_tree_ensemble_as_uncounted(tmp_pa
              ml("TreeEnsembleRegressor", ["s"], "t", n_targets=1, nodes_treeids=[0], nodes_nodeids=[0], nodes_featureids=[0],
                 nodes_modes=["LEAF"], nodes_values=[0.0], target_treeids=[0], target_nodeids=[0], target_ids=[0], target_weights=[1.0])]  # fmt: skip
     path = save(tmp_path, ml_model(nodes, [vi("X", [3, 4])], ["y", "t"]))
-    r = run_cli("analyze", str(path), "-f", "json")
+    r = cli_run("analyze", str(path), "-f", "json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert [(layer["name"], layer["macs"], layer["params"]) for layer in doc["layers"]] == [("s", 0, 0), ("y", 12, 4)]

@@ -15,7 +15,7 @@ from dscost.layers import Cost
 from dscost.readers import load
 from dscost.readers.onnx_reader import read_onnx
 
-from conftest import run_cli, run_with_stderr_on_a_terminal
+from conftest import cli_run, run_with_stderr_on_a_terminal
 from onnx_models import init, model, node, read, save, vi
 
 
@@ -669,7 +669,7 @@ def test_bad_input(tmp_path, case, match):
 
 def test_cli_bad_input_exit_2_one_line(tmp_path):
     p = bad(tmp_path, "t.onnx", good_bytes()[:-100])
-    r = run_cli("analyze", str(p))
+    r = cli_run("analyze", str(p))
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith("dscost: error: ") and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
 
@@ -677,14 +677,14 @@ def test_cli_bad_input_exit_2_one_line(tmp_path):
 def test_cli_strict_and_input_shape(tmp_path):
     nodes = [node("Conv", ["x", "W"], "y"), node("Unique", ["y"], "uniq")]
     path = save(tmp_path, model(nodes, [("x", ["N", 3, "H", "W"])], inits=[init("W", 4, 3, 3, 3)]))
-    r = run_cli("analyze", str(path), "--input-shape", "x=2x3x10x10", "-f", "json")
+    r = cli_run("analyze", str(path), "--input-shape", "x=2x3x10x10", "-f", "json")
     assert r.returncode == 0, r.stderr
     import json
 
     data = json.loads(r.stdout)
     assert data["totals"]["macs"] == 2 * 4 * 3 * 9 * 64
     assert data["uncounted"] and data["uncounted"][0]["op"] == "Unique"
-    r = run_cli("analyze", str(path), "--input-shape", "x=1x3x10x10", "--strict", "-q")
+    r = cli_run("analyze", str(path), "--input-shape", "x=1x3x10x10", "--strict", "-q")
     assert r.returncode == 1 and "Unique" in r.stderr
 
 
@@ -948,7 +948,7 @@ def test_shape_arithmetic_through_div_and_cast_is_resolved(tmp_path):
 def test_weight_source_is_said_in_the_report_header(tmp_path):
     nodes = [node("Transpose", ["W0"], "W", perm=[1, 0, 2, 3]), node("Conv", ["x", "W"], "c1"), node("Conv", ["c1", "Wx", "Bx"], "c2")]
     path = save(tmp_path, model(nodes, [("x", [1, 3, 8, 8]), ("Wx", [4, 4, 1, 1]), ("Bx", [4])], inits=[init("W0", 3, 4, 3, 3)]))
-    r = run_cli("analyze", str(path))
+    r = cli_run("analyze", str(path))
     assert r.returncode == 0, r.stderr
     assert "1 parameter tensor(s) come from Transpose node outputs, not initializers; counted once, by the initializers they are computed from (c1;" in r.stdout
     # (a layer named once for all its tensors: c2's weight and bias)

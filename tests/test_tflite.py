@@ -26,7 +26,7 @@ from dscost.layers import ACTIVATION, ADD, CONCAT, CONV_TRANSPOSE, DEPTHWISE, EL
 from dscost.readers import load  # noqa: E402
 from dscost.readers.tflite_reader import read_tflite  # noqa: E402
 
-from conftest import ROOT, run_cli  # noqa: E402
+from conftest import ROOT, cli_run  # noqa: E402
 
 
 def _read(net: tm.Net, tmp_path, name: str = "model"):
@@ -44,7 +44,7 @@ def _by_name(model):
 def test_json_gives_the_input_shapes_counted(tmp_path):
     """`analyze -f json` says at what input shapes the counts are: name, shape and dtype (as numpy
     names it) of each graph input, as for ONNX graphs and specs."""
-    r = run_cli("analyze", str(tm.standard_conv().save(tmp_path / "m.tflite")), "-f", "json", "-q")
+    r = cli_run("analyze", str(tm.standard_conv().save(tmp_path / "m.tflite")), "-f", "json", "-q")
     assert json.loads(r.stdout)["inputs"] == [{"name": "image", "shape": [1, 224, 224, 3], "dtype": "float32"}]
 
 
@@ -1159,11 +1159,11 @@ def test_missing_tflite_package_names_the_extra(tmp_path, monkeypatch):
 
 def test_cli_analyze_tflite(tmp_path):
     p = tm.separable_block().save(tmp_path / "block.tflite")
-    r = run_cli("analyze", str(p))
+    r = cli_run("analyze", str(p))
     assert r.returncode == 0, r.stderr
     assert "1x56x56x64 -> 1x56x56x128" in r.stdout  # NHWC, as the file has them
     assert "27.5M" in r.stdout or "27,496,448" in r.stdout  # dw + pw MACs
-    r = run_cli("analyze", str(p), "--format", "json")
+    r = cli_run("analyze", str(p), "--format", "json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["totals"]["macs"] == 1_806_336 + 25_690_112
@@ -1174,17 +1174,17 @@ def test_cli_analyze_tflite(tmp_path):
 
 def test_cli_standard_conv_and_strict(tmp_path):
     p = tm.standard_conv().save(tmp_path / "conv.tflite")
-    r = run_cli("analyze", str(p), "--format", "csv")
+    r = cli_run("analyze", str(p), "--format", "csv")
     assert r.returncode == 0 and "10838016" in r.stdout
     p = tm.with_custom_op().save(tmp_path / "custom.tflite")
-    r = run_cli("analyze", str(p), "--strict")
+    r = cli_run("analyze", str(p), "--strict")
     assert r.returncode == 1 and "MyFancyOp" in r.stderr
 
 
 def test_cli_bad_file_exit_2_one_line(tmp_path):
     p = tmp_path / "bad.tflite"
     p.write_bytes(b"not a model at all")
-    r = run_cli("analyze", str(p))
+    r = cli_run("analyze", str(p))
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "expected 'TFL3'" in r.stderr and "Traceback" not in r.stderr
 
