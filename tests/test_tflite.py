@@ -1042,6 +1042,36 @@ def test_call_once_holds_the_weights_its_init_subgraph_assigns(tmp_path):
     assert once.params == 512 and sum(layer.cost.macs for layer in m.layers) == 512
 
 
+def test_int32_vectors_read_at_once_equal_the_generated_accessors(tmp_path):
+    """Shapes, shape signatures and operator / subgraph inputs and outputs are read one vector a
+    call (tflite_file._int32s at the schema's vtable slots); the generated classes read them entry
+    by entry. Both agree on a model holding each kind, including an optional input (-1)."""
+    import mmap
+
+    from dscost.readers.tflite_file import INPUTS, OUTPUTS, TENSOR_SHAPE, TENSOR_SHAPE_SIGNATURE, _int32s
+
+    n = tm.separable_block()
+    n.tensors[0].signature = (-1, *n.tensors[0].shape[1:])
+    last = n.ops[-1]
+    n.op(last.code, [last.outputs[0], -1], [n.tensor("again", n.tensors[last.outputs[0]].shape)])  # (an optional input left out: -1)
+    path = n.save(tmp_path / "m.tflite")
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        g = tflite.Model.GetRootAs(buf, 0).Subgraphs(0)
+        seen, optional = 0, False
+        for t in map(g.Tensors, range(g.TensorsLength())):
+            assert _int32s(t, TENSOR_SHAPE, t.ShapeLength()) == tuple(t.Shape(j) for j in range(t.ShapeLength()))
+            assert _int32s(t, TENSOR_SHAPE_SIGNATURE, t.ShapeSignatureLength()) == tuple(t.ShapeSignature(j) for j in range(t.ShapeSignatureLength()))
+            seen += t.ShapeLength()
+        for op in map(g.Operators, range(g.OperatorsLength())):
+            assert _int32s(op, INPUTS, op.InputsLength()) == tuple(op.Inputs(j) for j in range(op.InputsLength()))
+            optional = optional or -1 in _int32s(op, INPUTS, op.InputsLength())
+            assert _int32s(op, OUTPUTS, op.OutputsLength()) == tuple(op.Outputs(j) for j in range(op.OutputsLength()))
+        assert _int32s(g, INPUTS, g.InputsLength()) == tuple(g.Inputs(j) for j in range(g.InputsLength())) != ()
+        assert _int32s(g, OUTPUTS, g.OutputsLength()) == tuple(g.Outputs(j) for j in range(g.OutputsLength())) != ()
+        assert seen > 0 and g.OperatorsLength() >= 3 and optional
+        assert _int32s(g.Tensors(0), TENSOR_SHAPE_SIGNATURE, 4)[0] == -1
+
+
 def test_one_table_referenced_many_times_is_refused_in_bounded_time(tmp_path):
     """Found by the fourth red team: one Tensor table of 2,000 dimensions referenced 2,000 times by
     the tensors vector (a 16 KB file) made the scan read 4,000,000 dimensions; 10,000 x 10,000 (80 KB)
