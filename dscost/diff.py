@@ -9,6 +9,11 @@ Layers are matched in two passes:
    (in model order) are aligned with :class:`difflib.SequenceMatcher`, and the
    layers of equal-type runs are paired in order -- a renamed layer, or the
    same network read once from YAML and once from ONNX, still lines up.
+   SequenceMatcher compares every layer of one side with each of the same type on
+   the other (10,000 renamed ReLUs: 10^8 pairs, minutes); when that exceeds
+   ``MATCH_WORK`` pairs, the common first and last runs are paired directly and
+   what is left between them is aligned in windows of ``WINDOW`` layers at the same
+   relative place on both sides (:func:`_align`), so time stays linear in the layers.
 
 Whatever is still unmatched is ``removed`` (base only) or ``added`` (new only).
 A matched pair is ``changed`` when its type, shapes, MACs or params differ,
@@ -135,11 +140,56 @@ def match_layers(base: list[Layer], new: list[Layer]) -> dict[int, tuple[int, st
     used = {i for i, _ in pairs.values()}
     rest_base = [i for i in range(len(base)) if i not in used]
     rest_new = [j for j in range(len(new)) if j not in pairs]
-    sm = SequenceMatcher(None, [base[i].type for i in rest_base], [new[j].type for j in rest_new], autojunk=False)
-    for block in sm.get_matching_blocks():
-        for k in range(block.size):
-            pairs[rest_new[block.b + k]] = (rest_base[block.a + k], "position")
+    for a, b in _align([base[i].type for i in rest_base], [new[j].type for j in rest_new]):
+        pairs[rest_new[b]] = (rest_base[a], "position")
     return pairs
+
+
+MATCH_WORK = 4_000_000  # pairs of equal types SequenceMatcher may compare (~0.4 s)
+WINDOW = 1_000  # layers per side in a window of the bounded alignment
+
+
+def _work(a: list[str], b: list[str]) -> int:
+    """How many pairs of equal elements SequenceMatcher would compare."""
+    counts = Counter(b)
+    return sum(counts.get(x, 0) for x in a)
+
+
+def _matched(a: list[str], b: list[str], ia: int = 0, ib: int = 0) -> list[tuple[int, int]]:
+    """SequenceMatcher's pairs (index in a + ia, index in b + ib)."""
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    return [(ia + block.a + k, ib + block.b + k) for block in sm.get_matching_blocks() for k in range(block.size)]
+
+
+def _align(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of equal elements of ``a`` and ``b``, in order: SequenceMatcher's when its
+    work is at most MATCH_WORK pairs, else :func:`_ends` with windows."""
+    return _matched(a, b) if _work(a, b) <= MATCH_WORK else _ends(a, b, 0, 0, windows=True)
+
+
+def _ends(a: list[str], b: list[str], ia: int, ib: int, windows: bool) -> list[tuple[int, int]]:
+    """The common head and tail of ``a`` and ``b`` paired directly; the middle by SequenceMatcher,
+    or (``windows``, when its work is over MATCH_WORK) in windows of WINDOW elements of ``a`` and
+    as many of ``b`` at the same relative place, each aligned as here without windows."""
+    n = min(len(a), len(b))
+    head = 0
+    while head < n and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    out = [(ia + k, ib + k) for k in range(head)]
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if not windows or _work(mid_a, mid_b) <= MATCH_WORK:
+        out += _matched(mid_a, mid_b, ia + head, ib + head)
+    else:
+        count = -(-max(len(mid_a), len(mid_b)) // WINDOW)
+        for w in range(count):
+            a0, a1 = len(mid_a) * w // count, len(mid_a) * (w + 1) // count
+            b0, b1 = len(mid_b) * w // count, len(mid_b) * (w + 1) // count
+            out += _ends(mid_a[a0:a1], mid_b[b0:b1], ia + head + a0, ib + head + b0, windows=False)
+    out += [(ia + len(a) - tail + k, ib + len(b) - tail + k) for k in range(tail)]
+    return out
 
 
 def diff(base, new) -> ModelDiff:
@@ -151,13 +201,13 @@ def diff(base, new) -> ModelDiff:
     out = ModelDiff(base.model.name, new.model.name, base.totals, new.totals, base_source=str(base.model.source), new_source=str(new.model.source),
                     base_inputs=list(base.model.inputs), new_inputs=list(new.model.inputs),
                     base_uncounted=list(base.model.uncounted), new_uncounted=list(new.model.uncounted))  # fmt: skip
-    emitted: set[int] = set()
+    flushed = [0]  # base layers before this index are listed (removed ones) or matched
 
     def flush_removed(upto: int) -> None:
-        for i in range(upto):
-            if i not in matched_base and i not in emitted:
-                emitted.add(i)
+        for i in range(flushed[0], upto):
+            if i not in matched_base:
                 out.layers.append(LayerDelta(REMOVED, bl[i], None))
+        flushed[0] = max(flushed[0], upto)
 
     # For each new position, the base index of the next matched layer: removed
     # base layers before it are listed first (like a unified diff: - then +).

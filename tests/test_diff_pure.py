@@ -5,7 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from dscost.cost import analyze
-from dscost.diff import ADDED, CHANGED, REMOVED, UNCHANGED, diff, exceeds, match_layers, pct
+from dscost import diff as diff_module
+from dscost.diff import ADDED, CHANGED, MATCH_WORK, REMOVED, UNCHANGED, WINDOW, _align, _work, diff, exceeds, match_layers, pct
 from dscost.layers import Model
 from gate_models import conv, fc, tiny
 
@@ -81,6 +82,57 @@ def test_duplicate_names_fall_back_to_position():
     base = _model("a", [conv("c", "x", 3, 8, 3, 8), conv("c", "c", 8, 8, 3, 8)])
     new = _model("b", [conv("c", "x", 3, 8, 3, 8), conv("c", "c", 8, 8, 3, 8)])
     assert match_layers(base.layers, new.layers) == {0: (0, "position"), 1: (1, "position")}
+
+
+def _spy_work(monkeypatch) -> list[int]:
+    """The work (pairs of equal types) of every SequenceMatcher run of the alignment."""
+    seen: list[int] = []
+    real = diff_module._matched
+
+    def matched(a, b, ia=0, ib=0):
+        seen.append(_work(a, b))
+        return real(a, b, ia, ib)
+
+    monkeypatch.setattr(diff_module, "_matched", matched)
+    return seen
+
+
+def test_a_big_renamed_model_is_aligned_exactly_within_bounded_work(monkeypatch):
+    """Every layer renamed (another exporter), 6,000 layers of three types: SequenceMatcher over
+    all of them compares 12,000,000 pairs (10,000 renamed ReLUs took 24 s); its common head and
+    tail are paired directly and the middle, between the two changes, aligned alone."""
+    types = ["conv", "bn", "relu"] * 2000
+    new = types[:3000] + ["add"] + types[3000:4500] + types[4501:]  # one layer added, one removed
+    seen = _spy_work(monkeypatch)
+    pairs = _align(types, new)
+    assert _work(types, new) > MATCH_WORK >= max(seen)
+    assert len(pairs) == 5999 and all(types[i] == new[j] for i, j in pairs)
+    assert pairs == sorted(pairs) and len({j for _, j in pairs}) == 5999
+    assert 3000 not in {j for _, j in pairs} and 4500 not in {i for i, _ in pairs}
+
+
+def test_a_big_model_changed_throughout_is_aligned_in_windows(monkeypatch):
+    """Changes far apart leave a middle too big for one SequenceMatcher run: it is aligned in
+    windows of WINDOW layers at the same relative place, each pair of equal type and in order;
+    a window's edge may cost a pair (the alignment is no longer the best one, but it is linear)."""
+    types = ["conv", "bn", "relu"] * 10_000
+    new = types[:2] + ["add"] + types[2:29_000] + types[29_001:]
+    seen = _spy_work(monkeypatch)
+    pairs = _align(types, new)
+    assert max(seen) <= WINDOW * WINDOW and len(seen) > 20
+    assert all(types[i] == new[j] for i, j in pairs) and pairs == sorted(pairs)
+    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs) >= 29_999 - 2 * len(seen)
+
+
+def test_a_removed_layer_of_a_big_renamed_model_stands_where_it_stood():
+    """diff's rows: a removed base layer is listed before the new layer that follows it (each
+    base layer looked at once: the rows of 10,000 layers were a loop over all before each)."""
+    kinds = (lambda n: conv(n, "x", 8, 8, 1, 8), lambda n: conv(n, "x", 8, 8, 3, 8, groups=8), lambda n: fc(n, "x", 8, 8))
+    layers = lambda prefix, drop=None: [kinds[i % 3](f"{prefix}{i}") for i in range(3000) if i != drop]  # noqa: E731
+    d = diff(_model("a", layers("a")), _model("b", layers("b", drop=1500)))
+    assert d.summary == {CHANGED: 0, ADDED: 0, REMOVED: 1, UNCHANGED: 2999}
+    assert [x.status for x in d.layers].index(REMOVED) == 1500 and d.layers[1500].base.name == "a1500"
+    assert [x.base.name for x in d.layers] == [f"a{i}" for i in range(3000)]
 
 
 def test_exceeds_thresholds():
