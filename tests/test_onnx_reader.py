@@ -1300,3 +1300,19 @@ def test_the_type_strings_of_schemas_map_to_onnx_element_types():
     names = {"float": "FLOAT", "double": "DOUBLE"}
     known = {k: v for k, v in _TYPE_STRS.items() if names.get(k, k.upper()) in enum.keys()}
     assert len(known) >= 22 and all(enum.Value(names.get(k, k.upper())) == v for k, v in known.items())
+
+
+def test_a_node_of_thousands_of_inputs_has_each_producer_once_in_order(tmp_path):
+    """A Sum of 2,000 ReLU outputs, each read twice, and a Concat of a Split's outputs in another
+    order: a layer's edges are its producers, each once, in the order first read (ports apart).
+    (Found by a wide-graph probe: the edges were deduplicated by a search of the list so far, and a
+    Sum of 50,000 inputs took 20 s to read; 1.6 s now.)"""
+    n = 2000
+    relus = [node("Relu", ["x"], f"r{i}") for i in range(n)]
+    m = read(tmp_path, [*relus, node("Sum", [f"r{i % n}" for i in range(2 * n)][::-1], "s")], [("x", [1, 4])])
+    total = m.layers[-1]
+    assert total.inputs == tuple(f"r{i}" for i in range(n))[::-1] and total.input_ports == ()
+    assert total.cost.other_ops == (2 * n - 1) * 4
+    split = node("Split", ["x"], [f"p{i}" for i in range(4)], name="split", axis=1)
+    m = read(tmp_path, [split, node("Concat", ["p2", "p0", "p2", "p3", "p0"], "c", axis=1)], [("x", [1, 8])])
+    assert (m.layers[-1].inputs, m.layers[-1].input_ports) == (("split", "split", "split"), (2, 0, 3))

@@ -477,6 +477,7 @@ class _Counter(Claims):
         edges: list[str] = []
         ports: list[int] = []
         const, get, port, n = self.const, self.producer.get, self.port, len(inputs)
+        seen: set = set()  # (a set: a Sum or Concat of 50,000 inputs must not compare each with every other)
         for i in data_idx:
             if i >= n or i in params:
                 continue
@@ -485,11 +486,13 @@ class _Counter(Claims):
                 continue
             src = get(t, t)
             if not port:  # (no multi-output node so far: every edge reads a first output)
-                if src not in edges:
+                if src not in seen:
+                    seen.add(src)
                     edges.append(src)
                 continue
             k = port.get(t, 0)  # (a graph with multi-output nodes: two outputs of one Split are two edges)
-            if (src, k) not in zip(edges, ports):
+            if (src, k) not in seen:
+                seen.add((src, k))
                 edges.append(src)
                 ports.append(k)
         return tuple(edges), tuple(ports) if port and any(ports) else ()
