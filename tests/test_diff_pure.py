@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from dscost.cost import analyze
 from dscost import diff as diff_module
-from dscost.diff import ADDED, CHANGED, MATCH_WORK, REMOVED, UNCHANGED, WINDOW, _align, _work, diff, exceeds, match_layers, pct
+from dscost.diff import ADDED, ALIGN_WORK, CHANGED, REMOVED, UNCHANGED, WINDOW, _align, _lcs, diff, exceeds, match_layers, pct
 from dscost.layers import Model
 from gate_models import conv, fc, tiny
 
@@ -84,44 +84,62 @@ def test_duplicate_names_fall_back_to_position():
     assert match_layers(base.layers, new.layers) == {0: (0, "position"), 1: (1, "position")}
 
 
-def _spy_work(monkeypatch) -> list[int]:
-    """The work (pairs of equal types) of every SequenceMatcher run of the alignment."""
-    seen: list[int] = []
-    real = diff_module._matched
+def _lcs_length(a: list, b: list) -> int:
+    """The textbook dynamic programme, to check against."""
+    row = [0] * (len(b) + 1)
+    for x in a:
+        prev, row = row, [0]
+        for j, y in enumerate(b):
+            row.append(prev[j] + 1 if x == y else max(prev[j + 1], row[j]))
+    return row[-1]
 
-    def matched(a, b, ia=0, ib=0):
-        seen.append(_work(a, b))
-        return real(a, b, ia, ib)
 
-    monkeypatch.setattr(diff_module, "_matched", matched)
+def test_the_alignment_is_a_longest_common_subsequence():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(500):
+        a = [rng.choice("abc") for _ in range(rng.randint(0, 12))]
+        b = [rng.choice("abc") for _ in range(rng.randint(0, 12))]
+        pairs = _lcs(a, b, 10**9)
+        assert all(a[i] == b[j] for i, j in pairs) and len(pairs) == _lcs_length(a, b)
+        assert all(p < q and r < t for (p, r), (q, t) in zip(pairs, pairs[1:]))
+    assert _lcs(list("xaby"), list("xbay"), 0) == [(0, 0), (3, 3)]  # (no steps left: the common ends only)
+    assert _lcs(list("xaby"), list("xbay"), -1) is None
+
+
+def _spy(monkeypatch) -> list[tuple[int, int, int]]:
+    """(len a, len b, budget) of every alignment :func:`_align` runs."""
+    seen: list[tuple[int, int, int]] = []
+    real = diff_module._lcs
+
+    def lcs(a, b, budget):
+        seen.append((len(a), len(b), budget))
+        return real(a, b, budget)
+
+    monkeypatch.setattr(diff_module, "_lcs", lcs)
     return seen
 
 
-def test_a_big_renamed_model_is_aligned_exactly_within_bounded_work(monkeypatch):
-    """Every layer renamed (another exporter), 6,000 layers of three types: SequenceMatcher over
-    all of them compares 12,000,000 pairs (10,000 renamed ReLUs took 24 s); its common head and
-    tail are paired directly and the middle, between the two changes, aligned alone."""
-    types = ["conv", "bn", "relu"] * 2000
-    new = types[:3000] + ["add"] + types[3000:4500] + types[4501:]  # one layer added, one removed
-    seen = _spy_work(monkeypatch)
-    pairs = _align(types, new)
-    assert _work(types, new) > MATCH_WORK >= max(seen)
-    assert len(pairs) == 5999 and all(types[i] == new[j] for i, j in pairs)
-    assert pairs == sorted(pairs) and len({j for _, j in pairs}) == 5999
-    assert 3000 not in {j for _, j in pairs} and 4500 not in {i for i, _ in pairs}
+def test_a_big_model_with_folded_norms_and_new_names_aligns_in_one_run(monkeypatch):
+    """conv/bn/relu x 1,300 against conv/relu x 1,300 (norms folded, every name new): each conv
+    and relu pairs with its own (difflib's SequenceMatcher took cubic time on such alternations:
+    1,000 layers of conv/relu against 1,000 convs, 12 s)."""
+    seen = _spy(monkeypatch)
+    base, new = ["conv", "bn", "relu"] * 1300, ["conv", "relu"] * 1300
+    pairs = _align(base, new)
+    assert len(seen) == 1 and pairs == [(3 * (j // 2) + 2 * (j % 2), j) for j in range(2600)]
 
 
-def test_a_big_model_changed_throughout_is_aligned_in_windows(monkeypatch):
-    """Changes far apart leave a middle too big for one SequenceMatcher run: it is aligned in
-    windows of WINDOW layers at the same relative place, each pair of equal type and in order;
-    a window's edge may cost a pair (the alignment is no longer the best one, but it is linear)."""
-    types = ["conv", "bn", "relu"] * 10_000
-    new = types[:2] + ["add"] + types[2:29_000] + types[29_001:]
-    seen = _spy_work(monkeypatch)
-    pairs = _align(types, new)
-    assert max(seen) <= WINDOW * WINDOW and len(seen) > 20
-    assert all(types[i] == new[j] for i, j in pairs) and pairs == sorted(pairs)
-    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs) >= 29_999 - 2 * len(seen)
+def test_models_too_different_to_align_at_once_are_aligned_in_windows(monkeypatch):
+    """40,000 conv/relu against 40,000 convs is over ALIGN_WORK: windows of WINDOW layers at the
+    same relative place, each aligned within WINDOW^2 steps; every conv of the window pairs."""
+    seen = _spy(monkeypatch)
+    base, new = ["conv", "relu"] * 20_000, ["conv"] * 40_000
+    pairs = _align(base, new)
+    assert seen[0] == (40_000, 40_000, ALIGN_WORK) and len(seen) == 1 + 40_000 // WINDOW
+    assert all(budget >= WINDOW * WINDOW for _, _, budget in seen[1:])
+    assert len(pairs) == 20_000 and all(base[i] == new[j] for i, j in pairs) and pairs == sorted(pairs)
 
 
 def test_a_removed_layer_of_a_big_renamed_model_stands_where_it_stood():
