@@ -349,21 +349,14 @@ def export(
 ) -> None:
     """Write a layer spec as an ONNX graph with zero weights (for Netron, runtimes, `analyze`)."""
     from dscost import cost
-    from dscost.export import export_model
+    from dscost.export import check_output, export_model
     from dscost.readers import kind_of, load
     from dscost.report.export import show_export
     from dscost.units import plural
 
     if kind_of(spec).name != "spec":
         raise InputError(f"{spec}: export reads a YAML layer spec (.yaml/.yml)")
-    if os.path.splitext(output)[1].lower() != ".onnx":
-        raise InputError(f"--output {output}: expected a .onnx file name")
-    if os.path.isdir(output):
-        raise InputError(f"--output {output}: is a directory")
-    if os.path.exists(output) and not force:
-        raise InputError(f"--output {output}: file exists (use --force to overwrite)")
-    if external_data and os.path.exists(output + ".data") and not force:
-        raise InputError(f"--output {output}: its external data file {output}.data exists (use --force to overwrite)")
+    check_output(output, force, external_data)
     model = load(spec, **load_options(width_multiplier, resolution))
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)

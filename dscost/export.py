@@ -255,6 +255,19 @@ def build_onnx(model: Model):
     return mp, g.weights
 
 
+def check_output(output: str, force: bool, external_data: bool) -> None:
+    """``dscost export -o``, before the spec is read: a .onnx name, not a folder, and no file
+    (nor its ``.data``) replaced without ``--force``."""
+    if os.path.splitext(output)[1].lower() != ".onnx":
+        raise InputError(f"--output {output}: expected a .onnx file name")
+    if os.path.isdir(output):
+        raise InputError(f"--output {output}: is a directory")
+    if os.path.exists(output) and not force:
+        raise InputError(f"--output {output}: file exists (use --force to overwrite)")
+    if external_data and os.path.exists(output + ".data") and not force:
+        raise InputError(f"--output {output}: its external data file {output}.data exists (use --force to overwrite)")
+
+
 def export_model(model: Model, path: str | Path, external_data: bool | None = False, info: dict | None = None) -> Path:
     """Write ``model`` as ONNX to ``path`` (zero weights); onnx.checker passes on the result.
 
