@@ -662,6 +662,20 @@ def test_a_tensor_split_at_known_cut_points_is_counted():
     _runs_as_torch(m, x)
 
 
+def test_a_tensor_split_into_a_number_of_pieces_is_counted_and_later_exports_still_work():
+    """Found by round 30 (tsl's gated_tanh): a scripted tensor_split(x, 3, dim=-1) is a Loop
+    building a sequence in torch's symbolic (shapes lost); dscost's symbolic read the number of
+    pieces as a list of cut points and failed (a 0-d tensor), and, registered for the process, made
+    every later TorchScript export of such a module fail. Now one Split of 3 + 2 + 2."""
+    import io
+
+    m, x = tm.ScriptedSplit().eval(), torch.rand(2, 4)
+    a = dscost.analyze(m, x)
+    assert (a.totals.macs, a.totals.params) == (86, 55) and not a.model.uncounted and "(TorchScript exporter," in a.model.notes[0]
+    torch.onnx.export(m, (x,), io.BytesIO(), dynamo=False, opset_version=17)  # (dscost's symbolic stays registered: it must not break this)
+    _runs_as_torch(m, x)
+
+
 def test_a_movedim_after_a_transpose_is_counted():
     """torch 2.14's TorchScript exporter fuses movedim(x, -1, 2) after a transpose into a perm past
     the axes ([0, 1, 49, 2, 4]), which cannot run (Gemma 3n's audio attention): dscost sees that

@@ -569,6 +569,25 @@ class ClassTokenSplit(nn.Module):
         return torch.cat((cls, self.fc(rest)), dim=1)
 
 
+@torch.jit.script
+def _first_third(x: torch.Tensor) -> torch.Tensor:
+    a, b, c = torch.tensor_split(x, 3, dim=-1)
+    return torch.tanh(a) * torch.sigmoid(b[..., :1])
+
+
+class ScriptedSplit(nn.Module):
+    """tsl's gated_tanh: a scripted function cutting with ``torch.tensor_split(x, 3, dim=-1)``
+    (a number of pieces: of 7, 3 + 2 + 2, the first 7 % 3 one longer), between Linear(4, 7) and
+    Linear(3, 5).  On (2, 4): 2 x 4 x 7 + 2 x 3 x 5 = 86 MACs; 35 + 20 = 55 params."""
+
+    def __init__(self):
+        super().__init__()
+        self.l, self.o = nn.Linear(4, 7), nn.Linear(3, 5)
+
+    def forward(self, x):
+        return self.o(_first_third(self.l(x)))
+
+
 class PyramidPool(nn.Module):
     """A pyramid pooling module (PSPNet, UperNet): Conv2d(4, 8, 3, padding=1), then adaptive
     average pools to 1, 2, 3 and 6, each resized back and concatenated.  On 1x4x10x10: 9 x 4 x 8

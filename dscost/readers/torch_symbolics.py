@@ -41,10 +41,10 @@ op fails): so each does what torch's own does wherever torch's has one.
   attention), whose torch symbolic writes a Transpose perm with -1 in it, which its exporter's
   pass fusing consecutive transposes then reads past the axes (``[0, 1, 49, 2, 4]``): the axes
   counted from the start, then torch's own;
-* ``aten::tensor_split`` at cut points the trace knows, on an axis of a size it knows
-  (torchvision's MViTv2 splits off its class token so), which torch's symbolic writes as a Loop
-  that builds a sequence, after which no shape is known: one Split into the pieces; torch's
-  own otherwise;
+* ``aten::tensor_split`` at cut points or into a number of pieces the trace knows, on an axis of
+  a size it knows (torchvision's MViTv2 splits off its class token so; tsl's scripted
+  ``gated_tanh`` halves), which torch's symbolic writes as a Loop that builds a sequence, after
+  which no shape is known: one Split into the pieces; torch's own otherwise;
 * ``aten::kron`` (``torch.kron``: peft's LoKr adapters, LyCORIS' in diffusion models): each
   operand spread over every other axis (Unsqueeze; the one of lower rank given leading axes of 1
   first, as torch does), multiplied (the broadcast puts each of the second's blocks at each of
@@ -283,14 +283,20 @@ def symbolic(op: str):
         from torch.onnx import symbolic_opset13
 
         sizes = symbolic_helper._get_tensor_sizes(x)
-        cuts, d = symbolic_helper._maybe_get_const(indices_or_sections, "is"), symbolic_helper._maybe_get_const(dim, "i")
-        if sizes and d.__class__ is int and isinstance(cuts, list) and all(c.__class__ is int for c in cuts) and sizes[d % len(sizes)]:
-            n = sizes[d % len(sizes)]
-            bounds = [0, *(min(max(c + n if c < 0 else c, 0), n) for c in cuts), n]
-            if bounds == sorted(bounds):  # (cut points in order: consecutive pieces, what Split writes)
-                parts = [b - a for a, b in zip(bounds, bounds[1:])]
-                pieces = g.op("Split", x, const(g, parts), axis_i=d % len(sizes), outputs=len(parts))
-                return g.op("prim::ListConstruct", *pieces) if len(parts) > 1 else g.op("prim::ListConstruct", pieces)  # (a Tensor[], as the trace has it)
+        given, d = symbolic_helper._maybe_get_const(indices_or_sections, "t"), symbolic_helper._maybe_get_const(dim, "i")
+        n = sizes[d % len(sizes)] if sizes and d.__class__ is int else None
+        parts = []
+        if n and isinstance(given, torch.Tensor) and given.dim() <= 1 and not given.is_floating_point():
+            if given.dim() == 0:  # (a number of pieces, tsl's gated_tanh: the first n % k one longer, as torch cuts them)
+                k = int(given)
+                parts = [n // k + 1] * (n % k) + [n // k] * (k - n % k) if k > 0 else []
+            else:
+                bounds = [0, *(min(max(c + n if c < 0 else c, 0), n) for c in given.tolist()), n]
+                if bounds == sorted(bounds):  # (cut points in order: consecutive pieces, what Split writes)
+                    parts = [b - a for a, b in zip(bounds, bounds[1:])]
+        if parts:
+            pieces = g.op("Split", x, const(g, parts), axis_i=d % len(sizes), outputs=len(parts))
+            return g.op("prim::ListConstruct", *pieces) if len(parts) > 1 else g.op("prim::ListConstruct", pieces)  # (a Tensor[], as the trace has it)
         return symbolic_opset13.tensor_split(g, x, indices_or_sections, dim, _outputs)
 
     def kron(g, a, b):
