@@ -1298,3 +1298,20 @@ def test_an_lstm_state_computed_by_a_layer_on_constants_counts_that_layers_weigh
     assert (lstm.cost.weights, lstm.cost.biases) == (180 + 25, 40)
     assert "weights 'Wh', 'Bh': computed into the initial state 'h0'" in lstm.note
     assert sum(layer.cost.params for layer in m.layers) == 245 and not m.uncounted
+
+
+def test_a_node_onnx_inference_refuses_at_known_shapes_cannot_run(tmp_path):
+    """Found by round 30 (gluonts' WaveNet, TorchScript file): torch.cat(dim=-1) of two rank-2
+    tensors written as Concat(axis=2). onnx's inference of the whole graph passes over the error
+    and leaves the output open; its inference of the node says why, and onnxruntime refuses to load
+    the file for it. The node is uncounted as one that cannot run (so a module's count takes the
+    dynamo exporter's file), and what follows names it where shapes were lost. So is a Concat of
+    inputs that do not fit (4x15 and 5x4 along axis 1)."""
+    w = init("w", 19, 8)
+    for axis, y, why in ((2, [4, 4], "axis must be in [-rank, rank-1]"), (1, [5, 4], "Can't merge shape info")):
+        m = read(tmp_path, [node("Concat", ["x", "y"], "c", name="cat", axis=axis), node("MatMul", ["c", "w"], "o", name="mm")], [("x", [4, 15]), ("y", y)], inits=[w])
+        cat, mm = m.uncounted
+        assert cat.name == "cat" and cat.reason.startswith(f"cannot derive cost: onnx's shape inference refuses it ({why}") and cat.reason.endswith(CANNOT_RUN)
+        assert mm.name == "mm" and f"shapes lost at cat (Concat: onnx's shape inference refuses it ({why}" in mm.reason and mm.params == 152
+    m = read(tmp_path, [node("Concat", ["x", "y"], "c", name="cat", axis=-1), node("MatMul", ["c", "w"], "o", name="mm")], [("x", [4, 15]), ("y", [4, 4])], inits=[w])
+    assert not m.uncounted and m.layers[-1].cost.macs == 4 * 19 * 8
