@@ -152,14 +152,25 @@ def split(info: NodeInfo) -> None:
 
 
 def concat(info: NodeInfo) -> None:
-    """Concat: the inputs joined on ``axis`` (Concat-1's axis defaults to 1; later ones have one)."""
+    """Concat: the inputs joined on ``axis`` (Concat-1's axis defaults to 1; later ones have one).
+    What onnxruntime's kernel checks when it runs, whatever the output's shape is known to be:
+    inputs of one rank, ``axis`` within it, the same sizes off it (onnx's inference of the whole
+    graph passes over such a node and leaves its output open: gluonts' WaveNet, TorchScript file,
+    ``torch.cat(dim=-1)`` of two rank-2 tensors written as Concat(axis=2))."""
     ins = [info.in_shapes[i] for i in range(len(info.inputs)) if info.has(i)]
     out = info.out_shapes[0] if info.out_shapes else None
-    if ins and out is not None and None not in ins and "axis" in info.attrs:
-        axis = info.attr("axis")
-        axis = axis + len(out) if axis < 0 else axis
-        if not _joins(ins, tuple(out), axis):
-            raise ValueError(f"inputs {', '.join(str(tuple(s)) for s in ins)} do not concatenate on axis {axis} to {tuple(out)}: {CANNOT_RUN}")
+    if not ins or None in ins or "axis" not in info.attrs:
+        return
+    axis, rank, listed = info.attr("axis"), len(ins[0]), ", ".join(str(tuple(s)) for s in ins)
+    if any(len(s) != rank for s in ins):
+        raise ValueError(f"inputs {listed} differ in rank: {CANNOT_RUN}")
+    if not -rank <= axis < rank:
+        raise ValueError(f"axis {axis} is outside [{-rank}, {rank - 1}] for its inputs {listed}: {CANNOT_RUN}")
+    axis = axis + rank if axis < 0 else axis
+    if len({tuple(s[:axis]) + tuple(s[axis + 1 :]) for s in ins}) > 1:
+        raise ValueError(f"inputs {listed} differ off axis {axis}: {CANNOT_RUN}")
+    if out is not None and not _joins(ins, tuple(out), axis):
+        raise ValueError(f"inputs {listed} do not concatenate on axis {axis} to {tuple(out)}: {CANNOT_RUN}")
 
 
 def _joins(parts: list, whole: tuple, axis: int) -> bool:

@@ -258,7 +258,6 @@ class _Counter(Claims):
         self.opset = inferred.opset
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
         self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.VALUE_CHECKS, types_differ)
-        self.refused = inferred.refused  # and those onnx's inference refuses, where the handler says nothing (onnx_shapes._infer_node)
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
         self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
         for t in st.initializers.values():
@@ -355,13 +354,11 @@ class _Counter(Claims):
         known = self.results.get(key)
         if known is None:
             known = self._handle(node, name, op, handler, inputs, outputs, in_shapes, out_shapes, key)
-            if known.__class__ is list:  # (not counted: the reason; a shape onnx's inference left open because it refuses the node: that)
-                lost, why = known if not (known[0] and self.refused and outputs[0] in self.refused) else ("", self.refused[outputs[0]])
+            if known.__class__ is list:  # (not counted: the reason)
+                lost, why = known
                 if lost:
                     self.lost.append((len(self.uncounted), lost))
                 return self._uncounted(name, op, why, inputs, outputs, derived)
-        if self.refused and outputs and outputs[0] in self.refused:
-            return self._uncounted(name, op, self.refused[outputs[0]], inputs, outputs, derived)
         res, data_idx, has_const, first, edge_idx, out0, more = known
         if op == "DynamicQuantizeLinear":
             self.scales.add(outputs[1] if len(outputs) > 1 else "")  # its y_scale, which onnxruntime's quantize_dynamic multiplies

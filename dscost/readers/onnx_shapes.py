@@ -32,7 +32,6 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
-from dscost.readers.onnx_node import CANNOT_RUN
 from dscost.readers.onnx_stored import stored_array
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, VALUE_CHECKS, Evaluators, constant_value, fold_small, stored_sources,
                                       input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
@@ -91,7 +90,6 @@ class Inferred:
         self.values: dict[str, object] = {}
         self.bodies: dict[tuple, object] = {}
         self.bad: dict[str, str] = {}  # a node's first output -> why the node cannot run (folding found it)
-        self.refused: dict[str, str] = {}  # the same, when onnx's inference of the node refuses it and no handler says why (_infer_node)
         self.opset = 0  # of the default domain
 
 
@@ -150,7 +148,7 @@ def infer(mp, path: Path, onnx, wire=None, loops: bool = False, depth: int = 0, 
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
         seeded = {**input_arrays(input_values, g.input), **(seeds or {})}
-        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, seeded, inferred.bad, wire, inferred.refused)
+        values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, seeded, inferred.bad, wire)
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
     return inferred
@@ -177,7 +175,7 @@ def _shape_value(node, shape: Shape, np):
 
 
 def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int, loop=None, seeds: dict | None = None,
-               bad: dict | None = None, wire=None, refused: dict | None = None) -> dict:  # fmt: skip
+               bad: dict | None = None, wire=None) -> dict:  # fmt: skip
     """One forward pass: fold what can be folded, infer each still-open node again with the values
     known (``loop``: what to do with a Loop/Scan node; ``seeds``: values given); returns the values
     found.  ``bad`` gets the nodes that cannot run (by first output): a Gather whose known index
@@ -260,7 +258,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
                     types[outs[0]] = helper.np_dtype_to_tensor_dtype(r.dtype)
                 continue
         if known or any(shapes.get(o) is None for o in outs):
-            _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper, refused)
+            _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper)
         if op == "MaxUnpool" and len(ins) > 2 and ins[2] in values and outs and shapes.get(outs[0]) is None:  # (onnx's inference leaves it open)
             v = values[ins[2]]
             if v.ndim == 1 and 0 < v.size == len(shapes.get(ins[0]) or ()) and v.min() > 0:
@@ -314,13 +312,9 @@ def _type_proto(helper, elem_type: int, shape: Shape | None):
     return helper.make_tensor_type_proto(elem_type, list(shape) if shape is not None else None)
 
 
-def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper, refused: dict | None = None) -> None:
+def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper) -> None:
     """Output shapes of one node from its input shapes and the input values known
-    (``infer_node_outputs``: onnx's own inference function of the op, with data).  When that
-    function refuses the node at inputs whose shapes are all known (a Concat's axis past their
-    rank, inputs that do not fit: what onnx's inference of the whole graph passes over, leaving
-    the output open, and what onnxruntime refuses to load), ``refused`` gets why: the graph cannot
-    run (the reader says so where the op's handler finds no reason of its own)."""
+    (``infer_node_outputs``: onnx's own inference function of the op, with data)."""
     if node.domain not in ("", "ai.onnx"):  # an onnxruntime twin of a standard op: that op's schema (onnx_eval.CONTRIB_TWINS)
         opset = CONTRIB_TWINS[node.op_type] if standard_domain(node) == "" else 0
         if not opset:
@@ -343,11 +337,7 @@ def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, num
     widened = False
     try:
         res = infer(input_types)
-    except Exception as err:
-        refused_why = str(err).split("\n")[0] if type(err).__name__ == "InferenceError" and "[ShapeInferenceError]" in str(err) else ""
-        if refused_why and refused is not None and outs and BFLOAT16 not in (types[i] for i in input_types) and all(shapes.get(i) is not None for i in ins if i):
-            refused.setdefault(outs[0], f"cannot derive cost: onnx's shape inference refuses it ({refused_why.replace('[ShapeInferenceError] ', '').rstrip('.')}): {CANNOT_RUN}")
-            return
+    except Exception:
         # bfloat16 where the op's version does not list it (Conv before opset 22: a bfloat16 module's
         # export), which onnx's inference of the whole graph lets pass: its shapes as float32's give
         if BFLOAT16 not in (types[i] for i in input_types):
