@@ -96,7 +96,7 @@ Sylvester (``aten::diag``, TorchScript), MQF2 (its sampler inverts a convex pote
 ``torch.autograd.grad`` inside the forward: torch's counter itself fails, "a leaf node was passed
 to _will_engine_execute_node", and so do both exporters).
 
-**Two dscost findings, both fixed (bfe2e9a, 653379c):**
+**Two dscost findings, both fixed (bfe2e9a, 3b50d16):**
 
 1. The module path's re-export with dscost's own ``aten::tensor_split`` symbolic crashes on an
    integer section count, and the registration stays in torch for the rest of the process.  tsl's
@@ -127,9 +127,9 @@ to _will_engine_execute_node", and so do both exporters).
    dynamo file: 1,029,632, none uncounted).  Repro: x [4, 15], y [4, 4] -> Concat(axis=2) ->
    MatMul with a (19, 8) weight: dscost reports MatMul uncounted, "shapes lost at cat (Concat: onnx
    shape inference left its output open)", rather than a Concat axis 2 outside [-2, 1].  Fixed
-   in 653379c: a node onnx's per-node inference refuses at known input shapes cannot run ("onnx's
-   shape inference refuses it (axis must be in [-rank, rank-1])"), and the module takes the
-   dynamo file (1,029,632 MACs).
+   in 3b50d16: a Concat onnxruntime's kernel refuses (an axis past the rank, inputs that differ in
+   rank or off the axis) cannot run ("axis 2 is outside [-2, 1] for its inputs (4, 15), (4, 4)"),
+   and the module takes the dynamo file (1,029,632 MACs).
 
 Params: equal on 23 of 32 modules; the rest parameters no graph holds (the likelihood noise of a
 posterior mean, -1; dgl's and Graph WaveNet's dead weights, above).  TorchScript files count the
