@@ -366,11 +366,8 @@ def _entries() -> dict:
     }  # fmt: skip
 
 
-NO_DYNAMO: dict[str, str] = {}
-
-
 def main(argv: list[str] | None = None) -> int:
-    return S.run_entries(argv, __doc__, _entries, DEFAULT_OUT, __file__, no_dynamo=NO_DYNAMO)
+    return S.run_entries(argv, __doc__, _entries, DEFAULT_OUT, __file__)
 
 
 if __name__ == "__main__":

@@ -154,26 +154,23 @@ def _align(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     """Pairs (i, j) of equal elements of ``a`` and ``b``, in order: a longest common
     subsequence (:func:`_lcs`) within ALIGN_WORK steps, else one per window, each within
     WINDOW^2 steps (enough for two windows that share nothing but their types; in all, at most
-    WINDOW steps per layer)."""
-    pairs = _lcs(a, b, ALIGN_WORK)
-    if pairs is not None:
+    WINDOW steps per layer); a window still over its steps pairs its common ends only."""
+    pairs, whole = _lcs(a, b, ALIGN_WORK)
+    if whole:
         return pairs
     out: list[tuple[int, int]] = []
     count = -(-max(len(a), len(b)) // WINDOW)
     for w in range(count):
         a0, a1 = len(a) * w // count, len(a) * (w + 1) // count
         b0, b1 = len(b) * w // count, len(b) * (w + 1) // count
-        part = _lcs(a[a0:a1], b[b0:b1], max(ALIGN_WORK // count, WINDOW * WINDOW))
-        if part is None:  # (too different even here: its common ends only)
-            part = _lcs(a[a0:a1], b[b0:b1], 0) or []
-        out += [(a0 + i, b0 + j) for i, j in part]
+        out += [(a0 + i, b0 + j) for i, j in _lcs(a[a0:a1], b[b0:b1], max(ALIGN_WORK // count, WINDOW * WINDOW))[0]]
     return out
 
 
-def _lcs(a: list[str], b: list[str], budget: int) -> list[tuple[int, int]] | None:
-    """A longest common subsequence of ``a`` and ``b`` as index pairs, by Myers' O((N+M)D)
-    algorithm after pairing their common head and tail; None when it takes more than ``budget``
-    steps (with budget 0: [the head and tail pairs] only, when the rest differs)."""
+def _lcs(a: list[str], b: list[str], budget: int) -> tuple[list[tuple[int, int]], bool]:
+    """(pairs, True): a longest common subsequence of ``a`` and ``b`` as index pairs, by Myers'
+    O((N+M)D) algorithm after pairing their common head and tail; (the head and tail pairs only,
+    False) when the rest takes more than ``budget`` steps."""
     n = min(len(a), len(b))
     head = 0
     while head < n and a[head] == b[head]:
@@ -181,18 +178,14 @@ def _lcs(a: list[str], b: list[str], budget: int) -> list[tuple[int, int]] | Non
     tail = 0
     while tail < n - head and a[-1 - tail] == b[-1 - tail]:
         tail += 1
-    ends = [(k, k) for k in range(head)], [(len(a) - tail + k, len(b) - tail + k) for k in range(tail)]
+    first, last = [(k, k) for k in range(head)], [(len(a) - tail + k, len(b) - tail + k) for k in range(tail)]
     x_end, y_end = len(a) - tail - head, len(b) - tail - head
-    if x_end == 0 or y_end == 0:
-        return ends[0] + ends[1]
-    if budget <= 0:
-        return ends[0] + ends[1] if budget == 0 else None
     mid_a, mid_b = a[head : head + x_end], b[head : head + y_end]
     off = x_end + y_end + 1
     v = [0] * (2 * off + 1)  # v[off + k]: the furthest x reached on diagonal k (x - y = k)
     trace: list[list[int]] = []  # v over k in [-d - 1, d + 1] after each d
-    work = 0
-    for d in range(x_end + y_end + 1):
+    work = d = 0
+    while x_end and y_end:  # (one side empty: nothing between the ends to pair)
         work += d + 1
         for k in range(-d, d + 1, 2):
             x = v[off + k + 1] if k == -d or (k != d and v[off + k - 1] < v[off + k + 1]) else v[off + k - 1] + 1
@@ -205,11 +198,12 @@ def _lcs(a: list[str], b: list[str], budget: int) -> list[tuple[int, int]] | Non
             v[off + k] = x
             if x >= x_end and y >= y_end:
                 trace.append(v[off - d - 1 : off + d + 2])
-                return ends[0] + [(head + i, head + j) for i, j in _back(trace, x_end, y_end)] + ends[1]
+                return first + [(head + i, head + j) for i, j in _back(trace, x_end, y_end)] + last, True
             if work > budget:
-                return None
+                return first + last, False
         trace.append(v[off - d - 1 : off + d + 2])
-    return None  # (not reached: d = N + M always ends)
+        d += 1
+    return first + last, True
 
 
 def _back(trace: list[list[int]], x: int, y: int) -> list[tuple[int, int]]:

@@ -101,11 +101,12 @@ def test_the_alignment_is_a_longest_common_subsequence():
     for _ in range(500):
         a = [rng.choice("abc") for _ in range(rng.randint(0, 12))]
         b = [rng.choice("abc") for _ in range(rng.randint(0, 12))]
-        pairs = _lcs(a, b, 10**9)
+        pairs, whole = _lcs(a, b, 10**9)
+        assert whole
         assert all(a[i] == b[j] for i, j in pairs) and len(pairs) == _lcs_length(a, b)
         assert all(p < q and r < t for (p, r), (q, t) in zip(pairs, pairs[1:]))
-    assert _lcs(list("xaby"), list("xbay"), 0) == [(0, 0), (3, 3)]  # (no steps left: the common ends only)
-    assert _lcs(list("xaby"), list("xbay"), -1) is None
+    assert _lcs(list("xaby"), list("xbay"), 0) == ([(0, 0), (3, 3)], False)  # (no steps left: the common ends only)
+    assert _lcs(list("xaby"), list("xbay"), 10) == ([(0, 0), (2, 1), (3, 3)], True)  # (one of its two longest: b)
 
 
 def _spy(monkeypatch) -> list[tuple[int, int, int]]:
