@@ -177,11 +177,12 @@ def referred(path: str | Path, version: str | None = None) -> bytes | None:
         return None
 
 
-def load_onnx(path: str | Path):
-    """onnx.load of a regular file, with errors as InputError; its nodes named as dscost's reader names them."""
-    import onnx
-
+def load_onnx(path: str | Path, external: bool = True):
+    """onnx.load of a regular file, with errors as InputError; its nodes named as dscost's reader names them.
+    ``external`` False: its external data not loaded (onnxruntime reads it, given the file's folder),
+    and the file parsed without importing onnx's package (:mod:`onnx_lib`)."""
     from dscost.files import regular_file
+    from dscost.readers import onnx_lib
     from dscost.readers.onnx_order import name_nodes
 
     p = regular_file(path, "model file")
@@ -191,7 +192,12 @@ def load_onnx(path: str | Path):
             "as one file; save it with its weights as external data (onnx.save_model(model, path, save_as_external_data=True))"
         )
     try:
-        model = onnx.load(str(p))
+        if external:
+            import onnx
+
+            model = onnx.load(str(p))
+        else:
+            model = onnx_lib.load().ModelProto.FromString(p.read_bytes())
     except Exception as exc:
         raise InputError(f"{path}: not a readable ONNX model ({first_line(exc)})") from None
     if not model.HasField("graph"):
@@ -207,11 +213,10 @@ def named(path: str | Path) -> Given | None:
     copy = referred(path)
     if copy is None:
         return None
-    import onnx
-
+    from dscost.readers import onnx_lib
     from dscost.readers.onnx_order import name_nodes
 
-    proto = onnx.ModelProto.FromString(copy)
+    proto = onnx_lib.load().ModelProto.FromString(copy)
     name_nodes(proto)
     return Given(proto.SerializeToString(), str(Path(path).absolute().parent), str(path))
 

@@ -213,3 +213,20 @@ def test_a_loop_whose_trip_count_is_data_runs_as_many_steps_as_the_run(tmp_path)
     a = dscost.analyze(str(path), measure_sizes=True)
     assert a.totals.macs == 3 * 16 and a.model.uncounted == [] and "a loop of 3 steps" in next(x for x in a.layers if x.name == "loop").note
     assert "1 Loop trip count(s) from the run ('M'=3)" in next(n for n in a.model.notes if n.startswith("--measure-sizes"))
+
+
+def test_the_onnxruntime_child_does_not_import_onnx_helper(tmp_path):
+    """The child that runs the model reads, mends and declares its copy with onnx's protobuf
+    classes alone (onnx_lib): onnx.helper imports ml_dtypes, whose release 0.7.0 takes ~1 s to
+    load, in every --measure-sizes run again.  The sizes it measures: nz1 [1, 6] (all 6 ids are 0)."""
+    import subprocess
+    import sys
+
+    path = routed(tmp_path)
+    run_on = ([("x", (6, 4), TensorProto.FLOAT), ("ids", (6,), TensorProto.INT64)], {}, {})
+    code = ("import ast, sys; from dscost.readers.onnx_measure import _run_sizes; "
+            "sizes, _ = _run_sizes(sys.argv[1], ast.literal_eval(sys.argv[2]), {'nz1': 7, 'g2': 1}, set(), ({}, set())); "
+            "print(sorted(sizes.items()), sorted({'onnx.helper', 'ml_dtypes', 'onnxruntime'} & set(sys.modules)))")  # fmt: skip
+    r = subprocess.run([sys.executable, "-c", code, str(path), repr(run_on)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert r.stdout.strip() == "[('g2', (0, 4)), ('nz1', (1, 6))] ['onnxruntime']"

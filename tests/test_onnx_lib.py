@@ -126,7 +126,7 @@ def test_light_calls_equal_onnx(tmp_path):
     for kw in ({}, {"check_type": True, "strict_mode": True, "data_prop": True}):
         assert light.shape_inference.infer_shapes(m, **kw) == onnx.shape_inference.infer_shapes(m, **kw)
     assert light.defs.onnx_opset_version() == onnx.defs.onnx_opset_version() >= 21
-    assert light.ModelProto is onnx.ModelProto and light.helper is onnx.helper
+    assert light.ModelProto is onnx.ModelProto and light.NodeProto is onnx.NodeProto and light.helper is onnx.helper
     assert light.defs.get_schema is onnx.defs.get_schema and light.shape_inference.infer_node_outputs is onnx.shape_inference.infer_node_outputs
     assert onnx_lib.load() is onnx  # (this process imported onnx first: the module itself)
 
@@ -149,3 +149,23 @@ print(json.dumps([lib is sys.modules["onnx"], type(lib).__name__, "numpy" in sys
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr[-2000:]
     assert json.loads(p.stdout.strip().splitlines()[-1]) == [True, "module", True, json.loads((GOLDEN / "resnet18.onnx.json").read_text())["totals"]["macs"]]
+
+
+def test_protos_built_without_onnx_helper_are_onnx_helpers_bytes():
+    """value_info, node and int64_tensor (the --measure-sizes child's copy is mended and declared
+    with them) serialize to the very bytes onnx.helper's builders give."""
+    from onnx import TensorProto, helper
+
+    same = [
+        (onnx_lib.value_info("t", TensorProto.FLOAT, (1, 3, 224, 224)), helper.make_tensor_value_info("t", TensorProto.FLOAT, [1, 3, 224, 224])),
+        (onnx_lib.value_info("s", TensorProto.INT64, ()), helper.make_tensor_value_info("s", TensorProto.INT64, [])),  # (a scalar: an empty shape)
+        (onnx_lib.value_info("u", TensorProto.INT64, None), helper.make_tensor_value_info("u", TensorProto.INT64, None)),  # (no shape)
+        (onnx_lib.value_info("e"), helper.make_empty_tensor_value_info("e")),
+        (onnx_lib.node("Cast", ["a"], ["b"], "c", to=16), helper.make_node("Cast", ["a"], ["b"], name="c", to=16)),
+        (onnx_lib.node("Squeeze", ["a"], ["b"], "q", axes=[0]), helper.make_node("Squeeze", ["a"], ["b"], name="q", axes=[0])),
+        (onnx_lib.int64_tensor("k", [0]), helper.make_tensor("k", TensorProto.INT64, [1], [0])),
+    ]
+    for ours, theirs in same:
+        assert ours.SerializeToString() == theirs.SerializeToString(), theirs
+    assert onnx_lib.value_info("s", TensorProto.INT64, ()).type.tensor_type.HasField("shape")
+    assert not onnx_lib.value_info("u", TensorProto.INT64, None).type.tensor_type.HasField("shape")

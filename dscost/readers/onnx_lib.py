@@ -41,7 +41,8 @@ class _Part:
 
 
 class _Light(_Part):
-    """The part of ``onnx`` the reader uses, without importing onnx's package: ``ModelProto``,
+    """The part of ``onnx`` the reader uses, without importing onnx's package: the protobuf
+    classes (``ModelProto``, ``NodeProto``, ``ValueInfoProto``, ``TensorProto``, ``AttributeProto``),
     ``shape_inference.infer_shapes``, ``defs.onnx_opset_version`` and ``defs.get_schema`` (the same
     C++ calls); any other attribute (``helper``, ``numpy_helper``...) is the full module's."""
 
@@ -53,7 +54,8 @@ class _Light(_Part):
         def onnx_opset_version() -> int:
             return ext.defs.schema_version_map()[""][1]
 
-        super().__init__("", ModelProto=proto.ModelProto, shape_inference=_Part("shape_inference", infer_shapes=infer_shapes),
+        classes = {c: getattr(proto, c) for c in ("ModelProto", "NodeProto", "ValueInfoProto", "TensorProto", "AttributeProto")}
+        super().__init__("", **classes, shape_inference=_Part("shape_inference", infer_shapes=infer_shapes),
                          defs=_Part("defs", onnx_opset_version=onnx_opset_version, get_schema=ext.defs.get_schema))  # fmt: skip
 
 
@@ -110,6 +112,45 @@ def _light():
     for name, module in loaded.items():
         setattr(package, name.rpartition(".")[2], module)  # (the attribute `import onnx.x` sets on its parent)
     return light
+
+
+# Protos built as onnx.helper builds them, without importing it: onnx.helper imports ml_dtypes,
+# whose release 0.7.0 spends ~1 s loading -- in every onnxruntime child (--measure-sizes) again.
+
+
+def value_info(name: str, elem: int | None = None, shape=None):
+    """``helper.make_tensor_value_info(name, elem, shape)`` (int sizes), or with ``elem`` None
+    ``helper.make_empty_tensor_value_info(name)``."""
+    vi = load().ValueInfoProto(name=name)
+    if elem is not None:
+        tensor = vi.type.tensor_type
+        tensor.elem_type = elem
+        if shape is not None:
+            tensor.shape.SetInParent()  # (an empty shape is a scalar's, not an unknown one)
+            for d in shape:
+                tensor.shape.dim.add().dim_value = int(d)
+    return vi
+
+
+def node(op: str, inputs, outputs, name: str, **attrs):
+    """``helper.make_node(op, inputs, outputs, name=name, **attrs)`` for int and int-list attributes."""
+    lib = load()
+    made = lib.NodeProto(op_type=op, input=inputs, output=outputs, name=name)
+    for key, v in sorted(attrs.items()):  # (sorted, as onnx.helper sorts them)
+        a = made.attribute.add()
+        a.name = key
+        if isinstance(v, int):
+            a.type, a.i = lib.AttributeProto.INT, v
+        else:
+            a.type = lib.AttributeProto.INTS
+            a.ints.extend(v)
+    return made
+
+
+def int64_tensor(name: str, values: list[int]):
+    """``helper.make_tensor(name, TensorProto.INT64, [len(values)], values)``."""
+    lib = load()
+    return lib.TensorProto(name=name, data_type=lib.TensorProto.INT64, dims=[len(values)], int64_data=values)
 
 
 def check_opsets(path, mp, st, onnx) -> list[str]:

@@ -28,6 +28,7 @@ from dscost.readers.handlers import few
 INT32 = 6  # onnx.TensorProto.INT32
 TIMEOUT_S = 600.0  # one run of the model (onnxruntime's session build included)
 MAX_MEMORY = 8 << 30  # bytes the child may allocate beyond its code (sandbox.ADDRESS_SPACE_HEADROOM) for a model without weights
+FLOAT, BFLOAT16 = 1, 16  # (TensorProto's element types)
 WEIGHT_COPIES = 3  # and per byte of weights: onnxruntime parses the file, then copies the weights into its session and may fold them
 
 
@@ -170,14 +171,14 @@ def _sorted(path: Path, graph, loops: bool):
 
 def _declare(graph, sizes: dict[str, tuple], types: dict[str, int]) -> None:
     """The measured sizes as the graph's declared shapes (value_info, or the graph output's own)."""
-    from onnx import helper
+    from dscost.readers.onnx_lib import value_info
 
     outputs = {vi.name: vi for vi in graph.output}
     kept = [vi for vi in graph.value_info if vi.name not in sizes]
     del graph.value_info[:]
     graph.value_info.extend(kept)
     for t, size in sizes.items():
-        declared = helper.make_tensor_value_info(t, types.get(t) or 1, list(size))
+        declared = value_info(t, types.get(t) or 1, size)
         if t in outputs:
             outputs[t].CopyFrom(declared)
         else:
@@ -192,16 +193,15 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     declared at the sizes fed; mended as the reader mends its copy (:mod:`onnx_mend`), and the
     inputs ``mends`` names cast as :func:`onnx_mend.runtime_casts` says and its pools the reader
     gave a batch axis given one (:func:`onnx_mend.unbatched_pools`), which onnxruntime takes."""
-    import onnx
-    from onnx import helper
-
     from dscost import runtime
+    from dscost.readers import onnx_lib
+    from dscost.readers.onnx_lib import value_info
     from dscost.readers.onnx_mend import cast_inputs, negative_perms, unbatched_pools
 
     inputs, values, given = run_on
     feeds = {**runtime.feeds_for([i for i in inputs if i[0] not in given], path, values=values), **given}  # (made here: the parent holds none)
     copy = runtime.named(path)  # (its weights stay in the file: onnxruntime reads them there)
-    model = runtime.load_onnx(path) if copy is None else onnx.ModelProto.FromString(copy.data)
+    model = runtime.load_onnx(path, external=False) if copy is None else onnx_lib.load().ModelProto.FromString(copy.data)
     del copy
     g = model.graph
     negative_perms(g)
@@ -221,7 +221,7 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     for t in wanted:
         if t not in outputs:
             typed = types[t] and not casts  # (after a cast the reader's types may be stale: onnxruntime infers them)
-            g.output.append(helper.make_tensor_value_info(t, types[t], None) if typed else helper.make_empty_tensor_value_info(t))
+            g.output.append(value_info(t, types[t] if typed else None))
     names = [vi.name for vi in g.output]
     sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic", folder=str(Path(path).absolute().parent))
     del model
@@ -237,13 +237,13 @@ def _bfloat16_inputs(graph, feeds: dict) -> None:
     """(In the child.) onnxruntime's Python binding takes no bfloat16 array: each bfloat16 input
     of ``graph`` is declared float32 in the copy it runs and cast to bfloat16 by its first node,
     and fed as float32 (a module's traced values kept exactly)."""
-    from onnx import TensorProto, helper
+    from dscost.readers.onnx_lib import node as make_node
 
     for vi in graph.input:
-        if vi.name in feeds and vi.type.HasField("tensor_type") and vi.type.tensor_type.elem_type == TensorProto.BFLOAT16:
-            vi.type.tensor_type.elem_type = TensorProto.FLOAT
+        if vi.name in feeds and vi.type.HasField("tensor_type") and vi.type.tensor_type.elem_type == BFLOAT16:
+            vi.type.tensor_type.elem_type = FLOAT
             inner = f"{vi.name}__bfloat16"
             for node in graph.node:
                 node.input[:] = [inner if t == vi.name else t for t in node.input]
-            graph.node.insert(0, helper.make_node("Cast", [vi.name], [inner], name=f"{vi.name}__bfloat16", to=TensorProto.BFLOAT16))
+            graph.node.insert(0, make_node("Cast", [vi.name], [inner], f"{vi.name}__bfloat16", to=BFLOAT16))
             feeds[vi.name] = feeds[vi.name].astype("float32")

@@ -74,14 +74,14 @@ def runtime_casts(graph, types: dict[str, int]) -> dict[str, list[tuple[int, int
 def cast_inputs(graph, casts: dict[str, list[tuple[int, int]]]) -> int:
     """Cast the inputs :func:`runtime_casts` named to the type it gives (torch's cumsum of
     booleans is int64; a float index holds an integer), in place; returns how many nodes."""
-    from onnx import helper
+    from dscost.readers.onnx_lib import node as make_node
 
     mended = 0
     for index in reversed(range(len(graph.node))):
         node = graph.node[index]
         for k, to in casts.get(node.output[0], ()) if node.output else ():
             cast = f"{node.input[k]}__cast{to}_{index}"
-            graph.node.insert(index, helper.make_node("Cast", [node.input[k]], [cast], name=f"{node.name}__cast_{k}", to=to))
+            graph.node.insert(index, make_node("Cast", [node.input[k]], [cast], f"{node.name}__cast_{k}", to=to))
             node = graph.node[index + 1]
             node.input[k] = cast
             mended += 1
@@ -101,8 +101,8 @@ def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] |
     exporter writes it (SuperPoint's keypoint NMS) -- a batch axis of 1 (Unsqueeze before,
     Squeeze after), in place; ONNX pools take [N, C, spatial...] and onnxruntime refuses the
     others.  ``shapes``: the reader's (the input's rank); ``only``: the pools' outputs to mend
-    (the copy onnxruntime runs).  Returns their outputs, said in ``notes``.  onnx's helper is
-    imported only when there is one (a plain graph is read without it: onnx_lib)."""
+    (the copy onnxruntime runs).  Returns their outputs, said in ``notes``.  The nodes are
+    built without onnx.helper (:mod:`onnx_lib`)."""
     hits = []
     for index, node in enumerate(graph.node):
         kernel = next((a.ints for a in node.attribute if a.name == "kernel_shape"), None) if node.op_type in POOLS else None
@@ -112,7 +112,7 @@ def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] |
             hits.append(index)
     if not hits:
         return []
-    from onnx import TensorProto, helper
+    from dscost.readers.onnx_lib import int64_tensor, node as make_node
 
     opset = next((o.version for o in opset_import if o.domain in ("", "ai.onnx")), 0)
     mended = []
@@ -120,14 +120,14 @@ def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] |
         node = graph.node[index]
         x, y = node.input[0], node.output[0]
         axes, attrs = ([AXIS0], {}) if opset >= 13 else ([], {"axes": [0]})  # (Unsqueeze/Squeeze take their axes as an input from opset 13)
-        unsqueeze = helper.make_node("Unsqueeze", [x, *axes], [f"{x}__batched_{index}"], name=f"{node.name}__batched", **attrs)
-        squeeze = helper.make_node("Squeeze", [f"{y}__batched_{index}", *axes], [y], name=f"{node.name}{UNBATCHED}", **attrs)
+        unsqueeze = make_node("Unsqueeze", [x, *axes], [f"{x}__batched_{index}"], f"{node.name}__batched", **attrs)
+        squeeze = make_node("Squeeze", [f"{y}__batched_{index}", *axes], [y], f"{node.name}{UNBATCHED}", **attrs)
         node.input[0], node.output[0] = unsqueeze.output[0], squeeze.input[0]
         graph.node.insert(index + 1, squeeze)
         graph.node.insert(index, unsqueeze)
         mended.append(y)
     if mended and opset >= 13 and not any(t.name == AXIS0 for t in graph.initializer):
-        graph.initializer.append(helper.make_tensor(AXIS0, TensorProto.INT64, [1], [0]))
+        graph.initializer.append(int64_tensor(AXIS0, [0]))
     if mended and notes is not None:  # (one note for all: each round of the reader's inference can find the next pools)
         if notes and POOLS_NOTE in notes[-1]:
             notes.pop()

@@ -224,7 +224,7 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str], opset_impo
                 fixes[node.output[0]] = (node.op_type, inferred.shapes[node.output[0]], size)
         if not fixes:
             break
-        from onnx import helper
+        from dscost.readers.onnx_lib import value_info
 
         after = set(fixes)
         for node in graph.node:  # (in order: the reader sorted them)
@@ -237,7 +237,7 @@ def runtime_sizes(graph, inferred: Inferred, infer, notes: list[str], opset_impo
         del graph.value_info[:]
         graph.value_info.extend(kept)
         for t, (_, _, size) in fixes.items():
-            declared = helper.make_tensor_value_info(t, inferred.types.get(t, 1), list(size))
+            declared = value_info(t, inferred.types.get(t, 1), size)
             if t in outputs:  # (a graph output's type is read from graph.output, not value_info)
                 outputs[t].CopyFrom(declared)
             else:
