@@ -75,25 +75,26 @@ def model_tensor_bytes(model: Model) -> int:
 def layer_models(g: ConvGeom, seed: int = 0) -> dict:
     """{"standard": ModelProto, "separable": ModelProto} for one conv geometry (fp32, He-normal random weights)."""
     import numpy as np
-    from onnx import TensorProto, helper, numpy_helper
+
+    from dscost.readers.onnx_lib import FLOAT, float_tensor, node, value_info
 
     rng = np.random.default_rng(seed)
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [g.batch, g.cin, *g.in_spatial])
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [g.batch, g.cout, *g.out_spatial])
+    x = value_info("x", FLOAT, [g.batch, g.cin, *g.in_spatial])
+    y = value_info("y", FLOAT, [g.batch, g.cout, *g.out_spatial])
 
     def weights(shape, name):
         fan_in = prod(shape[1:])
-        return numpy_helper.from_array((rng.standard_normal(shape) * (2.0 / fan_in) ** 0.5).astype(np.float32), name)
+        return float_tensor(name, (rng.standard_normal(shape) * (2.0 / fan_in) ** 0.5).astype(np.float32))
 
     def bias(n, name):
-        return numpy_helper.from_array(np.zeros(n, np.float32), name)
+        return float_tensor(name, np.zeros(n, np.float32))
 
     std_inits = [weights((g.cout, g.cin, *g.kernel), "w")]
     std_inputs = ["x", "w"]
     if g.bias:
         std_inits.append(bias(g.cout, "b"))
         std_inputs.append("b")
-    standard = make_model([helper.make_node("Conv", std_inputs, ["y"], name="standard", **conv_attrs(g))], [x], [y], std_inits, "standard")
+    standard = make_model([node("Conv", std_inputs, ["y"], "standard", **conv_attrs(g))], [x], [y], std_inits, "standard")
 
     dwg, pwg = depthwise_geom(g), pointwise_geom(g)
     sep_inits = [weights((g.cin, 1, *g.kernel), "w_dw"), weights((g.cout, g.cin, *pwg.kernel), "w_pw")]
@@ -102,8 +103,8 @@ def layer_models(g: ConvGeom, seed: int = 0) -> dict:
         sep_inits.append(bias(g.cout, "b_pw"))
         pw_inputs.append("b_pw")
     nodes = [
-        helper.make_node("Conv", ["x", "w_dw"], ["t"], name="depthwise", **conv_attrs(dwg)),
-        helper.make_node("Conv", pw_inputs, ["y"], name="pointwise", **conv_attrs(pwg)),
+        node("Conv", ["x", "w_dw"], ["t"], "depthwise", **conv_attrs(dwg)),
+        node("Conv", pw_inputs, ["y"], "pointwise", **conv_attrs(pwg)),
     ]
     separable = make_model(nodes, [x], [y], sep_inits, "separable")
     return {"standard": standard, "separable": separable}

@@ -49,25 +49,15 @@ def calibrate(threads: int = 1, budget_s: float = 3.0, matmul_size: int = 1024, 
 def _measure(threads: int, budget_s: float, matmul_size: int, stream_elements: int, max_runs: int, conv_channels: int, conv_size: int,
              progress: bool) -> dict:
     import numpy as np
-    from onnx import TensorProto, helper
 
     from dscost.cost import make_conv_geom
+    from dscost.readers.onnx_lib import FLOAT, node, value_info
 
     n, e = matmul_size, stream_elements
-    mm = make_model(
-        [helper.make_node("MatMul", ["a", "b"], ["c"], name="matmul")],
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [n, n]), helper.make_tensor_value_info("b", TensorProto.FLOAT, [n, n])],
-        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [n, n])],
-        [],
-        "calibrate_compute",
-    )
-    add = make_model(
-        [helper.make_node("Add", ["a", "b"], ["c"], name="add")],
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [e]), helper.make_tensor_value_info("b", TensorProto.FLOAT, [e])],
-        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [e])],
-        [],
-        "calibrate_memory",
-    )
+    mm = make_model([node("MatMul", ["a", "b"], ["c"], "matmul")], [value_info("a", FLOAT, [n, n]), value_info("b", FLOAT, [n, n])],
+                    [value_info("c", FLOAT, [n, n])], [], "calibrate_compute")  # fmt: skip
+    add = make_model([node("Add", ["a", "b"], ["c"], "add")], [value_info("a", FLOAT, [e]), value_info("b", FLOAT, [e])],
+                     [value_info("c", FLOAT, [e])], [], "calibrate_memory")  # fmt: skip
     g = make_conv_geom((3, 3), conv_channels, conv_channels, (conv_size, conv_size), (1, 1), (1, 1), "same")
     conv = layer_models(g)["standard"]
     rng = np.random.default_rng(0)

@@ -303,8 +303,8 @@ def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "mode
 
 
 def make_model(nodes, inputs, outputs, initializers, name: str):
-    """A ModelProto of one graph at dscost's opset and an IR version onnxruntime accepts."""
-    from onnx import helper
+    """A ModelProto of one graph at dscost's opset and an IR version onnxruntime accepts (built
+    without onnx.helper: :mod:`dscost.readers.onnx_lib`)."""
+    from dscost.readers import onnx_lib
 
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializers)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION, producer_name="dscost")
+    return onnx_lib.model(nodes, inputs, outputs, initializers, name, OPSET, IR_VERSION, "dscost")

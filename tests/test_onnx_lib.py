@@ -153,8 +153,14 @@ print(json.dumps([lib is sys.modules["onnx"], type(lib).__name__, "numpy" in sys
 
 def test_protos_built_without_onnx_helper_are_onnx_helpers_bytes():
     """value_info, node and int64_tensor (the --measure-sizes child's copy is mended and declared
-    with them) serialize to the very bytes onnx.helper's builders give."""
-    from onnx import TensorProto, helper
+    with them) serialize to the very bytes onnx.helper's builders give; so do float_tensor and
+    model (bench's one-layer models, calibrate's)."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = np.arange(2 * 3 * 3 * 3, dtype=np.float32).reshape(2, 3, 3, 3) / 7
+    conv = helper.make_node("Conv", ["x", "w"], ["y"], name="c", kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    x, y = helper.make_tensor_value_info("x", 1, [1, 3, 8, 8]), helper.make_tensor_value_info("y", 1, [1, 2, 8, 8])
 
     same = [
         (onnx_lib.value_info("t", TensorProto.FLOAT, (1, 3, 224, 224)), helper.make_tensor_value_info("t", TensorProto.FLOAT, [1, 3, 224, 224])),
@@ -164,8 +170,25 @@ def test_protos_built_without_onnx_helper_are_onnx_helpers_bytes():
         (onnx_lib.node("Cast", ["a"], ["b"], "c", to=16), helper.make_node("Cast", ["a"], ["b"], name="c", to=16)),
         (onnx_lib.node("Squeeze", ["a"], ["b"], "q", axes=[0]), helper.make_node("Squeeze", ["a"], ["b"], name="q", axes=[0])),
         (onnx_lib.int64_tensor("k", [0]), helper.make_tensor("k", TensorProto.INT64, [1], [0])),
+        (onnx_lib.float_tensor("w", w), numpy_helper.from_array(w, "w")),
+        (onnx_lib.model([conv], [x], [y], [onnx_lib.float_tensor("w", w)], "g", 17, 8, "dscost"),
+         helper.make_model(helper.make_graph([conv], "g", [x], [y], [numpy_helper.from_array(w, "w")]), opset_imports=[helper.make_opsetid("", 17)],
+                           ir_version=8, producer_name="dscost")),
     ]
     for ours, theirs in same:
         assert ours.SerializeToString() == theirs.SerializeToString(), theirs
     assert onnx_lib.value_info("s", TensorProto.INT64, ()).type.tensor_type.HasField("shape")
     assert not onnx_lib.value_info("u", TensorProto.INT64, None).type.tensor_type.HasField("shape")
+
+
+def test_bench_of_one_layer_builds_its_models_without_onnx_helper():
+    """`dscost bench --dk 3 ...` builds its two models with onnx_lib: no onnx.helper, so no
+    ml_dtypes (~1 s to load in its release 0.7.0) in the process; the standard model holds a
+    conv of 3*3*4*8 = 288 weights."""
+    code = ("import sys; from dscost.bench import layer_models; from dscost.cost import make_conv_geom; "
+            "m = layer_models(make_conv_geom((3, 3), 4, 8, (16, 16), (1, 1), (1, 1), 'same')); "
+            "print(len(m['standard'].graph.initializer[0].raw_data) // 4, [n.name for n in m['separable'].graph.node], "
+            "sorted({'onnx.helper', 'ml_dtypes'} & set(sys.modules)))")  # fmt: skip
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert r.stdout.strip() == "288 ['depthwise', 'pointwise'] []"

@@ -42,7 +42,7 @@ class _Part:
 
 class _Light(_Part):
     """The part of ``onnx`` the reader uses, without importing onnx's package: the protobuf
-    classes (``ModelProto``, ``NodeProto``, ``ValueInfoProto``, ``TensorProto``, ``AttributeProto``),
+    classes (``ModelProto``, ``GraphProto``, ``NodeProto``, ``ValueInfoProto``, ``TensorProto``, ``AttributeProto``),
     ``shape_inference.infer_shapes``, ``defs.onnx_opset_version`` and ``defs.get_schema`` (the same
     C++ calls); any other attribute (``helper``, ``numpy_helper``...) is the full module's."""
 
@@ -54,7 +54,7 @@ class _Light(_Part):
         def onnx_opset_version() -> int:
             return ext.defs.schema_version_map()[""][1]
 
-        classes = {c: getattr(proto, c) for c in ("ModelProto", "NodeProto", "ValueInfoProto", "TensorProto", "AttributeProto")}
+        classes = {c: getattr(proto, c) for c in ("ModelProto", "GraphProto", "NodeProto", "ValueInfoProto", "TensorProto", "AttributeProto")}
         super().__init__("", **classes, shape_inference=_Part("shape_inference", infer_shapes=infer_shapes),
                          defs=_Part("defs", onnx_opset_version=onnx_opset_version, get_schema=ext.defs.get_schema))  # fmt: skip
 
@@ -114,6 +114,8 @@ def _light():
     return light
 
 
+FLOAT, BFLOAT16 = 1, 16  # (TensorProto's element types)
+
 # Protos built as onnx.helper builds them, without importing it: onnx.helper imports ml_dtypes,
 # whose release 0.7.0 spends ~1 s loading -- in every onnxruntime child (--measure-sizes) again.
 
@@ -151,6 +153,26 @@ def int64_tensor(name: str, values: list[int]):
     """``helper.make_tensor(name, TensorProto.INT64, [len(values)], values)``."""
     lib = load()
     return lib.TensorProto(name=name, data_type=lib.TensorProto.INT64, dims=[len(values)], int64_data=values)
+
+
+def float_tensor(name: str, array):
+    """``numpy_helper.from_array(array, name)`` of a float32 array (its bytes as raw data)."""
+    lib = load()
+    return lib.TensorProto(name=name, data_type=lib.TensorProto.FLOAT, dims=array.shape, raw_data=array.astype("<f4").tobytes())
+
+
+def model(nodes, inputs, outputs, initializers, name: str, opset: int, ir_version: int, producer: str):
+    """``helper.make_model(helper.make_graph(nodes, name, inputs, outputs, initializers),
+    opset_imports=[helper.make_opsetid("", opset)], ir_version=ir_version, producer_name=producer)``."""
+    made = load().ModelProto(ir_version=ir_version, producer_name=producer)
+    made.opset_import.add(domain="", version=opset)
+    g = made.graph
+    g.name = name
+    g.node.extend(nodes)
+    g.input.extend(inputs)
+    g.output.extend(outputs)
+    g.initializer.extend(initializers)
+    return made
 
 
 def check_opsets(path, mp, st, onnx) -> list[str]:

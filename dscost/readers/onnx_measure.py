@@ -28,7 +28,6 @@ from dscost.readers.handlers import few
 INT32 = 6  # onnx.TensorProto.INT32
 TIMEOUT_S = 600.0  # one run of the model (onnxruntime's session build included)
 MAX_MEMORY = 8 << 30  # bytes the child may allocate beyond its code (sandbox.ADDRESS_SPACE_HEADROOM) for a model without weights
-FLOAT, BFLOAT16 = 1, 16  # (TensorProto's element types)
 WEIGHT_COPIES = 3  # and per byte of weights: onnxruntime parses the file, then copies the weights into its session and may fold them
 
 
@@ -237,7 +236,7 @@ def _bfloat16_inputs(graph, feeds: dict) -> None:
     """(In the child.) onnxruntime's Python binding takes no bfloat16 array: each bfloat16 input
     of ``graph`` is declared float32 in the copy it runs and cast to bfloat16 by its first node,
     and fed as float32 (a module's traced values kept exactly)."""
-    from dscost.readers.onnx_lib import node as make_node
+    from dscost.readers.onnx_lib import BFLOAT16, FLOAT, node as make_node
 
     for vi in graph.input:
         if vi.name in feeds and vi.type.HasField("tensor_type") and vi.type.tensor_type.elem_type == BFLOAT16:
