@@ -65,11 +65,25 @@ _ACTIVATIONS = {
 _CLIPS = {"relu6": (0.0, 6.0), "clip": (0.0, 6.0)}
 
 
+# The oldest IR version of each opset an export can have (OPSET, or an activation's, whichever
+# is newer): onnx.helper.find_min_ir_version_for's, which a test compares; importing onnx.helper
+# imports ml_dtypes (~1 s to load in its release 0.7.0), so it is asked only of another opset.
+IR_FOR_OPSET = {17: 8, 18: 8, 20: 9, 24: 12}
+
+
 def _known_opset() -> int:
     """The newest standard opset the installed onnx has schemas (and an IR version) for."""
-    import onnx
+    from dscost.readers import onnx_lib
 
-    return onnx.defs.onnx_opset_version()
+    return onnx_lib.load().defs.onnx_opset_version()
+
+
+def ir_version_for(opset: int) -> int:
+    if opset in IR_FOR_OPSET:
+        return IR_FOR_OPSET[opset]
+    from onnx import helper
+
+    return helper.find_min_ir_version_for([helper.make_opsetid("", opset)])
 
 
 def conv_attrs(g: ConvGeom) -> dict:
@@ -107,9 +121,6 @@ def _pool_pads(size: int, kernel: int, out: int) -> tuple[int, int, int]:
 
 class _Graph:
     def __init__(self, model: Model):
-        from onnx import helper
-
-        self.h = helper
         self.model = model
         self.nodes: list = []
         self.weights: list[tuple[str, tuple[int, ...]]] = []  # zero-filled float32 initializers
@@ -133,14 +144,16 @@ class _Graph:
         return name
 
     def scalar(self, name: str, value: float) -> str:
-        from onnx import TensorProto
+        from dscost.readers.onnx_lib import float_scalar
 
         name = self.fresh(name)
-        self.small.append(self.h.make_tensor(name, TensorProto.FLOAT, [], [value]))
+        self.small.append(float_scalar(name, value))
         return name
 
     def node(self, op: str, inputs: list[str], output: str, name: str, **attrs) -> None:
-        self.nodes.append(self.h.make_node(op, inputs, [output], name=name, **attrs))
+        from dscost.readers.onnx_lib import node
+
+        self.nodes.append(node(op, inputs, [output], name, **attrs))
 
     def layer(self, layer: Layer, srcs: list[str]) -> None:
         t, name = layer.type, layer.name
@@ -206,10 +219,10 @@ class _Graph:
             self.node("Softmax", [srcs[0]], name, name, axis=-1)
         elif t == SHAPE:
             if layer.output_shape and tuple(layer.output_shape) != tuple(layer.input_shape):
-                from onnx import TensorProto
+                from dscost.readers.onnx_lib import int64_tensor
 
                 target = self.fresh(f"{name}/shape")
-                self.small.append(self.h.make_tensor(target, TensorProto.INT64, [len(layer.output_shape)], list(layer.output_shape)))
+                self.small.append(int64_tensor(target, list(layer.output_shape)))
                 self.node("Reshape", [srcs[0], target], name, name)
             else:
                 self.node("Dropout" if layer.op.lower() == "dropout" else "Identity", [srcs[0]], name, name)
@@ -220,7 +233,7 @@ class _Graph:
 def build_onnx(model: Model):
     """The ONNX ModelProto of ``model`` without weight data, and the zero weights to add:
     (model proto, [(initializer name, dims)])."""
-    from onnx import TensorProto, helper
+    from dscost.readers.onnx_lib import FLOAT, model as make_model, value_info
 
     if not model.layers:
         raise InputError(f"{model.source}: no layers to export")
@@ -241,17 +254,10 @@ def build_onnx(model: Model):
             consumed.add(s)
         g.layer(layer, srcs)
         prev = layer.name
-    graph_inputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(s)) for n, s in inputs_used.items()]
-    graph_outputs = [
-        helper.make_tensor_value_info(layer.name, TensorProto.FLOAT, list(layer.output_shape))
-        for layer in model.layers
-        if layer.name not in consumed
-    ]
-    graph = helper.make_graph(g.nodes, model.name or "model", graph_inputs, graph_outputs, initializer=g.small)
-    graph.doc_string = f"Exported by dscost from {model.source}; weights are zeros."
-    opsets = [helper.make_opsetid("", g.opset)]
-    mp = helper.make_model(graph, opset_imports=opsets, producer_name="dscost")
-    mp.ir_version = helper.find_min_ir_version_for(opsets)  # the oldest IR that runtimes accept
+    graph_inputs = [value_info(n, FLOAT, s) for n, s in inputs_used.items()]
+    graph_outputs = [value_info(layer.name, FLOAT, layer.output_shape) for layer in model.layers if layer.name not in consumed]
+    mp = make_model(g.nodes, graph_inputs, graph_outputs, g.small, model.name or "model", g.opset, ir_version_for(g.opset), "dscost")  # (the oldest IR that runtimes accept)
+    mp.graph.doc_string = f"Exported by dscost from {model.source}; weights are zeros."
     return mp, g.weights
 
 
@@ -278,8 +284,9 @@ def export_model(model: Model, path: str | Path, external_data: bool | None = Fa
     ``bytes`` (size of the .onnx file), ``weight_bytes`` (fp32 zeros), ``data_file`` and
     ``data_bytes`` (the external data file, or None).
     """
-    from onnx import TensorProto
+    from dscost.readers import onnx_lib
 
+    TensorProto = onnx_lib.load().TensorProto
     path = Path(path)
     mp, weights = build_onnx(model)
     big = next(((name, d) for name, dims in weights for d in dims if d > INT64_MAX), None)

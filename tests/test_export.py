@@ -158,3 +158,34 @@ def test_cli_export_formats(capsys, tmp_path):
     assert code == 0 and "ONNX nodes" in out and "300,774,272" in out and "3,504,872" in out
     code, out, _ = _export_cli(capsys, spec, "-o", str(out_path), "--force", "-f", "markdown")
     assert code == 0 and "| MACs | 300.8M | 300,774,272 |" in out
+
+
+def test_the_ir_version_of_each_opset_an_export_can_have_is_onnx_helpers():
+    """export writes the oldest IR version of its opset from a table (IR_FOR_OPSET), not
+    onnx.helper's (whose import loads ml_dtypes): the table holds every opset an export can have
+    -- OPSET, or an activation's newer one -- and each is onnx.helper.find_min_ir_version_for's."""
+    from onnx import helper
+
+    from dscost.export import _ACTIVATIONS, IR_FOR_OPSET, OPSET, _known_opset, ir_version_for
+
+    possible = {OPSET} | {opset for _, _, opset in _ACTIVATIONS.values() if opset > OPSET}
+    assert possible == set(IR_FOR_OPSET) == {17, 18, 20, 24}
+    for opset in sorted(possible):
+        if opset <= _known_opset():
+            assert ir_version_for(opset) == helper.find_min_ir_version_for([helper.make_opsetid("", opset)]), opset
+    assert ir_version_for(21) == helper.find_min_ir_version_for([helper.make_opsetid("", 21)]) == 10  # (any other: onnx.helper's)
+
+
+def test_export_imports_no_onnx_helper(tmp_path):
+    """`dscost export` builds its graph with onnx_lib's protos: onnx.helper (and so ml_dtypes,
+    ~1 s to load in its release 0.7.0) is not imported; the file is MobileNet v1's 569M MACs."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dscost.cli; rc = dscost.cli.run(['export', sys.argv[1], '-o', sys.argv[2], '-f', 'json']); "
+            "print(rc, sorted({'onnx.helper', 'ml_dtypes'} & set(sys.modules)))")  # fmt: skip
+    out = tmp_path / "m.onnx"
+    r = subprocess.run([sys.executable, "-c", code, str(ROOT / "models" / "mobilenet_v1.yaml"), str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert r.stdout.strip().splitlines()[-1] == "0 []"
+    assert cost.analyze(load(out)).totals.macs == 568_740_352

@@ -170,6 +170,8 @@ def test_protos_built_without_onnx_helper_are_onnx_helpers_bytes():
         (onnx_lib.node("Cast", ["a"], ["b"], "c", to=16), helper.make_node("Cast", ["a"], ["b"], name="c", to=16)),
         (onnx_lib.node("Squeeze", ["a"], ["b"], "q", axes=[0]), helper.make_node("Squeeze", ["a"], ["b"], name="q", axes=[0])),
         (onnx_lib.int64_tensor("k", [0]), helper.make_tensor("k", TensorProto.INT64, [1], [0])),
+        (onnx_lib.node("LeakyRelu", ["a"], ["b"], "l", alpha=0.01), helper.make_node("LeakyRelu", ["a"], ["b"], name="l", alpha=0.01)),
+        (onnx_lib.float_scalar("m", 6.0), helper.make_tensor("m", TensorProto.FLOAT, [], [6.0])),
         (onnx_lib.float_tensor("w", w), numpy_helper.from_array(w, "w")),
         (onnx_lib.model([conv], [x], [y], [onnx_lib.float_tensor("w", w)], "g", 17, 8, "dscost"),
          helper.make_model(helper.make_graph([conv], "g", [x], [y], [numpy_helper.from_array(w, "w")]), opset_imports=[helper.make_opsetid("", 17)],

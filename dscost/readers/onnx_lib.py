@@ -135,7 +135,7 @@ def value_info(name: str, elem: int | None = None, shape=None):
 
 
 def node(op: str, inputs, outputs, name: str, **attrs):
-    """``helper.make_node(op, inputs, outputs, name=name, **attrs)`` for int and int-list attributes."""
+    """``helper.make_node(op, inputs, outputs, name=name, **attrs)`` for int, float and int-list attributes."""
     lib = load()
     made = lib.NodeProto(op_type=op, input=inputs, output=outputs, name=name)
     for key, v in sorted(attrs.items()):  # (sorted, as onnx.helper sorts them)
@@ -143,6 +143,8 @@ def node(op: str, inputs, outputs, name: str, **attrs):
         a.name = key
         if isinstance(v, int):
             a.type, a.i = lib.AttributeProto.INT, v
+        elif isinstance(v, float):
+            a.type, a.f = lib.AttributeProto.FLOAT, v
         else:
             a.type = lib.AttributeProto.INTS
             a.ints.extend(v)
@@ -153,6 +155,12 @@ def int64_tensor(name: str, values: list[int]):
     """``helper.make_tensor(name, TensorProto.INT64, [len(values)], values)``."""
     lib = load()
     return lib.TensorProto(name=name, data_type=lib.TensorProto.INT64, dims=[len(values)], int64_data=values)
+
+
+def float_scalar(name: str, value: float):
+    """``helper.make_tensor(name, TensorProto.FLOAT, [], [value])``."""
+    lib = load()
+    return lib.TensorProto(name=name, data_type=lib.TensorProto.FLOAT, dims=[], float_data=[value])
 
 
 def float_tensor(name: str, array):
