@@ -467,6 +467,59 @@ def test_a_while_body_stored_at_batch_1_is_not_counted_at_another_batch(tmp_path
     assert sum(layer.cost.macs for layer in m.layers) == 16_384 and [u.op for u in m.uncounted] == ["WHILE"]
 
 
+def _sequence_loop(tanh_of_rows: bool = False) -> tm.Net:
+    """:func:`_rnn_loop` (16 steps) returning sequences, as Keras 3 writes it: the body also
+    carries seq (16, 1, 12) and writes step i's h into it -- seq[:i] ++ h ++ seq[i+1:], two
+    SLICEs whose sizes change from step to step, stored as placeholders (shape_signature -1,
+    stored 1), and a CONCATENATION.  ``tanh_of_rows``: a TANH of seq[:i] (arithmetic on them)."""
+    ints = lambda net, name, vals: net.const(name, (len(vals),), tm.INT32, quantized=False, data=struct.pack(f"<{len(vals)}i", *vals))  # noqa: E731
+    n = _rnn_loop()
+    body = n.bodies[1]
+    named = {t.name: k for k, t in enumerate(body.tensors)}
+    seq = body.input("seq", (16, 1, 12))
+    size = body.tensor("size", (3,), tm.INT32)
+    begin = body.tensor("begin", (3,), tm.INT32)
+    i1, i21 = body.tensor("i1", (1,), tm.INT32), body.tensor("i21", (1,), tm.INT32)
+    body.op(OP.RESHAPE, [named["i"], ints(body, "one", [1])], [i1])
+    body.op(OP.CONCATENATION, [i1, ints(body, "rest", [-1, -1])], [size], (OPTS.ConcatenationOptions, {"Axis": 0}))
+    body.op(OP.RESHAPE, [named["i2"], ints(body, "one_", [1])], [i21])
+    body.op(OP.CONCATENATION, [i21, ints(body, "zeros", [0, 0])], [begin], (OPTS.ConcatenationOptions, {"Axis": 0}))
+    before, after = body.tensor("before", (1, 1, 1), signature=(-1, -1, -1)), body.tensor("after", (1, 1, 12), signature=(-1, 1, 12))
+    body.op(OP.SLICE, [seq, ints(body, "origin", [0, 0, 0]), size], [before])
+    body.op(OP.SLICE, [seq, begin, ints(body, "all", [-1, -1, -1])], [after])
+    if tanh_of_rows:
+        before = body.unary(OP.TANH, before, "tanh_before")
+    row = body.tensor("row", (1, 1, 12))
+    body.op(OP.RESHAPE, [named["h2"], ints(body, "row_shape", [1, 1, 12])], [row])
+    seq2 = body.tensor("seq2", (16, 1, 12))
+    body.op(OP.CONCATENATION, [before, row, after], [seq2], (OPTS.ConcatenationOptions, {"Axis": 0}))
+    body.output(seq2)
+    cond = n.bodies[0]
+    cond.input("seq", (16, 1, 12))
+    (loop,) = [op for op in n.ops if op.code == OP.WHILE]
+    out = n.tensor("seq_out", (16, 1, 12))
+    loop.inputs.append(n.const("seq0", (16, 1, 12)))
+    loop.outputs.append(out)
+    n.outputs[:] = [out]
+    return n
+
+
+def test_a_while_returning_sequences_counts_its_steps(tmp_path):
+    """Found by the thirty-second cross-check round (Keras 3's LSTM, GRU and SimpleRNN with
+    return_sequences=True, so every stacked or bidirectional RNN): the CONCATENATION of the
+    sequence write refused its placeholder inputs ([1, 1, 1] + [1, 1, 12] + [1, 1, 12] is not
+    [16, 1, 12]) and the whole WHILE was uncounted.  The slices and the concatenation move data,
+    zero whatever their sizes: the loop is the recurrent one's 16 x 240 MACs and 16 x 37 ops.
+    Arithmetic on a tensor of changing size cannot be counted from its stored shape: a TANH of
+    the rows before step i leaves the WHILE uncounted."""
+    m = _read(_sequence_loop(), tmp_path)
+    (layer,) = m.layers
+    assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=16 * 240, other_ops=16 * 37, weights=240, biases=12)) and not m.uncounted
+    assert layer.note == "a loop of 16 steps, each the 14 ops of subgraph 'body2'"
+    m = _read(_sequence_loop(tanh_of_rows=True), tmp_path, "tanh")
+    assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
+
+
 def test_a_while_on_data_stays_uncounted(tmp_path):
     m = _read(_rnn_loop(data_cond=True), tmp_path)
     assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]

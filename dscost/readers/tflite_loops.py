@@ -20,9 +20,11 @@ from dscost import cost as C
 from dscost.layers import Cost
 from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import CONTROL_FLOW, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
-from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
+from dscost.readers.tflite_ops import HANDLERS, SHAPE_OPS, NodeInfo, fused_activation
+from dscost.readers.tflite_shapes import _downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
+MOVES_DATA = (*SHAPE_OPS, "CONCATENATION")  # (zero arithmetic whatever the sizes: tflite_ops)
 _LESS = {"LESS": 0, "LESS_EQUAL": 1}  # var < limit, var <= limit (one more step when it divides)
 _GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # limit > var, limit >= var
 # STABLEHLO_COMPARE's comparison_direction (StablehloComparisonDirection) -> the TFLite comparison
@@ -117,12 +119,23 @@ def _written_once(sub: Subgraph) -> dict:
 
 def _run_cost(body: Subgraph) -> tuple[Cost, int] | None:
     """The cost of one run of ``body``: its ops' handler costs and fused activations, params
-    once; None when one of them is not counted (a nested loop, an op without a handler)."""
+    once; None when one of them is not counted (a nested loop, an op without a handler, an op
+    with arithmetic on a tensor whose size changes from run to run).  Such a tensor -- a
+    dynamic dimension other than the leading one (shape_signature -1, stored as 1: Keras 3's
+    write of step t into the output sequence, the rows before it and after it sliced off), or
+    one computed from it -- costs nothing through an op that only moves data (a SLICE, a
+    CONCATENATION), whatever its size: those ops are zero and their shapes not checked."""
     const = {i for i, t in enumerate(body.tensors) if t.const}
+    placeholders, dynamic = dynamic_tensors(body)
+    sized = _downstream(body, placeholders, dynamic)  # (their stored shapes are not their sizes)
     total = Cost()
     for op in body.ops:
         handler = HANDLERS.get(op.opname)
         if op.custom or op.opname in CONTROL_FLOW or handler is None:
+            return None
+        if sized and any(t in sized for t in (*op.inputs, *op.outputs) if t >= 0):
+            if op.opname in MOVES_DATA and not fused_activation(op):
+                continue
             return None
         info = NodeInfo(op.opname, op.opname, op.options, op.inputs, body.tensors, const, out_shapes=[body.tensors[t].shape for t in op.outputs])
         try:
