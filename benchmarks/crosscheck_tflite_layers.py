@@ -150,6 +150,8 @@ from datetime import date
 from math import prod
 from pathlib import Path
 
+from crosscheck_tflite import _readers, _source  # (a layer's source and readers, as round 1 finds them)
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -482,22 +484,6 @@ GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
 
 def _shape(t):
     return tuple(int(d) for d in tuple(t.shape)[1:])
-
-
-def _source(layer):
-    history = getattr(layer.input, "_keras_history", None)
-    return history[0] if history else None
-
-
-def _readers(model) -> Counter:
-    n: Counter = Counter()
-    for layer in model.layers:
-        ins = layer.input if isinstance(layer.input, (list, tuple)) else [layer.input]
-        for t in ins:
-            history = getattr(t, "_keras_history", None)
-            if history:
-                n[history[0].name] += 1
-    return n
 
 
 def _rnn(rnn, steps: int, width: int, unrolled: bool, fused: bool, by_op: Counter) -> tuple[int, int]:
