@@ -429,6 +429,7 @@ def test_a_while_with_a_counted_condition_is_its_body_times_the_steps(tmp_path, 
     assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=240 * steps, other_ops=37 * steps, weights=240, biases=12))
     assert layer.note == f"a loop of {steps} steps, each the 6 ops of subgraph 'body2'" and not m.uncounted
     assert layer.inputs == ("x",) and layer.input_shape == (16, 1, 8)
+    assert layer.output_shape == (1, 12)  # (h, which the graph returns; not x_out, passed through unread, larger)
 
 
 def test_a_while_body_stored_at_batch_1_is_not_counted_at_another_batch(tmp_path):
@@ -515,7 +516,7 @@ def test_a_while_returning_sequences_counts_its_steps(tmp_path):
     m = _read(_sequence_loop(), tmp_path)
     (layer,) = m.layers
     assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=16 * 240, other_ops=16 * 37, weights=240, biases=12)) and not m.uncounted
-    assert layer.note == "a loop of 16 steps, each the 14 ops of subgraph 'body2'"
+    assert layer.note == "a loop of 16 steps, each the 14 ops of subgraph 'body2'" and layer.output_shape == (16, 1, 12)  # (the sequence)
     m = _read(_sequence_loop(tanh_of_rows=True), tmp_path, "tanh")
     assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
 

@@ -230,6 +230,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         used.add(name)
         return name
 
+    read = None  # (the tensors an op or the graph's outputs read: made when a loop is counted)
     for op in g.ops:
         i = op.index
         act = fused_activation(op)
@@ -250,8 +251,11 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             data = [t for t in op.inputs if t >= 0 and t not in const]
             edges = list(dict.fromkeys(producer.get(t, tensors[t].name) for t in data))
             biggest = lambda ts: max((tensors[t].shape for t in ts if tensors[t].shape is not None), key=prod, default=())  # noqa: E731
+            if read is None:
+                read = {t for o in g.ops for t in o.inputs} | set(g.outputs)
+            results = [t for t in op.outputs if t in read] or op.outputs  # (its result: a loop variable passed through unread is not)
             layers.append(Layer(name=name, type=RECURRENT, op=op.opname, inputs=tuple(edges), input_shape=biggest(data),
-                                output_shape=biggest(op.outputs), cost=replace(run, macs=run.macs * steps, other_ops=run.other_ops * steps),
+                                output_shape=biggest(results), cost=replace(run, macs=run.macs * steps, other_ops=run.other_ops * steps),
                                 note=f"a loop of {steps} steps, each the {n_ops} ops of subgraph {body_name!r}"))  # fmt: skip
             continue
         if op.opname in CONTROL_FLOW:
