@@ -521,6 +521,44 @@ def test_a_while_returning_sequences_counts_its_steps(tmp_path):
     assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
 
 
+def _captured_bias_loop(data_cond: bool = False) -> tm.Net:
+    """:func:`_rnn_loop` whose body also adds a bias it is given, b (1, 12), and passes on
+    unchanged; the main graph makes it by DEQUANTIZE of a float16 constant -- TensorFlow's
+    float16 file of onnx2tf's LSTM moves the gate biases out of the loop so."""
+    n = _rnn_loop(data_cond=data_cond)
+    body = n.bodies[1]
+    named = {t.name: k for k, t in enumerate(body.tensors)}
+    b = body.input("b", (1, 12))
+    (act,) = [op for op in body.ops if op.code == OP.TANH]
+    biased = body.binary(OP.ADD, named["sum"], b, "biased")
+    act.inputs[0] = biased
+    body.ops.remove(act)
+    body.ops.append(act)  # (after the bias)
+    body.output(b)
+    n.bodies[0].input("b", (1, 12))
+    half, b0 = n.const("b16", (1, 12), tm.TensorType.FLOAT16), n.tensor("b0", (1, 12))
+    n.ops.insert(0, tm.Op(OP.DEQUANTIZE, [half], [b0], None, None, None))
+    (loop,) = [op for op in n.ops if op.code == OP.WHILE]
+    loop.inputs.append(b0)
+    loop.outputs.append(n.tensor("b_out", (1, 12)))
+    return n
+
+
+def test_a_loop_counts_a_dequantized_bias_it_passes_on_unchanged(tmp_path):
+    """Found by the thirty-third round (onnx2tf's LSTM, whose float16 file lost its 96 biases: 96
+    -> 0): a constant of the main graph -- with data, or a DEQUANTIZE of one -- that the body
+    passes on unchanged is a constant in the body too, so the ADD of it counts 12 biases (and 12
+    more ops a step).  A loop left uncounted counts it in its params too.  Neither says the
+    subgraphs of a loop it counted are not counted."""
+    m = _read(_captured_bias_loop(), tmp_path)
+    (loop,) = [layer for layer in m.layers if layer.op == "WHILE"]
+    assert loop.cost == Cost(macs=240 * 16, other_ops=(37 + 12) * 16, weights=240, biases=12 + 12) and not m.uncounted
+    assert not any("more subgraph" in n for n in m.notes)
+    m = _read(_captured_bias_loop(data_cond=True), tmp_path, "on_data")
+    assert [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252 + 12)]
+    assert "2 more subgraph(s) (bodies of control-flow ops or other signatures) not counted" in m.notes
+
+
 def test_a_while_on_data_stays_uncounted(tmp_path):
     m = _read(_rnn_loop(data_cond=True), tmp_path)
     assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]

@@ -33,9 +33,12 @@ _DIRECTIONS = {5: "LESS", 4: "LESS_EQUAL", 3: "GREATER", 2: "GREATER_EQUAL"}
 _EXACT = {0: 1 << 24, 1: 1 << 11, 2: (1 << 31) - 1, 3: 255, 4: 1 << 62, 7: 32767, 9: 127, 10: 1 << 53, 15: (1 << 32) - 1, 16: 65535}
 
 
-def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] | None:
+def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int]) -> tuple[int, Cost, int, str] | None:
     """(steps, the cost of one run of the body, its op count, its name) of a WHILE ``op`` of
-    ``g``, or None when either is not known from the file."""
+    ``g``, or None when either is not known from the file.  ``const``: the constants of ``g``
+    (with data, or made of one: a DEQUANTIZE's output); an operand the body passes on unchanged
+    is a constant of the body when it is one of them (the float16 file of a TF loop whose biases
+    TensorFlow moved out of the body and dequantizes before it)."""
     cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
     if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
         return None
@@ -50,7 +53,8 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op) -> tuple[int, Cost, int, str] |
     steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond))
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
-    run = _run_cost(body)
+    captured = {inner for k, (outer, inner) in enumerate(zip(op.inputs, body.inputs)) if outer in const and body.outputs[k] == inner}
+    run = _run_cost(body, captured)
     if run is None:
         return None
     return steps, run[0], run[1], body.name
@@ -117,7 +121,7 @@ def _written_once(sub: Subgraph) -> dict:
     return {t: p for t, p in writers.items() if p is not None}
 
 
-def _run_cost(body: Subgraph) -> tuple[Cost, int] | None:
+def _run_cost(body: Subgraph, captured: set[int] = frozenset()) -> tuple[Cost, int] | None:
     """The cost of one run of ``body``: its ops' handler costs and fused activations, params
     once; None when one of them is not counted (a nested loop, an op without a handler, an op
     with arithmetic on a tensor whose size changes from run to run).  Such a tensor -- a
@@ -125,7 +129,7 @@ def _run_cost(body: Subgraph) -> tuple[Cost, int] | None:
     write of step t into the output sequence, the rows before it and after it sliced off), or
     one computed from it -- costs nothing through an op that only moves data (a SLICE, a
     CONCATENATION), whatever its size: those ops are zero and their shapes not checked."""
-    const = {i for i, t in enumerate(body.tensors) if t.const}
+    const = {i for i, t in enumerate(body.tensors) if t.const} | captured  # (``captured``: inputs bound to constants, passed on unchanged)
     placeholders, dynamic = dynamic_tensors(body)
     sized = _downstream(body, placeholders, dynamic)  # (their stored shapes are not their sizes)
     total = Cost()

@@ -132,18 +132,19 @@ def _learned(tensors, indices, const: set[int] | None = None) -> int:
                and (tensors[t].dtype in FLOAT_TYPES or tensors[t].quantized) and tensors[t].shape and prod(tensors[t].shape) > 1)  # fmt: skip
 
 
-def _subgraph_params(f: TFLiteFile, op) -> int:
+def _subgraph_params(f: TFLiteFile, op, const: set[int]) -> int:
     """Elements of the learned constants held by the subgraphs a control-flow op runs, and by
     theirs (a Keras LSTM's WHILE body holds its weights), and of those it passes them as operands
     (an IF converted from ONNX by onnx-tf: its branch's weights are the IF's inputs; a WHILE's
-    operand only when its body passes it on unchanged, a captured weight, not a state)."""
+    operand only when its body passes it on unchanged, a captured weight, not a state); an
+    operand is a constant of the main graph (``const``: with data, or a DEQUANTIZE of one...)."""
     stack = subgraph_indices(op)
     seen: set[int] = set()
     operands = op.inputs
     if op.opname in ("WHILE", "STABLEHLO_WHILE"):  # (a loop's operand is a state -- an RNN's zero h0 -- unless the body passes it on unchanged)
         body = f.graphs[op.options.get("BodySubgraphIndex", -1)] if 0 < op.options.get("BodySubgraphIndex", -1) < len(f.graphs) else None
         operands = [t for k, t in enumerate(op.inputs) if body is not None and k < min(len(body.inputs), len(body.outputs)) and body.inputs[k] == body.outputs[k]]
-    total = _learned(f.graphs[0].tensors, operands)
+    total = _learned(f.graphs[0].tensors, operands, const)
     while stack:
         s = stack.pop()
         if not isinstance(s, int) or not 0 < s < len(f.graphs) or s in seen:
@@ -187,8 +188,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                  f"({nbytes(f.weight_bytes)} of weights, not read)")  # fmt: skip
     notes.append(tflite_stablehlo.layout_note(g) or "shapes are NHWC, as stored in the file")
     inner = tflite_stablehlo.inner_subgraphs(f)  # a StableHLO reduction's body, a composite's decomposition
-    if len(f.graphs) - 1 - len(inner) > 0:
-        notes.append(f"{len(f.graphs) - 1 - len(inner)} more subgraph(s) (bodies of control-flow ops or other signatures) not counted")
+    subgraphs_note = len(notes)  # (where the note on the subgraphs not counted goes, once the loops counted are known)
     if inner:
         notes.append(f"{len(inner)} subgraph(s) of StableHLO reductions, scatters and composites (their bodies, decompositions): counted in those ops")
     resize = fix_inputs(path, g, overrides, notes)
@@ -231,6 +231,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         return name
 
     read = None  # (the tensors an op or the graph's outputs read: made when a loop is counted)
+    looped: set[int] = set()  # the cond and body subgraphs of the loops counted
     for op in g.ops:
         i = op.index
         act = fused_activation(op)
@@ -245,8 +246,9 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         if op.custom and op.opname not in HANDLERS:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + _custom_reason(op.opname)))
             continue
-        loop = counted_loop(f, g, op) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
+        loop = counted_loop(f, g, op, const) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
         if loop is not None:
+            looped.update(subgraph_indices(op))
             steps, run, n_ops, body_name = loop
             data = [t for t in op.inputs if t >= 0 and t not in const]
             edges = list(dict.fromkeys(producer.get(t, tensors[t].name) for t in data))
@@ -260,7 +262,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             continue
         if op.opname in CONTROL_FLOW:
             uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted (the weights they hold are its params)",
-                                       _subgraph_params(f, op)))  # fmt: skip
+                                       _subgraph_params(f, op, const)))  # fmt: skip
             continue
         handler = HANDLERS.get(op.opname)
         if handler is None:
@@ -350,4 +352,8 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared_kernels))}), counted once: one weight of the source "
                      f"model applied several times (an unrolled recurrence, tied weights)")  # fmt: skip
     inputs = [(tensors[t].name, tuple(tensors[t].shape or ()), ONNX_TYPES.get(TYPE_NAMES.get(tensors[t].dtype), 0)) for t in g.inputs]
+    left = len(f.graphs) - 1 - len(inner) - len(looped - set(inner))
+    if left > 0:
+        notes.insert(subgraphs_note, f"{left} more subgraph(s) (bodies of control-flow ops or other signatures) not counted"
+                     + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
     return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs)
