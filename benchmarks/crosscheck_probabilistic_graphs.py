@@ -658,7 +658,6 @@ def _gluonts(kind: str):
     forecast: 4 samples); the forward takes the past target, the other inputs fixed (ones /
     zeros)."""
     import torch
-    from torch import nn
 
     f32, i64, b = torch.float32, torch.long, 4
     if kind == "wavenet":
@@ -682,26 +681,13 @@ def _gluonts(kind: str):
         return _fixed(m, {"feat_static_cat": ((b, 1), i64), "feat_static_real": ((b, 1), f32), "past_observed_values": ((b, CTX), f32),
                           "past_time_feat": ((b, CTX, 1), f32), "future_time_feat": ((b, PRED, 1), f32)})  # fmt: skip
     if kind == "mqf2":
+        from crosscheck_quality_forecasting import gluonts_net  # (round 29's: the other inputs fixed, past_target given)
         from gluonts.torch.model.mqf2.module import MQF2MultiHorizonModel
 
         m = MQF2MultiHorizonModel(freq="h", context_length=CTX, prediction_length=PRED, num_feat_dynamic_real=1, num_feat_static_real=1,
                                   num_feat_static_cat=1, cardinality=[1], num_layers=1, hidden_size=16, dropout_rate=0.0,
                                   lags_seq=[1, 2], num_parallel_samples=4, icnn_hidden_size=8, icnn_num_layers=2)  # fmt: skip
-        spec = m.describe_inputs(4)
-
-        class Net(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.m = m
-                for k, inp in spec.items():
-                    if k != "past_target":
-                        t = torch.zeros(inp.shape, dtype=inp.dtype) if inp.dtype == torch.long else torch.ones(inp.shape, dtype=inp.dtype)
-                        self.register_buffer("in_" + k, t, persistent=False)
-
-            def forward(self, past_target):
-                return self.m(**{k: past_target if k == "past_target" else getattr(self, "in_" + k) for k in spec})
-
-        return Net()
+        return gluonts_net(m)
     raise KeyError(kind)
 
 

@@ -245,9 +245,6 @@ def _gluonts(kind: str):
     where there is a choice), behind a forward that takes past_target only: the observed mask is
     ones, other features zeros (static cat) / ones; the output is every distribution
     argument, loc and scale -- all the tensors it returns (DeepAR: its samples, 4 per series)."""
-    import torch
-    from torch import nn
-
     from gluonts.torch.distributions import NormalOutput
 
     if kind == "sff":
@@ -295,6 +292,17 @@ def _gluonts(kind: str):
               lags_seq=LAGS, num_parallel_samples=4)  # fmt: skip
     else:
         raise KeyError(kind)
+    return gluonts_net(m)
+
+
+def gluonts_net(m):
+    """gluonts network ``m`` behind a forward that takes past_target only: its other inputs
+    (``m.describe_inputs(4)``) fixed -- zeros (an integer input: static cat) or ones (the observed
+    mask, features; a (B, T, -1) input: ones like the past target) --, its output every tensor it
+    returns, flattened (also round 30's MQF2)."""
+    import torch
+    from torch import nn
+
     spec = m.describe_inputs(4)
 
     class Net(nn.Module):

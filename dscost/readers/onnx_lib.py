@@ -42,7 +42,7 @@ class _Part:
 
 class _Light(_Part):
     """The part of ``onnx`` the reader uses, without importing onnx's package: the protobuf
-    classes (``ModelProto``, ``GraphProto``, ``NodeProto``, ``ValueInfoProto``, ``TensorProto``, ``AttributeProto``),
+    classes (``ModelProto``, ``NodeProto``, ``ValueInfoProto``, ``TensorProto``, ``AttributeProto``),
     ``shape_inference.infer_shapes``, ``defs.onnx_opset_version`` and ``defs.get_schema`` (the same
     C++ calls); any other attribute (``helper``, ``numpy_helper``...) is the full module's."""
 
@@ -54,7 +54,7 @@ class _Light(_Part):
         def onnx_opset_version() -> int:
             return ext.defs.schema_version_map()[""][1]
 
-        classes = {c: getattr(proto, c) for c in ("ModelProto", "GraphProto", "NodeProto", "ValueInfoProto", "TensorProto", "AttributeProto")}
+        classes = {c: getattr(proto, c) for c in ("ModelProto", "NodeProto", "ValueInfoProto", "TensorProto", "AttributeProto")}
         super().__init__("", **classes, shape_inference=_Part("shape_inference", infer_shapes=infer_shapes),
                          defs=_Part("defs", onnx_opset_version=onnx_opset_version, get_schema=ext.defs.get_schema))  # fmt: skip
 

@@ -194,7 +194,6 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     gave a batch axis given one (:func:`onnx_mend.unbatched_pools`), which onnxruntime takes."""
     from dscost import runtime
     from dscost.readers import onnx_lib
-    from dscost.readers.onnx_lib import value_info
     from dscost.readers.onnx_mend import cast_inputs, negative_perms, unbatched_pools
 
     inputs, values, given = run_on
@@ -220,7 +219,7 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     for t in wanted:
         if t not in outputs:
             typed = types[t] and not casts  # (after a cast the reader's types may be stale: onnxruntime infers them)
-            g.output.append(value_info(t, types[t] if typed else None))
+            g.output.append(onnx_lib.value_info(t, types[t] if typed else None))
     names = [vi.name for vi in g.output]
     sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic", folder=str(Path(path).absolute().parent))
     del model

@@ -21,7 +21,7 @@ from dscost.layers import Cost
 from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import CONTROL_FLOW, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
 from dscost.readers.tflite_ops import HANDLERS, SHAPE_OPS, NodeInfo, fused_activation
-from dscost.readers.tflite_shapes import _downstream, dynamic_tensors
+from dscost.readers.tflite_shapes import downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
 MOVES_DATA = (*SHAPE_OPS, "CONCATENATION")  # (zero arithmetic whatever the sizes: tflite_ops)
@@ -131,7 +131,7 @@ def _run_cost(body: Subgraph, captured: set[int] = frozenset()) -> tuple[Cost, i
     CONCATENATION), whatever its size: those ops are zero and their shapes not checked."""
     const = {i for i, t in enumerate(body.tensors) if t.const} | captured  # (``captured``: inputs bound to constants, passed on unchanged)
     placeholders, dynamic = dynamic_tensors(body)
-    sized = _downstream(body, placeholders, dynamic)  # (their stored shapes are not their sizes)
+    sized = downstream(body, placeholders, dynamic)  # (their stored shapes are not their sizes)
     total = Cost()
     for op in body.ops:
         handler = HANDLERS.get(op.opname)

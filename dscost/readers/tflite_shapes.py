@@ -40,7 +40,7 @@ def dynamic_tensors(graph) -> tuple[set[int], set[int]]:
     return {i for i in anywhere if min(graph.tensors[i].signature[1:], default=0) < 0}, anywhere
 
 
-def _downstream(graph, seeds: set[int], among: set[int], ops: tuple[str, ...] = ()) -> set[int]:
+def downstream(graph, seeds: set[int], among: set[int], ops: tuple[str, ...] = ()) -> set[int]:
     """``seeds``, the outputs of ``ops``, and the tensors of ``among`` computed from them."""
     out = set(seeds)
     for op in graph.ops:
@@ -107,7 +107,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
         return set()
     if resize:  # (the sizes that follow the inputs': every computed tensor's, signature or not)
         dynamic = {i for i, t in enumerate(graph.tensors) if not t.const and t.shape is not None and i not in resize}
-    unresolved = _downstream(graph, placeholders, dynamic)
+    unresolved = downstream(graph, placeholders, dynamic)
     shown = few(repr(graph.tensors[t].name) for t in sorted(placeholders))
     what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})" if placeholders else "the tensors after the inputs set"
     runtime = find_runtime()
@@ -130,7 +130,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
             raise err if str(path) in str(err) else InputError(f"{path}: at the input shapes given, {err}") from None
         notes.append(f"{what}: their shapes are unknown and the ops on them uncounted ({err})")
         return unresolved
-    unknown = _downstream(graph, set(), dynamic, DATA_SIZED_OPS)
+    unknown = downstream(graph, set(), dynamic, DATA_SIZED_OPS)
     resolved = 0
     for t in dynamic - unknown:
         shape = shapes.get(t)
