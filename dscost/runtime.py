@@ -62,7 +62,8 @@ def ort_version() -> str:
 
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message, without onnxruntime's source-location prefix."""
-    text = message(exc).strip().splitlines()
+    raw = getattr(exc, "object", None) if isinstance(exc, UnicodeDecodeError) else None  # (onnxruntime's message, which its binding could
+    text = (raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else message(exc)).strip().splitlines()  # not decode: a name not UTF-8)
     msg = text[0] if text else exc.__class__.__name__
     # onnxruntime prefixes "[ONNXRuntimeError] : 1 : FAIL : /path/file.cc:123 fn(...) message"
     if "] :" in msg:
@@ -94,6 +95,19 @@ def serialize(model, label: str) -> bytes:
         return model.SerializeToString()
     except ValueError as exc:  # > 2 GB protobuf
         raise InputError(f"{label}: cannot hand the model to onnxruntime ({first_line(exc)})") from None
+
+
+def _cpu_session(rt, model, so):
+    """onnxruntime's session on the CPU, without its fallback: when creating one raises a
+    ValueError or RuntimeError (an error message holding a name that is not UTF-8, which its binding
+    cannot decode), onnxruntime prints a four-line "EP Error" banner to stdout and tries the same
+    CPU provider again.  ``enable_fallback=0`` turns that off where onnxruntime reads it (1.2x);
+    where it does not (1.18), the banner goes nowhere: the error is dscost's one line."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return rt.InferenceSession(model, so, providers=["CPUExecutionProvider"], enable_fallback=0)
 
 
 def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None,
@@ -133,13 +147,13 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     if folder is not None:
         so.add_session_config_entry(FOLDER_ENTRY, folder)
     try:
-        return rt.InferenceSession(serialize(given, label) if hasattr(given, "SerializeToString") else given, so, providers=["CPUExecutionProvider"])
+        return _cpu_session(rt, serialize(given, label) if hasattr(given, "SerializeToString") else given, so)
     except Exception as exc:  # onnxruntime raises its own exception types (Fail, InvalidGraph, NotImplemented...)
         refused, text = first_line(exc), message(exc)
     older = _older_ir(given, text, label)
     if older is None and whole is not None:  # (the copy refused, not for its IR version: the file itself, as before the copies)
         try:
-            return rt.InferenceSession(serialize(load_onnx(whole), label) if names else whole, so, providers=["CPUExecutionProvider"])  # (named as the copy was)
+            return _cpu_session(rt, serialize(load_onnx(whole), label) if names else whole, so)  # (named as the copy was)
         except InputError:
             raise
         except Exception as exc:
@@ -150,7 +164,7 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     if beside is not None:  # (its external data is found beside the file, not beside the bytes)
         so.add_session_config_entry(FOLDER_ENTRY, beside)
     try:
-        sess = rt.InferenceSession(restamped, so, providers=["CPUExecutionProvider"])
+        sess = _cpu_session(rt, restamped, so)
     except Exception as exc:
         raise InputError(f"{label}: onnxruntime cannot run this model: {refused}; stamped IR version {stamp} in the copy it ran, it failed: {first_line(exc)}") from None
     if notices is not None:

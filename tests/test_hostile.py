@@ -484,6 +484,20 @@ def test_onnxruntime_logs_do_not_reach_stderr(tmp_path):
     one_error(dscost(tmp_path, "bench", "bad.onnx"), "bad.onnx", "onnxruntime cannot run this model")
 
 
+def test_an_onnxruntime_message_that_is_not_utf8_is_one_line(tmp_path):
+    """Found by fuzzing (seed 1437): a Concat whose attribute name is not UTF-8.  onnxruntime names
+    it in its error, its binding cannot decode that and raises a UnicodeDecodeError (a ValueError),
+    on which onnxruntime printed a four-line "EP Error" banner, twice, before dscost's line; and the
+    line said only where the decoding failed.  Now one line, with onnxruntime's own words."""
+    nodes = [helper.make_node("Concat", ["x", "x"], ["y"], name="cat", axis=1)]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])])
+    data = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString()
+    (tmp_path / "m.onnx").write_bytes(data.replace(b"\x0a\x04axis", b"\x0a\x04\xe1xis"))
+    r = dscost(tmp_path, "bench", "m.onnx", "--runs", "3", "--budget", "0.05")
+    assert r.stdout == ""
+    one_error(r, "m.onnx: onnxruntime cannot run this model: ", "INVALID_GRAPH", "Unrecognized attribute: \\xe1xis for operator Concat")
+
+
 def _nested_if(depth: int) -> bytes:
     """A model whose If bodies nest ``depth`` deep, written with dscost's wire encoder
     (the protobuf library itself refuses to build messages nested beyond 100)."""
