@@ -476,6 +476,21 @@ def test_a_dynamo_export_names_the_parameters_its_program_never_reads():
                     "inputs (head.weight, head.bias, tied.bias); torch's sum(p.numel()) counts them, dscost does not"]  # fmt: skip
 
 
+def test_a_sparse_buffer_does_not_stop_the_dynamo_export():
+    """Found by round 34 (openai-whisper's Whisper, whose ``alignment_heads`` is a sparse COO
+    buffer): after the dynamo export, dscost looked for parameters torch.export lifted as constants
+    by each constant's data pointer, which a sparse tensor has not: "Cannot access data pointer of
+    Tensor that doesn't have storage" ended the count.  A tensor without storage is no parameter's."""
+    need("onnxscript")
+    try:
+        a = dscost.analyze(tm.SparseBuffer(), (1, 2, 3, 3))
+    except dscost.InputError as err:  # (an older dynamo exporter may refuse the sparse buffer itself: said in one line)
+        assert tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 14) and "the dynamo exporter too" in str(err), err
+        return
+    assert (a.totals.macs, a.totals.params) == torch_counts(tm.SparseBuffer(), torch.rand(1, 2, 3, 3)) == (36, 38)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter")
+
+
 def test_a_dynamo_export_says_which_parameters_it_read_as_lifted_constants():
     """Found by the fifteenth round (ncps's LTC): a parameter the forward reads through a plain
     dict is a constant torch.export lifts (``lifted_tensor_0``), which the graph holds as a buffer:

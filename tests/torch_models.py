@@ -423,6 +423,16 @@ class UnreadLogAddExp(LogAddExp):
         self.tied.weight = self.fc.weight
 
 
+class SparseBuffer(LogAddExp):
+    """LogAddExp (36 MACs, 38 params) holding a sparse COO buffer its forward never reads, as
+    openai-whisper's Whisper holds ``alignment_heads``: a tensor without storage, so no data
+    pointer."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("heads", torch.eye(4).to_sparse(), persistent=False)
+
+
 class DictHeld(nn.Module):
     """A 16x16 weight read through a plain dict (ncps's LTC keeps its parameters so), times x and
     logaddexp'd with it (no TorchScript symbolic: the dynamo exporter exports it): torch counts

@@ -175,12 +175,21 @@ def unread_params(module, exported) -> tuple[list[tuple[str, int]], list[tuple[s
     if not {target for target, _ in specs} <= {name for _, names in groups for name in names}:
         return [], []
     read = {target for target, used in specs if used}
-    lifted = {(t.data_ptr(), tuple(t.shape)) for t in (getattr(exported, "constants", None) or {}).values() if hasattr(t, "data_ptr")}
+    lifted = {_stored(t) for t in (getattr(exported, "constants", None) or {}).values() if hasattr(t, "data_ptr")} - {None}
     unread, as_constants = [], []
     for p, names in groups:
         if not read.intersection(names):
-            (as_constants if (p.data_ptr(), tuple(p.shape)) in lifted else unread).append((names[0], p.numel()))
+            (as_constants if _stored(p) in lifted else unread).append((names[0], p.numel()))
     return unread, as_constants
+
+
+def _stored(t) -> tuple | None:
+    """(data pointer, shape) of a tensor; None for one without storage, which has no pointer (a
+    sparse COO tensor: openai-whisper's ``alignment_heads`` buffer)."""
+    try:
+        return t.data_ptr(), tuple(t.shape)
+    except RuntimeError:  # ("Cannot access data pointer of Tensor that doesn't have storage")
+        return None
 
 
 def param_groups(module) -> list[tuple]:
