@@ -786,3 +786,27 @@ def test_pad_arithmetic_through_qdq_is_folded(tmp_path, domain, zp_type):
     layers, _ = layers_of(tmp_path, nodes, [("x", [1, 3, 8, 8])], inits)
     assert layers["xp"].output_shape == (1, 3, 10, 10)
     assert (layers["y"].output_shape, layers["y"].cost.macs) == ((1, 4, 8, 8), 6_912)
+
+
+def test_a_domain_the_file_does_not_import_is_imported_as_onnxruntime_does(tmp_path):
+    """Found by round 35: onnxruntime's ``optimize_model`` writes its com.microsoft fusions into
+    some files without importing the domain (GPT-NeoX's BiasGelu, Qwen3's
+    SkipSimplifiedLayerNormalization).  onnxruntime runs them: it imports each domain it knows at
+    its newest version.  onnx's inference stopped dscost ("No opset import for domain
+    com.microsoft").  Now the domain is imported (version 1, every contrib op's), a note says so,
+    and an op of a domain nobody knows is uncounted, as when its domain is imported."""
+    rng = np.random.default_rng(0)
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["h"], name="mm"), ms_node("BiasGelu", ["h", "b"], "y"),
+             helper.make_node("Frob", ["y"], ["z"], name="frob", domain="org.example")]  # fmt: skip
+    inits = [init("w", 64, 128, value=rng.random((64, 128))), init("b", 128, value=rng.random(128))]
+    g = helper.make_graph(nodes, "g", [vi("x", [2, 16, 64])], [helper.make_empty_tensor_value_info("z")], inits)
+    path = save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8))
+    m = read_onnx(path)
+    layers = {layer.name: layer for layer in m.layers}
+    assert layers["mm"].cost.macs == 2 * 16 * 64 * 128 and layers["mm"].cost.weights == 64 * 128
+    assert layers["y"].output_shape == (2, 16, 128) and layers["y"].cost.biases == 128
+    assert [(u.name, u.op) for u in m.uncounted] == [("frob", "Frob")]
+    assert [n for n in m.notes if "opset_import" in n] == [
+        "the file's nodes use domain(s) its opset_import does not declare: com.microsoft (version 1), org.example (version 1) read as imported, "
+        "as onnxruntime imports each domain it knows at its newest version (onnx's checker refuses the file)"]  # fmt: skip
+    assert [o.domain for o in __import__("onnx").load(str(path)).opset_import] == [""]  # (the user's file as it was)

@@ -10,6 +10,9 @@ of the graph before inference (never in the user's file), each said in a note.
   type torch has them in.
 * :func:`unbatched_pools` -- a pool over an unbatched [C, H, W], as the TorchScript exporter
   writes ``max_pool2d`` of one (SuperPoint's keypoint NMS): given a batch axis of 1.
+* :func:`import_domains` / :func:`imported_note` -- nodes of a domain the file does not import, as
+  onnxruntime's ``optimize_model`` writes its ``com.microsoft`` fusions into some files (GPT-NeoX's
+  BiasGelu): onnxruntime imports each domain it knows at its newest version, onnx's inference stops.
 """
 
 from __future__ import annotations
@@ -140,3 +143,45 @@ def unbatched_pools(graph, shapes: dict | None, opset_import, notes: list[str] |
 def batched_pools(graph) -> list[str]:
     """The outputs of the pools :func:`unbatched_pools` gave a batch axis, in graph order."""
     return [n.output[0] for n in graph.node if n.op_type == "Squeeze" and n.name.endswith(UNBATCHED) and n.output]
+
+
+def _domains(graph, found: set[str]) -> set[str]:
+    """The domains of ``graph``'s nodes and of its subgraphs' (If, Loop, Scan bodies)."""
+    for node in graph.node:
+        found.add(node.domain)
+        for a in node.attribute:
+            if a.HasField("g"):
+                _domains(a.g, found)
+            for sub in a.graphs:
+                _domains(sub, found)
+    return found
+
+
+def import_domains(mp, onnx) -> bool:
+    """Import each domain ``mp``'s nodes use and its ``opset_import`` does not (in place), as
+    onnxruntime does: at the newest version onnx knows of the ops used (``ai.onnx.ml``), else 1
+    (``com.microsoft``: every contrib op is version 1; a domain nobody knows: its ops are
+    uncounted, as any op of an unknown domain).  Called when onnx's inference stops on one (a file
+    without never pays the walk); True when it imported any."""
+    declared = {o.domain for o in mp.opset_import} | ({"", "ai.onnx"} if any(o.domain in ("", "ai.onnx") for o in mp.opset_import) else set())
+    added = False
+    for domain in sorted(_domains(mp.graph, set()) - declared):
+        versions = [1]
+        for node in (n for n in mp.graph.node if n.domain == domain):
+            try:
+                versions.append(onnx.defs.get_schema(node.op_type, domain).since_version)
+            except Exception:  # (no schema: onnx's SchemaError)
+                pass
+        mp.opset_import.add(domain=domain, version=max(versions))
+        added = True
+    return added
+
+
+def imported_note(mp, declared: set[str]) -> list[str]:
+    """The note for the domains :func:`import_domains` imported into ``mp`` (``declared``: the
+    domains it imported before); [] when none."""
+    added = [f"{o.domain} (version {o.version})" for o in mp.opset_import if o.domain not in declared]
+    if not added:
+        return []
+    return [f"the file's nodes use domain(s) its opset_import does not declare: {', '.join(added)} read as imported, as onnxruntime "
+            "imports each domain it knows at its newest version (onnx's checker refuses the file)"]

@@ -34,7 +34,7 @@ from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
-from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, negative_perms, unbatched_pools
+from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, imported_note, negative_perms, unbatched_pools
 from dscost.readers.onnx_uncounted import aten_reason, cannot_run_notes, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 
@@ -139,6 +139,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             mp = inline_functions(path, mp, notes)
             has_if = any(n.op_type == "If" for n in mp.graph.node)
         onnx_inputs.densify_sparse(mp.graph)
+        declared = {o.domain for o in mp.opset_import}  # (a domain the nodes use and the file does not import: imported by the inference, said)
         real_inputs = onnx_inputs.real_inputs(path, mp, st.initializers, notes)
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
@@ -169,6 +170,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         if measure_sizes:
             inferred, names, made, untaken = measure(path, mp, inferred, infer, notes, (onnx_inputs.input_list(real_inputs), input_values, feeds), names, made, maybe_loop,
                                                      st.external_files)  # fmt: skip
+        notes += imported_note(mp, declared)
         del mp, made
         notes += inferred.notes
         g = inferred.graph

@@ -68,6 +68,11 @@ def _infer_once(mp, path: Path, onnx):
         return onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=True)
     except Exception as err:
         msg = str(err).strip().splitlines()
+        if "No opset import for domain" in str(err):  # (onnxruntime's optimize_model writes such files; onnxruntime runs them)
+            from dscost.readers.onnx_mend import import_domains
+
+            if import_domains(mp, onnx):
+                return _infer_once(mp, path, onnx)
         raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
 
 
