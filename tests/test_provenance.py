@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from onnx import helper
@@ -280,3 +282,40 @@ def test_a_parameter_the_exporter_folds_into_two_tensors_is_counted_once(tmp_pat
     _with_metadata(file_graph, **{SIGNATURE: signature})
     a = dscost.analyze(str(save(tmp_path, helper.make_model(file_graph, opset_imports=[helper.make_opsetid("", 17)]), "folded_twice.onnx")))
     assert (a.totals.params, a.totals.buffers, a.totals.macs) == (6 + 36, 6 + 36, 36)
+
+
+def test_slices_the_exporter_folds_out_of_one_parameter_are_its_parts(tmp_path):
+    """Found by round 37 (a sparse 3-D conv reading its (27, 4, 32) weight as ``weight.unbind(0)``):
+    the dynamo exporter stores 27 slices, each folded from the weight and the Slice bounds it made
+    (``val_N``), and not the weight; dscost took 26 of them for copies of the first, counting 128
+    params where torch counts 3,456.  Slices with other bounds are other parts of the parameter;
+    a tensor folded with the same bounds as another (the cos and sin of one slice) is a copy, and
+    one folded with none beside one with bounds stays the round-24 case (log_std): a copy.  The
+    whole file: x (10x4) @ each of the three (4, 8) slices of a (3, 4, 8) parameter, as torch
+    exports ``sum(x @ w for w in self.w.unbind(0))``: 960 MACs, 96 params."""
+    from dscost.readers.onnx_provenance import FOLDED, SIGNATURE, learned
+
+    signature = "\n# inputs\np_w: PARAMETER target='w'\np_v: PARAMETER target='v'\np_u: PARAMETER target='u'\nx: USER_INPUT\n"
+    record = [_with_metadata(vi("getitem", [4, 8]), **{FOLDED: "['val_0', 'val_1', 'val_2', 'val_3', 'val_4', 'w']"}),
+              _with_metadata(vi("getitem_1", [4, 8]), **{FOLDED: "['val_4', 'val_5', 'val_6', 'val_7', 'val_8', 'w']"}),
+              _with_metadata(vi("getitem_2", [4, 8]), **{FOLDED: "['val_10', 'val_11', 'val_12', 'val_4', 'val_9', 'w']"}),
+              _with_metadata(vi("cos", [2, 8]), **{FOLDED: "['v', 'val_20', 'val_21']"}),  # (one slice of v, twice)
+              _with_metadata(vi("sin", [2, 8]), **{FOLDED: "['v', 'val_20', 'val_21']"}),
+              _with_metadata(vi("tab", [8, 9]), **{FOLDED: "['u', 'val_30']"}),  # (a table, and the same expanded over a batch of 4: round 30)
+              _with_metadata(vi("tab_x", [4, 8, 9]), **{FOLDED: "['u', 'val_31', 'val_32']"}),
+              _with_metadata(vi("val_72", []), **{FOLDED: "['val_8']"})]  # (of no parameter: a constant, in no note; it was "val_72 from ")  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=record)
+    _with_metadata(graph, **{SIGNATURE: signature})
+    held = {n: SimpleNamespace(dims=d) for n, d in (("getitem", [4, 8]), ("getitem_1", [4, 8]), ("getitem_2", [4, 8]), ("cos", [2, 8]),
+                                                    ("sin", [2, 8]), ("tab", [8, 9]), ("tab_x", [4, 8, 9]), ("val_72", []))}  # (the file's initializers: their dims)
+    said, notes = learned(SIGNATURE.encode(), graph, None, held)
+    assert said == {"getitem": True, "getitem_1": True, "getitem_2": True, "cos": True, "sin": False, "tab": False, "tab_x": True, "val_72": False}
+    assert notes[-1] == ("2 initializer(s) the exporter folded from parameters counted already (sin from v, tab from u), counted as buffers: "
+                         "each parameter is counted once")
+    nodes = [node("MatMul", ["x", f"getitem{s}"], f"m{i}", name=f"mm{i}") for i, s in enumerate(("", "_1", "_2"))]
+    nodes += [node("Add", ["m0", "m1"], "s", name="add"), node("Add", ["s", "m2"], "y", name="add_1")]
+    inits = [init(n, 4, 8, value=np.arange(32) + k) for k, n in enumerate(("getitem", "getitem_1", "getitem_2"))]
+    file_graph = helper.make_graph(nodes, "g", [vi("x", [10, 4])], [vi("y", [10, 8])], inits, value_info=record[:3])
+    _with_metadata(file_graph, **{SIGNATURE: "\n# inputs\np_w: PARAMETER target='w'\nx: USER_INPUT\n"})
+    a = dscost.analyze(str(save(tmp_path, helper.make_model(file_graph, opset_imports=[helper.make_opsetid("", 18)]), "unbound.onnx")))
+    assert (a.totals.macs, a.totals.params, a.totals.buffers) == (3 * 10 * 4 * 8, 96, 0)

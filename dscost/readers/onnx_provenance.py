@@ -87,6 +87,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     held = {n for n, k in kinds.items() if k == "PARAMETER" and n in initializers}
     copies: dict[str, str] = {}  # a folded tensor counted as a buffer -> the parameters it comes from, counted otherwise
     several: dict[str, set[str]] = {}  # a tensor folded from several parameters -> those
+    bounds: dict[str, frozenset] = {}  # a tensor folded from one parameter -> the exporter's own values it was folded with (val_N)
     for name, text in folded.items():
         try:
             sources = ast.literal_eval(text)
@@ -100,10 +101,11 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
             elif len(learned_from) == 1:
                 parts = frozenset(s for s in sources if isinstance(s, str) and _made_by(s) in PARTS)
                 singles.setdefault((next(iter(learned_from)), parts), []).append(name)
-            else:
+                bounds[name] = frozenset(s for s in sources if isinstance(s, str) and _made_by(s) == "val")
+            elif learned_from:
                 several[name] = learned_from
             sourced.update(s for s in sources if isinstance(s, str))
-    copies.update(_copies(singles, initializers))
+    copies.update(_copies(singles, bounds, initializers))
     # of several parameters each held or folded whole into a tensor of its own (round 26: block-recurrent-transformer's
     # (1 - sigmoid(beta)) * init_state, beside sigmoid(beta) and the init_state a state's Add reads)
     whole = held | {param for param, parts in singles if not parts}
@@ -131,18 +133,30 @@ def unheld_note(names: list[str]) -> list[str]:
             f"whatever its names, dscost counts the file's"]  # fmt: skip
 
 
-def _copies(singles: dict[tuple[str, frozenset], list[str]], initializers: dict) -> dict[str, str]:
+def _copies(singles: dict[tuple[str, frozenset], list[str]], bounds: dict[str, frozenset], initializers: dict) -> dict[str, str]:
     """Of the tensors folded from one parameter the file does not hold through the same parts of
     it (the same ``select`` and ``slice`` values, or none), all but the largest, each with that
-    parameter: torch counts the parameter once.  (A tensor folded from several is a copy only when
-    each of them is held or folded whole on its own, :func:`learned`: else it holds a part no other
-    does -- DoRA's weight norm beside its lora_A; brevitas' LSTM weights, each folded from both
-    through the scale their statistics share.)"""
+    parameter: torch counts the parameter once.  Where every one of them was folded with values of
+    the exporter's own (``val_N``: the starts and ends of the Slices ``unbind`` and ``split``
+    become) and all are of one size, those tell the parts apart: a (27, 4, 32) weight unbound into
+    27 slices is 27 parts, not one part and 26 copies (round 37, a sparse 3-D conv); a table and
+    its copy expanded over the batch differ in their values (the shape) and in size (round 30,
+    pyro's spline: a copy).  (A tensor folded from several is a
+    copy only when each of them is held or folded whole on its own, :func:`learned`: else it holds
+    a part no other does -- DoRA's weight norm beside its lora_A; brevitas' LSTM weights, each
+    folded from both through the scale their statistics share.)"""
     size = lambda n: prod(getattr(initializers.get(n), "dims", ()) or ())  # noqa: E731
     copies = {}
     for (param, _), names in singles.items():
-        kept = max(names, key=size)
-        copies.update((n, param) for n in names if n != kept)
+        if len(names) > 1 and all(bounds.get(n) for n in names) and len({size(n) for n in names}) == 1:  # (a copy of one part has the same bounds: cos and sin of one slice)
+            groups: dict[frozenset, list[str]] = {}
+            for n in names:
+                groups.setdefault(bounds[n], []).append(n)
+        else:
+            groups = {frozenset(): names}
+        for group in groups.values():
+            kept = max(group, key=size)
+            copies.update((n, param) for n in group if n != kept)
     return copies
 
 
