@@ -246,6 +246,25 @@ def test_dynamic_dimensions_from_one_run_of_the_interpreter(tmp_path):
         load(path, input_shapes={"x": (2, 64)})
 
 
+def test_a_dilated_conv_on_a_dynamic_batch_runs_on_the_batch_times_the_block(tmp_path, monkeypatch):
+    """Found by round 36 (Keras 3's LiteRT export of keras-hub's DeepLabV3, -31,850,496 MACs): a
+    dilated conv between SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND on a dynamic batch is stored at
+    batch 1, where it runs on the batch times the block (4 at a rate of 2).  Those tensors are
+    placeholders: the interpreter's run gives the conv its batch of 4, 18,432 MACs, as the ONNX
+    file of the same layer counts; without an interpreter the conv and what follows it are uncounted,
+    never 4,608."""
+    pytest.importorskip("ai_edge_litert")
+    m = _read(tm.dilated_dynamic_batch(), tmp_path)
+    conv = next(layer for layer in m.layers if layer.name == "conv")
+    assert (conv.cost.macs, conv.input_shape, conv.output_shape) == (4 * 4 * 4 * 8 * 3 * 3 * 4, (4, 6, 6, 4), (4, 4, 4, 8))
+    assert not m.uncounted
+    from dscost.readers import tflite_shapes
+
+    monkeypatch.setattr(tflite_shapes, "find_runtime", lambda: None)
+    m = _read(tm.dilated_dynamic_batch(), tmp_path)
+    assert [u.op for u in m.uncounted] == ["SPACE_TO_BATCH_ND", "CONV_2D", "BATCH_TO_SPACE_ND", "RELU"] and sum(layer.cost.macs for layer in m.layers) == 0
+
+
 @pytest.mark.parametrize("stand_in, timeout, said", [("crashing_run", 60, "its process was killed by signal 11"),
                                                       ("hanging_run", 2, "did not finish within 2 s and was stopped")])  # fmt: skip
 def test_an_interpreter_that_crashes_or_hangs_leaves_the_shapes_unknown(tmp_path, monkeypatch, stand_in, timeout, said):

@@ -410,6 +410,26 @@ def dynamic_rows(where: bool = False, custom: bool = False) -> Net:
     return net
 
 
+def dilated_dynamic_batch() -> Net:
+    """Keras 3's LiteRT export of Conv2D(8, 3, dilation_rate=2, padding="same") on a dynamic batch
+    (round 36, keras-hub's DeepLabV3): SPACE_TO_BATCH_ND (block 2x2, paddings 2) -> CONV_2D 3x3
+    VALID -> BATCH_TO_SPACE_ND, every tensor stored at batch 1 with shape_signature -1.  At batch 1
+    the conv runs on a batch of 4: x [1, 8, 8, 4] -> [4, 6, 6, 4] -> [4, 4, 4, 8] -> [1, 8, 8, 8]:
+    4 x 4 x 4 x 8 outputs x 36 = 18,432 MACs; the stored shapes (1x6x6x4 -> 1x4x4x8) say 4,608."""
+    net = Net()
+    x = net.input("x", (1, 8, 8, 4), signature=(-1, 8, 8, 4))
+    block = net.const("block", (2,), INT32, quantized=False, data=struct.pack("<2i", 2, 2))
+    s = net.tensor("stb", (1, 6, 6, 4), signature=(-1, 6, 6, 4))
+    net.op(BuiltinOperator.SPACE_TO_BATCH_ND, [x, block, net.const("pads", (2, 2), INT32, quantized=False, data=struct.pack("<4i", 2, 2, 2, 2))], [s])
+    c = net.tensor("conv", (1, 4, 4, 8), signature=(-1, 4, 4, 8))
+    opts = {"Padding": Padding.VALID, "StrideW": 1, "StrideH": 1, "FusedActivationFunction": 0, "DilationWFactor": 1, "DilationHFactor": 1}
+    net.op(BuiltinOperator.CONV_2D, [s, net.const("conv/filter", (8, 3, 3, 4)), net.const("conv/bias", (8,))], [c], (BuiltinOptions.Conv2DOptions, opts))
+    y = net.tensor("y", (1, 8, 8, 8), signature=(-1, 8, 8, 8))
+    net.op(BuiltinOperator.BATCH_TO_SPACE_ND, [c, block, net.const("crops", (2, 2), INT32, quantized=False, data=struct.pack("<4i", 0, 0, 0, 0))], [y])
+    net.output(net.unary(BuiltinOperator.RELU, y, "relu"))
+    return net
+
+
 # Stand-ins for the interpreter's run in its child process (tflite_shapes._run), by import path:
 # one that dies on a signal, as a crashing runtime would, and one that never returns.
 def crashing_run(path, module, resize):

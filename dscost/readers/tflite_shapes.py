@@ -33,11 +33,19 @@ PROGRESS_BYTES = 32 << 20  # a bigger file shows a progress line on a terminal w
 
 def dynamic_tensors(graph) -> tuple[set[int], set[int]]:
     """(tensors of ``graph`` -- a :class:`tflite_file.Subgraph` -- with a dynamic dimension other
-    than the leading one: placeholders for sure; every tensor with a dynamic dimension: a leading
-    one is the batch, or a placeholder too, as the rows [-1, 96] of a matmul over 511 frames)."""
+    than the batch: placeholders for sure; every tensor with a dynamic dimension: a leading one is
+    the batch, or a placeholder too, as the rows [-1, 96] of a matmul over 511 frames).  A dynamic
+    leading dimension from a SPACE_TO_BATCH_ND on, up to the BATCH_TO_SPACE_ND that undoes it, is no
+    batch of 1 but the batch times the block's size: Keras 3's dilated convs on a dynamic batch (a
+    rate of 2 runs the conv on a batch of 4; DeepLabV3, round 36) -- a placeholder."""
     anywhere = {i for i, t in enumerate(graph.tensors) if t.signature and t.shape is not None and len(t.signature) == len(t.shape)
                 and min(t.signature) < 0}  # fmt: skip
-    return {i for i in anywhere if min(graph.tensors[i].signature[1:], default=0) < 0}, anywhere
+    placeholders = {i for i in anywhere if min(graph.tensors[i].signature[1:], default=0) < 0}
+    blocked: set[int] = set()  # (tensors whose leading dimension is the batch times a block's size)
+    for op in graph.ops:
+        if op.opname == "SPACE_TO_BATCH_ND" or op.opname != "BATCH_TO_SPACE_ND" and any(t in blocked for t in op.inputs if t >= 0):
+            blocked.update(t for t in op.outputs if t in anywhere)
+    return placeholders | blocked, anywhere
 
 
 def downstream(graph, seeds: set[int], among: set[int], ops: tuple[str, ...] = ()) -> set[int]:
