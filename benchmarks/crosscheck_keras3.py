@@ -93,9 +93,9 @@ DIAGNOSES (every difference):
   SHAPE of the dynamic batch) -> ADD: BERT and DistilBERT -512; ViT's class token [1, 1, 32] ->
   BROADCAST_TO -> CONCATENATION: -32.  Repro /tmp/r36/repro/tflite_const_params.py: .onnx 800 params,
   .tflite 256.  (BERT via from_concrete_functions in crosscheck_tflite_layers.py had the table folded
-  into an ADD constant, counted.)  Open: the TFLite reader counts a constant by the tensor an op
-  reads, so a broadcast copy would count its broadcast size; it needs the ONNX reader's tracking of
-  each constant's sources.
+  into an ADD constant, counted.)  Fixed the same day: a BROADCAST_TO or TILE of a learned constant
+  to a computed shape counts the constant, once; BERT 21,984, DistilBERT 20,864 and ViT 23,904
+  params in both TFLite files, Keras' count_params().
 - not dscost's: Keras' TF-backend ONNX export writes invalid files, silently (tf2onnx only logs
   "Tensorflow op ... is not supported"; onnx.checker and onnxruntime refuse them): an exact GELU
   (keras.activations.gelu, approximate=False: ViT, DistilBERT, ConvNeXt) becomes a TF ``Erfc`` node

@@ -265,6 +265,20 @@ def test_a_dilated_conv_on_a_dynamic_batch_runs_on_the_batch_times_the_block(tmp
     assert [u.op for u in m.uncounted] == ["SPACE_TO_BATCH_ND", "CONV_2D", "BATCH_TO_SPACE_ND", "RELU"] and sum(layer.cost.macs for layer in m.layers) == 0
 
 
+def test_a_learned_table_copied_to_a_computed_shape_is_counted_once(tmp_path):
+    """Found by round 36 (keras-hub's BERT and DistilBERT -512 params, ViT -32): Keras 3's LiteRT
+    export broadcasts a position table to the dynamic batch's shape before its ADD, and tiles the
+    class token before its CONCATENATION; the table reached the work through data movement only and
+    was not counted, where the ONNX reader counts an Expand's.  BROADCAST_TO / TILE of a learned
+    constant to a shape computed from the activations counts it, once however many copies read it;
+    a constant tiled by constant multiples is not."""
+    m = _read(tm.replicated_constants(), tmp_path)
+    assert sum(layer.cost.params for layer in m.layers) == 16 * 32 + 32
+    by = {layer.name: layer.cost.weights for layer in m.layers if layer.cost.weights}
+    assert by == {"broadcast0": 512, "cls_tiled": 32}, by
+    assert any("weights 'pos' also used by broadcast0: counted there" in (layer.note or "") for layer in m.layers)
+
+
 @pytest.mark.parametrize("stand_in, timeout, said", [("crashing_run", 60, "its process was killed by signal 11"),
                                                       ("hanging_run", 2, "did not finish within 2 s and was stopped")])  # fmt: skip
 def test_an_interpreter_that_crashes_or_hangs_leaves_the_shapes_unknown(tmp_path, monkeypatch, stand_in, timeout, said):

@@ -430,6 +430,37 @@ def dilated_dynamic_batch() -> Net:
     return net
 
 
+def replicated_constants() -> Net:
+    """keras-hub's learned tables as Keras 3's LiteRT export writes them (round 36): x [1, 16, 32]
+    (a dynamic batch) + BROADCAST_TO(position table [16, 32], SHAPE(x)), twice (one table read by two
+    ops), then CONCATENATION of TILE(class token [1, 1, 32], multiples computed from SHAPE(x)) and
+    the sum: [1, 17, 32].  Learned: 512 + 32 = 544 elements; a TILE of a constant by constant
+    multiples (a literal the converter left unfolded, [1, 1, 32] -> [1, 2, 32]) is no copy to a
+    computed shape."""
+    net = Net()
+    x = net.input("x", (1, 16, 32), signature=(-1, 16, 32))
+    shape = net.tensor("shape", (3,), INT32)
+    net.op(BuiltinOperator.SHAPE, [x], [shape], (BuiltinOptions.ShapeOptions, {"OutType": INT32}))
+    pos = net.const("pos", (16, 32))
+    total = x
+    for k in range(2):
+        b = net.tensor(f"broadcast{k}", (1, 16, 32), signature=(-1, 16, 32))
+        net.op(BuiltinOperator.BROADCAST_TO, [pos, shape], [b])
+        total = net.binary(BuiltinOperator.ADD, total, b, f"add{k}")
+    ones = net.const("ones", (3,), INT32, quantized=False, data=struct.pack("<3i", 1, 1, 1))
+    zero = net.const("zero", (3,), INT32, quantized=False, data=struct.pack("<3i", 0, 0, 0))
+    mult = net.binary(BuiltinOperator.ADD, net.binary(BuiltinOperator.MUL, shape, zero, "shape0"), ones, "multiples")
+    cls = net.tensor("cls_tiled", (1, 1, 32), signature=(-1, 1, 32))
+    net.op(BuiltinOperator.TILE, [net.const("cls", (1, 1, 32)), mult], [cls])
+    y = net.tensor("joined", (1, 17, 32), signature=(-1, 17, 32))
+    net.op(BuiltinOperator.CONCATENATION, [cls, total], [y], (BuiltinOptions.ConcatenationOptions, {"Axis": 1, "FusedActivationFunction": 0}))
+    net.output(y)
+    lit = net.tensor("lit_tiled", (1, 2, 32))
+    net.op(BuiltinOperator.TILE, [net.const("lit", (1, 1, 32)), net.const("two", (3,), INT32, quantized=False, data=struct.pack("<3i", 1, 2, 1))], [lit])
+    net.output(lit)
+    return net
+
+
 # Stand-ins for the interpreter's run in its child process (tflite_shapes._run), by import path:
 # one that dies on a signal, as a crashing runtime would, and one that never returns.
 def crashing_run(path, module, resize):

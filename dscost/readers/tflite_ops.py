@@ -504,7 +504,15 @@ def shape_only(info: NodeInfo) -> Result:
         if prod(x) != prod(y):
             raise ValueError(f"output shape {list(y)} ({prod(y):,} elements) disagrees with its input's {list(x)} ({prod(x):,})")
     declared_output(info, _made_shape(info))
+    if info.op in REPLICATING and info.is_float_const(0) and prod(info.shape(0)) > 1 and info.has(1) and not info.is_const(1):
+        # A learned constant copied to a shape the graph computes from the activations (keras-hub's position table
+        # broadcast to the dynamic batch before its ADD, ViT's class token before its CONCATENATION: round 36)
+        # reaches the work through this op alone: its weights, counted once, as the ONNX reader counts an Expand's.
+        return Result(SHAPE, Cost(weights=prod(info.shape(0))), params={0: "weights"}, data_inputs=(0,))
     return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
+
+
+REPLICATING = ("BROADCAST_TO", "TILE")  # (their input 0 copied to the shape or multiples of input 1)
 
 
 def _ints(info: NodeInfo, i: int) -> tuple[int, ...] | None:

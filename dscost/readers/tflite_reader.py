@@ -25,7 +25,8 @@ Conventions:
   the converter merges equal-valued constants -- such as the all-zero biases of an
   untrained model -- into one tensor, where the source model had one per layer
   (the same convention as the ONNX reader's Identity copies).  A kernel (conv
-  filter, matmul weight, embedding table, recurrent weights; :data:`KERNEL_OPS`)
+  filter, matmul weight, embedding table, recurrent weights, a table BROADCAST_TO or TILE copies
+  to a computed shape; :data:`KERNEL_OPS`)
   used by several ops is counted once: random in an untrained model, it is
   merged only when the source applies one weight several times (litert-torch
   unrolls an LSTM into one FULLY_CONNECTED per step) -- or when the untrained
@@ -90,7 +91,7 @@ CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max supp
 # Ops whose "weights" input is a kernel (random in an untrained model, so never merged with another by
 # chance): one used by several ops is counted once
 KERNEL_OPS = frozenset({"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_3D", "TRANSPOSE_CONV", "Convolution2DTransposeBias", "FULLY_CONNECTED",
-                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", *tflite_recurrent.KERNEL_OPS,
+                        "BATCH_MATMUL", "GATHER", "GATHER_ND", "EMBEDDING_LOOKUP", "BROADCAST_TO", "TILE", *tflite_recurrent.KERNEL_OPS,
                         *tflite_stablehlo.KERNEL_OPS})  # fmt: skip
 
 # Builtins without a handler, and why: the output size is set by the data, not the shapes; the work by the FFT algorithm
