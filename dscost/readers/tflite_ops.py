@@ -498,21 +498,16 @@ SHAPE_DATA: dict[str, tuple[int, ...] | None] = {"SPLIT": (1,), "SCATTER_ND": (1
 def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design.  An op that keeps every element
     (RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, CAST, REVERSE_V2) whose declared output holds
-    another number of them cannot run as declared (LiteRT computes the output's shape itself)."""
+    another number of them cannot run as declared (LiteRT computes the output's shape itself).  A BROADCAST_TO
+    or TILE of a learned table to a computed shape (a position table to the batch) counts it as weights."""
     if info.op in SIZE_KEEPING and info.has(0) and info.tensor(0).shape is not None and info.out_shapes and info.out_shapes[0] is not None:
         x, y = info.tensor(0).shape, info.out_shapes[0]
         if prod(x) != prod(y):
             raise ValueError(f"output shape {list(y)} ({prod(y):,} elements) disagrees with its input's {list(x)} ({prod(x):,})")
     declared_output(info, _made_shape(info))
-    if info.op in REPLICATING and info.is_float_const(0) and prod(info.shape(0)) > 1 and info.has(1) and not info.is_const(1):
-        # A learned constant copied to a shape the graph computes from the activations (keras-hub's position table
-        # broadcast to the dynamic batch before its ADD, ViT's class token before its CONCATENATION: round 36)
-        # reaches the work through this op alone: its weights, counted once, as the ONNX reader counts an Expand's.
+    if info.op in ("BROADCAST_TO", "TILE") and info.is_float_const(0) and prod(info.shape(0)) > 1 and info.has(1) and not info.is_const(1):
         return Result(SHAPE, Cost(weights=prod(info.shape(0))), params={0: "weights"}, data_inputs=(0,))
     return Result(SHAPE, data_inputs=SHAPE_DATA.get(info.op, (0,)))
-
-
-REPLICATING = ("BROADCAST_TO", "TILE")  # (their input 0 copied to the shape or multiples of input 1)
 
 
 def _ints(info: NodeInfo, i: int) -> tuple[int, ...] | None:
