@@ -495,7 +495,9 @@ def test_an_onnxruntime_message_that_is_not_utf8_is_one_line(tmp_path):
     (tmp_path / "m.onnx").write_bytes(data.replace(b"\x0a\x04axis", b"\x0a\x04\xe1xis"))
     r = dscost(tmp_path, "bench", "m.onnx", "--runs", "3", "--budget", "0.05")
     assert r.stdout == ""
-    one_error(r, "m.onnx: onnxruntime cannot run this model: ", "INVALID_GRAPH", "Unrecognized attribute: \\xe1xis for operator Concat")
+    line = one_error(r, "m.onnx: onnxruntime cannot run this model: ")
+    if "InvalidGraph" not in line:  # (onnxruntime 1.23's binding drops the message it cannot decode: the exception's type is all there is)
+        assert "INVALID_GRAPH" in line and "Unrecognized attribute: \\xe1xis for operator Concat" in line, line
 
 
 def _nested_if(depth: int) -> bytes:
