@@ -62,8 +62,9 @@ def ort_version() -> str:
 
 def first_line(exc: BaseException) -> str:
     """The first line of an exception's message, without onnxruntime's source-location prefix."""
-    raw = getattr(exc, "object", None) if isinstance(exc, UnicodeDecodeError) else None  # (onnxruntime's message, which its binding could
-    text = (raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else message(exc)).strip().splitlines()  # not decode: a name not UTF-8)
+    # (onnxruntime's binding raises a UnicodeDecodeError holding the message it could not decode -- one naming
+    #  something not UTF-8 -- as bytes: they are the message, escaped)
+    text = (bytes(exc.object).decode("utf-8", "backslashreplace") if isinstance(exc, UnicodeDecodeError) else message(exc)).strip().splitlines()
     msg = text[0] if text else exc.__class__.__name__
     # onnxruntime prefixes "[ONNXRuntimeError] : 1 : FAIL : /path/file.cc:123 fn(...) message"
     if "] :" in msg:

@@ -5,6 +5,7 @@ onnxruntime itself computes when it runs the node."""
 from __future__ import annotations
 
 import numpy as np
+import onnx
 import pytest
 from onnx import TensorProto, helper
 
@@ -809,4 +810,4 @@ def test_a_domain_the_file_does_not_import_is_imported_as_onnxruntime_does(tmp_p
     assert [n for n in m.notes if "opset_import" in n] == [
         "the file's nodes use domain(s) its opset_import does not declare: com.microsoft (version 1), org.example (version 1) read as imported, "
         "as onnxruntime imports each domain it knows at its newest version (onnx's checker refuses the file)"]  # fmt: skip
-    assert [o.domain for o in __import__("onnx").load(str(path)).opset_import] == [""]  # (the user's file as it was)
+    assert [o.domain for o in onnx.load(str(path)).opset_import] == [""]  # (the user's file as it was)

@@ -141,10 +141,10 @@ def _copies(singles: dict[tuple[str, frozenset], list[str]], bounds: dict[str, f
     become) and all are of one size, those tell the parts apart: a (27, 4, 32) weight unbound into
     27 slices is 27 parts, not one part and 26 copies (round 37, a sparse 3-D conv); a table and
     its copy expanded over the batch differ in their values (the shape) and in size (round 30,
-    pyro's spline: a copy).  (A tensor folded from several is a
-    copy only when each of them is held or folded whole on its own, :func:`learned`: else it holds
-    a part no other does -- DoRA's weight norm beside its lora_A; brevitas' LSTM weights, each
-    folded from both through the scale their statistics share.)"""
+    pyro's spline: a copy).  (A tensor folded from several is a copy only when each of them is
+    held or folded whole on its own, :func:`learned`: else it holds a part no other does -- DoRA's
+    weight norm beside its lora_A; brevitas' LSTM weights, each folded from both through the scale
+    their statistics share.)"""
     size = lambda n: prod(getattr(initializers.get(n), "dims", ()) or ())  # noqa: E731
     copies = {}
     for (param, _), names in singles.items():

@@ -41,17 +41,17 @@ def dynamic_tensors(graph) -> tuple[set[int], set[int]]:
     anywhere = {i for i, t in enumerate(graph.tensors) if t.signature and t.shape is not None and len(t.signature) == len(t.shape)
                 and min(t.signature) < 0}  # fmt: skip
     placeholders = {i for i in anywhere if min(graph.tensors[i].signature[1:], default=0) < 0}
-    blocked: set[int] = set()  # (tensors whose leading dimension is the batch times a block's size)
-    for op in graph.ops:
-        if op.opname == "SPACE_TO_BATCH_ND" or op.opname != "BATCH_TO_SPACE_ND" and any(t in blocked for t in op.inputs if t >= 0):
-            blocked.update(t for t in op.outputs if t in anywhere)
+    blocked = downstream(graph, set(), anywhere, ("SPACE_TO_BATCH_ND",), stop=("BATCH_TO_SPACE_ND",))
     return placeholders | blocked, anywhere
 
 
-def downstream(graph, seeds: set[int], among: set[int], ops: tuple[str, ...] = ()) -> set[int]:
-    """``seeds``, the outputs of ``ops``, and the tensors of ``among`` computed from them."""
+def downstream(graph, seeds: set[int], among: set[int], ops: tuple[str, ...] = (), stop: tuple[str, ...] = ()) -> set[int]:
+    """``seeds``, the outputs of ``ops``, and the tensors of ``among`` computed from them, not
+    through an op of ``stop``."""
     out = set(seeds)
     for op in graph.ops:
+        if op.opname in stop:
+            continue
         if op.opname in ops or any(t in out for t in op.inputs if t >= 0):
             out.update(t for t in op.outputs if t in among)
     return out
