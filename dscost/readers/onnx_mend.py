@@ -165,7 +165,8 @@ def import_domains(mp, onnx) -> bool:
     without never pays the walk); True when it imported any."""
     declared = {o.domain for o in mp.opset_import} | ({"", "ai.onnx"} if any(o.domain in ("", "ai.onnx") for o in mp.opset_import) else set())
     added = False
-    for domain in sorted(_domains(mp.graph, set()) - declared):
+    # (a domain that is not UTF-8 comes back from protobuf as bytes: nothing can import it)
+    for domain in sorted(d for d in _domains(mp.graph, set()) - declared if isinstance(d, str)):
         versions = [1]
         for node in (n for n in mp.graph.node if n.domain == domain):
             try:
