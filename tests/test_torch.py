@@ -258,6 +258,25 @@ def test_a_count_that_depends_on_the_inputs_values_is_said():
     assert not any("trace read" in n for n in dscost.analyze(tm.tiny(), (1, 3, 32, 32)).model.notes)
 
 
+def test_iterating_over_a_tensor_reads_no_value():
+    """Found by round 39 (DARTS' MixedOp, ``sum(w * op(x) for w, op in zip(alphas, ops))``):
+    iterating over a tensor reads only the length of its first dimension, which the trace fixes
+    anyway; torch warns that the trace "might be incorrect", and dscost said it read values."""
+
+    class Mixed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.ones(2))
+            self.a, self.b = torch.nn.Linear(4, 4), torch.nn.Linear(4, 4)
+
+        def forward(self, x):
+            return sum(w * op(x) for w, op in zip(self.w, (self.a, self.b)))
+
+    a = dscost.analyze(Mixed(), (1, 4))
+    assert (a.totals.macs, a.totals.params) == (2 * 16, 2 + 2 * 20)
+    assert not any("trace read" in n for n in a.model.notes)
+
+
 def test_what_a_target_prints_at_exit_goes_to_stderr(tmp_path):
     """A target's atexit handler (telemetry, logging) runs after the report is written: it prints
     to stderr, so `-f json` stays one JSON document."""

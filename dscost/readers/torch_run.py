@@ -131,7 +131,9 @@ def value_note(recorded: list) -> str | None:
 
     # (torch.export's own check of a .pt2 program's input sizes reads them: not the model's code)
     checks = os.sep + os.path.join("torch", "_export") + os.sep
-    places = list(dict.fromkeys(f"{os.path.basename(w.filename)}:{w.lineno}" for w in recorded if checks not in str(w.filename)))
+    # (iterating over a tensor reads only its first dimension's length, a shape the trace fixes anyway)
+    read = [w for w in recorded if checks not in str(w.filename) and not str(w.message).startswith("Iterating over a tensor")]
+    places = list(dict.fromkeys(f"{os.path.basename(w.filename)}:{w.lineno}" for w in read))
     if not places:
         return None
     shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
