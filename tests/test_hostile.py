@@ -299,13 +299,14 @@ def test_names_that_are_not_utf8_are_one_error(tmp_path, field, where):
 def test_a_domain_that_is_not_utf8_is_one_error(tmp_path):
     """Found by fuzzing (seed 1442): a node's domain that is not UTF-8, and so not imported, sent
     dscost to import it as onnxruntime does; protobuf hands it over as bytes, and sorting it with
-    the text domains was an internal error.  Nothing can import such a domain: onnx's own words."""
+    the text domains was an internal error.  Nothing can import such a domain: onnx's own words
+    (onnx 1.23's binding drops a message it cannot decode: an empty InferenceError)."""
     nodes = [helper.make_node("Binarizer", ["x"], ["r"], name="n", domain="ai.onnx.ml"), helper.make_node("Relu", ["r"], ["y"], name="m", domain="dZZ")]
     g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
     data = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
     (tmp_path / "m.onnx").write_bytes(data.replace(b"dZZ", b"d\xf1\xf1"))
     for fmt in ("json", "table"):
-        one_error(dscost(tmp_path, "analyze", "m.onnx", "-f", fmt), "m.onnx: ", "utf-8")
+        one_error(dscost(tmp_path, "analyze", "m.onnx", "-f", fmt), "m.onnx: shape inference failed: ")
 
 
 def test_error_messages_stay_one_line(tmp_path):
