@@ -153,6 +153,11 @@ DIAGNOSES (every difference):
   does (Add of a reshaped Constant instead: lost).
   Repro /tmp/r38/repro/paddle_constant_bias.py: Conv 4->8 3x3 + Reshape + Add of an 8-element bias,
   as initializers 288 / 8, as Constant nodes 288 / 0 (expected 288 / 8 both).
+  FIXED 2026-12-06: a file with no learned initializer that feeds a Constant node to a Conv,
+  Gemm or MatMul weight stores its parameters in Constant nodes (onnx_claims.params_in_constants):
+  there they count wherever they meet activations.  PP-OCRv4 and v5 det both 7,040 biases (the
+  ConvTranspose's 24 too), v5 rec +28,773 (600 of them LayerNorm scales, as weights), v4 rec +9,505, the
+  two v2 classifiers 129,356 params each; no "learned called literal" left on these files.
 - dscost BUG (ONNX, params): ddddocr's common_old.onnx (onnx.quantize 0.1.0, dynamic) counts 2,200
   biases fewer than its float twin common.onnx (910,589,952 MACs and 13,501,656 weights in both;
   biases 16,402 vs 18,602).  The old quantizer adds each conv's bias after ConvInteger as
@@ -163,6 +168,8 @@ DIAGNOSES (every difference):
   BY a scale is the quantized constant, counted as its source.  Repro
   /tmp/r38/repro/convinteger_runtime_bias.py: one ConvInteger 4->8 3x3, expected weights 288 biases
   8, got 288 / 0 (onnxruntime runs the graph).
+  FIXED 2026-12-06: a constant divided by a run-time scale is that constant still (its sources flow
+  on, the Add counts them as biases); common_old.onnx counts its float twin's 13,520,258 params.
 - dscost BUG / GAP (TFLite, params and uncounted; all 4 pymicro-wakeword files): microWakeWord's
   streaming models keep each streaming conv's ring buffer in a resource variable.  VAR_HANDLE,
   READ_VARIABLE and ASSIGN_VARIABLE (6 each) are listed uncounted with "no cost handler" -- they are

@@ -606,6 +606,34 @@ def test_a_quantized_bias_computed_from_a_float_constant_counts_as_a_bias(tmp_pa
     assert (total.macs, total.weights, total.biases) == (13_824, 216, 8) and not m.uncounted
 
 
+def test_the_old_dynamic_quantizers_conv_bias_counts_as_biases(tmp_path):
+    """Found by round 38 (ddddocr's common_old.onnx, written by onnx.quantize 0.1.0): the conv bias
+    is added after ConvInteger as Cast(Floor(Div(B, x_scale * w_scale))), x_scale computed at run
+    time by DynamicQuantizeLinear.  B divided by a run-time scale is still B, in other units: its 8
+    biases count, as the float twin's do (they were taken for a scale: 0), and the scale itself is no parameter."""
+    rng = np.random.default_rng(0)
+    nodes = [
+        node("DynamicQuantizeLinear", ["x"], ["x_q", "x_scale", "x_zp"]),
+        node("ConvInteger", ["x_q", "W_q", "x_zp", "W_zp"], "y_i32", pads=[1, 1, 1, 1]),
+        node("Mul", ["x_scale", "W_scale"], "s"),
+        node("Div", ["B", "s"], "Bq_f"),
+        node("Floor", ["Bq_f"], "Bq_r"),
+        node("Cast", ["Bq_r"], "Bq", to=TensorProto.INT32),
+        node("Reshape", ["Bq", "bshape"], "Bq4"),
+        node("Add", ["y_i32", "Bq4"], "y_b"),
+        node("Cast", ["y_b"], "y_f", to=TensorProto.FLOAT),
+        node("Mul", ["y_f", "s"], "y"),
+    ]
+    inits = [numpy_helper.from_array(rng.integers(-100, 100, (8, 4, 3, 3)).astype(np.int8), "W_q"), init("W_zp", dtype=np.int8, value=0),
+             init("W_scale", value=0.01), init("B", 8), init("bshape", 4, dtype=np.int64, value=[1, 8, 1, 1])]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 4, 16, 16])], ["y"], inits, opset=13)
+    by = {layer.name: layer for layer in m.layers}
+    total = sum((layer.cost for layer in m.layers), Cost())
+    assert (total.macs, total.weights, total.biases) == (8 * 4 * 9 * 256, 288, 8) and not m.uncounted
+    assert by["y_b"].cost == Cost(other_ops=8 * 256, biases=8) and "'B'" in by["y_b"].note
+    assert by["y"].cost.params == 0  # (the output rescaled by the run-time scale)
+
+
 # --------------------------------------------------------------------------
 # Einsum
 

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import onnx
 import pytest
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 from dscost import cost
 from dscost.errors import InputError
@@ -396,6 +396,41 @@ def test_weight_from_constant_node(tmp_path):
     assert "Constant node wconst" in conv.note
     assert conv.inputs == ("x",)
     assert m.layers[0].type == "shape" and m.layers[0].cost == Cost()
+
+
+@pytest.mark.parametrize("stored_in", ["Constant nodes", "Constant nodes, a weight an initializer"])
+def test_a_file_that_stores_its_parameters_in_constant_nodes_counts_its_biases(tmp_path, stored_in):
+    """paddle2onnx writes every parameter as a Constant node and a conv's bias as an Add after it
+    (PP-OCR's files, round 38): a Constant node there is a learned bias, counted as an
+    initializer's would be (8 + 8 LayerNorm-like scales; 0 before).  A file that stores a learned
+    tensor as an initializer (torch.onnx) keeps the rule that a Constant node an element-wise op
+    meets is a value of the model's code: the same graph with the conv weight an initializer
+    counts neither bias nor scale."""
+    rng = np.random.default_rng(0)
+    const = lambda t, a: helper.make_node("Constant", [], [t], name=t, value=numpy_helper.from_array(a, t))  # noqa: E731
+    w = rng.standard_normal((8, 4, 3, 3)).astype(np.float32)
+    nodes = [
+        const("conv2d_0.b_0", rng.standard_normal(8).astype(np.float32)),
+        const("ln.w_0", rng.standard_normal((8, 1, 1)).astype(np.float32)),
+        node("Conv", ["x", "conv2d_0.w_0"], "c", pads=[1, 1, 1, 1]),
+        node("Reshape", ["conv2d_0.b_0", "shape"], "b4"),
+        node("Add", ["c", "b4"], "y"),
+        node("Mul", ["y", "ln.w_0"], "z"),
+    ]
+    inits = [init("shape", 4, dtype=np.int64, value=[1, 8, 1, 1])]
+    if stored_in == "Constant nodes":
+        nodes.insert(0, const("conv2d_0.w_0", w))
+    else:
+        inits.append(numpy_helper.from_array(w, "conv2d_0.w_0"))
+    m = read(tmp_path, nodes, [("x", [1, 4, 16, 16])], ["z"], inits)
+    by = {layer.name: layer for layer in m.layers}
+    assert by["c"].cost.weights == 288 and not m.uncounted
+    if stored_in == "Constant nodes":
+        assert (by["y"].cost.biases, by["z"].cost.weights) == (8, 8) and "'conv2d_0.b_0'" in by["y"].note
+        assert cost.analyze(m).totals.params == 288 + 8 + 8
+    else:
+        assert (by["y"].cost.biases, by["z"].cost.weights) == (0, 0) and "not a parameter" in by["y"].note
+        assert cost.analyze(m).totals.params == 288
 
 
 def test_constant_node_of_one_repeated_value_is_a_literal(tmp_path):

@@ -1,12 +1,13 @@
 """Which constant tensors are parameters, and which layer counts each: the claiming half of
 :class:`dscost.readers.onnx_reader._Counter` (its docstring states the rule), as a mixin over the
 counter's state -- ``sources`` (a constant's source tensors), ``claimed`` (source -> the layer
-that counted it), ``const``, ``const_node``, ``shapes``, ``module_tensors``, ``masks``,
+that counted it), ``const``, ``const_node``, ``code_nodes`` (the Constant nodes taken for values of the model's code), ``shapes``, ``module_tensors``, ``masks``,
 ``weighted`` (sources that entered a constant through a parameter input), ``provenance``."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from math import prod
 
 from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
 from dscost.readers.onnx_node import FLOAT_TYPES
@@ -14,6 +15,24 @@ from dscost.readers.onnx_node import FLOAT_TYPES
 # Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
 # quantized embedding table --, never shapes or indices).
 LEARNED_TYPES = FLOAT_TYPES | {2, 3, 4, 5, 21, 22}  # + UINT8, INT8, UINT16, INT16 (16-bit QDQ), UINT4, INT4
+
+
+# The ops whose input 1 is a weight, and a learned one whatever holds it: a Constant node's
+# tensor there says the file stores its parameters in Constant nodes (see params_in_constants).
+WEIGHT_OPS = frozenset(("Conv", "ConvTranspose", "Gemm", "MatMul"))
+
+
+def params_in_constants(graph, initializers) -> bool:
+    """True when a file stores its parameters in Constant nodes, as paddle2onnx does: no
+    learned initializer of more than one element (top graph: ``initializers``, the stripped
+    ones, and ``graph.initializer``), and a Constant node's tensor is the weight (input 1) of a
+    Conv, Gemm or MatMul.  Then a Constant node is no sign of a value of the model's code: the
+    bias or norm scale an element-wise op adds or multiplies counts as an initializer's would."""
+    stored = [(t.dtype, t.dims) for t in initializers.values()] + [(t.data_type, t.dims) for t in graph.initializer]
+    if any(dtype in LEARNED_TYPES and prod(dims) > 1 for dtype, dims in stored):
+        return False
+    made = {t for n in graph.node if n.op_type == "Constant" for t in n.output}
+    return bool(made) and any(n.op_type in WEIGHT_OPS and len(n.input) > 1 and n.input[1] in made for n in graph.node)
 
 
 def add_to(cost, field_name: str, n: int):
@@ -35,7 +54,7 @@ class Claims:
             module_param = (self.module_tensors or {}).get(s)
             if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not module_param):
                 continue
-            if stored_only and (s in self.const_node or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
+            if stored_only and (s in self.code_nodes or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
                 continue
             if masks and self._learned(s):  # (not known for a buffer otherwise: read its values)
                 self.masks.check(s)
@@ -88,8 +107,9 @@ class Claims:
                 del params[i]
         return cost, notes, params
 
-    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str], elementwise: bool = False):
-        """Learned float constants among the other inputs, counted as weights (the class docstring's rule).
+    def _claim_rest(self, name: str, inputs: list[str], indices, cost, notes: list[str], elementwise: bool = False, field_name: str = "weights"):
+        """Learned float constants among the other inputs, counted as weights (the class docstring's rule), or as
+        ``field_name`` (an Add's or Sub's: biases, as its float operands are -- a learned bias quantized to int32).
         ``cost`` None: return the count alone (an uncounted node); ``elementwise``: an element-wise op's, whose masks are buffers (``onnx_masks``)."""
         total = buffered = 0
         for i in indices:
@@ -100,11 +120,11 @@ class Claims:
             stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
             if count > stored:
                 total += count - stored
-                notes.append(f"weights {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
+                notes.append(f"{field_name} {', '.join(repr(x) for x in taken if self._learned(x))}: a learned tensor consumed here")
             buffered += stored
         if cost is None:
             return total
-        return add_to(add_to(cost, "weights", total), "buffers", buffered)
+        return add_to(add_to(cost, field_name, total), "buffers", buffered)
 
     def _claim_states(self, name: str, states: list[str], cost, notes: list[str]):
         """An RNN's initial states are state, not parameters, even when stored (a zero state);

@@ -28,7 +28,7 @@ from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
 from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_claims import Claims
+from dscost.readers.onnx_claims import Claims, params_in_constants
 from dscost.readers.onnx_eval import TYPED_OPS, TypeChecks, load_error, schema_error, standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
@@ -241,7 +241,10 @@ class _Counter(Claims):
     as weights by the first layer (or uncounted node) consuming it.  There, and in the constant
     operand of an element-wise op (a bias or scale), only initializers count: a Constant node
     is a value of the model's code (Swin's attention mask), while frameworks store learned
-    tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts.  Other integer tensors and
+    tensors as initializers; a Constant node in a weight input (Conv, Gemm, MatMul, norm) counts,
+    and so does every one in a file that stores its parameters in Constant nodes (paddle2onnx:
+    ``onnx_claims.params_in_constants``).  A constant divided by a run-time quantization scale is
+    still that constant (the old dynamic quantizer's int32 conv bias).  Other integer tensors and
     constants that only feed shape arithmetic are not parameters, nor is a Constant node filled
     with one repeated value or an identity matrix (a literal of the model's code, like the zero initial
     state of an RNN; torch.onnx writes parameters as initializers).  An Identity of a stored constant is a
@@ -270,6 +273,9 @@ class _Counter(Claims):
         self.const_node: dict[str, str] = {}  # Constant-node output -> node name
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
+        # Constant nodes taken for values of the model's code, not parameters, where an element-wise op meets them: all of
+        # them, but in a file that stores its parameters in Constant nodes (paddle2onnx: onnx_claims.params_in_constants)
+        self.code_nodes: dict[str, str] = {} if params_in_constants(g, st.initializers) else self.const_node
         self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers}
         self.layers: list[Layer] = []
         self.uncounted: list[Uncounted] = []
@@ -365,9 +371,12 @@ class _Counter(Claims):
         if op == "DynamicQuantizeLinear":
             self.scales.add(outputs[1] if len(outputs) > 1 else "")  # its y_scale, which onnxruntime's quantize_dynamic multiplies
         elif self.scales and op in ("Mul", "Div") and not self.scales.isdisjoint(inputs) and all(t in self.scales or t in const for t in inputs):
-            self.scales.update(outputs)  # by the weights' scale per channel: a scale too, no params
-            res, data_idx = replace(res, params={}, cost=replace(res.cost, weights=0)), [i for i, t in enumerate(inputs) if t in self.scales]
-            edge_idx = data_idx
+            if op == "Div" and inputs[0] not in self.scales:  # a constant divided by a run-time scale: that constant in its units, still
+                derived, data_idx = True, [0]  # a constant of its sources (onnx.quantize 0.1.0's conv bias: Floor(Div(B, x_scale * w_scale)))
+            else:
+                self.scales.update(outputs)  # by the weights' scale per channel: a scale too, no params
+                res, data_idx = replace(res, params={}, cost=replace(res.cost, weights=0)), [i for i, t in enumerate(inputs) if t in self.scales]
+                edge_idx = data_idx
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
             self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
                          stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op in DEQUANTIZERS)  # fmt: skip
@@ -381,7 +390,8 @@ class _Counter(Claims):
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
                 first = _first(data_idx, params, in_shapes, res.type)
             if has_const:
-                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes, res.type in (ADD, ELEMENTWISE))
+                cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes, res.type in (ADD, ELEMENTWISE),
+                                         "biases" if op in ("Add", "Sub") else "weights")  # fmt: skip
                 if res.states and self.weighted:
                     cost = self._claim_states(name, [inputs[i] for i in res.states if i < len(inputs)], cost, notes)
         else:  # (the usual node: activations in, no parameters)
@@ -452,7 +462,7 @@ class _Counter(Claims):
         input a quantized weight however it is stored); with ``stored_only`` (an element-wise op,
         but DequantizeLinear) Constant nodes left out too (values of the model's code: a sinusoid
         table through Sin and Cos)."""
-        const_node = self.const_node if stored_only and not quantized else ()
+        const_node = self.code_nodes if stored_only and not quantized else ()
         ints = () if quantized else INDEX_TYPES
         every = [s for t in data_inputs if t for s in self.sources.get(t, ())] + list(self.held.get(data_inputs[0], ()) if quantized and data_inputs else ())
         srcs = tuple(dict.fromkeys(s for s in every if self.const.get(s) not in ints and s not in const_node))
