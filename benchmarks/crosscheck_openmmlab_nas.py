@@ -138,6 +138,8 @@ DIAGNOSES of every difference:
   (tensor(int64) and tensor(float) in node (node_mul_6)"): the exporter's, in the
   position-embedding code (an int64 operand of a float Mul).  dscost says so ("its inputs have different element types
   (float32, int64): a type error, the graph cannot run") and lists the 7 nodes after it; not silent.
+  Since 2026-12-06 the Mul's output has the shape onnx's inference gives it with its inputs of one
+  type (round 40's Clip), so only the Mul is listed and the 6 after it count: MACs equal.
   Its TorchScript file is -1 param: the learned one-element ``gamma``, the stated file convention.
 - Params in dynamo files, the exporter's rewrites (each equal to the module's BatchNorm, norm,
   layer-scale or zero-bias parameters the file does not hold, less the merged copies it keeps):

@@ -1102,6 +1102,30 @@ def test_inputs_of_types_the_op_does_not_take_are_counted_with_a_note(tmp_path, 
     assert "Type" in _refused_by_onnxruntime(path)
 
 
+def test_a_clip_of_mixed_types_after_a_computed_expand_has_its_inputs_shape(tmp_path):
+    """Found by round 40 (espnet2's RNNEncoder, TorchScript): make_pad_mask Clips an int32 tensor,
+    Expanded to a shape computed through a Where (onnx's inference leaves it open; dscost's
+    folding fills it), by an int64 size.  onnx's inference of the Clip alone then refuses the mixed
+    types, so the Clip's output stayed open and the Sub after it was uncounted ("shapes lost at
+    clip").  A Clip's output has its input's shape: both count, 2 x 25 = 50 ops each, and the note
+    names the type error."""
+    nodes = [
+        node("Shape", ["x"], "s"), node("Slice", ["s", "zero", "two"], "bt"), node("Equal", ["bt", "minus1"], "none"),
+        node("Where", ["none", "one2", "bt"], "shape"),  # (2, 25), computed by a Where
+        node("Expand", ["lengths", "shape"], "e"),  # int32
+        node("Gather", ["s", "one"], "t", axis=0), node("Clip", ["e", "", "t"], "clip"),  # int32 by an int64 max
+        node("Sub", ["clip", "k"], "sub"),
+    ]  # fmt: skip
+    inits = [init("zero", 1, dtype=np.int64, value=[0]), init("two", 1, dtype=np.int64, value=[2]), init("minus1", 2, dtype=np.int64, value=[-1, -1]),
+             init("one2", 2, dtype=np.int64, value=[1, 1]), init("lengths", 2, 1, dtype=np.int32, value=[25, 20]), init("one", dtype=np.int64, value=1),
+             init("k", dtype=np.int32, value=1)]  # fmt: skip
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [2, 25, 8])], ["sub"], inits)))
+    by = {layer.name: layer for layer in m.layers}
+    assert not m.uncounted, m.uncounted
+    assert (by["clip"].output_shape, by["clip"].cost, by["sub"].output_shape, by["sub"].cost) == ((2, 25), Cost(other_ops=50), (2, 25), Cost(other_ops=50))
+    assert any("'clip' (Clip: its inputs of one type T are int32 and int64)" in n for n in m.notes)
+
+
 def test_a_graph_of_several_element_types_that_fit_their_ops_has_no_type_note(tmp_path):
     """float32 data, an int64 shape for Reshape, a bool condition for Where, an int64 index for
     Gather: every input of a type its op takes, nothing said, all counted; onnxruntime loads it."""

@@ -317,6 +317,21 @@ def _type_proto(helper, elem_type: int, shape: Shape | None):
     return helper.make_tensor_type_proto(elem_type, list(shape) if shape is not None else None)
 
 
+def _one_type(schema, ins, types, shapes, helper) -> dict:
+    """The input types of a node whose inputs of one type parameter differ (a type error
+    onnxruntime refuses, noted as such: the TorchScript exporter's Clip of an int32 tensor by an
+    int64 size) with those inputs given the first one's type, whose shapes onnx's inference then
+    gives ({} when no input shares the first one's parameter)."""
+    formal = [f.type_str for f in schema.inputs]
+    if not formal or not ins or not ins[0] or ins[0] not in types:
+        return {}
+    param = lambda k: formal[min(k, len(formal) - 1)]  # noqa: E731  (variadic: the last formal input's)
+    same = [i for k, i in enumerate(ins) if i and k and param(k) == formal[0] and types.get(i) != types[ins[0]]]
+    if not same:
+        return {}
+    return {i: _type_proto(helper, types[ins[0]] if i in same else types[i], shapes.get(i)) for i in ins if i}
+
+
 def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, numpy_helper) -> None:
     """Output shapes of one node from its input shapes and the input values known
     (``infer_node_outputs``: onnx's own inference function of the op, with data)."""
@@ -345,13 +360,14 @@ def _infer_node(node, ins, outs, shapes, types, values, opset, onnx, helper, num
     except Exception:
         # bfloat16 where the op's version does not list it (Conv before opset 22: a bfloat16 module's
         # export), which onnx's inference of the whole graph lets pass: its shapes as float32's give
-        if BFLOAT16 not in (types[i] for i in input_types):
+        if BFLOAT16 in (types[i] for i in input_types):
+            retry, widened = {i: _type_proto(helper, FLOAT if types[i] == BFLOAT16 else types[i], shapes.get(i)) for i in input_types}, True
+        elif not (retry := _one_type(schema, ins, types, shapes, helper)):
             return
         try:
-            res = infer({i: _type_proto(helper, FLOAT if types[i] == BFLOAT16 else types[i], shapes.get(i)) for i in input_types})
+            res = infer(retry)
         except Exception:
             return
-        widened = True
     for o in outs:
         t = res.get(o)
         if t is None or not t.HasField("tensor_type"):
