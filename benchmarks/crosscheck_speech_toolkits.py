@@ -95,6 +95,8 @@ Diagnoses, every difference:
   clip_type_error.py there, is counted whole: the loss needs the exporter's Expand pattern around it.)
   The dynamo exporter cannot take the model (``torch.tensor`` of lengths: a data-dependent guard), so
   the module path has no other file to fall back on.
+  FIXED 2026-12-06: the Clip's output shape is what onnx's inference gives with its inputs of one
+  type (onnx_shapes._one_type); the Sub counts, nothing uncounted, the type-error note stays.
 - SincNet, -10,000 MACs on pyannet and pa_xvector_sincnet (module and TorchScript file): the
   filters are built twice, ``make_filters(low, high, "cos")`` and ``"sin"``, each computing
   ``matmul(low, n_)`` and ``matmul(high, n_)`` ((40, 1) x (1, 125) = 5,000 MACs each): torch counts
