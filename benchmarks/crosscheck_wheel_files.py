@@ -186,6 +186,8 @@ DIAGNOSES (every difference):
   with --input-shape state=2x128x128"; following it gives a graph that cannot run (the LSTM then
   uncounted, "its input 5 is (1, 128, 128), not (1, 1, 128)": -131,072 MACs).  Repro
   /tmp/r38/repro/hint_batch_dim.py.  Said clearly at least: nothing is silent.
+  FIXED 2026-12-06: a rank-3 input [known > 1, ?, known] (torch's RNN state layout) is hinted with
+  batch 1 there: state=2x1x128, which counts the whole file (679,552 MACs, nothing uncounted).
 - convention (docs/onnx.md, a one-element Constant node is a literal): silero_vad.onnx and
   silero_vad_openvino_16k.onnx (spox: weights as Constant nodes) -1 -- the decoder's last Conv
   (128 -> 1) bias, one element; the TorchScript files hold it as an initializer and count it.

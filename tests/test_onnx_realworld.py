@@ -272,3 +272,27 @@ def test_missing_shape_hint_keeps_channels_last(tmp_path):
         path = save(tmp_path, model([node("Relu", ["x"], "y")], [("x", x)]))
         with pytest.raises(InputError, match=f"set it with --input-shape {hint} "):
             read_onnx(path)
+
+
+def test_missing_shape_hint_of_an_rnn_state_gives_it_batch_1(tmp_path):
+    """Silero VAD's state [2, ?, 128] (torch's RNN state layout: layers x directions, batch,
+    hidden) got the hint state=2x128x128, which its LSTM cannot take (round 38); the unknown middle
+    axis of such an input is the batch: 2x1x8 here, and following the hint counts the LSTM, 4 steps
+    x 4 gates x 8 x (16 + 8) = 3,072 MACs.  A [1, ?, 768] input (a batch of one, its length open)
+    keeps 1x128x768."""
+    import pytest
+
+    from dscost.errors import InputError
+
+    nodes = [node("Slice", ["state", "s0", "s1"], "h0"), node("Slice", ["state", "s1", "s2"], "c0"),
+             node("LSTM", ["x", "W", "R", "", "", "h0", "c0"], ["y"], hidden_size=8)]  # fmt: skip
+    inits = [init("W", 1, 32, 16), init("R", 1, 32, 8)] + [init(f"s{i}", 1, dtype=np.int64, value=[i]) for i in range(3)]
+    state = helper.make_tensor_value_info("state", TensorProto.FLOAT, [2, None, 8])
+    path = save(tmp_path, model(nodes, [("x", [4, 1, 16]), ("state", state)], ["y"], inits))
+    with pytest.raises(InputError, match="set it with --input-shape state=2x1x8$"):
+        read_onnx(path)
+    m = read_onnx(path, input_shapes={"state": (2, 1, 8)})
+    assert sum(layer.cost.macs for layer in m.layers) == 3_072 and not m.uncounted
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, None, 768])
+    with pytest.raises(InputError, match="set it with --input-shape x=1x128x768$"):
+        read_onnx(save(tmp_path, model([node("Relu", ["x"], "y")], [("x", x)])))

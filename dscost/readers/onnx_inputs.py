@@ -27,12 +27,17 @@ MAX_INPUT_DIM = 1 << 40  # a larger input dimension (--input-shape, --dim) is a 
 def _example(vi) -> str:
     """An --input-shape value of the input's own rank: known dims kept, batch 1,
     other unknown dims 224 for an image-like (rank 4/5) input, else 128; channels last when the
-    last dimension is a known 1, 3 or 4 and the second is not known (MTCNN's [N, H, W, 3])."""
+    last dimension is a known 1, 3 or 4 and the second is not known (MTCNN's [N, H, W, 3]); the
+    batch 1 of an RNN state in torch's layout, [layers x directions, batch, hidden] with the first
+    known and more than 1, the last known (Silero VAD's state [2, ?, 128]: 2x1x128, not 2x128x128,
+    which its LSTM cannot take)."""
     dims = vi.type.tensor_type.shape.dim
     rank = len(dims)
     guess = {4: (1, 3, 224, 224), 5: (1, 3, 16, 112, 112)}.get(rank)
     if rank == 4 and dims[3].dim_value in (1, 3, 4) and not dims[1].dim_value > 0:
         guess = (1, 224, 224, dims[3].dim_value)
+    elif rank == 3 and dims[0].dim_value > 1 and not dims[1].dim_value > 0 and dims[2].dim_value > 0:
+        guess = (1, 1, 1)
     out = []
     for i, d in enumerate(dims):
         if d.HasField("dim_value") and d.dim_value > 0:
