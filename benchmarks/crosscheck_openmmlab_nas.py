@@ -114,6 +114,9 @@ DIAGNOSES of every difference:
   elements of betas, with different values.  Repro: /tmp/r39/repro/slice_select_scalars.py (a
   5-element parameter softmaxed over [0:2] and [2:5], each element weighting a bias-free
   Linear(4, 4): torch and the TorchScript file 85, the dynamo file 84, select_2 taken for a copy).
+  FIXED 2026-12-06: a folded tensor the exporter named after a part-taking op (select, slice, ...)
+  is a part of its own (onnx_provenance._copies): the repro 85, pc_darts_search's dynamo file
+  -48 (the BatchNorm fold alone); no other of the 1,181 ONNX files of rounds 27-40 changed.
   darts_search's dynamo file, -49 (alphas softmaxed whole, unbound by iteration: no slices): its
   stem BatchNorm folded (-48), and 223 of its 224 folded scalars counted: the 224th is an equal value the
   exporter merged (softmax(alphas_reduce) holds 111 distinct values of 112), not dscost's.

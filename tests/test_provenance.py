@@ -319,3 +319,24 @@ def test_slices_the_exporter_folds_out_of_one_parameter_are_its_parts(tmp_path):
     _with_metadata(file_graph, **{SIGNATURE: "\n# inputs\np_w: PARAMETER target='w'\nx: USER_INPUT\n"})
     a = dscost.analyze(str(save(tmp_path, helper.make_model(file_graph, opset_imports=[helper.make_opsetid("", 18)]), "unbound.onnx")))
     assert (a.totals.macs, a.totals.params, a.totals.buffers) == (3 * 10 * 4 * 8, 96, 0)
+
+
+def test_scalars_selected_out_of_one_folded_parameter_are_its_parts():
+    """Found by round 39 (PC-DARTS' edge betas): ``w = cat(softmax(b[0:2]), softmax(b[2:5]))`` and
+    each ``w[i]`` folded into scalars select .. select_4, all from ``b`` through the same slices,
+    and -- the optimizer having merged the select index 2 with the slice bound 2, and 0 with 0 --
+    with the same values (val_N) for w[0] and w[2]: dscost took select_2 for a copy of select (84
+    params of 85).  A tensor the exporter named after the op taking a part is a part of its own:
+    all five count, no copies note.  The cos and sin of one slice stay a copy (the test above)."""
+    from dscost.readers.onnx_provenance import FOLDED, SIGNATURE, learned
+
+    signature = "\n# inputs\np_b: PARAMETER target='b'\nx: USER_INPUT\n"
+    vals = ["val_0", "val_1", "val_2", "val_3"]  # (0, 2, 5, -1: the bounds and the axis; index 0 is val_0, index 2 val_1)
+    index = {"select": None, "select_1": "val_4", "select_2": None, "select_3": "val_5", "select_4": "val_6"}
+    record = [_with_metadata(vi(n, []), **{FOLDED: str(sorted(["b", "cat", "slice_1", "slice_2", "softmax", "softmax_1", *vals, *([k] if k else [])]))})
+              for n, k in index.items()]  # fmt: skip
+    graph = helper.make_graph([], "g", [], [], value_info=record)
+    _with_metadata(graph, **{SIGNATURE: signature})
+    said, notes = learned(SIGNATURE.encode(), graph, None, {n: SimpleNamespace(dims=[]) for n in index})
+    assert said == dict.fromkeys(index, True)
+    assert not any("counted already" in n for n in notes)

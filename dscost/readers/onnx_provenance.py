@@ -141,7 +141,10 @@ def _copies(singles: dict[tuple[str, frozenset], list[str]], bounds: dict[str, f
     become) and all are of one size, those tell the parts apart: a (27, 4, 32) weight unbound into
     27 slices is 27 parts, not one part and 26 copies (round 37, a sparse 3-D conv); a table and
     its copy expanded over the batch differ in their values (the shape) and in size (round 30,
-    pyro's spline: a copy).  (A tensor folded from several is a copy only when each of them is
+    pyro's spline: a copy).  A tensor the exporter named after the op taking a part (``select_2``,
+    ``slice_1``: :data:`PARTS`) is a part of its own, whatever values it shares with the others:
+    PC-DARTS' scalars ``w[0]`` and ``w[2]`` of ``cat(softmax(b[0:2]), softmax(b[2:5]))`` share every
+    value once the optimizer merged index 2 with the bound 2 (round 39).  (A tensor folded from several is a copy only when each of them is
     held or folded whole on its own, :func:`learned`: else it holds a part no other does -- DoRA's
     weight norm beside its lora_A; brevitas' LSTM weights, each folded from both through the scale
     their statistics share.)"""
@@ -155,8 +158,9 @@ def _copies(singles: dict[tuple[str, frozenset], list[str]], bounds: dict[str, f
         else:
             groups = {frozenset(): names}
         for group in groups.values():
-            kept = max(group, key=size)
-            copies.update((n, param) for n in group if n != kept)
+            takes = {n for n in group if _made_by(n) in PARTS}  # (each its own part: the exporter leaves no two equal takes)
+            kept = takes or {max(group, key=size)}
+            copies.update((n, param) for n in group if n not in kept)
     return copies
 
 
