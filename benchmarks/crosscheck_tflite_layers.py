@@ -127,6 +127,9 @@ Differences, each diagnosed:
   keeps resource variables (VAR_HANDLE / READ_VARIABLE, no weight values in the file): dscost
   gives the MACs and lists the 78 / 60 variable ops as uncounted, params 0 for BERT (matmul
   operands read at run time) and the conv filters for ResNet.  A file that holds no weights.
+  Since 2026-12-06 a variable the graph only reads is a weight of its shape (tflite_variables.py):
+  BERT 21,984 params = Keras' count_params(); ResNet 307,712 = Keras' 307,136 + the converter's
+  zero bias for each of its 6 convs (576, the convention); nothing uncounted in either.
 
 Each model runs in a child process of its own (the tf_keras ones with TF_USE_LEGACY_KERAS=1), one
 at a time; dscost on each file in a process of its own.  Exit code 1 when a count differs or an

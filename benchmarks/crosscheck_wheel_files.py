@@ -181,6 +181,9 @@ DIAGNOSES (every difference):
   each; MACs correct (36,480, 23,968, 21,630, 24,608).  Repro /tmp/r38/repro/tflite_resource_variables.py
   (extracts okay_nabu.tflite from the wheel): expected 36,480 MACs, 37,185 params, 0 uncounted;
   got 36,480, 40,593, 19.
+  FIXED 2026-12-06 (dscost/readers/tflite_variables.py): the variable ops are data movement and a
+  CALL_ONCE that only assigns variables the graph itself assigns is a one-time initialisation of
+  state, not params; all four files equal the oracle, nothing uncounted.
 - dscost misleading hint (ONNX, message): silero_vad.onnx declares input ['?', '?'] and state
   [2, '?', 128] (the '?' of state is the batch).  With -i input=1x576 dscost stops with "set it
   with --input-shape state=2x128x128"; following it gives a graph that cannot run (the LSTM then

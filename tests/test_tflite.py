@@ -390,6 +390,80 @@ def test_a_while_body_holds_its_weights(tmp_path):
     assert cost.analyze(m).totals.params == 5_248
 
 
+@pytest.mark.parametrize("init_computes", [False, True])
+def test_a_streaming_models_resource_variables_are_state(tmp_path, init_computes):
+    """Found by round 38 (pymicro-wakeword's streaming microWakeWord files): each streaming conv
+    keeps its frames in a resource variable -- VAR_HANDLE -> READ_VARIABLE, CONCATENATION with
+    the new frames, ASSIGN_VARIABLE of the next state -- and a CALL_ONCE runs a subgraph that
+    assigns each variable its zero initial value before the first inference.  The variable ops are
+    data movement and the CALL_ONCE a one-time initialisation, its 2 x 40 = 80 constants state, not
+    params: 5 x 8 x 40 = 1,600 MACs and 328 params, nothing uncounted (19 ops uncounted and 3,408
+    state elements counted as params in okay_nabu.tflite before).  A CALL_ONCE whose subgraph
+    computes (a FULLY_CONNECTED) stays an uncounted control-flow op holding that subgraph's weights."""
+    RESOURCE = 13  # (TensorType.RESOURCE: a variable's handle)
+    n = tm.Net()
+    init = n.body()
+    init.no_outputs = True  # (it assigns; it returns nothing)
+    handle0 = init.tensor("states/handle", (), RESOURCE)
+    init.op(OP.VAR_HANDLE, [], [handle0], (OPTS.VarHandleOptions, {"SharedName": "stream/states"}))
+    init.op(OP.ASSIGN_VARIABLE, [handle0, init.const("states/zeros", (1, 2, 40))], [])
+    if init_computes:
+        init.fc(init.const("seed", (1, 16)), 40, name="init_fc")
+    x = n.input("x", (1, 3, 40))
+    n.op(OP.CALL_ONCE, [], [], (OPTS.CallOnceOptions, {"InitSubgraphIndex": 1}))
+    handle = n.tensor("stream/handle", (), RESOURCE)
+    n.op(OP.VAR_HANDLE, [], [handle], (OPTS.VarHandleOptions, {"SharedName": "stream/states"}))
+    state = n.tensor("stream/state", (1, 2, 40))
+    n.op(OP.READ_VARIABLE, [handle], [state])
+    frames = n.tensor("stream/concat", (1, 5, 40))
+    n.op(OP.CONCATENATION, [state, x], [frames], (OPTS.ConcatenationOptions, {"Axis": 1}))
+    kept = n.tensor("stream/next", (1, 2, 40))
+    n.op(OP.STRIDED_SLICE, [frames, n.const("b", (3,), tm.INT32), n.const("e", (3,), tm.INT32), n.const("s", (3,), tm.INT32)], [kept],
+         (OPTS.StridedSliceOptions, {}))  # fmt: skip
+    n.op(OP.ASSIGN_VARIABLE, [handle, kept], [])
+    n.output(n.fc(frames, 8))
+    m = _read(n, tmp_path)
+    total = cost.analyze(m).totals
+    if init_computes:
+        assert [(u.op, u.params) for u in m.uncounted] == [("CALL_ONCE", 80 + 16 + 40 * 16 + 40)]
+        assert "control flow" in m.uncounted[0].reason
+        return
+    assert not m.uncounted, m.uncounted
+    assert (total.macs, total.params) == (5 * 8 * 40, 8 * 40 + 8)
+    (once,) = [layer for layer in m.layers if layer.op == "CALL_ONCE"]
+    assert once.cost == Cost() and "80 elements of state, not parameters" in once.note
+    assert {layer.op for layer in m.layers if layer.type == SHAPE} >= {"VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE"}
+    assert not any("not counted" in note for note in m.notes)
+
+
+def test_variables_a_graph_only_reads_are_its_weights(tmp_path):
+    """A keras-hub backbone converted with its variables (round 32's BERT and ResNet) reads every
+    weight from a resource variable it never assigns, whose value the file does not hold: those
+    are parameters, constants of their shapes, not state.  x (1, 5, 40) times a (40, 8) kernel
+    read so (BATCH_MATMUL), plus a bias of 8 read so: 1,600 MACs, 328 params, nothing uncounted
+    (before: 0 params and the 4 variable ops uncounted; the BERT file now counts Keras'
+    count_params(), 21,984)."""
+    RESOURCE = 13
+    n = tm.Net()
+    x = n.input("x", (1, 5, 40))
+    reads = []
+    for name, shape in (("dense/kernel", (40, 8)), ("dense/bias", (8,))):
+        handle = n.tensor(f"{name}/handle", (), RESOURCE)
+        n.op(OP.VAR_HANDLE, [], [handle], (OPTS.VarHandleOptions, {"SharedName": name}))
+        reads.append(n.tensor(f"{name}/ReadVariableOp", shape))
+        n.op(OP.READ_VARIABLE, [handle], [reads[-1]])
+    y = n.tensor("matmul", (1, 5, 8))
+    n.op(OP.BATCH_MATMUL, [x, reads[0]], [y], (OPTS.BatchMatMulOptions, {}))
+    z = n.tensor("biased", (1, 5, 8))
+    n.op(OP.ADD, [y, reads[1]], [z], (OPTS.AddOptions, {}))
+    n.output(z)
+    m = _read(n, tmp_path)
+    total = cost.analyze(m).totals
+    assert not m.uncounted, m.uncounted
+    assert (total.macs, total.weights, total.biases) == (5 * 40 * 8, 320, 8)
+    assert any(note.startswith("2 tensor(s) read from resource variables the graph never assigns") for note in m.notes)
+
+
 def test_an_if_holds_the_weights_it_is_given(tmp_path):
     """onnx-tf converts an ONNX If to a TFLite IF that takes its branch's weights as operands
     (openWakeWord's hey_jarvis: a second classifier run when the first one fires): those
@@ -1144,7 +1218,10 @@ def test_a_declared_output_smaller_than_its_op_makes_is_an_op_that_cannot_run_as
 def test_call_once_holds_the_weights_its_init_subgraph_assigns(tmp_path):
     """Found by the fourth red team: a resource variable's weights (16x32, assigned by CALL_ONCE's
     init subgraph, read by a FULLY_CONNECTED: 512 MACs) were 0 params, though CALL_ONCE's reason
-    says the weights its subgraphs hold are its params; they are 512 now."""
+    said the weights its subgraphs hold are its params; they were 512 there.  Since round 38 the
+    variable the graph only reads (both handles name the same one: no shared name is one name) is
+    a weight of the FULLY_CONNECTED reading it, 512, and the CALL_ONCE an initialisation of no
+    cost that says so; nothing uncounted, nothing counted twice."""
     from tflite.TensorType import TensorType
 
     n = tm.Net()
@@ -1163,8 +1240,10 @@ def test_call_once_holds_the_weights_its_init_subgraph_assigns(tmp_path):
     init.op(OP.ASSIGN_VARIABLE, [ih, init.const("W0", (16, 32))], [])
     init.no_outputs = True
     m = _read(n, tmp_path)
-    once = next(u for u in m.uncounted if u.op == "CALL_ONCE")
-    assert once.params == 512 and sum(layer.cost.macs for layer in m.layers) == 512
+    assert not m.uncounted, m.uncounted
+    by = {layer.op: layer for layer in m.layers}
+    assert by["FULLY_CONNECTED"].cost.weights == 512 and cost.analyze(m).totals.params == 512 and sum(layer.cost.macs for layer in m.layers) == 512
+    assert "1 variable(s) the graph only reads their values, the model's weights (counted where the graph reads them)" in by["CALL_ONCE"].note
 
 
 def test_int32_vectors_read_at_once_equal_the_generated_accessors(tmp_path):

@@ -266,9 +266,10 @@ class Net:
             if op.options:
                 kind, values = op.options
                 cls = next(k for k, v in vars(BuiltinOptions).items() if v == kind and not k.startswith("_"))
+                strings = {k: b.CreateString(v) for k, v in values.items() if isinstance(v, str)}  # (made before the table: VarHandleOptions' SharedName)
                 getattr(tflite, f"{cls}Start")(b)
                 for k, v in values.items():
-                    getattr(tflite, f"{cls}Add{k}")(b, v)
+                    getattr(tflite, f"{cls}Add{k}")(b, strings.get(k, v))
                 opts = getattr(tflite, f"{cls}End")(b)
             opts2 = self._options2(b, op.options2) if op.options2 else None
             tflite.OperatorStart(b)

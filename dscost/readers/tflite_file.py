@@ -65,6 +65,7 @@ OPTION_FIELDS = {
     "IfOptions": ("ThenSubgraphIndex", "ElseSubgraphIndex"),
     "CallOptions": ("Subgraph",),
     "CallOnceOptions": ("InitSubgraphIndex",),
+    "VarHandleOptions": ("Container", "SharedName"),
     "StridedSliceOptions": ("BeginMask", "EndMask", "EllipsisMask", "NewAxisMask", "ShrinkAxisMask", "Offset"),
 }
 # The options of the StableHLO ops (builtin_options_2), read the same way; a vector field is a tuple

@@ -81,6 +81,7 @@ from dscost.readers.tflite_shapes import DATA_SIZED_OPS, fix_inputs, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 from dscost.readers import tflite_recurrent  # (registers the recurrent and segment ops' handlers)
 from dscost.readers import tflite_stablehlo  # (registers the STABLEHLO_* ops' handlers)
+from dscost.readers import tflite_variables  # (registers the resource-variable ops' handlers)
 
 # Why a custom op without a handler is uncounted, when more can be said than "no cost handler"
 CUSTOM_REASONS = {"TFLite_Detection_PostProcess": "box decoding and non-max suppression: the boxes it keeps depend on the data",
@@ -233,6 +234,9 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
 
     read = None  # (the tensors an op or the graph's outputs read: made when a loop is counted)
     looped: set[int] = set()  # the cond and body subgraphs of the loops counted
+    initialised: set[int] = set()  # the subgraphs of the CALL_ONCEs that only initialise resource variables
+    held, held_keys = tflite_variables.read_only(f)  # the handles of the variables the graph only reads (weights), and those variables
+    held_read: set[int] = set()  # the values read from them
     for op in g.ops:
         i = op.index
         act = fused_activation(op)
@@ -261,6 +265,10 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                                 output_shape=biggest(results), cost=replace(run, macs=run.macs * steps, other_ops=run.other_ops * steps),
                                 note=f"a loop of {steps} steps, each the {n_ops} ops of subgraph {body_name!r}"))  # fmt: skip
             continue
+        if op.opname == "CALL_ONCE" and (init := tflite_variables.initialisation(f, op, held_keys)) is not None:
+            initialised.update(subgraph_indices(op))
+            layers.append(Layer(name=name, type=SHAPE, op=op.opname, inputs=(), input_shape=(), output_shape=(), note=init))
+            continue
         if op.opname in CONTROL_FLOW:
             uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted (the weights they hold are its params)",
                                        _subgraph_params(f, op, const)))  # fmt: skip
@@ -288,16 +296,20 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             continue
         if op.opname in CONST_THROUGH and info.is_const(0):  # (their other inputs: a shape, a perm)
             const.update(op.outputs)  # dequantized (float16, int8), densified, reshaped or transposed weights are weights of the next op
+        elif op.opname == "READ_VARIABLE" and op.inputs and op.inputs[0] in held:  # (a variable the graph never assigns: a weight)
+            const.update(op.outputs)
+            held_read.update(op.outputs)
         cost = res.cost
         notes_here: list[str] = [res.note] if res.note else []
         for k, field_name in res.params.items():
             t = op.inputs[k]
-            if t in claimed and field_name == "weights" and op.opname in KERNEL_OPS:
+            if t in claimed and (field_name == "weights" and op.opname in KERNEL_OPS or t in held_read):  # (a variable's value: one tensor)
                 # A kernel is random in an untrained model: one tensor for several ops is one tensor
                 # of the source model too (an unrolled RNN's weights, tied weights): counted once.
-                cost = replace(cost, weights=cost.weights - prod(tensors[t].shape))
-                notes_here.append(f"weights {tensors[t].name!r} also used by {claimed[t]}: counted there")
-                shared_kernels.add(t)
+                cost = replace(cost, **{field_name: getattr(cost, field_name) - prod(tensors[t].shape)})
+                notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted there")
+                if t not in held_read:
+                    shared_kernels.add(t)
             elif t in claimed:
                 # The converter merges equal constants (the zero biases of an untrained model) into
                 # one tensor; in the source model each layer had its own: counted for each op.
@@ -349,11 +361,14 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if shared:
         notes.append(f"{len(shared)} bias or scale tensor(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared))}): the converter merges equal constants, "
                      f"such as the zero biases of an untrained model, so each op counts its own copy")  # fmt: skip
+    if held_read:
+        notes.append(f"{len(held_read)} tensor(s) read from resource variables the graph never assigns ({few(repr(tensors[t].name) for t in sorted(held_read))}): "
+                     f"the model's weights, held outside the ops (a model converted with its variables), taken as constants of their shapes")  # fmt: skip
     if shared_kernels:
         notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared_kernels))}), counted once: one weight of the source "
                      f"model applied several times (an unrolled recurrence, tied weights)")  # fmt: skip
     inputs = [(tensors[t].name, tuple(tensors[t].shape or ()), ONNX_TYPES.get(TYPE_NAMES.get(tensors[t].dtype), 0)) for t in g.inputs]
-    left = len(f.graphs) - 1 - len(inner) - len(looped - set(inner))
+    left = len(f.graphs) - 1 - len(inner) - len((looped | initialised) - set(inner))
     if left > 0:
         notes.insert(subgraphs_note, f"{left} more subgraph(s) (bodies of control-flow ops or other signatures) not counted"
                      + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
