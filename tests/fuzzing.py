@@ -59,6 +59,16 @@ def seed_tflite() -> bytes | None:
     return tflite_models.separable_block().build()
 
 
+def seed_stream() -> bytes | None:
+    """A streaming layer whose state is a resource variable, set by a CALL_ONCE's subgraph
+    (tflite_models.streaming_state); None without the tflite package."""
+    try:
+        import tflite_models
+    except ImportError:
+        return None
+    return tflite_models.streaming_state().build()
+
+
 def seed_onnx() -> bytes:
     rng = np.random.default_rng(0)
     w = lambda name, *dims: numpy_helper.from_array(rng.standard_normal(dims).astype(np.float32), name)  # noqa: E731
@@ -240,6 +250,7 @@ def cases(n: int, seed: int = 0):
     kinds = [] if tflite_seed is None else [
         ("seed.tflite", tflite_seed, lambda: ["analyze", "seed.tflite", "-f", rng.choice(["json", "table"])]),
         ("seed.tflite", tflite_seed, lambda: ["check", "seed.tflite", "--max-macs", "10M"]),
+        ("stream.tflite", seed_stream(), lambda: ["analyze", "stream.tflite", "-f", rng.choice(["json", "table"])]),
     ]
     kinds += [
         ("loops.onnx", loop_seed, lambda: ["analyze", "loops.onnx", "-f", rng.choice(["json", "table"])]),

@@ -400,29 +400,7 @@ def test_a_streaming_models_resource_variables_are_state(tmp_path, init_computes
     params: 5 x 8 x 40 = 1,600 MACs and 328 params, nothing uncounted (19 ops uncounted and 3,408
     state elements counted as params in okay_nabu.tflite before).  A CALL_ONCE whose subgraph
     computes (a FULLY_CONNECTED) stays an uncounted control-flow op holding that subgraph's weights."""
-    RESOURCE = 13  # (TensorType.RESOURCE: a variable's handle)
-    n = tm.Net()
-    init = n.body()
-    init.no_outputs = True  # (it assigns; it returns nothing)
-    handle0 = init.tensor("states/handle", (), RESOURCE)
-    init.op(OP.VAR_HANDLE, [], [handle0], (OPTS.VarHandleOptions, {"SharedName": "stream/states"}))
-    init.op(OP.ASSIGN_VARIABLE, [handle0, init.const("states/zeros", (1, 2, 40))], [])
-    if init_computes:
-        init.fc(init.const("seed", (1, 16)), 40, name="init_fc")
-    x = n.input("x", (1, 3, 40))
-    n.op(OP.CALL_ONCE, [], [], (OPTS.CallOnceOptions, {"InitSubgraphIndex": 1}))
-    handle = n.tensor("stream/handle", (), RESOURCE)
-    n.op(OP.VAR_HANDLE, [], [handle], (OPTS.VarHandleOptions, {"SharedName": "stream/states"}))
-    state = n.tensor("stream/state", (1, 2, 40))
-    n.op(OP.READ_VARIABLE, [handle], [state])
-    frames = n.tensor("stream/concat", (1, 5, 40))
-    n.op(OP.CONCATENATION, [state, x], [frames], (OPTS.ConcatenationOptions, {"Axis": 1}))
-    kept = n.tensor("stream/next", (1, 2, 40))
-    n.op(OP.STRIDED_SLICE, [frames, n.const("b", (3,), tm.INT32), n.const("e", (3,), tm.INT32), n.const("s", (3,), tm.INT32)], [kept],
-         (OPTS.StridedSliceOptions, {}))  # fmt: skip
-    n.op(OP.ASSIGN_VARIABLE, [handle, kept], [])
-    n.output(n.fc(frames, 8))
-    m = _read(n, tmp_path)
+    m = _read(tm.streaming_state(init_computes), tmp_path)
     total = cost.analyze(m).totals
     if init_computes:
         assert [(u.op, u.params) for u in m.uncounted] == [("CALL_ONCE", 80 + 16 + 40 * 16 + 40)]

@@ -431,6 +431,37 @@ def dilated_dynamic_batch() -> Net:
     return net
 
 
+def streaming_state(init_computes: bool = False) -> Net:
+    """A streaming layer as microWakeWord writes it: a CALL_ONCE whose subgraph assigns a
+    resource variable its zero initial state (2 x 40); the main graph reads it (VAR_HANDLE ->
+    READ_VARIABLE), concatenates the new frames x (1, 3, 40), stores the last two frames back
+    (ASSIGN_VARIABLE) and runs a FULLY_CONNECTED 40 -> 8 on the five.  ``init_computes``: the
+    init subgraph runs a FULLY_CONNECTED too (16 -> 40)."""
+    resource = TensorType.RESOURCE
+    n = Net()
+    init = n.body()
+    init.no_outputs = True  # (it assigns; it returns nothing)
+    handle0 = init.tensor("states/handle", (), resource)
+    init.op(BuiltinOperator.VAR_HANDLE, [], [handle0], (BuiltinOptions.VarHandleOptions, {"SharedName": "stream/states"}))
+    init.op(BuiltinOperator.ASSIGN_VARIABLE, [handle0, init.const("states/zeros", (1, 2, 40))], [])
+    if init_computes:
+        init.fc(init.const("seed", (1, 16)), 40, name="init_fc")
+    x = n.input("x", (1, 3, 40))
+    n.op(BuiltinOperator.CALL_ONCE, [], [], (BuiltinOptions.CallOnceOptions, {"InitSubgraphIndex": 1}))
+    handle = n.tensor("stream/handle", (), resource)
+    n.op(BuiltinOperator.VAR_HANDLE, [], [handle], (BuiltinOptions.VarHandleOptions, {"SharedName": "stream/states"}))
+    state = n.tensor("stream/state", (1, 2, 40))
+    n.op(BuiltinOperator.READ_VARIABLE, [handle], [state])
+    frames = n.tensor("stream/concat", (1, 5, 40))
+    n.op(BuiltinOperator.CONCATENATION, [state, x], [frames], (BuiltinOptions.ConcatenationOptions, {"Axis": 1}))
+    kept = n.tensor("stream/next", (1, 2, 40))
+    n.op(BuiltinOperator.STRIDED_SLICE, [frames, n.const("b", (3,), INT32), n.const("e", (3,), INT32), n.const("s", (3,), INT32)], [kept],
+         (BuiltinOptions.StridedSliceOptions, {}))  # fmt: skip
+    n.op(BuiltinOperator.ASSIGN_VARIABLE, [handle, kept], [])
+    n.output(n.fc(frames, 8))
+    return n
+
+
 def replicated_constants() -> Net:
     """keras-hub's learned tables as Keras 3's LiteRT export writes them (round 36): x [1, 16, 32]
     (a dynamic batch) + BROADCAST_TO(position table [16, 32], SHAPE(x)), twice (one table read by two
