@@ -433,6 +433,21 @@ def test_a_file_that_stores_its_parameters_in_constant_nodes_counts_its_biases(t
         assert cost.analyze(m).totals.params == 288
 
 
+def test_a_weight_only_measured_by_shape_is_not_a_parameter(tmp_path):
+    """Found by round 41 (keras-hub's Mixtral through tf2onnx): the converter leaves a second,
+    differently laid-out copy of each expert weight whose only use is Shape -> Gather -> Concat
+    (a Reshape target beside an activation's size).  A Shape's value is its input's shape, none
+    of its elements: the copy is no parameter (it was counted at the Concat: Mixtral +49,152).
+    X (4, 8) @ W (8, 16): 512 MACs, 128 params."""
+    nodes = [node("MatMul", ["x", "W"], "y"), node("Shape", ["W2"], "s"), node("Gather", ["s", "idx"], "g", axis=0),
+             node("Shape", ["y"], "sy"), node("Gather", ["sy", "idx"], "gy", axis=0), node("Concat", ["g", "gy"], "target", axis=0),
+             node("Reshape", ["y", "target"], "z")]  # fmt: skip
+    inits = [init("W", 8, 16), init("W2", 1, 4, 2, 16), init("idx", 1, dtype=np.int64, value=[1])]
+    m = read(tmp_path, nodes, [("x", [4, 8])], ["z"], inits)
+    totals = cost.analyze(m).totals
+    assert (totals.macs, totals.params) == (512, 128) and not m.uncounted
+
+
 def test_constant_node_of_one_repeated_value_is_a_literal(tmp_path):
     """torch.zeros/ones written in forward: an RNN's zero initial state expanded to the batch,
     GroupNorm's identity affine when exported as InstanceNormalization -- not parameters."""

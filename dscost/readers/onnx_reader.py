@@ -378,7 +378,8 @@ class _Counter(Claims):
                 res, data_idx = replace(res, params={}, cost=replace(res.cost, weights=0)), [i for i, t in enumerate(inputs) if t in self.scales]
                 edge_idx = data_idx
         if derived:  # constants in, a constant out: its sources (data and parameter inputs, not BN's running stats) flow on
-            self._derive(outputs, [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
+            # -- but not through Shape or Size, whose value is the input's shape, none of its elements (tf2onnx's measured copy of a weight)
+            self._derive(outputs, [] if op in ("Shape", "Size") else [t for i, t in enumerate(inputs) if i in data_idx or res.params.get(i, "buffers") != "buffers"],
                          stored_only=res.type in (ADD, ELEMENTWISE, ACTIVATION), quantized=op in DEQUANTIZERS)  # fmt: skip
             if res.params and res.type not in (ADD, ELEMENTWISE):
                 self.weighted.update(s for i, kind in res.params.items() if kind != "buffers" and i < len(inputs) for s in self.sources.get(inputs[i], ()))
