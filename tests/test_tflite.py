@@ -410,6 +410,7 @@ def test_a_streaming_models_resource_variables_are_state(tmp_path, init_computes
     assert (total.macs, total.params) == (5 * 8 * 40, 8 * 40 + 8)
     (once,) = [layer for layer in m.layers if layer.op == "CALL_ONCE"]
     assert once.cost == Cost() and "80 elements of state, not parameters" in once.note
+    assert any(note.startswith("CALL_ONCE_0 (CALL_ONCE) runs subgraph") for note in m.notes)  # (its row is hidden: the note says it)
     assert {layer.op for layer in m.layers if layer.type == SHAPE} >= {"VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE"}
     assert not any("not counted" in note for note in m.notes)
 

@@ -268,6 +268,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         if op.opname == "CALL_ONCE" and (init := tflite_variables.initialisation(f, op, held_keys)) is not None:
             initialised.update(subgraph_indices(op))
             layers.append(Layer(name=name, type=SHAPE, op=op.opname, inputs=(), input_shape=(), output_shape=(), note=init))
+            notes.append(f"{name} (CALL_ONCE) {init}")  # (a shape-only row is hidden: the note says it where the table does)
             continue
         if op.opname in CONTROL_FLOW:
             uncounted.append(Uncounted(name, op.opname, "control flow: its subgraph(s) are not counted (the weights they hold are its params)",
