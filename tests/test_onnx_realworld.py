@@ -296,3 +296,25 @@ def test_missing_shape_hint_of_an_rnn_state_gives_it_batch_1(tmp_path):
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, None, 768])
     with pytest.raises(InputError, match="set it with --input-shape x=1x128x768$"):
         read_onnx(save(tmp_path, model([node("Relu", ["x"], "y")], [("x", x)])))
+
+
+def test_missing_shape_hints_of_a_leading_length_and_a_derived_dimension(tmp_path):
+    """Round 42.  An RNN's [seq, batch, features] input, which dscost reads as a length first and a
+    batch after it, was hinted x=1x128x16 / --dim seq=1 (one step of a batch of 128): now 128x1x16
+    and --dim seq=128.  A dimension torch.export derives from a name ('32*h': a Dim multiple) was
+    hinted --dim h=224, a 7,168-pixel image: now --dim h=7, which makes it 224; following both
+    hints counts the conv at 224 x 224, 8 x 27 x 224^2 MACs."""
+    import pytest
+
+    from dscost.errors import InputError
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["seq", "batch", 16])
+    rnn = save(tmp_path, model([node("GRU", ["x", "W", "R"], "y", hidden_size=8)], [("x", x)], ["y"], [init("W", 1, 24, 16), init("R", 1, 24, 8)]), "rnn.onnx")
+    with pytest.raises(InputError, match=r"set it with --input-shape x=128x1x16 \(symbolic: dim 0 'seq', dim 1 'batch'\), or --dim seq=128$"):
+        read_onnx(rnn)
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, "32*h", "32*w"])
+    conv = save(tmp_path, model([node("Conv", ["x", "W"], "y", pads=[1, 1, 1, 1])], [("x", x)], ["y"], [init("W", 8, 3, 3, 3)]), "derived.onnx")
+    with pytest.raises(InputError, match=r"or --dim h=7$"):
+        read_onnx(conv)
+    m = read_onnx(conv, dims={"h": 7, "w": 7})
+    assert m.layers[0].input_shape == (1, 3, 224, 224) and m.layers[0].cost.macs == 8 * 27 * 224 * 224

@@ -30,7 +30,8 @@ def _example(vi) -> str:
     last dimension is a known 1, 3 or 4 and the second is not known (MTCNN's [N, H, W, 3]); the
     batch 1 of an RNN state in torch's layout, [layers x directions, batch, hidden] with the first
     known and more than 1, the last known (Silero VAD's state [2, ?, 128]: 2x1x128, not 2x128x128,
-    which its LSTM cannot take)."""
+    which its LSTM cannot take); a length first and the batch after it, as dscost reads such an
+    input (:func:`second_batch`: an RNN's [seq, batch, features]), 128x1."""
     dims = vi.type.tensor_type.shape.dim
     rank = len(dims)
     guess = {4: (1, 3, 224, 224), 5: (1, 3, 16, 112, 112)}.get(rank)
@@ -38,6 +39,9 @@ def _example(vi) -> str:
         guess = (1, 224, 224, dims[3].dim_value)
     elif rank == 3 and dims[0].dim_value > 1 and not dims[1].dim_value > 0 and dims[2].dim_value > 0:
         guess = (1, 1, 1)
+    elif rank >= 2 and not dims[0].dim_value > 0 and not dims[1].dim_value > 0 and second_batch(dims, 1, dims[1].dim_param):
+        guess = (128, 1, *[128] * (rank - 2))
+        return "x".join(str(d.dim_value) if d.dim_value > 0 else str(guess[i]) for i, d in enumerate(dims))
     out = []
     for i, d in enumerate(dims):
         if d.HasField("dim_value") and d.dim_value > 0:
@@ -45,6 +49,21 @@ def _example(vi) -> str:
         else:
             out.append(1 if i == 0 else guess[i] if guess else 128)
     return "x".join(map(str, out)) if out else "1x3x224x224"
+
+
+def _solve(expr: str, name: str, size: int, dims: dict[str, int]) -> int | None:
+    """The value of ``name`` that makes the symbolic dimension ``expr`` ``size`` (the other names
+    set to ``dims``' values or 1): ``size`` for a plain name, 7 for '32*h' and 224 (torch.export's
+    Dim multiples), 223 for 's + 1'; None when the expression is not linear in it or gives no
+    positive whole number (the hint then names --input-shape alone)."""
+    if expr == name:
+        return size
+    known = {n: dims.get(n, 1) for n in dim_names(expr)}
+    at0, at1 = dim_value(expr, {**known, name: 0}), dim_value(expr, {**known, name: 1})
+    if at0 is None or at1 is None or at1 == at0 or (size - at0) % (at1 - at0):
+        return None
+    value = (size - at0) // (at1 - at0)
+    return value if value > 0 and dim_value(expr, {**known, name: value}) == size else None
 
 
 def dim_value(expr: str, dims: dict[str, int]) -> int | None:
@@ -228,8 +247,8 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             continue
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
         missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
-        if missing:
-            hint += f", or --dim {missing[0]}={_example(vi).split('x')[i]}"  # (a number: a graph may name a dim N)
+        if missing and (value := _solve(d.dim_param, missing[0], int(_example(vi).split("x")[i]), dims or {})) is not None:
+            hint += f", or --dim {missing[0]}={value}"  # (a number: a graph may name a dim N)
         dynamic = d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM
         if d.HasField("dim_value") and d.dim_value < 0 and not dynamic:
             raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
