@@ -981,3 +981,21 @@ def test_a_dynamo_export_declaring_its_slice_operands_keeps_them_at_another_size
     m = read_onnx(path, dims={"batch": 2, "h": 24, "w": 16})
     assert m.uncounted == [] and [layer.output_shape for layer in m.layers] == [(2, 3, 48, 64), (2, 6, 48, 64)]
     assert m.layers[1].cost.macs == 9 * 3 * 6 * 48 * 64 * 2
+
+
+def test_a_derived_dimension_takes_its_names_from_another_inputs_shape(tmp_path):
+    """Round 42 (torch.export's ``2 * Dim("seq")`` on a second input): x [batch, seq, 16] and
+    y [batch, '2*seq', 16].  -i x=2x8x16 fixes seq = 8, so y is [2, 16, 16] (it stopped on y and
+    hinted a --dim that x then contradicted); y=2x20x16 beside it is a contradiction, said naming
+    what makes it 16 (it was taken without a word); --dim seq=8 against y's 20 names --dim seq=8
+    (it named '--dim 2*seq=16', which nobody gave).  q = x W (2 x 8 x 16 x 16), then q y^T (2 x 8 x
+    16 x 16): 8,192 MACs."""
+    nodes = [node("MatMul", ["x", "W"], "q"), node("Transpose", ["y"], "yt", perm=[0, 2, 1]), node("MatMul", ["q", "yt"], "o")]
+    path = save(tmp_path, model(nodes, [("x", ["batch", "seq", 16]), ("y", ["batch", "2*seq", 16])], ["o"], [init("W", 16, 16)]))
+    m = read_onnx(path, input_shapes={"x": (2, 8, 16)})
+    assert [s for _, s, _ in m.inputs] == [(2, 8, 16), (2, 16, 16)] and sum(layer.cost.macs for layer in m.layers) == 8_192
+    assert "dimension 1 ('2*seq') of input 'y' set to 16, by --input-shape x (seq = 8)" in m.notes
+    with pytest.raises(InputError, match=r"makes dimension 1 \('2\*seq'\) of input 'y' 20, and --input-shape x \(seq = 8\) makes it 16: one name, one size"):
+        read_onnx(path, input_shapes={"x": (2, 8, 16), "y": (2, 20, 16)})
+    with pytest.raises(InputError, match=r"and --dim seq=8 makes it 16: one name, one size"):
+        read_onnx(path, input_shapes={"y": (1, 20, 16)}, dims={"seq": 8})

@@ -51,6 +51,32 @@ def _example(vi) -> str:
     return "x".join(map(str, out)) if out else "1x3x224x224"
 
 
+def _derived_expr(expr: str) -> bool:
+    """Whether a symbolic dimension is an expression of names ('2*seq', 's + 1'), not one name."""
+    return dim_names(expr) not in ([expr], [])
+
+
+def _derived(expr: str, name: str, dims: dict[str, int] | None, bound: dict[str, tuple[int, str | None]]) -> tuple[int | None, str | None]:
+    """The value of a derived dimension of input ``name`` ('2*seq', torch.export's Dim
+    multiples) from the names --dim gives and those another input's --input-shape fixes
+    (:func:`bound_names`), and what says so; (None, None) when a name is given by neither."""
+    dims = dims or {}
+    values: dict[str, int] = {}
+    said: list[str] = []
+    for n in dict.fromkeys(dim_names(expr)):
+        if n in dims:
+            values[n] = dims[n]
+            said.append(f"--dim {n}={dims[n]}")
+            continue
+        size, source = bound.get(n, (None, None))
+        if size is None or source in (None, name):
+            return None, None
+        values[n] = size
+        said.append(f"--input-shape {source} ({n} = {size})")
+    value = dim_value(expr, values)
+    return (value, " and ".join(said)) if value is not None else (None, None)
+
+
 def _solve(expr: str, name: str, size: int, dims: dict[str, int]) -> int | None:
     """The value of ``name`` that makes the symbolic dimension ``expr`` ``size`` (the other names
     set to ``dims``' values or 1): ``size`` for a plain name, 7 for '32*h' and 224 (torch.export's
@@ -205,6 +231,8 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
                     continue
                 other = dim_value(d.dim_param, dims) if dims else None
                 said = f"--dim {d.dim_param}={other}" if other is not None else None
+                if _derived_expr(d.dim_param):  # ('2*seq': from the names --dim and the other inputs' --input-shape fix)
+                    other, said = _derived(d.dim_param, name, dims, bound)
                 size, source = bound.get(d.dim_param, (None, None))
                 if other is None and source not in (None, name) and size != v:
                     other, said = size, f"--input-shape {source}"
@@ -227,6 +255,10 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             shape.append(d.dim_value)
             continue
         given = dim_value(d.dim_param, dims) if dims and not d.HasField("dim_value") and d.dim_param else None
+        if given is None and not d.HasField("dim_value") and d.dim_param and _derived_expr(d.dim_param):
+            given, said = _derived(d.dim_param, name, dims, bound)
+            if given is not None and given > 0:
+                note = f"dimension {i} ({d.dim_param!r}) of input {name!r} set to {given}, by {said}"
         if given is not None:
             if given < 0:
                 raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) is {given} with the --dim values given")
