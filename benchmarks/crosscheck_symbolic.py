@@ -148,7 +148,8 @@ DIAGNOSES (every difference):
   /tmp/r42/repro/hint_rnn_length_first.py.
 - dscost GAP (hint, small): one unresolved dimension per error, so an image's --dim form takes two runs
   (height, then width; every image file here), a file with derived or unnamed dims one per name (two_auto:
-  s27, then s94); the --input-shape form in the same message sets all at once.
+  s27, then s94); the --input-shape form in the same message sets all at once.  FIXED 2026-12-06: the hint names
+  every unresolved name of the input ("or --dim height=224 --dim width=224"; "--dim h=7 --dim w=7").
 - convention (torch's counter, not dscost's): ``FlopCounterMode`` counts no CPU attention kernel -- every
   text / audio / ViT difference in the torch column is exactly the attention products, 2 x layers x batch x
   heads x S^2 x d_head (BERT 1 x 16: 65,536 - 4,096 for the pooler torch runs and the export drops =

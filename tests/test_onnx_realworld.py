@@ -302,8 +302,9 @@ def test_missing_shape_hints_of_a_leading_length_and_a_derived_dimension(tmp_pat
     """Round 42.  An RNN's [seq, batch, features] input, which dscost reads as a length first and a
     batch after it, was hinted x=1x128x16 / --dim seq=1 (one step of a batch of 128): now 128x1x16
     and --dim seq=128.  A dimension torch.export derives from a name ('32*h': a Dim multiple) was
-    hinted --dim h=224, a 7,168-pixel image: now --dim h=7, which makes it 224; following both
-    hints counts the conv at 224 x 224, 8 x 27 x 224^2 MACs."""
+    hinted --dim h=224, a 7,168-pixel image: now --dim h=7, which makes it 224, and --dim w=7 in
+    the same message (one named per error took a run per name); following them counts the conv at
+    224 x 224, 8 x 27 x 224^2 MACs."""
     import pytest
 
     from dscost.errors import InputError
@@ -314,7 +315,7 @@ def test_missing_shape_hints_of_a_leading_length_and_a_derived_dimension(tmp_pat
         read_onnx(rnn)
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, "32*h", "32*w"])
     conv = save(tmp_path, model([node("Conv", ["x", "W"], "y", pads=[1, 1, 1, 1])], [("x", x)], ["y"], [init("W", 8, 3, 3, 3)]), "derived.onnx")
-    with pytest.raises(InputError, match=r"or --dim h=7$"):
+    with pytest.raises(InputError, match=r"or --dim h=7 --dim w=7$"):  # (every unresolved name in one message: one run, not one per name)
         read_onnx(conv)
     m = read_onnx(conv, dims={"h": 7, "w": 7})
     assert m.layers[0].input_shape == (1, 3, 224, 224) and m.layers[0].cost.macs == 8 * 27 * 224 * 224

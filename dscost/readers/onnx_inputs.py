@@ -51,6 +51,25 @@ def _example(vi) -> str:
     return "x".join(map(str, out)) if out else "1x3x224x224"
 
 
+def _dim_hints(vi, first: int, dims: dict[str, int], bound: dict) -> str:
+    """The --dim options that size input ``vi``'s unresolved dimensions from ``first`` on, each
+    name once, at the example's size (:func:`_solve`: h=7 for '32*h'): an image's height and width
+    in one message, not one run each; "" when the first one's name cannot be solved for."""
+    shape = _example(vi).split("x")
+    said: dict[str, int] = {}
+    for k, d in enumerate(vi.type.tensor_type.shape.dim):
+        if k < first or d.dim_value > 0 or not d.dim_param or dim_value(d.dim_param, dims) is not None or d.dim_param in bound:
+            continue
+        missing = [n for n in dim_names(d.dim_param) if n not in dims and n not in said]
+        value = _solve(d.dim_param, missing[0], int(shape[k]), {**dims, **said}) if missing else None
+        if value is None:
+            if k == first:
+                return ""
+            continue
+        said[missing[0]] = value  # (a number: a graph may name a dim N)
+    return " ".join(f"--dim {n}={v}" for n, v in said.items())
+
+
 def _derived_expr(expr: str) -> bool:
     """Whether a symbolic dimension is an expression of names ('2*seq', 's + 1'), not one name."""
     return dim_names(expr) not in ([expr], [])
@@ -278,9 +297,8 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
                 note = f"dimension {i} ({d.dim_param!r}) of input {name!r} set to {size}, as in --input-shape {source}"
             continue
         hint = f"--input-shape {name}={_example(vi)}{_symbolic_names(vi)}"
-        missing = [n for n in dim_names(d.dim_param) if n not in (dims or {})] if d.dim_param else []
-        if missing and (value := _solve(d.dim_param, missing[0], int(_example(vi).split("x")[i]), dims or {})) is not None:
-            hint += f", or --dim {missing[0]}={value}"  # (a number: a graph may name a dim N)
+        if d.dim_param and (said := _dim_hints(vi, i, dims or {}, bound)):
+            hint += f", or {said}"
         dynamic = d.HasField("dim_value") and d.dim_value == DYNAMIC_DIM
         if d.HasField("dim_value") and d.dim_value < 0 and not dynamic:
             raise InputError(f"{label}: input {name!r} has a negative dimension {i} ({d.dim_value}); set a real shape with {hint}")
