@@ -1,7 +1,7 @@
 """Which constant tensors are parameters, and which layer counts each: the claiming half of
 :class:`dscost.readers.onnx_reader._Counter` (its docstring states the rule), as a mixin over the
 counter's state -- ``sources`` (a constant's source tensors), ``claimed`` (source -> the layer
-that counted it), ``const``, ``const_node``, ``code_nodes`` (the Constant nodes taken for values of the model's code), ``shapes``, ``module_tensors``, ``masks``,
+that counted it), ``const``, ``const_node``, ``code_constants`` (whether those are values of the model's code), ``shapes``, ``module_tensors``, ``masks``,
 ``weighted`` (sources that entered a constant through a parameter input), ``provenance``."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Claims:
             module_param = (self.module_tensors or {}).get(s)
             if learned_only and (self.const.get(s) not in LEARNED_TYPES or self._numel(s) <= 1 and not module_param):
                 continue
-            if stored_only and (s in self.code_nodes or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
+            if stored_only and (s in self.const_node and self.code_constants or self.shapes.get(s) == () and not module_param):  # (0-d: a literal, as deg ** -0.5's)
                 continue
             if masks and self._learned(s):  # (not known for a buffer otherwise: read its values)
                 self.masks.check(s)

@@ -41,13 +41,12 @@ def _example(vi) -> str:
         guess = (1, 1, 1)
     elif rank >= 2 and not dims[0].dim_value > 0 and not dims[1].dim_value > 0 and second_batch(dims, 1, dims[1].dim_param):
         guess = (128, 1, *[128] * (rank - 2))
-        return "x".join(str(d.dim_value) if d.dim_value > 0 else str(guess[i]) for i, d in enumerate(dims))
     out = []
     for i, d in enumerate(dims):
         if d.HasField("dim_value") and d.dim_value > 0:
             out.append(d.dim_value)
         else:
-            out.append(1 if i == 0 else guess[i] if guess else 128)
+            out.append(guess[i] if guess else 1 if i == 0 else 128)
     return "x".join(map(str, out)) if out else "1x3x224x224"
 
 

@@ -581,7 +581,7 @@ def _run(counter, node, inferred, refs: list[str]):
             if t in counter.literals:
                 sub.literals.add(inner)
     sub.claimed, sub.module_tensors = dict(counter.claimed), counter.module_tensors
-    sub.code_nodes = sub.const_node if counter.code_nodes is counter.const_node else {}
+    sub.code_constants = counter.code_constants
     for i, n in enumerate(g.node):
         sub.visit(n, n.name or f"{n.op_type}_{i}")
         if sub.uncounted:

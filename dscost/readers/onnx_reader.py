@@ -273,9 +273,9 @@ class _Counter(Claims):
         self.const_node: dict[str, str] = {}  # Constant-node output -> node name
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
-        # Constant nodes taken for values of the model's code, not parameters, where an element-wise op meets them: all of
-        # them, but in a file that stores its parameters in Constant nodes (paddle2onnx: onnx_claims.params_in_constants)
-        self.code_nodes: dict[str, str] = {} if params_in_constants(g, st.initializers) else self.const_node
+        # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
+        # but in a file that stores its parameters in Constant nodes (paddle2onnx: onnx_claims.params_in_constants)
+        self.code_constants = not params_in_constants(g, st.initializers)
         self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers}
         self.layers: list[Layer] = []
         self.uncounted: list[Uncounted] = []
@@ -463,7 +463,7 @@ class _Counter(Claims):
         input a quantized weight however it is stored); with ``stored_only`` (an element-wise op,
         but DequantizeLinear) Constant nodes left out too (values of the model's code: a sinusoid
         table through Sin and Cos)."""
-        const_node = self.code_nodes if stored_only and not quantized else ()
+        const_node = self.const_node if stored_only and not quantized and self.code_constants else ()
         ints = () if quantized else INDEX_TYPES
         every = [s for t in data_inputs if t for s in self.sources.get(t, ())] + list(self.held.get(data_inputs[0], ()) if quantized and data_inputs else ())
         srcs = tuple(dict.fromkeys(s for s in every if self.const.get(s) not in ints and s not in const_node))

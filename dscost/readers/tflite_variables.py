@@ -71,4 +71,4 @@ def initialisation(f: TFLiteFile, op, held: set = frozenset()) -> str | None:
     said = [f"{len(values)} resource variable(s) their initial values ({few(n for n, _ in values)}: {sum(k for _, k in values):,} elements of state, not parameters)"] if values else []
     if weights:
         said.append(f"{weights} variable(s) the graph only reads their values, the model's weights (counted where the graph reads them)")
-    return f"runs subgraph {names} once, before the first inference: it gives {' and '.join(said)}; no cost per inference"
+    return f"runs subgraph {names} once, before the first inference: it gives {' and '.join(said) or 'no variable a value'}; no cost per inference"
