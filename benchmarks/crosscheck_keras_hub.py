@@ -76,7 +76,7 @@ lists as uncounted):
 | RoBERTa | ONNX | 201 | 114,688 | 294,912 (**-180,224**) | 33,664 (33,408 / 256 / 0; 0) | 33,664 | equal | 71 | 1.9 |
 | ELECTRA | TFLite | 154 | 304,128 | equal | 27,008 (26,352 / 656 / 0; 0) | 27,008 | equal | - | 1.3 |
 | ELECTRA | ONNX | 184 | 304,128 | equal | 27,008 (26,352 / 656 / 0; 0) | 27,008 | equal | - | 0.5 |
-| ALBERT | TFLite | 119 | 304,128 | equal | 18,816 (18,160 / 656 / 0; 0) | 18,464 | **+352** | - | 1.3 |
+| ALBERT | TFLite | 119 | 304,128 | equal | 18,592 (18,160 / 432 / 0; 0) | 18,464 | **+128** | - | 1.3 |
 | ALBERT | ONNX | 156 | 304,128 | equal | 18,464 (18,096 / 368 / 0; 0) | 18,464 | equal | - | 1.9 |
 | GPT2 | TFLite | 178 | 294,912 | equal | 33,664 (33,056 / 608 / 0; 0) | 33,664 | equal | - | 2.1 |
 | GPT2 | ONNX | 206 | 294,912 | equal | 33,664 (33,056 / 608 / 0; 0) | 33,664 | equal | - | 1.1 |
@@ -96,7 +96,7 @@ lists as uncounted):
 | FNet | TFLite static | 129 | 148,480 | equal | 27,456 (26,528 / 928 / 0; 0) | 27,456 | equal | 4 | 0.8 |
 | XLNet | TFLite | 202 | 395,264 | equal | 36,224 (35,712 / 512 / 0; 0) | 35,232 | **+992** | - | 1.2 |
 | XLNet | ONNX | 233 | 197,632 | 395,264 (**-197,632**) | 36,352 (36,160 / 192 / 0; 0) | 35,232 | **+1,120** | 78 | 1.8 |
-| DeBERTaV3 | TFLite | 197 | 393,216 | equal | 33,792 (33,056 / 736 / 0; 0) | 33,728 | **+64** | - | 1.2 |
+| DeBERTaV3 | TFLite | 197 | 393,216 | equal | 33,664 (33,056 / 608 / 0; 0) | 33,728 | **-64** | - | 1.2 |
 | DeBERTaV3 | ONNX | 243 | 196,608 | 393,216 (**-196,608**) | 33,664 (33,344 / 320 / 0; 0) | 33,728 | **-64** | 77 | 1.7 |
 | Mixtral | TFLite | 338 | 921,600 | equal | 72,672 (72,672 / 0 / 0; 0) | 87,712 | **-15,040** | - | 1.6 |
 | Mixtral | ONNX | 575 | 921,600 | equal | 121,120 (121,120 / 0 / 0; 0) | 87,712 | **+33,408** | - | 1.7 |
@@ -155,17 +155,18 @@ DIAGNOSES (every difference):
   148,480 with its 4 Flex FFT ops uncounted (FFT: no formula, documented).  Not silent; a fallback shape
   propagation at batch 1 would close it.  Repro /tmp/r41/repro/tflite_flex_dynamic_batch.py (Conv2D, tf.roll,
   Dense): expected 26,624 MACs, got 18,432 (the Dense after the roll uncounted); static file 26,624.
-- convention, wrong here (docs/tflite.md Params; tflite_reader.py: "a bias or scale used by several ops is
-  counted for each"): meant for the converter merging equal (zero) biases, it also counts a genuinely tied
-  bias once per use -- the kernel beside it is counted once (KERNEL_OPS).  ALBERT (one layer group run twice)
-  +352 (288 biases + 64 LayerNorm scales of the second pass), DeBERTaV3 +128 (the query / key biases reused on
-  the relative embeddings; net +64 below); the ONNX reader counts each once.  With random weights two equal bias
-  tensors cannot come from merging; only reading the values would tell.  Repro /tmp/r41/repro/tflite_tied_bias.py
-  (one Dense applied twice, random bias): expected 72 params, got 80.  Left open: a rule tried the same day --
-  the bias of an op whose kernel another op uses (fused, or added after it through shape-only ops) is that
-  layer's, counted once -- gives the repro 72, but also moves round 32's unrolled RNNs from the documented
-  steps x bias to a count between that and Keras' (K3 402 -> 220 biases, count_params 68): a convention to
-  change whole, with round 32's expectations, not in part.
+- dscost BUG, fixed 2026-12-06 (TFLite reader, params): the convention for a bias or scale used by several ops
+  (docs/tflite.md Params: counted for each, as the converter merges equal zero biases) also counted a genuinely
+  tied bias once per use -- the kernel beside it was counted once (KERNEL_OPS).  ALBERT (one layer group run
+  twice) +352 (288 biases + 64 LayerNorm scales of the second pass), DeBERTaV3 +128 (the query / key biases
+  reused on the relative embeddings); the ONNX reader counts each once.  Repro /tmp/r41/repro/tflite_tied_bias.py
+  (one Dense applied twice, random bias): expected 72 params, got 80.  Now a bias or scale applied again after
+  the same kernel (fused in the op, or added after it through ops that only move data) is that layer applied
+  again, counted once (tflite_reader._kernels): the repro 72, ALBERT +128, DeBERTaV3 -64 as its ONNX file
+  (below).  ALBERT's +128 left: the LayerNorm scales and shifts of the second pass follow a normalization, no
+  kernel, and a merged equal constant (an untrained model's ones and zeros) looks the same without reading
+  the values (convention).  The same rule moves round 32's unrolled RNNs from steps x the bias to the bias
+  once (crosscheck_tflite_layers.py, its expectations changed with it).
 - convention (a folded constant of more than one element counts, round 36): RoPE cos / sin tables of 16
   positions, Qwen2 and Qwen3 +256 (ONNX, one copy) / +960 (TFLite, a copy per use); XLNet's sinusoid table
   +1,024 (-32: its ``mask_emb``, unused without a permutation mask: +992; ONNX +1,120 = that + the bug's 128);
@@ -177,7 +178,7 @@ DIAGNOSES (every difference):
   file holds; the ONNX files equal the folded count.
 - converters (params; MACs equal): tf2onnx does not fold a BN into a depthwise conv (EfficientNet +104 weights:
   a Mul) nor SegFormer's head BN (+32: Mul and Sub); both converters fold DeBERTaV3's relative-embedding
-  LayerNorm into the constant table (-64; TFLite +128 - 64 = +64).  Mixtral's LiteRT file: -16,000 unused
+  LayerNorm into the constant table (-64 in both files).  Mixtral's LiteRT file: -16,000 unused
   untied ``reverse_embeddings`` + 960 RoPE = -15,040.
 - not dscost's (Keras' TF-backend ONNX export writes invalid files, silently, as round 36 found): TF's ``Erfc``
   (exact GELU) in the default domain -- RoBERTa, BART, Whisper, XLNet, DeBERTaV3, DeiT, Swin; a grouped Conv2D as

@@ -11,7 +11,10 @@ TensorFlow.  For each model (random weights, no download):
 3. ``python -m dscost analyze OUT/<name>.tflite -f json -q``.
 
 Params differ by the TFLite conventions of docs/tflite.md (BatchNorm folded into the convs, a
-bias per conv, merged biases counted per op).  Needs ``pip install litert-torch torchvision``.
+bias per conv, merged biases counted per op unless after the same kernel).  As run
+2026-12-06 (litert-torch 0.10.0, torch 2.14.1): MACs equal on all six; params resnet18 11,684,712
+(torch 11,689,512), mobilenet_v3_small 2,534,776 (2,542,856), efficientnet_b0 5,266,540 (5,288,548),
+vit_tiny 73,856 (75,082), text_encoder 97,610 (131,594), lstm 16,181 (15,989).  Needs ``pip install litert-torch torchvision``.
 
     python benchmarks/crosscheck_litert_torch.py [--out DIR]
 """

@@ -68,10 +68,10 @@ with --only, 88 s); dscost exited 0 on every file, no traceback, no hang.
     MHA causal + cross                    all 4             27,216       27,216    2,156/142     2,156/142     -
     MHA bool mask                         f32, int8 w        4,752        4,752    384/0         384/0         -
     Attention + AdditiveAttention         all 4              2,496        2,496    108/4         108/4         -
-    K3 LSTM/GRU/RNN unrolled              all 4              3,340        3,340    616/402       616/402       -
+    K3 LSTM/GRU/RNN unrolled              all 4              3,340        3,340    616/80        616/80        -
     K3 BiGRU/GRU/BiRNN loops              f32, int8 w        9,900        9,900    1,100/122     1,100/122     -          (720, 1,214/8, WHILE x3 before the fix)
     K2 fused LSTM stack + BiLSTM          f32, int8 w       17,468       17,468    1,588/108     1,588/108     -
-    K2 LSTM/GRU unrolled                  f32, int8 w        1,806        1,806    405/195       405/195       -
+    K2 LSTM/GRU unrolled                  f32, int8 w        1,806        1,806    405/39        405/39        -
     K3 BiLSTM seq + LSTM loops            f32, int8 w        5,488        5,488    784/64        784/64        -          (1,792, 832/16, WHILE x2 before the fix)
     SPACE_TO_BATCH_ND + conv              all 4             67,632       67,632    290/10        290/10        -
     Conv3D + pad/crop/upsample 3-D        all 4            199,872      199,872    372/7         372/7         -
@@ -110,9 +110,10 @@ Differences, each diagnosed:
   multiple of the rate 2 is (12, 14, 14), 8 blocks of (6, 7, 7), valid 3x3x3 output (4, 5, 5):
   800 positions x 216 = 172,800 MACs, where the Keras layer's 720 output positions give 155,520.
   dscost counts the work the file does.
-* convention (docs/tflite.md, a shared bias counted per op): unrolled RNNs (Keras 3 and
-  tf_keras) add the same merged bias at every step, one op each, so steps x the bias
-  (expected_counts does so: K3 402 biases, K2 195, where count_params has 68 and 39); with
+* convention (docs/tflite.md, a bias after the same kernel counted once): unrolled RNNs (Keras 3
+  and tf_keras) add the layer's bias at every step, one op each, all reading one tensor (a fully
+  quantized file: a copy requantized for each op), counted once since 2026-12-06 (K3 80 biases,
+  K2 39, where count_params has 68 and 39; each op counted it until then: 402 and 195); with
   converter folding of step 0 (h0 is a constant zero: h0 @ U folded away, gates x units^2 MACs
   fewer, as litert-torch's unrolled LSTM in docs/tflite.md), and Keras 3's GRU (reset_after)
   step 0 left as its recurrent bias's z and r parts (2u ADD biases) and r x b_h (u MUL weights).
@@ -504,16 +505,15 @@ def _rnn(rnn, steps: int, width: int, unrolled: bool, fused: bool, by_op: Counte
     ws = rnn.get_weights()
     weights, biases = ws[0].size + ws[1].size, ws[2].size if len(ws) > 2 else 0
     if unrolled and biases:
-        # Unrolled, every step adds the layer's bias with an op of its own, all reading one merged
-        # tensor: docs/tflite.md counts a shared bias once per op using it, so steps x the bias.
+        # Unrolled, every step adds the layer's bias with an op of its own, all reading one tensor
+        # (fully quantized: a copy requantized for each op) after the same kernels: one layer
+        # applied again, counted once (docs/tflite.md; steps x the bias before 2026-12-06).
         # A GRU with reset_after (Keras 3's default) has an input bias (3u) and a recurrent bias (3u);
         # at step 0 h0 @ U + b_rec folds to b_rec, split by the converter into the z and r parts
-        # (2u, ADDs: biases) and r * b_rec_h (u, a MUL by a constant: weights).
+        # (2u, ADDs after no kernel: biases of their own) and r * b_rec_h (u, a MUL by a constant: weights).
         if kind == "GRU" and getattr(rnn, "reset_after", False):
-            biases = steps * g * u + (steps - 1) * g * u + 2 * u
+            biases += 2 * u
             weights += u
-        else:
-            biases *= steps
     return weights, biases
 
 

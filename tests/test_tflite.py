@@ -957,7 +957,8 @@ def test_a_shared_kernel_counts_once(tmp_path):
     """A kernel is random in an untrained model, so one kernel tensor for several ops is one weight
     of the source model applied several times: litert-torch unrolls an LSTM into one
     FULLY_CONNECTED per step, all reading the recurrent weights W_hh (48 x 192 here, 3 steps).
-    Counted once, with each step's MACs; the merged bias of those FCs stays counted per op."""
+    Counted once, with each step's MACs; so is the bias those FCs share: the same bias after the
+    same kernel is the same layer applied again (torch counts the LSTM's biases once too)."""
     n = tm.Net()
     h = n.input("h", (1, 48))
     w, b = n.const("W_hh", (192, 48)), n.const("b", (192,))
@@ -970,9 +971,73 @@ def test_a_shared_kernel_counts_once(tmp_path):
     n.output(h)
     m = _read(n, tmp_path)
     fcs = [layer for layer in m.layers if layer.op == "FULLY_CONNECTED"]
-    assert [(fc.cost.macs, fc.cost.weights, fc.cost.biases) for fc in fcs] == [(48 * 192, 48 * 192, 192), (48 * 192, 0, 192), (48 * 192, 0, 192)]
+    assert [(fc.cost.macs, fc.cost.weights, fc.cost.biases) for fc in fcs] == [(48 * 192, 48 * 192, 192), (48 * 192, 0, 0), (48 * 192, 0, 0)]
     assert "weights 'W_hh' also used by gates0: counted there" in fcs[1].note
+    assert "biases 'b' also used by gates0 after the same kernel: counted there" in fcs[2].note
     assert any(note.startswith("1 kernel(s) used by several ops ('W_hh'), counted once") for note in m.notes)
+    assert any(note.startswith("1 bias or scale tensor(s) applied again after the same kernel ('b'), counted once") for note in m.notes)
+
+
+@pytest.mark.parametrize("quantized", [True, False])
+def test_a_fully_quantized_recurrence_counts_its_requantized_bias_once(tmp_path, quantized):
+    """A fully quantized unrolled recurrence: every step's FULLY_CONNECTED reads the one int8 W_hh
+    (48 x 192) but a bias of its own, the same int32 vector requantized at that step's input
+    scale (round 32's Keras 3 RNNs in full int8).  One bias of the source: counted once.  Float
+    biases of their own after one kernel are different values, so different params: each
+    counted (the control)."""
+    n = tm.Net()
+    h = n.input("h", (1, 48), tm.INT8 if quantized else tm.FLOAT32)
+    w = n.const("W_hh", (192, 48), tm.INT8 if quantized else tm.FLOAT32)
+    opts = (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0})
+    for step in range(3):
+        g = n.tensor(f"gates{step}", (1, 192), tm.INT8 if quantized else tm.FLOAT32)
+        b = n.const(f"b{step}", (192,), tm.INT32 if quantized else tm.FLOAT32, quantized=quantized)
+        n.op(OP.FULLY_CONNECTED, [h, w, b], [g], opts)
+        h = n.tensor(f"h{step}", (1, 48), tm.INT8 if quantized else tm.FLOAT32)
+        n.op(OP.SLICE, [g, n.const(f"begin{step}", (2,), tm.INT32, quantized=False), n.const(f"size{step}", (2,), tm.INT32, quantized=False)], [h])
+    n.output(h)
+    m = _read(n, tmp_path)
+    fcs = [layer for layer in m.layers if layer.op == "FULLY_CONNECTED"]
+    assert [fc.cost.biases for fc in fcs] == ([192, 0, 0] if quantized else [192, 192, 192])
+    if quantized:
+        assert "biases 'b2': gates0's bias after the same kernel, requantized: counted there" in fcs[2].note
+        assert any(note.startswith("2 quantized bias(es) requantized copies of one after the same kernel ('b1', 'b2'), counted once") for note in m.notes)
+    else:
+        assert not any("requantized" in note for note in m.notes)
+
+
+def test_a_layer_applied_twice_counts_its_bias_once(tmp_path):
+    """One Keras Dense applied twice (ALBERT's shared layer group, round 41): Keras 3's LiteRT
+    export writes each use as FULLY_CONNECTED (no bias) -> RESHAPE back to 3-D -> ADD of the bias,
+    both uses reading one kernel [8, 8] and one bias [8].  Keras counts 64 + 8 params; dscost
+    counted the bias per ADD (80).  Its control: a bias tensor the converter merged for two
+    different kernels (the zero biases of two layers), or added twice in a row after one kernel,
+    stays counted for each op."""
+    n = tm.Net()
+    x = n.input("x", (1, 4, 8))
+    w, b, zeros = n.const("kernel", (8, 8)), n.const("bias", (8,)), n.const("zeros", (8,))
+    fc_opts = (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0, "KeepNumDims": False})
+    shape = n.const("shape", (3,), tm.INT32, quantized=False, data=struct.pack("<3i", 1, 4, 8))
+    y = x
+    for use in range(2):
+        rows = n.tensor(f"rows{use}", (4, 8))
+        n.op(OP.FULLY_CONNECTED, [y, w, -1], [rows], fc_opts)
+        back = n.tensor(f"back{use}", (1, 4, 8))
+        n.op(OP.RESHAPE, [rows, shape], [back])
+        y = n.binary(OP.ADD, back, b, f"dense{use}")
+    other = n.tensor("other_rows", (4, 8))
+    n.op(OP.FULLY_CONNECTED, [y, n.const("kernel2", (8, 8)), zeros], [other], fc_opts)
+    third = n.tensor("third_rows", (4, 8))
+    n.op(OP.FULLY_CONNECTED, [other, n.const("kernel3", (8, 8)), zeros], [third], fc_opts)
+    shift = n.const("shift", (8,))
+    n.output(n.binary(OP.ADD, n.binary(OP.ADD, third, shift, "shift1"), shift, "shift2"))
+    m = _read(n, tmp_path)
+    L = {layer.name: layer for layer in m.layers}
+    assert (L["dense0"].cost.biases, L["dense1"].cost.biases) == (8, 0)
+    assert "biases 'bias' also used by dense0 after the same kernel: counted there" in L["dense1"].note
+    assert (L["other_rows"].cost.biases, L["third_rows"].cost.biases) == (8, 8)  # (two kernels, one merged zero bias)
+    assert (L["shift1"].cost.biases, L["shift2"].cost.biases) == (8, 8)  # (the second ADD follows the first, not a kernel)
+    assert sum(layer.cost.params for layer in m.layers) == 3 * 64 + 8 + 2 * 8 + 2 * 8
 
 
 @pytest.mark.parametrize("dtype", [tm.FLOAT32, tm.INT8])

@@ -103,6 +103,47 @@ NO_HANDLER_REASONS["RFFT2D"] = FFT_REASON
 CONST_THROUGH = ("DEQUANTIZE", "DENSIFY", "RESHAPE", "TRANSPOSE", "SQUEEZE", "EXPAND_DIMS")
 
 
+# Ops that only move data: the kernels that computed their input computed their output (a Dense
+# on a 3-D input: FULLY_CONNECTED, RESHAPE, then the ADD of its bias)
+MOVES_ONLY = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE")
+Carried = tuple[frozenset[int], bool]  # (kernels, computed by them directly: not yet summed)
+
+
+def _kernels(op, res, const: set[int], kernels_of: dict[int, Carried]) -> tuple[frozenset[int], Carried | None]:
+    """(the kernels behind ``op``, what its outputs carry on to the ops after them).  A bias or
+    scale of ``op`` follows its own kernels (a conv's filter, a matmul's weight), carried through
+    ops that only move data; an element-wise op's, those of its data inputs when every one was
+    computed by kernels.  A sum of kernels' outputs (x W + h U) carries them on, once: a sum of
+    sums (a residual stream) would gather every kernel before it."""
+    if op.opname in KERNEL_OPS:
+        own = frozenset(op.inputs[k] for k, field in res.params.items() if field == "weights")
+        if own:
+            return own, (own, True)
+    if op.opname in MOVES_ONLY:
+        carried = kernels_of.get(op.inputs[0]) if op.inputs else None
+        return (carried[0] if carried else frozenset()), carried
+    if op.opname not in ("ADD", "SUB", "MUL", "ADD_N"):
+        return frozenset(), None
+    found = [kernels_of.get(t) for k, t in enumerate(op.inputs) if t >= 0 and t not in const and k not in res.params]
+    if not found or None in found:
+        return frozenset(), None
+    kernels = frozenset().union(*(k for k, _ in found))
+    summed = not res.params and op.opname != "MUL" and all(direct for _, direct in found)
+    return kernels, ((kernels, False) if summed else None)
+
+
+QUANTIZED_INTS = (2, 3, 4, 7, 9)  # int32, uint8, int64, int16, int8 (tflite_file.TYPE_NAMES)
+
+
+def _requantized(tensor, field_name: str, kernels: frozenset[int], biases_of: dict[tuple, str]) -> str | None:
+    """The layer whose bias ``tensor`` copies at another scale, if it is a quantized bias (an
+    int32 one fused in the op, an int8 operand of an ADD) of the same shape after one of the
+    same kernels; else None."""
+    if field_name != "biases" or not tensor.quantized or tensor.dtype not in QUANTIZED_INTS:
+        return None
+    return next((biases_of[k, tensor.shape] for k in kernels if (k, tensor.shape) in biases_of), None)
+
+
 def _custom_reason(code: str) -> str:
     if code in CUSTOM_REASONS:
         return CUSTOM_REASONS[code]
@@ -223,6 +264,11 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     claimed: dict[int, str] = {}  # param tensor -> first layer counting it
     shared: set[int] = set()  # param tensors (but kernels) used by more than one op
     shared_kernels: set[int] = set()  # kernels used by more than one op
+    tied: set[int] = set()  # biases and scales applied again with the kernel they follow: one layer applied several times
+    kernels_of: dict[int, Carried] = {}  # tensor -> the kernels that computed it (_kernels)
+    biases_of: dict[tuple, str] = {}  # (kernel, bias shape) -> the layer that counted a bias after that kernel
+    requantized: set[int] = set()  # quantized biases that copy one after the same kernel at another scale
+    followed: dict[int, frozenset[int]] = {}  # bias or scale tensor -> the kernels of the ops using it so far
     used: set[str] = {tensors[t].name for t in g.inputs if 0 <= t < len(tensors)}  # (a layer never takes a graph input's name)
     dtypes: dict[str, int] = {}
 
@@ -302,6 +348,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             held_read.update(op.outputs)
         cost = res.cost
         notes_here: list[str] = [res.note] if res.note else []
+        kernels, carried = _kernels(op, res, const, kernels_of)
         for k, field_name in res.params.items():
             t = op.inputs[k]
             if t in claimed and (field_name == "weights" and op.opname in KERNEL_OPS or t in held_read):  # (a variable's value: one tensor)
@@ -311,18 +358,38 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                 notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted there")
                 if t not in held_read:
                     shared_kernels.add(t)
+            elif t in claimed and kernels & followed.get(t, frozenset()):
+                # The same bias (or scale) after the same kernel: one layer of the source applied
+                # again (an unrolled recurrence -- step 0 folds h0 @ U away, so x W + b there and
+                # x W + h U + b after --, a tied layer group): counted once.
+                cost = replace(cost, **{field_name: getattr(cost, field_name) - prod(tensors[t].shape)})
+                notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]} after the same kernel: counted there")
+                tied.add(t)
             elif t in claimed:
                 # The converter merges equal constants (the zero biases of an untrained model) into
                 # one tensor; in the source model each layer had its own: counted for each op.
                 notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted for each op")
                 shared.add(t)
+            elif (copy := _requantized(tensors[t], field_name, kernels, biases_of)) is not None:
+                # A fully quantized file requantizes a bias for each op (a fused int32 bias's scale
+                # is the input's times the kernel's): one per step of an unrolled recurrence.
+                cost = replace(cost, **{field_name: getattr(cost, field_name) - prod(tensors[t].shape)})
+                notes_here.append(f"{field_name} {tensors[t].name!r}: {copy}'s bias after the same kernel, requantized: counted there")
+                claimed[t] = name
+                requantized.add(t)
             else:
                 claimed[t] = name
+                if field_name == "biases":
+                    biases_of.update(((k, tensors[t].shape), name) for k in kernels)
                 type_name = TYPE_NAMES.get(tensors[t].dtype, str(tensors[t].dtype))
                 dtypes[type_name] = dtypes.get(type_name, 0) + 1
+            if field_name != "weights" or op.opname not in KERNEL_OPS:
+                followed[t] = followed.get(t, frozenset()) | kernels
             if not tensors[t].const:
                 src = f"computed by {producer[t]} ({producer_op[t]})" if t in producer else "from graph input" if t in graph_inputs else "without data"
                 notes_here.append(f"{field_name} {tensors[t].name!r} {src}")
+        if carried:
+            kernels_of.update((t, carried) for t in op.outputs)
         data_idx = res.data_inputs if res.data_inputs is not None else range(len(op.inputs))
         edges: list[str] = []
         in_ports: list[int] = []
@@ -359,6 +426,12 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if dtypes:
         notes.append("params = elements of the weight and bias tensors of every counted op (TFLite converters fold BatchNorm "
                      "into conv weights and biases); tensors: " + ", ".join(f"{n} {d}" for d, n in sorted(dtypes.items(), key=lambda kv: -kv[1])))  # fmt: skip
+    if requantized:
+        notes.append(f"{len(requantized)} quantized bias(es) requantized copies of one after the same kernel ({few(repr(tensors[t].name) for t in sorted(requantized))}), "
+                     f"counted once: one layer of the source model applied several times, its bias rescaled for each op")  # fmt: skip
+    if tied:
+        notes.append(f"{len(tied)} bias or scale tensor(s) applied again after the same kernel ({few(repr(tensors[t].name) for t in sorted(tied))}), "
+                     f"counted once: one layer of the source model applied several times (an unrolled recurrence, a tied layer group)")  # fmt: skip
     if shared:
         notes.append(f"{len(shared)} bias or scale tensor(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared))}): the converter merges equal constants, "
                      f"such as the zero biases of an untrained model, so each op counts its own copy")  # fmt: skip
