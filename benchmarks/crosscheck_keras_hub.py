@@ -91,7 +91,7 @@ lists as uncounted):
 | BART | ONNX | 416 | 212,992 | 753,664 (**-540,672**) | 59,904 (59,424 / 480 / 0; 0) | 59,904 | equal | 209 | 2.1 |
 | Whisper | TFLite | 362 | 598,016 | equal | 64,128 (62,720 / 1,408 / 0; 0) | 64,128 | equal | - | 1.2 |
 | Whisper | ONNX | 440 | 122,880 | 598,016 (**-475,136**) | 64,128 (63,904 / 224 / 0; 0) | 64,128 | equal | 244 | 1.9 |
-| FNet | TFLite | 141 | 0 | n/a (Flex op, dynamic batch) | 27,456 (27,424 / 32 / 0; 0) | 27,456 | equal | 85 | 1.3 |
+| FNet | TFLite | 141 | 148,480 | equal (static file; the interpreter cannot run this one) | 27,456 (27,040 / 416 / 0; 0) | 27,456 | equal | 4 | 1.3 |
 | FNet | ONNX | 158 | 16,384 | n/a (invalid file) | 27,456 (27,392 / 64 / 0; 0) | 27,456 | equal | 89 | 1.9 |
 | FNet | TFLite static | 129 | 148,480 | equal | 27,456 (26,528 / 928 / 0; 0) | 27,456 | equal | 4 | 0.8 |
 | XLNet | TFLite | 202 | 395,264 | equal | 36,224 (35,712 / 512 / 0; 0) | 35,232 | **+992** | - | 1.2 |
@@ -102,7 +102,7 @@ lists as uncounted):
 | Mixtral | ONNX | 575 | 921,600 | equal | 121,120 (121,120 / 0 / 0; 0) | 87,712 | **+33,408** | - | 1.7 |
 | DeiT | TFLite | 137 | 434,688 | equal | 23,968 (22,752 / 1,216 / 0; 0) | 23,968 | equal | - | 1.6 |
 | DeiT | ONNX | 160 | 229,632 | 434,688 (**-205,056**) | 23,968 (23,104 / 864 / 0; 0) | 23,968 | equal | 67 | 2.3 |
-| Swin | TFLite | 271 | 49,152 | n/a (Flex op, dynamic batch) | 38,096 (38,080 / 16 / 0; 0) | 35,612 | **+2,484** | 316 | 1.8 |
+| Swin | TFLite | 271 | 966,656 | equal (static file; the interpreter cannot run this one) | 38,096 (33,840 / 4,256 / 0; 0) | 35,612 | **+2,484** | 2 | 1.8 |
 | Swin | ONNX | 332 | 212,992 | 966,656 (**-753,664**) | 39,120 (38,416 / 704 / 0; 0) | 35,612 | **+3,508** | 171 | 2.3 |
 | Swin | TFLite static | 221 | 966,656 | equal | 38,096 (33,840 / 4,256 / 0; 0) | 35,612 | **+2,484** | - | 1.4 |
 | ResNetV2 | TFLite | 1,730 | 47,759,360 | equal | 441,056 (438,336 / 2,720 / 0; 0) | 442,224 (439,504) | **+1,552** | - | 1.1 |
@@ -147,14 +147,16 @@ DIAGNOSES (every difference):
   --reuse): Mixtral.onnx 71,968 (= 87,712 - 16,000 unused reverse_embeddings + 256 RoPE, the TFLite file's
   account but its per-use RoPE copies), XLNet.onnx 36,224 (= its TFLite file); no other of the 1,181 ONNX files
   of rounds 27-40 changed.
-- dscost GAP (TFLite reader, MACs): Keras' LiteRT export declares batch -1 even for a batch-1 Input, so dscost
-  sizes the file by one interpreter run; with a Select-TF op in the file (Swin's FlexRoll, FNet's FlexFFT2D /
-  FlexComplex) the interpreter cannot run and every op on a tensor downstream of a -1 stays unknown
+- dscost GAP, closed 2026-12-06 (TFLite reader, MACs): Keras' LiteRT export declares batch -1 even for a batch-1
+  Input, so dscost sizes the file by one interpreter run; with a Select-TF op in the file (Swin's FlexRoll, FNet's
+  FlexFFT2D / FlexComplex) the interpreter cannot run and every op on a tensor downstream of a -1 stayed unknown
   (tflite_shapes.py ``resolve``; said in a note and each op listed uncounted): Swin 49,152 of 966,656 MACs (316
   uncounted), FNet 0 of 148,480 (85 uncounted).  The static-signature files count in full: Swin 966,656, FNet
-  148,480 with its 4 Flex FFT ops uncounted (FFT: no formula, documented).  Not silent; a fallback shape
-  propagation at batch 1 would close it.  Repro /tmp/r41/repro/tflite_flex_dynamic_batch.py (Conv2D, tf.roll,
-  Dense): expected 26,624 MACs, got 18,432 (the Dense after the roll uncounted); static file 26,624.
+  148,480 with its 4 Flex FFT ops uncounted (FFT: no formula, documented).  Repro
+  /tmp/r41/repro/tflite_flex_dynamic_batch.py (Conv2D, tf.roll, Dense): expected 26,624 MACs, got 18,432.  Now
+  the shapes are propagated op by op from the inputs' where the interpreter cannot run (tflite_propagate.py):
+  the repro 26,624, Swin 966,656 (its 2 FlexRoll uncounted), FNet 148,480 (its 4 Flex FFT ops), as the
+  static-batch files.
 - dscost BUG, fixed 2026-12-06 (TFLite reader, params): the convention for a bias or scale used by several ops
   (docs/tflite.md Params: counted for each, as the converter merges equal zero biases) also counted a genuinely
   tied bias once per use -- the kernel beside it was counted once (KERNEL_OPS).  ALBERT (one layer group run

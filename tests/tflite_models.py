@@ -411,6 +411,48 @@ def dynamic_rows(where: bool = False, custom: bool = False) -> Net:
     return net
 
 
+def select_tf_on_a_dynamic_batch() -> Net:
+    """Keras 3's LiteRT export of Conv2D(8, 3, padding="same") -> tf.roll -> Dense(16) on a batch-1
+    Input (round 41: Swin's FlexRoll, FNet's FlexFFT2D): the batch is declared -1 and the roll
+    kept as a Select-TF op ("FlexRoll", custom), which LiteRT runs only with TensorFlow's Flex
+    delegate.  The Dense on the 4-D map is Keras' Tensordot: SHAPE -> GATHER the free axes
+    [0, 1, 2] and the depth [3] -> REDUCE_PROD each -> PACK -> RESHAPE to rows (stored [1, 1],
+    signature [-1, -1]) -> FULLY_CONNECTED -> RESHAPE back to CONCATENATION(free axes, [16]).
+    At batch 1: the conv 8 x 8 x 8 x 3 x 3 x 4 = 18,432 MACs, the Dense 64 rows x 8 x 16 = 8,192."""
+    net = Net()
+    x = net.input("x", (1, 8, 8, 4), signature=(-1, 8, 8, 4))
+    c = net.conv(x, 8, 3, name="conv")
+    net.tensors[c].signature = (-1, 8, 8, 8)
+    r = net.tensor("roll", (1, 8, 8, 8), signature=(-1, 8, 8, 8))
+    net.op(BuiltinOperator.CUSTOM, [c, net.const("shift", (1,), INT32, quantized=False, data=struct.pack("<i", 2)),
+                                     net.const("axis", (1,), INT32, quantized=False, data=struct.pack("<i", 1))], [r], custom_code="FlexRoll")  # fmt: skip
+    s = net.tensor("shape", (4,), INT32)
+    net.op(BuiltinOperator.SHAPE, [r], [s], (BuiltinOptions.ShapeOptions, {"OutType": INT32}))
+    gather = (BuiltinOptions.GatherOptions, {"Axis": 0, "BatchDims": 0})
+    reducer = (BuiltinOptions.ReducerOptions, {"KeepDims": False})
+    zero = net.const("axis0", (1,), INT32, quantized=False, data=struct.pack("<i", 0))
+    free, depth = net.tensor("free", (3,), INT32), net.tensor("depth", (1,), INT32)
+    net.op(BuiltinOperator.GATHER, [s, net.const("free_axes", (3,), INT32, quantized=False, data=struct.pack("<3i", 0, 1, 2))], [free], gather)
+    net.op(BuiltinOperator.GATHER, [s, net.const("depth_axis", (1,), INT32, quantized=False, data=struct.pack("<i", 3))], [depth], gather)
+    rows, width = net.tensor("rows", (), INT32), net.tensor("width", (), INT32)
+    net.op(BuiltinOperator.REDUCE_PROD, [free, zero], [rows], reducer)
+    net.op(BuiltinOperator.REDUCE_PROD, [depth, zero], [width], reducer)
+    new = net.tensor("new_shape", (2,), INT32)
+    net.op(BuiltinOperator.PACK, [rows, width], [new], (BuiltinOptions.PackOptions, {"ValuesCount": 2, "Axis": 0}))
+    flat = net.tensor("flat", (1, 1), signature=(-1, -1))
+    net.op(BuiltinOperator.RESHAPE, [r, new], [flat])
+    y = net.tensor("dense", (1, 16), signature=(-1, 16))
+    net.op(BuiltinOperator.FULLY_CONNECTED, [flat, net.const("dense/kernel", (16, 8)), net.const("dense/bias", (16,))], [y],
+           (BuiltinOptions.FullyConnectedOptions, {"FusedActivationFunction": 0}))  # fmt: skip
+    back = net.tensor("out_shape", (4,), INT32)
+    net.op(BuiltinOperator.CONCATENATION, [free, net.const("units", (1,), INT32, quantized=False, data=struct.pack("<i", 16))], [back],
+           (BuiltinOptions.ConcatenationOptions, {"Axis": 0, "FusedActivationFunction": 0}))  # fmt: skip
+    out = net.tensor("out", (1, 8, 8, 16), signature=(-1, 8, 8, 16))
+    net.op(BuiltinOperator.RESHAPE, [y, back], [out])
+    net.output(out)
+    return net
+
+
 def dilated_dynamic_batch() -> Net:
     """Keras 3's LiteRT export of Conv2D(8, 3, dilation_rate=2, padding="same") on a dynamic batch
     (round 36, keras-hub's DeepLabV3): SPACE_TO_BATCH_ND (block 2x2, paddings 2) -> CONV_2D 3x3

@@ -67,6 +67,11 @@ OPTION_FIELDS = {
     "CallOnceOptions": ("InitSubgraphIndex",),
     "VarHandleOptions": ("Container", "SharedName"),
     "StridedSliceOptions": ("BeginMask", "EndMask", "EllipsisMask", "NewAxisMask", "ShrinkAxisMask", "Offset"),
+    "GatherOptions": ("Axis", "BatchDims"),
+    "PackOptions": ("ValuesCount", "Axis"),
+    "UnpackOptions": ("Num", "Axis"),
+    "ReducerOptions": ("KeepDims",),
+    "OneHotOptions": ("Axis",),
 }
 # The options of the StableHLO ops (builtin_options_2), read the same way; a vector field is a tuple
 # of at most MAX_OPTION_ENTRIES entries (dimension numbers, strides, paddings: a few per axis).

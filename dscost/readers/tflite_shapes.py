@@ -12,8 +12,11 @@ silently wrong, so:
   limit), and the shapes the interpreter gives those tensors replace the placeholders.  Tensors
   after an op whose output size depends on the data (WHERE, UNIQUE, NON_MAX_SUPPRESSION) keep
   no shape: zero inputs say nothing of real data;
-* otherwise, or when that run fails, the shapes stay unknown and each op that reads or writes
-  one is listed as uncounted, with the reason.
+* otherwise, or when that run fails (a Select-TF op, which LiteRT runs only with TensorFlow's
+  Flex delegate; a custom op), dscost propagates the shapes op by op from the inputs'
+  (:mod:`tflite_propagate`: each op's output as LiteRT's kernel sizes it).  A shape it cannot
+  derive stays unknown, and each op that reads or writes one is listed as uncounted, with the
+  reason.
 """
 
 from __future__ import annotations
@@ -96,9 +99,6 @@ def fix_inputs(path: Path, graph, overrides: dict[str, tuple], notes: list[str])
         if fixed:
             raise InputError(f"{path}: {given}: dimension(s) {', '.join(fixed)} of input {name!r} are fixed in the file "
                              f"(shape_signature {list(sig)}); only its -1 dimensions take a size")  # fmt: skip
-        if find_runtime() is None:
-            raise InputError(f"{path}: {given}: the shapes that follow come from one run of LiteRT's TFLite interpreter, "
-                             f"which is not installed ({INSTALL_RUNTIME})")  # fmt: skip
         out[t] = shape
         tensor.shape = shape
     notes.append("input shape(s) set by --input-shape: " + ", ".join(f"{graph.tensors[t].name}={'x'.join(map(str, v))}" for t, v in out.items()))
@@ -115,14 +115,12 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
         return set()
     if resize:  # (the sizes that follow the inputs': every computed tensor's, signature or not)
         dynamic = {i for i, t in enumerate(graph.tensors) if not t.const and t.shape is not None and i not in resize}
-    unresolved = downstream(graph, placeholders, dynamic)
+    unresolved = dynamic if resize else downstream(graph, placeholders, dynamic)  # (what the placeholders or the sizes given decide)
     shown = few(repr(graph.tensors[t].name) for t in sorted(placeholders))
     what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})" if placeholders else "the tensors after the inputs set"
     runtime = find_runtime()
     if runtime is None:
-        notes.append(f"{what}: their shapes are unknown and the ops on them uncounted; with a TFLite interpreter ({INSTALL_RUNTIME}) "
-                     f"dscost runs the model once on zero inputs to learn them")  # fmt: skip
-        return unresolved
+        return _propagated(graph, unresolved, dynamic, resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes)
     from dscost import sandbox
     from dscost.errors import InputError
     from dscost.progress import Progress
@@ -134,10 +132,10 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
             shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
                                           label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
-        if resize:  # (the sandbox's own errors name the file already; _run's say what failed)
+        unknown = _propagated(graph, unresolved, dynamic, resize, what, str(err), notes)
+        if resize and unknown - downstream(graph, set(), dynamic, DATA_SIZED_OPS):  # (at the sizes given, the interpreter says why they do not run)
             raise err if str(path) in str(err) else InputError(f"{path}: at the input shapes given, {err}") from None
-        notes.append(f"{what}: their shapes are unknown and the ops on them uncounted ({err})")
-        return unresolved
+        return unknown
     unknown = downstream(graph, set(), dynamic, DATA_SIZED_OPS)
     resolved = 0
     for t in dynamic - unknown:
@@ -151,6 +149,24 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
         tensor.shape = shape
     notes.append(f"{what}: {resolved} shape(s) from one run of the TFLite interpreter ({package} {version}) on zero inputs"
                  + (f"; {len(unknown)} left unknown (sized by data, or not given by the interpreter), the ops on them uncounted" if unknown else ""))  # fmt: skip
+    return unknown
+
+
+def _propagated(graph, unresolved: set[int], dynamic: set[int], resize: dict[int, tuple[int, ...]] | None, what: str, why: str,
+                notes: list[str]) -> set[int]:  # fmt: skip
+    """The shapes of the ``unresolved`` tensors propagated op by op from the inputs' (``resize``:
+    those given a size; :mod:`tflite_propagate`), set in place, where the interpreter gives none
+    (``why``); returns those left unknown, with the ``dynamic`` ones after an op sized by the data."""
+    from dscost.readers.tflite_propagate import propagate
+
+    shapes = propagate(graph, resize or {}, DATA_SIZED_OPS)
+    unknown = {t for t in unresolved if t not in shapes} | downstream(graph, set(), dynamic, DATA_SIZED_OPS)
+    resolved = 0
+    for t in unresolved - unknown:
+        resolved += graph.tensors[t].shape != shapes[t]
+        graph.tensors[t].shape = shapes[t]
+    notes.append(f"{what}: {resolved} shape(s) propagated op by op from the inputs' shapes ({why})"
+                 + (f"; {len(unknown)} left unknown (sized by data, or after an op dscost cannot size), the ops on them uncounted" if unknown else ""))  # fmt: skip
     return unknown
 
 
@@ -186,6 +202,8 @@ def _run(path: str, module: str, resize: dict[int, tuple[int, ...]]) -> tuple[di
     except InputError:
         raise
     except Exception as err:
+        if "Select TensorFlow op" in str(err):  # (its message runs on with Android build advice)
+            raise InputError("the interpreter failed: the file holds Select-TF ops, which LiteRT runs only with TensorFlow's Flex delegate") from None
         raise InputError(f"the interpreter failed: {str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__}") from None
     return shapes, getattr(top, "__version__", "?")
 
