@@ -999,3 +999,34 @@ def test_a_derived_dimension_takes_its_names_from_another_inputs_shape(tmp_path)
         read_onnx(path, input_shapes={"x": (2, 8, 16), "y": (2, 20, 16)})
     with pytest.raises(InputError, match=r"and --dim seq=8 makes it 16: one name, one size"):
         read_onnx(path, input_shapes={"y": (1, 20, 16)}, dims={"seq": 8})
+
+
+def test_a_cache_length_is_solved_from_the_attention_masks_shape(tmp_path):
+    """Round 43 (optimum-onnx's KV-cache decoders): x [batch, sequence_length, 8], attention_mask
+    [batch, 'past_sequence_length + sequence_length'], past_key [batch, past_sequence_length, 8];
+    q = x W, scores = q [past_key; q]^T.  --dim sequence_length=1 -i attention_mask=1x16 fixes the
+    cache at 16 - 1 = 15: 64 + 16 x 8 = 192 MACs, as --dim past_sequence_length=15 gives (dscost
+    asked for past_sequence_length, and refused the 128 its own hint then gave).  With x's shape
+    given, its length solves the mask instead (4 tokens after 12: 4 x 64 + 4 x 16 x 8 = 768); a
+    prefill's empty cache is 0 (16 tokens: 1,024 + 2,048); a mask shorter than the tokens, no cache.
+    The hint for a 4-D cache [batch, heads, past_sequence_length, 16] sizes its length 128, not an
+    image's 224."""
+    nodes = [node("MatMul", ["x", "W"], "q"), node("Concat", ["past_key", "q"], "k", axis=1), node("Transpose", ["k"], "kt", perm=[0, 2, 1]),
+             node("MatMul", ["q", "kt"], "s"), node("Cast", ["attention_mask"], "mf", to=TensorProto.FLOAT),
+             node("Unsqueeze", ["mf", "one"], "m3"), node("Add", ["s", "m3"], "y")]  # fmt: skip
+    mask = helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "past_sequence_length + sequence_length"])
+    inputs = [("x", ["batch_size", "sequence_length", 8]), ("attention_mask", mask), ("past_key", ["batch_size", "past_sequence_length", 8])]
+    path = save(tmp_path, model(nodes, inputs, ["y"], [init("W", 8, 8), init("one", 1, dtype=np.int64, value=[1])]))
+    m = read_onnx(path, input_shapes={"attention_mask": (1, 16)}, dims={"sequence_length": 1})
+    assert [s for _, s, _ in m.inputs] == [(1, 1, 8), (1, 16), (1, 15, 8)] and sum(layer.cost.macs for layer in m.layers) == 192
+    assert "dimension 1 ('past_sequence_length') of input 'past_key' set to 15, as in --input-shape attention_mask" in m.notes
+    assert sum(layer.cost.macs for layer in read_onnx(path, dims={"sequence_length": 1, "past_sequence_length": 15}).layers) == 192
+    m = read_onnx(path, input_shapes={"attention_mask": (1, 16), "x": (1, 4, 8)})
+    assert [s for _, s, _ in m.inputs][2] == (1, 12, 8) and sum(layer.cost.macs for layer in m.layers) == 768
+    m = read_onnx(path, input_shapes={"attention_mask": (1, 16)}, dims={"sequence_length": 16})
+    assert [s for _, s, _ in m.inputs][2] == (1, 0, 8) and sum(layer.cost.macs for layer in m.layers) == 16 * 64 + 16 * 16 * 8
+    with pytest.raises(InputError, match=r"input 'past_key': dimension 1 \('past_sequence_length'\) would be -4, by --input-shape attention_mask"):
+        read_onnx(path, input_shapes={"attention_mask": (1, 16)}, dims={"sequence_length": 20})
+    cache = save(tmp_path, model([node("Relu", ["past"], "r")], [("past", ["batch_size", 4, "past_sequence_length", 16])]), "cache.onnx")
+    with pytest.raises(InputError, match=r"set it with --input-shape past=1x4x128x16 .*or --dim past_sequence_length=128$"):  # (a length, not an image's 224)
+        read_onnx(cache)

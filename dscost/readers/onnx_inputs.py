@@ -31,7 +31,9 @@ def _example(vi) -> str:
     batch 1 of an RNN state in torch's layout, [layers x directions, batch, hidden] with the first
     known and more than 1, the last known (Silero VAD's state [2, ?, 128]: 2x1x128, not 2x128x128,
     which its LSTM cannot take); a length first and the batch after it, as dscost reads such an
-    input (:func:`second_batch`: an RNN's [seq, batch, features]), 128x1."""
+    input (:func:`second_batch`: an RNN's [seq, batch, features]), 128x1; a dimension named for a
+    length (:func:`not_a_batch`) 128 whatever the rank (optimum's 4-D cache [batch, heads,
+    past_sequence_length, 16]: 1x4x128x16, not 1x4x224x16)."""
     dims = vi.type.tensor_type.shape.dim
     rank = len(dims)
     guess = {4: (1, 3, 224, 224), 5: (1, 3, 16, 112, 112)}.get(rank)
@@ -45,8 +47,10 @@ def _example(vi) -> str:
     for i, d in enumerate(dims):
         if d.HasField("dim_value") and d.dim_value > 0:
             out.append(d.dim_value)
+        elif guess and not (i and d.dim_param and not_a_batch(d.dim_param)):  # (a 4-D KV cache's past_sequence_length: a length, 128)
+            out.append(guess[i])
         else:
-            out.append(guess[i] if guess else 1 if i == 0 else 128)
+            out.append(1 if i == 0 and not guess else 128)
     return "x".join(map(str, out)) if out else "1x3x224x224"
 
 
@@ -95,11 +99,11 @@ def _derived(expr: str, name: str, dims: dict[str, int] | None, bound: dict[str,
     return (value, " and ".join(said)) if value is not None else (None, None)
 
 
-def _solve(expr: str, name: str, size: int, dims: dict[str, int]) -> int | None:
+def _solve(expr: str, name: str, size: int, dims: dict[str, int], least: int = 1) -> int | None:
     """The value of ``name`` that makes the symbolic dimension ``expr`` ``size`` (the other names
     set to ``dims``' values or 1): ``size`` for a plain name, 7 for '32*h' and 224 (torch.export's
     Dim multiples), 223 for 's + 1'; None when the expression is not linear in it or gives no
-    positive whole number (the hint then names --input-shape alone)."""
+    whole number of at least ``least`` (a hint's: positive; an empty cache's: 0)."""
     if expr == name:
         return size
     known = {n: dims.get(n, 1) for n in dim_names(expr)}
@@ -107,7 +111,7 @@ def _solve(expr: str, name: str, size: int, dims: dict[str, int]) -> int | None:
     if at0 is None or at1 is None or at1 == at0 or (size - at0) % (at1 - at0):
         return None
     value = (size - at0) // (at1 - at0)
-    return value if value > 0 and dim_value(expr, {**known, name: value}) == size else None
+    return value if value >= least and dim_value(expr, {**known, name: value}) == size else None
 
 
 def dim_value(expr: str, dims: dict[str, int]) -> int | None:
@@ -201,6 +205,7 @@ def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None 
     out: dict[str, tuple[int, str | None]] = {}
     dims = dims or {}
     tensors = [vi for vi in vis if vi.type.HasField("tensor_type")]
+    given: list[tuple[str, int, str]] = []  # (symbolic dimension, its size, the input whose --input-shape gives it)
     for vi in tensors:
         shape = (overrides or {}).get(vi.name)
         declared = vi.type.tensor_type.shape.dim
@@ -208,6 +213,18 @@ def bound_names(vis, overrides: dict | None = None, dims: dict[str, int] | None 
             for d, v in zip(declared, shape):
                 if not d.HasField("dim_value") and d.dim_param and d.dim_param not in dims and int(v) > 0:
                     out.setdefault(d.dim_param, (int(v), vi.name))
+                    given.append((d.dim_param, int(v), vi.name))
+    for _ in range(len(given)):  # An expression's one unknown name, solved (optimum's attention mask [batch, 'past_sequence_length +
+        solved = False  # sequence_length'] at 16 with sequence_length 1: a cache of 15; 0 is a prefill's empty cache, < 0 an error)
+        for expr, size, source in given:
+            unknown = [n for n in dict.fromkeys(dim_names(expr)) if n not in dims and n not in out]
+            if _derived_expr(expr) and len(unknown) == 1:
+                value = _solve(expr, unknown[0], size, {**dims, **{n: v for n, (v, _) in out.items()}}, least=-MAX_INPUT_DIM)  # (< 0: refused where used)
+                if value is not None:
+                    out[unknown[0]] = (value, source)
+                    solved = True
+        if not solved:
+            break
     for vi in tensors:
         dim = vi.type.tensor_type.shape.dim
         for i, d in enumerate(dim[:2]):
@@ -288,6 +305,9 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
             shape.append(given)
             continue
         size, source = bound.get(d.dim_param, (None, None)) if d.dim_param else (None, None)
+        if size is not None and size < 0:
+            raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) would be {size}, by --input-shape {source} "
+                             f"and the other sizes given")  # fmt: skip
         if size is not None and (i or source is not None):
             shape.append(size)
             if source is None:
