@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from math import prod
 
-from dscost.readers.tflite_file import SAME
+from dscost.readers.tflite_file import INT_WIDTH, SAME
 
 Shape = tuple[int, ...]
 MAX_VALUES = 64  # elements of an integer tensor whose values are followed (a shape, an index)
@@ -29,7 +29,7 @@ SAME_SHAPE = frozenset({"ABS", "NEG", "EXP", "LOG", "SQRT", "RSQRT", "SQUARE", "
                         "CUMSUM", "RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1", "LEAKY_RELU", "ELU", "LOGISTIC", "TANH", "HARD_SWISH",
                         "GELU", "SOFTMAX", "LOG_SOFTMAX", "L2_NORMALIZATION", "LOCAL_RESPONSE_NORMALIZATION", "CAST", "QUANTIZE",
                         "DEQUANTIZE", "FAKE_QUANT", "ZEROS_LIKE", "ONES_LIKE", "REAL", "IMAG", "COMPLEX_ABS", "REVERSE_V2",
-                        "DYNAMIC_UPDATE_SLICE", "SCATTER_ND_UPDATE", "RANDOM_STANDARD_NORMAL_LIKE"})  # fmt: skip
+                        "DYNAMIC_UPDATE_SLICE"})  # fmt: skip
 REDUCE = frozenset({"MEAN", "SUM", "REDUCE_PROD", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_ANY", "REDUCE_ALL"})
 INT_OPS = {"ADD": lambda a, b: a + b, "SUB": lambda a, b: a - b, "MUL": lambda a, b: a * b, "MAXIMUM": max, "MINIMUM": min,
            "FLOOR_DIV": lambda a, b: a // b if b else None, "FLOOR_MOD": lambda a, b: a % b if b else None,
@@ -69,7 +69,7 @@ def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = ()) 
             if shape is None or t < 0 or not _declared(tensors[t], shape):
                 continue
             shapes[t] = tuple(shape)
-            if value is not None and len(value) == prod(shape) <= MAX_VALUES:
+            if value is not None and tensors[t].dtype in INT_WIDTH and len(value) == prod(shape) <= MAX_VALUES:  # (a shape's values: int32, int64)
                 values[t] = tuple(value)
     return shapes
 
