@@ -340,3 +340,28 @@ def test_scalars_selected_out_of_one_folded_parameter_are_its_parts():
     said, notes = learned(SIGNATURE.encode(), graph, None, {n: SimpleNamespace(dims=[]) for n in index})
     assert said == dict.fromkeys(index, True)
     assert not any("counted already" in n for n in notes)
+
+
+def test_a_pt2e_quantized_weight_the_signature_calls_a_buffer_is_a_parameter(tmp_path):
+    """Found by round 44 (torchao's PT2E on ResNet-18, dynamo export: 5,800 params for
+    11,684,712, 11,678,912 buffers): ``convert_pt2e`` folds each quantized weight into an int8
+    buffer (``_frozen_param0``), so the program's signature, which dscost trusts, says BUFFER of
+    what the float twin calls conv1.weight.  An integer buffer a DequantizeLinear reads is the
+    weight it quantizes: 8 x 3 x 3 x 3 = 216 weights + 8 biases, 55,296 MACs, as the float conv;
+    a float buffer (a BatchNorm's running mean, read by no DequantizeLinear) stays a buffer."""
+    from onnx import TensorProto
+
+    from dscost.readers.onnx_provenance import KIND, SIGNATURE
+
+    nodes = [node("DequantizeLinear", ["_frozen_param0", "w_scale", "w_zp"], "wd", axis=0), node("Conv", ["x", "wd", "conv1.bias"], "c", pads=[1, 1, 1, 1]),
+             node("Add", ["c", "shift"], "y")]  # fmt: skip
+    inits = [init("_frozen_param0", 8, 3, 3, 3, dtype=np.int8), init("w_scale", 8, value=[0.01] * 8), init("w_zp", 8, dtype=np.int8),
+             init("conv1.bias", 8, value=range(8)), init("shift", 8, 1, 1, value=range(8))]  # fmt: skip
+    record = [_with_metadata(helper.make_tensor_value_info("_frozen_param0", TensorProto.INT8, [8, 3, 3, 3]), **{KIND: "BUFFER"}),
+              _with_metadata(vi("conv1.bias", [8]), **{KIND: "PARAMETER"}), _with_metadata(vi("shift", [8, 1, 1]), **{KIND: "BUFFER"})]  # fmt: skip
+    graph = helper.make_graph(nodes, "g", [vi("x", [1, 3, 16, 16])], [vi("y", [1, 8, 16, 16])], inits, value_info=record)
+    _with_metadata(graph, **{SIGNATURE: "\n# inputs\np_conv1_weight: PARAMETER target='conv1.weight'\np_conv1_bias: PARAMETER target='conv1.bias'\n"
+                                        "b__frozen_param0: BUFFER target='_frozen_param0' persistent=True\nb_shift: BUFFER target='shift'\n"})  # fmt: skip
+    a = dscost.analyze(str(save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]))))
+    assert (a.totals.macs, a.totals.weights, a.totals.biases, a.totals.buffers) == (55_296, 216, 8, 8)
+    assert any(n.startswith("1 quantized tensor(s) the exported program calls buffers (_frozen_param0) are read by DequantizeLinear as weights") for n in a.model.notes)

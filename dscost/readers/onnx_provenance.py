@@ -117,7 +117,28 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
         + copies_note(copies))
     if not out:
         return module_tensors, note
-    return {**out, **(module_tensors or {})}, note
+    merged = {**out, **(module_tensors or {})}
+    quantized = _quantized_buffers(graph, merged, initializers)
+    merged.update(dict.fromkeys(quantized, True))
+    return merged, note + quantized_note(quantized)
+
+
+QUANTIZED_TYPES = frozenset({2, 3, 4, 5, 6, 17, 21, 22})  # TensorProto UINT8, INT8, UINT16, INT16, INT32, FLOAT8E4M3FN, UINT4, INT4
+
+
+def _quantized_buffers(graph, learned: dict[str, bool], initializers: dict) -> list[str]:
+    """The buffers of integer (or float8) type that a DequantizeLinear reads: torch's
+    ``convert_pt2e`` folds each quantized weight (and bias) into such a buffer (``_frozen_param0``),
+    so the exported program's signature says BUFFER of what its float twin calls a parameter."""
+    read = {n.input[0] for n in graph.node if n.op_type == "DequantizeLinear" and n.input}
+    return [n for n in read if learned.get(n) is False and n in initializers and initializers[n].dtype in QUANTIZED_TYPES]
+
+
+def quantized_note(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    return [f"{len(names)} quantized tensor(s) the exported program calls buffers ({few(sorted(names))}) are read by DequantizeLinear "
+            f"as weights: torch's convert_pt2e folds each quantized weight into a buffer; counted as the parameters they quantize"]  # fmt: skip
 
 
 def unheld_note(names: list[str]) -> list[str]:
