@@ -88,3 +88,45 @@ def test_other_qonnx_ops_are_uncounted_with_their_domain(tmp_path):
     m = read_onnx(save(tmp_path, _model(nodes, [("x", [1, 8, 8, 3])], [])))
     assert [(u.name, u.reason) for u in m.uncounted] == [
         ("im2col", "QONNX/FINN op (quantization-aware networks), domain 'qonnx.custom_op.general': no cost handler")]
+
+
+@pytest.mark.parametrize(("domain", "op", "ranges", "per_element"), [
+    ("com.amd.quark", "BFPQuantizeDequantize", 0, 4),  # Quark's BFP16 / MX4: block floating point, there and back
+    ("org.openvinotoolkit", "FakeQuantize", 4, 4),  # NNCF's export: x, input low / high, output low / high (per channel for the weight)
+])  # fmt: skip
+def test_other_toolkits_fake_quantizers_are_read_as_qonnxs(tmp_path, domain, op, ranges, per_element):
+    """Found by round 44: AMD Quark's BFP16 and MX4 files write every quantizer as
+    com.amd.quark::BFPQuantizeDequantize, and NNCF's torch export as OpenVINO's FakeQuantize.
+    dscost listed them uncounted; onnx's inference gives them no shape, so every conv after one
+    was uncounted too (Quark's ResNet-18: 0 MACs for its float twin's 148,557,824), and a weight
+    through one counted on its row.  They are element-wise quantizers, read as QONNX's: the conv
+    counts 6,912 MACs, its 108 weights and 4 biases; the quantization ranges are not params."""
+
+    def quantizer(x, y, prefix):
+        ins = [x] + [f"{prefix}_{k}" for k in range(ranges)]
+        return helper.make_node(op, ins, [y], name=y, domain=domain, **({"levels": 256} if op == "FakeQuantize" else {"bit_width": 16, "block_size": 8}))
+
+    nodes = [quantizer("x", "xq", "a"), quantizer("w", "wq", "w"), helper.make_node("Conv", ["xq", "wq", "b"], ["y"], name="conv", pads=[1, 1, 1, 1])]
+    inits = [init("w", 4, 3, 3, 3, value=np.full(108, 0.1)), init("b", 4), *(init(f"a_{k}", value=(-1.0) ** k) for k in range(ranges)),
+             *(init(f"w_{k}", 4, 1, 1, 1, value=[(-1.0) ** k] * 4) for k in range(ranges))]  # fmt: skip
+    m = read_onnx(save(tmp_path, _model(nodes, [("x", [1, 3, 8, 8])], inits, domain)))
+    assert not m.uncounted, m.uncounted
+    layers = {layer.name: layer for layer in m.layers}
+    assert (layers["conv"].type, layers["conv"].cost) == (STANDARD, Cost(macs=6_912, other_ops=256, weights=108, biases=4))
+    assert (layers["xq"].cost, layers["wq"].cost) == (Cost(other_ops=per_element * 192), Cost(other_ops=per_element * 108))
+    assert sum(layer.cost.params for layer in m.layers) == 112
+
+
+def test_quarks_bf16_quantize_dequantize_pair(tmp_path):
+    """Quark's BF16: ExtendedQuantizeLinear then ExtendedDequantizeLinear (bfloat16 zero points),
+    QuantizeLinear's and DequantizeLinear's 2 ops per element each; a weight through the pair is
+    the conv's: 6,912 MACs, 108 weights + 4 biases."""
+    Q = "com.amd.quark"
+    nodes = [helper.make_node("ExtendedQuantizeLinear", ["w", "s", "z"], ["wq"], name="wq", domain=Q),
+             helper.make_node("ExtendedDequantizeLinear", ["wq", "s", "z"], ["wd"], name="wd", domain=Q),
+             helper.make_node("Conv", ["x", "wd", "b"], ["y"], name="conv", pads=[1, 1, 1, 1])]  # fmt: skip
+    inits = [init("w", 4, 3, 3, 3, value=np.full(108, 0.1)), init("b", 4), init("s", value=1.0), init("z", value=0.0)]
+    m = read_onnx(save(tmp_path, _model(nodes, [("x", [1, 3, 8, 8])], inits, Q)))
+    layers = {layer.name: layer for layer in m.layers}
+    assert not m.uncounted and layers["conv"].cost == Cost(macs=6_912, other_ops=256, weights=108, biases=4)
+    assert (layers["wq"].cost, layers["wd"].cost) == (Cost(other_ops=2 * 108), Cost(other_ops=2 * 108))

@@ -95,8 +95,10 @@ Handler = Callable[[NodeInfo], Result]
 # giving the output shapes (onnx's shape inference knows none of these ops); the default
 # domain's ops that onnx does not know have theirs there too (onnx_legacy).
 CONTRIB_DOMAIN = "com.microsoft"
-QONNX_DOMAINS = ("qonnx.custom_op.general", "finn.custom_op.general", "onnx.brevitas")  # (onnx_qonnx's)
-QONNX_QUANTIZERS = ("Quant", "IntQuant", "FloatQuant", "BipolarQuant", "Trunc")
+# The fake-quantization domains (onnx_qonnx's): QONNX / FINN / brevitas; AMD Quark's; OpenVINO's, as NNCF exports it
+QONNX_DOMAINS = ("qonnx.custom_op.general", "finn.custom_op.general", "onnx.brevitas", "com.amd.quark", "org.openvinotoolkit")
+QONNX_QUANTIZERS = ("Quant", "IntQuant", "FloatQuant", "BipolarQuant", "Trunc", "BFPQuantizeDequantize", "ExtendedQuantizeLinear",
+                    "ExtendedDequantizeLinear", "FakeQuantize")  # fmt: skip
 DEQUANTIZERS = frozenset({"DequantizeLinear", *QONNX_QUANTIZERS})  # ops whose constant input 0 is a quantized weight, however stored
 TABLE_DOMAINS = frozenset({CONTRIB_DOMAIN, "ai.onnx.ml", *QONNX_DOMAINS})  # the domains with a handler table (onnx_contrib.domain_table)
 CONTRIB_HANDLERS, contrib_handles = op_registry()

@@ -2,7 +2,9 @@
 ``onnx.brevitas`` in older files): the fake quantization that brevitas' ``export_qonnx``, QKeras
 and HAWQ write around each weight and activation of a quantization-aware network -- IntQuant
 (``Quant``), FloatQuant, BipolarQuant and Trunc -- and FINN's MultiThreshold and
-XnorPopcountMatMul.  onnx's shape inference knows none of them: each has a shape function in the
+XnorPopcountMatMul; and the other toolkits' fake quantizers, read the same way: AMD Quark's
+(``com.amd.quark``: BFPQuantizeDequantize, ExtendedQuantizeLinear, ExtendedDequantizeLinear) and
+OpenVINO's FakeQuantize (``org.openvinotoolkit``, as NNCF exports a model).  onnx's shape inference knows none of them: each has a shape function in the
 contrib table of :mod:`dscost.readers.onnx_node` (a quantizer's output has its input's shape) and
 a cost handler in :data:`QONNX_HANDLERS`, the reader's table for these domains.
 
@@ -30,14 +32,19 @@ QONNX_HANDLERS, handles = op_registry()
 QONNX_REASON = "QONNX/FINN op (quantization-aware networks)"
 
 # Ops per element of each quantizer (cost.ELEMENT_OPS' names)
-QUANTIZERS = dict(zip(QONNX_QUANTIZERS, ("fake_quantize", "fake_quantize", "fake_quantize", "bipolar_quantize", "truncate")))
+QUANTIZERS = dict(zip(QONNX_QUANTIZERS, ("fake_quantize", "fake_quantize", "fake_quantize", "bipolar_quantize", "truncate", "fake_quantize",
+                                         "quantize", "dequantize", "fake_quantize")))  # fmt: skip
 
 @handles(*QUANTIZERS)
 def quantizer(info: NodeInfo) -> Result:
     """IntQuant (x, scale, zero point, bit width): x / scale + zero point, rounded and clamped
     (quantize: 2 ops per element), then (q - zero point) * scale (dequantize: 2); FloatQuant the
     same to a minifloat grid; BipolarQuant: sign(x) * scale (2); Trunc: quantize (2), divide by a
-    power of two and round (2), dequantize (2).  Only input 0 is data."""
+    power of two and round (2), dequantize (2).  AMD Quark's BFPQuantizeDequantize (block floating
+    point, BFP16 and MX formats: a shared exponent per block, then back) as IntQuant, its
+    ExtendedQuantizeLinear and ExtendedDequantizeLinear (BF16, ...) as QuantizeLinear's and
+    DequantizeLinear's 2; OpenVINO's FakeQuantize (x, input low, input high, output low, output
+    high; NNCF's export) as IntQuant.  Only input 0 is data; the others are not params."""
     note = "constant input (a quantized weight): foldable" if info.is_const(0) else ""
     return Result(ELEMENTWISE, C.per_element_cost(QUANTIZERS[info.op], prod(info.shape(0))), data_inputs=(0,), note=note)
 
