@@ -308,7 +308,8 @@ def test_propagated_shapes_follow_the_litert_kernels(tmp_path):
     x [3, 6, 4] (batch -1): TRANSPOSE [0, 2, 1] -> [3, 4, 6]; BATCH_MATMUL(x, x, adj_y) -> [3, 6, 6];
     STRIDED_SLICE begin [0, 1, 0] end [0, 5, 0] strides [1, 2, 1], begin and end masks on axes 0
     and 2 -> [3, 2, 6]; MEAN over axis 2 keeping it -> [3, 2, 1]; SPLIT into 3 on axis 1 of the
-    matmul -> 3 x [3, 2, 6]; PAD [[0, 0], [1, 1], [2, 0]] -> [3, 4, 8].  A custom op whose output
+    matmul -> 3 x [3, 2, 6]; PAD [[0, 0], [1, 1], [2, 0]] -> [3, 4, 8]; BROADCAST_TO a [1, 1, 4] row to
+    BROADCAST_ARGS(SHAPE(x), []) -> [3, 6, 4].  A custom op whose output
     declares a signature other than its input's keeps no shape, nor does what follows it; an
     output that disagrees with a dimension the file fixes is left unknown."""
     from dscost.readers.tflite_file import open_file
@@ -335,15 +336,20 @@ def test_propagated_shapes_follow_the_litert_kernels(tmp_path):
     mine, after = n.tensor("mine", (1, 3), signature=(-1, 3)), n.tensor("after", (1, 3), signature=(-1, 3))
     n.op(OP.CUSTOM, [pad], [mine], custom_code="MyOp")
     n.op(OP.RELU, [mine], [after])
+    shape, both, spread = n.tensor("x_shape", (3,), tm.INT32), n.tensor("both", (3,), tm.INT32), t("spread", 3)
+    n.op(OP.SHAPE, [x], [shape], (OPTS.ShapeOptions, {"OutType": tm.INT32}))
+    n.op(OP.BROADCAST_ARGS, [shape, n.const("empty", (0,), tm.INT32, quantized=False, data=b"")], [both])  # (Gemma's mask: [] holds no data)
+    n.op(OP.BROADCAST_TO, [n.const("row", (1, 1, 4)), both], [spread])
+    n.output(spread)
     fixed = n.tensor("fixed", (1, 5, 6), signature=(-1, 5, 6))  # (the file fixes 5 rows where the transpose makes 4)
     n.op(OP.RELU, [tr], [fixed])
     n.output(after)
     n.output(fixed)
     g = open_file(n.save(tmp_path / "m.tflite"), tflite).graphs[0]
     shapes = {g.tensors[i].name: s for i, s in propagate(g, {0: (3, 6, 4)}).items()}
-    assert {k: shapes.get(k) for k in ("transposed", "scores", "sliced", "mean", "part0", "part2", "padded", "mine", "after", "fixed")} == {
+    assert {k: shapes.get(k) for k in ("transposed", "scores", "sliced", "mean", "part0", "part2", "padded", "spread", "mine", "after", "fixed")} == {
         "transposed": (3, 4, 6), "scores": (3, 6, 6), "sliced": (3, 2, 6), "mean": (3, 2, 1), "part0": (3, 2, 6), "part2": (3, 2, 6),
-        "padded": (3, 4, 8), "mine": None, "after": None, "fixed": None}  # fmt: skip
+        "padded": (3, 4, 8), "spread": (3, 6, 4), "mine": None, "after": None, "fixed": None}  # fmt: skip
 
 
 def test_a_learned_table_copied_to_a_computed_shape_is_counted_once(tmp_path):

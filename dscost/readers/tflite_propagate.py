@@ -48,11 +48,14 @@ def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = ()) 
     tensors = graph.tensors
     shapes: dict[int, Shape] = {}
     values: dict[int, tuple[int, ...]] = {}
+    made = {t for op in graph.ops for t in op.outputs} | set(graph.inputs)
     for i, t in enumerate(tensors):
-        if t.const and t.shape is not None:
+        if t.shape is not None and (t.const or (0 in t.shape and i not in made)):  # (an empty constant holds no data: [])
             shapes[i] = tuple(t.shape)
             if t.ints is not None and len(t.ints) == prod(t.shape):
                 values[i] = tuple(t.ints)
+            elif not prod(t.shape) and t.dtype in INT_WIDTH:
+                values[i] = ()
     for i in graph.inputs:
         if tensors[i].shape is not None:
             shapes[i] = tuple(sizes.get(i, tensors[i].shape))
@@ -444,6 +447,11 @@ def _one_hot(op, shapes, values):
     return [(ids[:a] + (depth,) + ids[a:], None)]
 
 
+def _broadcast_args(op, shapes, values):
+    out = broadcast(_values(op, values, 0), _values(op, values, 1))  # (two shapes: the one both broadcast to)
+    return [((len(out),), out)]
+
+
 def _embedding_lookup(op, shapes, values):
     ids, table = _shape(op, shapes, 0), _shape(op, shapes, 1)
     return [(ids + table[1:], None)]
@@ -462,4 +470,5 @@ _RULES = {
     "RESIZE_BILINEAR": _resize, "RESIZE_NEAREST_NEIGHBOR": _resize, "SPACE_TO_BATCH_ND": _space_to_batch,
     "BATCH_TO_SPACE_ND": _batch_to_space, "TRANSPOSE_CONV": _transpose_conv, "RANGE": _range,
     "EMBEDDING_LOOKUP": _embedding_lookup, "TOPK_V2": _topk, "ONE_HOT": _one_hot,
+    "BROADCAST_ARGS": _broadcast_args,
 }  # fmt: skip
