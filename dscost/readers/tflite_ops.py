@@ -28,6 +28,7 @@ from dscost.layers import (
 from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
 from dscost.readers.onnx_ops import activation_result
 from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
+from dscost.readers.tflite_propagate import strided_slice
 
 
 # --------------------------------------------------------------------------
@@ -536,23 +537,13 @@ def _made_shape(info: NodeInfo) -> tuple[int, ...] | None:
 
 
 def _strided_slice_shape(info: NodeInfo, x: tuple, begin: tuple) -> tuple[int, ...] | None:
-    """STRIDED_SLICE's output, as LiteRT's kernel sizes it: per axis a start and a stop (a mask
-    bit: the whole axis; negative: from the end; clamped to the axis), ceil((stop - start) /
-    stride) elements, an axis of ``ShrinkAxisMask`` taking one and dropped.  None (not checked)
-    with an ellipsis or a new axis, ``Offset``, or a stride of 0."""
+    """STRIDED_SLICE's output, as LiteRT's kernel sizes it (:func:`tflite_propagate.strided_slice`),
+    for a begin, end and strides of one value per axis; None (not checked) otherwise."""
     end, strides = _ints(info, 2), _ints(info, 3)
-    if end is None or strides is None or not len(begin) == len(end) == len(strides) == len(x) or 0 in strides \
-            or info.opt("EllipsisMask", 0) or info.opt("NewAxisMask", 0) or info.opt("Offset", False):  # fmt: skip
+    if end is None or strides is None or len(begin) != len(x):
         return None
-    out = []
-    for k, (d, b, e, s) in enumerate(zip(x, begin, end, strides)):
-        lo, hi = (0, d) if s > 0 else (-1, d - 1)
-        start = (lo if s > 0 else hi) if info.opt("BeginMask", 0) >> k & 1 else min(max(b + d if b < 0 else b, lo), hi)
-        if info.opt("ShrinkAxisMask", 0) >> k & 1:
-            continue  # (one element, the axis dropped)
-        stop = (hi if s > 0 else lo) if info.opt("EndMask", 0) >> k & 1 else min(max(e + d if e < 0 else e, lo), hi)
-        out.append(max(0, -(-(stop - start) // s)) if d else 0)
-    return tuple(out)
+    found = strided_slice(x, begin, end, strides, info.options)
+    return found[0] if found is not None else None
 
 
 def declared_output(info: NodeInfo, made: tuple[int, ...] | None) -> None:
