@@ -130,14 +130,16 @@ def _quantized_buffers(graph, learned: dict[str, bool], initializers: dict) -> l
     """The buffers of integer (or float8) type that a DequantizeLinear reads: torch's
     ``convert_pt2e`` folds each quantized weight (and bias) into such a buffer (``_frozen_param0``),
     so the exported program's signature says BUFFER of what its float twin calls a parameter."""
-    read = {n.input[0] for n in graph.node if n.op_type == "DequantizeLinear" and n.input}
-    return [n for n in read if learned.get(n) is False and n in initializers and initializers[n].dtype in QUANTIZED_TYPES]
+    stored = {n for n, v in learned.items() if v is False and getattr(initializers.get(n), "dtype", None) in QUANTIZED_TYPES}
+    if not stored:  # (a float file's buffers: no walk over its nodes)
+        return []
+    return sorted({n.input[0] for n in graph.node if n.op_type == "DequantizeLinear" and n.input and n.input[0] in stored})
 
 
 def quantized_note(names: list[str]) -> list[str]:
     if not names:
         return []
-    return [f"{len(names)} quantized tensor(s) the exported program calls buffers ({few(sorted(names))}) are read by DequantizeLinear "
+    return [f"{len(names)} quantized tensor(s) the exported program calls buffers ({few(names)}) are read by DequantizeLinear "
             f"as weights: torch's convert_pt2e folds each quantized weight into a buffer; counted as the parameters they quantize"]  # fmt: skip
 
 

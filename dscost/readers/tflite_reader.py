@@ -69,6 +69,7 @@ from dscost.layers import (
     ACTIVATION,
     RECURRENT,
     SHAPE,
+    Cost,
     Layer,
     Model,
     Uncounted,
@@ -142,6 +143,11 @@ def _requantized(tensor, field_name: str, kernels: frozenset[int], biases_of: di
     if field_name != "biases" or not tensor.quantized or tensor.dtype not in QUANTIZED_INTS:
         return None
     return next((biases_of[k, tensor.shape] for k in kernels if (k, tensor.shape) in biases_of), None)
+
+
+def _uncount(cost: Cost, field_name: str, n: int) -> Cost:
+    """``cost`` less ``n`` of its ``field_name`` (weights, biases): a tensor counted at another op."""
+    return replace(cost, **{field_name: getattr(cost, field_name) - n})
 
 
 def _custom_reason(code: str) -> str:
@@ -354,7 +360,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             if t in claimed and (field_name == "weights" and op.opname in KERNEL_OPS or t in held_read):  # (a variable's value: one tensor)
                 # A kernel is random in an untrained model: one tensor for several ops is one tensor
                 # of the source model too (an unrolled RNN's weights, tied weights): counted once.
-                cost = replace(cost, **{field_name: getattr(cost, field_name) - prod(tensors[t].shape)})
+                cost = _uncount(cost, field_name, prod(tensors[t].shape))
                 notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted there")
                 if t not in held_read:
                     shared_kernels.add(t)
@@ -362,7 +368,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                 # The same bias (or scale) after the same kernel: one layer of the source applied
                 # again (an unrolled recurrence -- step 0 folds h0 @ U away, so x W + b there and
                 # x W + h U + b after --, a tied layer group): counted once.
-                cost = replace(cost, **{field_name: getattr(cost, field_name) - prod(tensors[t].shape)})
+                cost = _uncount(cost, field_name, prod(tensors[t].shape))
                 notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]} after the same kernel: counted there")
                 tied.add(t)
             elif t in claimed:
@@ -373,7 +379,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             elif (copy := _requantized(tensors[t], field_name, kernels, biases_of)) is not None:
                 # A fully quantized file requantizes a bias for each op (a fused int32 bias's scale
                 # is the input's times the kernel's): one per step of an unrolled recurrence.
-                cost = replace(cost, **{field_name: getattr(cost, field_name) - prod(tensors[t].shape)})
+                cost = _uncount(cost, field_name, prod(tensors[t].shape))
                 notes_here.append(f"{field_name} {tensors[t].name!r}: {copy}'s bias after the same kernel, requantized: counted there")
                 claimed[t] = name
                 requantized.add(t)

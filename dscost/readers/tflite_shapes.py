@@ -120,7 +120,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})" if placeholders else "the tensors after the inputs set"
     runtime = find_runtime()
     if runtime is None:
-        return _propagated(graph, unresolved, dynamic, resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes)
+        return _propagated(graph, unresolved, downstream(graph, set(), dynamic, DATA_SIZED_OPS), resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes)
     from dscost import sandbox
     from dscost.errors import InputError
     from dscost.progress import Progress
@@ -132,8 +132,9 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
             shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
                                           label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
-        unknown = _propagated(graph, unresolved, dynamic, resize, what, str(err), notes)
-        if resize and unknown - downstream(graph, set(), dynamic, DATA_SIZED_OPS):  # (at the sizes given, the interpreter says why they do not run)
+        sized_by_data = downstream(graph, set(), dynamic, DATA_SIZED_OPS)
+        unknown = _propagated(graph, unresolved, sized_by_data, resize, what, str(err), notes)
+        if resize and unknown - sized_by_data:  # (at the sizes given, the interpreter says why they do not run)
             raise err if str(path) in str(err) else InputError(f"{path}: at the input shapes given, {err}") from None
         return unknown
     unknown = downstream(graph, set(), dynamic, DATA_SIZED_OPS)
@@ -152,15 +153,15 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     return unknown
 
 
-def _propagated(graph, unresolved: set[int], dynamic: set[int], resize: dict[int, tuple[int, ...]] | None, what: str, why: str,
+def _propagated(graph, unresolved: set[int], sized_by_data: set[int], resize: dict[int, tuple[int, ...]] | None, what: str, why: str,
                 notes: list[str]) -> set[int]:  # fmt: skip
     """The shapes of the ``unresolved`` tensors propagated op by op from the inputs' (``resize``:
     those given a size; :mod:`tflite_propagate`), set in place, where the interpreter gives none
-    (``why``); returns those left unknown, with the ``dynamic`` ones after an op sized by the data."""
+    (``why``); returns those left unknown, with ``sized_by_data`` (after a WHERE...)."""
     from dscost.readers.tflite_propagate import propagate
 
     shapes = propagate(graph, resize or {}, DATA_SIZED_OPS)
-    unknown = {t for t in unresolved if t not in shapes} | downstream(graph, set(), dynamic, DATA_SIZED_OPS)
+    unknown = {t for t in unresolved if t not in shapes} | sized_by_data
     resolved = 0
     for t in unresolved - unknown:
         resolved += graph.tensors[t].shape != shapes[t]
