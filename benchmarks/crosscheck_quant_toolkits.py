@@ -74,7 +74,7 @@ BF16 files, whose `com.amd.quark` quantizers dscost does not read (a GAP: shapes
 buffers (a BUG: 5,800 params for ResNet-18's 11,684,712), NNCF's invalid INT4 BERT counts packed bytes +
 scales on 3 nodes it cannot cost, and Quark's A8W8 BERT holds folded lookups (the toolkit's).  Also uncounted:
 NNCF's OpenVINO `FakeQuantize` (39-142 per file, MACs right thanks to NNCF's value_info), and one invalid file
-(NNCF's 3-D per-axis scale) counted without a word.
+(NNCF's 3-D per-axis scale) counted without a word (since 2026-12-06 with a note naming the node and its scale).
 
 RESULTS (MACs: dscost; oracle: onnxruntime-measured on the file / on its float twin ("equal": the twin's measured
 count equals dscost's); torch: FlopCounterMode of the float module; params: dscost's (weights / biases / norm;
@@ -213,8 +213,8 @@ says what dscost should give):
   are meant for OpenVINO), hence the twin's count as reference.  Without NNCF's value_info the shapes would be
   lost after the first FakeQuantize, as in Quark's files (not tried on a real file).  NNCF's ``ONNX_QUANTIZE_DEQUANTIZE_PAIRS`` export mode (``nncf_torch_dq``) writes standard
   Q/DQ instead: ok.  Repro /tmp/r44/repro/nncf_fakequantize.py.  Where: onnx_qonnx.py (quantizer domains).
-- dscost GAP, open (invalid file not flagged; making the DequantizeLinear uncounted put its scales among the
-  params, so it stays a count of what the file means), NNCF ``compress_weights`` INT8 on the ViT ONNX file: NNCF compresses
+- dscost GAP, fixed 2026-12-06 (a note names the node; making the DequantizeLinear uncounted would have put its
+  scales among the params, so it stays a count of what the file means), NNCF ``compress_weights`` INT8 on the ViT ONNX file: NNCF compresses
   the patch-embedding Conv's weight with a per-axis DequantizeLinear (axis 0) whose scale and zero point are
   [192, 1, 1]; the spec (opset 13-19: scalar or 1-D; 21+: blocked, the input's rank) allows neither and
   onnxruntime refuses to run the file ("For per axis quantization, scale must be 1D tensor with size 192").

@@ -1117,6 +1117,45 @@ def test_inputs_of_types_the_op_does_not_take_are_counted_with_a_note(tmp_path, 
     assert "Type" in _refused_by_onnxruntime(path)
 
 
+@pytest.mark.parametrize("scale, zp, opset, block, why", [
+    ((8, 1, 1), (8, 1, 1), 17, 0, "its per-axis scale is [8, 1, 1], where it takes a 1-D scale of 8 (axis 0 of its input [8, 3, 3, 3])"),
+    ((4,), (4,), 17, 0, "its per-axis scale is [4], where it takes a 1-D scale of 8 (axis 0 of its input [8, 3, 3, 3])"),
+    ((8,), (1,), 17, 0, "its zero point is [1], its scale [8]"),
+    ((8, 3), (8, 3), 21, 1, "its blocked scale [8, 3] is not of its input's rank ([8, 3, 3, 3])"),
+    ((8,), (8,), 17, 0, ""),  # per axis
+    ((), (), 17, 0, ""),  # per tensor
+    ((1,), (1,), 17, 0, ""),  # per tensor, 1-D
+    ((8, 3, 3, 1), (8, 3, 3, 1), 21, 3, ""),  # blocked along the last axis (3 = one block)
+])  # fmt: skip
+def test_a_dequantized_weight_of_a_scale_shape_the_op_does_not_take_is_counted_with_a_note(tmp_path, scale, zp, opset, block, why):
+    """NNCF 3.4's weight compression of an ONNX ViT writes its patch embedding's int8 weight with a
+    per-axis scale and zero point of [C, 1, 1]: onnxruntime refuses the file ("scale must be 1D
+    tensor with size C"), and so it does a per-axis scale of another size, a zero point of another
+    shape than the scale, or a blocked scale (opset 21) of another rank than the weight.  The conv
+    still counts, 8*27*256 = 55,296 MACs, 216 weights + 8 biases (scales and zero points are not
+    params), and a note names the node and why; a scalar, a [1], a [C] scale or a blocked one of the
+    weight's rank gives no note."""
+    axis = {"axis": 0} if opset < 21 or not block else {"axis": 3, "block_size": block}
+    inits = [init("wq", 8, 3, 3, 3, dtype=np.int8), init("s", *scale, value=np.full(scale, 0.01)), init("zp", *zp, dtype=np.int8), init("b", 8)]
+    nodes = [node("DequantizeLinear", ["wq", "s", "zp"], "w", **axis), node("Conv", ["x", "w", "b"], "y", pads=[1, 1, 1, 1])]
+    path = save(tmp_path, model(nodes, [("x", [1, 3, 16, 16])], ["y"], inits, opset=opset))
+    m = read_onnx(path)
+    assert [(layer.op, layer.cost.macs, layer.cost.weights, layer.cost.biases) for layer in m.layers if layer.op == "Conv"] == [("Conv", 55_296, 216, 8)]
+    assert not m.uncounted
+    assert [n for n in m.notes if "does not take" in n] == ([
+        f"1 node(s) with a quantization scale of a shape their op does not take ('w' (DequantizeLinear: {why})): onnxruntime refuses "
+        "to run the file as it is; they are counted as the arithmetic they name"] if why else [])  # fmt: skip
+    import onnxruntime as ort
+
+    try:  # (onnxruntime's own verdict: the session, or its first run, fails)
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": np.zeros((1, 3, 16, 16), np.float32)})
+        refused = False
+    except Exception:
+        refused = True
+    old_runtime = tuple(int(v) for v in ort.__version__.split(".")[:2]) < (1, 20)  # (1.18 takes a blocked scale for a per-axis one)
+    assert refused == bool(why) or block and old_runtime
+
+
 def test_a_clip_of_mixed_types_after_a_computed_expand_has_its_inputs_shape(tmp_path):
     """Found by round 40 (espnet2's RNNEncoder, TorchScript): make_pad_mask Clips an int32 tensor,
     Expanded to a shape computed through a Where (onnx's inference leaves it open; dscost's

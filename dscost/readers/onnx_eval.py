@@ -304,6 +304,34 @@ def load_error(op: str, node, inputs: list[str], outputs: list[str], types: dict
     return ""
 
 
+QDQ_OPS = frozenset({"QuantizeLinear", "DequantizeLinear"})  # (scale_shape_error's)
+
+
+def scale_shape_error(node, inputs: list[str], shapes: dict) -> str:
+    """Why onnxruntime refuses a QuantizeLinear or DequantizeLinear of the default domain for the
+    shape of its scale ("" when it does not, or a shape is not known): a scale of one element is
+    per tensor (a scalar, or 1-D); a blocked one (``block_size``, opset 21) has its input's rank;
+    any other is per axis and 1-D, of the input's size at ``axis`` (NNCF's weight compression
+    writes [C, 1, 1]: "scale must be 1D tensor with size C").  A zero point has the scale's shape.
+    The node still counts: the arithmetic is the same (2 ops per element)."""
+    x, scale = shapes.get(inputs[0]), shapes.get(inputs[1])
+    if x is None or scale is None:
+        return ""
+    zp = shapes.get(inputs[2]) if len(inputs) > 2 and inputs[2] else scale
+    if zp is not None and tuple(zp) != tuple(scale):
+        return f"its zero point is {list(zp)}, its scale {list(scale)}"
+    if len(scale) <= 1 and prod(scale) == 1:
+        return ""
+    attrs = {a.name: a.i for a in node.attribute if a.name in ("axis", "block_size")}
+    if attrs.get("block_size", 0) > 0:
+        return "" if len(scale) == len(x) else f"its blocked scale {list(scale)} is not of its input's rank ({list(x)})"
+    axis = attrs.get("axis", 1)
+    axis += len(x) if axis < 0 else 0
+    if not 0 <= axis < len(x) or len(scale) == 1 and scale[0] == x[axis]:
+        return ""  # (an axis out of range: the schema's check, not this one's)
+    return f"its per-axis scale is {list(scale)}, where it takes a 1-D scale of {x[axis]} (axis {axis} of its input {list(x)})"
+
+
 _ATTR_TYPES = ("UNDEFINED", "FLOAT", "INT", "STRING", "TENSOR", "GRAPH", "FLOATS", "INTS", "STRINGS", "TENSORS", "GRAPHS", "SPARSE_TENSOR",
                "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS")  # (AttributeProto.AttributeType by number)  # fmt: skip
 

@@ -29,7 +29,7 @@ from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_claims import Claims, params_in_constants
-from dscost.readers.onnx_eval import TYPED_OPS, TypeChecks, load_error, schema_error, standard_domain, stored_literal, uniform_constant
+from dscost.readers.onnx_eval import QDQ_OPS, TYPED_OPS, TypeChecks, load_error, scale_shape_error, schema_error, standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
@@ -185,7 +185,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             counter._uncounted(name, "If", reason, refs, [], False)
         notes += lifted + onnx_provenance.notes(counter.provenance, counter.literal_weights)
         counter.masks.say(notes)
-        notes += cannot_run_notes(counter.uncounted, counter.typing.refused)
+        notes += cannot_run_notes(counter.uncounted, counter.typing.refused, counter.misshapen)
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names, {n for n, t in st.initializers.items() if t.location})
     for cost in {id(layer.cost): layer.cost for layer in counter.layers}.values():  # (each distinct one: repeated blocks share theirs)
@@ -292,6 +292,7 @@ class _Counter(Claims):
         self.weighted: set[str] = set()  # sources that entered a constant through a parameter input (a Gemm's weights on a constant input)
         self.masks, self.wire = Masks(path, st), st  # (read_onnx turns masks off for a module's export)
         self.typing = TypeChecks(self.types, self.opset)
+        self.misshapen: list[str] = []  # "'name' (op: why)": nodes of a shape onnxruntime refuses that still count (scale_shape_error)
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
@@ -321,6 +322,8 @@ class _Counter(Claims):
         if ((op in TYPED_OPS or "" in inputs or not inputs) and domain in ("", "ai.onnx") and (why := load_error(op, node, inputs, outputs, self.types, self.opset))
                 or self.typing.fit.get(op) is not True and domain in ("", "ai.onnx") and (why := self.typing.error(op, name, inputs))):  # fmt: skip
             return self._uncounted(name, op, why, inputs, outputs, derived)
+        if op in QDQ_OPS and len(inputs) > 1 and domain in ("", "ai.onnx") and (why := scale_shape_error(node, inputs, self.shapes)):
+            self.misshapen.append(f"{name!r} ({op}: {why})")
         ops = self.ops
         sig = op
         if domain in ("", "ai.onnx"):

@@ -15,10 +15,11 @@ from dscost.readers.handlers import FFT_REASON, few
 from dscost.readers.onnx_node import CANNOT_RUN, GRAPH_CANNOT_RUN, TYPE_ERROR
 
 
-def cannot_run_notes(uncounted: list[Uncounted], refused: list[str]) -> list[str]:
+def cannot_run_notes(uncounted: list[Uncounted], refused: list[str], misshapen: list[str] = ()) -> list[str]:
     """The notes on a graph that onnxruntime cannot run: nodes whose shapes contradict each other,
     nodes whose inputs' element types do (both uncounted), and nodes of an element type their op
-    does not take (``refused``, "'name' (op: input i ...)": counted, the arithmetic is the same)."""
+    does not take (``refused``, "'name' (op: input i ...)") or of a scale of a shape it does not
+    (``misshapen``): counted, the arithmetic is the same."""
     notes = []
     if contradicted := [u.name for u in uncounted if CANNOT_RUN in u.reason]:
         notes.append(f"{len(contradicted)} node(s) whose shapes (or indices) contradict each other ({few(map(repr, contradicted))}): the graph cannot run at "
@@ -29,6 +30,9 @@ def cannot_run_notes(uncounted: list[Uncounted], refused: list[str]) -> list[str
     if refused:
         notes.append(f"{len(refused)} node(s) with inputs of element types their op does not take ({few(refused, '; ')}): onnxruntime refuses to load "
                      "the file as it is (a type error); they are counted as the arithmetic they name")  # fmt: skip
+    if misshapen:
+        notes.append(f"{len(misshapen)} node(s) with a quantization scale of a shape their op does not take ({few(misshapen, '; ')}): onnxruntime "
+                     "refuses to run the file as it is; they are counted as the arithmetic they name")  # fmt: skip
     return notes
 
 
