@@ -28,7 +28,7 @@ from dscost.layers import (
 from dscost.readers.handlers import Result, UnknownShape, op_registry, out_numel
 from dscost.readers.onnx_ops import activation_result
 from dscost.readers.tflite_file import FLOAT_TYPES, SAME, VALID, Tensor
-from dscost.readers.tflite_propagate import strided_slice
+from dscost.readers.tflite_propagate import output_shape
 
 
 # --------------------------------------------------------------------------
@@ -516,34 +516,17 @@ def _ints(info: NodeInfo, i: int) -> tuple[int, ...] | None:
     return info.tensor(i).ints if info.has(i) and info.is_const(i) else None
 
 
+MADE_BY_OPERANDS = frozenset({"PAD", "PADV2", "MIRROR_PAD", "TILE", "BROADCAST_TO", "SLICE", "STRIDED_SLICE"})
+
+
 def _made_shape(info: NodeInfo) -> tuple[int, ...] | None:
-    """The output shape a PAD, TILE or BROADCAST_TO makes of its input and constant operand, as
-    LiteRT computes it (None when not known here)."""
-    x = info.tensor(0).shape if info.has(0) else None
-    v = _ints(info, 1)
-    if x is None or v is None:
+    """The output shape a PAD, TILE, BROADCAST_TO, SLICE or STRIDED_SLICE makes of its input and
+    constant operands, by LiteRT's rule (:func:`tflite_propagate.output_shape`); None when not
+    known here."""
+    if info.op not in MADE_BY_OPERANDS or not info.has(0) or info.tensor(0).shape is None:
         return None
-    if info.op in ("PAD", "PADV2", "MIRROR_PAD") and len(v) == 2 * len(x):
-        return tuple(d + v[2 * k] + v[2 * k + 1] for k, d in enumerate(x))
-    if info.op == "TILE" and len(v) == len(x):
-        return tuple(d * m for d, m in zip(x, v))
-    if info.op == "BROADCAST_TO":
-        return tuple(v)
-    if info.op == "SLICE" and (size := _ints(info, 2)) is not None and len(v) == len(size) == len(x) and min(v) >= 0:
-        return tuple(d - b if s == -1 else s for d, b, s in zip(x, v, size))
-    if info.op == "STRIDED_SLICE":
-        return _strided_slice_shape(info, x, v)
-    return None
-
-
-def _strided_slice_shape(info: NodeInfo, x: tuple, begin: tuple) -> tuple[int, ...] | None:
-    """STRIDED_SLICE's output, as LiteRT's kernel sizes it (:func:`tflite_propagate.strided_slice`),
-    for a begin, end and strides of one value per axis; None (not checked) otherwise."""
-    end, strides = _ints(info, 2), _ints(info, 3)
-    if end is None or strides is None or len(begin) != len(x):
-        return None
-    found = strided_slice(x, begin, end, strides, info.options)
-    return found[0] if found is not None else None
+    values = {t: v for i, t in enumerate(info.inputs[1:], 1) if (v := _ints(info, i)) is not None}
+    return output_shape(info, {info.inputs[0]: tuple(info.tensor(0).shape)}, values)
 
 
 def declared_output(info: NodeInfo, made: tuple[int, ...] | None) -> None:

@@ -77,6 +77,18 @@ def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = ()) 
     return shapes
 
 
+def output_shape(op, shapes: dict[int, Shape], values: dict[int, tuple[int, ...]]) -> Shape | None:
+    """The shape of the first output of ``op`` (its ``op`` name, inputs and options) that its rule
+    here gives from the known ``shapes`` and integer ``values`` by tensor index; None when the op
+    has no rule, a shape or value it needs is not known, or the rule refuses them (paddings of
+    another rank, a slice out of range, a shape the input does not broadcast to)."""
+    rule = _RULES.get(op.op)
+    try:
+        return tuple(rule(op, shapes, values)[0][0]) if rule is not None else None
+    except (_Unknown, ValueError, IndexError, ZeroDivisionError, TypeError):
+        return None
+
+
 def _declared(tensor, shape: Shape) -> bool:
     """``shape`` fits what the file declares of the tensor: its rank, and every dimension its
     shape_signature fixes (the stored shape when it has none)."""
