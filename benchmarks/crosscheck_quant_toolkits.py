@@ -222,14 +222,16 @@ says what dscost should give):
   shape errors as "the graph cannot run" (a float16 scale before opset 19, for one).  NNCF's bug; dscost's
   miss is only the missing warning.  Repro /tmp/r44/repro/dq_scale_rank.py.  Where: the DequantizeLinear
   handler (``onnx_ops.py``, ``quantize``) or the checks in onnx_claims.py.
-- toolkit bug, dscost partly right (params; open: an invalid file), NNCF ``compress_weights`` INT4 (all layers) on BERT: NNCF rewrites
+- toolkit bug, dscost partly right (params fixed 2026-12-06; an invalid file), NNCF ``compress_weights`` INT4 (all layers) on BERT: NNCF rewrites
   each embedding ``Gather(table, ids)`` as ``MatMulNBits(ids, packed table)`` (K = vocab 500, N = 64), an int64
   A that MatMulNBits does not take; onnxruntime refuses the file.  dscost lists those 3 nodes uncounted ("A (1,
   16) does not fit K=500, N=64" -- the type error is the cause) and counts their packed bytes + float scales as
   weights (17,384 + 1,028 + 2,176 = 20,588, where the K x N values are 36,224 and scales no params): 87,660 for
   the twin's 103,296.  Expected: the nodes named as a type error; their weights in values (docs/onnx.md's
   MatMulNBits convention) or not at all.  The encoder's 12 MatMulNBits (with NNCF's fused biases) count the
-  twin's MACs.  Repro /tmp/r44/repro/nbits_uncosted_params.py.  Where: onnx_contrib_lowbit.py.
+  twin's MACs.  Since 2026-12-06 an uncounted MatMulNBits counts its weight in values (K x N), as a counted
+  one: 103,296 params, the twin's; the reason stays "does not fit" (dscost has no schema of onnxruntime's ops
+  to name the int64 A).  Repro /tmp/r44/repro/nbits_uncosted_params.py.  Where: onnx_contrib_lowbit.py.
 - toolkit (file's count, not dscost's): Quark A8W8 BERT 101,120 params for 103,296 -- Quark's preprocessing
   folds the token-type and position lookups of constant ids into constants, so the file holds the 16 rows
   used (1,024 each, quantized) instead of the 2 x 64 and 64 x 64 tables (-2,176); dscost counts the file (the
@@ -296,7 +298,7 @@ KINDS = {
 EXPLAINED = {
     ("bert", "quark_a8w8"): "Quark folds the constant token-type / position lookups: the file holds 16 rows (-2,176)",
     ("bert", "nncf_wc_int4"): "an invalid file (NNCF's MatMulNBits on int64 token ids; onnxruntime refuses it): 3 nodes uncounted, "
-                              "their packed bytes and scales counted (open, minor)",
+                              "their weights counted in values since 2026-12-06 (the twin's params)",
 }
 
 # ---------------------------------------------------------------- build (child process)

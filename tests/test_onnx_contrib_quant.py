@@ -368,3 +368,31 @@ def test_a_float16_dequantize_scale_before_opset_19_is_a_type_error(tmp_path, op
         assert any("element types contradict each other" in n for n in m.notes)
     else:
         assert m.uncounted == [] and (sum(layer.cost.macs for layer in m.layers), sum(layer.cost.params for layer in m.layers)) == (128, 128)
+
+
+@pytest.mark.parametrize("op, attrs, names, inits, params", [
+    # K 64 x N 32 = 2,048 values (1,024 bytes, 64 block scales: not params) + a bias of 32
+    ("MatMulNBits", {"K": 64, "N": 32, "bits": 4, "block_size": 32}, ["w", "s", "", "", "", "b"],
+     [init("w", 32, 2, 16, dtype=np.uint8), init("s", 64), init("b", 32)], 2_080),
+    # NF4: K 16 x N 8 = 128 values (64 bytes, 8 absmax)
+    ("MatMulBnb4", {"K": 16, "N": 8, "block_size": 16, "quant_type": 1}, ["w", "absmax"], [init("w", 64, dtype=np.uint8), init("absmax", 8)], 128),
+])  # fmt: skip
+def test_an_uncounted_low_bit_matmul_counts_its_weight_in_values(tmp_path, op, attrs, names, inits, params):
+    """A MatMulNBits (or MatMulBnb4) whose A's shape is lost (after a custom op) is uncounted;
+    its params are what the node counts when counted -- K x N values and its bias, not its
+    packed bytes plus block scales (1,024 + 64 + 32 = 1,120 before).  So is NNCF 3.4's invalid
+    INT4 embedding: a MatMulNBits of int64 ids, A (1, 16), which does not fit K = 500 (the
+    vocabulary): 500 x 64 = 32,000 params, not its 16,384 bytes and 1,024 scales."""
+    from onnx_models import save
+    from test_onnx_contrib import ms_model
+    from dscost.readers.onnx_reader import read_onnx
+
+    nodes = [helper.make_node("Mystery", ["x"], ["a"], domain="custom.x"), ms_node(op, ["a", *names], "y", **attrs)]
+    path = save(tmp_path, ms_model(nodes, [("x", [1, 3, attrs["K"]])], inits, ["y"]))
+    m = read_onnx(path)
+    assert [(u.op, u.params) for u in m.uncounted] == [("Mystery", 0), (op, params)] and m.layers == []
+    if op == "MatMulNBits":  # NNCF's embedding, as its file has it
+        q, scales = init("table_q", 64, 16, 16, dtype=np.uint8), init("table_scale", 64 * 16)
+        nodes = [ms_node("MatMulNBits", ["ids", "table_q", "table_scale"], "emb", K=500, N=64, bits=4, block_size=32)]
+        m = read_onnx(save(tmp_path, ms_model(nodes, [("ids", vi("ids", [1, 16], TensorProto.INT64))], [q, scales], ["emb"]), "nncf.onnx"))
+        assert [(u.op, u.params) for u in m.uncounted] == [("MatMulNBits", 32_000)] and "does not fit K=500" in m.uncounted[0].reason

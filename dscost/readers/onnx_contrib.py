@@ -345,6 +345,19 @@ def matmul_nbits(info: NodeInfo) -> Result:
 handles("MatMulBnb4")(matmul_nbits)
 
 
+def packed_params(op: str, attrs: dict) -> dict[int, int] | None:
+    """Of a MatMulNBits or MatMulBnb4 node left uncounted (its A's shape lost, or not fitting K):
+    input index -> its params as the handler counts them, K x N values for the packed weight and
+    none for its scales, zero points and g_idx (inputs 2-4; a bias, input 5, counts its
+    elements); None for another op, or without a valid K and N (the stored elements count)."""
+    if op not in ("MatMulNBits", "MatMulBnb4"):
+        return None
+    k, n = attrs.get("K", 0), attrs.get("N", 0)
+    if not isinstance(k, int) or not isinstance(n, int) or k <= 0 or n <= 0:
+        return None
+    return {1: k * n, 2: 0, 3: 0, 4: 0}
+
+
 @handles("FusedConv")
 def fused_conv(info: NodeInfo) -> Result:
     """Conv (+ Z, a sum input) + activation: cost.conv_cost, one add per output element for Z,

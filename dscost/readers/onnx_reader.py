@@ -25,7 +25,7 @@ from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
 from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
-from dscost.readers.onnx_node import CANNOT_RUN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
+from dscost.readers.onnx_node import CANNOT_RUN, CONTRIB_DOMAIN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_claims import Claims, params_in_constants
@@ -369,7 +369,12 @@ class _Counter(Claims):
                 lost, why = known
                 if lost:
                     self.lost.append((len(self.uncounted), lost))
-                return self._uncounted(name, op, why, inputs, outputs, derived)
+                packed = None
+                if domain == CONTRIB_DOMAIN:  # (its low-bit weights count in values, as when counted)
+                    from dscost.readers.onnx_contrib import packed_params
+
+                    packed = packed_params(op, node_attrs(node) if node.attribute else {})
+                return self._uncounted(name, op, why, inputs, outputs, derived, packed)
         res, data_idx, has_const, first, edge_idx, out0, more = known
         if op == "DynamicQuantizeLinear":
             self.scales.add(outputs[1] if len(outputs) > 1 else "")  # its y_scale, which onnxruntime's quantize_dynamic multiplies
@@ -481,10 +486,20 @@ class _Counter(Claims):
                 if held and not quantized:
                     self.held[t] = held
 
-    def _uncounted(self, name: str, op: str, reason: str, inputs: list[str], outputs: list[str], derived: bool) -> None:
+    def _uncounted(self, name: str, op: str, reason: str, inputs: list[str], outputs: list[str], derived: bool, packed: dict[int, int] | None = None) -> None:
+        """List a node as uncounted, with the params of its learned constant inputs (their elements;
+        ``packed``: input index -> its params instead, for a low-bit weight op's inputs)."""
         if derived:  # (constants in: its outputs are constants, whose sources a later layer counts)
             self._derive(outputs, inputs)
-        weights = 0 if derived else self._claim_rest(name, inputs, range(len(inputs)), None, [])
+            weights = 0
+        elif packed:
+            rest = [i for i in range(len(inputs)) if i not in packed]
+            weights = self._claim_rest(name, inputs, rest, None, [])
+            for i, count in packed.items():
+                if i < len(inputs) and inputs[i] in self.const and self._unclaimed(inputs[i], name, learned_only=False)[1]:
+                    weights += count
+        else:
+            weights = self._claim_rest(name, inputs, range(len(inputs)), None, [])
         self.uncounted.append(Uncounted(name, op, reason, params=weights))
 
     def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
