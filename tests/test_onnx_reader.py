@@ -1407,7 +1407,7 @@ def test_a_cumsum_of_a_one_element_axis_folds(tmp_path, axis):
 def test_the_type_strings_of_schemas_map_to_onnx_element_types():
     """onnx_eval's table of schema type strings ("tensor(float)") agrees with TensorProto's
     numbers for every name this onnx has (float is FLOAT, 1; double is DOUBLE, 11)."""
-    from dscost.readers.onnx_eval import _TYPE_STRS
+    from dscost.readers.onnx_refusals import _TYPE_STRS
 
     enum = onnx.TensorProto.DataType
     names = {"float": "FLOAT", "double": "DOUBLE"}

@@ -22,7 +22,7 @@ FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
 # Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
 CANNOT_RUN = "the graph cannot run at these input shapes"
 # ... and of a node whose element types contradict each other: inputs of two types where its op
-# takes one (onnx_eval.types_differ), a Cast to another type than its declared output (onnx_reader)
+# takes one (onnx_refusals.types_differ), a Cast to another type than its declared output (onnx_reader)
 TYPE_ERROR = "a type error, the graph cannot run"
 # ... and of a node that lacks an input its op requires (onnx's checker and onnxruntime refuse the file)
 INVALID = "an invalid graph, the graph cannot run"

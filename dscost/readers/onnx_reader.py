@@ -27,9 +27,10 @@ from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_
 from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
 from dscost.readers.onnx_node import CANNOT_RUN, CONTRIB_DOMAIN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
+from dscost.readers.onnx_refusals import QDQ_OPS, TYPED_OPS, TypeChecks, load_error, scale_shape_error, schema_error
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_claims import Claims, params_in_constants
-from dscost.readers.onnx_eval import QDQ_OPS, TYPED_OPS, TypeChecks, load_error, scale_shape_error, schema_error, standard_domain, stored_literal, uniform_constant
+from dscost.readers.onnx_eval import standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
@@ -262,7 +263,7 @@ class _Counter(Claims):
         self.types: dict[str, int] = inferred.types
         self.opset = inferred.opset
         self.bodies = inferred.bodies  # Loop/Scan: onnx_loops.Body by onnx_loops.key
-        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_eval.VALUE_CHECKS, types_differ)
+        self.bad = inferred.bad  # nodes that cannot run, by first output (onnx_refusals.VALUE_CHECKS, types_differ)
         self.const: dict[str, int] = {}  # constant tensor -> ONNX data type
         self.sources: dict[str, tuple[str, ...]] = {}  # constant tensor -> its source tensors
         for t in st.initializers.values():

@@ -33,12 +33,13 @@ from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
 from dscost.readers.onnx_stored import stored_array
-from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, SAME_TYPE, VALUE_CHECKS, Evaluators, constant_value, fold_small, stored_sources,
-                                      input_arrays, small_value, standard_domain, types_differ)  # fmt: skip
+from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_small, input_arrays, small_value,
+                                      standard_domain, stored_sources)  # fmt: skip
+from dscost.readers.onnx_refusals import SAME_TYPE, VALUE_CHECKS, types_differ
 
 FOLD_MAX_EVALS = 200_000  # evaluations per model
 READ_FOR = "stored constants a NonZero or Unique is computed from"  # (why the file or its external data was read)
-VALUE_CHECKED = b"Col2Im"  # (onnx_eval.VALUE_CHECKS: the folding pass runs for it even when onnx's inference leaves no shape open)
+VALUE_CHECKED = b"Col2Im"  # (onnx_refusals.VALUE_CHECKS: the folding pass runs for it even when onnx's inference leaves no shape open)
 FLOAT, BFLOAT16 = ONNX_TYPES["float32"], ONNX_TYPES["bfloat16"]
 # Ops whose output shape depends on the data, at most rank x the elements of their first input:
 # evaluated when that bound is small (Longformer's NonZero of a ConstantOfShape).

@@ -91,7 +91,7 @@ def stale_slices(graph, shapes: dict, bad: dict[str, str]) -> None:
             reps = ins[0] if ins else None
             want = tuple(d * k for d, k in zip(x, reps)) if reps is not None and len(reps) == len(x) else None
         elif node.op_type == "Expand":  # numpy's broadcast of the input and the shape
-            want = _broadcast(tuple(x), tuple(ins[0])) if ins and ins[0] is not None else None  # (not broadcasting: onnx_eval.cannot_expand's)
+            want = _broadcast(tuple(x), tuple(ins[0])) if ins and ins[0] is not None else None  # (not broadcasting: onnx_refusals.cannot_expand's)
         elif len(node.input) == 1:  # (Slice-1: attributes)
             a = {at.name: list(at.ints) for at in node.attribute}
             want = slice_shape(tuple(x), a["starts"], a["ends"], a.get("axes"), None) if "starts" in a and "ends" in a else None
