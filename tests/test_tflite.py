@@ -812,14 +812,16 @@ def test_a_bidirectional_lstm_is_its_two_directions(tmp_path):
 
 
 def _lstm(n, x, cells: int, out: int, cifg: bool = False, peepholes: bool = False, projection: bool = False, norm: bool = False,
-          op=OP.UNIDIRECTIONAL_SEQUENCE_LSTM, time_major: bool = False):  # fmt: skip
-    """TFLite's fused LSTM: 24 inputs, absent ones -1 (tflite's lstm_shared.h order)."""
+          op=OP.UNIDIRECTIONAL_SEQUENCE_LSTM, time_major: bool = False, int8: bool = False):  # fmt: skip
+    """TFLite's fused LSTM: 24 inputs, absent ones -1 (tflite's lstm_shared.h order); ``int8``: as
+    the converter's full-integer quantization writes it (int8 matrices, int32 gate biases)."""
     feat = n.shape(x)[-1]
-    w = lambda name, *shape: n.const(f"lstm/{name}", shape)  # noqa: E731
+    w = lambda name, *shape: n.const(f"lstm/{name}", shape, tm.INT8 if int8 else tm.FLOAT32)  # noqa: E731
     ins = [x, -1 if cifg else w("wi", cells, feat), w("wf", cells, feat), w("wc", cells, feat), w("wo", cells, feat),
            -1 if cifg else w("ri", cells, out), w("rf", cells, out), w("rc", cells, out), w("ro", cells, out)]  # fmt: skip
     ins += [-1 if cifg or not peepholes else w("pi", cells), w("pf", cells) if peepholes else -1, w("po", cells) if peepholes else -1]
-    ins += [-1 if cifg else w("bi", cells), w("bf", cells), w("bc", cells), w("bo", cells)]
+    b = (lambda name, *shape: n.const(f"lstm/{name}", shape, tm.INT32, quantized=True)) if int8 else w  # noqa: E731
+    ins += [-1 if cifg else b("bi", cells), b("bf", cells), b("bc", cells), b("bo", cells)]
     ins += [w("proj", out, cells), w("proj_b", out)] if projection else [-1, -1]
     batch = n.shape(x)[1 if time_major else 0] if op == OP.UNIDIRECTIONAL_SEQUENCE_LSTM else n.shape(x)[0]
     ins += [n.tensor("lstm/h", (batch, out)), n.tensor("lstm/c", (batch, cells))]
@@ -842,6 +844,19 @@ def test_a_fused_lstm_costs_its_weights_per_step(tmp_path):
     (layer,) = m.layers
     assert layer.cost == Cost(macs=15_360, other_ops=3_648, weights=960, biases=48) and layer.type == RECURRENT
     assert layer.input_shape == (1, 16, 8) and not m.uncounted
+
+
+def test_a_fully_quantized_lstm_counts_its_four_gate_biases(tmp_path):
+    """The converter's full-integer LSTM (round 45: tf_keras LSTM(12), int8) holds four int32 gate
+    biases of one shape after the same kernels: four biases of one op, not requantized copies of
+    one for other ops (counted 12 for 48).  As the float LSTM: 960 weights, 48 biases."""
+    n = tm.Net()
+    x = n.input("x", (1, 16, 8), tm.INT8)
+    n.output(_lstm(n, x, 12, 12, int8=True))
+    m = _read(n, tmp_path)
+    (layer,) = m.layers
+    assert (layer.cost.macs, layer.cost.weights, layer.cost.biases) == (15_360, 960, 48)
+    assert not any("requantized" in note for note in [layer.note, *m.notes])
 
 
 def test_a_fused_lstm_with_cifg_peepholes_projection_and_layer_norm(tmp_path):

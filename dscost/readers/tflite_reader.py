@@ -136,13 +136,14 @@ def _kernels(op, res, const: set[int], kernels_of: dict[int, Carried]) -> tuple[
 QUANTIZED_INTS = (2, 3, 4, 7, 9)  # int32, uint8, int64, int16, int8 (tflite_file.TYPE_NAMES)
 
 
-def _requantized(tensor, field_name: str, kernels: frozenset[int], biases_of: dict[tuple, str]) -> str | None:
+def _requantized(tensor, field_name: str, kernels: frozenset[int], biases_of: dict[tuple, str], name: str) -> str | None:
     """The layer whose bias ``tensor`` copies at another scale, if it is a quantized bias (an
     int32 one fused in the op, an int8 operand of an ADD) of the same shape after one of the
-    same kernels; else None."""
+    same kernels at another op than ``name`` (the four gate biases of one int8 LSTM are four
+    biases); else None."""
     if field_name != "biases" or not tensor.quantized or tensor.dtype not in QUANTIZED_INTS:
         return None
-    return next((biases_of[k, tensor.shape] for k in kernels if (k, tensor.shape) in biases_of), None)
+    return next((biases_of[k, tensor.shape] for k in kernels if biases_of.get((k, tensor.shape), name) != name), None)
 
 
 def _uncount(cost: Cost, field_name: str, n: int) -> Cost:
@@ -376,7 +377,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                 # one tensor; in the source model each layer had its own: counted for each op.
                 notes_here.append(f"{field_name} {tensors[t].name!r} also used by {claimed[t]}: counted for each op")
                 shared.add(t)
-            elif (copy := _requantized(tensors[t], field_name, kernels, biases_of)) is not None:
+            elif (copy := _requantized(tensors[t], field_name, kernels, biases_of, name)) is not None:
                 # A fully quantized file requantizes a bias for each op (a fused int32 bias's scale
                 # is the input's times the kernel's): one per step of an unrolled recurrence.
                 cost = _uncount(cost, field_name, prod(tensors[t].shape))
