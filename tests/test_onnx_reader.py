@@ -1429,3 +1429,47 @@ def test_a_node_of_thousands_of_inputs_has_each_producer_once_in_order(tmp_path)
     split = node("Split", ["x"], [f"p{i}" for i in range(4)], name="split", axis=1)
     m = read(tmp_path, [split, node("Concat", ["p2", "p0", "p2", "p3", "p0"], "c", axis=1)], [("x", [1, 8])])
     assert (m.layers[-1].inputs, m.layers[-1].input_ports) == (("split", "split", "split"), (2, 0, 3))
+
+
+@pytest.mark.parametrize("stored_as, params", [
+    ("constant nodes", 4),  # torch's TorchScript export (ultralytics simplify=False)
+    ("initializers", 4),  # the same, simplified by onnxslim (ultralytics' default): the names kept
+    ("learned", 4 + 12 + 6),  # the control: initializers of other names meeting activations are learned tensors
+])  # fmt: skip
+def test_a_constant_node_a_simplifier_stores_as_an_initializer_is_still_code(tmp_path, stored_as, params):
+    """Round 46: a YOLO head decodes its boxes with an anchor grid and strides the static export
+    folds from the image size (yolo11n at 320 px: 2 x 2,100 + 2,100 values).  torch writes them as
+    Constant nodes, values of the model's code; onnxslim stores them as initializers named
+    ``/model.23/Constant_12_output_0`` and dscost counted them as params (+10,500: simplify on and
+    off gave different counts for one model).  Such a name is the Constant node's: code, as it was.
+    Here (x conv 2x2x1x1) -> Reshape (1, 2, 6), then (anchors - y) * strides: 24 MACs, 4 params."""
+    grid = np.stack([np.arange(6) + 0.5, np.full(6, 0.5)])[None].astype(np.float32)
+    strides = np.full((1, 6), 8.0, np.float32)
+    a, s = ("anchor_points", "stride_table") if stored_as == "learned" else ("/model.23/Constant_12_output_0", "/model.23/Constant_output_0")
+    nodes = [node("Conv", ["x", "w"], "c"), node("Reshape", ["c", "shape"], "r"), node("Sub", [a, "r"], "d"), node("Mul", ["d", s], "y")]
+    inits = [init("w", 2, 2, 1, 1, value=[0.5, -1.0, 2.0, 0.25]), init("shape", 3, dtype=np.int64, value=[1, 2, 6])]
+    if stored_as == "constant nodes":
+        nodes = [helper.make_node("Constant", [], [a], value=numpy_helper.from_array(grid)),
+                 helper.make_node("Constant", [], [s], value=numpy_helper.from_array(strides)), *nodes]  # fmt: skip
+    else:
+        inits += [numpy_helper.from_array(grid, a), numpy_helper.from_array(strides, s)]
+    m = read(tmp_path, nodes, [("x", [1, 2, 1, 6])], ["y"], inits)
+    assert sum(layer.cost.macs for layer in m.layers) == 24
+    assert sum(layer.cost.params for layer in m.layers) + sum(u.params for u in m.uncounted) == params
+
+
+@pytest.mark.parametrize("target, params", [
+    (np.zeros((1, 3, 6), np.float32), 4),  # new_zeros(...) stored by a simplifier: a literal
+    (np.arange(18, dtype=np.float32).reshape(1, 3, 6), 4 + 18),  # the control: a table of values, a learned tensor
+])  # fmt: skip
+def test_a_stored_buffer_of_zeros_a_scatter_writes_into_is_no_parameter(tmp_path, target, params):
+    """Round 46: ultralytics' embedded NMS fills ``new_zeros(B, 300, 6)`` by ScatterND; onnxslim
+    stores that zero target as an initializer, which dscost counted as 1,800 weights per image.
+    A buffer of one value a scatter writes into is a literal.  Here the conv's 2 x 2 weights
+    (12 MACs) are scattered into row 0 of a (1, 3, 6) target."""
+    nodes = [node("Conv", ["x", "w"], "c"), node("Reshape", ["c", "shape"], "r"), node("ScatterND", ["target", "idx", "r"], "y")]
+    inits = [init("w", 2, 2, 1, 1, value=[0.5, -1.0, 2.0, 0.25]), init("shape", 2, dtype=np.int64, value=[1, 6]),
+             init("idx", 1, 2, dtype=np.int64, value=[0, 0]), numpy_helper.from_array(target, "target")]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 2, 1, 3])], ["y"], inits)
+    assert sum(layer.cost.macs for layer in m.layers) == 12
+    assert sum(layer.cost.params for layer in m.layers) + sum(u.params for u in m.uncounted) == params

@@ -17,6 +17,7 @@ How it stays fast and small on multi-GB models, in stages:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from math import prod
 from pathlib import Path
@@ -224,6 +225,13 @@ def _parse(path: Path, stripped: bytes):
         raise InputError(f"{path}: not a valid ONNX model ({str(err).splitlines()[0] if str(err) else 'protobuf parse error'})") from None
 
 
+# torch's TorchScript exporter names a Constant node's output ``/scope/Constant_12_output_0``; onnxslim and
+# onnx-simplifier (ultralytics' export) keep that name when they store it as an initializer
+FOLDED_CONSTANT = re.compile(r"(?:^|/)Constant(?:_\d+)?_output_0$")
+# Ops that write into their first input: a stored buffer of one value there is a literal, not a parameter
+SCATTERS = frozenset({"ScatterND", "ScatterElements", "Scatter", "TensorScatter"})
+
+
 class _Counter(Claims):
     """Walks the inferred graph's nodes in order and builds the layers: the op handler's cost,
     parameters counted once each, and the graph edges.
@@ -272,6 +280,9 @@ class _Counter(Claims):
             self.const.setdefault(t.name, t.data_type)
             self.sources.setdefault(t.name, (t.name,))
         self.const_node: dict[str, str] = {}  # Constant-node output -> node name
+        for t in st.initializers:  # a Constant node a simplifier stored as an initializer, under its output's name: one still
+            if "Constant" in t and FOLDED_CONSTANT.search(t):
+                self.const_node[t] = t[: -len("_output_0")]
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
@@ -318,6 +329,10 @@ class _Counter(Claims):
             derived = self._constants(node, name, op, domain, inputs, outputs)
         else:  # (its first input is an activation: not a constant)
             derived = False
+        if op in SCATTERS and inputs and inputs[0] in self.wire.initializers and inputs[0] not in self.claimed and inputs[0] not in self.literals \
+                and stored_literal(self.wire, self.wire.initializers[inputs[0]]):  # fmt: skip
+            self.sources[inputs[0]] = ()  # a buffer of one value to scatter into (torch's new_zeros, stored by a simplifier): a literal
+            self.literals.add(inputs[0])
         if self.bad and outputs and outputs[0] in self.bad:
             return self._uncounted(name, op, self.bad[outputs[0]], inputs, outputs, derived)
         if ((op in TYPED_OPS or "" in inputs or not inputs) and domain in ("", "ai.onnx") and (why := load_error(op, node, inputs, outputs, self.types, self.opset))
