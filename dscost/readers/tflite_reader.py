@@ -433,21 +433,20 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if dtypes:
         notes.append("params = elements of the weight and bias tensors of every counted op (TFLite converters fold BatchNorm "
                      "into conv weights and biases); tensors: " + ", ".join(f"{n} {d}" for d, n in sorted(dtypes.items(), key=lambda kv: -kv[1])))  # fmt: skip
-    if requantized:
-        notes.append(f"{len(requantized)} quantized bias(es) requantized copies of one after the same kernel ({few(repr(tensors[t].name) for t in sorted(requantized))}), "
-                     f"counted once: one layer of the source model applied several times, its bias rescaled for each op")  # fmt: skip
-    if tied:
-        notes.append(f"{len(tied)} bias or scale tensor(s) applied again after the same kernel ({few(repr(tensors[t].name) for t in sorted(tied))}), "
-                     f"counted once: one layer of the source model applied several times (an unrolled recurrence, a tied layer group)")  # fmt: skip
-    if shared:
-        notes.append(f"{len(shared)} bias or scale tensor(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared))}): the converter merges equal constants, "
-                     f"such as the zero biases of an untrained model, so each op counts its own copy")  # fmt: skip
-    if held_read:
-        notes.append(f"{len(held_read)} tensor(s) read from resource variables the graph never assigns ({few(repr(tensors[t].name) for t in sorted(held_read))}): "
-                     f"the model's weights, held outside the ops (a model converted with its variables), taken as constants of their shapes")  # fmt: skip
-    if shared_kernels:
-        notes.append(f"{len(shared_kernels)} kernel(s) used by several ops ({few(repr(tensors[t].name) for t in sorted(shared_kernels))}), counted once: one weight of the source "
-                     f"model applied several times (an unrolled recurrence, tied weights)")  # fmt: skip
+    for found, what, why in (
+        (requantized, "quantized bias(es) requantized copies of one after the same kernel",
+         ", counted once: one layer of the source model applied several times, its bias rescaled for each op"),
+        (tied, "bias or scale tensor(s) applied again after the same kernel",
+         ", counted once: one layer of the source model applied several times (an unrolled recurrence, a tied layer group)"),
+        (shared, "bias or scale tensor(s) used by several ops",
+         ": the converter merges equal constants, such as the zero biases of an untrained model, so each op counts its own copy"),
+        (held_read, "tensor(s) read from resource variables the graph never assigns",
+         ": the model's weights, held outside the ops (a model converted with its variables), taken as constants of their shapes"),
+        (shared_kernels, "kernel(s) used by several ops",
+         ", counted once: one weight of the source model applied several times (an unrolled recurrence, tied weights)"),
+    ):  # fmt: skip
+        if found:
+            notes.append(f"{len(found)} {what} ({few(repr(tensors[t].name) for t in sorted(found))}){why}")
     inputs = [(tensors[t].name, tuple(tensors[t].shape or ()), ONNX_TYPES.get(TYPE_NAMES.get(tensors[t].dtype), 0)) for t in g.inputs]
     left = len(f.graphs) - 1 - len(inner) - len((looped | initialised) - set(inner))
     if left > 0:

@@ -118,9 +118,10 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     unresolved = dynamic if resize else downstream(graph, placeholders, dynamic)  # (what the placeholders or the sizes given decide)
     shown = few(repr(graph.tensors[t].name) for t in sorted(placeholders))
     what = f"{len(placeholders)} tensor(s) with dynamic dimensions that the file stores as 1 ({shown})" if placeholders else "the tensors after the inputs set"
+    sized_by_data = downstream(graph, set(), dynamic, DATA_SIZED_OPS)  # (after a WHERE, a UNIQUE...: unknown whatever runs)
     runtime = find_runtime()
     if runtime is None:
-        return _propagated(graph, unresolved, downstream(graph, set(), dynamic, DATA_SIZED_OPS), resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes)
+        return _propagated(graph, unresolved, sized_by_data, resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes)
     from dscost import sandbox
     from dscost.errors import InputError
     from dscost.progress import Progress
@@ -132,12 +133,11 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
             shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
                                           label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
-        sized_by_data = downstream(graph, set(), dynamic, DATA_SIZED_OPS)
         unknown = _propagated(graph, unresolved, sized_by_data, resize, what, str(err), notes)
         if resize and unknown - sized_by_data:  # (at the sizes given, the interpreter says why they do not run)
             raise err if str(path) in str(err) else InputError(f"{path}: at the input shapes given, {err}") from None
         return unknown
-    unknown = downstream(graph, set(), dynamic, DATA_SIZED_OPS)
+    unknown = set(sized_by_data)
     resolved = 0
     for t in dynamic - unknown:
         shape = shapes.get(t)
