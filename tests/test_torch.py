@@ -776,6 +776,36 @@ def test_aten_renorm_gets_a_symbolic_of_dscost():
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_spectral_norm_channel_shuffle_and_nearest_exact_get_symbolics_of_dscost():
+    """Found by the forty-eighth round: ``parametrizations.spectral_norm`` (torch.vdot),
+    ``nn.ChannelShuffle`` and ``Upsample(mode='nearest-exact')`` have no TorchScript symbolic;
+    such a module went to the dynamo exporter, which folded its BatchNorm (224 of 240 params) and
+    computed spectral norm's sigma at export time (its 216 + 8 MACs gone).  dscost registers
+    one for each: the module keeps the TorchScript exporter and torch's params, sigma counts as
+    W v (8 x 27) and u . (W v) (8), and onnxruntime computes what torch does (nearest-exact at
+    sizes that are no multiple, where its source pixels differ from plain nearest's)."""
+    from torch import nn
+    from torch.nn.utils import parametrizations
+
+    torch.manual_seed(0)
+    sn = nn.Sequential(parametrizations.spectral_norm(nn.Conv2d(3, 8, 3)), nn.BatchNorm2d(8), nn.ReLU()).eval()
+    shuffle = nn.Sequential(nn.Conv2d(4, 8, 1), nn.BatchNorm2d(8), nn.ChannelShuffle(2)).eval()
+    exact = nn.Sequential(nn.Conv2d(4, 8, 1), nn.BatchNorm2d(8), nn.Upsample(size=(7, 11), mode="nearest-exact")).eval()
+    exact1d = nn.Sequential(nn.Conv1d(4, 8, 1), nn.BatchNorm1d(8), nn.Upsample(scale_factor=1.7, mode="nearest-exact")).eval()
+    for m, x, counts in ((sn, torch.rand(1, 3, 8, 8), (9 * 3 * 8 * 36 + 8 * 27 + 8, 8 * 27 + 8 + 16)),
+                         (shuffle, torch.rand(1, 4, 5, 5), (4 * 8 * 25, 32 + 8 + 16)),
+                         (exact, torch.rand(1, 4, 5, 5), (4 * 8 * 25, 32 + 8 + 16)),
+                         (exact1d, torch.rand(1, 4, 5), (4 * 8 * 5, 32 + 8 + 16))):
+        a = dscost.analyze(m, x)
+        assert (a.totals.macs, a.totals.params) == counts and not a.model.uncounted
+        assert sum(p.numel() for p in m.parameters()) == counts[1]
+        assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+        _runs_as_torch(m, x)
+    assert abs(nn.functional.interpolate(torch.arange(5.0).view(1, 1, 5), size=7, mode="nearest-exact")
+               - nn.functional.interpolate(torch.arange(5.0).view(1, 1, 5), size=7, mode="nearest")).max() > 0
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
     """nn.RMSNorm calls aten::rms_norm, which the TorchScript exporter has no symbolic for:
     dscost registers one (Mul, ReduceMean, Add eps, Sqrt, Div, times the weight), so the module

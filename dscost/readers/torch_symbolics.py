@@ -58,7 +58,16 @@ op fails): so each does what torch's own does wherever torch's has one.
   torch's symbolic refuses: each key and value head repeated for its group of query heads (as
   ``repeat_interleave`` along the head axis, which is what enable_gqa computes), then torch's own
   (the group computed in the graph when the trace does not know the head counts); torch's own
-  when ``enable_gqa`` is False.
+  when ``enable_gqa`` is False;
+* ``aten::vdot`` (``torch.vdot``: ``parametrizations.spectral_norm``'s sigma = u . (W v), in every
+  SN-GAN discriminator): torch's own ``dot`` (a MatMul of the two vectors), the same for real
+  tensors;
+* ``aten::channel_shuffle`` / ``aten::native_channel_shuffle`` (``nn.ChannelShuffle``): the
+  channels split into (groups, C / groups), the two axes swapped, merged back (Reshape,
+  Transpose, Reshape to the input's shape), as ShuffleNet writes it by hand;
+* ``aten::_upsample_nearest_exact1d/2d/3d`` (``mode='nearest-exact'``): torch's nearest Resize
+  but for PyTorch's source index floor((i + 0.5) * in / out), which is ONNX's ``half_pixel``
+  with ``round_prefer_ceil``.
 
 Imports torch only inside :func:`symbolic`.
 """
@@ -69,15 +78,18 @@ import re
 
 from dscost.errors import message
 
+NEAREST_EXACT = ("aten::_upsample_nearest_exact1d", "aten::_upsample_nearest_exact2d", "aten::_upsample_nearest_exact3d")
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
-                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm")
+                "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm",
+                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", *NEAREST_EXACT)
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
 FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18,
-               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14, "aten::tensor_split": 13, "aten::kron": 13}
+               "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14, "aten::tensor_split": 13, "aten::kron": 13,
+               **dict.fromkeys(NEAREST_EXACT, 11)}  # (Resize's coordinate modes: 11)
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
 UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
@@ -324,7 +336,33 @@ def symbolic(op: str):
         scale = g.op("Where", g.op("Greater", norm, limit), g.op("Div", limit, g.op("Add", norm, number(1e-7))), number(1.0))
         return g.op("Mul", x, scale)
 
-    return {"aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
+    def vdot(g, a, b):
+        from torch.onnx import symbolic_opset9
+
+        return symbolic_opset9.dot(g, a, b)
+
+    @symbolic_helper.parse_args("v", "i")
+    def channel_shuffle(g, x, groups):
+        sizes = symbolic_helper._get_tensor_sizes(x)
+        if not sizes or len(sizes) < 2 or sizes[1] is None:
+            return symbolic_helper._unimplemented(op, "channels not known", x)
+        split = g.op("Reshape", x, const(g, [0, groups, sizes[1] // groups, -1]))
+        return g.op("Reshape", g.op("Transpose", split, perm_i=[0, 2, 1, 3]), g.op("Shape", x))
+
+    def nearest_exact(rank: int):
+        own = symbolic_helper._interpolate_helper(op, rank, "nearest")  # (torch's Resize of upsample_nearest)
+
+        def resize(g, x, output_size, *args):
+            y = own(g, x, output_size, *args)
+            y.node().s_("coordinate_transformation_mode", "half_pixel")
+            y.node().s_("nearest_mode", "round_prefer_ceil")
+            return y
+
+        return resize
+
+    if op in NEAREST_EXACT:
+        return nearest_exact(int(op[-2]) + 2)
+    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::native_channel_shuffle": channel_shuffle, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
