@@ -365,3 +365,34 @@ def test_a_pt2e_quantized_weight_the_signature_calls_a_buffer_is_a_parameter(tmp
     a = dscost.analyze(str(save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]))))
     assert (a.totals.macs, a.totals.weights, a.totals.biases, a.totals.buffers) == (55_296, 216, 8, 8)
     assert any(n.startswith("1 quantized tensor(s) the exported program calls buffers (_frozen_param0) are read by DequantizeLinear as weights") for n in a.model.notes)
+
+
+@pytest.mark.parametrize("external", [False, True])
+def test_a_zero_state_the_exporter_folds_with_a_weight_is_no_parameter(tmp_path, external):
+    """Found by the forty-eighth round: a bias-free nn.RNN(6, 8) run without h0, exported by the
+    dynamo exporter, holds its first step's 0 @ W_hh^T folded into ``linear_1`` (3 x 8 zeros,
+    recorded as folded from ``weight_hh_l0``, ``zeros`` and the ``getitem`` of h0's unbind),
+    beside ``val_29``, W_hh^T itself: dscost counted both, 48 + 64 + 24 = 136 params for torch's
+    112 (+B x H a layer; an LSTMCell +4 x B x H).  A tensor folded from parameters and a zero
+    tensor whose values are one repeated number is computed, not learned: a buffer, said in a
+    note; read from external data too.  The same record over values that are not one number
+    (a zero state plus a bias: the bias broadcast) stays learned."""
+    from dscost.readers.onnx_provenance import FOLDED
+
+    rng = np.random.default_rng(0)
+    zero_fold = "['getitem', 'unsqueeze', 'val_0', 'val_10', 'weight_hh_l0', 'zeros']"
+    for state, params, buffers in ((np.zeros((3, 8)), 48 + 64, 24), (np.tile(rng.normal(size=8), (3, 1)), 48 + 64 + 24, 0)):
+        nodes = [node("MatMul", ["x", "val_11"], "lin", name="ih"), node("Add", ["lin", "linear_1"], "h0", name="step0"), node("Relu", ["h0"], "r0", name="relu0"),
+                 node("MatMul", ["r0", "val_29"], "hh", name="hh1"), node("Relu", ["hh"], "y", name="relu1")]  # fmt: skip
+        inits = [init("val_11", 6, 8, value=rng.normal(size=48)), init("linear_1", 3, 8, value=state), init("val_29", 8, 8, value=rng.normal(size=64))]
+        record = [_with_metadata(vi("val_11", [6, 8]), **{FOLDED: "['weight_ih_l0']"}), _with_metadata(vi("val_29", [8, 8]), **{FOLDED: "['weight_hh_l0']"}),
+                  _with_metadata(vi("linear_1", [3, 8]), **{FOLDED: zero_fold})]  # fmt: skip
+        graph = helper.make_graph(nodes, "g", [vi("x", [3, 6])], [vi("y", [3, 8])], inits, value_info=record)
+        kw = {"save_as_external_data": True, "location": "m.data", "size_threshold": 0} if external else {}
+        path = save(tmp_path, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), **kw)
+        a = dscost.analyze(str(path))
+        assert (a.totals.macs, a.totals.params, a.totals.buffers) == (3 * 6 * 8 + 3 * 8 * 8, params, buffers)
+        said = [n for n in a.model.notes if "zero tensor hold one repeated value (linear_1 from weight_hh_l0)" in n]
+        assert len(said) == (buffers > 0)
+        if external and buffers:
+            assert any("opened only to read the values of tensors folded from a zero state" in n for n in a.model.notes)

@@ -249,15 +249,16 @@ def _literal(dims, vals) -> bool:
 STORED_LITERAL_ELEMENTS = 1 << 22  # (16 MB of float32: a stripped Constant read whole to see it is a literal, at most)
 
 
-def stored_literal(wire, t) -> bool:
+def stored_literal(wire, t, why: str | None = None) -> bool:
     """:func:`uniform_constant` for a Constant node's tensor ``t`` whose data the stripped copy
     left out (an onnx_wire._Tensor of ``wire``'s file): its first row is read first, and the whole
     (up to STORED_LITERAL_ELEMENTS) only when that row could begin a literal -- a learned
-    weight's first row is neither one repeated number nor (1, 0, ..., 0)."""
+    weight's first row is neither one repeated number nor (1, 0, ..., 0).  With ``why``, also
+    from external data (said in ``wire.opened``)."""
     from dscost.readers.onnx_stored import stored_values
 
     n, dims = prod(t.dims), t.dims
-    if t.dtype not in (1, 10, 11) or t.location is not None or not 1 < n <= STORED_LITERAL_ELEMENTS:  # (float32, float16, double: what is learned)
+    if t.dtype not in (1, 10, 11) or t.location is not None and why is None or not 1 < n <= STORED_LITERAL_ELEMENTS:  # (float32, float16, double: what is learned)
         return False
     code = _FORMATS[t.dtype][0]
     size = struct.calcsize(code)
@@ -265,6 +266,8 @@ def stored_literal(wire, t) -> bool:
     head = stored_values(wire.path, t, n * size, head=row * size)
     if head is None:
         return False
+    if t.location is not None:
+        wire.opened[why] = None
     first = struct.unpack(f"<{row}{code}", head)
     square = len(dims) == 2 and dims[0] == dims[1]
     if not (all(v == first[0] for v in first) or square and first[0] == 1 and first.count(0) == row - 1):

@@ -48,16 +48,21 @@ OPS = frozenset(
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
 # The ops that take a part of a tensor: tensors folded from one parameter through different such values are different parts of it
+ZEROS = frozenset(("zeros", "new_zeros", "zeros_like"))  # (the ops that make a zero tensor: an RNN's h0 when none is given)
 PARTS = frozenset("select slice index index_select gather narrow unbind split chunk getitem".split())
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
 MADE = re.compile(r"_?([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55, conv3d_1)  # (a file without either has no such metadata: nothing is walked)
 
 
-def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, initializers: dict) -> tuple[dict[str, bool] | None, list[str]]:
+def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, initializers: dict,
+            uniform=None) -> tuple[dict[str, bool] | None, list[str]]:
     """``module_tensors`` (a PyTorch module's parameters, True, and buffers, False, by name;
     None for a file) completed with what the metadata of ``graph``'s value_info says: each
     recorded parameter True, each buffer or constant False, each folded tensor True when folded
-    from a parameter.  What ``module_tensors`` says of a name wins.  With it, for a file, notes
+    from a parameter -- but one also folded from a zero tensor (``zeros``, ``new_zeros``) whose
+    values are one repeated number (``uniform(name)``, read from the file): the product of a zero
+    state (a bias-free RNN's first step without h0: 0 @ W_hh^T), computed, not learned (round
+    48: +B x H params a layer).  What ``module_tensors`` says of a name wins.  With it, for a file, notes
     on the ``initializers`` that are constants torch.export lifted (:func:`lifted_note`) and on the
     parameters of the program the file does not hold (:func:`unheld_note`)."""
     if not any(mark in stripped for mark in MARKS):
@@ -88,6 +93,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     copies: dict[str, str] = {}  # a folded tensor counted as a buffer -> the parameters it comes from, counted otherwise
     several: dict[str, set[str]] = {}  # a tensor folded from several parameters -> those
     bounds: dict[str, frozenset] = {}  # a tensor folded from one parameter -> the exporter's own values it was folded with (val_N)
+    zero_state: dict[str, str] = {}  # a tensor folded from parameters and a zero tensor, of one value -> those parameters
     for name, text in folded.items():
         try:
             sources = ast.literal_eval(text)
@@ -95,6 +101,11 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
             continue
         if isinstance(sources, (list, tuple)):
             learned_from = {s for s in sources if isinstance(s, str) and (s in params or (guess and s not in stored and not _made_by_an_op(s)))}
+            if learned_from and uniform is not None and name in initializers and any(isinstance(s, str) and _made_by(s) in ZEROS for s in sources) \
+                    and uniform(name):  # fmt: skip
+                zero_state[name] = ", ".join(sorted(learned_from))
+                out[name] = False
+                continue
             out[name] = bool(learned_from)
             if learned_from and learned_from <= held:  # (of parameters the file holds: a tied head's transposed embedding, snntorch's first recurrent step)
                 copies[name] = ", ".join(sorted(learned_from))
@@ -114,7 +125,7 @@ def learned(stripped: bytes, graph, module_tensors: dict[str, bool] | None, init
     note = [] if module_tensors is not None else (  # (a module's export says this its own way: torch_reader)
         lifted_note([n for n, k in (*kinds.items(), *signed) if k == "CONSTANT_TENSOR"], initializers)
         + unheld_note([t for t, k in signed if k == "PARAMETER" and t not in initializers and t not in sourced])
-        + copies_note(copies))
+        + copies_note(copies) + zero_state_note(zero_state))
     if not out:
         return module_tensors, note
     merged = {**out, **(module_tensors or {})}
@@ -185,6 +196,15 @@ def _copies(singles: dict[tuple[str, frozenset], list[str]], bounds: dict[str, f
             kept = takes or {max(group, key=size)}
             copies.update((n, param) for n in group if n not in kept)
     return copies
+
+
+def zero_state_note(folded: dict[str, str]) -> list[str]:
+    """A note on the tensors :func:`learned` found folded from parameters and a zero tensor, of one value."""
+    if not folded:
+        return []
+    return [f"{len(folded)} initializer(s) the exporter folded from parameters and a zero tensor hold one repeated value "
+            f"({few(f'{n} from {s}' for n, s in folded.items())}): the product of a zero state (a recurrence's first step without an "
+            f"initial state), computed at export, not learned; counted as buffers"]  # fmt: skip
 
 
 def copies_note(copies: dict[str, str]) -> list[str]:

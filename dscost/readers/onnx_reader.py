@@ -123,7 +123,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     stripped, st = strip(path)
     mp, onnx = _parse(path, stripped)
     from_module = module_tensors is not None  # (a module's export: which tensors are learned is known, not guessed)
-    module_tensors, lifted = onnx_provenance.learned(stripped, mp.graph, module_tensors, st.initializers)
+    module_tensors, lifted = onnx_provenance.learned(stripped, mp.graph, module_tensors, st.initializers,
+                                                     lambda name: stored_literal(st, st.initializers[name], "tensors folded from a zero state"))
     maybe_if = IF_OP_TYPE in stripped  # (a byte search, no walk over 100k nodes; a false hit only costs that walk)
     maybe_loop = any(t in stripped for t in LOOP_OP_TYPES)  # (Loop/Scan bodies are inferred: onnx_loops)
     maybe_dynamic = onnx_inputs.DYNAMIC_DIM_BYTES in stripped  # (paddle2onnx's -1 dims)
