@@ -289,6 +289,10 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         if d.HasField("dim_value") and d.dim_value > 0:
             shape.append(d.dim_value)
             continue
+        if d.HasField("dim_value") and d.dim_value == 0 and (i or len(tt.shape.dim) == 1):  # (an empty cache, an empty list of axes: real cases)
+            note = f"dimension {i} of input {name!r} is declared 0: an empty tensor (an empty cache, an empty list of axes), so what it sizes counts 0"
+            shape.append(0)
+            continue
         given = dim_value(d.dim_param, dims) if dims and not d.HasField("dim_value") and d.dim_param else None
         if given is None and not d.HasField("dim_value") and d.dim_param and _derived_expr(d.dim_param):
             given, said = _derived(d.dim_param, name, dims, bound)

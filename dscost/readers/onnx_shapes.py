@@ -33,7 +33,7 @@ from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
 from dscost.readers.onnx_stored import stored_array
-from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, fold_small, input_arrays, small_value,
+from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, empty_inputs, fold_small, input_arrays, small_value,
                                       standard_domain, stored_sources)  # fmt: skip
 from dscost.readers.onnx_refusals import SAME_TYPE, VALUE_CHECKS, types_differ
 
@@ -153,7 +153,7 @@ def infer(mp, path: Path, onnx, wire=None, loops: bool = False, depth: int = 0, 
                 new_graph()
             inputs = {vi.name for vi in mp.graph.input} if depth == 0 else set()  # (the user's inputs, for a hint)
             loop = lambda node, values: infer_body(node, inferred, values, mp, path, onnx, opset, depth, infer, inputs)  # noqa: E731
-        seeded = {**input_arrays(input_values, g.input), **(seeds or {})}
+        seeded = {**empty_inputs(g.input), **input_arrays(input_values, g.input), **(seeds or {})}
         values = _propagate(g, shapes, types, inferred.notes, onnx, opset, loop, seeded, inferred.bad, wire)
         if loops:  # (kept only for the Loop counter: the trip counts and conditions it reads)
             inferred.values = values
