@@ -919,6 +919,34 @@ def test_attention_with_kv_cache_counts_past_keys_and_no_params(tmp_path):
     assert layer.more_outputs == (2 * 2 * 17 * 16, 2 * 2 * 17 * 8)
 
 
+def test_onnx_preview_flex_attention_counts_as_attention(tmp_path):
+    """Found by round 47 (onnx's own node tests): FlexAttention (domain ai.onnx.preview, onnx
+    1.23) was listed as "custom op of domain 'ai.onnx.preview': no cost handler" at 0 MACs.  Q
+    (2, 8 heads, 4, 16), K (2, 2 heads, 6, 16), V (2, 2, 6, 16): 2*8*4*6 = 384 scores, MACs
+    384*(16 + 16) = 12,288 -- what its function body's two MatMuls count; a score_mod subgraph's
+    ops are said in the note.  onnx's training preview ops are listed as such, not as custom."""
+    import onnx.defs
+
+    from dscost.readers.onnx_reader import read_onnx
+    from onnx_models import save
+
+    try:
+        onnx.defs.get_schema("FlexAttention", 1, "ai.onnx.preview")
+    except Exception:
+        pytest.skip("this onnx has no FlexAttention")
+    ins = [vi("q", [2, 8, 4, 16]), vi("k", [2, 2, 6, 16]), vi("v", [2, 2, 6, 16])]
+    mod = helper.make_graph([node("Neg", ["s"], "t")], "mod", [vi("s", [2, 8, 4, 6])], [vi("t", [2, 8, 4, 6])])
+    for attrs, said in (({}, "flex attention, 8 query heads on 2 kv heads"), ({"score_mod": mod}, "its score_mod subgraph's ops not counted")):
+        n = helper.make_node("FlexAttention", ["q", "k", "v"], ["y"], name="fa", domain="ai.onnx.preview", **attrs)
+        graph = helper.make_graph([n, node("Adagrad", ["r", "t0", "x", "g", "h"], ["x2", "h2"], domain="ai.onnx.preview.training")], "g",
+                                  [*ins, vi("r", []), vi("t0", [], TensorProto.INT64), vi("x", [3]), vi("g", [3]), vi("h", [3])], [vi("y", None), vi("x2", None)])  # fmt: skip
+        mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 26), helper.make_opsetid("ai.onnx.preview", 1),
+                                                     helper.make_opsetid("ai.onnx.preview.training", 1)])  # fmt: skip
+        m = read_onnx(save(tmp_path, mp, "fa.onnx"))
+        assert [(x.name, x.op, x.output_shape, x.cost.macs) for x in m.layers] == [("fa", "FlexAttention", (2, 8, 4, 16), 12_288)] and said in m.layers[0].note
+        assert [(u.op, u.reason) for u in m.uncounted] == [("Adagrad", "an op of onnx's preview domain 'ai.onnx.preview.training': no cost handler")]
+
+
 @opset_at_least(23)
 def test_attention_3d_inputs_with_head_counts(tmp_path):
     """Q (1, 6, 32) with 4 heads (head size 8), K and V (1, 6, 16) with 2: 1*4*6*6 = 144 scores,

@@ -36,6 +36,7 @@ from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, SHAPE,
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
+from dscost.readers.onnx_node import PREVIEW_DOMAINS, PREVIEW_HANDLERS
 from dscost.readers.onnx_node import CONTRIB_DOMAIN, NodeInfo, conv_geom, contrib_handles as handles, contrib_shapes as shapes, input_0_shape, str_attr
 from dscost.readers.onnx_ops import conv, gemm, matmul
 from dscost.readers.onnx_contrib_layout import activation_ops as _activation_ops, group_norm, nhwc_conv, qlinear_conv_contrib  # (registers them)
@@ -62,6 +63,8 @@ def domain_table(domain: str) -> tuple[dict, Callable[[str], str]]:
         return HANDLERS, contrib_reason
     if domain == ML_DOMAIN:
         return ML_HANDLERS, lambda op: f"{ML_REASON}: no cost handler"
+    if domain in PREVIEW_DOMAINS:
+        return PREVIEW_HANDLERS, lambda op: f"an op of onnx's preview domain {domain!r}: no cost handler"
     return QONNX_HANDLERS, lambda op: f"{QONNX_REASON}, domain {domain!r}: no cost handler"
 
 

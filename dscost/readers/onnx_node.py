@@ -100,8 +100,10 @@ QONNX_DOMAINS = ("qonnx.custom_op.general", "finn.custom_op.general", "onnx.brev
 QONNX_QUANTIZERS = ("Quant", "IntQuant", "FloatQuant", "BipolarQuant", "Trunc", "BFPQuantizeDequantize", "ExtendedQuantizeLinear",
                     "ExtendedDequantizeLinear", "FakeQuantize")  # fmt: skip
 DEQUANTIZERS = frozenset({"DequantizeLinear", *QONNX_QUANTIZERS})  # ops whose constant input 0 is a quantized weight, however stored
-TABLE_DOMAINS = frozenset({CONTRIB_DOMAIN, "ai.onnx.ml", *QONNX_DOMAINS})  # the domains with a handler table (onnx_contrib.domain_table)
+PREVIEW_DOMAINS = ("ai.onnx.preview", "ai.onnx.preview.training")  # (onnx's own preview ops: FlexAttention; Adam, Gradient...)
+TABLE_DOMAINS = frozenset({CONTRIB_DOMAIN, "ai.onnx.ml", *PREVIEW_DOMAINS, *QONNX_DOMAINS})  # the domains with a handler table (onnx_contrib.domain_table)
 CONTRIB_HANDLERS, contrib_handles = op_registry()
+PREVIEW_HANDLERS, preview_handles = op_registry()
 CONTRIB_SHAPES: dict[tuple[str, str], Callable[[NodeInfo], list]] = {}
 
 

@@ -14,7 +14,7 @@ from math import prod
 from dscost import cost as C
 from dscost.layers import ELEMENTWISE, MATMUL, RECURRENT, ConvGeom
 from dscost.readers.handlers import Result
-from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_handles, contrib_shapes, handles, str_attr
+from dscost.readers.onnx_node import CANNOT_RUN, NodeInfo, contrib_handles, contrib_shapes, handles, preview_handles, str_attr
 
 
 @handles("CausalConvWithState")
@@ -114,6 +114,21 @@ def attention(info: NodeInfo) -> Result:
     note = "attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "") + (f", {past} past" if past else "")
     cost = C.attention_cost(b, hq, sq, past + skv, d, dv, masked, softcap)
     return Result(MATMUL, cost, data_inputs=(0, 1, 2, 3, 4, 5, 6), states=(4, 5), note=note)
+
+
+@preview_handles("FlexAttention")
+def flex_attention(info: NodeInfo) -> Result:
+    """onnx's preview FlexAttention (domain ai.onnx.preview): Q (B, Hq, Sq, D), K (B, Hkv, Skv,
+    D), V (B, Hkv, Skv, Dv), rank 4, Hq a multiple of Hkv: cost.attention_cost(B, Hq, Sq, Skv, D,
+    Dv), as Attention's.  Its score_mod / prob_mod subgraphs (element-wise ops on the B x Hq x Sq
+    x Skv scores) are not counted: said in the layer's note."""
+    q, k, v = info.shape(0), info.shape(1), info.shape(2)
+    if len(q) != 4 or len(k) != 4 or len(v) != 4 or k[3] != q[3] or k[:3] != v[:3] or q[0] != k[0] or k[1] <= 0 or q[1] % k[1]:
+        raise ValueError(f"Q {tuple(q)}, K {tuple(k)}, V {tuple(v)} are not rank-4 heads that fit")
+    (b, hq, sq, d), (hkv, skv, dv) = q, (k[1], k[2], v[3])
+    mods = [m for m in ("score_mod", "prob_mod") if m in info.attrs]
+    note = "flex attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "") + (f"; its {' and '.join(mods)} subgraph's ops not counted" if mods else "")
+    return Result(MATMUL, C.attention_cost(b, hq, sq, skv, d, dv, False, False), data_inputs=(0, 1, 2), note=note)
 
 
 @handles("LinearAttention")
