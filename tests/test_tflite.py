@@ -562,9 +562,12 @@ def test_an_if_holds_the_weights_it_is_given(tmp_path):
     assert [(u.op, u.params) for u in m.uncounted] == [("WHILE", 64)]
 
 
-def _rnn_loop(limit_op=OP.LESS, limit: int = 16, start: int = 0, step: int = 1, data_cond: bool = False) -> tm.Net:
+def _rnn_loop(limit_op=OP.LESS, limit: int = 16, start: int = 0, step: int = 1, data_cond: bool = False, down: bool = False,
+              sub: bool = False) -> tm.Net:  # fmt: skip
     """Keras 3's RNN as TFLite writes it: WHILE(i, h, x) with cond LESS(i, 16) and a body that adds
-    1 to i, reads x[i] (1, 8) and computes h = tanh(x[i] W + b + h R): 12 units."""
+    1 to i, reads x[i] (1, 8) and computes h = tanh(x[i] W + b + h R): 12 units.  ``down``: the
+    counter on the other side of the comparison (GREATER(i, limit), LESS(limit, i)); ``sub``: the
+    body subtracts ``step`` (SUB(i, step)) instead of adding it."""
     i32 = lambda net, name, v: net.const(name, (), tm.INT32, data=int(v).to_bytes(4, "little", signed=True))  # noqa: E731
     n = tm.Net()
     x = n.input("x", (16, 1, 8))
@@ -576,11 +579,12 @@ def _rnn_loop(limit_op=OP.LESS, limit: int = 16, start: int = 0, step: int = 1, 
     if data_cond:  # a condition on data: the number of steps is not known
         cond.op(OP.LESS, [cond.unary(OP.ABS, ch, "absh"), cond.const("tiny", ())], [ok])
     else:
-        cond.op(limit_op, [ci, i32(cond, "limit", limit)] if limit_op in (OP.LESS, OP.LESS_EQUAL) else [i32(cond, "limit", limit), ci], [ok])
+        first = (limit_op in (OP.LESS, OP.LESS_EQUAL)) != down  # (the counter first)
+        cond.op(limit_op, [ci, i32(cond, "limit", limit)] if first else [i32(cond, "limit", limit), ci], [ok])
     cond.output(ok)
     bi, bh, bx = body.input("i", (), tm.INT32), body.input("h", (1, 12)), body.input("x", (16, 1, 8))
     i2 = body.tensor("i2", (), tm.INT32)
-    body.op(OP.ADD, [bi, i32(body, "step", step)], [i2])
+    body.op(OP.SUB if sub else OP.ADD, [bi, i32(body, "step", step)], [i2])
     xt = body.tensor("xt", (1, 8))
     body.op(OP.GATHER, [bx, bi], [xt])
     a, r = body.fc(xt, 12, name="kernel"), body.fc(bh, 12, bias=False, name="recurrent")
@@ -592,13 +596,18 @@ def _rnn_loop(limit_op=OP.LESS, limit: int = 16, start: int = 0, step: int = 1, 
     return n
 
 
-@pytest.mark.parametrize(("limit_op", "limit", "start", "step", "steps"), [
-    (OP.LESS, 16, 0, 1, 16), (OP.LESS_EQUAL, 15, 0, 1, 16), (OP.GREATER, 16, 4, 3, 4), (OP.LESS, 0, 5, 1, 0),
+@pytest.mark.parametrize(("limit_op", "limit", "start", "step", "steps", "down", "sub"), [
+    (OP.LESS, 16, 0, 1, 16, False, False), (OP.LESS_EQUAL, 15, 0, 1, 16, False, False), (OP.GREATER, 16, 4, 3, 4, False, False),
+    (OP.LESS, 0, 5, 1, 0, False, False),
+    # counting down (round 49: tf.range(10, 0, -1) and `while i >= 1: i -= 1` were uncounted)
+    (OP.GREATER, 0, 10, -1, 10, True, False), (OP.GREATER_EQUAL, 1, 10, 1, 10, True, True), (OP.LESS, 2, 15, 3, 5, True, True),
+    (OP.GREATER, 20, 10, -1, 0, True, False),
 ])  # fmt: skip
-def test_a_while_with_a_counted_condition_is_its_body_times_the_steps(tmp_path, limit_op, limit, start, step, steps):
+def test_a_while_with_a_counted_condition_is_its_body_times_the_steps(tmp_path, limit_op, limit, start, step, steps, down, sub):
     """Per step: 8 x 12 + 12 x 12 = 240 MACs; ops 12 bias adds + 12 adds + 12 tanh + 1 for the
-    counter = 37; params once: 96 + 144 weights, 12 biases.  GREATER(16, i) from 4 by 3: 4, 7, 10, 13."""
-    m = _read(_rnn_loop(limit_op, limit, start, step), tmp_path)
+    counter = 37; params once: 96 + 144 weights, 12 biases.  GREATER(16, i) from 4 by 3: 4, 7, 10,
+    13; GREATER(i, 0) from 10 by -1: 10 ... 1; LESS(2, i) from 15, minus 3: 15, 12, 9, 6, 3."""
+    m = _read(_rnn_loop(limit_op, limit, start, step, down=down, sub=sub), tmp_path)
     (layer,) = m.layers
     assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=240 * steps, other_ops=37 * steps, weights=240, biases=12))
     assert layer.note == f"a loop of {steps} steps, each the 6 ops of subgraph 'body2'" and not m.uncounted
@@ -738,13 +747,18 @@ def test_a_while_on_data_stays_uncounted(tmp_path):
     assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]
 
 
-@pytest.mark.parametrize("trick", ["written twice", "wraps around"])
+@pytest.mark.parametrize("trick", ["written twice", "wraps around", "wraps around down", "counts away"])
 def test_a_while_whose_counter_is_no_count_stays_uncounted(tmp_path, trick):
     """A counter two ops of the body write (the runtime keeps the last one's value: +100 first,
     then +1, is 16 steps, not 1), or one that would pass what an int32 holds (from 0 by 2^30 while
-    < 2^31 - 1: it wraps around to negative values and runs on), is not a count."""
+    < 2^31 - 1: it wraps around to negative values and runs on; from 0 by -2^30 while >= -2^31),
+    or one counting away from its limit (from 0, minus 1, while < 16), is not a count."""
     if trick == "wraps around":
         n = _rnn_loop(limit=(1 << 31) - 1, step=1 << 30)
+    elif trick == "wraps around down":
+        n = _rnn_loop(OP.GREATER_EQUAL, limit=-(1 << 31), step=-(1 << 30), down=True)
+    elif trick == "counts away":
+        n = _rnn_loop(step=1, sub=True)
     else:
         n = _rnn_loop()
         body = n.bodies[1]

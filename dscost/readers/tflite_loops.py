@@ -25,10 +25,11 @@ from dscost.readers.tflite_shapes import downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
 MOVES_DATA = (*SHAPE_OPS, "CONCATENATION")  # (zero arithmetic whatever the sizes: tflite_ops)
-_LESS = {"LESS": 0, "LESS_EQUAL": 1}  # var < limit, var <= limit (one more step when it divides)
-_GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # limit > var, limit >= var
+_LESS = {"LESS": 0, "LESS_EQUAL": 1}  # low < high, low <= high (one more step when it divides)
+_GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # high > low, high >= low
 # STABLEHLO_COMPARE's comparison_direction (StablehloComparisonDirection) -> the TFLite comparison
 _DIRECTIONS = {5: "LESS", 4: "LESS_EQUAL", 3: "GREATER", 2: "GREATER_EQUAL"}
+_UNSIGNED = frozenset({3, 15, 16})  # UINT8, UINT32, UINT16: a counter of these wraps around below 0
 # The largest integer a counter of each TensorType holds exactly: past it, it wraps around or rounds
 _EXACT = {0: 1 << 24, 1: 1 << 11, 2: (1 << 31) - 1, 3: 255, 4: 1 << 62, 7: 32767, 9: 127, 10: 1 << 53, 15: (1 << 32) - 1, 16: 65535}
 
@@ -70,19 +71,26 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
         a, b = (_steps(g, op, cond, body, i, producer, depth + 1) for i in p.inputs)
         return None if a is None or b is None else min(a, b)
     if opname in _LESS:
-        var, limit, inclusive = p.inputs[0], p.inputs[1], _LESS[opname]
+        low, high, inclusive = p.inputs[0], p.inputs[1], _LESS[opname]
     elif opname in _GREATER:
-        limit, var, inclusive = p.inputs[0], p.inputs[1], _GREATER[opname]
+        high, low, inclusive = p.inputs[0], p.inputs[1], _GREATER[opname]
     else:
         return None
-    if var not in cond.inputs:
-        return None
-    k = cond.inputs.index(var)
-    start, step, end = _value(g, op.inputs[k]), _step(body, k), _limit(g, op, cond, body, limit)
-    if start is None or step is None or end is None or step <= 0:
-        return None
-    n = C.counter_values(start, end, step, inclusive)
-    return n if start + n * step <= _EXACT.get(cond.tensors[var].dtype, 0) else None  # (a counter that would wrap around: not a count)
+    # low < high (or <=): a counter on the low side counting up to the other, or on the high side
+    # counting down to it (tf.range(10, 0, -1): GREATER(i, 0), i + -1; i >= 1, i - 1)
+    for var, limit, sign in ((low, high, 1), (high, low, -1)):
+        k = cond.inputs.index(var) if var in cond.inputs else -1
+        step = _step(body, k) if k >= 0 else None
+        if step is None or step * sign <= 0:
+            continue
+        start, end = _value(g, op.inputs[k]), _limit(g, op, cond, body, limit)
+        if start is None or end is None:
+            return None
+        n = C.counter_values(sign * start, sign * end, sign * step, inclusive)
+        last, dtype = start + n * step, cond.tensors[var].dtype
+        # (a counter that would wrap around -- past what its type holds, below 0 if unsigned -- is not a count)
+        return n if (last <= _EXACT.get(dtype, 0) if sign > 0 else last >= (0 if dtype in _UNSIGNED else -_EXACT.get(dtype, 0))) else None
+    return None
 
 
 def _value(g: Subgraph, t: int) -> int | None:
@@ -102,10 +110,15 @@ def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int) -> int | Non
 
 
 def _step(body: Subgraph, k: int) -> int | None:
-    """The constant the body adds to loop variable ``k`` each run (None: anything else)."""
+    """The constant the body adds to loop variable ``k`` each run, or minus the one it subtracts
+    (None: anything else)."""
     out, var = body.outputs[k], body.inputs[k]
     p = _written_once(body).get(out)
-    if p is None or any(var in o.outputs for o in body.ops) or p.opname not in ("ADD", "STABLEHLO_ADD") or len(p.inputs) != 2 or var not in p.inputs:
+    if p is None or any(var in o.outputs for o in body.ops) or len(p.inputs) != 2 or var not in p.inputs:
+        return None
+    if p.opname in ("SUB", "STABLEHLO_SUBTRACT") and p.inputs[0] == var and p.inputs[1] >= 0 and body.tensors[p.inputs[1]].value is not None:
+        return -body.tensors[p.inputs[1]].value  # (i - 1: a count down)
+    if p.opname not in ("ADD", "STABLEHLO_ADD"):
         return None
     other = p.inputs[1] if p.inputs[0] == var else p.inputs[0]
     return body.tensors[other].value if other >= 0 else None
