@@ -651,16 +651,20 @@ def test_a_while_body_stored_at_batch_1_is_not_counted_at_another_batch(tmp_path
     assert sum(layer.cost.macs for layer in m.layers) == 16_384 and [u.op for u in m.uncounted] == ["WHILE"]
 
 
-def _sequence_loop(tanh_of_rows: bool = False) -> tm.Net:
+def _sequence_loop(tanh_of_rows: bool = False, tensor_array: bool = False) -> tm.Net:
     """:func:`_rnn_loop` (16 steps) returning sequences, as Keras 3 writes it: the body also
     carries seq (16, 1, 12) and writes step i's h into it -- seq[:i] ++ h ++ seq[i+1:], two
     SLICEs whose sizes change from step to step, stored as placeholders (shape_signature -1,
-    stored 1), and a CONCATENATION.  ``tanh_of_rows``: a TANH of seq[:i] (arithmetic on them)."""
+    stored 1), and a CONCATENATION.  ``tanh_of_rows``: a TANH of seq[:i] (arithmetic on them).
+    ``tensor_array``: as TF writes a ``tf.TensorArray`` written in a ``tf.range`` loop -- the
+    same, but seq stored (1, 1, 12), shape_signature (-1, 1, 12), in the body, the cond and the
+    WHILE's output, its operand a (16, 1, 12) constant, the main graph's input static."""
     ints = lambda net, name, vals: net.const(name, (len(vals),), tm.INT32, quantized=False, data=struct.pack(f"<{len(vals)}i", *vals))  # noqa: E731
+    stored, sig = ((1, 1, 12), (-1, 1, 12)) if tensor_array else ((16, 1, 12), None)
     n = _rnn_loop()
     body = n.bodies[1]
     named = {t.name: k for k, t in enumerate(body.tensors)}
-    seq = body.input("seq", (16, 1, 12))
+    seq = body.input("seq", stored, signature=sig)
     size = body.tensor("size", (3,), tm.INT32)
     begin = body.tensor("begin", (3,), tm.INT32)
     i1, i21 = body.tensor("i1", (1,), tm.INT32), body.tensor("i21", (1,), tm.INT32)
@@ -675,13 +679,13 @@ def _sequence_loop(tanh_of_rows: bool = False) -> tm.Net:
         before = body.unary(OP.TANH, before, "tanh_before")
     row = body.tensor("row", (1, 1, 12))
     body.op(OP.RESHAPE, [named["h2"], ints(body, "row_shape", [1, 1, 12])], [row])
-    seq2 = body.tensor("seq2", (16, 1, 12))
+    seq2 = body.tensor("seq2", stored, signature=sig)
     body.op(OP.CONCATENATION, [before, row, after], [seq2], (OPTS.ConcatenationOptions, {"Axis": 0}))
     body.output(seq2)
     cond = n.bodies[0]
-    cond.input("seq", (16, 1, 12))
+    cond.input("seq", stored, signature=sig)
     (loop,) = [op for op in n.ops if op.code == OP.WHILE]
-    out = n.tensor("seq_out", (16, 1, 12))
+    out = n.tensor("seq_out", stored, signature=sig)
     loop.inputs.append(n.const("seq0", (16, 1, 12)))
     loop.outputs.append(out)
     n.outputs[:] = [out]
@@ -702,6 +706,24 @@ def test_a_while_returning_sequences_counts_its_steps(tmp_path):
     assert layer.note == "a loop of 16 steps, each the 14 ops of subgraph 'body2'" and layer.output_shape == (16, 1, 12)  # (the sequence)
     m = _read(_sequence_loop(tanh_of_rows=True), tmp_path, "tanh")
     assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
+
+
+@pytest.mark.parametrize("tanh_of_rows", [False, True])
+def test_a_tensor_array_written_in_a_loop_counts_its_steps(tmp_path, tanh_of_rows):
+    """Found by round 49: TF's ``tf.TensorArray`` written in a ``tf.range`` loop is the same loop
+    but for the array, stored as one step (1, 1, 12), shape_signature (-1, 1, 12), in the body and
+    as the WHILE's output, beside a (16, 1, 12) operand.  The main graph's leading -1 was taken for
+    a batch (none of its inputs is dynamic) and the operand's other size refused the loop: 0 of
+    16 x 240 MACs.  An operand of another size where the body's shape is dynamic and the body
+    only moves it (SLICE, CONCATENATION) costs the same whatever its size: counted.  The loop's
+    output is sized by the interpreter where there is one, and left unknown (said) where not.
+    Arithmetic on it (a TANH of seq[:i]) leaves the WHILE uncounted, as before."""
+    m = _read(_sequence_loop(tanh_of_rows=tanh_of_rows, tensor_array=True), tmp_path)
+    if tanh_of_rows:
+        assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
+        return
+    (layer,) = m.layers
+    assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=16 * 240, other_ops=16 * 37, weights=240, biases=12)) and not m.uncounted
 
 
 def _captured_bias_loop(data_cond: bool = False) -> tm.Net:

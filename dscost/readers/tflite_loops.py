@@ -47,15 +47,19 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int]) -> tuple[int, 
     n = len(op.inputs)
     if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n:
         return None
+    moved = set()  # (operands of another size than the body stores, where its shape is dynamic: counted only if the body just moves them)
     for outer, inner in zip(op.inputs, body.inputs):  # (a body stored at batch 1 run at the batch --input-shape gave: not its count)
         a, b = (g.tensors[outer].shape if outer >= 0 else None), body.tensors[inner].shape
         if a is not None and b is not None and tuple(a) != tuple(b):
-            return None
+            sig = body.tensors[inner].signature
+            if not sig or len(sig) != len(b) or len(a) != len(b) or any(x != y and d >= 0 for x, y, d in zip(a, b, sig)):
+                return None
+            moved.add(inner)
     steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond))
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
     captured = {inner for k, (outer, inner) in enumerate(zip(op.inputs, body.inputs)) if outer in const and body.outputs[k] == inner}
-    run = _run_cost(body, captured)
+    run = _run_cost(body, captured, moved)
     if run is None:
         return None
     return steps, run[0], run[1], body.name
@@ -134,17 +138,19 @@ def _written_once(sub: Subgraph) -> dict:
     return {t: p for t, p in writers.items() if p is not None}
 
 
-def _run_cost(body: Subgraph, captured: set[int] = frozenset()) -> tuple[Cost, int] | None:
+def _run_cost(body: Subgraph, captured: set[int] = frozenset(), moved: set[int] = frozenset()) -> tuple[Cost, int] | None:
     """The cost of one run of ``body``: its ops' handler costs and fused activations, params
     once; None when one of them is not counted (a nested loop, an op without a handler, an op
     with arithmetic on a tensor whose size changes from run to run).  Such a tensor -- a
     dynamic dimension other than the leading one (shape_signature -1, stored as 1: Keras 3's
     write of step t into the output sequence, the rows before it and after it sliced off), or
     one computed from it -- costs nothing through an op that only moves data (a SLICE, a
-    CONCATENATION), whatever its size: those ops are zero and their shapes not checked."""
+    CONCATENATION), whatever its size: those ops are zero and their shapes not checked.  So is an
+    input in ``moved``, given the loop at another size than the body stores (a TensorArray of 5
+    steps, stored as 1: round 49), and what is computed from it."""
     const = {i for i, t in enumerate(body.tensors) if t.const} | captured  # (``captured``: inputs bound to constants, passed on unchanged)
     placeholders, dynamic = dynamic_tensors(body)
-    sized = downstream(body, placeholders, dynamic)  # (their stored shapes are not their sizes)
+    sized = downstream(body, placeholders | moved, dynamic | moved)  # (their stored shapes are not their sizes)
     total = Cost()
     for op in body.ops:
         handler = HANDLERS.get(op.opname)

@@ -30,7 +30,7 @@ RUNTIMES = (("ai_edge_litert", "ai_edge_litert.interpreter", "ai-edge-litert"),)
 INSTALL_RUNTIME = "pip install ai-edge-litert"
 TIMEOUT_S = 120.0
 MEMORY_HEADROOM = 2 << 30  # beside 4x the file: the weights, the arena, numpy
-DATA_SIZED_OPS = ("WHERE", "UNIQUE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5")
+DATA_SIZED_OPS = ("WHERE", "UNIQUE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5", "SEGMENT_SUM")  # (SEGMENT_SUM: its last id + 1 rows)
 PROGRESS_BYTES = 32 << 20  # a bigger file shows a progress line on a terminal while the interpreter runs
 
 
@@ -110,6 +110,8 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     shapes, in place -- every computed tensor's, when ``resize`` (:func:`fix_inputs`) gave inputs
     new sizes; returns the tensors whose shape stays unknown (with a note saying why)."""
     placeholders, dynamic = dynamic_tensors(graph)
+    if not any(min(graph.tensors[i].signature or (0,)) < 0 for i in graph.inputs if i >= 0):  # (no dynamic input: a leading -1 is no batch --
+        placeholders |= dynamic  # a TensorArray's steps, stored as 1 -- round 49)
     placeholders -= set(resize or ())  # (an input given its size: no placeholder)
     if not placeholders and not resize:
         return set()
