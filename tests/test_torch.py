@@ -805,6 +805,32 @@ def test_spectral_norm_channel_shuffle_and_nearest_exact_get_symbolics_of_dscost
                - nn.functional.interpolate(torch.arange(5.0).view(1, 1, 5), size=7, mode="nearest")).max() > 0
 
 
+def test_a_dilated_same_padded_conv_exports_pads_onnxruntime_runs():
+    """Found by the forty-eighth round: torch's symbolic writes a conv of ``padding='same'`` as
+    ``auto_pad=SAME_UPPER``, which onnxruntime refuses with dilations over 1 ("Dilation not
+    supported for AutoPadType::SAME_UPPER"): ``bench`` of such a module failed.  dscost's
+    symbolic writes the pads it stands for, d x (k - 1) in all, the extra one at the end, as
+    PyTorch pads (kernel (3, 4), dilation (2, 3): 2 + 2 and 4 + 5); the counts are torch's and
+    onnxruntime computes what torch does.  Undilated, torch's own auto_pad is kept."""
+    import tempfile
+
+    import onnx
+    from torch import nn
+
+    from dscost.readers.torch_reader import count_module
+
+    torch.manual_seed(0)
+    for m, x, macs, pads in ((nn.Conv2d(3, 4, (3, 4), padding="same", dilation=(2, 3)), torch.rand(1, 3, 9, 11), 9 * 11 * 4 * 3 * 12, [2, 4, 2, 5]),
+                             (nn.Conv1d(3, 4, 4, padding="same"), torch.rand(1, 3, 9), 9 * 4 * 3 * 4, None)):  # fmt: skip
+        a = dscost.analyze(m.eval(), x)
+        assert (a.totals.macs, a.totals.params) == (macs, sum(p.numel() for p in m.parameters()))
+        with tempfile.TemporaryDirectory() as tmp:
+            (conv,) = onnx.load(str(count_module(m, x, workdir=tmp)[1])).graph.node
+            attrs = {at.name: list(at.ints) or at.s for at in conv.attribute}
+        assert attrs.get("pads") == pads and ("auto_pad" in attrs) == (pads is None)
+        _runs_as_torch(m, x)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_aten_rms_norm_gets_a_symbolic_of_dscost(tmp_path):
     """nn.RMSNorm calls aten::rms_norm, which the TorchScript exporter has no symbolic for:

@@ -10,7 +10,7 @@ from pathlib import Path
 from dscost.errors import message
 from dscost.readers.torch_forward import forward_params, positional
 from dscost.readers.torch_run import fail, first_line
-from dscost.readers.torch_symbolics import FIRST_OPSET, missing_symbolic, register
+from dscost.readers.torch_symbolics import ALWAYS, FIRST_OPSET, REGISTERED, missing_symbolic, register
 
 # torch.onnx.export settings (training=TrainingMode.PRESERVE is added where torch is imported).
 EXPORT_SETTINGS = {"dynamo": False, "opset_version": 17, "do_constant_folding": False}
@@ -66,6 +66,9 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     tensors = [k for k, v in kwargs.items() if isinstance(v, torch.Tensor)]
     # (a TorchScript module, scripted or traced, has its signature fixed: exported as it is)
     ways = ([True] if all(isinstance(a, torch.Tensor) for a in args) and not isinstance(module, torch.jit.ScriptModule) else []) + [False]
+    for op in ALWAYS:
+        if op not in REGISTERED:
+            register(torch, op)
     first, added = "", []  # (the symbolics registered: each tried once)
     # (a symbolic registered stays: torch's unregister leaves an empty entry, on which a later
     #  export of the op fails with "min() arg is an empty sequence")

@@ -67,7 +67,12 @@ op fails): so each does what torch's own does wherever torch's has one.
   Transpose, Reshape to the input's shape), as ShuffleNet writes it by hand;
 * ``aten::_upsample_nearest_exact1d/2d/3d`` (``mode='nearest-exact'``): torch's nearest Resize
   but for PyTorch's source index floor((i + 0.5) * in / out), which is ONNX's ``half_pixel``
-  with ``round_prefer_ceil``.
+  with ``round_prefer_ceil``;
+* ``aten::_convolution_mode`` (a conv of ``padding='same'``), registered before every export
+  (:data:`ALWAYS`): torch's own, but where a dilation is over 1 its ``auto_pad=SAME_UPPER``
+  becomes the pads it stands for (d x (k - 1) in all, the extra one at the end, as PyTorch pads),
+  which onnxruntime refuses with dilations ("Dilation not supported for AutoPadType::SAME_UPPER":
+  ``bench`` failed on such a module; round 48).
 
 Imports torch only inside :func:`symbolic`.
 """
@@ -78,12 +83,13 @@ import re
 
 from dscost.errors import message
 
+ALWAYS = ("aten::_convolution_mode",)  # (registered before the first export: torch's own but in one case)
 NEAREST_EXACT = ("aten::_upsample_nearest_exact1d", "aten::_upsample_nearest_exact2d", "aten::_upsample_nearest_exact3d")
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
                 "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm",
-                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", *NEAREST_EXACT)
+                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", *NEAREST_EXACT, *ALWAYS)
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
@@ -360,8 +366,23 @@ def symbolic(op: str):
 
         return resize
 
+    def convolution_mode(g, x, weight, bias, stride, padding, dilation, groups):
+        from torch.onnx import symbolic_opset9
+
+        y = symbolic_opset9._convolution_mode(g, x, weight, bias, stride, padding, dilation, groups)
+        node, sizes = y.node(), symbolic_helper._get_tensor_sizes(weight)
+        if node.kind() == "onnx::Conv" and node.hasAttribute("auto_pad") and node.s("auto_pad") == "SAME_UPPER" and sizes and None not in sizes[2:]:
+            dilations = list(getattr(node, node.kindOf("dilations"))("dilations")) if node.hasAttribute("dilations") else []  # (node.is("dilations"))
+            if any(d > 1 for d in dilations):
+                total = [d * (k - 1) for d, k in zip(dilations, sizes[2:])]
+                node.removeAttribute("auto_pad")
+                node.is_("pads", [t // 2 for t in total] + [t - t // 2 for t in total])
+        return y
+
     if op in NEAREST_EXACT:
         return nearest_exact(int(op[-2]) + 2)
+    if op == "aten::_convolution_mode":
+        return convolution_mode
     return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::native_channel_shuffle": channel_shuffle, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
