@@ -1489,3 +1489,30 @@ def test_a_stored_buffer_of_zeros_a_scatter_writes_into_is_no_parameter(tmp_path
     m = read(tmp_path, nodes, [("x", [1, 2, 1, 3])], ["y"], inits)
     assert sum(layer.cost.macs for layer in m.layers) == 12
     assert sum(layer.cost.params for layer in m.layers) + sum(u.params for u in m.uncounted) == params
+
+
+def test_a_dilated_conv_of_a_same_auto_pad_is_counted_with_a_note_that_onnxruntime_refuses_it(tmp_path):
+    """Found by round 48: torch's TorchScript exporter writes a dilated ``padding='same'`` conv
+    as auto_pad SAME_UPPER with dilations, valid ONNX that onnxruntime refuses at run time
+    ("Dilation not supported for AutoPadType::SAME_UPPER"), and dscost said nothing.  Counted as
+    the standard defines it (9 x 9 x 4 x 27 = 8,748), with a note naming the node; undilated,
+    or with explicit pads, no note (onnxruntime's own verdict checked on each)."""
+    ort = pytest.importorskip("onnxruntime")
+    cases = (({"auto_pad": "SAME_UPPER", "dilations": [2, 2]}, True), ({"auto_pad": "SAME_LOWER", "dilations": [1, 2]}, True),
+             ({"auto_pad": "SAME_UPPER", "dilations": [1, 1]}, False), ({"pads": [2, 2, 2, 2], "dilations": [2, 2]}, False))  # fmt: skip
+    for k, (attrs, refused) in enumerate(cases):
+        mp = model([node("Conv", ["x", "W"], "y", name="c", **attrs)], [("x", [1, 3, 9, 9])], inits=[init("W", 4, 3, 3, 3)])
+        path = save(tmp_path, mp, f"c{k}.onnx")
+        m = read_onnx(path)
+        assert m.layers[0].cost.macs == 9 * 9 * 4 * 27 and m.layers[0].output_shape == (1, 4, 9, 9)
+        said = [n for n in m.notes if "onnxruntime refuses to run them" in n]
+        assert said == ([f"1 Conv node(s) with auto_pad SAME_UPPER or SAME_LOWER and a dilation over 1 ('c' (auto_pad {attrs.get('auto_pad')}, dilations "
+                         f"{attrs['dilations']})): onnxruntime refuses to run them (valid ONNX: counted as the standard defines them; `bench` "
+                         f"cannot run the file as it is, explicit pads can)"] if refused else [])  # fmt: skip
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        try:
+            session.run(None, {"x": np.zeros((1, 3, 9, 9), np.float32)})
+            ran = True
+        except Exception as err:
+            ran, why = False, str(err)
+        assert ran != refused and (ran or "Dilation not supported for AutoPadType::SAME_UPPER" in why)

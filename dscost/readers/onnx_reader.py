@@ -28,7 +28,7 @@ from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_
 from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
 from dscost.readers.onnx_node import CANNOT_RUN, CONTRIB_DOMAIN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
-from dscost.readers.onnx_refusals import QDQ_OPS, TYPED_OPS, TypeChecks, load_error, scale_shape_error, schema_error
+from dscost.readers.onnx_refusals import QDQ_OPS, SAME_PADS, TYPED_OPS, TypeChecks, dilated_same_notes, load_error, scale_shape_error, schema_error
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
 from dscost.readers.onnx_claims import Claims, params_in_constants
 from dscost.readers.onnx_eval import standard_domain, stored_literal, uniform_constant
@@ -132,6 +132,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     maybe_pool = POOL_BYTES in stripped  # (onnx_mend: a pool without its batch axis)
     maybe_checked = onnx_shapes.VALUE_CHECKED in stripped  # (a Col2Im: its blocks are checked)
     maybe_resized = onnx_runtime_sizes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime)
+    maybe_same = any(p in stripped for p in SAME_PADS)  # (a Conv onnxruntime refuses: dilated_same_notes)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -188,7 +189,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             counter._uncounted(name, "If", reason, refs, [], False)
         notes += lifted + onnx_provenance.notes(counter.provenance, counter.literal_weights)
         counter.masks.say(notes)
-        notes += cannot_run_notes(counter.uncounted, counter.typing.refused, counter.misshapen)
+        notes += cannot_run_notes(counter.uncounted, counter.typing.refused, counter.misshapen) + (dilated_same_notes(g) if maybe_same else [])
         if counter.lost:
             where_lost(counter.uncounted, counter.lost, counter.shapes, g, names, {n for n, t in st.initializers.items() if t.location})
     for cost in {id(layer.cost): layer.cost for layer in counter.layers}.values():  # (each distinct one: repeated blocks share theirs)

@@ -17,6 +17,7 @@ from math import prod
 from typing import NamedTuple
 
 from dscost.dtypes import onnx_type_name
+from dscost.readers.handlers import few
 from dscost.readers.onnx_node import CANNOT_RUN, INVALID, TYPE_ERROR
 
 
@@ -311,3 +312,26 @@ def type_error(op: str, opset: int, elems: tuple) -> tuple[str, str]:
         if opset >= 7 and f.allowed is not None and e not in f.allowed:
             return "", f"input {i} ({f.name}) is {onnx_type_name(e)}, which it takes as {', '.join(sorted(map(onnx_type_name, f.allowed)))} at opset {opset}"
     return "", ""
+
+
+SAME_PADS = (b"SAME_UPPER", b"SAME_LOWER")  # (a byte search of the stripped file decides whether to look)
+
+
+def dilated_same_notes(graph) -> list[str]:
+    """A note on the Conv nodes of ``graph`` (the default domain) with ``auto_pad`` SAME_UPPER or
+    SAME_LOWER and a dilation over 1, which onnxruntime refuses at run time ("Dilation not
+    supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER"; its ConvTranspose runs
+    them): valid ONNX, counted as the standard defines them (torch's TorchScript exporter writes
+    a dilated ``padding='same'`` conv so; round 48)."""
+    found = []
+    for node in graph.node:
+        if node.op_type != "Conv" or node.domain not in ("", "ai.onnx"):
+            continue
+        attrs = {a.name: a for a in node.attribute}
+        pad, dil = attrs.get("auto_pad"), attrs.get("dilations")
+        if pad is not None and pad.s in SAME_PADS and dil is not None and any(d > 1 for d in dil.ints):
+            found.append(f"{node.name or node.output[0]!r} (auto_pad {pad.s.decode()}, dilations {list(dil.ints)})")
+    if not found:
+        return []
+    return [f"{len(found)} Conv node(s) with auto_pad SAME_UPPER or SAME_LOWER and a dilation over 1 ({few(found, '; ')}): onnxruntime "
+            f"refuses to run them (valid ONNX: counted as the standard defines them; `bench` cannot run the file as it is, explicit pads can)"]
