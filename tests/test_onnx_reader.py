@@ -184,6 +184,9 @@ def test_an_input_declared_empty_is_counted_as_declared_but_an_empty_batch_is_an
                    inits=[init("W", 1, 5)], opset=18)  # fmt: skip
     m = read_onnx(save(tmp_path, reduce, "reduce.onnx"))
     assert [(layer.output_shape, layer.cost.macs) for layer in m.layers] == [((1, 1, 1), 0), ((1, 1, 5), 5)] and not m.uncounted
+    reduce.graph.input[1].CopyFrom(vi("axes", ["n_axes"], TensorProto.INT64))  # (a list's length given 0 by --dim: the same)
+    m = read_onnx(save(tmp_path, reduce, "reduce_dim.onnx"), dims={"n_axes": 0})
+    assert [(layer.output_shape, layer.cost.macs) for layer in m.layers] == [((1, 1, 1), 0), ((1, 1, 5), 5)] and not m.uncounted
     past = model([node("Concat", ["past", "k"], "kk", axis=2), node("Transpose", ["kk"], "kt", perm=[0, 1, 3, 2]), node("MatMul", ["q", "kt"], "s")],
                  [("q", [1, 2, 4, 8]), ("k", [1, 2, 4, 8]), ("past", [1, 2, 0, 8])])  # fmt: skip
     assert read_onnx(save(tmp_path, past, "past.onnx")).layers[-1].cost.macs == 2 * 4 * 8 * 4

@@ -301,7 +301,7 @@ def _input_shape(vi, override: tuple[int, ...] | None, label: str | Path, dims: 
         if given is not None:
             if given < 0:
                 raise InputError(f"{label}: input {name!r}: dimension {i} ({d.dim_param!r}) is {given} with the --dim values given")
-            if given == 0 and i == 0:  # (a 0 elsewhere -- an empty cache -- is a real case; an empty batch counts nothing)
+            if given == 0 and i == 0 and len(tt.shape.dim) > 1:  # (a 0 elsewhere -- an empty cache, an empty list of axes -- is a real case; an empty batch counts nothing)
                 raise InputError(f"{label}: input {name!r}: its first dimension ({d.dim_param!r}) is 0 with the --dim values given: an empty batch, "
                                  "every count would be 0")  # fmt: skip
             if given == 0:
