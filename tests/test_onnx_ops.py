@@ -936,7 +936,7 @@ def test_onnx_preview_flex_attention_counts_as_attention(tmp_path):
         pytest.skip("this onnx has no FlexAttention")
     ins = [vi("q", [2, 8, 4, 16]), vi("k", [2, 2, 6, 16]), vi("v", [2, 2, 6, 16])]
     mod = helper.make_graph([node("Neg", ["s"], "t")], "mod", [vi("s", [2, 8, 4, 6])], [vi("t", [2, 8, 4, 6])])
-    for attrs, said in (({}, "flex attention, 8 query heads on 2 kv heads"), ({"score_mod": mod}, "its score_mod subgraph's ops not counted")):
+    for attrs, said in (({}, "flex attention, 8 query heads on 2 kv heads"), ({"score_mod": mod}, "the ops of its score_mod subgraph not counted")):
         n = helper.make_node("FlexAttention", ["q", "k", "v"], ["y"], name="fa", domain="ai.onnx.preview", **attrs)
         graph = helper.make_graph([n, node("Adagrad", ["r", "t0", "x", "g", "h"], ["x2", "h2"], domain="ai.onnx.preview.training")], "g",
                                   [*ins, vi("r", []), vi("t0", [], TensorProto.INT64), vi("x", [3]), vi("g", [3]), vi("h", [3])], [vi("y", None), vi("x2", None)])  # fmt: skip

@@ -49,23 +49,18 @@ def input_arrays(input_values: dict[str, int] | None, graph_inputs) -> dict:
 def empty_inputs(graph_inputs) -> dict:
     """The graph inputs of a static shape with a 0 in it as their one value, an empty array (an
     empty list of axes, an empty cache: what ReduceSum's output shape follows)."""
-    empty = {}
+    out = {}
     for vi in graph_inputs:
         tt = vi.type.tensor_type
-        dims = [d.dim_value if d.HasField("dim_value") else -1 for d in tt.shape.dim] if tt.HasField("shape") else []
+        dims = [d.dim_value if d.HasField("dim_value") else -1 for d in tt.shape.dim]
         if tt.elem_type and 0 in dims and -1 not in dims:
-            empty[vi.name] = tt.elem_type, dims
-    if not empty:
-        return {}
-    import numpy as np
-    from onnx import helper
+            import numpy as np
+            from onnx import helper
 
-    out = {}
-    for name, (elem, dims) in empty.items():
-        try:
-            out[name] = np.zeros(dims, dtype=helper.tensor_dtype_to_np_dtype(elem))
-        except (KeyError, TypeError, ValueError):  # (a type numpy lacks: left unknown)
-            pass
+            try:
+                out[vi.name] = np.zeros(dims, dtype=helper.tensor_dtype_to_np_dtype(tt.elem_type))
+            except (KeyError, TypeError, ValueError):  # (a type numpy lacks: left unknown)
+                pass
     return out
 
 

@@ -47,8 +47,8 @@ OPS = frozenset(
     "instance_norm native_layer_norm native_group_norm native_batch_norm subtract convert_element_type".split()
 )
 OVERLOAD = re.compile(r"_(?:default|Tensor|Scalar|tensor|scalar|int|dim|self)(?=(?:_\d+)?$)")  # (aten.scalar_tensor.default: scalar_tensor_default)
-# The ops that take a part of a tensor: tensors folded from one parameter through different such values are different parts of it
 ZEROS = frozenset(("zeros", "new_zeros", "zeros_like"))  # (the ops that make a zero tensor: an RNN's h0 when none is given)
+# The ops that take a part of a tensor: tensors folded from one parameter through different such values are different parts of it
 PARTS = frozenset("select slice index index_select gather narrow unbind split chunk getitem".split())
 LIFTED = re.compile(r"(?:^|\.)lifted_tensor_\d+$")
 MADE = re.compile(r"_?([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*?)(?:_\d+)*")  # (an op's name, perhaps numbers: arange_3, _to_copy_1, val_17, value_0_55, conv3d_1)  # (a file without either has no such metadata: nothing is walked)

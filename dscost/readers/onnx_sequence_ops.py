@@ -127,7 +127,7 @@ def flex_attention(info: NodeInfo) -> Result:
         raise ValueError(f"Q {tuple(q)}, K {tuple(k)}, V {tuple(v)} are not rank-4 heads that fit")
     (b, hq, sq, d), (hkv, skv, dv) = q, (k[1], k[2], v[3])
     mods = [m for m in ("score_mod", "prob_mod") if m in info.attrs]
-    note = "flex attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "") + (f"; its {' and '.join(mods)} subgraph's ops not counted" if mods else "")
+    note = "flex attention" + (f", {hq} query heads on {hkv} kv heads" if hq != hkv else "") + (f"; the ops of its {' and '.join(mods)} subgraph{'s' * (len(mods) > 1)} not counted" if mods else "")
     return Result(MATMUL, C.attention_cost(b, hq, sq, skv, d, dv, False, False), data_inputs=(0, 1, 2), note=note)
 
 

@@ -92,8 +92,10 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
             return None
         n = C.counter_values(sign * start, sign * end, sign * step, inclusive)
         last, dtype = start + n * step, cond.tensors[var].dtype
+        highest = _EXACT.get(dtype, 0)
+        lowest = 0 if dtype in _UNSIGNED else -highest
         # (a counter that would wrap around -- past what its type holds, below 0 if unsigned -- is not a count)
-        return n if (last <= _EXACT.get(dtype, 0) if sign > 0 else last >= (0 if dtype in _UNSIGNED else -_EXACT.get(dtype, 0))) else None
+        return n if lowest <= last <= highest else None
     return None
 
 

@@ -235,19 +235,23 @@ def symbolic(op: str):
         y = g.op("Gather", x, index, axis_i=dim)
         return g.op("Transpose", y, perm_i=[*range(dim + 1), *range(dim + 2, rank + 1), dim + 1])
 
-    def antialiased(mode: str):
-        own = symbolic_helper._interpolate_helper(op, 4, mode)  # (torch's Resize of upsample_bilinear2d/bicubic2d)
+    def resized(rank: int, mode: str, **attrs):
+        """torch's Resize of upsample_{mode} (``_interpolate_helper``), with ``attrs`` set on it."""
+        own = symbolic_helper._interpolate_helper(op, rank, mode)
 
         def resize(g, x, output_size, *args):
             y = own(g, x, output_size, *args)
             node = y.node()
-            node.i_("antialias", 1)
-            node.i_("exclude_outside", 1)  # (the filter renormalized at the borders, as PyTorch's)
-            if mode == "cubic":
-                node.f_("cubic_coeff_a", -0.5)  # (PyTorch's antialiased bicubic is PIL's, Keys' a = -0.5)
+            for key, value in attrs.items():
+                (node.s_ if isinstance(value, str) else node.f_ if isinstance(value, float) else node.i_)(key, value)
             return y
 
         return resize
+
+    # (antialiased: the filter renormalized at the borders, as PyTorch's; its bicubic is PIL's, Keys' a = -0.5.
+    #  nearest-exact: PyTorch's source index floor((i + 0.5) * in / out))
+    antialiased = dict(antialias=1, exclude_outside=1)
+    exact = dict(coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_ceil")
 
     def repeat_interleave(g, x, repeats, dim=None, output_size=None):
         from torch.onnx import symbolic_opset13
@@ -355,35 +359,20 @@ def symbolic(op: str):
         split = g.op("Reshape", x, const(g, [0, groups, sizes[1] // groups, -1]))
         return g.op("Reshape", g.op("Transpose", split, perm_i=[0, 2, 1, 3]), g.op("Shape", x))
 
-    def nearest_exact(rank: int):
-        own = symbolic_helper._interpolate_helper(op, rank, "nearest")  # (torch's Resize of upsample_nearest)
-
-        def resize(g, x, output_size, *args):
-            y = own(g, x, output_size, *args)
-            y.node().s_("coordinate_transformation_mode", "half_pixel")
-            y.node().s_("nearest_mode", "round_prefer_ceil")
-            return y
-
-        return resize
-
     def convolution_mode(g, x, weight, bias, stride, padding, dilation, groups):
         from torch.onnx import symbolic_opset9
 
         y = symbolic_opset9._convolution_mode(g, x, weight, bias, stride, padding, dilation, groups)
-        node, sizes = y.node(), symbolic_helper._get_tensor_sizes(weight)
-        if node.kind() == "onnx::Conv" and node.hasAttribute("auto_pad") and node.s("auto_pad") == "SAME_UPPER" and sizes and None not in sizes[2:]:
-            dilations = list(getattr(node, node.kindOf("dilations"))("dilations")) if node.hasAttribute("dilations") else []  # (node.is("dilations"))
-            if any(d > 1 for d in dilations):
-                total = [d * (k - 1) for d, k in zip(dilations, sizes[2:])]
-                node.removeAttribute("auto_pad")
-                node.is_("pads", [t // 2 for t in total] + [t - t // 2 for t in total])
+        node, sizes, dilations = y.node(), symbolic_helper._get_tensor_sizes(weight), symbolic_helper._get_const(dilation, "is", "dilation")
+        if node.kind() == "onnx::Conv" and node.hasAttribute("auto_pad") and node.s("auto_pad") == "SAME_UPPER" and any(d > 1 for d in dilations) \
+                and sizes and None not in sizes[2:]:  # fmt: skip
+            total = [d * (k - 1) for d, k in zip(dilations, sizes[2:])]
+            node.removeAttribute("auto_pad")
+            node.is_("pads", [t // 2 for t in total] + [t - t // 2 for t in total])
         return y
 
-    if op in NEAREST_EXACT:
-        return nearest_exact(int(op[-2]) + 2)
-    if op == "aten::_convolution_mode":
-        return convolution_mode
-    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::native_channel_shuffle": channel_shuffle, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
+    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::native_channel_shuffle": channel_shuffle,
+            "aten::_convolution_mode": convolution_mode, **{o: resized(int(o[-2]) + 2, "nearest", **exact) for o in NEAREST_EXACT}, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
-            "aten::_upsample_bilinear2d_aa": antialiased("linear"), "aten::_upsample_bicubic2d_aa": antialiased("cubic"),
+            "aten::_upsample_bilinear2d_aa": resized(4, "linear", **antialiased), "aten::_upsample_bicubic2d_aa": resized(4, "cubic", **antialiased, cubic_coeff_a=-0.5),
             "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
