@@ -770,6 +770,50 @@ def test_lrn_softsign_hardmax_lpnorm(tmp_path):
 
 
 # --------------------------------------------------------------------------
+# Sequences: the shapes of tensors in a list of known length
+
+
+def test_a_concat_of_a_sequence_of_known_tensors_has_their_concatenated_shape(tmp_path):
+    """Round 47 (onnx's node tests, ``test_sequence_model4``): onnx's inference merges a sequence's
+    tensors into one element type, so a ConcatFromSequence of a SequenceConstruct of 2x3x4, 2x5x4
+    and 2x1x4 along axis 1 was left open and the MatMul after it uncounted ("shapes lost").  The
+    sequence's length and shapes are followed through SplitToSequence, SequenceInsert / Erase / At
+    and a stacking ConcatFromSequence (new_axis): each output at onnxruntime's shape, each MatMul
+    on it counted (rows x 4 x 5)."""
+    ints = lambda name, *v: numpy_helper.from_array(np.array(v, np.int64), name)  # noqa: E731
+    nodes = [
+        node("SequenceConstruct", ["x", "y", "z"], "s"),
+        node("ConcatFromSequence", ["s"], "cat", axis=1),  # 2x9x4
+        node("ConcatFromSequence", ["s"], "bad", axis=0),  # (2x3x4 and 2x5x4 do not concatenate on axis 0: left open)
+        node("SplitToSequence", ["x", "split"], "parts", axis=1),  # 2x1x4, 2x2x4
+        node("SequenceInsert", ["parts", "y", "zero"], "ins"),  # 2x5x4, 2x1x4, 2x2x4
+        node("SequenceErase", ["ins"], "er"),  # 2x5x4, 2x1x4
+        node("ConcatFromSequence", ["er"], "cat2", axis=-2),  # 2x6x4
+        node("SequenceAt", ["ins", "minus1"], "at"),  # 2x2x4
+        node("SplitToSequence", ["x"], "rows", axis=0, keepdims=0),  # 3x4, 3x4
+        node("ConcatFromSequence", ["rows"], "stack", axis=-1, new_axis=1),  # 3x4x2
+        node("Transpose", ["stack"], "stack_t", perm=[0, 2, 1]),  # 3x2x4
+    ]
+    outs = {"cat": 2 * 9, "cat2": 2 * 6, "at": 2 * 2, "stack_t": 3 * 2}
+    nodes += [node("MatMul", [t, "W"], f"mm_{t}") for t in outs]
+    inputs = [("x", [2, 3, 4]), ("y", [2, 5, 4]), ("z", [2, 1, 4])]
+    inits = [init("W", 4, 5), ints("split", 1, 2), ints("zero", 0), ints("minus1", -1)]
+    m = read(tmp_path, nodes, inputs, [f"mm_{t}" for t in outs], inits, opset=18)
+    by = {layer.name: layer for layer in m.layers}
+    assert {t: by[f"mm_{t}"].cost.macs for t in outs} == {t: rows * 4 * 5 for t, rows in outs.items()}
+    assert by["cat"].output_shape == (2, 9, 4) and by["stack"].output_shape == (3, 4, 2) and by["at"].output_shape == (2, 2, 4)
+    assert [u.name for u in m.uncounted] == [] and by["bad"].output_shape == ()  # (open: printed [])
+    ort = pytest.importorskip("onnxruntime")
+    from onnx_models import model, save
+
+    runs = [n for n in nodes if n.output[0] != "bad"]
+    path = save(tmp_path, model(runs, inputs, ["cat", "cat2", "at", "stack"], inits, opset=18), "ort.onnx")
+    feeds = {name: np.ones(shape, np.float32) for name, shape in inputs}
+    got = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feeds)
+    assert [g.shape for g in got] == [by[t].output_shape for t in ("cat", "cat2", "at", "stack")]
+
+
+# --------------------------------------------------------------------------
 # Recurrent layers
 
 

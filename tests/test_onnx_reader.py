@@ -190,6 +190,10 @@ def test_an_input_declared_empty_is_counted_as_declared_but_an_empty_batch_is_an
     past = model([node("Concat", ["past", "k"], "kk", axis=2), node("Transpose", ["kk"], "kt", perm=[0, 1, 3, 2]), node("MatMul", ["q", "kt"], "s")],
                  [("q", [1, 2, 4, 8]), ("k", [1, 2, 4, 8]), ("past", [1, 2, 0, 8])])  # fmt: skip
     assert read_onnx(save(tmp_path, past, "past.onnx")).layers[-1].cost.macs == 2 * 4 * 8 * 4
+    empty = model([node("ReduceSum", ["x", "axes"], "y", keepdims=1)], [("x", [2, 0, 4]), ("axes", vi("axes", [1], TensorProto.INT64))], ["y"], opset=18)
+    empty.graph.output[0].CopyFrom(vi("y", [2, 1, 4]))  # (round 47: the file's declared output was dropped, printed [], as if a shape was given)
+    m = read_onnx(save(tmp_path, empty, "empty_set.onnx"))
+    assert [(layer.output_shape, layer.cost.macs) for layer in m.layers] == [((2, 1, 4), 0)] and not any("inferred anew" in n for n in m.notes)
 
 
 # --------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from dscost.errors import InputError
 from dscost.layers import Shape
 from dscost.readers.handlers import few
 from dscost.readers.onnx_legacy import FIRST_INFERRED_OPSET, LEGACY_FOLDS, NO_EVALUATOR, old_opset_outputs
+from dscost.readers.onnx_node import node_attrs
 from dscost.readers.onnx_stored import stored_array
 from dscost.readers.onnx_eval import (CONTRIB_TWINS, FOLD_MAX_ELEMENTS, NONDETERMINISTIC, Evaluators, constant_value, empty_inputs, fold_small, input_arrays, small_value,
                                       standard_domain, stored_sources)  # fmt: skip
@@ -204,6 +205,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
                      f"a NonZero or Unique computed from constants alone has the size they give it")  # fmt: skip
     evaluators = Evaluators(opset)
     evals = too_big = 0
+    seqs: dict[str, list[Shape]] = {}  # a sequence whose length and element shapes are known -> those shapes
     from dscost.readers.onnx_contrib import SHAPES as contrib
 
     for node in g.node:
@@ -226,6 +228,8 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
         ins = list(node.input)
         outs = [o for o in node.output if o]
         op = node.op_type
+        if op in SEQUENCE_OPS and outs:
+            _sequence_shapes(node, ins, outs[0], shapes, types, values, seqs, np)
         if op == "Constant" and len(outs) == 1:  # its value is its attribute (or the file's, read above): no evaluator
             value = values.get(outs[0]) if outs[0] in stored else constant_value(node, np, numpy_helper)
             if value is not None:
@@ -292,13 +296,87 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
     return values
 
 
+SEQUENCE_OPS = ("SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceErase", "SequenceAt", "SequenceLength", "SplitToSequence",
+                "ConcatFromSequence", "Identity")  # fmt: skip
+SEQUENCE_MAX = 100_000  # tensors in a sequence whose shapes are followed, at most
+
+
+def _position(values: dict, ins: list[str], k: int, length: int, extra: int = 0) -> int | None:
+    """The position input ``k`` of a sequence op, made non-negative and checked against ``length``
+    (``extra``: 1 where the end itself is a position, SequenceInsert's), or None when it is not known
+    or out of range (a graph that cannot run: left to onnx and the handlers)."""
+    if len(ins) <= k or not ins[k]:
+        return length - 1 + extra
+    v = values.get(ins[k])
+    if v is None or v.size != 1:
+        return None
+    p = int(v.reshape(()))
+    p = p + length + extra if p < 0 else p
+    return p if 0 <= p < length + extra else None
+
+
+def _sequence_shapes(node, ins: list[str], out: str, shapes: dict, types: dict, values: dict, seqs: dict, np) -> None:
+    """The shapes of the tensors of a sequence whose length is known, which onnx's inference does
+    not track (it merges them into one element type): a ConcatFromSequence of a SequenceConstruct
+    of three 2x3x4 tensors along axis 1 is 2x9x4, which it leaves open.  SequenceAt at a known
+    position gives that tensor's shape; SequenceLength its known length, as a value."""
+    op, a = node.op_type, node_attrs(node)
+    known = lambda names: all(shapes.get(i) is not None for i in names)  # noqa: E731
+    if op == "SequenceEmpty":
+        seqs[out] = []
+    elif op == "SequenceConstruct" and known(ins):
+        seqs[out] = [shapes[i] for i in ins]
+    elif op == "Identity" and ins and ins[0] in seqs:
+        seqs[out] = seqs[ins[0]]
+    elif op == "SplitToSequence" and ins and shapes.get(ins[0]):
+        shape = shapes[ins[0]]
+        axis = int(a.get("axis", 0)) % len(shape)
+        n = shape[axis]
+        if len(ins) < 2 or not ins[1]:  # (one tensor per index along the axis, that axis kept as 1 or dropped)
+            if n <= SEQUENCE_MAX:  # (a hostile file's 10^9 pieces: not followed)
+                seqs[out] = [shape[:axis] + ((1,) if a.get("keepdims", 1) else ()) + shape[axis + 1:]] * n
+            return
+        split = values.get(ins[1])
+        if split is None or split.size > SEQUENCE_MAX:
+            return
+        if split.ndim == 0:  # (pieces of that size, the last one smaller)
+            k = int(split)
+            if k <= 0 or n // k > SEQUENCE_MAX:
+                return
+            sizes = [k] * (n // k) + ([n % k] if n % k else [])
+        else:
+            sizes = [int(v) for v in split.reshape(-1)]
+        if sum(sizes) == n and min(sizes, default=0) >= 0:
+            seqs[out] = [shape[:axis] + (k,) + shape[axis + 1:] for k in sizes]
+    elif ins and ins[0] in seqs:
+        items = seqs[ins[0]]
+        if op == "SequenceInsert" and len(ins) > 1 and shapes.get(ins[1]) is not None and (p := _position(values, ins, 2, len(items), 1)) is not None:
+            seqs[out] = items[:p] + [shapes[ins[1]]] + items[p:]
+        elif op == "SequenceErase" and (p := _position(values, ins, 1, len(items))) is not None:
+            seqs[out] = items[:p] + items[p + 1:]
+        elif op == "SequenceAt" and (p := _position(values, ins, 1, len(items))) is not None and shapes.get(out) is None:
+            shapes[out] = items[p]
+        elif op == "SequenceLength":
+            values[out], shapes[out], types[out] = np.array(len(items), np.int64), (), 7
+        elif op == "ConcatFromSequence" and items and shapes.get(out) is None and len({len(s) for s in items}) == 1:
+            rank, stack = len(items[0]), bool(a.get("new_axis", 0))
+            axis = int(a.get("axis", 0))
+            if not -rank - stack <= axis < rank + stack:
+                return
+            axis %= rank + stack
+            if stack and len(set(items)) == 1:
+                shapes[out] = items[0][:axis] + (len(items),) + items[0][axis:]
+            elif not stack and len({s[:axis] + s[axis + 1:] for s in items}) == 1:
+                shapes[out] = items[0][:axis] + (sum(s[axis] for s in items),) + items[0][axis + 1:]
+
+
 def _contrib_outputs(node, shape_fn, shapes: dict, types: dict, values: dict) -> None:
     """Output shapes of a contrib op from its input shapes and the input values folding knows
     (left open when they are not all known or do not fit), and their element types
     (:func:`dscost.readers.onnx_contrib_types.output_types`)."""
     from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
     from dscost.readers.onnx_contrib_types import output_types
-    from dscost.readers.onnx_node import NodeInfo, node_attrs
+    from dscost.readers.onnx_node import NodeInfo
 
     ins, outs = list(node.input), list(node.output)
     info = NodeInfo(node.name, node.op_type, node_attrs(node), ins, outs, [shapes.get(i) if i else None for i in ins],
