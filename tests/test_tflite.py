@@ -615,6 +615,53 @@ def test_a_while_with_a_counted_condition_is_its_body_times_the_steps(tmp_path, 
     assert layer.output_shape == (1, 12)  # (h, which the graph returns; not x_out, passed through unread, larger)
 
 
+def _nested_loops(outer_steps: int = 3, inner_steps: int = 4, recursive: bool = False) -> tm.Net:
+    """tf.function's ``for i in range(3): for j in range(4): h = tanh(h W)`` as TFLite writes it:
+    WHILE(i, h) (cond 1, body 2), whose body adds 1 to i and holds WHILE(j, h) (cond 3, body 4):
+    one FULLY_CONNECTED 16 -> 16 (no bias) and a TANH.  ``recursive``: the inner WHILE runs body 2,
+    the outer one's (a file whose loop runs itself: it has no count)."""
+    i32 = lambda net, name, v: net.const(name, (), tm.INT32, data=int(v).to_bytes(4, "little", signed=True))  # noqa: E731
+    n = tm.Net()
+    h0 = n.input("h0", (1, 16))
+    subs = [n.body() for _ in range(4)]  # (every subgraph at the top level: a WHILE names them by index)
+    for k, (cond, limit) in enumerate(((subs[0], outer_steps), (subs[2], inner_steps))):
+        ci = cond.input(f"c{k}", (), tm.INT32)
+        cond.input(f"h{k}", (1, 16))
+        ok = cond.tensor(f"ok{k}", (), tm.BOOL)
+        cond.op(OP.LESS, [ci, i32(cond, f"limit{k}", limit)], [ok])
+        cond.output(ok)
+
+    def loop(net, i, h, cond, body):  # -> its h output
+        outs = [net.tensor(f"{body}i", (), tm.INT32), net.tensor(f"{body}h", (1, 16))]
+        net.op(OP.WHILE, [i, h], outs, (OPTS.WhileOptions, {"CondSubgraphIndex": cond, "BodySubgraphIndex": body}))
+        return outs[1]
+
+    for k, body in ((0, subs[1]), (1, subs[3])):
+        bi, bh = body.input(f"i{k}", (), tm.INT32), body.input(f"hh{k}", (1, 16))
+        i2 = body.tensor(f"i2_{k}", (), tm.INT32)
+        body.op(OP.ADD, [bi, i32(body, f"one{k}", 1)], [i2])
+        body.output(i2)
+        if k == 0:  # the outer body: the inner loop from j = 0
+            body.output(loop(body, i32(body, "zero", 0), bh, 1 if recursive else 3, 2 if recursive else 4))
+        else:
+            body.output(body.unary(OP.TANH, body.fc(bh, 16, bias=False, name="W"), "t", shape=(1, 16)))
+    n.output(loop(n, i32(n, "start", 0), h0, 1, 2))
+    return n
+
+
+def test_a_while_in_a_while_is_counted_as_its_steps_in_each_step(tmp_path):
+    """Round 49 (TFLite files of tf.function programs): a WHILE whose body holds a WHILE was
+    uncounted, 0 for 3 x 4 x 256 = 3,072 MACs.  Each outer step runs the inner loop's 4 steps of
+    256 MACs and 16 + 1 other ops (the TANH, j + 1), then i + 1: 3 x (4 x 17 + 1) = 207 other ops;
+    W's 256 params once.  A loop whose body runs itself has no count: uncounted, not a recursion."""
+    m = _read(_nested_loops(), tmp_path, "nested")
+    (layer,) = m.layers
+    assert (layer.op, layer.cost) == ("WHILE", Cost(macs=3 * 4 * 256, other_ops=3 * (4 * 17 + 1), weights=256)) and not m.uncounted
+    assert not any("more subgraph(s)" in n for n in m.notes)  # (all four subgraphs counted)
+    m = _read(_nested_loops(recursive=True), tmp_path, "recursive")
+    assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
+
+
 def test_a_while_body_stored_at_batch_1_is_not_counted_at_another_batch(tmp_path):
     """Found by the fourth red team: h0 = x V (32 -> 64), then WHILE 16 steps of h = tanh(h W)
     (64x64), the batch dynamic (-1, stored as 1) in the main graph and the body.  At batch 1:

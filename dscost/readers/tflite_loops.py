@@ -14,7 +14,9 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import prod
+from typing import NamedTuple
 
 from dscost import cost as C
 from dscost.layers import Cost
@@ -24,6 +26,7 @@ from dscost.readers.tflite_ops import HANDLERS, SHAPE_OPS, NodeInfo, fused_activ
 from dscost.readers.tflite_shapes import downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
+MAX_DEPTH = 8  # loops in loops counted, at most this deep
 MOVES_DATA = (*SHAPE_OPS, "CONCATENATION")  # (zero arithmetic whatever the sizes: tflite_ops)
 _LESS = {"LESS": 0, "LESS_EQUAL": 1}  # low < high, low <= high (one more step when it divides)
 _GREATER = {"GREATER": 0, "GREATER_EQUAL": 1}  # high > low, high >= low
@@ -34,14 +37,25 @@ _UNSIGNED = frozenset({3, 15, 16})  # UINT8, UINT32, UINT16: a counter of these 
 _EXACT = {0: 1 << 24, 1: 1 << 11, 2: (1 << 31) - 1, 3: 255, 4: 1 << 62, 7: 32767, 9: 127, 10: 1 << 53, 15: (1 << 32) - 1, 16: 65535}
 
 
-def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int]) -> tuple[int, Cost, int, str] | None:
-    """(steps, the cost of one run of the body, its op count, its name) of a WHILE ``op`` of
-    ``g``, or None when either is not known from the file.  ``const``: the constants of ``g``
-    (with data, or made of one: a DEQUANTIZE's output); an operand the body passes on unchanged
-    is a constant of the body when it is one of them (the float16 file of a TF loop whose biases
-    TensorFlow moved out of the body and dequantizes before it)."""
+class Loop(NamedTuple):
+    steps: int
+    run: Cost  # one run of the body (a loop in it: its steps times its body's)
+    ops: int  # the ops of the body
+    body: str  # its name
+    subgraphs: frozenset[int]  # the cond and body subgraphs counted, nested loops' too
+
+
+def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozenset[int] = frozenset()) -> Loop | None:
+    """The steps and the cost of one run of the body of a WHILE ``op`` of ``g``, or None when
+    either is not known from the file.  ``const``: the constants of ``g`` (with data, or made of
+    one: a DEQUANTIZE's output); an operand the body passes on unchanged is a constant of the body
+    when it is one of them (the float16 file of a TF loop whose biases TensorFlow moved out of the
+    body and dequantizes before it).  ``within``: the subgraphs of the loops this one is in (a body
+    that runs itself again is not counted, nor a loop more than :data:`MAX_DEPTH` deep)."""
     cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
     if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
+        return None
+    if cond_i in within or body_i in within or len(within) >= 2 * MAX_DEPTH:
         return None
     cond, body = f.graphs[cond_i], f.graphs[body_i]
     n = len(op.inputs)
@@ -59,10 +73,11 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int]) -> tuple[int, 
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
     captured = {inner for k, (outer, inner) in enumerate(zip(op.inputs, body.inputs)) if outer in const and body.outputs[k] == inner}
-    run = _run_cost(body, captured, moved)
+    nest = within | {cond_i, body_i}
+    run = _run_cost(body, captured, moved, lambda loop, known: counted_loop(f, body, loop, known, nest))
     if run is None:
         return None
-    return steps, run[0], run[1], body.name
+    return Loop(steps, run[0], len(body.ops), body.name, frozenset(nest | run[1]))
 
 
 def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: dict, depth: int = 0) -> int | None:
@@ -140,9 +155,11 @@ def _written_once(sub: Subgraph) -> dict:
     return {t: p for t, p in writers.items() if p is not None}
 
 
-def _run_cost(body: Subgraph, captured: set[int] = frozenset(), moved: set[int] = frozenset()) -> tuple[Cost, int] | None:
-    """The cost of one run of ``body``: its ops' handler costs and fused activations, params
-    once; None when one of them is not counted (a nested loop, an op without a handler, an op
+def _run_cost(body: Subgraph, captured: set[int] = frozenset(), moved: set[int] = frozenset(), nested=None) -> tuple[Cost, set[int]] | None:
+    """The cost of one run of ``body`` and the subgraphs of the loops in it: its ops' handler costs
+    and fused activations, params once, a WHILE in it (``nested``: :func:`counted_loop` in the body)
+    its steps times its body's (tf.function's ``for i in range(3): for j in range(4)``: round 49);
+    None when one of them is not counted (a loop whose steps are not known, an op without a handler, an op
     with arithmetic on a tensor whose size changes from run to run).  Such a tensor -- a
     dynamic dimension other than the leading one (shape_signature -1, stored as 1: Keras 3's
     write of step t into the output sequence, the rows before it and after it sliced off), or
@@ -153,9 +170,16 @@ def _run_cost(body: Subgraph, captured: set[int] = frozenset(), moved: set[int] 
     const = {i for i, t in enumerate(body.tensors) if t.const} | captured  # (``captured``: inputs bound to constants, passed on unchanged)
     placeholders, dynamic = dynamic_tensors(body)
     sized = downstream(body, placeholders | moved, dynamic | moved)  # (their stored shapes are not their sizes)
-    total = Cost()
+    total, loops = Cost(), set()
     for op in body.ops:
         handler = HANDLERS.get(op.opname)
+        if op.opname in ("WHILE", "STABLEHLO_WHILE") and not op.custom and nested is not None and not (sized and any(t in sized for t in op.inputs)):
+            loop = nested(op, const)
+            if loop is None:
+                return None
+            total = total + replace(loop.run, macs=loop.run.macs * loop.steps, other_ops=loop.run.other_ops * loop.steps)
+            loops |= loop.subgraphs
+            continue
         if op.custom or op.opname in CONTROL_FLOW or handler is None:
             return None
         if sized and any(t in sized for t in (*op.inputs, *op.outputs) if t >= 0):
@@ -177,4 +201,4 @@ def _run_cost(body: Subgraph, captured: set[int] = frozenset(), moved: set[int] 
             if fn is None or out is None:
                 return None
             total = total + C.activation_cost(fn, prod(out))
-    return total, len(body.ops)
+    return total, loops

@@ -306,8 +306,8 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             continue
         loop = counted_loop(f, g, op, const) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
         if loop is not None:
-            looped.update(subgraph_indices(op))
-            steps, run, n_ops, body_name = loop
+            looped.update(loop.subgraphs)
+            steps, run, n_ops, body_name = loop.steps, loop.run, loop.ops, loop.body
             data = [t for t in op.inputs if t >= 0 and t not in const]
             edges = list(dict.fromkeys(producer.get(t, tensors[t].name) for t in data))
             biggest = lambda ts: max((tensors[t].shape for t in ts if tensors[t].shape is not None), key=prod, default=())  # noqa: E731
