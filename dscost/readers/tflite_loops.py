@@ -23,7 +23,8 @@ from dscost.layers import Cost
 from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
 from dscost.readers.tflite_file import CONTROL_FLOW, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
 from dscost.readers.tflite_ops import HANDLERS, SHAPE_OPS, NodeInfo, fused_activation
-from dscost.readers.tflite_shapes import downstream, dynamic_tensors
+from dscost.readers.tflite_propagate import propagate
+from dscost.readers.tflite_shapes import DATA_SIZED_OPS, downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
 MAX_DEPTH = 8  # loops in loops counted, at most this deep
@@ -69,6 +70,8 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozen
             if not sig or len(sig) != len(b) or len(a) != len(b) or any(x != y and d >= 0 for x, y, d in zip(a, b, sig)):
                 return None
             moved.add(inner)
+    if moved:  # (the body at its operands' sizes, where its shapes follow from them and stay so from step to step)
+        body, moved = _resized(body, {inner: tuple(g.tensors[outer].shape) for outer, inner in zip(op.inputs, body.inputs) if inner in moved}, moved)
     steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond))
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
@@ -78,6 +81,20 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozen
     if run is None:
         return None
     return Loop(steps, run[0], len(body.ops), body.name, frozenset(nest | run[1]))
+
+
+def _resized(body: Subgraph, sizes: dict[int, tuple[int, ...]], moved: set[int]) -> tuple[Subgraph, set[int]]:
+    """``body`` with the shapes of its inputs ``sizes`` (a body stored at batch 1, run at the
+    batch --input-shape gave: round 49) and of what is computed from them, propagated op by op
+    (:mod:`tflite_propagate`), when each input of those sizes comes back from the body at its
+    size; then only the tensors computed from them whose shape is not known are ``moved`` (the
+    body may only move them).  Else ``body`` and ``moved`` as they are."""
+    shapes = propagate(body, sizes, DATA_SIZED_OPS)
+    if any(shapes.get(body.outputs[body.inputs.index(t)]) != size for t, size in sizes.items()):
+        return body, moved
+    computed = downstream(body, set(sizes), set(range(len(body.tensors))))
+    tensors = [replace(t, shape=shapes[i]) if i in computed and i in shapes else t for i, t in enumerate(body.tensors)]
+    return replace(body, tensors=tensors), {t for t in computed if t not in shapes}
 
 
 def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: dict, depth: int = 0) -> int | None:
