@@ -662,6 +662,48 @@ def test_a_while_in_a_while_is_counted_as_its_steps_in_each_step(tmp_path):
     assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
 
 
+@pytest.mark.parametrize("interpreter", [True, False])
+def test_a_while_over_a_sequence_length_computed_from_its_shape_is_counted_at_the_length_given(tmp_path, monkeypatch, interpreter):
+    """Round 49: ``for t in tf.range(tf.shape(x)[1])`` over x [1, -1, 8] (stored [1, 1, 8]): the
+    limit is a loop variable whose start is SHAPE(x) -> STRIDED_SLICE in the main graph, not a
+    constant, so at --input-shape x=1x9x8 the WHILE was uncounted (0 for 9 steps).  The integers
+    computed from shapes are followed now: 9 steps of xt W (8 -> 12) + h R (12 -> 12), 240 MACs,
+    and 12 bias adds + 12 adds + 12 tanh + 1 counter add."""
+    from dscost.readers import tflite_shapes
+
+    if interpreter:
+        pytest.importorskip("ai_edge_litert")
+    else:
+        monkeypatch.setattr(tflite_shapes, "find_runtime", lambda: None)
+    i32 = lambda net, name, v: net.const(name, (), tm.INT32, data=int(v).to_bytes(4, "little", signed=True))  # noqa: E731
+    vec = lambda net, name, *v: net.const(name, (len(v),), tm.INT32, quantized=False, data=struct.pack(f"<{len(v)}i", *v))  # noqa: E731
+    n = tm.Net()
+    x = n.input("x", (1, 1, 8), signature=(1, -1, 8))
+    shape, length = n.tensor("x_shape", (3,), tm.INT32), n.tensor("length", (), tm.INT32)
+    n.op(OP.SHAPE, [x], [shape], (OPTS.ShapeOptions, {"OutType": tm.INT32}))
+    n.op(OP.STRIDED_SLICE, [shape, vec(n, "b", 1), vec(n, "e", 2), vec(n, "s", 1)], [length], (OPTS.StridedSliceOptions, {"ShrinkAxisMask": 1}))
+    cond, body = n.body(), n.body()
+    ci, cn = cond.input("i", (), tm.INT32), cond.input("n", (), tm.INT32)
+    cond.input("h", (1, 12))
+    cond.input("x", (1, 1, 8), signature=(1, -1, 8))
+    ok = cond.tensor("ok", (), tm.BOOL)
+    cond.op(OP.LESS, [ci, cn], [ok])
+    cond.output(ok)
+    bi, bn, bh, bx = body.input("i", (), tm.INT32), body.input("n", (), tm.INT32), body.input("h", (1, 12)), body.input("x", (1, 1, 8), signature=(1, -1, 8))
+    i2, xt = body.tensor("i2", (), tm.INT32), body.tensor("xt", (1, 8))
+    body.op(OP.ADD, [bi, i32(body, "one", 1)], [i2])
+    body.op(OP.GATHER, [bx, bi], [xt], (OPTS.GatherOptions, {"Axis": 1, "BatchDims": 0}))
+    h2 = body.unary(OP.TANH, body.binary(OP.ADD, body.fc(xt, 12, name="kernel"), body.fc(bh, 12, bias=False, name="recurrent"), "sum"), "h2", shape=(1, 12))
+    for t in (i2, bn, h2, bx):
+        body.output(t)
+    outs = [n.tensor("i_out", (), tm.INT32), n.tensor("n_out", (), tm.INT32), n.tensor("h_out", (1, 12)), n.tensor("x_out", (1, 1, 8), signature=(1, -1, 8))]
+    n.op(OP.WHILE, [i32(n, "start", 0), length, n.const("h0", (1, 12)), x], outs, (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 2}))
+    n.output(outs[2])
+    m = load(n.save(tmp_path / "length.tflite"), input_shapes={"x": (1, 9, 8)})
+    (loop,) = [layer for layer in m.layers if layer.op == "WHILE"]
+    assert loop.cost == Cost(macs=9 * 240, other_ops=9 * 37, weights=240, biases=12) and not m.uncounted
+
+
 def test_a_while_body_stored_at_batch_1_is_counted_at_the_batch_given(tmp_path):
     """Found by the fourth red team: h0 = x V (32 -> 64), then WHILE 16 steps of h = tanh(h W)
     (64x64), the batch dynamic (-1, stored as 1) in the main graph and the body.  At batch 1:

@@ -46,13 +46,15 @@ class Loop(NamedTuple):
     subgraphs: frozenset[int]  # the cond and body subgraphs counted, nested loops' too
 
 
-def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozenset[int] = frozenset()) -> Loop | None:
+def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozenset[int] = frozenset(), values: dict[int, int] | None = None) -> Loop | None:
     """The steps and the cost of one run of the body of a WHILE ``op`` of ``g``, or None when
     either is not known from the file.  ``const``: the constants of ``g`` (with data, or made of
     one: a DEQUANTIZE's output); an operand the body passes on unchanged is a constant of the body
     when it is one of them (the float16 file of a TF loop whose biases TensorFlow moved out of the
     body and dequantizes before it).  ``within``: the subgraphs of the loops this one is in (a body
-    that runs itself again is not counted, nor a loop more than :data:`MAX_DEPTH` deep)."""
+    that runs itself again is not counted, nor a loop more than :data:`MAX_DEPTH` deep).
+    ``values``: integers of ``g`` known otherwise (:func:`shape_scalars`: a limit computed from a
+    shape, ``tf.range(tf.shape(x)[1])``)."""
     cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
     if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
         return None
@@ -72,7 +74,7 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozen
             moved.add(inner)
     if moved:  # (the body at its operands' sizes, where its shapes follow from them and stay so from step to step)
         body, moved = _resized(body, {inner: tuple(g.tensors[outer].shape) for outer, inner in zip(op.inputs, body.inputs) if inner in moved}, moved)
-    steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond))
+    steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond), values or {})
     if steps is None or not 0 <= steps <= MAX_STEPS:
         return None
     captured = {inner for k, (outer, inner) in enumerate(zip(op.inputs, body.inputs)) if outer in const and body.outputs[k] == inner}
@@ -93,18 +95,18 @@ def _resized(body: Subgraph, sizes: dict[int, tuple[int, ...]], moved: set[int])
     if any(shapes.get(body.outputs[body.inputs.index(t)]) != size for t, size in sizes.items()):
         return body, moved
     computed = downstream(body, set(sizes), set(range(len(body.tensors))))
-    tensors = [replace(t, shape=shapes[i]) if i in computed and i in shapes else t for i, t in enumerate(body.tensors)]
+    tensors = [replace(t, shape=shapes[i], signature=shapes[i]) if i in computed and i in shapes else t for i, t in enumerate(body.tensors)]  # (sized: no placeholder)
     return replace(body, tensors=tensors), {t for t in computed if t not in shapes}
 
 
-def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: dict, depth: int = 0) -> int | None:
+def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: dict, values: dict[int, int], depth: int = 0) -> int | None:
     """How many times the condition tensor ``t`` lets the loop run (None: not known)."""
     p = producer.get(t)
     if p is None or depth > 16 or len(p.inputs) != 2:
         return None
     opname = _DIRECTIONS.get(p.options.get("ComparisonDirection"), "") if p.opname == "STABLEHLO_COMPARE" else p.opname
     if opname in ("LOGICAL_AND", "STABLEHLO_AND"):
-        a, b = (_steps(g, op, cond, body, i, producer, depth + 1) for i in p.inputs)
+        a, b = (_steps(g, op, cond, body, i, producer, values, depth + 1) for i in p.inputs)
         return None if a is None or b is None else min(a, b)
     if opname in _LESS:
         low, high, inclusive = p.inputs[0], p.inputs[1], _LESS[opname]
@@ -119,7 +121,7 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
         step = _step(body, k) if k >= 0 else None
         if step is None or step * sign <= 0:
             continue
-        start, end = _value(g, op.inputs[k]), _limit(g, op, cond, body, limit)
+        start, end = _value(g, op.inputs[k], values), _limit(g, op, cond, body, limit, values)
         if start is None or end is None:
             return None
         n = C.counter_values(sign * start, sign * end, sign * step, inclusive)
@@ -131,11 +133,19 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
     return None
 
 
-def _value(g: Subgraph, t: int) -> int | None:
-    return g.tensors[t].value if t >= 0 else None
+def _value(g: Subgraph, t: int, values: dict[int, int]) -> int | None:
+    return (g.tensors[t].value if g.tensors[t].value is not None else values.get(t)) if t >= 0 else None
 
 
-def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int) -> int | None:
+def shape_scalars(g: Subgraph) -> dict[int, int]:
+    """The one-element integer tensors of ``g`` whose values follow from its shapes (the inputs'
+    as fixed): a loop's limit ``SHAPE(x) -> STRIDED_SLICE`` over a sequence of the length given."""
+    found: dict[int, tuple[int, ...]] = {}
+    propagate(g, {}, DATA_SIZED_OPS, found)
+    return {t: v[0] for t, v in found.items() if len(v) == 1 and not g.tensors[t].const}
+
+
+def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, values: dict[int, int]) -> int | None:
     """A constant of the cond subgraph, or a loop variable the body passes on unchanged whose
     start is a constant."""
     if cond.tensors[t].value is not None:
@@ -143,7 +153,7 @@ def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int) -> int | Non
     if t in cond.inputs:
         j = cond.inputs.index(t)
         if body.outputs[j] == body.inputs[j]:
-            return _value(g, op.inputs[j])
+            return _value(g, op.inputs[j], values)
     return None
 
 

@@ -40,14 +40,15 @@ class _Unknown(Exception):
     """An input's shape or a value the rule needs is not known."""
 
 
-def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = ()) -> dict[int, Shape]:
+def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = (), values: dict[int, tuple[int, ...]] | None = None) -> dict[int, Shape]:
     """tensor index -> shape, for each tensor of ``graph`` (a :class:`tflite_file.Subgraph`) whose
     shape follows from its inputs': ``sizes`` for the inputs given one, the file's for the
     others (a dynamic batch stored as 1) and for constants.  Ops of ``data_sized`` (WHERE,
-    UNIQUE) size their outputs by the data: unknown."""
+    UNIQUE) size their outputs by the data: unknown.  ``values`` gets the values of the small
+    integer tensors followed (constants, and what is computed from shapes)."""
     tensors = graph.tensors
     shapes: dict[int, Shape] = {}
-    values: dict[int, tuple[int, ...]] = {}
+    values = {} if values is None else values
     made = {t for op in graph.ops for t in op.outputs} | set(graph.inputs)
     for i, t in enumerate(tensors):
         if t.shape is not None and (t.const or (0 in t.shape and i not in made)):  # (an empty constant holds no data: [])

@@ -77,7 +77,7 @@ from dscost.layers import (
 from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape, cannot_derive, few
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
-from dscost.readers.tflite_loops import counted_loop
+from dscost.readers.tflite_loops import counted_loop, shape_scalars
 from dscost.readers.tflite_shapes import DATA_SIZED_OPS, fix_inputs, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 from dscost.readers import tflite_recurrent  # (registers the recurrent and segment ops' handlers)
@@ -287,6 +287,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
 
     read = None  # (the tensors an op or the graph's outputs read: made when a loop is counted)
     looped: set[int] = set()  # the cond and body subgraphs of the loops counted
+    scalars: dict[int, int] | None = None  # integers computed from shapes (a loop's limit): found at the first loop
     initialised: set[int] = set()  # the subgraphs of the CALL_ONCEs that only initialise resource variables
     held, held_keys = tflite_variables.read_only(f)  # the handles of the variables the graph only reads (weights), and those variables
     held_read: set[int] = set()  # the values read from them
@@ -304,7 +305,9 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         if op.custom and op.opname not in HANDLERS:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + _custom_reason(op.opname)))
             continue
-        loop = counted_loop(f, g, op, const) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
+        if op.opname in ("WHILE", "STABLEHLO_WHILE") and scalars is None:
+            scalars = shape_scalars(g)
+        loop = counted_loop(f, g, op, const, values=scalars) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
         if loop is not None:
             looped.update(loop.subgraphs)
             steps, run, n_ops, body_name = loop.steps, loop.run, loop.ops, loop.body
