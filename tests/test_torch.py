@@ -894,6 +894,30 @@ def test_an_uneven_adaptive_pool_gets_a_symbolic_of_dscost(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
+def test_an_uneven_adaptive_max_pool_gets_a_symbolic_of_dscost(tmp_path):
+    """Round 48: an AdaptiveMaxPool1d / 2d whose output size does not divide the input's exported
+    with neither exporter (torch's TorchScript symbolic refuses it, the dynamo one too): exit 2.
+    dscost's symbolic takes the maximum over each of PyTorch's bins, axis by axis (a maximum over
+    a box is the maximum of the maxima): torch's MACs and params, and onnxruntime's output is
+    torch's."""
+    m, seq, img = tm.UnevenMaxPools().eval(), torch.rand(1, 4, 10), torch.rand(1, 4, 10, 10)
+    a = dscost.analyze(m, (seq, img))
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, seq, img) == (30_600, 1_245) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    assert {l.op for l in a.layers if l.name.startswith("pool")} == {"Constant", "Slice", "ReduceMax", "Concat"}
+    ort = need("onnxruntime")
+    from dscost.readers import torch_symbolics
+
+    for op in torch_symbolics.ADAPTIVE_MAX:
+        torch_symbolics.register(torch, op)
+    path = str(tmp_path / "pools.onnx")
+    torch.onnx.export(m, (seq, img), path, dynamo=False, opset_version=17, input_names=["seq", "img"])
+    got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"seq": seq.numpy(), "img": img.numpy()})[0]
+    with torch.no_grad():
+        assert abs(got - m(seq, img).numpy()).max() < 1e-5
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_a_fold_to_a_computed_size_keeps_the_torchscript_exporter(tmp_path):
     """F.fold is Col2Im from opset 18; torch's symbolic takes its number of axes from the output
     size's shape, which it does not know when the trace computes that size (VOLO, MobileViTv2),

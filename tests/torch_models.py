@@ -614,6 +614,22 @@ class PyramidPool(nn.Module):
         return torch.cat([F.interpolate(p(y), size=y.shape[-2:], mode="bilinear") for p in self.pools], 1)
 
 
+class UnevenMaxPools(nn.Module):
+    """Conv1d(4, 8, 3, padding=1) over 10 steps, AdaptiveMaxPool1d(3) (bins [0, 4), [3, 7), [6,
+    10)); and Conv2d(4, 8, 3, padding=1) over 10x10, AdaptiveMaxPool2d((3, 6)), then Linear(8 x
+    (3 + 18), 5).  MACs 8 x 4 x 3 x 10 + 8 x 4 x 9 x 100 + 168 x 5 = 960 + 28,800 + 840 =
+    30,600; params 104 + 296 + 845 = 1,245.  Neither exporter takes the pools (round 48)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv1d(4, 8, 3, padding=1), nn.Conv2d(4, 8, 3, padding=1)
+        self.pool1, self.pool2 = nn.AdaptiveMaxPool1d(3), nn.AdaptiveMaxPool2d((3, 6))
+        self.fc = nn.Linear(8 * 21, 5)
+
+    def forward(self, seq, img):
+        return self.fc(torch.cat([self.pool1(self.conv1(seq)).flatten(1), self.pool2(self.conv2(img)).flatten(1)], 1))
+
+
 class Folded(nn.Module):
     """Conv2d(2, 8, 2, stride=2) on 1x2x8x8 (4 x 2 x 8 x 16 = 1,024 MACs, 72 params), its output
     folded back (F.fold, kernel 2, stride 2) to the input's size, which the trace computes from

@@ -28,7 +28,9 @@ op fails): so each does what torch's own does wherever torch's has one.
   Slice and a ReduceMean per bin, then a Concat (a mean over a box is the mean, along one axis,
   of the means along the others).  Where the size divides, torch's own AveragePool (kernel =
   stride = in / out), or its GlobalAveragePool for an output of 1.  An input size the trace
-  does not know gets its bins' bounds computed in the graph (from ``Shape``);
+  does not know gets its bins' bounds computed in the graph (from ``Shape``); an adaptive max
+  pool (``aten::adaptive_max_pool1d/2d/3d``) the same with a ReduceMax per bin (torch's MaxPool
+  where the size divides), its indices not written (round 48);
 * ``aten::_upsample_bilinear2d_aa`` and ``aten::_upsample_bicubic2d_aa`` (``F.interpolate(...,
   antialias=True)``: timm's NaFlexViT, torchvision's ``Resize``): torch's Resize of the plain
   op, with ONNX's ``antialias=1`` (opset 18), ``exclude_outside=1`` and, for bicubic, PyTorch's
@@ -86,7 +88,8 @@ from dscost.errors import message
 ALWAYS = ("aten::_convolution_mode",)  # (registered before the first export: torch's own but in one case)
 NEAREST_EXACT = ("aten::_upsample_nearest_exact1d", "aten::_upsample_nearest_exact2d", "aten::_upsample_nearest_exact3d")
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
-SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d",
+ADAPTIVE_MAX = ("aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d", "aten::adaptive_max_pool3d")
+SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d", *ADAPTIVE_MAX,
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
                 "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm",
                 "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", *NEAREST_EXACT, *ALWAYS)
@@ -98,7 +101,7 @@ FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear
                **dict.fromkeys(NEAREST_EXACT, 11)}  # (Resize's coordinate modes: 11)
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
-UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_avg_pool[123]d), (output size that are not factor of input size|input size not accessible)")
+UNEVEN_POOL = re.compile(r"ONNX export of operator (adaptive_(?:avg|max)_pool[123]d), (output size that are not factor of input size|input size not accessible)")
 UNFOLD = "ONNX export of operator Unfold, input size not accessible"
 # torch's repeat_interleave leaves a shape that its exporter's own shape inference then rejects at a
 # later Expand (Cohere's rotary embedding), in an internal assert that names no op
@@ -185,17 +188,17 @@ def symbolic(op: str):
         one = torch.tensor(1, dtype=kind.dtype() if kind is not None else torch.float32)
         return g.op("Sub", g.op("Exp", x), g.op("Constant", value_t=one))
 
-    def adaptive_avg_pool(g, x, output_size):
+    def adaptive_pool(g, x, output_size, largest: bool = False):
         out = symbolic_helper._parse_arg(output_size, "is")  # (not a constant: the export fails, as with torch's)
         if out == [1] * len(out):
-            return g.op("GlobalAveragePool", x)
+            return g.op("GlobalMaxPool" if largest else "GlobalAveragePool", x)
         sizes = symbolic_helper._get_tensor_sizes(x)
         if not sizes or len(sizes) < len(out):
             return symbolic_helper._unimplemented(op, "input rank not accessible", x)
         spatial = sizes[-len(out):]
         if None not in spatial and all(s % o == 0 for s, o in zip(spatial, out)):  # (torch's own symbolic)
             k = [s // o for s, o in zip(spatial, out)]
-            return g.op("AveragePool", x, kernel_shape_i=k, strides_i=k)
+            return g.op("MaxPool" if largest else "AveragePool", x, kernel_shape_i=k, strides_i=k)
         for axis, (size, n) in enumerate(zip(spatial, out), start=len(sizes) - len(out)):
             if size == n:
                 continue
@@ -206,11 +209,15 @@ def symbolic(op: str):
                 dim = g.op("Slice", g.op("Shape", x), const(g, [axis]), const(g, [axis + 1]))
                 edge = [g.op("Mul", dim, const(g, [i])) for i in range(n + 1)]
                 bounds = [(g.op("Div", edge[i], const(g, [n])), g.op("Div", g.op("Add", edge[i + 1], const(g, [n - 1])), const(g, [n]))) for i in range(n)]
-            means = [reduce_mean(g, g.op("Slice", x, a, b, axes), [axis]) for a, b in bounds]
+            means = [reduce(g, "ReduceMax" if largest else "ReduceMean", g.op("Slice", x, a, b, axes), [axis]) for a, b in bounds]
             x = means[0] if n == 1 else g.op("Concat", *means, axis_i=axis)
         return x
 
-    pools = dict.fromkeys(("aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d"), adaptive_avg_pool)
+    def adaptive_max_pool(g, x, output_size):  # (values and indices: the indices only where nothing reads them, as torch's GlobalMaxPool)
+        return adaptive_pool(g, x, output_size, largest=True), None
+
+    pools = {**dict.fromkeys(("aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d"), adaptive_pool),
+             **dict.fromkeys(ADAPTIVE_MAX, adaptive_max_pool)}
     @symbolic_helper.parse_args("v", "v", "v", "is", "is", "is")
     def col2im(g, x, output_size, kernel_size, dilation, padding, stride):
         axes = len(stride) or len(dilation) or len(padding) or symbolic_helper._get_tensor_sizes(kernel_size)[0]
