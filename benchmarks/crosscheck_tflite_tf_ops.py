@@ -80,16 +80,21 @@ an --input-shape batch, the loop over an --input-shape length, the float counter
 ``tensorarray_seq`` (3 files) gives the same MACs but not the same uncounted list without the interpreter
 (RESHAPE listed; below).
 
+Re-run again 2026-12-07 (after the loop fixes 2d34534, e25e930, 8b3fda0; files rebuilt, the oracle and every dscost run
+redone, 225 runs, 0.62-3.76 s each on the shared, loaded machine): exit 0 everywhere (2 with one line as above), no traceback.  **96
+equal, 8 explained, 4 differ** (exit 1): ``while_nested`` (3 files) 0 -> 3,072, ``dyn_batch_while`` 0 -> 7,680 and
+``dyn_len_loop`` 0 -> 4,032 now equal, with and without the interpreter; open: the float counter and the
+TensorArray file's RESHAPE without the interpreter (3 files, MACs equal).
+
 Summary: **every conv, depthwise, transposed, 1-D / 3-D, dilated, atrous, grouped, matmul / einsum / tensordot /
 FC op equals the oracle, in float32, float16 and dynamic-range int8, at static, dynamic-batch, dynamic-length
 and dynamic-spatial shapes** (65 files with MACs outside loops, op by op; no op uncounted in them; and 12 counted-loop
 files: 0 to 10 steps, conv and matmul bodies, float16 / int8 weights; 18 with the re-run's count-downs and
-TensorArray); params equal on all 108.  The differences left are all in WHILE loops the converter writes from
-ordinary tf.function code, each listed as uncounted: a nested loop, a float counter, a counted loop at a
---input-shape batch, a loop over an --input-shape length; and the TensorArray loop's RESHAPE without the
-interpreter.
+TensorArray, 23 with the nested, batch and length loops); params equal on all 108.  The differences left are
+in WHILE loops the converter writes from ordinary tf.function code, each listed as uncounted: a float counter;
+and the TensorArray loop's RESHAPE without the interpreter.
 
-RESULTS (as re-run 2026-12-07; MACs: dscost with the interpreter (and --input-shape where CFG gives one), the same
+RESULTS (as re-run again 2026-12-07; MACs: dscost with the interpreter (and --input-shape where CFG gives one), the same
 without it on every row; oracle: interpreter-measured, a WHILE's body times its trips; dyn_batch_while: the hand count at batch 3;
 kinds with the same numbers on one row):
 
@@ -148,7 +153,7 @@ kinds with the same numbers on one row):
 | while_range_step | float | 1,536 | 1,536 | 256 | 256 | - | equal |
 | while_countdown | float | 2,560 | 2,560 | 256 | 256 | - | equal |
 | while_le_step2 | float | 1,280 | 1,280 | 256 | 256 | - | equal |
-| while_nested | float, fp16, dyn_int8 | 0 | 3,072 | 256 | 256 | WHILE | **differs** |
+| while_nested | float, fp16, dyn_int8 | 3,072 | 3,072 | 256 | 256 | - | equal |
 | while_trip_input | float | 0 | 0 | 256 | 256 | WHILE | explained |
 | while_conv | float | 27,648 | 27,648 | 148 | 148 | - | equal |
 | tensorarray_seq | float, fp16, dyn_int8 | 560 | 560 | 120 | 120 | - (RESHAPE without the interpreter) | **differs** |
@@ -160,10 +165,10 @@ kinds with the same numbers on one row):
 | matvec_outer | float | 198 | 198 | 63 | 63 | - | equal |
 | einsum_bcast | float | 560 | 560 | 0 | 0 | - | equal |
 | bmm_adj_x_const | float | 945 | 945 | 84 | 84 | - | equal |
-| dyn_batch_while | float | 0 | 7,680 | 256 | 256 | WHILE | **differs** |
+| dyn_batch_while | float | 7,680 | 7,680 | 256 | 256 | - | equal |
 | segment_ops | float | 0 | 0 | 0 | 0 | SEGMENT_SUM | explained |
 | range_neg | float | 2,560 | 2,560 | 256 | 256 | - | equal |
-| dyn_len_loop | float | 0 | 4,032 | 448 | 448 | WHILE | **differs** |
+| dyn_len_loop | float | 4,032 | 4,032 | 448 | 448 | - | equal |
 | while_le_step3 | float | 1,024 | 1,024 | 256 | 256 | - | equal |
 | while_zero_trips | float | 0 | 0 | 256 | 256 | - | equal |
 | while_two_counters | float | 1,024 | 1,024 | 256 | 256 | - | equal |
@@ -199,15 +204,14 @@ call; run dscost ``analyze FILE -f json -q``):
   longer list the same ops, as docs/tflite.md says they should on earlier rounds' files.  Command:
   ``/tmp/r32/venv/bin/python -m dscost analyze /tmp/r49/bench_files/tensorarray_seq.float.tflite -f json -q``
   (PYTHONPATH=the checkout; r32's venv has no ai-edge-litert).
-- dscost gap (open), ``while_nested`` float / fp16 / dyn_int8: 0 for 3,072 (3 x 4 x 256): a WHILE whose body
-  holds a WHILE is uncounted (tflite_loops._run_cost returns None on a control-flow op).
-- dscost gap (open), ``dyn_batch_while``: counted at the file's batch 1 (2,560, right), 0 at --input-shape
-  3x16 for 7,680: tflite_loops.counted_loop refuses a loop whose operands' shapes (batch 3) differ from the
-  body's stored ones (batch 1); the body's cost scales with the batch.
-- dscost gap (open), ``dyn_len_loop`` (``for t in tf.range(tf.shape(x)[1])``): 0 at --input-shape 1x9x12 for
-  4,032 (9 x (12 x 16 + 16 x 16)): the limit is a loop variable whose start is computed in the main graph
-  (SHAPE -> STRIDED_SLICE), which tflite_loops._limit accepts only as a stored constant, though the sizes
-  given fix it.
+- FIXED since (2026-12-07, second re-run): ``while_nested`` float / fp16 / dyn_int8: 0 for 3,072 (3 x 4 x 256):
+  a WHILE whose body holds a WHILE was uncounted (tflite_loops._run_cost returned None on a control-flow op); the
+  inner loop now counts its steps times its body's in each outer step.  ``dyn_batch_while``: counted at the
+  file's batch 1 (2,560, right), 0 at --input-shape 3x16 for 7,680: counted_loop refused a loop whose operands'
+  shapes (batch 3) differ from the body's stored ones (batch 1); the body's shapes are now propagated from its
+  operands' and counted at them when they come back at their sizes.  ``dyn_len_loop`` (``for t in
+  tf.range(tf.shape(x)[1])``): 0 at --input-shape 1x9x12 for 4,032 (9 x (12 x 16 + 16 x 16)): the limit, a loop
+  variable whose start the main graph computes (SHAPE -> STRIDED_SLICE), now has the value the sizes give it.
 - dscost gap (open, rare), ``while_float_counter`` (0.0 by 0.5 while < 2.0): 0 for 1,024: tflite_file reads
   only integer constants' values, so a float counter has no start.
 - convention (EXPLAINED): ``cond_if`` (IF uncounted, 128 MACs a branch; its params 264: both branches'

@@ -65,7 +65,8 @@ ones the LSTMs with proj_size (documented).  No traceback and no hang: 357 runs 
 (both exporters refuse the module).  Re-run 2026-12-07 (dscost at this checkout; the oracle, the exports and the
 ONNX files reused, all 363 dscost runs redone, 0.1-10.9 s each, 12 min): 357 exit 0, the same 6 exit 2 in one line.
 
-Summary (2026-12-07): modules: 124 of 134 equal, 8 explained, 2 DIFF (the non-dividing AdaptiveMaxPools, open);
+Summary (2026-12-07): modules: 124 of 134 equal, 8 explained, 2 DIFF (the non-dividing AdaptiveMaxPools; fixed
+since, f39282a: ``--only amax1d_nondiv,amax2d_nondiv,amax3d`` re-run, all three modules equal, 126 / 8 / 0);
 TorchScript files: 94 of 102 equal, 8 explained; dynamo files: 90 of 127 equal, 37 explained, 0 DIFF (as run
 2026-12-06: modules 122 / 8 / 4 DIFF, dynamo 90 / 34 / 3 DIFF; fixed since, below).  Every conv, transposed conv,
 Linear, Bilinear, RNN / GRU / LSTM (but proj_size, documented), cell, attention, transformer layer and spectral
@@ -233,8 +234,10 @@ DIAGNOSES (repros in /tmp/r48/extra):
   exited 2 before), and the TorchScript files of this round that hold ``auto_pad=SAME_UPPER`` with dilations
   (``conv2d_same_dil_asym``, ``conv3d_groups_same``) now get a note that onnxruntime refuses them (counts unchanged,
   equal).
-- still open, dscost gap: ``nn.AdaptiveMaxPool1d/2d`` to a size that does not divide the input: both exporters
-  refuse it (exit 2, one line); dscost's own symbolic covers the adaptive average pool only.
+- FIXED since (2026-12-07, f39282a), dscost gap: ``nn.AdaptiveMaxPool1d/2d`` to a size that does not divide the
+  input: both exporters refuse it (exit 2, one line); dscost's own symbolic covered the adaptive average pool
+  only.  It now takes the max pool too (a ReduceMax per PyTorch bin, axis by axis): both modules count (0 MACs,
+  as the oracle); the files of plain ``torch.onnx.export`` still fail, torch's exporter's own behaviour.
 - exporter behaviour, not changed (documented fallback): ``nn.Bilinear`` (``aten::bilinear``), ``nn.EmbeddingBag``
   with padding_idx and per_sample_weights, ``nn.MaxUnpool2d(..., output_size=)`` (torch's trace fails on a tensor
   condition) go to the dynamo exporter, which folds a BatchNorm beside them; the modules here have none.
