@@ -58,11 +58,17 @@ class Analysis(cost.Analysis):
 # Models
 
 
-def _is_torch_module(obj: Any) -> bool:
+def _torch_module(obj: Any) -> Any:
+    """``obj`` when it is an nn.Module, the module of a torch.export program, else None."""
     import sys
 
     torch = sys.modules.get("torch")  # an nn.Module exists only once torch is imported
-    return torch is not None and isinstance(obj, torch.nn.Module)
+    if torch is None:
+        return None
+    from dscost.readers.torch_reader import program_module
+
+    obj = program_module(obj, torch)
+    return obj if isinstance(obj, torch.nn.Module) else None
 
 
 def _is_shape(value: Any) -> bool:
@@ -100,10 +106,14 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
         options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress,
                    "measure_sizes": measure_sizes or None}
         return load(os.fspath(model), labels=API_LABELS, **options)
-    if _is_torch_module(model):
+    if (module := _torch_module(model)) is not None:
         given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims)) if v is not None]
         if given:
             raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
+        stored = getattr(model, "example_inputs", None) if module is not model else None  # (a torch.export program's, as its .pt2 file's)
+        if inputs is None and shapes is None and stored and not stored[1]:
+            inputs = tuple(stored[0])
+        model = module
         from dscost.readers.torch_reader import read_module
 
         return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes, input_values=input_values, measure_sizes=measure_sizes)

@@ -368,6 +368,41 @@ def test_a_data_parallel_module_is_counted_as_the_module_it_wraps():
         assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")  # (torch.jit's deprecation)
+def test_other_forms_of_a_module_count_as_the_module(tmp_path):
+    """Round 51 (the forms users hold a model in), on conv 3->8 3x3 + BN + ReLU over 16x16:
+    42,336 MACs, 216 weights + 16 BN params.  A submodule compiled in place (``m.compile()``) or
+    a child wrapped by torch.compile made the TorchScript exporter fail, and the dynamo exporter
+    folded the BatchNorm (16 params short): they run as written while counted, and are put back.
+    A torch.export program given as an object was refused ("got a ExportedProgram"), as a
+    target it was called as a factory: its module is counted, as its .pt2 file is, at its
+    example inputs.  A frozen ScriptModule (torch.jit.freeze) crashed on its missing mode
+    (``dscost: internal error``): counted, its weights constants of its graph, so buffers, said."""
+    def block():
+        return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU()).eval()
+
+    inplace, child = block(), block()
+    inplace.compile()
+    child[0] = torch.compile(child[0])
+    for m in (inplace, torch.nn.Sequential(child)):
+        a = dscost.analyze(m, (1, 3, 16, 16))
+        assert (a.totals.macs, a.totals.params, a.totals.buffers) == (42_336, 216 + 16, 16)
+        assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    assert inplace._compiled_call_impl is not None and type(child[0]).__name__ == "OptimizedModule"  # (put back)
+    x = torch.rand(1, 3, 16, 16)
+    program = torch.export.export(block(), (x,))
+    a = dscost.analyze(program)
+    assert (a.totals.macs, a.totals.params, a.totals.buffers) == (42_336, 216 + 16, 16)
+    (tmp_path / "programs.py").write_text("import torch\nblock = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU()).eval()\n"
+                                          "program = torch.export.export(block, (torch.rand(1, 3, 16, 16),))\n")
+    t = dscost.analyze(f"{tmp_path / 'programs.py'}:program", input_shape=(1, 3, 16, 16))
+    assert (t.totals.macs, t.totals.params) == (42_336, 216 + 8)
+    frozen = torch.jit.freeze(torch.jit.script(block()))
+    f = dscost.analyze(frozen, x)
+    assert (f.totals.macs, f.totals.params, f.totals.buffers) == (42_336, 0, 216)  # (freeze folds BN into the conv: its weight; the folded bias is 8 zeros, a literal)
+    assert any(n.startswith("a frozen TorchScript module (torch.jit.freeze): its weights are constants of its graph") for n in f.model.notes)
+
+
 def test_inputs_made_from_a_shape_take_the_modules_float_type():
     """A module in float64 (or half precision) given a shape: dscost made float32 inputs, the
     TorchScript exporter failed on them ("Input type (torch.FloatTensor) and weight type
