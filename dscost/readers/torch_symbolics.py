@@ -31,6 +31,8 @@ op fails): so each does what torch's own does wherever torch's has one.
   does not know gets its bins' bounds computed in the graph (from ``Shape``); an adaptive max
   pool (``aten::adaptive_max_pool1d/2d/3d``) the same with a ReduceMax per bin (torch's MaxPool
   where the size divides), its indices not written (round 48);
+* ``aten::_native_batch_norm_legit_no_training`` (a core-ATen program's BatchNorm, torch.export's
+  ``run_decompositions()``): BatchNormalization, the saved statistics unwritten (round 51);
 * ``aten::_upsample_bilinear2d_aa`` and ``aten::_upsample_bicubic2d_aa`` (``F.interpolate(...,
   antialias=True)``: timm's NaFlexViT, torchvision's ``Resize``): torch's Resize of the plain
   op, with ONNX's ``antialias=1`` (opset 18), ``exclude_outside=1`` and, for bicubic, PyTorch's
@@ -92,7 +94,7 @@ ADAPTIVE_MAX = ("aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d", "aten:
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d", *ADAPTIVE_MAX,
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
                 "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm",
-                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", *NEAREST_EXACT, *ALWAYS)
+                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", "aten::_native_batch_norm_legit_no_training", *NEAREST_EXACT, *ALWAYS)
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
@@ -378,7 +380,13 @@ def symbolic(op: str):
             node.is_("pads", [t // 2 for t in total] + [t - t // 2 for t in total])
         return y
 
-    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::native_channel_shuffle": channel_shuffle,
+    @symbolic_helper.parse_args("v", "v", "v", "v", "v", "f", "f")
+    def batch_norm_no_training(g, x, weight, bias, mean, var, momentum, eps):  # (values, and the saved mean and rstd nothing reads)
+        if symbolic_helper._is_none(weight) or symbolic_helper._is_none(bias):
+            return symbolic_helper._unimplemented(op, "a BatchNorm without affine parameters", x), None, None
+        return g.op("BatchNormalization", x, weight, bias, mean, var, epsilon_f=eps, momentum_f=1 - momentum), None, None
+
+    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::_native_batch_norm_legit_no_training": batch_norm_no_training, "aten::native_channel_shuffle": channel_shuffle,
             "aten::_convolution_mode": convolution_mode, **{o: resized(int(o[-2]) + 2, "nearest", **exact) for o in NEAREST_EXACT}, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": resized(4, "linear", **antialiased), "aten::_upsample_bicubic2d_aa": resized(4, "cubic", **antialiased, cubic_coeff_a=-0.5),
