@@ -57,6 +57,12 @@ the other 1,648 cached results were run again too and compared (totals, uncounte
 shape, exit and stderr): all the same, so reused; the symbolic probe redone where the static result changed (87
 new runs).
 
+Re-run again 2026-12-07 (after a41ce10 and 114431f; every one of the 2,033 files and the whole symbolic probe run
+afresh, 0.16-13.4 s a file on the shared, loaded machine, 27 min, the probe ~25 min more): **0 findings, 0
+unexplained** (exit 0): F3 (the sequence concat) and F4 (an empty-set reduce's shape) now give the test's shapes,
+and F5's 74 symbolic runs count as their static files (1,320 of 1,364 the same; the other 44 the Resize /
+Upsample / AffineGrid runs explained below).  2,087 graph outputs' shapes checked, all equal.
+
 Summary (2026-12-07): **no MAC or robustness difference on any counted layer**: 845 MAC-bearing layers checked by
 formula (Conv 447, MatMul 216, Attention 93, Gemm 28, ConvTranspose 14, Einsum 9, QLinearMatMul 8, GRU / LSTM
 / RNN 6 each, AffineGrid 4, DeformConv 4, ConvInteger 2, MatMulInteger 1, QLinearConv 1; the light zoo's 414
@@ -72,7 +78,7 @@ tests whose output size is the values of a graph input (scales, sizes, size): th
 declared output, and with ``--input-shape`` dscost infers declared shapes anew (its stated rule, said in a note)
 and lists the node as uncounted, naming it (AffineGrid 0 MACs for 360 / 2,880; Resize 0 other ops for up to 144)
 -- a value the file holds only as data, explained; 74 exit 2 in one line (F5, new: a rank-1 input given 0 by
-``--dim``).  Three findings open (F3, F4, F5), below; F1 and F2 fixed.
+``--dim``).  Three findings were open then (F3, F4, F5), all fixed since (below); F1 and F2 fixed before.
 
 RESULTS (files per corpus; "macs checked": layers whose MACs the oracle computed; "explained" / "findings":
 items -- an exit 2, an uncounted op, a difference -- judged by EXPLAINED / FINDINGS_RE):
@@ -80,14 +86,14 @@ items -- an exit 2, an uncounted op, a difference -- judged by EXPLAINED / FINDI
 | corpus | files | ok | exit2 | robustness | macs checked | mac diffs | shapes checked | shape diffs | pair diffs | with uncounted | symbolic runs | symbolic same | explained | findings | unexplained |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 | light | 9 | 9 | 0 | 0 | 414 | 0 | 9 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-| node | 1404 | 1402 | 2 | 0 | 175 | 0 | 1289 | 11 | 0 | 91 | 1364 | 1246 | 137 | 85 | 0 |
-| node _expanded | 480 | 480 | 0 | 0 | 221 | 0 | 653 | 4 | 4 | 35 | 0 | 0 | 124 | 4 | 0 |
+| node | 1404 | 1402 | 2 | 0 | 175 | 0 | 1289 | 0 | 0 | 91 | 1364 | 1320 | 137 | 0 | 0 |
+| node _expanded | 480 | 480 | 0 | 0 | 221 | 0 | 654 | 0 | 4 | 34 | 0 | 0 | 123 | 0 | 0 |
 | pytorch-converted | 82 | 82 | 0 | 0 | 30 | 0 | 82 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
 | pytorch-operator | 35 | 35 | 0 | 0 | 5 | 0 | 37 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-| simple | 23 | 22 | 1 | 0 | 0 | 0 | 16 | 2 | 0 | 8 | 0 | 0 | 10 | 1 | 0 |
-| all | 2033 | 2030 | 3 | 0 | 845 | 0 | 2086 | 17 | 4 | 134 | 1364 | 1246 | 271 | 90 | 0 |
+| simple | 23 | 22 | 1 | 0 | 0 | 0 | 16 | 0 | 0 | 8 | 0 | 0 | 9 | 0 | 0 |
+| all | 2033 | 2030 | 3 | 0 | 845 | 0 | 2087 | 0 | 4 | 133 | 1364 | 1320 | 269 | 0 | 0 |
 
-(as re-run 2026-12-07; exit 1: F3, F4 and F5 are open.)  _expanded twins: all 480 pairs run, 476 count the same
+(as re-run again 2026-12-07, exit 0; the first re-run's: shape diffs 17, findings 90 (F3, F4, F5), symbolic same 1,246.)  _expanded twins: all 480 pairs run, 476 count the same
 MACs (116 the same other ops too; 329 more other ops in the body -- a function body spells out what dscost's
 per-element conventions fold: LayerNormalization 5 ops per element against 7.1-8.3 in its body, Softmax 3
 against 5, a comparison's Or, a Clip's Less/Where -- and 31 fewer: RMSNormalization, Gelu, the window
@@ -110,7 +116,7 @@ DIAGNOSES (repros in /tmp/r47/repro):
   test's output), ``reduce_sum_empty_axes_input_noop`` a no-op ([3, 2, 2]), the empty-data ones 0.  The other 2,
   ``reshape_allowzero_reordered`` (data 0x3x4) and ``triu_zero`` (x 0x5), are a 0 first dimension of a rank > 1
   tensor, an empty batch, which docs/onnx.md keeps an error (one line with a hint): EXPLAINED.
-- F4, NEW (2026-12-07; shape only, 15 files): ``test_reduce_*_empty_set`` (and 4 of their ``_expanded`` bodies):
+- F4, FIXED since (114431f: an input's declared 0 keeps the file's declared shapes; 2026-12-07; shape only, 15 files): ``test_reduce_*_empty_set`` (and 4 of their ``_expanded`` bodies):
   data declared 2x0x4, ``axes`` a graph input, keepdims 1; the file declares the output 2x1x4 (2x0x1 for
   ``_non_reduced_axis_zero``), dscost prints [] (unknown), nothing listed.  With the declared 0 dscost takes the
   path of a given shape ("the file declares the shapes of 1 tensor(s) ...: they are inferred anew for the shape
@@ -118,7 +124,7 @@ DIAGNOSES (repros in /tmp/r47/repro):
   op keeps the file's declared output (``test_reduce_sum_keepdims_example``: [3, 1, 2]).  Every count is 0 and
   right.  Command: ``python -m dscost analyze /tmp/r47/data/node/test_reduce_sum_empty_set/model.onnx -f json -q``
   (layer ReduceSum_0 output_shape []).
-- F5, NEW (2026-12-07; the symbolic probe, 74 files): a rank-1 input whose one dimension is symbolic and given 0
+- F5, FIXED since (a41ce10: --dim 0 on a rank-1 input counted; 2026-12-07; the symbolic probe, 74 files): a rank-1 input whose one dimension is symbolic and given 0
   by ``--dim`` -- CastLike's ``like`` (56), an empty ``axes`` (15: ``*_default_axes_keepdims*``,
   ``reduce_log_sum_default``, ``reduce_sum_empty_axes_input_noop*``), empty data vectors
   (``split_zero_size_splits_opset13/18``, ``string_split_empty_tensor``) -- is refused: "input 'axes': its first
@@ -128,7 +134,7 @@ DIAGNOSES (repros in /tmp/r47/repro):
   other ops).  Command: ``python -m dscost analyze /tmp/r47/symout/test_reduce_sum_default_axes_keepdims_example.onnx
   -f json -q --input-shape data=3x2x2 --dim s1_0=0`` (exit 2).  A real-world form: a file whose ``axes`` (or any
   1-D input's) length is a named dimension, given 0.
-- F3, dscost gap (1 file; sequences): ``simple/test_sequence_model4`` -- SequenceConstruct of three static
+- F3, FIXED since (114431f: a sequence of known length is followed, its concat sized; 1 file; sequences): ``simple/test_sequence_model4`` -- SequenceConstruct of three static
   2x3x4 tensors, then ConcatFromSequence(axis=1): dscost gives its output shape as [] (the JSON's shape of a
   scalar; onnx's inference leaves the concatenated axis open) for the true [2, 9, 4]; a MatMul after it is
   listed as uncounted ("shapes lost at SequenceConstruct_0"), 360 MACs in the repro.  Listed, not silent;
@@ -204,23 +210,11 @@ EXPLAINED: dict[tuple[str, str], str] = dict(((p, k), why) for p, k, why in [
     (r"^test_affine_grid\w*_expanded", "pair", "the expansion's shapes hang on the `size` input's values (above)"),
     (r"^simple/test_sequence_model1$", "shape",
      "SequenceAt at a position that is a graph input, in a sequence of 2x3x4, 1x3x4 and 3x3x4 tensors: its "
-     "shape is a run-time value (printed as [], see FINDING 3)"),
+     "shape is a run-time value (printed as [], sequences: F3 below)"),
 ])
 
 # open findings (reported, not conventions: they keep the exit status 1) -> (regex, kind, finding)
-FINDINGS_RE: list[tuple[str, str, str]] = [
-    (r"^simple/test_sequence_model4$", "shape",
-     "F3: ConcatFromSequence of a SequenceConstruct of three static 2x3x4 tensors: output left open, printed "
-     "as [] (a scalar's shape); a MatMul after it is uncounted"),
-    (r"^test_(castlike_|reduce_\w+_default_axes|reduce_log_sum_default|reduce_sum_empty_axes_input_noop|"
-     r"split_zero_size_splits|string_split_empty_tensor)", "symbolic",
-     "F5: (new 2026-12-07, the symbolic probe) a rank-1 input (CastLike's `like`, an empty `axes`, an empty data "
-     "vector) declared [s] and given --dim s=0 is refused as 'an empty batch, every count would be 0', where the "
-     "same input declared [0] is counted (an empty `axes`: a reduce-all, not 0)"),
-    (r"^test_reduce_\w+_empty_set", "shape",
-     "F4: (new 2026-12-07, shape only) a reduction of a declared-empty input (data 2x0x4) with `axes` a graph input: "
-     "the file's declared output (2x1x4) is dropped ('inferred anew for the shape given', though none was given) "
-     "and printed as [], silently; every count is right (0)"),
+FINDINGS_RE: list[tuple[str, str, str]] = [  # (F3, F4 and F5 fixed since, 2026-12-07: none open)
 ]
 
 
