@@ -376,7 +376,7 @@ def test_other_forms_of_a_module_count_as_the_module(tmp_path):
     folded the BatchNorm (16 params short): they run as written while counted, and are put back.
     A torch.export program given as an object was refused ("got a ExportedProgram"), as a
     target it was called as a factory: its module is counted, as its .pt2 file is, at its
-    example inputs; decomposed to core ATen, its BatchNorm has a symbolic of dscost's.  A frozen ScriptModule (torch.jit.freeze) crashed on its missing mode
+    example inputs; decomposed to core ATen, its BatchNorm and softmaxes have symbolics of dscost's.  A frozen ScriptModule (torch.jit.freeze) crashed on its missing mode
     (``dscost: internal error``): counted, its weights constants of its graph, so buffers, said."""
     def block():
         return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU()).eval()
@@ -395,9 +395,10 @@ def test_other_forms_of_a_module_count_as_the_module(tmp_path):
     assert (a.totals.macs, a.totals.params, a.totals.buffers) == (42_336, 216 + 16, 16)
     (tmp_path / "programs.py").write_text("import torch\nblock = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU()).eval()\n"
                                           "program = torch.export.export(block, (torch.rand(1, 3, 16, 16),))\n")
-    decomposed = torch.export.export(block(), (x,)).run_decompositions().module()  # (core ATen: BatchNorm as _native_batch_norm_legit_no_training)
-    d = dscost.analyze(decomposed, x)  # (it had no TorchScript symbolic: the dynamo fallback folded the BatchNorm)
-    assert (d.totals.macs, d.totals.params, d.totals.buffers) == (42_336, 216 + 16, 16) and "TorchScript exporter" in d.model.notes[0]
+    soft = torch.nn.Sequential(block(), torch.nn.Softmax(dim=-1), torch.nn.Linear(14, 6), torch.nn.LogSoftmax(dim=1)).eval()
+    decomposed = torch.export.export(soft, (x,)).run_decompositions().module()  # (core ATen: _native_batch_norm_legit_no_training, _softmax...)
+    d = dscost.analyze(decomposed, x)  # (they had no TorchScript symbolic: the dynamo fallback folded the BatchNorm)
+    assert (d.totals.macs, d.totals.params, d.totals.buffers) == (42_336 + 8 * 14 * 6 * 14, 216 + 16 + 90, 16) and "TorchScript exporter" in d.model.notes[0]
     t = dscost.analyze(f"{tmp_path / 'programs.py'}:program", input_shape=(1, 3, 16, 16))
     assert (t.totals.macs, t.totals.params) == (42_336, 216 + 8)
     frozen = torch.jit.freeze(torch.jit.script(block()))

@@ -32,7 +32,8 @@ op fails): so each does what torch's own does wherever torch's has one.
   pool (``aten::adaptive_max_pool1d/2d/3d``) the same with a ReduceMax per bin (torch's MaxPool
   where the size divides), its indices not written (round 48);
 * ``aten::_native_batch_norm_legit_no_training`` (a core-ATen program's BatchNorm, torch.export's
-  ``run_decompositions()``): BatchNormalization, the saved statistics unwritten (round 51);
+  ``run_decompositions()``): BatchNormalization, the saved statistics unwritten (round 51); its
+  ``aten::_softmax`` / ``aten::_log_softmax``: Softmax / LogSoftmax over the axis (opset 13);
 * ``aten::_upsample_bilinear2d_aa`` and ``aten::_upsample_bicubic2d_aa`` (``F.interpolate(...,
   antialias=True)``: timm's NaFlexViT, torchvision's ``Resize``): torch's Resize of the plain
   op, with ONNX's ``antialias=1`` (opset 18), ``exclude_outside=1`` and, for bicubic, PyTorch's
@@ -94,12 +95,14 @@ ADAPTIVE_MAX = ("aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d", "aten:
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d", *ADAPTIVE_MAX,
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
                 "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm",
-                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", "aten::_native_batch_norm_legit_no_training", *NEAREST_EXACT, *ALWAYS)
+                "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", "aten::_native_batch_norm_legit_no_training", "aten::_softmax",
+                "aten::_log_softmax", *NEAREST_EXACT, *ALWAYS)
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
 FIRST_OPSET = {"aten::col2im": 18, "aten::unfold": 12, "aten::_upsample_bilinear2d_aa": 18, "aten::_upsample_bicubic2d_aa": 18,
                "aten::repeat_interleave": 13, "aten::scaled_dot_product_attention": 14, "aten::tensor_split": 13, "aten::kron": 13,
+               "aten::_softmax": 13, "aten::_log_softmax": 13,
                **dict.fromkeys(NEAREST_EXACT, 11)}  # (Resize's coordinate modes: 11)
 # torch's symbolic of an adaptive average pool refuses an output size that does not divide the
 # input's, and an input size the trace does not know; its Tensor.unfold the latter
@@ -386,7 +389,15 @@ def symbolic(op: str):
             return symbolic_helper._unimplemented(op, "a BatchNorm without affine parameters", x), None, None
         return g.op("BatchNormalization", x, weight, bias, mean, var, epsilon_f=eps, momentum_f=1 - momentum), None, None
 
-    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::_native_batch_norm_legit_no_training": batch_norm_no_training, "aten::native_channel_shuffle": channel_shuffle,
+    def core_softmax(name: str):  # (core ATen's _softmax / _log_softmax: the axis softmax of opset 13, half_to_float not written)
+        @symbolic_helper.parse_args("v", "i", "b")
+        def fn(g, x, dim, half_to_float):
+            return g.op(name, x, axis_i=dim)
+
+        return fn
+
+    return {"aten::vdot": vdot, "aten::channel_shuffle": channel_shuffle, "aten::_native_batch_norm_legit_no_training": batch_norm_no_training,
+            "aten::_softmax": core_softmax("Softmax"), "aten::_log_softmax": core_softmax("LogSoftmax"), "aten::native_channel_shuffle": channel_shuffle,
             "aten::_convolution_mode": convolution_mode, **{o: resized(int(o[-2]) + 2, "nearest", **exact) for o in NEAREST_EXACT}, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": resized(4, "linear", **antialiased), "aten::_upsample_bicubic2d_aa": resized(4, "cubic", **antialiased, cubic_coeff_a=-0.5),
