@@ -102,9 +102,11 @@ line: jit_optimize (its MKLDNN ops, ``aten::to_mkldnn``: 32 rows) and the frozen
 scripted forms, finding 5); DIFF: export_decomposed of tiny_gpt, conv_attn, einsum_attn (6 rows), whose core-ATen
 graphs hold ops beyond BatchNorm without a TorchScript symbolic (``aten::_softmax``; tiny_gpt a torch internal
 assert), so the dynamo fallback ran (params -1,024 / -32 / -96, its note saying so).  Findings 1, 2, 3 and 7 are
-fixed; 4, 5 and 6 stay open.
+fixed; 5 and 6 stay open; 4 was fixed after this re-run (scripted RNN weights matched to the module's
+parameters by value; a test holds an LSTM and a GRU tagger), and core ATen's ``_softmax`` / ``_log_softmax``
+got symbolics (conv_attn and einsum_attn's decomposed programs keep the TorchScript exporter).
 
-FINDINGS (as found; 1, 2, 3 and 7 fixed since, 2026-12-07):
+FINDINGS (as found; 1, 2, 3, 4 and 7 fixed since, 2026-12-07):
 
 1. FIXED (d345a0f: counted, weights as buffers, a note; optimize_for_inference refused in one line). Frozen TorchScript crashes (48 + 32 rows, all 16 modules): ``torch.jit.freeze(torch.jit.script(m))`` and
    ``torch.jit.optimize_for_inference(...)`` -- what a deployment ships -- raise AttributeError out of
@@ -130,7 +132,7 @@ FINDINGS (as found; 1, 2, 3 and 7 fixed since, 2026-12-07):
    symbolic for that op in ``torch_symbolics.py`` (the op is also why torch 2.5's .pt2 files are refused).
    The same program saved with torch.export.save and read as a .pt2 file counts the same (resnet18: 11,679,912
    params with fresh weights, -9,600; checked once by hand, /tmp/r51/repro/decomposed.py).
-4. torch.jit.script of a module holding nn.LSTM / nn.GRU (6 rows, API and CLI): MACs right, params lstm_tagger
+4. FIXED (matched by value, after the re-run). torch.jit.script of a module holding nn.LSTM / nn.GRU (6 rows, API and CLI): MACs right, params lstm_tagger
    4,170 of 91,722 (-87,552), gru_classifier 229 of 5,029 (-4,800), and the note says the RNN's 16 / 4 weight
    tensors "are in no graph: the forward does not use them", which is false.  trace and jit_load of the same
    modules are exact.  Cause: the scripted RNN reads ``self._flat_weights`` (a List[Tensor] attribute), which

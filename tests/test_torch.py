@@ -407,6 +407,30 @@ def test_other_forms_of_a_module_count_as_the_module(tmp_path):
     assert any(n.startswith("a frozen TorchScript module (torch.jit.freeze): its weights are constants of its graph") for n in f.model.notes)
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning", "ignore::UserWarning")  # (torch.jit's deprecation)
+def test_a_scripted_recurrent_module_counts_its_weights_as_params():
+    """Round 51: torch.jit.script of a module holding an nn.LSTM or nn.GRU -- the scripted RNN
+    reads its ``_flat_weights`` list, which the exporter writes as Constant nodes, not named
+    initializers -- counted those weights as buffers, and a note called them unused.  They are
+    matched to the module's parameters by value: the plain module's params.  LSTM(16, 32, 2
+    layers, bidirectional): 4 x 32 x (16 + 32) + 4 x 32 x (64 + 32) = 6,144 + 12,288 per
+    direction, weights and 2 x 128 biases each; GRU(16, 8): 3 x 8 x 24 + 48 biases."""
+    class Tagger(torch.nn.Module):
+        def __init__(self, rnn):
+            super().__init__()
+            self.rnn, self.fc = rnn, torch.nn.Linear(rnn.hidden_size * (1 + rnn.bidirectional), 5)
+
+        def forward(self, x):
+            y, _ = self.rnn(x)
+            return self.fc(y)
+
+    for rnn in (torch.nn.LSTM(16, 32, num_layers=2, bidirectional=True, batch_first=True), torch.nn.GRU(16, 8, batch_first=True)):
+        m, x = Tagger(rnn).eval(), torch.rand(1, 10, 16)
+        plain, scripted = dscost.analyze(m, x), dscost.analyze(torch.jit.script(m), x)
+        assert (scripted.totals.macs, scripted.totals.params) == (plain.totals.macs, plain.totals.params) == (plain.totals.macs, sum(p.numel() for p in m.parameters()))
+        assert scripted.totals.buffers == 0 and not any("in no graph" in n for n in scripted.model.notes)
+
+
 def test_inputs_made_from_a_shape_take_the_modules_float_type():
     """A module in float64 (or half precision) given a shape: dscost made float32 inputs, the
     TorchScript exporter failed on them ("Input type (torch.FloatTensor) and weight type

@@ -208,13 +208,49 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
                             progress=bar, workdir=workdir, input_values=input_values, measure_sizes=measure_sizes)  # fmt: skip
 
 
-def unused_params(module, path: Path) -> str | None:
+def _held_as_constants(module, path: Path, torch) -> dict[str, str]:
+    """A scripted module's parameters the export wrote as Constant nodes, not initializers (a
+    scripted nn.LSTM / GRU reads its ``_flat_weights`` list): Constant output -> parameter name,
+    matched by value (round 51: they counted as buffers, a tagger's 87,552 LSTM weights, and the
+    note called them unused).  Only the parameters no initializer holds are looked for."""
+    import numpy as np
+
+    from dscost.readers import onnx_lib
+    from dscost.readers.onnx_wire import strip
+
+    stripped, st = strip(path)
+    graph = onnx_lib.load().ModelProto.FromString(stripped).graph
+    missing = [(names[0], p) for p, names in param_groups(module) if not any(n in st.initializers for n in names)]
+    by_shape: dict[tuple, list] = {}
+    for name, p in missing:
+        by_shape.setdefault(tuple(p.shape), []).append((name, p.detach().cpu().numpy()))
+    if not by_shape or not any(node.op_type == "Constant" for node in graph.node):
+        return {}
+    import onnx
+    from onnx import numpy_helper
+
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in onnx.load(str(path)).graph.node:  # (the export dscost just wrote: its constants' values)
+        if node.op_type != "Constant" or len(node.output) != 1 or not node.attribute or node.attribute[0].name != "value":
+            continue
+        dims = tuple(node.attribute[0].t.dims)
+        for name, value in by_shape.get(dims, ()):
+            if name not in taken and np.array_equal(numpy_helper.to_array(node.attribute[0].t), value):
+                found[node.output[0]] = name
+                taken.add(name)
+                break
+    return found
+
+
+def unused_params(module, path: Path, held: set[str] = frozenset()) -> str | None:
     """The note on the module's parameters that are in no graph of the TorchScript export at
     ``path`` (its initializers are named by their state_dict keys, or a key and ``.1``; a tensor
     equal to another is the output of an Identity of that one, named by its own key; a shared tensor counts as
     used under any of its names): the forward does not use them at these inputs (a mask token of
     training, an attention path the inputs do not take, experts no token reached).  torch's
-    ``sum(p.numel())`` counts them; the graph, and so dscost, does not.  None when all are used."""
+    ``sum(p.numel())`` counts them; the graph, and so dscost, does not.  None when all are used.
+    ``held``: parameters the graph holds as constants (:func:`_held_as_constants`)."""
     from dscost.readers import onnx_lib
     from dscost.readers.onnx_wire import strip
 
@@ -222,7 +258,7 @@ def unused_params(module, path: Path) -> str | None:
     graph = onnx_lib.load().ModelProto.FromString(stripped).graph
     present = set(st.initializers) | {t for node in graph.node if node.op_type == "Identity" for t in node.output}
     present |= {t.rpartition(".")[0] for t in present if t.rpartition(".")[2].isdigit()}  # (a copy named key.1: ViTDet's rel_pos_h)
-    unused = [(names[0], p.numel()) for p, names in param_groups(module) if not any(n in present for n in names)]
+    unused = [(names[0], p.numel()) for p, names in param_groups(module) if not any(n in present or n in held for n in names)]
     return unused_note(unused, "in no graph", "or reads them through .data, which the trace keeps as constants")
 
 
@@ -541,6 +577,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
+            held = _held_as_constants(module, path, torch) if isinstance(module, torch.jit.ScriptModule) else {}
+            tensors.update(dict.fromkeys(held, True))
             bar.stage("counting the exported graph")
             measure = _arrays(args, kwargs, torch, names) if measure_sizes else None
             model = _read(path, label, tensors, measure)
@@ -552,7 +590,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             if again is not None:
                 (model, exporter, unread), path = again, Path(tmp) / "again.onnx"
             _projected_lstms(module, model, torch)
-            unused = unused_params(module, path) if unread is None else rewritten_params(module, model, unread)
+            unused = unused_params(module, path, set(held.values())) if unread is None else rewritten_params(module, model, unread)
             integers = integer_params(module, torch)
         finally:
             _set_mode(module, was_training)
