@@ -5,9 +5,11 @@ counters with constants (``LESS(i, 16) AND LESS(t, 16)``), the body adds a const
 counter, and the main graph gives their start.  When every comparison of the condition is of
 that kind, the loop runs min over them of ceil((limit - start) / step) times (LESS_EQUAL:
 ceil((limit - start + 1) / step)); when every op of the body has a handler, one run of the body costs the
-sum of its ops, and the WHILE costs that times the steps (its params once).  Anything else --
-a condition on data, a counter moved by a computed step, an op without a handler -- leaves the
-WHILE uncounted, as before.
+sum of its ops, and the WHILE costs that times the steps (its params once).  A WHILE in the body
+is counted so too, in each step; a start or limit the main graph computes from shapes has the
+value the input sizes give; a body stored at batch 1 and run at another is counted at its
+operands' sizes, propagated through it.  Anything else -- a condition on data, a counter moved by
+a computed step, an op without a handler -- leaves the WHILE uncounted, as before.
 
 Nothing here does I/O.
 """
@@ -147,7 +149,7 @@ def shape_scalars(g: Subgraph) -> dict[int, int]:
 
 def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, values: dict[int, int]) -> int | None:
     """A constant of the cond subgraph, or a loop variable the body passes on unchanged whose
-    start is a constant."""
+    start is a constant or a value ``values`` knows (computed from shapes)."""
     if cond.tensors[t].value is not None:
         return cond.tensors[t].value
     if t in cond.inputs:
