@@ -65,7 +65,7 @@ def _torch_module(obj: Any) -> Any:
     torch = sys.modules.get("torch")  # an nn.Module exists only once torch is imported
     if torch is None:
         return None
-    from dscost.readers.torch_reader import program_module
+    from dscost.readers.torch_forms import program_module
 
     obj = program_module(obj, torch)
     return obj if isinstance(obj, torch.nn.Module) else None

@@ -52,6 +52,7 @@ from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
+from dscost.readers.torch_forms import frozen_note, held_as_constants, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes
 from dscost.readers.torch_names import module_path_names, rename, write_names
@@ -164,13 +165,6 @@ def build_module(target: str, kwargs: dict | None = None):
     return built
 
 
-def program_module(obj, torch):
-    """``obj``, or the module of a torch.export program (``ExportedProgram.module()``, as its
-    ``.pt2`` file is counted; round 51: the object was refused, and a target naming one called it)."""
-    program = getattr(getattr(torch, "export", None), "ExportedProgram", None)
-    return obj.module() if program is not None and isinstance(obj, program) else obj
-
-
 def _kwargs_text(kwargs: dict | None) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in (kwargs or {}).items())
 
@@ -208,41 +202,6 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
                             progress=bar, workdir=workdir, input_values=input_values, measure_sizes=measure_sizes)  # fmt: skip
 
 
-def _held_as_constants(module, path: Path, torch) -> dict[str, str]:
-    """A scripted module's parameters the export wrote as Constant nodes, not initializers (a
-    scripted nn.LSTM / GRU reads its ``_flat_weights`` list): Constant output -> parameter name,
-    matched by value (round 51: they counted as buffers, a tagger's 87,552 LSTM weights, and the
-    note called them unused).  Only the parameters no initializer holds are looked for."""
-    import numpy as np
-
-    from dscost.readers import onnx_lib
-    from dscost.readers.onnx_wire import strip
-
-    stripped, st = strip(path)
-    graph = onnx_lib.load().ModelProto.FromString(stripped).graph
-    missing = [(names[0], p) for p, names in param_groups(module) if not any(n in st.initializers for n in names)]
-    by_shape: dict[tuple, list] = {}
-    for name, p in missing:
-        by_shape.setdefault(tuple(p.shape), []).append((name, p.detach().cpu().numpy()))
-    if not by_shape or not any(node.op_type == "Constant" for node in graph.node):
-        return {}
-    import onnx
-    from onnx import numpy_helper
-
-    found: dict[str, str] = {}
-    taken: set[str] = set()
-    for node in onnx.load(str(path)).graph.node:  # (the export dscost just wrote: its constants' values)
-        if node.op_type != "Constant" or len(node.output) != 1 or not node.attribute or node.attribute[0].name != "value":
-            continue
-        dims = tuple(node.attribute[0].t.dims)
-        for name, value in by_shape.get(dims, ()):
-            if name not in taken and np.array_equal(numpy_helper.to_array(node.attribute[0].t), value):
-                found[node.output[0]] = name
-                taken.add(name)
-                break
-    return found
-
-
 def unused_params(module, path: Path, held: set[str] = frozenset()) -> str | None:
     """The note on the module's parameters that are in no graph of the TorchScript export at
     ``path`` (its initializers are named by their state_dict keys, or a key and ``.1``; a tensor
@@ -250,7 +209,7 @@ def unused_params(module, path: Path, held: set[str] = frozenset()) -> str | Non
     used under any of its names): the forward does not use them at these inputs (a mask token of
     training, an attention path the inputs do not take, experts no token reached).  torch's
     ``sum(p.numel())`` counts them; the graph, and so dscost, does not.  None when all are used.
-    ``held``: parameters the graph holds as constants (:func:`_held_as_constants`)."""
+    ``held``: parameters the graph holds as constants (:func:`torch_forms.held_as_constants`)."""
     from dscost.readers import onnx_lib
     from dscost.readers.onnx_wire import strip
 
@@ -295,30 +254,6 @@ def _kept_norms(module, torch):
         with torch.no_grad():
             for weight, saved in kept:
                 weight.copy_(saved)
-
-
-@contextlib.contextmanager
-def _uncompiled(module, torch):
-    """The module's compiled parts run as written while it is counted: a submodule compiled in
-    place (``m.compile()``: its ``_compiled_call_impl``) and a child torch.compile wrapped (an
-    OptimizedModule: its ``_orig_mod`` in its place), which the TorchScript exporter refuses --
-    they went to the dynamo exporter, which folds BatchNorm (round 51: resnet18 -4,800 params).
-    Put back afterwards."""
-    inner = [m for m in module.modules() if getattr(m, "_compiled_call_impl", None) is not None]
-    calls = [(m, m._compiled_call_impl) for m in inner]
-    swapped = [(parent, key, child) for parent in module.modules() for key, child in parent._modules.items()
-               if type(child).__name__ == "OptimizedModule" and isinstance(getattr(child, "_orig_mod", None), torch.nn.Module)]  # fmt: skip
-    try:
-        for m in inner:
-            m._compiled_call_impl = None
-        for parent, key, child in swapped:
-            parent._modules[key] = child._orig_mod
-        yield
-    finally:
-        for parent, key, child in swapped:
-            parent._modules[key] = child
-        for m, call in calls:
-            m._compiled_call_impl = call
 
 
 def _projected_lstms(module, model: Model, torch) -> None:
@@ -496,20 +431,6 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         return _count_module(module, inputs, input_shapes, **options)
 
 
-def _unwrapped(module, torch):
-    """The module a wrapper runs: torch.compile's (an OptimizedModule: exported whole, its layers
-    took the compiled graph's names) and DataParallel's or DistributedDataParallel's (their
-    ``.module``, which torch's TorchScript exporter asks for: it refuses the wrapper), however nested."""
-    parallel = (torch.nn.DataParallel, torch.nn.parallel.DistributedDataParallel)
-    while True:
-        if type(module).__name__ == "OptimizedModule" and isinstance(getattr(module, "_orig_mod", None), torch.nn.Module):
-            module = module._orig_mod
-        elif isinstance(module, parallel) and isinstance(getattr(module, "module", None), torch.nn.Module):
-            module = module.module
-        else:
-            return module
-
-
 def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                   source: str | None = None, label: str | None = None, what: str = "--input-shape",
                   input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
@@ -521,7 +442,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     label = label or f"{type(module).__name__} (nn.Module)"
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
-    module = _unwrapped(module, torch)
+    module = unwrapped(module, torch)
     meta = next((n for n, t in (*module.named_parameters(), *module.named_buffers()) if t.is_meta), None)
     if meta is not None:
         raise InputError(f"{label}: its tensors are on the meta device ({meta!r}: a shape without values), and the export to ONNX needs values; "
@@ -550,7 +471,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     experts, experts_note = batched_experts(module)
     cache_note = None
     folder = contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="dscost-torch-")
-    with progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_norms(module, torch), _uncompiled(module, torch):
+    with progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_norms(module, torch), uncompiled(module, torch):
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
@@ -577,7 +498,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
             tensors.update((n, True) for n, _ in module.named_parameters(remove_duplicate=False))
-            held = _held_as_constants(module, path, torch) if isinstance(module, torch.jit.ScriptModule) else {}
+            held = held_as_constants(module, path, torch) if isinstance(module, torch.jit.ScriptModule) else {}
             tensors.update(dict.fromkeys(held, True))
             bar.stage("counting the exported graph")
             measure = _arrays(args, kwargs, torch, names) if measure_sizes else None
@@ -601,14 +522,5 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused, integers, frozen and _frozen_note(model)) if note]
+    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused, integers, frozen and frozen_note(model)) if note]
     return model, path
-
-
-def _frozen_note(model: Model) -> str:
-    """What a frozen TorchScript module's params are: torch.jit.freeze makes its weights constants
-    of its graph -- it has no parameters, nor modes -- which count as buffers, as the constants any
-    forward computes do (round 51: its mode, which it lacks, was an internal error)."""
-    held = sum(layer.cost.buffers for layer in model.layers) + sum(u.params for u in model.uncounted)
-    return (f"a frozen TorchScript module (torch.jit.freeze): its weights are constants of its graph, not parameters (torch counts none), "
-            f"so they count as buffers ({held:,}); give dscost the module before freezing for its params")
