@@ -399,7 +399,7 @@ def _resized(dims, shape: tuple[int, ...], defaults: set[str]) -> bool:
     open (symbolic, -1) a size other than the default batch of 1 (``--dim``, ``--input-shape``):
     the shapes the file declares for other tensors may then hold the sizes it was exported at."""
     for i, (d, v) in enumerate(zip(dims, shape)):
-        if d.dim_value > 0 or (d.HasField("dim_value") and d.dim_value == 0):  # a declared 0 (an empty tensor) is fixed too
+        if d.HasField("dim_value") and d.dim_value >= 0:  # (a declared 0, an empty tensor, is fixed too)
             if d.dim_value != v:
                 return True
         elif v != 1 or not (i == 0 or d.dim_param in defaults):

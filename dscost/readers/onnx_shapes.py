@@ -298,7 +298,7 @@ def _propagate(g, shapes: dict, types: dict, notes: list[str], onnx, opset: int,
 
 SEQUENCE_OPS = ("SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceErase", "SequenceAt", "SequenceLength", "SplitToSequence",
                 "ConcatFromSequence", "Identity")  # fmt: skip
-SEQUENCE_MAX = 100_000  # tensors in a sequence whose shapes are followed, at most
+SEQUENCE_MAX = 4_096  # tensors in a sequence whose shapes are followed, at most (each insert or erase copies the list)
 
 
 def _position(values: dict, ins: list[str], k: int, length: int, extra: int = 0) -> int | None:
@@ -321,10 +321,9 @@ def _sequence_shapes(node, ins: list[str], out: str, shapes: dict, types: dict, 
     of three 2x3x4 tensors along axis 1 is 2x9x4, which it leaves open.  SequenceAt at a known
     position gives that tensor's shape; SequenceLength its known length, as a value."""
     op, a = node.op_type, node_attrs(node)
-    known = lambda names: all(shapes.get(i) is not None for i in names)  # noqa: E731
     if op == "SequenceEmpty":
         seqs[out] = []
-    elif op == "SequenceConstruct" and known(ins):
+    elif op == "SequenceConstruct" and len(ins) <= SEQUENCE_MAX and all(shapes.get(i) is not None for i in ins):
         seqs[out] = [shapes[i] for i in ins]
     elif op == "Identity" and ins and ins[0] in seqs:
         seqs[out] = seqs[ins[0]]
@@ -350,7 +349,8 @@ def _sequence_shapes(node, ins: list[str], out: str, shapes: dict, types: dict, 
             seqs[out] = [shape[:axis] + (k,) + shape[axis + 1:] for k in sizes]
     elif ins and ins[0] in seqs:
         items = seqs[ins[0]]
-        if op == "SequenceInsert" and len(ins) > 1 and shapes.get(ins[1]) is not None and (p := _position(values, ins, 2, len(items), 1)) is not None:
+        if op == "SequenceInsert" and len(items) < SEQUENCE_MAX and len(ins) > 1 and shapes.get(ins[1]) is not None \
+                and (p := _position(values, ins, 2, len(items), 1)) is not None:  # fmt: skip
             seqs[out] = items[:p] + [shapes[ins[1]]] + items[p:]
         elif op == "SequenceErase" and (p := _position(values, ins, 1, len(items))) is not None:
             seqs[out] = items[:p] + items[p + 1:]

@@ -305,12 +305,13 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         if op.custom and op.opname not in HANDLERS:
             uncounted.append(Uncounted(name, op.opname, f"custom op {op.opname!r}: " + _custom_reason(op.opname)))
             continue
-        if op.opname in ("WHILE", "STABLEHLO_WHILE") and scalars is None:
-            scalars = shape_scalars(g)
-        loop = counted_loop(f, g, op, const, values=scalars) if op.opname in ("WHILE", "STABLEHLO_WHILE") else None
+        loop = None
+        if op.opname in ("WHILE", "STABLEHLO_WHILE"):
+            scalars = shape_scalars(g) if scalars is None else scalars
+            loop = counted_loop(f, g, op, const, values=scalars)
         if loop is not None:
             looped.update(loop.subgraphs)
-            steps, run, n_ops, body_name = loop.steps, loop.run, loop.ops, loop.body
+            steps, run = loop.steps, loop.run
             data = [t for t in op.inputs if t >= 0 and t not in const]
             edges = list(dict.fromkeys(producer.get(t, tensors[t].name) for t in data))
             biggest = lambda ts: max((tensors[t].shape for t in ts if tensors[t].shape is not None), key=prod, default=())  # noqa: E731
@@ -319,7 +320,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             results = [t for t in op.outputs if t in read] or op.outputs  # (its result: a loop variable passed through unread is not)
             layers.append(Layer(name=name, type=RECURRENT, op=op.opname, inputs=tuple(edges), input_shape=biggest(data),
                                 output_shape=biggest(results), cost=replace(run, macs=run.macs * steps, other_ops=run.other_ops * steps),
-                                note=f"a loop of {steps} steps, each the {n_ops} ops of subgraph {body_name!r}"))  # fmt: skip
+                                note=f"a loop of {steps} steps, each the {loop.ops} ops of subgraph {loop.body!r}"))  # fmt: skip
             continue
         if op.opname == "CALL_ONCE" and (init := tflite_variables.initialisation(f, op, held_keys)) is not None:
             initialised.update(subgraph_indices(op))
