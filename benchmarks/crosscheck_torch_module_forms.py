@@ -110,7 +110,12 @@ finding 5), 2 DIFF (tiny_gpt's decomposed program: a torch internal assert in it
 dynamo fallback, -1,024 params, noted); conv_attn and einsum_attn decomposed, and lstm_tagger and gru_classifier
 scripted and loaded, now equal.
 
-FINDINGS (as found; 1, 2, 3, 4 and 7 fixed since, 2026-12-07):
+A fourth run (later on 2026-12-07, after finding 6's fix; ``--forms plain,qdynamic --no-cli``, all 16 modules, 62
+rows): **60 equal**, 2 n/a (no Linear / LSTM / GRU to quantize); all 28 qdynamic rows (14 modules, tensor and
+shape) count the plain module's MACs and params -- tiny_encoder's too, whose own quantized forward fails in torch
+2.14 (its float layers run while counted).
+
+FINDINGS (as found; 1, 2, 3, 4, 6 and 7 fixed since, 2026-12-07):
 
 1. FIXED (d345a0f: counted, weights as buffers, a note; optimize_for_inference refused in one line). Frozen TorchScript crashes (48 + 32 rows, all 16 modules): ``torch.jit.freeze(torch.jit.script(m))`` and
    ``torch.jit.optimize_for_inference(...)`` -- what a deployment ships -- raise AttributeError out of
@@ -150,7 +155,8 @@ FINDINGS (as found; 1, 2, 3, 4 and 7 fixed since, 2026-12-07):
    all tuples" (script), "prim::DictConstruct" (trace, .pt).  One clear line each.  Cause: dscost hands a
    ScriptModule to torch.onnx.export as it is; the exporter lowers the TorchScript graph without a trace's shapes
    (and scripted MHA keeps its autocast check), and the dynamo fallback cannot take a ScriptModule.
-6. REFUSED: dynamic quantization (26 rows, 13 modules): "torch.onnx.export failed: UnsupportedOperatorError:
+6. FIXED (2026-12-07, the next session: each dynamically quantized layer counted as the float layer of its unpacked
+   weights, ``torch_forms.dequantized``). REFUSED: dynamic quantization (26 rows, 13 modules): "torch.onnx.export failed: UnsupportedOperatorError:
    Exporting the operator 'quantized::linear_dynamic' to ONNX opset version 17 is not supported; the dynamo
    exporter too: TorchExportError: ... LinearPackedParamsBase ... does not have a field with name
    '__obj_flatten__'" (vit, conv_attn: "TracingCheckError: Tracing failed sanity checks!").  One line; the right

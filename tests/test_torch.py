@@ -431,6 +431,40 @@ def test_a_scripted_recurrent_module_counts_its_weights_as_params():
         assert scripted.totals.buffers == 0 and not any("in no graph" in n for n in scripted.model.notes)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")  # (torch.ao.quantization's deprecation)
+def test_a_dynamically_quantized_module_counts_as_the_float_module(tmp_path):
+    """Round 51: ``torch.ao.quantization.quantize_dynamic`` (int8 or float16 Linear, LSTM, GRU and
+    cells) was refused -- torch's exporters have no ``quantized::linear_dynamic`` -- though its
+    work is the float module's, in int8.  Its layers are counted as the float layers of their
+    unpacked weights, put back afterwards, and a note says the packed weights (no
+    nn.Parameters) count as params.  By hand: Embedding 50 x 16 (800); a 2-layer bidirectional
+    LSTM(16, 12) over 2 x 9 tokens: 4 x 12 x (16 + 12) = 1,344 and 4 x 12 x (24 + 12) = 1,728 MACs
+    per step, direction and row -> 3,072 x 2 x 18 = 110,592; Linear 24 -> 5 on 18 rows 2,160;
+    GRUCell(5, 7) on the last 2 rows: 3 x 7 x 12 x 2 = 504.  113,256 MACs; params 800 +
+    2 x (1,344 + 96) + 2 x (1,728 + 96) + 125 + 3 x 7 x 12 + 42 = 7,747."""
+    class Tagger(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb, self.head, self.cell = torch.nn.Embedding(50, 16), torch.nn.Linear(24, 5), torch.nn.GRUCell(5, 7)
+            self.lstm = torch.nn.LSTM(16, 12, num_layers=2, bidirectional=True, batch_first=True)
+
+        def forward(self, x):
+            y, _ = self.lstm(self.emb(x))
+            return self.cell(self.head(y)[:, -1])
+
+    m, x = Tagger().eval(), torch.randint(0, 50, (2, 9))
+    for dtype in (torch.qint8, torch.float16):
+        q = torch.ao.quantization.quantize_dynamic(m, {torch.nn.Linear, torch.nn.LSTM, torch.nn.GRUCell}, dtype=dtype)
+        a = dscost.analyze(q, x)
+        assert (a.totals.macs, a.totals.params, a.totals.buffers, a.model.uncounted) == (113_256, 7_747, 0, [])
+        assert sum(p.numel() for p in q.parameters()) == 800  # (torch's own sum: the packed weights are none)
+        assert any(n.startswith("dynamically quantized layers (torch.ao.quantization.quantize_dynamic: 1 GRUCell, 1 LSTM, 1 Linear) counted as "
+                                f"the float layers they compute: the same multiply-adds, on {str(dtype)[6:].lstrip('q')} weights; their packed weights (6,947)")
+                   for n in a.model.notes)  # fmt: skip
+        assert type(q.lstm).__module__.startswith("torch.ao.nn.quantized.dynamic")  # (put back)
+        assert torch.equal(q(x), q(x))
+
+
 def test_inputs_made_from_a_shape_take_the_modules_float_type():
     """A module in float64 (or half precision) given a shape: dscost made float32 inputs, the
     TorchScript exporter failed on them ("Input type (torch.FloatTensor) and weight type

@@ -1,6 +1,6 @@
 """The forms a PyTorch user holds a module in, seen through to the module dscost exports:
 wrappers that run another module (torch.compile's OptimizedModule, DataParallel), parts compiled in
-place, a torch.export program, a frozen ScriptModule (its weights constants, not parameters), and
+place, a torch.export program, dynamically quantized layers, a frozen ScriptModule (its weights constants, not parameters), and
 a scripted module whose parameters the export writes as Constant nodes.  Found by round 51 (the
 forms users hold a model in); split from :mod:`dscost.readers.torch_reader`, which uses them.
 """
@@ -71,6 +71,69 @@ def uncompiled(module, torch):
             parent._modules[key] = child
         for m, call in calls:
             m._compiled_call_impl = call
+
+
+_DYNAMIC = "torch.ao.nn.quantized.dynamic"  # (torch.ao.quantization.quantize_dynamic's layers live there)
+
+
+def _float_layer(child, torch):
+    """The float layer a dynamically quantized one computes as, its weights unpacked and
+    dequantized, or None (a dynamic conv, which no default of quantize_dynamic makes)."""
+    nn, kind = torch.nn, type(child).__name__
+    if kind == "Linear":
+        bias = child.bias()
+        layer = nn.Linear(child.in_features, child.out_features, bias=bias is not None)
+        tensors = {"weight": child.weight(), "bias": bias}
+    elif kind in ("LSTM", "GRU"):
+        layer = getattr(nn, kind)(child.input_size, child.hidden_size, child.num_layers, bias=child.bias, batch_first=child.batch_first,
+                                  dropout=child.dropout, bidirectional=child.bidirectional)  # fmt: skip
+        tensors = {**child.get_weight(), **child.get_bias()}
+    elif kind in ("LSTMCell", "GRUCell", "RNNCell"):
+        unpack = torch.ops.quantized.linear_unpack if child.weight_dtype == torch.qint8 else torch.ops.quantized.linear_unpack_fp16
+        (w_ih, b_ih), (w_hh, b_hh) = unpack(child._packed_weight_ih), unpack(child._packed_weight_hh)
+        options = {"nonlinearity": child.nonlinearity} if kind == "RNNCell" else {}
+        layer = getattr(nn, kind)(child.input_size, child.hidden_size, bias=child.bias, **options)
+        tensors = {"weight_ih": w_ih, "weight_hh": w_hh, "bias_ih": b_ih, "bias_hh": b_hh}
+    else:
+        return None
+    with torch.no_grad():
+        for key, tensor in tensors.items():
+            if getattr(layer, key, None) is not None and tensor is not None:
+                getattr(layer, key).copy_((tensor.dequantize() if tensor.is_quantized else tensor).float())
+    return layer.train(child.training)
+
+
+@contextlib.contextmanager
+def dequantized(module, torch):
+    """A dynamically quantized module (``torch.ao.quantization.quantize_dynamic``: int8 or float16
+    Linear, LSTM, GRU and cells) counted as the float module it computes: each such layer is the
+    float layer of its unpacked weights while counted -- the same multiply-adds, which torch's
+    exporters refuse in their int8 form (round 51: ``quantized::linear_dynamic``) -- and put back
+    afterwards.  Yields a note (its packed weights are no nn.Parameters; here they count as
+    params), or None when no layer is one."""
+    found = [(parent, key, child) for parent in module.modules() for key, child in parent._modules.items()
+             if child is not None and type(child).__module__.startswith(_DYNAMIC)]  # fmt: skip
+    floats: dict[int, object] = {}
+    for _, _, child in found:
+        if id(child) not in floats:
+            floats[id(child)] = _float_layer(child, torch)
+    swapped = [(parent, key, child) for parent, key, child in found if floats[id(child)] is not None]
+    try:
+        for parent, key, child in swapped:
+            parent._modules[key] = floats[id(child)]
+        kinds: dict[str, int] = {}
+        for child in {id(c): c for _, _, c in swapped}.values():
+            kinds[type(child).__name__] = kinds.get(type(child).__name__, 0) + 1
+        elements = sum(p.numel() for i in {id(c) for _, _, c in swapped} for p in floats[i].parameters())
+        listed = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        types = sorted({str(getattr(c, "weight_dtype", None) or getattr(c, "dtype", None) or c._packed_params.dtype).removeprefix("torch.q").removeprefix("torch.")
+                        for _, _, c in swapped})  # fmt: skip
+        yield (f"dynamically quantized layers (torch.ao.quantization.quantize_dynamic: {listed}) counted as the float layers they compute: "
+               f"the same multiply-adds, on {' and '.join(types)} weights; their packed weights ({elements:,}) are no nn.Parameters "
+               f"(torch's sum of parameters counts none of them) and count as params here") if swapped else None  # fmt: skip
+    finally:
+        for parent, key, child in swapped:
+            parent._modules[key] = child
 
 
 def unwrapped(module, torch):

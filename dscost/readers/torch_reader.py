@@ -52,7 +52,7 @@ from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
-from dscost.readers.torch_forms import frozen_note, held_as_constants, program_module, uncompiled, unwrapped
+from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes
 from dscost.readers.torch_names import module_path_names, rename, write_names
@@ -471,7 +471,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     experts, experts_note = batched_experts(module)
     cache_note = None
     folder = contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="dscost-torch-")
-    with progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_norms(module, torch), uncompiled(module, torch):
+    with (progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_norms(module, torch), uncompiled(module, torch),
+          dequantized(module, torch) as quantized):
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
         try:
@@ -522,5 +523,5 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused, integers, frozen and frozen_note(model)) if note]
+    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused, integers, quantized, frozen and frozen_note(model)) if note]
     return model, path
