@@ -212,8 +212,10 @@ call; run dscost ``analyze FILE -f json -q``):
   operands' and counted at them when they come back at their sizes.  ``dyn_len_loop`` (``for t in
   tf.range(tf.shape(x)[1])``): 0 at --input-shape 1x9x12 for 4,032 (9 x (12 x 16 + 16 x 16)): the limit, a loop
   variable whose start the main graph computes (SHAPE -> STRIDED_SLICE), now has the value the sizes give it.
-- dscost gap (open, rare), ``while_float_counter`` (0.0 by 0.5 while < 2.0): 0 for 1,024: tflite_file reads
-  only integer constants' values, so a float counter has no start.
+- dscost gap (FIXED later on 2026-12-07: one-element float constants are read, and a float counter's runs are
+  followed in its own type, ``tflite_loops._float_runs``; re-run with ``--only while_float_counter``: 1,024, equal),
+  ``while_float_counter`` (0.0 by 0.5 while < 2.0): 0 for 1,024: tflite_file reads only integer constants'
+  values, so a float counter has no start.
 - convention (EXPLAINED): ``cond_if`` (IF uncounted, 128 MACs a branch; its params 264: both branches'
   kernels, which the converter passes as the IF's operands, and the else branch's folded bias), ``while_data_cond``
   (at most 7 runs: 1,792 as an upper bound), ``while_trip_input``, ``rfft_stft`` (three RFFT2D), ``where_indices``,

@@ -856,6 +856,50 @@ def test_a_loop_counts_a_dequantized_bias_it_passes_on_unchanged(tmp_path):
     assert "2 more subgraph(s) (bodies of control-flow ops or other signatures) not counted" in m.notes
 
 
+def _float_counter_loop(start: float, limit: float, step: float, fmt: str = "<f") -> tm.Net:
+    """tf.function's ``i = 0.0; while i < 2.0: h = tanh(h W); i += 0.5`` as TFLite writes it: WHILE(i,
+    h), cond LESS(i, limit), body ADD(i, step) and FULLY_CONNECTED 12 -> 12 (no bias) + TANH; the
+    counter float32 (``fmt`` "<f") or float16 ("<e")."""
+    kind = tm.FLOAT32 if fmt == "<f" else tm.TensorType.FLOAT16
+    num = lambda net, name, v: net.const(name, (), kind, data=struct.pack(fmt, v))  # noqa: E731
+    n = tm.Net()
+    h0 = n.input("h0", (1, 12))
+    cond, body = n.body(), n.body()
+    ci = cond.input("i", (), kind)
+    cond.input("h", (1, 12))
+    ok = cond.tensor("ok", (), tm.BOOL)
+    cond.op(OP.LESS, [ci, num(cond, "limit", limit)], [ok])
+    cond.output(ok)
+    bi, bh = body.input("i", (), kind), body.input("hh", (1, 12))
+    i2 = body.tensor("i2", (), kind)
+    body.op(OP.ADD, [bi, num(body, "step", step)], [i2])
+    body.output(i2)
+    body.output(body.unary(OP.TANH, body.fc(bh, 12, bias=False, name="W"), "t", shape=(1, 12)))
+    outs = [n.tensor("i_out", (), kind), n.tensor("h_out", (1, 12))]
+    n.op(OP.WHILE, [num(n, "start", start), h0], outs, (OPTS.WhileOptions, {"CondSubgraphIndex": 1, "BodySubgraphIndex": 2}))
+    n.output(outs[1])
+    return n
+
+
+@pytest.mark.parametrize(("start", "limit", "step", "fmt", "steps"), [
+    (0.0, 2.0, 0.5, "<f", 4), (0.0, 1.0, 0.1, "<f", 10), (0.0, 2.4, 0.3, "<f", 9), (3.0, 10.0, 2.5, "<e", 3),
+    (2048.0, 4096.0, 1.0, "<e", None), (0.0, 16777220.0, 1.0, "<f", None),
+])  # fmt: skip
+def test_a_while_with_a_float_counter_is_counted_as_its_type_runs_it(tmp_path, start, limit, step, fmt, steps):
+    """Round 49: a float counter (0.0 by 0.5 while < 2.0, 4 steps of 144 MACs) was uncounted: only
+    integer constants were read.  Its runs are followed in its own type: 0.3 added 8 times in
+    float32 is 2.3999999, below 2.4: 9 runs, where reals make 8; 0.1 ten times is 1.0000001 (10
+    runs below 1.0); 3.0 by 2.5 in float16: 3, 5.5, 8.  A float16 counter at 2048 is not moved by + 1 (2049 rounds back to 2048),
+    nor a float32 one at 2^24 (reached after 16,777,216 steps, more than are followed): no count,
+    the WHILE stays uncounted.  Per step 144 MACs, 12 + 1 other ops (TANH, the counter's ADD)."""
+    m = _read(_float_counter_loop(start, limit, step, fmt), tmp_path, "floatloop")
+    if steps is None:
+        assert not m.layers and [u.op for u in m.uncounted] == ["WHILE"]
+        return
+    (layer,) = m.layers
+    assert (layer.op, layer.cost) == ("WHILE", Cost(macs=144 * steps, other_ops=13 * steps, weights=144)) and not m.uncounted
+
+
 def test_a_while_on_data_stays_uncounted(tmp_path):
     m = _read(_rnn_loop(data_cond=True), tmp_path)
     assert not m.layers and [(u.op, u.params) for u in m.uncounted] == [("WHILE", 252)]

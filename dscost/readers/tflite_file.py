@@ -32,6 +32,7 @@ TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5:
               14: "variant", 15: "uint32", 16: "uint16", 17: "int4", 18: "bfloat16"}  # fmt: skip
 FLOAT_TYPES = frozenset({0, 1, 10, 18})
 INT_WIDTH = {2: 4, 4: 8}  # int32, int64: bytes per element
+FLOAT_FORMAT = {0: "<f", 1: "<e", 10: "<d"}  # float32, float16, float64: their struct format
 SMALL = 128  # bytes of a buffer read as integers: 16 int64 values (never a weight's bytes: a file's constants of more are not read)
 # TensorType -> bits per element, for the types of a fixed width (a dense constant's buffer holds at least its shape's worth)
 TYPE_BITS = {0: 32, 1: 16, 2: 32, 3: 8, 4: 64, 6: 8, 7: 16, 8: 64, 9: 8, 10: 64, 11: 128, 12: 64, 15: 32, 16: 16, 17: 4, 18: 16}
@@ -133,6 +134,7 @@ class Tensor:
     const: bool = False  # its buffer holds data
     value: int | None = None  # a one-element int32/int64 constant's value (a loop's bound, start or step)
     ints: tuple[int, ...] | None = None  # a small int32/int64 constant's values (<= 16: a PAD's paddings, a RESIZE's size)
+    number: float | None = None  # a one-element float16/32/64 constant's value (a float loop counter's start, limit or step)
 
 
 @dataclass
@@ -277,7 +279,10 @@ def _scan(buf, size: int, tfl) -> TFLiteFile:
             ints = tuple(int.from_bytes(data[i : i + width], "little", signed=True) for i in range(0, prod(shape) * width, width)) \
                 if data is not None and len(data) >= prod(shape) * width else None  # fmt: skip
             value = ints[0] if ints is not None and len(ints) == 1 else None
-            tensors.append(Tensor(name, shape, dtype, b, quantized, sig, b < n_buffers and has_data[b], value, ints))
+            number = None
+            if dtype in FLOAT_FORMAT and prod(shape) == 1 and len(small.get(b, b"")) >= struct.calcsize(FLOAT_FORMAT[dtype]):
+                number = struct.unpack_from(FLOAT_FORMAT[dtype], small[b])[0]
+            tensors.append(Tensor(name, shape, dtype, b, quantized, sig, b < n_buffers and has_data[b], value, ints, number))
 
         def index(t: int, what: str, optional: bool = True) -> int:
             if t == -1 and optional:

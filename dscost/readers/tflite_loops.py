@@ -2,7 +2,7 @@
 
 Keras 3 converts an LSTM, GRU or SimpleRNN layer to a WHILE: the cond subgraph compares loop
 counters with constants (``LESS(i, 16) AND LESS(t, 16)``), the body adds a constant step to each
-counter, and the main graph gives their start.  When every comparison of the condition is of
+counter, and the main graph gives their start (a float counter's runs are followed in its type).  When every comparison of the condition is of
 that kind, the loop runs min over them of ceil((limit - start) / step) times (LESS_EQUAL:
 ceil((limit - start + 1) / step)); when every op of the body has a handler, one run of the body costs the
 sum of its ops, and the WHILE costs that times the steps (its params once).  A WHILE in the body
@@ -16,6 +16,7 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import replace
 from math import prod
 from typing import NamedTuple
@@ -23,12 +24,13 @@ from typing import NamedTuple
 from dscost import cost as C
 from dscost.layers import Cost
 from dscost.readers.handlers import HANDLER_ERRORS, UnknownShape
-from dscost.readers.tflite_file import CONTROL_FLOW, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
+from dscost.readers.tflite_file import CONTROL_FLOW, FLOAT_FORMAT, FUSED_ACTIVATIONS, Subgraph, TFLiteFile
 from dscost.readers.tflite_ops import HANDLERS, SHAPE_OPS, NodeInfo, fused_activation
 from dscost.readers.tflite_propagate import propagate
 from dscost.readers.tflite_shapes import DATA_SIZED_OPS, downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
+MAX_FLOAT_RUNS = 1 << 16  # a float counter's runs are followed one by one, at most this many
 MAX_DEPTH = 8  # loops in loops counted, at most this deep
 MOVES_DATA = (*SHAPE_OPS, "CONCATENATION")  # (zero arithmetic whatever the sizes: tflite_ops)
 _LESS = {"LESS": 0, "LESS_EQUAL": 1}  # low < high, low <= high (one more step when it divides)
@@ -126,8 +128,13 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
         start, end = _value(g, op.inputs[k], values), _limit(g, op, cond, body, limit, values)
         if start is None or end is None:
             return None
+        dtype = cond.tensors[var].dtype
+        if dtype in FLOAT_FORMAT:  # (a float counter: its runs in its own type, 0.0 by 0.5 while < 2.0; round 49)
+            return _float_runs(start, end, step, inclusive, sign, FLOAT_FORMAT[dtype])
+        if any(isinstance(v, float) for v in (start, end, step)):
+            return None
         n = C.counter_values(sign * start, sign * end, sign * step, inclusive)
-        last, dtype = start + n * step, cond.tensors[var].dtype
+        last = start + n * step
         highest = _EXACT.get(dtype, 0)
         lowest = 0 if dtype in _UNSIGNED else -highest
         # (a counter that would wrap around -- past what its type holds, below 0 if unsigned -- is not a count)
@@ -135,8 +142,30 @@ def _steps(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, producer: di
     return None
 
 
-def _value(g: Subgraph, t: int, values: dict[int, int]) -> int | None:
-    return (g.tensors[t].value if g.tensors[t].value is not None else values.get(t)) if t >= 0 else None
+def _float_runs(start: float, end: float, step: float, inclusive: bool, sign: int, fmt: str) -> int | None:
+    """The runs of a loop whose float counter goes from ``start`` by ``step`` while it is below
+    ``end`` (``sign`` -1: above it), each sum rounded to the counter's type (``fmt``: struct's
+    format of it) as the runtime rounds it -- a float64 sum of two float32 or float16 values,
+    rounded, is theirs -- so 0.1 ten times is what float32 makes of it.  None past MAX_FLOAT_RUNS
+    (a counter too large for its step to move it, 2048 + 1 in float16, never ends)."""
+    def rounded(x: float) -> float:
+        return struct.unpack(fmt, struct.pack(fmt, x))[0]
+
+    i, at, stop, by = 0, rounded(start), rounded(end), rounded(step)
+    while (at <= stop if inclusive else at < stop) if sign > 0 else (at >= stop if inclusive else at > stop):
+        i += 1
+        if i > MAX_FLOAT_RUNS:
+            return None
+        at = rounded(at + by)
+    return i
+
+
+def _number(tensor) -> int | float | None:
+    return tensor.value if tensor.value is not None else tensor.number
+
+
+def _value(g: Subgraph, t: int, values: dict[int, int]) -> int | float | None:
+    return (_number(g.tensors[t]) if _number(g.tensors[t]) is not None else values.get(t)) if t >= 0 else None
 
 
 def shape_scalars(g: Subgraph) -> dict[int, int]:
@@ -147,11 +176,11 @@ def shape_scalars(g: Subgraph) -> dict[int, int]:
     return {t: v[0] for t, v in found.items() if len(v) == 1 and not g.tensors[t].const}
 
 
-def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, values: dict[int, int]) -> int | None:
+def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, values: dict[int, int]) -> int | float | None:
     """A constant of the cond subgraph, or a loop variable the body passes on unchanged whose
     start is a constant or a value ``values`` knows (computed from shapes)."""
-    if cond.tensors[t].value is not None:
-        return cond.tensors[t].value
+    if _number(cond.tensors[t]) is not None:
+        return _number(cond.tensors[t])
     if t in cond.inputs:
         j = cond.inputs.index(t)
         if body.outputs[j] == body.inputs[j]:
@@ -159,19 +188,19 @@ def _limit(g: Subgraph, op, cond: Subgraph, body: Subgraph, t: int, values: dict
     return None
 
 
-def _step(body: Subgraph, k: int) -> int | None:
+def _step(body: Subgraph, k: int) -> int | float | None:
     """The constant the body adds to loop variable ``k`` each run, or minus the one it subtracts
     (None: anything else)."""
     out, var = body.outputs[k], body.inputs[k]
     p = _written_once(body).get(out)
     if p is None or any(var in o.outputs for o in body.ops) or len(p.inputs) != 2 or var not in p.inputs:
         return None
-    if p.opname in ("SUB", "STABLEHLO_SUBTRACT") and p.inputs[0] == var and p.inputs[1] >= 0 and body.tensors[p.inputs[1]].value is not None:
-        return -body.tensors[p.inputs[1]].value  # (i - 1: a count down)
+    if p.opname in ("SUB", "STABLEHLO_SUBTRACT") and p.inputs[0] == var and p.inputs[1] >= 0 and _number(body.tensors[p.inputs[1]]) is not None:
+        return -_number(body.tensors[p.inputs[1]])  # (i - 1: a count down)
     if p.opname not in ("ADD", "STABLEHLO_ADD"):
         return None
     other = p.inputs[1] if p.inputs[0] == var else p.inputs[0]
-    return body.tensors[other].value if other >= 0 else None
+    return _number(body.tensors[other]) if other >= 0 else None
 
 
 def _written_once(sub: Subgraph) -> dict:
