@@ -110,9 +110,13 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
         given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims)) if v is not None]
         if given:
             raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
-        stored = getattr(model, "example_inputs", None) if module is not model else None  # (a torch.export program's, as its .pt2 file's)
-        if inputs is None and shapes is None and stored and not stored[1]:
-            inputs = tuple(stored[0])
+        import sys
+
+        from dscost.readers.torch_forms import program_inputs
+
+        stored = program_inputs(model, sys.modules["torch"])  # (a torch.export program's, as its .pt2 file's)
+        if inputs is None and shapes is None and stored is not None:
+            inputs = stored
         model = module
         from dscost.readers.torch_reader import read_module
 

@@ -401,6 +401,8 @@ def test_other_forms_of_a_module_count_as_the_module(tmp_path):
     assert (d.totals.macs, d.totals.params, d.totals.buffers) == (42_336 + 8 * 14 * 6 * 14, 216 + 16 + 90, 16) and "TorchScript exporter" in d.model.notes[0]
     t = dscost.analyze(f"{tmp_path / 'programs.py'}:program", input_shape=(1, 3, 16, 16))
     assert (t.totals.macs, t.totals.params) == (42_336, 216 + 8)
+    t = dscost.analyze(f"{tmp_path / 'programs.py'}:program")  # (a target naming a program: at its example inputs, as the object; it asked for --input-shape)
+    assert (t.totals.macs, t.totals.params, tuple(t.model.inputs[0][1])) == (42_336, 216 + 8, (1, 3, 16, 16))
     frozen = torch.jit.freeze(torch.jit.script(block()))
     f = dscost.analyze(frozen, x)
     assert (f.totals.macs, f.totals.params, f.totals.buffers) == (42_336, 0, 216)  # (freeze folds BN into the conv: its weight; the folded bias is 8 zeros, a literal)

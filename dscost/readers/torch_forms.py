@@ -157,6 +157,15 @@ def program_module(obj, torch):
     return obj.module() if program is not None and isinstance(obj, program) else obj
 
 
+def program_inputs(obj, torch) -> tuple | None:
+    """The positional example inputs a torch.export program was exported with (None: ``obj`` is
+    no program, or it stored none, or keyword ones), at which its module is counted when no
+    shape is given, as its ``.pt2`` file is."""
+    program = getattr(getattr(torch, "export", None), "ExportedProgram", None)
+    stored = getattr(obj, "example_inputs", None) if program is not None and isinstance(obj, program) else None
+    return tuple(stored[0]) if stored and stored[0] and not stored[1] else None
+
+
 def frozen_note(model: Model) -> str:
     """What a frozen TorchScript module's params are: torch.jit.freeze makes its weights constants
     of its graph -- it has no parameters, nor modes -- which count as buffers, as the constants any

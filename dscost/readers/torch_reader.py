@@ -52,7 +52,7 @@ from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
 from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
-from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_module, uncompiled, unwrapped
+from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes
 from dscost.readers.torch_names import module_path_names, rename, write_names
@@ -138,8 +138,10 @@ def _attribute(target: str, where: str, module, attr: str):
 
 
 def build_module(target: str, kwargs: dict | None = None):
-    """Import ``target`` (``module:attr`` or ``file.py:attr``) and return its nn.Module:
-    the attribute itself, or what calling it with ``kwargs`` returns."""
+    """Import ``target`` (``module:attr`` or ``file.py:attr``) and return its nn.Module -- the
+    attribute itself, or what calling it with ``kwargs`` returns -- and the example inputs it
+    comes with (a torch.export program's: its module is counted at them, as the API and its
+    ``.pt2`` file count it; round 51), or None."""
     from dscost.readers import torch_target
 
     parsed = torch_target(target)
@@ -148,21 +150,22 @@ def build_module(target: str, kwargs: dict | None = None):
     where, attr = parsed
     torch = import_torch(target)
     module = _import_file(target, where) if where.lower().endswith(".py") else _import_module(target, where)
-    obj = program_module(_attribute(target, where, module, attr), torch)
+    found = _attribute(target, where, module, attr)
+    obj = program_module(found, torch)
     if isinstance(obj, torch.nn.Module):
         if kwargs:
             raise InputError(f"{target}: {attr} is an nn.Module instance, not a factory; keyword arguments ({', '.join(kwargs)}) apply to a function or class")
-        return obj
+        return obj, program_inputs(found, torch)
     if not callable(obj):
         raise InputError(f"{target}: {attr} is a {type(obj).__name__}, not an nn.Module or a function returning one")
     try:
         built = obj(**(kwargs or {}))
     except (Exception, SystemExit) as err:
         raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}", err) from None
-    built = program_module(built, torch)
-    if not isinstance(built, torch.nn.Module):
+    module = program_module(built, torch)
+    if not isinstance(module, torch.nn.Module):
         raise InputError(f"{target}: {attr}({_kwargs_text(kwargs)}) returned a {type(built).__name__}, not a torch.nn.Module")
-    return built
+    return module, program_inputs(built, torch)
 
 
 def _kwargs_text(kwargs: dict | None) -> str:
@@ -195,10 +198,11 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
         import_torch(target)
         bar.stage(f"building {target}")
         with Captured():
-            module = build_module(target, kwargs)
+            module, stored = build_module(target, kwargs)
         attr = target.rpartition(":")[2]
         name = attr.rpartition(".")[2] + (f"({_kwargs_text(kwargs)})" if kwargs else "")  # (timm:create_model with model_name=...: which model)
-        return count_module(module, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
+        inputs = stored if stored is not None and not input_shapes and not input_dtypes and not input_values else None
+        return count_module(module, inputs, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
                             progress=bar, workdir=workdir, input_values=input_values, measure_sizes=measure_sizes)  # fmt: skip
 
 
