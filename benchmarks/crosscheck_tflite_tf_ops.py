@@ -86,6 +86,11 @@ equal, 8 explained, 4 differ** (exit 1): ``while_nested`` (3 files) 0 -> 3,072, 
 ``dyn_len_loop`` 0 -> 4,032 now equal, with and without the interpreter; open: the float counter and the
 TensorArray file's RESHAPE without the interpreter (3 files, MACs equal).
 
+Re-run in full later on 2026-12-07 (after the float counter and the loop-shape fixes: ``tflite_loops._float_runs``,
+``tflite_loops.loop_shapes``; the 108 files reused, the oracle and every dscost run redone): exit 0 (the script's),
+**100 equal, 8 explained, 0 differ** -- ``while_float_counter`` 0 -> 1,024, and ``tensorarray_seq`` (3 files) lists
+nothing uncounted without the interpreter either.
+
 Summary: **every conv, depthwise, transposed, 1-D / 3-D, dilated, atrous, grouped, matmul / einsum / tensordot /
 FC op equals the oracle, in float32, float16 and dynamic-range int8, at static, dynamic-batch, dynamic-length
 and dynamic-spatial shapes** (65 files with MACs outside loops, op by op; no op uncounted in them; and 12 counted-loop
@@ -196,7 +201,8 @@ call; run dscost ``analyze FILE -f json -q``):
   nothing uncounted.  ``segment_ops``: the sorted SEGMENT_SUM's rows are the last segment id + 1, sized by the data;
   its output is now unknown and the op listed uncounted, like WHERE (docs/tflite.md; it showed [1, 6], measured
   [4, 6]): EXPLAINED, no MACs either way.
-- NEW difference (open, 2026-12-07), ``tensorarray_seq`` float / fp16 / dyn_int8 without the interpreter
+- NEW difference (FIXED later on 2026-12-07: a counted WHILE's output shapes are followed through its body step
+  by step, ``tflite_loops.loop_shapes``; re-run: nothing uncounted, equal, both modes), ``tensorarray_seq`` float / fp16 / dyn_int8 without the interpreter
   (``--no-litert-python``, dscost's op-by-op propagation): 560 MACs, equal, but the RESHAPE after the WHILE is
   listed uncounted ("unknown shape of 'while2': a dynamic dimension (shape_signature [-1, 1, 8]) that the file
   stores as 1"); with the interpreter nothing is.  The propagation does not give the WHILE's output its

@@ -818,6 +818,36 @@ def test_a_tensor_array_written_in_a_loop_counts_its_steps(tmp_path, tanh_of_row
     assert (layer.op, layer.type, layer.cost) == ("WHILE", RECURRENT, Cost(macs=16 * 240, other_ops=16 * 37, weights=240, biases=12)) and not m.uncounted
 
 
+@pytest.mark.parametrize("grows", [False, True])
+def test_a_tensor_arrays_size_after_its_loop_is_followed_without_an_interpreter(tmp_path, monkeypatch, grows):
+    """Round 49: without a TFLite interpreter, the shapes the file leaves dynamic are propagated op
+    by op, and a WHILE's output was left unknown -- the TensorArray the loop writes (16, 1, 12),
+    stored (1, 1, 12) -- and so was all the graph computes from it: here RESHAPE to (-1, 12) and
+    a FULLY_CONNECTED 12 -> 4, 16 x 48 = 768 MACs, uncounted.  The loop's shapes are followed
+    through its body step by step (the counter's value in each): seq[:i] ++ row ++ seq[i+1:]
+    stays 16 rows.  A body that appends the row instead (seq ++ row) grows it: from 2 rows, 16
+    steps make 18, 18 x 48 = 864 MACs."""
+    from dscost.readers import tflite_shapes
+
+    monkeypatch.setattr(tflite_shapes, "find_runtime", lambda: None)
+    n = _sequence_loop(tensor_array=True)
+    (loop,) = [op for op in n.ops if op.code == OP.WHILE]
+    if grows:
+        body = n.bodies[1]
+        named = {t.name: k for k, t in enumerate(body.tensors)}
+        (write,) = [op for op in body.ops if op.outputs == [named["seq2"]]]
+        write.inputs[:] = [named["seq"], named["row"]]
+        loop.inputs[-1] = n.const("seq0_2", (2, 1, 12))
+    flat, out = n.tensor("flat", (1, 12), signature=(-1, 12)), n.tensor("y", (1, 4), signature=(-1, 4))
+    n.op(OP.RESHAPE, [loop.outputs[-1], n.const("flat_shape", (2,), tm.INT32, quantized=False, data=struct.pack("<2i", -1, 12))], [flat])
+    n.op(OP.FULLY_CONNECTED, [flat, n.const("V", (4, 12)), -1], [out], (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0}))
+    n.outputs[:] = [out]
+    m = _read(n, tmp_path)
+    rows = 18 if grows else 16
+    assert [(layer.op, layer.cost.macs) for layer in m.layers] == [("WHILE", 16 * 240), ("RESHAPE", 0), ("FULLY_CONNECTED", rows * 48)] and not m.uncounted
+    assert m.layers[-1].output_shape == (rows, 4)
+
+
 def _captured_bias_loop(data_cond: bool = False) -> tm.Net:
     """:func:`_rnn_loop` whose body also adds a bias it is given, b (1, 12), and passes on
     unchanged; the main graph makes it by DEQUANTIZE of a float16 constant -- TensorFlow's

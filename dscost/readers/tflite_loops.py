@@ -30,6 +30,8 @@ from dscost.readers.tflite_propagate import propagate
 from dscost.readers.tflite_shapes import DATA_SIZED_OPS, downstream, dynamic_tensors
 
 MAX_STEPS = 10**9
+MAX_TRACED = 1024  # steps of a loop whose shapes are followed step by step (each a propagation through its body)
+MAX_TRACED_OPS = 100_000  # ... and body ops over all those steps (a bound on the time it takes)
 MAX_FLOAT_RUNS = 1 << 16  # a float counter's runs are followed one by one, at most this many
 MAX_DEPTH = 8  # loops in loops counted, at most this deep
 MOVES_DATA = (*SHAPE_OPS, "CONCATENATION")  # (zero arithmetic whatever the sizes: tflite_ops)
@@ -87,6 +89,36 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozen
     if run is None:
         return None
     return Loop(steps, run[0], len(body.ops), body.name, frozenset(nest | run[1]))
+
+
+def loop_shapes(f: TFLiteFile, g: Subgraph, op, shapes: dict[int, tuple[int, ...]], values: dict[int, tuple[int, ...]]) -> list[tuple[int, ...] | None]:
+    """The shapes of the outputs of a WHILE ``op`` of ``g`` at its operands' ``shapes``, followed
+    through its body step by step (:mod:`tflite_propagate`, the counters' ``values`` each step)
+    when its steps are known (at most :data:`MAX_TRACED`, :data:`MAX_TRACED_OPS` ops in all) and every shape of every step follows:
+    a ``tf.TensorArray`` of 5 steps that the file stores as one ([1, 1, 8], shape_signature [-1,
+    1, 8]) and the body rewrites as seq[:i] ++ row ++ seq[i+1:] comes back [5, 1, 8] (round 49:
+    left unknown without the interpreter, and so what the graph computes from it).  None for
+    each output otherwise."""
+    unknown: list[tuple[int, ...] | None] = [None] * len(op.outputs)
+    cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
+    if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
+        return unknown
+    cond, body = f.graphs[cond_i], f.graphs[body_i]
+    n = len(op.inputs)
+    if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n or len(op.outputs) != n:
+        return unknown
+    scalars = {t: v[0] for t, v in values.items() if len(v) == 1}
+    steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond), scalars)
+    if steps is None or not 0 <= steps <= MAX_TRACED or steps * len(body.ops) > MAX_TRACED_OPS:
+        return unknown
+    sizes, known = [shapes.get(t) if t >= 0 else None for t in op.inputs], [values.get(t) if t >= 0 else None for t in op.inputs]
+    for _ in range(steps):
+        if any(size is None for size in sizes):
+            return unknown
+        given = {inner: v for inner, v in zip(body.inputs, known) if v is not None}
+        found = propagate(body, dict(zip(body.inputs, sizes)), DATA_SIZED_OPS, given)
+        sizes, known = [found.get(t) for t in body.outputs], [given.get(t) for t in body.outputs]
+    return sizes
 
 
 def _resized(body: Subgraph, sizes: dict[int, tuple[int, ...]], moved: set[int]) -> tuple[Subgraph, set[int]]:

@@ -40,12 +40,15 @@ class _Unknown(Exception):
     """An input's shape or a value the rule needs is not known."""
 
 
-def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = (), values: dict[int, tuple[int, ...]] | None = None) -> dict[int, Shape]:
+def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = (), values: dict[int, tuple[int, ...]] | None = None,
+              loops=None) -> dict[int, Shape]:  # fmt: skip
     """tensor index -> shape, for each tensor of ``graph`` (a :class:`tflite_file.Subgraph`) whose
     shape follows from its inputs': ``sizes`` for the inputs given one, the file's for the
     others (a dynamic batch stored as 1) and for constants.  Ops of ``data_sized`` (WHERE,
     UNIQUE) size their outputs by the data: unknown.  ``values`` gets the values of the small
-    integer tensors followed (constants, and what is computed from shapes)."""
+    integer tensors followed (constants, and what is computed from shapes; an input's value may
+    be given in it).  ``loops``: ``loops(op, shapes, values)``, a WHILE's output shapes (None
+    each where not known: :func:`tflite_loops.loop_shapes`)."""
     tensors = graph.tensors
     shapes: dict[int, Shape] = {}
     values = {} if values is None else values
@@ -67,6 +70,8 @@ def propagate(graph, sizes: dict[int, Shape], data_sized: tuple[str, ...] = (), 
             made = _RULES[op.opname](op, shapes, values) if op.opname in _RULES and not op.custom else None
         except (_Unknown, ValueError, IndexError, ZeroDivisionError, TypeError):
             made = None
+        if made is None and loops is not None and op.opname == "WHILE":
+            made = [(shape, None) if shape is not None else (_kept(op, k, tensors, shapes), None) for k, shape in enumerate(loops(op, shapes, values))]
         if made is None:
             made = [(_kept(op, k, tensors, shapes), None) for k in range(len(op.outputs))]
         for t, (shape, value) in zip(op.outputs, made):

@@ -77,7 +77,7 @@ from dscost.layers import (
 from dscost.readers.handlers import FFT_REASON, HANDLER_ERRORS, UnknownShape, cannot_derive, few
 from dscost.readers.tflite_file import (PAD_NAME, CONTROL_FLOW, FLOAT_TYPES, FUSED_ACTIVATIONS, INSTALL_HINT, TYPE_NAMES, TFLiteFile,
                                         open_file, subgraph_indices)  # fmt: skip
-from dscost.readers.tflite_loops import counted_loop, shape_scalars
+from dscost.readers.tflite_loops import counted_loop, loop_shapes, shape_scalars
 from dscost.readers.tflite_shapes import DATA_SIZED_OPS, fix_inputs, resolve
 from dscost.readers.tflite_ops import HANDLERS, NodeInfo, fused_activation
 from dscost.readers import tflite_recurrent  # (registers the recurrent and segment ops' handlers)
@@ -258,7 +258,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                 raise InputError(f"{path}: input {tensor.name!r} has dynamic dimension(s) {', '.join(map(str, rest))} "
                                  f"(shape_signature {list(sig)}); set them with --input-shape {tensor.name}={example}")  # fmt: skip
 
-    unknown = resolve(path, g, notes, resize, progress)  # tensors with dynamic dimensions: their run-time shapes, or unknown
+    unknown = resolve(path, g, notes, resize, progress, lambda op, shapes, values: loop_shapes(f, g, op, shapes, values))  # tensors with dynamic dimensions: their run-time shapes, or unknown
     first = next((f" (signature {key!r})" for key, i in f.signatures if i == 0), "")
     const: set[int] = {i for i, t in enumerate(tensors) if t.const}
     graph_inputs = set(g.inputs)

@@ -105,10 +105,11 @@ def fix_inputs(path: Path, graph, overrides: dict[str, tuple], notes: list[str])
     return out
 
 
-def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ...]] | None = None, progress: bool = False) -> set[int]:
+def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ...]] | None = None, progress: bool = False, loops=None) -> set[int]:
     """Give the dynamic tensors of ``graph`` (subgraph 0 of the file at ``path``) their run-time
     shapes, in place -- every computed tensor's, when ``resize`` (:func:`fix_inputs`) gave inputs
-    new sizes; returns the tensors whose shape stays unknown (with a note saying why)."""
+    new sizes; returns the tensors whose shape stays unknown (with a note saying why).  ``loops``:
+    a WHILE's output shapes where the shapes are propagated (:func:`tflite_propagate.propagate`)."""
     placeholders, dynamic = dynamic_tensors(graph)
     if not any(min(graph.tensors[i].signature or (0,)) < 0 for i in graph.inputs if i >= 0):  # (no dynamic input: a leading -1 is no batch --
         placeholders |= dynamic  # a TensorArray's steps, stored as 1 -- round 49)
@@ -123,7 +124,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
     sized_by_data = downstream(graph, set(), dynamic, DATA_SIZED_OPS)  # (after a WHERE, a UNIQUE...: unknown whatever runs)
     runtime = find_runtime()
     if runtime is None:
-        return _propagated(graph, unresolved, sized_by_data, resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes)
+        return _propagated(graph, unresolved, sized_by_data, resize, what, f"no TFLite interpreter is installed ({INSTALL_RUNTIME}) to run the model once", notes, loops)
     from dscost import sandbox
     from dscost.errors import InputError
     from dscost.progress import Progress
@@ -135,7 +136,7 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
             shapes, version = sandbox.run(_run, str(path), module, dict(resize or {}), timeout_s=TIMEOUT_S, memory_bytes=4 * size + MEMORY_HEADROOM,
                                           label=f"{path}: the TFLite interpreter", limit_flag=None, timeout_flag=None, process="its process")  # fmt: skip
     except InputError as err:
-        unknown = _propagated(graph, unresolved, sized_by_data, resize, what, str(err), notes)
+        unknown = _propagated(graph, unresolved, sized_by_data, resize, what, str(err), notes, loops)
         if resize and unknown - sized_by_data:  # (at the sizes given, the interpreter says why they do not run)
             raise err if str(path) in str(err) else InputError(f"{path}: at the input shapes given, {err}") from None
         return unknown
@@ -156,13 +157,13 @@ def resolve(path: Path, graph, notes: list[str], resize: dict[int, tuple[int, ..
 
 
 def _propagated(graph, unresolved: set[int], sized_by_data: set[int], resize: dict[int, tuple[int, ...]] | None, what: str, why: str,
-                notes: list[str]) -> set[int]:  # fmt: skip
+                notes: list[str], loops=None) -> set[int]:  # fmt: skip
     """The shapes of the ``unresolved`` tensors propagated op by op from the inputs' (``resize``:
     those given a size; :mod:`tflite_propagate`), set in place, where the interpreter gives none
     (``why``); returns those left unknown, with ``sized_by_data`` (after a WHERE...)."""
     from dscost.readers.tflite_propagate import propagate
 
-    shapes = propagate(graph, resize or {}, DATA_SIZED_OPS)
+    shapes = propagate(graph, resize or {}, DATA_SIZED_OPS, loops=loops)
     unknown = {t for t in unresolved if t not in shapes} | sized_by_data
     resolved = 0
     for t in unresolved - unknown:
