@@ -467,6 +467,43 @@ def test_a_dynamically_quantized_module_counts_as_the_float_module(tmp_path):
         assert torch.equal(q(x), q(x))
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning", "ignore::UserWarning")  # (torch.jit's deprecation)
+def test_a_traced_attention_module_counts_through_torchs_torchscript_converter(tmp_path, capsys):
+    """Round 51: a traced nn.MultiheadAttention -- torch.jit.trace, or its saved .pt file -- was
+    refused: the TorchScript exporter lowers a ScriptModule's graph without the trace's shapes
+    ("transpose for tensor of unknown rank") and the dynamo exporter takes no ScriptModule.  Such
+    a module is made a torch.export program by torch's TorchScript converter first (its
+    parameters keep their names), and counts as the plain module.  By hand, 5 tokens of 16:
+    in-projection 5 x 16 x 48 = 3,840, scores and values 2 heads x 5 x 5 x 8 x 2 = 800, output
+    projection 5 x 16 x 16 = 1,280, Linear 16 -> 4 on 5 rows 320: 6,240 MACs; params 816 + 272 +
+    68 + 10 (BatchNorm1d(5)), 10 statistics buffers (torch 2.14; torch 2.5's converter refuses it, in
+    one line).  A scripted one keeps its ``if``s, which the converter refuses: one line naming
+    each way tried."""
+    class Attend(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mha, self.norm, self.fc = torch.nn.MultiheadAttention(16, 2, batch_first=True), torch.nn.BatchNorm1d(5), torch.nn.Linear(16, 4)
+
+        def forward(self, x):
+            y, _ = self.mha(x, x, x)
+            return self.fc(self.norm(y))
+
+    m, x = Attend().eval(), torch.rand(1, 5, 16)
+    traced = torch.jit.trace(m, (x,), check_trace=False)
+    if tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 6):  # (torch 2.5's converter guards on a size it cannot know)
+        with pytest.raises(InputError, match=r"unknown rank; as a torch.export program made by torch's TorchScript converter: GuardOnDataDependentSymNode"):
+            dscost.analyze(traced, x)
+        return
+    a = dscost.analyze(traced, x)
+    assert (a.totals.macs, a.totals.params, a.totals.buffers) == (6_240, 1_166, 10) and not a.model.uncounted
+    assert "from the torch.export program torch's TorchScript converter made of it (as it is: SymbolicValueError" in a.model.notes[0]
+    torch.jit.save(traced, tmp_path / "attend.pt")
+    assert run(["analyze", str(tmp_path / "attend.pt"), "-i", "1x5x16", "-f", "json", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["macs"] == 6_240
+    with pytest.raises(InputError, match=r"is_autocast_enabled.*; as a torch.export program made by torch's TorchScript converter: RuntimeError: .*prim::If"):
+        dscost.analyze(torch.jit.script(m), x)
+
+
 def test_inputs_made_from_a_shape_take_the_modules_float_type():
     """A module in float64 (or half precision) given a shape: dscost made float32 inputs, the
     TorchScript exporter failed on them ("Input type (torch.FloatTensor) and weight type

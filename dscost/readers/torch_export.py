@@ -1,6 +1,6 @@
 """Exporting a module to ONNX for the PyTorch reader (:mod:`dscost.readers.torch_reader`): the
 TorchScript exporter with dscost's settings and symbolics, a later opset when an op needs one,
-the dynamo exporter as the fallback."""
+a ScriptModule it fails on made a torch.export program first, the dynamo exporter as the fallback."""
 
 from __future__ import annotations
 
@@ -101,6 +101,14 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             added.append(op)
         if op_level:  # (the forward as written would fail on the same op)
             break
+    converted = ""
+    if isinstance(module, torch.jit.ScriptModule):  # (which the dynamo exporter refuses: made a torch.export program first)
+        program, converted = _converted(module, args, kwargs, torch)
+        if program is not None:
+            if bar is not None:
+                bar.stage("exporting to ONNX (converted to a torch.export program)")
+            exporter, unread = export_module(program, args, kwargs, path, names, torch, label, bar)
+            return f"{exporter}, from the torch.export program torch's TorchScript converter made of it (as it is: {first.rstrip('.')})", unread
     saved = (torch.fx.GraphModule, *(c for c in (getattr(torch.export, "UnflattenedModule", None),) if c))  # (a .pt2's: *args, **kwargs)
     if "use_cache" not in kwargs and not isinstance(module, saved):  # (a forward may take use_cache through **kwargs)
         params, _, var_kw = forward_params(module)
@@ -120,8 +128,26 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             why = f"{why.rstrip('.')}: {first_line(inner)}"
         elif err2.__cause__ is not None and why.startswith("ConversionError: Failed to convert"):  # (the node it could not translate)
             why = f"{why.rstrip('. ')}: {first_line(err2.__cause__)}"
-        raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}; the dynamo exporter too: {why}", err2) from None
+        raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}{converted}; the dynamo exporter too: {why}", err2) from None
     return dynamo_note(f"the TorchScript exporter failed ({first})"), unread
+
+
+def _converted(module, args: tuple, kwargs: dict, torch) -> tuple[object | None, str]:
+    """The module of the torch.export program torch's TorchScript converter (``torch._export.
+    converter.TS2EPConverter``, torch >= 2.5) makes of the ScriptModule ``module`` at these
+    inputs, its parameters under their names, and ""; or None and why not, for the error.  A
+    traced or loaded module whose graph the TorchScript exporter cannot lower without shapes
+    (nn.MultiheadAttention: "transpose for tensor of unknown rank"; a dict output) counts so
+    (round 51: refused); a scripted one holding control flow the converter does not take (an
+    ``if``: prim::If) stays refused."""
+    try:
+        from torch._export.converter import TS2EPConverter
+    except ImportError as err:
+        return None, f"; torch's TorchScript converter is not there ({first_line(err)})"
+    try:
+        return TS2EPConverter(module, tuple(args), dict(kwargs) or None).convert().module(), ""
+    except Exception as err:
+        return None, f"; as a torch.export program made by torch's TorchScript converter: {first_line(err)}"
 
 
 def _spare(module, torch):
