@@ -366,6 +366,31 @@ def test_a_learned_table_copied_to_a_computed_shape_is_counted_once(tmp_path):
     assert any("weights 'pos' also used by broadcast0: counted there" in (layer.note or "") for layer in m.layers)
 
 
+@pytest.mark.parametrize("batch", [1, 2])
+def test_a_class_token_joined_to_the_patches_is_counted_once(tmp_path, batch):
+    """Found by round 53 (jax2tf's and nobuco's ViT: -32 params on 8 files): a learned token joined
+    to activations by CONCATENATION -- directly at batch 1, or at a fixed batch of 2 through a
+    BROADCAST_TO to the constant shape [2, 1, 8] -- was not counted, where the ONNX reader and
+    the module count it.  x [B, 4, 8] ++ token [1, 1, 8] -> [B, 5, 8], then FULLY_CONNECTED 8 -> 4
+    with a bias: params 8 + 32 + 4 = 44 at either batch (the copy counts as its table); MACs B x 5
+    x 32."""
+    n = tm.Net()
+    x = n.input("x", (batch, 4, 8))
+    token = n.const("cls", (1, 1, 8))
+    if batch > 1:
+        copies = n.tensor("cls_copies", (batch, 1, 8))
+        n.op(OP.BROADCAST_TO, [token, n.const("to", (3,), tm.INT32, quantized=False, data=struct.pack("<3i", batch, 1, 8))], [copies])
+        token = copies
+    joined, y = n.tensor("joined", (batch, 5, 8)), n.tensor("y", (batch, 5, 4))
+    n.op(OP.CONCATENATION, [token, x], [joined], (OPTS.ConcatenationOptions, {"Axis": 1, "FusedActivationFunction": 0}))
+    n.op(OP.FULLY_CONNECTED, [joined, n.const("W", (4, 8)), n.const("b", (4,))], [y], (OPTS.FullyConnectedOptions, {"FusedActivationFunction": 0, "KeepNumDims": True}))
+    n.output(y)
+    m = _read(n, tmp_path)
+    assert (sum(layer.cost.params for layer in m.layers), sum(layer.cost.macs for layer in m.layers), m.uncounted) == (44, batch * 5 * 32, [])
+    (concat,) = [layer for layer in m.layers if layer.op == "CONCATENATION"]
+    assert concat.cost.weights == 8 and concat.inputs == ("x",)
+
+
 @pytest.mark.parametrize("stand_in, timeout, said", [("crashing_run", 60, "its process was killed by signal 11"),
                                                       ("hanging_run", 2, "did not finish within 2 s and was stopped")])  # fmt: skip
 def test_an_interpreter_that_crashes_or_hangs_costs_a_note(tmp_path, monkeypatch, stand_in, timeout, said):

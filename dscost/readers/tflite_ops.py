@@ -500,7 +500,9 @@ def shape_only(info: NodeInfo) -> Result:
     """Data movement or shape arithmetic: zero cost by design.  An op that keeps every element
     (RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, CAST, REVERSE_V2) whose declared output holds
     another number of them cannot run as declared (LiteRT computes the output's shape itself).  A BROADCAST_TO
-    or TILE of a learned table to a computed shape (a position table to the batch) counts it as weights."""
+    or TILE of a learned table to a computed shape (a position table to the batch) counts it as
+    weights; to a constant shape, its output is a constant, counted as the table where it meets
+    activations (:mod:`tflite_reader`)."""
     if info.op in SIZE_KEEPING and info.has(0) and info.tensor(0).shape is not None and info.out_shapes and info.out_shapes[0] is not None:
         x, y = info.tensor(0).shape, info.out_shapes[0]
         if prod(x) != prod(y):
@@ -563,12 +565,20 @@ def gather(info: NodeInfo) -> Result:
 
 @handles("CONCATENATION")
 def concat(info: NodeInfo) -> Result:
-    """Zero arithmetic; its output the inputs joined along ``axis``."""
+    """Zero arithmetic; its output the inputs joined along ``axis``.  A learned constant (float or
+    quantized, more than one element) joined to activations -- ViT's class token before its
+    patches -- counts as weights, as the ONNX reader counts a float initializer that meets
+    activations (round 53: Flax's and torchvision's ViT lost their 32-element token)."""
     shapes = [info.tensor(i).shape for i in range(len(info.inputs)) if info.has(i)]
     axis = info.opt("Axis", 0)
     if shapes and all(sh is not None and len(sh) == len(shapes[0]) for sh in shapes) and -len(shapes[0]) <= axis < len(shapes[0]):
         a = axis % len(shapes[0])
         declared_output(info, tuple(sum(sh[a] for sh in shapes) if k == a else d for k, d in enumerate(shapes[0])))
+    present = [i for i in range(len(info.inputs)) if info.has(i)]
+    learned = [i for i in present if info.is_float_const(i) and prod(info.shape(i)) > 1]
+    if learned and any(not info.is_const(i) for i in present):
+        data = tuple(i for i in present if i not in learned)
+        return Result(CONCAT, Cost(weights=sum(prod(info.shape(i)) for i in learned)), params=dict.fromkeys(learned, "weights"), data_inputs=data)
     return Result(CONCAT)
 
 

@@ -102,6 +102,7 @@ NO_HANDLER_REASONS["RFFT2D"] = FFT_REASON
 
 # Ops whose output is a constant when their first input is (a weight stored in another layout)
 CONST_THROUGH = ("DEQUANTIZE", "DENSIFY", "RESHAPE", "TRANSPOSE", "SQUEEZE", "EXPAND_DIMS")
+COPIES = ("BROADCAST_TO", "TILE")  # (of constants: a constant, counted as the table it copies)
 
 
 # Ops that only move data: the kernels that computed their input computed their output (a Dense
@@ -269,6 +270,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     producer_op: dict[int, str] = {}
     ports: dict[int, int] = {}  # a later output of a multi-output op -> its index
     claimed: dict[int, str] = {}  # param tensor -> first layer counting it
+    origin: dict[int, int] = {}  # a constant copy of a table (BROADCAST_TO, TILE of constants) -> the table
     shared: set[int] = set()  # param tensors (but kernels) used by more than one op
     shared_kernels: set[int] = set()  # kernels used by more than one op
     tied: set[int] = set()  # biases and scales applied again with the kernel they follow: one layer applied several times
@@ -354,6 +356,12 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
             continue
         if op.opname in CONST_THROUGH and info.is_const(0):  # (their other inputs: a shape, a perm)
             const.update(op.outputs)  # dequantized (float16, int8), densified, reshaped or transposed weights are weights of the next op
+            origin.update((t, origin.get(op.inputs[0], op.inputs[0])) for t in op.outputs if op.inputs[0] in origin)
+        elif op.opname in COPIES and op.inputs and all(t < 0 or t in const for t in op.inputs):
+            # A learned table copied to a constant shape (a class token to a fixed batch of 2: round 53) is
+            # a constant of more elements, counted as its table where it meets activations
+            const.update(op.outputs)
+            origin.update((t, origin.get(op.inputs[0], op.inputs[0])) for t in op.outputs)
         elif op.opname == "READ_VARIABLE" and op.inputs and op.inputs[0] in held:  # (a variable the graph never assigns: a weight)
             const.update(op.outputs)
             held_read.update(op.outputs)
@@ -362,6 +370,8 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         kernels, carried = _kernels(op, res, const, kernels_of)
         for k, field_name in res.params.items():
             t = op.inputs[k]
+            if t in origin:  # (a copy of a table: the table's elements, once)
+                cost, t = _uncount(cost, field_name, prod(tensors[t].shape) - prod(tensors[origin[t]].shape)), origin[t]
             if t in claimed and (field_name == "weights" and op.opname in KERNEL_OPS or t in held_read):  # (a variable's value: one tensor)
                 # A kernel is random in an untrained model: one tensor for several ops is one tensor
                 # of the source model too (an unrolled RNN's weights, tied weights): counted once.
