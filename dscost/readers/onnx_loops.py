@@ -399,15 +399,17 @@ def _follow(node, n: int, first, again, by_counter: bool) -> tuple[list, list, s
 
 
 def _signature(inferred):
-    """What one inference of a body is counted by: every shape, and what is known of each nested Loop/Scan."""
-    return inferred.shapes, {k: (b.steps, b.reason, [(_signature(r), t) for r, t in b.runs] if b.runs else b.inferred and _signature(b.inferred))
+    """What one inference of a body is counted by: its nodes (the branch an If on the counter
+    inlined), every shape, and what is known of each nested Loop/Scan."""
+    return [(n.op_type, n.input[:]) for n in inferred.graph.node], inferred.shapes, {k: (b.steps, b.reason, [(_signature(r), t) for r, t in b.runs] if b.runs else b.inferred and _signature(b.inferred))
                              for k, b in inferred.bodies.items()}  # fmt: skip
 
 
 def _open(inferred, counters=None) -> bool:
     """Whether a body's inference leaves a shape open or a nested Loop/Scan not counted; with
     ``counters`` (body input names), only where what the counters reach does (a NonZero's rows,
-    a loop on data: inferring again at each counter value would not close them)."""
+    a loop on data: inferring again at each counter value would not close them), or an If whose
+    condition they reach (``if i % 2 == 0``: decided at each counter value; round 52)."""
     from dscost.readers.onnx_uncounted import outer_refs
 
     reached = set(counters or ())
@@ -417,6 +419,8 @@ def _open(inferred, counters=None) -> bool:
             if not any(t in reached for t in b.input) and not (b.attribute and any(t in reached for t in outer_refs(b))):
                 continue
             reached.update(b.output)
+            if b.op_type == "If" and b.domain in ("", "ai.onnx") and b.input and b.input[0] in reached:
+                return True
         if any(o and inferred.shapes.get(o) is None for o in b.output) or key(b) in nested:
             return True
     return False
@@ -464,6 +468,7 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
     one can be set with --input-value)."""
     from dscost.errors import InputError
     from dscost.readers.onnx_branches import inline_known_branches
+    from dscost.readers.onnx_eval import input_arrays
     from dscost.readers.onnx_uncounted import outer_refs
 
     found = outer.bodies[key(node)] = Body()
@@ -497,11 +502,13 @@ def infer_body(node, outer, values: dict, mp, path, onnx, opset: int, depth: int
         body_k, why = body_model(node, opset, mp.opset_import, shapes, types, values, outer_refs(node), carried=now)
         if body_k is None:
             return why
-        if any(x.op_type == "If" for x in body_k.graph.node):
-            inline_known_branches(body_k.graph, {}, [], opset_import=body_k.opset_import)
+        at = {t: a + k * b for t, (a, b) in counters.items()}
+
+        if any(x.op_type == "If" for x in body_k.graph.node):  # (a condition computed from the counters: ``if i % 2 == 0``, round 52)
+            inline_known_branches(body_k.graph, {}, [], arrays=input_arrays(at, body_k.graph.input), opset_import=body_k.opset_import)
         _SPENT[0] += len(body_k.graph.node)
         try:
-            return infer(body_k, path, onnx, loops=True, depth=depth + 1, input_values={t: a + k * b for t, (a, b) in counters.items()} or None)
+            return infer(body_k, path, onnx, loops=True, depth=depth + 1, input_values=at or None)
         except InputError as err:
             return f"shape inference of its body failed ({str(err).split(': ', 2)[-1]})"
 
@@ -525,7 +532,7 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     """Count Loop/Scan ``node`` as one layer of ``counter`` (the reader's counter: its body's
     nodes are visited by a counter of the same kind); None when counted, else why not.  A body
     inferred at each iteration (:func:`_follow`) costs the sum of its runs; its
-    params are counted once."""
+    params are counted once, those of every run (the branches an If on the counter takes)."""
     found = counter.bodies.get(key(node))
     if found is None:
         return f"{node.op_type}: its body was not inferred"
@@ -533,16 +540,19 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
         return found.reason
     n = found.steps
     macs = other_ops = 0
-    first = None
+    held, claims = None, dict(counter.claimed)
     for inferred, times in found.runs or [(found.inferred, n)]:
-        sub, why = _run(counter, node, inferred, refs)
+        sub, why = _run(counter, node, inferred, refs, claims)
         if why:
             return why
         run = Cost.total(layer.cost for layer in sub.layers)
         macs, other_ops = macs + run.macs * times, other_ops + run.other_ops * times
-        first = first or (sub, run)
-    sub, run = first
-    for t in sub.claimed:  # the weights the body counted are this layer's
+        # (params once: a later run counts only the weights no earlier one did -- the other branch of
+        #  an If on the counter, round 52)
+        held = run if held is None else Cost.total([held, replace(run, macs=0, other_ops=0)])
+        claims = sub.claimed
+    run = held
+    for t in claims:  # the weights the body counted are this layer's
         if t not in counter.claimed:
             counter.claimed[t] = name
     g = found.inferred.graph
@@ -563,9 +573,10 @@ def count_loop(counter, node, name: str, refs: list[str]) -> str | None:
     return None
 
 
-def _run(counter, node, inferred, refs: list[str]):
+def _run(counter, node, inferred, refs: list[str], claims: dict):
     """``(sub-counter, "")`` with the nodes of one run of the ``inferred`` body of Loop/Scan
-    ``node`` visited, or ``(None, why)`` when one of them is not counted."""
+    ``node`` visited, the parameters in ``claims`` already counted, or ``(None, why)`` when one of
+    them is not counted."""
     g = inferred.graph
     sub = type(counter)(inferred, _NO_INITIALIZERS, counter.path)
     sub.real_inputs = {t for t in refs if t in counter.real_inputs}
@@ -580,7 +591,7 @@ def _run(counter, node, inferred, refs: list[str]):
                 sub.const_node[inner] = counter.const_node[t]
             if t in counter.literals:
                 sub.literals.add(inner)
-    sub.claimed, sub.module_tensors = dict(counter.claimed), counter.module_tensors
+    sub.claimed, sub.module_tensors = dict(claims), counter.module_tensors
     sub.code_constants = counter.code_constants
     for i, n in enumerate(g.node):
         sub.visit(n, n.name or f"{n.op_type}_{i}")
