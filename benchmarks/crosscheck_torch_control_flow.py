@@ -130,7 +130,7 @@ As a module, a Python ``for`` / ``while`` / ``if`` on data is counted at the exa
 else branch), as documented; torch's higher-order ops, which the trace cannot run, go to the dynamo exporter and
 keep their Loop / If / Scan (listed uncounted on data; counted by the example with ``measure_sizes=True`` for an If).
 
-FINDINGS (nothing silently wrong; two documented limits whose work is countable):
+FINDINGS (nothing silently wrong; two documented limits whose work is countable; both fixed since, 2026-12-07):
 
 1. FIXED (later on 2026-12-07: an If whose condition the counters reach makes the body be inferred at each counter
    value, each If decided there with the counters' values, each step counting its own branch, the weights of every
@@ -146,7 +146,10 @@ FINDINGS (nothing silently wrong; two documented limits whose work is countable)
    nested Loop, not an undecided If; and with ``_open`` forced true (scratch monkeypatch, /tmp/r52/repro/
    if_counter_probe.py) it stays uncounted: ``again()`` calls ``inline_known_branches(body_k.graph, {}, [])``
    without the counters' values (those go only to ``infer(..., input_values=...)``), so no If is decided per step.
-2. OPEN, uncounted though countable (documented limit): a carried value grown by torch.cat past 2,048 steps.
+2. FIXED (later on 2026-12-07: a carried value that grows by the same amount 3 times in a row and that only Concat
+   / Identity read is taken to go on so, the remaining iterations counted as the last; ``onnx_loops._steady``; re-run
+   of LongCatGrow, CatGrow, CatGrowMatmul, ListStack, NestedTriangle: 26 of 26 rows equal, LongCatGrow 33,600 /
+   20 everywhere) -- uncounted though countable (documented limit): a carried value grown by torch.cat past 2,048 steps.
    LongCatGrow (2,100 steps, ``y = cat([y, Linear(4, 4)(x[i])])``) as a TorchScript file: 16 MACs (the Linear before
    the loop), the Loop listed uncounted ("its carried values change shape; following its 2,099 iterations one by
    one would infer its body more than 2048 times"); right: 2,100 x 16 = 33,600.  The body's one costed node (Gemm on

@@ -365,6 +365,7 @@ def _follow(node, n: int, first, again, by_counter: bool) -> tuple[list, list, s
     runs: list = []
     now = [first.shapes.get(b_in) for b_in, _, _ in carried]
     start, run, k = list(now), None if by_counter else first, 0
+    seen = [list(now)]  # (the carried values' shapes before each iteration followed, and after the last)
     times = 0 if by_counter else 1  # inferences of the body
     why = "its shapes depend on its counter" if by_counter else "its carried values change shape"
     most = f"(at most {MAX_UNROLLED:,} per loop, {MAX_UNROLLED_NODES:,} body nodes in all): not inferred one by one"
@@ -392,10 +393,50 @@ def _follow(node, n: int, first, again, by_counter: bool) -> tuple[list, list, s
         else:  # (without counters, a body whose carried values keep their shapes runs at them from here on)
             runs.append((run, n - k if not by_counter and after == now else 1))
             k += runs[-1][1]
+        if not by_counter:
+            seen.append(after)
+            ahead = _steady(seen, n - k, first.graph, carried, stacked) if k < n else None
+            if ahead is not None:  # (they grow by the same amount each time and only data movement reads them: the rest of the runs alike)
+                runs[-1] = (run, runs[-1][1] + n - k)
+                k, after = n, ahead
         now, run = after, None
     grew = "; ".join(f"{t!r} from {s0} to {s1}" for (_, _, t), s0, s1 in zip(carried, start, now) if s0 != s1)
     out = list(now) + [_stacked(first.shapes.get(name), axis, n) for name, axis in stacked]
     return runs, out, grew, ""
+
+
+STEADY_AFTER = 3  # iterations followed before a carried value that grows by the same amount each time is taken to go on so
+
+
+def _steady(seen: list, left: int, graph, carried: list, stacked: list) -> list | None:
+    """The carried values' shapes after ``left`` more iterations, when the last :data:`STEADY_AFTER`
+    iterations ``seen`` (their shapes before and after each) grew each of them by the same
+    amount and what reads those that grow is only data movement -- Concat, Identity, the
+    carried outputs -- whose cost does not depend on their size, so every further iteration
+    counts as the last (a torch.cat that appends a row each step: round 52, 2,100 steps past
+    :data:`MAX_UNROLLED`, was uncounted); else None."""
+    from dscost.readers.onnx_uncounted import outer_refs
+
+    if len(seen) <= STEADY_AFTER or any(s is None for s in seen[-1]):
+        return None
+    last = seen[-STEADY_AFTER - 1 :]
+    steps = []
+    for a, b in zip(last, last[1:]):
+        if any(x is None or y is None or len(x) != len(y) for x, y in zip(a, b)):
+            return None
+        steps.append([tuple(q - p for p, q in zip(x, y)) for x, y in zip(a, b)])
+    if any(d != steps[0] for d in steps):
+        return None
+    grows = {b_in for (b_in, _, _), d in zip(carried, steps[0]) if any(d)}
+    reached = set(grows)
+    for b in graph.node:
+        if any(t in reached for t in b.input) or (b.attribute and any(t in reached for t in outer_refs(b))):
+            if b.op_type not in ("Concat", "Identity") or b.domain not in ("", "ai.onnx"):
+                return None
+            reached.update(b.output)
+    if any(name in reached for name, _ in stacked):
+        return None
+    return [tuple(x + left * dx for x, dx in zip(s, d)) for s, d in zip(seen[-1], steps[0])]
 
 
 def _signature(inferred):
