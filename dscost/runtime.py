@@ -269,9 +269,12 @@ def _older_ir(model, refused: str, label: str) -> tuple[bytes, str | None, int, 
 
 
 def run(sess, feeds, label: str):
-    """One run of a session; an onnxruntime failure is an InputError naming ``label``."""
+    """One run of a session, onnxruntime's own log of a failure kept off the user's terminal; an
+    onnxruntime failure is an InputError naming ``label``."""
+    quiet = ort().RunOptions()
+    quiet.log_severity_level = 4  # (the session's level does not cover a run's: its executor logged a failed node's error on stderr)
     try:
-        return sess.run(None, feeds)
+        return sess.run(None, feeds, quiet)
     except InputError:
         raise
     except Exception as exc:
@@ -299,9 +302,10 @@ def np_dtype(elem: int, error: str):
         raise InputError(error) from None
 
 
-def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1, values: dict[str, int] | None = None) -> dict:
+def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "model", seed: int = 1, values: dict[str, int] | None = None,
+              uniform: bool = False) -> dict:  # fmt: skip
     """Random inputs from (name, shape, ONNX element type) triples (``Model.inputs``):
-    normal floats, zeros for integer inputs (token ids, indices), empty strings, ``values`` for the inputs
+    normal floats (``uniform``: in [0, 1), as an image's pixels), zeros for integer inputs (token ids, indices), empty strings, ``values`` for the inputs
     given one (``Model.input_values``: a flag that picks an If's branch)."""
     import numpy as np
 
@@ -312,7 +316,7 @@ def feeds_for(inputs: list[tuple[str, tuple[int, ...], int]], label: str = "mode
         if values and name in values:
             feeds[name] = np.full(shape, values[name], dtype)
         else:
-            feeds[name] = rng.standard_normal(shape).astype(dtype) if np.issubdtype(dtype, np.floating) else \
+            feeds[name] = (rng.random(shape) if uniform else rng.standard_normal(shape)).astype(dtype) if np.issubdtype(dtype, np.floating) else \
                 np.full(shape, "", object) if dtype == object else np.zeros(shape, dtype)  # fmt: skip
     return feeds
 

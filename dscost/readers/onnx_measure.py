@@ -20,6 +20,7 @@ branch stay unknown, said in the note.
 from __future__ import annotations
 
 import os
+import re
 from math import prod
 from pathlib import Path
 
@@ -72,8 +73,10 @@ def measure(path: Path, mp, inferred, infer, notes: list[str], run_on: tuple, na
         how = "the inputs it was traced with" + (f" (random for {few(map(repr, unmatched))}, which could not be matched to them)" if unmatched else "")
     casts = runtime_casts(graph, inferred.types)
     pools = set(batched_pools(graph))  # (the reader gave them a batch axis: the copy onnxruntime runs needs it too)
-    sizes, ran = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, {*conds, *trips}, (casts, pools), timeout_s=TIMEOUT_S, memory_bytes=memory_limit(path, external_files),
-                             label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
+    sizes, ran, retried = sandbox.run(_run_sizes, str(path), (inputs, values, given), types, {*conds, *trips}, (casts, pools), timeout_s=TIMEOUT_S,
+                                      memory_bytes=memory_limit(path, external_files), label=f"{path}: --measure-sizes", limit_flag=None, timeout_flag=None)  # fmt: skip
+    if retried:
+        how = how.replace("random normal floats", "random uniform floats in [0, 1)") + f", after a run on normal floats failed ({retried})"
     sizes = {t: v for t, v in sizes.items() if t in lost}
     if sizes:
         _declare(graph, sizes, inferred.types)
@@ -184,15 +187,20 @@ def _declare(graph, sizes: dict[str, tuple], types: dict[str, int]) -> None:
             graph.value_info.append(declared)
 
 
-def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str], mends: tuple) -> tuple[dict[str, tuple], dict[str, int]]:
+def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str], mends: tuple) -> tuple[dict[str, tuple], dict[str, int], str]:
     """(In the child.) The sizes of the tensors ``types`` names that the file's main graph makes,
     after one run on ``run_on`` (the inputs' (name, shape, element type), their ``--input-value``s,
-    and the arrays given by name; the others are made here at random): each made an extra graph output of a copy of the model whose
+    and the arrays given by name; the others are made here at random -- normal floats, and when
+    the model fails on them, uniform ones in [0, 1), as an image's pixels: a detector whose
+    proposals all fall below its threshold on noise can fail on the empty set, torchvision's
+    Faster R-CNN in a ``Reshape(0, -1)``, round 54; then why the first run failed is returned
+    too): each made an extra graph output of a copy of the model whose
     declared inner shapes are dropped (they hold the export's sizes) and whose inputs are
     declared at the sizes fed; mended as the reader mends its copy (:mod:`onnx_mend`), and the
     inputs ``mends`` names cast as :func:`onnx_mend.runtime_casts` says and its pools the reader
     gave a batch axis given one (:func:`onnx_mend.unbatched_pools`), which onnxruntime takes."""
     from dscost import runtime
+    from dscost.errors import InputError
     from dscost.readers import onnx_lib
     from dscost.readers.onnx_mend import cast_inputs, negative_perms, unbatched_pools
 
@@ -224,11 +232,22 @@ def _run_sizes(path: str, run_on: tuple, types: dict[str, int], conds: set[str],
     sess = runtime.make_session(model, f"{path}: --measure-sizes", optimization="basic", folder=str(Path(path).absolute().parent))
     del model
     known = {i.name for i in sess.get_inputs()}
-    results = runtime.run(sess, {k: v for k, v in feeds.items() if k in known}, f"{path}: --measure-sizes")
+    retried = ""
+    try:
+        results = runtime.run(sess, {k: v for k, v in feeds.items() if k in known}, f"{path}: --measure-sizes")
+    except InputError as err:
+        made_here = [i for i in inputs if i[0] not in given and i[0] in known]
+        if not any(feeds[name].dtype.kind == "f" for name, _, _ in made_here):
+            raise
+        at = re.search(r"running (\w+) node\. Name:'([^']*)'", str(err))
+        retried = f"onnxruntime failed in node {at[2]!r} ({at[1]})" if at else str(err).split(": ", 2)[-1][:200]
+        again = runtime.feeds_for(made_here, path, values=values, uniform=True)
+        feeds.update((k, v.astype(feeds[k].dtype)) for k, v in again.items())  # (a bfloat16 input is fed as float32: _bfloat16_inputs)
+        results = runtime.run(sess, {k: v for k, v in feeds.items() if k in known}, f"{path}: --measure-sizes (normal floats failed: {retried}; uniform ones too)")
     got = dict(zip(names, results))
     sizes = {t: tuple(int(d) for d in got[t].shape) for t in wanted if t in got and hasattr(got[t], "shape")}
     ran = {t: int(got[t].reshape(-1)[0]) for t in conds if t in got and getattr(got[t], "size", 0) == 1}  # (an If's condition, a Loop's trip count)
-    return sizes, ran
+    return sizes, ran, retried
 
 
 def _bfloat16_inputs(graph, feeds: dict) -> None:
