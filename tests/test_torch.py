@@ -477,8 +477,10 @@ def test_a_traced_attention_module_counts_through_torchs_torchscript_converter(t
     in-projection 5 x 16 x 48 = 3,840, scores and values 2 heads x 5 x 5 x 8 x 2 = 800, output
     projection 5 x 16 x 16 = 1,280, Linear 16 -> 4 on 5 rows 320: 6,240 MACs; params 816 + 272 +
     68 + 10 (BatchNorm1d(5)), 10 statistics buffers (torch 2.14; torch 2.5's converter refuses it, in
-    one line).  A scripted one keeps its ``if``s, which the converter refuses: one line naming
-    each way tried."""
+    one line).  A scripted one keeps its ``if``s, which the converter refuses: the aten ops one run
+    of it makes are traced (make_fx, its ``if``s decided at the inputs), its constants renamed to
+    its parameters and buffers by storage -- the same counts.  Frozen, its weights are constants
+    of its graph, which that would count as parameters: refused in one line, as before."""
     class Attend(torch.nn.Module):
         def __init__(self):
             super().__init__()
@@ -500,8 +502,12 @@ def test_a_traced_attention_module_counts_through_torchs_torchscript_converter(t
     torch.jit.save(traced, tmp_path / "attend.pt")
     assert run(["analyze", str(tmp_path / "attend.pt"), "-i", "1x5x16", "-f", "json", "-q"]) == 0
     assert json.loads(capsys.readouterr().out)["totals"]["macs"] == 6_240
-    with pytest.raises(InputError, match=r"is_autocast_enabled.*; as a torch.export program made by torch's TorchScript converter: RuntimeError: .*prim::If"):
-        dscost.analyze(torch.jit.script(m), x)
+    scripted = dscost.analyze(torch.jit.script(m), x)
+    assert (scripted.totals.macs, scripted.totals.params, scripted.totals.buffers) == (6_240, 1_166, 10) and not scripted.model.uncounted
+    assert "from the aten ops one run of it makes at these inputs (make_fx: its ifs and loops decided by them) (as it is: UnsupportedOperatorError" \
+        in scripted.model.notes[0]  # fmt: skip
+    with pytest.raises(InputError, match=r"traced through one run of it \(make_fx\): ValueError: a tensor of its run \(\(48, 16\)\) is none of its parameters"):
+        dscost.analyze(torch.jit.freeze(torch.jit.script(m)), x)  # (frozen: its weights constants of its graph, which would count as parameters)
 
 
 def test_inputs_made_from_a_shape_take_the_modules_float_type():

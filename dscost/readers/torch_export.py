@@ -104,11 +104,11 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     converted = ""
     if isinstance(module, torch.jit.ScriptModule):  # (which the dynamo exporter refuses: made a torch.export program first)
         program, converted = _converted(module, args, kwargs, torch)
-        if program is not None:
+        if program is not None:  # (converted: what it is; else why not, for the error below)
             if bar is not None:
-                bar.stage("exporting to ONNX (converted to a torch.export program)")
+                bar.stage("exporting to ONNX (the ScriptModule converted)")
             exporter, unread = export_module(program, args, kwargs, path, names, torch, label, bar)
-            return f"{exporter}, from the torch.export program torch's TorchScript converter made of it (as it is: {first.rstrip('.')})", unread
+            return f"{exporter}, from {converted} (as it is: {first.rstrip('.')})", unread
     saved = (torch.fx.GraphModule, *(c for c in (getattr(torch.export, "UnflattenedModule", None),) if c))  # (a .pt2's: *args, **kwargs)
     if "use_cache" not in kwargs and not isinstance(module, saved):  # (a forward may take use_cache through **kwargs)
         params, _, var_kw = forward_params(module)
@@ -133,21 +133,57 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
 
 
 def _converted(module, args: tuple, kwargs: dict, torch) -> tuple[object | None, str]:
-    """The module of the torch.export program torch's TorchScript converter (``torch._export.
-    converter.TS2EPConverter``, torch >= 2.5) makes of the ScriptModule ``module`` at these
-    inputs, its parameters under their names, and ""; or None and why not, for the error.  A
-    traced or loaded module whose graph the TorchScript exporter cannot lower without shapes
-    (nn.MultiheadAttention: "transpose for tensor of unknown rank"; a dict output) counts so
-    (round 51: refused); a scripted one holding control flow the converter does not take (an
-    ``if``: prim::If) stays refused."""
+    """A module that computes as the ScriptModule ``module`` does at these inputs, its parameters
+    under their names, and what it is; or None and why not, for the error.  First the module of
+    the torch.export program torch's TorchScript converter (``torch._export.converter.
+    TS2EPConverter``) makes of it: a traced or loaded module whose graph the TorchScript exporter
+    cannot lower without shapes (nn.MultiheadAttention: "transpose for tensor of unknown rank"; a
+    dict output) counts so (round 51: refused); then, where the converter refuses its control flow
+    (a scripted module's ``if``: prim::If), :func:`_traced_through` one run of it."""
     try:
         from torch._export.converter import TS2EPConverter
-    except ImportError as err:
-        return None, f"; torch's TorchScript converter is not there ({first_line(err)})"
+
+        return TS2EPConverter(module, tuple(args), dict(kwargs) or None).convert().module(), "the torch.export program torch's TorchScript converter made of it"
+    except Exception as err:  # (ImportError: not in this torch)
+        why = f"; as a torch.export program made by torch's TorchScript converter: {first_line(err)}"
     try:
-        return TS2EPConverter(module, tuple(args), dict(kwargs) or None).convert().module(), ""
+        return _traced_through(module, args, kwargs, torch), "the aten ops one run of it makes at these inputs (make_fx: its ifs and loops decided by them)"
     except Exception as err:
-        return None, f"; as a torch.export program made by torch's TorchScript converter: {first_line(err)}"
+        return None, f"{why}; traced through one run of it (make_fx): {first_line(err)}"
+
+
+def _traced_through(module, args: tuple, kwargs: dict, torch):
+    """A GraphModule of the aten ops one run of the ScriptModule ``module`` makes at these inputs
+    (``make_fx``: its ``if``s and loops decided by them, as a trace decides a module's), its
+    constants renamed to the module's parameters and buffers of the same storage, and two ops
+    the TorchScript exporter has no symbolic for written as ones it has (``_unsafe_view`` as
+    ``reshape``, an eval ``native_batch_norm`` as core ATen's).  A scripted nn.MultiheadAttention,
+    whose ``if``s the converter refuses (round 51).  A tensor of more than one element that is
+    none of them (a frozen module's weights, which the TorchScript exporter writes as constants
+    of the graph, buffers) is refused: it would count as a parameter."""
+    from torch.fx.experimental.proxy_tensor import make_fx
+
+    if any(isinstance(v, torch.Tensor) for v in kwargs.values()):
+        raise ValueError("tensors given by keyword")
+    graph = make_fx(lambda *a: module(*a, **kwargs))(*args)
+    held = {}
+    for kind, tensors in ((False, module.named_buffers()), (True, module.named_parameters())):
+        for name, t in tensors:
+            held[(t.data_ptr(), tuple(t.shape), t.dtype)] = (name, kind)
+    aten, root = torch.ops.aten, {}
+    for node in graph.graph.nodes:
+        if node.op == "get_attr":
+            t = getattr(graph, node.target)
+            name, learned = held.get((t.data_ptr(), tuple(t.shape), t.dtype), (node.target, False)) if isinstance(t, torch.Tensor) else (node.target, False)
+            if name == node.target and isinstance(t, torch.Tensor) and t.numel() > 1:  # (a frozen module's weights: constants of its graph)
+                raise ValueError(f"a tensor of its run ({tuple(t.shape)}) is none of its parameters or buffers")
+            node.target = name
+            root[name] = torch.nn.Parameter(t, requires_grad=False) if learned else t
+        elif node.op == "call_function" and node.target is aten._unsafe_view.default:
+            node.target = aten.reshape.default
+        elif node.op == "call_function" and node.target is aten.native_batch_norm.default and len(node.args) == 8 and node.args[5] is False:
+            node.target, node.args = aten._native_batch_norm_legit_no_training.default, (*node.args[:5], *node.args[6:])
+    return torch.fx.GraphModule(root, graph.graph)
 
 
 def _spare(module, torch):
