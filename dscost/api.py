@@ -58,17 +58,18 @@ class Analysis(cost.Analysis):
 # Models
 
 
-def _torch_module(obj: Any) -> Any:
-    """``obj`` when it is an nn.Module, the module of a torch.export program, else None."""
+def _torch_module(obj: Any) -> tuple[Any, tuple | None]:
+    """``obj`` when it is an nn.Module, the module of a torch.export program (and the example
+    inputs it stores), else None."""
     import sys
 
     torch = sys.modules.get("torch")  # an nn.Module exists only once torch is imported
     if torch is None:
-        return None
-    from dscost.readers.torch_forms import program_module
+        return None, None
+    from dscost.readers.torch_forms import program_inputs, program_module
 
-    obj = program_module(obj, torch)
-    return obj if isinstance(obj, torch.nn.Module) else None
+    module = program_module(obj, torch)
+    return (module, program_inputs(obj, torch)) if isinstance(module, torch.nn.Module) else (None, None)
 
 
 def _is_shape(value: Any) -> bool:
@@ -106,16 +107,12 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
         options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress,
                    "measure_sizes": measure_sizes or None}
         return load(os.fspath(model), labels=API_LABELS, **options)
-    if (module := _torch_module(model)) is not None:
+    module, stored = _torch_module(model)
+    if module is not None:
         given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims)) if v is not None]
         if given:
             raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
-        import sys
-
-        from dscost.readers.torch_forms import program_inputs
-
-        stored = program_inputs(model, sys.modules["torch"])  # (a torch.export program's, as its .pt2 file's)
-        if inputs is None and shapes is None and stored is not None:
+        if inputs is None and shapes is None and stored is not None:  # (a torch.export program's, as its .pt2 file's)
             inputs = stored
         model = module
         from dscost.readers.torch_reader import read_module

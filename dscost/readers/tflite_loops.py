@@ -61,14 +61,11 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozen
     that runs itself again is not counted, nor a loop more than :data:`MAX_DEPTH` deep).
     ``values``: integers of ``g`` known otherwise (:func:`shape_scalars`: a limit computed from a
     shape, ``tf.range(tf.shape(x)[1])``)."""
-    cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
-    if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
+    found = _subgraphs(f, op)
+    if found is None:
         return None
+    cond_i, body_i, cond, body = found
     if cond_i in within or body_i in within or len(within) >= 2 * MAX_DEPTH:
-        return None
-    cond, body = f.graphs[cond_i], f.graphs[body_i]
-    n = len(op.inputs)
-    if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n:
         return None
     moved = set()  # (operands of another size than the body stores, where its shape is dynamic: counted only if the body just moves them)
     for outer, inner in zip(op.inputs, body.inputs):  # (a body stored at batch 1 run at the batch --input-shape gave: not its count)
@@ -91,6 +88,20 @@ def counted_loop(f: TFLiteFile, g: Subgraph, op, const: set[int], within: frozen
     return Loop(steps, run[0], len(body.ops), body.name, frozenset(nest | run[1]))
 
 
+def _subgraphs(f: TFLiteFile, op) -> tuple[int, int, Subgraph, Subgraph] | None:
+    """The cond and body subgraphs of a WHILE ``op`` (their indices and themselves), or None when
+    the file does not hold them as a WHILE needs: a one-output cond, both taking its operands and
+    the body giving back as many."""
+    cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
+    if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
+        return None
+    cond, body = f.graphs[cond_i], f.graphs[body_i]
+    n = len(op.inputs)
+    if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n:
+        return None
+    return cond_i, body_i, cond, body
+
+
 def loop_shapes(f: TFLiteFile, g: Subgraph, op, shapes: dict[int, tuple[int, ...]], values: dict[int, tuple[int, ...]]) -> list[tuple[int, ...] | None]:
     """The shapes of the outputs of a WHILE ``op`` of ``g`` at its operands' ``shapes``, followed
     through its body step by step (:mod:`tflite_propagate`, the counters' ``values`` each step)
@@ -100,13 +111,10 @@ def loop_shapes(f: TFLiteFile, g: Subgraph, op, shapes: dict[int, tuple[int, ...
     left unknown without the interpreter, and so what the graph computes from it).  None for
     each output otherwise."""
     unknown: list[tuple[int, ...] | None] = [None] * len(op.outputs)
-    cond_i, body_i = op.options.get("CondSubgraphIndex"), op.options.get("BodySubgraphIndex")
-    if not all(isinstance(i, int) and 0 < i < len(f.graphs) for i in (cond_i, body_i)):
+    found = _subgraphs(f, op)
+    if found is None or len(op.outputs) != len(op.inputs):
         return unknown
-    cond, body = f.graphs[cond_i], f.graphs[body_i]
-    n = len(op.inputs)
-    if len(cond.outputs) != 1 or len(cond.inputs) != n or len(body.inputs) != n or len(body.outputs) != n or len(op.outputs) != n:
-        return unknown
+    _, _, cond, body = found
     scalars = {t: v[0] for t, v in values.items() if len(v) == 1}
     steps = _steps(g, op, cond, body, cond.outputs[0], _written_once(cond), scalars)
     if steps is None or not 0 <= steps <= MAX_TRACED or steps * len(body.ops) > MAX_TRACED_OPS:
