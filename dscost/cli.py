@@ -29,7 +29,7 @@ from typing import Annotated, Optional
 import typer
 
 from dscost import __version__
-from dscost.errors import InputError, internal_error_line, report_written, silence_stdout
+from dscost.errors import InputError, buffered_stdout, internal_error_line, report_written, silence_stdout
 from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, repeated_gate_option, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS, writable_output
@@ -532,6 +532,7 @@ def run(argv: list[str] | None = None) -> int:
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         print("dscost: error: standard output is closed; nothing to write the result to", file=sys.stderr)
         return 2
+    buffered_stdout()
     for stream in (sys.stdout, sys.stderr):  # a character the stream cannot encode becomes "?", never a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
@@ -585,8 +586,9 @@ def main() -> None:
         if sys.stdout is not None:
             sys.stdout.flush()  # here, not at exit: a full disk must not pass as success
             report_written()
-    except BrokenPipeError:
+    except BrokenPipeError:  # (a report written whole at the end, a single model's table: still being written)
         silence_stdout()
+        code = code or 1
     except OSError as e:
         silence_stdout()
         print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)

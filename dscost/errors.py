@@ -57,3 +57,17 @@ def report_written() -> None:
         sys.stdout = sys.stderr
     except (OSError, ValueError, AttributeError):  # (no stderr to point at: leave stdout as it is)
         pass
+
+
+def buffered_stdout() -> None:
+    """Give stdout a buffered layer when it has none (``PYTHONUNBUFFERED=1``, ``python -u``: common
+    in containers).  There, the text layer writes straight to the file and ignores a short write:
+    what a reader gone (``| head``) or a disk filling up midway did not take is dropped without an
+    error, and the run would end 0.  A buffered writer retries the rest and raises."""
+    import io
+    import sys
+
+    out = sys.stdout
+    if isinstance(getattr(out, "buffer", None), io.FileIO) and out is sys.__stdout__:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(out.buffer), encoding=out.encoding, errors="replace",
+                                      line_buffering=out.isatty())  # fmt: skip

@@ -357,6 +357,30 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_exit_1(fmt):
     assert err == b""
 
 
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_reader_that_goes_away_from_one_models_report_ends_the_run_with_exit_1(tmp_path, fmt, unbuffered):
+    """One model's table or markdown is written in one go: a reader gone by then is a broken pipe too,
+    exit 1, as for several models -- also with ``PYTHONUNBUFFERED=1`` (containers), where Python's text
+    layer over the file itself drops what a short write left (errors.buffered_stdout).  1,500 Relu rows
+    are ~120 KB of table, more than a pipe holds (64 KB)."""
+    from onnx import TensorProto, helper, save
+
+    n = 1500
+    nodes = [helper.make_node("Relu", [f"t{i}"], [f"t{i + 1}"], name=f"relu{i}") for i in range(n)]
+    graph = helper.make_graph(nodes, "chain", [helper.make_tensor_value_info("t0", TensorProto.FLOAT, [1, 8])],
+                              [helper.make_tensor_value_info(f"t{n}", TensorProto.FLOAT, [1, 8])])  # fmt: skip
+    path = tmp_path / "relus.onnx"
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | ({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {})
+    p = subprocess.Popen([sys.executable, "-m", "dscost", "analyze", str(path), "-f", fmt, "--all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    assert p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=120) == 1
+    assert err == b""
+
+
 # ---------------------------------------------------------------- schema, version, help
 
 
