@@ -194,7 +194,8 @@ def analyze(
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype)  # validates the options first
     asked_roofline = SimpleNamespace(hardware=hw) if roofline_asked else None  # what --columns may name
     view = View.from_options(show_all, depth, top, columns, asked_roofline)  # --columns checked against the columns there are
-    if len(targets) > 1:
+    # (a glob is several models, however many it matches: JSON Lines and CSV's model column stay, for scripts)
+    if len(targets) > 1 or targets != files and fmt.value in ("json", "csv"):
         if fmt.value == "html":
             raise InputError("--format html writes one model's page; give one model (or run analyze once per model)")
         asked = (hardware, peak_gmacs, bandwidth_gbs, dtype) if roofline_asked else None

@@ -58,6 +58,20 @@ def test_tables_one_after_another(capsys, monkeypatch):
     assert out.index("mobilenet_v1  (models/mobilenet_v1.yaml)") < out.index("mobilenet_v2  (models/mobilenet_v2.yaml)")
 
 
+def test_a_glob_that_matches_one_file_is_still_several_models(capsys, monkeypatch):
+    """A script reading `analyze 'exports/*.onnx' -f json` line by line gets JSON Lines (and -f csv the
+    model column) when the glob matches one file too; the file named as itself gets one document."""
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli(capsys, "analyze", "models/res*.yaml", "-f", "json")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 1 and json.loads(lines[0])["totals"]["macs"] == MACS["resnet18"]
+    code, out, _ = cli(capsys, "analyze", "models/res*.yaml", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and list(rows[0])[:2] == ["model", "name"] and {r["model"] for r in rows} == {"models/resnet18.yaml"}
+    code, out, _ = cli(capsys, "analyze", "models/resnet18.yaml", "-f", "json")
+    assert code == 0 and len(out.splitlines()) > 1 and json.loads(out)["totals"]["macs"] == MACS["resnet18"]  # (one model: a pretty document)
+
+
 def test_a_glob_that_matches_nothing_is_an_error(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, err = cli(capsys, "analyze", "models/*.nope")
