@@ -178,6 +178,9 @@ def test_shorten_and_bar():
     assert (h0, h11) == ("…/h.0/mlp/c_fc/Gemm", "…/h.11/mlp/c_fc/Gemm")
     s = shorten_middle("/model/encoder/layers.0/self_attn/q_proj/MatMul", 26)
     assert s == "…/layers.0/s…q_proj/MatMul" and len(s) == 26
+    # a diff's renamed layer 'a -> b': each side shortened, the arrow kept
+    assert shorten_middle("dsconv1.pw_relu -> stage2.expand_relu6", 34) == "dsconv1.pw_relu -> stage2.…d_relu6"
+    assert shorten_middle("dsconv3.pw_bn -> stage2.res.project_bn", 30) == "dsconv3.pw_bn -> stage2…ect_bn"
     assert share_bar(1.0) == "█" * 8 and share_bar(0.5) == "████" and share_bar(0.001) == "▏" and share_bar(0) == ""
     assert share_bar(0.99) == "███████▉"
 

@@ -174,9 +174,16 @@ def shorten_middle(text: str, width: int) -> str:
     '/features.3/block.0.0/Conv' -> '/features.3/…0.0/Conv' (20 characters).  A dotted module
     path loses its leading names without an index (:func:`_drop_plain_names`) and is cut after
     the first with one: 'model.layers.11.mlp.down_proj/MatMul' -> '…layers.11…down_proj/MatMul'.
-    A text of wide characters (CJK, emoji: two cells each) is cut in the middle by cells."""
+    A text of wide characters (CJK, emoji: two cells each) is cut in the middle by cells.  A pair
+    'a -> b' (a layer that `diff` matched under another name) is shortened side by side, so the
+    arrow that tells base from new stays: 'dsconv1.pw_relu -> …age2.expand_relu6'."""
     if len(text) <= width and cell_width(text) <= width:
         return text
+    if " -> " in text and width >= 9:
+        a, _, b = text.partition(" -> ")
+        room, wa, wb = width - 4, cell_width(a), cell_width(b)
+        left = min(wa, max(room - wb, room // 2))
+        return shorten_middle(a, left) + " -> " + shorten_middle(b, room - left)
     if cell_width(text) != len(text):
         if width <= 1:
             return "…"[:width]
