@@ -185,6 +185,18 @@ def test_shorten_and_bar():
     assert share_bar(0.99) == "███████▉"
 
 
+def test_a_wrapped_line_of_prose_hangs_under_its_start():
+    """The plain renderer on a narrow terminal (compare): a continuation line is indented two more
+    than the line it continues, so it does not read as a line of its own (a formula's second half)."""
+    from dscost.report.document import Text, fit_doc
+
+    line = "  spatial-separable: Dk0*M*grid0 + Dk1*M*grid1 + M*N*DF^2 = 3*32*112x112 + 3*32*112x112 + 32*64*112^2"
+    lines = [x.text for x in fit_doc([Text(line), Text("a " * 30)], 60, 2, wrap=True)]
+    assert lines == ["  spatial-separable: Dk0*M*grid0 + Dk1*M*grid1 + M*N*DF^2 =", "    3*32*112x112 + 3*32*112x112 + 32*64*112^2",
+                     "a " * 30]  # fmt: skip  (a line that fits is left as it is)
+    assert [x.text for x in fit_doc([Text("word " * 20)], 40, 2, wrap=True)][1].startswith("  word")
+
+
 def test_two_names_are_never_shortened_to_one_text():
     """Found by a README check at 80 columns: each block's two LayerNorms of a timm ViT export,
     '/blocks/blocks.0/norm1/LayerNormalization' and '.../norm2/...', were both shown as

@@ -345,20 +345,26 @@ def fit_doc(doc: Doc, width: int, gap: int, wrap: bool = False) -> Doc:
         if isinstance(x, Table):
             x, *lines = fit_table(x, width, gap)
             if wrap and any(len(n) > width for n in x.notes):
-                x = Table(x.title, x.headers, x.rows, x.align, [w for n in x.notes for w in _wrap(n, width)], x.priority, x.shrink, x.hint)
+                x = Table(x.title, x.headers, x.rows, x.align, [w for n in x.notes for w in _wrap(n, width, hang=True)], x.priority, x.shrink, x.hint)
             out.append(x)
             out.extend(fit_doc(lines, width, gap, wrap))
         elif wrap and len(x.text) > width:
-            out.extend(Text(w, x.style) for w in _wrap(x.text, width))
+            out.extend(Text(w, x.style) for w in _wrap(x.text, width, hang=True))
         else:
             out.append(x)
     return out
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def _wrap(text: str, width: int, hang: bool = False) -> list[str]:
+    """``text`` word-wrapped at ``width``; with ``hang`` (a line of prose) its continuation lines
+    indented two more than its own indent, so a wrapped line does not read as a line of its own."""
     import textwrap
 
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    if not hang:
+        return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    body = text.lstrip(" ")
+    lead = text[: len(text) - len(body)]
+    return textwrap.wrap(body, width, initial_indent=lead, subsequent_indent=lead + "  ", break_on_hyphens=False) or [""]
 
 
 def terminal_width(out) -> int:
