@@ -95,6 +95,10 @@ def test_roofline_estimate_wraps_its_values_at_80_columns(monkeypatch):
     assert max(cell_len(x) for x in lines) <= 80, [x for x in lines if cell_len(x) > 80][:3]
     table = lines[lines.index("Roofline estimate") :]
     assert "value" in table[1] and any(x.startswith("source ") and "T4" in x for x in table) and "(value)" not in text
+    # --hardware asked for the estimate: the layers table keeps its time and bound (before the shapes)
+    header = lines[lines.index("Layers") + 1].split()
+    assert header[:2] == ["layer", "type"] and header[-3:] == ["est.", "time", "bound"], header
+    assert "dsconv1.dw" in text and any(x.startswith("dsconv1.dw ") and x.rstrip().endswith("memory") for x in lines)
     cols = [Column("name", "name", ["/a/very/long/layer/name/of/a/model/" * 2]), Column("why", "why", ["a few words of prose " * 5], align="l", wrap=True)]
     cols[0].shrink = True
     kept, dropped = fit_columns(cols, 60)

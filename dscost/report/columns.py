@@ -60,6 +60,8 @@ PRIORITY = {
 }  # fmt: skip
 # At --depth a row is a module: its type is mostly 'module' and its shape spans many layers.
 DEPTH_PRIORITY = {**PRIORITY, "share": 4.5, "sep_macs": 4.6, "saving": 4.7, "layers": 8.5, "type": 9.5}
+# --hardware asked for a time estimate: it comes before the shapes (80 columns kept none of it)
+HARDWARE_PRIORITY = {"est_time": 4.8, "bound": 4.9}
 HINT = "pick columns with --columns name,macs,sep_macs,...; piped (| cat) or --format markdown shows every column"
 
 
@@ -188,11 +190,12 @@ def columns(
         "bytes": "bytes", "intensity": f"{u}/B", "est_time": "est. time", "bound": "bound", "sep_est": "sep est.", "est_saving": "est. saving",
     }  # fmt: skip
     left = {"name", "type", "kernel", "shape", "output", "share"}
+    priority = {**(DEPTH_PRIORITY if depth else PRIORITY), **(HARDWARE_PRIORITY if roofline is not None and roofline.hardware is not None else {})}
     out = {}
     for key, cells in cols.items():
         if len(cells) != len(every):
             continue  # not available (no memory / roofline / hardware)
-        prio = (DEPTH_PRIORITY if depth else PRIORITY)[key]
+        prio = priority[key]
         v = vals[key] if len(vals[key]) == len(cells) else None
         out[key] = Column(key, headers[key], cells, "l" if key in left else "r", prio, shrink=key == "name", alt_of="shape" if key == "output" else None, values=v)
     return out
