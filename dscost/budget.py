@@ -9,6 +9,7 @@ line naming the budget file, the entry and the model.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from dscost import gate
@@ -231,8 +232,10 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
         first = merged.setdefault((key, result.name), result)
         if first is result:
             report.models.append(result)
-        else:
-            first.results.extend(result.results)
+        else:  # (a limit another entry also sets for the model is labelled with its entry: two rows 'params' could not be told apart)
+            have = {r.label for r in first.results}
+            first.results.extend(replace(r, label=f"{r.label} ({label(i) or 'entry'}: {entry.path or 'every model'})") if r.label in have else r
+                                 for r in result.results)  # fmt: skip
         for r in result.failures:  # a limit without its unit, shown when some model exceeds it
             warning = warnings.pop((i, r.key), None)
             if warning:

@@ -531,6 +531,10 @@ def test_example_budget_file_passes(capsys):
         pytest.skip("examples/budget.yaml not written yet")
     code, out, err = dscost(capsys, "check", "--budget", str(example))
     assert (code, err) == (0, ""), out
+    # mobilenet_v1 has its own params limit and the one of the entry for every bundled model: two rows told apart
+    block = out[out.index("mobilenet_v1 (") : out.index("mobilenet_v1-0.75-192")]
+    rows = [line.split("  ")[0] for line in block.splitlines() if line.startswith("params")]
+    assert rows == ["params", "params (budgets[4]: ../models/*.yaml)"], rows
 
 
 ROOT = Path(__file__).resolve().parent.parent
