@@ -17,7 +17,8 @@ from dscost.memory import model_memory
 from dscost.readers import load
 from dscost.report.analyze import show_analysis
 from dscost.report.compare import show_comparison
-from dscost.report.document import Column, collapse_path, fit_columns, share_bar, shorten_middle
+from dscost.report.document import Column, fit_columns, share_bar
+from dscost.report.names import collapse_path, shorten_middle
 from dscost.views import hidden_by_default
 from report_models import vit_like
 
@@ -206,7 +207,7 @@ def test_two_names_are_never_shortened_to_one_text():
     '/blocks/blocks.0/norm1/LayerNormalization' and '.../norm2/...', were both shown as
     '/blocks.0/…LayerNormalization' (12 pairs); they are cut at the end instead, and once one
     name is too long every path of the column loses its repeated segments alike."""
-    from dscost.report.document import shorten_cells
+    from dscost.report.names import shorten_cells
 
     cells = [f"/blocks/blocks.{i}/{n}" for i in (0, 11) for n in ("norm1/LayerNormalization", "attn/qkv/MatMul", "attn/qkv/Add", "norm2/LayerNormalization")]
     assert shorten_middle(cells[0], 29) == shorten_middle(cells[3], 29) == "/blocks.0/…LayerNormalization"

@@ -280,7 +280,7 @@ def write_page(text: str, out=None) -> None:
 
 
 def _short(s: str, n: int) -> str:
-    from dscost.report.document import shorten_middle
+    from dscost.report.names import shorten_middle
 
     return shorten_middle(s, n)
 
