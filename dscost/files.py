@@ -81,9 +81,11 @@ def append_text(path: str, text: str, label: str) -> None:
     except OSError as err:
         raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
     with os.fdopen(fd, "a", encoding="utf-8") as f:
-        mode = os.fstat(fd).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):  # (/dev/null: the summary switched off)
+        st = os.fstat(fd)
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISCHR(st.st_mode)):  # (/dev/null: the summary switched off)
             raise InputError(f"{label} {path}: cannot append to it (not a regular file)")
+        if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) in _INPUTS:  # (a model or budget file the command read: never written to)
+            raise InputError(f"{label} {path}: is one of the command's input files; it is left as it is")
         try:
             f.write(text)
             f.flush()

@@ -507,6 +507,17 @@ def test_github_passing_prints_no_error_and_writes_summary(capsys, tmp_path, mod
     assert "✓ the limit holds" in summary.read_text()
 
 
+def test_github_never_appends_its_summary_to_an_input_file(capsys, models, monkeypatch):
+    """$GITHUB_STEP_SUMMARY naming the model checked (a CI variable gone wrong): the spec is left
+    byte for byte, one line naming the variable, exit 2."""
+    spec = models / "gate.yaml"
+    before = spec.read_bytes()
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(spec))
+    code, _, err = dscost(capsys, "check", str(spec), "--max-macs", "1G", "-f", "github")
+    assert code == 2 and spec.read_bytes() == before
+    assert err.strip() == f"dscost: error: $GITHUB_STEP_SUMMARY {spec}: is one of the command's input files; it is left as it is"
+
+
 def test_github_without_step_summary_env(capsys, models, monkeypatch):
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     code, out, _ = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1", "-f", "github")
