@@ -726,3 +726,29 @@ def test_a_run_in_a_child_ends_with_dscost(tmp_path):
         for c in children:
             os.kill(int(c), signal.SIGKILL)
         raise AssertionError(f"the child {children} outlived dscost")
+
+
+@pytest.mark.parametrize("op", ["Range", "ConstantOfShape"])
+def test_values_too_large_for_shape_inference_to_build_stay_bounded(tmp_path, op):
+    """A file of a few bytes whose shape inference would build 10**12 values (onnx's data
+    propagation of Range(0, 10**12, 1), an int64 ConstantOfShape fed by a Concat): under the 3 GiB
+    limit, not killed -- inference under its memory cap, then again without values, and the count
+    with a note (onnx_infer); the huge tensor's shape is still known (10**12)."""
+    n = 10**12
+    if op == "Range":
+        inits = [helper.make_tensor(k, TensorProto.INT64, [], [v]) for k, v in (("st", 0), ("li", n), ("de", 1))]
+        nodes = [helper.make_node("Range", ["st", "li", "de"], ["r"], name="range")]
+    else:
+        inits = [helper.make_tensor("a", TensorProto.INT64, [1], [n])]
+        nodes = [helper.make_node("Concat", ["a"], ["s"], name="concat", axis=0),
+                 helper.make_node("ConstantOfShape", ["s"], ["r"], name="fill", value=helper.make_tensor("v", TensorProto.INT64, [1], [1]))]  # fmt: skip
+    nodes.append(helper.make_node("Cast", ["r"], ["y"], name="cast", to=TensorProto.FLOAT))
+    g = helper.make_graph(nodes, "g", [], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), "huge.onnx")
+    r = dscost(tmp_path, "analyze", "huge.onnx", "-f", "json", "-q", timeout=120)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    cast = next(x for x in doc["layers"] if x["name"] == "cast")
+    assert cast["output_shape"] == [n] and doc["totals"]["macs"] == 0
+    if op == "Range":
+        assert any("ran out of its memory cap" in note for note in doc["notes"])

@@ -220,7 +220,9 @@ def old_opset_outputs(mp, onnx) -> tuple[list, str, int]:
     target = FIRST_INFERRED_OPSET + any(n.op_type == "Upsample" and n.domain in ("", "ai.onnx") for n in mp.graph.node)
     try:
         converted = onnx.version_converter.convert_version(_for_converter(mp, onnx), target)
-        g = onnx.shape_inference.infer_shapes(converted, check_type=False, strict_mode=False, data_prop=True).graph
+        from dscost.readers.onnx_infer import infer_shapes
+
+        g = infer_shapes(onnx, converted).graph
     except Exception as err:  # (its shapes stay open, as before)
         said = str(err).strip().splitlines()
         return [], f"onnx's version converter could not bring it to opset {target} ({said[-1][:200] if said else type(err).__name__})", target

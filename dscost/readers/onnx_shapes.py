@@ -65,16 +65,18 @@ def static_shape(type_proto) -> Shape | None:
     return tuple(out)
 
 
-def _infer_once(mp, path: Path, onnx):
+def _infer_once(mp, path: Path, onnx, notes: list[str]):
+    from dscost.readers.onnx_infer import infer_shapes
+
     try:
-        return onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=True)
+        return infer_shapes(onnx, mp, notes)
     except Exception as err:
         msg = str(err).strip().splitlines()
         if "No opset import for domain" in str(err):  # (onnxruntime's optimize_model writes such files; onnxruntime runs them)
             from dscost.readers.onnx_mend import import_domains
 
             if import_domains(mp, onnx):
-                return _infer_once(mp, path, onnx)
+                return _infer_once(mp, path, onnx, notes)
         raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
 
 
@@ -110,7 +112,8 @@ def infer(mp, path: Path, onnx, wire=None, loops: bool = False, depth: int = 0, 
     are values it starts from (a Loop's trip count given as a graph input); ``node_outputs``: the
     tensors the nodes make, when the caller read them already (100k protobuf reads spared);
     ``seeds``: values of other tensors, known otherwise (a Loop's trip count, measured)."""
-    g = _infer_once(mp, path, onnx).graph
+    notes: list[str] = []
+    g = _infer_once(mp, path, onnx, notes).graph
     shapes: dict[str, Shape | None] = {}
     types: dict[str, int] = {}
     for t in g.initializer:
@@ -134,7 +137,7 @@ def infer(mp, path: Path, onnx, wire=None, loops: bool = False, depth: int = 0, 
                 shapes[name] = known[0]
             if known[1]:
                 types[name] = known[1]
-    inferred = Inferred(g, shapes, types, [])
+    inferred = Inferred(g, shapes, types, notes)
     made = node_outputs if node_outputs is not None else (o for n in g.node for o in n.output if o)
     opset = inferred.opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), onnx.defs.onnx_opset_version())
     if opset < FIRST_INFERRED_OPSET and any(shapes.get(o) is None for o in made):  # (a file of 2017: onnx_legacy)

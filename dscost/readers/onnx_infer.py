@@ -1,0 +1,68 @@
+"""onnx's C++ shape inference with its data propagation, in bounded memory.
+
+Data propagation (``data_prop=True``: the values of the small integer tensors shapes are computed
+from) builds each value it propagates in full.  A hostile file of 145 bytes, ``Range(0, 10**12, 1)``
+(or a 1-D int64 ``Expand``, ``Tile``, ``ConstantOfShape`` of 10**10 elements), makes it allocate
+until the machine has no memory left.  :func:`infer_shapes` runs it under a cap on the process's
+address space (``RLIMIT_AS``, raised by none of this: the lower of its soft limit and the size now
+plus :data:`INFER_MEMORY` and 64 bytes per byte of the model); when the cap is hit, inference runs
+again without data propagation, and shapes computed from values are left to dscost's own folding,
+which evaluates no node of more than its bound.  Where ``resource`` is missing (Windows), there is
+no cap.
+"""
+
+from __future__ import annotations
+
+INFER_MEMORY = 1 << 30  # bytes inference may add to the process's address space, beside 64 per byte of the model
+NO_VALUES = (
+    "onnx's shape inference ran out of its memory cap propagating values (a tensor of computed values too large "
+    "to build): shapes were inferred without them, and those computed from values are dscost's folding's"
+)
+
+
+def infer_shapes(onnx, mp, notes: list[str] | None = None):
+    """``onnx.shape_inference.infer_shapes(mp, data_prop=True)`` (types and strictness off) under
+    the memory cap; past it, the same without data propagation, with :data:`NO_VALUES` in ``notes``."""
+    with _AddressCap(INFER_MEMORY + 64 * mp.ByteSize()) as cap:
+        try:
+            return onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=True)
+        except Exception as err:  # (a std::bad_alloc, as MemoryError or inside onnx's own error)
+            if not (cap.active and (isinstance(err, MemoryError) or "bad_alloc" in str(err))):
+                raise
+    if notes is not None:
+        notes.append(NO_VALUES)
+    return onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=False)
+
+
+class _AddressCap:
+    """The process's soft ``RLIMIT_AS`` lowered to its address space now plus ``extra`` bytes
+    while the block runs (never raised), restored after it; ``active``: whether it was set."""
+
+    def __init__(self, extra: int):
+        self.extra, self.active, self.saved = extra, False, None  # active: a cap applies (this one or a lower one of the user's)
+
+    def __enter__(self):
+        try:
+            import os
+            import resource
+
+            with open("/proc/self/statm") as f:
+                size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = size + self.extra
+            if soft != resource.RLIM_INFINITY and soft <= cap:
+                self.active = True  # (a lower limit of the user's own stands)
+                return self
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+            self.saved, self.active = (soft, hard), True
+        except (ImportError, OSError, ValueError, AttributeError):  # (no resource module, no /proc: no cap)
+            pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.saved is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, self.saved)
