@@ -1109,6 +1109,28 @@ def test_a_node_its_ops_schema_refuses_makes_an_invalid_graph(tmp_path, conv, wh
     assert not m.layers and [(u.name, u.reason) for u in m.uncounted] == [("y", f"cannot derive cost: {why}: an invalid graph, the graph cannot run")]
 
 
+@pytest.mark.parametrize("attrs, why", [
+    (dict(strides=[0, 0]), "strides [0, 0]: each must be at least 1"),  # (it was "integer division or modulo by zero")
+    (dict(dilations=[0, 0]), "dilations [0, 0]: each must be at least 1"),  # (counted 13,824 MACs, an empty output)
+    (dict(pads=[-1, -1, -1, -1]), "pads [-1, -1, -1, -1]: each must be at least 0"),  # (counted 3,456 MACs)
+    (dict(pads=[1 << 62] * 4), f"pads {[1 << 62] * 4}: a value too large for the sizes it makes to fit int64"),  # (counted 1.8e40 MACs)
+    (dict(auto_pad="BOGUS"), "auto_pad 'BOGUS' is none of NOTSET, SAME_UPPER, SAME_LOWER, VALID"),  # (read as NOTSET)
+])  # fmt: skip
+def test_conv_attributes_onnxruntime_refuses_make_the_node_uncounted(tmp_path, attrs, why):
+    """onnxruntime refuses these attributes ("dilations must only contain positive values", "pads must
+    not contain negative values", "Integer overflow", "Unknown AutoPadType String"): uncounted, saying
+    why, so that a check does not pass a file that cannot be loaded."""
+    m = read(tmp_path, [node("Conv", ["x", "w"], "y", **attrs)], [("x", [1, 4, 8, 8])], ["y"], [init("w", 8, 4, 3, 3)])
+    assert not m.layers and [u.reason for u in m.uncounted] == [f"cannot derive cost: {why}: the graph cannot run at these input shapes"]
+
+
+def test_a_tensor_two_nodes_make_is_an_error(tmp_path):
+    """onnxruntime: "Duplicate definition of name (y)"; both Relus were counted."""
+    p = save(tmp_path, model([node("Relu", ["x"], "y", name="a"), node("Relu", ["x"], "y", name="b")], [("x", [1, 4])], ["y"]))
+    with pytest.raises(InputError, match=r"tensor 'y' is made by two nodes, 'a' \(Relu\) and 'b' \(Relu\): a graph defines each tensor once"):
+        load(p)
+
+
 def _refused_by_onnxruntime(path) -> str:
     import onnxruntime as ort
 

@@ -123,19 +123,38 @@ def input_0_shape(info: NodeInfo) -> list:
     return [info.input_shape(0)]
 
 
+# The least value of a per-axis attribute onnxruntime runs (a stride or dilation of 0 divides by
+# it; negative pads crop, which a conv or pool refuses), and the most: past int64, its sizes overflow.
+LEAST = {"strides": 1, "dilations": 1, "kernel_shape": 1, "pads": 0, "output_padding": 0}
+INT64_MAX = (1 << 63) - 1
+
+
 def ints_attr(value, n: int, default: int, name: str = "an attribute") -> tuple[int, ...]:
     """A per-axis attribute's values (``default`` for each of ``n`` axes when absent); another
-    number of values than ``n`` makes a node onnxruntime refuses."""
+    number of values than ``n``, or a value below its :data:`LEAST` or past int64, makes a node
+    onnxruntime refuses."""
     if not value:
         return (default,) * n
     if len(value) != n:
         raise ValueError(f"{name} has {len(value)} values where its input's axes take {n}: {CANNOT_RUN}")
-    return tuple(int(v) for v in value)
+    values = tuple(int(v) for v in value)
+    least = LEAST.get(name)
+    if least is not None and min(values) < least:
+        raise ValueError(f"{name} {list(values)}: each must be at least {least}: {CANNOT_RUN}")
+    if least is not None and max(values) > INT64_MAX // 4:  # (padded and dilated sizes past int64: onnxruntime's integer overflow)
+        raise ValueError(f"{name} {list(values)}: a value too large for the sizes it makes to fit int64: {CANNOT_RUN}")
+    return values
+
+
+AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
 
 
 def auto_pad(info: NodeInfo) -> str:
     v = info.attr("auto_pad", "NOTSET")
-    return v.decode() if isinstance(v, bytes) else str(v)
+    mode = v.decode() if isinstance(v, bytes) else str(v)
+    if mode not in AUTO_PADS:
+        raise ValueError(f"auto_pad {mode!r} is none of {', '.join(AUTO_PADS)}: {CANNOT_RUN}")
+    return mode
 
 
 def explicit_pads(info: NodeInfo, spatial: Shape, kernel: Shape, stride: Shape, dilation: Shape) -> tuple[int, ...]:

@@ -47,7 +47,7 @@ def sort_nodes(path: Path, graph) -> tuple[list[str], set[str] | None]:
     torch.onnx appends the Identity nodes of deduplicated weights at the end) and return
     their layer names, given by :func:`node_names` in the file's order, and the names of the
     tensors they make when they were in order already (None after a sort).  A cycle is an error,
-    and so is an input that nothing makes (onnxruntime refuses such a graph: an exporter dropped
+    and so are a tensor two nodes make and an input that nothing makes (onnxruntime refuses such a graph: an exporter dropped
     the node that makes it, and the work it stood for would count as nothing)."""
     import heapq
 
@@ -63,6 +63,10 @@ def sort_nodes(path: Path, graph) -> tuple[list[str], set[str] | None]:
     for i, node in enumerate(nodes):
         for t in node.output:
             if t and t not in given:
+                if t in producer:  # (onnxruntime: "Duplicate definition of name"; counting both would count work that cannot run)
+                    j = producer[t]
+                    who = f"node {names[i]!r} ({node.op_type}) twice" if j == i else f"two nodes, {names[j]!r} ({nodes[j].op_type}) and {names[i]!r} ({node.op_type})"
+                    raise InputError(f"{path}: tensor {t!r} is made by {who}: a graph defines each tensor once (onnxruntime refuses it too)")
                 producer[t] = i
     if any(t and t not in producer and t not in given for node in nodes for t in node.input):
         _refuse_unmade(path, nodes, names, given | producer.keys())
@@ -117,7 +121,7 @@ def _in_order(nodes, given: set[str]) -> tuple[set[str] | None, list[str]]:
     """The tensors the nodes make (not "") when every node comes after the producers
     of its inputs, else None; in one pass: an input not made yet is set aside, and the graph is
     in order unless one of those is made later.  A tensor made twice is left to the full sort
-    (the last producer counts there).  Also what was set aside ("": an absent optional input)."""
+    (which refuses it).  Also what was set aside ("": an absent optional input)."""
     made = set(given)
     pending: list[str] = []
     named_as_given: list[str] = []  # (an output that takes an initializer's or graph input's name)
