@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, WithJsonSchema, model_validator
 
 from dscost import gate
-from dscost.options import INPUT_DTYPES
+from dscost.options import DIM_MAX, INPUT_DTYPES
 
 # --input-shape's element types and their aliases
 _InputDtype = Literal[tuple(name for name, aliases in INPUT_DTYPES.items() for name in (name, *aliases))]  # type: ignore[valid-type]
@@ -55,7 +55,7 @@ ShareLimit = Annotated[
 
 
 # A size: a positive integer, strictly (YAML's yes/on/true is no 1, nor 224.0 a size)
-_Size = Annotated[int, Field(gt=0, strict=True)]
+_Size = Annotated[int, Field(gt=0, le=DIM_MAX, strict=True)]
 
 
 class BudgetEntry(BaseModel):

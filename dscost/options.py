@@ -9,8 +9,18 @@ from __future__ import annotations
 from dscost.errors import InputError
 
 
+DIM_MAX = 2**31 - 1  # a size past int32 is a typo (as in specs: dscost.spec)
+
+
 def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for an error message, cut in the middle past ``limit`` characters (a value
+    of 5,000 digits made a 5 KB error line)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-(limit // 2) :]} ({len(text)} characters)"
 
 
 def parse_dims(option: str, text: str | int | tuple[int, ...] | list[int], rank: int | None = None, minimum: int = 1,
@@ -22,15 +32,17 @@ def parse_dims(option: str, text: str | int | tuple[int, ...] | list[int], rank:
         try:
             values = tuple(int(p) for p in parts)
         except ValueError:
-            raise InputError(f"{option}: expected {like}, got {text!r}") from None
+            raise InputError(f"{option}: expected {like}, got {shown(text)}") from None
     elif _is_int(text):
         values = (text,)
     elif isinstance(text, (tuple, list)) and text and all(_is_int(v) for v in text):
         values = tuple(text)
     else:
-        raise InputError(f"{option}: expected an integer, a tuple of integers or a string like 3x5, got {text!r}")
+        raise InputError(f"{option}: expected an integer, a tuple of integers or a string like 3x5, got {shown(text)}")
     if any(v < minimum for v in values):
-        raise InputError(f"{option}: every size must be >= {minimum}, got {text!r}")
+        raise InputError(f"{option}: every size must be >= {minimum}, got {shown(text)}")
+    if any(v > DIM_MAX for v in values):
+        raise InputError(f"{option}: every size must be <= {DIM_MAX:,} (int32), got {shown(text)}")
     if rank is not None:
         if len(values) == 1:
             values = values * rank
@@ -58,8 +70,8 @@ def layer_geom(dk, m: int, n: int, df, stride, padding, dilation, bias: bool, pr
     from dscost import cost
 
     for label, v in (("m", m), ("n", n)):
-        if not _is_int(v) or v < 1:
-            raise InputError(f"{prefix}{label}: expected an integer >= 1, got {v!r}")
+        if not _is_int(v) or not 1 <= v <= DIM_MAX:
+            raise InputError(f"{prefix}{label}: expected an integer from 1 to {DIM_MAX:,}, got {shown(v)}")
     rank = common_rank(dk, df)
     kernel = parse_dims(f"{prefix}dk", dk, rank)
     spatial = parse_dims(f"{prefix}df", df, rank)

@@ -29,13 +29,13 @@ from pydantic import (  # noqa: E402
 )
 
 from dscost.cost import ACTIVATION_OPS  # noqa: E402
+from dscost.options import DIM_MAX  # noqa: E402  (a size past int32 is a typo; products of such sizes still fit a float)
 
 # `identity` is a zero-cost shape op in specs; `prelu` has learnable slopes the
 # activation formula does not count, so it is not offered.
 SPEC_ACTIVATIONS: tuple[str, ...] = tuple(k for k in ACTIVATION_OPS if k not in ("identity", "prelu"))
 RESERVED_NAMES = ("input", "_in")
 
-DIM_MAX = 2**31 - 1  # (a size past int32 is a typo; products of such sizes still fit a float)
 Dim = Annotated[int, Strict(), Field(gt=0, le=DIM_MAX)]
 NonNeg = Annotated[int, Strict(), Field(ge=0, le=DIM_MAX)]
 LayerName = Annotated[str, Strict(), Field(min_length=1, max_length=200, pattern=r"^[^\s]+$")]

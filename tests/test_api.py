@@ -86,9 +86,13 @@ def test_compare_takes_ints_tuples_and_strings():
 @pytest.mark.parametrize(
     "kw, match",
     [
-        ({"m": 0}, r"^m: expected an integer >= 1, got 0$"),
-        ({"n": 2.5}, r"^n: expected an integer >= 1"),
+        ({"m": 0}, r"^m: expected an integer from 1 to 2,147,483,647, got 0$"),
+        ({"n": 2.5}, r"^n: expected an integer from 1 to 2,147,483,647"),
         ({"dk": 0}, r"^dk: every size must be >= 1"),
+        # sizes past int32 are typos, as in specs (round 56: a --dk of 10**30 gave rc 0 and a count of 10**64)
+        ({"dk": 10**30}, r"^dk: every size must be <= 2,147,483,647 \(int32\), got 1000000000000000000000000000000$"),
+        ({"m": 2**31}, r"^m: expected an integer from 1 to 2,147,483,647, got 2147483648$"),
+        ({"df": "9" * 5000}, r"^df: expected an integer or HxW like 3 or 3x5, got '9{29}\.\.\.9{29}' \(5002 characters\)$"),
         ({"dk": "3x"}, r"^dk: expected an integer or HxW"),
         ({"df": [4, 4, 4], "dk": (3, 3)}, r"different numbers of dimensions"),
         ({"padding": "foo"}, r"^padding: expected same, valid"),
@@ -137,6 +141,7 @@ def test_check_models_and_budget(tmp_path):
         (lambda: dscost.analyze(MOBILENET, input_shape=(1, 3, 8, 8)), r"^input_shape applies to ONNX graphs, TFLite models and PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
         (lambda: dscost.analyze(MOBILENET, width=0), r"^width: must be a number > 0"),
         (lambda: dscost.analyze(MOBILENET, resolution=(1, 2, 3)), r"^resolution: expected R or \(H, W\)"),
+        (lambda: dscost.analyze(MOBILENET, resolution=10**30), r"^resolution: every size must be <= 2,147,483,647 \(int32\)"),  # (counted 1.1e64 MACs)
         (lambda: dscost.analyze(MOBILENET, kwargs={"a": 1}), r"^kwargs applies to PyTorch modules only"),
         (lambda: dscost.analyze("x.onnx", input_shape=(1, 3)), r"^input_shape 1x3: name the input \(NAME=1x3\)"),
         (lambda: dscost.analyze("x.onnx", input_shape={"x": (1, 0)}), r"^input_shape x: every size must be >= 1"),

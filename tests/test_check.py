@@ -346,6 +346,8 @@ def test_each_model_names_the_input_shapes_it_was_counted_at(capsys, tmp_path, m
         ("budgets:\n  - path: models/none-*.yaml\n    max_macs: 1M\n", "budgets[0]: 'models/none-*.yaml' matches no model file"),
         ("budgets:\n  - path: models/missing.yaml\n    max_macs: 1M\n", "budgets[0]: " + "{tmp}/models/missing.yaml: no such file"),
         ("budgets: {\n", "budget.yaml:"),
+        ("budgets:\n  - path: models/gate.yaml\n    resolution: 10000000000000\n    max_macs: 1G\n",
+         "budget.yaml:3:5: budgets[0]: resolution: Input should be less than or equal to 2147483647"),  # (a check of 1.1e23 % headroom)
     ],
 )
 def test_bad_budget_files_exit_2(capsys, tmp_path, models, body, message):
