@@ -66,6 +66,8 @@ def convert_file(
     from dscost.readers import load
     from dscost.runtime import load_onnx
 
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:  # (numpy's generator takes no negative seed)
+        raise InputError(f"--seed: expected an integer >= 0, got {seed!r}")
     src = Path(src)
     out = Path(out) if out is not None else default_output(src, reverse)
     _check_output(src, out, force)

@@ -346,6 +346,9 @@ def test_files_are_never_overwritten_without_force(tmp_path):
     with pytest.raises(InputError):
         cv.convert_file(bad, tmp_path / "y.onnx")
     assert not (tmp_path / "y.onnx").exists()
+    with pytest.raises(InputError, match=r"^--seed: expected an integer >= 0, got -1$"):  # (numpy's "expected non-negative integer", an internal error)
+        cv.convert_file(src, tmp_path / "z.onnx", init="random", seed=-1)
+    assert not (tmp_path / "z.onnx").exists()
 
 
 def test_force_never_replaces_the_inputs_external_data(tmp_path):
