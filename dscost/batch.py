@@ -96,13 +96,21 @@ def run_ordered(fn: Callable, items: list, jobs: int, preload_targets: list | No
         preload(preload_targets)
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context(start_method())
+    done = 0
     with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=ctx) as pool:
-        for status, value in pool.map(_guarded, [fn] * len(items), items):
-            if status == "input":
-                raise InputError(value)
-            yield value
+        try:
+            for status, value in pool.map(_guarded, [fn] * len(items), items):
+                if status == "input":
+                    raise InputError(value)
+                yield value
+                done += 1
+        except BrokenProcessPool:  # (a worker killed -- by the kernel for its memory? -- or a model's code calling os._exit)
+            lost = f" (the first result lost: {preload_targets[done]})" if preload_targets is not None and done < len(preload_targets) else ""
+            raise InputError(f"a worker process of --jobs {jobs} ended abruptly{lost}: killed (out of memory?) or exited by a model's code; "
+                             "run with --jobs 1 to see which model") from None  # fmt: skip
 
 
 def start_method() -> str:

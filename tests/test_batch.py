@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import json
 import subprocess
 import sys
@@ -166,3 +167,20 @@ def test_workers_started_as_on_windows_and_macos_give_the_same_output(tmp_path, 
         outputs[args[0]] = many.stdout
     assert [json.loads(line)["totals"]["macs"] for line in outputs["analyze"].splitlines()] == [MACS["resnet18"], MACS["mobilenet_v1"]]
     assert [(m["name"], m["passed"]) for m in json.loads(outputs["check"])["models"]] == [("resnet18", False), ("mobilenet_v1", True)]
+
+
+def _exits_on_v2(item):
+    if item.endswith("v2.yaml"):
+        os._exit(0)  # (a model's code ending the worker, or the kernel killing it for its memory)
+    return item
+
+
+def test_a_worker_that_dies_is_one_line_naming_the_first_result_lost():
+    """--jobs: a worker process killed or exited (os._exit in a PyTorch target's code) broke the pool:
+    "internal error: BrokenProcessPool" before; one input error now, naming a model."""
+    from dscost import batch
+    from dscost.errors import InputError
+
+    specs = [str(ROOT / s) for s in SPECS[:3]]  # (conv_mobilenet_v1, mobilenet_v1, mobilenet_v2)
+    with pytest.raises(InputError, match=r"^a worker process of --jobs 2 ended abruptly \(the first result lost: .*mobilenet_v[12].yaml\): killed \(out of memory\?\) or exited"):
+        list(batch.run_ordered(_exits_on_v2, specs, 2, specs))
