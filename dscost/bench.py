@@ -31,7 +31,7 @@ from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
 from dscost.profile import WIRING_MAX_BYTES, LayerTime, NodeTime, join_profile, profile_times
 from dscost.progress import progress_bar
-from dscost.runtime import DEFAULT_OPT, Given, check_threads, load_onnx, make_model, make_session, named, ort_version, run
+from dscost.runtime import DEFAULT_OPT, Given, check_optimization, check_threads, load_onnx, make_model, make_session, named, ort_version, run
 from dscost.timing import NOISY_CI, Rounds, Timing, check_budget, ci_notice, gmacs_per_s, median_ci, noise_notice, percentile, relative_half_width, time_sessions
 from dscost.units import nbytes
 
@@ -172,12 +172,12 @@ def random_feeds_for(g: ConvGeom, seed: int = 1) -> dict:
     return {"x": np.random.default_rng(seed).standard_normal((g.batch, g.cin, *g.in_spatial)).astype(np.float32)}
 
 
-def _time_layer(g: ConvGeom, threads: int, budget_s: float, max_runs: int, warmup: int, progress: bool) -> Rounds:
+def _time_layer(g: ConvGeom, threads: int, budget_s: float, max_runs: int, warmup: int, progress: bool, optimization: str = "all") -> Rounds:
     """(In the child process.)  Build both variants, then time them in paired rounds."""
     with progress_bar(progress, "building sessions") as bar:
         models = layer_models(g)
         feeds = random_feeds_for(g)
-        sessions = {name: (make_session(m, f"{name} layer", threads, "all"), feeds) for name, m in models.items()}
+        sessions = {name: (make_session(m, f"{name} layer", threads, optimization), feeds) for name, m in models.items()}
         return time_sessions(sessions, budget_s, max_runs, warmup, progress=bar)
 
 
@@ -192,15 +192,18 @@ def bench_layer(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
     progress: bool = False,
+    optimization: str = "all",
 ) -> LayerBench:
-    """Time standard conv ``g`` against its depthwise + pointwise replacement.
+    """Time standard conv ``g`` against its depthwise + pointwise replacement (onnxruntime's graph
+    ``optimization`` level: none, basic, extended, all).
 
     With ``hardware`` (a :class:`dscost.roofline.Hardware`) the roofline's estimated
     speedup is reported next to the measured one."""
     check_threads(threads)
     check_budget(budget_s, max_runs)
+    check_optimization(optimization)
     check_memory(layer_tensor_bytes(g), max_memory, "bench")
-    rounds = sandbox.run(_time_layer, g, threads, budget_s, max_runs, warmup, progress, timeout_s=timeout_s, memory_bytes=max_memory, label="bench")
+    rounds = sandbox.run(_time_layer, g, threads, budget_s, max_runs, warmup, progress, optimization, timeout_s=timeout_s, memory_bytes=max_memory, label="bench")
     dw, pw = conv_cost(depthwise_geom(g)), conv_cost(pointwise_geom(g))
     variants = {
         "standard": VariantResult(conv_cost(g).macs, rounds.timings["standard"]),

@@ -30,7 +30,7 @@ import typer
 
 from dscost import __version__
 from dscost.errors import InputError, buffered_stdout, internal_error_line, report_written, silence_stdout
-from dscost.options import layer_geom, limit_option, load_options, onnx_input_shapes, repeated_gate_option, roofline_hardware, run_limits
+from dscost.options import bench_mode_options, layer_geom, limit_option, load_options, onnx_input_shapes, repeated_gate_option, roofline_hardware, run_limits
 from dscost.units import clean
 from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS, writable_output
 
@@ -372,6 +372,7 @@ def export(
 
 @app.command()
 def bench(
+    ctx: typer.Context,
     model: Annotated[Optional[str], typer.Argument(help="ONNX graph (.onnx), layer spec (.yaml), PyTorch target (pkg.mod:factory, file.py:factory) or .pt2/TorchScript file to run; omit to time one layer given by --dk/--m/--n/--df.", show_default=False)] = None,
     dk: DkOpt = "3",
     m: MOpt = 32,
@@ -412,6 +413,7 @@ def bench(
 
     check_threads(threads)
     _bench.check_budget(budget, runs)
+    bench_mode_options(ctx.get_parameter_source, model, calibrate)
     limits = run_limits(timeout, max_memory)
     hw, dt = roofline_hardware(hardware, peak_gmacs, bandwidth_gbs, dtype, auto_local=not calibrate)
     if calibrate:
@@ -429,7 +431,7 @@ def bench(
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
         geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, progress=not quiet, **limits)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, progress=not quiet, optimization=optimization, **limits)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
     from dscost.readers import kind_of, reader_options

@@ -367,3 +367,20 @@ def repeated_gate_option(argv: list[str]) -> None:
             if name in seen:
                 raise InputError(f"{name} is given more than once: give each limit once (the last would win without a word)")
             seen.add(name)
+
+
+BENCH_LAYER_OPTIONS = ("dk", "m", "n", "df", "stride", "padding", "dilation", "bias")
+BENCH_MODEL_OPTIONS = ("input_shape", "dim", "input_value", "kwargs", "arg", "show_all", "convert", "only", "skip")
+
+
+def bench_mode_options(source, model: str | None, calibrate: bool) -> None:
+    """`bench` times one layer (no MODEL), a model, or the machine (--calibrate): an option given on
+    the command line for another mode is an error, not ignored (``source``: click's
+    ``get_parameter_source``, whose value says where each parameter's value came from)."""
+    given = [k for k in (*BENCH_LAYER_OPTIONS, *BENCH_MODEL_OPTIONS) if getattr(source(k), "name", "") == "COMMANDLINE"]
+    flag = {"show_all": "--all", "input_shape": "--input-shape", "input_value": "--input-value"}
+    wrong = [k for k in given if calibrate or (k in BENCH_LAYER_OPTIONS) == (model is not None)]
+    if wrong:
+        what = "the machine (--calibrate)" if calibrate else "a model" if model is not None else "one layer (no MODEL)"
+        which = "one layer (bench --dk ... with no MODEL)" if wrong[0] in BENCH_LAYER_OPTIONS else "a model (bench MODEL)"
+        raise InputError(f"{flag.get(wrong[0], '--' + wrong[0])} applies when bench times {which}; this run times {what}")

@@ -111,6 +111,11 @@ def _cpu_session(rt, model, so):
         return rt.InferenceSession(model, so, providers=["CPUExecutionProvider"], enable_fallback=0)
 
 
+def check_optimization(optimization: str) -> None:
+    if optimization not in OPT_LEVELS:
+        raise InputError(f"--optimization {optimization!r}: choose one of {', '.join(OPT_LEVELS)}")
+
+
 def make_session(model, label: str, threads: int = 1, optimization: str = DEFAULT_OPT, profile_dir: str | None = None,
                  optimized_path: str | None = None, notices: list[str] | None = None, folder: str | None = None):
     """An onnxruntime CPU session for ``model`` (ModelProto, bytes, :class:`Given` or path); InputError when onnxruntime cannot load it.
@@ -119,8 +124,7 @@ def make_session(model, label: str, threads: int = 1, optimization: str = DEFAUL
     ``notices``: told (one line appended) when the session runs a copy stamped with an older IR version."""
     rt = ort()
     check_threads(threads)
-    if optimization not in OPT_LEVELS:
-        raise InputError(f"--optimization {optimization!r}: choose one of {', '.join(OPT_LEVELS)}")
+    check_optimization(optimization)
     so = rt.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
