@@ -80,17 +80,19 @@ def append_text(path: str, text: str, label: str) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o666)
     except OSError as err:
         raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
-    with os.fdopen(fd, "a", encoding="utf-8") as f:
+    try:
         st = os.fstat(fd)
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISCHR(st.st_mode)):  # (/dev/null: the summary switched off)
             raise InputError(f"{label} {path}: cannot append to it (not a regular file)")
         if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) in _INPUTS:  # (a model or budget file the command read: never written to)
             raise InputError(f"{label} {path}: is one of the command's input files; it is left as it is")
-        try:
-            f.write(text)
-            f.flush()
-        except OSError as err:
-            raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
+        data = memoryview(text.encode("utf-8"))
+        while data:  # (unbuffered: a failed write is this error, never a second one from a buffer flushed at close)
+            data = data[os.write(fd, data) :]
+    except OSError as err:
+        raise InputError(f"{label} {path}: cannot append to it ({err.strerror or err})") from None
+    finally:
+        os.close(fd)
 
 
 def temp_beside(path: str | Path, suffix: str = ".dscost-tmp") -> tuple[int, str]:

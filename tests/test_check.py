@@ -520,6 +520,15 @@ def test_github_never_appends_its_summary_to_an_input_file(capsys, models, monke
     assert err.strip() == f"dscost: error: $GITHUB_STEP_SUMMARY {spec}: is one of the command's input files; it is left as it is"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_step_summary_that_cannot_be_written_is_named(capsys, models, monkeypatch):
+    """A full disk under $GITHUB_STEP_SUMMARY: the error names the variable (it said only "cannot
+    write the output": the buffered append failed again as the file closed)."""
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", "/dev/full")
+    code, _, err = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1G", "-f", "github")
+    assert code == 2 and err.strip() == "dscost: error: $GITHUB_STEP_SUMMARY /dev/full: cannot append to it (No space left on device)"
+
+
 def test_github_without_step_summary_env(capsys, models, monkeypatch):
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     code, out, _ = dscost(capsys, "check", str(models / "gate.yaml"), "--max-macs", "1", "-f", "github")

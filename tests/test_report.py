@@ -262,3 +262,20 @@ def test_other_ops_column_mobilenet(capsys):
     col = layers[0].index("other ops")
     body = {r[0]: r for r in layers[2:]}
     assert body["conv1_bn"][col] == "802.8K" and body["conv1_relu"][col] == "401.4K" and body["conv1"][col] == ""
+
+
+def test_a_report_file_that_cannot_be_written_is_named_and_left_as_it_was(tmp_path):
+    """A full disk while `-o` is written: one error naming the file (it said only "cannot write the
+    output: No space left on device"), the old file whole, no temp file left."""
+    import errno
+
+    from dscost.errors import InputError
+    from dscost.report.document import output_file
+
+    target = tmp_path / "r.html"
+    target.write_text("old")
+    with pytest.raises(InputError, match=r"^--output .*r\.html: cannot write \(No space left on device\); the file is left as it was$"):
+        with output_file(str(target), "html") as f:
+            f.write("<html>")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["r.html"]

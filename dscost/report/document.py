@@ -314,14 +314,23 @@ class output_file:
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.file is None:
             return
-        self.file.close()
+        from dscost.errors import InputError
+
+        # a write that failed (a full disk: no file name in the error) names the report's file
+        failed = exc if isinstance(exc, OSError) and exc.filename is None else None
         try:
-            if exc_type is None:
+            try:
+                self.file.close()
+            except OSError as e:
+                failed = failed or e
+            if exc_type is None and failed is None:
                 os.replace(self.tmp, self.path)
                 print(f"wrote {self.path}", file=sys.stderr)
         finally:
             if os.path.exists(self.tmp):
                 os.unlink(self.tmp)
+        if failed is not None:
+            raise InputError(f"--output {self.path}: cannot write ({failed.strerror or failed}); the file is left as it was") from None
 
 
 def emit_plain(doc: Doc, out, ansi: bool = False) -> None:
