@@ -259,8 +259,8 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
     --input-value/--measure-sizes (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
-        if not width_multiplier > 0:
-            raise InputError(f"--width-multiplier: must be > 0, got {width_multiplier}")
+        if not 0 < width_multiplier < float("inf"):
+            raise InputError(f"--width-multiplier: must be a finite number > 0, got {width_multiplier}")
         options["width"] = width_multiplier
     if resolution is not None:
         res = parse_dims("--resolution", resolution)

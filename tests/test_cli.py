@@ -595,3 +595,11 @@ def test_strict_on_a_real_onnx_graph_with_a_custom_op(tmp_path):
     assert strict.returncode == 1
     assert "Uncounted ops (1 node;" in strict.stdout and "frob" in strict.stdout
     assert "--strict" in strict.stderr and "Frobnicate" in strict.stderr and "Traceback" not in strict.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1"])
+def test_width_multiplier_that_is_no_finite_positive_number_names_the_option(capsys, value):
+    """`-a inf` was blamed on the spec file ("models/mobilenet_v1.yaml: width multiplier must be ...")."""
+    code = run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "-a", value])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip() == f"dscost: error: --width-multiplier: must be a finite number > 0, got {float(value)}"
