@@ -254,6 +254,8 @@ def _check_names(model, only, skip, kind: str) -> None:
         missing = [n for n in names or () if n not in convs]
         if missing:
             raise InputError(f"{flag}: no Conv node named {', '.join(repr(m) for m in missing)} in the model ({kind})")
+    if both := [n for n in only or () if n in set(skip or ())]:  # (it converted nothing and said only "0 convs")
+        raise InputError(f"--only and --skip both name {', '.join(repr(n) for n in both)}; name a conv in one of them")
 
 
 # --------------------------------------------------------------------------

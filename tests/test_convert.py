@@ -184,6 +184,8 @@ def test_only_skip_min_kernel(tmp_path):
     assert not rep.converted and {s.name for s in rep.skipped} == {"D", "E"}
     with pytest.raises(InputError, match="no Conv node named 'nope'"):
         rw.convert_model(m, only=["nope"])
+    with pytest.raises(InputError, match=r"^--only and --skip both name 'B'; name a conv in one of them$"):
+        rw.convert_model(m, only=["B", "C"], skip=["B"])
     with pytest.raises(InputError, match="--init"):
         rw.convert_model(m, init="xavier")
     # a partial conversion still matches the what-if restricted to the converted layer
