@@ -752,3 +752,13 @@ def test_values_too_large_for_shape_inference_to_build_stay_bounded(tmp_path, op
     assert cast["output_shape"] == [n] and doc["totals"]["macs"] == 0
     if op == "Range":
         assert any("ran out of its memory cap" in note for note in doc["notes"])
+
+
+def test_a_negative_size_onnx_infers_names_the_node_that_makes_it(tmp_path):
+    """A conv whose kernel is larger than its input (here: an input of 2x2 for a 5x5 kernel): onnx infers
+    a negative size, and the error names the node, not only its output tensor."""
+    w = numpy_helper.from_array(np.ones((4, 3, 5, 5), np.float32), "W")
+    g = helper.make_graph([helper.make_node("Conv", ["x", "W"], ["y"], name="conv0")], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 2, 2])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])  # fmt: skip
+    save(tmp_path, helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), "big_kernel.onnx")
+    one_error(dscost(tmp_path, "analyze", "big_kernel.onnx"), "big_kernel.onnx: tensor 'y' has a negative dimension (-2) in its shape (made by node 'conv0' (Conv)")

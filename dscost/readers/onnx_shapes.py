@@ -80,13 +80,16 @@ def _infer_once(mp, path: Path, onnx, notes: list[str]):
         raise InputError(f"{path}: shape inference failed: {msg[-1] if msg else type(err).__name__}") from None
 
 
-def _refuse_negative(vi, path: Path) -> None:
-    """A negative dimension, declared or inferred, is impossible: an input error naming the tensor."""
+def _refuse_negative(vi, path: Path, graph=None) -> None:
+    """A negative dimension, declared or inferred, is impossible: an input error naming the tensor
+    (and the node that makes it: onnx infers a negative size for a kernel larger than its input)."""
     tt = vi.type.tensor_type
     if tt.HasField("shape"):
         neg = [d.dim_value for d in tt.shape.dim if d.HasField("dim_value") and d.dim_value < 0]
         if neg:
-            raise InputError(f"{path}: tensor {vi.name!r} has a negative dimension ({neg[0]}) in its shape")
+            node = next((n for n in graph.node if vi.name in n.output), None) if graph is not None else None
+            made = f" (made by node {node.name!r} ({node.op_type}): its inputs' shapes and attributes give no tensor)" if node is not None else ""
+            raise InputError(f"{path}: tensor {vi.name!r} has a negative dimension ({neg[0]}) in its shape{made}")
 
 
 class Inferred:
@@ -131,7 +134,7 @@ def infer(mp, path: Path, onnx, wire=None, loops: bool = False, depth: int = 0, 
                 tensor = tp.HasField("tensor_type")
                 known = read[key] = (static_shape(tp), tp.tensor_type.elem_type if tensor else None)
                 if tensor and known[0] is None:
-                    _refuse_negative(vi, path)
+                    _refuse_negative(vi, path, g)
             name = vi.name
             if known[0] is not None or shapes.get(name) is None:  # (an output passing an input on may be declared without a type)
                 shapes[name] = known[0]
