@@ -45,7 +45,7 @@ BYTE_UNITS = {**COUNT_UNITS, "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
 # are typos (1e999) and would overflow float formatting downstream.
 MAX_QUANTITY = 10**30
 
-_QUANTITY = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)\s*$")
+_QUANTITY = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)\s*$", re.ASCII)  # (ASCII: no other script's digits)
 
 
 def parse_quantity(value: object, *, byte_units: bool = False) -> int:
@@ -77,15 +77,16 @@ def parse_quantity(value: object, *, byte_units: bool = False) -> int:
             number = Decimal(m.group(1))
         except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
             raise ValueError(f"cannot parse {value!r}") from None
-        unit = m.group(2).upper()
+        given = m.group(2)
+        unit = given.upper()
         if byte_units and unit.endswith("B"):
             unit = unit[:-1]
     else:
         raise ValueError(f"expected a number like 600M, got {type(value).__name__}")
     units = BYTE_UNITS if byte_units else COUNT_UNITS
     if unit not in units:
-        allowed = "K/M/G/T, Ki/Mi/Gi/Ti, optional B" if byte_units else "K/M/G/T"
-        raise ValueError(f"unknown unit {unit!r} in {value!r}; use {allowed}")
+        allowed = "K/M/G/T, Ki/Mi/Gi/Ti, optional B" if byte_units else "K/M/G/T (bytes units are for byte limits)" if unit.rstrip("B") in BYTE_UNITS else "K/M/G/T"
+        raise ValueError(f"unknown unit {given!r} in {value!r}; use {allowed}")
     if number < 0:
         raise ValueError(f"{value!r} is negative; limits must be >= 0")
     if number > MAX_QUANTITY:  # checked before scaling, so 1e999999 cannot overflow Decimal
