@@ -153,6 +153,10 @@ def _check_nodes(path: str, root: Any) -> None:
         stack.append((node, True))
         if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and not node.style and not _DECIMAL.match(node.value):
             node.tag = "tag:yaml.org,2002:str"  # (YAML 1.1's 10:00, 0700, 0x10, 0b101: text, which the schema then refuses or reads as written)
+        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp" and not node.style:
+            node.tag = "tag:yaml.org,2002:str"  # (no file of dscost's holds a date: `name: 2001-12-14` is that text)
+        elif isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and len(node.value) > MAX_DIGITS:
+            raise InputError(f"{path}{_mark(node.start_mark)}: a number of {len(node.value):,} characters (more than {MAX_DIGITS:,}); no size or limit needs one")
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, Any] = {}
             for k, _v in node.value:
@@ -183,6 +187,9 @@ def _children(node: Any) -> list[Any]:
             out.append(v)
         return out
     return []
+
+
+MAX_DIGITS = 4000  # (Python converts at most 4,300 digits to an int; no size or limit comes near)
 
 
 def load_yaml(path: str | Path, max_mappings: int | None = None, too_many: str = "mappings") -> Any:

@@ -304,6 +304,11 @@ def test_formats_dscost_does_not_read_say_what_to_give_instead(capsys, tmp_path)
 
 BAD_SPECS = {
     # issue 2 "Bad input": file -> (content, exact stderr line after "dscost: error: <file>")
+    # (a 5,000-digit number: Python's own "Exceeds the limit (4300 digits) ... use sys.set_int_max_str_digits()", without line or column)
+    "huge_number.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: " + "9" * 5000 + ", kernel: 3}\n",
+                         ":3:28: a number of 5,000 characters (more than 4,000); no size or limit needs one"),
+    # (a name that YAML 1.1 reads as a date: "Input should be a valid string, got datetime.date(2001, 12, 14)")
+    "date_name.yaml": ("name: 2001-12-14\ninput: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 0, kernel: 3}\n", ":4:18: layers[0] (conv): channels: Input should be greater than 0, got 0"),  # (the name is the text)
     "missing_field.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 8}\n", ":3:5: layers[0] (c1): kernel: required field is missing"),
     "unknown_type.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: convv, channels: 8}\n", ":3:5: layers[0] (convv): unknown layer type 'convv'; did you mean 'conv' or 'dsconv'?"),
     "zero_dim.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, name: c1, channels: 0, kernel: 3}\n", ":3:28: layers[0] (c1): channels: Input should be greater than 0, got 0"),
