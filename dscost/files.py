@@ -34,11 +34,15 @@ def _not_regular(path: str | Path, mode: int, what: str) -> InputError:
 
 def regular_file(path: str | Path, what: str = "file") -> Path:
     """``path`` as a Path when it names a regular file (symlinks followed); InputError otherwise."""
+    if not str(path).strip():
+        raise InputError(f"an empty file name ({path!r}: an unset shell variable?)")
     try:
         st = os.stat(path)
     except FileNotFoundError:
         broken = f" (a symbolic link to {os.readlink(path)}, which does not exist)" if os.path.islink(path) else ""
-        raise InputError(f"{path}: no such file{broken}") from None
+        code = str(path)[:-1] if str(path).endswith(":") else ""
+        target = f"; to build a PyTorch module from {code}, name what: {code}:FACTORY" if code.endswith(".py") or code and os.path.exists(code) else ""
+        raise InputError(f"{path}: no such file{broken}{target}") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     if not stat.S_ISREG(st.st_mode):

@@ -608,3 +608,12 @@ def test_width_multiplier_that_is_no_finite_positive_number_names_the_option(cap
     code = run(["analyze", str(ROOT / "models" / "mobilenet_v1.yaml"), "-a", value])
     err = capsys.readouterr().err
     assert code == 2 and err.strip() == f"dscost: error: --width-multiplier: must be a finite number > 0, got {float(value)}"
+
+
+@pytest.mark.parametrize("target, line", [
+    ("", "an empty file name ('': an unset shell variable?)"),  # (it said ": no such file")
+    ("x.py:", "x.py:: no such file; to build a PyTorch module from x.py, name what: x.py:FACTORY"),
+])  # fmt: skip
+def test_an_empty_name_says_so(capsys, target, line):
+    code = run(["analyze", target])
+    assert code == 2 and capsys.readouterr().err.strip() == f"dscost: error: {line}"
