@@ -300,7 +300,7 @@ class LayerSpecFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="dscost layer spec")
 
-    name: Annotated[str, Strict(), Field(min_length=1)] | None = Field(None, description="Model name; default the file name.")
+    name: Annotated[str, Strict(), Field(min_length=1, max_length=200)] | None = Field(None, description="Model name; default the file name.")
     description: str | None = Field(None, description="Free text: source, paper, notes.")
     input: Annotated[list[Dim], Field(min_length=1, max_length=4)] = Field(
         description="Input shape without the batch: [C, *spatial] (1-3 spatial axes), or [features] for a flat input."

@@ -305,6 +305,7 @@ def test_formats_dscost_does_not_read_say_what_to_give_instead(capsys, tmp_path)
 BAD_SPECS = {
     # issue 2 "Bad input": file -> (content, exact stderr line after "dscost: error: <file>")
     # (a 5,000-digit number: Python's own "Exceeds the limit (4300 digits) ... use sys.set_int_max_str_digits()", without line or column)
+    "long_name.yaml": ("name: " + "a" * 201 + "\ninput: [3, 8, 8]\nlayers:\n  - {type: conv, channels: 4, kernel: 3}\n", ":1:1: name: String should have at most 200 characters"),  # (as a layer's; 4 MB were printed)
     "huge_number.yaml": ("input: [3, 8, 8]\nlayers:\n  - {type: conv, channels: " + "9" * 5000 + ", kernel: 3}\n",
                          ":3:28: a number of 5,000 characters (more than 4,000); no size or limit needs one"),
     # (a name that YAML 1.1 reads as a date: "Input should be a valid string, got datetime.date(2001, 12, 14)")
