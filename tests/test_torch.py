@@ -1559,6 +1559,22 @@ def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_
     assert os.getcwd() == str(tmp_path) and json.loads((tmp_path / "out.json").read_text())["totals"]["macs"] == 3 * 9 * 4 * 36
 
 
+def test_a_factory_that_calls_os_exit_is_an_error_not_a_silent_pass(tmp_path):
+    """Round 56: os._exit(0) in a factory ended dscost at once, exit 0 and nothing printed -- a
+    check over budget passed.  In dscost's process it is one error naming the target; a process
+    the model's code forks still ends by it (its own exit, not dscost's error)."""
+    (tmp_path / "m.py").write_text("import os, torch\n"
+                                   "def osexit():\n    os._exit(0)\n"
+                                   "def forks():\n    pid = os.fork()\n    if pid == 0:\n        os._exit(7)\n"
+                                   "    assert os.waitpid(pid, 0)[1] >> 8 == 7\n    return torch.nn.Conv2d(3, 4, 3)\n")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "dscost", "check", "m.py:osexit", "-i", "1x3x8x8", "--max-macs", "1"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == "dscost: error: m.py:osexit: the model's code called os._exit(0) while dscost ran it (building, a forward or the export)\n"
+    r = subprocess.run([sys.executable, "-m", "dscost", "analyze", "m.py:forks", "-i", "1x3x8x8", "-f", "json", "-q"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert r.returncode == 0 and json.loads(r.stdout)["totals"]["macs"] == 3 * 9 * 4 * 36
+
+
 def test_an_exception_whose_message_cannot_be_made_is_still_one_line(tmp_path, capsys, monkeypatch):
     """A user's exception whose ``__str__`` raises, from a factory or a forward, was dscost's
     "internal error" (its error line called str() on it); it is the one line of any failure of

@@ -141,17 +141,37 @@ def value_note(recorded: list) -> str | None:
             "branch, the graph and the counts are those of the traced inputs' values (torch: the trace might be incorrect for other values)")
 
 
+class _OsExit(BaseException):
+    """``os._exit`` called by a model's code in dscost's own process (a BaseException, as SystemExit:
+    an ``except Exception`` of the model's does not swallow it)."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
 @contextlib.contextmanager
 def guarded(label: str):
-    """User code (a factory, a forward, a file's loader) as one step of dscost: a ``sys.exit`` in
-    it is an error naming ``label``, not dscost's own exit (a budget check ending 0 with nothing
-    checked), and a working directory it changed is restored (``-o`` stays where the user meant)."""
-    cwd = os.getcwd()
+    """User code (a factory, a forward, a file's loader) as one step of dscost: a ``sys.exit`` or
+    ``os._exit`` in it is an error naming ``label``, not dscost's own exit (a budget check ending 0
+    with nothing checked or printed), and a working directory it changed is restored (``-o`` stays
+    where the user meant).  A process the model's code forks still exits by ``os._exit`` itself."""
+    cwd, pid, real_exit = os.getcwd(), os.getpid(), os._exit
+
+    def _exit(code: int = 0):
+        if os.getpid() != pid:  # (a child the model's code forked: its own end)
+            real_exit(code)
+        raise _OsExit(code)
+
+    os._exit = _exit
     try:
         yield
     except SystemExit as err:
         raise InputError(f"{label}: the model's code called sys.exit({err.code!r}) while dscost ran it (building, a forward or the export)") from None
+    except _OsExit as err:
+        raise InputError(f"{label}: the model's code called os._exit({err.code!r}) while dscost ran it (building, a forward or the export)") from None
     finally:
+        os._exit = real_exit
         try:
             if os.getcwd() != cwd:
                 os.chdir(cwd)
