@@ -750,7 +750,7 @@ def test_values_too_large_for_shape_inference_to_build_stay_bounded(tmp_path, op
     doc = json.loads(r.stdout)
     cast = next(x for x in doc["layers"] if x["name"] == "cast")
     assert cast["output_shape"] == [n] and doc["totals"]["macs"] == 0
-    if op == "Range":
+    if op == "Range" and tuple(int(v) for v in onnx.__version__.split(".")[:2]) >= (1, 23):  # (onnx 1.17 propagates no Range values)
         assert any("ran out of its memory cap" in note for note in doc["notes"])
 
 

@@ -1,4 +1,4 @@
-"""onnx's C++ shape inference with its data propagation, in bounded memory.
+"""onnx's C++ shape inference with its data propagation, in bounded memory, and what would crash it refused first.
 
 Data propagation (``data_prop=True``: the values of the small integer tensors shapes are computed
 from) builds each value it propagates in full.  A hostile file of 145 bytes, ``Range(0, 10**12, 1)``
@@ -12,6 +12,8 @@ no cap.
 """
 
 from __future__ import annotations
+
+import re
 
 INFER_MEMORY = 1 << 30  # bytes inference may add to the process's address space, beside 64 per byte of the model
 NO_VALUES = (
@@ -66,3 +68,27 @@ class _AddressCap:
             import resource
 
             resource.setrlimit(resource.RLIMIT_AS, self.saved)
+
+
+# A `strides` attribute with a 0 among its ints, as protobuf writes it (the name, then each int as
+# field 8 -- b"@" and a varint -- or packed, b"B", a length and the varints): a byte search of the
+# stripped file, so that only a file with one walks its nodes.
+ZERO_STRIDE = re.compile(rb"\n\x07strides(?:(?:@(?:[\x01-\x7f]|[\x80-\xff]+[\x00-\x7f]))*@\x00|B[\x00-\x7f](?:[\x01-\x7f]|[\x80-\xff]+[\x00-\x7f])*\x00)")
+
+
+def refuse_zero_strides(graph, path) -> None:
+    """InputError for a node (in ``graph`` or a subgraph) with a stride of 0: onnxruntime refuses
+    it, and onnx 1.17's shape inference dies of it (SIGFPE: a division by the stride), taking the
+    process with it."""
+    from dscost.errors import InputError
+    from dscost.readers.onnx_uncounted import node_bodies
+
+    todo = [graph]
+    while todo:
+        g = todo.pop()
+        for n in g.node:
+            for a in n.attribute:
+                if a.name == "strides" and 0 in a.ints:
+                    raise InputError(f"{path}: node {n.name or '(unnamed)'!r} ({n.op_type}): strides {list(a.ints)}: a stride of 0 "
+                                     "(onnxruntime refuses the node, and onnx 1.17's shape inference crashes on it)")  # fmt: skip
+            todo.extend(node_bodies(n))

@@ -33,6 +33,7 @@ from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branche
 from dscost.readers.onnx_claims import Claims, params_in_constants
 from dscost.readers.onnx_eval import standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
+from dscost.readers.onnx_infer import ZERO_STRIDE, refuse_zero_strides
 from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
 from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
@@ -133,6 +134,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     maybe_checked = onnx_shapes.VALUE_CHECKED in stripped  # (a Col2Im: its blocks are checked)
     maybe_resized = onnx_runtime_sizes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime)
     maybe_same = any(p in stripped for p in SAME_PADS)  # (a Conv onnxruntime refuses: dilated_same_notes)
+    zero_stride = ZERO_STRIDE.search(stripped) is not None  # (onnx 1.17's inference dies of one: refused before it runs)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -150,6 +152,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims, forget)
         if maybe_loop:
             refuse_malformed(mp.graph, path)
+        if zero_stride:
+            refuse_zero_strides(mp.graph, path)
         if maybe_negative:
             notes += negative_perms(mp.graph, names)
         opened = onnx_inputs.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
