@@ -50,7 +50,7 @@ class Analysis(cost.Analysis):
         from dscost.report.analyze import analysis_json
         from dscost.roofline import model_roofline, resolve_hardware
 
-        return analysis_json(self, flops=flops, roofline=model_roofline(self.model, dtype, resolve_hardware(hardware)),
+        return analysis_json(self, flops=_flag("flops", flops), roofline=model_roofline(self.model, dtype, resolve_hardware(hardware)),
                              memory=model_memory(self.model, dtype, self.totals.params))
 
 
@@ -212,6 +212,8 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
     options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values,
                "input_dtypes": input_dtypes, "measure_sizes": measure_sizes or None}  # fmt: skip
+    if budget is not None and not isinstance(budget, (str, os.PathLike)):
+        raise InputError(f"budget: expected a budget file's path, got a {type(budget).__name__}")
     if budget is not None:
         items = list(models) if isinstance(models, (list, tuple)) else [models]
         if limits.any() or any(v is not None for v in options.values()):

@@ -22,6 +22,8 @@ def onnx_type_name(elem: int) -> str:
 
 def check_dtype(dtype: str) -> str:
     """The normalised dtype name; InputError naming --dtype when it is not in DTYPE_BYTES."""
+    if not isinstance(dtype, str):
+        raise InputError(f"--dtype {dtype!r}: choose one of {', '.join(DTYPE_BYTES)}")
     d = dtype.strip().lower()
     if d not in DTYPE_BYTES:
         raise InputError(f"--dtype {dtype!r}: choose one of {', '.join(DTYPE_BYTES)}")

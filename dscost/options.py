@@ -13,7 +13,8 @@ DIM_MAX = 2**31 - 1  # a size past int32 is a typo (as in specs: dscost.spec)
 
 
 def _is_int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    """An integer -- numpy's too (``np.int64(32)``, taken as Python's int by the callers) -- but not a bool."""
+    return isinstance(v, int) and not isinstance(v, bool) or type(v).__module__ == "numpy" and getattr(getattr(v, "dtype", None), "kind", "") in "iu" and getattr(v, "ndim", 1) == 0
 
 
 def shown(value: object, limit: int = 60) -> str:
@@ -34,9 +35,9 @@ def parse_dims(option: str, text: str | int | tuple[int, ...] | list[int], rank:
         except ValueError:
             raise InputError(f"{option}: expected {like}, got {shown(text)}") from None
     elif _is_int(text):
-        values = (text,)
+        values = (int(text),)
     elif isinstance(text, (tuple, list)) and text and all(_is_int(v) for v in text):
-        values = tuple(text)
+        values = tuple(int(v) for v in text)
     else:
         raise InputError(f"{option}: expected an integer, a tuple of integers or a string like 3x5, got {shown(text)}")
     if any(v < minimum for v in values):
@@ -72,6 +73,7 @@ def layer_geom(dk, m: int, n: int, df, stride, padding, dilation, bias: bool, pr
     for label, v in (("m", m), ("n", n)):
         if not _is_int(v) or not 1 <= v <= DIM_MAX:
             raise InputError(f"{prefix}{label}: expected an integer from 1 to {DIM_MAX:,}, got {shown(v)}")
+    m, n = int(m), int(n)
     rank = common_rank(dk, df)
     kernel = parse_dims(f"{prefix}dk", dk, rank)
     spatial = parse_dims(f"{prefix}df", df, rank)

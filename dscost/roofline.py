@@ -226,6 +226,8 @@ def resolve_hardware(name: str | None = None, peak_gmacs: float | None = None, b
         )
     if name is None:
         return None
+    if not isinstance(name, str):
+        raise InputError(f"--hardware {name!r}: a preset's name ({', '.join([*PRESETS, LOCAL])}) or --peak-gmacs and --bandwidth-gbs")
     key = name.lower()
     if key == LOCAL:
         return load_local()

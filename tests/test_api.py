@@ -83,6 +83,16 @@ def test_compare_takes_ints_tuples_and_strings():
     assert dscost.compare(dk=3, m=4, n=4, df=8, padding=(1, 1)).geom.pads == (1, 1, 1, 1)
 
 
+def test_compare_takes_numpy_integers_as_exact_python_ints():
+    """np.int64 sizes (round 57: refused, "got np.int64(32)"), counted in Python's ints: no int64 overflow."""
+    import numpy as np
+
+    r = dscost.compare(dk=np.int64(3), m=np.int64(32), n=np.int32(64), df=np.int64(112))
+    assert (r.standard.cost.macs, r.separable.cost.macs) == (231_211_008, 29_302_784) and type(r.standard.cost.macs) is int
+    big = dscost.compare(dk=3, m=np.int64(2**20), n=np.int64(2**20), df=np.int64(2**16))
+    assert big.standard.cost.macs == 9 * 2**40 * 2**32  # (past int64: exact)
+
+
 @pytest.mark.parametrize(
     "kw, match",
     [
@@ -142,6 +152,13 @@ def test_check_models_and_budget(tmp_path):
         (lambda: dscost.analyze(MOBILENET, width=0), r"^width: must be a number > 0"),
         (lambda: dscost.analyze(MOBILENET, resolution=(1, 2, 3)), r"^resolution: expected R or \(H, W\)"),
         (lambda: dscost.analyze(MOBILENET, resolution=10**30), r"^resolution: every size must be <= 2,147,483,647 \(int32\)"),  # (counted 1.1e64 MACs)
+        # round 57: read by truthiness (flops="no" gave the FLOPs document), or a Python error of another type
+        (lambda: dscost.analyze(MOBILENET).to_json(flops="no"), r"^flops: expected True or False, got 'no'$"),
+        (lambda: dscost.analyze(MOBILENET).to_json(dtype=None), r"^--dtype None: choose one of fp32"),
+        (lambda: dscost.analyze(MOBILENET).to_json(hardware=5), r"^--hardware 5: a preset's name"),
+        (lambda: dscost.check(MOBILENET, max_macs="1G", dtype=5), r"^--dtype 5: choose one of"),
+        (lambda: dscost.check(MOBILENET, budget=123), r"^budget: expected a budget file's path, got a int$"),
+        (lambda: dscost.check(MOBILENET, budget=["limits.yaml"]), r"^budget: expected a budget file's path, got a list$"),
         (lambda: dscost.analyze(MOBILENET, kwargs={"a": 1}), r"^kwargs applies to PyTorch modules only"),
         (lambda: dscost.analyze("x.onnx", input_shape=(1, 3)), r"^input_shape 1x3: name the input \(NAME=1x3\)"),
         (lambda: dscost.analyze("x.onnx", input_shape={"x": (1, 0)}), r"^input_shape x: every size must be >= 1"),
