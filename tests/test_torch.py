@@ -1559,6 +1559,32 @@ def test_a_forward_that_calls_sys_exit_is_an_error_and_a_factory_that_moves_the_
     assert os.getcwd() == str(tmp_path) and json.loads((tmp_path / "out.json").read_text())["totals"]["macs"] == 3 * 9 * 4 * 36
 
 
+def test_counting_changes_neither_the_users_inputs_nor_the_modules_buffers():
+    """Round 57: the export's forward ran on the user's own tensor (an in-place x.mul_(2) doubled it)
+    and kept what it did to the module's buffers (a counter incremented, or replaced by a new tensor).
+    Both are put back; the count is the same."""
+    from torch import nn
+
+    class Doubles(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c = nn.Conv2d(3, 4, 3)
+            self.register_buffer("n", torch.zeros(()))
+            self.register_buffer("m", torch.zeros(()))
+
+        def forward(self, x):
+            x.mul_(2)
+            self.n += 1  # (in place)
+            self.m = self.m + 1  # (a new tensor)
+            return self.c(x)
+
+    x, d = torch.ones(1, 3, 16, 16), Doubles()
+    n, m = d.n, d.m
+    a = dscost.analyze(d, x)
+    assert a.totals.macs == 3 * 9 * 4 * 14 * 14 and float(x.max()) == 1.0
+    assert d.n is n and d.m is m and float(d.n) == float(d.m) == 0.0
+
+
 def test_a_factory_that_calls_os_exit_is_an_error_not_a_silent_pass(tmp_path):
     """Round 56: os._exit(0) in a factory ended dscost at once, exit 0 and nothing printed -- a
     check over budget passed.  In dscost's process it is one error naming the target; a process

@@ -245,19 +245,31 @@ def integer_params(module, torch) -> str | None:
             "dscost takes such tensors for indices and tables, not learned weights, and does not count them; torch's sum(p.numel()) counts them")
 
 
+KEPT_BUFFER_BYTES = 256 << 20  # buffers up to this many bytes in all are copied to be put back (a causal mask, BN statistics: small)
+
+
 @contextlib.contextmanager
-def _kept_norms(module, torch):
-    """An ``nn.Embedding``/``nn.EmbeddingBag`` with ``max_norm`` renormalizes the rows it reads in
-    place at each forward: their weights are put back afterwards (counting changes nothing of the
-    user's module)."""
+def _kept_state(module, torch):
+    """What the forwards of the export change in the user's module is put back afterwards (counting
+    changes nothing of it): the rows an ``nn.Embedding``/``nn.EmbeddingBag`` with ``max_norm``
+    renormalizes in place, and its buffers -- a counter a forward increments (``self.n += 1``, or
+    one it replaces: the buffer object itself is put back too).  Python attributes a forward sets
+    are the module's own code's business."""
     kept = [(m.weight, m.weight.detach().clone()) for m in module.modules()
             if isinstance(m, (torch.nn.Embedding, torch.nn.EmbeddingBag)) and m.max_norm is not None]  # fmt: skip
+    buffers = [(m, k, b) for m in module.modules() for k, b in getattr(m, "_buffers", {}).items() if isinstance(b, torch.Tensor) and not b.is_meta]
+    if sum(b.numel() * b.element_size() for _, _, b in buffers) <= KEPT_BUFFER_BYTES:
+        kept += [(b, b.detach().clone()) for _, _, b in buffers]
+    else:
+        buffers = []
     try:
         yield
     finally:
         with torch.no_grad():
-            for weight, saved in kept:
-                weight.copy_(saved)
+            for m, k, b in buffers:
+                m._buffers[k] = b
+            for tensor, saved in kept:
+                tensor.copy_(saved)
 
 
 def _projected_lstms(module, model: Model, torch) -> None:
@@ -435,6 +447,17 @@ def count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = No
         return _count_module(module, inputs, input_shapes, **options)
 
 
+def _copied(value, torch, depth: int = 0):
+    """``value`` with each tensor in it (in tuples, lists and dicts, 8 deep) a copy of its own."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().requires_grad_(value.requires_grad) if value.is_leaf and value.is_floating_point() else value.clone()
+    if depth < 8 and type(value) in (tuple, list):
+        return type(value)(_copied(v, torch, depth + 1) for v in value)
+    if depth < 8 and type(value) is dict:
+        return {k: _copied(v, torch, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
                   source: str | None = None, label: str | None = None, what: str = "--input-shape",
                   input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
@@ -457,6 +480,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
         if input_dtypes or input_values:
             what_ = "element types" if input_dtypes else "input values"
             raise InputError(f"{label}: {what_} apply to the inputs dscost makes from shapes, not to example inputs (give those as wanted, flags among them)")
+        inputs = _copied(inputs, torch)  # (a forward that changes its input in place changes dscost's copy, not the user's tensor)
         if isinstance(inputs, dict):
             args, kwargs = (), dict(inputs)
         elif isinstance(inputs, (tuple, list)):
@@ -475,7 +499,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     experts, experts_note = batched_experts(module)
     cache_note = None
     folder = contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="dscost-torch-")
-    with (progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_norms(module, torch), uncompiled(module, torch),
+    with (progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_state(module, torch), uncompiled(module, torch),
           dequantized(module, torch) as quantized):
         bar.stage("exporting to ONNX (TorchScript exporter)")
         path = Path(tmp) / "model.onnx"
