@@ -1585,6 +1585,24 @@ def test_counting_changes_neither_the_users_inputs_nor_the_modules_buffers():
     assert d.n is n and d.m is m and float(d.n) == float(d.m) == 0.0
 
 
+def test_what_a_factory_sets_for_the_process_is_put_back(tmp_path, monkeypatch):
+    """Round 57: a target's factory that sets torch's default dtype, seeds or draws from its random
+    generator, or ignores Ctrl-C left the caller's process so after dscost.analyze returned."""
+    import signal
+
+    (tmp_path / "tgt.py").write_text("import signal, torch\n"
+                                     "def mutate():\n    torch.set_default_dtype(torch.float64)\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                     "    torch.manual_seed(123)\n    return torch.nn.Conv2d(3, 4, 3)\n")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    handler = signal.getsignal(signal.SIGINT)
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    a = dscost.analyze("tgt.py:mutate", input_shape=(1, 3, 16, 16))
+    assert a.totals.macs == 3 * 9 * 4 * 14 * 14 and torch.get_default_dtype() == torch.float32
+    assert signal.getsignal(signal.SIGINT) is handler and torch.equal(torch.rand(3), expected)
+
+
 def test_a_factory_that_calls_os_exit_is_an_error_not_a_silent_pass(tmp_path):
     """Round 56: os._exit(0) in a factory ended dscost at once, exit 0 and nothing printed -- a
     check over budget passed.  In dscost's process it is one error naming the target; a process

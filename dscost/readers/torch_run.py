@@ -141,6 +141,36 @@ def value_note(recorded: list) -> str | None:
             "branch, the graph and the counts are those of the traced inputs' values (torch: the trace might be incorrect for other values)")
 
 
+class _ProcessState:
+    """What a model's code may set for the whole process while dscost runs it, as it was before:
+    torch's default dtype (float32 when torch was not imported yet), its CPU random generator's
+    state (a factory's random init draws from it: an API caller's seeded sequence goes on as if
+    dscost had not run), and the SIGINT handler (Ctrl-C must still stop dscost)."""
+
+    def __init__(self):
+        import signal
+
+        torch = sys.modules.get("torch")
+        self.dtype = torch.get_default_dtype() if torch is not None else None
+        self.rng = torch.random.get_rng_state() if torch is not None else None
+        self.sigint = signal.getsignal(signal.SIGINT)
+
+    def restore(self) -> None:
+        import signal
+        import threading
+
+        torch = sys.modules.get("torch")
+        try:
+            if torch is not None:
+                torch.set_default_dtype(self.dtype or torch.float32)
+                if self.rng is not None:
+                    torch.random.set_rng_state(self.rng)
+            if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is not self.sigint and self.sigint is not None:
+                signal.signal(signal.SIGINT, self.sigint)
+        except Exception:  # (a torch without these, a handler that cannot be set: left as the code made it)
+            pass
+
+
 class _OsExit(BaseException):
     """``os._exit`` called by a model's code in dscost's own process (a BaseException, as SystemExit:
     an ``except Exception`` of the model's does not swallow it)."""
@@ -155,8 +185,10 @@ def guarded(label: str):
     """User code (a factory, a forward, a file's loader) as one step of dscost: a ``sys.exit`` or
     ``os._exit`` in it is an error naming ``label``, not dscost's own exit (a budget check ending 0
     with nothing checked or printed), and a working directory it changed is restored (``-o`` stays
-    where the user meant).  A process the model's code forks still exits by ``os._exit`` itself."""
-    cwd, pid, real_exit = os.getcwd(), os.getpid(), os._exit
+    where the user meant).  A process the model's code forks still exits by ``os._exit`` itself.
+    What else the code sets for the whole process is put back too (:class:`_ProcessState`): torch's
+    default dtype, its random generator's state, the Ctrl-C handler."""
+    cwd, pid, real_exit, state = os.getcwd(), os.getpid(), os._exit, _ProcessState()
 
     def _exit(code: int = 0):
         if os.getpid() != pid:  # (a child the model's code forked: its own end)
@@ -172,6 +204,7 @@ def guarded(label: str):
         raise InputError(f"{label}: the model's code called os._exit({err.code!r}) while dscost ran it (building, a forward or the export)") from None
     finally:
         os._exit = real_exit
+        state.restore()
         try:
             if os.getcwd() != cwd:
                 os.chdir(cwd)
