@@ -570,7 +570,7 @@ def run(argv: list[str] | None = None) -> int:
         if e.filename is not None or os.environ.get("DSCOST_DEBUG") == "1":
             raise
         silence_stdout()  # a full disk or a broken stream: say so once, on stderr
-        print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        print(f"dscost: error: cannot write the output to stdout: {e.strerror or e}", file=sys.stderr)
         return 2
     except Exception as e:
         if os.environ.get("DSCOST_DEBUG") == "1":
@@ -594,7 +594,7 @@ def main() -> None:
         code = code or 1
     except OSError as e:
         silence_stdout()
-        print(f"dscost: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        print(f"dscost: error: cannot write the output to stdout: {e.strerror or e}", file=sys.stderr)
         code = 2
     sys.exit(code)
 

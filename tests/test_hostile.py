@@ -599,7 +599,7 @@ def test_stdout_closed_or_full(tmp_path, redirect):
     cmd = f"{sys.executable} -m dscost analyze s.yaml " + (">&-" if redirect == "closed" else ">/dev/full")
     r = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=tmp_path, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    assert ("closed" if redirect == "closed" else "No space left on device") in r.stderr
+    assert ("closed" if redirect == "closed" else "cannot write the output to stdout: No space left on device") in r.stderr
 
 
 def test_over_2gb_protobuf_for_bench_and_convert(tmp_path):

@@ -140,9 +140,9 @@ def ints_attr(value, n: int, default: int, name: str = "an attribute") -> tuple[
     values = tuple(int(v) for v in value)
     least = LEAST.get(name)
     if least is not None and min(values) < least:
-        raise ValueError(f"{name} {list(values)}: each must be at least {least}: {CANNOT_RUN}")
+        raise ValueError(f"{name} {list(values)}: each must be at least {least}: {INVALID}")
     if least is not None and max(values) > INT64_MAX // 4:  # (padded and dilated sizes past int64: onnxruntime's integer overflow)
-        raise ValueError(f"{name} {list(values)}: a value too large for the sizes it makes to fit int64: {CANNOT_RUN}")
+        raise ValueError(f"{name} {list(values)}: a value too large for the sizes it makes to fit int64: {INVALID}")
     return values
 
 
@@ -153,7 +153,7 @@ def auto_pad(info: NodeInfo) -> str:
     v = info.attr("auto_pad", "NOTSET")
     mode = v.decode() if isinstance(v, bytes) else str(v)
     if mode not in AUTO_PADS:
-        raise ValueError(f"auto_pad {mode!r} is none of {', '.join(AUTO_PADS)}: {CANNOT_RUN}")
+        raise ValueError(f"auto_pad {mode!r} is none of {', '.join(AUTO_PADS)}: {INVALID}")
     return mode
 
 
