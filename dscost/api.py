@@ -227,8 +227,11 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
         if any(v is not None for v in options.values()):
             raise InputError("check: a budget file sets its own per-model options; input_shape/input_dtypes/width/resolution/kwargs/dims/input_values/measure_sizes apply with limits")
         path = os.fspath(models)
-        from dscost.readers import kind_of
+        from dscost.files import regular_file
+        from dscost.readers import kind_of, torch_target
 
+        if torch_target(path) is None:
+            regular_file(path, "model file")  # (a FIFO, a directory, a missing or empty name: said as such, not "give limits")
         if kind_of(path).name != "spec":
             raise InputError(f"check: {path} is {kind_of(path).label}; give limits (max_macs=..., max_params=...) to check it, or a budget file")
         try:

@@ -116,6 +116,12 @@ def test_compare_errors(kw, match):
         dscost.compare(**kw)
 
 
+def test_check_without_limits_of_an_onnx_graph_says_to_give_limits(tmp_path):
+    (tmp_path / "m.onnx").write_bytes(b"\x08\x08")
+    with pytest.raises(InputError, match=r"^check: .*m.onnx is an ONNX graph; give limits"):
+        dscost.check(tmp_path / "m.onnx")
+
+
 def test_check_models_and_budget(tmp_path):
     r = dscost.check(MOBILENET, max_macs="600M", max_params=4_500_000, max_weight_bytes="17MB", max_standard_conv_share=0.05)
     assert r.passed and r.convention == "macs" and [x.key for x in r.models[0].results] == ["max_macs", "max_params", "max_weight_bytes", "max_standard_conv_share"]
@@ -140,7 +146,7 @@ def test_check_models_and_budget(tmp_path):
     "call, match",
     [
         (lambda: dscost.check(MOBILENET), r"^check: models/mobilenet_v1.yaml is a layer spec, not a budget file; give limits"),
-        (lambda: dscost.check("m.onnx"), r"^check: m.onnx is an ONNX graph; give limits"),
+        (lambda: dscost.check("m.onnx"), r"^m.onnx: no such file$"),
         (lambda: dscost.check([MOBILENET]), "give limits"),
         (lambda: dscost.check(MOBILENET, max_macs="lots"), r"^max_macs: "),
         (lambda: dscost.check(MOBILENET, max_macs="1G", dtype="fp64"), "--dtype 'fp64'"),
@@ -159,6 +165,8 @@ def test_check_models_and_budget(tmp_path):
         (lambda: dscost.check(MOBILENET, max_macs="1G", dtype=5), r"^--dtype 5: choose one of"),
         (lambda: dscost.check(MOBILENET, budget=123), r"^budget: expected a budget file's path, got a int$"),
         (lambda: dscost.check(MOBILENET, budget=["limits.yaml"]), r"^budget: expected a budget file's path, got a list$"),
+        (lambda: dscost.check("models"), r"^models: is a directory, not a model file$"),  # (it said "give limits")
+        (lambda: dscost.check(""), r"^an empty file name"),  # (it said "unknown model format '(no suffix)'")
         (lambda: dscost.analyze(MOBILENET, kwargs={"a": 1}), r"^kwargs applies to PyTorch modules only"),
         (lambda: dscost.analyze("x.onnx", input_shape=(1, 3)), r"^input_shape 1x3: name the input \(NAME=1x3\)"),
         (lambda: dscost.analyze("x.onnx", input_shape={"x": (1, 0)}), r"^input_shape x: every size must be >= 1"),
