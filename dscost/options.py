@@ -6,6 +6,8 @@ limits.  Each error is an InputError naming the option.  No Typer here: the Pyth
 
 from __future__ import annotations
 
+from numbers import Integral
+
 from dscost.errors import InputError
 
 
@@ -13,8 +15,8 @@ DIM_MAX = 2**31 - 1  # a size past int32 is a typo (as in specs: dscost.spec)
 
 
 def _is_int(v: object) -> bool:
-    """An integer -- numpy's too (``np.int64(32)``, taken as Python's int by the callers) -- but not a bool."""
-    return isinstance(v, int) and not isinstance(v, bool) or type(v).__module__ == "numpy" and getattr(getattr(v, "dtype", None), "kind", "") in "iu" and getattr(v, "ndim", 1) == 0
+    """An integer -- numpy's too (``np.int64(32)``: numbers.Integral; the callers take it as Python's int) -- but not a bool."""
+    return isinstance(v, Integral) and not isinstance(v, bool)
 
 
 def shown(value: object, limit: int = 60) -> str:

@@ -1,11 +1,12 @@
-"""onnx's C++ shape inference with its data propagation, in bounded memory, and what would crash it refused first.
+"""onnx's C++ shape inference with its data propagation, in bounded memory, and what would crash it
+refused first (:func:`refuse_crashers`).
 
 Data propagation (``data_prop=True``: the values of the small integer tensors shapes are computed
 from) builds each value it propagates in full.  A hostile file of 145 bytes, ``Range(0, 10**12, 1)``
 (or a 1-D int64 ``Expand``, ``Tile``, ``ConstantOfShape`` of 10**10 elements), makes it allocate
 until the machine has no memory left.  :func:`infer_shapes` runs it under a cap on the process's
 address space (``RLIMIT_AS``, raised by none of this: the lower of its soft limit and the size now
-plus :data:`INFER_MEMORY` and 64 bytes per byte of the model); when the cap is hit, inference runs
+plus :data:`INFER_MEMORY` and :data:`NODE_MEMORY` per node of the graph; its weights are stripped); when the cap is hit, inference runs
 again without data propagation, and shapes computed from values are left to dscost's own folding,
 which evaluates no node of more than its bound.  Where ``resource`` is missing (Windows), there is
 no cap.
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-INFER_MEMORY = 1 << 30  # bytes inference may add to the process's address space, beside 64 per byte of the model
+INFER_MEMORY = 1 << 30  # bytes inference may add to the process's address space, beside NODE_MEMORY per node
+NODE_MEMORY = 8 << 10  # (a 100k-node chain's inference takes ~0.5 GB; a node count costs nothing, the proto's ByteSize 30 ms)
 NO_VALUES = (
     "onnx's shape inference ran out of its memory cap propagating values (a tensor of computed values too large "
     "to build): shapes were inferred without them, and those computed from values are dscost's folding's"
@@ -25,7 +27,7 @@ NO_VALUES = (
 def infer_shapes(onnx, mp, notes: list[str] | None = None):
     """``onnx.shape_inference.infer_shapes(mp, data_prop=True)`` (types and strictness off) under
     the memory cap; past it, the same without data propagation, with :data:`NO_VALUES` in ``notes``."""
-    with _AddressCap(INFER_MEMORY + 64 * mp.ByteSize()) as cap:
+    with _AddressCap(INFER_MEMORY + NODE_MEMORY * len(mp.graph.node)) as cap:
         try:
             return onnx.shape_inference.infer_shapes(mp, check_type=False, strict_mode=False, data_prop=True)
         except Exception as err:  # (a std::bad_alloc, as MemoryError or inside onnx's own error)
@@ -76,18 +78,20 @@ class _AddressCap:
 ZERO_STRIDE = re.compile(rb"\n\x07strides(?:(?:@(?:[\x01-\x7f]|[\x80-\xff]+[\x00-\x7f]))*@\x00|B[\x00-\x7f](?:[\x01-\x7f]|[\x80-\xff]+[\x00-\x7f])*\x00)")
 
 
-def refuse_zero_strides(graph, path) -> None:
-    """InputError for a node (in ``graph`` or a subgraph) with a stride of 0: onnxruntime refuses
-    it, and onnx 1.17's shape inference dies of it (SIGFPE: a division by the stride), taking the
-    process with it."""
+def refuse_crashers(graph, path, scans: bool = False, strides: bool = False) -> None:
+    """InputError for a node (in ``graph`` or any subgraph) onnx 1.17's shape inference crashes
+    the process on, before it runs: with ``scans``, a Scan without its required integer
+    ``num_scan_inputs``; with ``strides``, a stride of 0 (SIGFPE: a division by the stride; and
+    onnxruntime refuses the node)."""
     from dscost.errors import InputError
     from dscost.readers.onnx_uncounted import node_bodies
 
     todo = [graph]
     while todo:
-        g = todo.pop()
-        for n in g.node:
-            for a in n.attribute:
+        for n in todo.pop().node:
+            if scans and n.op_type == "Scan" and n.domain in ("", "ai.onnx") and not any(a.name == "num_scan_inputs" and a.type == 2 for a in n.attribute):
+                raise InputError(f"{path}: Scan node {n.name or '(unnamed)'!r} has no integer num_scan_inputs attribute (ONNX requires one)")
+            for a in n.attribute if strides else ():
                 if a.name == "strides" and 0 in a.ints:
                     raise InputError(f"{path}: node {n.name or '(unnamed)'!r} ({n.op_type}): strides {list(a.ints)}: a stride of 0 "
                                      "(onnxruntime refuses the node, and onnx 1.17's shape inference crashes on it)")  # fmt: skip

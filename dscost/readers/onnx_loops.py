@@ -64,18 +64,6 @@ class Body:
     by_counter: bool = False  # whether the runs differ by the counter's value (the body's shapes or a nested loop's steps)
 
 
-def refuse_malformed(graph, path) -> None:
-    """InputError for a Scan without its required ``num_scan_inputs`` (in ``graph`` or any
-    subgraph): onnx 1.17's shape inference crashes the process on one."""
-    from dscost.errors import InputError
-    from dscost.readers.onnx_uncounted import node_bodies
-
-    for g in (graph, *(b for n in graph.node for b in node_bodies(n))):
-        for n in g.node:
-            if n.op_type == "Scan" and n.domain in ("", "ai.onnx") and not any(a.name == "num_scan_inputs" and a.type == 2 for a in n.attribute):
-                raise InputError(f"{path}: Scan node {n.name or '(unnamed)'!r} has no integer num_scan_inputs attribute (ONNX requires one)")
-
-
 def key(node) -> tuple:
     """What identifies a Loop/Scan node between shape inference and counting: its name and outputs."""
     return (node.name, *node.output)

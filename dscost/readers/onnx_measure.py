@@ -162,12 +162,12 @@ def _trip_counts(trips: list[str], ran: dict[str, int], shapes: dict, types: dic
 
 
 def _sorted(path: Path, graph, loops: bool):
-    from dscost.readers.onnx_loops import refuse_malformed
+    from dscost.readers.onnx_infer import refuse_crashers
     from dscost.readers.onnx_order import sort_nodes
 
     names, made = sort_nodes(path, graph)
     if loops:
-        refuse_malformed(graph, path)
+        refuse_crashers(graph, path, scans=True)
     return names, made
 
 

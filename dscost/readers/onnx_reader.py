@@ -33,8 +33,8 @@ from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branche
 from dscost.readers.onnx_claims import Claims, params_in_constants
 from dscost.readers.onnx_eval import standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
-from dscost.readers.onnx_infer import ZERO_STRIDE, refuse_zero_strides
-from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop, refuse_malformed
+from dscost.readers.onnx_infer import ZERO_STRIDE, refuse_crashers
+from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop
 from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, imported_note, negative_perms, unbatched_pools
@@ -150,10 +150,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims, forget)
-        if maybe_loop:
-            refuse_malformed(mp.graph, path)
-        if zero_stride:
-            refuse_zero_strides(mp.graph, path)
+        if maybe_loop or zero_stride:  # (what onnx 1.17's inference would crash on)
+            refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride)
         if maybe_negative:
             notes += negative_perms(mp.graph, names)
         opened = onnx_inputs.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
@@ -166,8 +164,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             first = [inferred.shapes]
             if resolve_shape_branches(mp.graph, lambda: first.pop() if first else infer().shapes, notes, mp.opset_import):
                 names, made = sort_nodes(path, mp.graph)
-                if maybe_loop:
-                    refuse_malformed(mp.graph, path)
+                if maybe_loop or zero_stride:
+                    refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride)
                 inferred = infer(outputs=made)
         while maybe_pool and unbatched_pools(mp.graph, inferred.shapes, mp.opset_import, notes):  # (each inference: the next pools' ranks)
             names, made = sort_nodes(path, mp.graph)
