@@ -156,3 +156,26 @@ def test_a_limit_line_is_inside_the_chart_when_every_bar_is_short_of_it():
 
     p = hbar_chart("t", ["MACs", "params"], [("actual / limit", "#4C72B0", [95.0, 76.0])], "% of the limit", reference=100)
     assert p.x_range.start == 0 and p.x_range.end > 100 and p.above and p.above[-1] is p.legend[0]
+
+
+def test_page_tables_are_the_text_reports(tmp_path, capsys):
+    """The page's memory and by-operator tables are the text report's, notes included: an op
+    that costs nothing (the spec's flatten) has no row but the text's note, and --all gives it
+    its row (until 2026-12-07 the page listed every op, those at 0 too, and no note)."""
+    import html
+
+    out = tmp_path / "a.html"
+    assert run(["analyze", MOBILENET, "-f", "html", "-o", str(out)]) == 0
+    page = out.read_text()
+    ops = page[page.index("<h2>By operator</h2>") :]
+    table, rest = ops[: ops.index("</table>")], ops[ops.index("</table>") :]
+    assert re.findall(r'<tr><td class="l">(\w+)</td>', table) == ["pointwise", "depthwise", "conv", "fc", "batchnorm", "relu", "global_avgpool", "softmax"]
+    assert '<td class="r">539.5M</td>' in table
+    note = "1 layer of 1 op that cost nothing (flatten) has no row here; --all gives them rows"
+    assert rest.startswith(f'</table><p class="note">{html.escape(note)}</p>')
+    assert run(["analyze", MOBILENET, "-f", "table"]) == 0
+    assert note in capsys.readouterr().out  # the same words as the text report
+    assert "<h2>Memory (fp32, 4 B per element)</h2>" in page and "peak = the most activation bytes live" in page
+    assert run(["analyze", MOBILENET, "-f", "html", "--all", "-o", str(out)]) == 0
+    ops = out.read_text()[out.read_text().index("<h2>By operator</h2>") :]
+    assert '<td class="l">flatten</td>' in ops[: ops.index("</table>")] and "cost nothing" not in ops

@@ -579,7 +579,8 @@ def show_analysis(
             from dscost.report import html
             from dscost.report.html import write_page
 
-            write_page(html.analysis_page(a, flops, roofline, memory, view), out)
+            tables = ([memory_table(memory)] if memory is not None else []) + [operator_table(a, flops, view.show_all)]
+            write_page(html.analysis_page(a, flops, roofline, memory, view, tables), out)
             return
         emit(
             fmt,

@@ -169,6 +169,12 @@ def static_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: s
     return f'<table class="static {cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def doc_table(t) -> str:
+    """A document :class:`~dscost.report.document.Table`: its title, rows and notes as they are."""
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in t.notes)
+    return f"<h2>{esc(t.title)}</h2>" + static_table(t.headers, t.rows, t.aligns()) + notes
+
+
 def sortable_table(table_id: str, headers: Sequence[str], align: str, rows: Sequence[Sequence[Any]], caption: str = "") -> str:
     """A table rendered in the browser from JSON: a cell is a string, or [shown text, sort value].
     Clicking a header sorts by it (again: the other way); a box filters rows by their first
@@ -289,9 +295,10 @@ def _short(s: str, n: int) -> str:
 # `dscost analyze --format html`
 
 
-def analysis_page(a, flops: bool, roofline, memory, view) -> str:
+def analysis_page(a, flops: bool, roofline, memory, view, tables: Sequence[Any] = ()) -> str:
     """The analyze report: headline cards, MACs per row (standard vs separable), Table-2 shares,
-    the roofline (with --hardware), memory, by-operator totals and the full sortable table."""
+    the roofline (with --hardware), ``tables`` (the text report's memory and by-operator tables,
+    the same rows and notes) and the full sortable table."""
     from dscost import views
     from dscost.cost import CATEGORIES
     from dscost.report import columns as C
@@ -355,14 +362,7 @@ def analysis_page(a, flops: bool, roofline, memory, view) -> str:
     else:
         body.append('<p class="note">give --hardware NAME (a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, local) or --peak-gmacs/--bandwidth-gbs for the roofline chart</p>')
 
-    if memory is not None:
-        body += [f"<h2>Memory ({esc(memory.dtype)})</h2>", static_table(["", "bytes", "exact", "at layer"], [
-            ["weights (learnable params)", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,}", ""],
-            ["activations (every tensor once)", nbytes(memory.activation_bytes), f"{memory.activation_bytes:,}", ""],
-            ["peak live activations", nbytes(memory.peak_bytes), f"{memory.peak_bytes:,}", memory.peak_layer or ""]], "lrrl"),
-            '<p class="note">peak: sequential run in graph order, a tensor freed after its last consumer, outputs live to the end; no in-place ops, no fusion</p>']  # fmt: skip
-    ops = views.by_operator(a.layers)
-    body += ["<h2>By operator</h2>", static_table(["op", "count", u, f"% {u}", "params", "other ops"], [[o.op, f"{o.count:,}", human(k * o.cost.macs), pct(o.cost.macs, t.macs), human(o.cost.params), human(o.cost.other_ops)] for o in ops])]
+    body += [doc_table(t) for t in tables]
     if m.uncounted:
         body += ["<h2>Uncounted nodes</h2>", static_table(["node", "op", "reason"], [[x.name, x.op, x.reason] for x in m.uncounted], "lll")]
 
