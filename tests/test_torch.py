@@ -293,6 +293,7 @@ ERRORS = [
     (["tests/torch_models.py:tinyy"], "tests/torch_models.py:tinyy: tests/torch_models.py has no attribute 'tinyy' (did you mean 'tiny'?)"),
     (["tests/torch_models.py:raises"], "tests/torch_models.py:raises: raises() raised ValueError: bad config: depth must be even"),
     (["tests/torch_models.py:tiny", "--arg", "depth=3"], "tiny(depth=3) raised TypeError: tiny() got an unexpected keyword argument 'depth'"),
+    (["tests/torch_models.py:bad_checkpoint"], "bad_checkpoint() raised RuntimeError: Error(s) in loading state_dict for Linear: size mismatch for weight: copying a param with shape torch.Size([4, 3]) from checkpoint, the shape in current model is torch.Size([4, 4])."),
     (["tests/torch_models.py:returns_int"], "returns_int() returned a int, not a torch.nn.Module"),
     (["tests/torch_models.py:NOT_CALLABLE"], "NOT_CALLABLE is a int, not an nn.Module or a function returning one"),
     (["tests/torch_models.py:tiny_instance", "--arg", "width=3"], "tiny_instance is an nn.Module instance, not a factory"),

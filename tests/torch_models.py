@@ -116,6 +116,13 @@ def raises(**kwargs):
     raise ValueError("bad config: depth must be even")
 
 
+def bad_checkpoint():
+    """A checkpoint of another shape: torch's error is a heading line and its reasons after it."""
+    m = nn.Linear(4, 4)
+    m.load_state_dict({"weight": torch.zeros(4, 3), "bias": torch.zeros(4)})
+    return m
+
+
 def returns_int():
     return 42
 

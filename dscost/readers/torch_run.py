@@ -26,6 +26,8 @@ TRAILING_NOISE = (
 # (in list node ...\n) because it is not constant": the node's text spans lines, its reason after it
 QUOTED_NODE = "Failed to export a node '"
 SCOPE = re.compile(r", scope: \S+")
+# lines of an error whose first line only announces them ("...:"), kept in the one line shown
+DETAIL_LINES = 3
 
 
 def debug() -> bool:
@@ -45,6 +47,9 @@ def first_line(err: BaseException) -> str:
         if line.count("(") <= line.count(")") and line.count("[") <= line.count("]") and not quoted:
             break
         line += " " + more.strip()
+    if line.endswith(":") and len(lines) > 1:  # a heading whose reason is on the lines after it ("Error(s) in loading state_dict for Net:\n\tsize mismatch ...")
+        rest = [more.strip() for more in lines[1:] if more.strip()]
+        line = f"{line} {'; '.join(rest[:DETAIL_LINES])}" + ("; ..." if len(rest) > DETAIL_LINES else "")
     line = SCOPE.sub("", line)
     cut = False
     for noise in TRAILING_NOISE:
