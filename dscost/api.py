@@ -3,7 +3,7 @@
     import dscost
 
     a = dscost.analyze("models/mobilenet_v1.yaml")          # or .onnx / .tflite / "pkg.mod:factory" / an nn.Module
-    a.totals.macs, a.layers[0], a.what_if, a.to_json()
+    a.totals.macs, a.layers[0], a.what_if, a.to_json(), a.by_module(depth=2), a.by_operator()
     c = dscost.compare(dk=3, m=32, n=64, df=112)             # one conv and its separable replacements
     r = dscost.check("models/mobilenet_v1.yaml", max_macs="600M")   # or budget="budget.yaml"; or dscost.check("budget.yaml")
 
@@ -17,6 +17,7 @@ is imported only for a PyTorch target or module.
 
 from __future__ import annotations
 
+import numbers
 import os
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from dscost import cost
 from dscost.cost import Comparison
 from dscost.errors import InputError
+from dscost.layers import Cost
 from dscost.options import dims_option, input_dtypes_option, input_shapes, input_values_option, layer_geom, parse_dims
 
 if TYPE_CHECKING:
@@ -42,16 +44,39 @@ class Analysis(cost.Analysis):
     ``layers``, ``what_if`` per standard conv, ``blocks``, ``all_separable``, ``all_standard``,
     ``shares``), the result every renderer takes, plus :meth:`to_json`."""
 
-    def to_json(self, flops: bool = False, dtype: str = "fp32", hardware: str | None = None) -> dict[str, Any]:
+    def to_json(self, flops: bool = False, dtype: str = "fp32", hardware: str | None = None, depth: int | None = None) -> dict[str, Any]:
         """The document of `dscost analyze --format json` (exact integers); with the defaults the
         same dict as the CLI prints.  ``dtype`` sizes the roofline's bytes per layer (fp32, fp16,
-        bf16, int8) and the memory figures; ``hardware`` (a preset such as ``"a100"``, or ``"local"``) adds estimated times."""
+        bf16, int8) and the memory figures; ``hardware`` (a preset such as ``"a100"``, or ``"local"``) adds estimated times;
+        ``depth`` adds the ``modules`` list of ``--depth``."""
         from dscost.memory import model_memory
         from dscost.report.analyze import analysis_json
         from dscost.roofline import model_roofline, resolve_hardware
 
+        depth = None if depth is None else _depth(depth)
         return analysis_json(self, flops=_flag("flops", flops), roofline=model_roofline(self.model, dtype, resolve_hardware(hardware)),
-                             memory=model_memory(self.model, dtype, self.totals.params))
+                             memory=model_memory(self.model, dtype, self.totals.params), depth=depth)
+
+    def by_module(self, depth: int = 1, show_all: bool = False) -> dict[str, Cost]:
+        """The summed :class:`~dscost.layers.Cost` (``macs``, ``params``, ...) of each module at
+        ``depth``: the rows of ``--depth`` (fvcore's ``by_module``, torchinfo's ``depth``), in the
+        order the modules first appear.  Module paths come from the layers' names: ``features.3``
+        from a PyTorch module or a spec, ``/features/features.3`` from an ONNX export's node names.
+        As in the table, a module of only shape-only layers and shape arithmetic (an exporter's
+        ``Identity`` nodes) is left out unless ``show_all`` (``--all``); its MACs and params are 0,
+        so the values' MACs and params add up to ``totals`` either way."""
+        from dscost.views import rollup
+
+        groups = rollup(self.layers, self.what_if, _depth(depth))
+        return {g.name: g.cost for g in groups if _flag("show_all", show_all) or not g.hidden}
+
+    def by_operator(self) -> dict[str, Cost]:
+        """The summed :class:`~dscost.layers.Cost` of each operator (ONNX op type, TFLite
+        builtin, spec layer type; fvcore's ``by_operator``), costliest first, ops that cost
+        nothing included."""
+        from dscost.views import by_operator
+
+        return {o.op: o.cost for o in by_operator(self.layers)}
 
 
 # --------------------------------------------------------------------------
@@ -128,6 +153,12 @@ def _flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise InputError(f"{name}: expected True or False, got {value!r}")
     return value
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise InputError(f"depth: expected a whole number >= 1, got {value!r}")
+    return int(value)
 
 
 def _is_layer_spec(path: str) -> bool:

@@ -73,6 +73,44 @@ def test_analyze_equals_the_cli_json(capsys, tmp_path):
     assert a.to_json()["totals"]["macs"] == 568_740_352 and a.totals.macs == 568_740_352
 
 
+def test_by_module_and_by_operator_sum_the_layers(capsys):
+    """fvcore's by_module / by_operator: the module roll-up of --depth and the by-operator table,
+    as dicts of Costs that add up to the totals (a spec's block dsconv1 is its dw + pw + BNs)."""
+    a = dscost.analyze(MOBILENET)
+    mods = a.by_module()
+    assert list(mods)[:5] == ["conv1", "conv1_bn", "conv1_relu", "dsconv1", "dsconv2"] and list(mods)[-1] == "softmax16"
+    assert (mods["dsconv1"].macs, mods["dsconv1"].params) == (3_612_672 + 25_690_112, 288 + 64 + 2_048 + 128)
+    assert sum(c.macs for c in mods.values()) == a.totals.macs and sum(c.params for c in mods.values()) == a.totals.params
+    ops = a.by_operator()
+    assert list(ops)[:3] == ["pointwise", "depthwise", "conv"] and ops["pointwise"].macs == 539_492_352 and ops["flatten"].macs == 0
+    assert sum(c.macs for c in ops.values()) == 568_740_352
+    assert run(["analyze", MOBILENET, "--depth", "1", "-f", "json", "-q"]) == 0
+    assert a.to_json(depth=1) == json.loads(capsys.readouterr().out)
+    assert [m["name"] for m in a.to_json(depth=1)["modules"]] == list(mods)
+    for bad in (0, True, 1.5, "2"):
+        with pytest.raises(dscost.InputError, match=rf"^depth: expected a whole number >= 1, got {re.escape(repr(bad))}$"):
+            a.by_module(bad)
+    with pytest.raises(dscost.InputError, match="^depth: "):
+        a.to_json(depth=-1)
+
+
+def test_by_module_of_a_torch_module_hides_what_the_table_hides():
+    """A module's rows are its children's names; the exporter's zero-cost Identity nodes (182 in
+    torchvision's MobileNetV2) are no row unless show_all, as with --depth and --all."""
+    if os.environ.get("DSCOST_REQUIRE_TORCH") != "1":
+        pytest.importorskip("torchvision")
+    import torchvision
+
+    a = dscost.analyze(torchvision.models.mobilenet_v2(), (1, 3, 224, 224))
+    mods = a.by_module()
+    assert {k: (c.macs, c.params) for k, c in mods.items()} == {"features": (299_494_272, 2_223_872), "GlobalAveragePool": (0, 0), "Flatten": (0, 0), "classifier": (1_280_000, 1_281_000)}
+    assert list(mods) == [m["name"] for m in a.to_json(depth=1)["modules"] if not m["hidden_by_default"]]  # --depth 1's rows
+    every = a.by_module(show_all=True)
+    assert len(every) > 100 and all((c.macs, c.params) == (0, 0) for k, c in every.items() if k not in mods)
+    assert sum(c.params for c in mods.values()) == a.totals.params == 3_504_872
+    assert list(a.by_module(2))[:3] == ["features.0", "features.1", "features.2"]
+
+
 def test_compare_takes_ints_tuples_and_strings():
     base = dscost.compare()
     assert (base.standard.cost.macs, base.separable.cost.macs) == (231_211_008, 29_302_784)
