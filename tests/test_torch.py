@@ -541,14 +541,52 @@ def test_a_bfloat16_attention_is_counted_from_a_graph_that_can_run():
         assert a.model.notes[0].startswith(f"exported with torch.onnx.export ({exporter}")
 
 
-def test_a_module_on_the_meta_device_is_refused_in_one_line():
-    """Tensors on the meta device have shapes but no values: neither exporter can write them (the
-    TorchScript one failed deep in tracing: "cond must be a bool, but got a Tensor").  One line
-    names the first such tensor and how to give them memory."""
+def test_a_module_on_the_meta_device_is_counted_from_its_shapes(tmp_path, capsys):
+    """Built under torch.device("meta") (a big model without its memory): the dynamo exporter
+    traces it on fake tensors and the file names its weights as external data that does not
+    exist, so the count is the same as the module's with values, from the shapes alone.
+    torchvision's MobileNetV2: 300,774,272 MACs, 3,504,872 params, as its CPU twin; the user's CPU
+    example stays on the CPU."""
+    need("onnxscript")
+    torchvision = need("torchvision")
+    with torch.device("meta"):
+        m = torchvision.models.mobilenet_v2().eval()
+    a = dscost.analyze(m, (1, 3, 224, 224))
+    assert (a.totals.macs, a.totals.params, a.model.uncounted) == (300_774_272, 3_504_872, [])
+    assert (a.totals.macs, a.totals.params) == (dscost.analyze(torchvision.models.mobilenet_v2(), (1, 3, 224, 224)).totals.macs, 3_504_872)
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, on the meta device: without its optimizer")
+    assert "the module is on the meta device: its tensors have shapes and no values, so it is counted from the shapes (nothing was run)" in a.model.notes
+    assert not any("external data" in n for n in a.model.notes)
+    x = torch.rand(1, 3, 32, 32)
+    with torch.device("meta"):
+        small = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU())
+    b = dscost.analyze(small, x)
+    assert (b.totals.macs, b.totals.params) == (27 * 8 * 30 * 30, 216 + 16) and x.device.type == "cpu" and small[0].weight.is_meta
+    with torch.device("meta"):
+        cached = tm.CachingForward()  # (a cache object in the output: exported again with use_cache=False, as with values)
+    c = dscost.analyze(cached, (2, 8))
+    assert (c.totals.macs, c.totals.params) == (2 * 8 * 4, 36) and any(n.startswith("use_cache=False given to the forward: it returned a cache object (Cache)") for n in c.model.notes)
+    (tmp_path / "meta_factory.py").write_text("import torch\n\ndef build():\n    with torch.device('meta'):\n        return torch.nn.Linear(64, 32)\n")
+    capsys.readouterr()
+    assert run(["analyze", f"{tmp_path}/meta_factory.py:build", "-i", "4x64", "-f", "json", "-q"]) == 0  # (the CLI: a factory that builds on meta)
+    assert {k: v for k, v in json.loads(capsys.readouterr().out)["totals"].items() if k in ("macs", "params")} == {"macs": 4 * 64 * 32, "params": 64 * 32 + 32}
+
+
+def test_a_module_partly_on_the_meta_device_or_measured_is_refused_in_one_line(capsys, tmp_path):
+    """Torch traces a module on one device: some tensors on the meta device and some not is one
+    line naming one of each; --measure-sizes runs the module, which needs values."""
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())
+    with torch.device("meta"):
+        m.append(torch.nn.Conv2d(8, 8, 1))
+    with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): some of its tensors are on the meta device \('2.weight'\) and some are not \('0.weight' on cpu\); "):
+        dscost.analyze(m, (1, 3, 16, 16))
     with torch.device("meta"):
         m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())
-    with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): its tensors are on the meta device \('0.weight': .*module.to_empty\(device='cpu'\)"):
-        dscost.analyze(m, (1, 3, 16, 16))
+    with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): --measure-sizes runs the model, and its tensors are on the meta device .*module.to_empty\(device='cpu'\)"):
+        dscost.analyze(m, (1, 3, 16, 16), measure_sizes=True)
+    (tmp_path / "meta_factory.py").write_text("import torch\n\ndef build():\n    with torch.device('meta'):\n        return torch.nn.Linear(64, 32)\n")
+    assert run(["bench", f"{tmp_path}/meta_factory.py:build", "-i", "4x64", "--budget", "0.1"]) == 2
+    assert capsys.readouterr().err == f"dscost: error: {tmp_path}/meta_factory.py:build: bench runs the model, and its tensors are on the meta device (shapes without values); give them memory first (module.to_empty(device='cpu'), then initialize or load them)\n"
 
 
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
@@ -560,6 +598,23 @@ def test_the_dynamo_exporter_when_the_torchscript_one_fails():
     assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, as the TorchScript exporter failed "
                                        "(UnsupportedOperatorError: Exporting the operator 'aten::logaddexp' to ONNX opset "
                                        "version 17 is not supported)")  # fmt: skip
+    assert [layer.name for layer in a.layers if layer.cost.macs] in (["fc"], ["fc/Gemm"])  # (torch 2.5's export: fc's Transpose beside it)
+
+
+def test_the_dynamo_exporters_layers_are_named_by_module_path():
+    """The dynamo exporter names its nodes by the aten op (``node_conv2d``, ``node_logaddexp``) and
+    records the module scopes in each node's metadata: the layers are named from those, as the
+    TorchScript exporter's are (until 2026-12-07 a dynamo-exported module had no module names, so
+    --depth and by_module had nothing to roll up).  Conv 2->2 1x1 on 3x3: 36 MACs; then 36."""
+    need("onnxscript")
+    from collections import OrderedDict
+
+    m = torch.nn.Sequential(OrderedDict(stem=torch.nn.Conv2d(2, 2, 1), body=tm.LogAddExp()))
+    a = dscost.analyze(m, (1, 2, 3, 3))
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter")
+    names = [layer.name for layer in a.layers]  # (torch 2.5's scopes start "L['fn']", its graph has more nodes: body/Exp_1, body.fc/Gemm)
+    assert names[0] == "stem" and names[1] == "body/Exp" and names[-1] in ("body.fc", "body.fc/Gemm") and all(n.startswith("body") for n in names[1:])
+    assert {k: (c.macs, c.params) for k, c in a.by_module().items()} == {"stem": (36, 6), "body": (36, 38)}
 
 
 def test_parameters_a_module_leaves_out_of_its_parameters_are_not_said_to_be_counted_by_torch():

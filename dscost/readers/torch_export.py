@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dscost.errors import message
 from dscost.readers.torch_forward import forward_params, positional
+from dscost.readers.torch_names import scoped_names
 from dscost.readers.torch_run import fail, first_line
 from dscost.readers.torch_symbolics import ALWAYS, FIRST_OPSET, REGISTERED, missing_symbolic, register
 
@@ -109,27 +110,36 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
                 bar.stage("exporting to ONNX (the ScriptModule converted)")
             exporter, unread = export_module(program, args, kwargs, path, names, torch, label, bar)
             return f"{exporter}, from {converted} (as it is: {first.rstrip('.')})", unread
-    saved = (torch.fx.GraphModule, *(c for c in (getattr(torch.export, "UnflattenedModule", None),) if c))  # (a .pt2's: *args, **kwargs)
-    if "use_cache" not in kwargs and not isinstance(module, saved):  # (a forward may take use_cache through **kwargs)
-        params, _, var_kw = forward_params(module)
-        cache = re.search(r"unsupported type: (\w*Cache)\b", first)
-        takes = var_kw and (cache or hasattr(getattr(module, "config", None), "use_cache"))  # (through **kwargs: a model with a cache, not ViLT's)
-        if takes or any(p.name == "use_cache" for p in params):
-            raise CacheOutput(f"it returned a cache object ({cache[1]}), which torch's exporters do not take" if cache else
-                              f"the TorchScript exporter failed without it ({first})")  # fmt: skip
+    if (retry := cache_retry(module, kwargs, torch, first, "the TorchScript exporter")) is not None:
+        raise retry
     if bar is not None:
         bar.stage("exporting to ONNX (dynamo exporter)")
     try:  # (torch's default exporter since 2.9: it takes ops the TorchScript one has no symbolic for)
         unread = export_dynamo(module if spare is None else spare, args, kwargs, path, names, torch)
     except Exception as err2:
         why = re.sub(r"\x1b\[[0-9;]*m|\\x1b\[[0-9;]*m", "", first_line(err2)).split(" This is step")[0]  # (its ANSI colours)
-        inner = _innermost(err2)
+        inner = innermost(err2)
         if inner is not err2 and why.startswith("TorchExportError: Failed to export the model with torch.export"):  # (what torch.export said)
             why = f"{why.rstrip('.')}: {first_line(inner)}"
         elif err2.__cause__ is not None and why.startswith("ConversionError: Failed to convert"):  # (the node it could not translate)
             why = f"{why.rstrip('. ')}: {first_line(err2.__cause__)}"
         raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}{converted}; the dynamo exporter too: {why}", err2) from None
     return dynamo_note(f"the TorchScript exporter failed ({first})"), unread
+
+
+def cache_retry(module, kwargs: dict, torch, first: str, exporter: str) -> CacheOutput | None:
+    """The :class:`CacheOutput` to raise when ``exporter`` failed (``first``: why) on a forward that
+    takes ``use_cache``, not given; else None."""
+    saved = (torch.fx.GraphModule, *(c for c in (getattr(torch.export, "UnflattenedModule", None),) if c))  # (a .pt2's: *args, **kwargs)
+    if "use_cache" in kwargs or isinstance(module, saved):
+        return None
+    params, _, var_kw = forward_params(module)  # (a forward may take use_cache through **kwargs)
+    cache = re.search(r"unsupported type: (\w*Cache)\b|<class '(?:[\w.]*\.)?(\w*Cache)'>", first)  # (the dynamo exporter: "Found <class '...DynamicCache'> in output")
+    takes = var_kw and (cache or hasattr(getattr(module, "config", None), "use_cache"))  # (through **kwargs: a model with a cache, not ViLT's)
+    if not (takes or any(p.name == "use_cache" for p in params)):
+        return None
+    return CacheOutput(f"it returned a cache object ({cache[1] or cache[2]}), which torch's exporters do not take" if cache else
+                       f"{exporter} failed without it ({first})")  # fmt: skip
 
 
 def _converted(module, args: tuple, kwargs: dict, torch) -> tuple[object | None, str]:
@@ -205,7 +215,7 @@ def _spare(module, torch):
         return None
 
 
-def _innermost(err: BaseException) -> BaseException:
+def innermost(err: BaseException) -> BaseException:
     """The exception at the bottom of ``err``'s chain of causes (``raise ... from``).  Not what an
     exception was raised while handling: that may be an unrelated one (torch 2.5's torch.export,
     handling an IndexError of its own, raises the reason it could not export; the use_cache retry)."""
@@ -219,7 +229,9 @@ def _innermost(err: BaseException) -> BaseException:
 def export_dynamo(module, args: tuple, kwargs: dict, path: Path, names, torch) -> tuple[list, list]:
     """Export with the dynamo exporter; returns the module's parameters its program never reads and
     those it reads as lifted constants (:func:`unread_params`)."""
-    program = torch.onnx.export(module, args, str(path), kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+    program = torch.onnx.export(module, args, kwargs=kwargs or None, input_names=names, **DYNAMO_SETTINGS)
+    scoped_names(program.model)
+    program.save(str(path))
     return unread_params(module, getattr(program, "exported_program", None))
 
 

@@ -3,10 +3,40 @@ shortened to the module paths they come from (``features.0.0``), as the module's
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
 
 from dscost.layers import Model
+
+
+SCOPES = "pkg.torch.onnx.name_scopes"
+DYNAMO_ROOT = re.compile(r"^L\['\w+'\](\.|$)")  # (torch 2.5 traces some modules as a function's argument: "L['fn'].stem")
+MODULE_NAME = re.compile(r"[\w.]+")
+
+
+def scoped_names(model) -> None:
+    """Name each node of the dynamo exporter's program (an onnx IR model) as the TorchScript
+    exporter names its nodes: its module scopes and op (``/features/features.0/features.0.0/Conv``;
+    a repeat gets ``_1``, ``_2``...), from the scopes the exporter records in each node's
+    metadata (``['', 'features', 'features.0', 'features.0.0', 'conv2d']``: the last, the op's own,
+    left out), so that :func:`module_path_names` shortens them to module paths as it does the
+    TorchScript exporter's.  Its own names (``node_conv2d_3``) say no module.  A node without
+    scopes keeps its name (which starts with ``node_``: none of these)."""
+    seen: dict[str, int] = {}
+    for node in model.graph:
+        try:
+            scopes = ast.literal_eval(node.metadata_props.get(SCOPES, "None"))
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if not isinstance(scopes, list) or len(scopes) < 2 or not all(isinstance(s, str) for s in scopes):
+            continue
+        scopes = [s for s in (DYNAMO_ROOT.sub("", s) for s in scopes[1:-1]) if s]
+        if not all(MODULE_NAME.fullmatch(s) for s in scopes):
+            continue
+        base = "/" + "/".join([*scopes, node.op_type])
+        k = seen[base] = seen.get(base, -1) + 1
+        node.name = base if k == 0 else f"{base}_{k}"
 
 
 def module_path(scope: list[str]) -> str:

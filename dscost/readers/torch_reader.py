@@ -55,6 +55,7 @@ from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo,
 from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes
+from dscost.readers.torch_meta import export_meta, meta_notes, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
@@ -470,9 +471,9 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
     module = unwrapped(module, torch)
-    meta = next((n for n, t in (*module.named_parameters(), *module.named_buffers()) if t.is_meta), None)
-    if meta is not None:
-        raise InputError(f"{label}: its tensors are on the meta device ({meta!r}: a shape without values), and the export to ONNX needs values; "
+    meta = on_meta(module, label)
+    if meta and (measure_sizes or workdir):  # (workdir: the file is for `bench` to run)
+        raise InputError(f"{label}: {'--measure-sizes' if measure_sizes else 'bench'} runs the model, and its tensors are on the meta device (shapes without values); "
                          f"give them memory first (module.to_empty(device='cpu'), then initialize or load them)")  # fmt: skip
     if call is not None:
         args, kwargs = tuple(call[0]), dict(call[1])
@@ -489,6 +490,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             args, kwargs = (inputs,), {}
     else:
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
+    if meta:  # (the inputs on the module's device; the user's tensors are left where they are)
+        args, kwargs = to_meta(args, torch), to_meta(kwargs, torch)
     described = describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     generated = [t for t in (*args, *kwargs.values()) if isinstance(t, torch.Tensor)] if inputs is None and call is None else []
@@ -501,7 +504,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     folder = contextlib.nullcontext(workdir) if workdir else tempfile.TemporaryDirectory(prefix="dscost-torch-")
     with (progress_bar(progress, "", steps=False) as bar, folder as tmp, experts, _kept_state(module, torch), uncompiled(module, torch),
           dequantized(module, torch) as quantized):
-        bar.stage("exporting to ONNX (TorchScript exporter)")
+        bar.stage("exporting to ONNX (dynamo exporter, meta device)" if meta else "exporting to ONNX (TorchScript exporter)")
+        export = export_meta if meta else export_module
         path = Path(tmp) / "model.onnx"
         try:
             with Captured() as captured:
@@ -511,7 +515,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                 names = [*arg_names, *(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))] if arg_names else input_names(module, args, kwargs, torch)
                 try:
                     try:
-                        exporter, unread = export_module(module, args, kwargs, path, names, torch, label, bar)
+                        exporter, unread = export(module, args, kwargs, path, names, torch, label, bar)
                     except CacheOutput as out:  # (the keys and values are computed either way: the same count)
                         exporter, why = None, str(out)
                     if exporter is None:  # (exported again outside the handler: a failure's chain of causes is its own, not this one's)
@@ -520,7 +524,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                         described = describe(module, args, kwargs, arg_names)
                         forward = f"{label}: forward({described})"
                         bar.stage("exporting to ONNX again, with use_cache=False")
-                        exporter, unread = export_module(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
+                        exporter, unread = export(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
                     _forward(module, args, kwargs, torch, forward, made, zeros)  # (a forward that fails is said as such)
                     raise
@@ -532,6 +536,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             bar.stage("counting the exported graph")
             measure = _arrays(args, kwargs, torch, names) if measure_sizes else None
             model = _read(path, label, tensors, measure)
+            if meta:
+                model.notes[:] = meta_notes(model.notes)
             broken = _broken(model, args, kwargs, torch)
             again = None
             if (broken or _lost(model)) and exporter.startswith("TorchScript"):

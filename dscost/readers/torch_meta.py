@@ -1,0 +1,87 @@
+"""A module on the meta device (``with torch.device("meta"): model = ...``): tensors with shapes and
+no values, the way a large model is built without its memory (transformers' ``from_config`` under
+``torch.device("meta")``, accelerate's ``init_empty_weights``).
+
+Counting needs only the shapes.  The dynamo exporter traces such a module on fake tensors; its
+optimizer is left out (it folds constants, which have no values here, so BatchNorm stays a node of
+its own), and the program is written with each initializer as external data in a file that does
+not exist (:data:`WEIGHTS`): the ONNX reader reads a tensor's shape and type, never its bytes.  The
+forward's inputs go to the meta device too.  What needs values is refused: ``--measure-sizes``
+(a run), and a module with some tensors on the meta device and some not (torch cannot trace it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dscost.errors import InputError
+from dscost.readers.torch_export import cache_retry, innermost
+from dscost.readers.torch_names import scoped_names
+from dscost.readers.torch_run import fail, first_line
+
+# The external-data file each initializer of the exported program names; never written, never read
+WEIGHTS = "meta-device-weights.bin"
+OPSET = 18
+
+
+def on_meta(module, label: str) -> bool:
+    """Whether ``module``'s tensors are on the meta device: all of them (True), none (False); a
+    mix is an InputError naming one of each."""
+    meta = other = None
+    for name, t in (*module.named_parameters(), *module.named_buffers()):
+        if t.is_meta:
+            meta = meta or name
+        else:
+            other = other or (name, t.device)
+        if meta and other:
+            raise InputError(f"{label}: some of its tensors are on the meta device ({meta!r}) and some are not ({other[0]!r} on {other[1]}); "
+                             f"torch traces a module on one device: move them all to the meta device or give them all memory")  # fmt: skip
+    return meta is not None
+
+
+def to_meta(value, torch, depth: int = 0):
+    """``value`` with each tensor in it (in tuples, lists and dicts, 8 deep) on the meta device."""
+    if isinstance(value, torch.Tensor):
+        return value if value.is_meta else value.to("meta")
+    if depth < 8 and type(value) in (tuple, list):
+        return type(value)(to_meta(v, torch, depth + 1) for v in value)
+    if depth < 8 and type(value) is dict:
+        return {k: to_meta(v, torch, depth + 1) for k, v in value.items()}
+    return value
+
+
+def export_meta(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> tuple[str, None]:
+    """Export the meta-device module to ``path`` (see the module docstring), as
+    :func:`~dscost.readers.torch_export.export_module` does a module with values: returns the
+    exporter's description (and None: the parameters a program does not read are found by name)."""
+    try:
+        program = torch.onnx.export(module, args, kwargs=kwargs or None, input_names=names, dynamo=True, opset_version=OPSET, optimize=False)
+    except Exception as err:
+        why = first_line(innermost(err))
+        if (retry := cache_retry(module, kwargs, torch, why, "the dynamo exporter")) is not None:
+            raise retry from None
+        raise fail(f"{label}: torch.onnx.export on the meta device (dynamo exporter) failed: {why}", err) from None
+    model = program.model
+    ir = _ir(model)
+    scoped_names(model)
+    for name, value in model.graph.initializers.items():
+        nbytes = value.const_value.nbytes if value.const_value is not None else 0
+        value.const_value = ir.ExternalTensor(location=WEIGHTS, offset=0, length=nbytes, dtype=value.dtype, shape=value.shape, name=name)
+    for node in ir.traversal.RecursiveGraphIterator(model.graph):  # (torch 2.5's, left unoptimized, holds keepdims=True: INT attributes as ints)
+        for key, attr in list(node.attributes.items()):
+            if isinstance(attr.value, bool) and attr.type == ir.AttributeType.INT:
+                node.attributes[key] = ir.AttrInt64(key, int(attr.value))
+    Path(path).write_bytes(ir.serde.serialize_model(model).SerializeToString())
+    return f"dynamo exporter, opset {OPSET}, on the meta device: without its optimizer, which folds values there are none of (BatchNorm kept)", None
+
+
+def _ir(model):
+    """The onnx IR package of the exporter's model (``onnx_ir``; ``onnxscript.ir`` before it was one)."""
+    import importlib
+
+    return importlib.import_module(type(model).__module__.split("._", 1)[0])
+
+
+def meta_notes(notes: list[str]) -> list[str]:
+    """The reader's notes, its line on the missing external data replaced by what it means here."""
+    said = "the module is on the meta device: its tensors have shapes and no values, so it is counted from the shapes (nothing was run)"
+    return [said if note.startswith("external data in ") and WEIGHTS in note else note for note in notes]
