@@ -408,6 +408,31 @@ def test_weight_as_graph_input(tmp_path):
     assert layer.inputs == ("x",)  # the weight is not a data edge
 
 
+def test_weights_a_file_does_not_store_are_params_not_inputs(tmp_path):
+    """Found by round 58: torch.onnx.export(..., export_params=False) writes the weights as graph
+    inputs.  Where a weight goes by position (a Conv's, an LSTM's, a norm's) they counted; an
+    embedding table (Gather), a Linear's weight (MatMul's B) and its bias (Add) were taken for
+    activations: an Embedding(100, 32) + Linear(32, 9) counted 0 of 3,497 params, and memory
+    held them as activations.  Read as initializers without values, the count is the stored
+    file's: 12 x 32 x 9 = 3,456 MACs, 3,200 + 288 + 9 = 3,497 params; 'ids' the only input."""
+    from dscost.memory import model_memory
+
+    nodes = [node("Gather", ["emb.weight", "ids"], "emb"), node("MatMul", ["emb", "fc.weight"], "mm"), node("Add", ["mm", "fc.bias"], "fc")]
+    ids = vi("ids", [1, 12], TensorProto.INT64)
+    weights = [("emb.weight", [100, 32]), ("fc.weight", [32, 9]), ("fc.bias", [9])]
+    stored = read_onnx(save(tmp_path, model(nodes, [("ids", ids)], inits=[init(n, *s) for n, s in weights]), "stored.onnx"))
+    inputs = read_onnx(save(tmp_path, model(nodes, [("ids", ids), *weights]), "inputs.onnx"))
+    assert (cost.analyze(inputs).totals.macs, cost.analyze(inputs).totals.params) == (3_456, 3_497) == (cost.analyze(stored).totals.macs, cost.analyze(stored).totals.params)
+    assert [layer.cost for layer in inputs.layers] == [layer.cost for layer in stored.layers] and inputs.inputs == stored.inputs == [("ids", (1, 12), TensorProto.INT64)]
+    assert model_memory(inputs).activation_bytes == model_memory(stored).activation_bytes and model_memory(inputs).weight_bytes == 3_497 * 4
+    assert any(n.startswith("3 graph inputs are weights the file does not store, by where the graph reads them (as torch.onnx.export(..., export_params=False)") for n in inputs.notes)
+    # a MatMul of two graph inputs: both data (onnx's node tests), no params; and a file that stores its weights keeps its other inputs as inputs
+    both = read(tmp_path, [node("MatMul", ["a", "b"], "mm"), node("Add", ["mm", "c"], "add")], [("a", [4, 8]), ("b", [8, 3]), ("c", [3])])
+    assert cost.analyze(both).totals.params == 0 and [i[0] for i in both.inputs] == ["a", "b", "c"]
+    mixed = read(tmp_path, [node("MatMul", ["x", "W"], "mm"), node("Add", ["mm", "b"], "add")], [("x", [4, 8]), ("b", [3])], inits=[init("W", 8, 3)])
+    assert [i[0] for i in mixed.inputs] == ["x", "b"] and cost.analyze(mixed).totals.params == 24
+
+
 def test_weight_from_constant_node(tmp_path):
     nodes = [
         helper.make_node("Constant", [], ["W"], name="wconst", value=init("wvalue", 4, 3, 3, 3, value=range(108))),

@@ -35,6 +35,51 @@ def params_in_constants(graph, initializers) -> bool:
     return bool(made) and any(n.op_type in WEIGHT_OPS and len(n.input) > 1 and n.input[1] in made for n in graph.node)
 
 
+# Where a graph input may be a parameter: (op, input index) whatever the other inputs are ...
+PARAM_INPUTS = {"Conv": (1, 2), "ConvTranspose": (1, 2), "Gemm": (1, 2), "LSTM": (1, 2, 3), "GRU": (1, 2, 3), "RNN": (1, 2, 3), "PRelu": (1,),
+                "BatchNormalization": (1, 2, 3, 4), "InstanceNormalization": (1, 2), "LayerNormalization": (1, 2), "GroupNormalization": (1, 2),
+                "Gather": (0,)}  # fmt: skip
+# ... and where the other operand is computed, not a graph input itself: a matmul's weights, a bias or scale
+PARAM_BESIDE_DATA = {"MatMul": (1,), "Add": (0, 1), "Sub": (0, 1), "Mul": (0, 1)}
+
+
+def params_in_inputs(graph, initializers) -> list[str]:
+    """The graph inputs a file without stored weights uses as its weights, as
+    ``torch.onnx.export(..., export_params=False)`` writes them: none when the file stores a
+    learned initializer of more than one element (``initializers``, the stripped ones, and
+    ``graph.initializer``) or when fewer than two inputs qualify (one, as in onnx's node tests, is
+    the existing rule's: counted where a weight goes, see :meth:`Claims._claim_params`).  An input
+    qualifies when it is of a float type, of a known shape of more than one element, and every
+    node that reads it reads it where a parameter goes (:data:`PARAM_INPUTS`: a Conv's or Gemm's
+    weights and bias, an RNN's, a norm's scale, an embedding table; :data:`PARAM_BESIDE_DATA`: a
+    MatMul's B, an operand of an Add, Sub or Mul whose other operand the graph computes), and at
+    least one other input of the graph does not qualify (the data)."""
+    stored = [(t.dtype, t.dims) for t in initializers.values()] + [(t.data_type, t.dims) for t in graph.initializer]
+    if any(dtype in LEARNED_TYPES and prod(dims) > 1 for dtype, dims in stored):
+        return []
+    from dscost.readers.onnx_inputs import in_subgraphs
+
+    real = {vi.name for vi in graph.input if vi.name not in initializers}
+    candidates = set()
+    for vi in graph.input:
+        tensor = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
+        dims = [d.dim_value if d.HasField("dim_value") else 0 for d in tensor.shape.dim] if tensor is not None and tensor.HasField("shape") else [0]
+        if vi.name in real and tensor is not None and tensor.elem_type in FLOAT_TYPES and all(d > 0 for d in dims) and prod(dims) > 1:
+            candidates.add(vi.name)
+    candidates -= in_subgraphs(graph)  # (read by a branch or a loop body too: not judged)
+    for node in graph.node:
+        op, inputs = node.op_type, node.input
+        for k, t in enumerate(inputs):
+            if t not in candidates:
+                continue
+            if node.domain in ("", "ai.onnx") and (k in PARAM_INPUTS.get(op, ()) or k in PARAM_BESIDE_DATA.get(op, ())
+                                                    and all(u not in real for j, u in enumerate(inputs[:2]) if j != k)):  # fmt: skip
+                continue
+            candidates.discard(t)
+    weights = [vi.name for vi in graph.input if vi.name in candidates]
+    return weights if len(weights) >= 2 and len(weights) < len(real) else []
+
+
 def add_to(cost, field_name: str, n: int):
     return replace(cost, **{field_name: getattr(cost, field_name) + n}) if n else cost
 
@@ -61,6 +106,8 @@ class Claims:
             self.claimed[s] = name
             count += self._numel(s)
             taken.append(s)
+            if s in self.weights_in:
+                self.provenance.setdefault("graph inputs", []).append(name)
         return count, taken
 
     def _claim_params(self, name: str, res, inputs: list[str], cost, notes: list[str]):

@@ -471,7 +471,7 @@ def real_inputs(path: Path, mp, initializers: dict, notes: list[str] | None = No
     graph = mp.graph
     defaults = [vi.name for vi in graph.input if vi.name in initializers]
     if defaults and mp.ir_version >= 4 and len(defaults) < len(initializers):
-        later = {t for n in graph.node for k, t in enumerate(n.input) if k > 0 and not (k == 1 and n.op_type == "Loop")} | _in_subgraphs(graph)
+        later = {t for n in graph.node for k, t in enumerate(n.input) if k > 0 and not (k == 1 and n.op_type == "Loop")} | in_subgraphs(graph)
         defaults = [name for name in defaults if name not in later]
         for name in defaults:
             del initializers[name]
@@ -494,7 +494,7 @@ def real_inputs(path: Path, mp, initializers: dict, notes: list[str] | None = No
     return real
 
 
-def _in_subgraphs(graph) -> set[str]:
+def in_subgraphs(graph) -> set[str]:
     """Every tensor name the nodes of ``graph``'s subgraphs (If branches, Loop bodies, at any depth) take."""
     from dscost.readers.onnx_uncounted import node_bodies
 

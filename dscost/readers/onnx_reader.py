@@ -25,12 +25,12 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
-from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive
+from dscost.readers.handlers import HANDLER_ERRORS, cannot_derive, few
 from dscost.readers.onnx_node import CANNOT_RUN, CONTRIB_DOMAIN, DECLARED_CONFLICT, DEQUANTIZERS, QONNX_DOMAINS, TABLE_DOMAINS, node_attrs
 from dscost.readers.onnx_order import name_before_inlining, not_utf8, sort_nodes
 from dscost.readers.onnx_refusals import QDQ_OPS, SAME_PADS, TYPED_OPS, TypeChecks, dilated_same_notes, load_error, scale_shape_error, schema_error
 from dscost.readers.onnx_branches import resolve_branches, resolve_shape_branches
-from dscost.readers.onnx_claims import Claims, params_in_constants
+from dscost.readers.onnx_claims import Claims, params_in_constants, params_in_inputs
 from dscost.readers.onnx_eval import standard_domain, stored_literal, uniform_constant
 from dscost.readers.onnx_functions import inline_functions
 from dscost.readers.onnx_infer import ZERO_STRIDE, refuse_crashers
@@ -150,6 +150,11 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         resolve_branches(path, mp, real_inputs, input_values, notes, has_if)
         names, made = sort_nodes(path, mp.graph)
         onnx_inputs.fix_inputs(mp.graph, real_inputs, input_shapes, path, notes, dims, forget)
+        weights_in = params_in_inputs(mp.graph, st.initializers)  # (a file written without its weights: they are inputs)
+        if weights_in:
+            notes.append(f"{len(weights_in)} graph inputs are weights the file does not store, by where the graph reads them (as torch.onnx.export(..., "
+                         f"export_params=False) writes a model): counted as parameters from their shapes, not as inputs ({few(map(repr, weights_in))})")  # fmt: skip
+            real_inputs = [vi for vi in real_inputs if vi.name not in set(weights_in)]
         if maybe_loop or zero_stride:  # (what onnx 1.17's inference would crash on)
             refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride)
         if maybe_negative:
@@ -181,7 +186,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         notes += inferred.notes
         g = inferred.graph
         bar.stage("counting nodes")
-        counter = _Counter(inferred, st, path)
+        counter = _Counter(inferred, st, path, weights_in)
         counter.module_tensors, counter.masks.off = module_tensors, from_module  # (a module's export: its masks are its buffers)
         for index, (node, name) in enumerate(zip(g.node, names)):
             if index % 1000 == 999:
@@ -265,7 +270,7 @@ class _Counter(Claims):
     parameters); of a computed one (a resolved If's branch output), it has that one's sources.
     """
 
-    def __init__(self, inferred, st: Stripper, path: Path):
+    def __init__(self, inferred, st: Stripper, path: Path, weights_in: list[str] = ()):
         from dscost.readers import onnx_ops
 
         g = inferred.graph
@@ -283,6 +288,9 @@ class _Counter(Claims):
         for t in g.initializer:  # nested duplicates are fine
             self.const.setdefault(t.name, t.data_type)
             self.sources.setdefault(t.name, (t.name,))
+        self.weights_in = frozenset(weights_in)  # graph inputs that are weights (onnx_claims.params_in_inputs): constants without values
+        for t in weights_in:
+            self.const[t], self.sources[t] = self.types.get(t, 1), (t,)
         self.const_node: dict[str, str] = {}  # Constant-node output -> node name
         for t in st.initializers:  # a Constant node a simplifier stored as an initializer, under its output's name: one still
             if "Constant" in t and FOLDED_CONSTANT.search(t):
@@ -292,7 +300,7 @@ class _Counter(Claims):
         # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
         # but in a file that stores its parameters in Constant nodes (paddle2onnx: onnx_claims.params_in_constants)
         self.code_constants = not params_in_constants(g, st.initializers)
-        self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers}
+        self.real_inputs = {vi.name for vi in g.input if vi.name not in st.initializers and vi.name not in self.weights_in}
         self.layers: list[Layer] = []
         self.uncounted: list[Uncounted] = []
         self.producer: dict[str, str] = {}  # tensor -> layer/node name
