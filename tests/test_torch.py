@@ -554,7 +554,7 @@ def test_a_module_on_the_meta_device_is_counted_from_its_shapes(tmp_path, capsys
     a = dscost.analyze(m, (1, 3, 224, 224))
     assert (a.totals.macs, a.totals.params, a.model.uncounted) == (300_774_272, 3_504_872, [])
     assert (a.totals.macs, a.totals.params) == (dscost.analyze(torchvision.models.mobilenet_v2(), (1, 3, 224, 224)).totals.macs, 3_504_872)
-    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, on the meta device: without its optimizer")
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (dynamo exporter, opset 18, on the meta device, without its optimizer, which folds values that meta tensors lack: BatchNorm kept) at forward(x: 1x3x224x224)")
     assert "the module is on the meta device: its tensors have shapes and no values, so it is counted from the shapes (nothing was run)" in a.model.notes
     assert not any("external data" in n for n in a.model.notes)
     x = torch.rand(1, 3, 32, 32)

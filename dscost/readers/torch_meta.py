@@ -71,7 +71,7 @@ def export_meta(module, args: tuple, kwargs: dict, path: Path, names, torch, lab
             if isinstance(attr.value, bool) and attr.type == ir.AttributeType.INT:
                 node.attributes[key] = ir.AttrInt64(key, int(attr.value))
     Path(path).write_bytes(ir.serde.serialize_model(model).SerializeToString())
-    return f"dynamo exporter, opset {OPSET}, on the meta device: without its optimizer, which folds values there are none of (BatchNorm kept)", None
+    return f"dynamo exporter, opset {OPSET}, on the meta device, without its optimizer, which folds values that meta tensors lack: BatchNorm kept", None
 
 
 def _ir(model):
