@@ -57,6 +57,29 @@ class Analysis(cost.Analysis):
         return analysis_json(self, flops=_flag("flops", flops), roofline=model_roofline(self.model, dtype, resolve_hardware(hardware)),
                              memory=model_memory(self.model, dtype, self.totals.params), depth=depth)
 
+    def __repr__(self) -> str:  # (the dataclass's would print every layer: 35 KB for MobileNet v1)
+        t, lost = self.totals, len(self.model.uncounted)
+        return (f"<dscost.Analysis of {self.model.name!r}: {len(self.layers):,} layers, {t.macs:,} MACs, {t.params:,} params"
+                + (f", {lost:,} uncounted" if lost else "") + ">")  # fmt: skip
+
+    def to_text(self, fmt: str = "table", flops: bool = False, depth: int | None = None, top: int | None = None, show_all: bool = False) -> str:
+        """The report `dscost analyze` writes, as a string: ``fmt`` ``"table"`` (plain text, every
+        column, as when piped), ``"markdown"`` or ``"csv"``; ``depth``, ``top`` and ``show_all`` are
+        ``--depth``, ``--top`` and ``--all``."""
+        import io
+
+        from dscost.memory import model_memory
+        from dscost.report.analyze import View, show_analysis
+
+        if fmt not in ("table", "markdown", "csv"):
+            raise InputError(f"fmt: choose one of table, markdown, csv (to_json() gives the JSON), got {fmt!r}")
+        if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1):
+            raise InputError(f"top: expected a whole number >= 1, got {top!r}")
+        out = io.StringIO()
+        view = View(show_all=_flag("show_all", show_all), depth=None if depth is None else _depth(depth), top=top)
+        show_analysis(self, fmt, _flag("flops", flops), memory=model_memory(self.model, "fp32", self.totals.params), view=view, out=out)
+        return out.getvalue()
+
     def by_module(self, depth: int = 1, show_all: bool = False) -> dict[str, Cost]:
         """The summed :class:`~dscost.layers.Cost` (``macs``, ``params``, ...) of each module at
         ``depth``: the rows of ``--depth`` (fvcore's ``by_module``, torchinfo's ``depth``), in the

@@ -94,6 +94,22 @@ def test_by_module_and_by_operator_sum_the_layers(capsys):
         a.to_json(depth=-1)
 
 
+def test_repr_is_one_line_and_to_text_is_the_cli_report(capsys):
+    """In a REPL or a notebook the dataclass's repr printed every layer (34,790 characters for
+    MobileNet v1); it is one line now.  to_text() is what `dscost analyze` writes when piped,
+    for the table, markdown and csv formats and with --depth / --top / --all."""
+    a = dscost.analyze(MOBILENET)
+    assert repr(a) == "<dscost.Analysis of 'mobilenet_v1': 85 layers, 568,740,352 MACs, 4,231,976 params>"
+    for fmt, args, kw in [("table", [], {}), ("markdown", [], {}), ("csv", [], {}), ("table", ["--depth", "1", "--top", "5"], {"depth": 1, "top": 5}),
+                          ("table", ["--all", "--flops"], {"show_all": True, "flops": True})]:
+        assert run(["analyze", MOBILENET, "-f", fmt, *args]) == 0
+        assert a.to_text(fmt, **kw) == capsys.readouterr().out
+    for bad, match in [({"fmt": "json"}, r"^fmt: choose one of table, markdown, csv \(to_json\(\) gives the JSON\), got 'json'$"),
+                       ({"top": 0}, r"^top: expected a whole number >= 1, got 0$"), ({"depth": "1"}, r"^depth: "), ({"flops": "yes"}, r"^flops: ")]:
+        with pytest.raises(dscost.InputError, match=match):
+            a.to_text(**bad)
+
+
 def test_by_module_of_a_torch_module_hides_what_the_table_hides():
     """A module's rows are its children's names; the exporter's zero-cost Identity nodes (182 in
     torchvision's MobileNetV2) are no row unless show_all, as with --depth and --all."""
