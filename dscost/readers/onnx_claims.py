@@ -6,6 +6,7 @@ that counted it), ``const``, ``const_node``, ``code_constants`` (whether those a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from math import prod
 
@@ -54,8 +55,8 @@ def params_in_inputs(graph, initializers) -> list[str]:
     weights and bias, an RNN's, a norm's scale, an embedding table; :data:`PARAM_BESIDE_DATA`: a
     MatMul's B, an operand of an Add, Sub or Mul whose other operand the graph computes), and at
     least one other input of the graph does not qualify (the data)."""
-    stored = [(t.dtype, t.dims) for t in initializers.values()] + [(t.data_type, t.dims) for t in graph.initializer]
-    if any(dtype in LEARNED_TYPES and prod(dims) > 1 for dtype, dims in stored):
+    stored = itertools.chain(((t.dtype, t.dims) for t in initializers.values()), ((t.data_type, t.dims) for t in graph.initializer))
+    if any(dtype in LEARNED_TYPES and prod(dims) > 1 for dtype, dims in stored):  # (lazily: a big graph's first weight ends it)
         return []
     from dscost.readers.onnx_inputs import in_subgraphs
 
