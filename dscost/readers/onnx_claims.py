@@ -48,7 +48,7 @@ def params_in_inputs(graph, initializers) -> list[str]:
     """The graph inputs a file without stored weights uses as its weights, as
     ``torch.onnx.export(..., export_params=False)`` writes them: none when the file stores a
     learned initializer of more than one element (``initializers``, the stripped ones, and
-    ``graph.initializer``) or when fewer than two inputs qualify (one, as in onnx's node tests, is
+    ``graph.initializer``) or its parameters in Constant nodes (:func:`params_in_constants`), or when fewer than two inputs qualify (one, as in onnx's node tests, is
     the existing rule's: counted where a weight goes, see :meth:`Claims._claim_params`).  An input
     qualifies when it is of a float type, of a known shape of more than one element, and every
     node that reads it reads it where a parameter goes (:data:`PARAM_INPUTS`: a Conv's or Gemm's
@@ -56,8 +56,8 @@ def params_in_inputs(graph, initializers) -> list[str]:
     MatMul's B, an operand of an Add, Sub or Mul whose other operand the graph computes), and at
     least one other input of the graph does not qualify (the data)."""
     stored = itertools.chain(((t.dtype, t.dims) for t in initializers.values()), ((t.data_type, t.dims) for t in graph.initializer))
-    if any(dtype in LEARNED_TYPES and prod(dims) > 1 for dtype, dims in stored):  # (lazily: a big graph's first weight ends it)
-        return []
+    if any(dtype in LEARNED_TYPES and prod(dims) > 1 for dtype, dims in stored) or params_in_constants(graph, initializers):  # (lazily: a big graph's first weight ends it)
+        return []  # (a file that stores its weights, as initializers or in Constant nodes: its inputs are data)
     from dscost.readers.onnx_inputs import in_subgraphs
 
     real = {vi.name for vi in graph.input if vi.name not in initializers}
