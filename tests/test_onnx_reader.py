@@ -431,6 +431,11 @@ def test_weights_a_file_does_not_store_are_params_not_inputs(tmp_path):
     assert cost.analyze(both).totals.params == 0 and [i[0] for i in both.inputs] == ["a", "b", "c"]
     mixed = read(tmp_path, [node("MatMul", ["x", "W"], "mm"), node("Add", ["mm", "b"], "add")], [("x", [4, 8]), ("b", [3])], inits=[init("W", 8, 3)])
     assert [i[0] for i in mixed.inputs] == ["x", "b"] and cost.analyze(mixed).totals.params == 24
+    # weights in Constant nodes (paddle2onnx): the float inputs an Add and a Mul take beside activations are data
+    w = helper.make_node("Constant", [], ["W"], name="w", value=init("wv", 4, 3, 3, 3, value=np.arange(108)))
+    consts = read(tmp_path, [w, node("Conv", ["x", "W"], "c"), node("Add", ["c", "s"], "a"), node("Mul", ["a", "t"], "m")],
+                  [("x", [1, 3, 8, 8]), ("s", [1, 4, 6, 6]), ("t", [1, 4, 6, 6])])
+    assert [i[0] for i in consts.inputs] == ["x", "s", "t"] and cost.analyze(consts).totals.params == 108
 
 
 def test_weight_from_constant_node(tmp_path):
