@@ -572,12 +572,23 @@ def test_a_module_on_the_meta_device_is_counted_from_its_shapes(tmp_path, capsys
     assert {k: v for k, v in json.loads(capsys.readouterr().out)["totals"].items() if k in ("macs", "params")} == {"macs": 4 * 64 * 32, "params": 64 * 32 + 32}
 
 
-def test_a_module_partly_on_the_meta_device_or_measured_is_refused_in_one_line(capsys, tmp_path):
-    """Torch traces a module on one device: some tensors on the meta device and some not is one
-    line naming one of each; --measure-sizes runs the module, which needs values."""
+def test_a_module_partly_on_the_meta_device_is_counted_on_a_meta_copy_and_a_run_is_refused(capsys, tmp_path, monkeypatch):
+    """Torch traces a module on one device; transformers builds a few tensors with an explicit
+    device (Wav2Vec2's masked_spec_embed on the CPU under torch.device("meta"), found by round
+    59): a copy with every tensor on the meta device is counted, and the user's module is left as
+    it is.  A copy of more than COPY_BYTES of values is refused in one line naming one of each;
+    --measure-sizes and bench run the model, which needs values."""
+    from dscost.readers import torch_meta
+
     m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())
     with torch.device("meta"):
         m.append(torch.nn.Conv2d(8, 8, 1))
+    before = m[0].weight.detach().clone()
+    a = dscost.analyze(m, (1, 3, 16, 16))
+    assert (a.totals.macs, a.totals.params) == (8 * 27 * 196 + 8 * 8 * 196, 224 + 72)
+    assert "2 of the module's tensors were not on the meta device ('0.weight', '0.bias'): counted on a copy with them there too" in a.model.notes
+    assert m[0].weight.device.type == "cpu" and torch.equal(m[0].weight, before) and m[2].weight.is_meta
+    monkeypatch.setattr(torch_meta, "COPY_BYTES", 100)
     with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): some of its tensors are on the meta device \('2.weight'\) and some are not \('0.weight' on cpu\); "):
         dscost.analyze(m, (1, 3, 16, 16))
     with torch.device("meta"):

@@ -7,13 +7,16 @@ optimizer is left out (it folds constants, which have no values here, so BatchNo
 its own), and the program is written with each initializer as external data in a file that does
 not exist (:data:`WEIGHTS`): the ONNX reader reads a tensor's shape and type, never its bytes.  The
 forward's inputs go to the meta device too.  What needs values is refused: ``--measure-sizes``
-(a run), and a module with some tensors on the meta device and some not (torch cannot trace it)."""
+and ``bench`` (a run).  A module with some tensors on the meta device and some not is counted on a
+copy with all of them there (:func:`on_meta`)."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from pathlib import Path
 
 from dscost.errors import InputError
+from dscost.readers.handlers import few
 from dscost.readers.torch_export import cache_retry, innermost
 from dscost.readers.torch_names import scoped_names
 from dscost.readers.torch_run import fail, first_line
@@ -21,21 +24,35 @@ from dscost.readers.torch_run import fail, first_line
 # The external-data file each initializer of the exported program names; never written, never read
 WEIGHTS = "meta-device-weights.bin"
 OPSET = 18
+# At most this many bytes of values are copied to count a module partly on the meta device
+COPY_BYTES = 256 << 20
 
 
-def on_meta(module, label: str) -> bool:
-    """Whether ``module``'s tensors are on the meta device: all of them (True), none (False); a
-    mix is an InputError naming one of each."""
-    meta = other = None
+def on_meta(module, label: str) -> tuple[object, str | None] | None:
+    """None when none of ``module``'s tensors is on the meta device; else the module to count and a
+    note: ``module`` itself when all are; when some are not (transformers builds a few with an
+    explicit device: Wav2Vec2's ``masked_spec_embed`` on the CPU under ``torch.device("meta")``),
+    a copy of it with those moved to the meta device too (torch traces a module on one device;
+    the user's module is left as it is), said in the note -- or an InputError naming one of each
+    where that copy would hold more than :data:`COPY_BYTES` of values, or cannot be made."""
+    meta, other = [], []
     for name, t in (*module.named_parameters(), *module.named_buffers()):
-        if t.is_meta:
-            meta = meta or name
-        else:
-            other = other or (name, t.device)
-        if meta and other:
-            raise InputError(f"{label}: some of its tensors are on the meta device ({meta!r}) and some are not ({other[0]!r} on {other[1]}); "
-                             f"torch traces a module on one device: move them all to the meta device or give them all memory")  # fmt: skip
-    return meta is not None
+        (meta if t.is_meta else other).append((name, t))
+    if not meta:
+        return None
+    if not other:
+        return module, None
+    held = sum(t.numel() * t.element_size() for _, t in other)
+    refused = (f"{label}: some of its tensors are on the meta device ({meta[0][0]!r}) and some are not ({other[0][0]!r} on {other[0][1].device}); "
+               f"torch traces a module on one device: move them all to the meta device or give them all memory")  # fmt: skip
+    if held > COPY_BYTES:
+        raise InputError(refused)
+    try:
+        copy = deepcopy(module).to("meta")
+    except Exception:  # (a module that cannot be copied: said as the mix it is)
+        raise InputError(refused) from None
+    names = [name for name, _ in other]
+    return copy, f"{len(names)} of the module's tensors were not on the meta device ({few(map(repr, names))}): counted on a copy with them there too"
 
 
 def to_meta(value, torch, depth: int = 0):

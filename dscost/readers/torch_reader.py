@@ -472,6 +472,8 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
     module = unwrapped(module, torch)
     meta = on_meta(module, label)
+    if meta is not None:
+        module, meta_note = meta
     if meta and (measure_sizes or workdir):  # (workdir: the file is for `bench` to run)
         raise InputError(f"{label}: {'--measure-sizes' if measure_sizes else 'bench'} runs the model, and its tensors are on the meta device (shapes without values); "
                          f"give them memory first (module.to_empty(device='cpu'), then initialize or load them)")  # fmt: skip
@@ -537,7 +539,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             measure = _arrays(args, kwargs, torch, names) if measure_sizes else None
             model = _read(path, label, tensors, measure)
             if meta:
-                model.notes[:] = meta_notes(model.notes)
+                model.notes[:] = meta_notes(model.notes) + ([meta_note] if meta_note else [])
             broken = _broken(model, args, kwargs, torch)
             again = None
             if (broken or _lost(model)) and exporter.startswith("TorchScript"):
