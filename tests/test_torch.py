@@ -627,6 +627,22 @@ def test_the_dynamo_exporters_layers_are_named_by_module_path():
     assert names[0] == "stem" and names[1] == "body/Exp" and names[-1] in ("body.fc", "body.fc/Gemm") and all(n.startswith("body") for n in names[1:])
     assert {k: (c.macs, c.params) for k, c in a.by_module().items()} == {"stem": (36, 6), "body": (36, 38)}
 
+    class Inner(torch.nn.Module):  # (a ModuleList iterated, never called: the scopes go from 'enc' to 'enc.layers.0', found by round 59 in transformers' Llama)
+        def __init__(self):
+            super().__init__()
+            self.layers = torch.nn.ModuleList([torch.nn.Conv2d(2, 2, 1), torch.nn.Conv2d(2, 2, 1)])
+
+        def forward(self, x):
+            x = torch.logaddexp(x, x)
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    m = torch.nn.Sequential(OrderedDict(enc=Inner()))
+    a = dscost.analyze(m, (1, 2, 3, 3))
+    assert [layer.name for layer in a.layers if layer.cost.macs] == ["enc.layers.0", "enc.layers.1"]  # (was enc.enc.layers.0)
+    assert list(a.by_module(2)) == ["enc", "enc.layers"] and list(a.by_module(3))[-2:] == ["enc.layers.0", "enc.layers.1"]
+
 
 def test_parameters_a_module_leaves_out_of_its_parameters_are_not_said_to_be_counted_by_torch():
     """Found by round 25: a module whose ``parameters()`` leaves a submodule out (magvit2's GAN

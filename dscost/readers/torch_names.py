@@ -12,12 +12,14 @@ from dscost.layers import Model
 
 SCOPES = "pkg.torch.onnx.name_scopes"
 DYNAMO_ROOT = re.compile(r"^L\['\w+'\](\.|$)")  # (torch 2.5 traces some modules as a function's argument: "L['fn'].stem")
+INDEX = re.compile(r"\[(\d+)\]")  # (torch 2.5: "L['fn'].enc.layers[0]")
 MODULE_NAME = re.compile(r"[\w.]+")
 
 
 def scoped_names(model) -> None:
     """Name each node of the dynamo exporter's program (an onnx IR model) as the TorchScript
-    exporter names its nodes: its module scopes and op (``/features/features.0/features.0.0/Conv``;
+    exporter names its nodes: its module scopes, each relative to the one before, and op
+    (``/features/0/0/Conv``, ``/model/layers.0/self_attn/q_proj/MatMul``;
     a repeat gets ``_1``, ``_2``...), from the scopes the exporter records in each node's
     metadata (``['', 'features', 'features.0', 'features.0.0', 'conv2d']``: the last, the op's own,
     left out), so that :func:`module_path_names` shortens them to module paths as it does the
@@ -31,10 +33,13 @@ def scoped_names(model) -> None:
             continue
         if not isinstance(scopes, list) or len(scopes) < 2 or not all(isinstance(s, str) for s in scopes):
             continue
-        scopes = [s for s in (DYNAMO_ROOT.sub("", s) for s in scopes[1:-1]) if s]
+        scopes = [s for s in (INDEX.sub(r".\1", DYNAMO_ROOT.sub("", s)) for s in scopes[1:-1]) if s]
         if not all(MODULE_NAME.fullmatch(s) for s in scopes):
             continue
-        base = "/" + "/".join([*scopes, node.op_type])
+        # (each scope is a full path, 'model.layers.0' after 'model' where the ModuleList is never called:
+        #  relative to the one before, as the TorchScript exporter writes them, 'layers.0')
+        relative = [s[len(before) + 1:] if before and s.startswith(before + ".") else s for before, s in zip(["", *scopes], scopes)]
+        base = "/" + "/".join([*relative, node.op_type])
         k = seen[base] = seen.get(base, -1) + 1
         node.name = base if k == 0 else f"{base}_{k}"
 
