@@ -562,6 +562,26 @@ def test_a_module_on_the_meta_device_is_counted_from_its_shapes(tmp_path, capsys
         small = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8), torch.nn.ReLU())
     b = dscost.analyze(small, x)
     assert (b.totals.macs, b.totals.params) == (27 * 8 * 30 * 30, 216 + 16) and x.device.type == "cpu" and small[0].weight.is_meta
+    from collections import OrderedDict
+
+    with torch.device("meta"):  # (a child's name that is no identifier, RegNet's block1-0: named still; found by round 59)
+        dashed = torch.nn.Sequential(OrderedDict([("block1-0", torch.nn.Conv2d(3, 4, 1)), ("head", torch.nn.Conv2d(4, 2, 1))]))
+    assert [layer.name for layer in dscost.analyze(dashed, (1, 3, 4, 4)).layers] == ["block1-0", "head"]
+
+    class Branch(torch.nn.Module):  # (a branch on a value: the line says why a meta module cannot run it)
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Linear(16, 16)
+
+        def forward(self, x):
+            h = self.a(x)
+            return h if h.sum() > 0 else -h
+
+    with torch.device("meta"):
+        branch = Branch()
+    with pytest.raises(dscost.InputError, match=r"forward\(x: 2x16\) failed: .*; the forward reads a tensor's value \(a branch on it, a size from it, \.item\(\)\), "
+                                                r"and a module on the meta device has shapes, no values: give it memory first"):
+        dscost.analyze(branch, torch.rand(2, 16))
     with torch.device("meta"):
         cached = tm.CachingForward()  # (a cache object in the output: exported again with use_cache=False, as with values)
     c = dscost.analyze(cached, (2, 8))
@@ -588,6 +608,13 @@ def test_a_module_partly_on_the_meta_device_is_counted_on_a_meta_copy_and_a_run_
     assert (a.totals.macs, a.totals.params) == (8 * 27 * 196 + 8 * 8 * 196, 224 + 72)
     assert "2 of the module's tensors were not on the meta device ('0.weight', '0.bias'): counted on a copy with them there too" in a.model.notes
     assert m[0].weight.device.type == "cpu" and torch.equal(m[0].weight, before) and m[2].weight.is_meta
+    with torch.device("meta"):  # (accelerate's init_empty_weights() leaves the buffers on the CPU by default: found by round 59)
+        bn = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, bias=False), torch.nn.BatchNorm2d(8))
+    bn[1].register_buffer("running_mean", torch.zeros(8))
+    bn[1].register_buffer("running_var", torch.ones(8))
+    bn[1].register_buffer("num_batches_tracked", torch.tensor(0))
+    b = dscost.analyze(bn, (1, 3, 16, 16))
+    assert (b.totals.macs, b.totals.params, b.totals.buffers) == (8 * 27 * 196, 216 + 16, 16) and bn[1].running_mean.device.type == "cpu"
     monkeypatch.setattr(torch_meta, "COPY_BYTES", 100)
     with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): some of its tensors are on the meta device \('2.weight'\) and some are not \('0.weight' on cpu\); "):
         dscost.analyze(m, (1, 3, 16, 16))

@@ -13,7 +13,8 @@ from dscost.layers import Model
 SCOPES = "pkg.torch.onnx.name_scopes"
 DYNAMO_ROOT = re.compile(r"^L\['\w+'\](\.|$)")  # (torch 2.5 traces some modules as a function's argument: "L['fn'].stem")
 INDEX = re.compile(r"\[(\d+)\]")  # (torch 2.5: "L['fn'].enc.layers[0]")
-MODULE_NAME = re.compile(r"[\w.]+")
+GETATTR = re.compile(r"getattr\(([^()]+), '([^']+)'\)")  # (torch 2.5: "getattr(L['fn'], 'block1-0')")
+MODULE_NAME = re.compile(r"[^/\s'\"\[\]]+")  # (any attribute name a module may have: RegNet's 'block1-0'; no slash, quote or bracket)
 
 
 def scoped_names(model) -> None:
@@ -33,7 +34,7 @@ def scoped_names(model) -> None:
             continue
         if not isinstance(scopes, list) or len(scopes) < 2 or not all(isinstance(s, str) for s in scopes):
             continue
-        scopes = [s for s in (INDEX.sub(r".\1", DYNAMO_ROOT.sub("", s)) for s in scopes[1:-1]) if s]
+        scopes = [s for s in (DYNAMO_ROOT.sub("", _plain(s)) for s in scopes[1:-1]) if s]
         if not all(MODULE_NAME.fullmatch(s) for s in scopes):
             continue
         # (each scope is a full path, 'model.layers.0' after 'model' where the ModuleList is never called:
@@ -42,6 +43,17 @@ def scoped_names(model) -> None:
         base = "/" + "/".join([*relative, node.op_type])
         k = seen[base] = seen.get(base, -1) + 1
         node.name = base if k == 0 else f"{base}_{k}"
+
+
+def _plain(scope: str) -> str:
+    """A torch 2.5 dynamo scope in the dotted form: ``getattr(L['fn'], 'block1-0')`` -> ``L['fn'].block1-0``,
+    ``L['fn'].layers[0]`` -> ``L['fn'].layers.0``."""
+    for _ in range(8):  # (nested getattr calls, innermost first)
+        plain = GETATTR.sub(r"\1.\2", scope)
+        if plain == scope:
+            break
+        scope = plain
+    return INDEX.sub(r".\1", scope)
 
 
 def module_path(scope: list[str]) -> str:

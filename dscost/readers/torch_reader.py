@@ -46,7 +46,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dscost.errors import InputError
+from dscost.errors import InputError, message
 from dscost.files import note_input
 from dscost.layers import Model, Uncounted
 from dscost.progress import progress_bar
@@ -414,6 +414,9 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
         if generated and re.search(r"\b(Long|Int)\b|'indices'", first_line(err)):
             way = f"{generated} input_ids=1x32:int64" if generated.startswith("--") else f"{generated}={{'input_ids': '1x32:int64'}}"
             hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {way}"
+        elif "meta tensors" in message(err) or "on the meta device" in message(err):
+            hint = ("; the forward reads a tensor's value (a branch on it, a size from it, .item()), and a module on the meta device has "
+                    "shapes, no values: give it memory first (module.to_empty(device='cpu'), then initialize or load it)")
         elif zeros:
             hint = ("; integer inputs made from shapes are zeros (every token id 0): where their values matter (image tokens among the "
                     "ids), pass real tensors through the Python API, dscost.analyze(module, {'input_ids': ids, ...})")
