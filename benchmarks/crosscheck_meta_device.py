@@ -1,4 +1,4 @@
-r"""Sixtieth blind round: modules on the META device (``with torch.device("meta"): model = ...``; accelerate's ``init_empty_weights``), counted from their shapes.
+r"""Fifty-ninth blind round: modules on the META device (``with torch.device("meta"): model = ...``; accelerate's ``init_empty_weights``), counted from their shapes.
 
 What it stresses: dscost's meta-device path (``readers/torch_meta.py``: the inputs moved to the meta device, the dynamo exporter
 without its optimizer, every initializer written as external data that is never written) and the layer names the dynamo
