@@ -67,8 +67,8 @@ cases and the by_module checks again; then ``--reuse`` once with the misuse expe
 meta device now counted on a meta copy): exit 0 -- models 44 equal + 1 explained (wav2vec2: masked_spec_embed unused, as its
 CPU twin), misuse API 11 equal, 1 explained, 2 refused (--measure-sizes; a branch on a value, now saying why), CLI 5 equal,
 3 refused; by_module ok on all 14 (no doubled ``model.model`` and no lost ``block1-0`` name); accelerate's default
-``init_empty_weights()`` counts resnet18 148,557,824 / 11,689,512, regnet, Llama and BERT their twins'.  Finding 4 stays (said
-in the README).  The tables below are the first run's.
+``init_empty_weights()`` counts resnet18 148,557,824 / 11,689,512, regnet, Llama and BERT their twins'.  Finding 4 is fixed for
+the zero biases, not for folded tables (below).  The tables below are the first run's.
 
 Summary (equal / explained / DIFF / REFUSED / refused):
 
@@ -142,7 +142,7 @@ FINDINGS
    (``module_path(['model', 'model.layers.0', 'model.layers.0.mlp'])`` should be ``model.layers.0.mlp``).  The one test
    (``test_the_dynamo_exporters_layers_are_named_by_module_path``) holds a Sequential only.  Repro:
    ``/tmp/r60/repro/names_modulelist.py``.
-4. OPEN (in the README). other_ops only (MACs, params untouched): the meta twin's ``other_ops`` differ from the CPU twin's on 35 of the 44 counted pairs (higher on 31): every
+4. FIXED 2026-12-07 for the zero biases (torch_meta._drop_zero_biases: resnet18's other ops the CPU twin's 805,864 again, its convs named conv1, not conv1/Conv); OPEN where the TorchScript exporter folds a computed table (LeViT-128 +174,680, TinyViT +240,076; in the README). other_ops only (MACs, params untouched): the meta twin's ``other_ops`` differ from the CPU twin's on 35 of the 44 counted pairs (higher on 31): every
    bias-less conv gets, in the unoptimized dynamo program, a bias computed at run time (Shape -> Expand(0) -> CastLike ->
    Expand into Conv's third input), which dscost counts as a bias add: resnet18 805,864 -> 1,008,616 (+202,752 = exactly the
    outputs of its 20 convs), mobilenet_v2 +545,152, densenet121 +563,200, repvit_m1 +607,488; and the conv's layer is named

@@ -83,12 +83,48 @@ def export_meta(module, args: tuple, kwargs: dict, path: Path, names, torch, lab
     for name, value in model.graph.initializers.items():
         nbytes = value.const_value.nbytes if value.const_value is not None else 0
         value.const_value = ir.ExternalTensor(location=WEIGHTS, offset=0, length=nbytes, dtype=value.dtype, shape=value.shape, name=name)
+    _drop_zero_biases(model.graph)
     for node in ir.traversal.RecursiveGraphIterator(model.graph):  # (torch 2.5's, left unoptimized, holds keepdims=True: INT attributes as ints)
         for key, attr in list(node.attributes.items()):
             if isinstance(attr.value, bool) and attr.type == ir.AttributeType.INT:
                 node.attributes[key] = ir.AttrInt64(key, int(attr.value))
     Path(path).write_bytes(ir.serde.serialize_model(model).SerializeToString())
     return f"dynamo exporter, opset {OPSET}, on the meta device, without its optimizer, which folds values that meta tensors lack: BatchNorm kept", None
+
+
+def _drop_zero_biases(graph) -> None:
+    """A bias-less conv's bias, which the optimizer would fold away, dropped with the nodes that
+    made it and nothing else (:func:`_zeros`): the conv has none, as the module's has, and its
+    layer is named after its module alone, as with values."""
+    outputs = {id(v) for v in graph.outputs}
+    for node in list(graph):
+        if node.op_type in ("Conv", "ConvTranspose") and node.domain in ("", "ai.onnx") and len(node.inputs) == 3 and _zeros(node.inputs[2]):
+            made = [node.inputs[2].producer()]
+            node.replace_input_with(2, None)
+            while made:
+                maker = made.pop()
+                if maker is None or maker.graph is not graph or any(v.uses() or id(v) in outputs for v in maker.outputs):
+                    continue
+                made.extend(v.producer() for v in maker.inputs if v is not None)
+                graph.remove(maker, safe=True)
+
+
+def _zeros(value, depth: int = 0) -> bool:
+    """Whether ``value`` is zeros the program makes at run time: a scalar Constant of 0 through
+    ``CastLike``, ``Cast`` and ``Expand`` (the exporter's bias for a conv that has none:
+    ``Expand(CastLike(0.0, x), Shape(W)[:1])``), which only the optimizer would fold away."""
+    node = value.producer() if value is not None else None
+    if node is None or depth > 4 or node.domain not in ("", "ai.onnx"):
+        return False
+    if node.op_type in ("CastLike", "Cast", "Expand"):
+        return _zeros(node.inputs[0], depth + 1)
+    if node.op_type != "Constant" or "value" not in node.attributes:
+        return False
+    try:
+        array = node.attributes["value"].value.numpy()
+    except Exception:  # (a tensor without values: not known to be zero)
+        return False
+    return array.size == 1 and not array.any()
 
 
 def _ir(model):
