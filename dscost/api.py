@@ -53,9 +53,8 @@ class Analysis(cost.Analysis):
         from dscost.report.analyze import analysis_json
         from dscost.roofline import model_roofline, resolve_hardware
 
-        depth = None if depth is None else _depth(depth)
         return analysis_json(self, flops=_flag("flops", flops), roofline=model_roofline(self.model, dtype, resolve_hardware(hardware)),
-                             memory=model_memory(self.model, dtype, self.totals.params), depth=depth)
+                             memory=model_memory(self.model, dtype, self.totals.params), depth=_whole("depth", depth))
 
     def __repr__(self) -> str:  # (the dataclass's would print every layer: 35 KB for MobileNet v1)
         t, lost = self.totals, len(self.model.uncounted)
@@ -73,10 +72,8 @@ class Analysis(cost.Analysis):
 
         if fmt not in ("table", "markdown", "csv"):
             raise InputError(f"fmt: choose one of table, markdown, csv (to_json() gives the JSON), got {fmt!r}")
-        if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1):
-            raise InputError(f"top: expected a whole number >= 1, got {top!r}")
         out = io.StringIO()
-        view = View(show_all=_flag("show_all", show_all), depth=None if depth is None else _depth(depth), top=top)
+        view = View(show_all=_flag("show_all", show_all), depth=_whole("depth", depth), top=_whole("top", top))
         show_analysis(self, fmt, _flag("flops", flops), memory=model_memory(self.model, "fp32", self.totals.params), view=view, out=out)
         return out.getvalue()
 
@@ -90,7 +87,7 @@ class Analysis(cost.Analysis):
         so the values' MACs and params add up to ``totals`` either way."""
         from dscost.views import rollup
 
-        groups = rollup(self.layers, self.what_if, _depth(depth))
+        groups = rollup(self.layers, self.what_if, _whole("depth", depth, optional=False))
         return {g.name: g.cost for g in groups if _flag("show_all", show_all) or not g.hidden}
 
     def by_operator(self) -> dict[str, Cost]:
@@ -178,9 +175,12 @@ def _flag(name: str, value: Any) -> bool:
     return value
 
 
-def _depth(value: Any) -> int:
+def _whole(name: str, value: Any, optional: bool = True) -> int | None:
+    """A count option (``depth``, ``top``): a whole number >= 1, or None where ``optional``."""
+    if value is None and optional:
+        return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise InputError(f"depth: expected a whole number >= 1, got {value!r}")
+        raise InputError(f"{name}: expected a whole number >= 1, got {value!r}")
     return int(value)
 
 

@@ -436,6 +436,11 @@ def test_weights_a_file_does_not_store_are_params_not_inputs(tmp_path):
     consts = read(tmp_path, [w, node("Conv", ["x", "W"], "c"), node("Add", ["c", "s"], "a"), node("Mul", ["a", "t"], "m")],
                   [("x", [1, 3, 8, 8]), ("s", [1, 4, 6, 6]), ("t", [1, 4, 6, 6])])
     assert [i[0] for i in consts.inputs] == ["x", "s", "t"] and cost.analyze(consts).totals.params == 108
+    # the data scaled by a literal first (x * (1 / 255)): x is data, the Linear's weight and bias its inputs' weights
+    scale = helper.make_node("Constant", [], ["k"], name="k", value=init("kv", value=[1 / 255]))
+    scaled = read(tmp_path, [scale, node("Mul", ["x", "k"], "xs"), node("MatMul", ["xs", "W"], "mm"), node("Add", ["mm", "b"], "fc")],
+                  [("x", [4, 8]), ("W", [8, 3]), ("b", [3])])
+    assert [i[0] for i in scaled.inputs] == ["x"] and cost.analyze(scaled).totals.params == 24 + 3
 
 
 def test_weight_from_constant_node(tmp_path):

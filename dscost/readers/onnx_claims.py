@@ -61,6 +61,7 @@ def params_in_inputs(graph, initializers) -> list[str]:
     from dscost.readers.onnx_inputs import in_subgraphs
 
     real = {vi.name for vi in graph.input if vi.name not in initializers}
+    computed = {o for n in graph.node if n.op_type != "Constant" for o in n.output}  # (not a literal of the code: x * (1 / 255) keeps x data)
     candidates = set()
     for vi in graph.input:
         tensor = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
@@ -74,7 +75,7 @@ def params_in_inputs(graph, initializers) -> list[str]:
             if t not in candidates:
                 continue
             if node.domain in ("", "ai.onnx") and (k in PARAM_INPUTS.get(op, ()) or k in PARAM_BESIDE_DATA.get(op, ())
-                                                    and all(u not in real for j, u in enumerate(inputs[:2]) if j != k)):  # fmt: skip
+                                                    and all(u in computed for j, u in enumerate(inputs[:2]) if j != k)):  # fmt: skip
                 continue
             candidates.discard(t)
     weights = [vi.name for vi in graph.input if vi.name in candidates]

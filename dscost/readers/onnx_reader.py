@@ -154,7 +154,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
         if weights_in:
             notes.append(f"{len(weights_in)} graph inputs are weights the file does not store, by where the graph reads them (as torch.onnx.export(..., "
                          f"export_params=False) writes a model): counted as parameters from their shapes, not as inputs ({few(map(repr, weights_in))})")  # fmt: skip
-            real_inputs = [vi for vi in real_inputs if vi.name not in set(weights_in)]
+            real_inputs = [vi for vi in real_inputs if vi.name not in weights_in]  # (a few names: a list looked through is fine)
         if maybe_loop or zero_stride:  # (what onnx 1.17's inference would crash on)
             refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride)
         if maybe_negative:

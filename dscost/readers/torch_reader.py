@@ -474,9 +474,10 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{label}: expected a torch.nn.Module, got a {type(module).__name__}")
     module = unwrapped(module, torch)
-    meta = on_meta(module, label)
-    if meta is not None:
-        module, meta_note = meta
+    on = on_meta(module, label)
+    meta = on is not None
+    if meta:
+        module, meta_note = on  # (a meta copy where some of its tensors were not on the meta device)
     if meta and (measure_sizes or workdir):  # (workdir: the file is for `bench` to run)
         raise InputError(f"{label}: {'--measure-sizes' if measure_sizes else 'bench'} runs the model, and its tensors are on the meta device (shapes without values); "
                          f"give them memory first (module.to_empty(device='cpu'), then initialize or load them)")  # fmt: skip
