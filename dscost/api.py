@@ -35,7 +35,7 @@ __all__ = ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport
 
 # How the load options are named in messages raised through this API.
 API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values", "kwargs": "kwargs",
-              "measure_sizes": "measure_sizes"}
+              "measure_sizes": "measure_sizes", "meta": "meta"}
 
 
 @dataclass
@@ -123,10 +123,10 @@ def _is_shape(value: Any) -> bool:
 
 def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
                resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, progress: bool = False,
-               dims: dict[str, int] | None = None, input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False):
+               dims: dict[str, int] | None = None, input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False,
+               meta: bool = False):
     """The :class:`dscost.layers.Model` of any input :func:`analyze` takes."""  # fmt: skip
-    if measure_sizes not in (None, False, True):
-        raise InputError(f"measure_sizes: expected True or False, got {measure_sizes!r}")
+    measure_sizes, meta = _flag("measure_sizes", measure_sizes), _flag("meta", meta)
     if inputs is not None and input_shape is not None:
         raise InputError("give either inputs (example inputs) or input_shape, not both")
     if _is_shape(inputs) or isinstance(inputs, str):
@@ -150,13 +150,14 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
         if kwargs is not None and not isinstance(kwargs, dict):
             raise InputError(f"kwargs: expected a dict of keyword arguments, got {type(kwargs).__name__}")
         options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress,
-                   "measure_sizes": measure_sizes or None}
+                   "measure_sizes": measure_sizes or None, "meta": meta or None}
         return load(os.fspath(model), labels=API_LABELS, **options)
     module, stored = _torch_module(model)
     if module is not None:
-        given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims)) if v is not None]
+        given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims), ("meta", meta or None)) if v is not None]
         if given:
-            raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs to a target's factory")
+            raise InputError(f"{given[0]} does not apply to an nn.Module object ({type(model).__name__}); width/resolution apply to YAML layer specs, kwargs and meta to a target's factory"
+                             + (" (a module built under `with torch.device('meta'):` is counted from its shapes as it is)" if given[0] == "meta" else ""))  # fmt: skip
         if inputs is None and shapes is None and stored is not None:  # (a torch.export program's, as its .pt2 file's)
             inputs = stored
         model = module
@@ -201,7 +202,7 @@ def _is_layer_spec(path: str) -> bool:
 
 def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
             resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-            input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False) -> Analysis:
+            input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False, meta: bool = False) -> Analysis:
     """Per-layer MACs and params of a model, its totals, Table-2 shares and separable what-ifs.
 
     ``model``: a YAML layer spec, ONNX or TFLite file path; a PyTorch target
@@ -221,12 +222,15 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     ``measure_sizes`` (ONNX, PyTorch): what depends on the data (a ``NonZero``'s rows, the boxes
     after NMS, an R-CNN's proposals, the tokens each expert gets) is sized by one onnxruntime run
     (random inputs; a module's: the inputs it is traced with) and counted at that run.
+    ``meta`` (PyTorch targets): the factory is called under ``torch.device("meta")``, so a model
+    too big for memory is counted from its shapes, its weights never made (what it imports for the
+    first time meanwhile makes its tensors there too).
 
     Returns :class:`Analysis` (``.totals.macs``, ``.layers``, ``.what_if``, ``.to_json()``):
     the result the CLI renders.  Raises :class:`InputError`.
     """  # fmt: skip
     a = cost.analyze(load_model(model, inputs, input_shape=input_shape, width=width, resolution=resolution, kwargs=kwargs, dims=dims,
-                                  input_values=input_values, input_dtypes=input_dtypes, measure_sizes=_flag("measure_sizes", measure_sizes)))  # fmt: skip
+                                  input_values=input_values, input_dtypes=input_dtypes, measure_sizes=measure_sizes, meta=meta))  # fmt: skip
     return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
 
 
@@ -245,7 +249,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
           flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
           resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
-          input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False,
+          input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False, meta: bool = False,
           budget: str | os.PathLike | None = None) -> CheckReport:
     """Budget gate.  With limits: check each of ``models`` (one or a list of what :func:`analyze`
     takes) against them.  With ``budget`` (a budget file): check ``models`` (files or PyTorch
@@ -260,12 +264,12 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     from dscost.dtypes import check_dtype
     from dscost.options import limit_option
 
-    flops, strict, measure_sizes = _flag("flops", flops), _flag("strict", strict), _flag("measure_sizes", measure_sizes)
+    flops, strict, measure_sizes, meta = _flag("flops", flops), _flag("strict", strict), _flag("measure_sizes", measure_sizes), _flag("meta", meta)
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
     limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
     options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values,
-               "input_dtypes": input_dtypes, "measure_sizes": measure_sizes or None}  # fmt: skip
+               "input_dtypes": input_dtypes, "measure_sizes": measure_sizes or None, "meta": meta or None}  # fmt: skip
     if budget is not None and not isinstance(budget, (str, os.PathLike)):
         raise InputError(f"budget: expected a budget file's path, got a {type(budget).__name__}")
     if budget is not None:
@@ -279,7 +283,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
         if not isinstance(models, (str, os.PathLike)):
             raise InputError("check: give limits (max_macs=..., max_params=...) for models, or a budget file path")
         if any(v is not None for v in options.values()):
-            raise InputError("check: a budget file sets its own per-model options; input_shape/input_dtypes/width/resolution/kwargs/dims/input_values/measure_sizes apply with limits")
+            raise InputError("check: a budget file sets its own per-model options; input_shape/input_dtypes/width/resolution/kwargs/dims/input_values/measure_sizes/meta apply with limits")
         path = os.fspath(models)
         from dscost.files import regular_file
         from dscost.readers import kind_of, torch_target

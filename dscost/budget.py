@@ -124,7 +124,7 @@ def _tidy(p: Path) -> Path:
 
 # How budget entries name the reader options (in messages).
 OPTION_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shapes", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values",
-                 "measure_sizes": "measure_sizes"}
+                 "measure_sizes": "measure_sizes", "meta": "meta"}
 
 
 def analyze_path(path: str | Path, options: dict, labels: dict[str, str] | None = None):

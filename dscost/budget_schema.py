@@ -98,6 +98,10 @@ class BudgetEntry(BaseModel):
         None, description="ONNX graphs and PyTorch modules: size what depends on the data (NonZero, NMS, R-CNN proposals, experts' rows) by one onnxruntime "
         "run and count it at that run (as `--measure-sizes`).",
     )
+    meta: bool | None = Field(
+        None, description="PyTorch factories: build the model on the meta device (shapes without values) and count it from its shapes, "
+        "its weights never made (as `--meta`).",
+    )
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
     max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
@@ -139,7 +143,7 @@ class BudgetEntry(BaseModel):
         dtypes = {"": self.input_dtypes} if isinstance(self.input_dtypes, str) else self.input_dtypes or None
         pairs = (("width", self.width), ("resolution", res), ("input_shapes", shapes), ("input_dtypes", dtypes), ("dims", dict(self.dims) if self.dims else None),
                  ("input_values", dict(self.input_values) if self.input_values else None), ("kwargs", self.kwargs),
-                 ("measure_sizes", True if self.measure_sizes else None))  # fmt: skip
+                 ("measure_sizes", True if self.measure_sizes else None), ("meta", True if self.meta else None))  # fmt: skip
         return {k: v for k, v in pairs if v is not None}
 
 

@@ -258,9 +258,9 @@ def _unique(label: str, pairs, what: str = "name") -> dict:
 
 def load_options(width_multiplier: float | None = None, resolution: str | None = None, input_shape: list[str] | None = None,
                  kwargs: str | None = None, arg: list[str] | None = None, dim: list[str] | None = None,
-                 input_value: list[str] | None = None, measure_sizes: bool = False) -> dict:
+                 input_value: list[str] | None = None, measure_sizes: bool = False, meta: bool = False) -> dict:
     """``readers.load()`` options of --width-multiplier/--resolution/--input-shape/--kwargs/--arg/--dim/
-    --input-value/--measure-sizes (None when not given)."""
+    --input-value/--measure-sizes/--meta (None when not given)."""
     options: dict = {}
     if width_multiplier is not None:
         if not 0 < width_multiplier < float("inf"):
@@ -282,6 +282,8 @@ def load_options(width_multiplier: float | None = None, resolution: str | None =
         options["input_values"] = _unique("--input-value", (parse_input_value(s) for s in input_value), "input")
     if measure_sizes:
         options["measure_sizes"] = True
+    if meta:
+        options["meta"] = True
     factory = parse_kwargs(kwargs) if kwargs is not None else {}
     factory.update(_unique("--arg", (parse_arg(a) for a in arg or ()), "key"))
     if kwargs is not None or arg:

@@ -631,6 +631,49 @@ def test_a_module_partly_on_the_meta_device_is_counted_on_a_meta_copy_and_a_run_
     assert capsys.readouterr().err == f"dscost: error: {tmp_path}/meta_factory.py:build: bench runs the model, and its tensors are on the meta device (shapes without values); give them memory first (module.to_empty(device='cpu'), then initialize or load them)\n"
 
 
+def test_meta_builds_a_factory_on_the_meta_device(capsys, tmp_path):
+    """--meta (meta=True, a budget entry's meta: true) calls the factory under torch.device("meta"):
+    a model too big for memory is counted from its shapes, its weights never made.  An
+    nn.Linear(2**17, 2**17) would hold 17.2 G params (68.7 GB of float32); on the meta device it
+    counts 2**34 MACs per row and 2**34 + 2**17 params.  The factory runs there (it sees its
+    weight on the meta device); what cannot be done there is said in one line: a module object
+    built at import, a factory reading a value, --measure-sizes, a file; a factory that chooses
+    the CPU itself is counted as built, with a note."""
+    need("onnxscript")
+    big = cli_json(capsys, "analyze", "torch.nn:Linear", "--arg", "in_features=131072", "--arg", "out_features=131072", "--meta", "-i", "1x131072")
+    assert (big["totals"]["macs"], big["totals"]["params"]) == (2**34, 2**34 + 2**17)
+    assert "the module is on the meta device: its tensors have shapes and no values, so it is counted from the shapes (nothing was run)" in big["notes"]
+    (tmp_path / "zoo.py").write_text(
+        "import torch\n\n"
+        "def seen():\n    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())\n    assert m[0].weight.is_meta\n    return m\n\n"
+        "def on_cpu():\n    return torch.nn.Linear(4, 2, device='cpu')\n\n"
+        "def reads():\n    return torch.nn.Linear(int(torch.ones(3).sum().item()), 2)\n\n"
+        "built = torch.nn.Linear(4, 2)\n"
+    )  # fmt: skip
+    seen = cli_json(capsys, "analyze", f"{tmp_path}/zoo.py:seen", "--meta", "-i", "1x3x10x10")
+    assert (seen["totals"]["macs"], seen["totals"]["params"]) == (27 * 8 * 64, 27 * 8 + 8)
+    cpu = cli_json(capsys, "analyze", f"{tmp_path}/zoo.py:on_cpu", "--meta", "-i", "1x4")
+    assert (cpu["totals"]["macs"], cpu["totals"]["params"]) == (8, 10)
+    assert "--meta: the factory built none of the module's tensors on the meta device (they are on cpu: it chooses their device itself, or loads them); counted as built, with their values" in cpu["notes"]
+    for args, line in [
+        ([f"{tmp_path}/zoo.py:reads", "-i", "1x3"], f"{tmp_path}/zoo.py:reads: reads() raised RuntimeError: Tensor.item() cannot be called on meta tensors (--meta: it ran on the meta device, where tensors have no values to read)"),
+        ([f"{tmp_path}/zoo.py:built", "-i", "1x4"], f"{tmp_path}/zoo.py:built: built is an nn.Module instance, not a factory; --meta builds the model by calling a function or class, and this one was built with its values when its module was imported"),
+        ([f"{tmp_path}/zoo.py:seen", "-i", "1x3x10x10", "--measure-sizes"], f"{tmp_path}/zoo.py:seen: --measure-sizes runs the model, which --meta builds without values; give one or the other"),
+        (["models/mobilenet_v1.yaml"], "--meta applies to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec (a spec holds no weights)"),
+    ]:  # fmt: skip
+        capsys.readouterr()
+        assert run(["analyze", *args, "--meta"]) == 2
+        assert capsys.readouterr().err == f"dscost: error: {line}\n"
+    budget = tmp_path / "budget.yaml"
+    budget.write_text("budgets:\n  - path: torch.nn:Linear\n    kwargs: {in_features: 131072, out_features: 131072}\n    input_shapes: [1, 131072]\n    meta: true\n    max_params: 17G\n")
+    assert run(["check", "--budget", str(budget)]) == 1  # (17,179,999,232 params over 17G)
+    assert "params  17.0G   17.2G   -180.0M       -1.1%" in capsys.readouterr().out
+    a = dscost.analyze(f"{tmp_path}/zoo.py:seen", input_shape=(1, 3, 10, 10), meta=True)
+    assert (a.totals.macs, a.totals.params) == (27 * 8 * 64, 27 * 8 + 8)
+    with pytest.raises(InputError, match=r"^meta does not apply to an nn.Module object \(Linear\); .*a module built under `with torch.device\('meta'\):` is counted from its shapes as it is"):
+        dscost.analyze(torch.nn.Linear(4, 2), (1, 4), meta=True)
+
+
 def test_the_dynamo_exporter_when_the_torchscript_one_fails():
     """torch.logaddexp has no TorchScript symbolic, in torch or in dscost: the dynamo exporter
     (onnxscript) exports the module instead, and a note says which exporter ran and why."""

@@ -37,7 +37,7 @@ KINDS = (
     InputKind("tflite", "a TFLite model", "TFLite models", (".tflite",), frozenset({"input_shapes", "progress"}),
               "dscost.readers.tflite_reader:read_tflite", "--input-shape"),
     # No suffix: recognised by torch_target() (module:attr or file.py:attr).
-    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "input_values", "measure_sizes", "kwargs", "progress"}),
+    InputKind("torch", "a PyTorch module", "PyTorch modules", (), frozenset({"input_shapes", "input_dtypes", "input_values", "measure_sizes", "kwargs", "meta", "progress"}),
               "dscost.readers.torch_reader:read_torch", "--input-shape"),
     InputKind("pt2", "a torch.export program", "PyTorch modules", (".pt2",), frozenset({"input_shapes", "input_dtypes", "progress"}),
               "dscost.readers.torch_files:read_exported", "--input-shape"),
@@ -59,6 +59,7 @@ FLAG_LABELS = {
     "input_values": "--input-value",
     "kwargs": "--kwargs/--arg",
     "measure_sizes": "--measure-sizes",
+    "meta": "--meta",
 }
 # Options passed whenever they are known and dropped for kinds that do not take them.
 AMBIENT = frozenset({"progress"})
@@ -162,6 +163,9 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
             instead = " (its inputs' element types are the ones in the file)"
         elif wrong[0] == "measure_sizes":
             instead = " (its sizes follow from its shapes)"
+        elif wrong[0] == "meta":
+            instead = (" (a saved module is loaded with its values)" if kind.name in ("pt2", "torchscript") else
+                       " (dscost reads its shapes, never its weights)" if kind.name in ("onnx", "tflite") else " (a spec holds no weights)")  # fmt: skip
         elif wrong[0] == "input_values":
             instead = " (its forward's flags were fixed when it was saved)" if kind.name in ("pt2", "torchscript") else ""
         raise InputError(f"{label} {verb} to {takers} only; {target} is {kind.label}{instead}")
@@ -194,7 +198,8 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
     (ONNX: symbolic dimensions by name), ``input_values`` (ONNX: one-element flag inputs by
     name, which pick an If's branch), ``measure_sizes`` (ONNX and PyTorch: sizes that depend on
     the data are measured in one onnxruntime run), ``kwargs``
-    (the keyword arguments of a PyTorch factory), ``progress`` (a progress bar on a
+    (the keyword arguments of a PyTorch factory), ``meta`` (a PyTorch factory called under
+    ``torch.device("meta")``: counted from shapes), ``progress`` (a progress bar on a
     terminal, where the reader has one).
     An option that does not apply to the input's kind raises InputError
     (``labels`` names the options in that message; default: the CLI flags).

@@ -138,3 +138,21 @@ def meta_notes(notes: list[str]) -> list[str]:
     """The reader's notes, its line on the missing external data replaced by what it means here."""
     said = "the module is on the meta device: its tensors have shapes and no values, so it is counted from the shapes (nothing was run)"
     return [said if note.startswith("external data in ") and WEIGHTS in note else note for note in notes]
+
+
+def built_on_meta(factory, kwargs: dict, torch):
+    """What ``factory(**kwargs)`` returns, called under ``torch.device("meta")`` (``--meta``): the
+    tensors it creates -- those of modules it imports for the first time too -- have shapes and
+    no values, and no memory is given to its weights."""
+    with torch.device("meta"):
+        return factory(**kwargs)
+
+
+def off_meta_note(module) -> str | None:
+    """``--meta``: the note for a module none of whose tensors the factory put on the meta device
+    (it gives them a device of its own, or loads them): counted as built.  None otherwise."""
+    tensors = [t for _, t in (*module.named_parameters(), *module.named_buffers())]
+    if not tensors or any(t.is_meta for t in tensors):
+        return None
+    return (f"--meta: the factory built none of the module's tensors on the meta device (they are on {tensors[0].device}: it chooses their device itself, "
+            "or loads them); counted as built, with their values")

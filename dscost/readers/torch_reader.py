@@ -55,7 +55,7 @@ from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo,
 from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes
-from dscost.readers.torch_meta import export_meta, meta_notes, on_meta, to_meta
+from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta_note, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
@@ -138,9 +138,10 @@ def _attribute(target: str, where: str, module, attr: str):
     return obj
 
 
-def build_module(target: str, kwargs: dict | None = None):
+def build_module(target: str, kwargs: dict | None = None, meta: bool = False):
     """Import ``target`` (``module:attr`` or ``file.py:attr``) and return its nn.Module -- the
-    attribute itself, or what calling it with ``kwargs`` returns -- and the example inputs it
+    attribute itself, or what calling it with ``kwargs`` returns (under ``torch.device("meta")``
+    with ``meta``: :func:`torch_meta.built_on_meta`) -- and the example inputs it
     comes with (a torch.export program's: its module is counted at them, as the API and its
     ``.pt2`` file count it; round 51), or None."""
     from dscost.readers import torch_target
@@ -154,15 +155,17 @@ def build_module(target: str, kwargs: dict | None = None):
     found = _attribute(target, where, module, attr)
     obj = program_module(found, torch)
     if isinstance(obj, torch.nn.Module):
-        if kwargs:
-            raise InputError(f"{target}: {attr} is an nn.Module instance, not a factory; keyword arguments ({', '.join(kwargs)}) apply to a function or class")
+        if kwargs or meta:
+            raise InputError(f"{target}: {attr} is an nn.Module instance, not a factory; " + (f"keyword arguments ({', '.join(kwargs)}) apply to a function or class" if kwargs else
+                             "--meta builds the model by calling a function or class, and this one was built with its values when its module was imported"))  # fmt: skip
         return obj, program_inputs(found, torch)
     if not callable(obj):
         raise InputError(f"{target}: {attr} is a {type(obj).__name__}, not an nn.Module or a function returning one")
     try:
-        built = obj(**(kwargs or {}))
+        built = built_on_meta(obj, kwargs or {}, torch) if meta else obj(**(kwargs or {}))
     except (Exception, SystemExit) as err:
-        raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}", err) from None
+        on = " (--meta: it ran on the meta device, where tensors have no values to read)" if meta else ""
+        raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}{on}", err) from None
     module = program_module(built, torch)
     if not isinstance(module, torch.nn.Module):
         raise InputError(f"{target}: {attr}({_kwargs_text(kwargs)}) returned a {type(built).__name__}, not a torch.nn.Module")
@@ -179,32 +182,39 @@ def _kwargs_text(kwargs: dict | None) -> str:
 
 def read_torch(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
                input_dtypes: dict[str, str] | None = None, progress: bool = False, input_values: dict[str, int] | None = None,
-               measure_sizes: bool = False) -> Model:
+               measure_sizes: bool = False, meta: bool = False) -> Model:
     """Import the PyTorch ``target``, build its module and count it (see the module docstring).
     ``input_shapes``: ``{"": shape}`` for the forward's single input, or shapes by forward
     parameter name; ``input_dtypes``: element types of some of them (``{"input_ids": "int64"}``);
     ``input_values``: the forward's other (non-tensor) arguments by name (``{"interpolate_pos_encoding": True}``).
     ``kwargs``: keyword arguments of the factory.  ``progress``: a status line on a terminal.
-    ``measure_sizes``: sizes that depend on the data are those of a run on the traced inputs."""
-    return count_target(target, input_shapes, kwargs, input_dtypes, progress, input_values=input_values, measure_sizes=measure_sizes)[0]
+    ``measure_sizes``: sizes that depend on the data are those of a run on the traced inputs.
+    ``meta``: the factory is called under ``torch.device("meta")``; the module is counted from its shapes."""
+    return count_target(target, input_shapes, kwargs, input_dtypes, progress, input_values=input_values, measure_sizes=measure_sizes, meta=meta)[0]
 
 
 def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwargs: dict | None = None,
                  input_dtypes: dict[str, str] | None = None, progress: bool = False, workdir: str | Path | None = None,
-                 input_values: dict[str, int] | None = None, measure_sizes: bool = False) -> tuple[Model, Path]:
+                 input_values: dict[str, int] | None = None, measure_sizes: bool = False, meta: bool = False) -> tuple[Model, Path]:
     """:func:`read_torch`, and the ONNX file it counted: in ``workdir``, where it stays (`bench`
     times it), else in a temporary directory removed before this returns."""
     target = str(target)
+    if meta and (measure_sizes or workdir):  # (workdir: the file is for `bench` to run)
+        raise InputError(f"{target}: {'--measure-sizes' if measure_sizes else 'bench'} runs the model, which --meta builds without values; give one or the other")
     with guarded(target), progress_bar(progress, "importing torch", steps=False) as bar:
         import_torch(target)
-        bar.stage(f"building {target}")
+        bar.stage(f"building {target}{' on the meta device' if meta else ''}")
         with Captured():
-            module, stored = build_module(target, kwargs)
+            module, stored = build_module(target, kwargs, meta)
+        off = off_meta_note(module) if meta else None
         attr = target.rpartition(":")[2]
         name = attr.rpartition(".")[2] + (f"({_kwargs_text(kwargs)})" if kwargs else "")  # (timm:create_model with model_name=...: which model)
         inputs = stored if stored is not None and not input_shapes and not input_dtypes and not input_values else None
-        return count_module(module, inputs, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
-                            progress=bar, workdir=workdir, input_values=input_values, measure_sizes=measure_sizes)  # fmt: skip
+        counted = count_module(module, inputs, input_shapes=input_shapes, name=name, source=target, label=target, input_dtypes=input_dtypes,
+                               progress=bar, workdir=workdir, input_values=input_values, measure_sizes=measure_sizes)  # fmt: skip
+        if off:
+            counted[0].notes.append(off)
+        return counted
 
 
 def unused_params(module, path: Path, held: set[str] = frozenset()) -> str | None:
