@@ -334,6 +334,9 @@ def model_file(model: str, folder: str, options: dict, progress: bool = False) -
     from dscost.readers import kind_of, load, reader_options
 
     kind = kind_of(model).name
+    if kind == "hf":
+        raise InputError(f"{model}: bench runs the model, and a Hugging Face config's is built on the meta device (shapes without values); "
+                         "give the model with its weights as package.module:factory")  # fmt: skip
     if kind in ("torch", "pt2", "torchscript"):
         from dscost.readers import torch_files, torch_reader
 

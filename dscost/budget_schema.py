@@ -66,7 +66,7 @@ class BudgetEntry(BaseModel):
     path: str | None = Field(
         None,
         min_length=1,
-        description="Model file (.yaml spec, .onnx, .tflite) or glob, relative to the budget file; or a PyTorch target: "
+        description="Model file (.yaml spec, .onnx, .tflite, a Hugging Face config.json) or glob, relative to the budget file; or a PyTorch target: "
         "path/file.py:factory (relative to the budget file) or package.module:factory. Left out: the entry holds for "
         "the models given on the command line (dscost check MODEL... --budget FILE).",
     )

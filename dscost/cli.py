@@ -108,7 +108,7 @@ def compare(
 
 @app.command()
 def analyze(
-    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx), TFLite models (.tflite), torch.export programs (.pt2), TorchScript (.pt/.pth/.torchscript), or PyTorch modules: package.module:factory or path/file.py:factory; quoted globs are expanded.", show_default=False)],
+    files: Annotated[list[str], typer.Argument(help="Layer specs (.yaml/.yml), ONNX graphs (.onnx), TFLite models (.tflite), torch.export programs (.pt2), TorchScript (.pt/.pth/.torchscript), Hugging Face configs (config.json, built on the meta device), or PyTorch modules: package.module:factory or path/file.py:factory; quoted globs are expanded.", show_default=False)],
     width_multiplier: WidthOpt = None,
     resolution: ResolutionOpt = None,
     input_shape: InputShapeOpt = None,
@@ -202,7 +202,7 @@ def schema(
 
 @app.command()
 def check(
-    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx/.tflite, or PyTorch package.module:factory) to check against the --max-* limits, or against --budget's entries for them; quoted globs are expanded.", show_default=False)] = None,
+    models: Annotated[Optional[list[str]], typer.Argument(help="Models (.yaml/.onnx/.tflite, a Hugging Face config.json, or PyTorch package.module:factory) to check against the --max-* limits, or against --budget's entries for them; quoted globs are expanded.", show_default=False)] = None,
     budget: Annotated[Optional[str], typer.Option("--budget", "-b", help="Budget file (YAML): models/globs and their limits, or limits alone for the models given; `dscost schema budget` for its schema.", show_default=False)] = None,
     max_macs: Annotated[Optional[str], typer.Option("--max-macs", help="Total MACs (FLOPs with --flops): 600M, 4.5G, 1e9.", show_default=False)] = None,
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
@@ -261,7 +261,7 @@ def check(
 
 @app.command()
 def diff(
-    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx/.tflite or PyTorch package.module:factory), e.g. the baseline stored in the repo.", show_default=False)],
+    base: Annotated[str, typer.Argument(help="Base model (.yaml/.onnx/.tflite, a Hugging Face config.json or PyTorch package.module:factory), e.g. the baseline stored in the repo.", show_default=False)],
     new: Annotated[str, typer.Argument(help="New model (same kinds).", show_default=False)],
     fail_on_increase: Annotated[Optional[str], typer.Option("--fail-on-increase", help="Exit 1 when MACs or params grow by more than this: 5% (relative) or 10M (absolute).", show_default=False)] = None,
     flops: FlopsOpt = False,

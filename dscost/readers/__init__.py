@@ -43,6 +43,8 @@ KINDS = (
               "dscost.readers.torch_files:read_exported", "--input-shape"),
     InputKind("torchscript", "a TorchScript module", "PyTorch modules", (".pt", ".pth", ".torchscript"), frozenset({"input_shapes", "input_dtypes", "progress"}),
               "dscost.readers.torch_files:read_torchscript", "--input-shape"),
+    InputKind("hf", "a Hugging Face config", "PyTorch modules", (".json",), frozenset({"input_shapes", "input_dtypes", "input_values", "meta", "progress"}),
+              "dscost.readers.hf_config:read_hf_config", "--input-shape"),
 )  # fmt: skip
 SPEC_SUFFIXES = KINDS[0].suffixes
 ONNX_SUFFIXES = KINDS[1].suffixes
@@ -162,7 +164,7 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
         elif wrong[0] == "input_dtypes":
             instead = " (its inputs' element types are the ones in the file)"
         elif wrong[0] == "measure_sizes":
-            instead = " (its sizes follow from its shapes)"
+            instead = " (built on the meta device, its model has no values to run)" if kind.name == "hf" else " (its sizes follow from its shapes)"
         elif wrong[0] == "meta":
             instead = (" (a saved module is loaded with its values)" if kind.name in ("pt2", "torchscript") else
                        " (dscost reads its shapes, never its weights)" if kind.name in ("onnx", "tflite") else " (a spec holds no weights)")  # fmt: skip

@@ -74,7 +74,7 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
                 raise
             raise InputError(f"{err}; {sizes}") from None
 
-    return _count_file(path, progress, load, unloadable, count)
+    return count_file(path, progress, load, unloadable, count)
 
 
 def read_torchscript(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
@@ -101,10 +101,10 @@ def count_torchscript(path: str | Path, input_shapes: dict[str, tuple] | None = 
         return count_module(module, None, input_shapes, name=Path(path).stem, source=label, label=label, input_dtypes=input_dtypes, progress=bar,
                             workdir=workdir)  # fmt: skip
 
-    return _count_file(path, progress, lambda torch: torch.jit.load(label, map_location="cpu"), unloadable, count)
+    return count_file(path, progress, lambda torch: torch.jit.load(label, map_location="cpu"), unloadable, count)
 
 
-def _count_file(path: str | Path, progress: bool, load: Callable, unloadable: Callable, count: Callable) -> tuple[Model, Path]:
+def count_file(path: str | Path, progress: bool, load: Callable, unloadable: Callable, count: Callable) -> tuple[Model, Path]:
     """Import torch, ``load(torch)`` the file (its output captured; a failure is the one line
     ``unloadable(err)`` says) and ``count(loaded, bar)`` it, a status line on a terminal meanwhile."""
     _refuse_bomb(Path(path))

@@ -17,9 +17,14 @@ def _signature_text(params, var_pos: bool) -> str:
     return "forward(" + ", ".join([p.name for p in params] + (["*args"] if var_pos else [])) + ")"
 
 
+TOKEN_IDS = ("input_ids", "token_ids", "tokens")  # (a forward parameter of these names takes token ids: typed in the hint)
+
+
 def _hint(what: str, name: str = "") -> str:
     """How to give a shape, in the caller's terms: ``--input-shape x=1x3x224x224`` (CLI) or
-    ``input_shape={'x': (1, 3, 224, 224)}`` (API)."""
+    ``input_shape={'x': (1, 3, 224, 224)}`` (API); token ids as ``input_ids=1x128:int64``."""
+    if name in TOKEN_IDS:
+        return f"{what} {name}=1x128:int64" if what.startswith("--") else f"{what}={{{name!r}: '1x128:int64'}}"
     if what.startswith("--"):
         return f"{what} {name + '=' if name else ''}1x3x224x224"
     return f"{what}={{{name!r}: (1, 3, 224, 224)}}" if name else f"{what}=(1, 3, 224, 224)"
@@ -38,6 +43,8 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     required = [p for p in params if p.default is P.empty]
     sig = _signature_text(params, var_pos)
     if not shapes:
+        if not required and params and params[0].name in TOKEN_IDS:  # (a transformers model: every input optional)
+            raise InputError(f"{label}: give the input shape of {sig}: {_hint(what, params[0].name)}")
         raise InputError(f"{label}: give the input shape of {sig}: {_hint(what)}" + (f" or {_hint(what, required[0].name)}" if required else ""))
     if "" in shapes:
         if len(shapes) > 1:

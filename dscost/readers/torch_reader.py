@@ -427,6 +427,9 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
         elif "meta tensors" in message(err) or "on the meta device" in message(err):
             hint = ("; the forward reads a tensor's value (a branch on it, a size from it, .item()), and a module on the meta device has "
                     "shapes, no values: give it memory first (module.to_empty(device='cpu'), then initialize or load it)")
+        elif tuple(int(v) for v in re.findall(r"\d+", torch.__version__)[:2]) < (2, 6) and any(t.is_meta for t in module.parameters()):
+            hint = (f"; on the meta device, torch {torch.__version__} lacks ops that later releases have (autocast's dtype, which "
+                    "transformers' rotary embeddings ask for): torch >= 2.6 runs them")
         elif zeros:
             hint = ("; integer inputs made from shapes are zeros (every token id 0): where their values matter (image tokens among the "
                     "ids), pass real tensors through the Python API, dscost.analyze(module, {'input_ids': ids, ...})")
