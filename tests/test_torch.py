@@ -656,7 +656,8 @@ def test_meta_builds_a_factory_on_the_meta_device(capsys, tmp_path):
     assert (cpu["totals"]["macs"], cpu["totals"]["params"]) == (8, 10)
     assert "--meta: the factory built none of the module's tensors on the meta device (they are on cpu: it chooses their device itself, or loads them); counted as built, with their values" in cpu["notes"]
     for args, line in [
-        ([f"{tmp_path}/zoo.py:reads", "-i", "1x3"], f"{tmp_path}/zoo.py:reads: reads() raised RuntimeError: Tensor.item() cannot be called on meta tensors (--meta: it ran on the meta device, where tensors have no values to read)"),
+        ([f"{tmp_path}/zoo.py:reads", "-i", "1x3"], f"{tmp_path}/zoo.py:reads: reads() raised RuntimeError: Tensor.item() cannot be called on meta tensors (--meta: it ran on the meta device, where tensors have no values to read; "
+                                                 "without --meta it is built with its values)"),
         ([f"{tmp_path}/zoo.py:built", "-i", "1x4"], f"{tmp_path}/zoo.py:built: built is an nn.Module instance, not a factory; --meta builds the model by calling a function or class, and this one was built with its values when its module was imported"),
         ([f"{tmp_path}/zoo.py:seen", "-i", "1x3x10x10", "--measure-sizes"], f"{tmp_path}/zoo.py:seen: --measure-sizes runs the model, which --meta builds without values; give one or the other"),
         (["models/mobilenet_v1.yaml"], "--meta applies to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec (a spec holds no weights)"),

@@ -164,7 +164,7 @@ def build_module(target: str, kwargs: dict | None = None, meta: bool = False):
     try:
         built = built_on_meta(obj, kwargs or {}, torch) if meta else obj(**(kwargs or {}))
     except (Exception, SystemExit) as err:
-        on = " (--meta: it ran on the meta device, where tensors have no values to read)" if meta else ""
+        on = " (--meta: it ran on the meta device, where tensors have no values to read; without --meta it is built with its values)" if meta else ""
         raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}{on}", err) from None
     module = program_module(built, torch)
     if not isinstance(module, torch.nn.Module):
