@@ -1075,6 +1075,20 @@ def test_aten_renorm_gets_a_symbolic_of_dscost():
     _runs_as_torch(m, x)
 
 
+def test_regression_losses_get_symbolics_of_dscost():
+    """Found by the sixty-first round: transformers' ViT for masked image modeling, given the mask,
+    computes an L1 loss, which the TorchScript exporter has no symbolic for (nor for smooth L1 and
+    Huber); it went to the dynamo exporter, which stored the mask token expanded to every patch
+    (+960 params).  dscost registers one for each (Abs of the difference; Where below beta or
+    delta, the quadratic part; ReduceMean or ReduceSum): the module keeps the TorchScript exporter
+    and torch's counts, and onnxruntime computes torch's loss at inputs on both sides of the limits."""
+    m, x, y = tm.Regressed(), torch.rand(3, 6), torch.rand(3, 4) * 4 - 2
+    a = dscost.analyze(m, (x, y))
+    assert (a.totals.macs, a.totals.params) == torch_counts(m, x, y) == (72, 28) and not a.model.uncounted
+    assert a.model.notes[0].startswith("exported with torch.onnx.export (TorchScript exporter, opset 17, BatchNorm kept)")
+    _runs_as_torch(m, x, y)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")  # (torch on its own legacy APIs)
 def test_spectral_norm_channel_shuffle_and_nearest_exact_get_symbolics_of_dscost():
     """Found by the forty-eighth round: ``parametrizations.spectral_norm`` (torch.vdot),

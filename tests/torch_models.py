@@ -232,6 +232,22 @@ class _MaxNorm(nn.Module):
         return w.renorm(p=2, dim=0, maxnorm=self.limit)
 
 
+class Regressed(nn.Module):
+    """A forward given its target computes a loss (transformers' ViT for masked image modeling: an L1
+    loss of the reconstruction): a Linear(6, 4) on 3 rows (72 MACs, 28 params), then l1_loss (mean),
+    smooth_l1_loss (sum, beta 0.5) and huber_loss (none, delta 0.7; then its mean).  The
+    TorchScript exporter has no symbolic for any of the three; dscost gives them one."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 4)
+
+    def forward(self, x, target):
+        h = self.fc(x)
+        return (nn.functional.l1_loss(h, target) + nn.functional.smooth_l1_loss(h, target, reduction="sum", beta=0.5)
+                + nn.functional.huber_loss(h, target, reduction="none", delta=0.7).mean())  # fmt: skip
+
+
 class MaxNormConv(nn.Module):
     """braindecode's EEGNet, in small: a Conv2d(2, 4, 3) whose weight a parametrization renormalizes
     (Tensor.renorm, max norm 0.1: every filter of random weights is over it) each forward.  On

@@ -92,11 +92,12 @@ ALWAYS = ("aten::_convolution_mode",)  # (registered before the first export: to
 NEAREST_EXACT = ("aten::_upsample_nearest_exact1d", "aten::_upsample_nearest_exact2d", "aten::_upsample_nearest_exact3d")
 SYMBOLIC_OPSET = 10  # the first opset of dscost's symbolics (Slice takes its bounds as inputs from 10)
 ADAPTIVE_MAX = ("aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d", "aten::adaptive_max_pool3d")
+LOSSES = ("aten::l1_loss", "aten::smooth_l1_loss", "aten::huber_loss")  # (a forward given labels computes one: transformers' ViT MIM)
 SYMBOLIC_OPS = ("aten::diff", "aten::rms_norm", "aten::expm1", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d", "aten::adaptive_avg_pool3d", *ADAPTIVE_MAX,
                 "aten::col2im", "aten::unfold", "aten::_upsample_bilinear2d_aa", "aten::_upsample_bicubic2d_aa", "aten::repeat_interleave",
                 "aten::scaled_dot_product_attention", "aten::movedim", "aten::tensor_split", "aten::kron", "aten::renorm",
                 "aten::vdot", "aten::channel_shuffle", "aten::native_channel_shuffle", "aten::_native_batch_norm_legit_no_training", "aten::_softmax",
-                "aten::_log_softmax", *NEAREST_EXACT, *ALWAYS)
+                "aten::_log_softmax", *NEAREST_EXACT, *ALWAYS, *LOSSES)
 # ... but from a later opset for an op whose ONNX op starts later (Col2Im: 18), or whose torch
 # symbolic has a version of that opset (Tensor.unfold: 12), which a registration of an earlier
 # opset would not replace there
@@ -358,6 +359,21 @@ def symbolic(op: str):
         scale = g.op("Where", g.op("Greater", norm, limit), g.op("Div", limit, g.op("Add", norm, number(1e-7))), number(1.0))
         return g.op("Mul", x, scale)
 
+    @symbolic_helper.parse_args("v", "v", "i", "f")
+    def loss(g, x, y, reduction, limit=0.0):
+        """|x - y| (l1_loss; smooth_l1_loss's beta, huber_loss's delta: quadratic below ``limit``), then
+        reduction 0 none, 1 mean, 2 sum."""
+        kind = symbolic_helper._try_get_scalar_type(x)
+        number = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=kind.dtype() if kind is not None else torch.float32))  # noqa: E731
+        d = g.op("Abs", g.op("Sub", x, y))
+        if limit > 0:
+            half_square = g.op("Mul", g.op("Mul", d, d), number(0.5 / limit if op == "aten::smooth_l1_loss" else 0.5))
+            linear = g.op("Sub", d, number(0.5 * limit)) if op == "aten::smooth_l1_loss" else g.op("Mul", g.op("Sub", d, number(0.5 * limit)), number(limit))
+            d = g.op("Where", g.op("Less", d, number(limit)), half_square, linear)
+        if reduction == 0:
+            return d
+        return g.op("ReduceMean" if reduction == 1 else "ReduceSum", d, keepdims_i=0)
+
     def vdot(g, a, b):
         from torch.onnx import symbolic_opset9
 
@@ -401,4 +417,4 @@ def symbolic(op: str):
             "aten::_convolution_mode": convolution_mode, **{o: resized(int(o[-2]) + 2, "nearest", **exact) for o in NEAREST_EXACT}, "aten::diff": diff, "aten::kron": kron, "aten::renorm": renorm, "aten::rms_norm": rms_norm, "aten::expm1": expm1, **pools, "aten::col2im": col2im, "aten::unfold": unfold, "aten::movedim": movedim,
             "aten::tensor_split": tensor_split,
             "aten::_upsample_bilinear2d_aa": resized(4, "linear", **antialiased), "aten::_upsample_bicubic2d_aa": resized(4, "cubic", **antialiased, cubic_coeff_a=-0.5),
-            "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa}[op]
+            "aten::repeat_interleave": repeat_interleave, "aten::scaled_dot_product_attention": sdpa, **dict.fromkeys(LOSSES, loss)}[op]
