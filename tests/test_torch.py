@@ -1075,6 +1075,19 @@ def test_aten_renorm_gets_a_symbolic_of_dscost():
     _runs_as_torch(m, x)
 
 
+def test_flex_attention_is_refused_with_what_to_do():
+    """Found by the sixty-first round: flex attention exports with neither exporter (the TorchScript
+    trace refuses its compiled function; torch.export stops at its backward on the CPU, and with
+    gradients off no ONNX translation exists), so torch's advice to turn gradients off does not help:
+    the one line says to count the model with scaled_dot_product_attention, which does the same work."""
+    if tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 6):
+        pytest.skip("torch 2.5's flex_attention fails in the forward itself (a vmap KeyError)")
+    need("onnxscript")
+    with pytest.raises(InputError, match=r"^FlexAttended \(nn.Module\): torch.onnx.export failed: .*; the dynamo exporter too: .*; flex attention exports with neither "
+                                         r"exporter: count it with scaled_dot_product_attention \(transformers: attn_implementation='sdpa'\), which does the same work$"):  # fmt: skip
+        dscost.analyze(tm.FlexAttended(), (1, 8, 16))
+
+
 def test_regression_losses_get_symbolics_of_dscost():
     """Found by the sixty-first round: transformers' ViT for masked image modeling, given the mask,
     computes an L1 loss, which the TorchScript exporter has no symbolic for (nor for smooth L1 and

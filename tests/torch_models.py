@@ -248,6 +248,21 @@ class Regressed(nn.Module):
                 + nn.functional.huber_loss(h, target, reduction="none", delta=0.7).mean())  # fmt: skip
 
 
+class FlexAttended(nn.Module):
+    """Attention through torch's flex_attention (transformers' attn_implementation="flex_attention"),
+    which neither ONNX exporter translates."""
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(16, 48)
+
+    def forward(self, x):
+        from torch.nn.attention.flex_attention import flex_attention
+
+        q, k, v = self.qkv(x).view(1, 8, 3, 2, 8).permute(2, 0, 3, 1, 4)
+        return flex_attention(q, k, v)
+
+
 class MaxNormConv(nn.Module):
     """braindecode's EEGNet, in small: a Conv2d(2, 4, 3) whose weight a parametrization renormalizes
     (Tensor.renorm, max norm 0.1: every filter of random weights is over it) each forward.  On

@@ -123,6 +123,8 @@ def export_module(module, args: tuple, kwargs: dict, path: Path, names, torch, l
             why = f"{why.rstrip('.')}: {first_line(inner)}"
         elif err2.__cause__ is not None and why.startswith("ConversionError: Failed to convert"):  # (the node it could not translate)
             why = f"{why.rstrip('. ')}: {first_line(err2.__cause__)}"
+        if "FlexAttention" in why or "flex_attention" in why:  # (its advice, requires_grad=False, does not help: no exporter translates the op)
+            why = why.rstrip(". ") + "; flex attention exports with neither exporter: count it with scaled_dot_product_attention (transformers: attn_implementation='sdpa'), which does the same work"
         raise fail(f"{label}: torch.onnx.export failed: {first.rstrip('.')}{converted}; the dynamo exporter too: {why}", err2) from None
     return dynamo_note(f"the TorchScript exporter failed ({first})"), unread
 
