@@ -56,15 +56,15 @@ def preload(targets: list) -> None:
     """Import the readers of ``targets``' kinds (and the part of onnx every ONNX graph needs,
     :func:`dscost.readers.onnx_lib.load`) before the workers fork, so that no worker pays the
     imports again.  The rest of onnx (numpy, the reference evaluator: ~80 ms) is imported by the
-    workers whose graphs need it; PyTorch modules are not preloaded either: torch is imported in
-    the workers that read them."""
+    workers whose graphs need it; PyTorch modules (targets, saved modules, Hugging Face configs) are
+    not preloaded either: torch is imported in the workers that read them."""
     import importlib
 
     from dscost.readers import kind_of
 
-    for name in sorted({kind_of(t).name for t in targets} - {"torch"}):
-        module = {"spec": "dscost.readers.spec_reader", "onnx": "dscost.readers.onnx_reader", "tflite": "dscost.readers.tflite_reader"}[name]
-        importlib.import_module(module)
+    readers = {"spec": "dscost.readers.spec_reader", "onnx": "dscost.readers.onnx_reader", "tflite": "dscost.readers.tflite_reader"}
+    for name in sorted({kind_of(t).name for t in targets} & readers.keys()):  # (not the PyTorch kinds: targets, saved modules, Hugging Face configs)
+        importlib.import_module(readers[name])
         if name == "onnx":
             importlib.import_module("dscost.readers.onnx_lib").load()
     for module in ("dscost.cost", "dscost.memory", "dscost.roofline", "dscost.report.analyze"):

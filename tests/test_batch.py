@@ -102,6 +102,19 @@ def test_budget_with_jobs_keeps_the_file_order(capsys, tmp_path):
     assert names == ["conv_mobilenet_v1", "mobilenet_v1", "mobilenet_v2", "resnet18", "vgg16", "small"]
 
 
+def test_workers_preload_the_readers_of_every_kind_they_read():
+    """Before the workers fork, the readers of the inputs' kinds are imported; the PyTorch kinds
+    (targets, .pt2 programs, TorchScript archives, Hugging Face configs) import torch in the workers
+    that read them.  A .pt2 file or a config.json beside a spec under --jobs was an internal error
+    (KeyError: 'pt2', 'hf') until 2026-12-07."""
+    import sys
+
+    from dscost import batch
+
+    batch.preload(["m.yaml", "m.onnx", "m.tflite", "m.pt2", "m.pt", "llama/config.json", "pkg.module:factory"])
+    assert {"dscost.readers.spec_reader", "dscost.readers.onnx_reader", "dscost.readers.tflite_reader"} <= set(sys.modules)
+
+
 def test_jobs_below_one_is_a_usage_error(capsys):
     """Found by the third red team: -j -3 and -j 0 were taken without a word."""
     for jobs in ("0", "-3"):

@@ -57,6 +57,12 @@ def test_a_llama_config_counts_by_hand(tmp_path, capsys):
         assert sum(p.numel() for p in transformers.LlamaForCausalLM(transformers.AutoConfig.from_pretrained(path)).parameters()) == 1_824_000
     assert run(["analyze", path]) == 2  # (every input of a transformers forward is optional: the hint names the ids, typed)
     assert capsys.readouterr().err.endswith("): --input-shape input_ids=1x128:int64\n")
+    two = config(tmp_path, "two-layers-more", transformers.LlamaConfig(hidden_size=256, intermediate_size=512, num_hidden_layers=4, num_attention_heads=4,
+                                                                       vocab_size=1000, architectures=["LlamaForCausalLM"]))  # fmt: skip
+    assert run(["analyze", path, two, "-i", "input_ids=1x16:int64", "-f", "json", "-q", "--jobs", "2"]) == 0  # (JSON Lines, in input order)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(d["model"], d["totals"]["macs"], d["totals"]["params"]) for d in lines] == [("tiny-llama", 25_329_664, 1_824_000),
+                                                                                     ("two-layers-more", 25_329_664 + 2 * 10_616_832, 1_824_000 + 2 * 655_872)]  # fmt: skip
 
 
 def test_a_vit_config_counts_its_published_flops(tmp_path):
