@@ -440,7 +440,9 @@ def convert(
 
     kind = kind_of(model).name
     if kind != "onnx":
-        how = f"export the module with torch.onnx.export first, or time it converted with `dscost bench {model} --convert`" if kind == "torch" else "export a layer spec first with `dscost export`"
+        torch_how = f"export the module with torch.onnx.export first, or time it converted with `dscost bench {model} --convert`"
+        how = {"spec": "export a layer spec first with `dscost export`", "tflite": "convert the TFLite file to ONNX first (tf2onnx --tflite)",
+               "hf": "export the model, with its weights, to ONNX first (optimum-cli export onnx)"}.get(kind, torch_how)  # fmt: skip
         raise InputError(f"{model}: convert rewrites ONNX graphs (.onnx); {how}")
     if output is not None and os.path.splitext(output)[1].lower() != ".onnx":
         raise InputError(f"--output {output}: expected a .onnx file name")

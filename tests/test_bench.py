@@ -298,6 +298,8 @@ def test_cli_bench_layer_table(capsys, tmp_path, monkeypatch):
         (["bench", "models/mobilenet_v1.yaml", "--arg", "num_classes=10"], "--kwargs/--arg apply to PyTorch modules only; models/mobilenet_v1.yaml is a layer spec"),
         (["convert", "torchvision.models:resnet18"], "torchvision.models:resnet18: convert rewrites ONNX graphs (.onnx); export the module with torch.onnx.export first, or time it converted with `dscost bench torchvision.models:resnet18 --convert`"),
         (["convert", "models/mobilenet_v1.yaml"], "convert rewrites ONNX graphs (.onnx); export a layer spec first with `dscost export`"),
+        (["convert", "model.tflite"], "model.tflite: convert rewrites ONNX graphs (.onnx); convert the TFLite file to ONNX first (tf2onnx --tflite)"),
+        (["convert", "llama/config.json"], "llama/config.json: convert rewrites ONNX graphs (.onnx); export the model, with its weights, to ONNX first (optimum-cli export onnx)"),
         (["bench", "model.tflite"], "model.tflite: bench runs ONNX graphs (.onnx), layer specs (.yaml/.yml) or PyTorch modules (package.module:factory, .pt2, TorchScript)"),
         (["analyze", "models/mobilenet_v1.yaml", "--peak-gmacs", "5"], "together"),
     ],
