@@ -57,6 +57,12 @@ def test_a_llama_config_counts_by_hand(tmp_path, capsys):
         assert sum(p.numel() for p in transformers.LlamaForCausalLM(transformers.AutoConfig.from_pretrained(path)).parameters()) == 1_824_000
     assert run(["analyze", path]) == 2  # (every input of a transformers forward is optional: the hint names the ids, typed)
     assert capsys.readouterr().err.endswith("): --input-shape input_ids=1x128:int64\n")
+    assert run(["analyze", path, "-i", "tokens=1x16:int64"]) == 2  # (found by round 62: a forward's **kwargs takes any name)
+    assert capsys.readouterr().err.endswith("; 'tokens' is no named parameter of the forward, which passed it to its **kwargs: check the name\n")
+    assert run(["analyze", path, "-i", "input_ids=1x16:int64", "-i", "atention_mask=1x16:int64", "-f", "json", "-q"]) == 0
+    misspelt = json.loads(capsys.readouterr().out)
+    assert misspelt["totals"]["macs"] == 25_329_664
+    assert "'atention_mask': no named parameter of the forward, given to its **kwargs, where a name it does not read is ignored" in misspelt["notes"]
     two = config(tmp_path, "two-layers-more", transformers.LlamaConfig(hidden_size=256, intermediate_size=512, num_hidden_layers=4, num_attention_heads=4,
                                                                        vocab_size=1000, architectures=["LlamaForCausalLM"]))  # fmt: skip
     assert run(["analyze", path, two, "-i", "input_ids=1x16:int64", "-f", "json", "-q", "--jobs", "2"]) == 0  # (JSON Lines, in input order)

@@ -1075,6 +1075,25 @@ def test_aten_renorm_gets_a_symbolic_of_dscost():
     _runs_as_torch(m, x)
 
 
+def test_an_input_name_a_forward_takes_only_through_its_kwargs_is_said():
+    """Found by the sixty-second round: a forward taking **kwargs (every transformers model's) takes
+    an input of any name, so a misspelt one was read by nothing, silently; a note names it now (and
+    when the forward then fails, the error says to check the name: tests/test_hf_config.py)."""
+
+    class Kw(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(4, 2)
+
+        def forward(self, x, **kwargs):
+            return self.fc(x)
+
+    a = dscost.analyze(Kw(), input_shape={"x": (1, 4), "atention_mask": (1, 4)})
+    assert (a.totals.macs, a.totals.params) == (8, 10)
+    assert "'atention_mask': no named parameter of the forward, given to its **kwargs, where a name it does not read is ignored" in a.model.notes
+    assert not any("no named parameter" in n for n in dscost.analyze(Kw(), input_shape={"x": (1, 4)}).model.notes)
+
+
 def test_flex_attention_is_refused_with_what_to_do():
     """Found by the sixty-first round: flex attention exports with neither exporter (the TorchScript
     trace refuses its compiled function; torch.export stops at its backward on the CPU, and with

@@ -87,6 +87,15 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     return tuple(args), {**tensor, **(values or {})}
 
 
+def unnamed(module, names) -> list[str]:
+    """Of the input ``names`` given by shape or value, those that are no named parameter of a forward
+    taking ``**kwargs`` (transformers' forwards all do): passed there, where a misspelt one is read
+    by nothing (:func:`inputs_from_shapes` refuses such a name for any other forward)."""
+    params, _, var_kw = forward_params(module)
+    known = {p.name for p in params}
+    return [n for n in names if n and n not in known] if var_kw else []
+
+
 def _example(shape: tuple, dtype: str | None, gen, torch, where: str, like: tuple = ("float32", None)):
     """A generated input: ``torch.rand`` of a float type, zeros of another; on the device, and
     when no type is given of the float type, of the module's weights (``like``: that type's

@@ -54,7 +54,7 @@ from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
 from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
-from dscost.readers.torch_inputs import describe, inputs_from_shapes
+from dscost.readers.torch_inputs import describe, inputs_from_shapes, unnamed
 from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta_note, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, value_note
@@ -409,19 +409,22 @@ def _export_again(module, args: tuple, kwargs: dict, path: Path, names, torch, l
     return None if _broken(again, args, kwargs, torch) else (again, dynamo_note(f"the TorchScript exporter's graph {broken}"), unread)
 
 
-def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "", zeros: bool = False) -> None:
+def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str = "", zeros: bool = False, stray: list[str] = ()) -> None:
     """Run the module once (no gradients); InputError saying so when its forward fails.  Not before
     every export: a module that caches a tensor at its first forward in eval mode (transformers'
     LeViT, its attention biases) would hand the exporter that cached tensor, not its parameters.
     ``generated``: the option (``--input-shape``) whose shapes made float inputs, said when the
     forward wanted integers (an embedding's token ids); ``zeros``: integer inputs were made from
-    shapes (all zeros), said when the forward fails otherwise (it wanted image tokens among the ids)."""
+    shapes (all zeros), said when the forward fails otherwise (it wanted image tokens among the ids);
+    ``stray``: inputs given by a name the forward has no parameter of (:func:`torch_inputs.unnamed`), said first."""
     try:
         with torch.no_grad():
             module(*args, **kwargs)
     except Exception as err:
         hint = ""
-        if generated and re.search(r"\b(Long|Int)\b|'indices'", first_line(err)):
+        if stray:
+            hint = f"; {stray[0]!r} is no named parameter of the forward, which passed it to its **kwargs: check the name"
+        elif generated and re.search(r"\b(Long|Int)\b|'indices'", first_line(err)):
             way = f"{generated} input_ids=1x32:int64" if generated.startswith("--") else f"{generated}={{'input_ids': '1x32:int64'}}"
             hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {way}"
         elif "meta tensors" in message(err) or "on the meta device" in message(err):
@@ -509,6 +512,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             args, kwargs = (inputs,), {}
     else:
         args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
+    stray = unnamed(module, [*(input_shapes or {}), *(input_values or {})]) if inputs is None and call is None else []
     if meta:  # (the inputs on the module's device; the user's tensors are left where they are)
         args, kwargs = to_meta(args, torch), to_meta(kwargs, torch)
     described = describe(module, args, kwargs, arg_names)
@@ -545,7 +549,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
                         bar.stage("exporting to ONNX again, with use_cache=False")
                         exporter, unread = export(module, args, kwargs, path, names, torch, f"{label} (forward given use_cache=False)", bar)
                 except InputError:
-                    _forward(module, args, kwargs, torch, forward, made, zeros)  # (a forward that fails is said as such)
+                    _forward(module, args, kwargs, torch, forward, made, zeros, stray)  # (a forward that fails is said as such)
                     raise
             # (the initializers' names are their state_dict keys; a shared tensor under any of its names)
             tensors = {n: False for n, _ in module.named_buffers(remove_duplicate=False)}
@@ -576,5 +580,6 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     model.name = name or type(module).__name__
     model.source = source or label
     model.notes.insert(0, f"exported with torch.onnx.export ({exporter}) at forward({described}); torch {torch.__version__}")
-    model.notes[1:1] = [note for note in (experts_note, cache_note, value_note(captured.warnings), unused, integers, quantized, frozen and frozen_note(model)) if note]
+    strays = stray and f"{few(map(repr, stray))}: no named parameter of the forward, given to its **kwargs, where a name it does not read is ignored"
+    model.notes[1:1] = [note for note in (strays, experts_note, cache_note, value_note(captured.warnings), unused, integers, quantized, frozen and frozen_note(model)) if note]
     return model, path
