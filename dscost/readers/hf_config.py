@@ -19,6 +19,7 @@ from pathlib import Path
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.readers.torch_files import count_file
+from dscost.readers.torch_meta import built_on_meta
 from dscost.readers.torch_reader import count_module
 from dscost.readers.torch_run import fail, first_line
 
@@ -54,20 +55,20 @@ def count_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = No
         arch = next(iter(read.architectures or ()), None)
         cls = getattr(transformers, arch, None) if isinstance(arch, str) else None
         if not (isinstance(cls, type) and issubclass(cls, transformers.PreTrainedModel)):
-            cls, build = transformers.AutoModel, transformers.AutoModel.from_config
+            build = transformers.AutoModel.from_config
             built = f"AutoModel.from_config (its architectures, {arch!r}, name no class of transformers {transformers.__version__})" if arch else "AutoModel.from_config"
         else:
             build, built = cls, f"{cls.__name__}(config)"
         try:
-            with torch.device("meta"):
-                module = build(read)
+            module = built_on_meta(build, torch, read)
         except Exception as err:
             raise fail(f"{label}: transformers {transformers.__version__} cannot build {built} on the meta device: {first_line(err)}", err) from None
         return module, f"the model of a Hugging Face config: {built}, built by transformers {transformers.__version__} on the meta device (no weights)"
 
     def count(loaded, bar) -> tuple[Model, Path]:
         module, note = loaded
-        name = config.get("_name_or_path") if isinstance(config.get("_name_or_path"), str) and config.get("_name_or_path") else Path(path).resolve().parent.name
+        given = config.get("_name_or_path")  # (the hub id or folder it was saved from: meta-llama/Llama-2-7b-hf; else the file's folder)
+        name = given.rstrip("/").rpartition("/")[2] if isinstance(given, str) and given.strip("/") else Path(path).resolve().parent.name
         model, onnx_path = count_module(module, None, input_shapes, name=name or Path(path).stem, source=label, label=label, input_dtypes=input_dtypes,
                                         progress=bar, input_values=input_values)  # fmt: skip
         model.notes.insert(0, note)

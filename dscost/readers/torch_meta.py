@@ -140,12 +140,12 @@ def meta_notes(notes: list[str]) -> list[str]:
     return [said if note.startswith("external data in ") and WEIGHTS in note else note for note in notes]
 
 
-def built_on_meta(factory, kwargs: dict, torch):
-    """What ``factory(**kwargs)`` returns, called under ``torch.device("meta")`` (``--meta``): the
-    tensors it creates -- those of modules it imports for the first time too -- have shapes and
-    no values, and no memory is given to its weights."""
+def built_on_meta(factory, torch, /, *args, **kwargs):
+    """What ``factory(*args, **kwargs)`` returns, called under ``torch.device("meta")`` (``--meta``, a
+    Hugging Face config's model): the tensors it creates -- those of modules it imports for the first
+    time too -- have shapes and no values, and no memory is given to its weights."""
     with torch.device("meta"):
-        return factory(**kwargs)
+        return factory(*args, **kwargs)
 
 
 def off_meta_note(module) -> str | None:

@@ -162,7 +162,7 @@ def build_module(target: str, kwargs: dict | None = None, meta: bool = False):
     if not callable(obj):
         raise InputError(f"{target}: {attr} is a {type(obj).__name__}, not an nn.Module or a function returning one")
     try:
-        built = built_on_meta(obj, kwargs or {}, torch) if meta else obj(**(kwargs or {}))
+        built = built_on_meta(obj, torch, **(kwargs or {})) if meta else obj(**(kwargs or {}))
     except (Exception, SystemExit) as err:
         on = " (--meta: it ran on the meta device, where tensors have no values to read; without --meta it is built with its values)" if meta else ""
         raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}{on}", err) from None
