@@ -31,12 +31,6 @@ def read_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = Non
     """Count the model a Hugging Face ``config.json`` at ``path`` describes, built on the meta device
     (module docstring), at the forward inputs ``input_shapes`` (and ``input_dtypes``, ``input_values``:
     as for a PyTorch target).  ``meta`` is always so (``--meta`` is accepted, and changes nothing)."""
-    return count_hf_config(path, input_shapes, input_dtypes, input_values, progress)[0]
-
-
-def count_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
-                    input_values: dict[str, int] | None = None, progress: bool = False) -> tuple[Model, Path]:
-    """:func:`read_hf_config`, and the ONNX file it counted (in a temporary directory, removed before this returns)."""
     label = str(path)
     config = _config_dict(Path(path))
 
@@ -65,7 +59,7 @@ def count_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = No
             raise fail(f"{label}: transformers {transformers.__version__} cannot build {built} on the meta device: {first_line(err)}", err) from None
         return module, f"the model of a Hugging Face config: {built}, built by transformers {transformers.__version__} on the meta device (no weights)"
 
-    def count(loaded, bar) -> tuple[Model, Path]:
+    def count(loaded, bar) -> tuple[Model, Path]:  # (the ONNX file's path too, as count_file's callers return it; removed by now)
         module, note = loaded
         given = config.get("_name_or_path")  # (the hub id or folder it was saved from: meta-llama/Llama-2-7b-hf; else the file's folder)
         name = given.rstrip("/").rpartition("/")[2] if isinstance(given, str) and given.strip("/") else Path(path).resolve().parent.name
@@ -74,7 +68,7 @@ def count_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = No
         model.notes.insert(0, note)
         return model, onnx_path
 
-    return count_file(path, progress, load, lambda err: f"cannot build its model: {first_line(err)}", count)
+    return count_file(path, progress, load, lambda err: f"cannot build its model: {first_line(err)}", count)[0]
 
 
 def _config_dict(path: Path) -> dict:

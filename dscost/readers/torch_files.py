@@ -13,7 +13,7 @@ from dscost.layers import Model
 from dscost.progress import progress_bar
 from dscost.readers.torch_inputs import inputs_from_shapes, value_text
 from dscost.readers.torch_reader import count_module
-from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch
+from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, torch_release
 
 
 def read_exported(path: str | Path, input_shapes: dict[str, tuple] | None = None, input_dtypes: dict[str, str] | None = None,
@@ -33,7 +33,7 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
         return f"cannot load a torch.export program (torch.export.save's .pt2): {first_line(err)}"
 
     def load(torch):
-        if tuple(int(v) for v in torch.__version__.split("+")[0].split(".")[:2]) < (2, 6):
+        if torch_release(torch) < (2, 6):
             raise InputError(f"{label}: reading torch.export programs needs torch >= 2.6 (this is {torch.__version__}): earlier ones lower BatchNorm "
                              "to an op neither ONNX exporter takes")  # fmt: skip
         return torch, torch.export.load(label)

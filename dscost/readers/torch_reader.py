@@ -57,7 +57,7 @@ from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes, unnamed
 from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta_note, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
-from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, value_note
+from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, torch_release, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
 
 
@@ -199,8 +199,8 @@ def count_target(target: str, input_shapes: dict[str, tuple] | None = None, kwar
     """:func:`read_torch`, and the ONNX file it counted: in ``workdir``, where it stays (`bench`
     times it), else in a temporary directory removed before this returns."""
     target = str(target)
-    if meta and (measure_sizes or workdir):  # (workdir: the file is for `bench` to run)
-        raise InputError(f"{target}: {'--measure-sizes' if measure_sizes else 'bench'} runs the model, which --meta builds without values; give one or the other")
+    if meta and measure_sizes:  # (bench takes no --meta; a module it gets on the meta device is refused by count_module)
+        raise InputError(f"{target}: --measure-sizes runs the model, which --meta builds without values; give one or the other")
     with guarded(target), progress_bar(progress, "importing torch", steps=False) as bar:
         import_torch(target)
         bar.stage(f"building {target}{' on the meta device' if meta else ''}")
@@ -430,7 +430,7 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
         elif "meta tensors" in message(err) or "on the meta device" in message(err):
             hint = ("; the forward reads a tensor's value (a branch on it, a size from it, .item()), and a module on the meta device has "
                     "shapes, no values: give it memory first (module.to_empty(device='cpu'), then initialize or load it)")
-        elif tuple(int(v) for v in re.findall(r"\d+", torch.__version__)[:2]) < (2, 6) and any(t.is_meta for t in module.parameters()):
+        elif torch_release(torch) < (2, 6) and any(t.is_meta for t in module.parameters()):
             hint = (f"; on the meta device, torch {torch.__version__} lacks ops that later releases have (autocast's dtype, which "
                     "transformers' rotary embeddings ask for): torch >= 2.6 runs them")
         elif zeros:

@@ -66,6 +66,11 @@ def fail(message: str, err: BaseException | None = None) -> InputError:
     return InputError(message)
 
 
+def torch_release(torch) -> tuple[int, int]:
+    """(major, minor) of the torch imported: ``2.5.0+cu124`` -> (2, 5)."""
+    return tuple(int(v) for v in re.findall(r"\d+", torch.__version__)[:2])
+
+
 def import_torch(label: str):
     """``torch``, or InputError naming the extra to install."""
     try:

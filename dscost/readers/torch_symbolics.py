@@ -160,6 +160,10 @@ def symbolic(op: str):
     def const(g, values):  # (an int: a 0-D constant, as Range and a Gather's index take)
         return g.op("Constant", value_t=torch.tensor(values, dtype=torch.int64))
 
+    def number(g, x, value):  # (a constant of x's float type: float32 where the trace does not know it)
+        kind = symbolic_helper._try_get_scalar_type(x)
+        return g.op("Constant", value_t=torch.tensor(value, dtype=kind.dtype() if kind is not None else torch.float32))
+
     def reduce(g, name: str, x, axes: list[int]):  # (a reduction's axes an attribute until opset 18; ReduceSum's until 13)
         if g.opset < (13 if name == "ReduceSum" else 18):
             return g.op(name, x, axes_i=axes, keepdims_i=1)
@@ -190,9 +194,7 @@ def symbolic(op: str):
         return y if symbolic_helper._is_none(weight) else g.op("Mul", y, weight)
 
     def expm1(g, x):
-        kind = symbolic_helper._try_get_scalar_type(x)
-        one = torch.tensor(1, dtype=kind.dtype() if kind is not None else torch.float32)
-        return g.op("Sub", g.op("Exp", x), g.op("Constant", value_t=one))
+        return g.op("Sub", g.op("Exp", x), number(g, x, 1))
 
     def adaptive_pool(g, x, output_size, largest: bool = False):
         out = symbolic_helper._parse_arg(output_size, "is")  # (not a constant: the export fails, as with torch's)
@@ -348,28 +350,25 @@ def symbolic(op: str):
         rank = symbolic_helper._get_tensor_rank(x)
         if rank is None:
             return symbolic_helper._unimplemented(op, "input of unknown rank", x)
-        kind = symbolic_helper._try_get_scalar_type(x)
-        number = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=kind.dtype() if kind is not None else torch.float32))  # noqa: E731
         axes = [a for a in range(rank) if a != dim % rank]  # (torch refuses a 1-D input: there are other axes)
         if p in (1.0, 2.0):
             norm = reduce(g, "ReduceL1" if p == 1.0 else "ReduceL2", x, axes)
         else:
-            norm = g.op("Pow", reduce(g, "ReduceSum", g.op("Pow", g.op("Abs", x), number(p)), axes), number(1.0 / p))
-        limit = number(maxnorm)
-        scale = g.op("Where", g.op("Greater", norm, limit), g.op("Div", limit, g.op("Add", norm, number(1e-7))), number(1.0))
+            norm = g.op("Pow", reduce(g, "ReduceSum", g.op("Pow", g.op("Abs", x), number(g, x, p)), axes), number(g, x, 1.0 / p))
+        limit = number(g, x, maxnorm)
+        scale = g.op("Where", g.op("Greater", norm, limit), g.op("Div", limit, g.op("Add", norm, number(g, x, 1e-7))), number(g, x, 1.0))
         return g.op("Mul", x, scale)
 
     @symbolic_helper.parse_args("v", "v", "i", "f")
     def loss(g, x, y, reduction, limit=0.0):
         """|x - y| (l1_loss; smooth_l1_loss's beta, huber_loss's delta: quadratic below ``limit``), then
         reduction 0 none, 1 mean, 2 sum."""
-        kind = symbolic_helper._try_get_scalar_type(x)
-        number = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=kind.dtype() if kind is not None else torch.float32))  # noqa: E731
         d = g.op("Abs", g.op("Sub", x, y))
         if limit > 0:
-            half_square = g.op("Mul", g.op("Mul", d, d), number(0.5 / limit if op == "aten::smooth_l1_loss" else 0.5))
-            linear = g.op("Sub", d, number(0.5 * limit)) if op == "aten::smooth_l1_loss" else g.op("Mul", g.op("Sub", d, number(0.5 * limit)), number(limit))
-            d = g.op("Where", g.op("Less", d, number(limit)), half_square, linear)
+            smooth = op == "aten::smooth_l1_loss"  # (smooth L1: 0.5 d^2 / beta, else d - 0.5 beta; Huber: 0.5 d^2, else delta (d - 0.5 delta))
+            half_square = g.op("Mul", g.op("Mul", d, d), number(g, x, 0.5 / limit if smooth else 0.5))
+            linear = g.op("Sub", d, number(g, x, 0.5 * limit))
+            d = g.op("Where", g.op("Less", d, number(g, x, limit)), half_square, linear if smooth else g.op("Mul", linear, number(g, x, limit)))
         if reduction == 0:
             return d
         return g.op("ReduceMean" if reduction == 1 else "ReduceSum", d, keepdims_i=0)
