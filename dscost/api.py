@@ -44,10 +44,10 @@ class Analysis(cost.Analysis):
     ``layers``, ``what_if`` per standard conv, ``blocks``, ``all_separable``, ``all_standard``,
     ``shares``), the result every renderer takes, plus :meth:`to_json`."""
 
-    def to_json(self, flops: bool = False, dtype: str = "fp32", hardware: str | None = None, depth: int | None = None) -> dict[str, Any]:
+    def to_json(self, flops: bool = False, dtype: str | None = None, hardware: str | None = None, depth: int | None = None) -> dict[str, Any]:
         """The document of `dscost analyze --format json` (exact integers); with the defaults the
         same dict as the CLI prints.  ``dtype`` sizes the roofline's bytes per layer (fp32, fp16,
-        bf16, int8) and the memory figures; ``hardware`` (a preset such as ``"a100"``, or ``"local"``) adds estimated times;
+        bf16, int8) and the memory figures (default: the model's own weight type); ``hardware`` (a preset such as ``"a100"``, or ``"local"``) adds estimated times;
         ``depth`` adds the ``modules`` list of ``--depth``."""
         from dscost.memory import model_memory
         from dscost.report.analyze import analysis_json
@@ -74,7 +74,7 @@ class Analysis(cost.Analysis):
             raise InputError(f"fmt: choose one of table, markdown, csv (to_json() gives the JSON), got {fmt!r}")
         out = io.StringIO()
         view = View(show_all=_flag("show_all", show_all), depth=_whole("depth", depth), top=_whole("top", top))
-        show_analysis(self, fmt, _flag("flops", flops), memory=model_memory(self.model, "fp32", self.totals.params), view=view, out=out)
+        show_analysis(self, fmt, _flag("flops", flops), memory=model_memory(self.model, None, self.totals.params), view=view, out=out)
         return out.getvalue()
 
     def by_module(self, depth: int = 1, show_all: bool = False) -> dict[str, Cost]:
@@ -245,7 +245,7 @@ def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any
 
 
 def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None,
-          max_peak_activation_bytes: Any = None, dtype: str = "fp32",
+          max_peak_activation_bytes: Any = None, dtype: str | None = None,
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,
           flops: bool = False, strict: bool = False, input_shape: Any = None, width: float | None = None,
           resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
@@ -257,7 +257,8 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     MODEL... --budget FILE``.  Without either: ``models`` is a budget file (``dscost check --budget``).
 
     Counts are ints or strings (``"600M"``, ``4.5e9``), bytes ``"17MB"``/``"16MiB"``, shares
-    ``0.05`` or ``"5%"``.  Returns :class:`dscost.gate.CheckReport` (``.passed``,
+    ``0.05`` or ``"5%"``; ``dtype`` sizes the byte limits (default: each model's own weight
+    type, fp32 when it has none).  Returns :class:`dscost.gate.CheckReport` (``.passed``,
     ``.models[i].failures``); it does not raise for a failed limit."""  # fmt: skip
     from dscost import budget as _budget
     from dscost import gate
@@ -267,7 +268,7 @@ def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weig
     flops, strict, measure_sizes, meta = _flag("flops", flops), _flag("strict", strict), _flag("measure_sizes", measure_sizes), _flag("meta", meta)
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
-    limits = gate.Limits(dtype=check_dtype(dtype), **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
+    limits = gate.Limits(dtype=check_dtype(dtype) if dtype is not None else None, **{k: limit_option(k, v, gate.parser(k)) for k, v in texts.items()})
     options = {"input_shape": input_shape, "width": width, "resolution": resolution, "kwargs": kwargs, "dims": dims, "input_values": input_values,
                "input_dtypes": input_dtypes, "measure_sizes": measure_sizes or None, "meta": meta or None}  # fmt: skip
     if budget is not None and not isinstance(budget, (str, os.PathLike)):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from dscost import sandbox
 from dscost.cost import conv_cost, depthwise_geom, pointwise_geom
+from dscost.dtypes import resolve_dtype
 from dscost.errors import InputError
 from dscost.export import conv_attrs
 from dscost.layers import ConvGeom, Model
@@ -275,7 +276,7 @@ def bench_subjects(
     profile_runs: int = 10,
     warmup: int = 3,
     hardware=None,
-    dtype: str = "fp32",
+    dtype: str | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
     progress: bool = False,
@@ -457,7 +458,7 @@ class PairBench:
         return rows
 
 
-def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32", convert_options: dict | None = None,
+def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str | None = None, convert_options: dict | None = None,
                      label: str | None = None, input_values: dict | None = None, **options) -> PairBench:
     """`dscost bench model.onnx --convert`: convert every eligible conv (in memory; the result is
     written to a temp folder, where dscost reads it and onnxruntime runs it) and benchmark both."""
@@ -466,6 +467,7 @@ def bench_model_pair(path, input_shapes=None, hardware=None, dtype: str = "fp32"
 
     label = label or str(path)
     model = load(path, input_shapes=input_shapes or None, input_values=input_values or None)
+    dtype = resolve_dtype(dtype, model)[0]
     with tempfile.TemporaryDirectory(prefix="dscost-conv-") as tmp:
         proto = load_onnx(path)  # named as dscost's reader names them
         orig_path = (named(path) or _named_copy(path, tmp, proto)) if model.renamed_nodes else str(path)

@@ -108,7 +108,11 @@ class BudgetEntry(BaseModel):
     max_peak_activation_bytes: ByteLimit | None = Field(
         None, description="Peak live activation memory of a sequential run in graph order, at `dtype` (see the README's Memory section)."
     )
-    dtype: Literal["fp32", "fp16", "bf16", "int8"] = Field("fp32", description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte.")
+    dtype: Literal["fp32", "fp16", "bf16", "int8"] | None = Field(
+        None,
+        description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte "
+        "(default: the type of most of the model's stored weights, fp32 when it has none or one of another type).",
+    )
     max_layer_macs: CountLimit | None = Field(None, description="MACs (FLOPs) of any single layer.")
     max_standard_conv_share: ShareLimit | None = Field(None, description="Share of MACs in standard (non-separable) convs.")
     max_remaining_savings: ShareLimit | None = Field(

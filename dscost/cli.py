@@ -208,7 +208,7 @@ def check(
     max_params: Annotated[Optional[str], typer.Option("--max-params", help="Learnable params: 4.5M.", show_default=False)] = None,
     max_weight_bytes: Annotated[Optional[str], typer.Option("--max-weight-bytes", help="Learnable params x bytes of --dtype: 17MB, 16MiB.", show_default=False)] = None,
     max_peak_activation_bytes: Annotated[Optional[str], typer.Option("--max-peak-activation-bytes", help="Peak live activation memory at --dtype (sequential run): 8MB, 6MiB.", show_default=False)] = None,
-    dtype: Annotated[Optional[str], typer.Option("--dtype", help="Element dtype for the byte limits: fp32 (4 B, default), fp16/bf16 (2 B), int8 (1 B).", show_default=False)] = None,
+    dtype: Annotated[Optional[str], typer.Option("--dtype", help="Element dtype for the byte limits: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B); default: each model's own weight type (fp32 if none).", show_default=False)] = None,
     max_layer_macs: Annotated[Optional[str], typer.Option("--max-layer-macs", help="MACs (FLOPs) of any single layer.", show_default=False)] = None,
     max_standard_conv_share: Annotated[Optional[str], typer.Option("--max-standard-conv-share", help="Share of MACs in standard convs: 0.05 or 5%.", show_default=False)] = None,
     max_remaining_savings: Annotated[Optional[str], typer.Option("--max-remaining-savings", help="Fail if making the remaining standard convs separable would save more than this share of MACs.", show_default=False)] = None,
@@ -236,7 +236,7 @@ def check(
 
     texts = dict(max_macs=max_macs, max_params=max_params, max_weight_bytes=max_weight_bytes, max_peak_activation_bytes=max_peak_activation_bytes,
                  max_layer_macs=max_layer_macs, max_standard_conv_share=max_standard_conv_share, max_remaining_savings=max_remaining_savings)  # fmt: skip
-    limits = gate.Limits(dtype=check_dtype(dtype if dtype is not None else "fp32"), **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
+    limits = gate.Limits(dtype=check_dtype(dtype) if dtype is not None else None, **{k: limit_option(f"--{k.replace('_', '-')}", v, gate.parser(k)) for k, v in texts.items()})
     options = load_options(width_multiplier, resolution, input_shape, kwargs, arg, dim, input_value, measure_sizes, meta)
     unit_warnings = gate.unit_warnings(texts, lambda key: "--" + key.replace("_", "-"))  # shown for exceeded limits only
     batch.note_inputs([*(models or []), *([budget] if budget is not None else [])], output)
@@ -388,7 +388,7 @@ def bench(
         if convert or only or skip:
             raise InputError("--convert/--only/--skip need a model file")
         geom = layer_geom(dk, m, n, df, stride, padding, dilation, bias)
-        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt, progress=not quiet, optimization=optimization, **limits)
+        result = _bench.bench_layer(geom, threads=threads, budget_s=budget, max_runs=runs, hardware=hw, dtype=dt or "fp32", progress=not quiet, optimization=optimization, **limits)
         show.show_layer_bench(result, fmt.value, flops=flops)
         return
     from dscost.readers import kind_of, reader_options

@@ -1,7 +1,8 @@
 """Bytes per element of the dtypes dscost understands: the one table behind
 `check --dtype` / budget ``dtype`` (weight bytes) and the roofline's `--dtype`
 (bytes moved), and its one validator; and the names of ONNX's element types
-(``Model.inputs`` keeps those codes, whatever the file's format)."""
+(``Model.inputs`` keeps those codes, whatever the file's format); and the dtype a model's
+bytes are sized at when no --dtype is given: its own weights' (:func:`resolve_dtype`)."""
 
 from dscost.errors import InputError
 
@@ -12,6 +13,8 @@ ONNX_TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16",
                    10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128", 16: "bfloat16",
                    21: "uint4", 22: "int4"}  # fmt: skip
 ONNX_TYPES = {name: code for code, name in ONNX_TYPE_NAMES.items()}
+# The ONNX element types dscost sizes, by their DTYPE_BYTES name (uint8 is 1 byte, as int8 is).
+ONNX_SIZED = {1: "fp32", 10: "fp16", 16: "bf16", 3: "int8", 2: "int8"}
 ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
 
 
@@ -28,3 +31,23 @@ def check_dtype(dtype: str) -> str:
     if d not in DTYPE_BYTES:
         raise InputError(f"--dtype {dtype!r}: choose one of {', '.join(DTYPE_BYTES)}")
     return d
+
+
+def main_dtype(elements: dict[int, int]) -> str | None:
+    """The DTYPE_BYTES name of the ONNX element type that holds most of ``elements`` (element
+    type -> number of stored weight elements); None when there are none, or when that type is
+    not one dscost sizes (float64, int4, int32 ...)."""
+    if not elements or not any(elements.values()):
+        return None
+    return ONNX_SIZED.get(max(sorted(elements), key=elements.__getitem__))
+
+
+def resolve_dtype(dtype: str | None, model=None) -> tuple[str, str]:
+    """(dtype, where it comes from) of a model's memory and roofline bytes: the one given
+    (``"option"``); else the type of most of the model's stored weights (``"model"``:
+    ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one); else
+    fp32 (``"default"``: no stored weights, a layer spec, or weights of a type dscost does not size)."""
+    if dtype is not None:
+        return check_dtype(dtype), "option"
+    own = getattr(model, "weight_dtype", None)
+    return (own, "model") if own in DTYPE_BYTES else ("fp32", "default")

@@ -12,7 +12,8 @@ Limit keys (the same names as in budget files):
     Learnable parameters (weights + biases + norm params; no BN buffers).
 ``max_weight_bytes``
     Learnable parameters x bytes per element of ``dtype``
-    (fp32 4, fp16/bf16 2, int8 1).  BN running statistics are not counted.
+    (fp32 4, fp16/bf16 2, int8 1; default: the type of most of the model's stored weights,
+    :func:`dscost.dtypes.resolve_dtype`).  BN running statistics are not counted.
 ``max_peak_activation_bytes``
     Peak live activation memory at ``dtype``: the most activation bytes held at one step of a
     sequential run in graph order (:mod:`dscost.memory`; a tensor is freed after its last
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from dscost.dtypes import DTYPE_BYTES  # bytes per element of the weight dtypes ``max_weight_bytes`` understands
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype  # bytes per element of the weight dtypes ``max_weight_bytes`` understands
 from dscost.layers import STANDARD
 
 COUNT_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
@@ -188,7 +189,7 @@ class Limits:
     max_params: int | None = None
     max_weight_bytes: int | None = None
     max_peak_activation_bytes: int | None = None
-    dtype: str = "fp32"
+    dtype: str | None = None  # None: the model's own weight type (dtypes.resolve_dtype)
     max_layer_macs: int | None = None
     max_standard_conv_share: Fraction | None = None
     max_remaining_savings: Fraction | None = None
@@ -326,8 +327,9 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
     With ``flops`` the MAC limits (max_macs, max_layer_macs) count FLOPs = 2 x MACs;
     shares are the same in both conventions.
     """
-    if limits.dtype not in DTYPE_BYTES:
+    if limits.dtype is not None and limits.dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {limits.dtype!r}; expected one of {', '.join(DTYPE_BYTES)}")
+    dtype = resolve_dtype(limits.dtype, analysis.model)[0]
     factor = 2 if flops else 1
     unit = "FLOPs" if flops else "MACs"
     out = ModelResult(analysis.model.name, path or analysis.model.source)
@@ -342,19 +344,19 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
         out.results.append(
             LimitResult(
                 "max_weight_bytes",
-                f"weight bytes ({limits.dtype})",
+                f"weight bytes ({dtype})",
                 "bytes",
                 limits.max_weight_bytes,
-                weight_bytes(analysis, limits.dtype),
+                weight_bytes(analysis, dtype),
             )
         )
     if limits.max_peak_activation_bytes is not None:
         from dscost.memory import model_memory
 
-        mem = model_memory(analysis.model, limits.dtype, analysis.totals.params)
+        mem = model_memory(analysis.model, dtype, analysis.totals.params)
         out.results.append(
             LimitResult(
-                "max_peak_activation_bytes", f"peak activations ({limits.dtype})", "bytes", limits.max_peak_activation_bytes, mem.peak_bytes, f"at {mem.peak_layer}" if mem.peak_layer else ""
+                "max_peak_activation_bytes", f"peak activations ({dtype})", "bytes", limits.max_peak_activation_bytes, mem.peak_bytes, f"at {mem.peak_layer}" if mem.peak_layer else ""
             )
         )
     if limits.max_layer_macs is not None:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from math import prod
 from typing import NamedTuple, Sequence
 
-from dscost.dtypes import DTYPE_BYTES, check_dtype
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype
 from dscost.layers import Model
 
 
@@ -59,6 +59,7 @@ class ModelMemory:
     peak_layer: str | None  # the first layer at which the peak is reached
     layers: list[LayerMemory] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dtype_source: str = "option"  # option (--dtype), model (its stored weights' type) or default (fp32)
 
     @property
     def dtype_bytes(self) -> int:
@@ -72,11 +73,11 @@ def _numel(shape: Sequence[int] | None) -> int:
     return prod(shape) if shape else 0
 
 
-def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -> ModelMemory:
+def model_memory(model: Model, dtype: str | None = None, params: int | None = None) -> ModelMemory:
     """Weight, activation and peak live activation bytes of ``model`` at ``dtype`` (module
-    docstring).  ``params``: the learnable params behind the weight bytes (default: the sum
+    docstring; None: the model's own weight type, :func:`dscost.dtypes.resolve_dtype`).  ``params``: the learnable params behind the weight bytes (default: the sum
     over layers and uncounted nodes, i.e. ``cost.totals(model).params``)."""
-    dtype = check_dtype(dtype)
+    dtype, source = resolve_dtype(dtype, model)
     size = DTYPE_BYTES[dtype]
     layers = model.layers
     n = len(layers)
@@ -203,4 +204,5 @@ def model_memory(model: Model, dtype: str = "fp32", params: int | None = None) -
         peak_layer,
         rows,
         notes,
+        source,
     )

@@ -324,11 +324,13 @@ def onnx_input_shapes(model: str, input_shape: list[str] | None, dim: list[str] 
 
 
 def roofline_hardware(hardware: str | None, peak_gmacs: float | None, bandwidth_gbs: float | None, dtype: str | None, auto_local: bool = False):
-    """(Hardware or None, dtype) from the roofline options; with ``auto_local`` a saved
-    `bench --calibrate` profile is used when no hardware is named."""
+    """(Hardware or None, dtype or None) from the roofline options (None: no --dtype, the
+    model's own weight type is used, :func:`dscost.dtypes.resolve_dtype`); with ``auto_local``
+    a saved `bench --calibrate` profile is used when no hardware is named."""
     from dscost import roofline
+    from dscost.dtypes import check_dtype
 
-    dt = roofline.check_dtype(dtype if dtype is not None else "fp32")  # (an empty --dtype is an error, not fp32)
+    dt = check_dtype(dtype) if dtype is not None else None  # (an empty --dtype is an error)
     hw = roofline.resolve_hardware(hardware, peak_gmacs, bandwidth_gbs)
     if hw is None and auto_local and roofline.profile_path().exists():
         hw = roofline.load_local()

@@ -33,7 +33,7 @@ from math import fsum, prod
 from pathlib import Path
 from typing import NamedTuple
 
-from dscost.dtypes import DTYPE_BYTES, check_dtype
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype
 from dscost.errors import InputError
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer, Model
 
@@ -370,6 +370,7 @@ class ModelRoofline:
     notes: list[str] = field(default_factory=list)
     # per standard conv (with hardware): estimated time of its depthwise + pointwise replacement
     separable_s: dict[str, float] = field(default_factory=dict)
+    dtype_source: str = "option"  # option (--dtype), model (its stored weights' type) or default (fp32)
 
     @property
     def all_separable_time_s(self) -> float | None:
@@ -401,12 +402,13 @@ class ModelRoofline:
         return {r.name: r for r in self.layers}
 
 
-def model_roofline(model: Model | list[Layer], dtype: str = "fp32", hw: Hardware | None = None) -> ModelRoofline:
-    """Per-layer bytes, intensity and (with hardware) estimated time and bound.  A layer's bytes
+def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Hardware | None = None) -> ModelRoofline:
+    """Per-layer bytes, intensity and (with hardware) estimated time and bound, at ``dtype``
+    (None: the model's own weight type, :func:`dscost.dtypes.resolve_dtype`; fp32 for a list of layers).  A layer's bytes
     are every tensor it reads (:func:`input_elements`: of a Model, its graph inputs at the shapes
     the counts assume), its stored params and its outputs."""
     layers, graph_inputs = (model.layers, model.input_shapes()) if isinstance(model, Model) else (model, None)
-    dtype = check_dtype(dtype)
+    dtype, source = resolve_dtype(dtype, model if isinstance(model, Model) else None)
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)
@@ -432,7 +434,7 @@ def model_roofline(model: Model | list[Layer], dtype: str = "fp32", hw: Hardware
             if is_separable_candidate(layer):
                 _, e_dw, e_pw = separable_estimate(layer.conv, hw, dtype)
                 sep[layer.name] = sequential_time(e_dw, e_pw)
-    return ModelRoofline(dtype, hw, rows, notes, sep)
+    return ModelRoofline(dtype, hw, rows, notes, sep, source)
 
 
 def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[Estimate, Estimate, Estimate]:

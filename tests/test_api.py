@@ -214,7 +214,7 @@ def test_check_models_and_budget(tmp_path):
         (lambda: dscost.analyze(MOBILENET, resolution=10**30), r"^resolution: every size must be <= 2,147,483,647 \(int32\)"),  # (counted 1.1e64 MACs)
         # round 57: read by truthiness (flops="no" gave the FLOPs document), or a Python error of another type
         (lambda: dscost.analyze(MOBILENET).to_json(flops="no"), r"^flops: expected True or False, got 'no'$"),
-        (lambda: dscost.analyze(MOBILENET).to_json(dtype=None), r"^--dtype None: choose one of fp32"),
+        (lambda: dscost.analyze(MOBILENET).to_json(dtype=""), r"^--dtype '': choose one of fp32"),
         (lambda: dscost.analyze(MOBILENET).to_json(hardware=5), r"^--hardware 5: a preset's name"),
         (lambda: dscost.check(MOBILENET, max_macs="1G", dtype=5), r"^--dtype 5: choose one of"),
         (lambda: dscost.check(MOBILENET, budget=123), r"^budget: expected a budget file's path, got a int$"),

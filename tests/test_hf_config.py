@@ -107,3 +107,20 @@ def test_what_a_config_cannot_give_is_said_in_one_line(tmp_path, capsys):
     a = dscost.analyze(gpt, input_shape="input_ids=1x8:int64", meta=True)  # (a GPT2Model: 8 tokens x (3 x 64^2 + 64^2 + 2 x 64 x 256) + 2 x 4 heads x 8 x 8 x 16)
     assert (a.totals.macs, a.model.notes[0]) == (8 * (4 * 64 * 64 + 2 * 64 * 256) + 2 * 4 * 8 * 8 * 16,
                                                  f"the model of a Hugging Face config: AutoModel.from_config, built by transformers {transformers.__version__} on the meta device (no weights)")  # fmt: skip
+
+
+def test_a_configs_dtype_sizes_memory(tmp_path, capsys):
+    """A config saved with dtype bfloat16 (its weights' type on the hub): the model is built in
+    float32 on meta, which counts the same, and memory is sized at bf16.  A Llama of 1 layer,
+    hidden 64, MLP 128, vocabulary 100: embeddings 6,400 + q, k, v, o 16,384 + MLP 24,576 + 2
+    norms 128 + final norm 64 + head 6,400 = 53,952 params, 107,904 bytes at 2 B."""
+    path = config(tmp_path, "bf16-llama", transformers.LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2,
+                                                                   vocab_size=100, architectures=["LlamaForCausalLM"], dtype="bfloat16"))  # fmt: skip
+    capsys.readouterr()
+    assert run(["analyze", path, "-i", "input_ids=1x8:int64", "-f", "json", "-q"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["totals"]["params"] == 53_952
+    assert (out["memory"]["dtype"], out["memory"]["dtype_source"], out["memory"]["weight_bytes"]) == ("bf16", "model", 107_904)
+    assert out["notes"][1] == "the config's dtype is bfloat16: memory and roofline bytes are sized at bf16 (--dtype sizes another)"
+    assert run(["analyze", path, "-i", "input_ids=1x8:int64", "-f", "json", "-q", "--dtype", "fp32"]) == 0
+    assert json.loads(capsys.readouterr().out)["memory"]["weight_bytes"] == 215_808

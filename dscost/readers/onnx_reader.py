@@ -39,7 +39,7 @@ from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, imported_note, negative_perms, unbatched_pools
 from dscost.readers.onnx_uncounted import aten_reason, cannot_run_notes, no_handler_reason, outer_refs, subgraph_summary, where_lost
-from dscost.readers.onnx_wire import Stripper, strip
+from dscost.readers.onnx_wire import Stripper, stored_dtype, strip
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
@@ -206,7 +206,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}),
-                 outputs=tuple(o.name for o in g.output))  # fmt: skip
+                 outputs=tuple(o.name for o in g.output), weight_dtype=stored_dtype(st))  # fmt: skip
 
 
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:

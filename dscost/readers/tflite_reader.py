@@ -62,7 +62,7 @@ from math import prod
 from pathlib import Path
 
 from dscost import cost as C
-from dscost.dtypes import ONNX_TYPES
+from dscost.dtypes import ONNX_TYPES, main_dtype
 from dscost.errors import InputError
 from dscost.units import nbytes
 from dscost.layers import (
@@ -466,4 +466,17 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if left > 0:
         notes.insert(subgraphs_note, f"{left} more subgraph(s) (bodies of control-flow ops or other signatures) not counted"
                      + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
-    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs)
+    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs, weight_dtype=_stored_dtype(f))
+
+
+def _stored_dtype(f: TFLiteFile) -> str | None:
+    """The dtype of most of the elements the file's constant tensors store (each buffer once; :func:`dscost.dtypes.main_dtype`)."""
+    elements: dict[int, int] = {}
+    seen: set[int] = set()
+    for g in f.graphs:
+        for t in g.tensors:
+            if t.const and t.buffer not in seen:
+                seen.add(t.buffer)
+                code = ONNX_TYPES.get(TYPE_NAMES.get(t.dtype), -1)
+                elements[code] = elements.get(code, 0) + prod(t.shape)
+    return main_dtype(elements)

@@ -164,13 +164,17 @@ def _headline(a: Analysis, flops: bool, memory: ModelMemory | None) -> str:
     return " | ".join(parts)
 
 
+# Where a dtype that is no --dtype comes from (fp32 by default says nothing: it always did).
+DTYPE_SOURCE = {"model": "{}: the type of most of the weights the model stores (--dtype sizes another)"}
+
+
 def memory_table(memory: ModelMemory) -> Table:
     rows = [
         ["weights (learnable params)", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,}", ""],
         ["activations (every tensor once)", nbytes(memory.activation_bytes), f"{memory.activation_bytes:,}", ""],
         ["peak live activations", nbytes(memory.peak_bytes), f"{memory.peak_bytes:,}", memory.peak_layer or ""],
     ]
-    notes = [f"note: {n}" for n in memory.notes] + [
+    notes = [f"note: {n}" for n in memory.notes] + ([DTYPE_SOURCE[memory.dtype_source].format(memory.dtype)] if memory.dtype_source in DTYPE_SOURCE else []) + [
         "peak = the most activation bytes live at one step of a sequential run in graph order (inputs included; a tensor "
         "is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion)"
     ]
@@ -331,6 +335,7 @@ def memory_json(memory: ModelMemory) -> dict[str, Any]:
     return {
         "dtype": memory.dtype,
         "dtype_bytes": memory.dtype_bytes,
+        "dtype_source": memory.dtype_source,
         "weight_bytes": memory.weight_bytes,
         "activation_bytes": memory.activation_bytes,
         "input_bytes": memory.input_bytes,
@@ -511,6 +516,7 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
         out["roofline"] = {
             "dtype": roofline.dtype,
             "dtype_bytes": DTYPE_BYTES[roofline.dtype],
+            "dtype_source": roofline.dtype_source,
             "bytes": roofline.bytes,
             "intensity_macs_per_byte": round(intensity(roofline.macs, roofline.bytes), 4),
             "hardware": hardware_json(roofline.hardware),
