@@ -33,21 +33,32 @@ def check_dtype(dtype: str) -> str:
     return d
 
 
-def main_dtype(elements: dict[int, int]) -> str | None:
-    """The DTYPE_BYTES name of the ONNX element type that holds most of ``elements`` (element
-    type -> number of stored weight elements); None when there are none, or when that type is
-    not one dscost sizes (float64, int4, int32 ...)."""
-    if not elements or not any(elements.values()):
+def main_dtype(elements: dict) -> str | None:
+    """The dtype of most of ``elements`` (ONNX element type -> number of weight elements): its
+    DTYPE_BYTES name when dscost sizes it, else its own name (float64, int4: sized at fp32 with a
+    note, :func:`dscost.memory.model_memory`); None when there are none."""
+    elements = {k: v for k, v in elements.items() if k is not None and v}
+    if not elements:
         return None
-    return ONNX_SIZED.get(max(sorted(elements), key=elements.__getitem__))
+    code = max(sorted(elements), key=elements.__getitem__)
+    return ONNX_SIZED.get(code) or onnx_type_name(code)
 
 
 def resolve_dtype(dtype: str | None, model=None) -> tuple[str, str]:
     """(dtype, where it comes from) of a model's memory and roofline bytes: the one given
     (``"option"``); else the type of most of the model's stored weights (``"model"``:
     ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one); else
-    fp32 (``"default"``: no stored weights, a layer spec, or weights of a type dscost does not size)."""
+    fp32 (``"default"``: no weights of a known type, a layer spec, or weights of a type dscost
+    does not size: :func:`unsized_note`)."""
     if dtype is not None:
         return check_dtype(dtype), "option"
     own = getattr(model, "weight_dtype", None)
     return (own, "model") if own in DTYPE_BYTES else ("fp32", "default")
+
+
+def unsized_note(model) -> str | None:
+    """Why a model with weights is sized at the default fp32: their type is not one dscost sizes."""
+    own = getattr(model, "weight_dtype", None)
+    if own is None or own in DTYPE_BYTES:
+        return None
+    return f"sized at fp32: most of the model's weights are {own}, a type dscost does not size (--dtype sizes another)"

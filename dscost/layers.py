@@ -186,8 +186,9 @@ class Model:
     renamed_nodes: int = 0  # nodes named by dscost (no name in the file, a repeated one, or a graph input's)
     input_values: dict[str, int] = field(default_factory=dict)  # flag inputs given a value (an If's branch): fed as such
     outputs: tuple[str, ...] = ()  # the graph's output tensors, where the input names them (ONNX): live to the end of a run
-    # the element type (a DTYPE_BYTES name) of most of the stored weights, where the input says
-    # (dtypes.main_dtype); memory and roofline bytes are sized at it when no --dtype is given
+    # the element type of most of the weights counted as parameters, where the input says
+    # (dtypes.main_dtype: a DTYPE_BYTES name, or float64, int4...); memory and roofline bytes
+    # are sized at it when no --dtype is given and dscost sizes it (dtypes.resolve_dtype)
     weight_dtype: str | None = None
 
     def input_shapes(self) -> dict[str, Shape]:

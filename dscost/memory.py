@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from math import prod
 from typing import NamedTuple, Sequence
 
-from dscost.dtypes import DTYPE_BYTES, resolve_dtype
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype, unsized_note
 from dscost.layers import Model
 
 
@@ -192,7 +192,7 @@ def model_memory(model: Model, dtype: str | None = None, params: int | None = No
         if live > peak:
             peak, peak_layer = live, layer.name
     inputs_total = sum([g[0] for g in graph.values()])
-    notes = []
+    notes = [unsized_note(model)] if source == "default" and unsized_note(model) else []
     if unknown_sources:
         notes.append(f"{len(unknown_sources)} tensor(s) come from uncounted nodes: their size is unknown and not in the activation figures")
     return ModelMemory(

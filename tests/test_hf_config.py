@@ -124,3 +124,9 @@ def test_a_configs_dtype_sizes_memory(tmp_path, capsys):
     assert out["notes"][1] == "the config's dtype is bfloat16: memory and roofline bytes are sized at bf16 (--dtype sizes another)"
     assert run(["analyze", path, "-i", "input_ids=1x8:int64", "-f", "json", "-q", "--dtype", "fp32"]) == 0
     assert json.loads(capsys.readouterr().out)["memory"]["weight_bytes"] == 215_808
+    wide = config(tmp_path, "f64-llama", transformers.LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2,
+                                                                  vocab_size=100, architectures=["LlamaForCausalLM"], dtype="float64"))  # fmt: skip
+    assert run(["analyze", wide, "-i", "input_ids=1x8:int64", "-f", "json", "-q"]) == 0
+    mem = json.loads(capsys.readouterr().out)["memory"]  # (float64: not sized; fp32, said)
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_bytes"]) == ("fp32", "default", 215_808)
+    assert mem["notes"] == ["sized at fp32: most of the model's weights are float64, a type dscost does not size (--dtype sizes another)"]

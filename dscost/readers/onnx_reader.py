@@ -22,6 +22,7 @@ from dataclasses import replace
 from math import prod
 from pathlib import Path
 
+from dscost.dtypes import main_dtype
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
@@ -39,7 +40,7 @@ from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, imported_note, negative_perms, unbatched_pools
 from dscost.readers.onnx_uncounted import aten_reason, cannot_run_notes, no_handler_reason, outer_refs, subgraph_summary, where_lost
-from dscost.readers.onnx_wire import Stripper, stored_dtype, strip
+from dscost.readers.onnx_wire import Stripper, strip
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
 RESULT_CACHE = 50_000  # handler results kept for repeated node signatures
@@ -206,7 +207,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}),
-                 outputs=tuple(o.name for o in g.output), weight_dtype=stored_dtype(st))  # fmt: skip
+                 outputs=tuple(o.name for o in g.output), weight_dtype=counter.weight_dtype())  # fmt: skip
 
 
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
@@ -320,6 +321,19 @@ class _Counter(Claims):
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
+
+    def weight_dtype(self) -> str | None:
+        """The type of most of the elements of the tensors counted as parameters (initializers,
+        Constant nodes, weight graph inputs: dscost.dtypes.main_dtype)."""
+        const, types, claimed = self.const, self.types, self.claimed
+        kinds = {const.get(s) or types.get(s) for s in claimed}
+        if len(kinds) == 1:  # (the usual file: one type, no element counts needed)
+            return main_dtype({kinds.pop(): 1})
+        elements: dict = {}
+        for s in claimed:
+            k = const.get(s) or types.get(s)
+            elements[k] = elements.get(k, 0) + self._numel(s)
+        return main_dtype(elements)
 
     def visit(self, node, name: str) -> None:
         op, domain, inputs, outputs = node.op_type, node.domain, node.input[:], node.output[:]  # (a slice of a repeated field: a list, made faster than by list())

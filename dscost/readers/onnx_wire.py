@@ -212,14 +212,6 @@ _TYPED = {4: (1, 4), 10: (11, 8), 5: (6, 0), 7: (7, 0)}
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
-def stored_dtype(st: "Stripper") -> str | None:
-    """The dtype (a DTYPE_BYTES name) of most of the elements the initializers store, or None
-    (:func:`dscost.dtypes.main_dtype`)."""
-    from dscost.dtypes import main_dtype
-
-    return main_dtype({d: b / ITEMSIZE.get(d, 1) for d, b in st.stored_bytes.items()})
-
-
 def data_bytes(n: int, size) -> int:
     """Bytes of ``n`` elements of ``size`` bytes each (0.5: two 4-bit elements per byte), in
     integers: dims multiplying to more than a float holds are impossible, not a crash."""
@@ -406,7 +398,6 @@ class Stripper:
         self.has_graph = False
         self.external_files: set[str] = set()
         self.weight_bytes = 0
-        self.stored_bytes: dict[int, int] = {}  # initializer element type -> bytes stored (dscost.dtypes.main_dtype)
 
     def _check_location(self, t: _Tensor) -> None:
         loc = t.location
@@ -483,7 +474,6 @@ class Stripper:
                 if top:
                     self.initializers[t.name] = t
                     self.weight_bytes += t.nbytes
-                    self.stored_bytes[t.dtype] = self.stored_bytes.get(t.dtype, 0) + t.nbytes
                 if keep is None:  # kept whole: only a header longer than needed is rewritten
                     header = enc_header(5, pos - vs)
                     if buf[fs:vs] == header:

@@ -470,12 +470,14 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
 
 
 def _stored_dtype(f: TFLiteFile) -> str | None:
-    """The dtype of most of the elements the file's constant tensors store (each buffer once; :func:`dscost.dtypes.main_dtype`)."""
+    """The dtype of most of the elements the file's weights store: its constant tensors that can be
+    parameters (float or quantized, more than one element, as :func:`_learned` counts them), each
+    buffer once (:func:`dscost.dtypes.main_dtype`)."""
     elements: dict[int, int] = {}
     seen: set[int] = set()
     for g in f.graphs:
         for t in g.tensors:
-            if t.const and t.buffer not in seen:
+            if t.const and t.buffer not in seen and (t.dtype in FLOAT_TYPES or t.quantized) and t.shape and prod(t.shape) > 1:
                 seen.add(t.buffer)
                 code = ONNX_TYPES.get(TYPE_NAMES.get(t.dtype), -1)
                 elements[code] = elements.get(code, 0) + prod(t.shape)

@@ -164,7 +164,7 @@ def _headline(a: Analysis, flops: bool, memory: ModelMemory | None) -> str:
     return " | ".join(parts)
 
 
-# Where a dtype that is no --dtype comes from (fp32 by default says nothing: it always did).
+# Where a dtype that is no --dtype comes from (fp32 says nothing: it is the default, and always was).
 DTYPE_SOURCE = {"model": "{}: the type of most of the weights the model stores (--dtype sizes another)"}
 
 
@@ -174,7 +174,7 @@ def memory_table(memory: ModelMemory) -> Table:
         ["activations (every tensor once)", nbytes(memory.activation_bytes), f"{memory.activation_bytes:,}", ""],
         ["peak live activations", nbytes(memory.peak_bytes), f"{memory.peak_bytes:,}", memory.peak_layer or ""],
     ]
-    notes = [f"note: {n}" for n in memory.notes] + ([DTYPE_SOURCE[memory.dtype_source].format(memory.dtype)] if memory.dtype_source in DTYPE_SOURCE else []) + [
+    notes = [f"note: {n}" for n in memory.notes] + ([DTYPE_SOURCE[memory.dtype_source].format(memory.dtype)] if memory.dtype_source in DTYPE_SOURCE and memory.dtype != "fp32" else []) + [
         "peak = the most activation bytes live at one step of a sequential run in graph order (inputs included; a tensor "
         "is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion)"
     ]
