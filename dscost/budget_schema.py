@@ -111,7 +111,7 @@ class BudgetEntry(BaseModel):
     dtype: Literal["fp32", "fp16", "bf16", "int8"] | None = Field(
         None,
         description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte "
-        "(default: the type of most of the model's stored weights, fp32 when it has none or one of another type).",
+        "(default: the type of most of the model's weights, fp32 when it has none or one of another type).",
     )
     max_layer_macs: CountLimit | None = Field(None, description="MACs (FLOPs) of any single layer.")
     max_standard_conv_share: ShareLimit | None = Field(None, description="Share of MACs in standard (non-separable) convs.")

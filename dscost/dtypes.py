@@ -33,20 +33,22 @@ def check_dtype(dtype: str) -> str:
     return d
 
 
+def dtype_name(code: int | None) -> str | None:
+    """An ONNX element type as ``Model.weight_dtype`` names it: its DTYPE_BYTES name when dscost
+    sizes it, else its own (float64, int4: sized at fp32 with a note, :func:`unsized_note`)."""
+    return None if code is None else ONNX_SIZED.get(code) or onnx_type_name(code)
+
+
 def main_dtype(elements: dict) -> str | None:
-    """The dtype of most of ``elements`` (ONNX element type -> number of weight elements): its
-    DTYPE_BYTES name when dscost sizes it, else its own name (float64, int4: sized at fp32 with a
-    note, :func:`dscost.memory.model_memory`); None when there are none."""
+    """:func:`dtype_name` of the type of most of ``elements`` (ONNX element type -> number of
+    weight elements; a tie goes to the lower code); None when there are none."""
     elements = {k: v for k, v in elements.items() if k is not None and v}
-    if not elements:
-        return None
-    code = max(sorted(elements), key=elements.__getitem__)
-    return ONNX_SIZED.get(code) or onnx_type_name(code)
+    return dtype_name(max(sorted(elements), key=elements.__getitem__)) if elements else None
 
 
 def resolve_dtype(dtype: str | None, model=None) -> tuple[str, str]:
     """(dtype, where it comes from) of a model's memory and roofline bytes: the one given
-    (``"option"``); else the type of most of the model's stored weights (``"model"``:
+    (``"option"``); else the type of most of the model's weights (``"model"``:
     ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one); else
     fp32 (``"default"``: no weights of a known type, a layer spec, or weights of a type dscost
     does not size: :func:`unsized_note`)."""

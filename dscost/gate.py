@@ -12,7 +12,7 @@ Limit keys (the same names as in budget files):
     Learnable parameters (weights + biases + norm params; no BN buffers).
 ``max_weight_bytes``
     Learnable parameters x bytes per element of ``dtype``
-    (fp32 4, fp16/bf16 2, int8 1; default: the type of most of the model's stored weights,
+    (fp32 4, fp16/bf16 2, int8 1; default: the type of most of the model's weights,
     :func:`dscost.dtypes.resolve_dtype`).  BN running statistics are not counted.
 ``max_peak_activation_bytes``
     Peak live activation memory at ``dtype``: the most activation bytes held at one step of a

@@ -59,7 +59,7 @@ class ModelMemory:
     peak_layer: str | None  # the first layer at which the peak is reached
     layers: list[LayerMemory] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    dtype_source: str = "option"  # option (--dtype), model (its stored weights' type) or default (fp32)
+    dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
 
     @property
     def dtype_bytes(self) -> int:
@@ -192,7 +192,7 @@ def model_memory(model: Model, dtype: str | None = None, params: int | None = No
         if live > peak:
             peak, peak_layer = live, layer.name
     inputs_total = sum([g[0] for g in graph.values()])
-    notes = [unsized_note(model)] if source == "default" and unsized_note(model) else []
+    notes = [note] if source == "default" and (note := unsized_note(model)) else []
     if unknown_sources:
         notes.append(f"{len(unknown_sources)} tensor(s) come from uncounted nodes: their size is unknown and not in the activation figures")
     return ModelMemory(

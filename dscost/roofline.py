@@ -370,7 +370,7 @@ class ModelRoofline:
     notes: list[str] = field(default_factory=list)
     # per standard conv (with hardware): estimated time of its depthwise + pointwise replacement
     separable_s: dict[str, float] = field(default_factory=dict)
-    dtype_source: str = "option"  # option (--dtype), model (its stored weights' type) or default (fp32)
+    dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
 
     @property
     def all_separable_time_s(self) -> float | None:

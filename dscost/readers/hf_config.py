@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dscost.dtypes import DTYPE_BYTES, ONNX_TYPES, main_dtype
+from dscost.dtypes import DTYPE_BYTES, ONNX_TYPES, dtype_name
 from dscost.errors import InputError
 from dscost.layers import Model
 from dscost.readers.torch_files import count_file
@@ -68,7 +68,7 @@ def read_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = Non
                                         progress=bar, input_values=input_values)  # fmt: skip
         model.notes.insert(0, note)
         declared = config.get("dtype", config.get("torch_dtype"))  # (transformers 5 writes dtype, 4 torch_dtype)
-        own = main_dtype({ONNX_TYPES[declared]: 1}) if isinstance(declared, str) and declared in ONNX_TYPES else None
+        own = dtype_name(ONNX_TYPES.get(declared)) if isinstance(declared, str) else None
         if own and own != model.weight_dtype:  # (the type its weights are saved in and loaded at; the meta model is float32, which counts the same)
             model.weight_dtype = own
             if own in DTYPE_BYTES:

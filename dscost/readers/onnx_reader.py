@@ -22,7 +22,7 @@ from dataclasses import replace
 from math import prod
 from pathlib import Path
 
-from dscost.dtypes import main_dtype
+from dscost.dtypes import dtype_name, main_dtype
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
@@ -328,7 +328,7 @@ class _Counter(Claims):
         const, types, claimed = self.const, self.types, self.claimed
         kinds = {const.get(s) or types.get(s) for s in claimed}
         if len(kinds) == 1:  # (the usual file: one type, no element counts needed)
-            return main_dtype({kinds.pop(): 1})
+            return dtype_name(kinds.pop())
         elements: dict = {}
         for s in claimed:
             k = const.get(s) or types.get(s)

@@ -179,8 +179,12 @@ def _names(tensor_name: str, fused: bool) -> tuple[str, str]:
 def _learned(tensors, indices, const: set[int] | None = None) -> int:
     """Elements of the learned constants among ``indices`` (float or quantized, more than one
     element; a constant: in ``const`` when given, else a tensor with data)."""
-    return sum(prod(tensors[t].shape) for t in indices if t >= 0 and (t in const if const is not None else tensors[t].const)
-               and (tensors[t].dtype in FLOAT_TYPES or tensors[t].quantized) and tensors[t].shape and prod(tensors[t].shape) > 1)  # fmt: skip
+    return sum(prod(tensors[t].shape) for t in indices if t >= 0 and (t in const if const is not None else tensors[t].const) and _learnable(tensors[t]))
+
+
+def _learnable(t) -> bool:
+    """A tensor that can be a parameter: float or quantized, more than one element."""
+    return (t.dtype in FLOAT_TYPES or t.quantized) and bool(t.shape) and prod(t.shape) > 1
 
 
 def _subgraph_params(f: TFLiteFile, op, const: set[int]) -> int:
@@ -466,18 +470,17 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if left > 0:
         notes.insert(subgraphs_note, f"{left} more subgraph(s) (bodies of control-flow ops or other signatures) not counted"
                      + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
-    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs, weight_dtype=_stored_dtype(f))
+    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs, weight_dtype=_weight_dtype(f))
 
 
-def _stored_dtype(f: TFLiteFile) -> str | None:
-    """The dtype of most of the elements the file's weights store: its constant tensors that can be
-    parameters (float or quantized, more than one element, as :func:`_learned` counts them), each
-    buffer once (:func:`dscost.dtypes.main_dtype`)."""
+def _weight_dtype(f: TFLiteFile) -> str | None:
+    """The dtype of most of the elements of the file's constants that can be parameters
+    (:func:`_learnable`), each buffer once (:func:`dscost.dtypes.main_dtype`)."""
     elements: dict[int, int] = {}
     seen: set[int] = set()
     for g in f.graphs:
         for t in g.tensors:
-            if t.const and t.buffer not in seen and (t.dtype in FLOAT_TYPES or t.quantized) and t.shape and prod(t.shape) > 1:
+            if t.const and t.buffer not in seen and _learnable(t):
                 seen.add(t.buffer)
                 code = ONNX_TYPES.get(TYPE_NAMES.get(t.dtype), -1)
                 elements[code] = elements.get(code, 0) + prod(t.shape)

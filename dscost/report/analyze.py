@@ -164,17 +164,14 @@ def _headline(a: Analysis, flops: bool, memory: ModelMemory | None) -> str:
     return " | ".join(parts)
 
 
-# Where a dtype that is no --dtype comes from (fp32 says nothing: it is the default, and always was).
-DTYPE_SOURCE = {"model": "{}: the type of most of the weights the model stores (--dtype sizes another)"}
-
-
 def memory_table(memory: ModelMemory) -> Table:
     rows = [
         ["weights (learnable params)", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,}", ""],
         ["activations (every tensor once)", nbytes(memory.activation_bytes), f"{memory.activation_bytes:,}", ""],
         ["peak live activations", nbytes(memory.peak_bytes), f"{memory.peak_bytes:,}", memory.peak_layer or ""],
     ]
-    notes = [f"note: {n}" for n in memory.notes] + ([DTYPE_SOURCE[memory.dtype_source].format(memory.dtype)] if memory.dtype_source in DTYPE_SOURCE and memory.dtype != "fp32" else []) + [
+    own = memory.dtype_source == "model" and memory.dtype != "fp32"  # (where a dtype no --dtype gave comes from; fp32 is the default)
+    notes = [f"note: {n}" for n in memory.notes] + ([f"{memory.dtype}: the type of most of the weights the model stores (--dtype sizes another)"] if own else []) + [
         "peak = the most activation bytes live at one step of a sequential run in graph order (inputs included; a tensor "
         "is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion)"
     ]
