@@ -17,6 +17,7 @@ is imported only for a PyTorch target or module.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import os
 from dataclasses import dataclass, fields
@@ -33,9 +34,21 @@ if TYPE_CHECKING:
 
 __all__ = ["analyze", "compare", "check", "Analysis", "Comparison", "CheckReport", "InputError"]
 
-# How the load options are named in messages raised through this API.
-API_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shape", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values", "kwargs": "kwargs",
-              "measure_sizes": "measure_sizes", "meta": "meta"}
+def _in_api_terms(fn):
+    """``fn``, its InputError's message naming the options as this API's arguments
+    (``input_shape={'x': (1, 3, 224, 224)}`` where the CLI says ``--input-shape x=1x3x224x224``)."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as err:
+            from dscost.wording import api_terms
+
+            err.args = (api_terms(str(err)),)
+            raise
+
+    return call
 
 
 @dataclass
@@ -44,6 +57,7 @@ class Analysis(cost.Analysis):
     ``layers``, ``what_if`` per standard conv, ``blocks``, ``all_separable``, ``all_standard``,
     ``shares``), the result every renderer takes, plus :meth:`to_json`."""
 
+    @_in_api_terms
     def to_json(self, flops: bool = False, dtype: str | None = None, hardware: str | None = None, depth: int | None = None) -> dict[str, Any]:
         """The document of `dscost analyze --format json` (exact integers); with the defaults the
         same dict as the CLI prints.  ``dtype`` sizes the roofline's bytes per layer (fp32, fp16,
@@ -61,6 +75,7 @@ class Analysis(cost.Analysis):
         return (f"<dscost.Analysis of {self.model.name!r}: {len(self.layers):,} layers, {t.macs:,} MACs, {t.params:,} params"
                 + (f", {lost:,} uncounted" if lost else "") + ">")  # fmt: skip
 
+    @_in_api_terms
     def to_text(self, fmt: str = "table", flops: bool = False, depth: int | None = None, top: int | None = None, show_all: bool = False) -> str:
         """The report `dscost analyze` writes, as a string: ``fmt`` ``"table"`` (plain text, every
         column, as when piped), ``"markdown"`` or ``"csv"``; ``depth``, ``top`` and ``show_all`` are
@@ -77,6 +92,7 @@ class Analysis(cost.Analysis):
         show_analysis(self, fmt, _flag("flops", flops), memory=model_memory(self.model, None, self.totals.params), view=view, out=out)
         return out.getvalue()
 
+    @_in_api_terms
     def by_module(self, depth: int = 1, show_all: bool = False) -> dict[str, Cost]:
         """The summed :class:`~dscost.layers.Cost` (``macs``, ``params``, ...) of each module at
         ``depth``: the rows of ``--depth`` (fvcore's ``by_module``, torchinfo's ``depth``), in the
@@ -151,7 +167,7 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
             raise InputError(f"kwargs: expected a dict of keyword arguments, got {type(kwargs).__name__}")
         options = {"width": width, "resolution": resolution, "input_shapes": shapes, "input_dtypes": dtypes, "dims": dims, "input_values": input_values, "kwargs": kwargs, "progress": progress,
                    "measure_sizes": measure_sizes or None, "meta": meta or None}
-        return load(os.fspath(model), labels=API_LABELS, **options)
+        return load(os.fspath(model), **options)
     module, stored = _torch_module(model)
     if module is not None:
         given = [k for k, v in (("width", width), ("resolution", resolution), ("kwargs", kwargs), ("dims", dims), ("meta", meta or None)) if v is not None]
@@ -163,7 +179,7 @@ def load_model(model: Any, inputs: Any = None, *, input_shape: Any = None, width
         model = module
         from dscost.readers.torch_reader import read_module
 
-        return read_module(model, inputs=inputs, input_shapes=shapes, what="input_shape", input_dtypes=dtypes, input_values=input_values, measure_sizes=measure_sizes)
+        return read_module(model, inputs=inputs, input_shapes=shapes, input_dtypes=dtypes, input_values=input_values, measure_sizes=measure_sizes)
     raise InputError(f"expected a model file path, a 'package.module:factory' target or a torch.nn.Module, got a {type(model).__name__}")
 
 
@@ -200,6 +216,7 @@ def _is_layer_spec(path: str) -> bool:
 # The public functions
 
 
+@_in_api_terms
 def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: float | None = None,
             resolution: int | tuple[int, int] | None = None, kwargs: dict | None = None, dims: dict[str, int] | None = None,
             input_values: dict[str, int] | None = None, input_dtypes: Any = None, measure_sizes: bool = False, meta: bool = False) -> Analysis:
@@ -234,6 +251,7 @@ def analyze(model: Any, inputs: Any = None, *, input_shape: Any = None, width: f
     return Analysis(**{f.name: getattr(a, f.name) for f in fields(a)})
 
 
+@_in_api_terms
 def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any = 1, padding: Any = "same",
             dilation: Any = 1, bias: bool = False) -> Comparison:
     """One standard conv (kernel ``dk``, ``m`` -> ``n`` channels, input ``df``) against its
@@ -244,6 +262,7 @@ def compare(dk: Any = 3, m: int = 32, n: int = 64, df: Any = 112, *, stride: Any
     return cost.compare(layer_geom(dk, m, n, df, stride, padding, dilation, _flag("bias", bias), prefix=""))
 
 
+@_in_api_terms
 def check(models: Any, *, max_macs: Any = None, max_params: Any = None, max_weight_bytes: Any = None,
           max_peak_activation_bytes: Any = None, dtype: str | None = None,
           max_layer_macs: Any = None, max_standard_conv_share: Any = None, max_remaining_savings: Any = None,

@@ -122,24 +122,19 @@ def _tidy(p: Path) -> Path:
     return tidy if tidy == p or tidy.resolve() == p.resolve() else p
 
 
-# How budget entries name the reader options (in messages).
-OPTION_LABELS = {"width": "width/resolution", "resolution": "width/resolution", "input_shapes": "input_shapes", "input_dtypes": "input_dtypes", "dims": "dims", "input_values": "input_values",
-                 "measure_sizes": "measure_sizes", "meta": "meta"}
-
-
-def analyze_path(path: str | Path, options: dict, labels: dict[str, str] | None = None):
+def analyze_path(path: str | Path, options: dict):
     """Load a model with reader options (one that does not apply to the model's kind is an
-    error naming it by ``labels``: CLI flags by default) and analyze it."""
+    error) and analyze it."""
     from dscost.cost import analyze
     from dscost.readers import load
 
-    return analyze(load(path, labels=labels, **options))
+    return analyze(load(path, **options))
 
 
 def _evaluate(job: tuple) -> list:
     """(A worker task.)  Analyze one model once and evaluate every limit set that names it."""
-    path, options, labels, evaluations = job
-    analysis = analyze_path(path, options, labels)
+    path, options, evaluations = job
+    analysis = analyze_path(path, options)
     return [gate.evaluate(analysis, limits, flops=flops, path=shown) for limits, flops, shown in evaluations]
 
 
@@ -211,7 +206,7 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
             raise InputError(f"{f}: no entry of {budget_path} holds for it (an entry's path is relative to the budget file); "
                              f"add one for it, or one without a path, which holds for every model given on the command line")  # fmt: skip
     keys = list(groups)
-    tasks = [(f, batch.with_progress(options, progress, jobs), OPTION_LABELS, [(entry.limits(), use_flops, shown_path(f)) for _, entry, _ in uses])
+    tasks = [(f, batch.with_progress(options, progress, jobs), [(entry.limits(), use_flops, shown_path(f)) for _, entry, _ in uses])
              for f, options, uses in groups.values()]  # fmt: skip
     results: dict[tuple, list] = {}
     done = 0
@@ -220,8 +215,10 @@ def check_budget(budget_path: str | Path, *, flops: bool | None = None, jobs: in
             results[keys[done]] = res
             done += 1
     except InputError as err:
+        from dscost.wording import budget_terms
+
         f, _, uses = groups[keys[done]]
-        msg, shown = str(err), shown_path(f)
+        msg, shown = budget_terms(str(err)), shown_path(f)  # (the entry's keys gave the options)
         raise InputError(f"{prefix(uses[0][0])}{msg if str(f) in msg or shown in msg else f'cannot check {shown}: {msg}'}") from None
     merged: dict[tuple, gate.ModelResult] = {}  # (one model under one name: the limits of all its entries in one result)
     for key, k in order:
@@ -251,7 +248,7 @@ def check_models(paths: list[str], limits: gate.Limits, *, flops: bool = False, 
 
     report = gate.CheckReport("flops" if flops else "macs")
     paths = batch.expand(paths)
-    tasks = [(Path(p), batch.with_progress(options or {}, progress, jobs), None, [(limits, flops, shown_path(p))]) for p in paths]
+    tasks = [(Path(p), batch.with_progress(options or {}, progress, jobs), [(limits, flops, shown_path(p))]) for p in paths]
     done = 0
     try:
         for res in batch.run_ordered(_evaluate, tasks, jobs, paths):

@@ -73,7 +73,7 @@ def test_a_run_onnxruntime_refuses_is_one_line_naming_the_file(tmp_path):
     path = save(tmp_path, mp)
     with pytest.raises(InputError) as err:
         dscost.analyze(str(path), measure_sizes=True)
-    assert str(err.value).startswith(f"{path}: --measure-sizes: onnxruntime cannot run this model:") and "\n" not in str(err.value)
+    assert str(err.value).startswith(f"{path}: measure_sizes=True: onnxruntime cannot run this model:") and "\n" not in str(err.value)
 
 
 def _picky(tmp_path, above: float):
@@ -101,7 +101,7 @@ def test_a_model_that_fails_on_normal_noise_is_measured_on_uniform_floats(tmp_pa
     assert ("measured in one onnxruntime run on random uniform floats in [0, 1), integer zeros and empty strings (seed 1), after a run on "
             "normal floats failed (onnxruntime failed in node 'rows' (Reshape))") in note  # fmt: skip
     assert "Reshape" not in capfd.readouterr().err
-    with pytest.raises(InputError, match=r"--measure-sizes \(normal floats failed: onnxruntime failed in node 'rows' \(Reshape\); uniform ones too\)"):
+    with pytest.raises(InputError, match=r"measure_sizes=True \(normal floats failed: onnxruntime failed in node 'rows' \(Reshape\); uniform ones too\)"):
         dscost.analyze(str(_picky(tmp_path, 2.0)), measure_sizes=True)
 
 

@@ -624,7 +624,7 @@ def test_a_module_partly_on_the_meta_device_is_counted_on_a_meta_copy_and_a_run_
         dscost.analyze(m, (1, 3, 16, 16))
     with torch.device("meta"):
         m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())
-    with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): --measure-sizes runs the model, and its tensors are on the meta device .*module.to_empty\(device='cpu'\)"):
+    with pytest.raises(dscost.InputError, match=r"^Sequential \(nn.Module\): measure_sizes=True runs the model, and its tensors are on the meta device .*module.to_empty\(device='cpu'\)"):
         dscost.analyze(m, (1, 3, 16, 16), measure_sizes=True)
     (tmp_path / "meta_factory.py").write_text("import torch\n\ndef build():\n    with torch.device('meta'):\n        return torch.nn.Linear(64, 32)\n")
     assert run(["bench", f"{tmp_path}/meta_factory.py:build", "-i", "4x64", "--budget", "0.1"]) == 2

@@ -51,7 +51,8 @@ ONNX_SUFFIXES = KINDS[1].suffixes
 TORCH = KINDS[3]
 SINGLE_INPUT_KINDS = (TORCH, *KINDS[4:])  # (a shape without a name: the forward's single input)
 
-# How options are named in messages: command-line flags (budget files pass their own key names).
+# How options are named in messages: command-line flags (the API and budget files put them in
+# their own words: dscost.wording).
 FLAG_LABELS = {
     "width": "--width-multiplier/--resolution",
     "resolution": "--width-multiplier/--resolution",
@@ -146,15 +147,14 @@ OTHER_FORMATS = (
 )  # fmt: skip
 
 
-def reader_options(target: str | Path, options: dict, labels: dict[str, str] | None = None) -> dict:
+def reader_options(target: str | Path, options: dict) -> dict:
     """The options that apply to ``target``'s kind.  An option given (not None, not empty) for a
     kind that does not take it is an InputError naming it and what to use instead."""
     kind = kind_of(target)
-    labels = labels or FLAG_LABELS
     given = {k: v for k, v in options.items() if v is not None and v != {} and v != ()}
     wrong = [k for k in given if k not in kind.options and k not in AMBIENT]
     if wrong:
-        label = labels.get(wrong[0], wrong[0])
+        label = FLAG_LABELS.get(wrong[0], wrong[0])
         names = list(dict.fromkeys(k.plural for k in KINDS if wrong[0] in k.options))  # (the saved PyTorch kinds are PyTorch modules too)
         takers = (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)) or "no input kind"
         verb = "apply" if "/" in label else "applies"
@@ -174,7 +174,7 @@ def reader_options(target: str | Path, options: dict, labels: dict[str, str] | N
     opts = {k: v for k, v in given.items() if k in kind.options}
     if "" in opts.get("input_shapes", {}) and kind not in SINGLE_INPUT_KINDS:
         shape = "x".join(map(str, opts["input_shapes"][""]))
-        raise InputError(f"{labels.get('input_shapes', 'input_shapes')} {shape}: name the input (NAME={shape}); a shape without a name is for PyTorch modules (their single forward input)")
+        raise InputError(f"--input-shape {shape}: name the input (--input-shape NAME={shape}); a shape without a name is for PyTorch modules (their single forward input)")
     return opts
 
 
@@ -191,7 +191,7 @@ def options_for(target: str | Path, options: dict) -> dict:
     return out
 
 
-def load(target: str | Path, *, labels: dict[str, str] | None = None, **options):
+def load(target: str | Path, **options):
     """Read any input (YAML spec, ONNX graph, TFLite model, PyTorch target) into a Model.
 
     ``options``: ``width`` and ``resolution`` (specs), ``input_shapes`` (ONNX, TFLite and
@@ -203,8 +203,7 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
     (the keyword arguments of a PyTorch factory), ``meta`` (a PyTorch factory called under
     ``torch.device("meta")``: counted from shapes), ``progress`` (a progress bar on a
     terminal, where the reader has one).
-    An option that does not apply to the input's kind raises InputError
-    (``labels`` names the options in that message; default: the CLI flags).
+    An option that does not apply to the input's kind raises InputError (naming the CLI's flag).
     """
     from importlib import import_module
 
@@ -214,7 +213,7 @@ def load(target: str | Path, *, labels: dict[str, str] | None = None, **options)
     if not any(suffix in k.suffixes for k in KINDS) and suffix != ".py" and torch_target(target) is None:
         regular_file(target, "model file")  # a directory says so before "unknown format"
     kind = kind_of(target)
-    opts = reader_options(target, options, labels)  # usage errors before the file is looked at
+    opts = reader_options(target, options)  # usage errors before the file is looked at
     if kind is not TORCH:  # the torch reader checks a target's .py file itself
         regular_file(target, "model file")
     module, function = kind.reader.split(":")

@@ -43,7 +43,7 @@ def count_exported(path: str | Path, input_shapes: dict[str, tuple] | None = Non
         stored = getattr(program, "example_inputs", None) or ((), {})  # (torch >= 2.6 saves them)
         sizes = f"the program was exported for other sizes ({', '.join(value_text(t) for t in stored[0]) or 'none stored'}): only dimensions it exported as dynamic can change"
         if input_shapes:
-            args, kwargs = inputs_from_shapes(label, program.module(), dict(input_shapes), torch, "--input-shape", input_dtypes)
+            args, kwargs = inputs_from_shapes(label, program.module(), dict(input_shapes), torch, input_dtypes)
         elif input_dtypes:
             raise InputError(f"{label}: element types apply with --input-shape (NAME=SHAPE:DTYPE); the stored example inputs have their own")
         else:

@@ -20,21 +20,16 @@ def _signature_text(params, var_pos: bool) -> str:
 TOKEN_IDS = ("input_ids", "token_ids", "tokens")  # (a forward parameter of these names takes token ids: typed in the hint)
 
 
-def _hint(what: str, name: str = "") -> str:
-    """How to give a shape, in the caller's terms: ``--input-shape x=1x3x224x224`` (CLI) or
-    ``input_shape={'x': (1, 3, 224, 224)}`` (API); token ids as ``input_ids=1x128:int64``."""
-    if name in TOKEN_IDS:
-        return f"{what} {name}=1x128:int64" if what.startswith("--") else f"{what}={{{name!r}: '1x128:int64'}}"
-    if what.startswith("--"):
-        return f"{what} {name + '=' if name else ''}1x3x224x224"
-    return f"{what}={{{name!r}: (1, 3, 224, 224)}}" if name else f"{what}=(1, 3, 224, 224)"
+def _hint(name: str = "") -> str:
+    """How to give a shape: ``--input-shape x=1x3x224x224``; token ids as ``input_ids=1x128:int64``
+    (the API says ``input_shape={'x': (1, 3, 224, 224)}``: :mod:`dscost.wording`)."""
+    return f"--input-shape {name}=1x128:int64" if name in TOKEN_IDS else f"--input-shape {name + '=' if name else ''}1x3x224x224"
 
 
-def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what: str = "--input-shape", dtypes: dict[str, str] | None = None,
-                       values: dict[str, int] | None = None):  # fmt: skip
+def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, dtypes: dict[str, str] | None = None, values: dict[str, int] | None = None):
     """(args, kwargs) of tensors for ``shapes``: ``""`` is the forward's single input, other keys
     are forward parameter names.  Each is ``torch.rand`` (seed 0), or zeros of a non-float
-    element type in ``dtypes`` (a valid index for any embedding).  ``what`` names the option.
+    element type in ``dtypes`` (a valid index for any embedding).
     ``values``: the forward's flags (bools, integers) by parameter name, given as keywords."""
     import inspect
 
@@ -44,13 +39,13 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     sig = _signature_text(params, var_pos)
     if not shapes:
         if not required and params and params[0].name in TOKEN_IDS:  # (a transformers model: every input optional)
-            raise InputError(f"{label}: give the input shape of {sig}: {_hint(what, params[0].name)}")
-        raise InputError(f"{label}: give the input shape of {sig}: {_hint(what)}" + (f" or {_hint(what, required[0].name)}" if required else ""))
+            raise InputError(f"{label}: give the input shape of {sig}: {_hint(params[0].name)}")
+        raise InputError(f"{label}: give the input shape of {sig}: {_hint()}" + (f" or {_hint(required[0].name)}" if required else ""))
     if "" in shapes:
         if len(shapes) > 1:
-            raise InputError(f"{label}: a shape without a name is for a forward of one input; name every shape ({_hint(what, 'NAME')}) for {sig}")
+            raise InputError(f"{label}: a shape without a name is for a forward of one input; name every shape ({_hint('NAME')}) for {sig}")
         if len(required) > 1:
-            raise InputError(f"{label}: {sig} takes {len(required)} inputs; name each shape: " + ", ".join(_hint(what, p.name) for p in required))
+            raise InputError(f"{label}: {sig} takes {len(required)} inputs; name each shape: " + ", ".join(_hint(p.name) for p in required))
         target = required[0].name if required else (params[0].name if params and params[0].kind != P.KEYWORD_ONLY else None)
         shapes = {target: shapes[""]} if target else shapes
     names = {p.name for p in params}
@@ -66,17 +61,17 @@ def inputs_from_shapes(label: str, module, shapes: dict[str, tuple], torch, what
     missing = [p for p in required if p.name not in shapes and p.name not in (values or {})]
     if missing:
         flag = missing[0].annotation in (int, bool, float, "int", "bool", "float")  # (a non-tensor argument: a value, not a shape)
-        how = (f"--input-value {missing[0].name}=N" if what.startswith("--") else f"input_values={{{missing[0].name!r}: N}}") if flag else _hint(what, missing[0].name)
+        how = f"--input-value {missing[0].name}=N" if flag else _hint(missing[0].name)
         raise InputError(f"{label}: {sig} also needs {missing[0].name}: {how}")
     if dtypes and list(dtypes) == [""] and len(shapes) == 1:  # one element type, for the one input given
         dtypes = {next(iter(shapes)): dtypes[""]}
     stray = [n for n in dtypes or {} if n not in shapes]
     if stray:
-        raise InputError(f"{label}: an element type for {repr(stray[0]) if stray[0] else 'a single input'}, which has no shape; give both: {_hint(what, stray[0])}")
+        raise InputError(f"{label}: an element type for {repr(stray[0]) if stray[0] else 'a single input'}, which has no shape; give both: {_hint(stray[0])}")
     gen = torch.Generator().manual_seed(0)
     like = next((t for t in (*module.parameters(), *module.buffers()) if t.is_floating_point()), None)  # (as the module's weights are)
     kind = (str(like.dtype).removeprefix("torch."), like.device) if like is not None else ("float32", None)
-    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch, f"{label}: {what} {n}".rstrip(), kind) for n, s in shapes.items()}
+    tensor = {n: _example(tuple(s), (dtypes or {}).get(n), gen, torch, f"{label}: --input-shape {n}".rstrip(), kind) for n, s in shapes.items()}
     args: list = []
     if "" in tensor:  # forward(*args): the one positional input
         args.append(tensor.pop(""))

@@ -55,7 +55,7 @@ from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo,
 from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
 from dscost.readers.torch_inputs import describe, inputs_from_shapes, unnamed
-from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta_note, on_meta, to_meta
+from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta, off_meta_note, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, torch_release, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
@@ -447,7 +447,7 @@ def _set_mode(module, training: bool) -> None:
 
 
 def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
-                source: str | None = None, label: str | None = None, what: str = "--input-shape",
+                source: str | None = None, label: str | None = None,
                 input_dtypes: dict[str, str] | None = None, progress=False, input_values: dict[str, int] | None = None,
                 measure_sizes: bool = False) -> Model:
     """Count an ``nn.Module`` called with ``inputs`` (a tensor, a tuple of positional inputs, or
@@ -456,7 +456,7 @@ def read_module(module, inputs=None, input_shapes: dict[str, tuple] | None = Non
     afterwards.  ``progress``: a status line on a terminal (True, or a bar shown by the caller).
     ``measure_sizes``: sizes that depend on the data (``nonzero()``, NMS) are those of one
     onnxruntime run of the export on the same inputs, as torch's eager run has them."""  # fmt: skip
-    return count_module(module, inputs, input_shapes, name=name, source=source, label=label, what=what, input_dtypes=input_dtypes, progress=progress,
+    return count_module(module, inputs, input_shapes, name=name, source=source, label=label, input_dtypes=input_dtypes, progress=progress,
                         input_values=input_values, measure_sizes=measure_sizes)[0]  # fmt: skip
 
 
@@ -479,7 +479,7 @@ def _copied(value, torch, depth: int = 0):
 
 
 def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = None, *, name: str | None = None,
-                  source: str | None = None, label: str | None = None, what: str = "--input-shape",
+                  source: str | None = None, label: str | None = None,
                   input_dtypes: dict[str, str] | None = None, progress=False, workdir: str | Path | None = None,
                   arg_names: list[str] | None = None, call: tuple[tuple, dict] | None = None, input_values: dict[str, int] | None = None,
                   measure_sizes: bool = False) -> tuple[Model, Path]:
@@ -511,14 +511,15 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
         else:
             args, kwargs = (inputs,), {}
     else:
-        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, what, input_dtypes, input_values)
+        args, kwargs = inputs_from_shapes(label, module, dict(input_shapes or {}), torch, input_dtypes, input_values)
     stray = unnamed(module, [*(input_shapes or {}), *(input_values or {})]) if inputs is None and call is None else []
     if meta:  # (the inputs on the module's device; the user's tensors are left where they are)
         args, kwargs = to_meta(args, torch), to_meta(kwargs, torch)
+    ((args, kwargs), on_meta_inputs) = ((args, kwargs), 0) if meta else off_meta((args, kwargs), module, torch)
     described = describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     generated = [t for t in (*args, *kwargs.values()) if isinstance(t, torch.Tensor)] if inputs is None and call is None else []
-    made = what if any(t.is_floating_point() for t in generated) else ""  # (float inputs dscost made: torch.rand)
+    made = "--input-shape" if any(t.is_floating_point() for t in generated) else ""  # (float inputs dscost made: torch.rand)
     zeros = any(not t.is_floating_point() for t in generated)  # (integer ones: zeros)
     frozen = isinstance(module, torch.jit.ScriptModule) and not hasattr(module, "training") and not any(True for _ in module.parameters())
     was_training = getattr(module, "training", False)  # (torch.jit.freeze's module has none)
@@ -561,6 +562,9 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
             model = _read(path, label, tensors, measure)
             if meta:
                 model.notes[:] = meta_notes(model.notes) + ([meta_note] if meta_note else [])
+            if on_meta_inputs:
+                model.notes.append(f"{on_meta_inputs} example input(s) on the meta device, where the module's weights are not: counted with inputs of the same shapes "
+                                   "and types made by dscost (random floats, integer zeros) on the weights' device")  # fmt: skip
             broken = _broken(model, args, kwargs, torch)
             again = None
             if (broken or _lost(model)) and exporter.startswith("TorchScript"):
