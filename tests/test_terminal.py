@@ -202,6 +202,19 @@ def test_a_wrapped_line_of_prose_hangs_under_its_start():
     assert [x.text for x in fit_doc([Text("word " * 20)], 40, 2, wrap=True)][1].startswith("  word")
 
 
+def test_rich_wraps_prose_and_notes_with_the_same_hang(monkeypatch):
+    """Rich on an 80-column terminal: the legend above the tables and a table's notes wrap with
+    their continuation lines indented, as the plain renderer's (Rich's own wrapping began them at
+    the margin, where they read as lines of their own)."""
+    a, memory = analysis(ROOT / "models" / "mobilenet_v1.yaml")
+    text = on_terminal(show_analysis, a, "table", memory=memory, width=80, monkeypatch=monkeypatch)
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("MACs = multiply-accumulates"))
+    assert len(lines[at]) <= 80 and lines[at + 1].startswith("  ") and not lines[at + 2].startswith(" ")
+    peak = next(i for i, line in enumerate(lines) if line.startswith("peak = the most activation bytes"))
+    assert lines[peak + 1].startswith("  ") and all(len(line) <= 80 for line in lines)
+
+
 def test_two_names_are_never_shortened_to_one_text():
     """Found by a README check at 80 columns: each block's two LayerNorms of a timm ViT export,
     '/blocks/blocks.0/norm1/LayerNormalization' and '.../norm2/...', were both shown as

@@ -218,8 +218,8 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> list[Table | Tex
 
 
 def fit_doc(doc: Doc, width: int, gap: int, wrap: bool = False) -> Doc:
-    """Every table fitted to ``width``; with ``wrap`` (the plain renderer; Rich wraps by itself)
-    long text lines and table notes are word-wrapped too."""
+    """Every table fitted to ``width``; with ``wrap`` long text lines and table notes are
+    word-wrapped too, each continuation line indented (Rich's own wrapping would not)."""
     out: Doc = []
     for x in doc:
         if isinstance(x, Table):
@@ -383,8 +383,8 @@ def emit_rich(doc: Doc, out, width: int | None = None, color: bool = True) -> No
 
     kw = {} if color else {"color_system": None}
     console = Console(file=out, highlight=False, soft_wrap=False, width=width, **kw)
-    if width is not None:
-        doc = fit_doc(doc, width, RICH_GAP)
+    if width is not None:  # (prose and notes wrapped here too: a continuation line indented, as the plain renderer's)
+        doc = fit_doc(doc, width, RICH_GAP, wrap=True)
     styles = {"title": "bold", "heading": "bold underline", "note": "dim"}
     for item in doc:
         if isinstance(item, Text):
