@@ -35,7 +35,7 @@ from dscost.cli_options import (  # the options several commands share
 from dscost.errors import InputError, buffered_stdout, internal_error_line, report_written, silence_stdout
 from dscost.options import bench_mode_options, layer_geom, limit_option, load_options, onnx_input_shapes, repeated_gate_option, roofline_hardware, run_limits
 from dscost.units import clean
-from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS
+from dscost.report.document import CHECK_FORMATS, FORMATS, REPORT_FORMATS, status
 
 app = typer.Typer(
     name="dscost",
@@ -319,7 +319,7 @@ def export(
     info: dict = {}
     path = export_model(model, output, external_data=external_data, info=info)
     show_export(cost.analyze(model), path, info, fmt.value)
-    print(f"wrote {path} ({plural(len(model.layers), 'layer')}, zero weights{', external data in ' + path.name + '.data' if external_data else ''})", file=sys.stderr)
+    status(f"wrote {path} ({plural(len(model.layers), 'layer')}, zero weights{', external data in ' + path.name + '.data' if external_data else ''})")
 
 
 # --------------------------------------------------------------------------
@@ -454,7 +454,7 @@ def convert(
     show_conversion(rep, fmt.value)
     what = f"{plural(len(rep.converted), 'block')} merged" if reverse else f"{plural(len(rep.converted), 'conv')} converted"
     tail = "; the new weights need fine-tuning before use" if rep.converted else ""
-    print(f"wrote {rep.output} ({what}{tail})", file=sys.stderr)
+    status(f"wrote {rep.output} ({what}{tail})")
     if rep.exact is False:
         print("dscost: the converted model's MACs/params differ from the what-if prediction (see 'What-if check')", file=sys.stderr)
         raise typer.Exit(1)

@@ -402,6 +402,7 @@ def test_schema_spec_is_json_schema(capsys):
 def test_schema_every_format(capsys):
     code, out, _ = cli(capsys, "schema", "-f", "table")
     assert code == 0 and out.startswith("dscost layer spec") and "global_avgpool" in out
+    assert out.count("dscost layer spec") == 1 and "\ntop level\n" in out  # (the root's table is not titled with the heading again)
     code, out, _ = cli(capsys, "schema", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0

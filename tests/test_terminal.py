@@ -18,7 +18,7 @@ from dscost.readers import load
 from dscost.report.analyze import show_analysis
 from dscost.report.compare import show_comparison
 from dscost.report.document import Column, fit_columns, share_bar
-from dscost.report.names import collapse_path, shorten_middle
+from dscost.report.names import collapse_path, shorten_cells, shorten_middle
 from dscost.views import hidden_by_default
 from report_models import vit_like
 
@@ -188,6 +188,10 @@ def test_shorten_and_bar():
     assert shorten_middle("dsconv3.pw_bn -> stage2.res.project_bn", 30) == "dsconv3.pw_bn -> stage2…ect_bn"
     assert share_bar(1.0) == "█" * 8 and share_bar(0.5) == "████" and share_bar(0.001) == "▏" and share_bar(0) == ""
     assert share_bar(0.99) == "███████▉"
+    # two names that shorten to one text, at a two-digit index: told apart before the op, which stays
+    names = [f"model.layers.{i}.{n}_layernorm/ReduceMean" for i in (1, 10) for n in ("input", "post_attention")]
+    assert shorten_cells(names, 32) == ["…layers.1…t_layernorm/ReduceMean", "…layers.1…n_layernorm/ReduceMean",
+                                        "…layers.10.input_lay…/ReduceMean", "…layers.10.post_atte…/ReduceMean"]  # fmt: skip
 
 
 def test_a_wrapped_line_of_prose_hangs_under_its_start():
@@ -213,6 +217,35 @@ def test_rich_wraps_prose_and_notes_with_the_same_hang(monkeypatch):
     assert len(lines[at]) <= 80 and lines[at + 1].startswith("  ") and not lines[at + 2].startswith(" ")
     peak = next(i for i, line in enumerate(lines) if line.startswith("peak = the most activation bytes"))
     assert lines[peak + 1].startswith("  ") and all(len(line) <= 80 for line in lines)
+
+
+def test_legends_are_those_of_the_columns_shown(monkeypatch):
+    """`--columns all` on an 80-column terminal: the columns that do not fit are hidden, the
+    first listed kept, and the legends under the table are only the shown columns' (share,
+    other ops and sep MACs were explained under a table that no longer had them)."""
+    from dscost.report.analyze import View
+
+    a, memory = analysis(ROOT / "models" / "mobilenet_v1.yaml")
+    view = View.from_options(False, None, 2, "all", None)
+    text = on_terminal(show_analysis, a, "table", memory=memory, view=view, width=80, monkeypatch=monkeypatch)
+    layers = text.split("\nLayers\n", 1)[1].split("\n\n", 1)[0]
+    assert layers.splitlines()[0].split() == ["layer", "type", "kernel", "input", "->", "output", "MACs", "params"]
+    assert "8 columns hidden to fit 80 columns (% MACs, share, other ops, sep MACs, sep" in layers
+    assert not any(legend in layers for legend in ("share: MACs as a bar", "other ops: bias", "sep MACs / sep params:", "act bytes ="))
+
+
+def test_a_status_line_wraps_on_a_terminal_only(monkeypatch):
+    """`convert`'s and `export`'s 'wrote ...' line on stderr: word-wrapped with a hanging indent on
+    a terminal (it was cut mid-word by the terminal at 80 columns), one line when redirected."""
+    from dscost.report.document import status
+
+    monkeypatch.setenv("COLUMNS", "40")
+    line = "wrote cv_separable.onnx (1 conv converted; the new weights need fine-tuning before use)"
+    tty, piped = Terminal(), io.StringIO()
+    status(line, tty)
+    status(line, piped)
+    assert tty.getvalue().splitlines() == ["wrote cv_separable.onnx (1 conv", "  converted; the new weights need", "  fine-tuning before use)"]
+    assert piped.getvalue() == line + "\n"
 
 
 def test_two_names_are_never_shortened_to_one_text():

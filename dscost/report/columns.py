@@ -203,17 +203,20 @@ def columns(
 
 def select(cands: dict[str, Column], keys: list[str], width: int | None, explicit: bool) -> tuple[list[Column], list[Column]]:
     """(shown, dropped) among ``keys``: with ``explicit`` (--columns) exactly those, only the
-    name shortened to fit; else fitted by priority to ``width`` (None: every column)."""
+    name shortened to fit (when even so they do not fit, the first listed, as many as fit);
+    else fitted by priority to ``width`` (None: every column).  Fitted here, not later by the
+    document, so the table's legends are those of the columns shown."""
     chosen = [cands[k] for k in keys if k in cands]
     if not explicit:
         return fit_columns(chosen, width)
     if width is not None:
-        original = [c.cells for c in chosen]
+        original = [(c.cells, c.priority) for c in chosen]
         for c in chosen:
             c.priority = c.priority if c.shrink else -1  # keep all; let the name shrink
         kept, _ = fit_columns(chosen, width)
         if len(kept) == len(chosen):
             return kept, []
-        for c, cells in zip(chosen, original):
-            c.cells = cells
+        for i, (c, (cells, _)) in enumerate(zip(chosen, original)):
+            c.cells, c.priority = cells, i
+        return fit_columns(chosen, width)
     return chosen, []

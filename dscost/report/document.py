@@ -247,6 +247,18 @@ def _wrap(text: str, width: int, hang: bool = False) -> list[str]:
     return textwrap.wrap(body, width, initial_indent=lead, subsequent_indent=lead + "  ", break_on_hyphens=False) or [""]
 
 
+def status(text: str, stream=None) -> None:
+    """A line saying what was done (``wrote model.onnx (3 convs converted; ...)``) on stderr:
+    word-wrapped to the terminal, each continuation line indented, when stderr is one; else one
+    line.  (Error and warning lines stay one line everywhere: they are read by scripts too.)"""
+    stream = stream or sys.stderr
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):  # (a closed or replaced stream)
+        tty = False
+    print("\n".join(_wrap(text, terminal_width(stream), hang=True)) if tty and len(text) > 40 else text, file=stream)
+
+
 def terminal_width(out) -> int:
     """Columns of the terminal ``out`` writes to ($COLUMNS first, as Rich does; 80 if unknown)."""
     cols = os.environ.get("COLUMNS", "")
@@ -325,7 +337,7 @@ class output_file:
                 failed = failed or e
             if exc_type is None and failed is None:
                 os.replace(self.tmp, self.path)
-                print(f"wrote {self.path}", file=sys.stderr)
+                status(f"wrote {self.path}")
         finally:
             if os.path.exists(self.tmp):
                 os.unlink(self.tmp)

@@ -116,10 +116,26 @@ def shorten_cells(cells: list[str], width: int) -> list[str]:
     for s, group in sources.items():
         if len(group) < 2:
             continue
-        ends = {x: _cut_end(x, width) for x in group}
-        if len(set(ends.values())) == len(group):
-            short = [ends[x] if y == s else y for x, y in zip(cells, short)]
+        for cut in (_cut_before_op, _cut_end):  # (the op kept where that tells them apart)
+            ends = {x: cut(x, width) for x in group}
+            if len(set(ends.values())) == len(group):
+                short = [ends[x] if y == s else y for x, y in zip(cells, short)]
+                break
     return short
+
+
+def _cut_before_op(text: str, width: int) -> str:
+    """``text`` cut at the end of what comes before its last path segment (the op), which is
+    kept: 'model.layers.10.post_attention_layernorm/ReduceMean' -> '…layers.10.post_attent…/ReduceMean'
+    (shortened in the middle, it read as its input_layernorm's twin, '…layers.10…_layernorm/ReduceMean')."""
+    text = collapse_path(text) if "/" in text else text
+    if not text.startswith(("/", "…")) and "." in text.partition("/")[0]:
+        text = _drop_plain_names(text, width)
+    head, slash, op = text.rpartition("/")
+    room = width - len(op) - 2  # (for '…/')
+    if len(text) <= width or not slash or room < 8 or cell_width(text) != len(text):
+        return _cut_end(text, width)
+    return head[:room] + "…/" + op
 
 
 def _cut_end(text: str, width: int) -> str:

@@ -12,7 +12,8 @@ def schema_doc(schema: dict[str, Any]) -> Doc:
     doc: Doc = [Text(schema.get("title", "schema"), "title")]
     if schema.get("description"):
         doc.append(Text(schema["description"], "note"))
-    for name, rows in _schema_objects(schema):
+    for i, (name, rows) in enumerate(_schema_objects(schema)):
+        name = "top level" if i == 0 and "properties" in schema else name  # (the heading above already names the file kind)
         # (on a narrow terminal the description, word-wrapped, then required and default; the type,
         # often the widest, is written after the table when it does not fit)
         doc.append(Table(name, ["field", "type", "required", "default", "description"], rows, align="lllll", priority=[0, 4, 2, 3, 1], wrap=4, spill=(1,)))
