@@ -121,6 +121,7 @@ def test_schema_keeps_the_descriptions_on_a_narrow_terminal(monkeypatch):
     assert "description" in entry and "type" not in entry and "hidden to fit" not in text
     assert "\ntype:\n  path: string | null\n  name: string | null\n" in text and "  max_macs: integer | string | null\n" in text
     assert any(x.startswith("max_params ") and "Learnable" in x for x in lines)
+    assert "\n\n\n" not in text  # (one blank line between those lines and the next table, not two)
 
 
 def test_diff_keeps_the_deltas_on_a_narrow_terminal(monkeypatch, vit_path, tmp_path):

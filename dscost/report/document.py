@@ -211,9 +211,9 @@ def fit_table(table: Table, width: int, gap: int = RICH_GAP) -> list[Table | Tex
             rows.append(row[:at] + [piece] + row[at + 1 :] if k == 0 else [""] * at + [piece] + [""] * (len(row) - at - 1))
     notes = list(table.notes) + ([dropped_note(dropped, width, table.hint or DEFAULT_HINT)] if dropped else [])
     lines = []
-    if spilled:  # (a heading, a line per row, a blank line)
+    if spilled:  # (a heading, a line per row; the next table begins with a blank line of its own)
         lines = [Text(table.spill_sep.join(c.header for c in spilled) + ":"), *(Text(f"  {r[0]}: " + table.spill_sep.join(r[int(c.key)] for c in spilled if r[int(c.key)]))
-                 for r in table.rows), Text("")]  # fmt: skip
+                 for r in table.rows)]  # fmt: skip
     return [Table(table.title, [table.headers[i] for i in idx], rows, "".join(aligns[i] for i in idx), notes, [prio[i] for i in idx], None, table.hint), *lines]
 
 
