@@ -363,6 +363,38 @@ def test_weights_inside_the_body_and_outside_are_counted_once(tmp_path):
     assert cost.analyze(m).totals.params == 640
 
 
+def test_a_condition_passed_on_through_identities_and_a_body_constant_of_several_values(tmp_path):
+    """Round 64 (spox's loops): spox writes an Identity of every body output, so a condition passed on
+    with op.identity is two copies of the body's input -- the Loop was uncounted ('the condition its body
+    computes may stop it'); and a Constant node of more than one value in a body (a Reshape's shape,
+    spox's weights) was an internal error (AttributeError in the body's counter)."""
+    shape = helper.make_node("Constant", [], ["sq_shape"], name="k_shape", value=helper.make_tensor("s", I64, [2], [1, H]))
+    body = helper.make_graph(_rnn_ops("h", "x", "h1") + [shape, node("Reshape", ["h1", "sq_shape"], "h2"),
+                             node("Identity", ["cond_in"], "c1"), node("Identity", ["c1"], "cond_out")], "step",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("h2", [1, H])])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "cond", "h0"], ["h_last"], name="loop", body=body)]
+    inits = _weights() + [init("M", dtype=np.int64, value=3), init("cond", dtype=np.bool_, value=True)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, IN]), ("h0", [1, H])], ["h_last"], inits)))
+    assert not m.uncounted
+    (loop,) = m.layers
+    assert loop.cost == Cost(macs=3 * STEP_MACS, other_ops=3 * STEP_OPS, weights=IN * H + H * H)
+
+
+def test_an_uncounted_loop_holds_the_weights_of_its_body_as_params(tmp_path):
+    """A Loop of unknown length whose body holds its own weight (a 16x16 Q initializer, and a 2x16
+    Constant node): its params are those it reads from the graph (W, R) and those (polygraphy's
+    sanitize moves a body's weights into its initializers: they were 0 params then)."""
+    extra = [node("MatMul", ["h2", "Q"], "hq"), helper.make_node("Constant", [], ["P"], value=helper.make_tensor("p", 1, [2, H], [0.5] * 2 * H))]
+    body = helper.make_graph(_rnn_ops("h", "x", "h2") + extra + [node("Identity", ["cond_in"], "cond_out")], "step",
+                             [vi("i", [], I64), vi("cond_in", [], B), vi("h", [1, H])], [vi("cond_out", [], B), vi("hq", [1, H])],
+                             initializer=[init("Q", H, H), init("one", value=1.0)])  # fmt: skip
+    nodes = [helper.make_node("Loop", ["M", "", "h0"], ["h_last"], name="loop", body=body)]
+    m = read_onnx(save(tmp_path, model(nodes, [("x", [1, IN]), ("h0", [1, H]), ("M", vi("M", [], I64))], ["h_last"], _weights())))
+    (u,) = m.uncounted
+    assert u.op == "Loop" and u.params == IN * H + H * H + H * H + 2 * H == 672  # (the one-element 'one' is no weight)
+    assert cost.analyze(m).totals.params == 672
+
+
 def test_a_loop_in_a_loop_is_counted_inside_it(tmp_path):
     """Outer M = 3, inner M = 2, the inner body one RNN step: 6 steps in all."""
     inner = helper.make_graph(_rnn_ops("h", "x", "h2") + [node("Identity", ["cond_in"], "cond_out")], "inner",

@@ -44,7 +44,7 @@ MAX_UNROLLED_NODES = 200_000  # ... and at most this many body nodes in all (a b
 CHANGES = "changes shape from one iteration to the next"
 SEEDED_DEPTH = 2  # a body is inferred again with its counter's values (_follow) only this many Loops deep: bounded work
 LOOP_OP_TYPES = (b'"\x04Loop', b'"\x04Scan')  # NodeProto.op_type == "Loop" / "Scan", as written on the wire
-_NO_INITIALIZERS = SimpleNamespace(initializers={})
+_NO_INITIALIZERS = SimpleNamespace(initializers={}, constants={})  # (a body's Constant nodes keep their data: none was left out)
 
 
 @dataclass

@@ -39,7 +39,7 @@ from dscost.readers.onnx_loops import LOOP_OP_TYPES, LOOPS, count_loop
 from dscost.readers.onnx_masks import Masks
 from dscost.readers.onnx_measure import measure
 from dscost.readers.onnx_mend import NEGATIVE_INT_BYTES, POOL_BYTES, imported_note, negative_perms, unbatched_pools
-from dscost.readers.onnx_uncounted import aten_reason, cannot_run_notes, no_handler_reason, outer_refs, subgraph_summary, where_lost
+from dscost.readers.onnx_uncounted import aten_reason, body_params, cannot_run_notes, no_handler_reason, outer_refs, subgraph_summary, where_lost
 from dscost.readers.onnx_wire import Stripper, strip
 
 INDEX_TYPES = (6, 7)  # TensorProto INT32, INT64
@@ -381,7 +381,7 @@ class _Counter(Claims):
                 elif op == "If" and inputs and inputs[0]:  # (an If that folding or the shapes decide was inlined before the count)
                     why = f"If: which branch runs is decided at run time (its condition {inputs[0]!r} is not a constant of the graph); {why}"
                 # the weights its bodies use from the graph exist whichever branch runs: its params
-                return self._uncounted(name, op, why, inputs + refs, outputs, derived)
+                return self._uncounted(name, op, why, inputs + refs, outputs, derived, own=body_params(node))
             handler = ops.HANDLERS.get(op)
             if handler is None:
                 return self._uncounted(name, op, no_handler_reason(op, node), inputs, outputs, derived)
@@ -528,9 +528,11 @@ class _Counter(Claims):
                 if held and not quantized:
                     self.held[t] = held
 
-    def _uncounted(self, name: str, op: str, reason: str, inputs: list[str], outputs: list[str], derived: bool, packed: dict[int, int] | None = None) -> None:
+    def _uncounted(self, name: str, op: str, reason: str, inputs: list[str], outputs: list[str], derived: bool, packed: dict[int, int] | None = None,
+                   own: int = 0) -> None:  # fmt: skip
         """List a node as uncounted, with the params of its learned constant inputs (their elements;
-        ``packed``: input index -> its params instead, for a low-bit weight op's inputs)."""
+        ``packed``: input index -> its params instead, for a low-bit weight op's inputs) and ``own``
+        (the weights its subgraphs hold)."""
         if derived:  # (constants in: its outputs are constants, whose sources a later layer counts)
             self._derive(outputs, inputs)
             weights = 0
@@ -542,7 +544,7 @@ class _Counter(Claims):
                     weights += count
         else:
             weights = self._claim_rest(name, inputs, range(len(inputs)), None, [])
-        self.uncounted.append(Uncounted(name, op, reason, params=weights))
+        self.uncounted.append(Uncounted(name, op, reason, params=weights + (own if not derived else 0)))
 
     def _edges(self, inputs: list[str], data_idx, params: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """The layers (or graph inputs) the data inputs come from, and which output of each

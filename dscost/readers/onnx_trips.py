@@ -64,9 +64,10 @@ def steps(node, inferred, values: dict, shapes: dict, counters: dict | None = No
         return 0, f"condition {cond!r} false", ""
     c_in, c_out = body.input[1].name, body.output[0].name
     made = {o: n for n in body.node for o in n.output}
-    p = made.get(c_out)
     again = _one_int(inferred.values.get(c_out))
-    if c_out == c_in or (p is not None and p.op_type == "Identity" and list(p.input) == [c_in]) or again is not None:
+    c_out = copied_from(c_out, made)
+    p = made.get(c_out)
+    if c_out == c_in or again is not None:
         if m is None:
             return None, "", (f"Loop: its trip count {trip!r} is {values.get(trip).reshape(-1)[0]:,}, more than {MAX_STEPS:,}" if trip
                               else "Loop without a trip count, its condition always true: it never ends")  # fmt: skip
@@ -184,9 +185,21 @@ def _one_int(value) -> int | None:
 
 
 
+def copied_from(name: str, made: dict) -> str:
+    """The tensor ``name`` copies through a chain of Identity nodes (``made``: each output's node),
+    or ``name`` itself: spox writes an Identity of every body output, so a condition passed on
+    unchanged with ``op.identity`` is two copies of the body's input."""
+    for _ in range(64):
+        p = made.get(name)
+        if p is None or p.op_type != "Identity" or len(p.input) != 1:
+            break
+        name = p.input[0]
+    return name
+
+
 def carried_through(node, body) -> list[tuple[str, str]]:
     """(body input, outer tensor) of each value a Loop or Scan carries through its body unchanged
-    (the body returns the input itself or an Identity of it)."""
+    (the body returns the input itself or a copy of it, through Identity nodes)."""
     ins = list(node.input)
     first, n = (2, len(ins)) if node.op_type == "Loop" else (0, len(ins) - (attr_int(node, "num_scan_inputs") or 0))
     out_first = 1 if node.op_type == "Loop" else 0
@@ -194,7 +207,6 @@ def carried_through(node, body) -> list[tuple[str, str]]:
     pairs = []
     for k in range(first, min(n, len(body.input), len(body.output) - out_first + first)):
         b_in, b_out = body.input[k].name, body.output[k - first + out_first].name
-        p = made.get(b_out)
-        if b_out == b_in or (p is not None and p.op_type == "Identity" and list(p.input) == [b_in]):
+        if copied_from(b_out, made) == b_in:
             pairs.append((b_in, ins[k]))
     return pairs

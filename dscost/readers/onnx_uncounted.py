@@ -67,6 +67,20 @@ def subgraph_summary(node) -> str:
     return "subgraph not counted: " + "; ".join(parts)
 
 
+def body_params(node) -> int:
+    """Elements of the weights the bodies of ``node`` hold themselves (tensors of a learned type
+    and more than one element, as initializers or Constant nodes: spox writes a body's weights as
+    the latter): params of the node when it is uncounted, as the enclosing graph's tensors it
+    reads are (:func:`outer_refs`)."""
+    from math import prod
+
+    from dscost.readers.onnx_claims import LEARNED_TYPES
+
+    tensors = [t for g in node_bodies(node) for t in g.initializer]
+    tensors += [a.t for g in node_bodies(node) for n in g.node if n.op_type == "Constant" for a in n.attribute if a.HasField("t")]
+    return sum(prod(t.dims) for t in tensors if t.data_type in LEARNED_TYPES and prod(t.dims) > 1)
+
+
 def outer_refs(node) -> list[str]:
     """The tensors of the enclosing graph that the subgraphs of ``node`` (If, Loop, Scan, nested
     too) read by name: what their nodes consume that no subgraph makes or declares."""
