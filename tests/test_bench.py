@@ -371,10 +371,29 @@ def test_noisy_machine_gets_a_notice_not_a_confident_number(capsys):
     assert noisy.variants["standard"].timing.spread == pytest.approx(2 / 3)
     report.show_layer_bench(noisy, "table")
     out = capsys.readouterr().out
-    assert "(noisy: not a confident number)" in out and "turns" not in out
+    assert "the measured speedup is noisy: not a confident number" in out and "turns" not in out
     assert "notice: standard: the machine is too noisy for a confident number: p10-p90 spread is 67% of the median (threshold 25%)" in out
     d = report.layer_bench_json(noisy)
     assert d["noisy"] is True and d["notices"] == noisy.notices and d["measured_speedup"] == 3.0
+
+
+def test_a_noisy_speedup_keeps_its_column_at_80_columns(monkeypatch):
+    """Round 66 (a README audit at 80 columns): 'measured (median latency ratio)' beside '5.00x (95% CI
+    4.07-5.46x) (noisy: not a confident number)' was wider than the terminal, so the table's only
+    value column was hidden; the hedge is a note under the table now."""
+    from dscost.report.document import emit
+    from test_terminal import Terminal
+
+    noisy = _synthetic_layer_bench([2.0] * 5 + [4.0] * 5, [1.0] * 10)
+    noisy.ratios = [4.07, 4.2, 4.5, 4.8, 5.0, 5.1, 5.3, 5.46, 4.1, 5.4, 4.6, 4.9]  # (paired rounds: a wide interval)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = Terminal()
+    emit("table", doc=lambda: report.layer_bench_doc(noisy), out=out)
+    text = out.getvalue()
+    (line,) = [x for x in text.splitlines() if x.startswith("measured (median latency ratio)")]
+    assert line.endswith("x)") and "4.85x (95% CI" in line and "hidden to fit" not in text
+    assert "the measured speedup is noisy: not a confident number (see the notice)" in text
 
 
 def test_noisy_model_bench_headline_is_hedged(capsys):

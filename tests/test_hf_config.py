@@ -130,3 +130,18 @@ def test_a_configs_dtype_sizes_memory(tmp_path, capsys):
     mem = json.loads(capsys.readouterr().out)["memory"]  # (float64: not sized; fp32, said)
     assert (mem["dtype"], mem["dtype_source"], mem["weight_bytes"]) == ("fp32", "default", 215_808)
     assert mem["notes"] == ["sized at fp32: most of the model's weights are float64, a type dscost does not size (--dtype sizes another)"]
+
+
+def test_a_config_naming_code_of_its_own_beside_a_known_type_says_which_class_counted(tmp_path, capsys):
+    """Round 66 (a README audit): a Llama config whose auto_map names a class of its own was counted
+    as transformers' LlamaForCausalLM without a word; the repository's code may differ from it."""
+    cfg = transformers.LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2, vocab_size=100,
+                                   architectures=["LlamaForCausalLM"])  # fmt: skip
+    cfg.auto_map = {"AutoModelForCausalLM": "modeling_x.XForCausalLM"}
+    path = config(tmp_path, "remote", cfg)
+    capsys.readouterr()
+    assert run(["analyze", path, "-i", "input_ids=1x8:int64", "-f", "json", "-q"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["totals"]["params"] == 53_952  # (the same Llama as the bf16 one above)
+    assert out["notes"][1] == ("the config names code of its own (auto_map: modeling_x.XForCausalLM), which dscost does not run: counted as "
+                               "transformers' own LlamaForCausalLM; where that code differs, give the model as package.module:factory")  # fmt: skip

@@ -294,7 +294,7 @@ ERRORS = [
     (["tests/torch_models.py:raises"], "tests/torch_models.py:raises: raises() raised ValueError: bad config: depth must be even"),
     (["tests/torch_models.py:tiny", "--arg", "depth=3"], "tiny(depth=3) raised TypeError: tiny() got an unexpected keyword argument 'depth'"),
     (["tests/torch_models.py:bad_checkpoint"], "bad_checkpoint() raised RuntimeError: Error(s) in loading state_dict for Linear: size mismatch for weight: copying a param with shape torch.Size([4, 3]) from checkpoint, the shape in current model is torch.Size([4, 4])."),
-    (["tests/torch_models.py:returns_int"], "returns_int() returned a int, not a torch.nn.Module"),
+    (["tests/torch_models.py:returns_int"], "returns_int() returned an int, not a torch.nn.Module"),
     (["tests/torch_models.py:NOT_CALLABLE"], "NOT_CALLABLE is a int, not an nn.Module or a function returning one"),
     (["tests/torch_models.py:tiny_instance", "--arg", "width=3"], "tiny_instance is an nn.Module instance, not a factory"),
     (["tests/torch_models.py:NotExportable"], "torch.onnx.export failed: UnsupportedOperatorError: Exporting the operator 'aten::linalg_svdvals' to ONNX opset version 17 is not supported; the dynamo exporter too: "),
@@ -2004,10 +2004,10 @@ def test_a_forward_wanting_token_ids_is_told_how_to_give_them(capsys):
     m = tm.Embedded()
     with pytest.raises(InputError, match=r"forward\(input_ids: 1x16\) failed: RuntimeError: Expected tensor for argument #1 'indices'.*; "
                                          r"the shapes given make float tensors \(torch\.rand\): give integer inputs such as token ids their "
-                                         r"element type, input_shape=\{'input_ids': '1x32:int64'\}"):  # fmt: skip
+                                         r"element type, input_shape=\{'input_ids': '1x16:int64'\}"):  # fmt: skip
         dscost.analyze(m, input_shape={"input_ids": (1, 16)})
     assert run(["analyze", "torch_models:Embedded", "-i", "input_ids=1x16"]) == 2
-    assert "give integer inputs such as token ids their element type, --input-shape input_ids=1x32:int64" in capsys.readouterr().err
+    assert "give integer inputs such as token ids their element type, --input-shape input_ids=1x16:int64" in capsys.readouterr().err  # (the shape given)
     counted = [dscost.analyze(m, {"input_ids": torch.randint(0, 100, (1, 16))}),
                dscost.analyze(m, input_shape="input_ids=1x16:int64"),
                dscost.analyze(m, input_shape={"input_ids": "1x16:long"}),

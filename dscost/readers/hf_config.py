@@ -19,6 +19,7 @@ from pathlib import Path
 from dscost.dtypes import DTYPE_BYTES, ONNX_TYPES, dtype_name
 from dscost.errors import InputError
 from dscost.layers import Model
+from dscost.readers.handlers import few
 from dscost.readers.torch_files import count_file
 from dscost.readers.torch_meta import built_on_meta
 from dscost.readers.torch_reader import count_module
@@ -67,6 +68,9 @@ def read_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = Non
         model, onnx_path = count_module(module, None, input_shapes, name=name or Path(path).stem, source=label, label=label, input_dtypes=input_dtypes,
                                         progress=bar, input_values=input_values)  # fmt: skip
         model.notes.insert(0, note)
+        if isinstance(config.get("auto_map"), dict) and config["auto_map"]:  # (a class of its own named beside a model type transformers knows)
+            model.notes.insert(1, f"the config names code of its own (auto_map: {few(map(str, config['auto_map'].values()))}), which dscost does not run: "
+                                  f"counted as transformers' own {type(module).__name__}; where that code differs, give the model as package.module:factory")  # fmt: skip
         declared = config.get("dtype", config.get("torch_dtype"))  # (transformers 5 writes dtype, 4 torch_dtype)
         own = dtype_name(ONNX_TYPES.get(declared)) if isinstance(declared, str) else None
         if own and own != model.weight_dtype:  # (the type its weights are saved in and loaded at; the meta model is float32, which counts the same)

@@ -106,6 +106,15 @@ def _example(shape: tuple, dtype: str | None, gen, torch, where: str, like: tupl
         raise InputError(f"{where}: cannot make an input of shape {_shape_text(shape)} ({dtype}): {first_line(err)}") from None
 
 
+def integer_hint(module, args: tuple, kwargs: dict) -> str:
+    """``--input-shape input_ids=1x12:int64``: the first float input dscost made, at the shape it was
+    given, typed as token ids are (for a forward that wanted integers)."""
+    names = [p.name for p in forward_params(module)[0]]
+    made = [*zip(names, args), *kwargs.items()]
+    name, t = next(((n, t) for n, t in made if getattr(t, "is_floating_point", lambda: False)()), ("input_ids", None))
+    return f"--input-shape {name}={'x'.join(map(str, t.shape)) if t is not None and t.dim() else '1x32'}:int64"
+
+
 def describe(module, args: tuple, kwargs: dict, names: list[str] | None = None) -> str:
     """``x: 1x3x224x224, mask: 1x128`` for messages and notes (``names``: of the positional inputs,
     where the forward's signature has none)."""

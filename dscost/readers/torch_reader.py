@@ -54,7 +54,7 @@ from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
 from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
-from dscost.readers.torch_inputs import describe, inputs_from_shapes, unnamed
+from dscost.readers.torch_inputs import describe, inputs_from_shapes, integer_hint, unnamed
 from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta, off_meta_note, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, torch_release, value_note
@@ -168,7 +168,8 @@ def build_module(target: str, kwargs: dict | None = None, meta: bool = False):
         raise fail(f"{target}: {attr}({_kwargs_text(kwargs)}) raised {first_line(err)}{on}", err) from None
     module = program_module(built, torch)
     if not isinstance(module, torch.nn.Module):
-        raise InputError(f"{target}: {attr}({_kwargs_text(kwargs)}) returned a {type(built).__name__}, not a torch.nn.Module")
+        kind = type(built).__name__
+        raise InputError(f"{target}: {attr}({_kwargs_text(kwargs)}) returned {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not a torch.nn.Module")
     return module, program_inputs(built, torch)
 
 
@@ -425,8 +426,7 @@ def _forward(module, args: tuple, kwargs: dict, torch, what: str, generated: str
         if stray:
             hint = f"; {stray[0]!r} is no named parameter of the forward, which passed it to its **kwargs: check the name"
         elif generated and re.search(r"\b(Long|Int)\b|'indices'", first_line(err)):
-            way = f"{generated} input_ids=1x32:int64" if generated.startswith("--") else f"{generated}={{'input_ids': '1x32:int64'}}"
-            hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {way}"
+            hint = f"; the shapes given make float tensors (torch.rand): give integer inputs such as token ids their element type, {integer_hint(module, args, kwargs)}"
         elif "meta tensors" in message(err) or "on the meta device" in message(err):
             hint = ("; the forward reads a tensor's value (a branch on it, a size from it, .item()), and a module on the meta device has "
                     "shapes, no values: give it memory first (module.to_empty(device='cpu'), then initialize or load it)")

@@ -20,6 +20,10 @@ def _ci_json(ci: tuple[float, float] | None) -> list[float] | None:
     return [round(ci[0], 4), round(ci[1], 4)] if ci else None
 
 
+# Under a Speedup table whose measured ratio is noisy (a note, not in the cell: the cell and its label must fit 80 columns)
+NOISY = "the measured speedup is noisy: not a confident number (see the notice)"
+
+
 def _ci_text(ci: tuple[float, float] | None) -> str:
     """' (95% CI 2.98-3.30x)': the distribution-free interval of the median paired ratio."""
     return f" (95% CI {ci[0]:.2f}-{ci[1]:.2f}x)" if ci else ""
@@ -102,16 +106,15 @@ def layer_bench_doc(r: LayerBench, flops: bool = False) -> Doc:
         rows.append([name, human(k * v.macs), ms(t.median_ms), ms(t.p10_ms), ms(t.p90_ms), f"{t.spread:.0%}", f"{k * v.gmacs_per_s:.1f}"])
     doc.append(Table("Latency", ["variant", unit, "median", "p10", "p90", "spread", rate], rows, notes=["spread = (p90 - p10) / median"]))
     th, me = r.theoretical_speedup, r.measured_speedup
-    noisy = " (noisy: not a confident number)" if r.noisy else ""
     srows = [
         ["theoretical (MAC ratio)", times(th)],
-        ["measured (median latency ratio)", times(me) + _ci_text(r.speedup_ci) + noisy],
+        ["measured (median latency ratio)", times(me) + _ci_text(r.speedup_ci)],
         ["measured, fastest runs (p10 latency ratio)", times(r.measured_speedup_p10)],
     ]
     if r.estimate:
         e = r.estimate
         srows.append([f"roofline estimate ({e['hardware']}, {e['dtype']})", times(e["estimated_speedup"])])
-    doc.append(Table("Speedup of the separable layer", ["", "speedup"], srows))
+    doc.append(Table("Speedup of the separable layer", ["", "speedup"], srows, notes=[NOISY] if r.noisy else []))
     if th > 0 and not r.noisy:
         doc.append(Text(f"the separable layer turns {me / th:.0%} of its MAC reduction into speed on this machine", "note"))
     if r.estimate:
@@ -263,11 +266,10 @@ def pair_bench_doc(p: PairBench, flops: bool = False) -> Doc:
         ["converted", human(k * c.macs), ms(c.latency.median_ms), ms(c.latency.p10_ms), ms(c.latency.p90_ms), seconds(c.estimate_s)],
     ]
     doc.append(Table("Whole model", ["model", unit, "median", "p10", "p90", "roofline est."], whole))
-    noisy = " (noisy: not a confident number)" if p.noisy else ""
-    speed = [["theoretical (MAC ratio)", times(p.theoretical_speedup)], ["measured (median latency ratio)", times(p.measured_speedup) + _ci_text(p.speedup_ci) + noisy]]
+    speed = [["theoretical (MAC ratio)", times(p.theoretical_speedup)], ["measured (median latency ratio)", times(p.measured_speedup) + _ci_text(p.speedup_ci)]]
     if est is not None:
         speed.append([f"roofline estimate ({p.hardware}, {p.dtype})", times(est)])
-    doc.append(Table("Speedup", ["", "speedup"], speed))
+    doc.append(Table("Speedup", ["", "speedup"], speed, notes=[NOISY] if p.noisy else []))
     rows = []
     for r in p.layer_rows():
         rows.append(
