@@ -49,21 +49,23 @@ time.  Exit 1 while a row is "DIFF" or "REFUSED" and not in EXPLAINED.  A benchm
 
 As run 2026-12-07, Linux x86_64, 2-core VM (shared), Python 3.11.7: torch 2.14.1 (+cu130 build, on the CPU),
 torchvision 0.29.1, onnx 1.23.2, onnxruntime 1.32.0, onnx2torch 1.5.15, polygraphy 0.53.6, onnx-graphsurgeon
-0.6.1, spox 0.18.2, pnnx 20261020; dscost at the frozen copy of this round (main 3d00620).  32 models (29 ONNX
-files, 3 pnnx-traced modules), 139 rows, 130 dscost runs (9 rows n/a: onnx2torch refuses the file), 0.0-6.0 s
-a run, 7 min in all; no hang or timeout; 3 runs raised a traceback (finding 1).  Exit 1 (findings 1 and 2).
+0.6.1, spox 0.18.2, pnnx 20261020.  32 models (29 ONNX files, 3 pnnx-traced modules), 139 rows, 130 dscost runs
+(9 rows n/a: onnx2torch refuses the file), 0.0-6.0 s a run, 7 min in all; no hang or timeout.
+
+First run, on the round's frozen copy (main 3d00620): 101 equal, 22 explained, 7 DIFF (3 a traceback: finding 1;
+4 uncounted: finding 2); exit 1.  Again after the findings were fixed (f1ec376), every row as below; exit 0:
 
 | run | equal | explained | DIFF | REFUSED | n/a |
 |---|---:|---:|---:|---:|---:|
-| onnx (the file) | 24 | 0 | 5 | 0 | 0 |
+| onnx (the file) | 29 | 0 | 0 | 0 | 0 |
 | onnx2torch_api (tensor) | 13 | 7 | 0 | 0 | 9 |
 | onnx2torch_api_shape | 11 | 7 | 0 | 0 | 0 |
 | onnx2torch_cli | 15 | 5 | 0 | 0 | 0 |
-| polygraphy_sanitize (--fold-constants) | 27 | 0 | 2 | 0 | 0 |
+| polygraphy_sanitize (--fold-constants) | 29 | 0 | 0 | 0 | 0 |
 | polygraphy_extract | 5 | 0 | 0 | 0 | 0 |
 | pnnx_onnx (*.pnnx.onnx) | 0 | 3 | 0 | 0 | 0 |
 | pnnx_py_api, pnnx_py_cli (*_pnnx.py) | 6 | 0 | 0 | 0 | 0 |
-| total (139 rows) | 101 | 22 | 7 | 0 | 9 |
+| total (139 rows) | 108 | 22 | 0 | 0 | 9 |
 
 Every conv, transposed conv, Gemm, MatMul, Einsum, LSTM / GRU, LayerNormalization and Resize graph counts the
 formula on its file, on its onnx2torch module (= torch's FlopCounterMode) and after polygraphy's folding, nothing
@@ -73,30 +75,30 @@ folded files: torch's module has the BN gamma / beta too, +17,056 / +4,800 / +21
 unfolded files give torch's 11,689,512 / 3,504,872 / 1,366,792 and BN statistics as buffers, each way); every
 extracted subgraph gives the formula on its own nodes, equal to the same nodes' MACs in the whole net
 (3,056,640 / 33,554,432 / 4,064,064 / 5,299,200 / 262,656); pnnx's Python modules (BN fused by pnnx) give torch's
-count of them and the traced module's MACs.  An If on an input flag counts its branch with the value given, and
-after polygraphy's sanitize every Loop and Scan body of constants counts (it moves them into the body's
-initializers).  The only differences are in ONNX Loop / Scan bodies read as they are (findings 1 and 2).
+count of them and the traced module's MACs.  An If on an input flag counts its branch with the value given; the
+Loops and the Scan count trip count x body (192 / 192 / 256 MACs, 64 params), before and after polygraphy's
+sanitize (which moves body constants into the body's initializers).
 
-FINDINGS (open: the frozen copy shows them):
+FINDINGS (fixed in f1ec376; the first run showed them):
 
 1. CRASH (3 rows, a traceback in the API; ``dscost: internal error: AttributeError: 'types.SimpleNamespace' object
    has no attribute 'constants' at onnx_reader.py:484``, exit 2, on the CLI): a Loop or Scan whose body holds a
    Constant node of more than one distinct number -- an int64 ``[1, 8]`` for a Reshape (loop_shape_const.onnx,
    scan_shape_const.onnx), or the 8x8 weight spox writes into the body (spox_loop.onnx: spox places ``op.constant``
-   where it is used).  Right: 3 x 64 = 192 MACs (Scan: 4 x 64 = 256), 64 params.  Cause: ``onnx_loops._run`` builds the body's counter with ``_NO_INITIALIZERS =
-   SimpleNamespace(initializers={})`` as its wire; ``onnx_reader._Counter._constants`` reads ``self.wire.constants``
-   for every Constant node whose value ``uniform_constant`` does not call a literal (a one-value Constant, e.g. a
-   ones matrix, passes).  With ``_NO_INITIALIZERS.constants = {}`` set in scratch both count 192 / 64, nothing
-   uncounted (Scan 256 / 64).  polygraphy's sanitize hides it (it moves body constants into the body's initializers: equal).
+   where it is used).  Right: 3 x 64 = 192 MACs (Scan: 4 x 64 = 256), 64 params.  Cause: ``onnx_loops._run`` built
+   the body's counter with ``_NO_INITIALIZERS = SimpleNamespace(initializers={})`` as its wire;
+   ``onnx_reader._Counter._constants`` reads ``self.wire.constants`` for every Constant node whose value
+   ``uniform_constant`` does not call a literal.  Fix: the body's wire has no left-out constants either
+   (``constants={}``).  polygraphy's sanitize hid it (it moves body constants into the body's initializers).
 2. UNCOUNTED (4 rows): a Loop whose body passes its condition on through two Identity nodes (loop_idcond2.onnx;
    spox writes an Identity of its own after every body output, so ``op.identity(cond)`` in a spox body makes two:
-   spox_loop_idcond.onnx) is listed as uncounted, "the condition its body computes ('c_out') may stop it before its
-   trip count", 0 MACs of 192.  Right: the condition is the body's input condition unchanged (a constant True), so
-   trip count x body = 192.  Cause: ``onnx_trips.steps`` takes the condition as unchanged only when the output is
-   the input or ONE Identity of it (``p.op_type == "Identity" and list(p.input) == [c_in]``); a chain of Identity
-   nodes is not followed.  Also: after polygraphy sanitize moved W into the body's initializers, the uncounted Loop's
-   params fell from 64 to 0 (an uncounted node's params take the enclosing graph's tensors it reads,
-   ``onnx_uncounted.outer_refs``, not a body's own initializers).
+   spox_loop_idcond.onnx) was listed as uncounted, "the condition its body computes ('c_out') may stop it before its
+   trip count", 0 MACs of 192.  Cause: ``onnx_trips.steps`` took the condition as unchanged only when the output
+   was the input or ONE Identity of it.  Fix: ``onnx_trips.copied_from`` follows a chain of Identity nodes (also
+   for the values a Loop carries through unchanged).  Also: an uncounted Loop's params were only the enclosing
+   graph's tensors it reads (``onnx_uncounted.outer_refs``), so after polygraphy's sanitize moved W into the
+   body's initializers they fell from 64 to 0; an uncounted Loop, Scan or If now holds its bodies' own weights
+   too (``onnx_uncounted.body_params``; tests/test_onnx_loops.py).
 
 EXPLAINED (right as counted or refused; EXPLAINED below holds the per-row reasons):
 
@@ -470,7 +472,6 @@ def file_params(path):
     """Learnable elements a file stores: float initializers (and Constant nodes) of more than one element that feed
     a node other than a shape-only one (Resize scales, Pad pads...)."""
     import onnx
-    from onnx import numpy_helper as nh
 
     m = onnx.load(path)
     users = {}
