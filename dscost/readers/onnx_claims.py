@@ -11,11 +11,10 @@ from dataclasses import replace
 from math import prod
 
 from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
-from dscost.readers.onnx_node import FLOAT_TYPES
+from dscost.readers.onnx_node import FLOAT_TYPES, LEARNED_TYPES
 
 # Element types of learned tensors: floats, and 8- and 4-bit integers (quantized values -- a
 # quantized embedding table --, never shapes or indices).
-LEARNED_TYPES = FLOAT_TYPES | {2, 3, 4, 5, 21, 22}  # + UINT8, INT8, UINT16, INT16 (16-bit QDQ), UINT4, INT4
 
 
 # The ops whose input 1 is a weight, and a learned one whatever holds it: a Constant node's

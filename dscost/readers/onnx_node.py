@@ -18,6 +18,7 @@ from dscost.readers.handlers import Result, UnknownShape, op_registry
 
 # ONNX TensorProto.DataType values of floating-point tensors.
 FLOAT_TYPES = frozenset({1, 10, 11, 16, 17, 18, 19, 20, 23, 24, 25})
+LEARNED_TYPES = FLOAT_TYPES | {2, 3, 4, 5, 21, 22}  # + UINT8, INT8, UINT16, INT16 (16-bit QDQ), UINT4, INT4: a weight's types
 
 # Why a node whose known shapes contradict each other is uncounted (a size fixed at export, met at another)
 CANNOT_RUN = "the graph cannot run at these input shapes"

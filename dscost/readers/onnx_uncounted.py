@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from dscost.layers import Uncounted
 from dscost.readers.handlers import FFT_REASON, few
-from dscost.readers.onnx_node import CANNOT_RUN, GRAPH_CANNOT_RUN, TYPE_ERROR
+from dscost.readers.onnx_node import CANNOT_RUN, GRAPH_CANNOT_RUN, LEARNED_TYPES, TYPE_ERROR
 
 
 def cannot_run_notes(uncounted: list[Uncounted], refused: list[str], misshapen: list[str] = ()) -> list[str]:
@@ -73,8 +73,6 @@ def body_params(node) -> int:
     the latter): params of the node when it is uncounted, as the enclosing graph's tensors it
     reads are (:func:`outer_refs`)."""
     from math import prod
-
-    from dscost.readers.onnx_claims import LEARNED_TYPES
 
     tensors = [t for g in node_bodies(node) for t in g.initializer]
     tensors += [a.t for g in node_bodies(node) for n in g.node if n.op_type == "Constant" for a in n.attribute if a.HasField("t")]
