@@ -143,9 +143,9 @@ def layers_table(
         )
         notes.append("; ".join(parts))
     if dropped:
-        from dscost.report.document import dropped_note
+        from dscost.report.document import DEFAULT_HINT, dropped_note
 
-        notes.append(dropped_note(dropped, width or 0, C.HINT))
+        notes.append(dropped_note(dropped, width or 0, DEFAULT_HINT if view.columns is not None else C.HINT))  # (--columns given: not suggested again)
     if width is not None and not view.depth and view.top is None and len(rows) > 40:
         notes.append(f"{len(rows)} rows: --depth 2 rolls them up by module, --top 20 keeps the costliest")
     body = [[c.cells[i] for c in shown] for i in range(len(rows) + (more is not None))]
