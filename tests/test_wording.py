@@ -39,7 +39,7 @@ MOBILENET = str(ROOT / "models" / "mobilenet_v1.yaml")
          "hardware local: no profile; run `dscost bench --calibrate --dtype fp16` first",
          "--hardware local: no profile; run `dscost bench --calibrate --dtype fp16` first"),
         ("a/--dim.onnx: input 'x--meta' has no shape", "a/--dim.onnx: input 'x--meta' has no shape", "a/--dim.onnx: input 'x--meta' has no shape"),
-        ("give each input a --input-shape of its own", "give each input a input_shape of its own", "give each input a input_shapes of its own"),
+        ("give each input its own --input-shape", "give each input its own input_shape", "give each input its own input_shapes"),
     ],
 )  # fmt: skip
 def test_a_message_in_each_callers_words(cli_words, api, budget):

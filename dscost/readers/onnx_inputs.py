@@ -356,7 +356,7 @@ def fix_inputs(graph, real_inputs: list, input_shapes: dict | None, path: Path, 
     overrides = dict(input_shapes or {})
     for key in overrides:
         if key not in names:
-            hint = "; give each input a --input-shape of its own: --input-shape a=1x16 --input-shape b=1x16" if "=" in key else ""
+            hint = "; give each input its own --input-shape: --input-shape a=1x16 --input-shape b=1x16" if "=" in key else ""
             raise InputError(f"{path}: --input-shape names {key!r}, which is not an input of the graph (inputs: {', '.join(names) or 'none'}){hint}")
     check_dims(dims, real_inputs, path)
     if dims:
