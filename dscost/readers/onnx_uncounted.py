@@ -9,6 +9,7 @@ Nothing here does I/O or imports onnx.
 from __future__ import annotations
 
 from dataclasses import replace
+from math import prod
 
 from dscost.layers import Uncounted
 from dscost.readers.handlers import FFT_REASON, few
@@ -72,8 +73,6 @@ def body_params(node) -> int:
     and more than one element, as initializers or Constant nodes: spox writes a body's weights as
     the latter): params of the node when it is uncounted, as the enclosing graph's tensors it
     reads are (:func:`outer_refs`)."""
-    from math import prod
-
     tensors = [t for g in node_bodies(node) for t in g.initializer]
     tensors += [a.t for g in node_bodies(node) for n in g.node if n.op_type == "Constant" for a in n.attribute if a.HasField("t")]
     return sum(prod(t.dims) for t in tensors if t.data_type in LEARNED_TYPES and prod(t.dims) > 1)

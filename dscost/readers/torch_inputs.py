@@ -106,6 +106,24 @@ def _example(shape: tuple, dtype: str | None, gen, torch, where: str, like: tupl
         raise InputError(f"{where}: cannot make an input of shape {_shape_text(shape)} ({dtype}): {first_line(err)}") from None
 
 
+def made_for_meta(value, module, torch, label: str, depth: int = 0) -> tuple[object, int]:
+    """(``value`` with each meta-device tensor in it -- in tuples, lists and dicts, 8 deep --
+    replaced by an input :func:`_example` makes of its shape and type on the device of
+    ``module``'s weights; how many were): example inputs on the meta device given to a module
+    with values, which torch cannot run on them."""
+    if isinstance(value, torch.Tensor):
+        if not value.is_meta:
+            return value, 0
+        device = next((t.device for t in (*module.parameters(), *module.buffers())), None)
+        dtype = str(value.dtype).removeprefix("torch.")
+        return _example(tuple(value.shape), dtype, torch.Generator().manual_seed(0), torch, f"{label}: an input on the meta device", (dtype, device)), 1
+    if depth < 8 and type(value) in (tuple, list, dict):
+        items = [(k, made_for_meta(v, module, torch, label, depth + 1)) for k, v in (value.items() if type(value) is dict else enumerate(value))]
+        count = sum(n for _, (_, n) in items)
+        return ({k: v for k, (v, _) in items} if type(value) is dict else type(value)(v for _, (v, _) in items)), count
+    return value, 0
+
+
 def integer_hint(module, args: tuple, kwargs: dict) -> str:
     """``--input-shape input_ids=1x12:int64``: the first float input dscost made, at the shape it was
     given, typed as token ids are (for a forward that wanted integers)."""

@@ -66,25 +66,6 @@ def to_meta(value, torch, depth: int = 0):
     return value
 
 
-def off_meta(value, module, torch, depth: int = 0) -> tuple[object, int]:
-    """(``value`` with each meta-device tensor in it -- in tuples, lists and dicts, 8 deep --
-    replaced by one dscost makes of its shape and type: ``torch.rand`` of a float type, zeros of
-    another, on the device of ``module``'s weights; how many were) -- for example inputs on the meta
-    device given to a module with values, which torch cannot run on them."""
-    if isinstance(value, torch.Tensor):
-        if not value.is_meta:
-            return value, 0
-        device = next((t.device for t in (*module.parameters(), *module.buffers())), None)
-        gen = torch.Generator().manual_seed(0)
-        made = torch.rand(value.shape, generator=gen, dtype=value.dtype) if value.is_floating_point() else torch.zeros(value.shape, dtype=value.dtype)
-        return (made.to(device) if device is not None else made), 1
-    if depth < 8 and type(value) in (tuple, list, dict):
-        items = [(k, off_meta(v, module, torch, depth + 1)) for k, v in (value.items() if type(value) is dict else enumerate(value))]
-        count = sum(n for _, (_, n) in items)
-        return ({k: v for k, (v, _) in items} if type(value) is dict else type(value)(v for _, (v, _) in items)), count
-    return value, 0
-
-
 def export_meta(module, args: tuple, kwargs: dict, path: Path, names, torch, label: str, bar=None) -> tuple[str, None]:
     """Export the meta-device module to ``path`` (see the module docstring), as
     :func:`~dscost.readers.torch_export.export_module` does a module with values: returns the

@@ -54,8 +54,8 @@ from dscost.readers.handlers import few
 from dscost.readers.torch_export import CacheOutput, dynamo_note, export_dynamo, export_module, input_names, param_groups
 from dscost.readers.torch_forms import dequantized, frozen_note, held_as_constants, program_inputs, program_module, uncompiled, unwrapped
 from dscost.readers.torch_forward import batched_experts
-from dscost.readers.torch_inputs import describe, inputs_from_shapes, integer_hint, unnamed
-from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta, off_meta_note, on_meta, to_meta
+from dscost.readers.torch_inputs import describe, inputs_from_shapes, integer_hint, made_for_meta, unnamed
+from dscost.readers.torch_meta import built_on_meta, export_meta, meta_notes, off_meta_note, on_meta, to_meta
 from dscost.readers.torch_names import module_path_names, rename, write_names
 from dscost.readers.torch_run import Captured, fail, first_line, guarded, import_torch, torch_release, value_note
 from dscost.readers.torch_symbolics import REGISTERED, register
@@ -515,7 +515,7 @@ def _count_module(module, inputs=None, input_shapes: dict[str, tuple] | None = N
     stray = unnamed(module, [*(input_shapes or {}), *(input_values or {})]) if inputs is None and call is None else []
     if meta:  # (the inputs on the module's device; the user's tensors are left where they are)
         args, kwargs = to_meta(args, torch), to_meta(kwargs, torch)
-    ((args, kwargs), on_meta_inputs) = ((args, kwargs), 0) if meta else off_meta((args, kwargs), module, torch)
+    ((args, kwargs), on_meta_inputs) = ((args, kwargs), 0) if meta else made_for_meta((args, kwargs), module, torch, label)
     described = describe(module, args, kwargs, arg_names)
     forward = f"{label}: forward({described})"
     generated = [t for t in (*args, *kwargs.values()) if isinstance(t, torch.Tensor)] if inputs is None and call is None else []

@@ -256,7 +256,7 @@ def status(text: str, stream=None) -> None:
         tty = stream.isatty()
     except (AttributeError, ValueError):  # (a closed or replaced stream)
         tty = False
-    print("\n".join(_wrap(text, terminal_width(stream), hang=True)) if tty and len(text) > 40 else text, file=stream)
+    print("\n".join(_wrap(text, terminal_width(stream), hang=True)) if tty else text, file=stream)
 
 
 def terminal_width(out) -> int:

@@ -126,8 +126,8 @@ def shorten_cells(cells: list[str], width: int) -> list[str]:
 
 def _cut_before_op(text: str, width: int) -> str:
     """``text`` cut at the end of what comes before its last path segment (the op), which is
-    kept: 'model.layers.10.post_attention_layernorm/ReduceMean' -> '…layers.10.post_attent…/ReduceMean'
-    (shortened in the middle, it read as its input_layernorm's twin, '…layers.10…_layernorm/ReduceMean')."""
+    kept: 'model.layers.10.post_attention_layernorm/ReduceMean' -> '…layers.10.post_atte…/ReduceMean' in 32
+    columns (shortened in the middle, it read as its input_layernorm's twin, '…layers.10…_layernorm/ReduceMean')."""
     text = collapse_path(text) if "/" in text else text
     if not text.startswith(("/", "…")) and "." in text.partition("/")[0]:
         text = _drop_plain_names(text, width)
