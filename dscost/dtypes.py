@@ -1,8 +1,10 @@
 """Bytes per element of the dtypes dscost understands: the one table behind
 `check --dtype` / budget ``dtype`` (weight bytes) and the roofline's `--dtype`
 (bytes moved), and its one validator; and the names of ONNX's element types
-(``Model.inputs`` keeps those codes, whatever the file's format); and the dtype a model's
-bytes are sized at when no --dtype is given: its own weights' (:func:`resolve_dtype`)."""
+(``Model.inputs`` keeps those codes, whatever the file's format); and the dtypes a model's
+bytes are sized at when no --dtype is given: its own weights' (:func:`resolve_dtype`,
+:func:`resolve_weight_dtype`), which may be a low-bit type that only weights take (int4:
+half a byte each, :func:`weight_bytes`)."""
 
 from dscost.errors import InputError
 
@@ -13,8 +15,19 @@ ONNX_TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16",
                    10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128", 16: "bfloat16",
                    21: "uint4", 22: "int4"}  # fmt: skip
 ONNX_TYPES = {name: code for code, name in ONNX_TYPE_NAMES.items()}
-# The ONNX element types dscost sizes, by their DTYPE_BYTES name (uint8 is 1 byte, as int8 is).
-ONNX_SIZED = {1: "fp32", 10: "fp16", 16: "bf16", 3: "int8", 2: "int8"}
+# The ONNX element types dscost sizes, by their DTYPE_BYTES name (uint8 is 1 byte, as int8 is),
+# or their low-bit name (LOW_BITS: weights only; uint4 is half a byte, as int4 is).
+ONNX_SIZED = {1: "fp32", 10: "fp16", 16: "bf16", 3: "int8", 2: "int8", 22: "int4", 21: "int4"}
+# Weights of fewer bits than a byte, packed (two 4-bit values a byte): storage only, no runtime
+# moves activations of these types.  Weights an op packs into (u)int8 bytes (onnxruntime's
+# MatMulNBits at bits=2) have codes of their own here: PACKED_CODE + bits.
+LOW_BITS = {f"int{b}": b for b in range(1, 8)}
+PACKED_CODE = 1000
+# Bits of the other element types a weight may be stored in (ONNX_TYPE_NAMES' names): weight
+# bytes are the model's own (weight_size); activations are not sized at these.
+STORED_BITS = {"float64": 64, "int64": 64, "uint64": 64, "int32": 32, "uint32": 32, "int16": 16, "uint16": 16, "bool": 8}
+# The ONNX element types of activations dscost sizes (DTYPE_BYTES: float32, float16, bfloat16, (u)int8).
+ACTIVATION_TYPES = frozenset(code for code, name in ONNX_SIZED.items() if name in DTYPE_BYTES)
 ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
 
 
@@ -34,9 +47,50 @@ def check_dtype(dtype: str) -> str:
 
 
 def dtype_name(code: int | None) -> str | None:
-    """An ONNX element type as ``Model.weight_dtype`` names it: its DTYPE_BYTES name when dscost
-    sizes it, else its own (float64, int4: sized at fp32 with a note, :func:`unsized_note`)."""
-    return None if code is None else ONNX_SIZED.get(code) or onnx_type_name(code)
+    """An ONNX element type as ``Model.weight_dtype`` names it: its DTYPE_BYTES or LOW_BITS name
+    when dscost sizes it (int4; ``PACKED_CODE + bits``: ``int<bits>``), else its own (float64:
+    sized at fp32 with a note, :func:`unsized_note`)."""
+    if code is None:
+        return None
+    if PACKED_CODE < code < PACKED_CODE + 8:
+        return f"int{code - PACKED_CODE}"
+    return ONNX_SIZED.get(code) or onnx_type_name(code)
+
+
+def dtype_bits(dtype: str | None) -> int | None:
+    """Bits per element of a dtype name (DTYPE_BYTES, LOW_BITS, or another type a weight may be
+    stored in: float64, int32...), else None."""
+    if dtype in DTYPE_BYTES:
+        return 8 * DTYPE_BYTES[dtype]
+    return LOW_BITS.get(dtype) or STORED_BITS.get(dtype)
+
+
+def weight_types(elements: dict) -> dict[str, int]:
+    """Weight elements by :func:`dtype_name` (from ONNX element type -> elements; uint8 and int8
+    are one ``int8``, an unknown type ``unknown``), the most first: ``Model.weight_types``."""
+    out: dict[str, int] = {}
+    for code, n in elements.items():
+        if n:
+            name = dtype_name(code) or "unknown"
+            out[name] = out.get(name, 0) + n
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def weight_size(dtype: str | None, model=None) -> tuple[int, int]:
+    """Bits per learnable parameter, as (bits, elements): of ``dtype`` when given; else over the
+    model's weights, each at its own type (``Model.weight_types``: an int4 LLM's fp16 embedding
+    table at 16 bits, its int4 projections at 4); else of :func:`resolve_weight_dtype`'s dtype."""
+    if dtype is None:
+        types = getattr(model, "weight_types", None)
+        if types and all(dtype_bits(t) for t in types):
+            return sum(n * dtype_bits(t) for t, n in types.items()), sum(types.values())
+    return dtype_bits(resolve_weight_dtype(dtype, model)), 1
+
+
+def weight_bytes(params: int, size: tuple[int, int]) -> int:
+    """Bytes of ``params`` weights of :func:`weight_size` ``size``, low-bit ones packed (two int4
+    values a byte, a last part byte rounded up)."""
+    return -(-params * size[0] // (8 * size[1]))
 
 
 def main_dtype(elements: dict) -> str | None:
@@ -47,20 +101,39 @@ def main_dtype(elements: dict) -> str | None:
 
 
 def resolve_dtype(dtype: str | None, model=None) -> tuple[str, str]:
-    """(dtype, where it comes from) of a model's memory and roofline bytes: the one given
+    """(dtype, where it comes from) of a model's activation and roofline bytes: the one given
     (``"option"``); else the type of most of the model's weights (``"model"``:
-    ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one); else
+    ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one) -- but
+    for low-bit weights (LOW_BITS: int4), which no activation takes, the type of most of its
+    activations (``Model.activation_dtype``: fp16 for a 4-bit LLM of fp16 activations); else
     fp32 (``"default"``: no weights of a known type, a layer spec, or weights of a type dscost
     does not size: :func:`unsized_note`)."""
     if dtype is not None:
         return check_dtype(dtype), "option"
     own = getattr(model, "weight_dtype", None)
+    if own in LOW_BITS:
+        own = getattr(model, "activation_dtype", None)
     return (own, "model") if own in DTYPE_BYTES else ("fp32", "default")
 
 
+def resolve_weight_dtype(dtype: str | None, model=None) -> str:
+    """The dtype of a model's weights (most of them): the one given; else the model's own when
+    its size is known (low-bit ones too: int4 at half a byte; float64); else :func:`resolve_dtype`'s."""
+    own = getattr(model, "weight_dtype", None)
+    if dtype is None and own not in DTYPE_BYTES and dtype_bits(own):
+        return own
+    return resolve_dtype(dtype, model)[0]
+
+
 def unsized_note(model) -> str | None:
-    """Why a model with weights is sized at the default fp32: their type is not one dscost sizes."""
+    """Why a model with weights is sized at the default fp32: their type is not one dscost sizes;
+    or, with low-bit weights, its activations' type is not known."""
     own = getattr(model, "weight_dtype", None)
     if own is None or own in DTYPE_BYTES:
         return None
-    return f"sized at fp32: most of the model's weights are {own}, a type dscost does not size (--dtype sizes another)"
+    if own in LOW_BITS:
+        act = getattr(model, "activation_dtype", None)
+        if act in DTYPE_BYTES:
+            return None
+        return f"activations sized at fp32: the model's weights are {own}, and {'its activations are ' + act if act else 'the type of its activations is not known'} (--dtype sizes another)"
+    return f"activations sized at fp32: most of the model's weights are {own}, a type dscost does not size activations at (--dtype sizes another)"

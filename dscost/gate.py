@@ -12,8 +12,8 @@ Limit keys (the same names as in budget files):
     Learnable parameters (weights + biases + norm params; no BN buffers).
 ``max_weight_bytes``
     Learnable parameters x bytes per element of ``dtype``
-    (fp32 4, fp16/bf16 2, int8 1; default: the type of most of the model's weights,
-    :func:`dscost.dtypes.resolve_dtype`).  BN running statistics are not counted.
+    (fp32 4, fp16/bf16 2, int8 1; default: each weight at its own type, as the model stores it,
+    :func:`dscost.dtypes.weight_size`, int4 half a byte).  BN running statistics are not counted.
 ``max_peak_activation_bytes``
     Peak live activation memory at ``dtype``: the most activation bytes held at one step of a
     sequential run in graph order (:mod:`dscost.memory`; a tensor is freed after its last
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from dscost.dtypes import DTYPE_BYTES, resolve_dtype  # bytes per element of the weight dtypes ``max_weight_bytes`` understands
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype, resolve_weight_dtype, weight_bytes as packed_bytes, weight_size  # bytes per element of the weight dtypes ``max_weight_bytes`` understands
 from dscost.layers import STANDARD
 
 COUNT_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
@@ -316,9 +316,10 @@ def remaining_savings(analysis) -> Fraction:
     return 1 - Fraction(analysis.all_separable.macs, analysis.totals.macs)
 
 
-def weight_bytes(analysis, dtype: str) -> int:
-    """Learnable params x bytes per element of ``dtype``."""
-    return analysis.totals.params * DTYPE_BYTES[dtype]
+def weight_bytes(analysis, dtype: str | None) -> int:
+    """Learnable params x bytes per element of ``dtype``; None: each weight at its own type
+    (:func:`dscost.dtypes.weight_size`; low-bit ones, int4, packed)."""
+    return packed_bytes(analysis.totals.params, weight_size(dtype, analysis.model))
 
 
 def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -> ModelResult:
@@ -330,6 +331,8 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
     if limits.dtype is not None and limits.dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {limits.dtype!r}; expected one of {', '.join(DTYPE_BYTES)}")
     dtype = resolve_dtype(limits.dtype, analysis.model)[0]
+    types = list(analysis.model.weight_types) if limits.dtype is None else []  # (each weight at its own type: int4 and fp16 ones)
+    wdtype = ", ".join(types) if len(types) > 1 else resolve_weight_dtype(limits.dtype, analysis.model)
     factor = 2 if flops else 1
     unit = "FLOPs" if flops else "MACs"
     out = ModelResult(analysis.model.name, path or analysis.model.source)
@@ -344,10 +347,10 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
         out.results.append(
             LimitResult(
                 "max_weight_bytes",
-                f"weight bytes ({dtype})",
+                f"weight bytes ({wdtype})",
                 "bytes",
                 limits.max_weight_bytes,
-                weight_bytes(analysis, dtype),
+                weight_bytes(analysis, limits.dtype),
             )
         )
     if limits.max_peak_activation_bytes is not None:

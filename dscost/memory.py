@@ -24,7 +24,9 @@ Pure: no I/O, no third-party imports.  The conventions (also in the README):
   ops in place needs, and a lower bound for one that never frees;
 * **activation bytes** of the model = every activation tensor once (a runtime that frees
   nothing); of a layer = its input tensors (its graph edges) + its output;
-* **weight bytes** = learnable params x the dtype size (as ``check --max-weight-bytes``).
+* **weight bytes** = learnable params x the dtype size (as ``check --max-weight-bytes``); without
+  --dtype, each weight at its own type (``Model.weight_types``: an int4 LLM's projections at half a
+  byte, packed, and its fp16 embedding table at 2), whatever the activations' dtype.
 
 A graph input's shape is the one the counts assume (``Model.inputs``, what the report lists as
 "inputs (as counted)"); for a model that lists none, the input shape of the first layer that
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from math import prod
 from typing import NamedTuple, Sequence
 
-from dscost.dtypes import DTYPE_BYTES, resolve_dtype, unsized_note
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype, resolve_weight_dtype, unsized_note, weight_bytes, weight_size
 from dscost.layers import Model
 
 
@@ -60,10 +62,17 @@ class ModelMemory:
     layers: list[LayerMemory] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
+    weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: low-bit weights (int4), packed
+    weight_types: dict[str, int] = field(default_factory=dict)  # the weights' elements by type, each sized at its own (Model.weight_types; {}: all at the dtype)
 
     @property
     def dtype_bytes(self) -> int:
         return DTYPE_BYTES[self.dtype]
+
+    @property
+    def weights_dtype(self) -> str:
+        """The dtype the weight bytes are sized at."""
+        return self.weight_dtype or self.dtype
 
     def by_name(self) -> dict[str, LayerMemory]:
         return {m.name: m for m in self.layers}
@@ -78,6 +87,8 @@ def model_memory(model: Model, dtype: str | None = None, params: int | None = No
     docstring; None: the model's own weight type, :func:`dscost.dtypes.resolve_dtype`).  ``params``: the learnable params behind the weight bytes (default: the sum
     over layers and uncounted nodes, i.e. ``cost.totals(model).params``)."""
     dtype, source = resolve_dtype(dtype, model)
+    option = dtype if source == "option" else None
+    wdtype, wsize = resolve_weight_dtype(option, model), weight_size(option, model)
     size = DTYPE_BYTES[dtype]
     layers = model.layers
     n = len(layers)
@@ -197,7 +208,7 @@ def model_memory(model: Model, dtype: str | None = None, params: int | None = No
         notes.append(f"{len(unknown_sources)} tensor(s) come from uncounted nodes: their size is unknown and not in the activation figures")
     return ModelMemory(
         dtype,
-        params * size,
+        weight_bytes(params, wsize),
         (sum([e for e, t in zip(out, tensor) if t]) + sum([m[0] for m in more.values()]) + inputs_total) * size,
         inputs_total * size,
         peak * size,
@@ -205,4 +216,6 @@ def model_memory(model: Model, dtype: str | None = None, params: int | None = No
         rows,
         notes,
         source,
+        wdtype if wdtype != dtype else None,
+        dict(model.weight_types) if option is None else {},
     )

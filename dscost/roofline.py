@@ -6,7 +6,8 @@ insightful visual performance model", CACM 2009):
 * bytes moved = (input elements + stored parameter elements + output elements)
   x bytes per element of the dtype.  Stored parameters are everything the
   layer reads from memory: weights, biases, BN gamma/beta and running
-  mean/var.  Each layer is assumed to read its input from and write its
+  mean/var; without --dtype the weights at the mean size of the model's own
+  (``Model.weight_types``: an int4 model's packed, half a byte).  Each layer is assumed to read its input from and write its
   output to memory once (no fusion, no cache reuse across layers) -- the
   classic per-layer roofline model;
 * arithmetic intensity = MACs / bytes (FLOPs per byte is twice that);
@@ -33,7 +34,7 @@ from math import fsum, prod
 from pathlib import Path
 from typing import NamedTuple
 
-from dscost.dtypes import DTYPE_BYTES, resolve_dtype
+from dscost.dtypes import DTYPE_BYTES, resolve_dtype, resolve_weight_dtype, weight_size
 from dscost.errors import InputError
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer, Model
 
@@ -248,6 +249,8 @@ class Traffic:
     param_elements: int
     output_elements: int
     dtype_bytes: int
+    apart: int = 0  # of param_elements, the weights sized at weight_size (bits, elements: dtypes.weight_size) instead
+    weight_size: tuple[int, int] = (0, 1)
 
     @property
     def elements(self) -> int:
@@ -255,15 +258,20 @@ class Traffic:
 
     @property
     def bytes(self) -> int:
+        if self.apart:
+            bits, n = self.weight_size
+            return (self.elements - self.apart) * self.dtype_bytes - (-self.apart * bits // (8 * n))
         return self.elements * self.dtype_bytes
 
     def __add__(self, other: Traffic) -> Traffic:
-        assert self.dtype_bytes == other.dtype_bytes
+        assert self.dtype_bytes == other.dtype_bytes and (self.weight_size == other.weight_size or not (self.apart and other.apart))
         return Traffic(
             self.input_elements + other.input_elements,
             self.param_elements + other.param_elements,
             self.output_elements + other.output_elements,
             self.dtype_bytes,
+            self.apart + other.apart,
+            self.weight_size if self.apart else other.weight_size,
         )
 
 
@@ -272,24 +280,26 @@ def intensity(macs: int, nbytes: int) -> float:
     return macs / nbytes if nbytes else 0.0
 
 
-def layer_traffic(layer: Layer, dtype: str = "fp32", inputs: int | None = None) -> Traffic:
+def layer_traffic(layer: Layer, dtype: str = "fp32", inputs: int | None = None, weight_size: tuple[int, int] | None = None) -> Traffic:
     """Input + stored params (weights, biases, BN gamma/beta and running stats) + output elements.
 
     ``inputs``: the elements of every tensor the layer reads (:func:`input_elements`); without
     it, ``prod(input_shape)``, and an element-wise layer with k inputs reads k inputs of that
-    shape (an upper bound).  A concat reads as many elements as it writes (constants included)."""
+    shape (an upper bound).  A concat reads as many elements as it writes (constants included).
+    ``weight_size``: (bits, elements) of the weights where they are not of ``dtype`` (int4 ones: (4, 1))."""
     size = DTYPE_BYTES[dtype]
     c = layer.cost
     params = c.weights + c.biases + c.norm_params + c.buffers
     out = layer.activations
+    low = (c.weights, weight_size) if weight_size else ()
     if inputs is not None:
-        return Traffic(out if layer.type == CONCAT else inputs, params, out, size)
+        return Traffic(out if layer.type == CONCAT else inputs, params, out, size, *low)
     inp = prod(layer.input_shape) if layer.input_shape else 0
     if layer.type in (ADD, ELEMENTWISE) and len(layer.inputs) > 1:
         inp *= len(layer.inputs)
     elif layer.type == CONCAT:
         inp = out
-    return Traffic(inp, params, out, size)
+    return Traffic(inp, params, out, size, *low)
 
 
 def input_elements(layers: list[Layer], graph_inputs: dict | None = None) -> list[int]:
@@ -371,6 +381,9 @@ class ModelRoofline:
     # per standard conv (with hardware): estimated time of its depthwise + pointwise replacement
     separable_s: dict[str, float] = field(default_factory=dict)
     dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
+    weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: low-bit weights (int4), packed
+    weight_types: dict[str, int] = field(default_factory=dict)  # the weights' elements by type (Model.weight_types; {}: --dtype)
+    weight_size: tuple[int, int] | None = None  # (bits, elements) of a weight where not the dtype's: the mean over weight_types
 
     @property
     def all_separable_time_s(self) -> float | None:
@@ -409,6 +422,9 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
     the counts assume), its stored params and its outputs."""
     layers, graph_inputs = (model.layers, model.input_shapes()) if isinstance(model, Model) else (model, None)
     dtype, source = resolve_dtype(dtype, model if isinstance(model, Model) else None)
+    own = model if isinstance(model, Model) else None
+    wdtype, wsize = resolve_weight_dtype(dtype if source == "option" else None, own), weight_size(dtype if source == "option" else None, own)
+    wsize = None if wsize[0] == 8 * DTYPE_BYTES[dtype] * wsize[1] else wsize  # (weights of the activations' size: no apart)
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)
@@ -419,7 +435,7 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
         if hit is None:
             if len(known) >= 4096:
                 known.clear()
-            t = layer_traffic(layer, dtype, inp)
+            t = layer_traffic(layer, dtype, inp, wsize)
             hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
         t = hit[0]
         rows.append(row(LayerRoofline, (layer.name, layer.type, c.macs, t, hit[1], t.bytes)))
@@ -434,7 +450,8 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
             if is_separable_candidate(layer):
                 _, e_dw, e_pw = separable_estimate(layer.conv, hw, dtype)
                 sep[layer.name] = sequential_time(e_dw, e_pw)
-    return ModelRoofline(dtype, hw, rows, notes, sep, source)
+    types = dict(own.weight_types) if own is not None and source != "option" else {}
+    return ModelRoofline(dtype, hw, rows, notes, sep, source, wdtype if wdtype != dtype else None, types, wsize)
 
 
 def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[Estimate, Estimate, Estimate]:

@@ -127,9 +127,9 @@ def test_a_configs_dtype_sizes_memory(tmp_path, capsys):
     wide = config(tmp_path, "f64-llama", transformers.LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2,
                                                                   vocab_size=100, architectures=["LlamaForCausalLM"], dtype="float64"))  # fmt: skip
     assert run(["analyze", wide, "-i", "input_ids=1x8:int64", "-f", "json", "-q"]) == 0
-    mem = json.loads(capsys.readouterr().out)["memory"]  # (float64: not sized; fp32, said)
-    assert (mem["dtype"], mem["dtype_source"], mem["weight_bytes"]) == ("fp32", "default", 215_808)
-    assert mem["notes"] == ["sized at fp32: most of the model's weights are float64, a type dscost does not size (--dtype sizes another)"]
+    mem = json.loads(capsys.readouterr().out)["memory"]  # (float64 weights at their 8 bytes; activations not sized at it: fp32, said)
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"]) == ("fp32", "default", "float64", 431_616)
+    assert mem["notes"] == ["activations sized at fp32: most of the model's weights are float64, a type dscost does not size activations at (--dtype sizes another)"]
 
 
 def test_a_config_naming_code_of_its_own_beside_a_known_type_says_which_class_counted(tmp_path, capsys):

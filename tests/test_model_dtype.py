@@ -16,7 +16,7 @@ from onnx import TensorProto, helper, numpy_helper, save
 
 import dscost
 from dscost.cli import run
-from dscost.dtypes import main_dtype, resolve_dtype
+from dscost.dtypes import PACKED_CODE, dtype_name, main_dtype, resolve_dtype, resolve_weight_dtype, unsized_note, weight_bytes, weight_size, weight_types
 
 
 def conv_file(tmp_path, elem: int = TensorProto.FLOAT16, extra: dict | None = None, name: str = "conv") -> str:
@@ -54,6 +54,25 @@ def test_main_dtype_is_the_type_of_most_elements_and_only_one_dscost_sizes():
     assert resolve_dtype("FP16", None) == ("fp16", "option")
     assert resolve_dtype(None, SimpleNamespace(weight_dtype="float64")) == ("fp32", "default")
     assert resolve_dtype(None, SimpleNamespace(weight_dtype="bf16")) == ("bf16", "model")
+
+
+def test_low_bit_weights_size_themselves_and_leave_the_activations_their_own_type():
+    """int4 (ONNX's INT4 and UINT4) and the int<bits> of weights packed into bytes: half a byte (bits / 8), a last
+    part byte rounded up; the activations take the model's activation_dtype, fp32 when it is not known (with a note)."""
+    assert (dtype_name(22), dtype_name(21), dtype_name(PACKED_CODE + 2), dtype_name(11)) == ("int4", "int4", "int2", "float64")
+    assert (weight_bytes(3, (4, 1)), weight_bytes(3, (2, 1)), weight_bytes(4, (2, 1)), weight_bytes(3, (16, 1))) == (2, 1, 1, 6)
+    # without --dtype, each weight at its own type: 96 int4 and 32 fp16 weights are 48 + 64 = 112 bytes, 7/8 of a byte each
+    mixed = SimpleNamespace(weight_dtype="int4", activation_dtype="fp16", weight_types={"int4": 96, "fp16": 32})
+    assert (weight_size(None, mixed), weight_bytes(128, weight_size(None, mixed)), weight_size("fp32", mixed)) == ((896, 128), 112, (32, 1))
+    assert weight_size(None, SimpleNamespace(weight_dtype="fp16", weight_types={})) == (16, 1)  # (no types known: the main one)
+    assert weight_types({22: 96, 21: 4, 10: 32, 2: 7, 3: 1, None: 2, 5: 0}) == {"int4": 100, "fp16": 32, "int8": 8, "unknown": 2}
+    llm = SimpleNamespace(weight_dtype="int4", activation_dtype="fp16")
+    assert (resolve_dtype(None, llm), resolve_weight_dtype(None, llm), unsized_note(llm)) == (("fp16", "model"), "int4", None)
+    assert (resolve_dtype("int8", llm), resolve_weight_dtype("int8", llm)) == (("int8", "option"), "int8")
+    unknown = SimpleNamespace(weight_dtype="int4", activation_dtype=None)
+    assert (resolve_dtype(None, unknown), resolve_weight_dtype(None, unknown)) == (("fp32", "default"), "int4")
+    assert unsized_note(unknown) == "activations sized at fp32: the model's weights are int4, and the type of its activations is not known (--dtype sizes another)"
+    assert resolve_weight_dtype(None, SimpleNamespace(weight_dtype="fp16")) == "fp16" and resolve_weight_dtype(None, None) == "fp32"
 
 
 def test_a_half_precision_export_is_sized_at_2_bytes_unless_dtype_says(tmp_path, capsys):
@@ -94,9 +113,9 @@ def test_quantized_mixed_and_unsized_weights(tmp_path, capsys):
     assert analyze_json(capsys, mixed)["memory"]["dtype"] == "fp32"
     wide = conv_file(tmp_path, TensorProto.DOUBLE, name="wide")
     mem = analyze_json(capsys, wide)["memory"]
-    assert (mem["dtype"], mem["dtype_source"], mem["weight_bytes"]) == ("fp32", "default", 864)
-    assert mem["notes"] == ["sized at fp32: most of the model's weights are float64, a type dscost does not size (--dtype sizes another)"]
-    assert run(["analyze", wide]) == 0 and "float64, a type dscost does not size" in capsys.readouterr().out
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_bytes"]) == ("fp32", "default", 1_728)  # (the weights at their own 8 bytes)
+    assert mem["notes"] == ["activations sized at fp32: most of the model's weights are float64, a type dscost does not size activations at (--dtype sizes another)"]
+    assert run(["analyze", wide]) == 0 and "float64, a type dscost does not size activations at" in capsys.readouterr().out
     fp32 = conv_file(tmp_path, TensorProto.FLOAT, name="fp32")
     assert run(["analyze", fp32]) == 0 and "the type of most of the weights" not in capsys.readouterr().out  # (fp32 from the model: nothing to say)
     # an int64 index table beside the weights is no parameter: it does not decide the type
@@ -128,13 +147,15 @@ def test_check_byte_limits_use_the_models_type_unless_given(tmp_path, capsys):
 
 def test_a_quantized_tflite_file_is_sized_at_1_byte(tmp_path, capsys):
     """tflite_models.int8_conv: an int8 3x3 conv 3 -> 32 (864 int8 weights, 32 int32 biases): 896
-    params, 896 bytes at int8."""
+    params; activations at int8, the weights each at its own type: 864 + 32 x 4 = 992 bytes (as
+    the file stores them), 896 at --dtype int8."""
     pytest.importorskip("tflite")
     import tflite_models as tm
 
     path = tm.int8_conv().save(tmp_path / "q.tflite")
     mem = analyze_json(capsys, str(path))["memory"]
-    assert (mem["dtype"], mem["dtype_source"], mem["weight_bytes"]) == ("int8", "model", 896)
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"], mem["weight_types"]) == ("int8", "model", "int8", 992, {"int8": 864, "int32": 32})
+    assert analyze_json(capsys, str(path), "--dtype", "int8")["memory"]["weight_bytes"] == 896
 
 
 def test_weights_in_constant_nodes_or_graph_inputs_decide_the_type_too(tmp_path, capsys):
@@ -150,3 +171,107 @@ def test_weights_in_constant_nodes_or_graph_inputs_decide_the_type_too(tmp_path,
         save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / f"{name}.onnx"))
         out = analyze_json(capsys, str(tmp_path / f"{name}.onnx"))
         assert (out["totals"]["params"], out["memory"]["dtype"], out["memory"]["weight_bytes"]) == (216, "fp16", 432), name
+
+
+def nbits_file(tmp_path, bits: int = 4, name: str = "nbits") -> str:
+    """onnxruntime's 4-bit form of two linear layers (MatMulNBits, block 32, fp16 scales): x 1x16x256
+    float16 -> 512 -> 256, K x N = 131,072 weights each, packed into uint8 bytes (8 / bits a byte)."""
+    nodes, inits = [], []
+    for i, (k, n, src, dst) in enumerate(((256, 512, "x", "y"), (512, 256, "y", "z"))):
+        blob = 32 * bits // 8
+        inits += [numpy_helper.from_array(np.zeros((n, k // 32, blob), np.uint8), f"B{i}"), numpy_helper.from_array(np.ones(n * k // 32, np.float16), f"S{i}")]
+        nodes.append(helper.make_node("MatMulNBits", [src, f"B{i}", f"S{i}"], [dst], domain="com.microsoft", K=k, N=n, bits=bits, block_size=32, name=f"fc{i}"))
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 16, 256])],
+                          [helper.make_tensor_value_info("z", TensorProto.FLOAT16, [1, 16, 256])], inits)  # fmt: skip
+    path = tmp_path / f"{name}.onnx"
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]), str(path))
+    return str(path)
+
+
+def test_4_bit_weights_are_half_a_byte_and_the_activations_keep_their_own_type(tmp_path, capsys):
+    """262,144 weights of 4 bits: 131,072 bytes (what the file's two uint8 tables hold), not 1
+    byte each as their container's type.  The activations are float16 (no runtime moves 4-bit
+    activations): x 4,096 + y 8,192 + z 4,096 elements x 2 B = 32,768; the peak is x + y at fc0,
+    24,576.  The roofline reads each layer's input and output at 2 B and its weights packed:
+    2 x ((4,096 + 8,192) x 2 + 65,536) = 180,224.  --dtype fp16 sizes the weights at 2 B too."""
+    path = nbits_file(tmp_path)
+    out = analyze_json(capsys, path, "--hardware", "t4")
+    mem, roof = out["memory"], out["roofline"]
+    assert out["totals"]["params"] == 262_144
+    assert (mem["dtype"], mem["dtype_bytes"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"]) == ("fp16", 2, "model", "int4", 131_072)
+    assert (mem["activation_bytes"], mem["peak_activation_bytes"], mem["peak_layer"], mem["notes"]) == (32_768, 24_576, "fc0", [])
+    assert (roof["dtype"], roof["weight_dtype"], roof["bytes"]) == ("fp16", "int4", 180_224)
+    assert [r["bytes"] for r in out["layers"]] == [90_112, 90_112]
+    out = analyze_json(capsys, path, "--dtype", "fp16")
+    assert (out["memory"]["weight_dtype"], out["memory"]["weight_bytes"], out["roofline"]["bytes"]) == ("fp16", 524_288, 2 * (12_288 + 131_072) * 2)
+    assert run(["analyze", path]) == 0
+    text = capsys.readouterr().out
+    assert "Memory (fp16, 2 B per element; weights int4)" in text
+    assert "weights int4, packed: the type of most of the weights the model stores; activations fp16: the type of most of its activations" in text
+    # check: the weight bytes are the packed ones; a peak limit is at the activations' type
+    assert run(["check", path, "--max-weight-bytes", "131072", "--max-peak-activation-bytes", "24576"]) == 0
+    assert "weight bytes (int4)" in capsys.readouterr().out
+    assert run(["check", path, "--max-weight-bytes", "131071"]) == 1
+    assert not dscost.check(path, max_peak_activation_bytes=24_575).passed
+    assert dscost.check(path, max_weight_bytes=524_288, dtype="fp16").passed and not dscost.check(path, max_weight_bytes=524_287, dtype="fp16").passed
+
+
+def test_2_bit_weights_int4_initializers_and_a_4_bit_table(tmp_path, capsys):
+    """bits=2: four values a byte, 262,144 weights in 65,536 bytes (int2).  An int4 initializer
+    dequantized for a float32 conv: 216 weights in 108 bytes, activations 11,264 x 4.  A
+    GatherBlockQuantized table of 1,000 x 64 values packed in 1,000 x 32 uint8 bytes: 32,000
+    bytes at int4, its fp32 lookups 4 B each."""
+    mem = analyze_json(capsys, nbits_file(tmp_path, bits=2))["memory"]
+    assert (mem["dtype"], mem["weight_dtype"], mem["weight_bytes"]) == ("fp16", "int2", 65_536)
+    w_q = helper.make_tensor("w_q", TensorProto.INT4, (8, 3, 3, 3), np.arange(216) % 7 - 3)
+    scale = numpy_helper.from_array(np.full(8, 0.1, np.float32), "scale")
+    nodes = [helper.make_node("DequantizeLinear", ["w_q", "scale"], ["w"], axis=0, name="dq"),
+             helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1], name="conv")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 32, 32])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w_q, scale])  # fmt: skip
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 21)]), str(tmp_path / "q4.onnx"))
+    out = analyze_json(capsys, str(tmp_path / "q4.onnx"))
+    mem = out["memory"]
+    assert (out["totals"]["params"], mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"], mem["activation_bytes"]) == (
+        216, "fp32", "model", "int4", 108, 45_056)
+    table = numpy_helper.from_array(np.zeros((1000, 32), np.uint8), "table")
+    scales = numpy_helper.from_array(np.ones((1000, 2), np.float32), "scales")
+    node = helper.make_node("GatherBlockQuantized", ["table", "ids", "scales"], ["e"], domain="com.microsoft", bits=4, block_size=32, name="embed")
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("ids", TensorProto.INT64, [1, 8])],
+                          [helper.make_tensor_value_info("e", TensorProto.FLOAT, [1, 8, 64])], [table, scales])  # fmt: skip
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 21), helper.make_opsetid("com.microsoft", 1)]), str(tmp_path / "emb.onnx"))
+    out = analyze_json(capsys, str(tmp_path / "emb.onnx"))
+    mem = out["memory"]
+    assert (out["totals"]["params"], mem["dtype"], mem["weight_dtype"], mem["weight_bytes"]) == (64_000, "fp32", "int4", 32_000)
+
+
+def test_a_tflite_file_of_int4_filters_and_int8_activations(tmp_path, capsys):
+    """Two int8 convs whose filters are int4 (TFLite's INT4, two a byte): 3 -> 32 -> 32, 3x3,
+    10,080 filter values and 64 int32 biases, 10,144 params: 5,040 + 256 = 5,296 weight bytes, each
+    at its own type.  The activations are int8, most of the
+    elements of the file's other tensors (int8 1,204,224 against float 551,936): 1 byte each."""
+    pytest.importorskip("tflite")
+    from dataclasses import replace
+
+    import tflite_models as tm
+    from tflite.BuiltinOperator import BuiltinOperator
+    from tflite.TensorType import TensorType
+
+    n = tm.Net()
+    x = n.input("image", (1, 224, 224, 3))
+    q = n.tensor("image_int8", (1, 224, 224, 3), tm.INT8)
+    n.op(BuiltinOperator.QUANTIZE, [x], [q])
+    y = n.conv(n.conv(q, 32, 3, stride=2, name="conv1", dtype=tm.INT8), 32, 3, name="conv2", dtype=tm.INT8)
+    out = n.tensor("out", n.shape(y), tm.FLOAT32)
+    n.op(BuiltinOperator.DEQUANTIZE, [y], [out])
+    n.output(out)
+    for i, t in enumerate(n.tensors):
+        if t.name.endswith("/filter"):
+            n.tensors[i] = replace(t, dtype=TensorType.INT4)
+            n.buffers[t.buffer] = (n.buffers[t.buffer] + 1) // 2
+    path = n.save(tmp_path / "q4.tflite")
+    out = analyze_json(capsys, str(path))
+    mem = out["memory"]
+    assert (out["totals"]["params"], mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"]) == (10_144, "int8", "model", "int4", 5_296)
+    # every activation at that one type: image and its int8 copy 150,528 each, conv1, conv2 and out 401,408 each
+    assert mem["activation_bytes"] == 2 * 150_528 + 3 * 401_408

@@ -9,7 +9,8 @@ from pathlib import Path
 from conftest import ROOT
 
 MAX_LINES = 600
-REPORT_SHARED = {"dscost.report", "dscost.report.document", "dscost.report.jsontext", "dscost.report.counts", "dscost.report.columns", "dscost.report.html"}
+REPORT_SHARED = {"dscost.report", "dscost.report.document", "dscost.report.jsontext", "dscost.report.counts", "dscost.report.columns", "dscost.report.html",
+                 "dscost.report.memory"}
 
 
 def _module(path: Path, root: Path) -> str:

@@ -74,7 +74,7 @@ def read_hf_config(path: str | Path, input_shapes: dict[str, tuple] | None = Non
         declared = config.get("dtype", config.get("torch_dtype"))  # (transformers 5 writes dtype, 4 torch_dtype)
         own = dtype_name(ONNX_TYPES.get(declared)) if isinstance(declared, str) else None
         if own and own != model.weight_dtype:  # (the type its weights are saved in and loaded at; the meta model is float32, which counts the same)
-            model.weight_dtype = own
+            model.weight_dtype, model.weight_types = own, {}  # (the meta model's float32 types: not the saved weights')
             if own in DTYPE_BYTES:
                 model.notes.insert(1, f"the config's dtype is {declared}: memory and roofline bytes are sized at {own} (--dtype sizes another)")
         return model, onnx_path

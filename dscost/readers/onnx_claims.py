@@ -10,6 +10,7 @@ import itertools
 from dataclasses import replace
 from math import prod
 
+from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, PACKED_CODE, main_dtype
 from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
 from dscost.readers.onnx_node import FLOAT_TYPES, LEARNED_TYPES
 
@@ -86,7 +87,41 @@ def add_to(cost, field_name: str, n: int):
 
 
 class Claims:
-    """Mixed into the ONNX reader's counter: the methods that claim parameters for a layer."""
+    """Mixed into the ONNX reader's counter: the methods that claim parameters for a layer, and
+    the element types of what they claimed (:meth:`weight_types`)."""
+
+    def _packed(self, op: str, attrs: dict, inputs: list[str]) -> None:
+        """Note the (u)int8 sources of a low-bit weight op's packed inputs (``packed``: source -> bits per value)."""
+        from dscost.readers.onnx_contrib_lowbit import packed_bits
+
+        for i, bits in packed_bits(op, attrs).items():
+            if i < len(inputs) and bits < 8:
+                self.packed.update((s, bits) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
+
+    def weight_types(self) -> dict:
+        """The elements of the tensors counted as parameters (initializers, Constant nodes, weight
+        graph inputs) by ONNX element type; a packed source's elements are its values, of
+        ``int<bits>`` (int4).  Its main_dtype is ``Model.weight_dtype``."""
+        const, types, claimed, packed = self.const, self.types, self.claimed, self.packed
+        elements: dict = {}
+        for s in claimed:
+            k, n = const.get(s) or types.get(s), self._numel(s)
+            if s in packed:
+                k, n = (22 if packed[s] == 4 else PACKED_CODE + packed[s]), n * 8 // packed[s]
+            elements[k] = elements.get(k, 0) + n
+        return elements
+
+    def activation_dtype(self, weight_dtype: str | None) -> str | None:
+        """Of low-bit weights (int4), the type of most of the elements of the graph's other
+        tensors of a type dscost sizes (main_dtype); None for other weights (their own type sizes
+        the activations)."""
+        if weight_dtype not in LOW_BITS:
+            return None
+        elements: dict = {}
+        for t, k in self.types.items():
+            if k in ACTIVATION_TYPES and t not in self.const:
+                elements[k] = elements.get(k, 0) + self._numel(t)
+        return main_dtype(elements)
 
     def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False, among=None) -> tuple[int, list[str]]:
         """Elements of ``t``'s sources not counted yet (claimed for ``name`` now); with

@@ -23,6 +23,22 @@ from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contr
 from dscost.readers.onnx_ops import gemm
 
 
+def packed_bits(op: str, attrs: dict) -> dict[int, int]:
+    """Of an op that packs low-bit weights into (u)int8 bytes: input index -> bits per value
+    (MatMulNBits and its fusions: ``bits``, default 4; MatMulBnb4: 4; a QLoRA adapter:
+    ``lora_bits``, default 8; GatherBlockQuantized's table: ``bits``, default 4); {} for another op.
+    What ``Model.weight_dtype`` and the weight bytes take them as (int4 for 4 bits)."""
+    bits = attrs.get("bits", 4)
+    if not isinstance(bits, int) or not 1 <= bits <= 8:
+        return {}
+    if op in ("MatMulNBits", "MatMulBnb4"):
+        return {1: bits if op == "MatMulNBits" else 4}
+    if op == "MatMulNBitsQLoRA":
+        lora = attrs.get("lora_bits", 8)
+        return {1: bits, **({3: lora, 5: lora} if isinstance(lora, int) and 1 <= lora <= 8 else {})}
+    return {"MatMulNBitsMlp": {3: bits, 6: bits}, "MatMulNBitsQkv": {3: bits, 6: bits, 9: bits}, "GatherBlockQuantized": {0: bits}}.get(op, {})
+
+
 def _rows(info: NodeInfo, k: int) -> int:
     """The rows of A (..., K): the product of its leading dims; a ValueError when its last is not K."""
     a = info.shape(0)

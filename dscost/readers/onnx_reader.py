@@ -22,7 +22,7 @@ from dataclasses import replace
 from math import prod
 from pathlib import Path
 
-from dscost.dtypes import dtype_name, main_dtype
+from dscost.dtypes import main_dtype, weight_types
 from dscost.errors import InputError
 from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, SHAPE, Layer, Model, Shape, Uncounted
 from dscost.readers import onnx_inputs, onnx_lib, onnx_provenance, onnx_runtime_sizes, onnx_shapes
@@ -207,7 +207,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}),
-                 outputs=tuple(o.name for o in g.output), weight_dtype=counter.weight_dtype())  # fmt: skip
+                 outputs=tuple(o.name for o in g.output), weight_dtype=(own := main_dtype(elements := counter.weight_types())),
+                 activation_dtype=counter.activation_dtype(own), weight_types=weight_types(elements))  # fmt: skip
 
 
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
@@ -296,6 +297,7 @@ class _Counter(Claims):
         for t in st.initializers:  # a Constant node a simplifier stored as an initializer, under its output's name: one still
             if "Constant" in t and FOLDED_CONSTANT.search(t):
                 self.const_node[t] = t[: -len("_output_0")]
+        self.packed: dict[str, int] = {}  # (u)int8 sources of low-bit weights packed into bytes -> bits per value (Claims._packed)
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
@@ -321,19 +323,6 @@ class _Counter(Claims):
 
     def _numel(self, t: str) -> int:
         return prod(self.shapes.get(t) or ())
-
-    def weight_dtype(self) -> str | None:
-        """The type of most of the elements of the tensors counted as parameters (initializers,
-        Constant nodes, weight graph inputs: dscost.dtypes.main_dtype)."""
-        const, types, claimed = self.const, self.types, self.claimed
-        kinds = {const.get(s) or types.get(s) for s in claimed}
-        if len(kinds) == 1:  # (the usual file: one type, no element counts needed)
-            return dtype_name(kinds.pop())
-        elements: dict = {}
-        for s in claimed:
-            k = const.get(s) or types.get(s)
-            elements[k] = elements.get(k, 0) + self._numel(s)
-        return main_dtype(elements)
 
     def visit(self, node, name: str) -> None:
         op, domain, inputs, outputs = node.op_type, node.domain, node.input[:], node.output[:]  # (a slice of a repeated field: a list, made faster than by list())
@@ -415,7 +404,8 @@ class _Counter(Claims):
                 if domain == CONTRIB_DOMAIN:  # (its low-bit weights count in values, as when counted)
                     from dscost.readers.onnx_contrib import packed_params
 
-                    packed = packed_params(op, node_attrs(node) if node.attribute else {})
+                    packed = packed_params(op, attrs := node_attrs(node) if node.attribute else {})
+                    self._packed(op, attrs, inputs)
                 return self._uncounted(name, op, why, inputs, outputs, derived, packed)
         res, data_idx, has_const, first, edge_idx, out0, more = known
         if op == "DynamicQuantizeLinear":
@@ -440,6 +430,8 @@ class _Counter(Claims):
             if params:
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
                 first = _first(data_idx, params, in_shapes, res.type)
+                if domain == CONTRIB_DOMAIN:
+                    self._packed(op, node_attrs(node) if node.attribute else {}, inputs)
             if has_const:
                 cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes, res.type in (ADD, ELEMENTWISE),
                                          "biases" if op in ("Add", "Sub") else "weights")  # fmt: skip

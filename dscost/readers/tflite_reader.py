@@ -62,7 +62,7 @@ from math import prod
 from pathlib import Path
 
 from dscost import cost as C
-from dscost.dtypes import ONNX_TYPES, main_dtype
+from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, ONNX_TYPES, main_dtype, weight_types
 from dscost.errors import InputError
 from dscost.units import nbytes
 from dscost.layers import (
@@ -470,12 +470,26 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
     if left > 0:
         notes.insert(subgraphs_note, f"{left} more subgraph(s) (bodies of control-flow ops or other signatures) not counted"
                      + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
-    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs, weight_dtype=_weight_dtype(f))
+    return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs,
+                 weight_dtype=(own := main_dtype(elements := _weight_elements(f))), activation_dtype=_activation_dtype(f) if own in LOW_BITS else None,
+                 weight_types=weight_types(elements))  # fmt: skip
 
 
-def _weight_dtype(f: TFLiteFile) -> str | None:
-    """The dtype of most of the elements of the file's constants that can be parameters
-    (:func:`_learnable`), each buffer once (:func:`dscost.dtypes.main_dtype`)."""
+def _activation_dtype(f: TFLiteFile) -> str | None:
+    """Of a file of low-bit weights (int4), the dtype of most of the elements of its other
+    tensors (activations: int8 in a fully quantized file, float32 in a weight-only one)."""
+    elements: dict[int, int] = {}
+    for g in f.graphs:
+        for t in g.tensors:
+            code = ONNX_TYPES.get(TYPE_NAMES.get(t.dtype), -1)
+            if not t.const and code in ACTIVATION_TYPES and t.shape:
+                elements[code] = elements.get(code, 0) + prod(abs(d) for d in t.shape)
+    return main_dtype(elements)
+
+
+def _weight_elements(f: TFLiteFile) -> dict[int, int]:
+    """The elements of the file's constants that can be parameters (:func:`_learnable`) by ONNX
+    element type, each buffer once: their main_dtype is ``Model.weight_dtype``."""
     elements: dict[int, int] = {}
     seen: set[int] = set()
     for g in f.graphs:
@@ -484,4 +498,4 @@ def _weight_dtype(f: TFLiteFile) -> str | None:
                 seen.add(t.buffer)
                 code = ONNX_TYPES.get(TYPE_NAMES.get(t.dtype), -1)
                 elements[code] = elements.get(code, 0) + prod(t.shape)
-    return main_dtype(elements)
+    return elements

@@ -11,6 +11,7 @@ from dscost.layers import Cost
 from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, input_json, inputs_line, macs_params_json, scale, uncounted_json, unit
 from dscost.report.document import Doc, Table, Text, emit, output_file
 from dscost.report.jsontext import Encoded
+from dscost.report.memory import memory_json, memory_table
 from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
 
 if TYPE_CHECKING:
@@ -133,10 +134,11 @@ def layers_table(
         what = "the layer" if not view.depth else "the row's standard convs"
         notes.append(f"sep {u} / sep params: {what} as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1, more than one input and output channel)")
     if roofline is not None and have & {"bytes", "intensity"}:
-        notes.append(
-            f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}); "
-            f"{u}/B = arithmetic intensity"
-        )
+        weights = ""
+        if roofline.weight_size:  # (weights of a size of their own: int4, or the mean over several types)
+            whose = "the mean over the model's " + ", ".join(roofline.weight_types) if len(roofline.weight_types) > 1 else roofline.weight_dtype
+            weights = f", weights {roofline.weight_size[0] / 8 / roofline.weight_size[1]:.3g} B ({whose})"
+        notes.append(f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}){weights}; {u}/B = arithmetic intensity")
     if memory is not None and have & {"act_bytes", "live"}:
         parts = (["act bytes = (inputs + output elements) x " f"{memory.dtype_bytes} B"] if "act_bytes" in have else []) + (
             ["live = activation bytes held while the layer runs (see Memory)"] if "live" in have else []
@@ -162,20 +164,6 @@ def _headline(a: Analysis, flops: bool, memory: ModelMemory | None) -> str:
     if a.model.uncounted:
         parts.append(f"{plural(len(a.model.uncounted), 'uncounted node')}: lower bounds")
     return " | ".join(parts)
-
-
-def memory_table(memory: ModelMemory) -> Table:
-    rows = [
-        ["weights (learnable params)", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,}", ""],
-        ["activations (every tensor once)", nbytes(memory.activation_bytes), f"{memory.activation_bytes:,}", ""],
-        ["peak live activations", nbytes(memory.peak_bytes), f"{memory.peak_bytes:,}", memory.peak_layer or ""],
-    ]
-    own = memory.dtype_source == "model" and memory.dtype != "fp32"  # (where a dtype no --dtype gave comes from; fp32 is the default)
-    notes = [f"note: {n}" for n in memory.notes] + ([f"{memory.dtype}: the type of most of the weights the model stores (--dtype sizes another)"] if own else []) + [
-        "peak = the most activation bytes live at one step of a sequential run in graph order (inputs included; a tensor "
-        "is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion)"
-    ]
-    return Table(f"Memory ({memory.dtype}, {memory.dtype_bytes} B per element)", ["", "bytes", "exact", "at layer"], rows, "lrrl", notes, priority=[0, 1, 3, 2], shrink=3)
 
 
 def operator_table(a: Analysis, flops: bool, show_all: bool = False) -> Table:
@@ -326,21 +314,6 @@ def hardware_json(hw: Hardware | None) -> dict | None:
     from dataclasses import asdict
 
     return None if hw is None else asdict(hw)
-
-
-def memory_json(memory: ModelMemory) -> dict[str, Any]:
-    return {
-        "dtype": memory.dtype,
-        "dtype_bytes": memory.dtype_bytes,
-        "dtype_source": memory.dtype_source,
-        "weight_bytes": memory.weight_bytes,
-        "activation_bytes": memory.activation_bytes,
-        "input_bytes": memory.input_bytes,
-        "peak_activation_bytes": memory.peak_bytes,
-        "peak_layer": memory.peak_layer,
-        "convention": "sequential run in graph order; a tensor is freed after its last consumer, model outputs stay live to the end; no in-place ops, no fusion",
-        "notes": list(memory.notes),
-    }
 
 
 def modules_json(a: Analysis, depth: int, flops: bool) -> list[dict[str, Any]]:
@@ -514,6 +487,7 @@ def analysis_json(a: Analysis, flops: bool = False, roofline: ModelRoofline | No
             "dtype": roofline.dtype,
             "dtype_bytes": DTYPE_BYTES[roofline.dtype],
             "dtype_source": roofline.dtype_source,
+            "weight_dtype": roofline.weight_dtype or roofline.dtype,
             "bytes": roofline.bytes,
             "intensity_macs_per_byte": round(intensity(roofline.macs, roofline.bytes), 4),
             "hardware": hardware_json(roofline.hardware),
