@@ -37,7 +37,7 @@ def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
         ["hardware", f"{hw.name}: {hw.description}"],
         ["peak / bandwidth", f"{hw.peak(roof.dtype):.4g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:.4g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
         ["estimated time", f"{seconds(total)} (compute-bound layers {pct(bound['compute'], total)}, memory-bound {pct(bound['memory'], total)})"],
-        ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}"],
+        ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}" + (f", weights at {roof.weight_size[0] / 8 / roof.weight_size[1]:.3g} B" if roof.weight_size else "")],
     ]
     if roof.separable_s and roof.all_separable_time_s:
         rows.append([
