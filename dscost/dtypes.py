@@ -13,7 +13,7 @@ DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
 # ONNX TensorProto.DataType names, as numpy spells them.
 ONNX_TYPE_NAMES = {1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "string", 9: "bool",
                    10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128", 16: "bfloat16",
-                   21: "uint4", 22: "int4"}  # fmt: skip
+                   21: "uint4", 22: "int4", 23: "float4e2m1"}  # fmt: skip
 ONNX_TYPES = {name: code for code, name in ONNX_TYPE_NAMES.items()}
 # The ONNX element types dscost sizes, by their DTYPE_BYTES name (uint8 is 1 byte, as int8 is),
 # or their low-bit name (LOW_BITS: weights only; uint4 is half a byte, as int4 is).
@@ -21,14 +21,14 @@ ONNX_SIZED = {1: "fp32", 10: "fp16", 16: "bf16", 3: "int8", 2: "int8", 22: "int4
 # Weights of fewer bits than a byte, packed (two 4-bit values a byte): storage only, no runtime
 # moves activations of these types.  Weights an op packs into (u)int8 bytes (onnxruntime's
 # MatMulNBits at bits=2) have codes of their own here: PACKED_CODE + bits.
-LOW_BITS = {f"int{b}": b for b in range(1, 8)}
+LOW_BITS = {**{f"int{b}": b for b in range(1, 8)}, "float4e2m1": 4}
 PACKED_CODE = 1000
 # Bits of the other element types a weight may be stored in (ONNX_TYPE_NAMES' names): weight
 # bytes are the model's own (weight_size); activations are not sized at these.
 STORED_BITS = {"float64": 64, "int64": 64, "uint64": 64, "int32": 32, "uint32": 32, "int16": 16, "uint16": 16, "bool": 8}
 # The ONNX element types of activations dscost sizes (DTYPE_BYTES: float32, float16, bfloat16, (u)int8).
 ACTIVATION_TYPES = frozenset(code for code, name in ONNX_SIZED.items() if name in DTYPE_BYTES)
-ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22)}  # (the element types numpy has)
+ONNX_NUMPY = {code: name for code, name in ONNX_TYPE_NAMES.items() if code not in (8, 16, 21, 22, 23)}  # (the element types numpy has)
 
 
 def onnx_type_name(elem: int) -> str:
@@ -104,15 +104,16 @@ def resolve_dtype(dtype: str | None, model=None) -> tuple[str, str]:
     """(dtype, where it comes from) of a model's activation and roofline bytes: the one given
     (``"option"``); else the type of most of the model's weights (``"model"``:
     ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one) -- but
-    for low-bit weights (LOW_BITS: int4), which no activation takes, the type of most of its
-    activations (``Model.activation_dtype``: fp16 for a 4-bit LLM of fp16 activations); else
+    for low-bit weights (LOW_BITS: int4), which no activation takes, or weights quantized weight-only
+    (a reader sets ``Model.activation_dtype`` then), the type of most of its activations
+    (``Model.activation_dtype``: fp16 for a 4-bit LLM of fp16 activations); else
     fp32 (``"default"``: no weights of a known type, a layer spec, or weights of a type dscost
     does not size: :func:`unsized_note`)."""
     if dtype is not None:
         return check_dtype(dtype), "option"
-    own = getattr(model, "weight_dtype", None)
-    if own in LOW_BITS:
-        own = getattr(model, "activation_dtype", None)
+    own, act = getattr(model, "weight_dtype", None), getattr(model, "activation_dtype", None)
+    if own in LOW_BITS or act:
+        own = act
     return (own, "model") if own in DTYPE_BYTES else ("fp32", "default")
 
 
@@ -120,7 +121,7 @@ def resolve_weight_dtype(dtype: str | None, model=None) -> str:
     """The dtype of a model's weights (most of them): the one given; else the model's own when
     its size is known (low-bit ones too: int4 at half a byte; float64); else :func:`resolve_dtype`'s."""
     own = getattr(model, "weight_dtype", None)
-    if dtype is None and own not in DTYPE_BYTES and dtype_bits(own):
+    if dtype is None and dtype_bits(own):
         return own
     return resolve_dtype(dtype, model)[0]
 

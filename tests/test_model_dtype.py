@@ -217,12 +217,15 @@ def test_4_bit_weights_are_half_a_byte_and_the_activations_keep_their_own_type(t
 
 
 def test_2_bit_weights_int4_initializers_and_a_4_bit_table(tmp_path, capsys):
-    """bits=2: four values a byte, 262,144 weights in 65,536 bytes (int2).  An int4 initializer
+    """bits=2: four values a byte, 262,144 weights in 65,536 bytes (int2); bits=8, a byte each.  An int4 initializer
     dequantized for a float32 conv: 216 weights in 108 bytes, activations 11,264 x 4.  A
     GatherBlockQuantized table of 1,000 x 64 values packed in 1,000 x 32 uint8 bytes: 32,000
     bytes at int4, its fp32 lookups 4 B each."""
     mem = analyze_json(capsys, nbits_file(tmp_path, bits=2))["memory"]
     assert (mem["dtype"], mem["weight_dtype"], mem["weight_bytes"]) == ("fp16", "int2", 65_536)
+    # bits=8: a byte a weight, and weight-only still: the activations at their float16, not int8
+    mem = analyze_json(capsys, nbits_file(tmp_path, bits=8, name="nbits8"))["memory"]
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"], mem["activation_bytes"]) == ("fp16", "model", "int8", 262_144, 32_768)
     w_q = helper.make_tensor("w_q", TensorProto.INT4, (8, 3, 3, 3), np.arange(216) % 7 - 3)
     scale = numpy_helper.from_array(np.full(8, 0.1, np.float32), "scale")
     nodes = [helper.make_node("DequantizeLinear", ["w_q", "scale"], ["w"], axis=0, name="dq"),

@@ -633,6 +633,23 @@ def test_mxfp4_experts_count_two_weights_a_byte(tmp_path):
     assert layer.cost == Cost(macs=3_072, other_ops=1_056, weights=1_024) and layer.note.endswith("4-bit fp4 weights")
 
 
+@pytest.mark.parametrize("quant, bits, types", [("fp4", 8, {"float4e2m1": 1_024}), ("int", 4, {"int4": 1_024}), ("int", 8, {"int8": 1_024})])
+def test_qmoe_experts_are_sized_at_their_bits(tmp_path, quant, bits, types):
+    """The experts' weights as their values' type (Model.weight_types): fp4 floats or 4-bit
+    integers two a byte, 1,024 values in 512 bytes; at 8 bits a byte each (here in (4, 16, 8) and
+    (4, 8, 16) bytes).  The activations stay float32, also at 8 bits (weight-only: not int8)."""
+    from dscost.memory import model_memory
+
+    n = ms_node("QMoE", ["x", "r", "w1", "s1", "", "w2", "s2"], "y", k=2, activation_type="silu", quant_type=quant, expert_weight_bits=bits)
+    eff = 4 if quant == "fp4" else bits  # (fp4: 4 bits whatever expert_weight_bits says)
+    w = (4, 16, eff), (4, 8, 2 * eff)
+    inits = [init("w1", *w[0], dtype=np.uint8), init("s1", 4, 16), init("w2", *w[1], dtype=np.uint8), init("s2", 4, 8)]
+    m = read_onnx(save(tmp_path, ms_model([n], [("x", [1, 6, 8]), ("r", [6, 4])], inits)))
+    assert (m.weight_types, m.activation_dtype) == (types, "fp32")  # (weight-only at 8 bits too: not int8 activations)
+    mem = model_memory(m)
+    assert (mem.dtype, mem.weight_bytes) == ("fp32", 1_024 * eff // 8)
+
+
 def test_unknown_contrib_op_is_uncounted_and_says_so(tmp_path):
     path = save(tmp_path, ms_model([ms_node("PackedAttention", ["x", "w", "b", "tok", "cum"], "y", num_heads=2)],
                                    [("x", [6, 8]), ("tok", vi("tok", [1, 4], I32)), ("cum", vi("cum", [2], I32))], [init("w", 8, 24), init("b", 24)]))

@@ -10,7 +10,7 @@ import itertools
 from dataclasses import replace
 from math import prod
 
-from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, PACKED_CODE, main_dtype
+from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, main_dtype
 from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
 from dscost.readers.onnx_node import FLOAT_TYPES, LEARNED_TYPES
 
@@ -91,12 +91,13 @@ class Claims:
     the element types of what they claimed (:meth:`weight_types`)."""
 
     def _packed(self, op: str, attrs: dict, inputs: list[str]) -> None:
-        """Note the (u)int8 sources of a low-bit weight op's packed inputs (``packed``: source -> bits per value)."""
+        """Note the (u)int8 sources of a low-bit weight op's packed inputs (``packed``: source -> (bits
+        per value, the values' ONNX element type): onnx_contrib_lowbit.packed_bits)."""
         from dscost.readers.onnx_contrib_lowbit import packed_bits
 
-        for i, bits in packed_bits(op, attrs).items():
-            if i < len(inputs) and bits < 8:
-                self.packed.update((s, bits) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
+        for i, value in packed_bits(op, attrs).items():
+            if i < len(inputs):
+                self.packed.update((s, value) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
 
     def weight_types(self) -> dict:
         """The elements of the tensors counted as parameters (initializers, Constant nodes, weight
@@ -104,18 +105,23 @@ class Claims:
         ``int<bits>`` (int4).  Its main_dtype is ``Model.weight_dtype``."""
         const, types, claimed, packed = self.const, self.types, self.claimed, self.packed
         elements: dict = {}
+        values = 0  # (of packed sources)
         for s in claimed:
             k, n = const.get(s) or types.get(s), self._numel(s)
             if s in packed:
-                k, n = (22 if packed[s] == 4 else PACKED_CODE + packed[s]), n * 8 // packed[s]
+                bits, k = packed[s]
+                n = n * 8 // bits
+                values += n
             elements[k] = elements.get(k, 0) + n
+        self.weight_only = 2 * values > sum(elements.values())
         return elements
 
     def activation_dtype(self, weight_dtype: str | None) -> str | None:
-        """Of low-bit weights (int4), the type of most of the elements of the graph's other
-        tensors of a type dscost sizes (main_dtype); None for other weights (their own type sizes
-        the activations)."""
-        if weight_dtype not in LOW_BITS:
+        """Of low-bit weights (int4), or of weights mostly packed by a weight-only quantizer's ops
+        (MatMulNBits at bits=8 too: :meth:`weight_types` says), the type of most of the elements of
+        the graph's other tensors of a type dscost sizes (main_dtype); None for other weights
+        (their own type sizes the activations)."""
+        if weight_dtype not in LOW_BITS and not self.weight_only:
             return None
         elements: dict = {}
         for t, k in self.types.items():

@@ -17,26 +17,43 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
+from dscost.dtypes import PACKED_CODE
 from dscost.layers import ELEMENTWISE, FC, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import gemm
 
 
-def packed_bits(op: str, attrs: dict) -> dict[int, int]:
-    """Of an op that packs low-bit weights into (u)int8 bytes: input index -> bits per value
-    (MatMulNBits and its fusions: ``bits``, default 4; MatMulBnb4: 4; a QLoRA adapter:
-    ``lora_bits``, default 8; GatherBlockQuantized's table: ``bits``, default 4); {} for another op.
-    What ``Model.weight_dtype`` and the weight bytes take them as (int4 for 4 bits)."""
+def packed_bits(op: str, attrs: dict) -> dict[int, tuple[int, int]]:
+    """Of an op that packs low-bit weights into (u)int8 bytes: input index -> (bits per value, the
+    ONNX element type of a value: INT4 22, FLOAT4E2M1 23, INT8 3, else ``dtypes.PACKED_CODE + bits``) --
+    MatMulNBits and its fusions: ``bits``, default 4; MatMulBnb4: 4; a QLoRA adapter: ``lora_bits``,
+    default 8; GatherBlockQuantized's table: ``bits``, default 4; QMoE's experts: ``quant_type``
+    fp4/nvfp4/wfp4afp8 4-bit floats, int its ``fc<j>_expert_weight_bits`` or ``expert_weight_bits``
+    (default 4).  {} for another op.  ``Model.weight_types`` counts them as values of that type, and
+    a model whose weights are mostly such (weight-only quantized: the op dequantizes them on the
+    fly) sizes its activations at their own type (``Model.activation_dtype``)."""
+    def of(bits, kind: str = "int") -> tuple[int, int] | None:
+        if not isinstance(bits, int) or not 1 <= bits <= 8:
+            return None
+        return bits, 23 if kind == "float" else 22 if bits == 4 else 3 if bits == 8 else PACKED_CODE + bits
+
     bits = attrs.get("bits", 4)
-    if not isinstance(bits, int) or not 1 <= bits <= 8:
-        return {}
-    if op in ("MatMulNBits", "MatMulBnb4"):
-        return {1: bits if op == "MatMulNBits" else 4}
-    if op == "MatMulNBitsQLoRA":
-        lora = attrs.get("lora_bits", 8)
-        return {1: bits, **({3: lora, 5: lora} if isinstance(lora, int) and 1 <= lora <= 8 else {})}
-    return {"MatMulNBitsMlp": {3: bits, 6: bits}, "MatMulNBitsQkv": {3: bits, 6: bits, 9: bits}, "GatherBlockQuantized": {0: bits}}.get(op, {})
+    if op == "QMoE":
+        quant = attrs.get("quant_type", "int")
+        quant = quant.decode() if isinstance(quant, bytes) else quant
+        if quant in ("fp4", "nvfp4", "wfp4afp8"):
+            found = dict.fromkeys((2, 5, 8), of(4, "float"))
+        else:
+            default = attrs.get("expert_weight_bits", 4) if quant == "int" else 8
+            found = {i: of(attrs.get(f"fc{j}_expert_weight_bits", default) if quant == "int" else default) for i, j in ((2, 1), (5, 2), (8, 3))}
+    elif op in ("MatMulNBits", "MatMulBnb4"):
+        found = {1: of(bits if op == "MatMulNBits" else 4)}
+    elif op == "MatMulNBitsQLoRA":
+        found = {1: of(bits), 3: of(attrs.get("lora_bits", 8)), 5: of(attrs.get("lora_bits", 8))}
+    else:
+        found = {i: of(bits) for i in {"MatMulNBitsMlp": (3, 6), "MatMulNBitsQkv": (3, 6, 9), "GatherBlockQuantized": (0,)}.get(op, ())}
+    return {i: v for i, v in found.items() if v is not None}
 
 
 def _rows(info: NodeInfo, k: int) -> int:

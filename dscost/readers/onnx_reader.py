@@ -297,7 +297,8 @@ class _Counter(Claims):
         for t in st.initializers:  # a Constant node a simplifier stored as an initializer, under its output's name: one still
             if "Constant" in t and FOLDED_CONSTANT.search(t):
                 self.const_node[t] = t[: -len("_output_0")]
-        self.packed: dict[str, int] = {}  # (u)int8 sources of low-bit weights packed into bytes -> bits per value (Claims._packed)
+        self.weight_only = False  # most weights packed by a weight-only quantizer's ops (Claims.weight_types)
+        self.packed: dict[str, tuple[int, int]] = {}  # (u)int8 sources of low-bit weights packed into bytes -> (bits, value type) (Claims._packed)
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
