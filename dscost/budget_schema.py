@@ -104,14 +104,15 @@ class BudgetEntry(BaseModel):
     )
     max_macs: CountLimit | None = Field(None, description="Total MACs (FLOPs with `--flops` or convention: flops).")
     max_params: CountLimit | None = Field(None, description="Learnable parameters (weights + biases + norm params).")
-    max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype`.")
+    max_weight_bytes: ByteLimit | None = Field(None, description="Learnable parameters x bytes per element of `dtype` (without it, each weight at its own type, as the model stores it).")
     max_peak_activation_bytes: ByteLimit | None = Field(
         None, description="Peak live activation memory of a sequential run in graph order, at `dtype` (see the README's Memory section)."
     )
     dtype: Literal["fp32", "fp16", "bf16", "int8"] | None = Field(
         None,
         description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte "
-        "(default: the type of most of the model's weights, fp32 when it has none or one of another type).",
+        "(default: the model's own types -- each weight at its own, int4 at half a byte; the activations at the type of most of the "
+        "weights, or of the activations of a model of weight-only quantized or 4-bit weights; fp32 when it has none).",
     )
     max_layer_macs: CountLimit | None = Field(None, description="MACs (FLOPs) of any single layer.")
     max_standard_conv_share: ShareLimit | None = Field(None, description="Share of MACs in standard (non-separable) convs.")

@@ -42,7 +42,7 @@ JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Several model
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds an onnxruntime run may take in all before it is stopped.")]
 MaxMemoryOpt = Annotated[str, typer.Option("--max-memory", help="Tensor memory a run may use (4GiB, 500MB); a larger estimate is refused before allocating.")]
 # Roofline
-DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline and memory element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B); default: the model's own weight type (fp32 if none).", show_default=False)]
+DtypeOpt = Annotated[Optional[str], typer.Option("--dtype", help="Roofline and memory element size: fp32 (4 B), fp16/bf16 (2 B), int8 (1 B); default: the model's own types (weights each at its own, int4 at half a byte; fp32 if none).", show_default=False)]
 HardwareOpt = Annotated[
     Optional[str],
     typer.Option("--hardware", help="Roofline hardware: a100, t4, jetson-nano, apple-m1-gpu, rpi4, xeon-8380, or local (saved by `dscost bench --calibrate`).", show_default=False),
