@@ -278,3 +278,24 @@ def test_a_tflite_file_of_int4_filters_and_int8_activations(tmp_path, capsys):
     assert (out["totals"]["params"], mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"]) == (10_144, "int8", "model", "int4", 5_296)
     # every activation at that one type: image and its int8 copy 150,528 each, conv1, conv2 and out 401,408 each
     assert mem["activation_bytes"] == 2 * 150_528 + 3 * 401_408
+
+
+def test_a_dynamic_range_tflite_file_keeps_float_activations(tmp_path, capsys):
+    """Dynamic-range quantization: a float32 image into a 3x3 conv 3 -> 32 whose filter is int8
+    (864) and bias float32 (32): int8 weights, float activations.  Weights 864 + 32 x 4 = 992
+    bytes; activations 1x224x224x3 + 1x112x112x32 = 551,936 elements at 4 B, not 1."""
+    pytest.importorskip("tflite")
+    from dataclasses import replace
+
+    import tflite_models as tm
+
+    n = tm.Net()
+    x = n.input("image", (1, 224, 224, 3))
+    n.output(n.conv(x, 32, 3, stride=2, name="conv1"))
+    i = next(i for i, t in enumerate(n.tensors) if t.name == "conv1/filter")
+    n.tensors[i] = replace(n.tensors[i], dtype=tm.INT8, quantized=True)
+    n.buffers[n.tensors[i].buffer] = 864
+    out = analyze_json(capsys, str(n.save(tmp_path / "hybrid.tflite")))
+    mem = out["memory"]
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_types"], mem["weight_bytes"]) == ("fp32", "model", "int8", {"int8": 864, "fp32": 32}, 992)
+    assert mem["activation_bytes"] == 551_936 * 4

@@ -471,13 +471,34 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
         notes.insert(subgraphs_note, f"{left} more subgraph(s) (bodies of control-flow ops or other signatures) not counted"
                      + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
     return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs,
-                 weight_dtype=(own := main_dtype(elements := _weight_elements(f))), activation_dtype=_activation_dtype(f) if own in LOW_BITS else None,
+                 weight_dtype=(own := main_dtype(elements := _weight_elements(f))),
+                 activation_dtype=_activation_dtype(f) if own in LOW_BITS or own == "int8" and _weight_only(f) else None,
                  weight_types=weight_types(elements))  # fmt: skip
 
 
+def _weight_only(f: TFLiteFile) -> bool:
+    """Whether most of the file's learned constants are integers that ops of float data read
+    (dynamic-range quantization: int8 weights, float activations), each buffer once."""
+    seen: set[int] = set()
+    hybrid = total = 0
+    for g in f.graphs:
+        tensors = g.tensors
+        for op in g.ops:
+            ins = [tensors[i] for i in op.inputs if i >= 0]
+            if not ins or ins[0].const:
+                continue
+            for t in ins[1:]:
+                if t.const and t.buffer not in seen and _learnable(t):
+                    seen.add(t.buffer)
+                    total += prod(t.shape)
+                    hybrid += prod(t.shape) if ins[0].dtype in FLOAT_TYPES and t.dtype not in FLOAT_TYPES else 0
+    return 2 * hybrid > total
+
+
 def _activation_dtype(f: TFLiteFile) -> str | None:
-    """Of a file of low-bit weights (int4), the dtype of most of the elements of its other
-    tensors (activations: int8 in a fully quantized file, float32 in a weight-only one)."""
+    """Of a file of low-bit weights (int4) or weight-only int8 ones (:func:`_weight_only`), the
+    dtype of most of the elements of its other tensors (activations: int8 in a fully quantized
+    file, float32 in a weight-only one)."""
     elements: dict[int, int] = {}
     for g in f.graphs:
         for t in g.tensors:
