@@ -299,3 +299,26 @@ def test_a_dynamic_range_tflite_file_keeps_float_activations(tmp_path, capsys):
     mem = out["memory"]
     assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_types"], mem["weight_bytes"]) == ("fp32", "model", "int8", {"int8": 864, "fp32": 32}, 992)
     assert mem["activation_bytes"] == 551_936 * 4
+
+
+def test_dynamic_quantization_keeps_float_activations(tmp_path, capsys):
+    """onnxruntime's quantize_dynamic forms: int8 weights, activations quantized at run time and
+    float between ops -- a DynamicQuantizeLinear + MatMulInteger + Cast + Mul chain, and the fused
+    DynamicQuantizeMatMul.  x 1x16x64 float32 times a 64 x 32 int8 weight: 2,048 weights in 2,048
+    bytes; the activations at fp32 (not int8), the weights at 1 byte."""
+    w = numpy_helper.from_array(np.ones((64, 32), np.int8), "w")
+    ws = numpy_helper.from_array(np.full(1, 0.1, np.float32), "w_scale")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 64])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    chain = [helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="dql"),
+             helper.make_node("MatMulInteger", ["xq", "w", "xz"], ["acc"], name="mm"),
+             helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT, name="cast"),
+             helper.make_node("Mul", ["xs", "w_scale"], ["s"], name="scale"),
+             helper.make_node("Mul", ["accf", "s"], ["y"], name="rescale")]  # fmt: skip
+    fused = [helper.make_node("DynamicQuantizeMatMul", ["x", "w", "w_scale"], ["y"], domain="com.microsoft", name="dqmm")]
+    for nodes, name in ((chain, "chain"), (fused, "fused")):
+        g = helper.make_graph(nodes, "g", [x], [y], [w, ws])
+        save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]), str(tmp_path / f"{name}.onnx"))
+        out = analyze_json(capsys, str(tmp_path / f"{name}.onnx"))
+        mem = out["memory"]
+        assert (out["totals"]["macs"], mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"]) == (32_768, "fp32", "model", "int8", 2_048), name

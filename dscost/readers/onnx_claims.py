@@ -90,11 +90,14 @@ class Claims:
     """Mixed into the ONNX reader's counter: the methods that claim parameters for a layer, and
     the element types of what they claimed (:meth:`weight_types`)."""
 
-    def _packed(self, op: str, attrs: dict, inputs: list[str]) -> None:
-        """Note the (u)int8 sources of a low-bit weight op's packed inputs (``packed``: source -> (bits
-        per value, the values' ONNX element type): onnx_contrib_lowbit.packed_bits)."""
+    def _weight_op(self, op: str, attrs: dict, inputs: list[str]) -> None:
+        """Of a contrib op with weights: note the (u)int8 sources of a low-bit weight op's packed inputs
+        (``packed``: source -> (bits per value, the values' ONNX element type): onnx_contrib_lowbit.packed_bits),
+        and whether it quantizes its activations at run time (``dynamic``)."""
         from dscost.readers.onnx_contrib_lowbit import packed_bits
 
+        if op in ("DynamicQuantizeMatMul", "MatMulIntegerToFloat", "DynamicQuantizeLSTM"):
+            self.dynamic = True
         for i, value in packed_bits(op, attrs).items():
             if i < len(inputs):
                 self.packed.update((s, value) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
@@ -117,11 +120,12 @@ class Claims:
         return elements
 
     def activation_dtype(self, weight_dtype: str | None) -> str | None:
-        """Of low-bit weights (int4), or of weights mostly packed by a weight-only quantizer's ops
-        (MatMulNBits at bits=8 too: :meth:`weight_types` says), the type of most of the elements of
+        """Of low-bit weights (int4), of weights mostly packed by a weight-only quantizer's ops
+        (MatMulNBits at bits=8 too: :meth:`weight_types` says), or of a graph that quantizes its
+        activations at run time (``dynamic``: onnxruntime's quantize_dynamic), the type of most of the elements of
         the graph's other tensors of a type dscost sizes (main_dtype); None for other weights
         (their own type sizes the activations)."""
-        if weight_dtype not in LOW_BITS and not self.weight_only:
+        if weight_dtype not in LOW_BITS and not self.weight_only and not self.dynamic:
             return None
         elements: dict = {}
         for t, k in self.types.items():

@@ -298,7 +298,8 @@ class _Counter(Claims):
             if "Constant" in t and FOLDED_CONSTANT.search(t):
                 self.const_node[t] = t[: -len("_output_0")]
         self.weight_only = False  # most weights packed by a weight-only quantizer's ops (Claims.weight_types)
-        self.packed: dict[str, tuple[int, int]] = {}  # (u)int8 sources of low-bit weights packed into bytes -> (bits, value type) (Claims._packed)
+        self.dynamic = False  # activations quantized at run time (DynamicQuantizeLinear, DynamicQuantizeMatMul): float between ops
+        self.packed: dict[str, tuple[int, int]] = {}  # (u)int8 sources of low-bit weights packed into bytes -> (bits, value type) (Claims._weight_op)
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
@@ -406,11 +407,12 @@ class _Counter(Claims):
                     from dscost.readers.onnx_contrib import packed_params
 
                     packed = packed_params(op, attrs := node_attrs(node) if node.attribute else {})
-                    self._packed(op, attrs, inputs)
+                    self._weight_op(op, attrs, inputs)
                 return self._uncounted(name, op, why, inputs, outputs, derived, packed)
         res, data_idx, has_const, first, edge_idx, out0, more = known
         if op == "DynamicQuantizeLinear":
             self.scales.add(outputs[1] if len(outputs) > 1 else "")  # its y_scale, which onnxruntime's quantize_dynamic multiplies
+            self.dynamic = True
         elif self.scales and op in ("Mul", "Div") and not self.scales.isdisjoint(inputs) and all(t in self.scales or t in const for t in inputs):
             if op == "Div" and inputs[0] not in self.scales:  # a constant divided by a run-time scale: that constant in its units, still
                 derived, data_idx = True, [0]  # a constant of its sources (onnx.quantize 0.1.0's conv bias: Floor(Div(B, x_scale * w_scale)))
@@ -432,7 +434,7 @@ class _Counter(Claims):
                 cost, notes, params = self._claim_params(name, res, inputs, cost, notes)
                 first = _first(data_idx, params, in_shapes, res.type)
                 if domain == CONTRIB_DOMAIN:
-                    self._packed(op, node_attrs(node) if node.attribute else {}, inputs)
+                    self._weight_op(op, node_attrs(node) if node.attribute else {}, inputs)
             if has_const:
                 cost = self._claim_rest(name, inputs, [i for i in data_idx if i not in params and i not in res.states], cost, notes, res.type in (ADD, ELEMENTWISE),
                                          "biases" if op in ("Add", "Sub") else "weights")  # fmt: skip
