@@ -322,3 +322,31 @@ def test_dynamic_quantization_keeps_float_activations(tmp_path, capsys):
         out = analyze_json(capsys, str(tmp_path / f"{name}.onnx"))
         mem = out["memory"]
         assert (out["totals"]["macs"], mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"]) == (32_768, "fp32", "model", "int8", 2_048), name
+
+
+def test_weight_types_count_the_params_alone(tmp_path, capsys):
+    """Round 67's findings.  A MatMulNBits whose K (200) is not a multiple of block_size (128) pads
+    its last block: its values are K x N = 12,800, not the 16,384 its bytes hold; beside a 64 x 64
+    fp32 MatMul weight (4,096): 6,400 + 16,384 = 22,784 weight bytes.  BN running statistics are
+    buffers, not params: an fp16 conv (216) with fp16 scale and bias (16) and fp32 mean and var
+    keeps weight_types at {fp16: 232}, 464 bytes."""
+    r = np.random.default_rng(0)
+    nodes = [helper.make_node("MatMulNBits", ["x", "B", "S"], ["h"], domain="com.microsoft", K=200, N=64, bits=4, block_size=128, name="q"),
+             helper.make_node("MatMul", ["h", "W"], ["y"], name="fc")]  # fmt: skip
+    inits = [numpy_helper.from_array(r.integers(0, 256, (64, 2, 64)).astype(np.uint8), "B"), numpy_helper.from_array(np.ones(128, np.float32), "S"),
+             numpy_helper.from_array(r.standard_normal((64, 64)).astype(np.float32), "W")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 200])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]), str(tmp_path / "pad.onnx"))
+    out = analyze_json(capsys, str(tmp_path / "pad.onnx"))
+    mem = out["memory"]
+    assert (out["totals"]["params"], mem["weight_types"], mem["weight_bytes"]) == (16_896, {"int4": 12_800, "fp32": 4_096}, 22_784)
+    h16 = lambda name, *shape: numpy_helper.from_array(np.ones(shape, np.float16), name)  # noqa: E731
+    f32 = lambda name, *shape: numpy_helper.from_array(np.ones(shape, np.float32), name)  # noqa: E731
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+             helper.make_node("BatchNormalization", ["c", "g", "b", "m", "v"], ["y"], name="bn")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 3, 32, 32])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT16, None)], [h16("w", 8, 3, 3, 3), h16("g", 8), h16("b", 8), f32("m", 8), f32("v", 8)])  # fmt: skip
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "bn.onnx"))
+    out = analyze_json(capsys, str(tmp_path / "bn.onnx"))
+    mem = out["memory"]
+    assert (out["totals"]["params"], mem["dtype"], mem["weight_types"], mem["weight_bytes"]) == (232, "fp16", {"fp16": 232}, 464)

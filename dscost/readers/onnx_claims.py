@@ -98,22 +98,26 @@ class Claims:
 
         if op in ("DynamicQuantizeMatMul", "MatMulIntegerToFloat", "DynamicQuantizeLSTM"):
             self.dynamic = True
-        for i, value in packed_bits(op, attrs).items():
-            if i < len(inputs):
-                self.packed.update((s, value) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
+        k, n = attrs.get("K"), attrs.get("N")
+        kn = k * n if op in ("MatMulNBits", "MatMulBnb4") and isinstance(k, int) and isinstance(n, int) and k > 0 and n > 0 else None
+        for i, (bits, code) in packed_bits(op, attrs).items():
+            if i < len(inputs):  # (a K x N matrix's values are K x N, whatever its blocks pad: not its bytes x 8 / bits)
+                self.packed.update((s, (bits, code, kn if i == 1 else None)) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
 
     def weight_types(self) -> dict:
         """The elements of the tensors counted as parameters (initializers, Constant nodes, weight
-        graph inputs) by ONNX element type; a packed source's elements are its values, of
+        graph inputs; not those claimed as buffers) by ONNX element type; a packed source's elements are its values, of
         ``int<bits>`` (int4).  Its main_dtype is ``Model.weight_dtype``."""
         const, types, claimed, packed = self.const, self.types, self.claimed, self.packed
         elements: dict = {}
         values = 0  # (of packed sources)
         for s in claimed:
+            if s in self.not_params:
+                continue
             k, n = const.get(s) or types.get(s), self._numel(s)
             if s in packed:
-                bits, k = packed[s]
-                n = n * 8 // bits
+                bits, k, kn = packed[s]
+                n = kn or n * 8 // bits
                 values += n
             elements[k] = elements.get(k, 0) + n
         self.weight_only = 2 * values > sum(elements.values())
@@ -165,6 +169,8 @@ class Claims:
             if t in self.const:
                 elementwise = res.type in (ADD, ELEMENTWISE)
                 count, taken = self._unclaimed(t, name, learned_only=False, stored_only=elementwise, masks=elementwise)
+                if field_name == "buffers":  # (BN's running statistics: claimed, not params)
+                    self.not_params.update(taken)
                 stored = self._stored(taken, notes) if self.module_tensors is not None or self.masks else 0
                 cost = add_to(add_to(cost, field_name, count - stored - numel), "buffers", stored)
                 if not taken:
@@ -245,6 +251,7 @@ class Claims:
         """Elements of ``taken`` that are a PyTorch module's buffers or constants (read_onnx's
         ``module_tensors``) or masks (``onnx_masks``), said in a note."""
         stored = [t for t in taken if not self._learned(t)]
+        self.not_params.update(stored)
         masks = [t for t in stored if t in self.masks]
         if masks:
             notes.append(f"buffers {', '.join(map(repr, masks))}: infinities or the type's largest value, as a mask holds, not learned parameters")

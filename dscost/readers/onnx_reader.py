@@ -299,7 +299,8 @@ class _Counter(Claims):
                 self.const_node[t] = t[: -len("_output_0")]
         self.weight_only = False  # most weights packed by a weight-only quantizer's ops (Claims.weight_types)
         self.dynamic = False  # activations quantized at run time (DynamicQuantizeLinear, DynamicQuantizeMatMul): float between ops
-        self.packed: dict[str, tuple[int, int]] = {}  # (u)int8 sources of low-bit weights packed into bytes -> (bits, value type) (Claims._weight_op)
+        self.packed: dict[str, tuple] = {}  # (u)int8 sources of low-bit weights packed into bytes -> (bits, value type, values or None) (Claims._weight_op)
+        self.not_params: set[str] = set()  # claimed sources counted as buffers (BN statistics, a module's buffers, masks): not in weight_types
         self.held: dict[str, tuple[str, ...]] = {}  # derived constant -> Constant-node sources left out on its way (see _derive)
         self.literals: set[str] = set()  # Constant nodes filled with one value: literals, not parameters
         # whether a Constant node an element-wise op meets is a value of the model's code, not a parameter: yes,
