@@ -1,5 +1,8 @@
 """Sixty-third blind round: the default element type of memory and roofline bytes (the model's own weight type).
 
+(It checks the rule of its day.  Since 2026-12-07 each weight is sized at its own type and weight-only, dynamic and
+4-bit quantization keep their activations' own type: the sixty-seventh round, crosscheck_weight_types.py, checks that.)
+
 What it stresses: dscost's new default dtype.  Without --dtype, memory (weight bytes, activation bytes, input bytes,
 peak live activations), roofline bytes and `check`'s byte limits (--max-weight-bytes, --max-peak-activation-bytes,
 budget entries without `dtype:`) are sized at the element type that holds the most weight ELEMENTS dscost counts as
