@@ -6,8 +6,9 @@ insightful visual performance model", CACM 2009):
 * bytes moved = (input elements + stored parameter elements + output elements)
   x bytes per element of the dtype.  Stored parameters are everything the
   layer reads from memory: weights, biases, BN gamma/beta and running
-  mean/var; without --dtype the weights at the mean size of the model's own
-  (``Model.weight_types``: an int4 model's packed, half a byte).  Each layer is assumed to read its input from and write its
+  mean/var; without --dtype the weights at their own type (``Layer.weight_bits``
+  of a model of several weight types: an int4 projection's packed, half a byte,
+  an fp16 embedding table's 2 bytes; else the model's, ``Model.weight_types``).  Each layer is assumed to read its input from and write its
   output to memory once (no fusion, no cache reuse across layers) -- the
   classic per-layer roofline model;
 * arithmetic intensity = MACs / bytes (FLOPs per byte is twice that);
@@ -428,14 +429,17 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)
+    own_bits = source != "option" and own is not None and len(own.weight_types) > 1  # (each layer's weights at their own type: Layer.weight_bits)
+    act_bits = 8 * DTYPE_BYTES[dtype]
     for layer, inp in zip(layers, input_elements(layers, graph_inputs)):
         c = layer.cost
-        key = (layer.type, c, inp, layer.output_shape, layer.more_outputs)
+        bits = layer.weight_bits if own_bits else 0
+        key = (layer.type, c, inp, layer.output_shape, layer.more_outputs, bits)
         hit = known.get(key)
         if hit is None:
             if len(known) >= 4096:
                 known.clear()
-            t = layer_traffic(layer, dtype, inp, wsize)
+            t = layer_traffic(layer, dtype, inp, ((bits, 1) if bits != act_bits else None) if bits else wsize)
             hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
         t = hit[0]
         rows.append(row(LayerRoofline, (layer.name, layer.type, c.macs, t, hit[1], t.bytes)))

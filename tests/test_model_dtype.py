@@ -327,7 +327,8 @@ def test_dynamic_quantization_keeps_float_activations(tmp_path, capsys):
 def test_weight_types_count_the_params_alone(tmp_path, capsys):
     """Round 67's findings.  A MatMulNBits whose K (200) is not a multiple of block_size (128) pads
     its last block: its values are K x N = 12,800, not the 16,384 its bytes hold; beside a 64 x 64
-    fp32 MatMul weight (4,096): 6,400 + 16,384 = 22,784 weight bytes.  BN running statistics are
+    fp32 MatMul weight (4,096): 6,400 + 16,384 = 22,784 weight bytes, each layer's in the roofline at
+    its own type.  BN running statistics are
     buffers, not params: an fp16 conv (216) with fp16 scale and bias (16) and fp32 mean and var
     keeps weight_types at {fp16: 232}, 464 bytes."""
     r = np.random.default_rng(0)
@@ -340,6 +341,10 @@ def test_weight_types_count_the_params_alone(tmp_path, capsys):
     out = analyze_json(capsys, str(tmp_path / "pad.onnx"))
     mem = out["memory"]
     assert (out["totals"]["params"], mem["weight_types"], mem["weight_bytes"]) == (16_896, {"int4": 12_800, "fp32": 4_096}, 22_784)
+    # the roofline takes each layer's weights at their own type: q (200 + 64) x 4 + 12,800 / 2; fc (64 + 64) x 4 + 4,096 x 4
+    out = analyze_json(capsys, str(tmp_path / "pad.onnx"), "--hardware", "t4")
+    assert [(r["name"], r["bytes"]) for r in out["layers"]] == [("q", 1_056 + 6_400), ("fc", 512 + 16_384)]
+    assert out["roofline"]["bytes"] == 7_456 + 16_896
     h16 = lambda name, *shape: numpy_helper.from_array(np.ones(shape, np.float16), name)  # noqa: E731
     f32 = lambda name, *shape: numpy_helper.from_array(np.ones(shape, np.float32), name)  # noqa: E731
     nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1], name="conv"),

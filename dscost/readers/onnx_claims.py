@@ -10,7 +10,7 @@ import itertools
 from dataclasses import replace
 from math import prod
 
-from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, main_dtype
+from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, dtype_bits, main_dtype
 from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
 from dscost.readers.onnx_node import FLOAT_TYPES, LEARNED_TYPES
 
@@ -104,24 +104,46 @@ class Claims:
             if i < len(inputs):  # (a K x N matrix's values are K x N, whatever its blocks pad: not its bytes x 8 / bits)
                 self.packed.update((s, (bits, code, kn if i == 1 else None)) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
 
-    def weight_types(self) -> dict:
-        """The elements of the tensors counted as parameters (initializers, Constant nodes, weight
-        graph inputs; not those claimed as buffers) by ONNX element type; a packed source's elements are its values, of
-        ``int<bits>`` (int4).  Its main_dtype is ``Model.weight_dtype``."""
-        const, types, claimed, packed = self.const, self.types, self.claimed, self.packed
-        elements: dict = {}
-        values = 0  # (of packed sources)
-        for s in claimed:
-            if s in self.not_params:
+    def _typed_params(self):
+        """(source, ONNX element type, elements) of each tensor counted as parameters (initializers,
+        Constant nodes, weight graph inputs; not those claimed as buffers); a packed source's
+        elements are its values, of ``int<bits>`` (int4), and its type theirs."""
+        const, types, packed, not_params, numel = self.const, self.types, self.packed, self.not_params, self._numel
+        for s in self.claimed:
+            if s in not_params:
                 continue
-            k, n = const.get(s) or types.get(s), self._numel(s)
             if s in packed:
                 bits, k, kn = packed[s]
-                n = kn or n * 8 // bits
-                values += n
+                yield s, k, kn or numel(s) * 8 // bits
+            else:
+                yield s, const.get(s) or types.get(s), numel(s)
+
+    def weight_types(self) -> dict:
+        """The elements of the tensors counted as parameters by ONNX element type
+        (:meth:`_typed_params`).  Its main_dtype is ``Model.weight_dtype``."""
+        elements: dict = {}
+        values = 0  # (of packed sources)
+        packed = self.packed
+        for s, k, n in self._typed_params():
             elements[k] = elements.get(k, 0) + n
+            if s in packed:
+                values += n
         self.weight_only = 2 * values > sum(elements.values())
         return elements
+
+    def layer_weight_bits(self) -> None:
+        """Of a model of weights of several types: each layer's ``weight_bits``, the size of the type
+        of most of the weight elements it counts (an int4 projection's 4 beside an fp16 embedding
+        table's 16), for the roofline's bytes of each layer."""
+        by_layer: dict[str, dict] = {}
+        claimed = self.claimed
+        for s, k, n in self._typed_params():
+            el = by_layer.setdefault(claimed[s], {})
+            el[k] = el.get(k, 0) + n
+        for layer in self.layers:
+            el = by_layer.get(layer.name)
+            if el and layer.cost.weights:
+                layer.weight_bits = dtype_bits(main_dtype(el)) or 0
 
     def activation_dtype(self, weight_dtype: str | None) -> str | None:
         """Of low-bit weights (int4), of weights mostly packed by a weight-only quantizer's ops

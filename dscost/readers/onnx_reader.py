@@ -205,10 +205,12 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             layer = next(layer for layer in counter.layers if layer.cost is cost)
             raise InputError(f"{path}: node {layer.name!r} gives a negative count ({layer.cost}); its tensors' dimensions are inconsistent")
     renamed = named + sum(1 for node, name in zip(g.node, names) if node.name != name)
+    if len(types := weight_types(elements := counter.weight_types())) > 1:
+        counter.layer_weight_bits()
     return Model(name=path.stem, source=str(path), layers=counter.layers, uncounted=counter.uncounted, notes=notes,
                  inputs=onnx_inputs.input_list(real_inputs), renamed_nodes=renamed, input_values=dict(input_values or {}),
-                 outputs=tuple(o.name for o in g.output), weight_dtype=(own := main_dtype(elements := counter.weight_types())),
-                 activation_dtype=counter.activation_dtype(own), weight_types=weight_types(elements))  # fmt: skip
+                 outputs=tuple(o.name for o in g.output), weight_dtype=(own := main_dtype(elements)),
+                 activation_dtype=counter.activation_dtype(own), weight_types=types)  # fmt: skip
 
 
 def read_input_shapes(path: str | Path, input_shapes: dict[str, tuple] | None = None, dims: dict[str, int] | None = None) -> list[tuple]:
