@@ -6,7 +6,10 @@ insightful visual performance model", CACM 2009):
 * bytes moved = (input elements + stored parameter elements + output elements)
   x bytes per element of the dtype.  Stored parameters are everything the
   layer reads from memory: weights, biases, BN gamma/beta and running
-  mean/var; without --dtype the weights at their own type (``Layer.weight_bits``
+  mean/var.  A layer of a model computed from constants alone (a DequantizeLinear
+  of a weight, folded shape arithmetic) moves its stored params only: a runtime
+  folds it at load or fuses it into its consumer (Memory counts its output as a
+  constant, not an activation).  Without --dtype the weights at their own type (``Layer.weight_bits``
   of a model of several weight types: an int4 projection's packed, half a byte,
   an fp16 embedding table's 2 bytes; else the model's, ``Model.weight_types``).  Each layer is assumed to read its input from and write its
   output to memory once (no fusion, no cache reuse across layers) -- the
@@ -30,7 +33,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import fsum, prod
 from pathlib import Path
 from typing import NamedTuple
@@ -434,12 +437,14 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
     for layer, inp in zip(layers, input_elements(layers, graph_inputs)):
         c = layer.cost
         bits = layer.weight_bits if own_bits else 0
-        key = (layer.type, c, inp, layer.output_shape, layer.more_outputs, bits)
+        key = (layer.type, c, inp, layer.output_shape, layer.more_outputs, bits, not layer.inputs)
         hit = known.get(key)
         if hit is None:
             if len(known) >= 4096:
                 known.clear()
             t = layer_traffic(layer, dtype, inp, ((bits, 1) if bits != act_bits else None) if bits else wsize)
+            if own is not None and not layer.inputs:  # (computed from constants alone: folded at load or fused, as Memory has it)
+                t = replace(t, input_elements=0, output_elements=0)
             hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
         t = hit[0]
         rows.append(row(LayerRoofline, (layer.name, layer.type, c.macs, t, hit[1], t.bytes)))

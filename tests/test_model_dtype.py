@@ -237,6 +237,10 @@ def test_2_bit_weights_int4_initializers_and_a_4_bit_table(tmp_path, capsys):
     mem = out["memory"]
     assert (out["totals"]["params"], mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"], mem["activation_bytes"]) == (
         216, "fp32", "model", "int4", 108, 45_056)
+    # the roofline: the DequantizeLinear of the weight is a constant (folded, or fused into the conv: no bytes of
+    # its own), the conv reads x and writes y at 4 B and its 216 weights at half a byte
+    out = analyze_json(capsys, str(tmp_path / "q4.onnx"), "--hardware", "t4", "--all")
+    assert [(r["name"], r["bytes"]) for r in out["layers"]] == [("dq", 0), ("conv", 45_056 + 108)]
     table = numpy_helper.from_array(np.zeros((1000, 32), np.uint8), "table")
     scales = numpy_helper.from_array(np.ones((1000, 2), np.float32), "scales")
     node = helper.make_node("GatherBlockQuantized", ["table", "ids", "scales"], ["e"], domain="com.microsoft", bits=4, block_size=32, name="embed")
