@@ -191,9 +191,9 @@ class Model:
     # (dtypes.main_dtype: a DTYPE_BYTES name, or float64, int4...); memory and roofline bytes
     # are sized at it when no --dtype is given and dscost sizes it (dtypes.resolve_dtype)
     weight_dtype: str | None = None
-    # of a model whose weights are low-bit (dtypes.LOW_BITS: int4) or quantized weight-only (MatMulNBits
-    # at 8 bits), the element type of most of its activations, where the input says (fp16, fp32, int8: a
-    # DTYPE_BYTES name): what its activation and roofline bytes are sized at (dtypes.resolve_dtype); None otherwise
+    # the element type of most of its activations, where the input says and it may not be the weights'
+    # (fp16 weights computed in fp32, low-bit or weight-only quantized weights, dynamic quantization; a
+    # DTYPE_BYTES name): what its activation and roofline bytes are sized at (dtypes.resolve_dtype); None: the weights' type
     activation_dtype: str | None = None
     # the elements of the weights counted as parameters by type (dtypes.weight_types: {"int4": ..., "fp16": ...},
     # the most first), where the input says: weight bytes take each at its own (dtypes.weight_size)

@@ -94,7 +94,8 @@ def test_a_half_precision_export_is_sized_at_2_bytes_unless_dtype_says(tmp_path,
 
 
 def test_quantized_mixed_and_unsized_weights(tmp_path, capsys):
-    """int8 weights with a float scale and an int32 bias: int8.  fp32 weights with a smaller fp16
+    """int8 weights with a float scale and an int32 bias: int8 weights, float32 activations unless
+    the graph quantizes them (static QDQ: int8 throughout).  fp32 weights with a smaller fp16
     table: fp32.  float64 weights: a type dscost does not size, so fp32 ("default"), as a graph
     without stored weights."""
     rng = np.random.default_rng(0)
@@ -108,7 +109,21 @@ def test_quantized_mixed_and_unsized_weights(tmp_path, capsys):
     save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "q.onnx"))
     out = analyze_json(capsys, str(tmp_path / "q.onnx"))
     mem = out["memory"]
-    assert (mem["dtype"], mem["dtype_source"]) == ("int8", "model")  # (216 int8 weights against 8 float scales and 8 int32 biases)
+    # 216 int8 weights against 8 float scales and 8 int32 biases: int8 weights; but no activation is
+    # quantized (weight-only), so the activations keep their float32
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"]) == ("fp32", "model", "int8")
+    # a static quantizer's QDQ: x quantized to uint8 and back before the conv: int8 throughout
+    x_s = numpy_helper.from_array(np.array(0.02, np.float32), "x_s")
+    x_z = numpy_helper.from_array(np.array(128, np.uint8), "x_z")
+    nodes = [helper.make_node("QuantizeLinear", ["x", "x_s", "x_z"], ["xq"], name="qx"),
+             helper.make_node("DequantizeLinear", ["xq", "x_s", "x_z"], ["xd"], name="dqx"),
+             helper.make_node("DequantizeLinear", ["w_q", "scale"], ["w"], axis=0, name="dq"),
+             helper.make_node("Conv", ["xd", "w", "b"], ["y"], pads=[1, 1, 1, 1], name="conv")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 32, 32])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w_q, scale, b_q, x_s, x_z])  # fmt: skip
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "qdq.onnx"))
+    mem = analyze_json(capsys, str(tmp_path / "qdq.onnx"))["memory"]
+    assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"]) == ("int8", "model", "int8")
     mixed = conv_file(tmp_path, TensorProto.FLOAT, {"table": np.zeros(100, np.float16)}, "mixed")
     assert analyze_json(capsys, mixed)["memory"]["dtype"] == "fp32"
     wide = conv_file(tmp_path, TensorProto.DOUBLE, name="wide")
@@ -359,3 +374,36 @@ def test_weight_types_count_the_params_alone(tmp_path, capsys):
     out = analyze_json(capsys, str(tmp_path / "bn.onnx"))
     mem = out["memory"]
     assert (out["totals"]["params"], mem["dtype"], mem["weight_types"], mem["weight_bytes"]) == (232, "fp16", {"fp16": 232}, 464)
+
+
+def test_fp16_weights_cast_to_fp32_size_the_activations_at_fp32(tmp_path, capsys):
+    """A half-precision file that computes in float32 (each weight Cast up: what mixed-precision
+    converters leave): 216 fp16 weights in 432 bytes, the activations (x 3,072, y 8,192) at 4 B
+    -- 45,056 --, not at the weights' 2.  A TFLite file of float16 filters DEQUANTIZEd for float32
+    ops likewise."""
+    w = numpy_helper.from_array(np.ones((8, 3, 3, 3), np.float16), "w")
+    nodes = [helper.make_node("Cast", ["w"], ["w32"], to=TensorProto.FLOAT, name="up"),
+             helper.make_node("Conv", ["x", "w32"], ["y"], pads=[1, 1, 1, 1], name="conv")]  # fmt: skip
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 32, 32])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])  # fmt: skip
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "cast.onnx"))
+    mem = analyze_json(capsys, str(tmp_path / "cast.onnx"))["memory"]
+    assert (mem["dtype"], mem["weight_dtype"], mem["weight_bytes"], mem["activation_bytes"]) == ("fp32", "fp16", 432, 45_056)
+    assert run(["analyze", str(tmp_path / "cast.onnx")]) == 0 and "Memory (fp32, 4 B per element; weights fp16)" in capsys.readouterr().out
+    pytest.importorskip("tflite")
+    from dataclasses import replace
+
+    import tflite_models as tm
+    from tflite.BuiltinOperator import BuiltinOperator
+    from tflite.TensorType import TensorType
+
+    n = tm.Net()
+    x = n.input("image", (1, 32, 32, 3))
+    n.output(n.conv(x, 8, 3, name="conv1"))
+    i = next(i for i, t in enumerate(n.tensors) if t.name == "conv1/filter")
+    half = n.const("conv1/filter_fp16", n.tensors[i].shape, TensorType.FLOAT16)
+    n.op(BuiltinOperator.DEQUANTIZE, [half], [i])
+    n.tensors[i] = replace(n.tensors[i], buffer=0)  # (the float32 filter: DEQUANTIZE's output, no data of its own)
+    out = analyze_json(capsys, str(n.save(tmp_path / "half.tflite")))
+    mem = out["memory"]
+    assert (mem["dtype"], mem["weight_dtype"]) == ("fp32", "fp16")

@@ -10,7 +10,7 @@ import itertools
 from dataclasses import replace
 from math import prod
 
-from dscost.dtypes import ACTIVATION_TYPES, LOW_BITS, dtype_bits, main_dtype
+from dscost.dtypes import ACTIVATION_TYPES, dtype_bits, main_dtype
 from dscost.layers import ADD, ELEMENTWISE, FC, MATMUL
 from dscost.readers.onnx_node import FLOAT_TYPES, LEARNED_TYPES
 
@@ -146,17 +146,22 @@ class Claims:
                 layer.weight_bits = dtype_bits(main_dtype(el)) or 0
 
     def activation_dtype(self, weight_dtype: str | None) -> str | None:
-        """Of low-bit weights (int4), of weights mostly packed by a weight-only quantizer's ops
-        (MatMulNBits at bits=8 too: :meth:`weight_types` says), or of a graph that quantizes its
-        activations at run time (``dynamic``: onnxruntime's quantize_dynamic), the type of most of the elements of
-        the graph's other tensors of a type dscost sizes (main_dtype); None for other weights
-        (their own type sizes the activations)."""
-        if weight_dtype not in LOW_BITS and not self.weight_only and not self.dynamic:
+        """The type of most of the elements of the graph's other tensors of a type dscost sizes
+        (main_dtype), where it may not be the weights': weights of a type other than fp32 (an
+        fp16 model that computes in fp32 after a Cast of each weight; low-bit weights, int4), but
+        not a graph that quantizes its activations itself (int8 weights with int8 or uint8
+        tensors between ops: a static quantizer's QDQ or QOperator file, sized at int8 throughout)
+        unless they are quantized at run time (``dynamic``: onnxruntime's quantize_dynamic, float
+        between ops) or its weights are mostly a weight-only quantizer's (``weight_only``:
+        MatMulNBits at 8 bits).  None: the weights' type sizes the activations."""
+        if weight_dtype in (None, "fp32"):
             return None
         elements: dict = {}
         for t, k in self.types.items():
             if k in ACTIVATION_TYPES and t not in self.const:
                 elements[k] = elements.get(k, 0) + self._numel(t)
+        if weight_dtype == "int8" and (elements.get(2) or elements.get(3)) and not self.weight_only and not self.dynamic:
+            return None
         return main_dtype(elements)
 
     def _unclaimed(self, t: str, name: str, learned_only: bool, stored_only: bool = False, masks: bool = False, among=None) -> tuple[int, list[str]]:

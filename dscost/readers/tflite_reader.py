@@ -472,7 +472,7 @@ def _build(path: Path, f: TFLiteFile, overrides: dict[str, tuple], progress: boo
                      + (f"; the {len(looped)} of the loop(s) counted are" if looped else ""))
     return Model(name=path.stem, source=str(path), layers=layers, uncounted=uncounted, notes=notes, inputs=inputs,
                  weight_dtype=(own := main_dtype(elements := _weight_elements(f))),
-                 activation_dtype=_activation_dtype(f) if own in LOW_BITS or own == "int8" and _weight_only(f) else None,
+                 activation_dtype=_activation_dtype(f) if own in LOW_BITS or own in ("fp16", "bf16") or own == "int8" and _weight_only(f) else None,
                  weight_types=weight_types(elements))  # fmt: skip
 
 
@@ -496,9 +496,9 @@ def _weight_only(f: TFLiteFile) -> bool:
 
 
 def _activation_dtype(f: TFLiteFile) -> str | None:
-    """Of a file of low-bit weights (int4) or weight-only int8 ones (:func:`_weight_only`), the
-    dtype of most of the elements of its other tensors (activations: int8 in a fully quantized
-    file, float32 in a weight-only one)."""
+    """Of a file of low-bit weights (int4), weight-only int8 ones (:func:`_weight_only`) or
+    float16 ones (DEQUANTIZEd to float32), the dtype of most of the elements of its other tensors
+    (activations: int8 in a fully quantized file, float32 in a weight-only one)."""
     elements: dict[int, int] = {}
     for g in f.graphs:
         for t in g.tensors:
