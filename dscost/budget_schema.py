@@ -112,7 +112,8 @@ class BudgetEntry(BaseModel):
         None,
         description="Element dtype for max_weight_bytes and max_peak_activation_bytes: fp32 4, fp16/bf16 2, int8 1 byte "
         "(default: the model's own types -- each weight at its own, int4 at half a byte; the activations at the type of most of the "
-        "weights, or of the activations of a model of weight-only quantized or 4-bit weights; fp32 when it has none).",
+        "weights, or of the activations where the model's weights are of another type: 4-bit, weight-only or dynamically quantized, "
+        "fp16 computed in fp32; fp32 when it has none).",
     )
     max_layer_macs: CountLimit | None = Field(None, description="MACs (FLOPs) of any single layer.")
     max_standard_conv_share: ShareLimit | None = Field(None, description="Share of MACs in standard (non-separable) convs.")

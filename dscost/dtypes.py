@@ -136,5 +136,5 @@ def unsized_note(model) -> str | None:
         act = getattr(model, "activation_dtype", None)
         if act in DTYPE_BYTES:
             return None
-        return f"activations sized at fp32: the model's weights are {own}, and {'its activations are ' + act if act else 'the type of its activations is not known'} (--dtype sizes another)"
+        return f"activations sized at fp32: the model's weights are {own}, and its activations of no type dscost sizes or of none known (--dtype sizes another)"
     return f"activations sized at fp32: most of the model's weights are {own}, a type dscost does not size activations at (--dtype sizes another)"

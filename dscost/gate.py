@@ -332,7 +332,7 @@ def evaluate(analysis, limits: Limits, *, flops: bool = False, path: str = "") -
         raise ValueError(f"unknown dtype {limits.dtype!r}; expected one of {', '.join(DTYPE_BYTES)}")
     dtype = resolve_dtype(limits.dtype, analysis.model)[0]
     types = list(analysis.model.weight_types) if limits.dtype is None else []  # (each weight at its own type: int4 and fp16 ones)
-    wdtype = ", ".join(types) if len(types) > 1 else resolve_weight_dtype(limits.dtype, analysis.model)
+    wdtype = " + ".join(types) if len(types) > 1 else resolve_weight_dtype(limits.dtype, analysis.model)
     factor = 2 if flops else 1
     unit = "FLOPs" if flops else "MACs"
     out = ModelResult(analysis.model.name, path or analysis.model.source)

@@ -71,7 +71,7 @@ def test_low_bit_weights_size_themselves_and_leave_the_activations_their_own_typ
     assert (resolve_dtype("int8", llm), resolve_weight_dtype("int8", llm)) == (("int8", "option"), "int8")
     unknown = SimpleNamespace(weight_dtype="int4", activation_dtype=None)
     assert (resolve_dtype(None, unknown), resolve_weight_dtype(None, unknown)) == (("fp32", "default"), "int4")
-    assert unsized_note(unknown) == "activations sized at fp32: the model's weights are int4, and the type of its activations is not known (--dtype sizes another)"
+    assert unsized_note(unknown) == "activations sized at fp32: the model's weights are int4, and its activations of no type dscost sizes or of none known (--dtype sizes another)"
     assert resolve_weight_dtype(None, SimpleNamespace(weight_dtype="fp16")) == "fp16" and resolve_weight_dtype(None, None) == "fp32"
 
 
@@ -360,6 +360,7 @@ def test_weight_types_count_the_params_alone(tmp_path, capsys):
     out = analyze_json(capsys, str(tmp_path / "pad.onnx"))
     mem = out["memory"]
     assert (out["totals"]["params"], mem["weight_types"], mem["weight_bytes"]) == (16_896, {"int4": 12_800, "fp32": 4_096}, 22_784)
+    assert run(["check", str(tmp_path / "pad.onnx"), "--max-weight-bytes", "22784"]) == 0 and "weight bytes (int4 + fp32)" in capsys.readouterr().out
     # the roofline takes each layer's weights at their own type: q (200 + 64) x 4 + 12,800 / 2; fc (64 + 64) x 4 + 4,096 x 4
     out = analyze_json(capsys, str(tmp_path / "pad.onnx"), "--hardware", "t4")
     assert [(r["name"], r["bytes"]) for r in out["layers"]] == [("q", 1_056 + 6_400), ("fc", 512 + 16_384)]
