@@ -61,6 +61,11 @@ def times(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}x"
 
 
+def faster_or_slower(speedup: float) -> str:
+    """'1.33x faster', or for a speedup below 1 '1.33x slower' (0.75x faster reads as neither)."""
+    return f"{times(speedup)} faster" if speedup >= 1 else f"{times(1 / speedup)} slower" if speedup > 0 else "-"
+
+
 def ms(v: float | None) -> str:
     """Milliseconds with 3 significant-ish digits ('6.40 ms', '57 us'); '-' for None."""
     if v is None:

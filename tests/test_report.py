@@ -279,3 +279,10 @@ def test_a_report_file_that_cannot_be_written_is_named_and_left_as_it_was(tmp_pa
             f.write("<html>")
             raise OSError(errno.ENOSPC, "No space left on device")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_a_speedup_below_one_reads_as_slower():
+    """The roofline's what-if said '0.75x faster' of a model the separable form makes slower (round 68)."""
+    from dscost.units import faster_or_slower
+
+    assert (faster_or_slower(2.0), faster_or_slower(1.0), faster_or_slower(0.75), faster_or_slower(0)) == ("2.00x faster", "1.00x faster", "1.33x slower", "-")

@@ -12,7 +12,7 @@ from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json,
 from dscost.report.document import Doc, Table, Text, emit, output_file
 from dscost.report.jsontext import Encoded
 from dscost.report.memory import memory_json, memory_table
-from dscost.units import dims, factor, human, nbytes, pct, plural, seconds, times
+from dscost.units import dims, factor, faster_or_slower, human, nbytes, pct, plural, seconds, times
 
 if TYPE_CHECKING:
     from dscost.cost import Analysis
@@ -43,7 +43,7 @@ def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
     if roof.separable_s and roof.all_separable_time_s:
         rows.append([
             f"what-if: {plural(len(roof.separable_s), 'standard conv')} made separable",
-            f"{seconds(roof.all_separable_time_s)} estimated ({times(total / roof.all_separable_time_s)} faster; "
+            f"{seconds(roof.all_separable_time_s)} estimated ({faster_or_slower(total / roof.all_separable_time_s)}; "
             f"{times(a.totals.macs / a.all_separable.macs)} fewer MACs)",
         ])
     rows.append(["source", hw.source])
