@@ -460,7 +460,7 @@ def oracle_onnx(path: Path) -> dict:
         act[ACT[tt.elem_type]] = act.get(ACT[tt.elem_type], 0) + _numel(dims)
     io = sorted({ACT[v.type.tensor_type.elem_type] for v in list(g.input) + list(g.output) if v.type.tensor_type.elem_type in ACT and v.name not in consts})
     return {"types": el, "stored_bytes": math.ceil(stored), "quantizer_bytes": math.ceil(notparam), "act_main": _main(act), "io_float": io,
-            "weight_only": dynamic or 2 * packed_vals > sum(el.values())}
+            "weight_only": dynamic or 2 * packed_vals > sum(el.values()), "act_int8": act.get("int8", 0) > 0}
 
 
 def oracle_tflite(path: Path) -> dict:
@@ -495,8 +495,13 @@ def expected(orc: dict) -> dict:
     w = _main(orc["types"])
     if w is None:
         return {"weight_dtype": None, "dtype": "fp32"}
+    own = orc["act_main"] if orc["act_main"] in SIZE else "fp32"
     if w in ("int1", "int2", "int3", "int4", "int5", "int6", "int7") or orc.get("weight_only"):  # (weight-only or dynamic quantization: its own activations)
-        return {"weight_dtype": w, "dtype": orc["act_main"] if orc["act_main"] in SIZE else "fp32"}
+        return {"weight_dtype": w, "dtype": own}
+    if w == "int8" and "act_int8" in orc and not orc["act_int8"]:  # (since b0523a8: int8 weights, no activation quantized: weight-only)
+        return {"weight_dtype": w, "dtype": own}
+    if w in ("fp16", "bf16") and orc.get("act_main") in SIZE:  # (since b0523a8: fp16 weights computed in another type take that type)
+        return {"weight_dtype": w, "dtype": orc["act_main"]}
     return {"weight_dtype": w, "dtype": w if w in SIZE else "fp32"}
 
 
