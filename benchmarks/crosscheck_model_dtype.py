@@ -478,7 +478,8 @@ def sq_fp32():
 '''
 
 
-def build_all(out: Path) -> dict:
+def build_all(out: Path, builders=None) -> dict:
+    """Run each builder (this round's, or ``builders``: another round's) into ``out``; {model: why} of what failed to build."""
     out.mkdir(parents=True, exist_ok=True)
     problems = {}
 
@@ -486,11 +487,12 @@ def build_all(out: Path) -> dict:
         problems[name] = why
         print(f"  build: {name}: {why}", flush=True)
 
-    for b in (build_torchvision, build_ort_quant, build_float16_convert, build_handmade_onnx, build_tflite, build_hf, build_convert):
+    for b in builders or (build_torchvision, build_ort_quant, build_float16_convert, build_handmade_onnx, build_tflite, build_hf, build_convert):
         t = time.time()
         b(out, log)
         print(f"  {b.__name__}: {time.time() - t:.0f}s", flush=True)
-    (out / "zoo.py").write_text(ZOO)
+    if builders is None:
+        (out / "zoo.py").write_text(ZOO)
     return problems
 
 

@@ -383,21 +383,6 @@ def build_hf(out: Path, log):
 BUILDERS = (build_torchvision, build_ort_quant, build_nbits, build_llama, build_handmade, build_tflite, build_hf)
 
 
-def build_all(out: Path) -> dict:
-    out.mkdir(parents=True, exist_ok=True)
-    problems = {}
-
-    def log(name, why):
-        problems[name] = why
-        print(f"  build: {name}: {why}", flush=True)
-
-    for b in BUILDERS:
-        t = time.time()
-        b(out, log)
-        print(f"  {b.__name__}: {time.time() - t:.0f}s", flush=True)
-    return problems
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # the oracle (no dscost code): the parameters' stored bytes and types, and the activation type, from the file itself
 
@@ -680,7 +665,7 @@ def main() -> int:
         data = json.loads(Path(a.json).read_text())
         return summarize(data["rows"])
     print("building models", flush=True)
-    problems = build_all(out)
+    problems = base.build_all(out, BUILDERS)
     if a.build_only:
         return 0
     rows = []
