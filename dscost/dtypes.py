@@ -89,7 +89,7 @@ def weight_size(dtype: str | None, model=None) -> tuple[int, int]:
 
 def weight_bytes(params: int, size: tuple[int, int]) -> int:
     """Bytes of ``params`` weights of :func:`weight_size` ``size``, low-bit ones packed (two int4
-    values a byte, a last part byte rounded up)."""
+    values a byte; the total rounded up to a whole byte, once)."""
     return -(-params * size[0] // (8 * size[1]))
 
 
@@ -104,9 +104,10 @@ def resolve_dtype(dtype: str | None, model=None) -> tuple[str, str]:
     """(dtype, where it comes from) of a model's activation and roofline bytes: the one given
     (``"option"``); else the type of most of the model's weights (``"model"``:
     ``Model.weight_dtype``, fp16 for a half-precision export, int8 for a quantized one) -- but
-    for low-bit weights (LOW_BITS: int4), which no activation takes, or weights quantized weight-only
-    (a reader sets ``Model.activation_dtype`` then), the type of most of its activations
-    (``Model.activation_dtype``: fp16 for a 4-bit LLM of fp16 activations); else
+    the type of most of its activations where a reader found them of another
+    (``Model.activation_dtype``: fp16 for a 4-bit LLM of fp16 activations, fp32 for int8 weights
+    quantized weight-only or dynamically) or the weights are low-bit (LOW_BITS: int4), a type no
+    activation takes; else
     fp32 (``"default"``: no weights of a known type, a layer spec, or weights of a type dscost
     does not size: :func:`unsized_note`)."""
     if dtype is not None:
@@ -127,8 +128,8 @@ def resolve_weight_dtype(dtype: str | None, model=None) -> str:
 
 
 def unsized_note(model) -> str | None:
-    """Why a model with weights is sized at the default fp32: their type is not one dscost sizes;
-    or, with low-bit weights, its activations' type is not known."""
+    """Why a model with weights has its activations sized at the default fp32: their type is not one
+    dscost sizes activations at; or, with low-bit weights, its activations' type is not known."""
     own = getattr(model, "weight_dtype", None)
     if own is None or own in DTYPE_BYTES:
         return None

@@ -62,7 +62,7 @@ class ModelMemory:
     layers: list[LayerMemory] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
-    weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: low-bit weights (int4), packed
+    weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: int4 (packed), fp16 of fp32 activations...
     weight_types: dict[str, int] = field(default_factory=dict)  # the weights' elements by type, each sized at its own (Model.weight_types; {}: all at the dtype)
 
     @property
@@ -71,7 +71,7 @@ class ModelMemory:
 
     @property
     def weights_dtype(self) -> str:
-        """The dtype the weight bytes are sized at."""
+        """The dtype of (most of) the weights: ``weight_dtype``, else ``dtype``."""
         return self.weight_dtype or self.dtype
 
     def by_name(self) -> dict[str, LayerMemory]:
@@ -84,7 +84,7 @@ def _numel(shape: Sequence[int] | None) -> int:
 
 def model_memory(model: Model, dtype: str | None = None, params: int | None = None) -> ModelMemory:
     """Weight, activation and peak live activation bytes of ``model`` at ``dtype`` (module
-    docstring; None: the model's own weight type, :func:`dscost.dtypes.resolve_dtype`).  ``params``: the learnable params behind the weight bytes (default: the sum
+    docstring; None: the model's own types, :func:`dscost.dtypes.resolve_dtype` and :func:`dscost.dtypes.weight_size`).  ``params``: the learnable params behind the weight bytes (default: the sum
     over layers and uncounted nodes, i.e. ``cost.totals(model).params``)."""
     dtype, source = resolve_dtype(dtype, model)
     option = dtype if source == "option" else None

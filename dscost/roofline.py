@@ -388,6 +388,7 @@ class ModelRoofline:
     weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: low-bit weights (int4), packed
     weight_types: dict[str, int] = field(default_factory=dict)  # the weights' elements by type (Model.weight_types; {}: --dtype)
     weight_size: tuple[int, int] | None = None  # (bits, elements) of a weight where not the dtype's: the mean over weight_types
+    per_layer_weights: bool = False  # each layer's weights at their own type (Layer.weight_bits: an ONNX model of several), not weight_size
 
     @property
     def all_separable_time_s(self) -> float | None:
@@ -460,7 +461,8 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
                 _, e_dw, e_pw = separable_estimate(layer.conv, hw, dtype)
                 sep[layer.name] = sequential_time(e_dw, e_pw)
     types = dict(own.weight_types) if own is not None and source != "option" else {}
-    return ModelRoofline(dtype, hw, rows, notes, sep, source, wdtype if wdtype != dtype else None, types, wsize)
+    per_layer = own_bits and any(layer.weight_bits for layer in layers)
+    return ModelRoofline(dtype, hw, rows, notes, sep, source, wdtype if wdtype != dtype else None, types, wsize, per_layer)
 
 
 def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[Estimate, Estimate, Estimate]:

@@ -37,7 +37,7 @@ def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
         ["hardware", f"{hw.name}: {hw.description}"],
         ["peak / bandwidth", f"{hw.peak(roof.dtype):.4g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:.4g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
         ["estimated time", f"{seconds(total)} (compute-bound layers {pct(bound['compute'], total)}, memory-bound {pct(bound['memory'], total)})"],
-        ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}" + (", weights at their own types" if len(roof.weight_types) > 1 else
+        ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}" + (", weights at their own types" if roof.per_layer_weights else
                                                                      f", weights at {roof.weight_size[0] / 8 / roof.weight_size[1]:.3g} B" if roof.weight_size else "")],
     ]
     if roof.separable_s and roof.all_separable_time_s:
@@ -136,10 +136,12 @@ def layers_table(
         notes.append(f"sep {u} / sep params: {what} as depthwise Dk x Dk + pointwise 1x1 (standard convs with kernel > 1x1, more than one input and output channel)")
     if roofline is not None and have & {"bytes", "intensity"}:
         weights = ""
-        if len(roofline.weight_types) > 1:  # (each layer's weights at their own type: Layer.weight_bits)
-            weights = f", weights each at its own type ({', '.join(roofline.weight_types)})"
-        elif roofline.weight_size:  # (weights of a size of their own: int4)
-            weights = f", weights {roofline.weight_size[0] / 8 / roofline.weight_size[1]:.3g} B ({roofline.weight_dtype})"
+        types = ", ".join(roofline.weight_types)
+        if roofline.per_layer_weights:  # (each layer's weights at their own type: Layer.weight_bits)
+            weights = f", weights each at its own type ({types})"
+        elif roofline.weight_size:  # (weights of a size of their own: int4; or the mean over several types)
+            whose = f"the mean over the model's {types}" if len(roofline.weight_types) > 1 else roofline.weight_dtype
+            weights = f", weights {roofline.weight_size[0] / 8 / roofline.weight_size[1]:.3g} B ({whose})"
         notes.append(f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}){weights}; {u}/B = arithmetic intensity")
     if memory is not None and have & {"act_bytes", "live"}:
         parts = (["act bytes = (inputs + output elements) x " f"{memory.dtype_bytes} B"] if "act_bytes" in have else []) + (
