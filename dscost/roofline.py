@@ -10,8 +10,9 @@ insightful visual performance model", CACM 2009):
   of a weight, folded shape arithmetic) moves its stored params only: a runtime
   folds it at load or fuses it into its consumer (Memory counts its output as a
   constant, not an activation).  Without --dtype the weights at their own type (``Layer.weight_bits``
-  of a model of several weight types: an int4 projection's packed, half a byte,
-  an fp16 embedding table's 2 bytes; else the model's, ``Model.weight_types``).  Each layer is assumed to read its input from and write its
+  of an ONNX model of several weight types: an int4 projection's packed, half a
+  byte, an fp16 embedding table's 2 bytes; else the type of most of the model's
+  weights, ``Model.weight_dtype``).  Each layer is assumed to read its input from and write its
   output to memory once (no fusion, no cache reuse across layers) -- the
   classic per-layer roofline model;
 * arithmetic intensity = MACs / bytes (FLOPs per byte is twice that);
@@ -38,7 +39,7 @@ from math import fsum, prod
 from pathlib import Path
 from typing import NamedTuple
 
-from dscost.dtypes import DTYPE_BYTES, resolve_dtype, resolve_weight_dtype, weight_size
+from dscost.dtypes import DTYPE_BYTES, dtype_bits, resolve_dtype, resolve_weight_dtype
 from dscost.errors import InputError
 from dscost.layers import ADD, CONCAT, ELEMENTWISE, ConvGeom, Layer, Model
 
@@ -387,7 +388,7 @@ class ModelRoofline:
     dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
     weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: low-bit weights (int4), packed
     weight_types: dict[str, int] = field(default_factory=dict)  # the weights' elements by type (Model.weight_types; {}: --dtype)
-    weight_size: tuple[int, int] | None = None  # (bits, elements) of a weight where not the dtype's: the mean over weight_types
+    weight_size: tuple[int, int] | None = None  # (bits, 1) of a weight where not the dtype's: weight_dtype's
     per_layer_weights: bool = False  # each layer's weights at their own type (Layer.weight_bits: an ONNX model of several), not weight_size
 
     @property
@@ -428,8 +429,10 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
     layers, graph_inputs = (model.layers, model.input_shapes()) if isinstance(model, Model) else (model, None)
     dtype, source = resolve_dtype(dtype, model if isinstance(model, Model) else None)
     own = model if isinstance(model, Model) else None
-    wdtype, wsize = resolve_weight_dtype(dtype if source == "option" else None, own), weight_size(dtype if source == "option" else None, own)
-    wsize = None if wsize[0] == 8 * DTYPE_BYTES[dtype] * wsize[1] else wsize  # (weights of the activations' size: no apart)
+    wdtype = resolve_weight_dtype(dtype if source == "option" else None, own)
+    # a layer's weights at the type of most of the model's (a TFLite file's int8 filters: its int32 biases are biases, at
+    # the activations' size), or at their own (Layer.weight_bits, below); apart from the rest where not the activations'
+    wsize = None if wdtype == dtype or not dtype_bits(wdtype) else (dtype_bits(wdtype), 1)
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)

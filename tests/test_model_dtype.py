@@ -171,6 +171,10 @@ def test_a_quantized_tflite_file_is_sized_at_1_byte(tmp_path, capsys):
     mem = analyze_json(capsys, str(path))["memory"]
     assert (mem["dtype"], mem["dtype_source"], mem["weight_dtype"], mem["weight_bytes"], mem["weight_types"]) == ("int8", "model", "int8", 992, {"int8": 864, "int32": 32})
     assert analyze_json(capsys, str(path), "--dtype", "int8")["memory"]["weight_bytes"] == 896
+    # the roofline reads the conv's int8 filter at 1 B (not at the mean with the biases' 4 B), its bias at the
+    # activations' 1 B: the int8 image 150,528 + the output 401,408 + 864 + 32
+    layers = analyze_json(capsys, str(path), "--hardware", "t4")["layers"]
+    assert next(r["bytes"] for r in layers if r["name"] == "conv1") == 150_528 + 401_408 + 864 + 32
 
 
 def test_weights_in_constant_nodes_or_graph_inputs_decide_the_type_too(tmp_path, capsys):

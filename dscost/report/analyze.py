@@ -139,9 +139,8 @@ def layers_table(
         types = ", ".join(roofline.weight_types)
         if roofline.per_layer_weights:  # (each layer's weights at their own type: Layer.weight_bits)
             weights = f", weights each at its own type ({types})"
-        elif roofline.weight_size:  # (weights of a size of their own: int4; or the mean over several types)
-            whose = f"the mean over the model's {types}" if len(roofline.weight_types) > 1 else roofline.weight_dtype
-            weights = f", weights {roofline.weight_size[0] / 8 / roofline.weight_size[1]:.3g} B ({whose})"
+        elif roofline.weight_size:  # (weights of a size of their own: int4)
+            weights = f", weights {roofline.weight_size[0] / 8 / roofline.weight_size[1]:.3g} B ({roofline.weight_dtype})"
         notes.append(f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}){weights}; {u}/B = arithmetic intensity")
     if memory is not None and have & {"act_bytes", "live"}:
         parts = (["act bytes = (inputs + output elements) x " f"{memory.dtype_bytes} B"] if "act_bytes" in have else []) + (
