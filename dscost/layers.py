@@ -155,7 +155,7 @@ class Layer:
     # layer it reads (the first when a layer reads several); both () in the usual case.
     more_outputs: tuple[int, ...] = ()
     input_ports: tuple[int, ...] = ()
-    weight_bits: int = 0  # of a model of weights of several types, its weights' own bits (0: the model's mean, dtypes.weight_size)
+    weight_bits: int = 0  # of a model of weights of several types, its weights' own bits (0: the type of most of the model's, Model.weight_dtype)
 
     @property
     def activations(self) -> int:

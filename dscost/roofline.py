@@ -254,8 +254,8 @@ class Traffic:
     param_elements: int
     output_elements: int
     dtype_bytes: int
-    apart: int = 0  # of param_elements, the weights sized at weight_size (bits, elements: dtypes.weight_size) instead
-    weight_size: tuple[int, int] = (0, 1)
+    apart: int = 0  # of param_elements, the weights sized at weight_bits each instead (int4 ones: packed)
+    weight_bits: int = 0
 
     @property
     def elements(self) -> int:
@@ -264,19 +264,18 @@ class Traffic:
     @property
     def bytes(self) -> int:
         if self.apart:
-            bits, n = self.weight_size
-            return (self.elements - self.apart) * self.dtype_bytes - (-self.apart * bits // (8 * n))
+            return (self.elements - self.apart) * self.dtype_bytes - (-self.apart * self.weight_bits // 8)
         return self.elements * self.dtype_bytes
 
     def __add__(self, other: Traffic) -> Traffic:
-        assert self.dtype_bytes == other.dtype_bytes and (self.weight_size == other.weight_size or not (self.apart and other.apart))
+        assert self.dtype_bytes == other.dtype_bytes and (self.weight_bits == other.weight_bits or not (self.apart and other.apart))
         return Traffic(
             self.input_elements + other.input_elements,
             self.param_elements + other.param_elements,
             self.output_elements + other.output_elements,
             self.dtype_bytes,
             self.apart + other.apart,
-            self.weight_size if self.apart else other.weight_size,
+            self.weight_bits if self.apart else other.weight_bits,
         )
 
 
@@ -285,18 +284,18 @@ def intensity(macs: int, nbytes: int) -> float:
     return macs / nbytes if nbytes else 0.0
 
 
-def layer_traffic(layer: Layer, dtype: str = "fp32", inputs: int | None = None, weight_size: tuple[int, int] | None = None) -> Traffic:
+def layer_traffic(layer: Layer, dtype: str = "fp32", inputs: int | None = None, weight_bits: int = 0) -> Traffic:
     """Input + stored params (weights, biases, BN gamma/beta and running stats) + output elements.
 
     ``inputs``: the elements of every tensor the layer reads (:func:`input_elements`); without
     it, ``prod(input_shape)``, and an element-wise layer with k inputs reads k inputs of that
     shape (an upper bound).  A concat reads as many elements as it writes (constants included).
-    ``weight_size``: (bits, elements) of the weights where they are not of ``dtype`` (int4 ones: (4, 1))."""
+    ``weight_bits``: the bits of a weight where they are not ``dtype``'s (int4 ones: 4; 0: ``dtype``'s)."""
     size = DTYPE_BYTES[dtype]
     c = layer.cost
     params = c.weights + c.biases + c.norm_params + c.buffers
     out = layer.activations
-    low = (c.weights, weight_size) if weight_size else ()
+    low = (c.weights, weight_bits) if weight_bits and weight_bits != 8 * size else ()
     if inputs is not None:
         return Traffic(out if layer.type == CONCAT else inputs, params, out, size, *low)
     inp = prod(layer.input_shape) if layer.input_shape else 0
@@ -388,8 +387,7 @@ class ModelRoofline:
     dtype_source: str = "option"  # option (--dtype), model (its weights' type: Model.weight_dtype) or default (fp32)
     weight_dtype: str | None = None  # the weights' (main) dtype where it is not ``dtype``: low-bit weights (int4), packed
     weight_types: dict[str, int] = field(default_factory=dict)  # the weights' elements by type (Model.weight_types; {}: --dtype)
-    weight_size: tuple[int, int] | None = None  # (bits, 1) of a weight where not the dtype's: weight_dtype's
-    per_layer_weights: bool = False  # each layer's weights at their own type (Layer.weight_bits: an ONNX model of several), not weight_size
+    per_layer_weights: bool = False  # each layer's weights at their own type (Layer.weight_bits: an ONNX model of several), not weight_dtype's
 
     @property
     def all_separable_time_s(self) -> float | None:
@@ -431,13 +429,12 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
     own = model if isinstance(model, Model) else None
     wdtype = resolve_weight_dtype(dtype if source == "option" else None, own)
     # a layer's weights at the type of most of the model's (a TFLite file's int8 filters: its int32 biases are biases, at
-    # the activations' size), or at their own (Layer.weight_bits, below); apart from the rest where not the activations'
-    wsize = None if wdtype == dtype or not dtype_bits(wdtype) else (dtype_bits(wdtype), 1)
+    # the activations' size), or at their own (Layer.weight_bits, below)
+    main_bits = dtype_bits(wdtype) or 0
     rows = []
     known: dict[tuple, tuple] = {}  # what layer_traffic reads -> (traffic, estimate): repeated blocks once
     row = tuple.__new__  # (a LayerRoofline without its Python-level __new__: one per layer)
     own_bits = source != "option" and own is not None and len(own.weight_types) > 1  # (each layer's weights at their own type: Layer.weight_bits)
-    act_bits = 8 * DTYPE_BYTES[dtype]
     for layer, inp in zip(layers, input_elements(layers, graph_inputs)):
         c = layer.cost
         bits = layer.weight_bits if own_bits else 0
@@ -446,7 +443,7 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
         if hit is None:
             if len(known) >= 4096:
                 known.clear()
-            t = layer_traffic(layer, dtype, inp, ((bits, 1) if bits != act_bits else None) if bits else wsize)
+            t = layer_traffic(layer, dtype, inp, bits or main_bits)
             if own is not None and not layer.inputs:  # (computed from constants alone: folded at load or fused, as Memory has it)
                 t = replace(t, input_elements=0, output_elements=0)
             hit = known[key] = (t, estimate(c.macs, t.bytes, hw, dtype) if hw is not None else None)
@@ -465,7 +462,7 @@ def model_roofline(model: Model | list[Layer], dtype: str | None = None, hw: Har
                 sep[layer.name] = sequential_time(e_dw, e_pw)
     types = dict(own.weight_types) if own is not None and source != "option" else {}
     per_layer = own_bits and any(layer.weight_bits for layer in layers)
-    return ModelRoofline(dtype, hw, rows, notes, sep, source, wdtype if wdtype != dtype else None, types, wsize, per_layer)
+    return ModelRoofline(dtype, hw, rows, notes, sep, source, wdtype if wdtype != dtype else None, types, per_layer)
 
 
 def separable_estimate(g: ConvGeom, hw: Hardware, dtype: str = "fp32") -> tuple[Estimate, Estimate, Estimate]:

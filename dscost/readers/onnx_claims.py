@@ -94,14 +94,14 @@ class Claims:
         """Of a contrib op with weights: note the (u)int8 sources of a low-bit weight op's packed inputs
         (``packed``: source -> (bits per value, the values' ONNX element type): onnx_contrib_lowbit.packed_bits),
         and whether it quantizes its activations at run time (``dynamic``)."""
+        from dscost.readers.onnx_contrib import packed_params
         from dscost.readers.onnx_contrib_lowbit import packed_bits
 
         if op in ("DynamicQuantizeMatMul", "MatMulIntegerToFloat", "DynamicQuantizeLSTM"):
             self.dynamic = True
-        k, n = attrs.get("K"), attrs.get("N")
-        kn = k * n if op in ("MatMulNBits", "MatMulBnb4") and isinstance(k, int) and isinstance(n, int) and k > 0 and n > 0 else None
+        kn = (packed_params(op, attrs) or {}).get(1)  # (MatMulNBits' K x N values, whatever its blocks pad)
         for i, (bits, code) in packed_bits(op, attrs).items():
-            if i < len(inputs):  # (a K x N matrix's values are K x N, whatever its blocks pad: not its bytes x 8 / bits)
+            if i < len(inputs):
                 self.packed.update((s, (bits, code, kn if i == 1 else None)) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))
 
     def _typed_params(self):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from dscost.dtypes import DTYPE_BYTES
+from dscost.dtypes import DTYPE_BYTES, dtype_bits
 from dscost.layers import Cost
 from dscost.report.counts import PARAMS_CONVENTION, convention, convention_json, cost_json, input_json, inputs_line, macs_params_json, scale, uncounted_json, unit
 from dscost.report.document import Doc, Table, Text, emit, output_file
@@ -38,7 +38,7 @@ def _roofline_table(a: Analysis, roof: ModelRoofline) -> Table:
         ["peak / bandwidth", f"{hw.peak(roof.dtype):.4g} GMAC/s ({roof.dtype}), {hw.bandwidth_gbs:.4g} GB/s; ridge {hw.ridge(roof.dtype):.1f} MACs/byte"],
         ["estimated time", f"{seconds(total)} (compute-bound layers {pct(bound['compute'], total)}, memory-bound {pct(bound['memory'], total)})"],
         ["bytes moved", f"{nbytes(roof.bytes)} at {roof.dtype}" + (", weights at their own types" if roof.per_layer_weights else
-                                                                     f", weights at {roof.weight_size[0] / 8 / roof.weight_size[1]:.3g} B" if roof.weight_size else "")],
+                                                                     f", weights at {dtype_bits(roof.weight_dtype) / 8:g} B" if roof.weight_dtype else "")],
     ]
     if roof.separable_s and roof.all_separable_time_s:
         rows.append([
@@ -139,8 +139,8 @@ def layers_table(
         types = ", ".join(roofline.weight_types)
         if roofline.per_layer_weights:  # (each layer's weights at their own type: Layer.weight_bits)
             weights = f", weights each at its own type ({types})"
-        elif roofline.weight_size:  # (weights of a size of their own: int4)
-            weights = f", weights {roofline.weight_size[0] / 8 / roofline.weight_size[1]:.3g} B ({roofline.weight_dtype})"
+        elif roofline.weight_dtype:  # (weights of a size of their own: int4)
+            weights = f", weights {dtype_bits(roofline.weight_dtype) / 8:g} B ({roofline.weight_dtype})"
         notes.append(f"bytes = (inputs + weights/BN + output elements) x {DTYPE_BYTES.get(roofline.dtype, '?')} B ({roofline.dtype}){weights}; {u}/B = arithmetic intensity")
     if memory is not None and have & {"act_bytes", "live"}:
         parts = (["act bytes = (inputs + output elements) x " f"{memory.dtype_bytes} B"] if "act_bytes" in have else []) + (

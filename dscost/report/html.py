@@ -315,7 +315,7 @@ def analysis_page(a, flops: bool, roofline, memory, view, tables: Sequence[Any] 
                                                       *[f"note: {n}" for n in m.notes])]
     items = [(u, human(k * t.macs), f"{k * t.macs:,}"), ("learnable params", human(t.params), f"{t.params:,}")]
     if memory is not None:
-        items.append((f"weights ({', '.join(memory.weight_types) if len(memory.weight_types) > 1 else memory.weights_dtype})", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,} bytes"))
+        items.append((f"weights ({' + '.join(memory.weight_types) if len(memory.weight_types) > 1 else memory.weights_dtype})", nbytes(memory.weight_bytes), f"{memory.weight_bytes:,} bytes"))
         items.append((f"peak live activations ({memory.dtype})", nbytes(memory.peak_bytes), f"at {memory.peak_layer}" if memory.peak_layer else ""))
     if a.what_if:
         items.append((f"{plural(len(a.what_if), 'standard conv')} made separable", f"{human(k * a.all_separable.macs)} {u}", f"{times(t.macs / a.all_separable.macs)} fewer {u}, {human(a.all_separable.params)} params"))
