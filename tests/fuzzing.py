@@ -114,6 +114,29 @@ def seed_modern() -> bytes:
     return helper.make_model(g, opset_imports=opsets, ir_version=8).SerializeToString()
 
 
+def seed_lowbit() -> bytes:
+    """Weights at their own types, as today's quantized LLM exports hold them: an int4 embedding
+    table in ``GatherBlockQuantized``, 2-bit weights packed by ``MatMulNBits``, an fp16 graph
+    around them, and an int4 ``DequantizeLinear`` conv weight (opset 21) with an fp16 scale."""
+    h = TensorProto.FLOAT16
+    rng = np.random.default_rng(2)
+    u8 = lambda name, *dims: numpy_helper.from_array(rng.integers(0, 256, dims).astype(np.uint8), name)  # noqa: E731
+    f16 = lambda name, *dims: numpy_helper.from_array(rng.standard_normal(dims).astype(np.float16), name)  # noqa: E731
+    ms = lambda op, ins, out, **kw: helper.make_node(op, ins, [out], name=out, domain="com.microsoft", **kw)  # noqa: E731
+    nodes = [
+        ms("GatherBlockQuantized", ["table", "ids", "tscale"], "emb", block_size=16, bits=4, gather_axis=0, quantize_axis=1),
+        ms("MatMulNBits", ["emb", "w2", "s2"], "up", K=16, N=32, bits=2, block_size=16),
+        helper.make_node("DequantizeLinear", ["w4", "s4"], ["wq"], name="dq", axis=0),
+        helper.make_node("Conv", ["x", "wq"], ["y"], name="conv", pads=[1, 1, 1, 1]),
+    ]
+    inits = [u8("table", 100, 8), f16("tscale", 100, 1), u8("w2", 32, 1, 4), f16("s2", 32), f16("s4", 8),
+             helper.make_tensor("w4", TensorProto.INT4, [8, 4, 3, 3], rng.integers(-8, 8, 288).tolist())]  # fmt: skip
+    g = helper.make_graph(nodes, "lowbit", [helper.make_tensor_value_info("ids", TensorProto.INT64, [1, 5]), helper.make_tensor_value_info("x", h, [1, 4, 8, 8])],
+                          [helper.make_tensor_value_info("up", h, None), helper.make_tensor_value_info("y", h, None)], inits)  # fmt: skip
+    opsets = [helper.make_opsetid("", 21), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(g, opset_imports=opsets, ir_version=10).SerializeToString()
+
+
 def seed_branches() -> bytes:
     """Two Ifs, on a flag input (given with --input-value) and on a Constant, inlined by the reader."""
     body = lambda name, op, *ins: helper.make_graph([helper.make_node(op, list(ins), [name], name=name)], name, [],  # noqa: E731
@@ -246,7 +269,7 @@ def cases(n: int, seed: int = 0):
     by benchmarks/fuzz.py: each case starts an onnxruntime process)."""
     rng = random.Random(seed)
     onnx_seed, modern_seed, branch_seed, loop_seed, tflite_seed = seed_onnx(), seed_modern(), seed_branches(), seed_loops(), seed_tflite()
-    classical_seed = seed_classical()
+    classical_seed, lowbit_seed = seed_classical(), seed_lowbit()
     kinds = [] if tflite_seed is None else [
         ("seed.tflite", tflite_seed, lambda: ["analyze", "seed.tflite", "-f", rng.choice(["json", "table"])]),
         ("seed.tflite", tflite_seed, lambda: ["check", "seed.tflite", "--max-macs", "10M"]),
@@ -256,6 +279,8 @@ def cases(n: int, seed: int = 0):
         ("loops.onnx", loop_seed, lambda: ["analyze", "loops.onnx", "-f", rng.choice(["json", "table"])]),
         ("branch.onnx", branch_seed, lambda: ["analyze", "branch.onnx", "--input-value", f"flag={rng.choice([0, 1])}", "-f", "json"]),
         ("modern.onnx", modern_seed, lambda: ["analyze", "modern.onnx", "-f", rng.choice(["json", "table"])]),
+        ("lowbit.onnx", lowbit_seed, lambda: ["analyze", "lowbit.onnx", "-f", rng.choice(["json", "table", "html"]), "--hardware", "t4"]),
+        ("lowbit.onnx", lowbit_seed, lambda: ["check", "lowbit.onnx", "--max-weight-bytes", rng.choice(["1K", "2K"])]),
         ("classical.onnx", classical_seed, lambda: ["analyze", "classical.onnx", "-f", rng.choice(["json", "table"])]),
         ("seed.onnx", onnx_seed, lambda: ["analyze", "seed.onnx", "-f", rng.choice(["json", "table", "csv"])]),
         ("seed.onnx", onnx_seed, lambda: ["check", "seed.onnx", "--max-macs", "1G", "--max-params", "10M"]),

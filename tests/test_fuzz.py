@@ -45,6 +45,16 @@ def test_seeds_are_valid(tmp_path, monkeypatch):
     # ONNX-ML ops: MatMul 6x8 + LinearClassifier 8x3 + LinearRegressor 4x2 MACs at batch 1
     assert run_case(tmp_path, "classical.onnx", seed_classical(), ["analyze", "classical.onnx", "-f", "json", "--strict", "-o", "c.json"])[0] == 0
     assert json.loads((tmp_path / "c.json").read_text())["totals"]["macs"] == 48 + 24 + 8
+    from fuzzing import seed_lowbit
+
+    # Conv 3x3 4 -> 8 at 8x8 + MatMulNBits 5x16x32 MACs; an int4 table of 100x16 and conv weight of 288, 512 2-bit values:
+    # 1,888 x 4 / 8 + 512 x 2 / 8 = 1,072 weight bytes; the graph's activations are fp16
+    assert run_case(tmp_path, "lowbit.onnx", seed_lowbit(), ["analyze", "lowbit.onnx", "-f", "json", "--strict", "-o", "l.json"])[0] == 0
+    doc = json.loads((tmp_path / "l.json").read_text())
+    assert doc["totals"]["macs"] == 9 * 4 * 8 * 64 + 5 * 16 * 32 and doc["totals"]["params"] == 1_600 + 512 + 288
+    assert doc["memory"]["weight_types"] == {"int4": 1_888, "int2": 512} and doc["memory"]["weight_bytes"] == 1_072 and doc["memory"]["dtype"] == "fp16"
+    assert run_case(tmp_path, "lowbit.onnx", seed_lowbit(), ["check", "lowbit.onnx", "--max-weight-bytes", "1072"])[0] == 0
+    assert run_case(tmp_path, "lowbit.onnx", seed_lowbit(), ["check", "lowbit.onnx", "--max-weight-bytes", "1071"])[0] == 1
     assert run_case(tmp_path, "budget.yaml", BUDGET, ["check", "--budget", "budget.yaml"])[0] == 0
     from fuzzing import seed_tflite
 
