@@ -396,3 +396,65 @@ def test_an_uncounted_low_bit_matmul_counts_its_weight_in_values(tmp_path, op, a
         nodes = [ms_node("MatMulNBits", ["ids", "table_q", "table_scale"], "emb", K=500, N=64, bits=4, block_size=32)]
         m = read_onnx(save(tmp_path, ms_model(nodes, [("ids", vi("ids", [1, 16], TensorProto.INT64))], [q, scales], ["emb"]), "nncf.onnx"))
         assert [(u.op, u.params) for u in m.uncounted] == [("MatMulNBits", 32_000)] and "does not fit K=500" in m.uncounted[0].reason
+
+
+@pytest.mark.parametrize("node, attr, value, reason", [
+    ("up", "N", 31, "its packed weight B (32, 1, 4) is not (31, 1, 4) bytes"),
+    ("up", "bits", 3, "bits=3: onnxruntime runs 2, 4 and 8"),
+    ("up", "bits", 8, "its packed weight B (32, 1, 4) is not (32, 1, 16) bytes"),
+    ("up", "block_size", 8, "block_size=8 is not a power of two of at least 16"),
+    ("emb", "gather_axis", 1, "a table of uint8 bytes is gathered on axis 0 and quantized on its last"),
+    ("emb", "bits", 2, "its scales (100, 1) are not (100, 2), one per block of 16"),
+    ("emb", "block_size", 24, "block_size=24 is not a power of two of at least 16"),
+])  # fmt: skip
+def test_a_low_bit_node_onnxruntime_refuses_is_uncounted_and_its_weights_are_their_bytes(tmp_path, node, attr, value, reason):
+    """A MatMulNBits or GatherBlockQuantized node whose attributes disagree with its packed weight,
+    or name bits or a block size onnxruntime does not run, is refused by onnxruntime (1.32, each
+    variant tried): it is uncounted, with the reason, instead of counted from its attributes (N=31
+    gave 20,912 MACs for a B of 32 rows; N=2**62, 3.7e20).  Its weights count as the bytes and scales
+    it stores, and weight_types says the same elements as params.  The seed (tests/fuzzing.py): an
+    int4 table of 100 x 16 values in (100, 8) bytes with fp16 scales (100, 1), a 2-bit K=16 x N=32
+    MatMulNBits (B (32, 1, 4) bytes, 32 fp16 scales) reading it, an int4 3x3 conv of 288 weights."""
+    import onnx
+
+    from fuzzing import seed_lowbit
+    from dscost.readers.onnx_reader import read_onnx
+
+    mp = onnx.load_from_string(seed_lowbit())
+    n = next(n for n in mp.graph.node if n.name == node)
+    next(a for a in n.attribute if a.name == attr).i = value
+    path = tmp_path / "m.onnx"
+    onnx.save(mp, path)
+    m = read_onnx(path)
+    refused = {u.name: u for u in m.uncounted}
+    assert node in refused and f"onnxruntime refuses it: {reason}" in refused[node].reason
+    totals = sum(layer.cost.params for layer in m.layers) + m.uncounted_cost().params
+    assert totals == sum(m.weight_types.values())  # (each element counted once, as params and by type)
+    if node == "up":  # only the conv counts MACs; up's B as 128 uint8 bytes and its 32 scales
+        assert sum(layer.cost.macs for layer in m.layers) == 9 * 4 * 8 * 64 and refused["up"].params == 128 + 32
+        assert m.weight_types == {"int4": 1_888, "int8": 128, "fp16": 32}
+    elif attr == "block_size":  # the table as its 800 bytes and 100 scales; up still counts (K=16 from 16 values a row)
+        assert refused["emb"].params == 800 + 100 and sum(layer.cost.macs for layer in m.layers) == 9 * 4 * 8 * 64 + 5 * 16 * 32
+
+
+@pytest.mark.parametrize("block, nbytes, reason", [
+    (16, 64, None), (16, 70, None),  # (its kernel reads the first ceil(N x K / 2) bytes: a longer B runs)
+    (8, 64, "block_size=8 is not a power of two of at least 16"), (512, 64, "block_size=512: onnxruntime runs blocks of 16 to 256"),
+    (16, 60, "its packed weight B (60,) holds fewer than the 64 bytes of K=16 x N=8 4-bit values"),
+])  # fmt: skip
+def test_a_matmul_bnb4_onnxruntime_refuses_is_uncounted(tmp_path, block, nbytes, reason):
+    """MatMulBnb4 K=16 x N=8 on A (2, 16): 256 MACs and 128 weights (values, not bytes) where
+    onnxruntime 1.32 runs it; where it refuses it (tried: a block of 8, 24 or 512, a B of 60
+    bytes), uncounted with the reason, its B's bytes and absmax its params."""
+    from onnx_models import save
+    from test_onnx_contrib import ms_model
+    from dscost.readers.onnx_reader import read_onnx
+
+    inits = [init("w", nbytes, dtype=np.uint8), init("absmax", 8)]
+    nodes = [ms_node("MatMulBnb4", ["a", "w", "absmax"], "y", K=16, N=8, block_size=block, quant_type=1)]
+    m = read_onnx(save(tmp_path, ms_model(nodes, [("a", [2, 16])], inits, ["y"])))
+    if reason is None:
+        assert [(layer.cost.macs, layer.cost.weights) for layer in m.layers] == [(256, 128)] and m.uncounted == []
+    else:
+        assert m.layers == [] and [(u.op, u.params) for u in m.uncounted] == [("MatMulBnb4", nbytes + 8)]
+        assert f"onnxruntime refuses it: {reason}" in m.uncounted[0].reason

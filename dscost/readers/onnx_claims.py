@@ -94,12 +94,14 @@ class Claims:
         """Of a contrib op with weights: note the (u)int8 sources of a low-bit weight op's packed inputs
         (``packed``: source -> (bits per value, the values' ONNX element type): onnx_contrib_lowbit.packed_bits),
         and whether it quantizes its activations at run time (``dynamic``)."""
-        from dscost.readers.onnx_contrib import packed_params
-        from dscost.readers.onnx_contrib_lowbit import packed_bits
+        from dscost.readers.onnx_contrib_lowbit import PACKED_OPS, packed_bits, packed_params
 
         if op in ("DynamicQuantizeMatMul", "MatMulIntegerToFloat", "DynamicQuantizeLSTM"):
             self.dynamic = True
-        kn = (packed_params(op, attrs) or {}).get(1)  # (MatMulNBits' K x N values, whatever its blocks pad)
+        known = packed_params(op, attrs, [self.shapes.get(t) for t in inputs], self.const.get(inputs[0]) if inputs else None)
+        if known is None and op in PACKED_OPS:
+            return  # (a node onnxruntime refuses, or a table of unknown shape, uncounted: its weights count as the bytes they store)
+        kn = (known or {}).get(1)  # (MatMulNBits' K x N values, whatever its blocks pad)
         for i, (bits, code) in packed_bits(op, attrs).items():
             if i < len(inputs):
                 self.packed.update((s, (bits, code, kn if i == 1 else None)) for s in self.sources.get(inputs[i], ()) if self.const.get(s) in (2, 3))

@@ -1,8 +1,8 @@
 """onnxruntime's contrib ops: domain ``com.microsoft``, as written by onnxruntime's transformer
 optimizer (``onnxruntime.transformers.optimizer``: SkipLayerNormalization, BiasGelu, FastGelu,
-Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its 4-bit weight
-quantizers (MatMulNBits, MatMulBnb4), its dynamic quantizer's QAttention and QEmbedLayerNormalization, and onnxruntime-genai's LLMs
-(GroupQueryAttention, RotaryEmbedding, MRotaryEmbedding, SkipSimplifiedLayerNormalization, GatherBlockQuantized, MoE,
+Attention, MultiHeadAttention, FusedMatMul, FusedConv, EmbedLayerNormalization), its dynamic
+quantizer's QAttention and QEmbedLayerNormalization, and onnxruntime-genai's LLMs
+(GroupQueryAttention, RotaryEmbedding, MRotaryEmbedding, SkipSimplifiedLayerNormalization, MoE,
 QMoE; SimplifiedLayerNormalization sits in the default domain and is counted by
 :mod:`dscost.readers.onnx_ops`).  The channels-last ops of its NHWC transformer and its Stable
 Diffusion UNet fusions are in :mod:`dscost.readers.onnx_contrib_layout`; the static quantizer's
@@ -12,8 +12,8 @@ of standard ops and torch's (its PyTorch export helper's, older converters') in
 embeddings in :mod:`dscost.readers.onnx_contrib_fused`, its T5 and WavLM attention biases in
 :mod:`dscost.readers.onnx_contrib_attention`, its hyper-connection ops in
 :mod:`dscost.readers.onnx_contrib_hyper`; its integer and int8 ordered ops in
-:mod:`dscost.readers.onnx_contrib_quant` too, its low-bit weight fusions in
-:mod:`dscost.readers.onnx_contrib_lowbit`, its block-packed weight ops in
+:mod:`dscost.readers.onnx_contrib_quant` too, its low-bit weight ops (MatMulNBits and its fusions,
+MatMulBnb4, GatherBlockQuantized's tables) in :mod:`dscost.readers.onnx_contrib_lowbit`, its block-packed weight ops in
 :mod:`dscost.readers.onnx_contrib_packed`, its n-gram hashes in :mod:`dscost.readers.onnx_contrib_tokens`.
 
 onnx's shape inference knows none of them, so each op has a shape function in :data:`SHAPES`
@@ -32,7 +32,7 @@ from dataclasses import replace
 from math import prod
 
 from dscost import cost as C
-from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, SHAPE, Cost, Shape
+from dscost.layers import ACTIVATION, ADD, ELEMENTWISE, FC, MATMUL, NORM, Cost, Shape
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import CONTRIB_HANDLERS as HANDLERS
 from dscost.readers.onnx_node import CONTRIB_SHAPES as SHAPES
@@ -161,32 +161,6 @@ def embed_layer_norm_shape(info: NodeInfo) -> list:
         return [None] * len(info.outputs)
     out = (*ids, words[-1])
     return [out, (ids[0],), out][: len(info.outputs)]
-
-
-def _unpacked(dtype: int | None, bits: int) -> int:
-    """Values per stored element of a block-quantized table: 8 // bits in (u)int8 bytes, 1 in (u)int4."""
-    return 8 // bits if dtype in (2, 3) and bits in (2, 4) else 1
-
-
-@shapes("GatherBlockQuantized")
-def gather_block_quantized_shape(info: NodeInfo) -> list:
-    data, ids = _in(info, 0), _in(info, 1)
-    if data is None or ids is None:
-        return [None]
-    axis = int(info.attr("gather_axis", 0)) % len(data)
-    shape = list(data[:axis]) + list(ids) + list(data[axis + 1 :])
-    shape[-1] *= _unpacked(info.types.get(info.inputs[0]), int(info.attr("bits", 4)))
-    return [tuple(shape)]
-
-
-@handles("GatherBlockQuantized")
-def gather_block_quantized(info: NodeInfo) -> Result:
-    """An embedding lookup in a block-quantized table (onnxruntime-genai's 4-bit embeddings):
-    zero cost, as Gather; the table counts as weights in values, not bytes (two 4-bit values
-    per uint8); scales and zero points are not params."""
-    data = info.shape(0)
-    n = prod(data) * _unpacked(info.const.get(info.inputs[0]), int(info.attr("bits", 4)))
-    return Result(SHAPE, Cost(weights=n), params={0: "weights"}, data_inputs=(1,), note=f"{info.attr('bits', 4)}-bit table")
 
 
 # --------------------------------------------------------------------------
@@ -326,39 +300,6 @@ def quantized_matmul(info: NodeInfo) -> Result:
         cost = replace(res.cost, other_ops=res.cost.other_ops + prod(info.out()), biases=prod(info.shape(bias_i)))
         res = replace(res, cost=cost, params={**res.params, bias_i: "biases"})
     return res
-
-
-@handles("MatMulNBits")
-def matmul_nbits(info: NodeInfo) -> Result:
-    """A (..., K) times a K x N weight stored in ``bits``-bit blocks: as a linear layer,
-    cost.linear_cost(K, N, rows) with K*N weights (elements, not bytes); the optional bias
-    (input 5) counts as biases; scales, zero points and g_idx are not params."""
-    a = info.shape(0)
-    k, n = int(info.attr("K", 0)), int(info.attr("N", 0))
-    if k <= 0 or n <= 0 or a[-1] != k:
-        raise ValueError(f"A {tuple(a)} does not fit K={k}, N={n}")
-    bias = info.has(5)
-    params = {1: "weights", 5: "biases"} if bias else {1: "weights"}
-    return Result(FC, C.linear_cost(k, n, rows=prod(a[:-1]), bias=bias), params=params, data_inputs=(0,),
-                  note=f"{info.attr('bits', 4)}-bit weights")  # fmt: skip
-
-
-# Its bitsandbytes-style quantizer (onnxruntime.quantization.matmul_bnb4_quantizer: FP4 or NF4
-# weights in blocks, an absmax per block): MatMulBnb4(A, B, absmax), K and N attributes, no bias
-handles("MatMulBnb4")(matmul_nbits)
-
-
-def packed_params(op: str, attrs: dict) -> dict[int, int] | None:
-    """Of a MatMulNBits or MatMulBnb4 node left uncounted (its A's shape lost, or not fitting K):
-    input index -> its params as the handler counts them, K x N values for the packed weight and
-    none for its scales, zero points and g_idx (inputs 2-4; a bias, input 5, counts its
-    elements); None for another op, or without a valid K and N (the stored elements count)."""
-    if op not in ("MatMulNBits", "MatMulBnb4"):
-        return None
-    k, n = attrs.get("K", 0), attrs.get("N", 0)
-    if not isinstance(k, int) or not isinstance(n, int) or k <= 0 or n <= 0:
-        return None
-    return {1: k * n, 2: 0, 3: 0, 4: 0}
 
 
 @handles("FusedConv")

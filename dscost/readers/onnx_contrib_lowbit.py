@@ -1,11 +1,17 @@
-"""onnxruntime's contrib ops that multiply by low-bit weights: MatMulFpQ4 (a pre-packed 4-bit
-blob), MatMulBlockQuantizedFp4Weight and MatMulBlockQuantizedFp8Weight (NVFP4 and FP8 weights
+"""onnxruntime's contrib ops of low-bit weights: MatMulNBits (its 2-, 4- and 8-bit weight-only
+quantizer's: K x N values in blocks of uint8 bytes), MatMulBnb4 (its bitsandbytes-style FP4 /
+NF4 quantizer's), GatherBlockQuantized (onnxruntime-genai's block-quantized embedding tables),
+MatMulFpQ4 (a pre-packed 4-bit blob), MatMulBlockQuantizedFp4Weight and MatMulBlockQuantizedFp8Weight (NVFP4 and FP8 weights
 in blocks), the MatMulNBits fusions of its WebGPU provider (MatMulNBitsMlp: an RMS norm then
 gate and up projections; MatMulNBitsQkv: an RMS norm then the Q, K and V projections) and
 MatMulNBitsQLoRA (a base projection plus a low-rank adapter), GemmFloat8; and the block
-floating point QuantizeBFP and DequantizeBFP.  As for MatMulNBits (:mod:`dscost.readers.onnx_contrib`),
-a weight counts in values, not bytes (K x N of a matrix, whatever its packing), its scales are
-not params, and an op costs what its unfused float graph costs.  Registered in the contrib
+floating point QuantizeBFP and DequantizeBFP.  A weight counts in values, not bytes (K x N of a
+matrix, whatever its packing), its scales are not params, and an op costs what its unfused float
+graph costs.  A MatMulNBits, MatMulBnb4 or GatherBlockQuantized node whose attributes and packed
+weight onnxruntime refuses (:func:`nbits_error`, :func:`block_table_error`: bits it does not run,
+a block size that is not a power of two of at least 16, a B or a table of another shape than
+the attributes give) is uncounted, its weight the bytes it stores: a count of the attributes
+would be of work that cannot run.  Registered in the contrib
 table of :mod:`dscost.readers.onnx_node` when :mod:`dscost.readers.onnx_contrib` is imported.
 
 Nothing here does I/O or imports onnx.
@@ -18,7 +24,7 @@ from math import prod
 
 from dscost import cost as C
 from dscost.dtypes import PACKED_CODE
-from dscost.layers import ELEMENTWISE, FC, Cost
+from dscost.layers import ELEMENTWISE, FC, SHAPE, Cost
 from dscost.readers.handlers import Result
 from dscost.readers.onnx_node import NodeInfo, contrib_handles as handles, contrib_shapes as shapes, str_attr
 from dscost.readers.onnx_ops import gemm
@@ -54,6 +60,155 @@ def packed_bits(op: str, attrs: dict) -> dict[int, tuple[int, int]]:
     else:
         found = {i: of(bits) for i in {"MatMulNBitsMlp": (3, 6), "MatMulNBitsQkv": (3, 6, 9), "GatherBlockQuantized": (0,)}.get(op, ())}
     return {i: v for i, v in found.items() if v is not None}
+
+
+# The bits onnxruntime (1.32) runs MatMulNBits at, and a GatherBlockQuantized table of uint8 bytes
+ORT_BITS = (2, 4, 8)
+
+
+def _block_error(block_size, zero_ok: bool = False) -> str:
+    """Why onnxruntime refuses this ``block_size`` attribute: not a power of two of at least 16
+    (0 allowed where ``zero_ok``: GatherBlockQuantized's FP8 / FP4 tables); '' when it does not."""
+    if not isinstance(block_size, int):
+        return "no block_size attribute" if block_size is None else f"block_size={block_size!r} is not an integer"
+    if block_size == 0 and zero_ok or block_size >= 16 and not block_size & (block_size - 1):
+        return ""
+    return f"block_size={block_size} is not a power of two of at least 16"
+
+
+def nbits_error(op: str, attrs: dict, b_shape) -> str:
+    """Why onnxruntime refuses a MatMulNBits or MatMulBnb4 node of these attributes and packed
+    weight B (its shape; None: unknown), '' when it does not: K or N not positive, a block size
+    that is not a power of two of at least 16, MatMulNBits' ``bits`` other than 2, 4 or 8, a B
+    other than (N, ceil(K / block_size), block_size x bits / 8) bytes (MatMulBnb4: blocks of 16
+    to 256, a B of at least ceil(N x K / 2) bytes)."""
+    k, n = attrs.get("K", 0), attrs.get("N", 0)
+    if not isinstance(k, int) or not isinstance(n, int) or k <= 0 or n <= 0:
+        return f"K={k} and N={n} are not both positive"
+    if why := _block_error(attrs.get("block_size")):
+        return why
+    if op == "MatMulBnb4":  # (its kernel takes blocks of 16 to 256 and reads the first ceil(N x K / 2) bytes of B)
+        if attrs["block_size"] > 256:
+            return f"block_size={attrs['block_size']}: onnxruntime runs blocks of 16 to 256"
+        if b_shape is not None and prod(b_shape) < (n * k + 1) // 2:
+            return f"its packed weight B {tuple(b_shape)} holds fewer than the {(n * k + 1) // 2} bytes of K={k} x N={n} 4-bit values"
+        return ""
+    bits = attrs.get("bits", 4)
+    if bits not in ORT_BITS:
+        return f"bits={bits}: onnxruntime runs 2, 4 and 8"
+    bs = attrs["block_size"]
+    want = (n, -(-k // bs), bs * bits // 8)
+    if b_shape is not None and tuple(b_shape) != want:
+        return f"its packed weight B {tuple(b_shape)} is not {want} bytes, what K={k}, N={n} and the blocks store"
+    return ""
+
+
+# The ops whose packed weights packed_params counts in values
+PACKED_OPS = ("MatMulNBits", "MatMulBnb4", "GatherBlockQuantized")
+
+
+def packed_params(op: str, attrs: dict, in_shapes=(), table_type: int | None = None) -> dict[int, int] | None:
+    """Of a MatMulNBits, MatMulBnb4 or GatherBlockQuantized node (``in_shapes``: its inputs'
+    shapes, None where unknown; ``table_type``: the ONNX type of its input 0): input index -> its
+    params as the handler counts them -- K x N values for a packed B, a table's values, none for
+    scales, zero points and g_idx; a bias (MatMulNBits' input 5) counts its elements --, for one
+    left uncounted (its A's shape lost, or not fitting K) and for the values its weights pack
+    (``Claims._weight_op``).  None for another op, or one that onnxruntime refuses
+    (:func:`nbits_error`, :func:`block_table_error`) or a table of unknown shape: the stored
+    elements count."""
+    shape = lambda i: in_shapes[i] if i < len(in_shapes) else None  # noqa: E731
+    if op == "GatherBlockQuantized":
+        data = shape(0)
+        if data is None or block_table_error(attrs, data, shape(2), table_type):
+            return None
+        return {0: prod(data) * _unpacked(table_type, attrs.get("bits", 4)), 2: 0, 3: 0}
+    if op not in ("MatMulNBits", "MatMulBnb4") or nbits_error(op, attrs, shape(1)):
+        return None
+    return {1: attrs["K"] * attrs["N"], 2: 0, 3: 0, 4: 0}
+
+
+@handles("MatMulNBits")
+def matmul_nbits(info: NodeInfo) -> Result:
+    """A (..., K) times a K x N weight stored in ``bits``-bit blocks: as a linear layer,
+    cost.linear_cost(K, N, rows) with K*N weights (elements, not bytes); the optional bias
+    (input 5) counts as biases; scales, zero points and g_idx are not params.  A ValueError (the
+    node uncounted) where onnxruntime refuses the node (:func:`nbits_error`)."""
+    if why := nbits_error(info.op, info.attrs, info.in_shapes[1] if len(info.in_shapes) > 1 else None):
+        raise ValueError(f"onnxruntime refuses it: {why}")
+    k, n, a = info.attrs["K"], info.attrs["N"], info.shape(0)
+    if a[-1] != k:
+        raise ValueError(f"A {tuple(a)} does not fit K={k}, N={n}")
+    rows = prod(a[:-1])
+    bias = info.op == "MatMulNBits" and info.has(5)
+    params = {1: "weights", 5: "biases"} if bias else {1: "weights"}
+    return Result(FC, C.linear_cost(k, n, rows=rows, bias=bias), params=params, data_inputs=(0,),
+                  note=f"{info.attr('bits', 4) if info.op == 'MatMulNBits' else 4}-bit weights")  # fmt: skip
+
+
+# Its bitsandbytes-style quantizer (onnxruntime.quantization.matmul_bnb4_quantizer: FP4 or NF4
+# weights in blocks, an absmax per block): MatMulBnb4(A, B, absmax), K and N attributes, no bias
+handles("MatMulBnb4")(matmul_nbits)
+
+
+def _unpacked(dtype: int | None, bits: int) -> int:
+    """Values per stored element of a block-quantized table: 8 // bits in (u)int8 bytes, 1 in (u)int4."""
+    return 8 // bits if dtype in (2, 3) and bits in (2, 4) else 1
+
+
+def block_table_error(attrs: dict, data, scales, dtype: int | None) -> str:
+    """Why onnxruntime refuses a GatherBlockQuantized node of these attributes, table (``data``'s
+    shape, of ONNX type ``dtype``) and scales (their shape; None: unknown), '' when it does not
+    (what its shape inference and kernel check): a block size that is not a power of two of at least 16 (0 for
+    FP8 / FP4 tables), scales of another rank than the table or of other dims than one per block
+    along ``quantize_axis``; of a table of uint8 bytes, ``bits`` other than 2, 4 or 8, a
+    ``gather_axis`` other than 0 or a ``quantize_axis`` other than the last."""
+    bits, bs = attrs.get("bits", 4), attrs.get("block_size", 128)
+    if why := _block_error(bs, zero_ok=dtype in (17, 18, 19, 20, 23)):
+        return why
+    if data is None:
+        return ""
+    rank = len(data)
+    gather, quant = attrs.get("gather_axis", 0), attrs.get("quantize_axis", 1)
+    if not (isinstance(gather, int) and isinstance(quant, int) and -rank <= gather < rank and -rank <= quant < rank):
+        return f"gather_axis={gather} or quantize_axis={quant} is not an axis of its table {tuple(data)}"
+    gather, quant = gather % rank, quant % rank
+    if dtype == 2:
+        if bits not in ORT_BITS:
+            return f"bits={bits}: onnxruntime runs a table of bytes at 2, 4 and 8"
+        if gather != 0 or quant != rank - 1:
+            return f"a table of uint8 bytes is gathered on axis 0 and quantized on its last (gather_axis={gather}, quantize_axis={quant})"
+    if scales is not None and bs:
+        values = list(data)
+        values[quant] *= _unpacked(dtype, bits)
+        want = tuple(-(-v // bs) if i == quant else v for i, v in enumerate(values))
+        if tuple(scales) != want:
+            return f"its scales {tuple(scales)} are not {want}, one per block of {bs} of its table {tuple(data)}"
+    return ""
+
+
+@shapes("GatherBlockQuantized")
+def gather_block_quantized_shape(info: NodeInfo) -> list:
+    data, ids = info.input_shape(0), info.input_shape(1)
+    if data is None or ids is None:
+        return [None]
+    axis = int(info.attr("gather_axis", 0)) % len(data)
+    shape = list(data[:axis]) + list(ids) + list(data[axis + 1 :])
+    shape[-1] *= _unpacked(info.types.get(info.inputs[0]), int(info.attr("bits", 4)))
+    return [tuple(shape)]
+
+
+@handles("GatherBlockQuantized")
+def gather_block_quantized(info: NodeInfo) -> Result:
+    """An embedding lookup in a block-quantized table (onnxruntime-genai's 4-bit embeddings):
+    zero cost, as Gather; the table counts as weights in values, not bytes (two 4-bit values
+    per uint8); scales and zero points are not params.  A ValueError (the node uncounted) where
+    onnxruntime refuses the node (:func:`block_table_error`)."""
+    table = info.types.get(info.inputs[0]) or info.const.get(info.inputs[0])
+    if why := block_table_error(info.attrs, info.input_shape(0), info.input_shape(2), table):
+        raise ValueError(f"onnxruntime refuses it: {why}")
+    data = info.shape(0)
+    n = prod(data) * _unpacked(info.const.get(info.inputs[0]), int(info.attr("bits", 4)))
+    return Result(SHAPE, Cost(weights=n), params={0: "weights"}, data_inputs=(1,), note=f"{info.attr('bits', 4)}-bit table")
 
 
 def _rows(info: NodeInfo, k: int) -> int:

@@ -407,9 +407,9 @@ class _Counter(Claims):
                     self.lost.append((len(self.uncounted), lost))
                 packed = None
                 if domain == CONTRIB_DOMAIN:  # (its low-bit weights count in values, as when counted)
-                    from dscost.readers.onnx_contrib import packed_params
+                    from dscost.readers.onnx_contrib_lowbit import packed_params
 
-                    packed = packed_params(op, attrs := node_attrs(node) if node.attribute else {})
+                    packed = packed_params(op, attrs := node_attrs(node) if node.attribute else {}, in_shapes, const.get(inputs[0]) if inputs else None)
                     self._weight_op(op, attrs, inputs)
                 return self._uncounted(name, op, why, inputs, outputs, derived, packed)
         res, data_idx, has_const, first, edge_idx, out0, more = known
@@ -537,8 +537,8 @@ class _Counter(Claims):
         elif packed:
             rest = [i for i in range(len(inputs)) if i not in packed]
             weights = self._claim_rest(name, inputs, rest, None, [])
-            for i, count in packed.items():
-                if i < len(inputs) and inputs[i] in self.const and self._unclaimed(inputs[i], name, learned_only=False)[1]:
+            for i, count in packed.items():  # (a count of 0, its scales and zero points: not params, left unclaimed as when counted)
+                if count and i < len(inputs) and inputs[i] in self.const and self._unclaimed(inputs[i], name, learned_only=False)[1]:
                     weights += count
         else:
             weights = self._claim_rest(name, inputs, range(len(inputs)), None, [])
