@@ -458,3 +458,27 @@ def test_a_matmul_bnb4_onnxruntime_refuses_is_uncounted(tmp_path, block, nbytes,
     else:
         assert m.layers == [] and [(u.op, u.params) for u in m.uncounted] == [("MatMulBnb4", nbytes + 8)]
         assert f"onnxruntime refuses it: {reason}" in m.uncounted[0].reason
+
+
+@pytest.mark.parametrize("case, attr, value, reason", [
+    ("MoE", "k", 0, "k=0 is not a top k of its 4 experts"),  # (counted 0 MACs before: a gate passed it)
+    ("MoE", "k", 2**31, "k=2147483648 is not a top k of its 4 experts"),  # (3.3e12 MACs before)
+    ("QMoE", "k", 5, "k=5 is not a top k of its 4 experts"),
+    ("QMoE", "expert_weight_bits", 8, "w1 (4, 16, 4) holds no 8-bit axis of the input width 8"),  # (half the MACs before)
+    ("q:MoEGroupRouter", "top_k", 0, "top_k=0 of the 4 experts of its top groups"),
+])  # fmt: skip
+def test_an_moe_onnxruntime_refuses_is_uncounted(tmp_path, case, attr, value, reason):
+    """Attributes of an MoE, QMoE or MoEGroupRouter case that onnxruntime 1.32 refuses (tried: a
+    top k of none or of more experts than there are; 4-bit experts' bytes read at 8 bits, which
+    onnxruntime's layout check refuses and dscost read as half the work): the node is uncounted,
+    with the reason, instead of counted from the attribute."""
+    from test_onnx_contrib import CASES as MS_CASES, ms_model
+
+    n, inputs, inits, _, _ = MS_CASES[case] if not case.startswith("q:") else CASES[case[2:]]
+    n = helper.make_node(n.op_type, list(n.input), list(n.output), name=n.name, domain=n.domain,
+                         **{**{a.name: helper.get_attribute_value(a) for a in n.attribute}, attr: value})  # fmt: skip
+    from onnx_models import save
+    from dscost.readers.onnx_reader import read_onnx
+
+    m = read_onnx(save(tmp_path, ms_model([n], inputs, inits, [o for o in n.output if o])))
+    assert m.layers == [] and len(m.uncounted) == 1 and f"onnxruntime refuses it: {reason}" in m.uncounted[0].reason

@@ -504,6 +504,8 @@ def moe(info: NodeInfo) -> Result:
     uses -- and its hidden width, fc2's weights over the input width."""
     x, experts = info.shape(0), info.shape(1)[-1]
     k, act = int(info.attr("k", 1)), str_attr(info, "activation_type", "relu")
+    if not 1 <= k <= experts:
+        raise ValueError(f"onnxruntime refuses it: k={k} is not a top k of its {experts} experts")
     if act not in MOE_ACTIVATIONS:
         raise ValueError(f"activation_type {act!r} has no op count")
     note = f"{experts} experts, top {k}, {act}"
@@ -523,6 +525,8 @@ def moe(info: NodeInfo) -> Result:
         w = info.shape(i) if present else (experts, 0)  # (an absent fc3: no weights)
         if (present and len(w) != 3) or w[0] != experts or b <= 0 or prod(w[1:]) * 8 % b:
             raise ValueError(f"{info.inputs[i]} {tuple(w)} is not one {b}-bit matrix per expert for {experts} experts")
+        if present and w[1] != x[-1] and w[2] * 8 != x[-1] * b:  # (the input width, as rows or as packed columns: onnxruntime's layouts)
+            raise ValueError(f"onnxruntime refuses it: {info.inputs[i]} {tuple(w)} holds no {b}-bit axis of the input width {x[-1]}")
         per_expert.append(prod(w[1:]) * 8 // b)
     hidden = x[-1]
     if not per_expert[0] or not per_expert[1] or per_expert[1] % hidden:

@@ -144,7 +144,10 @@ def moe_group_router(info: NodeInfo) -> Result:
         groups, group_topk, topk_group = int(info.attr("n_group", 1)), int(info.attr("group_topk", 2)), int(info.attr("topk_group", 1))
         if groups <= 0 or experts % groups or not 0 < topk_group <= groups:
             raise ValueError(f"{experts} experts in n_group={groups} groups, topk_group={topk_group}")
-        group_topk = min(max(group_topk, 1), experts // groups)
-        per_token = experts + groups * (group_topk - 1) + groups + topk_group * experts // groups + int(info.attr("top_k", 0))
+        top_k = int(info.attr("top_k", 0))
+        if "group_topk" in info.attrs and group_topk <= 0 or "top_k" in info.attrs and not 0 < top_k <= topk_group * experts // groups:
+            raise ValueError(f"onnxruntime refuses it: top_k={top_k} of the {topk_group * experts // groups} experts of its top groups, group_topk={group_topk}")
+        group_topk = min(group_topk, experts // groups)
+        per_token = experts + groups * (group_topk - 1) + groups + topk_group * experts // groups + top_k
         cost = cost + Cost(other_ops=rows * per_token)
     return Result(FC if info.has(2) else ELEMENTWISE, cost, params=params, data_inputs=(0,), note="group-limited sigmoid router")
