@@ -466,12 +466,15 @@ def test_a_matmul_bnb4_onnxruntime_refuses_is_uncounted(tmp_path, block, nbytes,
     ("QMoE", "k", 5, "k=5 is not a top k of its 4 experts"),
     ("QMoE", "expert_weight_bits", 8, "w1 (4, 16, 4) holds no 8-bit axis of the input width 8"),  # (half the MACs before)
     ("q:MoEGroupRouter", "top_k", 0, "top_k=0 of the 4 experts of its top groups"),
+    # 4 query heads of 8 on a state of d_k 16: 7,680 MACs before, half the 15,360 of 2 heads of 16
+    ("LinearAttention shared keys", "q_num_heads", 4, "past_state (1, 4, 16, 16) is not (batch, kv_num_heads, d_k, d_v) = (1, 4, 8, 16)"),
 ])  # fmt: skip
-def test_an_moe_onnxruntime_refuses_is_uncounted(tmp_path, case, attr, value, reason):
-    """Attributes of an MoE, QMoE or MoEGroupRouter case that onnxruntime 1.32 refuses (tried: a
-    top k of none or of more experts than there are; 4-bit experts' bytes read at 8 bits, which
-    onnxruntime's layout check refuses and dscost read as half the work): the node is uncounted,
-    with the reason, instead of counted from the attribute."""
+def test_attributes_onnxruntime_refuses_leave_the_node_uncounted(tmp_path, case, attr, value, reason):
+    """Attributes of an MoE, QMoE, MoEGroupRouter or LinearAttention case that onnxruntime 1.32
+    refuses (tried: a top k of none or of more experts than there are; 4-bit experts' bytes read at
+    8 bits, which onnxruntime's layout check refuses and dscost read as half the work; query heads
+    that do not fit the past state): the node is uncounted, with the reason, instead of counted
+    from the attribute."""
     from test_onnx_contrib import CASES as MS_CASES, ms_model
 
     n, inputs, inits, _, _ = MS_CASES[case] if not case.startswith("q:") else CASES[case[2:]]

@@ -160,6 +160,9 @@ def _linear_attention_dims(info: NodeInfo) -> tuple[int, int, int, int, int, int
     if (len(q), len(k), len(v)) != (3, 3, 3) or hq <= 0 or hkv <= 0 or q[2] % hq or v[2] % hkv or q[:2] != k[:2] or q[:2] != v[:2] \
             or k[2] not in (hkv * dk, hq * dk) or (hq % hkv and hkv % hq):
         raise ValueError(f"query {tuple(q)}, key {tuple(k)}, value {tuple(v)} do not fit q_num_heads {hq} and kv_num_heads {hkv}")
+    past = info.input_shape(3) if info.has(3) else None
+    if past is not None and len(past) == 4 and tuple(past) != (q[0], hkv, dk, v[2] // hkv):  # (onnxruntime refuses another)
+        raise ValueError(f"onnxruntime refuses it: past_state {tuple(past)} is not (batch, kv_num_heads, d_k, d_v) = {(q[0], hkv, dk, v[2] // hkv)}")
     return q[0], q[1], hq, hkv, dk, v[2] // hkv
 
 
