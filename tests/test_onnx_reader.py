@@ -1176,6 +1176,22 @@ def test_a_stride_of_0_is_refused_before_shape_inference(tmp_path, op):
         load(p)
 
 
+@pytest.mark.parametrize("axis", [2**31, 2**62])
+def test_a_layer_norm_axis_onnx_crashes_on_is_refused_before_shape_inference(tmp_path, axis):
+    """onnx 1.23.2's shape inference dies of SIGSEGV on a LayerNormalization whose axis is 2**31
+    or more (found by round 69's mutation of onnx's node tests: axis 2**31 - 1 and every negative
+    one do not crash it); onnxruntime refuses the node: one error naming it, before inference runs.
+    In a child process, so that a crash fails this test instead of ending the run."""
+    import subprocess
+    import sys
+
+    inits = [init("w", 8), init("b", 8)]
+    p = save(tmp_path, model([node("LayerNormalization", ["x", "w", "b"], "y", name="n", axis=axis)], [("x", [2, 8])], ["y"], inits))
+    r = subprocess.run([sys.executable, "-m", "dscost", "analyze", str(p)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        f"dscost: error: {p}: LayerNormalization node 'n': axis {axis} is no axis of a tensor (onnxruntime refuses the node, and onnx's shape inference crashes on it)"]
+
+
 def test_a_tensor_two_nodes_make_is_an_error(tmp_path):
     """onnxruntime: "Duplicate definition of name (y)"; both Relus were counted."""
     p = save(tmp_path, model([node("Relu", ["x"], "y", name="a"), node("Relu", ["x"], "y", name="b")], [("x", [1, 4])], ["y"]))

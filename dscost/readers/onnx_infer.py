@@ -78,11 +78,12 @@ class _AddressCap:
 ZERO_STRIDE = re.compile(rb"\n\x07strides(?:(?:@(?:[\x01-\x7f]|[\x80-\xff]+[\x00-\x7f]))*@\x00|B[\x00-\x7f](?:[\x01-\x7f]|[\x80-\xff]+[\x00-\x7f])*\x00)")
 
 
-def refuse_crashers(graph, path, scans: bool = False, strides: bool = False) -> None:
+def refuse_crashers(graph, path, scans: bool = False, strides: bool = False, norms: bool = False) -> None:
     """InputError for a node (in ``graph`` or any subgraph) onnx 1.17's shape inference crashes
     the process on, before it runs: with ``scans``, a Scan without its required integer
     ``num_scan_inputs``; with ``strides``, a stride of 0 (SIGFPE: a division by the stride; and
-    onnxruntime refuses the node)."""
+    onnxruntime refuses the node); with ``norms``, a LayerNormalization whose ``axis`` is 2**31 or
+    more (onnx 1.23.2 dies of SIGSEGV; onnxruntime refuses the node)."""
     from dscost.errors import InputError
     from dscost.readers.onnx_uncounted import node_bodies
 
@@ -91,6 +92,9 @@ def refuse_crashers(graph, path, scans: bool = False, strides: bool = False) -> 
         for n in todo.pop().node:
             if scans and n.op_type == "Scan" and n.domain in ("", "ai.onnx") and not any(a.name == "num_scan_inputs" and a.type == 2 for a in n.attribute):
                 raise InputError(f"{path}: Scan node {n.name or '(unnamed)'!r} has no integer num_scan_inputs attribute (ONNX requires one)")
+            if norms and n.op_type == "LayerNormalization" and any(a.name == "axis" and a.i >= 2**31 for a in n.attribute):
+                raise InputError(f"{path}: LayerNormalization node {n.name or '(unnamed)'!r}: axis {next(a.i for a in n.attribute if a.name == 'axis')} "
+                                 "is no axis of a tensor (onnxruntime refuses the node, and onnx's shape inference crashes on it)")  # fmt: skip
             for a in n.attribute if strides else ():
                 if a.name == "strides" and 0 in a.ints:
                     raise InputError(f"{path}: node {n.name or '(unnamed)'!r} ({n.op_type}): strides {list(a.ints)}: a stride of 0 "

@@ -136,6 +136,7 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
     maybe_resized = onnx_runtime_sizes.may_differ(stripped)  # (sizes onnx's inference gets other than onnxruntime)
     maybe_same = any(p in stripped for p in SAME_PADS)  # (a Conv onnxruntime refuses: dilated_same_notes)
     zero_stride = ZERO_STRIDE.search(stripped) is not None  # (onnx 1.17's inference dies of one: refused before it runs)
+    maybe_norm = b"LayerNormalization" in stripped  # (and onnx 1.23's of a LayerNormalization axis of 2**31 or more)
     del stripped
     show = progress and (st.n_nodes >= PROGRESS_NODES or path.stat().st_size >= PROGRESS_BYTES)
     with Progress(show, st.n_nodes, "inferring shapes") as bar:
@@ -156,8 +157,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             notes.append(f"{len(weights_in)} graph inputs are weights the file does not store, by where the graph reads them (as torch.onnx.export(..., "
                          f"export_params=False) writes a model): counted as parameters from their shapes, not as inputs ({few(map(repr, weights_in))})")  # fmt: skip
             real_inputs = [vi for vi in real_inputs if vi.name not in weights_in]  # (a few names: a list looked through is fine)
-        if maybe_loop or zero_stride:  # (what onnx 1.17's inference would crash on)
-            refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride)
+        if maybe_loop or zero_stride or maybe_norm:  # (what onnx's inference would crash on)
+            refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride, norms=maybe_norm)
         if maybe_negative:
             notes += negative_perms(mp.graph, names)
         opened = onnx_inputs.open_dynamic_dims(mp.graph) if maybe_dynamic else 0
@@ -170,8 +171,8 @@ def _read(path, input_shapes, progress, dims, input_values, module_tensors, meas
             first = [inferred.shapes]
             if resolve_shape_branches(mp.graph, lambda: first.pop() if first else infer().shapes, notes, mp.opset_import):
                 names, made = sort_nodes(path, mp.graph)
-                if maybe_loop or zero_stride:
-                    refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride)
+                if maybe_loop or zero_stride or maybe_norm:
+                    refuse_crashers(mp.graph, path, scans=maybe_loop, strides=zero_stride, norms=maybe_norm)
                 inferred = infer(outputs=made)
         while maybe_pool and unbatched_pools(mp.graph, inferred.shapes, mp.opset_import, notes):  # (each inference: the next pools' ranks)
             names, made = sort_nodes(path, mp.graph)
