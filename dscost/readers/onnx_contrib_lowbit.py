@@ -133,7 +133,7 @@ def matmul_nbits(info: NodeInfo) -> Result:
     cost.linear_cost(K, N, rows) with K*N weights (elements, not bytes); the optional bias
     (input 5) counts as biases; scales, zero points and g_idx are not params.  A ValueError (the
     node uncounted) where onnxruntime refuses the node (:func:`nbits_error`)."""
-    if why := nbits_error(info.op, info.attrs, info.in_shapes[1] if len(info.in_shapes) > 1 else None):
+    if why := nbits_error(info.op, info.attrs, info.input_shape(1)):
         raise ValueError(f"onnxruntime refuses it: {why}")
     k, n, a = info.attrs["K"], info.attrs["N"], info.shape(0)
     if a[-1] != k:
@@ -206,8 +206,7 @@ def gather_block_quantized(info: NodeInfo) -> Result:
     table = info.types.get(info.inputs[0]) or info.const.get(info.inputs[0])
     if why := block_table_error(info.attrs, info.input_shape(0), info.input_shape(2), table):
         raise ValueError(f"onnxruntime refuses it: {why}")
-    data = info.shape(0)
-    n = prod(data) * _unpacked(info.const.get(info.inputs[0]), int(info.attr("bits", 4)))
+    n = prod(info.shape(0)) * _unpacked(table, int(info.attr("bits", 4)))
     return Result(SHAPE, Cost(weights=n), params={0: "weights"}, data_inputs=(1,), note=f"{info.attr('bits', 4)}-bit table")
 
 

@@ -92,9 +92,11 @@ def refuse_crashers(graph, path, scans: bool = False, strides: bool = False, nor
         for n in todo.pop().node:
             if scans and n.op_type == "Scan" and n.domain in ("", "ai.onnx") and not any(a.name == "num_scan_inputs" and a.type == 2 for a in n.attribute):
                 raise InputError(f"{path}: Scan node {n.name or '(unnamed)'!r} has no integer num_scan_inputs attribute (ONNX requires one)")
-            if norms and n.op_type == "LayerNormalization" and any(a.name == "axis" and a.i >= 2**31 for a in n.attribute):
-                raise InputError(f"{path}: LayerNormalization node {n.name or '(unnamed)'!r}: axis {next(a.i for a in n.attribute if a.name == 'axis')} "
-                                 "is no axis of a tensor (onnxruntime refuses the node, and onnx's shape inference crashes on it)")  # fmt: skip
+            if norms and n.op_type == "LayerNormalization" and n.domain in ("", "ai.onnx"):
+                for a in n.attribute:
+                    if a.name == "axis" and a.i >= 2**31:
+                        raise InputError(f"{path}: LayerNormalization node {n.name or '(unnamed)'!r}: axis {a.i} is no axis of a tensor "
+                                         "(onnxruntime refuses the node, and onnx's shape inference crashes on it)")  # fmt: skip
             for a in n.attribute if strides else ():
                 if a.name == "strides" and 0 in a.ints:
                     raise InputError(f"{path}: node {n.name or '(unnamed)'!r} ({n.op_type}): strides {list(a.ints)}: a stride of 0 "
