@@ -33,8 +33,9 @@ from dscost.layers import (
 )
 from dscost.readers.onnx_node import CANNOT_RUN
 from dscost.readers.onnx_ops import HANDLERS
+from dscost.readers.onnx_reader import read_onnx
 
-from onnx_models import init, node, read, vi
+from onnx_models import init, model, node, read, save, vi
 
 
 def one(tmp_path, n, inputs, inits=(), opset=17, outputs=None):
@@ -281,6 +282,28 @@ def test_pools(tmp_path):
     assert by["gap"].type == GLOBAL_POOL and by["gap"].cost == Cost(other_ops=2_048)
     assert by["gap"].output_shape == (1, 8, 1, 1)
     assert by["rm"].type == GLOBAL_POOL and by["rm"].cost == Cost(other_ops=2_048)
+
+
+def test_a_pool_padded_as_far_as_its_kernel_is_uncounted(tmp_path):
+    """onnxruntime's pools refuse a pad that is not smaller than the kernel ("Pad should be smaller
+    than kernel", when the session starts; found by round 69's mutation of onnx's node tests); onnx
+    infers their shapes.  Each such node is uncounted, saying so; a pad one short of the kernel
+    counts: 3x3 windows over 8x8 padded by 2 all round, 10x10 outputs x 9 x 2 channels = 1,800."""
+    nodes = [node("MaxPool", ["x"], "begin", kernel_shape=[3, 3], pads=[3, 0, 0, 0]), node("LpPool", ["x"], "end", kernel_shape=[3, 3], pads=[0, 0, 0, 3]),
+             node("AveragePool", ["x"], "wide", kernel_shape=[2, 4], pads=[0, 1, 0, 4]), node("MaxPool", ["x"], "fits", kernel_shape=[3, 3], pads=[2, 2, 2, 2]),
+             node("MaxPool", ["x"], "same", kernel_shape=[2, 2], auto_pad="SAME_UPPER")]  # fmt: skip
+    m = read(tmp_path, nodes, [("x", [1, 2, 8, 8])], ["begin", "end", "wide", "fits", "same"])
+    assert {u.name: u.reason for u in m.uncounted} == {
+        "begin": "cannot derive cost: onnxruntime refuses it: pads [3, 0, 0, 0] are not all smaller than its kernel [3, 3]",
+        "end": "cannot derive cost: onnxruntime refuses it: pads [0, 0, 0, 3] are not all smaller than its kernel [3, 3]",
+        "wide": "cannot derive cost: onnxruntime refuses it: pads [0, 1, 0, 4] are not all smaller than its kernel [2, 4]"}  # fmt: skip
+    by = {layer.name: layer for layer in m.layers}
+    assert by["fits"].cost == Cost(other_ops=1_800) and by["same"].cost == Cost(other_ops=4 * 2 * 64)
+    # a kernel of size 0 (onnx's checker and onnxruntime refuse it): in a file that declares the output, 0 other ops before
+    mp = model([node("MaxPool", ["x"], "zero", kernel_shape=[0, 2], strides=[2, 2])], [("x", [1, 2, 8, 8])])
+    mp.graph.output[0].CopyFrom(vi("zero", [1, 2, 5, 4]))
+    [u] = read_onnx(save(tmp_path, mp, "zero.onnx")).uncounted
+    assert (u.name, u.reason) == ("zero", "cannot derive cost: kernel_shape [0, 2]: each must be at least 1: an invalid graph, the graph cannot run")
 
 
 def test_softmax(tmp_path):

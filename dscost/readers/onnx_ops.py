@@ -27,6 +27,7 @@ from dscost.readers.onnx_node import (
     CANNOT_RUN,
     FLOAT_TYPES,
     HANDLERS,
+    INVALID,
     NodeInfo,
     auto_pad,
     broadcasts_to,
@@ -479,6 +480,12 @@ def pool(info: NodeInfo) -> Result:
     kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
     x, y = (info.in_shapes[0] if info.in_shapes else None), (info.out_shapes[0] if info.out_shapes else None)
     nchw, note = info.op in ("MaxPool", "AveragePool", "LpPool"), ""  # (onnxruntime's NhwcMaxPool comes here too)
+    if kernel and min(kernel) < 1:  # (onnx's checker and onnxruntime refuse it; a file that declares the output is inferred no further)
+        raise ValueError(f"kernel_shape {list(kernel)}: each must be at least 1: {INVALID}")
+    if nchw and kernel and info.attr("pads") and auto_pad(info) == "NOTSET":  # (onnxruntime's kernel refuses it when the session starts)
+        r, pads = len(kernel), ints_attr(info.attr("pads"), 2 * len(kernel), 0, "pads")
+        if any(max(pads[i], pads[r + i]) >= kernel[i] for i in range(r)):
+            raise ValueError(f"onnxruntime refuses it: pads {list(pads)} are not all smaller than its kernel {list(kernel)}")
     if nchw and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:
         r = len(kernel)
         stride, dilation = ints_attr(info.attr("strides"), r, 1, "strides"), ints_attr(info.attr("dilations"), r, 1, "dilations")
