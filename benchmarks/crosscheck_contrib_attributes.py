@@ -53,9 +53,10 @@ onnxruntime's own 60 s timeouts on kernels or pads of 2**31 (dscost counts their
 over: a ConvTranspose or pool whose declared output shape the mutation made wrong, which
 onnxruntime ignores, and an odd rotary dim that onnxruntime runs and dscost does not take.
 
-Run again 2026-12-08 with ``--only pool`` (47 cases, 697 files, 4 min): the pools whose pads reach
-their kernel are uncounted since (onnxruntime's reason); so is a kernel of size 0 in a file that
-declares the pool's output (counted 0 before).  Left: a stride of 2**31 that onnxruntime fails on
+Run again 2026-12-08 with ``--only pool,deform`` (51 cases, 744 files, 5 min): the pools whose pads
+reach their kernel are uncounted since (onnxruntime's reason); so is a kernel of size 0 in a file
+that declares the pool's output (counted 0 before), and a DeformConv whose pads leave its offset
+at another size than its output (onnxruntime: "Offset spatial height must match output oH").  Left: a stride of 2**31 that onnxruntime fails on
 at run time (dscost counts the one window), 4 timeouts of kernels of 2**31 under auto_pad SAME
 (1.3e13 other ops), and the two "over" rows above.
 """

@@ -1127,6 +1127,14 @@ def test_deform_conv_counts_a_conv_plus_its_sampling(tmp_path):
     n = node("DeformConv", ["x", "W", "off", "B", "mask"], "y", kernel_shape=[3, 3])
     layer = one(tmp_path, n, [*inputs, ("mask", [1, 9, 4, 4])], [init("W", 4, 2, 3, 3), init("B", 4)], opset=19)
     assert layer.cost.other_ops == 1_504
+    # an offset or mask that is not (batch, offset_group x 2 (offset) x 9 taps, out H, out W): onnxruntime's kernel refuses it when it
+    # runs ("Offset spatial height must match output oH"; found by round 69's mutation of onnx's node tests: a pad of 2**31 read 3.4e10 MACs)
+    for ins, pads, groups, want in (([("off", [1, 18, 4, 4])], [1, 0, 0, 0], 1, "its offset (1, 18, 4, 4) is not (batch, 18, 5, 4): offset_group 1 x 2 x its kernel's 9 taps"),
+                                    ([("off", [1, 18, 4, 4])], [0, 0, 0, 0], 2, "its offset (1, 18, 4, 4) is not (batch, 36, 4, 4): offset_group 2 x 2 x its kernel's 9 taps"),
+                                    ([("off", [1, 18, 4, 4]), ("mask", [1, 9, 4, 5])], [0, 0, 0, 0], 1, "its mask (1, 9, 4, 5) is not (batch, 9, 4, 4): offset_group 1 x its kernel's 9 taps")):  # fmt: skip
+        n = node("DeformConv", ["x", "W", "off", "B", *(["mask"] if len(ins) > 1 else [])], "y", kernel_shape=[3, 3], pads=pads, offset_group=groups)
+        [u] = read(tmp_path, [n], [("x", [1, 2, 6, 6]), *ins], None, [init("W", 4, 2, 3, 3), init("B", 4)], opset=19).uncounted
+        assert u.reason == f"cannot derive cost: {want} at its output's size: {CANNOT_RUN}"
 
 
 @opset_at_least(27)

@@ -146,6 +146,13 @@ def deform_conv(info: NodeInfo) -> Result:
     and a multiply by the mask when there is one: N*Cin*prod(kernel)*prod(out)*(2^r [+ 1]) other
     ops.  No separable what-if (its sampling is not a depthwise conv's); offset and mask are data."""
     geom = conv_geom(info, 0, 1, 3)
+    r, groups = len(geom.kernel), int(info.attr("offset_group", 1))
+    for i, what, per_tap in ((2, "offset", r), (4, "mask", 1)):  # (onnxruntime's kernel checks both when it runs)
+        s = info.input_shape(i)
+        if s is not None and len(s) == r + 2 and (s[1] != groups * per_tap * prod(geom.kernel) or tuple(s[2:]) != tuple(geom.out_spatial)):
+            raise ValueError(f"its {what} {tuple(s)} is not (batch, {groups * per_tap * prod(geom.kernel)}, {', '.join(map(str, geom.out_spatial))}): "
+                             f"offset_group {groups} x {f'{r} x ' if per_tap > 1 else ''}its kernel's {prod(geom.kernel)} taps at its output's "
+                             f"size: {CANNOT_RUN}")  # fmt: skip
     samples = geom.batch * geom.cin * prod(geom.kernel) * prod(geom.out_spatial)
     cost = C.conv_cost(geom)
     cost = replace(cost, other_ops=cost.other_ops + samples * (2 ** len(geom.kernel) + int(info.has(4))))
