@@ -27,7 +27,6 @@ from dscost.readers.onnx_node import (
     CANNOT_RUN,
     FLOAT_TYPES,
     HANDLERS,
-    INVALID,
     NodeInfo,
     auto_pad,
     broadcasts_to,
@@ -146,13 +145,12 @@ def deform_conv(info: NodeInfo) -> Result:
     and a multiply by the mask when there is one: N*Cin*prod(kernel)*prod(out)*(2^r [+ 1]) other
     ops.  No separable what-if (its sampling is not a depthwise conv's); offset and mask are data."""
     geom = conv_geom(info, 0, 1, 3)
-    r, groups = len(geom.kernel), int(info.attr("offset_group", 1))
-    for i, what, per_tap in ((2, "offset", r), (4, "mask", 1)):  # (onnxruntime's kernel checks both when it runs)
-        s = info.input_shape(i)
-        if s is not None and len(s) == r + 2 and (s[1] != groups * per_tap * prod(geom.kernel) or tuple(s[2:]) != tuple(geom.out_spatial)):
-            raise ValueError(f"its {what} {tuple(s)} is not (batch, {groups * per_tap * prod(geom.kernel)}, {', '.join(map(str, geom.out_spatial))}): "
-                             f"offset_group {groups} x {f'{r} x ' if per_tap > 1 else ''}its kernel's {prod(geom.kernel)} taps at its output's "
-                             f"size: {CANNOT_RUN}")  # fmt: skip
+    r, groups, taps, out = len(geom.kernel), int(info.attr("offset_group", 1)), prod(geom.kernel), tuple(geom.out_spatial)
+    for i, what, per_tap in ((2, "offset", f"{r} x "), (4, "mask", "")):  # (onnxruntime's kernel checks both when it runs)
+        s, channels = info.input_shape(i), groups * (r if per_tap else 1) * taps
+        if s is not None and len(s) == r + 2 and (s[1], *s[2:]) != (channels, *out):
+            raise ValueError(f"its {what} {tuple(s)} is not (batch, {channels}, {', '.join(map(str, out))}): offset_group {groups} x {per_tap}"
+                             f"its kernel's {taps} taps at its output's size: {CANNOT_RUN}")  # fmt: skip
     samples = geom.batch * geom.cin * prod(geom.kernel) * prod(geom.out_spatial)
     cost = C.conv_cost(geom)
     cost = replace(cost, other_ops=cost.other_ops + samples * (2 ** len(geom.kernel) + int(info.has(4))))
@@ -484,17 +482,15 @@ def multinomial(info: NodeInfo) -> Result:
 def pool(info: NodeInfo) -> Result:
     """cost.pool_cost(kernel, out numel).  A declared output that its input and attributes
     contradict (a size the file was exported at) makes the node uncounted, saying why."""
-    kernel = tuple(int(k) for k in info.attr("kernel_shape", ()))
+    r = len(info.attr("kernel_shape", ()))
+    kernel = ints_attr(info.attr("kernel_shape"), r, 1, "kernel_shape")  # (a size of 0: onnx's checker and onnxruntime refuse it)
     x, y = (info.in_shapes[0] if info.in_shapes else None), (info.out_shapes[0] if info.out_shapes else None)
     nchw, note = info.op in ("MaxPool", "AveragePool", "LpPool"), ""  # (onnxruntime's NhwcMaxPool comes here too)
-    if kernel and min(kernel) < 1:  # (onnx's checker and onnxruntime refuse it; a file that declares the output is inferred no further)
-        raise ValueError(f"kernel_shape {list(kernel)}: each must be at least 1: {INVALID}")
-    if nchw and kernel and info.attr("pads") and auto_pad(info) == "NOTSET":  # (onnxruntime's kernel refuses it when the session starts)
-        r, pads = len(kernel), ints_attr(info.attr("pads"), 2 * len(kernel), 0, "pads")
+    if nchw and r and info.attr("pads") and auto_pad(info) == "NOTSET":  # (onnxruntime's kernel refuses it when the session starts)
+        pads = ints_attr(info.attr("pads"), 2 * r, 0, "pads")
         if any(max(pads[i], pads[r + i]) >= kernel[i] for i in range(r)):
             raise ValueError(f"onnxruntime refuses it: pads {list(pads)} are not all smaller than its kernel {list(kernel)}")
-    if nchw and x is not None and y is not None and len(x) == len(y) == len(kernel) + 2:
-        r = len(kernel)
+    if nchw and x is not None and y is not None and len(x) == len(y) == r + 2:
         stride, dilation = ints_attr(info.attr("strides"), r, 1, "strides"), ints_attr(info.attr("dilations"), r, 1, "dilations")
         pads = explicit_pads(info, tuple(x[2:]), kernel, stride, dilation)
         out = tuple(C.conv_out_size(x[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[r + i]) for i in range(r))
